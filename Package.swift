@@ -1,0 +1,98 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "NomadZone",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nomad-identity", targets: ["IdentityServer"]),
+        .executable(name: "nomadctl", targets: ["Ctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "NomadProtos",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Shared/NomadProtos",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NomadKit",
+            dependencies: [
+                "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Shared/NomadKit",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NomadTesting",
+            dependencies: ["NomadKit", "NomadProtos"],
+            path: "Shared/NomadTesting",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Identity",
+            dependencies: ["NomadKit", "NomadProtos"],
+            path: "Services/Identity/Library",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "IdentityServer",
+            dependencies: ["Identity", "NomadKit"],
+            path: "Services/Identity/Server",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Ctl",
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Ctl",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NomadKitTests",
+            dependencies: ["NomadKit", "NomadTesting"],
+            path: "Tests/NomadKitTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "NomadKit", "NomadTesting"],
+            path: "Tests/IdentityTests",
+            swiftSettings: strict
+        ),
+    ]
+)

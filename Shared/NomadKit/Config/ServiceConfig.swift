@@ -1,0 +1,109 @@
+import Foundation
+
+/// The settings every service reads at start. Defaults make `nomadctl up`
+/// work with no configuration; the README lists each variable.
+public struct ServiceConfig: Sendable {
+    /// Which service this process is: "identity", "jobs", ...
+    public var serviceName: String
+    public var grpcHost: String
+    public var grpcPort: Int
+    /// -1 disables the metrics endpoint; 0 picks a free port (tests).
+    public var metricsPort: Int
+    public var metricsHost: String
+    public var databaseURL: String
+    /// The schema the service owns; its migrations and tables live there.
+    public var databaseSchema: String
+    public var databasePoolSize: Int
+    public var logLevel: String
+    /// "json" (default) or "text".
+    public var logFormat: String
+    public var tokenIssuer: String
+    public var tokenAudience: String
+    public var keys: KeyRing
+    public var maxRequestBytes: Int
+    /// How long SIGTERM waits for in-flight calls before it stops anyway.
+    public var drainTimeoutSeconds: Double
+    /// How often health asks the database whether it answers.
+    public var healthIntervalSeconds: Double
+
+    public static let defaultPorts: [String: (grpc: Int, metrics: Int)] = [
+        "identity": (50051, 9051),
+        "jobs": (50052, 9052),
+        "assets": (50053, 9053),
+        "events": (50054, 9054),
+        "analytics": (50055, 9055),
+    ]
+
+    public init(
+        serviceName: String, grpcHost: String = "127.0.0.1", grpcPort: Int, metricsPort: Int,
+        metricsHost: String = "127.0.0.1", databaseURL: String, databaseSchema: String,
+        databasePoolSize: Int = 10, logLevel: String = "info", logFormat: String = "json",
+        tokenIssuer: String = "nomad-identity", tokenAudience: String = "nomad-zone", keys: KeyRing,
+        maxRequestBytes: Int = 1 << 20, drainTimeoutSeconds: Double = 20, healthIntervalSeconds: Double = 2
+    ) {
+        self.serviceName = serviceName
+        self.grpcHost = grpcHost
+        self.grpcPort = grpcPort
+        self.metricsPort = metricsPort
+        self.metricsHost = metricsHost
+        self.databaseURL = databaseURL
+        self.databaseSchema = databaseSchema
+        self.databasePoolSize = databasePoolSize
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+        self.tokenIssuer = tokenIssuer
+        self.tokenAudience = tokenAudience
+        self.keys = keys
+        self.maxRequestBytes = maxRequestBytes
+        self.drainTimeoutSeconds = drainTimeoutSeconds
+        self.healthIntervalSeconds = healthIntervalSeconds
+    }
+
+    /// Reads NOMAD_* variables. `signs` is true for identity, the only service
+    /// that holds a private key.
+    public static func fromEnvironment(service: String, signs: Bool = false, _ env: Environment = Environment()) throws -> ServiceConfig {
+        let ports = defaultPorts[service] ?? (50050, 9050)
+        var signingKey: SigningKey?
+        if signs {
+            if let encoded = try env.secret("NOMAD_SIGNING_KEY") {
+                signingKey = try SigningKey(encoded: encoded)
+            } else {
+                // A fresh key per start: fine for a local run, and tokens issued
+                // before a restart stop working, which is the safe failure.
+                signingKey = SigningKey.generate(keyID: "ephemeral-\(UUID().uuidString.prefix(8).lowercased())")
+            }
+        }
+        let verifyKeys = try (env.optionalString("NOMAD_VERIFY_KEYS") ?? "")
+            .split(separator: ",").map { try VerificationKey(encoded: String($0).trimmingCharacters(in: .whitespaces)) }
+        let password = try env.secret("NOMAD_DATABASE_PASSWORD")
+        var url = env.string("NOMAD_DATABASE_URL", default: "postgres://nomad_\(service)@127.0.0.1:5432/nomad")
+        if let password, var components = URLComponents(string: url), components.password == nil {
+            components.password = password
+            url = components.string ?? url
+        }
+        let format = env.string("NOMAD_LOG_FORMAT", default: "json")
+        guard format == "json" || format == "text" else { throw ConfigError.invalid("NOMAD_LOG_FORMAT", "json or text") }
+        return ServiceConfig(
+            serviceName: service,
+            grpcHost: env.string("NOMAD_GRPC_HOST", default: "127.0.0.1"),
+            grpcPort: try env.int("NOMAD_GRPC_PORT", default: ports.grpc),
+            metricsPort: try env.int("NOMAD_METRICS_PORT", default: ports.metrics),
+            metricsHost: env.string("NOMAD_METRICS_HOST", default: "127.0.0.1"),
+            databaseURL: url,
+            databaseSchema: env.string("NOMAD_DATABASE_SCHEMA", default: service),
+            databasePoolSize: try env.int("NOMAD_DATABASE_POOL_SIZE", default: 10),
+            logLevel: env.string("NOMAD_LOG_LEVEL", default: "info"),
+            logFormat: format,
+            tokenIssuer: env.string("NOMAD_TOKEN_ISSUER", default: "nomad-identity"),
+            tokenAudience: env.string("NOMAD_TOKEN_AUDIENCE", default: "nomad-zone"),
+            keys: KeyRing(signingKey: signingKey, verificationKeys: verifyKeys),
+            maxRequestBytes: try env.int("NOMAD_MAX_REQUEST_BYTES", default: 1 << 20),
+            drainTimeoutSeconds: try env.seconds("NOMAD_DRAIN_TIMEOUT_SECONDS", default: 20),
+            healthIntervalSeconds: try env.seconds("NOMAD_HEALTH_INTERVAL_SECONDS", default: 2)
+        )
+    }
+
+    public var accessTokens: AccessTokens {
+        AccessTokens(issuer: tokenIssuer, audience: tokenAudience, keys: keys)
+    }
+}

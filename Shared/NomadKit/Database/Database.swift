@@ -1,0 +1,101 @@
+import Foundation
+import GRPCCore
+import Logging
+import PostgresNIO
+
+/// The service's PostgreSQL pool, confined to its own schema by the role's
+/// search_path. Every mutation runs through `transaction`, which also refuses
+/// to commit once the caller's deadline has passed or the call was cancelled.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let schema: String
+    let logger: Logger
+
+    public init(client: PostgresClient, schema: String, logger: Logger) {
+        self.client = client
+        self.schema = schema
+        self.logger = logger
+    }
+
+    /// postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]
+    public static func makeClient(url: String, schema: String, poolSize: Int, logger: Logger) throws -> PostgresClient {
+        guard Self.isValidSchemaName(schema) else {
+            throw ConfigError.invalid("NOMAD_DATABASE_SCHEMA", "a lower-case SQL identifier")
+        }
+        guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
+              let host = components.host, let user = components.user
+        else { throw ConfigError.invalid("NOMAD_DATABASE_URL", "expected postgres://user@host:port/database") }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require": tls = .require(.makeClientConfiguration())
+        default: throw ConfigError.invalid("NOMAD_DATABASE_URL", "sslmode must be disable, prefer or require")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user,
+            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = max(1, poolSize)
+        configuration.options.connectTimeout = .seconds(5)
+        // Every connection starts inside the service's own schema, so queries
+        // never name it and a test can run the same code in a schema of its own.
+        configuration.options.additionalStartupParameters = [("search_path", schema)]
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    public static func isValidSchemaName(_ name: String) -> Bool {
+        name.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil
+    }
+
+    public func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                // Finishing after the caller has given up would change data the
+                // caller believes unchanged; roll back instead.
+                try RequestContext.current.checkNotCancelled()
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                do {
+                    try await connection.query("ROLLBACK", logger: logger)
+                } catch {
+                    logger.warning("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                throw error
+            }
+        }
+    }
+
+    /// A read outside any explicit transaction.
+    public func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
+    public func ping() async -> Bool {
+        do {
+            try await client.query("SELECT 1", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
+extension PSQLError {
+    /// The SQLSTATE the server reported, if the error came from the server.
+    public var sqlState: String? { serverInfo?[.sqlState] }
+
+    public var constraintName: String? { serverInfo?[.constraintName] }
+
+    public var isUniqueViolation: Bool { sqlState == PostgresError.Code.uniqueViolation.raw }
+
+    public var isSerializationFailure: Bool {
+        sqlState == PostgresError.Code.serializationFailure.raw || sqlState == PostgresError.Code.deadlockDetected.raw
+    }
+}

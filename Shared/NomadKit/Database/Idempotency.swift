@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import PostgresNIO
+import SwiftProtobuf
+
+/// `request_id` idempotency (AIP-155): inside the mutation's transaction, the
+/// first call with a given (caller, method, request_id) runs and stores its
+/// response; a retry gets that stored response back and changes nothing. A
+/// concurrent retry waits on the first one's row lock and then reads its result.
+public enum Idempotency {
+    public static let maxRequestIDLength = 64
+
+    public static func validate(requestID: String) throws {
+        guard !requestID.isEmpty else { throw NomadError.required("request_id") }
+        guard requestID.utf8.count <= maxRequestIDLength else {
+            throw NomadError.tooLong("request_id", max: maxRequestIDLength)
+        }
+        guard requestID.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw NomadError.invalid("request_id", zh: "只能包含可打印的 ASCII 字符", en: "printable ASCII only")
+        }
+    }
+
+    /// Runs `perform` once per request id. `request` is hashed so that reusing
+    /// an id for a different request is refused instead of silently answered
+    /// with another request's result.
+    public static func once<Response: SwiftProtobuf.Message & Sendable>(
+        _ connection: PostgresConnection, method: String, requestID: String, request: some SwiftProtobuf.Message,
+        caller: Principal?, logger: Logger,
+        perform: () async throws -> Response
+    ) async throws -> Response {
+        try validate(requestID: requestID)
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        let hash = Data(SHA256.hash(data: try request.serializedBytes(options: options) as [UInt8]))
+        let callerKey = caller.map { $0.accountID.uuidString.lowercased() } ?? "anonymous"
+        let inserted = try await connection.query("""
+            INSERT INTO idempotency_keys (caller, method, request_id, request_hash)
+            VALUES (\(callerKey), \(method), \(requestID), \(hash))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger).collect().count == 1
+        if !inserted {
+            let rows = try await connection.query("""
+                SELECT request_hash, response FROM idempotency_keys
+                WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
+                """, logger: logger).collect()
+            guard let row = rows.first else { throw NomadError.internalError }
+            let (storedHash, stored) = try row.decode((Data, Data?).self)
+            guard storedHash == hash else { throw NomadError.requestIDReused }
+            guard let stored else { throw NomadError.internalError }
+            return try Response(serializedBytes: stored)
+        }
+        let response = try await perform()
+        let bytes = Data(try response.serializedBytes() as [UInt8])
+        try await connection.query("""
+            UPDATE idempotency_keys SET response = \(bytes)
+            WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
+            """, logger: logger)
+        return response
+    }
+}

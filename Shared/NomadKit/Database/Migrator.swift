@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One numbered step of a schema's history. Never edit a released migration:
+/// add the next number.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    public init(_ version: Int, _ name: String, _ sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// Applies the chassis' tables and a service's migrations to its schema, in one
+/// transaction under an advisory lock: N replicas starting together apply each
+/// step exactly once, and a failed step leaves nothing half-done.
+public enum Migrator {
+    public static func migrate(
+        _ database: Database, component: String, migrations: [Migration], logger: Logger
+    ) async throws {
+        let schema = database.schema
+        precondition(Database.isValidSchemaName(schema))
+        let sorted = migrations.sorted { $0.version < $1.version }
+        precondition(Set(sorted.map(\.version)).count == sorted.count, "duplicate migration version in \(component)")
+        try await database.client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let lockKey = "nomad-migrate:\(schema)"
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
+                let exists = try await connection.query(
+                    "SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger
+                ).collect().count > 0
+                if !exists {
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \"\(schema)\""), logger: logger)
+                }
+                try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema)\""), logger: logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                      component text NOT NULL,
+                      version integer NOT NULL,
+                      name text NOT NULL,
+                      applied_at timestamptz NOT NULL DEFAULT now(),
+                      PRIMARY KEY (component, version)
+                    )
+                    """, logger: logger)
+                try await apply(ChassisMigrations.all, component: "nomadkit", on: connection, logger: logger)
+                try await apply(sorted, component: component, on: connection, logger: logger)
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private static func apply(
+        _ migrations: [Migration], component: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        var applied = Set<Int>()
+        for try await version in try await connection.query(
+            "SELECT version FROM schema_migrations WHERE component = \(component)", logger: logger
+        ).decode(Int.self) {
+            applied.insert(version)
+        }
+        for migration in migrations where !applied.contains(migration.version) {
+            logger.info("applying migration", metadata: [
+                "component": "\(component)", "version": "\(migration.version)", "name": "\(migration.name)",
+            ])
+            // The simple protocol runs a file of several statements at once.
+            _ = try await connection.simpleQuery(migration.sql).get()
+            try await connection.query("""
+                INSERT INTO schema_migrations (component, version, name)
+                VALUES (\(component), \(migration.version), \(migration.name))
+                """, logger: logger)
+        }
+    }
+}
+
+/// Tables every service has: idempotency keys and the transactional outbox.
+enum ChassisMigrations {
+    static let all = [
+        Migration(1, "idempotency_and_outbox", """
+            CREATE TABLE idempotency_keys (
+              caller text NOT NULL,
+              method text NOT NULL,
+              request_id text NOT NULL,
+              request_hash bytea NOT NULL,
+              response bytea,
+              created_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (caller, method, request_id)
+            );
+            CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+
+            CREATE TABLE outbox (
+              id uuid PRIMARY KEY,
+              type text NOT NULL,
+              schema_version integer NOT NULL,
+              subject_ids jsonb NOT NULL,
+              payload jsonb NOT NULL,
+              occurred_at timestamptz NOT NULL DEFAULT now(),
+              delivered_at timestamptz
+            );
+            CREATE INDEX outbox_undelivered ON outbox (occurred_at) WHERE delivered_at IS NULL;
+            """),
+    ]
+}

@@ -1,0 +1,22 @@
+import Foundation
+import PostgresNIO
+
+/// The transactional outbox: a mutation appends its domain event on the same
+/// connection, inside the same transaction, so the event exists exactly when
+/// the change does. A relay (later) delivers rows to analytics.
+public enum Outbox {
+    public static func append(
+        _ connection: PostgresConnection, type: String, schemaVersion: Int = 1,
+        subjectIDs: [String: String], payload: some Encodable, logger: Logger
+    ) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        let payloadJSON = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        let subjects = String(decoding: try encoder.encode(subjectIDs), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO outbox (id, type, schema_version, subject_ids, payload)
+            VALUES (\(UUID()), \(type), \(schemaVersion), \(subjects)::jsonb, \(payloadJSON)::jsonb)
+            """, logger: logger)
+    }
+}

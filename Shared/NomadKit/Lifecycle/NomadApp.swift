@@ -1,0 +1,184 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import NomadProtos
+import PostgresNIO
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// Runs one service: the PostgreSQL pool, the metrics endpoint and the gRPC
+/// server in a ServiceGroup. SIGTERM (or `shutdown()`) marks health
+/// NOT_SERVING, lets in-flight calls finish, then stops the server, the
+/// metrics endpoint and finally the pool, in that order.
+public final class NomadApp: Sendable {
+    public let config: ServiceConfig
+    public let health: HealthState
+    public let logger: Logger
+    let definition: ServiceDefinition
+    let group: ServiceGroup
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let context: ServiceContext
+    private let metricsPort = BoundPort()
+
+    public init(definition: ServiceDefinition, config: ServiceConfig, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
+        LogSetup.bootstrap(service: definition.name, level: config.logLevel, format: config.logFormat)
+        MetricsSetup.bootstrap()
+        var logger = Logger(label: "nomad.\(definition.name)")
+        logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+        self.logger = logger
+        self.config = config
+        self.definition = definition
+
+        let health = HealthState(serviceNames: definition.grpcServiceNames)
+        self.health = health
+        let client = try Database.makeClient(
+            url: config.databaseURL, schema: config.databaseSchema, poolSize: config.databasePoolSize, logger: logger)
+        let database = Database(client: client, schema: config.databaseSchema, logger: logger)
+        let context = ServiceContext(config: config, database: database, logger: logger)
+        self.context = context
+
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: config.grpcHost, port: config.grpcPort),
+            transportSecurity: try Self.transportSecurity(config),
+            config: .defaults { $0.rpc.maxRequestPayloadSize = config.maxRequestBytes })
+        let healthDescriptor = Grpc_Health_V1_Health.descriptor
+        server = GRPCServer(
+            transport: transport,
+            services: [HealthService(state: health)] + (try definition.makeServices(context)),
+            interceptorPipeline: [
+                .apply(ObservabilityInterceptor(logger: logger), to: .all),
+                .apply(
+                    AuthInterceptor(tokens: config.accessTokens, policy: definition.policy, logger: logger),
+                    to: .allExcluding(services: [healthDescriptor], methods: [])),
+            ])
+
+        var services: [any Service] = [client]
+        if config.metricsPort >= 0 {
+            let port = metricsPort
+            services.append(MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger) { bound in
+                port.value.withLock { $0 = bound }
+            })
+        }
+        services.append(ServerRunner(
+            server: server, health: health, database: database, component: definition.name,
+            migrations: definition.migrations,
+            healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
+            backgroundTasks: definition.makeBackgroundTasks(context), logger: logger))
+        var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfig.gracefulShutdownSignals = signals
+        groupConfig.maximumGracefulShutdownDuration = .milliseconds(Int64(config.drainTimeoutSeconds * 1000))
+        groupConfig.maximumCancellationDuration = .seconds(5)
+        group = ServiceGroup(configuration: groupConfig)
+    }
+
+    /// Runs until SIGTERM/SIGINT or `shutdown()`.
+    public func run() async throws {
+        try await group.run()
+    }
+
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+    }
+
+    /// The bound gRPC port (useful with port 0); waits until the server listens.
+    public func grpcPort() async throws -> Int {
+        guard let port = try await server.transport.listeningAddress.ipv4?.port else {
+            throw ConfigError.invalid("NOMAD_GRPC_HOST", "not an IPv4 address")
+        }
+        return port
+    }
+
+    /// The bound metrics port; waits until the endpoint listens.
+    public func boundMetricsPort() async throws -> Int {
+        for _ in 0..<500 {
+            if let port = metricsPort.value.withLock({ $0 }) { return port }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw ConfigError.invalid("NOMAD_METRICS_PORT", "metrics endpoint did not start")
+    }
+
+    static func transportSecurity(_ config: ServiceConfig) throws -> HTTP2ServerTransport.Posix.TransportSecurity {
+        let env = Environment()
+        guard let cert = env.optionalString("NOMAD_TLS_CERT_FILE") else { return .plaintext }
+        guard let key = env.optionalString("NOMAD_TLS_KEY_FILE") else {
+            throw ConfigError.invalid("NOMAD_TLS_KEY_FILE", "required with NOMAD_TLS_CERT_FILE")
+        }
+        let chain: [TLSConfig.CertificateSource] = [.file(path: cert, format: .pem)]
+        let privateKey: TLSConfig.PrivateKeySource = .file(path: key, format: .pem)
+        if let clientCA = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE") {
+            return .mTLS(certificateChain: chain, privateKey: privateKey) {
+                $0.trustRoots = .certificates([.file(path: clientCA, format: .pem)])
+            }
+        }
+        return .tls(certificateChain: chain, privateKey: privateKey)
+    }
+}
+
+/// Migrates (retrying while the database is away), then serves until the
+/// graceful shutdown, keeping health in step with the database.
+struct ServerRunner: Service {
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let health: HealthState
+    let database: Database
+    let component: String
+    let migrations: [Migration]
+    let healthInterval: Duration
+    let backgroundTasks: [BackgroundTask]
+    let logger: Logger
+
+    func run() async throws {
+        let database = self.database
+        var delay = Duration.milliseconds(200)
+        while true {
+            do {
+                try await Migrator.migrate(database, component: component, migrations: migrations, logger: logger)
+                break
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                logger.warning("migration failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+        let health = self.health
+        let interval = healthInterval
+        let tasks = backgroundTasks
+        let logger = self.logger
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        health.setServing(await database.ping())
+                        try? await Task.sleep(for: interval)
+                    }
+                }
+            }
+            for task in tasks {
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        while !Task.isCancelled {
+                            do { try await task.run() } catch {
+                                logger.warning("background task failed", metadata: ["task": "\(task.name)", "error": "\(error)"])
+                            }
+                            try? await Task.sleep(for: task.interval)
+                        }
+                    }
+                }
+            }
+            try await withGracefulShutdownHandler {
+                try await server.serve()
+            } onGracefulShutdown: {
+                logger.info("draining")
+                health.beginDraining()
+                server.beginGracefulShutdown()
+            }
+        }
+    }
+}
+
+/// The port the metrics endpoint bound, set once it listens.
+final class BoundPort: Sendable {
+    let value = Mutex<Int?>(nil)
+}

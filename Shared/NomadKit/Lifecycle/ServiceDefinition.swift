@@ -1,0 +1,53 @@
+import GRPCCore
+import Logging
+import ServiceLifecycle
+
+/// What the chassis needs to run one service; a service's library provides it
+/// and its executable only hands it to `NomadApp`.
+public struct ServiceDefinition: Sendable {
+    /// "identity", "jobs", ...: the default schema, ports and the log's service field.
+    public let name: String
+    public let migrations: [Migration]
+    public let policy: AccessPolicy
+    /// The fully qualified gRPC service names health reports on.
+    public let grpcServiceNames: [String]
+    public let makeServices: @Sendable (ServiceContext) throws -> [any RegistrableRPCService]
+    /// Periodic work that runs beside the server (sweeps), started after migrations.
+    public let makeBackgroundTasks: @Sendable (ServiceContext) -> [BackgroundTask]
+
+    public init(
+        name: String, migrations: [Migration], policy: AccessPolicy, grpcServiceNames: [String],
+        makeServices: @escaping @Sendable (ServiceContext) throws -> [any RegistrableRPCService],
+        makeBackgroundTasks: @escaping @Sendable (ServiceContext) -> [BackgroundTask] = { _ in [] }
+    ) {
+        self.name = name
+        self.migrations = migrations
+        self.policy = policy
+        self.grpcServiceNames = grpcServiceNames
+        self.makeServices = makeServices
+        self.makeBackgroundTasks = makeBackgroundTasks
+    }
+}
+
+/// What a service's handlers are built from.
+public struct ServiceContext: Sendable {
+    public let config: ServiceConfig
+    public let database: Database
+    public let logger: Logger
+
+    public var tokens: AccessTokens { config.accessTokens }
+}
+
+/// Work repeated every `interval` until shutdown. Each run must be safe with
+/// several replicas running it at once (row locks, not process state).
+public struct BackgroundTask: Sendable {
+    public let name: String
+    public let interval: Duration
+    public let run: @Sendable () async throws -> Void
+
+    public init(name: String, interval: Duration, run: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.interval = interval
+        self.run = run
+    }
+}

@@ -1,0 +1,23 @@
+import GRPCCore
+
+/// Who may call each RPC of a service. Every method of a service must appear:
+/// the auth interceptor refuses methods without a rule, so forgetting one
+/// fails closed. Ownership ("only their own records") is checked by handlers.
+public struct AccessPolicy: Sendable {
+    public enum Rule: Sendable, Equatable {
+        /// No token needed; a valid token still identifies the caller.
+        case open
+        /// A valid token with one of these roles.
+        case roles(Set<Role>)
+    }
+
+    public let rules: [MethodDescriptor: Rule]
+
+    public init(_ rules: [MethodDescriptor: Rule]) {
+        self.rules = rules
+    }
+
+    public func rule(for method: MethodDescriptor) -> Rule? {
+        rules[method]
+    }
+}

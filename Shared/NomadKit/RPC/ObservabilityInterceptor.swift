@@ -1,0 +1,120 @@
+import Foundation
+import GRPCCore
+import Logging
+import Metrics
+import PostgresNIO
+
+/// The outermost interceptor: gives the call its request id and language,
+/// counts and times it, logs it, and turns whatever error escapes into a gRPC
+/// status with a message in the caller's language and no internals.
+public struct ObservabilityInterceptor: ServerInterceptor {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func intercept<Input: Sendable, Output: Sendable>(
+        request: StreamingServerRequest<Input>,
+        context: ServerContext,
+        next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
+    ) async throws -> StreamingServerResponse<Output> {
+        let started = ContinuousClock.now
+        let requestContext = RequestContext(
+            requestID: Self.requestID(from: request.metadata),
+            language: Language.negotiate(request.metadata[stringValues: "accept-language"].first(where: { _ in true })),
+            cancellation: context.cancellation)
+        let method = context.descriptor
+        let logger = self.logger
+
+        @Sendable func finish(_ error: (any Error)?) -> RPCError? {
+            let rpcError = error.map { Self.rpcError(for: $0, language: requestContext.language, logger: logger) }
+            Self.record(method: method, code: rpcError?.code, since: started, logger: logger)
+            return rpcError
+        }
+
+        var response: StreamingServerResponse<Output>
+        do {
+            response = try await RequestContext.$current.withValue(requestContext) {
+                try await next(request, context)
+            }
+        } catch {
+            throw finish(error)!
+        }
+        switch response.accepted {
+        case .failure(let error):
+            let mapped = finish(error)!
+            return StreamingServerResponse(error: mapped)
+        case .success(var contents):
+            contents.metadata.replaceOrAddString(requestContext.requestID, forKey: "x-request-id")
+            let producer = contents.producer
+            contents.producer = { writer in
+                do {
+                    let trailers = try await RequestContext.$current.withValue(requestContext) {
+                        try await producer(writer)
+                    }
+                    _ = finish(nil)
+                    return trailers
+                } catch {
+                    throw finish(error)!
+                }
+            }
+            response.accepted = .success(contents)
+            return response
+        }
+    }
+
+    static func requestID(from metadata: Metadata) -> String {
+        if let given = metadata[stringValues: "x-request-id"].first(where: { _ in true }),
+           (1...64).contains(given.utf8.count),
+           given.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) {
+            return given
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    static func rpcError(for error: any Error, language: Language, logger: Logger) -> RPCError {
+        switch error {
+        case let error as NomadError:
+            return error.rpcError(language)
+        case let error as RPCError:
+            return error
+        case let error as any RPCErrorConvertible:
+            return RPCError(error)
+        case is TokenError:
+            return NomadError.unauthenticated.rpcError(language)
+        case is CancellationError:
+            return RPCError(code: .cancelled, message: "cancelled")
+        case let error as PSQLError where error.code != .server:
+            logger.error("database unavailable", metadata: ["error": "\(error.code)"])
+            return NomadError.unavailable.rpcError(language)
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return NomadError.internalError.rpcError(language)
+        }
+    }
+
+    static func record(method: MethodDescriptor, code: RPCError.Code?, since started: ContinuousClock.Instant, logger: Logger) {
+        let elapsed = ContinuousClock.now - started
+        let codeName = code.map { "\($0)" } ?? "ok"
+        let dimensions = [("service", method.service.fullyQualifiedService), ("method", method.method)]
+        Counter(label: "grpc_server_handled_total", dimensions: dimensions + [("code", codeName)]).increment()
+        if code != nil {
+            Counter(label: "grpc_server_errors_total", dimensions: dimensions + [("code", codeName)]).increment()
+        }
+        Metrics.Timer(label: "grpc_server_handling_seconds", dimensions: dimensions).recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        let level: Logger.Level
+        switch code {
+        case nil: level = .debug
+        case .internalError?, .unknown?, .dataLoss?: level = .error
+        case .unavailable?: level = .warning
+        default: level = .info
+        }
+        logger.log(level: level, "rpc", metadata: [
+            "method": "\(method.fullyQualifiedMethod)",
+            "code": "\(codeName)",
+            "duration_ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+        ])
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRPCCore
+
+/// The roles the suite knows. Raw values are what access tokens carry.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    case nomad
+    case enterprise
+    case officer
+    case admin
+    case service
+}
+
+/// Who is calling: taken from a verified access token.
+public struct Principal: Sendable, Equatable {
+    public let accountID: UUID
+    public let role: Role
+    /// Officers are bound to one department.
+    public let department: String?
+
+    public init(accountID: UUID, role: Role, department: String? = nil) {
+        self.accountID = accountID
+        self.role = role
+        self.department = department
+    }
+
+    public var isAdmin: Bool { role == .admin }
+
+    public func isOfficer(of department: String) -> Bool {
+        role == .officer && self.department == department
+    }
+}
+
+/// What one RPC call carries through the handlers: set by the chassis'
+/// interceptors for the duration of the call.
+public struct RequestContext: Sendable {
+    public var requestID: String
+    public var language: Language
+    /// Nil for public methods called without a token.
+    public var principal: Principal?
+    /// Set when the call came in over a transport; it flips when the client
+    /// cancels or the deadline passes.
+    public var cancellation: ServerContext.RPCCancellationHandle?
+
+    public init(
+        requestID: String, language: Language, principal: Principal? = nil,
+        cancellation: ServerContext.RPCCancellationHandle? = nil
+    ) {
+        self.requestID = requestID
+        self.language = language
+        self.principal = principal
+        self.cancellation = cancellation
+    }
+
+    /// Throws DEADLINE_EXCEEDED once the caller has gone: work that has not
+    /// been committed yet must not be.
+    public func checkNotCancelled() throws {
+        if cancellation?.isCancelled == true { throw NomadError.deadlineExceeded }
+    }
+
+    @TaskLocal public static var current = RequestContext(requestID: "-", language: .zhCN)
+
+    /// The caller, or UNAUTHENTICATED. Handlers of methods that need a caller
+    /// use this rather than unwrapping.
+    public static func caller() throws -> Principal {
+        guard let principal = current.principal else { throw NomadError.unauthenticated }
+        return principal
+    }
+}
