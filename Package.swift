@@ -63,7 +63,15 @@ let package = Package(
         ),
         .target(
             name: "Identity",
-            dependencies: ["NomadKit", "NomadProtos"],
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             path: "Services/Identity/Library",
             swiftSettings: strict
         ),

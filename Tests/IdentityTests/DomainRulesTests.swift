@@ -118,7 +118,7 @@ func invalidPassportNumbers(number: String) {
 func madeCardNumbersAreValid(serial: Int64) {
     let number = CardNumber.make(serial: serial)
     #expect(number.count == 16)
-    #expect(number.hasPrefix("4603"))
+    #expect(number.hasPrefix("4604"))
     #expect(number.dropFirst(4).prefix(11) == String(format: "%011lld", serial))
     #expect(CardNumber.isValid(number))
 }

@@ -71,8 +71,12 @@ public enum Migrator {
             logger.info("applying migration", metadata: [
                 "component": "\(component)", "version": "\(migration.version)", "name": "\(migration.name)",
             ])
-            // The simple protocol runs a file of several statements at once.
-            _ = try await connection.simpleQuery(migration.sql).get()
+            // postgres-nio sends every query as a prepared statement, which
+            // holds one command; PL/pgSQL's EXECUTE runs a whole script.
+            let body = "$nomad_migration_body$", block = "$nomad_migration_do$"
+            precondition(!migration.sql.contains(body) && !migration.sql.contains(block))
+            try await connection.query(PostgresQuery(
+                unsafeSQL: "DO \(block) BEGIN EXECUTE \(body)\(migration.sql)\(body); END \(block)"), logger: logger)
             try await connection.query("""
                 INSERT INTO schema_migrations (component, version, name)
                 VALUES (\(component), \(migration.version), \(migration.name))

@@ -13,7 +13,7 @@ import Synchronization
 /// NOT_SERVING, lets in-flight calls finish, then stops the server, the
 /// metrics endpoint and finally the pool, in that order.
 public final class NomadApp: Sendable {
-    public let config: ServiceConfig
+    public let config: NomadConfig
     public let health: HealthState
     public let logger: Logger
     let definition: ServiceDefinition
@@ -22,7 +22,7 @@ public final class NomadApp: Sendable {
     let context: ServiceContext
     private let metricsPort = BoundPort()
 
-    public init(definition: ServiceDefinition, config: ServiceConfig, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
+    public init(definition: ServiceDefinition, config: NomadConfig, signals: [UnixSignal] = [.sigterm, .sigint]) throws {
         LogSetup.bootstrap(service: definition.name, level: config.logLevel, format: config.logFormat)
         MetricsSetup.bootstrap()
         var logger = Logger(label: "nomad.\(definition.name)")
@@ -63,7 +63,7 @@ public final class NomadApp: Sendable {
         }
         services.append(ServerRunner(
             server: server, health: health, database: database, component: definition.name,
-            migrations: definition.migrations,
+            migrations: definition.migrations, startup: { try await definition.startup(context) },
             healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
             backgroundTasks: definition.makeBackgroundTasks(context), logger: logger))
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
@@ -99,7 +99,7 @@ public final class NomadApp: Sendable {
         throw ConfigError.invalid("NOMAD_METRICS_PORT", "metrics endpoint did not start")
     }
 
-    static func transportSecurity(_ config: ServiceConfig) throws -> HTTP2ServerTransport.Posix.TransportSecurity {
+    static func transportSecurity(_ config: NomadConfig) throws -> HTTP2ServerTransport.Posix.TransportSecurity {
         let env = Environment()
         guard let cert = env.optionalString("NOMAD_TLS_CERT_FILE") else { return .plaintext }
         guard let key = env.optionalString("NOMAD_TLS_KEY_FILE") else {
@@ -124,6 +124,7 @@ struct ServerRunner: Service {
     let database: Database
     let component: String
     let migrations: [Migration]
+    let startup: @Sendable () async throws -> Void
     let healthInterval: Duration
     let backgroundTasks: [BackgroundTask]
     let logger: Logger
@@ -134,10 +135,11 @@ struct ServerRunner: Service {
         while true {
             do {
                 try await Migrator.migrate(database, component: component, migrations: migrations, logger: logger)
+                try await startup()
                 break
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
-                logger.warning("migration failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("start-up failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }

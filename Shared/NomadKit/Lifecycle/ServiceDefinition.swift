@@ -12,12 +12,15 @@ public struct ServiceDefinition: Sendable {
     /// The fully qualified gRPC service names health reports on.
     public let grpcServiceNames: [String]
     public let makeServices: @Sendable (ServiceContext) throws -> [any RegistrableRPCService]
+    /// Runs once after migrations and before serving (seeding a first admin).
+    public let startup: @Sendable (ServiceContext) async throws -> Void
     /// Periodic work that runs beside the server (sweeps), started after migrations.
     public let makeBackgroundTasks: @Sendable (ServiceContext) -> [BackgroundTask]
 
     public init(
         name: String, migrations: [Migration], policy: AccessPolicy, grpcServiceNames: [String],
         makeServices: @escaping @Sendable (ServiceContext) throws -> [any RegistrableRPCService],
+        startup: @escaping @Sendable (ServiceContext) async throws -> Void = { _ in },
         makeBackgroundTasks: @escaping @Sendable (ServiceContext) -> [BackgroundTask] = { _ in [] }
     ) {
         self.name = name
@@ -25,13 +28,14 @@ public struct ServiceDefinition: Sendable {
         self.policy = policy
         self.grpcServiceNames = grpcServiceNames
         self.makeServices = makeServices
+        self.startup = startup
         self.makeBackgroundTasks = makeBackgroundTasks
     }
 }
 
 /// What a service's handlers are built from.
 public struct ServiceContext: Sendable {
-    public let config: ServiceConfig
+    public let config: NomadConfig
     public let database: Database
     public let logger: Logger
 

@@ -90,7 +90,7 @@ public final class LocalPostgres: Sendable {
                 if serverMayRun {
                     _ = try? tools.run(tools.pgCtl, ["stop", "-D", layout.data, "-m", "immediate", "-w", "-t", "10"], cwd: base)
                 }
-                try? FileManager.default.removeItem(atPath: layout.sentinel)
+                disarmWatchdog(sentinel: layout.sentinel)
                 if let external = layout.externalSocket { try? FileManager.default.removeItem(atPath: external) }
                 if createdBase { try? FileManager.default.removeItem(atPath: base) }
             }
@@ -125,6 +125,14 @@ public final class LocalPostgres: Sendable {
                 .write(toFile: confFile, atomically: false, encoding: .utf8)
         }
 
+        // A reused base directory may still have a live server (say, from a crashed run with
+        // stopWhenProcessExits off). Refuse rather than stop somebody else's server on failure.
+        if fm.fileExists(atPath: layout.data + "/postmaster.pid"),
+           try tools.run(tools.pgCtl, ["status", "-D", layout.data], cwd: base).status == 0 {
+            throw LocalPostgresError(
+                "a server is already running on \(layout.data); stop it with: pg_ctl stop -D \(layout.data)")
+        }
+
         if options.stopWhenProcessExits {
             _ = fm.createFile(atPath: layout.sentinel, contents: Data("\(getpid())\n".utf8))
             try startWatchdog(tools: tools, layout: layout, removeBase: createdBase)
@@ -145,7 +153,7 @@ public final class LocalPostgres: Sendable {
             let result = try tools.run(
                 tools.pgCtl,
                 ["start", "-D", layout.data, "-l", layout.log, "-w", "-t", String(seconds)],
-                cwd: base
+                cwd: base, daemonizes: true
             )
             if result.status == 0 { break }
             let newLog = logText(layout.log, from: logOffset)
@@ -242,7 +250,13 @@ public final class LocalPostgres: Sendable {
             SELECT pg_advisory_lock(7243051);
             CREATE SCHEMA IF NOT EXISTS \(s) AUTHORIZATION \(r);
             ALTER SCHEMA \(s) OWNER TO \(r);
-            REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+            DO $nomad$
+            BEGIN
+              IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public') THEN
+                REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+              END IF;
+            END
+            $nomad$;
             SELECT pg_advisory_unlock(7243051);
             """, database: database)
     }
@@ -257,7 +271,7 @@ public final class LocalPostgres: Sendable {
         }
         guard first else { return }
         let fm = FileManager.default
-        try? fm.removeItem(atPath: sentinel)  // disarm the watchdog first
+        Self.disarmWatchdog(sentinel: sentinel)
         if fm.fileExists(atPath: dataDirectory + "/postmaster.pid") {
             let result = try? tools.run(
                 tools.pgCtl, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "30"], cwd: baseDirectory)
@@ -292,11 +306,9 @@ public final class LocalPostgres: Sendable {
         return out
     }
 
-    private static let urlComponentAllowed: CharacterSet = {
-        var set = CharacterSet.alphanumerics
-        set.insert(charactersIn: "-._~")
-        return set
-    }()
+    /// RFC 3986 unreserved characters (ASCII only); everything else is percent-encoded.
+    private static let urlComponentAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// SQL identifier, always quoted.
     static func identifier(_ name: String) -> String {
@@ -349,6 +361,7 @@ public final class LocalPostgres: Sendable {
     private static func startWatchdog(tools: Tools, layout: Layout, removeBase: Bool) throws {
         let script = """
             pid=$1 sentinel=$2 data=$3 base=$4 sock=$5 pgctl=$6 runuser=$7
+            echo $$ > "$sentinel.pid"
             while kill -0 "$pid" 2>/dev/null && [ -e "$sentinel" ]; do sleep 1; done
             [ -e "$sentinel" ] || exit 0
             if [ -n "$runuser" ]; then
@@ -356,7 +369,7 @@ public final class LocalPostgres: Sendable {
             else
               "$pgctl" stop -D "$data" -m immediate -w -t 10
             fi
-            rm -f "$sentinel"
+            rm -f "$sentinel" "$sentinel.pid"
             [ -z "$sock" ] || rm -rf "$sock"
             [ -z "$base" ] || rm -rf "$base"
             """
@@ -366,23 +379,46 @@ public final class LocalPostgres: Sendable {
             removeBase ? layout.base : "", layout.externalSocket ?? "",
             tools.pgCtl, tools.runuser ?? "",
         ]
-        let process = Process()
+        // The direct child only forks the watchdog off and exits, so it is reaped right here and
+        // the watchdog is re-parented to init. See `closingInheritedDescriptors` for the wrapper.
+        let launch: [String]
         if let setsid = Tools.which("setsid") {
-            process.executableURL = URL(fileURLWithPath: setsid)
-            process.arguments = ["/bin/sh"] + shArgs
+            launch = [setsid, "--fork", "/bin/sh"] + shArgs
         } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/nohup")
-            process.arguments = ["/bin/sh"] + shArgs
+            launch = ["/bin/sh", "-c", #"trap '' HUP INT; /bin/sh "$@" </dev/null >/dev/null 2>&1 &"#, "nomad-pg-launcher", "/bin/sh"] + shArgs
         }
+        let process = Process()
+        let command = Tools.closingInheritedDescriptors(launch)
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: "/")
         guard let devNullIn = FileHandle(forReadingAtPath: "/dev/null"),
               let devNullOut = FileHandle(forWritingAtPath: "/dev/null") else {
             throw LocalPostgresError("cannot open /dev/null")
         }
+        defer { try? devNullIn.close(); try? devNullOut.close() }
         process.standardInput = devNullIn
         process.standardOutput = devNullOut
         process.standardError = devNullOut
         try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw LocalPostgresError("could not start the watchdog (exit \(process.terminationStatus))")
+        }
+    }
+
+    /// Removes the sentinel (the watchdog then exits within a second) and, on Linux, also
+    /// terminates the watchdog right away so no process mentioning the data directory is left.
+    private static func disarmWatchdog(sentinel: String) {
+        let pidFile = sentinel + ".pid"
+        let text = (try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: sentinel)
+        try? FileManager.default.removeItem(atPath: pidFile)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
+              let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
+              String(decoding: cmdline, as: UTF8.self).contains("nomad-pg-watchdog")
+        else { return }
+        kill(pid, SIGTERM)
     }
 
     static func freeLoopbackPort() throws -> Int {
@@ -563,24 +599,34 @@ private struct Tools: Sendable {
     }
 
     /// Runs a PostgreSQL server binary, as the `postgres` user when we are root.
-    func run(_ executable: String, _ arguments: [String], cwd: String) throws -> CommandResult {
-        try run(executable, arguments, asPostgres: asPostgres, cwd: cwd, environment: nil)
+    /// `daemonizes`: the command leaves a process behind (`pg_ctl start`), see below.
+    func run(_ executable: String, _ arguments: [String], cwd: String, daemonizes: Bool = false) throws -> CommandResult {
+        try run(executable, arguments, asPostgres: asPostgres, cwd: cwd, environment: nil, daemonizes: daemonizes)
+    }
+
+    /// On Linux, Foundation's `Process` hands every child one end of a socketpair and treats
+    /// the child as finished only when *all* holders of that socket have exited; a daemon
+    /// started by the child (postmaster, watchdog) inherits it, so `waitUntilExit()` would
+    /// block until the daemon dies. This wrapper closes every descriptor above 2 and execs the
+    /// command. (bash rather than sh: dash only accepts single-digit descriptors.)
+    static func closingInheritedDescriptors(_ command: [String]) -> [String] {
+        let shell = FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh"
+        let script = #"for fd in /dev/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null; fi; done; exec "$@""#
+        return [shell, "-c", script, "nomad-pg-exec"] + command
     }
 
     /// Output goes to temp files rather than pipes: nothing can block on a full pipe, and a
     /// daemon that inherits the descriptors (postgres via pg_ctl) cannot stall our reads.
     func run(
         _ executable: String, _ arguments: [String], asPostgres: Bool, cwd: String?,
-        environment: [String: String]?
+        environment: [String: String]?, daemonizes: Bool = false
     ) throws -> CommandResult {
+        var command = [executable] + arguments
+        if asPostgres, let runuser { command = [runuser, "-u", "postgres", "--"] + command }
+        if daemonizes { command = Self.closingInheritedDescriptors(command) }
         let process = Process()
-        if asPostgres, let runuser {
-            process.executableURL = URL(fileURLWithPath: runuser)
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         if let environment { process.environment = environment }
         let outPath = try LocalPostgres.makeTempFile(prefix: "nomad-pg-out-", contents: Data())

@@ -78,6 +78,11 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         case let error as NomadError:
             return error.rpcError(language)
         case let error as RPCError:
+            // The server wraps what an inner interceptor or handler threw in
+            // an UNKNOWN error; map the original instead.
+            if error.code == .unknown, let cause = error.cause {
+                return rpcError(for: cause, language: language, logger: logger)
+            }
             return error
         case let error as any RPCErrorConvertible:
             return RPCError(error)

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Number printed on the nomad one-card: "4603" + 11-digit serial + Luhn digit.
+/// Number printed on the nomad one-card: "4604" + 11-digit serial + Luhn digit.
 ///
 /// The fixed prefix makes a one-card number recognisable at a glance; the
 /// Luhn digit catches mistyped numbers at service desks before any lookup.
 enum CardNumber {
-    static let prefix = "4603"
+    static let prefix = "4604"
     static let serialDigits = 11
     static let length = 16
     static let maximumSerial: Int64 = 99_999_999_999

@@ -13,7 +13,7 @@ struct CertificationEvidenceInput: Sendable, Equatable {
 /// One criterion's verdict. Both languages are produced at evaluation time
 /// and stored with the decision, so an applicant later sees the reasoning
 /// that was actually applied even after the published rule changes.
-struct CriterionOutcome: Sendable, Equatable {
+struct CriterionOutcome: Sendable, Equatable, Codable {
     let code: String
     let met: Bool
     let zh: String

@@ -2,7 +2,7 @@ import Foundation
 
 /// The settings every service reads at start. Defaults make `nomadctl up`
 /// work with no configuration; the README lists each variable.
-public struct ServiceConfig: Sendable {
+public struct NomadConfig: Sendable {
     /// Which service this process is: "identity", "jobs", ...
     public var serviceName: String
     public var grpcHost: String
@@ -61,7 +61,7 @@ public struct ServiceConfig: Sendable {
 
     /// Reads NOMAD_* variables. `signs` is true for identity, the only service
     /// that holds a private key.
-    public static func fromEnvironment(service: String, signs: Bool = false, _ env: Environment = Environment()) throws -> ServiceConfig {
+    public static func fromEnvironment(service: String, signs: Bool = false, _ env: Environment = Environment()) throws -> NomadConfig {
         let ports = defaultPorts[service] ?? (50050, 9050)
         var signingKey: SigningKey?
         if signs {
@@ -83,7 +83,7 @@ public struct ServiceConfig: Sendable {
         }
         let format = env.string("NOMAD_LOG_FORMAT", default: "json")
         guard format == "json" || format == "text" else { throw ConfigError.invalid("NOMAD_LOG_FORMAT", "json or text") }
-        return ServiceConfig(
+        return NomadConfig(
             serviceName: service,
             grpcHost: env.string("NOMAD_GRPC_HOST", default: "127.0.0.1"),
             grpcPort: try env.int("NOMAD_GRPC_PORT", default: ports.grpc),

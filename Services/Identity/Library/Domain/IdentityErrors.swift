@@ -1,0 +1,26 @@
+import NomadKit
+
+/// Identity's refusals, each in both languages.
+enum IdentityErrors {
+    static let badCredentials = NomadError(
+        .unauthenticated, zh: "用户名或密码错误", en: "Wrong username or password")
+    static let badRefreshToken = NomadError(
+        .unauthenticated, zh: "刷新令牌无效、已过期或已被撤销，请重新登录",
+        en: "The refresh token is invalid, expired or revoked; please log in again")
+    static let certificationAlreadyOpen = NomadError(
+        .failedPrecondition, zh: "已有一份认定申请正在处理中", en: "A certification application is already being processed")
+    static let alreadyCertified = NomadError(
+        .failedPrecondition, zh: "您已通过数字游民认定", en: "You are already a certified digital nomad")
+    static let notCertified = NomadError(
+        .failedPrecondition, zh: "该账户尚未通过数字游民认定", en: "This account is not a certified digital nomad")
+    static let alreadyMigrant = NomadError(
+        .failedPrecondition, zh: "该账户已认定为数字移民", en: "This account is already a settled digital migrant")
+    static func wrongState(_ zh: String, _ en: String) -> NomadError {
+        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
+    }
+    static let deadlinePassed = NomadError(
+        .failedPrecondition, zh: "补充材料的期限已过，申请已失效", en: "The documents deadline has passed; the application lapsed")
+    static let noCard = NomadError(.notFound, zh: "该账户没有一卡通", en: "This account has no one-card")
+    static let notForeign = NomadError(
+        .failedPrecondition, zh: "工作和居留许可仅面向外籍数字游民", en: "Work and residence permits are for foreign nomads only")
+}

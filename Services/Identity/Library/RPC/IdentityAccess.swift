@@ -1,0 +1,53 @@
+import NomadKit
+import NomadProtos
+
+/// Which roles may call each identity RPC. Ownership and department checks
+/// (a nomad's own records, an officer's own department) are in the handlers.
+enum IdentityAccess {
+    typealias M = Nomad_Identity_V1_IdentityService.Method
+
+    static let signedIn: Set<Role> = Set(Role.allCases)
+
+    static let policy = AccessPolicy([
+        M.RegisterNomad.descriptor: .open,
+        M.RegisterEnterprise.descriptor: .open,
+        M.CreateOfficer.descriptor: .roles([.admin]),
+        M.ListOfficers.descriptor: .roles([.admin]),
+        M.DisableOfficer.descriptor: .roles([.admin]),
+        M.Login.descriptor: .open,
+        M.RefreshToken.descriptor: .open,
+        M.Logout.descriptor: .open,
+        M.GetPublicKeys.descriptor: .open,
+        M.GetAccount.descriptor: .roles(signedIn),
+
+        M.ApplyCertification.descriptor: .roles([.nomad]),
+        M.GetCertification.descriptor: .roles([.nomad, .officer]),
+        M.ListCertifications.descriptor: .roles([.nomad, .officer]),
+        M.DecideCertification.descriptor: .roles([.officer]),
+        M.SupplementCertification.descriptor: .roles([.nomad]),
+        M.RecognizeMigrant.descriptor: .roles([.officer]),
+
+        M.GetCard.descriptor: .roles([.nomad, .officer]),
+        M.IssueCardQr.descriptor: .roles([.nomad]),
+        M.VerifyCard.descriptor: .roles([.officer, .service]),
+        M.SetCardStatus.descriptor: .roles([.officer]),
+
+        M.CreateSite.descriptor: .roles([.officer, .admin]),
+        M.ListSites.descriptor: .roles(signedIn),
+
+        M.ApplyPermit.descriptor: .roles([.nomad]),
+        M.GetPermit.descriptor: .roles([.nomad, .officer]),
+        M.ListPermits.descriptor: .roles([.nomad, .officer]),
+        M.DecidePermit.descriptor: .roles([.officer]),
+
+        M.ListCatalogue.descriptor: .open,
+        M.GetCatalogueEntry.descriptor: .open,
+        M.SubmitApplication.descriptor: .roles([.nomad, .enterprise]),
+        M.GetApplication.descriptor: .roles([.nomad, .enterprise, .officer]),
+        M.ListApplications.descriptor: .roles([.nomad, .enterprise, .officer]),
+        M.DecideApplication.descriptor: .roles([.officer]),
+        M.RateApplication.descriptor: .roles([.nomad, .enterprise]),
+
+        M.ListAuditEntries.descriptor: .roles([.admin, .officer]),
+    ])
+}

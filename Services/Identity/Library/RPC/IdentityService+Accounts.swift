@@ -1,0 +1,234 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+extension IdentityService {
+    typealias Account = Nomad_Identity_V1_Account
+
+    func registerNomad(request: Nomad_Identity_V1_RegisterNomadRequest, context: ServerContext) async throws -> Account {
+        let username = try AccountRules.username(request.username)
+        try AccountRules.password(request.password)
+        let displayName = try Validate.text(request.displayName, "display_name", max: 64)
+        let nationality = try AccountRules.nationality(request.nationality)
+        let document = request.documentNumber.trimmingCharacters(in: .whitespaces)
+        switch request.documentType {
+        case .residentID:
+            guard nationality == "CN" else {
+                throw NomadError.invalid("document_type", zh: "居民身份证仅适用于中国国籍", en: "a resident ID is for Chinese nationals only")
+            }
+            guard ResidentID.validate(document) else {
+                throw NomadError.invalid("document_number", zh: "居民身份证号码无效", en: "not a valid resident ID number")
+            }
+        case .passport:
+            guard PassportNumber.validate(document) else {
+                throw NomadError.invalid("document_number", zh: "护照号码无效", en: "not a valid passport number")
+            }
+        default:
+            throw NomadError.unknownEnum("document_type")
+        }
+        let languages = try AccountRules.languages(request.languages)
+        try Idempotency.validate(requestID: request.requestID)
+        let hash = try await hasher.hash(request.password)
+        return try await mutation("RegisterNomad", requestID: request.requestID, request: request) { connection in
+            let account = AccountRecord(
+                id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .nomad,
+                createdAt: Date(), nationality: nationality, documentType: Int16(request.documentType.rawValue),
+                documentNumber: document, languages: languages, nomadStatus: Int16(Nomad_Identity_V1_NomadStatus.registered.rawValue))
+            try await AccountStore.insert(connection, account, logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.nomad.registered", subjectIDs: ["account_id": account.id.text],
+                payload: ["nationality": nationality, "foreign": nationality == "CN" ? "false" : "true"], logger: logger)
+            return account.message
+        }
+    }
+
+    func registerEnterprise(request: Nomad_Identity_V1_RegisterEnterpriseRequest, context: ServerContext) async throws -> Account {
+        let username = try AccountRules.username(request.username)
+        try AccountRules.password(request.password)
+        let name = try Validate.text(request.name, "name", max: 100)
+        let code = request.creditCode.trimmingCharacters(in: .whitespaces)
+        if code.isEmpty { throw NomadError.required("credit_code") }
+        guard CreditCode.validate(code) else {
+            throw NomadError.invalid("credit_code", zh: "统一社会信用代码无效（校验位不符）", en: "not a valid unified social credit code (check character)")
+        }
+        try Idempotency.validate(requestID: request.requestID)
+        let hash = try await hasher.hash(request.password)
+        return try await mutation("RegisterEnterprise", requestID: request.requestID, request: request) { connection in
+            let account = AccountRecord(
+                id: UUID(), username: username, passwordHash: hash, displayName: name, role: .enterprise,
+                createdAt: Date(), enterpriseName: name, creditCode: code)
+            try await AccountStore.insert(connection, account, logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.enterprise.registered", subjectIDs: ["account_id": account.id.text],
+                payload: ["credit_code": code], logger: logger)
+            return account.message
+        }
+    }
+
+    func createOfficer(request: Nomad_Identity_V1_CreateOfficerRequest, context: ServerContext) async throws -> Account {
+        let admin = try caller
+        let username = try AccountRules.username(request.username)
+        try AccountRules.password(request.password)
+        let displayName = try Validate.text(request.displayName, "display_name", max: 64)
+        guard Departments.isKnown(request.department) else {
+            if request.department.isEmpty { throw NomadError.required("department") }
+            throw NomadError.invalid("department", zh: "未知的部门代码", en: "unknown department code")
+        }
+        try Idempotency.validate(requestID: request.requestID)
+        let hash = try await hasher.hash(request.password)
+        return try await mutation("CreateOfficer", requestID: request.requestID, request: request) { connection in
+            let account = AccountRecord(
+                id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .officer,
+                createdAt: Date(), department: request.department)
+            try await AccountStore.insert(connection, account, logger: logger)
+            try await AuditStore.append(
+                connection, actor: admin, action: "officer.create", subject: "account/\(account.id.text)",
+                before: nil, after: try account.message.jsonString(), logger: logger)
+            return account.message
+        }
+    }
+
+    func listOfficers(request: Nomad_Identity_V1_ListOfficersRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListOfficersResponse {
+        let page = try Page(request.page)
+        let department = request.department.isEmpty ? nil : request.department
+        let records = try await database.read { connection in
+            try await AccountStore.listOfficers(connection, department: department, page: page, logger: logger)
+        }
+        return .with {
+            $0.officers = records.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: records.count)
+        }
+    }
+
+    func disableOfficer(request: Nomad_Identity_V1_DisableOfficerRequest, context: ServerContext) async throws -> Account {
+        let admin = try caller
+        let id = try Validate.uuid(request.accountID, "account_id")
+        let reason = try Validate.text(request.reason, "reason", max: 500)
+        return try await mutation("DisableOfficer", requestID: request.requestID, request: request) { connection in
+            guard var account = try await AccountStore.find(connection, id: id, forUpdate: true, logger: logger),
+                  account.role == .officer
+            else { throw NomadError.notFound("officer \(request.accountID)") }
+            let before = try account.message.jsonString()
+            try await AccountStore.setDisabled(connection, id: id, logger: logger)
+            account.disabled = true
+            try await AuditStore.append(
+                connection, actor: admin, action: "officer.disable", subject: "account/\(id.text)",
+                before: before, after: try account.message.jsonString(), logger: logger)
+            _ = reason
+            return account.message
+        }
+    }
+
+    func login(request: Nomad_Identity_V1_LoginRequest, context: ServerContext) async throws -> Nomad_Identity_V1_TokenPair {
+        guard !request.username.isEmpty, !request.password.isEmpty, request.password.count <= 128, request.username.count <= 64 else {
+            throw IdentityErrors.badCredentials
+        }
+        let account = try await database.read { connection in
+            try await AccountStore.find(connection, username: request.username, logger: logger)
+        }
+        guard let account else {
+            await hasher.burn(request.password)
+            throw IdentityErrors.badCredentials
+        }
+        guard await hasher.verify(request.password, against: account.passwordHash) else { throw IdentityErrors.badCredentials }
+        if account.disabled {
+            throw NomadError(.permissionDenied, zh: "该账户已停用", en: "This account is disabled")
+        }
+        return try await database.transaction { connection in
+            try await issueTokens(connection, account: account, familyID: UUID())
+        }
+    }
+
+    func refreshToken(request: Nomad_Identity_V1_RefreshTokenRequest, context: ServerContext) async throws -> Nomad_Identity_V1_TokenPair {
+        guard !request.refreshToken.isEmpty, request.refreshToken.count <= 128 else { throw IdentityErrors.badRefreshToken }
+        enum Outcome: Sendable { case rotated(Nomad_Identity_V1_TokenPair), reused }
+        let outcome = try await database.transaction { connection -> Outcome in
+            guard let token = try await RefreshTokenStore.findForUpdate(connection, secret: request.refreshToken, logger: logger),
+                  token.revokedAt == nil, token.expiresAt > Date()
+            else { throw IdentityErrors.badRefreshToken }
+            if token.usedAt != nil {
+                // A rotated token came back: someone holds a copy. End the
+                // whole family so neither copy works any more.
+                try await RefreshTokenStore.revokeFamily(connection, familyID: token.familyID, logger: logger)
+                logger.warning("refresh token reuse; family revoked", metadata: ["family": "\(token.familyID)"])
+                return .reused
+            }
+            guard let account = try await AccountStore.find(connection, id: token.accountID, logger: logger), !account.disabled
+            else { throw IdentityErrors.badRefreshToken }
+            try await RefreshTokenStore.markUsed(connection, id: token.id, logger: logger)
+            return .rotated(try await issueTokens(connection, account: account, familyID: token.familyID))
+        }
+        switch outcome {
+        case .rotated(let pair): return pair
+        case .reused: throw IdentityErrors.badRefreshToken
+        }
+    }
+
+    func logout(request: Nomad_Identity_V1_LogoutRequest, context: ServerContext) async throws -> Nomad_Identity_V1_LogoutResponse {
+        guard !request.refreshToken.isEmpty, request.refreshToken.count <= 128 else { throw IdentityErrors.badRefreshToken }
+        try await database.transaction { connection in
+            guard let token = try await RefreshTokenStore.findForUpdate(connection, secret: request.refreshToken, logger: logger)
+            else { throw IdentityErrors.badRefreshToken }
+            try await RefreshTokenStore.revokeFamily(connection, familyID: token.familyID, logger: logger)
+        }
+        return .init()
+    }
+
+    func getPublicKeys(request: Nomad_Identity_V1_GetPublicKeysRequest, context: ServerContext) async throws -> Nomad_Identity_V1_GetPublicKeysResponse {
+        .with {
+            $0.keys = tokens.keys.verificationKeys.values.sorted { $0.keyID < $1.keyID }.map { key in
+                .with {
+                    $0.keyID = key.keyID
+                    $0.algorithm = "EdDSA"
+                    $0.publicKey = key.rawPublicKey
+                }
+            }
+        }
+    }
+
+    func getAccount(request: Nomad_Identity_V1_GetAccountRequest, context: ServerContext) async throws -> Account {
+        let principal = try caller
+        let id = request.accountID.isEmpty ? principal.accountID : try Validate.uuid(request.accountID, "account_id")
+        guard id == principal.accountID || principal.role == .admin || principal.role == .officer else {
+            throw NomadError.permissionDenied
+        }
+        guard let account = try await database.read({ connection in
+            try await AccountStore.find(connection, id: id, logger: logger)
+        }) else { throw NomadError.notFound("account \(id.text)") }
+        return account.message
+    }
+
+    /// A new access token and a new refresh token in `familyID`.
+    func issueTokens(_ connection: PostgresConnection, account: AccountRecord, familyID: UUID) async throws -> Nomad_Identity_V1_TokenPair {
+        let now = Date()
+        let access = try tokens.issue(for: account.principal, lifetime: settings.accessTokenLifetime, now: now)
+        let secret = RefreshTokenStore.newSecret()
+        let refreshExpiry = now.addingTimeInterval(settings.refreshTokenLifetime)
+        try await RefreshTokenStore.insert(
+            connection, secret: secret, familyID: familyID, accountID: account.id, expiresAt: refreshExpiry, logger: logger)
+        return .with {
+            $0.accessToken = access.token
+            $0.accessTokenExpiresAt = .init(date: access.expiresAt)
+            $0.refreshToken = secret
+            $0.refreshTokenExpiresAt = .init(date: refreshExpiry)
+            $0.account = account.message
+        }
+    }
+
+    /// Creates the first admin from configuration when none exists.
+    func bootstrapAdmin(username: String, password: String) async throws {
+        let username = try AccountRules.username(username)
+        try AccountRules.password(password)
+        let hash = try await hasher.hash(password)
+        try await database.transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('identity-bootstrap-admin'))", logger: logger)
+            guard try await !AccountStore.anyAdminExists(connection, logger: logger) else { return }
+            try await AccountStore.insert(connection, AccountRecord(
+                id: UUID(), username: username, passwordHash: hash, displayName: "Administrator", role: .admin,
+                createdAt: Date()), logger: logger)
+            logger.info("bootstrap admin created", metadata: ["username": "\(username)"])
+        }
+    }
+}

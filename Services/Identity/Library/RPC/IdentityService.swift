@@ -1,0 +1,77 @@
+import Foundation
+import GRPCCore
+import Logging
+import NomadKit
+import NomadProtos
+import PostgresNIO
+import SwiftProtobuf
+
+/// The identity / one-card gRPC service. Each area's handlers live in their
+/// own `IdentityService+Area.swift`; this file holds what they share.
+struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
+    let database: Database
+    let tokens: AccessTokens
+    let settings: IdentitySettings
+    let hasher: PasswordHasher
+    let logger: Logger
+
+    init(context: ServiceContext, settings: IdentitySettings) {
+        database = context.database
+        tokens = context.tokens
+        self.settings = settings
+        hasher = PasswordHasher(costLog2: settings.passwordCostLog2)
+        logger = context.logger
+    }
+
+    var caller: Principal {
+        get throws { try RequestContext.caller() }
+    }
+
+    var language: Language { RequestContext.current.language }
+
+    /// Runs a mutation once per request_id, in one transaction.
+    func mutation<Response: SwiftProtobuf.Message & Sendable>(
+        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
+        _ body: @escaping (PostgresConnection) async throws -> Response
+    ) async throws -> Response {
+        let principal = RequestContext.current.principal
+        let logger = self.logger
+        return try await database.transaction { connection in
+            try await Idempotency.once(
+                connection, method: method, requestID: requestID, request: request, caller: principal, logger: logger
+            ) { try await body(connection) }
+        }
+    }
+}
+
+/// What the executable and the tests start: the chassis definition of the
+/// identity service.
+public enum IdentityDefinition {
+    /// Migrations, access rules, the first admin, and the sweep that lapses
+    /// certification applications whose documents deadline passed.
+    public static func make(settings: IdentitySettings) -> ServiceDefinition {
+        ServiceDefinition(
+            name: "identity",
+            migrations: identityMigrations,
+            policy: IdentityAccess.policy,
+            grpcServiceNames: [Nomad_Identity_V1_IdentityService.descriptor.fullyQualifiedService],
+            makeServices: { context in
+                [IdentityService(context: context, settings: settings)]
+            },
+            startup: { context in
+                if let admin = settings.bootstrapAdmin {
+                    try await IdentityService(context: context, settings: settings)
+                        .bootstrapAdmin(username: admin.username, password: admin.password)
+                }
+            },
+            makeBackgroundTasks: { context in
+                [
+                    BackgroundTask(name: "lapse-certifications", interval: .seconds(30)) {
+                        _ = try await context.database.transaction { connection in
+                            try await CertificationStore.lapseOverdue(connection, logger: context.logger)
+                        }
+                    },
+                ]
+            })
+    }
+}

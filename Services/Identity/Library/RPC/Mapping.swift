@@ -1,0 +1,93 @@
+import Foundation
+import NomadKit
+import NomadProtos
+import SwiftProtobuf
+
+/// Row types to messages. The document number only ever leaves masked.
+extension AccountRecord {
+    var message: Nomad_Identity_V1_Account {
+        .with { account in
+            account.id = id.uuidString.lowercased()
+            account.username = username
+            account.displayName = displayName
+            account.role = role.message
+            account.createdAt = .init(date: createdAt)
+            switch role {
+            case .nomad:
+                account.nomad = .with {
+                    $0.nationality = nationality ?? ""
+                    $0.documentType = .init(rawValue: Int(documentType ?? 0)) ?? .unspecified
+                    $0.documentNumberMasked = documentNumber.map(Masking.documentNumber) ?? ""
+                    $0.languages = languages
+                    $0.status = .init(rawValue: Int(nomadStatus ?? 1)) ?? .registered
+                    $0.foreign = nationality != "CN"
+                }
+            case .enterprise:
+                account.enterprise = .with {
+                    $0.name = enterpriseName ?? ""
+                    $0.creditCode = creditCode ?? ""
+                }
+            case .officer:
+                account.officer = .with {
+                    $0.department = department ?? ""
+                    $0.disabled = disabled
+                }
+            case .admin, .service:
+                break
+            }
+        }
+    }
+}
+
+extension Role {
+    var message: Nomad_Identity_V1_Role {
+        switch self {
+        case .nomad: return .nomad
+        case .enterprise: return .enterprise
+        case .officer: return .officer
+        case .admin: return .admin
+        case .service: return .service
+        }
+    }
+}
+
+extension CertificationRecord {
+    func message(_ language: Language) -> Nomad_Identity_V1_CertificationApplication {
+        .with {
+            $0.id = id.uuidString.lowercased()
+            $0.applicantID = applicantID.uuidString.lowercased()
+            $0.status = status
+            $0.evidence = evidence
+            $0.criteria = criteria.map { outcome in
+                .with {
+                    $0.code = outcome.code
+                    $0.met = outcome.met
+                    $0.explanation = language == .en ? outcome.en : outcome.zh
+                }
+            }
+            $0.criteriaMet = criteriaMet
+            $0.decisionReason = decisionReason
+            if let documentsDeadline { $0.documentsDeadline = .init(date: documentsDeadline) }
+            $0.history = history
+            $0.createdAt = .init(date: createdAt)
+        }
+    }
+}
+
+extension CardRecord {
+    var message: Nomad_Identity_V1_Card {
+        .with {
+            $0.number = number
+            $0.holderID = holderID.uuidString.lowercased()
+            $0.holderDisplayName = holderDisplayName
+            $0.status = status()
+            $0.issuedAt = .init(date: issuedAt)
+            $0.expiresAt = .init(date: expiresAt)
+        }
+    }
+}
+
+extension UUID {
+    /// Ids go out in lower case, as they are stored.
+    var text: String { uuidString.lowercased() }
+}

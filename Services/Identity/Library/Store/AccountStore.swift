@@ -1,0 +1,122 @@
+import Foundation
+import NomadKit
+import PostgresNIO
+
+/// An account row. The document number is here because the store keeps it;
+/// it leaves the service only through Masking.
+struct AccountRecord: Sendable {
+    var id: UUID
+    var username: String
+    var passwordHash: String
+    var displayName: String
+    var role: Role
+    var createdAt: Date
+    var nationality: String?
+    var documentType: Int16?
+    var documentNumber: String?
+    var languages: [String] = []
+    var nomadStatus: Int16?
+    var enterpriseName: String?
+    var creditCode: String?
+    var department: String?
+    var disabled = false
+
+    var principal: Principal { Principal(accountID: id, role: role, department: department) }
+}
+
+enum AccountStore {
+    private static let columns = """
+        id, username, password_hash, display_name, role, created_at, nationality, document_type, \
+        document_number, languages, nomad_status, enterprise_name, credit_code, department, disabled
+        """
+
+    static func insert(_ connection: PostgresConnection, _ account: AccountRecord, logger: Logger) async throws {
+        do {
+            try await connection.query("""
+                INSERT INTO accounts (id, username, password_hash, display_name, role, nationality, document_type,
+                  document_number, languages, nomad_status, enterprise_name, credit_code, department)
+                VALUES (\(account.id), \(account.username), \(account.passwordHash), \(account.displayName),
+                  \(account.role.rawValue), \(account.nationality), \(account.documentType), \(account.documentNumber),
+                  \(account.languages), \(account.nomadStatus), \(account.enterpriseName), \(account.creditCode),
+                  \(account.department))
+                """, logger: logger)
+        } catch let error as PSQLError where error.isUniqueViolation {
+            switch error.constraintName {
+            case "accounts_username_key":
+                throw NomadError(.alreadyExists, zh: "用户名已被使用", en: "That username is taken")
+            case "accounts_credit_code_key":
+                throw NomadError(.alreadyExists, zh: "该统一社会信用代码已注册", en: "That credit code is already registered")
+            default:
+                throw NomadError(.alreadyExists, zh: "该证件已注册", en: "That identity document is already registered")
+            }
+        }
+    }
+
+    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> AccountRecord? {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        return try await first(connection, PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM accounts WHERE id = $1\(lock)", binds: binds(id)), logger: logger)
+    }
+
+    static func find(_ connection: PostgresConnection, username: String, logger: Logger) async throws -> AccountRecord? {
+        try await first(connection, PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM accounts WHERE username = $1", binds: binds(username)), logger: logger)
+    }
+
+    static func anyAdminExists(_ connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        try await connection.query("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", logger: logger)
+            .collect().count > 0
+    }
+
+    static func listOfficers(
+        _ connection: PostgresConnection, department: String?, page: Page, logger: Logger
+    ) async throws -> [AccountRecord] {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM accounts
+            WHERE role = 'officer' AND ($1::text IS NULL OR department = $1)
+            ORDER BY created_at, id LIMIT $2 OFFSET $3
+            """, binds: binds(department, page.fetchLimit, page.offset)), logger: logger).collect()
+        return try rows.map(record)
+    }
+
+    static func setDisabled(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
+        try await connection.query("UPDATE accounts SET disabled = true WHERE id = \(id)", logger: logger)
+    }
+
+    static func setNomadStatus(_ connection: PostgresConnection, id: UUID, status: Int16, logger: Logger) async throws {
+        try await connection.query("UPDATE accounts SET nomad_status = \(status) WHERE id = \(id)", logger: logger)
+    }
+
+    private static func first(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> AccountRecord? {
+        try await connection.query(query, logger: logger).collect().first.map(record)
+    }
+
+    private static func record(_ row: PostgresRow) throws -> AccountRecord {
+        let r = row.makeRandomAccess()
+        return AccountRecord(
+            id: try r["id"].decode(UUID.self),
+            username: try r["username"].decode(String.self),
+            passwordHash: try r["password_hash"].decode(String.self),
+            displayName: try r["display_name"].decode(String.self),
+            role: Role(rawValue: try r["role"].decode(String.self)) ?? .nomad,
+            createdAt: try r["created_at"].decode(Date.self),
+            nationality: try r["nationality"].decode(String?.self),
+            documentType: try r["document_type"].decode(Int16?.self),
+            documentNumber: try r["document_number"].decode(String?.self),
+            languages: try r["languages"].decode([String].self),
+            nomadStatus: try r["nomad_status"].decode(Int16?.self),
+            enterpriseName: try r["enterprise_name"].decode(String?.self),
+            creditCode: try r["credit_code"].decode(String?.self),
+            department: try r["department"].decode(String?.self),
+            disabled: try r["disabled"].decode(Bool.self))
+    }
+}
+
+/// Binds for the few queries whose SQL text is assembled from fixed pieces.
+func binds(_ values: (any PostgresDynamicTypeEncodable)?...) -> PostgresBindings {
+    var bindings = PostgresBindings()
+    for value in values {
+        if let value { bindings.append(value) } else { bindings.appendNull() }
+    }
+    return bindings
+}
