@@ -20,6 +20,9 @@ public final class NomadApp: Sendable {
     let group: ServiceGroup
     let server: GRPCServer<HTTP2ServerTransport.Posix>
     let context: ServiceContext
+
+    /// The service's database, for tools and tests that look behind the API.
+    public var database: Database { context.database }
     private let metricsPort = BoundPort()
 
     public init(definition: ServiceDefinition, config: NomadConfig, signals: [UnixSignal] = [.sigterm, .sigint]) throws {

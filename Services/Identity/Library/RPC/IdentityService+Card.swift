@@ -1,0 +1,137 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+extension IdentityService {
+    func getCard(request: Nomad_Identity_V1_GetCardRequest, context: ServerContext) async throws -> Nomad_Identity_V1_Card {
+        let principal = try caller
+        let holder = request.holderID.isEmpty ? principal.accountID : try Validate.uuid(request.holderID, "holder_id")
+        guard holder == principal.accountID || principal.role == .officer else { throw NomadError.permissionDenied }
+        guard let card = try await database.read({ try await CardStore.find($0, holder: holder, logger: logger) }) else {
+            throw IdentityErrors.noCard
+        }
+        return card.message
+    }
+
+    func issueCardQr(request: Nomad_Identity_V1_IssueCardQrRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CardQr {
+        let holder = try caller
+        guard let card = try await database.read({ try await CardStore.find($0, holder: holder.accountID, logger: logger) }) else {
+            throw IdentityErrors.noCard
+        }
+        guard card.status() == .active else {
+            throw IdentityErrors.wrongState("一卡通未处于有效状态", "the one-card is not active")
+        }
+        guard let key = tokens.keys.signingKey else { throw NomadError.internalError }
+        let now = Date()
+        let expiresAt = min(now.addingTimeInterval(settings.cardQRLifetime), card.expiresAt)
+        let payload = try CardQR.sign(CardQRClaims(
+            card: card.number, sub: holder.accountID.text,
+            iat: Int64(now.timeIntervalSince1970), exp: Int64(expiresAt.timeIntervalSince1970)), with: key)
+        return .with {
+            $0.payload = payload
+            $0.expiresAt = .init(date: expiresAt)
+        }
+    }
+
+    func verifyCard(request: Nomad_Identity_V1_VerifyCardRequest, context: ServerContext) async throws -> Nomad_Identity_V1_VerifyCardResponse {
+        let payload = try Validate.text(request.qrPayload, "qr_payload", max: 4096)
+        let siteID = request.siteID.isEmpty ? nil : try Validate.uuid(request.siteID, "site_id")
+        let language = self.language
+        @Sendable func refuse(_ refusal: Nomad_Identity_V1_CardRefusal, _ card: CardRecord? = nil) -> Nomad_Identity_V1_VerifyCardResponse {
+            .with {
+                $0.valid = false
+                $0.refusal = refusal
+                $0.refusalMessage = CardRefusals.message(refusal).text(language)
+                if let card { $0.card = card.message }
+            }
+        }
+        let claims: CardQRClaims
+        do {
+            claims = try CardQR.verify(payload, keys: tokens.keys)
+        } catch {
+            switch error {
+            case .expired: return refuse(.qrExpired)
+            case .badSignature, .unknownKey: return refuse(.badSignature)
+            default: return refuse(.malformed)
+            }
+        }
+        let check: @Sendable (PostgresConnection) async throws -> Nomad_Identity_V1_VerifyCardResponse = { connection in
+            guard let card = try await CardStore.find(connection, number: claims.card, logger: logger),
+                  card.holderID.text == claims.sub
+            else { return refuse(.unknownCard) }
+            switch card.status() {
+            case .active: break
+            case .suspended: return refuse(.cardSuspended, card)
+            default: return refuse(.cardExpired, card)
+            }
+            var response = Nomad_Identity_V1_VerifyCardResponse.with {
+                $0.valid = true
+                $0.card = card.message
+            }
+            if let siteID {
+                guard let site = try await SiteStore.find(connection, id: siteID, logger: logger) else {
+                    throw NomadError.notFound("site \(siteID.text)")
+                }
+                let visit = try await SiteStore.recordVisit(connection, site: siteID, holder: card.holderID, logger: logger)
+                response.visitRecorded = visit.recorded
+                if visit.recorded {
+                    // Analytics counts these as nomad visits, per person per day.
+                    try await Outbox.append(
+                        connection, type: "identity.site.visited",
+                        subjectIDs: ["account_id": card.holderID.text, "site_id": siteID.text],
+                        payload: ["day": visit.day, "area": "\(site.area)"], logger: logger)
+                }
+            }
+            return response
+        }
+        if siteID == nil {
+            return try await database.read(check)
+        }
+        return try await mutation("VerifyCard", requestID: request.requestID, request: request, check)
+    }
+
+    func setCardStatus(request: Nomad_Identity_V1_SetCardStatusRequest, context: ServerContext) async throws -> Nomad_Identity_V1_Card {
+        let officer = try caller
+        guard officer.isOfficer(of: Departments.certification) else { throw NomadError.permissionDenied }
+        guard CardNumber.isValid(request.cardNumber) else {
+            throw NomadError.invalid("card_number", zh: "卡号无效（校验位不符）", en: "not a valid card number (check digit)")
+        }
+        guard request.status == .active || request.status == .suspended else {
+            throw NomadError.invalid("status", zh: "只能设为有效或暂停", en: "ACTIVE or SUSPENDED only")
+        }
+        let reason = try Validate.text(request.reason, "reason", max: 500)
+        return try await mutation("SetCardStatus", requestID: request.requestID, request: request) { connection in
+            guard var card = try await CardStore.find(connection, number: request.cardNumber, logger: logger) else {
+                throw NomadError.notFound("card \(request.cardNumber)")
+            }
+            let before = try card.message.jsonString()
+            try await CardStore.setStatus(connection, number: card.number, status: request.status, logger: logger)
+            card.storedStatus = request.status
+            try await AuditStore.append(
+                connection, actor: officer, action: request.status == .suspended ? "card.suspend" : "card.activate",
+                subject: "card/\(card.number)", before: before, after: try card.message.jsonString(), logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.card.status_changed",
+                subjectIDs: ["account_id": card.holderID.text, "card_number": card.number],
+                payload: ["status": "\(request.status)", "reason": reason], logger: logger)
+            return card.message
+        }
+    }
+}
+
+/// Why a card is refused, as a desk clerk reads it.
+enum CardRefusals {
+    static func message(_ refusal: Nomad_Identity_V1_CardRefusal) -> LocalizedMessage {
+        switch refusal {
+        case .malformed: return .init(zh: "二维码无法识别", en: "The QR code cannot be read")
+        case .badSignature: return .init(zh: "二维码签名无效，可能是伪造的", en: "The QR code's signature is invalid; it may be forged")
+        case .qrExpired: return .init(zh: "二维码已过期，请刷新后重新出示", en: "The QR code has expired; refresh it and show it again")
+        case .unknownCard: return .init(zh: "查无此卡", en: "No such card")
+        case .cardSuspended: return .init(zh: "该卡已被暂停使用", en: "This card is suspended")
+        case .cardExpired: return .init(zh: "该卡已过有效期", en: "This card has expired")
+        default: return .init(zh: "卡片无效", en: "The card is not valid")
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+extension IdentityService {
+    typealias Certification = Nomad_Identity_V1_CertificationApplication
+
+    func applyCertification(request: Nomad_Identity_V1_ApplyCertificationRequest, context: ServerContext) async throws -> Certification {
+        let nomad = try caller
+        let evidence = try CertificationRules.validate(request.evidence)
+        let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
+        let language = self.language
+        return try await mutation("ApplyCertification", requestID: request.requestID, request: request) { connection in
+            guard let account = try await AccountStore.find(connection, id: nomad.accountID, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("account")
+            }
+            if (account.nomadStatus ?? 1) >= Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue) {
+                throw IdentityErrors.alreadyCertified
+            }
+            let record = CertificationRecord(
+                id: UUID(), applicantID: nomad.accountID, status: .pending, evidence: evidence, criteria: outcomes,
+                criteriaMet: CertificationCriteria.allMet(outcomes), decisionReason: "", documentsDeadline: nil, createdAt: Date())
+            try await CertificationStore.insert(connection, record, logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.certification.applied",
+                subjectIDs: ["account_id": nomad.accountID.text, "certification_id": record.id.text],
+                payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
+            return try await CertificationStore.find(connection, id: record.id, logger: logger)!.message(language)
+        }
+    }
+
+    func getCertification(request: Nomad_Identity_V1_GetCertificationRequest, context: ServerContext) async throws -> Certification {
+        let principal = try caller
+        let id = try Validate.uuid(request.id, "id")
+        guard let record = try await database.read({ try await CertificationStore.find($0, id: id, logger: logger) }) else {
+            throw NomadError.notFound("certification \(id.text)")
+        }
+        try authorizeCertification(principal, applicant: record.applicantID)
+        return record.message(language)
+    }
+
+    func listCertifications(request: Nomad_Identity_V1_ListCertificationsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListCertificationsResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let status = try CertificationRules.statusFilter(request.status)
+        let applicant: UUID?
+        switch principal.role {
+        case .nomad: applicant = principal.accountID
+        case .officer where principal.isOfficer(of: Departments.certification): applicant = nil
+        default: throw NomadError.permissionDenied
+        }
+        let records = try await database.read { connection in
+            try await CertificationStore.list(connection, applicant: applicant, status: status, page: page, logger: logger)
+        }
+        let language = self.language
+        return .with {
+            $0.applications = records.prefix(page.limit).map { $0.message(language) }
+            $0.page = page.response(fetched: records.count)
+        }
+    }
+
+    func decideCertification(request: Nomad_Identity_V1_DecideCertificationRequest, context: ServerContext) async throws -> Certification {
+        let officer = try caller
+        guard officer.isOfficer(of: Departments.certification) else { throw NomadError.permissionDenied }
+        let id = try Validate.uuid(request.id, "id")
+        let reason = try Validate.text(request.reason, "reason", max: 500, required: request.decision != .approve)
+        var deadline: Date?
+        switch request.decision {
+        case .approve, .reject:
+            break
+        case .requestDocuments:
+            guard request.hasDocumentsDeadline else { throw NomadError.required("documents_deadline") }
+            let date = request.documentsDeadline.date
+            guard date > Date(), date < Date().addingTimeInterval(180 * 86400) else {
+                throw NomadError.invalid("documents_deadline", zh: "须在今后 180 天以内", en: "must be in the future, within 180 days")
+            }
+            deadline = date
+        default:
+            throw NomadError.unknownEnum("decision")
+        }
+        let language = self.language
+        let validity = settings.cardValidity
+        return try await mutation("DecideCertification", requestID: request.requestID, request: request) { connection in
+            guard var record = try await CertificationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("certification \(id.text)")
+            }
+            guard record.status == .pending else {
+                throw IdentityErrors.wrongState("申请不在待审核状态", "the application is not pending a decision")
+            }
+            let before = try record.message(.en).jsonString()
+            let action: String
+            switch request.decision {
+            case .approve:
+                record.status = .approved
+                action = "certification.approve"
+                try await AccountStore.setNomadStatus(
+                    connection, id: record.applicantID, status: Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue), logger: logger)
+                let card = try await CardStore.issue(connection, holder: record.applicantID, validity: validity, logger: logger)
+                try await Outbox.append(
+                    connection, type: "identity.nomad.certified",
+                    subjectIDs: ["account_id": record.applicantID.text, "certification_id": record.id.text, "card_number": card.number],
+                    payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
+            case .reject:
+                record.status = .rejected
+                action = "certification.reject"
+            default:
+                record.status = .awaitingDocuments
+                record.documentsDeadline = deadline
+                action = "certification.request_documents"
+            }
+            record.decisionReason = reason
+            try await CertificationStore.update(connection, record, actor: officer.accountID, logger: logger)
+            let updated = try await CertificationStore.find(connection, id: id, logger: logger)!
+            try await AuditStore.append(
+                connection, actor: officer, action: action, subject: "certification/\(id.text)",
+                before: before, after: try updated.message(.en).jsonString(), logger: logger)
+            return updated.message(language)
+        }
+    }
+
+    func supplementCertification(request: Nomad_Identity_V1_SupplementCertificationRequest, context: ServerContext) async throws -> Certification {
+        let nomad = try caller
+        let id = try Validate.uuid(request.id, "id")
+        let evidence = try CertificationRules.validate(request.evidence)
+        let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
+        let language = self.language
+        return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { connection in
+            guard var record = try await CertificationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("certification \(id.text)")
+            }
+            guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }
+            guard record.status == .awaitingDocuments else {
+                throw IdentityErrors.wrongState("未要求补充材料", "no documents were requested")
+            }
+            if let deadline = record.documentsDeadline, deadline <= Date() {
+                throw IdentityErrors.deadlinePassed
+            }
+            record.status = .pending
+            record.evidence = evidence
+            record.criteria = outcomes
+            record.criteriaMet = CertificationCriteria.allMet(outcomes)
+            record.documentsDeadline = nil
+            record.decisionReason = ""
+            try await CertificationStore.update(connection, record, actor: nomad.accountID, logger: logger)
+            return try await CertificationStore.find(connection, id: id, logger: logger)!.message(language)
+        }
+    }
+
+    func recognizeMigrant(request: Nomad_Identity_V1_RecognizeMigrantRequest, context: ServerContext) async throws -> Account {
+        let officer = try caller
+        guard officer.isOfficer(of: Departments.certification) else { throw NomadError.permissionDenied }
+        let id = try Validate.uuid(request.accountID, "account_id")
+        let reason = try Validate.text(request.reason, "reason", max: 500)
+        return try await mutation("RecognizeMigrant", requestID: request.requestID, request: request) { connection in
+            guard var account = try await AccountStore.find(connection, id: id, forUpdate: true, logger: logger),
+                  account.role == .nomad
+            else { throw NomadError.notFound("nomad \(id.text)") }
+            switch Nomad_Identity_V1_NomadStatus(rawValue: Int(account.nomadStatus ?? 1)) {
+            case .certified?: break
+            case .settledMigrant?: throw IdentityErrors.alreadyMigrant
+            default: throw IdentityErrors.notCertified
+            }
+            let before = try account.message.jsonString()
+            let status = Int16(Nomad_Identity_V1_NomadStatus.settledMigrant.rawValue)
+            try await AccountStore.setNomadStatus(connection, id: id, status: status, logger: logger)
+            account.nomadStatus = status
+            try await AuditStore.append(
+                connection, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)",
+                before: before, after: try account.message.jsonString(), logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.nomad.settled", subjectIDs: ["account_id": id.text],
+                payload: ["reason": reason], logger: logger)
+            return account.message
+        }
+    }
+
+    /// The applicant, or an officer of the certifying department.
+    func authorizeCertification(_ principal: Principal, applicant: UUID) throws {
+        guard principal.accountID == applicant || principal.isOfficer(of: Departments.certification) else {
+            throw NomadError.permissionDenied
+        }
+    }
+}
+
+/// Input rules for certification evidence.
+enum CertificationRules {
+    static func validate(_ evidence: Nomad_Identity_V1_CertificationEvidence) throws -> Nomad_Identity_V1_CertificationEvidence {
+        var clean = evidence
+        let income = evidence.monthlyRemoteIncome
+        guard income.minorUnits >= 0 else {
+            throw NomadError.invalid("evidence.monthly_remote_income", zh: "不能为负数", en: "must not be negative")
+        }
+        guard income.currencyCode.count == 3, income.currencyCode.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) else {
+            throw NomadError.invalid("evidence.monthly_remote_income.currency_code", zh: "须为三位大写 ISO 4217 代码", en: "a three-letter ISO 4217 code")
+        }
+        clean.remoteClients = try Validate.list(evidence.remoteClients, "evidence.remote_clients", maxCount: 20, maxLength: 100)
+        guard (0...3650).contains(evidence.intendedStayDays) else {
+            throw NomadError.invalid("evidence.intended_stay_days", zh: "须在 0 到 3650 之间", en: "between 0 and 3650")
+        }
+        clean.skills = try Validate.list(evidence.skills, "evidence.skills", maxCount: 30, maxLength: 64)
+        guard evidence.documentHashes.count <= 20, evidence.documentHashes.allSatisfy(CertificationCriteria.validateDocumentHash) else {
+            throw NomadError.invalid("evidence.document_hashes", zh: "须为至多 20 个 SHA-256 十六进制摘要", en: "at most 20 SHA-256 hex digests")
+        }
+        return clean
+    }
+
+    static func input(_ evidence: Nomad_Identity_V1_CertificationEvidence) -> CertificationEvidenceInput {
+        CertificationEvidenceInput(
+            monthlyRemoteIncomeMinor: evidence.monthlyRemoteIncome.minorUnits,
+            currency: evidence.monthlyRemoteIncome.currencyCode,
+            remoteClients: evidence.remoteClients,
+            intendedStayDays: Int(evidence.intendedStayDays),
+            skills: evidence.skills,
+            documentHashes: evidence.documentHashes)
+    }
+
+    static func statusFilter(_ status: Nomad_Identity_V1_CertificationStatus) throws -> Nomad_Identity_V1_CertificationStatus? {
+        switch status {
+        case .unspecified: return nil
+        case .pending, .awaitingDocuments, .approved, .rejected, .lapsed: return status
+        case .UNRECOGNIZED: throw NomadError.unknownEnum("status")
+        }
+    }
+}

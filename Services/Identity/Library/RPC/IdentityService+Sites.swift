@@ -1,0 +1,65 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+
+extension IdentityService {
+    func createSite(request: Nomad_Identity_V1_CreateSiteRequest, context: ServerContext) async throws -> Nomad_Identity_V1_Site {
+        let principal = try caller
+        var site = Nomad_Identity_V1_Site()
+        site.name.zhCn = try Validate.text(request.name.zhCn, "name.zh_cn", max: 100)
+        site.name.en = try Validate.text(request.name.en, "name.en", max: 100)
+        guard request.area == .coreXinyingBay || request.area == .linked else { throw NomadError.unknownEnum("area") }
+        site.area = request.area
+        site.address = try Validate.text(request.address, "address", max: 200)
+        guard (1...100_000).contains(request.capacity) else {
+            throw NomadError.invalid("capacity", zh: "须在 1 到 100000 之间", en: "between 1 and 100000")
+        }
+        site.capacity = request.capacity
+        site.amenities = try Validate.list(request.amenities, "amenities", maxCount: 20, maxLength: 50)
+        return try await mutation("CreateSite", requestID: request.requestID, request: request) { connection in
+            let id = UUID()
+            try await SiteStore.insert(connection, site, id: id, logger: logger)
+            let created = try await SiteStore.find(connection, id: id, logger: logger)!
+            try await AuditStore.append(
+                connection, actor: principal, action: "site.create", subject: "site/\(id.text)",
+                before: nil, after: try created.jsonString(), logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.site.created", subjectIDs: ["site_id": id.text],
+                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)"], logger: logger)
+            return created
+        }
+    }
+
+    func listSites(request: Nomad_Identity_V1_ListSitesRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListSitesResponse {
+        let page = try Page(request.page)
+        let area: Nomad_Identity_V1_Area?
+        switch request.area {
+        case .unspecified: area = nil
+        case .coreXinyingBay, .linked: area = request.area
+        case .UNRECOGNIZED: throw NomadError.unknownEnum("area")
+        }
+        let sites = try await database.read { try await SiteStore.list($0, area: area, page: page, logger: logger) }
+        return .with {
+            $0.sites = Array(sites.prefix(page.limit))
+            $0.page = page.response(fetched: sites.count)
+        }
+    }
+
+    func listAuditEntries(request: Nomad_Identity_V1_ListAuditEntriesRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListAuditEntriesResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        // An officer reads their own department's decisions; an admin all.
+        let department = principal.isAdmin ? nil : principal.department
+        if !principal.isAdmin, department == nil { throw NomadError.permissionDenied }
+        let subject = request.subject.isEmpty ? nil : try Validate.text(request.subject, "subject", max: 200)
+        let actor = request.actorID.isEmpty ? nil : try Validate.uuid(request.actorID, "actor_id")
+        let entries = try await database.read { connection in
+            try await AuditStore.list(connection, department: department, subject: subject, actor: actor, page: page, logger: logger)
+        }
+        return .with {
+            $0.entries = Array(entries.prefix(page.limit))
+            $0.page = page.response(fetched: entries.count)
+        }
+    }
+}
