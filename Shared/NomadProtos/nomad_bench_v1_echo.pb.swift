@@ -30,6 +30,9 @@ public nonisolated struct Nomad_Bench_V1_EchoRequest: Sendable {
 
   public var text: String = String()
 
+  /// Used by the chassis tests, which store echoes idempotently.
+  public var requestID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -53,7 +56,7 @@ fileprivate nonisolated let _protobuf_package = "nomad.bench.v1"
 
 nonisolated extension Nomad_Bench_V1_EchoRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".EchoRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}text\0\u{3}request_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -62,6 +65,7 @@ nonisolated extension Nomad_Bench_V1_EchoRequest: SwiftProtobuf.Message, SwiftPr
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       default: break
       }
     }
@@ -71,11 +75,15 @@ nonisolated extension Nomad_Bench_V1_EchoRequest: SwiftProtobuf.Message, SwiftPr
     if !self.text.isEmpty {
       try visitor.visitSingularStringField(value: self.text, fieldNumber: 1)
     }
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Nomad_Bench_V1_EchoRequest, rhs: Nomad_Bench_V1_EchoRequest) -> Bool {
     if lhs.text != rhs.text {return false}
+    if lhs.requestID != rhs.requestID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

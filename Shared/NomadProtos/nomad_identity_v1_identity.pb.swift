@@ -1335,7 +1335,7 @@ public nonisolated struct Nomad_Identity_V1_Card: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// 16 digits: "4603" (Danzhou) + 11 serial digits + a Luhn check digit.
+  /// 16 digits: "4604" (Danzhou, division code 4604) + 11 serial digits + a Luhn check digit.
   public var number: String = String()
 
   public var holderID: String = String()

@@ -45,13 +45,13 @@ public final class NomadApp: Sendable {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: config.grpcHost, port: config.grpcPort),
             transportSecurity: try Self.transportSecurity(config),
-            config: .defaults { $0.rpc.maxRequestPayloadSize = config.maxRequestBytes })
+            config: .defaults { $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes) })
         let healthDescriptor = Grpc_Health_V1_Health.descriptor
         server = GRPCServer(
             transport: transport,
             services: [HealthService(state: health)] + (try definition.makeServices(context)),
             interceptorPipeline: [
-                .apply(ObservabilityInterceptor(logger: logger), to: .all),
+                .apply(ObservabilityInterceptor(logger: logger, maxRequestBytes: config.maxRequestBytes), to: .all),
                 .apply(
                     AuthInterceptor(tokens: config.accessTokens, policy: definition.policy, logger: logger),
                     to: .allExcluding(services: [healthDescriptor], methods: [])),
@@ -100,6 +100,13 @@ public final class NomadApp: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         throw ConfigError.invalid("NOMAD_METRICS_PORT", "metrics endpoint did not start")
+    }
+
+    /// Messages up to this size reach the interceptor, which refuses those
+    /// over the configured limit with RESOURCE_EXHAUSTED; beyond it the
+    /// transport resets the stream without reading the rest.
+    static func transportCeiling(_ limit: Int) -> Int {
+        max(limit * 4, 4 << 20)
     }
 
     static func transportSecurity(_ config: NomadConfig) throws -> HTTP2ServerTransport.Posix.TransportSecurity {

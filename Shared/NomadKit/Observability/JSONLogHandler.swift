@@ -10,11 +10,16 @@ public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let service: String
+    private let output: @Sendable (Data) -> Void
 
-    public init(label: String, service: String, level: Logger.Level) {
+    public init(
+        label: String, service: String, level: Logger.Level,
+        output: @escaping @Sendable (Data) -> Void = { FileHandle.standardOutput.write($0) }
+    ) {
         self.label = label
         self.service = service
         self.logLevel = level
+        self.output = output
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -40,7 +45,7 @@ public struct JSONLogHandler: LogHandler {
         else { return }
         data.append(0x0A)
         // One write per line keeps lines whole when several tasks log at once.
-        FileHandle.standardOutput.write(data)
+        output(data)
     }
 
     private static func plain(_ value: Logger.Metadata.Value) -> Any {

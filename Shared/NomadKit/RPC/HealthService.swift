@@ -39,10 +39,12 @@ public final class HealthState: Sendable {
     public func beginDraining() {
         state.withLock { $0.draining = true }
         update { _ in .notServing }
-        state.withLock { state in
-            for watcher in state.watchers.values { watcher.finish() }
-            state.watchers = [:]
+        // Finish outside the lock: finishing runs onTermination, which locks.
+        let watchers = state.withLock { state in
+            defer { state.watchers = [:] }
+            return Array(state.watchers.values)
         }
+        for watcher in watchers { watcher.finish() }
     }
 
     private func update(_ decide: (State) -> Status) {

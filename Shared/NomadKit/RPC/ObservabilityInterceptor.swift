@@ -3,15 +3,18 @@ import GRPCCore
 import Logging
 import Metrics
 import PostgresNIO
+import SwiftProtobuf
 
 /// The outermost interceptor: gives the call its request id and language,
 /// counts and times it, logs it, and turns whatever error escapes into a gRPC
 /// status with a message in the caller's language and no internals.
 public struct ObservabilityInterceptor: ServerInterceptor {
     let logger: Logger
+    let maxRequestBytes: Int
 
-    public init(logger: Logger) {
+    public init(logger: Logger, maxRequestBytes: Int) {
         self.logger = logger
+        self.maxRequestBytes = maxRequestBytes
     }
 
     public func intercept<Input: Sendable, Output: Sendable>(
@@ -23,7 +26,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         let requestContext = RequestContext(
             requestID: Self.requestID(from: request.metadata),
             language: Language.negotiate(request.metadata[stringValues: "accept-language"].first(where: { _ in true })),
-            cancellation: context.cancellation)
+            deadline: Self.deadline(from: request.metadata, start: started))
         let method = context.descriptor
         let logger = self.logger
 
@@ -32,6 +35,21 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             Self.record(method: method, code: rpcError?.code, since: started, logger: logger)
             return rpcError
         }
+
+        // The transport's own limit resets the stream, which clients read as
+        // UNAVAILABLE; checking here answers RESOURCE_EXHAUSTED instead. The
+        // transport keeps a higher hard ceiling (see NomadApp).
+        var request = request
+        let limit = maxRequestBytes
+        request.messages = RPCAsyncSequence(wrapping: request.messages.map { message in
+            if let message = message as? any SwiftProtobuf.Message,
+               let size = try? (message.serializedBytes() as [UInt8]).count, size > limit {
+                throw NomadError(
+                    .resourceExhausted, zh: "请求消息过大（上限 \(limit) 字节）",
+                    en: "The request message is too large (limit \(limit) bytes)")
+            }
+            return message
+        })
 
         var response: StreamingServerResponse<Output>
         do {
@@ -71,6 +89,24 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             return given
         }
         return UUID().uuidString.lowercased()
+    }
+
+    /// grpc-timeout: up to 8 digits and a unit (H, M, S, m, u, n).
+    static func deadline(from metadata: Metadata, start: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard let value = metadata[stringValues: "grpc-timeout"].first(where: { _ in true }),
+              (2...9).contains(value.count), let amount = Int64(value.dropLast()), amount >= 0
+        else { return nil }
+        let duration: Duration
+        switch value.last {
+        case "H": duration = .seconds(amount * 3600)
+        case "M": duration = .seconds(amount * 60)
+        case "S": duration = .seconds(amount)
+        case "m": duration = .milliseconds(amount)
+        case "u": duration = .microseconds(amount)
+        case "n": duration = .nanoseconds(amount)
+        default: return nil
+        }
+        return start + duration
     }
 
     static func rpcError(for error: any Error, language: Language, logger: Logger) -> RPCError {

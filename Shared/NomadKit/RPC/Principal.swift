@@ -37,24 +37,25 @@ public struct RequestContext: Sendable {
     public var language: Language
     /// Nil for public methods called without a token.
     public var principal: Principal?
-    /// Set when the call came in over a transport; it flips when the client
-    /// cancels or the deadline passes.
-    public var cancellation: ServerContext.RPCCancellationHandle?
+    /// When the caller's deadline (grpc-timeout) passes. The transport's
+    /// cancellation handle is not used for this: it also flips when a drain
+    /// begins, and a drain must let in-flight calls finish.
+    public var deadline: ContinuousClock.Instant?
 
     public init(
         requestID: String, language: Language, principal: Principal? = nil,
-        cancellation: ServerContext.RPCCancellationHandle? = nil
+        deadline: ContinuousClock.Instant? = nil
     ) {
         self.requestID = requestID
         self.language = language
         self.principal = principal
-        self.cancellation = cancellation
+        self.deadline = deadline
     }
 
-    /// Throws DEADLINE_EXCEEDED once the caller has gone: work that has not
-    /// been committed yet must not be.
+    /// Throws DEADLINE_EXCEEDED once the caller's deadline has passed: work
+    /// not committed by then must not be.
     public func checkNotCancelled() throws {
-        if cancellation?.isCancelled == true { throw NomadError.deadlineExceeded }
+        if let deadline, ContinuousClock.now >= deadline { throw NomadError.deadlineExceeded }
     }
 
     @TaskLocal public static var current = RequestContext(requestID: "-", language: .zhCN)

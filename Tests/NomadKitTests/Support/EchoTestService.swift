@@ -1,0 +1,61 @@
+import Foundation
+import GRPCCore
+import Logging
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// A small service on the chassis, used to test the chassis itself over real
+/// HTTP/2 and a real PostgreSQL. Echo stores each echo idempotently with an
+/// outbox event; texts starting with "sleep:<ms>" wait first, "fail" throws
+/// after writing (so the transaction must roll back), "crash" throws a
+/// non-domain error.
+struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
+    let database: Database
+    let logger: Logger
+
+    func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
+        let caller = try RequestContext.caller()
+        let text = try Validate.text(request.text, "text", max: 1 << 22)
+        if text.hasPrefix("sleep:"), let ms = Int(text.dropFirst(6)) {
+            try? await Task.sleep(for: .milliseconds(ms))
+        }
+        if text == "crash" { throw CocoaError(.fileNoSuchFile) }
+        let logger = self.logger
+        return try await database.transaction { connection in
+            try await Idempotency.once(
+                connection, method: "Echo", requestID: request.requestID, request: request, caller: caller, logger: logger
+            ) {
+                let id = UUID()
+                try await connection.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))", logger: logger)
+                try await Outbox.append(
+                    connection, type: "echotest.echoed", subjectIDs: ["echo_id": id.uuidString], payload: ["text": text],
+                    logger: logger)
+                if text == "fail" {
+                    throw NomadError(.failedPrecondition, zh: "按要求失败", en: "failing as asked")
+                }
+                return .with { $0.text = text }
+            }
+        }
+    }
+
+    static let definition = ServiceDefinition(
+        name: "echotest",
+        migrations: [
+            Migration(1, "echoes", "CREATE TABLE echoes (id uuid PRIMARY KEY, text text NOT NULL);"),
+            Migration(2, "echoes_at", "ALTER TABLE echoes ADD COLUMN at timestamptz NOT NULL DEFAULT now();"),
+        ],
+        policy: AccessPolicy([Nomad_Bench_V1_EchoService.Method.Echo.descriptor: .roles([.nomad])]),
+        grpcServiceNames: [Nomad_Bench_V1_EchoService.descriptor.fullyQualifiedService],
+        makeServices: { context in [EchoTestService(database: context.database, logger: context.logger)] })
+}
+
+extension TestAppHelpers {
+    static func count(_ app: NomadApp, _ sql: String) async throws -> Int {
+        try await app.database.read { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: app.logger).collect().first!.decode(Int.self)
+        }
+    }
+}
+
+enum TestAppHelpers {}

@@ -1,0 +1,83 @@
+import Foundation
+@testable import NomadKit
+import Testing
+
+@Suite struct LanguageTests {
+    @Test(arguments: [
+        ("zh-CN", Language.zhCN), ("en", .en), ("en-US,en;q=0.9", .en), ("zh-TW", .zhCN),
+        ("fr-FR, en;q=0.5", .en), ("en;q=0.2, zh;q=0.8", .zhCN), ("", .zhCN), ("de", .zhCN),
+    ])
+    func negotiates(header: String, expected: Language) {
+        #expect(Language.negotiate(header) == expected)
+    }
+}
+
+@Suite struct PageTests {
+    @Test func tokensRoundTripAndForgedOnesAreRefused() throws {
+        let first = try Page(size: 10, token: "")
+        #expect(first.limit == 10 && first.offset == 0)
+        let next = first.nextToken(fetched: 11)
+        #expect(try Page(size: 10, token: next).offset == 10)
+        #expect(first.nextToken(fetched: 10).isEmpty)
+        #expect(try Page(size: 500, token: "").limit == Page.maxSize)
+        #expect(throws: NomadError.self) { try Page(size: -1, token: "") }
+        #expect(throws: NomadError.self) { try Page(size: 10, token: "bogus!") }
+        #expect(throws: NomadError.self) { try Page(size: 10, token: Base64URL.encode(Data("o:-5".utf8))) }
+    }
+}
+
+@Suite struct TokenTests {
+    let key = SigningKey.generate(keyID: "k1")
+
+    @Test func signingKeyEncodingRoundTrips() throws {
+        let decoded = try SigningKey(encoded: key.encoded)
+        #expect(decoded.keyID == "k1")
+        #expect(decoded.verificationKey.rawPublicKey == key.verificationKey.rawPublicKey)
+        #expect(try VerificationKey(encoded: key.verificationKey.encoded).rawPublicKey == key.verificationKey.rawPublicKey)
+        #expect(throws: ConfigError.self) { try SigningKey(encoded: "k1:short") }
+    }
+
+    @Test func verifiesWithThePublicKeyAloneAndChecksType() throws {
+        let tokens = AccessTokens(issuer: "i", audience: "a", keys: KeyRing(signingKey: key, verificationKeys: []))
+        let officer = Principal(accountID: UUID(), role: .officer, department: "talent")
+        let token = try tokens.issue(for: officer, lifetime: 60).token
+        let verifier = AccessTokens(issuer: "i", audience: "a", keys: KeyRing(signingKey: nil, verificationKeys: [key.verificationKey]))
+        #expect(try verifier.verify(token) == officer)
+        #expect(throws: TokenError.wrongIssuer) {
+            try AccessTokens(issuer: "x", audience: "a", keys: verifier.keys).verify(token)
+        }
+        // A card QR payload is signed by the same key but is not an access token.
+        let qr = try CardQR.sign(CardQRClaims(card: "1", sub: "s", iat: 0, exp: Int64(Date().timeIntervalSince1970) + 60), with: key)
+        #expect(throws: TokenError.wrongType) { try verifier.verify(qr) }
+        #expect(try CardQR.verify(qr, keys: verifier.keys).card == "1")
+    }
+}
+
+@Suite struct JSONLogTests {
+    @Test func linesAreJSONWithTheRequestID() throws {
+        let sink = LineSink()
+        let handler = JSONLogHandler(label: "t", service: "svc", level: .info, output: { sink.append($0) })
+        var logger = Logging.Logger(label: "t", factory: { _ in handler })
+        logger.logLevel = .info
+        RequestContext.$current.withValue(RequestContext(requestID: "req-42", language: .en)) {
+            logger.info("hello", metadata: ["method": "X"])
+        }
+        logger.debug("hidden")
+        let lines = sink.lines
+        #expect(lines.count == 1)
+        let object = try JSONSerialization.jsonObject(with: lines[0]) as? [String: Any]
+        #expect(object?["request_id"] as? String == "req-42")
+        #expect(object?["msg"] as? String == "hello")
+        #expect(object?["service"] as? String == "svc")
+        #expect(object?["method"] as? String == "X")
+    }
+}
+
+import Logging
+import Synchronization
+
+final class LineSink: Sendable {
+    private let storage = Mutex<[Data]>([])
+    func append(_ data: Data) { storage.withLock { $0.append(data) } }
+    var lines: [Data] { storage.withLock { $0 } }
+}
