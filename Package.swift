@@ -57,7 +57,11 @@ let package = Package(
         ),
         .target(
             name: "NomadTesting",
-            dependencies: ["NomadKit", "NomadProtos"],
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
             path: "Shared/NomadTesting",
             swiftSettings: strict
         ),
@@ -86,19 +90,31 @@ let package = Package(
             dependencies: [
                 "NomadKit", "NomadProtos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
             ],
             path: "Services/Ctl",
             swiftSettings: strict
         ),
         .testTarget(
             name: "NomadKitTests",
-            dependencies: ["NomadKit", "NomadTesting"],
+            dependencies: [
+                "NomadKit", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/NomadKitTests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: ["Identity", "NomadKit", "NomadTesting"],
+            dependencies: [
+                "Identity", "NomadKit", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/IdentityTests",
             swiftSettings: strict
         ),

@@ -1,0 +1,300 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+extension IdentityService {
+    typealias Permit = Nomad_Identity_V1_Permit
+
+    func applyPermit(request: Nomad_Identity_V1_ApplyPermitRequest, context: ServerContext) async throws -> Permit {
+        let nomad = try caller
+        let today = ZoneDay.today()
+        let months = try PermitRules.months(request.months)
+        let activities = try PermitRules.activities(request.activities)
+        let start = try PermitRules.startDate(request.hasStartDate ? request.startDate : nil, today: today)
+        try Idempotency.validate(requestID: request.requestID)
+        return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { connection in
+            guard let account = try await AccountStore.find(connection, id: nomad.accountID, logger: logger),
+                  account.role == .nomad
+            else { throw NomadError.notFound("account \(nomad.accountID.text)") }
+            guard let nationality = account.nationality, nationality != "CN" else { throw IdentityErrors.notForeign }
+            let record = PermitRecord(
+                id: UUID(), applicantID: nomad.accountID, months: months, activities: activities, storedStatus: .pending,
+                decisionReason: "", startDate: start, validFrom: nil, validUntil: nil, createdAt: Date(), decidedAt: nil)
+            try await PermitStore.insert(connection, record, logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.permit.applied",
+                subjectIDs: ["account_id": nomad.accountID.text, "permit_id": record.id.text],
+                payload: [
+                    "nationality": nationality,
+                    "months": "\(months)",
+                    "activities": activities.map(PermitRules.activityCode).joined(separator: ","),
+                    "start_date": start.iso,
+                ], logger: logger)
+            return try await PermitStore.find(connection, id: record.id, logger: logger)!.message(today: today)
+        }
+    }
+
+    func getPermit(request: Nomad_Identity_V1_GetPermitRequest, context: ServerContext) async throws -> Permit {
+        let principal = try caller
+        // An officer of another department is refused whatever the id.
+        if principal.role == .officer, !principal.isOfficer(of: Departments.permits) { throw NomadError.permissionDenied }
+        let id = try Validate.uuid(request.id, "id")
+        guard let record = try await database.read({ try await PermitStore.find($0, id: id, logger: logger) }) else {
+            throw NomadError.notFound("permit \(id.text)")
+        }
+        guard record.applicantID == principal.accountID || principal.isOfficer(of: Departments.permits) else {
+            throw NomadError.permissionDenied
+        }
+        return record.message(today: .today())
+    }
+
+    func listPermits(request: Nomad_Identity_V1_ListPermitsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListPermitsResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let applicant: UUID?
+        switch principal.role {
+        case .nomad: applicant = principal.accountID
+        case .officer where principal.isOfficer(of: Departments.permits): applicant = nil
+        default: throw NomadError.permissionDenied
+        }
+        let today = ZoneDay.today()
+        guard let filter = try PermitRules.filter(
+            applicant: applicant, status: request.status, expiringWithinDays: request.expiringWithinDays, today: today)
+        else {
+            // The filters contradict each other: nothing can match.
+            return .with { $0.page = page.response(fetched: 0) }
+        }
+        let records = try await database.read { connection in
+            try await PermitStore.list(connection, filter: filter, page: page, logger: logger)
+        }
+        return .with {
+            $0.permits = records.prefix(page.limit).map { $0.message(today: today) }
+            $0.page = page.response(fetched: records.count)
+        }
+    }
+
+    func decidePermit(request: Nomad_Identity_V1_DecidePermitRequest, context: ServerContext) async throws -> Permit {
+        let officer = try caller
+        guard officer.isOfficer(of: Departments.permits) else { throw NomadError.permissionDenied }
+        let id = try Validate.uuid(request.id, "id")
+        let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
+        try Idempotency.validate(requestID: request.requestID)
+        let today = ZoneDay.today()
+        return try await mutation("DecidePermit", requestID: request.requestID, request: request) { connection in
+            guard let record = try await PermitStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("permit \(id.text)")
+            }
+            guard record.storedStatus == .pending else {
+                throw IdentityErrors.wrongState("许可申请不在待审批状态", "the permit application is not pending a decision")
+            }
+            let before = try record.message(today: today).jsonString()
+            let validity = request.approve ? PermitRules.validity(start: record.startDate, months: record.months) : nil
+            try await PermitStore.decide(
+                connection, id: id, status: request.approve ? .approved : .rejected, reason: reason,
+                validFrom: validity?.from, validUntil: validity?.until, logger: logger)
+            let updated = try await PermitStore.find(connection, id: id, logger: logger)!.message(today: today)
+            try await AuditStore.append(
+                connection, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
+                subject: "permit/\(id.text)", before: before, after: try updated.jsonString(), logger: logger)
+            var payload = ["approved": request.approve ? "true" : "false", "months": "\(record.months)"]
+            if let validity {
+                payload["valid_from"] = validity.from.iso
+                payload["valid_until"] = validity.until.iso
+            }
+            try await Outbox.append(
+                connection, type: "identity.permit.decided",
+                subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text], payload: payload, logger: logger)
+            return updated
+        }
+    }
+}
+
+/// Input and validity rules for foreign nomads' work and residence permits.
+enum PermitRules {
+    static let months = 6...12
+    /// How far ahead a permit may be asked to start.
+    static let maxMonthsAhead = 12
+    /// Upper bound for `expiring_within_days`: ten years covers every permit.
+    static let maxExpiringWithinDays = 3660
+
+    static func months(_ value: Int32) throws -> Int {
+        guard months.contains(Int(value)) else {
+            throw NomadError.invalid("months", zh: "须在 6 到 12 之间", en: "between 6 and 12")
+        }
+        return Int(value)
+    }
+
+    /// At least one known activity, each at most once.
+    static func activities(_ values: [Nomad_Identity_V1_PermitActivity]) throws -> [Nomad_Identity_V1_PermitActivity] {
+        if values.isEmpty { throw NomadError.required("activities") }
+        for value in values {
+            switch value {
+            case .remoteSoftwareDevelopment, .digitalContentCreation, .crossBorderEcommerce: continue
+            case .unspecified, .UNRECOGNIZED: throw NomadError.unknownEnum("activities")
+            }
+        }
+        guard Set(values.map(\.rawValue)).count == values.count else {
+            throw NomadError.invalid("activities", zh: "不能重复", en: "must not repeat")
+        }
+        return values
+    }
+
+    /// A real calendar day, from today (zone time) to one year ahead.
+    static func startDate(_ value: Nomad_Common_V1_Date?, today: ZoneDay) throws -> ZoneDay {
+        guard let value else { throw NomadError.required("start_date") }
+        guard let day = ZoneDay(value) else {
+            throw NomadError.invalid("start_date", zh: "不是有效的日期", en: "not a valid calendar date")
+        }
+        guard day >= today else {
+            throw NomadError.invalid("start_date", zh: "不能早于今天（北京时间）", en: "must be today or later (zone time)")
+        }
+        guard day <= today.adding(months: maxMonthsAhead) else {
+            throw NomadError.invalid("start_date", zh: "最多可提前一年", en: "at most one year ahead")
+        }
+        return day
+    }
+
+    /// Valid from the start day through the day before the same date
+    /// `months` later (a day-31 start ends on the month's last day minus one
+    /// when the later month is shorter, as calendar month addition clamps).
+    static func validity(start: ZoneDay, months: Int) -> (from: ZoneDay, until: ZoneDay) {
+        (start, start.adding(months: months).adding(days: -1))
+    }
+
+    /// The stored-column filter for a list request, or nil when the request's
+    /// filters exclude each other (e.g. status PENDING and expiring soon).
+    static func filter(
+        applicant: UUID?, status: Nomad_Identity_V1_PermitStatus, expiringWithinDays: Int32, today: ZoneDay
+    ) throws -> PermitFilter? {
+        var filter = PermitFilter(applicant: applicant)
+        switch status {
+        case .unspecified: break
+        case .pending, .rejected: filter.storedStatus = status
+        case .approved:
+            filter.storedStatus = .approved
+            filter.validUntilFrom = today
+        case .expired:
+            filter.storedStatus = .approved
+            filter.validUntilTo = today.adding(days: -1)
+        case .UNRECOGNIZED: throw NomadError.unknownEnum("status")
+        }
+        guard (0...maxExpiringWithinDays).contains(Int(expiringWithinDays)) else {
+            throw NomadError.invalid(
+                "expiring_within_days", zh: "须在 0 到 \(maxExpiringWithinDays) 之间", en: "between 0 and \(maxExpiringWithinDays)")
+        }
+        if expiringWithinDays > 0 {
+            if let stored = filter.storedStatus, stored != .approved { return nil }
+            filter.storedStatus = .approved
+            filter.validUntilFrom = max(filter.validUntilFrom ?? today, today)
+            let end = today.adding(days: Int(expiringWithinDays))
+            filter.validUntilTo = min(filter.validUntilTo ?? end, end)
+            filter.orderByValidUntil = true
+        }
+        if let from = filter.validUntilFrom, let to = filter.validUntilTo, from > to { return nil }
+        return filter
+    }
+
+    /// The activity's name for events: stable, readable, independent of enum numbering.
+    static func activityCode(_ activity: Nomad_Identity_V1_PermitActivity) -> String {
+        switch activity {
+        case .remoteSoftwareDevelopment: return "remote_software_development"
+        case .digitalContentCreation: return "digital_content_creation"
+        case .crossBorderEcommerce: return "cross_border_ecommerce"
+        case .unspecified, .UNRECOGNIZED: return "unspecified"
+        }
+    }
+}
+
+/// A calendar day in the zone (Asia/Shanghai): permits begin and end on whole
+/// local days, whatever time zone the server runs in.
+struct ZoneDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+    let year: Int
+    let month: Int
+    let day: Int
+
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    /// Day and month arithmetic runs in UTC, which has no daylight-saving
+    /// shifts, on midnight of the day.
+    private static let arithmetic: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Self.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    init?(_ date: Nomad_Common_V1_Date) {
+        self.init(year: Int(date.year), month: Int(date.month), day: Int(date.day))
+    }
+
+    /// "YYYY-MM-DD", as the store writes dates out.
+    init?(iso: String) {
+        let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The zone's calendar day at `now`.
+    static func today(now: Date = Date()) -> ZoneDay {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        return ZoneDay(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    var iso: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    var description: String { iso }
+
+    var message: Nomad_Common_V1_Date {
+        .with {
+            $0.year = Int32(year)
+            $0.month = Int32(month)
+            $0.day = Int32(day)
+        }
+    }
+
+    func adding(days: Int) -> ZoneDay {
+        adding(.day, days)
+    }
+
+    /// Calendar months; a day that does not exist in the target month becomes
+    /// that month's last day (31 January + 1 month = 28 or 29 February).
+    func adding(months: Int) -> ZoneDay {
+        adding(.month, months)
+    }
+
+    private func adding(_ component: Calendar.Component, _ value: Int) -> ZoneDay {
+        let calendar = Self.arithmetic
+        let midnight = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let moved = calendar.date(byAdding: component, value: value, to: midnight)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: moved)
+        return ZoneDay(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    static func < (lhs: ZoneDay, rhs: ZoneDay) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

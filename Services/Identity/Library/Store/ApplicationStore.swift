@@ -1,0 +1,142 @@
+import Foundation
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// An application to a catalogue service. `overdue` is computed by the
+/// database when the row is read, against its clock: still open past
+/// `dueAt`, or decided after it.
+struct ApplicationRecord: Sendable {
+    var id: UUID
+    var serviceCode: String
+    var applicantID: UUID
+    var department: String
+    var status: Nomad_Identity_V1_ApplicationStatus
+    var form: [String: String]
+    var evidenceHashes: [String]
+    var submittedAt: Date
+    var dueAt: Date
+    var decidedAt: Date?
+    var decisionReason: String
+    var overdue: Bool
+    var rating: Int?
+    var ratingComment: String
+
+    var isClosed: Bool { status == .approved || status == .rejected }
+
+    var message: Nomad_Identity_V1_ServiceApplication {
+        .with {
+            $0.id = id.text
+            $0.serviceCode = serviceCode
+            $0.applicantID = applicantID.text
+            $0.department = department
+            $0.status = status
+            $0.form = form
+            $0.evidenceHashes = evidenceHashes
+            $0.submittedAt = .init(date: submittedAt)
+            $0.dueAt = .init(date: dueAt)
+            if let decidedAt { $0.decidedAt = .init(date: decidedAt) }
+            $0.decisionReason = decisionReason
+            $0.overdue = overdue
+            $0.rating = Int32(rating ?? 0)
+            $0.ratingComment = ratingComment
+        }
+    }
+}
+
+/// Which applications a list returns.
+struct ApplicationFilter: Sendable {
+    /// An applicant's own.
+    var applicant: UUID?
+    /// An officer's department queue.
+    var department: String?
+    var status: Nomad_Identity_V1_ApplicationStatus?
+    /// Still submitted and past due; listed most overdue first.
+    var overdueOnly = false
+}
+
+enum ApplicationStore {
+    private static let columns = """
+        id, service_code, applicant_id, department, status, form::text AS form, evidence_hashes,
+        submitted_at, due_at, decided_at, decision_reason,
+        (CASE WHEN decided_at IS NULL THEN due_at < now() ELSE decided_at > due_at END) AS overdue,
+        rating, rating_comment
+        """
+
+    /// Submitted now, due `processingDays` calendar days later. The zone
+    /// (Asia/Shanghai) keeps no daylight saving, so a calendar day there is
+    /// 24 hours whatever the database session's time zone.
+    static func insert(
+        _ connection: PostgresConnection, id: UUID, serviceCode: String, applicant: UUID, department: String,
+        form: [String: String], evidenceHashes: [String], processingDays: Int32, logger: Logger
+    ) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let formJSON = String(decoding: try encoder.encode(form), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO applications (id, service_code, applicant_id, department, status, form, evidence_hashes, due_at)
+            VALUES (\(id), \(serviceCode), \(applicant), \(department),
+              \(Int16(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue)), \(formJSON)::jsonb, \(evidenceHashes),
+              now() + make_interval(hours => \(processingDays) * 24))
+            """, logger: logger)
+    }
+
+    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> ApplicationRecord? {
+        try await connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
+            binds: binds(id)), logger: logger).collect().first.map(decode)
+    }
+
+    /// Up to `page.fetchLimit` applications matching `filter`, oldest first
+    /// (the overdue view: longest past due first).
+    static func list(
+        _ connection: PostgresConnection, filter: ApplicationFilter, page: Page, logger: Logger
+    ) async throws -> [ApplicationRecord] {
+        let order = filter.overdueOnly ? "due_at, id" : "submitted_at, id"
+        return try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM applications
+            WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::text IS NULL OR department = $2)
+              AND ($3::smallint IS NULL OR status = $3)
+              AND (NOT $4::boolean OR (status = \(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue) AND due_at < now()))
+            ORDER BY \(order) LIMIT $5 OFFSET $6
+            """, binds: binds(
+                filter.applicant, filter.department, filter.status.map { Int16($0.rawValue) }, filter.overdueOnly,
+                page.fetchLimit, page.offset)), logger: logger).collect().map(decode)
+    }
+
+    static func decide(
+        _ connection: PostgresConnection, id: UUID, status: Nomad_Identity_V1_ApplicationStatus, reason: String, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            UPDATE applications SET status = \(Int16(status.rawValue)), decision_reason = \(reason), decided_at = now()
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    static func rate(_ connection: PostgresConnection, id: UUID, stars: Int16, comment: String, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE applications SET rating = \(stars), rating_comment = \(comment), rated_at = now()
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> ApplicationRecord {
+        let r = row.makeRandomAccess()
+        let form = try JSONDecoder().decode([String: String].self, from: Data(try r["form"].decode(String.self).utf8))
+        return ApplicationRecord(
+            id: try r["id"].decode(UUID.self),
+            serviceCode: try r["service_code"].decode(String.self),
+            applicantID: try r["applicant_id"].decode(UUID.self),
+            department: try r["department"].decode(String.self),
+            status: .init(rawValue: Int(try r["status"].decode(Int16.self))) ?? .unspecified,
+            form: form,
+            evidenceHashes: try r["evidence_hashes"].decode([String].self),
+            submittedAt: try r["submitted_at"].decode(Date.self),
+            dueAt: try r["due_at"].decode(Date.self),
+            decidedAt: try r["decided_at"].decode(Date?.self),
+            decisionReason: try r["decision_reason"].decode(String.self),
+            overdue: try r["overdue"].decode(Bool.self),
+            rating: try r["rating"].decode(Int16?.self).map(Int.init),
+            ratingComment: try r["rating_comment"].decode(String.self))
+    }
+}
