@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import NomadKit
+
+/// Flags shared by `up` and `bench --start`.
+struct SuiteFlags: ParsableArguments {
+    @Option(help: "Use this database (every service in its own schema) instead of starting a throwaway PostgreSQL.")
+    var databaseURL: String?
+
+    @Option(help: "Keep the throwaway PostgreSQL cluster and the suite's secrets in DIR between runs.")
+    var dataDir: String?
+
+    @Option(help: "Where the service executables are (default: next to nomadctl).")
+    var binDir: String?
+
+    @Option(help: ArgumentHelp("A service's gRPC port, as NAME=PORT (repeatable).", valueName: "name=port"))
+    var grpcPort: [String] = []
+
+    @Option(help: ArgumentHelp("A service's metrics port, as NAME=PORT (repeatable).", valueName: "name=port"))
+    var metricsPort: [String] = []
+
+    @Option(help: "Seconds a service may drain after SIGTERM before it is killed.")
+    var drainTimeout: Int = 20
+
+    func options() throws -> SuiteOptions {
+        var options = SuiteOptions(
+            databaseURL: databaseURL, dataDirectory: dataDir,
+            binDirectory: binDir ?? URL(fileURLWithPath: ownExecutablePath()).deletingLastPathComponent().path)
+        options.drainTimeout = .seconds(drainTimeout)
+        for (flag, values, isGRPC) in [("--grpc-port", grpcPort, true), ("--metrics-port", metricsPort, false)] {
+            for value in values {
+                let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let service = SuiteService.named(parts[0]),
+                      let port = Int(parts[1]), (0...65535).contains(port)
+                else {
+                    throw ValidationError(
+                        "\(flag) expects NAME=PORT with NAME one of \(SuiteService.all.map(\.name).joined(separator: ", ")); got \(value)")
+                }
+                var ports = options.ports(of: service)
+                if isGRPC { ports.grpc = port } else { ports.metrics = port }
+                options.ports[service.name] = ports
+            }
+        }
+        return options
+    }
+}
+
+struct Up: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the suite locally: a throwaway PostgreSQL and every service; Ctrl-C stops it all.",
+        discussion: """
+            With no flags, starts PostgreSQL in a temporary directory, creates database "nomad" with a \
+            schema and role per service, generates a token signing key and a password for the first \
+            admin, starts each service on its default port and waits until it reports SERVING. \
+            Ctrl-C or SIGTERM stops the services (each gets SIGTERM and up to --drain-timeout \
+            seconds), then PostgreSQL, and exits 0.
+            """)
+
+    @OptionGroup var suite: SuiteFlags
+
+    func run() async throws {
+        let signals = SignalWatcher()
+        let options = try suite.options()
+        let running: LocalSuite
+        do {
+            running = try await LocalSuite.start(options, signals: signals, say: say)
+        } catch is Interrupted {
+            say("interrupted during start-up; everything stopped")
+            return
+        }
+        printEndpoints(running)
+
+        var failed: LocalSuite.Running?
+        while true {
+            if let signal = signals.received {
+                say("\(SignalWatcher.name(signal)) received; stopping")
+                break
+            }
+            if let dead = running.running.first(where: { $0.process.hasExited }) {
+                failed = dead
+                say("\(dead.service.name) \(dead.process.exitDescription) unexpectedly; stopping the rest")
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        let clean = await running.stop(say: say)
+        if failed != nil || !clean { throw ExitCode(1) }
+        say("stopped")
+    }
+
+    private func printEndpoints(_ suite: LocalSuite) {
+        var lines = ["", "Nomad Zone is running. Ctrl-C stops everything.", ""]
+        if let postgres = suite.postgres {
+            lines.append("  database    \(suite.databaseURL)  (superuser, throwaway cluster in \(postgres.dataDirectory))")
+        } else {
+            lines.append("  database    \(suite.databaseURL)  (given)")
+        }
+        for service in suite.running {
+            lines.append("  \(service.service.name.padding(toLength: 11, withPad: " ", startingAt: 0)) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
+            lines.append("              database \(service.databaseURL)")
+        }
+        lines.append("  admin       username \(suite.context.adminUsername)   password \(suite.context.adminPassword)"
+            + (suite.options.dataDirectory != nil || suite.options.databaseURL != nil ? "  (set when the admin was first created)" : ""))
+        lines.append("  verify key  NOMAD_VERIFY_KEYS=\(suite.context.signingKey.verificationKey.encoded)")
+        if let identity = suite.running("identity") {
+            lines.append("")
+            lines.append("  check:      nomadctl health --address \(identity.grpcAddress)")
+        }
+        lines.append("")
+        emit(lines.joined(separator: "\n"))
+    }
+}
+
+/// Progress messages go to stderr, so stdout stays the services' logs and our results.
+func say(_ message: String) {
+    FileHandle.standardError.write(Data("nomadctl: \(message)\n".utf8))
+}

@@ -1,0 +1,222 @@
+import Foundation
+import NomadKit
+
+/// How to run the suite locally: what `up` and `bench --start` share.
+struct SuiteOptions: Sendable {
+    /// An existing database every service uses (each in its own schema); nil
+    /// starts a throwaway PostgreSQL cluster with a role per service.
+    var databaseURL: String?
+    /// Keeps the throwaway cluster (and the suite's secrets) here between runs;
+    /// nil uses a temporary directory removed on stop.
+    var dataDirectory: String?
+    /// Where the service executables are.
+    var binDirectory: String
+    /// Ports per service name; services missing here use their defaults.
+    var ports: [String: Ports] = [:]
+    var services: [SuiteService] = SuiteService.all
+    /// How long a service may drain after SIGTERM before SIGKILL.
+    var drainTimeout: Duration = .seconds(20)
+    /// How long a service may take to report SERVING.
+    var startTimeout: Duration = .seconds(30)
+
+    func ports(of service: SuiteService) -> Ports {
+        ports[service.name] ?? service.defaultPorts
+    }
+}
+
+/// PostgreSQL plus every service as a child process. `start` cleans up after
+/// itself when any step fails or a signal arrives; `stop` undoes a started suite.
+final class LocalSuite: Sendable {
+    struct Running: Sendable {
+        let service: SuiteService
+        let process: ChildProcess
+        let ports: Ports
+        let databaseURL: String
+
+        var grpcAddress: HostPort { HostPort(host: "127.0.0.1", port: ports.grpc) }
+        var metricsURL: String { "http://127.0.0.1:\(ports.metrics)/metrics" }
+    }
+
+    static let databaseName = "nomad"
+
+    let postgres: LocalPostgres?
+    let context: SuiteContext
+    let running: [Running]
+    /// The database as a superuser would reach it (for psql), or the given URL.
+    let databaseURL: String
+    let options: SuiteOptions
+
+    private init(postgres: LocalPostgres?, context: SuiteContext, running: [Running], databaseURL: String, options: SuiteOptions) {
+        self.postgres = postgres
+        self.context = context
+        self.running = running
+        self.databaseURL = databaseURL
+        self.options = options
+    }
+
+    func running(_ name: String) -> Running? {
+        running.first { $0.service.name == name }
+    }
+
+    // MARK: - Start
+
+    static func start(_ options: SuiteOptions, signals: SignalWatcher, say: (String) -> Void) async throws -> LocalSuite {
+        let ports = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, options.ports(of: $0)) })
+        try checkBeforeStart(options, ports: ports)
+        let secrets = try SuiteSecrets.loadOrCreate(in: options.dataDirectory)
+        let context = SuiteContext(
+            signingKey: secrets.signingKey, adminUsername: "admin", adminPassword: secrets.adminPassword, ports: ports)
+
+        var postgres: LocalPostgres?
+        var started: [Running] = []
+        do {
+            let urls: [String: String]
+            let displayURL: String
+            if let given = options.databaseURL {
+                urls = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, given) })
+                displayURL = given
+            } else {
+                say("starting PostgreSQL\(options.dataDirectory.map { " in \($0)" } ?? "") ...")
+                let cluster = try LocalPostgres.start(.init(baseDirectory: options.dataDirectory, stopWhenProcessExits: true))
+                postgres = cluster
+                try signals.throwIfInterrupted()
+                try cluster.createDatabase(databaseName)
+                for service in options.services {
+                    try cluster.bootstrapService(
+                        schema: service.name, role: service.role, password: nil, database: databaseName)
+                }
+                urls = Dictionary(uniqueKeysWithValues: options.services.map {
+                    ($0.name, cluster.url(database: databaseName, user: $0.role))
+                })
+                displayURL = cluster.url(database: databaseName)
+            }
+            try signals.throwIfInterrupted()
+
+            for service in options.services {
+                let executable = URL(fileURLWithPath: options.binDirectory)
+                    .appendingPathComponent(service.executable).standardizedFileURL.path
+                guard FileManager.default.isExecutableFile(atPath: executable) else {
+                    throw CtlError(
+                        "no \(service.executable) in \(options.binDirectory): build it with `swift build --product \(service.executable)` (or pass --bin-dir)")
+                }
+                let databaseURL = urls[service.name]!
+                say("starting \(service.name) (\(executable)) on 127.0.0.1:\(ports[service.name]!.grpc) ...")
+                let process = try ChildProcess.spawn(
+                    name: service.name, executable: executable, arguments: [],
+                    environment: environment(for: service, databaseURL: databaseURL, context: context))
+                started.append(Running(service: service, process: process, ports: ports[service.name]!, databaseURL: databaseURL))
+            }
+            for running in started {
+                let process = running.process
+                try await HealthProbe.waitUntilServing(running.grpcAddress, timeout: options.startTimeout) {
+                    if process.hasExited {
+                        throw CtlError("\(running.service.name) \(process.exitDescription) during start-up (its log is above)")
+                    }
+                    try signals.throwIfInterrupted()
+                }
+            }
+            return LocalSuite(postgres: postgres, context: context, running: started, databaseURL: displayURL, options: options)
+        } catch {
+            await stop(started, postgres: postgres, drainTimeout: options.drainTimeout, say: say)
+            throw error
+        }
+    }
+
+    /// Refuses ports somebody already listens on: a health check would
+    /// otherwise happily report another suite's service as ours.
+    private static func checkBeforeStart(_ options: SuiteOptions, ports: [String: Ports]) throws {
+        for service in options.services {
+            let servicePorts = ports[service.name]!
+            for port in [servicePorts.grpc, servicePorts.metrics] where port > 0 && loopbackPortInUse(port) {
+                throw CtlError(
+                    "port \(port) for \(service.name) is already in use (another `nomadctl up`?); stop that or choose other ports")
+            }
+        }
+    }
+
+    /// The service's whole environment: ours minus any suite variable set in
+    /// the shell, then the suite's, then the service's own.
+    static func environment(for service: SuiteService, databaseURL: String, context: SuiteContext) -> [String: String] {
+        let owned = ["NOMAD_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
+                     "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT"]
+        var environment = ProcessInfo.processInfo.environment.filter { entry in
+            !owned.contains { entry.key.hasPrefix($0) }
+        }
+        let ports = context.ports[service.name] ?? service.defaultPorts
+        environment["NOMAD_DATABASE_URL"] = databaseURL
+        environment["NOMAD_GRPC_PORT"] = String(ports.grpc)
+        environment["NOMAD_METRICS_PORT"] = String(ports.metrics)
+        environment["NOMAD_VERIFY_KEYS"] = context.signingKey.verificationKey.encoded
+        environment.merge(service.environment(context)) { _, own in own }
+        return environment
+    }
+
+    // MARK: - Stop
+
+    /// Stops the services (last started first), then PostgreSQL. True when
+    /// every service exited 0.
+    @discardableResult
+    func stop(say: (String) -> Void) async -> Bool {
+        await Self.stop(running, postgres: postgres, drainTimeout: options.drainTimeout, say: say)
+    }
+
+    @discardableResult
+    private static func stop(_ running: [Running], postgres: LocalPostgres?, drainTimeout: Duration, say: (String) -> Void) async -> Bool {
+        var clean = true
+        for service in running.reversed() {
+            let wasRunning = !service.process.hasExited
+            let outcome = await service.process.terminate(grace: drainTimeout)
+            if wasRunning { say("\(service.service.name) stopped: \(outcome)") }
+            if service.process.exitCode != 0 { clean = false }
+        }
+        if let postgres {
+            postgres.stop()
+            say("PostgreSQL stopped")
+        }
+        return clean
+    }
+}
+
+/// The signing key and the bootstrap admin's password. Fresh each run, or
+/// kept in `<data-dir>/nomadctl-secrets.json` (mode 0600) when a data
+/// directory is reused, since the admin is created only once per database.
+struct SuiteSecrets: Codable {
+    var signingKeyEncoded: String
+    var adminPassword: String
+
+    var signingKey: SigningKey {
+        // Validated when loaded or generated.
+        try! SigningKey(encoded: signingKeyEncoded)
+    }
+
+    static func generate() -> SuiteSecrets {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let key = SigningKey.generate(keyID: "local-\(formatter.string(from: Date()))")
+        return SuiteSecrets(signingKeyEncoded: key.encoded, adminPassword: randomToken(length: 24))
+    }
+
+    static func loadOrCreate(in directory: String?) throws -> SuiteSecrets {
+        guard let directory else { return generate() }
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("nomadctl-secrets.json").path
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                let secrets = try JSONDecoder().decode(SuiteSecrets.self, from: data)
+                _ = try SigningKey(encoded: secrets.signingKeyEncoded)
+                return secrets
+            } catch {
+                throw CtlError("cannot read \(path): \(error); remove it to start afresh")
+            }
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let secrets = generate()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard FileManager.default.createFile(
+            atPath: path, contents: try encoder.encode(secrets), attributes: [.posixPermissions: 0o600])
+        else { throw CtlError("cannot write \(path)") }
+        return secrets
+    }
+}

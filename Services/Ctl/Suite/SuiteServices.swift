@@ -1,0 +1,66 @@
+import NomadKit
+
+/// One service of the suite as `nomadctl up` runs it. Adding a service to
+/// local runs is one line in `SuiteService.all`.
+struct SuiteService: Sendable {
+    /// "identity", "jobs", ...: also the schema it owns and the key of
+    /// `NomadConfig.defaultPorts`.
+    let name: String
+    /// The executable's file name, looked up in the bin directory.
+    let executable: String
+    /// Variables only this service gets, on top of the ones every service gets
+    /// (see `LocalSuite.environment(for:)`).
+    let environment: @Sendable (SuiteContext) -> [String: String]
+
+    init(_ name: String, executable: String, environment: @escaping @Sendable (SuiteContext) -> [String: String] = { _ in [:] }) {
+        self.name = name
+        self.executable = executable
+        self.environment = environment
+    }
+
+    /// The database role the service logs in as; it owns schema `name`.
+    var role: String { "nomad_\(name)" }
+
+    var defaultPorts: Ports {
+        let ports = NomadConfig.defaultPorts[name] ?? (50050, 9050)
+        return Ports(grpc: ports.grpc, metrics: ports.metrics)
+    }
+
+    /// In start order: identity first, since every other service verifies its tokens.
+    static let all: [SuiteService] = [
+        SuiteService("identity", executable: "nomad-identity") { suite in
+            [
+                "NOMAD_SIGNING_KEY": suite.signingKey.encoded,
+                "NOMAD_BOOTSTRAP_ADMIN_USERNAME": suite.adminUsername,
+                "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": suite.adminPassword,
+            ]
+        },
+        // SuiteService("jobs", executable: "nomad-jobs"),
+        // SuiteService("assets", executable: "nomad-assets"),
+        // SuiteService("events", executable: "nomad-events"),
+        // SuiteService("analytics", executable: "nomad-analytics"),
+    ]
+
+    static func named(_ name: String) -> SuiteService? {
+        all.first { $0.name == name }
+    }
+}
+
+struct Ports: Sendable, Equatable {
+    var grpc: Int
+    var metrics: Int
+}
+
+/// What a service's environment may refer to: the suite's secrets and where
+/// every service listens (for services that call each other).
+struct SuiteContext: Sendable {
+    let signingKey: SigningKey
+    let adminUsername: String
+    let adminPassword: String
+    let ports: [String: Ports]
+
+    /// "127.0.0.1:50051" for `service`, for a NOMAD_<X>_ADDRESS variable.
+    func address(of service: String) -> String {
+        "127.0.0.1:\(ports[service]?.grpc ?? 0)"
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// "host:port" as given on the command line.
+struct HostPort: Sendable, CustomStringConvertible {
+    let host: String
+    let port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init(parsing text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port), colon != text.startIndex
+        else { throw CtlError("expected HOST:PORT, got \(text)") }
+        host = String(text[..<colon])
+        self.port = port
+    }
+
+    var description: String { "\(host):\(port)" }
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it back).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw CtlError("socket() failed: errno \(errno)") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw CtlError("binding 127.0.0.1:0 failed: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:port right now.
+func loopbackPortInUse(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+enum ProcInfo {
+    /// VmRSS of `pid` in bytes, from /proc/<pid>/status.
+    static func residentBytes(of pid: pid_t) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, let kilobytes = Int(fields[1]) else { return nil }
+            return kilobytes * 1024
+        }
+        return nil
+    }
+
+    /// The pid listening on TCP `port`, from `ss -ltnpH` (needs the right to
+    /// see the other process: same user or root).
+    static func listeningPID(port: Int) -> pid_t? {
+        guard let ss = ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let output = NSTemporaryDirectory() + "nomadctl-ss-\(getpid()).txt"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        guard let child = try? ChildProcess.spawn(
+            name: "ss", executable: ss, arguments: ["-ltnpH", "sport = :\(port)"],
+            environment: ProcessInfo.processInfo.environment, stdoutPath: output, stderrPath: "/dev/null")
+        else { return nil }
+        while !child.hasExited { usleep(10_000) }
+        guard let text = try? String(contentsOfFile: output, encoding: .utf8),
+              let range = text.range(of: "pid=") else { return nil }
+        let digits = text[range.upperBound...].prefix(while: \.isNumber)
+        return pid_t(digits)
+    }
+}
+
+func formatBytes(_ bytes: Int) -> String {
+    String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+}
+
+/// A random string from an alphabet without look-alikes, for passwords.
+func randomToken(length: Int) -> String {
+    let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    var generator = SystemRandomNumberGenerator()
+    return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+}
