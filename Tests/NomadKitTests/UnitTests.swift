@@ -81,3 +81,37 @@ final class LineSink: Sendable {
     func append(_ data: Data) { storage.withLock { $0.append(data) } }
     var lines: [Data] { storage.withLock { $0 } }
 }
+
+@Suite struct Base64URLTests {
+    @Test func roundTripsEveryLengthAndRefusesWhatIsNotBase64URL() {
+        for length in 0..<40 {
+            let bytes = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+            let text = Base64URL.encode(bytes)
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(text == Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: ""))
+            #expect(Base64URL.decode(text) == bytes)
+        }
+        #expect(Base64URL.decode("ab+/") == nil)
+        #expect(Base64URL.decode("abc=") == nil)
+        #expect(Base64URL.decode("a") == nil)
+        #expect(Base64URL.decode("ab c") == nil)
+        // Non-zero leftover bits would let two texts stand for one value.
+        #expect(Base64URL.decode("QQ") == Data("A".utf8))
+        #expect(Base64URL.decode("QR") == nil)
+    }
+}
+
+@Suite struct VerifiedTokensTests {
+    @Test func forgetsATokenOnceItExpires() {
+        let cache = VerifiedTokens()
+        let principal = Principal(accountID: UUID(), role: .nomad)
+        let now = Date()
+        cache.store("t1", principal: principal, expiresAt: now.addingTimeInterval(10))
+        #expect(cache.lookup("t1", now: now) == principal)
+        #expect(cache.lookup("t1", now: now.addingTimeInterval(11)) == nil)
+        #expect(cache.lookup("t1", now: now) == nil)
+        #expect(cache.lookup("t2", now: now) == nil)
+    }
+}

@@ -50,6 +50,11 @@ public struct AccessTokens: Sendable {
     }
 
     public func verify(_ token: some StringProtocol, now: Date = Date()) throws(TokenError) -> Principal {
+        try verifyUntil(token, now: now).principal
+    }
+
+    /// The caller and the moment the token stops being accepted.
+    func verifyUntil(_ token: some StringProtocol, now: Date) throws(TokenError) -> (principal: Principal, until: Date) {
         let claims: AccessTokenClaims = try JWS.verify(token, type: Self.type, keys: keys)
         let nowSeconds = now.timeIntervalSince1970
         guard Double(claims.exp) + leeway > nowSeconds else { throw .expired }
@@ -58,6 +63,7 @@ public struct AccessTokens: Sendable {
         guard claims.aud == audience else { throw .wrongAudience }
         guard let id = UUID(uuidString: claims.sub), let role = Role(rawValue: claims.role) else { throw .malformed }
         if role == .officer, (claims.dept ?? "").isEmpty { throw .malformed }
-        return Principal(accountID: id, role: role, department: role == .officer ? claims.dept : nil)
+        let principal = Principal(accountID: id, role: role, department: role == .officer ? claims.dept : nil)
+        return (principal, Date(timeIntervalSince1970: Double(claims.exp) + leeway))
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import PostgresNIO
 import SwiftProtobuf
+import Synchronization
 
 /// The outermost interceptor: gives the call its request id and language,
 /// counts and times it, logs it, and turns whatever error escapes into a gRPC
@@ -11,6 +12,7 @@ import SwiftProtobuf
 public struct ObservabilityInterceptor: ServerInterceptor {
     let logger: Logger
     let maxRequestBytes: Int
+    let meters = CallMeters()
 
     public init(logger: Logger, maxRequestBytes: Int) {
         self.logger = logger
@@ -32,7 +34,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
 
         @Sendable func finish(_ error: (any Error)?) -> RPCError? {
             let rpcError = error.map { Self.rpcError(for: $0, language: requestContext.language, logger: logger) }
-            Self.record(method: method, code: rpcError?.code, since: started, logger: logger)
+            meters.record(method: method, code: rpcError?.code, since: started, logger: logger)
             return rpcError
         }
 
@@ -134,16 +136,40 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             return NomadError.internalError.rpcError(language)
         }
     }
+}
 
-    static func record(method: MethodDescriptor, code: RPCError.Code?, since started: ContinuousClock.Instant, logger: Logger) {
+/// The counters and histogram of each (method, status code), made once: making
+/// them per call went through the registry's lock and label handling every time.
+final class CallMeters: Sendable {
+    struct Meter: Sendable {
+        let handled: Counter
+        let errors: Counter?
+        let latency: Metrics.Timer
+    }
+
+    private let meters = Mutex<[String: Meter]>([:])
+
+    func meter(method: MethodDescriptor, code: String) -> Meter {
+        let key = method.fullyQualifiedMethod + " " + code
+        return meters.withLock { meters in
+            if let meter = meters[key] { return meter }
+            let dimensions = [("service", method.service.fullyQualifiedService), ("method", method.method)]
+            let meter = Meter(
+                handled: Counter(label: "grpc_server_handled_total", dimensions: dimensions + [("code", code)]),
+                errors: code == "ok" ? nil : Counter(label: "grpc_server_errors_total", dimensions: dimensions + [("code", code)]),
+                latency: Metrics.Timer(label: "grpc_server_handling_seconds", dimensions: dimensions))
+            meters[key] = meter
+            return meter
+        }
+    }
+
+    func record(method: MethodDescriptor, code: RPCError.Code?, since started: ContinuousClock.Instant, logger: Logger) {
         let elapsed = ContinuousClock.now - started
         let codeName = code.map { "\($0)" } ?? "ok"
-        let dimensions = [("service", method.service.fullyQualifiedService), ("method", method.method)]
-        Counter(label: "grpc_server_handled_total", dimensions: dimensions + [("code", codeName)]).increment()
-        if code != nil {
-            Counter(label: "grpc_server_errors_total", dimensions: dimensions + [("code", codeName)]).increment()
-        }
-        Metrics.Timer(label: "grpc_server_handling_seconds", dimensions: dimensions).recordNanoseconds(
+        let meter = meter(method: method, code: codeName)
+        meter.handled.increment()
+        meter.errors?.increment()
+        meter.latency.recordNanoseconds(
             elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         let level: Logger.Level
         switch code {

@@ -53,9 +53,21 @@ enum AccountStore {
     }
 
     static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> AccountRecord? {
-        let lock = forUpdate ? " FOR UPDATE" : ""
-        return try await first(connection, PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM accounts WHERE id = $1\(lock)", binds: binds(id)), logger: logger)
+        if forUpdate {
+            return try await first(connection, PostgresQuery(
+                unsafeSQL: "SELECT \(columns) FROM accounts WHERE id = $1 FOR UPDATE", binds: binds(id)), logger: logger)
+        }
+        // The hottest read (every profile fetch): prepared once per connection.
+        for try await record in try await connection.execute(ByID(id: id), logger: logger) { return record }
+        return nil
+    }
+
+    struct ByID: PostgresPreparedStatement {
+        static let sql = "SELECT \(columns) FROM accounts WHERE id = $1"
+        let id: UUID
+
+        func makeBindings() throws -> PostgresBindings { binds(id) }
+        func decodeRow(_ row: PostgresRow) throws -> AccountRecord { try record(row) }
     }
 
     static func find(_ connection: PostgresConnection, username: String, logger: Logger) async throws -> AccountRecord? {
@@ -91,7 +103,7 @@ enum AccountStore {
         try await connection.query(query, logger: logger).collect().first.map(record)
     }
 
-    private static func record(_ row: PostgresRow) throws -> AccountRecord {
+    fileprivate static func record(_ row: PostgresRow) throws -> AccountRecord {
         let r = row.makeRandomAccess()
         return AccountRecord(
             id: try r["id"].decode(UUID.self),
