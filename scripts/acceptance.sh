@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The issue's run acceptance from the outside: `nomadctl up` (the README's run
+# command) on spare ports, a standard gRPC health client and a few calls from
+# Python's grpcio, /metrics, then SIGTERM: everything must stop and exit 0.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+grpc_port=${ACCEPTANCE_GRPC_PORT:-50151}
+metrics_port=${ACCEPTANCE_METRICS_PORT:-9151}
+
+python3 -c 'import grpc, grpc_health' 2>/dev/null \
+  || pip install --quiet --disable-pip-version-check grpcio grpcio-health-checking
+swift build --product nomad-identity
+swift build --product nomadctl
+bin=$(swift build --show-bin-path)
+
+log=$(mktemp)
+"$bin/nomadctl" up --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" >"$log" 2>&1 &
+up=$!
+trap 'kill -TERM $up 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 120); do
+  grep -q "Nomad Zone is running" "$log" && break
+  kill -0 $up 2>/dev/null || { cat "$log"; echo "nomadctl up died" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q "Nomad Zone is running" "$log" || { cat "$log"; echo "nomadctl up did not come up" >&2; exit 1; }
+password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" | head -1)
+"$bin/nomadctl" health --address "127.0.0.1:$grpc_port"
+python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics"
+
+kill -TERM $up
+rc=0; wait $up || rc=$?
+trap - EXIT
+if ((rc != 0)); then cat "$log"; echo "nomadctl up exited $rc after SIGTERM" >&2; exit 1; fi
+grep -q "identity stopped: exited with 0" "$log" || { cat "$log"; echo "identity did not exit 0" >&2; exit 1; }
+if pgrep -x nomad-identity >/dev/null; then echo "a nomad-identity process is left" >&2; exit 1; fi
+rm -f "$log"
+echo "run acceptance: ok (nomadctl up, health SERVING, metrics, SIGTERM exit 0)"
