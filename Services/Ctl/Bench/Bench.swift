@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NomadKit
 import Synchronization
 
 #if canImport(Glibc)
@@ -91,7 +92,7 @@ struct Bench: AsyncParsableCommand {
         if start {
             var options = try suite.options()
             for service in options.services where options.ports[service.name] == nil {
-                options.ports[service.name] = Ports(grpc: try freeLoopbackPort(), metrics: try freeLoopbackPort())
+                options.ports[service.name] = Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
             }
             let running = try await LocalSuite.start(options, signals: signals, say: say)
             resources.suite = running
@@ -117,7 +118,7 @@ struct Bench: AsyncParsableCommand {
         try signals.throwIfInterrupted()
 
         // The baseline: this binary's echo-server on a free port.
-        let echoPort = try freeLoopbackPort()
+        let echoPort = try Loopback.freePort()
         let echo = try ChildProcess.spawn(
             name: "echo-server", executable: ownExecutablePath(), arguments: ["echo-server", "--port", String(echoPort)],
             environment: ProcessInfo.processInfo.environment)

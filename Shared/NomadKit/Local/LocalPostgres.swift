@@ -143,7 +143,7 @@ public final class LocalPostgres: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            if options.port == 0 { port = try freeLoopbackPort() }
+            if options.port == 0 { port = try Loopback.freePort() }
             try nomadConf(port: port, socket: layout.socket)
                 .write(toFile: layout.data + "/nomad.conf", atomically: false, encoding: .utf8)
             if tools.asPostgres { try tools.chownToPostgres(layout.data + "/nomad.conf") }
@@ -421,30 +421,6 @@ public final class LocalPostgres: Sendable {
         kill(pid, SIGTERM)
     }
 
-    static func freeLoopbackPort() throws -> Int {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw LocalPostgresError("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        #if canImport(Darwin)
-        addr.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
-        #endif
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, len) == 0 && getsockname(fd, pointer, &len) == 0
-            }
-        }
-        guard bound else { throw LocalPostgresError("binding 127.0.0.1:0 failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
 
     private static func makeTempDirectory(prefix: String) throws -> String {
         let template = tempRoot() + "/" + prefix + "XXXXXX"
