@@ -106,18 +106,24 @@ import Testing
 
             // A slow call in flight when the drain begins still completes.
             let client = EchoClient(wrapping: app.client)
-            async let slow = echo(client, "sleep:800", token: token)
-            try await Task.sleep(for: .milliseconds(200))
+            async let slow = echo(client, "sleep:801", token: token)
+            let (firstStatus, firstSeen) = AsyncStream.makeStream(of: Void.self)
             let watch = Task {
                 try await health.watch(.with { $0.service = "" }) { response in
                     var seen: [Grpc_Health_V1_HealthCheckResponse.ServingStatus] = []
-                    for try await message in response.messages { seen.append(message.status) }
+                    for try await message in response.messages {
+                        seen.append(message.status)
+                        firstSeen.yield()
+                    }
                     return seen
                 }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            for await _ in firstStatus { break }
+            while !EchoTestService.sleeping.withLock({ $0.contains("sleep:801") }) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             Task { await app.app.shutdown() }
-            #expect(try await slow == "sleep:800")
+            #expect(try await slow == "sleep:801")
             #expect(app.app.health.status(of: "") == .notServing)
             let seen = try await watch.value
             #expect(seen.first == .serving && seen.last == .notServing)

@@ -57,12 +57,18 @@ public final class HealthState: Sendable {
 
     func watch(_ service: String) -> AsyncStream<Status> {
         let (stream, continuation) = AsyncStream.makeStream(of: Status.self, bufferingPolicy: .bufferingNewest(1))
-        let id = state.withLock { state -> Int in
+        let id = state.withLock { state -> Int? in
+            continuation.yield(state.statuses[service] ?? .serviceUnknown)
+            // A watch that arrives during a drain gets its one answer and ends.
+            if state.draining { return nil }
             let id = state.nextWatcher
             state.nextWatcher += 1
             state.watchers[id] = continuation
-            continuation.yield(state.statuses[service] ?? .serviceUnknown)
             return id
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }

@@ -4,6 +4,7 @@ import Logging
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import Synchronization
 
 /// A small service on the chassis, used to test the chassis itself over real
 /// HTTP/2 and a real PostgreSQL. Echo stores each echo idempotently with an
@@ -11,6 +12,10 @@ import PostgresNIO
 /// after writing (so the transaction must roll back), "crash" throws a
 /// non-domain error.
 struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
+    /// The "sleep:" texts that have reached the handler, so a test knows its
+    /// call is in flight on the server before it starts a drain.
+    static let sleeping = Mutex<Set<String>>([])
+
     let database: Database
     let logger: Logger
 
@@ -18,6 +23,7 @@ struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
         let caller = try RequestContext.caller()
         let text = try Validate.text(request.text, "text", max: 1 << 22)
         if text.hasPrefix("sleep:"), let ms = Int(text.dropFirst(6)) {
+            _ = Self.sleeping.withLock { $0.insert(text) }
             try? await Task.sleep(for: .milliseconds(ms))
         }
         if text == "crash" { throw CocoaError(.fileNoSuchFile) }
