@@ -2132,6 +2132,9 @@ public nonisolated struct Nomad_Identity_V1_AuditEntry: Sendable {
 
   public var afterJson: String = String()
 
+  /// The reason the officer gave, when the decision takes one.
+  public var reason: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -5019,7 +5022,7 @@ nonisolated extension Nomad_Identity_V1_RateApplicationRequest: SwiftProtobuf.Me
 
 nonisolated extension Nomad_Identity_V1_AuditEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}at\0\u{3}actor_id\0\u{3}actor_department\0\u{1}action\0\u{1}subject\0\u{3}before_json\0\u{3}after_json\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}at\0\u{3}actor_id\0\u{3}actor_department\0\u{1}action\0\u{1}subject\0\u{3}before_json\0\u{3}after_json\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5035,6 +5038,7 @@ nonisolated extension Nomad_Identity_V1_AuditEntry: SwiftProtobuf.Message, Swift
       case 6: try { try decoder.decodeSingularStringField(value: &self.subject) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.beforeJson) }()
       case 8: try { try decoder.decodeSingularStringField(value: &self.afterJson) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       default: break
       }
     }
@@ -5069,6 +5073,9 @@ nonisolated extension Nomad_Identity_V1_AuditEntry: SwiftProtobuf.Message, Swift
     if !self.afterJson.isEmpty {
       try visitor.visitSingularStringField(value: self.afterJson, fieldNumber: 8)
     }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5081,6 +5088,7 @@ nonisolated extension Nomad_Identity_V1_AuditEntry: SwiftProtobuf.Message, Swift
     if lhs.subject != rhs.subject {return false}
     if lhs.beforeJson != rhs.beforeJson {return false}
     if lhs.afterJson != rhs.afterJson {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -206,6 +206,8 @@ import Testing
             }
             let approval = try #require(audit.entries.first { $0.action == "certification.approve" })
             #expect(approval.beforeJson.contains("PENDING") && approval.afterJson.contains("APPROVED"))
+            let suspension = try #require(audit.entries.first { $0.action == "card.suspend" })
+            #expect(suspension.reason == "reported lost")
             // An officer sees only their department's entries; a nomad none.
             let housingAudit = try await client.listAuditEntries(.init(), metadata: md(housing))
             #expect(housingAudit.entries.allSatisfy { $0.actorDepartment == "housing" })

@@ -150,6 +150,7 @@ CREATE TABLE audit_log (
   actor_department text NOT NULL DEFAULT '',
   action text NOT NULL,
   subject text NOT NULL,
+  reason text NOT NULL DEFAULT '',
   before jsonb,
   after jsonb
 );

@@ -114,9 +114,8 @@ extension IdentityService {
             try await AccountStore.setDisabled(connection, id: id, logger: logger)
             account.disabled = true
             try await AuditStore.append(
-                connection, actor: admin, action: "officer.disable", subject: "account/\(id.text)",
+                connection, actor: admin, action: "officer.disable", subject: "account/\(id.text)", reason: reason,
                 before: before, after: try account.message.jsonString(), logger: logger)
-            _ = reason
             return account.message
         }
     }

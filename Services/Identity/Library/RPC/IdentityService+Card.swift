@@ -111,7 +111,7 @@ extension IdentityService {
             card.storedStatus = request.status
             try await AuditStore.append(
                 connection, actor: officer, action: request.status == .suspended ? "card.suspend" : "card.activate",
-                subject: "card/\(card.number)", before: before, after: try card.message.jsonString(), logger: logger)
+                subject: "card/\(card.number)", reason: reason, before: before, after: try card.message.jsonString(), logger: logger)
             try await Outbox.append(
                 connection, type: "identity.card.status_changed",
                 subjectIDs: ["account_id": card.holderID.text, "card_number": card.number],

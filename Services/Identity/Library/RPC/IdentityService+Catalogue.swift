@@ -106,7 +106,8 @@ extension IdentityService {
             let updated = try await ApplicationStore.find(connection, id: id, logger: logger)!
             try await AuditStore.append(
                 connection, actor: officer, action: request.approve ? "application.approve" : "application.reject",
-                subject: "application/\(id.text)", before: before, after: try updated.message.jsonString(), logger: logger)
+                subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString(),
+                logger: logger)
             try await Outbox.append(
                 connection, type: "identity.application.decided",
                 subjectIDs: ["account_id": record.applicantID.text, "application_id": id.text],

@@ -114,7 +114,7 @@ extension IdentityService {
             try await CertificationStore.update(connection, record, actor: officer.accountID, logger: logger)
             let updated = try await CertificationStore.find(connection, id: id, logger: logger)!
             try await AuditStore.append(
-                connection, actor: officer, action: action, subject: "certification/\(id.text)",
+                connection, actor: officer, action: action, subject: "certification/\(id.text)", reason: reason,
                 before: before, after: try updated.message(.en).jsonString(), logger: logger)
             return updated.message(language)
         }
@@ -167,7 +167,7 @@ extension IdentityService {
             try await AccountStore.setNomadStatus(connection, id: id, status: status, logger: logger)
             account.nomadStatus = status
             try await AuditStore.append(
-                connection, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)",
+                connection, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)", reason: reason,
                 before: before, after: try account.message.jsonString(), logger: logger)
             try await Outbox.append(
                 connection, type: "identity.nomad.settled", subjectIDs: ["account_id": id.text],

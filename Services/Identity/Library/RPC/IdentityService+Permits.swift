@@ -97,7 +97,7 @@ extension IdentityService {
             let updated = try await PermitStore.find(connection, id: id, logger: logger)!.message(today: today)
             try await AuditStore.append(
                 connection, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
-                subject: "permit/\(id.text)", before: before, after: try updated.jsonString(), logger: logger)
+                subject: "permit/\(id.text)", reason: reason, before: before, after: try updated.jsonString(), logger: logger)
             var payload = ["approved": request.approve ? "true" : "false", "months": "\(record.months)"]
             if let validity {
                 payload["valid_from"] = validity.from.iso
