@@ -25,6 +25,13 @@ public struct NomadConfig: Sendable {
     public var drainTimeoutSeconds: Double
     /// How often health asks the database whether it answers.
     public var healthIntervalSeconds: Double
+    /// How long a request_id is remembered for retries.
+    public var idempotencyRetentionHours: Double = 24
+    /// PEM files; with a certificate the server speaks TLS, with a client CA
+    /// too it requires client certificates signed by that CA (mutual TLS).
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
+    public var tlsClientCAFile: String?
 
     public static let defaultPorts: [String: (grpc: Int, metrics: Int)] = [
         "identity": (50051, 9051),
@@ -83,7 +90,7 @@ public struct NomadConfig: Sendable {
         }
         let format = env.string("NOMAD_LOG_FORMAT", default: "json")
         guard format == "json" || format == "text" else { throw ConfigError.invalid("NOMAD_LOG_FORMAT", "json or text") }
-        return NomadConfig(
+        var config = NomadConfig(
             serviceName: service,
             grpcHost: env.string("NOMAD_GRPC_HOST", default: "127.0.0.1"),
             grpcPort: try env.int("NOMAD_GRPC_PORT", default: ports.grpc),
@@ -101,6 +108,17 @@ public struct NomadConfig: Sendable {
             drainTimeoutSeconds: try env.seconds("NOMAD_DRAIN_TIMEOUT_SECONDS", default: 20),
             healthIntervalSeconds: try env.seconds("NOMAD_HEALTH_INTERVAL_SECONDS", default: 2)
         )
+        config.idempotencyRetentionHours = try env.seconds("NOMAD_IDEMPOTENCY_RETENTION_HOURS", default: 24)
+        config.tlsCertificateFile = env.optionalString("NOMAD_TLS_CERT_FILE")
+        config.tlsKeyFile = env.optionalString("NOMAD_TLS_KEY_FILE")
+        config.tlsClientCAFile = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE")
+        if (config.tlsCertificateFile == nil) != (config.tlsKeyFile == nil) {
+            throw ConfigError.invalid("NOMAD_TLS_CERT_FILE", "NOMAD_TLS_CERT_FILE and NOMAD_TLS_KEY_FILE go together")
+        }
+        if config.tlsClientCAFile != nil, config.tlsCertificateFile == nil {
+            throw ConfigError.invalid("NOMAD_TLS_CLIENT_CA_FILE", "needs NOMAD_TLS_CERT_FILE and NOMAD_TLS_KEY_FILE")
+        }
+        return config
     }
 
     public var accessTokens: AccessTokens {

@@ -77,12 +77,26 @@ public struct Database: Sendable {
         try await client.withConnection { connection in try await body(connection) }
     }
 
-    public func ping() async -> Bool {
-        do {
-            try await client.query("SELECT 1", logger: logger)
-            return true
-        } catch {
-            return false
+    /// Whether the database answers within `timeout`. A pool that cannot
+    /// connect queues requests rather than failing them, so the wait is bounded here.
+    public func ping(timeout: Duration) async -> Bool {
+        let client = self.client, logger = self.logger
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await client.query("SELECT 1", logger: logger)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let answer = await group.next() ?? false
+            group.cancelAll()
+            return answer
         }
     }
 }

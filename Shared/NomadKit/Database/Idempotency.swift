@@ -57,4 +57,27 @@ public enum Idempotency {
             """, logger: logger)
         return response
     }
+
+    /// Forgets keys older than `retention` hours: a retry comes within
+    /// minutes, and the table must not grow without end. Deleting in batches
+    /// keeps each transaction short; any replica may run it.
+    public static func purgeTask(_ database: Database, retention: Double, logger: Logger) -> BackgroundTask {
+        BackgroundTask(name: "purge-idempotency-keys", interval: .seconds(600)) {
+            let cutoff = Date().addingTimeInterval(-retention * 3600)
+            while true {
+                let deleted = try await database.transaction { connection in
+                    try await purge(connection, olderThan: cutoff, limit: 1000, logger: logger)
+                }
+                if deleted < 1000 { break }
+            }
+        }
+    }
+
+    public static func purge(_ connection: PostgresConnection, olderThan cutoff: Date, limit: Int, logger: Logger) async throws -> Int {
+        try await connection.query("""
+            DELETE FROM idempotency_keys WHERE ctid IN (
+              SELECT ctid FROM idempotency_keys WHERE created_at < \(cutoff) LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING 1
+            """, logger: logger).collect().count
+    }
 }

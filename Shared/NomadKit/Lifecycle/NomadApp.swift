@@ -44,14 +44,15 @@ public final class NomadApp: Sendable {
 
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: config.grpcHost, port: config.grpcPort),
-            transportSecurity: try Self.transportSecurity(config),
+            transportSecurity: Self.transportSecurity(config),
             config: .defaults { $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes) })
         let healthDescriptor = Grpc_Health_V1_Health.descriptor
         server = GRPCServer(
             transport: transport,
             services: [HealthService(state: health)] + (try definition.makeServices(context)),
             interceptorPipeline: [
-                .apply(ObservabilityInterceptor(logger: logger, maxRequestBytes: config.maxRequestBytes), to: .all),
+                .apply(
+                    ObservabilityInterceptor(logger: logger, maxRequestBytes: config.maxRequestBytes, health: health), to: .all),
                 .apply(
                     AuthInterceptor(tokens: config.accessTokens, policy: definition.policy, logger: logger),
                     to: .allExcluding(services: [healthDescriptor], methods: [])),
@@ -68,7 +69,9 @@ public final class NomadApp: Sendable {
             server: server, health: health, database: database, component: definition.name,
             migrations: definition.migrations, startup: { try await definition.startup(context) },
             healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
-            backgroundTasks: definition.makeBackgroundTasks(context), logger: logger))
+            backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours, logger: logger)]
+                + definition.makeBackgroundTasks(context),
+            logger: logger))
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = signals
         groupConfig.maximumGracefulShutdownDuration = .milliseconds(Int64(config.drainTimeoutSeconds * 1000))
@@ -109,15 +112,11 @@ public final class NomadApp: Sendable {
         max(limit * 4, 4 << 20)
     }
 
-    static func transportSecurity(_ config: NomadConfig) throws -> HTTP2ServerTransport.Posix.TransportSecurity {
-        let env = Environment()
-        guard let cert = env.optionalString("NOMAD_TLS_CERT_FILE") else { return .plaintext }
-        guard let key = env.optionalString("NOMAD_TLS_KEY_FILE") else {
-            throw ConfigError.invalid("NOMAD_TLS_KEY_FILE", "required with NOMAD_TLS_CERT_FILE")
-        }
+    static func transportSecurity(_ config: NomadConfig) -> HTTP2ServerTransport.Posix.TransportSecurity {
+        guard let cert = config.tlsCertificateFile, let key = config.tlsKeyFile else { return .plaintext }
         let chain: [TLSConfig.CertificateSource] = [.file(path: cert, format: .pem)]
         let privateKey: TLSConfig.PrivateKeySource = .file(path: key, format: .pem)
-        if let clientCA = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE") {
+        if let clientCA = config.tlsClientCAFile {
             return .mTLS(certificateChain: chain, privateKey: privateKey) {
                 $0.trustRoots = .certificates([.file(path: clientCA, format: .pem)])
             }
@@ -155,14 +154,25 @@ struct ServerRunner: Service {
             }
         }
         let health = self.health
+        // The database just answered the migrations: serve from the first call.
+        health.setServing(true)
         let interval = healthInterval
         let tasks = backgroundTasks
         let logger = self.logger
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
+                    // One slow answer on a busy machine is not an outage: the
+                    // database counts as away after three missed checks in a row.
+                    var missed = 0
                     while !Task.isCancelled {
-                        health.setServing(await database.ping())
+                        if await database.ping(timeout: .seconds(2)) {
+                            missed = 0
+                            health.setServing(true)
+                        } else {
+                            missed += 1
+                            if missed >= 3 { health.setServing(false) }
+                        }
                         try? await Task.sleep(for: interval)
                     }
                 }

@@ -18,6 +18,7 @@ public final class HealthState: Sendable {
 
     private let state: Mutex<State>
     private let names: [String]
+    private let database = Atomic<Bool>(false)
 
     public init(serviceNames: [String]) {
         names = [""] + serviceNames
@@ -31,8 +32,13 @@ public final class HealthState: Sendable {
     /// Database reachability decides between SERVING and NOT_SERVING, except
     /// while draining, which stays NOT_SERVING.
     public func setServing(_ serving: Bool) {
+        database.store(serving, ordering: .relaxed)
         update { state in serving && !state.draining ? .serving : .notServing }
     }
+
+    /// Whether the last database check answered. Calls are refused at once
+    /// while it did not, instead of waiting on a pool that cannot connect.
+    public var databaseReachable: Bool { database.load(ordering: .relaxed) }
 
     /// Watchers get NOT_SERVING and their streams end, so open Watch calls
     /// do not hold up the drain.

@@ -2,7 +2,9 @@ import Foundation
 import GRPCCore
 import Logging
 import Metrics
+import NomadProtos
 import PostgresNIO
+import _ConnectionPoolModule
 import SwiftProtobuf
 import Synchronization
 
@@ -12,11 +14,13 @@ import Synchronization
 public struct ObservabilityInterceptor: ServerInterceptor {
     let logger: Logger
     let maxRequestBytes: Int
+    let health: HealthState?
     let meters = CallMeters()
 
-    public init(logger: Logger, maxRequestBytes: Int) {
+    public init(logger: Logger, maxRequestBytes: Int, health: HealthState? = nil) {
         self.logger = logger
         self.maxRequestBytes = maxRequestBytes
+        self.health = health
     }
 
     public func intercept<Input: Sendable, Output: Sendable>(
@@ -55,6 +59,9 @@ public struct ObservabilityInterceptor: ServerInterceptor {
 
         var response: StreamingServerResponse<Output>
         do {
+            if let health, !health.databaseReachable, method.service != Grpc_Health_V1_Health.descriptor {
+                throw NomadError.unavailable
+            }
             response = try await RequestContext.$current.withValue(requestContext) {
                 try await next(request, context)
             }
@@ -128,6 +135,9 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             return NomadError.unauthenticated.rpcError(language)
         case is CancellationError:
             return RPCError(code: .cancelled, message: "cancelled")
+        case is ConnectionPoolError:
+            logger.error("database unavailable", metadata: ["error": "\(error)"])
+            return NomadError.unavailable.rpcError(language)
         case let error as PSQLError where error.code != .server:
             logger.error("database unavailable", metadata: ["error": "\(error.code)"])
             return NomadError.unavailable.rpcError(language)

@@ -1,0 +1,111 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import NomadKit
+import NomadProtos
+import NomadTesting
+import PostgresNIO
+import Testing
+
+/// TLS and mutual TLS by configuration, with certificates made for the test
+/// by openssl: a CA, a server certificate for 127.0.0.1, a client certificate.
+@Suite struct TransportSecurityTests {
+    struct Certificates {
+        let directory: String
+        var ca: String { directory + "/ca.pem" }
+        var serverCert: String { directory + "/server.pem" }
+        var serverKey: String { directory + "/server.key" }
+        var clientCert: String { directory + "/client.pem" }
+        var clientKey: String { directory + "/client.key" }
+    }
+
+    static func makeCertificates() throws -> Certificates {
+        let directory = NSTemporaryDirectory() + "nomad-tls-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let script = """
+            set -e
+            cd '\(directory)'
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=nomad-test-ca \
+              -keyout ca.key -out ca.pem 2>/dev/null
+            for who in server client; do
+              openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=$who -keyout $who.key -out $who.csr 2>/dev/null
+              printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\n' > $who.ext
+              openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile $who.ext -out $who.pem 2>/dev/null
+            done
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ConfigError.invalid("openssl", "could not make test certificates") }
+        return Certificates(directory: directory)
+    }
+
+    func call(port: Int, security: HTTP2ClientTransport.Posix.TransportSecurity) async throws -> String {
+        let client = GRPCClient(transport: try .http2NIOPosix(
+            target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: security))
+        return try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await client.runConnections() }
+            defer { client.beginGracefulShutdown() }
+            var options = CallOptions.defaults
+            options.timeout = .seconds(5)
+            return try await echo(EchoClient(wrapping: client), "over tls", token: TestKeys.token(for: Principal(accountID: UUID(), role: .nomad)),
+                                  options: options)
+        }
+    }
+
+    @Test func tlsAndMutualTLSByConfiguration() async throws {
+        let certs = try Self.makeCertificates()
+        defer { try? FileManager.default.removeItem(atPath: certs.directory) }
+        let trust: HTTP2ClientTransport.Posix.TransportSecurity = .tls {
+            $0.trustRoots = .certificates([.file(path: certs.ca, format: .pem)])
+        }
+        let clientCert: HTTP2ClientTransport.Posix.TransportSecurity = .mTLS(
+            certificateChain: [.file(path: certs.clientCert, format: .pem)],
+            privateKey: .file(path: certs.clientKey, format: .pem)
+        ) { $0.trustRoots = .certificates([.file(path: certs.ca, format: .pem)]) }
+
+        try await withTestApp(EchoTestService.definition, configure: {
+            $0.tlsCertificateFile = certs.serverCert
+            $0.tlsKeyFile = certs.serverKey
+        }) { app in
+            let answer = try await call(port: app.port, security: trust)
+            #expect(answer == "over tls")
+            await #expect(throws: (any Error).self) { _ = try await call(port: app.port, security: .plaintext) }
+        }
+        try await withTestApp(EchoTestService.definition, configure: {
+            $0.tlsCertificateFile = certs.serverCert
+            $0.tlsKeyFile = certs.serverKey
+            $0.tlsClientCAFile = certs.ca
+        }) { app in
+            let answer = try await call(port: app.port, security: clientCert)
+            #expect(answer == "over tls")
+            // Without a client certificate the handshake fails.
+            await #expect(throws: (any Error).self) { _ = try await call(port: app.port, security: trust) }
+        }
+    }
+}
+
+@Suite struct IdempotencyRetentionTests {
+    @Test func keysOlderThanTheRetentionAreForgotten() async throws {
+        try await withTestApp(EchoTestService.definition) { app in
+            let client = EchoClient(wrapping: app.client)
+            let token = TestKeys.token(for: Principal(accountID: UUID(), role: .nomad))
+            let old = UUID().uuidString, recent = UUID().uuidString
+            _ = try await echo(client, "old", token: token, requestID: old)
+            _ = try await echo(client, "recent", token: token, requestID: recent)
+            try await app.app.database.read { connection in
+                try await connection.query(
+                    "UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE request_id = \(old)",
+                    logger: app.app.logger)
+            }
+            let deleted = try await app.app.database.transaction { connection in
+                try await Idempotency.purge(connection, olderThan: Date().addingTimeInterval(-86400), limit: 100, logger: app.app.logger)
+            }
+            #expect(deleted == 1)
+            let keys = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM idempotency_keys")
+            #expect(keys == 1)
+        }
+    }
+}
