@@ -180,12 +180,19 @@ struct Bench: AsyncParsableCommand {
             await BenchClient.handledCounts(metricsURL: metricsURL, method: "GetAccount")
         } else { nil }
 
+        // The chassis alone: the same process and token, both interceptors, no
+        // table read; it splits identity's cost between chassis and database.
+        let chassisResult = try await pass(
+            "identity GetPublicKeys", port: identity.port, path: "nomad.identity.v1.IdentityService/GetPublicKeys",
+            body: try BenchClient.getPublicKeysBody(), headers: ["authorization:Bearer \(nomad.accessToken)"])
+
         let echoResult = try await pass(
             "echo", port: echoPort, path: "nomad.bench.v1.EchoService/Echo",
             body: try BenchClient.echoBody("ping"), headers: [])
 
         printReport(
-            identity: identity, echoPort: echoPort, identityResult: identityResult, echoResult: echoResult,
+            identity: identity, echoPort: echoPort, identityResult: identityResult, chassisResult: chassisResult,
+            echoResult: echoResult,
             idleRSS: idleRSS, sampler: sampler, countsBefore: countsBefore, countsAfter: countsAfter,
             warmupRequests: warmupRequests, warnings: warnings)
     }
@@ -193,6 +200,7 @@ struct Bench: AsyncParsableCommand {
     private func printReport(
         identity: HostPort, echoPort: Int,
         identityResult: (loaded: H2Load.Result, single: H2Load.Result?),
+        chassisResult: (loaded: H2Load.Result, single: H2Load.Result?),
         echoResult: (loaded: H2Load.Result, single: H2Load.Result?),
         idleRSS: Int?, sampler: MemorySampler?, countsBefore: [String: Double]?, countsAfter: [String: Double]?,
         warmupRequests: Int, warnings: [String]
@@ -204,7 +212,7 @@ struct Bench: AsyncParsableCommand {
             String(repeating: " ", count: max(0, width - text.count)) + text
         }
         func row(_ label: String, _ result: H2Load.Result) -> String {
-            label.padding(toLength: 30, withPad: " ", startingAt: 0)
+            label.padding(toLength: 34, withPad: " ", startingAt: 0)
                 + right(String(result.requests), 9) + right(String(format: "%.0f", result.requestsPerSecond), 12)
                 + right(ms(result.p50), 9) + right(ms(result.p99), 10) + right(ms(result.mean), 10)
                 + right(String(result.requests - result.succeeded), 9)
@@ -212,19 +220,25 @@ struct Bench: AsyncParsableCommand {
         var lines: [String] = [""]
         lines.append("nomadctl bench: h2load, \(connections) connections x \(streams) streams, \(requests) requests per measured pass (after \(warmupRequests) warm-up), \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
         lines.append("  identity  nomad.identity.v1.IdentityService/GetAccount on \(identity), a nomad's own profile, Bearer token")
+        lines.append("  chassis   nomad.identity.v1.IdentityService/GetPublicKeys on \(identity), same token, both interceptors, no table read")
         lines.append("  echo      nomad.bench.v1.EchoService/Echo on 127.0.0.1:\(echoPort), bare grpc-swift-2, no interceptors")
         lines.append("")
-        lines.append("".padding(toLength: 30, withPad: " ", startingAt: 0) + "  requests       req/s   p50 ms    p99 ms   mean ms   failed")
+        lines.append("".padding(toLength: 34, withPad: " ", startingAt: 0) + "  requests       req/s   p50 ms    p99 ms   mean ms   failed")
         lines.append(row("identity GetAccount", identityResult.loaded))
+        lines.append(row("identity GetPublicKeys", chassisResult.loaded))
         lines.append(row("echo", echoResult.loaded))
-        if let identitySingle = identityResult.single, let echoSingle = echoResult.single {
+        if let identitySingle = identityResult.single, let chassisSingle = chassisResult.single, let echoSingle = echoResult.single {
             lines.append(row("identity GetAccount (-c1 -m1)", identitySingle))
+            lines.append(row("identity GetPublicKeys (-c1 -m1)", chassisSingle))
             lines.append(row("echo (-c1 -m1)", echoSingle))
         }
         lines.append("")
         let ratio = echoResult.loaded.requestsPerSecond > 0
             ? identityResult.loaded.requestsPerSecond / echoResult.loaded.requestsPerSecond : 0
         lines.append("  throughput identity/echo: " + String(format: "%.1f%%", ratio * 100) + " (target >= 50%: \(ratio >= 0.5 ? "met" : "NOT met"))")
+        let chassisRatio = echoResult.loaded.requestsPerSecond > 0
+            ? chassisResult.loaded.requestsPerSecond / echoResult.loaded.requestsPerSecond : 0
+        lines.append("  throughput chassis-only (GetPublicKeys)/echo: " + String(format: "%.1f%%", chassisRatio * 100))
         if let idleRSS, let sampler {
             let peak = sampler.peak
             lines.append("  identity memory (VmRSS): idle \(formatBytes(idleRSS)) before the run, peak \(formatBytes(max(peak, idleRSS))) during it (\(sampler.samples) samples, every 200 ms)")

@@ -87,6 +87,10 @@ enum BenchClient {
         grpcFrame(try ProtobufSerializer<Nomad_Identity_V1_GetAccountRequest>().serialize(Nomad_Identity_V1_GetAccountRequest()))
     }
 
+    static func getPublicKeysBody() throws -> [UInt8] {
+        grpcFrame(try ProtobufSerializer<Nomad_Identity_V1_GetPublicKeysRequest>().serialize(Nomad_Identity_V1_GetPublicKeysRequest()))
+    }
+
     static func echoBody(_ text: String) throws -> [UInt8] {
         var request = Nomad_Bench_V1_EchoRequest()
         request.text = text
