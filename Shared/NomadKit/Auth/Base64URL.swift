@@ -3,7 +3,7 @@ import Foundation
 /// base64url without padding (RFC 7515 §2), as JWS compact serialisation uses.
 /// Decoding works on the UTF-8 bytes directly: it runs on every call's token,
 /// and Foundation's string replacing showed up in profiles.
-enum Base64URL {
+public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     private static let values: [UInt8] = {
@@ -12,7 +12,7 @@ enum Base64URL {
         return table
     }()
 
-    static func encode(_ data: some DataProtocol) -> String {
+    public static func encode(_ data: some DataProtocol) -> String {
         let bytes = Array(data)
         var out = [UInt8]()
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
@@ -33,7 +33,7 @@ enum Base64URL {
 
     /// Nil for anything that is not exactly base64url: padding, other
     /// characters and impossible lengths are refused, not guessed at.
-    static func decode(_ text: some StringProtocol) -> Data? {
+    public static func decode(_ text: some StringProtocol) -> Data? {
         let input = Array(text.utf8)
         if input.count % 4 == 1 { return nil }
         var out = Data(capacity: input.count * 3 / 4)

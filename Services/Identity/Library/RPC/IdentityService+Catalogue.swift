@@ -32,7 +32,6 @@ extension IdentityService {
         let code = try ApplicationRules.serviceCode(request.serviceCode, "service_code")
         let form = try ApplicationRules.form(request.form)
         let hashes = try ApplicationRules.evidenceHashes(request.evidenceHashes)
-        try Idempotency.validate(requestID: request.requestID)
         return try await mutation("SubmitApplication", requestID: request.requestID, request: request) { connection in
             guard let entry = try await CatalogueStore.find(connection, code: code, logger: logger) else {
                 throw NomadError.notFound("catalogue entry \(code)")
@@ -91,7 +90,6 @@ extension IdentityService {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
-        try Idempotency.validate(requestID: request.requestID)
         return try await mutation("DecideApplication", requestID: request.requestID, request: request) { connection in
             guard let record = try await ApplicationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
                 throw NomadError.notFound("application \(id.text)")
@@ -128,7 +126,6 @@ extension IdentityService {
             throw NomadError.invalid("stars", zh: "须在 1 到 5 之间", en: "between 1 and 5")
         }
         let comment = try Validate.text(request.comment, "comment", max: 500, required: false)
-        try Idempotency.validate(requestID: request.requestID)
         return try await mutation("RateApplication", requestID: request.requestID, request: request) { connection in
             guard let record = try await ApplicationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
                 throw NomadError.notFound("application \(id.text)")

@@ -13,7 +13,6 @@ extension IdentityService {
         let months = try PermitRules.months(request.months)
         let activities = try PermitRules.activities(request.activities)
         let start = try PermitRules.startDate(request.hasStartDate ? request.startDate : nil, today: today)
-        try Idempotency.validate(requestID: request.requestID)
         return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { connection in
             guard let account = try await AccountStore.find(connection, id: nomad.accountID, logger: logger),
                   account.role == .nomad
@@ -80,7 +79,6 @@ extension IdentityService {
         guard officer.isOfficer(of: Departments.permits) else { throw NomadError.permissionDenied }
         let id = try Validate.uuid(request.id, "id")
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
-        try Idempotency.validate(requestID: request.requestID)
         let today = ZoneDay.today()
         return try await mutation("DecidePermit", requestID: request.requestID, request: request) { connection in
             guard let record = try await PermitStore.find(connection, id: id, forUpdate: true, logger: logger) else {

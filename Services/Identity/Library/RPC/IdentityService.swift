@@ -29,11 +29,13 @@ struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol 
 
     var language: Language { RequestContext.current.language }
 
-    /// Runs a mutation once per request_id, in one transaction.
+    /// Runs a mutation once per request_id, in one transaction. A bad
+    /// request_id is refused before a connection is taken.
     func mutation<Response: SwiftProtobuf.Message & Sendable>(
         _ method: String, requestID: String, request: some SwiftProtobuf.Message,
         _ body: @escaping (PostgresConnection) async throws -> Response
     ) async throws -> Response {
+        try Idempotency.validate(requestID: requestID)
         let principal = RequestContext.current.principal
         let logger = self.logger
         return try await database.transaction { connection in

@@ -18,9 +18,7 @@ struct RefreshTokenRecord: Sendable {
 enum RefreshTokenStore {
     static func newSecret() -> String {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(bytes)
     }
 
     static func digest(_ secret: String) -> Data {
