@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "nomad-identity", targets: ["IdentityServer"]),
+        .executable(name: "nomad-jobs", targets: ["JobsServer"]),
         .executable(name: "nomadctl", targets: ["Ctl"]),
     ],
     dependencies: [
@@ -86,6 +87,25 @@ let package = Package(
             path: "Services/Identity/Server",
             swiftSettings: strict
         ),
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Jobs/Library",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "JobsServer",
+            dependencies: ["Jobs", "NomadKit"],
+            path: "Services/Jobs/Server",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Ctl",
             dependencies: [
@@ -117,6 +137,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JobsTests",
+            dependencies: [
+                "Jobs", "NomadKit", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/JobsTests",
             swiftSettings: strict
         ),
     ]

@@ -35,7 +35,7 @@ struct SuiteService: Sendable {
                 "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": suite.adminPassword,
             ]
         },
-        // SuiteService("jobs", executable: "nomad-jobs"),
+        SuiteService("jobs", executable: "nomad-jobs"),
         // SuiteService("assets", executable: "nomad-assets"),
         // SuiteService("events", executable: "nomad-events"),
         // SuiteService("analytics", executable: "nomad-analytics"),

@@ -11,8 +11,13 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var jti: String
     public var role: String
     public var dept: String?
+    /// A nomad's standing (NomadStanding's raw value).
+    public var nst: String?
 
-    public init(iss: String, aud: String, sub: String, iat: Int64, exp: Int64, jti: String, role: String, dept: String?) {
+    public init(
+        iss: String, aud: String, sub: String, iat: Int64, exp: Int64, jti: String, role: String, dept: String?,
+        nst: String? = nil
+    ) {
         self.iss = iss
         self.aud = aud
         self.sub = sub
@@ -21,6 +26,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.jti = jti
         self.role = role
         self.dept = dept
+        self.nst = nst
     }
 }
 
@@ -45,7 +51,8 @@ public struct AccessTokens: Sendable {
         let claims = AccessTokenClaims(
             iss: issuer, aud: audience, sub: principal.accountID.uuidString.lowercased(),
             iat: Int64(now.timeIntervalSince1970), exp: Int64(expiresAt.timeIntervalSince1970),
-            jti: UUID().uuidString.lowercased(), role: principal.role.rawValue, dept: principal.department)
+            jti: UUID().uuidString.lowercased(), role: principal.role.rawValue, dept: principal.department,
+            nst: principal.standing?.rawValue)
         return (try JWS.sign(claims, type: Self.type, with: key), expiresAt)
     }
 
@@ -63,7 +70,9 @@ public struct AccessTokens: Sendable {
         guard claims.aud == audience else { throw .wrongAudience }
         guard let id = UUID(uuidString: claims.sub), let role = Role(rawValue: claims.role) else { throw .malformed }
         if role == .officer, (claims.dept ?? "").isEmpty { throw .malformed }
-        let principal = Principal(accountID: id, role: role, department: role == .officer ? claims.dept : nil)
+        let principal = Principal(
+            accountID: id, role: role, department: role == .officer ? claims.dept : nil,
+            standing: claims.nst.flatMap(NomadStanding.init(rawValue:)))
         return (principal, Date(timeIntervalSince1970: Double(claims.exp) + leeway))
     }
 }

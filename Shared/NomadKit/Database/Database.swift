@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Logging
 import PostgresNIO
+import SwiftProtobuf
 
 /// The service's PostgreSQL pool, confined to its own schema by the role's
 /// search_path. Every mutation runs through `transaction`, which also refuses
@@ -69,6 +70,22 @@ public struct Database: Sendable {
                 }
                 throw error
             }
+        }
+    }
+
+    /// A mutating RPC's body: one transaction, run once per request_id (see
+    /// `Idempotency`). A bad request_id is refused before a connection is taken.
+    public func mutation<Response: SwiftProtobuf.Message & Sendable>(
+        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
+        _ body: (PostgresConnection) async throws -> Response
+    ) async throws -> Response {
+        try Idempotency.validate(requestID: requestID)
+        let principal = RequestContext.current.principal
+        let logger = self.logger
+        return try await transaction { connection in
+            try await Idempotency.once(
+                connection, method: method, requestID: requestID, request: request, caller: principal, logger: logger
+            ) { try await body(connection) }
         }
     }
 

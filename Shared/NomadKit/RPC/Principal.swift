@@ -10,17 +10,29 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case service
 }
 
+/// A nomad's standing with identity, carried in their access token so other
+/// services know it without calling identity back. It is as fresh as the
+/// token: a nomad certified a minute ago shows it after their next refresh.
+public enum NomadStanding: String, Sendable, Codable, CaseIterable {
+    case registered
+    case certified
+    case settled
+}
+
 /// Who is calling: taken from a verified access token.
 public struct Principal: Sendable, Equatable {
     public let accountID: UUID
     public let role: Role
     /// Officers are bound to one department.
     public let department: String?
+    /// Nomads only.
+    public let standing: NomadStanding?
 
-    public init(accountID: UUID, role: Role, department: String? = nil) {
+    public init(accountID: UUID, role: Role, department: String? = nil, standing: NomadStanding? = nil) {
         self.accountID = accountID
         self.role = role
         self.department = department
+        self.standing = role == .nomad ? standing : nil
     }
 
     public var isAdmin: Bool { role == .admin }

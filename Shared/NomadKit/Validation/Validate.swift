@@ -32,6 +32,11 @@ public enum Validate {
     }
 }
 
+extension UUID {
+    /// Ids go out in lower case, as they are stored.
+    public var text: String { uuidString.lowercased() }
+}
+
 /// Offset pagination behind an opaque token (AIP-158). The token is checked,
 /// so a forged or stale one is refused rather than silently restarting.
 public struct Page: Sendable {

@@ -29,20 +29,12 @@ struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol 
 
     var language: Language { RequestContext.current.language }
 
-    /// Runs a mutation once per request_id, in one transaction. A bad
-    /// request_id is refused before a connection is taken.
+    /// Runs a mutation once per request_id, in one transaction.
     func mutation<Response: SwiftProtobuf.Message & Sendable>(
         _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: @escaping (PostgresConnection) async throws -> Response
+        _ body: (PostgresConnection) async throws -> Response
     ) async throws -> Response {
-        try Idempotency.validate(requestID: requestID)
-        let principal = RequestContext.current.principal
-        let logger = self.logger
-        return try await database.transaction { connection in
-            try await Idempotency.once(
-                connection, method: method, requestID: requestID, request: request, caller: principal, logger: logger
-            ) { try await body(connection) }
-        }
+        try await database.mutation(method, requestID: requestID, request: request, body)
     }
 }
 

@@ -86,8 +86,3 @@ extension CardRecord {
         }
     }
 }
-
-extension UUID {
-    /// Ids go out in lower case, as they are stored.
-    var text: String { uuidString.lowercased() }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 import PostgresNIO
 
 /// An account row. The document number is here because the store keeps it;
@@ -21,7 +22,15 @@ struct AccountRecord: Sendable {
     var department: String?
     var disabled = false
 
-    var principal: Principal { Principal(accountID: id, role: role, department: department) }
+    var principal: Principal {
+        let standing: NomadStanding? = switch nomadStatus.flatMap({ Nomad_Identity_V1_NomadStatus(rawValue: Int($0)) }) {
+        case .settledMigrant: .settled
+        case .certified: .certified
+        case .some: .registered
+        case nil: nil
+        }
+        return Principal(accountID: id, role: role, department: department, standing: standing)
+    }
 }
 
 enum AccountStore {

@@ -1,0 +1,19 @@
+import NomadKit
+
+/// Refusals the jobs areas share, each in both languages.
+enum JobsErrors {
+    static func wrongState(_ zh: String, _ en: String) -> NomadError {
+        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
+    }
+    static let jobNotOpen = NomadError(
+        .failedPrecondition, zh: "该岗位已关闭或已满员", en: "This job is closed or has no free seat")
+    static let jobNotClaimable = NomadError(
+        .failedPrecondition, zh: "该岗位不接受直接接单，请提交申请", en: "This job does not take direct claims; apply instead")
+    static let jobDeadlinePassed = NomadError(
+        .failedPrecondition, zh: "该岗位的截止时间已过", en: "This job's deadline has passed")
+    static let alreadyOnJob = NomadError(
+        .alreadyExists, zh: "您已申请或承接了该岗位", en: "You have already applied to or taken this job")
+    static func unknownSkill(_ code: String) -> NomadError {
+        NomadError(.invalidArgument, zh: "技能库中没有该技能：\(code)", en: "No such skill in the library: \(code)")
+    }
+}

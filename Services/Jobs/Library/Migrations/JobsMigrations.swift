@@ -1,0 +1,6 @@
+import NomadKit
+
+/// Applied in order under the chassis' advisory lock; never edit a shipped one.
+let jobsMigrations = [
+    Migration(1, "core", migration0001Core),
+]

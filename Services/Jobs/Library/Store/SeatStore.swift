@@ -1,0 +1,53 @@
+import Foundation
+import NomadKit
+import PostgresNIO
+
+/// A job's seats. Every change happens in one UPDATE of the job row, so the
+/// row lock serialises claims from every replica, and the table's CHECK
+/// (seats_taken <= seats) is the last guard.
+enum SeatStore {
+    struct Taken: Sendable {
+        var enterpriseID: UUID
+        var mode: Int16
+        var seatsTaken: Int
+        var seats: Int
+    }
+
+    /// Takes a seat if the job is open, before its deadline, and (when
+    /// `claim`) open to direct claims. The last seat marks the job FILLED.
+    static func take(_ connection: PostgresConnection, jobID: UUID, claim: Bool, logger: Logger) async throws -> Taken? {
+        let rows = try await connection.query("""
+            UPDATE jobs SET seats_taken = seats_taken + 1,
+              status = CASE WHEN seats_taken + 1 = seats THEN 2 ELSE status END, updated_at = now()
+            WHERE id = \(jobID) AND status = 1 AND seats_taken < seats AND deadline > now()
+              AND (claimable OR NOT \(claim))
+            RETURNING enterprise_id, mode, seats_taken, seats
+            """, logger: logger)
+        for try await (enterprise, mode, taken, seats) in rows.decode((UUID, Int16, Int, Int).self) {
+            return Taken(enterpriseID: enterprise, mode: mode, seatsTaken: taken, seats: seats)
+        }
+        return nil
+    }
+
+    /// Gives a seat back (a cancelled order); a FILLED job reopens unless it
+    /// was closed meanwhile.
+    static func release(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE jobs SET seats_taken = seats_taken - 1,
+              status = CASE WHEN status = 2 THEN 1 ELSE status END, updated_at = now()
+            WHERE id = \(jobID) AND seats_taken > 0
+            """, logger: logger)
+    }
+
+    /// Why a seat could not be taken, read after `take` found none.
+    static func refusal(_ connection: PostgresConnection, jobID: UUID, claim: Bool, logger: Logger) async throws -> NomadError {
+        let rows = try await connection.query(
+            "SELECT status, claimable, deadline > now() FROM jobs WHERE id = \(jobID)", logger: logger)
+        for try await (status, claimable, beforeDeadline) in rows.decode((Int16, Bool, Bool).self) {
+            if claim, !claimable { return JobsErrors.jobNotClaimable }
+            if status == 1, !beforeDeadline { return JobsErrors.jobDeadlinePassed }
+            return JobsErrors.jobNotOpen
+        }
+        return NomadError.notFound("job")
+    }
+}
