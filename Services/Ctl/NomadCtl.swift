@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NomadKit
 
 /// nomadctl: runs the Nomad Zone suite locally, asks services for their
 /// health, and measures them. The commands live in Commands/ and Bench/.

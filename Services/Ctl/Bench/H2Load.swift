@@ -1,4 +1,5 @@
 import Foundation
+import NomadKit
 
 /// Drives Debian's h2load (nghttp2-client) at one gRPC unary method and reads
 /// what it printed and logged.

@@ -22,11 +22,16 @@ struct SuiteFlags: ParsableArguments {
     @Option(help: "Seconds a service may drain after SIGTERM before it is killed.")
     var drainTimeout: Int = 20
 
+    @Option(help: "How many jobs processes to run, each on its own port (50052, 50062, ...); clients balance across them.")
+    var jobsReplicas: Int = 1
+
     func options() throws -> SuiteOptions {
         var options = SuiteOptions(
             databaseURL: databaseURL, dataDirectory: dataDir,
             binDirectory: binDir ?? URL(fileURLWithPath: ownExecutablePath()).deletingLastPathComponent().path)
         options.drainTimeout = .seconds(drainTimeout)
+        guard (1...9).contains(jobsReplicas) else { throw ValidationError("--jobs-replicas must be between 1 and 9") }
+        options.replicas["jobs"] = jobsReplicas
         for (flag, values, isGRPC) in [("--grpc-port", grpcPort, true), ("--metrics-port", metricsPort, false)] {
             for value in values {
                 let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
@@ -78,7 +83,7 @@ struct Up: AsyncParsableCommand {
             }
             if let dead = running.running.first(where: { $0.process.hasExited }) {
                 failed = dead
-                say("\(dead.service.name) \(dead.process.exitDescription) unexpectedly; stopping the rest")
+                say("\(dead.name) \(dead.process.exitDescription) unexpectedly; stopping the rest")
                 break
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -96,7 +101,7 @@ struct Up: AsyncParsableCommand {
             lines.append("  database    \(suite.databaseURL)  (given)")
         }
         for service in suite.running {
-            lines.append("  \(service.service.name.padding(toLength: 11, withPad: " ", startingAt: 0)) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
+            lines.append("  \(service.name.padding(toLength: 11, withPad: " ", startingAt: 0)) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
             lines.append("              database \(service.databaseURL)")
         }
         lines.append("  admin       username \(suite.context.adminUsername)   password \(suite.context.adminPassword)"

@@ -13,6 +13,8 @@ struct SuiteOptions: Sendable {
     var binDirectory: String
     /// Ports per service name; services missing here use their defaults.
     var ports: [String: Ports] = [:]
+    /// How many processes of a service to run (jobs scales out); default 1.
+    var replicas: [String: Int] = [:]
     var services: [SuiteService] = SuiteService.all
     /// How long a service may drain after SIGTERM before SIGKILL.
     var drainTimeout: Duration = .seconds(20)
@@ -22,16 +24,47 @@ struct SuiteOptions: Sendable {
     func ports(of service: SuiteService) -> Ports {
         ports[service.name] ?? service.defaultPorts
     }
+
+    /// Every process to start, in order: a service's replicas one after the
+    /// other. Replica r (from 1) listens 10 ports above replica r-1, so
+    /// jobs runs on 50052, 50062, 50072 and its metrics on 9052, 9062, 9072.
+    var instances: [Instance] {
+        services.flatMap { service in
+            let count = max(1, replicas[service.name] ?? 1)
+            let base = ports(of: service)
+            return (1...count).map { replica in
+                let shift = (replica - 1) * 10
+                return Instance(
+                    service: service, replica: replica, replicas: count,
+                    ports: Ports(grpc: base.grpc == 0 ? 0 : base.grpc + shift,
+                                 metrics: base.metrics == 0 ? 0 : base.metrics + shift))
+            }
+        }
+    }
+}
+
+/// One process of the suite: a service, or one replica of it.
+struct Instance: Sendable {
+    let service: SuiteService
+    let replica: Int
+    let replicas: Int
+    let ports: Ports
+
+    /// "identity"; "jobs-1", "jobs-2" when a service runs as replicas.
+    var name: String { replicas > 1 ? "\(service.name)-\(replica)" : service.name }
 }
 
 /// PostgreSQL plus every service as a child process. `start` cleans up after
 /// itself when any step fails or a signal arrives; `stop` undoes a started suite.
 final class LocalSuite: Sendable {
     struct Running: Sendable {
-        let service: SuiteService
+        let instance: Instance
         let process: ChildProcess
-        let ports: Ports
         let databaseURL: String
+
+        var service: SuiteService { instance.service }
+        var name: String { instance.name }
+        var ports: Ports { instance.ports }
 
         var grpcAddress: HostPort { HostPort(host: "127.0.0.1", port: ports.grpc) }
         var metricsURL: String { "http://127.0.0.1:\(ports.metrics)/metrics" }
@@ -54,8 +87,14 @@ final class LocalSuite: Sendable {
         self.options = options
     }
 
+    /// The first (or only) process of a service.
     func running(_ name: String) -> Running? {
         running.first { $0.service.name == name }
+    }
+
+    /// Every replica of a service.
+    func replicas(of name: String) -> [Running] {
+        running.filter { $0.service.name == name }
     }
 
     // MARK: - Start
@@ -92,7 +131,8 @@ final class LocalSuite: Sendable {
             }
             try signals.throwIfInterrupted()
 
-            for service in options.services {
+            for instance in options.instances {
+                let service = instance.service
                 let executable = URL(fileURLWithPath: options.binDirectory)
                     .appendingPathComponent(service.executable).standardizedFileURL.path
                 guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -100,17 +140,17 @@ final class LocalSuite: Sendable {
                         "no \(service.executable) in \(options.binDirectory): build it with `swift build --product \(service.executable)` (or pass --bin-dir)")
                 }
                 let databaseURL = urls[service.name]!
-                say("starting \(service.name) (\(executable)) on 127.0.0.1:\(ports[service.name]!.grpc) ...")
+                say("starting \(instance.name) (\(executable)) on 127.0.0.1:\(instance.ports.grpc) ...")
                 let process = try ChildProcess.spawn(
-                    name: service.name, executable: executable, arguments: [],
-                    environment: environment(for: service, databaseURL: databaseURL, context: context))
-                started.append(Running(service: service, process: process, ports: ports[service.name]!, databaseURL: databaseURL))
+                    name: instance.name, executable: executable, arguments: [],
+                    environment: environment(for: instance, databaseURL: databaseURL, context: context))
+                started.append(Running(instance: instance, process: process, databaseURL: databaseURL))
             }
             for running in started {
                 let process = running.process
                 try await HealthProbe.waitUntilServing(running.grpcAddress, timeout: options.startTimeout) {
                     if process.hasExited {
-                        throw CtlError("\(running.service.name) \(process.exitDescription) during start-up (its log is above)")
+                        throw CtlError("\(running.name) \(process.exitDescription) during start-up (its log is above)")
                     }
                     try signals.throwIfInterrupted()
                 }
@@ -125,24 +165,24 @@ final class LocalSuite: Sendable {
     /// Refuses ports somebody already listens on: a health check would
     /// otherwise happily report another suite's service as ours.
     private static func checkBeforeStart(_ options: SuiteOptions, ports: [String: Ports]) throws {
-        for service in options.services {
-            let servicePorts = ports[service.name]!
-            for port in [servicePorts.grpc, servicePorts.metrics] where port > 0 && loopbackPortInUse(port) {
+        for instance in options.instances {
+            for port in [instance.ports.grpc, instance.ports.metrics] where port > 0 && loopbackPortInUse(port) {
                 throw CtlError(
-                    "port \(port) for \(service.name) is already in use (another `nomadctl up`?); stop that or choose other ports")
+                    "port \(port) for \(instance.name) is already in use (another `nomadctl up`?); stop that or choose other ports")
             }
         }
     }
 
     /// The service's whole environment: ours minus any suite variable set in
     /// the shell, then the suite's, then the service's own.
-    static func environment(for service: SuiteService, databaseURL: String, context: SuiteContext) -> [String: String] {
+    static func environment(for instance: Instance, databaseURL: String, context: SuiteContext) -> [String: String] {
+        let service = instance.service
         let owned = ["NOMAD_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
                      "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT"]
         var environment = ProcessInfo.processInfo.environment.filter { entry in
             !owned.contains { entry.key.hasPrefix($0) }
         }
-        let ports = context.ports[service.name] ?? service.defaultPorts
+        let ports = instance.ports
         environment["NOMAD_DATABASE_URL"] = databaseURL
         environment["NOMAD_GRPC_PORT"] = String(ports.grpc)
         environment["NOMAD_METRICS_PORT"] = String(ports.metrics)
@@ -166,7 +206,7 @@ final class LocalSuite: Sendable {
         for service in running.reversed() {
             let wasRunning = !service.process.hasExited
             let outcome = await service.process.terminate(grace: drainTimeout)
-            if wasRunning { say("\(service.service.name) stopped: \(outcome)") }
+            if wasRunning { say("\(service.name) stopped: \(outcome)") }
             if service.process.exitCode != 0 { clean = false }
         }
         if let postgres {

@@ -1,4 +1,5 @@
 import Foundation
+import NomadKit
 
 #if canImport(Glibc)
 import Glibc

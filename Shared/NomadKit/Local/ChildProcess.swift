@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// A child process started with `posix_spawn`, for the services `nomadctl`
-/// runs and for the tools it drives (h2load).
+/// runs, the tools it drives (h2load, pgbench), and tests that need real
+/// service processes.
 ///
 /// Not Foundation's `Process`: on Linux that keeps a socketpair to the child
 /// and its `waitUntilExit()` waits for every holder of it, and a spawned child
@@ -15,10 +16,10 @@ import Glibc
 /// mask, stdin on /dev/null, no descriptors beyond stdio, and its own process group, so a Ctrl-C in the
 /// terminal reaches only nomadctl, which then stops children in order.
 /// Exit is observed by polling `waitpid(WNOHANG)`, so no thread blocks.
-final class ChildProcess: Sendable {
-    let name: String
-    let pid: pid_t
-    let executable: String
+public final class ChildProcess: Sendable {
+    public let name: String
+    public let pid: pid_t
+    public let executable: String
     private let waitStatus = Mutex<Int32?>(nil)
 
     private init(name: String, pid: pid_t, executable: String) {
@@ -29,12 +30,12 @@ final class ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments`. `environment` is the complete
     /// environment. stdout/stderr are inherited unless a file path is given.
-    static func spawn(
+    public static func spawn(
         name: String, executable: String, arguments: [String], environment: [String: String],
         stdoutPath: String? = nil, stderrPath: String? = nil
     ) throws -> ChildProcess {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw CtlError("\(name): no executable at \(executable)")
+            throw ChildProcessError("\(name): no executable at \(executable)")
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -78,13 +79,13 @@ final class ChildProcess: Sendable {
         var pid = pid_t()
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], envp + [nil])
         guard rc == 0 else {
-            throw CtlError("\(name): cannot start \(executable): \(String(cString: strerror(rc)))")
+            throw ChildProcessError("\(name): cannot start \(executable): \(String(cString: strerror(rc)))")
         }
         return ChildProcess(name: name, pid: pid, executable: executable)
     }
 
     /// The raw wait status once the child has exited (and been reaped), else nil.
-    var exitStatus: Int32? {
+    public var exitStatus: Int32? {
         waitStatus.withLock { status in
             if let status { return status }
             var raw: Int32 = 0
@@ -98,10 +99,10 @@ final class ChildProcess: Sendable {
         }
     }
 
-    var hasExited: Bool { exitStatus != nil }
+    public var hasExited: Bool { exitStatus != nil }
 
     /// 0 when the child exited with 0; the exit code, or 128 + signal.
-    var exitCode: Int32? {
+    public var exitCode: Int32? {
         guard let raw = exitStatus else { return nil }
         if raw == -1 { return -1 }
         let signal = raw & 0x7f
@@ -109,20 +110,20 @@ final class ChildProcess: Sendable {
     }
 
     /// "exited with 0", "killed by signal 9".
-    var exitDescription: String {
+    public var exitDescription: String {
         guard let raw = exitStatus else { return "still running" }
         if raw == -1 { return "gone" }
         let signal = raw & 0x7f
         return signal == 0 ? "exited with \((raw >> 8) & 0xff)" : "killed by signal \(signal)"
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         if !hasExited { kill(pid, signal) }
     }
 
     /// Waits for the child to exit; false when `timeout` passed first.
     /// `abandon` is asked every poll and stops the wait early when true.
-    func waitForExit(timeout: Duration? = nil, abandon: @Sendable () -> Bool = { false }) async -> Bool {
+    public func waitForExit(timeout: Duration? = nil, abandon: @Sendable () -> Bool = { false }) async -> Bool {
         let deadline = timeout.map { ContinuousClock.now + $0 }
         while !hasExited {
             if let deadline, ContinuousClock.now >= deadline { return false }
@@ -135,7 +136,7 @@ final class ChildProcess: Sendable {
     /// SIGTERM, up to `grace` for the child to drain, then SIGKILL.
     /// Returns how it ended.
     @discardableResult
-    func terminate(grace: Duration = .seconds(20)) async -> String {
+    public func terminate(grace: Duration = .seconds(20)) async -> String {
         if hasExited { return exitDescription }
         signal(SIGTERM)
         if await waitForExit(timeout: grace) { return exitDescription }
@@ -145,40 +146,11 @@ final class ChildProcess: Sendable {
     }
 }
 
-/// Path of the running executable (`/proc/self/exe` resolved).
-func ownExecutablePath() -> String {
-    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    if count > 0 {
-        return withoutDeletedSuffix(String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-    }
-    return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-}
-
-/// Path of another process's executable, when readable.
-func executablePath(of pid: pid_t) -> String? {
-    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let count = readlink("/proc/\(pid)/exe", &buffer, buffer.count - 1)
-    guard count > 0 else { return nil }
-    return withoutDeletedSuffix(String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-}
-
-/// A rebuild replaces the file under a running process; the kernel then shows
-/// "<path> (deleted)". The path itself holds the new build.
-private func withoutDeletedSuffix(_ path: String) -> String {
-    path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
-}
-
-/// A message for the user, printed without a stack trace.
-struct CtlError: Error, CustomStringConvertible {
-    let description: String
+/// Why a child could not be started.
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public let description: String
 
     init(_ description: String) {
         self.description = description
     }
-}
-
-/// Thrown when Ctrl-C or SIGTERM arrived while starting or measuring.
-struct Interrupted: Error, CustomStringConvertible {
-    var description: String { "interrupted" }
 }
