@@ -1,0 +1,102 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import NomadKit
+import NomadProtos
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A service executable running as a real process for a test, on a free
+/// loopback port, with a client connected to it.
+public struct ServiceProcess: Sendable {
+    public let name: String
+    public let process: ChildProcess
+    public let port: Int
+    public let client: GRPCClient<HTTP2ClientTransport.Posix>
+}
+
+/// Starts `count` processes of the executable `product` (built next to the
+/// test bundle by `swift build`) against one fresh schema of the test
+/// database, waits until each reports SERVING, runs `body`, then stops them
+/// with SIGTERM. This is how replicas run in production: separate processes
+/// sharing nothing but the database.
+public func withServiceProcesses<Result: Sendable>(
+    _ product: String, service: String, count: Int, environment extra: [String: String] = [:],
+    _ body: ([ServiceProcess], _ schema: String) async throws -> Result
+) async throws -> Result {
+    let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
+    let executable = directory.appendingPathComponent(product).path
+    guard FileManager.default.isExecutableFile(atPath: executable) else {
+        throw ChildProcessError("no \(product) in \(directory.path): run `swift build` before `swift test`")
+    }
+    let baseURL = try TestDatabase.baseURL()
+    let schema = TestDatabase.freshSchema(prefix: service)
+    var started: [(ChildProcess, Int)] = []
+    defer { for (process, _) in started where !process.hasExited { process.signal(SIGKILL) } }
+    for index in 1...count {
+        let port = try Loopback.freePort()
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
+        environment["NOMAD_DATABASE_URL"] = baseURL
+        environment["NOMAD_DATABASE_SCHEMA"] = schema
+        environment["NOMAD_GRPC_PORT"] = String(port)
+        environment["NOMAD_METRICS_PORT"] = String(try Loopback.freePort())
+        environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
+        environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
+        environment.merge(extra) { _, own in own }
+        let process = try ChildProcess.spawn(
+            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment)
+        started.append((process, port))
+    }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        var running: [ServiceProcess] = []
+        for (process, port) in started {
+            let client = GRPCClient(transport: try .http2NIOPosix(
+                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+            group.addTask { try await client.runConnections() }
+            running.append(ServiceProcess(name: process.name, process: process, port: port, client: client))
+        }
+        do {
+            for service in running { try await waitUntilServing(service) }
+            let result = try await body(running, schema)
+            await stop(running)
+            try await group.waitForAll()
+            return result
+        } catch {
+            await stop(running)
+            group.cancelAll()
+            throw error
+        }
+    }
+}
+
+private func stop(_ running: [ServiceProcess]) async {
+    for service in running {
+        service.client.beginGracefulShutdown()
+        _ = await service.process.terminate(grace: .seconds(10))
+    }
+}
+
+private func waitUntilServing(_ service: ServiceProcess) async throws {
+    let health = Grpc_Health_V1_Health.Client(wrapping: service.client)
+    let deadline = ContinuousClock.now + .seconds(60)
+    while true {
+        if service.process.hasExited {
+            throw ChildProcessError("\(service.name) \(service.process.exitDescription) during start-up")
+        }
+        var options = CallOptions.defaults
+        options.timeout = .seconds(2)
+        if let answer = try? await health.check(.init(), options: options), answer.status == .serving { return }
+        if ContinuousClock.now >= deadline { throw ChildProcessError("\(service.name) did not report SERVING") }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+}
+
+/// The running test bundle's path (`/proc/self/exe`).
+private func testBundleExecutable() -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard count > 0 else { return CommandLine.arguments[0] }
+    return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
