@@ -15,6 +15,9 @@ struct SuiteOptions: Sendable {
     var ports: [String: Ports] = [:]
     /// How many processes of a service to run (jobs scales out); default 1.
     var replicas: [String: Int] = [:]
+    /// Explicit ports per replica (measurements use free ports); otherwise
+    /// replicas count up from the service's ports.
+    var replicaPorts: [String: [Ports]] = [:]
     var services: [SuiteService] = SuiteService.all
     /// How long a service may drain after SIGTERM before SIGKILL.
     var drainTimeout: Duration = .seconds(20)
@@ -33,6 +36,9 @@ struct SuiteOptions: Sendable {
             let count = max(1, replicas[service.name] ?? 1)
             let base = ports(of: service)
             return (1...count).map { replica in
+                if let given = replicaPorts[service.name], given.count >= replica {
+                    return Instance(service: service, replica: replica, replicas: count, ports: given[replica - 1])
+                }
                 let shift = (replica - 1) * 10
                 return Instance(
                     service: service, replica: replica, replicas: count,
