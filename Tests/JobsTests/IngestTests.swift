@@ -61,9 +61,10 @@ extension JobsEnv {
     @Test func replayingAStreamChangesNothing() async throws {
         try await withJobs { env in
             let enterprise = env.enterprise()
-            let first = try await env.ingest(Self.feed(), by: enterprise)
+            let feed = Self.feed()
+            let first = try await env.ingest(feed, by: enterprise)
             let before = try await env.listJobs(by: enterprise, enterprise: enterprise.id).jobs
-            let replay = try await env.ingest(Self.feed(), by: enterprise)
+            let replay = try await env.ingest(feed, by: enterprise)
             #expect(replay.results.map(\.outcome) == [.unchanged, .unchanged, .rejected, .rejected, .unchanged, .rejected])
             #expect((replay.created, replay.updated, replay.unchanged, replay.rejected) == (0, 0, 3, 3))
             #expect(replay.results.map(\.jobID) == first.results.map(\.jobID))
