@@ -2,30 +2,151 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import PostgresNIO
 
-// PLACEHOLDER: replaced by the implementation of this area.
 extension JobsService {
     func publishJob(request: Nomad_Jobs_V1_PublishJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
-        throw RPCError(code: .unimplemented, message: "publishJob")
-    }
-
-    func ingestJobs(request: RPCAsyncSequence<Nomad_Jobs_V1_IngestJobsItem, any Error>, context: ServerContext) async throws -> Nomad_Jobs_V1_IngestJobsResponse {
-        throw RPCError(code: .unimplemented, message: "ingestJobs")
+        let principal = try caller
+        let posting = try JobPosting(request.job)
+        return try await mutation("PublishJob", requestID: request.requestID, request: request) { connection in
+            let resolved = try await resolveSkills(connection, posting)
+            return try await createJob(connection, resolved, enterpriseID: principal.accountID).message
+        }
     }
 
     func getJob(request: Nomad_Jobs_V1_GetJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
-        throw RPCError(code: .unimplemented, message: "getJob")
+        let id = try Validate.uuid(request.jobID, "job_id")
+        guard let job = try await database.read({ try await JobStore.find($0, id: id, logger: logger) }) else {
+            throw NomadError.notFound("job \(id.text)")
+        }
+        return job.message
     }
 
     func listJobs(request: Nomad_Jobs_V1_ListJobsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListJobsResponse {
-        throw RPCError(code: .unimplemented, message: "listJobs")
+        let page = try Page(request.page)
+        var filter = DemandFilter(
+            enterpriseID: try DemandRules.enterprise(request.enterpriseID), mode: try DemandRules.mode(request.mode),
+            status: try DemandRules.status(request.status))
+        let skill = request.skillCode.isEmpty ? nil : try SkillTerms.code(request.skillCode, "skill_code")
+        filter.skillCode = skill
+        let jobs = try await database.read { connection in
+            if let skill, !(try await SkillStore.exists(connection, code: skill, logger: logger)) {
+                throw JobsErrors.unknownSkill(skill)
+            }
+            return try await JobStore.list(connection, filter: filter, page: page, logger: logger)
+        }
+        return .with {
+            $0.jobs = jobs.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: jobs.count)
+        }
     }
 
     func summarizeDemand(request: Nomad_Jobs_V1_SummarizeDemandRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_SummarizeDemandResponse {
-        throw RPCError(code: .unimplemented, message: "summarizeDemand")
+        let page = try Page(request.page)
+        let filter = DemandFilter(
+            enterpriseID: try DemandRules.enterprise(request.enterpriseID), mode: try DemandRules.mode(request.mode))
+        let rows = try await database.read { connection in
+            try await JobStore.summarize(connection, filter: filter, page: page, logger: logger)
+        }
+        return .with {
+            $0.skills = rows.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: rows.count)
+        }
     }
 
+    /// The owning enterprise, or staff. Orders already made keep running;
+    /// only new applications and claims stop (SeatStore needs status OPEN).
     func closeJob(request: Nomad_Jobs_V1_CloseJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
-        throw RPCError(code: .unimplemented, message: "closeJob")
+        let principal = try caller
+        let id = try Validate.uuid(request.jobID, "job_id")
+        let reason = try Validate.text(request.reason, "reason", max: 500)
+        return try await mutation("CloseJob", requestID: request.requestID, request: request) { connection in
+            guard let job = try await JobStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("job \(id.text)")
+            }
+            if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
+            guard job.status != JobRecord.closed else { throw JobsErrors.wrongState("岗位已关闭", "the job is already closed") }
+            try await JobStore.close(connection, id: id, reason: reason, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.posting.closed",
+                subjectIDs: ["job_id": id.text, "enterprise_id": job.enterpriseID.text, "actor_id": principal.accountID.text],
+                payload: JobClosed(
+                    mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
+                    byRole: principal.role.rawValue, reason: reason),
+                logger: logger)
+            return try await JobStore.find(connection, id: id, logger: logger)!.message
+        }
     }
+
+    /// The posting with its skill terms mapped to codes.
+    func resolveSkills(_ connection: PostgresConnection, _ posting: JobPosting) async throws -> JobPosting {
+        try posting.resolved(try await SkillStore.resolve(connection, terms: posting.skillTerms, logger: logger))
+    }
+
+    /// Inserts a resolved posting as a new open job, with its event.
+    func createJob(_ connection: PostgresConnection, _ posting: JobPosting, enterpriseID: UUID) async throws -> JobRecord {
+        let record = JobRecord(id: UUID(), enterpriseID: enterpriseID, posting: posting, contentHash: posting.contentHash)
+        try await JobStore.insert(connection, record, logger: logger)
+        try await Outbox.append(
+            connection, type: "jobs.posting.published",
+            subjectIDs: ["job_id": record.id.text, "enterprise_id": enterpriseID.text],
+            payload: JobPublished(posting), logger: logger)
+        return try await JobStore.find(connection, id: record.id, logger: logger)!
+    }
+}
+
+/// Filters of the demand list, read from requests.
+enum DemandRules {
+    static func enterprise(_ value: String) throws -> UUID? {
+        value.isEmpty ? nil : try Validate.uuid(value, "enterprise_id")
+    }
+
+    /// Unspecified: every mode. Bounties are listed too (PublishBounty posts them).
+    static func mode(_ mode: Nomad_Jobs_V1_JobMode) throws -> Int16? {
+        switch mode {
+        case .unspecified: return nil
+        case .remoteOrder, .longContract, .flexible, .openBounty: return Int16(mode.rawValue)
+        default: throw NomadError.unknownEnum("mode")
+        }
+    }
+
+    static func status(_ status: Nomad_Jobs_V1_JobStatus) throws -> Int16 {
+        switch status {
+        case .unspecified: return JobRecord.open
+        case .open, .filled, .closed: return Int16(status.rawValue)
+        default: throw NomadError.unknownEnum("status")
+        }
+    }
+}
+
+/// The outbox payload of "jobs.posting.published" and "jobs.posting.updated".
+struct JobPublished: Encodable {
+    var mode: Int
+    var seats: Int
+    var skillCodes: [String]
+    var essentialCodes: [String]
+    var budgetMinor: Int64
+    var currency: String
+    var claimable: Bool
+    var externalID: String?
+
+    init(_ posting: JobPosting) {
+        mode = posting.mode.rawValue
+        seats = Int(posting.seats)
+        skillCodes = posting.skills.map(\.code)
+        essentialCodes = posting.skills.filter(\.essential).map(\.code)
+        budgetMinor = posting.budgetMinor
+        currency = posting.currency
+        claimable = posting.claimable
+        externalID = posting.externalID
+    }
+}
+
+/// The outbox payload of "jobs.posting.closed".
+struct JobClosed: Encodable {
+    var mode: Int
+    var seats: Int
+    var seatsTaken: Int
+    var byRole: String
+    var reason: String
 }

@@ -1,0 +1,202 @@
+import Foundation
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// A job row with its required skills. Mode and status hold the proto enum
+/// numbers.
+struct JobRecord: Sendable {
+    var id: UUID
+    var enterpriseID: UUID
+    var posting: JobPosting
+    var seatsTaken: Int32 = 0
+    var status: Int16 = 1
+    var closeReason: String?
+    var contentHash: Data?
+    var createdAt = Date()
+    var updatedAt = Date()
+
+    static let open: Int16 = 1
+    static let filled: Int16 = 2
+    static let closed: Int16 = 3
+}
+
+/// Filters of the demand list and its summary.
+struct DemandFilter: Sendable {
+    var enterpriseID: UUID?
+    var skillCode: String?
+    var mode: Int16?
+    var status: Int16 = JobRecord.open
+}
+
+enum JobStore {
+    private static let columns = """
+        id, enterprise_id, external_id, title, description, tools, budget_currency, budget_minor, mode, seats,
+        seats_taken, deadline, languages, claimable, status, close_reason, content_hash, created_at, updated_at
+        """
+
+    /// A new job. An external id the enterprise already used is ALREADY_EXISTS.
+    static func insert(_ connection: PostgresConnection, _ job: JobRecord, logger: Logger) async throws {
+        let p = job.posting
+        let inserted = try await connection.query("""
+            INSERT INTO jobs (id, enterprise_id, external_id, title, description, tools, budget_currency, budget_minor,
+              mode, seats, deadline, languages, claimable, content_hash)
+            VALUES (\(job.id), \(job.enterpriseID), \(p.externalID), \(p.title), \(p.description), \(p.tools),
+              \(p.currency), \(p.budgetMinor), \(Int16(p.mode.rawValue)), \(Int32(p.seats)), \(p.deadline), \(p.languages),
+              \(p.claimable), \(job.contentHash))
+            ON CONFLICT (enterprise_id, external_id) DO NOTHING RETURNING 1
+            """, logger: logger).collect().count
+        guard inserted == 1 else {
+            throw NomadError(.alreadyExists, zh: "该外部编号已用于您的另一岗位", en: "You already have a job with this external_id")
+        }
+        try await insertSkills(connection, jobID: job.id, skills: p.skills, logger: logger)
+    }
+
+    /// Replaces an ingested job's posting. Seats taken stay; the status
+    /// follows the new seat count (a job whose seats were raised reopens).
+    static func update(_ connection: PostgresConnection, id: UUID, posting p: JobPosting, hash: Data, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE jobs SET title = \(p.title), description = \(p.description), tools = \(p.tools),
+              budget_currency = \(p.currency), budget_minor = \(p.budgetMinor), mode = \(Int16(p.mode.rawValue)),
+              seats = \(Int32(p.seats)), deadline = \(p.deadline), languages = \(p.languages), claimable = \(p.claimable),
+              content_hash = \(hash), updated_at = now(),
+              status = CASE WHEN status = 3 THEN 3 WHEN seats_taken >= \(Int32(p.seats)) THEN 2 ELSE 1 END
+            WHERE id = \(id)
+            """, logger: logger)
+        try await connection.query("DELETE FROM job_skills WHERE job_id = \(id)", logger: logger)
+        try await insertSkills(connection, jobID: id, skills: p.skills, logger: logger)
+    }
+
+    private static func insertSkills(_ connection: PostgresConnection, jobID: UUID, skills: [JobPosting.Skill], logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
+            SELECT \(jobID), * FROM unnest(\(skills.map(\.code))::text[], \(skills.map(\.minLevel))::smallint[],
+              \(skills.map(\.weight))::smallint[], \(skills.map(\.essential))::boolean[])
+            """, logger: logger)
+    }
+
+    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> JobRecord? {
+        var b = PostgresBindings()
+        b.append(id)
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        return try await one(connection, PostgresQuery(unsafeSQL: "SELECT \(columns) FROM jobs WHERE id = $1\(lock)", binds: b), logger: logger)
+    }
+
+    /// The enterprise's job with this external id, locked for the upsert.
+    static func findExternal(
+        _ connection: PostgresConnection, enterpriseID: UUID, externalID: String, logger: Logger
+    ) async throws -> JobRecord? {
+        var b = PostgresBindings()
+        b.append(enterpriseID)
+        b.append(externalID)
+        return try await one(connection, PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM jobs WHERE enterprise_id = $1 AND external_id = $2 FOR UPDATE", binds: b), logger: logger)
+    }
+
+    static func close(_ connection: PostgresConnection, id: UUID, reason: String, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE jobs SET status = 3, close_reason = \(reason), updated_at = now() WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// Up to `page.fetchLimit` jobs, newest first. A skill filter takes the
+    /// skill and every skill beneath it (codes sharing its dotted prefix).
+    static func list(_ connection: PostgresConnection, filter: DemandFilter, page: Page, logger: Logger) async throws -> [JobRecord] {
+        var b = PostgresBindings()
+        b.append(filter.status)
+        b.append(filter.enterpriseID)
+        b.append(filter.mode)
+        b.append(filter.skillCode)
+        b.append(page.fetchLimit)
+        b.append(page.offset)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM jobs j
+            WHERE j.status = $1 AND ($2::uuid IS NULL OR j.enterprise_id = $2) AND ($3::smallint IS NULL OR j.mode = $3)
+              AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM job_skills js WHERE js.job_id = j.id
+                AND (js.skill_code = $4 OR starts_with(js.skill_code, $4 || '.'))))
+            ORDER BY j.created_at DESC, j.id DESC LIMIT $5 OFFSET $6
+            """, binds: b), logger: logger)
+        var jobs = try await rows.collect().map(record)
+        let skills = try await skills(connection, jobIDs: jobs.map(\.id), logger: logger)
+        for index in jobs.indices { jobs[index].posting.skills = skills[jobs[index].id] ?? [] }
+        return jobs
+    }
+
+    struct SkillDemandRow: Sendable {
+        var code: String
+        var nameZh: String
+        var nameEn: String
+        var openJobs: Int32
+        var openSeats: Int32
+        var essentialIn: Int32
+    }
+
+    /// Open jobs, free seats and essential mentions per skill, over open jobs
+    /// matching the filter; most free seats first.
+    static func summarize(_ connection: PostgresConnection, filter: DemandFilter, page: Page, logger: Logger) async throws -> [SkillDemandRow] {
+        var b = PostgresBindings()
+        b.append(filter.enterpriseID)
+        b.append(filter.mode)
+        b.append(page.fetchLimit)
+        b.append(page.offset)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT js.skill_code, s.name_zh, s.name_en, count(*)::int4, sum(j.seats - j.seats_taken)::int4,
+              count(*) FILTER (WHERE js.essential)::int4
+            FROM job_skills js JOIN jobs j ON j.id = js.job_id JOIN skills s ON s.code = js.skill_code
+            WHERE j.status = 1 AND ($1::uuid IS NULL OR j.enterprise_id = $1) AND ($2::smallint IS NULL OR j.mode = $2)
+            GROUP BY js.skill_code, s.name_zh, s.name_en
+            ORDER BY 5 DESC, 4 DESC, js.skill_code LIMIT $3 OFFSET $4
+            """, binds: b), logger: logger)
+        var result: [SkillDemandRow] = []
+        for try await (code, zh, en, jobs, seats, essential) in rows.decode((String, String, String, Int32, Int32, Int32).self) {
+            result.append(.init(code: code, nameZh: zh, nameEn: en, openJobs: jobs, openSeats: seats, essentialIn: essential))
+        }
+        return result
+    }
+
+    private static func one(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> JobRecord? {
+        guard var job = try await connection.query(query, logger: logger).collect().first.map(record) else { return nil }
+        job.posting.skills = try await skills(connection, jobIDs: [job.id], logger: logger)[job.id] ?? []
+        return job
+    }
+
+    private static func skills(_ connection: PostgresConnection, jobIDs: [UUID], logger: Logger) async throws -> [UUID: [JobPosting.Skill]] {
+        guard !jobIDs.isEmpty else { return [:] }
+        let rows = try await connection.query("""
+            SELECT job_id, skill_code, min_level, weight, essential FROM job_skills
+            WHERE job_id = ANY(\(jobIDs)) ORDER BY job_id, essential DESC, weight DESC, skill_code
+            """, logger: logger)
+        var result: [UUID: [JobPosting.Skill]] = [:]
+        for try await (jobID, code, level, weight, essential) in rows.decode((UUID, String, Int16, Int16, Bool).self) {
+            result[jobID, default: []].append(.init(code: code, minLevel: level, weight: weight, essential: essential))
+        }
+        return result
+    }
+
+    private static func record(_ row: PostgresRow) throws -> JobRecord {
+        let r = row.makeRandomAccess()
+        let posting = JobPosting(
+            externalID: try r["external_id"].decode(String?.self),
+            title: try r["title"].decode(String.self),
+            description: try r["description"].decode(String.self),
+            skills: [],
+            tools: try r["tools"].decode([String].self),
+            currency: try r["budget_currency"].decode(String.self),
+            budgetMinor: try r["budget_minor"].decode(Int64.self),
+            mode: .init(rawValue: Int(try r["mode"].decode(Int16.self))) ?? .unspecified,
+            seats: try r["seats"].decode(Int32.self),
+            deadline: try r["deadline"].decode(Date.self),
+            languages: try r["languages"].decode([String].self),
+            claimable: try r["claimable"].decode(Bool.self))
+        return JobRecord(
+            id: try r["id"].decode(UUID.self),
+            enterpriseID: try r["enterprise_id"].decode(UUID.self),
+            posting: posting,
+            seatsTaken: try r["seats_taken"].decode(Int32.self),
+            status: try r["status"].decode(Int16.self),
+            closeReason: try r["close_reason"].decode(String?.self),
+            contentHash: try r["content_hash"].decode(Data?.self),
+            createdAt: try r["created_at"].decode(Date.self),
+            updatedAt: try r["updated_at"].decode(Date.self))
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// A skill of the library with its aliases (names excluded).
+struct SkillRecord: Sendable {
+    var code: String
+    var parentCode: String?
+    var nameZh: String
+    var nameEn: String
+    var aliases: [String]
+}
+
+/// The skills library. Names are stored as aliases too, so resolving a term
+/// is one lookup of its key; the alias table's primary key is what keeps one
+/// key from naming two skills, whichever replica adds it.
+enum SkillStore {
+    private static let columns = """
+        s.code, s.parent_code, s.name_zh, s.name_en,
+        COALESCE((SELECT array_agg(a.alias ORDER BY a.alias) FROM skill_aliases a
+          WHERE a.skill_code = s.code AND a.alias <> s.name_zh AND a.alias <> s.name_en), '{}') AS aliases
+        """
+
+    static func find(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> SkillRecord? {
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM skills s WHERE s.code = $1", binds: binds(code)), logger: logger)
+        return try await rows.collect().first.map(record)
+    }
+
+    static func exists(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> Bool {
+        try await connection.query("SELECT 1 FROM skills WHERE code = \(code)", logger: logger).collect().count == 1
+    }
+
+    /// Children of `parent` (roots when nil), or, with `query`, skills whose
+    /// name or alias contains it in either language, within `parent`'s subtree.
+    static func list(
+        _ connection: PostgresConnection, parent: String?, query: String?, page: Page, logger: Logger
+    ) async throws -> [SkillRecord] {
+        var b = PostgresBindings()
+        b.append(parent)
+        b.append(query?.lowercased())
+        b.append(query.map(SkillTerms.key))
+        b.append(page.fetchLimit)
+        b.append(page.offset)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM skills s
+            WHERE CASE WHEN $2::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM $1::text
+              ELSE ($1::text IS NULL OR starts_with(s.code, $1::text || '.'))
+                AND (strpos(lower(s.name_zh), $2) > 0 OR strpos(lower(s.name_en), $2) > 0
+                  OR EXISTS (SELECT 1 FROM skill_aliases a WHERE a.skill_code = s.code
+                    AND (strpos(lower(a.alias), $2) > 0 OR ($3 <> '' AND strpos(a.alias_key, $3) > 0))))
+              END
+            ORDER BY s.code LIMIT $4 OFFSET $5
+            """, binds: b), logger: logger)
+        return try await rows.collect().map(record)
+    }
+
+    /// Maps each term to a skill code: an exact code first, then a name or
+    /// alias by key. Terms that match nothing are absent from the answer.
+    static func resolve(_ connection: PostgresConnection, terms: [String], logger: Logger) async throws -> [String: String] {
+        guard !terms.isEmpty else { return [:] }
+        var codes = Set<String>()
+        for try await code in try await connection.query(
+            "SELECT code FROM skills WHERE code = ANY(\(terms))", logger: logger).decode(String.self) {
+            codes.insert(code)
+        }
+        let keys = terms.map(SkillTerms.key)
+        var byKey: [String: String] = [:]
+        for try await (key, code) in try await connection.query(
+            "SELECT alias_key, skill_code FROM skill_aliases WHERE alias_key = ANY(\(keys))", logger: logger
+        ).decode((String, String).self) {
+            byKey[key] = code
+        }
+        var result: [String: String] = [:]
+        for term in terms {
+            if codes.contains(term) {
+                result[term] = term
+            } else if let code = byKey[SkillTerms.key(term)] {
+                result[term] = code
+            }
+        }
+        return result
+    }
+
+    /// A new skill; its code taken is ALREADY_EXISTS.
+    static func insert(
+        _ connection: PostgresConnection, code: String, parent: String?, nameZh: String, nameEn: String, logger: Logger
+    ) async throws {
+        let inserted = try await connection.query("""
+            INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(code), \(parent), \(nameZh), \(nameEn))
+            ON CONFLICT (code) DO NOTHING RETURNING 1
+            """, logger: logger).collect().count
+        guard inserted == 1 else {
+            throw NomadError(.alreadyExists, zh: "技能编码已存在：\(code)", en: "A skill with this code exists: \(code)")
+        }
+    }
+
+    /// Attaches aliases to `code`. A key the skill already has is kept as it
+    /// is; a key another skill holds is ALREADY_EXISTS (and the caller's
+    /// transaction rolls back, so nothing of the request is kept).
+    static func addAliases(
+        _ connection: PostgresConnection, code: String, aliases: [(alias: String, key: String)], logger: Logger
+    ) async throws {
+        for (alias, key) in aliases {
+            try await connection.query("""
+                INSERT INTO skill_aliases (alias_key, alias, skill_code) VALUES (\(key), \(alias), \(code))
+                ON CONFLICT (alias_key) DO NOTHING
+                """, logger: logger)
+            let owner = try await connection.query(
+                "SELECT skill_code FROM skill_aliases WHERE alias_key = \(key)", logger: logger
+            ).collect().first?.decode(String.self)
+            guard owner == code else { throw SkillTerms.aliasTaken(alias) }
+        }
+    }
+
+    /// Names of the given codes, for summaries.
+    static func names(_ connection: PostgresConnection, codes: [String], logger: Logger) async throws -> [String: (zh: String, en: String)] {
+        var result: [String: (zh: String, en: String)] = [:]
+        for try await (code, zh, en) in try await connection.query(
+            "SELECT code, name_zh, name_en FROM skills WHERE code = ANY(\(codes))", logger: logger
+        ).decode((String, String, String).self) {
+            result[code] = (zh, en)
+        }
+        return result
+    }
+
+    private static func record(_ row: PostgresRow) throws -> SkillRecord {
+        let (code, parent, zh, en, aliases) = try row.decode((String, String?, String, String, [String]).self)
+        return SkillRecord(code: code, parentCode: parent, nameZh: zh, nameEn: en, aliases: aliases)
+    }
+
+    private static func binds(_ value: String) -> PostgresBindings {
+        var b = PostgresBindings()
+        b.append(value)
+        return b
+    }
+}
