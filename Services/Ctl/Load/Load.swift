@@ -130,8 +130,8 @@ struct LoadReport: Sendable {
         for operation in LoadOperation.allCases {
             let values = stats.latencies[operation] ?? []
             guard !values.isEmpty else { continue }
-            lines.append(String(
-                format: "  %-10@ %8d %10.0f %9.2f %9.2f %9.2f", operation.rawValue as NSString, values.count,
+            lines.append("  " + operation.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(
+                format: " %8d %10.0f %9.2f %9.2f %9.2f", values.count,
                 throughput(of: operation), percentile(values, 0.5)!, percentile(values, 0.99)!, percentile(values, 0.999)!))
         }
         lines.append("")

@@ -1,0 +1,101 @@
+import Foundation
+import NomadKit
+
+/// pgbench running the SQL of one ClaimJob transaction (the same statements
+/// the service sends, in the same order) against the same database: the
+/// ceiling a claim RPC is compared with.
+enum Pgbench {
+    static func locate() throws -> String {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/pgbench" }
+            + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+                .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pgbench" }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw CtlError("pgbench not found: apt-get install postgresql-15 (or postgresql-client)")
+        }
+        return found
+    }
+
+    /// What ClaimJob runs: the idempotency key, the seat under the job row's
+    /// lock, the order, the outbox event, the stored response; prepared, as
+    /// postgres-nio sends them. Random ids keep every transaction a first
+    /// claim, as in the load run.
+    static let claimScript = """
+        \\set j random(1, :njobs)
+        BEGIN;
+        INSERT INTO idempotency_keys (caller, method, request_id, request_hash) VALUES (gen_random_uuid()::text, 'ClaimJob', gen_random_uuid()::text, '\\x00'::bytea) ON CONFLICT DO NOTHING RETURNING caller AS k_caller, request_id AS k_request \\gset
+        UPDATE jobs SET seats_taken = seats_taken + 1, status = CASE WHEN seats_taken + 1 = seats THEN 2 ELSE status END, updated_at = now() WHERE id = (SELECT id FROM pgbench_claim_jobs WHERE n = :j) AND status = 1 AND seats_taken < seats AND deadline > now() AND (claimable OR NOT true) RETURNING enterprise_id, mode, seats_taken, seats;
+        INSERT INTO orders (id, job_id, nomad_id, enterprise_id, status, holds_seat, cover_note, contract_kind, contract_start, contract_end, contract_signed_at) SELECT gen_random_uuid(), id, gen_random_uuid(), enterprise_id, 3, true, '', 1, current_date, NULL, now() FROM pgbench_claim_jobs WHERE n = :j;
+        INSERT INTO outbox (id, type, schema_version, subject_ids, payload) VALUES (gen_random_uuid(), 'jobs.claim.accepted', 1, '{"order_id": "x", "job_id": "y"}'::jsonb, '{"mode": 1, "seats": 5}'::jsonb);
+        UPDATE idempotency_keys SET response = decode(repeat('ab', 120), 'hex') WHERE caller = :k_caller AND method = 'ClaimJob' AND request_id = :k_request;
+        COMMIT;
+
+        """
+
+    struct Result: Sendable {
+        let transactions: Int
+        let tps: Double
+        let latencyMs: Double?
+    }
+
+    /// Runs `transactions` claim transactions in total from `clients`
+    /// connections, on the jobs the load seeded.
+    static func claims(databaseURL: String, schema: String, clients: Int, transactions: Int) throws -> Result {
+        let binary = try locate()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nomadctl-pgbench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("claim.sql")
+        try claimScript.write(to: script, atomically: true, encoding: .utf8)
+
+        let setup = """
+            SET search_path TO \(schema);
+            DROP TABLE IF EXISTS pgbench_claim_jobs;
+            CREATE TABLE pgbench_claim_jobs AS SELECT row_number() OVER (ORDER BY id) AS n, id, enterprise_id FROM jobs WHERE status = 1 AND claimable;
+            CREATE UNIQUE INDEX ON pgbench_claim_jobs (n);
+            SELECT count(*) FROM pgbench_claim_jobs;
+            """
+        let count = Int(try runTool(psqlPath(next: binary), ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", setup, databaseURL])
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0
+        guard count > 0 else { throw CtlError("no open claimable jobs to run pgbench on") }
+        let perClient = max(1, transactions / clients)
+        let output = try runTool(binary, [
+            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-t", String(perClient), "-D", "njobs=\(count)",
+            "-f", script.path, databaseURL,
+        ], environment: ["PGOPTIONS": "-c search_path=\(schema)"])
+        let tps = output.split(separator: "\n").first { $0.hasPrefix("tps = ") }
+            .flatMap { Double($0.dropFirst(6).split(separator: " ").first ?? "") }
+        let latency = output.split(separator: "\n").first { $0.hasPrefix("latency average = ") }
+            .flatMap { Double($0.dropFirst(18).split(separator: " ").first ?? "") }
+        guard let tps else { throw CtlError("pgbench printed no tps:\n\(output)") }
+        _ = try? runTool(psqlPath(next: binary), ["-X", "-q", "-c", "DROP TABLE IF EXISTS \(schema).pgbench_claim_jobs", databaseURL])
+        return Result(transactions: perClient * clients, tps: tps, latencyMs: latency)
+    }
+
+    private static func psqlPath(next pgbench: String) -> String {
+        URL(fileURLWithPath: pgbench).deletingLastPathComponent().appendingPathComponent("psql").path
+    }
+
+    /// Runs a short-lived tool to completion and returns its stdout; stderr
+    /// goes to a file that is shown when the tool fails.
+    private static func runTool(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+        let out = directory.appendingPathComponent("nomadctl-tool-\(UUID().uuidString).out").path
+        let err = directory.appendingPathComponent("nomadctl-tool-\(UUID().uuidString).err").path
+        defer {
+            try? FileManager.default.removeItem(atPath: out)
+            try? FileManager.default.removeItem(atPath: err)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { _, own in own }
+        let process = try ChildProcess.spawn(
+            name: URL(fileURLWithPath: path).lastPathComponent, executable: path, arguments: arguments,
+            environment: environment, stdoutPath: out, stderrPath: err)
+        while !process.hasExited { usleep(50_000) }
+        let output = String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self)
+        guard process.exitCode == 0 else {
+            let errors = String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self)
+            throw CtlError("\(path) \(process.exitDescription): \(errors)")
+        }
+        return output
+    }
+}
