@@ -6,15 +6,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 grpc_port=${ACCEPTANCE_GRPC_PORT:-50151}
 metrics_port=${ACCEPTANCE_METRICS_PORT:-9151}
+# Two jobs replicas: on jobs_port and jobs_port + 10 (metrics likewise).
+jobs_port=${ACCEPTANCE_JOBS_GRPC_PORT:-50152}
+jobs_metrics_port=${ACCEPTANCE_JOBS_METRICS_PORT:-9152}
 
 python3 -c 'import grpc, grpc_health' 2>/dev/null \
   || pip install --quiet --disable-pip-version-check grpcio grpcio-health-checking
 swift build --product nomad-identity
+swift build --product nomad-jobs
 swift build --product nomadctl
 bin=$(swift build --show-bin-path)
 
 log=$(mktemp)
-"$bin/nomadctl" up --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" >"$log" 2>&1 &
+"$bin/nomadctl" up --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" \
+  --grpc-port "jobs=$jobs_port" --metrics-port "jobs=$jobs_metrics_port" --jobs-replicas 2 >"$log" 2>&1 &
 up=$!
 trap 'kill -TERM $up 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 120); do
@@ -25,13 +30,18 @@ done
 grep -q "Nomad Zone is running" "$log" || { cat "$log"; echo "nomadctl up did not come up" >&2; exit 1; }
 password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" | head -1)
 "$bin/nomadctl" health --address "127.0.0.1:$grpc_port"
-python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics"
+python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics" \
+  "127.0.0.1:$jobs_port" "127.0.0.1:$((jobs_port + 10))"
 
 kill -TERM $up
 rc=0; wait $up || rc=$?
 trap - EXIT
 if ((rc != 0)); then cat "$log"; echo "nomadctl up exited $rc after SIGTERM" >&2; exit 1; fi
-grep -q "identity stopped: exited with 0" "$log" || { cat "$log"; echo "identity did not exit 0" >&2; exit 1; }
-if pgrep -x nomad-identity >/dev/null; then echo "a nomad-identity process is left" >&2; exit 1; fi
+for name in identity jobs-1 jobs-2; do
+  grep -q "$name stopped: exited with 0" "$log" || { cat "$log"; echo "$name did not exit 0" >&2; exit 1; }
+done
+for exe in nomad-identity nomad-jobs; do
+  if pgrep -x "$exe" >/dev/null; then echo "a $exe process is left" >&2; exit 1; fi
+done
 rm -f "$log"
-echo "run acceptance: ok (nomadctl up, health SERVING, metrics, SIGTERM exit 0)"
+echo "run acceptance: ok (nomadctl up with 2 jobs replicas, health SERVING, tokens across services, metrics, SIGTERM exit 0)"

@@ -1,7 +1,7 @@
 """The issue's run acceptance, asked by an independent gRPC implementation
 (Python grpcio, C core) rather than our own Swift client.
 
-usage: acceptance_check.py HOST:PORT ADMIN_PASSWORD METRICS_URL
+usage: acceptance_check.py HOST:PORT ADMIN_PASSWORD METRICS_URL [JOBS_HOST:PORT ...]
 """
 import sys
 import urllib.request
@@ -10,6 +10,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 address, admin_password, metrics_url = sys.argv[1:4]
+jobs_addresses = sys.argv[4:]
 channel = grpc.insecure_channel(address)
 grpc.channel_ready_future(channel).result(timeout=10)
 
@@ -70,4 +71,21 @@ for parts in wanted:
     lines = [line for line in metrics.splitlines() if all(part in line for part in parts)]
     assert lines, f"no metric line with {parts}"
     print(lines[0])
+# Each jobs replica accepts the token identity issued (verified offline with
+# identity's public key) and serves the seeded skills library.
+for jobs_address in jobs_addresses:
+    jobs = grpc.insecure_channel(jobs_address)
+    grpc.channel_ready_future(jobs).result(timeout=10)
+    status = health_pb2_grpc.HealthStub(jobs).Check(
+        health_pb2.HealthCheckRequest(service="nomad.jobs.v1.JobsService"), timeout=5).status
+    assert status == health_pb2.HealthCheckResponse.SERVING, (jobs_address, status)
+    list_skills = jobs.unary_unary("/nomad.jobs.v1.JobsService/ListSkills")
+    skills = list_skills(b"", metadata=[("authorization", f"Bearer {access_token}")], timeout=5)
+    assert b"software" in skills, skills[:80]
+    try:
+        list_skills(b"", timeout=5)
+        raise AssertionError("ListSkills without a token succeeded")
+    except grpc.RpcError as error:
+        assert error.code() == grpc.StatusCode.UNAUTHENTICATED, error.code()
+    print(f"jobs {jobs_address}: SERVING, ListSkills with identity's token ok, without a token UNAUTHENTICATED")
 print("acceptance: ok")
