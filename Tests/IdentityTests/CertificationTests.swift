@@ -193,6 +193,12 @@ import Testing
                 $0.reason = "household registered"
             }, metadata: callMetadata(token: officer))
             #expect(migrant.nomad.status == .settledMigrant)
+            // Other services read the standing from the next token identity issues.
+            let pair = try await env.client.login(.with {
+                $0.username = account.username
+                $0.password = "correct horse battery"
+            }, metadata: callMetadata())
+            #expect(try TestKeys.tokens.verify(pair.accessToken).standing == .settled)
             let audit = try await env.client.listAuditEntries(.init(), metadata: callMetadata(token: env.admin()))
             #expect(audit.entries.map(\.action) == ["certification.approve", "nomad.recognize_migrant"])
         }

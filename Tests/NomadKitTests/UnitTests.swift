@@ -51,6 +51,19 @@ import Testing
         #expect(throws: TokenError.wrongType) { try verifier.verify(qr) }
         #expect(try CardQR.verify(qr, keys: verifier.keys).card == "1")
     }
+
+    /// Other services learn a nomad's standing from the token alone; only
+    /// nomads carry one.
+    @Test func aNomadsStandingTravelsInTheTokenAndNobodyElseHasOne() throws {
+        let tokens = AccessTokens(issuer: "i", audience: "a", keys: KeyRing(signingKey: key, verificationKeys: []))
+        for standing in NomadStanding.allCases {
+            let nomad = Principal(accountID: UUID(), role: .nomad, standing: standing)
+            #expect(try tokens.verify(try tokens.issue(for: nomad, lifetime: 60).token).standing == standing)
+        }
+        let enterprise = Principal(accountID: UUID(), role: .enterprise, standing: .settled)
+        #expect(enterprise.standing == nil)
+        #expect(try tokens.verify(try tokens.issue(for: enterprise, lifetime: 60).token).standing == nil)
+    }
 }
 
 @Suite struct JSONLogTests {
