@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Career chain")
 struct CareerChainTests {
-    func chain(_ env: JobsEnv, of nomad: JobsEnv.Caller, by caller: JobsEnv.Caller? = nil) async throws -> Nomad_Jobs_V1_CareerChain {
+    func careerChain(_ env: JobsEnv, of nomad: JobsEnv.Caller, by caller: JobsEnv.Caller? = nil) async throws -> Nomad_Jobs_V1_CareerChain {
         try await env.client.getCareerChain(.with {
             if caller != nil { $0.nomadID = nomad.id }
         }, metadata: (caller ?? nomad).metadata)
@@ -24,7 +24,7 @@ struct CareerChainTests {
             let (_, order) = try await env.completedOrder(
                 enterprise: enterprise, nomad: nomad, mode: .longContract,
                 contract: JobsEnv.contract(.employment, months: 12))
-            let chain = try await chain(env, of: nomad)
+            let chain = try await careerChain(env, of: nomad)
             #expect(chain.nomadID == nomad.id)
             #expect(chain.steps.map(\.stage) == [.scenario, .order, .landed, .orderCompleted])
             #expect(chain.steps.map(\.referenceID) == [scenario.scenarioID, order.orderID, order.orderID, order.orderID])
@@ -33,9 +33,9 @@ struct CareerChainTests {
             #expect(chain.scenariosCompleted == 1 && chain.ordersTaken == 1 && chain.ordersCompleted == 1)
             #expect(chain.landed)
 
-            let byOfficer = try await chain(env, of: nomad, by: env.officer())
+            let byOfficer = try await careerChain(env, of: nomad, by: env.officer())
             #expect(byOfficer == chain)
-            #expect(try await chain(env, of: nomad, by: env.admin()) == chain)
+            #expect(try await careerChain(env, of: nomad, by: env.admin()) == chain)
         }
     }
 
@@ -45,30 +45,30 @@ struct CareerChainTests {
             let enterprise = env.enterprise()
             let short = env.nomad()
             _ = try await env.completedOrder(enterprise: enterprise, nomad: short)
-            var chain = try await chain(env, of: short)
+            var chain = try await careerChain(env, of: short)
             #expect(chain.steps.map(\.stage) == [.order, .orderCompleted])
             #expect(chain.ordersTaken == 1 && chain.ordersCompleted == 1 && !chain.landed)
 
             let flexible = env.nomad()
             let job = try await env.insertJob(by: enterprise, mode: .flexible, claimable: true)
             _ = try await env.claim(job, by: flexible)
-            chain = try await chain(env, of: flexible)
+            chain = try await careerChain(env, of: flexible)
             #expect(chain.steps.map(\.stage) == [.order, .landed])
             #expect(chain.landed && chain.ordersCompleted == 0)
 
             let cancelled = env.nomad()
             let (_, order) = try await env.activeOrder(
                 enterprise: enterprise, nomad: cancelled, mode: .longContract, contract: JobsEnv.contract(.employment, months: 24))
-            #expect(try await chain(env, of: cancelled).landed)
+            #expect(try await careerChain(env, of: cancelled).landed)
             _ = try await env.cancel(order, by: cancelled)
-            chain = try await chain(env, of: cancelled)
+            chain = try await careerChain(env, of: cancelled)
             #expect(chain.steps.map(\.stage) == [.order])
             #expect(chain.ordersTaken == 1 && !chain.landed)
 
             // An application not (yet) accepted is not a step.
             let applicant = env.nomad()
             _ = try await env.apply(try await env.insertJob(by: enterprise, claimable: false), by: applicant)
-            chain = try await chain(env, of: applicant)
+            chain = try await careerChain(env, of: applicant)
             #expect(chain.steps.isEmpty && chain.ordersTaken == 0 && !chain.landed)
         }
     }
@@ -77,8 +77,8 @@ struct CareerChainTests {
     func access() async throws {
         try await withJobs { env in
             let nomad = env.nomad()
-            await expectRPCError(.permissionDenied) { _ = try await chain(env, of: nomad, by: env.nomad()) }
-            await expectRPCError(.permissionDenied) { _ = try await chain(env, of: nomad, by: env.enterprise()) }
+            await expectRPCError(.permissionDenied) { _ = try await careerChain(env, of: nomad, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await careerChain(env, of: nomad, by: env.enterprise()) }
             let zh = await expectRPCError(.invalidArgument) {
                 _ = try await env.client.getCareerChain(.init(), metadata: env.officer().metadata(language: "zh-CN"))
             }
