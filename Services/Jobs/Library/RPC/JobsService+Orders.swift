@@ -127,13 +127,12 @@ extension JobsService {
         return try await mutation("SubmitDelivery", requestID: request.requestID, request: request) { connection in
             var order = try await lockedOrder(connection, orderID)
             try OrderRules.requireParty(principal, order, .nomad)
+            try OrderRules.require(order, in: [.active], "只能交付进行中的订单", "only an active order can be delivered")
             let now = Date()
             if order.milestones.isEmpty {
-                try OrderRules.require(order, in: [.active], "只能交付进行中的订单", "only an active order can be delivered")
                 order.status = OrderRules.code(.delivered)
                 try await OrderStore.recordWholeDelivery(connection, orderID: order.id, note: note, evidenceHash: hash, logger: logger)
             } else {
-                try OrderRules.require(order, in: [.active], "只能交付进行中的订单", "only an active order can be delivered")
                 let index = try OrderRules.milestoneIndex(request.milestoneIndex, in: order)
                 guard order.milestones[index].status == OrderRules.milestonePending else {
                     throw JobsErrors.wrongState("该里程碑已交付", "this milestone was already delivered")
