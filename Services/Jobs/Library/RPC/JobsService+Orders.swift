@@ -2,46 +2,378 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import PostgresNIO
 
-// PLACEHOLDER: replaced by the implementation of this area.
+/// Remote orders (远程接单): an application, the enterprise's acceptance
+/// (taking a seat and signing the contract), milestones, deliveries,
+/// completion, ratings and cancellation. Each step locks the order row, so
+/// two steps on one order never interleave; seats change only under the job
+/// row's lock (SeatStore).
 extension JobsService {
     func applyToJob(request: Nomad_Jobs_V1_ApplyToJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "applyToJob")
+        let principal = try caller
+        let jobID = try Validate.uuid(request.jobID, "job_id")
+        let coverNote = try Validate.text(request.coverNote, "cover_note", max: OrderRules.maxCoverNote, required: false)
+        return try await mutation("ApplyToJob", requestID: request.requestID, request: request) { connection in
+            guard let job = try await OrderStore.job(connection, id: jobID, logger: logger) else {
+                throw NomadError.notFound("job")
+            }
+            if job.mode == Int16(Nomad_Jobs_V1_JobMode.openBounty.rawValue) {
+                throw JobsErrors.wrongState("揭榜挂帅项目请通过揭榜流程申请", "apply to a bounty through the bounty steps")
+            }
+            guard job.status == Int16(Nomad_Jobs_V1_JobStatus.open.rawValue), job.seatsTaken < job.seats else {
+                throw JobsErrors.jobNotOpen
+            }
+            guard job.beforeDeadline else { throw JobsErrors.jobDeadlinePassed }
+            let now = Date()
+            let order = OrderRecord(
+                id: UUID(), jobID: jobID, nomadID: principal.accountID, enterpriseID: job.enterpriseID,
+                status: OrderRules.code(.applied), holdsSeat: false, coverNote: coverNote, createdAt: now, updatedAt: now)
+            try await OrderStore.insert(connection, order, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.application.submitted",
+                subjectIDs: ["order_id": order.id.text, "job_id": jobID.text, "nomad_id": principal.accountID.text,
+                             "enterprise_id": job.enterpriseID.text],
+                payload: ApplicationSubmitted(mode: Int(job.mode)), logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func acceptApplication(request: Nomad_Jobs_V1_AcceptApplicationRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "acceptApplication")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        guard request.hasContract else { throw NomadError.required("contract") }
+        return try await mutation("AcceptApplication", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            try OrderRules.requireParty(principal, order, .enterprise)
+            try OrderRules.require(order, in: [.applied], "只能接受待处理的申请", "only a pending application can be accepted")
+            guard let job = try await OrderStore.job(connection, id: order.jobID, logger: logger) else {
+                throw NomadError.notFound("job")
+            }
+            let terms = try OrderRules.contract(request.contract, jobMode: job.mode)
+            guard let seat = try await SeatStore.take(connection, jobID: order.jobID, claim: false, logger: logger) else {
+                throw try await SeatStore.refusal(connection, jobID: order.jobID, claim: false, logger: logger)
+            }
+            let now = Date()
+            order.status = OrderRules.code(.active)
+            order.holdsSeat = true
+            order.contractKind = Int16(terms.kind.rawValue)
+            order.contractStart = terms.start
+            order.contractEnd = terms.end
+            order.contractSignedAt = now
+            order.updatedAt = now
+            try await OrderStore.save(connection, order, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.contract.signed",
+                subjectIDs: ids(order),
+                payload: ContractSigned(
+                    kind: terms.kind.rawValue, start: terms.start.iso, end: terms.end?.iso ?? "",
+                    wholeMonths: terms.wholeMonths, longTerm: terms.longTerm, mode: Int(seat.mode),
+                    seatsTaken: seat.seatsTaken, seats: seat.seats),
+                logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func rejectApplication(request: Nomad_Jobs_V1_RejectApplicationRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "rejectApplication")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
+        return try await mutation("RejectApplication", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            try OrderRules.requireParty(principal, order, .enterprise)
+            try OrderRules.require(order, in: [.applied], "只能拒绝待处理的申请", "only a pending application can be rejected")
+            let now = Date()
+            order.status = OrderRules.code(.rejected)
+            order.rejectReason = reason
+            order.updatedAt = now
+            try await OrderStore.save(connection, order, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.application.rejected", subjectIDs: ids(order),
+                payload: OrderStep(status: Int(order.status)), logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func setMilestones(request: Nomad_Jobs_V1_SetMilestonesRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "setMilestones")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        if request.milestones.isEmpty { throw NomadError.required("milestones") }
+        return try await mutation("SetMilestones", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            try OrderRules.requireParty(principal, order, .enterprise)
+            try OrderRules.require(order, in: [.active], "只能为进行中的订单设置里程碑", "milestones are set on an active order")
+            guard order.milestones.allSatisfy({ $0.status == OrderRules.milestonePending }) else {
+                throw JobsErrors.wrongState("已有里程碑交付，不能再替换", "a milestone was already delivered; the plan can no longer be replaced")
+            }
+            guard let job = try await OrderStore.job(connection, id: order.jobID, logger: logger) else {
+                throw NomadError.notFound("job")
+            }
+            let now = Date()
+            order.milestones = try OrderRules.milestones(
+                request.milestones, budgetCurrency: job.budgetCurrency, budgetMinor: job.budgetMinor, now: now)
+            order.updatedAt = now
+            try await OrderStore.saveMilestones(connection, order, logger: logger)
+            try await OrderStore.save(connection, order, logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func submitDelivery(request: Nomad_Jobs_V1_SubmitDeliveryRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "submitDelivery")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        let note = try Validate.text(request.note, "note", max: OrderRules.maxDeliveryNote, required: false)
+        let hash = try OrderRules.evidenceHash(request.evidenceHash)
+        return try await mutation("SubmitDelivery", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            try OrderRules.requireParty(principal, order, .nomad)
+            try OrderRules.require(order, in: [.active], "只能交付进行中的订单", "only an active order can be delivered")
+            let now = Date()
+            if order.milestones.isEmpty {
+                order.status = OrderRules.code(.delivered)
+                try await OrderStore.recordWholeDelivery(connection, orderID: order.id, note: note, evidenceHash: hash, logger: logger)
+            } else {
+                let index = try OrderRules.milestoneIndex(request.milestoneIndex, in: order)
+                guard order.milestones[index].status == OrderRules.milestonePending else {
+                    throw JobsErrors.wrongState("该里程碑已交付", "this milestone was already delivered")
+                }
+                order.milestones[index].status = OrderRules.milestoneDelivered
+                order.milestones[index].deliveryNote = note
+                order.milestones[index].evidenceHash = hash
+                // The order as a whole is delivered once nothing is left to deliver.
+                if order.milestones.allSatisfy({ $0.status != OrderRules.milestonePending }) {
+                    order.status = OrderRules.code(.delivered)
+                }
+                try await OrderStore.saveMilestones(connection, order, logger: logger)
+            }
+            order.updatedAt = now
+            try await OrderStore.save(connection, order, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.delivery.submitted", subjectIDs: ids(order),
+                payload: OrderStep(status: Int(order.status)), logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func acceptDelivery(request: Nomad_Jobs_V1_AcceptDeliveryRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "acceptDelivery")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        return try await mutation("AcceptDelivery", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            try OrderRules.requireParty(principal, order, .enterprise)
+            if order.milestones.isEmpty {
+                try OrderRules.require(order, in: [.delivered], "订单尚未交付", "the order has not been delivered")
+            } else {
+                try OrderRules.require(order, in: [.active, .delivered], "订单不在交付阶段", "the order is not being delivered")
+                let index = try OrderRules.milestoneIndex(request.milestoneIndex, in: order)
+                guard order.milestones[index].status == OrderRules.milestoneDelivered else {
+                    throw JobsErrors.wrongState("该里程碑未交付或已验收", "this milestone is not delivered, or already accepted")
+                }
+                order.milestones[index].status = OrderRules.milestoneAccepted
+                try await OrderStore.saveMilestones(connection, order, logger: logger)
+            }
+            let now = Date()
+            order.updatedAt = now
+            if order.milestones.allSatisfy({ $0.status == OrderRules.milestoneAccepted }) {
+                try await complete(connection, &order, now: now)
+            }
+            try await OrderStore.save(connection, order, logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func rateOrder(request: Nomad_Jobs_V1_RateOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "rateOrder")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        let stars = try OrderRules.stars(request.stars)
+        let comment = try Validate.text(request.comment, "comment", max: OrderRules.maxComment, required: false)
+        return try await mutation("RateOrder", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
+            try OrderRules.require(order, in: [.completed], "只能评价已完成的订单", "only a completed order can be rated")
+            let now = Date()
+            let rating = OrderRecord.RatingRecord(stars: stars, comment: comment, at: now)
+            switch party {
+            case .enterprise:
+                guard order.ratingByEnterprise == nil else { throw alreadyRated }
+                order.ratingByEnterprise = rating
+            case .nomad:
+                guard order.ratingByNomad == nil else { throw alreadyRated }
+                order.ratingByNomad = rating
+            }
+            order.updatedAt = now
+            try await OrderStore.save(connection, order, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.order.rated", subjectIDs: ids(order),
+                payload: OrderRated(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars)), logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func cancelOrder(request: Nomad_Jobs_V1_CancelOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "cancelOrder")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
+        return try await mutation("CancelOrder", requestID: request.requestID, request: request) { connection in
+            var order = try await lockedOrder(connection, orderID)
+            guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
+            try OrderRules.require(order, in: [.applied, .active, .delivered],
+                                   "已完成、已拒绝或已取消的订单不能取消", "a completed, rejected or cancelled order cannot be cancelled")
+            let heldSeat = order.holdsSeat
+            if heldSeat { try await SeatStore.release(connection, jobID: order.jobID, logger: logger) }
+            let previous = order.status
+            let now = Date()
+            order.status = OrderRules.code(.cancelled)
+            order.holdsSeat = false
+            order.cancelReason = reason
+            order.updatedAt = now
+            try await OrderStore.save(connection, order, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.order.cancelled", subjectIDs: ids(order),
+                payload: OrderCancelled(by: party == .nomad ? "nomad" : "enterprise", previousStatus: Int(previous),
+                                        seatReleased: heldSeat),
+                logger: logger)
+            return order.message(now: now)
+        }
     }
 
     func getOrder(request: Nomad_Jobs_V1_GetOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
-        throw RPCError(code: .unimplemented, message: "getOrder")
+        let principal = try caller
+        let orderID = try Validate.uuid(request.orderID, "order_id")
+        let order = try await database.read { connection in
+            try await OrderStore.find(connection, id: orderID, logger: logger)
+        }
+        guard let order else { throw NomadError.notFound("order") }
+        let staff = principal.role == .officer || principal.role == .admin
+        guard staff || OrderRules.party(of: principal, in: order) != nil else { throw NomadError.permissionDenied }
+        return order.message()
     }
 
     func listOrders(request: Nomad_Jobs_V1_ListOrdersRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListOrdersResponse {
-        throw RPCError(code: .unimplemented, message: "listOrders")
+        let principal = try caller
+        let page = try Page(request.page)
+        let jobID = request.jobID.isEmpty ? nil : try Validate.uuid(request.jobID, "job_id")
+        var nomadID = request.nomadID.isEmpty ? nil : try Validate.uuid(request.nomadID, "nomad_id")
+        let status: Int16?
+        switch request.status {
+        case .unspecified: status = nil
+        case .UNRECOGNIZED: throw NomadError.unknownEnum("status")
+        default: status = Int16(request.status.rawValue)
+        }
+        var enterpriseID: UUID?
+        switch principal.role {
+        case .officer, .admin: break
+        case .nomad:
+            // A nomad sees only their own orders.
+            if let nomadID, nomadID != principal.accountID { throw NomadError.permissionDenied }
+            nomadID = principal.accountID
+        case .enterprise:
+            // Filtering by a nomad is for officers; an enterprise sees its jobs' orders.
+            if nomadID != nil { throw NomadError.permissionDenied }
+            enterpriseID = principal.accountID
+        case .service: throw NomadError.permissionDenied
+        }
+        let orders = try await database.read { connection in
+            if let jobID, let enterpriseID {
+                guard let job = try await OrderStore.job(connection, id: jobID, logger: logger) else {
+                    throw NomadError.notFound("job")
+                }
+                guard job.enterpriseID == enterpriseID else { throw NomadError.permissionDenied }
+            }
+            return try await OrderStore.list(
+                connection, nomadID: nomadID, enterpriseID: enterpriseID, jobID: jobID, status: status,
+                page: page, logger: logger)
+        }
+        let now = Date()
+        return .with {
+            $0.orders = orders.prefix(page.limit).map { $0.message(now: now) }
+            $0.page = page.response(fetched: orders.count)
+        }
     }
+
+    // MARK: shared steps
+
+    /// The order, locked for this transaction's step.
+    private func lockedOrder(_ connection: PostgresConnection, _ id: UUID) async throws -> OrderRecord {
+        guard let order = try await OrderStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+            throw NomadError.notFound("order")
+        }
+        return order
+    }
+
+    /// The work is done: the seat stays taken (the job was filled by it), and
+    /// the nomad's levels in the job's skills count as proven.
+    private func complete(_ connection: PostgresConnection, _ order: inout OrderRecord, now: Date) async throws {
+        order.status = OrderRules.code(.completed)
+        order.completedAt = now
+        let skills = try await OrderStore.jobSkills(connection, jobID: order.jobID, logger: logger)
+        for skill in skills {
+            try await VerificationStore.record(
+                connection, nomadID: order.nomadID, skillCode: skill.code, level: skill.minLevel, source: .order,
+                referenceID: order.id, logger: logger)
+        }
+        let job = try await OrderStore.job(connection, id: order.jobID, logger: logger)
+        try await Outbox.append(
+            connection, type: "jobs.order.completed", subjectIDs: ids(order),
+            payload: OrderCompleted(
+                mode: Int(job?.mode ?? 0), contractKind: Int(order.contractKind ?? 0), skillCodes: skills.map(\.code),
+                budgetCurrency: job?.budgetCurrency ?? "", budgetMinor: job?.budgetMinor ?? 0,
+                milestones: order.milestones.count),
+            logger: logger)
+    }
+
+    private func ids(_ order: OrderRecord) -> [String: String] {
+        ["order_id": order.id.text, "job_id": order.jobID.text, "nomad_id": order.nomadID.text,
+         "enterprise_id": order.enterpriseID.text]
+    }
+
+    private var alreadyRated: NomadError {
+        JobsErrors.wrongState("您已评价过该订单", "you have already rated this order")
+    }
+}
+
+/// The outbox payload of "jobs.application.submitted".
+struct ApplicationSubmitted: Encodable {
+    var mode: Int
+}
+
+/// The outbox payload of "jobs.contract.signed": analytics rewards contracts of
+/// one year or more and flexible employment, so both are spelled out.
+struct ContractSigned: Encodable {
+    var kind: Int
+    var start: String
+    var end: String
+    var wholeMonths: Int
+    var longTerm: Bool
+    var mode: Int
+    var seatsTaken: Int
+    var seats: Int
+}
+
+/// The payload of order steps analytics only counts.
+struct OrderStep: Encodable {
+    var status: Int
+}
+
+/// The outbox payload of "jobs.order.completed".
+struct OrderCompleted: Encodable {
+    var mode: Int
+    var contractKind: Int
+    var skillCodes: [String]
+    var budgetCurrency: String
+    var budgetMinor: Int64
+    var milestones: Int
+}
+
+/// The outbox payload of "jobs.order.rated".
+struct OrderRated: Encodable {
+    var by: String
+    var stars: Int
+}
+
+/// The outbox payload of "jobs.order.cancelled".
+struct OrderCancelled: Encodable {
+    var by: String
+    var previousStatus: Int
+    var seatReleased: Bool
 }

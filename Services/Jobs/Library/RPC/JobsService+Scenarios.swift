@@ -3,21 +3,137 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 
-// PLACEHOLDER: replaced by the implementation of this area.
+/// Training scenarios (场景实训) and the career chain they start.
 extension JobsService {
     func createScenario(request: Nomad_Jobs_V1_CreateScenarioRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Scenario {
-        throw RPCError(code: .unimplemented, message: "createScenario")
+        let input = request.scenario
+        var scenario = Nomad_Jobs_V1_Scenario()
+        scenario.skillCode = try Validate.text(input.skillCode, "scenario.skill_code", max: 200)
+        guard (1...5).contains(input.level) else {
+            throw NomadError.invalid("scenario.level", zh: "须在 1 到 5 之间", en: "must be between 1 and 5")
+        }
+        scenario.level = input.level
+        scenario.title.zhCn = try Validate.text(input.title.zhCn, "scenario.title.zh_cn", max: 200)
+        scenario.title.en = try Validate.text(input.title.en, "scenario.title.en", max: 200)
+        scenario.description_p.zhCn = try Validate.text(
+            input.description_p.zhCn, "scenario.description.zh_cn", max: 4000, required: false)
+        scenario.description_p.en = try Validate.text(input.description_p.en, "scenario.description.en", max: 4000, required: false)
+        scenario.provider = try Validate.text(input.provider, "scenario.provider", max: 200)
+        guard (1...2000).contains(input.hours) else {
+            throw NomadError.invalid("scenario.hours", zh: "须在 1 到 2000 之间", en: "must be between 1 and 2000")
+        }
+        scenario.hours = input.hours
+        return try await mutation("CreateScenario", requestID: request.requestID, request: request) { connection in
+            guard try await ScenarioStore.skillExists(connection, code: scenario.skillCode, logger: logger) else {
+                throw JobsErrors.unknownSkill(scenario.skillCode)
+            }
+            let id = UUID()
+            try await ScenarioStore.insert(connection, scenario, id: id, logger: logger)
+            scenario.scenarioID = id.text
+            try await Outbox.append(
+                connection, type: "jobs.scenario.created", subjectIDs: ["scenario_id": id.text],
+                payload: ScenarioCreated(skillCode: scenario.skillCode, level: Int(scenario.level),
+                                         provider: scenario.provider, hours: Int(scenario.hours)),
+                logger: logger)
+            return scenario
+        }
     }
 
     func listScenarios(request: Nomad_Jobs_V1_ListScenariosRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListScenariosResponse {
-        throw RPCError(code: .unimplemented, message: "listScenarios")
+        let page = try Page(request.page)
+        let skill = request.skillCode.isEmpty ? nil : try Validate.text(request.skillCode, "skill_code", max: 200)
+        let scenarios = try await database.read { connection in
+            try await ScenarioStore.list(connection, skillCode: skill, page: page, logger: logger)
+        }
+        return .with {
+            $0.scenarios = Array(scenarios.prefix(page.limit))
+            $0.page = page.response(fetched: scenarios.count)
+        }
     }
 
     func completeScenario(request: Nomad_Jobs_V1_CompleteScenarioRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ScenarioCompletion {
-        throw RPCError(code: .unimplemented, message: "completeScenario")
+        let principal = try caller
+        let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
+        let nomadID = try Validate.uuid(request.nomadID, "nomad_id")
+        let hash = try OrderRules.evidenceHash(request.evidenceHash, required: false)
+        return try await mutation("CompleteScenario", requestID: request.requestID, request: request) { connection in
+            guard let scenario = try await ScenarioStore.find(connection, id: scenarioID, logger: logger) else {
+                throw NomadError.notFound("scenario")
+            }
+            guard let completedAt = try await ScenarioStore.complete(
+                connection, scenarioID: scenarioID, nomadID: nomadID, evidenceHash: hash, recordedBy: principal.accountID,
+                logger: logger)
+            else {
+                throw NomadError(.alreadyExists, zh: "该游民已完成此实训场景", en: "This nomad has already completed this scenario")
+            }
+            try await VerificationStore.record(
+                connection, nomadID: nomadID, skillCode: scenario.skillCode, level: Int16(scenario.level),
+                source: .training, referenceID: scenarioID, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.training.completed",
+                subjectIDs: ["nomad_id": nomadID.text, "scenario_id": scenarioID.text, "officer_id": principal.accountID.text],
+                payload: TrainingCompleted(skillCode: scenario.skillCode, level: Int(scenario.level),
+                                           provider: scenario.provider, hours: Int(scenario.hours),
+                                           department: principal.department ?? ""),
+                logger: logger)
+            return .with {
+                $0.scenarioID = scenarioID.text
+                $0.nomadID = nomadID.text
+                $0.skillCode = scenario.skillCode
+                $0.verifiedLevel = scenario.level
+                $0.completedAt = .init(date: completedAt)
+            }
+        }
     }
 
     func getCareerChain(request: Nomad_Jobs_V1_GetCareerChainRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_CareerChain {
-        throw RPCError(code: .unimplemented, message: "getCareerChain")
+        let principal = try caller
+        let nomadID: UUID
+        if request.nomadID.isEmpty {
+            // Staff have no chain of their own: they must say whose.
+            guard principal.role == .nomad else { throw NomadError.required("nomad_id") }
+            nomadID = principal.accountID
+        } else {
+            nomadID = try Validate.uuid(request.nomadID, "nomad_id")
+        }
+        if principal.role == .nomad, nomadID != principal.accountID { throw NomadError.permissionDenied }
+        let chain = try await database.read { connection in
+            CareerChain(
+                completions: try await ScenarioStore.completions(connection, nomadID: nomadID, logger: logger),
+                orders: try await OrderStore.careerOrders(connection, nomadID: nomadID, logger: logger))
+        }
+        return .with {
+            $0.nomadID = nomadID.text
+            $0.steps = chain.steps.map { step in
+                .with {
+                    $0.stage = .init(rawValue: step.stage.rawValue) ?? .unspecified
+                    $0.at = .init(date: step.at)
+                    $0.skillCode = step.skillCode
+                    $0.referenceID = step.referenceID.text
+                }
+            }
+            $0.scenariosCompleted = Int32(chain.scenariosCompleted)
+            $0.ordersTaken = Int32(chain.ordersTaken)
+            $0.ordersCompleted = Int32(chain.ordersCompleted)
+            $0.landed = chain.landed
+        }
     }
+}
+
+/// The outbox payload of "jobs.scenario.created".
+struct ScenarioCreated: Encodable {
+    var skillCode: String
+    var level: Int
+    var provider: String
+    var hours: Int
+}
+
+/// The outbox payload of "jobs.training.completed": analytics counts nomads
+/// trained per provider and department.
+struct TrainingCompleted: Encodable {
+    var skillCode: String
+    var level: Int
+    var provider: String
+    var hours: Int
+    var department: String
 }

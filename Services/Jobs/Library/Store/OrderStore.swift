@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 import PostgresNIO
 
 /// An order row with its milestones. Status and contract kind hold the proto
@@ -117,6 +118,126 @@ enum OrderStore {
             createdAt: try r["created_at"].decode(Date.self),
             updatedAt: try r["updated_at"].decode(Date.self),
             completedAt: try r["completed_at"].decode(Date?.self))
+    }
+
+    /// Writes back what the order's steps change (not its milestones).
+    static func save(_ connection: PostgresConnection, _ order: OrderRecord, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE orders SET status = \(order.status), holds_seat = \(order.holdsSeat),
+              contract_kind = \(order.contractKind), contract_start = \(order.contractStart?.iso)::date,
+              contract_end = \(order.contractEnd?.iso)::date, contract_signed_at = \(order.contractSignedAt),
+              enterprise_stars = \(order.ratingByEnterprise?.stars), enterprise_comment = \(order.ratingByEnterprise?.comment),
+              enterprise_rated_at = \(order.ratingByEnterprise?.at),
+              nomad_stars = \(order.ratingByNomad?.stars), nomad_comment = \(order.ratingByNomad?.comment),
+              nomad_rated_at = \(order.ratingByNomad?.at),
+              cancel_reason = \(order.cancelReason), reject_reason = \(order.rejectReason),
+              completed_at = \(order.completedAt), updated_at = \(order.updatedAt)
+            WHERE id = \(order.id)
+            """, logger: logger)
+    }
+
+    /// Replaces the order's milestones with `order.milestones`, in order.
+    static func saveMilestones(_ connection: PostgresConnection, _ order: OrderRecord, logger: Logger) async throws {
+        try await connection.query("DELETE FROM order_milestones WHERE order_id = \(order.id)", logger: logger)
+        for (position, milestone) in order.milestones.enumerated() {
+            try await connection.query("""
+                INSERT INTO order_milestones (order_id, position, title, due, amount_currency, amount_minor, status,
+                  delivery_note, evidence_hash)
+                VALUES (\(order.id), \(position), \(milestone.title), \(milestone.due), \(milestone.currency),
+                  \(milestone.amountMinor), \(milestone.status), \(milestone.deliveryNote), \(milestone.evidenceHash))
+                """, logger: logger)
+        }
+    }
+
+    /// The delivery of an order without milestones: its note and evidence are
+    /// kept on the order row (Migration0003Orders).
+    static func recordWholeDelivery(_ connection: PostgresConnection, orderID: UUID, note: String, evidenceHash: String, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE orders SET delivery_note = \(note), evidence_hash = \(evidenceHash) WHERE id = \(orderID)
+            """, logger: logger)
+    }
+
+    /// Orders newest first. Nil filters match everything; callers narrow by
+    /// who may see what.
+    static func list(
+        _ connection: PostgresConnection, nomadID: UUID?, enterpriseID: UUID?, jobID: UUID?, status: Int16?,
+        page: Page, logger: Logger
+    ) async throws -> [OrderRecord] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM orders
+            WHERE (\(nomadID)::uuid IS NULL OR nomad_id = \(nomadID))
+              AND (\(enterpriseID)::uuid IS NULL OR enterprise_id = \(enterpriseID))
+              AND (\(jobID)::uuid IS NULL OR job_id = \(jobID))
+              AND (\(status)::smallint IS NULL OR status = \(status))
+            ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        var orders: [OrderRecord] = []
+        for try await row in rows { orders.append(try record(row)) }
+        for index in orders.indices {
+            orders[index].milestones = try await milestones(connection, orderID: orders[index].id, logger: logger)
+        }
+        return orders
+    }
+
+    /// What the order steps need to know of a job.
+    struct JobTerms: Sendable {
+        var id: UUID
+        var enterpriseID: UUID
+        var mode: Int16
+        var status: Int16
+        var seats: Int
+        var seatsTaken: Int
+        var beforeDeadline: Bool
+        var budgetCurrency: String
+        var budgetMinor: Int64
+    }
+
+    static func job(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> JobTerms? {
+        let rows = try await connection.query("""
+            SELECT enterprise_id, mode, status, seats, seats_taken, deadline > now(), budget_currency, budget_minor
+            FROM jobs WHERE id = \(id)
+            """, logger: logger)
+        for try await (enterprise, mode, status, seats, taken, before, currency, budget) in
+            rows.decode((UUID, Int16, Int16, Int, Int, Bool, String, Int64).self) {
+            return JobTerms(id: id, enterpriseID: enterprise, mode: mode, status: status, seats: seats, seatsTaken: taken,
+                            beforeDeadline: before, budgetCurrency: currency, budgetMinor: budget)
+        }
+        return nil
+    }
+
+    /// The job's required skills with their minimum levels, most important
+    /// first (essential, then weight): the first is the job's main skill.
+    static func jobSkills(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws -> [(code: String, minLevel: Int16)] {
+        let rows = try await connection.query("""
+            SELECT skill_code, min_level FROM job_skills WHERE job_id = \(jobID)
+            ORDER BY essential DESC, weight DESC, skill_code
+            """, logger: logger)
+        var skills: [(code: String, minLevel: Int16)] = []
+        for try await (code, level) in rows.decode((String, Int16).self) { skills.append((code, level)) }
+        return skills
+    }
+
+    /// The nomad's orders as the career chain reads them, each with its job's
+    /// main skill.
+    static func careerOrders(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> [CareerChain.Order] {
+        let rows = try await connection.query("""
+            SELECT o.id, o.status, o.contract_kind, to_char(o.contract_start, 'YYYY-MM-DD'),
+              to_char(o.contract_end, 'YYYY-MM-DD'), o.contract_signed_at, o.completed_at,
+              (SELECT s.skill_code FROM job_skills s WHERE s.job_id = o.job_id
+               ORDER BY s.essential DESC, s.weight DESC, s.skill_code LIMIT 1)
+            FROM orders o WHERE o.nomad_id = \(nomadID) ORDER BY o.created_at, o.id
+            """, logger: logger)
+        var orders: [CareerChain.Order] = []
+        for try await (id, status, kind, start, end, signedAt, completedAt, skill) in
+            rows.decode((UUID, Int16, Int16?, String?, String?, Date?, Date?, String?).self) {
+            orders.append(CareerChain.Order(
+                orderID: id, skillCode: skill ?? "",
+                cancelled: status == Int16(Nomad_Jobs_V1_OrderStatus.cancelled.rawValue),
+                flexible: kind == Int16(Nomad_Jobs_V1_ContractKind.flexible.rawValue),
+                longTerm: OrderRecord.isLongTerm(start: start.flatMap { ZoneDay(iso: $0) }, end: end.flatMap { ZoneDay(iso: $0) }),
+                signedAt: signedAt, completedAt: completedAt))
+        }
+        return orders
     }
 
     private static func binds(_ id: UUID) -> PostgresBindings {

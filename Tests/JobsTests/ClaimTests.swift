@@ -1,0 +1,118 @@
+import Foundation
+import GRPCCore
+@testable import Jobs
+import NomadKit
+import NomadProtos
+import NomadTesting
+import Testing
+
+@Suite("Claiming jobs")
+struct ClaimTests {
+    /// Fires one claim per nomad at once; returns the successful orders and
+    /// the codes of the refusals.
+    static func claimAtOnce(_ env: JobsEnv, job: Nomad_Jobs_V1_Job, nomads: Int) async throws -> (orders: [Nomad_Jobs_V1_Order], refusals: [RPCError.Code]) {
+        let callers = (0..<nomads).map { _ in env.nomad() }
+        return try await withThrowingTaskGroup(of: Result<Nomad_Jobs_V1_Order, RPCError>.self) { group in
+            for caller in callers {
+                group.addTask {
+                    do { return .success(try await env.claim(job, by: caller)) } catch let error as RPCError { return .failure(error) }
+                }
+            }
+            var orders: [Nomad_Jobs_V1_Order] = [], refusals: [RPCError.Code] = []
+            for try await outcome in group {
+                switch outcome {
+                case .success(let order): orders.append(order)
+                case .failure(let error): refusals.append(error.code)
+                }
+            }
+            return (orders, refusals)
+        }
+    }
+
+    @Test("200 nomads claim a single-seat job at once: exactly one gets it")
+    func singleSeatRace() async throws {
+        try await withJobs { env in
+            let job = try await env.insertJob(by: env.enterprise(), seats: 1, claimable: true)
+            let (orders, refusals) = try await Self.claimAtOnce(env, job: job, nomads: 200)
+            #expect(orders.count == 1)
+            #expect(refusals.count == 199 && refusals.allSatisfy { $0 == .failedPrecondition })
+            #expect(try await env.orderCount(job: job) == 1)
+            #expect(try await env.seats(of: job) == (2, 1))
+            #expect(orders.first?.status == .active)
+        }
+    }
+
+    @Test("200 nomads claim a 5-seat job at once: exactly five get it and the job is filled")
+    func fiveSeatRace() async throws {
+        try await withJobs { env in
+            let job = try await env.insertJob(by: env.enterprise(), seats: 5, claimable: true)
+            let (orders, refusals) = try await Self.claimAtOnce(env, job: job, nomads: 200)
+            #expect(orders.count == 5)
+            #expect(Set(orders.map(\.nomadID)).count == 5)
+            #expect(refusals.count == 195 && refusals.allSatisfy { $0 == .failedPrecondition })
+            #expect(try await env.orderCount(job: job) == 5)
+            #expect(try await env.seats(of: job) == (2, 5))
+        }
+    }
+
+    @Test("a claim retried with the same request_id returns the same order and takes one seat")
+    func idempotentClaim() async throws {
+        try await withJobs { env in
+            let nomad = env.nomad()
+            let job = try await env.insertJob(by: env.enterprise(), seats: 3, claimable: true)
+            let requestID = UUID().uuidString
+            let first = try await env.claim(job, by: nomad, requestID: requestID)
+            let retries = try await withThrowingTaskGroup(of: Nomad_Jobs_V1_Order.self) { group in
+                for _ in 0..<10 { group.addTask { try await env.claim(job, by: nomad, requestID: requestID) } }
+                var orders: [Nomad_Jobs_V1_Order] = []
+                for try await order in group { orders.append(order) }
+                return orders
+            }
+            #expect(retries.allSatisfy { $0 == first })
+            #expect(try await env.seats(of: job) == (1, 1))
+            #expect(try await env.outboxEvents(type: "jobs.claim.accepted", subject: first.orderID) == 1)
+            // A new request by the same nomad is a second live order: refused.
+            await expectRPCError(.alreadyExists) { _ = try await env.claim(job, by: nomad) }
+            #expect(try await env.seats(of: job) == (1, 1))
+        }
+    }
+
+    @Test("claims are refused on closed, full, late, unclaimable or missing jobs")
+    func refusals() async throws {
+        try await withJobs { env in
+            let enterprise = env.enterprise(), nomad = env.nomad()
+            let closed = try await env.insertJob(by: enterprise, status: .closed)
+            await expectRPCError(.failedPrecondition) { _ = try await env.claim(closed, by: nomad) }
+            let unclaimable = try await env.insertJob(by: enterprise, claimable: false)
+            let zh = await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.claimJob(.with {
+                    $0.requestID = UUID().uuidString; $0.jobID = unclaimable.jobID
+                }, metadata: nomad.metadata(language: "zh-CN"))
+            }
+            #expect(zh?.contains("不接受直接接单") == true)
+            let late = try await env.insertJob(by: enterprise, deadline: Date().addingTimeInterval(-60))
+            await expectRPCError(.failedPrecondition) { _ = try await env.claim(late, by: nomad) }
+            await expectRPCError(.notFound) { _ = try await env.claim(.with { $0.jobID = UUID().uuidString }, by: nomad) }
+            await expectRPCError(.invalidArgument) { _ = try await env.claim(.with { $0.jobID = "x" }, by: nomad) }
+            let full = try await env.insertJob(by: enterprise, seats: 1)
+            _ = try await env.claim(full, by: env.nomad())
+            await expectRPCError(.failedPrecondition) { _ = try await env.claim(full, by: nomad) }
+            for job in [closed, unclaimable, late] { #expect(try await env.orderCount(job: job) == 0) }
+        }
+    }
+
+    @Test("cancelling a claimed order reopens the filled job for the next claim")
+    func cancelReopens() async throws {
+        try await withJobs { env in
+            let job = try await env.insertJob(by: env.enterprise(), mode: .flexible, seats: 1)
+            let nomad = env.nomad()
+            let order = try await env.claim(job, by: nomad)
+            #expect(order.contract.kind == .flexible)
+            #expect(try await env.seats(of: job) == (2, 1))
+            _ = try await env.cancel(order, by: nomad)
+            #expect(try await env.seats(of: job) == (1, 0))
+            #expect(try await env.claim(job, by: env.nomad()).status == .active)
+            #expect(try await env.seats(of: job) == (2, 1))
+        }
+    }
+}
