@@ -3,6 +3,7 @@ import GRPCCore
 import Logging
 import PostgresNIO
 import SwiftProtobuf
+import Synchronization
 
 /// The service's PostgreSQL pool, confined to its own schema by the role's
 /// search_path. Every mutation runs through `transaction`, which also refuses
@@ -11,6 +12,7 @@ public struct Database: Sendable {
     public let client: PostgresClient
     public let schema: String
     let logger: Logger
+    let lastAnswer = LastAnswer()
 
     public init(client: PostgresClient, schema: String, logger: Logger) {
         self.client = client
@@ -61,10 +63,12 @@ public struct Database: Sendable {
                 // caller believes unchanged; roll back instead.
                 try RequestContext.current.checkNotCancelled()
                 try await connection.query("COMMIT", logger: logger)
+                lastAnswer.mark()
                 return result
             } catch {
                 do {
                     try await connection.query("ROLLBACK", logger: logger)
+                    lastAnswer.mark()
                 } catch {
                     logger.warning("rollback failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
@@ -91,7 +95,16 @@ public struct Database: Sendable {
 
     /// A read outside any explicit transaction.
     public func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in try await body(connection) }
+        let result = try await client.withConnection { connection in try await body(connection) }
+        lastAnswer.mark()
+        return result
+    }
+
+    /// Whether the server answered a call within `window`. Under load every
+    /// pooled connection is busy and a ping waits in the queue behind the
+    /// calls; those calls completing is proof enough that the database is there.
+    public func answered(within window: Duration) -> Bool {
+        lastAnswer.isWithin(window)
     }
 
     /// Whether the database answers within `timeout`. A pool that cannot
@@ -115,6 +128,27 @@ public struct Database: Sendable {
             group.cancelAll()
             return answer
         }
+    }
+}
+
+/// When the database last completed a call.
+final class LastAnswer: Sendable {
+    private static let origin = ContinuousClock.now
+    private let nanoseconds = Atomic<Int64>(Int64.min)
+
+    func mark() {
+        let elapsed = ContinuousClock.now - Self.origin
+        nanoseconds.store(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000,
+                          ordering: .relaxed)
+    }
+
+    func isWithin(_ window: Duration) -> Bool {
+        let last = nanoseconds.load(ordering: .relaxed)
+        guard last != Int64.min else { return false }
+        let now = ContinuousClock.now - Self.origin
+        let nowNanos = now.components.seconds * 1_000_000_000 + now.components.attoseconds / 1_000_000_000
+        let windowNanos = window.components.seconds * 1_000_000_000 + window.components.attoseconds / 1_000_000_000
+        return nowNanos - last <= windowNanos
     }
 }
 

@@ -163,10 +163,14 @@ struct ServerRunner: Service {
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     // One slow answer on a busy machine is not an outage: the
-                    // database counts as away after three missed checks in a row.
+                    // database counts as away after three missed checks in a row,
+                    // and calls completing since the last check count as an answer
+                    // (a saturated pool would keep the ping itself waiting).
                     var missed = 0
                     while !Task.isCancelled {
-                        if await database.ping(timeout: .seconds(2)) {
+                        if database.answered(within: interval + .seconds(2)), health.databaseReachable {
+                            missed = 0
+                        } else if await database.ping(timeout: .seconds(2)) {
                             missed = 0
                             health.setServing(true)
                         } else {
