@@ -290,7 +290,7 @@ import Testing
                 """) == 1)
             #expect(try await env.bountyOutboxCount(type: "jobs.bounty.won", subject: bounty.bountyID) == 1)
             let payload = try await env.bountyOutboxPayload(type: "jobs.bounty.won", subject: winning.applicationID) ?? ""
-            #expect(payload.contains(winner.id) && payload.contains("\"filled\":true"), "\(payload)")
+            #expect(payload.contains(winner.id) && payload.contains("\"filled\": true"), "\(payload)")
         }
     }
 
