@@ -5,4 +5,5 @@ let jobsMigrations = [
     Migration(1, "core", migration0001Core),
     Migration(2, "skill seed", migration0002SkillSeed),
     Migration(3, "orders", migration0003Orders),
+    Migration(4, "bounties", migration0004Bounties),
 ]
