@@ -58,4 +58,70 @@ import Testing
             }
         }
     }
+
+    @Test func concurrentBountyClaimsThroughTwoReplicasHaveOneWinner() async throws {
+        try await withServiceProcesses("nomad-jobs", service: "jobs", count: 2) { replicas, _ in
+            let clients = replicas.map { JobsClient(wrapping: $0.client) }
+            let publisher = JobsEnv.caller(.enterprise)
+            let officer = JobsEnv.caller(.officer, department: "talent")
+            let bounty = try await clients[1].publishBounty(.with {
+                $0.requestID = UUID().uuidString
+                $0.bounty = JobsEnv.bountyDraft(places: 1)
+            }, metadata: publisher.metadata)
+
+            // 200 nomads apply and are qualified, spread over both replicas.
+            let applicants = try await withThrowingTaskGroup(of: (JobsEnv.Caller, Nomad_Jobs_V1_BountyApplication).self) { group in
+                for index in 0..<Self.claims {
+                    let client = clients[index % clients.count]
+                    group.addTask {
+                        let nomad = JobsEnv.caller(.nomad, standing: .certified)
+                        let submitted = try await client.submitBountyApplication(.with {
+                            $0.requestID = UUID().uuidString
+                            $0.bountyID = bounty.bountyID
+                            $0.kind = .individual
+                            $0.proposal = "We label with a two-pass review."
+                        }, metadata: nomad.metadata)
+                        let qualified = try await client.reviewBountyApplication(.with {
+                            $0.requestID = UUID().uuidString
+                            $0.applicationID = submitted.applicationID
+                            $0.qualified = true
+                        }, metadata: officer.metadata)
+                        return (nomad, qualified)
+                    }
+                }
+                var all: [(JobsEnv.Caller, Nomad_Jobs_V1_BountyApplication)] = []
+                for try await applicant in group { all.append(applicant) }
+                return all
+            }
+
+            let codes = await withTaskGroup(of: RPCError.Code?.self) { group in
+                for (index, (nomad, application)) in applicants.enumerated() {
+                    let client = clients[index % clients.count]
+                    group.addTask {
+                        do {
+                            _ = try await client.claimBounty(.with {
+                                $0.requestID = UUID().uuidString
+                                $0.applicationID = application.applicationID
+                            }, metadata: nomad.metadata)
+                            return nil
+                        } catch let error as RPCError {
+                            return error.code
+                        } catch {
+                            return .unknown
+                        }
+                    }
+                }
+                var all: [RPCError.Code?] = []
+                for await code in group { all.append(code) }
+                return all
+            }
+            #expect(codes.filter { $0 == nil }.count == 1)
+            #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
+            for client in clients {
+                let stored = try await client.getBounty(.with { $0.bountyID = bounty.bountyID }, metadata: publisher.metadata)
+                #expect(stored.winnerApplicationIds.count == 1)
+                #expect(stored.status == .inProgress)
+            }
+        }
+    }
 }
