@@ -63,6 +63,8 @@ let package = Package(
                 "NomadKit", "NomadProtos",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/NomadTesting",
             swiftSettings: strict

@@ -43,7 +43,7 @@ import Testing
     /// Moves an application's due date into the past, as if its time limit ran out.
     static func makeDue(_ env: IdentityEnv, _ id: String, hoursAgo: Int32 = 1) async throws {
         let uuid = UUID(uuidString: id)!
-        try await env.withSchemaConnection { connection in
+        try await env.app.withSchemaConnection { connection in
             _ = try await connection.query("""
                 UPDATE applications SET due_at = now() - make_interval(hours => \(hoursAgo)) WHERE id = \(uuid)
                 """, logger: .init(label: "test"))
@@ -231,11 +231,11 @@ import Testing
             #expect(first == second)
             let mine = try await env.client.listApplications(.init(), metadata: callMetadata(token: nomad.token))
             #expect(mine.applications.map(\.id) == [first.id])
-            let rows = try await env.withSchemaConnection { connection in
+            let rows = try await env.app.withSchemaConnection { connection in
                 try await connection.query("SELECT count(*) FROM applications", logger: .init(label: "test")).collect().first!.decode(Int.self)
             }
             #expect(rows == 1)
-            #expect(try await env.outboxCount(type: "identity.application.submitted", subject: first.id) == 1)
+            #expect(try await env.app.outboxCount(type: "identity.application.submitted", subject: first.id) == 1)
             // The same id for a different request is refused, not answered with the first result.
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.submitApplication(
@@ -369,7 +369,7 @@ import Testing
             #expect(entry.actorDepartment == "housing")
             #expect(try Nomad_Identity_V1_ServiceApplication(jsonString: entry.beforeJson).status == .submitted)
             #expect(try Nomad_Identity_V1_ServiceApplication(jsonString: entry.afterJson) == rejected)
-            #expect(try await env.outboxCount(type: "identity.application.decided", subject: application.id) == 1)
+            #expect(try await env.app.outboxCount(type: "identity.application.decided", subject: application.id) == 1)
 
             // The approve action is audited under its own name.
             let second = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))

@@ -79,7 +79,7 @@ private enum ZoneCalendar {
             #expect(applied.months == 7)
             #expect(applied.activities == [.remoteSoftwareDevelopment, .crossBorderEcommerce])
             #expect(!applied.hasValidFrom && !applied.hasValidUntil)
-            #expect(try await env.outboxCount(type: "identity.permit.applied", subject: applied.id) == 1)
+            #expect(try await env.app.outboxCount(type: "identity.permit.applied", subject: applied.id) == 1)
 
             // The applicant and the permit department read it.
             #expect(try await env.client.getPermit(.with { $0.id = applied.id }, metadata: callMetadata(token: nomad.token)) == applied)
@@ -265,11 +265,11 @@ private enum ZoneCalendar {
             #expect(first == second)
             let mine = try await env.client.listPermits(.init(), metadata: callMetadata(token: nomad.token))
             #expect(mine.permits.map(\.id) == [first.id])
-            let rows = try await env.withSchemaConnection { connection in
+            let rows = try await env.app.withSchemaConnection { connection in
                 try await connection.query("SELECT count(*) FROM permits", logger: .init(label: "test")).collect().first!.decode(Int.self)
             }
             #expect(rows == 1)
-            #expect(try await env.outboxCount(type: "identity.permit.applied", subject: first.id) == 1)
+            #expect(try await env.app.outboxCount(type: "identity.permit.applied", subject: first.id) == 1)
 
             // The same decision retried is answered once, not refused as a second decision.
             let officer = env.officer(Self.exitEntry)
@@ -277,7 +277,7 @@ private enum ZoneCalendar {
             let decided = try await env.client.decidePermit(decision, metadata: callMetadata(token: officer))
             let again = try await env.client.decidePermit(decision, metadata: callMetadata(token: officer))
             #expect(decided == again)
-            #expect(try await env.outboxCount(type: "identity.permit.decided", subject: first.id) == 1)
+            #expect(try await env.app.outboxCount(type: "identity.permit.decided", subject: first.id) == 1)
         }
     }
 
@@ -338,7 +338,7 @@ private enum ZoneCalendar {
             let yesterday = ZoneCalendar.iso(ZoneCalendar.today(plusDays: -1))
             let lastYear = ZoneCalendar.iso(ZoneCalendar.adding(months: -6, days: -1, to: ZoneCalendar.today()))
             let oldID = UUID(uuidString: old.id)!
-            try await env.withSchemaConnection { connection in
+            try await env.app.withSchemaConnection { connection in
                 _ = try await connection.query("""
                     UPDATE permits SET valid_from = \(lastYear)::date, valid_until = \(yesterday)::date WHERE id = \(oldID)
                     """, logger: .init(label: "test"))

@@ -81,7 +81,7 @@ import Testing
             SELECT count(*) FROM jobs j JOIN bounties b ON b.job_id = j.id
             WHERE b.id = \(id) AND j.seats_taken = \(places) AND j.status = 3
             """) == 1)
-        #expect(try await env.bountyOutboxCount(type: "jobs.bounty.won", subject: bounty.bountyID) == places)
+        #expect(try await env.app.outboxCount(type: "jobs.bounty.won", subject: bounty.bountyID) == places)
         #expect(try await env.bountySQLCount(
             "SELECT count(*) FROM bounty_audit WHERE bounty_id = \(id) AND action = 'application.won'") == places)
     }

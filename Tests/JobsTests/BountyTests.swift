@@ -33,7 +33,7 @@ import Testing
             let again = try await env.publishBounty(by: officer, draft, requestID: requestID)
             #expect(again == bounty)
             #expect(try await env.bountySQLCount("SELECT count(*) FROM bounties") == 1)
-            #expect(try await env.bountyOutboxCount(type: "jobs.bounty.published", subject: bounty.bountyID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.bounty.published", subject: bounty.bountyID) == 1)
 
             // The companion job: found with the rest of the demand, not claimable.
             let id = UUID(uuidString: bounty.bountyID)!
@@ -193,7 +193,7 @@ import Testing
             await expectRPCError(.failedPrecondition) { _ = try await env.applyToBounty(individual, by: env.nomad()) }
 
             #expect(try await env.bountySQLCount("SELECT count(*) FROM bounty_applications") == 3)
-            #expect(try await env.bountyOutboxCount(type: "jobs.bounty.applied", subject: team.applicationID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.bounty.applied", subject: team.applicationID) == 1)
         }
     }
 
@@ -288,8 +288,8 @@ import Testing
                 SELECT count(*) FROM jobs j JOIN bounties b ON b.job_id = j.id
                 WHERE b.id = \(id) AND j.seats_taken = 1 AND j.status = 3
                 """) == 1)
-            #expect(try await env.bountyOutboxCount(type: "jobs.bounty.won", subject: bounty.bountyID) == 1)
-            let payload = try await env.bountyOutboxPayload(type: "jobs.bounty.won", subject: winning.applicationID) ?? ""
+            #expect(try await env.app.outboxCount(type: "jobs.bounty.won", subject: bounty.bountyID) == 1)
+            let payload = try await env.app.outboxPayloadText(type: "jobs.bounty.won", subject: winning.applicationID) ?? ""
             #expect(payload.contains(winner.id) && payload.contains("\"filled\": true"), "\(payload)")
         }
     }
@@ -379,8 +379,8 @@ import Testing
             #expect(completed.status == .completed && completed.rewardPaid.minorUnits == 4_500_000)
             #expect(try await env.completeBounty(bounty, by: enterprise, rewardMinor: 4_500_000, requestID: requestID) == completed)
             await expectRPCError(.failedPrecondition) { _ = try await env.completeBounty(bounty, by: officer, rewardMinor: 1) }
-            #expect(try await env.bountyOutboxCount(type: "jobs.bounty.completed", subject: bounty.bountyID) == 1)
-            let payload = try await env.bountyOutboxPayload(type: "jobs.bounty.completed", subject: bounty.bountyID) ?? ""
+            #expect(try await env.app.outboxCount(type: "jobs.bounty.completed", subject: bounty.bountyID) == 1)
+            let payload = try await env.app.outboxPayloadText(type: "jobs.bounty.completed", subject: bounty.bountyID) ?? ""
             #expect(payload.contains(application.applicationID) && payload.contains(winner.id) && payload.contains("4500000"))
 
             // An officer may complete another publisher's bounty.

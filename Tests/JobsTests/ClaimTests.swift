@@ -70,7 +70,7 @@ struct ClaimTests {
             }
             #expect(retries.allSatisfy { $0 == first })
             #expect(try await env.seats(of: job) == (1, 1))
-            #expect(try await env.outboxEvents(type: "jobs.claim.accepted", subject: first.orderID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.claim.accepted", subject: first.orderID) == 1)
             // A new request by the same nomad is a second live order: refused.
             await expectRPCError(.alreadyExists) { _ = try await env.claim(job, by: nomad) }
             #expect(try await env.seats(of: job) == (1, 1))

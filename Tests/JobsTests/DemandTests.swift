@@ -9,33 +9,6 @@ import PostgresNIO
 import Testing
 
 extension JobsEnv {
-    /// A connection of its own to this test's schema, for what no RPC can
-    /// observe (outbox rows) or arrange (a proof of skill).
-    func withDemandSQL<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        let logger = Logger(label: "jobs-tests.sql")
-        let client = try Database.makeClient(url: app.databaseURL, schema: app.schema, poolSize: 1, logger: logger)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await client.withConnection { connection in try await body(connection) }
-        }
-    }
-
-    /// How many outbox events of `type` name `subject` among their subject ids.
-    func demandOutboxCount(type: String, subject: String) async throws -> Int {
-        try await withDemandSQL { connection in
-            try await connection.query("""
-                SELECT count(*) FROM outbox
-                WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
-                """, logger: Logger(label: "jobs-tests.sql")).collect().first!.decode(Int.self)
-        }
-    }
-
     func listJobs(
         by caller: Caller, enterprise: String = "", skill: String = "", mode: Nomad_Jobs_V1_JobMode = .unspecified,
         status: Nomad_Jobs_V1_JobStatus = .unspecified, pageSize: Int32 = 100, token: String = ""
@@ -68,7 +41,7 @@ extension JobsEnv {
             #expect(job.budget.minorUnits == 1_200_000 && job.budget.currencyCode == "CNY")
             #expect(Set(job.requiredSkills.map(\.skillCode)) == ["software.mobile.ios", "software.languages.swift"])
             #expect(abs(job.deadline.date.timeIntervalSince(deadline)) < 0.001)
-            #expect(try await env.demandOutboxCount(type: "jobs.posting.published", subject: job.jobID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.posting.published", subject: job.jobID) == 1)
 
             let read = try await env.client.getJob(.with { $0.jobID = job.jobID }, metadata: env.nomad().metadata)
             #expect(read == job)
@@ -86,7 +59,7 @@ extension JobsEnv {
             let second = try await env.client.publishJob(request, metadata: enterprise.metadata)
             #expect(first == second)
             #expect(try await env.listJobs(by: enterprise, enterprise: enterprise.id).jobs.count == 1)
-            #expect(try await env.demandOutboxCount(type: "jobs.posting.published", subject: first.jobID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.posting.published", subject: first.jobID) == 1)
         }
     }
 
@@ -230,7 +203,7 @@ extension JobsEnv {
             #expect(closed.status == .closed)
             #expect(try await close(job.jobID, by: owner, requestID: requestID) == closed)
             await expectRPCError(.failedPrecondition) { _ = try await close(job.jobID, by: owner) }
-            #expect(try await env.demandOutboxCount(type: "jobs.posting.closed", subject: job.jobID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.posting.closed", subject: job.jobID) == 1)
             await expectRPCError(.failedPrecondition) { _ = try await env.claim(job, by: env.nomad()) }
 
             let second = try await env.publishJob(by: owner)
@@ -263,7 +236,7 @@ extension JobsEnv {
             }
             #expect(outcomes.filter { $0 == nil }.count == 1)
             #expect(outcomes.filter { $0 == .failedPrecondition }.count == 11)
-            #expect(try await env.demandOutboxCount(type: "jobs.posting.closed", subject: job.jobID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.posting.closed", subject: job.jobID) == 1)
         }
     }
 }

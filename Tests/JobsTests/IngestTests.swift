@@ -54,7 +54,7 @@ extension JobsEnv {
             #expect(response.results[0].jobID == erp1.jobID)
             let erp2 = try #require(listed.first { $0.externalID == "ERP-2" })
             #expect(erp2.requiredSkills.map(\.skillCode) == ["commerce.cross-border"])
-            #expect(try await env.demandOutboxCount(type: "jobs.posting.published", subject: erp1.jobID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.posting.published", subject: erp1.jobID) == 1)
         }
     }
 
@@ -70,8 +70,8 @@ extension JobsEnv {
             #expect(replay.results.map(\.jobID) == first.results.map(\.jobID))
             #expect(try await env.listJobs(by: enterprise, enterprise: enterprise.id).jobs == before)
             for job in before {
-                #expect(try await env.demandOutboxCount(type: "jobs.posting.published", subject: job.jobID) == 1)
-                #expect(try await env.demandOutboxCount(type: "jobs.posting.updated", subject: job.jobID) == 0)
+                #expect(try await env.app.outboxCount(type: "jobs.posting.published", subject: job.jobID) == 1)
+                #expect(try await env.app.outboxCount(type: "jobs.posting.updated", subject: job.jobID) == 0)
             }
         }
     }
@@ -86,7 +86,7 @@ extension JobsEnv {
             #expect(updated.results[0].jobID == created.results[0].jobID)
             let job = try await env.client.getJob(.with { $0.jobID = created.results[0].jobID }, metadata: enterprise.metadata)
             #expect(job.title == "v2" && job.seats == 3)
-            #expect(try await env.demandOutboxCount(type: "jobs.posting.updated", subject: job.jobID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.posting.updated", subject: job.jobID) == 1)
 
             let theirs = try await env.ingest([JobsEnv.posting(title: "v1", deadline: deadline, externalID: "X")], by: other)
             #expect(theirs.results[0].outcome == .created && theirs.results[0].jobID != job.jobID)

@@ -19,7 +19,7 @@ struct OrderTests {
             #expect(applied.nomadID == nomad.id)
             #expect(applied.enterpriseID == enterprise.id)
             #expect(try await env.seats(of: job).taken == 0)
-            #expect(try await env.outboxEvents(type: "jobs.application.submitted", subject: applied.orderID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.application.submitted", subject: applied.orderID) == 1)
 
             let start = ZoneDay.today().adding(days: 7)
             let active = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.serviceOrder, start: start, months: 3))
@@ -89,7 +89,7 @@ struct OrderTests {
             let completed = try await env.acceptDelivery(order, by: enterprise)
             #expect(completed.status == .completed)
             await expectRPCError(.failedPrecondition) { _ = try await env.acceptDelivery(order, by: enterprise) }
-            #expect(try await env.outboxEvents(type: "jobs.order.completed", subject: order.orderID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.order.completed", subject: order.orderID) == 1)
         }
     }
 
@@ -126,7 +126,7 @@ struct OrderTests {
             let retry = try await env.apply(job, by: nomad, requestID: requestID)
             #expect(first == retry)
             #expect(try await env.orderCount(job: job) == 1)
-            #expect(try await env.outboxEvents(type: "jobs.application.submitted", subject: first.orderID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.application.submitted", subject: first.orderID) == 1)
             await expectRPCError(.alreadyExists) { _ = try await env.apply(job, by: nomad) }
             // Another nomad may still apply: applications hold no seat.
             #expect(try await env.apply(job, by: env.nomad()).status == .applied)
@@ -176,7 +176,7 @@ struct OrderTests {
             let retry = try await env.accept(applied, by: enterprise, requestID: requestID)
             #expect(accepted == retry)
             #expect(try await env.seats(of: job).taken == 1)
-            #expect(try await env.outboxEvents(type: "jobs.contract.signed", subject: accepted.orderID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.contract.signed", subject: accepted.orderID) == 1)
             await expectRPCError(.failedPrecondition) { _ = try await env.accept(applied, by: enterprise) }
         }
     }
@@ -338,7 +338,7 @@ struct OrderTests {
             #expect(cancelled.cancelReason == "Budget withdrawn")
             #expect(try await env.cancel(order, by: enterprise, reason: "Budget withdrawn", requestID: requestID) == cancelled)
             #expect(try await env.seats(of: job) == (1, 0))
-            #expect(try await env.outboxEvents(type: "jobs.order.cancelled", subject: order.orderID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.order.cancelled", subject: order.orderID) == 1)
             await expectRPCError(.failedPrecondition) { _ = try await env.cancel(order, by: nomad) }
             await expectRPCError(.failedPrecondition) { _ = try await env.deliver(order, by: nomad) }
 

@@ -19,7 +19,7 @@ import Testing
             #expect(saved.languages == ["zh-CN", "en"])
             #expect(saved.rate.currencyCode == "CNY" && saved.rate.minorUnits == 20_000)
             #expect(saved.certification == .certified)
-            #expect(try await env.demandOutboxCount(type: "jobs.profile.updated", subject: nomad.id) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.profile.updated", subject: nomad.id) == 1)
 
             let own = try await env.client.getProfile(.init(), metadata: nomad.metadata)
             #expect(own == saved)
@@ -100,7 +100,7 @@ import Testing
             _ = await refuse { $0.rate.minorUnits = -5 }
             _ = await refuse { $0.rate.currencyCode = "rmb" }
             #expect(try await env.client.getProfile(.init(), metadata: nomad.metadata) == before)
-            #expect(try await env.demandOutboxCount(type: "jobs.profile.updated", subject: nomad.id) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.profile.updated", subject: nomad.id) == 1)
         }
     }
 
@@ -118,7 +118,7 @@ import Testing
             let first = try await env.client.updateProfile(request, metadata: nomad.metadata)
             let second = try await env.client.updateProfile(request, metadata: nomad.metadata)
             #expect(first == second)
-            #expect(try await env.demandOutboxCount(type: "jobs.profile.updated", subject: nomad.id) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.profile.updated", subject: nomad.id) == 1)
         }
     }
 
@@ -129,7 +129,7 @@ import Testing
             let nomad = env.nomad()
             _ = try await env.setProfile(of: nomad, skills: [("software.mobile.ios", 2)])
             let nomadID = try #require(UUID(uuidString: nomad.id))
-            try await env.withDemandSQL { connection in
+            try await env.app.withSchemaConnection { connection in
                 try await VerificationStore.record(
                     connection, nomadID: nomadID, skillCode: "software.mobile.ios", level: 4, source: .order,
                     referenceID: UUID(), logger: Logger(label: "jobs-tests.sql"))
@@ -169,7 +169,7 @@ import Testing
             let profile = try await env.client.getProfile(.init(), metadata: nomad.metadata)
             #expect(profile.skills.count == 2)
             #expect(profile.skills.contains { $0.skillCode == "software.backend" })
-            #expect(try await env.demandOutboxCount(type: "jobs.profile.updated", subject: nomad.id) == codes.count)
+            #expect(try await env.app.outboxCount(type: "jobs.profile.updated", subject: nomad.id) == codes.count)
         }
     }
 }

@@ -51,7 +51,7 @@ struct ScenarioTests {
             let officer = env.officer()
             let once = try await env.createScenario(by: officer, requestID: "same-request")
             #expect(try await env.createScenario(by: officer, requestID: "same-request") == once)
-            #expect(try await env.outboxEvents(type: "jobs.scenario.created", subject: once.scenarioID) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.scenario.created", subject: once.scenarioID) == 1)
 
             await expectRPCError(.permissionDenied) { _ = try await env.createScenario(by: env.nomad()) }
             await expectRPCError(.permissionDenied) { _ = try await env.createScenario(by: env.enterprise()) }
@@ -119,13 +119,13 @@ struct ScenarioTests {
             #expect(try await env.completeScenario(scenario, nomad: nomad, by: officer, requestID: requestID) == completion)
             let verified = try await env.verified(nomad, "software.mobile.ios")
             #expect(verified?.level == 4 && verified?.source == 3)
-            #expect(try await env.outboxEvents(type: "jobs.training.completed", subject: nomad.id) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.training.completed", subject: nomad.id) == 1)
             let payload = try await env.outboxPayloadJSON(type: "jobs.training.completed", subject: nomad.id)
             #expect(payload["skillCode"] as? String == "software.mobile.ios" && payload["level"] as? Int == 4)
 
             let again = await expectRPCError(.alreadyExists) { _ = try await env.completeScenario(scenario, nomad: nomad) }
             #expect(again?.isEmpty == false)
-            #expect(try await env.outboxEvents(type: "jobs.training.completed", subject: nomad.id) == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.training.completed", subject: nomad.id) == 1)
 
             // A lower-level scenario later does not lower the proven level.
             let easy = try await env.createScenario(JobsEnv.scenario(level: 2))

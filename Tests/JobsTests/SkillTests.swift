@@ -106,7 +106,7 @@ import Testing
             #expect(created.path == ["software", "software.languages", "software.languages.zig"])
             #expect(created.aliases == ["ziglang"])
             #expect(try await env.client.createSkill(request, metadata: officer.metadata) == created)
-            #expect(try await env.demandOutboxCount(type: "jobs.skill.created", subject: "software.languages.zig") == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.skill.created", subject: "software.languages.zig") == 1)
 
             let resolved = try await env.client.resolveSkills(.with { $0.terms = ["zig", "zig-lang"] }, metadata: env.nomad().metadata)
             #expect(resolved.terms.map(\.skillCode) == ["software.languages.zig", "software.languages.zig"])
@@ -159,7 +159,7 @@ import Testing
             let ios = try await add("software.mobile.ios", ["Apple 开发", "ios"], requestID: requestID)
             #expect(ios.aliases.contains("Apple 开发"))
             #expect(try await add("software.mobile.ios", ["Apple 开发", "ios"], requestID: requestID) == ios)
-            #expect(try await env.demandOutboxCount(type: "jobs.skill.aliases_added", subject: "software.mobile.ios") == 1)
+            #expect(try await env.app.outboxCount(type: "jobs.skill.aliases_added", subject: "software.mobile.ios") == 1)
             let resolved = try await env.client.resolveSkills(.with { $0.terms = ["apple开发"] }, metadata: env.nomad().metadata)
             #expect(resolved.terms[0].skillCode == "software.mobile.ios")
 

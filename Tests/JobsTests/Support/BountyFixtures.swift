@@ -13,24 +13,9 @@ import PostgresNIO
 extension JobsEnv {
     static let bountySQLLogger = Logger(label: "jobs-tests.bounty-sql")
 
-    /// Runs `body` on a connection of its own to this test's schema.
-    func bountySQL<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        let client = try Database.makeClient(url: app.databaseURL, schema: app.schema, poolSize: 1, logger: Self.bountySQLLogger)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await client.withConnection { connection in try await body(connection) }
-        }
-    }
-
     /// Puts `codes` in the skills library (the seed is another area's work).
     func ensureSkills(_ codes: [String]) async throws {
-        try await bountySQL { connection in
+        try await app.withSchemaConnection { connection in
             for code in codes {
                 try await connection.query("""
                     INSERT INTO skills (code, name_zh, name_en) VALUES (\(code), \(code), \(code))
@@ -44,7 +29,7 @@ extension JobsEnv {
     func declareSkills(of nomad: Caller, _ skills: [(String, Int16)]) async throws {
         try await ensureSkills(skills.map(\.0))
         let id = UUID(uuidString: nomad.id)!
-        try await bountySQL { connection in
+        try await app.withSchemaConnection { connection in
             try await connection.query(
                 "INSERT INTO profiles (nomad_id) VALUES (\(id)) ON CONFLICT DO NOTHING", logger: Self.bountySQLLogger)
             for (code, level) in skills {
@@ -168,35 +153,14 @@ extension JobsEnv {
         }, metadata: caller.metadata).entries
     }
 
-    /// How many outbox events of `type` are about `subject` (an id in subject_ids).
-    func bountyOutboxCount(type: String, subject: String) async throws -> Int {
-        try await bountySQL { connection in
-            try await connection.query("""
-                SELECT count(*) FROM outbox
-                WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
-                """, logger: Self.bountySQLLogger).collect().first!.decode(Int.self)
-        }
-    }
-
-    /// The payload of the latest outbox event of `type` about `subject`, as JSON text.
-    func bountyOutboxPayload(type: String, subject: String) async throws -> String? {
-        try await bountySQL { connection in
-            try await connection.query("""
-                SELECT payload::text FROM outbox
-                WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
-                ORDER BY occurred_at DESC LIMIT 1
-                """, logger: Self.bountySQLLogger).collect().first?.decode(String.self)
-        }
-    }
-
     func bountySQLCount(_ query: PostgresQuery) async throws -> Int {
-        try await bountySQL { connection in
+        try await app.withSchemaConnection { connection in
             try await connection.query(query, logger: Self.bountySQLLogger).collect().first!.decode(Int.self)
         }
     }
 
     func bountySQLExec(_ query: PostgresQuery) async throws {
-        try await bountySQL { connection in
+        try await app.withSchemaConnection { connection in
             _ = try await connection.query(query, logger: Self.bountySQLLogger).collect()
         }
     }

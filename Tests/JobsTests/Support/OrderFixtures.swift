@@ -10,25 +10,9 @@ import PostgresNIO
 /// Order-area steps: jobs are inserted with SQL so these tests do not depend on
 /// PublishJob, and SQL observes what no RPC shows (seats, outbox, proofs).
 extension JobsEnv {
-    /// Runs `body` on a connection of its own to this test's schema.
-    func withOrderSQL<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        let logger = Logger(label: "jobs-tests.sql")
-        let client = try Database.makeClient(url: app.databaseURL, schema: app.schema, poolSize: 1, logger: logger)
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await client.withConnection { connection in try await body(connection) }
-        }
-    }
-
     /// Inserts the skill and its ancestors, as the seed would (same codes).
     func insertSkills(_ codes: [String]) async throws {
-        try await withOrderSQL { connection in
+        try await app.withSchemaConnection { connection in
             for code in codes {
                 let parts = code.split(separator: ".").map(String.init)
                 for depth in 1...parts.count {
@@ -55,7 +39,7 @@ extension JobsEnv {
         let id = UUID()
         let enterpriseID = UUID(uuidString: enterprise.id)!
         let mode16 = Int16(mode.rawValue), status16 = Int16(status.rawValue)
-        try await withOrderSQL { connection in
+        try await app.withSchemaConnection { connection in
             let logger = Logger(label: "jobs-tests.sql")
             try await connection.query("""
                 INSERT INTO jobs (id, enterprise_id, title, description, budget_currency, budget_minor, mode, seats,
@@ -83,31 +67,15 @@ extension JobsEnv {
     /// The job's (status, seats_taken) as stored.
     func seats(of job: Nomad_Jobs_V1_Job) async throws -> (status: Int16, taken: Int) {
         let id = UUID(uuidString: job.jobID)!
-        return try await withOrderSQL { connection in
+        return try await app.withSchemaConnection { connection in
             try await connection.query("SELECT status, seats_taken FROM jobs WHERE id = \(id)",
                                        logger: Logger(label: "jobs-tests.sql")).collect().first!.decode((Int16, Int).self)
         }
     }
 
-    /// How many outbox events of `type` are about `subject` (an id in subject_ids).
-    func outboxEvents(type: String, subject: String) async throws -> Int {
-        try await withOrderSQL { connection in
-            try await connection.query("""
-                SELECT count(*) FROM outbox
-                WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
-                """, logger: Logger(label: "jobs-tests.sql")).collect().first!.decode(Int.self)
-        }
-    }
-
     /// The payload of the latest outbox event of `type` about `subject`, as JSON text.
     func outboxPayloadJSON(type: String, subject: String) async throws -> [String: Any] {
-        let text = try await withOrderSQL { connection in
-            try await connection.query("""
-                SELECT payload::text FROM outbox
-                WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
-                ORDER BY occurred_at DESC LIMIT 1
-                """, logger: Logger(label: "jobs-tests.sql")).collect().first?.decode(String.self)
-        }
+        let text = try await app.outboxPayloadText(type: type, subject: subject)
         guard let text else { return [:] }
         return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
@@ -115,7 +83,7 @@ extension JobsEnv {
     /// The nomad's (verified_level, verification) in a skill, nil without one.
     func verified(_ nomad: Caller, _ skill: String) async throws -> (level: Int16, source: Int16)? {
         let id = UUID(uuidString: nomad.id)!
-        return try await withOrderSQL { connection in
+        return try await app.withSchemaConnection { connection in
             try await connection.query("""
                 SELECT verified_level, verification FROM profile_skills WHERE nomad_id = \(id) AND skill_code = \(skill)
                 """, logger: Logger(label: "jobs-tests.sql")).collect().first?.decode((Int16, Int16).self)
@@ -124,7 +92,7 @@ extension JobsEnv {
 
     func orderCount(job: Nomad_Jobs_V1_Job) async throws -> Int {
         let id = UUID(uuidString: job.jobID)!
-        return try await withOrderSQL { connection in
+        return try await app.withSchemaConnection { connection in
             try await connection.query("SELECT count(*) FROM orders WHERE job_id = \(id)",
                                        logger: Logger(label: "jobs-tests.sql")).collect().first!.decode(Int.self)
         }
