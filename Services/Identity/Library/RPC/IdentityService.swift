@@ -8,7 +8,7 @@ import SwiftProtobuf
 
 /// The identity / one-card gRPC service. Each area's handlers live in their
 /// own `IdentityService+Area.swift`; this file holds what they share.
-struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
+struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let tokens: AccessTokens
     let settings: IdentitySettings
@@ -21,20 +21,6 @@ struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol 
         self.settings = settings
         hasher = PasswordHasher(costLog2: settings.passwordCostLog2)
         logger = context.logger
-    }
-
-    var caller: Principal {
-        get throws { try RequestContext.caller() }
-    }
-
-    var language: Language { RequestContext.current.language }
-
-    /// Runs a mutation once per request_id, in one transaction.
-    func mutation<Response: SwiftProtobuf.Message & Sendable>(
-        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: (PostgresConnection) async throws -> Response
-    ) async throws -> Response {
-        try await database.mutation(method, requestID: requestID, request: request, body)
     }
 }
 

@@ -9,27 +9,13 @@ import SwiftProtobuf
 /// The jobs gRPC service. Each area's handlers live in their own
 /// `JobsService+Area.swift`; this file holds what they share. Nothing here
 /// keeps state between calls: any replica answers any call the same way.
-struct JobsService: Nomad_Jobs_V1_JobsService.SimpleServiceProtocol {
+struct JobsService: Nomad_Jobs_V1_JobsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
 
     init(context: ServiceContext) {
         database = context.database
         logger = context.logger
-    }
-
-    var caller: Principal {
-        get throws { try RequestContext.caller() }
-    }
-
-    var language: Language { RequestContext.current.language }
-
-    /// Runs a mutation once per request_id, in one transaction.
-    func mutation<Response: SwiftProtobuf.Message & Sendable>(
-        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: (PostgresConnection) async throws -> Response
-    ) async throws -> Response {
-        try await database.mutation(method, requestID: requestID, request: request, body)
     }
 }
 

@@ -1,0 +1,24 @@
+import PostgresNIO
+import SwiftProtobuf
+
+/// What the handlers of every service share: the caller, their language,
+/// and mutations run once per request_id in one transaction.
+public protocol ServiceHandlers: Sendable {
+    var database: Database { get }
+}
+
+extension ServiceHandlers {
+    /// The verified caller, or UNAUTHENTICATED.
+    public var caller: Principal {
+        get throws { try RequestContext.caller() }
+    }
+
+    public var language: Language { RequestContext.current.language }
+
+    public func mutation<Response: SwiftProtobuf.Message & Sendable>(
+        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
+        _ body: (PostgresConnection) async throws -> Response
+    ) async throws -> Response {
+        try await database.mutation(method, requestID: requestID, request: request, body)
+    }
+}
