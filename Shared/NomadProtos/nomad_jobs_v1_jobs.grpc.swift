@@ -540,6 +540,19 @@ public enum Nomad_Jobs_V1_JobsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "CancelBounty" metadata.
+        public enum CancelBounty: Sendable {
+            /// Request type for "CancelBounty".
+            public typealias Input = Nomad_Jobs_V1_CancelBountyRequest
+            /// Response type for "CancelBounty".
+            public typealias Output = Nomad_Jobs_V1_Bounty
+            /// Descriptor for "CancelBounty".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.jobs.v1.JobsService"),
+                method: "CancelBounty",
+                type: .unary
+            )
+        }
         /// Namespace for "ListBountyApplications" metadata.
         public enum ListBountyApplications: Sendable {
             /// Request type for "ListBountyApplications".
@@ -607,6 +620,7 @@ public enum Nomad_Jobs_V1_JobsService: Sendable {
             ClaimBounty.descriptor,
             ReportBountyProgress.descriptor,
             CompleteBounty.descriptor,
+            CancelBounty.descriptor,
             ListBountyApplications.descriptor,
             ListBountyAudit.descriptor
         ]
@@ -1353,6 +1367,25 @@ extension Nomad_Jobs_V1_JobsService {
         /// - Returns: A streaming response of `Nomad_Jobs_V1_Bounty` messages.
         func completeBounty(
             request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_CompleteBountyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_Bounty>
+
+        /// Handle the "CancelBounty" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+        /// > applications and claims stop and the bounty leaves the demand list.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Jobs_V1_CancelBountyRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Jobs_V1_Bounty` messages.
+        func cancelBounty(
+            request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_CancelBountyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_Bounty>
 
@@ -2122,6 +2155,25 @@ extension Nomad_Jobs_V1_JobsService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_Bounty>
 
+        /// Handle the "CancelBounty" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+        /// > applications and claims stop and the bounty leaves the demand list.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Jobs_V1_CancelBountyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Jobs_V1_Bounty` message.
+        func cancelBounty(
+            request: GRPCCore.ServerRequest<Nomad_Jobs_V1_CancelBountyRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_Bounty>
+
         /// Handle the "ListBountyApplications" method.
         ///
         /// > Source IDL Documentation:
@@ -2886,6 +2938,25 @@ extension Nomad_Jobs_V1_JobsService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Jobs_V1_Bounty
 
+        /// Handle the "CancelBounty" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+        /// > applications and claims stop and the bounty leaves the demand list.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Jobs_V1_CancelBountyRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Jobs_V1_Bounty` to respond with.
+        func cancelBounty(
+            request: Nomad_Jobs_V1_CancelBountyRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Jobs_V1_Bounty
+
         /// Handle the "ListBountyApplications" method.
         ///
         /// > Source IDL Documentation:
@@ -3358,6 +3429,17 @@ extension Nomad_Jobs_V1_JobsService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Jobs_V1_JobsService.Method.CancelBounty.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_CancelBountyRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_Bounty>(),
+            handler: { request, context in
+                try await self.cancelBounty(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Jobs_V1_JobsService.Method.ListBountyApplications.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_ListBountyApplicationsRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>(),
@@ -3808,6 +3890,17 @@ extension Nomad_Jobs_V1_JobsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_Bounty> {
         let response = try await self.completeBounty(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelBounty(
+        request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_CancelBountyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_Bounty> {
+        let response = try await self.cancelBounty(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4340,6 +4433,19 @@ extension Nomad_Jobs_V1_JobsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_Bounty> {
         return GRPCCore.ServerResponse<Nomad_Jobs_V1_Bounty>(
             message: try await self.completeBounty(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelBounty(
+        request: GRPCCore.ServerRequest<Nomad_Jobs_V1_CancelBountyRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_Bounty> {
+        return GRPCCore.ServerResponse<Nomad_Jobs_V1_Bounty>(
+            message: try await self.cancelBounty(
                 request: request.message,
                 context: context
             ),
@@ -5294,6 +5400,30 @@ extension Nomad_Jobs_V1_JobsService {
         func completeBounty<Result>(
             request: GRPCCore.ClientRequest<Nomad_Jobs_V1_CompleteBountyRequest>,
             serializer: some GRPCCore.MessageSerializer<Nomad_Jobs_V1_CompleteBountyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_Bounty>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_Bounty>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelBounty" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+        /// > applications and claims stop and the bounty leaves the demand list.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Jobs_V1_CancelBountyRequest` message.
+        ///   - serializer: A serializer for `Nomad_Jobs_V1_CancelBountyRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Jobs_V1_Bounty` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelBounty<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Jobs_V1_CancelBountyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Jobs_V1_CancelBountyRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_Bounty>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_Bounty>) async throws -> Result
@@ -6707,6 +6837,41 @@ extension Nomad_Jobs_V1_JobsService {
             )
         }
 
+        /// Call the "CancelBounty" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+        /// > applications and claims stop and the bounty leaves the demand list.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Jobs_V1_CancelBountyRequest` message.
+        ///   - serializer: A serializer for `Nomad_Jobs_V1_CancelBountyRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Jobs_V1_Bounty` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelBounty<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Jobs_V1_CancelBountyRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Jobs_V1_CancelBountyRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_Bounty>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_Bounty>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Jobs_V1_JobsService.Method.CancelBounty.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "ListBountyApplications" method.
         ///
         /// > Source IDL Documentation:
@@ -7924,6 +8089,36 @@ extension Nomad_Jobs_V1_JobsService.ClientProtocol {
         try await self.completeBounty(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_CompleteBountyRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_Bounty>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelBounty" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+    /// > applications and claims stop and the bounty leaves the demand list.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Jobs_V1_CancelBountyRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelBounty<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Jobs_V1_CancelBountyRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_Bounty>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelBounty(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_CancelBountyRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_Bounty>(),
             options: options,
             onResponse: handleResponse
@@ -9293,6 +9488,40 @@ extension Nomad_Jobs_V1_JobsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.completeBounty(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelBounty" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The publisher or an officer, with a reason, while OPEN or IN_PROGRESS:
+    /// > applications and claims stop and the bounty leaves the demand list.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelBounty<Result>(
+        _ message: Nomad_Jobs_V1_CancelBountyRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_Bounty>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Jobs_V1_CancelBountyRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelBounty(
             request: request,
             options: options,
             onResponse: handleResponse

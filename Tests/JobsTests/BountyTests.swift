@@ -393,6 +393,43 @@ import Testing
 
     // MARK: reading
 
+    @Test func thePublisherOrAnOfficerCancelsWithAReasonAndTheBountyLeavesTheDemandList() async throws {
+        try await withJobs { env in
+            let enterprise = env.enterprise()
+            let bounty = try await env.publishBounty(by: enterprise)
+            func cancel(by caller: JobsEnv.Caller, reason: String = "funding withdrawn", requestID: String = UUID().uuidString,
+                        language: String = "en") async throws -> Nomad_Jobs_V1_Bounty {
+                try await env.client.cancelBounty(.with {
+                    $0.requestID = requestID
+                    $0.bountyID = bounty.bountyID
+                    $0.reason = reason
+                }, metadata: caller.metadata(language: language))
+            }
+            await expectRPCError(.permissionDenied) { _ = try await cancel(by: env.enterprise()) }
+            let noReason = await expectRPCError(.invalidArgument) { _ = try await cancel(by: enterprise, reason: " ", language: "zh-CN") }
+            #expect(noReason?.contains("reason") == true)
+            await expectRPCError(.notFound) {
+                _ = try await env.client.cancelBounty(.with {
+                    $0.requestID = UUID().uuidString
+                    $0.bountyID = UUID().uuidString
+                    $0.reason = "x"
+                }, metadata: enterprise.metadata)
+            }
+
+            let requestID = UUID().uuidString
+            let cancelled = try await cancel(by: enterprise, requestID: requestID)
+            #expect(cancelled.status == .cancelled)
+            #expect(try await cancel(by: enterprise, requestID: requestID) == cancelled)
+            await expectRPCError(.failedPrecondition) { _ = try await cancel(by: env.officer()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.applyToBounty(bounty, by: env.nomad()) }
+
+            let open = try await env.client.listJobs(.with { $0.mode = .openBounty }, metadata: enterprise.metadata)
+            #expect(open.jobs.isEmpty)
+            #expect(try await env.bountyAudit(bounty, by: enterprise).map(\.action).last == "bounty.cancelled")
+            #expect(try await env.app.outboxCount(type: "jobs.bounty.cancelled", subject: bounty.bountyID) == 1)
+        }
+    }
+
     @Test func listsAreNewestFirstPagedAndOverseenOnlyByThePublisherOrStaff() async throws {
         try await withJobs { env in
             let enterprise = env.enterprise()

@@ -55,6 +55,7 @@ enum JobsAccess {
         M.ClaimBounty.descriptor: .roles([.nomad]),
         M.ReportBountyProgress.descriptor: .roles([.nomad]),
         M.CompleteBounty.descriptor: .roles([.enterprise, .officer]),
+        M.CancelBounty.descriptor: .roles([.enterprise, .officer]),
         M.ListBountyApplications.descriptor: .roles([.enterprise, .officer, .admin]),
         M.ListBountyAudit.descriptor: .roles([.enterprise, .officer, .admin]),
     ])

@@ -202,6 +202,31 @@ extension JobsService {
         }
     }
 
+    func cancelBounty(request: Nomad_Jobs_V1_CancelBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
+        let principal = try caller
+        let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
+        let reason = try Validate.text(request.reason, "reason", max: 500)
+        return try await mutation("CancelBounty", requestID: request.requestID, request: request) { connection in
+            guard let bounty = try await BountyStore.find(connection, id: bountyID, lock: .update, logger: logger) else {
+                throw NomadError.notFound("bounty \(bountyID.text)")
+            }
+            guard principal.role == .officer || bounty.publisherID == principal.accountID else {
+                throw NomadError.permissionDenied
+            }
+            guard bounty.status == BountyRules.Status.open.rawValue || bounty.status == BountyRules.Status.inProgress.rawValue else {
+                throw JobsErrors.wrongState("榜单已完成或已撤销", "the bounty is already completed or cancelled")
+            }
+            try await BountyStore.markCancelled(connection, bounty, reason: reason, logger: logger)
+            try await BountyAuditStore.append(
+                connection, bountyID: bountyID, actor: principal, action: "bounty.cancelled", detail: reason, logger: logger)
+            try await Outbox.append(
+                connection, type: "jobs.bounty.cancelled",
+                subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
+                payload: ["reason": reason], logger: logger)
+            return try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+        }
+    }
+
     func listBountyApplications(
         request: Nomad_Jobs_V1_ListBountyApplicationsRequest, context: ServerContext
     ) async throws -> Nomad_Jobs_V1_ListBountyApplicationsResponse {

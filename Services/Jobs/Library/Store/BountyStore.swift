@@ -187,6 +187,18 @@ enum BountyStore {
             """, logger: logger)
     }
 
+    /// Cancels the bounty and takes its row off the demand list; winners keep
+    /// their WON record (the audit says what became of the work).
+    static func markCancelled(_ connection: PostgresConnection, _ bounty: BountyRecord, reason: String, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE bounties SET status = \(BountyRules.Status.cancelled.rawValue), updated_at = now() WHERE id = \(bounty.id)
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE jobs SET status = 3, close_reason = \("bounty cancelled: " + reason), updated_at = now()
+            WHERE id = \(bounty.jobID)
+            """, logger: logger)
+    }
+
     private static func complete(_ connection: PostgresConnection, _ bounty: inout BountyRecord, logger: Logger) async throws {
         for try await (code, level, weight) in try await connection.query("""
             SELECT skill_code, min_level, weight FROM bounty_skills WHERE bounty_id = \(bounty.id) ORDER BY position
