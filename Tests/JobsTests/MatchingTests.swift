@@ -129,6 +129,69 @@ import Testing
         }
     }
 
+    /// The copies race: a profile update and a new skill row committing at the
+    /// same time must not leave the new row with the old values. Fired at
+    /// once on separate connections, then every copy is compared.
+    @Test func concurrentProfileUpdatesAndNewSkillsLeaveNoStaleCopy() async throws {
+        try await withJobs { env in
+            let seed = MatchSeed(env: env)
+            let nomadID = try await seed.profile(skills: [(Self.ios, 3, 0)])
+            let id = UUID(uuidString: nomadID)!
+            let codes = (0..<12).map { "design.ui.bench\($0)" }
+            try await seed.sql { connection in
+                for code in codes {
+                    try await connection.query("""
+                        INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(code), 'design.ui', \(code), \(code))
+                        """, logger: Logger(label: "matching-tests.sql"))
+                }
+            }
+            let logger = Logger(label: "matching-tests.sql")
+            let client = try Database.makeClient(url: env.app.databaseURL, schema: env.app.schema, poolSize: 24, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                try await withThrowingTaskGroup(of: Void.self) { writers in
+                    for (index, code) in codes.enumerated() {
+                        writers.addTask {
+                            try await client.withConnection { connection in
+                                try await connection.query("BEGIN", logger: logger)
+                                try await connection.query("""
+                                    INSERT INTO profile_skills (nomad_id, skill_code, level) VALUES (\(id), \(code), 2)
+                                    """, logger: logger)
+                                try await connection.query("COMMIT", logger: logger)
+                            }
+                        }
+                        writers.addTask {
+                            let availability = Int16(1 + index % 4)
+                            let languages = index % 2 == 0 ? ["zh-CN"] : ["en", "fr"]
+                            _ = try await client.withConnection { connection in
+                                try await connection.query("""
+                                    UPDATE profiles SET availability = \(availability), languages = \(languages)
+                                    WHERE nomad_id = \(id)
+                                    """, logger: logger)
+                            }
+                        }
+                    }
+                    try await writers.waitForAll()
+                }
+                let stale = try await client.withConnection { connection in
+                    try await connection.query("""
+                        SELECT count(*) FROM profile_skills ps JOIN profiles p ON p.nomad_id = ps.nomad_id
+                        WHERE ps.nomad_id = \(id)
+                          AND (ps.availability <> p.availability OR ps.languages <> p.languages)
+                        """, logger: logger).collect().first!.decode(Int.self)
+                }
+                let rows = try await client.withConnection { connection in
+                    try await connection.query(
+                        "SELECT count(*) FROM profile_skills WHERE nomad_id = \(id)", logger: logger
+                    ).collect().first!.decode(Int.self)
+                }
+                #expect(stale == 0)
+                #expect(rows == 1 + codes.count)
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func explanationsFollowTheCallersLanguage() async throws {
         try await withJobs { env in
             let owner = env.enterprise()
