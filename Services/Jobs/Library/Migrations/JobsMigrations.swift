@@ -6,4 +6,5 @@ let jobsMigrations = [
     Migration(2, "skill seed", migration0002SkillSeed),
     Migration(3, "orders", migration0003Orders),
     Migration(4, "bounties", migration0004Bounties),
+    Migration(5, "match indexes", migration0005MatchIndexes),
 ]

@@ -3,17 +3,197 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 
-// PLACEHOLDER: replaced by the implementation of this area.
+/// Matching (技能标签—岗位画像): reads only, so no request_id and no outbox
+/// event. Scores and their explanations come from `MatchScoring`.
+///
+/// Counting: `considered` is how many candidates were scored, `excluded` how
+/// many the essential rule ruled out before scoring. A candidate is a nomad
+/// holding at least one of the job's skills (MatchNomads), or an open job
+/// before its deadline requiring at least one of the nomad's skills
+/// (MatchJobs); sharing no skill at all is not a match worth ranking.
 extension JobsService {
+    static let defaultMatchLimit = 20
+    static let maxMatchLimit = 50
+    static let scenariosPerGap = 10
+
     func matchNomads(request: Nomad_Jobs_V1_MatchNomadsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_MatchResponse {
-        throw RPCError(code: .unimplemented, message: "matchNomads")
+        let principal = try caller
+        let jobID = try Validate.uuid(request.jobID, "job_id")
+        let limit = try Self.matchLimit(request.limit)
+        let language = self.language
+        return try await database.read { connection in
+            guard let row = try await MatchStore.job(connection, id: jobID, logger: logger) else {
+                throw NomadError.notFound("job")
+            }
+            if principal.role == .enterprise, row.enterpriseID != principal.accountID {
+                throw NomadError.permissionDenied
+            }
+            if row.status == Int16(Nomad_Jobs_V1_JobStatus.closed.rawValue) {
+                throw JobsErrors.wrongState("岗位已关闭，无需匹配", "the job is closed; there is nothing to match")
+            }
+            let (excluded, candidates) = try await MatchStore.nomadCandidates(
+                connection, requirements: row.job.requirements, logger: logger)
+
+            // Tools are the one part not read with the candidates: score
+            // without them first, and fetch them only for those whose score
+            // plus every tool point could still reach the top `limit`.
+            let scorer = MatchScoring.Scorer(row.job)
+            var scored = candidates.map { candidate in
+                Scored(id: candidate.id, key: candidate.id.text, nomad: candidate.nomad,
+                       score: scorer.score(candidate.nomad, explain: false).score)
+            }
+            if !row.job.tools.isEmpty, !scored.isEmpty {
+                scored.sort { $0.score > $1.score }
+                let threshold = scored[min(limit, scored.count) - 1].score
+                var contenders = Array(scored.prefix(while: { $0.score + MatchScoring.toolsMax >= threshold }))
+                let tools = try await MatchStore.matchingTools(
+                    connection, nomadIDs: contenders.map(\.id), tools: row.job.tools, logger: logger)
+                for index in contenders.indices {
+                    contenders[index].nomad.tools = tools[contenders[index].id] ?? []
+                    contenders[index].score = scorer.score(contenders[index].nomad, explain: false).score
+                }
+                scored = contenders
+            }
+            let top = scored.sorted { MatchScoring.ranksBefore(($0.score, $0.key), ($1.score, $1.key)) }.prefix(limit)
+            return .with {
+                $0.matches = top.map {
+                    Self.match(nomadID: $0.key, jobID: jobID.text, scorer.score($0.nomad, explain: true), language)
+                }
+                $0.considered = Int32(candidates.count)
+                $0.excluded = Int32(excluded)
+            }
+        }
     }
 
     func matchJobs(request: Nomad_Jobs_V1_MatchJobsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_MatchResponse {
-        throw RPCError(code: .unimplemented, message: "matchJobs")
+        let principal = try caller
+        let nomadID = try Self.nomadID(request.nomadID, principal: principal)
+        let limit = try Self.matchLimit(request.limit)
+        let language = self.language
+        return try await database.read { connection in
+            guard let nomad = try await MatchStore.profile(connection, nomadID: nomadID, logger: logger) else {
+                throw NomadError.notFound("profile")
+            }
+            let jobs = try await MatchStore.openJobsRequiring(
+                connection, skills: Array(nomad.skills.keys), logger: logger)
+            var excluded = 0
+            var scored: [(key: String, scorer: MatchScoring.Scorer, score: Double)] = []
+            for (id, job) in jobs {
+                if MatchScoring.isExcluded(nomad.skills, for: job.requirements) {
+                    excluded += 1
+                } else {
+                    let scorer = MatchScoring.Scorer(job)
+                    scored.append((id.text, scorer, scorer.score(nomad, explain: false).score))
+                }
+            }
+            let top = scored.sorted { MatchScoring.ranksBefore(($0.score, $0.key), ($1.score, $1.key)) }.prefix(limit)
+            return .with {
+                $0.matches = top.map {
+                    Self.match(nomadID: nomadID.text, jobID: $0.key, $0.scorer.score(nomad, explain: true), language)
+                }
+                $0.considered = Int32(scored.count)
+                $0.excluded = Int32(excluded)
+            }
+        }
     }
 
     func getSkillGap(request: Nomad_Jobs_V1_GetSkillGapRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_SkillGap {
-        throw RPCError(code: .unimplemented, message: "getSkillGap")
+        let principal = try caller
+        let nomadID = try Self.nomadID(request.nomadID, principal: principal)
+        let jobID = try Validate.uuid(request.jobID, "job_id")
+        return try await database.read { connection in
+            guard let row = try await MatchStore.job(connection, id: jobID, logger: logger) else {
+                throw NomadError.notFound("job")
+            }
+            if principal.role == .enterprise, row.enterpriseID != principal.accountID {
+                throw NomadError.permissionDenied
+            }
+            // No profile yet: every required skill is missing, which is the
+            // answer a nomad starting out needs.
+            let held = try await MatchStore.profile(connection, nomadID: nomadID, logger: logger)?.skills ?? [:]
+            let gaps = row.job.requirements.filter { requirement in
+                (held[requirement.skillCode]?.effective ?? 0) < requirement.minLevel
+            }
+            let names = try await MatchStore.names(connection, codes: gaps.map(\.skillCode), logger: logger)
+            let scenarios = try await MatchStore.scenarios(
+                connection, gaps: gaps.map { ($0.skillCode, $0.minLevel) }, perGap: Self.scenariosPerGap, logger: logger)
+            let items = gaps.map { requirement in
+                let current = held[requirement.skillCode]?.effective ?? 0
+                return (requirement.essential, Nomad_Jobs_V1_GapItem.with {
+                    $0.skillCode = requirement.skillCode
+                    if let name = names[requirement.skillCode] {
+                        $0.name = .with { $0.zhCn = name.zh; $0.en = name.en }
+                    }
+                    $0.requiredLevel = Int32(requirement.minLevel)
+                    $0.currentLevel = Int32(current)
+                    $0.missing = current == 0
+                    $0.scenarios = scenarios[requirement.skillCode] ?? []
+                })
+            }
+            return .with {
+                $0.nomadID = nomadID.text
+                $0.jobID = jobID.text
+                $0.essential = items.filter(\.0).map(\.1)
+                $0.optional = items.filter { !$0.0 }.map(\.1)
+                $0.qualified = $0.essential.isEmpty
+            }
+        }
+    }
+
+    // MARK: - Shared checks and mapping
+
+    /// A candidate nomad while ranking: `key` is the id as sent, and the
+    /// tie-breaker.
+    struct Scored {
+        var id: UUID
+        var key: String
+        var nomad: MatchScoring.Nomad
+        var score: Double
+    }
+
+    /// 1 to 50; 0 means the default.
+    static func matchLimit(_ requested: Int32) throws -> Int {
+        if requested == 0 { return defaultMatchLimit }
+        guard requested >= 1, requested <= Int32(maxMatchLimit) else {
+            throw NomadError.invalid("limit", zh: "必须在 1 到 \(maxMatchLimit) 之间", en: "must be between 1 and \(maxMatchLimit)")
+        }
+        return Int(requested)
+    }
+
+    /// The nomad a call is about: a nomad may ask only about themselves (empty
+    /// means themselves); enterprises and staff must name one.
+    static func nomadID(_ requested: String, principal: Principal) throws -> UUID {
+        if principal.role == .nomad {
+            if requested.isEmpty { return principal.accountID }
+            let id = try Validate.uuid(requested, "nomad_id")
+            guard id == principal.accountID else { throw NomadError.permissionDenied }
+            return id
+        }
+        return try Validate.uuid(requested, "nomad_id")
+    }
+
+    static func match(nomadID: String, jobID: String, _ result: MatchScoring.Result, _ language: Language) -> Nomad_Jobs_V1_Match {
+        .with {
+            $0.nomadID = nomadID
+            $0.jobID = jobID
+            $0.score = result.score
+            $0.skillPoints = result.skillPoints
+            $0.toolsPoints = result.toolsPoints
+            $0.availabilityPoints = result.availabilityPoints
+            $0.languagePoints = result.languagePoints
+            $0.contributions = result.contributions.map { contribution in
+                .with {
+                    $0.skillCode = contribution.requirement.skillCode
+                    $0.requiredLevel = Int32(contribution.requirement.minLevel)
+                    $0.nomadLevel = Int32(contribution.nomadLevel)
+                    $0.verified = contribution.verified
+                    $0.weight = Int32(contribution.requirement.weight)
+                    $0.essential = contribution.requirement.essential
+                    $0.points = contribution.points
+                    $0.explanation = contribution.explanation.text(language)
+                }
+            }
+            $0.summary = result.summary.text(language)
+        }
     }
 }
