@@ -47,6 +47,9 @@ struct MatchBench: AsyncParsableCommand {
     @Option(help: "Matches asked for per call.")
     var limit: Int32 = 20
 
+    @Flag(help: "Keep the seeded database and jobs running after measuring, until Ctrl-C (to EXPLAIN queries).")
+    var keep = false
+
     @Option(help: "Where nomad-jobs is (default: next to nomadctl).")
     var binDir: String?
 
@@ -69,6 +72,10 @@ struct MatchBench: AsyncParsableCommand {
         let suite = try await LocalSuite.start(options, signals: signals, say: say)
         do {
             try await measure(suite: suite, signals: signals)
+            if keep {
+                say("kept running: psql \(suite.databaseURL.replacingOccurrences(of: "/postgres", with: "/\(LocalSuite.databaseName)")); Ctrl-C stops")
+                while signals.received == nil { try? await Task.sleep(for: .milliseconds(200)) }
+            }
         } catch {
             await suite.stop(say: say)
             if error is Interrupted { throw ExitCode(130) }

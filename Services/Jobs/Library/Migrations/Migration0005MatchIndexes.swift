@@ -41,4 +41,6 @@ CREATE TRIGGER profiles_push_to_skills AFTER UPDATE OF availability, languages O
 
 CREATE INDEX profile_skills_for_matching
   ON profile_skills (skill_code) INCLUDE (nomad_id, level, verified_level, availability, languages);
+-- The essential rule over a skill's holders, read from the index alone.
+CREATE INDEX profile_skills_levels ON profile_skills (skill_code, nomad_id, level, verified_level);
 """

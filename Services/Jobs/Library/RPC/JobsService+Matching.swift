@@ -8,7 +8,8 @@ import NomadProtos
 ///
 /// Counting: `considered` is how many candidates were scored, `excluded` how
 /// many the essential rule ruled out before scoring. A candidate is a nomad
-/// holding at least one of the job's skills (MatchNomads), or an open job
+/// holding at least one of the job's essential skills, or any of its skills
+/// when none is essential (MatchNomads), or an open job
 /// before its deadline requiring at least one of the nomad's skills
 /// (MatchJobs); sharing no skill at all is not a match worth ranking.
 extension JobsService {
