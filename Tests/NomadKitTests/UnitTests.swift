@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 @testable import NomadKit
 import Testing
 
@@ -63,6 +64,15 @@ import Testing
         let enterprise = Principal(accountID: UUID(), role: .enterprise, standing: .settled)
         #expect(enterprise.standing == nil)
         #expect(try tokens.verify(try tokens.issue(for: enterprise, lifetime: 60).token).standing == nil)
+    }
+}
+
+@Suite struct StatusNameTests {
+    @Test func codesAreNamedAsGRPCSpellsThem() {
+        #expect(RPCError.Code.invalidArgument.statusName == "INVALID_ARGUMENT")
+        #expect(RPCError.Code.failedPrecondition.statusName == "FAILED_PRECONDITION")
+        #expect(RPCError.Code.internalError.statusName == "INTERNAL")
+        #expect(RPCError.Code.unavailable.statusName == "UNAVAILABLE")
     }
 }
 

@@ -144,16 +144,11 @@ struct MatchBench: AsyncParsableCommand {
                 return (response.matches.count, Int(response.considered), Int(response.excluded))
             })
 
-            do {
-                _ = try await jobsClient.getJob(.with { $0.jobID = jobIDs[0] }, metadata: metadata)
-                say("GetJob: \(warmup) warm-up, \(calls) measured calls ...")
-                results.append(try await timed("baseline: GetJob (gRPC + PK read)", signals: signals) { index in
-                    _ = try await jobsClient.getJob(.with { $0.jobID = pick(jobIDs, index) }, metadata: metadata)
-                    return (1, 0, 0)
-                })
-            } catch let error as RPCError where error.code == .unimplemented {
-                warnings.append("GetJob is not implemented in this build: no whole-service baseline")
-            }
+            say("GetJob: \(warmup) warm-up, \(calls) measured calls ...")
+            results.append(try await timed("baseline: GetJob (gRPC + PK read)", signals: signals) { index in
+                _ = try await jobsClient.getJob(.with { $0.jobID = pick(jobIDs, index) }, metadata: metadata)
+                return (1, 0, 0)
+            })
 
             say("health check: \(warmup) warm-up, \(calls) measured calls ...")
             results.append(try await timed("baseline: grpc.health Check", signals: signals) { _ in

@@ -213,7 +213,7 @@ struct LoadRunner: Sendable {
                 stats.retried()
                 try? await Task.sleep(for: .milliseconds(25 << attempt))
             } catch let error as RPCError {
-                stats.record(operation, seconds: seconds(since: started), outcome: codeName(error.code))
+                stats.record(operation, seconds: seconds(since: started), outcome: error.code.statusName)
                 return nil
             } catch {
                 stats.record(operation, seconds: seconds(since: started), outcome: "client error")
@@ -230,12 +230,4 @@ struct LoadRunner: Sendable {
 
 func metadata(_ token: String) -> Metadata {
     ["authorization": .string("Bearer \(token)"), "accept-language": "en"]
-}
-
-/// The status code's canonical name, e.g. FAILED_PRECONDITION.
-func codeName(_ code: RPCError.Code) -> String {
-    String(describing: code).unicodeScalars.reduce(into: "") { name, scalar in
-        if CharacterSet.uppercaseLetters.contains(scalar), !name.isEmpty { name += "_" }
-        name += String(scalar).uppercased()
-    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRPCCore
 
 /// A refusal the caller can act on: a gRPC status code and a message in every
@@ -65,4 +66,17 @@ extension NomadError {
 
     public static let deadlineExceeded = NomadError(
         .deadlineExceeded, zh: "请求已超时", en: "The request deadline passed")
+}
+
+extension RPCError.Code {
+    /// The canonical status name as gRPC spells it ("FAILED_PRECONDITION"),
+    /// for reports that name codes to people and other systems.
+    public var statusName: String {
+        // Swift spells INTERNAL as internalError; the rest map letter for letter.
+        if self == .internalError { return "INTERNAL" }
+        return String(describing: self).unicodeScalars.reduce(into: "") { name, scalar in
+            if CharacterSet.uppercaseLetters.contains(scalar), !name.isEmpty { name += "_" }
+            name += String(scalar).uppercased()
+        }
+    }
 }

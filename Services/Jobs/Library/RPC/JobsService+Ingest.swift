@@ -93,7 +93,7 @@ extension JobsService {
             $0.index = Int32(index)
             $0.externalID = externalID
             $0.outcome = .rejected
-            $0.errorCode = IngestRules.codeName(error.code)
+            $0.errorCode = error.code.statusName
             $0.errorMessage = error.message.text(language)
         }
     }
@@ -124,25 +124,4 @@ enum IngestRules {
     static let tooMany = NomadError(
         .resourceExhausted, zh: "数据流超过 \(JobsService.maxIngestItems) 条，此条及之后的条目均未处理",
         en: "The stream exceeded \(JobsService.maxIngestItems) items; this item and every later one were not processed")
-
-    /// The canonical status name, as gRPC spells it on the wire.
-    static func codeName(_ code: RPCError.Code) -> String {
-        switch code {
-        case .cancelled: return "CANCELLED"
-        case .invalidArgument: return "INVALID_ARGUMENT"
-        case .deadlineExceeded: return "DEADLINE_EXCEEDED"
-        case .notFound: return "NOT_FOUND"
-        case .alreadyExists: return "ALREADY_EXISTS"
-        case .permissionDenied: return "PERMISSION_DENIED"
-        case .resourceExhausted: return "RESOURCE_EXHAUSTED"
-        case .failedPrecondition: return "FAILED_PRECONDITION"
-        case .aborted: return "ABORTED"
-        case .outOfRange: return "OUT_OF_RANGE"
-        case .unimplemented: return "UNIMPLEMENTED"
-        case .unavailable: return "UNAVAILABLE"
-        case .dataLoss: return "DATA_LOSS"
-        case .unauthenticated: return "UNAUTHENTICATED"
-        default: return "INTERNAL"
-        }
-    }
 }
