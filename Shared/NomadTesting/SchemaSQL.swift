@@ -4,7 +4,7 @@ import NomadKit
 import PostgresNIO
 
 extension TestApp {
-    static let sqlLogger = Logger(label: "tests.sql")
+    public static let sqlLogger = Logger(label: "tests.sql")
 
     /// Runs `body` on a connection of its own to this test's schema, for what
     /// no RPC can arrange (time passing, rows another area owns) or observe

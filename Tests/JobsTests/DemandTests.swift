@@ -182,6 +182,26 @@ extension JobsEnv {
         }
     }
 
+    /// A posting whose deadline passed takes no claims or applications, so the
+    /// demand list and its summary leave it out even before anyone closes it.
+    @Test func postingsPastTheirDeadlineLeaveTheDemandList() async throws {
+        try await withJobs { env in
+            let enterprise = env.enterprise(), nomad = env.nomad()
+            let live = try await env.publishJob(by: enterprise, skills: [("photography", 2, 5, true)], seats: 2)
+            let lapsed = try await env.publishJob(by: enterprise, skills: [("photography", 2, 5, true)], seats: 7)
+            let lapsedID = UUID(uuidString: lapsed.jobID)!
+            try await env.app.withSchemaConnection { connection in
+                try await connection.query(
+                    "UPDATE jobs SET deadline = now() - interval '1 hour' WHERE id = \(lapsedID)", logger: TestApp.sqlLogger)
+            }
+            let listed = try await env.client.listJobs(.with { $0.skillCode = "photography" }, metadata: nomad.metadata)
+            #expect(listed.jobs.map(\.jobID) == [live.jobID])
+            let summary = try await env.client.summarizeDemand(.with { $0.enterpriseID = enterprise.id }, metadata: nomad.metadata)
+            #expect(summary.skills.map(\.openSeats) == [2])
+            await expectRPCError(.failedPrecondition) { _ = try await env.claim(lapsed, by: nomad) }
+        }
+    }
+
     @Test func closingBelongsToTheOwnerOrStaffAndHappensOnce() async throws {
         try await withJobs { env in
             let owner = env.enterprise(), other = env.enterprise()

@@ -111,7 +111,8 @@ enum JobStore {
         b.append(page.offset)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM jobs j
-            WHERE j.status = $1 AND ($2::uuid IS NULL OR j.enterprise_id = $2) AND ($3::smallint IS NULL OR j.mode = $3)
+            WHERE j.status = $1 AND ($1 <> 1 OR j.deadline > now())
+              AND ($2::uuid IS NULL OR j.enterprise_id = $2) AND ($3::smallint IS NULL OR j.mode = $3)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM job_skills js WHERE js.job_id = j.id
                 AND (js.skill_code = $4 OR starts_with(js.skill_code, $4 || '.'))))
             ORDER BY j.created_at DESC, j.id DESC LIMIT $5 OFFSET $6
@@ -143,7 +144,8 @@ enum JobStore {
             SELECT js.skill_code, s.name_zh, s.name_en, count(*)::int4, sum(j.seats - j.seats_taken)::int4,
               count(*) FILTER (WHERE js.essential)::int4
             FROM job_skills js JOIN jobs j ON j.id = js.job_id JOIN skills s ON s.code = js.skill_code
-            WHERE j.status = 1 AND ($1::uuid IS NULL OR j.enterprise_id = $1) AND ($2::smallint IS NULL OR j.mode = $2)
+            WHERE j.status = 1 AND j.deadline > now()
+              AND ($1::uuid IS NULL OR j.enterprise_id = $1) AND ($2::smallint IS NULL OR j.mode = $2)
             GROUP BY js.skill_code, s.name_zh, s.name_en
             ORDER BY 5 DESC, 4 DESC, js.skill_code LIMIT $3 OFFSET $4
             """, binds: b), logger: logger)
