@@ -161,18 +161,6 @@ extension JobsService {
         return Int(requested)
     }
 
-    /// The nomad a call is about: a nomad may ask only about themselves (empty
-    /// means themselves); enterprises and staff must name one.
-    static func nomadID(_ requested: String, principal: Principal) throws -> UUID {
-        if principal.role == .nomad {
-            if requested.isEmpty { return principal.accountID }
-            let id = try Validate.uuid(requested, "nomad_id")
-            guard id == principal.accountID else { throw NomadError.permissionDenied }
-            return id
-        }
-        return try Validate.uuid(requested, "nomad_id")
-    }
-
     static func match(nomadID: String, jobID: String, _ result: MatchScoring.Result, _ language: Language) -> Nomad_Jobs_V1_Match {
         .with {
             $0.nomadID = nomadID

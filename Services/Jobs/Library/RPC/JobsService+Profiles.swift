@@ -8,14 +8,7 @@ extension JobsService {
     /// match and hire from these).
     func getProfile(request: Nomad_Jobs_V1_GetProfileRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Profile {
         let principal = try caller
-        let nomadID: UUID
-        if request.nomadID.isEmpty {
-            guard principal.role == .nomad else { throw NomadError.required("nomad_id") }
-            nomadID = principal.accountID
-        } else {
-            nomadID = try Validate.uuid(request.nomadID, "nomad_id")
-        }
-        if principal.role == .nomad, nomadID != principal.accountID { throw NomadError.permissionDenied }
+        let nomadID = try Self.nomadID(request.nomadID, principal: principal)
         guard let profile = try await database.read({ try await ProfileStore.find($0, nomadID: nomadID, logger: logger) }) else {
             throw NomadError.notFound("profile \(nomadID.text)")
         }

@@ -88,15 +88,7 @@ extension JobsService {
 
     func getCareerChain(request: Nomad_Jobs_V1_GetCareerChainRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_CareerChain {
         let principal = try caller
-        let nomadID: UUID
-        if request.nomadID.isEmpty {
-            // Staff have no chain of their own: they must say whose.
-            guard principal.role == .nomad else { throw NomadError.required("nomad_id") }
-            nomadID = principal.accountID
-        } else {
-            nomadID = try Validate.uuid(request.nomadID, "nomad_id")
-        }
-        if principal.role == .nomad, nomadID != principal.accountID { throw NomadError.permissionDenied }
+        let nomadID = try Self.nomadID(request.nomadID, principal: principal)
         let chain = try await database.read { connection in
             CareerChain(
                 completions: try await ScenarioStore.completions(connection, nomadID: nomadID, logger: logger),

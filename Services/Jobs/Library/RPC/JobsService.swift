@@ -17,6 +17,18 @@ struct JobsService: Nomad_Jobs_V1_JobsService.SimpleServiceProtocol, ServiceHand
         database = context.database
         logger = context.logger
     }
+
+    /// The nomad a call is about: a nomad may ask only about themselves (empty
+    /// means themselves); enterprises and staff must name one.
+    static func nomadID(_ requested: String, principal: Principal) throws -> UUID {
+        if principal.role == .nomad {
+            if requested.isEmpty { return principal.accountID }
+            let id = try Validate.uuid(requested, "nomad_id")
+            guard id == principal.accountID else { throw NomadError.permissionDenied }
+            return id
+        }
+        return try Validate.uuid(requested, "nomad_id")
+    }
 }
 
 /// What the executable and the tests start: the chassis definition of the

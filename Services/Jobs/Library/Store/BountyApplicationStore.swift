@@ -66,13 +66,7 @@ enum BountyApplicationStore {
             WHERE bounty_id = \(bountyID) AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """, logger: logger)
-        var applications: [BountyApplicationRecord] = []
-        for try await row in rows { applications.append(try record(row)) }
-        let members = try await members(connection, of: applications.map(\.id), logger: logger)
-        for index in applications.indices {
-            applications[index].members = members[applications[index].id] ?? []
-        }
-        return applications
+        return try await withMembers(connection, rows, logger: logger)
     }
 
     static func review(
@@ -117,13 +111,7 @@ enum BountyApplicationStore {
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE bounty_id = \(bountyID) AND winner_rank IS NOT NULL ORDER BY winner_rank
             """, logger: logger)
-        var applications: [BountyApplicationRecord] = []
-        for try await row in rows { applications.append(try record(row)) }
-        let members = try await members(connection, of: applications.map(\.id), logger: logger)
-        for index in applications.indices {
-            applications[index].members = members[applications[index].id] ?? []
-        }
-        return applications
+        return try await withMembers(connection, rows, logger: logger)
     }
 
     /// For each required skill, the best level any of `nomads` declares.
@@ -140,6 +128,19 @@ enum BountyApplicationStore {
             levels[code] = level
         }
         return levels
+    }
+
+    /// The rows as records, each with its members (one query for them all).
+    private static func withMembers(
+        _ connection: PostgresConnection, _ rows: PostgresRowSequence, logger: Logger
+    ) async throws -> [BountyApplicationRecord] {
+        var applications: [BountyApplicationRecord] = []
+        for try await row in rows { applications.append(try record(row)) }
+        let members = try await members(connection, of: applications.map(\.id), logger: logger)
+        for index in applications.indices {
+            applications[index].members = members[applications[index].id] ?? []
+        }
+        return applications
     }
 
     private static func members(_ connection: PostgresConnection, of ids: [UUID], logger: Logger) async throws -> [UUID: [UUID]] {
