@@ -4,10 +4,13 @@
 # Python's grpcio, /metrics, then SIGTERM: everything must stop and exit 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-grpc_port=${ACCEPTANCE_GRPC_PORT:-50151}
+# Below Linux's ephemeral range (32768-60999): a port in it can be taken at
+# any moment as the source port of some outgoing connection (the services'
+# own database connections included), and bind then fails.
+grpc_port=${ACCEPTANCE_GRPC_PORT:-30151}
 metrics_port=${ACCEPTANCE_METRICS_PORT:-9151}
 # Two jobs replicas: on jobs_port and jobs_port + 10 (metrics likewise).
-jobs_port=${ACCEPTANCE_JOBS_GRPC_PORT:-50152}
+jobs_port=${ACCEPTANCE_JOBS_GRPC_PORT:-30152}
 jobs_metrics_port=${ACCEPTANCE_JOBS_METRICS_PORT:-9152}
 
 python3 -c 'import grpc, grpc_health' 2>/dev/null \
