@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "nomad-identity", targets: ["IdentityServer"]),
         .executable(name: "nomad-jobs", targets: ["JobsServer"]),
+        .executable(name: "nomad-assets", targets: ["AssetsServer"]),
+        .executable(name: "nomad-events", targets: ["EventsServer"]),
         .executable(name: "nomadctl", targets: ["Ctl"]),
     ],
     dependencies: [
@@ -108,6 +110,44 @@ let package = Package(
             path: "Services/Jobs/Server",
             swiftSettings: strict
         ),
+        .target(
+            name: "Assets",
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Assets/Library",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "AssetsServer",
+            dependencies: ["Assets", "NomadKit"],
+            path: "Services/Assets/Server",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Events",
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Events/Library",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "EventsServer",
+            dependencies: ["Events", "NomadKit"],
+            path: "Services/Events/Server",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Ctl",
             dependencies: [
@@ -152,6 +192,28 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             path: "Tests/JobsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AssetsTests",
+            dependencies: [
+                "Assets", "NomadKit", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/AssetsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: [
+                "Events", "NomadKit", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/EventsTests",
             swiftSettings: strict
         ),
     ]

@@ -36,8 +36,8 @@ struct SuiteService: Sendable {
             ]
         },
         SuiteService("jobs", executable: "nomad-jobs"),
-        // SuiteService("assets", executable: "nomad-assets"),
-        // SuiteService("events", executable: "nomad-events"),
+        SuiteService("assets", executable: "nomad-assets"),
+        SuiteService("events", executable: "nomad-events"),
         // SuiteService("analytics", executable: "nomad-analytics"),
     ]
 

@@ -1,0 +1,5 @@
+import NomadKit
+
+/// Applied in order under the chassis' advisory lock; never edit a shipped one.
+let assetsMigrations: [Migration] = [
+]

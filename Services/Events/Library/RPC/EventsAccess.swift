@@ -1,0 +1,12 @@
+import NomadKit
+import NomadProtos
+
+/// Which roles may call each events RPC. Ownership is checked in the handlers.
+enum EventsAccess {
+    typealias M = Nomad_Events_V1_EventsService.Method
+
+    static let signedIn: Set<Role> = Set(Role.allCases)
+    static let staff: Set<Role> = [.officer, .admin]
+
+    static let policy = AccessPolicy([:])
+}
