@@ -36,8 +36,415 @@ public enum Nomad_Assets_V1_AssetsService: Sendable {
     public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService")
     /// Namespace for method metadata.
     public enum Method: Sendable {
+        /// Namespace for "RegisterDataAsset" metadata.
+        public enum RegisterDataAsset: Sendable {
+            /// Request type for "RegisterDataAsset".
+            public typealias Input = Nomad_Assets_V1_RegisterDataAssetRequest
+            /// Response type for "RegisterDataAsset".
+            public typealias Output = Nomad_Assets_V1_DataAsset
+            /// Descriptor for "RegisterDataAsset".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RegisterDataAsset",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetDataAsset" metadata.
+        public enum GetDataAsset: Sendable {
+            /// Request type for "GetDataAsset".
+            public typealias Input = Nomad_Assets_V1_GetDataAssetRequest
+            /// Response type for "GetDataAsset".
+            public typealias Output = Nomad_Assets_V1_DataAsset
+            /// Descriptor for "GetDataAsset".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetDataAsset",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListDataAssets" metadata.
+        public enum ListDataAssets: Sendable {
+            /// Request type for "ListDataAssets".
+            public typealias Input = Nomad_Assets_V1_ListDataAssetsRequest
+            /// Response type for "ListDataAssets".
+            public typealias Output = Nomad_Assets_V1_ListDataAssetsResponse
+            /// Descriptor for "ListDataAssets".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListDataAssets",
+                type: .unary
+            )
+        }
+        /// Namespace for "AddAssetVersion" metadata.
+        public enum AddAssetVersion: Sendable {
+            /// Request type for "AddAssetVersion".
+            public typealias Input = Nomad_Assets_V1_AddAssetVersionRequest
+            /// Response type for "AddAssetVersion".
+            public typealias Output = Nomad_Assets_V1_DataAssetVersion
+            /// Descriptor for "AddAssetVersion".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "AddAssetVersion",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAssetVersions" metadata.
+        public enum ListAssetVersions: Sendable {
+            /// Request type for "ListAssetVersions".
+            public typealias Input = Nomad_Assets_V1_ListAssetVersionsRequest
+            /// Response type for "ListAssetVersions".
+            public typealias Output = Nomad_Assets_V1_ListAssetVersionsResponse
+            /// Descriptor for "ListAssetVersions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListAssetVersions",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordValuation" metadata.
+        public enum RecordValuation: Sendable {
+            /// Request type for "RecordValuation".
+            public typealias Input = Nomad_Assets_V1_RecordValuationRequest
+            /// Response type for "RecordValuation".
+            public typealias Output = Nomad_Assets_V1_AssetValuation
+            /// Descriptor for "RecordValuation".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RecordValuation",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListValuations" metadata.
+        public enum ListValuations: Sendable {
+            /// Request type for "ListValuations".
+            public typealias Input = Nomad_Assets_V1_ListValuationsRequest
+            /// Response type for "ListValuations".
+            public typealias Output = Nomad_Assets_V1_ListValuationsResponse
+            /// Descriptor for "ListValuations".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListValuations",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAssetForSale" metadata.
+        public enum ListAssetForSale: Sendable {
+            /// Request type for "ListAssetForSale".
+            public typealias Input = Nomad_Assets_V1_ListAssetForSaleRequest
+            /// Response type for "ListAssetForSale".
+            public typealias Output = Nomad_Assets_V1_AssetListing
+            /// Descriptor for "ListAssetForSale".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListAssetForSale",
+                type: .unary
+            )
+        }
+        /// Namespace for "CancelAssetListing" metadata.
+        public enum CancelAssetListing: Sendable {
+            /// Request type for "CancelAssetListing".
+            public typealias Input = Nomad_Assets_V1_CancelAssetListingRequest
+            /// Response type for "CancelAssetListing".
+            public typealias Output = Nomad_Assets_V1_AssetListing
+            /// Descriptor for "CancelAssetListing".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "CancelAssetListing",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAssetListings" metadata.
+        public enum ListAssetListings: Sendable {
+            /// Request type for "ListAssetListings".
+            public typealias Input = Nomad_Assets_V1_ListAssetListingsRequest
+            /// Response type for "ListAssetListings".
+            public typealias Output = Nomad_Assets_V1_ListAssetListingsResponse
+            /// Descriptor for "ListAssetListings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListAssetListings",
+                type: .unary
+            )
+        }
+        /// Namespace for "TradeDataAsset" metadata.
+        public enum TradeDataAsset: Sendable {
+            /// Request type for "TradeDataAsset".
+            public typealias Input = Nomad_Assets_V1_TradeDataAssetRequest
+            /// Response type for "TradeDataAsset".
+            public typealias Output = Nomad_Assets_V1_AssetTrade
+            /// Descriptor for "TradeDataAsset".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "TradeDataAsset",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAssetHoldings" metadata.
+        public enum ListAssetHoldings: Sendable {
+            /// Request type for "ListAssetHoldings".
+            public typealias Input = Nomad_Assets_V1_ListAssetHoldingsRequest
+            /// Response type for "ListAssetHoldings".
+            public typealias Output = Nomad_Assets_V1_ListAssetHoldingsResponse
+            /// Descriptor for "ListAssetHoldings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListAssetHoldings",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListOwnershipHistory" metadata.
+        public enum ListOwnershipHistory: Sendable {
+            /// Request type for "ListOwnershipHistory".
+            public typealias Input = Nomad_Assets_V1_ListOwnershipHistoryRequest
+            /// Response type for "ListOwnershipHistory".
+            public typealias Output = Nomad_Assets_V1_ListOwnershipHistoryResponse
+            /// Descriptor for "ListOwnershipHistory".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListOwnershipHistory",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetBalanceSheet" metadata.
+        public enum GetBalanceSheet: Sendable {
+            /// Request type for "GetBalanceSheet".
+            public typealias Input = Nomad_Assets_V1_GetBalanceSheetRequest
+            /// Response type for "GetBalanceSheet".
+            public typealias Output = Nomad_Assets_V1_BalanceSheet
+            /// Descriptor for "GetBalanceSheet".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetBalanceSheet",
+                type: .unary
+            )
+        }
+        /// Namespace for "AddQflpInvestor" metadata.
+        public enum AddQflpInvestor: Sendable {
+            /// Request type for "AddQflpInvestor".
+            public typealias Input = Nomad_Assets_V1_AddQflpInvestorRequest
+            /// Response type for "AddQflpInvestor".
+            public typealias Output = Nomad_Assets_V1_QflpInvestor
+            /// Descriptor for "AddQflpInvestor".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "AddQflpInvestor",
+                type: .unary
+            )
+        }
+        /// Namespace for "RemoveQflpInvestor" metadata.
+        public enum RemoveQflpInvestor: Sendable {
+            /// Request type for "RemoveQflpInvestor".
+            public typealias Input = Nomad_Assets_V1_RemoveQflpInvestorRequest
+            /// Response type for "RemoveQflpInvestor".
+            public typealias Output = Nomad_Assets_V1_RemoveQflpInvestorResponse
+            /// Descriptor for "RemoveQflpInvestor".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RemoveQflpInvestor",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListQflpInvestors" metadata.
+        public enum ListQflpInvestors: Sendable {
+            /// Request type for "ListQflpInvestors".
+            public typealias Input = Nomad_Assets_V1_ListQflpInvestorsRequest
+            /// Response type for "ListQflpInvestors".
+            public typealias Output = Nomad_Assets_V1_ListQflpInvestorsResponse
+            /// Descriptor for "ListQflpInvestors".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListQflpInvestors",
+                type: .unary
+            )
+        }
+        /// Namespace for "TokenizeAsset" metadata.
+        public enum TokenizeAsset: Sendable {
+            /// Request type for "TokenizeAsset".
+            public typealias Input = Nomad_Assets_V1_TokenizeAssetRequest
+            /// Response type for "TokenizeAsset".
+            public typealias Output = Nomad_Assets_V1_AssetToken
+            /// Descriptor for "TokenizeAsset".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "TokenizeAsset",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetAssetToken" metadata.
+        public enum GetAssetToken: Sendable {
+            /// Request type for "GetAssetToken".
+            public typealias Input = Nomad_Assets_V1_GetAssetTokenRequest
+            /// Response type for "GetAssetToken".
+            public typealias Output = Nomad_Assets_V1_AssetToken
+            /// Descriptor for "GetAssetToken".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetAssetToken",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListTokenHoldings" metadata.
+        public enum ListTokenHoldings: Sendable {
+            /// Request type for "ListTokenHoldings".
+            public typealias Input = Nomad_Assets_V1_ListTokenHoldingsRequest
+            /// Response type for "ListTokenHoldings".
+            public typealias Output = Nomad_Assets_V1_ListTokenHoldingsResponse
+            /// Descriptor for "ListTokenHoldings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListTokenHoldings",
+                type: .unary
+            )
+        }
+        /// Namespace for "TransferTokens" metadata.
+        public enum TransferTokens: Sendable {
+            /// Request type for "TransferTokens".
+            public typealias Input = Nomad_Assets_V1_TransferTokensRequest
+            /// Response type for "TransferTokens".
+            public typealias Output = Nomad_Assets_V1_TokenTransfer
+            /// Descriptor for "TransferTokens".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "TransferTokens",
+                type: .unary
+            )
+        }
+        /// Namespace for "FreezeTokenHolder" metadata.
+        public enum FreezeTokenHolder: Sendable {
+            /// Request type for "FreezeTokenHolder".
+            public typealias Input = Nomad_Assets_V1_FreezeTokenHolderRequest
+            /// Response type for "FreezeTokenHolder".
+            public typealias Output = Nomad_Assets_V1_TokenHolding
+            /// Descriptor for "FreezeTokenHolder".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "FreezeTokenHolder",
+                type: .unary
+            )
+        }
+        /// Namespace for "UnfreezeTokenHolder" metadata.
+        public enum UnfreezeTokenHolder: Sendable {
+            /// Request type for "UnfreezeTokenHolder".
+            public typealias Input = Nomad_Assets_V1_UnfreezeTokenHolderRequest
+            /// Response type for "UnfreezeTokenHolder".
+            public typealias Output = Nomad_Assets_V1_TokenHolding
+            /// Descriptor for "UnfreezeTokenHolder".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "UnfreezeTokenHolder",
+                type: .unary
+            )
+        }
+        /// Namespace for "ForceTransferTokens" metadata.
+        public enum ForceTransferTokens: Sendable {
+            /// Request type for "ForceTransferTokens".
+            public typealias Input = Nomad_Assets_V1_ForceTransferTokensRequest
+            /// Response type for "ForceTransferTokens".
+            public typealias Output = Nomad_Assets_V1_TokenTransfer
+            /// Descriptor for "ForceTransferTokens".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ForceTransferTokens",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListRegistryEntries" metadata.
+        public enum ListRegistryEntries: Sendable {
+            /// Request type for "ListRegistryEntries".
+            public typealias Input = Nomad_Assets_V1_ListRegistryEntriesRequest
+            /// Response type for "ListRegistryEntries".
+            public typealias Output = Nomad_Assets_V1_ListRegistryEntriesResponse
+            /// Descriptor for "ListRegistryEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListRegistryEntries",
+                type: .unary
+            )
+        }
+        /// Namespace for "VerifyRegistry" metadata.
+        public enum VerifyRegistry: Sendable {
+            /// Request type for "VerifyRegistry".
+            public typealias Input = Nomad_Assets_V1_VerifyRegistryRequest
+            /// Response type for "VerifyRegistry".
+            public typealias Output = Nomad_Assets_V1_VerifyRegistryResponse
+            /// Descriptor for "VerifyRegistry".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "VerifyRegistry",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetPriceIndex" metadata.
+        public enum GetPriceIndex: Sendable {
+            /// Request type for "GetPriceIndex".
+            public typealias Input = Nomad_Assets_V1_GetPriceIndexRequest
+            /// Response type for "GetPriceIndex".
+            public typealias Output = Nomad_Assets_V1_PriceIndex
+            /// Descriptor for "GetPriceIndex".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetPriceIndex",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAlerts" metadata.
+        public enum ListAlerts: Sendable {
+            /// Request type for "ListAlerts".
+            public typealias Input = Nomad_Assets_V1_ListAlertsRequest
+            /// Response type for "ListAlerts".
+            public typealias Output = Nomad_Assets_V1_ListAlertsResponse
+            /// Descriptor for "ListAlerts".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListAlerts",
+                type: .unary
+            )
+        }
+        /// Namespace for "CloseAlert" metadata.
+        public enum CloseAlert: Sendable {
+            /// Request type for "CloseAlert".
+            public typealias Input = Nomad_Assets_V1_CloseAlertRequest
+            /// Response type for "CloseAlert".
+            public typealias Output = Nomad_Assets_V1_BubbleAlert
+            /// Descriptor for "CloseAlert".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "CloseAlert",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.assets.v1.AssetsService" service.
-        public static let descriptors: [GRPCCore.MethodDescriptor] = []
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
+            RegisterDataAsset.descriptor,
+            GetDataAsset.descriptor,
+            ListDataAssets.descriptor,
+            AddAssetVersion.descriptor,
+            ListAssetVersions.descriptor,
+            RecordValuation.descriptor,
+            ListValuations.descriptor,
+            ListAssetForSale.descriptor,
+            CancelAssetListing.descriptor,
+            ListAssetListings.descriptor,
+            TradeDataAsset.descriptor,
+            ListAssetHoldings.descriptor,
+            ListOwnershipHistory.descriptor,
+            GetBalanceSheet.descriptor,
+            AddQflpInvestor.descriptor,
+            RemoveQflpInvestor.descriptor,
+            ListQflpInvestors.descriptor,
+            TokenizeAsset.descriptor,
+            GetAssetToken.descriptor,
+            ListTokenHoldings.descriptor,
+            TransferTokens.descriptor,
+            FreezeTokenHolder.descriptor,
+            UnfreezeTokenHolder.descriptor,
+            ForceTransferTokens.descriptor,
+            ListRegistryEntries.descriptor,
+            VerifyRegistry.descriptor,
+            GetPriceIndex.descriptor,
+            ListAlerts.descriptor,
+            CloseAlert.descriptor
+        ]
     }
 }
 
@@ -66,7 +473,529 @@ extension Nomad_Assets_V1_AssetsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
-    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {}
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+        /// Handle the "RegisterDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RegisterDataAssetRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_DataAsset` messages.
+        func registerDataAsset(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataAsset>
+
+        /// Handle the "GetDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetDataAssetRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_DataAsset` messages.
+        func getDataAsset(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataAsset>
+
+        /// Handle the "ListDataAssets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListDataAssetsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListDataAssetsResponse` messages.
+        func listDataAssets(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListDataAssetsResponse>
+
+        /// Handle the "AddAssetVersion" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owning enterprise only.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_AddAssetVersionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_DataAssetVersion` messages.
+        func addAssetVersion(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataAssetVersion>
+
+        /// Handle the "ListAssetVersions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListAssetVersionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListAssetVersionsResponse` messages.
+        func listAssetVersions(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAssetVersionsResponse>
+
+        /// Handle the "RecordValuation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RecordValuationRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_AssetValuation` messages.
+        func recordValuation(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RecordValuationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetValuation>
+
+        /// Handle the "ListValuations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListValuationsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListValuationsResponse` messages.
+        func listValuations(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListValuationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListValuationsResponse>
+
+        /// Handle the "ListAssetForSale" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise holding the units.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListAssetForSaleRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_AssetListing` messages.
+        func listAssetForSale(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetListing>
+
+        /// Handle the "CancelAssetListing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The listing's seller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_CancelAssetListingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_AssetListing` messages.
+        func cancelAssetListing(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetListing>
+
+        /// Handle the "ListAssetListings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListAssetListingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListAssetListingsResponse` messages.
+        func listAssetListings(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAssetListingsResponse>
+
+        /// Handle the "TradeDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise buying from a listing (not its own).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_TradeDataAssetRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_AssetTrade` messages.
+        func tradeDataAsset(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetTrade>
+
+        /// Handle the "ListAssetHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListAssetHoldingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListAssetHoldingsResponse` messages.
+        func listAssetHoldings(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>
+
+        /// Handle the "ListOwnershipHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListOwnershipHistoryRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListOwnershipHistoryResponse` messages.
+        func listOwnershipHistory(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>
+
+        /// Handle the "GetBalanceSheet" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise (its own); officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetBalanceSheetRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_BalanceSheet` messages.
+        func getBalanceSheet(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_BalanceSheet>
+
+        /// Handle the "AddQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_AddQflpInvestorRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_QflpInvestor` messages.
+        func addQflpInvestor(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_QflpInvestor>
+
+        /// Handle the "RemoveQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RemoveQflpInvestorRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_RemoveQflpInvestorResponse` messages.
+        func removeQflpInvestor(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>
+
+        /// Handle the "ListQflpInvestors" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListQflpInvestorsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListQflpInvestorsResponse` messages.
+        func listQflpInvestors(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>
+
+        /// Handle the "TokenizeAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_TokenizeAssetRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_AssetToken` messages.
+        func tokenizeAsset(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetToken>
+
+        /// Handle the "GetAssetToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetAssetTokenRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_AssetToken` messages.
+        func getAssetToken(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetToken>
+
+        /// Handle the "ListTokenHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListTokenHoldingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListTokenHoldingsResponse` messages.
+        func listTokenHoldings(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>
+
+        /// Handle the "TransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A holder (nomad or enterprise), sending its own units.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_TransferTokensRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_TokenTransfer` messages.
+        func transferTokens(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TransferTokensRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenTransfer>
+
+        /// Handle the "FreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_FreezeTokenHolderRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_TokenHolding` messages.
+        func freezeTokenHolder(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenHolding>
+
+        /// Handle the "UnfreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_UnfreezeTokenHolderRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_TokenHolding` messages.
+        func unfreezeTokenHolder(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenHolding>
+
+        /// Handle the "ForceTransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers, with a legal basis.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ForceTransferTokensRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_TokenTransfer` messages.
+        func forceTransferTokens(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenTransfer>
+
+        /// Handle the "ListRegistryEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListRegistryEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListRegistryEntriesResponse` messages.
+        func listRegistryEntries(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>
+
+        /// Handle the "VerifyRegistry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_VerifyRegistryRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_VerifyRegistryResponse` messages.
+        func verifyRegistry(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_VerifyRegistryResponse>
+
+        /// Handle the "GetPriceIndex" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetPriceIndexRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_PriceIndex` messages.
+        func getPriceIndex(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PriceIndex>
+
+        /// Handle the "ListAlerts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListAlertsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListAlertsResponse` messages.
+        func listAlerts(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAlertsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAlertsResponse>
+
+        /// Handle the "CloseAlert" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only, with a note.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_CloseAlertRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_BubbleAlert` messages.
+        func closeAlert(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_CloseAlertRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_BubbleAlert>
+    }
 
     /// Service protocol for the "nomad.assets.v1.AssetsService" service.
     ///
@@ -79,7 +1008,529 @@ extension Nomad_Assets_V1_AssetsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
-    public protocol ServiceProtocol: Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {}
+    public protocol ServiceProtocol: Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {
+        /// Handle the "RegisterDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RegisterDataAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_DataAsset` message.
+        func registerDataAsset(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataAsset>
+
+        /// Handle the "GetDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetDataAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_DataAsset` message.
+        func getDataAsset(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataAsset>
+
+        /// Handle the "ListDataAssets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListDataAssetsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListDataAssetsResponse` message.
+        func listDataAssets(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListDataAssetsResponse>
+
+        /// Handle the "AddAssetVersion" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owning enterprise only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_AddAssetVersionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_DataAssetVersion` message.
+        func addAssetVersion(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataAssetVersion>
+
+        /// Handle the "ListAssetVersions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetVersionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListAssetVersionsResponse` message.
+        func listAssetVersions(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetVersionsResponse>
+
+        /// Handle the "RecordValuation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RecordValuationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_AssetValuation` message.
+        func recordValuation(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RecordValuationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetValuation>
+
+        /// Handle the "ListValuations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListValuationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListValuationsResponse` message.
+        func listValuations(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListValuationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListValuationsResponse>
+
+        /// Handle the "ListAssetForSale" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise holding the units.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetForSaleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_AssetListing` message.
+        func listAssetForSale(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetListing>
+
+        /// Handle the "CancelAssetListing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The listing's seller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_CancelAssetListingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_AssetListing` message.
+        func cancelAssetListing(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetListing>
+
+        /// Handle the "ListAssetListings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetListingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListAssetListingsResponse` message.
+        func listAssetListings(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetListingsResponse>
+
+        /// Handle the "TradeDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise buying from a listing (not its own).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TradeDataAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_AssetTrade` message.
+        func tradeDataAsset(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetTrade>
+
+        /// Handle the "ListAssetHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetHoldingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListAssetHoldingsResponse` message.
+        func listAssetHoldings(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>
+
+        /// Handle the "ListOwnershipHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListOwnershipHistoryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListOwnershipHistoryResponse` message.
+        func listOwnershipHistory(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>
+
+        /// Handle the "GetBalanceSheet" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise (its own); officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetBalanceSheetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_BalanceSheet` message.
+        func getBalanceSheet(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_BalanceSheet>
+
+        /// Handle the "AddQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_AddQflpInvestorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_QflpInvestor` message.
+        func addQflpInvestor(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_QflpInvestor>
+
+        /// Handle the "RemoveQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RemoveQflpInvestorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_RemoveQflpInvestorResponse` message.
+        func removeQflpInvestor(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>
+
+        /// Handle the "ListQflpInvestors" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListQflpInvestorsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListQflpInvestorsResponse` message.
+        func listQflpInvestors(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>
+
+        /// Handle the "TokenizeAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TokenizeAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_AssetToken` message.
+        func tokenizeAsset(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetToken>
+
+        /// Handle the "GetAssetToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetAssetTokenRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_AssetToken` message.
+        func getAssetToken(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetToken>
+
+        /// Handle the "ListTokenHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListTokenHoldingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListTokenHoldingsResponse` message.
+        func listTokenHoldings(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>
+
+        /// Handle the "TransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A holder (nomad or enterprise), sending its own units.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TransferTokensRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_TokenTransfer` message.
+        func transferTokens(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_TransferTokensRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenTransfer>
+
+        /// Handle the "FreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_FreezeTokenHolderRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_TokenHolding` message.
+        func freezeTokenHolder(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenHolding>
+
+        /// Handle the "UnfreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_UnfreezeTokenHolderRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_TokenHolding` message.
+        func unfreezeTokenHolder(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenHolding>
+
+        /// Handle the "ForceTransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers, with a legal basis.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ForceTransferTokensRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_TokenTransfer` message.
+        func forceTransferTokens(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenTransfer>
+
+        /// Handle the "ListRegistryEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListRegistryEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListRegistryEntriesResponse` message.
+        func listRegistryEntries(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>
+
+        /// Handle the "VerifyRegistry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_VerifyRegistryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_VerifyRegistryResponse` message.
+        func verifyRegistry(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_VerifyRegistryResponse>
+
+        /// Handle the "GetPriceIndex" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetPriceIndexRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_PriceIndex` message.
+        func getPriceIndex(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PriceIndex>
+
+        /// Handle the "ListAlerts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAlertsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListAlertsResponse` message.
+        func listAlerts(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAlertsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAlertsResponse>
+
+        /// Handle the "CloseAlert" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only, with a note.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_CloseAlertRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_BubbleAlert` message.
+        func closeAlert(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_CloseAlertRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_BubbleAlert>
+    }
 
     /// Simple service protocol for the "nomad.assets.v1.AssetsService" service.
     ///
@@ -90,23 +1541,1559 @@ extension Nomad_Assets_V1_AssetsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
-    public protocol SimpleServiceProtocol: Nomad_Assets_V1_AssetsService.ServiceProtocol {}
+    public protocol SimpleServiceProtocol: Nomad_Assets_V1_AssetsService.ServiceProtocol {
+        /// Handle the "RegisterDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RegisterDataAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_DataAsset` to respond with.
+        func registerDataAsset(
+            request: Nomad_Assets_V1_RegisterDataAssetRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_DataAsset
+
+        /// Handle the "GetDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetDataAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_DataAsset` to respond with.
+        func getDataAsset(
+            request: Nomad_Assets_V1_GetDataAssetRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_DataAsset
+
+        /// Handle the "ListDataAssets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListDataAssetsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListDataAssetsResponse` to respond with.
+        func listDataAssets(
+            request: Nomad_Assets_V1_ListDataAssetsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListDataAssetsResponse
+
+        /// Handle the "AddAssetVersion" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owning enterprise only.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_AddAssetVersionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_DataAssetVersion` to respond with.
+        func addAssetVersion(
+            request: Nomad_Assets_V1_AddAssetVersionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_DataAssetVersion
+
+        /// Handle the "ListAssetVersions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListAssetVersionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListAssetVersionsResponse` to respond with.
+        func listAssetVersions(
+            request: Nomad_Assets_V1_ListAssetVersionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListAssetVersionsResponse
+
+        /// Handle the "RecordValuation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RecordValuationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_AssetValuation` to respond with.
+        func recordValuation(
+            request: Nomad_Assets_V1_RecordValuationRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_AssetValuation
+
+        /// Handle the "ListValuations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListValuationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListValuationsResponse` to respond with.
+        func listValuations(
+            request: Nomad_Assets_V1_ListValuationsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListValuationsResponse
+
+        /// Handle the "ListAssetForSale" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise holding the units.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListAssetForSaleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_AssetListing` to respond with.
+        func listAssetForSale(
+            request: Nomad_Assets_V1_ListAssetForSaleRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_AssetListing
+
+        /// Handle the "CancelAssetListing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The listing's seller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_CancelAssetListingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_AssetListing` to respond with.
+        func cancelAssetListing(
+            request: Nomad_Assets_V1_CancelAssetListingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_AssetListing
+
+        /// Handle the "ListAssetListings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListAssetListingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListAssetListingsResponse` to respond with.
+        func listAssetListings(
+            request: Nomad_Assets_V1_ListAssetListingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListAssetListingsResponse
+
+        /// Handle the "TradeDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise buying from a listing (not its own).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_TradeDataAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_AssetTrade` to respond with.
+        func tradeDataAsset(
+            request: Nomad_Assets_V1_TradeDataAssetRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_AssetTrade
+
+        /// Handle the "ListAssetHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListAssetHoldingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListAssetHoldingsResponse` to respond with.
+        func listAssetHoldings(
+            request: Nomad_Assets_V1_ListAssetHoldingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListAssetHoldingsResponse
+
+        /// Handle the "ListOwnershipHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListOwnershipHistoryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListOwnershipHistoryResponse` to respond with.
+        func listOwnershipHistory(
+            request: Nomad_Assets_V1_ListOwnershipHistoryRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListOwnershipHistoryResponse
+
+        /// Handle the "GetBalanceSheet" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise (its own); officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetBalanceSheetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_BalanceSheet` to respond with.
+        func getBalanceSheet(
+            request: Nomad_Assets_V1_GetBalanceSheetRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_BalanceSheet
+
+        /// Handle the "AddQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_AddQflpInvestorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_QflpInvestor` to respond with.
+        func addQflpInvestor(
+            request: Nomad_Assets_V1_AddQflpInvestorRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_QflpInvestor
+
+        /// Handle the "RemoveQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RemoveQflpInvestorRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_RemoveQflpInvestorResponse` to respond with.
+        func removeQflpInvestor(
+            request: Nomad_Assets_V1_RemoveQflpInvestorRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_RemoveQflpInvestorResponse
+
+        /// Handle the "ListQflpInvestors" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListQflpInvestorsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListQflpInvestorsResponse` to respond with.
+        func listQflpInvestors(
+            request: Nomad_Assets_V1_ListQflpInvestorsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListQflpInvestorsResponse
+
+        /// Handle the "TokenizeAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_TokenizeAssetRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_AssetToken` to respond with.
+        func tokenizeAsset(
+            request: Nomad_Assets_V1_TokenizeAssetRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_AssetToken
+
+        /// Handle the "GetAssetToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetAssetTokenRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_AssetToken` to respond with.
+        func getAssetToken(
+            request: Nomad_Assets_V1_GetAssetTokenRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_AssetToken
+
+        /// Handle the "ListTokenHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListTokenHoldingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListTokenHoldingsResponse` to respond with.
+        func listTokenHoldings(
+            request: Nomad_Assets_V1_ListTokenHoldingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListTokenHoldingsResponse
+
+        /// Handle the "TransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A holder (nomad or enterprise), sending its own units.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_TransferTokensRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_TokenTransfer` to respond with.
+        func transferTokens(
+            request: Nomad_Assets_V1_TransferTokensRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_TokenTransfer
+
+        /// Handle the "FreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_FreezeTokenHolderRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_TokenHolding` to respond with.
+        func freezeTokenHolder(
+            request: Nomad_Assets_V1_FreezeTokenHolderRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_TokenHolding
+
+        /// Handle the "UnfreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_UnfreezeTokenHolderRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_TokenHolding` to respond with.
+        func unfreezeTokenHolder(
+            request: Nomad_Assets_V1_UnfreezeTokenHolderRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_TokenHolding
+
+        /// Handle the "ForceTransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers, with a legal basis.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ForceTransferTokensRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_TokenTransfer` to respond with.
+        func forceTransferTokens(
+            request: Nomad_Assets_V1_ForceTransferTokensRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_TokenTransfer
+
+        /// Handle the "ListRegistryEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListRegistryEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListRegistryEntriesResponse` to respond with.
+        func listRegistryEntries(
+            request: Nomad_Assets_V1_ListRegistryEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListRegistryEntriesResponse
+
+        /// Handle the "VerifyRegistry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_VerifyRegistryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_VerifyRegistryResponse` to respond with.
+        func verifyRegistry(
+            request: Nomad_Assets_V1_VerifyRegistryRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_VerifyRegistryResponse
+
+        /// Handle the "GetPriceIndex" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetPriceIndexRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_PriceIndex` to respond with.
+        func getPriceIndex(
+            request: Nomad_Assets_V1_GetPriceIndexRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_PriceIndex
+
+        /// Handle the "ListAlerts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListAlertsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListAlertsResponse` to respond with.
+        func listAlerts(
+            request: Nomad_Assets_V1_ListAlertsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListAlertsResponse
+
+        /// Handle the "CloseAlert" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only, with a note.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_CloseAlertRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_BubbleAlert` to respond with.
+        func closeAlert(
+            request: Nomad_Assets_V1_CloseAlertRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_BubbleAlert
+    }
 }
 
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {
-    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {}
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RegisterDataAsset.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RegisterDataAssetRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_DataAsset>(),
+            handler: { request, context in
+                try await self.registerDataAsset(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetDataAsset.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetDataAssetRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_DataAsset>(),
+            handler: { request, context in
+                try await self.getDataAsset(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListDataAssets.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListDataAssetsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListDataAssetsResponse>(),
+            handler: { request, context in
+                try await self.listDataAssets(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.AddAssetVersion.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AddAssetVersionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_DataAssetVersion>(),
+            handler: { request, context in
+                try await self.addAssetVersion(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListAssetVersions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetVersionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetVersionsResponse>(),
+            handler: { request, context in
+                try await self.listAssetVersions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RecordValuation.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RecordValuationRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AssetValuation>(),
+            handler: { request, context in
+                try await self.recordValuation(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListValuations.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListValuationsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListValuationsResponse>(),
+            handler: { request, context in
+                try await self.listValuations(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListAssetForSale.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetForSaleRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AssetListing>(),
+            handler: { request, context in
+                try await self.listAssetForSale(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.CancelAssetListing.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_CancelAssetListingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AssetListing>(),
+            handler: { request, context in
+                try await self.cancelAssetListing(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListAssetListings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetListingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetListingsResponse>(),
+            handler: { request, context in
+                try await self.listAssetListings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.TradeDataAsset.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TradeDataAssetRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AssetTrade>(),
+            handler: { request, context in
+                try await self.tradeDataAsset(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListAssetHoldings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetHoldingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetHoldingsResponse>(),
+            handler: { request, context in
+                try await self.listAssetHoldings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListOwnershipHistory.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListOwnershipHistoryRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListOwnershipHistoryResponse>(),
+            handler: { request, context in
+                try await self.listOwnershipHistory(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetBalanceSheet.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetBalanceSheetRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_BalanceSheet>(),
+            handler: { request, context in
+                try await self.getBalanceSheet(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.AddQflpInvestor.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AddQflpInvestorRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_QflpInvestor>(),
+            handler: { request, context in
+                try await self.addQflpInvestor(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RemoveQflpInvestor.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RemoveQflpInvestorRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RemoveQflpInvestorResponse>(),
+            handler: { request, context in
+                try await self.removeQflpInvestor(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListQflpInvestors.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListQflpInvestorsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListQflpInvestorsResponse>(),
+            handler: { request, context in
+                try await self.listQflpInvestors(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.TokenizeAsset.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TokenizeAssetRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AssetToken>(),
+            handler: { request, context in
+                try await self.tokenizeAsset(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetAssetToken.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetAssetTokenRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AssetToken>(),
+            handler: { request, context in
+                try await self.getAssetToken(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListTokenHoldings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListTokenHoldingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListTokenHoldingsResponse>(),
+            handler: { request, context in
+                try await self.listTokenHoldings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.TransferTokens.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TransferTokensRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TokenTransfer>(),
+            handler: { request, context in
+                try await self.transferTokens(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.FreezeTokenHolder.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_FreezeTokenHolderRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TokenHolding>(),
+            handler: { request, context in
+                try await self.freezeTokenHolder(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.UnfreezeTokenHolder.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_UnfreezeTokenHolderRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TokenHolding>(),
+            handler: { request, context in
+                try await self.unfreezeTokenHolder(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ForceTransferTokens.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ForceTransferTokensRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TokenTransfer>(),
+            handler: { request, context in
+                try await self.forceTransferTokens(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListRegistryEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListRegistryEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListRegistryEntriesResponse>(),
+            handler: { request, context in
+                try await self.listRegistryEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.VerifyRegistry.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_VerifyRegistryRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_VerifyRegistryResponse>(),
+            handler: { request, context in
+                try await self.verifyRegistry(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetPriceIndex.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetPriceIndexRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_PriceIndex>(),
+            handler: { request, context in
+                try await self.getPriceIndex(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListAlerts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAlertsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAlertsResponse>(),
+            handler: { request, context in
+                try await self.listAlerts(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.CloseAlert.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_CloseAlertRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_BubbleAlert>(),
+            handler: { request, context in
+                try await self.closeAlert(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+    }
 }
 
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.ServiceProtocol {
+    public func registerDataAsset(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataAsset> {
+        let response = try await self.registerDataAsset(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getDataAsset(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataAsset> {
+        let response = try await self.getDataAsset(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listDataAssets(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListDataAssetsResponse> {
+        let response = try await self.listDataAssets(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func addAssetVersion(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataAssetVersion> {
+        let response = try await self.addAssetVersion(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAssetVersions(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAssetVersionsResponse> {
+        let response = try await self.listAssetVersions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordValuation(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RecordValuationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetValuation> {
+        let response = try await self.recordValuation(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listValuations(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListValuationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListValuationsResponse> {
+        let response = try await self.listValuations(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAssetForSale(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetListing> {
+        let response = try await self.listAssetForSale(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelAssetListing(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetListing> {
+        let response = try await self.cancelAssetListing(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAssetListings(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAssetListingsResponse> {
+        let response = try await self.listAssetListings(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func tradeDataAsset(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetTrade> {
+        let response = try await self.tradeDataAsset(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAssetHoldings(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAssetHoldingsResponse> {
+        let response = try await self.listAssetHoldings(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listOwnershipHistory(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse> {
+        let response = try await self.listOwnershipHistory(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getBalanceSheet(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_BalanceSheet> {
+        let response = try await self.getBalanceSheet(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func addQflpInvestor(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_QflpInvestor> {
+        let response = try await self.addQflpInvestor(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func removeQflpInvestor(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse> {
+        let response = try await self.removeQflpInvestor(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listQflpInvestors(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListQflpInvestorsResponse> {
+        let response = try await self.listQflpInvestors(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func tokenizeAsset(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetToken> {
+        let response = try await self.tokenizeAsset(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getAssetToken(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_AssetToken> {
+        let response = try await self.getAssetToken(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listTokenHoldings(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListTokenHoldingsResponse> {
+        let response = try await self.listTokenHoldings(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func transferTokens(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TransferTokensRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenTransfer> {
+        let response = try await self.transferTokens(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func freezeTokenHolder(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenHolding> {
+        let response = try await self.freezeTokenHolder(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func unfreezeTokenHolder(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenHolding> {
+        let response = try await self.unfreezeTokenHolder(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func forceTransferTokens(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_TokenTransfer> {
+        let response = try await self.forceTransferTokens(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRegistryEntries(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListRegistryEntriesResponse> {
+        let response = try await self.listRegistryEntries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func verifyRegistry(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_VerifyRegistryResponse> {
+        let response = try await self.verifyRegistry(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getPriceIndex(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PriceIndex> {
+        let response = try await self.getPriceIndex(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAlerts(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListAlertsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListAlertsResponse> {
+        let response = try await self.listAlerts(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func closeAlert(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_CloseAlertRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_BubbleAlert> {
+        let response = try await self.closeAlert(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.SimpleServiceProtocol {
+    public func registerDataAsset(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataAsset> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_DataAsset>(
+            message: try await self.registerDataAsset(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getDataAsset(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataAsset> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_DataAsset>(
+            message: try await self.getDataAsset(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listDataAssets(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListDataAssetsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListDataAssetsResponse>(
+            message: try await self.listDataAssets(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func addAssetVersion(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataAssetVersion> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_DataAssetVersion>(
+            message: try await self.addAssetVersion(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAssetVersions(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetVersionsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetVersionsResponse>(
+            message: try await self.listAssetVersions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordValuation(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RecordValuationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetValuation> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_AssetValuation>(
+            message: try await self.recordValuation(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listValuations(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListValuationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListValuationsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListValuationsResponse>(
+            message: try await self.listValuations(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAssetForSale(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetListing> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_AssetListing>(
+            message: try await self.listAssetForSale(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelAssetListing(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetListing> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_AssetListing>(
+            message: try await self.cancelAssetListing(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAssetListings(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetListingsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetListingsResponse>(
+            message: try await self.listAssetListings(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func tradeDataAsset(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetTrade> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_AssetTrade>(
+            message: try await self.tradeDataAsset(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAssetHoldings(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetHoldingsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>(
+            message: try await self.listAssetHoldings(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listOwnershipHistory(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>(
+            message: try await self.listOwnershipHistory(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getBalanceSheet(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_BalanceSheet> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_BalanceSheet>(
+            message: try await self.getBalanceSheet(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func addQflpInvestor(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_QflpInvestor> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_QflpInvestor>(
+            message: try await self.addQflpInvestor(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func removeQflpInvestor(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>(
+            message: try await self.removeQflpInvestor(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listQflpInvestors(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListQflpInvestorsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>(
+            message: try await self.listQflpInvestors(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func tokenizeAsset(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetToken> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_AssetToken>(
+            message: try await self.tokenizeAsset(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getAssetToken(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_AssetToken> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_AssetToken>(
+            message: try await self.getAssetToken(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listTokenHoldings(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListTokenHoldingsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>(
+            message: try await self.listTokenHoldings(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func transferTokens(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_TransferTokensRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenTransfer> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_TokenTransfer>(
+            message: try await self.transferTokens(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func freezeTokenHolder(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenHolding> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_TokenHolding>(
+            message: try await self.freezeTokenHolder(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func unfreezeTokenHolder(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenHolding> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_TokenHolding>(
+            message: try await self.unfreezeTokenHolder(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func forceTransferTokens(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_TokenTransfer> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_TokenTransfer>(
+            message: try await self.forceTransferTokens(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRegistryEntries(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListRegistryEntriesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>(
+            message: try await self.listRegistryEntries(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func verifyRegistry(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_VerifyRegistryResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_VerifyRegistryResponse>(
+            message: try await self.verifyRegistry(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getPriceIndex(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PriceIndex> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_PriceIndex>(
+            message: try await self.getPriceIndex(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAlerts(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListAlertsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListAlertsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListAlertsResponse>(
+            message: try await self.listAlerts(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func closeAlert(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_CloseAlertRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_BubbleAlert> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_BubbleAlert>(
+            message: try await self.closeAlert(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
 }
 
 // MARK: nomad.assets.v1.AssetsService (client)
@@ -121,7 +3108,674 @@ extension Nomad_Assets_V1_AssetsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
-    public protocol ClientProtocol: Sendable {}
+    public protocol ClientProtocol: Sendable {
+        /// Call the "RegisterDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RegisterDataAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RegisterDataAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataAsset` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func registerDataAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RegisterDataAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataAsset>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetDataAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetDataAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataAsset` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getDataAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetDataAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataAsset>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListDataAssets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListDataAssetsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListDataAssetsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListDataAssetsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listDataAssets<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListDataAssetsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListDataAssetsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListDataAssetsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AddAssetVersion" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owning enterprise only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_AddAssetVersionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_AddAssetVersionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataAssetVersion` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func addAssetVersion<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_AddAssetVersionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataAssetVersion>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAssetVersion>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAssetVersions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetVersionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetVersionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAssetVersionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAssetVersions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetVersionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAssetVersionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetVersionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordValuation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RecordValuationRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RecordValuationRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetValuation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordValuation<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RecordValuationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RecordValuationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetValuation>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetValuation>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListValuations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListValuationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListValuationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListValuationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listValuations<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListValuationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListValuationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListValuationsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListValuationsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAssetForSale" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise holding the units.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetForSaleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetForSaleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetListing` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAssetForSale<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetForSaleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetListing>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelAssetListing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The listing's seller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_CancelAssetListingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_CancelAssetListingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetListing` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelAssetListing<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_CancelAssetListingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetListing>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAssetListings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetListingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetListingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAssetListingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAssetListings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetListingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAssetListingsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetListingsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TradeDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise buying from a listing (not its own).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TradeDataAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TradeDataAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetTrade` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func tradeDataAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TradeDataAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetTrade>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetTrade>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAssetHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetHoldingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetHoldingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAssetHoldingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAssetHoldings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAssetHoldingsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListOwnershipHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListOwnershipHistoryRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListOwnershipHistoryRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListOwnershipHistoryResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listOwnershipHistory<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListOwnershipHistoryResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetBalanceSheet" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise (its own); officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetBalanceSheetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetBalanceSheetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_BalanceSheet` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getBalanceSheet<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetBalanceSheetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_BalanceSheet>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BalanceSheet>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AddQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_AddQflpInvestorRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_AddQflpInvestorRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_QflpInvestor` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func addQflpInvestor<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_AddQflpInvestorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_QflpInvestor>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_QflpInvestor>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RemoveQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RemoveQflpInvestorRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RemoveQflpInvestorRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_RemoveQflpInvestorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func removeQflpInvestor<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_RemoveQflpInvestorResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListQflpInvestors" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListQflpInvestorsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListQflpInvestorsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListQflpInvestorsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listQflpInvestors<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListQflpInvestorsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TokenizeAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TokenizeAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TokenizeAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetToken` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func tokenizeAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TokenizeAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetToken>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetAssetToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetAssetTokenRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetAssetTokenRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetToken` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getAssetToken<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetAssetTokenRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetToken>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListTokenHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListTokenHoldingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListTokenHoldingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListTokenHoldingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listTokenHoldings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListTokenHoldingsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A holder (nomad or enterprise), sending its own units.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TransferTokensRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TransferTokensRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenTransfer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func transferTokens<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TransferTokensRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TransferTokensRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenTransfer>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "FreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_FreezeTokenHolderRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_FreezeTokenHolderRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenHolding` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func freezeTokenHolder<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenHolding>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UnfreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_UnfreezeTokenHolderRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_UnfreezeTokenHolderRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenHolding` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func unfreezeTokenHolder<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenHolding>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ForceTransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers, with a legal basis.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ForceTransferTokensRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ForceTransferTokensRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenTransfer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func forceTransferTokens<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ForceTransferTokensRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenTransfer>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRegistryEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListRegistryEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListRegistryEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListRegistryEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRegistryEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListRegistryEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "VerifyRegistry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_VerifyRegistryRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_VerifyRegistryRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_VerifyRegistryResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func verifyRegistry<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_VerifyRegistryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_VerifyRegistryResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_VerifyRegistryResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetPriceIndex" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetPriceIndexRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetPriceIndexRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PriceIndex` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getPriceIndex<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetPriceIndexRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PriceIndex>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PriceIndex>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAlerts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAlertsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAlertsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAlertsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAlerts<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAlertsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAlertsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAlertsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAlertsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CloseAlert" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only, with a note.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_CloseAlertRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_CloseAlertRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_BubbleAlert` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func closeAlert<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_CloseAlertRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_CloseAlertRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_BubbleAlert>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BubbleAlert>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+    }
 
     /// Generated client for the "nomad.assets.v1.AssetsService" service.
     ///
@@ -142,15 +3796,2797 @@ extension Nomad_Assets_V1_AssetsService {
         public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
+
+        /// Call the "RegisterDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RegisterDataAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RegisterDataAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataAsset` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func registerDataAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RegisterDataAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataAsset>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RegisterDataAsset.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetDataAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetDataAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataAsset` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getDataAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetDataAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataAsset>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetDataAsset.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListDataAssets" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListDataAssetsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListDataAssetsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListDataAssetsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listDataAssets<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListDataAssetsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListDataAssetsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListDataAssetsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListDataAssets.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AddAssetVersion" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owning enterprise only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_AddAssetVersionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_AddAssetVersionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataAssetVersion` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func addAssetVersion<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_AddAssetVersionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataAssetVersion>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAssetVersion>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.AddAssetVersion.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAssetVersions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetVersionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetVersionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAssetVersionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAssetVersions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetVersionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAssetVersionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetVersionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListAssetVersions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordValuation" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RecordValuationRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RecordValuationRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetValuation` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordValuation<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RecordValuationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RecordValuationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetValuation>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetValuation>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RecordValuation.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListValuations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListValuationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListValuationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListValuationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listValuations<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListValuationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListValuationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListValuationsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListValuationsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListValuations.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAssetForSale" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise holding the units.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetForSaleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetForSaleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetListing` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAssetForSale<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetForSaleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetListing>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListAssetForSale.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CancelAssetListing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The listing's seller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_CancelAssetListingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_CancelAssetListingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetListing` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelAssetListing<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_CancelAssetListingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetListing>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.CancelAssetListing.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAssetListings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetListingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetListingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAssetListingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAssetListings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetListingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAssetListingsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetListingsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListAssetListings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "TradeDataAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise buying from a listing (not its own).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TradeDataAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TradeDataAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetTrade` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func tradeDataAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TradeDataAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetTrade>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetTrade>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.TradeDataAsset.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAssetHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetHoldingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAssetHoldingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAssetHoldingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAssetHoldings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAssetHoldingsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListAssetHoldings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListOwnershipHistory" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListOwnershipHistoryRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListOwnershipHistoryRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListOwnershipHistoryResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listOwnershipHistory<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListOwnershipHistoryResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListOwnershipHistory.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetBalanceSheet" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise (its own); officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetBalanceSheetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetBalanceSheetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_BalanceSheet` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getBalanceSheet<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetBalanceSheetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_BalanceSheet>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BalanceSheet>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetBalanceSheet.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AddQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_AddQflpInvestorRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_AddQflpInvestorRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_QflpInvestor` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func addQflpInvestor<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_AddQflpInvestorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_QflpInvestor>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_QflpInvestor>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.AddQflpInvestor.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RemoveQflpInvestor" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RemoveQflpInvestorRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RemoveQflpInvestorRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_RemoveQflpInvestorResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func removeQflpInvestor<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_RemoveQflpInvestorResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RemoveQflpInvestor.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListQflpInvestors" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListQflpInvestorsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListQflpInvestorsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListQflpInvestorsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listQflpInvestors<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListQflpInvestorsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListQflpInvestors.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "TokenizeAsset" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TokenizeAssetRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TokenizeAssetRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetToken` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func tokenizeAsset<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TokenizeAssetRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetToken>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.TokenizeAsset.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetAssetToken" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetAssetTokenRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetAssetTokenRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_AssetToken` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getAssetToken<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetAssetTokenRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_AssetToken>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetAssetToken.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListTokenHoldings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListTokenHoldingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListTokenHoldingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListTokenHoldingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listTokenHoldings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListTokenHoldingsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListTokenHoldings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "TransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A holder (nomad or enterprise), sending its own units.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TransferTokensRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TransferTokensRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenTransfer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func transferTokens<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TransferTokensRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TransferTokensRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenTransfer>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.TransferTokens.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "FreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_FreezeTokenHolderRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_FreezeTokenHolderRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenHolding` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func freezeTokenHolder<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenHolding>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.FreezeTokenHolder.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UnfreezeTokenHolder" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_UnfreezeTokenHolderRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_UnfreezeTokenHolderRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenHolding` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func unfreezeTokenHolder<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenHolding>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.UnfreezeTokenHolder.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ForceTransferTokens" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers, with a legal basis.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ForceTransferTokensRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ForceTransferTokensRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_TokenTransfer` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func forceTransferTokens<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ForceTransferTokensRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_TokenTransfer>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ForceTransferTokens.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRegistryEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListRegistryEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListRegistryEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListRegistryEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRegistryEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListRegistryEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListRegistryEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "VerifyRegistry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_VerifyRegistryRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_VerifyRegistryRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_VerifyRegistryResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func verifyRegistry<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_VerifyRegistryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_VerifyRegistryResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_VerifyRegistryResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.VerifyRegistry.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetPriceIndex" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetPriceIndexRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetPriceIndexRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PriceIndex` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getPriceIndex<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetPriceIndexRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PriceIndex>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PriceIndex>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetPriceIndex.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAlerts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListAlertsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListAlertsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListAlertsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAlerts<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAlertsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListAlertsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListAlertsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAlertsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListAlerts.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CloseAlert" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only, with a note.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_CloseAlertRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_CloseAlertRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_BubbleAlert` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func closeAlert<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_CloseAlertRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_CloseAlertRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_BubbleAlert>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BubbleAlert>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.CloseAlert.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
 // Helpers providing default arguments to 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.ClientProtocol {
+    /// Call the "RegisterDataAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RegisterDataAssetRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func registerDataAsset<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.registerDataAsset(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RegisterDataAssetRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_DataAsset>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetDataAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetDataAssetRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getDataAsset<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetDataAssetRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getDataAsset(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetDataAssetRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_DataAsset>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListDataAssets" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListDataAssetsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listDataAssets<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListDataAssetsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListDataAssetsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listDataAssets(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListDataAssetsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListDataAssetsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddAssetVersion" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The owning enterprise only.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_AddAssetVersionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addAssetVersion<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_AddAssetVersionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAssetVersion>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.addAssetVersion(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AddAssetVersionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_DataAssetVersion>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetVersions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetVersionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetVersions<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetVersionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetVersionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAssetVersions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetVersionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetVersionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordValuation" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RecordValuationRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordValuation<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RecordValuationRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetValuation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordValuation(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RecordValuationRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AssetValuation>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListValuations" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListValuationsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listValuations<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListValuationsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListValuationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listValuations(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListValuationsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListValuationsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetForSale" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise holding the units.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetForSaleRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetForSale<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetForSaleRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAssetForSale(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetForSaleRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AssetListing>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelAssetListing" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The listing's seller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_CancelAssetListingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelAssetListing<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_CancelAssetListingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelAssetListing(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_CancelAssetListingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AssetListing>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetListings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetListingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetListings<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetListingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetListingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAssetListings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetListingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetListingsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TradeDataAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise buying from a listing (not its own).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_TradeDataAssetRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func tradeDataAsset<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_TradeDataAssetRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetTrade>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.tradeDataAsset(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TradeDataAssetRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AssetTrade>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetHoldings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListAssetHoldingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetHoldings<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAssetHoldings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAssetHoldingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAssetHoldingsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOwnershipHistory" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListOwnershipHistoryRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOwnershipHistory<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listOwnershipHistory(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListOwnershipHistoryRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListOwnershipHistoryResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetBalanceSheet" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise (its own); officers and admins (any).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetBalanceSheetRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getBalanceSheet<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalanceSheetRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BalanceSheet>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getBalanceSheet(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetBalanceSheetRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_BalanceSheet>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddQflpInvestor" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_AddQflpInvestorRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addQflpInvestor<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_AddQflpInvestorRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_QflpInvestor>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.addQflpInvestor(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_AddQflpInvestorRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_QflpInvestor>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RemoveQflpInvestor" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RemoveQflpInvestorRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func removeQflpInvestor<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.removeQflpInvestor(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RemoveQflpInvestorRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RemoveQflpInvestorResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListQflpInvestors" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListQflpInvestorsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listQflpInvestors<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listQflpInvestors(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListQflpInvestorsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListQflpInvestorsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TokenizeAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_TokenizeAssetRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func tokenizeAsset<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_TokenizeAssetRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.tokenizeAsset(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TokenizeAssetRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AssetToken>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetAssetToken" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetAssetTokenRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getAssetToken<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetAssetTokenRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getAssetToken(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetAssetTokenRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_AssetToken>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListTokenHoldings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListTokenHoldingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listTokenHoldings<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listTokenHoldings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListTokenHoldingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListTokenHoldingsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TransferTokens" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A holder (nomad or enterprise), sending its own units.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_TransferTokensRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func transferTokens<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_TransferTokensRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.transferTokens(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TransferTokensRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TokenTransfer>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FreezeTokenHolder" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_FreezeTokenHolderRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func freezeTokenHolder<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.freezeTokenHolder(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_FreezeTokenHolderRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TokenHolding>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UnfreezeTokenHolder" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_UnfreezeTokenHolderRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func unfreezeTokenHolder<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.unfreezeTokenHolder(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_UnfreezeTokenHolderRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TokenHolding>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ForceTransferTokens" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers, with a legal basis.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ForceTransferTokensRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func forceTransferTokens<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ForceTransferTokensRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.forceTransferTokens(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ForceTransferTokensRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TokenTransfer>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRegistryEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListRegistryEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRegistryEntries<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRegistryEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListRegistryEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListRegistryEntriesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyRegistry" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_VerifyRegistryRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyRegistry<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_VerifyRegistryRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_VerifyRegistryResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.verifyRegistry(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_VerifyRegistryRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_VerifyRegistryResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetPriceIndex" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetPriceIndexRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getPriceIndex<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetPriceIndexRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PriceIndex>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getPriceIndex(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetPriceIndexRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_PriceIndex>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAlerts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListAlertsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAlerts<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListAlertsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAlertsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAlerts(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListAlertsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListAlertsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CloseAlert" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only, with a note.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_CloseAlertRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func closeAlert<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_CloseAlertRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BubbleAlert>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.closeAlert(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_CloseAlertRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_BubbleAlert>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
 }
 
 // Helpers providing sugared APIs for 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.ClientProtocol {
+    /// Call the "RegisterDataAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises (for themselves) and officers (on an enterprise's behalf).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func registerDataAsset<Result>(
+        _ message: Nomad_Assets_V1_RegisterDataAssetRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterDataAssetRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.registerDataAsset(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetDataAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getDataAsset<Result>(
+        _ message: Nomad_Assets_V1_GetDataAssetRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAsset>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetDataAssetRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getDataAsset(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListDataAssets" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listDataAssets<Result>(
+        _ message: Nomad_Assets_V1_ListDataAssetsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListDataAssetsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListDataAssetsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listDataAssets(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddAssetVersion" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The owning enterprise only.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addAssetVersion<Result>(
+        _ message: Nomad_Assets_V1_AddAssetVersionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataAssetVersion>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_AddAssetVersionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.addAssetVersion(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetVersions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetVersions<Result>(
+        _ message: Nomad_Assets_V1_ListAssetVersionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetVersionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetVersionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAssetVersions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordValuation" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordValuation<Result>(
+        _ message: Nomad_Assets_V1_RecordValuationRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetValuation>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RecordValuationRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordValuation(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListValuations" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listValuations<Result>(
+        _ message: Nomad_Assets_V1_ListValuationsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListValuationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListValuationsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listValuations(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetForSale" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise holding the units.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetForSale<Result>(
+        _ message: Nomad_Assets_V1_ListAssetForSaleRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetForSaleRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAssetForSale(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelAssetListing" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The listing's seller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelAssetListing<Result>(
+        _ message: Nomad_Assets_V1_CancelAssetListingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetListing>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_CancelAssetListingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelAssetListing(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetListings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetListings<Result>(
+        _ message: Nomad_Assets_V1_ListAssetListingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetListingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetListingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAssetListings(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TradeDataAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise buying from a listing (not its own).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func tradeDataAsset<Result>(
+        _ message: Nomad_Assets_V1_TradeDataAssetRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetTrade>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_TradeDataAssetRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.tradeDataAsset(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAssetHoldings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAssetHoldings<Result>(
+        _ message: Nomad_Assets_V1_ListAssetHoldingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAssetHoldingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListAssetHoldingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAssetHoldings(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOwnershipHistory" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOwnershipHistory<Result>(
+        _ message: Nomad_Assets_V1_ListOwnershipHistoryRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListOwnershipHistoryResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListOwnershipHistoryRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listOwnershipHistory(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetBalanceSheet" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise (its own); officers and admins (any).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getBalanceSheet<Result>(
+        _ message: Nomad_Assets_V1_GetBalanceSheetRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BalanceSheet>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalanceSheetRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getBalanceSheet(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AddQflpInvestor" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func addQflpInvestor<Result>(
+        _ message: Nomad_Assets_V1_AddQflpInvestorRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_QflpInvestor>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_AddQflpInvestorRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.addQflpInvestor(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RemoveQflpInvestor" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func removeQflpInvestor<Result>(
+        _ message: Nomad_Assets_V1_RemoveQflpInvestorRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_RemoveQflpInvestorResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RemoveQflpInvestorRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.removeQflpInvestor(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListQflpInvestors" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listQflpInvestors<Result>(
+        _ message: Nomad_Assets_V1_ListQflpInvestorsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListQflpInvestorsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListQflpInvestorsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listQflpInvestors(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TokenizeAsset" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The asset's owner (whitelisted, holding every unit) or an officer on its behalf.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func tokenizeAsset<Result>(
+        _ message: Nomad_Assets_V1_TokenizeAssetRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_TokenizeAssetRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.tokenizeAsset(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetAssetToken" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getAssetToken<Result>(
+        _ message: Nomad_Assets_V1_GetAssetTokenRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_AssetToken>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetAssetTokenRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getAssetToken(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListTokenHoldings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads and enterprises (the issuer sees all, other holders their own line); officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listTokenHoldings<Result>(
+        _ message: Nomad_Assets_V1_ListTokenHoldingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListTokenHoldingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListTokenHoldingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listTokenHoldings(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TransferTokens" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A holder (nomad or enterprise), sending its own units.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func transferTokens<Result>(
+        _ message: Nomad_Assets_V1_TransferTokensRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_TransferTokensRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.transferTokens(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FreezeTokenHolder" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func freezeTokenHolder<Result>(
+        _ message: Nomad_Assets_V1_FreezeTokenHolderRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_FreezeTokenHolderRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.freezeTokenHolder(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UnfreezeTokenHolder" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func unfreezeTokenHolder<Result>(
+        _ message: Nomad_Assets_V1_UnfreezeTokenHolderRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenHolding>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_UnfreezeTokenHolderRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.unfreezeTokenHolder(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ForceTransferTokens" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers, with a legal basis.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func forceTransferTokens<Result>(
+        _ message: Nomad_Assets_V1_ForceTransferTokensRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_TokenTransfer>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ForceTransferTokensRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.forceTransferTokens(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRegistryEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRegistryEntries<Result>(
+        _ message: Nomad_Assets_V1_ListRegistryEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListRegistryEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListRegistryEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRegistryEntries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyRegistry" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyRegistry<Result>(
+        _ message: Nomad_Assets_V1_VerifyRegistryRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_VerifyRegistryResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_VerifyRegistryRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.verifyRegistry(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetPriceIndex" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getPriceIndex<Result>(
+        _ message: Nomad_Assets_V1_GetPriceIndexRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PriceIndex>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetPriceIndexRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getPriceIndex(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAlerts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAlerts<Result>(
+        _ message: Nomad_Assets_V1_ListAlertsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListAlertsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListAlertsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAlerts(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CloseAlert" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only, with a note.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func closeAlert<Result>(
+        _ message: Nomad_Assets_V1_CloseAlertRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BubbleAlert>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_CloseAlertRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.closeAlert(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
 }

@@ -1,5 +1,10 @@
 /// Messages of the data asset, trading, RWA token, registry chain and bubble
 /// monitoring RPCs.
+///
+/// A data asset's ownership is divided into `total_units` units (1 by default);
+/// trades move units between holders at a price per unit. An asset can be
+/// tokenized once into a fixed number of RWA token units held by whitelisted
+/// qualified investors (QFLP). Every registry event is appended to a hash chain.
 
 // DO NOT EDIT.
 // swift-format-ignore-file
