@@ -8,7 +8,7 @@ import NomadKit
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "assets", signs: false)
-    app = try NomadApp(definition: AssetsDefinition.make(), config: config)
+    app = try NomadApp(definition: AssetsDefinition.make(bubble: try BubbleSettings.fromEnvironment()), config: config)
 } catch {
     FileHandle.standardError.write(Data("nomad-assets: configuration error: \(error)\n".utf8))
     exit(2)

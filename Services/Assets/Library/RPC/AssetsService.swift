@@ -12,22 +12,27 @@ import SwiftProtobuf
 struct AssetsService: Nomad_Assets_V1_AssetsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
+    /// Bubble monitoring's threshold and window, read once at start.
+    let bubble: BubbleSettings
 
-    init(context: ServiceContext) {
+    init(context: ServiceContext, bubble: BubbleSettings = .defaults) {
         database = context.database
         logger = context.logger
+        self.bubble = bubble
     }
 }
 
 /// What the executable and the tests start: the chassis definition of the
 /// assets service.
 public enum AssetsDefinition {
-    public static func make() -> ServiceDefinition {
+    /// `bubble` comes from `BubbleSettings.fromEnvironment()` in the executable;
+    /// tests pass it explicitly.
+    public static func make(bubble: BubbleSettings = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "assets",
             migrations: assetsMigrations,
             policy: AssetsAccess.policy,
             grpcServiceNames: [Nomad_Assets_V1_AssetsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [AssetsService(context: context)] })
+            makeServices: { context in [AssetsService(context: context, bubble: bubble)] })
     }
 }

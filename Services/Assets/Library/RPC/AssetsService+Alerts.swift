@@ -1,0 +1,105 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Bubble monitoring (预防价值泡沫): the per-class price index, the alerts a
+/// trade raises, and officers closing them.
+extension AssetsService {
+    /// Runs inside the trade's transaction, after the chain append, so the
+    /// moving average sees every trade committed before this one.
+    func raiseBubbleAlerts(_ connection: PostgresConnection, trade: TradeRecord, asset: DataAssetRecord) async throws -> [UUID] {
+        let valuation = try await ValuationStore.latest(connection, assetID: asset.id, logger: logger)
+        let unitValue = valuation.flatMap { valuation in
+            valuation.currency == trade.currency ? valuation.valueMinor / asset.totalUnits : nil
+        }
+        let previous = try await TradeStore.recentUnitPrices(
+            connection, poolCode: trade.poolCode, currency: trade.currency, excluding: trade.id, limit: bubble.window,
+            logger: logger)
+        var raised: [UUID] = []
+        for finding in BubbleRules.findings(
+            price: trade.unitPriceMinor, valuationUnitValue: unitValue, previous: previous, settings: bubble
+        ) {
+            let id = UUID()
+            try await AlertStore.insert(
+                connection, id: id, trade: trade, finding: finding, thresholdBP: bubble.thresholdBP, logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.alert.raised",
+                subjectIDs: ["alert_id": id.text, "asset_id": trade.assetID.text, "trade_id": trade.id.text],
+                payload: AlertRaisedEvent(
+                    alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text, kind: finding.kind.name,
+                    deviationBP: finding.deviationBP),
+                logger: logger)
+            raised.append(id)
+        }
+        return raised
+    }
+
+    func getPriceIndex(request: Nomad_Assets_V1_GetPriceIndexRequest, context: ServerContext) async throws -> Nomad_Assets_V1_PriceIndex {
+        _ = try caller
+        let pool = try DataAssetRules.poolCode(request.poolCode)
+        let currency = request.currencyCode.isEmpty ? "CNY" : request.currencyCode.uppercased()
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw NomadError.invalid("currency_code", zh: "应为三位 ISO 4217 货币代码", en: "expected an ISO 4217 code")
+        }
+        let from = try optionalDay(request.hasFrom ? request.from : nil, "from")
+        let to = try optionalDay(request.hasTo ? request.to : nil, "to")
+        let points = try await database.read { connection in
+            try await TradeStore.priceIndex(connection, poolCode: pool, currency: currency, from: from, to: to, logger: logger)
+        }
+        return .with {
+            $0.poolCode = pool
+            $0.currencyCode = currency
+            $0.points = points.map { point in
+                .with {
+                    $0.day = point.day.message
+                    $0.trades = point.trades
+                    $0.units = point.units
+                    $0.unitPriceMinor = point.unitPriceMinor
+                }
+            }
+        }
+    }
+
+    func listAlerts(request: Nomad_Assets_V1_ListAlertsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListAlertsResponse {
+        _ = try caller
+        let page = try Page(request.page)
+        let status: Int16
+        switch request.status {
+        case .unspecified, .open: status = 1
+        case .closed: status = 2
+        default: throw NomadError.unknownEnum("status")
+        }
+        let pool = request.poolCode.isEmpty ? nil : try DataAssetRules.poolCode(request.poolCode)
+        let alerts = try await database.read { connection in
+            try await AlertStore.list(connection, status: status, poolCode: pool, page: page, logger: logger)
+        }
+        return .with {
+            $0.alerts = alerts.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: alerts.count)
+        }
+    }
+
+    func closeAlert(request: Nomad_Assets_V1_CloseAlertRequest, context: ServerContext) async throws -> Nomad_Assets_V1_BubbleAlert {
+        let officer = try caller
+        let id = try Validate.uuid(request.alertID, "alert_id")
+        let note = try Validate.text(request.note, "note", max: 2000)
+        return try await mutation("CloseAlert", requestID: request.requestID, request: request) { connection in
+            guard let alert = try await AlertStore.find(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("alert \(id.text)")
+            }
+            guard alert.status == 1 else { throw RegistryErrors.wrongState("预警已关闭", "the alert is already closed") }
+            try await AlertStore.close(connection, id: id, note: note, by: officer.accountID, logger: logger)
+            return try await AlertStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    private func optionalDay(_ date: Nomad_Common_V1_Date?, _ field: String) throws -> ZoneDay? {
+        guard let date else { return nil }
+        guard let day = ZoneDay(date) else {
+            throw NomadError.invalid(field, zh: "不是有效的日期", en: "not a valid date")
+        }
+        return day
+    }
+}

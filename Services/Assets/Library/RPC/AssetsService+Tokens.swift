@@ -1,0 +1,271 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// RWA tokens for qualified investors (QFLP). Every change to a token's
+/// holdings holds the token row's lock (taken first), then share-locks the
+/// whitelist entries it relies on, then appends to the registry chain last.
+extension AssetsService {
+    func addQflpInvestor(
+        request: Nomad_Assets_V1_AddQflpInvestorRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_QflpInvestor {
+        let officer = try caller
+        let investor = request.investor
+        let accountID = try Validate.uuid(investor.accountID, "investor.account_id")
+        let name = try Validate.text(investor.name, "investor.name", max: TokenRules.maxName)
+        let jurisdiction = try Validate.text(investor.jurisdiction, "investor.jurisdiction", max: 8).uppercased()
+        guard jurisdiction.count >= 2, jurisdiction.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") }) else {
+            throw NomadError.invalid("investor.jurisdiction", zh: "应为 ISO 3166 国家或地区代码", en: "expected an ISO 3166 code")
+        }
+        guard investor.hasExpiresOn, let expires = ZoneDay(investor.expiresOn) else {
+            throw NomadError.required("investor.expires_on")
+        }
+        guard expires >= ZoneDay.today() else {
+            throw NomadError.invalid("investor.expires_on", zh: "已过期", en: "already past")
+        }
+        return try await mutation("AddQflpInvestor", requestID: request.requestID, request: request) { connection in
+            try await InvestorStore.upsert(
+                connection, accountID: accountID, name: name, jurisdiction: jurisdiction, expiresOn: expires,
+                by: officer.accountID, logger: logger)
+            return try await InvestorStore.find(connection, accountID: accountID, logger: logger)!.message
+        }
+    }
+
+    func removeQflpInvestor(
+        request: Nomad_Assets_V1_RemoveQflpInvestorRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_RemoveQflpInvestorResponse {
+        _ = try caller
+        let accountID = try Validate.uuid(request.accountID, "account_id")
+        return try await mutation("RemoveQflpInvestor", requestID: request.requestID, request: request) { connection in
+            guard try await InvestorStore.remove(connection, accountID: accountID, logger: logger) else {
+                throw NomadError.notFound("QFLP investor \(accountID.text)")
+            }
+            return .with { $0.accountID = accountID.text }
+        }
+    }
+
+    func listQflpInvestors(
+        request: Nomad_Assets_V1_ListQflpInvestorsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListQflpInvestorsResponse {
+        _ = try caller
+        let page = try Page(request.page)
+        let investors = try await database.read { try await InvestorStore.list($0, page: page, logger: logger) }
+        return .with {
+            $0.investors = investors.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: investors.count)
+        }
+    }
+
+    /// The owner tokenizes its own asset, or an officer does so on its behalf;
+    /// supervision is the whitelist (the owner must be a qualified investor)
+    /// and the caps fixed here.
+    func tokenizeAsset(request: Nomad_Assets_V1_TokenizeAssetRequest, context: ServerContext) async throws -> Nomad_Assets_V1_AssetToken {
+        let principal = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let units = try DataAssetRules.units(request.units, "units")
+        let caps = try TokenRules.caps(maxHolders: request.maxHolders, maxHolderShareBP: request.maxHolderShareBp)
+        return try await mutation("TokenizeAsset", requestID: request.requestID, request: request) { connection in
+            let asset = try await requireAsset(connection, id: id, lock: true)
+            guard principal.role == .officer || asset.ownerID == principal.accountID else { throw NomadError.permissionDenied }
+            guard !asset.tokenized else {
+                throw NomadError(.alreadyExists, zh: "该资产已通证化", en: "This asset is already tokenized")
+            }
+            try await requireQualified(connection, asset.ownerID, role: "holder")
+            let held = try await HoldingStore.units(connection, assetID: id, holder: asset.ownerID, logger: logger)
+            guard held == asset.totalUnits else {
+                throw RegistryErrors.wrongState("所有者须持有该资产的全部份额", "the owner must hold every unit of the asset")
+            }
+            guard try await TradeStore.openListings(connection, assetID: id, logger: logger) == 0 else {
+                throw RegistryErrors.wrongState("请先撤销该资产的挂牌", "cancel the asset's open listings first")
+            }
+            try await TokenStore.insert(
+                connection, assetID: id, units: units, caps: caps, holder: asset.ownerID, by: principal.accountID,
+                logger: logger)
+            try await DataAssetStore.markTokenized(connection, id: id, logger: logger)
+            try await OwnershipStore.append(
+                connection, OwnershipChangeRecord(
+                    kind: "token_issued", assetID: id, fromID: nil, toID: asset.ownerID, units: units,
+                    version: asset.latestVersion),
+                logger: logger)
+            try await RegistryChainStore.append(
+                connection, kind: "token.issued", subject: id,
+                fields: ["units": "\(units)", "holder_id": asset.ownerID.text, "max_holders": "\(caps.maxHolders)",
+                         "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text],
+                logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.token.issued",
+                subjectIDs: ["asset_id": id.text, "holder_id": asset.ownerID.text],
+                payload: TokenIssuedEvent(assetID: id.text, units: units, holderID: asset.ownerID.text), logger: logger)
+            return try await TokenStore.find(connection, assetID: id, logger: logger)!.message(holders: 1)
+        }
+    }
+
+    func getAssetToken(request: Nomad_Assets_V1_GetAssetTokenRequest, context: ServerContext) async throws -> Nomad_Assets_V1_AssetToken {
+        _ = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        return try await database.read { connection in
+            let token = try await requireToken(connection, id)
+            return token.message(holders: try await TokenStore.holderCount(connection, assetID: id, logger: logger))
+        }
+    }
+
+    func listTokenHoldings(
+        request: Nomad_Assets_V1_ListTokenHoldingsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListTokenHoldingsResponse {
+        let principal = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let (token, holdings) = try await database.read { connection in
+            let token = try await requireToken(connection, id)
+            // Who holds what is for staff and the issuer; other holders see their own line.
+            let seesAll = principal.role == .officer || principal.role == .admin || token.issuedTo == principal.accountID
+            return (token, try await TokenStore.holdings(
+                connection, assetID: id, holder: seesAll ? nil : principal.accountID, logger: logger))
+        }
+        return .with {
+            $0.totalUnits = token.totalUnits
+            $0.holdings = holdings.map { tokenHolding(assetID: id, holder: $0.0, $0.1, total: token.totalUnits) }
+        }
+    }
+
+    func transferTokens(request: Nomad_Assets_V1_TransferTokensRequest, context: ServerContext) async throws -> Nomad_Assets_V1_TokenTransfer {
+        let sender = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let receiver = try Validate.uuid(request.toID, "to_id")
+        let units = try DataAssetRules.units(request.units, "units")
+        guard receiver != sender.accountID else {
+            throw NomadError.invalid("to_id", zh: "不能转给自己", en: "must not be the sender")
+        }
+        return try await mutation("TransferTokens", requestID: request.requestID, request: request) { connection in
+            try await moveTokens(
+                connection, assetID: id, from: sender.accountID, to: receiver, units: units, legalBasis: nil,
+                by: sender.accountID)
+        }
+    }
+
+    func forceTransferTokens(
+        request: Nomad_Assets_V1_ForceTransferTokensRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_TokenTransfer {
+        let officer = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let from = try Validate.uuid(request.fromID, "from_id")
+        let to = try Validate.uuid(request.toID, "to_id")
+        let units = try DataAssetRules.units(request.units, "units")
+        let basis = try Validate.text(request.legalBasis, "legal_basis", max: TokenRules.maxLegalBasis)
+        guard from != to else { throw NomadError.invalid("to_id", zh: "不能与转出方相同", en: "must differ from from_id") }
+        return try await mutation("ForceTransferTokens", requestID: request.requestID, request: request) { connection in
+            try await moveTokens(connection, assetID: id, from: from, to: to, units: units, legalBasis: basis, by: officer.accountID)
+        }
+    }
+
+    func freezeTokenHolder(
+        request: Nomad_Assets_V1_FreezeTokenHolderRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_TokenHolding {
+        let officer = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let holder = try Validate.uuid(request.holderID, "holder_id")
+        let reason = try Validate.text(request.reason, "reason", max: TokenRules.maxLegalBasis, required: false)
+        return try await mutation("FreezeTokenHolder", requestID: request.requestID, request: request) { connection in
+            try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.frozen", reason: reason) {
+                try TokenRules.frozenAfterFreeze($0, units: request.units)
+            }
+        }
+    }
+
+    func unfreezeTokenHolder(
+        request: Nomad_Assets_V1_UnfreezeTokenHolderRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_TokenHolding {
+        let officer = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let holder = try Validate.uuid(request.holderID, "holder_id")
+        return try await mutation("UnfreezeTokenHolder", requestID: request.requestID, request: request) { connection in
+            try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.unfrozen", reason: "") {
+                try TokenRules.frozenAfterUnfreeze($0, units: request.units)
+            }
+        }
+    }
+
+    // MARK: helpers
+
+    private func requireToken(_ connection: PostgresConnection, _ id: UUID, lock: Bool = false) async throws -> TokenRecord {
+        guard let token = try await TokenStore.find(connection, assetID: id, lock: lock, logger: logger) else {
+            throw RegistryErrors.notTokenized
+        }
+        return token
+    }
+
+    /// Share-locks the whitelist entry so it cannot be removed until this
+    /// transaction commits.
+    private func requireQualified(_ connection: PostgresConnection, _ account: UUID, role: String) async throws {
+        let investor = try await InvestorStore.find(connection, accountID: account, lock: true, logger: logger)
+        guard TokenRules.qualified(expiresOn: investor?.expiresOn, today: ZoneDay.today()) else {
+            throw RegistryErrors.notWhitelisted(role)
+        }
+    }
+
+    /// A transfer (legalBasis nil) or a forced transfer. A forced transfer may
+    /// take frozen units and does not ask whether the sender is still
+    /// qualified; the receiver's whitelist and the caps hold either way.
+    private func moveTokens(
+        _ connection: PostgresConnection, assetID: UUID, from: UUID, to: UUID, units: Int64, legalBasis: String?, by: UUID
+    ) async throws -> Nomad_Assets_V1_TokenTransfer {
+        let forced = legalBasis != nil
+        let token = try await requireToken(connection, assetID, lock: true)
+        if !forced { try await requireQualified(connection, from, role: "sender") }
+        try await requireQualified(connection, to, role: "receiver")
+        let sending = try await TokenStore.holding(connection, assetID: assetID, holder: from, logger: logger)
+            ?? TokenRules.Holding(units: 0, frozen: 0)
+        let receiving = try await TokenStore.holding(connection, assetID: assetID, holder: to, logger: logger)
+        let holders = try await TokenStore.holderCount(connection, assetID: assetID, logger: logger)
+        try TokenRules.checkTransfer(
+            units: units, sender: sending, receiver: receiving, total: token.totalUnits, holders: holders, caps: token.caps,
+            forced: forced)
+        try await TokenStore.move(connection, assetID: assetID, from: from, to: to, units: units, logger: logger)
+        let asset = try await requireAsset(connection, id: assetID)
+        try await OwnershipStore.append(
+            connection, OwnershipChangeRecord(
+                kind: forced ? "token_forced_transfer" : "token_transferred", assetID: assetID, fromID: from, toID: to,
+                units: units, version: asset.latestVersion, legalBasis: legalBasis),
+            logger: logger)
+        var fields = ["from_id": from.text, "to_id": to.text, "units": "\(units)", "by": by.text]
+        if let legalBasis { fields["legal_basis"] = legalBasis }
+        try await RegistryChainStore.append(
+            connection, kind: forced ? "token.forced_transfer" : "token.transferred", subject: assetID, fields: fields,
+            logger: logger)
+        try await Outbox.append(
+            connection, type: "assets.token.transferred",
+            subjectIDs: ["asset_id": assetID.text, "from_id": from.text, "to_id": to.text],
+            payload: TokenTransferredEvent(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced),
+            logger: logger)
+        let fromAfter = try await TokenStore.holding(connection, assetID: assetID, holder: from, logger: logger)
+        let toAfter = try await TokenStore.holding(connection, assetID: assetID, holder: to, logger: logger)
+        return .with {
+            $0.assetID = assetID.text
+            $0.fromID = from.text
+            $0.toID = to.text
+            $0.units = units
+            $0.forced = forced
+            $0.legalBasis = legalBasis ?? ""
+            $0.fromHolding = tokenHolding(assetID: assetID, holder: from, fromAfter, total: token.totalUnits)
+            $0.toHolding = tokenHolding(assetID: assetID, holder: to, toAfter, total: token.totalUnits)
+        }
+    }
+
+    private func setFrozen(
+        _ connection: PostgresConnection, assetID: UUID, holder: UUID, by: UUID, kind: String, reason: String,
+        _ frozenAfter: (TokenRules.Holding) throws -> Int64
+    ) async throws -> Nomad_Assets_V1_TokenHolding {
+        let token = try await requireToken(connection, assetID, lock: true)
+        guard let holding = try await TokenStore.holding(connection, assetID: assetID, holder: holder, logger: logger),
+              holding.units > 0
+        else { throw NomadError.notFound("token holding of \(holder.text)") }
+        let frozen = try frozenAfter(holding)
+        try await TokenStore.setFrozen(connection, assetID: assetID, holder: holder, frozen: frozen, logger: logger)
+        var fields = ["holder_id": holder.text, "frozen_units": "\(frozen)", "by": by.text]
+        if !reason.isEmpty { fields["reason"] = reason }
+        try await RegistryChainStore.append(connection, kind: kind, subject: assetID, fields: fields, logger: logger)
+        return tokenHolding(
+            assetID: assetID, holder: holder, TokenRules.Holding(units: holding.units, frozen: frozen), total: token.totalUnits)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Listings, trades, holdings, ownership history and the balance sheet
+/// (数据资产入表). A trade locks the asset's row, then the listing's, then
+/// moves units between holdings, so units are never created or lost and two
+/// buyers of one listing never both get its last unit.
+extension AssetsService {
+    func listAssetForSale(
+        request: Nomad_Assets_V1_ListAssetForSaleRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_AssetListing {
+        let seller = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let units = try DataAssetRules.units(request.units, "units")
+        let price = try DataAssetRules.money(request.unitPrice, "unit_price")
+        return try await mutation("ListAssetForSale", requestID: request.requestID, request: request) { connection in
+            let asset = try await requireAsset(connection, id: id, lock: true)
+            guard !asset.tokenized else { throw RegistryErrors.tokenized }
+            let held = try await HoldingStore.units(connection, assetID: id, holder: seller.accountID, logger: logger)
+            guard held > 0 else { throw NomadError.permissionDenied }
+            let listed = try await TradeStore.listedUnits(connection, assetID: id, seller: seller.accountID, logger: logger)
+            guard units <= held - listed else { throw RegistryErrors.insufficientUnits(available: held - listed) }
+            let listingID = UUID()
+            try await TradeStore.insertListing(
+                connection, id: listingID, assetID: id, seller: seller.accountID, units: units, currency: price.currency,
+                unitPriceMinor: price.minor, logger: logger)
+            return try await TradeStore.findListing(connection, id: listingID, logger: logger)!.message
+        }
+    }
+
+    func cancelAssetListing(
+        request: Nomad_Assets_V1_CancelAssetListingRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_AssetListing {
+        let seller = try caller
+        let id = try Validate.uuid(request.listingID, "listing_id")
+        return try await mutation("CancelAssetListing", requestID: request.requestID, request: request) { connection in
+            guard let listing = try await TradeStore.findListing(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("listing \(id.text)")
+            }
+            guard listing.sellerID == seller.accountID else { throw NomadError.permissionDenied }
+            guard listing.status == ListingRecord.Status.open.rawValue else {
+                throw RegistryErrors.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
+            }
+            try await TradeStore.cancel(connection, listingID: id, logger: logger)
+            return try await TradeStore.findListing(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func listAssetListings(
+        request: Nomad_Assets_V1_ListAssetListingsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListAssetListingsResponse {
+        _ = try caller
+        let page = try Page(request.page)
+        let assetID = request.assetID.isEmpty ? nil : try Validate.uuid(request.assetID, "asset_id")
+        let status: Int16
+        switch request.status {
+        case .unspecified: status = ListingRecord.Status.open.rawValue
+        case .open, .filled, .cancelled: status = Int16(request.status.rawValue)
+        default: throw NomadError.unknownEnum("status")
+        }
+        let listings = try await database.read { connection in
+            try await TradeStore.listings(connection, assetID: assetID, status: status, page: page, logger: logger)
+        }
+        return .with {
+            $0.listings = listings.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: listings.count)
+        }
+    }
+
+    func tradeDataAsset(
+        request: Nomad_Assets_V1_TradeDataAssetRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_AssetTrade {
+        let buyer = try caller
+        let listingID = try Validate.uuid(request.listingID, "listing_id")
+        let units = try DataAssetRules.units(request.units, "units")
+        guard request.version >= 0 else {
+            throw NomadError.invalid("version", zh: "不能为负数", en: "must not be negative")
+        }
+        return try await mutation("TradeDataAsset", requestID: request.requestID, request: request) { connection in
+            guard let seen = try await TradeStore.findListing(connection, id: listingID, logger: logger) else {
+                throw NomadError.notFound("listing \(listingID.text)")
+            }
+            // Asset first, then listing: the order every trade and listing takes.
+            let asset = try await requireAsset(connection, id: seen.assetID, lock: true)
+            let listing = try await TradeStore.findListing(connection, id: listingID, lock: true, logger: logger)!
+            guard !asset.tokenized else { throw RegistryErrors.tokenized }
+            guard listing.sellerID != buyer.accountID else {
+                throw RegistryErrors.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")
+            }
+            guard listing.status == ListingRecord.Status.open.rawValue else {
+                throw RegistryErrors.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
+            }
+            guard units <= listing.remainingUnits else {
+                throw RegistryErrors.wrongState(
+                    "挂牌剩余 \(listing.remainingUnits) 份", "the listing has \(listing.remainingUnits) units left")
+            }
+            let version = try Self.version(request.version == 0 ? nil : request.version, of: asset)
+            let trade = TradeRecord(
+                id: UUID(), assetID: asset.id, version: version, poolCode: asset.poolCode, listingID: listingID,
+                buyerID: buyer.accountID, sellerID: listing.sellerID, units: units, currency: listing.currency,
+                unitPriceMinor: listing.unitPriceMinor, createdAt: Date())
+            try await HoldingStore.move(
+                connection, assetID: asset.id, from: listing.sellerID, to: buyer.accountID, units: units, logger: logger)
+            try await TradeStore.take(connection, listingID: listingID, units: units, logger: logger)
+            try await TradeStore.insertTrade(connection, trade, logger: logger)
+            try await OwnershipStore.append(
+                connection, OwnershipChangeRecord(
+                    kind: "traded", assetID: asset.id, fromID: listing.sellerID, toID: buyer.accountID, units: units,
+                    tradeID: trade.id, currency: trade.currency, unitPriceMinor: trade.unitPriceMinor, version: version),
+                logger: logger)
+            // The chain head lock also orders trades for the moving average
+            // below: every earlier trade has committed once we hold it.
+            try await RegistryChainStore.append(
+                connection, kind: "asset.traded", subject: asset.id,
+                fields: ["trade_id": trade.id.text, "version": "\(version)", "buyer_id": buyer.accountID.text,
+                         "seller_id": listing.sellerID.text, "units": "\(units)",
+                         "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency],
+                logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.asset.traded",
+                subjectIDs: ["asset_id": asset.id.text, "trade_id": trade.id.text, "buyer_id": buyer.accountID.text,
+                             "seller_id": listing.sellerID.text],
+                payload: AssetTradedEvent(
+                    assetID: asset.id.text, version: version, tradeID: trade.id.text, buyerID: buyer.accountID.text,
+                    sellerID: listing.sellerID.text, units: units, unitPriceMinor: trade.unitPriceMinor,
+                    currency: trade.currency),
+                logger: logger)
+            let alerts = try await raiseBubbleAlerts(connection, trade: trade, asset: asset)
+            return trade.message(alertIDs: alerts)
+        }
+    }
+
+    func listAssetHoldings(
+        request: Nomad_Assets_V1_ListAssetHoldingsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListAssetHoldingsResponse {
+        _ = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let (asset, holdings) = try await database.read { connection in
+            let asset = try await requireAsset(connection, id: id)
+            return (asset, try await HoldingStore.list(connection, assetID: id, logger: logger))
+        }
+        return .with {
+            $0.totalUnits = asset.totalUnits
+            $0.holdings = holdings.map { holder, units in
+                .with {
+                    $0.assetID = id.text
+                    $0.holderID = holder.text
+                    $0.units = units
+                    $0.shareBp = DataAssetRules.shareBP(units, of: asset.totalUnits)
+                }
+            }
+        }
+    }
+
+    func listOwnershipHistory(
+        request: Nomad_Assets_V1_ListOwnershipHistoryRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListOwnershipHistoryResponse {
+        _ = try caller
+        let id = try Validate.uuid(request.assetID, "asset_id")
+        let page = try Page(request.page)
+        let changes = try await database.read { connection in
+            _ = try await requireAsset(connection, id: id)
+            return try await OwnershipStore.list(connection, assetID: id, page: page, logger: logger)
+        }
+        return .with {
+            $0.changes = changes.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: changes.count)
+        }
+    }
+
+    /// 数据资产入表: each asset the enterprise holds, at its latest valuation
+    /// times the enterprise's share.
+    func getBalanceSheet(
+        request: Nomad_Assets_V1_GetBalanceSheetRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_BalanceSheet {
+        let principal = try caller
+        let enterprise: UUID
+        if principal.role == .enterprise {
+            enterprise = request.enterpriseID.isEmpty ? principal.accountID : try Validate.uuid(request.enterpriseID, "enterprise_id")
+            guard enterprise == principal.accountID else { throw NomadError.permissionDenied }
+        } else {
+            enterprise = try Validate.uuid(request.enterpriseID, "enterprise_id")
+        }
+        let lines = try await database.read { connection in
+            var lines: [(BalanceSheetHolding, ValuationRecord?)] = []
+            for holding in try await BalanceSheetStore.holdings(connection, holder: enterprise, logger: logger) {
+                lines.append((holding, try await ValuationStore.latest(connection, assetID: holding.assetID, logger: logger)))
+            }
+            return lines
+        }
+        var totals: [String: Int64] = [:]
+        let messages = lines.map { holding, valuation in
+            Nomad_Assets_V1_BalanceSheetLine.with {
+                $0.assetID = holding.assetID.text
+                $0.poolCode = holding.poolCode
+                $0.title = localized(holding.titleZh, holding.titleEn)
+                $0.holdingKind = holding.kind
+                $0.units = holding.units
+                $0.totalUnits = holding.totalUnits
+                $0.shareBp = DataAssetRules.shareBP(holding.units, of: holding.totalUnits)
+                if let valuation {
+                    let part = DataAssetRules.part(valuation.valueMinor, units: holding.units, total: holding.totalUnits)
+                    totals[valuation.currency, default: 0] += part
+                    $0.valued = true
+                    $0.assetValue = money(valuation.currency, valuation.valueMinor)
+                    $0.holdingValue = money(valuation.currency, part)
+                    $0.method = Nomad_Assets_V1_ValuationMethod(rawValue: Int(valuation.method)) ?? .unspecified
+                    $0.valuationDate = valuation.date.message
+                    $0.valuedVersion = valuation.version
+                }
+            }
+        }
+        return .with {
+            $0.enterpriseID = enterprise.text
+            $0.lines = messages
+            $0.totals = totals.keys.sorted().map { money($0, totals[$0]!) }
+        }
+    }
+}

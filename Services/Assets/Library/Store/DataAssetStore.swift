@@ -1,0 +1,185 @@
+import Foundation
+import NomadKit
+import PostgresNIO
+
+/// A data asset with its latest version's hash and description.
+struct DataAssetRecord: Sendable {
+    var id: UUID
+    var ownerID: UUID
+    var poolCode: String
+    var titleZh: String
+    var titleEn: String
+    var licenceTerms: String
+    var totalUnits: Int64
+    var latestVersion: Int32
+    var tokenized: Bool
+    var createdAt: Date
+    var contentHash: String
+    var descriptionZh: String
+    var descriptionEn: String
+}
+
+struct DataAssetVersionRecord: Sendable {
+    var assetID: UUID
+    var version: Int32
+    var contentHash: String
+    var descriptionZh: String
+    var descriptionEn: String
+    var createdBy: UUID
+    var createdAt: Date
+}
+
+enum DataAssetStore {
+    private static let columns = """
+        a.id, a.owner_id, a.pool_code, a.title_zh, a.title_en, a.licence_terms, a.total_units, a.latest_version, \
+        a.tokenized, a.created_at, v.content_hash, v.description_zh, v.description_en
+        """
+
+    /// Registers the asset as version 1 with every unit held by its owner.
+    static func insert(
+        _ connection: PostgresConnection, id: UUID, owner: UUID, registeredBy: UUID,
+        _ draft: DataAssetRules.Registration, logger: Logger
+    ) async throws {
+        try await refuseKnownContent(connection, hash: draft.contentHash, logger: logger)
+        try await connection.query("""
+            INSERT INTO data_assets (id, owner_id, pool_code, title_zh, title_en, licence_terms, total_units, registered_by)
+            VALUES (\(id), \(owner), \(draft.poolCode), \(draft.titleZh), \(draft.titleEn), \(draft.licenceTerms),
+              \(draft.totalUnits), \(registeredBy))
+            """, logger: logger)
+        try await insertVersion(
+            connection, assetID: id, version: 1, hash: draft.contentHash, zh: draft.descriptionZh, en: draft.descriptionEn,
+            by: registeredBy, logger: logger)
+        try await connection.query("""
+            INSERT INTO asset_holdings (asset_id, holder_id, units) VALUES (\(id), \(owner), \(draft.totalUnits))
+            """, logger: logger)
+    }
+
+    /// Adds the next version; call under the asset's row lock so numbers stay 1, 2, 3...
+    static func addVersion(
+        _ connection: PostgresConnection, asset: DataAssetRecord, hash: String, zh: String, en: String, by: UUID,
+        logger: Logger
+    ) async throws -> Int32 {
+        try await refuseKnownContent(connection, hash: hash, logger: logger)
+        let version = asset.latestVersion + 1
+        try await insertVersion(connection, assetID: asset.id, version: version, hash: hash, zh: zh, en: en, by: by, logger: logger)
+        try await connection.query(
+            "UPDATE data_assets SET latest_version = \(version) WHERE id = \(asset.id)", logger: logger)
+        return version
+    }
+
+    /// A friendly refusal before the insert; the unique index still decides
+    /// between two registrations of the same content racing each other.
+    private static func refuseKnownContent(_ connection: PostgresConnection, hash: String, logger: Logger) async throws {
+        let rows = try await connection.query(
+            "SELECT 1 FROM data_asset_versions WHERE content_hash = \(hash)", logger: logger).collect()
+        if !rows.isEmpty { throw RegistryErrors.duplicateContent }
+    }
+
+    private static func insertVersion(
+        _ connection: PostgresConnection, assetID: UUID, version: Int32, hash: String, zh: String, en: String, by: UUID,
+        logger: Logger
+    ) async throws {
+        do {
+            try await connection.query("""
+                INSERT INTO data_asset_versions (asset_id, version, content_hash, description_zh, description_en, created_by)
+                VALUES (\(assetID), \(version), \(hash), \(zh), \(en), \(by))
+                """, logger: logger)
+        } catch let error as PSQLError where error.isUniqueViolation {
+            throw RegistryErrors.duplicateContent
+        }
+    }
+
+    static func find(_ connection: PostgresConnection, id: UUID, lock: Bool = false, logger: Logger) async throws -> DataAssetRecord? {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM data_assets a
+            JOIN data_asset_versions v ON v.asset_id = a.id AND v.version = a.latest_version
+            WHERE a.id = \(id) \(unescaped: lock ? "FOR UPDATE OF a" : "")
+            """, logger: logger)
+        for try await row in rows { return try record(row) }
+        return nil
+    }
+
+    /// Newest first.
+    static func list(
+        _ connection: PostgresConnection, poolCode: String?, owner: UUID?, page: Page, logger: Logger
+    ) async throws -> [DataAssetRecord] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM data_assets a
+            JOIN data_asset_versions v ON v.asset_id = a.id AND v.version = a.latest_version
+            WHERE (\(poolCode)::text IS NULL OR a.pool_code = \(poolCode))
+              AND (\(owner)::uuid IS NULL OR a.owner_id = \(owner))
+            ORDER BY a.created_at DESC, a.id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        var assets: [DataAssetRecord] = []
+        for try await row in rows { assets.append(try record(row)) }
+        return assets
+    }
+
+    static func versions(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> [DataAssetVersionRecord] {
+        let rows = try await connection.query("""
+            SELECT asset_id, version, content_hash, description_zh, description_en, created_by, created_at
+            FROM data_asset_versions WHERE asset_id = \(assetID) ORDER BY version
+            """, logger: logger)
+        var versions: [DataAssetVersionRecord] = []
+        for try await (asset, version, hash, zh, en, by, at) in rows.decode((UUID, Int32, String, String, String, UUID, Date).self) {
+            versions.append(DataAssetVersionRecord(
+                assetID: asset, version: version, contentHash: hash, descriptionZh: zh, descriptionEn: en, createdBy: by,
+                createdAt: at))
+        }
+        return versions
+    }
+
+    static func markTokenized(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
+        try await connection.query("UPDATE data_assets SET tokenized = true WHERE id = \(id)", logger: logger)
+    }
+
+    private static func record(_ row: PostgresRow) throws -> DataAssetRecord {
+        let r = row.makeRandomAccess()
+        return DataAssetRecord(
+            id: try r["id"].decode(UUID.self), ownerID: try r["owner_id"].decode(UUID.self),
+            poolCode: try r["pool_code"].decode(String.self), titleZh: try r["title_zh"].decode(String.self),
+            titleEn: try r["title_en"].decode(String.self), licenceTerms: try r["licence_terms"].decode(String.self),
+            totalUnits: try r["total_units"].decode(Int64.self), latestVersion: try r["latest_version"].decode(Int32.self),
+            tokenized: try r["tokenized"].decode(Bool.self), createdAt: try r["created_at"].decode(Date.self),
+            contentHash: try r["content_hash"].decode(String.self),
+            descriptionZh: try r["description_zh"].decode(String.self),
+            descriptionEn: try r["description_en"].decode(String.self))
+    }
+}
+
+/// Who holds a data asset's units. Units move only inside a trade, under the
+/// asset's row lock; the CHECK (units >= 0) is the last guard.
+enum HoldingStore {
+    static func units(_ connection: PostgresConnection, assetID: UUID, holder: UUID, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query(
+            "SELECT units FROM asset_holdings WHERE asset_id = \(assetID) AND holder_id = \(holder) FOR UPDATE",
+            logger: logger)
+        for try await units in rows.decode(Int64.self) { return units }
+        return 0
+    }
+
+    static func move(
+        _ connection: PostgresConnection, assetID: UUID, from seller: UUID, to buyer: UUID, units: Int64, logger: Logger
+    ) async throws {
+        let taken = try await connection.query("""
+            UPDATE asset_holdings SET units = units - \(units)
+            WHERE asset_id = \(assetID) AND holder_id = \(seller) AND units >= \(units) RETURNING 1
+            """, logger: logger).collect()
+        guard taken.count == 1 else { throw RegistryErrors.insufficientUnits(available: 0) }
+        try await connection.query("""
+            INSERT INTO asset_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(buyer), \(units))
+            ON CONFLICT (asset_id, holder_id) DO UPDATE SET units = asset_holdings.units + EXCLUDED.units
+            """, logger: logger)
+    }
+
+    /// Holders with units, largest first.
+    static func list(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> [(UUID, Int64)] {
+        let rows = try await connection.query("""
+            SELECT holder_id, units FROM asset_holdings WHERE asset_id = \(assetID) AND units > 0
+            ORDER BY units DESC, holder_id
+            """, logger: logger)
+        var holdings: [(UUID, Int64)] = []
+        for try await pair in rows.decode((UUID, Int64).self) { holdings.append(pair) }
+        return holdings
+    }
+}
