@@ -74,7 +74,7 @@ struct RegistryChainTests {
     func tamperedPayload() async throws {
         try await withRegistry { env in
             _ = try await history(env)
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query("""
                     UPDATE registry_entries SET payload = replace(payload, '"units":"2"', '"units":"1"') WHERE seq = 5
                     """, logger: Logger(label: "test"))
@@ -96,7 +96,7 @@ struct RegistryChainTests {
         try await withRegistry { env in
             _ = try await history(env)
             // A forger who recomputes entry 2's hash still breaks entry 3's prev_hash.
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query("""
                     UPDATE registry_entries SET payload = payload || ' ',
                       hash = sha256(prev_hash || convert_to(payload || ' ', 'UTF8')) WHERE seq = 2
@@ -107,7 +107,7 @@ struct RegistryChainTests {
             #expect(rewritten.brokenSeq == 3)
             #expect(rewritten.reason.contains("prev_hash"))
 
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query("DELETE FROM registry_entries WHERE seq = 1", logger: Logger(label: "test"))
             }
             let deleted = try await env.verify(by: env.officer())

@@ -88,7 +88,7 @@ struct TokenTests {
             try await env.whitelist(investor.id, by: officer)
             try await env.whitelist(lapsed.id, by: officer)
             // An expired qualification: written behind the service, as time would.
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query(
                     "UPDATE qflp_investors SET expires_on = current_date - 2 WHERE account_id = \(UUID(uuidString: lapsed.id)!)",
                     logger: .init(label: "test"))
@@ -122,6 +122,35 @@ struct TokenTests {
             let payload = try #require(try await env.app.outboxPayloadText(type: "assets.token.transferred", subject: investor.id))
             #expect(payload.contains("\"forced\": false"))
             #expect(payload.contains("\"units\": 300"))
+
+            // A retry returns the first answer and moves nothing more.
+            let retried = Nomad_Assets_V1_TransferTokensRequest.with {
+                $0.requestID = requestID()
+                $0.assetID = asset.assetID
+                $0.toID = investor.id
+                $0.units = 5
+            }
+            let first = try await env.client.transferTokens(retried, metadata: owner.metadata)
+            let again = try await env.client.transferTokens(retried, metadata: owner.metadata)
+            #expect(first == again)
+            #expect(try await env.tokenHoldings(asset.assetID, by: officer)[investor.id]?.units == 305)
+
+            // Removed from the whitelist: it can neither receive nor send, in either language.
+            _ = try await env.client.removeQflpInvestor(.with {
+                $0.requestID = requestID()
+                $0.accountID = investor.id
+            }, metadata: officer.metadata)
+            let chinese = await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.transferTokens(.with {
+                    $0.requestID = requestID()
+                    $0.assetID = asset.assetID
+                    $0.toID = investor.id
+                    $0.units = 1
+                }, metadata: owner.metadata(language: "zh-CN"))
+            }
+            #expect(chinese?.contains("白名单") == true)
+            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: investor, to: owner.id, units: 1) }
+            #expect(try await env.count("SELECT sum(units)::int FROM token_holdings") == 1000)
         }
     }
 
