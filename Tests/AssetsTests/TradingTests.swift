@@ -92,6 +92,11 @@ struct TradingTests {
             await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: -1, unitPrice: 100) }
             await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: 1, unitPrice: 0) }
             await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: 1, unitPrice: -100) }
+            // 100,000 units at 10^15 each would overflow a trade's total.
+            let large = try await env.registerAsset(by: seller, units: 100_000)
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.listForSale(large, by: seller, units: 100_000, unitPrice: 1_000_000_000_000_000)
+            }
             // A holder cannot list more than it holds, counting its open listings.
             let listing = try await env.listForSale(asset, by: seller, units: 6, unitPrice: 100)
             let oversold = await expectRPCError(.failedPrecondition) {
@@ -124,7 +129,8 @@ struct TradingTests {
             }
 
             #expect(try await env.count("SELECT count(*)::int FROM asset_trades") == 0)
-            #expect(try await env.count("SELECT units::int FROM asset_holdings") == 10)
+            #expect(try await env.count("SELECT count(*)::int FROM asset_listings WHERE status = 1") == 0)
+            #expect(try await env.count("SELECT units::int FROM asset_holdings WHERE asset_id = '\(asset.assetID)'") == 10)
         }
     }
 

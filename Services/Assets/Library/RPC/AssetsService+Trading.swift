@@ -16,6 +16,10 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let units = try DataAssetRules.units(request.units, "units")
         let price = try DataAssetRules.money(request.unitPrice, "unit_price")
+        // Every trade from the listing is at most units x price: bound it once here.
+        guard !units.multipliedReportingOverflow(by: price.minor).overflow else {
+            throw NomadError.invalid("unit_price", zh: "挂牌总价过大", en: "units x unit price is too large")
+        }
         return try await mutation("ListAssetForSale", requestID: request.requestID, request: request) { connection in
             let asset = try await requireAsset(connection, id: id, lock: true)
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
