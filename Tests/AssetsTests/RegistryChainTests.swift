@@ -137,4 +137,43 @@ struct RegistryChainTests {
             #expect(verified.entriesChecked == Int64(RegistryChainStore.pageSize) + 3)
         }
     }
+
+    @Test("trades, valuations and token transfers on different assets at once still make one unbroken line")
+    func concurrentAppends() async throws {
+        try await withRegistry { env in
+            let officer = env.officer()
+            let (owner, token) = try await env.tokenizedAsset(officer: officer, units: 1_000)
+            let investor = env.nomad()
+            try await env.whitelist(investor.id, by: officer)
+            let sellers = (0..<3).map { _ in env.enterprise() }
+            var listings: [Nomad_Assets_V1_AssetListing] = []
+            var assets: [Nomad_Assets_V1_DataAsset] = []
+            for seller in sellers {
+                let asset = try await env.registerAsset(by: seller, units: 100)
+                assets.append(asset)
+                listings.append(try await env.listForSale(asset, by: seller, units: 100, unitPrice: 1_000))
+            }
+            let before = try await env.count("SELECT count(*)::int FROM registry_entries")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<60 {
+                    switch index % 3 {
+                    case 0:
+                        let listing = listings[index % listings.count]
+                        group.addTask { _ = try await env.buy(listing, units: 1, by: env.enterprise()) }
+                    case 1:
+                        group.addTask { try await env.transfer(token.assetID, from: owner, to: investor.id, units: 1) }
+                    default:
+                        let asset = assets[index % assets.count]
+                        group.addTask { try await env.value(asset, minor: 100_000, by: officer) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await env.count("SELECT count(*)::int FROM registry_entries") == before + 60)
+            #expect(try await env.count("SELECT max(seq)::int FROM registry_entries") == before + 60)
+            let verified = try await env.verify(by: officer)
+            #expect(verified.ok, "\(verified.reason)")
+            #expect(verified.entriesChecked == Int64(before + 60))
+        }
+    }
 }
