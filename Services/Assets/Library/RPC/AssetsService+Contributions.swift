@@ -96,11 +96,11 @@ extension AssetsService {
             var reversed: Int64 = 0
             if contribution.powUnits > 0,
                let account = try await LedgerStore.find(connection, owner: contribution.contributorID, kind: .pow, unit: .pow, logger: logger) {
-                // The account's row lock, so the balance read is the one the
-                // posting below is checked against.
-                let balance = try await connection.query(
-                    "SELECT balance FROM ledger_accounts WHERE id = \(account) FOR UPDATE", logger: logger
-                ).collect().first!.decode(Int64.self)
+                // Both accounts' row locks, in the posting's order, so the
+                // balance read here is the one the posting is checked against.
+                let balances = try await LedgerStore.lockBalances(
+                    connection, ids: [account, ZoneAccounts.issuance(.pow)], logger: logger)
+                let balance = balances[account] ?? 0
                 reversed = min(balance, contribution.powUnits)
                 if reversed > 0 {
                     try await LedgerStore.post(

@@ -55,7 +55,8 @@ extension AssetsService {
             if request.grant {
                 try await Outbox.append(
                     connection, type: "assets.pool.access_granted",
-                    subjectIDs: ["grant_id": id.text, "enterprise_id": grant.enterpriseID.text, "officer_id": officer.accountID.text],
+                    subjectIDs: ["grant_id": id.text, "enterprise_id": grant.enterpriseID.text, "owner_id": grant.enterpriseID.text,
+                                 "officer_id": officer.accountID.text],
                     payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text),
                     logger: logger)
             }

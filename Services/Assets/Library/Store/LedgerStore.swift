@@ -272,6 +272,21 @@ enum LedgerStore {
 }
 
 extension LedgerStore {
+    /// Takes the row locks of `ids` in id order, the order every posting
+    /// takes them in, and returns their balances. For a caller that must read
+    /// a balance before deciding what to post: locking only the one account
+    /// first and the zone's account later would invert that order against a
+    /// concurrent posting and deadlock.
+    static func lockBalances(_ connection: PostgresConnection, ids: [UUID], logger: Logger) async throws -> [UUID: Int64] {
+        var balances: [UUID: Int64] = [:]
+        for try await (id, balance) in try await connection.query(
+            "SELECT id, balance FROM ledger_accounts WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE", logger: logger
+        ).decode((UUID, Int64).self) {
+            balances[id] = balance
+        }
+        return balances
+    }
+
     struct Header: Sendable {
         var id: UUID
         var ownerID: UUID
