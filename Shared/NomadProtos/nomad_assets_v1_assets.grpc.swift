@@ -36,6 +36,370 @@ public enum Nomad_Assets_V1_AssetsService: Sendable {
     public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService")
     /// Namespace for method metadata.
     public enum Method: Sendable {
+        /// Namespace for "ListPools" metadata.
+        public enum ListPools: Sendable {
+            /// Request type for "ListPools".
+            public typealias Input = Nomad_Assets_V1_ListPoolsRequest
+            /// Response type for "ListPools".
+            public typealias Output = Nomad_Assets_V1_ListPoolsResponse
+            /// Descriptor for "ListPools".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListPools",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetPool" metadata.
+        public enum GetPool: Sendable {
+            /// Request type for "GetPool".
+            public typealias Input = Nomad_Assets_V1_GetPoolRequest
+            /// Response type for "GetPool".
+            public typealias Output = Nomad_Assets_V1_DataPool
+            /// Descriptor for "GetPool".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetPool",
+                type: .unary
+            )
+        }
+        /// Namespace for "RequestPoolAccess" metadata.
+        public enum RequestPoolAccess: Sendable {
+            /// Request type for "RequestPoolAccess".
+            public typealias Input = Nomad_Assets_V1_RequestPoolAccessRequest
+            /// Response type for "RequestPoolAccess".
+            public typealias Output = Nomad_Assets_V1_PoolGrant
+            /// Descriptor for "RequestPoolAccess".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RequestPoolAccess",
+                type: .unary
+            )
+        }
+        /// Namespace for "DecidePoolAccess" metadata.
+        public enum DecidePoolAccess: Sendable {
+            /// Request type for "DecidePoolAccess".
+            public typealias Input = Nomad_Assets_V1_DecidePoolAccessRequest
+            /// Response type for "DecidePoolAccess".
+            public typealias Output = Nomad_Assets_V1_PoolGrant
+            /// Descriptor for "DecidePoolAccess".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "DecidePoolAccess",
+                type: .unary
+            )
+        }
+        /// Namespace for "RevokePoolAccess" metadata.
+        public enum RevokePoolAccess: Sendable {
+            /// Request type for "RevokePoolAccess".
+            public typealias Input = Nomad_Assets_V1_RevokePoolAccessRequest
+            /// Response type for "RevokePoolAccess".
+            public typealias Output = Nomad_Assets_V1_PoolGrant
+            /// Descriptor for "RevokePoolAccess".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RevokePoolAccess",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListPoolGrants" metadata.
+        public enum ListPoolGrants: Sendable {
+            /// Request type for "ListPoolGrants".
+            public typealias Input = Nomad_Assets_V1_ListPoolGrantsRequest
+            /// Response type for "ListPoolGrants".
+            public typealias Output = Nomad_Assets_V1_ListPoolGrantsResponse
+            /// Descriptor for "ListPoolGrants".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListPoolGrants",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReadPoolData" metadata.
+        public enum ReadPoolData: Sendable {
+            /// Request type for "ReadPoolData".
+            public typealias Input = Nomad_Assets_V1_ReadPoolDataRequest
+            /// Response type for "ReadPoolData".
+            public typealias Output = Nomad_Assets_V1_ReadPoolDataResponse
+            /// Descriptor for "ReadPoolData".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ReadPoolData",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListPoolReads" metadata.
+        public enum ListPoolReads: Sendable {
+            /// Request type for "ListPoolReads".
+            public typealias Input = Nomad_Assets_V1_ListPoolReadsRequest
+            /// Response type for "ListPoolReads".
+            public typealias Output = Nomad_Assets_V1_ListPoolReadsResponse
+            /// Descriptor for "ListPoolReads".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListPoolReads",
+                type: .unary
+            )
+        }
+        /// Namespace for "SubmitContribution" metadata.
+        public enum SubmitContribution: Sendable {
+            /// Request type for "SubmitContribution".
+            public typealias Input = Nomad_Assets_V1_SubmitContributionRequest
+            /// Response type for "SubmitContribution".
+            public typealias Output = Nomad_Assets_V1_Contribution
+            /// Descriptor for "SubmitContribution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "SubmitContribution",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReviewContribution" metadata.
+        public enum ReviewContribution: Sendable {
+            /// Request type for "ReviewContribution".
+            public typealias Input = Nomad_Assets_V1_ReviewContributionRequest
+            /// Response type for "ReviewContribution".
+            public typealias Output = Nomad_Assets_V1_Contribution
+            /// Descriptor for "ReviewContribution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ReviewContribution",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReverseContribution" metadata.
+        public enum ReverseContribution: Sendable {
+            /// Request type for "ReverseContribution".
+            public typealias Input = Nomad_Assets_V1_ReverseContributionRequest
+            /// Response type for "ReverseContribution".
+            public typealias Output = Nomad_Assets_V1_Contribution
+            /// Descriptor for "ReverseContribution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ReverseContribution",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetContribution" metadata.
+        public enum GetContribution: Sendable {
+            /// Request type for "GetContribution".
+            public typealias Input = Nomad_Assets_V1_GetContributionRequest
+            /// Response type for "GetContribution".
+            public typealias Output = Nomad_Assets_V1_Contribution
+            /// Descriptor for "GetContribution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetContribution",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListContributions" metadata.
+        public enum ListContributions: Sendable {
+            /// Request type for "ListContributions".
+            public typealias Input = Nomad_Assets_V1_ListContributionsRequest
+            /// Response type for "ListContributions".
+            public typealias Output = Nomad_Assets_V1_ListContributionsResponse
+            /// Descriptor for "ListContributions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListContributions",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetValuationRule" metadata.
+        public enum GetValuationRule: Sendable {
+            /// Request type for "GetValuationRule".
+            public typealias Input = Nomad_Assets_V1_GetValuationRuleRequest
+            /// Response type for "GetValuationRule".
+            public typealias Output = Nomad_Assets_V1_ValuationRule
+            /// Descriptor for "GetValuationRule".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetValuationRule",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetValuationRule" metadata.
+        public enum SetValuationRule: Sendable {
+            /// Request type for "SetValuationRule".
+            public typealias Input = Nomad_Assets_V1_SetValuationRuleRequest
+            /// Response type for "SetValuationRule".
+            public typealias Output = Nomad_Assets_V1_ValuationRule
+            /// Descriptor for "SetValuationRule".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "SetValuationRule",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetBalances" metadata.
+        public enum GetBalances: Sendable {
+            /// Request type for "GetBalances".
+            public typealias Input = Nomad_Assets_V1_GetBalancesRequest
+            /// Response type for "GetBalances".
+            public typealias Output = Nomad_Assets_V1_GetBalancesResponse
+            /// Descriptor for "GetBalances".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetBalances",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListStatement" metadata.
+        public enum ListStatement: Sendable {
+            /// Request type for "ListStatement".
+            public typealias Input = Nomad_Assets_V1_ListStatementRequest
+            /// Response type for "ListStatement".
+            public typealias Output = Nomad_Assets_V1_ListStatementResponse
+            /// Descriptor for "ListStatement".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListStatement",
+                type: .unary
+            )
+        }
+        /// Namespace for "TransferPoints" metadata.
+        public enum TransferPoints: Sendable {
+            /// Request type for "TransferPoints".
+            public typealias Input = Nomad_Assets_V1_TransferPointsRequest
+            /// Response type for "TransferPoints".
+            public typealias Output = Nomad_Assets_V1_LedgerTransaction
+            /// Descriptor for "TransferPoints".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "TransferPoints",
+                type: .unary
+            )
+        }
+        /// Namespace for "ExchangePow" metadata.
+        public enum ExchangePow: Sendable {
+            /// Request type for "ExchangePow".
+            public typealias Input = Nomad_Assets_V1_ExchangePowRequest
+            /// Response type for "ExchangePow".
+            public typealias Output = Nomad_Assets_V1_ExchangePowResponse
+            /// Descriptor for "ExchangePow".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ExchangePow",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetExchangeRate" metadata.
+        public enum GetExchangeRate: Sendable {
+            /// Request type for "GetExchangeRate".
+            public typealias Input = Nomad_Assets_V1_GetExchangeRateRequest
+            /// Response type for "GetExchangeRate".
+            public typealias Output = Nomad_Assets_V1_ExchangeRate
+            /// Descriptor for "GetExchangeRate".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetExchangeRate",
+                type: .unary
+            )
+        }
+        /// Namespace for "SetExchangeRate" metadata.
+        public enum SetExchangeRate: Sendable {
+            /// Request type for "SetExchangeRate".
+            public typealias Input = Nomad_Assets_V1_SetExchangeRateRequest
+            /// Response type for "SetExchangeRate".
+            public typealias Output = Nomad_Assets_V1_ExchangeRate
+            /// Descriptor for "SetExchangeRate".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "SetExchangeRate",
+                type: .unary
+            )
+        }
+        /// Namespace for "RegisterMerchant" metadata.
+        public enum RegisterMerchant: Sendable {
+            /// Request type for "RegisterMerchant".
+            public typealias Input = Nomad_Assets_V1_RegisterMerchantRequest
+            /// Response type for "RegisterMerchant".
+            public typealias Output = Nomad_Assets_V1_Merchant
+            /// Descriptor for "RegisterMerchant".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RegisterMerchant",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListMerchants" metadata.
+        public enum ListMerchants: Sendable {
+            /// Request type for "ListMerchants".
+            public typealias Input = Nomad_Assets_V1_ListMerchantsRequest
+            /// Response type for "ListMerchants".
+            public typealias Output = Nomad_Assets_V1_ListMerchantsResponse
+            /// Descriptor for "ListMerchants".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListMerchants",
+                type: .unary
+            )
+        }
+        /// Namespace for "RedeemPoints" metadata.
+        public enum RedeemPoints: Sendable {
+            /// Request type for "RedeemPoints".
+            public typealias Input = Nomad_Assets_V1_RedeemPointsRequest
+            /// Response type for "RedeemPoints".
+            public typealias Output = Nomad_Assets_V1_LedgerTransaction
+            /// Descriptor for "RedeemPoints".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "RedeemPoints",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetTrialBalance" metadata.
+        public enum GetTrialBalance: Sendable {
+            /// Request type for "GetTrialBalance".
+            public typealias Input = Nomad_Assets_V1_GetTrialBalanceRequest
+            /// Response type for "GetTrialBalance".
+            public typealias Output = Nomad_Assets_V1_GetTrialBalanceResponse
+            /// Descriptor for "GetTrialBalance".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "GetTrialBalance",
+                type: .unary
+            )
+        }
+        /// Namespace for "SweepExpired" metadata.
+        public enum SweepExpired: Sendable {
+            /// Request type for "SweepExpired".
+            public typealias Input = Nomad_Assets_V1_SweepExpiredRequest
+            /// Response type for "SweepExpired".
+            public typealias Output = Nomad_Assets_V1_SweepExpiredResponse
+            /// Descriptor for "SweepExpired".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "SweepExpired",
+                type: .unary
+            )
+        }
+        /// Namespace for "IssueVoucher" metadata.
+        public enum IssueVoucher: Sendable {
+            /// Request type for "IssueVoucher".
+            public typealias Input = Nomad_Assets_V1_IssueVoucherRequest
+            /// Response type for "IssueVoucher".
+            public typealias Output = Nomad_Assets_V1_LedgerTransaction
+            /// Descriptor for "IssueVoucher".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "IssueVoucher",
+                type: .unary
+            )
+        }
+        /// Namespace for "SpendVoucher" metadata.
+        public enum SpendVoucher: Sendable {
+            /// Request type for "SpendVoucher".
+            public typealias Input = Nomad_Assets_V1_SpendVoucherRequest
+            /// Response type for "SpendVoucher".
+            public typealias Output = Nomad_Assets_V1_LedgerTransaction
+            /// Descriptor for "SpendVoucher".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "SpendVoucher",
+                type: .unary
+            )
+        }
         /// Namespace for "RegisterDataAsset" metadata.
         public enum RegisterDataAsset: Sendable {
             /// Request type for "RegisterDataAsset".
@@ -415,6 +779,34 @@ public enum Nomad_Assets_V1_AssetsService: Sendable {
         }
         /// Descriptors for all methods in the "nomad.assets.v1.AssetsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
+            ListPools.descriptor,
+            GetPool.descriptor,
+            RequestPoolAccess.descriptor,
+            DecidePoolAccess.descriptor,
+            RevokePoolAccess.descriptor,
+            ListPoolGrants.descriptor,
+            ReadPoolData.descriptor,
+            ListPoolReads.descriptor,
+            SubmitContribution.descriptor,
+            ReviewContribution.descriptor,
+            ReverseContribution.descriptor,
+            GetContribution.descriptor,
+            ListContributions.descriptor,
+            GetValuationRule.descriptor,
+            SetValuationRule.descriptor,
+            GetBalances.descriptor,
+            ListStatement.descriptor,
+            TransferPoints.descriptor,
+            ExchangePow.descriptor,
+            GetExchangeRate.descriptor,
+            SetExchangeRate.descriptor,
+            RegisterMerchant.descriptor,
+            ListMerchants.descriptor,
+            RedeemPoints.descriptor,
+            GetTrialBalance.descriptor,
+            SweepExpired.descriptor,
+            IssueVoucher.descriptor,
+            SpendVoucher.descriptor,
             RegisterDataAsset.descriptor,
             GetDataAsset.descriptor,
             ListDataAssets.descriptor,
@@ -474,6 +866,510 @@ extension Nomad_Assets_V1_AssetsService {
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
     public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+        /// Handle the "ListPools" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListPoolsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListPoolsResponse` messages.
+        func listPools(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListPoolsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListPoolsResponse>
+
+        /// Handle the "GetPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetPoolRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_DataPool` messages.
+        func getPool(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetPoolRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataPool>
+
+        /// Handle the "RequestPoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RequestPoolAccessRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_PoolGrant` messages.
+        func requestPoolAccess(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PoolGrant>
+
+        /// Handle the "DecidePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only (admins may read grants but not decide).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_DecidePoolAccessRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_PoolGrant` messages.
+        func decidePoolAccess(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PoolGrant>
+
+        /// Handle the "RevokePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise or an officer.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RevokePoolAccessRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_PoolGrant` messages.
+        func revokePoolAccess(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PoolGrant>
+
+        /// Handle the "ListPoolGrants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListPoolGrantsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListPoolGrantsResponse` messages.
+        func listPoolGrants(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListPoolGrantsResponse>
+
+        /// Handle the "ReadPoolData" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, through a granted, current grant of their own; logged.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ReadPoolDataRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ReadPoolDataResponse` messages.
+        func readPoolData(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ReadPoolDataResponse>
+
+        /// Handle the "ListPoolReads" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListPoolReadsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListPoolReadsResponse` messages.
+        func listPoolReads(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListPoolReadsResponse>
+
+        /// Handle the "SubmitContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_SubmitContributionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_Contribution` messages.
+        func submitContribution(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "ReviewContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: accept (credits POW in the same transaction) or reject.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ReviewContributionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_Contribution` messages.
+        func reviewContribution(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "ReverseContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ReverseContributionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_Contribution` messages.
+        func reverseContribution(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "GetContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The contributor, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetContributionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_Contribution` messages.
+        func getContribution(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "ListContributions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListContributionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListContributionsResponse` messages.
+        func listContributions(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListContributionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListContributionsResponse>
+
+        /// Handle the "GetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetValuationRuleRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ValuationRule` messages.
+        func getValuationRule(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ValuationRule>
+
+        /// Handle the "SetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_SetValuationRuleRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ValuationRule` messages.
+        func setValuationRule(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ValuationRule>
+
+        /// Handle the "GetBalances" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (their own), officers and admins (any owner).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetBalancesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_GetBalancesResponse` messages.
+        func getBalances(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetBalancesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_GetBalancesResponse>
+
+        /// Handle the "ListStatement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The account's owner, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListStatementRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListStatementResponse` messages.
+        func listStatement(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListStatementRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListStatementResponse>
+
+        /// Handle the "TransferPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_TransferPointsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_LedgerTransaction` messages.
+        func transferPoints(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TransferPointsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
+        /// Handle the "ExchangePow" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, their own POW into their own points.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ExchangePowRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ExchangePowResponse` messages.
+        func exchangePow(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ExchangePowRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ExchangePowResponse>
+
+        /// Handle the "GetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetExchangeRateRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ExchangeRate` messages.
+        func getExchangeRate(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ExchangeRate>
+
+        /// Handle the "SetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_SetExchangeRateRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ExchangeRate` messages.
+        func setExchangeRate(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ExchangeRate>
+
+        /// Handle the "RegisterMerchant" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RegisterMerchantRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_Merchant` messages.
+        func registerMerchant(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Merchant>
+
+        /// Handle the "ListMerchants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_ListMerchantsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_ListMerchantsResponse` messages.
+        func listMerchants(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListMerchantsResponse>
+
+        /// Handle the "RedeemPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account to a merchant.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_RedeemPointsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_LedgerTransaction` messages.
+        func redeemPoints(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
+        /// Handle the "GetTrialBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_GetTrialBalanceRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_GetTrialBalanceResponse` messages.
+        func getTrialBalance(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_GetTrialBalanceResponse>
+
+        /// Handle the "SweepExpired" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_SweepExpiredRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_SweepExpiredResponse` messages.
+        func sweepExpired(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_SweepExpiredResponse>
+
+        /// Handle the "IssueVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_IssueVoucherRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_LedgerTransaction` messages.
+        func issueVoucher(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
+        /// Handle the "SpendVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises, from their own voucher account.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Assets_V1_SpendVoucherRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Assets_V1_LedgerTransaction` messages.
+        func spendVoucher(
+            request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
         /// Handle the "RegisterDataAsset" method.
         ///
         /// > Source IDL Documentation:
@@ -1009,6 +1905,510 @@ extension Nomad_Assets_V1_AssetsService {
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
     public protocol ServiceProtocol: Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {
+        /// Handle the "ListPools" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListPoolsResponse` message.
+        func listPools(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListPoolsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolsResponse>
+
+        /// Handle the "GetPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetPoolRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_DataPool` message.
+        func getPool(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetPoolRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataPool>
+
+        /// Handle the "RequestPoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RequestPoolAccessRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_PoolGrant` message.
+        func requestPoolAccess(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant>
+
+        /// Handle the "DecidePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only (admins may read grants but not decide).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_DecidePoolAccessRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_PoolGrant` message.
+        func decidePoolAccess(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant>
+
+        /// Handle the "RevokePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise or an officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RevokePoolAccessRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_PoolGrant` message.
+        func revokePoolAccess(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant>
+
+        /// Handle the "ListPoolGrants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolGrantsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListPoolGrantsResponse` message.
+        func listPoolGrants(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolGrantsResponse>
+
+        /// Handle the "ReadPoolData" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, through a granted, current grant of their own; logged.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReadPoolDataRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ReadPoolDataResponse` message.
+        func readPoolData(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ReadPoolDataResponse>
+
+        /// Handle the "ListPoolReads" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolReadsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListPoolReadsResponse` message.
+        func listPoolReads(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolReadsResponse>
+
+        /// Handle the "SubmitContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SubmitContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_Contribution` message.
+        func submitContribution(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "ReviewContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: accept (credits POW in the same transaction) or reject.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReviewContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_Contribution` message.
+        func reviewContribution(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "ReverseContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReverseContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_Contribution` message.
+        func reverseContribution(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "GetContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The contributor, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_Contribution` message.
+        func getContribution(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetContributionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>
+
+        /// Handle the "ListContributions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListContributionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListContributionsResponse` message.
+        func listContributions(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListContributionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListContributionsResponse>
+
+        /// Handle the "GetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetValuationRuleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ValuationRule` message.
+        func getValuationRule(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ValuationRule>
+
+        /// Handle the "SetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SetValuationRuleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ValuationRule` message.
+        func setValuationRule(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ValuationRule>
+
+        /// Handle the "GetBalances" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (their own), officers and admins (any owner).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetBalancesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_GetBalancesResponse` message.
+        func getBalances(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetBalancesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_GetBalancesResponse>
+
+        /// Handle the "ListStatement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The account's owner, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListStatementRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListStatementResponse` message.
+        func listStatement(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListStatementRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListStatementResponse>
+
+        /// Handle the "TransferPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_LedgerTransaction` message.
+        func transferPoints(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_TransferPointsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
+        /// Handle the "ExchangePow" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, their own POW into their own points.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ExchangePowRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ExchangePowResponse` message.
+        func exchangePow(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ExchangePowRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangePowResponse>
+
+        /// Handle the "GetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetExchangeRateRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ExchangeRate` message.
+        func getExchangeRate(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangeRate>
+
+        /// Handle the "SetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SetExchangeRateRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ExchangeRate` message.
+        func setExchangeRate(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangeRate>
+
+        /// Handle the "RegisterMerchant" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RegisterMerchantRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_Merchant` message.
+        func registerMerchant(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Merchant>
+
+        /// Handle the "ListMerchants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListMerchantsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_ListMerchantsResponse` message.
+        func listMerchants(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListMerchantsResponse>
+
+        /// Handle the "RedeemPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account to a merchant.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RedeemPointsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_LedgerTransaction` message.
+        func redeemPoints(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
+        /// Handle the "GetTrialBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetTrialBalanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_GetTrialBalanceResponse` message.
+        func getTrialBalance(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_GetTrialBalanceResponse>
+
+        /// Handle the "SweepExpired" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SweepExpiredRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_SweepExpiredResponse` message.
+        func sweepExpired(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_SweepExpiredResponse>
+
+        /// Handle the "IssueVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_IssueVoucherRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_LedgerTransaction` message.
+        func issueVoucher(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
+        /// Handle the "SpendVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises, from their own voucher account.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SpendVoucherRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Assets_V1_LedgerTransaction` message.
+        func spendVoucher(
+            request: GRPCCore.ServerRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>
+
         /// Handle the "RegisterDataAsset" method.
         ///
         /// > Source IDL Documentation:
@@ -1542,6 +2942,510 @@ extension Nomad_Assets_V1_AssetsService {
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
     public protocol SimpleServiceProtocol: Nomad_Assets_V1_AssetsService.ServiceProtocol {
+        /// Handle the "ListPools" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListPoolsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListPoolsResponse` to respond with.
+        func listPools(
+            request: Nomad_Assets_V1_ListPoolsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListPoolsResponse
+
+        /// Handle the "GetPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetPoolRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_DataPool` to respond with.
+        func getPool(
+            request: Nomad_Assets_V1_GetPoolRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_DataPool
+
+        /// Handle the "RequestPoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RequestPoolAccessRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_PoolGrant` to respond with.
+        func requestPoolAccess(
+            request: Nomad_Assets_V1_RequestPoolAccessRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_PoolGrant
+
+        /// Handle the "DecidePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only (admins may read grants but not decide).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_DecidePoolAccessRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_PoolGrant` to respond with.
+        func decidePoolAccess(
+            request: Nomad_Assets_V1_DecidePoolAccessRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_PoolGrant
+
+        /// Handle the "RevokePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise or an officer.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RevokePoolAccessRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_PoolGrant` to respond with.
+        func revokePoolAccess(
+            request: Nomad_Assets_V1_RevokePoolAccessRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_PoolGrant
+
+        /// Handle the "ListPoolGrants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListPoolGrantsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListPoolGrantsResponse` to respond with.
+        func listPoolGrants(
+            request: Nomad_Assets_V1_ListPoolGrantsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListPoolGrantsResponse
+
+        /// Handle the "ReadPoolData" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, through a granted, current grant of their own; logged.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ReadPoolDataRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ReadPoolDataResponse` to respond with.
+        func readPoolData(
+            request: Nomad_Assets_V1_ReadPoolDataRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ReadPoolDataResponse
+
+        /// Handle the "ListPoolReads" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListPoolReadsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListPoolReadsResponse` to respond with.
+        func listPoolReads(
+            request: Nomad_Assets_V1_ListPoolReadsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListPoolReadsResponse
+
+        /// Handle the "SubmitContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_SubmitContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_Contribution` to respond with.
+        func submitContribution(
+            request: Nomad_Assets_V1_SubmitContributionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_Contribution
+
+        /// Handle the "ReviewContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: accept (credits POW in the same transaction) or reject.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ReviewContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_Contribution` to respond with.
+        func reviewContribution(
+            request: Nomad_Assets_V1_ReviewContributionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_Contribution
+
+        /// Handle the "ReverseContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ReverseContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_Contribution` to respond with.
+        func reverseContribution(
+            request: Nomad_Assets_V1_ReverseContributionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_Contribution
+
+        /// Handle the "GetContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The contributor, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetContributionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_Contribution` to respond with.
+        func getContribution(
+            request: Nomad_Assets_V1_GetContributionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_Contribution
+
+        /// Handle the "ListContributions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListContributionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListContributionsResponse` to respond with.
+        func listContributions(
+            request: Nomad_Assets_V1_ListContributionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListContributionsResponse
+
+        /// Handle the "GetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetValuationRuleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ValuationRule` to respond with.
+        func getValuationRule(
+            request: Nomad_Assets_V1_GetValuationRuleRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ValuationRule
+
+        /// Handle the "SetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_SetValuationRuleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ValuationRule` to respond with.
+        func setValuationRule(
+            request: Nomad_Assets_V1_SetValuationRuleRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ValuationRule
+
+        /// Handle the "GetBalances" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (their own), officers and admins (any owner).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetBalancesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_GetBalancesResponse` to respond with.
+        func getBalances(
+            request: Nomad_Assets_V1_GetBalancesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_GetBalancesResponse
+
+        /// Handle the "ListStatement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The account's owner, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListStatementRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListStatementResponse` to respond with.
+        func listStatement(
+            request: Nomad_Assets_V1_ListStatementRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListStatementResponse
+
+        /// Handle the "TransferPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_TransferPointsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_LedgerTransaction` to respond with.
+        func transferPoints(
+            request: Nomad_Assets_V1_TransferPointsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_LedgerTransaction
+
+        /// Handle the "ExchangePow" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, their own POW into their own points.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ExchangePowRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ExchangePowResponse` to respond with.
+        func exchangePow(
+            request: Nomad_Assets_V1_ExchangePowRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ExchangePowResponse
+
+        /// Handle the "GetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetExchangeRateRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ExchangeRate` to respond with.
+        func getExchangeRate(
+            request: Nomad_Assets_V1_GetExchangeRateRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ExchangeRate
+
+        /// Handle the "SetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_SetExchangeRateRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ExchangeRate` to respond with.
+        func setExchangeRate(
+            request: Nomad_Assets_V1_SetExchangeRateRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ExchangeRate
+
+        /// Handle the "RegisterMerchant" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RegisterMerchantRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_Merchant` to respond with.
+        func registerMerchant(
+            request: Nomad_Assets_V1_RegisterMerchantRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_Merchant
+
+        /// Handle the "ListMerchants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_ListMerchantsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_ListMerchantsResponse` to respond with.
+        func listMerchants(
+            request: Nomad_Assets_V1_ListMerchantsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_ListMerchantsResponse
+
+        /// Handle the "RedeemPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account to a merchant.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_RedeemPointsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_LedgerTransaction` to respond with.
+        func redeemPoints(
+            request: Nomad_Assets_V1_RedeemPointsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_LedgerTransaction
+
+        /// Handle the "GetTrialBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_GetTrialBalanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_GetTrialBalanceResponse` to respond with.
+        func getTrialBalance(
+            request: Nomad_Assets_V1_GetTrialBalanceRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse
+
+        /// Handle the "SweepExpired" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_SweepExpiredRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_SweepExpiredResponse` to respond with.
+        func sweepExpired(
+            request: Nomad_Assets_V1_SweepExpiredRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_SweepExpiredResponse
+
+        /// Handle the "IssueVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_IssueVoucherRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_LedgerTransaction` to respond with.
+        func issueVoucher(
+            request: Nomad_Assets_V1_IssueVoucherRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_LedgerTransaction
+
+        /// Handle the "SpendVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises, from their own voucher account.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Assets_V1_SpendVoucherRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Assets_V1_LedgerTransaction` to respond with.
+        func spendVoucher(
+            request: Nomad_Assets_V1_SpendVoucherRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Assets_V1_LedgerTransaction
+
         /// Handle the "RegisterDataAsset" method.
         ///
         /// > Source IDL Documentation:
@@ -2071,6 +3975,314 @@ extension Nomad_Assets_V1_AssetsService {
 extension Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {
     public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListPools.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListPoolsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListPoolsResponse>(),
+            handler: { request, context in
+                try await self.listPools(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetPool.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetPoolRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_DataPool>(),
+            handler: { request, context in
+                try await self.getPool(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RequestPoolAccess.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RequestPoolAccessRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_PoolGrant>(),
+            handler: { request, context in
+                try await self.requestPoolAccess(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.DecidePoolAccess.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_DecidePoolAccessRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_PoolGrant>(),
+            handler: { request, context in
+                try await self.decidePoolAccess(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RevokePoolAccess.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RevokePoolAccessRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_PoolGrant>(),
+            handler: { request, context in
+                try await self.revokePoolAccess(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListPoolGrants.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListPoolGrantsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListPoolGrantsResponse>(),
+            handler: { request, context in
+                try await self.listPoolGrants(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ReadPoolData.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ReadPoolDataRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ReadPoolDataResponse>(),
+            handler: { request, context in
+                try await self.readPoolData(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListPoolReads.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListPoolReadsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListPoolReadsResponse>(),
+            handler: { request, context in
+                try await self.listPoolReads(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.SubmitContribution.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_SubmitContributionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_Contribution>(),
+            handler: { request, context in
+                try await self.submitContribution(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ReviewContribution.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ReviewContributionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_Contribution>(),
+            handler: { request, context in
+                try await self.reviewContribution(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ReverseContribution.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ReverseContributionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_Contribution>(),
+            handler: { request, context in
+                try await self.reverseContribution(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetContribution.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetContributionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_Contribution>(),
+            handler: { request, context in
+                try await self.getContribution(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListContributions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListContributionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListContributionsResponse>(),
+            handler: { request, context in
+                try await self.listContributions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetValuationRule.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetValuationRuleRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ValuationRule>(),
+            handler: { request, context in
+                try await self.getValuationRule(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.SetValuationRule.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_SetValuationRuleRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ValuationRule>(),
+            handler: { request, context in
+                try await self.setValuationRule(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetBalances.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetBalancesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetBalancesResponse>(),
+            handler: { request, context in
+                try await self.getBalances(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListStatement.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListStatementRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListStatementResponse>(),
+            handler: { request, context in
+                try await self.listStatement(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.TransferPoints.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_TransferPointsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_LedgerTransaction>(),
+            handler: { request, context in
+                try await self.transferPoints(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ExchangePow.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ExchangePowRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ExchangePowResponse>(),
+            handler: { request, context in
+                try await self.exchangePow(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetExchangeRate.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetExchangeRateRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ExchangeRate>(),
+            handler: { request, context in
+                try await self.getExchangeRate(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.SetExchangeRate.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_SetExchangeRateRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ExchangeRate>(),
+            handler: { request, context in
+                try await self.setExchangeRate(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RegisterMerchant.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RegisterMerchantRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_Merchant>(),
+            handler: { request, context in
+                try await self.registerMerchant(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListMerchants.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListMerchantsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListMerchantsResponse>(),
+            handler: { request, context in
+                try await self.listMerchants(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.RedeemPoints.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RedeemPointsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_LedgerTransaction>(),
+            handler: { request, context in
+                try await self.redeemPoints(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.GetTrialBalance.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetTrialBalanceRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetTrialBalanceResponse>(),
+            handler: { request, context in
+                try await self.getTrialBalance(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.SweepExpired.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_SweepExpiredRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_SweepExpiredResponse>(),
+            handler: { request, context in
+                try await self.sweepExpired(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.IssueVoucher.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_IssueVoucherRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_LedgerTransaction>(),
+            handler: { request, context in
+                try await self.issueVoucher(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.SpendVoucher.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_SpendVoucherRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_LedgerTransaction>(),
+            handler: { request, context in
+                try await self.spendVoucher(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Assets_V1_AssetsService.Method.RegisterDataAsset.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_RegisterDataAssetRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_DataAsset>(),
@@ -2395,6 +4607,314 @@ extension Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.ServiceProtocol {
+    public func listPools(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListPoolsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListPoolsResponse> {
+        let response = try await self.listPools(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getPool(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetPoolRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_DataPool> {
+        let response = try await self.getPool(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func requestPoolAccess(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PoolGrant> {
+        let response = try await self.requestPoolAccess(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func decidePoolAccess(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PoolGrant> {
+        let response = try await self.decidePoolAccess(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokePoolAccess(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_PoolGrant> {
+        let response = try await self.revokePoolAccess(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listPoolGrants(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListPoolGrantsResponse> {
+        let response = try await self.listPoolGrants(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func readPoolData(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ReadPoolDataResponse> {
+        let response = try await self.readPoolData(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listPoolReads(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListPoolReadsResponse> {
+        let response = try await self.listPoolReads(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func submitContribution(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution> {
+        let response = try await self.submitContribution(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func reviewContribution(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution> {
+        let response = try await self.reviewContribution(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func reverseContribution(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution> {
+        let response = try await self.reverseContribution(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getContribution(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Contribution> {
+        let response = try await self.getContribution(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listContributions(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListContributionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListContributionsResponse> {
+        let response = try await self.listContributions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getValuationRule(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ValuationRule> {
+        let response = try await self.getValuationRule(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setValuationRule(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ValuationRule> {
+        let response = try await self.setValuationRule(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getBalances(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetBalancesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_GetBalancesResponse> {
+        let response = try await self.getBalances(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listStatement(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListStatementRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListStatementResponse> {
+        let response = try await self.listStatement(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func transferPoints(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_TransferPointsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        let response = try await self.transferPoints(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func exchangePow(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ExchangePowRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ExchangePowResponse> {
+        let response = try await self.exchangePow(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getExchangeRate(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ExchangeRate> {
+        let response = try await self.getExchangeRate(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func setExchangeRate(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ExchangeRate> {
+        let response = try await self.setExchangeRate(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func registerMerchant(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_Merchant> {
+        let response = try await self.registerMerchant(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listMerchants(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_ListMerchantsResponse> {
+        let response = try await self.listMerchants(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func redeemPoints(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        let response = try await self.redeemPoints(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getTrialBalance(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_GetTrialBalanceResponse> {
+        let response = try await self.getTrialBalance(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func sweepExpired(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_SweepExpiredResponse> {
+        let response = try await self.sweepExpired(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func issueVoucher(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        let response = try await self.issueVoucher(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func spendVoucher(
+        request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        let response = try await self.spendVoucher(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
     public func registerDataAsset(
         request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
         context: GRPCCore.ServerContext
@@ -2718,6 +5238,370 @@ extension Nomad_Assets_V1_AssetsService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.SimpleServiceProtocol {
+    public func listPools(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListPoolsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolsResponse>(
+            message: try await self.listPools(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getPool(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetPoolRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_DataPool> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_DataPool>(
+            message: try await self.getPool(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func requestPoolAccess(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant>(
+            message: try await self.requestPoolAccess(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func decidePoolAccess(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant>(
+            message: try await self.decidePoolAccess(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokePoolAccess(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_PoolGrant>(
+            message: try await self.revokePoolAccess(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listPoolGrants(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolGrantsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolGrantsResponse>(
+            message: try await self.listPoolGrants(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func readPoolData(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ReadPoolDataResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ReadPoolDataResponse>(
+            message: try await self.readPoolData(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listPoolReads(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolReadsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListPoolReadsResponse>(
+            message: try await self.listPoolReads(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func submitContribution(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>(
+            message: try await self.submitContribution(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func reviewContribution(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>(
+            message: try await self.reviewContribution(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func reverseContribution(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>(
+            message: try await self.reverseContribution(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getContribution(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetContributionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_Contribution>(
+            message: try await self.getContribution(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listContributions(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListContributionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListContributionsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListContributionsResponse>(
+            message: try await self.listContributions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getValuationRule(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ValuationRule> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ValuationRule>(
+            message: try await self.getValuationRule(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setValuationRule(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ValuationRule> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ValuationRule>(
+            message: try await self.setValuationRule(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getBalances(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetBalancesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_GetBalancesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_GetBalancesResponse>(
+            message: try await self.getBalances(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listStatement(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListStatementRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListStatementResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListStatementResponse>(
+            message: try await self.listStatement(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func transferPoints(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_TransferPointsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>(
+            message: try await self.transferPoints(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func exchangePow(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ExchangePowRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangePowResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangePowResponse>(
+            message: try await self.exchangePow(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getExchangeRate(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangeRate> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangeRate>(
+            message: try await self.getExchangeRate(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func setExchangeRate(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangeRate> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ExchangeRate>(
+            message: try await self.setExchangeRate(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func registerMerchant(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_Merchant> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_Merchant>(
+            message: try await self.registerMerchant(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listMerchants(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_ListMerchantsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_ListMerchantsResponse>(
+            message: try await self.listMerchants(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func redeemPoints(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>(
+            message: try await self.redeemPoints(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getTrialBalance(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_GetTrialBalanceResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_GetTrialBalanceResponse>(
+            message: try await self.getTrialBalance(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func sweepExpired(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_SweepExpiredResponse> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_SweepExpiredResponse>(
+            message: try await self.sweepExpired(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func issueVoucher(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>(
+            message: try await self.issueVoucher(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func spendVoucher(
+        request: GRPCCore.ServerRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction> {
+        return GRPCCore.ServerResponse<Nomad_Assets_V1_LedgerTransaction>(
+            message: try await self.spendVoucher(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
     public func registerDataAsset(
         request: GRPCCore.ServerRequest<Nomad_Assets_V1_RegisterDataAssetRequest>,
         context: GRPCCore.ServerContext
@@ -3109,6 +5993,650 @@ extension Nomad_Assets_V1_AssetsService {
     /// >
     /// > ==== pools, contributions, the points ledger, vouchers (ledger.proto) ====
     public protocol ClientProtocol: Sendable {
+        /// Call the "ListPools" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListPoolsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListPoolsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listPools<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListPoolsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListPoolsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetPoolRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetPoolRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataPool` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getPool<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetPoolRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetPoolRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataPool>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataPool>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RequestPoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RequestPoolAccessRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RequestPoolAccessRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PoolGrant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func requestPoolAccess<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RequestPoolAccessRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PoolGrant>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "DecidePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only (admins may read grants but not decide).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_DecidePoolAccessRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_DecidePoolAccessRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PoolGrant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func decidePoolAccess<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_DecidePoolAccessRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PoolGrant>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise or an officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RevokePoolAccessRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RevokePoolAccessRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PoolGrant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokePoolAccess<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RevokePoolAccessRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PoolGrant>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListPoolGrants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolGrantsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListPoolGrantsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListPoolGrantsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listPoolGrants<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListPoolGrantsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListPoolGrantsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolGrantsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReadPoolData" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, through a granted, current grant of their own; logged.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReadPoolDataRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ReadPoolDataRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ReadPoolDataResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func readPoolData<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ReadPoolDataRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ReadPoolDataResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ReadPoolDataResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListPoolReads" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolReadsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListPoolReadsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListPoolReadsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listPoolReads<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListPoolReadsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListPoolReadsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolReadsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SubmitContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SubmitContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SubmitContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func submitContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SubmitContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReviewContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: accept (credits POW in the same transaction) or reject.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReviewContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ReviewContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func reviewContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ReviewContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReverseContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReverseContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ReverseContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func reverseContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ReverseContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The contributor, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListContributions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListContributionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListContributionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListContributionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listContributions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListContributionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListContributionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListContributionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListContributionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetValuationRuleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetValuationRuleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ValuationRule` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getValuationRule<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetValuationRuleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ValuationRule>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SetValuationRuleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SetValuationRuleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ValuationRule` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setValuationRule<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SetValuationRuleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ValuationRule>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetBalances" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (their own), officers and admins (any owner).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetBalancesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetBalancesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_GetBalancesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getBalances<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalancesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetBalancesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_GetBalancesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetBalancesResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListStatement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The account's owner, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListStatementRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListStatementRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListStatementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listStatement<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListStatementRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListStatementRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListStatementResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListStatementResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "TransferPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TransferPointsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func transferPoints<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TransferPointsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TransferPointsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ExchangePow" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, their own POW into their own points.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ExchangePowRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ExchangePowRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ExchangePowResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func exchangePow<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ExchangePowRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ExchangePowRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ExchangePowResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangePowResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetExchangeRateRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetExchangeRateRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ExchangeRate` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getExchangeRate<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetExchangeRateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ExchangeRate>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SetExchangeRateRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SetExchangeRateRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ExchangeRate` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setExchangeRate<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SetExchangeRateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ExchangeRate>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RegisterMerchant" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RegisterMerchantRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RegisterMerchantRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Merchant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func registerMerchant<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RegisterMerchantRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Merchant>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Merchant>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListMerchants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListMerchantsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListMerchantsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListMerchantsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listMerchants<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListMerchantsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListMerchantsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListMerchantsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RedeemPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account to a merchant.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RedeemPointsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RedeemPointsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func redeemPoints<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RedeemPointsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetTrialBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetTrialBalanceRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetTrialBalanceRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_GetTrialBalanceResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getTrialBalance<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetTrialBalanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_GetTrialBalanceResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetTrialBalanceResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SweepExpired" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SweepExpiredRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SweepExpiredRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_SweepExpiredResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func sweepExpired<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SweepExpiredRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_SweepExpiredResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_SweepExpiredResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "IssueVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_IssueVoucherRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_IssueVoucherRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func issueVoucher<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_IssueVoucherRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SpendVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises, from their own voucher account.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SpendVoucherRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SpendVoucherRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func spendVoucher<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SpendVoucherRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
         /// Call the "RegisterDataAsset" method.
         ///
         /// > Source IDL Documentation:
@@ -3795,6 +7323,958 @@ extension Nomad_Assets_V1_AssetsService {
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
         public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
+        }
+
+        /// Call the "ListPools" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListPoolsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListPoolsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listPools<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListPoolsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListPoolsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListPools.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetPool" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetPoolRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetPoolRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_DataPool` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getPool<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetPoolRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetPoolRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_DataPool>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataPool>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetPool.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RequestPoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RequestPoolAccessRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RequestPoolAccessRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PoolGrant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func requestPoolAccess<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RequestPoolAccessRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PoolGrant>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RequestPoolAccess.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "DecidePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only (admins may read grants but not decide).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_DecidePoolAccessRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_DecidePoolAccessRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PoolGrant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func decidePoolAccess<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_DecidePoolAccessRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PoolGrant>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.DecidePoolAccess.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokePoolAccess" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise or an officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RevokePoolAccessRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RevokePoolAccessRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_PoolGrant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokePoolAccess<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RevokePoolAccessRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_PoolGrant>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RevokePoolAccess.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListPoolGrants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolGrantsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListPoolGrantsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListPoolGrantsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listPoolGrants<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListPoolGrantsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListPoolGrantsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolGrantsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListPoolGrants.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReadPoolData" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Enterprises, through a granted, current grant of their own; logged.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReadPoolDataRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ReadPoolDataRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ReadPoolDataResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func readPoolData<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ReadPoolDataRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ReadPoolDataResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ReadPoolDataResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ReadPoolData.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListPoolReads" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The grant's enterprise, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolReadsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListPoolReadsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListPoolReadsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listPoolReads<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListPoolReadsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListPoolReadsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolReadsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListPoolReads.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SubmitContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, for themselves.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SubmitContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SubmitContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func submitContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SubmitContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.SubmitContribution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReviewContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: accept (credits POW in the same transaction) or reject.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReviewContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ReviewContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func reviewContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ReviewContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ReviewContribution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReverseContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ReverseContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ReverseContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func reverseContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ReverseContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ReverseContribution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetContribution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The contributor, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetContributionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetContributionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Contribution` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getContribution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetContributionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetContributionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Contribution>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetContribution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListContributions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads (their own), officers and admins (any).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListContributionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListContributionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListContributionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listContributions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListContributionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListContributionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListContributionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListContributionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListContributions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetValuationRuleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetValuationRuleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ValuationRule` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getValuationRule<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetValuationRuleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ValuationRule>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetValuationRule.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetValuationRule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SetValuationRuleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SetValuationRuleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ValuationRule` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setValuationRule<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SetValuationRuleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ValuationRule>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.SetValuationRule.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetBalances" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises (their own), officers and admins (any owner).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetBalancesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetBalancesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_GetBalancesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getBalances<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalancesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetBalancesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_GetBalancesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetBalancesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetBalances.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListStatement" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The account's owner, officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListStatementRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListStatementRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListStatementResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listStatement<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListStatementRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListStatementRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListStatementResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListStatementResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListStatement.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "TransferPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_TransferPointsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func transferPoints<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_TransferPointsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_TransferPointsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.TransferPoints.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ExchangePow" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, their own POW into their own points.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ExchangePowRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ExchangePowRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ExchangePowResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func exchangePow<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ExchangePowRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ExchangePowRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ExchangePowResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangePowResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ExchangePow.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetExchangeRateRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetExchangeRateRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ExchangeRate` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getExchangeRate<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetExchangeRateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ExchangeRate>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetExchangeRate.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SetExchangeRate" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SetExchangeRateRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SetExchangeRateRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ExchangeRate` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setExchangeRate<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SetExchangeRateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ExchangeRate>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.SetExchangeRate.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RegisterMerchant" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RegisterMerchantRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RegisterMerchantRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_Merchant` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func registerMerchant<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RegisterMerchantRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_Merchant>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Merchant>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RegisterMerchant.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListMerchants" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_ListMerchantsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_ListMerchantsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_ListMerchantsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listMerchants<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_ListMerchantsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_ListMerchantsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListMerchantsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListMerchants.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RedeemPoints" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads, from their own points account to a merchant.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_RedeemPointsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_RedeemPointsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func redeemPoints<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_RedeemPointsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.RedeemPoints.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetTrialBalance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_GetTrialBalanceRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_GetTrialBalanceRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_GetTrialBalanceResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getTrialBalance<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_GetTrialBalanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_GetTrialBalanceResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetTrialBalanceResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.GetTrialBalance.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SweepExpired" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SweepExpiredRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SweepExpiredRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_SweepExpiredResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func sweepExpired<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SweepExpiredRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_SweepExpiredResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_SweepExpiredResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.SweepExpired.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "IssueVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers only.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_IssueVoucherRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_IssueVoucherRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func issueVoucher<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_IssueVoucherRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.IssueVoucher.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SpendVoucher" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomads and enterprises, from their own voucher account.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Assets_V1_SpendVoucherRequest` message.
+        ///   - serializer: A serializer for `Nomad_Assets_V1_SpendVoucherRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Assets_V1_LedgerTransaction` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func spendVoucher<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Assets_V1_SpendVoucherRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_LedgerTransaction>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.SpendVoucher.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
         }
 
         /// Call the "RegisterDataAsset" method.
@@ -4788,6 +9268,818 @@ extension Nomad_Assets_V1_AssetsService {
 // Helpers providing default arguments to 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.ClientProtocol {
+    /// Call the "ListPools" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listPools<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listPools(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListPoolsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListPoolsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetPool" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetPoolRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getPool<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetPoolRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataPool>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getPool(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetPoolRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_DataPool>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestPoolAccess" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, for themselves.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RequestPoolAccessRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestPoolAccess<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RequestPoolAccessRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.requestPoolAccess(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RequestPoolAccessRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_PoolGrant>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DecidePoolAccess" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only (admins may read grants but not decide).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_DecidePoolAccessRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func decidePoolAccess<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_DecidePoolAccessRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.decidePoolAccess(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_DecidePoolAccessRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_PoolGrant>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokePoolAccess" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The grant's enterprise or an officer.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RevokePoolAccessRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokePoolAccess<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RevokePoolAccessRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokePoolAccess(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RevokePoolAccessRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_PoolGrant>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListPoolGrants" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises (their own), officers and admins (any).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolGrantsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listPoolGrants<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolGrantsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolGrantsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listPoolGrants(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListPoolGrantsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListPoolGrantsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReadPoolData" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, through a granted, current grant of their own; logged.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ReadPoolDataRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func readPoolData<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReadPoolDataRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ReadPoolDataResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.readPoolData(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ReadPoolDataRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ReadPoolDataResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListPoolReads" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The grant's enterprise, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListPoolReadsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listPoolReads<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolReadsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolReadsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listPoolReads(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListPoolReadsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListPoolReadsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, for themselves.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_SubmitContributionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitContribution<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_SubmitContributionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.submitContribution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_SubmitContributionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_Contribution>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReviewContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers: accept (credits POW in the same transaction) or reject.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ReviewContributionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reviewContribution<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReviewContributionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.reviewContribution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ReviewContributionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_Contribution>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReverseContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ReverseContributionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reverseContribution<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ReverseContributionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.reverseContribution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ReverseContributionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_Contribution>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The contributor, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetContributionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getContribution<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetContributionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getContribution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetContributionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_Contribution>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListContributions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads (their own), officers and admins (any).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListContributionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listContributions<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListContributionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListContributionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listContributions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListContributionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListContributionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetValuationRule" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetValuationRuleRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getValuationRule<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetValuationRuleRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getValuationRule(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetValuationRuleRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ValuationRule>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetValuationRule" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_SetValuationRuleRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setValuationRule<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_SetValuationRuleRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setValuationRule(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_SetValuationRuleRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ValuationRule>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetBalances" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads and enterprises (their own), officers and admins (any owner).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetBalancesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getBalances<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalancesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetBalancesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getBalances(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetBalancesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetBalancesResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListStatement" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The account's owner, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListStatementRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listStatement<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListStatementRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListStatementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listStatement(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListStatementRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListStatementResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TransferPoints" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, from their own points account.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func transferPoints<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_TransferPointsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.transferPoints(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_TransferPointsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_LedgerTransaction>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ExchangePow" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, their own POW into their own points.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ExchangePowRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func exchangePow<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ExchangePowRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangePowResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.exchangePow(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ExchangePowRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ExchangePowResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetExchangeRate" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetExchangeRateRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getExchangeRate<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetExchangeRateRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getExchangeRate(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetExchangeRateRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ExchangeRate>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetExchangeRate" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_SetExchangeRateRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setExchangeRate<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_SetExchangeRateRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setExchangeRate(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_SetExchangeRateRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ExchangeRate>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RegisterMerchant" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RegisterMerchantRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func registerMerchant<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterMerchantRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Merchant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.registerMerchant(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RegisterMerchantRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_Merchant>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMerchants" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_ListMerchantsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMerchants<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_ListMerchantsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListMerchantsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listMerchants(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_ListMerchantsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_ListMerchantsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RedeemPoints" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, from their own points account to a merchant.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_RedeemPointsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func redeemPoints<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_RedeemPointsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.redeemPoints(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_RedeemPointsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_LedgerTransaction>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTrialBalance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_GetTrialBalanceRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTrialBalance<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_GetTrialBalanceRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetTrialBalanceResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getTrialBalance(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_GetTrialBalanceRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_GetTrialBalanceResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SweepExpired" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_SweepExpiredRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func sweepExpired<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_SweepExpiredRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_SweepExpiredResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.sweepExpired(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_SweepExpiredRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_SweepExpiredResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "IssueVoucher" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_IssueVoucherRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func issueVoucher<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_IssueVoucherRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.issueVoucher(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_IssueVoucherRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_LedgerTransaction>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SpendVoucher" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads and enterprises, from their own voucher account.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Assets_V1_SpendVoucherRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func spendVoucher<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Assets_V1_SpendVoucherRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.spendVoucher(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_SpendVoucherRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_LedgerTransaction>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "RegisterDataAsset" method.
     ///
     /// > Source IDL Documentation:
@@ -5633,6 +10925,930 @@ extension Nomad_Assets_V1_AssetsService.ClientProtocol {
 // Helpers providing sugared APIs for 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Assets_V1_AssetsService.ClientProtocol {
+    /// Call the "ListPools" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listPools<Result>(
+        _ message: Nomad_Assets_V1_ListPoolsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listPools(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetPool" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getPool<Result>(
+        _ message: Nomad_Assets_V1_GetPoolRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_DataPool>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetPoolRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getPool(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestPoolAccess" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, for themselves.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestPoolAccess<Result>(
+        _ message: Nomad_Assets_V1_RequestPoolAccessRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RequestPoolAccessRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.requestPoolAccess(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DecidePoolAccess" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only (admins may read grants but not decide).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func decidePoolAccess<Result>(
+        _ message: Nomad_Assets_V1_DecidePoolAccessRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_DecidePoolAccessRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.decidePoolAccess(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokePoolAccess" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The grant's enterprise or an officer.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokePoolAccess<Result>(
+        _ message: Nomad_Assets_V1_RevokePoolAccessRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_PoolGrant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RevokePoolAccessRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokePoolAccess(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListPoolGrants" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises (their own), officers and admins (any).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listPoolGrants<Result>(
+        _ message: Nomad_Assets_V1_ListPoolGrantsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolGrantsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolGrantsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listPoolGrants(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReadPoolData" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Enterprises, through a granted, current grant of their own; logged.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func readPoolData<Result>(
+        _ message: Nomad_Assets_V1_ReadPoolDataRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ReadPoolDataResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ReadPoolDataRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.readPoolData(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListPoolReads" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The grant's enterprise, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listPoolReads<Result>(
+        _ message: Nomad_Assets_V1_ListPoolReadsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListPoolReadsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListPoolReadsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listPoolReads(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, for themselves.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitContribution<Result>(
+        _ message: Nomad_Assets_V1_SubmitContributionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_SubmitContributionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.submitContribution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReviewContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers: accept (credits POW in the same transaction) or reject.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reviewContribution<Result>(
+        _ message: Nomad_Assets_V1_ReviewContributionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ReviewContributionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.reviewContribution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReverseContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers: takes an accepted contribution's POW back by a compensating transaction.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reverseContribution<Result>(
+        _ message: Nomad_Assets_V1_ReverseContributionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ReverseContributionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.reverseContribution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetContribution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The contributor, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getContribution<Result>(
+        _ message: Nomad_Assets_V1_GetContributionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Contribution>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetContributionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getContribution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListContributions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads (their own), officers and admins (any).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listContributions<Result>(
+        _ message: Nomad_Assets_V1_ListContributionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListContributionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListContributionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listContributions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetValuationRule" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getValuationRule<Result>(
+        _ message: Nomad_Assets_V1_GetValuationRuleRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetValuationRuleRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getValuationRule(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetValuationRule" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setValuationRule<Result>(
+        _ message: Nomad_Assets_V1_SetValuationRuleRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ValuationRule>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_SetValuationRuleRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setValuationRule(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetBalances" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads and enterprises (their own), officers and admins (any owner).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getBalances<Result>(
+        _ message: Nomad_Assets_V1_GetBalancesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetBalancesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetBalancesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getBalances(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListStatement" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The account's owner, officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listStatement<Result>(
+        _ message: Nomad_Assets_V1_ListStatementRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListStatementResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListStatementRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listStatement(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "TransferPoints" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, from their own points account.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func transferPoints<Result>(
+        _ message: Nomad_Assets_V1_TransferPointsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_TransferPointsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.transferPoints(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ExchangePow" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, their own POW into their own points.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func exchangePow<Result>(
+        _ message: Nomad_Assets_V1_ExchangePowRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangePowResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ExchangePowRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.exchangePow(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetExchangeRate" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getExchangeRate<Result>(
+        _ message: Nomad_Assets_V1_GetExchangeRateRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetExchangeRateRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getExchangeRate(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetExchangeRate" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setExchangeRate<Result>(
+        _ message: Nomad_Assets_V1_SetExchangeRateRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ExchangeRate>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_SetExchangeRateRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setExchangeRate(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RegisterMerchant" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func registerMerchant<Result>(
+        _ message: Nomad_Assets_V1_RegisterMerchantRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_Merchant>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RegisterMerchantRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.registerMerchant(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMerchants" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMerchants<Result>(
+        _ message: Nomad_Assets_V1_ListMerchantsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_ListMerchantsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_ListMerchantsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listMerchants(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RedeemPoints" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads, from their own points account to a merchant.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func redeemPoints<Result>(
+        _ message: Nomad_Assets_V1_RedeemPointsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_RedeemPointsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.redeemPoints(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTrialBalance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTrialBalance<Result>(
+        _ message: Nomad_Assets_V1_GetTrialBalanceRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_GetTrialBalanceResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_GetTrialBalanceRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getTrialBalance(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SweepExpired" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the expiry sweep, now (it also runs in the background).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func sweepExpired<Result>(
+        _ message: Nomad_Assets_V1_SweepExpiredRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_SweepExpiredResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_SweepExpiredRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.sweepExpired(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "IssueVoucher" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers only.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func issueVoucher<Result>(
+        _ message: Nomad_Assets_V1_IssueVoucherRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_IssueVoucherRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.issueVoucher(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SpendVoucher" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomads and enterprises, from their own voucher account.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func spendVoucher<Result>(
+        _ message: Nomad_Assets_V1_SpendVoucherRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_LedgerTransaction>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Assets_V1_SpendVoucherRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.spendVoucher(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "RegisterDataAsset" method.
     ///
     /// > Source IDL Documentation:

@@ -1,4 +1,8 @@
 /// Messages of the pools, contributions, points ledger and vouchers RPCs.
+///
+/// Amounts are whole units of their ledger unit (POW, POINTS, VOUCHER), int64,
+/// always > 0 in requests. A ledger transaction is a set of entries whose
+/// amounts sum to zero per unit; balances are derived from entries.
 
 // DO NOT EDIT.
 // swift-format-ignore-file

@@ -71,13 +71,13 @@ enum Pgbench {
         return Result(transactions: perClient * clients, tps: tps, latencyMs: latency)
     }
 
-    private static func psqlPath(next pgbench: String) -> String {
+    static func psqlPath(next pgbench: String) -> String {
         URL(fileURLWithPath: pgbench).deletingLastPathComponent().appendingPathComponent("psql").path
     }
 
     /// Runs a short-lived tool to completion and returns its stdout; stderr
     /// goes to a file that is shown when the tool fails.
-    private static func runTool(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+    static func runTool(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
         let directory = FileManager.default.temporaryDirectory
         let out = directory.appendingPathComponent("nomadctl-tool-\(UUID().uuidString).out").path
         let err = directory.appendingPathComponent("nomadctl-tool-\(UUID().uuidString).err").path

@@ -8,5 +8,5 @@ enum AssetsAccess {
     static let signedIn: Set<Role> = Set(Role.allCases)
     static let staff: Set<Role> = [.officer, .admin]
 
-    static let policy = AccessPolicy(RegistryAccess.rules)
+    static let policy = AccessPolicy(LedgerAccess.rules.merging(RegistryAccess.rules) { ledger, _ in ledger })
 }

@@ -33,6 +33,7 @@ public enum AssetsDefinition {
             migrations: assetsMigrations,
             policy: AssetsAccess.policy,
             grpcServiceNames: [Nomad_Assets_V1_AssetsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [AssetsService(context: context, bubble: bubble)] })
+            makeServices: { context in [AssetsService(context: context, bubble: bubble)] },
+            makeBackgroundTasks: { context in [ExpirySweep.task(context.database, logger: context.logger)] })
     }
 }

@@ -1,0 +1,180 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Contributions and proof of work (数据加工增值工作量证明). POW reaches a
+/// contributor only through the ledger, in the transaction that accepts the
+/// contribution; a rejected one never receives any, and an accepted one is
+/// undone only by a compensating transaction.
+extension AssetsService {
+    func submitContribution(
+        request: Nomad_Assets_V1_SubmitContributionRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_Contribution {
+        let nomad = try caller
+        let draft = try ContributionRules.draft(
+            poolCode: request.poolCode, kindValue: request.kind.rawValue, recordCount: request.recordCount,
+            bytes: request.bytes, contentHash: request.contentHash, evidenceHash: request.evidenceHash,
+            workUnits: request.workUnits, workUnitLabel: request.workUnitLabel, qualityScore: request.qualityScore)
+        return try await mutation("SubmitContribution", requestID: request.requestID, request: request) { connection in
+            _ = try await PoolStore.pool(connection, code: draft.poolCode, logger: logger)
+            let id = UUID()
+            try await ContributionStore.insert(connection, id: id, contributor: nomad.accountID, draft: draft, logger: logger)
+            return try await ContributionStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func reviewContribution(
+        request: Nomad_Assets_V1_ReviewContributionRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_Contribution {
+        let officer = try caller
+        let id = try Validate.uuid(request.contributionID, "contribution_id")
+        let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
+        return try await mutation("ReviewContribution", requestID: request.requestID, request: request) { connection in
+            guard let contribution = try await ContributionStore.find(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("contribution \(id.text)")
+            }
+            guard contribution.status == .pending else {
+                throw ContributionRules.wrongState("该贡献已审核", "the contribution was already reviewed")
+            }
+            let subjects = ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
+                            "owner_id": contribution.contributorID.text]
+            if request.accept {
+                let rule = try await RateStore.valuationRule(connection, now: Date(), logger: logger)
+                let units = min(rule.units(for: contribution.draft), LedgerRules.maxAmount)
+                try await ContributionStore.accept(
+                    connection, id: id, units: units, ruleVersion: rule.version, by: officer.accountID, logger: logger)
+                if units > 0 {
+                    let account = try await LedgerStore.open(
+                        connection, owner: contribution.contributorID, ownerKind: .nomad, kind: .pow, unit: .pow, logger: logger)
+                    try await LedgerStore.post(
+                        connection,
+                        .move("contribution.credited", from: ZoneAccounts.issuance(.pow), to: account, unit: .pow,
+                              amount: units, memo: "\(contribution.kind.name) → \(contribution.poolCode)",
+                              reference: id, by: officer.accountID),
+                        lots: .spendable(today: .today()), logger: logger)
+                }
+                try await Outbox.append(
+                    connection, type: "assets.contribution.credited", subjectIDs: subjects,
+                    payload: ContributionCredited(
+                        contributionID: id.text, contributorID: contribution.contributorID.text,
+                        poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
+                        recordCount: contribution.recordCount, bytes: contribution.bytes),
+                    logger: logger)
+            } else {
+                try await ContributionStore.reject(connection, id: id, by: officer.accountID, note: note, logger: logger)
+                try await Outbox.append(
+                    connection, type: "assets.contribution.rejected", subjectIDs: subjects,
+                    payload: ContributionRejected(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0),
+                    logger: logger)
+            }
+            return try await ContributionStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    /// Takes an accepted contribution's POW back by a compensating
+    /// transaction (contributor's POW → zone issuance). POW already
+    /// exchanged for points cannot be taken back as POW, and points already
+    /// spent at merchants cannot be recalled: the reversal takes what is
+    /// still in the POW account, up to the credited units, and records the
+    /// rest as unrecovered_units on the contribution for officers to pursue.
+    /// A user account never goes negative.
+    func reverseContribution(
+        request: Nomad_Assets_V1_ReverseContributionRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_Contribution {
+        let officer = try caller
+        let id = try Validate.uuid(request.contributionID, "contribution_id")
+        let reason = try Validate.text(request.reason, "reason", max: ContributionRules.maxNote)
+        return try await mutation("ReverseContribution", requestID: request.requestID, request: request) { connection in
+            guard let contribution = try await ContributionStore.find(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("contribution \(id.text)")
+            }
+            guard contribution.status == .accepted else {
+                throw ContributionRules.wrongState("只能冲正已接受的贡献", "only an accepted contribution can be reversed")
+            }
+            var reversed: Int64 = 0
+            if contribution.powUnits > 0,
+               let account = try await LedgerStore.find(connection, owner: contribution.contributorID, kind: .pow, unit: .pow, logger: logger) {
+                // Both accounts' row locks, in the posting's order, so the
+                // balance read here is the one the posting is checked against.
+                let balances = try await LedgerStore.lockBalances(
+                    connection, ids: [account, ZoneAccounts.issuance(.pow)], logger: logger)
+                let balance = balances[account] ?? 0
+                reversed = min(balance, contribution.powUnits)
+                if reversed > 0 {
+                    try await LedgerStore.post(
+                        connection,
+                        .move("contribution.reversed", from: account, to: ZoneAccounts.issuance(.pow), unit: .pow,
+                              amount: reversed, memo: reason, reference: id, by: officer.accountID),
+                        lots: .spendable(today: .today()), logger: logger)
+                }
+            }
+            try await ContributionStore.reverse(
+                connection, id: id, reversed: reversed, unrecovered: contribution.powUnits - reversed, by: officer.accountID,
+                note: reason, logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.contribution.rejected",
+                subjectIDs: ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
+                             "owner_id": contribution.contributorID.text],
+                payload: ContributionRejected(
+                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed),
+                logger: logger)
+            return try await ContributionStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func getContribution(request: Nomad_Assets_V1_GetContributionRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Contribution {
+        let principal = try caller
+        let id = try Validate.uuid(request.contributionID, "contribution_id")
+        guard let contribution = try await database.read({ try await ContributionStore.find($0, id: id, logger: logger) }) else {
+            throw NomadError.notFound("contribution \(id.text)")
+        }
+        if principal.role == .nomad, contribution.contributorID != principal.accountID { throw NomadError.permissionDenied }
+        return contribution.message
+    }
+
+    func listContributions(
+        request: Nomad_Assets_V1_ListContributionsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListContributionsResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let status = try enumFilter(request.status.rawValue, known: 1...4, field: "status")
+        var contributor: UUID? = try request.contributorID.isEmpty ? nil : Validate.uuid(request.contributorID, "contributor_id")
+        if principal.role == .nomad {
+            guard contributor == nil || contributor == principal.accountID else { throw NomadError.permissionDenied }
+            contributor = principal.accountID
+        }
+        let found = try await database.read { connection in
+            try await ContributionStore.list(connection, contributor: contributor, status: status, page: page, logger: logger)
+        }
+        return .with {
+            $0.contributions = found.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: found.count)
+        }
+    }
+
+    func getValuationRule(request: Nomad_Assets_V1_GetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {
+        _ = try caller
+        return try await database.read { try await RateStore.valuationRule($0, now: Date(), logger: logger) }.message
+    }
+
+    func setValuationRule(request: Nomad_Assets_V1_SetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {
+        let officer = try caller
+        guard request.hasRule else { throw NomadError.required("rule") }
+        let r = request.rule
+        try ValuationRule.validate(
+            recordsPerUnit: r.recordsPerUnit, bytesPerUnit: r.bytesPerUnit, minQuality: r.minQuality,
+            labellingMilli: r.labellingMilliPerWorkUnit, cleaningMilli: r.cleaningMilliPerWorkUnit,
+            modelTrainingMilli: r.modelTrainingMilliPerWorkUnit)
+        return try await mutation("SetValuationRule", requestID: request.requestID, request: request) { connection in
+            let now = try await connection.query("SELECT now()", logger: logger).collect().first!.decode(Date.self)
+            let rule = ValuationRule(
+                version: 0, recordsPerUnit: r.recordsPerUnit, bytesPerUnit: r.bytesPerUnit, minQuality: r.minQuality,
+                labellingMilli: r.labellingMilliPerWorkUnit, cleaningMilli: r.cleaningMilliPerWorkUnit,
+                modelTrainingMilli: r.modelTrainingMilliPerWorkUnit, effectiveFrom: now, setBy: officer.accountID)
+            let version = try await RateStore.publish(connection, rule, logger: logger)
+            return try await RateStore.valuationRule(connection, version: version, now: now, logger: logger).message
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// The points ledger: balances, statements, transfers, POW exchange,
+/// merchants and redemption, the trial balance and the expiry sweep. Every
+/// movement goes through `LedgerStore.post`, in the request's mutation.
+extension AssetsService {
+    /// Nomads and enterprises see their own accounts (a nomad's POW and
+    /// points accounts are opened, empty, the first time they look, so they
+    /// have an account id to give to whoever pays them); staff see anyone's.
+    func getBalances(request: Nomad_Assets_V1_GetBalancesRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetBalancesResponse {
+        let principal = try caller
+        var owner = principal.accountID
+        if !request.ownerID.isEmpty {
+            owner = try Validate.uuid(request.ownerID, "owner_id")
+            guard owner == principal.accountID || principal.role == .officer || principal.role == .admin else {
+                throw NomadError.permissionDenied
+            }
+        }
+        let today = ZoneDay.today()
+        let accounts = try await database.transaction { connection in
+            if owner == principal.accountID, principal.role == .nomad {
+                _ = try await LedgerStore.open(connection, owner: owner, ownerKind: .nomad, kind: .pow, unit: .pow, logger: logger)
+                _ = try await LedgerStore.open(connection, owner: owner, ownerKind: .nomad, kind: .points, unit: .points, logger: logger)
+            }
+            return try await LedgerStore.accounts(connection, owner: owner, today: today, logger: logger)
+        }
+        return .with { $0.accounts = accounts.map(\.message) }
+    }
+
+    func listStatement(request: Nomad_Assets_V1_ListStatementRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListStatementResponse {
+        let principal = try caller
+        let id = try Validate.uuid(request.accountID, "account_id")
+        let page = try Page(request.page)
+        let (account, lines) = try await database.read { connection in
+            guard let account = try await LedgerStore.account(connection, id: id, today: .today(), logger: logger) else {
+                throw LedgerErrors.unknownAccount(id)
+            }
+            guard account.ownerID == principal.accountID || principal.role == .officer || principal.role == .admin else {
+                throw NomadError.permissionDenied
+            }
+            return (account, try await LedgerStore.statement(connection, account: id, page: page, logger: logger))
+        }
+        return .with {
+            $0.account = account.message
+            $0.lines = lines.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: lines.count)
+        }
+    }
+
+    /// A nomad's points to another nomad's points account or to a merchant.
+    /// The points keep their expiry days.
+    func transferPoints(request: Nomad_Assets_V1_TransferPointsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+        let nomad = try caller
+        let to = try Validate.uuid(request.toAccountID, "to_account_id")
+        let points = try LedgerRules.amount(request.points, "points")
+        let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
+        return try await mutation("TransferPoints", requestID: request.requestID, request: request) { connection in
+            guard let target = try await LedgerStore.header(connection, id: to, logger: logger) else {
+                throw LedgerErrors.unknownAccount(to)
+            }
+            guard target.unit == .points, target.kind == .points || target.kind == .merchant else {
+                throw LedgerErrors.wrongAccountKind
+            }
+            guard let from = try await LedgerStore.find(connection, owner: nomad.accountID, kind: .points, unit: .points, logger: logger) else {
+                throw LedgerErrors.overdraft(.points)
+            }
+            let posted = try await LedgerStore.post(
+                connection,
+                .move("points.transferred", from: from, to: to, unit: .points, amount: points, memo: memo, by: nomad.accountID),
+                lots: .spendable(today: .today()), logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.points.transferred",
+                subjectIDs: ["from_owner_id": nomad.accountID.text, "to_owner_id": target.ownerID.text,
+                             "transaction_id": posted.id.text],
+                payload: PointsTransferred(fromOwnerID: nomad.accountID.text, toOwnerID: target.ownerID.text, points: points),
+                logger: logger)
+            return posted.message
+        }
+    }
+
+    /// POW → points at the rate in effect: the POW returns to the zone's POW
+    /// issuance account and the zone issues the points, in one transaction.
+    func exchangePow(request: Nomad_Assets_V1_ExchangePowRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangePowResponse {
+        let nomad = try caller
+        let pow = try LedgerRules.amount(request.powUnits, "pow_units")
+        return try await mutation("ExchangePow", requestID: request.requestID, request: request) { connection in
+            let today = ZoneDay.today()
+            let rate = try await RateStore.exchangeRate(connection, now: Date(), logger: logger)
+            let points = try rate.points(for: pow)
+            let expires = today.adding(days: Int(rate.pointsValidDays))
+            guard let powAccount = try await LedgerStore.find(connection, owner: nomad.accountID, kind: .pow, unit: .pow, logger: logger) else {
+                throw LedgerErrors.overdraft(.pow)
+            }
+            let pointsAccount = try await LedgerStore.open(
+                connection, owner: nomad.accountID, ownerKind: .nomad, kind: .points, unit: .points, logger: logger)
+            let posted = try await LedgerStore.post(connection, LedgerDraft(
+                kind: "points.exchanged", memo: "rate v\(rate.version): \(rate.pointsPerPow) points per POW",
+                createdBy: nomad.accountID, postings: [
+                    LedgerPosting(account: powAccount, unit: .pow, amount: -pow),
+                    LedgerPosting(account: ZoneAccounts.issuance(.pow), unit: .pow, amount: pow),
+                    LedgerPosting(account: ZoneAccounts.issuance(.points), unit: .points, amount: -points),
+                    LedgerPosting(account: pointsAccount, unit: .points, amount: points, expiresOn: expires),
+                ]), lots: .spendable(today: today), logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.points.exchanged",
+                subjectIDs: ["owner_id": nomad.accountID.text, "transaction_id": posted.id.text],
+                payload: PointsExchanged(ownerID: nomad.accountID.text, powUnits: pow, points: points, rateVersion: rate.version),
+                logger: logger)
+            return .with {
+                $0.transaction = posted.message
+                $0.points = points
+                $0.rateVersion = rate.version
+                $0.pointsExpireOn = expires.message
+            }
+        }
+    }
+
+    func getExchangeRate(request: Nomad_Assets_V1_GetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
+        _ = try caller
+        return try await database.read { try await RateStore.exchangeRate($0, now: Date(), logger: logger) }.message
+    }
+
+    func setExchangeRate(request: Nomad_Assets_V1_SetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
+        let officer = try caller
+        try ExchangeRate.validate(pointsPerPow: request.pointsPerPow, validDays: request.pointsValidDays)
+        return try await mutation("SetExchangeRate", requestID: request.requestID, request: request) { connection in
+            let now = try await connection.query("SELECT now()", logger: logger).collect().first!.decode(Date.self)
+            _ = try await RateStore.publish(connection, ExchangeRate(
+                version: 0, pointsPerPow: request.pointsPerPow, pointsValidDays: request.pointsValidDays,
+                effectiveFrom: now, setBy: officer.accountID), logger: logger)
+            return try await RateStore.exchangeRate(connection, now: now, logger: logger).message
+        }
+    }
+
+    func registerMerchant(request: Nomad_Assets_V1_RegisterMerchantRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Merchant {
+        let officer = try caller
+        let nameZh = try Validate.text(request.name.zhCn, "name.zh_cn", max: 200)
+        let nameEn = try Validate.text(request.name.en, "name.en", max: 200)
+        let scene = try Validate.text(request.scene, "scene", max: 32)
+        guard LedgerRules.scenes.contains(scene) else {
+            throw NomadError.invalid("scene", zh: "须为 \(LedgerRules.scenes.joined(separator: "、")) 之一",
+                                     en: "must be one of \(LedgerRules.scenes.joined(separator: ", "))")
+        }
+        return try await mutation("RegisterMerchant", requestID: request.requestID, request: request) { connection in
+            let id = UUID()
+            try await MerchantStore.insert(
+                connection, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID, logger: logger)
+            return try await MerchantStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func listMerchants(request: Nomad_Assets_V1_ListMerchantsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListMerchantsResponse {
+        _ = try caller
+        let page = try Page(request.page)
+        let scene = try request.scene.isEmpty ? nil : Validate.text(request.scene, "scene", max: 32)
+        let merchants = try await database.read { try await MerchantStore.list($0, scene: scene, page: page, logger: logger) }
+        return .with {
+            $0.merchants = merchants.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: merchants.count)
+        }
+    }
+
+    func redeemPoints(request: Nomad_Assets_V1_RedeemPointsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+        let nomad = try caller
+        let merchantID = try Validate.uuid(request.merchantID, "merchant_id")
+        let points = try LedgerRules.amount(request.points, "points")
+        let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
+        return try await mutation("RedeemPoints", requestID: request.requestID, request: request) { connection in
+            guard let merchant = try await MerchantStore.find(connection, id: merchantID, logger: logger) else {
+                throw NomadError.notFound("merchant \(merchantID.text)")
+            }
+            guard let from = try await LedgerStore.find(connection, owner: nomad.accountID, kind: .points, unit: .points, logger: logger) else {
+                throw LedgerErrors.overdraft(.points)
+            }
+            let posted = try await LedgerStore.post(
+                connection,
+                .move("points.redeemed", from: from, to: merchant.pointsAccount, unit: .points, amount: points,
+                      memo: memo, reference: merchantID, by: nomad.accountID),
+                lots: .spendable(today: .today()), logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.points.redeemed",
+                subjectIDs: ["owner_id": nomad.accountID.text, "merchant_id": merchantID.text, "transaction_id": posted.id.text],
+                payload: PointsRedeemed(ownerID: nomad.accountID.text, merchantID: merchantID.text, scene: merchant.scene, points: points),
+                logger: logger)
+            return posted.message
+        }
+    }
+
+    func getTrialBalance(request: Nomad_Assets_V1_GetTrialBalanceRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
+        _ = try caller
+        // One snapshot, so balances and entries are read at the same instant.
+        let trial = try await database.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            return try await LedgerStore.trialBalance(connection, logger: logger)
+        }
+        return .with {
+            $0.units = trial.units.map { line in
+                .with { $0.unit = line.unit.proto; $0.total = line.balances; $0.entriesTotal = line.entries }
+            }
+            $0.lines = trial.lines.map { line in
+                .with { $0.unit = line.unit.proto; $0.kind = line.kind.proto; $0.total = line.total; $0.accounts = Int32(line.accounts) }
+            }
+            $0.balanced = trial.units.allSatisfy { $0.balances == 0 && $0.entries == 0 }
+        }
+    }
+
+    func sweepExpired(request: Nomad_Assets_V1_SweepExpiredRequest, context: ServerContext) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
+        _ = try caller
+        let day = ZoneDay.today(now: request.hasAsOf ? request.asOf.date : Date())
+        return try await mutation("SweepExpired", requestID: request.requestID, request: request) { connection in
+            let summary = try await ExpirySweep.pass(connection, before: day, logger: logger)
+            return .with {
+                $0.accountsSwept = Int32(summary.accounts)
+                $0.lotsExpired = Int32(summary.lots)
+                $0.pointsExpired = summary.points
+                $0.vouchersExpired = summary.vouchers
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Data resource pools and enterprises' access to them. A grant changes only
+/// under its row lock; every read through a grant is logged against it in
+/// the transaction that returns the data.
+extension AssetsService {
+    func listPools(request: Nomad_Assets_V1_ListPoolsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListPoolsResponse {
+        _ = try caller
+        let pools = try await database.read { try await PoolStore.pools($0, logger: logger) }
+        return .with { $0.pools = pools.map(\.message) }
+    }
+
+    func getPool(request: Nomad_Assets_V1_GetPoolRequest, context: ServerContext) async throws -> Nomad_Assets_V1_DataPool {
+        _ = try caller
+        let code = try Validate.text(request.code, "code", max: 64)
+        return try await database.read { try await PoolStore.pool($0, code: code, logger: logger) }.message
+    }
+
+    func requestPoolAccess(
+        request: Nomad_Assets_V1_RequestPoolAccessRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_PoolGrant {
+        let enterprise = try caller
+        let draft = try PoolRules.draft(
+            poolCode: request.poolCode, purpose: request.purpose,
+            start: request.hasPeriodStart ? ZoneDay(request.periodStart) : nil,
+            end: request.hasPeriodEnd ? ZoneDay(request.periodEnd) : nil, today: .today())
+        return try await mutation("RequestPoolAccess", requestID: request.requestID, request: request) { connection in
+            _ = try await PoolStore.pool(connection, code: draft.poolCode, logger: logger)
+            let id = UUID()
+            try await PoolStore.insertGrant(connection, id: id, enterprise: enterprise.accountID, draft: draft, logger: logger)
+            return try await PoolStore.grant(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func decidePoolAccess(
+        request: Nomad_Assets_V1_DecidePoolAccessRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_PoolGrant {
+        let officer = try caller
+        guard officer.role == .officer else { throw NomadError.permissionDenied }
+        let id = try Validate.uuid(request.grantID, "grant_id")
+        let note = try Validate.text(request.note, "note", max: PoolRules.maxPurpose, required: !request.grant)
+        return try await mutation("DecidePoolAccess", requestID: request.requestID, request: request) { connection in
+            guard let grant = try await PoolStore.grant(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("grant \(id.text)")
+            }
+            guard grant.status == .requested else {
+                throw ContributionRules.wrongState("该申请已处理", "the request was already decided")
+            }
+            try await PoolStore.decide(
+                connection, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note, logger: logger)
+            if request.grant {
+                try await Outbox.append(
+                    connection, type: "assets.pool.access_granted",
+                    subjectIDs: ["grant_id": id.text, "enterprise_id": grant.enterpriseID.text, "owner_id": grant.enterpriseID.text,
+                                 "officer_id": officer.accountID.text],
+                    payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text),
+                    logger: logger)
+            }
+            return try await PoolStore.grant(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func revokePoolAccess(
+        request: Nomad_Assets_V1_RevokePoolAccessRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_PoolGrant {
+        let principal = try caller
+        let id = try Validate.uuid(request.grantID, "grant_id")
+        let reason = try Validate.text(request.reason, "reason", max: PoolRules.maxPurpose, required: false)
+        return try await mutation("RevokePoolAccess", requestID: request.requestID, request: request) { connection in
+            guard let grant = try await PoolStore.grant(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("grant \(id.text)")
+            }
+            guard principal.role == .officer || grant.enterpriseID == principal.accountID else {
+                throw NomadError.permissionDenied
+            }
+            guard grant.status == .requested || grant.status == .granted else {
+                throw ContributionRules.wrongState("授权已被拒绝或撤销", "the grant was already refused or revoked")
+            }
+            try await PoolStore.revoke(connection, id: id, by: principal.accountID, reason: reason, logger: logger)
+            return try await PoolStore.grant(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func listPoolGrants(
+        request: Nomad_Assets_V1_ListPoolGrantsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListPoolGrantsResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let status = try enumFilter(request.status.rawValue, known: 1...4, field: "status")
+        var enterprise: UUID? = try request.enterpriseID.isEmpty ? nil : Validate.uuid(request.enterpriseID, "enterprise_id")
+        if principal.role == .enterprise {
+            guard enterprise == nil || enterprise == principal.accountID else { throw NomadError.permissionDenied }
+            enterprise = principal.accountID
+        }
+        let grants = try await database.read { connection in
+            try await PoolStore.listGrants(connection, enterprise: enterprise, status: status, page: page, logger: logger)
+        }
+        return .with {
+            $0.grants = grants.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: grants.count)
+        }
+    }
+
+    /// The grant's own enterprise reads, while the grant is granted and
+    /// within its period; the read is logged in the same transaction, so no
+    /// data leaves without a log row.
+    func readPoolData(request: Nomad_Assets_V1_ReadPoolDataRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ReadPoolDataResponse {
+        let enterprise = try caller
+        let id = try Validate.uuid(request.grantID, "grant_id")
+        let page = try Page(request.page)
+        return try await database.transaction { connection in
+            // The grant's row lock: a revocation cannot slip between the check
+            // and the log row (the read counter needs the lock anyway).
+            guard let current = try await PoolStore.grant(connection, id: id, lock: true, logger: logger) else {
+                throw NomadError.notFound("grant \(id.text)")
+            }
+            guard current.enterpriseID == enterprise.accountID else { throw NomadError.permissionDenied }
+            if let refusal = PoolRules.readRefusal(status: current.status, start: current.start, end: current.end, today: .today()) {
+                throw refusal
+            }
+            let records = try await PoolStore.data(connection, pool: current.poolCode, page: page, logger: logger)
+            let readID = UUID()
+            let returned = records.prefix(page.limit)
+            try await PoolStore.logRead(connection, id: readID, grant: current, returned: returned.count, offset: page.offset, logger: logger)
+            return .with {
+                $0.records = returned.map(\.message)
+                $0.page = page.response(fetched: records.count)
+                $0.readID = readID.text
+            }
+        }
+    }
+
+    func listPoolReads(request: Nomad_Assets_V1_ListPoolReadsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListPoolReadsResponse {
+        let principal = try caller
+        let id = try Validate.uuid(request.grantID, "grant_id")
+        let page = try Page(request.page)
+        let reads = try await database.read { connection in
+            guard let grant = try await PoolStore.grant(connection, id: id, logger: logger) else {
+                throw NomadError.notFound("grant \(id.text)")
+            }
+            if principal.role == .enterprise, grant.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
+            return try await PoolStore.reads(connection, grant: id, page: page, logger: logger)
+        }
+        return .with {
+            $0.reads = reads.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: reads.count)
+        }
+    }
+}

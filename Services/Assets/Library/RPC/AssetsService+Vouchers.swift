@@ -1,0 +1,101 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Data innovation vouchers (数据创新券): a ledger unit of their own, issued
+/// by officers with an expiry day, spendable only on pool access or at a
+/// data_processing merchant; anything else is refused.
+extension AssetsService {
+    func issueVoucher(request: Nomad_Assets_V1_IssueVoucherRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+        let officer = try caller
+        let holder = try Validate.uuid(request.holderID, "holder_id")
+        let kind: LedgerOwnerKind
+        switch request.holderKind {
+        case .nomad: kind = .nomad
+        case .enterprise: kind = .enterprise
+        default: throw NomadError.invalid("holder_kind", zh: "须为 NOMAD 或 ENTERPRISE", en: "must be NOMAD or ENTERPRISE")
+        }
+        let amount = try LedgerRules.amount(request.amount, "amount")
+        guard request.hasExpiresOn else { throw NomadError.required("expires_on") }
+        guard let expires = ZoneDay(request.expiresOn) else {
+            throw NomadError.invalid("expires_on", zh: "不是有效日期", en: "not a valid date")
+        }
+        guard expires >= ZoneDay.today() else {
+            throw NomadError.invalid("expires_on", zh: "不能早于今天", en: "must not be in the past")
+        }
+        return try await mutation("IssueVoucher", requestID: request.requestID, request: request) { connection in
+            let account = try await LedgerStore.open(connection, owner: holder, ownerKind: kind, kind: .voucher, unit: .voucher, logger: logger)
+            let posted = try await LedgerStore.post(
+                connection,
+                .move("voucher.issued", from: ZoneAccounts.issuance(.voucher), to: account, unit: .voucher, amount: amount,
+                      expiresOn: expires, by: officer.accountID),
+                lots: .spendable(today: .today()), logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.voucher.issued",
+                subjectIDs: ["holder_id": holder.text, "owner_id": holder.text, "officer_id": officer.accountID.text,
+                             "transaction_id": posted.id.text],
+                payload: VoucherIssued(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso),
+                logger: logger)
+            return posted.message
+        }
+    }
+
+    func spendVoucher(request: Nomad_Assets_V1_SpendVoucherRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+        let holder = try caller
+        let amount = try LedgerRules.amount(request.amount, "amount")
+        guard request.purpose == .poolAccess || request.purpose == .dataProcessing else {
+            throw NomadError.unknownEnum("purpose")
+        }
+        let grantID = try request.purpose == .poolAccess ? Validate.uuid(request.grantID, "grant_id") : nil
+        let merchantID = try request.purpose == .dataProcessing ? Validate.uuid(request.merchantID, "merchant_id") : nil
+        return try await mutation("SpendVoucher", requestID: request.requestID, request: request) { connection in
+            let target: UUID, purpose: String, reference: UUID
+            if let grantID {
+                guard let grant = try await PoolStore.grant(connection, id: grantID, lock: true, logger: logger) else {
+                    throw NomadError.notFound("grant \(grantID.text)")
+                }
+                guard grant.enterpriseID == holder.accountID else { throw NomadError.permissionDenied }
+                guard grant.status == .requested || grant.status == .granted else { throw VoucherErrors.grantClosed }
+                target = try await PoolStore.pool(connection, code: grant.poolCode, logger: logger).voucherAccount
+                purpose = "pool_access"
+                reference = grantID
+                try await PoolStore.addVoucherPayment(connection, id: grantID, amount: amount, logger: logger)
+            } else {
+                let merchantID = merchantID!
+                guard let merchant = try await MerchantStore.find(connection, id: merchantID, logger: logger) else {
+                    throw NomadError.notFound("merchant \(merchantID.text)")
+                }
+                guard merchant.scene == LedgerRules.dataProcessingScene else { throw VoucherErrors.notDataProcessing }
+                target = try await LedgerStore.open(
+                    connection, owner: merchantID, ownerKind: .merchant, kind: .merchant, unit: .voucher, logger: logger)
+                purpose = "data_processing"
+                reference = merchantID
+            }
+            guard let from = try await LedgerStore.find(connection, owner: holder.accountID, kind: .voucher, unit: .voucher, logger: logger) else {
+                throw LedgerErrors.overdraft(.voucher)
+            }
+            let posted = try await LedgerStore.post(
+                connection,
+                .move("voucher.spent", from: from, to: target, unit: .voucher, amount: amount, memo: purpose,
+                      reference: reference, by: holder.accountID),
+                lots: .spendable(today: .today()), logger: logger)
+            try await Outbox.append(
+                connection, type: "assets.voucher.spent",
+                subjectIDs: ["holder_id": holder.accountID.text, "owner_id": holder.accountID.text, "reference_id": reference.text,
+                             "transaction_id": posted.id.text],
+                payload: VoucherSpent(holderID: holder.accountID.text, purpose: purpose, amount: amount),
+                logger: logger)
+            return posted.message
+        }
+    }
+}
+
+enum VoucherErrors {
+    static let notDataProcessing = NomadError(
+        .failedPrecondition, zh: "数据创新券只能用于数据资源池授权或数据加工服务",
+        en: "Vouchers pay only for pool access or data processing services")
+    static let grantClosed = NomadError(
+        .failedPrecondition, zh: "该授权已被拒绝或撤销，不能支付", en: "The grant was refused or revoked; it cannot be paid for")
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Outbox payloads of the ledger areas. Field names are the contract with
+/// analytics, spelled exactly as agreed (snake_case); owner ids also go in
+/// the events' subject ids. No personal numbers, only account ids.
+struct ContributionCredited: Encodable {
+    var contributionID: String, contributorID: String, poolCode: String, kind: String
+    var units: Int64, recordCount: Int64, bytes: Int64
+    enum CodingKeys: String, CodingKey {
+        case contributionID = "contribution_id", contributorID = "contributor_id", poolCode = "pool_code", kind, units
+        case recordCount = "record_count", bytes
+    }
+}
+
+struct ContributionRejected: Encodable {
+    var contributionID: String, contributorID: String, reversedUnits: Int64
+    enum CodingKeys: String, CodingKey {
+        case contributionID = "contribution_id", contributorID = "contributor_id", reversedUnits = "reversed_units"
+    }
+}
+
+struct PointsExchanged: Encodable {
+    var ownerID: String, powUnits: Int64, points: Int64, rateVersion: Int32
+    enum CodingKeys: String, CodingKey {
+        case ownerID = "owner_id", powUnits = "pow_units", points, rateVersion = "rate_version"
+    }
+}
+
+struct PointsTransferred: Encodable {
+    var fromOwnerID: String, toOwnerID: String, points: Int64
+    enum CodingKeys: String, CodingKey { case fromOwnerID = "from_owner_id", toOwnerID = "to_owner_id", points }
+}
+
+struct PointsRedeemed: Encodable {
+    var ownerID: String, merchantID: String, scene: String, points: Int64
+    enum CodingKeys: String, CodingKey { case ownerID = "owner_id", merchantID = "merchant_id", scene, points }
+}
+
+struct PointsExpired: Encodable {
+    var ownerID: String, unit: String, amount: Int64
+    enum CodingKeys: String, CodingKey { case ownerID = "owner_id", unit, amount }
+}
+
+struct VoucherIssued: Encodable {
+    var holderID: String, holderKind: String, amount: Int64, expiresOn: String
+    enum CodingKeys: String, CodingKey {
+        case holderID = "holder_id", holderKind = "holder_kind", amount, expiresOn = "expires_on"
+    }
+}
+
+struct VoucherSpent: Encodable {
+    var holderID: String, purpose: String, amount: Int64
+    enum CodingKeys: String, CodingKey { case holderID = "holder_id", purpose, amount }
+}
+
+struct PoolAccessGranted: Encodable {
+    var grantID: String, poolCode: String, enterpriseID: String
+    enum CodingKeys: String, CodingKey { case grantID = "grant_id", poolCode = "pool_code", enterpriseID = "enterprise_id" }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import NomadKit
+import PostgresNIO
+
+struct MerchantRecord: Sendable {
+    var id: UUID
+    var nameZh: String
+    var nameEn: String
+    var scene: String
+    var pointsAccount: UUID
+    var createdAt: Date
+}
+
+/// Merchants of the zone's consumption scenes. Each has a POINTS account
+/// (opened with the merchant) and, if it sells data processing, a VOUCHER
+/// account opened on the first voucher it receives.
+enum MerchantStore {
+    static func insert(
+        _ connection: PostgresConnection, id: UUID, nameZh: String, nameEn: String, scene: String, by: UUID, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            INSERT INTO merchants (id, name_zh, name_en, scene, created_by)
+            VALUES (\(id), \(nameZh), \(nameEn), \(scene), \(by))
+            """, logger: logger)
+        _ = try await LedgerStore.open(connection, owner: id, ownerKind: .merchant, kind: .merchant, unit: .points, logger: logger)
+    }
+
+    private static let select = """
+        SELECT m.id, m.name_zh, m.name_en, m.scene, a.id, m.created_at FROM merchants m
+        JOIN ledger_accounts a ON a.owner_id = m.id AND a.kind = 'merchant' AND a.unit = 'POINTS'
+        """
+
+    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> MerchantRecord? {
+        try await records(try await connection.query("\(unescaped: select) WHERE m.id = \(id)", logger: logger)).first
+    }
+
+    static func list(_ connection: PostgresConnection, scene: String?, page: Page, logger: Logger) async throws -> [MerchantRecord] {
+        try await records(try await connection.query("""
+            \(unescaped: select) WHERE (\(scene)::text IS NULL OR m.scene = \(scene))
+            ORDER BY m.created_at, m.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger))
+    }
+
+    private static func records(_ rows: PostgresRowSequence) async throws -> [MerchantRecord] {
+        var found: [MerchantRecord] = []
+        for try await row in rows {
+            let (id, zh, en, scene, account, at) = try row.decode((UUID, String, String, String, UUID, Date).self)
+            found.append(MerchantRecord(id: id, nameZh: zh, nameEn: en, scene: scene, pointsAccount: account, createdAt: at))
+        }
+        return found
+    }
+}
