@@ -86,10 +86,12 @@ CREATE TABLE asset_trades (
   unit_price_currency text NOT NULL,
   unit_price_minor bigint NOT NULL CHECK (unit_price_minor > 0),
   trade_day date NOT NULL,
+  -- The trade's registry entry: commit order, which the moving average follows.
+  registry_seq bigint UNIQUE,
   created_at timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (asset_id, version) REFERENCES data_asset_versions (asset_id, version)
 );
-CREATE INDEX asset_trades_by_class ON asset_trades (pool_code, unit_price_currency, created_at DESC, id DESC);
+CREATE INDEX asset_trades_by_class ON asset_trades (pool_code, unit_price_currency, registry_seq DESC);
 CREATE INDEX asset_trades_by_day ON asset_trades (pool_code, unit_price_currency, trade_day);
 
 -- Append-only history of every change of hands, data units and token units alike.

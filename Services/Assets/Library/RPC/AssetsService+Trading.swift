@@ -116,13 +116,15 @@ extension AssetsService {
                     tradeID: trade.id, currency: trade.currency, unitPriceMinor: trade.unitPriceMinor, version: version),
                 logger: logger)
             // The chain head lock also orders trades for the moving average
-            // below: every earlier trade has committed once we hold it.
-            try await RegistryChainStore.append(
+            // below: every earlier trade has committed once we hold it, and
+            // the entry's seq records that order on the trade.
+            let seq = try await RegistryChainStore.append(
                 connection, kind: "asset.traded", subject: asset.id,
                 fields: ["trade_id": trade.id.text, "version": "\(version)", "buyer_id": buyer.accountID.text,
                          "seller_id": listing.sellerID.text, "units": "\(units)",
                          "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency],
                 logger: logger)
+            try await TradeStore.setRegistrySeq(connection, tradeID: trade.id, seq: seq, logger: logger)
             try await Outbox.append(
                 connection, type: "assets.asset.traded",
                 subjectIDs: ["asset_id": asset.id.text, "trade_id": trade.id.text, "buyer_id": buyer.accountID.text,

@@ -108,14 +108,20 @@ enum TradeStore {
             """, logger: logger)
     }
 
-    /// The unit prices of the class's trades before `excluding`, newest first.
+    static func setRegistrySeq(_ connection: PostgresConnection, tradeID: UUID, seq: Int64, logger: Logger) async throws {
+        try await connection.query(
+            "UPDATE asset_trades SET registry_seq = \(seq) WHERE id = \(tradeID)", logger: logger)
+    }
+
+    /// The unit prices of the class's trades before `excluding`, latest in
+    /// registry (commit) order first.
     static func recentUnitPrices(
         _ connection: PostgresConnection, poolCode: String, currency: String, excluding: UUID, limit: Int, logger: Logger
     ) async throws -> [Int64] {
         let rows = try await connection.query("""
             SELECT unit_price_minor FROM asset_trades
             WHERE pool_code = \(poolCode) AND unit_price_currency = \(currency) AND id <> \(excluding)
-            ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            ORDER BY registry_seq DESC LIMIT \(limit)
             """, logger: logger)
         var prices: [Int64] = []
         for try await price in rows.decode(Int64.self) { prices.append(price) }
