@@ -5,7 +5,9 @@ import NomadProtos
 /// The checks on data assets, versions, valuations and listings: plain Swift,
 /// so every rule is testable without a server.
 enum DataAssetRules {
-    /// The pools a data asset may name; also the asset classes of the price index.
+    /// The pools a data asset may name (seeded by migration 2, which has no RPC
+    /// to add more); also the asset classes of the price index. Checked here so
+    /// a wrong code is INVALID_ARGUMENT before the foreign key is reached.
     static let poolCodes: Set<String> = ["vehicle_road_cloud", "culture_tourism_consumption", "entertainment_metaverse"]
     static let maxTitle = 200
     static let maxDescription = 4000

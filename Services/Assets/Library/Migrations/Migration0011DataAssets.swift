@@ -3,14 +3,13 @@ import NomadKit
 /// Data assets, their versions and valuations, listings, trades, holdings and
 /// the ownership history. Units only move between holdings inside one trade
 /// transaction under the asset's row lock; the CHECKs are the last guard
-/// against a negative holding or an oversold listing. pool_code names a pool
-/// by its code; the foreign key to pools comes with the pools migration.
+/// against a negative holding or an oversold listing. pool_code names one of
+/// the pools seeded by migration 2.
 let migration0011DataAssets = """
 CREATE TABLE data_assets (
   id uuid PRIMARY KEY,
   owner_id uuid NOT NULL,
-  pool_code text NOT NULL
-    CHECK (pool_code IN ('vehicle_road_cloud', 'culture_tourism_consumption', 'entertainment_metaverse')),
+  pool_code text NOT NULL REFERENCES pools (code),
   title_zh text NOT NULL,
   title_en text NOT NULL,
   licence_terms text NOT NULL,
