@@ -13,14 +13,14 @@ import Testing
             let enterprise = env.enterprise()
             let eventID = UUID().uuidString.lowercased()
             let requestID = UUID().uuidString
-            let scenario = try await env.publishScenario(
-                by: enterprise, EventsEnv.scenarioDraft(eventID: eventID), requestID: requestID)
+            let draft = EventsEnv.scenarioDraft(eventID: eventID)
+            let scenario = try await env.publishScenario(by: enterprise, draft, requestID: requestID)
             #expect(scenario.enterpriseID == enterprise.id)
             #expect(scenario.eventID == eventID)
             #expect(scenario.title.zhCn == "港口物流调度优化" && scenario.title.en == "Port logistics scheduling")
             #expect(scenario.budget.minorUnits == 20_000_000 && scenario.budget.currencyCode == "CNY")
 
-            let again = try await env.publishScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: eventID), requestID: requestID)
+            let again = try await env.publishScenario(by: enterprise, draft, requestID: requestID)
             #expect(again == scenario)
             #expect(try await env.competitionSQLCount("SELECT count(*) FROM open_day_scenarios") == 1)
             #expect(try await env.app.outboxCount(type: "events.scenario.published", subject: scenario.scenarioID) == 1)
