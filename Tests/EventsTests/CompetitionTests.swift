@@ -11,14 +11,17 @@ import Testing
     @Test func anOrganizerCreatesACompetitionOnceWithItsRubricAndTracks() async throws {
         try await withEvents { env in
             let officer = env.officer()
-            let requestID = UUID().uuidString
-            let competition = try await env.createCompetition(by: officer, requestID: requestID)
+            let requestID = UUID().uuidString, eventID = UUID().uuidString.lowercased()
+            var draft = EventsEnv.competitionDraft()
+            draft.eventID = eventID
+            let competition = try await env.createCompetition(by: officer, draft, requestID: requestID)
             #expect(competition.organizerID == officer.id && competition.phase == .draft && competition.anonymised)
+            #expect(competition.eventID == eventID)
             #expect(competition.rubric.map(\.name) == ["创新性 Innovation", "可行性 Feasibility"])
             #expect(competition.rubric.map(\.weight) == [3, 1] && competition.rubric.map(\.maxScore) == [10, 20])
             #expect(competition.tracks.map(\.name) == ["数字文旅 Digital tourism", "智慧农业 Smart farming"])
             #expect(competition.tracks.allSatisfy { !$0.trackID.isEmpty && $0.judgeIds.isEmpty })
-            #expect(try await env.createCompetition(by: officer, requestID: requestID) == competition)
+            #expect(try await env.createCompetition(by: officer, draft, requestID: requestID) == competition)
             #expect(try await env.competitionSQLCount("SELECT count(*) FROM competitions") == 1)
 
             let byEnterprise = try await env.createCompetition(by: env.enterprise())
