@@ -183,6 +183,21 @@ import Testing
         }
     }
 
+    @Test func aJudgeWhoCompetesInAnotherTrackSeesTheirOwnEntryInFullAndTheJudgedTrackBlind() async throws {
+        try await withEvents { env in
+            let organizer = env.enterprise(), judge = env.nomad(), lead = env.nomad()
+            var competition = try await env.createCompetition(by: organizer)
+            competition = try await env.assignJudge(judge, to: competition, by: organizer)
+            try await env.advance(competition, to: .submission, by: organizer)
+            let judged = try await env.submit(to: competition, by: lead)
+            let own = try await env.submit(to: competition, track: 1, by: judge)
+            try await env.advance(competition, to: .review, by: organizer)
+            let seen = try await env.submissions(competition, as: judge)
+            #expect(seen.map(\.submissionID) == [judged.submissionID, own.submissionID])
+            #expect(seen[0].memberIds.isEmpty && seen[1].memberIds == [judge.id])
+        }
+    }
+
     @Test func aReviewThatIsNotAnonymisedShowsJudgesTheMembers() async throws {
         try await withEvents { env in
             let organizer = env.officer(), judge = env.enterprise(), lead = env.nomad()

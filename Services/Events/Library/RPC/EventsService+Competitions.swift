@@ -98,7 +98,7 @@ extension EventsService {
     /// What a caller sees depends on who they are and the phase: the
     /// organizer and staff see everything; a track's judges see its
     /// submissions from the review phase on, without members while an
-    /// anonymised review runs; anyone else sees the submissions they are in.
+    /// anonymised review runs; everyone sees the submissions they are in.
     func listCompetitionSubmissions(
         request: Nomad_Events_V1_ListCompetitionSubmissionsRequest, context: ServerContext
     ) async throws -> Nomad_Events_V1_ListCompetitionSubmissionsResponse {
@@ -106,7 +106,7 @@ extension EventsService {
         let competitionID = try Validate.uuid(request.competitionID, "competition_id")
         let trackFilter = try EntryInput.optionalID(request.trackID, "track_id")
         let page = try Page(request.page)
-        let (submissions, hidden) = try await database.read { connection in
+        let (submissions, blind) = try await database.read { connection in
             let competition = try await findCompetition(connection, id: competitionID)
             if let trackFilter, competition.track(trackFilter) == nil {
                 throw NomadError.notFound("track \(trackFilter.text)")
@@ -114,27 +114,28 @@ extension EventsService {
             let everything = principal.role == .officer || principal.role == .admin
                 || competition.organizerID == principal.accountID
             let judged = competition.judgedTracks(principal.accountID)
-            var tracks: [UUID]? = trackFilter.map { [$0] }
+            var tracks: [UUID]?
             var member: UUID?
-            var hidden = false
-            if everything {
-                // Every submission, in full.
-            } else if !judged.isEmpty {
-                try CompetitionRules.requirePhase(
-                    competition.phase, [.review, .ranking, .closed],
-                    zh: "评审阶段开始前评委看不到作品", en: "judges see submissions once the review begins")
-                if let trackFilter, !judged.contains(trackFilter) { throw NomadError.permissionDenied }
-                tracks = tracks ?? judged
-                hidden = competition.anonymised && competition.phase == .review
-            } else {
+            if !everything {
                 member = principal.accountID
+                if !judged.isEmpty {
+                    try CompetitionRules.requirePhase(
+                        competition.phase, [.review, .ranking, .closed],
+                        zh: "评审阶段开始前评委看不到作品", en: "judges see submissions once the review begins")
+                    if let trackFilter, !judged.contains(trackFilter) { throw NomadError.permissionDenied }
+                    tracks = judged
+                }
             }
             let rows = try await SubmissionStore.list(
-                connection, competitionID: competitionID, tracks: tracks, member: member, page: page, logger: logger)
-            return (rows, hidden)
+                connection, competitionID: competitionID, track: trackFilter, tracks: tracks, member: member, page: page,
+                logger: logger)
+            // Judges never compete in a track they judge, so hiding the makers
+            // of every judged row hides no one's own work from them.
+            let blind = !everything && competition.anonymised && competition.phase == .review ? Set(judged) : []
+            return (rows, blind)
         }
         return .with {
-            $0.submissions = submissions.prefix(page.limit).map { $0.message(hidden: hidden) }
+            $0.submissions = submissions.prefix(page.limit).map { $0.message(hidden: blind.contains($0.trackID)) }
             $0.page = page.response(fetched: submissions.count)
         }
     }

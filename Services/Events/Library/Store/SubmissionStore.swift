@@ -46,17 +46,20 @@ enum SubmissionStore {
         return nil
     }
 
-    /// Oldest first. `tracks` nil means every track; `member` limits the list
-    /// to the submissions that account is a member of.
+    /// Oldest first, within `track` when set. The rows a caller may see are
+    /// those in `tracks` or with `member` among their members; both nil
+    /// means every row.
     static func list(
-        _ connection: PostgresConnection, competitionID: UUID, tracks: [UUID]?, member: UUID?, page: Page, logger: Logger
+        _ connection: PostgresConnection, competitionID: UUID, track: UUID?, tracks: [UUID]?, member: UUID?, page: Page,
+        logger: Logger
     ) async throws -> [SubmissionRecord] {
         let memberArray = member.map { [$0] }
         let rows = try await connection.query("""
             SELECT \(unescaped: columns) FROM competition_submissions
             WHERE competition_id = \(competitionID)
-              AND (\(tracks)::uuid[] IS NULL OR track_id = ANY(\(tracks)::uuid[]))
-              AND (\(memberArray)::uuid[] IS NULL OR member_ids @> \(memberArray)::uuid[])
+              AND (\(track)::uuid IS NULL OR track_id = \(track))
+              AND ((\(tracks)::uuid[] IS NULL AND \(memberArray)::uuid[] IS NULL)
+                   OR track_id = ANY(\(tracks)::uuid[]) OR member_ids @> \(memberArray)::uuid[])
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """, logger: logger)
         var submissions: [SubmissionRecord] = []
