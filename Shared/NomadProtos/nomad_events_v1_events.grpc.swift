@@ -592,9 +592,10 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The organizer, officers and admins see all; a track's judges from the
-        /// > review phase on (members hidden in an anonymised review); a nomad their
-        /// > own. Callers: anyone signed in.
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Events_V1_ListCompetitionSubmissionsRequest` messages.
@@ -630,7 +631,9 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` messages.
@@ -649,7 +652,7 @@ extension Nomad_Events_V1_EventsService {
         /// > Source IDL Documentation:
         /// >
         /// > From the ranking phase: the organizer, the judges, officers and admins;
-        /// > everyone signed in once closed. Callers: anyone signed in.
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Events_V1_GetCompetitionRankingRequest` messages.
@@ -758,7 +761,8 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Events_V1_ListAwardDockingsRequest` messages.
@@ -1006,9 +1010,10 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The organizer, officers and admins see all; a track's judges from the
-        /// > review phase on (members hidden in an anonymised review); a nomad their
-        /// > own. Callers: anyone signed in.
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
@@ -1044,7 +1049,9 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
@@ -1063,7 +1070,7 @@ extension Nomad_Events_V1_EventsService {
         /// > Source IDL Documentation:
         /// >
         /// > From the ranking phase: the organizer, the judges, officers and admins;
-        /// > everyone signed in once closed. Callers: anyone signed in.
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
@@ -1172,7 +1179,8 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
@@ -1418,9 +1426,10 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The organizer, officers and admins see all; a track's judges from the
-        /// > review phase on (members hidden in an anonymised review); a nomad their
-        /// > own. Callers: anyone signed in.
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
@@ -1456,7 +1465,9 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
@@ -1475,7 +1486,7 @@ extension Nomad_Events_V1_EventsService {
         /// > Source IDL Documentation:
         /// >
         /// > From the ranking phase: the organizer, the judges, officers and admins;
-        /// > everyone signed in once closed. Callers: anyone signed in.
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Events_V1_GetCompetitionRankingRequest` message.
@@ -1584,7 +1595,8 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Events_V1_ListAwardDockingsRequest` message.
@@ -2679,9 +2691,10 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The organizer, officers and admins see all; a track's judges from the
-        /// > review phase on (members hidden in an anonymised review); a nomad their
-        /// > own. Callers: anyone signed in.
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
@@ -2727,7 +2740,9 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
@@ -2751,7 +2766,7 @@ extension Nomad_Events_V1_EventsService {
         /// > Source IDL Documentation:
         /// >
         /// > From the ranking phase: the organizer, the judges, officers and admins;
-        /// > everyone signed in once closed. Callers: anyone signed in.
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
@@ -2890,7 +2905,8 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
@@ -3343,9 +3359,10 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The organizer, officers and admins see all; a track's judges from the
-        /// > review phase on (members hidden in an anonymised review); a nomad their
-        /// > own. Callers: anyone signed in.
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
@@ -3413,7 +3430,9 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
@@ -3448,7 +3467,7 @@ extension Nomad_Events_V1_EventsService {
         /// > Source IDL Documentation:
         /// >
         /// > From the ranking phase: the organizer, the judges, officers and admins;
-        /// > everyone signed in once closed. Callers: anyone signed in.
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
@@ -3653,7 +3672,8 @@ extension Nomad_Events_V1_EventsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
@@ -4041,9 +4061,10 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The organizer, officers and admins see all; a track's judges from the
-    /// > review phase on (members hidden in an anonymised review); a nomad their
-    /// > own. Callers: anyone signed in.
+    /// > The organizer, officers and admins see all; a track's judges see its
+    /// > submissions from the review phase on (members hidden in an anonymised
+    /// > review); everyone sees those they are a member of.
+    /// > Callers: nomad, enterprise, officer, admin.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
@@ -4101,7 +4122,9 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+    /// > In the review phase; a re-score replaces the judge's earlier one; never a
+    /// > submission the judge is a member of. Callers: the track's assigned judges
+    /// > (nomad, enterprise, officer or admin accounts).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
@@ -4131,7 +4154,7 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > From the ranking phase: the organizer, the judges, officers and admins;
-    /// > everyone signed in once closed. Callers: anyone signed in.
+    /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
@@ -4306,7 +4329,8 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+    /// > The dockings the caller is party to; officers and admins see all.
+    /// > Callers: nomad, enterprise, officer, admin.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
@@ -4736,9 +4760,10 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The organizer, officers and admins see all; a track's judges from the
-    /// > review phase on (members hidden in an anonymised review); a nomad their
-    /// > own. Callers: anyone signed in.
+    /// > The organizer, officers and admins see all; a track's judges see its
+    /// > submissions from the review phase on (members hidden in an anonymised
+    /// > review); everyone sees those they are a member of.
+    /// > Callers: nomad, enterprise, officer, admin.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -4804,7 +4829,9 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > In the review phase; a re-score replaces the judge's earlier one. Callers: the track's assigned judges.
+    /// > In the review phase; a re-score replaces the judge's earlier one; never a
+    /// > submission the judge is a member of. Callers: the track's assigned judges
+    /// > (nomad, enterprise, officer or admin accounts).
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -4838,7 +4865,7 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > From the ranking phase: the organizer, the judges, officers and admins;
-    /// > everyone signed in once closed. Callers: anyone signed in.
+    /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -5037,7 +5064,8 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > The dockings the caller is party to; officers and admins see all. Callers: anyone signed in.
+    /// > The dockings the caller is party to; officers and admins see all.
+    /// > Callers: nomad, enterprise, officer, admin.
     ///
     /// - Parameters:
     ///   - message: request message to send.
