@@ -106,6 +106,34 @@ import Testing
         }
     }
 
+    /// Each nomad submits to a track while the organizer makes them its
+    /// judge: the track lock lets exactly one of the two through.
+    @Test func aJudgeAssignmentRacingTheJudgesOwnSubmissionNeverLetsBothThrough() async throws {
+        try await withEvents { env in
+            let organizer = env.officer()
+            let competition = try await env.createCompetition(by: organizer)
+            try await env.advance(competition, to: .submission, by: organizer)
+            let nomads = (0..<15).map { _ in env.nomad() }
+            let outcomes = await withTaskGroup(of: (String, Bool, Outcome).self) { group in
+                for nomad in nomads {
+                    group.addTask { (nomad.id, true, await Self.outcome { try await env.assignJudge(nomad, to: competition, by: organizer) }) }
+                    group.addTask { (nomad.id, false, await Self.outcome { _ = try await env.submit(to: competition, by: nomad) }) }
+                }
+                return await group.reduce(into: [(String, Bool, Outcome)]()) { $0.append($1) }
+            }
+            for nomad in nomads {
+                let mine = outcomes.filter { $0.0 == nomad.id }.map(\.2)
+                #expect(mine.filter { $0 == .done }.count == 1, "\(mine)")
+                #expect(mine.filter { $0 == .refused(.permissionDenied) }.count == 1, "\(mine)")
+            }
+            let crossed = try await env.competitionSQLCount("""
+                SELECT count(*) FROM competition_judges j JOIN competition_submissions s
+                  ON s.track_id = j.track_id AND j.judge_id = ANY(s.member_ids)
+                """)
+            #expect(crossed == 0)
+        }
+    }
+
     @Test func oneLeadSubmittingManyTimesAtOnceGetsOneSubmission() async throws {
         try await withEvents { env in
             let organizer = env.enterprise(), lead = env.nomad()
