@@ -99,11 +99,8 @@ import Testing
             // A judge's membership of a scored team (no RPC arranges it: the
             // assignment and the submission both refuse it) is still refused.
             let leadID = UUID(uuidString: lead.id)!, trackID = UUID(uuidString: competition.tracks[0].trackID)!
-            try await env.app.withSchemaConnection { connection in
-                try await connection.query(
-                    "INSERT INTO competition_judges (track_id, judge_id) VALUES (\(trackID), \(leadID))",
-                    logger: EventsEnv.competitionSQLLogger)
-            }
+            try await env.competitionSQLExec(
+                "INSERT INTO competition_judges (track_id, judge_id) VALUES (\(trackID), \(leadID))")
             let message = await expectRPCError(.permissionDenied) { try await env.score(entry, by: lead, EventsEnv.rubricScores(5, 5)) }
             #expect(message?.contains("own team") == true)
             #expect(try await env.competitionSQLCount("SELECT count(*) FROM competition_scores") == 0)

@@ -116,11 +116,8 @@ import Testing
         try await withEvents { env in
             let scenario = try await env.publishScenario(by: env.enterprise())
             let id = UUID(uuidString: scenario.scenarioID)!
-            try await env.app.withSchemaConnection { connection in
-                try await connection.query(
-                    "UPDATE open_day_scenarios SET deadline = now() - interval '1 minute' WHERE id = \(id)",
-                    logger: EventsEnv.competitionSQLLogger)
-            }
+            try await env.competitionSQLExec(
+                "UPDATE open_day_scenarios SET deadline = now() - interval '1 minute' WHERE id = \(id)")
             await expectRPCError(.failedPrecondition) { _ = try await env.propose(scenario, by: env.nomad()) }
         }
     }

@@ -249,6 +249,13 @@ extension EventsEnv {
         return (competition, submissions)
     }
 
+    /// Arranges what no RPC of this area can (time passing, rows no RPC allows).
+    func competitionSQLExec(_ query: PostgresQuery) async throws {
+        try await app.withSchemaConnection { connection in
+            _ = try await connection.query(query, logger: Self.competitionSQLLogger).collect()
+        }
+    }
+
     func competitionSQLCount(_ query: PostgresQuery) async throws -> Int {
         try await app.withSchemaConnection { connection in
             try await connection.query(query, logger: Self.competitionSQLLogger).collect().first!.decode(Int.self)
