@@ -31,8 +31,317 @@ public enum Nomad_Events_V1_EventsService: Sendable {
     public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService")
     /// Namespace for method metadata.
     public enum Method: Sendable {
+        /// Namespace for "PublishOpenDayScenario" metadata.
+        public enum PublishOpenDayScenario: Sendable {
+            /// Request type for "PublishOpenDayScenario".
+            public typealias Input = Nomad_Events_V1_PublishOpenDayScenarioRequest
+            /// Response type for "PublishOpenDayScenario".
+            public typealias Output = Nomad_Events_V1_OpenDayScenario
+            /// Descriptor for "PublishOpenDayScenario".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "PublishOpenDayScenario",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetOpenDayScenario" metadata.
+        public enum GetOpenDayScenario: Sendable {
+            /// Request type for "GetOpenDayScenario".
+            public typealias Input = Nomad_Events_V1_GetOpenDayScenarioRequest
+            /// Response type for "GetOpenDayScenario".
+            public typealias Output = Nomad_Events_V1_OpenDayScenario
+            /// Descriptor for "GetOpenDayScenario".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetOpenDayScenario",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListOpenDayScenarios" metadata.
+        public enum ListOpenDayScenarios: Sendable {
+            /// Request type for "ListOpenDayScenarios".
+            public typealias Input = Nomad_Events_V1_ListOpenDayScenariosRequest
+            /// Response type for "ListOpenDayScenarios".
+            public typealias Output = Nomad_Events_V1_ListOpenDayScenariosResponse
+            /// Descriptor for "ListOpenDayScenarios".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListOpenDayScenarios",
+                type: .unary
+            )
+        }
+        /// Namespace for "ProposeScenarioSolution" metadata.
+        public enum ProposeScenarioSolution: Sendable {
+            /// Request type for "ProposeScenarioSolution".
+            public typealias Input = Nomad_Events_V1_ProposeScenarioSolutionRequest
+            /// Response type for "ProposeScenarioSolution".
+            public typealias Output = Nomad_Events_V1_ScenarioProposal
+            /// Descriptor for "ProposeScenarioSolution".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ProposeScenarioSolution",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListScenarioProposals" metadata.
+        public enum ListScenarioProposals: Sendable {
+            /// Request type for "ListScenarioProposals".
+            public typealias Input = Nomad_Events_V1_ListScenarioProposalsRequest
+            /// Response type for "ListScenarioProposals".
+            public typealias Output = Nomad_Events_V1_ListScenarioProposalsResponse
+            /// Descriptor for "ListScenarioProposals".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListScenarioProposals",
+                type: .unary
+            )
+        }
+        /// Namespace for "ShortlistScenarioProposal" metadata.
+        public enum ShortlistScenarioProposal: Sendable {
+            /// Request type for "ShortlistScenarioProposal".
+            public typealias Input = Nomad_Events_V1_ShortlistScenarioProposalRequest
+            /// Response type for "ShortlistScenarioProposal".
+            public typealias Output = Nomad_Events_V1_ScenarioProposal
+            /// Descriptor for "ShortlistScenarioProposal".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ShortlistScenarioProposal",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordScenarioPairing" metadata.
+        public enum RecordScenarioPairing: Sendable {
+            /// Request type for "RecordScenarioPairing".
+            public typealias Input = Nomad_Events_V1_RecordScenarioPairingRequest
+            /// Response type for "RecordScenarioPairing".
+            public typealias Output = Nomad_Events_V1_ScenarioProposal
+            /// Descriptor for "RecordScenarioPairing".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "RecordScenarioPairing",
+                type: .unary
+            )
+        }
+        /// Namespace for "CreateCompetition" metadata.
+        public enum CreateCompetition: Sendable {
+            /// Request type for "CreateCompetition".
+            public typealias Input = Nomad_Events_V1_CreateCompetitionRequest
+            /// Response type for "CreateCompetition".
+            public typealias Output = Nomad_Events_V1_Competition
+            /// Descriptor for "CreateCompetition".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "CreateCompetition",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetCompetition" metadata.
+        public enum GetCompetition: Sendable {
+            /// Request type for "GetCompetition".
+            public typealias Input = Nomad_Events_V1_GetCompetitionRequest
+            /// Response type for "GetCompetition".
+            public typealias Output = Nomad_Events_V1_Competition
+            /// Descriptor for "GetCompetition".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetCompetition",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListCompetitions" metadata.
+        public enum ListCompetitions: Sendable {
+            /// Request type for "ListCompetitions".
+            public typealias Input = Nomad_Events_V1_ListCompetitionsRequest
+            /// Response type for "ListCompetitions".
+            public typealias Output = Nomad_Events_V1_ListCompetitionsResponse
+            /// Descriptor for "ListCompetitions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListCompetitions",
+                type: .unary
+            )
+        }
+        /// Namespace for "AdvanceCompetitionPhase" metadata.
+        public enum AdvanceCompetitionPhase: Sendable {
+            /// Request type for "AdvanceCompetitionPhase".
+            public typealias Input = Nomad_Events_V1_AdvanceCompetitionPhaseRequest
+            /// Response type for "AdvanceCompetitionPhase".
+            public typealias Output = Nomad_Events_V1_Competition
+            /// Descriptor for "AdvanceCompetitionPhase".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "AdvanceCompetitionPhase",
+                type: .unary
+            )
+        }
+        /// Namespace for "SubmitCompetitionEntry" metadata.
+        public enum SubmitCompetitionEntry: Sendable {
+            /// Request type for "SubmitCompetitionEntry".
+            public typealias Input = Nomad_Events_V1_SubmitCompetitionEntryRequest
+            /// Response type for "SubmitCompetitionEntry".
+            public typealias Output = Nomad_Events_V1_CompetitionSubmission
+            /// Descriptor for "SubmitCompetitionEntry".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "SubmitCompetitionEntry",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListCompetitionSubmissions" metadata.
+        public enum ListCompetitionSubmissions: Sendable {
+            /// Request type for "ListCompetitionSubmissions".
+            public typealias Input = Nomad_Events_V1_ListCompetitionSubmissionsRequest
+            /// Response type for "ListCompetitionSubmissions".
+            public typealias Output = Nomad_Events_V1_ListCompetitionSubmissionsResponse
+            /// Descriptor for "ListCompetitionSubmissions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListCompetitionSubmissions",
+                type: .unary
+            )
+        }
+        /// Namespace for "AssignCompetitionJudge" metadata.
+        public enum AssignCompetitionJudge: Sendable {
+            /// Request type for "AssignCompetitionJudge".
+            public typealias Input = Nomad_Events_V1_AssignCompetitionJudgeRequest
+            /// Response type for "AssignCompetitionJudge".
+            public typealias Output = Nomad_Events_V1_Competition
+            /// Descriptor for "AssignCompetitionJudge".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "AssignCompetitionJudge",
+                type: .unary
+            )
+        }
+        /// Namespace for "ScoreCompetitionSubmission" metadata.
+        public enum ScoreCompetitionSubmission: Sendable {
+            /// Request type for "ScoreCompetitionSubmission".
+            public typealias Input = Nomad_Events_V1_ScoreCompetitionSubmissionRequest
+            /// Response type for "ScoreCompetitionSubmission".
+            public typealias Output = Nomad_Events_V1_CompetitionScore
+            /// Descriptor for "ScoreCompetitionSubmission".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ScoreCompetitionSubmission",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetCompetitionRanking" metadata.
+        public enum GetCompetitionRanking: Sendable {
+            /// Request type for "GetCompetitionRanking".
+            public typealias Input = Nomad_Events_V1_GetCompetitionRankingRequest
+            /// Response type for "GetCompetitionRanking".
+            public typealias Output = Nomad_Events_V1_CompetitionRanking
+            /// Descriptor for "GetCompetitionRanking".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetCompetitionRanking",
+                type: .unary
+            )
+        }
+        /// Namespace for "GrantCompetitionAward" metadata.
+        public enum GrantCompetitionAward: Sendable {
+            /// Request type for "GrantCompetitionAward".
+            public typealias Input = Nomad_Events_V1_GrantCompetitionAwardRequest
+            /// Response type for "GrantCompetitionAward".
+            public typealias Output = Nomad_Events_V1_CompetitionAward
+            /// Descriptor for "GrantCompetitionAward".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GrantCompetitionAward",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListCompetitionAwards" metadata.
+        public enum ListCompetitionAwards: Sendable {
+            /// Request type for "ListCompetitionAwards".
+            public typealias Input = Nomad_Events_V1_ListCompetitionAwardsRequest
+            /// Response type for "ListCompetitionAwards".
+            public typealias Output = Nomad_Events_V1_ListCompetitionAwardsResponse
+            /// Descriptor for "ListCompetitionAwards".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListCompetitionAwards",
+                type: .unary
+            )
+        }
+        /// Namespace for "RequestAwardDocking" metadata.
+        public enum RequestAwardDocking: Sendable {
+            /// Request type for "RequestAwardDocking".
+            public typealias Input = Nomad_Events_V1_RequestAwardDockingRequest
+            /// Response type for "RequestAwardDocking".
+            public typealias Output = Nomad_Events_V1_AwardDocking
+            /// Descriptor for "RequestAwardDocking".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "RequestAwardDocking",
+                type: .unary
+            )
+        }
+        /// Namespace for "AnswerAwardDocking" metadata.
+        public enum AnswerAwardDocking: Sendable {
+            /// Request type for "AnswerAwardDocking".
+            public typealias Input = Nomad_Events_V1_AnswerAwardDockingRequest
+            /// Response type for "AnswerAwardDocking".
+            public typealias Output = Nomad_Events_V1_AwardDocking
+            /// Descriptor for "AnswerAwardDocking".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "AnswerAwardDocking",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordDockingOutcome" metadata.
+        public enum RecordDockingOutcome: Sendable {
+            /// Request type for "RecordDockingOutcome".
+            public typealias Input = Nomad_Events_V1_RecordDockingOutcomeRequest
+            /// Response type for "RecordDockingOutcome".
+            public typealias Output = Nomad_Events_V1_AwardDocking
+            /// Descriptor for "RecordDockingOutcome".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "RecordDockingOutcome",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListAwardDockings" metadata.
+        public enum ListAwardDockings: Sendable {
+            /// Request type for "ListAwardDockings".
+            public typealias Input = Nomad_Events_V1_ListAwardDockingsRequest
+            /// Response type for "ListAwardDockings".
+            public typealias Output = Nomad_Events_V1_ListAwardDockingsResponse
+            /// Descriptor for "ListAwardDockings".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListAwardDockings",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.events.v1.EventsService" service.
-        public static let descriptors: [GRPCCore.MethodDescriptor] = []
+        public static let descriptors: [GRPCCore.MethodDescriptor] = [
+            PublishOpenDayScenario.descriptor,
+            GetOpenDayScenario.descriptor,
+            ListOpenDayScenarios.descriptor,
+            ProposeScenarioSolution.descriptor,
+            ListScenarioProposals.descriptor,
+            ShortlistScenarioProposal.descriptor,
+            RecordScenarioPairing.descriptor,
+            CreateCompetition.descriptor,
+            GetCompetition.descriptor,
+            ListCompetitions.descriptor,
+            AdvanceCompetitionPhase.descriptor,
+            SubmitCompetitionEntry.descriptor,
+            ListCompetitionSubmissions.descriptor,
+            AssignCompetitionJudge.descriptor,
+            ScoreCompetitionSubmission.descriptor,
+            GetCompetitionRanking.descriptor,
+            GrantCompetitionAward.descriptor,
+            ListCompetitionAwards.descriptor,
+            RequestAwardDocking.descriptor,
+            AnswerAwardDocking.descriptor,
+            RecordDockingOutcome.descriptor,
+            ListAwardDockings.descriptor
+        ]
     }
 }
 
@@ -61,7 +370,412 @@ extension Nomad_Events_V1_EventsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
-    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {}
+    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+        /// Handle the "PublishOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise publishes an industry scenario. Callers: enterprise.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_PublishOpenDayScenarioRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_OpenDayScenario` messages.
+        func publishOpenDayScenario(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_OpenDayScenario>
+
+        /// Handle the "GetOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetOpenDayScenarioRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_OpenDayScenario` messages.
+        func getOpenDayScenario(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_OpenDayScenario>
+
+        /// Handle the "ListOpenDayScenarios" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListOpenDayScenariosRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListOpenDayScenariosResponse` messages.
+        func listOpenDayScenarios(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>
+
+        /// Handle the "ProposeScenarioSolution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ProposeScenarioSolutionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ScenarioProposal` messages.
+        func proposeScenarioSolution(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ScenarioProposal>
+
+        /// Handle the "ListScenarioProposals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher, officers and admins see every proposal of the scenario; a
+        /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListScenarioProposalsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListScenarioProposalsResponse` messages.
+        func listScenarioProposals(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListScenarioProposalsResponse>
+
+        /// Handle the "ShortlistScenarioProposal" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise (the scenario's publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ShortlistScenarioProposalRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ScenarioProposal` messages.
+        func shortlistScenarioProposal(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ScenarioProposal>
+
+        /// Handle the "RecordScenarioPairing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_RecordScenarioPairingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ScenarioProposal` messages.
+        func recordScenarioPairing(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ScenarioProposal>
+
+        /// Handle the "CreateCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise, officer (who become the organizer).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_CreateCompetitionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Competition` messages.
+        func createCompetition(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "GetCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetCompetitionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Competition` messages.
+        func getCompetition(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetCompetitionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "ListCompetitions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListCompetitionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListCompetitionsResponse` messages.
+        func listCompetitions(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListCompetitionsResponse>
+
+        /// Handle the "AdvanceCompetitionPhase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Competition` messages.
+        func advanceCompetitionPhase(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "SubmitCompetitionEntry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the submission phase; one per submitter per track. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_SubmitCompetitionEntryRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_CompetitionSubmission` messages.
+        func submitCompetitionEntry(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionSubmission>
+
+        /// Handle the "ListCompetitionSubmissions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListCompetitionSubmissionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListCompetitionSubmissionsResponse` messages.
+        func listCompetitionSubmissions(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>
+
+        /// Handle the "AssignCompetitionJudge" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_AssignCompetitionJudgeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Competition` messages.
+        func assignCompetitionJudge(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "ScoreCompetitionSubmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_CompetitionScore` messages.
+        func scoreCompetitionSubmission(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionScore>
+
+        /// Handle the "GetCompetitionRanking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > From the ranking phase: the organizer, the judges, officers and admins;
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetCompetitionRankingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_CompetitionRanking` messages.
+        func getCompetitionRanking(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionRanking>
+
+        /// Handle the "GrantCompetitionAward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GrantCompetitionAwardRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_CompetitionAward` messages.
+        func grantCompetitionAward(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionAward>
+
+        /// Handle the "ListCompetitionAwards" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListCompetitionAwardsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListCompetitionAwardsResponse` messages.
+        func listCompetitionAwards(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>
+
+        /// Handle the "RequestAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of an awarded submission or the organizer asks an enterprise or
+        /// > a park to dock the project. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_RequestAwardDockingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_AwardDocking` messages.
+        func requestAwardDocking(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_AwardDocking>
+
+        /// Handle the "AnswerAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_AnswerAwardDockingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_AwardDocking` messages.
+        func answerAwardDocking(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_AwardDocking>
+
+        /// Handle the "RecordDockingOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_RecordDockingOutcomeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_AwardDocking` messages.
+        func recordDockingOutcome(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_AwardDocking>
+
+        /// Handle the "ListAwardDockings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListAwardDockingsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListAwardDockingsResponse` messages.
+        func listAwardDockings(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListAwardDockingsResponse>
+    }
 
     /// Service protocol for the "nomad.events.v1.EventsService" service.
     ///
@@ -74,7 +788,412 @@ extension Nomad_Events_V1_EventsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
-    public protocol ServiceProtocol: Nomad_Events_V1_EventsService.StreamingServiceProtocol {}
+    public protocol ServiceProtocol: Nomad_Events_V1_EventsService.StreamingServiceProtocol {
+        /// Handle the "PublishOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise publishes an industry scenario. Callers: enterprise.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishOpenDayScenarioRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_OpenDayScenario` message.
+        func publishOpenDayScenario(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_OpenDayScenario>
+
+        /// Handle the "GetOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetOpenDayScenarioRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_OpenDayScenario` message.
+        func getOpenDayScenario(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_OpenDayScenario>
+
+        /// Handle the "ListOpenDayScenarios" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListOpenDayScenariosRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListOpenDayScenariosResponse` message.
+        func listOpenDayScenarios(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>
+
+        /// Handle the "ProposeScenarioSolution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ProposeScenarioSolutionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ScenarioProposal` message.
+        func proposeScenarioSolution(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal>
+
+        /// Handle the "ListScenarioProposals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher, officers and admins see every proposal of the scenario; a
+        /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListScenarioProposalsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListScenarioProposalsResponse` message.
+        func listScenarioProposals(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListScenarioProposalsResponse>
+
+        /// Handle the "ShortlistScenarioProposal" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise (the scenario's publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ShortlistScenarioProposalRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ScenarioProposal` message.
+        func shortlistScenarioProposal(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal>
+
+        /// Handle the "RecordScenarioPairing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RecordScenarioPairingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ScenarioProposal` message.
+        func recordScenarioPairing(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal>
+
+        /// Handle the "CreateCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise, officer (who become the organizer).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CreateCompetitionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Competition` message.
+        func createCompetition(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "GetCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Competition` message.
+        func getCompetition(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetCompetitionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "ListCompetitions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListCompetitionsResponse` message.
+        func listCompetitions(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionsResponse>
+
+        /// Handle the "AdvanceCompetitionPhase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Competition` message.
+        func advanceCompetitionPhase(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "SubmitCompetitionEntry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the submission phase; one per submitter per track. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_SubmitCompetitionEntryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_CompetitionSubmission` message.
+        func submitCompetitionEntry(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionSubmission>
+
+        /// Handle the "ListCompetitionSubmissions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListCompetitionSubmissionsResponse` message.
+        func listCompetitionSubmissions(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>
+
+        /// Handle the "AssignCompetitionJudge" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AssignCompetitionJudgeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Competition` message.
+        func assignCompetitionJudge(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition>
+
+        /// Handle the "ScoreCompetitionSubmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_CompetitionScore` message.
+        func scoreCompetitionSubmission(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionScore>
+
+        /// Handle the "GetCompetitionRanking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > From the ranking phase: the organizer, the judges, officers and admins;
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_CompetitionRanking` message.
+        func getCompetitionRanking(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionRanking>
+
+        /// Handle the "GrantCompetitionAward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GrantCompetitionAwardRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_CompetitionAward` message.
+        func grantCompetitionAward(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionAward>
+
+        /// Handle the "ListCompetitionAwards" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionAwardsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListCompetitionAwardsResponse` message.
+        func listCompetitionAwards(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>
+
+        /// Handle the "RequestAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of an awarded submission or the organizer asks an enterprise or
+        /// > a park to dock the project. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RequestAwardDockingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_AwardDocking` message.
+        func requestAwardDocking(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking>
+
+        /// Handle the "AnswerAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AnswerAwardDockingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_AwardDocking` message.
+        func answerAwardDocking(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking>
+
+        /// Handle the "RecordDockingOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RecordDockingOutcomeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_AwardDocking` message.
+        func recordDockingOutcome(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking>
+
+        /// Handle the "ListAwardDockings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListAwardDockingsResponse` message.
+        func listAwardDockings(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListAwardDockingsResponse>
+    }
 
     /// Simple service protocol for the "nomad.events.v1.EventsService" service.
     ///
@@ -85,23 +1204,1197 @@ extension Nomad_Events_V1_EventsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
-    public protocol SimpleServiceProtocol: Nomad_Events_V1_EventsService.ServiceProtocol {}
+    public protocol SimpleServiceProtocol: Nomad_Events_V1_EventsService.ServiceProtocol {
+        /// Handle the "PublishOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise publishes an industry scenario. Callers: enterprise.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_PublishOpenDayScenarioRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_OpenDayScenario` to respond with.
+        func publishOpenDayScenario(
+            request: Nomad_Events_V1_PublishOpenDayScenarioRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_OpenDayScenario
+
+        /// Handle the "GetOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetOpenDayScenarioRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_OpenDayScenario` to respond with.
+        func getOpenDayScenario(
+            request: Nomad_Events_V1_GetOpenDayScenarioRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_OpenDayScenario
+
+        /// Handle the "ListOpenDayScenarios" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListOpenDayScenariosRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListOpenDayScenariosResponse` to respond with.
+        func listOpenDayScenarios(
+            request: Nomad_Events_V1_ListOpenDayScenariosRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListOpenDayScenariosResponse
+
+        /// Handle the "ProposeScenarioSolution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ProposeScenarioSolutionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ScenarioProposal` to respond with.
+        func proposeScenarioSolution(
+            request: Nomad_Events_V1_ProposeScenarioSolutionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ScenarioProposal
+
+        /// Handle the "ListScenarioProposals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher, officers and admins see every proposal of the scenario; a
+        /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListScenarioProposalsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListScenarioProposalsResponse` to respond with.
+        func listScenarioProposals(
+            request: Nomad_Events_V1_ListScenarioProposalsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListScenarioProposalsResponse
+
+        /// Handle the "ShortlistScenarioProposal" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise (the scenario's publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ShortlistScenarioProposalRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ScenarioProposal` to respond with.
+        func shortlistScenarioProposal(
+            request: Nomad_Events_V1_ShortlistScenarioProposalRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ScenarioProposal
+
+        /// Handle the "RecordScenarioPairing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_RecordScenarioPairingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ScenarioProposal` to respond with.
+        func recordScenarioPairing(
+            request: Nomad_Events_V1_RecordScenarioPairingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ScenarioProposal
+
+        /// Handle the "CreateCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise, officer (who become the organizer).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_CreateCompetitionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Competition` to respond with.
+        func createCompetition(
+            request: Nomad_Events_V1_CreateCompetitionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Competition
+
+        /// Handle the "GetCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetCompetitionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Competition` to respond with.
+        func getCompetition(
+            request: Nomad_Events_V1_GetCompetitionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Competition
+
+        /// Handle the "ListCompetitions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListCompetitionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListCompetitionsResponse` to respond with.
+        func listCompetitions(
+            request: Nomad_Events_V1_ListCompetitionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListCompetitionsResponse
+
+        /// Handle the "AdvanceCompetitionPhase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Competition` to respond with.
+        func advanceCompetitionPhase(
+            request: Nomad_Events_V1_AdvanceCompetitionPhaseRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Competition
+
+        /// Handle the "SubmitCompetitionEntry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the submission phase; one per submitter per track. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_SubmitCompetitionEntryRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_CompetitionSubmission` to respond with.
+        func submitCompetitionEntry(
+            request: Nomad_Events_V1_SubmitCompetitionEntryRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_CompetitionSubmission
+
+        /// Handle the "ListCompetitionSubmissions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListCompetitionSubmissionsResponse` to respond with.
+        func listCompetitionSubmissions(
+            request: Nomad_Events_V1_ListCompetitionSubmissionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListCompetitionSubmissionsResponse
+
+        /// Handle the "AssignCompetitionJudge" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_AssignCompetitionJudgeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Competition` to respond with.
+        func assignCompetitionJudge(
+            request: Nomad_Events_V1_AssignCompetitionJudgeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Competition
+
+        /// Handle the "ScoreCompetitionSubmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_CompetitionScore` to respond with.
+        func scoreCompetitionSubmission(
+            request: Nomad_Events_V1_ScoreCompetitionSubmissionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_CompetitionScore
+
+        /// Handle the "GetCompetitionRanking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > From the ranking phase: the organizer, the judges, officers and admins;
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetCompetitionRankingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_CompetitionRanking` to respond with.
+        func getCompetitionRanking(
+            request: Nomad_Events_V1_GetCompetitionRankingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_CompetitionRanking
+
+        /// Handle the "GrantCompetitionAward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GrantCompetitionAwardRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_CompetitionAward` to respond with.
+        func grantCompetitionAward(
+            request: Nomad_Events_V1_GrantCompetitionAwardRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_CompetitionAward
+
+        /// Handle the "ListCompetitionAwards" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListCompetitionAwardsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListCompetitionAwardsResponse` to respond with.
+        func listCompetitionAwards(
+            request: Nomad_Events_V1_ListCompetitionAwardsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListCompetitionAwardsResponse
+
+        /// Handle the "RequestAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of an awarded submission or the organizer asks an enterprise or
+        /// > a park to dock the project. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_RequestAwardDockingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_AwardDocking` to respond with.
+        func requestAwardDocking(
+            request: Nomad_Events_V1_RequestAwardDockingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_AwardDocking
+
+        /// Handle the "AnswerAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_AnswerAwardDockingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_AwardDocking` to respond with.
+        func answerAwardDocking(
+            request: Nomad_Events_V1_AnswerAwardDockingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_AwardDocking
+
+        /// Handle the "RecordDockingOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_RecordDockingOutcomeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_AwardDocking` to respond with.
+        func recordDockingOutcome(
+            request: Nomad_Events_V1_RecordDockingOutcomeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_AwardDocking
+
+        /// Handle the "ListAwardDockings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListAwardDockingsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListAwardDockingsResponse` to respond with.
+        func listAwardDockings(
+            request: Nomad_Events_V1_ListAwardDockingsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListAwardDockingsResponse
+    }
 }
 
 // Default implementation of 'registerMethods(with:)'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.StreamingServiceProtocol {
-    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {}
+    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.PublishOpenDayScenario.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_PublishOpenDayScenarioRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_OpenDayScenario>(),
+            handler: { request, context in
+                try await self.publishOpenDayScenario(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetOpenDayScenario.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetOpenDayScenarioRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_OpenDayScenario>(),
+            handler: { request, context in
+                try await self.getOpenDayScenario(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListOpenDayScenarios.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListOpenDayScenariosRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListOpenDayScenariosResponse>(),
+            handler: { request, context in
+                try await self.listOpenDayScenarios(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ProposeScenarioSolution.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ProposeScenarioSolutionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ScenarioProposal>(),
+            handler: { request, context in
+                try await self.proposeScenarioSolution(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListScenarioProposals.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListScenarioProposalsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListScenarioProposalsResponse>(),
+            handler: { request, context in
+                try await self.listScenarioProposals(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ShortlistScenarioProposal.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ShortlistScenarioProposalRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ScenarioProposal>(),
+            handler: { request, context in
+                try await self.shortlistScenarioProposal(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.RecordScenarioPairing.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_RecordScenarioPairingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ScenarioProposal>(),
+            handler: { request, context in
+                try await self.recordScenarioPairing(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.CreateCompetition.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CreateCompetitionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Competition>(),
+            handler: { request, context in
+                try await self.createCompetition(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetCompetition.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetCompetitionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Competition>(),
+            handler: { request, context in
+                try await self.getCompetition(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListCompetitions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListCompetitionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListCompetitionsResponse>(),
+            handler: { request, context in
+                try await self.listCompetitions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.AdvanceCompetitionPhase.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Competition>(),
+            handler: { request, context in
+                try await self.advanceCompetitionPhase(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.SubmitCompetitionEntry.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_SubmitCompetitionEntryRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CompetitionSubmission>(),
+            handler: { request, context in
+                try await self.submitCompetitionEntry(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListCompetitionSubmissions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListCompetitionSubmissionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListCompetitionSubmissionsResponse>(),
+            handler: { request, context in
+                try await self.listCompetitionSubmissions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.AssignCompetitionJudge.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_AssignCompetitionJudgeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Competition>(),
+            handler: { request, context in
+                try await self.assignCompetitionJudge(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ScoreCompetitionSubmission.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CompetitionScore>(),
+            handler: { request, context in
+                try await self.scoreCompetitionSubmission(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetCompetitionRanking.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetCompetitionRankingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CompetitionRanking>(),
+            handler: { request, context in
+                try await self.getCompetitionRanking(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GrantCompetitionAward.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GrantCompetitionAwardRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CompetitionAward>(),
+            handler: { request, context in
+                try await self.grantCompetitionAward(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListCompetitionAwards.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListCompetitionAwardsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListCompetitionAwardsResponse>(),
+            handler: { request, context in
+                try await self.listCompetitionAwards(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.RequestAwardDocking.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_RequestAwardDockingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_AwardDocking>(),
+            handler: { request, context in
+                try await self.requestAwardDocking(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.AnswerAwardDocking.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_AnswerAwardDockingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_AwardDocking>(),
+            handler: { request, context in
+                try await self.answerAwardDocking(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.RecordDockingOutcome.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_RecordDockingOutcomeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_AwardDocking>(),
+            handler: { request, context in
+                try await self.recordDockingOutcome(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListAwardDockings.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListAwardDockingsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListAwardDockingsResponse>(),
+            handler: { request, context in
+                try await self.listAwardDockings(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+    }
 }
 
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.ServiceProtocol {
+    public func publishOpenDayScenario(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_OpenDayScenario> {
+        let response = try await self.publishOpenDayScenario(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getOpenDayScenario(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_OpenDayScenario> {
+        let response = try await self.getOpenDayScenario(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listOpenDayScenarios(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListOpenDayScenariosResponse> {
+        let response = try await self.listOpenDayScenarios(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func proposeScenarioSolution(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ScenarioProposal> {
+        let response = try await self.proposeScenarioSolution(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listScenarioProposals(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListScenarioProposalsResponse> {
+        let response = try await self.listScenarioProposals(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func shortlistScenarioProposal(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ScenarioProposal> {
+        let response = try await self.shortlistScenarioProposal(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordScenarioPairing(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ScenarioProposal> {
+        let response = try await self.recordScenarioPairing(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func createCompetition(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition> {
+        let response = try await self.createCompetition(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getCompetition(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetCompetitionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition> {
+        let response = try await self.getCompetition(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listCompetitions(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListCompetitionsResponse> {
+        let response = try await self.listCompetitions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func advanceCompetitionPhase(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition> {
+        let response = try await self.advanceCompetitionPhase(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func submitCompetitionEntry(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionSubmission> {
+        let response = try await self.submitCompetitionEntry(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listCompetitionSubmissions(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse> {
+        let response = try await self.listCompetitionSubmissions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func assignCompetitionJudge(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Competition> {
+        let response = try await self.assignCompetitionJudge(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func scoreCompetitionSubmission(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionScore> {
+        let response = try await self.scoreCompetitionSubmission(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getCompetitionRanking(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionRanking> {
+        let response = try await self.getCompetitionRanking(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func grantCompetitionAward(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CompetitionAward> {
+        let response = try await self.grantCompetitionAward(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listCompetitionAwards(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListCompetitionAwardsResponse> {
+        let response = try await self.listCompetitionAwards(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func requestAwardDocking(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_AwardDocking> {
+        let response = try await self.requestAwardDocking(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func answerAwardDocking(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_AwardDocking> {
+        let response = try await self.answerAwardDocking(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordDockingOutcome(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_AwardDocking> {
+        let response = try await self.recordDockingOutcome(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAwardDockings(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListAwardDockingsResponse> {
+        let response = try await self.listAwardDockings(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.SimpleServiceProtocol {
+    public func publishOpenDayScenario(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_OpenDayScenario> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_OpenDayScenario>(
+            message: try await self.publishOpenDayScenario(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getOpenDayScenario(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_OpenDayScenario> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_OpenDayScenario>(
+            message: try await self.getOpenDayScenario(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listOpenDayScenarios(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListOpenDayScenariosResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>(
+            message: try await self.listOpenDayScenarios(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func proposeScenarioSolution(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal>(
+            message: try await self.proposeScenarioSolution(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listScenarioProposals(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListScenarioProposalsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListScenarioProposalsResponse>(
+            message: try await self.listScenarioProposals(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func shortlistScenarioProposal(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal>(
+            message: try await self.shortlistScenarioProposal(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordScenarioPairing(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ScenarioProposal>(
+            message: try await self.recordScenarioPairing(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func createCompetition(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Competition>(
+            message: try await self.createCompetition(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getCompetition(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetCompetitionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Competition>(
+            message: try await self.getCompetition(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listCompetitions(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionsResponse>(
+            message: try await self.listCompetitions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func advanceCompetitionPhase(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Competition>(
+            message: try await self.advanceCompetitionPhase(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func submitCompetitionEntry(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionSubmission> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionSubmission>(
+            message: try await self.submitCompetitionEntry(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listCompetitionSubmissions(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>(
+            message: try await self.listCompetitionSubmissions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func assignCompetitionJudge(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Competition> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Competition>(
+            message: try await self.assignCompetitionJudge(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func scoreCompetitionSubmission(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionScore> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionScore>(
+            message: try await self.scoreCompetitionSubmission(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getCompetitionRanking(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionRanking> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionRanking>(
+            message: try await self.getCompetitionRanking(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func grantCompetitionAward(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionAward> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_CompetitionAward>(
+            message: try await self.grantCompetitionAward(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listCompetitionAwards(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionAwardsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>(
+            message: try await self.listCompetitionAwards(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func requestAwardDocking(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking>(
+            message: try await self.requestAwardDocking(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func answerAwardDocking(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking>(
+            message: try await self.answerAwardDocking(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordDockingOutcome(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_AwardDocking>(
+            message: try await self.recordDockingOutcome(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAwardDockings(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListAwardDockingsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListAwardDockingsResponse>(
+            message: try await self.listAwardDockings(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
 }
 
 // MARK: nomad.events.v1.EventsService (client)
@@ -116,7 +2409,522 @@ extension Nomad_Events_V1_EventsService {
     /// > Source IDL Documentation:
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
-    public protocol ClientProtocol: Sendable {}
+    public protocol ClientProtocol: Sendable {
+        /// Call the "PublishOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise publishes an industry scenario. Callers: enterprise.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishOpenDayScenarioRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_PublishOpenDayScenarioRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_OpenDayScenario` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func publishOpenDayScenario<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_OpenDayScenario>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetOpenDayScenarioRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetOpenDayScenarioRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_OpenDayScenario` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getOpenDayScenario<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_OpenDayScenario>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListOpenDayScenarios" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListOpenDayScenariosRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListOpenDayScenariosRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListOpenDayScenariosResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listOpenDayScenarios<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListOpenDayScenariosResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ProposeScenarioSolution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ProposeScenarioSolutionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ProposeScenarioSolutionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ScenarioProposal` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func proposeScenarioSolution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ScenarioProposal>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListScenarioProposals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher, officers and admins see every proposal of the scenario; a
+        /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListScenarioProposalsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListScenarioProposalsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListScenarioProposalsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listScenarioProposals<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListScenarioProposalsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListScenarioProposalsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListScenarioProposalsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ShortlistScenarioProposal" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise (the scenario's publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ShortlistScenarioProposalRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ShortlistScenarioProposalRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ScenarioProposal` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func shortlistScenarioProposal<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ScenarioProposal>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordScenarioPairing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RecordScenarioPairingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RecordScenarioPairingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ScenarioProposal` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordScenarioPairing<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RecordScenarioPairingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ScenarioProposal>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CreateCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise, officer (who become the organizer).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CreateCompetitionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CreateCompetitionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createCompetition<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CreateCompetitionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetCompetitionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getCompetition<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetCompetitionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListCompetitions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListCompetitionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListCompetitionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listCompetitions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListCompetitionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListCompetitionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AdvanceCompetitionPhase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func advanceCompetitionPhase<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SubmitCompetitionEntry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the submission phase; one per submitter per track. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_SubmitCompetitionEntryRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_SubmitCompetitionEntryRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionSubmission` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func submitCompetitionEntry<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionSubmission>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionSubmission>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListCompetitionSubmissions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListCompetitionSubmissionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListCompetitionSubmissionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listCompetitionSubmissions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListCompetitionSubmissionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AssignCompetitionJudge" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AssignCompetitionJudgeRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_AssignCompetitionJudgeRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func assignCompetitionJudge<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ScoreCompetitionSubmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionScore` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func scoreCompetitionSubmission<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionScore>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionScore>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetCompetitionRanking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > From the ranking phase: the organizer, the judges, officers and admins;
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetCompetitionRankingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionRanking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getCompetitionRanking<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetCompetitionRankingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionRanking>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionRanking>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GrantCompetitionAward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GrantCompetitionAwardRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GrantCompetitionAwardRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionAward` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func grantCompetitionAward<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionAward>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionAward>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListCompetitionAwards" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionAwardsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListCompetitionAwardsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListCompetitionAwardsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listCompetitionAwards<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListCompetitionAwardsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RequestAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of an awarded submission or the organizer asks an enterprise or
+        /// > a park to dock the project. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RequestAwardDockingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RequestAwardDockingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_AwardDocking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func requestAwardDocking<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RequestAwardDockingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_AwardDocking>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AnswerAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AnswerAwardDockingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_AnswerAwardDockingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_AwardDocking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func answerAwardDocking<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_AnswerAwardDockingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_AwardDocking>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordDockingOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RecordDockingOutcomeRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RecordDockingOutcomeRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_AwardDocking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordDockingOutcome<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_AwardDocking>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAwardDockings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListAwardDockingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListAwardDockingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAwardDockings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListAwardDockingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListAwardDockingsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListAwardDockingsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+    }
 
     /// Generated client for the "nomad.events.v1.EventsService" service.
     ///
@@ -137,15 +2945,2152 @@ extension Nomad_Events_V1_EventsService {
         public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
         }
+
+        /// Call the "PublishOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise publishes an industry scenario. Callers: enterprise.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishOpenDayScenarioRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_PublishOpenDayScenarioRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_OpenDayScenario` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func publishOpenDayScenario<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_OpenDayScenario>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.PublishOpenDayScenario.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetOpenDayScenario" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetOpenDayScenarioRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetOpenDayScenarioRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_OpenDayScenario` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getOpenDayScenario<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_OpenDayScenario>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetOpenDayScenario.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListOpenDayScenarios" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListOpenDayScenariosRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListOpenDayScenariosRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListOpenDayScenariosResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listOpenDayScenarios<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListOpenDayScenariosResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListOpenDayScenarios.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ProposeScenarioSolution" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ProposeScenarioSolutionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ProposeScenarioSolutionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ScenarioProposal` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func proposeScenarioSolution<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ScenarioProposal>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ProposeScenarioSolution.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListScenarioProposals" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The publisher, officers and admins see every proposal of the scenario; a
+        /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListScenarioProposalsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListScenarioProposalsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListScenarioProposalsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listScenarioProposals<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListScenarioProposalsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListScenarioProposalsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListScenarioProposalsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListScenarioProposals.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ShortlistScenarioProposal" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise (the scenario's publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ShortlistScenarioProposalRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ShortlistScenarioProposalRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ScenarioProposal` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func shortlistScenarioProposal<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ScenarioProposal>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ShortlistScenarioProposal.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordScenarioPairing" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RecordScenarioPairingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RecordScenarioPairingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ScenarioProposal` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordScenarioPairing<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RecordScenarioPairingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ScenarioProposal>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.RecordScenarioPairing.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CreateCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: enterprise, officer (who become the organizer).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CreateCompetitionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CreateCompetitionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createCompetition<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CreateCompetitionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.CreateCompetition.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetCompetition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetCompetitionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getCompetition<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetCompetitionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetCompetition.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListCompetitions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Newest first. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListCompetitionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListCompetitionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listCompetitions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListCompetitionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListCompetitionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListCompetitions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AdvanceCompetitionPhase" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func advanceCompetitionPhase<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.AdvanceCompetitionPhase.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SubmitCompetitionEntry" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the submission phase; one per submitter per track. Callers: nomad.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_SubmitCompetitionEntryRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_SubmitCompetitionEntryRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionSubmission` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func submitCompetitionEntry<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionSubmission>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionSubmission>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.SubmitCompetitionEntry.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListCompetitionSubmissions" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer, officers and admins see all; a track's judges see its
+        /// > submissions from the review phase on (members hidden in an anonymised
+        /// > review); everyone sees those they are a member of.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListCompetitionSubmissionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListCompetitionSubmissionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listCompetitionSubmissions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListCompetitionSubmissionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListCompetitionSubmissions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AssignCompetitionJudge" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AssignCompetitionJudgeRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_AssignCompetitionJudgeRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Competition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func assignCompetitionJudge<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Competition>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.AssignCompetitionJudge.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ScoreCompetitionSubmission" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the review phase; a re-score replaces the judge's earlier one; never a
+        /// > submission the judge is a member of. Callers: the track's assigned judges
+        /// > (nomad, enterprise, officer or admin accounts).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionScore` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func scoreCompetitionSubmission<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionScore>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionScore>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ScoreCompetitionSubmission.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetCompetitionRanking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > From the ranking phase: the organizer, the judges, officers and admins;
+        /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetCompetitionRankingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionRanking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getCompetitionRanking<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetCompetitionRankingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionRanking>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionRanking>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetCompetitionRanking.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GrantCompetitionAward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GrantCompetitionAwardRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GrantCompetitionAwardRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CompetitionAward` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func grantCompetitionAward<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CompetitionAward>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionAward>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GrantCompetitionAward.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListCompetitionAwards" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionAwardsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListCompetitionAwardsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListCompetitionAwardsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listCompetitionAwards<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListCompetitionAwardsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListCompetitionAwards.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RequestAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of an awarded submission or the organizer asks an enterprise or
+        /// > a park to dock the project. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RequestAwardDockingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RequestAwardDockingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_AwardDocking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func requestAwardDocking<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RequestAwardDockingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_AwardDocking>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.RequestAwardDocking.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AnswerAwardDocking" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_AnswerAwardDockingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_AnswerAwardDockingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_AwardDocking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func answerAwardDocking<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_AnswerAwardDockingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_AwardDocking>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.AnswerAwardDocking.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordDockingOutcome" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RecordDockingOutcomeRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RecordDockingOutcomeRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_AwardDocking` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordDockingOutcome<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_AwardDocking>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.RecordDockingOutcome.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListAwardDockings" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The dockings the caller is party to; officers and admins see all.
+        /// > Callers: nomad, enterprise, officer, admin.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListAwardDockingsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListAwardDockingsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAwardDockings<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListAwardDockingsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListAwardDockingsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListAwardDockingsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListAwardDockings.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
 // Helpers providing default arguments to 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.ClientProtocol {
+    /// Call the "PublishOpenDayScenario" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise publishes an industry scenario. Callers: enterprise.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_PublishOpenDayScenarioRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishOpenDayScenario<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.publishOpenDayScenario(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_PublishOpenDayScenarioRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_OpenDayScenario>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetOpenDayScenario" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetOpenDayScenarioRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getOpenDayScenario<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getOpenDayScenario(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetOpenDayScenarioRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_OpenDayScenario>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOpenDayScenarios" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Newest first. Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListOpenDayScenariosRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOpenDayScenarios<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listOpenDayScenarios(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListOpenDayScenariosRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListOpenDayScenariosResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ProposeScenarioSolution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ProposeScenarioSolutionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func proposeScenarioSolution<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.proposeScenarioSolution(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ProposeScenarioSolutionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ScenarioProposal>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListScenarioProposals" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The publisher, officers and admins see every proposal of the scenario; a
+    /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListScenarioProposalsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listScenarioProposals<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListScenarioProposalsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListScenarioProposalsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listScenarioProposals(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListScenarioProposalsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListScenarioProposalsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ShortlistScenarioProposal" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: enterprise (the scenario's publisher only).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ShortlistScenarioProposalRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func shortlistScenarioProposal<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.shortlistScenarioProposal(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ShortlistScenarioProposalRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ScenarioProposal>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordScenarioPairing" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_RecordScenarioPairingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordScenarioPairing<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_RecordScenarioPairingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordScenarioPairing(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_RecordScenarioPairingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ScenarioProposal>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateCompetition" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: enterprise, officer (who become the organizer).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_CreateCompetitionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createCompetition<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_CreateCompetitionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createCompetition(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CreateCompetitionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Competition>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCompetition" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCompetition<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getCompetition(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetCompetitionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Competition>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCompetitions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Newest first. Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCompetitions<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listCompetitions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListCompetitionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListCompetitionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AdvanceCompetitionPhase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_AdvanceCompetitionPhaseRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func advanceCompetitionPhase<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.advanceCompetitionPhase(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Competition>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitCompetitionEntry" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > In the submission phase; one per submitter per track. Callers: nomad.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_SubmitCompetitionEntryRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitCompetitionEntry<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionSubmission>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.submitCompetitionEntry(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_SubmitCompetitionEntryRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CompetitionSubmission>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCompetitionSubmissions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer, officers and admins see all; a track's judges see its
+    /// > submissions from the review phase on (members hidden in an anonymised
+    /// > review); everyone sees those they are a member of.
+    /// > Callers: nomad, enterprise, officer, admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionSubmissionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCompetitionSubmissions<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listCompetitionSubmissions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListCompetitionSubmissionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListCompetitionSubmissionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AssignCompetitionJudge" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_AssignCompetitionJudgeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func assignCompetitionJudge<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.assignCompetitionJudge(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_AssignCompetitionJudgeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Competition>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ScoreCompetitionSubmission" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > In the review phase; a re-score replaces the judge's earlier one; never a
+    /// > submission the judge is a member of. Callers: the track's assigned judges
+    /// > (nomad, enterprise, officer or admin accounts).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ScoreCompetitionSubmissionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func scoreCompetitionSubmission<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionScore>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.scoreCompetitionSubmission(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CompetitionScore>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCompetitionRanking" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > From the ranking phase: the organizer, the judges, officers and admins;
+    /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetCompetitionRankingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCompetitionRanking<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRankingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionRanking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getCompetitionRanking(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetCompetitionRankingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CompetitionRanking>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GrantCompetitionAward" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GrantCompetitionAwardRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func grantCompetitionAward<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionAward>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.grantCompetitionAward(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GrantCompetitionAwardRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CompetitionAward>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCompetitionAwards" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListCompetitionAwardsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCompetitionAwards<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listCompetitionAwards(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListCompetitionAwardsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListCompetitionAwardsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestAwardDocking" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A member of an awarded submission or the organizer asks an enterprise or
+    /// > a park to dock the project. Callers: nomad, enterprise, officer.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_RequestAwardDockingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestAwardDocking<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_RequestAwardDockingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.requestAwardDocking(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_RequestAwardDockingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_AwardDocking>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AnswerAwardDocking" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_AnswerAwardDockingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func answerAwardDocking<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_AnswerAwardDockingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.answerAwardDocking(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_AnswerAwardDockingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_AwardDocking>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordDockingOutcome" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_RecordDockingOutcomeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordDockingOutcome<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordDockingOutcome(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_RecordDockingOutcomeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_AwardDocking>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAwardDockings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The dockings the caller is party to; officers and admins see all.
+    /// > Callers: nomad, enterprise, officer, admin.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListAwardDockingsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAwardDockings<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListAwardDockingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAwardDockings(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListAwardDockingsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListAwardDockingsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
 }
 
 // Helpers providing sugared APIs for 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.ClientProtocol {
+    /// Call the "PublishOpenDayScenario" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise publishes an industry scenario. Callers: enterprise.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishOpenDayScenario<Result>(
+        _ message: Nomad_Events_V1_PublishOpenDayScenarioRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.publishOpenDayScenario(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetOpenDayScenario" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getOpenDayScenario<Result>(
+        _ message: Nomad_Events_V1_GetOpenDayScenarioRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_OpenDayScenario>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetOpenDayScenarioRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getOpenDayScenario(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListOpenDayScenarios" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Newest first. Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listOpenDayScenarios<Result>(
+        _ message: Nomad_Events_V1_ListOpenDayScenariosRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListOpenDayScenariosResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListOpenDayScenariosRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listOpenDayScenarios(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ProposeScenarioSolution" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A nomad (alone or for a team) proposes a solution before the deadline. Callers: nomad.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func proposeScenarioSolution<Result>(
+        _ message: Nomad_Events_V1_ProposeScenarioSolutionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ProposeScenarioSolutionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.proposeScenarioSolution(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListScenarioProposals" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The publisher, officers and admins see every proposal of the scenario; a
+    /// > nomad sees the proposals they are a member of. Callers: nomad, enterprise (publisher), officer, admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listScenarioProposals<Result>(
+        _ message: Nomad_Events_V1_ListScenarioProposalsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListScenarioProposalsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListScenarioProposalsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listScenarioProposals(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ShortlistScenarioProposal" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: enterprise (the scenario's publisher only).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func shortlistScenarioProposal<Result>(
+        _ message: Nomad_Events_V1_ShortlistScenarioProposalRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ShortlistScenarioProposalRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.shortlistScenarioProposal(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordScenarioPairing" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Records the pairing of a shortlisted proposal with the publisher. Callers: enterprise (publisher only).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordScenarioPairing<Result>(
+        _ message: Nomad_Events_V1_RecordScenarioPairingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ScenarioProposal>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_RecordScenarioPairingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordScenarioPairing(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CreateCompetition" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: enterprise, officer (who become the organizer).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createCompetition<Result>(
+        _ message: Nomad_Events_V1_CreateCompetitionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_CreateCompetitionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createCompetition(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCompetition" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCompetition<Result>(
+        _ message: Nomad_Events_V1_GetCompetitionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getCompetition(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCompetitions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Newest first. Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCompetitions<Result>(
+        _ message: Nomad_Events_V1_ListCompetitionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listCompetitions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AdvanceCompetitionPhase" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One step forward: draft, submission, review, ranking, closed. Callers: enterprise, officer (organizer only).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func advanceCompetitionPhase<Result>(
+        _ message: Nomad_Events_V1_AdvanceCompetitionPhaseRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_AdvanceCompetitionPhaseRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.advanceCompetitionPhase(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitCompetitionEntry" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > In the submission phase; one per submitter per track. Callers: nomad.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitCompetitionEntry<Result>(
+        _ message: Nomad_Events_V1_SubmitCompetitionEntryRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionSubmission>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_SubmitCompetitionEntryRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.submitCompetitionEntry(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCompetitionSubmissions" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer, officers and admins see all; a track's judges see its
+    /// > submissions from the review phase on (members hidden in an anonymised
+    /// > review); everyone sees those they are a member of.
+    /// > Callers: nomad, enterprise, officer, admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCompetitionSubmissions<Result>(
+        _ message: Nomad_Events_V1_ListCompetitionSubmissionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionSubmissionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionSubmissionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listCompetitionSubmissions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AssignCompetitionJudge" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Before the ranking phase; never a member of a submission in the track. Callers: enterprise, officer (organizer only).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func assignCompetitionJudge<Result>(
+        _ message: Nomad_Events_V1_AssignCompetitionJudgeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Competition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_AssignCompetitionJudgeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.assignCompetitionJudge(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ScoreCompetitionSubmission" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > In the review phase; a re-score replaces the judge's earlier one; never a
+    /// > submission the judge is a member of. Callers: the track's assigned judges
+    /// > (nomad, enterprise, officer or admin accounts).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func scoreCompetitionSubmission<Result>(
+        _ message: Nomad_Events_V1_ScoreCompetitionSubmissionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionScore>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ScoreCompetitionSubmissionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.scoreCompetitionSubmission(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetCompetitionRanking" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > From the ranking phase: the organizer, the judges, officers and admins;
+    /// > everyone else once closed. Callers: nomad, enterprise, officer, admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getCompetitionRanking<Result>(
+        _ message: Nomad_Events_V1_GetCompetitionRankingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionRanking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetCompetitionRankingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getCompetitionRanking(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GrantCompetitionAward" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > In the ranking or closed phase. Callers: enterprise, officer (organizer only).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func grantCompetitionAward<Result>(
+        _ message: Nomad_Events_V1_GrantCompetitionAwardRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CompetitionAward>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GrantCompetitionAwardRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.grantCompetitionAward(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListCompetitionAwards" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Everyone signed in once closed; before that the organizer, officers and admins. Callers: anyone signed in.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listCompetitionAwards<Result>(
+        _ message: Nomad_Events_V1_ListCompetitionAwardsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListCompetitionAwardsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListCompetitionAwardsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listCompetitionAwards(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestAwardDocking" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A member of an awarded submission or the organizer asks an enterprise or
+    /// > a park to dock the project. Callers: nomad, enterprise, officer.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestAwardDocking<Result>(
+        _ message: Nomad_Events_V1_RequestAwardDockingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_RequestAwardDockingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.requestAwardDocking(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AnswerAwardDocking" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The target accepts or declines. Callers: enterprise (enterprise target), officer (park target).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func answerAwardDocking<Result>(
+        _ message: Nomad_Events_V1_AnswerAwardDockingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_AnswerAwardDockingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.answerAwardDocking(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordDockingOutcome" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Once, after acceptance, by either side. Callers: nomad, enterprise, officer.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordDockingOutcome<Result>(
+        _ message: Nomad_Events_V1_RecordDockingOutcomeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_AwardDocking>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_RecordDockingOutcomeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordDockingOutcome(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAwardDockings" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The dockings the caller is party to; officers and admins see all.
+    /// > Callers: nomad, enterprise, officer, admin.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAwardDockings<Result>(
+        _ message: Nomad_Events_V1_ListAwardDockingsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListAwardDockingsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListAwardDockingsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAwardDockings(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
 }

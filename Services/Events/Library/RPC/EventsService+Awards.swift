@@ -1,0 +1,65 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Awards: the organizer grants them in the ranking or closed phase; the
+/// list is public to the signed-in once the competition closes.
+extension EventsService {
+    func grantCompetitionAward(
+        request: Nomad_Events_V1_GrantCompetitionAwardRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_CompetitionAward {
+        let principal = try caller
+        let submissionID = try Validate.uuid(request.submissionID, "submission_id")
+        let name = try EntryInput.localized(request.name, "name", max: 100)
+        guard (1...1000).contains(request.rank) else {
+            throw NomadError.invalid("rank", zh: "须为 1 到 1000 的整数", en: "must be between 1 and 1000")
+        }
+        return try await mutation("GrantCompetitionAward", requestID: request.requestID, request: request) { connection in
+            guard let submission = try await SubmissionStore.find(connection, id: submissionID, logger: logger) else {
+                throw NomadError.notFound("submission \(submissionID.text)")
+            }
+            let competition = try await findCompetition(connection, id: submission.competitionID, lock: .share)
+            guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
+            try CompetitionRules.requirePhase(
+                competition.phase, [.ranking, .closed], zh: "排名阶段开始后才能颁奖", en: "awards are granted from the ranking phase on")
+            let id = UUID()
+            try await AwardStore.insert(
+                connection, id: id, submission: submission, name: name, rank: Int(request.rank),
+                grantedBy: principal.accountID, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.award.granted",
+                subjectIDs: ["competition_id": competition.id.text, "track_id": submission.trackID.text,
+                             "submission_id": submission.id.text, "award_id": id.text],
+                payload: AwardGranted(
+                    competitionID: competition.id.text, trackID: submission.trackID.text, submissionID: submission.id.text,
+                    award: .init(zhCN: name.zh, en: name.en), rank: Int(request.rank),
+                    memberIDs: submission.members.map(\.text)),
+                logger: logger)
+            return try await AwardStore.find(connection, submissionID: submissionID, logger: logger)!.message
+        }
+    }
+
+    func listCompetitionAwards(
+        request: Nomad_Events_V1_ListCompetitionAwardsRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ListCompetitionAwardsResponse {
+        let principal = try caller
+        let id = try Validate.uuid(request.competitionID, "competition_id")
+        let page = try Page(request.page)
+        let awards = try await database.read { connection in
+            let competition = try await findCompetition(connection, id: id)
+            let insider = principal.role == .officer || principal.role == .admin
+                || competition.organizerID == principal.accountID
+            if !insider {
+                try CompetitionRules.requirePhase(
+                    competition.phase, [.closed], zh: "赛事结束后才公布获奖名单", en: "awards are published once the competition closes")
+            }
+            return try await AwardStore.list(connection, competitionID: id, page: page, logger: logger)
+        }
+        return .with {
+            $0.awards = awards.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: awards.count)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Award docking (获奖项目—企业/产业园对接): a member of an awarded
+/// submission or the organizer asks an enterprise or a park; the target
+/// answers; either side records the outcome once. Answer and outcome hold
+/// the docking's row lock, so each is written once.
+extension EventsService {
+    func requestAwardDocking(
+        request: Nomad_Events_V1_RequestAwardDockingRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_AwardDocking {
+        let requester = try caller
+        let submissionID = try Validate.uuid(request.submissionID, "submission_id")
+        let target = try Validate.uuid(request.targetID, "target_id")
+        let kind = try DockingRules.targetKind(request.targetKind.rawValue)
+        let message = try Validate.text(request.message, "message", max: DockingRules.maxMessage)
+        guard target != requester.accountID else {
+            throw NomadError.invalid("target_id", zh: "不能向自己发起对接", en: "you cannot dock with yourself")
+        }
+        return try await mutation("RequestAwardDocking", requestID: request.requestID, request: request) { connection in
+            let (submission, competition) = try await submissionAndCompetition(connection, id: submissionID)
+            guard submission.members.contains(requester.accountID) || competition.organizerID == requester.accountID else {
+                throw NomadError.permissionDenied
+            }
+            guard try await AwardStore.find(connection, submissionID: submissionID, logger: logger) != nil else {
+                throw CompetitionErrors.wrongState("只有获奖作品可以发起对接", "only an awarded submission can ask for docking")
+            }
+            let id = UUID()
+            try await DockingStore.insert(
+                connection, id: id, submission: submission, requester: requester.accountID, target: target, kind: kind,
+                message: message, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.docking.requested",
+                subjectIDs: ["docking_id": id.text, "submission_id": submissionID.text, "target_id": target.text,
+                             "competition_id": competition.id.text],
+                payload: DockingRequested(
+                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name),
+                logger: logger)
+            return try await DockingStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    /// Only the target answers: the enterprise itself, or for a park an
+    /// officer account named as the target.
+    func answerAwardDocking(
+        request: Nomad_Events_V1_AnswerAwardDockingRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_AwardDocking {
+        let principal = try caller
+        let id = try Validate.uuid(request.dockingID, "docking_id")
+        let note = try Validate.text(request.note, "note", max: DockingRules.maxMessage, required: false)
+        return try await mutation("AnswerAwardDocking", requestID: request.requestID, request: request) { connection in
+            let docking = try await lockedDocking(connection, id: id)
+            guard docking.targetID == principal.accountID,
+                  DockingRules.TargetKind(rawValue: docking.targetKind)?.answeringRole == principal.role
+            else { throw NomadError.permissionDenied }
+            try DockingRules.answer(docking)
+            try await DockingStore.answer(connection, id: id, accept: request.accept, note: note, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.docking.answered",
+                subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
+                             "target_id": docking.targetID.text],
+                payload: DockingAnswered(dockingID: id.text, answer: request.accept ? "accepted" : "declined"),
+                logger: logger)
+            return try await DockingStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func recordDockingOutcome(
+        request: Nomad_Events_V1_RecordDockingOutcomeRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_AwardDocking {
+        let principal = try caller
+        let id = try Validate.uuid(request.dockingID, "docking_id")
+        let outcome = try DockingRules.outcome(request.outcome.rawValue)
+        return try await mutation("RecordDockingOutcome", requestID: request.requestID, request: request) { connection in
+            let docking = try await lockedDocking(connection, id: id)
+            let (submission, competition) = try await submissionAndCompetition(connection, id: docking.submissionID)
+            let party = docking.targetID == principal.accountID || submission.members.contains(principal.accountID)
+                || competition.organizerID == principal.accountID
+            guard party else { throw NomadError.permissionDenied }
+            try DockingRules.conclude(docking, outcome: outcome)
+            try await DockingStore.conclude(connection, id: id, outcome: outcome, by: principal.accountID, logger: logger)
+            let kind = DockingRules.TargetKind(rawValue: docking.targetKind) ?? .enterprise
+            try await Outbox.append(
+                connection, type: "events.docking.outcome",
+                subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
+                             "target_id": docking.targetID.text, "competition_id": docking.competitionID.text],
+                payload: DockingConcluded(
+                    dockingID: id.text, submissionID: docking.submissionID.text, targetID: docking.targetID.text,
+                    targetKind: kind.name, outcome: outcome.name),
+                logger: logger)
+            return try await DockingStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    /// Staff see every docking; anyone else the ones they are party to.
+    func listAwardDockings(
+        request: Nomad_Events_V1_ListAwardDockingsRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ListAwardDockingsResponse {
+        let principal = try caller
+        let competitionID = try EntryInput.optionalID(request.competitionID, "competition_id")
+        let page = try Page(request.page)
+        let party: UUID? = principal.role == .officer || principal.role == .admin ? nil : principal.accountID
+        let dockings = try await database.read { connection in
+            try await DockingStore.list(connection, competitionID: competitionID, party: party, page: page, logger: logger)
+        }
+        return .with {
+            $0.dockings = dockings.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: dockings.count)
+        }
+    }
+
+    // MARK: shared steps
+
+    /// The docking, row-locked.
+    private func lockedDocking(_ connection: PostgresConnection, id: UUID) async throws -> DockingRecord {
+        guard let docking = try await DockingStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+            throw NomadError.notFound("docking \(id.text)")
+        }
+        return docking
+    }
+
+    private func submissionAndCompetition(
+        _ connection: PostgresConnection, id: UUID
+    ) async throws -> (SubmissionRecord, CompetitionRecord) {
+        guard let submission = try await SubmissionStore.find(connection, id: id, logger: logger) else {
+            throw NomadError.notFound("submission \(id.text)")
+        }
+        return (submission, try await findCompetition(connection, id: submission.competitionID))
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Industry scenario open days (产业场景开放日): an enterprise publishes a
+/// scenario, nomads propose, the publisher shortlists and records the
+/// pairing. Proposal steps hold the proposal's row lock, so two shortlists
+/// of the same proposal cannot both pass.
+extension EventsService {
+    func publishOpenDayScenario(
+        request: Nomad_Events_V1_PublishOpenDayScenarioRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_OpenDayScenario {
+        let enterprise = try caller
+        let draft = try OpenDayRules.scenario(request.scenario, now: Date())
+        return try await mutation("PublishOpenDayScenario", requestID: request.requestID, request: request) { connection in
+            let id = UUID()
+            try await OpenDayStore.insert(connection, id: id, enterprise: enterprise.accountID, draft: draft, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.scenario.published",
+                subjectIDs: ["scenario_id": id.text, "enterprise_id": enterprise.accountID.text],
+                payload: ScenarioPublished(
+                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? ""),
+                logger: logger)
+            return try await OpenDayStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func getOpenDayScenario(
+        request: Nomad_Events_V1_GetOpenDayScenarioRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_OpenDayScenario {
+        _ = try caller
+        let id = try Validate.uuid(request.scenarioID, "scenario_id")
+        return try await database.read { try await findScenario($0, id: id) }.message
+    }
+
+    func listOpenDayScenarios(
+        request: Nomad_Events_V1_ListOpenDayScenariosRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ListOpenDayScenariosResponse {
+        _ = try caller
+        let enterprise = try EntryInput.optionalID(request.enterpriseID, "enterprise_id")
+        let page = try Page(request.page)
+        let scenarios = try await database.read { connection in
+            try await OpenDayStore.list(connection, enterprise: enterprise, page: page, logger: logger)
+        }
+        return .with {
+            $0.scenarios = scenarios.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: scenarios.count)
+        }
+    }
+
+    func proposeScenarioSolution(
+        request: Nomad_Events_V1_ProposeScenarioSolutionRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ScenarioProposal {
+        let proposer = try caller
+        let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
+        let draft = try OpenDayRules.proposal(request, proposer: proposer.accountID)
+        return try await mutation("ProposeScenarioSolution", requestID: request.requestID, request: request) { connection in
+            let scenario = try await findScenario(connection, id: scenarioID)
+            try OpenDayRules.admit(to: scenario, now: Date())
+            let id = UUID()
+            try await ScenarioProposalStore.insert(connection, id: id, scenarioID: scenarioID, draft: draft, logger: logger)
+            return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    /// The publisher and staff see every proposal; a nomad sees the ones they
+    /// are a member of; another enterprise sees none.
+    func listScenarioProposals(
+        request: Nomad_Events_V1_ListScenarioProposalsRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ListScenarioProposalsResponse {
+        let principal = try caller
+        let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
+        let page = try Page(request.page)
+        let proposals = try await database.read { connection in
+            let scenario = try await findScenario(connection, id: scenarioID)
+            let member: UUID?
+            switch principal.role {
+            case .officer, .admin: member = nil
+            case .enterprise:
+                guard scenario.enterpriseID == principal.accountID else { throw NomadError.permissionDenied }
+                member = nil
+            default: member = principal.accountID
+            }
+            return try await ScenarioProposalStore.list(
+                connection, scenarioID: scenarioID, member: member, page: page, logger: logger)
+        }
+        return .with {
+            $0.proposals = proposals.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: proposals.count)
+        }
+    }
+
+    func shortlistScenarioProposal(
+        request: Nomad_Events_V1_ShortlistScenarioProposalRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ScenarioProposal {
+        let publisher = try caller
+        let id = try Validate.uuid(request.proposalID, "proposal_id")
+        return try await mutation("ShortlistScenarioProposal", requestID: request.requestID, request: request) { connection in
+            let (scenario, proposal) = try await publishersProposal(connection, id: id, publisher: publisher)
+            try OpenDayRules.shortlist(proposal)
+            try await ScenarioProposalStore.markShortlisted(connection, id: id, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.proposal.shortlisted",
+                subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
+                             "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
+                payload: ProposalStep(
+                    scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
+                    proposerID: proposal.proposerID.text),
+                logger: logger)
+            return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func recordScenarioPairing(
+        request: Nomad_Events_V1_RecordScenarioPairingRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ScenarioProposal {
+        let publisher = try caller
+        let id = try Validate.uuid(request.proposalID, "proposal_id")
+        let note = try Validate.text(request.note, "note", max: OpenDayRules.maxNote, required: false)
+        return try await mutation("RecordScenarioPairing", requestID: request.requestID, request: request) { connection in
+            let (scenario, proposal) = try await publishersProposal(connection, id: id, publisher: publisher)
+            try OpenDayRules.pair(proposal)
+            try await ScenarioProposalStore.markPaired(connection, id: id, note: note, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.pairing.recorded",
+                subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
+                             "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
+                payload: ProposalStep(
+                    scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
+                    proposerID: proposal.proposerID.text),
+                logger: logger)
+            return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    // MARK: shared steps
+
+    private func findScenario(_ connection: PostgresConnection, id: UUID) async throws -> ScenarioRecord {
+        guard let scenario = try await OpenDayStore.find(connection, id: id, logger: logger) else {
+            throw NomadError.notFound("scenario \(id.text)")
+        }
+        return scenario
+    }
+
+    /// The proposal, locked, when `publisher` published its scenario; only the
+    /// publisher moves a proposal on.
+    private func publishersProposal(
+        _ connection: PostgresConnection, id: UUID, publisher: Principal
+    ) async throws -> (ScenarioRecord, ScenarioProposalRecord) {
+        guard let proposal = try await ScenarioProposalStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+            throw NomadError.notFound("proposal \(id.text)")
+        }
+        let scenario = try await findScenario(connection, id: proposal.scenarioID)
+        guard scenario.enterpriseID == publisher.accountID else { throw NomadError.permissionDenied }
+        return (scenario, proposal)
+    }
+}
