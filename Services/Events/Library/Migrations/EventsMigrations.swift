@@ -2,4 +2,7 @@ import NomadKit
 
 /// Applied in order under the chassis' advisory lock; never edit a shipped one.
 let eventsMigrations: [Migration] = [
+    Migration(1, "events, registrations, tickets, check-ins", migration0001Events),
+    Migration(2, "matchmaking", migration0002Matchmaking),
+    Migration(3, "reward applications", migration0003Rewards),
 ]
