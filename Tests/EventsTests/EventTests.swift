@@ -112,6 +112,33 @@ import Testing
         }
     }
 
+    @Test func movingAnEventReSignsItsTicketsWithTheNewExpiry() async throws {
+        try await withEvents { env in
+            let owner = env.enterprise()
+            let event = try await env.publishedEvent(by: owner)
+            let nomad = env.nomad()
+            let registration = try await env.register(nomad, for: event, card: "HN4600042")
+            let before = try await env.ticket(registration, by: nomad)
+            var moved = event
+            moved.eventID = ""
+            moved.startTime = .init(date: event.startTime.date.addingTimeInterval(14 * 86400))
+            moved.endTime = .init(date: event.endTime.date.addingTimeInterval(14 * 86400))
+            moved.registrationCloseTime = moved.startTime
+            moved.sessions = []
+            _ = try await env.client.updateEvent(.with {
+                $0.requestID = UUID().uuidString
+                $0.eventID = event.eventID
+                $0.event = moved
+            }, metadata: owner.metadata)
+            let after = try await env.ticket(registration, by: nomad)
+            #expect(after.ticketID == before.ticketID && after.token != before.token)
+            #expect(after.expireTime.date > moved.endTime.date && before.expireTime.date < moved.endTime.date)
+            let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(after.token)
+            #expect(claims.tid == before.ticketID && claims.card == "HN4600042")
+            _ = try await env.checkIn(event, ticket: after.token, by: owner)
+        }
+    }
+
     @Test func badEventsAreRefusedAndChangeNothing() async throws {
         try await withEvents { env in
             let owner = env.enterprise()

@@ -172,6 +172,27 @@ import Testing
         }
     }
 
+    /// During a key rotation the earlier key is published and its tickets still admit.
+    @Test func ticketsSignedWithAPreviousKeyStillVerifyDuringARotation() async throws {
+        let previous = SigningKey.generate(keyID: "test-ticket-0")
+        try await withEvents(previousTicketKeys: [previous.verificationKey]) { env in
+            let keys = try await env.client.getTicketKeys(.init())
+            #expect(keys.keys.map(\.keyID) == [EventsEnv.ticketKey.keyID, "test-ticket-0"])
+            let owner = env.enterprise()
+            let event = try await env.publishedEvent(by: owner)
+            let nomad = env.nomad()
+            let current = try await env.ticket(try await env.register(nomad, for: event), by: nomad)
+            let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(current.token)
+            let oldToken = try TicketSigner(key: previous).sign(claims)
+            let verdict = try await env.client.verifyTicket(.with { $0.token = oldToken }, metadata: owner.metadata)
+            #expect(verdict.valid)
+            _ = try await env.checkIn(event, ticket: oldToken, by: owner)
+            // A key nobody configured is not accepted.
+            let stranger = try TicketSigner(key: SigningKey.generate(keyID: "test-ticket-9")).sign(claims)
+            await expectRPCError(.invalidArgument) { _ = try await env.checkIn(event, ticket: stranger, session: event.sessions[0].sessionID, by: owner) }
+        }
+    }
+
     /// Two gates scan the same ticket at the same moment: one passage is recorded.
     @Test func concurrentScansOfOneTicketRecordOnePassage() async throws {
         try await withEvents { env in

@@ -15,7 +15,8 @@ do {
     }
     app = try NomadApp(
         definition: EventsDefinition.make(
-            ticketKey: ticketKey.key, maxOpenMeetingRequests: try CalendarEnvironment.maxOpenMeetingRequests()),
+            ticketKey: ticketKey.key, previousTicketKeys: try CalendarEnvironment.previousTicketKeys(),
+            maxOpenMeetingRequests: try CalendarEnvironment.maxOpenMeetingRequests()),
         config: config)
 } catch {
     FileHandle.standardError.write(Data("nomad-events: configuration error: \(error)\n".utf8))

@@ -39,9 +39,12 @@ extension EventsEnv {
     static let ticketKey = SigningKey.generate(keyID: "test-ticket-1")
 }
 
-func withEvents(maxOpenMeetingRequests: Int = 5, _ body: (EventsEnv) async throws -> Void) async throws {
+func withEvents(
+    maxOpenMeetingRequests: Int = 5, previousTicketKeys: [VerificationKey] = [], _ body: (EventsEnv) async throws -> Void
+) async throws {
     try await withTestApp(EventsDefinition.make(
-        ticketKey: EventsEnv.ticketKey, maxOpenMeetingRequests: maxOpenMeetingRequests)) { app in
+        ticketKey: EventsEnv.ticketKey, previousTicketKeys: previousTicketKeys,
+        maxOpenMeetingRequests: maxOpenMeetingRequests)) { app in
         try await body(EventsEnv(app: app, client: EventsClient(wrapping: app.client)))
     }
 }

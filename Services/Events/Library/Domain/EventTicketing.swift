@@ -28,8 +28,19 @@ struct TicketSigner: Sendable {
     static let graceAfterEnd: TimeInterval = 24 * 3600
 
     let key: SigningKey
+    /// Earlier keys' public halves, still accepted during a rotation so
+    /// tickets issued weeks ahead keep working (NOMAD_EVENTS_TICKET_VERIFY_KEYS).
+    let previous: [VerificationKey]
 
-    var ring: KeyRing { KeyRing(signingKey: nil, verificationKeys: [key.verificationKey]) }
+    init(key: SigningKey, previous: [VerificationKey] = []) {
+        self.key = key
+        self.previous = previous.filter { $0.keyID != key.keyID }
+    }
+
+    /// What gates verify with: the current key first, then the earlier ones.
+    var publicKeys: [VerificationKey] { [key.verificationKey] + previous }
+
+    var ring: KeyRing { KeyRing(signingKey: nil, verificationKeys: publicKeys) }
 
     func sign(_ claims: TicketClaims) throws -> String {
         try JWS.sign(claims, type: Self.type, with: key)

@@ -27,6 +27,20 @@ public enum CalendarEnvironment {
         }
     }
 
+    /// NOMAD_EVENTS_TICKET_VERIFY_KEYS: comma-separated "kid:base64url(public
+    /// key)" of earlier ticket keys, accepted and published until their
+    /// tickets have expired.
+    public static func previousTicketKeys(_ env: Environment = Environment()) throws -> [VerificationKey] {
+        try (env.optionalString("NOMAD_EVENTS_TICKET_VERIFY_KEYS") ?? "").split(separator: ",").map { entry in
+            do {
+                return try VerificationKey(encoded: entry.trimmingCharacters(in: .whitespaces))
+            } catch {
+                throw ConfigError.invalid(
+                    "NOMAD_EVENTS_TICKET_VERIFY_KEYS", "expected kid:base64url(32-byte Ed25519 public key), comma-separated")
+            }
+        }
+    }
+
     /// NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS: pending matchmaking requests a
     /// participant may have per event (default 5).
     public static func maxOpenMeetingRequests(_ env: Environment = Environment()) throws -> Int {

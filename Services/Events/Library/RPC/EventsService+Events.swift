@@ -35,8 +35,11 @@ extension EventsService {
             } catch let error as PSQLError where error.sqlState == PostgresError.Code.foreignKeyViolation.raw {
                 throw CalendarErrors.wrongState("不能删除已有签到的场次", "a session with check-ins cannot be removed")
             }
-            // More seats go to the waitlist first, in arrival order.
             var updated = try await EventStore.find(connection, id: id, lock: .update, logger: logger)!
+            if updated.endsAt != event.endsAt {
+                try await TicketStore.resign(connection, signer: calendar.tickets, event: updated, logger: logger)
+            }
+            // More seats go to the waitlist first, in arrival order.
             while RegistrationRules.promotes(updated), updated.confirmed < updated.capacity, updated.waitlisted > 0 {
                 guard try await promoteFirst(connection, event: updated) else { break }
                 updated = try await EventStore.find(connection, id: id, logger: logger)!

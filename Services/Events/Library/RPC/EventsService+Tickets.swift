@@ -27,13 +27,14 @@ extension EventsService {
     func getTicketKeys(
         request: Nomad_Events_V1_GetTicketKeysRequest, context: ServerContext
     ) async throws -> Nomad_Events_V1_GetTicketKeysResponse {
-        let key = calendar.tickets.key.verificationKey
-        return .with {
-            $0.keys = [.with {
-                $0.keyID = key.keyID
-                $0.algorithm = "EdDSA"
-                $0.publicKey = Base64URL.encode(key.rawPublicKey)
-            }]
+        .with {
+            $0.keys = calendar.tickets.publicKeys.map { key in
+                .with {
+                    $0.keyID = key.keyID
+                    $0.algorithm = "EdDSA"
+                    $0.publicKey = Base64URL.encode(key.rawPublicKey)
+                }
+            }
         }
     }
 

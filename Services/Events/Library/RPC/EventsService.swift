@@ -25,9 +25,13 @@ struct EventsService: Nomad_Events_V1_EventsService.SimpleServiceProtocol, Servi
 /// events service.
 public enum EventsDefinition {
     /// `ticketKey` signs event tickets (NOMAD_EVENTS_TICKET_KEY);
-    /// `maxOpenMeetingRequests` caps a participant's pending matchmaking
-    /// requests per event (NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS).
-    public static func make(ticketKey: SigningKey, maxOpenMeetingRequests: Int = 5) -> ServiceDefinition {
+    /// `previousTicketKeys` still verify during a rotation
+    /// (NOMAD_EVENTS_TICKET_VERIFY_KEYS); `maxOpenMeetingRequests` caps a
+    /// participant's pending matchmaking requests per event
+    /// (NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS).
+    public static func make(
+        ticketKey: SigningKey, previousTicketKeys: [VerificationKey] = [], maxOpenMeetingRequests: Int = 5
+    ) -> ServiceDefinition {
         ServiceDefinition(
             name: "events",
             migrations: eventsMigrations,
@@ -35,7 +39,7 @@ public enum EventsDefinition {
             grpcServiceNames: [Nomad_Events_V1_EventsService.descriptor.fullyQualifiedService],
             makeServices: { context in
                 [EventsService(context: context, calendar: CalendarSettings(
-                    tickets: TicketSigner(key: ticketKey), cardKeys: context.config.keys,
+                    tickets: TicketSigner(key: ticketKey, previous: previousTicketKeys), cardKeys: context.config.keys,
                     maxOpenMeetingRequests: max(1, maxOpenMeetingRequests)))]
             })
     }
