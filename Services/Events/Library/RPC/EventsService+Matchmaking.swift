@@ -12,27 +12,19 @@ extension EventsService {
         request: Nomad_Events_V1_PublishMeetingSlotRequest, context: ServerContext
     ) async throws -> Nomad_Events_V1_MeetingSlot {
         let owner = try caller
-        let eventID = try Validate.uuid(request.slot.eventID, "slot.event_id")
-        guard request.slot.hasStartTime, request.slot.hasEndTime else { throw NomadError.required("slot.start_time/end_time") }
-        let start = request.slot.startTime.date, end = request.slot.endTime.date
-        guard end > start else {
-            throw NomadError.invalid("slot.end_time", zh: "必须晚于开始时间", en: "must be after start_time")
-        }
-        let location = try Validate.text(request.slot.location, "slot.location", max: 100, required: false)
-        let topic = try Validate.text(request.slot.topic, "slot.topic", max: 300, required: false)
+        let draft = try MeetingRules.slot(request.slot)
         return try await mutation("PublishMeetingSlot", requestID: request.requestID, request: request) { connection in
-            let event = try await matchmakingEvent(connection, id: eventID)
-            guard start >= event.startsAt, end <= event.endsAt else {
-                throw NomadError.invalid("slot", zh: "时段必须在活动时间之内", en: "a slot must lie within the event")
-            }
+            let event = try await matchmakingEvent(connection, id: draft.eventID)
+            try MeetingRules.check(draft, within: event)
             // The owner's registration lock orders their own slot offers.
-            try await participant(connection, eventID: eventID, person: owner, lock: .update)
-            if try await MeetingStore.overlaps(connection, eventID: eventID, ownerID: owner.accountID, start: start, end: end, logger: logger) {
+            try await participant(connection, eventID: event.id, person: owner, lock: .update)
+            if try await MeetingStore.overlaps(
+                connection, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt, logger: logger) {
                 throw CalendarErrors.wrongState("与您已发布的时段重叠", "it overlaps a slot you already offer")
             }
             let slot = MeetingSlotRecord(
-                id: UUID(), eventID: eventID, ownerID: owner.accountID, startsAt: start, endsAt: end, location: location,
-                topic: topic, bookedRequestID: nil)
+                id: UUID(), eventID: event.id, ownerID: owner.accountID, startsAt: draft.startsAt, endsAt: draft.endsAt,
+                location: draft.location, topic: draft.topic, bookedRequestID: nil)
             try await MeetingStore.insertSlot(connection, slot, logger: logger)
             return slot.message
         }
@@ -66,7 +58,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_MeetingRequest {
         let requester = try caller
         let slotID = try Validate.uuid(request.slotID, "slot_id")
-        let message = try Validate.text(request.message, "message", max: 1000, required: false)
+        let message = try Validate.text(request.message, "message", max: MeetingRules.maxMessage, required: false)
         let cap = calendar.maxOpenMeetingRequests
         return try await mutation("RequestMeeting", requestID: request.requestID, request: request) { connection in
             guard let slot = try await MeetingStore.findSlot(connection, id: slotID, logger: logger) else {
@@ -96,7 +88,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_MeetingRequest {
         let owner = try caller
         let id = try Validate.uuid(request.meetingRequestID, "meeting_request_id")
-        let note = try Validate.text(request.note, "note", max: 500, required: false)
+        let note = try Validate.text(request.note, "note", max: MeetingRules.maxNote, required: false)
         return try await mutation("RespondToMeeting", requestID: request.requestID, request: request) { connection in
             guard let meeting = try await MeetingStore.findRequest(connection, id: id, logger: logger) else {
                 throw NomadError.notFound("meeting request")
@@ -135,12 +127,7 @@ extension EventsService {
         guard let event = try await EventStore.find(connection, id: id, logger: logger), event.status != .draft else {
             throw CalendarErrors.eventNotFound
         }
-        guard event.kind == 3 else {
-            throw CalendarErrors.wrongState("只有对接会活动有约见", "only matchmaking events have meetings")
-        }
-        guard event.status == .published else {
-            throw CalendarErrors.wrongState("活动未在进行", "the event is not running")
-        }
+        try MeetingRules.checkHoldsMeetings(event)
         return event
     }
 
