@@ -31,6 +31,331 @@ public enum Nomad_Events_V1_EventsService: Sendable {
     public static let descriptor = GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService")
     /// Namespace for method metadata.
     public enum Method: Sendable {
+        /// Namespace for "CreateEvent" metadata.
+        public enum CreateEvent: Sendable {
+            /// Request type for "CreateEvent".
+            public typealias Input = Nomad_Events_V1_CreateEventRequest
+            /// Response type for "CreateEvent".
+            public typealias Output = Nomad_Events_V1_Event
+            /// Descriptor for "CreateEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "CreateEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "UpdateEvent" metadata.
+        public enum UpdateEvent: Sendable {
+            /// Request type for "UpdateEvent".
+            public typealias Input = Nomad_Events_V1_UpdateEventRequest
+            /// Response type for "UpdateEvent".
+            public typealias Output = Nomad_Events_V1_Event
+            /// Descriptor for "UpdateEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "UpdateEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "PublishEvent" metadata.
+        public enum PublishEvent: Sendable {
+            /// Request type for "PublishEvent".
+            public typealias Input = Nomad_Events_V1_PublishEventRequest
+            /// Response type for "PublishEvent".
+            public typealias Output = Nomad_Events_V1_Event
+            /// Descriptor for "PublishEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "PublishEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "CancelEvent" metadata.
+        public enum CancelEvent: Sendable {
+            /// Request type for "CancelEvent".
+            public typealias Input = Nomad_Events_V1_CancelEventRequest
+            /// Response type for "CancelEvent".
+            public typealias Output = Nomad_Events_V1_Event
+            /// Descriptor for "CancelEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "CancelEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "FinishEvent" metadata.
+        public enum FinishEvent: Sendable {
+            /// Request type for "FinishEvent".
+            public typealias Input = Nomad_Events_V1_FinishEventRequest
+            /// Response type for "FinishEvent".
+            public typealias Output = Nomad_Events_V1_Event
+            /// Descriptor for "FinishEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "FinishEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetEvent" metadata.
+        public enum GetEvent: Sendable {
+            /// Request type for "GetEvent".
+            public typealias Input = Nomad_Events_V1_GetEventRequest
+            /// Response type for "GetEvent".
+            public typealias Output = Nomad_Events_V1_Event
+            /// Descriptor for "GetEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListEvents" metadata.
+        public enum ListEvents: Sendable {
+            /// Request type for "ListEvents".
+            public typealias Input = Nomad_Events_V1_ListEventsRequest
+            /// Response type for "ListEvents".
+            public typealias Output = Nomad_Events_V1_ListEventsResponse
+            /// Descriptor for "ListEvents".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListEvents",
+                type: .unary
+            )
+        }
+        /// Namespace for "RegisterForEvent" metadata.
+        public enum RegisterForEvent: Sendable {
+            /// Request type for "RegisterForEvent".
+            public typealias Input = Nomad_Events_V1_RegisterForEventRequest
+            /// Response type for "RegisterForEvent".
+            public typealias Output = Nomad_Events_V1_EventRegistration
+            /// Descriptor for "RegisterForEvent".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "RegisterForEvent",
+                type: .unary
+            )
+        }
+        /// Namespace for "CancelRegistration" metadata.
+        public enum CancelRegistration: Sendable {
+            /// Request type for "CancelRegistration".
+            public typealias Input = Nomad_Events_V1_CancelRegistrationRequest
+            /// Response type for "CancelRegistration".
+            public typealias Output = Nomad_Events_V1_EventRegistration
+            /// Descriptor for "CancelRegistration".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "CancelRegistration",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListRegistrations" metadata.
+        public enum ListRegistrations: Sendable {
+            /// Request type for "ListRegistrations".
+            public typealias Input = Nomad_Events_V1_ListRegistrationsRequest
+            /// Response type for "ListRegistrations".
+            public typealias Output = Nomad_Events_V1_ListRegistrationsResponse
+            /// Descriptor for "ListRegistrations".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListRegistrations",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListMyRegistrations" metadata.
+        public enum ListMyRegistrations: Sendable {
+            /// Request type for "ListMyRegistrations".
+            public typealias Input = Nomad_Events_V1_ListMyRegistrationsRequest
+            /// Response type for "ListMyRegistrations".
+            public typealias Output = Nomad_Events_V1_ListRegistrationsResponse
+            /// Descriptor for "ListMyRegistrations".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListMyRegistrations",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetTicket" metadata.
+        public enum GetTicket: Sendable {
+            /// Request type for "GetTicket".
+            public typealias Input = Nomad_Events_V1_GetTicketRequest
+            /// Response type for "GetTicket".
+            public typealias Output = Nomad_Events_V1_EventTicket
+            /// Descriptor for "GetTicket".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetTicket",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetTicketKeys" metadata.
+        public enum GetTicketKeys: Sendable {
+            /// Request type for "GetTicketKeys".
+            public typealias Input = Nomad_Events_V1_GetTicketKeysRequest
+            /// Response type for "GetTicketKeys".
+            public typealias Output = Nomad_Events_V1_GetTicketKeysResponse
+            /// Descriptor for "GetTicketKeys".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetTicketKeys",
+                type: .unary
+            )
+        }
+        /// Namespace for "VerifyTicket" metadata.
+        public enum VerifyTicket: Sendable {
+            /// Request type for "VerifyTicket".
+            public typealias Input = Nomad_Events_V1_VerifyTicketRequest
+            /// Response type for "VerifyTicket".
+            public typealias Output = Nomad_Events_V1_VerifyTicketResponse
+            /// Descriptor for "VerifyTicket".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "VerifyTicket",
+                type: .unary
+            )
+        }
+        /// Namespace for "CheckIn" metadata.
+        public enum CheckIn: Sendable {
+            /// Request type for "CheckIn".
+            public typealias Input = Nomad_Events_V1_CheckInRequest
+            /// Response type for "CheckIn".
+            public typealias Output = Nomad_Events_V1_CheckInRecord
+            /// Descriptor for "CheckIn".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "CheckIn",
+                type: .unary
+            )
+        }
+        /// Namespace for "CheckOut" metadata.
+        public enum CheckOut: Sendable {
+            /// Request type for "CheckOut".
+            public typealias Input = Nomad_Events_V1_CheckOutRequest
+            /// Response type for "CheckOut".
+            public typealias Output = Nomad_Events_V1_CheckInRecord
+            /// Descriptor for "CheckOut".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "CheckOut",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetAttendance" metadata.
+        public enum GetAttendance: Sendable {
+            /// Request type for "GetAttendance".
+            public typealias Input = Nomad_Events_V1_GetAttendanceRequest
+            /// Response type for "GetAttendance".
+            public typealias Output = Nomad_Events_V1_EventAttendance
+            /// Descriptor for "GetAttendance".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetAttendance",
+                type: .unary
+            )
+        }
+        /// Namespace for "PublishMeetingSlot" metadata.
+        public enum PublishMeetingSlot: Sendable {
+            /// Request type for "PublishMeetingSlot".
+            public typealias Input = Nomad_Events_V1_PublishMeetingSlotRequest
+            /// Response type for "PublishMeetingSlot".
+            public typealias Output = Nomad_Events_V1_MeetingSlot
+            /// Descriptor for "PublishMeetingSlot".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "PublishMeetingSlot",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListMeetingSlots" metadata.
+        public enum ListMeetingSlots: Sendable {
+            /// Request type for "ListMeetingSlots".
+            public typealias Input = Nomad_Events_V1_ListMeetingSlotsRequest
+            /// Response type for "ListMeetingSlots".
+            public typealias Output = Nomad_Events_V1_ListMeetingSlotsResponse
+            /// Descriptor for "ListMeetingSlots".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListMeetingSlots",
+                type: .unary
+            )
+        }
+        /// Namespace for "RequestMeeting" metadata.
+        public enum RequestMeeting: Sendable {
+            /// Request type for "RequestMeeting".
+            public typealias Input = Nomad_Events_V1_RequestMeetingRequest
+            /// Response type for "RequestMeeting".
+            public typealias Output = Nomad_Events_V1_MeetingRequest
+            /// Descriptor for "RequestMeeting".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "RequestMeeting",
+                type: .unary
+            )
+        }
+        /// Namespace for "RespondToMeeting" metadata.
+        public enum RespondToMeeting: Sendable {
+            /// Request type for "RespondToMeeting".
+            public typealias Input = Nomad_Events_V1_RespondToMeetingRequest
+            /// Response type for "RespondToMeeting".
+            public typealias Output = Nomad_Events_V1_MeetingRequest
+            /// Descriptor for "RespondToMeeting".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "RespondToMeeting",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetMySchedule" metadata.
+        public enum GetMySchedule: Sendable {
+            /// Request type for "GetMySchedule".
+            public typealias Input = Nomad_Events_V1_GetMyScheduleRequest
+            /// Response type for "GetMySchedule".
+            public typealias Output = Nomad_Events_V1_GetMyScheduleResponse
+            /// Descriptor for "GetMySchedule".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "GetMySchedule",
+                type: .unary
+            )
+        }
+        /// Namespace for "ApplyForEventReward" metadata.
+        public enum ApplyForEventReward: Sendable {
+            /// Request type for "ApplyForEventReward".
+            public typealias Input = Nomad_Events_V1_ApplyForEventRewardRequest
+            /// Response type for "ApplyForEventReward".
+            public typealias Output = Nomad_Events_V1_EventRewardApplication
+            /// Descriptor for "ApplyForEventReward".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ApplyForEventReward",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReviewEventReward" metadata.
+        public enum ReviewEventReward: Sendable {
+            /// Request type for "ReviewEventReward".
+            public typealias Input = Nomad_Events_V1_ReviewEventRewardRequest
+            /// Response type for "ReviewEventReward".
+            public typealias Output = Nomad_Events_V1_EventRewardApplication
+            /// Descriptor for "ReviewEventReward".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ReviewEventReward",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListEventRewardApplications" metadata.
+        public enum ListEventRewardApplications: Sendable {
+            /// Request type for "ListEventRewardApplications".
+            public typealias Input = Nomad_Events_V1_ListEventRewardApplicationsRequest
+            /// Response type for "ListEventRewardApplications".
+            public typealias Output = Nomad_Events_V1_ListEventRewardApplicationsResponse
+            /// Descriptor for "ListEventRewardApplications".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListEventRewardApplications",
+                type: .unary
+            )
+        }
         /// Namespace for "PublishOpenDayScenario" metadata.
         public enum PublishOpenDayScenario: Sendable {
             /// Request type for "PublishOpenDayScenario".
@@ -319,6 +644,31 @@ public enum Nomad_Events_V1_EventsService: Sendable {
         }
         /// Descriptors for all methods in the "nomad.events.v1.EventsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
+            CreateEvent.descriptor,
+            UpdateEvent.descriptor,
+            PublishEvent.descriptor,
+            CancelEvent.descriptor,
+            FinishEvent.descriptor,
+            GetEvent.descriptor,
+            ListEvents.descriptor,
+            RegisterForEvent.descriptor,
+            CancelRegistration.descriptor,
+            ListRegistrations.descriptor,
+            ListMyRegistrations.descriptor,
+            GetTicket.descriptor,
+            GetTicketKeys.descriptor,
+            VerifyTicket.descriptor,
+            CheckIn.descriptor,
+            CheckOut.descriptor,
+            GetAttendance.descriptor,
+            PublishMeetingSlot.descriptor,
+            ListMeetingSlots.descriptor,
+            RequestMeeting.descriptor,
+            RespondToMeeting.descriptor,
+            GetMySchedule.descriptor,
+            ApplyForEventReward.descriptor,
+            ReviewEventReward.descriptor,
+            ListEventRewardApplications.descriptor,
             PublishOpenDayScenario.descriptor,
             GetOpenDayScenario.descriptor,
             ListOpenDayScenarios.descriptor,
@@ -371,6 +721,461 @@ extension Nomad_Events_V1_EventsService {
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
     public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
+        /// Handle the "CreateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- events ----
+        /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_CreateEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Event` messages.
+        func createEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CreateEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "UpdateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_UpdateEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Event` messages.
+        func updateEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_UpdateEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "PublishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft -> published; registration opens.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_PublishEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Event` messages.
+        func publishEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "CancelEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_CancelEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Event` messages.
+        func cancelEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CancelEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "FinishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): published -> finished, once the event has ended.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_FinishEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Event` messages.
+        func finishEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_FinishEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "GetEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller; drafts only to their organizer and staff.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_Event` messages.
+        func getEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "ListEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller: search by kind, start range, language and status.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListEventsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListEventsResponse` messages.
+        func listEvents(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListEventsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListEventsResponse>
+
+        /// Handle the "RegisterForEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- registration ----
+        /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_RegisterForEventRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_EventRegistration` messages.
+        func registerForEvent(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RegisterForEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRegistration>
+
+        /// Handle the "CancelRegistration" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_CancelRegistrationRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_EventRegistration` messages.
+        func cancelRegistration(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRegistration>
+
+        /// Handle the "ListRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: every registration of the event.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListRegistrationsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListRegistrationsResponse` messages.
+        func listRegistrations(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListRegistrationsResponse>
+
+        /// Handle the "ListMyRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's own registrations.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListMyRegistrationsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListRegistrationsResponse` messages.
+        func listMyRegistrations(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListRegistrationsResponse>
+
+        /// Handle the "GetTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- tickets and check-in ----
+        /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetTicketRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_EventTicket` messages.
+        func getTicket(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetTicketRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventTicket>
+
+        /// Handle the "GetTicketKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Open, no token: the public keys gates verify tickets with offline.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetTicketKeysRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_GetTicketKeysResponse` messages.
+        func getTicketKeys(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_GetTicketKeysResponse>
+
+        /// Handle the "VerifyTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: checks a ticket online.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_VerifyTicketRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_VerifyTicketResponse` messages.
+        func verifyTicket(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_VerifyTicketRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_VerifyTicketResponse>
+
+        /// Handle the "CheckIn" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_CheckInRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_CheckInRecord` messages.
+        func checkIn(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CheckInRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CheckInRecord>
+
+        /// Handle the "CheckOut" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: leaving a session's room.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_CheckOutRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_CheckInRecord` messages.
+        func checkOut(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CheckOutRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CheckInRecord>
+
+        /// Handle the "GetAttendance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: counts per event and per session.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetAttendanceRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_EventAttendance` messages.
+        func getAttendance(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetAttendanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventAttendance>
+
+        /// Handle the "PublishMeetingSlot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- matchmaking (一带一路对接) ----
+        /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_PublishMeetingSlotRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_MeetingSlot` messages.
+        func publishMeetingSlot(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_MeetingSlot>
+
+        /// Handle the "ListMeetingSlots" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's participants, its organizer, officers, admins.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListMeetingSlotsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListMeetingSlotsResponse` messages.
+        func listMeetingSlots(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListMeetingSlotsResponse>
+
+        /// Handle the "RequestMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_RequestMeetingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_MeetingRequest` messages.
+        func requestMeeting(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RequestMeetingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_MeetingRequest>
+
+        /// Handle the "RespondToMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slot's owner: accepts (books the slot) or declines.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_RespondToMeetingRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_MeetingRequest` messages.
+        func respondToMeeting(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_MeetingRequest>
+
+        /// Handle the "GetMySchedule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_GetMyScheduleRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_GetMyScheduleResponse` messages.
+        func getMySchedule(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_GetMyScheduleResponse>
+
+        /// Handle the "ApplyForEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- reward applications (会议会展奖励) ----
+        /// > The event's organizer: applies for a finished event; counts filled by the service.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ApplyForEventRewardRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_EventRewardApplication` messages.
+        func applyForEventReward(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRewardApplication>
+
+        /// Handle the "ReviewEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: approve or reject (not their own event's application).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ReviewEventRewardRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_EventRewardApplication` messages.
+        func reviewEventReward(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRewardApplication>
+
+        /// Handle the "ListEventRewardApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: all; organizers: their own.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Events_V1_ListEventRewardApplicationsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Events_V1_ListEventRewardApplicationsResponse` messages.
+        func listEventRewardApplications(
+            request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>
+
         /// Handle the "PublishOpenDayScenario" method.
         ///
         /// > Source IDL Documentation:
@@ -789,6 +1594,461 @@ extension Nomad_Events_V1_EventsService {
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
     public protocol ServiceProtocol: Nomad_Events_V1_EventsService.StreamingServiceProtocol {
+        /// Handle the "CreateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- events ----
+        /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CreateEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Event` message.
+        func createEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_CreateEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "UpdateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_UpdateEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Event` message.
+        func updateEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_UpdateEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "PublishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft -> published; registration opens.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Event` message.
+        func publishEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "CancelEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CancelEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Event` message.
+        func cancelEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_CancelEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "FinishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): published -> finished, once the event has ended.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_FinishEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Event` message.
+        func finishEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_FinishEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "GetEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller; drafts only to their organizer and staff.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_Event` message.
+        func getEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event>
+
+        /// Handle the "ListEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller: search by kind, start range, language and status.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListEventsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListEventsResponse` message.
+        func listEvents(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListEventsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListEventsResponse>
+
+        /// Handle the "RegisterForEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- registration ----
+        /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RegisterForEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_EventRegistration` message.
+        func registerForEvent(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_RegisterForEventRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRegistration>
+
+        /// Handle the "CancelRegistration" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CancelRegistrationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_EventRegistration` message.
+        func cancelRegistration(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRegistration>
+
+        /// Handle the "ListRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: every registration of the event.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListRegistrationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListRegistrationsResponse` message.
+        func listRegistrations(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListRegistrationsResponse>
+
+        /// Handle the "ListMyRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's own registrations.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListMyRegistrationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListRegistrationsResponse` message.
+        func listMyRegistrations(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListRegistrationsResponse>
+
+        /// Handle the "GetTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- tickets and check-in ----
+        /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetTicketRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_EventTicket` message.
+        func getTicket(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetTicketRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventTicket>
+
+        /// Handle the "GetTicketKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Open, no token: the public keys gates verify tickets with offline.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetTicketKeysRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_GetTicketKeysResponse` message.
+        func getTicketKeys(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_GetTicketKeysResponse>
+
+        /// Handle the "VerifyTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: checks a ticket online.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_VerifyTicketRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_VerifyTicketResponse` message.
+        func verifyTicket(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_VerifyTicketRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_VerifyTicketResponse>
+
+        /// Handle the "CheckIn" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CheckInRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_CheckInRecord` message.
+        func checkIn(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_CheckInRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CheckInRecord>
+
+        /// Handle the "CheckOut" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: leaving a session's room.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CheckOutRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_CheckInRecord` message.
+        func checkOut(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_CheckOutRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CheckInRecord>
+
+        /// Handle the "GetAttendance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: counts per event and per session.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetAttendanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_EventAttendance` message.
+        func getAttendance(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetAttendanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventAttendance>
+
+        /// Handle the "PublishMeetingSlot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- matchmaking (一带一路对接) ----
+        /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishMeetingSlotRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_MeetingSlot` message.
+        func publishMeetingSlot(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_MeetingSlot>
+
+        /// Handle the "ListMeetingSlots" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's participants, its organizer, officers, admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListMeetingSlotsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListMeetingSlotsResponse` message.
+        func listMeetingSlots(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListMeetingSlotsResponse>
+
+        /// Handle the "RequestMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RequestMeetingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_MeetingRequest` message.
+        func requestMeeting(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_RequestMeetingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_MeetingRequest>
+
+        /// Handle the "RespondToMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slot's owner: accepts (books the slot) or declines.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RespondToMeetingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_MeetingRequest` message.
+        func respondToMeeting(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_MeetingRequest>
+
+        /// Handle the "GetMySchedule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetMyScheduleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_GetMyScheduleResponse` message.
+        func getMySchedule(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_GetMyScheduleResponse>
+
+        /// Handle the "ApplyForEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- reward applications (会议会展奖励) ----
+        /// > The event's organizer: applies for a finished event; counts filled by the service.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ApplyForEventRewardRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_EventRewardApplication` message.
+        func applyForEventReward(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRewardApplication>
+
+        /// Handle the "ReviewEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: approve or reject (not their own event's application).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ReviewEventRewardRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_EventRewardApplication` message.
+        func reviewEventReward(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRewardApplication>
+
+        /// Handle the "ListEventRewardApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: all; organizers: their own.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListEventRewardApplicationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Events_V1_ListEventRewardApplicationsResponse` message.
+        func listEventRewardApplications(
+            request: GRPCCore.ServerRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>
+
         /// Handle the "PublishOpenDayScenario" method.
         ///
         /// > Source IDL Documentation:
@@ -1205,6 +2465,461 @@ extension Nomad_Events_V1_EventsService {
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
     public protocol SimpleServiceProtocol: Nomad_Events_V1_EventsService.ServiceProtocol {
+        /// Handle the "CreateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- events ----
+        /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_CreateEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Event` to respond with.
+        func createEvent(
+            request: Nomad_Events_V1_CreateEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Event
+
+        /// Handle the "UpdateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_UpdateEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Event` to respond with.
+        func updateEvent(
+            request: Nomad_Events_V1_UpdateEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Event
+
+        /// Handle the "PublishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft -> published; registration opens.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_PublishEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Event` to respond with.
+        func publishEvent(
+            request: Nomad_Events_V1_PublishEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Event
+
+        /// Handle the "CancelEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_CancelEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Event` to respond with.
+        func cancelEvent(
+            request: Nomad_Events_V1_CancelEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Event
+
+        /// Handle the "FinishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): published -> finished, once the event has ended.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_FinishEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Event` to respond with.
+        func finishEvent(
+            request: Nomad_Events_V1_FinishEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Event
+
+        /// Handle the "GetEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller; drafts only to their organizer and staff.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_Event` to respond with.
+        func getEvent(
+            request: Nomad_Events_V1_GetEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_Event
+
+        /// Handle the "ListEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller: search by kind, start range, language and status.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListEventsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListEventsResponse` to respond with.
+        func listEvents(
+            request: Nomad_Events_V1_ListEventsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListEventsResponse
+
+        /// Handle the "RegisterForEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- registration ----
+        /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_RegisterForEventRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_EventRegistration` to respond with.
+        func registerForEvent(
+            request: Nomad_Events_V1_RegisterForEventRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_EventRegistration
+
+        /// Handle the "CancelRegistration" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_CancelRegistrationRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_EventRegistration` to respond with.
+        func cancelRegistration(
+            request: Nomad_Events_V1_CancelRegistrationRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_EventRegistration
+
+        /// Handle the "ListRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: every registration of the event.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListRegistrationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListRegistrationsResponse` to respond with.
+        func listRegistrations(
+            request: Nomad_Events_V1_ListRegistrationsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListRegistrationsResponse
+
+        /// Handle the "ListMyRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's own registrations.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListMyRegistrationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListRegistrationsResponse` to respond with.
+        func listMyRegistrations(
+            request: Nomad_Events_V1_ListMyRegistrationsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListRegistrationsResponse
+
+        /// Handle the "GetTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- tickets and check-in ----
+        /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetTicketRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_EventTicket` to respond with.
+        func getTicket(
+            request: Nomad_Events_V1_GetTicketRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_EventTicket
+
+        /// Handle the "GetTicketKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Open, no token: the public keys gates verify tickets with offline.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetTicketKeysRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_GetTicketKeysResponse` to respond with.
+        func getTicketKeys(
+            request: Nomad_Events_V1_GetTicketKeysRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_GetTicketKeysResponse
+
+        /// Handle the "VerifyTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: checks a ticket online.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_VerifyTicketRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_VerifyTicketResponse` to respond with.
+        func verifyTicket(
+            request: Nomad_Events_V1_VerifyTicketRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_VerifyTicketResponse
+
+        /// Handle the "CheckIn" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_CheckInRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_CheckInRecord` to respond with.
+        func checkIn(
+            request: Nomad_Events_V1_CheckInRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_CheckInRecord
+
+        /// Handle the "CheckOut" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: leaving a session's room.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_CheckOutRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_CheckInRecord` to respond with.
+        func checkOut(
+            request: Nomad_Events_V1_CheckOutRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_CheckInRecord
+
+        /// Handle the "GetAttendance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: counts per event and per session.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetAttendanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_EventAttendance` to respond with.
+        func getAttendance(
+            request: Nomad_Events_V1_GetAttendanceRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_EventAttendance
+
+        /// Handle the "PublishMeetingSlot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- matchmaking (一带一路对接) ----
+        /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_PublishMeetingSlotRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_MeetingSlot` to respond with.
+        func publishMeetingSlot(
+            request: Nomad_Events_V1_PublishMeetingSlotRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_MeetingSlot
+
+        /// Handle the "ListMeetingSlots" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's participants, its organizer, officers, admins.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListMeetingSlotsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListMeetingSlotsResponse` to respond with.
+        func listMeetingSlots(
+            request: Nomad_Events_V1_ListMeetingSlotsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListMeetingSlotsResponse
+
+        /// Handle the "RequestMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_RequestMeetingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_MeetingRequest` to respond with.
+        func requestMeeting(
+            request: Nomad_Events_V1_RequestMeetingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_MeetingRequest
+
+        /// Handle the "RespondToMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slot's owner: accepts (books the slot) or declines.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_RespondToMeetingRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_MeetingRequest` to respond with.
+        func respondToMeeting(
+            request: Nomad_Events_V1_RespondToMeetingRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_MeetingRequest
+
+        /// Handle the "GetMySchedule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_GetMyScheduleRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_GetMyScheduleResponse` to respond with.
+        func getMySchedule(
+            request: Nomad_Events_V1_GetMyScheduleRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_GetMyScheduleResponse
+
+        /// Handle the "ApplyForEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- reward applications (会议会展奖励) ----
+        /// > The event's organizer: applies for a finished event; counts filled by the service.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ApplyForEventRewardRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_EventRewardApplication` to respond with.
+        func applyForEventReward(
+            request: Nomad_Events_V1_ApplyForEventRewardRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_EventRewardApplication
+
+        /// Handle the "ReviewEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: approve or reject (not their own event's application).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ReviewEventRewardRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_EventRewardApplication` to respond with.
+        func reviewEventReward(
+            request: Nomad_Events_V1_ReviewEventRewardRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_EventRewardApplication
+
+        /// Handle the "ListEventRewardApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: all; organizers: their own.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Events_V1_ListEventRewardApplicationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Events_V1_ListEventRewardApplicationsResponse` to respond with.
+        func listEventRewardApplications(
+            request: Nomad_Events_V1_ListEventRewardApplicationsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Events_V1_ListEventRewardApplicationsResponse
+
         /// Handle the "PublishOpenDayScenario" method.
         ///
         /// > Source IDL Documentation:
@@ -1617,6 +3332,281 @@ extension Nomad_Events_V1_EventsService {
 extension Nomad_Events_V1_EventsService.StreamingServiceProtocol {
     public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
         router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.CreateEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CreateEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Event>(),
+            handler: { request, context in
+                try await self.createEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.UpdateEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_UpdateEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Event>(),
+            handler: { request, context in
+                try await self.updateEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.PublishEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_PublishEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Event>(),
+            handler: { request, context in
+                try await self.publishEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.CancelEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CancelEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Event>(),
+            handler: { request, context in
+                try await self.cancelEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.FinishEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_FinishEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Event>(),
+            handler: { request, context in
+                try await self.finishEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_Event>(),
+            handler: { request, context in
+                try await self.getEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListEvents.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListEventsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListEventsResponse>(),
+            handler: { request, context in
+                try await self.listEvents(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.RegisterForEvent.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_RegisterForEventRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_EventRegistration>(),
+            handler: { request, context in
+                try await self.registerForEvent(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.CancelRegistration.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CancelRegistrationRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_EventRegistration>(),
+            handler: { request, context in
+                try await self.cancelRegistration(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListRegistrations.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListRegistrationsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListRegistrationsResponse>(),
+            handler: { request, context in
+                try await self.listRegistrations(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListMyRegistrations.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListMyRegistrationsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListRegistrationsResponse>(),
+            handler: { request, context in
+                try await self.listMyRegistrations(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetTicket.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetTicketRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_EventTicket>(),
+            handler: { request, context in
+                try await self.getTicket(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetTicketKeysRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetTicketKeysResponse>(),
+            handler: { request, context in
+                try await self.getTicketKeys(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.VerifyTicket.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_VerifyTicketRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_VerifyTicketResponse>(),
+            handler: { request, context in
+                try await self.verifyTicket(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.CheckIn.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CheckInRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CheckInRecord>(),
+            handler: { request, context in
+                try await self.checkIn(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.CheckOut.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CheckOutRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CheckInRecord>(),
+            handler: { request, context in
+                try await self.checkOut(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetAttendance.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetAttendanceRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_EventAttendance>(),
+            handler: { request, context in
+                try await self.getAttendance(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.PublishMeetingSlot.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_PublishMeetingSlotRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_MeetingSlot>(),
+            handler: { request, context in
+                try await self.publishMeetingSlot(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListMeetingSlots.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListMeetingSlotsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListMeetingSlotsResponse>(),
+            handler: { request, context in
+                try await self.listMeetingSlots(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.RequestMeeting.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_RequestMeetingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_MeetingRequest>(),
+            handler: { request, context in
+                try await self.requestMeeting(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.RespondToMeeting.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_RespondToMeetingRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_MeetingRequest>(),
+            handler: { request, context in
+                try await self.respondToMeeting(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.GetMySchedule.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetMyScheduleRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetMyScheduleResponse>(),
+            handler: { request, context in
+                try await self.getMySchedule(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ApplyForEventReward.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ApplyForEventRewardRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_EventRewardApplication>(),
+            handler: { request, context in
+                try await self.applyForEventReward(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ReviewEventReward.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ReviewEventRewardRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_EventRewardApplication>(),
+            handler: { request, context in
+                try await self.reviewEventReward(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListEventRewardApplications.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListEventRewardApplicationsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListEventRewardApplicationsResponse>(),
+            handler: { request, context in
+                try await self.listEventRewardApplications(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Events_V1_EventsService.Method.PublishOpenDayScenario.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_PublishOpenDayScenarioRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_OpenDayScenario>(),
@@ -1864,6 +3854,281 @@ extension Nomad_Events_V1_EventsService.StreamingServiceProtocol {
 // Default implementation of streaming methods from 'StreamingServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.ServiceProtocol {
+    public func createEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CreateEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event> {
+        let response = try await self.createEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_UpdateEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event> {
+        let response = try await self.updateEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func publishEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event> {
+        let response = try await self.publishEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CancelEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event> {
+        let response = try await self.cancelEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func finishEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_FinishEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event> {
+        let response = try await self.finishEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_Event> {
+        let response = try await self.getEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listEvents(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListEventsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListEventsResponse> {
+        let response = try await self.listEvents(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func registerForEvent(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RegisterForEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRegistration> {
+        let response = try await self.registerForEvent(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func cancelRegistration(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRegistration> {
+        let response = try await self.cancelRegistration(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRegistrations(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListRegistrationsResponse> {
+        let response = try await self.listRegistrations(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listMyRegistrations(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListRegistrationsResponse> {
+        let response = try await self.listMyRegistrations(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getTicket(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetTicketRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventTicket> {
+        let response = try await self.getTicket(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getTicketKeys(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_GetTicketKeysResponse> {
+        let response = try await self.getTicketKeys(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func verifyTicket(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_VerifyTicketRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_VerifyTicketResponse> {
+        let response = try await self.verifyTicket(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func checkIn(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CheckInRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CheckInRecord> {
+        let response = try await self.checkIn(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func checkOut(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_CheckOutRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_CheckInRecord> {
+        let response = try await self.checkOut(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getAttendance(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetAttendanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventAttendance> {
+        let response = try await self.getAttendance(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func publishMeetingSlot(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_MeetingSlot> {
+        let response = try await self.publishMeetingSlot(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listMeetingSlots(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListMeetingSlotsResponse> {
+        let response = try await self.listMeetingSlots(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func requestMeeting(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RequestMeetingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_MeetingRequest> {
+        let response = try await self.requestMeeting(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func respondToMeeting(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_MeetingRequest> {
+        let response = try await self.respondToMeeting(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getMySchedule(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_GetMyScheduleResponse> {
+        let response = try await self.getMySchedule(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func applyForEventReward(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRewardApplication> {
+        let response = try await self.applyForEventReward(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func reviewEventReward(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_EventRewardApplication> {
+        let response = try await self.reviewEventReward(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listEventRewardApplications(
+        request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse> {
+        let response = try await self.listEventRewardApplications(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
     public func publishOpenDayScenario(
         request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
         context: GRPCCore.ServerContext
@@ -2110,6 +4375,331 @@ extension Nomad_Events_V1_EventsService.ServiceProtocol {
 // Default implementation of methods from 'ServiceProtocol'.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.SimpleServiceProtocol {
+    public func createEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_CreateEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Event>(
+            message: try await self.createEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_UpdateEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Event>(
+            message: try await self.updateEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func publishEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Event>(
+            message: try await self.publishEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_CancelEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Event>(
+            message: try await self.cancelEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func finishEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_FinishEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Event>(
+            message: try await self.finishEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_Event> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_Event>(
+            message: try await self.getEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listEvents(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListEventsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListEventsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListEventsResponse>(
+            message: try await self.listEvents(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func registerForEvent(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_RegisterForEventRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRegistration> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_EventRegistration>(
+            message: try await self.registerForEvent(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func cancelRegistration(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRegistration> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_EventRegistration>(
+            message: try await self.cancelRegistration(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRegistrations(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListRegistrationsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListRegistrationsResponse>(
+            message: try await self.listRegistrations(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listMyRegistrations(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListRegistrationsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListRegistrationsResponse>(
+            message: try await self.listMyRegistrations(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getTicket(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetTicketRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventTicket> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_EventTicket>(
+            message: try await self.getTicket(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getTicketKeys(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_GetTicketKeysResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_GetTicketKeysResponse>(
+            message: try await self.getTicketKeys(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func verifyTicket(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_VerifyTicketRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_VerifyTicketResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_VerifyTicketResponse>(
+            message: try await self.verifyTicket(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func checkIn(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_CheckInRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CheckInRecord> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_CheckInRecord>(
+            message: try await self.checkIn(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func checkOut(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_CheckOutRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_CheckInRecord> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_CheckInRecord>(
+            message: try await self.checkOut(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getAttendance(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetAttendanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventAttendance> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_EventAttendance>(
+            message: try await self.getAttendance(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func publishMeetingSlot(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_MeetingSlot> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_MeetingSlot>(
+            message: try await self.publishMeetingSlot(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listMeetingSlots(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListMeetingSlotsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListMeetingSlotsResponse>(
+            message: try await self.listMeetingSlots(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func requestMeeting(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_RequestMeetingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_MeetingRequest> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_MeetingRequest>(
+            message: try await self.requestMeeting(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func respondToMeeting(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_MeetingRequest> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_MeetingRequest>(
+            message: try await self.respondToMeeting(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getMySchedule(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_GetMyScheduleResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_GetMyScheduleResponse>(
+            message: try await self.getMySchedule(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func applyForEventReward(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRewardApplication> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_EventRewardApplication>(
+            message: try await self.applyForEventReward(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func reviewEventReward(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_EventRewardApplication> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_EventRewardApplication>(
+            message: try await self.reviewEventReward(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listEventRewardApplications(
+        request: GRPCCore.ServerRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>(
+            message: try await self.listEventRewardApplications(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
     public func publishOpenDayScenario(
         request: GRPCCore.ServerRequest<Nomad_Events_V1_PublishOpenDayScenarioRequest>,
         context: GRPCCore.ServerContext
@@ -2410,6 +5000,586 @@ extension Nomad_Events_V1_EventsService {
     /// >
     /// > ==== events, registration, tickets and check-in, matchmaking, reward applications (calendar.proto) ====
     public protocol ClientProtocol: Sendable {
+        /// Call the "CreateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- events ----
+        /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CreateEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CreateEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func createEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CreateEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CreateEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_UpdateEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_UpdateEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_UpdateEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_UpdateEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "PublishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft -> published; registration opens.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_PublishEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func publishEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_PublishEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CancelEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CancelEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CancelEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CancelEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "FinishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): published -> finished, once the event has ended.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_FinishEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_FinishEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func finishEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_FinishEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_FinishEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller; drafts only to their organizer and staff.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller: search by kind, start range, language and status.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListEventsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListEventsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListEventsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listEvents<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListEventsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListEventsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListEventsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RegisterForEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- registration ----
+        /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RegisterForEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RegisterForEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRegistration` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func registerForEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RegisterForEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RegisterForEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRegistration>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CancelRegistration" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CancelRegistrationRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CancelRegistrationRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRegistration` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func cancelRegistration<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CancelRegistrationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRegistration>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: every registration of the event.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListRegistrationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListRegistrationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListRegistrationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRegistrations<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListRegistrationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListRegistrationsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListMyRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's own registrations.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListMyRegistrationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListMyRegistrationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListRegistrationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listMyRegistrations<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListMyRegistrationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListRegistrationsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- tickets and check-in ----
+        /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetTicketRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetTicketRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventTicket` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getTicket<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetTicketRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventTicket>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventTicket>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetTicketKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Open, no token: the public keys gates verify tickets with offline.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetTicketKeysRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetTicketKeysRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_GetTicketKeysResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getTicketKeys<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetTicketKeysRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_GetTicketKeysResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetTicketKeysResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "VerifyTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: checks a ticket online.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_VerifyTicketRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_VerifyTicketRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_VerifyTicketResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func verifyTicket<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_VerifyTicketRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_VerifyTicketRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_VerifyTicketResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_VerifyTicketResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CheckIn" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CheckInRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CheckInRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CheckInRecord` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func checkIn<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CheckInRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CheckInRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CheckInRecord>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "CheckOut" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: leaving a session's room.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CheckOutRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CheckOutRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CheckInRecord` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func checkOut<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CheckOutRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CheckOutRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CheckInRecord>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetAttendance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: counts per event and per session.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetAttendanceRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetAttendanceRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventAttendance` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getAttendance<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetAttendanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetAttendanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventAttendance>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventAttendance>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "PublishMeetingSlot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- matchmaking (一带一路对接) ----
+        /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishMeetingSlotRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_PublishMeetingSlotRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_MeetingSlot` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func publishMeetingSlot<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_PublishMeetingSlotRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_MeetingSlot>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingSlot>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListMeetingSlots" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's participants, its organizer, officers, admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListMeetingSlotsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListMeetingSlotsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListMeetingSlotsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listMeetingSlots<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListMeetingSlotsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListMeetingSlotsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListMeetingSlotsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RequestMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RequestMeetingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RequestMeetingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_MeetingRequest` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func requestMeeting<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RequestMeetingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RequestMeetingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_MeetingRequest>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RespondToMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slot's owner: accepts (books the slot) or declines.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RespondToMeetingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RespondToMeetingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_MeetingRequest` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func respondToMeeting<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RespondToMeetingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_MeetingRequest>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetMySchedule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetMyScheduleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetMyScheduleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_GetMyScheduleResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getMySchedule<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetMyScheduleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_GetMyScheduleResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetMyScheduleResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ApplyForEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- reward applications (会议会展奖励) ----
+        /// > The event's organizer: applies for a finished event; counts filled by the service.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ApplyForEventRewardRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ApplyForEventRewardRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRewardApplication` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func applyForEventReward<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ApplyForEventRewardRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRewardApplication>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReviewEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: approve or reject (not their own event's application).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ReviewEventRewardRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ReviewEventRewardRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRewardApplication` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func reviewEventReward<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ReviewEventRewardRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRewardApplication>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListEventRewardApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: all; organizers: their own.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListEventRewardApplicationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListEventRewardApplicationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListEventRewardApplicationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listEventRewardApplications<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListEventRewardApplicationsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
         /// Call the "PublishOpenDayScenario" method.
         ///
         /// > Source IDL Documentation:
@@ -2944,6 +6114,861 @@ extension Nomad_Events_V1_EventsService {
         ///   - client: A `GRPCCore.GRPCClient` providing a communication channel to the service.
         public init(wrapping client: GRPCCore.GRPCClient<Transport>) {
             self.client = client
+        }
+
+        /// Call the "CreateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- events ----
+        /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CreateEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CreateEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func createEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CreateEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CreateEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.CreateEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_UpdateEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_UpdateEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_UpdateEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_UpdateEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.UpdateEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "PublishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft -> published; registration opens.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_PublishEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func publishEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_PublishEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.PublishEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CancelEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CancelEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CancelEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CancelEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CancelEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.CancelEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "FinishEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The organizer (or an admin): published -> finished, once the event has ended.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_FinishEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_FinishEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func finishEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_FinishEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_FinishEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.FinishEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller; drafts only to their organizer and staff.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_Event` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_Event>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Any signed-in caller: search by kind, start range, language and status.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListEventsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListEventsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListEventsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listEvents<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListEventsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListEventsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListEventsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListEvents.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RegisterForEvent" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- registration ----
+        /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RegisterForEventRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RegisterForEventRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRegistration` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func registerForEvent<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RegisterForEventRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RegisterForEventRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRegistration>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.RegisterForEvent.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CancelRegistration" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CancelRegistrationRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CancelRegistrationRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRegistration` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func cancelRegistration<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CancelRegistrationRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRegistration>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.CancelRegistration.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: every registration of the event.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListRegistrationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListRegistrationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListRegistrationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRegistrations<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListRegistrationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListRegistrationsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListRegistrations.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListMyRegistrations" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's own registrations.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListMyRegistrationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListMyRegistrationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListRegistrationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listMyRegistrations<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListMyRegistrationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListRegistrationsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListMyRegistrations.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- tickets and check-in ----
+        /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetTicketRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetTicketRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventTicket` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getTicket<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetTicketRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventTicket>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventTicket>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetTicket.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetTicketKeys" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Open, no token: the public keys gates verify tickets with offline.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetTicketKeysRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetTicketKeysRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_GetTicketKeysResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getTicketKeys<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetTicketKeysRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_GetTicketKeysResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetTicketKeysResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "VerifyTicket" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: checks a ticket online.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_VerifyTicketRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_VerifyTicketRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_VerifyTicketResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func verifyTicket<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_VerifyTicketRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_VerifyTicketRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_VerifyTicketResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_VerifyTicketResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.VerifyTicket.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CheckIn" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CheckInRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CheckInRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CheckInRecord` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func checkIn<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CheckInRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CheckInRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CheckInRecord>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.CheckIn.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "CheckOut" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: leaving a session's room.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_CheckOutRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_CheckOutRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_CheckInRecord` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func checkOut<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_CheckOutRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_CheckOutRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_CheckInRecord>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.CheckOut.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetAttendance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's organizer, officers, admins: counts per event and per session.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetAttendanceRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetAttendanceRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventAttendance` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getAttendance<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetAttendanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetAttendanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventAttendance>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventAttendance>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetAttendance.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "PublishMeetingSlot" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- matchmaking (一带一路对接) ----
+        /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_PublishMeetingSlotRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_PublishMeetingSlotRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_MeetingSlot` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func publishMeetingSlot<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_PublishMeetingSlotRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_MeetingSlot>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingSlot>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.PublishMeetingSlot.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListMeetingSlots" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The event's participants, its organizer, officers, admins.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListMeetingSlotsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListMeetingSlotsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListMeetingSlotsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listMeetingSlots<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListMeetingSlotsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListMeetingSlotsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListMeetingSlotsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListMeetingSlots.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RequestMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RequestMeetingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RequestMeetingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_MeetingRequest` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func requestMeeting<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RequestMeetingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RequestMeetingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_MeetingRequest>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.RequestMeeting.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RespondToMeeting" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The slot's owner: accepts (books the slot) or declines.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_RespondToMeetingRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_RespondToMeetingRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_MeetingRequest` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func respondToMeeting<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_RespondToMeetingRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_MeetingRequest>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.RespondToMeeting.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetMySchedule" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_GetMyScheduleRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_GetMyScheduleRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_GetMyScheduleResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getMySchedule<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_GetMyScheduleRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_GetMyScheduleResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetMyScheduleResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.GetMySchedule.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ApplyForEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ---- reward applications (会议会展奖励) ----
+        /// > The event's organizer: applies for a finished event; counts filled by the service.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ApplyForEventRewardRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ApplyForEventRewardRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRewardApplication` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func applyForEventReward<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ApplyForEventRewardRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRewardApplication>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ApplyForEventReward.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReviewEventReward" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers: approve or reject (not their own event's application).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ReviewEventRewardRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ReviewEventRewardRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_EventRewardApplication` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func reviewEventReward<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ReviewEventRewardRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_EventRewardApplication>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ReviewEventReward.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListEventRewardApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: all; organizers: their own.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Events_V1_ListEventRewardApplicationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Events_V1_ListEventRewardApplicationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Events_V1_ListEventRewardApplicationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listEventRewardApplications<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListEventRewardApplicationsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListEventRewardApplications.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
         }
 
         /// Call the "PublishOpenDayScenario" method.
@@ -3708,6 +7733,736 @@ extension Nomad_Events_V1_EventsService {
 // Helpers providing default arguments to 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.ClientProtocol {
+    /// Call the "CreateEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- events ----
+    /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_CreateEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_CreateEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.createEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CreateEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_UpdateEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_UpdateEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_UpdateEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PublishEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): draft -> published; registration opens.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_PublishEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.publishEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_PublishEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_CancelEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_CancelEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CancelEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FinishEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): published -> finished, once the event has ended.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_FinishEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func finishEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_FinishEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.finishEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_FinishEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller; drafts only to their organizer and staff.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListEvents" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller: search by kind, start range, language and status.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListEventsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listEvents<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListEventsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listEvents(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListEventsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListEventsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RegisterForEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- registration ----
+    /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_RegisterForEventRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func registerForEvent<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_RegisterForEventRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.registerForEvent(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_RegisterForEventRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_EventRegistration>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelRegistration" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_CancelRegistrationRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelRegistration<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_CancelRegistrationRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.cancelRegistration(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CancelRegistrationRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_EventRegistration>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRegistrations" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: every registration of the event.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListRegistrationsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRegistrations<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListRegistrationsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRegistrations(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListRegistrationsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListRegistrationsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMyRegistrations" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomad, enterprise, officer: the caller's own registrations.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListMyRegistrationsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMyRegistrations<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListMyRegistrationsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listMyRegistrations(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListMyRegistrationsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListRegistrationsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTicket" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- tickets and check-in ----
+    /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetTicketRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTicket<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventTicket>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getTicket(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetTicketRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_EventTicket>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTicketKeys" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Open, no token: the public keys gates verify tickets with offline.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetTicketKeysRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTicketKeys<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketKeysRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetTicketKeysResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getTicketKeys(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetTicketKeysRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetTicketKeysResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyTicket" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: checks a ticket online.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_VerifyTicketRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyTicket<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_VerifyTicketRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_VerifyTicketResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.verifyTicket(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_VerifyTicketRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_VerifyTicketResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CheckIn" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_CheckInRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func checkIn<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_CheckInRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.checkIn(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CheckInRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CheckInRecord>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CheckOut" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: leaving a session's room.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_CheckOutRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func checkOut<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_CheckOutRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.checkOut(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_CheckOutRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_CheckInRecord>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetAttendance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: counts per event and per session.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetAttendanceRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getAttendance<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetAttendanceRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventAttendance>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getAttendance(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetAttendanceRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_EventAttendance>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PublishMeetingSlot" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- matchmaking (一带一路对接) ----
+    /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_PublishMeetingSlotRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishMeetingSlot<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_PublishMeetingSlotRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingSlot>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.publishMeetingSlot(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_PublishMeetingSlotRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_MeetingSlot>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMeetingSlots" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's participants, its organizer, officers, admins.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListMeetingSlotsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMeetingSlots<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListMeetingSlotsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListMeetingSlotsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listMeetingSlots(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListMeetingSlotsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListMeetingSlotsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestMeeting" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_RequestMeetingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestMeeting<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_RequestMeetingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.requestMeeting(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_RequestMeetingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_MeetingRequest>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RespondToMeeting" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The slot's owner: accepts (books the slot) or declines.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_RespondToMeetingRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func respondToMeeting<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_RespondToMeetingRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.respondToMeeting(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_RespondToMeetingRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_MeetingRequest>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetMySchedule" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_GetMyScheduleRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getMySchedule<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_GetMyScheduleRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetMyScheduleResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getMySchedule(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_GetMyScheduleRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_GetMyScheduleResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ApplyForEventReward" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- reward applications (会议会展奖励) ----
+    /// > The event's organizer: applies for a finished event; counts filled by the service.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ApplyForEventRewardRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func applyForEventReward<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ApplyForEventRewardRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.applyForEventReward(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ApplyForEventRewardRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_EventRewardApplication>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReviewEventReward" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers: approve or reject (not their own event's application).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ReviewEventRewardRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reviewEventReward<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ReviewEventRewardRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.reviewEventReward(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ReviewEventRewardRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_EventRewardApplication>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListEventRewardApplications" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: all; organizers: their own.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Events_V1_ListEventRewardApplicationsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listEventRewardApplications<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listEventRewardApplications(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListEventRewardApplicationsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListEventRewardApplicationsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "PublishOpenDayScenario" method.
     ///
     /// > Source IDL Documentation:
@@ -4359,6 +9114,836 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
 // Helpers providing sugared APIs for 'ClientProtocol' methods.
 @available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
 extension Nomad_Events_V1_EventsService.ClientProtocol {
+    /// Call the "CreateEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- events ----
+    /// > Enterprise, officer, admin: creates a draft; the caller is its organizer.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func createEvent<Result>(
+        _ message: Nomad_Events_V1_CreateEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_CreateEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.createEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): replaces the editable fields of a draft or published event.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateEvent<Result>(
+        _ message: Nomad_Events_V1_UpdateEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_UpdateEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PublishEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): draft -> published; registration opens.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishEvent<Result>(
+        _ message: Nomad_Events_V1_PublishEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_PublishEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.publishEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): draft or published -> cancelled, with a reason.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelEvent<Result>(
+        _ message: Nomad_Events_V1_CancelEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_CancelEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FinishEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The organizer (or an admin): published -> finished, once the event has ended.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func finishEvent<Result>(
+        _ message: Nomad_Events_V1_FinishEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_FinishEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.finishEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller; drafts only to their organizer and staff.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getEvent<Result>(
+        _ message: Nomad_Events_V1_GetEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_Event>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListEvents" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Any signed-in caller: search by kind, start range, language and status.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listEvents<Result>(
+        _ message: Nomad_Events_V1_ListEventsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListEventsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listEvents(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RegisterForEvent" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- registration ----
+    /// > Nomad, enterprise, officer: registers the caller; confirmed or waitlisted.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func registerForEvent<Result>(
+        _ message: Nomad_Events_V1_RegisterForEventRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_RegisterForEventRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.registerForEvent(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CancelRegistration" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The attendee, the event's organizer or an admin; promotes the first waitlisted.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func cancelRegistration<Result>(
+        _ message: Nomad_Events_V1_CancelRegistrationRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRegistration>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_CancelRegistrationRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.cancelRegistration(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRegistrations" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: every registration of the event.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRegistrations<Result>(
+        _ message: Nomad_Events_V1_ListRegistrationsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListRegistrationsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRegistrations(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMyRegistrations" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomad, enterprise, officer: the caller's own registrations.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMyRegistrations<Result>(
+        _ message: Nomad_Events_V1_ListMyRegistrationsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListRegistrationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListMyRegistrationsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listMyRegistrations(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTicket" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- tickets and check-in ----
+    /// > The attendee (or an admin): the signed ticket of a confirmed registration.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTicket<Result>(
+        _ message: Nomad_Events_V1_GetTicketRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventTicket>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getTicket(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTicketKeys" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Open, no token: the public keys gates verify tickets with offline.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTicketKeys<Result>(
+        _ message: Nomad_Events_V1_GetTicketKeysRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetTicketKeysResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetTicketKeysRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getTicketKeys(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "VerifyTicket" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: checks a ticket online.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func verifyTicket<Result>(
+        _ message: Nomad_Events_V1_VerifyTicketRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_VerifyTicketResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_VerifyTicketRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.verifyTicket(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CheckIn" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins (the gate): by ticket or one-card QR.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func checkIn<Result>(
+        _ message: Nomad_Events_V1_CheckInRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_CheckInRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.checkIn(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "CheckOut" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: leaving a session's room.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func checkOut<Result>(
+        _ message: Nomad_Events_V1_CheckOutRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_CheckInRecord>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_CheckOutRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.checkOut(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetAttendance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's organizer, officers, admins: counts per event and per session.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getAttendance<Result>(
+        _ message: Nomad_Events_V1_GetAttendanceRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventAttendance>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetAttendanceRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getAttendance(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PublishMeetingSlot" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- matchmaking (一带一路对接) ----
+    /// > A confirmed participant of a matchmaking event: offers a time for 1:1 meetings.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func publishMeetingSlot<Result>(
+        _ message: Nomad_Events_V1_PublishMeetingSlotRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingSlot>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_PublishMeetingSlotRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.publishMeetingSlot(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMeetingSlots" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The event's participants, its organizer, officers, admins.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMeetingSlots<Result>(
+        _ message: Nomad_Events_V1_ListMeetingSlotsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListMeetingSlotsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListMeetingSlotsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listMeetingSlots(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestMeeting" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A confirmed participant other than the slot's owner; capped outstanding requests.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestMeeting<Result>(
+        _ message: Nomad_Events_V1_RequestMeetingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_RequestMeetingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.requestMeeting(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RespondToMeeting" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The slot's owner: accepts (books the slot) or declines.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func respondToMeeting<Result>(
+        _ message: Nomad_Events_V1_RespondToMeetingRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_MeetingRequest>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_RespondToMeetingRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.respondToMeeting(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetMySchedule" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomad, enterprise, officer: the caller's accepted meetings of one day.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getMySchedule<Result>(
+        _ message: Nomad_Events_V1_GetMyScheduleRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_GetMyScheduleResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_GetMyScheduleRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getMySchedule(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ApplyForEventReward" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ---- reward applications (会议会展奖励) ----
+    /// > The event's organizer: applies for a finished event; counts filled by the service.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func applyForEventReward<Result>(
+        _ message: Nomad_Events_V1_ApplyForEventRewardRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ApplyForEventRewardRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.applyForEventReward(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReviewEventReward" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers: approve or reject (not their own event's application).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reviewEventReward<Result>(
+        _ message: Nomad_Events_V1_ReviewEventRewardRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_EventRewardApplication>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ReviewEventRewardRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.reviewEventReward(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListEventRewardApplications" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: all; organizers: their own.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listEventRewardApplications<Result>(
+        _ message: Nomad_Events_V1_ListEventRewardApplicationsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListEventRewardApplicationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Events_V1_ListEventRewardApplicationsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listEventRewardApplications(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "PublishOpenDayScenario" method.
     ///
     /// > Source IDL Documentation:

@@ -1,3 +1,4 @@
+import Foundation
 import NomadKit
 
 /// One service of the suite as `nomadctl up` runs it. Adding a service to
@@ -37,9 +38,13 @@ struct SuiteService: Sendable {
         },
         SuiteService("jobs", executable: "nomad-jobs"),
         SuiteService("assets", executable: "nomad-assets"),
-        SuiteService("events", executable: "nomad-events"),
+        // Tickets are signed with the events service's own key, one per run like identity's.
+        SuiteService("events", executable: "nomad-events") { _ in ["NOMAD_EVENTS_TICKET_KEY": eventsTicketKey.encoded] },
         // SuiteService("analytics", executable: "nomad-analytics"),
     ]
+
+    /// Made once per `nomadctl up`, so every events replica signs and verifies with the same key.
+    static let eventsTicketKey = SigningKey.generate(keyID: "events-ticket-\(UUID().uuidString.prefix(8).lowercased())")
 
     static func named(_ name: String) -> SuiteService? {
         all.first { $0.name == name }

@@ -8,7 +8,16 @@ import NomadKit
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "events", signs: false)
-    app = try NomadApp(definition: EventsDefinition.make(), config: config)
+    let ticketKey = try CalendarEnvironment.ticketKey()
+    if ticketKey.ephemeral {
+        FileHandle.standardError.write(Data(
+            "nomad-events: warning: NOMAD_EVENTS_TICKET_KEY is not set; tickets are signed with an ephemeral key and stop verifying after a restart\n".utf8))
+    }
+    app = try NomadApp(
+        definition: EventsDefinition.make(
+            ticketKey: ticketKey.key, previousTicketKeys: try CalendarEnvironment.previousTicketKeys(),
+            maxOpenMeetingRequests: try CalendarEnvironment.maxOpenMeetingRequests()),
+        config: config)
 } catch {
     FileHandle.standardError.write(Data("nomad-events: configuration error: \(error)\n".utf8))
     exit(2)

@@ -34,8 +34,17 @@ struct EventsEnv {
     func admin() -> Caller { Self.caller(.admin) }
 }
 
-func withEvents(_ body: (EventsEnv) async throws -> Void) async throws {
-    try await withTestApp(EventsDefinition.make()) { app in
+extension EventsEnv {
+    /// The ticket key every test server signs with; tests verify tickets with its public half.
+    static let ticketKey = SigningKey.generate(keyID: "test-ticket-1")
+}
+
+func withEvents(
+    maxOpenMeetingRequests: Int = 5, previousTicketKeys: [VerificationKey] = [], _ body: (EventsEnv) async throws -> Void
+) async throws {
+    try await withTestApp(EventsDefinition.make(
+        ticketKey: EventsEnv.ticketKey, previousTicketKeys: previousTicketKeys,
+        maxOpenMeetingRequests: maxOpenMeetingRequests)) { app in
         try await body(EventsEnv(app: app, client: EventsClient(wrapping: app.client)))
     }
 }

@@ -14,3 +14,11 @@ enum CompetitionErrors {
         NomadError(.alreadyExists, zh: zh, en: en)
     }
 }
+
+extension CompetitionErrors {
+    static let unknownCalendarEvent = NomadError(
+        .notFound, zh: "日程中没有 event_id 指定的活动", en: "No event on the calendar has this event_id")
+    static func calendarKindMismatch(_ kind: String) -> NomadError {
+        NomadError(.invalidArgument, zh: "event_id 指定的活动类型应为 \(kind)", en: "The event named by event_id must be of kind \(kind)")
+    }
+}

@@ -2,6 +2,9 @@ import NomadKit
 
 /// Applied in order under the chassis' advisory lock; never edit a shipped one.
 let eventsMigrations: [Migration] = [
+    Migration(1, "events, registrations, tickets, check-ins", migration0001Events),
+    Migration(2, "matchmaking", migration0002Matchmaking),
+    Migration(3, "reward applications", migration0003Rewards),
     Migration(11, "open days", migration0011OpenDays),
     Migration(12, "competitions", migration0012Competitions),
     Migration(13, "awards and docking", migration0013AwardsDocking),

@@ -1,15 +1,14 @@
 import NomadKit
 
 /// Industry scenario open days (产业场景开放日). `event_id` names the open day
-/// on the calendar; the events table is another area's, so the link is
-/// stored without a foreign key until the areas merge. A proposal's members
+/// on the calendar (an event of kind open_day). A proposal's members
 /// are an array (the proposer first) because they are read together and
 /// searched only by "am I in it" (the GIN index).
 let migration0011OpenDays = """
 CREATE TABLE open_day_scenarios (
   id uuid PRIMARY KEY,
   enterprise_id uuid NOT NULL,
-  event_id uuid,
+  event_id uuid REFERENCES events (id),
   title_zh text NOT NULL,
   title_en text NOT NULL DEFAULT '',
   description_zh text NOT NULL,

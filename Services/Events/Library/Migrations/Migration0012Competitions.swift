@@ -10,7 +10,7 @@ CREATE TABLE competitions (
   id uuid PRIMARY KEY,
   organizer_id uuid NOT NULL,
   organizer_role text NOT NULL CHECK (organizer_role IN ('enterprise', 'officer')),
-  event_id uuid,
+  event_id uuid REFERENCES events (id),
   title_zh text NOT NULL,
   title_en text NOT NULL DEFAULT '',
   description_zh text NOT NULL,

@@ -9,5 +9,5 @@ enum EventsAccess {
     static let signedIn: Set<Role> = Set(Role.allCases)
     static let staff: Set<Role> = [.officer, .admin]
 
-    static let policy = AccessPolicy(CompetitionsAccess.rules)
+    static let policy = AccessPolicy(CalendarAccess.rules.merging(CompetitionsAccess.rules) { calendar, _ in calendar })
 }

@@ -15,6 +15,7 @@ extension EventsService {
         let organizer = try caller
         let draft = try CompetitionRules.draft(request.competition)
         return try await mutation("CreateCompetition", requestID: request.requestID, request: request) { connection in
+            try await checkCalendarLink(connection, eventID: draft.eventID, kind: EventRules.competitionKind, organizer: organizer)
             let id = UUID()
             try await CompetitionStore.insert(connection, id: id, organizer: organizer, draft: draft, logger: logger)
             return try await CompetitionStore.find(connection, id: id, logger: logger)!.message

@@ -15,6 +15,7 @@ extension EventsService {
         let enterprise = try caller
         let draft = try OpenDayRules.scenario(request.scenario, now: Date())
         return try await mutation("PublishOpenDayScenario", requestID: request.requestID, request: request) { connection in
+            try await checkCalendarLink(connection, eventID: draft.eventID, kind: EventRules.openDayKind, organizer: nil)
             let id = UUID()
             try await OpenDayStore.insert(connection, id: id, enterprise: enterprise.accountID, draft: draft, logger: logger)
             try await Outbox.append(

@@ -12,22 +12,35 @@ import SwiftProtobuf
 struct EventsService: Nomad_Events_V1_EventsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
+    let calendar: CalendarSettings
 
-    init(context: ServiceContext) {
+    init(context: ServiceContext, calendar: CalendarSettings) {
         database = context.database
         logger = context.logger
+        self.calendar = calendar
     }
 }
 
 /// What the executable and the tests start: the chassis definition of the
 /// events service.
 public enum EventsDefinition {
-    public static func make() -> ServiceDefinition {
+    /// `ticketKey` signs event tickets (NOMAD_EVENTS_TICKET_KEY);
+    /// `previousTicketKeys` still verify during a rotation
+    /// (NOMAD_EVENTS_TICKET_VERIFY_KEYS); `maxOpenMeetingRequests` caps a
+    /// participant's pending matchmaking requests per event
+    /// (NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS).
+    public static func make(
+        ticketKey: SigningKey, previousTicketKeys: [VerificationKey] = [], maxOpenMeetingRequests: Int = 5
+    ) -> ServiceDefinition {
         ServiceDefinition(
             name: "events",
             migrations: eventsMigrations,
             policy: EventsAccess.policy,
             grpcServiceNames: [Nomad_Events_V1_EventsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [EventsService(context: context)] })
+            makeServices: { context in
+                [EventsService(context: context, calendar: CalendarSettings(
+                    tickets: TicketSigner(key: ticketKey, previous: previousTicketKeys), cardKeys: context.config.keys,
+                    maxOpenMeetingRequests: max(1, maxOpenMeetingRequests)))]
+            })
     }
 }

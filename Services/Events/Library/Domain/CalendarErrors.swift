@@ -1,0 +1,28 @@
+import NomadKit
+
+/// Refusals the calendar areas (events, registration, tickets, matchmaking,
+/// rewards) share, each in both languages.
+enum CalendarErrors {
+    static func wrongState(_ zh: String, _ en: String) -> NomadError {
+        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
+    }
+    static let eventNotFound = NomadError.notFound("event")
+    static let registrationClosed = NomadError(
+        .failedPrecondition, zh: "该活动的报名已截止或未开放", en: "Registration for this event is closed or not open")
+    static let alreadyRegistered = NomadError(
+        .alreadyExists, zh: "您已报名该活动", en: "You are already registered for this event")
+    static let alreadyCheckedIn = NomadError(
+        .alreadyExists, zh: "该票已签到，不能重复签到", en: "This ticket has already been checked in here")
+    static let notCheckedIn = NomadError(
+        .failedPrecondition, zh: "尚未在此签到，不能签退", en: "Not checked in here, so cannot check out")
+    static let invalidCredential = NomadError(
+        .invalidArgument, zh: "门票或一卡通二维码无效", en: "The ticket or one-card QR is not valid")
+    static let notConfirmed = NomadError(
+        .failedPrecondition, zh: "该报名未确认（候补或已取消）", en: "This registration is not confirmed (waitlisted or cancelled)")
+    static let notParticipant = NomadError(
+        .permissionDenied, zh: "只有该活动已确认报名的参与者可以这样做", en: "Only confirmed participants of this event may do this")
+    static let tooManyMeetingRequests = NomadError(
+        .resourceExhausted, zh: "待处理的约见请求已达上限", en: "You have reached the limit of outstanding meeting requests")
+    static let slotBooked = NomadError(
+        .failedPrecondition, zh: "该时段已被预约", en: "This slot is already booked")
+}

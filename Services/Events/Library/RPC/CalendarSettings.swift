@@ -1,0 +1,51 @@
+import Foundation
+import NomadKit
+
+/// What the calendar handlers need beyond the chassis: the ticket key,
+/// identity's public keys for one-card QR codes, and the matchmaking cap.
+struct CalendarSettings: Sendable {
+    let tickets: TicketSigner
+    /// Identity's verification keys (NOMAD_VERIFY_KEYS): one-card QR codes are signed with them.
+    let cardKeys: KeyRing
+    let maxOpenMeetingRequests: Int
+}
+
+/// The calendar's own variables, read by the executable.
+public enum CalendarEnvironment {
+    /// NOMAD_EVENTS_TICKET_KEY ("kid:base64url(32-byte Ed25519 seed)", or
+    /// NOMAD_EVENTS_TICKET_KEY_FILE). Absent, a fresh key per start: fine for a
+    /// local run, and tickets issued before a restart stop verifying, which is
+    /// the safe failure. `ephemeral` tells the caller to warn.
+    public static func ticketKey(_ env: Environment = Environment()) throws -> (key: SigningKey, ephemeral: Bool) {
+        guard let encoded = try env.secret("NOMAD_EVENTS_TICKET_KEY") else {
+            return (SigningKey.generate(keyID: "events-ephemeral-\(UUID().uuidString.prefix(8).lowercased())"), true)
+        }
+        do {
+            return (try SigningKey(encoded: encoded), false)
+        } catch {
+            throw ConfigError.invalid("NOMAD_EVENTS_TICKET_KEY", "expected kid:base64url(32-byte Ed25519 seed)")
+        }
+    }
+
+    /// NOMAD_EVENTS_TICKET_VERIFY_KEYS: comma-separated "kid:base64url(public
+    /// key)" of earlier ticket keys, accepted and published until their
+    /// tickets have expired.
+    public static func previousTicketKeys(_ env: Environment = Environment()) throws -> [VerificationKey] {
+        try (env.optionalString("NOMAD_EVENTS_TICKET_VERIFY_KEYS") ?? "").split(separator: ",").map { entry in
+            do {
+                return try VerificationKey(encoded: entry.trimmingCharacters(in: .whitespaces))
+            } catch {
+                throw ConfigError.invalid(
+                    "NOMAD_EVENTS_TICKET_VERIFY_KEYS", "expected kid:base64url(32-byte Ed25519 public key), comma-separated")
+            }
+        }
+    }
+
+    /// NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS: pending matchmaking requests a
+    /// participant may have per event (default 5).
+    public static func maxOpenMeetingRequests(_ env: Environment = Environment()) throws -> Int {
+        let value = try env.int("NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS", default: 5)
+        guard value >= 1 else { throw ConfigError.invalid("NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS", "at least 1") }
+        return value
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Events: organizers create drafts, publish, edit, cancel and finish them;
+/// everyone signed in searches the published ones.
+extension EventsService {
+    func createEvent(request: Nomad_Events_V1_CreateEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
+        let organizer = try caller
+        let draft = try EventRules.draft(request.event, now: Date())
+        return try await mutation("CreateEvent", requestID: request.requestID, request: request) { connection in
+            let id = UUID()
+            try await EventStore.insert(connection, id: id, draft: draft, organizer: organizer, logger: logger)
+            return try await EventStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func updateEvent(request: Nomad_Events_V1_UpdateEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
+        let editor = try caller
+        let id = try Validate.uuid(request.eventID, "event_id")
+        let draft = try EventRules.draft(request.event, now: Date())
+        return try await mutation("UpdateEvent", requestID: request.requestID, request: request) { connection in
+            let event = try await managedEvent(connection, id: id, by: editor)
+            guard event.status == .draft || event.status == .published else {
+                throw CalendarErrors.wrongState("活动已取消或已结束", "the event is cancelled or finished")
+            }
+            guard draft.capacity >= event.confirmed else {
+                throw CalendarErrors.wrongState(
+                    "容量不能少于已确认人数 \(event.confirmed)", "capacity cannot drop below the \(event.confirmed) confirmed")
+            }
+            do {
+                try await EventStore.update(connection, id: id, draft: draft, logger: logger)
+            } catch let error as PSQLError where error.sqlState == PostgresError.Code.foreignKeyViolation.raw {
+                throw CalendarErrors.wrongState("不能删除已有签到的场次", "a session with check-ins cannot be removed")
+            }
+            var updated = try await EventStore.find(connection, id: id, lock: .update, logger: logger)!
+            if updated.endsAt != event.endsAt {
+                try await TicketStore.resign(connection, signer: calendar.tickets, event: updated, logger: logger)
+            }
+            // More seats go to the waitlist first, in arrival order.
+            while RegistrationRules.promotes(updated), updated.confirmed < updated.capacity, updated.waitlisted > 0 {
+                guard try await promoteFirst(connection, event: updated) else { break }
+                updated = try await EventStore.find(connection, id: id, logger: logger)!
+            }
+            return updated.message
+        }
+    }
+
+    func publishEvent(request: Nomad_Events_V1_PublishEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
+        let editor = try caller
+        let id = try Validate.uuid(request.eventID, "event_id")
+        return try await mutation("PublishEvent", requestID: request.requestID, request: request) { connection in
+            let event = try await managedEvent(connection, id: id, by: editor)
+            guard event.status == .draft else { throw CalendarErrors.wrongState("只有草稿可以发布", "only a draft can be published") }
+            guard event.startsAt > Date() else {
+                throw CalendarErrors.wrongState("活动开始时间已过", "the event's start time has passed")
+            }
+            try await EventStore.setStatus(connection, id: id, .published, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.event.published",
+                subjectIDs: ["event_id": id.text, "organizer_id": event.organizerID.text],
+                payload: EventPublished(
+                    eventID: id.text, kind: EventRules.kindName(event.kind), organizerID: event.organizerID.text,
+                    area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt),
+                logger: logger)
+            return try await EventStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func cancelEvent(request: Nomad_Events_V1_CancelEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
+        let editor = try caller
+        let id = try Validate.uuid(request.eventID, "event_id")
+        let reason = try Validate.text(request.reason, "reason", max: EventRules.maxReason)
+        return try await mutation("CancelEvent", requestID: request.requestID, request: request) { connection in
+            let event = try await managedEvent(connection, id: id, by: editor)
+            guard event.status == .draft || event.status == .published else {
+                throw CalendarErrors.wrongState("活动已取消或已结束", "the event is already cancelled or finished")
+            }
+            try await EventStore.setStatus(connection, id: id, .cancelled, reason: reason, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.event.cancelled",
+                subjectIDs: ["event_id": id.text, "organizer_id": event.organizerID.text],
+                payload: EventCancelled(eventID: id.text, reason: reason), logger: logger)
+            return try await EventStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func finishEvent(request: Nomad_Events_V1_FinishEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
+        let editor = try caller
+        let id = try Validate.uuid(request.eventID, "event_id")
+        return try await mutation("FinishEvent", requestID: request.requestID, request: request) { connection in
+            let event = try await managedEvent(connection, id: id, by: editor)
+            guard event.status == .published else {
+                throw CalendarErrors.wrongState("只有已发布的活动可以结束", "only a published event can finish")
+            }
+            guard event.endsAt <= Date() else {
+                throw CalendarErrors.wrongState("活动尚未结束", "the event has not ended yet")
+            }
+            try await EventStore.setStatus(connection, id: id, .finished, logger: logger)
+            return try await EventStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func getEvent(request: Nomad_Events_V1_GetEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
+        let reader = try caller
+        let id = try Validate.uuid(request.eventID, "event_id")
+        guard let event = try await database.read({ try await EventStore.find($0, id: id, logger: logger) }),
+              EventRules.mayRead(event, reader)
+        else { throw CalendarErrors.eventNotFound }
+        return event.message
+    }
+
+    func listEvents(request: Nomad_Events_V1_ListEventsRequest, context: ServerContext) async throws -> Nomad_Events_V1_ListEventsResponse {
+        let reader = try caller
+        let page = try Page(request.page)
+        guard request.kind.rawValue >= 0, request.kind.rawValue <= 7 else { throw NomadError.unknownEnum("kind") }
+        guard request.status.rawValue >= 0, request.status.rawValue <= 4 else { throw NomadError.unknownEnum("status") }
+        let language = try Validate.text(request.language, "language", max: 35, required: false)
+        if !language.isEmpty, !EventRules.isLanguageTag(language) {
+            throw NomadError.invalid("language", zh: "不是有效的语言标记", en: "not a language tag")
+        }
+        if request.hasStartsAfter, request.hasStartsBefore, request.startsBefore.date <= request.startsAfter.date {
+            throw NomadError.invalid("starts_before", zh: "必须晚于 starts_after", en: "must be after starts_after")
+        }
+        let status = request.status == .unspecified ? EventStatus.published : EventStatus(rawValue: Int16(request.status.rawValue))!
+        var organizer: UUID? = request.organizedByMe ? reader.accountID : nil
+        // Other organizers' drafts are nobody else's business; staff see them all.
+        if status == .draft, !(reader.isAdmin || reader.role == .officer) { organizer = reader.accountID }
+        let filter = EventStore.Filter(
+            kind: request.kind == .unspecified ? nil : Int16(request.kind.rawValue),
+            startsAfter: request.hasStartsAfter ? request.startsAfter.date : nil,
+            startsBefore: request.hasStartsBefore ? request.startsBefore.date : nil,
+            language: language.isEmpty ? nil : language, status: status.rawValue, organizerID: organizer)
+        let events = try await database.read { try await EventStore.list($0, filter, page: page, logger: logger) }
+        return .with {
+            $0.events = events.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: events.count)
+        }
+    }
+
+    /// The event, locked, if the caller may manage it: NOT_FOUND when there is
+    /// none, PERMISSION_DENIED for anyone but its organizer or an admin.
+    func managedEvent(_ connection: PostgresConnection, id: UUID, by caller: Principal) async throws -> EventRecord {
+        guard let event = try await EventStore.find(connection, id: id, lock: .update, logger: logger) else {
+            throw CalendarErrors.eventNotFound
+        }
+        guard EventRules.mayManage(event, caller) else { throw NomadError.permissionDenied }
+        return event
+    }
+}
+
+/// The outbox payload of "events.event.published".
+struct EventPublished: Encodable {
+    var eventID: String
+    var kind: String
+    var organizerID: String
+    /// "core", "linked", or "" for an online event.
+    var area: String
+    var online: Bool
+    var startsAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id", kind, organizerID = "organizer_id", area, online, startsAt = "starts_at"
+    }
+}
+
+/// The outbox payload of "events.event.cancelled".
+struct EventCancelled: Encodable {
+    var eventID: String
+    var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id", reason
+    }
+}

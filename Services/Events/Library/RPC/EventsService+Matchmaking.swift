@@ -1,0 +1,176 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// "Belt and Road" enterprise matchmaking (一带一路对接): confirmed
+/// participants of a matchmaking event offer slots, others ask for 1:1
+/// meetings in them, and the slot's owner accepts one or declines.
+extension EventsService {
+    func publishMeetingSlot(
+        request: Nomad_Events_V1_PublishMeetingSlotRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_MeetingSlot {
+        let owner = try caller
+        let draft = try MeetingRules.slot(request.slot)
+        return try await mutation("PublishMeetingSlot", requestID: request.requestID, request: request) { connection in
+            let event = try await matchmakingEvent(connection, id: draft.eventID)
+            try MeetingRules.check(draft, within: event)
+            // The owner's registration lock orders their own slot offers.
+            try await participant(connection, eventID: event.id, person: owner, lock: .update)
+            if try await MeetingStore.overlaps(
+                connection, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt, logger: logger) {
+                throw CalendarErrors.wrongState("与您已发布的时段重叠", "it overlaps a slot you already offer")
+            }
+            let slot = MeetingSlotRecord(
+                id: UUID(), eventID: event.id, ownerID: owner.accountID, startsAt: draft.startsAt, endsAt: draft.endsAt,
+                location: draft.location, topic: draft.topic, bookedRequestID: nil)
+            try await MeetingStore.insertSlot(connection, slot, logger: logger)
+            return slot.message
+        }
+    }
+
+    func listMeetingSlots(
+        request: Nomad_Events_V1_ListMeetingSlotsRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ListMeetingSlotsResponse {
+        let reader = try caller
+        let eventID = try Validate.uuid(request.eventID, "event_id")
+        let ownerID = request.ownerID.isEmpty ? nil : try Validate.uuid(request.ownerID, "owner_id")
+        let page = try Page(request.page)
+        let slots = try await database.read { connection in
+            guard let event = try await EventStore.find(connection, id: eventID, logger: logger), EventRules.mayRead(event, reader) else {
+                throw CalendarErrors.eventNotFound
+            }
+            if !EventRules.mayRunGate(event, reader) {
+                try await participant(connection, eventID: eventID, person: reader, lock: .none)
+            }
+            return try await MeetingStore.listSlots(
+                connection, eventID: eventID, ownerID: ownerID, openOnly: request.openOnly, page: page, logger: logger)
+        }
+        return .with {
+            $0.slots = slots.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: slots.count)
+        }
+    }
+
+    func requestMeeting(
+        request: Nomad_Events_V1_RequestMeetingRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_MeetingRequest {
+        let requester = try caller
+        let slotID = try Validate.uuid(request.slotID, "slot_id")
+        let message = try Validate.text(request.message, "message", max: MeetingRules.maxMessage, required: false)
+        let cap = calendar.maxOpenMeetingRequests
+        return try await mutation("RequestMeeting", requestID: request.requestID, request: request) { connection in
+            guard let slot = try await MeetingStore.findSlot(connection, id: slotID, logger: logger) else {
+                throw NomadError.notFound("slot")
+            }
+            _ = try await matchmakingEvent(connection, id: slot.eventID)
+            guard slot.ownerID != requester.accountID else {
+                throw NomadError.invalid("slot_id", zh: "不能约见自己", en: "you cannot request your own slot")
+            }
+            // The requester's registration lock serializes their requests, so the cap holds under concurrency.
+            try await participant(connection, eventID: slot.eventID, person: requester, lock: .update)
+            guard slot.bookedRequestID == nil else { throw CalendarErrors.slotBooked }
+            let pending = try await MeetingStore.pendingCount(
+                connection, eventID: slot.eventID, requesterID: requester.accountID, logger: logger)
+            guard pending < cap else { throw CalendarErrors.tooManyMeetingRequests }
+            let id = UUID()
+            try await MeetingStore.insertRequest(
+                connection, id: id, slot: slot, requesterID: requester.accountID, message: message, logger: logger)
+            return try await MeetingStore.findRequest(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    /// The slot's row lock orders concurrent accepts: the first books the
+    /// slot, the rest find it booked.
+    func respondToMeeting(
+        request: Nomad_Events_V1_RespondToMeetingRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_MeetingRequest {
+        let owner = try caller
+        let id = try Validate.uuid(request.meetingRequestID, "meeting_request_id")
+        let note = try Validate.text(request.note, "note", max: MeetingRules.maxNote, required: false)
+        return try await mutation("RespondToMeeting", requestID: request.requestID, request: request) { connection in
+            guard let meeting = try await MeetingStore.findRequest(connection, id: id, logger: logger) else {
+                throw NomadError.notFound("meeting request")
+            }
+            guard meeting.ownerID == owner.accountID else { throw NomadError.permissionDenied }
+            let slot = try await MeetingStore.findSlot(connection, id: meeting.slotID, lock: .update, logger: logger)!
+            let current = try await MeetingStore.findRequest(connection, id: id, logger: logger)!
+            if request.accept, slot.bookedRequestID != nil { throw CalendarErrors.slotBooked }
+            guard current.status == .pending else {
+                throw CalendarErrors.wrongState("该请求已处理", "the request was already answered")
+            }
+            if request.accept {
+                try await MeetingStore.accept(connection, requestID: id, slotID: slot.id, note: note, logger: logger)
+            } else {
+                try await MeetingStore.decline(connection, requestID: id, note: note, logger: logger)
+            }
+            return try await MeetingStore.findRequest(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func getMySchedule(
+        request: Nomad_Events_V1_GetMyScheduleRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_GetMyScheduleResponse {
+        let person = try caller
+        guard request.hasDay, let day = ZoneDay(request.day) else { throw NomadError.required("day") }
+        let eventID = request.eventID.isEmpty ? nil : try Validate.uuid(request.eventID, "event_id")
+        let (start, end) = ZoneDayBounds.range(day)
+        let meetings = try await database.read {
+            try await MeetingStore.schedule($0, person: person.accountID, eventID: eventID, start: start, end: end, logger: logger)
+        }
+        return .with { $0.meetings = meetings.map(\.message) }
+    }
+
+    /// A published matchmaking event, or the refusal that says why not.
+    private func matchmakingEvent(_ connection: PostgresConnection, id: UUID) async throws -> EventRecord {
+        guard let event = try await EventStore.find(connection, id: id, logger: logger), event.status != .draft else {
+            throw CalendarErrors.eventNotFound
+        }
+        try MeetingRules.checkHoldsMeetings(event)
+        return event
+    }
+
+    /// Requires a confirmed registration of `person` at the event.
+    private func participant(
+        _ connection: PostgresConnection, eventID: UUID, person: Principal, lock: CalendarRowLock
+    ) async throws {
+        let registration = try await RegistrationStore.live(
+            connection, eventID: eventID, attendeeID: person.accountID, lock: lock, logger: logger)
+        guard registration?.status == .confirmed else { throw CalendarErrors.notParticipant }
+    }
+}
+
+extension MeetingSlotRecord {
+    var message: Nomad_Events_V1_MeetingSlot {
+        .with {
+            $0.slotID = id.text
+            $0.eventID = eventID.text
+            $0.ownerID = ownerID.text
+            $0.startTime = .init(date: startsAt)
+            $0.endTime = .init(date: endsAt)
+            $0.location = location
+            $0.topic = topic
+            $0.booked = bookedRequestID != nil
+        }
+    }
+}
+
+extension MeetingRequestRecord {
+    var message: Nomad_Events_V1_MeetingRequest {
+        .with {
+            $0.meetingRequestID = id.text
+            $0.slotID = slotID.text
+            $0.eventID = eventID.text
+            $0.requesterID = requesterID.text
+            $0.ownerID = ownerID.text
+            $0.message = requestMessage
+            $0.status = .init(rawValue: Int(status.rawValue)) ?? .unspecified
+            $0.responseNote = responseNote
+            $0.startTime = .init(date: startsAt)
+            $0.endTime = .init(date: endsAt)
+            $0.location = location
+            $0.createTime = .init(date: createdAt)
+        }
+    }
+}

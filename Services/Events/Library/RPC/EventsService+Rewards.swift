@@ -1,0 +1,118 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Organizers' reward applications for conferences (会议会展奖励). The
+/// registered and checked-in counts come from this service's own records at
+/// the moment of applying; the request has no field for them.
+extension EventsService {
+    func applyForEventReward(
+        request: Nomad_Events_V1_ApplyForEventRewardRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_EventRewardApplication {
+        let organizer = try caller
+        let eventID = try Validate.uuid(request.eventID, "event_id")
+        let statement = try Validate.text(request.statement, "statement", max: 2000, required: false)
+        return try await mutation("ApplyForEventReward", requestID: request.requestID, request: request) { connection in
+            guard let event = try await EventStore.find(connection, id: eventID, lock: .share, logger: logger) else {
+                throw CalendarErrors.eventNotFound
+            }
+            // The organizer applies for their own event; nobody applies on their behalf.
+            guard event.organizerID == organizer.accountID else { throw NomadError.permissionDenied }
+            guard event.status == .finished else {
+                throw CalendarErrors.wrongState("只有已结束的活动可以申请奖励", "only a finished event can apply for a reward")
+            }
+            if try await RewardStore.exists(connection, eventID: eventID, logger: logger) {
+                throw NomadError(.alreadyExists, zh: "该活动已申请过奖励", en: "A reward application for this event already exists")
+            }
+            let counts = try await RegistrationStore.counts(connection, eventID: eventID, logger: logger)
+            let application = RewardApplicationRecord(
+                id: UUID(), eventID: eventID, organizerID: organizer.accountID, registered: counts.registered,
+                checkedIn: counts.checkedIn, statement: statement, status: .pending, reviewNote: "", reviewerID: nil,
+                createdAt: Date(), reviewedAt: nil)
+            try await RewardStore.insert(connection, application, logger: logger)
+            try await Outbox.append(
+                connection, type: "events.reward.applied",
+                subjectIDs: ["application_id": application.id.text, "event_id": eventID.text,
+                             "organizer_id": organizer.accountID.text],
+                payload: RewardApplied(
+                    applicationID: application.id.text, eventID: eventID.text, organizerID: organizer.accountID.text,
+                    registered: counts.registered, checkedIn: counts.checkedIn),
+                logger: logger)
+            return try await RewardStore.find(connection, id: application.id, logger: logger)!.message
+        }
+    }
+
+    func reviewEventReward(
+        request: Nomad_Events_V1_ReviewEventRewardRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_EventRewardApplication {
+        let officer = try caller
+        let id = try Validate.uuid(request.applicationID, "application_id")
+        let note = try Validate.text(request.note, "note", max: 1000, required: !request.approve)
+        return try await mutation("ReviewEventReward", requestID: request.requestID, request: request) { connection in
+            guard let application = try await RewardStore.find(connection, id: id, lock: .update, logger: logger) else {
+                throw NomadError.notFound("reward application")
+            }
+            // An officer who organized the event does not judge its reward.
+            guard application.organizerID != officer.accountID else { throw NomadError.permissionDenied }
+            guard application.status == .pending else {
+                throw CalendarErrors.wrongState("该申请已审核", "the application was already reviewed")
+            }
+            try await RewardStore.review(
+                connection, id: id, status: request.approve ? .approved : .rejected, note: note,
+                reviewer: officer.accountID, logger: logger)
+            return try await RewardStore.find(connection, id: id, logger: logger)!.message
+        }
+    }
+
+    func listEventRewardApplications(
+        request: Nomad_Events_V1_ListEventRewardApplicationsRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_ListEventRewardApplicationsResponse {
+        let reader = try caller
+        let page = try Page(request.page)
+        guard (0...3).contains(request.status.rawValue) else { throw NomadError.unknownEnum("status") }
+        let status: Int16? = request.status == .unspecified ? nil : Int16(request.status.rawValue)
+        // Staff see every application; an organizer sees their own.
+        let organizer: UUID? = reader.role == .officer || reader.isAdmin ? nil : reader.accountID
+        let applications = try await database.read {
+            try await RewardStore.list($0, organizerID: organizer, status: status, page: page, logger: logger)
+        }
+        return .with {
+            $0.applications = applications.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: applications.count)
+        }
+    }
+}
+
+extension RewardApplicationRecord {
+    var message: Nomad_Events_V1_EventRewardApplication {
+        .with {
+            $0.applicationID = id.text
+            $0.eventID = eventID.text
+            $0.organizerID = organizerID.text
+            $0.registered = Int32(registered)
+            $0.checkedIn = Int32(checkedIn)
+            $0.statement = statement
+            $0.status = .init(rawValue: Int(status.rawValue)) ?? .unspecified
+            $0.reviewNote = reviewNote
+            $0.reviewerID = reviewerID?.text ?? ""
+            $0.createTime = .init(date: createdAt)
+            if let reviewedAt { $0.reviewTime = .init(date: reviewedAt) }
+        }
+    }
+}
+
+/// The outbox payload of "events.reward.applied".
+struct RewardApplied: Encodable {
+    var applicationID: String
+    var eventID: String
+    var organizerID: String
+    var registered: Int
+    var checkedIn: Int
+
+    enum CodingKeys: String, CodingKey {
+        case applicationID = "application_id", eventID = "event_id", organizerID = "organizer_id", registered,
+             checkedIn = "checked_in"
+    }
+}

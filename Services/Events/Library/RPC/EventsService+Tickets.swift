@@ -1,0 +1,244 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+import PostgresNIO
+
+/// Tickets, gates and attendance. A gate identifies the attendee by their
+/// signed ticket or by their one-card QR (signed by identity); either way the
+/// registration must still be confirmed, and each place (the event's gate,
+/// a session's room) takes one check-in and, for rooms, one check-out.
+extension EventsService {
+    func getTicket(request: Nomad_Events_V1_GetTicketRequest, context: ServerContext) async throws -> Nomad_Events_V1_EventTicket {
+        let reader = try caller
+        let id = try Validate.uuid(request.registrationID, "registration_id")
+        return try await database.read { connection in
+            guard let registration = try await RegistrationStore.find(connection, id: id, logger: logger) else {
+                throw NomadError.notFound("registration")
+            }
+            guard registration.attendeeID == reader.accountID || reader.isAdmin else { throw NomadError.permissionDenied }
+            guard registration.status == .confirmed,
+                  let ticket = try await TicketStore.find(connection, registrationID: id, logger: logger)
+            else { throw CalendarErrors.notConfirmed }
+            return ticket.message
+        }
+    }
+
+    func getTicketKeys(
+        request: Nomad_Events_V1_GetTicketKeysRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_GetTicketKeysResponse {
+        .with {
+            $0.keys = calendar.tickets.publicKeys.map { key in
+                .with {
+                    $0.keyID = key.keyID
+                    $0.algorithm = "EdDSA"
+                    $0.publicKey = Base64URL.encode(key.rawPublicKey)
+                }
+            }
+        }
+    }
+
+    /// Answers "would this ticket get in?" without recording anything. A bad
+    /// signature is an answer (valid = false), not an error: gates ask about
+    /// whatever they scanned.
+    func verifyTicket(
+        request: Nomad_Events_V1_VerifyTicketRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_VerifyTicketResponse {
+        let gate = try caller
+        let claims: TicketClaims
+        do {
+            claims = try calendar.tickets.verify(request.token)
+        } catch {
+            return .with {
+                $0.valid = false
+                $0.reason = CalendarErrors.invalidCredential.message.text(language)
+            }
+        }
+        guard let eventID = UUID(uuidString: claims.evt), let registrationID = UUID(uuidString: claims.reg) else {
+            throw NomadError.internalError
+        }
+        return try await database.read { connection in
+            guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+                throw CalendarErrors.eventNotFound
+            }
+            guard EventRules.mayRunGate(event, gate) else { throw NomadError.permissionDenied }
+            let registration = try await RegistrationStore.find(connection, id: registrationID, logger: logger)
+            let status = registration?.status ?? .cancelled
+            let checkedIn = registration?.checkedIn ?? false
+            var reason = ""
+            if status != .confirmed {
+                reason = CalendarErrors.notConfirmed.message.text(language)
+            } else if checkedIn {
+                reason = CalendarErrors.alreadyCheckedIn.message.text(language)
+            } else if event.status != .published {
+                reason = CalendarErrors.wrongState("活动未在进行", "the event is not running").message.text(language)
+            }
+            return .with {
+                $0.valid = reason.isEmpty
+                $0.reason = reason
+                $0.ticketID = claims.tid
+                $0.eventID = claims.evt
+                $0.registrationID = claims.reg
+                $0.attendeeID = claims.sub
+                $0.registrationStatus = .init(rawValue: Int(status.rawValue)) ?? .unspecified
+                $0.checkedIn = checkedIn
+            }
+        }
+    }
+
+    func checkIn(request: Nomad_Events_V1_CheckInRequest, context: ServerContext) async throws -> Nomad_Events_V1_CheckInRecord {
+        let gate = try caller
+        let eventID = try Validate.uuid(request.eventID, "event_id")
+        let sessionID = request.sessionID.isEmpty ? nil : try Validate.uuid(request.sessionID, "session_id")
+        let presented = try credential(request.credential, present: request.hasCredential)
+        return try await mutation("CheckIn", requestID: request.requestID, request: request) { connection in
+            let (event, registration) = try await admit(connection, eventID: eventID, sessionID: sessionID, presented, gate: gate)
+            let row = try await CheckInStore.record(
+                connection, eventID: eventID, sessionID: sessionID, registrationID: registration.id,
+                attendeeID: registration.attendeeID, direction: 1, withCard: presented.withCard, logger: logger)
+            var subjects = ["event_id": eventID.text, "attendee_id": registration.attendeeID.text,
+                            "registration_id": registration.id.text]
+            if let sessionID { subjects["session_id"] = sessionID.text }
+            try await Outbox.append(
+                connection, type: "events.checkin.recorded", subjectIDs: subjects,
+                payload: CheckInRecorded(
+                    eventID: eventID.text, sessionID: sessionID?.text ?? "", attendeeID: registration.attendeeID.text,
+                    eventKind: EventRules.kindName(event.kind), area: EventRules.areaName(event.siteArea),
+                    visitDay: ZoneDay.today(now: row.at).iso, withCard: presented.withCard),
+                logger: logger)
+            return row.message
+        }
+    }
+
+    func checkOut(request: Nomad_Events_V1_CheckOutRequest, context: ServerContext) async throws -> Nomad_Events_V1_CheckInRecord {
+        let gate = try caller
+        let eventID = try Validate.uuid(request.eventID, "event_id")
+        // Only rooms have a way out that is counted; the event's gate does not.
+        let sessionID = try Validate.uuid(request.sessionID, "session_id")
+        let presented = try credential(request.credential, present: request.hasCredential)
+        return try await mutation("CheckOut", requestID: request.requestID, request: request) { connection in
+            let (_, registration) = try await admit(connection, eventID: eventID, sessionID: sessionID, presented, gate: gate)
+            guard try await CheckInStore.exists(
+                connection, registrationID: registration.id, sessionID: sessionID, direction: 1, logger: logger)
+            else { throw CalendarErrors.notCheckedIn }
+            do {
+                return try await CheckInStore.record(
+                    connection, eventID: eventID, sessionID: sessionID, registrationID: registration.id,
+                    attendeeID: registration.attendeeID, direction: 2, withCard: presented.withCard, logger: logger
+                ).message
+            } catch let error as NomadError where error == CalendarErrors.alreadyCheckedIn {
+                throw NomadError(.alreadyExists, zh: "已在此签退", en: "Already checked out here")
+            }
+        }
+    }
+
+    func getAttendance(
+        request: Nomad_Events_V1_GetAttendanceRequest, context: ServerContext
+    ) async throws -> Nomad_Events_V1_EventAttendance {
+        let reader = try caller
+        let eventID = try Validate.uuid(request.eventID, "event_id")
+        return try await database.read { connection in
+            guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+                throw CalendarErrors.eventNotFound
+            }
+            guard EventRules.mayRunGate(event, reader) else { throw NomadError.permissionDenied }
+            let (checkedIn, sessions) = try await CheckInStore.attendance(connection, eventID: eventID, logger: logger)
+            return .with {
+                $0.eventID = eventID.text
+                $0.registered = Int32(event.confirmed + event.waitlisted)
+                $0.confirmed = Int32(event.confirmed)
+                $0.waitlisted = Int32(event.waitlisted)
+                $0.checkedIn = Int32(checkedIn)
+                $0.sessions = event.sessions.map { session in
+                    .with {
+                        $0.sessionID = session.id.text
+                        $0.title = session.title
+                        $0.room = session.room
+                        $0.checkedIn = Int32(sessions[session.id]?.0 ?? 0)
+                        $0.checkedOut = Int32(sessions[session.id]?.1 ?? 0)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Gate
+
+    /// A credential as scanned, not yet matched to a registration.
+    struct Presented: Sendable {
+        var ticket: TicketClaims?
+        var card: CardQRClaims?
+        var withCard: Bool { card != nil }
+    }
+
+    /// Verifies the signature offline; a forged, expired or foreign credential
+    /// is refused before the database is touched.
+    func credential(_ credential: Nomad_Events_V1_AttendeeCredential, present: Bool) throws -> Presented {
+        switch credential.credential {
+        case .ticketToken(let token)?:
+            guard let claims = try? calendar.tickets.verify(token) else { throw CalendarErrors.invalidCredential }
+            return Presented(ticket: claims)
+        case .cardQr(let payload)?:
+            guard let claims = try? CardQR.verify(payload, keys: calendar.cardKeys) else { throw CalendarErrors.invalidCredential }
+            return Presented(card: claims)
+        case nil:
+            throw NomadError.required("credential")
+        }
+    }
+
+    /// The event and the credential's confirmed registration, checked for the
+    /// gate's rights and the place. Holds the registration's share lock, so a
+    /// cancellation cannot slip between the check and the passage.
+    func admit(
+        _ connection: PostgresConnection, eventID: UUID, sessionID: UUID?, _ presented: Presented, gate: Principal
+    ) async throws -> (EventRecord, RegistrationRecord) {
+        guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+            throw CalendarErrors.eventNotFound
+        }
+        guard EventRules.mayRunGate(event, gate) else { throw NomadError.permissionDenied }
+        guard event.status == .published else {
+            throw CalendarErrors.wrongState("活动未在进行", "the event is not running")
+        }
+        if let sessionID, !event.sessions.contains(where: { $0.id == sessionID }) {
+            throw NomadError.notFound("session")
+        }
+        var registration: RegistrationRecord?
+        if let ticket = presented.ticket {
+            guard ticket.evt == eventID.text else {
+                throw CalendarErrors.wrongState("该票属于另一个活动", "the ticket is for another event")
+            }
+            guard let id = UUID(uuidString: ticket.reg) else { throw CalendarErrors.invalidCredential }
+            registration = try await RegistrationStore.find(connection, id: id, lock: .share, logger: logger)
+        } else if let card = presented.card {
+            guard let attendee = UUID(uuidString: card.sub) else { throw CalendarErrors.invalidCredential }
+            registration = try await RegistrationStore.live(
+                connection, eventID: eventID, attendeeID: attendee, lock: .share, logger: logger)
+            // A ticket bound to a card admits that card only.
+            if let registration, let bound = try await RegistrationStore.cardNumber(connection, id: registration.id, logger: logger),
+               bound != card.card {
+                throw CalendarErrors.wrongState("一卡通与报名时登记的不符", "the card is not the one given at registration")
+            }
+        }
+        guard let registration, registration.status == .confirmed else { throw CalendarErrors.notConfirmed }
+        return (event, registration)
+    }
+}
+
+/// The outbox payload of "events.checkin.recorded". No card number: only
+/// whether a card was used.
+struct CheckInRecorded: Encodable {
+    var eventID: String
+    /// Empty for the event's own gate.
+    var sessionID: String
+    var attendeeID: String
+    var eventKind: String
+    var area: String
+    /// YYYY-MM-DD in the zone (Asia/Shanghai).
+    var visitDay: String
+    var withCard: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id", sessionID = "session_id", attendeeID = "attendee_id", eventKind = "event_kind", area,
+             visitDay = "visit_day", withCard = "with_card"
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import NomadKit
+import PostgresNIO
+
+struct RegistrationRecord: Sendable {
+    var id: UUID
+    var eventID: UUID
+    var attendeeID: UUID
+    var attendeeRole: String
+    var status: RegistrationStatus
+    var waitlistSeq: Int64?
+    /// 1 for the next to be promoted; 0 unless waitlisted.
+    var waitlistPosition: Int
+    var hasCard: Bool
+    var checkedIn: Bool
+    var createdAt: Date
+    var updatedAt: Date
+}
+
+/// Registrations. Inserts and status changes happen under the event's row
+/// lock (see EventStore); reads compute the live waitlist position.
+enum RegistrationStore {
+    /// Position = how many waitlisted registrations of the event arrived no later.
+    static let columns = """
+        r.id, r.event_id, r.attendee_id, r.attendee_role, r.status, r.waitlist_seq,
+        CASE WHEN r.status = 2 THEN (SELECT count(*) FROM registrations w
+          WHERE w.event_id = r.event_id AND w.status = 2 AND w.waitlist_seq <= r.waitlist_seq) ELSE 0 END AS position,
+        r.card_number IS NOT NULL AS has_card,
+        EXISTS (SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL) AS checked_in,
+        r.created_at, r.updated_at
+        """
+
+    static func insert(
+        _ connection: PostgresConnection, id: UUID, eventID: UUID, attendee: Principal, status: RegistrationStatus,
+        waitlistSeq: Int64?, cardNumber: String?, logger: Logger
+    ) async throws {
+        do {
+            try await connection.query("""
+                INSERT INTO registrations (id, event_id, attendee_id, attendee_role, status, waitlist_seq, card_number)
+                VALUES (\(id), \(eventID), \(attendee.accountID), \(attendee.role.rawValue), \(status.rawValue),
+                  \(waitlistSeq), \(cardNumber))
+                """, logger: logger)
+        } catch let error as PSQLError where error.isUniqueViolation {
+            throw CalendarErrors.alreadyRegistered
+        }
+    }
+
+    static func find(
+        _ connection: PostgresConnection, id: UUID, lock: CalendarRowLock = .none, logger: Logger
+    ) async throws -> RegistrationRecord? {
+        if lock != .none {
+            _ = try await connection.query(PostgresQuery(
+                unsafeSQL: "SELECT 1 FROM registrations WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)),
+                logger: logger).collect()
+        }
+        let rows = try await connection.query(
+            "SELECT \(unescaped: columns) FROM registrations r WHERE r.id = \(id)", logger: logger)
+        for try await row in rows { return try record(row) }
+        return nil
+    }
+
+    /// The attendee's confirmed or waitlisted registration for the event.
+    static func live(
+        _ connection: PostgresConnection, eventID: UUID, attendeeID: UUID, lock: CalendarRowLock = .none, logger: Logger
+    ) async throws -> RegistrationRecord? {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT id FROM registrations WHERE event_id = $1 AND attendee_id = $2 AND status IN (1, 2)\(lock.sql)
+            """, binds: {
+                var binds = PostgresBindings()
+                binds.append(eventID)
+                binds.append(attendeeID)
+                return binds
+            }()), logger: logger)
+        var id: UUID?
+        for try await found in rows.decode(UUID.self) { id = found }
+        guard let id else { return nil }
+        return try await find(connection, id: id, logger: logger)
+    }
+
+    /// The card number presented, for the ticket and the card check; never logged.
+    static func cardNumber(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> String? {
+        let rows = try await connection.query("SELECT card_number FROM registrations WHERE id = \(id)", logger: logger)
+        for try await card in rows.decode(String?.self) { return card }
+        return nil
+    }
+
+    /// The waitlisted registration that arrived first, locked. Call under the event's row lock.
+    static func firstWaitlisted(_ connection: PostgresConnection, eventID: UUID, logger: Logger) async throws -> UUID? {
+        let rows = try await connection.query("""
+            SELECT id FROM registrations WHERE event_id = \(eventID) AND status = 2
+            ORDER BY waitlist_seq LIMIT 1 FOR UPDATE
+            """, logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    static func setStatus(
+        _ connection: PostgresConnection, id: UUID, _ status: RegistrationStatus, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            UPDATE registrations SET status = \(status.rawValue), updated_at = now() WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// Every registration of an event in arrival order; `status` nil lists all.
+    static func list(
+        _ connection: PostgresConnection, eventID: UUID, status: Int16?, page: Page, logger: Logger
+    ) async throws -> [RegistrationRecord] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM registrations r
+            WHERE r.event_id = \(eventID) AND (\(status)::smallint IS NULL OR r.status = \(status))
+            ORDER BY r.waitlist_seq NULLS FIRST, r.created_at, r.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        var out: [RegistrationRecord] = []
+        for try await row in rows { out.append(try record(row)) }
+        return out
+    }
+
+    /// The attendee's own registrations, newest first.
+    static func mine(
+        _ connection: PostgresConnection, attendeeID: UUID, page: Page, logger: Logger
+    ) async throws -> [RegistrationRecord] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM registrations r WHERE r.attendee_id = \(attendeeID)
+            ORDER BY r.created_at DESC, r.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        var out: [RegistrationRecord] = []
+        for try await row in rows { out.append(try record(row)) }
+        return out
+    }
+
+    /// Live registrations and how many of them passed the event's gate.
+    static func counts(_ connection: PostgresConnection, eventID: UUID, logger: Logger) async throws -> (registered: Int, checkedIn: Int) {
+        let rows = try await connection.query("""
+            SELECT count(*) FILTER (WHERE r.status IN (1, 2)),
+                   count(*) FILTER (WHERE r.status = 1 AND EXISTS (
+                     SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL))
+            FROM registrations r WHERE r.event_id = \(eventID)
+            """, logger: logger)
+        for try await (registered, checkedIn) in rows.decode((Int, Int).self) { return (registered, checkedIn) }
+        return (0, 0)
+    }
+
+    private static func record(_ row: PostgresRow) throws -> RegistrationRecord {
+        let r = row.makeRandomAccess()
+        return RegistrationRecord(
+            id: try r["id"].decode(UUID.self),
+            eventID: try r["event_id"].decode(UUID.self),
+            attendeeID: try r["attendee_id"].decode(UUID.self),
+            attendeeRole: try r["attendee_role"].decode(String.self),
+            status: RegistrationStatus(rawValue: try r["status"].decode(Int16.self)) ?? .cancelled,
+            waitlistSeq: try r["waitlist_seq"].decode(Int64?.self),
+            waitlistPosition: try r["position"].decode(Int.self),
+            hasCard: try r["has_card"].decode(Bool.self),
+            checkedIn: try r["checked_in"].decode(Bool.self),
+            createdAt: try r["created_at"].decode(Date.self),
+            updatedAt: try r["updated_at"].decode(Date.self))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import NomadKit
+import PostgresNIO
+
+struct TicketRecord: Sendable {
+    var id: UUID
+    var registrationID: UUID
+    var eventID: UUID
+    var attendeeID: UUID
+    var token: String
+    var expiresAt: Date
+}
+
+/// Issued tickets. A ticket is issued once per registration when it is
+/// confirmed (at registration or on promotion) and stays valid only while
+/// its registration does; the signature alone proves it was issued.
+enum TicketStore {
+    static func issue(
+        _ connection: PostgresConnection, signer: TicketSigner, event: EventRecord, registrationID: UUID,
+        attendeeID: UUID, cardNumber: String?, now: Date = Date(), logger: Logger
+    ) async throws {
+        let id = UUID()
+        let expires = TicketSigner.expiry(eventEnd: event.endsAt)
+        let token = try signer.sign(TicketClaims(
+            tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, card: cardNumber,
+            iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
+        try await connection.query("""
+            INSERT INTO tickets (id, registration_id, event_id, attendee_id, token, expires_at)
+            VALUES (\(id), \(registrationID), \(event.id), \(attendeeID), \(token), \(expires))
+            """, logger: logger)
+    }
+
+    /// Re-signs the event's live tickets with the expiry its new end implies,
+    /// keeping their ids: a moved event must not strand tickets that expire
+    /// before it ends. Call under the event's row lock.
+    static func resign(
+        _ connection: PostgresConnection, signer: TicketSigner, event: EventRecord, now: Date = Date(), logger: Logger
+    ) async throws {
+        let expires = TicketSigner.expiry(eventEnd: event.endsAt)
+        var live: [(UUID, UUID, UUID, String?)] = []
+        for try await row in try await connection.query("""
+            SELECT t.id, t.registration_id, t.attendee_id, r.card_number FROM tickets t
+            JOIN registrations r ON r.id = t.registration_id
+            WHERE t.event_id = \(event.id) AND r.status = 1 AND t.expires_at <> \(expires)
+            """, logger: logger).decode((UUID, UUID, UUID, String?).self) {
+            live.append(row)
+        }
+        for (id, registrationID, attendeeID, card) in live {
+            let token = try signer.sign(TicketClaims(
+                tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, card: card,
+                iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
+            try await connection.query(
+                "UPDATE tickets SET token = \(token), expires_at = \(expires) WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    static func find(_ connection: PostgresConnection, registrationID: UUID, logger: Logger) async throws -> TicketRecord? {
+        let rows = try await connection.query("""
+            SELECT id, registration_id, event_id, attendee_id, token, expires_at FROM tickets
+            WHERE registration_id = \(registrationID)
+            """, logger: logger)
+        for try await (id, registration, event, attendee, token, expires) in rows.decode(
+            (UUID, UUID, UUID, UUID, String, Date).self) {
+            return TicketRecord(
+                id: id, registrationID: registration, eventID: event, attendeeID: attendee, token: token, expiresAt: expires)
+        }
+        return nil
+    }
+}

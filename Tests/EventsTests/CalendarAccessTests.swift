@@ -1,0 +1,30 @@
+import Foundation
+import GRPCCore
+@testable import Events
+import NomadKit
+import NomadProtos
+import NomadTesting
+import Testing
+
+@Suite struct CalendarAccessTests {
+    @Test func everyCalendarRuleNamesAMethodAndThePolicyCoversThemAll() {
+        let methods = Set(Nomad_Events_V1_EventsService.Method.descriptors)
+        let calendar = Set(CalendarAccess.rules.keys)
+        #expect(calendar.subtracting(methods).isEmpty)
+        #expect(calendar.isSubset(of: Set(EventsAccess.policy.rules.keys)))
+        #expect(calendar.count == 25)
+    }
+
+    /// Only the ticket keys are public: everything else needs a token.
+    @Test func anonymousCallsAreUnauthenticatedExceptTheTicketKeys() async throws {
+        let open = CalendarAccess.rules.filter { $0.value == .open }.map(\.key)
+        #expect(open == [Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor])
+        try await withEvents { env in
+            await expectRPCError(.unauthenticated) { _ = try await env.client.listEvents(.init()) }
+            await expectRPCError(.unauthenticated) { _ = try await env.client.registerForEvent(.init()) }
+            await expectRPCError(.unauthenticated) { _ = try await env.client.checkIn(.init()) }
+            let keys = try await env.client.getTicketKeys(.init())
+            #expect(keys.keys.map(\.keyID) == [EventsEnv.ticketKey.keyID])
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRPCCore
+@testable import Events
+import NomadKit
+import NomadProtos
+import NomadTesting
+import Testing
+
+@Suite struct RegistrationTests {
+    @Test func seatsThenWaitlistOnePerPersonAndARetryReturnsTheFirstResult() async throws {
+        try await withEvents { env in
+            let event = try await env.publishedEvent(by: env.enterprise(), EventsEnv.eventDraft(capacity: 2))
+            let nomad = env.nomad(), enterprise = env.enterprise(), officer = env.officer(), late = env.nomad()
+            let requestID = UUID().uuidString
+            let first = try await env.register(nomad, for: event, requestID: requestID)
+            #expect(first.status == .confirmed && first.waitlistPosition == 0 && first.attendeeRole == "nomad")
+            let retried = try await env.register(nomad, for: event, requestID: requestID)
+            #expect(retried == first)
+            await expectRPCError(.alreadyExists) { _ = try await env.register(nomad, for: event) }
+
+            let second = try await env.register(enterprise, for: event)
+            let third = try await env.register(officer, for: event)
+            let fourth = try await env.register(late, for: event)
+            #expect(second.status == .confirmed && second.attendeeRole == "enterprise")
+            #expect(third.status == .waitlisted && third.waitlistPosition == 1)
+            #expect(fourth.status == .waitlisted && fourth.waitlistPosition == 2)
+            await expectRPCError(.permissionDenied) { _ = try await env.register(env.admin(), for: event) }
+
+            let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: nomad.metadata)
+            #expect(read.confirmedCount == 2 && read.waitlistedCount == 2)
+            #expect(try await env.app.outboxCount(type: "events.registration.confirmed", subject: event.eventID) == 2)
+            #expect(try await env.app.outboxCount(type: "events.registration.waitlisted", subject: event.eventID) == 2)
+            let payload = try await env.app.outboxPayloadText(type: "events.registration.waitlisted", subject: fourth.registrationID)
+            #expect(payload?.contains("\"position\": 2") == true)
+            let confirmed = try await env.app.outboxPayloadText(type: "events.registration.confirmed", subject: first.registrationID)
+            #expect(confirmed?.contains("\"event_kind\": \"forum\"") == true)
+        }
+    }
+
+    @Test func closedRegistrationAndDraftsAreRefused() async throws {
+        try await withEvents { env in
+            let owner = env.enterprise()
+            let start = Date().addingTimeInterval(3 * 86400)
+            let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(start: start, closes: start.addingTimeInterval(-86400)))
+            // Time passes beyond the close time.
+            let id = UUID(uuidString: event.eventID)!
+            try await env.calendarSQL("UPDATE events SET registration_closes_at = now() - interval '1 minute' WHERE id = \(id)")
+            let message = await expectRPCError(.failedPrecondition) { _ = try await env.register(env.nomad(), for: event) }
+            #expect(message?.contains("closed") == true)
+            #expect(try await env.calendarCount("SELECT count(*) FROM registrations") == 0)
+
+            let draft = try await env.createEvent(by: owner)
+            await expectRPCError(.notFound) { _ = try await env.register(env.nomad(), for: draft) }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.register(env.nomad(), for: event, card: "no spaces allowed")
+            }
+        }
+    }
+
+    @Test func cancellationsPromoteTheWaitlistInOrder() async throws {
+        try await withEvents { env in
+            let owner = env.enterprise()
+            let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 2))
+            let holders = [env.nomad(), env.nomad()]
+            var seats: [Nomad_Events_V1_EventRegistration] = []
+            for holder in holders { seats.append(try await env.register(holder, for: event)) }
+            let waiting = [env.nomad(), env.nomad(), env.nomad()]
+            var queue: [Nomad_Events_V1_EventRegistration] = []
+            for person in waiting { queue.append(try await env.register(person, for: event)) }
+            #expect(queue.map(\.waitlistPosition) == [1, 2, 3])
+
+            // A waitlisted one leaving closes the gap behind them.
+            _ = try await env.cancel(queue[1], by: waiting[1])
+            let mine = try await env.client.listMyRegistrations(.init(), metadata: waiting[2].metadata)
+            #expect(mine.registrations.map(\.waitlistPosition) == [2])
+
+            let requestID = UUID().uuidString
+            let cancelled = try await env.cancel(seats[0], by: holders[0], requestID: requestID)
+            #expect(cancelled.status == .cancelled)
+            #expect(try await env.cancel(seats[0], by: holders[0], requestID: requestID) == cancelled)
+            let promotedFirst = try await env.client.listMyRegistrations(.init(), metadata: waiting[0].metadata).registrations[0]
+            #expect(promotedFirst.status == .confirmed && promotedFirst.waitlistPosition == 0)
+            #expect(try await env.ticket(promotedFirst, by: waiting[0]).registrationID == promotedFirst.registrationID)
+            let stillWaiting = try await env.client.listMyRegistrations(.init(), metadata: waiting[2].metadata).registrations[0]
+            #expect(stillWaiting.status == .waitlisted && stillWaiting.waitlistPosition == 1)
+
+            // The organizer cancels the other seat: the next in line moves up.
+            _ = try await env.cancel(seats[1], by: owner)
+            let promotedSecond = try await env.client.listMyRegistrations(.init(), metadata: waiting[2].metadata).registrations[0]
+            #expect(promotedSecond.status == .confirmed)
+            #expect(try await env.app.outboxCount(type: "events.registration.promoted", subject: event.eventID) == 2)
+            #expect(try await env.app.outboxCount(type: "events.registration.cancelled", subject: event.eventID) == 3)
+
+            let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
+            #expect(read.confirmedCount == 2 && read.waitlistedCount == 0)
+            await expectRPCError(.failedPrecondition) { _ = try await env.cancel(seats[0], by: holders[0]) }
+            // Someone else's registration is not theirs to cancel.
+            await expectRPCError(.permissionDenied) { _ = try await env.cancel(promotedSecond, by: env.nomad()) }
+            // After cancelling, the same person may register again (at the back).
+            let again = try await env.register(holders[0], for: event)
+            #expect(again.status == .waitlisted && again.waitlistPosition == 1)
+        }
+    }
+
+    @Test func organizersListTheirEventsRegistrationsAndAttendeesOnlyTheirOwn() async throws {
+        try await withEvents { env in
+            let owner = env.enterprise()
+            let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 1))
+            let a = env.nomad(), b = env.nomad()
+            let ra = try await env.register(a, for: event)
+            let rb = try await env.register(b, for: event)
+            let all = try await env.client.listRegistrations(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
+            #expect(Set(all.registrations.map(\.registrationID)) == [ra.registrationID, rb.registrationID])
+            let waitlisted = try await env.client.listRegistrations(.with {
+                $0.eventID = event.eventID
+                $0.status = .waitlisted
+            }, metadata: env.officer().metadata)
+            #expect(waitlisted.registrations.map(\.registrationID) == [rb.registrationID])
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.listRegistrations(.with { $0.eventID = event.eventID }, metadata: env.enterprise().metadata)
+            }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.listRegistrations(.with { $0.eventID = event.eventID }, metadata: a.metadata)
+            }
+            let mine = try await env.client.listMyRegistrations(.init(), metadata: a.metadata)
+            #expect(mine.registrations.map(\.registrationID) == [ra.registrationID])
+        }
+    }
+}
