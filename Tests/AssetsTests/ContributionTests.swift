@@ -64,8 +64,8 @@ import Testing
             }
             #expect(zh == "字段 kind 的取值未知或未指定")
             await expectRPCError(.permissionDenied) { _ = try await env.submitData(by: env.enterprise()) }
-            let sqlCount1 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM contributions")
-            #expect(sqlCount1 == 2)
+            let recorded = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM contributions")
+            #expect(recorded == 2)
         }
     }
 
@@ -81,8 +81,8 @@ import Testing
             #expect(rejected.status == .rejected && rejected.powUnits == 0 && rejected.reviewNote == "synthetic rows")
             await expectRPCError(.failedPrecondition) { _ = try await env.review(submitted, by: env.officer()) }
             #expect(try await env.balance(of: nomad, .pow) == 0)
-            let sqlCount2 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
-            #expect(sqlCount2 == 0)
+            let entries = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
+            #expect(entries == 0)
             #expect(try await env.app.outboxCount(type: "assets.contribution.rejected", subject: submitted.contributionID) == 1)
             #expect(try await env.app.outboxCount(type: "assets.contribution.credited", subject: nomad.id) == 0)
 

@@ -51,8 +51,8 @@ import Testing
             #expect(trial.lines.first(where: { $0.kind == .expiry && $0.unit == .points })?.total == 100)
             #expect(try await env.cachedBalancesMatchEntries())
             // The lots are still there, at zero.
-            let sqlCount1 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_lots WHERE remaining = 0")
-            #expect(sqlCount1 == 3)
+            let emptiedLots = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_lots WHERE remaining = 0")
+            #expect(emptiedLots == 3)
         }
     }
 
@@ -88,8 +88,8 @@ import Testing
             }
             #expect(results.reduce(0) { $0 + $1.vouchersExpired } == 150)
             #expect(results.reduce(0) { $0 + $1.accountsSwept } == 6)
-            let sqlCount2 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'expiry'")
-            #expect(sqlCount2 == 6)
+            let expiryTransactions = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'expiry'")
+            #expect(expiryTransactions == 6)
             for holder in holders { #expect(try await env.balance(of: holder, .voucher) == 0) }
             #expect(try await env.trialBalance().balanced)
             await expectRPCError(.permissionDenied) {

@@ -135,8 +135,8 @@ import Testing
             }
             await expectRPCError(.invalidArgument) { _ = try await env.registerMerchant(scene: "casino") }
             await expectRPCError(.permissionDenied) { _ = try await env.registerMerchant(by: alice) }
-            let sqlCount1 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
-            #expect(sqlCount1 == before)
+            let entriesAfter = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
+            #expect(entriesAfter == before)
             #expect(try await env.balance(of: alice, .points) == 100)
             #expect(try await env.balance(of: bob, .points) == 0)
         }
@@ -154,8 +154,8 @@ import Testing
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.transfer(from: alice, to: bob.accountID, points: 41, requestID: requestID)
             }
-            let sqlCount2 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'points.transferred'")
-            #expect(sqlCount2 == 1)
+            let transfers = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'points.transferred'")
+            #expect(transfers == 1)
         }
     }
 

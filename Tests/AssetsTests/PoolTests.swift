@@ -146,8 +146,8 @@ import Testing
                 }, metadata: enterprise.metadata)
             }
             await expectRPCError(.permissionDenied) { _ = try await env.requestAccess(by: env.nomad()) }
-            let sqlCount1 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM pool_grants")
-            #expect(sqlCount1 == 0)
+            let grants = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM pool_grants")
+            #expect(grants == 0)
         }
     }
 }

@@ -102,8 +102,8 @@ import Testing
                 $0.requestID = UUID().uuidString; $0.purpose = .dataProcessing; $0.merchantID = lab.merchantID; $0.amount = 20
             }, metadata: nomad.metadata)
             #expect(try await env.balance(of: nomad, .voucher) == 0)
-            let sqlCount1 = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions")
-            #expect(sqlCount1 == 2)
+            let transactions = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions")
+            #expect(transactions == 2)
         }
     }
 }
