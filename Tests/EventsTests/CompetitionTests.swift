@@ -11,7 +11,8 @@ import Testing
     @Test func anOrganizerCreatesACompetitionOnceWithItsRubricAndTracks() async throws {
         try await withEvents { env in
             let officer = env.officer()
-            let requestID = UUID().uuidString, eventID = UUID().uuidString.lowercased()
+            let requestID = UUID().uuidString
+            let eventID = try await env.publishedEvent(by: officer, EventsEnv.eventDraft(kind: .competition)).eventID
             var draft = EventsEnv.competitionDraft()
             draft.eventID = eventID
             let competition = try await env.createCompetition(by: officer, draft, requestID: requestID)

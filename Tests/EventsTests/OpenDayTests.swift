@@ -11,7 +11,7 @@ import Testing
     @Test func anEnterprisePublishesAScenarioOnceAndAnyoneReadsIt() async throws {
         try await withEvents { env in
             let enterprise = env.enterprise()
-            let eventID = UUID().uuidString.lowercased()
+            let eventID = try await env.publishedEvent(by: env.officer(), EventsEnv.eventDraft(kind: .openDay)).eventID
             let requestID = UUID().uuidString
             let draft = EventsEnv.scenarioDraft(eventID: eventID)
             let scenario = try await env.publishScenario(by: enterprise, draft, requestID: requestID)
