@@ -341,12 +341,15 @@ public final class LocalPostgres: Sendable {
         throw LocalPostgresError("initdb failed: \(failures.joined(separator: "\n"))")
     }
 
+    // max_connections: a test run shares one cluster among every suite running
+    // at once, each with its own service pool (and replica processes); 300 ran
+    // out once assets and events joined, and the services answered UNAVAILABLE.
     private static func nomadConf(port: Int, socket: String) -> String {
         """
         port = \(port)
         listen_addresses = '127.0.0.1'
         unix_socket_directories = \(literal(socket))
-        max_connections = 300
+        max_connections = 1000
         fsync = off
         synchronous_commit = off
         full_page_writes = off
