@@ -18,3 +18,25 @@ public func expectRPCError(
         return nil
     }
 }
+
+/// Runs every call at once and returns their outcomes in completion order:
+/// nil for a success, else the gRPC status code (UNKNOWN for anything else).
+public func concurrentOutcomes(_ calls: [@Sendable () async throws -> Void]) async -> [RPCError.Code?] {
+    await withTaskGroup(of: RPCError.Code?.self) { group in
+        for call in calls {
+            group.addTask {
+                do {
+                    try await call()
+                    return nil
+                } catch let error as RPCError {
+                    return error.code
+                } catch {
+                    return .unknown
+                }
+            }
+        }
+        var outcomes: [RPCError.Code?] = []
+        for await outcome in group { outcomes.append(outcome) }
+        return outcomes
+    }
+}

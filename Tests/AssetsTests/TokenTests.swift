@@ -286,27 +286,13 @@ struct TokenTests {
             }
             let before = try await env.count("SELECT count(*)::int FROM registry_entries")
             // 150 transfers of 1 to 400 units between random pairs; some overdraw and are refused.
-            let outcomes = await withTaskGroup(of: RPCError.Code?.self) { group in
-                for index in 0..<150 {
-                    let from = holders[index % holders.count]
-                    let to = holders[(index * 7 + 1) % holders.count]
-                    guard from.id != to.id else { continue }
-                    let units = Int64(1 + (index * 37) % 400)
-                    group.addTask {
-                        do {
-                            try await env.transfer(asset.assetID, from: from, to: to.id, units: units)
-                            return nil
-                        } catch let error as RPCError {
-                            return error.code
-                        } catch {
-                            return .unknown
-                        }
-                    }
-                }
-                var all: [RPCError.Code?] = []
-                for await outcome in group { all.append(outcome) }
-                return all
-            }
+            let outcomes = await concurrentOutcomes((0..<150).compactMap { index in
+                let from = holders[index % holders.count]
+                let to = holders[(index * 7 + 1) % holders.count]
+                guard from.id != to.id else { return nil }
+                let units = Int64(1 + (index * 37) % 400)
+                return { try await env.transfer(asset.assetID, from: from, to: to.id, units: units) }
+            })
             let succeeded = outcomes.filter { $0 == nil }.count
             #expect(succeeded > 0)
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })

@@ -201,25 +201,9 @@ struct TradingTests {
             let listing = try await env.listForSale(asset, by: seller, units: 50, unitPrice: 100)
             let buyers = (0..<12).map { _ in env.enterprise() }
             // 12 buyers x 5 attempts of 1 unit = 60 attempts on 50 units.
-            let outcomes = await withTaskGroup(of: RPCError.Code?.self) { group in
-                for buyer in buyers {
-                    for _ in 0..<5 {
-                        group.addTask {
-                            do {
-                                _ = try await env.buy(listing, units: 1, by: buyer)
-                                return nil
-                            } catch let error as RPCError {
-                                return error.code
-                            } catch {
-                                return .unknown
-                            }
-                        }
-                    }
-                }
-                var all: [RPCError.Code?] = []
-                for await outcome in group { all.append(outcome) }
-                return all
-            }
+            let outcomes = await concurrentOutcomes(buyers.flatMap { buyer in
+                (0..<5).map { _ -> @Sendable () async throws -> Void in { _ = try await env.buy(listing, units: 1, by: buyer) } }
+            })
             #expect(outcomes.filter { $0 == nil }.count == 50)
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             #expect(try await env.count("SELECT sum(units)::int FROM asset_holdings") == 1_000)

@@ -129,23 +129,9 @@ extension EventsEnv {
             let requester = people[0]
             var slots: [Nomad_Events_V1_MeetingSlot] = []
             for owner in people.dropFirst() { slots.append(try await env.slot(event, by: owner, hour: 1)) }
-            let codes = await withTaskGroup(of: RPCError.Code?.self) { group in
-                for slot in slots {
-                    group.addTask {
-                        do {
-                            _ = try await env.requestMeeting(slot, by: requester)
-                            return nil
-                        } catch let error as RPCError {
-                            return error.code
-                        } catch {
-                            return .unknown
-                        }
-                    }
-                }
-                var all: [RPCError.Code?] = []
-                for await code in group { all.append(code) }
-                return all
-            }
+            let codes = await concurrentOutcomes(slots.map { slot in
+                { _ = try await env.requestMeeting(slot, by: requester) }
+            })
             #expect(codes.filter { $0 == nil }.count == 3)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .resourceExhausted })
             #expect(try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE status = 1") == 3)
@@ -160,23 +146,9 @@ extension EventsEnv {
             let slot = try await env.slot(event, by: owner, hour: 2)
             var requests: [Nomad_Events_V1_MeetingRequest] = []
             for guest in people.dropFirst() { requests.append(try await env.requestMeeting(slot, by: guest)) }
-            let codes = await withTaskGroup(of: RPCError.Code?.self) { group in
-                for request in requests {
-                    group.addTask {
-                        do {
-                            _ = try await env.respond(request, accept: true, by: owner)
-                            return nil
-                        } catch let error as RPCError {
-                            return error.code
-                        } catch {
-                            return .unknown
-                        }
-                    }
-                }
-                var all: [RPCError.Code?] = []
-                for await code in group { all.append(code) }
-                return all
-            }
+            let codes = await concurrentOutcomes(requests.map { request in
+                { _ = try await env.respond(request, accept: true, by: owner) }
+            })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             let id = UUID(uuidString: slot.slotID)!

@@ -200,23 +200,9 @@ import Testing
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
             let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad).token
-            let codes = await withTaskGroup(of: RPCError.Code?.self) { group in
-                for _ in 0..<20 {
-                    group.addTask {
-                        do {
-                            _ = try await env.checkIn(event, ticket: ticket, by: env.officer())
-                            return nil
-                        } catch let error as RPCError {
-                            return error.code
-                        } catch {
-                            return .unknown
-                        }
-                    }
-                }
-                var all: [RPCError.Code?] = []
-                for await code in group { all.append(code) }
-                return all
-            }
+            let codes = await concurrentOutcomes((0..<20).map { _ in
+                { _ = try await env.checkIn(event, ticket: ticket, by: env.officer()) }
+            })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .alreadyExists })
             #expect(try await env.app.outboxCount(type: "events.checkin.recorded", subject: nomad.id) == 1)

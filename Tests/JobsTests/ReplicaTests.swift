@@ -94,27 +94,15 @@ import Testing
                 return all
             }
 
-            let codes = await withTaskGroup(of: RPCError.Code?.self) { group in
-                for (index, (nomad, application)) in applicants.enumerated() {
-                    let client = clients[index % clients.count]
-                    group.addTask {
-                        do {
-                            _ = try await client.claimBounty(.with {
-                                $0.requestID = UUID().uuidString
-                                $0.applicationID = application.applicationID
-                            }, metadata: nomad.metadata)
-                            return nil
-                        } catch let error as RPCError {
-                            return error.code
-                        } catch {
-                            return .unknown
-                        }
-                    }
+            let codes = await concurrentOutcomes(applicants.enumerated().map { index, applicant in
+                let client = clients[index % clients.count]
+                return {
+                    _ = try await client.claimBounty(.with {
+                        $0.requestID = UUID().uuidString
+                        $0.applicationID = applicant.1.applicationID
+                    }, metadata: applicant.0.metadata)
                 }
-                var all: [RPCError.Code?] = []
-                for await code in group { all.append(code) }
-                return all
-            }
+            })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             for client in clients {
