@@ -21,7 +21,9 @@ import Testing
                 try await health.check(.with { $0.service = "" }).status
             }
             func wait(for expected: Grpc_Health_V1_HealthCheckResponse.ServingStatus) async throws -> Bool {
-                for _ in 0..<300 {
+                // Up to a minute: three missed pings are seconds on a quiet
+                // machine, much longer when the whole suite shares two cores.
+                for _ in 0..<600 {
                     if try await status() == expected { return true }
                     try await Task.sleep(for: .milliseconds(100))
                 }

@@ -25,6 +25,11 @@ public struct NomadConfig: Sendable {
     public var drainTimeoutSeconds: Double
     /// How often health asks the database whether it answers.
     public var healthIntervalSeconds: Double
+    /// After the drain, how long cancelling what is left may take before the
+    /// process stops itself with a fatal error (a stuck task must not keep a
+    /// replica half-alive). Not an environment variable: tests raise it, since
+    /// one test process hosts many services on a loaded machine.
+    public var cancellationTimeoutSeconds: Double = 5
     /// How long a request_id is remembered for retries.
     public var idempotencyRetentionHours: Double = 24
     /// PEM files; with a certificate the server speaks TLS, with a client CA

@@ -75,7 +75,7 @@ public final class NomadApp: Sendable {
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = signals
         groupConfig.maximumGracefulShutdownDuration = .milliseconds(Int64(config.drainTimeoutSeconds * 1000))
-        groupConfig.maximumCancellationDuration = .seconds(5)
+        groupConfig.maximumCancellationDuration = .milliseconds(Int64(config.cancellationTimeoutSeconds * 1000))
         group = ServiceGroup(configuration: groupConfig)
     }
 
