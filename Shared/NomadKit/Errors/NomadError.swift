@@ -35,6 +35,11 @@ extension NomadError {
         NomadError(.invalidArgument, zh: "字段 \(field) 过长（最多 \(max) 个字符）", en: "Field \(field) is too long (at most \(max) characters)")
     }
 
+    /// A step the record's current state does not allow (FAILED_PRECONDITION).
+    public static func wrongState(_ zh: String, _ en: String) -> NomadError {
+        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
+    }
+
     public static func invalid(_ field: String, zh: String, en: String) -> NomadError {
         NomadError(.invalidArgument, zh: "字段 \(field) 无效：\(zh)", en: "Invalid \(field): \(en)")
     }

@@ -24,6 +24,37 @@ public enum Validate {
         return id
     }
 
+    /// A SHA-256 digest as 64 hex digits, returned in lower case so a unique
+    /// index sees "AB…" and "ab…" as one value. Empty is "" when not required.
+    public static func sha256Hex(_ value: String, _ field: String, required: Bool = true) throws -> String {
+        let hex = value.trimmingCharacters(in: .whitespaces).lowercased()
+        if hex.isEmpty {
+            if required { throw NomadError.required(field) }
+            return ""
+        }
+        guard hex.count == 64, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+            throw NomadError.invalid(field, zh: "须为 64 位十六进制 SHA-256 摘要", en: "must be a 64-digit hex SHA-256 digest")
+        }
+        return hex
+    }
+
+    /// A three-letter upper-case ISO 4217 code such as CNY.
+    public static func currencyCode(_ value: String, _ field: String) throws -> String {
+        guard value.count == 3, value.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+            throw NomadError.invalid(field, zh: "须为三位大写 ISO 4217 货币代码（如 CNY）", en: "must be a three-letter upper-case ISO 4217 code such as CNY")
+        }
+        return value
+    }
+
+    /// Text in the programme's two languages: zh-CN is the reference and
+    /// required, en is optional (empty when not given).
+    public static func localized(
+        _ text: Nomad_Common_V1_LocalizedText, _ field: String, max: Int
+    ) throws -> (zh: String, en: String) {
+        (try Validate.text(text.zhCn, "\(field).zh_cn", max: max),
+         try Validate.text(text.en, "\(field).en", max: max, required: false))
+    }
+
     public static func list(_ values: [String], _ field: String, maxCount: Int, maxLength: Int) throws -> [String] {
         guard values.count <= maxCount else {
             throw NomadError.invalid(field, zh: "最多 \(maxCount) 项", en: "at most \(maxCount) items")

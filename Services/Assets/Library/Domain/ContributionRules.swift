@@ -34,17 +34,6 @@ struct ContributionDraft: Sendable, Equatable {
 enum ContributionRules {
     static let maxNote = 500
 
-    /// A SHA-256 digest in hex, stored in lower case so the unique index
-    /// sees "AB.." and "ab.." as the same content.
-    static func sha256Hex(_ value: String, _ field: String) throws -> String {
-        let hex = value.trimmingCharacters(in: .whitespaces).lowercased()
-        if hex.isEmpty { throw NomadError.required(field) }
-        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else {
-            throw NomadError.invalid(field, zh: "须为 64 位十六进制 SHA-256 摘要", en: "must be a 64-digit hex SHA-256 digest")
-        }
-        return hex
-    }
-
     static func draft(
         poolCode: String, kindValue: Int, recordCount: Int64, bytes: Int64, contentHash: String,
         evidenceHash: String, workUnits: Int64, workUnitLabel: String, qualityScore: Int32
@@ -59,12 +48,12 @@ enum ContributionRules {
             draft.recordCount = try LedgerRules.amount(recordCount, "record_count")
             guard bytes > 0 else { throw LedgerErrors.amountNotPositive("bytes") }
             draft.bytes = bytes
-            draft.contentHash = try sha256Hex(contentHash, "content_hash")
+            draft.contentHash = try Validate.sha256Hex(contentHash, "content_hash")
             guard evidenceHash.isEmpty, workUnits == 0 else {
                 throw NomadError.invalid("kind", zh: "数据贡献不带任务证据与工作量", en: "a data contribution carries no task evidence or work units")
             }
         } else {
-            draft.evidenceHash = try sha256Hex(evidenceHash, "evidence_hash")
+            draft.evidenceHash = try Validate.sha256Hex(evidenceHash, "evidence_hash")
             draft.workUnits = try LedgerRules.amount(workUnits, "work_units")
             draft.workUnitLabel = try Validate.text(workUnitLabel.isEmpty ? "hours" : workUnitLabel, "work_unit_label", max: 32)
             guard contentHash.isEmpty else {
@@ -75,10 +64,6 @@ enum ContributionRules {
             draft.bytes = bytes
         }
         return draft
-    }
-
-    static func wrongState(_ zh: String, _ en: String) -> NomadError {
-        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
     }
 
     static let duplicateHash = NomadError(

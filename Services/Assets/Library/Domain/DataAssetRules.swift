@@ -35,7 +35,7 @@ enum DataAssetRules {
         let units = request.totalUnits == 0 ? 1 : try Self.units(request.totalUnits, "total_units")
         return Registration(
             poolCode: pool, titleZh: title.zh, titleEn: title.en, descriptionZh: description.zh,
-            descriptionEn: description.en, contentHash: try contentHash(request.contentHash),
+            descriptionEn: description.en, contentHash: try Validate.sha256Hex(request.contentHash, "content_hash"),
             licenceTerms: try Validate.text(request.licenceTerms, "licence_terms", max: maxLicence),
             totalUnits: units)
     }
@@ -45,20 +45,9 @@ enum DataAssetRules {
         return value
     }
 
-    /// A hex SHA-256, stored in lower case so the same content is one value.
-    static func contentHash(_ value: String) throws -> String {
-        let hash = value.trimmingCharacters(in: .whitespaces).lowercased()
-        if hash.isEmpty { throw NomadError.required("content_hash") }
-        guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else {
-            throw NomadError.invalid("content_hash", zh: "应为 64 位十六进制 SHA-256", en: "expected a 64-digit hex SHA-256")
-        }
-        return hash
-    }
-
     /// zh-CN is the reference language and required; English defaults to it.
     static func localized(_ text: Nomad_Common_V1_LocalizedText, _ field: String, max: Int) throws -> (zh: String, en: String) {
-        let zh = try Validate.text(text.zhCn, "\(field).zh_cn", max: max)
-        let en = try Validate.text(text.en, "\(field).en", max: max, required: false)
+        let (zh, en) = try Validate.localized(text, field, max: max)
         return (zh, en.isEmpty ? zh : en)
     }
 
@@ -72,10 +61,7 @@ enum DataAssetRules {
 
     /// A positive amount in a three-letter currency.
     static func money(_ value: Nomad_Common_V1_Money, _ field: String) throws -> (currency: String, minor: Int64) {
-        let currency = value.currencyCode.uppercased()
-        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw NomadError.invalid("\(field).currency_code", zh: "应为三位 ISO 4217 货币代码", en: "expected an ISO 4217 code")
-        }
+        let currency = try Validate.currencyCode(value.currencyCode, "\(field).currency_code")
         guard value.minorUnits > 0 else {
             throw NomadError.invalid("\(field).minor_units", zh: "必须为正数", en: "must be positive")
         }

@@ -3,9 +3,6 @@ import NomadKit
 /// Refusals of the registry areas (data assets, trading, tokens, alerts), each
 /// in both languages.
 enum RegistryErrors {
-    static func wrongState(_ zh: String, _ en: String) -> NomadError {
-        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
-    }
     static let duplicateContent = NomadError(
         .alreadyExists, zh: "该内容哈希已登记过", en: "This content hash is already registered")
     static let unknownPool = NomadError.invalid(
@@ -31,6 +28,6 @@ enum RegistryErrors {
             .failedPrecondition, zh: "接收方持有比例将超过单一持有人上限（\(maxBP) 基点）",
             en: "The receiver's share would exceed the per-holder cap of \(maxBP) basis points")
     }
-    static let tokenized = wrongState("该资产已通证化，所有权通过通证转让", "the asset is tokenized; its ownership moves by token transfers")
+    static let tokenized = NomadError.wrongState("该资产已通证化，所有权通过通证转让", "the asset is tokenized; its ownership moves by token transfers")
     static let notTokenized = NomadError.notFound("token of this asset")
 }

@@ -66,7 +66,7 @@ enum TokenRules {
         if units == 0 { return 0 }
         guard units > 0 else { throw NomadError.invalid("units", zh: "不能为负数", en: "must not be negative") }
         guard units <= holding.frozen else {
-            throw RegistryErrors.wrongState("解冻数量超过已冻结的 \(holding.frozen) 份", "only \(holding.frozen) units are frozen")
+            throw NomadError.wrongState("解冻数量超过已冻结的 \(holding.frozen) 份", "only \(holding.frozen) units are frozen")
         }
         return holding.frozen - units
     }

@@ -39,10 +39,7 @@ extension AssetsService {
     func getPriceIndex(request: Nomad_Assets_V1_GetPriceIndexRequest, context: ServerContext) async throws -> Nomad_Assets_V1_PriceIndex {
         _ = try caller
         let pool = try DataAssetRules.poolCode(request.poolCode)
-        let currency = request.currencyCode.isEmpty ? "CNY" : request.currencyCode.uppercased()
-        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw NomadError.invalid("currency_code", zh: "应为三位 ISO 4217 货币代码", en: "expected an ISO 4217 code")
-        }
+        let currency = request.currencyCode.isEmpty ? "CNY" : try Validate.currencyCode(request.currencyCode, "currency_code")
         let from = try optionalDay(request.hasFrom ? request.from : nil, "from")
         let to = try optionalDay(request.hasTo ? request.to : nil, "to")
         let points = try await database.read { connection in
@@ -89,7 +86,7 @@ extension AssetsService {
             guard let alert = try await AlertStore.find(connection, id: id, lock: true, logger: logger) else {
                 throw NomadError.notFound("alert \(id.text)")
             }
-            guard alert.status == 1 else { throw RegistryErrors.wrongState("预警已关闭", "the alert is already closed") }
+            guard alert.status == 1 else { throw NomadError.wrongState("预警已关闭", "the alert is already closed") }
             try await AlertStore.close(connection, id: id, note: note, by: officer.accountID, logger: logger)
             return try await AlertStore.find(connection, id: id, logger: logger)!.message
         }

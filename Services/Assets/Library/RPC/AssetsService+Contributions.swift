@@ -36,7 +36,7 @@ extension AssetsService {
                 throw NomadError.notFound("contribution \(id.text)")
             }
             guard contribution.status == .pending else {
-                throw ContributionRules.wrongState("该贡献已审核", "the contribution was already reviewed")
+                throw NomadError.wrongState("该贡献已审核", "the contribution was already reviewed")
             }
             let subjects = ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
                             "owner_id": contribution.contributorID.text]
@@ -91,7 +91,7 @@ extension AssetsService {
                 throw NomadError.notFound("contribution \(id.text)")
             }
             guard contribution.status == .accepted else {
-                throw ContributionRules.wrongState("只能冲正已接受的贡献", "only an accepted contribution can be reversed")
+                throw NomadError.wrongState("只能冲正已接受的贡献", "only an accepted contribution can be reversed")
             }
             var reversed: Int64 = 0
             if contribution.powUnits > 0,

@@ -70,7 +70,7 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_DataAssetVersion {
         let principal = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
-        let hash = try DataAssetRules.contentHash(request.contentHash)
+        let hash = try Validate.sha256Hex(request.contentHash, "content_hash")
         let description = try DataAssetRules.localized(request.description_p, "description", max: DataAssetRules.maxDescription)
         return try await mutation("AddAssetVersion", requestID: request.requestID, request: request) { connection in
             let asset = try await requireAsset(connection, id: id, lock: true)

@@ -48,7 +48,7 @@ extension AssetsService {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard grant.status == .requested else {
-                throw ContributionRules.wrongState("该申请已处理", "the request was already decided")
+                throw NomadError.wrongState("该申请已处理", "the request was already decided")
             }
             try await PoolStore.decide(
                 connection, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note, logger: logger)
@@ -78,7 +78,7 @@ extension AssetsService {
                 throw NomadError.permissionDenied
             }
             guard grant.status == .requested || grant.status == .granted else {
-                throw ContributionRules.wrongState("授权已被拒绝或撤销", "the grant was already refused or revoked")
+                throw NomadError.wrongState("授权已被拒绝或撤销", "the grant was already refused or revoked")
             }
             try await PoolStore.revoke(connection, id: id, by: principal.accountID, reason: reason, logger: logger)
             return try await PoolStore.grant(connection, id: id, logger: logger)!.message

@@ -75,10 +75,10 @@ extension AssetsService {
             try await requireQualified(connection, asset.ownerID, role: "holder")
             let held = try await HoldingStore.units(connection, assetID: id, holder: asset.ownerID, logger: logger)
             guard held == asset.totalUnits else {
-                throw RegistryErrors.wrongState("所有者须持有该资产的全部份额", "the owner must hold every unit of the asset")
+                throw NomadError.wrongState("所有者须持有该资产的全部份额", "the owner must hold every unit of the asset")
             }
             guard try await TradeStore.openListings(connection, assetID: id, logger: logger) == 0 else {
-                throw RegistryErrors.wrongState("请先撤销该资产的挂牌", "cancel the asset's open listings first")
+                throw NomadError.wrongState("请先撤销该资产的挂牌", "cancel the asset's open listings first")
             }
             try await TokenStore.insert(
                 connection, assetID: id, units: units, caps: caps, holder: asset.ownerID, by: principal.accountID,

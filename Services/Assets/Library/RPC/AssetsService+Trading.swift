@@ -46,7 +46,7 @@ extension AssetsService {
             }
             guard listing.sellerID == seller.accountID else { throw NomadError.permissionDenied }
             guard listing.status == ListingRecord.Status.open.rawValue else {
-                throw RegistryErrors.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
+                throw NomadError.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
             }
             try await TradeStore.cancel(connection, listingID: id, logger: logger)
             return try await TradeStore.findListing(connection, id: id, logger: logger)!.message
@@ -92,13 +92,13 @@ extension AssetsService {
             let listing = try await TradeStore.findListing(connection, id: listingID, lock: true, logger: logger)!
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
             guard listing.sellerID != buyer.accountID else {
-                throw RegistryErrors.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")
+                throw NomadError.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")
             }
             guard listing.status == ListingRecord.Status.open.rawValue else {
-                throw RegistryErrors.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
+                throw NomadError.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
             }
             guard units <= listing.remainingUnits else {
-                throw RegistryErrors.wrongState(
+                throw NomadError.wrongState(
                     "挂牌剩余 \(listing.remainingUnits) 份", "the listing has \(listing.remainingUnits) units left")
             }
             let version = try Self.version(request.version == 0 ? nil : request.version, of: asset)

@@ -3,9 +3,6 @@ import NomadKit
 /// Refusals the calendar areas (events, registration, tickets, matchmaking,
 /// rewards) share, each in both languages.
 enum CalendarErrors {
-    static func wrongState(_ zh: String, _ en: String) -> NomadError {
-        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
-    }
     static let eventNotFound = NomadError.notFound("event")
     static let registrationClosed = NomadError(
         .failedPrecondition, zh: "该活动的报名已截止或未开放", en: "Registration for this event is closed or not open")

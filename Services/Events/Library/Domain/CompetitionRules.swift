@@ -46,8 +46,8 @@ enum CompetitionRules {
 
     static func draft(_ competition: Nomad_Events_V1_Competition) throws -> CompetitionDraft {
         let eventID = try EntryInput.optionalID(competition.eventID, "competition.event_id")
-        let title = try EntryInput.localized(competition.title, "competition.title", max: maxTitle)
-        let description = try EntryInput.localized(competition.description_p, "competition.description", max: maxText)
+        let title = try Validate.localized(competition.title, "competition.title", max: maxTitle)
+        let description = try Validate.localized(competition.description_p, "competition.description", max: maxText)
         guard !competition.rubric.isEmpty else { throw NomadError.required("competition.rubric") }
         guard competition.rubric.count <= maxCriteria else {
             throw NomadError.invalid("competition.rubric", zh: "最多 \(maxCriteria) 项", en: "at most \(maxCriteria) criteria")
@@ -93,7 +93,7 @@ enum CompetitionRules {
     /// Phases move forward one step at a time, never back or over one.
     static func advance(from current: Phase, to next: Phase) throws {
         guard next.rawValue == current.rawValue + 1 else {
-            throw CompetitionErrors.wrongState(
+            throw NomadError.wrongState(
                 "赛事阶段须按 草稿→征集→评审→排名→结束 依次推进（当前 \(current.rawValue)，请求 \(next.rawValue)）",
                 "phases move draft → submission → review → ranking → closed one step at a time (now \(current), asked \(next))")
         }
@@ -105,11 +105,11 @@ enum CompetitionRules {
             projectTitle: try Validate.text(request.projectTitle, "project_title", max: maxTitle),
             description: try Validate.text(request.description_p, "description", max: maxText),
             links: try EntryInput.links(request.links),
-            evidenceHash: try EntryInput.evidenceHash(request.evidenceHash))
+            evidenceHash: try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false))
     }
 
     static func requirePhase(_ phase: Phase, _ allowed: Set<Phase>, zh: String, en: String) throws {
-        guard allowed.contains(phase) else { throw CompetitionErrors.wrongState(zh, en) }
+        guard allowed.contains(phase) else { throw NomadError.wrongState(zh, en) }
     }
 
     /// One score per rubric criterion, each within 0...max, returned in

@@ -43,16 +43,16 @@ enum DockingRules {
 
     static func answer(_ docking: DockingRecord) throws {
         guard docking.status == Status.requested.rawValue else {
-            throw CompetitionErrors.wrongState("该对接请求已答复", "this docking request has already been answered")
+            throw NomadError.wrongState("该对接请求已答复", "this docking request has already been answered")
         }
     }
 
     static func conclude(_ docking: DockingRecord, outcome: Outcome) throws {
         switch Status(rawValue: docking.status) {
         case .accepted: break
-        case .requested: throw CompetitionErrors.wrongState("对接方尚未接受", "the target has not accepted yet")
-        case .declined: throw CompetitionErrors.wrongState("对接方已拒绝", "the target declined")
-        default: throw CompetitionErrors.wrongState("对接结果已记录", "the outcome has already been recorded")
+        case .requested: throw NomadError.wrongState("对接方尚未接受", "the target has not accepted yet")
+        case .declined: throw NomadError.wrongState("对接方已拒绝", "the target declined")
+        default: throw NomadError.wrongState("对接结果已记录", "the outcome has already been recorded")
         }
         if outcome == .incubatedInPark, docking.targetKind != TargetKind.park.rawValue {
             throw NomadError.invalid("outcome", zh: "仅产业园对接可记录为入园孵化",

@@ -2,19 +2,12 @@ import Foundation
 import NomadKit
 import NomadProtos
 
-/// Input shapes the open-day and competition areas share: bilingual texts,
-/// team member lists, links and evidence digests.
+/// Input shapes the open-day and competition areas share: team member lists
+/// and links.
 enum EntryInput {
     static let maxLinks = 10
     static let maxLink = 500
     static let maxTeam = 20
-
-    /// zh-CN is the programme's reference language and required; en is optional.
-    static func localized(_ text: Nomad_Common_V1_LocalizedText, _ field: String, max: Int) throws -> (zh: String, en: String) {
-        let zh = try Validate.text(text.zhCn, "\(field).zh_cn", max: max)
-        let en = try Validate.text(text.en, "\(field).en", max: max, required: false)
-        return (zh, en)
-    }
 
     /// The team: the caller first, then the other members in the order given.
     /// The caller may list themselves or not; duplicates are refused.
@@ -40,16 +33,6 @@ enum EntryInput {
             throw NomadError.invalid(field, zh: "链接须以 http:// 或 https:// 开头", en: "links must start with http:// or https://")
         }
         return links
-    }
-
-    static func evidenceHash(_ value: String) throws -> String {
-        if value.isEmpty { return "" }
-        let lower = value.lowercased()
-        guard lower.count == 64, lower.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
-            throw NomadError.invalid("evidence_hash", zh: "须为 64 位十六进制的 SHA-256 摘要",
-                                     en: "must be a SHA-256 digest in 64 hex digits")
-        }
-        return lower
     }
 
     /// An optional id (the calendar's event): empty means none.

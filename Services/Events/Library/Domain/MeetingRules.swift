@@ -39,10 +39,10 @@ enum MeetingRules {
     /// Meetings happen at published matchmaking events only.
     static func checkHoldsMeetings(_ event: EventRecord) throws {
         guard event.kind == Int16(Nomad_Events_V1_EventKind.matchmaking.rawValue) else {
-            throw CalendarErrors.wrongState("只有对接会活动有约见", "only matchmaking events have meetings")
+            throw NomadError.wrongState("只有对接会活动有约见", "only matchmaking events have meetings")
         }
         guard event.status == .published else {
-            throw CalendarErrors.wrongState("活动未在进行", "the event is not running")
+            throw NomadError.wrongState("活动未在进行", "the event is not running")
         }
     }
 }

@@ -35,12 +35,12 @@ enum OpenDayRules {
 
     static func scenario(_ scenario: Nomad_Events_V1_OpenDayScenario, now: Date) throws -> ScenarioDraft {
         let eventID = try EntryInput.optionalID(scenario.eventID, "scenario.event_id")
-        let title = try EntryInput.localized(scenario.title, "scenario.title", max: maxTitle)
-        let description = try EntryInput.localized(scenario.description_p, "scenario.description", max: maxText)
+        let title = try Validate.localized(scenario.title, "scenario.title", max: maxTitle)
+        let description = try Validate.localized(scenario.description_p, "scenario.description", max: maxText)
         let problem = try Validate.text(scenario.businessProblem, "scenario.business_problem", max: maxText)
         let data = try Validate.text(scenario.dataOffered, "scenario.data_offered", max: maxText, required: false)
         guard scenario.hasBudget else { throw NomadError.required("scenario.budget") }
-        let currency = try currencyCode(scenario.budget.currencyCode, "scenario.budget.currency_code")
+        let currency = try Validate.currencyCode(scenario.budget.currencyCode, "scenario.budget.currency_code")
         guard scenario.budget.minorUnits >= 0 else {
             throw NomadError.invalid("scenario.budget", zh: "金额不能为负数", en: "must not be negative")
         }
@@ -53,38 +53,31 @@ enum OpenDayRules {
             currency: currency, budgetMinor: scenario.budget.minorUnits, deadline: scenario.deadline.date)
     }
 
-    static func currencyCode(_ value: String, _ field: String) throws -> String {
-        guard value.count == 3, value.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) else {
-            throw NomadError.invalid(field, zh: "须为三位大写 ISO 4217 货币代码", en: "must be a three-letter ISO 4217 code")
-        }
-        return value
-    }
-
     static func proposal(_ request: Nomad_Events_V1_ProposeScenarioSolutionRequest, proposer: UUID) throws -> ProposalDraft {
         ProposalDraft(
             members: try EntryInput.team(lead: proposer, others: request.memberIds),
             summary: try Validate.text(request.summary, "summary", max: maxText),
             links: try EntryInput.links(request.links),
-            evidenceHash: try EntryInput.evidenceHash(request.evidenceHash))
+            evidenceHash: try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false))
     }
 
     static func admit(to scenario: ScenarioRecord, now: Date) throws {
         guard scenario.deadline > now else {
-            throw CompetitionErrors.wrongState("该场景的方案征集已截止", "this scenario no longer takes proposals")
+            throw NomadError.wrongState("该场景的方案征集已截止", "this scenario no longer takes proposals")
         }
     }
 
     static func shortlist(_ proposal: ScenarioProposalRecord) throws {
         guard proposal.status == ProposalStatus.submitted.rawValue else {
-            throw CompetitionErrors.wrongState("该方案已入围", "this proposal is already shortlisted")
+            throw NomadError.wrongState("该方案已入围", "this proposal is already shortlisted")
         }
     }
 
     static func pair(_ proposal: ScenarioProposalRecord) throws {
         switch ProposalStatus(rawValue: proposal.status) {
         case .shortlisted: return
-        case .paired: throw CompetitionErrors.wrongState("该方案已完成对接", "this proposal is already paired")
-        default: throw CompetitionErrors.wrongState("方案须先入围", "the proposal must be shortlisted first")
+        case .paired: throw NomadError.wrongState("该方案已完成对接", "this proposal is already paired")
+        default: throw NomadError.wrongState("方案须先入围", "the proposal must be shortlisted first")
         }
     }
 }

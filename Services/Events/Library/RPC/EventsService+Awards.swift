@@ -12,7 +12,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_CompetitionAward {
         let principal = try caller
         let submissionID = try Validate.uuid(request.submissionID, "submission_id")
-        let name = try EntryInput.localized(request.name, "name", max: 100)
+        let name = try Validate.localized(request.name, "name", max: 100)
         guard (1...1000).contains(request.rank) else {
             throw NomadError.invalid("rank", zh: "须为 1 到 1000 的整数", en: "must be between 1 and 1000")
         }

@@ -26,7 +26,7 @@ extension EventsService {
                 throw NomadError.permissionDenied
             }
             guard try await AwardStore.find(connection, submissionID: submissionID, logger: logger) != nil else {
-                throw CompetitionErrors.wrongState("只有获奖作品可以发起对接", "only an awarded submission can ask for docking")
+                throw NomadError.wrongState("只有获奖作品可以发起对接", "only an awarded submission can ask for docking")
             }
             let id = UUID()
             try await DockingStore.insert(

@@ -24,16 +24,16 @@ extension EventsService {
         return try await mutation("UpdateEvent", requestID: request.requestID, request: request) { connection in
             let event = try await managedEvent(connection, id: id, by: editor)
             guard event.status == .draft || event.status == .published else {
-                throw CalendarErrors.wrongState("活动已取消或已结束", "the event is cancelled or finished")
+                throw NomadError.wrongState("活动已取消或已结束", "the event is cancelled or finished")
             }
             guard draft.capacity >= event.confirmed else {
-                throw CalendarErrors.wrongState(
+                throw NomadError.wrongState(
                     "容量不能少于已确认人数 \(event.confirmed)", "capacity cannot drop below the \(event.confirmed) confirmed")
             }
             do {
                 try await EventStore.update(connection, id: id, draft: draft, logger: logger)
             } catch let error as PSQLError where error.sqlState == PostgresError.Code.foreignKeyViolation.raw {
-                throw CalendarErrors.wrongState("不能删除已有签到的场次", "a session with check-ins cannot be removed")
+                throw NomadError.wrongState("不能删除已有签到的场次", "a session with check-ins cannot be removed")
             }
             var updated = try await EventStore.find(connection, id: id, lock: .update, logger: logger)!
             if updated.endsAt != event.endsAt {
@@ -53,9 +53,9 @@ extension EventsService {
         let id = try Validate.uuid(request.eventID, "event_id")
         return try await mutation("PublishEvent", requestID: request.requestID, request: request) { connection in
             let event = try await managedEvent(connection, id: id, by: editor)
-            guard event.status == .draft else { throw CalendarErrors.wrongState("只有草稿可以发布", "only a draft can be published") }
+            guard event.status == .draft else { throw NomadError.wrongState("只有草稿可以发布", "only a draft can be published") }
             guard event.startsAt > Date() else {
-                throw CalendarErrors.wrongState("活动开始时间已过", "the event's start time has passed")
+                throw NomadError.wrongState("活动开始时间已过", "the event's start time has passed")
             }
             try await EventStore.setStatus(connection, id: id, .published, logger: logger)
             try await Outbox.append(
@@ -76,7 +76,7 @@ extension EventsService {
         return try await mutation("CancelEvent", requestID: request.requestID, request: request) { connection in
             let event = try await managedEvent(connection, id: id, by: editor)
             guard event.status == .draft || event.status == .published else {
-                throw CalendarErrors.wrongState("活动已取消或已结束", "the event is already cancelled or finished")
+                throw NomadError.wrongState("活动已取消或已结束", "the event is already cancelled or finished")
             }
             try await EventStore.setStatus(connection, id: id, .cancelled, reason: reason, logger: logger)
             try await Outbox.append(
@@ -93,10 +93,10 @@ extension EventsService {
         return try await mutation("FinishEvent", requestID: request.requestID, request: request) { connection in
             let event = try await managedEvent(connection, id: id, by: editor)
             guard event.status == .published else {
-                throw CalendarErrors.wrongState("只有已发布的活动可以结束", "only a published event can finish")
+                throw NomadError.wrongState("只有已发布的活动可以结束", "only a published event can finish")
             }
             guard event.endsAt <= Date() else {
-                throw CalendarErrors.wrongState("活动尚未结束", "the event has not ended yet")
+                throw NomadError.wrongState("活动尚未结束", "the event has not ended yet")
             }
             try await EventStore.setStatus(connection, id: id, .finished, logger: logger)
             return try await EventStore.find(connection, id: id, logger: logger)!.message

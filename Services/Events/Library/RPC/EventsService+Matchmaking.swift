@@ -20,7 +20,7 @@ extension EventsService {
             try await participant(connection, eventID: event.id, person: owner, lock: .update)
             if try await MeetingStore.overlaps(
                 connection, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt, logger: logger) {
-                throw CalendarErrors.wrongState("与您已发布的时段重叠", "it overlaps a slot you already offer")
+                throw NomadError.wrongState("与您已发布的时段重叠", "it overlaps a slot you already offer")
             }
             let slot = MeetingSlotRecord(
                 id: UUID(), eventID: event.id, ownerID: owner.accountID, startsAt: draft.startsAt, endsAt: draft.endsAt,
@@ -98,7 +98,7 @@ extension EventsService {
             let current = try await MeetingStore.findRequest(connection, id: id, logger: logger)!
             if request.accept, slot.bookedRequestID != nil { throw CalendarErrors.slotBooked }
             guard current.status == .pending else {
-                throw CalendarErrors.wrongState("该请求已处理", "the request was already answered")
+                throw NomadError.wrongState("该请求已处理", "the request was already answered")
             }
             if request.accept {
                 try await MeetingStore.accept(connection, requestID: id, slotID: slot.id, note: note, logger: logger)

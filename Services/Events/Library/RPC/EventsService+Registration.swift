@@ -75,10 +75,10 @@ extension EventsService {
             }
             let registration = try await RegistrationStore.find(connection, id: id, lock: .update, logger: logger)!
             guard registration.status != .cancelled else {
-                throw CalendarErrors.wrongState("该报名已取消", "the registration is already cancelled")
+                throw NomadError.wrongState("该报名已取消", "the registration is already cancelled")
             }
             guard !registration.checkedIn else {
-                throw CalendarErrors.wrongState("已签到的报名不能取消", "a checked-in registration cannot be cancelled")
+                throw NomadError.wrongState("已签到的报名不能取消", "a checked-in registration cannot be cancelled")
             }
             try await RegistrationStore.setStatus(connection, id: id, .cancelled, logger: logger)
             let wasConfirmed = registration.status == .confirmed

@@ -21,7 +21,7 @@ extension EventsService {
             // The organizer applies for their own event; nobody applies on their behalf.
             guard event.organizerID == organizer.accountID else { throw NomadError.permissionDenied }
             guard event.status == .finished else {
-                throw CalendarErrors.wrongState("只有已结束的活动可以申请奖励", "only a finished event can apply for a reward")
+                throw NomadError.wrongState("只有已结束的活动可以申请奖励", "only a finished event can apply for a reward")
             }
             if try await RewardStore.exists(connection, eventID: eventID, logger: logger) {
                 throw NomadError(.alreadyExists, zh: "该活动已申请过奖励", en: "A reward application for this event already exists")
@@ -57,7 +57,7 @@ extension EventsService {
             // An officer who organized the event does not judge its reward.
             guard application.organizerID != officer.accountID else { throw NomadError.permissionDenied }
             guard application.status == .pending else {
-                throw CalendarErrors.wrongState("该申请已审核", "the application was already reviewed")
+                throw NomadError.wrongState("该申请已审核", "the application was already reviewed")
             }
             try await RewardStore.review(
                 connection, id: id, status: request.approve ? .approved : .rejected, note: note,

@@ -71,7 +71,7 @@ extension EventsService {
             } else if checkedIn {
                 reason = CalendarErrors.alreadyCheckedIn.message.text(language)
             } else if event.status != .published {
-                reason = CalendarErrors.wrongState("活动未在进行", "the event is not running").message.text(language)
+                reason = NomadError.wrongState("活动未在进行", "the event is not running").message.text(language)
             }
             return .with {
                 $0.valid = reason.isEmpty
@@ -197,7 +197,7 @@ extension EventsService {
         }
         guard EventRules.mayRunGate(event, gate) else { throw NomadError.permissionDenied }
         guard event.status == .published else {
-            throw CalendarErrors.wrongState("活动未在进行", "the event is not running")
+            throw NomadError.wrongState("活动未在进行", "the event is not running")
         }
         if let sessionID, !event.sessions.contains(where: { $0.id == sessionID }) {
             throw NomadError.notFound("session")
@@ -205,7 +205,7 @@ extension EventsService {
         var registration: RegistrationRecord?
         if let ticket = presented.ticket {
             guard ticket.evt == eventID.text else {
-                throw CalendarErrors.wrongState("该票属于另一个活动", "the ticket is for another event")
+                throw NomadError.wrongState("该票属于另一个活动", "the ticket is for another event")
             }
             guard let id = UUID(uuidString: ticket.reg) else { throw CalendarErrors.invalidCredential }
             registration = try await RegistrationStore.find(connection, id: id, lock: .share, logger: logger)
@@ -216,7 +216,7 @@ extension EventsService {
             // A ticket bound to a card admits that card only.
             if let registration, let bound = try await RegistrationStore.cardNumber(connection, id: registration.id, logger: logger),
                bound != card.card {
-                throw CalendarErrors.wrongState("一卡通与报名时登记的不符", "the card is not the one given at registration")
+                throw NomadError.wrongState("一卡通与报名时登记的不符", "the card is not the one given at registration")
             }
         }
         guard let registration, registration.status == .confirmed else { throw CalendarErrors.notConfirmed }

@@ -15,9 +15,6 @@ enum IdentityErrors {
         .failedPrecondition, zh: "该账户尚未通过数字游民认定", en: "This account is not a certified digital nomad")
     static let alreadyMigrant = NomadError(
         .failedPrecondition, zh: "该账户已认定为数字移民", en: "This account is already a settled digital migrant")
-    static func wrongState(_ zh: String, _ en: String) -> NomadError {
-        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
-    }
     static let deadlinePassed = NomadError(
         .failedPrecondition, zh: "补充材料的期限已过，申请已失效", en: "The documents deadline has passed; the application lapsed")
     static let noCard = NomadError(.notFound, zh: "该账户没有一卡通", en: "This account has no one-card")

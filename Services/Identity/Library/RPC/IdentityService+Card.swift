@@ -21,7 +21,7 @@ extension IdentityService {
             throw IdentityErrors.noCard
         }
         guard card.status() == .active else {
-            throw IdentityErrors.wrongState("一卡通未处于有效状态", "the one-card is not active")
+            throw NomadError.wrongState("一卡通未处于有效状态", "the one-card is not active")
         }
         guard let key = tokens.keys.signingKey else { throw NomadError.internalError }
         let now = Date()

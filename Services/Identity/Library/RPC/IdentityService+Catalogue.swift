@@ -96,7 +96,7 @@ extension IdentityService {
             }
             guard officer.isOfficer(of: record.department) else { throw NomadError.permissionDenied }
             guard record.status == .submitted else {
-                throw IdentityErrors.wrongState("申请已办结", "the application has already been decided")
+                throw NomadError.wrongState("申请已办结", "the application has already been decided")
             }
             let before = try record.message.jsonString()
             try await ApplicationStore.decide(
@@ -132,10 +132,10 @@ extension IdentityService {
             }
             guard record.applicantID == applicant.accountID else { throw NomadError.permissionDenied }
             guard record.isClosed else {
-                throw IdentityErrors.wrongState("申请尚未办结，办结后方可评价", "an application can be rated once it is decided")
+                throw NomadError.wrongState("申请尚未办结，办结后方可评价", "an application can be rated once it is decided")
             }
             guard record.rating == nil else {
-                throw IdentityErrors.wrongState("该申请已评价过", "the application has already been rated")
+                throw NomadError.wrongState("该申请已评价过", "the application has already been rated")
             }
             try await ApplicationStore.rate(connection, id: id, stars: Int16(request.stars), comment: comment, logger: logger)
             let updated = try await ApplicationStore.find(connection, id: id, logger: logger)!

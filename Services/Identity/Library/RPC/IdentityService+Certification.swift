@@ -87,7 +87,7 @@ extension IdentityService {
                 throw NomadError.notFound("certification \(id.text)")
             }
             guard record.status == .pending else {
-                throw IdentityErrors.wrongState("申请不在待审核状态", "the application is not pending a decision")
+                throw NomadError.wrongState("申请不在待审核状态", "the application is not pending a decision")
             }
             let before = try record.message(.en).jsonString()
             let action: String
@@ -132,7 +132,7 @@ extension IdentityService {
             }
             guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }
             guard record.status == .awaitingDocuments else {
-                throw IdentityErrors.wrongState("未要求补充材料", "no documents were requested")
+                throw NomadError.wrongState("未要求补充材料", "no documents were requested")
             }
             if let deadline = record.documentsDeadline, deadline <= Date() {
                 throw IdentityErrors.deadlinePassed
@@ -192,9 +192,7 @@ enum CertificationRules {
         guard income.minorUnits >= 0 else {
             throw NomadError.invalid("evidence.monthly_remote_income", zh: "不能为负数", en: "must not be negative")
         }
-        guard income.currencyCode.count == 3, income.currencyCode.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) else {
-            throw NomadError.invalid("evidence.monthly_remote_income.currency_code", zh: "须为三位大写 ISO 4217 代码", en: "a three-letter ISO 4217 code")
-        }
+        _ = try Validate.currencyCode(income.currencyCode, "evidence.monthly_remote_income.currency_code")
         clean.remoteClients = try Validate.list(evidence.remoteClients, "evidence.remote_clients", maxCount: 20, maxLength: 100)
         guard (0...3650).contains(evidence.intendedStayDays) else {
             throw NomadError.invalid("evidence.intended_stay_days", zh: "须在 0 到 3650 之间", en: "between 0 and 3650")

@@ -85,7 +85,7 @@ extension IdentityService {
                 throw NomadError.notFound("permit \(id.text)")
             }
             guard record.storedStatus == .pending else {
-                throw IdentityErrors.wrongState("许可申请不在待审批状态", "the permit application is not pending a decision")
+                throw NomadError.wrongState("许可申请不在待审批状态", "the permit application is not pending a decision")
             }
             let before = try record.message(today: today).jsonString()
             let validity = request.approve ? PermitRules.validity(start: record.startDate, months: record.months) : nil

@@ -70,7 +70,7 @@ enum BountyRules {
         let title = try Validate.text(bounty.title, "bounty.title", max: maxTitle)
         let description = try Validate.text(bounty.description_p, "bounty.description", max: maxDescription)
         guard bounty.hasBudget else { throw NomadError.required("bounty.budget") }
-        let currency = try currencyCode(bounty.budget.currencyCode, "bounty.budget.currency_code")
+        let currency = try Validate.currencyCode(bounty.budget.currencyCode, "bounty.budget.currency_code")
         guard bounty.budget.minorUnits >= 0 else {
             throw NomadError.invalid("bounty.budget", zh: "金额不能为负数", en: "must not be negative")
         }
@@ -133,13 +133,6 @@ enum BountyRules {
             maxTeamSize: Int(qualification.maxTeamSize), winnerPlaces: Int(bounty.winnerPlaces), milestones: milestones)
     }
 
-    static func currencyCode(_ value: String, _ field: String) throws -> String {
-        guard value.count == 3, value.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) else {
-            throw NomadError.invalid(field, zh: "须为三位大写 ISO 4217 货币代码", en: "must be a three-letter ISO 4217 code")
-        }
-        return value
-    }
-
     // MARK: applying
 
     /// What can be checked from the request alone.
@@ -148,7 +141,7 @@ enum BountyRules {
             throw NomadError.unknownEnum("kind")
         }
         let proposal = try Validate.text(request.proposal, "proposal", max: maxProposal)
-        let evidence = try evidenceHash(request.evidenceHash)
+        let evidence = try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false)
         var members: [UUID] = []
         var teamName = ""
         switch kind {
@@ -180,36 +173,26 @@ enum BountyRules {
                                 evidenceHash: evidence)
     }
 
-    static func evidenceHash(_ value: String) throws -> String {
-        if value.isEmpty { return "" }
-        let lower = value.lowercased()
-        guard lower.count == 64, lower.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) else {
-            throw NomadError.invalid("evidence_hash", zh: "须为 64 位十六进制的 SHA-256 摘要",
-                                     en: "must be a SHA-256 digest in 64 hex digits")
-        }
-        return lower
-    }
-
     /// Whether the bounty takes this application now. The qualification's
     /// own rules (kind, team size, certification) are FAILED_PRECONDITION:
     /// the request is well formed, the bounty does not admit it.
     static func admit(_ draft: ApplicationDraft, to bounty: BountyRecord, standing: NomadStanding?, now: Date) throws {
         guard bounty.status == Status.open.rawValue else {
-            throw JobsErrors.wrongState("该榜单已停止接受申请", "this bounty no longer takes applications")
+            throw NomadError.wrongState("该榜单已停止接受申请", "this bounty no longer takes applications")
         }
         guard bounty.deadline > now else {
-            throw JobsErrors.wrongState("该榜单的申请截止时间已过", "this bounty's application deadline has passed")
+            throw NomadError.wrongState("该榜单的申请截止时间已过", "this bounty's application deadline has passed")
         }
         if !bounty.applicantKinds.isEmpty, !bounty.applicantKinds.contains(draft.kind) {
-            throw JobsErrors.wrongState("该榜单不接受此类申请人", "this bounty does not accept this kind of applicant")
+            throw NomadError.wrongState("该榜单不接受此类申请人", "this bounty does not accept this kind of applicant")
         }
         let size = draft.members.count + 1
         if bounty.maxTeamSize > 0, size > bounty.maxTeamSize {
-            throw JobsErrors.wrongState("团队人数 \(size) 超过上限 \(bounty.maxTeamSize)",
+            throw NomadError.wrongState("团队人数 \(size) 超过上限 \(bounty.maxTeamSize)",
                                         "a team of \(size) exceeds the limit of \(bounty.maxTeamSize)")
         }
         if bounty.certifiedOnly, standing != .certified, standing != .settled {
-            throw JobsErrors.wrongState("该榜单仅接受已认证的数字游民", "this bounty is open to certified nomads only")
+            throw NomadError.wrongState("该榜单仅接受已认证的数字游民", "this bounty is open to certified nomads only")
         }
     }
 
@@ -217,10 +200,10 @@ enum BountyRules {
 
     static func review(_ application: BountyApplicationRecord, bounty: BountyRecord) throws {
         guard bounty.status == Status.open.rawValue else {
-            throw JobsErrors.wrongState("该榜单已不在揭榜阶段", "this bounty is no longer open")
+            throw NomadError.wrongState("该榜单已不在揭榜阶段", "this bounty is no longer open")
         }
         guard application.status == ApplicationStatus.submitted.rawValue else {
-            throw JobsErrors.wrongState("该申请已审核", "this application has already been reviewed")
+            throw NomadError.wrongState("该申请已审核", "this application has already been reviewed")
         }
     }
 
@@ -234,22 +217,22 @@ enum BountyRules {
         case .qualified:
             break
         case .submitted:
-            throw JobsErrors.wrongState("申请尚未通过资格审查", "the application is not qualified yet")
+            throw NomadError.wrongState("申请尚未通过资格审查", "the application is not qualified yet")
         case .disqualified:
-            throw JobsErrors.wrongState("申请未通过资格审查", "the application was disqualified")
+            throw NomadError.wrongState("申请未通过资格审查", "the application was disqualified")
         case .won:
-            throw JobsErrors.wrongState("该申请已揭榜", "this application has already won")
+            throw NomadError.wrongState("该申请已揭榜", "this application has already won")
         default:
-            throw JobsErrors.wrongState("所有揭榜名额已被占满", "every winner place has been taken")
+            throw NomadError.wrongState("所有揭榜名额已被占满", "every winner place has been taken")
         }
         guard bounty.status == Status.open.rawValue, bounty.winners < bounty.winnerPlaces else {
-            throw JobsErrors.wrongState("所有揭榜名额已被占满", "every winner place has been taken")
+            throw NomadError.wrongState("所有揭榜名额已被占满", "every winner place has been taken")
         }
     }
 
     static func progress(_ percent: Int32, note: String, milestoneIndex: Int32, bounty: BountyRecord) throws -> (Int, Int16, String) {
         guard bounty.status == Status.inProgress.rawValue else {
-            throw JobsErrors.wrongState("榜单不在实施阶段", "the bounty is not in progress")
+            throw NomadError.wrongState("榜单不在实施阶段", "the bounty is not in progress")
         }
         guard milestoneIndex >= 0, Int(milestoneIndex) < bounty.milestones.count else {
             throw NomadError.invalid("milestone_index", zh: "该榜单没有这个里程碑", en: "the bounty has no such milestone")
@@ -279,7 +262,7 @@ enum BountyRules {
             throw NomadError.invalid("reward", zh: "奖励不能超过预算", en: "must not exceed the budget")
         }
         guard bounty.status == Status.inProgress.rawValue else {
-            throw JobsErrors.wrongState("榜单不在实施阶段", "the bounty is not in progress")
+            throw NomadError.wrongState("榜单不在实施阶段", "the bounty is not in progress")
         }
         return reward.reward.minorUnits
     }

@@ -157,11 +157,7 @@ extension JobPosting {
 enum MoneyRules {
     static func validate(_ money: Nomad_Common_V1_Money, _ field: String, required: Bool) throws -> (String, Int64) {
         if !required, money.currencyCode.isEmpty, money.minorUnits == 0 { return ("CNY", 0) }
-        let code = money.currencyCode
-        guard code.count == 3, code.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-            throw NomadError.invalid("\(field).currency_code", zh: "应为三位大写货币代码（如 CNY）",
-                                     en: "expected a three-letter upper-case currency code such as CNY")
-        }
+        let code = try Validate.currencyCode(money.currencyCode, "\(field).currency_code")
         guard money.minorUnits >= 0 else {
             throw NomadError.invalid("\(field).minor_units", zh: "不能为负数", en: "must not be negative")
         }

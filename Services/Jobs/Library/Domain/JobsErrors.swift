@@ -2,9 +2,6 @@ import NomadKit
 
 /// Refusals the jobs areas share, each in both languages.
 enum JobsErrors {
-    static func wrongState(_ zh: String, _ en: String) -> NomadError {
-        NomadError(.failedPrecondition, zh: "当前状态不允许此操作：\(zh)", en: "Not allowed in the current state: \(en)")
-    }
     static let jobNotOpen = NomadError(
         .failedPrecondition, zh: "该岗位已关闭或已满员", en: "This job is closed or has no free seat")
     static let jobNotClaimable = NomadError(

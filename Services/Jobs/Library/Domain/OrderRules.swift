@@ -23,7 +23,7 @@ enum OrderRules {
     /// Refuses the step unless the order is in one of `allowed`; the message
     /// names the step so the caller knows what was refused.
     static func require(_ order: OrderRecord, in allowed: [Status], _ zh: String, _ en: String) throws {
-        guard allowed.map(code).contains(order.status) else { throw JobsErrors.wrongState(zh, en) }
+        guard allowed.map(code).contains(order.status) else { throw NomadError.wrongState(zh, en) }
     }
 
     /// Who the caller is to the order: its nomad, its enterprise, or neither.
@@ -136,17 +136,6 @@ enum OrderRules {
                 en: "must be between 0 and \(order.milestones.count - 1)")
         }
         return Int(index)
-    }
-
-    /// A hex SHA-256 (64 hex digits), stored in lower case.
-    static func evidenceHash(_ value: String, required: Bool = true) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed.isEmpty, !required { return "" }
-        if trimmed.isEmpty { throw NomadError.required("evidence_hash") }
-        guard trimmed.count == 64, trimmed.allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
-            throw NomadError.invalid("evidence_hash", zh: "须为 64 位十六进制 SHA-256", en: "must be a hex SHA-256 (64 digits)")
-        }
-        return trimmed
     }
 
     static func stars(_ value: Int32) throws -> Int16 {

@@ -99,7 +99,7 @@ extension JobsService {
                     connection, nomads: [application.leadID] + application.members, codes: bounty.skills.map(\.code),
                     logger: logger)
                 if let missing = BountyRules.missingSkill(bounty.skills, held: held) {
-                    throw JobsErrors.wrongState(
+                    throw NomadError.wrongState(
                         "申请人缺少所需技能 \(missing.code)（至少 \(missing.minLevel) 级）",
                         "the applicant lacks the required skill \(missing.code) at level \(missing.minLevel)")
                 }
@@ -214,7 +214,7 @@ extension JobsService {
                 throw NomadError.permissionDenied
             }
             guard bounty.status == BountyRules.Status.open.rawValue || bounty.status == BountyRules.Status.inProgress.rawValue else {
-                throw JobsErrors.wrongState("榜单已完成或已撤销", "the bounty is already completed or cancelled")
+                throw NomadError.wrongState("榜单已完成或已撤销", "the bounty is already completed or cancelled")
             }
             try await BountyStore.markCancelled(connection, bounty, reason: reason, logger: logger)
             try await BountyAuditStore.append(

@@ -65,7 +65,7 @@ extension JobsService {
                 throw NomadError.notFound("job \(id.text)")
             }
             if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
-            guard job.status != JobRecord.closed else { throw JobsErrors.wrongState("岗位已关闭", "the job is already closed") }
+            guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }
             try await JobStore.close(connection, id: id, reason: reason, logger: logger)
             try await Outbox.append(
                 connection, type: "jobs.posting.closed",

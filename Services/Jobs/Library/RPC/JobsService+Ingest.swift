@@ -106,14 +106,14 @@ extension JobsService {
 enum IngestRules {
     static func checkUpdate(of job: JobRecord, to posting: JobPosting) throws {
         guard job.status != JobRecord.closed else {
-            throw JobsErrors.wrongState("岗位已关闭，不再更新", "the job is closed and no longer updated")
+            throw NomadError.wrongState("岗位已关闭，不再更新", "the job is closed and no longer updated")
         }
         guard job.seatsTaken > 0 else { return }
         guard posting.mode == job.posting.mode else {
-            throw JobsErrors.wrongState("已有人接单，不能更改用工方式", "seats are taken, so the mode cannot change")
+            throw NomadError.wrongState("已有人接单，不能更改用工方式", "seats are taken, so the mode cannot change")
         }
         guard posting.seats >= job.seatsTaken else {
-            throw JobsErrors.wrongState(
+            throw NomadError.wrongState(
                 "名额不能少于已被占用的 \(job.seatsTaken) 个", "seats cannot drop below the \(job.seatsTaken) already taken")
         }
     }

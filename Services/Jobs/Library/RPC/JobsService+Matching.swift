@@ -30,7 +30,7 @@ extension JobsService {
                 throw NomadError.permissionDenied
             }
             if row.status == Int16(Nomad_Jobs_V1_JobStatus.closed.rawValue) {
-                throw JobsErrors.wrongState("岗位已关闭，无需匹配", "the job is closed; there is nothing to match")
+                throw NomadError.wrongState("岗位已关闭，无需匹配", "the job is closed; there is nothing to match")
             }
             let (excluded, candidates) = try await MatchStore.nomadCandidates(
                 connection, requirements: row.job.requirements, logger: logger)

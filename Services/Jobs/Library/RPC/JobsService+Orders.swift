@@ -19,7 +19,7 @@ extension JobsService {
                 throw NomadError.notFound("job")
             }
             if job.mode == Int16(Nomad_Jobs_V1_JobMode.openBounty.rawValue) {
-                throw JobsErrors.wrongState("揭榜挂帅项目请通过揭榜流程申请", "apply to a bounty through the bounty steps")
+                throw NomadError.wrongState("揭榜挂帅项目请通过揭榜流程申请", "apply to a bounty through the bounty steps")
             }
             guard job.status == Int16(Nomad_Jobs_V1_JobStatus.open.rawValue), job.seatsTaken < job.seats else {
                 throw JobsErrors.jobNotOpen
@@ -104,7 +104,7 @@ extension JobsService {
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.active], "只能为进行中的订单设置里程碑", "milestones are set on an active order")
             guard order.milestones.allSatisfy({ $0.status == OrderRules.milestonePending }) else {
-                throw JobsErrors.wrongState("已有里程碑交付，不能再替换", "a milestone was already delivered; the plan can no longer be replaced")
+                throw NomadError.wrongState("已有里程碑交付，不能再替换", "a milestone was already delivered; the plan can no longer be replaced")
             }
             guard let job = try await OrderStore.job(connection, id: order.jobID, logger: logger) else {
                 throw NomadError.notFound("job")
@@ -123,7 +123,7 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         let note = try Validate.text(request.note, "note", max: OrderRules.maxDeliveryNote, required: false)
-        let hash = try OrderRules.evidenceHash(request.evidenceHash)
+        let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash")
         return try await mutation("SubmitDelivery", requestID: request.requestID, request: request) { connection in
             var order = try await lockedOrder(connection, orderID)
             try OrderRules.requireParty(principal, order, .nomad)
@@ -135,7 +135,7 @@ extension JobsService {
             } else {
                 let index = try OrderRules.milestoneIndex(request.milestoneIndex, in: order)
                 guard order.milestones[index].status == OrderRules.milestonePending else {
-                    throw JobsErrors.wrongState("该里程碑已交付", "this milestone was already delivered")
+                    throw NomadError.wrongState("该里程碑已交付", "this milestone was already delivered")
                 }
                 order.milestones[index].status = OrderRules.milestoneDelivered
                 order.milestones[index].deliveryNote = note
@@ -167,7 +167,7 @@ extension JobsService {
                 try OrderRules.require(order, in: [.active, .delivered], "订单不在交付阶段", "the order is not being delivered")
                 let index = try OrderRules.milestoneIndex(request.milestoneIndex, in: order)
                 guard order.milestones[index].status == OrderRules.milestoneDelivered else {
-                    throw JobsErrors.wrongState("该里程碑未交付或已验收", "this milestone is not delivered, or already accepted")
+                    throw NomadError.wrongState("该里程碑未交付或已验收", "this milestone is not delivered, or already accepted")
                 }
                 order.milestones[index].status = OrderRules.milestoneAccepted
                 try await OrderStore.saveMilestones(connection, order, logger: logger)
@@ -328,7 +328,7 @@ extension JobsService {
     }
 
     private var alreadyRated: NomadError {
-        JobsErrors.wrongState("您已评价过该订单", "you have already rated this order")
+        NomadError.wrongState("您已评价过该订单", "you have already rated this order")
     }
 }
 

@@ -55,7 +55,7 @@ extension JobsService {
         let principal = try caller
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let nomadID = try Validate.uuid(request.nomadID, "nomad_id")
-        let hash = try OrderRules.evidenceHash(request.evidenceHash, required: false)
+        let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false)
         return try await mutation("CompleteScenario", requestID: request.requestID, request: request) { connection in
             guard let scenario = try await ScenarioStore.find(connection, id: scenarioID, logger: logger) else {
                 throw NomadError.notFound("scenario")

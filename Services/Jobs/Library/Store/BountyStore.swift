@@ -150,7 +150,7 @@ enum BountyStore {
             """, logger: logger)
         var result: (Int, Bool)?
         for try await (winners, filled) in rows.decode((Int, Bool).self) { result = (winners, filled) }
-        guard let result else { throw JobsErrors.wrongState("所有揭榜名额已被占满", "every winner place has been taken") }
+        guard let result else { throw NomadError.wrongState("所有揭榜名额已被占满", "every winner place has been taken") }
         try await connection.query("""
             UPDATE jobs SET seats_taken = \(result.0),
               status = CASE WHEN \(result.1) THEN 3 ELSE status END,

@@ -88,7 +88,7 @@ enum MatchStore {
     ) async throws -> (excluded: Int, candidates: [(id: UUID, nomad: MatchScoring.Nomad)]) {
         guard !requirements.isEmpty else { return (0, []) }
         guard requirements.count <= maxRequirements else {
-            throw JobsErrors.wrongState(
+            throw NomadError.wrongState(
                 "岗位技能要求超过 \(maxRequirements) 项", "the job lists more than \(maxRequirements) required skills")
         }
         let codes = requirements.map(\.skillCode)
