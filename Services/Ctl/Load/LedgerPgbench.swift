@@ -34,34 +34,11 @@ extension Pgbench {
     /// Runs `transactions` transfer transactions in total from `clients`
     /// connections between the nomads' points accounts the bench seeded.
     static func transfers(databaseURL: String, schema: String, clients: Int, transactions: Int) throws -> Result {
-        let binary = try locate()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nomadctl-pgbench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let script = directory.appendingPathComponent("transfer.sql")
-        try transferScript.write(to: script, atomically: true, encoding: .utf8)
-
-        let setup = """
-            SET search_path TO \(schema);
-            DROP TABLE IF EXISTS pgbench_ledger_accounts;
-            CREATE TABLE pgbench_ledger_accounts AS SELECT row_number() OVER (ORDER BY id) AS n, id, owner_id FROM ledger_accounts WHERE kind = 'points' AND balance > 100000;
-            CREATE UNIQUE INDEX ON pgbench_ledger_accounts (n);
-            SELECT count(*) FROM pgbench_ledger_accounts;
-            """
-        let count = Int(try runTool(psqlPath(next: binary), ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", setup, databaseURL])
-            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0
-        guard count >= 2 else { throw CtlError("fewer than two funded points accounts to run pgbench on") }
-        let perClient = max(1, transactions / clients)
-        let output = try runTool(binary, [
-            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-t", String(perClient), "-D", "naccounts=\(count)",
-            "-f", script.path, databaseURL,
-        ], environment: ["PGOPTIONS": "-c search_path=\(schema)"])
-        let tps = output.split(separator: "\n").first { $0.hasPrefix("tps = ") }
-            .flatMap { Double($0.dropFirst(6).split(separator: " ").first ?? "") }
-        let latency = output.split(separator: "\n").first { $0.hasPrefix("latency average = ") }
-            .flatMap { Double($0.dropFirst(18).split(separator: " ").first ?? "") }
-        guard let tps else { throw CtlError("pgbench printed no tps:\n\(output)") }
-        _ = try? runTool(psqlPath(next: binary), ["-X", "-q", "-c", "DROP TABLE IF EXISTS \(schema).pgbench_ledger_accounts", databaseURL])
-        return Result(transactions: perClient * clients, tps: tps, latencyMs: latency)
+        try run(
+            script: transferScript, databaseURL: databaseURL, schema: schema, clients: clients, transactions: transactions,
+            picks: Picks(
+                table: "pgbench_ledger_accounts", columns: "id, owner_id",
+                from: "ledger_accounts WHERE kind = 'points' AND balance > 100000", countVariable: "naccounts", minimum: 2,
+                shortage: "fewer than two funded points accounts to run pgbench on"))
     }
 }

@@ -40,44 +40,69 @@ enum Pgbench {
     /// Runs `transactions` claim transactions in total from `clients`
     /// connections, on the jobs the load seeded.
     static func claims(databaseURL: String, schema: String, clients: Int, transactions: Int) throws -> Result {
+        try run(
+            script: claimScript, databaseURL: databaseURL, schema: schema, clients: clients, transactions: transactions,
+            picks: Picks(
+                table: "pgbench_claim_jobs", columns: "id, enterprise_id",
+                from: "jobs WHERE status = 1 AND claimable", countVariable: "njobs", minimum: 1,
+                shortage: "no open claimable jobs to run pgbench on"))
+    }
+
+    /// The rows a script picks from at random: copied into a numbered table
+    /// (1...count, passed to the script as `countVariable`) before the run and
+    /// dropped after it.
+    struct Picks {
+        let table: String
+        let columns: String
+        let from: String
+        let countVariable: String
+        let minimum: Int
+        let shortage: String
+    }
+
+    /// Runs `script` `transactions` times in total from `clients` prepared
+    /// connections in the service's schema, and reads pgbench's figures.
+    static func run(
+        script text: String, databaseURL: String, schema: String, clients: Int, transactions: Int, picks: Picks
+    ) throws -> Result {
         let binary = try locate()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nomadctl-pgbench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let script = directory.appendingPathComponent("claim.sql")
-        try claimScript.write(to: script, atomically: true, encoding: .utf8)
+        let script = directory.appendingPathComponent("script.sql")
+        try text.write(to: script, atomically: true, encoding: .utf8)
 
         let setup = """
             SET search_path TO \(schema);
-            DROP TABLE IF EXISTS pgbench_claim_jobs;
-            CREATE TABLE pgbench_claim_jobs AS SELECT row_number() OVER (ORDER BY id) AS n, id, enterprise_id FROM jobs WHERE status = 1 AND claimable;
-            CREATE UNIQUE INDEX ON pgbench_claim_jobs (n);
-            SELECT count(*) FROM pgbench_claim_jobs;
+            DROP TABLE IF EXISTS \(picks.table);
+            CREATE TABLE \(picks.table) AS SELECT row_number() OVER (ORDER BY id) AS n, \(picks.columns) FROM \(picks.from);
+            CREATE UNIQUE INDEX ON \(picks.table) (n);
+            SELECT count(*) FROM \(picks.table);
             """
         let count = Int(try runTool(psqlPath(next: binary), ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", setup, databaseURL])
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0
-        guard count > 0 else { throw CtlError("no open claimable jobs to run pgbench on") }
+        guard count >= picks.minimum else { throw CtlError(picks.shortage) }
         let perClient = max(1, transactions / clients)
         let output = try runTool(binary, [
-            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-t", String(perClient), "-D", "njobs=\(count)",
-            "-f", script.path, databaseURL,
+            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-t", String(perClient),
+            "-D", "\(picks.countVariable)=\(count)", "-f", script.path, databaseURL,
         ], environment: ["PGOPTIONS": "-c search_path=\(schema)"])
         let tps = output.split(separator: "\n").first { $0.hasPrefix("tps = ") }
             .flatMap { Double($0.dropFirst(6).split(separator: " ").first ?? "") }
         let latency = output.split(separator: "\n").first { $0.hasPrefix("latency average = ") }
             .flatMap { Double($0.dropFirst(18).split(separator: " ").first ?? "") }
         guard let tps else { throw CtlError("pgbench printed no tps:\n\(output)") }
-        _ = try? runTool(psqlPath(next: binary), ["-X", "-q", "-c", "DROP TABLE IF EXISTS \(schema).pgbench_claim_jobs", databaseURL])
+        _ = try? runTool(psqlPath(next: binary), ["-X", "-q", "-c", "DROP TABLE IF EXISTS \(schema).\(picks.table)", databaseURL])
         return Result(transactions: perClient * clients, tps: tps, latencyMs: latency)
     }
 
-    static func psqlPath(next pgbench: String) -> String {
+    private static func psqlPath(next pgbench: String) -> String {
         URL(fileURLWithPath: pgbench).deletingLastPathComponent().appendingPathComponent("psql").path
     }
 
     /// Runs a short-lived tool to completion and returns its stdout; stderr
     /// goes to a file that is shown when the tool fails.
-    static func runTool(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+    private static func runTool(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
         let directory = FileManager.default.temporaryDirectory
         let out = directory.appendingPathComponent("nomadctl-tool-\(UUID().uuidString).out").path
         let err = directory.appendingPathComponent("nomadctl-tool-\(UUID().uuidString).err").path
