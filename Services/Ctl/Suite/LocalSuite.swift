@@ -110,7 +110,8 @@ final class LocalSuite: Sendable {
         try checkBeforeStart(options, ports: ports)
         let secrets = try SuiteSecrets.loadOrCreate(in: options.dataDirectory)
         let context = SuiteContext(
-            signingKey: secrets.signingKey, adminUsername: "admin", adminPassword: secrets.adminPassword, ports: ports)
+            signingKey: secrets.signingKey, eventsTicketKey: secrets.ticketKey, adminUsername: "admin",
+            adminPassword: secrets.adminPassword, ports: ports)
 
         var postgres: LocalPostgres?
         var started: [Running] = []
@@ -229,40 +230,66 @@ final class LocalSuite: Sendable {
 struct SuiteSecrets: Codable {
     var signingKeyEncoded: String
     var adminPassword: String
+    /// Signs the events service's tickets. Absent in secrets files written
+    /// before events existed: added on the next start.
+    var ticketKeyEncoded: String?
 
     var signingKey: SigningKey {
         // Validated when loaded or generated.
         try! SigningKey(encoded: signingKeyEncoded)
     }
 
+    var ticketKey: SigningKey {
+        // Set and validated when loaded or generated.
+        try! SigningKey(encoded: ticketKeyEncoded!)
+    }
+
     static func generate() -> SuiteSecrets {
+        let stamp = timestamp()
+        return SuiteSecrets(
+            signingKeyEncoded: SigningKey.generate(keyID: "local-\(stamp)").encoded, adminPassword: randomToken(length: 24),
+            ticketKeyEncoded: SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded)
+    }
+
+    private static func timestamp() -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let key = SigningKey.generate(keyID: "local-\(formatter.string(from: Date()))")
-        return SuiteSecrets(signingKeyEncoded: key.encoded, adminPassword: randomToken(length: 24))
+        return formatter.string(from: Date())
     }
 
+    /// Kept in the data directory when there is one, so tokens and tickets
+    /// issued before a restart still verify after it.
     static func loadOrCreate(in directory: String?) throws -> SuiteSecrets {
         guard let directory else { return generate() }
         let path = URL(fileURLWithPath: directory).appendingPathComponent("nomadctl-secrets.json").path
         if let data = FileManager.default.contents(atPath: path) {
+            var secrets: SuiteSecrets
             do {
-                let secrets = try JSONDecoder().decode(SuiteSecrets.self, from: data)
+                secrets = try JSONDecoder().decode(SuiteSecrets.self, from: data)
                 _ = try SigningKey(encoded: secrets.signingKeyEncoded)
-                return secrets
+                if let ticket = secrets.ticketKeyEncoded { _ = try SigningKey(encoded: ticket) }
             } catch {
                 throw CtlError("cannot read \(path): \(error); remove it to start afresh")
             }
+            if secrets.ticketKeyEncoded == nil {
+                secrets.ticketKeyEncoded = SigningKey.generate(keyID: "events-ticket-\(timestamp())").encoded
+                try secrets.save(to: path)
+            }
+            return secrets
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let secrets = generate()
+        try secrets.save(to: path)
+        return secrets
+    }
+
+    private func save(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard FileManager.default.createFile(
-            atPath: path, contents: try encoder.encode(secrets), attributes: [.posixPermissions: 0o600])
+            atPath: path, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600])
         else { throw CtlError("cannot write \(path)") }
-        return secrets
     }
 }

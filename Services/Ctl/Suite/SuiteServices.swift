@@ -1,4 +1,3 @@
-import Foundation
 import NomadKit
 
 /// One service of the suite as `nomadctl up` runs it. Adding a service to
@@ -38,13 +37,10 @@ struct SuiteService: Sendable {
         },
         SuiteService("jobs", executable: "nomad-jobs"),
         SuiteService("assets", executable: "nomad-assets"),
-        // Tickets are signed with the events service's own key, one per run like identity's.
-        SuiteService("events", executable: "nomad-events") { _ in ["NOMAD_EVENTS_TICKET_KEY": eventsTicketKey.encoded] },
+        // Tickets are signed with the events service's own key, kept like identity's.
+        SuiteService("events", executable: "nomad-events") { suite in ["NOMAD_EVENTS_TICKET_KEY": suite.eventsTicketKey.encoded] },
         // SuiteService("analytics", executable: "nomad-analytics"),
     ]
-
-    /// Made once per `nomadctl up`, so every events replica signs and verifies with the same key.
-    static let eventsTicketKey = SigningKey.generate(keyID: "events-ticket-\(UUID().uuidString.prefix(8).lowercased())")
 
     static func named(_ name: String) -> SuiteService? {
         all.first { $0.name == name }
@@ -60,6 +56,7 @@ struct Ports: Sendable, Equatable {
 /// every service listens (for services that call each other).
 struct SuiteContext: Sendable {
     let signingKey: SigningKey
+    let eventsTicketKey: SigningKey
     let adminUsername: String
     let adminPassword: String
     let ports: [String: Ports]
