@@ -34,17 +34,30 @@ struct SuiteService: Sendable {
                 "NOMAD_SIGNING_KEY": suite.signingKey.encoded,
                 "NOMAD_BOOTSTRAP_ADMIN_USERNAME": suite.adminUsername,
                 "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": suite.adminPassword,
-            ]
+            ].merging(relay(suite)) { own, _ in own }
         },
-        SuiteService("jobs", executable: "nomad-jobs"),
-        SuiteService("assets", executable: "nomad-assets"),
+        SuiteService("jobs", executable: "nomad-jobs", environment: relay),
+        SuiteService("assets", executable: "nomad-assets", environment: relay),
         // Tickets are signed with the events service's own key, one per run like identity's.
-        SuiteService("events", executable: "nomad-events") { _ in ["NOMAD_EVENTS_TICKET_KEY": eventsTicketKey.encoded] },
-        // SuiteService("analytics", executable: "nomad-analytics"),
+        SuiteService("events", executable: "nomad-events") { suite in
+            ["NOMAD_EVENTS_TICKET_KEY": eventsTicketKey.encoded].merging(relay(suite)) { own, _ in own }
+        },
+        // Verifies the relays' service tokens; relays nothing itself.
+        SuiteService("analytics", executable: "nomad-analytics") { _ in
+            ["NOMAD_SERVICE_TOKEN_KEY": serviceTokenKey.encoded]
+        },
     ]
 
     /// Made once per `nomadctl up`, so every events replica signs and verifies with the same key.
     static let eventsTicketKey = SigningKey.generate(keyID: "events-ticket-\(UUID().uuidString.prefix(8).lowercased())")
+
+    /// Made once per `nomadctl up`: the relays sign their calls to analytics with it.
+    static let serviceTokenKey = SigningKey.generate(keyID: "service-\(UUID().uuidString.prefix(8).lowercased())")
+
+    /// What a service needs to relay its outbox to analytics.
+    @Sendable static func relay(_ suite: SuiteContext) -> [String: String] {
+        ["NOMAD_ANALYTICS_ADDRESS": suite.address(of: "analytics"), "NOMAD_SERVICE_TOKEN_KEY": serviceTokenKey.encoded]
+    }
 
     static func named(_ name: String) -> SuiteService? {
         all.first { $0.name == name }

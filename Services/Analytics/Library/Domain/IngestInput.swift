@@ -1,0 +1,50 @@
+import Foundation
+import NomadKit
+import NomadProtos
+
+/// One event as analytics accepts it: checked before anything is written, so
+/// a bad batch is refused whole and stores nothing.
+struct IngestInput: Sendable {
+    static let maxBatch = 500
+    static let maxPayloadBytes = 256 * 1024
+
+    let id: UUID
+    let source: String
+    let type: String
+    let schemaVersion: Int
+    let occurredAt: Date
+    /// JSON text of the subject ids object.
+    let subjectIDs: String
+    /// JSON text of the payload object, as the sender wrote it.
+    let payload: String
+
+    static func batch(_ events: [Nomad_Common_V1_DomainEvent]) throws -> [IngestInput] {
+        guard !events.isEmpty else { throw NomadError.required("events") }
+        guard events.count <= maxBatch else {
+            throw NomadError.invalid("events", zh: "一批最多 \(maxBatch) 个事件", en: "at most \(maxBatch) events per batch")
+        }
+        return try events.map(IngestInput.init)
+    }
+
+    init(_ event: Nomad_Common_V1_DomainEvent) throws {
+        id = try Validate.uuid(event.eventID, "event_id")
+        source = try Validate.text(event.sourceService, "source_service", max: 64)
+        type = try Validate.text(event.type, "type", max: 200)
+        guard event.schemaVersion >= 1 else {
+            throw NomadError.invalid("schema_version", zh: "必须至少为 1", en: "must be at least 1")
+        }
+        schemaVersion = Int(event.schemaVersion)
+        guard event.hasOccurredAt else { throw NomadError.required("occurred_at") }
+        occurredAt = event.occurredAt.date
+        guard event.payloadJson.utf8.count <= Self.maxPayloadBytes else {
+            throw NomadError.tooLong("payload_json", max: Self.maxPayloadBytes)
+        }
+        // Postgres would refuse a non-object later; refusing here names the field.
+        guard let object = try? JSONSerialization.jsonObject(with: Data(event.payloadJson.utf8)), object is [String: Any]
+        else { throw NomadError.invalid("payload_json", zh: "必须是 JSON 对象", en: "must be a JSON object") }
+        payload = event.payloadJson
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        subjectIDs = String(decoding: try encoder.encode(event.subjectIds), as: UTF8.self)
+    }
+}
