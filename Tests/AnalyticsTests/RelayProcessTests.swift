@@ -11,7 +11,9 @@ import Glibc
 #endif
 
 /// The relay as it runs in production: inside the real nomad-jobs executable,
-/// configured only by environment variables, two replicas on one schema.
+/// configured only by environment variables, two replicas on one schema:
+/// 1,000 mutations while analytics is stopped, then analytics started and
+/// one replica killed once delivery has begun; every event arrives once.
 @Suite struct RelayProcessTests {
     @Test func jobsReplicasRelayExactlyOnceThroughAnOutageAndASIGKILL() async throws {
         let port = try Loopback.freePort()
@@ -21,7 +23,7 @@ import Glibc
         ]
         let admin = TestKeys.token(for: Principal(accountID: UUID(), role: .admin))
         let prefix = "relay\(UUID().uuidString.prefix(8).lowercased())"
-        let count = 120
+        let count = 1000
         try await withServiceProcesses("nomad-jobs", service: "jobs", count: 2, environment: environment) { replicas, _ in
             // Analytics is not running: every mutation's event waits in the outbox.
             try await withThrowingTaskGroup(of: Void.self) { group in
