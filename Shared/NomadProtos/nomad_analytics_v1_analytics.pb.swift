@@ -33,8 +33,9 @@ public nonisolated struct Nomad_Analytics_V1_IngestEventsRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// At most 500 events; event_id, source_service, type and a JSON object
-  /// payload are required, schema_version is at least 1.
+  /// 1 to 500 events; each needs a UUID event_id, source_service, type,
+  /// occurred_at, schema_version of at least 1 and payload_json that is JSON.
+  /// Types analytics does not know are stored as they are.
   public var events: [Nomad_Common_V1_DomainEvent] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

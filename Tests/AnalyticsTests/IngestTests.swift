@@ -92,7 +92,7 @@ import Testing
                 _ = try await env.client.ingestEvents(
                     .with { $0.events = [bad] }, metadata: env.service().metadata(language: "zh-CN"))
             }
-            #expect(zh?.contains("JSON 对象") == true)
+            #expect(zh?.contains("必须是 JSON") == true)
             let stored = try await env.storedCount()
             #expect(stored.rows == 0)
         }

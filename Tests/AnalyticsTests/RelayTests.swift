@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRPCCore
 import NomadKit
 import NomadProtos
@@ -30,6 +33,16 @@ import Testing
                     .with { $0.type = "producer.note.written"; $0.page.pageSize = 1 }, metadata: analytics.admin().metadata)
                 #expect(listed.events.first?.event.subjectIds["note_id"] != nil)
                 #expect(listed.events.first?.event.payloadJson.contains("note") == true)
+                // The relay counts what it delivered and reports the backlog.
+                let port = try await producer.app.metricsPort
+                let reported = try await eventually {
+                    let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+                    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                    let relayed = lines.first { $0.hasPrefix(#"nomad_outbox_relayed_total{service="producer"}"#) }
+                    return (relayed?.split(separator: " ").last.flatMap { Double($0) } ?? 0) >= 45
+                        && lines.contains { $0.hasPrefix(#"nomad_outbox_backlog{service="producer"}"#) }
+                }
+                #expect(reported)
             }
         }
     }

@@ -39,9 +39,10 @@ struct IngestInput: Sendable {
         guard event.payloadJson.utf8.count <= Self.maxPayloadBytes else {
             throw NomadError.tooLong("payload_json", max: Self.maxPayloadBytes)
         }
-        // Postgres would refuse a non-object later; refusing here names the field.
-        guard let object = try? JSONSerialization.jsonObject(with: Data(event.payloadJson.utf8)), object is [String: Any]
-        else { throw NomadError.invalid("payload_json", zh: "必须是 JSON 对象", en: "must be a JSON object") }
+        // Any JSON value is kept (an event analytics cannot refuse never
+        // stalls a relay); what is not JSON at all is refused, naming the field.
+        guard (try? JSONSerialization.jsonObject(with: Data(event.payloadJson.utf8), options: .fragmentsAllowed)) != nil
+        else { throw NomadError.invalid("payload_json", zh: "必须是 JSON", en: "must be JSON") }
         payload = event.payloadJson
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
