@@ -119,4 +119,19 @@ import Testing
             }
         }
     }
+
+    @Test func batchesTooLargeForAnalyticsAreSplit() async throws {
+        try await withAnalytics { analytics in
+            try await withProducer(analyticsPort: analytics.app.port) { producer in
+                // Three events of 400 kB: together over analytics' 1 MiB request
+                // limit (RESOURCE_EXHAUSTED), one at a time within it.
+                for i in 0..<3 { try await producer.write("\(i)" + String(repeating: "x", count: 400_000)) }
+                try await producer.write("small")
+                let delivered = try await eventually { try await producer.outbox().undelivered == 0 }
+                #expect(delivered)
+                let stored = try await analytics.storedCount()
+                #expect(stored.rows == 4)
+            }
+        }
+    }
 }

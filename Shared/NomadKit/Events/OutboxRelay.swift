@@ -74,16 +74,24 @@ public struct OutboxRelay: Service {
 
     func loop(_ analytics: Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>) async {
         var failures = 0
+        // Halved when analytics refuses a batch as too large or invalid, so
+        // one oversized event cannot hold back the ones around it.
+        var limit = settings.batchSize
         while !Task.isCancelled {
             do {
-                let sent = try await relayBatch(analytics)
+                let sent = try await relayBatch(analytics, limit: limit)
                 failures = 0
+                let full = sent >= limit
+                limit = min(settings.batchSize, limit * 2)
                 // A full batch means there is likely more: go again at once.
-                if sent < settings.batchSize {
+                if !full {
                     try? await updateBacklog()
                     try? await Task.sleep(for: settings.pollInterval)
                 }
             } catch {
+                if let error = error as? RPCError, [.resourceExhausted, .invalidArgument].contains(error.code) {
+                    limit = max(1, limit / 2)
+                }
                 failures += 1
                 let delay = backoff(after: failures)
                 if failures == 1 || failures % 10 == 0 {
@@ -98,10 +106,11 @@ public struct OutboxRelay: Service {
     /// One batch in one transaction: lock, send, mark what analytics stored,
     /// commit. Any failure rolls back and the rows are simply picked up again.
     /// Returns how many events were sent.
-    func relayBatch(_ analytics: Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>) async throws -> Int {
+    func relayBatch(
+        _ analytics: Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>, limit: Int
+    ) async throws -> Int {
         let logger = self.logger
         let source = self.source
-        let limit = settings.batchSize
         var options = CallOptions.defaults
         options.timeout = settings.deadline
         let token = try tokens.issue(caller: relayID, lifetime: 120).token

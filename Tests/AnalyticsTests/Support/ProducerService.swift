@@ -16,7 +16,7 @@ struct ProducerService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol, Servic
     let logger: Logger
 
     func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
-        let text = try Validate.text(request.text, "text", max: 200)
+        let text = try Validate.text(request.text, "text", max: 1 << 20)
         let type = text.hasPrefix("type:") ? String(text.dropFirst(5)) : "producer.note.written"
         let logger = self.logger
         return try await mutation("Echo", requestID: request.requestID, request: request) { connection in

@@ -6,7 +6,6 @@ import NomadProtos
 /// a bad batch is refused whole and stores nothing.
 struct IngestInput: Sendable {
     static let maxBatch = 500
-    static let maxPayloadBytes = 256 * 1024
 
     let id: UUID
     let source: String
@@ -36,9 +35,8 @@ struct IngestInput: Sendable {
         schemaVersion = Int(event.schemaVersion)
         guard event.hasOccurredAt else { throw NomadError.required("occurred_at") }
         occurredAt = event.occurredAt.date
-        guard event.payloadJson.utf8.count <= Self.maxPayloadBytes else {
-            throw NomadError.tooLong("payload_json", max: Self.maxPayloadBytes)
-        }
+        // No size limit of its own: the chassis' request limit bounds a batch,
+        // and the relay sends smaller batches when one is refused as too large.
         // Any JSON value is kept (an event analytics cannot refuse never
         // stalls a relay); what is not JSON at all is refused, naming the field.
         guard (try? JSONSerialization.jsonObject(with: Data(event.payloadJson.utf8), options: .fragmentsAllowed)) != nil
