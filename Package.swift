@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "nomad-jobs", targets: ["JobsServer"]),
         .executable(name: "nomad-assets", targets: ["AssetsServer"]),
         .executable(name: "nomad-events", targets: ["EventsServer"]),
+        .executable(name: "nomad-analytics", targets: ["AnalyticsServer"]),
         .executable(name: "nomadctl", targets: ["Ctl"]),
     ],
     dependencies: [
@@ -148,6 +149,24 @@ let package = Package(
             path: "Services/Events/Server",
             swiftSettings: strict
         ),
+        .target(
+            name: "Analytics",
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Analytics/Library",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "AnalyticsServer",
+            dependencies: ["Analytics", "NomadKit"],
+            path: "Services/Analytics/Server",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Ctl",
             dependencies: [
@@ -214,6 +233,17 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             path: "Tests/EventsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnalyticsTests",
+            dependencies: [
+                "Analytics", "NomadKit", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/AnalyticsTests",
             swiftSettings: strict
         ),
     ]

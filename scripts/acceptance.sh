@@ -19,6 +19,7 @@ swift build --product nomad-identity
 swift build --product nomad-jobs
 swift build --product nomad-assets
 swift build --product nomad-events
+swift build --product nomad-analytics
 swift build --product nomadctl
 bin=$(swift build --show-bin-path)
 
@@ -26,7 +27,8 @@ log=$(mktemp)
 "$bin/nomadctl" up --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" \
   --grpc-port "jobs=$jobs_port" --metrics-port "jobs=$jobs_metrics_port" --jobs-replicas 2 \
   --grpc-port "assets=$((grpc_port + 2))" --metrics-port "assets=$((metrics_port + 2))" \
-  --grpc-port "events=$((grpc_port + 3))" --metrics-port "events=$((metrics_port + 3))" >"$log" 2>&1 &
+  --grpc-port "events=$((grpc_port + 3))" --metrics-port "events=$((metrics_port + 3))" \
+  --grpc-port "analytics=$((grpc_port + 4))" --metrics-port "analytics=$((metrics_port + 4))" >"$log" 2>&1 &
 up=$!
 trap 'kill -TERM $up 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 120); do
@@ -44,10 +46,10 @@ kill -TERM $up
 rc=0; wait $up || rc=$?
 trap - EXIT
 if ((rc != 0)); then cat "$log"; echo "nomadctl up exited $rc after SIGTERM" >&2; exit 1; fi
-for name in identity jobs-1 jobs-2 assets events; do
+for name in identity jobs-1 jobs-2 assets events analytics; do
   grep -q "$name stopped: exited with 0" "$log" || { cat "$log"; echo "$name did not exit 0" >&2; exit 1; }
 done
-for exe in nomad-identity nomad-jobs nomad-assets nomad-events; do
+for exe in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics; do
   if pgrep -x "$exe" >/dev/null; then echo "a $exe process is left" >&2; exit 1; fi
 done
 rm -f "$log"

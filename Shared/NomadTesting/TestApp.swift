@@ -54,7 +54,8 @@ public func withTestApp<Result: Sendable>(
             let client = GRPCClient(transport: try .http2NIOPosix(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask { try await client.runConnections() }
-            let testApp = TestApp(app: app, port: port, client: client, schema: schema, databaseURL: baseURL)
+            let testApp = TestApp(
+                app: app, port: port, client: client, schema: config.databaseSchema, databaseURL: baseURL)
             let result: Result
             do {
                 result = try await body(testApp)

@@ -110,7 +110,8 @@ final class LocalSuite: Sendable {
         try checkBeforeStart(options, ports: ports)
         let secrets = try SuiteSecrets.loadOrCreate(in: options.dataDirectory)
         let context = SuiteContext(
-            signingKey: secrets.signingKey, eventsTicketKey: secrets.ticketKey, adminUsername: "admin",
+            signingKey: secrets.signingKey, eventsTicketKey: secrets.ticketKey, serviceTokenKey: secrets.serviceTokenKey,
+            adminUsername: "admin",
             adminPassword: secrets.adminPassword, ports: ports)
 
         var postgres: LocalPostgres?
@@ -233,6 +234,9 @@ struct SuiteSecrets: Codable {
     /// Signs the events service's tickets. Absent in secrets files written
     /// before events existed: added on the next start.
     var ticketKeyEncoded: String?
+    /// Signs the outbox relays' calls to analytics. Absent in secrets files
+    /// written before analytics existed: added on the next start.
+    var serviceTokenKeyEncoded: String?
 
     var signingKey: SigningKey {
         // Validated when loaded or generated.
@@ -244,11 +248,17 @@ struct SuiteSecrets: Codable {
         try! SigningKey(encoded: ticketKeyEncoded!)
     }
 
+    var serviceTokenKey: SigningKey {
+        // Set and validated when loaded or generated.
+        try! SigningKey(encoded: serviceTokenKeyEncoded!)
+    }
+
     static func generate() -> SuiteSecrets {
         let stamp = timestamp()
         return SuiteSecrets(
             signingKeyEncoded: SigningKey.generate(keyID: "local-\(stamp)").encoded, adminPassword: randomToken(length: 24),
-            ticketKeyEncoded: SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded)
+            ticketKeyEncoded: SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded,
+            serviceTokenKeyEncoded: SigningKey.generate(keyID: "service-\(stamp)").encoded)
     }
 
     private static func timestamp() -> String {
@@ -269,12 +279,20 @@ struct SuiteSecrets: Codable {
             do {
                 secrets = try JSONDecoder().decode(SuiteSecrets.self, from: data)
                 _ = try SigningKey(encoded: secrets.signingKeyEncoded)
-                if let ticket = secrets.ticketKeyEncoded { _ = try SigningKey(encoded: ticket) }
+                for key in [secrets.ticketKeyEncoded, secrets.serviceTokenKeyEncoded].compactMap({ $0 }) {
+                    _ = try SigningKey(encoded: key)
+                }
             } catch {
                 throw CtlError("cannot read \(path): \(error); remove it to start afresh")
             }
-            if secrets.ticketKeyEncoded == nil {
-                secrets.ticketKeyEncoded = SigningKey.generate(keyID: "events-ticket-\(timestamp())").encoded
+            if secrets.ticketKeyEncoded == nil || secrets.serviceTokenKeyEncoded == nil {
+                let stamp = timestamp()
+                if secrets.ticketKeyEncoded == nil {
+                    secrets.ticketKeyEncoded = SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded
+                }
+                if secrets.serviceTokenKeyEncoded == nil {
+                    secrets.serviceTokenKeyEncoded = SigningKey.generate(keyID: "service-\(stamp)").encoded
+                }
                 try secrets.save(to: path)
             }
             return secrets

@@ -33,14 +33,24 @@ struct SuiteService: Sendable {
                 "NOMAD_SIGNING_KEY": suite.signingKey.encoded,
                 "NOMAD_BOOTSTRAP_ADMIN_USERNAME": suite.adminUsername,
                 "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": suite.adminPassword,
-            ]
+            ].merging(relay(suite)) { own, _ in own }
         },
-        SuiteService("jobs", executable: "nomad-jobs"),
-        SuiteService("assets", executable: "nomad-assets"),
+        SuiteService("jobs", executable: "nomad-jobs", environment: relay),
+        SuiteService("assets", executable: "nomad-assets", environment: relay),
         // Tickets are signed with the events service's own key, kept like identity's.
-        SuiteService("events", executable: "nomad-events") { suite in ["NOMAD_EVENTS_TICKET_KEY": suite.eventsTicketKey.encoded] },
-        // SuiteService("analytics", executable: "nomad-analytics"),
+        SuiteService("events", executable: "nomad-events") { suite in
+            ["NOMAD_EVENTS_TICKET_KEY": suite.eventsTicketKey.encoded].merging(relay(suite)) { own, _ in own }
+        },
+        // Verifies the relays' service tokens; relays nothing itself.
+        SuiteService("analytics", executable: "nomad-analytics") { suite in
+            ["NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded]
+        },
     ]
+
+    /// What a service needs to relay its outbox to analytics.
+    @Sendable static func relay(_ suite: SuiteContext) -> [String: String] {
+        ["NOMAD_ANALYTICS_ADDRESS": suite.address(of: "analytics"), "NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded]
+    }
 
     static func named(_ name: String) -> SuiteService? {
         all.first { $0.name == name }
@@ -57,6 +67,8 @@ struct Ports: Sendable, Equatable {
 struct SuiteContext: Sendable {
     let signingKey: SigningKey
     let eventsTicketKey: SigningKey
+    /// Signs the relays' calls to analytics.
+    let serviceTokenKey: SigningKey
     let adminUsername: String
     let adminPassword: String
     let ports: [String: Ports]

@@ -37,6 +37,15 @@ public struct NomadConfig: Sendable {
     public var tlsCertificateFile: String?
     public var tlsKeyFile: String?
     public var tlsClientCAFile: String?
+    /// host:port of analytics; set, the service relays its outbox there
+    /// (NOMAD_ANALYTICS_ADDRESS). Unset, events stay in the outbox.
+    public var analyticsAddress: String?
+    /// The suite's service-token key (NOMAD_SERVICE_TOKEN_KEY, kid:seed): the
+    /// relay signs its calls with it and analytics verifies them. Tokens it
+    /// signs only ever carry the service role (see ServiceTokens).
+    public var serviceTokenKey: SigningKey?
+    /// Batch size, deadline, poll interval and backoff of the outbox relay.
+    public var relay = OutboxRelay.Settings()
 
     public static let defaultPorts: [String: (grpc: Int, metrics: Int)] = [
         "identity": (50051, 9051),
@@ -117,6 +126,15 @@ public struct NomadConfig: Sendable {
         config.tlsCertificateFile = env.optionalString("NOMAD_TLS_CERT_FILE")
         config.tlsKeyFile = env.optionalString("NOMAD_TLS_KEY_FILE")
         config.tlsClientCAFile = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE")
+        config.analyticsAddress = env.optionalString("NOMAD_ANALYTICS_ADDRESS")
+        if let encoded = try env.secret("NOMAD_SERVICE_TOKEN_KEY") {
+            do { config.serviceTokenKey = try SigningKey(encoded: encoded) } catch {
+                throw ConfigError.invalid("NOMAD_SERVICE_TOKEN_KEY", "expected kid:base64url(32-byte Ed25519 seed)")
+            }
+        }
+        if config.analyticsAddress != nil, config.serviceTokenKey == nil {
+            throw ConfigError.invalid("NOMAD_ANALYTICS_ADDRESS", "needs NOMAD_SERVICE_TOKEN_KEY to authenticate the relay")
+        }
         if (config.tlsCertificateFile == nil) != (config.tlsKeyFile == nil) {
             throw ConfigError.invalid("NOMAD_TLS_CERT_FILE", "NOMAD_TLS_CERT_FILE and NOMAD_TLS_KEY_FILE go together")
         }
@@ -124,6 +142,10 @@ public struct NomadConfig: Sendable {
             throw ConfigError.invalid("NOMAD_TLS_CLIENT_CA_FILE", "needs NOMAD_TLS_CERT_FILE and NOMAD_TLS_KEY_FILE")
         }
         return config
+    }
+
+    public var serviceTokens: ServiceTokens? {
+        serviceTokenKey.map { ServiceTokens(key: $0, audience: tokenAudience) }
     }
 
     public var accessTokens: AccessTokens {

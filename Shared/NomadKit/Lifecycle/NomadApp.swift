@@ -54,7 +54,9 @@ public final class NomadApp: Sendable {
                 .apply(
                     ObservabilityInterceptor(logger: logger, maxRequestBytes: config.maxRequestBytes, health: health), to: .all),
                 .apply(
-                    AuthInterceptor(tokens: config.accessTokens, policy: definition.policy, logger: logger),
+                    AuthInterceptor(
+                        tokens: config.accessTokens, policy: definition.policy, logger: logger,
+                        serviceTokens: config.serviceTokens),
                     to: .allExcluding(services: [healthDescriptor], methods: [])),
             ])
 
@@ -72,6 +74,12 @@ public final class NomadApp: Sendable {
             backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours, logger: logger)]
                 + definition.makeBackgroundTasks(context),
             logger: logger))
+        // Last, so a shutdown stops the relay first, while the pool still runs.
+        if let address = config.analyticsAddress, let tokens = config.serviceTokens {
+            services.append(try OutboxRelay(
+                database: database, source: definition.name, address: address, tokens: tokens,
+                settings: config.relay, logger: logger))
+        }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = signals
         groupConfig.maximumGracefulShutdownDuration = .milliseconds(Int64(config.drainTimeoutSeconds * 1000))

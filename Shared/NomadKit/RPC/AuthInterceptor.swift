@@ -10,12 +10,16 @@ public struct AuthInterceptor: ServerInterceptor {
     let tokens: AccessTokens
     let policy: AccessPolicy
     let logger: Logger
+    /// Set when this process holds the service-token key: service tokens are
+    /// then accepted too (with the service role only).
+    let serviceTokens: ServiceTokens?
     let verified = VerifiedTokens()
 
-    public init(tokens: AccessTokens, policy: AccessPolicy, logger: Logger) {
+    public init(tokens: AccessTokens, policy: AccessPolicy, logger: Logger, serviceTokens: ServiceTokens? = nil) {
         self.tokens = tokens
         self.policy = policy
         self.logger = logger
+        self.serviceTokens = serviceTokens
     }
 
     public func intercept<Input: Sendable, Output: Sendable>(
@@ -62,7 +66,11 @@ public struct AuthInterceptor: ServerInterceptor {
         let now = Date()
         if let principal = verified.lookup(token, now: now) { return principal }
         do {
-            let (principal, until) = try tokens.verifyUntil(token, now: now)
+            let (principal, until) = if let serviceTokens, ServiceTokens.headerType(token) == ServiceTokens.type {
+                try serviceTokens.verifyUntil(token, now: now)
+            } else {
+                try tokens.verifyUntil(token, now: now)
+            }
             verified.store(token, principal: principal, expiresAt: until)
             return principal
         } catch {

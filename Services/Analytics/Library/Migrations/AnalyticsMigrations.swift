@@ -1,0 +1,6 @@
+import NomadKit
+
+/// Applied in order under the chassis' advisory lock; never edit a shipped one.
+let analyticsMigrations: [Migration] = [
+    Migration(1, "ingested events", migration0001IngestedEvents),
+]

@@ -1,0 +1,11 @@
+import NomadKit
+import NomadProtos
+
+/// Which roles may call each analytics RPC.
+enum AnalyticsAccess {
+    typealias M = Nomad_Analytics_V1_AnalyticsService.Method
+
+    static let staff: Set<Role> = [.officer, .admin]
+
+    static let policy = AccessPolicy(PipelineAccess.rules)
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRPCCore
+import NomadKit
+import NomadProtos
+
+extension AnalyticsService {
+    /// Stores the batch in one transaction and acknowledges every id only
+    /// after the commit: an acknowledged event is durable, so the relay may
+    /// mark it delivered. Idempotent by event id, hence no request_id.
+    func ingestEvents(
+        request: Nomad_Analytics_V1_IngestEventsRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_IngestEventsResponse {
+        _ = try caller
+        let events = try IngestInput.batch(request.events)
+        let logger = self.logger
+        try await database.transaction { connection in
+            try await IngestedEventStore.insert(connection, events, logger: logger)
+        }
+        return .with { $0.storedEventIds = events.map(\.id.text) }
+    }
+
+    func listIngestedEvents(
+        request: Nomad_Analytics_V1_ListIngestedEventsRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_ListIngestedEventsResponse {
+        _ = try caller
+        let page = try Page(request.page)
+        let source = request.sourceService.isEmpty ? nil : try Validate.text(request.sourceService, "source_service", max: 64)
+        let type = request.type.isEmpty ? nil : try Validate.text(request.type, "type", max: 200)
+        let logger = self.logger
+        let events = try await database.read { connection in
+            try await IngestedEventStore.list(connection, source: source, type: type, page: page, logger: logger)
+        }
+        return .with {
+            $0.events = Array(events.prefix(page.limit))
+            $0.page = page.response(fetched: events.count)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import GRPCCore
+import Logging
+import NomadKit
+import NomadProtos
+import PostgresNIO
+import SwiftProtobuf
+
+/// The analytics gRPC service. Each area's handlers live in their own
+/// `AnalyticsService+Area.swift`; this file holds what they share. Nothing here
+/// keeps state between calls: any replica answers any call the same way.
+struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol, ServiceHandlers {
+    let database: Database
+    let logger: Logger
+
+    init(context: ServiceContext) {
+        database = context.database
+        logger = context.logger
+    }
+}
+
+/// What the executable and the tests start: the chassis definition of the
+/// analytics service.
+public enum AnalyticsDefinition {
+    public static func make() -> ServiceDefinition {
+        ServiceDefinition(
+            name: "analytics",
+            migrations: analyticsMigrations,
+            policy: AnalyticsAccess.policy,
+            grpcServiceNames: [Nomad_Analytics_V1_AnalyticsService.descriptor.fullyQualifiedService],
+            makeServices: { context in [AnalyticsService(context: context)] })
+    }
+}

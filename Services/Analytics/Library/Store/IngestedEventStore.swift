@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import NomadKit
+import NomadProtos
+import PostgresNIO
+import SwiftProtobuf
+
+/// The ingested_events table.
+enum IngestedEventStore {
+    /// Inserts what is new and ignores what analytics already holds, so a
+    /// redelivered event changes nothing (not even its ingested_at).
+    static func insert(_ connection: PostgresConnection, _ events: [IngestInput], logger: Logger) async throws {
+        // One statement per batch: a relay's 100 events cost one round trip.
+        try await connection.query("""
+            INSERT INTO ingested_events (id, source_service, type, schema_version, occurred_at, subject_ids, payload)
+            SELECT * FROM unnest(
+              \(events.map(\.id))::uuid[], \(events.map(\.source))::text[], \(events.map(\.type))::text[],
+              \(events.map(\.schemaVersion))::int4[], \(events.map(\.occurredAt))::timestamptz[],
+              \(events.map(\.subjectIDs))::jsonb[], \(events.map(\.payload))::jsonb[])
+            ON CONFLICT (id) DO NOTHING
+            """, logger: logger)
+    }
+
+    /// Newest first; `source` and `type` are optional filters.
+    static func list(
+        _ connection: PostgresConnection, source: String?, type: String?, page: Page, logger: Logger
+    ) async throws -> [Nomad_Analytics_V1_IngestedEvent] {
+        let rows = try await connection.query("""
+            SELECT id, source_service, type, schema_version, occurred_at, subject_ids::text, payload::text, ingested_at
+            FROM ingested_events
+            WHERE (\(source)::text IS NULL OR source_service = \(source))
+              AND (\(type)::text IS NULL OR type = \(type))
+            ORDER BY ingested_at DESC, id DESC
+            LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        var events: [Nomad_Analytics_V1_IngestedEvent] = []
+        for try await (id, source, type, version, occurredAt, subjects, payload, ingestedAt)
+            in rows.decode((UUID, String, String, Int, Date, String, String, Date).self) {
+            events.append(.with {
+                $0.event = .with {
+                    $0.eventID = id.text
+                    $0.sourceService = source
+                    $0.type = type
+                    $0.schemaVersion = Int32(clamping: version)
+                    $0.occurredAt = Google_Protobuf_Timestamp(date: occurredAt)
+                    $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(subjects.utf8))) ?? [:]
+                    $0.payloadJson = payload
+                }
+                $0.ingestedAt = Google_Protobuf_Timestamp(date: ingestedAt)
+            })
+        }
+        return events
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import Metrics
+import NomadProtos
+import PostgresNIO
+import ServiceLifecycle
+import SwiftProtobuf
+
+/// Delivers the service's outbox to analytics: at-least-once over the wire,
+/// exactly-once in analytics' tables (it stores by event id).
+///
+/// All state is the `delivered_at` column, so a restart resumes where the last
+/// commit left off, and a crash between analytics' acknowledgement and our
+/// commit only redelivers events analytics already holds. Replicas share the
+/// table: `FOR UPDATE SKIP LOCKED` gives each batch to one relay at a time.
+public struct OutboxRelay: Service {
+    public struct Settings: Sendable {
+        /// Rows are locked across the RPC, so batches stay small and the
+        /// deadline short: a stuck analytics holds at most this many rows, and
+        /// only until the deadline rolls the transaction back.
+        public var batchSize = 100
+        public var deadline: Duration = .seconds(5)
+        /// How long an idle relay waits before looking at the table again.
+        public var pollInterval: Duration = .milliseconds(500)
+        public var initialBackoff: Duration = .milliseconds(200)
+        public var maxBackoff: Duration = .seconds(30)
+
+        public init() {}
+    }
+
+    let database: Database
+    let source: String
+    let host: String
+    let port: Int
+    let tokens: ServiceTokens
+    let settings: Settings
+    let logger: Logger
+    /// Names this relay in its service tokens (and analytics' logs).
+    let relayID = UUID()
+    let relayed: Counter
+    let backlog: Gauge
+
+    /// `address` is NOMAD_ANALYTICS_ADDRESS: "host:port".
+    public init(
+        database: Database, source: String, address: String, tokens: ServiceTokens, settings: Settings = .init(),
+        logger: Logger
+    ) throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port), colon != address.startIndex
+        else { throw ConfigError.invalid("NOMAD_ANALYTICS_ADDRESS", "expected host:port") }
+        self.database = database
+        self.source = source
+        self.host = String(address[..<colon])
+        self.port = port
+        self.tokens = tokens
+        self.settings = settings
+        self.logger = logger
+        relayed = Counter(label: "nomad_outbox_relayed_total", dimensions: [("service", source)])
+        backlog = Gauge(label: "nomad_outbox_backlog", dimensions: [("service", source)])
+    }
+
+    public func run() async throws {
+        let client = GRPCClient(transport: try .http2NIOPosix(
+            target: .dns(host: host, port: port), transportSecurity: .plaintext))
+        let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await client.runConnections() }
+            await cancelWhenGracefulShutdown { await self.loop(analytics) }
+            client.beginGracefulShutdown()
+        }
+    }
+
+    func loop(_ analytics: Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>) async {
+        var failures = 0
+        // Halved when analytics refuses a batch as too large or invalid, so
+        // one oversized event cannot hold back the ones around it.
+        var limit = settings.batchSize
+        while !Task.isCancelled {
+            do {
+                let sent = try await relayBatch(analytics, limit: limit)
+                failures = 0
+                let full = sent >= limit
+                limit = min(settings.batchSize, limit * 2)
+                // A full batch means there is likely more: go again at once.
+                if !full {
+                    try? await updateBacklog()
+                    try? await Task.sleep(for: settings.pollInterval)
+                }
+            } catch {
+                if let error = error as? RPCError, [.resourceExhausted, .invalidArgument].contains(error.code) {
+                    limit = max(1, limit / 2)
+                }
+                failures += 1
+                let delay = backoff(after: failures)
+                if failures == 1 || failures % 10 == 0 {
+                    logger.warning("outbox relay failed; retrying", metadata: [
+                        "failures": "\(failures)", "retry_in": "\(delay)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// One batch in one transaction: lock, send, mark what analytics stored,
+    /// commit. Any failure rolls back and the rows are simply picked up again.
+    /// Returns how many events were sent.
+    func relayBatch(
+        _ analytics: Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>, limit: Int
+    ) async throws -> Int {
+        let logger = self.logger
+        let source = self.source
+        var options = CallOptions.defaults
+        options.timeout = settings.deadline
+        let token = try tokens.issue(caller: relayID, lifetime: 120).token
+        var metadata = Metadata()
+        metadata.addString("Bearer \(token)", forKey: "authorization")
+        let requestMetadata = metadata
+        let stored = try await database.transaction { connection -> Int in
+            let rows = try await connection.query("""
+                SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at FROM outbox
+                WHERE delivered_at IS NULL ORDER BY occurred_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            var events: [Nomad_Common_V1_DomainEvent] = []
+            for try await (id, type, version, subjects, payload, occurredAt)
+                in rows.decode((UUID, String, Int, String, String, Date).self) {
+                events.append(.with {
+                    $0.eventID = id.uuidString.lowercased()
+                    $0.sourceService = source
+                    $0.type = type
+                    $0.schemaVersion = Int32(clamping: version)
+                    $0.occurredAt = Google_Protobuf_Timestamp(date: occurredAt)
+                    $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(subjects.utf8))) ?? [:]
+                    $0.payloadJson = payload
+                })
+            }
+            if events.isEmpty { return 0 }
+            let response = try await analytics.ingestEvents(
+                .with { $0.events = events }, metadata: requestMetadata, options: options)
+            // Only what analytics says it stored is marked; anything else stays
+            // undelivered and goes out again with a later batch.
+            let sent = Set(events.map(\.eventID))
+            let acked = response.storedEventIds.filter { sent.contains($0.lowercased()) }.compactMap(UUID.init(uuidString:))
+            try await connection.query(
+                "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
+            return acked.count
+        }
+        if stored > 0 { relayed.increment(by: stored) }
+        return stored
+    }
+
+    func updateBacklog() async throws {
+        let logger = self.logger
+        let count = try await database.read { connection in
+            try await connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL", logger: logger)
+                .collect().first?.decode(Int.self) ?? 0
+        }
+        backlog.record(count)
+    }
+
+    /// Exponential, capped, with jitter so replicas that failed together do
+    /// not all retry together.
+    func backoff(after failures: Int) -> Duration {
+        let base = Double(settings.initialBackoff.components.attoseconds) / 1e18 + Double(settings.initialBackoff.components.seconds)
+        let cap = Double(settings.maxBackoff.components.attoseconds) / 1e18 + Double(settings.maxBackoff.components.seconds)
+        let exponential = min(cap, base * pow(2, Double(min(failures - 1, 30))))
+        return .milliseconds(Int64(exponential * Double.random(in: 0.5...1.0) * 1000))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import NomadKit
+import NomadProtos
+import NomadTesting
+import PostgresNIO
+
+/// A small service on the chassis that writes outbox rows the way every
+/// service does (one event per mutation, in the mutation's transaction), so
+/// the relay is tested exactly as it runs inside jobs or assets. An echo text
+/// "type:<t>" writes an event of type <t>.
+struct ProducerService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol, ServiceHandlers {
+    let database: Database
+    let logger: Logger
+
+    func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
+        let text = try Validate.text(request.text, "text", max: 1 << 20)
+        let type = text.hasPrefix("type:") ? String(text.dropFirst(5)) : "producer.note.written"
+        let logger = self.logger
+        return try await mutation("Echo", requestID: request.requestID, request: request) { connection in
+            let id = UUID()
+            try await Outbox.append(
+                connection, type: type, subjectIDs: ["note_id": id.text], payload: ["text": text], logger: logger)
+            return .with { $0.text = id.text }
+        }
+    }
+
+    static let definition = ServiceDefinition(
+        name: "producer",
+        migrations: [],
+        policy: AccessPolicy([Nomad_Bench_V1_EchoService.Method.Echo.descriptor: .roles([.nomad])]),
+        grpcServiceNames: [Nomad_Bench_V1_EchoService.descriptor.fullyQualifiedService],
+        makeServices: { context in [ProducerService(database: context.database, logger: context.logger)] })
+}
+
+struct ProducerEnv {
+    let app: TestApp
+    let client: Nomad_Bench_V1_EchoService.Client<HTTP2ClientTransport.Posix>
+    let token = TestKeys.token(for: Principal(accountID: UUID(), role: .nomad))
+
+    /// One mutation, hence one outbox event. Returns the note id.
+    @discardableResult
+    func write(_ text: String = "note") async throws -> String {
+        try await client.echo(.with {
+            $0.text = text
+            $0.requestID = UUID().text
+        }, metadata: callMetadata(token: token)).text
+    }
+
+    func outbox() async throws -> (total: Int, undelivered: Int) {
+        try await app.withSchemaConnection { connection in
+            let row = try await connection.query(
+                "SELECT count(*), count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox",
+                logger: TestApp.sqlLogger).collect().first!
+            let (total, undelivered) = try row.decode((Int, Int).self)
+            return (total, undelivered)
+        }
+    }
+}
+
+/// Starts the producer with its relay pointed at `analyticsPort` (nothing
+/// needs to listen there yet). `schema` lets two instances share one outbox.
+func withProducer(
+    analyticsPort: Int, schema: String? = nil, _ body: (ProducerEnv) async throws -> Void
+) async throws {
+    try await withTestApp(ProducerService.definition, configure: {
+        $0.analyticsAddress = "127.0.0.1:\(analyticsPort)"
+        $0.serviceTokenKey = AnalyticsEnv.serviceKey
+        $0.relay.pollInterval = .milliseconds(50)
+        $0.relay.initialBackoff = .milliseconds(50)
+        $0.relay.maxBackoff = .milliseconds(500)
+        $0.relay.batchSize = 20
+        if let schema { $0.databaseSchema = schema }
+    }) { app in
+        try await body(ProducerEnv(app: app, client: .init(wrapping: app.client)))
+    }
+}
