@@ -1,6 +1,10 @@
 /// The analytics service (数据分析): the suite's domain events, delivered by
-/// every service's outbox relay, and (later) the zone's KPIs, eligibility and
-/// reports computed from them.
+/// every service's outbox relay, and the zone's KPIs, enterprise reward
+/// eligibility, one-card service performance and CSV reports computed from
+/// them. Messages of the KPI area are in kpis.proto, of rewards and service
+/// performance in rewards.proto.
+///
+/// Days and months are the zone's (Asia/Shanghai).
 ///
 /// Ingestion is idempotent by event id: a redelivered event changes nothing,
 /// so IngestEvents needs no request_id. Errors carry a message in the caller's
@@ -54,10 +58,178 @@ public enum Nomad_Analytics_V1_AnalyticsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "SubmitRevenueReport" metadata.
+        public enum SubmitRevenueReport: Sendable {
+            /// Request type for "SubmitRevenueReport".
+            public typealias Input = Nomad_Analytics_V1_SubmitRevenueReportRequest
+            /// Response type for "SubmitRevenueReport".
+            public typealias Output = Nomad_Analytics_V1_RevenueReport
+            /// Descriptor for "SubmitRevenueReport".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "SubmitRevenueReport",
+                type: .unary
+            )
+        }
+        /// Namespace for "DecideRevenueReport" metadata.
+        public enum DecideRevenueReport: Sendable {
+            /// Request type for "DecideRevenueReport".
+            public typealias Input = Nomad_Analytics_V1_DecideRevenueReportRequest
+            /// Response type for "DecideRevenueReport".
+            public typealias Output = Nomad_Analytics_V1_RevenueReport
+            /// Descriptor for "DecideRevenueReport".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "DecideRevenueReport",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListRevenueReports" metadata.
+        public enum ListRevenueReports: Sendable {
+            /// Request type for "ListRevenueReports".
+            public typealias Input = Nomad_Analytics_V1_ListRevenueReportsRequest
+            /// Response type for "ListRevenueReports".
+            public typealias Output = Nomad_Analytics_V1_ListRevenueReportsResponse
+            /// Descriptor for "ListRevenueReports".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListRevenueReports",
+                type: .unary
+            )
+        }
+        /// Namespace for "RecordRecognition" metadata.
+        public enum RecordRecognition: Sendable {
+            /// Request type for "RecordRecognition".
+            public typealias Input = Nomad_Analytics_V1_RecordRecognitionRequest
+            /// Response type for "RecordRecognition".
+            public typealias Output = Nomad_Analytics_V1_Recognition
+            /// Descriptor for "RecordRecognition".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "RecordRecognition",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListRecognitions" metadata.
+        public enum ListRecognitions: Sendable {
+            /// Request type for "ListRecognitions".
+            public typealias Input = Nomad_Analytics_V1_ListRecognitionsRequest
+            /// Response type for "ListRecognitions".
+            public typealias Output = Nomad_Analytics_V1_ListRecognitionsResponse
+            /// Descriptor for "ListRecognitions".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListRecognitions",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListKpis" metadata.
+        public enum ListKpis: Sendable {
+            /// Request type for "ListKpis".
+            public typealias Input = Nomad_Analytics_V1_ListKpisRequest
+            /// Response type for "ListKpis".
+            public typealias Output = Nomad_Analytics_V1_ListKpisResponse
+            /// Descriptor for "ListKpis".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListKpis",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetKpiSeries" metadata.
+        public enum GetKpiSeries: Sendable {
+            /// Request type for "GetKpiSeries".
+            public typealias Input = Nomad_Analytics_V1_GetKpiSeriesRequest
+            /// Response type for "GetKpiSeries".
+            public typealias Output = Nomad_Analytics_V1_KpiSeries
+            /// Descriptor for "GetKpiSeries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "GetKpiSeries",
+                type: .unary
+            )
+        }
+        /// Namespace for "ExportCsv" metadata.
+        public enum ExportCsv: Sendable {
+            /// Request type for "ExportCsv".
+            public typealias Input = Nomad_Analytics_V1_ExportCsvRequest
+            /// Response type for "ExportCsv".
+            public typealias Output = Nomad_Analytics_V1_CsvChunk
+            /// Descriptor for "ExportCsv".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ExportCsv",
+                type: .serverStreaming
+            )
+        }
+        /// Namespace for "GetRewardEligibility" metadata.
+        public enum GetRewardEligibility: Sendable {
+            /// Request type for "GetRewardEligibility".
+            public typealias Input = Nomad_Analytics_V1_GetRewardEligibilityRequest
+            /// Response type for "GetRewardEligibility".
+            public typealias Output = Nomad_Analytics_V1_RewardEligibility
+            /// Descriptor for "GetRewardEligibility".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "GetRewardEligibility",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListRewardEligibility" metadata.
+        public enum ListRewardEligibility: Sendable {
+            /// Request type for "ListRewardEligibility".
+            public typealias Input = Nomad_Analytics_V1_ListRewardEligibilityRequest
+            /// Response type for "ListRewardEligibility".
+            public typealias Output = Nomad_Analytics_V1_ListRewardEligibilityResponse
+            /// Descriptor for "ListRewardEligibility".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListRewardEligibility",
+                type: .unary
+            )
+        }
+        /// Namespace for "ListRewardTiers" metadata.
+        public enum ListRewardTiers: Sendable {
+            /// Request type for "ListRewardTiers".
+            public typealias Input = Nomad_Analytics_V1_ListRewardTiersRequest
+            /// Response type for "ListRewardTiers".
+            public typealias Output = Nomad_Analytics_V1_ListRewardTiersResponse
+            /// Descriptor for "ListRewardTiers".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListRewardTiers",
+                type: .unary
+            )
+        }
+        /// Namespace for "GetServicePerformance" metadata.
+        public enum GetServicePerformance: Sendable {
+            /// Request type for "GetServicePerformance".
+            public typealias Input = Nomad_Analytics_V1_GetServicePerformanceRequest
+            /// Response type for "GetServicePerformance".
+            public typealias Output = Nomad_Analytics_V1_GetServicePerformanceResponse
+            /// Descriptor for "GetServicePerformance".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "GetServicePerformance",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.analytics.v1.AnalyticsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             IngestEvents.descriptor,
-            ListIngestedEvents.descriptor
+            ListIngestedEvents.descriptor,
+            SubmitRevenueReport.descriptor,
+            DecideRevenueReport.descriptor,
+            ListRevenueReports.descriptor,
+            RecordRecognition.descriptor,
+            ListRecognitions.descriptor,
+            ListKpis.descriptor,
+            GetKpiSeries.descriptor,
+            ExportCsv.descriptor,
+            GetRewardEligibility.descriptor,
+            ListRewardEligibility.descriptor,
+            ListRewardTiers.descriptor,
+            GetServicePerformance.descriptor
         ]
     }
 }
@@ -123,6 +295,223 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListIngestedEventsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListIngestedEventsResponse>
+
+        /// Handle the "SubmitRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise, or a nomad for their own business, reports revenue and tax
+        /// > for a period with evidence; it counts once an officer confirms it.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_SubmitRevenueReportRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_RevenueReport` messages.
+        func submitRevenueReport(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_RevenueReport>
+
+        /// Handle the "DecideRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: confirm or reject a submitted report, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_DecideRevenueReportRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_RevenueReport` messages.
+        func decideRevenueReport(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_RevenueReport>
+
+        /// Handle the "ListRevenueReports" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff see every report; a reporter sees their own.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ListRevenueReportsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_ListRevenueReportsResponse` messages.
+        func listRevenueReports(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>
+
+        /// Handle the "RecordRecognition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: an enterprise recognised as a high-tech digital
+        /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_RecordRecognitionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_Recognition` messages.
+        func recordRecognition(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_Recognition>
+
+        /// Handle the "ListRecognitions" method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ListRecognitionsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_ListRecognitionsResponse` messages.
+        func listRecognitions(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRecognitionsResponse>
+
+        /// Handle the "ListKpis" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every KPI's value against its target for a period
+        /// > (default: the current year) and area.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ListKpisRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_ListKpisResponse` messages.
+        func listKpis(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListKpisRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListKpisResponse>
+
+        /// Handle the "GetKpiSeries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: one KPI's monthly series.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_GetKpiSeriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_KpiSeries` messages.
+        func getKpiSeries(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_KpiSeries>
+
+        /// Handle the "ExportCsv" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+        /// > in chunks (UTF-8, header row first).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ExportCsvRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_CsvChunk` messages.
+        func exportCsv(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_CsvChunk>
+
+        /// Handle the "GetRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise reads its own; staff read any enterprise's.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_GetRewardEligibilityRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_RewardEligibility` messages.
+        func getRewardEligibility(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_RewardEligibility>
+
+        /// Handle the "ListRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every enterprise with activity in a year, paginated.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ListRewardEligibilityRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_ListRewardEligibilityResponse` messages.
+        func listRewardEligibility(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>
+
+        /// Handle the "ListRewardTiers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the configured reward tiers.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ListRewardTiersRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_ListRewardTiersResponse` messages.
+        func listRewardTiers(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRewardTiersResponse>
+
+        /// Handle the "GetServicePerformance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the one-card catalogue's performance per service
+        /// > entry and department, as public-service dashboards report it.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_GetServicePerformanceRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_GetServicePerformanceResponse` messages.
+        func getServicePerformance(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>
     }
 
     /// Service protocol for the "nomad.analytics.v1.AnalyticsService" service.
@@ -172,6 +561,223 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListIngestedEventsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListIngestedEventsResponse>
+
+        /// Handle the "SubmitRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise, or a nomad for their own business, reports revenue and tax
+        /// > for a period with evidence; it counts once an officer confirms it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_SubmitRevenueReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_RevenueReport` message.
+        func submitRevenueReport(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_RevenueReport>
+
+        /// Handle the "DecideRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: confirm or reject a submitted report, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_DecideRevenueReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_RevenueReport` message.
+        func decideRevenueReport(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_RevenueReport>
+
+        /// Handle the "ListRevenueReports" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff see every report; a reporter sees their own.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRevenueReportsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_ListRevenueReportsResponse` message.
+        func listRevenueReports(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>
+
+        /// Handle the "RecordRecognition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: an enterprise recognised as a high-tech digital
+        /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_RecordRecognitionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_Recognition` message.
+        func recordRecognition(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_Recognition>
+
+        /// Handle the "ListRecognitions" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRecognitionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_ListRecognitionsResponse` message.
+        func listRecognitions(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRecognitionsResponse>
+
+        /// Handle the "ListKpis" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every KPI's value against its target for a period
+        /// > (default: the current year) and area.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpisRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_ListKpisResponse` message.
+        func listKpis(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListKpisRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListKpisResponse>
+
+        /// Handle the "GetKpiSeries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: one KPI's monthly series.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetKpiSeriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_KpiSeries` message.
+        func getKpiSeries(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_KpiSeries>
+
+        /// Handle the "ExportCsv" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+        /// > in chunks (UTF-8, header row first).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ExportCsvRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_CsvChunk` messages.
+        func exportCsv(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_CsvChunk>
+
+        /// Handle the "GetRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise reads its own; staff read any enterprise's.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetRewardEligibilityRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_RewardEligibility` message.
+        func getRewardEligibility(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_RewardEligibility>
+
+        /// Handle the "ListRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every enterprise with activity in a year, paginated.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardEligibilityRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_ListRewardEligibilityResponse` message.
+        func listRewardEligibility(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>
+
+        /// Handle the "ListRewardTiers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the configured reward tiers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardTiersRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_ListRewardTiersResponse` message.
+        func listRewardTiers(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRewardTiersResponse>
+
+        /// Handle the "GetServicePerformance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the one-card catalogue's performance per service
+        /// > entry and department, as public-service dashboards report it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetServicePerformanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_GetServicePerformanceResponse` message.
+        func getServicePerformance(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>
     }
 
     /// Simple service protocol for the "nomad.analytics.v1.AnalyticsService" service.
@@ -219,6 +825,224 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: Nomad_Analytics_V1_ListIngestedEventsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Analytics_V1_ListIngestedEventsResponse
+
+        /// Handle the "SubmitRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise, or a nomad for their own business, reports revenue and tax
+        /// > for a period with evidence; it counts once an officer confirms it.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_SubmitRevenueReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_RevenueReport` to respond with.
+        func submitRevenueReport(
+            request: Nomad_Analytics_V1_SubmitRevenueReportRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_RevenueReport
+
+        /// Handle the "DecideRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: confirm or reject a submitted report, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_DecideRevenueReportRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_RevenueReport` to respond with.
+        func decideRevenueReport(
+            request: Nomad_Analytics_V1_DecideRevenueReportRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_RevenueReport
+
+        /// Handle the "ListRevenueReports" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff see every report; a reporter sees their own.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ListRevenueReportsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_ListRevenueReportsResponse` to respond with.
+        func listRevenueReports(
+            request: Nomad_Analytics_V1_ListRevenueReportsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_ListRevenueReportsResponse
+
+        /// Handle the "RecordRecognition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: an enterprise recognised as a high-tech digital
+        /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_RecordRecognitionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_Recognition` to respond with.
+        func recordRecognition(
+            request: Nomad_Analytics_V1_RecordRecognitionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_Recognition
+
+        /// Handle the "ListRecognitions" method.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ListRecognitionsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_ListRecognitionsResponse` to respond with.
+        func listRecognitions(
+            request: Nomad_Analytics_V1_ListRecognitionsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_ListRecognitionsResponse
+
+        /// Handle the "ListKpis" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every KPI's value against its target for a period
+        /// > (default: the current year) and area.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ListKpisRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_ListKpisResponse` to respond with.
+        func listKpis(
+            request: Nomad_Analytics_V1_ListKpisRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_ListKpisResponse
+
+        /// Handle the "GetKpiSeries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: one KPI's monthly series.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_GetKpiSeriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_KpiSeries` to respond with.
+        func getKpiSeries(
+            request: Nomad_Analytics_V1_GetKpiSeriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_KpiSeries
+
+        /// Handle the "ExportCsv" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+        /// > in chunks (UTF-8, header row first).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ExportCsvRequest` message.
+        ///   - response: A response stream of `Nomad_Analytics_V1_CsvChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func exportCsv(
+            request: Nomad_Analytics_V1_ExportCsvRequest,
+            response: GRPCCore.RPCWriter<Nomad_Analytics_V1_CsvChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws
+
+        /// Handle the "GetRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise reads its own; staff read any enterprise's.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_GetRewardEligibilityRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_RewardEligibility` to respond with.
+        func getRewardEligibility(
+            request: Nomad_Analytics_V1_GetRewardEligibilityRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_RewardEligibility
+
+        /// Handle the "ListRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every enterprise with activity in a year, paginated.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ListRewardEligibilityRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_ListRewardEligibilityResponse` to respond with.
+        func listRewardEligibility(
+            request: Nomad_Analytics_V1_ListRewardEligibilityRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_ListRewardEligibilityResponse
+
+        /// Handle the "ListRewardTiers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the configured reward tiers.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ListRewardTiersRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_ListRewardTiersResponse` to respond with.
+        func listRewardTiers(
+            request: Nomad_Analytics_V1_ListRewardTiersRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_ListRewardTiersResponse
+
+        /// Handle the "GetServicePerformance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the one-card catalogue's performance per service
+        /// > entry and department, as public-service dashboards report it.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_GetServicePerformanceRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_GetServicePerformanceResponse` to respond with.
+        func getServicePerformance(
+            request: Nomad_Analytics_V1_GetServicePerformanceRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_GetServicePerformanceResponse
     }
 }
 
@@ -243,6 +1067,138 @@ extension Nomad_Analytics_V1_AnalyticsService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListIngestedEventsResponse>(),
             handler: { request, context in
                 try await self.listIngestedEvents(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.SubmitRevenueReport.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_SubmitRevenueReportRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_RevenueReport>(),
+            handler: { request, context in
+                try await self.submitRevenueReport(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.DecideRevenueReport.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_DecideRevenueReportRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_RevenueReport>(),
+            handler: { request, context in
+                try await self.decideRevenueReport(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListRevenueReports.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRevenueReportsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRevenueReportsResponse>(),
+            handler: { request, context in
+                try await self.listRevenueReports(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.RecordRecognition.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_RecordRecognitionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_Recognition>(),
+            handler: { request, context in
+                try await self.recordRecognition(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListRecognitions.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRecognitionsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRecognitionsResponse>(),
+            handler: { request, context in
+                try await self.listRecognitions(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListKpis.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListKpisRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListKpisResponse>(),
+            handler: { request, context in
+                try await self.listKpis(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.GetKpiSeries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_GetKpiSeriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_KpiSeries>(),
+            handler: { request, context in
+                try await self.getKpiSeries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ExportCsv.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ExportCsvRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_CsvChunk>(),
+            handler: { request, context in
+                try await self.exportCsv(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.GetRewardEligibility.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_GetRewardEligibilityRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_RewardEligibility>(),
+            handler: { request, context in
+                try await self.getRewardEligibility(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListRewardEligibility.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRewardEligibilityRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRewardEligibilityResponse>(),
+            handler: { request, context in
+                try await self.listRewardEligibility(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListRewardTiers.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRewardTiersRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRewardTiersResponse>(),
+            handler: { request, context in
+                try await self.listRewardTiers(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.GetServicePerformance.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_GetServicePerformanceRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_GetServicePerformanceResponse>(),
+            handler: { request, context in
+                try await self.getServicePerformance(
                     request: request,
                     context: context
                 )
@@ -275,6 +1231,138 @@ extension Nomad_Analytics_V1_AnalyticsService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func submitRevenueReport(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_RevenueReport> {
+        let response = try await self.submitRevenueReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func decideRevenueReport(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_RevenueReport> {
+        let response = try await self.decideRevenueReport(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRevenueReports(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRevenueReportsResponse> {
+        let response = try await self.listRevenueReports(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordRecognition(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_Recognition> {
+        let response = try await self.recordRecognition(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRecognitions(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRecognitionsResponse> {
+        let response = try await self.listRecognitions(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listKpis(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListKpisRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListKpisResponse> {
+        let response = try await self.listKpis(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getKpiSeries(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_KpiSeries> {
+        let response = try await self.getKpiSeries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func exportCsv(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_CsvChunk> {
+        let response = try await self.exportCsv(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
+    }
+
+    public func getRewardEligibility(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_RewardEligibility> {
+        let response = try await self.getRewardEligibility(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRewardEligibility(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse> {
+        let response = try await self.listRewardEligibility(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRewardTiers(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListRewardTiersResponse> {
+        let response = try await self.listRewardTiers(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getServicePerformance(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse> {
+        let response = try await self.getServicePerformance(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -299,6 +1387,166 @@ extension Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListIngestedEventsResponse> {
         return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListIngestedEventsResponse>(
             message: try await self.listIngestedEvents(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func submitRevenueReport(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_RevenueReport> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_RevenueReport>(
+            message: try await self.submitRevenueReport(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func decideRevenueReport(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_RevenueReport> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_RevenueReport>(
+            message: try await self.decideRevenueReport(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRevenueReports(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRevenueReportsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>(
+            message: try await self.listRevenueReports(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordRecognition(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_Recognition> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_Recognition>(
+            message: try await self.recordRecognition(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRecognitions(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRecognitionsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRecognitionsResponse>(
+            message: try await self.listRecognitions(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listKpis(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListKpisRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListKpisResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListKpisResponse>(
+            message: try await self.listKpis(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getKpiSeries(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_KpiSeries> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_KpiSeries>(
+            message: try await self.getKpiSeries(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func exportCsv(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_CsvChunk> {
+        return GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_CsvChunk>(
+            metadata: [:],
+            producer: { writer in
+                try await self.exportCsv(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
+
+    public func getRewardEligibility(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_RewardEligibility> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_RewardEligibility>(
+            message: try await self.getRewardEligibility(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRewardEligibility(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>(
+            message: try await self.listRewardEligibility(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRewardTiers(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRewardTiersResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListRewardTiersResponse>(
+            message: try await self.listRewardTiers(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getServicePerformance(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>(
+            message: try await self.getServicePerformance(
                 request: request.message,
                 context: context
             ),
@@ -364,6 +1612,283 @@ extension Nomad_Analytics_V1_AnalyticsService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListIngestedEventsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListIngestedEventsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SubmitRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise, or a nomad for their own business, reports revenue and tax
+        /// > for a period with evidence; it counts once an officer confirms it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_SubmitRevenueReportRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_SubmitRevenueReportRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_RevenueReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func submitRevenueReport<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_RevenueReport>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "DecideRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: confirm or reject a submitted report, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_DecideRevenueReportRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_DecideRevenueReportRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_RevenueReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func decideRevenueReport<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_RevenueReport>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRevenueReports" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff see every report; a reporter sees their own.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRevenueReportsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRevenueReportsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRevenueReportsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRevenueReports<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRevenueReportsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordRecognition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: an enterprise recognised as a high-tech digital
+        /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_RecordRecognitionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_RecordRecognitionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_Recognition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordRecognition<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_RecordRecognitionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_Recognition>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_Recognition>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRecognitions" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRecognitionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRecognitionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRecognitionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRecognitions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRecognitionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRecognitionsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRecognitionsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListKpis" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every KPI's value against its target for a period
+        /// > (default: the current year) and area.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpisRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListKpisRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListKpisResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listKpis<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpisRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListKpisRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListKpisResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpisResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetKpiSeries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: one KPI's monthly series.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetKpiSeriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_GetKpiSeriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_KpiSeries` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getKpiSeries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_KpiSeries>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_KpiSeries>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ExportCsv" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+        /// > in chunks (UTF-8, header row first).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ExportCsvRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ExportCsvRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_CsvChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func exportCsv<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ExportCsvRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_CsvChunk>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Analytics_V1_CsvChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise reads its own; staff read any enterprise's.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetRewardEligibilityRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_GetRewardEligibilityRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_RewardEligibility` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getRewardEligibility<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_RewardEligibility>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RewardEligibility>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every enterprise with activity in a year, paginated.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardEligibilityRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRewardEligibilityRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRewardEligibilityResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRewardEligibility<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRewardEligibilityResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRewardTiers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the configured reward tiers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardTiersRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRewardTiersRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRewardTiersResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRewardTiers<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRewardTiersRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRewardTiersResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardTiersResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetServicePerformance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the one-card catalogue's performance per service
+        /// > entry and department, as public-service dashboards report it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetServicePerformanceRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_GetServicePerformanceRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_GetServicePerformanceResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getServicePerformance<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_GetServicePerformanceResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -454,6 +1979,413 @@ extension Nomad_Analytics_V1_AnalyticsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "SubmitRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise, or a nomad for their own business, reports revenue and tax
+        /// > for a period with evidence; it counts once an officer confirms it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_SubmitRevenueReportRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_SubmitRevenueReportRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_RevenueReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func submitRevenueReport<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_RevenueReport>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.SubmitRevenueReport.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "DecideRevenueReport" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: confirm or reject a submitted report, with a reason.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_DecideRevenueReportRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_DecideRevenueReportRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_RevenueReport` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func decideRevenueReport<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_RevenueReport>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.DecideRevenueReport.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRevenueReports" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Staff see every report; a reporter sees their own.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRevenueReportsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRevenueReportsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRevenueReportsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRevenueReports<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRevenueReportsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListRevenueReports.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordRecognition" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: an enterprise recognised as a high-tech digital
+        /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_RecordRecognitionRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_RecordRecognitionRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_Recognition` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordRecognition<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_RecordRecognitionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_Recognition>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_Recognition>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.RecordRecognition.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRecognitions" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRecognitionsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRecognitionsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRecognitionsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRecognitions<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRecognitionsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRecognitionsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRecognitionsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListRecognitions.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListKpis" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every KPI's value against its target for a period
+        /// > (default: the current year) and area.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpisRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListKpisRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListKpisResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listKpis<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpisRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListKpisRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListKpisResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpisResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListKpis.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetKpiSeries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: one KPI's monthly series.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetKpiSeriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_GetKpiSeriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_KpiSeries` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getKpiSeries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_KpiSeries>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_KpiSeries>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.GetKpiSeries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ExportCsv" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+        /// > in chunks (UTF-8, header row first).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ExportCsvRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ExportCsvRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_CsvChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func exportCsv<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ExportCsvRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_CsvChunk>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Analytics_V1_CsvChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ExportCsv.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > An enterprise reads its own; staff read any enterprise's.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetRewardEligibilityRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_GetRewardEligibilityRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_RewardEligibility` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getRewardEligibility<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_RewardEligibility>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RewardEligibility>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.GetRewardEligibility.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRewardEligibility" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: every enterprise with activity in a year, paginated.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardEligibilityRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRewardEligibilityRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRewardEligibilityResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRewardEligibility<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRewardEligibilityResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListRewardEligibility.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRewardTiers" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the configured reward tiers.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardTiersRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListRewardTiersRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListRewardTiersResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRewardTiers<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListRewardTiersRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListRewardTiersResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardTiersResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListRewardTiers.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetServicePerformance" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the one-card catalogue's performance per service
+        /// > entry and department, as public-service dashboards report it.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_GetServicePerformanceRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_GetServicePerformanceRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_GetServicePerformanceResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getServicePerformance<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_GetServicePerformanceResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.GetServicePerformance.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -513,6 +2445,353 @@ extension Nomad_Analytics_V1_AnalyticsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListIngestedEventsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListIngestedEventsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitRevenueReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise, or a nomad for their own business, reports revenue and tax
+    /// > for a period with evidence; it counts once an officer confirms it.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_SubmitRevenueReportRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitRevenueReport<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.submitRevenueReport(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_SubmitRevenueReportRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_RevenueReport>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DecideRevenueReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: confirm or reject a submitted report, with a reason.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_DecideRevenueReportRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func decideRevenueReport<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.decideRevenueReport(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_DecideRevenueReportRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_RevenueReport>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRevenueReports" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff see every report; a reporter sees their own.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ListRevenueReportsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRevenueReports<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRevenueReports(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRevenueReportsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRevenueReportsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordRecognition" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: an enterprise recognised as a high-tech digital
+    /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_RecordRecognitionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordRecognition<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_RecordRecognitionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_Recognition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordRecognition(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_RecordRecognitionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_Recognition>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRecognitions" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ListRecognitionsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRecognitions<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRecognitionsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRecognitionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRecognitions(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRecognitionsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRecognitionsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKpis" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: every KPI's value against its target for a period
+    /// > (default: the current year) and area.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpisRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKpis<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpisRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpisResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listKpis(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListKpisRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListKpisResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetKpiSeries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: one KPI's monthly series.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_GetKpiSeriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getKpiSeries<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_KpiSeries>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getKpiSeries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_GetKpiSeriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_KpiSeries>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ExportCsv" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+    /// > in chunks (UTF-8, header row first).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ExportCsvRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func exportCsv<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ExportCsvRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Analytics_V1_CsvChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.exportCsv(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ExportCsvRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_CsvChunk>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRewardEligibility" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise reads its own; staff read any enterprise's.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_GetRewardEligibilityRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRewardEligibility<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RewardEligibility>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getRewardEligibility(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_GetRewardEligibilityRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_RewardEligibility>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRewardEligibility" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: every enterprise with activity in a year, paginated.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardEligibilityRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRewardEligibility<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRewardEligibility(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRewardEligibilityRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRewardEligibilityResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRewardTiers" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the configured reward tiers.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ListRewardTiersRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRewardTiers<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardTiersRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardTiersResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRewardTiers(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListRewardTiersRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListRewardTiersResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetServicePerformance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the one-card catalogue's performance per service
+    /// > entry and department, as public-service dashboards report it.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_GetServicePerformanceRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getServicePerformance<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getServicePerformance(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_GetServicePerformanceRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_GetServicePerformanceResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -582,6 +2861,401 @@ extension Nomad_Analytics_V1_AnalyticsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listIngestedEvents(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SubmitRevenueReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise, or a nomad for their own business, reports revenue and tax
+    /// > for a period with evidence; it counts once an officer confirms it.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func submitRevenueReport<Result>(
+        _ message: Nomad_Analytics_V1_SubmitRevenueReportRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_SubmitRevenueReportRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.submitRevenueReport(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DecideRevenueReport" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: confirm or reject a submitted report, with a reason.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func decideRevenueReport<Result>(
+        _ message: Nomad_Analytics_V1_DecideRevenueReportRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RevenueReport>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_DecideRevenueReportRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.decideRevenueReport(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRevenueReports" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Staff see every report; a reporter sees their own.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRevenueReports<Result>(
+        _ message: Nomad_Analytics_V1_ListRevenueReportsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRevenueReportsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRevenueReportsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRevenueReports(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordRecognition" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: an enterprise recognised as a high-tech digital
+    /// > enterprise incubated in the zone (孵化数字经济高新技术企业), with evidence.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordRecognition<Result>(
+        _ message: Nomad_Analytics_V1_RecordRecognitionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_Recognition>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_RecordRecognitionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordRecognition(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRecognitions" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRecognitions<Result>(
+        _ message: Nomad_Analytics_V1_ListRecognitionsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRecognitionsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRecognitionsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRecognitions(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKpis" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: every KPI's value against its target for a period
+    /// > (default: the current year) and area.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKpis<Result>(
+        _ message: Nomad_Analytics_V1_ListKpisRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpisResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpisRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listKpis(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetKpiSeries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: one KPI's monthly series.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getKpiSeries<Result>(
+        _ message: Nomad_Analytics_V1_GetKpiSeriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_KpiSeries>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getKpiSeries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ExportCsv" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: a KPI series or an eligibility list as CSV, streamed
+    /// > in chunks (UTF-8, header row first).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func exportCsv<Result>(
+        _ message: Nomad_Analytics_V1_ExportCsvRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Analytics_V1_CsvChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ExportCsvRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.exportCsv(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRewardEligibility" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > An enterprise reads its own; staff read any enterprise's.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRewardEligibility<Result>(
+        _ message: Nomad_Analytics_V1_GetRewardEligibilityRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_RewardEligibility>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_GetRewardEligibilityRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getRewardEligibility(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRewardEligibility" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: every enterprise with activity in a year, paginated.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRewardEligibility<Result>(
+        _ message: Nomad_Analytics_V1_ListRewardEligibilityRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardEligibilityResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardEligibilityRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRewardEligibility(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRewardTiers" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the configured reward tiers.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRewardTiers<Result>(
+        _ message: Nomad_Analytics_V1_ListRewardTiersRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListRewardTiersResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ListRewardTiersRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRewardTiers(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetServicePerformance" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the one-card catalogue's performance per service
+    /// > entry and department, as public-service dashboards report it.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getServicePerformance<Result>(
+        _ message: Nomad_Analytics_V1_GetServicePerformanceRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getServicePerformance(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -9,8 +9,12 @@
 //   https://github.com/apple/swift-protobuf/
 
 /// The analytics service (数据分析): the suite's domain events, delivered by
-/// every service's outbox relay, and (later) the zone's KPIs, eligibility and
-/// reports computed from them.
+/// every service's outbox relay, and the zone's KPIs, enterprise reward
+/// eligibility, one-card service performance and CSV reports computed from
+/// them. Messages of the KPI area are in kpis.proto, of rewards and service
+/// performance in rewards.proto.
+///
+/// Days and months are the zone's (Asia/Shanghai).
 ///
 /// Ingestion is idempotent by event id: a redelivered event changes nothing,
 /// so IngestEvents needs no request_id. Errors carry a message in the caller's

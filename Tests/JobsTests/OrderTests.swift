@@ -31,8 +31,8 @@ struct OrderTests {
             let seats = try await env.seats(of: job)
             #expect(seats.taken == 1 && seats.status == 2)
             let signed = try await env.outboxPayloadJSON(type: "jobs.contract.signed", subject: active.orderID)
-            #expect(signed["wholeMonths"] as? Int == 3)
-            #expect(signed["longTerm"] as? Bool == false)
+            #expect(signed["whole_months"] as? Int == 3)
+            #expect(signed["long_term"] as? Bool == false)
 
             let planned = try await env.setMilestones(active, [JobsEnv.milestone("Design", days: 7, amount: 300_000),
                                                                JobsEnv.milestone("Ship", days: 30, amount: 500_000)], by: enterprise)
@@ -58,8 +58,8 @@ struct OrderTests {
             #expect(ios?.level == 3 && ios?.source == 2)
             #expect(try await env.verified(nomad, "design.ui")?.level == 2)
             let completed = try await env.outboxPayloadJSON(type: "jobs.order.completed", subject: order.orderID)
-            #expect(completed["skillCodes"] as? [String] == ["software.mobile.ios", "design.ui"])
-            #expect(completed["budgetMinor"] as? Int == 800_000)
+            #expect(completed["skill_codes"] as? [String] == ["software.mobile.ios", "design.ui"])
+            #expect(completed["budget_minor"] as? Int == 800_000)
 
             order = try await env.rate(order, stars: 5, by: enterprise, comment: "Fast and careful")
             #expect(order.ratingByEnterprise.stars == 5)
@@ -201,8 +201,8 @@ struct OrderTests {
             let signed = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: 12))
             #expect(signed.contract.longTerm)
             let payload = try await env.outboxPayloadJSON(type: "jobs.contract.signed", subject: signed.orderID)
-            #expect(payload["longTerm"] as? Bool == true)
-            #expect(payload["wholeMonths"] as? Int == 12)
+            #expect(payload["long_term"] as? Bool == true)
+            #expect(payload["whole_months"] as? Int == 12)
             #expect(payload["mode"] as? Int == Nomad_Jobs_V1_JobMode.longContract.rawValue)
         }
     }

@@ -121,7 +121,7 @@ struct ScenarioTests {
             #expect(verified?.level == 4 && verified?.source == 3)
             #expect(try await env.app.outboxCount(type: "jobs.training.completed", subject: nomad.id) == 1)
             let payload = try await env.outboxPayloadJSON(type: "jobs.training.completed", subject: nomad.id)
-            #expect(payload["skillCode"] as? String == "software.mobile.ios" && payload["level"] as? Int == 4)
+            #expect(payload["skill_code"] as? String == "software.mobile.ios" && payload["level"] as? Int == 4)
 
             let again = await expectRPCError(.alreadyExists) { _ = try await env.completeScenario(scenario, nomad: nomad) }
             #expect(again?.isEmpty == false)

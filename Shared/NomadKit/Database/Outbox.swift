@@ -11,6 +11,9 @@ public enum Outbox {
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        // One spelling for every service's payloads, whatever the Swift names:
+        // analytics reads them by these keys.
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         let payloadJSON = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let subjects = String(decoding: try encoder.encode(subjectIDs), as: UTF8.self)

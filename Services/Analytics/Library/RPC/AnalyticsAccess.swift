@@ -7,5 +7,8 @@ enum AnalyticsAccess {
 
     static let staff: Set<Role> = [.officer, .admin]
 
-    static let policy = AccessPolicy(PipelineAccess.rules)
+    static let policy = AccessPolicy(
+        PipelineAccess.rules
+            .merging(KpiAccess.rules) { _, _ in fatalError("duplicate rule") }
+            .merging(RewardsAccess.rules) { _, _ in fatalError("duplicate rule") })
 }

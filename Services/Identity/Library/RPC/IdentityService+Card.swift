@@ -81,7 +81,7 @@ extension IdentityService {
                     try await Outbox.append(
                         connection, type: "identity.site.visited",
                         subjectIDs: ["account_id": card.holderID.text, "site_id": siteID.text],
-                        payload: ["day": visit.day, "area": "\(site.area)"], logger: logger)
+                        payload: ["day": visit.day, "area": site.area == .coreXinyingBay ? "core" : "linked"], logger: logger)
                 }
             }
             return response
