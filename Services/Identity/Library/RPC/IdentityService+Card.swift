@@ -114,7 +114,7 @@ extension IdentityService {
                 subject: "card/\(card.number)", reason: reason, before: before, after: try card.message.jsonString(), logger: logger)
             try await Outbox.append(
                 connection, type: "identity.card.status_changed",
-                subjectIDs: ["account_id": card.holderID.text, "card_number": card.number],
+                subjectIDs: ["account_id": card.holderID.text],
                 payload: ["status": "\(request.status)", "reason": reason], logger: logger)
             return card.message
         }

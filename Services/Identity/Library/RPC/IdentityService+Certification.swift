@@ -97,10 +97,12 @@ extension IdentityService {
                 action = "certification.approve"
                 try await AccountStore.setNomadStatus(
                     connection, id: record.applicantID, status: Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue), logger: logger)
-                let card = try await CardStore.issue(connection, holder: record.applicantID, validity: validity, logger: logger)
+                _ = try await CardStore.issue(connection, holder: record.applicantID, validity: validity, logger: logger)
+                // No card number: events leave the service (analytics keeps them),
+                // and the account id is all a consumer needs.
                 try await Outbox.append(
                     connection, type: "identity.nomad.certified",
-                    subjectIDs: ["account_id": record.applicantID.text, "certification_id": record.id.text, "card_number": card.number],
+                    subjectIDs: ["account_id": record.applicantID.text, "certification_id": record.id.text],
                     payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
             case .reject:
                 record.status = .rejected
