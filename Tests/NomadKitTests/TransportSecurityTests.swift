@@ -10,38 +10,6 @@ import Testing
 /// TLS and mutual TLS by configuration, with certificates made for the test
 /// by openssl: a CA, a server certificate for 127.0.0.1, a client certificate.
 @Suite struct TransportSecurityTests {
-    struct Certificates {
-        let directory: String
-        var ca: String { directory + "/ca.pem" }
-        var serverCert: String { directory + "/server.pem" }
-        var serverKey: String { directory + "/server.key" }
-        var clientCert: String { directory + "/client.pem" }
-        var clientKey: String { directory + "/client.key" }
-    }
-
-    static func makeCertificates() throws -> Certificates {
-        let directory = NSTemporaryDirectory() + "nomad-tls-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let script = """
-            set -e
-            cd '\(directory)'
-            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=nomad-test-ca \
-              -keyout ca.key -out ca.pem 2>/dev/null
-            for who in server client; do
-              openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=$who -keyout $who.key -out $who.csr 2>/dev/null
-              printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\n' > $who.ext
-              openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile $who.ext -out $who.pem 2>/dev/null
-            done
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ConfigError.invalid("openssl", "could not make test certificates") }
-        return Certificates(directory: directory)
-    }
-
     func call(port: Int, security: HTTP2ClientTransport.Posix.TransportSecurity) async throws -> String {
         let client = GRPCClient(transport: try .http2NIOPosix(
             target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: security))
@@ -57,8 +25,8 @@ import Testing
     }
 
     @Test func tlsAndMutualTLSByConfiguration() async throws {
-        let certs = try Self.makeCertificates()
-        defer { try? FileManager.default.removeItem(atPath: certs.directory) }
+        let certs = try TestCertificates.make()
+        defer { certs.remove() }
         let trust: HTTP2ClientTransport.Posix.TransportSecurity = .tls {
             $0.trustRoots = .certificates([.file(path: certs.ca, format: .pem)])
         }

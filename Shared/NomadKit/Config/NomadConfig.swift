@@ -44,6 +44,11 @@ public struct NomadConfig: Sendable {
     /// relay signs its calls with it and analytics verifies them. Tokens it
     /// signs only ever carry the service role (see ServiceTokens).
     public var serviceTokenKey: SigningKey?
+    /// PEM CA that signed analytics' server certificate (NOMAD_ANALYTICS_CA_FILE).
+    /// Set, the relay speaks TLS to analytics, presenting this service's own
+    /// NOMAD_TLS_CERT_FILE/KEY as its client certificate when it has them
+    /// (mutual TLS). Unset, the relay is plaintext (loopback, local runs).
+    public var analyticsCAFile: String?
     /// Batch size, deadline, poll interval and backoff of the outbox relay.
     public var relay = OutboxRelay.Settings()
 
@@ -127,6 +132,7 @@ public struct NomadConfig: Sendable {
         config.tlsKeyFile = env.optionalString("NOMAD_TLS_KEY_FILE")
         config.tlsClientCAFile = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE")
         config.analyticsAddress = env.optionalString("NOMAD_ANALYTICS_ADDRESS")
+        config.analyticsCAFile = env.optionalString("NOMAD_ANALYTICS_CA_FILE")
         if let encoded = try env.secret("NOMAD_SERVICE_TOKEN_KEY") {
             do { config.serviceTokenKey = try SigningKey(encoded: encoded) } catch {
                 throw ConfigError.invalid("NOMAD_SERVICE_TOKEN_KEY", "expected kid:base64url(32-byte Ed25519 seed)")

@@ -35,7 +35,11 @@ public struct OutboxRelay: Service {
     let host: String
     let port: Int
     let tokens: ServiceTokens
+    let security: HTTP2ClientTransport.Posix.TransportSecurity
     let settings: Settings
+    /// False until the service has migrated, and while its database is
+    /// unreachable: the relay waits instead of failing and logging.
+    let ready: @Sendable () -> Bool
     let logger: Logger
     /// Names this relay in its service tokens (and analytics' logs).
     let relayID = UUID()
@@ -44,8 +48,9 @@ public struct OutboxRelay: Service {
 
     /// `address` is NOMAD_ANALYTICS_ADDRESS: "host:port".
     public init(
-        database: Database, source: String, address: String, tokens: ServiceTokens, settings: Settings = .init(),
-        logger: Logger
+        database: Database, source: String, address: String, tokens: ServiceTokens,
+        security: HTTP2ClientTransport.Posix.TransportSecurity = .plaintext, settings: Settings = .init(),
+        ready: @escaping @Sendable () -> Bool = { true }, logger: Logger
     ) throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
               (1...65535).contains(port), colon != address.startIndex
@@ -55,15 +60,25 @@ public struct OutboxRelay: Service {
         self.host = String(address[..<colon])
         self.port = port
         self.tokens = tokens
+        self.security = security
         self.settings = settings
+        self.ready = ready
         self.logger = logger
         relayed = Counter(label: "nomad_outbox_relayed_total", dimensions: [("service", source)])
         backlog = Gauge(label: "nomad_outbox_backlog", dimensions: [("service", source)])
     }
 
     public func run() async throws {
-        let client = GRPCClient(transport: try .http2NIOPosix(
-            target: .dns(host: host, port: port), transportSecurity: .plaintext))
+        // An address given as an IP is dialled as one: TLS must not send an IP
+        // as the server name (SNI), while the certificate may still name it.
+        let target: any ResolvableTarget = if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            .ipv4(address: host, port: port)
+        } else if host.contains(":") {
+            .ipv6(address: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port)
+        } else {
+            .dns(host: host, port: port)
+        }
+        let client = GRPCClient(transport: try .http2NIOPosix(target: target, transportSecurity: security))
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
@@ -78,6 +93,10 @@ public struct OutboxRelay: Service {
         // one oversized event cannot hold back the ones around it.
         var limit = settings.batchSize
         while !Task.isCancelled {
+            guard ready() else {
+                try? await Task.sleep(for: settings.pollInterval)
+                continue
+            }
             do {
                 let sent = try await relayBatch(analytics, limit: limit)
                 failures = 0

@@ -78,7 +78,8 @@ public final class NomadApp: Sendable {
         if let address = config.analyticsAddress, let tokens = config.serviceTokens {
             services.append(try OutboxRelay(
                 database: database, source: definition.name, address: address, tokens: tokens,
-                settings: config.relay, logger: logger))
+                security: Self.relaySecurity(config), settings: config.relay,
+                ready: { health.status(of: "") == .serving }, logger: logger))
         }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = signals
@@ -130,6 +131,19 @@ public final class NomadApp: Sendable {
             }
         }
         return .tls(certificateChain: chain, privateKey: privateKey)
+    }
+
+    /// How the relay reaches analytics: TLS when analytics' CA is given, with
+    /// this service's own certificate as the client's (mutual TLS) when it has one.
+    static func relaySecurity(_ config: NomadConfig) -> HTTP2ClientTransport.Posix.TransportSecurity {
+        guard let ca = config.analyticsCAFile else { return .plaintext }
+        let trust: [TLSConfig.CertificateSource] = [.file(path: ca, format: .pem)]
+        if let cert = config.tlsCertificateFile, let key = config.tlsKeyFile {
+            return .mTLS(certificateChain: [.file(path: cert, format: .pem)], privateKey: .file(path: key, format: .pem)) {
+                $0.trustRoots = .certificates(trust)
+            }
+        }
+        return .tls { $0.trustRoots = .certificates(trust) }
     }
 }
 
