@@ -47,9 +47,13 @@ public final class NomadApp: Sendable {
             transportSecurity: Self.transportSecurity(config),
             config: .defaults { $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes) })
         let healthDescriptor = Grpc_Health_V1_Health.descriptor
+        let reflectionDescriptor = Grpc_Reflection_V1_ServerReflection.descriptor
+        let reflection = ReflectionService(serviceNames: [
+            healthDescriptor.fullyQualifiedService, reflectionDescriptor.fullyQualifiedService,
+        ] + definition.grpcServiceNames)
         server = GRPCServer(
             transport: transport,
-            services: [HealthService(state: health)] + (try definition.makeServices(context)),
+            services: [HealthService(state: health), reflection] + (try definition.makeServices(context)),
             interceptorPipeline: [
                 .apply(
                     ObservabilityInterceptor(logger: logger, maxRequestBytes: config.maxRequestBytes, health: health), to: .all),
@@ -57,7 +61,7 @@ public final class NomadApp: Sendable {
                     AuthInterceptor(
                         tokens: config.accessTokens, policy: definition.policy, logger: logger,
                         serviceTokens: config.serviceTokens),
-                    to: .allExcluding(services: [healthDescriptor], methods: [])),
+                    to: .allExcluding(services: [healthDescriptor, reflectionDescriptor], methods: [])),
             ])
 
         var services: [any Service] = [client]
