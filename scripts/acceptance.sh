@@ -24,7 +24,8 @@ swift build --product nomadctl
 bin=$(swift build --show-bin-path)
 
 log=$(mktemp)
-"$bin/nomadctl" up --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" \
+run_file=$(mktemp -u)
+"$bin/nomadctl" up --run-file "$run_file" --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" \
   --grpc-port "jobs=$jobs_port" --metrics-port "jobs=$jobs_metrics_port" --jobs-replicas 2 \
   --grpc-port "assets=$((grpc_port + 2))" --metrics-port "assets=$((metrics_port + 2))" \
   --grpc-port "events=$((grpc_port + 3))" --metrics-port "events=$((metrics_port + 3))" \
@@ -42,6 +43,13 @@ password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" 
 python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics" \
   "127.0.0.1:$jobs_port" "127.0.0.1:$((jobs_port + 10))"
 
+# `nomadctl status` sees every process SERVING, with its pid and memory.
+status=$("$bin/nomadctl" status --run-file "$run_file") || { echo "$status"; echo "nomadctl status failed" >&2; exit 1; }
+echo "$status"
+for name in identity jobs-1 jobs-2 assets events analytics; do
+  grep -Eq "^$name +127\.0\.0\.1:[0-9]+ +SERVING +[0-9]+ +[0-9.]+ MB" <<<"$status" || { echo "status lacks $name" >&2; exit 1; }
+done
+
 kill -TERM $up
 rc=0; wait $up || rc=$?
 trap - EXIT
@@ -52,5 +60,6 @@ done
 for exe in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics; do
   if pgrep -x "$exe" >/dev/null; then echo "a $exe process is left" >&2; exit 1; fi
 done
+if [ -e "$run_file" ]; then echo "nomadctl up left its run file behind" >&2; exit 1; fi
 rm -f "$log"
-echo "run acceptance: ok (nomadctl up with 2 jobs replicas, health SERVING, tokens across services, metrics, SIGTERM exit 0)"
+echo "run acceptance: ok (nomadctl up with 2 jobs replicas and analytics, health SERVING, nomadctl status, tokens across services, metrics, SIGTERM exit 0)"

@@ -25,6 +25,9 @@ struct SuiteFlags: ParsableArguments {
     @Option(help: "How many jobs processes to run, each on its own port (50052, 50062, ...); clients balance across them.")
     var jobsReplicas: Int = 1
 
+    @Option(help: "Where to record the running processes for `nomadctl status`.")
+    var runFile: String = RunFile.defaultPath
+
     func options() throws -> SuiteOptions {
         var options = SuiteOptions(
             databaseURL: databaseURL, dataDirectory: dataDir,
@@ -74,6 +77,13 @@ struct Up: AsyncParsableCommand {
             return
         }
         printEndpoints(running)
+        let runFile = RunFile(
+            upPid: getpid(), startedAt: Date(),
+            processes: running.running.map {
+                .init(name: $0.name, service: $0.service.name, pid: $0.process.pid, grpc: "\($0.grpcAddress)", metricsURL: $0.metricsURL)
+            })
+        do { try runFile.save(to: suite.runFile) } catch { say("warning: \(error); `nomadctl status` will not find this suite") }
+        defer { try? FileManager.default.removeItem(atPath: suite.runFile) }
 
         var failed: LocalSuite.Running?
         while true {
