@@ -43,6 +43,11 @@ password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" 
 python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics" \
   "127.0.0.1:$jobs_port" "127.0.0.1:$((jobs_port + 10))"
 
+# A department's C client (protobuf-c + nghttp2, no Swift) logs in and lists jobs.
+client=$(bash Tests/Interop/build.sh "$(mktemp -d)" | tail -1)
+"$client" "127.0.0.1:$grpc_port" "127.0.0.1:$jobs_port" admin <<<"$password" \
+  || { echo "the C interop client failed" >&2; exit 1; }
+
 # `nomadctl status` sees every process SERVING, with its pid and memory.
 status=$("$bin/nomadctl" status --run-file "$run_file") || { echo "$status"; echo "nomadctl status failed" >&2; exit 1; }
 echo "$status"
@@ -62,4 +67,4 @@ for exe in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics; 
 done
 if [ -e "$run_file" ]; then echo "nomadctl up left its run file behind" >&2; exit 1; fi
 rm -f "$log"
-echo "run acceptance: ok (nomadctl up with 2 jobs replicas and analytics, health SERVING, nomadctl status, tokens across services, metrics, SIGTERM exit 0)"
+echo "run acceptance: ok (nomadctl up with 2 jobs replicas and analytics, health SERVING, nomadctl status, tokens across services, metrics, the C client, SIGTERM exit 0)"
