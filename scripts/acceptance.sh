@@ -13,8 +13,8 @@ metrics_port=${ACCEPTANCE_METRICS_PORT:-9151}
 jobs_port=${ACCEPTANCE_JOBS_GRPC_PORT:-30152}
 jobs_metrics_port=${ACCEPTANCE_JOBS_METRICS_PORT:-9152}
 
-python3 -c 'import grpc, grpc_health' 2>/dev/null \
-  || pip install --quiet --disable-pip-version-check grpcio grpcio-health-checking
+python3 -c 'import grpc, grpc_health, grpc_reflection' 2>/dev/null \
+  || pip install --quiet --disable-pip-version-check grpcio grpcio-health-checking grpcio-reflection
 swift build --product nomad-identity
 swift build --product nomad-jobs
 swift build --product nomad-assets
@@ -43,6 +43,10 @@ password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" 
 python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics" \
   "127.0.0.1:$jobs_port" "127.0.0.1:$((jobs_port + 10))"
 
+# A generic client with no .proto files: server reflection on every service.
+python3 scripts/reflection_check.py "$password" "127.0.0.1:$grpc_port" "127.0.0.1:$jobs_port" \
+  "127.0.0.1:$((grpc_port + 2))" "127.0.0.1:$((grpc_port + 3))" "127.0.0.1:$((grpc_port + 4))"
+
 # A department's C client (protobuf-c + nghttp2, no Swift) logs in and lists jobs.
 client=$(bash Tests/Interop/build.sh "$(mktemp -d)" | tail -1)
 "$client" "127.0.0.1:$grpc_port" "127.0.0.1:$jobs_port" admin <<<"$password" \
@@ -67,4 +71,4 @@ for exe in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics; 
 done
 if [ -e "$run_file" ]; then echo "nomadctl up left its run file behind" >&2; exit 1; fi
 rm -f "$log"
-echo "run acceptance: ok (nomadctl up with 2 jobs replicas and analytics, health SERVING, nomadctl status, tokens across services, metrics, the C client, SIGTERM exit 0)"
+echo "run acceptance: ok (nomadctl up with 2 jobs replicas and analytics, health SERVING, nomadctl status, tokens across services, metrics, reflection, the C client, SIGTERM exit 0)"

@@ -47,13 +47,15 @@ public final class NomadApp: Sendable {
             transportSecurity: Self.transportSecurity(config),
             config: .defaults { $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes) })
         let healthDescriptor = Grpc_Health_V1_Health.descriptor
-        let reflectionDescriptor = Grpc_Reflection_V1_ServerReflection.descriptor
-        let reflection = ReflectionService(serviceNames: [
-            healthDescriptor.fullyQualifiedService, reflectionDescriptor.fullyQualifiedService,
-        ] + definition.grpcServiceNames)
+        let reflectionDescriptors = [
+            Grpc_Reflection_V1_ServerReflection.descriptor, Grpc_Reflection_V1alpha_ServerReflection.descriptor,
+        ]
+        let reflection = ReflectionService(
+            serviceNames: ([healthDescriptor] + reflectionDescriptors).map(\.fullyQualifiedService) + definition.grpcServiceNames)
         server = GRPCServer(
             transport: transport,
-            services: [HealthService(state: health), reflection] + (try definition.makeServices(context)),
+            services: [HealthService(state: health), reflection, ReflectionServiceV1Alpha(reflection)]
+                + (try definition.makeServices(context)),
             interceptorPipeline: [
                 .apply(
                     ObservabilityInterceptor(logger: logger, maxRequestBytes: config.maxRequestBytes, health: health), to: .all),
@@ -61,7 +63,7 @@ public final class NomadApp: Sendable {
                     AuthInterceptor(
                         tokens: config.accessTokens, policy: definition.policy, logger: logger,
                         serviceTokens: config.serviceTokens),
-                    to: .allExcluding(services: [healthDescriptor, reflectionDescriptor], methods: [])),
+                    to: .allExcluding(services: Set([healthDescriptor] + reflectionDescriptors), methods: [])),
             ])
 
         var services: [any Service] = [client]

@@ -118,3 +118,27 @@ public struct ReflectionService: Grpc_Reflection_V1_ServerReflection.SimpleServi
         return answer
     }
 }
+
+/// The same reflection under its earlier v1alpha name, which some generic
+/// clients still ask for. The messages are wire-identical, so each request
+/// is re-read as v1, answered, and the answer re-read as v1alpha.
+public struct ReflectionServiceV1Alpha: Grpc_Reflection_V1alpha_ServerReflection.SimpleServiceProtocol {
+    let v1: ReflectionService
+
+    public init(_ v1: ReflectionService) {
+        self.v1 = v1
+    }
+
+    public func serverReflectionInfo(
+        request: RPCAsyncSequence<Grpc_Reflection_V1alpha_ServerReflectionRequest, any Error>,
+        response: RPCWriter<Grpc_Reflection_V1alpha_ServerReflectionResponse>,
+        context: ServerContext
+    ) async throws {
+        for try await question in request {
+            let asked = try Grpc_Reflection_V1_ServerReflectionRequest(serializedBytes: try question.serializedBytes() as [UInt8])
+            let answer = v1.answer(asked)
+            try await response.write(
+                Grpc_Reflection_V1alpha_ServerReflectionResponse(serializedBytes: try answer.serializedBytes() as [UInt8]))
+        }
+    }
+}
