@@ -188,6 +188,30 @@ import Testing
         }
     }
 
+    @Test func concurrentRedeliveriesWhileReadingNeverCountTwice() async throws {
+        try await withAnalytics { env in
+            let e = env.enterprise()
+            let at = F.zone("2026-07-01T10:00")
+            let batch = (0..<20).map { _ in F.contractSigned(nomad: UUID().text, enterprise: e.id, kind: 3, at: at) }
+            // Eight relays deliver the same batch at once while the enterprise reads.
+            try await withThrowingTaskGroup(of: Int64?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await env.ingest(batch); return nil }
+                    group.addTask {
+                        let seen = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)
+                        return seen.counts.first { $0.criterion == .flexibleEngagements }?.count
+                    }
+                }
+                for try await seen in group {
+                    if let seen { #expect(seen == 0 || seen == 20) }
+                }
+            }
+            let result = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)
+            #expect(count(result, .flexibleEngagements).count == 20)
+            #expect(count(result, .nomadsIntroduced).count == 20)
+        }
+    }
+
     @Test func onlyTheEnterpriseItselfAndStaffMayRead() async throws {
         try await withAnalytics { env in
             let e = env.enterprise()
