@@ -12,22 +12,27 @@ import SwiftProtobuf
 struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
+    /// NOMAD_ANALYTICS_REWARD_TIERS, parsed at start.
+    let rewardTiers: RewardTiers
 
-    init(context: ServiceContext) {
+    init(context: ServiceContext, rewardTiers: RewardTiers = .defaults) {
         database = context.database
         logger = context.logger
+        self.rewardTiers = rewardTiers
     }
 }
 
 /// What the executable and the tests start: the chassis definition of the
 /// analytics service.
 public enum AnalyticsDefinition {
-    public static func make() -> ServiceDefinition {
+    /// `rewardTiers` are the reward thresholds (NOMAD_ANALYTICS_REWARD_TIERS,
+    /// read by `RewardsEnvironment.rewardTiers`).
+    public static func make(rewardTiers: RewardTiers = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "analytics",
             migrations: analyticsMigrations,
             policy: AnalyticsAccess.policy,
             grpcServiceNames: [Nomad_Analytics_V1_AnalyticsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [AnalyticsService(context: context)] })
+            makeServices: { context in [AnalyticsService(context: context, rewardTiers: rewardTiers)] })
     }
 }
