@@ -58,8 +58,8 @@ import Testing
             await refused { $0.reference = "" }
             await refused { $0.evidenceHashes = [] }
             await refused { $0.evidenceHashes = ["zz"] }
-            do { let ok = try await env.count("recognitions") == 1; #expect(ok) }
-            do { let ok = try await env.storedCount("type = 'analytics.enterprise.recognized'").rows == 1; #expect(ok) }
+            #expect(try await env.count("recognitions") == 1)
+            #expect(try await env.storedCount("type = 'analytics.enterprise.recognized'").rows == 1)
         }
     }
 
@@ -97,7 +97,8 @@ import Testing
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.listRecognitions(.with { _ in }, metadata: callMetadata())
             }
-            do { let ok = try await env.count("recognitions") == 0; #expect(ok) }
+            let recorded = try await env.count("recognitions")
+            #expect(recorded == 0)
         }
     }
 }

@@ -31,8 +31,8 @@ import Testing
             }
             // At most one confirmation event per report, and only for confirmed ones.
             let confirmed = try await env.count("revenue_reports", "status = 2")
-            do { let ok = try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == confirmed; #expect(ok) }
-            do { let ok = try await env.count("revenue_reports", "status = 1") == 0; #expect(ok) }
+            #expect(try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == confirmed)
+            #expect(try await env.count("revenue_reports", "status = 1") == 0)
         }
     }
 
@@ -56,7 +56,7 @@ import Testing
             }
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.filter { $0 == .alreadyExists }.count == 7)
-            do { let ok = try await env.count("revenue_reports") == 1; #expect(ok) }
+            #expect(try await env.count("revenue_reports") == 1)
         }
     }
 
@@ -78,7 +78,7 @@ import Testing
             }
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.filter { $0 == .alreadyExists }.count == 7)
-            do { let ok = try await env.storedCount("type = 'analytics.enterprise.recognized'").rows == 1; #expect(ok) }
+            #expect(try await env.storedCount("type = 'analytics.enterprise.recognized'").rows == 1)
         }
     }
 }

@@ -53,7 +53,7 @@ import Testing
             let rejected = try await env.decide(report.reportID, confirm: false, reason: "证明材料不符")
             #expect(rejected.status == .rejected)
             #expect(rejected.decisionReason == "证明材料不符")
-            do { let ok = try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == 0; #expect(ok) }
+            #expect(try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == 0)
             // Decided once is decided: neither confirm nor reject again.
             await expectRPCError(.failedPrecondition) { try await env.decide(report.reportID, confirm: true) }
             // A rejected report frees its period for a corrected one.
@@ -77,7 +77,7 @@ import Testing
             // Adjacent periods and other reporters are fine.
             try await env.submitReport(enterprise, from: "2025-07-01", to: "2025-07-31", revenueYuan: 100)
             try await env.submitReport(env.enterprise(), from: "2025-01-01", to: "2025-06-30", revenueYuan: 100)
-            do { let ok = try await env.count("revenue_reports") == 3; #expect(ok) }
+            #expect(try await env.count("revenue_reports") == 3)
         }
     }
 
@@ -127,7 +127,7 @@ import Testing
             }, metadata: enterprise.metadata)
             #expect(taxOnly.revenue.minorUnits == 0)
             #expect(taxOnly.evidenceHashes == [evidenceHash("x")])
-            do { let ok = try await env.count("revenue_reports") == 1; #expect(ok) }
+            #expect(try await env.count("revenue_reports") == 1)
 
             let officer = env.officer().metadata
             await expectRPCError(.invalidArgument) {
@@ -140,8 +140,8 @@ import Testing
                     $0.requestID = "r"; $0.reportID = UUID().text; $0.confirm = true
                 }, metadata: officer)
             }
-            do { let ok = try await env.count("revenue_reports", "status = 1") == 1; #expect(ok) }
-            do { let ok = try await env.storedCount().rows == 0; #expect(ok) }
+            #expect(try await env.count("revenue_reports", "status = 1") == 1)
+            #expect(try await env.storedCount().rows == 0)
         }
     }
 
@@ -151,7 +151,7 @@ import Testing
             let first = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-01-31", revenueYuan: 7, requestID: "submit-1")
             let retry = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-01-31", revenueYuan: 7, requestID: "submit-1")
             #expect(retry == first)
-            do { let ok = try await env.count("revenue_reports") == 1; #expect(ok) }
+            #expect(try await env.count("revenue_reports") == 1)
 
             let officer = env.officer()
             let request = Nomad_Analytics_V1_DecideRevenueReportRequest.with {
@@ -160,7 +160,7 @@ import Testing
             let decided = try await env.client.decideRevenueReport(request, metadata: officer.metadata)
             let again = try await env.client.decideRevenueReport(request, metadata: officer.metadata)
             #expect(again == decided)
-            do { let ok = try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == 1; #expect(ok) }
+            #expect(try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == 1)
         }
     }
 
@@ -229,7 +229,7 @@ import Testing
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listRevenueReports(.with { _ in }, metadata: env.service().metadata)
             }
-            do { let ok = try await env.count("revenue_reports", "status = 1") == 1; #expect(ok) }
+            #expect(try await env.count("revenue_reports", "status = 1") == 1)
         }
     }
 }

@@ -64,8 +64,11 @@ enum SuiteEvents {
         }
     }
 
-    static func siteVisit(_ person: String, day: String, area: String, site: String = UUID().text) -> Nomad_Common_V1_DomainEvent {
-        event("identity", "identity.site.visited", at: zoneTime("\(day) 10:00"),
+    /// `at` defaults to 10:00 on `day`; the zone day in the payload is what counts.
+    static func siteVisit(
+        _ person: String, day: String, area: String, site: String = UUID().text, at: Date? = nil
+    ) -> Nomad_Common_V1_DomainEvent {
+        event("identity", "identity.site.visited", at: at ?? zoneTime("\(day) 10:00"),
               subjects: ["account_id": person, "site_id": site], payload: #"{"area":"\#(area)","day":"\#(day)"}"#)
     }
 

@@ -37,6 +37,12 @@ extension AnalyticsService {
 
     func getKpiSeries(request: Nomad_Analytics_V1_GetKpiSeriesRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_KpiSeries {
         _ = try caller
+        return try await kpiSeries(request)
+    }
+
+    /// A checked series request answered: what GetKpiSeries returns and what
+    /// the CSV export writes out (the caller's access is checked by the RPC).
+    func kpiSeries(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) async throws -> Nomad_Analytics_V1_KpiSeries {
         let (kpi, period, area) = try Self.seriesQuery(request)
         let settings = kpiSettings
         return try await database.read { connection in
