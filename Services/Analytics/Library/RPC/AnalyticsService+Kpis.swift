@@ -13,21 +13,15 @@ extension AnalyticsService {
         // With an area, only the KPIs the area applies to.
         let kpis = KpiCatalogue.all.filter { area == nil || $0.byArea }
         let settings = kpiSettings
-        // One connection, one snapshot: the figures agree with each other.
-        let progress = try await database.read { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                var result: [Nomad_Analytics_V1_KpiProgress] = []
-                for kpi in kpis {
-                    result.append(try await KpiQueries.series(
-                        connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger).progress)
-                }
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+        // One snapshot for every KPI: the figures of one answer agree with each other.
+        let progress = try await database.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            var result: [Nomad_Analytics_V1_KpiProgress] = []
+            for kpi in kpis {
+                result.append(try await KpiQueries.series(
+                    connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger).progress)
             }
+            return result
         }
         return .with {
             $0.period = period.message
