@@ -12,8 +12,10 @@ do {
         FileHandle.standardError.write(Data(
             "nomad-analytics: warning: NOMAD_SERVICE_TOKEN_KEY is not set; no relay can deliver events\n".utf8))
     }
-    let rewardTiers = try RewardsEnvironment.rewardTiers()
-    app = try NomadApp(definition: AnalyticsDefinition.make(rewardTiers: rewardTiers), config: config)
+    app = try NomadApp(
+        definition: AnalyticsDefinition.make(
+            kpiSettings: try KpiSettings.fromEnvironment(), rewardTiers: try RewardsEnvironment.rewardTiers()),
+        config: config)
 } catch {
     FileHandle.standardError.write(Data("nomad-analytics: configuration error: \(error)\n".utf8))
     exit(2)

@@ -12,12 +12,14 @@ import SwiftProtobuf
 struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
-    /// NOMAD_ANALYTICS_REWARD_TIERS, parsed at start.
+    /// KPI thresholds and reward tiers, read once at start.
+    let kpiSettings: KpiSettings
     let rewardTiers: RewardTiers
 
-    init(context: ServiceContext, rewardTiers: RewardTiers = .defaults) {
+    init(context: ServiceContext, kpiSettings: KpiSettings = .defaults, rewardTiers: RewardTiers = .defaults) {
         database = context.database
         logger = context.logger
+        self.kpiSettings = kpiSettings
         self.rewardTiers = rewardTiers
     }
 }
@@ -25,14 +27,17 @@ struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtoc
 /// What the executable and the tests start: the chassis definition of the
 /// analytics service.
 public enum AnalyticsDefinition {
-    /// `rewardTiers` are the reward thresholds (NOMAD_ANALYTICS_REWARD_TIERS,
-    /// read by `RewardsEnvironment.rewardTiers`).
-    public static func make(rewardTiers: RewardTiers = .defaults) -> ServiceDefinition {
+    /// `kpiSettings` (NOMAD_ANALYTICS_SUPER_INDIVIDUAL_REVENUE_YUAN, from
+    /// `KpiSettings.fromEnvironment()`) and `rewardTiers` (NOMAD_ANALYTICS_REWARD_TIERS,
+    /// from `RewardsEnvironment.rewardTiers()`) are read by the executable; tests pass them.
+    public static func make(kpiSettings: KpiSettings = .defaults, rewardTiers: RewardTiers = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "analytics",
             migrations: analyticsMigrations,
             policy: AnalyticsAccess.policy,
             grpcServiceNames: [Nomad_Analytics_V1_AnalyticsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [AnalyticsService(context: context, rewardTiers: rewardTiers)] })
+            makeServices: { context in
+                [AnalyticsService(context: context, kpiSettings: kpiSettings, rewardTiers: rewardTiers)]
+            })
     }
 }
