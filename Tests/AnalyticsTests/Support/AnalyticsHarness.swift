@@ -40,6 +40,16 @@ extension AnalyticsEnv {
     }
 }
 
+extension AnalyticsEnv {
+    /// Through the real IngestEvents RPC, in batches as a relay sends them.
+    func ingest(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
+        for start in stride(from: 0, to: events.count, by: 200) {
+            let batch = Array(events[start..<min(start + 200, events.count)])
+            _ = try await client.ingestEvents(.with { $0.events = batch }, metadata: service().metadata)
+        }
+    }
+}
+
 /// Starts analytics (on `port`, or a free one) and runs `body` with it.
 func withAnalytics(port: Int = 0, schema: String? = nil, _ body: (AnalyticsEnv) async throws -> Void) async throws {
     try await withTestApp(AnalyticsDefinition.make(), configure: {

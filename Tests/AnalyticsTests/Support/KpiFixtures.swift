@@ -144,10 +144,6 @@ enum SuiteEvents {
 }
 
 extension AnalyticsEnv {
-    func ingest(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
-        _ = try await client.ingestEvents(.with { $0.events = events }, metadata: service().metadata)
-    }
-
     /// Submits a report as `reporter` and returns it.
     @discardableResult
     func submitReport(

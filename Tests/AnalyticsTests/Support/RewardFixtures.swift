@@ -84,16 +84,6 @@ enum RewardFixtures {
     }
 }
 
-extension AnalyticsEnv {
-    /// Through the real IngestEvents RPC, in batches as a relay sends them.
-    func ingest(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
-        for start in stride(from: 0, to: events.count, by: 200) {
-            let batch = Array(events[start..<min(start + 200, events.count)])
-            _ = try await client.ingestEvents(.with { $0.events = batch }, metadata: service().metadata)
-        }
-    }
-}
-
 /// Analytics started with the given reward tiers, as main.swift passes them.
 func withRewardsAnalytics(tiers: RewardTiers, _ body: (AnalyticsEnv) async throws -> Void) async throws {
     try await withTestApp(AnalyticsDefinition.make(rewardTiers: tiers), configure: {
