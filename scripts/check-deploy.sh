@@ -9,7 +9,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! python3 -c 'import yaml' 2>/dev/null; then
   echo "check-deploy: installing PyYAML with pip"
   python3 -m pip install --quiet pyyaml 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages pyyaml
+    || python3 -m pip install --quiet --break-system-packages pyyaml 2>/dev/null \
+    || { [[ $(id -u) == 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-yaml >/dev/null; } \
+    || { echo "check-deploy: cannot install PyYAML (pip install pyyaml)" >&2; exit 1; }
 fi
 
 render=()
