@@ -184,6 +184,11 @@ def check_compose():
         check((ROOT / "Deploy/secrets/README.md").read_text().count(Path(path).name) > 0,
               f"compose secret {name}: Deploy/secrets/README.md does not say how to make {Path(path).name}")
 
+    for name, spec in services.items():
+        for variable, value in (spec.get("environment") or {}).items():
+            check(not re.search(r"PASSWORD$|_KEY$", variable) or variable == "NOMAD_VERIFY_KEYS",
+                  f"compose {name}: {variable} given inline; use {variable}_FILE and a compose secret")
+            check(not re.search(r"://[^/@:]+:[^/@]+@", str(value)), f"compose {name}: {variable} has a password in a URL")
     postgres = services.get("postgres")
     if check(postgres is not None, "compose: no postgres service"):
         check(any("bootstrap.sh" in v for v in postgres.get("volumes", [])), "compose postgres: bootstrap.sh not mounted")
