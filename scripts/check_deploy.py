@@ -402,6 +402,8 @@ def check_kubernetes(objects):
             if h["apiVersion"] == "autoscaling/v2" and h["spec"]["scaleTargetRef"].get("kind") == "Deployment"
             and h["spec"]["scaleTargetRef"].get("name") == "jobs"]
     check(len(hpas) == 1, "k8s: no autoscaling/v2 HorizontalPodAutoscaler targets the jobs Deployment")
+    check("replicas" not in deployments.get("jobs", {}).get("spec", {}),
+          "k8s: the jobs Deployment sets replicas; the HorizontalPodAutoscaler owns the count")
     check(any(m.get("resource", {}).get("name") == "cpu" for h in hpas for m in h["spec"].get("metrics", [])),
           "k8s: the jobs HorizontalPodAutoscaler should scale on CPU")
     headless = [s for s in k8s_services.values() if s["spec"].get("clusterIP") == "None"
