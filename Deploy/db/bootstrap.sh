@@ -1,7 +1,13 @@
 #!/bin/sh
-# docker-entrypoint-initdb.d hook: passes the service passwords (compose
-# secrets) to bootstrap.sql as psql variables.
+# docker-entrypoint-initdb.d hook (runs once, on an empty data volume): passes
+# each service's database password (a compose secret) to bootstrap.sql as a
+# psql variable, so no password is ever written in a file of the repository.
 set -eu
-psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname nomad \
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "${POSTGRES_DB:-nomad}" \
+  -v dbname="${POSTGRES_DB:-nomad}" \
   -v identity_password="$(cat /run/secrets/identity_db_password)" \
-  -f /docker-entrypoint-initdb.d/bootstrap.sql.in
+  -v jobs_password="$(cat /run/secrets/jobs_db_password)" \
+  -v assets_password="$(cat /run/secrets/assets_db_password)" \
+  -v events_password="$(cat /run/secrets/events_db_password)" \
+  -v analytics_password="$(cat /run/secrets/analytics_db_password)" \
+  -f /nomad-db/bootstrap.sql

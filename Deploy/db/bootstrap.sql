@@ -1,12 +1,42 @@
--- Run once by the PostgreSQL superuser (docker-compose mounts it into
--- /docker-entrypoint-initdb.d). Each service gets a login role with rights on
--- its own schema only; nomadctl up does the same through LocalPostgres.
--- Passwords come from the environment (psql variables), never from this file.
+-- Creates every service's login role and schema, as `nomadctl up` does through
+-- LocalPostgres.bootstrapService: role nomad_<service> owns schema <service>,
+-- may connect to the database, has its search_path set there, and nothing else
+-- (CREATE on schema public is revoked from PUBLIC).
+--
+-- Run by a superuser (or the cloud's admin role) with psql, passwords as psql
+-- variables, never written in this file:
+--   psql -v dbname=nomad -v identity_password=... -v jobs_password=... \
+--        -v assets_password=... -v events_password=... -v analytics_password=... \
+--        -f bootstrap.sql
+-- Idempotent: run it again to rotate the passwords. docker-compose runs it from
+-- bootstrap.sh; Kubernetes from the nomad-db-bootstrap Job (same file, checked
+-- identical by scripts/check_deploy.py).
 \set ON_ERROR_STOP on
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-REVOKE ALL ON DATABASE nomad FROM PUBLIC;
+SELECT :{?dbname} AS has_dbname \gset
+\if :has_dbname
+\else
+\set dbname nomad
+\endif
 
-CREATE ROLE nomad_identity LOGIN PASSWORD :'identity_password';
-GRANT CONNECT ON DATABASE nomad TO nomad_identity;
-CREATE SCHEMA identity AUTHORIZATION nomad_identity;
-ALTER ROLE nomad_identity IN DATABASE nomad SET search_path = identity;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+REVOKE ALL ON DATABASE :"dbname" FROM PUBLIC;
+
+\set service identity
+\set password :identity_password
+\ir bootstrap-service.sql
+
+\set service jobs
+\set password :jobs_password
+\ir bootstrap-service.sql
+
+\set service assets
+\set password :assets_password
+\ir bootstrap-service.sql
+
+\set service events
+\set password :events_password
+\ir bootstrap-service.sql
+
+\set service analytics
+\set password :analytics_password
+\ir bootstrap-service.sql

@@ -1,0 +1,516 @@
+#!/usr/bin/env python3
+"""Static checks of the deployment files (no Docker engine or cluster needed).
+
+    python3 scripts/check_deploy.py [--no-render]
+
+What `nomadctl up` does is the reference, read from the Swift sources so that a
+new service or variable cannot be forgotten here:
+  - the services, their executables and their own variables: SuiteService.all
+    (Services/Ctl/Suite/SuiteServices.swift);
+  - the variables every service gets: LocalSuite.environment(for:);
+  - the ports: NomadConfig.defaultPorts, cross-checked with the README's table;
+  - which variables are secrets: every env.secret("...") in Services/ and Shared/.
+It then checks docker-compose.yml, the kustomize render of the gov-cloud overlay
+and Deploy/Dockerfile against that. Prints every failure, exits 1 on any.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OVERLAY = "Deploy/k8s/overlays/gov-cloud"
+DRAIN_SECONDS = 20  # NomadConfig's default NOMAD_DRAIN_TIMEOUT_SECONDS
+MEMORY_BUDGET_MI = 256  # README: each service under 256 MB during the jobs load run
+
+# Variables containers set that `nomadctl up` does not: listen on every
+# interface, authenticate to a database that is not a local trust-auth cluster,
+# and (Kubernetes) state the drain the grace period is computed from.
+CONTAINER_EXTRAS = {"NOMAD_GRPC_HOST", "NOMAD_METRICS_HOST", "NOMAD_DATABASE_PASSWORD", "NOMAD_DRAIN_TIMEOUT_SECONDS"}
+
+failures = []
+checks = 0
+
+
+def check(condition, message):
+    global checks
+    checks += 1
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def read(path):
+    return (ROOT / path).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the reference
+
+
+def swift_block(text, start_pattern):
+    """The text from start_pattern to its matching closing brace or bracket."""
+    match = re.search(start_pattern, text)
+    if not match:
+        raise SystemExit(f"check_deploy: cannot find {start_pattern!r} in the Swift sources; update the checker")
+    i = match.end() - 1
+    opening = text[i]
+    closing = {"{": "}", "[": "]"}[opening]
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == opening:
+            depth += 1
+        elif text[j] == closing:
+            depth -= 1
+            if depth == 0:
+                return text[i : j + 1]
+    raise SystemExit(f"check_deploy: unbalanced block after {start_pattern!r}")
+
+
+def suite_reference():
+    services_swift = read("Services/Ctl/Suite/SuiteServices.swift")
+    suite_swift = read("Services/Ctl/Suite/LocalSuite.swift")
+    relay = set(re.findall(r'"(NOMAD_\w+)"', swift_block(services_swift, r"static func relay\([^)]*\)[^{]*\{")))
+    common = set(re.findall(r'environment\["(NOMAD_\w+)"\]\s*=',
+                            swift_block(suite_swift, r"static func environment\(for[^{]*\{")))
+    all_block = swift_block(services_swift, r"static let all: \[SuiteService\] = \[")
+    starts = [m for m in re.finditer(r'SuiteService\("(\w+)", executable: "([\w-]+)"', all_block)]
+    services = {}
+    for index, m in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(all_block)
+        entry = all_block[m.start() : end]
+        own = set(re.findall(r'"(NOMAD_\w+)"', entry))
+        relays = bool(re.search(r"\brelay\b", entry))
+        services[m.group(1)] = {
+            "executable": m.group(2),
+            "env": common | own | (relay if relays else set()),
+            "relays": relays,
+        }
+    config = read("Shared/NomadKit/Config/NomadConfig.swift")
+    ports_block = swift_block(config, r"static let defaultPorts[^=]*= \[")
+    ports = {name: (int(g), int(m)) for name, g, m in re.findall(r'"(\w+)": \((\d+), (\d+)\)', ports_block)}
+    secrets = set()
+    for directory in ("Services", "Shared"):
+        for path in (ROOT / directory).rglob("*.swift"):
+            secrets |= set(re.findall(r'\.secret\("(NOMAD_\w+)"\)', path.read_text(encoding="utf-8")))
+    return services, ports, secrets, relay
+
+
+def readme_reference():
+    readme = read("README.md")
+    section = readme.split("## Services and ports", 1)[1].split("\n## ", 1)[0]
+    ports = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 5 and re.match(r"\d+", cells[3]):
+            ports[cells[0].split()[0]] = (int(re.match(r"\d+", cells[3]).group()), int(re.match(r"\d+", cells[4]).group()))
+    config = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    variables = set()
+    for line in config.splitlines():
+        if line.startswith("| `NOMAD_"):
+            for name, suffix in re.findall(r"`(NOMAD_\w+?)(\[_FILE\])?`", line.split("|")[1]):
+                variables.add(name)
+                if suffix:
+                    variables.add(name + "_FILE")
+    return ports, variables
+
+
+SERVICES, PORTS, SECRET_VARS, RELAY_VARS = suite_reference()
+README_PORTS, README_VARS = readme_reference()
+
+
+def check_reference():
+    check(len(SERVICES) >= 5, f"SuiteService.all lists {sorted(SERVICES)}; expected the five services")
+    for name in SERVICES:
+        check(name in PORTS, f"{name}: no NomadConfig.defaultPorts entry")
+        check(README_PORTS.get(name) == PORTS.get(name),
+              f"{name}: README ports {README_PORTS.get(name)} != NomadConfig.defaultPorts {PORTS.get(name)}")
+    check(SECRET_VARS >= {"NOMAD_DATABASE_PASSWORD", "NOMAD_SIGNING_KEY"},
+          f"secret variables found in the sources: {sorted(SECRET_VARS)}")
+
+
+def base_name(variable):
+    return variable[: -len("_FILE")] if variable.endswith("_FILE") else variable
+
+
+def check_environment(where, service, env):
+    """env: {name: value or None (from a reference)}: the variables of one container."""
+    expected = SERVICES[service]["env"] | CONTAINER_EXTRAS
+    names = {base_name(n) for n in env}
+    check(names == expected,
+          f"{where}: variables differ from nomadctl up: missing {sorted(expected - names)}, extra {sorted(names - expected)}")
+    for name, value in env.items():
+        check(name in README_VARS, f"{where}: {name} is not in the README's Configuration table")
+        if base_name(name) in SECRET_VARS:
+            check(name.endswith("_FILE"), f"{where}: secret {name} given inline; use {name}_FILE")
+            check(isinstance(value, str) and value.startswith("/run/secrets/"),
+                  f"{where}: {name} should point under /run/secrets/, is {value!r}")
+        elif isinstance(value, str):
+            check(not re.fullmatch(r"[\w.-]+:[A-Za-z0-9_-]{43}", value), f"{where}: {name} looks like an inline key")
+    grpc, metrics = PORTS[service]
+    check(env.get("NOMAD_GRPC_PORT") == str(grpc), f"{where}: NOMAD_GRPC_PORT {env.get('NOMAD_GRPC_PORT')!r} != {grpc}")
+    check(env.get("NOMAD_METRICS_PORT") == str(metrics),
+          f"{where}: NOMAD_METRICS_PORT {env.get('NOMAD_METRICS_PORT')!r} != {metrics}")
+    for host in ("NOMAD_GRPC_HOST", "NOMAD_METRICS_HOST"):
+        check(env.get(host) == "0.0.0.0", f"{where}: {host} should be 0.0.0.0 in a container")
+    url = env.get("NOMAD_DATABASE_URL") or ""
+    check(re.match(rf"postgres://nomad_{service}@postgres:5432/nomad(\?|$)", url) is not None,
+          f"{where}: NOMAD_DATABASE_URL {url!r}: expected role nomad_{service} at postgres:5432/nomad, no password")
+    if "NOMAD_ANALYTICS_ADDRESS" in env:
+        check(env["NOMAD_ANALYTICS_ADDRESS"] == f"analytics:{PORTS['analytics'][0]}",
+              f"{where}: NOMAD_ANALYTICS_ADDRESS {env['NOMAD_ANALYTICS_ADDRESS']!r}")
+
+
+# ---------------------------------------------------------------- compose
+
+
+def git_ignored(path):
+    return subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT).returncode == 0
+
+
+def check_compose():
+    compose = yaml.safe_load(read("docker-compose.yml"))
+    services = compose.get("services", {})
+    top_secrets = compose.get("secrets", {})
+    for name, secret in top_secrets.items():
+        path = secret.get("file", "")
+        check(path.startswith("./Deploy/secrets/") and git_ignored(path[2:]),
+              f"compose secret {name}: {path!r} must be a gitignored file under Deploy/secrets/")
+        check((ROOT / "Deploy/secrets/README.md").read_text().count(Path(path).name) > 0,
+              f"compose secret {name}: Deploy/secrets/README.md does not say how to make {Path(path).name}")
+
+    for name, spec in services.items():
+        for variable, value in (spec.get("environment") or {}).items():
+            check(not re.search(r"PASSWORD$|_KEY$", variable) or variable == "NOMAD_VERIFY_KEYS",
+                  f"compose {name}: {variable} given inline; use {variable}_FILE and a compose secret")
+            check(not re.search(r"://[^/@:]+:[^/@]+@", str(value)), f"compose {name}: {variable} has a password in a URL")
+    postgres = services.get("postgres")
+    if check(postgres is not None, "compose: no postgres service"):
+        check(any("bootstrap.sh" in v for v in postgres.get("volumes", [])), "compose postgres: bootstrap.sh not mounted")
+    bootstrap_sh = read("Deploy/db/bootstrap.sh")
+    bootstrap_sql = read("Deploy/db/bootstrap.sql")
+
+    for service, info in SERVICES.items():
+        where = f"compose {service}"
+        spec = services.get(service)
+        if not check(spec is not None, f"{where}: missing"):
+            continue
+        build = spec.get("build") or {}
+        check(build.get("dockerfile") == "Deploy/Dockerfile" and build.get("context") in (".", "./"),
+              f"{where}: not built from Deploy/Dockerfile with the repository as context")
+        check((build.get("args") or {}).get("PRODUCT") == info["executable"],
+              f"{where}: build arg PRODUCT should be {info['executable']}")
+        env = {k: (None if v is None else str(v)) for k, v in (spec.get("environment") or {}).items()}
+        check_environment(where, service, env)
+        own_secrets = set(spec.get("secrets") or [])
+        for name, value in env.items():
+            if name.endswith("_FILE") and value and value.startswith("/run/secrets/"):
+                secret = value[len("/run/secrets/"):]
+                check(secret in own_secrets and secret in top_secrets,
+                      f"{where}: {name} reads {secret}, which is not a compose secret of the service")
+        grpc, metrics = PORTS[service]
+        test = " ".join(map(str, (spec.get("healthcheck") or {}).get("test") or []))
+        check(re.search(rf"nomadctl health --address 127\.0\.0\.1:{grpc}\b", test) is not None,
+              f"{where}: healthcheck should ask grpc.health.v1 (nomadctl health --address 127.0.0.1:{grpc}), is {test!r}")
+        check(duration_seconds(spec.get("stop_grace_period", "10s")) > DRAIN_SECONDS,
+              f"{where}: stop_grace_period must exceed the {DRAIN_SECONDS}s drain (compose's default is 10s)")
+        depends = spec.get("depends_on") or {}
+        check(isinstance(depends, dict) and (depends.get("postgres") or {}).get("condition") == "service_healthy",
+              f"{where}: depends_on postgres with condition service_healthy")
+        ports = [str(p) for p in spec.get("ports") or []]
+        replicas = ((spec.get("deploy") or {}).get("replicas")) or 1
+        if service == "jobs":
+            check(replicas > 1, f"{where}: deploy.replicas should be > 1, is {replicas}")
+        if replicas > 1:
+            check(not ports, f"{where}: replicas cannot share host ports; publish through the balancer")
+            check_balancer(services, service, grpc)
+        else:
+            check(ports == [f"{grpc}:{grpc}", f"{metrics}:{metrics}"],
+                  f"{where}: ports {ports}, expected {grpc}:{grpc} and {metrics}:{metrics} as nomadctl up")
+        db_secret = f"{service}_db_password"
+        check(db_secret in (postgres or {}).get("secrets", []) and f"/run/secrets/{db_secret}" in bootstrap_sh
+              and f"-v {service}_password=" in bootstrap_sh,
+              f"compose postgres: bootstrap does not get {db_secret}")
+        check(re.search(rf"^\\set service {service}\n\\set password :{service}_password\n\\ir bootstrap-service.sql",
+                        bootstrap_sql, re.M) is not None,
+              f"Deploy/db/bootstrap.sql: no role and schema for {service}")
+
+
+def duration_seconds(value):
+    total = 0
+    for amount, unit in re.findall(r"(\d+)([hms])", str(value)):
+        total += int(amount) * {"h": 3600, "m": 60, "s": 1}[unit]
+    return total
+
+
+def check_balancer(services, service, grpc):
+    balancers = [(name, spec) for name, spec in services.items()
+                 if f"{grpc}:{grpc}" in [str(p) for p in spec.get("ports") or []]]
+    if not check(len(balancers) == 1, f"compose {service}: no single balancer publishing {grpc}"):
+        return
+    name, spec = balancers[0]
+    check(service in (spec.get("depends_on") or {}), f"compose {name}: should depend on {service}")
+    configs = [v.split(":")[0] for v in spec.get("volumes") or [] if v.split(":")[0].endswith(".conf")]
+    if check(configs, f"compose {name}: no nginx configuration mounted"):
+        conf = (ROOT / configs[0]).read_text()
+        upstreams = re.findall(r"grpc_pass\s+grpc://(\w+);", conf)
+        check(upstreams and re.search(rf"upstream {upstreams[0]}\s*\{{[^}}]*server {service}:{grpc}\b", conf),
+              f"{configs[0]}: grpc_pass should go to an upstream of {service}:{grpc}")
+        check(re.search(r"^\s*http2 on;", conf, re.M), f"{configs[0]}: the listener must speak HTTP/2 (http2 on)")
+
+
+# ---------------------------------------------------------------- kubernetes
+
+
+def render():
+    """kubectl kustomize of a temporary copy of Deploy/k8s whose secrets/ holds
+    the committed placeholders: the real secrets/ is never written to."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(ROOT / "Deploy/k8s", Path(tmp) / "k8s", ignore=shutil.ignore_patterns("secrets"))
+        overlay = Path(tmp) / "k8s/overlays/gov-cloud"
+        shutil.copytree(overlay / "secrets.example", overlay / "secrets")
+        result = subprocess.run(["kubectl", "kustomize", str(overlay)], capture_output=True, text=True)
+        if result.returncode != 0:
+            check(False, f"kubectl kustomize {OVERLAY} failed: {result.stderr.strip()}")
+            return []
+        return [d for d in yaml.safe_load_all(result.stdout) if d]
+
+
+def selects(selector, labels):
+    if selector is None:
+        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or []:
+        key, operator, values = expression["key"], expression["operator"], expression.get("values") or []
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def memory_mi(quantity):
+    match = re.fullmatch(r"(\d+)(Mi|Gi|M|G)?", str(quantity))
+    if not match:
+        return None
+    factor = {"Mi": 1, "Gi": 1024, "M": 1000 / 1048.576, "G": 1000000 / 1048.576, None: 1 / 1048576}[match.group(2)]
+    return int(match.group(1)) * factor
+
+
+def check_pod(where, pod):
+    pod_security = pod.get("securityContext") or {}
+    for container in pod.get("containers", []) + pod.get("initContainers", []):
+        cwhere = f"{where} container {container.get('name')}"
+        security = container.get("securityContext") or {}
+        check(security.get("runAsNonRoot", pod_security.get("runAsNonRoot")) is True, f"{cwhere}: runAsNonRoot")
+        uid = security.get("runAsUser", pod_security.get("runAsUser"))
+        check(uid is not None and uid != 0, f"{cwhere}: runAsUser must be set and not 0")
+        check(security.get("allowPrivilegeEscalation") is False, f"{cwhere}: allowPrivilegeEscalation must be false")
+        check(security.get("readOnlyRootFilesystem") is True, f"{cwhere}: readOnlyRootFilesystem")
+        check("ALL" in ((security.get("capabilities") or {}).get("drop") or []), f"{cwhere}: capabilities must drop ALL")
+        resources = container.get("resources") or {}
+        for kind in ("requests", "limits"):
+            for resource in ("cpu", "memory"):
+                check(resource in (resources.get(kind) or {}), f"{cwhere}: no {kind}.{resource}")
+
+
+def check_kubernetes(objects):
+    by_kind = {}
+    for obj in objects:
+        by_kind.setdefault(obj["kind"], []).append(obj)
+    deployments = {d["metadata"]["name"]: d for d in by_kind.get("Deployment", [])}
+    k8s_services = {s["metadata"]["name"]: s for s in by_kind.get("Service", [])}
+    namespaces = {n["metadata"]["name"] for n in by_kind.get("Namespace", [])}
+    for obj in objects:
+        if obj["kind"] != "Namespace":
+            check(obj["metadata"].get("namespace") in namespaces,
+                  f"k8s {obj['kind']} {obj['metadata']['name']}: not in the overlay's namespace")
+
+    for job in by_kind.get("Job", []):
+        check_pod(f"k8s Job {job['metadata']['name']}", job["spec"]["template"]["spec"])
+
+    for name, deployment in deployments.items():
+        where = f"k8s Deployment {name}"
+        pod = deployment["spec"]["template"]["spec"]
+        check_pod(where, pod)
+        for container in pod["containers"]:
+            cwhere = f"{where} container {container['name']}"
+            for probe in ("livenessProbe", "readinessProbe"):
+                check("grpc" in (container.get(probe) or {}), f"{cwhere}: no gRPC {probe}")
+            limit = memory_mi((container.get("resources") or {}).get("limits", {}).get("memory", ""))
+            check(limit is not None and limit <= MEMORY_BUDGET_MI,
+                  f"{cwhere}: memory limit above the {MEMORY_BUDGET_MI} MB budget")
+            pre_stop = ((container.get("lifecycle") or {}).get("preStop") or {})
+            sleep = pre_stop.get("sleep", {}).get("seconds")
+            command = (pre_stop.get("exec") or {}).get("command") or []
+            if sleep is None and len(command) == 2 and command[0] == "sleep":
+                sleep = int(command[1])
+            check(sleep is not None and sleep > 0, f"{cwhere}: no preStop sleep (endpoints must drop before SIGTERM)")
+            grace = pod.get("terminationGracePeriodSeconds", 30)
+            check(grace > DRAIN_SECONDS + (sleep or 0),
+                  f"{where}: terminationGracePeriodSeconds {grace} must exceed the drain ({DRAIN_SECONDS}s) plus preStop")
+        strategy = deployment["spec"].get("strategy") or {}
+        check(strategy.get("type") == "RollingUpdate" and (strategy.get("rollingUpdate") or {}).get("maxUnavailable") == 0,
+              f"{where}: RollingUpdate with maxUnavailable 0 (new pods first; migrations are advisory-locked)")
+
+    for service, info in SERVICES.items():
+        where = f"k8s {service}"
+        deployment = deployments.get(service)
+        if not check(deployment is not None, f"{where}: no Deployment"):
+            continue
+        grpc, metrics = PORTS[service]
+        pod = deployment["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        env = {}
+        for entry in container.get("env") or []:
+            if "valueFrom" in entry:
+                check(base_name(entry["name"]) not in SECRET_VARS or "secretKeyRef" in entry["valueFrom"],
+                      f"{where}: {entry['name']} from a ConfigMap")
+                env[entry["name"]] = None
+            else:
+                env[entry["name"]] = str(entry.get("value"))
+        check_environment(f"{where} env", service, env)
+        check(env.get("NOMAD_DRAIN_TIMEOUT_SECONDS") == str(DRAIN_SECONDS),
+              f"{where}: NOMAD_DRAIN_TIMEOUT_SECONDS should be stated ({DRAIN_SECONDS})")
+        secret_mounts = {v["name"]: v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+        for name, value in env.items():
+            if name.endswith("_FILE"):
+                mount = [m for m in container.get("volumeMounts", []) if value.startswith(m["mountPath"] + "/")]
+                check(mount and mount[0]["name"] in secret_mounts, f"{where}: {name} is not in a mounted Secret")
+        for probe in ("livenessProbe", "readinessProbe"):
+            check((container.get(probe) or {}).get("grpc", {}).get("port") == grpc,
+                  f"{where}: {probe} should ask gRPC health on {grpc}")
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        svc = k8s_services.get(service)
+        if check(svc is not None, f"{where}: no Service"):
+            check(selects({"matchLabels": svc["spec"]["selector"]}, labels), f"{where}: Service does not select the pods")
+            check(grpc in [p["port"] for p in svc["spec"]["ports"]], f"{where}: Service lacks port {grpc}")
+        check_network(where, service, info, labels, by_kind.get("NetworkPolicy", []), deployments)
+
+    hpas = [h for h in by_kind.get("HorizontalPodAutoscaler", [])
+            if h["apiVersion"] == "autoscaling/v2" and h["spec"]["scaleTargetRef"].get("kind") == "Deployment"
+            and h["spec"]["scaleTargetRef"].get("name") == "jobs"]
+    check(len(hpas) == 1, "k8s: no autoscaling/v2 HorizontalPodAutoscaler targets the jobs Deployment")
+    check("replicas" not in deployments.get("jobs", {}).get("spec", {}),
+          "k8s: the jobs Deployment sets replicas; the HorizontalPodAutoscaler owns the count")
+    check(any(m.get("resource", {}).get("name") == "cpu" for h in hpas for m in h["spec"].get("metrics", [])),
+          "k8s: the jobs HorizontalPodAutoscaler should scale on CPU")
+    headless = [s for s in k8s_services.values() if s["spec"].get("clusterIP") == "None"
+                and s["spec"].get("selector", {}).get("app.kubernetes.io/name") == "jobs"]
+    check(headless, "k8s: no headless Service for client-side per-call balancing of jobs")
+
+
+def check_network(where, service, info, labels, policies, deployments):
+    grpc, metrics = PORTS[service]
+    default_deny = [p for p in policies if p["spec"].get("podSelector") == {}
+                    and set(p["spec"].get("policyTypes", [])) == {"Ingress", "Egress"}
+                    and not p["spec"].get("ingress") and not p["spec"].get("egress")]
+    check(default_deny, "k8s: no default-deny NetworkPolicy (ingress and egress)")
+    mine = [p for p in policies if selects(p["spec"].get("podSelector"), labels)]
+    egress_ports, ingress = set(), []
+    for policy in mine:
+        for rule in policy["spec"].get("egress") or []:
+            check(rule.get("ports"), f"{where}: policy {policy['metadata']['name']} allows egress on every port")
+            for port in rule.get("ports") or []:
+                egress_ports.add(port["port"])
+                if port["port"] == PORTS["analytics"][0]:
+                    peers = rule.get("to") or []
+                    check(peers and all(selects(peer.get("podSelector"), deployments["analytics"]["spec"]["template"]
+                                                ["metadata"]["labels"]) for peer in peers),
+                          f"{where}: egress to 50055 should go to analytics only")
+        ingress += policy["spec"].get("ingress") or []
+    allowed = {53, 5432} | ({PORTS["analytics"][0]} if info["relays"] else set())
+    check(egress_ports == allowed, f"{where}: egress ports {sorted(egress_ports)}, expected {sorted(allowed)}")
+
+    def ingress_from(port, predicate):
+        return any(predicate(peer) for rule in ingress if port in [p["port"] for p in rule.get("ports") or []]
+                   for peer in rule.get("from") or [])
+
+    check(ingress_from(grpc, lambda peer: "namespaceSelector" in peer and peer["namespaceSelector"].get("matchLabels")),
+          f"{where}: no ingress to {grpc} from a labelled client namespace")
+    check(ingress_from(metrics, lambda peer: "namespaceSelector" in peer and peer["namespaceSelector"].get("matchLabels")),
+          f"{where}: no ingress to metrics {metrics} from a labelled monitoring namespace")
+    if service == "analytics":
+        for producer, producer_info in SERVICES.items():
+            if producer_info["relays"]:
+                producer_labels = deployments[producer]["spec"]["template"]["metadata"]["labels"]
+                check(ingress_from(grpc, lambda peer: "namespaceSelector" not in peer
+                                   and selects(peer.get("podSelector"), producer_labels)),
+                      f"{where}: no ingress from {producer}'s relay on {grpc}")
+
+
+def check_overlay_secrets():
+    kustomization = yaml.safe_load(read(f"{OVERLAY}/kustomization.yaml"))
+    generated = kustomization.get("secretGenerator", []) + kustomization.get("configMapGenerator", [])
+    for generator in generated:
+        for entry in generator.get("files", []) + generator.get("envs", []):
+            path = entry.split("=", 1)[-1]
+            check(path.startswith("secrets/") and git_ignored(f"{OVERLAY}/{path}"),
+                  f"{OVERLAY}: {generator['name']} reads {path}, which must be a gitignored file under secrets/")
+            check((ROOT / OVERLAY / "secrets.example" / path[len("secrets/"):]).is_file(),
+                  f"{OVERLAY}: secrets.example lacks a placeholder for {path}")
+    for name in ("bootstrap.sql", "bootstrap-service.sql"):
+        check(read(f"Deploy/db/{name}") == read(f"Deploy/k8s/base/db/{name}"),
+              f"Deploy/k8s/base/db/{name} differs from Deploy/db/{name}")
+
+
+# ---------------------------------------------------------------- Dockerfile
+
+
+def check_dockerfile():
+    dockerfile = read("Deploy/Dockerfile")
+    lines = re.sub(r"\\\n", " ", dockerfile).splitlines()
+    runtime = lines[max(i for i, line in enumerate(lines) if line.startswith("FROM ")):]
+    users = [line.split()[1] for line in runtime if line.startswith("USER ")]
+    check(users and users[-1].split(":")[0] not in ("0", "root"), "Deploy/Dockerfile: runtime stage must set a non-root USER")
+    check("swift build" not in dockerfile, "Deploy/Dockerfile: builds only through scripts/build-release.sh (as CI)")
+    check(re.search(r'^RUN bash scripts/build-release\.sh "\$\{PRODUCT\}" nomadctl', dockerfile, re.M),
+          "Deploy/Dockerfile: should run scripts/build-release.sh for the product and nomadctl")
+    check("COPY scripts/build-release.sh" in dockerfile, "Deploy/Dockerfile: should copy scripts/build-release.sh")
+    script = read("scripts/build-release.sh")
+    builds = [line.strip() for line in script.splitlines() if line.strip().startswith("swift ")]
+    check(builds == ['swift build -c release --static-swift-stdlib --product "${product}"'],
+          f"scripts/build-release.sh: build commands {builds}")
+    for variable in SECRET_VARS:
+        check(variable not in dockerfile, f"Deploy/Dockerfile: mentions secret {variable}; secrets come at run time")
+
+
+def main():
+    no_render = "--no-render" in sys.argv
+    os.chdir(ROOT)
+    check_reference()
+    check_compose()
+    check_dockerfile()
+    check_overlay_secrets()
+    rendered = 0
+    if no_render:
+        print("check-deploy: !!! kubectl not available: the kustomize render and its checks were SKIPPED !!!")
+    else:
+        objects = render()
+        rendered = len(objects)
+        if objects:
+            check_kubernetes(objects)
+    for failure in failures:
+        print(f"check-deploy: FAIL: {failure}")
+    summary = (f"{len(SERVICES)} services ({', '.join(SERVICES)}), compose, Dockerfile"
+               + ("" if no_render else f", kustomize {OVERLAY} ({rendered} objects)"))
+    if failures:
+        print(f"check-deploy: {len(failures)} of {checks} checks failed ({summary})")
+        return 1
+    print(f"check-deploy: all {checks} checks passed ({summary})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
