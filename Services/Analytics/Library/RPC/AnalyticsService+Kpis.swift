@@ -8,7 +8,7 @@ import NomadProtos
 extension AnalyticsService {
     func listKpis(request: Nomad_Analytics_V1_ListKpisRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_ListKpisResponse {
         _ = try caller
-        let period = try KpiPeriod(request.period, hasPeriod: request.hasPeriod)
+        let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         let area = try KpiArea.name(request.area)
         // With an area, only the KPIs the area applies to.
         let kpis = KpiCatalogue.all.filter { area == nil || $0.byArea }
@@ -46,10 +46,10 @@ extension AnalyticsService {
 
     /// Checks a series request: a known code, a valid period, and an area
     /// only for a KPI counted by area. Shared with the CSV export.
-    static func seriesQuery(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) throws -> (Kpi, KpiPeriod, String?) {
+    static func seriesQuery(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) throws -> (Kpi, ReportPeriod, String?) {
         let code = try Validate.text(request.code, "code", max: 64)
         guard let kpi = KpiCatalogue.find(code) else { throw NomadError.notFound("KPI \(code)") }
-        let period = try KpiPeriod(request.period, hasPeriod: request.hasPeriod)
+        let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         let area = try KpiArea.name(request.area)
         if area != nil, !kpi.byArea {
             throw NomadError.invalid("area", zh: "指标 \(code) 不按区域统计", en: "KPI \(code) is not counted by area")

@@ -8,7 +8,7 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_GetServicePerformanceRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_GetServicePerformanceResponse {
         _ = try caller
-        let period = try PerformancePeriod(request.period, isSet: request.hasPeriod)
+        let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         let department = try Validate.text(request.department, "department", max: 64, required: false)
         let serviceCode = try Validate.text(request.serviceCode, "service_code", max: 64, required: false)
         let page = try Page(request.page)

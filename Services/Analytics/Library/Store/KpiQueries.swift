@@ -12,7 +12,7 @@ enum KpiQueries {
     /// with its value against the target. The caller has checked that an
     /// area is only given for a by_area KPI.
     static func series(
-        _ connection: PostgresConnection, kpi: Kpi, period: KpiPeriod, area: String?, settings: KpiSettings,
+        _ connection: PostgresConnection, kpi: Kpi, period: ReportPeriod, area: String?, settings: KpiSettings,
         logger: Logger
     ) async throws -> Nomad_Analytics_V1_KpiSeries {
         let cumulative = kpi.targetKind == .cumulative

@@ -10,7 +10,7 @@ enum ServicePerformanceQueries {
     /// A page of per-entry rows (ordered by department, then service code)
     /// and the total row over every matching application, in one statement.
     static func page(
-        _ connection: PostgresConnection, period: PerformancePeriod, department: String?, serviceCode: String?,
+        _ connection: PostgresConnection, period: ReportPeriod, department: String?, serviceCode: String?,
         page: Page, logger: Logger
     ) async throws -> (rows: [ServicePerformanceFigures], total: ServicePerformanceFigures) {
         let rows = try await connection.query("""

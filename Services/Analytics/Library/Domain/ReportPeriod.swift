@@ -2,9 +2,10 @@ import Foundation
 import NomadKit
 import NomadProtos
 
-/// A KPI period: whole zone days, both ends included, and the calendar
-/// months it touches (every one of them gets a point, zeros included).
-struct KpiPeriod: Sendable, Equatable {
+/// The period of every analytics report (KPIs, series, service performance):
+/// whole zone days, both ends included, and the calendar months it touches
+/// (a KPI series has a point for each, zeros included).
+struct ReportPeriod: Sendable, Equatable {
     /// Ten years of months: the programme runs three to five years, and a
     /// longer period would only make an unbounded query.
     static let maxMonths = 120
