@@ -62,6 +62,17 @@ enum Pipeline {
         }
     }
 
+    /// Whether an insert into analytics' ingested_events waits on a row lock
+    /// (a batch held in flight).
+    static func ingestWaitingOnALock(_ analytics: SuiteService) async throws -> Bool {
+        try await analytics.withDatabase { connection in
+            try await connection.query("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO ingested_events%' AND pid <> pg_backend_pid()
+                """, logger: TestApp.sqlLogger).collect().first!.decode(Int.self) > 0
+        }
+    }
+
     /// Waits until every outbox row of each producer is delivered and analytics
     /// holds as many events from it, then checks exactly-once: the same ids on
     /// both sides, none twice, all marked delivered.
