@@ -3,4 +3,7 @@ import NomadKit
 /// Applied in order under the chassis' advisory lock; never edit a shipped one.
 let analyticsMigrations: [Migration] = [
     Migration(1, "ingested events", migration0001IngestedEvents),
+    Migration(11, "revenue reports", migration0011RevenueReports),
+    Migration(12, "recognitions", migration0012Recognitions),
+    Migration(13, "kpi indexes", migration0013KpiIndexes),
 ]

@@ -1,13 +1,59 @@
+import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
 
-// PLACEHOLDER (helper A replaces this file): KPI progress and series.
+/// KPI progress and monthly series, computed from ingested_events at query
+/// time (KpiQueries), for staff.
 extension AnalyticsService {
     func listKpis(request: Nomad_Analytics_V1_ListKpisRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_ListKpisResponse {
-        throw RPCError(code: .unimplemented, message: "not yet")
+        _ = try caller
+        let period = try KpiPeriod(request.period, hasPeriod: request.hasPeriod)
+        let area = try KpiArea.name(request.area)
+        // With an area, only the KPIs the area applies to.
+        let kpis = KpiCatalogue.all.filter { area == nil || $0.byArea }
+        let settings = kpiSettings
+        // One snapshot for every KPI: the figures of one answer agree with each other.
+        let progress = try await database.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            var result: [Nomad_Analytics_V1_KpiProgress] = []
+            for kpi in kpis {
+                result.append(try await KpiQueries.series(
+                    connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger).progress)
+            }
+            return result
+        }
+        return .with {
+            $0.period = period.message
+            $0.kpis = progress
+        }
     }
+
     func getKpiSeries(request: Nomad_Analytics_V1_GetKpiSeriesRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_KpiSeries {
-        throw RPCError(code: .unimplemented, message: "not yet")
+        _ = try caller
+        return try await kpiSeries(request)
+    }
+
+    /// A checked series request answered: what GetKpiSeries returns and what
+    /// the CSV export writes out (the caller's access is checked by the RPC).
+    func kpiSeries(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) async throws -> Nomad_Analytics_V1_KpiSeries {
+        let (kpi, period, area) = try Self.seriesQuery(request)
+        let settings = kpiSettings
+        return try await database.read { connection in
+            try await KpiQueries.series(connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger)
+        }
+    }
+
+    /// Checks a series request: a known code, a valid period, and an area
+    /// only for a KPI counted by area. Shared with the CSV export.
+    static func seriesQuery(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) throws -> (Kpi, KpiPeriod, String?) {
+        let code = try Validate.text(request.code, "code", max: 64)
+        guard let kpi = KpiCatalogue.find(code) else { throw NomadError.notFound("KPI \(code)") }
+        let period = try KpiPeriod(request.period, hasPeriod: request.hasPeriod)
+        let area = try KpiArea.name(request.area)
+        if area != nil, !kpi.byArea {
+            throw NomadError.invalid("area", zh: "指标 \(code) 不按区域统计", en: "KPI \(code) is not counted by area")
+        }
+        return (kpi, period, area)
     }
 }

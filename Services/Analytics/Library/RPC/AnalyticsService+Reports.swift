@@ -1,22 +1,113 @@
+import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import PostgresNIO
 
-// PLACEHOLDER (helper A replaces this file): revenue reports and recognitions.
+/// Reported figures: revenue reports (enterprises and nomads report, officers
+/// decide) and high-tech recognitions (officers record). A confirmed report
+/// and a recognition are also written to ingested_events in the same
+/// transaction, which is all the KPIs read.
 extension AnalyticsService {
-    func submitRevenueReport(request: Nomad_Analytics_V1_SubmitRevenueReportRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_RevenueReport {
-        throw RPCError(code: .unimplemented, message: "not yet")
+    func submitRevenueReport(
+        request: Nomad_Analytics_V1_SubmitRevenueReportRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_RevenueReport {
+        let reporter = try caller
+        let draft = try RevenueReportRules.draft(request, reporter: reporter)
+        return try await mutation("SubmitRevenueReport", requestID: request.requestID, request: request) { connection in
+            try await RevenueReportStore.lockReporter(connection, reporter.accountID, logger: logger)
+            if try await RevenueReportStore.hasLiveOverlap(
+                connection, reporter: reporter.accountID, from: draft.from, to: draft.to, logger: logger) {
+                throw RevenueReportRules.overlapping
+            }
+            let id = UUID()
+            try await RevenueReportStore.insert(connection, id: id, reporter: reporter, draft: draft, logger: logger)
+            return try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
+        }
     }
-    func decideRevenueReport(request: Nomad_Analytics_V1_DecideRevenueReportRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_RevenueReport {
-        throw RPCError(code: .unimplemented, message: "not yet")
+
+    /// The report's row lock orders concurrent decisions: the first officer
+    /// decides, the others find it no longer submitted.
+    func decideRevenueReport(
+        request: Nomad_Analytics_V1_DecideRevenueReportRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_RevenueReport {
+        let officer = try caller
+        let id = try Validate.uuid(request.reportID, "report_id")
+        let reason = try Validate.text(
+            request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
+        return try await mutation("DecideRevenueReport", requestID: request.requestID, request: request) { connection in
+            guard let report = try await RevenueReportStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("revenue report \(id.text)")
+            }
+            guard report.status == RevenueReportRules.Status.submitted.rawValue else {
+                throw NomadError.wrongState("该申报已审核", "the report has already been decided")
+            }
+            try await RevenueReportStore.decide(
+                connection, id: id, status: request.confirm ? .confirmed : .rejected, by: officer.accountID,
+                reason: reason, logger: logger)
+            if request.confirm {
+                try await OwnEventStore.append(
+                    connection, type: "analytics.revenue.confirmed",
+                    subjectIDs: ["reporter_id": report.reporterID.text, "report_id": id.text],
+                    payload: RevenueConfirmed(
+                        periodFrom: report.from, periodTo: report.to, individual: report.individual,
+                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor),
+                    logger: logger)
+            }
+            return try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
+        }
     }
-    func listRevenueReports(request: Nomad_Analytics_V1_ListRevenueReportsRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_ListRevenueReportsResponse {
-        throw RPCError(code: .unimplemented, message: "not yet")
+
+    func listRevenueReports(
+        request: Nomad_Analytics_V1_ListRevenueReportsRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_ListRevenueReportsResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let status = try RevenueReportRules.statusFilter(request.status)
+        var reporter = request.reporterID.isEmpty ? nil : try Validate.uuid(request.reporterID, "reporter_id")
+        if !AnalyticsAccess.staff.contains(principal.role) {
+            // A reporter reads only their own reports; asking for another's is refused, not silently narrowed.
+            if let reporter, reporter != principal.accountID { throw NomadError.permissionDenied }
+            reporter = principal.accountID
+        }
+        let reports = try await database.read { connection in
+            try await RevenueReportStore.list(connection, reporter: reporter, status: status, page: page, logger: logger)
+        }
+        return .with {
+            $0.reports = reports.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: reports.count)
+        }
     }
-    func recordRecognition(request: Nomad_Analytics_V1_RecordRecognitionRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_Recognition {
-        throw RPCError(code: .unimplemented, message: "not yet")
+
+    func recordRecognition(
+        request: Nomad_Analytics_V1_RecordRecognitionRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_Recognition {
+        let officer = try caller
+        let draft = try RecognitionRules.draft(request)
+        return try await mutation("RecordRecognition", requestID: request.requestID, request: request) { connection in
+            let id = UUID()
+            guard try await RecognitionStore.insert(connection, id: id, draft: draft, by: officer.accountID, logger: logger) else {
+                throw RecognitionRules.duplicate
+            }
+            try await OwnEventStore.append(
+                connection, type: "analytics.enterprise.recognized",
+                subjectIDs: ["enterprise_id": draft.enterpriseID.text, "recognition_id": id.text],
+                payload: EnterpriseRecognized(recognizedOn: draft.recognizedOn.iso), logger: logger)
+            return try await RecognitionStore.find(connection, id: id, logger: logger)!
+        }
     }
-    func listRecognitions(request: Nomad_Analytics_V1_ListRecognitionsRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_ListRecognitionsResponse {
-        throw RPCError(code: .unimplemented, message: "not yet")
+
+    func listRecognitions(
+        request: Nomad_Analytics_V1_ListRecognitionsRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_ListRecognitionsResponse {
+        _ = try caller
+        let page = try Page(request.page)
+        let recognitions = try await database.read { connection in
+            try await RecognitionStore.list(connection, page: page, logger: logger)
+        }
+        return .with {
+            $0.recognitions = Array(recognitions.prefix(page.limit))
+            $0.page = page.response(fetched: recognitions.count)
+        }
     }
 }

@@ -12,22 +12,27 @@ import SwiftProtobuf
 struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
+    /// KPI thresholds, read once at start.
+    let kpiSettings: KpiSettings
 
-    init(context: ServiceContext) {
+    init(context: ServiceContext, kpiSettings: KpiSettings = .defaults) {
         database = context.database
         logger = context.logger
+        self.kpiSettings = kpiSettings
     }
 }
 
 /// What the executable and the tests start: the chassis definition of the
 /// analytics service.
 public enum AnalyticsDefinition {
-    public static func make() -> ServiceDefinition {
+    /// `kpiSettings` comes from `KpiSettings.fromEnvironment()` in the
+    /// executable; tests pass it explicitly.
+    public static func make(kpiSettings: KpiSettings = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "analytics",
             migrations: analyticsMigrations,
             policy: AnalyticsAccess.policy,
             grpcServiceNames: [Nomad_Analytics_V1_AnalyticsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [AnalyticsService(context: context)] })
+            makeServices: { context in [AnalyticsService(context: context, kpiSettings: kpiSettings)] })
     }
 }

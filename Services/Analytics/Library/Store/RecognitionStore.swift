@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import NomadKit
+import NomadProtos
+import PostgresNIO
+import SwiftProtobuf
+
+/// The recognitions table.
+enum RecognitionStore {
+    private static let columns = "id, enterprise_id, recognized_on::text, reference, evidence_hashes, recorded_by, recorded_at"
+
+    /// False when the enterprise already has one: the unique key decides,
+    /// waiting for a concurrent insert of the same enterprise to finish.
+    static func insert(
+        _ connection: PostgresConnection, id: UUID, draft: RecognitionRules.Draft, by officer: UUID, logger: Logger
+    ) async throws -> Bool {
+        try await connection.query("""
+            INSERT INTO recognitions (id, enterprise_id, recognized_on, reference, evidence_hashes, recorded_by)
+            VALUES (\(id), \(draft.enterpriseID), \(draft.recognizedOn.iso)::date, \(draft.reference),
+                    \(draft.evidence)::text[], \(officer))
+            ON CONFLICT (enterprise_id) DO NOTHING
+            RETURNING 1
+            """, logger: logger).collect().count == 1
+    }
+
+    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Nomad_Analytics_V1_Recognition? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: columns) FROM recognitions WHERE id = \(id)", logger: logger)
+        return try await messages(rows).first
+    }
+
+    /// Most recently recorded first.
+    static func list(_ connection: PostgresConnection, page: Page, logger: Logger) async throws -> [Nomad_Analytics_V1_Recognition] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM recognitions
+            ORDER BY recorded_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        return try await messages(rows)
+    }
+
+    private static func messages(_ rows: PostgresRowSequence) async throws -> [Nomad_Analytics_V1_Recognition] {
+        var result: [Nomad_Analytics_V1_Recognition] = []
+        for try await (id, enterprise, day, reference, evidence, recordedBy, recordedAt)
+            in rows.decode((UUID, UUID, String, String, [String], UUID, Date).self) {
+            result.append(.with {
+                $0.recognitionID = id.text
+                $0.enterpriseID = enterprise.text
+                if let day = ZoneDay(iso: day) { $0.recognizedOn = day.message }
+                $0.reference = reference
+                $0.evidenceHashes = evidence
+                $0.recordedBy = recordedBy.text
+                $0.recordedAt = Google_Protobuf_Timestamp(date: recordedAt)
+            })
+        }
+        return result
+    }
+}

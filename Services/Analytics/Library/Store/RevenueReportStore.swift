@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import NomadKit
+import NomadProtos
+import PostgresNIO
+import SwiftProtobuf
+
+struct RevenueReportRecord: Sendable {
+    var id: UUID
+    var reporterID: UUID
+    var individual: Bool
+    var from: String, to: String
+    var revenueMinor: Int64, taxMinor: Int64
+    var evidence: [String]
+    var status: Int16
+    var decidedBy: UUID?
+    var reason: String
+    var submittedAt: Date
+    var decidedAt: Date?
+
+    var message: Nomad_Analytics_V1_RevenueReport {
+        .with {
+            $0.reportID = id.text
+            $0.reporterID = reporterID.text
+            $0.individual = individual
+            $0.period = .with {
+                if let day = ZoneDay(iso: from) { $0.from = day.message }
+                if let day = ZoneDay(iso: to) { $0.to = day.message }
+            }
+            $0.revenue = .with { $0.currencyCode = "CNY"; $0.minorUnits = revenueMinor }
+            $0.tax = .with { $0.currencyCode = "CNY"; $0.minorUnits = taxMinor }
+            $0.evidenceHashes = evidence
+            $0.status = Nomad_Analytics_V1_ReportStatus(rawValue: Int(status)) ?? .unspecified
+            $0.decidedBy = decidedBy?.text ?? ""
+            $0.decisionReason = reason
+            $0.submittedAt = Google_Protobuf_Timestamp(date: submittedAt)
+            if let decidedAt { $0.decidedAt = Google_Protobuf_Timestamp(date: decidedAt) }
+        }
+    }
+}
+
+/// The revenue_reports table.
+enum RevenueReportStore {
+    private static let columns = """
+        id, reporter_id, individual, period_from::text, period_to::text, revenue_minor, tax_minor,
+        evidence_hashes, status, decided_by, decision_reason, submitted_at, decided_at
+        """
+
+    /// Serialises one reporter's submissions for the rest of the transaction,
+    /// so two overlapping reports sent at once cannot both pass the check.
+    static func lockReporter(_ connection: PostgresConnection, _ reporter: UUID, logger: Logger) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('revenue_reports:' || \(reporter.text), 0))",
+            logger: logger)
+    }
+
+    /// Whether a submitted or confirmed report of `reporter` overlaps the period.
+    static func hasLiveOverlap(
+        _ connection: PostgresConnection, reporter: UUID, from: ZoneDay, to: ZoneDay, logger: Logger
+    ) async throws -> Bool {
+        try await connection.query("""
+            SELECT 1 FROM revenue_reports
+            WHERE reporter_id = \(reporter) AND status IN (1, 2)
+              AND period_from <= \(to.iso)::date AND period_to >= \(from.iso)::date
+            LIMIT 1
+            """, logger: logger).collect().count > 0
+    }
+
+    static func insert(
+        _ connection: PostgresConnection, id: UUID, reporter: Principal, draft: RevenueReportRules.Draft, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            INSERT INTO revenue_reports (id, reporter_id, reporter_role, individual, period_from, period_to,
+                                         revenue_minor, tax_minor, evidence_hashes, status)
+            VALUES (\(id), \(reporter.accountID), \(reporter.role.rawValue), \(draft.individual),
+                    \(draft.from.iso)::date, \(draft.to.iso)::date, \(draft.revenueMinor), \(draft.taxMinor),
+                    \(draft.evidence)::text[], 1)
+            """, logger: logger)
+    }
+
+    static func find(
+        _ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger
+    ) async throws -> RevenueReportRecord? {
+        let rows = try await connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM revenue_reports WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
+            binds: binds(id)), logger: logger)
+        return try await records(rows).first
+    }
+
+    static func decide(
+        _ connection: PostgresConnection, id: UUID, status: RevenueReportRules.Status, by officer: UUID,
+        reason: String, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            UPDATE revenue_reports
+            SET status = \(status.rawValue), decided_by = \(officer), decision_reason = \(reason), decided_at = now()
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// Newest first; nil filters match anything.
+    static func list(
+        _ connection: PostgresConnection, reporter: UUID?, status: Int16?, page: Page, logger: Logger
+    ) async throws -> [RevenueReportRecord] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM revenue_reports
+            WHERE (\(reporter)::uuid IS NULL OR reporter_id = \(reporter))
+              AND (\(status)::smallint IS NULL OR status = \(status))
+            ORDER BY submitted_at DESC, id DESC
+            LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        return try await records(rows)
+    }
+
+    private static func binds(_ id: UUID) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(id)
+        return binds
+    }
+
+    private static func records(_ rows: PostgresRowSequence) async throws -> [RevenueReportRecord] {
+        var result: [RevenueReportRecord] = []
+        for try await row in rows {
+            let (id, reporter, individual, from, to, revenue, tax, evidence, status, decidedBy, reason, submittedAt, decidedAt)
+                = try row.decode((UUID, UUID, Bool, String, String, Int64, Int64, [String], Int16, UUID?, String, Date, Date?).self)
+            result.append(RevenueReportRecord(
+                id: id, reporterID: reporter, individual: individual, from: from, to: to, revenueMinor: revenue,
+                taxMinor: tax, evidence: evidence, status: status, decidedBy: decidedBy, reason: reason,
+                submittedAt: submittedAt, decidedAt: decidedAt))
+        }
+        return result
+    }
+}
