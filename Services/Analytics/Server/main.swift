@@ -12,7 +12,10 @@ do {
         FileHandle.standardError.write(Data(
             "nomad-analytics: warning: NOMAD_SERVICE_TOKEN_KEY is not set; no relay can deliver events\n".utf8))
     }
-    app = try NomadApp(definition: AnalyticsDefinition.make(kpiSettings: try KpiSettings.fromEnvironment()), config: config)
+    let rewardTiers = try RewardsEnvironment.rewardTiers()
+    app = try NomadApp(
+        definition: AnalyticsDefinition.make(kpiSettings: try KpiSettings.fromEnvironment(), rewardTiers: rewardTiers),
+        config: config)
 } catch {
     FileHandle.standardError.write(Data("nomad-analytics: configuration error: \(error)\n".utf8))
     exit(2)

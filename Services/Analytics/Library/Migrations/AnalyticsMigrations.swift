@@ -6,4 +6,5 @@ let analyticsMigrations: [Migration] = [
     Migration(11, "revenue reports", migration0011RevenueReports),
     Migration(12, "recognitions", migration0012Recognitions),
     Migration(13, "kpi indexes", migration0013KpiIndexes),
+    Migration(21, "reward and service performance indexes", migration0021RewardIndexes),
 ]

@@ -14,11 +14,14 @@ struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtoc
     let logger: Logger
     /// KPI thresholds, read once at start.
     let kpiSettings: KpiSettings
+    /// NOMAD_ANALYTICS_REWARD_TIERS, parsed at start.
+    let rewardTiers: RewardTiers
 
-    init(context: ServiceContext, kpiSettings: KpiSettings = .defaults) {
+    init(context: ServiceContext, kpiSettings: KpiSettings = .defaults, rewardTiers: RewardTiers = .defaults) {
         database = context.database
         logger = context.logger
         self.kpiSettings = kpiSettings
+        self.rewardTiers = rewardTiers
     }
 }
 
@@ -26,13 +29,16 @@ struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtoc
 /// analytics service.
 public enum AnalyticsDefinition {
     /// `kpiSettings` comes from `KpiSettings.fromEnvironment()` in the
-    /// executable; tests pass it explicitly.
-    public static func make(kpiSettings: KpiSettings = .defaults) -> ServiceDefinition {
+    /// executable; tests pass it explicitly. `rewardTiers` are the reward
+    /// thresholds (NOMAD_ANALYTICS_REWARD_TIERS, read by `RewardsEnvironment.rewardTiers`).
+    public static func make(kpiSettings: KpiSettings = .defaults, rewardTiers: RewardTiers = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "analytics",
             migrations: analyticsMigrations,
             policy: AnalyticsAccess.policy,
             grpcServiceNames: [Nomad_Analytics_V1_AnalyticsService.descriptor.fullyQualifiedService],
-            makeServices: { context in [AnalyticsService(context: context, kpiSettings: kpiSettings)] })
+            makeServices: { context in
+                [AnalyticsService(context: context, kpiSettings: kpiSettings, rewardTiers: rewardTiers)]
+            })
     }
 }
