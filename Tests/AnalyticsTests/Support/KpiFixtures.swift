@@ -144,9 +144,8 @@ enum SuiteEvents {
 }
 
 extension AnalyticsEnv {
-    func ingest(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
-        _ = try await client.ingestEvents(.with { $0.events = events }, metadata: service().metadata)
-    }
+    // ingest(_:) is RewardFixtures' (the same call, in batches of 200); both
+    // branches declared it.
 
     /// Submits a report as `reporter` and returns it.
     @discardableResult
