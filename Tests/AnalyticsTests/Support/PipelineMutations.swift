@@ -72,10 +72,14 @@ enum PipelineMutations {
     /// 250 vouchers, 125 event drafts + 125 publications. Returns the number
     /// of events each producer should have written.
     static func thousand(_ suite: ServiceSuite) async throws -> [String: Int] {
-        try await inParallel(250) { try await createSite(suite, $0) }
-        try await inParallel(250) { try await createSkill(suite, $0) }
-        try await inParallel(250) { try await issueVoucher(suite, $0) }
-        try await inParallel(125) { try await createAndPublishEvent(suite, $0) }
+        // The four producers take their share at the same time.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await inParallel(250, width: 8) { try await createSite(suite, $0) } }
+            group.addTask { try await inParallel(250, width: 8) { try await createSkill(suite, $0) } }
+            group.addTask { try await inParallel(250, width: 8) { try await issueVoucher(suite, $0) } }
+            group.addTask { try await inParallel(125, width: 8) { try await createAndPublishEvent(suite, $0) } }
+            try await group.waitForAll()
+        }
         return ["identity": 250, "jobs": 250, "assets": 250, "events": 125]
     }
 }

@@ -158,6 +158,46 @@ enum ScenarioDriver {
             }, metadata: enterprises[contract.enterprise].metadata)
         }
 
+        // Bounties: published by an enterprise, applied for and claimed by
+        // a nomad an officer found qualified, completed by the enterprise.
+        let jobsOfficer = TestCaller.make(.officer, department: "talent")
+        for planned in plan.bounties {
+            let publisher = enterprises[planned.enterprise]
+            let winner = nomads[planned.winner].caller
+            let bounty = try await jobs.publishBounty(.with {
+                $0.requestID = UUID().text
+                $0.bounty = .with {
+                    $0.title = "Danzhou tourism data labelling"
+                    $0.description_p = "Label 100k images of Danzhou's coast for a tourism model."
+                    $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 5_000_000 }
+                    $0.deadline = .init(date: Date().addingTimeInterval(14 * 86400))
+                    $0.winnerPlaces = 1
+                    $0.milestones = [.with { $0.title = "Delivery"; $0.due = .init(date: Date().addingTimeInterval(30 * 86400)) }]
+                }
+            }, metadata: publisher.metadata)
+            let application = try await jobs.submitBountyApplication(.with {
+                $0.requestID = UUID().text
+                $0.bountyID = bounty.bountyID
+                $0.kind = .individual
+                $0.proposal = "Two-pass labelling with review."
+            }, metadata: winner.metadata)
+            _ = try await jobs.reviewBountyApplication(.with {
+                $0.requestID = UUID().text
+                $0.applicationID = application.applicationID
+                $0.qualified = true
+            }, metadata: jobsOfficer.metadata)
+            _ = try await jobs.claimBounty(.with {
+                $0.requestID = UUID().text
+                $0.applicationID = application.applicationID
+            }, metadata: winner.metadata)
+            guard planned.completed else { continue }
+            _ = try await jobs.completeBounty(.with {
+                $0.requestID = UUID().text
+                $0.bountyID = bounty.bountyID
+                $0.reward = .with { $0.currencyCode = "CNY"; $0.minorUnits = 4_000_000 }
+            }, metadata: publisher.metadata)
+        }
+
         // The one-card catalogue: applications, decisions by the entry's
         // department, ratings by the applicants.
         let catalogue = try await identity.listCatalogue(.with { $0.page.pageSize = 100 }, metadata: callMetadata())

@@ -93,6 +93,14 @@ struct ScenarioPlan: Sendable {
         let redeemed: Int64
     }
 
+    /// An open bounty (揭榜挂帅) an enterprise publishes; a nomad applies, an
+    /// officer finds them qualified, they claim it; completed or still running.
+    struct Bounty: Sendable {
+        let enterprise: Int
+        let winner: Int
+        let completed: Bool
+    }
+
     /// A revenue report for last month, confirmed or refused by an officer.
     struct Report: Sendable {
         /// An enterprise index, or a nomad index when `individual`.
@@ -115,6 +123,7 @@ struct ScenarioPlan: Sendable {
     let contracts: [Contract]
     let reports: [Report]
     let contributions: [Contribution]
+    let bounties: [Bounty]
 
     init(seed: UInt64, nomads nomadCount: Int = 40, enterprises: Int = 6) {
         var random = ScenarioRandom(seed: seed)
@@ -191,6 +200,11 @@ struct ScenarioPlan: Sendable {
             contributions.append(Contribution(nomad: nomad, hours: hours, accepted: accepted, exchanged: exchanged, redeemed: redeemed))
         }
         self.contributions = contributions
+        // The last one is still running when the figures are read.
+        bounties = (0..<4).map { index in
+            Bounty(enterprise: random.below(enterprises), winner: random.below(nomadCount),
+                   completed: index < 3 && random.chance(70))
+        }
     }
 }
 
@@ -221,6 +235,7 @@ struct ScenarioExpectations: Sendable {
     let superIndividuals: Int
     let powCredited: Int64
     let pointsRedeemed: Int64
+    let bountiesCompleted: Int
     let jobsPosted: Int
     let jobsFilled: Int
     /// Per enterprise index: reward criteria counts of this year.
@@ -272,6 +287,7 @@ struct ScenarioExpectations: Sendable {
         superIndividuals = confirmed.filter { $0.individual && $0.revenueMinor >= 2_000_000_000 }.count
         powCredited = plan.contributions.filter(\.accepted).map(\.hours).reduce(0, +)
         pointsRedeemed = plan.contributions.map(\.redeemed).reduce(0, +)
+        bountiesCompleted = plan.bounties.filter(\.completed).count
         jobsPosted = plan.enterprises * ScenarioPlan.jobsPerEnterprise
         jobsFilled = plan.contracts.count
         var eligibility: [Int: Eligibility] = [:]
