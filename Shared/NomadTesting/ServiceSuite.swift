@@ -143,7 +143,10 @@ public final class SuiteService: Sendable {
     public func withDatabase<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let client = try Database.makeClient(url: databaseURL, schema: schema, poolSize: 1, logger: TestApp.sqlLogger)
+        // The pool warns when leased a moment before run() starts; that race is harmless here.
+        var quiet = TestApp.sqlLogger
+        quiet.logLevel = .error
+        let client = try Database.makeClient(url: databaseURL, schema: schema, poolSize: 1, logger: quiet)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 await client.run()

@@ -80,6 +80,8 @@ import Testing
 
             // Reward eligibility of each enterprise this year.
             let year = Int32(ZoneDay.today().year)
+            // Tiers are configuration: met when the year's count reaches the minimum.
+            let tiers = try await analytics.listRewardTiers(.init(), metadata: officer.metadata).tiers
             for (index, enterprise) in run.enterprises.enumerated() {
                 let wanted = expected.eligibility[index] ?? .init()
                 let answer = try await analytics.getRewardEligibility(.with {
@@ -93,6 +95,17 @@ import Testing
                     introduced: Int(count(.nomadsIntroduced) ?? -1), longContracts: Int(count(.longContracts) ?? -1),
                     flexible: Int(count(.flexibleEngagements) ?? -1), trained: Int(count(.nomadsTrained) ?? -1))
                 print("seeded scenario: eligibility of enterprise \(index) expected \(wanted), analytics \(got)")
+                let wantedTiers = tiers.filter { tier in
+                    let counted = switch tier.criterion {
+                    case .nomadsIntroduced: wanted.introduced
+                    case .longContracts: wanted.longContracts
+                    case .flexibleEngagements: wanted.flexible
+                    case .nomadsTrained: wanted.trained
+                    default: -1
+                    }
+                    return Int64(counted) >= tier.minimum
+                }.map(\.code)
+                #expect(Set(answer.tiersMet.map(\.code)) == Set(wantedTiers), "enterprise \(index) tiers: \(answer.tiersMet.map(\.code)) vs \(wantedTiers)")
                 #expect(got == wanted, "enterprise \(index): analytics says \(got), the seed implies \(wanted)")
                 // The enterprise reads its own the same.
                 let own = try await analytics.getRewardEligibility(.with { $0.year = year }, metadata: enterprise.metadata)
