@@ -94,7 +94,7 @@ private func waitUntilServing(_ service: ServiceProcess) async throws {
 }
 
 /// The running test bundle's path (`/proc/self/exe`).
-private func testBundleExecutable() -> String {
+func testBundleExecutable() -> String {
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     guard count > 0 else { return CommandLine.arguments[0] }

@@ -1,0 +1,127 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import NomadKit
+import NomadProtos
+import NomadTesting
+
+typealias IdentityClient = Nomad_Identity_V1_IdentityService.Client<HTTP2ClientTransport.Posix>
+
+/// A nomad registered through identity's real RPC, with a token minted for
+/// the account as identity would (tests sign with TestKeys.signing, which the
+/// suite's identity process signs with too).
+struct ScenarioNomad: Sendable {
+    let id: String
+    let caller: TestCaller
+}
+
+/// Identity's RPCs as the pipeline tests and the seeded scenario drive them.
+enum ScenarioIdentity {
+    /// Officers of the certifying department (人才) decide certifications and settlement.
+    static let talentOfficer = TestCaller.make(.officer, department: "talent")
+    static let admin = TestCaller.make(.admin)
+
+    static func registerNomad(
+        _ identity: IdentityClient, username: String, nationality: String, serial: Int = Int.random(in: 0..<1000)
+    ) async throws -> ScenarioNomad {
+        let chinese = nationality == "CN"
+        let account = try await identity.registerNomad(.with {
+            $0.requestID = UUID().text
+            $0.username = username
+            $0.password = "correct horse battery"
+            $0.displayName = "Nomad \(username)"
+            $0.nationality = nationality
+            $0.documentType = chinese ? .residentID : .passport
+            $0.documentNumber = chinese ? residentID(serial: serial) : "P\(Int.random(in: 10_000_000...99_999_999))"
+            $0.languages = ["en", "zh-CN"]
+        }, metadata: callMetadata())
+        let id = UUID(uuidString: account.id)!
+        return ScenarioNomad(id: account.id, caller: TestCaller(
+            id: account.id, token: TestKeys.token(for: Principal(accountID: id, role: .nomad, standing: .certified))))
+    }
+
+    static func registerEnterprise(_ identity: IdentityClient, username: String, serial: Int) async throws -> TestCaller {
+        let account = try await identity.registerEnterprise(.with {
+            $0.requestID = UUID().text
+            $0.username = username
+            $0.password = "correct horse battery"
+            $0.name = "儋州数字科技有限公司 \(serial)"
+            $0.creditCode = creditCode(serial: serial)
+        }, metadata: callMetadata())
+        return TestCaller(id: account.id, token: TestKeys.token(for: Principal(
+            accountID: UUID(uuidString: account.id)!, role: .enterprise)))
+    }
+
+    /// Applies with evidence meeting every criterion; an officer approves:
+    /// identity.certification.applied, then identity.nomad.certified.
+    static func certify(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
+        let application = try await identity.applyCertification(.with {
+            $0.requestID = UUID().text
+            $0.evidence = .with {
+                $0.monthlyRemoteIncome = .with { $0.currencyCode = "CNY"; $0.minorUnits = 1_200_000 }
+                $0.remoteClients = ["Acme GmbH"]
+                $0.intendedStayDays = 180
+                $0.skills = ["iOS 开发", "Swift"]
+                $0.documentHashes = [String(repeating: "ab", count: 32)]
+            }
+        }, metadata: nomad.caller.metadata)
+        _ = try await identity.decideCertification(.with {
+            $0.requestID = UUID().text
+            $0.id = application.id
+            $0.decision = .approve
+        }, metadata: talentOfficer.metadata)
+    }
+
+    /// identity.nomad.settled (落户).
+    static func settle(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
+        _ = try await identity.recognizeMigrant(.with {
+            $0.requestID = UUID().text
+            $0.accountID = nomad.id
+            $0.reason = "落户儋州"
+        }, metadata: talentOfficer.metadata)
+    }
+
+    static func createSite(_ identity: IdentityClient, index: Int, core: Bool) async throws -> String {
+        try await identity.createSite(.with {
+            $0.requestID = UUID().text
+            $0.name = .with { $0.zhCn = "社区\(index)"; $0.en = "community \(index)" }
+            $0.area = core ? .coreXinyingBay : .linked
+            $0.address = "儋州 \(index) 号"
+            $0.capacity = 200
+        }, metadata: admin.metadata).id
+    }
+
+    /// The nomad shows their one-card QR at a site's desk: a visit, recorded
+    /// once per person per site per day. Returns whether identity recorded one.
+    static func visit(_ identity: IdentityClient, nomad: ScenarioNomad, site: String) async throws -> Bool {
+        let qr = try await identity.issueCardQr(.init(), metadata: nomad.caller.metadata)
+        let answer = try await identity.verifyCard(.with {
+            $0.requestID = UUID().text
+            $0.qrPayload = qr.payload
+            $0.siteID = site
+        }, metadata: talentOfficer.metadata)
+        return answer.valid && answer.visitRecorded
+    }
+
+    /// A valid GB 11643 resident ID (check character ISO 7064 MOD 11-2).
+    static func residentID(serial: Int) -> String {
+        let first17 = "46040019900101" + String(format: "%03d", serial % 1000)
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(first17, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+        return first17 + String(Array("10X98765432")[sum % 11])
+    }
+
+    /// A valid GB 32100 unified social credit code.
+    static func creditCode(serial: Int) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        var body = "91460400"
+        var n = serial + 1_000_003 * Int.random(in: 1...1000)
+        for _ in 0..<9 {
+            body.append(alphabet[n % alphabet.count])
+            n /= alphabet.count
+        }
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let sum = zip(body, weights).reduce(0) { $0 + alphabet.firstIndex(of: $1.0)! * $1.1 }
+        return body + String(alphabet[(31 - sum % 31) % 31])
+    }
+}
