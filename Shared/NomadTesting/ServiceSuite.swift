@@ -181,6 +181,8 @@ public func withServiceSuite<Result: Sendable>(
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
         environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
         environment["NOMAD_SERVICE_TOKEN_KEY"] = serviceTokenKey.encoded
+        // A relay that backed off while analytics was away retries within a second of its return.
+        environment["NOMAD_RELAY_MAX_BACKOFF_SECONDS"] = "1"
         switch member.service {
         case "analytics":
             break

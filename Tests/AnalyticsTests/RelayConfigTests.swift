@@ -19,6 +19,20 @@ import Testing
         ]))
         #expect(config.analyticsAddress == "analytics.internal:50055")
         #expect(config.serviceTokenKey?.keyID == "cfg-service")
+        #expect(config.relay.maxBackoff == .seconds(30))
+        #expect(config.analyticsCAFile == nil)
+    }
+
+    @Test func backoffCapAndCAFileAreRead() throws {
+        let config = try NomadConfig.fromEnvironment(service: "jobs", Environment([
+            "NOMAD_ANALYTICS_ADDRESS": "analytics.internal:50055", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
+            "NOMAD_RELAY_MAX_BACKOFF_SECONDS": "2.5", "NOMAD_ANALYTICS_CA_FILE": "/etc/nomad/analytics-ca.pem",
+        ]))
+        #expect(config.relay.maxBackoff == .milliseconds(2500))
+        #expect(config.analyticsCAFile == "/etc/nomad/analytics-ca.pem")
+        #expect(throws: ConfigError.self) {
+            try NomadConfig.fromEnvironment(service: "jobs", Environment(["NOMAD_RELAY_MAX_BACKOFF_SECONDS": "0.01"]))
+        }
     }
 
     @Test func anAddressWithoutAKeyOrABadKeyIsRefused() {

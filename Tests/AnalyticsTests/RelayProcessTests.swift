@@ -20,6 +20,7 @@ import Glibc
         let environment = [
             "NOMAD_ANALYTICS_ADDRESS": "127.0.0.1:\(port)",
             "NOMAD_SERVICE_TOKEN_KEY": AnalyticsEnv.serviceKey.encoded,
+            "NOMAD_RELAY_MAX_BACKOFF_SECONDS": "1",
         ]
         let admin = TestKeys.token(for: Principal(accountID: UUID(), role: .admin))
         let prefix = "relay\(UUID().uuidString.prefix(8).lowercased())"

@@ -133,6 +133,11 @@ public struct NomadConfig: Sendable {
         config.tlsClientCAFile = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE")
         config.analyticsAddress = env.optionalString("NOMAD_ANALYTICS_ADDRESS")
         config.analyticsCAFile = env.optionalString("NOMAD_ANALYTICS_CA_FILE")
+        let maxBackoff = try env.seconds("NOMAD_RELAY_MAX_BACKOFF_SECONDS", default: 30)
+        guard maxBackoff >= 0.2 else {
+            throw ConfigError.invalid("NOMAD_RELAY_MAX_BACKOFF_SECONDS", "at least 0.2 (the first retry's delay)")
+        }
+        config.relay.maxBackoff = .milliseconds(Int64(maxBackoff * 1000))
         if let encoded = try env.secret("NOMAD_SERVICE_TOKEN_KEY") {
             do { config.serviceTokenKey = try SigningKey(encoded: encoded) } catch {
                 throw ConfigError.invalid("NOMAD_SERVICE_TOKEN_KEY", "expected kid:base64url(32-byte Ed25519 seed)")
