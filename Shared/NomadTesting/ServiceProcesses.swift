@@ -36,12 +36,12 @@ public func withServiceProcesses<Result: Sendable>(
     var started: [(ChildProcess, Int)] = []
     defer { for (process, _) in started where !process.hasExited { process.signal(SIGKILL) } }
     for index in 1...count {
-        let port = try Loopback.freePort()
+        let port = try Loopback.portForLater()
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
         environment["NOMAD_DATABASE_URL"] = baseURL
         environment["NOMAD_DATABASE_SCHEMA"] = schema
         environment["NOMAD_GRPC_PORT"] = String(port)
-        environment["NOMAD_METRICS_PORT"] = String(try Loopback.freePort())
+        environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
         environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
         environment.merge(extra) { _, own in own }

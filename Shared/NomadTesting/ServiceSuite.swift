@@ -113,7 +113,14 @@ public final class SuiteService: Sendable {
             do { try await client.runConnections() } catch {}
         }
         state.withLock { $0 = Running(process: process, client: client, connections: connections) }
-        try await waitUntilServing(name: process.name, process: process, client: client)
+        do {
+            try await waitUntilServing(name: process.name, process: process, client: client)
+        } catch {
+            // A start that failed leaves nothing behind: no process, and no
+            // client still dialling a port some other test may bind next.
+            await stop(SIGKILL)
+            throw error
+        }
     }
 
     /// Stops the process: SIGTERM drains (SIGKILL after a grace period),
@@ -167,7 +174,7 @@ public func withServiceSuite<Result: Sendable>(
     let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
     let baseURL = try TestDatabase.baseURL()
     var ports: [String: Int] = [:]
-    for member in members { ports[member.service] = try Loopback.freePort() }
+    for member in members { ports[member.service] = try Loopback.portForLater() }
     var services: [String: SuiteService] = [:]
     for member in members {
         let executable = directory.appendingPathComponent(member.product).path
@@ -177,7 +184,7 @@ public func withServiceSuite<Result: Sendable>(
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
         environment["NOMAD_DATABASE_URL"] = baseURL
         environment["NOMAD_GRPC_PORT"] = String(ports[member.service]!)
-        environment["NOMAD_METRICS_PORT"] = String(try Loopback.freePort())
+        environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
         environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
         environment["NOMAD_SERVICE_TOKEN_KEY"] = serviceTokenKey.encoded

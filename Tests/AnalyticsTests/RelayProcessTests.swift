@@ -16,7 +16,7 @@ import Glibc
 /// one replica killed once delivery has begun; every event arrives once.
 @Suite struct RelayProcessTests {
     @Test func jobsReplicasRelayExactlyOnceThroughAnOutageAndASIGKILL() async throws {
-        let port = try Loopback.freePort()
+        let port = try Loopback.portForLater()
         let environment = [
             "NOMAD_ANALYTICS_ADDRESS": "127.0.0.1:\(port)",
             "NOMAD_SERVICE_TOKEN_KEY": AnalyticsEnv.serviceKey.encoded,

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func eventsWaitWhileAnalyticsIsDownThenArriveExactlyOnce() async throws {
-        let port = try Loopback.freePort()
+        let port = try Loopback.portForLater()
         try await withProducer(analyticsPort: port) { producer in
             for i in 0..<30 { try await producer.write("while down \(i)") }
             // Nothing listens: the relay fails and backs off, rows stay put.
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func analyticsStoppedMidwayLosesNothingAndDuplicatesNothing() async throws {
-        let port = try Loopback.freePort()
+        let port = try Loopback.portForLater()
         let schema = TestDatabase.freshSchema(prefix: "analytics")
         try await withProducer(analyticsPort: port) { producer in
             try await withAnalytics(port: port, schema: schema) { _ in
