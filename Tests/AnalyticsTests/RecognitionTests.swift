@@ -11,7 +11,7 @@ import Testing
     @Test func anOfficerRecordsOnePerEnterpriseWithItsEvent() async throws {
         try await withAnalytics { env in
             let enterprise = UUID().text
-            let officer = env.officer()
+            let officer = env.recognitionOfficer()
             let recognition = try await env.recognize(enterprise, on: "2025-02-14", by: officer)
             #expect(recognition.enterpriseID == enterprise)
             #expect(recognition.recognizedOn == day("2025-02-14"))
@@ -32,7 +32,7 @@ import Testing
 
     @Test func retryAndBadInput() async throws {
         try await withAnalytics { env in
-            let officer = env.officer()
+            let officer = env.recognitionOfficer()
             let enterprise = UUID().text
             let first = try await env.recognize(enterprise, on: "2025-01-10", requestID: "rec-1", by: officer)
             let retry = try await env.recognize(enterprise, on: "2025-01-10", requestID: "rec-1", by: officer)
@@ -91,14 +91,21 @@ import Testing
                     _ = try await env.client.listRecognitions(.with { _ in }, metadata: caller.metadata)
                 }
             }
+            // Only the science and industry bureau (or an admin) records them; other officers read the list.
+            for caller in [env.officer(), env.officer("housing")] {
+                await expectRPCError(.permissionDenied) { try await env.recognize(UUID().text, on: "2025-01-01", by: caller) }
+                _ = try await env.client.listRecognitions(.with { _ in }, metadata: caller.metadata)
+            }
+            _ = try await env.recognize(UUID().text, on: "2025-01-01", by: env.admin())
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.recordRecognition(.with { $0.requestID = "x" }, metadata: callMetadata())
             }
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.listRecognitions(.with { _ in }, metadata: callMetadata())
             }
+            // Only the admin's: every refusal changed nothing.
             let recorded = try await env.count("recognitions")
-            #expect(recorded == 0)
+            #expect(recorded == 1)
         }
     }
 }

@@ -12,7 +12,8 @@ typealias AnalyticsClient = Nomad_Analytics_V1_AnalyticsService.Client<HTTP2Clie
 
 /// A running analytics service and the callers tests need.
 struct AnalyticsEnv: TestCallers {
-    static let officerDepartment = "analytics"
+    /// Officers of the tax service decide revenue reports; any officer reads figures.
+    static let officerDepartment = "tax"
     let app: TestApp
     let client: AnalyticsClient
 }
@@ -41,6 +42,9 @@ extension AnalyticsEnv {
 }
 
 extension AnalyticsEnv {
+    /// An officer of the department that records high-tech recognitions.
+    func recognitionOfficer() -> TestCaller { officer("science_industry") }
+
     /// Through the real IngestEvents RPC, in batches as a relay sends them.
     func ingest(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
         for start in stride(from: 0, to: events.count, by: 200) {

@@ -178,7 +178,7 @@ extension AnalyticsEnv {
             $0.recognizedOn = day(iso)
             $0.reference = "琼科高新 2025-001"
             $0.evidenceHashes = [evidenceHash("c")]
-        }, metadata: (officer ?? self.officer()).metadata)
+        }, metadata: (officer ?? recognitionOfficer()).metadata)
     }
 
     func series(_ code: String, _ from: String, _ to: String, area: Nomad_Analytics_V1_Area = .unspecified) async throws -> Nomad_Analytics_V1_KpiSeries {

@@ -274,7 +274,7 @@ enum ScenarioDriver {
 
         // Revenue reports for last month, decided by an analytics officer.
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: try suite["analytics"].client)
-        let officer = TestCaller.make(.officer, department: "analytics")
+        let officer = TestCaller.make(.officer, department: "tax")
         let month = ScenarioDriver.lastMonth()
         for report in plan.reports {
             let reporter = report.individual ? nomadList[report.reporter].caller : enterprises[report.reporter]

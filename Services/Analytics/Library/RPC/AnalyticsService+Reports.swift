@@ -32,6 +32,7 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_DecideRevenueReportRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
         let officer = try caller
+        try AnalyticsDepartments.authorize(officer, AnalyticsDepartments.revenueReview)
         let id = try Validate.uuid(request.reportID, "report_id")
         let reason = try Validate.text(
             request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
@@ -83,6 +84,7 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_RecordRecognitionRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_Recognition {
         let officer = try caller
+        try AnalyticsDepartments.authorize(officer, AnalyticsDepartments.recognition)
         let draft = try RecognitionRules.draft(request)
         return try await mutation("RecordRecognition", requestID: request.requestID, request: request) { connection in
             let id = UUID()
