@@ -111,23 +111,40 @@ public struct Database: Sendable {
     /// connect queues requests rather than failing them, so the wait is bounded here.
     public func ping(timeout: Duration) async -> Bool {
         let client = self.client, logger = self.logger
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
+        // A race that returns at the timeout even when the query does not: a
+        // query waiting in the pool for a connection to a stopped server is
+        // not cancellable (it waits for the pool's own circuit breaker, 15 s),
+        // and a task group would wait for it, so three "2 s" pings took 45 s
+        // and more to report an outage. The abandoned query ends on its own.
+        let answer = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            let query = Task {
+                let ok: Bool
                 do {
                     try await client.query("SELECT 1", logger: logger)
-                    return true
+                    ok = true
                 } catch {
-                    return false
+                    ok = false
+                }
+                if answer.claim() { continuation.resume(returning: ok) }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                if answer.claim() {
+                    query.cancel()
+                    continuation.resume(returning: false)
                 }
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let answer = await group.next() ?? false
-            group.cancelAll()
-            return answer
         }
+    }
+}
+
+/// Lets exactly one of several racers resume a continuation.
+private final class FirstAnswer: Sendable {
+    private let claimed = Atomic<Bool>(false)
+
+    func claim() -> Bool {
+        !claimed.exchange(true, ordering: .acquiringAndReleasing)
     }
 }
 
