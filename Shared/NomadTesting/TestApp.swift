@@ -2,7 +2,6 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
-import NomadProtos
 
 /// Fixed keys for tests: tokens minted here verify in every test server.
 public enum TestKeys {
@@ -44,10 +43,8 @@ public func withTestApp<Result: Sendable>(
         databasePoolSize: 4, logLevel: ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical",
         keys: TestKeys.ring, drainTimeoutSeconds: 10, healthIntervalSeconds: 0.2)
     // A slow cancellation on a loaded machine must fail at most its own test,
-    // not abort the whole test process with the chassis' fatal error: with
-    // the whole suite and its real processes on two cores, cancelling an app
-    // once took over a minute (seen in a full local run).
-    config.cancellationTimeoutSeconds = 600
+    // not abort the whole test process with the chassis' fatal error.
+    config.cancellationTimeoutSeconds = 60
     configure(&config)
     let app = try NomadApp(definition: definition, config: config, signals: [])
     return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -57,12 +54,6 @@ public func withTestApp<Result: Sendable>(
             let client = GRPCClient(transport: try .http2NIOPosix(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask { try await client.runConnections() }
-            // One call first, so the connection has the server's settings
-            // (its concurrent-stream limit) before a test fires a burst.
-            // (A TLS server is for its own test's clients; this one is plaintext.)
-            if config.tlsCertificateFile == nil {
-                _ = try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init())
-            }
             let testApp = TestApp(
                 app: app, port: port, client: client, schema: config.databaseSchema, databaseURL: baseURL)
             let result: Result

@@ -45,15 +45,7 @@ public final class NomadApp: Sendable {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: config.grpcHost, port: config.grpcPort),
             transportSecurity: Self.transportSecurity(config),
-            config: .defaults {
-                $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes)
-                // Said explicitly: a server that advertises no limit leaves
-                // swift-nio-http2 clients at their assumed 100, and they queue
-                // streams beyond it; a call cancelled while queued can trip an
-                // assertion in grpc-swift-nio-transport's client (seen in tests
-                // firing hundreds of calls at once).
-                $0.http2.maxConcurrentStreams = Self.maxConcurrentStreams
-            })
+            config: .defaults { $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes) })
         let healthDescriptor = Grpc_Health_V1_Health.descriptor
         let reflectionDescriptors = [
             Grpc_Reflection_V1_ServerReflection.descriptor, Grpc_Reflection_V1alpha_ServerReflection.descriptor,
@@ -134,9 +126,6 @@ public final class NomadApp: Sendable {
     static func transportCeiling(_ limit: Int) -> Int {
         max(limit * 4, 4 << 20)
     }
-
-    /// Concurrent calls one client connection may have open.
-    static let maxConcurrentStreams = 1000
 
     static func transportSecurity(_ config: NomadConfig) -> HTTP2ServerTransport.Posix.TransportSecurity {
         guard let cert = config.tlsCertificateFile, let key = config.tlsKeyFile else { return .plaintext }
