@@ -26,12 +26,18 @@ public enum Loopback {
     }
 
     private static func canBind(_ port: Int) -> Bool {
+        bound(port) != nil
+    }
+
+    /// Binds a socket to 127.0.0.1:`port` (0: any) and closes it again;
+    /// the port it got, or nil when the bind failed.
+    private static func bound(_ port: Int) -> Int? {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var addr = sockaddr_in()
         #if canImport(Darwin)
@@ -40,36 +46,18 @@ public enum Loopback {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = UInt16(port).bigEndian
         addr.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
-    public static func freePort() throws -> Int {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw LoopbackError("socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        #if canImport(Darwin)
-        addr.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
-        #endif
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
+        let ok = withUnsafeMutablePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
                 bind(fd, pointer, len) == 0 && getsockname(fd, pointer, &len) == 0
             }
         }
-        guard bound else { throw LoopbackError("binding 127.0.0.1:0 failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return ok ? Int(UInt16(bigEndian: addr.sin_port)) : nil
+    }
+
+    public static func freePort() throws -> Int {
+        guard let port = bound(0) else { throw LoopbackError("binding 127.0.0.1:0 failed: errno \(errno)") }
+        return port
     }
 }
 

@@ -51,12 +51,9 @@ extension AnalyticsService {
 
 /// Spellings used in exported files: stable codes, not enum case names.
 enum ExportRules {
+    /// The filter's spelling in the events ("core", "linked"), "all" for the whole zone.
     static func areaName(_ area: Nomad_Analytics_V1_Area) -> String {
-        switch area {
-        case .core: "core"
-        case .linked: "linked"
-        default: "all"
-        }
+        (try? KpiArea.name(area)).flatMap { $0 } ?? "all"
     }
 
     static func targetKindName(_ kind: Nomad_Analytics_V1_TargetKind) -> String {
