@@ -45,7 +45,10 @@ public final class NomadApp: Sendable {
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: config.grpcHost, port: config.grpcPort),
             transportSecurity: Self.transportSecurity(config),
-            config: .defaults { $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes) })
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = Self.transportCeiling(config.maxRequestBytes)
+                $0.http2.maxConcurrentStreams = Self.maxConcurrentStreams
+            })
         let healthDescriptor = Grpc_Health_V1_Health.descriptor
         let reflectionDescriptors = [
             Grpc_Reflection_V1_ServerReflection.descriptor, Grpc_Reflection_V1alpha_ServerReflection.descriptor,
@@ -126,6 +129,13 @@ public final class NomadApp: Sendable {
     static func transportCeiling(_ limit: Int) -> Int {
         max(limit * 4, 4 << 20)
     }
+
+    /// Calls one client connection may have open at once, said explicitly:
+    /// without it the server allows unbounded streams, while swift-nio-http2
+    /// clients assume 100 and queue the rest, and a call whose deadline passes
+    /// while queued trips an assertion in grpc-swift-nio-transport's client
+    /// (reproduced by StreamLimitTests).
+    static let maxConcurrentStreams = 1000
 
     static func transportSecurity(_ config: NomadConfig) -> HTTP2ServerTransport.Posix.TransportSecurity {
         guard let cert = config.tlsCertificateFile, let key = config.tlsKeyFile else { return .plaintext }
