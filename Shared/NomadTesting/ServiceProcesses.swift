@@ -26,6 +26,15 @@ public func withServiceProcesses<Result: Sendable>(
     _ product: String, service: String, count: Int, environment extra: [String: String] = [:],
     _ body: ([ServiceProcess], _ schema: String) async throws -> Result
 ) async throws -> Result {
+    try await withTestGate(exclusive: true) {
+        try await withServiceProcessesUngated(product, service: service, count: count, environment: extra, body)
+    }
+}
+
+private func withServiceProcessesUngated<Result: Sendable>(
+    _ product: String, service: String, count: Int, environment extra: [String: String],
+    _ body: ([ServiceProcess], _ schema: String) async throws -> Result
+) async throws -> Result {
     let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
     let executable = directory.appendingPathComponent(product).path
     guard FileManager.default.isExecutableFile(atPath: executable) else {

@@ -171,6 +171,14 @@ public final class SuiteService: Sendable {
 public func withServiceSuite<Result: Sendable>(
     _ members: [SuiteMember], serviceTokenKey: SigningKey, _ body: (ServiceSuite) async throws -> Result
 ) async throws -> Result {
+    try await withTestGate(exclusive: true) {
+        try await withServiceSuiteUngated(members, serviceTokenKey: serviceTokenKey, body)
+    }
+}
+
+private func withServiceSuiteUngated<Result: Sendable>(
+    _ members: [SuiteMember], serviceTokenKey: SigningKey, _ body: (ServiceSuite) async throws -> Result
+) async throws -> Result {
     let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
     let baseURL = try TestDatabase.baseURL()
     var ports: [String: Int] = [:]

@@ -36,6 +36,14 @@ public func withTestApp<Result: Sendable>(
     configure: (inout NomadConfig) -> Void = { _ in },
     _ body: (TestApp) async throws -> Result
 ) async throws -> Result {
+    try await withTestGate { try await withTestAppUngated(definition, configure: configure, body) }
+}
+
+private func withTestAppUngated<Result: Sendable>(
+    _ definition: ServiceDefinition,
+    configure: (inout NomadConfig) -> Void,
+    _ body: (TestApp) async throws -> Result
+) async throws -> Result {
     let baseURL = try TestDatabase.baseURL()
     let schema = TestDatabase.freshSchema(prefix: definition.name)
     var config = NomadConfig(
