@@ -15,13 +15,16 @@ jobs_metrics_port=${ACCEPTANCE_JOBS_METRICS_PORT:-9152}
 
 python3 -c 'import grpc, grpc_health, grpc_reflection' 2>/dev/null \
   || pip install --quiet --disable-pip-version-check grpcio grpcio-health-checking grpcio-reflection
-swift build --product nomad-identity
-swift build --product nomad-jobs
-swift build --product nomad-assets
-swift build --product nomad-events
-swift build --product nomad-analytics
-swift build --product nomadctl
-bin=$(swift build --show-bin-path)
+# NOMAD_BIN_DIR: run binaries built elsewhere (CI passes its release build, the
+# one the image ships); otherwise a debug build of each.
+if [[ -n "${NOMAD_BIN_DIR:-}" ]]; then
+  bin=$NOMAD_BIN_DIR
+else
+  for product in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics nomadctl; do
+    swift build --product "$product"
+  done
+  bin=$(swift build --show-bin-path)
+fi
 
 log=$(mktemp)
 run_file=$(mktemp -u)
