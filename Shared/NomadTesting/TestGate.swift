@@ -54,7 +54,7 @@ actor TestGate {
 
 /// Runs `body` holding one place of the test gate, or all of them when
 /// `exclusive`; nested calls share the places their caller holds.
-func withTestGate<Result: Sendable>(
+public func withTestGate<Result: Sendable>(
     exclusive: Bool = false, _ body: () async throws -> Result
 ) async throws -> Result {
     if TestGate.isHolding { return try await body() }

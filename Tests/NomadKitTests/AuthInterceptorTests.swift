@@ -15,6 +15,7 @@ func echo(_ client: EchoClient, _ text: String, token: String?, language: String
                           options: options).text
 }
 
+@discardableResult
 func expectCode(_ code: RPCError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async -> RPCError? {
     do {
         try await body()

@@ -74,18 +74,21 @@ import Testing
     @Test func replicasStartingTogetherMigrateOnce() async throws {
         let baseURL = try TestDatabase.baseURL()
         let schema = TestDatabase.freshSchema(prefix: "replicas")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 {
-                group.addTask {
-                    try await withTestApp(EchoTestService.definition, configure: {
-                        $0.databaseURL = baseURL
-                        $0.databaseSchema = schema
-                    }) { app in
-                        _ = try await echo(EchoClient(wrapping: app.client), "hi", token: self.token)
+        // The whole gate, so the four start at once rather than as places free up.
+        try await withTestGate(exclusive: true) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await withTestApp(EchoTestService.definition, configure: {
+                            $0.databaseURL = baseURL
+                            $0.databaseSchema = schema
+                        }) { app in
+                            _ = try await echo(EchoClient(wrapping: app.client), "hi", token: self.token)
+                        }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
         }
         try await withTestApp(EchoTestService.definition, configure: { $0.databaseSchema = schema }) { app in
             let migrations = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM schema_migrations")
