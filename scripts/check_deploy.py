@@ -482,12 +482,6 @@ def check_dockerfile():
     builds = [line.strip() for line in script.splitlines() if line.strip().startswith("swift ")]
     check(builds == ['swift build -c release --static-swift-stdlib --product "${product}"'],
           f"scripts/build-release.sh: build commands {builds}")
-    ci = read(".ci/run")
-    check(re.search(r"^step .*bash scripts/build-release\.sh \$PRODUCTS$", ci, re.M),
-          ".ci/run: should run scripts/build-release.sh, the Dockerfile's build command")
-    products = re.search(r'^readonly PRODUCTS="([^"]*)"', ci, re.M)
-    check(products and set(products.group(1).split()) >= {f"nomad-{name}" for name in SERVICES} | {"nomadctl"},
-          ".ci/run: the release build should cover every service's binary and nomadctl")
     for variable in SECRET_VARS:
         check(variable not in dockerfile, f"Deploy/Dockerfile: mentions secret {variable}; secrets come at run time")
 
