@@ -167,20 +167,23 @@ public final class SuiteService: Sendable {
 
 /// Runs `members` as real processes (see `ServiceSuite`), runs `body`, then
 /// stops every process still running with SIGTERM. `serviceTokenKey` signs the
-/// relays' calls to analytics and is what analytics verifies.
+/// relays' calls to analytics and is what analytics verifies. `databaseURL`
+/// (superuser) is the test process' shared cluster unless a test brings its own,
+/// e.g. to restart it.
 public func withServiceSuite<Result: Sendable>(
-    _ members: [SuiteMember], serviceTokenKey: SigningKey, _ body: (ServiceSuite) async throws -> Result
+    _ members: [SuiteMember], serviceTokenKey: SigningKey, databaseURL: String? = nil,
+    _ body: (ServiceSuite) async throws -> Result
 ) async throws -> Result {
     try await withTestGate(exclusive: true) {
-        try await withServiceSuiteUngated(members, serviceTokenKey: serviceTokenKey, body)
+        try await withServiceSuiteUngated(
+            members, serviceTokenKey: serviceTokenKey, baseURL: try databaseURL ?? TestDatabase.baseURL(), body)
     }
 }
 
 private func withServiceSuiteUngated<Result: Sendable>(
-    _ members: [SuiteMember], serviceTokenKey: SigningKey, _ body: (ServiceSuite) async throws -> Result
+    _ members: [SuiteMember], serviceTokenKey: SigningKey, baseURL: String, _ body: (ServiceSuite) async throws -> Result
 ) async throws -> Result {
     let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
-    let baseURL = try TestDatabase.baseURL()
     var ports: [String: Int] = [:]
     for member in members { ports[member.service] = try Loopback.portForLater() }
     var services: [String: SuiteService] = [:]

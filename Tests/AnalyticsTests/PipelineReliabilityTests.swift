@@ -70,7 +70,7 @@ import Glibc
                 try await analytics.start()
                 // Statistics views are a snapshot per transaction, so the open
                 // blocker cannot watch for the waiting insert: another connection does.
-                let inFlight = try await eventually(cap: 1200) {
+                let inFlight = try await eventually(cap: 1200, every: .milliseconds(100)) {
                     let stored = try await Pipeline.storedCount(analytics, from: "jobs")
                     guard stored > 0 else { return false }
                     return try await Pipeline.ingestWaitingOnALock(analytics)
@@ -83,7 +83,7 @@ import Glibc
             }
             // Whether analytics still commits the batch whose caller died is its
             // own business (both are fine): wait until that insert is over.
-            let settled = try await eventually(cap: 300) { try await !Pipeline.ingestWaitingOnALock(analytics) }
+            let settled = try await eventually(cap: 300, every: .milliseconds(100)) { try await !Pipeline.ingestWaitingOnALock(analytics) }
             #expect(settled)
             let stored = try await Pipeline.storedCount(analytics, from: "jobs")
             #expect(stored < count, "analytics should not hold everything before the restart")

@@ -79,13 +79,3 @@ func domainEvent(
         $0.payloadJson = payload
     }
 }
-
-/// Polls `condition` until it holds: the relay delivers in the background.
-/// The cap only ends a test that would otherwise hang; nothing is timed.
-func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-    for _ in 0..<600 {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return false
-}

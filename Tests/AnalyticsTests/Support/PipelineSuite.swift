@@ -80,7 +80,7 @@ enum Pipeline {
         let analytics = suite["analytics"]
         for name in producers {
             let producer = suite[name]
-            let drained = try await eventually(cap: 1200) {
+            let drained = try await eventually(cap: 1200, every: .milliseconds(100)) {
                 let rows = try await outbox(producer)
                 guard rows.undelivered == 0 else { return false }
                 return try await storedCount(analytics, from: name) >= rows.ids.count
@@ -92,35 +92,6 @@ enum Pipeline {
             #expect(Set(held).count == held.count, "\(name): an event stored twice")
             #expect(held.count == rows.ids.count, "\(name): \(held.count) stored, \(rows.ids.count) in the outbox")
             #expect(Set(held) == Set(rows.ids), "\(name): stored ids differ from the outbox ids")
-        }
-    }
-}
-
-/// Polls `condition` every 100 ms, at most `cap` times: the relay delivers in
-/// the background and the cap only ends a test that would otherwise hang.
-func eventually(cap: Int, _ condition: () async throws -> Bool) async throws -> Bool {
-    for _ in 0..<cap {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-}
-
-/// Runs `count` operations, `width` at a time.
-func inParallel(_ count: Int, width: Int = 16, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        var next = 0
-        while next < min(width, count) {
-            let index = next
-            group.addTask { try await operation(index) }
-            next += 1
-        }
-        while try await group.next() != nil {
-            if next < count {
-                let index = next
-                group.addTask { try await operation(index) }
-                next += 1
-            }
         }
     }
 }

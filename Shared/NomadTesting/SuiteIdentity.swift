@@ -5,46 +5,55 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 
-typealias IdentityClient = Nomad_Identity_V1_IdentityService.Client<HTTP2ClientTransport.Posix>
+public typealias IdentityClient = Nomad_Identity_V1_IdentityService.Client<HTTP2ClientTransport.Posix>
 
 /// A nomad registered through identity's real RPC, with a token minted for
 /// the account as identity would (tests sign with TestKeys.signing, which the
 /// suite's identity process signs with too).
-struct ScenarioNomad: Sendable {
-    let id: String
-    let caller: TestCaller
+public struct ScenarioNomad: Sendable {
+    public let id: String
+    public let caller: TestCaller
+
+    public init(id: String, caller: TestCaller) {
+        self.id = id
+        self.caller = caller
+    }
 }
 
-/// Identity's RPCs as the pipeline tests and the seeded scenario drive them.
-enum ScenarioIdentity {
+/// Identity's RPCs as the suite tests of real processes drive them (the
+/// pipeline, the seeded scenario, the end-to-end journey).
+public enum ScenarioIdentity {
     /// Officers of the certifying department (人才) decide certifications and settlement.
-    static let talentOfficer = TestCaller.make(.officer, department: "talent")
-    static let admin = TestCaller.make(.admin)
+    public static let talentOfficer = TestCaller.make(.officer, department: "talent")
+    public static let admin = TestCaller.make(.admin)
+    /// Every account these helpers register has this password.
+    public static let password = "correct horse battery"
 
-    static func registerNomad(
-        _ identity: IdentityClient, username: String, nationality: String, serial: Int = Int.random(in: 0..<1000)
+    public static func registerNomad(
+        _ identity: IdentityClient, username: String, nationality: String, serial: Int = Int.random(in: 0..<1000),
+        options: CallOptions = .defaults
     ) async throws -> ScenarioNomad {
         let chinese = nationality == "CN"
         let account = try await identity.registerNomad(.with {
             $0.requestID = UUID().text
             $0.username = username
-            $0.password = "correct horse battery"
+            $0.password = password
             $0.displayName = "Nomad \(username)"
             $0.nationality = nationality
             $0.documentType = chinese ? .residentID : .passport
             $0.documentNumber = chinese ? residentID(serial: serial) : "P\(Int.random(in: 10_000_000...99_999_999))"
             $0.languages = ["en", "zh-CN"]
-        }, metadata: callMetadata())
+        }, metadata: callMetadata(), options: options)
         let id = UUID(uuidString: account.id)!
         return ScenarioNomad(id: account.id, caller: TestCaller(
             id: account.id, token: TestKeys.token(for: Principal(accountID: id, role: .nomad, standing: .certified))))
     }
 
-    static func registerEnterprise(_ identity: IdentityClient, username: String, serial: Int) async throws -> TestCaller {
+    public static func registerEnterprise(_ identity: IdentityClient, username: String, serial: Int) async throws -> TestCaller {
         let account = try await identity.registerEnterprise(.with {
             $0.requestID = UUID().text
             $0.username = username
-            $0.password = "correct horse battery"
+            $0.password = password
             $0.name = "儋州数字科技有限公司 \(serial)"
             $0.creditCode = creditCode(serial: serial)
         }, metadata: callMetadata())
@@ -52,9 +61,18 @@ enum ScenarioIdentity {
             accountID: UUID(uuidString: account.id)!, role: .enterprise)))
     }
 
+    /// Logs in through identity's Login: the caller as identity itself issues it.
+    public static func login(_ identity: IdentityClient, username: String, password: String) async throws -> TestCaller {
+        let pair = try await identity.login(.with {
+            $0.username = username
+            $0.password = password
+        }, metadata: callMetadata())
+        return TestCaller(id: pair.account.id, token: pair.accessToken)
+    }
+
     /// Applies with evidence meeting every criterion; an officer approves:
     /// identity.certification.applied, then identity.nomad.certified.
-    static func certify(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
+    public static func certify(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
         let application = try await identity.applyCertification(.with {
             $0.requestID = UUID().text
             $0.evidence = .with {
@@ -73,7 +91,7 @@ enum ScenarioIdentity {
     }
 
     /// identity.nomad.settled (落户).
-    static func settle(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
+    public static func settle(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
         _ = try await identity.recognizeMigrant(.with {
             $0.requestID = UUID().text
             $0.accountID = nomad.id
@@ -81,7 +99,7 @@ enum ScenarioIdentity {
         }, metadata: talentOfficer.metadata)
     }
 
-    static func createSite(_ identity: IdentityClient, index: Int, core: Bool) async throws -> String {
+    public static func createSite(_ identity: IdentityClient, index: Int, core: Bool) async throws -> String {
         try await identity.createSite(.with {
             $0.requestID = UUID().text
             $0.name = .with { $0.zhCn = "社区\(index)"; $0.en = "community \(index)" }
@@ -93,7 +111,7 @@ enum ScenarioIdentity {
 
     /// The nomad shows their one-card QR at a site's desk: a visit, recorded
     /// once per person per site per day. Returns whether identity recorded one.
-    static func visit(_ identity: IdentityClient, nomad: ScenarioNomad, site: String) async throws -> Bool {
+    public static func visit(_ identity: IdentityClient, nomad: ScenarioNomad, site: String) async throws -> Bool {
         let qr = try await identity.issueCardQr(.init(), metadata: nomad.caller.metadata)
         let answer = try await identity.verifyCard(.with {
             $0.requestID = UUID().text
@@ -104,7 +122,7 @@ enum ScenarioIdentity {
     }
 
     /// A valid GB 11643 resident ID (check character ISO 7064 MOD 11-2).
-    static func residentID(serial: Int) -> String {
+    public static func residentID(serial: Int) -> String {
         let first17 = "46040019900101" + String(format: "%03d", serial % 1000)
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let sum = zip(first17, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
@@ -112,7 +130,7 @@ enum ScenarioIdentity {
     }
 
     /// A valid GB 32100 unified social credit code.
-    static func creditCode(serial: Int) -> String {
+    public static func creditCode(serial: Int) -> String {
         let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
         var body = "91460400"
         var n = serial + 1_000_003 * Int.random(in: 1...1000)
