@@ -246,5 +246,16 @@ let package = Package(
             path: "Tests/AnalyticsTests",
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "SuiteTests",
+            dependencies: [
+                "NomadKit", "NomadProtos", "NomadTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/SuiteTests",
+            swiftSettings: strict
+        ),
     ]
 )
