@@ -276,28 +276,3 @@ final class BenchResources {
         }
     }
 }
-
-/// Peak VmRSS of one process, sampled every 200 ms until cancelled.
-final class MemorySampler: Sendable {
-    let pid: pid_t
-    private let state = Mutex<(peak: Int, samples: Int)>((0, 0))
-
-    init(pid: pid_t) {
-        self.pid = pid
-    }
-
-    var peak: Int { state.withLock { $0.peak } }
-    var samples: Int { state.withLock { $0.samples } }
-
-    func run() async {
-        while !Task.isCancelled {
-            if let bytes = ProcInfo.residentBytes(of: pid) {
-                state.withLock { state in
-                    state.peak = max(state.peak, bytes)
-                    state.samples += 1
-                }
-            }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-    }
-}

@@ -28,7 +28,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let file = try RunFile.load(from: runFile)
-        guard ProcFacts.isAlive(file.upPid) else {
+        guard ProcInfo.isAlive(file.upPid) else {
             throw CtlError("the suite in \(runFile) is not running (nomadctl up, pid \(file.upPid), is gone)")
         }
         var rows: [Row] = []
@@ -42,7 +42,7 @@ struct Status: AsyncParsableCommand {
             }
             rows.append(Row(
                 name: process.name, address: process.grpc, health: health, pid: process.pid,
-                residentBytes: ProcFacts.residentBytes(process.pid), callsServed: await Self.callsServed(process.metricsURL)))
+                residentBytes: ProcInfo.residentBytes(of: process.pid), callsServed: await Self.callsServed(process.metricsURL)))
         }
         if json {
             let encoder = JSONEncoder()

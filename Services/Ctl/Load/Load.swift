@@ -70,6 +70,10 @@ struct Load: AsyncParsableCommand {
             mix: try LoadPlan.parseMix(mix), killReplicaAfter: killReplicaAfter > 0 ? killReplicaAfter : nil)
         let signals = SignalWatcher()
         let suite = try await JobsLoadSuite.start(replicas: jobsReplicas, binDir: binDir, signals: signals)
+        // Every process's memory: idle once SERVING, then its peak through seeding and the run.
+        let memory = suite.suite.running.map { MemoryFigure(name: $0.name, pid: $0.process.pid) }
+        let sampling = memory.map { figure in Task { await figure.sampler.run() } }
+        defer { for task in sampling { task.cancel() } }
         do {
             let report = try await suite.withBalancedClient { client in
                 say("seeding \(jobs) jobs and \(nomads) profiles ...")
@@ -86,7 +90,7 @@ struct Load: AsyncParsableCommand {
                         say("killed \(victim.name) (pid \(victim.process.pid)) with SIGKILL at call \(index)")
                     }
                 }
-                return LoadReport(runner: runner, elapsed: elapsed, killed: killed.isSet ? victim.name : nil)
+                return LoadReport(runner: runner, elapsed: elapsed, killed: killed.isSet ? victim.name : nil, memory: memory)
             }
             let checks = try await LoadInvariants.check(
                 databaseURL: suite.suite.databaseURL, schema: "jobs", acknowledged: report.runner.stats.acknowledged)
@@ -105,6 +109,8 @@ struct LoadReport: Sendable {
     let runner: LoadRunner
     let elapsed: Duration
     let killed: String?
+    /// Empty when the caller did not sample (bench-jobs).
+    var memory: [MemoryFigure] = []
 
     var seconds: Double {
         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -143,6 +149,14 @@ struct LoadReport: Sendable {
             !outcome.hasSuffix(" OK") && !outcome.hasSuffix("FAILED_PRECONDITION") && !outcome.hasSuffix("ALREADY_EXISTS")
         }.values.reduce(0, +)
         lines.append("  unexpected errors: \(unexpected)")
+        if !memory.isEmpty {
+            lines.append("")
+            lines.append("  memory (VmRSS, sampled every 200 ms): idle once SERVING, peak during seeding and the run")
+        }
+        for figure in memory {
+            lines.append("    " + figure.name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + " idle \(figure.idle.map(formatBytes) ?? "-"), peak \(formatBytes(max(figure.sampler.peak, figure.idle ?? 0)))")
+        }
         lines.append("")
         lines.append("  invariants (read from the database):")
         for check in checks {

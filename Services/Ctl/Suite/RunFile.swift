@@ -42,20 +42,3 @@ struct RunFile: Codable {
         }
     }
 }
-
-/// Facts about a live process read from /proc (Linux).
-enum ProcFacts {
-    static func isAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
-    }
-
-    /// Resident memory in bytes (VmRSS), nil when the process is gone.
-    static func residentBytes(_ pid: Int32) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            if parts.count >= 2, let kilobytes = Int(parts[1]) { return kilobytes * 1024 }
-        }
-        return nil
-    }
-}

@@ -42,37 +42,6 @@ func loopbackPortInUse(_ port: Int) -> Bool {
     }
 }
 
-enum ProcInfo {
-    /// VmRSS of `pid` in bytes, from /proc/<pid>/status.
-    static func residentBytes(of pid: pid_t) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 2, let kilobytes = Int(fields[1]) else { return nil }
-            return kilobytes * 1024
-        }
-        return nil
-    }
-
-    /// The pid listening on TCP `port`, from `ss -ltnpH` (needs the right to
-    /// see the other process: same user or root).
-    static func listeningPID(port: Int) -> pid_t? {
-        guard let ss = ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let output = NSTemporaryDirectory() + "nomadctl-ss-\(getpid()).txt"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        guard let child = try? ChildProcess.spawn(
-            name: "ss", executable: ss, arguments: ["-ltnpH", "sport = :\(port)"],
-            environment: ProcessInfo.processInfo.environment, stdoutPath: output, stderrPath: "/dev/null")
-        else { return nil }
-        while !child.hasExited { usleep(10_000) }
-        guard let text = try? String(contentsOfFile: output, encoding: .utf8),
-              let range = text.range(of: "pid=") else { return nil }
-        let digits = text[range.upperBound...].prefix(while: \.isNumber)
-        return pid_t(digits)
-    }
-}
-
 func formatBytes(_ bytes: Int) -> String {
     String(format: "%.1f MiB", Double(bytes) / 1_048_576)
 }
