@@ -2,7 +2,7 @@
 # Release build of the given products, statically linked with the Swift
 # standard library so the runtime image needs no toolchain:
 #   bash scripts/build-release.sh nomad-identity nomadctl
-# Deploy/Dockerfile and CI call this script, so the two build alike;
+# Deploy/Dockerfile calls this script, and so does anyone building the release by hand;
 # scripts/check_deploy.py checks the Dockerfile still does.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

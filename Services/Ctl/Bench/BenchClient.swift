@@ -3,10 +3,6 @@ import GRPCCore
 import GRPCProtobuf
 import NomadProtos
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The real gRPC calls around the h2load runs: a fresh nomad, its token, and
 /// the checks that the measured calls answer grpc-status OK.
 enum BenchClient {
@@ -100,8 +96,7 @@ enum BenchClient {
     /// `grpc_server_handled_total` for one method from a Prometheus text page,
     /// by status code ("ok", "unauthenticated", ...).
     static func handledCounts(metricsURL: String, method: String) async -> [String: Double]? {
-        guard let url = URL(string: metricsURL),
-              let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
+        guard let data = await LoopbackHTTP.get(metricsURL) else { return nil }
         var counts: [String: Double] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n")
         where line.hasPrefix("grpc_server_handled_total{") && line.contains("method=\"\(method)\"") {

@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GRPCCore
 
 /// The running suite at a glance: for each process its address, health, pid,
@@ -69,7 +66,7 @@ struct Status: AsyncParsableCommand {
 
     /// The sum of grpc_server_handled_total over every method but health's.
     static func callsServed(_ metricsURL: String) async -> Int? {
-        guard let url = URL(string: metricsURL), let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
+        guard let data = await LoopbackHTTP.get(metricsURL) else { return nil }
         var total = 0.0
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n")
         where line.hasPrefix("grpc_server_handled_total{") && !line.contains("grpc.health.v1") {
