@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The issue's run acceptance from the outside: `nomadctl up` (the README's run
-# command) on spare ports, a standard gRPC health client and a few calls from
-# Python's grpcio, /metrics, then SIGTERM: everything must stop and exit 0.
+# command) on spare ports with the demo seed, a standard gRPC health client and a
+# few calls from Python's grpcio, /metrics, then SIGTERM: everything must stop and exit 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Below Linux's ephemeral range (32768-60999): a port in it can be taken at
@@ -32,15 +32,18 @@ run_file=$(mktemp -u)
   --grpc-port "jobs=$jobs_port" --metrics-port "jobs=$jobs_metrics_port" --jobs-replicas 2 \
   --grpc-port "assets=$((grpc_port + 2))" --metrics-port "assets=$((metrics_port + 2))" \
   --grpc-port "events=$((grpc_port + 3))" --metrics-port "events=$((metrics_port + 3))" \
-  --grpc-port "analytics=$((grpc_port + 4))" --metrics-port "analytics=$((metrics_port + 4))" >"$log" 2>&1 &
+  --grpc-port "analytics=$((grpc_port + 4))" --metrics-port "analytics=$((metrics_port + 4))" --seed >"$log" 2>&1 &
 up=$!
 trap 'kill -TERM $up 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   grep -q "Nomad Zone is running" "$log" && break
   kill -0 $up 2>/dev/null || { cat "$log"; echo "nomadctl up died" >&2; exit 1; }
   sleep 0.5
 done
 grep -q "Nomad Zone is running" "$log" || { cat "$log"; echo "nomadctl up did not come up" >&2; exit 1; }
+# --seed waits until analytics counts what it entered, and says so.
+grep -E "^nomadctl: demo data in analytics: .*certified_nomads 4, .*event_attendance 2" "$log" \
+  || { cat "$log"; echo "the demo seed did not reach analytics" >&2; exit 1; }
 password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" | head -1)
 "$bin/nomadctl" health --address "127.0.0.1:$grpc_port"
 python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics" \
@@ -51,16 +54,20 @@ python3 scripts/reflection_check.py "$password" "127.0.0.1:$grpc_port" "127.0.0.
   "127.0.0.1:$((grpc_port + 2))" "127.0.0.1:$((grpc_port + 3))" "127.0.0.1:$((grpc_port + 4))"
 
 # A department's C client (protobuf-c + nghttp2, no Swift) logs in and lists jobs.
+# It sees the demo seed's three open jobs.
 client=$(bash Tests/Interop/build.sh "$(mktemp -d)" | tail -1)
-"$client" "127.0.0.1:$grpc_port" "127.0.0.1:$jobs_port" admin <<<"$password" \
-  || { echo "the C interop client failed" >&2; exit 1; }
+listed=$("$client" "127.0.0.1:$grpc_port" "127.0.0.1:$jobs_port" admin <<<"$password") \
+  || { echo "$listed"; echo "the C interop client failed" >&2; exit 1; }
+echo "$listed"
+grep -q "^open jobs: 3$" <<<"$listed" || { echo "the C client should list the 3 seeded jobs" >&2; exit 1; }
 
-# `nomadctl status` sees every process SERVING, with its pid and memory.
+# `nomadctl status` sees every process SERVING, with its pid, memory and calls served.
 status=$("$bin/nomadctl" status --run-file "$run_file") || { echo "$status"; echo "nomadctl status failed" >&2; exit 1; }
 echo "$status"
 for name in identity jobs-1 jobs-2 assets events analytics; do
-  grep -Eq "^$name +127\.0\.0\.1:[0-9]+ +SERVING +[0-9]+ +[0-9.]+ MB" <<<"$status" || { echo "status lacks $name" >&2; exit 1; }
+  grep -Eq "^$name +127\.0\.0\.1:[0-9]+ +SERVING +[0-9]+ +[0-9.]+ MB +[0-9]+" <<<"$status" || { echo "status lacks $name" >&2; exit 1; }
 done
+grep -Eq "^identity +.* MB +[1-9][0-9]*" <<<"$status" || { echo "status should count identity's calls (the seed made some)" >&2; exit 1; }
 
 kill -TERM $up
 rc=0; wait $up || rc=$?
@@ -74,4 +81,4 @@ for exe in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics; 
 done
 if [ -e "$run_file" ]; then echo "nomadctl up left its run file behind" >&2; exit 1; fi
 rm -f "$log"
-echo "run acceptance: ok (nomadctl up with 2 jobs replicas and analytics, health SERVING, nomadctl status, tokens across services, metrics, reflection, the C client, SIGTERM exit 0)"
+echo "run acceptance: ok (nomadctl up --seed with 2 jobs replicas and analytics, the seed counted in analytics, health SERVING, nomadctl status, tokens across services, metrics, reflection, the C client, SIGTERM exit 0)"

@@ -61,10 +61,14 @@ struct Up: AsyncParsableCommand {
             schema and role per service, generates a token signing key and a password for the first \
             admin, starts each service on its default port and waits until it reports SERVING. \
             Ctrl-C or SIGTERM stops the services (each gets SIGTERM and up to --drain-timeout \
-            seconds), then PostgreSQL, and exits 0.
+            seconds), then PostgreSQL, and exits 0. With --seed, demo accounts and activity are \
+            entered first (once per database), and the endpoints are printed after.
             """)
 
     @OptionGroup var suite: SuiteFlags
+
+    @Flag(help: "Once every service is SERVING, enter a small demo zone through the public RPCs (officers, sites, nomads, enterprises, jobs, a bounty, data, a forum) and wait until analytics counts it.")
+    var seed = false
 
     func run() async throws {
         let signals = SignalWatcher()
@@ -75,6 +79,15 @@ struct Up: AsyncParsableCommand {
         } catch is Interrupted {
             say("interrupted during start-up; everything stopped")
             return
+        }
+        if seed {
+            do {
+                try await DemoSeed.run(running, say: say)
+            } catch {
+                say("seeding the demo data failed: \(error); stopping")
+                _ = await running.stop(say: say)
+                throw ExitCode(1)
+            }
         }
         printEndpoints(running)
         let runFile = RunFile(
