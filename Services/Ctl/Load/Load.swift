@@ -13,7 +13,7 @@ struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the jobs replicas with a realistic mix, then check the seat invariants in the database.",
         discussion: """
-            Starts a throwaway PostgreSQL, identity and --jobs-replicas jobs processes on free ports \
+            Starts a throwaway PostgreSQL, identity, --jobs-replicas jobs processes and analytics (the relays deliver as in production) on free ports \
             (like `up`), seeds claimable jobs and nomad profiles through the public RPCs, then runs \
             --requests calls of the --mix (match = MatchJobs, list = ListJobs, claim = ClaimJob, \
             progress = SubmitDelivery on a claimed order) from --concurrency workers through one \
@@ -166,7 +166,7 @@ struct LoadReport: Sendable {
     }
 }
 
-/// A throwaway suite with N jobs replicas on free ports, for load and bench.
+/// A throwaway suite (identity, N jobs replicas, analytics) on free ports, for load and bench.
 struct JobsLoadSuite: Sendable {
     let suite: LocalSuite
 
@@ -174,9 +174,12 @@ struct JobsLoadSuite: Sendable {
         var options = SuiteOptions(
             databaseURL: nil, dataDirectory: nil,
             binDirectory: binDir ?? URL(fileURLWithPath: ownExecutablePath()).deletingLastPathComponent().path)
-        options.services = SuiteService.all.filter { ["identity", "jobs"].contains($0.name) }
+        // Analytics too, so the replicas relay their outbox as they do in production.
+        options.services = SuiteService.all.filter { ["identity", "jobs", "analytics"].contains($0.name) }
         options.replicas["jobs"] = replicas
-        options.ports["identity"] = Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
+        for service in ["identity", "analytics"] {
+            options.ports[service] = Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
+        }
         options.replicaPorts["jobs"] = try (0..<replicas).map { _ in
             Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
         }

@@ -47,9 +47,11 @@ struct SuiteService: Sendable {
         },
     ]
 
-    /// What a service needs to relay its outbox to analytics.
+    /// What a service needs to relay its outbox to analytics; nothing when
+    /// this run has no analytics (its events then wait in the outbox).
     @Sendable static func relay(_ suite: SuiteContext) -> [String: String] {
-        ["NOMAD_ANALYTICS_ADDRESS": suite.address(of: "analytics"), "NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded]
+        guard suite.ports["analytics"] != nil else { return [:] }
+        return ["NOMAD_ANALYTICS_ADDRESS": suite.address(of: "analytics"), "NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded]
     }
 
     static func named(_ name: String) -> SuiteService? {
