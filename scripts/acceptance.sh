@@ -65,9 +65,9 @@ grep -q "^open jobs: 3$" <<<"$listed" || { echo "the C client should list the 3 
 status=$("$bin/nomadctl" status --run-file "$run_file") || { echo "$status"; echo "nomadctl status failed" >&2; exit 1; }
 echo "$status"
 for name in identity jobs-1 jobs-2 assets events analytics; do
-  grep -Eq "^$name +127\.0\.0\.1:[0-9]+ +SERVING +[0-9]+ +[0-9.]+ MB +[0-9]+" <<<"$status" || { echo "status lacks $name" >&2; exit 1; }
+  grep -Eq "^$name +127\.0\.0\.1:[0-9]+ +SERVING +[0-9]+ +[0-9.]+ MiB +[0-9]+" <<<"$status" || { echo "status lacks $name" >&2; exit 1; }
 done
-grep -Eq "^identity +.* MB +[1-9][0-9]*" <<<"$status" || { echo "status should count identity's calls (the seed made some)" >&2; exit 1; }
+grep -Eq "^identity +.* MiB +[1-9][0-9]*" <<<"$status" || { echo "status should count identity's calls (the seed made some)" >&2; exit 1; }
 
 kill -TERM $up
 rc=0; wait $up || rc=$?

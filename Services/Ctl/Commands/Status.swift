@@ -52,7 +52,7 @@ struct Status: AsyncParsableCommand {
     }
 
     static func table(_ rows: [Row]) -> String {
-        func megabytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MB", Double($0) / 1_048_576) } ?? "-" }
+        func megabytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "-" }
         var lines = [["service", "gRPC", "health", "pid", "resident", "calls"]]
         for row in rows {
             lines.append([row.name, row.address, row.health, "\(row.pid)", megabytes(row.residentBytes), row.callsServed.map(String.init) ?? "-"])
