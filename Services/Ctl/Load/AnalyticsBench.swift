@@ -125,12 +125,12 @@ struct AnalyticsBench: AsyncParsableCommand {
         let batches = AnalyticsBenchEvents(year: year, nomads: nomads).batches(count: events, size: batch)
         say("ingesting \(events) events in \(batches.count) batches from \(senders) senders ...")
         let ingest = await timed(batches.count) { index in
-            _ = try await client.ingestEvents(.with { $0.events = batches[index] }, metadata: metadata(relay))
+            _ = try await client.ingestEvents(.with { $0.events = batches[index] }, metadata: bearer(relay))
         }
         let again = Array(batches.prefix(max(1, batches.count / 10)))
         say("redelivering \(again.count) batches ...")
         let redelivery = await timed(again.count) { index in
-            _ = try await client.ingestEvents(.with { $0.events = again[index] }, metadata: metadata(relay))
+            _ = try await client.ingestEvents(.with { $0.events = again[index] }, metadata: bearer(relay))
         }
         let period = Nomad_Analytics_V1_Period.with {
             $0.from = .with { $0.year = Int32(year); $0.month = 1; $0.day = 1 }
@@ -138,18 +138,14 @@ struct AnalyticsBench: AsyncParsableCommand {
         }
         say("reading: ListKpis and GetKpiSeries, \(reads) calls each ...")
         let kpis = await timed(reads, concurrency: 1) { _ in
-            _ = try await client.listKpis(.with { $0.period = period }, metadata: metadata(officer))
+            _ = try await client.listKpis(.with { $0.period = period }, metadata: bearer(officer))
         }
         let series = await timed(reads, concurrency: 1) { _ in
-            _ = try await client.getKpiSeries(.with { $0.code = "nomad_visits"; $0.period = period }, metadata: metadata(officer))
+            _ = try await client.getKpiSeries(.with { $0.code = "nomad_visits"; $0.period = period }, metadata: bearer(officer))
         }
         let visits = try await client.getKpiSeries(
-            .with { $0.code = "nomad_visits"; $0.period = period }, metadata: metadata(officer)).progress.value
+            .with { $0.code = "nomad_visits"; $0.period = period }, metadata: bearer(officer)).progress.value
         return Report(ingest: ingest, redelivery: redelivery, kpis: kpis, series: series, visits: visits)
-    }
-
-    private func metadata(_ token: String) -> Metadata {
-        ["authorization": .string("Bearer \(token)"), "accept-language": "en"]
     }
 
     /// Runs `call(0..<count)` from `concurrency` workers (default: the senders).

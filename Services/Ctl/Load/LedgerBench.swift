@@ -94,10 +94,7 @@ struct LedgerBench: AsyncParsableCommand {
                 for: Principal(accountID: UUID(), role: role, department: role == .officer ? "assets" : nil,
                                standing: role == .nomad ? .certified : nil),
                 lifetime: 4 * 3600).token
-            var metadata: Metadata = [:]
-            metadata.addString("Bearer \(token)", forKey: "authorization")
-            metadata.addString("en", forKey: "accept-language")
-            return metadata
+            return bearer(token)
         }
         let officer = try metadata(.officer)
         say("seeding \(accounts) nomads with POW and points ...")

@@ -160,12 +160,12 @@ struct LoadRunner: Sendable {
                 _ = try await client.listJobs(.with {
                     $0.skillCode = skill
                     $0.page = .with { $0.pageSize = 20 }
-                }, metadata: metadata(world.enterpriseToken), options: options)
+                }, metadata: bearer(world.enterpriseToken), options: options)
             }
         case .match:
             await call(operation) { options in
                 _ = try await client.matchJobs(.with { $0.limit = 20 },
-                                               metadata: metadata(world.nomadTokens[nomadIndex]), options: options)
+                                               metadata: bearer(world.nomadTokens[nomadIndex]), options: options)
             }
         case .claim:
             let jobID = world.jobIDs.randomElement(using: &generator)!
@@ -173,7 +173,7 @@ struct LoadRunner: Sendable {
                 try await client.claimJob(.with {
                     $0.requestID = requestID
                     $0.jobID = jobID
-                }, metadata: metadata(world.nomadTokens[nomadIndex]), options: options)
+                }, metadata: bearer(world.nomadTokens[nomadIndex]), options: options)
             }
             if let order { stats.acknowledge(AcknowledgedClaim(orderID: order.orderID, nomadIndex: nomadIndex)) }
         case .progress:
@@ -188,7 +188,7 @@ struct LoadRunner: Sendable {
                     $0.orderID = claim.orderID
                     $0.note = "load run delivery"
                     $0.evidenceHash = String(repeating: "ab", count: 32)
-                }, metadata: metadata(world.nomadTokens[claim.nomadIndex]), options: options)
+                }, metadata: bearer(world.nomadTokens[claim.nomadIndex]), options: options)
             }
         }
     }
@@ -226,8 +226,4 @@ struct LoadRunner: Sendable {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
-}
-
-func metadata(_ token: String) -> Metadata {
-    ["authorization": .string("Bearer \(token)"), "accept-language": "en"]
 }

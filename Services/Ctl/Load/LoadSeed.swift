@@ -50,7 +50,7 @@ enum LoadSeed {
                     $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
                     $0.languages = ["zh-CN"]
                 }
-            }, metadata: metadata(enterprises[index % enterprises.count].token))
+            }, metadata: bearer(enterprises[index % enterprises.count].token))
             return job.jobID
         }
         _ = try await concurrently(count: nomads, concurrency: concurrency) { index in
@@ -67,7 +67,7 @@ enum LoadSeed {
                     $0.timeZone = "Asia/Shanghai"
                     $0.languages = ["zh-CN", "en"]
                 }
-            }, metadata: metadata(nomadCallers[index].token))
+            }, metadata: bearer(nomadCallers[index].token))
             return index
         }
         return LoadWorld(jobIDs: jobIDs, nomads: nomadCallers.map(\.id), nomadTokens: nomadCallers.map(\.token),

@@ -28,7 +28,7 @@ struct DemoSeed {
     struct Caller: Sendable {
         let id: String
         let token: String
-        var metadata: Metadata { ["authorization": .string("Bearer \(token)"), "accept-language": "en"] }
+        var metadata: Metadata { bearer(token) }
     }
 
     /// Fictitious people and firms; the document numbers only pass the check-digit rules.
@@ -78,7 +78,7 @@ struct DemoSeed {
             throw CtlError("--seed needs \(service) running")
         }
         let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(host: "127.0.0.1", port: running.ports.grpc), transportSecurity: .plaintext)
+            target: .ipv4(address: "127.0.0.1", port: running.ports.grpc), transportSecurity: .plaintext)
         try await withGRPCClient(transport: transport) { client in try await body(Client(wrapping: client)) }
     }
 
