@@ -70,10 +70,9 @@ struct DemoSeed {
         }
     }
 
-    private static func withClient<Client: Sendable>(
-        _ suite: LocalSuite, _ service: String,
-        _ body: (Client) async throws -> Void
-    ) async throws where Client: DemoClient {
+    private static func withClient<Client: DemoClient>(
+        _ suite: LocalSuite, _ service: String, _ body: (Client) async throws -> Void
+    ) async throws {
         guard let running = suite.running(service) ?? suite.replicas(of: service).first else {
             throw CtlError("--seed needs \(service) running")
         }
