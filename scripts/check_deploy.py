@@ -474,7 +474,7 @@ def check_dockerfile():
     runtime = lines[max(i for i, line in enumerate(lines) if line.startswith("FROM ")):]
     users = [line.split()[1] for line in runtime if line.startswith("USER ")]
     check(users and users[-1].split(":")[0] not in ("0", "root"), "Deploy/Dockerfile: runtime stage must set a non-root USER")
-    check("swift build" not in dockerfile, "Deploy/Dockerfile: builds only through scripts/build-release.sh")
+    check("swift build" not in dockerfile, "Deploy/Dockerfile: builds only through scripts/build-release.sh (as CI)")
     check(re.search(r'^RUN bash scripts/build-release\.sh "\$\{PRODUCT\}" nomadctl', dockerfile, re.M),
           "Deploy/Dockerfile: should run scripts/build-release.sh for the product and nomadctl")
     check("COPY scripts/build-release.sh" in dockerfile, "Deploy/Dockerfile: should copy scripts/build-release.sh")
@@ -482,6 +482,12 @@ def check_dockerfile():
     builds = [line.strip() for line in script.splitlines() if line.strip().startswith("swift ")]
     check(builds == ['swift build -c release --static-swift-stdlib --product "${product}"'],
           f"scripts/build-release.sh: build commands {builds}")
+    ci = read(".ci/run")
+    check(re.search(r"^step .*bash scripts/build-release\.sh \$PRODUCTS$", ci, re.M),
+          ".ci/run: should run scripts/build-release.sh, the Dockerfile's build command")
+    products = re.search(r'^readonly PRODUCTS="([^"]*)"', ci, re.M)
+    check(products and set(products.group(1).split()) >= {f"nomad-{name}" for name in SERVICES} | {"nomadctl"},
+          ".ci/run: the release build should cover every service's binary and nomadctl")
     for variable in SECRET_VARS:
         check(variable not in dockerfile, f"Deploy/Dockerfile: mentions secret {variable}; secrets come at run time")
 
