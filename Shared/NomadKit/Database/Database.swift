@@ -180,4 +180,12 @@ extension PSQLError {
     public var isSerializationFailure: Bool {
         sqlState == PostgresError.Code.serializationFailure.raw || sqlState == PostgresError.Code.deadlockDetected.raw
     }
+
+    /// Class 22 (data exception: a number out of range, a malformed date, a
+    /// NUL byte) and 54000 (a value too large for an index): what PostgreSQL
+    /// says about a value, never about our SQL or the server.
+    public var isRefusedValue: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState == "54000"
+    }
 }

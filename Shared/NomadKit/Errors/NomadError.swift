@@ -69,6 +69,12 @@ extension NomadError {
         zh: "request_id 已用于另一个不同的请求",
         en: "request_id was already used for a different request")
 
+    public static let malformedMessage = NomadError(
+        .invalidArgument, zh: "请求消息格式错误，无法解析", en: "The request message is malformed and cannot be read")
+
+    public static let valueOutOfRange = NomadError(
+        .invalidArgument, zh: "请求中的某个值超出可接受的范围", en: "A value in the request is outside the accepted range")
+
     public static let deadlineExceeded = NomadError(
         .deadlineExceeded, zh: "请求已超时", en: "The request deadline passed")
 }

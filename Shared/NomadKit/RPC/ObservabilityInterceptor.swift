@@ -48,12 +48,13 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         var request = request
         let limit = maxRequestBytes
         request.messages = RPCAsyncSequence(wrapping: request.messages.map { message in
-            if let message = message as? any SwiftProtobuf.Message,
-               let size = try? (message.serializedBytes() as [UInt8]).count, size > limit {
+            guard let proto = message as? any SwiftProtobuf.Message else { return message }
+            if let size = try? (proto.serializedBytes() as [UInt8]).count, size > limit {
                 throw NomadError(
                     .resourceExhausted, zh: "请求消息过大（上限 \(limit) 字节）",
                     en: "The request message is too large (limit \(limit) bytes)")
             }
+            try RequestScreen.check(proto)
             return message
         })
 
@@ -128,6 +129,11 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             if error.code == .unknown, let cause = error.cause {
                 return rpcError(for: cause, language: language, logger: logger)
             }
+            // Bytes that are not a message of the method's type (grpc-swift's
+            // deserializer says so in English only).
+            if error.code == .invalidArgument, error.cause is BinaryDecodingError {
+                return NomadError.malformedMessage.rpcError(language)
+            }
             return error
         case let error as any RPCErrorConvertible:
             return RPCError(error)
@@ -141,6 +147,12 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         case let error as PSQLError where error.code != .server:
             logger.error("database unavailable", metadata: ["error": "\(error.code)"])
             return NomadError.unavailable.rpcError(language)
+        case let error as PSQLError where error.isRefusedValue:
+            // A value PostgreSQL refused (out of range, too long for an index)
+            // that no check caught first: the caller's input, not our fault.
+            // Logged so the missing check gets written.
+            logger.warning("database refused a value", metadata: ["sqlstate": "\(error.sqlState ?? "-")"])
+            return NomadError.valueOutOfRange.rpcError(language)
         default:
             logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return NomadError.internalError.rpcError(language)

@@ -73,6 +73,8 @@ extension UUID {
 public struct Page: Sendable {
     public static let defaultSize = 20
     public static let maxSize = 100
+    /// Deeper than any listing the zone keeps; a client past it is not paging.
+    public static let maxOffset = 10_000_000
 
     public let limit: Int
     public let offset: Int
@@ -85,8 +87,9 @@ public struct Page: Sendable {
         if token.isEmpty {
             offset = 0
         } else {
-            guard let data = Base64URL.decode(token), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("o:"), let value = Int(text.dropFirst(2)), value >= 0
+            // Bounded, so offset + limit cannot overflow whatever a forged token says.
+            guard token.utf8.count <= 32, let data = Base64URL.decode(token), let text = String(data: data, encoding: .utf8),
+                  text.hasPrefix("o:"), let value = Int(text.dropFirst(2)), (0...Self.maxOffset).contains(value)
             else { throw NomadError.invalid("page_token", zh: "无效的分页令牌", en: "not a token this service issued") }
             offset = value
         }

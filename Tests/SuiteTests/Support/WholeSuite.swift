@@ -39,3 +39,35 @@ enum WholeSuite {
         return try? await HealthClient(wrapping: client).check(.init(), options: options).status
     }
 }
+
+extension WholeSuite {
+    /// The suite member serving a gRPC service ("nomad.jobs.v1.JobsService" is "jobs").
+    static func service(for fullyQualifiedService: String) -> String {
+        fullyQualifiedService.split(separator: ".").dropFirst().first.map(String.init) ?? fullyQualifiedService
+    }
+
+    /// A token as an outbox relay signs it for analytics, with the suite's service key.
+    static func relayToken() throws -> String {
+        try ServiceTokens(key: serviceKey, audience: "nomad-zone").issue(caller: UUID()).token
+    }
+}
+
+extension WholeSuite {
+    /// Identity's bootstrap admin in suites that start `withBootstrapAdmin`.
+    static let adminUsername = "suite-admin"
+    static let adminPassword = "suite-admin-\(UUID().uuidString.prefix(8))"
+
+    /// The five services, identity creating the bootstrap admin at start.
+    static var withBootstrapAdmin: [SuiteMember] {
+        services.map { service in
+            SuiteMember(service, environment: service == "identity" ? [
+                "NOMAD_BOOTSTRAP_ADMIN_USERNAME": adminUsername, "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": adminPassword,
+            ] : [:])
+        }
+    }
+
+    /// The bootstrap admin, signed in through identity's Login.
+    static func admin(_ identity: IdentityClient) async throws -> TestCaller {
+        try await ScenarioIdentity.login(identity, username: adminUsername, password: adminPassword)
+    }
+}

@@ -124,7 +124,9 @@ extension EventsService {
         if request.hasStartsAfter, request.hasStartsBefore, request.startsBefore.date <= request.startsAfter.date {
             throw NomadError.invalid("starts_before", zh: "必须晚于 starts_after", en: "must be after starts_after")
         }
-        let status = request.status == .unspecified ? EventStatus.published : EventStatus(rawValue: Int16(request.status.rawValue))!
+        guard let status = request.status == .unspecified
+            ? EventStatus.published : EventStatus(rawValue: Int16(clamping: request.status.rawValue))
+        else { throw NomadError.unknownEnum("status") }
         var organizer: UUID? = request.organizedByMe ? reader.accountID : nil
         // Other organizers' drafts are nobody else's business; staff see them all.
         if status == .draft, !(reader.isAdmin || reader.role == .officer) { organizer = reader.accountID }
