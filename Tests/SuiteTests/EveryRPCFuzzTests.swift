@@ -39,7 +39,8 @@ import Testing
             }
 
             let total = calls.value.withLock { $0 }
-            print("EveryRPCFuzzTests: \(total) generated calls over \(contract.methods.count) methods")
+            let codes = calls.codes.withLock { $0 }.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }
+            print("EveryRPCFuzzTests: \(total) generated calls over \(contract.methods.count) methods: \(codes.joined(separator: ", "))")
             #expect(total >= contract.methods.count * Self.callsPerMethod)
             for service in WholeSuite.services {
                 #expect(suite[service].isRunning, "\(service) is still running")
@@ -48,8 +49,10 @@ import Testing
         }
     }
 
+    /// Calls made and the status of each, for the run's summary line.
     final class CallCount: Sendable {
         let value = Mutex(0)
+        let codes = Mutex<[String: Int]>([:])
     }
 
     struct Caller: Sendable {
@@ -117,6 +120,7 @@ import Testing
                 code = .unknown
                 message = "\(error)"
             }
+            calls.codes.withLock { $0[code.map { "\($0)" } ?? "ok", default: 0] += 1 }
             let processDied = !suite[service].isRunning
             #expect(
                 !processDied && code != .unknown && code != .internalError,
