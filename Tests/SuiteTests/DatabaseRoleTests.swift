@@ -42,17 +42,22 @@ import Testing
                         refused += ["DROP TRIGGER \(trigger) ON \(table)", "ALTER TABLE \(table) DISABLE TRIGGER \(trigger)"]
                     }
                     for sql in refused {
-                        #expect(try await Self.sqlState(of: sql, on: connection) == "42501", "\(service): \(sql)")
+                        let state = try await Self.sqlState(of: sql, on: connection)
+                        #expect(state == "42501", "\(service): \(sql)")
                     }
                     // Reading stays allowed: the service reads its own record.
-                    #expect(try await Self.sqlState(of: "SELECT count(*) FROM \(table)", on: connection) == nil, "\(service).\(table)")
+                    let state = try await Self.sqlState(of: "SELECT count(*) FROM \(table)", on: connection)
+                    #expect(state == nil, "\(service).\(table)")
                 }
             }
             // Ordinary tables stay writable, and the schema's history is the owner's.
             try await Self.asRuntime(suite["identity"]) { connection in
-                #expect(try await Self.sqlState(of: "UPDATE outbox SET delivered_at = delivered_at WHERE false", on: connection) == nil)
-                #expect(try await Self.sqlState(of: "DELETE FROM schema_migrations", on: connection) == "42501")
-                #expect(try await Self.sqlState(of: "CREATE TABLE sneaky (id int)", on: connection) == "42501")
+                let update = try await Self.sqlState(of: "UPDATE outbox SET delivered_at = delivered_at WHERE false", on: connection)
+                #expect(update == nil)
+                let history = try await Self.sqlState(of: "DELETE FROM schema_migrations", on: connection)
+                #expect(history == "42501")
+                let create = try await Self.sqlState(of: "CREATE TABLE sneaky (id int)", on: connection)
+                #expect(create == "42501")
             }
         }
     }
@@ -61,11 +66,13 @@ import Testing
         try await WholeSuite.run([SuiteMember("identity"), SuiteMember("jobs")]) { suite in
             let identitySchema = suite["identity"].schema
             try await Self.asRuntime(suite["jobs"]) { connection in
-                #expect(try await Self.sqlState(of: "SELECT count(*) FROM \(identitySchema).accounts", on: connection) == "42501")
+                let state = try await Self.sqlState(of: "SELECT count(*) FROM \(identitySchema).accounts", on: connection)
+                #expect(state == "42501")
             }
             let jobsOwner = ServiceRoles(service: "jobs", schema: suite["jobs"].schema)
             try await Self.connect(suite["jobs"].roleURLs.migration, schema: jobsOwner.schema) { connection in
-                #expect(try await Self.sqlState(of: "SELECT count(*) FROM \(identitySchema).accounts", on: connection) == "42501")
+                let state = try await Self.sqlState(of: "SELECT count(*) FROM \(identitySchema).accounts", on: connection)
+                #expect(state == "42501")
             }
         }
     }
