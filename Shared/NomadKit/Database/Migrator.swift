@@ -79,6 +79,13 @@ public enum Migrator {
                     """, logger: logger)
                 try await apply(ChassisMigrations.all, component: "nomadkit", on: connection, logger: logger)
                 try await apply(sorted, component: component, on: connection, logger: logger)
+                // Grants rewrite the schema's and tables' catalog rows, which a
+                // concurrent bootstrap of the same schema also writes ("tuple
+                // concurrently updated"): wait for it (it holds this key).
+                if !grants.isEmpty {
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(ServiceRoles.bootstrapLockKey))", logger: logger)
+                }
                 for statement in grants {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
