@@ -28,7 +28,8 @@ fi
 
 log=$(mktemp)
 run_file=$(mktemp -u)
-"$bin/nomadctl" up --run-file "$run_file" --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" \
+# --no-restart: a service that crashes fails the run rather than being restarted.
+"$bin/nomadctl" up --no-restart --run-file "$run_file" --grpc-port "identity=$grpc_port" --metrics-port "identity=$metrics_port" \
   --grpc-port "jobs=$jobs_port" --metrics-port "jobs=$jobs_metrics_port" --jobs-replicas 2 \
   --grpc-port "assets=$((grpc_port + 2))" --metrics-port "assets=$((metrics_port + 2))" \
   --grpc-port "events=$((grpc_port + 3))" --metrics-port "events=$((metrics_port + 3))" \

@@ -32,7 +32,8 @@ MEMORY_BUDGET_MI = 256  # README: each service under 256 MB during the jobs load
 # Variables containers set that `nomadctl up` does not: listen on every
 # interface, authenticate to a database that is not a local trust-auth cluster,
 # and (Kubernetes) state the drain the grace period is computed from.
-CONTAINER_EXTRAS = {"NOMAD_GRPC_HOST", "NOMAD_METRICS_HOST", "NOMAD_DATABASE_PASSWORD", "NOMAD_DRAIN_TIMEOUT_SECONDS"}
+CONTAINER_EXTRAS = {"NOMAD_GRPC_HOST", "NOMAD_METRICS_HOST", "NOMAD_DATABASE_PASSWORD",
+                    "NOMAD_MIGRATION_DATABASE_PASSWORD", "NOMAD_DRAIN_TIMEOUT_SECONDS"}
 
 failures = []
 checks = 0
@@ -161,6 +162,10 @@ def check_environment(where, service, env):
     url = env.get("NOMAD_DATABASE_URL") or ""
     check(re.match(rf"postgres://nomad_{service}@postgres:5432/nomad(\?|$)", url) is not None,
           f"{where}: NOMAD_DATABASE_URL {url!r}: expected role nomad_{service} at postgres:5432/nomad, no password")
+    # Two roles (ServiceRoles): the owner migrates, the runtime role serves and owns nothing.
+    migration = env.get("NOMAD_MIGRATION_DATABASE_URL") or ""
+    check(re.match(rf"postgres://nomad_{service}_owner@postgres:5432/nomad(\?|$)", migration) is not None,
+          f"{where}: NOMAD_MIGRATION_DATABASE_URL {migration!r}: expected role nomad_{service}_owner at postgres:5432/nomad, no password")
     if "NOMAD_ANALYTICS_ADDRESS" in env:
         check(env["NOMAD_ANALYTICS_ADDRESS"] == f"analytics:{PORTS['analytics'][0]}",
               f"{where}: NOMAD_ANALYTICS_ADDRESS {env['NOMAD_ANALYTICS_ADDRESS']!r}")
@@ -236,9 +241,35 @@ def check_compose():
         check(db_secret in (postgres or {}).get("secrets", []) and f"/run/secrets/{db_secret}" in bootstrap_sh
               and f"-v {service}_password=" in bootstrap_sh,
               f"compose postgres: bootstrap does not get {db_secret}")
-        check(re.search(rf"^\\set service {service}\n\\set password :{service}_password\n\\ir bootstrap-service.sql",
+        owner_secret = f"{service}_db_owner_password"
+        check(owner_secret in (postgres or {}).get("secrets", []) and f"/run/secrets/{owner_secret}" in bootstrap_sh
+              and f"-v {service}_owner_password=" in bootstrap_sh,
+              f"compose postgres: bootstrap does not get {owner_secret}")
+        check(re.search(rf"^\\set service {service}\n\\set password :{service}_password\n"
+                        rf"\\set owner_password :{service}_owner_password\n\\ir bootstrap-service.sql",
                         bootstrap_sql, re.M) is not None,
-              f"Deploy/db/bootstrap.sql: no role and schema for {service}")
+              f"Deploy/db/bootstrap.sql: no roles and schema for {service}")
+    check_bootstrap_service_sql()
+    command = " ".join(map(str, (postgres or {}).get("command") or []))
+    check("log_error_verbosity=terse" in command,
+          "compose postgres: command should set log_error_verbosity=terse (an error's DETAIL quotes personal numbers)")
+
+
+def check_bootstrap_service_sql():
+    """Both roles, the owner owning the schema, the runtime role owning nothing and no member of the owner."""
+    sql = read("Deploy/db/bootstrap-service.sql")
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    check(re.search(r"^\\set owner :role _owner$", code, re.M) is not None,
+          "bootstrap-service.sql: the owner role should be nomad_<service>_owner")
+    for role in ("role", "owner"):
+        check(f"format('CREATE ROLE %I LOGIN', :'{role}')" in code, f"bootstrap-service.sql: does not create :{role}")
+    check(re.search(r'CREATE SCHEMA IF NOT EXISTS :"service" AUTHORIZATION :"owner"', code) is not None
+          and re.search(r'ALTER SCHEMA :"service" OWNER TO :"owner"', code) is not None,
+          "bootstrap-service.sql: the schema must belong to the owner role")
+    check(re.search(r'REASSIGN OWNED BY :"role" TO :"owner"', code) is not None,
+          "bootstrap-service.sql: objects the runtime role owns (from before the two roles) must go to the owner")
+    check(re.search(r'GRANT\s+:"owner"\s+TO\s+:"role"', code) is None,
+          "bootstrap-service.sql: the runtime role must not be a member of the owner role (it could SET ROLE)")
 
 
 def duration_seconds(value):
@@ -339,6 +370,21 @@ def check_kubernetes(objects):
 
     for job in by_kind.get("Job", []):
         check_pod(f"k8s Job {job['metadata']['name']}", job["spec"]["template"]["spec"])
+    bootstrap = [j for j in by_kind.get("Job", []) if j["metadata"]["name"].startswith("nomad-db-bootstrap")]
+    if check(len(bootstrap) == 1, "k8s: no nomad-db-bootstrap Job"):
+        container = bootstrap[0]["spec"]["template"]["spec"]["containers"][0]
+        script = " ".join(map(str, (container.get("command") or []) + (container.get("args") or [])))
+        for service in SERVICES:
+            for variable, key in ((f"{service}_password", f"{service}-db-password"),
+                                  (f"{service}_owner_password", f"{service}-db-owner-password")):
+                check(f'-v {variable}="$(cat $s/{key})"' in script,
+                      f"k8s nomad-db-bootstrap: psql does not get {variable} from the Secret's {key}")
+    secrets = {s["metadata"]["name"]: s for s in by_kind.get("Secret", [])}
+    for service in SERVICES:
+        secret = next((v for k, v in secrets.items() if k.startswith(f"nomad-{service}")), None)
+        if check(secret is not None, f"k8s: no Secret nomad-{service}"):
+            check({"db-password", "db-owner-password"} <= set(secret.get("data") or {}),
+                  f"k8s Secret nomad-{service}: needs db-password (runtime role) and db-owner-password (owner role)")
 
     for name, deployment in deployments.items():
         where = f"k8s Deployment {name}"

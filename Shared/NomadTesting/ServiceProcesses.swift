@@ -42,12 +42,14 @@ private func withServiceProcessesUngated<Result: Sendable>(
     }
     let baseURL = try TestDatabase.baseURL()
     let schema = TestDatabase.freshSchema(prefix: service)
+    let urls = try await TestDatabase.serviceURLs(base: baseURL, service: service, schema: schema)
     var started: [(ChildProcess, Int)] = []
     defer { for (process, _) in started where !process.hasExited { process.signal(SIGKILL) } }
     for index in 1...count {
         let port = try Loopback.portForLater()
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
-        environment["NOMAD_DATABASE_URL"] = baseURL
+        environment["NOMAD_DATABASE_URL"] = urls.runtime
+        environment["NOMAD_MIGRATION_DATABASE_URL"] = urls.migration
         environment["NOMAD_DATABASE_SCHEMA"] = schema
         environment["NOMAD_GRPC_PORT"] = String(port)
         environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
@@ -108,4 +110,14 @@ func testBundleExecutable() -> String {
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
     guard count > 0 else { return CommandLine.arguments[0] }
     return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// An executable `swift build` put next to the test bundle (nomadctl, a service).
+public func builtExecutable(_ product: String) throws -> String {
+    let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
+    let path = directory.appendingPathComponent(product).path
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        throw ChildProcessError("no \(product) in \(directory.path): run `swift build` before `swift test`")
+    }
+    return path
 }

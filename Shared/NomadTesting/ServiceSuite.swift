@@ -60,7 +60,10 @@ public final class SuiteService: Sendable {
     public let service: String
     public let schema: String
     public let port: Int
+    /// A superuser's URL, for what tests arrange or observe behind the API.
     public let databaseURL: String
+    /// What the process serves with and migrates with.
+    public let roleURLs: DatabaseRoleURLs
     let executable: String
     let environment: [String: String]
     private let state = Mutex<Running?>(nil)
@@ -73,11 +76,15 @@ public final class SuiteService: Sendable {
         let connections: Task<Void, Never>
     }
 
-    init(service: String, schema: String, port: Int, databaseURL: String, executable: String, environment: [String: String]) {
+    init(
+        service: String, schema: String, port: Int, databaseURL: String, roleURLs: DatabaseRoleURLs,
+        executable: String, environment: [String: String]
+    ) {
         self.service = service
         self.schema = schema
         self.port = port
         self.databaseURL = databaseURL
+        self.roleURLs = roleURLs
         self.executable = executable
         self.environment = environment
     }
@@ -193,7 +200,6 @@ private func withServiceSuiteUngated<Result: Sendable>(
             throw ChildProcessError("no \(member.product) in \(directory.path): run `swift build` before `swift test`")
         }
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
-        environment["NOMAD_DATABASE_URL"] = baseURL
         environment["NOMAD_GRPC_PORT"] = String(ports[member.service]!)
         environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
@@ -216,12 +222,15 @@ private func withServiceSuiteUngated<Result: Sendable>(
         if member.service != "analytics", let analytics = ports["analytics"] {
             environment["NOMAD_ANALYTICS_ADDRESS"] = "127.0.0.1:\(analytics)"
         }
-        environment.merge(member.environment) { _, own in own }
         let schema = TestDatabase.freshSchema(prefix: member.service)
+        let urls = try await TestDatabase.serviceURLs(base: baseURL, service: member.service, schema: schema)
+        environment["NOMAD_DATABASE_URL"] = urls.runtime
+        environment["NOMAD_MIGRATION_DATABASE_URL"] = urls.migration
+        environment.merge(member.environment) { _, own in own }
         environment["NOMAD_DATABASE_SCHEMA"] = schema
         services[member.service] = SuiteService(
             service: member.service, schema: schema, port: ports[member.service]!, databaseURL: baseURL,
-            executable: executable, environment: environment)
+            roleURLs: urls, executable: executable, environment: environment)
     }
     let suite = ServiceSuite(members: services)
     defer { for service in services.values { service.kill() } }

@@ -22,6 +22,7 @@ public struct TestApp: Sendable {
     public let port: Int
     public let client: GRPCClient<HTTP2ClientTransport.Posix>
     public let schema: String
+    /// A superuser's URL, for what tests arrange or observe behind the API.
     public let databaseURL: String
 
     public var metricsPort: Int {
@@ -54,6 +55,15 @@ private func withTestAppUngated<Result: Sendable>(
     // not abort the whole test process with the chassis' fatal error.
     config.cancellationTimeoutSeconds = 60
     configure(&config)
+    // Whatever server the test chose, the service runs there as it would in
+    // production: owner role to migrate, a runtime role that owns nothing.
+    let superuserURL = config.databaseURL
+    if config.migrationDatabaseURL == nil {
+        let urls = try await TestDatabase.serviceURLs(
+            base: superuserURL, service: definition.name, schema: config.databaseSchema)
+        config.databaseURL = urls.runtime
+        config.migrationDatabaseURL = urls.migration
+    }
     let app = try NomadApp(definition: definition, config: config, signals: [])
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.run() }
@@ -63,7 +73,7 @@ private func withTestAppUngated<Result: Sendable>(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask { try await client.runConnections() }
             let testApp = TestApp(
-                app: app, port: port, client: client, schema: config.databaseSchema, databaseURL: baseURL)
+                app: app, port: port, client: client, schema: config.databaseSchema, databaseURL: superuserURL)
             let result: Result
             do {
                 result = try await body(testApp)

@@ -61,7 +61,10 @@ struct Up: AsyncParsableCommand {
             schema and role per service, generates a token signing key and a password for the first \
             admin, starts each service on its default port and waits until it reports SERVING. \
             Ctrl-C or SIGTERM stops the services (each gets SIGTERM and up to --drain-timeout \
-            seconds), then PostgreSQL, and exits 0. With --seed, demo accounts and activity are \
+            seconds), then PostgreSQL, and exits 0. A service that exits on its own is started again \
+            after a back-off (1 s, doubling to 30 s; back to 1 s once it stayed up a minute) while the \
+            others keep serving; --no-restart stops everything instead. With --data-dir the cluster \
+            runs durable (fsync on); without, it is thrown away and runs with fsync off. With --seed, demo accounts and activity are \
             entered first (once per database), and the endpoints are printed after.
             """)
 
@@ -69,6 +72,9 @@ struct Up: AsyncParsableCommand {
 
     @Flag(help: "Once every service is SERVING, enter a small demo zone through the public RPCs (officers, sites, nomads, enterprises, jobs, a bounty, data, a forum) and wait until analytics counts it.")
     var seed = false
+
+    @Flag(help: "Stop the whole suite when any service exits, instead of restarting it with back-off (1 s, 2 s, 4 s ... 30 s). For scripted runs where a crash must fail the run.")
+    var noRestart = false
 
     func run() async throws {
         let signals = SignalWatcher()
@@ -90,42 +96,46 @@ struct Up: AsyncParsableCommand {
             }
         }
         printEndpoints(running)
-        let runFile = RunFile(
-            upPid: getpid(), startedAt: Date(),
-            processes: running.running.map {
-                .init(name: $0.name, service: $0.service.name, pid: $0.process.pid, grpc: "\($0.grpcAddress)", metricsURL: $0.metricsURL)
-            })
-        do { try runFile.save(to: suite.runFile) } catch { say("warning: \(error); `nomadctl status` will not find this suite") }
-        defer { try? FileManager.default.removeItem(atPath: suite.runFile) }
+        let runFilePath = suite.runFile
+        let startedAt = Date()
+        func saveRunFile() {
+            let runFile = RunFile(
+                upPid: getpid(), startedAt: startedAt,
+                processes: running.running.map {
+                    .init(name: $0.name, service: $0.service.name, pid: $0.process.pid, grpc: "\($0.grpcAddress)", metricsURL: $0.metricsURL)
+                })
+            do { try runFile.save(to: runFilePath) } catch { say("warning: \(error); `nomadctl status` will not find this suite") }
+        }
+        saveRunFile()
+        defer { try? FileManager.default.removeItem(atPath: runFilePath) }
 
-        var failed: LocalSuite.Running?
-        while true {
-            if let signal = signals.received {
-                say("\(SignalWatcher.name(signal)) received; stopping")
-                break
-            }
-            if let dead = running.running.first(where: { $0.process.hasExited }) {
-                failed = dead
-                say("\(dead.name) \(dead.process.exitDescription) unexpectedly; stopping the rest")
-                break
-            }
-            try? await Task.sleep(for: .milliseconds(200))
+        let supervisor = Supervisor(
+            suite: running, policy: RestartPolicy(restarts: !noRestart), say: say, processesChanged: saveRunFile)
+        var failed = false
+        switch await supervisor.watch(signals) {
+        case .signal(let signal):
+            say("\(SignalWatcher.name(signal)) received; stopping")
+        case .exited(let dead):
+            failed = true
+            say("\(dead.name) \(dead.process.exitDescription) unexpectedly; stopping the rest (--no-restart)")
         }
         let clean = await running.stop(say: say)
-        if failed != nil || !clean { throw ExitCode(1) }
+        if failed || !clean { throw ExitCode(1) }
         say("stopped")
     }
 
     private func printEndpoints(_ suite: LocalSuite) {
         var lines = ["", "Nomad Zone is running. Ctrl-C stops everything.", ""]
         if let postgres = suite.postgres {
-            lines.append("  database    \(suite.databaseURL)  (superuser, throwaway cluster in \(postgres.dataDirectory))")
+            let kind = suite.options.dataDirectory == nil ? "throwaway cluster, fsync off" : "kept cluster, durable"
+            lines.append("  database    \(suite.databaseURL)  (superuser, \(kind), in \(postgres.dataDirectory))")
         } else {
             lines.append("  database    \(suite.databaseURL)  (given)")
         }
         for service in suite.running {
             lines.append("  \(service.name.padding(toLength: 11, withPad: " ", startingAt: 0)) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
-            lines.append("              database \(service.databaseURL)")
+            lines.append("              database \(service.databaseURL)"
+                + (service.databaseURLs.migration.map { "   migrates as \(ServiceRoles.user(of: $0) ?? $0)" } ?? ""))
         }
         lines.append("  admin       username \(suite.context.adminUsername)   password \(suite.context.adminPassword)"
             + (suite.options.dataDirectory != nil || suite.options.databaseURL != nil ? "  (set when the admin was first created)" : ""))

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import Synchronization
 
 /// How to run the suite locally: what `up` and `bench --start` share.
 struct SuiteOptions: Sendable {
@@ -49,6 +50,13 @@ struct SuiteOptions: Sendable {
     }
 }
 
+/// Where a service serves from (its runtime role) and migrates with (its
+/// owner role; nil: the runtime URL does both).
+struct DatabaseURLs: Sendable {
+    let runtime: String
+    let migration: String?
+}
+
 /// One process of the suite: a service, or one replica of it.
 struct Instance: Sendable {
     let service: SuiteService
@@ -63,17 +71,38 @@ struct Instance: Sendable {
 /// PostgreSQL plus every service as a child process. `start` cleans up after
 /// itself when any step fails or a signal arrives; `stop` undoes a started suite.
 final class LocalSuite: Sendable {
-    struct Running: Sendable {
+    /// One process of the suite, and what it takes to start it again: when
+    /// `up` restarts a crashed service, `process` is the new one.
+    final class Running: Sendable {
         let instance: Instance
-        let process: ChildProcess
-        let databaseURL: String
+        let databaseURLs: DatabaseURLs
+        let executable: String
+        let environment: [String: String]
+        private let current: Mutex<ChildProcess>
 
+        init(instance: Instance, process: ChildProcess, databaseURLs: DatabaseURLs, executable: String, environment: [String: String]) {
+            self.instance = instance
+            self.databaseURLs = databaseURLs
+            self.executable = executable
+            self.environment = environment
+            self.current = Mutex(process)
+        }
+
+        var process: ChildProcess { current.withLock { $0 } }
+        var databaseURL: String { databaseURLs.runtime }
         var service: SuiteService { instance.service }
         var name: String { instance.name }
         var ports: Ports { instance.ports }
 
         var grpcAddress: HostPort { HostPort(host: "127.0.0.1", port: ports.grpc) }
         var metricsURL: String { "http://127.0.0.1:\(ports.metrics)/metrics" }
+
+        /// Starts the process again with the same executable and environment.
+        func respawn() throws -> ChildProcess {
+            let process = try ChildProcess.spawn(name: name, executable: executable, arguments: [], environment: environment)
+            current.withLock { $0 = process }
+            return process
+        }
     }
 
     static let databaseName = "nomad"
@@ -117,23 +146,30 @@ final class LocalSuite: Sendable {
         var postgres: LocalPostgres?
         var started: [Running] = []
         do {
-            let urls: [String: String]
+            let urls: [String: DatabaseURLs]
             let displayURL: String
             if let given = options.databaseURL {
-                urls = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, given) })
+                // Somebody else's database: its roles are theirs to arrange, so
+                // one URL both migrates and serves.
+                urls = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, DatabaseURLs(runtime: given, migration: nil)) })
                 displayURL = given
             } else {
-                say("starting PostgreSQL\(options.dataDirectory.map { " in \($0)" } ?? "") ...")
-                let cluster = try LocalPostgres.start(.init(baseDirectory: options.dataDirectory, stopWhenProcessExits: true))
+                // Kept between runs, the cluster keeps what it acknowledged;
+                // thrown away after the run, it need not survive a power cut.
+                let durable = options.dataDirectory != nil
+                say("starting PostgreSQL\(options.dataDirectory.map { " in \($0)" } ?? "") (\(durable ? "durable" : "throwaway: fsync off") ...")
+                let cluster = try LocalPostgres.start(
+                    .init(baseDirectory: options.dataDirectory, stopWhenProcessExits: true, durable: durable))
                 postgres = cluster
                 try signals.throwIfInterrupted()
                 try cluster.createDatabase(databaseName)
                 for service in options.services {
-                    try cluster.bootstrapService(
-                        schema: service.name, role: service.role, password: nil, database: databaseName)
+                    try cluster.bootstrap(service.roles, database: databaseName)
                 }
                 urls = Dictionary(uniqueKeysWithValues: options.services.map {
-                    ($0.name, cluster.url(database: databaseName, user: $0.role))
+                    ($0.name, DatabaseURLs(
+                        runtime: cluster.url(database: databaseName, user: $0.roles.runtime),
+                        migration: cluster.url(database: databaseName, user: $0.roles.owner)))
                 })
                 displayURL = cluster.url(database: databaseName)
             }
@@ -147,12 +183,14 @@ final class LocalSuite: Sendable {
                     throw CtlError(
                         "no \(service.executable) in \(options.binDirectory): build it with `swift build --product \(service.executable)` (or pass --bin-dir)")
                 }
-                let databaseURL = urls[service.name]!
+                let databaseURLs = urls[service.name]!
                 say("starting \(instance.name) (\(executable)) on 127.0.0.1:\(instance.ports.grpc) ...")
+                let variables = environment(for: instance, databaseURLs: databaseURLs, context: context)
                 let process = try ChildProcess.spawn(
-                    name: instance.name, executable: executable, arguments: [],
-                    environment: environment(for: instance, databaseURL: databaseURL, context: context))
-                started.append(Running(instance: instance, process: process, databaseURL: databaseURL))
+                    name: instance.name, executable: executable, arguments: [], environment: variables)
+                started.append(Running(
+                    instance: instance, process: process, databaseURLs: databaseURLs, executable: executable,
+                    environment: variables))
             }
             for running in started {
                 let process = running.process
@@ -183,15 +221,16 @@ final class LocalSuite: Sendable {
 
     /// The service's whole environment: ours minus any suite variable set in
     /// the shell, then the suite's, then the service's own.
-    static func environment(for instance: Instance, databaseURL: String, context: SuiteContext) -> [String: String] {
+    static func environment(for instance: Instance, databaseURLs: DatabaseURLs, context: SuiteContext) -> [String: String] {
         let service = instance.service
-        let owned = ["NOMAD_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
+        let owned = ["NOMAD_DATABASE_", "NOMAD_MIGRATION_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
                      "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT"]
         var environment = ProcessInfo.processInfo.environment.filter { entry in
             !owned.contains { entry.key.hasPrefix($0) }
         }
         let ports = instance.ports
-        environment["NOMAD_DATABASE_URL"] = databaseURL
+        environment["NOMAD_DATABASE_URL"] = databaseURLs.runtime
+        if let migration = databaseURLs.migration { environment["NOMAD_MIGRATION_DATABASE_URL"] = migration }
         environment["NOMAD_GRPC_PORT"] = String(ports.grpc)
         environment["NOMAD_METRICS_PORT"] = String(ports.metrics)
         environment["NOMAD_VERIFY_KEYS"] = context.signingKey.verificationKey.encoded

@@ -18,8 +18,9 @@ struct SuiteService: Sendable {
         self.environment = environment
     }
 
-    /// The database role the service logs in as; it owns schema `name`.
-    var role: String { "nomad_\(name)" }
+    /// Its database roles: `nomad_<name>` serves, `nomad_<name>_owner` owns
+    /// schema `name` and migrates it.
+    var roles: ServiceRoles { ServiceRoles(service: name) }
 
     var defaultPorts: Ports {
         let ports = NomadConfig.defaultPorts[name] ?? (50050, 9050)

@@ -10,7 +10,12 @@ public struct NomadConfig: Sendable {
     /// -1 disables the metrics endpoint; 0 picks a free port (tests).
     public var metricsPort: Int
     public var metricsHost: String
+    /// The runtime role's URL: what the service serves with.
     public var databaseURL: String
+    /// The owner role's URL (NOMAD_MIGRATION_DATABASE_URL), used only to
+    /// migrate at start; nil migrates with `databaseURL` (one role for both,
+    /// which leaves append-only tables to their triggers; see ServiceRoles).
+    public var migrationDatabaseURL: String?
     /// The schema the service owns; its migrations and tables live there.
     public var databaseSchema: String
     public var databasePoolSize: Int
@@ -101,11 +106,11 @@ public struct NomadConfig: Sendable {
         }
         let verifyKeys = try (env.optionalString("NOMAD_VERIFY_KEYS") ?? "")
             .split(separator: ",").map { try VerificationKey(encoded: String($0).trimmingCharacters(in: .whitespaces)) }
-        let password = try env.secret("NOMAD_DATABASE_PASSWORD")
-        var url = env.string("NOMAD_DATABASE_URL", default: "postgres://nomad_\(service)@127.0.0.1:5432/nomad")
-        if let password, var components = URLComponents(string: url), components.password == nil {
-            components.password = password
-            url = components.string ?? url
+        let url = withPassword(
+            env.string("NOMAD_DATABASE_URL", default: "postgres://nomad_\(service)@127.0.0.1:5432/nomad"),
+            try env.secret("NOMAD_DATABASE_PASSWORD"))
+        let migrationURL = try env.optionalString("NOMAD_MIGRATION_DATABASE_URL").map {
+            withPassword($0, try env.secret("NOMAD_MIGRATION_DATABASE_PASSWORD"))
         }
         let format = env.string("NOMAD_LOG_FORMAT", default: "json")
         guard format == "json" || format == "text" else { throw ConfigError.invalid("NOMAD_LOG_FORMAT", "json or text") }
@@ -127,6 +132,7 @@ public struct NomadConfig: Sendable {
             drainTimeoutSeconds: try env.seconds("NOMAD_DRAIN_TIMEOUT_SECONDS", default: 20),
             healthIntervalSeconds: try env.seconds("NOMAD_HEALTH_INTERVAL_SECONDS", default: 2)
         )
+        config.migrationDatabaseURL = migrationURL
         config.idempotencyRetentionHours = try env.seconds("NOMAD_IDEMPOTENCY_RETENTION_HOURS", default: 24)
         config.tlsCertificateFile = env.optionalString("NOMAD_TLS_CERT_FILE")
         config.tlsKeyFile = env.optionalString("NOMAD_TLS_KEY_FILE")
@@ -153,6 +159,13 @@ public struct NomadConfig: Sendable {
             throw ConfigError.invalid("NOMAD_TLS_CLIENT_CA_FILE", "needs NOMAD_TLS_CERT_FILE and NOMAD_TLS_KEY_FILE")
         }
         return config
+    }
+
+    /// A password from its own variable (a container secret) goes into a URL that has none.
+    private static func withPassword(_ url: String, _ password: String?) -> String {
+        guard let password, var components = URLComponents(string: url), components.password == nil else { return url }
+        components.password = password
+        return components.string ?? url
     }
 
     public var serviceTokens: ServiceTokens? {

@@ -19,15 +19,44 @@ public struct Migration: Sendable {
 /// Applies the chassis' tables and a service's migrations to its schema, in one
 /// transaction under an advisory lock: N replicas starting together apply each
 /// step exactly once, and a failed step leaves nothing half-done.
+///
+/// With a migration URL (the owner role, see `ServiceRoles`) the migrations
+/// run on a connection of their own as the owner, and the same transaction
+/// then restates the runtime role's grants (`RuntimeGrants`). Without one the
+/// service's own pool migrates, and the one role owns what it serves: the
+/// append-only tables are then guarded by their triggers alone.
 public enum Migrator {
     public static func migrate(
-        _ database: Database, component: String, migrations: [Migration], logger: Logger
+        _ database: Database, component: String, migrations: [Migration], appendOnlyTables: [String] = [],
+        migrationURL: String? = nil, runtimeRole: String? = nil, logger: Logger
     ) async throws {
         let schema = database.schema
         precondition(Database.isValidSchemaName(schema))
         let sorted = migrations.sorted { $0.version < $1.version }
         precondition(Set(sorted.map(\.version)).count == sorted.count, "duplicate migration version in \(component)")
-        try await database.client.withConnection { connection in
+        guard let migrationURL else {
+            try await run(on: database.client, schema: schema, component: component, migrations: sorted, grants: [], logger: logger)
+            return
+        }
+        var grants: [String] = []
+        if let runtimeRole, runtimeRole != ServiceRoles.user(of: migrationURL) {
+            grants = RuntimeGrants.statements(schema: schema, runtime: runtimeRole, appendOnlyTables: appendOnlyTables)
+        }
+        // One connection, for the length of the migration only: the owner's
+        // credentials are not held by a pool that serves calls.
+        let owner = try Database.makeClient(url: migrationURL, schema: schema, poolSize: 1, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await owner.run() }
+            defer { group.cancelAll() }
+            try await run(on: owner, schema: schema, component: component, migrations: sorted, grants: grants, logger: logger)
+        }
+    }
+
+    private static func run(
+        on client: PostgresClient, schema: String, component: String, migrations sorted: [Migration],
+        grants: [String], logger: Logger
+    ) async throws {
+        try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 let lockKey = "nomad-migrate:\(schema)"
@@ -50,6 +79,16 @@ public enum Migrator {
                     """, logger: logger)
                 try await apply(ChassisMigrations.all, component: "nomadkit", on: connection, logger: logger)
                 try await apply(sorted, component: component, on: connection, logger: logger)
+                // Grants rewrite the schema's and tables' catalog rows, which a
+                // concurrent bootstrap of the same schema also writes ("tuple
+                // concurrently updated"): wait for it (it holds this key).
+                if !grants.isEmpty {
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(ServiceRoles.bootstrapLockKey))", logger: logger)
+                }
+                for statement in grants {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
                 try await connection.query("COMMIT", logger: logger)
             } catch {
                 try? await connection.query("ROLLBACK", logger: logger)

@@ -34,6 +34,9 @@ public final class NomadApp: Sendable {
         self.config = config
         self.definition = definition
 
+        if config.migrationDatabaseURL == nil {
+            logger.warning("no NOMAD_MIGRATION_DATABASE_URL: one role migrates and serves, so it owns its tables and only triggers guard the append-only ones")
+        }
         let health = HealthState(serviceNames: definition.grpcServiceNames)
         self.health = health
         let client = try Database.makeClient(
@@ -78,7 +81,9 @@ public final class NomadApp: Sendable {
         }
         services.append(ServerRunner(
             server: server, health: health, database: database, component: definition.name,
-            migrations: definition.migrations, startup: { try await definition.startup(context) },
+            migrations: definition.migrations, appendOnlyTables: definition.appendOnlyTables,
+            migrationURL: config.migrationDatabaseURL, runtimeRole: ServiceRoles.user(of: config.databaseURL),
+            startup: { try await definition.startup(context) },
             healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
             backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours, logger: logger)]
                 + definition.makeBackgroundTasks(context),
@@ -171,6 +176,9 @@ struct ServerRunner: Service {
     let database: Database
     let component: String
     let migrations: [Migration]
+    let appendOnlyTables: [String]
+    let migrationURL: String?
+    let runtimeRole: String?
     let startup: @Sendable () async throws -> Void
     let healthInterval: Duration
     let backgroundTasks: [BackgroundTask]
@@ -181,7 +189,9 @@ struct ServerRunner: Service {
         var delay = Duration.milliseconds(200)
         while true {
             do {
-                try await Migrator.migrate(database, component: component, migrations: migrations, logger: logger)
+                try await Migrator.migrate(
+                    database, component: component, migrations: migrations, appendOnlyTables: appendOnlyTables,
+                    migrationURL: migrationURL, runtimeRole: runtimeRole, logger: logger)
                 try await startup()
                 break
             } catch {

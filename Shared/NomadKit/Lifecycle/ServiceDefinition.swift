@@ -8,6 +8,10 @@ public struct ServiceDefinition: Sendable {
     /// "identity", "jobs", ...: the default schema, ports and the log's service field.
     public let name: String
     public let migrations: [Migration]
+    /// Tables whose rows are never changed or deleted once written (audit
+    /// logs, ledger entries): the runtime role may only read and insert them
+    /// (see `RuntimeGrants`). Their triggers say the same to the owner.
+    public let appendOnlyTables: [String]
     public let policy: AccessPolicy
     /// The fully qualified gRPC service names health reports on.
     public let grpcServiceNames: [String]
@@ -18,13 +22,15 @@ public struct ServiceDefinition: Sendable {
     public let makeBackgroundTasks: @Sendable (ServiceContext) -> [BackgroundTask]
 
     public init(
-        name: String, migrations: [Migration], policy: AccessPolicy, grpcServiceNames: [String],
+        name: String, migrations: [Migration], appendOnlyTables: [String] = [], policy: AccessPolicy,
+        grpcServiceNames: [String],
         makeServices: @escaping @Sendable (ServiceContext) throws -> [any RegistrableRPCService],
         startup: @escaping @Sendable (ServiceContext) async throws -> Void = { _ in },
         makeBackgroundTasks: @escaping @Sendable (ServiceContext) -> [BackgroundTask] = { _ in [] }
     ) {
         self.name = name
         self.migrations = migrations
+        self.appendOnlyTables = appendOnlyTables
         self.policy = policy
         self.grpcServiceNames = grpcServiceNames
         self.makeServices = makeServices

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// `start()` runs `initdb` into `<base>/data` (skipped when that directory already holds a
 /// cluster, so a caller-provided base directory can be reused between dev runs), writes a
-/// `nomad.conf` with a loopback-only, no-durability configuration and starts the server with
-/// `pg_ctl`. PostgreSQL refuses to run as root, so when the current process is root every
+/// `nomad.conf` with a loopback-only configuration (durable or not, `Options.durable`) and
+/// starts the server with `pg_ctl`. PostgreSQL refuses to run as root, so when the current process is root every
 /// PostgreSQL binary is run as the `postgres` OS user through `runuser`, and the directories
 /// the server writes to are chowned to that user.
 ///
@@ -23,17 +23,24 @@ public final class LocalPostgres: Sendable {
         /// Start a detached watchdog that stops the cluster (and removes a temp base directory)
         /// once the current process has exited without calling `stop()`.
         public var stopWhenProcessExits: Bool
+        /// fsync, synchronous_commit and full_page_writes on: what is committed survives a
+        /// crash of the machine. Off (the default) they trade that for speed, which suits a
+        /// cluster thrown away after the run. Written on every start, so a kept data
+        /// directory created with the fast settings turns durable when started durable.
+        public var durable: Bool
 
         public init(
             port: Int = 0,
             baseDirectory: String? = nil,
             superuser: String = "nomad",
-            stopWhenProcessExits: Bool = true
+            stopWhenProcessExits: Bool = true,
+            durable: Bool = false
         ) {
             self.port = port
             self.baseDirectory = baseDirectory
             self.superuser = superuser
             self.stopWhenProcessExits = stopWhenProcessExits
+            self.durable = durable
         }
     }
 
@@ -133,6 +140,18 @@ public final class LocalPostgres: Sendable {
                 "a server is already running on \(layout.data); stop it with: pg_ctl stop -D \(layout.data)")
         }
 
+        // A cluster that last ran with fsync off may hold files the kernel never
+        // wrote out; PostgreSQL syncs its files only after a crash, so make the
+        // durable start begin from a data directory that is on disk.
+        if options.durable,
+           let previous = try? String(contentsOfFile: layout.data + "/nomad.conf", encoding: .utf8),
+           previous.contains("fsync = off") {
+            let result = try tools.run(tools.initdb, ["--sync-only", "-D", layout.data], cwd: base)
+            guard result.status == 0 else {
+                throw LocalPostgresError("initdb --sync-only failed (exit \(result.status)): \(result.combined)")
+            }
+        }
+
         if options.stopWhenProcessExits {
             _ = fm.createFile(atPath: layout.sentinel, contents: Data("\(getpid())\n".utf8))
             try startWatchdog(tools: tools, layout: layout, removeBase: createdBase)
@@ -144,7 +163,7 @@ public final class LocalPostgres: Sendable {
         while true {
             attempt += 1
             if options.port == 0 { port = try Loopback.freePort() }
-            try nomadConf(port: port, socket: layout.socket)
+            try nomadConf(port: port, socket: layout.socket, durable: options.durable)
                 .write(toFile: layout.data + "/nomad.conf", atomically: false, encoding: .utf8)
             if tools.asPostgres { try tools.chownToPostgres(layout.data + "/nomad.conf") }
             let logOffset = fileSize(layout.log)
@@ -211,55 +230,39 @@ public final class LocalPostgres: Sendable {
 
     /// Creates `name` unless it exists already.
     public func createDatabase(_ name: String) throws {
-        let exists = try psql("SELECT 1 FROM pg_database WHERE datname = \(Self.literal(name))")
+        let exists = try psql("SELECT 1 FROM pg_database WHERE datname = \(ServiceRoles.literal(name))")
         guard exists.isEmpty else { return }
         do {
-            try psql("CREATE DATABASE \(Self.identifier(name))")
+            try psql("CREATE DATABASE \(ServiceRoles.identifier(name))")
         } catch let error as LocalPostgresError where error.message.contains("already exists") {
             return  // created concurrently
         }
     }
 
-    /// Gives a service its own LOGIN role owning its own schema in `database` (idempotent):
-    /// creates/updates the role (password NULL when `password` is nil), creates the schema with
-    /// `AUTHORIZATION role`, revokes CREATE on schema public from PUBLIC, grants CONNECT on the
-    /// database and sets the role's search_path in that database to the schema.
-    public func bootstrapService(schema: String, role: String, password: String?, database: String) throws {
-        let r = Self.identifier(role)
-        let s = Self.identifier(schema)
-        let db = Self.identifier(database)
-        let pw = password.map(Self.literal) ?? "NULL"
-        // Roles and database ACLs are cluster-wide; serialize concurrent bootstraps (parallel
-        // tests) through an advisory lock in "postgres" to avoid "tuple concurrently updated".
-        try psql("""
-            SELECT pg_advisory_lock(7243051);
-            DO $nomad$
-            BEGIN
-              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = \(Self.literal(role))) THEN
-                CREATE ROLE \(r) LOGIN;
-              END IF;
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-            END
-            $nomad$;
-            ALTER ROLE \(r) WITH LOGIN PASSWORD \(pw);
-            GRANT CONNECT ON DATABASE \(db) TO \(r);
-            ALTER ROLE \(r) IN DATABASE \(db) SET search_path = \(s);
-            SELECT pg_advisory_unlock(7243051);
-            """, database: "postgres")
-        try psql("""
-            SELECT pg_advisory_lock(7243051);
-            CREATE SCHEMA IF NOT EXISTS \(s) AUTHORIZATION \(r);
-            ALTER SCHEMA \(s) OWNER TO \(r);
-            DO $nomad$
-            BEGIN
-              IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public') THEN
-                REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-              END IF;
-            END
-            $nomad$;
-            SELECT pg_advisory_unlock(7243051);
-            """, database: database)
+    /// Gives a service its owner and runtime roles and its schema in `database`
+    /// (idempotent; see `ServiceRoles`). Passwords nil: none (trust auth).
+    public func bootstrap(
+        _ roles: ServiceRoles, database: String, ownerPassword: String? = nil, runtimePassword: String? = nil
+    ) throws {
+        let lock = ServiceRoles.bootstrapLockKey
+        let statements = roles.bootstrapStatements(
+            database: database, ownerPassword: ownerPassword, runtimePassword: runtimePassword)
+        try psql(
+            (["SELECT pg_advisory_lock(\(lock))", Self.noCreateOnPublic] + statements + ["SELECT pg_advisory_unlock(\(lock))"])
+                .joined(separator: ";\n") + ";\n",
+            database: database)
     }
+
+    /// PostgreSQL 15 creates databases this way already; older clusters did not.
+    private static let noCreateOnPublic = """
+        DO $nomad$
+        BEGIN
+          IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public') THEN
+            REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+          END IF;
+        END
+        $nomad$
+        """
 
     // MARK: - Stop
 
@@ -310,16 +313,6 @@ public final class LocalPostgres: Sendable {
     private static let urlComponentAllowed = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    /// SQL identifier, always quoted.
-    static func identifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// SQL string literal (standard_conforming_strings is on).
-    static func literal(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
-    }
-
     private static func initdb(tools: Tools, layout: Layout, superuser: String) throws {
         #if os(Linux)
         let locales = ["C.UTF-8", "C"]
@@ -344,16 +337,20 @@ public final class LocalPostgres: Sendable {
     // max_connections: a test run shares one cluster among every suite running
     // at once, each with its own service pool (and replica processes); 300 ran
     // out once assets and events joined, and the services answered UNAVAILABLE.
-    private static func nomadConf(port: Int, socket: String) -> String {
-        """
+    // log_error_verbosity terse: an error's DETAIL quotes the row's values (a
+    // unique violation printed a passport number), and this log is plain text.
+    private static func nomadConf(port: Int, socket: String, durable: Bool) -> String {
+        let durability = durable ? "on" : "off"
+        return """
         port = \(port)
         listen_addresses = '127.0.0.1'
-        unix_socket_directories = \(literal(socket))
+        unix_socket_directories = \(ServiceRoles.literal(socket))
         max_connections = 1000
-        fsync = off
-        synchronous_commit = off
-        full_page_writes = off
+        fsync = \(durability)
+        synchronous_commit = \(durability)
+        full_page_writes = \(durability)
         log_line_prefix = '%m [%p] %q%u@%d '
+        log_error_verbosity = terse
 
         """
     }

@@ -33,7 +33,7 @@ public enum AnalyticsDefinition {
     public static func make(kpiSettings: KpiSettings = .defaults, rewardTiers: RewardTiers = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "analytics",
-            migrations: analyticsMigrations,
+            migrations: analyticsMigrations, appendOnlyTables: analyticsAppendOnlyTables,
             policy: AnalyticsAccess.policy,
             grpcServiceNames: [Nomad_Analytics_V1_AnalyticsService.descriptor.fullyQualifiedService],
             makeServices: { context in

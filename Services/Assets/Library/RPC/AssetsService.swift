@@ -30,7 +30,7 @@ public enum AssetsDefinition {
     public static func make(bubble: BubbleSettings = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "assets",
-            migrations: assetsMigrations,
+            migrations: assetsMigrations, appendOnlyTables: assetsAppendOnlyTables,
             policy: AssetsAccess.policy,
             grpcServiceNames: [Nomad_Assets_V1_AssetsService.descriptor.fullyQualifiedService],
             makeServices: { context in [AssetsService(context: context, bubble: bubble)] },

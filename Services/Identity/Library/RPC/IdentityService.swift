@@ -32,7 +32,7 @@ public enum IdentityDefinition {
     public static func make(settings: IdentitySettings) -> ServiceDefinition {
         ServiceDefinition(
             name: "identity",
-            migrations: identityMigrations,
+            migrations: identityMigrations, appendOnlyTables: identityAppendOnlyTables,
             policy: IdentityAccess.policy,
             grpcServiceNames: [Nomad_Identity_V1_IdentityService.descriptor.fullyQualifiedService],
             makeServices: { context in

@@ -37,7 +37,7 @@ public enum JobsDefinition {
     public static func make() -> ServiceDefinition {
         ServiceDefinition(
             name: "jobs",
-            migrations: jobsMigrations,
+            migrations: jobsMigrations, appendOnlyTables: jobsAppendOnlyTables,
             policy: JobsAccess.policy,
             grpcServiceNames: [Nomad_Jobs_V1_JobsService.descriptor.fullyQualifiedService],
             makeServices: { context in [JobsService(context: context)] })
