@@ -216,6 +216,10 @@ private func withServiceSuiteUngated<Result: Sendable>(
         if member.service != "analytics", let analytics = ports["analytics"] {
             environment["NOMAD_ANALYTICS_ADDRESS"] = "127.0.0.1:\(analytics)"
         }
+        if member.service != "identity", let identity = ports["identity"] {
+            environment["NOMAD_IDENTITY_ADDRESS"] = "127.0.0.1:\(identity)"
+            environment["NOMAD_REVOCATION_POLL_SECONDS"] = "0.5"
+        }
         environment.merge(member.environment) { _, own in own }
         let schema = TestDatabase.freshSchema(prefix: member.service)
         environment["NOMAD_DATABASE_SCHEMA"] = schema
