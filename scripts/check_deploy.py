@@ -77,6 +77,7 @@ def suite_reference():
     services_swift = read("Services/Ctl/Suite/SuiteServices.swift")
     suite_swift = read("Services/Ctl/Suite/LocalSuite.swift")
     relay = set(re.findall(r'"(NOMAD_\w+)"', swift_block(services_swift, r"static func relay\([^)]*\)[^{]*\{")))
+    revocations = set(re.findall(r'"(NOMAD_\w+)"', swift_block(services_swift, r"static func revocations\([^)]*\)[^{]*\{")))
     common = set(re.findall(r'environment\["(NOMAD_\w+)"\]\s*=',
                             swift_block(suite_swift, r"static func environment\(for[^{]*\{")))
     all_block = swift_block(services_swift, r"static let all: \[SuiteService\] = \[")
@@ -87,10 +88,12 @@ def suite_reference():
         entry = all_block[m.start() : end]
         own = set(re.findall(r'"(NOMAD_\w+)"', entry))
         relays = bool(re.search(r"\brelay\b", entry))
+        polls = bool(re.search(r"\brevocations\b", entry))
         services[m.group(1)] = {
             "executable": m.group(2),
-            "env": common | own | (relay if relays else set()),
+            "env": common | own | (relay if relays else set()) | (revocations if polls else set()),
             "relays": relays,
+            "polls": polls,
         }
     config = read("Shared/NomadKit/Config/NomadConfig.swift")
     ports_block = swift_block(config, r"static let defaultPorts[^=]*= \[")
@@ -169,6 +172,9 @@ def check_environment(where, service, env):
     if "NOMAD_ANALYTICS_ADDRESS" in env:
         check(env["NOMAD_ANALYTICS_ADDRESS"] == f"analytics:{PORTS['analytics'][0]}",
               f"{where}: NOMAD_ANALYTICS_ADDRESS {env['NOMAD_ANALYTICS_ADDRESS']!r}")
+    if "NOMAD_IDENTITY_ADDRESS" in env:
+        check(env["NOMAD_IDENTITY_ADDRESS"] == f"identity:{PORTS['identity'][0]}",
+              f"{where}: NOMAD_IDENTITY_ADDRESS {env['NOMAD_IDENTITY_ADDRESS']!r}")
 
 
 # ---------------------------------------------------------------- compose
@@ -475,8 +481,14 @@ def check_network(where, service, info, labels, policies, deployments):
                     check(peers and all(selects(peer.get("podSelector"), deployments["analytics"]["spec"]["template"]
                                                 ["metadata"]["labels"]) for peer in peers),
                           f"{where}: egress to 50055 should go to analytics only")
+                if port["port"] == PORTS["identity"][0]:
+                    peers = rule.get("to") or []
+                    check(peers and all(selects(peer.get("podSelector"), deployments["identity"]["spec"]["template"]
+                                                ["metadata"]["labels"]) for peer in peers),
+                          f"{where}: egress to 50051 should go to identity only")
         ingress += policy["spec"].get("ingress") or []
-    allowed = {53, 5432} | ({PORTS["analytics"][0]} if info["relays"] else set())
+    allowed = ({53, 5432} | ({PORTS["analytics"][0]} if info["relays"] else set())
+               | ({PORTS["identity"][0]} if info["polls"] else set()))
     check(egress_ports == allowed, f"{where}: egress ports {sorted(egress_ports)}, expected {sorted(allowed)}")
 
     def ingress_from(port, predicate):
@@ -494,6 +506,13 @@ def check_network(where, service, info, labels, policies, deployments):
                 check(ingress_from(grpc, lambda peer: "namespaceSelector" not in peer
                                    and selects(peer.get("podSelector"), producer_labels)),
                       f"{where}: no ingress from {producer}'s relay on {grpc}")
+    if service == "identity":
+        for poller, poller_info in SERVICES.items():
+            if poller_info["polls"]:
+                poller_labels = deployments[poller]["spec"]["template"]["metadata"]["labels"]
+                check(ingress_from(grpc, lambda peer: "namespaceSelector" not in peer
+                                   and selects(peer.get("podSelector"), poller_labels)),
+                      f"{where}: no ingress from {poller}'s revocation poller on {grpc}")
 
 
 def check_overlay_secrets():

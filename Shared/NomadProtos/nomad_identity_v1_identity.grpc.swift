@@ -160,6 +160,19 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListRevokedAccounts" metadata.
+        public enum ListRevokedAccounts: Sendable {
+            /// Request type for "ListRevokedAccounts".
+            public typealias Input = Nomad_Identity_V1_ListRevokedAccountsRequest
+            /// Response type for "ListRevokedAccounts".
+            public typealias Output = Nomad_Identity_V1_ListRevokedAccountsResponse
+            /// Descriptor for "ListRevokedAccounts".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "ListRevokedAccounts",
+                type: .unary
+            )
+        }
         /// Namespace for "ApplyCertification" metadata.
         public enum ApplyCertification: Sendable {
             /// Request type for "ApplyCertification".
@@ -484,6 +497,7 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
             Logout.descriptor,
             GetPublicKeys.descriptor,
             GetAccount.descriptor,
+            ListRevokedAccounts.descriptor,
             ApplyCertification.descriptor,
             GetCertification.descriptor,
             ListCertifications.descriptor,
@@ -715,6 +729,26 @@ extension Nomad_Identity_V1_IdentityService {
             request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_GetAccountRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Account>
+
+        /// Handle the "ListRevokedAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Service tokens granted for this method only (the other services'
+        /// > revocation pollers). Every account whose access tokens are no longer
+        /// > accepted because it was disabled: ids and times, no personal data.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_ListRevokedAccountsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_ListRevokedAccountsResponse` messages.
+        func listRevokedAccounts(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>
 
         /// Handle the "ApplyCertification" method.
         ///
@@ -1350,6 +1384,26 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Account>
 
+        /// Handle the "ListRevokedAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Service tokens granted for this method only (the other services'
+        /// > revocation pollers). Every account whose access tokens are no longer
+        /// > accepted because it was disabled: ids and times, no personal data.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ListRevokedAccountsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_ListRevokedAccountsResponse` message.
+        func listRevokedAccounts(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>
+
         /// Handle the "ApplyCertification" method.
         ///
         /// > Source IDL Documentation:
@@ -1982,6 +2036,26 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Identity_V1_Account
 
+        /// Handle the "ListRevokedAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Service tokens granted for this method only (the other services'
+        /// > revocation pollers). Every account whose access tokens are no longer
+        /// > accepted because it was disabled: ids and times, no personal data.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_ListRevokedAccountsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_ListRevokedAccountsResponse` to respond with.
+        func listRevokedAccounts(
+            request: Nomad_Identity_V1_ListRevokedAccountsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_ListRevokedAccountsResponse
+
         /// Handle the "ApplyCertification" method.
         ///
         /// > Source IDL Documentation:
@@ -2542,6 +2616,17 @@ extension Nomad_Identity_V1_IdentityService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.ListRevokedAccounts.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListRevokedAccountsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListRevokedAccountsResponse>(),
+            handler: { request, context in
+                try await self.listRevokedAccounts(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Identity_V1_IdentityService.Method.ApplyCertification.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ApplyCertificationRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_CertificationApplication>(),
@@ -2915,6 +3000,17 @@ extension Nomad_Identity_V1_IdentityService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Account> {
         let response = try await self.getAccount(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listRevokedAccounts(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse> {
+        let response = try await self.listRevokedAccounts(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -3312,6 +3408,19 @@ extension Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Account> {
         return GRPCCore.ServerResponse<Nomad_Identity_V1_Account>(
             message: try await self.getAccount(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listRevokedAccounts(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>(
+            message: try await self.listRevokedAccounts(
                 request: request.message,
                 context: context
             ),
@@ -3871,6 +3980,31 @@ extension Nomad_Identity_V1_IdentityService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Account>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Account>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListRevokedAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Service tokens granted for this method only (the other services'
+        /// > revocation pollers). Every account whose access tokens are no longer
+        /// > accepted because it was disabled: ids and times, no personal data.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ListRevokedAccountsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_ListRevokedAccountsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ListRevokedAccountsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listRevokedAccounts<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListRevokedAccountsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "ApplyCertification" method.
@@ -4788,6 +4922,42 @@ extension Nomad_Identity_V1_IdentityService {
             try await self.client.unary(
                 request: request,
                 descriptor: Nomad_Identity_V1_IdentityService.Method.GetAccount.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListRevokedAccounts" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Service tokens granted for this method only (the other services'
+        /// > revocation pollers). Every account whose access tokens are no longer
+        /// > accepted because it was disabled: ids and times, no personal data.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ListRevokedAccountsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_ListRevokedAccountsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ListRevokedAccountsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listRevokedAccounts<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListRevokedAccountsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.ListRevokedAccounts.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -5919,6 +6089,37 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
         )
     }
 
+    /// Call the "ListRevokedAccounts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Service tokens granted for this method only (the other services'
+    /// > revocation pollers). Every account whose access tokens are no longer
+    /// > accepted because it was disabled: ids and times, no personal data.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_ListRevokedAccountsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRevokedAccounts<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listRevokedAccounts(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListRevokedAccountsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListRevokedAccountsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "ApplyCertification" method.
     ///
     /// > Source IDL Documentation:
@@ -6956,6 +7157,41 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getAccount(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListRevokedAccounts" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Service tokens granted for this method only (the other services'
+    /// > revocation pollers). Every account whose access tokens are no longer
+    /// > accepted because it was disabled: ids and times, no personal data.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listRevokedAccounts<Result>(
+        _ message: Nomad_Identity_V1_ListRevokedAccountsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listRevokedAccounts(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -222,6 +222,10 @@ private func withServiceSuiteUngated<Result: Sendable>(
         if member.service != "analytics", let analytics = ports["analytics"] {
             environment["NOMAD_ANALYTICS_ADDRESS"] = "127.0.0.1:\(analytics)"
         }
+        if member.service != "identity", let identity = ports["identity"] {
+            environment["NOMAD_IDENTITY_ADDRESS"] = "127.0.0.1:\(identity)"
+            environment["NOMAD_REVOCATION_POLL_SECONDS"] = "0.5"
+        }
         let schema = TestDatabase.freshSchema(prefix: member.service)
         let urls = try await TestDatabase.serviceURLs(base: baseURL, service: member.service, schema: schema)
         environment["NOMAD_DATABASE_URL"] = urls.runtime

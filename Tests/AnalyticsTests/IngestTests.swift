@@ -118,10 +118,10 @@ import Testing
                 _ = try await env.client.listIngestedEvents(.with { _ in }, metadata: callMetadata())
             }
             // A service token signed with another key is refused.
-            let foreign = ServiceTokens(key: .generate(keyID: "test-service-1"), audience: "nomad-zone")
+            let foreign = ServiceTokens(key: .generate(keyID: "test-service-1"))
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.ingestEvents(
-                    request, metadata: callMetadata(token: try foreign.issue(caller: UUID()).token))
+                    request, metadata: callMetadata(token: try foreign.issue(caller: UUID(), for: .ingestEvents).token))
             }
             // The service key cannot mint anything but a service: a token it
             // signs claiming admin is refused, as a service token or an access token.

@@ -111,7 +111,7 @@ import Glibc
                     """, logger: TestApp.sqlLogger).collect().first!.decode((UUID, String, Int, String, String, Date).self)
             }
             let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: try suite["analytics"].client)
-            let relay = TestCaller(id: UUID().text, token: try AnalyticsEnv.serviceTokens.issue(caller: UUID()).token)
+            let relay = TestCaller(id: UUID().text, token: try AnalyticsEnv.serviceTokens.issue(caller: UUID(), for: .ingestEvents).token)
             let again = Nomad_Common_V1_DomainEvent.with {
                 $0.eventID = event.0.text
                 $0.sourceService = "identity"

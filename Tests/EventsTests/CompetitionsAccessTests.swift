@@ -49,8 +49,10 @@ import Testing
                 #expect(message != nil, "\(name)")
             }
             // Roles outside a method's rule are refused before any handler runs.
+            // An access token claiming the service role is no credential at all
+            // (issue 15: that role comes only from a service token's grant).
             let service = EventsEnv.caller(.service).metadata
-            await expectRPCError(.permissionDenied) { _ = try await c.scoreCompetitionSubmission(.init(), metadata: service) }
+            await expectRPCError(.unauthenticated) { _ = try await c.scoreCompetitionSubmission(.init(), metadata: service) }
             await expectRPCError(.permissionDenied) {
                 _ = try await c.answerAwardDocking(.init(), metadata: env.nomad().metadata)
             }

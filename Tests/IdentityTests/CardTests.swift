@@ -27,7 +27,7 @@ import Testing
             $0.requestID = UUID().uuidString
             $0.qrPayload = payload
             $0.siteID = site
-        }, metadata: callMetadata(token: token ?? env.service()))
+        }, metadata: callMetadata(token: token ?? env.officer("talent")))
     }
 
     @Test func forgedExpiredAndMalformedQRCodesAreRefusedWithAReason() async throws {

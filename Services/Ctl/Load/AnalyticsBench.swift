@@ -117,8 +117,8 @@ struct AnalyticsBench: AsyncParsableCommand {
     private func measure(
         _ client: Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>, context: SuiteContext
     ) async throws -> Report {
-        let relay = try ServiceTokens(key: context.serviceTokenKey, audience: "nomad-zone")
-            .issue(caller: UUID(), lifetime: 4 * 3600).token
+        let relay = try ServiceTokens(key: context.serviceTokenKey)
+            .issue(caller: UUID(), for: .ingestEvents, lifetime: 4 * 3600).token
         let officer = try LoadSeed.tokens(signingKey: context.signingKey).issue(
             for: Principal(accountID: UUID(), role: .officer, department: "development_reform"), lifetime: 4 * 3600).token
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())

@@ -34,19 +34,29 @@ struct SuiteService: Sendable {
                 "NOMAD_SIGNING_KEY": suite.signingKey.encoded,
                 "NOMAD_BOOTSTRAP_ADMIN_USERNAME": suite.adminUsername,
                 "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": suite.adminPassword,
+                // Verifies the revocation pollers' service tokens.
+                "NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded,
             ].merging(relay(suite)) { own, _ in own }
         },
-        SuiteService("jobs", executable: "nomad-jobs", environment: relay),
-        SuiteService("assets", executable: "nomad-assets", environment: relay),
+        SuiteService("jobs", executable: "nomad-jobs") { suite in relay(suite).merging(revocations(suite)) { own, _ in own } },
+        SuiteService("assets", executable: "nomad-assets") { suite in relay(suite).merging(revocations(suite)) { own, _ in own } },
         // Tickets are signed with the events service's own key, kept like identity's.
         SuiteService("events", executable: "nomad-events") { suite in
-            ["NOMAD_EVENTS_TICKET_KEY": suite.eventsTicketKey.encoded].merging(relay(suite)) { own, _ in own }
+            ["NOMAD_EVENTS_TICKET_KEY": suite.eventsTicketKey.encoded]
+                .merging(relay(suite)) { own, _ in own }.merging(revocations(suite)) { own, _ in own }
         },
         // Verifies the relays' service tokens; relays nothing itself.
         SuiteService("analytics", executable: "nomad-analytics") { suite in
-            ["NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded]
+            ["NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded].merging(revocations(suite)) { own, _ in own }
         },
     ]
+
+    /// What a service needs to poll identity's list of disabled accounts;
+    /// nothing when this run has no identity.
+    @Sendable static func revocations(_ suite: SuiteContext) -> [String: String] {
+        guard suite.ports["identity"] != nil else { return [:] }
+        return ["NOMAD_IDENTITY_ADDRESS": suite.address(of: "identity"), "NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded]
+    }
 
     /// What a service needs to relay its outbox to analytics; nothing when
     /// this run has no analytics (its events then wait in the outbox).

@@ -57,11 +57,11 @@ public struct AccessTokens: Sendable {
     }
 
     public func verify(_ token: some StringProtocol, now: Date = Date()) throws(TokenError) -> Principal {
-        try verifyUntil(token, now: now).principal
+        try verifyToken(token, now: now).principal
     }
 
-    /// The caller and the moment the token stops being accepted.
-    func verifyUntil(_ token: some StringProtocol, now: Date) throws(TokenError) -> (principal: Principal, until: Date) {
+    /// The caller, when the token was issued and when it stops being accepted.
+    func verifyToken(_ token: some StringProtocol, now: Date) throws(TokenError) -> VerifiedToken {
         let claims: AccessTokenClaims = try JWS.verify(token, type: Self.type, keys: keys)
         let nowSeconds = now.timeIntervalSince1970
         guard Double(claims.exp) + leeway > nowSeconds else { throw .expired }
@@ -69,10 +69,15 @@ public struct AccessTokens: Sendable {
         guard claims.iss == issuer else { throw .wrongIssuer }
         guard claims.aud == audience else { throw .wrongAudience }
         guard let id = UUID(uuidString: claims.sub), let role = Role(rawValue: claims.role) else { throw .malformed }
+        // The service role comes only from a service token, which names what
+        // it may call; an access token claiming it would be good for anything.
+        if role == .service { throw .malformed }
         if role == .officer, (claims.dept ?? "").isEmpty { throw .malformed }
         let principal = Principal(
             accountID: id, role: role, department: role == .officer ? claims.dept : nil,
             standing: claims.nst.flatMap(NomadStanding.init(rawValue:)))
-        return (principal, Date(timeIntervalSince1970: Double(claims.exp) + leeway))
+        return VerifiedToken(
+            principal: principal, issuedAt: Date(timeIntervalSince1970: Double(claims.iat)),
+            until: Date(timeIntervalSince1970: Double(claims.exp) + leeway), grant: nil)
     }
 }

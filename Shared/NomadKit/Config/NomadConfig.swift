@@ -54,6 +54,15 @@ public struct NomadConfig: Sendable {
     /// NOMAD_TLS_CERT_FILE/KEY as its client certificate when it has them
     /// (mutual TLS). Unset, the relay is plaintext (loopback, local runs).
     public var analyticsCAFile: String?
+    /// host:port of identity (NOMAD_IDENTITY_ADDRESS). Set, a service other
+    /// than identity polls identity's list of disabled accounts and refuses
+    /// their tokens; unset, a disabled account's token works until it expires.
+    public var identityAddress: String?
+    /// PEM CA of identity's certificate (NOMAD_IDENTITY_CA_FILE): the poller
+    /// speaks TLS to identity, as the relay does to analytics.
+    public var identityCAFile: String?
+    /// How often the list of disabled accounts is read (NOMAD_REVOCATION_POLL_SECONDS).
+    public var revocationPollSeconds: Double = 2
     /// Batch size, deadline, poll interval and backoff of the outbox relay.
     public var relay = OutboxRelay.Settings()
 
@@ -139,6 +148,15 @@ public struct NomadConfig: Sendable {
         config.tlsClientCAFile = env.optionalString("NOMAD_TLS_CLIENT_CA_FILE")
         config.analyticsAddress = env.optionalString("NOMAD_ANALYTICS_ADDRESS")
         config.analyticsCAFile = env.optionalString("NOMAD_ANALYTICS_CA_FILE")
+        config.identityAddress = env.optionalString("NOMAD_IDENTITY_ADDRESS")
+        config.identityCAFile = env.optionalString("NOMAD_IDENTITY_CA_FILE")
+        config.revocationPollSeconds = try env.seconds("NOMAD_REVOCATION_POLL_SECONDS", default: 2)
+        guard config.revocationPollSeconds >= 0.1 else {
+            throw ConfigError.invalid("NOMAD_REVOCATION_POLL_SECONDS", "at least 0.1")
+        }
+        if let address = config.identityAddress {
+            _ = try ServiceAddress(address, variable: "NOMAD_IDENTITY_ADDRESS")
+        }
         let maxBackoff = try env.seconds("NOMAD_RELAY_MAX_BACKOFF_SECONDS", default: 30)
         guard maxBackoff >= 0.2 else {
             throw ConfigError.invalid("NOMAD_RELAY_MAX_BACKOFF_SECONDS", "at least 0.2 (the first retry's delay)")
@@ -151,6 +169,9 @@ public struct NomadConfig: Sendable {
         }
         if config.analyticsAddress != nil, config.serviceTokenKey == nil {
             throw ConfigError.invalid("NOMAD_ANALYTICS_ADDRESS", "needs NOMAD_SERVICE_TOKEN_KEY to authenticate the relay")
+        }
+        if config.identityAddress != nil, config.serviceTokenKey == nil, service != "identity" {
+            throw ConfigError.invalid("NOMAD_IDENTITY_ADDRESS", "needs NOMAD_SERVICE_TOKEN_KEY to read identity's revocation list")
         }
         if (config.tlsCertificateFile == nil) != (config.tlsKeyFile == nil) {
             throw ConfigError.invalid("NOMAD_TLS_CERT_FILE", "NOMAD_TLS_CERT_FILE and NOMAD_TLS_KEY_FILE go together")
@@ -169,7 +190,7 @@ public struct NomadConfig: Sendable {
     }
 
     public var serviceTokens: ServiceTokens? {
-        serviceTokenKey.map { ServiceTokens(key: $0, audience: tokenAudience) }
+        serviceTokenKey.map { ServiceTokens(key: $0) }
     }
 
     public var accessTokens: AccessTokens {

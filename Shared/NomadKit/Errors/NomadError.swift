@@ -55,6 +55,10 @@ extension NomadError {
     public static let unauthenticated = NomadError(
         .unauthenticated, zh: "需要有效的访问令牌", en: "A valid access token is required")
 
+    /// A verified token whose account identity has since disabled.
+    public static let accountDisabled = NomadError(
+        .unauthenticated, zh: "该账户已停用，其访问令牌不再有效", en: "This account is disabled; its access token is no longer accepted")
+
     public static let permissionDenied = NomadError(
         .permissionDenied, zh: "无权执行此操作", en: "You are not allowed to do this")
 

@@ -32,8 +32,7 @@ public struct OutboxRelay: Service {
 
     let database: Database
     let source: String
-    let host: String
-    let port: Int
+    let address: ServiceAddress
     let tokens: ServiceTokens
     let security: HTTP2ClientTransport.Posix.TransportSecurity
     let settings: Settings
@@ -52,13 +51,9 @@ public struct OutboxRelay: Service {
         security: HTTP2ClientTransport.Posix.TransportSecurity = .plaintext, settings: Settings = .init(),
         ready: @escaping @Sendable () -> Bool = { true }, logger: Logger
     ) throws {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port), colon != address.startIndex
-        else { throw ConfigError.invalid("NOMAD_ANALYTICS_ADDRESS", "expected host:port") }
         self.database = database
         self.source = source
-        self.host = String(address[..<colon])
-        self.port = port
+        self.address = try ServiceAddress(address, variable: "NOMAD_ANALYTICS_ADDRESS")
         self.tokens = tokens
         self.security = security
         self.settings = settings
@@ -69,16 +64,7 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        // An address given as an IP is dialled as one: TLS must not send an IP
-        // as the server name (SNI), while the certificate may still name it.
-        let target: any ResolvableTarget = if host.split(separator: ".").count == 4, host.allSatisfy({ $0.isNumber || $0 == "." }) {
-            .ipv4(address: host, port: port)
-        } else if host.contains(":") {
-            .ipv6(address: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port)
-        } else {
-            .dns(host: host, port: port)
-        }
-        let client = GRPCClient(transport: try .http2NIOPosix(target: target, transportSecurity: security))
+        let client = GRPCClient(transport: try .http2NIOPosix(target: address.target, transportSecurity: security))
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
@@ -132,7 +118,7 @@ public struct OutboxRelay: Service {
         let source = self.source
         var options = CallOptions.defaults
         options.timeout = settings.deadline
-        let token = try tokens.issue(caller: relayID, lifetime: 120).token
+        let token = try tokens.issue(caller: relayID, for: .ingestEvents, lifetime: 120).token
         var metadata = Metadata()
         metadata.addString("Bearer \(token)", forKey: "authorization")
         let requestMetadata = metadata

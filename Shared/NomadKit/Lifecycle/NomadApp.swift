@@ -58,6 +58,23 @@ public final class NomadApp: Sendable {
         ]
         let reflection = ReflectionService(
             serviceNames: ([healthDescriptor] + reflectionDescriptors).map(\.fullyQualifiedService) + definition.grpcServiceNames)
+        // Identity asks its own table; everyone else polls identity's list.
+        var poller: RevocationPoller?
+        let revocations: (any RevocationCheck)?
+        if let make = definition.makeRevocationCheck {
+            revocations = make(context)
+        } else if let address = config.identityAddress, let tokens = config.serviceTokens {
+            let list = RevocationList()
+            revocations = list
+            poller = RevocationPoller(
+                list: list, address: try ServiceAddress(address, variable: "NOMAD_IDENTITY_ADDRESS"), tokens: tokens,
+                security: ServiceAddress.security(ca: config.identityCAFile, config),
+                interval: .milliseconds(Int64(config.revocationPollSeconds * 1000)), service: definition.name,
+                logger: logger)
+        } else {
+            revocations = nil
+            logger.warning("no NOMAD_IDENTITY_ADDRESS: a disabled account's tokens are accepted here until they expire")
+        }
         server = GRPCServer(
             transport: transport,
             services: [HealthService(state: health), reflection, ReflectionServiceV1Alpha(reflection)]
@@ -68,7 +85,7 @@ public final class NomadApp: Sendable {
                 .apply(
                     AuthInterceptor(
                         tokens: config.accessTokens, policy: definition.policy, logger: logger,
-                        serviceTokens: config.serviceTokens),
+                        serviceTokens: config.serviceTokens, revocations: revocations),
                     to: .allExcluding(services: Set([healthDescriptor] + reflectionDescriptors), methods: [])),
             ])
 
@@ -92,9 +109,10 @@ public final class NomadApp: Sendable {
         if let address = config.analyticsAddress, let tokens = config.serviceTokens {
             services.append(try OutboxRelay(
                 database: database, source: definition.name, address: address, tokens: tokens,
-                security: Self.relaySecurity(config), settings: config.relay,
+                security: ServiceAddress.security(ca: config.analyticsCAFile, config), settings: config.relay,
                 ready: { health.status(of: "") == .serving }, logger: logger))
         }
+        if let poller { services.append(poller) }
         var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfig.gracefulShutdownSignals = signals
         groupConfig.maximumGracefulShutdownDuration = .milliseconds(Int64(config.drainTimeoutSeconds * 1000))
@@ -152,19 +170,6 @@ public final class NomadApp: Sendable {
             }
         }
         return .tls(certificateChain: chain, privateKey: privateKey)
-    }
-
-    /// How the relay reaches analytics: TLS when analytics' CA is given, with
-    /// this service's own certificate as the client's (mutual TLS) when it has one.
-    static func relaySecurity(_ config: NomadConfig) -> HTTP2ClientTransport.Posix.TransportSecurity {
-        guard let ca = config.analyticsCAFile else { return .plaintext }
-        let trust: [TLSConfig.CertificateSource] = [.file(path: ca, format: .pem)]
-        if let cert = config.tlsCertificateFile, let key = config.tlsKeyFile {
-            return .mTLS(certificateChain: [.file(path: cert, format: .pem)], privateKey: .file(path: key, format: .pem)) {
-                $0.trustRoots = .certificates(trust)
-            }
-        }
-        return .tls { $0.trustRoots = .certificates(trust) }
     }
 }
 

@@ -20,13 +20,18 @@ public struct ServiceDefinition: Sendable {
     public let startup: @Sendable (ServiceContext) async throws -> Void
     /// Periodic work that runs beside the server (sweeps), started after migrations.
     public let makeBackgroundTasks: @Sendable (ServiceContext) -> [BackgroundTask]
+    /// How the service learns that an account was disabled. Nil (every
+    /// service but identity): identity's list, polled (NOMAD_IDENTITY_ADDRESS).
+    /// Identity, which owns the accounts, asks its own table instead.
+    public let makeRevocationCheck: (@Sendable (ServiceContext) -> any RevocationCheck)?
 
     public init(
         name: String, migrations: [Migration], appendOnlyTables: [String] = [], policy: AccessPolicy,
         grpcServiceNames: [String],
         makeServices: @escaping @Sendable (ServiceContext) throws -> [any RegistrableRPCService],
         startup: @escaping @Sendable (ServiceContext) async throws -> Void = { _ in },
-        makeBackgroundTasks: @escaping @Sendable (ServiceContext) -> [BackgroundTask] = { _ in [] }
+        makeBackgroundTasks: @escaping @Sendable (ServiceContext) -> [BackgroundTask] = { _ in [] },
+        makeRevocationCheck: (@Sendable (ServiceContext) -> any RevocationCheck)? = nil
     ) {
         self.name = name
         self.migrations = migrations
@@ -36,6 +41,7 @@ public struct ServiceDefinition: Sendable {
         self.makeServices = makeServices
         self.startup = startup
         self.makeBackgroundTasks = makeBackgroundTasks
+        self.makeRevocationCheck = makeRevocationCheck
     }
 }
 

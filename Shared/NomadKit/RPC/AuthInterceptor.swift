@@ -4,22 +4,30 @@ import Synchronization
 import Logging
 
 /// Verifies the bearer token of every call against the keys this process
-/// holds (no call back to identity) and enforces the service's AccessPolicy.
+/// holds (no call back to identity), refuses tokens of accounts identity has
+/// disabled (`revocations`), and enforces the service's AccessPolicy.
 /// Runs inside ObservabilityInterceptor, which maps its refusals.
 public struct AuthInterceptor: ServerInterceptor {
     let tokens: AccessTokens
     let policy: AccessPolicy
     let logger: Logger
     /// Set when this process holds the service-token key: service tokens are
-    /// then accepted too (with the service role only).
+    /// then accepted too, with the service role, on their grant's methods only.
     let serviceTokens: ServiceTokens?
+    /// Nil only where nothing tells this process about disabled accounts
+    /// (no NOMAD_IDENTITY_ADDRESS); NomadApp warns at start.
+    let revocations: (any RevocationCheck)?
     let verified = VerifiedTokens()
 
-    public init(tokens: AccessTokens, policy: AccessPolicy, logger: Logger, serviceTokens: ServiceTokens? = nil) {
+    public init(
+        tokens: AccessTokens, policy: AccessPolicy, logger: Logger, serviceTokens: ServiceTokens? = nil,
+        revocations: (any RevocationCheck)? = nil
+    ) {
         self.tokens = tokens
         self.policy = policy
         self.logger = logger
         self.serviceTokens = serviceTokens
+        self.revocations = revocations
     }
 
     public func intercept<Input: Sendable, Output: Sendable>(
@@ -31,7 +39,7 @@ public struct AuthInterceptor: ServerInterceptor {
             logger.error("no access rule for method", metadata: ["method": "\(context.descriptor.fullyQualifiedMethod)"])
             throw NomadError.permissionDenied
         }
-        let principal = try authenticate(request.metadata, rule: rule)
+        let principal = try await authenticate(request.metadata, method: context.descriptor, rule: rule)
         if case .roles(let roles) = rule {
             guard let principal, roles.contains(principal.role) else { throw NomadError.permissionDenied }
         }
@@ -53,7 +61,7 @@ public struct AuthInterceptor: ServerInterceptor {
         return response
     }
 
-    private func authenticate(_ metadata: Metadata, rule: AccessPolicy.Rule) throws -> Principal? {
+    private func authenticate(_ metadata: Metadata, method: MethodDescriptor, rule: AccessPolicy.Rule) async throws -> Principal? {
         guard let header = metadata[stringValues: "authorization"].first(where: { _ in true }) else {
             if rule == .open { return nil }
             throw NomadError.unauthenticated
@@ -64,21 +72,44 @@ public struct AuthInterceptor: ServerInterceptor {
         }
         let token = header.dropFirst(7)
         let now = Date()
-        if let principal = verified.lookup(token, now: now) { return principal }
-        do {
-            let (principal, until) = if let serviceTokens, ServiceTokens.headerType(token) == ServiceTokens.type {
-                try serviceTokens.verifyUntil(token, now: now)
-            } else {
-                try tokens.verifyUntil(token, now: now)
+        let checked: VerifiedToken
+        if let cached = verified.lookup(token, now: now) {
+            checked = cached
+        } else {
+            do {
+                checked = if let serviceTokens, ServiceTokens.headerType(token) == ServiceTokens.type {
+                    try serviceTokens.verify(token, now: now)
+                } else {
+                    try tokens.verifyToken(token, now: now)
+                }
+                verified.store(token, checked)
+            } catch {
+                logger.info("token refused", metadata: ["reason": "\(error)"])
+                // A stale token on a public method (say, Login) is ignored, not fatal.
+                if rule == .open { return nil }
+                throw NomadError.unauthenticated
             }
-            verified.store(token, principal: principal, expiresAt: until)
-            return principal
-        } catch {
-            logger.info("token refused", metadata: ["reason": "\(error)"])
-            // A stale token on a public method (say, Login) is ignored, not fatal.
-            if rule == .open { return nil }
-            throw NomadError.unauthenticated
         }
+        if let grant = checked.grant {
+            // A service token for another service is not a credential here at
+            // all; one for this service but another method is a caller
+            // without the right (the same codes an access token would get).
+            guard grant.audience == method.service.fullyQualifiedService else {
+                logger.info("service token for another service refused", metadata: ["grant": "\(grant.name)"])
+                if rule == .open { return nil }
+                throw NomadError.unauthenticated
+            }
+            guard grant.methods.contains(method.method) else {
+                if rule == .open { return nil }
+                throw NomadError.permissionDenied
+            }
+        } else if let revocations,
+                  try await revocations.isRevoked(checked.principal.accountID, issuedAt: checked.issuedAt) {
+            logger.info("token of a disabled account refused", metadata: ["account": "\(checked.principal.accountID)"])
+            if rule == .open { return nil }
+            throw NomadError.accountDisabled
+        }
+        return checked.principal
     }
 }
 
@@ -87,32 +118,29 @@ public struct AuthInterceptor: ServerInterceptor {
 /// of a cheap read's cost. Keyed by the whole token, so only the very bytes
 /// that were verified are ever accepted from here.
 final class VerifiedTokens: Sendable {
-    private struct Entry {
-        let principal: Principal
-        let expiresAt: Date
-    }
-
-    private let entries = Mutex<[Substring: Entry]>([:])
+    private let entries = Mutex<[Substring: VerifiedToken]>([:])
     private let capacity = 50_000
 
-    func lookup(_ token: Substring, now: Date) -> Principal? {
+    func lookup(_ token: Substring, now: Date) -> VerifiedToken? {
         entries.withLock { entries in
             guard let entry = entries[token] else { return nil }
-            if entry.expiresAt <= now {
+            if entry.until <= now {
                 entries[token] = nil
                 return nil
             }
-            return entry.principal
+            return entry
         }
     }
 
-    func store(_ token: Substring, principal: Principal, expiresAt: Date) {
+    /// Only what the signature established is kept: whether the account is
+    /// still enabled is asked again on every call.
+    func store(_ token: Substring, _ verified: VerifiedToken) {
         entries.withLock { entries in
             if entries.count >= capacity {
                 // Rare, and simpler than LRU: forget everything, verify again.
                 entries.removeAll(keepingCapacity: true)
             }
-            entries[token] = Entry(principal: principal, expiresAt: expiresAt)
+            entries[token] = verified
         }
     }
 }

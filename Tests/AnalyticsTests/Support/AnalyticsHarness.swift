@@ -21,12 +21,12 @@ struct AnalyticsEnv: TestCallers {
 extension AnalyticsEnv {
     /// The service-token key every test process (analytics and relays) holds.
     static let serviceKey = SigningKey.generate(keyID: "test-service-1")
-    static let serviceTokens = ServiceTokens(key: serviceKey, audience: "nomad-zone")
+    static let serviceTokens = ServiceTokens(key: serviceKey)
 
     /// A caller with a service token, as a relay signs one.
     func service() -> TestCaller {
         let id = UUID()
-        return TestCaller(id: id.text, token: try! Self.serviceTokens.issue(caller: id).token)
+        return TestCaller(id: id.text, token: try! Self.serviceTokens.issue(caller: id, for: .ingestEvents).token)
     }
 
     /// How many events with `id` analytics holds (0 or 1 by the primary key).

@@ -53,10 +53,6 @@ struct IdentityEnv {
         TestKeys.token(for: Principal(accountID: UUID(), role: .admin))
     }
 
-    func service() -> String {
-        TestKeys.token(for: Principal(accountID: UUID(), role: .service))
-    }
-
     func enterprise() async throws -> (account: Nomad_Identity_V1_Account, token: String) {
         let account = try await client.registerEnterprise(.with {
             $0.requestID = UUID().uuidString

@@ -19,6 +19,9 @@ enum IdentityAccess {
         M.Logout.descriptor: .open,
         M.GetPublicKeys.descriptor: .open,
         M.GetAccount.descriptor: .roles(signedIn),
+        // The other services' revocation pollers, with a service token
+        // granted this method alone (ServiceGrant.readRevocations).
+        M.ListRevokedAccounts.descriptor: .roles([.service]),
 
         M.ApplyCertification.descriptor: .roles([.nomad]),
         M.GetCertification.descriptor: .roles([.nomad, .officer]),
@@ -29,7 +32,9 @@ enum IdentityAccess {
 
         M.GetCard.descriptor: .roles([.nomad, .officer]),
         M.IssueCardQr.descriptor: .roles([.nomad]),
-        M.VerifyCard.descriptor: .roles([.officer, .service]),
+        // Officers at a site's desk. Not services: no service token is
+        // granted it, and a visit must be recorded by a person on duty.
+        M.VerifyCard.descriptor: .roles([.officer]),
         M.SetCardStatus.descriptor: .roles([.officer]),
 
         M.CreateSite.descriptor: .roles([.officer, .admin]),

@@ -120,6 +120,24 @@ extension IdentityService {
         }
     }
 
+    func listRevokedAccounts(
+        request: Nomad_Identity_V1_ListRevokedAccountsRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ListRevokedAccountsResponse {
+        let page = try Page(request.page)
+        let revoked = try await database.read { connection in
+            try await AccountStore.listRevoked(connection, page: page, logger: logger)
+        }
+        return .with {
+            $0.accounts = revoked.prefix(page.limit).map { entry in
+                .with {
+                    $0.accountID = entry.id.text
+                    $0.revokedAt = .init(date: entry.at)
+                }
+            }
+            $0.page = page.response(fetched: revoked.count)
+        }
+    }
+
     func login(request: Nomad_Identity_V1_LoginRequest, context: ServerContext) async throws -> Nomad_Identity_V1_TokenPair {
         guard !request.username.isEmpty, !request.password.isEmpty, request.password.count <= 128, request.username.count <= 64 else {
             throw IdentityErrors.badCredentials

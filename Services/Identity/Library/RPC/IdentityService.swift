@@ -52,6 +52,9 @@ public enum IdentityDefinition {
                         }
                     },
                 ]
+            },
+            makeRevocationCheck: { context in
+                AccountStateCheck(database: context.database, logger: context.logger)
             })
     }
 }

@@ -101,7 +101,38 @@ enum AccountStore {
     }
 
     static func setDisabled(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
-        try await connection.query("UPDATE accounts SET disabled = true WHERE id = \(id)", logger: logger)
+        try await connection.query(
+            "UPDATE accounts SET disabled = true, disabled_at = coalesce(disabled_at, now()) WHERE id = \(id)", logger: logger)
+    }
+
+    /// Asked on every authenticated call identity serves: a primary-key read,
+    /// prepared once per connection. An account that does not exist is not
+    /// disabled (the token's signature is identity's own).
+    static func isDisabled(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Bool {
+        for try await disabled in try await connection.execute(DisabledByID(id: id), logger: logger) { return disabled }
+        return false
+    }
+
+    struct DisabledByID: PostgresPreparedStatement {
+        static let sql = "SELECT disabled FROM accounts WHERE id = $1"
+        let id: UUID
+
+        func makeBindings() throws -> PostgresBindings { binds(id) }
+        func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
+    }
+
+    /// Disabled accounts, oldest first: new ones join at the end, so a
+    /// paging reader sees each at least once.
+    static func listRevoked(
+        _ connection: PostgresConnection, page: Page, logger: Logger
+    ) async throws -> [(id: UUID, at: Date)] {
+        let rows = try await connection.query("""
+            SELECT id, disabled_at FROM accounts WHERE disabled
+            ORDER BY disabled_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        var revoked: [(id: UUID, at: Date)] = []
+        for try await (id, at) in rows.decode((UUID, Date).self) { revoked.append((id, at)) }
+        return revoked
     }
 
     static func setNomadStatus(_ connection: PostgresConnection, id: UUID, status: Int16, logger: Logger) async throws {
