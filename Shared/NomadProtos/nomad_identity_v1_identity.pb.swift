@@ -1921,6 +1921,10 @@ public nonisolated struct Nomad_Identity_V1_Permit: Sendable {
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
   public mutating func clearCreatedAt() {self._createdAt = nil}
 
+  /// The documents cited by the application (UploadDocument, purpose permit):
+  /// the exit-entry officers deciding it may read them with GetDocument.
+  public var documentIds: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2250,6 +2254,14 @@ public nonisolated struct Nomad_Identity_V1_ServiceApplication: @unchecked Senda
   public var ratingComment: String {
     get {_storage._ratingComment}
     set {_uniqueStorage()._ratingComment = newValue}
+  }
+
+  /// The documents cited by the application (UploadDocument, purpose service
+  /// application); their SHA-256 digests are among evidence_hashes. Officers
+  /// of the deciding department may read them with GetDocument.
+  public var documentIds: [String] {
+    get {_storage._documentIds}
+    set {_uniqueStorage()._documentIds = newValue}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -4877,7 +4889,7 @@ nonisolated extension Nomad_Identity_V1_ListSitesResponse: SwiftProtobuf.Message
 
 nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Permit"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}applicant_id\0\u{1}months\0\u{1}activities\0\u{1}status\0\u{3}decision_reason\0\u{3}valid_from\0\u{3}valid_until\0\u{3}created_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}applicant_id\0\u{1}months\0\u{1}activities\0\u{1}status\0\u{3}decision_reason\0\u{3}valid_from\0\u{3}valid_until\0\u{3}created_at\0\u{3}document_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4894,6 +4906,7 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
       case 7: try { try decoder.decodeSingularMessageField(value: &self._validFrom) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._validUntil) }()
       case 9: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
+      case 10: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
       default: break
       }
     }
@@ -4931,6 +4944,9 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
     try { if let v = self._createdAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
     } }()
+    if !self.documentIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4944,6 +4960,7 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
     if lhs._validFrom != rhs._validFrom {return false}
     if lhs._validUntil != rhs._validUntil {return false}
     if lhs._createdAt != rhs._createdAt {return false}
+    if lhs.documentIds != rhs.documentIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5350,7 +5367,7 @@ nonisolated extension Nomad_Identity_V1_GetCatalogueEntryRequest: SwiftProtobuf.
 
 nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ServiceApplication"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}service_code\0\u{3}applicant_id\0\u{1}department\0\u{1}status\0\u{1}form\0\u{3}evidence_hashes\0\u{3}submitted_at\0\u{3}due_at\0\u{3}decided_at\0\u{3}decision_reason\0\u{1}overdue\0\u{1}rating\0\u{3}rating_comment\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}service_code\0\u{3}applicant_id\0\u{1}department\0\u{1}status\0\u{1}form\0\u{3}evidence_hashes\0\u{3}submitted_at\0\u{3}due_at\0\u{3}decided_at\0\u{3}decision_reason\0\u{1}overdue\0\u{1}rating\0\u{3}rating_comment\0\u{3}document_ids\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -5367,6 +5384,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
     var _overdue: Bool = false
     var _rating: Int32 = 0
     var _ratingComment: String = String()
+    var _documentIds: [String] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -5391,6 +5409,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
       _overdue = source._overdue
       _rating = source._rating
       _ratingComment = source._ratingComment
+      _documentIds = source._documentIds
     }
   }
 
@@ -5423,6 +5442,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
         case 12: try { try decoder.decodeSingularBoolField(value: &_storage._overdue) }()
         case 13: try { try decoder.decodeSingularInt32Field(value: &_storage._rating) }()
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._ratingComment) }()
+        case 15: try { try decoder.decodeRepeatedStringField(value: &_storage._documentIds) }()
         default: break
         }
       }
@@ -5477,6 +5497,9 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
       if !_storage._ratingComment.isEmpty {
         try visitor.visitSingularStringField(value: _storage._ratingComment, fieldNumber: 14)
       }
+      if !_storage._documentIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._documentIds, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -5500,6 +5523,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
         if _storage._overdue != rhs_storage._overdue {return false}
         if _storage._rating != rhs_storage._rating {return false}
         if _storage._ratingComment != rhs_storage._ratingComment {return false}
+        if _storage._documentIds != rhs_storage._documentIds {return false}
         return true
       }
       if !storagesAreEqual {return false}

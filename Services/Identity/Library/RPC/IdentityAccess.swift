@@ -7,6 +7,8 @@ enum IdentityAccess {
     typealias M = Nomad_Identity_V1_IdentityService.Method
 
     static let signedIn: Set<Role> = Set(Role.allCases)
+    /// People with an account of their own (not the relays' service role).
+    static let people: Set<Role> = [.nomad, .enterprise, .officer, .admin]
 
     static let policy = AccessPolicy([
         M.RegisterNomad.descriptor: .open,
@@ -19,6 +21,14 @@ enum IdentityAccess {
         M.Logout.descriptor: .open,
         M.GetPublicKeys.descriptor: .open,
         M.GetAccount.descriptor: .roles(signedIn),
+        M.UpdateAccount.descriptor: .roles(people),
+        M.ChangePassword.descriptor: .roles(people),
+
+        // Documents: nomads and enterprises upload their own; officers read
+        // those cited by a case their department decides (checked in the handler).
+        M.UploadDocument.descriptor: .roles([.nomad, .enterprise]),
+        M.GetDocument.descriptor: .roles([.nomad, .enterprise, .officer]),
+        M.ListDocuments.descriptor: .roles([.nomad, .enterprise]),
 
         M.ApplyCertification.descriptor: .roles([.nomad]),
         M.GetCertification.descriptor: .roles([.nomad, .officer]),
