@@ -4,12 +4,21 @@ import GRPCCore
 import Testing
 
 @Suite struct LanguageTests {
+    // "de" changed deliberately from zh-CN to en: a caller asking only for
+    // languages the services lack now gets English (issue 16); no header at
+    // all still gets the reference language, zh-CN.
     @Test(arguments: [
         ("zh-CN", Language.zhCN), ("en", .en), ("en-US,en;q=0.9", .en), ("zh-TW", .zhCN),
-        ("fr-FR, en;q=0.5", .en), ("en;q=0.2, zh;q=0.8", .zhCN), ("", .zhCN), ("de", .zhCN),
+        ("fr-FR, en;q=0.5", .en), ("en;q=0.2, zh;q=0.8", .zhCN), ("", .zhCN), ("de", .en),
+        ("ru", .en), ("ar", .en), ("ru-RU,ru;q=0.9", .en), ("ar-EG, de;q=0.5", .en), ("ru, zh;q=0.1", .zhCN),
+        ("zh;q=0", .en), ("*", .zhCN), ("de, *;q=0.5", .en), ("  ", .zhCN),
     ])
     func negotiates(header: String, expected: Language) {
         #expect(Language.negotiate(header) == expected)
+    }
+
+    @Test func noHeaderAtAllIsTheReferenceLanguage() {
+        #expect(Language.negotiate(nil) == .zhCN)
     }
 }
 
