@@ -65,7 +65,7 @@ public final class NomadApp: Sendable {
                 .apply(
                     AuthInterceptor(
                         tokens: config.accessTokens, policy: definition.policy, logger: logger,
-                        serviceTokens: config.serviceTokens),
+                        serviceTokens: config.serviceTokens, anonymousLimiter: AnonymousRateLimiter(config.anonymousRate)),
                     to: .allExcluding(services: Set([healthDescriptor] + reflectionDescriptors), methods: [])),
             ])
 

@@ -13,13 +13,19 @@ public struct AuthInterceptor: ServerInterceptor {
     /// Set when this process holds the service-token key: service tokens are
     /// then accepted too (with the service role only).
     let serviceTokens: ServiceTokens?
+    /// Limits calls without a valid token (open methods only) per address.
+    let anonymousLimiter: AnonymousRateLimiter?
     let verified = VerifiedTokens()
 
-    public init(tokens: AccessTokens, policy: AccessPolicy, logger: Logger, serviceTokens: ServiceTokens? = nil) {
+    public init(
+        tokens: AccessTokens, policy: AccessPolicy, logger: Logger, serviceTokens: ServiceTokens? = nil,
+        anonymousLimiter: AnonymousRateLimiter? = nil
+    ) {
         self.tokens = tokens
         self.policy = policy
         self.logger = logger
         self.serviceTokens = serviceTokens
+        self.anonymousLimiter = anonymousLimiter
     }
 
     public func intercept<Input: Sendable, Output: Sendable>(
@@ -34,6 +40,12 @@ public struct AuthInterceptor: ServerInterceptor {
         let principal = try authenticate(request.metadata, rule: rule)
         if case .roles(let roles) = rule {
             guard let principal, roles.contains(principal.role) else { throw NomadError.permissionDenied }
+        }
+        // An anonymous call (an open method without a valid token) draws from
+        // its address's bucket; a signed-in caller never does.
+        if principal == nil, let limiter = anonymousLimiter, limiter.isEnabled,
+           !limiter.admit(limiter.key(remotePeer: context.remotePeer, metadata: request.metadata)) {
+            throw AnonymousRateLimiter.refusal
         }
         var callContext = RequestContext.current
         callContext.principal = principal

@@ -43,7 +43,8 @@ enum IdentityAccess {
         M.SetCardStatus.descriptor: .roles([.officer]),
 
         M.CreateSite.descriptor: .roles([.officer, .admin]),
-        M.ListSites.descriptor: .roles(signedIn),
+        // Public: the portal's signed-out pages list the community sites.
+        M.ListSites.descriptor: .open,
 
         M.ApplyPermit.descriptor: .roles([.nomad]),
         M.GetPermit.descriptor: .roles([.nomad, .officer]),
