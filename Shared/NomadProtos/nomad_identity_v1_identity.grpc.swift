@@ -173,6 +173,71 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "UpdateAccount" metadata.
+        public enum UpdateAccount: Sendable {
+            /// Request type for "UpdateAccount".
+            public typealias Input = Nomad_Identity_V1_UpdateAccountRequest
+            /// Response type for "UpdateAccount".
+            public typealias Output = Nomad_Identity_V1_Account
+            /// Descriptor for "UpdateAccount".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "UpdateAccount",
+                type: .unary
+            )
+        }
+        /// Namespace for "ChangePassword" metadata.
+        public enum ChangePassword: Sendable {
+            /// Request type for "ChangePassword".
+            public typealias Input = Nomad_Identity_V1_ChangePasswordRequest
+            /// Response type for "ChangePassword".
+            public typealias Output = Nomad_Identity_V1_ChangePasswordResponse
+            /// Descriptor for "ChangePassword".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "ChangePassword",
+                type: .unary
+            )
+        }
+        /// Namespace for "UploadDocument" metadata.
+        public enum UploadDocument: Sendable {
+            /// Request type for "UploadDocument".
+            public typealias Input = Nomad_Identity_V1_UploadDocumentRequest
+            /// Response type for "UploadDocument".
+            public typealias Output = Nomad_Identity_V1_Document
+            /// Descriptor for "UploadDocument".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "UploadDocument",
+                type: .clientStreaming
+            )
+        }
+        /// Namespace for "GetDocument" metadata.
+        public enum GetDocument: Sendable {
+            /// Request type for "GetDocument".
+            public typealias Input = Nomad_Identity_V1_GetDocumentRequest
+            /// Response type for "GetDocument".
+            public typealias Output = Nomad_Identity_V1_DocumentChunk
+            /// Descriptor for "GetDocument".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "GetDocument",
+                type: .serverStreaming
+            )
+        }
+        /// Namespace for "ListDocuments" metadata.
+        public enum ListDocuments: Sendable {
+            /// Request type for "ListDocuments".
+            public typealias Input = Nomad_Identity_V1_ListDocumentsRequest
+            /// Response type for "ListDocuments".
+            public typealias Output = Nomad_Identity_V1_ListDocumentsResponse
+            /// Descriptor for "ListDocuments".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "ListDocuments",
+                type: .unary
+            )
+        }
         /// Namespace for "ApplyCertification" metadata.
         public enum ApplyCertification: Sendable {
             /// Request type for "ApplyCertification".
@@ -498,6 +563,11 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
             GetPublicKeys.descriptor,
             GetAccount.descriptor,
             ListRevokedAccounts.descriptor,
+            UpdateAccount.descriptor,
+            ChangePassword.descriptor,
+            UploadDocument.descriptor,
+            GetDocument.descriptor,
+            ListDocuments.descriptor,
             ApplyCertification.descriptor,
             GetCertification.descriptor,
             ListCertifications.descriptor,
@@ -749,6 +819,101 @@ extension Nomad_Identity_V1_IdentityService {
             request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListRevokedAccountsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>
+
+        /// Handle the "UpdateAccount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own account: display name and languages.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_UpdateAccountRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_Account` messages.
+        func updateAccount(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Account>
+
+        /// Handle the "ChangePassword" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own password; the current one is required. Every refresh
+        /// > token of the account but the one named is revoked.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_ChangePasswordRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_ChangePasswordResponse` messages.
+        func changePassword(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ChangePasswordResponse>
+
+        /// Handle the "UploadDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ==== documents (evidence for certification, permits and applications)
+        /// > The first message carries the header, the rest the bytes in order
+        /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+        /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_Document` messages.
+        func uploadDocument(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Document>
+
+        /// Handle the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owner, and officers of the department deciding a case that cites it.
+        /// > The first message carries the document's metadata, the rest its bytes.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_GetDocumentRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_DocumentChunk` messages.
+        func getDocument(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_GetDocumentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_DocumentChunk>
+
+        /// Handle the "ListDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own documents, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_ListDocumentsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_ListDocumentsResponse` messages.
+        func listDocuments(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListDocumentsResponse>
 
         /// Handle the "ApplyCertification" method.
         ///
@@ -1404,6 +1569,101 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>
 
+        /// Handle the "UpdateAccount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own account: display name and languages.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_UpdateAccountRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_Account` message.
+        func updateAccount(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Account>
+
+        /// Handle the "ChangePassword" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own password; the current one is required. Every refresh
+        /// > token of the account but the one named is revoked.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ChangePasswordRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_ChangePasswordResponse` message.
+        func changePassword(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ChangePasswordResponse>
+
+        /// Handle the "UploadDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ==== documents (evidence for certification, permits and applications)
+        /// > The first message carries the header, the rest the bytes in order
+        /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+        /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_Document` message.
+        func uploadDocument(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Document>
+
+        /// Handle the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owner, and officers of the department deciding a case that cites it.
+        /// > The first message carries the document's metadata, the rest its bytes.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_GetDocumentRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_DocumentChunk` messages.
+        func getDocument(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_GetDocumentRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_DocumentChunk>
+
+        /// Handle the "ListDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own documents, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ListDocumentsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_ListDocumentsResponse` message.
+        func listDocuments(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListDocumentsResponse>
+
         /// Handle the "ApplyCertification" method.
         ///
         /// > Source IDL Documentation:
@@ -2056,6 +2316,102 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Identity_V1_ListRevokedAccountsResponse
 
+        /// Handle the "UpdateAccount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own account: display name and languages.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_UpdateAccountRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_Account` to respond with.
+        func updateAccount(
+            request: Nomad_Identity_V1_UpdateAccountRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_Account
+
+        /// Handle the "ChangePassword" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own password; the current one is required. Every refresh
+        /// > token of the account but the one named is revoked.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_ChangePasswordRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_ChangePasswordResponse` to respond with.
+        func changePassword(
+            request: Nomad_Identity_V1_ChangePasswordRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_ChangePasswordResponse
+
+        /// Handle the "UploadDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ==== documents (evidence for certification, permits and applications)
+        /// > The first message carries the header, the rest the bytes in order
+        /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+        /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_Document` to respond with.
+        func uploadDocument(
+            request: GRPCCore.RPCAsyncSequence<Nomad_Identity_V1_UploadDocumentRequest, any Swift.Error>,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_Document
+
+        /// Handle the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owner, and officers of the department deciding a case that cites it.
+        /// > The first message carries the document's metadata, the rest its bytes.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_GetDocumentRequest` message.
+        ///   - response: A response stream of `Nomad_Identity_V1_DocumentChunk` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func getDocument(
+            request: Nomad_Identity_V1_GetDocumentRequest,
+            response: GRPCCore.RPCWriter<Nomad_Identity_V1_DocumentChunk>,
+            context: GRPCCore.ServerContext
+        ) async throws
+
+        /// Handle the "ListDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own documents, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_ListDocumentsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_ListDocumentsResponse` to respond with.
+        func listDocuments(
+            request: Nomad_Identity_V1_ListDocumentsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_ListDocumentsResponse
+
         /// Handle the "ApplyCertification" method.
         ///
         /// > Source IDL Documentation:
@@ -2627,6 +2983,61 @@ extension Nomad_Identity_V1_IdentityService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.UpdateAccount.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_UpdateAccountRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_Account>(),
+            handler: { request, context in
+                try await self.updateAccount(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.ChangePassword.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ChangePasswordRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ChangePasswordResponse>(),
+            handler: { request, context in
+                try await self.changePassword(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.UploadDocument.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_UploadDocumentRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_Document>(),
+            handler: { request, context in
+                try await self.uploadDocument(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.GetDocument.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_GetDocumentRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_DocumentChunk>(),
+            handler: { request, context in
+                try await self.getDocument(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.ListDocuments.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListDocumentsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListDocumentsResponse>(),
+            handler: { request, context in
+                try await self.listDocuments(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Identity_V1_IdentityService.Method.ApplyCertification.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ApplyCertificationRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_CertificationApplication>(),
@@ -3011,6 +3422,61 @@ extension Nomad_Identity_V1_IdentityService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse> {
         let response = try await self.listRevokedAccounts(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func updateAccount(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Account> {
+        let response = try await self.updateAccount(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func changePassword(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ChangePasswordResponse> {
+        let response = try await self.changePassword(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func uploadDocument(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Document> {
+        let response = try await self.uploadDocument(
+            request: request,
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getDocument(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_GetDocumentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_DocumentChunk> {
+        let response = try await self.getDocument(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return response
+    }
+
+    public func listDocuments(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListDocumentsResponse> {
+        let response = try await self.listDocuments(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -3421,6 +3887,75 @@ extension Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse> {
         return GRPCCore.ServerResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>(
             message: try await self.listRevokedAccounts(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func updateAccount(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Account> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_Account>(
+            message: try await self.updateAccount(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func changePassword(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ChangePasswordResponse> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_ChangePasswordResponse>(
+            message: try await self.changePassword(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func uploadDocument(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Document> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_Document>(
+            message: try await self.uploadDocument(
+                request: request.messages,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getDocument(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_GetDocumentRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_DocumentChunk> {
+        return GRPCCore.StreamingServerResponse<Nomad_Identity_V1_DocumentChunk>(
+            metadata: [:],
+            producer: { writer in
+                try await self.getDocument(
+                    request: request.message,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
+
+    public func listDocuments(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListDocumentsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_ListDocumentsResponse>(
+            message: try await self.listDocuments(
                 request: request.message,
                 context: context
             ),
@@ -4005,6 +4540,126 @@ extension Nomad_Identity_V1_IdentityService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListRevokedAccountsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListRevokedAccountsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UpdateAccount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own account: display name and languages.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_UpdateAccountRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_UpdateAccountRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_Account` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func updateAccount<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_UpdateAccountRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Account>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Account>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ChangePassword" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own password; the current one is required. Every refresh
+        /// > token of the account but the one named is revoked.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ChangePasswordRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_ChangePasswordRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ChangePasswordResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func changePassword<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ChangePasswordRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ChangePasswordResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ChangePasswordResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "UploadDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ==== documents (evidence for certification, permits and applications)
+        /// > The first message carries the header, the rest the bytes in order
+        /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+        /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_Document` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func uploadDocument<Result>(
+            request: GRPCCore.StreamingClientRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_UploadDocumentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Document>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Document>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owner, and officers of the department deciding a case that cites it.
+        /// > The first message carries the document's metadata, the rest its bytes.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_GetDocumentRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_GetDocumentRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_DocumentChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getDocument<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_GetDocumentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_GetDocumentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_DocumentChunk>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Identity_V1_DocumentChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own documents, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ListDocumentsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_ListDocumentsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ListDocumentsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listDocuments<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ListDocumentsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListDocumentsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListDocumentsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "ApplyCertification" method.
@@ -4958,6 +5613,179 @@ extension Nomad_Identity_V1_IdentityService {
             try await self.client.unary(
                 request: request,
                 descriptor: Nomad_Identity_V1_IdentityService.Method.ListRevokedAccounts.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UpdateAccount" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own account: display name and languages.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_UpdateAccountRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_UpdateAccountRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_Account` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func updateAccount<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_UpdateAccountRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Account>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Account>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.UpdateAccount.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ChangePassword" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own password; the current one is required. Every refresh
+        /// > token of the account but the one named is revoked.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ChangePasswordRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_ChangePasswordRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ChangePasswordResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func changePassword<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ChangePasswordRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ChangePasswordResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ChangePasswordResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.ChangePassword.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "UploadDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > ==== documents (evidence for certification, permits and applications)
+        /// > The first message carries the header, the rest the bytes in order
+        /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+        /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_UploadDocumentRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_Document` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func uploadDocument<Result>(
+            request: GRPCCore.StreamingClientRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_UploadDocumentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Document>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Document>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.clientStreaming(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.UploadDocument.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "GetDocument" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The owner, and officers of the department deciding a case that cites it.
+        /// > The first message carries the document's metadata, the rest its bytes.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_GetDocumentRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_GetDocumentRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_DocumentChunk` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getDocument<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_GetDocumentRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_GetDocumentRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_DocumentChunk>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Identity_V1_DocumentChunk>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.serverStreaming(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.GetDocument.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ListDocuments" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The caller's own documents, newest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_ListDocumentsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_ListDocumentsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ListDocumentsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listDocuments<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ListDocumentsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListDocumentsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListDocumentsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.ListDocuments.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -6120,6 +6948,154 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
         )
     }
 
+    /// Call the "UpdateAccount" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's own account: display name and languages.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_UpdateAccountRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateAccount<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_UpdateAccountRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Account>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.updateAccount(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_UpdateAccountRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_Account>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ChangePassword" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's own password; the current one is required. Every refresh
+    /// > token of the account but the one named is revoked.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_ChangePasswordRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func changePassword<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_ChangePasswordRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ChangePasswordResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.changePassword(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ChangePasswordRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ChangePasswordResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UploadDocument" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ==== documents (evidence for certification, permits and applications)
+    /// > The first message carries the header, the rest the bytes in order
+    /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+    /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Nomad_Identity_V1_UploadDocumentRequest` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func uploadDocument<Result>(
+        request: GRPCCore.StreamingClientRequest<Nomad_Identity_V1_UploadDocumentRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Document>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.uploadDocument(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_UploadDocumentRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_Document>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetDocument" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The owner, and officers of the department deciding a case that cites it.
+    /// > The first message carries the document's metadata, the rest its bytes.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_GetDocumentRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getDocument<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_GetDocumentRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Identity_V1_DocumentChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.getDocument(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_GetDocumentRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_DocumentChunk>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListDocuments" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's own documents, newest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_ListDocumentsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listDocuments<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListDocumentsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListDocumentsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listDocuments(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListDocumentsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListDocumentsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "ApplyCertification" method.
     ///
     /// > Source IDL Documentation:
@@ -7192,6 +8168,175 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listRevokedAccounts(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UpdateAccount" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's own account: display name and languages.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func updateAccount<Result>(
+        _ message: Nomad_Identity_V1_UpdateAccountRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Account>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_UpdateAccountRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.updateAccount(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ChangePassword" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's own password; the current one is required. Every refresh
+    /// > token of the account but the one named is revoked.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func changePassword<Result>(
+        _ message: Nomad_Identity_V1_ChangePasswordRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ChangePasswordResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_ChangePasswordRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.changePassword(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "UploadDocument" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > ==== documents (evidence for certification, permits and applications)
+    /// > The first message carries the header, the rest the bytes in order
+    /// > (at most 64 KiB each). PDF, JPEG or PNG, recognised by content; at most
+    /// > NOMAD_DOCUMENT_MAX_BYTES. The owner is the caller.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func uploadDocument<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Nomad_Identity_V1_UploadDocumentRequest>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Document>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Nomad_Identity_V1_UploadDocumentRequest>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.uploadDocument(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetDocument" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The owner, and officers of the department deciding a case that cites it.
+    /// > The first message carries the document's metadata, the rest its bytes.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getDocument<Result>(
+        _ message: Nomad_Identity_V1_GetDocumentRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Nomad_Identity_V1_DocumentChunk>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_GetDocumentRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getDocument(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListDocuments" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The caller's own documents, newest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listDocuments<Result>(
+        _ message: Nomad_Identity_V1_ListDocumentsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListDocumentsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_ListDocumentsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listDocuments(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -169,6 +169,48 @@ public nonisolated enum Nomad_Identity_V1_NomadStatus: SwiftProtobuf.Enum, Swift
 
 }
 
+public nonisolated enum Nomad_Identity_V1_DocumentPurpose: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case certification // = 1
+  case permit // = 2
+  case serviceApplication // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .certification
+    case 2: self = .permit
+    case 3: self = .serviceApplication
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .certification: return 1
+    case .permit: return 2
+    case .serviceApplication: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Nomad_Identity_V1_DocumentPurpose] = [
+    .unspecified,
+    .certification,
+    .permit,
+    .serviceApplication,
+  ]
+
+}
+
 public nonisolated enum Nomad_Identity_V1_CertificationStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -1087,6 +1129,232 @@ public nonisolated struct Nomad_Identity_V1_GetAccountRequest: Sendable {
   public init() {}
 }
 
+public nonisolated struct Nomad_Identity_V1_UpdateAccountRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestID: String = String()
+
+  /// Empty: unchanged.
+  public var displayName: String = String()
+
+  /// Replaces the languages when replace_languages is set (nomads only).
+  public var languages: [String] = []
+
+  public var replaceLanguages: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nomad_Identity_V1_ChangePasswordRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestID: String = String()
+
+  public var currentPassword: String = String()
+
+  public var newPassword: String = String()
+
+  /// The session that stays signed in; every other refresh token is revoked.
+  public var keepRefreshToken: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nomad_Identity_V1_ChangePasswordResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nomad_Identity_V1_Document: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var ownerID: String = String()
+
+  public var purpose: Nomad_Identity_V1_DocumentPurpose = .unspecified
+
+  /// As the owner named it; shown, never trusted for the type.
+  public var filename: String = String()
+
+  /// application/pdf, image/jpeg or image/png, from the bytes.
+  public var contentType: String = String()
+
+  public var sizeBytes: Int64 = 0
+
+  public var sha256: String = String()
+
+  public var uploadedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_uploadedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uploadedAt = newValue}
+  }
+  /// Returns true if `uploadedAt` has been explicitly set.
+  public var hasUploadedAt: Bool {self._uploadedAt != nil}
+  /// Clears the value of `uploadedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearUploadedAt() {self._uploadedAt = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _uploadedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+}
+
+public nonisolated struct Nomad_Identity_V1_UploadDocumentRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var part: Nomad_Identity_V1_UploadDocumentRequest.OneOf_Part? = nil
+
+  public var header: Nomad_Identity_V1_UploadDocumentRequest.Header {
+    get {
+      if case .header(let v)? = part {return v}
+      return Nomad_Identity_V1_UploadDocumentRequest.Header()
+    }
+    set {part = .header(newValue)}
+  }
+
+  public var chunk: Data {
+    get {
+      if case .chunk(let v)? = part {return v}
+      return Data()
+    }
+    set {part = .chunk(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Part: Equatable, Sendable {
+    case header(Nomad_Identity_V1_UploadDocumentRequest.Header)
+    case chunk(Data)
+
+  }
+
+  public nonisolated struct Header: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var requestID: String = String()
+
+    public var purpose: Nomad_Identity_V1_DocumentPurpose = .unspecified
+
+    public var filename: String = String()
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Nomad_Identity_V1_GetDocumentRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Nomad_Identity_V1_DocumentChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var part: Nomad_Identity_V1_DocumentChunk.OneOf_Part? = nil
+
+  public var document: Nomad_Identity_V1_Document {
+    get {
+      if case .document(let v)? = part {return v}
+      return Nomad_Identity_V1_Document()
+    }
+    set {part = .document(newValue)}
+  }
+
+  public var chunk: Data {
+    get {
+      if case .chunk(let v)? = part {return v}
+      return Data()
+    }
+    set {part = .chunk(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Part: Equatable, Sendable {
+    case document(Nomad_Identity_V1_Document)
+    case chunk(Data)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Nomad_Identity_V1_ListDocumentsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var page: Nomad_Common_V1_PageRequest {
+    get {_page ?? Nomad_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Nomad_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Nomad_Identity_V1_ListDocumentsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var documents: [Nomad_Identity_V1_Document] = []
+
+  public var page: Nomad_Common_V1_PageResponse {
+    get {_page ?? Nomad_Common_V1_PageResponse()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Nomad_Common_V1_PageResponse? = nil
+}
+
 public nonisolated struct Nomad_Identity_V1_CertificationEvidence: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1113,6 +1381,10 @@ public nonisolated struct Nomad_Identity_V1_CertificationEvidence: Sendable {
 
   /// SHA-256 hex digests of the supporting documents (contracts, statements).
   public var documentHashes: [String] = []
+
+  /// Documents uploaded with UploadDocument (purpose certification), the
+  /// caller's own; their digests join document_hashes.
+  public var documentIds: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1718,6 +1990,10 @@ public nonisolated struct Nomad_Identity_V1_Permit: Sendable {
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
   public mutating func clearCreatedAt() {self._createdAt = nil}
 
+  /// The documents cited by the application (UploadDocument, purpose permit):
+  /// the exit-entry officers deciding it may read them with GetDocument.
+  public var documentIds: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1748,6 +2024,9 @@ public nonisolated struct Nomad_Identity_V1_ApplyPermitRequest: Sendable {
   public var hasStartDate: Bool {self._startDate != nil}
   /// Clears the value of `startDate`. Subsequent reads from it will return its default value.
   public mutating func clearStartDate() {self._startDate = nil}
+
+  /// Documents uploaded with UploadDocument (purpose permit).
+  public var documentIds: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2046,6 +2325,14 @@ public nonisolated struct Nomad_Identity_V1_ServiceApplication: @unchecked Senda
     set {_uniqueStorage()._ratingComment = newValue}
   }
 
+  /// The documents cited by the application (UploadDocument, purpose service
+  /// application); their SHA-256 digests are among evidence_hashes. Officers
+  /// of the deciding department may read them with GetDocument.
+  public var documentIds: [String] {
+    get {_storage._documentIds}
+    set {_uniqueStorage()._documentIds = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2065,6 +2352,9 @@ public nonisolated struct Nomad_Identity_V1_SubmitApplicationRequest: Sendable {
   public var form: Dictionary<String,String> = [:]
 
   public var evidenceHashes: [String] = []
+
+  /// Documents uploaded with UploadDocument (purpose service application).
+  public var documentIds: [String] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2274,6 +2564,10 @@ nonisolated extension Nomad_Identity_V1_DocumentType: SwiftProtobuf._ProtoNamePr
 
 nonisolated extension Nomad_Identity_V1_NomadStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NOMAD_STATUS_UNSPECIFIED\0\u{1}NOMAD_STATUS_REGISTERED\0\u{1}NOMAD_STATUS_CERTIFIED\0\u{1}NOMAD_STATUS_SETTLED_MIGRANT\0")
+}
+
+nonisolated extension Nomad_Identity_V1_DocumentPurpose: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DOCUMENT_PURPOSE_UNSPECIFIED\0\u{1}DOCUMENT_PURPOSE_CERTIFICATION\0\u{1}DOCUMENT_PURPOSE_PERMIT\0\u{1}DOCUMENT_PURPOSE_SERVICE_APPLICATION\0")
 }
 
 nonisolated extension Nomad_Identity_V1_CertificationStatus: SwiftProtobuf._ProtoNameProviding {
@@ -3276,9 +3570,454 @@ nonisolated extension Nomad_Identity_V1_GetAccountRequest: SwiftProtobuf.Message
   }
 }
 
+nonisolated extension Nomad_Identity_V1_UpdateAccountRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UpdateAccountRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}display_name\0\u{1}languages\0\u{3}replace_languages\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.displayName) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.languages) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.replaceLanguages) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
+    }
+    if !self.displayName.isEmpty {
+      try visitor.visitSingularStringField(value: self.displayName, fieldNumber: 2)
+    }
+    if !self.languages.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.languages, fieldNumber: 3)
+    }
+    if self.replaceLanguages != false {
+      try visitor.visitSingularBoolField(value: self.replaceLanguages, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_UpdateAccountRequest, rhs: Nomad_Identity_V1_UpdateAccountRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.displayName != rhs.displayName {return false}
+    if lhs.languages != rhs.languages {return false}
+    if lhs.replaceLanguages != rhs.replaceLanguages {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_ChangePasswordRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChangePasswordRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}current_password\0\u{3}new_password\0\u{3}keep_refresh_token\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.currentPassword) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.newPassword) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.keepRefreshToken) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
+    }
+    if !self.currentPassword.isEmpty {
+      try visitor.visitSingularStringField(value: self.currentPassword, fieldNumber: 2)
+    }
+    if !self.newPassword.isEmpty {
+      try visitor.visitSingularStringField(value: self.newPassword, fieldNumber: 3)
+    }
+    if !self.keepRefreshToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.keepRefreshToken, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_ChangePasswordRequest, rhs: Nomad_Identity_V1_ChangePasswordRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.currentPassword != rhs.currentPassword {return false}
+    if lhs.newPassword != rhs.newPassword {return false}
+    if lhs.keepRefreshToken != rhs.keepRefreshToken {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_ChangePasswordResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChangePasswordResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_ChangePasswordResponse, rhs: Nomad_Identity_V1_ChangePasswordResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_Document: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Document"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}owner_id\0\u{1}purpose\0\u{1}filename\0\u{3}content_type\0\u{3}size_bytes\0\u{1}sha256\0\u{3}uploaded_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.ownerID) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.purpose) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.filename) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.contentType) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.sizeBytes) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.sha256) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._uploadedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.ownerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.ownerID, fieldNumber: 2)
+    }
+    if self.purpose != .unspecified {
+      try visitor.visitSingularEnumField(value: self.purpose, fieldNumber: 3)
+    }
+    if !self.filename.isEmpty {
+      try visitor.visitSingularStringField(value: self.filename, fieldNumber: 4)
+    }
+    if !self.contentType.isEmpty {
+      try visitor.visitSingularStringField(value: self.contentType, fieldNumber: 5)
+    }
+    if self.sizeBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.sizeBytes, fieldNumber: 6)
+    }
+    if !self.sha256.isEmpty {
+      try visitor.visitSingularStringField(value: self.sha256, fieldNumber: 7)
+    }
+    try { if let v = self._uploadedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_Document, rhs: Nomad_Identity_V1_Document) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.ownerID != rhs.ownerID {return false}
+    if lhs.purpose != rhs.purpose {return false}
+    if lhs.filename != rhs.filename {return false}
+    if lhs.contentType != rhs.contentType {return false}
+    if lhs.sizeBytes != rhs.sizeBytes {return false}
+    if lhs.sha256 != rhs.sha256 {return false}
+    if lhs._uploadedAt != rhs._uploadedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_UploadDocumentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UploadDocumentRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}chunk\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Nomad_Identity_V1_UploadDocumentRequest.Header?
+        var hadOneofValue = false
+        if let current = self.part {
+          hadOneofValue = true
+          if case .header(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.part = .header(v)
+        }
+      }()
+      case 2: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.part != nil {try decoder.handleConflictingOneOf()}
+          self.part = .chunk(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.part {
+    case .header?: try {
+      guard case .header(let v)? = self.part else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .chunk?: try {
+      guard case .chunk(let v)? = self.part else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_UploadDocumentRequest, rhs: Nomad_Identity_V1_UploadDocumentRequest) -> Bool {
+    if lhs.part != rhs.part {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_UploadDocumentRequest.Header: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Nomad_Identity_V1_UploadDocumentRequest.protoMessageName + ".Header"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}purpose\0\u{1}filename\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.purpose) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.filename) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
+    }
+    if self.purpose != .unspecified {
+      try visitor.visitSingularEnumField(value: self.purpose, fieldNumber: 2)
+    }
+    if !self.filename.isEmpty {
+      try visitor.visitSingularStringField(value: self.filename, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_UploadDocumentRequest.Header, rhs: Nomad_Identity_V1_UploadDocumentRequest.Header) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.purpose != rhs.purpose {return false}
+    if lhs.filename != rhs.filename {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_GetDocumentRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetDocumentRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_GetDocumentRequest, rhs: Nomad_Identity_V1_GetDocumentRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_DocumentChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DocumentChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}document\0\u{1}chunk\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Nomad_Identity_V1_Document?
+        var hadOneofValue = false
+        if let current = self.part {
+          hadOneofValue = true
+          if case .document(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.part = .document(v)
+        }
+      }()
+      case 2: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.part != nil {try decoder.handleConflictingOneOf()}
+          self.part = .chunk(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.part {
+    case .document?: try {
+      guard case .document(let v)? = self.part else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .chunk?: try {
+      guard case .chunk(let v)? = self.part else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_DocumentChunk, rhs: Nomad_Identity_V1_DocumentChunk) -> Bool {
+    if lhs.part != rhs.part {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_ListDocumentsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDocumentsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_ListDocumentsRequest, rhs: Nomad_Identity_V1_ListDocumentsRequest) -> Bool {
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_ListDocumentsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDocumentsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}documents\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.documents) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.documents.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.documents, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_ListDocumentsResponse, rhs: Nomad_Identity_V1_ListDocumentsResponse) -> Bool {
+    if lhs.documents != rhs.documents {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Nomad_Identity_V1_CertificationEvidence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CertificationEvidence"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}monthly_remote_income\0\u{3}remote_clients\0\u{3}intended_stay_days\0\u{1}skills\0\u{3}document_hashes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}monthly_remote_income\0\u{3}remote_clients\0\u{3}intended_stay_days\0\u{1}skills\0\u{3}document_hashes\0\u{3}document_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3291,6 +4030,7 @@ nonisolated extension Nomad_Identity_V1_CertificationEvidence: SwiftProtobuf.Mes
       case 3: try { try decoder.decodeSingularInt32Field(value: &self.intendedStayDays) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.skills) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.documentHashes) }()
+      case 6: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
       default: break
       }
     }
@@ -3316,6 +4056,9 @@ nonisolated extension Nomad_Identity_V1_CertificationEvidence: SwiftProtobuf.Mes
     if !self.documentHashes.isEmpty {
       try visitor.visitRepeatedStringField(value: self.documentHashes, fieldNumber: 5)
     }
+    if !self.documentIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3325,6 +4068,7 @@ nonisolated extension Nomad_Identity_V1_CertificationEvidence: SwiftProtobuf.Mes
     if lhs.intendedStayDays != rhs.intendedStayDays {return false}
     if lhs.skills != rhs.skills {return false}
     if lhs.documentHashes != rhs.documentHashes {return false}
+    if lhs.documentIds != rhs.documentIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4326,7 +5070,7 @@ nonisolated extension Nomad_Identity_V1_ListSitesResponse: SwiftProtobuf.Message
 
 nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Permit"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}applicant_id\0\u{1}months\0\u{1}activities\0\u{1}status\0\u{3}decision_reason\0\u{3}valid_from\0\u{3}valid_until\0\u{3}created_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}applicant_id\0\u{1}months\0\u{1}activities\0\u{1}status\0\u{3}decision_reason\0\u{3}valid_from\0\u{3}valid_until\0\u{3}created_at\0\u{3}document_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4343,6 +5087,7 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
       case 7: try { try decoder.decodeSingularMessageField(value: &self._validFrom) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._validUntil) }()
       case 9: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
+      case 10: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
       default: break
       }
     }
@@ -4380,6 +5125,9 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
     try { if let v = self._createdAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
     } }()
+    if !self.documentIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4393,6 +5141,7 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
     if lhs._validFrom != rhs._validFrom {return false}
     if lhs._validUntil != rhs._validUntil {return false}
     if lhs._createdAt != rhs._createdAt {return false}
+    if lhs.documentIds != rhs.documentIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4400,7 +5149,7 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ApplyPermitRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}months\0\u{1}activities\0\u{3}start_date\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}months\0\u{1}activities\0\u{3}start_date\0\u{3}document_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4412,6 +5161,7 @@ nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Messag
       case 2: try { try decoder.decodeSingularInt32Field(value: &self.months) }()
       case 3: try { try decoder.decodeRepeatedEnumField(value: &self.activities) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._startDate) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
       default: break
       }
     }
@@ -4434,6 +5184,9 @@ nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Messag
     try { if let v = self._startDate {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    if !self.documentIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4442,6 +5195,7 @@ nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Messag
     if lhs.months != rhs.months {return false}
     if lhs.activities != rhs.activities {return false}
     if lhs._startDate != rhs._startDate {return false}
+    if lhs.documentIds != rhs.documentIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4794,7 +5548,7 @@ nonisolated extension Nomad_Identity_V1_GetCatalogueEntryRequest: SwiftProtobuf.
 
 nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ServiceApplication"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}service_code\0\u{3}applicant_id\0\u{1}department\0\u{1}status\0\u{1}form\0\u{3}evidence_hashes\0\u{3}submitted_at\0\u{3}due_at\0\u{3}decided_at\0\u{3}decision_reason\0\u{1}overdue\0\u{1}rating\0\u{3}rating_comment\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}service_code\0\u{3}applicant_id\0\u{1}department\0\u{1}status\0\u{1}form\0\u{3}evidence_hashes\0\u{3}submitted_at\0\u{3}due_at\0\u{3}decided_at\0\u{3}decision_reason\0\u{1}overdue\0\u{1}rating\0\u{3}rating_comment\0\u{3}document_ids\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -4811,6 +5565,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
     var _overdue: Bool = false
     var _rating: Int32 = 0
     var _ratingComment: String = String()
+    var _documentIds: [String] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -4835,6 +5590,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
       _overdue = source._overdue
       _rating = source._rating
       _ratingComment = source._ratingComment
+      _documentIds = source._documentIds
     }
   }
 
@@ -4867,6 +5623,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
         case 12: try { try decoder.decodeSingularBoolField(value: &_storage._overdue) }()
         case 13: try { try decoder.decodeSingularInt32Field(value: &_storage._rating) }()
         case 14: try { try decoder.decodeSingularStringField(value: &_storage._ratingComment) }()
+        case 15: try { try decoder.decodeRepeatedStringField(value: &_storage._documentIds) }()
         default: break
         }
       }
@@ -4921,6 +5678,9 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
       if !_storage._ratingComment.isEmpty {
         try visitor.visitSingularStringField(value: _storage._ratingComment, fieldNumber: 14)
       }
+      if !_storage._documentIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._documentIds, fieldNumber: 15)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -4944,6 +5704,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
         if _storage._overdue != rhs_storage._overdue {return false}
         if _storage._rating != rhs_storage._rating {return false}
         if _storage._ratingComment != rhs_storage._ratingComment {return false}
+        if _storage._documentIds != rhs_storage._documentIds {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -4955,7 +5716,7 @@ nonisolated extension Nomad_Identity_V1_ServiceApplication: SwiftProtobuf.Messag
 
 nonisolated extension Nomad_Identity_V1_SubmitApplicationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubmitApplicationRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}service_code\0\u{1}form\0\u{3}evidence_hashes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}service_code\0\u{1}form\0\u{3}evidence_hashes\0\u{3}document_ids\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4967,6 +5728,7 @@ nonisolated extension Nomad_Identity_V1_SubmitApplicationRequest: SwiftProtobuf.
       case 2: try { try decoder.decodeSingularStringField(value: &self.serviceCode) }()
       case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.form) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.evidenceHashes) }()
+      case 5: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
       default: break
       }
     }
@@ -4985,6 +5747,9 @@ nonisolated extension Nomad_Identity_V1_SubmitApplicationRequest: SwiftProtobuf.
     if !self.evidenceHashes.isEmpty {
       try visitor.visitRepeatedStringField(value: self.evidenceHashes, fieldNumber: 4)
     }
+    if !self.documentIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4993,6 +5758,7 @@ nonisolated extension Nomad_Identity_V1_SubmitApplicationRequest: SwiftProtobuf.
     if lhs.serviceCode != rhs.serviceCode {return false}
     if lhs.form != rhs.form {return false}
     if lhs.evidenceHashes != rhs.evidenceHashes {return false}
+    if lhs.documentIds != rhs.documentIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

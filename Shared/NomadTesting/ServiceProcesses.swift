@@ -21,18 +21,21 @@ public struct ServiceProcess: Sendable {
 /// test bundle by `swift build`) against one fresh schema of the test
 /// database, waits until each reports SERVING, runs `body`, then stops them
 /// with SIGTERM. This is how replicas run in production: separate processes
-/// sharing nothing but the database.
+/// sharing nothing but the database. With `outputDirectory`, each process's
+/// stdout and stderr (its logs) go to `<service>-<n>.out` and `.err` there.
 public func withServiceProcesses<Result: Sendable>(
     _ product: String, service: String, count: Int, environment extra: [String: String] = [:],
+    outputDirectory: String? = nil,
     _ body: ([ServiceProcess], _ schema: String) async throws -> Result
 ) async throws -> Result {
     try await withTestGate(exclusive: true) {
-        try await withServiceProcessesUngated(product, service: service, count: count, environment: extra, body)
+        try await withServiceProcessesUngated(
+            product, service: service, count: count, environment: extra, outputDirectory: outputDirectory, body)
     }
 }
 
 private func withServiceProcessesUngated<Result: Sendable>(
-    _ product: String, service: String, count: Int, environment extra: [String: String],
+    _ product: String, service: String, count: Int, environment extra: [String: String], outputDirectory: String?,
     _ body: ([ServiceProcess], _ schema: String) async throws -> Result
 ) async throws -> Result {
     let directory = URL(fileURLWithPath: testBundleExecutable()).deletingLastPathComponent()
@@ -56,8 +59,10 @@ private func withServiceProcessesUngated<Result: Sendable>(
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
         environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
         environment.merge(extra) { _, own in own }
+        let output = outputDirectory.map { "\($0)/\(service)-\(index)" }
         let process = try ChildProcess.spawn(
-            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment)
+            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment,
+            stdoutPath: output.map { $0 + ".out" }, stderrPath: output.map { $0 + ".err" })
         started.append((process, port))
     }
     return try await withThrowingTaskGroup(of: Void.self) { group in

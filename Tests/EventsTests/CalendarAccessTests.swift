@@ -15,12 +15,17 @@ import Testing
         #expect(calendar.count == 25)
     }
 
-    /// Only the ticket keys are public: everything else needs a token.
-    @Test func anonymousCallsAreUnauthenticatedExceptTheTicketKeys() async throws {
-        let open = CalendarAccess.rules.filter { $0.value == .open }.map(\.key)
-        #expect(open == [Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor])
+    /// Only the ticket keys and the list of published events are public:
+    /// everything else needs a token.
+    @Test func anonymousCallsAreUnauthenticatedExceptTheTicketKeysAndTheEventList() async throws {
+        let open = Set(CalendarAccess.rules.filter { $0.value == .open }.map(\.key))
+        #expect(open == [
+            Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor,
+            Nomad_Events_V1_EventsService.Method.ListEvents.descriptor,
+        ])
         try await withEvents { env in
-            await expectRPCError(.unauthenticated) { _ = try await env.client.listEvents(.init()) }
+            // ListEvents answers anonymously (PublicReadTests); asking it for drafts does not.
+            await expectRPCError(.unauthenticated) { _ = try await env.client.listEvents(.with { $0.status = .draft }) }
             await expectRPCError(.unauthenticated) { _ = try await env.client.registerForEvent(.init()) }
             await expectRPCError(.unauthenticated) { _ = try await env.client.checkIn(.init()) }
             let keys = try await env.client.getTicketKeys(.init())

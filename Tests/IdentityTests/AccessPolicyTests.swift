@@ -17,7 +17,8 @@ import Testing
     /// anonymous caller before any handler runs.
     @Test func onlyTheseMethodsAreOpen() {
         let open = IdentityAccess.policy.rules.filter { $0.value == .open }.map(\.key.method).sorted()
-        #expect(open == ["GetCatalogueEntry", "GetPublicKeys", "ListCatalogue", "Login", "Logout", "RefreshToken",
+        // ListSites joined the open methods for the portal's signed-out pages.
+        #expect(open == ["GetCatalogueEntry", "GetPublicKeys", "ListCatalogue", "ListSites", "Login", "Logout", "RefreshToken",
                          "RegisterEnterprise", "RegisterNomad"])
     }
 

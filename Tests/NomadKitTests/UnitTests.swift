@@ -4,12 +4,77 @@ import GRPCCore
 import Testing
 
 @Suite struct LanguageTests {
+    // "de" changed deliberately from zh-CN to en: a caller asking only for
+    // languages the services lack now gets English (issue 16); no header at
+    // all still gets the reference language, zh-CN.
     @Test(arguments: [
         ("zh-CN", Language.zhCN), ("en", .en), ("en-US,en;q=0.9", .en), ("zh-TW", .zhCN),
-        ("fr-FR, en;q=0.5", .en), ("en;q=0.2, zh;q=0.8", .zhCN), ("", .zhCN), ("de", .zhCN),
+        ("fr-FR, en;q=0.5", .en), ("en;q=0.2, zh;q=0.8", .zhCN), ("", .zhCN), ("de", .en),
+        ("ru", .en), ("ar", .en), ("ru-RU,ru;q=0.9", .en), ("ar-EG, de;q=0.5", .en), ("ru, zh;q=0.1", .zhCN),
+        ("zh;q=0", .en), ("*", .zhCN), ("de, *;q=0.5", .en), ("  ", .zhCN),
     ])
     func negotiates(header: String, expected: Language) {
         #expect(Language.negotiate(header) == expected)
+    }
+
+    @Test func noHeaderAtAllIsTheReferenceLanguage() {
+        #expect(Language.negotiate(nil) == .zhCN)
+    }
+}
+
+@Suite struct AnonymousRateLimiterTests {
+    @Test func aBucketAllowsItsBurstThenRefillsAtItsRate() {
+        let limiter = AnonymousRateLimiter(.init(ratePerSecond: 2, burst: 4))
+        let start = ContinuousClock.now
+        #expect((0..<6).map { _ in limiter.admit("a", now: start) } == [true, true, true, true, false, false])
+        // Another address has its own bucket.
+        #expect(limiter.admit("b", now: start))
+        // Half a second refills one call; two seconds refill the burst, no more.
+        #expect(limiter.admit("a", now: start + .milliseconds(500)))
+        #expect(!limiter.admit("a", now: start + .milliseconds(500)))
+        let later = start + .seconds(60)
+        #expect((0..<5).map { _ in limiter.admit("a", now: later) } == [true, true, true, true, false])
+    }
+
+    @Test func zeroRateTurnsTheLimitOff() {
+        let limiter = AnonymousRateLimiter(.init(ratePerSecond: 0, burst: 1))
+        #expect(!limiter.isEnabled)
+        #expect((0..<1000).allSatisfy { _ in limiter.admit("a") })
+    }
+
+    @Test func manyAddressesDoNotGrowItWithoutEnd() {
+        let limiter = AnonymousRateLimiter(.init(ratePerSecond: 1, burst: 1), capacity: 100)
+        let start = ContinuousClock.now
+        for index in 0..<1000 { _ = limiter.admit("10.0.\(index / 256).\(index % 256)", now: start) }
+        #expect(limiter.trackedAddresses <= 100)
+    }
+
+    @Test func keysAreThePeersAddressOrATrustedForwardersClient() {
+        let plain = AnonymousRateLimiter(.defaults)
+        var forwarded: Metadata = [:]
+        forwarded.addString("198.51.100.4, 192.0.2.1", forKey: "x-forwarded-for")
+        #expect(plain.key(remotePeer: "ipv4:127.0.0.1:50123", metadata: [:]) == "127.0.0.1")
+        #expect(plain.key(remotePeer: "ipv6:[::1]:50123", metadata: [:]) == "::1")
+        #expect(plain.key(remotePeer: "unix:/tmp/s", metadata: [:]) == "unix:/tmp/s")
+        // An untrusted peer's header is ignored.
+        #expect(plain.key(remotePeer: "ipv4:127.0.0.1:50123", metadata: forwarded) == "127.0.0.1")
+        let behindPortal = AnonymousRateLimiter(.init(trustedForwarders: ["10.0.0.5"]))
+        #expect(behindPortal.key(remotePeer: "ipv4:10.0.0.5:40000", metadata: forwarded) == "192.0.2.1")
+        #expect(behindPortal.key(remotePeer: "ipv4:10.0.0.6:40000", metadata: forwarded) == "10.0.0.6")
+        var junk: Metadata = [:]
+        junk.addString("<script>", forKey: "x-forwarded-for")
+        #expect(behindPortal.key(remotePeer: "ipv4:10.0.0.5:40000", metadata: junk) == "10.0.0.5")
+    }
+
+    @Test func settingsComeFromTheEnvironment() throws {
+        let defaults = try NomadConfig.anonymousRate(Environment([:]))
+        #expect(defaults == .init(ratePerSecond: 50, burst: 100, trustedForwarders: []))
+        let set = try NomadConfig.anonymousRate(Environment([
+            "NOMAD_ANONYMOUS_RATE_PER_SECOND": "200", "NOMAD_TRUSTED_FORWARDERS": "10.0.0.5, ::1",
+        ]))
+        #expect(set == .init(ratePerSecond: 200, burst: 400, trustedForwarders: ["10.0.0.5", "::1"]))
+        #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_TRUSTED_FORWARDERS": "portal"])) }
+        #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_ANONYMOUS_RATE_PER_SECOND": "-1"])) }
     }
 }
 

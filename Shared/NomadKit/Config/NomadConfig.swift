@@ -65,6 +65,9 @@ public struct NomadConfig: Sendable {
     public var revocationPollSeconds: Double = 2
     /// Batch size, deadline, poll interval and backoff of the outbox relay.
     public var relay = OutboxRelay.Settings()
+    /// The per-address limit on calls without a token (NOMAD_ANONYMOUS_*,
+    /// NOMAD_TRUSTED_FORWARDERS).
+    public var anonymousRate = AnonymousRateLimiter.Settings.defaults
 
     public static let defaultPorts: [String: (grpc: Int, metrics: Int)] = [
         "identity": (50051, 9051),
@@ -162,6 +165,7 @@ public struct NomadConfig: Sendable {
             throw ConfigError.invalid("NOMAD_RELAY_MAX_BACKOFF_SECONDS", "at least 0.2 (the first retry's delay)")
         }
         config.relay.maxBackoff = .milliseconds(Int64(maxBackoff * 1000))
+        config.anonymousRate = try anonymousRate(env)
         if let encoded = try env.secret("NOMAD_SERVICE_TOKEN_KEY") {
             do { config.serviceTokenKey = try SigningKey(encoded: encoded) } catch {
                 throw ConfigError.invalid("NOMAD_SERVICE_TOKEN_KEY", "expected kid:base64url(32-byte Ed25519 seed)")
@@ -187,6 +191,22 @@ public struct NomadConfig: Sendable {
         guard let password, var components = URLComponents(string: url), components.password == nil else { return url }
         components.password = password
         return components.string ?? url
+    }
+
+    /// NOMAD_ANONYMOUS_RATE_PER_SECOND (0 turns the limit off),
+    /// NOMAD_ANONYMOUS_BURST and NOMAD_TRUSTED_FORWARDERS (IP addresses, comma-separated).
+    static func anonymousRate(_ env: Environment) throws -> AnonymousRateLimiter.Settings {
+        let defaults = AnonymousRateLimiter.Settings.defaults
+        let rate = try env.seconds("NOMAD_ANONYMOUS_RATE_PER_SECOND", default: defaults.ratePerSecond)
+        let burst = try env.seconds("NOMAD_ANONYMOUS_BURST", default: max(defaults.burst, rate * 2))
+        guard rate == 0 || burst >= 1 else { throw ConfigError.invalid("NOMAD_ANONYMOUS_BURST", "at least 1") }
+        let forwarders = Set((env.optionalString("NOMAD_TRUSTED_FORWARDERS") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty })
+        for address in forwarders where !AnonymousRateLimiter.looksLikeAddress(address) {
+            throw ConfigError.invalid("NOMAD_TRUSTED_FORWARDERS", "not an IP address: \(address)")
+        }
+        return .init(ratePerSecond: rate, burst: burst, trustedForwarders: forwarders)
     }
 
     public var serviceTokens: ServiceTokens? {

@@ -29,10 +29,8 @@ public enum Idempotency {
         perform: () async throws -> Response
     ) async throws -> Response {
         try validate(requestID: requestID)
-        var options = BinaryEncodingOptions()
-        options.useDeterministicOrdering = true
-        let hash = Data(SHA256.hash(data: try request.serializedBytes(options: options) as [UInt8]))
-        let callerKey = caller.map { $0.accountID.uuidString.lowercased() } ?? "anonymous"
+        let hash = try requestHash(request)
+        let callerKey = key(caller)
         let inserted = try await connection.query("""
             INSERT INTO idempotency_keys (caller, method, request_id, request_hash)
             VALUES (\(callerKey), \(method), \(requestID), \(hash))
@@ -56,6 +54,37 @@ public enum Idempotency {
             WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
             """, logger: logger)
         return response
+    }
+
+    /// The response an earlier call with this (caller, method, request_id)
+    /// stored, or nil when there was none (or it has not finished). For a
+    /// mutation whose preconditions its own success undoes (ChangePassword:
+    /// the old password no longer matches), so a retry is answered before
+    /// they are checked again. The same id with a different request is refused.
+    public static func earlierResponse<Response: SwiftProtobuf.Message>(
+        _ connection: PostgresConnection, method: String, requestID: String, request: some SwiftProtobuf.Message,
+        caller: Principal?, as type: Response.Type, logger: Logger
+    ) async throws -> Response? {
+        try validate(requestID: requestID)
+        let hash = try requestHash(request)
+        let rows = try await connection.query("""
+            SELECT request_hash, response FROM idempotency_keys
+            WHERE caller = \(key(caller)) AND method = \(method) AND request_id = \(requestID)
+            """, logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        let (storedHash, stored) = try row.decode((Data, Data?).self)
+        guard storedHash == hash else { throw NomadError.requestIDReused }
+        return try stored.map { try Response(serializedBytes: $0) }
+    }
+
+    static func requestHash(_ request: some SwiftProtobuf.Message) throws -> Data {
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true
+        return Data(SHA256.hash(data: try request.serializedBytes(options: options) as [UInt8]))
+    }
+
+    static func key(_ caller: Principal?) -> String {
+        caller.map { $0.accountID.uuidString.lowercased() } ?? "anonymous"
     }
 
     /// Forgets keys older than `retention` hours: a retry comes within

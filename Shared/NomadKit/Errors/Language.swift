@@ -8,10 +8,14 @@ public enum Language: String, Sendable, CaseIterable {
 
     /// Picks the best language from an `accept-language` value such as
     /// "en-US,en;q=0.9,zh-CN;q=0.8". Anything Chinese maps to zh-CN, anything
-    /// English to en; with no usable preference the reference language wins.
+    /// English to en, and the caller's highest-ranked of the two wins. With no
+    /// header at all (or only "*") the programme's reference language, zh-CN,
+    /// answers; a caller who asked only for languages we do not have ("ru",
+    /// "ar", "de", or every one at q=0) gets English, which far more of them read than Chinese.
     public static func negotiate(_ header: String?) -> Language {
-        guard let header, !header.isEmpty else { return .zhCN }
+        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return .zhCN }
         var best: (Language, Double)?
+        var askedForSomething = false
         for part in header.split(separator: ",") {
             let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = fields.first?.lowercased(), !tag.isEmpty else { continue }
@@ -19,6 +23,9 @@ public enum Language: String, Sendable, CaseIterable {
             for parameter in fields.dropFirst() where parameter.hasPrefix("q=") {
                 quality = Double(parameter.dropFirst(2)) ?? 0
             }
+            // "*" ("anything will do") names no language: alone, the reference answers.
+            if tag == "*" { continue }
+            askedForSomething = true
             let language: Language?
             if tag == "zh" || tag.hasPrefix("zh-") {
                 language = .zhCN
@@ -31,7 +38,8 @@ public enum Language: String, Sendable, CaseIterable {
                 best = (language, quality)
             }
         }
-        return best?.0 ?? .zhCN
+        if let best { return best.0 }
+        return askedForSomething ? .en : .zhCN
     }
 }
 

@@ -58,6 +58,12 @@ extension NomadError {
     /// A verified token whose account identity has since disabled.
     public static let accountDisabled = NomadError(
         .unauthenticated, zh: "该账户已停用，其访问令牌不再有效", en: "This account is disabled; its access token is no longer accepted")
+    /// An anonymous caller asked a public read for more than public items
+    /// (drafts, closed or filled ones, their own): UNAUTHENTICATED, since
+    /// signing in is what would let them see it.
+    public static let signInForMore = NomadError(
+        .unauthenticated, zh: "未登录时只能查看公开内容（开放中或已发布的），请登录后查看更多",
+        en: "Signed out, only public items (open or published) are listed; sign in to see more")
 
     public static let permissionDenied = NomadError(
         .permissionDenied, zh: "无权执行此操作", en: "You are not allowed to do this")

@@ -85,7 +85,8 @@ public final class NomadApp: Sendable {
                 .apply(
                     AuthInterceptor(
                         tokens: config.accessTokens, policy: definition.policy, logger: logger,
-                        serviceTokens: config.serviceTokens, revocations: revocations),
+                        serviceTokens: config.serviceTokens, revocations: revocations,
+                        anonymousLimiter: AnonymousRateLimiter(config.anonymousRate)),
                     to: .allExcluding(services: Set([healthDescriptor] + reflectionDescriptors), methods: [])),
             ])
 

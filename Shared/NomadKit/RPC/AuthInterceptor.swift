@@ -17,17 +17,21 @@ public struct AuthInterceptor: ServerInterceptor {
     /// Nil only where nothing tells this process about disabled accounts
     /// (no NOMAD_IDENTITY_ADDRESS); NomadApp warns at start.
     let revocations: (any RevocationCheck)?
+    /// Limits calls without a valid token (open methods only) per address.
+    let anonymousLimiter: AnonymousRateLimiter?
     let verified = VerifiedTokens()
 
     public init(
         tokens: AccessTokens, policy: AccessPolicy, logger: Logger, serviceTokens: ServiceTokens? = nil,
-        revocations: (any RevocationCheck)? = nil
+        revocations: (any RevocationCheck)? = nil,
+        anonymousLimiter: AnonymousRateLimiter? = nil
     ) {
         self.tokens = tokens
         self.policy = policy
         self.logger = logger
         self.serviceTokens = serviceTokens
         self.revocations = revocations
+        self.anonymousLimiter = anonymousLimiter
     }
 
     public func intercept<Input: Sendable, Output: Sendable>(
@@ -42,6 +46,12 @@ public struct AuthInterceptor: ServerInterceptor {
         let principal = try await authenticate(request.metadata, method: context.descriptor, rule: rule)
         if case .roles(let roles) = rule {
             guard let principal, roles.contains(principal.role) else { throw NomadError.permissionDenied }
+        }
+        // An anonymous call (an open method without a valid token) draws from
+        // its address's bucket; a signed-in caller never does.
+        if principal == nil, let limiter = anonymousLimiter, limiter.isEnabled,
+           !limiter.admit(limiter.key(remotePeer: context.remotePeer, metadata: request.metadata)) {
+            throw AnonymousRateLimiter.refusal
         }
         var callContext = RequestContext.current
         callContext.principal = principal

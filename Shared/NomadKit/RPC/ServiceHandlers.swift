@@ -13,6 +13,11 @@ extension ServiceHandlers {
         get throws { try RequestContext.caller() }
     }
 
+    /// The verified caller, or nil for an anonymous call to an open method:
+    /// handlers of public reads branch on it to answer anonymous callers with
+    /// public data only.
+    public var signedInCaller: Principal? { RequestContext.current.principal }
+
     public var language: Language { RequestContext.current.language }
 
     public func mutation<Response: SwiftProtobuf.Message & Sendable>(

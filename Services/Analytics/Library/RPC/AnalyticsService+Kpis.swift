@@ -4,10 +4,12 @@ import NomadKit
 import NomadProtos
 
 /// KPI progress and monthly series, computed from ingested_events at query
-/// time (KpiQueries), for staff.
+/// time (KpiQueries). Public: the programme's figures against its published
+/// targets are counts and sums over the whole zone or an area, never about a
+/// person or an enterprise, so every caller, signed in or not, gets the same
+/// answer (anonymous callers within the chassis' per-address rate limit).
 extension AnalyticsService {
     func listKpis(request: Nomad_Analytics_V1_ListKpisRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_ListKpisResponse {
-        _ = try caller
         let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         let area = try KpiArea.name(request.area)
         // With an area, only the KPIs the area applies to.
@@ -30,8 +32,7 @@ extension AnalyticsService {
     }
 
     func getKpiSeries(request: Nomad_Analytics_V1_GetKpiSeriesRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_KpiSeries {
-        _ = try caller
-        return try await kpiSeries(request)
+        try await kpiSeries(request)
     }
 
     /// A checked series request answered: what GetKpiSeries returns and what

@@ -3,7 +3,8 @@ import NomadKit
 import NomadProtos
 
 /// Reported figures and KPIs: reporters submit and read their own reports;
-/// zone-wide figures are for staff only.
+/// the KPIs against the programme's targets are public; the CSV export and
+/// recognitions are for staff.
 enum KpiAccess {
     typealias M = Nomad_Analytics_V1_AnalyticsService.Method
 
@@ -13,8 +14,9 @@ enum KpiAccess {
         M.ListRevenueReports.descriptor: .roles([.enterprise, .nomad, .officer, .admin]),
         M.RecordRecognition.descriptor: .roles(AnalyticsAccess.staff),
         M.ListRecognitions.descriptor: .roles(AnalyticsAccess.staff),
-        M.ListKpis.descriptor: .roles(AnalyticsAccess.staff),
-        M.GetKpiSeries.descriptor: .roles(AnalyticsAccess.staff),
+        // Public: zone-wide aggregates, no person's or enterprise's figures.
+        M.ListKpis.descriptor: .open,
+        M.GetKpiSeries.descriptor: .open,
         M.ExportCsv.descriptor: .roles(AnalyticsAccess.staff),
     ]
 }

@@ -24,7 +24,9 @@ enum CalendarAccess {
         M.CancelEvent.descriptor: .roles(organizers),
         M.FinishEvent.descriptor: .roles(organizers),
         M.GetEvent.descriptor: .roles(signedIn),
-        M.ListEvents.descriptor: .roles(signedIn),
+        // Open: the portal's signed-out pages list published events (the
+        // handler answers anonymous callers with public items only).
+        M.ListEvents.descriptor: .open,
 
         M.RegisterForEvent.descriptor: .roles(attendees),
         M.CancelRegistration.descriptor: .roles(attendees.union([.admin])),

@@ -112,8 +112,12 @@ extension EventsService {
         return event.message
     }
 
+    /// Open to anyone. A signed-in caller lists as before (drafts: their own,
+    /// staff all); an anonymous one only published events, as
+    /// `Nomad_Events_V1_Event.publicView` shows them, and asking for drafts,
+    /// cancelled or finished events or "organized by me" is UNAUTHENTICATED.
     func listEvents(request: Nomad_Events_V1_ListEventsRequest, context: ServerContext) async throws -> Nomad_Events_V1_ListEventsResponse {
-        let reader = try caller
+        let reader = signedInCaller
         let page = try Page(request.page)
         guard request.kind.rawValue >= 0, request.kind.rawValue <= 7 else { throw NomadError.unknownEnum("kind") }
         guard request.status.rawValue >= 0, request.status.rawValue <= 4 else { throw NomadError.unknownEnum("status") }
@@ -127,9 +131,14 @@ extension EventsService {
         guard let status = request.status == .unspecified
             ? EventStatus.published : EventStatus(rawValue: Int16(clamping: request.status.rawValue))
         else { throw NomadError.unknownEnum("status") }
-        var organizer: UUID? = request.organizedByMe ? reader.accountID : nil
-        // Other organizers' drafts are nobody else's business; staff see them all.
-        if status == .draft, !(reader.isAdmin || reader.role == .officer) { organizer = reader.accountID }
+        var organizer: UUID?
+        if let reader {
+            organizer = request.organizedByMe ? reader.accountID : nil
+            // Other organizers' drafts are nobody else's business; staff see them all.
+            if status == .draft, !(reader.isAdmin || reader.role == .officer) { organizer = reader.accountID }
+        } else if status != .published || request.organizedByMe {
+            throw NomadError.signInForMore
+        }
         let filter = EventStore.Filter(
             kind: request.kind == .unspecified ? nil : Int16(request.kind.rawValue),
             startsAfter: request.hasStartsAfter ? request.startsAfter.date : nil,
@@ -137,7 +146,7 @@ extension EventsService {
             language: language.isEmpty ? nil : language, status: status.rawValue, organizerID: organizer)
         let events = try await database.read { try await EventStore.list($0, filter, page: page, logger: logger) }
         return .with {
-            $0.events = events.prefix(page.limit).map(\.message)
+            $0.events = events.prefix(page.limit).map { reader == nil ? $0.message.publicView : $0.message }
             $0.page = page.response(fetched: events.count)
         }
     }

@@ -3,6 +3,20 @@ import NomadKit
 import NomadProtos
 import SwiftProtobuf
 
+extension Nomad_Events_V1_Event {
+    /// What an anonymous caller sees of a published event: the programme,
+    /// place, times and how full it is, but not who organizes it when that is
+    /// a person's account (officer, admin) rather than an enterprise's, and
+    /// not the online room's address, which is for those who register.
+    var publicView: Nomad_Events_V1_Event {
+        var event = self
+        if event.organizerRole != Role.enterprise.rawValue { event.organizerID = "" }
+        if case .some(.online) = event.venue.place { event.venue.online.url = "" }
+        event.cancelReason = ""
+        return event
+    }
+}
+
 extension EventRecord {
     var message: Nomad_Events_V1_Event {
         .with { event in

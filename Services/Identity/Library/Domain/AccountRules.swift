@@ -14,13 +14,29 @@ enum AccountRules {
         return username
     }
 
-    static func password(_ value: String) throws {
-        if value.isEmpty { throw NomadError.required("password") }
+    /// The same rules at registration and when a password is changed;
+    /// `field` names the request's field in the refusal.
+    static func password(_ value: String, field: String = "password") throws {
+        if value.isEmpty { throw NomadError.required(field) }
         guard value.count >= 10 else {
-            throw NomadError.invalid("password", zh: "至少 10 个字符", en: "at least 10 characters")
+            throw NomadError.invalid(field, zh: "至少 10 个字符", en: "at least 10 characters")
         }
-        guard value.count <= 128 else { throw NomadError.tooLong("password", max: 128) }
+        guard value.count <= 128 else { throw NomadError.tooLong(field, max: 128) }
     }
+
+    /// What a person is shown as: 1 to 64 characters, as at registration.
+    static func displayName(_ value: String) throws -> String {
+        try Validate.text(value, "display_name", max: 64)
+    }
+
+    static let wrongCurrentPassword = NomadError.invalid(
+        "current_password", zh: "当前密码不正确", en: "the current password is wrong")
+
+    static let samePassword = NomadError.invalid(
+        "new_password", zh: "新密码不能与当前密码相同", en: "must differ from the current password")
+
+    static let languagesForNomadsOnly = NomadError.invalid(
+        "languages", zh: "只有数字游民账户记录语言", en: "only nomad accounts keep languages")
 
     static func nationality(_ value: String) throws -> String {
         guard value.count == 2, value.unicodeScalars.allSatisfy({ $0.value >= 65 && $0.value <= 90 }) else {

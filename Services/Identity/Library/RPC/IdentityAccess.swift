@@ -7,6 +7,8 @@ enum IdentityAccess {
     typealias M = Nomad_Identity_V1_IdentityService.Method
 
     static let signedIn: Set<Role> = Set(Role.allCases)
+    /// People with an account of their own (not the relays' service role).
+    static let people: Set<Role> = [.nomad, .enterprise, .officer, .admin]
 
     static let policy = AccessPolicy([
         M.RegisterNomad.descriptor: .open,
@@ -22,6 +24,14 @@ enum IdentityAccess {
         // The other services' revocation pollers, with a service token
         // granted this method alone (ServiceGrant.readRevocations).
         M.ListRevokedAccounts.descriptor: .roles([.service]),
+        M.UpdateAccount.descriptor: .roles(people),
+        M.ChangePassword.descriptor: .roles(people),
+
+        // Documents: nomads and enterprises upload their own; officers read
+        // those cited by a case their department decides (checked in the handler).
+        M.UploadDocument.descriptor: .roles([.nomad, .enterprise]),
+        M.GetDocument.descriptor: .roles([.nomad, .enterprise, .officer]),
+        M.ListDocuments.descriptor: .roles([.nomad, .enterprise]),
 
         M.ApplyCertification.descriptor: .roles([.nomad]),
         M.GetCertification.descriptor: .roles([.nomad, .officer]),
@@ -38,7 +48,8 @@ enum IdentityAccess {
         M.SetCardStatus.descriptor: .roles([.officer]),
 
         M.CreateSite.descriptor: .roles([.officer, .admin]),
-        M.ListSites.descriptor: .roles(signedIn),
+        // Public: the portal's signed-out pages list the community sites.
+        M.ListSites.descriptor: .open,
 
         M.ApplyPermit.descriptor: .roles([.nomad]),
         M.GetPermit.descriptor: .roles([.nomad, .officer]),

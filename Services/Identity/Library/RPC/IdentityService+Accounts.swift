@@ -217,6 +217,95 @@ extension IdentityService {
         return account.message
     }
 
+    /// The caller's own display name and, for nomads, languages. Audited,
+    /// with the account before and after (document number masked).
+    func updateAccount(request: Nomad_Identity_V1_UpdateAccountRequest, context: ServerContext) async throws -> Account {
+        let principal = try caller
+        let displayName = request.displayName.isEmpty ? nil : try AccountRules.displayName(request.displayName)
+        var languages: [String]?
+        if request.replaceLanguages {
+            guard principal.role == .nomad else { throw AccountRules.languagesForNomadsOnly }
+            languages = try AccountRules.languages(request.languages)
+        } else if !request.languages.isEmpty {
+            throw NomadError.invalid(
+                "languages", zh: "替换语言时须同时设置 replace_languages", en: "set replace_languages to replace them")
+        }
+        return try await mutation("UpdateAccount", requestID: request.requestID, request: request) { connection in
+            guard var account = try await AccountStore.find(connection, id: principal.accountID, forUpdate: true, logger: logger)
+            else { throw NomadError.notFound("account \(principal.accountID.text)") }
+            let before = try account.message.jsonString()
+            account.displayName = displayName ?? account.displayName
+            account.languages = languages ?? account.languages
+            try await AccountStore.updateProfile(
+                connection, id: account.id, displayName: account.displayName, languages: account.languages, logger: logger)
+            try await AuditStore.append(
+                connection, actor: principal, action: "account.update", subject: "account/\(account.id.text)",
+                before: before, after: try account.message.jsonString(), logger: logger)
+            return account.message
+        }
+    }
+
+    /// The caller's own password, with the current one. Every refresh token
+    /// of the account is revoked except `keep_refresh_token`'s session (when
+    /// it names a live one of this account; otherwise every session ends).
+    /// Access tokens already issued live out their short lifetime.
+    ///
+    /// The idempotency key is not keyed on the passwords: a fast hash of a
+    /// message holding them would sit in idempotency_keys, open to guessing.
+    /// A retry with the same request_id gets the first answer back.
+    func changePassword(
+        request: Nomad_Identity_V1_ChangePasswordRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ChangePasswordResponse {
+        let principal = try caller
+        try Idempotency.validate(requestID: request.requestID)
+        if request.currentPassword.isEmpty { throw NomadError.required("current_password") }
+        // No stored password is longer: do not spend a hash on it.
+        guard request.currentPassword.count <= 128 else { throw AccountRules.wrongCurrentPassword }
+        try AccountRules.password(request.newPassword, field: "new_password")
+        guard request.newPassword != request.currentPassword else { throw AccountRules.samePassword }
+        guard request.keepRefreshToken.count <= 128 else { throw NomadError.tooLong("keep_refresh_token", max: 128) }
+        let fingerprint = Nomad_Identity_V1_ChangePasswordRequest.with {
+            $0.requestID = request.requestID
+            $0.keepRefreshToken = request.keepRefreshToken.isEmpty
+                ? "" : RefreshTokenStore.digest(request.keepRefreshToken).base64EncodedString()
+        }
+        guard let account = try await database.read({ connection in
+            try await AccountStore.find(connection, id: principal.accountID, logger: logger)
+        }) else { throw NomadError.notFound("account \(principal.accountID.text)") }
+        // A retry whose first call succeeded holds the old password no more:
+        // answer it from the idempotency key before checking the password.
+        if let earlier = try await database.read({ connection in
+            try await Idempotency.earlierResponse(
+                connection, method: "ChangePassword", requestID: request.requestID, request: fingerprint, caller: principal,
+                as: Nomad_Identity_V1_ChangePasswordResponse.self, logger: logger)
+        }) { return earlier }
+        guard await hasher.verify(request.currentPassword, against: account.passwordHash) else {
+            throw AccountRules.wrongCurrentPassword
+        }
+        let newHash = try await hasher.hash(request.newPassword)
+        return try await mutation("ChangePassword", requestID: request.requestID, request: fingerprint) { connection in
+            guard let locked = try await AccountStore.find(connection, id: principal.accountID, forUpdate: true, logger: logger),
+                  locked.passwordHash == account.passwordHash
+            else {
+                throw NomadError(
+                    .aborted, zh: "密码刚刚被另一个请求修改，请重试", en: "The password was changed by another request just now; please retry")
+            }
+            try await AccountStore.setPasswordHash(connection, id: principal.accountID, hash: newHash, logger: logger)
+            var keepFamily: UUID?
+            if !request.keepRefreshToken.isEmpty,
+               let kept = try await RefreshTokenStore.findForUpdate(connection, secret: request.keepRefreshToken, logger: logger),
+               kept.accountID == principal.accountID, kept.revokedAt == nil, kept.usedAt == nil, kept.expiresAt > Date() {
+                keepFamily = kept.familyID
+            }
+            try await RefreshTokenStore.revokeAccount(
+                connection, accountID: principal.accountID, keepFamily: keepFamily, logger: logger)
+            try await AuditStore.append(
+                connection, actor: principal, action: "account.password_change", subject: "account/\(principal.accountID.text)",
+                before: nil, after: nil, logger: logger)
+            return .init()
+        }
+    }
+
     /// A new access token and a new refresh token in `familyID`.
     func issueTokens(_ connection: PostgresConnection, account: AccountRecord, familyID: UUID) async throws -> Nomad_Identity_V1_TokenPair {
         let now = Date()

@@ -31,16 +31,24 @@ extension IdentityService {
         let applicant = try caller
         let code = try ApplicationRules.serviceCode(request.serviceCode, "service_code")
         let form = try ApplicationRules.form(request.form)
-        let hashes = try ApplicationRules.evidenceHashes(request.evidenceHashes)
+        let givenHashes = try ApplicationRules.evidenceHashes(request.evidenceHashes)
+        let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
         return try await mutation("SubmitApplication", requestID: request.requestID, request: request) { connection in
             guard let entry = try await CatalogueStore.find(connection, code: code, logger: logger) else {
                 throw NomadError.notFound("catalogue entry \(code)")
             }
             guard ApplicationRules.audience(entry.audience, admits: applicant.role) else { throw ApplicationRules.notForYou }
+            let documents = try await citableDocuments(
+                connection, documentIDs, owner: applicant.accountID, purpose: .serviceApplication, field: "document_ids")
+            // The documents' digests join the evidence the applicant declared.
+            let hashes = DocumentRules.mergedHashes(givenHashes, documents: documents.map(\.sha256))
             let id = UUID()
             try await ApplicationStore.insert(
                 connection, id: id, serviceCode: code, applicant: applicant.accountID, department: entry.department,
                 form: form, evidenceHashes: hashes, processingDays: entry.processingDays, logger: logger)
+            try await DocumentCitationStore.cite(
+                connection, documents: documents.map(\.id), kind: .application, caseID: id, department: entry.department,
+                logger: logger)
             try await Outbox.append(
                 connection, type: "identity.application.submitted",
                 subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],

@@ -9,8 +9,7 @@ extension IdentityService {
 
     func applyCertification(request: Nomad_Identity_V1_ApplyCertificationRequest, context: ServerContext) async throws -> Certification {
         let nomad = try caller
-        let evidence = try CertificationRules.validate(request.evidence)
-        let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
+        let declared = try CertificationRules.validate(request.evidence)
         let language = self.language
         return try await mutation("ApplyCertification", requestID: request.requestID, request: request) { connection in
             guard let account = try await AccountStore.find(connection, id: nomad.accountID, forUpdate: true, logger: logger) else {
@@ -19,10 +18,15 @@ extension IdentityService {
             if (account.nomadStatus ?? 1) >= Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue) {
                 throw IdentityErrors.alreadyCertified
             }
+            let (evidence, documents) = try await withDocuments(connection, declared, owner: nomad.accountID)
+            let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
             let record = CertificationRecord(
                 id: UUID(), applicantID: nomad.accountID, status: .pending, evidence: evidence, criteria: outcomes,
                 criteriaMet: CertificationCriteria.allMet(outcomes), decisionReason: "", documentsDeadline: nil, createdAt: Date())
             try await CertificationStore.insert(connection, record, logger: logger)
+            try await DocumentCitationStore.cite(
+                connection, documents: documents, kind: .certification, caseID: record.id,
+                department: Departments.certification, logger: logger)
             try await Outbox.append(
                 connection, type: "identity.certification.applied",
                 subjectIDs: ["account_id": nomad.accountID.text, "certification_id": record.id.text],
@@ -125,8 +129,7 @@ extension IdentityService {
     func supplementCertification(request: Nomad_Identity_V1_SupplementCertificationRequest, context: ServerContext) async throws -> Certification {
         let nomad = try caller
         let id = try Validate.uuid(request.id, "id")
-        let evidence = try CertificationRules.validate(request.evidence)
-        let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
+        let declared = try CertificationRules.validate(request.evidence)
         let language = self.language
         return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { connection in
             guard var record = try await CertificationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
@@ -139,6 +142,11 @@ extension IdentityService {
             if let deadline = record.documentsDeadline, deadline <= Date() {
                 throw IdentityErrors.deadlinePassed
             }
+            let (evidence, documents) = try await withDocuments(connection, declared, owner: nomad.accountID)
+            let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
+            try await DocumentCitationStore.cite(
+                connection, documents: documents, kind: .certification, caseID: id,
+                department: Departments.certification, logger: logger)
             record.status = .pending
             record.evidence = evidence
             record.criteria = outcomes
@@ -178,6 +186,21 @@ extension IdentityService {
         }
     }
 
+    /// The evidence with the digests of its uploaded documents added to its
+    /// hashes (so they count towards the evidence criterion), and the ids of
+    /// those documents, which must be the nomad's own, uploaded for certification.
+    func withDocuments(
+        _ connection: PostgresConnection, _ evidence: Nomad_Identity_V1_CertificationEvidence, owner: UUID
+    ) async throws -> (Nomad_Identity_V1_CertificationEvidence, [UUID]) {
+        let ids = try DocumentRules.ids(evidence.documentIds, "evidence.document_ids")
+        let documents = try await citableDocuments(
+            connection, ids, owner: owner, purpose: .certification, field: "evidence.document_ids")
+        var merged = evidence
+        merged.documentIds = ids.map(\.text)
+        merged.documentHashes = DocumentRules.mergedHashes(evidence.documentHashes, documents: documents.map(\.sha256))
+        return (merged, ids)
+    }
+
     /// The applicant, or an officer of the certifying department.
     func authorizeCertification(_ principal: Principal, applicant: UUID) throws {
         guard principal.accountID == applicant || principal.isOfficer(of: Departments.certification) else {
@@ -203,6 +226,7 @@ enum CertificationRules {
         guard evidence.documentHashes.count <= 20, evidence.documentHashes.allSatisfy(CertificationCriteria.validateDocumentHash) else {
             throw NomadError.invalid("evidence.document_hashes", zh: "须为至多 20 个 SHA-256 十六进制摘要", en: "at most 20 SHA-256 hex digests")
         }
+        clean.documentIds = try DocumentRules.ids(evidence.documentIds, "evidence.document_ids").map(\.text)
         return clean
     }
 

@@ -13,15 +13,21 @@ extension IdentityService {
         let months = try PermitRules.months(request.months)
         let activities = try PermitRules.activities(request.activities)
         let start = try PermitRules.startDate(request.hasStartDate ? request.startDate : nil, today: today)
+        let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
         return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { connection in
             guard let account = try await AccountStore.find(connection, id: nomad.accountID, logger: logger),
                   account.role == .nomad
             else { throw NomadError.notFound("account \(nomad.accountID.text)") }
             guard let nationality = account.nationality, nationality != "CN" else { throw IdentityErrors.notForeign }
+            let documents = try await citableDocuments(
+                connection, documentIDs, owner: nomad.accountID, purpose: .permit, field: "document_ids")
             let record = PermitRecord(
                 id: UUID(), applicantID: nomad.accountID, months: months, activities: activities, storedStatus: .pending,
                 decisionReason: "", startDate: start, validFrom: nil, validUntil: nil, createdAt: Date(), decidedAt: nil)
             try await PermitStore.insert(connection, record, logger: logger)
+            try await DocumentCitationStore.cite(
+                connection, documents: documents.map(\.id), kind: .permit, caseID: record.id,
+                department: Departments.permits, logger: logger)
             try await Outbox.append(
                 connection, type: "identity.permit.applied",
                 subjectIDs: ["account_id": nomad.accountID.text, "permit_id": record.id.text],

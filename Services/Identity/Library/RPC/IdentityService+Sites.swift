@@ -31,6 +31,9 @@ extension IdentityService {
         }
     }
 
+    /// Open to anyone, signed in or not: a site is a public place (names,
+    /// area, address, capacity, amenities), and nothing about its visitors
+    /// is in the answer. Same answer for every caller.
     func listSites(request: Nomad_Identity_V1_ListSitesRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListSitesResponse {
         let page = try Page(request.page)
         let area: Nomad_Identity_V1_Area?

@@ -135,6 +135,19 @@ enum AccountStore {
         return revoked
     }
 
+    /// Display name and languages (the latter nomads only; callers check).
+    static func updateProfile(
+        _ connection: PostgresConnection, id: UUID, displayName: String, languages: [String], logger: Logger
+    ) async throws {
+        try await connection.query("""
+            UPDATE accounts SET display_name = \(displayName), languages = \(languages) WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    static func setPasswordHash(_ connection: PostgresConnection, id: UUID, hash: String, logger: Logger) async throws {
+        try await connection.query("UPDATE accounts SET password_hash = \(hash) WHERE id = \(id)", logger: logger)
+    }
+
     static func setNomadStatus(_ connection: PostgresConnection, id: UUID, status: Int16, logger: Logger) async throws {
         try await connection.query("UPDATE accounts SET nomad_status = \(status) WHERE id = \(id)", logger: logger)
     }

@@ -21,6 +21,8 @@ struct ApplicationRecord: Sendable {
     var overdue: Bool
     var rating: Int?
     var ratingComment: String
+    /// The documents the application cites, in the order given.
+    var documentIDs: [UUID] = []
 
     var isClosed: Bool { status == .approved || status == .rejected }
 
@@ -40,6 +42,7 @@ struct ApplicationRecord: Sendable {
             $0.overdue = overdue
             $0.rating = Int32(rating ?? 0)
             $0.ratingComment = ratingComment
+            $0.documentIds = documentIDs.map(\.text)
         }
     }
 }
@@ -60,7 +63,7 @@ enum ApplicationStore {
         id, service_code, applicant_id, department, status, form::text AS form, evidence_hashes,
         submitted_at, due_at, decided_at, decision_reason,
         (CASE WHEN decided_at IS NULL THEN due_at < now() ELSE decided_at > due_at END) AS overdue,
-        rating, rating_comment
+        rating, rating_comment, \(DocumentCitationStore.idsColumn(.application, caseID: "applications.id"))
         """
 
     /// Submitted now, due `processingDays` calendar days later. The zone
@@ -137,6 +140,7 @@ enum ApplicationStore {
             decisionReason: try r["decision_reason"].decode(String.self),
             overdue: try r["overdue"].decode(Bool.self),
             rating: try r["rating"].decode(Int16?.self).map(Int.init),
-            ratingComment: try r["rating_comment"].decode(String.self))
+            ratingComment: try r["rating_comment"].decode(String.self),
+            documentIDs: try r["document_ids"].decode([UUID].self))
     }
 }

@@ -17,6 +17,8 @@ struct PermitRecord: Sendable {
     var validUntil: ZoneDay?
     var createdAt: Date
     var decidedAt: Date?
+    /// The documents the application cites, in the order given.
+    var documentIDs: [UUID] = []
 
     /// An approved permit whose last valid day is before `today` has expired.
     func status(on today: ZoneDay) -> Nomad_Identity_V1_PermitStatus {
@@ -35,6 +37,7 @@ struct PermitRecord: Sendable {
             if let validFrom { $0.validFrom = validFrom.message }
             if let validUntil { $0.validUntil = validUntil.message }
             $0.createdAt = .init(date: createdAt)
+            $0.documentIds = documentIDs.map(\.text)
         }
     }
 }
@@ -57,7 +60,7 @@ enum PermitStore {
         to_char(start_date, 'YYYY-MM-DD') AS start_date,
         to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
         to_char(valid_until, 'YYYY-MM-DD') AS valid_until,
-        created_at, decided_at
+        created_at, decided_at, \(DocumentCitationStore.idsColumn(.permit, caseID: "permits.id"))
         """
 
     static func insert(_ connection: PostgresConnection, _ record: PermitRecord, logger: Logger) async throws {
@@ -115,7 +118,8 @@ enum PermitStore {
             validFrom: try r["valid_from"].decode(String?.self).flatMap(ZoneDay.init(iso:)),
             validUntil: try r["valid_until"].decode(String?.self).flatMap(ZoneDay.init(iso:)),
             createdAt: try r["created_at"].decode(Date.self),
-            decidedAt: try r["decided_at"].decode(Date?.self))
+            decidedAt: try r["decided_at"].decode(Date?.self),
+            documentIDs: try r["document_ids"].decode([UUID].self))
     }
 }
 

@@ -49,6 +49,16 @@ enum RefreshTokenStore {
         try await connection.query("UPDATE refresh_tokens SET used_at = now() WHERE id = \(id)", logger: logger)
     }
 
+    /// Ends every session of the account but `keepFamily`'s. The kept
+    /// family's used tokens stay as they are, so a replayed one still revokes
+    /// the family as theft.
+    static func revokeAccount(_ connection: PostgresConnection, accountID: UUID, keepFamily: UUID?, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE refresh_tokens SET revoked_at = now()
+            WHERE account_id = \(accountID) AND revoked_at IS NULL AND (\(keepFamily)::uuid IS NULL OR family_id <> \(keepFamily))
+            """, logger: logger)
+    }
+
     static func revokeFamily(_ connection: PostgresConnection, familyID: UUID, logger: Logger) async throws {
         try await connection.query("""
             UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = \(familyID) AND revoked_at IS NULL

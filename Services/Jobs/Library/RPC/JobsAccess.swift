@@ -9,6 +9,9 @@ enum JobsAccess {
     static let signedIn: Set<Role> = Set(Role.allCases)
     static let staff: Set<Role> = [.officer, .admin]
 
+    /// ListJobs and ListBounties are open: the portal's signed-out pages
+    /// list open jobs and bounties (the handlers answer anonymous callers
+    /// with public items only).
     static let policy = AccessPolicy([
         M.ListSkills.descriptor: .roles(signedIn),
         M.GetSkill.descriptor: .roles(signedIn),
@@ -22,7 +25,7 @@ enum JobsAccess {
         M.PublishJob.descriptor: .roles([.enterprise]),
         M.IngestJobs.descriptor: .roles([.enterprise]),
         M.GetJob.descriptor: .roles(signedIn),
-        M.ListJobs.descriptor: .roles(signedIn),
+        M.ListJobs.descriptor: .open,
         M.SummarizeDemand.descriptor: .roles(signedIn),
         M.CloseJob.descriptor: .roles([.enterprise, .officer, .admin]),
 
@@ -49,7 +52,7 @@ enum JobsAccess {
 
         M.PublishBounty.descriptor: .roles([.enterprise, .officer]),
         M.GetBounty.descriptor: .roles(signedIn),
-        M.ListBounties.descriptor: .roles(signedIn),
+        M.ListBounties.descriptor: .open,
         M.SubmitBountyApplication.descriptor: .roles([.nomad]),
         M.ReviewBountyApplication.descriptor: .roles([.officer]),
         M.ClaimBounty.descriptor: .roles([.nomad]),

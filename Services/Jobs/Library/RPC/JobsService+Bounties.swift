@@ -44,16 +44,25 @@ extension JobsService {
         return bounty.message()
     }
 
+    /// Open to anyone. A signed-in caller lists bounties of any status (all
+    /// when unspecified); an anonymous one only open bounties (unspecified
+    /// means open), without winners, progress reports or an officer
+    /// publisher's id, and asking for another status is UNAUTHENTICATED.
     func listBounties(request: Nomad_Jobs_V1_ListBountiesRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListBountiesResponse {
-        _ = try caller
+        let anonymous = signedInCaller == nil
         let page = try Page(request.page)
-        let status = try bountyStatusFilter(request.status.rawValue, known: 1...4, field: "status")
+        var status = try bountyStatusFilter(request.status.rawValue, known: 1...4, field: "status")
+        if anonymous {
+            let open = Int16(Nomad_Jobs_V1_BountyStatus.open.rawValue)
+            guard status == nil || status == open else { throw NomadError.signInForMore }
+            status = open
+        }
         let bounties = try await database.read { connection in
             try await BountyStore.list(connection, status: status, page: page, logger: logger)
         }
         let now = Date()
         return .with {
-            $0.bounties = bounties.prefix(page.limit).map { $0.message(now: now) }
+            $0.bounties = bounties.prefix(page.limit).map { anonymous ? $0.publicMessage(now: now) : $0.message(now: now) }
             $0.page = page.response(fetched: bounties.count)
         }
     }

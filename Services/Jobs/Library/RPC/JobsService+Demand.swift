@@ -22,11 +22,18 @@ extension JobsService {
         return job.message
     }
 
+    /// Open to anyone. A signed-in caller lists jobs of any status; an
+    /// anonymous one only open jobs, without what is not public (see
+    /// `Nomad_Jobs_V1_Job.publicView`), and asking for another status is
+    /// UNAUTHENTICATED.
     func listJobs(request: Nomad_Jobs_V1_ListJobsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListJobsResponse {
+        let anonymous = signedInCaller == nil
         let page = try Page(request.page)
+        let status = try DemandRules.status(request.status)
+        if anonymous, status != JobRecord.open { throw NomadError.signInForMore }
         var filter = DemandFilter(
             enterpriseID: try DemandRules.enterprise(request.enterpriseID), mode: try DemandRules.mode(request.mode),
-            status: try DemandRules.status(request.status))
+            status: status)
         let skill = request.skillCode.isEmpty ? nil : try SkillTerms.code(request.skillCode, "skill_code")
         filter.skillCode = skill
         let jobs = try await database.read { connection in
@@ -36,7 +43,7 @@ extension JobsService {
             return try await JobStore.list(connection, filter: filter, page: page, logger: logger)
         }
         return .with {
-            $0.jobs = jobs.prefix(page.limit).map(\.message)
+            $0.jobs = jobs.prefix(page.limit).map { anonymous ? $0.message.publicView : $0.message }
             $0.page = page.response(fetched: jobs.count)
         }
     }

@@ -4,6 +4,20 @@ import NomadProtos
 import SwiftProtobuf
 
 extension BountyRecord {
+    /// What an anonymous caller sees: the call for applications, not who
+    /// answered it. No winners, no progress reports (the winners' words), and
+    /// the publisher's id only when it is an enterprise, not an officer.
+    func publicMessage(now: Date = Date()) -> Nomad_Jobs_V1_Bounty {
+        var bounty = message(now: now)
+        bounty.winnerApplicationIds = []
+        for index in bounty.milestones.indices {
+            bounty.milestones[index].lastReport = ""
+            bounty.milestones[index].progressPercent = 0
+        }
+        if publisherRole != Role.enterprise.rawValue { bounty.publisherID = "" }
+        return bounty
+    }
+
     func message(now: Date = Date()) -> Nomad_Jobs_V1_Bounty {
         .with { bounty in
             bounty.bountyID = id.text

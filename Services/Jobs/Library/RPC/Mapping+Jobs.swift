@@ -33,6 +33,19 @@ extension JobRecord {
     }
 }
 
+extension Nomad_Jobs_V1_Job {
+    /// What an anonymous caller sees of an open job: the posting, without the
+    /// enterprise's own reference for it, and without the publisher's account
+    /// id for a bounty (an officer may have published it; the bounty list
+    /// says who may see more).
+    var publicView: Nomad_Jobs_V1_Job {
+        var job = self
+        job.externalID = ""
+        if job.mode == .openBounty { job.enterpriseID = "" }
+        return job
+    }
+}
+
 extension JobStore.SkillDemandRow {
     var message: Nomad_Jobs_V1_SkillDemand {
         .with {
