@@ -46,7 +46,7 @@ enum TestPortal {
     }
 
     static func body(_ response: TestResponse) -> String {
-        response.body.map { String(buffer: $0) } ?? ""
+        String(buffer: response.body)
     }
 
     /// The CSRF cookie id and form token a first visit hands out.

@@ -67,6 +67,17 @@ public final class Renderer: Sendable {
         _ template: String, titleKey: String, titleValues: [String: String] = [:],
         context: PortalContext, path: String, data: [String: Any] = [:], status: HTTPResponse.Status = .ok
     ) -> Response {
+        let html = self.html(template, titleKey: titleKey, titleValues: titleValues, context: context, path: path, data: data)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The page's HTML.
+    public func html(
+        _ template: String, titleKey: String, titleValues: [String: String] = [:],
+        context: PortalContext, path: String, data: [String: Any] = [:]
+    ) -> String {
         let language = context.language
         let catalogue = catalogues[language]
         var object = data
@@ -97,9 +108,6 @@ public final class Renderer: Sendable {
             for (key, value) in flash.values { values[key] = value }
             object["values"] = values
         }
-        let html = library.render(Self.prepare(object), withTemplate: template) ?? "template \(template) missing"
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return library.render(Self.prepare(object), withTemplate: template) ?? "template \(template) missing"
     }
 }
