@@ -24,7 +24,7 @@ struct ChunkedBody: AsyncSequence, Sendable {
 }
 
 @Suite struct MultipartTests {
-    static let pdf = Array("%PDF-1.4\n".utf8) + (0..<70_000).map { UInt8($0 % 251) } + Array("\r\n--XyZ-not-a-delimiter".utf8)
+    static let pdf = Array("%PDF-1.4\n".utf8) + (0..<70_000).map { UInt8($0 % 251) } + Array("\r\n--Xy\r\n-XyZ\r\n".utf8)
 
     static func body() -> [UInt8] {
         var body: [UInt8] = []

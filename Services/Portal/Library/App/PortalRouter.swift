@@ -10,6 +10,9 @@ public enum PortalRouter {
         let router = Router(context: PortalContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(logger: portal.logger))
+        // Router-wide, so an unknown path gets the portal's own 404 page too;
+        // /healthz and the stylesheet pass straight through.
+        router.add(middleware: PortalMiddleware(portal: portal))
 
         let stylesheet = (try? Data(contentsOf: staticDirectory.appendingPathComponent("portal.css"))) ?? Data()
         router.get("/static/portal.css") { _, _ -> Response in
@@ -30,8 +33,7 @@ public enum PortalRouter {
             return Response(status: serving ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
 
-        let pages = router.group().add(middleware: PortalMiddleware(portal: portal))
-        registerPages(on: pages, portal: portal)
+        registerPages(on: router.group(), portal: portal)
         return router
     }
 

@@ -20,10 +20,13 @@ public struct PortalMiddleware: RouterMiddleware {
     public func handle(
         _ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response
     ) async throws -> Response {
+        let path = request.uri.path
+        if path == "/healthz" || path.hasPrefix("/static/") {
+            return try await next(request, context)
+        }
         var context = context
         var request = request
         var cookies: [Cookie] = []
-        let path = request.uri.path
 
         if let chosen = request.cookies[CookieName.language]?.value, let language = PortalLanguage(rawValue: chosen) {
             context.language = language

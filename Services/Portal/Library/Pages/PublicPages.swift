@@ -34,6 +34,21 @@ enum PublicPages {
     /// Anonymous calls: the same answer for every visitor, so it can be shared.
     static func anonymous(_ portal: Portal) -> Call { portal.backends.call(nil, .en) }
 
+    /// Public data: read anonymously and shared through the cache. A service
+    /// that still wants a token for the read (UNAUTHENTICATED) is asked again
+    /// as the signed-in person, uncached; signed out, the page asks to sign in.
+    static func read<Value: Sendable>(
+        _ key: String, _ portal: Portal, _ context: PortalContext,
+        _ load: @escaping @Sendable (Call) async throws -> Value
+    ) async throws -> Value {
+        do {
+            return try await portal.cache.value(key) { try await load(anonymous(portal)) }
+        } catch let error as RPCError where error.code == .unauthenticated || error.code == .permissionDenied {
+            guard context.session != nil else { throw PageError(.forbidden, "error.page.sign_in_needed") }
+            return try await load(portal.backends.call(context.session, .en))
+        }
+    }
+
     static func catalogueEntries(_ portal: Portal) async throws -> [Nomad_Identity_V1_CatalogueEntry] {
         try await portal.cache.value("catalogue") {
             let call = anonymous(portal)
@@ -102,9 +117,8 @@ enum PublicPages {
     }
 
     static func events(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
-        let events = try await portal.cache.value("events") {
-            let call = anonymous(portal)
-            return try await portal.backends.events.listEvents(
+        let events = try await read("events", portal, context) { call in
+            try await portal.backends.events.listEvents(
                 .with {
                     $0.startsAfter = .init(date: Date())
                     $0.page.pageSize = 50
@@ -133,13 +147,11 @@ enum PublicPages {
     }
 
     static func jobs(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
-        async let jobs = portal.cache.value("jobs") {
-            let call = anonymous(portal)
-            return try await portal.backends.jobs.listJobs(.with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options).jobs
+        async let jobs = read("jobs", portal, context) { call in
+            try await portal.backends.jobs.listJobs(.with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options).jobs
         }
-        async let bounties = portal.cache.value("bounties") {
-            let call = anonymous(portal)
-            return try await portal.backends.jobs.listBounties(
+        async let bounties = read("bounties", portal, context) { call in
+            try await portal.backends.jobs.listBounties(
                 .with { $0.status = .open; $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options
             ).bounties
         }
@@ -172,9 +184,8 @@ enum PublicPages {
     }
 
     static func sites(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
-        let sites = try await portal.cache.value("sites") {
-            let call = anonymous(portal)
-            return try await portal.backends.identity.listSites(.with { $0.page.pageSize = 100 }, metadata: call.metadata, options: call.options).sites
+        let sites = try await read("sites", portal, context) { call in
+            try await portal.backends.identity.listSites(.with { $0.page.pageSize = 100 }, metadata: call.metadata, options: call.options).sites
         }
         let format = Formatting(language: context.language)
         let catalogue = portal.catalogue(context)
@@ -193,9 +204,8 @@ enum PublicPages {
     }
 
     static func kpis(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
-        let kpis = try await portal.cache.value("kpis") {
-            let call = anonymous(portal)
-            return try await portal.backends.analytics.listKpis(.init(), metadata: call.metadata, options: call.options)
+        let kpis = try await read("kpis", portal, context) { call in
+            try await portal.backends.analytics.listKpis(.init(), metadata: call.metadata, options: call.options)
         }
         let format = Formatting(language: context.language)
         let catalogue = portal.catalogue(context)
