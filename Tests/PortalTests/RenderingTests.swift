@@ -87,8 +87,11 @@ import Testing
         #expect(ltr.contains("&lt;b&gt;visits"))
         #expect(!ltr.contains("<b>"))
         #expect(ltr.contains("<title id=\"chart-title\">Targets &amp; &lt;progress&gt;</title>"))
-        #expect(ltr.contains("text-anchor=\"start\""))
-        #expect(rtl.contains("text-anchor=\"end\""))
+        #expect(ltr.contains("direction=\"ltr\""))
+        #expect(rtl.contains("direction=\"rtl\""))
+        // Mirrored: the first label sits near the right edge in RTL.
+        #expect(ltr.contains("<text x=\"10.0\""))
+        #expect(rtl.contains("<text x=\"630.0\""))
     }
 }
 

@@ -41,7 +41,8 @@ public struct BarChart: Sendable {
         func x(_ position: Double, _ length: Double = 0) -> Double {
             rightToLeft ? width - position - length : position
         }
-        let anchor = rightToLeft ? "end" : "start"
+        // "start" follows the writing direction: the right edge in RTL.
+        let anchor = "start"
         var body = ""
         for (index, bar) in bars.enumerated() {
             let y = top + Double(index) * rowHeight
@@ -57,7 +58,7 @@ public struct BarChart: Sendable {
         }
         body += "<line x1=\"\(fmt(x(targetX)))\" x2=\"\(fmt(x(targetX)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(height - 20))\" class=\"chart-target\"/>"
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="chart-title" \
+        <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="chart-title" direction="\(rightToLeft ? "rtl" : "ltr")" \
         viewBox="0 0 \(fmt(width)) \(fmt(height))" preserveAspectRatio="xMinYMin meet">\
         <title id="chart-title">\(HTML.escape(title))</title>\(body)</svg>
         """
