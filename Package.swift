@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "nomad-events", targets: ["EventsServer"]),
         .executable(name: "nomad-analytics", targets: ["AnalyticsServer"]),
         .executable(name: "nomadctl", targets: ["Ctl"]),
+        .executable(name: "nomad-portal", targets: ["PortalServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -168,6 +170,38 @@ let package = Package(
             path: "Services/Analytics/Server",
             swiftSettings: strict
         ),
+        .systemLibrary(
+            name: "CQRencode",
+            path: "Services/Portal/CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .target(
+            name: "Portal",
+            dependencies: [
+                "NomadKit", "NomadProtos", "CQRencode",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Portal/Library",
+            resources: [.copy("Resources/templates"), .copy("Resources/i18n"), .copy("Resources/static")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "PortalServer",
+            dependencies: ["Portal", "NomadKit"],
+            path: "Services/Portal/Server",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Ctl",
             dependencies: [
@@ -247,6 +281,18 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             path: "Tests/AnalyticsTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: [
+                "Portal", "NomadKit", "NomadProtos",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/PortalTests",
             swiftSettings: strict
         ),
         .testTarget(
