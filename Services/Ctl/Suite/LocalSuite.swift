@@ -111,6 +111,7 @@ final class LocalSuite: Sendable {
         let secrets = try SuiteSecrets.loadOrCreate(in: options.dataDirectory)
         let context = SuiteContext(
             signingKey: secrets.signingKey, eventsTicketKey: secrets.ticketKey, serviceTokenKey: secrets.serviceTokenKey,
+            dataKeys: secrets.dataKeysEncoded ?? "", dataHashKey: secrets.dataHashKey ?? "",
             adminUsername: "admin",
             adminPassword: secrets.adminPassword, ports: ports)
 
@@ -195,6 +196,9 @@ final class LocalSuite: Sendable {
         environment["NOMAD_GRPC_PORT"] = String(ports.grpc)
         environment["NOMAD_METRICS_PORT"] = String(ports.metrics)
         environment["NOMAD_VERIFY_KEYS"] = context.signingKey.verificationKey.encoded
+        // Every service seals its stored responses, and jobs replicas open each other's.
+        environment["NOMAD_DATA_KEYS"] = context.dataKeys
+        environment["NOMAD_DATA_HASH_KEY"] = context.dataHashKey
         environment.merge(service.environment(context)) { _, own in own }
         return environment
     }
@@ -237,6 +241,11 @@ struct SuiteSecrets: Codable {
     /// Signs the outbox relays' calls to analytics. Absent in secrets files
     /// written before analytics existed: added on the next start.
     var serviceTokenKeyEncoded: String?
+    /// NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY. Kept with a data directory,
+    /// above all: a new key would leave the kept personal numbers unreadable.
+    /// Absent in files written before numbers were sealed: added on the next start.
+    var dataKeysEncoded: String?
+    var dataHashKey: String?
 
     var signingKey: SigningKey {
         // Validated when loaded or generated.
@@ -258,7 +267,8 @@ struct SuiteSecrets: Codable {
         return SuiteSecrets(
             signingKeyEncoded: SigningKey.generate(keyID: "local-\(stamp)").encoded, adminPassword: randomToken(length: 24),
             ticketKeyEncoded: SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded,
-            serviceTokenKeyEncoded: SigningKey.generate(keyID: "service-\(stamp)").encoded)
+            serviceTokenKeyEncoded: SigningKey.generate(keyID: "service-\(stamp)").encoded,
+            dataKeysEncoded: DataKey.generate(id: "data-\(stamp)").encoded, dataHashKey: DataProtection.generateHashKey())
     }
 
     private static func timestamp() -> String {
@@ -282,11 +292,19 @@ struct SuiteSecrets: Codable {
                 for key in [secrets.ticketKeyEncoded, secrets.serviceTokenKeyEncoded].compactMap({ $0 }) {
                     _ = try SigningKey(encoded: key)
                 }
+                if let keys = secrets.dataKeysEncoded, let hash = secrets.dataHashKey {
+                    _ = try DataProtection.fromEnvironment(Environment(["NOMAD_DATA_KEYS": keys, "NOMAD_DATA_HASH_KEY": hash]))
+                }
             } catch {
                 throw CtlError("cannot read \(path): \(error); remove it to start afresh")
             }
-            if secrets.ticketKeyEncoded == nil || secrets.serviceTokenKeyEncoded == nil {
+            if secrets.ticketKeyEncoded == nil || secrets.serviceTokenKeyEncoded == nil || secrets.dataKeysEncoded == nil
+                || secrets.dataHashKey == nil {
                 let stamp = timestamp()
+                if secrets.dataKeysEncoded == nil || secrets.dataHashKey == nil {
+                    secrets.dataKeysEncoded = DataKey.generate(id: "data-\(stamp)").encoded
+                    secrets.dataHashKey = DataProtection.generateHashKey()
+                }
                 if secrets.ticketKeyEncoded == nil {
                     secrets.ticketKeyEncoded = SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded
                 }
