@@ -167,4 +167,5 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_
 let identityMigrations = [
     Migration(1, "core", migration0001Core),
     Migration(2, "catalogue_seed", migration0002CatalogueSeed),
+    Migration(3, "sealed_numbers", migration0003SealedNumbers),
 ]
