@@ -131,12 +131,21 @@ import Testing
 
 /// The ticket claims as release 13 signed them, with the number.
 private struct LegacyClaims: Codable {
-    var tid, evt, reg, sub: String
+    var tid: String
+    var evt: String
+    var reg: String
+    var sub: String
     var card: String
-    var iat, exp: Int64
+    var iat: Int64
+    var exp: Int64
 
     init(claims: TicketClaims, card: String) {
-        (tid, evt, reg, sub, iat, exp) = (claims.tid, claims.evt, claims.reg, claims.sub, claims.iat, claims.exp)
+        tid = claims.tid
+        evt = claims.evt
+        reg = claims.reg
+        sub = claims.sub
         self.card = card
+        iat = claims.iat
+        exp = claims.exp
     }
 }

@@ -40,9 +40,12 @@ enum LegacyCardStore {
     private static func resign(
         _ connection: PostgresConnection, registrationID: UUID, cardHash: Data, signer: TicketSigner, logger: Logger
     ) async throws {
-        for try await (id, eventID, attendeeID, expires) in try await connection.query("""
+        // Read to the end before writing: one connection runs one statement at a time.
+        var tickets: [(UUID, UUID, UUID, Date)] = []
+        for try await row in try await connection.query("""
             SELECT id, event_id, attendee_id, expires_at FROM tickets WHERE registration_id = \(registrationID)
-            """, logger: logger).decode((UUID, UUID, UUID, Date).self) {
+            """, logger: logger).decode((UUID, UUID, UUID, Date).self) { tickets.append(row) }
+        for (id, eventID, attendeeID, expires) in tickets {
             let token = try signer.sign(TicketClaims(
                 tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text,
                 cdh: Base64URL.encode(cardHash), iat: Int64(Date().timeIntervalSince1970),

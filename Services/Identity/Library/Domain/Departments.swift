@@ -51,7 +51,7 @@ enum Departments {
     static let cardNumberReaders: Set<String> = [certification, "science_industry"]
 
     static func readsFullCardNumbers(_ principal: Principal) -> Bool {
-        principal.role == .officer && principal.department.map(cardNumberReaders.contains) == true
+        principal.role == .officer && principal.department.map { cardNumberReaders.contains($0) } == true
     }
 
     static func isKnown(_ code: String) -> Bool {

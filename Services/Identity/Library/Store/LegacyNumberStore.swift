@@ -36,7 +36,7 @@ enum LegacyNumberStore {
                 var rows: [(UUID, Data)] = []
                 for try await row in try await connection.query("""
                     SELECT id, document_sealed FROM accounts
-                    WHERE document_sealed IS NOT NULL AND substring(document_sealed FROM 1 FOR \(header.count)) <> \(header)
+                    WHERE document_sealed IS NOT NULL AND substring(document_sealed FROM 1 FOR \(Int32(header.count))) <> \(header)
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
                     """, logger: logger).decode((UUID, Data).self) { rows.append(row) }
                 for (id, sealed) in rows {
@@ -47,7 +47,7 @@ enum LegacyNumberStore {
                 var cards: [(UUID, Data)] = []
                 for try await row in try await connection.query("""
                     SELECT holder_id, number_sealed FROM cards
-                    WHERE number_sealed IS NOT NULL AND substring(number_sealed FROM 1 FOR \(header.count)) <> \(header)
+                    WHERE number_sealed IS NOT NULL AND substring(number_sealed FROM 1 FOR \(Int32(header.count))) <> \(header)
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
                     """, logger: logger).decode((UUID, Data).self) { cards.append(row) }
                 for (holder, sealed) in cards {
