@@ -5,7 +5,10 @@ import Foundation
 /// so that a ciphertext names the key that opens it and keys can rotate.
 public struct DataKey: Sendable {
     public let id: String
-    let key: SymmetricKey
+    /// The key's bytes: `SymmetricKey` is not `Sendable` in the pinned
+    /// swift-crypto, so the key is made from them where it is used.
+    let bytes: Data
+    var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// Key ids go into every ciphertext's header: short, printable, no separators.
     public static func isValidID(_ id: String) -> Bool {
@@ -17,7 +20,7 @@ public struct DataKey: Sendable {
         guard Self.isValidID(id) else { throw .badKey("key id: letters, digits, '-', '_', '.'; at most 64") }
         guard bytes.count == 32 else { throw .badKey("key \(id): 32 bytes (AES-256) expected") }
         self.id = id
-        self.key = SymmetricKey(data: bytes)
+        self.bytes = bytes
     }
 
     public static func generate(id: String) -> DataKey {
@@ -27,7 +30,7 @@ public struct DataKey: Sendable {
 
     /// "kid:base64url(32 bytes)", the form NOMAD_DATA_KEYS lists.
     public var encoded: String {
-        id + ":" + key.withUnsafeBytes { Base64URL.encode(Data($0)) }
+        id + ":" + Base64URL.encode(bytes)
     }
 
     public init(encoded: String) throws(DataProtectionError) {
@@ -74,14 +77,14 @@ public struct DataProtection: Sendable {
 
     /// Newest first: the first seals, every one opens.
     public let keys: [DataKey]
-    let hashKey: SymmetricKey
+    let hashKeyBytes: Data
 
     public init(keys: [DataKey], hashKey: Data) throws(DataProtectionError) {
         guard !keys.isEmpty else { throw .badKey("at least one data key is needed") }
         guard Set(keys.map(\.id)).count == keys.count else { throw .badKey("duplicate key id") }
         guard hashKey.count >= 32 else { throw .badKey("the hash key needs at least 32 bytes") }
         self.keys = keys
-        self.hashKey = SymmetricKey(data: hashKey)
+        self.hashKeyBytes = hashKey
     }
 
     /// Fresh keys: tests and a bare local start. What it sealed cannot be
@@ -158,6 +161,6 @@ public struct DataProtection: Sendable {
         var input = Data(purpose.utf8)
         input.append(0)
         input.append(contentsOf: value.utf8)
-        return Data(HMAC<SHA256>.authenticationCode(for: input, using: hashKey))
+        return Data(HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: hashKeyBytes)))
     }
 }

@@ -43,15 +43,27 @@ enum AccountStore {
         document_masked, languages, nomad_status, enterprise_name, credit_code, department, disabled
         """
 
-    static func insert(_ connection: PostgresConnection, _ account: AccountRecord, logger: Logger) async throws {
+    /// The document number goes in as its keyed hash (uniqueness), a sealed
+    /// copy and the masked form; the plaintext column stays NULL.
+    static func insert(
+        _ connection: PostgresConnection, _ account: AccountRecord, protection: DataProtection, logger: Logger
+    ) async throws {
+        let documentHash = try account.documentNumber.map {
+            try PersonalNumbers.documentHash($0, type: account.documentType, protection)
+        }
+        let documentSealed = try account.documentNumber.map {
+            try protection.seal($0, purpose: PersonalNumbers.documentPurpose)
+        }
+        let documentMasked = account.documentNumber.map(Masking.documentNumber) ?? account.documentMasked
         do {
             try await connection.query("""
                 INSERT INTO accounts (id, username, password_hash, display_name, role, nationality, document_type,
-                  document_masked, languages, nomad_status, enterprise_name, credit_code, department)
+                  document_hash, document_sealed, document_masked, languages, nomad_status, enterprise_name,
+                  credit_code, department)
                 VALUES (\(account.id), \(account.username), \(account.passwordHash), \(account.displayName),
-                  \(account.role.rawValue), \(account.nationality), \(account.documentType), \(account.documentNumber),
-                  \(account.languages), \(account.nomadStatus), \(account.enterpriseName), \(account.creditCode),
-                  \(account.department))
+                  \(account.role.rawValue), \(account.nationality), \(account.documentType), \(documentHash),
+                  \(documentSealed), \(documentMasked), \(account.languages), \(account.nomadStatus),
+                  \(account.enterpriseName), \(account.creditCode), \(account.department))
                 """, logger: logger)
         } catch let error as PSQLError where error.isUniqueViolation {
             switch error.constraintName {

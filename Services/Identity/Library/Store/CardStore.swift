@@ -56,9 +56,10 @@ enum CardStore {
     static func find(
         _ connection: PostgresConnection, number: String, protection: DataProtection, logger: Logger
     ) async throws -> CardRecord? {
-        let hash = PersonalNumbers.cardHash(number, protection)
+        var bindings = PostgresBindings()
+        try bindings.append(PersonalNumbers.cardHash(number, protection))
         return try await connection.query(
-            PostgresQuery(unsafeSQL: select + " WHERE c.number_hash = $1", binds: binds(hash)), logger: logger
+            PostgresQuery(unsafeSQL: select + " WHERE c.number_hash = $1", binds: bindings), logger: logger
         ).collect().first.map { try decode($0, protection) }
     }
 
