@@ -109,9 +109,10 @@ final class LocalSuite: Sendable {
         let ports = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, options.ports(of: $0)) })
         try checkBeforeStart(options, ports: ports)
         let secrets = try SuiteSecrets.loadOrCreate(in: options.dataDirectory)
+        let dataKeys = try Self.dataKeys(secrets)
         let context = SuiteContext(
             signingKey: secrets.signingKey, eventsTicketKey: secrets.ticketKey, serviceTokenKey: secrets.serviceTokenKey,
-            dataKeys: secrets.dataKeysEncoded ?? "", dataHashKey: secrets.dataHashKey ?? "",
+            dataKeys: dataKeys.keys, dataHashKey: dataKeys.hashKey,
             adminUsername: "admin",
             adminPassword: secrets.adminPassword, ports: ports)
 
@@ -171,6 +172,30 @@ final class LocalSuite: Sendable {
         }
     }
 
+    /// NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY for every service and replica of
+    /// the run: the shell's (inline or _FILE) when it sets them, e.g. for a
+    /// --database-url whose sealed numbers were written under them; otherwise
+    /// the run's own, kept with --data-dir. Resolved here, so each service gets
+    /// the same values whatever the shell holds.
+    static func dataKeys(
+        _ secrets: SuiteSecrets, shell: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (keys: String, hashKey: String) {
+        let environment = Environment(shell)
+        do {
+            if try DataProtection.fromEnvironment(environment) != nil,
+               let keys = try environment.secret("NOMAD_DATA_KEYS"),
+               let hashKey = try environment.secret("NOMAD_DATA_HASH_KEY") {
+                return (keys, hashKey)
+            }
+        } catch {
+            throw CtlError("\(error)")
+        }
+        guard let keys = secrets.dataKeysEncoded, let hashKey = secrets.dataHashKey else {
+            throw CtlError("no data keys in the suite's secrets")
+        }
+        return (keys, hashKey)
+    }
+
     /// Refuses ports somebody already listens on: a health check would
     /// otherwise happily report another suite's service as ours.
     private static func checkBeforeStart(_ options: SuiteOptions, ports: [String: Ports]) throws {
@@ -187,7 +212,7 @@ final class LocalSuite: Sendable {
     static func environment(for instance: Instance, databaseURL: String, context: SuiteContext) -> [String: String] {
         let service = instance.service
         let owned = ["NOMAD_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
-                     "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT"]
+                     "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT", "NOMAD_DATA_KEYS", "NOMAD_DATA_HASH_KEY"]
         var environment = ProcessInfo.processInfo.environment.filter { entry in
             !owned.contains { entry.key.hasPrefix($0) }
         }
@@ -196,7 +221,8 @@ final class LocalSuite: Sendable {
         environment["NOMAD_GRPC_PORT"] = String(ports.grpc)
         environment["NOMAD_METRICS_PORT"] = String(ports.metrics)
         environment["NOMAD_VERIFY_KEYS"] = context.signingKey.verificationKey.encoded
-        // Every service seals its stored responses, and jobs replicas open each other's.
+        // The same for every service and replica: each seals its stored responses,
+        // jobs replicas open each other's, identity reads its cards after a restart.
         environment["NOMAD_DATA_KEYS"] = context.dataKeys
         environment["NOMAD_DATA_HASH_KEY"] = context.dataHashKey
         environment.merge(service.environment(context)) { _, own in own }

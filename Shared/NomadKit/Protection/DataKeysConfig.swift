@@ -14,7 +14,8 @@ extension DataProtection {
         }
         let keys: [DataKey]
         do {
-            keys = try listed.split(separator: ",").map { try DataKey(encoded: String($0).trimmingCharacters(in: .whitespaces)) }
+            // Commas, or one key a line in a _FILE.
+            keys = try listed.split(whereSeparator: { $0 == "," || $0.isNewline }).map { try DataKey(encoded: String($0).trimmingCharacters(in: .whitespaces)) }
         } catch {
             throw ConfigError.invalid("NOMAD_DATA_KEYS", "\(error)")
         }
