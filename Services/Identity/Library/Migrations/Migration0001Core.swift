@@ -168,4 +168,5 @@ let identityMigrations = [
     Migration(1, "core", migration0001Core),
     Migration(2, "catalogue_seed", migration0002CatalogueSeed),
     Migration(3, "revocations", migration0003Revocations),
+    Migration(4, "sealed_numbers", migration0004SealedNumbers),
 ]
