@@ -832,8 +832,14 @@ public nonisolated struct Nomad_Events_V1_RegisterForEventRequest: Sendable {
 
   public var eventID: String = String()
 
-  /// Optional: the attendee's one-card number, bound into their ticket.
+  /// No longer accepted (INVALID_ARGUMENT when set): a bare number proves
+  /// nothing about whose card it is. Send card_qr instead.
   public var cardNumber: String = String()
+
+  /// Optional: a fresh one-card QR payload of the caller's own card, from
+  /// identity's IssueCardQr. Its holder must be the caller; the ticket is then
+  /// bound to that card (by a keyed hash, never the number).
+  public var cardQr: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2474,7 +2480,7 @@ nonisolated extension Nomad_Events_V1_EventRegistration: SwiftProtobuf.Message, 
 
 nonisolated extension Nomad_Events_V1_RegisterForEventRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegisterForEventRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}event_id\0\u{3}card_number\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}event_id\0\u{3}card_number\0\u{3}card_qr\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2485,6 +2491,7 @@ nonisolated extension Nomad_Events_V1_RegisterForEventRequest: SwiftProtobuf.Mes
       case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.eventID) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.cardNumber) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.cardQr) }()
       default: break
       }
     }
@@ -2500,6 +2507,9 @@ nonisolated extension Nomad_Events_V1_RegisterForEventRequest: SwiftProtobuf.Mes
     if !self.cardNumber.isEmpty {
       try visitor.visitSingularStringField(value: self.cardNumber, fieldNumber: 3)
     }
+    if !self.cardQr.isEmpty {
+      try visitor.visitSingularStringField(value: self.cardQr, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2507,6 +2517,7 @@ nonisolated extension Nomad_Events_V1_RegisterForEventRequest: SwiftProtobuf.Mes
     if lhs.requestID != rhs.requestID {return false}
     if lhs.eventID != rhs.eventID {return false}
     if lhs.cardNumber != rhs.cardNumber {return false}
+    if lhs.cardQr != rhs.cardQr {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1677,6 +1677,8 @@ public nonisolated struct Nomad_Identity_V1_Card: Sendable {
   // methods supported on all messages.
 
   /// 16 digits: "4604" (Danzhou, division code 4604) + 11 serial digits + a Luhn check digit.
+  /// Whole for the holder and for officers of `talent` and `science_industry`;
+  /// every other caller gets it masked: "4604********1234".
   public var number: String = String()
 
   public var holderID: String = String()

@@ -57,6 +57,7 @@ private func withServiceProcessesUngated<Result: Sendable>(
         environment["NOMAD_GRPC_PORT"] = String(port)
         environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
+        environment.merge(TestKeys.dataEnvironment) { _, own in own }
         environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
         environment.merge(extra) { _, own in own }
         let output = outputDirectory.map { "\($0)/\(service)-\(index)" }

@@ -203,6 +203,7 @@ private func withServiceSuiteUngated<Result: Sendable>(
         environment["NOMAD_GRPC_PORT"] = String(ports[member.service]!)
         environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
+        environment.merge(TestKeys.dataEnvironment) { _, own in own }
         environment["NOMAD_LOG_LEVEL"] = ProcessInfo.processInfo.environment["NOMAD_TEST_LOG_LEVEL"] ?? "critical"
         environment["NOMAD_SERVICE_TOKEN_KEY"] = serviceTokenKey.encoded
         // A relay that backed off while analytics was away retries within a second of its return.

@@ -8,6 +8,15 @@ public enum TestKeys {
     public static let signing = SigningKey.generate(keyID: "test-key-1")
     public static let ring = KeyRing(signingKey: signing, verificationKeys: [])
     public static let tokens = AccessTokens(issuer: "nomad-identity", audience: "nomad-zone", keys: ring)
+    /// One data key and hash key for every service a test starts, in-process or
+    /// as a process, so replicas open each other's sealed rows as in production.
+    public static let dataKey = DataKey.generate(id: "test-data-1")
+    public static let dataHashKey = DataProtection.generateHashKey()
+    public static let data = try! DataProtection(keys: [dataKey], hashKey: Base64URL.decode(dataHashKey)!)
+    /// NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY for service processes.
+    public static var dataEnvironment: [String: String] {
+        ["NOMAD_DATA_KEYS": dataKey.encoded, "NOMAD_DATA_HASH_KEY": dataHashKey]
+    }
 
     /// An access token for `principal`, as identity would issue it.
     public static func token(for principal: Principal, lifetime: TimeInterval = 600, now: Date = Date()) -> String {
@@ -54,6 +63,7 @@ private func withTestAppUngated<Result: Sendable>(
     // A slow cancellation on a loaded machine must fail at most its own test,
     // not abort the whole test process with the chassis' fatal error.
     config.cancellationTimeoutSeconds = 60
+    config.dataProtection = TestKeys.data
     configure(&config)
     // Whatever server the test chose, the service runs there as it would in
     // production: owner role to migrate, a runtime role that owns nothing.

@@ -52,7 +52,8 @@ import Testing
             let draft = try await env.createEvent(by: owner)
             await expectRPCError(.notFound) { _ = try await env.register(env.nomad(), for: draft) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.register(env.nomad(), for: event, card: "no spaces allowed")
+                // A bare card number is refused whatever it holds (RegisterForEvent takes card_qr).
+                _ = try await env.register(env.nomad(), for: event, cardNumber: "no spaces allowed")
             }
         }
     }

@@ -25,7 +25,9 @@ import Testing
             })
             let claims: TicketClaims = try JWS.verify(ticket.token, type: "event-ticket", keys: ring)
             #expect(claims.evt == event.eventID && claims.reg == registration.registrationID && claims.sub == nomad.id)
-            #expect(claims.tid == ticket.ticketID && claims.card == "HN4600001")
+            // Bound to the card by its keyed hash; the number is nowhere in the token.
+            #expect(claims.tid == ticket.ticketID && claims.cdh == Base64URL.encode(RegistrationRules.cardHash("HN4600001", TestKeys.data)))
+            #expect(!ticket.token.contains("HN4600001") && !String(decoding: Base64URL.decode(ticket.token.split(separator: ".")[1])!, as: UTF8.self).contains("HN4600001"))
             #expect(Double(claims.exp) > event.endTime.date.timeIntervalSince1970)
             // A token signed by anyone else does not verify.
             let forged = try JWS.sign(claims, type: "event-ticket", with: SigningKey.generate(keyID: keys.keys[0].keyID))

@@ -1,9 +1,11 @@
 import Foundation
 import GRPCCore
 @testable import Jobs
+import Logging
 import NomadKit
 import NomadProtos
 import NomadTesting
+import PostgresNIO
 import Testing
 
 /// Two jobs replicas as separate processes against one database, as the
@@ -56,6 +58,53 @@ import Testing
                 #expect(stored.seatsTaken == seats)
                 #expect(stored.status == .filled)
             }
+        }
+    }
+
+    /// A client's retry may land on another replica: the stored response is
+    /// sealed with the suite's data key (NOMAD_DATA_KEYS), which every replica
+    /// holds, so the other replica opens it and answers the same.
+    @Test func aRetryOnAnotherReplicaReplaysTheSealedResponse() async throws {
+        try await withServiceProcesses("nomad-jobs", service: "jobs", count: 2) { replicas, schema in
+            let clients = replicas.map { JobsClient(wrapping: $0.client) }
+            let enterprise = JobsEnv.caller(.enterprise)
+            let publish = Nomad_Jobs_V1_PublishJobRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.job = JobsEnv.posting(seats: 2, claimable: true)
+            }
+            let published = try await clients[0].publishJob(publish, metadata: enterprise.metadata)
+            #expect(try await clients[1].publishJob(publish, metadata: enterprise.metadata) == published)
+
+            let nomad = JobsEnv.caller(.nomad, standing: .certified)
+            let claim = Nomad_Jobs_V1_ClaimJobRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.jobID = published.jobID
+            }
+            let order = try await clients[1].claimJob(claim, metadata: nomad.metadata)
+            #expect(try await clients[0].claimJob(claim, metadata: nomad.metadata) == order)
+            // The retry changed nothing: one seat taken, one job.
+            let job = try await clients[0].getJob(.with { $0.jobID = published.jobID }, metadata: enterprise.metadata)
+            #expect(job.seatsTaken == 1)
+
+            // Both stored responses are sealed with the suite's key, not plain protobuf.
+            let logger = Logger(label: "jobs-tests.replicas")
+            let client = try Database.makeClient(url: try TestDatabase.baseURL(), schema: schema, poolSize: 1, logger: logger)
+            let stored = try await withThrowingTaskGroup(of: [Data]?.self) { group in
+                group.addTask {
+                    await client.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await client.withConnection { connection in
+                    var rows: [Data] = []
+                    for try await response in try await connection.query("""
+                        SELECT response FROM idempotency_keys WHERE request_id IN (\(publish.requestID), \(claim.requestID))
+                        """, logger: logger).decode(Data.self) { rows.append(response) }
+                    return rows
+                }
+            }
+            #expect(stored.count == 2)
+            #expect(stored.allSatisfy { DataProtection.keyID(of: $0) == TestKeys.dataKey.id })
         }
     }
 

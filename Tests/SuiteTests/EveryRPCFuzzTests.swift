@@ -87,8 +87,8 @@ import Testing
         _ = try await ScenarioIdentity.registerEnterprise(identity, username: "fuzz-ent-\(tag)", serial: 11)
         let enterprise = try await ScenarioIdentity.login(identity, username: "fuzz-ent-\(tag)", password: ScenarioIdentity.password)
         callers.append(Caller(name: "enterprise", id: enterprise.id, metadata: enterprise.metadata))
-        let relay = try WholeSuite.relayToken()
-        callers.append(Caller(name: "service", id: nil, metadata: callMetadata(token: relay)))
+        callers.append(Caller(name: "relay", id: nil, metadata: callMetadata(token: try WholeSuite.relayToken())))
+        callers.append(Caller(name: "poller", id: nil, metadata: callMetadata(token: try WholeSuite.pollerToken())))
         callers.append(Caller(name: "anonymous", id: nil, metadata: callMetadata(language: "ar")))
         return callers
     }

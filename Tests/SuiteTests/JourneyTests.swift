@@ -146,12 +146,12 @@ import Testing
                 $0.requestID = UUID().text
                 $0.eventID = draft.eventID
             }, metadata: eventsOfficer.metadata)
+            let qr = try await identity.issueCardQr(.init(), metadata: nomad.metadata)
             _ = try await events.registerForEvent(.with {
                 $0.requestID = UUID().text
                 $0.eventID = forum.eventID
-                $0.cardNumber = card.number
+                $0.cardQr = qr.payload
             }, metadata: nomad.metadata)
-            let qr = try await identity.issueCardQr(.init(), metadata: nomad.metadata)
             _ = try await events.checkIn(.with {
                 $0.requestID = UUID().text
                 $0.eventID = forum.eventID

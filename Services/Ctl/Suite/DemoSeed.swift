@@ -284,14 +284,14 @@ struct DemoSeed {
             $0.eventID = draft.eventID
         }, metadata: officer.metadata)
         for (index, person) in people.prefix(Self.certified).enumerated() {
-            let card = try await identity.getCard(.init(), metadata: person.metadata)
+            // Registration takes the holder's own card QR, not a typed number.
+            let qr = try await identity.issueCardQr(.init(), metadata: person.metadata)
             _ = try await events.registerForEvent(.with {
                 $0.requestID = UUID().text
                 $0.eventID = forum.eventID
-                $0.cardNumber = card.number
+                $0.cardQr = qr.payload
             }, metadata: person.metadata)
             guard index < Self.checkedIn else { continue }
-            let qr = try await identity.issueCardQr(.init(), metadata: person.metadata)
             _ = try await events.checkIn(.with {
                 $0.requestID = UUID().text
                 $0.eventID = forum.eventID

@@ -138,8 +138,10 @@ final class LocalSuite: Sendable {
         let ports = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, options.ports(of: $0)) })
         try checkBeforeStart(options, ports: ports)
         let secrets = try SuiteSecrets.loadOrCreate(in: options.dataDirectory)
+        let dataKeys = try Self.dataKeys(secrets)
         let context = SuiteContext(
             signingKey: secrets.signingKey, eventsTicketKey: secrets.ticketKey, serviceTokenKey: secrets.serviceTokenKey,
+            dataKeys: dataKeys.keys, dataHashKey: dataKeys.hashKey,
             adminUsername: "admin",
             adminPassword: secrets.adminPassword, ports: ports)
 
@@ -208,6 +210,30 @@ final class LocalSuite: Sendable {
         }
     }
 
+    /// NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY for every service and replica of
+    /// the run: the shell's (inline or _FILE) when it sets them, e.g. for a
+    /// --database-url whose sealed numbers were written under them; otherwise
+    /// the run's own, kept with --data-dir. Resolved here, so each service gets
+    /// the same values whatever the shell holds.
+    static func dataKeys(
+        _ secrets: SuiteSecrets, shell: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (keys: String, hashKey: String) {
+        let environment = Environment(shell)
+        do {
+            if try DataProtection.fromEnvironment(environment) != nil,
+               let keys = try environment.secret("NOMAD_DATA_KEYS"),
+               let hashKey = try environment.secret("NOMAD_DATA_HASH_KEY") {
+                return (keys, hashKey)
+            }
+        } catch {
+            throw CtlError("\(error)")
+        }
+        guard let keys = secrets.dataKeysEncoded, let hashKey = secrets.dataHashKey else {
+            throw CtlError("no data keys in the suite's secrets")
+        }
+        return (keys, hashKey)
+    }
+
     /// Refuses ports somebody already listens on: a health check would
     /// otherwise happily report another suite's service as ours.
     private static func checkBeforeStart(_ options: SuiteOptions, ports: [String: Ports]) throws {
@@ -224,7 +250,7 @@ final class LocalSuite: Sendable {
     static func environment(for instance: Instance, databaseURLs: DatabaseURLs, context: SuiteContext) -> [String: String] {
         let service = instance.service
         let owned = ["NOMAD_DATABASE_", "NOMAD_MIGRATION_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
-                     "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT"]
+                     "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT", "NOMAD_DATA_KEYS", "NOMAD_DATA_HASH_KEY"]
         var environment = ProcessInfo.processInfo.environment.filter { entry in
             !owned.contains { entry.key.hasPrefix($0) }
         }
@@ -234,6 +260,10 @@ final class LocalSuite: Sendable {
         environment["NOMAD_GRPC_PORT"] = String(ports.grpc)
         environment["NOMAD_METRICS_PORT"] = String(ports.metrics)
         environment["NOMAD_VERIFY_KEYS"] = context.signingKey.verificationKey.encoded
+        // The same for every service and replica: each seals its stored responses,
+        // jobs replicas open each other's, identity reads its cards after a restart.
+        environment["NOMAD_DATA_KEYS"] = context.dataKeys
+        environment["NOMAD_DATA_HASH_KEY"] = context.dataHashKey
         environment.merge(service.environment(context)) { _, own in own }
         return environment
     }
@@ -276,6 +306,11 @@ struct SuiteSecrets: Codable {
     /// Signs the outbox relays' calls to analytics. Absent in secrets files
     /// written before analytics existed: added on the next start.
     var serviceTokenKeyEncoded: String?
+    /// NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY. Kept with a data directory,
+    /// above all: a new key would leave the kept personal numbers unreadable.
+    /// Absent in files written before numbers were sealed: added on the next start.
+    var dataKeysEncoded: String?
+    var dataHashKey: String?
 
     var signingKey: SigningKey {
         // Validated when loaded or generated.
@@ -297,7 +332,8 @@ struct SuiteSecrets: Codable {
         return SuiteSecrets(
             signingKeyEncoded: SigningKey.generate(keyID: "local-\(stamp)").encoded, adminPassword: randomToken(length: 24),
             ticketKeyEncoded: SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded,
-            serviceTokenKeyEncoded: SigningKey.generate(keyID: "service-\(stamp)").encoded)
+            serviceTokenKeyEncoded: SigningKey.generate(keyID: "service-\(stamp)").encoded,
+            dataKeysEncoded: DataKey.generate(id: "data-\(stamp)").encoded, dataHashKey: DataProtection.generateHashKey())
     }
 
     private static func timestamp() -> String {
@@ -321,11 +357,19 @@ struct SuiteSecrets: Codable {
                 for key in [secrets.ticketKeyEncoded, secrets.serviceTokenKeyEncoded].compactMap({ $0 }) {
                     _ = try SigningKey(encoded: key)
                 }
+                if let keys = secrets.dataKeysEncoded, let hash = secrets.dataHashKey {
+                    _ = try DataProtection.fromEnvironment(Environment(["NOMAD_DATA_KEYS": keys, "NOMAD_DATA_HASH_KEY": hash]))
+                }
             } catch {
                 throw CtlError("cannot read \(path): \(error); remove it to start afresh")
             }
-            if secrets.ticketKeyEncoded == nil || secrets.serviceTokenKeyEncoded == nil {
+            if secrets.ticketKeyEncoded == nil || secrets.serviceTokenKeyEncoded == nil || secrets.dataKeysEncoded == nil
+                || secrets.dataHashKey == nil {
                 let stamp = timestamp()
+                if secrets.dataKeysEncoded == nil || secrets.dataHashKey == nil {
+                    secrets.dataKeysEncoded = DataKey.generate(id: "data-\(stamp)").encoded
+                    secrets.dataHashKey = DataProtection.generateHashKey()
+                }
                 if secrets.ticketKeyEncoded == nil {
                     secrets.ticketKeyEncoded = SigningKey.generate(keyID: "events-ticket-\(stamp)").encoded
                 }

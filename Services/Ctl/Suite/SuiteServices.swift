@@ -82,6 +82,9 @@ struct SuiteContext: Sendable {
     let eventsTicketKey: SigningKey
     /// Signs the relays' calls to analytics.
     let serviceTokenKey: SigningKey
+    /// NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY, the same for every service of the run.
+    let dataKeys: String
+    let dataHashKey: String
     let adminUsername: String
     let adminPassword: String
     let ports: [String: Ports]

@@ -69,6 +69,11 @@ public struct NomadConfig: Sendable {
     /// NOMAD_TRUSTED_FORWARDERS).
     public var anonymousRate = AnonymousRateLimiter.Settings.defaults
 
+    /// Seals personal numbers and stored idempotent responses, and hashes
+    /// numbers for lookups (NOMAD_DATA_KEYS, NOMAD_DATA_HASH_KEY). Fresh keys
+    /// unless configured: every replica of a service must share the same ones.
+    public var dataProtection = DataProtection.ephemeral()
+
     public static let defaultPorts: [String: (grpc: Int, metrics: Int)] = [
         "identity": (50051, 9051),
         "jobs": (50052, 9052),
@@ -170,6 +175,12 @@ public struct NomadConfig: Sendable {
             do { config.serviceTokenKey = try SigningKey(encoded: encoded) } catch {
                 throw ConfigError.invalid("NOMAD_SERVICE_TOKEN_KEY", "expected kid:base64url(32-byte Ed25519 seed)")
             }
+        }
+        if let protection = try DataProtection.fromEnvironment(env) {
+            config.dataProtection = protection
+        } else {
+            FileHandle.standardError.write(Data(
+                "nomad-\(service): warning: NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY are not set; personal numbers are sealed with ephemeral keys and cannot be read after a restart\n".utf8))
         }
         if config.analyticsAddress != nil, config.serviceTokenKey == nil {
             throw ConfigError.invalid("NOMAD_ANALYTICS_ADDRESS", "needs NOMAD_SERVICE_TOKEN_KEY to authenticate the relay")

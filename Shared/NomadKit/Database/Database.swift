@@ -12,12 +12,15 @@ public struct Database: Sendable {
     public let client: PostgresClient
     public let schema: String
     let logger: Logger
+    /// Seals the responses kept for retries: one may hold a card or document number.
+    public let protection: DataProtection
     let lastAnswer = LastAnswer()
 
-    public init(client: PostgresClient, schema: String, logger: Logger) {
+    public init(client: PostgresClient, schema: String, logger: Logger, protection: DataProtection) {
         self.client = client
         self.schema = schema
         self.logger = logger
+        self.protection = protection
     }
 
     /// postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]
@@ -88,7 +91,8 @@ public struct Database: Sendable {
         let logger = self.logger
         return try await transaction { connection in
             try await Idempotency.once(
-                connection, method: method, requestID: requestID, request: request, caller: principal, logger: logger
+                connection, method: method, requestID: requestID, request: request, caller: principal,
+                protection: protection, logger: logger
             ) { try await body(connection) }
         }
     }

@@ -25,7 +25,7 @@ public enum Idempotency {
     /// with another request's result.
     public static func once<Response: SwiftProtobuf.Message & Sendable>(
         _ connection: PostgresConnection, method: String, requestID: String, request: some SwiftProtobuf.Message,
-        caller: Principal?, logger: Logger,
+        caller: Principal?, protection: DataProtection, logger: Logger,
         perform: () async throws -> Response
     ) async throws -> Response {
         try validate(requestID: requestID)
@@ -45,10 +45,10 @@ public enum Idempotency {
             let (storedHash, stored) = try row.decode((Data, Data?).self)
             guard storedHash == hash else { throw NomadError.requestIDReused }
             guard let stored else { throw NomadError.internalError }
-            return try Response(serializedBytes: stored)
+            return try Response(serializedBytes: try opened(stored, method: method, protection: protection))
         }
         let response = try await perform()
-        let bytes = Data(try response.serializedBytes() as [UInt8])
+        let bytes = try protection.seal(bytes: Data(try response.serializedBytes() as [UInt8]), purpose: purpose(method))
         try await connection.query("""
             UPDATE idempotency_keys SET response = \(bytes)
             WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
@@ -63,7 +63,7 @@ public enum Idempotency {
     /// they are checked again. The same id with a different request is refused.
     public static func earlierResponse<Response: SwiftProtobuf.Message>(
         _ connection: PostgresConnection, method: String, requestID: String, request: some SwiftProtobuf.Message,
-        caller: Principal?, as type: Response.Type, logger: Logger
+        caller: Principal?, protection: DataProtection, as type: Response.Type, logger: Logger
     ) async throws -> Response? {
         try validate(requestID: requestID)
         let hash = try requestHash(request)
@@ -74,7 +74,7 @@ public enum Idempotency {
         guard let row = rows.first else { return nil }
         let (storedHash, stored) = try row.decode((Data, Data?).self)
         guard storedHash == hash else { throw NomadError.requestIDReused }
-        return try stored.map { try Response(serializedBytes: $0) }
+        return try stored.map { try Response(serializedBytes: try opened($0, method: method, protection: protection)) }
     }
 
     static func requestHash(_ request: some SwiftProtobuf.Message) throws -> Data {
@@ -85,6 +85,16 @@ public enum Idempotency {
 
     static func key(_ caller: Principal?) -> String {
         caller.map { $0.accountID.uuidString.lowercased() } ?? "anonymous"
+    }
+
+    private static func purpose(_ method: String) -> String { "idempotency.response:" + method }
+
+    /// Rows stored before responses were sealed are plain protobuf (they age
+    /// out with the retention); a sealed one starts with our version byte,
+    /// which no serialized message can (it would name field 0).
+    private static func opened(_ stored: Data, method: String, protection: DataProtection) throws -> Data {
+        guard DataProtection.looksSealed(stored) else { return stored }
+        return try protection.open(bytes: stored, purpose: purpose(method))
     }
 
     /// Forgets keys older than `retention` hours: a retry comes within

@@ -41,7 +41,8 @@ public final class NomadApp: Sendable {
         self.health = health
         let client = try Database.makeClient(
             url: config.databaseURL, schema: config.databaseSchema, poolSize: config.databasePoolSize, logger: logger)
-        let database = Database(client: client, schema: config.databaseSchema, logger: logger)
+        let database = Database(
+            client: client, schema: config.databaseSchema, logger: logger, protection: config.dataProtection)
         let context = ServiceContext(config: config, database: database, logger: logger)
         self.context = context
 

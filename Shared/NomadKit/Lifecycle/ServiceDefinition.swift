@@ -52,6 +52,8 @@ public struct ServiceContext: Sendable {
     public let logger: Logger
 
     public var tokens: AccessTokens { config.accessTokens }
+
+    public var protection: DataProtection { config.dataProtection }
 }
 
 /// Work repeated every `interval` until shutdown. Each run must be safe with

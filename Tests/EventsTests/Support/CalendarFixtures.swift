@@ -66,13 +66,21 @@ extension EventsEnv {
         try await publish(try await createEvent(by: organizer, event), by: organizer)
     }
 
+    /// With `card`, the attendee presents a fresh QR of that card as theirs
+    /// (identity signs QRs only for a card's holder); `cardQR` sends any payload.
     func register(
-        _ attendee: Caller, for event: Nomad_Events_V1_Event, card: String = "", requestID: String = UUID().uuidString
+        _ attendee: Caller, for event: Nomad_Events_V1_Event, card: String = "", cardQR: String? = nil,
+        cardNumber: String = "", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_EventRegistration {
         try await client.registerForEvent(.with {
             $0.requestID = requestID
             $0.eventID = event.eventID
-            $0.cardNumber = card
+            $0.cardNumber = cardNumber
+            if let cardQR {
+                $0.cardQr = cardQR
+            } else if !card.isEmpty {
+                $0.cardQr = EventsEnv.cardQR(for: attendee, card: card)
+            }
         }, metadata: attendee.metadata)
     }
 

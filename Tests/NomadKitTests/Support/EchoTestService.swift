@@ -30,7 +30,8 @@ struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
         let logger = self.logger
         return try await database.transaction { connection in
             try await Idempotency.once(
-                connection, method: "Echo", requestID: request.requestID, request: request, caller: caller, logger: logger
+                connection, method: "Echo", requestID: request.requestID, request: request, caller: caller,
+                protection: database.protection, logger: logger
             ) {
                 let id = UUID()
                 try await connection.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))", logger: logger)

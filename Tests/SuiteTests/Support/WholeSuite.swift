@@ -48,7 +48,12 @@ extension WholeSuite {
 
     /// A token as an outbox relay signs it for analytics, with the suite's service key.
     static func relayToken() throws -> String {
-        try ServiceTokens(key: serviceKey, audience: "nomad-zone").issue(caller: UUID()).token
+        try ServiceTokens(key: serviceKey).issue(caller: UUID(), for: .ingestEvents).token
+    }
+
+    /// A token as a revocation poller signs it for identity.
+    static func pollerToken() throws -> String {
+        try ServiceTokens(key: serviceKey).issue(caller: UUID(), for: .readRevocations).token
     }
 }
 

@@ -12,9 +12,13 @@ struct TicketClaims: Codable, Sendable, Equatable {
     var reg: String
     /// Attendee account id.
     var sub: String
-    /// The attendee's one-card number, when they presented one at registration:
-    /// a gate may then match the ticket against the card.
-    var card: String?
+    /// base64url of the keyed hash of the one-card the attendee registered
+    /// with (their own, checked then), never the number: the ticket is bound
+    /// to that card. A gate offline matches the card QR's `sub` to this
+    /// ticket's `sub` (a card has one holder); events' CheckIn also compares
+    /// the card itself by this hash. Tickets signed before numbers were hashed
+    /// carried `card`; decoding ignores it.
+    var cdh: String?
     var iat: Int64
     var exp: Int64
 }

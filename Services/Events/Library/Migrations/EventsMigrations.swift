@@ -8,4 +8,5 @@ let eventsMigrations: [Migration] = [
     Migration(11, "open days", migration0011OpenDays),
     Migration(12, "competitions", migration0012Competitions),
     Migration(13, "awards and docking", migration0013AwardsDocking),
+    Migration(14, "card numbers as keyed hashes", migration0014SealedCards),
 ]

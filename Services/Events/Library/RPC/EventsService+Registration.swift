@@ -14,7 +14,9 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_EventRegistration {
         let attendee = try caller
         let eventID = try Validate.uuid(request.eventID, "event_id")
-        let card = try RegistrationRules.cardNumber(request.cardNumber)
+        let presented = try RegistrationRules.card(
+            number: request.cardNumber, qr: request.cardQr, caller: attendee, keys: calendar.cardKeys)
+        let card = presented.map { RegistrationRules.cardHash($0.card, protection) }
         return try await mutation("RegisterForEvent", requestID: request.requestID, request: request) { connection in
             guard let event = try await EventStore.find(connection, id: eventID, lock: .update, logger: logger),
                   EventRules.mayRead(event, attendee)
@@ -29,11 +31,11 @@ extension EventsService {
             case .confirmed:
                 try await RegistrationStore.insert(
                     connection, id: id, eventID: eventID, attendee: attendee, status: .confirmed, waitlistSeq: nil,
-                    cardNumber: card, logger: logger)
+                    cardHash: card, logger: logger)
                 try await EventStore.adjustSeats(connection, id: eventID, confirmed: 1, waitlisted: 0, logger: logger)
                 try await TicketStore.issue(
                     connection, signer: calendar.tickets, event: event, registrationID: id, attendeeID: attendee.accountID,
-                    cardNumber: card, logger: logger)
+                    cardHash: card, logger: logger)
                 try await Outbox.append(
                     connection, type: "events.registration.confirmed", subjectIDs: subjects,
                     payload: RegistrationConfirmed(
@@ -44,7 +46,7 @@ extension EventsService {
                 let seq = try await EventStore.nextWaitlistSeq(connection, id: eventID, logger: logger)
                 try await RegistrationStore.insert(
                     connection, id: id, eventID: eventID, attendee: attendee, status: .waitlisted, waitlistSeq: seq,
-                    cardNumber: card, logger: logger)
+                    cardHash: card, logger: logger)
                 try await EventStore.adjustSeats(connection, id: eventID, confirmed: 0, waitlisted: 1, logger: logger)
                 try await Outbox.append(
                     connection, type: "events.registration.waitlisted", subjectIDs: subjects,
@@ -107,7 +109,7 @@ extension EventsService {
         try await EventStore.adjustSeats(connection, id: event.id, confirmed: 1, waitlisted: -1, logger: logger)
         try await TicketStore.issue(
             connection, signer: calendar.tickets, event: event, registrationID: next, attendeeID: registration.attendeeID,
-            cardNumber: try await RegistrationStore.cardNumber(connection, id: next, logger: logger), logger: logger)
+            cardHash: try await RegistrationStore.cardHash(connection, id: next, logger: logger), logger: logger)
         try await Outbox.append(
             connection, type: "events.registration.promoted",
             subjectIDs: ["event_id": event.id.text, "registration_id": next.text, "attendee_id": registration.attendeeID.text],

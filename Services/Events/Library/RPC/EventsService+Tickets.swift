@@ -214,8 +214,8 @@ extension EventsService {
             registration = try await RegistrationStore.live(
                 connection, eventID: eventID, attendeeID: attendee, lock: .share, logger: logger)
             // A ticket bound to a card admits that card only.
-            if let registration, let bound = try await RegistrationStore.cardNumber(connection, id: registration.id, logger: logger),
-               bound != card.card {
+            if let registration, let bound = try await RegistrationStore.cardHash(connection, id: registration.id, logger: logger),
+               bound != RegistrationRules.cardHash(card.card, protection) {
                 throw NomadError.wrongState("一卡通与报名时登记的不符", "the card is not the one given at registration")
             }
         }

@@ -13,11 +13,14 @@ struct EventsService: Nomad_Events_V1_EventsService.SimpleServiceProtocol, Servi
     let database: Database
     let logger: Logger
     let calendar: CalendarSettings
+    /// Hashes the one-card numbers registrations are bound to (NOMAD_DATA_HASH_KEY).
+    let protection: DataProtection
 
     init(context: ServiceContext, calendar: CalendarSettings) {
         database = context.database
         logger = context.logger
         self.calendar = calendar
+        protection = context.protection
     }
 }
 
@@ -41,6 +44,13 @@ public enum EventsDefinition {
                 [EventsService(context: context, calendar: CalendarSettings(
                     tickets: TicketSigner(key: ticketKey, previous: previousTicketKeys), cardKeys: context.config.keys,
                     maxOpenMeetingRequests: max(1, maxOpenMeetingRequests)))]
+            },
+            startup: { context in
+                // Before the first call: the gate compares hashes, so no row may
+                // still hold only a plaintext number.
+                try await LegacyCardStore.sealAll(
+                    context.database, signer: TicketSigner(key: ticketKey, previous: previousTicketKeys),
+                    protection: context.protection, logger: context.logger)
             })
     }
 }

@@ -26,20 +26,20 @@ enum RegistrationStore {
         r.id, r.event_id, r.attendee_id, r.attendee_role, r.status, r.waitlist_seq,
         CASE WHEN r.status = 2 THEN (SELECT count(*) FROM registrations w
           WHERE w.event_id = r.event_id AND w.status = 2 AND w.waitlist_seq <= r.waitlist_seq) ELSE 0 END AS position,
-        r.card_number IS NOT NULL AS has_card,
+        r.card_hash IS NOT NULL AS has_card,
         EXISTS (SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL) AS checked_in,
         r.created_at, r.updated_at
         """
 
     static func insert(
         _ connection: PostgresConnection, id: UUID, eventID: UUID, attendee: Principal, status: RegistrationStatus,
-        waitlistSeq: Int64?, cardNumber: String?, logger: Logger
+        waitlistSeq: Int64?, cardHash: Data?, logger: Logger
     ) async throws {
         do {
             try await connection.query("""
-                INSERT INTO registrations (id, event_id, attendee_id, attendee_role, status, waitlist_seq, card_number)
+                INSERT INTO registrations (id, event_id, attendee_id, attendee_role, status, waitlist_seq, card_hash)
                 VALUES (\(id), \(eventID), \(attendee.accountID), \(attendee.role.rawValue), \(status.rawValue),
-                  \(waitlistSeq), \(cardNumber))
+                  \(waitlistSeq), \(cardHash))
                 """, logger: logger)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw CalendarErrors.alreadyRegistered
@@ -78,10 +78,11 @@ enum RegistrationStore {
         return try await find(connection, id: id, logger: logger)
     }
 
-    /// The card number presented, for the ticket and the card check; never logged.
-    static func cardNumber(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> String? {
-        let rows = try await connection.query("SELECT card_number FROM registrations WHERE id = \(id)", logger: logger)
-        for try await card in rows.decode(String?.self) { return card }
+    /// The keyed hash of the card the registration was made with, for the
+    /// ticket and the gate's card check.
+    static func cardHash(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Data? {
+        let rows = try await connection.query("SELECT card_hash FROM registrations WHERE id = \(id)", logger: logger)
+        for try await card in rows.decode(Data?.self) { return card }
         return nil
     }
 

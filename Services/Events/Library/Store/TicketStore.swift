@@ -18,12 +18,12 @@ struct TicketRecord: Sendable {
 enum TicketStore {
     static func issue(
         _ connection: PostgresConnection, signer: TicketSigner, event: EventRecord, registrationID: UUID,
-        attendeeID: UUID, cardNumber: String?, now: Date = Date(), logger: Logger
+        attendeeID: UUID, cardHash: Data?, now: Date = Date(), logger: Logger
     ) async throws {
         let id = UUID()
         let expires = TicketSigner.expiry(eventEnd: event.endsAt)
         let token = try signer.sign(TicketClaims(
-            tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, card: cardNumber,
+            tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, cdh: cardHash.map(Base64URL.encode),
             iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
         try await connection.query("""
             INSERT INTO tickets (id, registration_id, event_id, attendee_id, token, expires_at)
@@ -38,17 +38,17 @@ enum TicketStore {
         _ connection: PostgresConnection, signer: TicketSigner, event: EventRecord, now: Date = Date(), logger: Logger
     ) async throws {
         let expires = TicketSigner.expiry(eventEnd: event.endsAt)
-        var live: [(UUID, UUID, UUID, String?)] = []
+        var live: [(UUID, UUID, UUID, Data?)] = []
         for try await row in try await connection.query("""
-            SELECT t.id, t.registration_id, t.attendee_id, r.card_number FROM tickets t
+            SELECT t.id, t.registration_id, t.attendee_id, r.card_hash FROM tickets t
             JOIN registrations r ON r.id = t.registration_id
             WHERE t.event_id = \(event.id) AND r.status = 1 AND t.expires_at <> \(expires)
-            """, logger: logger).decode((UUID, UUID, UUID, String?).self) {
+            """, logger: logger).decode((UUID, UUID, UUID, Data?).self) {
             live.append(row)
         }
         for (id, registrationID, attendeeID, card) in live {
             let token = try signer.sign(TicketClaims(
-                tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, card: card,
+                tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, cdh: card.map(Base64URL.encode),
                 iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
             try await connection.query(
                 "UPDATE tickets SET token = \(token), expires_at = \(expires) WHERE id = \(id)", logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import NomadKit
 
 struct DepartmentName: Sendable, Equatable {
     let zh: String
@@ -40,6 +41,18 @@ enum Departments {
 
     /// Handles foreign nomads' work and residence permits.
     static let permits = "exit_entry"
+
+    /// Departments whose officers see whole one-card numbers: talent issues,
+    /// suspends and reactivates cards here (`certification`), and the city's
+    /// plan names the Science, Technology, Industry and IT Bureau (科工信局) as
+    /// the lead unit of the nomads' one-card service. Every other officer gets
+    /// the masked number: a desk needs to know the card is valid, not its number.
+    /// Document numbers are masked for everyone (the API has no full form).
+    static let cardNumberReaders: Set<String> = [certification, "science_industry"]
+
+    static func readsFullCardNumbers(_ principal: Principal) -> Bool {
+        principal.role == .officer && principal.department.map { cardNumberReaders.contains($0) } == true
+    }
 
     static func isKnown(_ code: String) -> Bool {
         all[code] != nil

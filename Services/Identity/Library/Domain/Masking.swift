@@ -20,4 +20,12 @@ enum Masking {
         let hidden = String(repeating: mask, count: count - head - tail)
         return String(characters[0..<head]) + hidden + String(characters[(count - tail)...])
     }
+
+    /// "4604********1234": the division code and the last four, enough to tell
+    /// a holder's cards apart on a desk, not enough to present one.
+    static func cardNumber(_ s: String) -> String {
+        let characters = Array(s)
+        guard characters.count >= 12 else { return String(repeating: mask, count: characters.count) }
+        return String(characters[0..<4]) + String(repeating: mask, count: characters.count - 8) + String(characters[(characters.count - 4)...])
+    }
 }

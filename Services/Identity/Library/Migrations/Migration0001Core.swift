@@ -168,5 +168,6 @@ let identityMigrations = [
     Migration(1, "core", migration0001Core),
     Migration(2, "catalogue_seed", migration0002CatalogueSeed),
     Migration(3, "revocations", migration0003Revocations),
-    Migration(4, "documents", migration0004Documents),
+    Migration(4, "sealed_numbers", migration0004SealedNumbers),
+    Migration(5, "documents", migration0005Documents),
 ]

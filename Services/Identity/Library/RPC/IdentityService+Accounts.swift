@@ -36,7 +36,7 @@ extension IdentityService {
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .nomad,
                 createdAt: Date(), nationality: nationality, documentType: Int16(request.documentType.rawValue),
                 documentNumber: document, languages: languages, nomadStatus: Int16(Nomad_Identity_V1_NomadStatus.registered.rawValue))
-            try await AccountStore.insert(connection, account, logger: logger)
+            try await AccountStore.insert(connection, account, protection: protection, logger: logger)
             try await Outbox.append(
                 connection, type: "identity.nomad.registered", subjectIDs: ["account_id": account.id.text],
                 payload: ["nationality": nationality, "foreign": nationality == "CN" ? "false" : "true"], logger: logger)
@@ -59,7 +59,7 @@ extension IdentityService {
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: name, role: .enterprise,
                 createdAt: Date(), enterpriseName: name, creditCode: code)
-            try await AccountStore.insert(connection, account, logger: logger)
+            try await AccountStore.insert(connection, account, protection: protection, logger: logger)
             try await Outbox.append(
                 connection, type: "identity.enterprise.registered", subjectIDs: ["account_id": account.id.text],
                 payload: ["credit_code": code], logger: logger)
@@ -82,7 +82,7 @@ extension IdentityService {
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .officer,
                 createdAt: Date(), department: request.department)
-            try await AccountStore.insert(connection, account, logger: logger)
+            try await AccountStore.insert(connection, account, protection: protection, logger: logger)
             try await AuditStore.append(
                 connection, actor: admin, action: "officer.create", subject: "account/\(account.id.text)",
                 before: nil, after: try account.message.jsonString(), logger: logger)
@@ -277,7 +277,7 @@ extension IdentityService {
         if let earlier = try await database.read({ connection in
             try await Idempotency.earlierResponse(
                 connection, method: "ChangePassword", requestID: request.requestID, request: fingerprint, caller: principal,
-                as: Nomad_Identity_V1_ChangePasswordResponse.self, logger: logger)
+                protection: protection, as: Nomad_Identity_V1_ChangePasswordResponse.self, logger: logger)
         }) { return earlier }
         guard await hasher.verify(request.currentPassword, against: account.passwordHash) else {
             throw AccountRules.wrongCurrentPassword
@@ -333,7 +333,7 @@ extension IdentityService {
             guard try await !AccountStore.anyAdminExists(connection, logger: logger) else { return }
             try await AccountStore.insert(connection, AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: "Administrator", role: .admin,
-                createdAt: Date()), logger: logger)
+                createdAt: Date()), protection: protection, logger: logger)
             logger.info("bootstrap admin created", metadata: ["username": "\(username)"])
         }
     }

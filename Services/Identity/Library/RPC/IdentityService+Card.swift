@@ -9,15 +9,21 @@ extension IdentityService {
         let principal = try caller
         let holder = request.holderID.isEmpty ? principal.accountID : try Validate.uuid(request.holderID, "holder_id")
         guard holder == principal.accountID || principal.role == .officer else { throw NomadError.permissionDenied }
-        guard let card = try await database.read({ try await CardStore.find($0, holder: holder, logger: logger) }) else {
+        let protection = self.protection
+        guard let card = try await database.read({
+            try await CardStore.find($0, holder: holder, protection: protection, logger: logger)
+        }) else {
             throw IdentityErrors.noCard
         }
-        return card.message
+        return card.message(for: principal)
     }
 
     func issueCardQr(request: Nomad_Identity_V1_IssueCardQrRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CardQr {
         let holder = try caller
-        guard let card = try await database.read({ try await CardStore.find($0, holder: holder.accountID, logger: logger) }) else {
+        let protection = self.protection
+        guard let card = try await database.read({
+            try await CardStore.find($0, holder: holder.accountID, protection: protection, logger: logger)
+        }) else {
             throw IdentityErrors.noCard
         }
         guard card.status() == .active else {
@@ -36,7 +42,9 @@ extension IdentityService {
     }
 
     func verifyCard(request: Nomad_Identity_V1_VerifyCardRequest, context: ServerContext) async throws -> Nomad_Identity_V1_VerifyCardResponse {
+        let reader = try caller
         let payload = try Validate.text(request.qrPayload, "qr_payload", max: 4096)
+        let protection = self.protection
         let siteID = request.siteID.isEmpty ? nil : try Validate.uuid(request.siteID, "site_id")
         let language = self.language
         @Sendable func refuse(_ refusal: Nomad_Identity_V1_CardRefusal, _ card: CardRecord? = nil) -> Nomad_Identity_V1_VerifyCardResponse {
@@ -44,7 +52,7 @@ extension IdentityService {
                 $0.valid = false
                 $0.refusal = refusal
                 $0.refusalMessage = CardRefusals.message(refusal).text(language)
-                if let card { $0.card = card.message }
+                if let card { $0.card = card.message(for: reader) }
             }
         }
         let claims: CardQRClaims
@@ -58,7 +66,7 @@ extension IdentityService {
             }
         }
         let check: @Sendable (PostgresConnection) async throws -> Nomad_Identity_V1_VerifyCardResponse = { connection in
-            guard let card = try await CardStore.find(connection, number: claims.card, logger: logger),
+            guard let card = try await CardStore.find(connection, number: claims.card, protection: protection, logger: logger),
                   card.holderID.text == claims.sub
             else { return refuse(.unknownCard) }
             switch card.status() {
@@ -68,7 +76,7 @@ extension IdentityService {
             }
             var response = Nomad_Identity_V1_VerifyCardResponse.with {
                 $0.valid = true
-                $0.card = card.message
+                $0.card = card.message(for: reader)
             }
             if let siteID {
                 guard let site = try await SiteStore.find(connection, id: siteID, logger: logger) else {
@@ -103,20 +111,23 @@ extension IdentityService {
         }
         let reason = try Validate.text(request.reason, "reason", max: 500)
         return try await mutation("SetCardStatus", requestID: request.requestID, request: request) { connection in
-            guard var card = try await CardStore.find(connection, number: request.cardNumber, logger: logger) else {
-                throw NomadError.notFound("card \(request.cardNumber)")
-            }
-            let before = try card.message.jsonString()
-            try await CardStore.setStatus(connection, number: card.number, status: request.status, logger: logger)
+            // The number is neither echoed in the refusal nor written to the audit
+            // log: the log is kept for ever and read by other departments.
+            guard var card = try await CardStore.find(
+                connection, number: request.cardNumber, protection: protection, logger: logger)
+            else { throw NomadError.notFound("card") }
+            let before = try card.maskedMessage.jsonString()
+            try await CardStore.setStatus(connection, holder: card.holderID, status: request.status, logger: logger)
             card.storedStatus = request.status
             try await AuditStore.append(
                 connection, actor: officer, action: request.status == .suspended ? "card.suspend" : "card.activate",
-                subject: "card/\(card.number)", reason: reason, before: before, after: try card.message.jsonString(), logger: logger)
+                subject: "card/\(card.holderID.text)", reason: reason, before: before,
+                after: try card.maskedMessage.jsonString(), logger: logger)
             try await Outbox.append(
                 connection, type: "identity.card.status_changed",
                 subjectIDs: ["account_id": card.holderID.text],
                 payload: ["status": "\(request.status)", "reason": reason], logger: logger)
-            return card.message
+            return card.message(for: officer)
         }
     }
 }

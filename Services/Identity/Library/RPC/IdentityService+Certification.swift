@@ -101,7 +101,8 @@ extension IdentityService {
                 action = "certification.approve"
                 try await AccountStore.setNomadStatus(
                     connection, id: record.applicantID, status: Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue), logger: logger)
-                _ = try await CardStore.issue(connection, holder: record.applicantID, validity: validity, logger: logger)
+                _ = try await CardStore.issue(
+                    connection, holder: record.applicantID, validity: validity, protection: protection, logger: logger)
                 // No card number: events leave the service (analytics keeps them),
                 // and the account id is all a consumer needs.
                 try await Outbox.append(

@@ -13,6 +13,8 @@ struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol,
     let tokens: AccessTokens
     let settings: IdentitySettings
     let hasher: PasswordHasher
+    /// Seals and hashes document and card numbers (NOMAD_DATA_KEYS, NOMAD_DATA_HASH_KEY).
+    let protection: DataProtection
     let logger: Logger
 
     init(context: ServiceContext, settings: IdentitySettings) {
@@ -20,6 +22,7 @@ struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol,
         tokens = context.tokens
         self.settings = settings
         hasher = PasswordHasher(costLog2: settings.passwordCostLog2)
+        protection = context.protection
         logger = context.logger
     }
 }
@@ -39,6 +42,9 @@ public enum IdentityDefinition {
                 [IdentityService(context: context, settings: settings)]
             },
             startup: { context in
+                // Before the first call: lookups and uniqueness go by hash, so
+                // no row may still hold only a plaintext number.
+                try await LegacyNumberStore.sealAll(context.database, protection: context.protection, logger: context.logger)
                 if let admin = settings.bootstrapAdmin {
                     try await IdentityService(context: context, settings: settings)
                         .bootstrapAdmin(username: admin.username, password: admin.password)
@@ -46,6 +52,10 @@ public enum IdentityDefinition {
             },
             makeBackgroundTasks: { context in
                 [
+                    BackgroundTask(name: "reseal-personal-numbers", interval: .seconds(300)) {
+                        try await LegacyNumberStore.resealStale(
+                            context.database, protection: context.protection, logger: context.logger)
+                    },
                     BackgroundTask(name: "lapse-certifications", interval: .seconds(30)) {
                         _ = try await context.database.transaction { connection in
                             try await CertificationStore.lapseOverdue(connection, logger: context.logger)

@@ -17,7 +17,7 @@ extension AccountRecord {
                 account.nomad = .with {
                     $0.nationality = nationality ?? ""
                     $0.documentType = .init(rawValue: Int(documentType ?? 0)) ?? .unspecified
-                    $0.documentNumberMasked = documentNumber.map(Masking.documentNumber) ?? ""
+                    $0.documentNumberMasked = documentMasked ?? documentNumber.map(Masking.documentNumber) ?? ""
                     $0.languages = languages
                     $0.status = .init(rawValue: Int(nomadStatus ?? 1)) ?? .registered
                     $0.foreign = nationality != "CN"
@@ -75,7 +75,20 @@ extension CertificationRecord {
 }
 
 extension CardRecord {
-    var message: Nomad_Identity_V1_Card {
+    /// The full number for the holder and for officers of a department that
+    /// works with card numbers (Departments.cardNumberReaders); masked for
+    /// every other caller.
+    func message(for reader: Principal) -> Nomad_Identity_V1_Card {
+        reader.accountID == holderID || Departments.readsFullCardNumbers(reader) ? fullMessage : maskedMessage
+    }
+
+    var maskedMessage: Nomad_Identity_V1_Card {
+        var message = fullMessage
+        message.number = Masking.cardNumber(number)
+        return message
+    }
+
+    private var fullMessage: Nomad_Identity_V1_Card {
         .with {
             $0.number = number
             $0.holderID = holderID.uuidString.lowercased()

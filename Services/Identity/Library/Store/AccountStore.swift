@@ -3,8 +3,9 @@ import NomadKit
 import NomadProtos
 import PostgresNIO
 
-/// An account row. The document number is here because the store keeps it;
-/// it leaves the service only through Masking.
+/// An account row. The full document number is only in memory, on the way
+/// in: the table keeps its keyed hash, a sealed copy and the masked form,
+/// and reads return only the masked form.
 struct AccountRecord: Sendable {
     var id: UUID
     var username: String
@@ -14,7 +15,10 @@ struct AccountRecord: Sendable {
     var createdAt: Date
     var nationality: String?
     var documentType: Int16?
+    /// Set when registering; nil on records read back.
     var documentNumber: String?
+    /// What responses show, e.g. "4601**********123X".
+    var documentMasked: String?
     var languages: [String] = []
     var nomadStatus: Int16?
     var enterpriseName: String?
@@ -36,18 +40,30 @@ struct AccountRecord: Sendable {
 enum AccountStore {
     private static let columns = """
         id, username, password_hash, display_name, role, created_at, nationality, document_type, \
-        document_number, languages, nomad_status, enterprise_name, credit_code, department, disabled
+        document_masked, languages, nomad_status, enterprise_name, credit_code, department, disabled
         """
 
-    static func insert(_ connection: PostgresConnection, _ account: AccountRecord, logger: Logger) async throws {
+    /// The document number goes in as its keyed hash (uniqueness), a sealed
+    /// copy and the masked form; the plaintext column stays NULL.
+    static func insert(
+        _ connection: PostgresConnection, _ account: AccountRecord, protection: DataProtection, logger: Logger
+    ) async throws {
+        let documentHash = try account.documentNumber.map {
+            try PersonalNumbers.documentHash($0, type: account.documentType, protection)
+        }
+        let documentSealed = try account.documentNumber.map {
+            try protection.seal($0, purpose: PersonalNumbers.documentPurpose)
+        }
+        let documentMasked = account.documentNumber.map(Masking.documentNumber) ?? account.documentMasked
         do {
             try await connection.query("""
                 INSERT INTO accounts (id, username, password_hash, display_name, role, nationality, document_type,
-                  document_number, languages, nomad_status, enterprise_name, credit_code, department)
+                  document_hash, document_sealed, document_masked, languages, nomad_status, enterprise_name,
+                  credit_code, department)
                 VALUES (\(account.id), \(account.username), \(account.passwordHash), \(account.displayName),
-                  \(account.role.rawValue), \(account.nationality), \(account.documentType), \(account.documentNumber),
-                  \(account.languages), \(account.nomadStatus), \(account.enterpriseName), \(account.creditCode),
-                  \(account.department))
+                  \(account.role.rawValue), \(account.nationality), \(account.documentType), \(documentHash),
+                  \(documentSealed), \(documentMasked), \(account.languages), \(account.nomadStatus),
+                  \(account.enterpriseName), \(account.creditCode), \(account.department))
                 """, logger: logger)
         } catch let error as PSQLError where error.isUniqueViolation {
             switch error.constraintName {
@@ -56,6 +72,8 @@ enum AccountStore {
             case "accounts_credit_code_key":
                 throw NomadError(.alreadyExists, zh: "该统一社会信用代码已注册", en: "That credit code is already registered")
             default:
+                // accounts_document_hash: the message names no number, and the
+                // server log's DETAIL holds only the hash.
                 throw NomadError(.alreadyExists, zh: "该证件已注册", en: "That identity document is already registered")
             }
         }
@@ -167,7 +185,7 @@ enum AccountStore {
             createdAt: try r["created_at"].decode(Date.self),
             nationality: try r["nationality"].decode(String?.self),
             documentType: try r["document_type"].decode(Int16?.self),
-            documentNumber: try r["document_number"].decode(String?.self),
+            documentMasked: try r["document_masked"].decode(String?.self),
             languages: try r["languages"].decode([String].self),
             nomadStatus: try r["nomad_status"].decode(Int16?.self),
             enterpriseName: try r["enterprise_name"].decode(String?.self),

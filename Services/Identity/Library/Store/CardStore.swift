@@ -17,42 +17,61 @@ struct CardRecord: Sendable {
     }
 }
 
+/// Cards keep their number as a keyed hash (lookups, uniqueness) and a sealed
+/// copy (the holder and the issuing department see it); never in plaintext.
 enum CardStore {
     private static let select = """
-        SELECT c.number, c.holder_id, a.display_name, c.status, c.issued_at, c.expires_at
+        SELECT c.number_sealed, c.holder_id, a.display_name, c.status, c.issued_at, c.expires_at
         FROM cards c JOIN accounts a ON a.id = c.holder_id
         """
 
     /// Issues the holder's card, or returns the one they have: a nomad holds
     /// one card for life of the programme.
-    static func issue(_ connection: PostgresConnection, holder: UUID, validity: TimeInterval, logger: Logger) async throws -> CardRecord {
-        if let existing = try await find(connection, holder: holder, logger: logger) { return existing }
+    static func issue(
+        _ connection: PostgresConnection, holder: UUID, validity: TimeInterval, protection: DataProtection, logger: Logger
+    ) async throws -> CardRecord {
+        if let existing = try await find(connection, holder: holder, protection: protection, logger: logger) { return existing }
         let serial = try await connection.query("SELECT nextval('card_serial')", logger: logger)
             .collect().first!.decode(Int64.self)
         let number = CardNumber.make(serial: serial)
         try await connection.query("""
-            INSERT INTO cards (number, holder_id, status, expires_at)
-            VALUES (\(number), \(holder), \(Int16(Nomad_Identity_V1_CardStatus.active.rawValue)), now() + make_interval(secs => \(validity)))
+            INSERT INTO cards (number_hash, number_sealed, holder_id, status, expires_at)
+            VALUES (\(PersonalNumbers.cardHash(number, protection)),
+              \(try protection.seal(number, purpose: PersonalNumbers.cardPurpose)), \(holder), \(Int16(Nomad_Identity_V1_CardStatus.active.rawValue)), now() + make_interval(secs => \(validity)))
             """, logger: logger)
-        return try await find(connection, holder: holder, logger: logger)!
+        guard let card = try await find(connection, holder: holder, protection: protection, logger: logger) else {
+            throw NomadError.internalError
+        }
+        return card
     }
 
-    static func find(_ connection: PostgresConnection, holder: UUID, logger: Logger) async throws -> CardRecord? {
+    static func find(
+        _ connection: PostgresConnection, holder: UUID, protection: DataProtection, logger: Logger
+    ) async throws -> CardRecord? {
         try await connection.query(PostgresQuery(unsafeSQL: select + " WHERE c.holder_id = $1", binds: binds(holder)), logger: logger)
-            .collect().first.map(decode)
+            .collect().first.map { try decode($0, protection) }
     }
 
-    static func find(_ connection: PostgresConnection, number: String, logger: Logger) async throws -> CardRecord? {
-        try await connection.query(PostgresQuery(unsafeSQL: select + " WHERE c.number = $1", binds: binds(number)), logger: logger)
-            .collect().first.map(decode)
+    /// By the number's keyed hash: the number itself is not in the table.
+    static func find(
+        _ connection: PostgresConnection, number: String, protection: DataProtection, logger: Logger
+    ) async throws -> CardRecord? {
+        var bindings = PostgresBindings()
+        try bindings.append(PersonalNumbers.cardHash(number, protection))
+        return try await connection.query(
+            PostgresQuery(unsafeSQL: select + " WHERE c.number_hash = $1", binds: bindings), logger: logger
+        ).collect().first.map { try decode($0, protection) }
     }
 
-    static func setStatus(_ connection: PostgresConnection, number: String, status: Nomad_Identity_V1_CardStatus, logger: Logger) async throws {
-        try await connection.query("UPDATE cards SET status = \(Int16(status.rawValue)) WHERE number = \(number)", logger: logger)
+    static func setStatus(
+        _ connection: PostgresConnection, holder: UUID, status: Nomad_Identity_V1_CardStatus, logger: Logger
+    ) async throws {
+        try await connection.query("UPDATE cards SET status = \(Int16(status.rawValue)) WHERE holder_id = \(holder)", logger: logger)
     }
 
-    private static func decode(_ row: PostgresRow) throws -> CardRecord {
-        let (number, holder, name, status, issued, expires) = try row.decode((String, UUID, String, Int16, Date, Date).self)
+    private static func decode(_ row: PostgresRow, _ protection: DataProtection) throws -> CardRecord {
+        let (sealed, holder, name, status, issued, expires) = try row.decode((Data, UUID, String, Int16, Date, Date).self)
+        let number = try protection.open(sealed, purpose: PersonalNumbers.cardPurpose)
         return CardRecord(number: number, holderID: holder, holderDisplayName: name,
                           storedStatus: .init(rawValue: Int(status)) ?? .unspecified, issuedAt: issued, expiresAt: expires)
     }

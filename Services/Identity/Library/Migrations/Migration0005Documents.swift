@@ -5,7 +5,7 @@ import NomadKit
 /// JPEGs and PNGs are compressed already, and uncompressed TOAST lets
 /// `substring` read one slice without the whole value. `sha256` is the key an
 /// object store would use if the bytes move there (see the README).
-let migration0004Documents = """
+let migration0005Documents = """
 CREATE TABLE documents (
   id uuid PRIMARY KEY,
   owner_id uuid NOT NULL REFERENCES accounts (id),

@@ -1,0 +1,195 @@
+"""A foreign nomad's first week in the portal, in a real Chromium, in every
+language and once with JavaScript off:
+
+  register (after a refused try that keeps what was typed) -> apply for
+  certification with a PDF -> an officer, over gRPC, asks for one more
+  document -> the nomad sees it on the home page and uploads it -> the officer
+  approves -> the card page shows a QR that verifies offline with identity's
+  published key.
+
+Every page visited is screenshotted, checked by axe-core (no serious or
+critical violation), and checked for lang/dir, one h1 and no untranslated key.
+
+    python3 Tests/Browser/journey.py IDENTITY_ADDRESS
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
+from officer import Identity, verify_card_qr  # noqa: E402
+
+OFFICER = ("demo-talent-officer", "nomad-zone-demo")
+PASSWORD = "Tide-Table-2026!"
+SCRIPT = "<script>document.title='pwned'</script>"
+
+# Refusals the journey provokes, as the person reads them in their language:
+# words that must appear next to the field (any one of them).
+BAD_PASSWORD_WORDS = {
+    "en": ["password", "Password"], "zh-CN": ["密码"], "ru": ["Пароль", "пароль"], "ar": ["كلمة"],
+}
+
+
+def pdf(path, text):
+    body = f"%PDF-1.4\n1 0 obj<<>>endobj\n% {text}\ntrailer<<>>\n%%EOF\n"
+    with open(path, "w") as file:
+        file.write(body)
+    return path
+
+
+def public_pages(browser):
+    for path, name in [("/", "landing"), ("/catalogue", "catalogue"), ("/events", "events"),
+                       ("/jobs", "jobs"), ("/sites", "sites"), ("/kpis", "kpis")]:
+        browser.open(path)
+        browser.check(name)
+    # One catalogue entry in full.
+    browser.open("/catalogue")
+    links = [a.get_attribute("href") for a in browser.driver.find_elements(By.CSS_SELECTOR, "main a[href^='/catalogue/'], main a[href*='/catalogue/']")]
+    if links:
+        browser.driver.get(links[0])
+        browser.check("catalogue-entry")
+
+
+def register(browser, username):
+    browser.open("/register")
+    browser.check("register")
+    browser.open("/register/nomad?kind=foreign")
+    browser.check("register-nomad")
+    # Refused: a password too short. The error stands next to the field in
+    # the chosen language, and what was typed is still there, inert.
+    browser.fill({"username": SCRIPT, "password": "short", "password_repeat": "short",
+                   "display_name": SCRIPT, "nationality": "DE", "document_number": "C01X00T47"})
+    browser.driver.find_element(By.ID, "register-submit").click()
+    assert browser.page() == "register-nomad", browser.page()
+    errors = browser.driver.find_elements(By.CSS_SELECTOR, ".field-error")
+    assert errors, "a refusal shows an error next to a field"
+    assert browser.field("display_name").get_attribute("value") == SCRIPT, "typed text is kept"
+    assert browser.driver.title != "pwned", "typed markup stays text"
+    browser.check("register-refused")
+    browser.fill({"username": username, "password": PASSWORD, "password_repeat": PASSWORD,
+                  "display_name": f"Ana {SCRIPT}", "nationality": "DE",
+                  "document_number": "C" + uuid.uuid4().hex[:8].upper()})
+    browser.driver.find_element(By.ID, "register-submit").click()
+    if browser.page() == "signin":
+        sign_in(browser, username)
+
+
+def sign_in(browser, username, then=None):
+    browser.open("/signin" + (f"?return_to={urllib.parse.quote(then)}" if then else ""))
+    browser.fill({"username": username, "password": PASSWORD})
+    browser.driver.find_element(By.ID, "signin-submit").click()
+
+
+def csrf_refused(browser):
+    """A post without the form's CSRF token, with the person's own cookies: 403."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.driver.get_cookies())
+    request = urllib.request.Request(
+        PORTAL + "/account/password", method="POST",
+        data=urllib.parse.urlencode({"current_password": PASSWORD, "new_password": "x" * 16}).encode(),
+        headers={"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        assert error.code == 403, error.code
+        return
+    raise AssertionError("a post without a CSRF token was accepted")
+
+
+def qr_payload(browser, workdir):
+    element = browser.driver.find_element(By.ID, "card-qr")
+    shot = os.path.join(workdir, "qr.png")
+    element.screenshot(shot)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", shot], capture_output=True, text=True)
+    assert decoded.returncode == 0, ("the QR on the card page does not scan", decoded.stderr)
+    return decoded.stdout.strip()
+
+
+def journey(language, javascript, identity):
+    label = f"{language}{'' if javascript else '-nojs'}"
+    browser = Browser(language=language, javascript=javascript, label=label)
+    workdir = tempfile.mkdtemp()
+    try:
+        public_pages(browser)
+        username = f"ana-{label.lower()}-{uuid.uuid4().hex[:6]}"
+        register(browser, username)
+        # A private page asked for while signed out leads to sign-in and back.
+        browser.driver.delete_all_cookies()
+        browser.open("/card")
+        assert browser.page() == "signin", browser.page()
+        browser.check("signin")
+        sign_in(browser, username, then="/home")
+        assert browser.page() == "home", browser.page()
+        browser.check("home")
+
+        browser.open("/certification")
+        browser.check("certification")
+        browser.fill({"income": "15000", "clients": "Acme GmbH, Tidewater Ltd", "stay_days": "180",
+                      "skills": "Swift, iOS", "documents": pdf(os.path.join(workdir, "contract.pdf"), "contract")})
+        browser.driver.find_element(By.ID, "cert-submit").click()
+        browser.check("certification-applied")
+
+        officer = identity.login(*OFFICER)
+        nomad_id = identity.call("GetAccount", {}, token=identity.login(username, PASSWORD)).id
+        application = identity.certification_of(officer, nomad_id)
+        assert len(application.evidence.document_ids) == 1, application.evidence
+        identity.request_documents(officer, application.id, "Please add a bank statement for the last 3 months.")
+
+        browser.open("/home")
+        waiting = browser.driver.find_element(By.ID, "waiting-list")
+        link = waiting.find_element(By.CSS_SELECTOR, f"a[href='/certification/{application.id}']")
+        browser.check("home-waiting")
+        link.click()
+        browser.check("certification-detail")
+        browser.fill({"documents": pdf(os.path.join(workdir, "statement.pdf"), "bank statement")})
+        browser.driver.find_element(By.ID, "supplement-submit").click()
+        browser.check("certification-supplemented")
+        supplemented = identity.certification_of(officer, nomad_id)
+        assert len(supplemented.evidence.document_ids) >= 1 and supplemented.status == 1, supplemented
+        identity.approve(officer, application.id)
+
+        browser.open("/card")
+        browser.check("card")
+        claims = verify_card_qr(qr_payload(browser, workdir), identity.public_keys())
+        assert claims["sub"] == nomad_id, claims
+
+        csrf_refused(browser)
+        for path, name in [("/account", "account"), ("/account/password", "password"), ("/permits", "permits"),
+                           ("/applications", "applications")]:
+            browser.open(path)
+            browser.check(name)
+        browser.driver.find_element(By.ID, "signout-submit").click()
+        return browser.violations
+    finally:
+        browser.close()
+
+
+def main():
+    identity_address = sys.argv[1]
+    wait_for_portal()
+    identity = Identity(identity_address)
+    summary = {}
+    for language, javascript in [(language, True) for language in LANGUAGES] + [("en", False)]:
+        label = f"{language}{'' if javascript else '-nojs'}"
+        print(f"--- journey {label}", flush=True)
+        violations = journey(language, javascript, identity)
+        summary[label] = violations
+        moderate = sorted({rule for page in violations.values() for rule, impact, _ in page})
+        print(f"    {len(violations)} pages checked by axe; no serious or critical violation;"
+              f" minor/moderate rules seen: {', '.join(moderate) or 'none'}", flush=True)
+    with open(os.path.join(SHOTS, "axe-summary.json"), "w") as file:
+        json.dump(summary, file, indent=1)
+    shots = sorted(os.listdir(SHOTS))
+    print(f"browser journeys passed: {len(summary)} runs, {len(shots) - 1} screenshots in {SHOTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The officer's side of the browser journey, over gRPC as a department's own
+system would call identity (through server reflection: no .proto files)."""
+import base64
+import json
+import time
+import uuid
+
+import grpc
+from google.protobuf import descriptor_pool, message_factory
+from google.protobuf.timestamp_pb2 import Timestamp
+from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+
+
+class Identity:
+    def __init__(self, address):
+        self.channel = grpc.insecure_channel(address)
+        pool = descriptor_pool.DescriptorPool(ProtoReflectionDescriptorDatabase(self.channel))
+        self.service = pool.FindServiceByName("nomad.identity.v1.IdentityService")
+        self.pool = pool
+
+    def call(self, name, fields, token=None):
+        method = self.service.methods_by_name[name]
+        request_class = message_factory.GetMessageClass(method.input_type)
+        response_class = message_factory.GetMessageClass(method.output_type)
+        stub = self.channel.unary_unary(
+            f"/{self.service.full_name}/{name}",
+            request_serializer=request_class.SerializeToString,
+            response_deserializer=response_class.FromString)
+        metadata = [("authorization", f"Bearer {token}")] if token else None
+        return stub(request_class(**fields), metadata=metadata, timeout=15)
+
+    def login(self, username, password):
+        return self.call("Login", {"username": username, "password": password}).access_token
+
+    def certification_of(self, officer, applicant_id):
+        answer = self.call("ListCertifications", {"page": {"page_size": 100}}, token=officer)
+        mine = [c for c in answer.applications if c.applicant_id == applicant_id]
+        assert mine, f"no certification of {applicant_id} among {len(answer.applications)}"
+        return mine[0]
+
+    def request_documents(self, officer, application_id, reason):
+        deadline = Timestamp()
+        deadline.FromSeconds(int(time.time()) + 7 * 86400)
+        return self.call("DecideCertification", {
+            "request_id": str(uuid.uuid4()), "id": application_id, "decision": 3,
+            "reason": reason, "documents_deadline": deadline}, token=officer)
+
+    def approve(self, officer, application_id):
+        return self.call("DecideCertification", {
+            "request_id": str(uuid.uuid4()), "id": application_id, "decision": 1}, token=officer)
+
+    def public_keys(self):
+        return self.call("GetPublicKeys", {}).keys
+
+
+def verify_card_qr(payload, keys):
+    """A one-card QR is an Ed25519 JWS that identity signed: check it offline
+    with the published keys, as a desk's scanner would."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    def unb64(text):
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+    header_b64, claims_b64, signature_b64 = payload.split(".")
+    header = json.loads(unb64(header_b64))
+    key = next((k for k in keys if k.key_id == header["kid"]), None)
+    assert key is not None, f"no published key {header['kid']}"
+    raw = key.public_key if isinstance(key.public_key, bytes) else unb64(key.public_key)
+    Ed25519PublicKey.from_public_bytes(raw).verify(unb64(signature_b64), f"{header_b64}.{claims_b64}".encode())
+    return json.loads(unb64(claims_b64))
