@@ -90,7 +90,7 @@ import Testing
             let verified = try await env.client.verifyCard(.with {
                 $0.requestID = UUID().uuidString
                 $0.qrPayload = qr.payload
-            }, metadata: callMetadata(token: env.service()))
+            }, metadata: callMetadata(token: talent))
             #expect(verified.valid && verified.card.holderID == foreign.id)
         }
     }
