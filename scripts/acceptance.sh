@@ -20,7 +20,7 @@ python3 -c 'import grpc, grpc_health, grpc_reflection' 2>/dev/null \
 if [[ -n "${NOMAD_BIN_DIR:-}" ]]; then
   bin=$NOMAD_BIN_DIR
 else
-  for product in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics nomadctl; do
+  for product in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics nomad-portal nomadctl; do
     swift build --product "$product"
   done
   bin=$(swift build --show-bin-path)
@@ -33,7 +33,8 @@ run_file=$(mktemp -u)
   --grpc-port "jobs=$jobs_port" --metrics-port "jobs=$jobs_metrics_port" --jobs-replicas 2 \
   --grpc-port "assets=$((grpc_port + 2))" --metrics-port "assets=$((metrics_port + 2))" \
   --grpc-port "events=$((grpc_port + 3))" --metrics-port "events=$((metrics_port + 3))" \
-  --grpc-port "analytics=$((grpc_port + 4))" --metrics-port "analytics=$((metrics_port + 4))" --seed >"$log" 2>&1 &
+  --grpc-port "analytics=$((grpc_port + 4))" --metrics-port "analytics=$((metrics_port + 4))" \
+  --grpc-port "portal=$((grpc_port + 5))" --metrics-port "portal=$((metrics_port + 5))" --seed >"$log" 2>&1 &
 up=$!
 trap 'kill -TERM $up 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 240); do
@@ -47,6 +48,19 @@ grep -E "^nomadctl: demo data in analytics: .*certified_nomads 4, .*event_attend
   || { cat "$log"; echo "the demo seed did not reach analytics" >&2; exit 1; }
 password=$(sed -n 's/.*admin *username admin *password \([^ ]*\).*/\1/p' "$log" | head -1)
 "$bin/nomadctl" health --address "127.0.0.1:$grpc_port"
+# The portal answers healthy (every service SERVING) and renders the public catalogue.
+portal="http://127.0.0.1:$((grpc_port + 5))"
+python3 - "$portal" <<'PY'
+import sys, urllib.request
+base = sys.argv[1]
+with urllib.request.urlopen(base + "/healthz", timeout=10) as r:
+    assert r.status == 200, r.status
+with urllib.request.urlopen(urllib.request.Request(base + "/catalogue", headers={"Accept-Language": "ru"}), timeout=10) as r:
+    page = r.read().decode()
+    assert 'lang="ru"' in page and 'data-page="catalogue"' in page, page[:300]
+    assert r.headers["Content-Security-Policy"] and r.headers["X-Content-Type-Options"] == "nosniff"
+print(f"portal: {base} healthy, the catalogue renders in Russian with its security headers")
+PY
 python3 scripts/acceptance_check.py "127.0.0.1:$grpc_port" "$password" "http://127.0.0.1:$metrics_port/metrics" \
   "127.0.0.1:$jobs_port" "127.0.0.1:$((jobs_port + 10))"
 
@@ -65,6 +79,9 @@ grep -q "^open jobs: 3$" <<<"$listed" || { echo "the C client should list the 3 
 # `nomadctl status` sees every process SERVING, with its pid, memory and calls served.
 status=$("$bin/nomadctl" status --run-file "$run_file") || { echo "$status"; echo "nomadctl status failed" >&2; exit 1; }
 echo "$status"
+grep -Eq "^portal +http://127\.0\.0\.1:[0-9]+/ +SERVING +[0-9]+ +[0-9.]+ MiB" <<<"$status" || { echo "status lacks the portal" >&2; exit 1; }
+# This suite's own processes, by pid (never machine-wide by name: other suites may run here).
+pids=$(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$run_file")
 for name in identity jobs-1 jobs-2 assets events analytics; do
   grep -Eq "^$name +127\.0\.0\.1:[0-9]+ +SERVING +[0-9]+ +[0-9.]+ MiB +[0-9]+" <<<"$status" || { echo "status lacks $name" >&2; exit 1; }
 done
@@ -74,12 +91,12 @@ kill -TERM $up
 rc=0; wait $up || rc=$?
 trap - EXIT
 if ((rc != 0)); then cat "$log"; echo "nomadctl up exited $rc after SIGTERM" >&2; exit 1; fi
-for name in identity jobs-1 jobs-2 assets events analytics; do
+for name in identity jobs-1 jobs-2 assets events analytics portal; do
   grep -q "$name stopped: exited with 0" "$log" || { cat "$log"; echo "$name did not exit 0" >&2; exit 1; }
 done
-for exe in nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics; do
-  if pgrep -x "$exe" >/dev/null; then echo "a $exe process is left" >&2; exit 1; fi
+for pid in $pids; do
+  if kill -0 "$pid" 2>/dev/null; then echo "process $pid of this suite is left" >&2; exit 1; fi
 done
 if [ -e "$run_file" ]; then echo "nomadctl up left its run file behind" >&2; exit 1; fi
 rm -f "$log"
-echo "run acceptance: ok (nomadctl up --seed with 2 jobs replicas and analytics, the seed counted in analytics, health SERVING, nomadctl status, tokens across services, metrics, reflection, the C client, SIGTERM exit 0)"
+echo "run acceptance: ok (nomadctl up --seed with 2 jobs replicas and analytics, the seed counted in analytics, health SERVING, nomadctl status, tokens across services, metrics, reflection, the C client, the portal, SIGTERM exit 0)"

@@ -16,6 +16,13 @@ from selenium.webdriver.common.by import By
 PORTAL = os.environ.get("NOMAD_PORTAL_URL", "http://127.0.0.1:8080")
 SHOTS = os.environ.get("NOMAD_SCREENSHOT_DIR", "browser-screenshots")
 LANGUAGES = ["en", "zh-CN", "ru", "ar"]
+CATALOGUES = os.path.join(os.path.dirname(__file__), "../../Services/Portal/Library/Resources/i18n")
+# Every key of the portal's message catalogues: one showing on a page is a
+# sentence nobody translated.
+CATALOGUE_KEYS = sorted({
+    match for match in re.findall(r'^msgid "([^"]+)"', open(os.path.join(CATALOGUES, "en.po"), encoding="utf-8").read(), re.M)
+    if "." in match
+})
 
 
 class Browser:
@@ -66,9 +73,14 @@ class Browser:
                 element.clear()
                 element.send_keys(value)
 
-    def submit(self, form_id):
-        form = self.driver.find_element(By.ID, form_id)
-        form.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]").click()
+    def click(self, element_id):
+        """Clicks a submit button and waits for the page it leads to (every
+        form posts and redirects, so the old document goes away)."""
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.ID, element_id).click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
         return self.page()
 
     def text(self):
@@ -76,6 +88,16 @@ class Browser:
 
     def error(self, field):
         return self.driver.find_element(By.ID, f"{field}-error").text
+
+    def axe(self):
+        # Chromium's inspector sometimes loses a node while axe walks a large
+        # inline SVG (the QR); a second run over the unchanged page settles it.
+        from selenium.common.exceptions import WebDriverException
+        try:
+            return _axe_once(self.driver)
+        except WebDriverException:
+            time.sleep(1)
+            return _axe_once(self.driver)
 
     # ---- checks every page gets
     def check(self, name):
@@ -86,19 +108,23 @@ class Browser:
         expected_dir = "rtl" if self.language == "ar" else "ltr"
         assert (html.get_attribute("dir") or "ltr") == expected_dir, (name, html.get_attribute("dir"))
         assert len(self.driver.find_elements(By.TAG_NAME, "h1")) == 1, (name, "one h1")
-        untranslated = re.findall(r"\b[a-z]+(?:\.[a-z_]+){1,}\b", self.text())
-        untranslated = [key for key in untranslated if not re.match(r"^[a-z0-9.-]+\.(com|org|cn|pdf|png|jpg)$", key)]
+        text = self.text()
+        untranslated = [key for key in CATALOGUE_KEYS if re.search(rf"(?<![\w.]){re.escape(key)}(?![\w.])", text)]
         assert not untranslated, (name, "untranslated keys", untranslated[:5])
         shot = os.path.join(SHOTS, f"{self.label}-{len(self.visited):02d}-{name}.png")
         self.driver.save_screenshot(shot)
         self.visited.append(name)
         if self.javascript:
-            axe = Axe(self.driver)
-            axe.inject()
-            result = axe.run()
+            result = self.axe()
             serious = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
             self.violations[name] = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]]
             assert not serious, (name, [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in serious])
+
+
+def _axe_once(driver):
+    axe = Axe(driver)
+    axe.inject()
+    return axe.run()
 
 
 def wait_for_portal(timeout=120):
@@ -106,7 +132,7 @@ def wait_for_portal(timeout=120):
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(PORTAL + "/healthz", timeout=5) as response:
-                if response.status == 200 and json.loads(response.read()).get("status") == "ok":
+                if response.status == 200 and json.loads(response.read()).get("status") == "SERVING":
                     return
         except Exception:
             pass

@@ -68,7 +68,7 @@ def register(browser, username):
     # the chosen language, and what was typed is still there, inert.
     browser.fill({"username": SCRIPT, "password": "short", "password_repeat": "short",
                    "display_name": SCRIPT, "nationality": "DE", "document_number": "C01X00T47"})
-    browser.driver.find_element(By.ID, "register-submit").click()
+    browser.click("register-submit")
     assert browser.page() == "register-nomad", browser.page()
     errors = browser.driver.find_elements(By.CSS_SELECTOR, ".field-error")
     assert errors, "a refusal shows an error next to a field"
@@ -78,7 +78,7 @@ def register(browser, username):
     browser.fill({"username": username, "password": PASSWORD, "password_repeat": PASSWORD,
                   "display_name": f"Ana {SCRIPT}", "nationality": "DE",
                   "document_number": "C" + uuid.uuid4().hex[:8].upper()})
-    browser.driver.find_element(By.ID, "register-submit").click()
+    browser.click("register-submit")
     if browser.page() == "signin":
         sign_in(browser, username)
 
@@ -86,7 +86,7 @@ def register(browser, username):
 def sign_in(browser, username, then=None):
     browser.open("/signin" + (f"?return_to={urllib.parse.quote(then)}" if then else ""))
     browser.fill({"username": username, "password": PASSWORD})
-    browser.driver.find_element(By.ID, "signin-submit").click()
+    browser.click("signin-submit")
 
 
 def csrf_refused(browser):
@@ -105,9 +105,14 @@ def csrf_refused(browser):
 
 
 def qr_payload(browser, workdir):
-    element = browser.driver.find_element(By.ID, "card-qr")
+    # The whole page in a tall window: scrolling an element into view needs
+    # JavaScript, which one of the runs has switched off.
+    browser.driver.find_element(By.ID, "card-qr")
+    size = browser.driver.get_window_size()
+    browser.driver.set_window_size(size["width"], 2400)
     shot = os.path.join(workdir, "qr.png")
-    element.screenshot(shot)
+    browser.driver.save_screenshot(shot)
+    browser.driver.set_window_size(size["width"], size["height"])
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", shot], capture_output=True, text=True)
     assert decoded.returncode == 0, ("the QR on the card page does not scan", decoded.stderr)
     return decoded.stdout.strip()
@@ -134,7 +139,7 @@ def journey(language, javascript, identity):
         browser.check("certification")
         browser.fill({"income": "15000", "clients": "Acme GmbH, Tidewater Ltd", "stay_days": "180",
                       "skills": "Swift, iOS", "documents": pdf(os.path.join(workdir, "contract.pdf"), "contract")})
-        browser.driver.find_element(By.ID, "cert-submit").click()
+        browser.click("cert-submit")
         browser.check("certification-applied")
 
         officer = identity.login(*OFFICER)
@@ -147,10 +152,10 @@ def journey(language, javascript, identity):
         waiting = browser.driver.find_element(By.ID, "waiting-list")
         link = waiting.find_element(By.CSS_SELECTOR, f"a[href='/certification/{application.id}']")
         browser.check("home-waiting")
-        link.click()
+        browser.open(f"/certification/{application.id}")
         browser.check("certification-detail")
         browser.fill({"documents": pdf(os.path.join(workdir, "statement.pdf"), "bank statement")})
-        browser.driver.find_element(By.ID, "supplement-submit").click()
+        browser.click("supplement-submit")
         browser.check("certification-supplemented")
         supplemented = identity.certification_of(officer, nomad_id)
         assert len(supplemented.evidence.document_ids) >= 1 and supplemented.status == 1, supplemented
@@ -166,7 +171,7 @@ def journey(language, javascript, identity):
                            ("/applications", "applications")]:
             browser.open(path)
             browser.check(name)
-        browser.driver.find_element(By.ID, "signout-submit").click()
+        browser.click("signout-submit")
         return browser.violations
     finally:
         browser.close()

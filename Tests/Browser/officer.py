@@ -1,13 +1,13 @@
 """The officer's side of the browser journey, over gRPC as a department's own
 system would call identity (through server reflection: no .proto files)."""
 import base64
+import datetime
 import json
 import time
 import uuid
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
-from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
 
@@ -39,8 +39,7 @@ class Identity:
         return mine[0]
 
     def request_documents(self, officer, application_id, reason):
-        deadline = Timestamp()
-        deadline.FromSeconds(int(time.time()) + 7 * 86400)
+        deadline = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=7)
         return self.call("DecideCertification", {
             "request_id": str(uuid.uuid4()), "id": application_id, "decision": 3,
             "reason": reason, "documents_deadline": deadline}, token=officer)

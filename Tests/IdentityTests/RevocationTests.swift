@@ -84,7 +84,7 @@ import Testing
                 }, metadata: callMetadata(token: token))
             }
             await expectRPCError(.unauthenticated) {
-                _ = try await env.client.listSites(.init(), metadata: callMetadata(token: token))
+                _ = try await env.client.listAuditEntries(.init(), metadata: callMetadata(token: token))
             }
             // Nothing was decided with the refused token.
             let still = try await env.client.getCertification(.with { $0.id = second.id }, metadata: callMetadata(token: env.officer("talent")))
@@ -153,7 +153,7 @@ func identityCallsAsAnyone(_ env: IdentityEnv) -> [@Sendable (Metadata) async th
     return [
         { _ = try await client.listRevokedAccounts(.init(), metadata: $0) },
         { _ = try await client.getAccount(.init(), metadata: $0) },
-        { _ = try await client.listSites(.init(), metadata: $0) },
+        { _ = try await client.listAuditEntries(.init(), metadata: $0) },
         { _ = try await client.verifyCard(.with {
             $0.requestID = UUID().uuidString
             $0.qrPayload = "x"

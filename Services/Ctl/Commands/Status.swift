@@ -30,6 +30,13 @@ struct Status: AsyncParsableCommand {
         }
         var rows: [Row] = []
         for process in file.processes {
+            if let web = process.web {
+                // The portal: ready when its /healthz answers 200 (every service it calls SERVING).
+                rows.append(Row(
+                    name: process.name, address: web, health: await LoopbackHTTP.get(web + "healthz") == nil ? "NOT_SERVING" : "SERVING",
+                    pid: process.pid, residentBytes: ProcInfo.residentBytes(of: process.pid), callsServed: nil))
+                continue
+            }
             let address = try HostPort(parsing: process.grpc)
             let health: String
             do {
@@ -53,7 +60,7 @@ struct Status: AsyncParsableCommand {
 
     static func table(_ rows: [Row]) -> String {
         func megabytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "-" }
-        var lines = [["service", "gRPC", "health", "pid", "resident", "calls"]]
+        var lines = [["service", "address", "health", "pid", "resident", "calls"]]
         for row in rows {
             lines.append([row.name, row.address, row.health, "\(row.pid)", megabytes(row.residentBytes), row.callsServed.map(String.init) ?? "-"])
         }

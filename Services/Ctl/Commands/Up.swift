@@ -102,7 +102,9 @@ struct Up: AsyncParsableCommand {
             let runFile = RunFile(
                 upPid: getpid(), startedAt: startedAt,
                 processes: running.running.map {
-                    .init(name: $0.name, service: $0.service.name, pid: $0.process.pid, grpc: "\($0.grpcAddress)", metricsURL: $0.metricsURL)
+                    .init(
+                        name: $0.name, service: $0.service.name, pid: $0.process.pid, grpc: "\($0.grpcAddress)",
+                        metricsURL: $0.metricsURL, web: $0.service.kind == .web ? $0.webURL : nil)
                 })
             do { try runFile.save(to: runFilePath) } catch { say("warning: \(error); `nomadctl status` will not find this suite") }
         }
@@ -133,9 +135,14 @@ struct Up: AsyncParsableCommand {
             lines.append("  database    \(suite.databaseURL)  (given)")
         }
         for service in suite.running {
-            lines.append("  \(service.name.padding(toLength: 11, withPad: " ", startingAt: 0)) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
-            lines.append("              database \(service.databaseURL)"
-                + (service.databaseURLs.migration.map { "   migrates as \(ServiceRoles.user(of: $0) ?? $0)" } ?? ""))
+            let name = service.name.padding(toLength: 11, withPad: " ", startingAt: 0)
+            guard let urls = service.databaseURLs else {
+                lines.append("  \(name) web  \(service.webURL)   metrics \(service.metricsURL)   pid \(service.process.pid)")
+                continue
+            }
+            lines.append("  \(name) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
+            lines.append("              database \(urls.runtime)"
+                + (urls.migration.map { "   migrates as \(ServiceRoles.user(of: $0) ?? $0)" } ?? ""))
         }
         lines.append("  admin       username \(suite.context.adminUsername)   password \(suite.context.adminPassword)"
             + (suite.options.dataDirectory != nil || suite.options.databaseURL != nil ? "  (set when the admin was first created)" : ""))
@@ -143,6 +150,9 @@ struct Up: AsyncParsableCommand {
         if let identity = suite.running("identity") {
             lines.append("")
             lines.append("  check:      nomadctl health --address \(identity.grpcAddress)")
+        }
+        if let portal = suite.running("portal") {
+            lines.append("  portal:     open \(portal.webURL) in a browser")
         }
         lines.append("")
         emit(lines.joined(separator: "\n"))

@@ -75,12 +75,13 @@ final class LocalSuite: Sendable {
     /// `up` restarts a crashed service, `process` is the new one.
     final class Running: Sendable {
         let instance: Instance
-        let databaseURLs: DatabaseURLs
+        /// Nil for the portal, which has no database.
+        let databaseURLs: DatabaseURLs?
         let executable: String
         let environment: [String: String]
         private let current: Mutex<ChildProcess>
 
-        init(instance: Instance, process: ChildProcess, databaseURLs: DatabaseURLs, executable: String, environment: [String: String]) {
+        init(instance: Instance, process: ChildProcess, databaseURLs: DatabaseURLs?, executable: String, environment: [String: String]) {
             self.instance = instance
             self.databaseURLs = databaseURLs
             self.executable = executable
@@ -89,13 +90,31 @@ final class LocalSuite: Sendable {
         }
 
         var process: ChildProcess { current.withLock { $0 } }
-        var databaseURL: String { databaseURLs.runtime }
+        var databaseURL: String { databaseURLs?.runtime ?? "" }
         var service: SuiteService { instance.service }
         var name: String { instance.name }
         var ports: Ports { instance.ports }
 
         var grpcAddress: HostPort { HostPort(host: "127.0.0.1", port: ports.grpc) }
         var metricsURL: String { "http://127.0.0.1:\(ports.metrics)/metrics" }
+        /// The portal's web address (its HTTP port sits where a service's gRPC port does).
+        var webURL: String { "http://127.0.0.1:\(ports.grpc)/" }
+
+        /// Until the process reports ready: SERVING on grpc.health.v1, or the
+        /// portal's /healthz answering 200 (every service it calls SERVING).
+        func waitUntilReady(timeout: Duration, abandon: @escaping @Sendable () throws -> Void) async throws {
+            switch service.kind {
+            case .grpc:
+                try await HealthProbe.waitUntilServing(grpcAddress, timeout: timeout, abandon: abandon)
+            case .web:
+                let deadline = ContinuousClock.now + timeout
+                while await LoopbackHTTP.get(webURL + "healthz") == nil {
+                    try abandon()
+                    if ContinuousClock.now >= deadline { throw CtlError("\(name) did not answer \(webURL)healthz within \(timeout)") }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+        }
 
         /// Starts the process again with the same executable and environment.
         func respawn() throws -> ChildProcess {
@@ -153,7 +172,9 @@ final class LocalSuite: Sendable {
             if let given = options.databaseURL {
                 // Somebody else's database: its roles are theirs to arrange, so
                 // one URL both migrates and serves.
-                urls = Dictionary(uniqueKeysWithValues: options.services.map { ($0.name, DatabaseURLs(runtime: given, migration: nil)) })
+                urls = Dictionary(uniqueKeysWithValues: options.services.filter { $0.kind == .grpc }.map {
+                    ($0.name, DatabaseURLs(runtime: given, migration: nil))
+                })
                 displayURL = given
             } else {
                 // Kept between runs, the cluster keeps what it acknowledged;
@@ -165,10 +186,10 @@ final class LocalSuite: Sendable {
                 postgres = cluster
                 try signals.throwIfInterrupted()
                 try cluster.createDatabase(databaseName)
-                for service in options.services {
+                for service in options.services where service.kind == .grpc {
                     try cluster.bootstrap(service.roles, database: databaseName)
                 }
-                urls = Dictionary(uniqueKeysWithValues: options.services.map {
+                urls = Dictionary(uniqueKeysWithValues: options.services.filter { $0.kind == .grpc }.map {
                     ($0.name, DatabaseURLs(
                         runtime: cluster.url(database: databaseName, user: $0.roles.runtime),
                         migration: cluster.url(database: databaseName, user: $0.roles.owner)))
@@ -185,7 +206,7 @@ final class LocalSuite: Sendable {
                     throw CtlError(
                         "no \(service.executable) in \(options.binDirectory): build it with `swift build --product \(service.executable)` (or pass --bin-dir)")
                 }
-                let databaseURLs = urls[service.name]!
+                let databaseURLs = urls[service.name]
                 say("starting \(instance.name) (\(executable)) on 127.0.0.1:\(instance.ports.grpc) ...")
                 let variables = environment(for: instance, databaseURLs: databaseURLs, context: context)
                 let process = try ChildProcess.spawn(
@@ -196,7 +217,7 @@ final class LocalSuite: Sendable {
             }
             for running in started {
                 let process = running.process
-                try await HealthProbe.waitUntilServing(running.grpcAddress, timeout: options.startTimeout) {
+                try await running.waitUntilReady(timeout: options.startTimeout) {
                     if process.hasExited {
                         throw CtlError("\(running.name) \(process.exitDescription) during start-up (its log is above)")
                     }
@@ -247,7 +268,7 @@ final class LocalSuite: Sendable {
 
     /// The service's whole environment: ours minus any suite variable set in
     /// the shell, then the suite's, then the service's own.
-    static func environment(for instance: Instance, databaseURLs: DatabaseURLs, context: SuiteContext) -> [String: String] {
+    static func environment(for instance: Instance, databaseURLs: DatabaseURLs?, context: SuiteContext) -> [String: String] {
         let service = instance.service
         let owned = ["NOMAD_DATABASE_", "NOMAD_MIGRATION_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
                      "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT", "NOMAD_DATA_KEYS", "NOMAD_DATA_HASH_KEY"]
@@ -255,6 +276,12 @@ final class LocalSuite: Sendable {
             !owned.contains { entry.key.hasPrefix($0) }
         }
         let ports = instance.ports
+        guard let databaseURLs else {
+            // The portal: no database, no keys of the suite; its ports and the
+            // services' addresses are its own variables.
+            environment.merge(service.environment(context)) { _, own in own }
+            return environment
+        }
         environment["NOMAD_DATABASE_URL"] = databaseURLs.runtime
         if let migration = databaseURLs.migration { environment["NOMAD_MIGRATION_DATABASE_URL"] = migration }
         environment["NOMAD_GRPC_PORT"] = String(ports.grpc)

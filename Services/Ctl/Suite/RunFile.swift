@@ -11,6 +11,8 @@ struct RunFile: Codable {
         var pid: Int32
         var grpc: String
         var metricsURL: String
+        /// The portal's web address; nil for a gRPC service.
+        var web: String? = nil
     }
 
     var upPid: Int32

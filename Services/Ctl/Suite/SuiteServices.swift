@@ -11,10 +11,22 @@ struct SuiteService: Sendable {
     /// Variables only this service gets, on top of the ones every service gets
     /// (see `LocalSuite.environment(for:)`).
     let environment: @Sendable (SuiteContext) -> [String: String]
+    /// A gRPC service with a schema of its own, or the web portal, which has
+    /// neither: it serves HTTP and calls the others.
+    let kind: Kind
 
-    init(_ name: String, executable: String, environment: @escaping @Sendable (SuiteContext) -> [String: String] = { _ in [:] }) {
+    enum Kind: Sendable {
+        case grpc
+        case web
+    }
+
+    init(
+        _ name: String, executable: String, kind: Kind = .grpc,
+        environment: @escaping @Sendable (SuiteContext) -> [String: String] = { _ in [:] }
+    ) {
         self.name = name
         self.executable = executable
+        self.kind = kind
         self.environment = environment
     }
 
@@ -23,6 +35,7 @@ struct SuiteService: Sendable {
     var roles: ServiceRoles { ServiceRoles(service: name) }
 
     var defaultPorts: Ports {
+        if kind == .web { return Ports(grpc: 8080, metrics: 9056) }
         let ports = NomadConfig.defaultPorts[name] ?? (50050, 9050)
         return Ports(grpc: ports.grpc, metrics: ports.metrics)
     }
@@ -48,6 +61,19 @@ struct SuiteService: Sendable {
         // Verifies the relays' service tokens; relays nothing itself.
         SuiteService("analytics", executable: "nomad-analytics") { suite in
             ["NOMAD_SERVICE_TOKEN_KEY": suite.serviceTokenKey.encoded].merging(revocations(suite)) { own, _ in own }
+        },
+        // Last: it calls every other service, as the signed-in person. It
+        // names visitors to the services in x-forwarded-for, which they
+        // trust from loopback (services(_:) sets NOMAD_TRUSTED_FORWARDERS).
+        SuiteService("portal", executable: "nomad-portal", kind: .web) { suite in
+            var environment = [
+                "NOMAD_PORTAL_HTTP_PORT": String(suite.ports["portal"]?.grpc ?? 8080),
+                "NOMAD_PORTAL_METRICS_PORT": String(suite.ports["portal"]?.metrics ?? 9056),
+            ]
+            for service in ["identity", "jobs", "assets", "events", "analytics"] where suite.ports[service] != nil {
+                environment["NOMAD_\(service.uppercased())_ADDRESS"] = suite.address(of: service)
+            }
+            return environment
         },
     ]
 

@@ -83,7 +83,7 @@ struct Supervisor {
         let say = self.say
         Task {
             do {
-                try await HealthProbe.waitUntilServing(running.grpcAddress, timeout: .seconds(60)) {
+                try await running.waitUntilReady(timeout: .seconds(60)) {
                     if process.hasExited { throw CtlError("exited") }
                 }
                 say("\(running.name) is SERVING again (pid \(process.pid))")

@@ -14,13 +14,16 @@ public enum PortalRouter {
         // /healthz and the stylesheet pass straight through.
         router.add(middleware: PortalMiddleware(portal: portal))
 
-        let stylesheet = (try? Data(contentsOf: staticDirectory.appendingPathComponent("portal.css"))) ?? Data()
-        router.get("/static/portal.css") { _, _ -> Response in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/css; charset=utf-8"
-            headers[.cacheControl] = "public, max-age=3600"
-            headers[.xContentTypeOptions] = "nosniff"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stylesheet)))
+        // Our own stylesheet and the one script (the card page's refresh), read once.
+        for (file, type) in [("portal.css", "text/css; charset=utf-8"), ("card.js", "text/javascript; charset=utf-8")] {
+            let bytes = (try? Data(contentsOf: staticDirectory.appendingPathComponent(file))) ?? Data()
+            router.get(RouterPath("/static/\(file)")) { _, _ -> Response in
+                var headers = HTTPFields()
+                headers[.contentType] = type
+                headers[.cacheControl] = "public, max-age=3600"
+                headers[.xContentTypeOptions] = "nosniff"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         }
         router.get("/healthz") { _, _ -> Response in
             let report = await portal.backends.healthReport()
