@@ -86,6 +86,10 @@ def suite_reference():
     for index, m in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(all_block)
         entry = all_block[m.start() : end]
+        # The web portal has no schema, roles or gRPC port: not yet in compose
+        # or Kubernetes (issue 16 lists it as remaining), so not checked here.
+        if "kind: .web" in entry:
+            continue
         own = set(re.findall(r'"(NOMAD_\w+)"', entry))
         relays = bool(re.search(r"\brelay\b", entry))
         polls = bool(re.search(r"\brevocations\b", entry))
