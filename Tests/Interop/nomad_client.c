@@ -6,8 +6,8 @@
  *
  *   nomad_client IDENTITY_HOST:PORT JOBS_HOST:PORT USERNAME   (password on stdin)
  *
- * Exit 0 when login and the listing succeed and a call without a token is
- * refused with UNAUTHENTICATED; 1 otherwise. Plaintext HTTP/2 (h2c), as the
+ * Exit 0 when login and the listing succeed and a private call without a
+ * token is refused with UNAUTHENTICATED; 1 otherwise. Plaintext HTTP/2 (h2c), as the
  * suite serves on loopback; a deployment would add TLS around the socket.
  */
 #include <arpa/inet.h>
@@ -245,12 +245,13 @@ int main(int argc, char **argv) {
     }
     nomad__jobs__v1__list_jobs_response__free_unpacked(jobs, NULL);
 
-    /* 3. The same call without a token is refused, with a readable message. */
-    if (unary(argv[2], "/nomad.jobs.v1.JobsService/ListJobs", NULL, packed, length, &call) != 0) return 1;
+    /* 3. A person's own orders without a token are refused, with a readable
+     * message (the open-jobs listing itself is public since the portal). */
+    if (unary(argv[2], "/nomad.jobs.v1.JobsService/ListOrders", NULL, packed, 0, &call) != 0) return 1;
     free(call.response);
     free(packed);
     if (call.grpc_status != 16) {
-        fprintf(stderr, "ListJobs without a token: grpc-status %d, expected 16 (UNAUTHENTICATED)\n", call.grpc_status);
+        fprintf(stderr, "ListOrders without a token: grpc-status %d, expected 16 (UNAUTHENTICATED)\n", call.grpc_status);
         return 1;
     }
     printf("without a token: UNAUTHENTICATED (%s)\n", call.grpc_message);
