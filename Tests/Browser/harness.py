@@ -76,11 +76,22 @@ class Browser:
     def click(self, element_id):
         """Clicks a submit button and waits for the page it leads to (every
         form posts and redirects, so the old document goes away)."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.ID, element_id).click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+
+        def replaced(_):
+            # Chromium answers a question about a node of the left page with
+            # "stale element" or, mid-navigation, "node does not belong to the
+            # document": either way the old page is gone.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 30).until(replaced)
         return self.page()
 
     def text(self):
