@@ -566,6 +566,19 @@ public enum Nomad_Jobs_V1_JobsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListMyBountyApplications" metadata.
+        public enum ListMyBountyApplications: Sendable {
+            /// Request type for "ListMyBountyApplications".
+            public typealias Input = Nomad_Jobs_V1_ListMyBountyApplicationsRequest
+            /// Response type for "ListMyBountyApplications".
+            public typealias Output = Nomad_Jobs_V1_ListBountyApplicationsResponse
+            /// Descriptor for "ListMyBountyApplications".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.jobs.v1.JobsService"),
+                method: "ListMyBountyApplications",
+                type: .unary
+            )
+        }
         /// Namespace for "ListBountyAudit" metadata.
         public enum ListBountyAudit: Sendable {
             /// Request type for "ListBountyAudit".
@@ -622,6 +635,7 @@ public enum Nomad_Jobs_V1_JobsService: Sendable {
             CompleteBounty.descriptor,
             CancelBounty.descriptor,
             ListBountyApplications.descriptor,
+            ListMyBountyApplications.descriptor,
             ListBountyAudit.descriptor
         ]
     }
@@ -1404,6 +1418,25 @@ extension Nomad_Jobs_V1_JobsService {
         /// - Returns: A streaming response of `Nomad_Jobs_V1_ListBountyApplicationsResponse` messages.
         func listBountyApplications(
             request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_ListBountyApplicationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>
+
+        /// Handle the "ListMyBountyApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad: the caller's own applications (as lead or member) across all
+        /// > bounties, newest decision first, so they can follow review and claims.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Jobs_V1_ListBountyApplicationsResponse` messages.
+        func listMyBountyApplications(
+            request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>
 
@@ -2192,6 +2225,25 @@ extension Nomad_Jobs_V1_JobsService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>
 
+        /// Handle the "ListMyBountyApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad: the caller's own applications (as lead or member) across all
+        /// > bounties, newest decision first, so they can follow review and claims.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Jobs_V1_ListBountyApplicationsResponse` message.
+        func listMyBountyApplications(
+            request: GRPCCore.ServerRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>
+
         /// Handle the "ListBountyAudit" method.
         ///
         /// > Source IDL Documentation:
@@ -2975,6 +3027,25 @@ extension Nomad_Jobs_V1_JobsService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Jobs_V1_ListBountyApplicationsResponse
 
+        /// Handle the "ListMyBountyApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad: the caller's own applications (as lead or member) across all
+        /// > bounties, newest decision first, so they can follow review and claims.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Jobs_V1_ListBountyApplicationsResponse` to respond with.
+        func listMyBountyApplications(
+            request: Nomad_Jobs_V1_ListMyBountyApplicationsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Jobs_V1_ListBountyApplicationsResponse
+
         /// Handle the "ListBountyAudit" method.
         ///
         /// > Source IDL Documentation:
@@ -3451,6 +3522,17 @@ extension Nomad_Jobs_V1_JobsService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Jobs_V1_JobsService.Method.ListMyBountyApplications.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>(),
+            handler: { request, context in
+                try await self.listMyBountyApplications(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Jobs_V1_JobsService.Method.ListBountyAudit.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_ListBountyAuditRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_ListBountyAuditResponse>(),
@@ -3912,6 +3994,17 @@ extension Nomad_Jobs_V1_JobsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse> {
         let response = try await self.listBountyApplications(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listMyBountyApplications(
+        request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse> {
+        let response = try await self.listMyBountyApplications(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4459,6 +4552,19 @@ extension Nomad_Jobs_V1_JobsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse> {
         return GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>(
             message: try await self.listBountyApplications(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listMyBountyApplications(
+        request: GRPCCore.ServerRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>(
+            message: try await self.listMyBountyApplications(
                 request: request.message,
                 context: context
             ),
@@ -5447,6 +5553,30 @@ extension Nomad_Jobs_V1_JobsService {
         func listBountyApplications<Result>(
             request: GRPCCore.ClientRequest<Nomad_Jobs_V1_ListBountyApplicationsRequest>,
             serializer: some GRPCCore.MessageSerializer<Nomad_Jobs_V1_ListBountyApplicationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListMyBountyApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad: the caller's own applications (as lead or member) across all
+        /// > bounties, newest decision first, so they can follow review and claims.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Jobs_V1_ListBountyApplicationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listMyBountyApplications<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>) async throws -> Result
@@ -6906,6 +7036,41 @@ extension Nomad_Jobs_V1_JobsService {
             )
         }
 
+        /// Call the "ListMyBountyApplications" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Nomad: the caller's own applications (as lead or member) across all
+        /// > bounties, newest decision first, so they can follow review and claims.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Jobs_V1_ListBountyApplicationsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listMyBountyApplications<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Jobs_V1_JobsService.Method.ListMyBountyApplications.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "ListBountyAudit" method.
         ///
         /// > Source IDL Documentation:
@@ -8148,6 +8313,36 @@ extension Nomad_Jobs_V1_JobsService.ClientProtocol {
         try await self.listBountyApplications(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_ListBountyApplicationsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMyBountyApplications" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomad: the caller's own applications (as lead or member) across all
+    /// > bounties, newest decision first, so they can follow review and claims.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Jobs_V1_ListMyBountyApplicationsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMyBountyApplications<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listMyBountyApplications(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_ListBountyApplicationsResponse>(),
             options: options,
             onResponse: handleResponse
@@ -9555,6 +9750,40 @@ extension Nomad_Jobs_V1_JobsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listBountyApplications(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListMyBountyApplications" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Nomad: the caller's own applications (as lead or member) across all
+    /// > bounties, newest decision first, so they can follow review and claims.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listMyBountyApplications<Result>(
+        _ message: Nomad_Jobs_V1_ListMyBountyApplicationsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_ListBountyApplicationsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Jobs_V1_ListMyBountyApplicationsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listMyBountyApplications(
             request: request,
             options: options,
             onResponse: handleResponse

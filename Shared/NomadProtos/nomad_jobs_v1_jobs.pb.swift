@@ -2481,12 +2481,23 @@ public nonisolated struct Nomad_Jobs_V1_BountyApplication: Sendable {
   /// Clears the value of `createTime`. Subsequent reads from it will return its default value.
   public mutating func clearCreateTime() {self._createTime = nil}
 
+  /// The last change: submission, review, claim or the end of selection.
+  public var updateTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_updateTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_updateTime = newValue}
+  }
+  /// Returns true if `updateTime` has been explicitly set.
+  public var hasUpdateTime: Bool {self._updateTime != nil}
+  /// Clears the value of `updateTime`. Subsequent reads from it will return its default value.
+  public mutating func clearUpdateTime() {self._updateTime = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _signedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
   fileprivate var _createTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _updateTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
 public nonisolated struct Nomad_Jobs_V1_SubmitBountyApplicationRequest: Sendable {
@@ -2615,6 +2626,30 @@ public nonisolated struct Nomad_Jobs_V1_ListBountyApplicationsRequest: Sendable 
 
   public var bountyID: String = String()
 
+  public var status: Nomad_Jobs_V1_ApplicationStatus = .unspecified
+
+  public var page: Nomad_Common_V1_PageRequest {
+    get {_page ?? Nomad_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Nomad_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Nomad_Jobs_V1_ListMyBountyApplicationsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Unspecified lists every status.
   public var status: Nomad_Jobs_V1_ApplicationStatus = .unspecified
 
   public var page: Nomad_Common_V1_PageRequest {
@@ -6088,7 +6123,7 @@ nonisolated extension Nomad_Jobs_V1_ListBountiesResponse: SwiftProtobuf.Message,
 
 nonisolated extension Nomad_Jobs_V1_BountyApplication: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BountyApplication"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{3}bounty_id\0\u{3}lead_id\0\u{1}kind\0\u{3}team_name\0\u{3}member_ids\0\u{1}proposal\0\u{3}evidence_hash\0\u{1}status\0\u{3}review_reason\0\u{3}signed_at\0\u{3}create_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}application_id\0\u{3}bounty_id\0\u{3}lead_id\0\u{1}kind\0\u{3}team_name\0\u{3}member_ids\0\u{1}proposal\0\u{3}evidence_hash\0\u{1}status\0\u{3}review_reason\0\u{3}signed_at\0\u{3}create_time\0\u{3}update_time\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -6108,6 +6143,7 @@ nonisolated extension Nomad_Jobs_V1_BountyApplication: SwiftProtobuf.Message, Sw
       case 10: try { try decoder.decodeSingularStringField(value: &self.reviewReason) }()
       case 11: try { try decoder.decodeSingularMessageField(value: &self._signedAt) }()
       case 12: try { try decoder.decodeSingularMessageField(value: &self._createTime) }()
+      case 13: try { try decoder.decodeSingularMessageField(value: &self._updateTime) }()
       default: break
       }
     }
@@ -6154,6 +6190,9 @@ nonisolated extension Nomad_Jobs_V1_BountyApplication: SwiftProtobuf.Message, Sw
     try { if let v = self._createTime {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
     } }()
+    try { if let v = self._updateTime {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -6170,6 +6209,7 @@ nonisolated extension Nomad_Jobs_V1_BountyApplication: SwiftProtobuf.Message, Sw
     if lhs.reviewReason != rhs.reviewReason {return false}
     if lhs._signedAt != rhs._signedAt {return false}
     if lhs._createTime != rhs._createTime {return false}
+    if lhs._updateTime != rhs._updateTime {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -6486,6 +6526,45 @@ nonisolated extension Nomad_Jobs_V1_ListBountyApplicationsRequest: SwiftProtobuf
 
   public static func ==(lhs: Nomad_Jobs_V1_ListBountyApplicationsRequest, rhs: Nomad_Jobs_V1_ListBountyApplicationsRequest) -> Bool {
     if lhs.bountyID != rhs.bountyID {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Jobs_V1_ListMyBountyApplicationsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListMyBountyApplicationsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Jobs_V1_ListMyBountyApplicationsRequest, rhs: Nomad_Jobs_V1_ListMyBountyApplicationsRequest) -> Bool {
     if lhs.status != rhs.status {return false}
     if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}

@@ -5,12 +5,13 @@ language and once with JavaScript off:
   certification with a PDF -> an officer, over gRPC, asks for one more
   document -> the nomad sees it on the home page and uploads it -> the officer
   approves -> the card page shows a QR that verifies offline with identity's
-  published key.
+  published key -> a bounty application the officer qualified waits on the
+  home page, and the nomad claims it there.
 
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
 
-    python3 Tests/Browser/journey.py IDENTITY_ADDRESS
+    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS
 """
 import json
 import os
@@ -26,9 +27,10 @@ from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
-from officer import Identity, verify_card_qr  # noqa: E402
+from officer import Identity, Jobs, verify_card_qr  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
+ENTERPRISE = ("demo-tide-tech", "nomad-zone-demo")
 PASSWORD = "Tide-Table-2026!"
 SCRIPT = "<script>document.title='pwned'</script>"
 
@@ -118,7 +120,24 @@ def qr_payload(browser, workdir):
     return decoded.stdout.strip()
 
 
-def journey(language, javascript, identity):
+def bounty_claimed_from_home(browser, identity, jobs, username, officer):
+    """Qualified over gRPC, claimed in the browser from the home page."""
+    nomad = identity.login(username, PASSWORD)
+    bounty = jobs.publish_open_bounty(identity.login(*ENTERPRISE), f"Tide widgets {SCRIPT}")
+    application = jobs.apply(nomad, bounty.bounty_id)
+    jobs.qualify(officer, application.application_id)
+    browser.open("/home")
+    item = browser.driver.find_element(By.CSS_SELECTOR, "#waiting-list .waiting-bounty")
+    assert browser.driver.title != "pwned" and SCRIPT in item.text, "the bounty's title is shown as text"
+    browser.check("home-bounty-qualified")
+    browser.click(f"claim-{application.application_id}")
+    assert browser.page() == "home", browser.page()
+    browser.check("home-bounty-claimed")
+    statuses = {a.application_id: a.status for a in jobs.my_applications(nomad)}
+    assert statuses.get(application.application_id) == 4, statuses  # WON
+
+
+def journey(language, javascript, identity, jobs):
     label = f"{language}{'' if javascript else '-nojs'}"
     browser = Browser(language=language, javascript=javascript, label=label)
     workdir = tempfile.mkdtemp()
@@ -165,6 +184,7 @@ def journey(language, javascript, identity):
         browser.check("card")
         claims = verify_card_qr(qr_payload(browser, workdir), identity.public_keys())
         assert claims["sub"] == nomad_id, claims
+        bounty_claimed_from_home(browser, identity, jobs, username, officer)
 
         csrf_refused(browser)
         for path, name in [("/account", "account"), ("/account/password", "password"), ("/permits", "permits"),
@@ -178,14 +198,14 @@ def journey(language, javascript, identity):
 
 
 def main():
-    identity_address = sys.argv[1]
     wait_for_portal()
-    identity = Identity(identity_address)
+    identity = Identity(sys.argv[1])
+    jobs = Jobs(sys.argv[2])
     summary = {}
     for language, javascript in [(language, True) for language in LANGUAGES] + [("en", False)]:
         label = f"{language}{'' if javascript else '-nojs'}"
         print(f"--- journey {label}", flush=True)
-        violations = journey(language, javascript, identity)
+        violations = journey(language, javascript, identity, jobs)
         summary[label] = violations
         moderate = sorted({rule for page in violations.values() for rule, impact, _ in page})
         print(f"    {len(violations)} pages checked by axe; no serious or critical violation;"

@@ -11,11 +11,14 @@ from google.protobuf import descriptor_pool, message_factory
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
 
-class Identity:
+class Service:
+    """One service's RPCs by name, their messages from server reflection."""
+    name = ""
+
     def __init__(self, address):
         self.channel = grpc.insecure_channel(address)
         pool = descriptor_pool.DescriptorPool(ProtoReflectionDescriptorDatabase(self.channel))
-        self.service = pool.FindServiceByName("nomad.identity.v1.IdentityService")
+        self.service = pool.FindServiceByName(self.name)
         self.pool = pool
 
     def call(self, name, fields, token=None):
@@ -28,6 +31,11 @@ class Identity:
             response_deserializer=response_class.FromString)
         metadata = [("authorization", f"Bearer {token}")] if token else None
         return stub(request_class(**fields), metadata=metadata, timeout=15)
+
+
+
+class Identity(Service):
+    name = "nomad.identity.v1.IdentityService"
 
     def login(self, username, password):
         return self.call("Login", {"username": username, "password": password}).access_token
@@ -50,6 +58,32 @@ class Identity:
 
     def public_keys(self):
         return self.call("GetPublicKeys", {}).keys
+
+
+class Jobs(Service):
+    """An enterprise's and an officer's side of a bounty (揭榜挂帅)."""
+    name = "nomad.jobs.v1.JobsService"
+
+    def publish_open_bounty(self, enterprise, title):
+        deadline = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=14)
+        return self.call("PublishBounty", {"request_id": str(uuid.uuid4()), "bounty": {
+            "title": title, "description": "Tide-table widgets for the fishing port.",
+            "budget": {"currency_code": "CNY", "minor_units": 500000}, "deadline": deadline,
+            "winner_places": 1,
+            "milestones": [{"title": "Widgets released", "due": deadline + datetime.timedelta(days=30)}]}},
+            token=enterprise)
+
+    def apply(self, nomad, bounty_id):
+        return self.call("SubmitBountyApplication", {
+            "request_id": str(uuid.uuid4()), "bounty_id": bounty_id, "kind": 1,
+            "proposal": "A widget set with offline tide tables."}, token=nomad)
+
+    def qualify(self, officer, application_id):
+        return self.call("ReviewBountyApplication", {
+            "request_id": str(uuid.uuid4()), "application_id": application_id, "qualified": True}, token=officer)
+
+    def my_applications(self, nomad):
+        return self.call("ListMyBountyApplications", {}, token=nomad).applications
 
 
 def verify_card_qr(payload, keys):

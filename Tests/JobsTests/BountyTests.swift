@@ -526,4 +526,32 @@ import Testing
             #expect(try await env.bountySQLCount("SELECT count(*) FROM bounty_audit WHERE bounty_id = \(id)") == 12)
         }
     }
+
+    @Test func aNomadListsTheirOwnApplicationsAsLeadOrMemberAndNoOneElses() async throws {
+        try await withJobs { env in
+            let enterprise = env.enterprise()
+            let solo = try await env.publishBounty(by: enterprise)
+            let teams = try await env.publishBounty(by: enterprise, JobsEnv.bountyDraft(kinds: [.team], maxTeamSize: 3))
+            let lead = env.nomad(), member = env.nomad(), stranger = env.nomad()
+            let own = try await env.applyToBounty(solo, by: lead)
+            let team = try await env.applyToBounty(teams, by: lead, kind: .team, teamName: "Coconut", members: [member])
+            _ = try await env.applyToBounty(solo, by: stranger)
+            _ = try await env.reviewApplication(own, by: env.officer(), qualified: false, reason: "Off topic")
+
+            let leads = try await env.client.listMyBountyApplications(.init(), metadata: lead.metadata).applications
+            #expect(leads.map(\.applicationID) == [own.applicationID, team.applicationID], "the decided one first")
+            #expect(leads.first?.status == .disqualified && leads.first?.reviewReason == "Off topic")
+            let members = try await env.client.listMyBountyApplications(.init(), metadata: member.metadata).applications
+            #expect(members.map(\.applicationID) == [team.applicationID])
+            let disqualified = try await env.client.listMyBountyApplications(.with { $0.status = .disqualified }, metadata: lead.metadata)
+            #expect(disqualified.applications.map(\.applicationID) == [own.applicationID])
+            let paged = try await env.client.listMyBountyApplications(.with { $0.page.pageSize = 1 }, metadata: lead.metadata)
+            #expect(paged.applications.count == 1 && !paged.page.nextPageToken.isEmpty)
+            for other in [enterprise, env.officer()] {
+                await expectRPCError(.permissionDenied) {
+                    _ = try await env.client.listMyBountyApplications(.init(), metadata: other.metadata)
+                }
+            }
+        }
+    }
 }

@@ -10,6 +10,8 @@ enum BenchClient {
         let username: String
         let accountID: String
         let accessToken: String
+        /// For signing in to the portal as this nomad.
+        let password: String
     }
 
     /// RegisterNomad (passport, nationality DE) then Login, the way a nomad would.
@@ -36,7 +38,7 @@ enum BenchClient {
             login.username = username
             login.password = password
             let tokens = try await identity.login(login, options: options)
-            return Nomad(username: username, accountID: account.id, accessToken: tokens.accessToken)
+            return Nomad(username: username, accountID: account.id, accessToken: tokens.accessToken, password: password)
         }
     }
 

@@ -37,9 +37,10 @@ struct H2Load: Sendable {
     }
 
     /// One run against `http://127.0.0.1:PORT/<path>` with `body` (a gRPC
-    /// frame) as every request's body. `abandon` is polled while it runs.
+    /// frame) as every request's body; a nil body is a plain GET of a web
+    /// page over HTTP/1.1 (the portal speaks HTTP/1.1). `abandon` is polled while it runs.
     func run(
-        port: Int, path: String, body: [UInt8], headers: [String], load: Load, perRequestLog: Bool,
+        port: Int, path: String, body: [UInt8]?, headers: [String], load: Load, perRequestLog: Bool,
         abandon: @Sendable () -> Bool
     ) async throws -> Result {
         let directory = NSTemporaryDirectory() + "nomadctl-h2load-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -48,12 +49,13 @@ struct H2Load: Sendable {
         let bodyFile = directory + "/body.bin"
         let logFile = directory + "/requests.log"
         let outputFile = directory + "/stdout.txt"
-        try Data(body).write(to: URL(fileURLWithPath: bodyFile))
-
-        var arguments = [
-            "-n", String(load.requests), "-c", String(load.connections), "-m", String(load.streams),
-            "-d", bodyFile, "-H", "content-type:application/grpc", "-H", "te:trailers",
-        ]
+        var arguments = ["-n", String(load.requests), "-c", String(load.connections), "-m", String(load.streams)]
+        if let body {
+            try Data(body).write(to: URL(fileURLWithPath: bodyFile))
+            arguments += ["-d", bodyFile, "-H", "content-type:application/grpc", "-H", "te:trailers"]
+        } else {
+            arguments.append("--h1")
+        }
         for header in headers { arguments += ["-H", header] }
         if perRequestLog { arguments += ["--log-file", logFile] }
         arguments.append("http://127.0.0.1:\(port)/\(path)")

@@ -291,6 +291,10 @@ final class LocalSuite: Sendable {
         // jobs replicas open each other's, identity reads its cards after a restart.
         environment["NOMAD_DATA_KEYS"] = context.dataKeys
         environment["NOMAD_DATA_HASH_KEY"] = context.dataHashKey
+        // The portal calls from loopback for its visitors and names each in
+        // x-forwarded-for, so anonymous limits apply per visitor, not to the
+        // portal as one caller.
+        if environment["NOMAD_TRUSTED_FORWARDERS"] == nil { environment["NOMAD_TRUSTED_FORWARDERS"] = "127.0.0.1" }
         environment.merge(service.environment(context)) { _, own in own }
         return environment
     }

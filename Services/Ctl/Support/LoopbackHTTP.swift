@@ -38,10 +38,16 @@ enum LoopbackHTTP {
     }
 
     private static func fetch(_ target: Target, timeoutSeconds: Int) -> [UInt8]? {
-        guard let fd = connectLoopback(port: target.port, timeoutSeconds: timeoutSeconds) else { return nil }
-        defer { close(fd) }
         // HTTP/1.0 with close: the server answers with a plain body and hangs up.
-        let request = Array("GET \(target.path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        let request = "GET \(target.path) HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        return exchange(port: target.port, request: Array(request.utf8), timeoutSeconds: timeoutSeconds).flatMap(body(of:))
+    }
+
+    /// Sends `request` (a whole HTTP/1.0 request with `Connection: close`) to
+    /// 127.0.0.1:`port` and returns everything the server answered.
+    static func exchange(port: UInt16, request: [UInt8], timeoutSeconds: Int) -> [UInt8]? {
+        guard let fd = connectLoopback(port: port, timeoutSeconds: timeoutSeconds) else { return nil }
+        defer { close(fd) }
         var sent = 0
         while sent < request.count {
             let written = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -56,7 +62,7 @@ enum LoopbackHTTP {
             guard received > 0 else { return nil }
             response.append(contentsOf: buffer[..<received])
         }
-        return body(of: response)
+        return response
     }
 
     /// The body of a 200 response, de-chunked if the server chunked it.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PostgresNIO
 import SwiftProtobuf
@@ -29,7 +28,7 @@ public enum Idempotency {
         perform: () async throws -> Response
     ) async throws -> Response {
         try validate(requestID: requestID)
-        let hash = try requestHash(request)
+        let hash = try requestHash(request, protection: protection)
         let callerKey = key(caller)
         let inserted = try await connection.query("""
             INSERT INTO idempotency_keys (caller, method, request_id, request_hash)
@@ -66,7 +65,7 @@ public enum Idempotency {
         caller: Principal?, protection: DataProtection, as type: Response.Type, logger: Logger
     ) async throws -> Response? {
         try validate(requestID: requestID)
-        let hash = try requestHash(request)
+        let hash = try requestHash(request, protection: protection)
         let rows = try await connection.query("""
             SELECT request_hash, response FROM idempotency_keys
             WHERE caller = \(key(caller)) AND method = \(method) AND request_id = \(requestID)
@@ -77,10 +76,13 @@ public enum Idempotency {
         return try stored.map { try Response(serializedBytes: try opened($0, method: method, protection: protection)) }
     }
 
-    static func requestHash(_ request: some SwiftProtobuf.Message) throws -> Data {
+    /// Keyed, not a bare SHA-256: some requests carry a password
+    /// (RegisterNomad, CreateOfficer), and a plain digest of them would be
+    /// open to guessing by anyone who reads the table.
+    static func requestHash(_ request: some SwiftProtobuf.Message, protection: DataProtection) throws -> Data {
         var options = BinaryEncodingOptions()
         options.useDeterministicOrdering = true
-        return Data(SHA256.hash(data: try request.serializedBytes(options: options) as [UInt8]))
+        return protection.hash(bytes: Data(try request.serializedBytes(options: options) as [UInt8]), purpose: "idempotency.request")
     }
 
     static func key(_ caller: Principal?) -> String {

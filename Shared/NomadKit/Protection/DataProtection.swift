@@ -158,9 +158,13 @@ public struct DataProtection: Sendable {
     /// purpose so a card number and a passport number never share a hash.
     /// Deterministic on purpose: it is what lookups and unique indexes compare.
     public func hash(_ value: String, purpose: String) -> Data {
+        hash(bytes: Data(value.utf8), purpose: purpose)
+    }
+
+    public func hash(bytes value: Data, purpose: String) -> Data {
         var input = Data(purpose.utf8)
         input.append(0)
-        input.append(contentsOf: value.utf8)
+        input.append(value)
         return Data(HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: hashKeyBytes)))
     }
 }

@@ -60,6 +60,7 @@ enum JobsAccess {
         M.CompleteBounty.descriptor: .roles([.enterprise, .officer]),
         M.CancelBounty.descriptor: .roles([.enterprise, .officer]),
         M.ListBountyApplications.descriptor: .roles([.enterprise, .officer, .admin]),
+        M.ListMyBountyApplications.descriptor: .roles([.nomad]),
         M.ListBountyAudit.descriptor: .roles([.enterprise, .officer, .admin]),
     ])
 }

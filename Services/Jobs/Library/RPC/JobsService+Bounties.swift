@@ -253,6 +253,21 @@ extension JobsService {
         }
     }
 
+    func listMyBountyApplications(
+        request: Nomad_Jobs_V1_ListMyBountyApplicationsRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_ListBountyApplicationsResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let status = try bountyStatusFilter(request.status.rawValue, known: 1...5, field: "status")
+        let applications = try await database.read { connection in
+            try await BountyApplicationStore.list(connection, involving: principal.accountID, status: status, page: page, logger: logger)
+        }
+        return .with {
+            $0.applications = applications.prefix(page.limit).map(\.message)
+            $0.page = page.response(fetched: applications.count)
+        }
+    }
+
     func listBountyAudit(request: Nomad_Jobs_V1_ListBountyAuditRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListBountyAuditResponse {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")

@@ -76,6 +76,7 @@ extension BountyApplicationRecord {
             $0.reviewReason = reviewReason
             if let signedAt { $0.signedAt = .init(date: signedAt) }
             $0.createTime = .init(date: createdAt)
+            $0.updateTime = .init(date: updatedAt)
         }
     }
 }

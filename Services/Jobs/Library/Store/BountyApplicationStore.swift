@@ -16,11 +16,12 @@ struct BountyApplicationRecord: Sendable {
     var reviewReason: String
     var signedAt: Date?
     var createdAt: Date
+    var updatedAt: Date
 }
 
 enum BountyApplicationStore {
     private static let columns = """
-        id, bounty_id, lead_id, kind, team_name, proposal, evidence_hash, status, review_reason, signed_at, created_at
+        id, bounty_id, lead_id, kind, team_name, proposal, evidence_hash, status, review_reason, signed_at, created_at, updated_at
         """
 
     /// A lead's second application to the same bounty is ALREADY_EXISTS.
@@ -65,6 +66,20 @@ enum BountyApplicationStore {
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE bounty_id = \(bountyID) AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """, logger: logger)
+        return try await withMembers(connection, rows, logger: logger)
+    }
+
+    /// A nomad's own applications, as lead or member, the latest change first.
+    static func list(
+        _ connection: PostgresConnection, involving nomad: UUID, status: Int16?, page: Page, logger: Logger
+    ) async throws -> [BountyApplicationRecord] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM bounty_applications
+            WHERE (lead_id = \(nomad)
+                   OR id IN (SELECT application_id FROM bounty_application_members WHERE member_id = \(nomad)))
+              AND (\(status)::smallint IS NULL OR status = \(status))
+            ORDER BY updated_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """, logger: logger)
         return try await withMembers(connection, rows, logger: logger)
     }
@@ -168,6 +183,7 @@ enum BountyApplicationStore {
             status: try r["status"].decode(Int16.self),
             reviewReason: try r["review_reason"].decode(String.self),
             signedAt: try r["signed_at"].decode(Date?.self),
-            createdAt: try r["created_at"].decode(Date.self))
+            createdAt: try r["created_at"].decode(Date.self),
+            updatedAt: try r["updated_at"].decode(Date.self))
     }
 }

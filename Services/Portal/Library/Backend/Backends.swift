@@ -73,10 +73,14 @@ public final class Backends: Sendable {
 
     /// Metadata and options for one call: the bearer token when someone is
     /// signed in, the language, a deadline.
-    public func call(_ session: Session?, _ language: PortalLanguage) -> Call {
+    /// `visitor`, the browser's address, goes to the services in
+    /// x-forwarded-for: they believe it only from a trusted forwarder
+    /// (NOMAD_TRUSTED_FORWARDERS), and use it to limit anonymous reads per visitor.
+    public func call(_ session: Session?, _ language: PortalLanguage, visitor: String? = nil) -> Call {
         var metadata: Metadata = [:]
         if let session { metadata.addString("Bearer \(session.accessToken)", forKey: "authorization") }
         metadata.addString(language.acceptLanguageHeader, forKey: "accept-language")
+        if let visitor, visitor != "unknown" { metadata.addString(visitor, forKey: "x-forwarded-for") }
         var options = CallOptions.defaults
         options.timeout = callTimeout
         return Call(metadata: metadata, options: options)

@@ -11,6 +11,7 @@ enum HomePages {
 
     static func register(on router: RouterGroup<PortalContext>, portal: Portal) {
         router.get("/home") { request, context in try await home(request, context, portal) }
+        router.post("/bounties/applications/:id/claim") { request, context in try await claim(request, context, portal) }
     }
 
     struct Item {
@@ -33,6 +34,7 @@ enum HomePages {
         async let orders = try? backends.jobs.listOrders(.with { $0.status = .active; $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options)
         async let balances = try? backends.assets.getBalances(.init(), metadata: call.metadata, options: call.options)
         async let applications = try? backends.identity.listApplications(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
+        async let bountyApplications = try? backends.jobs.listMyBountyApplications(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
 
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
@@ -110,6 +112,10 @@ enum HomePages {
             }
         }
 
+        if let list = await bountyApplications {
+            items += await bountyDecisions(list.applications, since: now.addingTimeInterval(-Double(soonDays) * 86400), portal, call, catalogue, format)
+        } else { silent.append(catalogue.text("service.jobs")) }
+
         let sorted = items.sorted { $0.sortKey < $1.sortKey }.map(\.view)
         let latest = await certifications?.applications.first
         return portal.renderer.page(
@@ -120,6 +126,57 @@ enum HomePages {
                 "someSilent": !silent.isEmpty,
                 "certStatus": latest.map { View.label("cert_status", String(describing: $0.status), catalogue) } ?? catalogue.text("home.not_applied"),
                 "foreign": session.foreign,
+                "requestID": UUID().uuidString,
             ])
+    }
+
+    /// A qualified application waits for the nomad to claim it; any other
+    /// decision of the last `soonDays` is news with the reviewer's reason.
+    static func bountyDecisions(
+        _ applications: [Nomad_Jobs_V1_BountyApplication], since: Date,
+        _ portal: Portal, _ call: Call, _ catalogue: Catalogue, _ format: Formatting
+    ) async -> [Item] {
+        let shown = applications.filter { application in
+            application.status == .qualified
+                || (application.status != .submitted && application.updateTime.date > since)
+        }.prefix(5)
+        var items: [Item] = []
+        for application in shown {
+            let bounty = try? await portal.backends.jobs.getBounty(
+                .with { $0.bountyID = application.bountyID }, metadata: call.metadata, options: call.options)
+            let title = bounty?.title ?? catalogue.text("home.bounty_untitled")
+            let status = String(describing: application.status)
+            var view: [String: Any] = [
+                "kind": "bounty",
+                "text": catalogue.text("home.bounty_\(status)", ["title": title, "date": format.timestamp(application.updateTime)]),
+                "detail": application.reviewReason,
+                "link": "/jobs#bounty-\(application.bountyID)", "action": catalogue.text("home.act_bounty"),
+                "urgent": application.status == .qualified,
+            ]
+            if application.status == .qualified {
+                view["claim"] = ["id": application.applicationID]
+            }
+            items.append(Item(sortKey: application.updateTime.date, view: view))
+        }
+        return items
+    }
+
+    /// Claims (揭榜) a qualified application's place; only as many win as the
+    /// bounty has places, so a late claim is refused with the service's reason.
+    static func claim(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
+        _ = try portal.requireNomad(context, request)
+        let id = context.parameters.get("id") ?? ""
+        guard UUID(uuidString: id) != nil else { throw PageError.notFound }
+        do {
+            let call = portal.call(context)
+            _ = try await portal.backends.jobs.claimBounty(
+                .with {
+                    $0.requestID = AccountPages.requestID(context.form)
+                    $0.applicationID = id
+                }, metadata: call.metadata, options: call.options)
+        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded {
+            throw portal.backToForm("/home", context: context, error: error, operation: "claim")
+        }
+        throw portal.done("/home", notice: "home.bounty_claimed")
     }
 }

@@ -23,7 +23,7 @@ extension Portal {
     }
 
     public func call(_ context: PortalContext) -> Call {
-        backends.call(context.session, context.language)
+        backends.call(context.session, context.language, visitor: context.remoteAddress)
     }
 
     /// Back to a form after a refusal: the error next to its field (or at
@@ -78,6 +78,15 @@ enum View {
         let first = preferZh ? value.zhCn : value.en
         if !first.isEmpty { return ["text": first, "lang": preferZh ? "zh-CN" : "en"] }
         return ["text": preferZh ? value.en : value.zhCn, "lang": preferZh ? "en" : "zh-CN"]
+    }
+
+    /// The portal's own translation of a service's text where the catalogue has
+    /// one (the services write zh-CN and en only); otherwise the service's text,
+    /// marked with its language.
+    static func catalogued(
+        _ key: String, else value: Nomad_Common_V1_LocalizedText, _ language: PortalLanguage, _ catalogue: Catalogue
+    ) -> [String: String] {
+        catalogue.has(key) ? ["text": catalogue.text(key), "lang": language.tag] : text(value, language)
     }
 
     /// An event's title map ("zh-CN", "en", maybe more) in the page's language.

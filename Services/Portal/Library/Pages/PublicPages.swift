@@ -171,7 +171,7 @@ enum PublicPages {
         }
         let bountyViews: [[String: Any]] = try await bounties.map { bounty in
             [
-                "title": bounty.title, "description": bounty.description_p,
+                "id": bounty.bountyID, "title": bounty.title, "description": bounty.description_p,
                 "budget": format.money(bounty.budget),
                 "deadline": bounty.hasDeadline ? format.timestamp(bounty.deadline) : "",
                 "places": format.number(Int(bounty.winnerPlaces)),
@@ -216,12 +216,12 @@ enum PublicPages {
         var bars: [BarChart.Bar] = []
         for progress in kpis.kpis {
             let kpi = progress.kpi
-            let name = View.text(kpi.name, context.language)
+            let name = View.catalogued("kpi.\(kpi.code).name", else: kpi.name, context.language, catalogue)
             let hasTarget = kpi.targetKind != .none && kpi.targetKind != .unspecified && kpi.target > 0
             let target = hasTarget ? amount(kpi.target, kpi.unit) : catalogue.text("kpis.no_target")
             let share = hasTarget ? format.percent(basisPoints: progress.shareBasisPoints) : ""
             rows.append([
-                "name": name, "definition": View.text(kpi.definition, context.language),
+                "name": name, "definition": View.catalogued("kpi.\(kpi.code).definition", else: kpi.definition, context.language, catalogue),
                 "value": amount(progress.value, kpi.unit), "target": target, "share": share,
                 "kind": View.label("target_kind", String(describing: kpi.targetKind), catalogue),
             ])
