@@ -132,3 +132,64 @@ import Glibc
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 }
+
+/// With an OTLP endpoint configured, the server span goes out over OTLP/gRPC
+/// with the caller's trace id and the caller's span as its parent. The
+/// collector is `scripts/otlp-sink.py` (PyPI's grpcio and opentelemetry-proto);
+/// without them this test says so and checks nothing.
+@Suite(.serialized) struct TraceExportTests {
+    static let sinkScript = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/otlp-sink.py").path
+
+    static var sinkAvailable: Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import grpc, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    @Test func spansAreExportedOverOTLPWhenAnEndpointIsConfigured() async throws {
+        guard Self.sinkAvailable else {
+            print("TraceExportTests: python3 with grpcio and opentelemetry-proto not found; export not checked")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nomad-otlp-\(UUID().text)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let spans = "\(directory)/spans.jsonl"
+        let sinkPort = try Loopback.portForLater()
+        let sink = try ChildProcess.spawn(
+            name: "otlp-sink", executable: "/usr/bin/env", arguments: ["python3", Self.sinkScript, String(sinkPort), spans],
+            environment: ProcessInfo.processInfo.environment,
+            stdoutPath: "\(directory)/sink.out", stderrPath: "\(directory)/sink.err")
+        defer { sink.signal(SIGKILL) }
+        let listening = try await eventually(cap: 100, every: .milliseconds(100)) {
+            ((try? String(contentsOfFile: "\(directory)/sink.out", encoding: .utf8)) ?? "").contains("listening")
+        }
+        try #require(listening, "the OTLP sink started")
+
+        let trace = TraceTests.newTraceID()
+        let parent = "00f067aa0ba902b7"
+        try await withServiceProcesses("nomad-jobs", service: "jobs", count: 1, environment: [
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(sinkPort)",
+            "OTEL_BSP_SCHEDULE_DELAY": "100",
+        ]) { processes, _ in
+            var metadata = callMetadata()
+            metadata.addString("00-\(trace)-\(parent)-01", forKey: "traceparent")
+            _ = try await JobsClient(wrapping: processes[0].client).listJobs(.with { $0.page.pageSize = 1 }, metadata: metadata)
+            let exported = try await eventually(cap: 100, every: .milliseconds(100)) {
+                ((try? String(contentsOfFile: spans, encoding: .utf8)) ?? "").contains(trace)
+            }
+            #expect(exported, "a span of trace \(trace) reached the collector")
+        }
+        let text = (try? String(contentsOfFile: spans, encoding: .utf8)) ?? ""
+        let ours = text.split(separator: "\n").filter { $0.contains(trace) }
+        print("TraceExportTests: exported spans of trace \(trace):\n" + ours.joined(separator: "\n"))
+        #expect(ours.contains { $0.contains("\"parent_span_id\": \"\(parent)\"") && $0.contains("nomad.jobs.v1.JobsService/ListJobs") })
+        #expect(ours.contains { $0.contains("\"service\": \"nomad-jobs\"") })
+    }
+}

@@ -55,6 +55,12 @@ public enum TraceSetup {
                     configuration.metrics.enabled = false
                     configuration.logs.enabled = false
                     configuration.propagators = [.traceContext]
+                    // swift-otel's own diagnostics as our JSON lines, warnings and worse
+                    // (its console default would put plain text lines on stdout).
+                    configuration.diagnosticLogLevel = .warning
+                    configuration.diagnosticLogger = .custom(Logger(label: "nomad.otel") { label in
+                        JSONLogHandler(label: label, service: service, level: .warning, traceMetadata: Logger.MetadataProvider { [:] })
+                    })
                     // Only the gRPC exporter is built (package trait OTLPGRPC).
                     configuration.traces.otlpExporter.protocol = .grpc
                     let backend = try OTel.makeTracingBackend(configuration: configuration)
