@@ -154,8 +154,12 @@ import Glibc
     }
 
     @Test func spansAreExportedOverOTLPWhenAnEndpointIsConfigured() async throws {
+        // The collector is a Python script; CI installs what it needs
+        // (.ci/run), so there a missing collector fails instead of passing silently.
         guard Self.sinkAvailable else {
-            print("TraceExportTests: python3 with grpcio and opentelemetry-proto not found; export not checked")
+            let message = "python3 with grpcio and opentelemetry-proto not found; export not checked"
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record(Comment(rawValue: message)) }
+            print("TraceExportTests: \(message)")
             return
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nomad-otlp-\(UUID().text)").path
