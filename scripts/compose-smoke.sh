@@ -256,14 +256,60 @@ PY
 replicas=($(containers_of jobs))
 victim=${replicas[1]}
 say "podman kill of $victim while the demo nomads claim seats through jobs-lb"
-python3 scripts/compose_smoke_check.py claims "$(address identity)" "$(address jobs)" podman kill "$victim"
+python3 scripts/compose_smoke_check.py claims "$(address identity)" "$(address jobs)" -- podman kill "$victim"
 [[ $(podman inspect --format '{{.State.Status}}' "$victim") != running ]] || fail "$victim still runs"
 wait_healthy 30 "${replicas[0]}" "${replicas[2]}"
+
+# ------------------------------------------------------------------ database failover
+# A primary switch loses no acknowledged write: nomads keep claiming through jobs-lb
+# while (1) the primary is stopped and started again on its volume, then (2) a
+# synchronous streaming standby is promoted with `pg_ctl promote` and takes the name
+# "postgres". Claims that got no answer are retried with their request_id; every
+# acknowledged one must be found afterwards, on the new primary.
+standby=""
+if [[ ${SMOKE_FAILOVER:-1} == 1 ]]; then
+  live=()
+  for c in "${services[@]}"; do [[ $c == "$victim" ]] || live+=("$c"); done
+  say "failover 1: the primary stopped and started on the same data while the nomads claim"
+  python3 scripts/compose_smoke_check.py claims "$(address identity)" "$(address jobs)" --jobs 20 --pace 0.3 \
+    -- bash scripts/pg-switch.sh restart "$pg"
+  wait_healthy 120 "${live[@]}"
+
+  say "failover 2: a synchronous streaming standby, promoted while the nomads claim"
+  replication_password=$(openssl rand -hex 16)
+  podman exec "$pg" psql -q -U postgres -v ON_ERROR_STOP=1 -v pw="$replication_password" \
+    -c "CREATE ROLE replicator REPLICATION LOGIN PASSWORD :'pw'" >/dev/null
+  podman exec "$pg" bash -c 'echo "host replication replicator all scram-sha-256" >> "$PGDATA/pg_hba.conf"'
+  podman exec "$pg" psql -q -U postgres -Atc "SELECT pg_reload_conf()" >/dev/null
+  standby="${project}_postgres_standby"
+  podman run -d --pull=never --name "$standby" --label "io.podman.compose.project=$project" \
+    --network "${project}_default" --user postgres -e PGPASSWORD="$replication_password" --entrypoint bash \
+    postgres:15 -c 'pg_basebackup -h postgres -U replicator -D "$PGDATA" -R -X stream -c fast \
+      && exec postgres -c cluster_name=standby1 -c log_error_verbosity=terse' >/dev/null
+  for _ in $(seq 1 60); do
+    [[ $(podman exec "$pg" psql -U postgres -Atc "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") == 1 ]] && break
+    sleep 1
+  done
+  podman exec "$pg" psql -q -U postgres -Atc "ALTER SYSTEM SET synchronous_standby_names = 'standby1'" -c "SELECT pg_reload_conf()" >/dev/null
+  for _ in $(seq 1 30); do
+    [[ $(podman exec "$pg" psql -U postgres -Atc "SELECT sync_state FROM pg_stat_replication") == sync ]] && break
+    sleep 1
+  done
+  replication=$(podman exec "$pg" psql -U postgres -Atc "SELECT application_name, state, sync_state FROM pg_stat_replication")
+  say "  the primary's pg_stat_replication: $replication"
+  [[ $replication == "standby1|streaming|sync" ]] || fail "the standby is not a synchronous streaming standby"
+  python3 scripts/compose_smoke_check.py claims "$(address identity)" "$(address jobs)" --jobs 20 --pace 0.3 \
+    -- bash scripts/pg-switch.sh promote "$pg" "$standby" "${project}_default"
+  wait_healthy 120 "${live[@]}" $(containers_of portal)
+  say "  after the promotion: $pg $(podman inspect --format '{{.State.Status}}' "$pg"), $standby in recovery: $(podman exec "$standby" psql -U postgres -Atc 'SELECT pg_is_in_recovery()')"
+fi
 
 # ------------------------------------------------------------------ stop within the grace period
 say "compose stop (stop_grace_period 30s; services drain for up to 20s and exit 0)"
 stop_start=$SECONDS
 "${compose[@]}" stop >"$work/stop.log" 2>&1 || { cat "$work/stop.log"; fail "compose stop"; }
+# The promoted standby is not compose's: stopped the same way, after the services.
+[[ -z $standby ]] || podman stop -t 30 "$standby" >/dev/null
 stop_took=$((SECONDS - stop_start))
 bad=()
 for c in $(podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'); do
@@ -281,6 +327,7 @@ done
 containers=$(podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}' | wc -l)
 ((stop_took < 30 * containers)) || fail "stop took ${stop_took}s"
 say "  all ${containers} containers stopped in ${stop_took}s, none killed by the grace period"
+[[ -z $standby ]] || podman rm -v "$standby" >/dev/null
 "${compose[@]}" down --volumes >"$work/down.log" 2>&1 || { cat "$work/down.log"; fail "compose down"; }
 left=$(podman ps -aq --filter "label=io.podman.compose.project=$project" | wc -l)
 ((left == 0)) || fail "$left containers left after compose down"

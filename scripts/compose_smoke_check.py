@@ -5,12 +5,14 @@ from Protos/ at run time.
   compose_smoke_check.py spread JOBS_ADDR METRICS_URL...
       60 anonymous ListJobs calls through jobs-lb; every replica's own /metrics
       must count some of them (grpc_server_handled_total of nomad.jobs.v1.JobsService).
-  compose_smoke_check.py claims IDENTITY_ADDR JOBS_ADDR KILL_COMMAND...
-      publishes claimable jobs as a demo enterprise, has the six demo nomads claim
-      every seat through jobs-lb, runs KILL_COMMAND (podman kill of one replica) a
-      third of the way in, retries every claim that got no answer with the same
-      request_id, then checks that every acknowledged claim is there (GetOrder) and
-      that each job's seats_taken equals the orders acknowledged for it.
+  compose_smoke_check.py claims IDENTITY_ADDR JOBS_ADDR [--jobs N] [--pace S] -- COMMAND...
+      publishes N claimable jobs as a demo enterprise, has the six demo nomads claim
+      every seat through jobs-lb (each worker pausing S seconds between calls), runs
+      COMMAND (a podman kill of one replica, a database switch) in the background a
+      third of the way in while the claims go on, retries every claim that got no
+      answer with the same request_id, then checks that every acknowledged claim is
+      there (GetOrder) and that each job's seats_taken equals the claims acknowledged
+      for it.
 """
 import concurrent.futures
 import subprocess
@@ -77,7 +79,7 @@ def spread(jobs_address, metrics_urls):
     assert sum(deltas) >= 60 and all(d > 0 for d in deltas), f"not spread over every replica: {deltas}"
 
 
-def claims(identity_address, jobs_address, kill_command):
+def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0):
     common_pb2, identity_pb2, identity_pb2_grpc, jobs_pb2, jobs_pb2_grpc = stubs()
     from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -95,7 +97,7 @@ def claims(identity_address, jobs_address, kill_command):
     deadline = Timestamp()
     deadline.FromSeconds(int(time.time()) + 30 * 86400)
     job_ids = []
-    for index in range(30):
+    for index in range(jobs):
         job = publisher.PublishJob(jobs_pb2.PublishJobRequest(request_id=str(uuid.uuid4()), job=jobs_pb2.Job(
             title=f"Compose smoke job {index}", description="Claimed by the compose smoke test.",
             required_skills=[jobs_pb2.RequiredSkill(skill_code="software.web", min_level=2, weight=5, essential=True)],
@@ -110,9 +112,21 @@ def claims(identity_address, jobs_address, kill_command):
     lock = threading.Lock()
     killed = threading.Event()
     done = [0]
+    disruption = {}
+
+    def disrupt():
+        begun = time.monotonic()
+        result = subprocess.run(kill_command, capture_output=True, text=True)
+        disruption["result"] = result
+        print(f"claims: {done[0]} of {len(attempts)} answered when `{' '.join(kill_command)}` began; "
+              f"it took {time.monotonic() - begun:.1f}s, exit {result.returncode}", flush=True)
+        if result.returncode != 0:
+            print(result.stdout + result.stderr, flush=True)
 
     def claim(attempt):
         name, job_id, request_id = attempt
+        if pace:
+            time.sleep(pace)
         try:
             order = channels[name].ClaimJob(jobs_pb2.ClaimJobRequest(request_id=request_id, job_id=job_id),
                                             metadata=nomads[name], timeout=10)
@@ -125,21 +139,22 @@ def claims(identity_address, jobs_address, kill_command):
             done[0] += 1
             if done[0] == len(attempts) // 3 and not killed.is_set():
                 killed.set()
-                result = subprocess.run(kill_command, capture_output=True, text=True)
-                print(f"claims: {done[0]} of {len(attempts)} answered; ran {' '.join(kill_command)}: "
-                      f"exit {result.returncode}")
+                disruptor.start()
 
+    disruptor = threading.Thread(target=disrupt)
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(claim, attempts))
+    disruptor.join()
+    assert disruption["result"].returncode == 0, "the disruption command failed"
     first = dict(failures)
     print(f"claims: {len(acknowledged)} acknowledged, {len(first)} without an answer during the kill "
           f"({sorted(set(first.values()))}), in {time.monotonic() - started:.1f}s")
-    assert killed.is_set(), "the kill never ran"
+    assert killed.is_set(), "the disruption never ran"
     # A client retries what got no answer, with the same request_id (ClaimJob is idempotent by it).
     by_attempt = {(n, j): r for n, j, r in attempts}
     for key in list(first):
-        for _ in range(10):
+        for _ in range(30):
             try:
                 order = channels[key[0]].ClaimJob(jobs_pb2.ClaimJobRequest(request_id=by_attempt[key], job_id=key[1]),
                                                   metadata=nomads[key[0]], timeout=10)
@@ -177,7 +192,15 @@ def main():
     if command == "spread":
         spread(sys.argv[2], sys.argv[3:])
     elif command == "claims":
-        claims(sys.argv[2], sys.argv[3], sys.argv[4:])
+        import argparse
+        parser = argparse.ArgumentParser(prog="compose_smoke_check.py claims")
+        parser.add_argument("identity")
+        parser.add_argument("jobs_address")
+        parser.add_argument("--jobs", type=int, default=30)
+        parser.add_argument("--pace", type=float, default=0.0)
+        parser.add_argument("command", nargs="+")
+        args = parser.parse_args(sys.argv[2:])
+        claims(args.identity, args.jobs_address, args.command, jobs=args.jobs, pace=args.pace)
     else:
         raise SystemExit(__doc__)
 
