@@ -39,6 +39,7 @@ SOURCES
     "$root"/usr/share/doc/* "$root"/usr/share/info/* "$root"/var/log/*.log "$root"/tmp/*
   # Like the official image: apt never keeps downloaded packages or installs recommends.
   printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' > "$root/etc/apt/apt.conf.d/90nomad-slim"
+  chmod 755 "$root"   # mktemp made it 0700: it becomes the image's /, which every user must traverse
   tar -C "$root" -c . | podman import --change 'CMD ["bash"]' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     - localhost/debian:bookworm-slim
   rm -rf "$root"; trap - EXIT
