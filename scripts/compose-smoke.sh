@@ -277,8 +277,8 @@ if [[ ${SMOKE_FAILOVER:-1} == 1 ]]; then
 
   say "failover 2: a synchronous streaming standby, promoted while the nomads claim"
   replication_password=$(openssl rand -hex 16)
-  podman exec "$pg" psql -q -U postgres -v ON_ERROR_STOP=1 -v pw="$replication_password" \
-    -c "CREATE ROLE replicator REPLICATION LOGIN PASSWORD :'pw'" >/dev/null
+  podman exec -i "$pg" psql -q -U postgres -v ON_ERROR_STOP=1 -v pw="$replication_password" \
+    <<<"CREATE ROLE replicator REPLICATION LOGIN PASSWORD :'pw';" >/dev/null
   podman exec "$pg" bash -c 'echo "host replication replicator all scram-sha-256" >> "$PGDATA/pg_hba.conf"'
   podman exec "$pg" psql -q -U postgres -Atc "SELECT pg_reload_conf()" >/dev/null
   standby="${project}_postgres_standby"

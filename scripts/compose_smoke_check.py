@@ -148,7 +148,7 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0):
     disruptor.join()
     assert disruption["result"].returncode == 0, "the disruption command failed"
     first = dict(failures)
-    print(f"claims: {len(acknowledged)} acknowledged, {len(first)} without an answer during the kill "
+    print(f"claims: {len(acknowledged)} acknowledged, {len(first)} without an answer during the disruption "
           f"({sorted(set(first.values()))}), in {time.monotonic() - started:.1f}s")
     assert killed.is_set(), "the disruption never ran"
     # A client retries what got no answer, with the same request_id (ClaimJob is idempotent by it).
@@ -183,7 +183,7 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0):
         if job.seats_taken != expected:
             wrong.append((job_id, job.seats_taken, expected))
     assert not wrong, f"seats_taken differs from the acknowledged claims: {wrong}"
-    print(f"claims: all {len(acknowledged)} acknowledged claims present after the kill (GetOrder), "
+    print(f"claims: all {len(acknowledged)} acknowledged claims present afterwards (GetOrder), "
           f"{len(first)} retried with their request_id, every job's seats_taken = its acknowledged claims")
 
 
