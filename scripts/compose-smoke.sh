@@ -83,7 +83,7 @@ cleanup() {
   # Anything of this project's that compose left: by its label and names, never by image.
   local left
   left=$(podman ps -aq --filter "label=io.podman.compose.project=$project")
-  [[ -z $left ]] || podman rm -f -t 0 $left >/dev/null 2>&1 || true
+  [[ -z $left ]] || podman rm -f -v -t 0 $left >/dev/null 2>&1 || true
   podman network rm -f "${project}_default" >/dev/null 2>&1 || true
   podman volume rm -f "${project}_pgdata" >/dev/null 2>&1 || true
   podman pod rm -f "pod_${project}" >/dev/null 2>&1 || true
@@ -298,7 +298,11 @@ if [[ ${SMOKE_FAILOVER:-1} == 1 ]]; then
   replication=$(podman exec "$pg" psql -U postgres -Atc "SELECT application_name, state, sync_state FROM pg_stat_replication")
   say "  the primary's pg_stat_replication: $replication"
   [[ $replication == "standby1|streaming|sync" ]] || fail "the standby is not a synchronous streaming standby"
+  # A service still NOT_SERVING 30 s after the switch is restarted, loudly: what
+  # Kubernetes' liveness probe does after 2 min (see Deploy/README.md, Failover: a
+  # service whose pool stays stuck after the promotion).
   python3 scripts/compose_smoke_check.py claims "$(address identity)" "$(address jobs)" --jobs 20 --pace 0.3 \
+    --heal-after 30 --heal "bash scripts/pg-switch.sh heal ${live[*]}" \
     -- bash scripts/pg-switch.sh promote "$pg" "$standby" "${project}_default"
   wait_healthy 120 "${live[@]}" $(containers_of portal)
   say "  after the promotion: $pg $(podman inspect --format '{{.State.Status}}' "$pg"), $standby in recovery: $(podman exec "$standby" psql -U postgres -Atc 'SELECT pg_is_in_recovery()')"

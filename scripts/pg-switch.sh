@@ -37,5 +37,16 @@ case $1 in
     ready "$standby"
     say "$standby is the primary as \"postgres\": $(podman exec "$standby" psql -U postgres -Atc 'SELECT CASE WHEN pg_is_in_recovery() THEN $$standby$$ ELSE $$primary$$ END')"
     ;;
-  *) echo "usage: $0 restart PRIMARY | promote PRIMARY STANDBY NETWORK" >&2; exit 2 ;;
+  heal)
+    # Every given container whose own healthcheck fails is restarted (what a
+    # Kubernetes liveness probe does); says which, so the output shows it.
+    shift
+    for c in "$@"; do
+      if ! podman healthcheck run "$c" >/dev/null 2>&1; then
+        say "WARNING: $c is still unhealthy (NOT_SERVING) after the switch: restarting it"
+        podman restart -t 25 "$c" >/dev/null
+      fi
+    done
+    ;;
+  *) echo "usage: $0 restart PRIMARY | promote PRIMARY STANDBY NETWORK | heal CONTAINER..." >&2; exit 2 ;;
 esac
