@@ -156,10 +156,12 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0, heal
     # Retries for up to 90 s; with --heal, a command that restarts what stays unhealthy
     # runs once heal_after seconds have passed (said loudly: it is a workaround).
     retry_start = time.monotonic()
+    retry_until = retry_start + 90
     healed = False
-    while failures and time.monotonic() - retry_start < 90:
+    while failures and time.monotonic() < retry_until:
         if heal and not healed and time.monotonic() - retry_start > heal_after:
             healed = True
+            retry_until = max(retry_until, time.monotonic() + 120)
             print(f"claims: {len(failures)} claims still refused {heal_after:.0f}s after the switch "
                   f"({sorted(set(failures.values()))}); running: {heal}", flush=True)
             result = subprocess.run(["bash", "-c", heal], capture_output=True, text=True)

@@ -41,12 +41,19 @@ case $1 in
     # Every given container whose own healthcheck fails is restarted (what a
     # Kubernetes liveness probe does); says which, so the output shows it.
     shift
+    stuck=()
     for c in "$@"; do
-      if ! podman healthcheck run "$c" >/dev/null 2>&1; then
-        say "WARNING: $c is still unhealthy (NOT_SERVING) after the switch: restarting it"
-        podman restart -t 25 "$c" >/dev/null
-      fi
+      podman healthcheck run "$c" >/dev/null 2>&1 || stuck+=("$c")
     done
+    if ((${#stuck[@]})); then
+      say "WARNING: still unhealthy (NOT_SERVING) after the switch, restarting: ${stuck[*]}"
+      # A short grace: a stuck process does not drain (its calls wait on the pool).
+      podman restart -t 5 "${stuck[@]}" >/dev/null 2>&1 || true
+      for c in "${stuck[@]}"; do
+        for _ in $(seq 1 60); do podman healthcheck run "$c" >/dev/null 2>&1 && break; sleep 1; done
+      done
+      say "restarted: ${stuck[*]}"
+    fi
     ;;
   *) echo "usage: $0 restart PRIMARY | promote PRIMARY STANDBY NETWORK | heal CONTAINER..." >&2; exit 2 ;;
 esac
