@@ -79,7 +79,7 @@ def spread(jobs_address, metrics_urls):
     assert sum(deltas) >= 60 and all(d > 0 for d in deltas), f"not spread over every replica: {deltas}"
 
 
-def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0, heal=None, heal_after=30.0):
+def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0):
     common_pb2, identity_pb2, identity_pb2_grpc, jobs_pb2, jobs_pb2_grpc = stubs()
     from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -153,19 +153,9 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0, heal
     assert killed.is_set(), "the disruption never ran"
     # A client retries what got no answer, with the same request_id (ClaimJob is idempotent by it).
     by_attempt = {(n, j): r for n, j, r in attempts}
-    # Retries for up to 90 s; with --heal, a command that restarts what stays unhealthy
-    # runs once heal_after seconds have passed (said loudly: it is a workaround).
+    # Retries for up to 90 s.
     retry_start = time.monotonic()
-    retry_until = retry_start + 90
-    healed = False
-    while failures and time.monotonic() < retry_until:
-        if heal and not healed and time.monotonic() - retry_start > heal_after:
-            healed = True
-            retry_until = max(retry_until, time.monotonic() + 120)
-            print(f"claims: {len(failures)} claims still refused {heal_after:.0f}s after the switch "
-                  f"({sorted(set(failures.values()))}); running: {heal}", flush=True)
-            result = subprocess.run(["bash", "-c", heal], capture_output=True, text=True)
-            print(result.stdout + result.stderr, end="", flush=True)
+    while failures and time.monotonic() < retry_start + 90:
         for key in list(failures):
             try:
                 order = channels[key[0]].ClaimJob(jobs_pb2.ClaimJobRequest(request_id=by_attempt[key], job_id=key[1]),
@@ -179,7 +169,7 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0, heal
     assert not failures, f"claims still failing after retries: {failures}"
     if first:
         print(f"claims: the {len(first)} unanswered claims succeeded on retry after "
-              f"{time.monotonic() - retry_start:.1f}s{' (after the restart above)' if healed else ''}", flush=True)
+              f"{time.monotonic() - retry_start:.1f}s", flush=True)
 
     # Every acknowledged claim is there, and nothing else took a seat.
     missing = []
@@ -213,12 +203,9 @@ def main():
         parser.add_argument("jobs_address")
         parser.add_argument("--jobs", type=int, default=30)
         parser.add_argument("--pace", type=float, default=0.0)
-        parser.add_argument("--heal")
-        parser.add_argument("--heal-after", type=float, default=30.0)
         parser.add_argument("command", nargs="+")
         args = parser.parse_args(sys.argv[2:])
-        claims(args.identity, args.jobs_address, args.command, jobs=args.jobs, pace=args.pace,
-               heal=args.heal, heal_after=args.heal_after)
+        claims(args.identity, args.jobs_address, args.command, jobs=args.jobs, pace=args.pace)
     else:
         raise SystemExit(__doc__)
 

@@ -31,29 +31,16 @@ case $1 in
     say "stopping the primary $primary"; podman stop -t 20 "$primary" >/dev/null
     say "pg_ctl promote on $standby"
     podman exec -u postgres "$standby" pg_ctl promote -w -D /var/lib/postgresql/data >/dev/null
+    # The new primary has no standby yet: if it still named one as synchronous, every
+    # commit would wait for it forever (CloudNativePG rewrites this setting on failover
+    # and turns the old primary into the new standby; here the operator's step).
+    podman exec "$standby" psql -q -U postgres -c "ALTER SYSTEM RESET synchronous_standby_names" \
+      -c "SELECT pg_reload_conf()" >/dev/null
     # The name the services use moves to the new primary (what a -rw Service does on Kubernetes).
     podman network disconnect "$network" "$standby" >/dev/null
     podman network connect --alias postgres "$network" "$standby" >/dev/null
     ready "$standby"
     say "$standby is the primary as \"postgres\": $(podman exec "$standby" psql -U postgres -Atc 'SELECT CASE WHEN pg_is_in_recovery() THEN $$standby$$ ELSE $$primary$$ END')"
     ;;
-  heal)
-    # Every given container whose own healthcheck fails is restarted (what a
-    # Kubernetes liveness probe does); says which, so the output shows it.
-    shift
-    stuck=()
-    for c in "$@"; do
-      podman healthcheck run "$c" >/dev/null 2>&1 || stuck+=("$c")
-    done
-    if ((${#stuck[@]})); then
-      say "WARNING: still unhealthy (NOT_SERVING) after the switch, restarting: ${stuck[*]}"
-      # A short grace: a stuck process does not drain (its calls wait on the pool).
-      podman restart -t 5 "${stuck[@]}" >/dev/null 2>&1 || true
-      for c in "${stuck[@]}"; do
-        for _ in $(seq 1 60); do podman healthcheck run "$c" >/dev/null 2>&1 && break; sleep 1; done
-      done
-      say "restarted: ${stuck[*]}"
-    fi
-    ;;
-  *) echo "usage: $0 restart PRIMARY | promote PRIMARY STANDBY NETWORK | heal CONTAINER..." >&2; exit 2 ;;
+  *) echo "usage: $0 restart PRIMARY | promote PRIMARY STANDBY NETWORK" >&2; exit 2 ;;
 esac
