@@ -171,11 +171,22 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0):
         print(f"claims: the {len(first)} unanswered claims succeeded on retry after "
               f"{time.monotonic() - retry_start:.1f}s", flush=True)
 
+    def read(call, request, metadata):
+        """A read through jobs-lb, retried while a replica is going away (UNAVAILABLE):
+        a read that fails is not a lost claim; NOT_FOUND is."""
+        for attempt in range(10):
+            try:
+                return call(request, metadata=metadata, timeout=10)
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.UNAVAILABLE or attempt == 9:
+                    raise
+                time.sleep(1)
+
     # Every acknowledged claim is there, and nothing else took a seat.
     missing = []
     for (name, job_id), order_id in acknowledged.items():
         try:
-            order = channels[name].GetOrder(jobs_pb2.GetOrderRequest(order_id=order_id), metadata=nomads[name], timeout=10)
+            order = read(channels[name].GetOrder, jobs_pb2.GetOrderRequest(order_id=order_id), nomads[name])
             if order.job_id != job_id:
                 missing.append((name, job_id, order_id, "another job"))
         except grpc.RpcError as error:
@@ -183,7 +194,7 @@ def claims(identity_address, jobs_address, kill_command, jobs=30, pace=0.0):
     assert not missing, f"acknowledged claims lost: {missing}"
     wrong = []
     for job_id in job_ids:
-        job = publisher.GetJob(jobs_pb2.GetJobRequest(job_id=job_id), metadata=enterprise, timeout=10)
+        job = read(publisher.GetJob, jobs_pb2.GetJobRequest(job_id=job_id), enterprise)
         expected = sum(1 for (_, j) in acknowledged if j == job_id)
         if job.seats_taken != expected:
             wrong.append((job_id, job.seats_taken, expected))
