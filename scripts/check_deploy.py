@@ -10,10 +10,14 @@ new service or variable cannot be forgotten here:
   - the variables every service gets: LocalSuite.environment(for:);
   - the ports: NomadConfig.defaultPorts, cross-checked with the README's table;
   - which variables are secrets: every env.secret("...") in Services/ and Shared/.
-It then checks docker-compose.yml, the kustomize render of the gov-cloud overlay
-and Deploy/Dockerfile against that. Prints every failure, exits 1 on any.
+  - the web portal (`kind: .web`): its variables from the same table and its ports
+    from PortalConfig.
+It then checks docker-compose.yml, the kustomize render of both overlays (gov-cloud:
+CloudNativePG; small: one plain PostgreSQL) and Deploy/Dockerfile against that.
+Prints every failure, exits 1 on any.
 """
 
+import math
 import os
 import re
 import shutil
@@ -25,7 +29,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-OVERLAY = "Deploy/k8s/overlays/gov-cloud"
+OVERLAYS = ("Deploy/k8s/overlays/gov-cloud", "Deploy/k8s/overlays/small")
+OVERLAY = OVERLAYS[0]
 DRAIN_SECONDS = 20  # NomadConfig's default NOMAD_DRAIN_TIMEOUT_SECONDS
 MEMORY_BUDGET_MI = 256  # README: each service under 256 MB during the jobs load run
 
@@ -73,6 +78,9 @@ def swift_block(text, start_pattern):
     raise SystemExit(f"check_deploy: unbalanced block after {start_pattern!r}")
 
 
+WEB = {}
+
+
 def suite_reference():
     services_swift = read("Services/Ctl/Suite/SuiteServices.swift")
     suite_swift = read("Services/Ctl/Suite/LocalSuite.swift")
@@ -86,9 +94,9 @@ def suite_reference():
     for index, m in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(all_block)
         entry = all_block[m.start() : end]
-        # The web portal has no schema, roles or gRPC port: not yet in compose
-        # or Kubernetes (issue 16 lists it as remaining), so not checked here.
+        # The web portal has no schema, roles or gRPC port: checked on its own.
         if "kind: .web" in entry:
+            WEB[m.group(1)] = {"executable": m.group(2), "env": set(re.findall(r'"(NOMAD_\w+)"', entry))}
             continue
         own = set(re.findall(r'"(NOMAD_\w+)"', entry))
         relays = bool(re.search(r"\brelay\b", entry))
@@ -106,6 +114,14 @@ def suite_reference():
     for directory in ("Services", "Shared"):
         for path in (ROOT / directory).rglob("*.swift"):
             secrets |= set(re.findall(r'\.secret\("(NOMAD_\w+)"\)', path.read_text(encoding="utf-8")))
+    portal = read("Services/Portal/Library/Config/PortalConfig.swift")
+    web_ports = tuple(int(re.search(rf'env\.int\("NOMAD_PORTAL_{kind}_PORT", default: (\d+)\)', portal).group(1))
+                      for kind in ("HTTP", "METRICS"))
+    for name in WEB:
+        ports[name] = web_ports
+        # What a container adds (listen everywhere, the shared session key, the
+        # stated drain) and the five addresses (nomadctl sets them from its ports).
+        WEB[name]["env"] |= {f"NOMAD_{service.upper()}_ADDRESS" for service in services}
     return services, ports, secrets, relay
 
 
@@ -125,6 +141,18 @@ def readme_reference():
                 variables.add(name)
                 if suffix:
                     variables.add(name + "_FILE")
+    # The portal's own table (## Portal, **Configuration**): "`A` … `B`" names the five addresses.
+    portal = readme.split("## Portal (nomad-portal)", 1)[1].split("\n## ", 1)[0]
+    portal = portal.split("**Configuration**", 1)[1].split("\n\n", 2)[1]
+    for line in portal.splitlines():
+        if line.startswith("| `NOMAD_"):
+            cell = line.split("|")[1]
+            if "…" in cell and "_ADDRESS" in cell:
+                variables |= {f"NOMAD_{s.upper()}_ADDRESS" for s in ("identity", "jobs", "assets", "events", "analytics")}
+            for name, suffix in re.findall(r"`(NOMAD_\w+?)(\[_FILE\])?`", cell):
+                variables.add(name)
+                if suffix:
+                    variables.add(name + "_FILE")
     return ports, variables
 
 
@@ -134,6 +162,7 @@ README_PORTS, README_VARS = readme_reference()
 
 def check_reference():
     check(len(SERVICES) >= 5, f"SuiteService.all lists {sorted(SERVICES)}; expected the five services")
+    check(list(WEB) == ["portal"], f"SuiteService.all's web entries are {sorted(WEB)}; expected the portal")
     for name in SERVICES:
         check(name in PORTS, f"{name}: no NomadConfig.defaultPorts entry")
         check(README_PORTS.get(name) == PORTS.get(name),
@@ -182,6 +211,21 @@ def check_environment(where, service, env):
 
 
 # ---------------------------------------------------------------- compose
+
+
+def published(entry):
+    """A compose port entry ("[IP:]HOST:CONTAINER", each part maybe "${VAR:-default}")
+    as (host port by default, container port)."""
+    parts = re.findall(r"\$\{[^}]*\}|[^:]+", str(entry))
+    values = [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", part) for part in parts]
+    if len(values) < 2 or not values[-1].isdigit() or not values[-2].isdigit():
+        return (None, None)
+    return (int(values[-2]), int(values[-1]))
+
+
+def publishes_on_loopback_by_default(entry):
+    parts = re.findall(r"\$\{[^}]*\}|[^:]+", str(entry))
+    return len(parts) == 3 and re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", parts[0]) == "127.0.0.1"
 
 
 def git_ignored(path):
@@ -237,7 +281,10 @@ def check_compose():
         depends = spec.get("depends_on") or {}
         check(isinstance(depends, dict) and (depends.get("postgres") or {}).get("condition") == "service_healthy",
               f"{where}: depends_on postgres with condition service_healthy")
-        ports = [str(p) for p in spec.get("ports") or []]
+        ports = [published(p) for p in spec.get("ports") or []]
+        for entry in spec.get("ports") or []:
+            check(publishes_on_loopback_by_default(entry),
+                  f"{where}: port {entry} should publish on ${{NOMAD_PUBLISH_IP:-127.0.0.1}} (loopback unless asked)")
         replicas = ((spec.get("deploy") or {}).get("replicas")) or 1
         if service == "jobs":
             check(replicas > 1, f"{where}: deploy.replicas should be > 1, is {replicas}")
@@ -245,7 +292,7 @@ def check_compose():
             check(not ports, f"{where}: replicas cannot share host ports; publish through the balancer")
             check_balancer(services, service, grpc)
         else:
-            check(ports == [f"{grpc}:{grpc}", f"{metrics}:{metrics}"],
+            check(ports == [(grpc, grpc), (metrics, metrics)],
                   f"{where}: ports {ports}, expected {grpc}:{grpc} and {metrics}:{metrics} as nomadctl up")
         db_secret = f"{service}_db_password"
         check(db_secret in (postgres or {}).get("secrets", []) and f"/run/secrets/{db_secret}" in bootstrap_sh
@@ -260,9 +307,73 @@ def check_compose():
                         bootstrap_sql, re.M) is not None,
               f"Deploy/db/bootstrap.sql: no roles and schema for {service}")
     check_bootstrap_service_sql()
+    for name in WEB:
+        check_compose_web(services, top_secrets, name)
     command = " ".join(map(str, (postgres or {}).get("command") or []))
     check("log_error_verbosity=terse" in command,
           "compose postgres: command should set log_error_verbosity=terse (an error's DETAIL quotes personal numbers)")
+
+
+WEB_CONTAINER_EXTRAS = {"NOMAD_PORTAL_HTTP_HOST", "NOMAD_PORTAL_METRICS_HOST", "NOMAD_PORTAL_SESSION_KEY",
+                        "NOMAD_DRAIN_TIMEOUT_SECONDS"}
+WEB_OPTIONAL = {"NOMAD_PORTAL_SECURE_COOKIES"}
+
+
+def check_web_environment(where, name, env, jobs_address):
+    """The portal's variables in a container: nomadctl's, plus listening everywhere,
+    the shared session key as a secret file and the stated drain."""
+    expected = WEB[name]["env"] | WEB_CONTAINER_EXTRAS
+    names = {base_name(n) for n in env}
+    check(expected <= names <= expected | WEB_OPTIONAL,
+          f"{where}: variables differ from nomadctl up: missing {sorted(expected - names)}, "
+          f"extra {sorted(names - expected - WEB_OPTIONAL)}")
+    http, metrics = PORTS[name]
+    check(env.get("NOMAD_PORTAL_HTTP_PORT") == str(http), f"{where}: NOMAD_PORTAL_HTTP_PORT should be {http}")
+    check(env.get("NOMAD_PORTAL_METRICS_PORT") == str(metrics), f"{where}: NOMAD_PORTAL_METRICS_PORT should be {metrics}")
+    for host in ("NOMAD_PORTAL_HTTP_HOST", "NOMAD_PORTAL_METRICS_HOST"):
+        check(env.get(host) == "0.0.0.0", f"{where}: {host} should be 0.0.0.0 in a container")
+    check(env.get("NOMAD_DRAIN_TIMEOUT_SECONDS") == str(DRAIN_SECONDS), f"{where}: state NOMAD_DRAIN_TIMEOUT_SECONDS {DRAIN_SECONDS}")
+    check("NOMAD_PORTAL_SESSION_KEY" not in env and (env.get("NOMAD_PORTAL_SESSION_KEY_FILE") or "").startswith("/run/secrets/"),
+          f"{where}: the session key comes from a secret file (NOMAD_PORTAL_SESSION_KEY_FILE under /run/secrets/); "
+          "without it every replica and restart makes its own and signs everyone out")
+    for variable in env:
+        check(variable in README_VARS, f"{where}: {variable} is not in the README's Configuration table")
+    for service in SERVICES:
+        address = env.get(f"NOMAD_{service.upper()}_ADDRESS")
+        wanted = jobs_address if service == "jobs" else f"{service}:{PORTS[service][0]}"
+        check(address == wanted, f"{where}: NOMAD_{service.upper()}_ADDRESS {address!r}, expected {wanted!r}")
+
+
+def check_compose_web(services, top_secrets, name):
+    where = f"compose {name}"
+    spec = services.get(name)
+    if not check(spec is not None, f"{where}: missing"):
+        return
+    build = spec.get("build") or {}
+    check(build.get("dockerfile") == "Deploy/Dockerfile" and (build.get("args") or {}).get("PRODUCT") == WEB[name]["executable"],
+          f"{where}: not built from Deploy/Dockerfile with PRODUCT {WEB[name]['executable']}")
+    env = {k: (None if v is None else str(v)) for k, v in (spec.get("environment") or {}).items()}
+    # jobs through the per-call balancer, never one replica.
+    balancer = next((n for n, s in services.items()
+                     if (PORTS["jobs"][0], PORTS["jobs"][0]) in [published(p) for p in s.get("ports") or []]), "jobs-lb")
+    check_web_environment(where, name, env, f"{balancer}:{PORTS['jobs'][0]}")
+    key = (env.get("NOMAD_PORTAL_SESSION_KEY_FILE") or "")[len("/run/secrets/"):]
+    check(key in (spec.get("secrets") or []) and key in top_secrets, f"{where}: the session key is not a compose secret of it")
+    depends = spec.get("depends_on") or {}
+    for service in list(SERVICES):
+        target = balancer if service == "jobs" else service
+        check(isinstance(depends, dict) and (depends.get(target) or {}).get("condition") == "service_healthy",
+              f"{where}: should wait for {target} to be healthy")
+    http, metrics = PORTS[name]
+    check([published(p) for p in spec.get("ports") or []] == [(http, http), (metrics, metrics)],
+          f"{where}: should publish {http} and {metrics}")
+    test = " ".join(map(str, (spec.get("healthcheck") or {}).get("test") or []))
+    check(f"/dev/tcp/127.0.0.1/{http}" in test and "GET /healthz" in test and " 200 " in test,
+          f"{where}: healthcheck should ask GET /healthz on {http} for a 200, is {test!r}")
+    check(duration_seconds(spec.get("stop_grace_period", "10s")) > DRAIN_SECONDS,
+          f"{where}: stop_grace_period must exceed the {DRAIN_SECONDS}s drain")
+    check("postgres" not in depends and not any("database" in k.lower() for k in env),
+          f"{where}: the portal reads no table: no database")
 
 
 def check_bootstrap_service_sql():
@@ -291,33 +402,45 @@ def duration_seconds(value):
 
 def check_balancer(services, service, grpc):
     balancers = [(name, spec) for name, spec in services.items()
-                 if f"{grpc}:{grpc}" in [str(p) for p in spec.get("ports") or []]]
+                 if (grpc, grpc) in [published(p) for p in spec.get("ports") or []]]
     if not check(len(balancers) == 1, f"compose {service}: no single balancer publishing {grpc}"):
         return
     name, spec = balancers[0]
     check(service in (spec.get("depends_on") or {}), f"compose {name}: should depend on {service}")
-    configs = [v.split(":")[0] for v in spec.get("volumes") or [] if v.split(":")[0].endswith(".conf")]
+    configs = [v.split(":")[0] for v in spec.get("volumes") or []
+               if re.search(r"\.conf(\.template)?$", v.split(":")[0])]
     if check(configs, f"compose {name}: no nginx configuration mounted"):
         conf = (ROOT / configs[0]).read_text()
-        upstreams = re.findall(r"grpc_pass\s+grpc://(\w+);", conf)
-        check(upstreams and re.search(rf"upstream {upstreams[0]}\s*\{{[^}}]*server {service}:{grpc}\b", conf),
-              f"{configs[0]}: grpc_pass should go to an upstream of {service}:{grpc}")
-        check(re.search(r"^\s*http2 on;", conf, re.M), f"{configs[0]}: the listener must speak HTTP/2 (http2 on)")
+        code = "\n".join(line.split("#", 1)[0] for line in conf.splitlines())
+        # Either an upstream block, or (re-resolved at request time) a variable
+        # holding the service's name, resolved by the container's own DNS server.
+        upstreams = re.findall(r"grpc_pass\s+grpc://\$?(\w+);", code)
+        by_upstream = upstreams and re.search(rf"upstream {upstreams[0]}\s*\{{[^}}]*server {service}:{grpc}\b", code)
+        by_variable = upstreams and re.search(rf"set \${upstreams[0]} {service}:{grpc};", code)
+        check(by_upstream or by_variable, f"{configs[0]}: grpc_pass should go to {service}:{grpc}")
+        if by_variable:
+            check(re.search(r"^\s*resolver \$\{NGINX_LOCAL_RESOLVERS\}", code, re.M)
+                  and configs[0].endswith(".template")
+                  and (spec.get("environment") or {}).get("NGINX_ENTRYPOINT_LOCAL_RESOLVERS"),
+                  f"{configs[0]}: a name in a variable needs the container's resolver (NGINX_LOCAL_RESOLVERS, "
+                  "a template and NGINX_ENTRYPOINT_LOCAL_RESOLVERS)")
+        check(re.search(r"^\s*http2 on;", code, re.M) or re.search(rf"^\s*listen {grpc} http2;", code, re.M),
+              f"{configs[0]}: the listener must speak HTTP/2")
 
 
 # ---------------------------------------------------------------- kubernetes
 
 
-def render():
+def render(overlay_path=OVERLAY):
     """kubectl kustomize of a temporary copy of Deploy/k8s whose secrets/ holds
     the committed placeholders: the real secrets/ is never written to."""
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(ROOT / "Deploy/k8s", Path(tmp) / "k8s", ignore=shutil.ignore_patterns("secrets"))
-        overlay = Path(tmp) / "k8s/overlays/gov-cloud"
+        overlay = Path(tmp) / "k8s" / Path(overlay_path).relative_to("Deploy/k8s")
         shutil.copytree(overlay / "secrets.example", overlay / "secrets")
         result = subprocess.run(["kubectl", "kustomize", str(overlay)], capture_output=True, text=True)
         if result.returncode != 0:
-            check(False, f"kubectl kustomize {OVERLAY} failed: {result.stderr.strip()}")
+            check(False, f"kubectl kustomize {overlay_path} failed: {result.stderr.strip()}")
             return []
         return [d for d in yaml.safe_load_all(result.stdout) if d]
 
@@ -403,7 +526,10 @@ def check_kubernetes(objects):
         for container in pod["containers"]:
             cwhere = f"{where} container {container['name']}"
             for probe in ("livenessProbe", "readinessProbe"):
-                check("grpc" in (container.get(probe) or {}), f"{cwhere}: no gRPC {probe}")
+                if name in WEB:
+                    check(container.get(probe), f"{cwhere}: no {probe}")
+                else:
+                    check("grpc" in (container.get(probe) or {}), f"{cwhere}: no gRPC {probe}")
             limit = memory_mi((container.get("resources") or {}).get("limits", {}).get("memory", ""))
             check(limit is not None and limit <= MEMORY_BUDGET_MI,
                   f"{cwhere}: memory limit above the {MEMORY_BUDGET_MI} MB budget")
@@ -454,6 +580,9 @@ def check_kubernetes(objects):
             check(grpc in [p["port"] for p in svc["spec"]["ports"]], f"{where}: Service lacks port {grpc}")
         check_network(where, service, info, labels, by_kind.get("NetworkPolicy", []), deployments)
 
+    for name in WEB:
+        check_kubernetes_web(name, deployments, k8s_services, by_kind.get("NetworkPolicy", []), secrets)
+
     hpas = [h for h in by_kind.get("HorizontalPodAutoscaler", [])
             if h["apiVersion"] == "autoscaling/v2" and h["spec"]["scaleTargetRef"].get("kind") == "Deployment"
             and h["spec"]["scaleTargetRef"].get("name") == "jobs"]
@@ -465,6 +594,170 @@ def check_kubernetes(objects):
     headless = [s for s in k8s_services.values() if s["spec"].get("clusterIP") == "None"
                 and s["spec"].get("selector", {}).get("app.kubernetes.io/name") == "jobs"]
     check(headless, "k8s: no headless Service for client-side per-call balancing of jobs")
+
+
+def check_kubernetes_web(name, deployments, k8s_services, policies, secrets):
+    """The portal: its Deployment's variables, probes on /healthz, its Service, and
+    NetworkPolicies letting it reach only the five gRPC ports and be reached only on its own two."""
+    where = f"k8s {name}"
+    deployment = deployments.get(name)
+    if not check(deployment is not None, f"{where}: no Deployment"):
+        return
+    http, metrics = PORTS[name]
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    env = {}
+    for entry in container.get("env") or []:
+        env[entry["name"]] = None if "valueFrom" in entry else str(entry.get("value"))
+    jobs_headless = next((s["metadata"]["name"] for s in k8s_services.values() if s["spec"].get("clusterIP") == "None"
+                          and s["spec"].get("selector", {}).get("app.kubernetes.io/name") == "jobs"), "jobs-headless")
+    # jobs through the headless Service: every ready replica, balanced per call by the portal.
+    check_web_environment(f"{where} env", name, env, f"{jobs_headless}:{PORTS['jobs'][0]}")
+    secret_mounts = {v["name"]: v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+    key_file = env.get("NOMAD_PORTAL_SESSION_KEY_FILE") or ""
+    mount = [m for m in container.get("volumeMounts", []) if key_file.startswith(m["mountPath"] + "/")]
+    if check(mount and mount[0]["name"] in secret_mounts, f"{where}: NOMAD_PORTAL_SESSION_KEY_FILE is not in a mounted Secret"):
+        secret = secrets.get(secret_mounts[mount[0]["name"]])
+        check(secret is not None and key_file.rsplit("/", 1)[1] in (secret.get("data") or {}),
+              f"{where}: the mounted Secret lacks the session key")
+    readiness = container.get("readinessProbe") or {}
+    check((readiness.get("httpGet") or {}).get("path") == "/healthz" and readiness["httpGet"].get("port") in (http, "http"),
+          f"{where}: readiness should GET /healthz on {http} (200 only when the five services answer)")
+    liveness = container.get("livenessProbe") or {}
+    check(liveness and (liveness.get("httpGet") or {}).get("path") != "/healthz",
+          f"{where}: liveness must not ask /healthz: a service being down would restart every portal")
+    limit = memory_mi((container.get("resources") or {}).get("limits", {}).get("memory", ""))
+    check(limit is not None and limit <= MEMORY_BUDGET_MI, f"{where}: memory limit above the {MEMORY_BUDGET_MI} MB budget")
+    svc = k8s_services.get(name)
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    if check(svc is not None, f"{where}: no Service"):
+        check(selects({"matchLabels": svc["spec"]["selector"]}, labels), f"{where}: Service does not select the pods")
+        check({http, metrics} <= {p["port"] for p in svc["spec"]["ports"]}, f"{where}: Service lacks {http} or {metrics}")
+    mine = [p for p in policies if selects(p["spec"].get("podSelector"), labels)]
+    egress, ingress_ports = {}, set()
+    for policy in mine:
+        for rule in policy["spec"].get("egress") or []:
+            check(rule.get("ports"), f"{where}: policy {policy['metadata']['name']} allows egress on every port")
+            for port in rule.get("ports") or []:
+                egress.setdefault(port["port"], []).extend(rule.get("to") or [{}])
+        for rule in policy["spec"].get("ingress") or []:
+            check(rule.get("ports"), f"{where}: policy {policy['metadata']['name']} allows ingress on every port")
+            ingress_ports |= {port["port"] for port in rule.get("ports") or []}
+            check(rule.get("from"), f"{where}: policy {policy['metadata']['name']} allows ingress from anywhere")
+    grpc_ports = {PORTS[s][0]: s for s in SERVICES}
+    check(set(egress) == set(grpc_ports) | {53},
+          f"{where}: egress ports {sorted(egress)}, expected the five gRPC ports {sorted(grpc_ports)} and DNS (53)")
+    for port, service in grpc_ports.items():
+        target = deployments.get(service, {}).get("spec", {}).get("template", {}).get("metadata", {}).get("labels", {})
+        peers = egress.get(port) or []
+        check(peers and all("ipBlock" not in p and "namespaceSelector" not in p and selects(p.get("podSelector"), target)
+                            for p in peers), f"{where}: egress to {port} should go to {service}'s pods only")
+        # ...and the service lets the portal in on that port.
+        service_policies = [p for p in policies if selects(p["spec"].get("podSelector"), target)]
+        check(any(port in [x["port"] for x in rule.get("ports") or []]
+                  and any("namespaceSelector" not in peer and selects(peer.get("podSelector"), labels) for peer in rule.get("from") or [])
+                  for p in service_policies for rule in p["spec"].get("ingress") or []),
+              f"{where}: {service} does not accept the portal on {port}")
+    check(ingress_ports == {http, metrics}, f"{where}: ingress ports {sorted(ingress_ports)}, expected {http} and {metrics} only")
+
+
+# Connections a process opens: NOMAD_DATABASE_POOL_SIZE's default (NomadConfig), plus
+# the migrations' one owner connection at start.
+POOL_SIZE = 10
+
+
+def peak_connections(deployments, hpas):
+    """Connections every service's pods may hold at once, during a rolling update
+    (maxSurge) with jobs at its HorizontalPodAutoscaler's maximum."""
+    total = 0
+    for service in SERVICES:
+        deployment = deployments.get(service)
+        if deployment is None:
+            continue
+        hpa = next((h for h in hpas if h["spec"]["scaleTargetRef"].get("name") == service), None)
+        replicas = hpa["spec"]["maxReplicas"] if hpa else deployment["spec"].get("replicas", 1)
+        surge = str(((deployment["spec"].get("strategy") or {}).get("rollingUpdate") or {}).get("maxSurge", "25%"))
+        extra = math.ceil(replicas * int(surge[:-1]) / 100) if surge.endswith("%") else int(surge)
+        total += (replicas + extra) * (POOL_SIZE + 1)
+    return total
+
+
+def check_cloudnativepg(objects, overlay):
+    """gov-cloud: PostgreSQL as a CloudNativePG Cluster, highly available and backed up,
+    reached through its read-write service; the services' connection count fits it."""
+    where = f"k8s {overlay}"
+    by_kind = {}
+    for obj in objects:
+        by_kind.setdefault(obj["kind"], []).append(obj)
+    clusters = [o for o in by_kind.get("Cluster", []) if o["apiVersion"].startswith("postgresql.cnpg.io/")]
+    if not check(len(clusters) == 1, f"{where}: expected one CloudNativePG Cluster"):
+        return
+    cluster = clusters[0]
+    name, namespace, spec = cluster["metadata"]["name"], cluster["metadata"].get("namespace"), cluster["spec"]
+    check(spec.get("instances", 1) >= 3, f"{where}: Cluster {name} should run 3 instances, runs {spec.get('instances', 1)}")
+    synchronous = (spec.get("postgresql") or {}).get("synchronous") or {}
+    check(synchronous.get("number", 0) >= 1 or spec.get("minSyncReplicas", 0) >= 1,
+          f"{where}: Cluster {name} needs at least one synchronous standby")
+    secrets = {s["metadata"]["name"]: s for s in by_kind.get("Secret", [])}
+    store = (spec.get("backup") or {}).get("barmanObjectStore") or {}
+    check(str(store.get("destinationPath", "")).startswith(("s3://", "gs://", "https://")),
+          f"{where}: Cluster {name} should back up to object storage (backup.barmanObjectStore.destinationPath)")
+    for field, ref in ((store.get("s3Credentials") or {}).items()):
+        if isinstance(ref, dict) and "name" in ref:
+            secret = secrets.get(ref["name"])
+            check(secret is not None and ref["key"] in (secret.get("data") or {}) | (secret.get("stringData") or {}),
+                  f"{where}: backup credential {field} refers to {ref['name']}/{ref['key']}, which the overlay does not make")
+    check((store.get("wal") or {}) is not None and spec.get("backup", {}).get("retentionPolicy"),
+          f"{where}: Cluster {name}: archive WAL and state a retention policy")
+    check(any(b["spec"].get("cluster", {}).get("name") == name for b in by_kind.get("ScheduledBackup", [])),
+          f"{where}: no ScheduledBackup of {name}")
+    if spec.get("superuserSecret"):
+        check(spec["superuserSecret"]["name"] in secrets, f"{where}: superuserSecret {spec['superuserSecret']['name']} is not made")
+    postgres = next((s for s in by_kind.get("Service", []) if s["metadata"]["name"] == "postgres"), None)
+    rw = f"{name}-rw.{namespace}.svc.cluster.local"
+    check(postgres is not None and postgres["spec"].get("externalName") == rw,
+          f"{where}: the services' 'postgres' should be an alias of {rw} (the primary, through failovers)")
+    cluster_pods = {"cnpg.io/cluster": name}
+    allow = next((p for p in by_kind.get("NetworkPolicy", []) if p["metadata"]["name"] == "allow-postgres"), None)
+    check(allow is not None and all(selects(peer.get("podSelector"), cluster_pods)
+                                    for rule in allow["spec"].get("egress") or [] for peer in rule.get("to") or []),
+          f"{where}: allow-postgres should send the services to the Cluster's pods")
+    pg_ingress = [rule for p in by_kind.get("NetworkPolicy", []) if selects(p["spec"].get("podSelector"), cluster_pods)
+                  for rule in p["spec"].get("ingress") or []]
+    deployments = {d["metadata"]["name"]: d for d in by_kind.get("Deployment", [])}
+    for service in SERVICES:
+        labels = deployments.get(service, {}).get("spec", {}).get("template", {}).get("metadata", {}).get("labels", {})
+        check(any(5432 in [x["port"] for x in rule.get("ports") or []]
+                  and any(selects(peer.get("podSelector"), labels) for peer in rule.get("from") or [])
+                  for rule in pg_ingress), f"{where}: the Cluster's pods do not accept {service} on 5432")
+    check(any(selects(p["spec"].get("podSelector"), cluster_pods) and p["spec"].get("egress")
+              for p in by_kind.get("NetworkPolicy", [])),
+          f"{where}: the Cluster's pods need egress (replication, the API server, the object storage) under default-deny")
+    peak = peak_connections(deployments, by_kind.get("HorizontalPodAutoscaler", []))
+    max_connections = int((spec.get("postgresql") or {}).get("parameters", {}).get("max_connections", 100))
+    poolers = [p for p in by_kind.get("Pooler", []) if p["spec"].get("cluster", {}).get("name") == name]
+    for pooler in poolers:
+        # Transaction pooling breaks the services' sessions: search_path is a startup
+        # parameter, prepared statements are named, the role bootstrap holds a session lock.
+        check(pooler["spec"].get("pgbouncer", {}).get("poolMode") == "session",
+              f"{where}: Pooler {pooler['metadata']['name']} must pool sessions, not transactions")
+    check(poolers or max_connections >= peak + 10,
+          f"{where}: max_connections {max_connections} < {peak} connections at the peak (+10 for the operator): "
+          "raise it or put a Pooler in front")
+    check(str((spec.get("postgresql") or {}).get("parameters", {}).get("log_error_verbosity")) == "terse",
+          f"{where}: Cluster {name}: log_error_verbosity terse (an error's DETAIL quotes personal numbers)")
+    print(f"check-deploy: {overlay}: CloudNativePG {name}: {spec.get('instances')} instances, "
+          f"{synchronous.get('number', spec.get('minSyncReplicas'))} synchronous standby, "
+          f"peak {peak} connections vs max_connections {max_connections}, {len(poolers)} Pooler(s)")
+
+
+def check_plain_postgres(objects, overlay):
+    where = f"k8s {overlay}"
+    postgres = next((s for s in objects if s["kind"] == "Service" and s["metadata"]["name"] == "postgres"), None)
+    check(postgres is not None and postgres["spec"].get("type") == "ExternalName"
+          and not postgres["spec"].get("externalName", "").endswith(".svc.cluster.local"),
+          f"{where}: 'postgres' should name the operator's PostgreSQL host")
+    check(not any(o["kind"] in ("Cluster", "Pooler") for o in objects), f"{where}: no operator resources in the plain path")
 
 
 def check_network(where, service, info, labels, policies, deployments):
@@ -519,11 +812,13 @@ def check_network(where, service, info, labels, policies, deployments):
                       f"{where}: no ingress from {poller}'s revocation poller on {grpc}")
 
 
-def check_overlay_secrets():
+def check_overlay_secrets(OVERLAY=OVERLAY):
     kustomization = yaml.safe_load(read(f"{OVERLAY}/kustomization.yaml"))
     generated = kustomization.get("secretGenerator", []) + kustomization.get("configMapGenerator", [])
     for generator in generated:
         for entry in generator.get("files", []) + generator.get("envs", []):
+            if generator.get("type") == "kubernetes.io/basic-auth" and entry.startswith("username="):
+                continue
             path = entry.split("=", 1)[-1]
             check(path.startswith("secrets/") and git_ignored(f"{OVERLAY}/{path}"),
                   f"{OVERLAY}: {generator['name']} reads {path}, which must be a gitignored file under secrets/")
@@ -544,6 +839,36 @@ def check_dockerfile():
     users = [line.split()[1] for line in runtime if line.startswith("USER ")]
     check(users and users[-1].split(":")[0] not in ("0", "root"), "Deploy/Dockerfile: runtime stage must set a non-root USER")
     check("swift build" not in dockerfile, "Deploy/Dockerfile: builds only through scripts/build-release.sh (as CI)")
+    # Two ways in, one runtime: the cloud's default target builds in a toolchain image,
+    # `runtime-prebuilt` (CI, scripts/compose-smoke.sh) takes the host's release build;
+    # both are the same runtime-base plus one staged folder, run as the same non-root user.
+    stages = {}
+    for i, line in enumerate(lines):
+        match = re.match(r"FROM\s+(\S+)(?:\s+AS\s+(\S+))?", line, re.I)
+        if match:
+            stages[match.group(2) or f"#{i}"] = (match.group(1), i)
+    order = sorted(stages, key=lambda n: stages[n][1])
+    check(order and order[-1] == "runtime" and stages["runtime"][0] == "runtime-base",
+          "Deploy/Dockerfile: the last (default) stage should be `runtime`, FROM runtime-base")
+    check(stages.get("runtime-prebuilt", ("",))[0] == "runtime-base",
+          "Deploy/Dockerfile: a `runtime-prebuilt` target FROM runtime-base (binaries from scripts/build-release.sh)")
+    for stage in ("runtime-prebuilt", "runtime"):
+        if stage not in stages:
+            continue
+        start = stages[stage][1]
+        end = min([stages[n][1] for n in stages if stages[n][1] > start] or [len(lines)])
+        body = lines[start:end]
+        copies = [line for line in body if line.startswith("COPY ")]
+        users = [line.split()[1] for line in body if line.startswith("USER ")]
+        check(users and users[-1].split(":")[0] not in ("0", "root"), f"Deploy/Dockerfile: {stage} must set a non-root USER")
+        check(len(copies) == 1 and copies[0].rstrip().endswith("/${PRODUCT}/ /usr/local/bin/"),
+              f"Deploy/Dockerfile: {stage} should copy the one staged folder of PRODUCT to /usr/local/bin/: {copies}")
+        check([l for l in body if l.startswith("ENTRYPOINT")] == ['ENTRYPOINT ["/usr/local/bin/service"]'],
+              f"Deploy/Dockerfile: {stage}'s ENTRYPOINT should be /usr/local/bin/service")
+    check(stages.get("runtime-prebuilt") and stages.get("build") and stages["runtime-prebuilt"][1] < stages["build"][1],
+          "Deploy/Dockerfile: runtime-prebuilt comes before the build stage, so `--target runtime-prebuilt` never needs the toolchain image")
+    check(re.search(r"bash scripts/stage-binaries\.sh --out /out \"\$\{PRODUCT\}\"", dockerfile),
+          "Deploy/Dockerfile: the build stage stages its binaries with scripts/stage-binaries.sh, as CI")
     check(re.search(r'^RUN bash scripts/build-release\.sh "\$\{PRODUCT\}" nomadctl', dockerfile, re.M),
           "Deploy/Dockerfile: should run scripts/build-release.sh for the product and nomadctl")
     check("COPY scripts/build-release.sh" in dockerfile, "Deploy/Dockerfile: should copy scripts/build-release.sh")
@@ -567,19 +892,25 @@ def main():
     check_reference()
     check_compose()
     check_dockerfile()
-    check_overlay_secrets()
-    rendered = 0
+    for overlay in OVERLAYS:
+        check_overlay_secrets(overlay)
+    rendered = {}
     if no_render:
         print("check-deploy: !!! kubectl not available: the kustomize render and its checks were SKIPPED !!!")
     else:
-        objects = render()
-        rendered = len(objects)
-        if objects:
-            check_kubernetes(objects)
+        for overlay in OVERLAYS:
+            objects = render(overlay)
+            rendered[overlay] = len(objects)
+            if objects:
+                check_kubernetes(objects)
+                if overlay.endswith("gov-cloud"):
+                    check_cloudnativepg(objects, overlay)
+                else:
+                    check_plain_postgres(objects, overlay)
     for failure in failures:
         print(f"check-deploy: FAIL: {failure}")
-    summary = (f"{len(SERVICES)} services ({', '.join(SERVICES)}), compose, Dockerfile"
-               + ("" if no_render else f", kustomize {OVERLAY} ({rendered} objects)"))
+    summary = (f"{len(SERVICES)} services ({', '.join(SERVICES)}) and the {', '.join(WEB)}, compose, Dockerfile"
+               + "".join(f", kustomize {o} ({n} objects)" for o, n in rendered.items()))
     if failures:
         print(f"check-deploy: {len(failures)} of {checks} checks failed ({summary})")
         return 1

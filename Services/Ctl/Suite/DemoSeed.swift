@@ -81,6 +81,30 @@ struct DemoSeed {
         try await withGRPCClient(transport: transport) { client in try await body(Client(wrapping: client)) }
     }
 
+    /// `nomadctl seed`: the same seed against a suite that runs elsewhere (the
+    /// compose topology through its published ports), given each service's address.
+    static func run(
+        addresses: [String: HostPort], adminUsername: String, adminPassword: String, say: @escaping (String) -> Void
+    ) async throws {
+        func with<Client: DemoClient>(_ service: String, _ body: (Client) async throws -> Void) async throws {
+            guard let address = addresses[service] else { throw CtlError("seed needs \(service)'s address") }
+            try await withPlaintextClient(address) { client in try await body(Client(wrapping: client)) }
+        }
+        try await with("identity") { (identity: Identity) in
+            try await with("jobs") { (jobs: Jobs) in
+                try await with("assets") { (assets: Assets) in
+                    try await with("events") { (events: Events) in
+                        try await with("analytics") { (analytics: Analytics) in
+                            let seed = DemoSeed(identity: identity, jobs: jobs, assets: assets, events: events,
+                                                analytics: analytics, say: say)
+                            try await seed.run(adminUsername: adminUsername, adminPassword: adminPassword)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func run(adminUsername: String, adminPassword: String) async throws {
         if (try? await login(Self.nomads[0].username)) != nil {
             say("demo data already present (user \(Self.nomads[0].username) exists); not seeding again")
