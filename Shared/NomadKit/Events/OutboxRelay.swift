@@ -7,7 +7,6 @@ import NomadProtos
 import PostgresNIO
 import ServiceLifecycle
 import SwiftProtobuf
-import Tracing
 
 /// Delivers the service's outbox to analytics: at-least-once over the wire,
 /// exactly-once in analytics' tables (it stores by event id).
@@ -65,9 +64,7 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let client = GRPCClient(
-            transport: try .http2NIOPosix(target: address.target, transportSecurity: security),
-            interceptors: [TraceContextClientInterceptor()])
+        let client = GRPCClient(transport: try .http2NIOPosix(target: address.target, transportSecurity: security))
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
@@ -87,11 +84,7 @@ public struct OutboxRelay: Service {
                 continue
             }
             do {
-                // Each batch is a trace of its own: a batch mixes events of
-                // many requests, and the outbox keeps no request's context.
-                let sent = try await withSpan("outbox.relay", ofKind: .producer) { _ in
-                    try await relayBatch(analytics, limit: limit)
-                }
+                let sent = try await relayBatch(analytics, limit: limit)
                 failures = 0
                 let full = sent >= limit
                 limit = min(settings.batchSize, limit * 2)
@@ -158,10 +151,7 @@ public struct OutboxRelay: Service {
                 "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
             return acked.count
         }
-        if stored > 0 {
-            relayed.increment(by: stored)
-            logger.debug("outbox batch relayed", metadata: ["events": "\(stored)"])
-        }
+        if stored > 0 { relayed.increment(by: stored) }
         return stored
     }
 
