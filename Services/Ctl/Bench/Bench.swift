@@ -63,20 +63,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let signals = SignalWatcher()
-        let h2load = try H2Load.locate()
-        let resources = BenchResources()
-        do {
-            try await measure(h2load: h2load, signals: signals, resources: resources)
-        } catch is Interrupted {
-            await resources.release()
-            say("interrupted; everything stopped")
-            throw ExitCode(130)
-        } catch {
-            await resources.release()
-            throw error
-        }
-        await resources.release()
+        try await BenchResources.measuring(measure)
     }
 
     private func measure(h2load: H2Load, signals: SignalWatcher, resources: BenchResources) async throws {
@@ -264,6 +251,27 @@ struct Bench: AsyncParsableCommand {
 final class BenchResources {
     var suite: LocalSuite?
     var echo: ChildProcess?
+
+    /// Runs `measure` with h2load, a signal watcher and a fresh set of
+    /// resources, and stops whatever it started on every way out (Ctrl-C: exit 130).
+    static func measuring(
+        _ measure: (H2Load, SignalWatcher, BenchResources) async throws -> Void
+    ) async throws {
+        let signals = SignalWatcher()
+        let h2load = try H2Load.locate()
+        let resources = BenchResources()
+        do {
+            try await measure(h2load, signals, resources)
+        } catch is Interrupted {
+            await resources.release()
+            say("interrupted; everything stopped")
+            throw ExitCode(130)
+        } catch {
+            await resources.release()
+            throw error
+        }
+        await resources.release()
+    }
 
     func release() async {
         if let echo {

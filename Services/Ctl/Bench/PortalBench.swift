@@ -59,20 +59,7 @@ struct PortalBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let signals = SignalWatcher()
-        let h2load = try H2Load.locate()
-        let resources = BenchResources()
-        do {
-            try await measure(h2load: h2load, signals: signals, resources: resources)
-        } catch is Interrupted {
-            await resources.release()
-            say("interrupted; everything stopped")
-            throw ExitCode(130)
-        } catch {
-            await resources.release()
-            throw error
-        }
-        await resources.release()
+        try await BenchResources.measuring(measure)
     }
 
     private func measure(h2load: H2Load, signals: SignalWatcher, resources: BenchResources) async throws {
