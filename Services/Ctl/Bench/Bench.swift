@@ -242,7 +242,17 @@ struct Bench: AsyncParsableCommand {
             lines.append("  grpc-status: checked OK with a real call before and after the runs (pass --identity-metrics-url to count every call)")
         }
         for warning in warnings { lines.append("  WARNING: \(warning)") }
-        lines.append("")
+        var figures = Figures()
+        for (name, result) in [("getaccount", identityResult.loaded), ("getpublickeys", chassisResult.loaded),
+                               ("echo", echoResult.loaded)] {
+            figures.add("\(name).calls_per_s", result.requestsPerSecond)
+            figures.add("\(name).p50_ms", result.p50.map { $0 / 1000 })
+            figures.add("\(name).p99_ms", result.p99.map { $0 / 1000 })
+        }
+        if let idleRSS, let sampler {
+            figures.add("peak_rss_mib.identity", Double(max(sampler.peak, idleRSS)) / 1_048_576)
+        }
+        lines += ["", figures.lines, ""]
         emit(lines.joined(separator: "\n"))
     }
 }

@@ -96,6 +96,8 @@ struct MatchBench: AsyncParsableCommand {
             warnings.append("nomad-jobs runs a debug build (\(path)): build it with -c release for real figures")
         }
 
+        let memory = SuiteMemory(suite)
+        defer { memory.stop() }
         say("seeding \(nomads) profiles and \(jobs) jobs ...")
         let seedStart = ContinuousClock.now
         try postgres.psql(MatchSeedSQL.script(nomads: nomads, jobs: jobs), database: LocalSuite.databaseName)
@@ -160,7 +162,8 @@ struct MatchBench: AsyncParsableCommand {
         say("SQL primary-key read: \(warmup) warm-up, \(calls) measured reads ...")
         results.append(try await sqlBaseline(url: postgres.url(database: LocalSuite.databaseName), jobIDs: jobIDs, signals: signals))
 
-        printReport(results, sizes: sizes, seedTime: seedTime, warnings: warnings)
+        memory.stop()
+        printReport(results, sizes: sizes, seedTime: seedTime, warnings: warnings, memory: memory.figures)
     }
 
     struct Row {
@@ -221,7 +224,7 @@ struct MatchBench: AsyncParsableCommand {
         }
     }
 
-    private func printReport(_ rows: [Row], sizes: [Int], seedTime: Duration, warnings: [String]) {
+    private func printReport(_ rows: [Row], sizes: [Int], seedTime: Duration, warnings: [String], memory: [MemoryFigure]) {
         func ms(_ duration: Duration) -> String {
             let (seconds, attoseconds) = duration.components
             return String(format: "%.2f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
@@ -241,12 +244,17 @@ struct MatchBench: AsyncParsableCommand {
             + "  calls   p50 ms   p99 ms   max ms  mean ms  errors  listed  scored  excluded")
         var nomadsP99: Duration?
         var jobsP99: Duration?
+        var figures = Figures()
         for row in rows {
             let sorted = row.latencies.sorted()
             let mean = sorted.isEmpty ? .zero : sorted.reduce(Duration.zero, +) / sorted.count
             let p99 = percentile(sorted, 0.99)
             if row.label.hasPrefix("MatchNomads") { nomadsP99 = p99 }
             if row.label.hasPrefix("MatchJobs") { jobsP99 = p99 }
+            if let name = row.label.split(separator: " ").first, row.label.hasPrefix("Match") {
+                figures.add("\(name.lowercased()).p50_ms", Double(ms(percentile(sorted, 0.5))))
+                figures.add("\(name.lowercased()).p99_ms", Double(ms(p99)))
+            }
             let isMatch = row.label.hasPrefix("Match")
             lines.append(row.label.padding(toLength: 38, withPad: " ", startingAt: 0)
                 + right(String(sorted.count), 7) + right(ms(percentile(sorted, 0.5)), 9) + right(ms(p99), 9)
@@ -263,7 +271,8 @@ struct MatchBench: AsyncParsableCommand {
         }
         lines.append("  listed/scored/excluded: averages per call (matches returned, candidates scored, candidates the essential rule excluded)")
         for warning in warnings { lines.append("  WARNING: \(warning)") }
-        lines.append("")
+        figures.addPeaks(memory)
+        lines += ["", figures.lines, ""]
         emit(lines.joined(separator: "\n"))
     }
 }

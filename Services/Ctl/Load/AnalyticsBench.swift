@@ -55,6 +55,8 @@ struct AnalyticsBench: AsyncParsableCommand {
         say("warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-analytics, ... nomadctl)")
         #endif
         let suite = try await LocalSuite.start(options, signals: signals, say: say)
+        let memory = SuiteMemory(suite)
+        defer { memory.stop() }
         do {
             let port = suite.running("analytics")!.ports.grpc
             let transport = try HTTP2ClientTransport.Posix(
@@ -67,8 +69,17 @@ struct AnalyticsBench: AsyncParsableCommand {
             let pgbench = try Pgbench.ingest(
                 databaseURL: suite.databaseURL, schema: "analytics", clients: senders,
                 transactions: events / batch, batch: batch)
+            memory.stop()
+            var figures = Figures()
+            figures.add("ingest.events_per_s", report.ingest.rate(batch))
+            figures.add("ingest.p50_ms", report.ingest.p50)
+            figures.add("ingest.p99_ms", report.ingest.p99)
+            figures.add("pgbench.ingest.events_per_s", pgbench.tps * Double(batch))
+            figures.add("pgbench.ingest.latency_ms", pgbench.latencyMs)
+            figures.addPeaks(memory.figures)
             await suite.stop(say: say)
-            emit(report.lines(events: events, batch: batch, senders: senders, reads: reads, pgbench: pgbench))
+            emit(report.lines(events: events, batch: batch, senders: senders, reads: reads, pgbench: pgbench)
+                + "\n\n" + figures.lines)
         } catch {
             await suite.stop(say: say)
             throw error

@@ -44,8 +44,11 @@ struct JobsBench: AsyncParsableCommand {
         let signals = SignalWatcher()
         var rows: [String] = []
         var pgbench: Pgbench.Result?
+        var figures = Figures()
         for count in counts {
             let suite = try await JobsLoadSuite.start(replicas: count, binDir: binDir, signals: signals)
+            let memory = SuiteMemory(suite.suite)
+            defer { memory.stop() }
             do {
                 let (claim, match) = try await suite.withBalancedClient { client in
                     say("\(count) replica(s): seeding \(jobs) jobs and \(nomads) profiles ...")
@@ -67,6 +70,12 @@ struct JobsBench: AsyncParsableCommand {
                     return (try await measure("claim=1", claims), try await measure("match=1", matches))
                 }
                 rows.append(row(count, claim: claim, match: match))
+                let latencies = claim.runner.stats.latencies[LoadOperation.claim] ?? []
+                figures.add("claim.calls_per_s.r\(count)", claim.throughput(of: .claim))
+                figures.add("claim.p50_ms.r\(count)", percentile(latencies, 0.5))
+                figures.add("claim.p99_ms.r\(count)", percentile(latencies, 0.99))
+                memory.stop()
+                if count == counts.first { figures.addPeaks(memory.figures) }
                 if pgbench == nil {
                     say("pgbench: the claim's SQL, \(concurrency) clients, \(claims) transactions ...")
                     pgbench = try Pgbench.claims(
@@ -89,7 +98,10 @@ struct JobsBench: AsyncParsableCommand {
             lines.append("")
             lines.append(String(format: "  pgbench, the claim's SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
                                 concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0))
+            figures.add("pgbench.claim.tps", pgbench.tps)
+            figures.add("pgbench.claim.latency_ms", pgbench.latencyMs)
         }
+        lines += ["", figures.lines]
         emit(lines.joined(separator: "\n"))
     }
 

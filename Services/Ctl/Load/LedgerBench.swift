@@ -48,6 +48,8 @@ struct LedgerBench: AsyncParsableCommand {
         say("warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-assets, ... nomadctl)")
         #endif
         let suite = try await LocalSuite.start(options, signals: signals, say: say)
+        let memory = SuiteMemory(suite)
+        defer { memory.stop() }
         do {
             let port = suite.running("assets")!.ports.grpc
             let transport = try HTTP2ClientTransport.Posix(
@@ -63,6 +65,14 @@ struct LedgerBench: AsyncParsableCommand {
             say("pgbench: the transfer's SQL, \(concurrency) clients, \(transfers) transactions ...")
             let pgbench = try Pgbench.transfers(
                 databaseURL: suite.databaseURL, schema: "assets", clients: concurrency, transactions: transfers)
+            memory.stop()
+            var figures = Figures()
+            figures.add("transfer.calls_per_s", rpc)
+            figures.add("transfer.p50_ms", p50)
+            figures.add("transfer.p99_ms", p99)
+            figures.add("pgbench.transfer.tps", pgbench.tps)
+            figures.add("pgbench.transfer.latency_ms", pgbench.latencyMs)
+            figures.addPeaks(memory.figures)
             await suite.stop(say: say)
             emit([
                 "",
@@ -72,6 +82,8 @@ struct LedgerBench: AsyncParsableCommand {
                        rpc, p50, p99, (errors.isEmpty ? "none" : errors) as NSString),
                 String(format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
                        concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0),
+                "",
+                figures.lines,
             ].joined(separator: "\n"))
         } catch {
             await suite.stop(say: say)

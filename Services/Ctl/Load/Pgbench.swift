@@ -1,9 +1,8 @@
 import Foundation
 import NomadKit
 
-/// pgbench running the SQL of one ClaimJob transaction (the same statements
-/// the service sends, in the same order) against the same database: the
-/// ceiling a claim RPC is compared with.
+/// pgbench running the SQL of one ClaimJob (the statement the service
+/// sends) against the same database: the ceiling a claim RPC is compared with.
 enum Pgbench {
     static func locate() throws -> String {
         let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/pgbench" }
@@ -15,19 +14,14 @@ enum Pgbench {
         return found
     }
 
-    /// What ClaimJob runs: the idempotency key, the seat under the job row's
-    /// lock, the order, the outbox event, the stored response; prepared, as
-    /// postgres-nio sends them. Random ids keep every transaction a first
-    /// claim, as in the load run.
+    /// What ClaimJob sends: one prepared call of `claim_job` (the
+    /// idempotency key, the seat under the job row's lock, the order, the
+    /// outbox event and the stored result in one statement), with the same
+    /// argument types. Random ids keep every transaction a first claim, as in
+    /// the load run.
     static let claimScript = """
         \\set j random(1, :njobs)
-        BEGIN;
-        INSERT INTO idempotency_keys (caller, method, request_id, request_hash) VALUES (gen_random_uuid()::text, 'ClaimJob', gen_random_uuid()::text, '\\x00'::bytea) ON CONFLICT DO NOTHING RETURNING caller AS k_caller, request_id AS k_request \\gset
-        UPDATE jobs SET seats_taken = seats_taken + 1, status = CASE WHEN seats_taken + 1 = seats THEN 2 ELSE status END, updated_at = now() WHERE id = (SELECT id FROM pgbench_claim_jobs WHERE n = :j) AND status = 1 AND seats_taken < seats AND deadline > now() AND (claimable OR NOT true) RETURNING enterprise_id, mode, seats_taken, seats;
-        INSERT INTO orders (id, job_id, nomad_id, enterprise_id, status, holds_seat, cover_note, contract_kind, contract_start, contract_end, contract_signed_at) SELECT gen_random_uuid(), id, gen_random_uuid(), enterprise_id, 3, true, '', 1, current_date, NULL, now() FROM pgbench_claim_jobs WHERE n = :j;
-        INSERT INTO outbox (id, type, schema_version, subject_ids, payload) VALUES (gen_random_uuid(), 'jobs.claim.accepted', 1, '{"order_id": "x", "job_id": "y"}'::jsonb, '{"mode": 1, "seats": 5}'::jsonb);
-        UPDATE idempotency_keys SET response = decode(repeat('ab', 120), 'hex') WHERE caller = :k_caller AND method = 'ClaimJob' AND request_id = :k_request;
-        COMMIT;
+        SELECT claim_job(gen_random_uuid()::text, gen_random_uuid()::text, '\\x00'::bytea, (SELECT id FROM pgbench_claim_jobs WHERE n = :j), gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now(), current_date)::text;
 
         """
 

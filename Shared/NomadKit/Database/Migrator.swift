@@ -150,5 +150,6 @@ enum ChassisMigrations {
             );
             CREATE INDEX outbox_undelivered ON outbox (occurred_at) WHERE delivered_at IS NULL;
             """),
+        Migration(2, "one_statement_mutations", OneStatementMutation.migration),
     ]
 }

@@ -118,6 +118,16 @@ enum LedgerErrors {
     }
     static let amountTooLarge = NomadError(
         .invalidArgument, zh: "金额超出允许范围", en: "The amount is larger than allowed")
+    /// The codes `transfer_points` refuses with, as `LedgerStore.post`'s own.
+    static func transferRefusal(_ refusal: OneStatementMutation.Refusal, to: UUID) -> NomadError {
+        switch refusal.code {
+        case "unknown_account": unknownAccount(to)
+        case "wrong_account_kind": wrongAccountKind
+        case "overdraft": overdraft(.points)
+        case "same_account": sameAccount
+        default: NomadError.internalError
+        }
+    }
     static let sameAccount = NomadError(
         .invalidArgument, zh: "不能转入同一账户", en: "The source and destination accounts are the same")
     static func unknownAccount(_ id: UUID) -> NomadError {

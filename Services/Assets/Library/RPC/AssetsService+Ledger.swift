@@ -58,28 +58,22 @@ extension AssetsService {
         let to = try Validate.uuid(request.toAccountID, "to_account_id")
         let points = try LedgerRules.amount(request.points, "points")
         let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
-        return try await mutation("TransferPoints", requestID: request.requestID, request: request) { connection in
-            guard let target = try await LedgerStore.header(connection, id: to, logger: logger) else {
-                throw LedgerErrors.unknownAccount(to)
-            }
-            guard target.unit == .points, target.kind == .points || target.kind == .merchant else {
-                throw LedgerErrors.wrongAccountKind
-            }
-            guard let from = try await LedgerStore.find(connection, owner: nomad.accountID, kind: .points, unit: .points, logger: logger) else {
-                throw LedgerErrors.overdraft(.points)
-            }
-            let posted = try await LedgerStore.post(
-                connection,
-                .move("points.transferred", from: from, to: to, unit: .points, amount: points, memo: memo, by: nomad.accountID),
-                lots: .spendable(today: .today()), logger: logger)
-            try await Outbox.append(
-                connection, type: "assets.points.transferred",
-                subjectIDs: ["from_owner_id": nomad.accountID.text, "to_owner_id": target.ownerID.text,
-                             "transaction_id": posted.id.text],
-                payload: PointsTransferred(fromOwnerID: nomad.accountID.text, toOwnerID: target.ownerID.text, points: points),
-                logger: logger)
-            return posted.message
-        }
+        return try await database.mutationInOneStatement(
+            "TransferPoints", requestID: request.requestID, request: request,
+            refusal: { LedgerErrors.transferRefusal($0, to: to) },
+            statement: {
+                TransferPointsStatement(key: $0, nomadID: nomad.accountID, to: to, points: points, memo: memo, today: .today())
+            },
+            response: { data in
+                let posted = try JSONDecoder.snakeCase.decode(TransferPointsStatement.Result.self, from: data)
+                return PostedTransaction(
+                    id: posted.transactionId, kind: "points.transferred",
+                    postings: LedgerDraft.move(
+                        "points.transferred", from: posted.fromAccountId, to: to, unit: .points, amount: points,
+                        by: nomad.accountID).postings,
+                    postedAt: Date(timeIntervalSince1970: Double(posted.postedAtMicros) / 1_000_000)
+                ).message
+            })
     }
 
     /// POW → points at the rate in effect: the POW returns to the zone's POW

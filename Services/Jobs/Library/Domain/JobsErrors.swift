@@ -10,6 +10,17 @@ enum JobsErrors {
         .failedPrecondition, zh: "该岗位的截止时间已过", en: "This job's deadline has passed")
     static let alreadyOnJob = NomadError(
         .alreadyExists, zh: "您已申请或承接了该岗位", en: "You have already applied to or taken this job")
+    /// The codes `claim_job` refuses with, as the seat takers' own refusals.
+    static func claimRefusal(_ refusal: OneStatementMutation.Refusal) -> NomadError {
+        switch refusal.code {
+        case "job_not_found": NomadError.notFound("job")
+        case "job_not_claimable": jobNotClaimable
+        case "job_deadline_passed": jobDeadlinePassed
+        case "job_not_open": jobNotOpen
+        case "already_on_job": alreadyOnJob
+        default: NomadError.internalError
+        }
+    }
     static func unknownSkill(_ code: String) -> NomadError {
         NomadError(.invalidArgument, zh: "技能库中没有该技能：\(code)", en: "No such skill in the library: \(code)")
     }

@@ -7,4 +7,5 @@ let jobsMigrations = [
     Migration(3, "orders", migration0003Orders),
     Migration(4, "bounties", migration0004Bounties),
     Migration(5, "match indexes", migration0005MatchIndexes),
+    Migration(6, "claim function", migration0006ClaimFunction),
 ]

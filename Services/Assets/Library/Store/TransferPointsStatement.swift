@@ -1,0 +1,40 @@
+import Foundation
+import NomadKit
+import PostgresNIO
+
+/// TransferPoints' one round trip: a prepared call of `transfer_points`
+/// (migration 15), answering its JSON result or refusal.
+struct TransferPointsStatement: PostgresPreparedStatement {
+    static let sql = "SELECT transfer_points($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)::text"
+
+    /// What `transfer_points` stores and answers, the same on a retry.
+    struct Result: Decodable {
+        var transactionId: UUID
+        var fromAccountId: UUID
+        var postedAtMicros: Int64
+    }
+
+    let key: IdempotencyKey
+    let nomadID: UUID
+    let to: UUID
+    let points: Int64
+    let memo: String
+    let today: ZoneDay
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(key.caller)
+        bindings.append(key.requestID)
+        try bindings.append(key.requestHash)
+        bindings.append(nomadID)
+        bindings.append(to)
+        bindings.append(points)
+        bindings.append(memo)
+        bindings.append(UUID())
+        bindings.append(UUID())
+        bindings.append(today.iso)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+}
