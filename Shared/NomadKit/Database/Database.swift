@@ -97,6 +97,14 @@ public struct Database: Sendable {
         }
     }
 
+    /// One statement, which PostgreSQL runs as its own transaction: no
+    /// BEGIN and COMMIT round trips around it. Sent only while the caller
+    /// still waits, since once sent it commits.
+    public func statement<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try RequestContext.current.checkNotCancelled()
+        return try await read(body)
+    }
+
     /// A read outside any explicit transaction.
     public func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let result = try await client.withConnection { connection in try await body(connection) }

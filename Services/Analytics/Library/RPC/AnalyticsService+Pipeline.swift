@@ -13,7 +13,7 @@ extension AnalyticsService {
         _ = try caller
         let events = try IngestInput.batch(request.events)
         let logger = self.logger
-        try await database.transaction { connection in
+        try await database.statement { connection in
             try await IngestedEventStore.insert(connection, events, logger: logger)
         }
         return .with { $0.storedEventIds = events.map(\.id.text) }
