@@ -101,6 +101,38 @@ struct ClaimTests {
         }
     }
 
+    /// A retry arriving after an upgrade: the first call took the
+    /// many-statement path and stored a sealed response; `claim_job` finds
+    /// that key, and the service answers with the stored response.
+    @Test("a retry of a claim answered before the one-statement path gets the stored response back")
+    func retryAcrossTheUpgrade() async throws {
+        try await withJobs { env in
+            let nomad = env.nomad()
+            let job = try await env.insertJob(by: env.enterprise(), seats: 3, claimable: true)
+            let request = Nomad_Jobs_V1_ClaimJobRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.jobID = job.jobID
+            }
+            let earlier = Nomad_Jobs_V1_Order.with {
+                $0.orderID = UUID().uuidString.lowercased()
+                $0.jobID = job.jobID
+                $0.nomadID = nomad.id
+                $0.status = .active
+            }
+            let principal = Principal(accountID: UUID(uuidString: nomad.id)!, role: .nomad, standing: .certified)
+            _ = try await env.app.withSchemaConnection { connection in
+                try await connection.query("BEGIN", logger: TestApp.sqlLogger)
+                let stored = try await Idempotency.once(
+                    connection, method: "ClaimJob", requestID: request.requestID, request: request, caller: principal,
+                    protection: TestKeys.data, logger: TestApp.sqlLogger) { earlier }
+                try await connection.query("COMMIT", logger: TestApp.sqlLogger)
+                return stored
+            }
+            #expect(try await env.client.claimJob(request, metadata: nomad.metadata) == earlier)
+            #expect(try await env.seats(of: job) == (1, 0))
+        }
+    }
+
     @Test("cancelling a claimed order reopens the filled job for the next claim")
     func cancelReopens() async throws {
         try await withJobs { env in
