@@ -5,6 +5,7 @@ import Foundation
 import Analytics
 import NomadKit
 
+NomadRuntime.prepare()
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "analytics", signs: false)

@@ -5,6 +5,7 @@ import Foundation
 import Assets
 import NomadKit
 
+NomadRuntime.prepare()
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "assets", signs: false)

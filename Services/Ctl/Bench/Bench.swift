@@ -78,6 +78,8 @@ struct Bench: AsyncParsableCommand {
         let metricsURL: String?
         if start {
             var options = try suite.options()
+            // Identity is what is measured; the other services would only share its cores.
+            options.services = options.services.filter { $0.name == "identity" }
             for service in options.services where options.ports[service.name] == nil {
                 options.ports[service.name] = Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
             }

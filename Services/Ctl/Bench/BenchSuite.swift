@@ -16,7 +16,8 @@ struct BenchSuite: AsyncParsableCommand {
             pgbench on claim_job, prepared, same clients), bench-ledger (TransferPoints against \
             pgbench on its SQL), bench-analytics (IngestEvents against pgbench's INSERT of the same \
             batches) and bench-match (MatchNomads and MatchJobs over 100,000 profiles and 10,000 jobs). \
-            The transport pass repeats bench with one NIO event loop (NIO_SINGLETON_GROUP_LOOP_COUNT=1). \
+            The transport passes repeat bench with one NIO event loop (NIO_SINGLETON_GROUP_LOOP_COUNT=1) \
+            and with NIO's event loops as Swift's global executor (NOMAD_NIO_GLOBAL_EXECUTOR=1). \
             Each bench's report is printed as it ran; then the table; then one line per figure \
             (`ratio claim/pgbench 71.3`, `p99 matchnomads 18.2`). It exits 0 whatever the figures \
             (it measures; it does not judge), and 1 only when a bench could not run.
@@ -40,7 +41,7 @@ struct BenchSuite: AsyncParsableCommand {
     @Option(help: "Measured calls of each match kind.")
     var matchCalls: Int = 2_000
 
-    @Flag(help: "Skip the transport pass (bench again with one event loop).")
+    @Flag(help: "Skip the transport passes (bench again with one event loop, and with NIO as the global executor).")
     var skipTransport = false
 
     @Option(help: "Where the service executables are (default: next to nomadctl).")
@@ -60,13 +61,17 @@ struct BenchSuite: AsyncParsableCommand {
             Part(label: "jobs", arguments: ["bench-jobs", "--replicas", "1", "--claims", String(claims), "--matches", "500"] + bin),
             Part(label: "ledger", arguments: ["bench-ledger", "--transfers", String(transfers)] + bin),
             Part(label: "analytics", arguments: ["bench-analytics", "--events", String(events), "--reads", "5"] + bin),
-            Part(label: "match", arguments: ["bench-match", "--nomads", String(nomads), "--calls", String(matchCalls)] + bin),
+            Part(label: "match", arguments: ["bench-match", "--start", "--nomads", String(nomads), "--calls", String(matchCalls)] + bin),
         ]
         if !skipTransport {
             parts.append(Part(
                 label: "identity, one event loop",
                 arguments: ["bench", "--start", "--requests", String(requests), "--latency-requests", "0"] + bin,
                 environment: ["NIO_SINGLETON_GROUP_LOOP_COUNT": "1"]))
+            parts.append(Part(
+                label: "identity, NIO global executor",
+                arguments: ["bench", "--start", "--requests", String(requests), "--latency-requests", "0"] + bin,
+                environment: ["NOMAD_NIO_GLOBAL_EXECUTOR": "1"]))
         }
         let signals = SignalWatcher()
         let started = ContinuousClock.now
@@ -147,6 +152,10 @@ struct BenchSuite: AsyncParsableCommand {
             Row(name: "GetAccount, 1 loop", part: "identity, one event loop", prefix: "getaccount",
                 baseline: "echo, 1 loop", baselineRate: value("identity, one event loop", "echo.calls_per_s"),
                 ratioName: "getaccount-1loop/echo-1loop"),
+            Row(name: "GetAccount, NIO executor", part: "identity, NIO global executor", prefix: "getaccount",
+                baseline: "echo, NIO executor",
+                baselineRate: value("identity, NIO global executor", "echo.calls_per_s"),
+                ratioName: "getaccount-nioexec/echo-nioexec"),
         ]
         var lines = ["", "bench-suite: every figure below comes from this one run (\(seconds) s)", ""]
         lines.append("  hot path                   calls/s   p50 ms   p99 ms   baseline                 calls/s   ratio %")
@@ -163,8 +172,14 @@ struct BenchSuite: AsyncParsableCommand {
                 + cell(number(row.baselineRate), 10) + cell(number(percent, "%.1f"), 10))
             if let percent { machine.append(String(format: "ratio %@ %.1f", row.ratioName as NSString, percent)) }
         }
-        if let oneLoop = value("identity, one event loop", "echo.calls_per_s"), let two = value("identity", "echo.calls_per_s") {
-            machine.append(String(format: "ratio echo-1loop/echo %.1f", oneLoop / two * 100))
+        // Each transport variant against the default, for the echo and for GetAccount.
+        for (part, name) in [("identity, one event loop", "1loop"), ("identity, NIO global executor", "nioexec")] {
+            for figure in ["echo", "getaccount"] {
+                if let variant = value(part, "\(figure).calls_per_s"), let plain = value("identity", "\(figure).calls_per_s"), plain > 0 {
+                    machine.append(String(format: "ratio %@-%@/%@ %.1f", figure as NSString, name as NSString,
+                                          figure as NSString, variant / plain * 100))
+                }
+            }
         }
         lines.append("")
         lines.append("  match over 100k profiles   p50 ms   p99 ms")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import NomadKit
 import NomadProtos
 
 /// The baseline for `bench`: grpc-swift-2 over HTTP/2 with nothing else, no
@@ -15,6 +16,8 @@ struct EchoServer: AsyncParsableCommand {
     var port: Int
 
     func run() async throws {
+        // The baseline runs on the same executor as the service it is compared with.
+        NomadRuntime.prepare()
         let signals = SignalWatcher()
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext)

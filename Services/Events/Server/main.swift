@@ -5,6 +5,7 @@ import Foundation
 import Events
 import NomadKit
 
+NomadRuntime.prepare()
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "events", signs: false)

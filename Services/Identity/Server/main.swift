@@ -5,6 +5,7 @@ import Foundation
 import Identity
 import NomadKit
 
+NomadRuntime.prepare()
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "identity", signs: true)

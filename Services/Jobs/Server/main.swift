@@ -5,6 +5,7 @@ import Foundation
 import Jobs
 import NomadKit
 
+NomadRuntime.prepare()
 let app: NomadApp
 do {
     let config = try NomadConfig.fromEnvironment(service: "jobs", signs: false)
