@@ -194,7 +194,7 @@ struct BenchSuite: AsyncParsableCommand {
         for part in figures.keys.sorted() {
             let peaks = figures[part]!.filter { $0.key.hasPrefix("peak_rss_mib.") }.sorted { $0.key < $1.key }
             guard !peaks.isEmpty else { continue }
-            lines.append("  " + part.padding(toLength: 26, withPad: " ", startingAt: 0) + peaks.map {
+            lines.append("  " + (part + ":").padding(toLength: 32, withPad: " ", startingAt: 0) + peaks.map {
                 "\($0.key.dropFirst("peak_rss_mib.".count)) " + String(format: "%.1f", $0.value)
             }.joined(separator: ", "))
         }

@@ -32,7 +32,7 @@ public enum OneStatementMutation {
     public static let refusalState = "NZ001"
 
     /// A refusal a function answered.
-    public struct Refusal: Sendable, Error {
+    public struct Refusal: Sendable, Error, Equatable {
         public let code: String
         public let facts: [String: String]
     }
@@ -88,10 +88,28 @@ public enum OneStatementMutation {
         END $f$;
         """
 
-    struct Envelope: Decodable {
-        var refusal: String?
-        var facts: [String: String]?
-        var storedResponse: Bool?
+    /// A function's answer, decoded in one pass: a refusal, the marker of a
+    /// retry the sealed-response path answered, or the result.
+    struct Outcome<Result: Decodable>: Decodable {
+        var refusal: Refusal?
+        var storedResponse = false
+        var result: Result?
+
+        private enum Keys: String, CodingKey {
+            case refusal, facts
+            case storedResponse  // "stored_response", converted by the snake-case decoder
+        }
+
+        init(from decoder: any Swift.Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            if let code = try container.decodeIfPresent(String.self, forKey: .refusal) {
+                refusal = Refusal(code: code, facts: try container.decodeIfPresent([String: String].self, forKey: .facts) ?? [:])
+            } else if try container.decodeIfPresent(Bool.self, forKey: .storedResponse) == true {
+                storedResponse = true
+            } else {
+                result = try Result(from: decoder)
+            }
+        }
     }
 }
 
@@ -100,11 +118,12 @@ extension Database {
     /// one row is its JSON result as text) once per request id, and builds the
     /// response from the result. `refusal` turns a function's refusal into
     /// the service's localized error.
-    public func mutationInOneStatement<Statement: PostgresPreparedStatement, Response: SwiftProtobuf.Message & Sendable>(
+    public func mutationInOneStatement<Statement: PostgresPreparedStatement, Result: Decodable, Response: SwiftProtobuf.Message & Sendable>(
         _ method: String, requestID: String, request: some SwiftProtobuf.Message,
         refusal: (OneStatementMutation.Refusal) -> NomadError,
         statement: (IdempotencyKey) -> Statement,
-        response: (Data) throws -> Response
+        result: Result.Type,
+        response: (Result) throws -> Response
     ) async throws -> Response where Statement.Row == String {
         try Idempotency.validate(requestID: requestID)
         let context = RequestContext.current
@@ -127,22 +146,17 @@ extension Database {
             throw refusal(.init(code: code, facts: [:]))
         }
         lastAnswer.mark()
-        let data = Data(text.utf8)
-        let envelope = try JSONDecoder.snakeCase.decode(OneStatementMutation.Envelope.self, from: data)
-        if let code = envelope.refusal {
-            throw refusal(.init(code: code, facts: envelope.facts ?? [:]))
+        let outcome = try JSONDecoder.snakeCase.decode(OneStatementMutation.Outcome<Result>.self, from: Data(text.utf8))
+        if let refused = outcome.refusal { throw refusal(refused) }
+        if let result = outcome.result { return try response(result) }
+        // A retry of a call the earlier, many-statement path answered.
+        let earlier = try await read { connection in
+            try await Idempotency.earlierResponse(
+                connection, method: method, requestID: requestID, request: request, caller: context.principal,
+                protection: protection, as: Response.self, logger: logger)
         }
-        if envelope.storedResponse == true {
-            // A retry of a call the earlier, many-statement path answered.
-            let earlier = try await read { connection in
-                try await Idempotency.earlierResponse(
-                    connection, method: method, requestID: requestID, request: request, caller: context.principal,
-                    protection: protection, as: Response.self, logger: logger)
-            }
-            guard let earlier else { throw NomadError.internalError }
-            return earlier
-        }
-        return try response(data)
+        guard let earlier else { throw NomadError.internalError }
+        return earlier
     }
 }
 

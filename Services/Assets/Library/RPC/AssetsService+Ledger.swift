@@ -64,9 +64,9 @@ extension AssetsService {
             statement: {
                 TransferPointsStatement(key: $0, nomadID: nomad.accountID, to: to, points: points, memo: memo, today: .today())
             },
-            response: { data in
-                let posted = try JSONDecoder.snakeCase.decode(TransferPointsStatement.Result.self, from: data)
-                return PostedTransaction(
+            result: TransferPointsStatement.Result.self,
+            response: { posted in
+                PostedTransaction(
                     id: posted.transactionId, kind: "points.transferred",
                     postings: LedgerDraft.move(
                         "points.transferred", from: posted.fromAccountId, to: to, unit: .points, amount: points,

@@ -15,8 +15,8 @@ extension JobsService {
             "ClaimJob", requestID: request.requestID, request: request,
             refusal: JobsErrors.claimRefusal,
             statement: { ClaimJobStatement(key: $0, jobID: jobID, nomadID: principal.accountID, signedAt: Date()) },
-            response: { data in
-                let claimed = try JSONDecoder.snakeCase.decode(ClaimJobStatement.Result.self, from: data)
+            result: ClaimJobStatement.Result.self,
+            response: { claimed in
                 let signedAt = Date(timeIntervalSince1970: Double(claimed.signedAtMicros) / 1_000_000)
                 return OrderRecord(
                     id: claimed.orderId, jobID: jobID, nomadID: principal.accountID, enterpriseID: claimed.enterpriseId,
