@@ -128,6 +128,14 @@ enum LedgerErrors {
         default: NomadError.internalError
         }
     }
+    /// The codes `redeem_points` refuses with, as the many-statement path's own.
+    static func redeemRefusal(_ refusal: OneStatementMutation.Refusal, merchant: UUID) -> NomadError {
+        switch refusal.code {
+        case "unknown_merchant": NomadError.notFound("merchant \(merchant.text)")
+        case "overdraft": overdraft(.points)
+        default: NomadError.internalError
+        }
+    }
     static let sameAccount = NomadError(
         .invalidArgument, zh: "不能转入同一账户", en: "The source and destination accounts are the same")
     static func unknownAccount(_ id: UUID) -> NomadError {

@@ -12,5 +12,5 @@ let assetsMigrations: [Migration] = [
     Migration(12, "RWA tokens and the QFLP whitelist", migration0012Tokens),
     Migration(13, "registry chain", migration0013RegistryChain),
     Migration(14, "bubble alerts", migration0014BubbleAlerts),
-    Migration(15, "transfer function", migration0015TransferFunction),
+    Migration(15, "points functions", migration0015PointsFunctions),
 ]

@@ -64,16 +64,8 @@ extension AssetsService {
             statement: {
                 TransferPointsStatement(key: $0, nomadID: nomad.accountID, to: to, points: points, memo: memo, today: .today())
             },
-            result: TransferPointsStatement.Result.self,
-            response: { posted in
-                PostedTransaction(
-                    id: posted.transactionId, kind: "points.transferred",
-                    postings: LedgerDraft.move(
-                        "points.transferred", from: posted.fromAccountId, to: to, unit: .points, amount: points,
-                        by: nomad.accountID).postings,
-                    postedAt: Date(timeIntervalSince1970: Double(posted.postedAtMicros) / 1_000_000)
-                ).message
-            })
+            result: PointsMoved.self,
+            response: { $0.posted(kind: "points.transferred", points: points).message })
     }
 
     /// POW → points at the rate in effect: the POW returns to the zone's POW
@@ -163,25 +155,15 @@ extension AssetsService {
         let merchantID = try Validate.uuid(request.merchantID, "merchant_id")
         let points = try LedgerRules.amount(request.points, "points")
         let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
-        return try await mutation("RedeemPoints", requestID: request.requestID, request: request) { connection in
-            guard let merchant = try await MerchantStore.find(connection, id: merchantID, logger: logger) else {
-                throw NomadError.notFound("merchant \(merchantID.text)")
-            }
-            guard let from = try await LedgerStore.find(connection, owner: nomad.accountID, kind: .points, unit: .points, logger: logger) else {
-                throw LedgerErrors.overdraft(.points)
-            }
-            let posted = try await LedgerStore.post(
-                connection,
-                .move("points.redeemed", from: from, to: merchant.pointsAccount, unit: .points, amount: points,
-                      memo: memo, reference: merchantID, by: nomad.accountID),
-                lots: .spendable(today: .today()), logger: logger)
-            try await Outbox.append(
-                connection, type: "assets.points.redeemed",
-                subjectIDs: ["owner_id": nomad.accountID.text, "merchant_id": merchantID.text, "transaction_id": posted.id.text],
-                payload: PointsRedeemed(ownerID: nomad.accountID.text, merchantID: merchantID.text, scene: merchant.scene, points: points),
-                logger: logger)
-            return posted.message
-        }
+        return try await database.mutationInOneStatement(
+            "RedeemPoints", requestID: request.requestID, request: request,
+            refusal: { LedgerErrors.redeemRefusal($0, merchant: merchantID) },
+            statement: {
+                RedeemPointsStatement(
+                    key: $0, nomadID: nomad.accountID, merchantID: merchantID, points: points, memo: memo, today: .today())
+            },
+            result: PointsMoved.self,
+            response: { $0.posted(kind: "points.redeemed", points: points).message })
     }
 
     func getTrialBalance(request: Nomad_Assets_V1_GetTrialBalanceRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {

@@ -26,15 +26,10 @@ struct PointsExchanged: Encodable {
     }
 }
 
-struct PointsTransferred: Encodable {
-    var fromOwnerID: String, toOwnerID: String, points: Int64
-    enum CodingKeys: String, CodingKey { case fromOwnerID = "from_owner_id", toOwnerID = "to_owner_id", points }
-}
-
-struct PointsRedeemed: Encodable {
-    var ownerID: String, merchantID: String, scene: String, points: Int64
-    enum CodingKeys: String, CodingKey { case ownerID = "owner_id", merchantID = "merchant_id", scene, points }
-}
+// "assets.points.transferred" (from_owner_id, to_owner_id, points) and
+// "assets.points.redeemed" (owner_id, merchant_id, scene, points) are written
+// by `transfer_points` and `redeem_points` (migration 15), in the statement
+// that posts them.
 
 struct PointsExpired: Encodable {
     var ownerID: String, unit: String, amount: Int64

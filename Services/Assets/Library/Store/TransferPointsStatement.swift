@@ -3,16 +3,9 @@ import NomadKit
 import PostgresNIO
 
 /// TransferPoints' one round trip: a prepared call of `transfer_points`
-/// (migration 15), answering its JSON result or refusal.
+/// (migration 15), answering its JSON result (`PointsMoved`) or refusal.
 struct TransferPointsStatement: PostgresPreparedStatement {
     static let sql = "SELECT transfer_points($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)::text"
-
-    /// What `transfer_points` stores and answers, the same on a retry.
-    struct Result: Decodable {
-        var transactionId: UUID
-        var fromAccountId: UUID
-        var postedAtMicros: Int64
-    }
 
     let key: IdempotencyKey
     let nomadID: UUID
