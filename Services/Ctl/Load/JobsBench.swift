@@ -10,7 +10,7 @@ struct JobsBench: AsyncParsableCommand {
             For each replica count, starts a throwaway suite (PostgreSQL, identity, N jobs processes), \
             seeds claimable jobs with many seats and nomad profiles, and measures a claim-only and a \
             match-only run of fixed size through one round-robin client. In the first suite it then \
-            runs pgbench with the claim's own SQL (the statements ClaimJob sends, prepared) on the \
+            runs pgbench with the claim's own SQL (the prepared claim_job call ClaimJob sends) on the \
             same database with as many clients: the database's own limit for a claim. Use release \
             builds: swift build -c release --product nomad-identity, then nomad-jobs, then nomadctl.
             """)

@@ -16,9 +16,9 @@ struct LedgerBench: AsyncParsableCommand {
             Starts a throwaway PostgreSQL and one assets process, gives each of --accounts nomads POW \
             (an accepted labelling task) and points (an exchange), then fires --transfers transfers of \
             one point between random pairs of them from --concurrency callers. It then runs pgbench \
-            with the statements TransferPoints sends (idempotency key, account locks in id order, lot \
-            selection, transaction, entries and balances, lots, outbox, stored response), prepared, \
-            with as many clients over the same accounts. Use release builds: swift build -c release \
+            with the statement TransferPoints sends (one prepared call of transfer_points: the \
+            idempotency key, account locks in id order, lot selection, transaction, entries and \
+            balances, lots, outbox, stored result) with as many clients over the same accounts. Use release builds: swift build -c release \
             --product nomad-assets, then --product nomadctl.
             """)
 
