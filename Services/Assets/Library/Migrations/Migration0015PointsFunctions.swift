@@ -8,12 +8,15 @@
 /// lots they came from; a merchant's account holds no lots). The deferred
 /// balance check still runs at commit, as for every posting.
 let migration0015PointsFunctions = """
--- The posting's time, or NULL when the source cannot cover p_points (then
--- nothing was written).
-CREATE FUNCTION points_move(p_source uuid, p_target uuid, p_target_keeps_lots boolean, p_points bigint,
-                            p_kind text, p_memo text, p_reference uuid, p_by uuid, p_transaction uuid, p_today date)
-RETURNS timestamptz LANGUAGE plpgsql AS $f$
+-- Moves p_points from the nomad's points account to p_target. Answers the
+-- refusal ('overdraft', 'same_account') with nothing written, or the result
+-- both RPCs store: the transaction, both accounts and the posting's time.
+CREATE FUNCTION points_move(p_nomad uuid, p_target uuid, p_target_keeps_lots boolean, p_points bigint,
+                            p_kind text, p_memo text, p_reference uuid, p_transaction uuid, p_today date,
+                            OUT refusal text, OUT result jsonb)
+LANGUAGE plpgsql AS $f$
 DECLARE
+  source uuid;
   lot record;
   need bigint := p_points;
   take bigint;
@@ -24,10 +27,19 @@ DECLARE
   after bigint;
   posted_at timestamptz;
 BEGIN
-  PERFORM 1 FROM ledger_accounts WHERE id IN (p_source, p_target) ORDER BY id FOR UPDATE;
+  SELECT id INTO source FROM ledger_accounts WHERE owner_id = p_nomad AND kind = 'points' AND unit = 'POINTS';
+  IF NOT FOUND THEN
+    refusal := 'overdraft';
+    RETURN;
+  END IF;
+  IF source = p_target THEN
+    refusal := 'same_account';
+    RETURN;
+  END IF;
+  PERFORM 1 FROM ledger_accounts WHERE id IN (source, p_target) ORDER BY id FOR UPDATE;
 
   FOR lot IN SELECT id, expires_on, remaining FROM ledger_lots
-             WHERE account_id = p_source AND remaining > 0 AND expires_on >= p_today
+             WHERE account_id = source AND remaining > 0 AND expires_on >= p_today
              ORDER BY expires_on, id LOOP
     EXIT WHEN need = 0;
     take := least(need, lot.remaining);
@@ -37,13 +49,14 @@ BEGIN
     lot_takes := lot_takes || take;
   END LOOP;
   IF need > 0 THEN
-    RETURN NULL;
+    refusal := 'overdraft';
+    RETURN;
   END IF;
 
   INSERT INTO ledger_transactions (id, kind, memo, reference_id, created_by)
-  VALUES (p_transaction, p_kind, p_memo, p_reference, p_by)
+  VALUES (p_transaction, p_kind, p_memo, p_reference, p_nomad)
   RETURNING created_at INTO posted_at;
-  FOR posting IN SELECT * FROM (VALUES (p_source, -p_points), (p_target, p_points)) AS v (account, amount)
+  FOR posting IN SELECT * FROM (VALUES (source, -p_points), (p_target, p_points)) AS v (account, amount)
                  ORDER BY account LOOP
     UPDATE ledger_accounts SET balance = balance + posting.amount WHERE id = posting.account RETURNING balance INTO after;
     INSERT INTO ledger_entries (transaction_id, account_id, unit, amount, balance_after)
@@ -57,7 +70,9 @@ BEGIN
     ON CONFLICT (account_id, expires_on)
     DO UPDATE SET amount = l.amount + EXCLUDED.amount, remaining = l.remaining + EXCLUDED.remaining;
   END IF;
-  RETURN posted_at;
+  result := jsonb_build_object(
+    'transaction_id', p_transaction, 'from_account_id', source, 'to_account_id', p_target,
+    'posted_at_micros', (extract(epoch FROM posted_at) * 1000000)::bigint);
 END $f$;
 
 CREATE FUNCTION transfer_points(p_caller text, p_request_id text, p_hash bytea, p_nomad uuid, p_to uuid,
@@ -67,8 +82,7 @@ DECLARE
   method CONSTANT text := 'TransferPoints';
   earlier jsonb;
   target record;
-  source uuid;
-  posted_at timestamptz;
+  moved record;
 BEGIN
   earlier := idempotency_claim(p_caller, method, p_request_id, p_hash);
   IF earlier IS NOT NULL THEN
@@ -82,27 +96,17 @@ BEGIN
   IF target.unit <> 'POINTS' OR target.kind NOT IN ('points', 'merchant') THEN
     RETURN idempotency_refuse(p_caller, method, p_request_id, 'wrong_account_kind');
   END IF;
-  SELECT id INTO source FROM ledger_accounts WHERE owner_id = p_nomad AND kind = 'points' AND unit = 'POINTS';
-  IF NOT FOUND THEN
-    RETURN idempotency_refuse(p_caller, method, p_request_id, 'overdraft');
-  END IF;
-  IF source = p_to THEN
-    RETURN idempotency_refuse(p_caller, method, p_request_id, 'same_account');
-  END IF;
-  posted_at := points_move(source, p_to, target.kind = 'points', p_points, 'points.transferred', p_memo, NULL,
-                           p_nomad, p_transaction, p_today);
-  IF posted_at IS NULL THEN
-    RETURN idempotency_refuse(p_caller, method, p_request_id, 'overdraft');
+  moved := points_move(p_nomad, p_to, target.kind = 'points', p_points, 'points.transferred', p_memo, NULL,
+                       p_transaction, p_today);
+  IF moved.refusal IS NOT NULL THEN
+    RETURN idempotency_refuse(p_caller, method, p_request_id, moved.refusal);
   END IF;
 
   INSERT INTO outbox (id, type, schema_version, subject_ids, payload)
   VALUES (p_event, 'assets.points.transferred', 1,
     jsonb_build_object('from_owner_id', p_nomad, 'to_owner_id', target.owner_id, 'transaction_id', p_transaction),
     jsonb_build_object('from_owner_id', p_nomad, 'to_owner_id', target.owner_id, 'points', p_points));
-
-  RETURN idempotency_store(p_caller, method, p_request_id, jsonb_build_object(
-    'transaction_id', p_transaction, 'from_account_id', source, 'to_account_id', p_to,
-    'posted_at_micros', (extract(epoch FROM posted_at) * 1000000)::bigint));
+  RETURN idempotency_store(p_caller, method, p_request_id, moved.result);
 END $f$;
 
 CREATE FUNCTION redeem_points(p_caller text, p_request_id text, p_hash bytea, p_nomad uuid, p_merchant uuid,
@@ -112,8 +116,7 @@ DECLARE
   method CONSTANT text := 'RedeemPoints';
   earlier jsonb;
   merchant record;
-  source uuid;
-  posted_at timestamptz;
+  moved record;
 BEGIN
   earlier := idempotency_claim(p_caller, method, p_request_id, p_hash);
   IF earlier IS NOT NULL THEN
@@ -126,23 +129,16 @@ BEGIN
   IF NOT FOUND THEN
     RETURN idempotency_refuse(p_caller, method, p_request_id, 'unknown_merchant');
   END IF;
-  SELECT id INTO source FROM ledger_accounts WHERE owner_id = p_nomad AND kind = 'points' AND unit = 'POINTS';
-  IF NOT FOUND THEN
-    RETURN idempotency_refuse(p_caller, method, p_request_id, 'overdraft');
-  END IF;
-  posted_at := points_move(source, merchant.account, false, p_points, 'points.redeemed', p_memo, p_merchant,
-                           p_nomad, p_transaction, p_today);
-  IF posted_at IS NULL THEN
-    RETURN idempotency_refuse(p_caller, method, p_request_id, 'overdraft');
+  moved := points_move(p_nomad, merchant.account, false, p_points, 'points.redeemed', p_memo, p_merchant,
+                       p_transaction, p_today);
+  IF moved.refusal IS NOT NULL THEN
+    RETURN idempotency_refuse(p_caller, method, p_request_id, moved.refusal);
   END IF;
 
   INSERT INTO outbox (id, type, schema_version, subject_ids, payload)
   VALUES (p_event, 'assets.points.redeemed', 1,
     jsonb_build_object('owner_id', p_nomad, 'merchant_id', p_merchant, 'transaction_id', p_transaction),
     jsonb_build_object('owner_id', p_nomad, 'merchant_id', p_merchant, 'scene', merchant.scene, 'points', p_points));
-
-  RETURN idempotency_store(p_caller, method, p_request_id, jsonb_build_object(
-    'transaction_id', p_transaction, 'from_account_id', source, 'to_account_id', merchant.account,
-    'posted_at_micros', (extract(epoch FROM posted_at) * 1000000)::bigint));
+  RETURN idempotency_store(p_caller, method, p_request_id, moved.result);
 END $f$;
 """

@@ -62,7 +62,8 @@ extension AssetsService {
             "TransferPoints", requestID: request.requestID, request: request,
             refusal: { LedgerErrors.transferRefusal($0, to: to) },
             statement: {
-                TransferPointsStatement(key: $0, nomadID: nomad.accountID, to: to, points: points, memo: memo, today: .today())
+                PointsMoveStatement<TransferPointsFunction>(
+                    key: $0, nomadID: nomad.accountID, target: to, points: points, memo: memo, today: .today())
             },
             result: PointsMoved.self,
             response: { $0.posted(kind: "points.transferred", points: points).message })
@@ -159,8 +160,8 @@ extension AssetsService {
             "RedeemPoints", requestID: request.requestID, request: request,
             refusal: { LedgerErrors.redeemRefusal($0, merchant: merchantID) },
             statement: {
-                RedeemPointsStatement(
-                    key: $0, nomadID: nomad.accountID, merchantID: merchantID, points: points, memo: memo, today: .today())
+                PointsMoveStatement<RedeemPointsFunction>(
+                    key: $0, nomadID: nomad.accountID, target: merchantID, points: points, memo: memo, today: .today())
             },
             result: PointsMoved.self,
             response: { $0.posted(kind: "points.redeemed", points: points).message })
