@@ -23,12 +23,19 @@ public struct SuiteMember: Sendable {
     /// false: the member's port and schema are reserved, but it starts only
     /// when the test calls `start()` (e.g. analytics after an outage).
     public let startsRunning: Bool
+    /// With a path prefix, each start's stdout and stderr (its logs) go to
+    /// `<prefix>-<n>.out` and `.err`; otherwise they are not kept.
+    public let outputPrefix: String?
 
-    public init(_ service: String, product: String? = nil, environment: [String: String] = [:], startsRunning: Bool = true) {
+    public init(
+        _ service: String, product: String? = nil, environment: [String: String] = [:], startsRunning: Bool = true,
+        outputPrefix: String? = nil
+    ) {
         self.service = service
         self.product = product ?? "nomad-\(service)"
         self.environment = environment
         self.startsRunning = startsRunning
+        self.outputPrefix = outputPrefix
     }
 }
 
@@ -66,6 +73,7 @@ public final class SuiteService: Sendable {
     public let roleURLs: DatabaseRoleURLs
     let executable: String
     let environment: [String: String]
+    let outputPrefix: String?
     private let state = Mutex<Running?>(nil)
     /// How many times the member was started, for process names in messages.
     private let starts = Mutex(0)
@@ -78,8 +86,9 @@ public final class SuiteService: Sendable {
 
     init(
         service: String, schema: String, port: Int, databaseURL: String, roleURLs: DatabaseRoleURLs,
-        executable: String, environment: [String: String]
+        executable: String, environment: [String: String], outputPrefix: String? = nil
     ) {
+        self.outputPrefix = outputPrefix
         self.service = service
         self.schema = schema
         self.port = port
@@ -113,7 +122,8 @@ public final class SuiteService: Sendable {
             return count
         }
         let process = try ChildProcess.spawn(
-            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment)
+            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment,
+            stdoutPath: outputPrefix.map { "\($0)-\(index).out" }, stderrPath: outputPrefix.map { "\($0)-\(index).err" })
         let client = GRPCClient(transport: try .http2NIOPosix(
             target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
         let connections = Task {
@@ -235,7 +245,7 @@ private func withServiceSuiteUngated<Result: Sendable>(
         environment["NOMAD_DATABASE_SCHEMA"] = schema
         services[member.service] = SuiteService(
             service: member.service, schema: schema, port: ports[member.service]!, databaseURL: baseURL,
-            roleURLs: urls, executable: executable, environment: environment)
+            roleURLs: urls, executable: executable, environment: environment, outputPrefix: member.outputPrefix)
     }
     let suite = ServiceSuite(members: services)
     defer { for service in services.values { service.kill() } }

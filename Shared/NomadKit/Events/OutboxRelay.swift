@@ -7,6 +7,7 @@ import NomadProtos
 import PostgresNIO
 import ServiceLifecycle
 import SwiftProtobuf
+import Tracing
 
 /// Delivers the service's outbox to analytics: at-least-once over the wire,
 /// exactly-once in analytics' tables (it stores by event id).
@@ -64,7 +65,9 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let client = GRPCClient(transport: try .http2NIOPosix(target: address.target, transportSecurity: security))
+        let client = GRPCClient(
+            transport: try .http2NIOPosix(target: address.target, transportSecurity: security),
+            interceptors: [TraceContextClientInterceptor()])
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
@@ -84,7 +87,11 @@ public struct OutboxRelay: Service {
                 continue
             }
             do {
-                let sent = try await relayBatch(analytics, limit: limit)
+                // Each batch is a trace of its own: a batch mixes events of
+                // many requests, and the outbox keeps no request's context.
+                let sent = try await withSpan("outbox.relay", ofKind: .producer) { _ in
+                    try await relayBatch(analytics, limit: limit)
+                }
                 failures = 0
                 let full = sent >= limit
                 limit = min(settings.batchSize, limit * 2)
@@ -151,7 +158,10 @@ public struct OutboxRelay: Service {
                 "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
             return acked.count
         }
-        if stored > 0 { relayed.increment(by: stored) }
+        if stored > 0 {
+            relayed.increment(by: stored)
+            logger.debug("outbox batch relayed", metadata: ["events": "\(stored)"])
+        }
         return stored
     }
 
