@@ -92,7 +92,7 @@ public final class NomadApp: Sendable {
             ])
 
         // The span exporter (only with an OTLP endpoint) first, so it stops last.
-        var services: [any Service] = (TraceSetup.takeExporterService().map { [$0] } ?? []) + [client]
+        var services: [any Service] = (TraceSetup.takeExporterService(logger: logger).map { [$0] } ?? []) + [client]
         if config.metricsPort >= 0 {
             let port = metricsPort
             services.append(MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger) { bound in
