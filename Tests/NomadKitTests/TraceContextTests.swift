@@ -106,3 +106,20 @@ import Tracing
         #expect(!TraceSetup.exportRequested(["OTEL_EXPORTER_OTLP_ENDPOINT": " "]))
     }
 }
+
+/// Trace context at rest (an outbox row's traceparent) and back.
+@Suite struct TraceCarrierTests {
+    @Test func outsideASpanNothingIsCarried() {
+        #expect(TraceCarrier.current().isEmpty)
+    }
+
+    @Test func aStoredTraceparentComesBackAsItsContext() throws {
+        let tracer = LocalTracer()
+        let traceparent = "00-\(TraceContextTests.traceID)-00f067aa0ba902b7-01"
+        var context = InstrumentationContext.topLevel
+        tracer.extract(["traceparent": traceparent], into: &context, using: TraceCarrier.DictionaryExtractor())
+        let restored = try #require(context.localTraceContext)
+        #expect(restored.traceID.description == TraceContextTests.traceID)
+        #expect(TraceCarrier.context(traceparent: "garbage") == nil)
+    }
+}

@@ -150,5 +150,10 @@ enum ChassisMigrations {
             );
             CREATE INDEX outbox_undelivered ON outbox (occurred_at) WHERE delivered_at IS NULL;
             """),
+        // The W3C traceparent of the request that wrote the event, so the
+        // relay's batch can link back to it (null for rows written outside a span).
+        Migration(2, "outbox_traceparent", """
+            ALTER TABLE outbox ADD COLUMN traceparent text;
+            """),
     ]
 }

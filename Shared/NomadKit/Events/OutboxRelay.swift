@@ -87,11 +87,7 @@ public struct OutboxRelay: Service {
                 continue
             }
             do {
-                // Each batch is a trace of its own: a batch mixes events of
-                // many requests, and the outbox keeps no request's context.
-                let sent = try await withSpan("outbox.relay", ofKind: .producer) { _ in
-                    try await relayBatch(analytics, limit: limit)
-                }
+                let sent = try await relayBatch(analytics, limit: limit)
                 failures = 0
                 let full = sent >= limit
                 limit = min(settings.batchSize, limit * 2)
@@ -131,12 +127,14 @@ public struct OutboxRelay: Service {
         let requestMetadata = metadata
         let stored = try await database.transaction { connection -> Int in
             let rows = try await connection.query("""
-                SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at FROM outbox
+                SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at, traceparent FROM outbox
                 WHERE delivered_at IS NULL ORDER BY occurred_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: logger)
             var events: [Nomad_Common_V1_DomainEvent] = []
-            for try await (id, type, version, subjects, payload, occurredAt)
-                in rows.decode((UUID, String, Int, String, String, Date).self) {
+            var origins: [String] = []
+            for try await (id, type, version, subjects, payload, occurredAt, traceparent)
+                in rows.decode((UUID, String, Int, String, String, Date, String?).self) {
+                if let traceparent, !origins.contains(traceparent) { origins.append(traceparent) }
                 events.append(.with {
                     $0.eventID = id.uuidString.lowercased()
                     $0.sourceService = source
@@ -148,20 +146,33 @@ public struct OutboxRelay: Service {
                 })
             }
             if events.isEmpty { return 0 }
-            let response = try await analytics.ingestEvents(
-                .with { $0.events = events }, metadata: requestMetadata, options: options)
-            // Only what analytics says it stored is marked; anything else stays
-            // undelivered and goes out again with a later batch.
-            let sent = Set(events.map(\.eventID))
-            let acked = response.storedEventIds.filter { sent.contains($0.lowercased()) }.compactMap(UUID.init(uuidString:))
-            try await connection.query(
-                "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
-            return acked.count
+            // A batch is a trace of its own (it mixes events of many requests),
+            // linked to the trace of every request whose events it carries; its
+            // context goes to analytics with the call. Empty polls make no span.
+            return try await withSpan("outbox.relay", ofKind: .producer) { span in
+                for origin in origins {
+                    if let context = TraceCarrier.context(traceparent: origin) { span.addLink(SpanLink(context: context, attributes: [:])) }
+                }
+                let response = try await analytics.ingestEvents(
+                    .with { $0.events = events }, metadata: requestMetadata, options: options)
+                // Only what analytics says it stored is marked; anything else stays
+                // undelivered and goes out again with a later batch.
+                let sent = Set(events.map(\.eventID))
+                let acked = response.storedEventIds.filter { sent.contains($0.lowercased()) }.compactMap(UUID.init(uuidString:))
+                try await connection.query(
+                    "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
+                // Under the batch's span: its trace_id is the one analytics logs for
+                // the call; origin_trace_ids lead back to the requests.
+                logger.debug("outbox batch relayed", metadata: [
+                    "events": "\(acked.count)",
+                    "origin_trace_ids": .array(origins.compactMap { origin in
+                        W3CHeaders.parse(traceparent: origin, tracestate: nil).map { .string($0.traceID.description) }
+                    }),
+                ])
+                return acked.count
+            }
         }
-        if stored > 0 {
-            relayed.increment(by: stored)
-            logger.debug("outbox batch relayed", metadata: ["events": "\(stored)"])
-        }
+        if stored > 0 { relayed.increment(by: stored) }
         return stored
     }
 
