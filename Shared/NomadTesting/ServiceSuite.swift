@@ -154,7 +154,20 @@ public final class SuiteService: Sendable {
             _ = await running.process.waitForExit(timeout: .seconds(10))
         }
         running.client.beginGracefulShutdown()
-        await running.connections.value
+        // The process is gone, so its calls end by themselves; a connection
+        // that still has not closed after 10 s is cancelled, never awaited for good.
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await running.connections.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            if await group.next() == false { running.connections.cancel() }
+            group.cancelAll()
+        }
     }
 
     /// Kills without waiting, for cleanup where nothing can be awaited.
@@ -209,7 +222,9 @@ private func withServiceSuiteUngated<Result: Sendable>(
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ChildProcessError("no \(member.product) in \(directory.path): run `swift build` before `swift test`")
         }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
+        // Nothing of the developer's shell configures the service: a test sets
+        // what it needs (an OTLP endpoint left in OTEL_* would export every test's spans).
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") && !$0.key.hasPrefix("OTEL_") }
         environment["NOMAD_GRPC_PORT"] = String(ports[member.service]!)
         environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded

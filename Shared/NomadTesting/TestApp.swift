@@ -54,6 +54,9 @@ private func withTestAppUngated<Result: Sendable>(
     configure: (inout NomadConfig) -> Void,
     _ body: (TestApp) async throws -> Result
 ) async throws -> Result {
+    // The test process never exports spans, whatever OTEL_* the shell has: the
+    // first in-process app would own the exporter for every later one.
+    TraceSetup.bootstrap(service: definition.name, environment: [:])
     let baseURL = try TestDatabase.baseURL()
     let schema = TestDatabase.freshSchema(prefix: definition.name)
     var config = NomadConfig(
