@@ -93,7 +93,8 @@ import Testing
         try await withTestApp(EchoTestService.definition, configure: { $0.databaseSchema = schema }) { app in
             let migrations = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM schema_migrations")
             let echoes = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM echoes")
-            #expect(migrations == 3)
+            // The chassis' two (idempotency and outbox; the outbox's traceparent) and the echo service's two.
+            #expect(migrations == 4)
             #expect(echoes == 4)
         }
     }
