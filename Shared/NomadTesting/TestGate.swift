@@ -84,8 +84,7 @@ public func withTestGate<Result: Sendable>(
     let test = Test.current.map { "\($0.name) (\($0.sourceLocation.fileName))" } ?? "a test"
     let ticket = UUID()
     // A wait of over ten minutes (a whole run here takes about six) is reported
-    // every ten: a suite that stalls
-    // says which test holds the gate.
+    // every ten: a suite that stalls says which test holds the gate.
     let asked = ContinuousClock.now
     let reporter = Task {
         while (try? await Task.sleep(for: .seconds(600))) != nil {
