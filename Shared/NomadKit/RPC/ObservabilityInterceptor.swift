@@ -7,12 +7,9 @@ import PostgresNIO
 import _ConnectionPoolModule
 import SwiftProtobuf
 import Synchronization
-import Tracing
 
 /// The outermost interceptor: gives the call its request id and language,
-/// runs it in a server span continuing the caller's W3C trace context
-/// (`traceparent`, `tracestate`; a malformed one starts a new trace), counts
-/// and times it, logs it, and turns whatever error escapes into a gRPC
+/// counts and times it, logs it, and turns whatever error escapes into a gRPC
 /// status with a message in the caller's language and no internals.
 public struct ObservabilityInterceptor: ServerInterceptor {
     let logger: Logger
@@ -39,27 +36,9 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         let method = context.descriptor
         let logger = self.logger
 
-        // The server span: the caller's trace continued, or a new one.
-        var traceParent = InstrumentationContext.topLevel
-        InstrumentationSystem.instrument.extract(request.metadata, into: &traceParent, using: GRPCMetadataExtractor())
-        let span = startSpan(method.fullyQualifiedMethod, context: traceParent, ofKind: .server)
-        let traceContext = span.context
-
         @Sendable func finish(_ error: (any Error)?) -> RPCError? {
-            // Under the span's context, so the error's and the call's log lines carry its ids.
-            let rpcError = InstrumentationContext.$current.withValue(traceContext) { () -> RPCError? in
-                let rpcError = error.map { Self.rpcError(for: $0, language: requestContext.language, logger: logger) }
-                meters.record(method: method, code: rpcError?.code, since: started, logger: logger)
-                return rpcError
-            }
-            if span.isRecording {
-                span.attributes["rpc.system"] = "grpc"
-                span.attributes["rpc.service"] = method.service.fullyQualifiedService
-                span.attributes["rpc.method"] = method.method
-                span.attributes["rpc.grpc.status_code"] = rpcError?.code.rawValue ?? 0
-                if let rpcError { span.setStatus(.init(code: .error, message: "\(rpcError.code)")) }
-            }
-            span.end()
+            let rpcError = error.map { Self.rpcError(for: $0, language: requestContext.language, logger: logger) }
+            meters.record(method: method, code: rpcError?.code, since: started, logger: logger)
             return rpcError
         }
 
@@ -85,9 +64,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
                 throw NomadError.unavailable
             }
             response = try await RequestContext.$current.withValue(requestContext) {
-                try await InstrumentationContext.$current.withValue(traceContext) {
-                    try await next(request, context)
-                }
+                try await next(request, context)
             }
         } catch {
             throw finish(error)!
@@ -102,9 +79,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             contents.producer = { writer in
                 do {
                     let trailers = try await RequestContext.$current.withValue(requestContext) {
-                        try await InstrumentationContext.$current.withValue(traceContext) {
-                            try await producer(writer)
-                        }
+                        try await producer(writer)
                     }
                     _ = finish(nil)
                     return trailers

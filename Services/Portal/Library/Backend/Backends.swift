@@ -2,7 +2,6 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
-import NomadKit
 import NomadProtos
 import ServiceLifecycle
 
@@ -29,8 +28,7 @@ public final class Backends: Sendable {
         } else {
             security = .plaintext
         }
-        // The trace context of the page being served goes on every call.
-        let interceptors: [any ClientInterceptor] = [ClientMetricsInterceptor(), TraceContextClientInterceptor()]
+        let interceptors: [any ClientInterceptor] = [ClientMetricsInterceptor()]
         func client(_ address: ServiceAddress) throws -> GRPCClient<Transport> {
             let target: any ResolvableTarget
             if address.endpoints.allSatisfy({ Self.isIPv4($0.host) }) {
