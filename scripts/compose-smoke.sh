@@ -32,6 +32,9 @@ done
 missing=("${missing[@]/protoc-c/protobuf-c-compiler}")
 [[ -x /usr/lib/podman/netavark ]] || missing+=(netavark)
 [[ -x /usr/lib/podman/aardvark-dns ]] || missing+=(aardvark-dns)   # name resolution between containers
+# netavark sets up bridge networks with iptables; without it every networked
+# container (a RUN step with apt included) fails with "netavark: No such file or directory".
+command -v iptables >/dev/null || missing+=(iptables)
 [[ -f /usr/include/protobuf-c/protobuf-c.h ]] || missing+=(libprotobuf-c-dev)
 [[ -f /usr/include/nghttp2/nghttp2.h ]] || missing+=(libnghttp2-dev)
 if ((${#missing[@]})); then
