@@ -51,8 +51,8 @@ extension JobsService {
                 throw NomadError.notFound("job")
             }
             let terms = try OrderRules.contract(request.contract, jobMode: job.mode)
-            guard let seat = try await SeatStore.take(connection, jobID: order.jobID, claim: false, logger: logger) else {
-                throw try await SeatStore.refusal(connection, jobID: order.jobID, claim: false, logger: logger)
+            guard let seat = try await SeatStore.take(connection, jobID: order.jobID, logger: logger) else {
+                throw try await SeatStore.refusal(connection, jobID: order.jobID, logger: logger)
             }
             let now = Date()
             order.status = OrderRules.code(.active)

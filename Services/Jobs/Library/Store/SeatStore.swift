@@ -13,14 +13,14 @@ enum SeatStore {
         var seats: Int
     }
 
-    /// Takes a seat if the job is open, before its deadline, and (when
-    /// `claim`) open to direct claims. The last seat marks the job FILLED.
-    static func take(_ connection: PostgresConnection, jobID: UUID, claim: Bool, logger: Logger) async throws -> Taken? {
+    /// Takes a seat for an accepted application if the job is open and before
+    /// its deadline. The last seat marks the job FILLED. (A direct claim takes
+    /// its seat in `claim_job`, jobs migration 6, under the same rule.)
+    static func take(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws -> Taken? {
         let rows = try await connection.query("""
             UPDATE jobs SET seats_taken = seats_taken + 1,
               status = CASE WHEN seats_taken + 1 = seats THEN 2 ELSE status END, updated_at = now()
             WHERE id = \(jobID) AND status = 1 AND seats_taken < seats AND deadline > now()
-              AND (claimable OR NOT \(claim))
             RETURNING enterprise_id, mode, seats_taken, seats
             """, logger: logger)
         for try await (enterprise, mode, taken, seats) in rows.decode((UUID, Int16, Int, Int).self) {
@@ -40,11 +40,10 @@ enum SeatStore {
     }
 
     /// Why a seat could not be taken, read after `take` found none.
-    static func refusal(_ connection: PostgresConnection, jobID: UUID, claim: Bool, logger: Logger) async throws -> NomadError {
+    static func refusal(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws -> NomadError {
         let rows = try await connection.query(
-            "SELECT status, claimable, deadline > now() FROM jobs WHERE id = \(jobID)", logger: logger)
-        for try await (status, claimable, beforeDeadline) in rows.decode((Int16, Bool, Bool).self) {
-            if claim, !claimable { return JobsErrors.jobNotClaimable }
+            "SELECT status, deadline > now() FROM jobs WHERE id = \(jobID)", logger: logger)
+        for try await (status, beforeDeadline) in rows.decode((Int16, Bool).self) {
             if status == 1, !beforeDeadline { return JobsErrors.jobDeadlinePassed }
             return JobsErrors.jobNotOpen
         }
