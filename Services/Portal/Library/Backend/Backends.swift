@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NomadKit
 import NomadProtos
 import ServiceLifecycle
 
@@ -28,7 +29,8 @@ public final class Backends: Sendable {
         } else {
             security = .plaintext
         }
-        let interceptors: [any ClientInterceptor] = [ClientMetricsInterceptor()]
+        // The trace context of the page being served goes on every call.
+        let interceptors: [any ClientInterceptor] = [ClientMetricsInterceptor(), TraceContextClientInterceptor()]
         func client(_ address: ServiceAddress) throws -> GRPCClient<Transport> {
             let target: any ResolvableTarget
             if address.endpoints.allSatisfy({ Self.isIPv4($0.host) }) {
