@@ -47,10 +47,10 @@ public struct RevocationPoller: Service {
             transport: try .http2NIOPosix(target: address.target, transportSecurity: security),
             interceptors: [TraceContextClientInterceptor()])
         let identity = Nomad_Identity_V1_IdentityService.Client(wrapping: client)
+        let connections = ClientConnections.bounded(client, name: "revocation poller", logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await client.runConnections() }
+            group.addTask { try await connections.run() }
             await cancelWhenGracefulShutdown { await self.loop(identity) }
-            client.beginGracefulShutdown()
         }
     }
 

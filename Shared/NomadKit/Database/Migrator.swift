@@ -152,9 +152,12 @@ enum ChassisMigrations {
             """),
         Migration(2, "one_statement_mutations", OneStatementMutation.migration),
         // The W3C traceparent of the request that wrote the event, so the
-        // relay's batch can link back to it (null for rows written outside a span).
+        // relay's batch can link back to it (null for rows written outside a
+        // span). SQL functions leave it to the default, which reads what the
+        // calling statement set (`OneStatementMutation.sql`).
         Migration(3, "outbox_traceparent", """
-            ALTER TABLE outbox ADD COLUMN traceparent text;
+            ALTER TABLE outbox ADD COLUMN traceparent text
+              DEFAULT nullif(current_setting('nomad.traceparent', true), '');
             """),
     ]
 }

@@ -69,10 +69,10 @@ public struct OutboxRelay: Service {
             transport: try .http2NIOPosix(target: address.target, transportSecurity: security),
             interceptors: [TraceContextClientInterceptor()])
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
+        let connections = ClientConnections.bounded(client, name: "outbox relay", logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await client.runConnections() }
+            group.addTask { try await connections.run() }
             await cancelWhenGracefulShutdown { await self.loop(analytics) }
-            client.beginGracefulShutdown()
         }
     }
 

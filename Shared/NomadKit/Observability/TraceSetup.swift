@@ -42,7 +42,7 @@ public enum TraceSetup {
             defer { state.serviceTaken = true }
             return state.serviceTaken ? nil : state.service
         }
-        return service.map { BoundedShutdownService(base: $0, limit: exporterShutdownLimit, logger: logger) }
+        return service.map { BoundedShutdownService(base: $0, name: "span exporter", limit: exporterShutdownLimit, logger: logger) }
     }
 
     /// How long the exporter may take to send its last spans once everything

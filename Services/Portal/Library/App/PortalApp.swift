@@ -54,7 +54,8 @@ public final class PortalApp: Sendable {
             logger: logger)
 
         // The span exporter (only with an OTLP endpoint) first, so it stops last.
-        var services: [any Service] = (TraceSetup.takeExporterService(logger: logger).map { [$0] } ?? []) + backends.services
+        var services: [any Service] = TraceSetup.takeExporterService(logger: logger).map { [$0] } ?? []
+        services += backends.services(logger: logger)
         if config.metricsPort >= 0 {
             services.append(MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger))
         }
