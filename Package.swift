@@ -76,10 +76,17 @@ let package = Package(
             path: "Shared/NomadKit",
             swiftSettings: strict
         ),
+        // What only nomadctl and the tests use (a local PostgreSQL, child
+        // processes, free loopback ports): the servers do not link it.
+        .target(
+            name: "NomadLocal",
+            path: "Shared/NomadLocal",
+            swiftSettings: strict
+        ),
         .target(
             name: "NomadTesting",
             dependencies: [
-                "NomadKit", "NomadProtos",
+                "NomadKit", "NomadLocal", "NomadProtos",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -218,7 +225,7 @@ let package = Package(
         .executableTarget(
             name: "Ctl",
             dependencies: [
-                "NomadKit", "NomadProtos",
+                "NomadKit", "NomadLocal", "NomadProtos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -233,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "NomadKitTests",
             dependencies: [
-                "NomadKit", "NomadProtos", "NomadTesting",
+                "NomadKit", "NomadProtos", "NomadTesting", "NomadLocal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -290,7 +297,7 @@ let package = Package(
         .testTarget(
             name: "AnalyticsTests",
             dependencies: [
-                "Analytics", "NomadKit", "NomadTesting",
+                "Analytics", "NomadKit", "NomadTesting", "NomadLocal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -313,7 +320,7 @@ let package = Package(
         .testTarget(
             name: "SuiteTests",
             dependencies: [
-                "NomadKit", "NomadProtos", "NomadTesting",
+                "NomadKit", "NomadProtos", "NomadTesting", "NomadLocal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
+import NomadLocal
 import Synchronization
 
 /// Fixed keys for tests: tokens minted here verify in every test server.
