@@ -80,6 +80,7 @@ let package = Package(
         // processes, free loopback ports): the servers do not link it.
         .target(
             name: "NomadLocal",
+            dependencies: ["NomadKit"],
             path: "Shared/NomadLocal",
             swiftSettings: strict
         ),

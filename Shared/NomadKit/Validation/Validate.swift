@@ -1,4 +1,5 @@
 import Foundation
+import NomadProtos
 
 /// Input checks shared by every service, each throwing INVALID_ARGUMENT with a
 /// message naming the field.
