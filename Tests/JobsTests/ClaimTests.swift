@@ -164,6 +164,36 @@ struct ClaimTests {
         }
     }
 
+    /// A claim is a signed contract: it emits the event an accepted
+    /// application emits, which analytics counts (filled jobs, nomads introduced).
+    @Test("a claim emits jobs.contract.signed like an accepted application")
+    func claimSignsAContract() async throws {
+        try await withJobs { env in
+            let enterprise = env.enterprise()
+            let job = try await env.insertJob(by: enterprise, mode: .flexible, seats: 2)
+            let nomad = env.nomad()
+            let order = try await env.claim(job, by: nomad)
+            let events = try await env.app.withSchemaConnection { connection in
+                var found: [[String]] = []
+                let rows = try await connection.query("""
+                    SELECT type, subject_ids->>'nomad_id', subject_ids->>'enterprise_id', payload->>'kind',
+                           payload->>'start', payload->>'long_term', payload->>'seats_taken'
+                    FROM outbox WHERE subject_ids->>'order_id' = \(order.orderID) ORDER BY type
+                    """, logger: TestApp.sqlLogger)
+                for try await (type, nomadID, enterpriseID, kind, start, longTerm, seatsTaken)
+                    in rows.decode((String, String, String, String?, String?, String?, String?).self) {
+                    found.append([type, nomadID, enterpriseID, kind ?? "", start ?? "", longTerm ?? "", seatsTaken ?? ""])
+                }
+                return found
+            }
+            #expect(events.map { $0[0] } == ["jobs.claim.accepted", "jobs.contract.signed"])
+            let signed = try #require(events.last)
+            #expect(signed[1] == nomad.id && signed[2] == enterprise.id)
+            #expect(signed[3] == "\(Nomad_Jobs_V1_ContractKind.flexible.rawValue)")
+            #expect(signed[4] == ZoneDay.today().iso && signed[5] == "false" && signed[6] == "1")
+        }
+    }
+
     @Test("cancelling a claimed order reopens the filled job for the next claim")
     func cancelReopens() async throws {
         try await withJobs { env in
