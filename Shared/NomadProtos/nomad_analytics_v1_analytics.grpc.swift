@@ -149,6 +149,19 @@ public enum Nomad_Analytics_V1_AnalyticsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListKpiEvents" metadata.
+        public enum ListKpiEvents: Sendable {
+            /// Request type for "ListKpiEvents".
+            public typealias Input = Nomad_Analytics_V1_ListKpiEventsRequest
+            /// Response type for "ListKpiEvents".
+            public typealias Output = Nomad_Analytics_V1_ListKpiEventsResponse
+            /// Descriptor for "ListKpiEvents".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListKpiEvents",
+                type: .unary
+            )
+        }
         /// Namespace for "ExportCsv" metadata.
         public enum ExportCsv: Sendable {
             /// Request type for "ExportCsv".
@@ -225,6 +238,7 @@ public enum Nomad_Analytics_V1_AnalyticsService: Sendable {
             ListRecognitions.descriptor,
             ListKpis.descriptor,
             GetKpiSeries.descriptor,
+            ListKpiEvents.descriptor,
             ExportCsv.descriptor,
             GetRewardEligibility.descriptor,
             ListRewardEligibility.descriptor,
@@ -420,6 +434,26 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetKpiSeriesRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_KpiSeries>
+
+        /// Handle the "ListKpiEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the ingested events behind one KPI's figure for one
+        /// > month (and area), oldest first, paginated: the events the figure counts
+        /// > (for a figure counted once per subject, the event that made it count).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Analytics_V1_ListKpiEventsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Analytics_V1_ListKpiEventsResponse` messages.
+        func listKpiEvents(
+            request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListKpiEventsResponse>
 
         /// Handle the "ExportCsv" method.
         ///
@@ -687,6 +721,26 @@ extension Nomad_Analytics_V1_AnalyticsService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_KpiSeries>
 
+        /// Handle the "ListKpiEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the ingested events behind one KPI's figure for one
+        /// > month (and area), oldest first, paginated: the events the figure counts
+        /// > (for a figure counted once per subject, the event that made it count).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpiEventsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Analytics_V1_ListKpiEventsResponse` message.
+        func listKpiEvents(
+            request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListKpiEventsResponse>
+
         /// Handle the "ExportCsv" method.
         ///
         /// > Source IDL Documentation:
@@ -951,6 +1005,26 @@ extension Nomad_Analytics_V1_AnalyticsService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Analytics_V1_KpiSeries
 
+        /// Handle the "ListKpiEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the ingested events behind one KPI's figure for one
+        /// > month (and area), oldest first, paginated: the events the figure counts
+        /// > (for a figure counted once per subject, the event that made it count).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Analytics_V1_ListKpiEventsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Analytics_V1_ListKpiEventsResponse` to respond with.
+        func listKpiEvents(
+            request: Nomad_Analytics_V1_ListKpiEventsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Analytics_V1_ListKpiEventsResponse
+
         /// Handle the "ExportCsv" method.
         ///
         /// > Source IDL Documentation:
@@ -1150,6 +1224,17 @@ extension Nomad_Analytics_V1_AnalyticsService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListKpiEvents.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListKpiEventsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListKpiEventsResponse>(),
+            handler: { request, context in
+                try await self.listKpiEvents(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ExportCsv.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ExportCsvRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_CsvChunk>(),
@@ -1303,6 +1388,17 @@ extension Nomad_Analytics_V1_AnalyticsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_KpiSeries> {
         let response = try await self.getKpiSeries(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listKpiEvents(
+        request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_ListKpiEventsResponse> {
+        let response = try await self.listKpiEvents(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1478,6 +1574,19 @@ extension Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_KpiSeries> {
         return GRPCCore.ServerResponse<Nomad_Analytics_V1_KpiSeries>(
             message: try await self.getKpiSeries(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listKpiEvents(
+        request: GRPCCore.ServerRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_ListKpiEventsResponse> {
+        return GRPCCore.ServerResponse<Nomad_Analytics_V1_ListKpiEventsResponse>(
+            message: try await self.listKpiEvents(
                 request: request.message,
                 context: context
             ),
@@ -1772,6 +1881,31 @@ extension Nomad_Analytics_V1_AnalyticsService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_KpiSeries>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_KpiSeries>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListKpiEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the ingested events behind one KPI's figure for one
+        /// > month (and area), oldest first, paginated: the events the figure counts
+        /// > (for a figure counted once per subject, the event that made it count).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpiEventsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListKpiEventsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListKpiEventsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listKpiEvents<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListKpiEventsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListKpiEventsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpiEventsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "ExportCsv" method.
@@ -2217,6 +2351,42 @@ extension Nomad_Analytics_V1_AnalyticsService {
             )
         }
 
+        /// Call the "ListKpiEvents" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers and admins: the ingested events behind one KPI's figure for one
+        /// > month (and area), oldest first, paginated: the events the figure counts
+        /// > (for a figure counted once per subject, the event that made it count).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpiEventsRequest` message.
+        ///   - serializer: A serializer for `Nomad_Analytics_V1_ListKpiEventsRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Analytics_V1_ListKpiEventsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listKpiEvents<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Analytics_V1_ListKpiEventsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_ListKpiEventsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpiEventsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListKpiEvents.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "ExportCsv" method.
         ///
         /// > Source IDL Documentation:
@@ -2647,6 +2817,37 @@ extension Nomad_Analytics_V1_AnalyticsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_GetKpiSeriesRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_KpiSeries>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKpiEvents" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the ingested events behind one KPI's figure for one
+    /// > month (and area), oldest first, paginated: the events the figure counts
+    /// > (for a figure counted once per subject, the event that made it count).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Analytics_V1_ListKpiEventsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKpiEvents<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpiEventsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpiEventsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listKpiEvents(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_ListKpiEventsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_ListKpiEventsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3091,6 +3292,41 @@ extension Nomad_Analytics_V1_AnalyticsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getKpiSeries(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListKpiEvents" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers and admins: the ingested events behind one KPI's figure for one
+    /// > month (and area), oldest first, paginated: the events the figure counts
+    /// > (for a figure counted once per subject, the event that made it count).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listKpiEvents<Result>(
+        _ message: Nomad_Analytics_V1_ListKpiEventsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_ListKpiEventsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Analytics_V1_ListKpiEventsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listKpiEvents(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -142,6 +142,66 @@ public nonisolated struct Nomad_Analytics_V1_IngestedEvent: Sendable {
   fileprivate var _ingestedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
 }
 
+/// Required: code, month. Area only for a KPI counted by area.
+public nonisolated struct Nomad_Analytics_V1_ListKpiEventsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// A KPI code, as ListKpis returns it (e.g. "nomad_visits").
+  public var code: String = String()
+
+  /// The month of the figure, "2026-03" (zone time).
+  public var month: String = String()
+
+  public var area: Nomad_Analytics_V1_Area = .unspecified
+
+  public var page: Nomad_Common_V1_PageRequest {
+    get {_page ?? Nomad_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Nomad_Common_V1_PageRequest? = nil
+}
+
+public nonisolated struct Nomad_Analytics_V1_ListKpiEventsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The month's figure (the value of its KpiPoint), from the same snapshot
+  /// as the events.
+  public var value: Int64 = 0
+
+  /// How many events make it up, across every page.
+  public var eventCount: Int64 = 0
+
+  public var events: [Nomad_Analytics_V1_IngestedEvent] = []
+
+  public var page: Nomad_Common_V1_PageResponse {
+    get {_page ?? Nomad_Common_V1_PageResponse()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Nomad_Common_V1_PageResponse? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "nomad.analytics.v1"
@@ -323,6 +383,104 @@ nonisolated extension Nomad_Analytics_V1_IngestedEvent: SwiftProtobuf.Message, S
   public static func ==(lhs: Nomad_Analytics_V1_IngestedEvent, rhs: Nomad_Analytics_V1_IngestedEvent) -> Bool {
     if lhs._event != rhs._event {return false}
     if lhs._ingestedAt != rhs._ingestedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Analytics_V1_ListKpiEventsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListKpiEventsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}month\0\u{1}area\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.area) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    if self.area != .unspecified {
+      try visitor.visitSingularEnumField(value: self.area, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Analytics_V1_ListKpiEventsRequest, rhs: Nomad_Analytics_V1_ListKpiEventsRequest) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.area != rhs.area {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Analytics_V1_ListKpiEventsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListKpiEventsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}value\0\u{3}event_count\0\u{1}events\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.value) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.eventCount) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.events) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.value != 0 {
+      try visitor.visitSingularInt64Field(value: self.value, fieldNumber: 1)
+    }
+    if self.eventCount != 0 {
+      try visitor.visitSingularInt64Field(value: self.eventCount, fieldNumber: 2)
+    }
+    if !self.events.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.events, fieldNumber: 3)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Analytics_V1_ListKpiEventsResponse, rhs: Nomad_Analytics_V1_ListKpiEventsResponse) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.eventCount != rhs.eventCount {return false}
+    if lhs.events != rhs.events {return false}
+    if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

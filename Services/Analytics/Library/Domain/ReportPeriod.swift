@@ -43,6 +43,21 @@ struct ReportPeriod: Sendable, Equatable {
         self.to = to
     }
 
+    /// One calendar month, "YYYY-MM" as KpiPoint spells it: a KPI figure's
+    /// drill-down.
+    init(month text: String) throws {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]),
+              let from = ZoneDay(year: year, month: month, day: 1)
+        else {
+            throw NomadError.invalid("month", zh: "月份格式应为 YYYY-MM，例如 2026-03", en: "a month is YYYY-MM, e.g. 2026-03")
+        }
+        self.from = from
+        self.to = ZoneDay(year: year, month: month, day: ZoneDay.daysIn(month: month, year: year))!
+    }
+
     /// "YYYY-MM" of every month from `from`'s to `to`'s.
     var months: [String] {
         var result: [String] = []

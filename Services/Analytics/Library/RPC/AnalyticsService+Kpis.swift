@@ -45,16 +45,43 @@ extension AnalyticsService {
         }
     }
 
+    /// The events behind one month's figure (staff only: events name people).
+    func listKpiEvents(
+        request: Nomad_Analytics_V1_ListKpiEventsRequest, context: ServerContext
+    ) async throws -> Nomad_Analytics_V1_ListKpiEventsResponse {
+        let code = try Validate.text(request.code, "code", max: 64)
+        guard let kpi = KpiCatalogue.find(code) else { throw NomadError.notFound("KPI \(code)") }
+        let month = try ReportPeriod(month: Validate.text(request.month, "month", max: 7))
+        let area = try Self.area(request.area, of: kpi)
+        let page = try Page(request.page)
+        let settings = kpiSettings
+        let answer = try await database.read { connection in
+            try await KpiEventQueries.events(
+                connection, kpi: kpi, month: month, area: area, settings: settings, page: page, logger: logger)
+        }
+        return .with {
+            $0.value = answer.value
+            $0.eventCount = answer.eventCount
+            $0.events = Array(answer.events.prefix(page.limit))
+            $0.page = page.response(fetched: answer.events.count)
+        }
+    }
+
     /// Checks a series request: a known code, a valid period, and an area
     /// only for a KPI counted by area. Shared with the CSV export.
     static func seriesQuery(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) throws -> (Kpi, ReportPeriod, String?) {
         let code = try Validate.text(request.code, "code", max: 64)
         guard let kpi = KpiCatalogue.find(code) else { throw NomadError.notFound("KPI \(code)") }
         let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
-        let area = try KpiArea.name(request.area)
-        if area != nil, !kpi.byArea {
-            throw NomadError.invalid("area", zh: "指标 \(code) 不按区域统计", en: "KPI \(code) is not counted by area")
+        return (kpi, period, try area(request.area, of: kpi))
+    }
+
+    /// An area only for a KPI counted by area.
+    static func area(_ area: Nomad_Analytics_V1_Area, of kpi: Kpi) throws -> String? {
+        let name = try KpiArea.name(area)
+        if name != nil, !kpi.byArea {
+            throw NomadError.invalid("area", zh: "指标 \(kpi.code) 不按区域统计", en: "KPI \(kpi.code) is not counted by area")
         }
-        return (kpi, period, area)
+        return name
     }
 }

@@ -18,5 +18,7 @@ enum KpiAccess {
         M.ListKpis.descriptor: .open,
         M.GetKpiSeries.descriptor: .open,
         M.ExportCsv.descriptor: .roles(AnalyticsAccess.staff),
+        // The events behind a figure name people and enterprises.
+        M.ListKpiEvents.descriptor: .roles(AnalyticsAccess.staff),
     ]
 }

@@ -42,29 +42,47 @@ enum IngestedEventStore {
         _ connection: PostgresConnection, source: String?, type: String?, page: Page, logger: Logger
     ) async throws -> [Nomad_Analytics_V1_IngestedEvent] {
         let rows = try await connection.query("""
-            SELECT id, source_service, type, schema_version, occurred_at, subject_ids::text, payload::text, ingested_at
-            FROM ingested_events
-            WHERE (\(source)::text IS NULL OR source_service = \(source))
-              AND (\(type)::text IS NULL OR type = \(type))
-            ORDER BY ingested_at DESC, id DESC
+            SELECT \(unescaped: columns("e"))
+            FROM ingested_events e
+            WHERE (\(source)::text IS NULL OR e.source_service = \(source))
+              AND (\(type)::text IS NULL OR e.type = \(type))
+            ORDER BY e.ingested_at DESC, e.id DESC
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """, logger: logger)
         var events: [Nomad_Analytics_V1_IngestedEvent] = []
-        for try await (id, source, type, version, occurredAt, subjects, payload, ingestedAt)
-            in rows.decode((UUID, String, String, Int, Date, String, String, Date).self) {
-            events.append(.with {
-                $0.event = .with {
-                    $0.eventID = id.text
-                    $0.sourceService = source
-                    $0.type = type
-                    $0.schemaVersion = Int32(clamping: version)
-                    $0.occurredAt = Google_Protobuf_Timestamp(date: occurredAt)
-                    $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(subjects.utf8))) ?? [:]
-                    $0.payloadJson = payload
-                }
-                $0.ingestedAt = Google_Protobuf_Timestamp(date: ingestedAt)
-            })
-        }
+        for try await row in rows.decode(Row.self) { events.append(message(row)) }
         return events
+    }
+
+    /// The columns `message` reads, in its order, of ingested_events as `alias`.
+    static func columns(_ alias: String) -> String {
+        ["id", "source_service", "type", "schema_version", "occurred_at", "subject_ids::text", "payload::text", "ingested_at"]
+            .map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
+    typealias Row = (UUID, String, String, Int, Date, String, String, Date)
+
+    /// `Row` from the cells at `first` onwards.
+    static func row(_ cells: PostgresRandomAccessRow, from first: Int) throws -> Row {
+        (try cells[first].decode(UUID.self), try cells[first + 1].decode(String.self),
+         try cells[first + 2].decode(String.self), try cells[first + 3].decode(Int.self),
+         try cells[first + 4].decode(Date.self), try cells[first + 5].decode(String.self),
+         try cells[first + 6].decode(String.self), try cells[first + 7].decode(Date.self))
+    }
+
+    static func message(_ row: Row) -> Nomad_Analytics_V1_IngestedEvent {
+        let (id, source, type, version, occurredAt, subjects, payload, ingestedAt) = row
+        return .with {
+            $0.event = .with {
+                $0.eventID = id.text
+                $0.sourceService = source
+                $0.type = type
+                $0.schemaVersion = Int32(clamping: version)
+                $0.occurredAt = Google_Protobuf_Timestamp(date: occurredAt)
+                $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(subjects.utf8))) ?? [:]
+                $0.payloadJson = payload
+            }
+            $0.ingestedAt = Google_Protobuf_Timestamp(date: ingestedAt)
+        }
     }
 }
