@@ -195,11 +195,22 @@ public nonisolated struct Nomad_Analytics_V1_ListKpiEventsResponse: Sendable {
   /// Clears the value of `page`. Subsequent reads from it will return its default value.
   public mutating func clearPage() {self._page = nil}
 
+  /// The KPI drilled into: its names, unit and target.
+  public var kpi: Nomad_Analytics_V1_KpiDefinition {
+    get {_kpi ?? Nomad_Analytics_V1_KpiDefinition()}
+    set {_kpi = newValue}
+  }
+  /// Returns true if `kpi` has been explicitly set.
+  public var hasKpi: Bool {self._kpi != nil}
+  /// Clears the value of `kpi`. Subsequent reads from it will return its default value.
+  public mutating func clearKpi() {self._kpi = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _page: Nomad_Common_V1_PageResponse? = nil
+  fileprivate var _kpi: Nomad_Analytics_V1_KpiDefinition? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -439,7 +450,7 @@ nonisolated extension Nomad_Analytics_V1_ListKpiEventsRequest: SwiftProtobuf.Mes
 
 nonisolated extension Nomad_Analytics_V1_ListKpiEventsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListKpiEventsResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}value\0\u{3}event_count\0\u{1}events\0\u{1}page\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}value\0\u{3}event_count\0\u{1}events\0\u{1}page\0\u{1}kpi\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -451,6 +462,7 @@ nonisolated extension Nomad_Analytics_V1_ListKpiEventsResponse: SwiftProtobuf.Me
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.eventCount) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.events) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._kpi) }()
       default: break
       }
     }
@@ -473,6 +485,9 @@ nonisolated extension Nomad_Analytics_V1_ListKpiEventsResponse: SwiftProtobuf.Me
     try { if let v = self._page {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
     } }()
+    try { if let v = self._kpi {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -481,6 +496,7 @@ nonisolated extension Nomad_Analytics_V1_ListKpiEventsResponse: SwiftProtobuf.Me
     if lhs.eventCount != rhs.eventCount {return false}
     if lhs.events != rhs.events {return false}
     if lhs._page != rhs._page {return false}
+    if lhs._kpi != rhs._kpi {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -32,6 +32,7 @@ import Testing
                     for point in series.points {
                         let drill = try await Self.events(env, kpi.code, point.month, area: area)
                         #expect(drill.value == point.value, "\(kpi.code) \(area) \(point.month)")
+                        #expect(drill.kpi == kpi.definition)
                         // A sum can be zero over real events (a confirmed report
                         // that paid no tax); a count cannot.
                         if kpi.unit == .count {

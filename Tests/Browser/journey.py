@@ -6,7 +6,8 @@ language and once with JavaScript off:
   document -> the nomad sees it on the home page and uploads it -> the officer
   approves -> the card page shows a QR that verifies offline with identity's
   published key -> a bounty application the officer qualified waits on the
-  home page, and the nomad claims it there.
+  home page, and the nomad claims it there. Then an officer signs in and
+  follows a KPI to its months, this month's events and its CSV.
 
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
@@ -85,9 +86,9 @@ def register(browser, username):
         sign_in(browser, username)
 
 
-def sign_in(browser, username, then=None):
+def sign_in(browser, username, then=None, password=PASSWORD):
     browser.open("/signin" + (f"?return_to={urllib.parse.quote(then)}" if then else ""))
-    browser.fill({"username": username, "password": PASSWORD})
+    browser.fill({"username": username, "password": password})
     browser.click("signin-submit")
 
 
@@ -135,6 +136,39 @@ def bounty_claimed_from_home(browser, identity, jobs, username, officer):
     browser.check("home-bounty-claimed")
     statuses = {a.application_id: a.status for a in jobs.my_applications(nomad)}
     assert statuses.get(application.application_id) == 4, statuses  # WON
+
+
+CSV_HEADER = "kpi,area,month,value,running_total,target,target_kind"
+
+
+def staff_dashboard(browser):
+    """An officer follows a KPI from the public list to its months, to the
+    events behind this month's figure, and downloads its CSV."""
+    sign_in(browser, OFFICER[0], password=OFFICER[1])
+    browser.open("/kpis")
+    browser.check("kpis-staff")
+    href = browser.driver.find_element(By.ID, "kpi-link-certified_nomads").get_attribute("href")
+    browser.driver.get(href)
+    assert browser.page() == "staff_kpi", browser.page()
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "main svg.chart"), "the months are drawn"
+    assert len(browser.driver.find_elements(By.CSS_SELECTOR, "#kpi-months tbody tr")) == 12
+    browser.check("staff-kpi")
+    months = browser.driver.find_elements(By.CSS_SELECTOR, "#kpi-months a.kpi-month-events")
+    assert months, "the demo seed certified nomads this year"
+    browser.driver.get(months[-1].get_attribute("href"))
+    assert browser.page() == "staff_kpi_events", browser.page()
+    rows = browser.driver.find_elements(By.CSS_SELECTOR, "#kpi-events tbody tr")
+    assert rows and all("identity.nomad.certified" in row.text for row in rows), [row.text for row in rows][:3]
+    browser.check("staff-kpi-events")
+
+    browser.driver.get(href)
+    csv_url = browser.driver.find_element(By.ID, "kpi-csv").get_attribute("href")
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(csv_url, headers={"Cookie": cookies}), timeout=15) as answer:
+        assert answer.headers["Content-Type"].startswith("text/csv"), answer.headers["Content-Type"]
+        lines = answer.read().decode("utf-8").splitlines()
+    assert lines[0] == CSV_HEADER and len(lines) == 13, lines[:2]
+    browser.click("signout-submit")
 
 
 def journey(language, javascript, identity, jobs):
@@ -187,11 +221,16 @@ def journey(language, javascript, identity, jobs):
         bounty_claimed_from_home(browser, identity, jobs, username, officer)
 
         csrf_refused(browser)
+        # The staff's dashboard is not for nomads.
+        browser.open("/staff/kpis/certified_nomads")
+        assert browser.page() == "error", browser.page()
+        browser.check("staff-refused")
         for path, name in [("/account", "account"), ("/account/password", "password"), ("/permits", "permits"),
                            ("/applications", "applications")]:
             browser.open(path)
             browser.check(name)
         browser.click("signout-submit")
+        staff_dashboard(browser)
         return browser.violations
     finally:
         browser.close()

@@ -208,6 +208,36 @@ import Testing
         }
     }
 
+    /// The staff's KPI pages: signed-out people go to sign-in, nomads and
+    /// enterprises are refused before any service is asked (this portal's
+    /// services do not listen, so a call would show "unavailable", not 403).
+    @Test func staffPagesAreForStaffOnly() async throws {
+        let portal = try await TestPortal.make()
+        let paths = ["/staff/kpis/nomad_visits", "/staff/kpis/nomad_visits/csv?year=2026",
+                     "/staff/kpis/nomad_visits/events/2026-03"]
+        try await TestPortal.application(portal).test(.router) { client in
+            for path in paths {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .seeOther, "\(path)")
+                    #expect(response.headers[.location]?.hasPrefix("/signin?next=") == true, "\(path)")
+                }
+            }
+            for role in ["nomad", "enterprise"] {
+                let session = Session(
+                    accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
+                    refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
+                    role: role, foreign: false)
+                let sealed = try portal.sealer.seal(session, purpose: CookieName.session)
+                for path in paths {
+                    try await client.execute(uri: path, method: .get, headers: [.cookie: "\(CookieName.session)=\(sealed)"]) { response in
+                        #expect(response.status == .forbidden, "\(role) \(path)")
+                        #expect(TestPortal.body(response).contains("仅供工作人员"), "\(role) \(path)")  // zh-CN, the default
+                    }
+                }
+            }
+        }
+    }
+
     @Test func everyPageHasLandmarksOneH1AndDataPage() async throws {
         let portal = try await TestPortal.make()
         try await TestPortal.application(portal).test(.router) { client in

@@ -60,6 +60,7 @@ extension AnalyticsService {
                 connection, kpi: kpi, month: month, area: area, settings: settings, page: page, logger: logger)
         }
         return .with {
+            $0.kpi = kpi.definition
             $0.value = answer.value
             $0.eventCount = answer.eventCount
             $0.events = Array(answer.events.prefix(page.limit))

@@ -53,6 +53,7 @@ public enum PortalRouter {
         PermitPages.register(on: group, portal: portal)
         ApplicationPages.register(on: group, portal: portal)
         WalletPages.register(on: group, portal: portal)
+        StaffKpiPages.register(on: group, portal: portal)
     }
 }
 

@@ -22,6 +22,13 @@ extension Portal {
         return session
     }
 
+    /// Officers and admins: the staff pages.
+    public func requireStaff(_ context: PortalContext, _ request: Request) throws -> Session {
+        let session = try requireSession(context, request)
+        guard session.role == "officer" || session.role == "admin" else { throw PageError(.forbidden, "error.page.staff_only") }
+        return session
+    }
+
     public func call(_ context: PortalContext) -> Call {
         backends.call(context.session, context.language, visitor: context.remoteAddress)
     }

@@ -209,9 +209,9 @@ enum PublicPages {
         }
         let format = Formatting(language: context.language)
         let catalogue = portal.catalogue(context)
-        func amount(_ value: Int64, _ unit: Nomad_Analytics_V1_KpiUnit) -> String {
-            unit == .cnyMinor ? Formatting.money(minorUnits: value, currency: "CNY", locale: context.language.locale) : format.number(value)
-        }
+        func amount(_ value: Int64, _ unit: Nomad_Analytics_V1_KpiUnit) -> String { KpiFormat.amount(value, unit, context) }
+        // Staff drill into each KPI's months and events.
+        let staff = context.session?.role == "officer" || context.session?.role == "admin"
         var rows: [[String: Any]] = []
         var bars: [BarChart.Bar] = []
         for progress in kpis.kpis {
@@ -224,6 +224,7 @@ enum PublicPages {
                 "name": name, "definition": View.catalogued("kpi.\(kpi.code).definition", else: kpi.definition, context.language, catalogue),
                 "value": amount(progress.value, kpi.unit), "target": target, "share": share,
                 "kind": View.label("target_kind", String(describing: kpi.targetKind), catalogue),
+                "dashboard": staff ? "/staff/kpis/\(kpi.code)" : "", "code": kpi.code,
             ])
             if hasTarget {
                 bars.append(BarChart.Bar(

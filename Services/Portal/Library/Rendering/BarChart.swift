@@ -22,11 +22,14 @@ public struct BarChart: Sendable {
     public let bars: [Bar]
     public let title: String
     public let rightToLeft: Bool
+    /// The line at 100%: left out when the bars are not shares of a target.
+    public let showsTarget: Bool
 
-    public init(bars: [Bar], title: String, rightToLeft: Bool) {
+    public init(bars: [Bar], title: String, rightToLeft: Bool, showsTarget: Bool = true) {
         self.bars = bars
         self.title = title
         self.rightToLeft = rightToLeft
+        self.showsTarget = showsTarget
     }
 
     public func svg() -> String {
@@ -56,7 +59,9 @@ public struct BarChart: Sendable {
             }
             body += "<text x=\"\(fmt(x(10)))\" y=\"\(fmt(y + rowHeight - 2))\" text-anchor=\"\(anchor)\" class=\"chart-caption\">\(HTML.escape(bar.caption))</text>"
         }
-        body += "<line x1=\"\(fmt(x(targetX)))\" x2=\"\(fmt(x(targetX)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(height - 20))\" class=\"chart-target\"/>"
+        if showsTarget {
+            body += "<line x1=\"\(fmt(x(targetX)))\" x2=\"\(fmt(x(targetX)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(height - 20))\" class=\"chart-target\"/>"
+        }
         return """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="chart-title" direction="\(rightToLeft ? "rtl" : "ltr")" \
         viewBox="0 0 \(fmt(width)) \(fmt(height))" preserveAspectRatio="xMinYMin meet">\
