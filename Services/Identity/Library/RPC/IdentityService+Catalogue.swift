@@ -74,17 +74,20 @@ extension IdentityService {
 
     func listApplications(request: Nomad_Identity_V1_ListApplicationsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListApplicationsResponse {
         let principal = try caller
-        let page = try Page(request.page)
-        var filter = ApplicationFilter(status: try ApplicationRules.statusFilter(request.status), overdueOnly: request.overdueOnly)
+        var applicant: UUID?, department: String?
         switch principal.role {
         case .nomad, .enterprise:
-            filter.applicant = principal.accountID
+            applicant = principal.accountID
         case .officer:
-            guard let department = principal.department else { throw NomadError.permissionDenied }
-            filter.department = department
+            guard let own = principal.department else { throw NomadError.permissionDenied }
+            department = own
         case .admin, .service:
             throw NomadError.permissionDenied
         }
+        let page = try Page(request.page)
+        var filter = ApplicationFilter(status: try ApplicationRules.statusFilter(request.status), overdueOnly: request.overdueOnly)
+        filter.applicant = applicant
+        filter.department = department
         let records = try await database.read { connection in
             try await ApplicationStore.list(connection, filter: filter, page: page, logger: logger)
         }
@@ -97,12 +100,14 @@ extension IdentityService {
     func decideApplication(request: Nomad_Identity_V1_DecideApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
-        let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
         return try await mutation("DecideApplication", requestID: request.requestID, request: request) { connection in
             guard let record = try await ApplicationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
                 throw NomadError.notFound("application \(id.text)")
             }
+            // The department first: another department's officer learns
+            // nothing about what the decision would need.
             guard officer.isOfficer(of: record.department) else { throw NomadError.permissionDenied }
+            let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
             guard record.status == .submitted else {
                 throw NomadError.wrongState("申请已办结", "the application has already been decided")
             }
@@ -130,15 +135,15 @@ extension IdentityService {
     func rateApplication(request: Nomad_Identity_V1_RateApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let applicant = try caller
         let id = try Validate.uuid(request.id, "id")
-        guard (1...5).contains(request.stars) else {
-            throw NomadError.invalid("stars", zh: "须在 1 到 5 之间", en: "between 1 and 5")
-        }
-        let comment = try Validate.text(request.comment, "comment", max: 500, required: false)
         return try await mutation("RateApplication", requestID: request.requestID, request: request) { connection in
             guard let record = try await ApplicationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
                 throw NomadError.notFound("application \(id.text)")
             }
             guard record.applicantID == applicant.accountID else { throw NomadError.permissionDenied }
+            guard (1...5).contains(request.stars) else {
+                throw NomadError.invalid("stars", zh: "须在 1 到 5 之间", en: "between 1 and 5")
+            }
+            let comment = try Validate.text(request.comment, "comment", max: 500, required: false)
             guard record.isClosed else {
                 throw NomadError.wrongState("申请尚未办结，办结后方可评价", "an application can be rated once it is decided")
             }

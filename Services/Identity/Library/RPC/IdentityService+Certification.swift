@@ -47,14 +47,14 @@ extension IdentityService {
 
     func listCertifications(request: Nomad_Identity_V1_ListCertificationsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListCertificationsResponse {
         let principal = try caller
-        let page = try Page(request.page)
-        let status = try CertificationRules.statusFilter(request.status)
         let applicant: UUID?
         switch principal.role {
         case .nomad: applicant = principal.accountID
         case .officer where principal.isOfficer(of: Departments.certification): applicant = nil
         default: throw NomadError.permissionDenied
         }
+        let page = try Page(request.page)
+        let status = try CertificationRules.statusFilter(request.status)
         let records = try await database.read { connection in
             try await CertificationStore.list(connection, applicant: applicant, status: status, page: page, logger: logger)
         }
@@ -130,13 +130,13 @@ extension IdentityService {
     func supplementCertification(request: Nomad_Identity_V1_SupplementCertificationRequest, context: ServerContext) async throws -> Certification {
         let nomad = try caller
         let id = try Validate.uuid(request.id, "id")
-        let declared = try CertificationRules.validate(request.evidence)
         let language = self.language
         return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { connection in
             guard var record = try await CertificationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
             guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }
+            let declared = try CertificationRules.validate(request.evidence)
             guard record.status == .awaitingDocuments else {
                 throw NomadError.wrongState("未要求补充材料", "no documents were requested")
             }

@@ -57,13 +57,13 @@ extension IdentityService {
 
     func listPermits(request: Nomad_Identity_V1_ListPermitsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListPermitsResponse {
         let principal = try caller
-        let page = try Page(request.page)
         let applicant: UUID?
         switch principal.role {
         case .nomad: applicant = principal.accountID
         case .officer where principal.isOfficer(of: Departments.permits): applicant = nil
         default: throw NomadError.permissionDenied
         }
+        let page = try Page(request.page)
         let today = ZoneDay.today()
         guard let filter = try PermitRules.filter(
             applicant: applicant, status: request.status, expiringWithinDays: request.expiringWithinDays, today: today)

@@ -214,7 +214,6 @@ extension JobsService {
     func cancelBounty(request: Nomad_Jobs_V1_CancelBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        let reason = try Validate.text(request.reason, "reason", max: 500)
         return try await mutation("CancelBounty", requestID: request.requestID, request: request) { connection in
             guard let bounty = try await BountyStore.find(connection, id: bountyID, lock: .update, logger: logger) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
@@ -222,6 +221,7 @@ extension JobsService {
             guard principal.role == .officer || bounty.publisherID == principal.accountID else {
                 throw NomadError.permissionDenied
             }
+            let reason = try Validate.text(request.reason, "reason", max: 500)
             guard bounty.status == BountyRules.Status.open.rawValue || bounty.status == BountyRules.Status.inProgress.rawValue else {
                 throw NomadError.wrongState("榜单已完成或已撤销", "the bounty is already completed or cancelled")
             }

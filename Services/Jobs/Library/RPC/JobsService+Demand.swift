@@ -66,12 +66,12 @@ extension JobsService {
     func closeJob(request: Nomad_Jobs_V1_CloseJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let principal = try caller
         let id = try Validate.uuid(request.jobID, "job_id")
-        let reason = try Validate.text(request.reason, "reason", max: 500)
         return try await mutation("CloseJob", requestID: request.requestID, request: request) { connection in
             guard let job = try await JobStore.find(connection, id: id, forUpdate: true, logger: logger) else {
                 throw NomadError.notFound("job \(id.text)")
             }
             if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
+            let reason = try Validate.text(request.reason, "reason", max: 500)
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }
             try await JobStore.close(connection, id: id, reason: reason, logger: logger)
             try await Outbox.append(

@@ -185,11 +185,11 @@ extension JobsService {
     func rateOrder(request: Nomad_Jobs_V1_RateOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        let stars = try OrderRules.stars(request.stars)
-        let comment = try Validate.text(request.comment, "comment", max: OrderRules.maxComment, required: false)
         return try await mutation("RateOrder", requestID: request.requestID, request: request) { connection in
             var order = try await lockedOrder(connection, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
+            let stars = try OrderRules.stars(request.stars)
+            let comment = try Validate.text(request.comment, "comment", max: OrderRules.maxComment, required: false)
             try OrderRules.require(order, in: [.completed], "只能评价已完成的订单", "only a completed order can be rated")
             let now = Date()
             let rating = OrderRecord.RatingRecord(stars: stars, comment: comment, at: now)
@@ -213,10 +213,10 @@ extension JobsService {
     func cancelOrder(request: Nomad_Jobs_V1_CancelOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
         return try await mutation("CancelOrder", requestID: request.requestID, request: request) { connection in
             var order = try await lockedOrder(connection, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
+            let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
             try OrderRules.require(order, in: [.applied, .active, .delivered],
                                    "已完成、已拒绝或已取消的订单不能取消", "a completed, rejected or cancelled order cannot be cancelled")
             let heldSeat = order.holdsSeat
