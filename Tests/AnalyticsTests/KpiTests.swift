@@ -203,6 +203,29 @@ import Testing
         }
     }
 
+    /// The programme's targets are defaults: a configured one is what every
+    /// answer measures against, and the rest keep the programme's.
+    @Test func theTargetsAreConfiguration() async throws {
+        try await withAnalytics(kpiSettings: KpiSettings(targets: ["nomad_visits": 4])) { env in
+            _ = try await Self.seed(env)
+            let visits = try await env.series("nomad_visits", "2025-01-01", "2025-12-31")
+            #expect(visits.progress.value == 3)
+            #expect(visits.progress.kpi.target == 4)
+            #expect(visits.progress.shareBasisPoints == 7_500)
+            let list = try await env.client.listKpis(.with { $0.period = period("2025-01-01", "2025-12-31") }, metadata: callMetadata())
+            let targets = Dictionary(uniqueKeysWithValues: list.kpis.map { ($0.kpi.code, $0.kpi.target) })
+            #expect(targets["nomad_visits"] == 4)
+            #expect(targets["settled_migrants"] == 5_000)
+            #expect(targets["tax_revenue"] == 20_000_000_000)
+        }
+        #expect(try KpiSettings.targets(" nomad_visits = 60000 ,tax_revenue=1") == ["nomad_visits": 60_000, "tax_revenue": 1])
+        #expect(try KpiSettings.targets("") == [:])
+        for bad in ["nomad_visits", "no_such_kpi=5", "jobs_posted=10", "nomad_visits=0", "nomad_visits=1.5",
+                    "nomad_visits=1,nomad_visits=2", "nomad_visits=10000000000000000"] {
+            #expect(throws: ConfigError.self, "\(bad)") { try KpiSettings.targets(bad) }
+        }
+    }
+
     @Test func theDefaultPeriodIsTheZonesCurrentYear() async throws {
         try await withAnalytics { env in
             let today = ZoneDay.today()

@@ -9,8 +9,9 @@ struct Kpi: Sendable {
     let definitionZh: String, definitionEn: String
     let unit: Nomad_Analytics_V1_KpiUnit
     let targetKind: Nomad_Analytics_V1_TargetKind
-    /// In the KPI's unit (fen for money); 0 without a target.
-    let target: Int64
+    /// In the KPI's unit (fen for money); 0 without a target. The
+    /// programme's figure; `KpiSettings` may set another.
+    var target: Int64
     let byArea: Bool
     let eventTypes: [String]
     /// "Facts": rows of (day date, value bigint, events uuid[]), each a

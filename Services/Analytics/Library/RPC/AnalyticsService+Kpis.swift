@@ -13,8 +13,8 @@ extension AnalyticsService {
         let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         let area = try KpiArea.name(request.area)
         // With an area, only the KPIs the area applies to.
-        let kpis = KpiCatalogue.all.filter { area == nil || $0.byArea }
         let settings = kpiSettings
+        let kpis = settings.kpis.filter { area == nil || $0.byArea }
         // One snapshot for every KPI: the figures of one answer agree with each other.
         let progress = try await database.transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
@@ -38,7 +38,7 @@ extension AnalyticsService {
     /// A checked series request answered: what GetKpiSeries returns and what
     /// the CSV export writes out (the caller's access is checked by the RPC).
     func kpiSeries(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) async throws -> Nomad_Analytics_V1_KpiSeries {
-        let (kpi, period, area) = try Self.seriesQuery(request)
+        let (kpi, period, area) = try Self.seriesQuery(request, settings: kpiSettings)
         let settings = kpiSettings
         return try await database.read { connection in
             try await KpiQueries.series(connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger)
@@ -50,7 +50,7 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_ListKpiEventsRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_ListKpiEventsResponse {
         let code = try Validate.text(request.code, "code", max: 64)
-        guard let kpi = KpiCatalogue.find(code) else { throw NomadError.notFound("KPI \(code)") }
+        guard let kpi = kpiSettings.kpi(code) else { throw NomadError.notFound("KPI \(code)") }
         let month = try ReportPeriod(month: Validate.text(request.month, "month", max: 7))
         let area = try Self.area(request.area, of: kpi)
         let page = try Page(request.page)
@@ -70,9 +70,11 @@ extension AnalyticsService {
 
     /// Checks a series request: a known code, a valid period, and an area
     /// only for a KPI counted by area. Shared with the CSV export.
-    static func seriesQuery(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) throws -> (Kpi, ReportPeriod, String?) {
+    static func seriesQuery(
+        _ request: Nomad_Analytics_V1_GetKpiSeriesRequest, settings: KpiSettings
+    ) throws -> (Kpi, ReportPeriod, String?) {
         let code = try Validate.text(request.code, "code", max: 64)
-        guard let kpi = KpiCatalogue.find(code) else { throw NomadError.notFound("KPI \(code)") }
+        guard let kpi = settings.kpi(code) else { throw NomadError.notFound("KPI \(code)") }
         let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         return (kpi, period, try area(request.area, of: kpi))
     }
