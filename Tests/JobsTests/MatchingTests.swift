@@ -375,6 +375,132 @@ import Testing
     }
 }
 
+/// MatchNomads ranks on an upper bound in SQL and scores only the first few
+/// candidates (`MatchRanking`): these compare its answers, for every limit,
+/// with scoring every candidate by the formula here, over crowds built to hit
+/// the hard cases.
+@Suite struct MatchRankingEquivalenceTests {
+    static let ios = MatchingTests.ios
+    static let ui = MatchingTests.ui
+    static let backend = MatchingTests.backend
+    static let limits: [Int32] = [1, 2, 7, 20, 33, 50]
+
+    /// One essential skill held by a crowd (more than the first read), with
+    /// ties at every cut, level gaps on each side of the essential rule, tools
+    /// that bounds cannot see, odd language tags and every availability.
+    @Test func oneEssentialSkillHeldByACrowd() async throws {
+        try await withJobs { env in
+            let owner = env.enterprise()
+            let seed = MatchSeed(env: env)
+            let requirements: [MatchSeed.Requirement] = [(Self.ios, 3, 5, true), (Self.ui, 2, 2, false), (Self.backend, 3, 3, false)]
+            let job = try await seed.job(by: owner, skills: requirements, languages: ["zh-CN", "en"])
+            let crowd = try await seed.profiles(Self.crowd(seed: 19))
+            try await Self.expectSameRanking(env, job: job, owner: owner, requirements: requirements,
+                                             tools: ["Xcode", "Figma"], languages: ["zh-CN", "en"], crowd: crowd)
+        }
+    }
+
+    /// Two essential skills (the rule is decided across both) and a job
+    /// with none (every holder of any skill is a candidate), over one crowd.
+    @Test func twoEssentialSkillsAndNone() async throws {
+        try await withJobs { env in
+            let owner = env.enterprise()
+            let seed = MatchSeed(env: env)
+            let both: [MatchSeed.Requirement] = [(Self.ios, 3, 5, true), (Self.backend, 2, 3, true), (Self.ui, 2, 2, false)]
+            let none: [MatchSeed.Requirement] = [(Self.ios, 4, 1, false), (Self.ui, 2, 7, false), (Self.backend, 3, 3, false)]
+            let twoJob = try await seed.job(by: owner, skills: both, tools: ["Xcode"], languages: ["en"])
+            let noneJob = try await seed.job(by: owner, skills: none, tools: [], languages: [])
+            let crowd = try await seed.profiles(Self.crowd(seed: 7))
+            try await Self.expectSameRanking(env, job: twoJob, owner: owner, requirements: both,
+                                             tools: ["Xcode"], languages: ["en"], crowd: crowd)
+            try await Self.expectSameRanking(env, job: noneJob, owner: owner, requirements: none,
+                                             tools: [], languages: [], crowd: crowd)
+        }
+    }
+
+    /// The answer for every limit must be the oracle's: the same nomads in
+    /// the same order with the same scores, and the same counts.
+    static func expectSameRanking(
+        _ env: JobsEnv, job: String, owner: JobsEnv.Caller, requirements: [MatchSeed.Requirement],
+        tools: [String], languages: [String], crowd: [(id: String, spec: MatchSeed.ProfileSpec)]
+    ) async throws {
+        let scoringJob = MatchScoring.Job(
+            requirements: requirements.map {
+                MatchScoring.Requirement(skillCode: $0.code, minLevel: Int($0.minLevel), weight: Int($0.weight), essential: $0.essential)
+            },
+            tools: tools, languages: languages)
+        let essential = Set(scoringJob.requirements.filter(\.essential).map(\.skillCode))
+        let required = Set(scoringJob.requirements.map(\.skillCode))
+        var scored: [(id: String, result: MatchScoring.Result)] = []
+        var excluded = 0
+        for (id, spec) in crowd {
+            let nomad = spec.nomad
+            let touches = essential.isEmpty ? !required.isDisjoint(with: nomad.skills.keys) : !essential.isDisjoint(with: nomad.skills.keys)
+            guard touches else { continue }
+            if MatchScoring.isExcluded(nomad.skills, for: scoringJob.requirements) {
+                excluded += 1
+            } else {
+                scored.append((id, MatchScoring.score(nomad, for: scoringJob)))
+            }
+        }
+        #expect(scored.count > 70, "the crowd must be larger than the first read")
+        for limit in limits {
+            let expected = MatchScoring.ranked(scored, limit: Int(limit))
+            let response = try await env.client.matchNomads(.with { $0.jobID = job; $0.limit = limit }, metadata: owner.metadata)
+            #expect(response.matches.map(\.nomadID) == expected.map(\.id), "limit \(limit)")
+            #expect(response.matches.map(\.score) == expected.map(\.result.score), "limit \(limit)")
+            #expect(response.matches.map(\.toolsPoints) == expected.map(\.result.toolsPoints), "limit \(limit)")
+            #expect(response.considered == Int32(scored.count))
+            #expect(response.excluded == Int32(excluded))
+        }
+    }
+
+    /// About 300 nomads from a fixed seed. Blocks: twins (identical in all
+    /// but id, so equal scores meet at the cuts), "bound traps" (the best
+    /// skills but none of the job's tools, so their bound overstates them by
+    /// 10 points and the first read is not enough), and a random rest.
+    static func crowd(seed: UInt64) -> [MatchSeed.ProfileSpec] {
+        var random = SplitMix64(seed: seed)
+        let tools = ["Xcode", "FIGMA", "sketch", "vim"]
+        let languages: [[String]] = [["zh-CN"], ["en"], ["zh-CN", "en"], ["fr"], ["ZH-tw"], ["x-klingon"], [], ["en-GB", "EN"]]
+        let availabilities: [Nomad_Jobs_V1_Availability] = [.fullTime, .partTime, .occasional, .unavailable, .unspecified]
+        var specs: [MatchSeed.ProfileSpec] = []
+        let twin = MatchSeed.ProfileSpec(
+            skills: [(ios, 4, 0), (ui, 2, 0), (backend, 3, 3)], tools: ["xcode"], availability: .fullTime, languages: ["zh-CN"])
+        specs += Array(repeating: twin, count: 40)
+        let trap = MatchSeed.ProfileSpec(
+            skills: [(ios, 5, 5), (ui, 5, 5), (backend, 5, 5)], tools: ["vim"], availability: .fullTime, languages: ["zh-CN", "en"])
+        specs += Array(repeating: trap, count: 60)
+        for _ in 0..<200 {
+            var skills: [(String, Int16, Int16)] = []
+            for code in [ios, ui, backend] where random.next() % 4 != 0 {
+                let level = Int16(1 + random.next() % 5)
+                let proven: Int16 = random.next() % 3 == 0 ? Int16(random.next() % 6) : 0
+                skills.append((code, level, proven))
+            }
+            if skills.isEmpty { skills.append((ui, 3, 0)) }
+            specs.append(MatchSeed.ProfileSpec(
+                skills: skills, tools: tools.filter { _ in random.next() % 2 == 0 },
+                availability: availabilities[Int(random.next() % UInt64(availabilities.count))],
+                languages: languages[Int(random.next() % UInt64(languages.count))]))
+        }
+        return specs
+    }
+}
+
+/// A small seeded generator: the same crowd on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 /// Rows written straight into a test's schema: no RPC of another area is
 /// needed to arrange a ranking.
 struct MatchSeed {
@@ -414,6 +540,47 @@ struct MatchSeed {
                 ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en
                 """, logger: logger)
         }
+    }
+
+    /// A profile to write in bulk; `skills` are (code, declared level, proven level).
+    struct ProfileSpec: Sendable {
+        var skills: [(String, Int16, Int16)]
+        var tools: [String]
+        var availability: Nomad_Jobs_V1_Availability
+        var languages: [String]
+
+        /// The nomad as the scorer sees it (tools are listed on every skill).
+        var nomad: MatchScoring.Nomad {
+            MatchScoring.Nomad(
+                skills: Dictionary(uniqueKeysWithValues: skills.map {
+                    ($0.0, MatchScoring.Held(level: Int($0.1), verifiedLevel: Int($0.2)))
+                }),
+                tools: tools, availability: MatchStore.availability(Int16(availability.rawValue)), languages: languages)
+        }
+    }
+
+    /// Many profiles over one connection; their ids with what they hold.
+    func profiles(_ specs: [ProfileSpec]) async throws -> [(id: String, spec: ProfileSpec)] {
+        let written = specs.map { (id: UUID(), spec: $0) }
+        try await sql { connection in
+            let logger = Logger(label: "matching-tests.sql")
+            try await MatchSeed.ensureSkills(connection)
+            for (id, spec) in written {
+                let availability = Int16(spec.availability.rawValue)
+                try await connection.query("""
+                    INSERT INTO profiles (nomad_id, availability, hours_per_week, languages)
+                    VALUES (\(id), \(availability), 40, \(spec.languages))
+                    """, logger: logger)
+                for (code, level, verified) in spec.skills {
+                    let verification: Int16 = verified > 0 ? 3 : 1
+                    try await connection.query("""
+                        INSERT INTO profile_skills (nomad_id, skill_code, level, tools, verified_level, verification)
+                        VALUES (\(id), \(code), \(level), \(spec.tools), \(verified), \(verification))
+                        """, logger: logger)
+                }
+            }
+        }
+        return written.map { ($0.id.text, $0.spec) }
     }
 
     /// A nomad's profile; `skills` are (code, declared level, proven level).
