@@ -8,6 +8,9 @@ public struct IdempotencyKey: Sendable {
     public let caller: String
     public let requestID: String
     public let requestHash: Data
+    /// The calling request's W3C traceparent ("" outside a span), which the
+    /// statement sets for the function's outbox rows (see `OneStatementMutation.sql`).
+    public let traceparent: String
 }
 
 /// A hot mutation done by one PL/pgSQL function in one round trip, as its own
@@ -30,6 +33,17 @@ public struct IdempotencyKey: Sendable {
 public enum OneStatementMutation {
     /// Raised by a function for a refusal that has to undo its writes.
     public static let refusalState = "NZ001"
+
+    /// The prepared SQL calling a mutation's function: its JSON answer as text,
+    /// with the request's traceparent (`IdempotencyKey.traceparent`, bound at
+    /// `$<traceparentAt>`) set for this statement's transaction alone, where
+    /// the outbox column's default reads it (chassis migration 3), so no
+    /// function has to pass it on. The setting is in a subquery because
+    /// PostgreSQL evaluates it before the outer call (a volatile subquery is
+    /// never flattened into it).
+    public static func sql(_ call: String, traceparentAt index: Int) -> String {
+        "SELECT (\(call))::text FROM (SELECT set_config('nomad.traceparent', $\(index), true)) AS trace"
+    }
 
     /// A refusal a function answered.
     public struct Refusal: Sendable, Error, Equatable {
@@ -129,7 +143,8 @@ extension Database {
         let context = RequestContext.current
         let key = IdempotencyKey(
             caller: Idempotency.key(context.principal), requestID: requestID,
-            requestHash: try Idempotency.requestHash(request, protection: protection))
+            requestHash: try Idempotency.requestHash(request, protection: protection),
+            traceparent: TraceCarrier.current()["traceparent"] ?? "")
         // Once sent, the statement commits on its own: a caller that has
         // given up must not have data changed behind its back.
         try context.checkNotCancelled()

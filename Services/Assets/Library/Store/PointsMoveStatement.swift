@@ -20,7 +20,9 @@ enum RedeemPointsFunction: PointsMoveFunction {
 /// function, answering its JSON result (`PointsMoved`) or refusal. `target`
 /// is the receiving account (a transfer) or the merchant (a redemption).
 struct PointsMoveStatement<Function: PointsMoveFunction>: PostgresPreparedStatement {
-    static var sql: String { "SELECT \(Function.name)($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)::text" }
+    static var sql: String {
+        OneStatementMutation.sql("\(Function.name)($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)", traceparentAt: 11)
+    }
 
     let key: IdempotencyKey
     let nomadID: UUID
@@ -41,6 +43,7 @@ struct PointsMoveStatement<Function: PointsMoveFunction>: PostgresPreparedStatem
         bindings.append(UUID())
         bindings.append(UUID())
         bindings.append(today.iso)
+        bindings.append(key.traceparent)
         return bindings
     }
 

@@ -120,7 +120,7 @@ enum MatchStore {
     }
 
     /// Candidates for a job, best bound first (then by id), from
-    /// `match_nomads_ranked` (migration 7): past `after` when given, with a
+    /// `match_nomads_ranked` (migration 8): past `after` when given, with a
     /// bound of at least `atLeast` hundredths, at most `limit` of them.
     static func rankedNomads(
         _ connection: PostgresConnection, job: MatchScoring.Job, tables: MatchScoring.BoundTables,

@@ -25,7 +25,7 @@ import NomadKit
 ///
 /// The points a held skill earns come from the caller as tables computed by
 /// the scorer itself, so the formula is written once, in Swift.
-let migration0007MatchRanking = """
+let migration0008MatchRanking = """
 -- md5, not hashtext: the stored masks must keep their meaning across
 -- PostgreSQL versions.
 CREATE FUNCTION match_language_bit(key text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
