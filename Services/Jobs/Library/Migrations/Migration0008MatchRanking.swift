@@ -159,13 +159,15 @@ $f$;
 -- tools' maximum. PL/pgSQL only to plan each call for its own values and to
 -- count cheaply: with one essential skill both counts come from one scan of
 -- its holders, with more the candidates are counted as they are ranked.
+-- No JIT: a popular skill's plan costs enough to be compiled on every call,
+-- which took longer (about 30 ms) than running the query.
 CREATE FUNCTION match_nomads_ranked(
   p_codes text[], p_essential boolean[], p_min_levels smallint[], p_points integer[], p_availability integer[],
   p_language_keys text[], p_language_points integer[], p_tools_max integer, p_tools text[],
   p_after_bound integer, p_after_id uuid, p_at_least integer, p_limit integer, p_counts boolean)
 RETURNS TABLE (holders bigint, candidates bigint, nomad_id uuid, bound integer, availability smallint,
                languages text[], held integer[], tools text[])
-LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $f$
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan SET jit = off AS $f$
 #variable_conflict use_column
 DECLARE
   essentials integer := (SELECT count(*) FROM unnest(p_essential) e WHERE e);
