@@ -56,7 +56,8 @@ import Testing
     /// The worst case of the benchmark, small: one popular skill is a job's
     /// single essential skill. Three thousand holders, most of them passing
     /// the rule, drawn from few values so that hundreds share each bound and
-    /// score, with three tools and three languages whose points round.
+    /// score, with three tools and three languages whose points round, and
+    /// more bound traps than the first read.
     @Test func aPopularSingleEssentialSkill() async throws {
         try await withJobs { env in
             let owner = env.enterprise()
@@ -76,6 +77,11 @@ import Testing
                     availability: random.pick([.fullTime, .fullTime, .partTime, .unspecified]),
                     languages: random.pick([["zh-CN"], ["en", "FR"], ["zh-CN", "en", "fr-CA"], ["de"], []])))
             }
+            // More bound traps than any first read (at most 110): the best
+            // skills and none of the job's tools, so reading must go on past them.
+            specs += Array(repeating: MatchSeed.ProfileSpec(
+                skills: [(Self.ios, 5, 5), (Self.ui, 4, 0), (Self.backend, 5, 4)], tools: ["vim"], availability: .fullTime,
+                languages: ["zh-CN", "en", "fr"]), count: 150)
             let crowd = try await seed.profiles(specs)
             try await Self.expectSameRanking(env, job: job, owner: owner, spec: spec, crowd: crowd)
         }
