@@ -106,4 +106,65 @@ import Testing
         let ranked = MatchScoring.ranked([(id: "c", result: weak), (id: "b", result: strong), (id: "a", result: weak)], limit: 2)
         #expect(ranked.map(\.id) == ["b", "a"])
     }
+
+    /// The ranking's premise (`MatchRanking`, point 1 and 2): a score is the
+    /// sum of its parts' hundredths, and each table entry is exactly what
+    /// the scorer gives that skill, over many jobs and nomads.
+    @Test func scoresAreSumsOfHundredthsAndTheTablesAreTheScorersOwn() {
+        var random = SplitMix64(seed: 42)
+        let codes = ["a", "b", "c", "d", "e", "f"]
+        for _ in 0..<400 {
+            let requirements = codes.prefix(Int(1 + random.next() % 6)).map {
+                MatchScoring.Requirement(
+                    skillCode: $0, minLevel: Int(1 + random.next() % 5), weight: Int(1 + random.next() % 10),
+                    essential: random.next() % 2 == 0)
+            }
+            let job = MatchScoring.Job(
+                requirements: requirements, tools: ["x", "y", "z"].filter { _ in random.next() % 2 == 0 },
+                languages: [["zh-CN"], ["en", "fr"], [], ["zh", "zh-TW", "en"]][Int(random.next() % 4)])
+            let scorer = MatchScoring.Scorer(job)
+            let tables = MatchScoring.BoundTables(scorer)
+            #expect(tables.skillPoints.count == requirements.count * 36)
+            #expect(tables.toolsMax == 1000)
+            #expect(tables.languagePoints == tables.languagePoints.sorted(), "more languages never score less")
+            var skills: [String: Held] = [:]
+            for code in codes where random.next() % 3 != 0 {
+                skills[code] = Held(level: Int(1 + random.next() % 5), verifiedLevel: Int(random.next() % 6))
+            }
+            let nomad = Self.nomad(
+                skills, tools: ["X", "q"].filter { _ in random.next() % 2 == 0 },
+                availability: ([.fullTime, .partTime, .occasional, .unstated, .unavailable] as [MatchScoring.Availability])[
+                    Int(random.next() % 5)],
+                languages: [["zh-CN"], ["EN"], ["fr", "en-GB"], []][Int(random.next() % 4)])
+            let result = scorer.score(nomad, explain: false)
+            let parts = result.contributions.map { MatchScoring.hundredths($0.points) }
+            #expect(MatchScoring.hundredths(result.score) == parts.reduce(0, +)
+                + MatchScoring.hundredths(result.toolsPoints) + MatchScoring.hundredths(result.availabilityPoints)
+                + MatchScoring.hundredths(result.languagePoints))
+            for (position, contribution) in result.contributions.enumerated() {
+                let held = skills[contribution.requirement.skillCode]
+                guard let held else { continue }
+                let entry = tables.skillPoints[position * 36 + held.level * 6 + held.verifiedLevel]
+                #expect(Int(entry) == parts[position])
+            }
+        }
+    }
+
+    /// Point 3 of `MatchRanking`: reading stops only when the last candidate
+    /// read, at its bound, no longer ranks before the cut; equal at the cut,
+    /// the ids decide, as in the ranking itself.
+    @Test func readingStopsOnlyWhenNoUnreadCandidateCanEnter() {
+        var ranking = MatchRanking(limit: 2)
+        ranking.add(key: "b", score: 90)
+        ranking.add(key: "d", score: 80)
+        ranking.add(key: "c", score: 80)
+        // The cut is (80, "c").
+        #expect(ranking.threshold(afterLast: (bound: 7999, key: "a")) == nil)
+        #expect(ranking.threshold(afterLast: (bound: 8000, key: "d")) == nil, "a tie after the cut's id loses")
+        #expect(ranking.threshold(afterLast: (bound: 8000, key: "c")) == nil)
+        #expect(ranking.threshold(afterLast: (bound: 8000, key: "a")) == 8000, "a tie before the cut's id could win")
+        #expect(ranking.threshold(afterLast: (bound: 9000, key: "z")) == 8000)
+        #expect(ranking.top.map(\.key) == ["b", "c"])
+        #expect(MatchRanking(limit: 3).threshold(afterLast: (bound: 0, key: "a")) == Int.min, "too few scored")
+    }
 }

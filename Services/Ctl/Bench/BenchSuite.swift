@@ -184,7 +184,7 @@ struct BenchSuite: AsyncParsableCommand {
         }
         lines.append("")
         lines.append("  match over 100k profiles   p50 ms   p99 ms")
-        for name in ["matchnomads", "matchjobs"] {
+        for name in ["matchnomads", "matchnomads_popular", "matchjobs"] {
             let p50 = value("match", "\(name).p50_ms"), p99 = value("match", "\(name).p99_ms")
             lines.append("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + cell(number(p50, "%.2f"), 9) + cell(number(p99, "%.2f"), 9))

@@ -137,33 +137,27 @@ enum MatchScoring {
             var skillPoints = 0.0
             for requirement in job.requirements {
                 let held = nomad.skills[requirement.skillCode]
-                let share = totalWeight > 0 ? MatchScoring.skillsMax * Double(max(requirement.weight, 1)) / Double(totalWeight) : 0
-                let (earned, verified) = MatchScoring.fraction(required: requirement.minLevel, held: held)
-                let points = MatchScoring.rounded(share * earned)
+                let (points, verified) = self.points(requirement, held: held)
                 skillPoints += points
                 contributions.append(Contribution(
                     requirement: requirement, nomadLevel: held?.effective ?? 0, verified: verified, points: points,
                     explanation: explain
                         ? MatchScoring.explain(
                             requirement, held: held, verified: verified, points: points,
-                            share: MatchScoring.rounded(share))
+                            share: MatchScoring.rounded(share(requirement)))
                         : LocalizedMessage(zh: "", en: "")))
             }
             skillPoints = MatchScoring.rounded(skillPoints)
 
             var toolsMatched = 0
             for tool in Set(nomad.tools.map { $0.lowercased() }) where wantedTools.contains(tool) { toolsMatched += 1 }
-            let toolsPoints = wantedTools.isEmpty
-                ? MatchScoring.toolsMax
-                : MatchScoring.rounded(MatchScoring.toolsMax * Double(toolsMatched) / Double(wantedTools.count))
+            let toolsPoints = self.toolsPoints(matched: toolsMatched)
 
             let availabilityPoints = MatchScoring.points(for: nomad.availability)
 
             var languagesMatched = 0
             for language in Set(nomad.languages.map(MatchScoring.primarySubtag)) where jobLanguages.contains(language) { languagesMatched += 1 }
-            let languagePoints = jobLanguages.isEmpty
-                ? MatchScoring.languageMax
-                : MatchScoring.rounded(MatchScoring.languageMax * Double(languagesMatched) / Double(jobLanguages.count))
+            let languagePoints = self.languagePoints(matched: languagesMatched)
 
             let score = MatchScoring.rounded(skillPoints + toolsPoints + availabilityPoints + languagePoints)
             var summary = LocalizedMessage(zh: "", en: "")
@@ -177,6 +171,31 @@ enum MatchScoring {
             return Result(
                 score: score, skillPoints: skillPoints, toolsPoints: toolsPoints, availabilityPoints: availabilityPoints,
                 languagePoints: languagePoints, contributions: contributions, summary: summary)
+        }
+
+        /// A required skill's part of the 70 skill points.
+        func share(_ requirement: Requirement) -> Double {
+            totalWeight > 0 ? MatchScoring.skillsMax * Double(max(requirement.weight, 1)) / Double(totalWeight) : 0
+        }
+
+        /// What holding `held` of one required skill earns, rounded as in the score.
+        func points(_ requirement: Requirement, held: Held?) -> (points: Double, verified: Bool) {
+            let (earned, verified) = MatchScoring.fraction(required: requirement.minLevel, held: held)
+            return (MatchScoring.rounded(share(requirement) * earned), verified)
+        }
+
+        /// Tools points for a nomad listing `matched` of the job's tools.
+        func toolsPoints(matched: Int) -> Double {
+            wantedTools.isEmpty
+                ? MatchScoring.toolsMax
+                : MatchScoring.rounded(MatchScoring.toolsMax * Double(matched) / Double(wantedTools.count))
+        }
+
+        /// Language points for a nomad speaking `matched` of the job's languages.
+        func languagePoints(matched: Int) -> Double {
+            jobLanguages.isEmpty
+                ? MatchScoring.languageMax
+                : MatchScoring.rounded(MatchScoring.languageMax * Double(matched) / Double(jobLanguages.count))
         }
     }
 

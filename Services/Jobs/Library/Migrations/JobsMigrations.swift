@@ -9,4 +9,5 @@ let jobsMigrations = [
     Migration(5, "match indexes", migration0005MatchIndexes),
     Migration(6, "claim function", migration0006ClaimFunction),
     Migration(7, "claim signs a contract", migration0007ClaimSignsContract),
+    Migration(8, "match ranking", migration0008MatchRanking),
 ]

@@ -32,39 +32,49 @@ extension JobsService {
             if row.status == Int16(Nomad_Jobs_V1_JobStatus.closed.rawValue) {
                 throw NomadError.wrongState("岗位已关闭，无需匹配", "the job is closed; there is nothing to match")
             }
-            let (excluded, candidates) = try await MatchStore.nomadCandidates(
-                connection, requirements: row.job.requirements, logger: logger)
-
-            // Tools are the one part not read with the candidates: score
-            // without them first, and fetch them only for those whose score
-            // plus every tool point could still reach the top `limit`.
+            // Candidates are read best bound first and scored exactly here,
+            // until no unread one can enter the top `limit`; `MatchRanking`
+            // says why that is the same ranking as scoring them all. The
+            // first read is a little longer than `limit`, since a few bounds
+            // above their score (tools not listed) are usual at the cut.
             let scorer = MatchScoring.Scorer(row.job)
-            var scored = candidates.map { candidate in
-                Scored(id: candidate.id, key: candidate.id.text, nomad: candidate.nomad,
-                       score: scorer.score(candidate.nomad, explain: false).score)
-            }
-            if !row.job.tools.isEmpty, !scored.isEmpty {
-                scored.sort { $0.score > $1.score }
-                let threshold = scored[min(limit, scored.count) - 1].score
-                var contenders = Array(scored.prefix(while: { $0.score + MatchScoring.toolsMax >= threshold }))
-                let tools = try await MatchStore.matchingTools(
-                    connection, nomadIDs: contenders.map(\.id), tools: row.job.tools, logger: logger)
-                for index in contenders.indices {
-                    contenders[index].nomad.tools = tools[contenders[index].id] ?? []
-                    contenders[index].score = scorer.score(contenders[index].nomad, explain: false).score
+            let tables = MatchScoring.BoundTables(scorer)
+            let first = try await MatchStore.rankedNomads(
+                connection, job: row.job, tables: tables, after: nil, atLeast: nil, limit: Self.firstRead(limit),
+                counts: true, logger: logger)
+            var ranking = MatchRanking(limit: limit)
+            var nomads: [String: MatchScoring.Nomad] = [:]
+            func score(_ read: [MatchStore.RankedNomads.Candidate]) {
+                for candidate in read {
+                    let key = candidate.id.text
+                    let score = scorer.score(candidate.nomad, explain: false).score
+                    assert(MatchScoring.hundredths(score) <= candidate.bound, "a bound below the score")
+                    ranking.add(key: key, score: score)
+                    nomads[key] = candidate.nomad
                 }
-                scored = contenders
             }
-            let top = scored.sorted { MatchScoring.ranksBefore(($0.score, $0.key), ($1.score, $1.key)) }.prefix(limit)
+            score(first.read)
+            if first.read.count == Self.firstRead(limit), let last = first.read.last,
+               let threshold = ranking.threshold(afterLast: (last.bound, last.id.text)) {
+                let rest = try await MatchStore.rankedNomads(
+                    connection, job: row.job, tables: tables, after: (last.bound, last.id), atLeast: threshold,
+                    limit: Int(Int32.max), counts: false, logger: logger)
+                score(rest.read)
+            }
             return .with {
-                $0.matches = top.map {
-                    Self.match(nomadID: $0.key, jobID: jobID.text, scorer.score($0.nomad, explain: true), language)
+                $0.matches = ranking.top.compactMap { ranked in
+                    nomads[ranked.key].map {
+                        Self.match(nomadID: ranked.key, jobID: jobID.text, scorer.score($0, explain: true), language)
+                    }
                 }
-                $0.considered = Int32(candidates.count)
-                $0.excluded = Int32(excluded)
+                $0.considered = Int32(first.candidates)
+                $0.excluded = Int32(first.holders - first.candidates)
             }
         }
     }
+
+    /// How many candidates MatchNomads reads first.
+    static func firstRead(_ limit: Int) -> Int { limit * 2 + 10 }
 
     func matchJobs(request: Nomad_Jobs_V1_MatchJobsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_MatchResponse {
         let principal = try caller
@@ -75,17 +85,15 @@ extension JobsService {
             guard let nomad = try await MatchStore.profile(connection, nomadID: nomadID, logger: logger) else {
                 throw NomadError.notFound("profile")
             }
-            let jobs = try await MatchStore.openJobsRequiring(
-                connection, skills: Array(nomad.skills.keys), logger: logger)
-            var excluded = 0
+            // The essential rule is applied in SQL: only the jobs that pass it
+            // are read, and all of them are scored (a nomad's few skills keep
+            // them to dozens).
+            let (excluded, jobs) = try await MatchStore.jobsFor(connection, nomad: nomad, logger: logger)
             var scored: [(key: String, scorer: MatchScoring.Scorer, score: Double)] = []
+            scored.reserveCapacity(jobs.count)
             for (id, job) in jobs {
-                if MatchScoring.isExcluded(nomad.skills, for: job.requirements) {
-                    excluded += 1
-                } else {
-                    let scorer = MatchScoring.Scorer(job)
-                    scored.append((id.text, scorer, scorer.score(nomad, explain: false).score))
-                }
+                let scorer = MatchScoring.Scorer(job)
+                scored.append((id.text, scorer, scorer.score(nomad, explain: false).score))
             }
             let top = scored.sorted { MatchScoring.ranksBefore(($0.score, $0.key), ($1.score, $1.key)) }.prefix(limit)
             return .with {
@@ -142,15 +150,6 @@ extension JobsService {
     }
 
     // MARK: - Shared checks and mapping
-
-    /// A candidate nomad while ranking: `key` is the id as sent, and the
-    /// tie-breaker.
-    struct Scored {
-        var id: UUID
-        var key: String
-        var nomad: MatchScoring.Nomad
-        var score: Double
-    }
 
     /// 1 to 50; 0 means the default.
     static func matchLimit(_ requested: Int32) throws -> Int {

@@ -5,8 +5,10 @@ import PostgresNIO
 
 /// The reads matching needs: a job's requirements, a nomad's profile, and the
 /// candidates on either side. Everything that can be decided by an index is
-/// decided in SQL (who holds a job's skills, who passes the essential rule);
-/// scoring and explanations stay in `MatchScoring`.
+/// decided in SQL (who holds a job's skills, who passes the essential rule,
+/// and for MatchNomads an upper bound of each candidate's score, see
+/// `MatchRanking`); scoring and explanations stay in `MatchScoring`. The
+/// reads of every call are prepared statements, run outside any transaction.
 enum MatchStore {
     struct JobRow: Sendable {
         var id: UUID
@@ -23,7 +25,13 @@ enum MatchStore {
     /// A job's owner, status, tools, languages and requirements (essential
     /// first, then by weight); nil when there is no such job.
     static func job(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> JobRow? {
-        let rows = try await connection.query("""
+        for try await row in try await connection.execute(JobStatement(id: id), logger: logger) { return row }
+        return nil
+    }
+
+    /// Prepared: read by MatchNomads and GetSkillGap on every call.
+    struct JobStatement: PostgresPreparedStatement {
+        static let sql = """
             SELECT j.enterprise_id, j.status, j.tools, j.languages,
               COALESCE(array_agg(js.skill_code ORDER BY js.essential DESC, js.weight DESC, js.skill_code)
                 FILTER (WHERE js.skill_code IS NOT NULL), '{}'),
@@ -34,165 +42,237 @@ enum MatchStore {
               COALESCE(array_agg(js.essential::int::int2 ORDER BY js.essential DESC, js.weight DESC, js.skill_code)
                 FILTER (WHERE js.skill_code IS NOT NULL), '{}')
             FROM jobs j LEFT JOIN job_skills js ON js.job_id = j.id
-            WHERE j.id = \(id)
+            WHERE j.id = $1
             GROUP BY j.id
-            """, logger: logger)
-        for try await (enterprise, status, tools, languages, codes, levels, weights, essentials)
-            in rows.decode((UUID, Int16, [String], [String], [String], [Int16], [Int16], [Int16]).self) {
+            """
+        let id: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> JobRow {
+            let (enterprise, status, tools, languages, codes, levels, weights, essentials) =
+                try row.decode((UUID, Int16, [String], [String], [String], [Int16], [Int16], [Int16]).self)
             return JobRow(
                 id: id, enterpriseID: enterprise, status: status,
                 job: MatchScoring.Job(
-                    requirements: requirements(codes, levels, weights, essentials), tools: tools, languages: languages))
+                    requirements: MatchStore.requirements(codes, levels, weights, essentials), tools: tools,
+                    languages: languages))
         }
-        return nil
     }
 
     /// A nomad's profile for scoring; nil when they have none.
     static func profile(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> MatchScoring.Nomad? {
-        let rows = try await connection.query("""
+        for try await nomad in try await connection.execute(ProfileStatement(nomadID: nomadID), logger: logger) {
+            return nomad
+        }
+        return nil
+    }
+
+    /// Prepared: read by MatchJobs and GetSkillGap on every call.
+    struct ProfileStatement: PostgresPreparedStatement {
+        static let sql = """
             SELECT p.availability, p.languages,
               COALESCE(array_agg(ps.skill_code) FILTER (WHERE ps.skill_code IS NOT NULL), '{}'),
               COALESCE(array_agg(ps.level) FILTER (WHERE ps.skill_code IS NOT NULL), '{}'),
               COALESCE(array_agg(ps.verified_level) FILTER (WHERE ps.skill_code IS NOT NULL), '{}'),
               ARRAY(SELECT DISTINCT t FROM profile_skills s, unnest(s.tools) t WHERE s.nomad_id = p.nomad_id)
             FROM profiles p LEFT JOIN profile_skills ps ON ps.nomad_id = p.nomad_id
-            WHERE p.nomad_id = \(nomadID)
+            WHERE p.nomad_id = $1
             GROUP BY p.nomad_id
-            """, logger: logger)
-        for try await (availability, languages, codes, levels, verified, tools)
-            in rows.decode((Int16, [String], [String], [Int16], [Int16], [String]).self) {
+            """
+        let nomadID: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(nomadID)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> MatchScoring.Nomad {
+            let (availability, languages, codes, levels, verified, tools) =
+                try row.decode((Int16, [String], [String], [Int16], [Int16], [String]).self)
             return MatchScoring.Nomad(
-                skills: held(codes, levels, verified), tools: tools, availability: self.availability(availability),
-                languages: languages)
+                skills: MatchStore.held(codes, levels, verified), tools: tools,
+                availability: MatchStore.availability(availability), languages: languages)
         }
-        return nil
     }
 
-    /// Most required skills a job can have (PublishJob's limit); the candidate
-    /// scan packs ten per bigint, in three.
-    static let maxRequirements = 30
+    /// One read of MatchNomads' candidates, in the order of an upper bound of
+    /// their score (see `MatchRanking`): the counts, when asked for, and up to
+    /// `limit` candidates with what scoring them needs.
+    struct RankedNomads: Sendable {
+        /// Nomads holding an essential skill (any required skill when none
+        /// is essential), and those of them who pass the essential rule.
+        var holders: Int
+        var candidates: Int
+        var read: [Candidate]
 
-    /// Candidates for a job: every nomad holding at least one of its essential
-    /// skills (any of its skills when none is essential), split in SQL by the
-    /// essential rule. Returns how many the rule excluded
-    /// and the rest, with their levels in the job's skills only (tools come
-    /// later, and only for those who can still reach the top).
-    ///
-    /// The scan reads only the matching index (index-only, availability and
-    /// languages included: see migration 5) and aggregates per nomad into plain
-    /// integers: each requirement's position gets six bits holding
-    /// `level × 6 + verified_level` (0 when not held), which costs far less per
-    /// group than building arrays for thousands of holders.
-    static func nomadCandidates(
-        _ connection: PostgresConnection, requirements: [MatchScoring.Requirement], logger: Logger
-    ) async throws -> (excluded: Int, candidates: [(id: UUID, nomad: MatchScoring.Nomad)]) {
-        guard !requirements.isEmpty else { return (0, []) }
-        guard requirements.count <= maxRequirements else {
-            throw NomadError.wrongState(
-                "岗位技能要求超过 \(maxRequirements) 项", "the job lists more than \(maxRequirements) required skills")
+        struct Candidate: Sendable {
+            var id: UUID
+            /// The bound, in hundredths of a point.
+            var bound: Int
+            var nomad: MatchScoring.Nomad
         }
-        let codes = requirements.map(\.skillCode)
-        let minimums = requirements.map { Int16($0.minLevel) }
-        let essentials = requirements.map { Int16($0.essential ? 1 : 0) }
-        let essentialCount = requirements.filter(\.essential).count
-        // With essential skills (the usual job), the essential rule is decided
-        // first over the essential skills' holders alone, from a narrow index
-        // (index-only: skill, nomad, levels; migration 5), and only the nomads
-        // who pass are read in the job's other skills. Most holders fail the
-        // rule (about 6 in 7 on the benchmark's data): aggregating every holder
-        // of every skill was where the time went.
-        let rows = try await connection.query("""
-            WITH req AS (
-              SELECT code, min_level, essential <> 0 AS essential, (ord - 1)::int AS pos
-              FROM unnest(\(codes)::text[], \(minimums)::int2[], \(essentials)::int2[])
-                WITH ORDINALITY AS r(code, min_level, essential, ord)
-            ), holders AS (
-              SELECT ps.nomad_id,
-                count(*) FILTER (WHERE NOT r.essential OR ps.level >= r.min_level - 1
-                                   OR ps.verified_level >= r.min_level - 1) AS met
-              FROM req r JOIN profile_skills ps ON ps.skill_code = r.code
-              WHERE r.essential OR \(essentialCount) = 0
-              GROUP BY ps.nomad_id
-            ), held AS (
-              SELECT ps.nomad_id,
-                COALESCE(bit_or((ps.level * 6 + ps.verified_level)::bigint << (6 * (r.pos % 10)))
-                  FILTER (WHERE r.pos / 10 = 0), 0) AS p0,
-                COALESCE(bit_or((ps.level * 6 + ps.verified_level)::bigint << (6 * (r.pos % 10)))
-                  FILTER (WHERE r.pos / 10 = 1), 0) AS p1,
-                COALESCE(bit_or((ps.level * 6 + ps.verified_level)::bigint << (6 * (r.pos % 10)))
-                  FILTER (WHERE r.pos / 10 = 2), 0) AS p2,
-                min(ps.availability) AS availability, min(ps.languages) AS languages
-              FROM holders h JOIN profile_skills ps ON ps.nomad_id = h.nomad_id
-              JOIN req r ON r.code = ps.skill_code
-              WHERE \(essentialCount) = 0 OR h.met = \(essentialCount)
-              GROUP BY ps.nomad_id
-            )
-            SELECT (SELECT count(*) FROM holders), e.nomad_id, e.p0, e.p1, e.p2, e.availability, e.languages
-            FROM (SELECT 1) one LEFT JOIN held e ON true
-            """, logger: logger)
-        var total = 0
-        var candidates: [(id: UUID, nomad: MatchScoring.Nomad)] = []
-        for try await (count, id, p0, p1, p2, availability, languages)
-            in rows.decode((Int, UUID?, Int64?, Int64?, Int64?, Int16?, [String]?).self) {
-            total = count
-            guard let id, let p0, let p1, let p2, let availability, let languages else { continue }
-            let words = [p0, p1, p2]
+    }
+
+    /// Candidates for a job, best bound first (then by id), from
+    /// `match_nomads_ranked` (migration 8): past `after` when given, with a
+    /// bound of at least `atLeast` hundredths, at most `limit` of them.
+    static func rankedNomads(
+        _ connection: PostgresConnection, job: MatchScoring.Job, tables: MatchScoring.BoundTables,
+        after: (bound: Int, id: UUID)?, atLeast: Int?, limit: Int, counts: Bool, logger: Logger
+    ) async throws -> RankedNomads {
+        guard !job.requirements.isEmpty else { return RankedNomads(holders: 0, candidates: 0, read: []) }
+        let statement = RankedNomadsStatement(
+            job: job, tables: tables, after: after, atLeast: atLeast, limit: limit, counts: counts)
+        var result = RankedNomads(holders: 0, candidates: 0, read: [])
+        for try await row in try await connection.execute(statement, logger: logger) {
+            result.holders = row.holders
+            result.candidates = row.candidates
+            if let candidate = row.candidate { result.read.append(candidate) }
+        }
+        return result
+    }
+
+    /// Prepared: the ranking SQL lives in the function, which plans it for
+    /// the job's own skills on each call (a popular skill and a rare one want
+    /// different plans).
+    struct RankedNomadsStatement: PostgresPreparedStatement {
+        static let sql = """
+            SELECT holders, candidates, nomad_id, bound, availability, languages, held, tools
+            FROM match_nomads_ranked($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            """
+        static let bindingDataTypes: [PostgresDataType] = [
+            .textArray, .boolArray, .int2Array, .int4Array, .int4Array, .textArray, .int4Array, .int4, .textArray,
+            .int4, .uuid, .int4, .int4, .bool,
+        ]
+
+        /// Availability points by the stored number, for the numbers the
+        /// proto names (any other is bounded by the most there is).
+        static let availabilityPoints: [Int32] = (0...4).map {
+            Int32(MatchScoring.hundredths(MatchScoring.points(for: MatchStore.availability(Int16($0)))))
+        }
+
+        let job: MatchScoring.Job
+        let tables: MatchScoring.BoundTables
+        let after: (bound: Int, id: UUID)?
+        let atLeast: Int?
+        let limit: Int
+        let counts: Bool
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(job.requirements.map(\.skillCode))
+            bindings.append(job.requirements.map(\.essential))
+            bindings.append(job.requirements.map { Int16($0.minLevel) })
+            bindings.append(tables.skillPoints)
+            bindings.append(Self.availabilityPoints)
+            bindings.append(tables.languageKeys)
+            bindings.append(tables.languagePoints)
+            bindings.append(tables.toolsMax)
+            // The same lower-casing as the scorer, on the database's side too.
+            bindings.append(Array(Set(job.tools.map { $0.lowercased() })).sorted())
+            bindings.append(after.map { Int32(clamping: $0.bound) })
+            bindings.append(after?.id)
+            bindings.append(atLeast.map { Int32(clamping: $0) })
+            bindings.append(Int32(clamping: limit))
+            bindings.append(counts)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (holders: Int, candidates: Int, candidate: RankedNomads.Candidate?) {
+            let (holders, candidates, id, bound, availability, languages, held, tools) =
+                try row.decode((Int?, Int, UUID?, Int?, Int16?, [String]?, [Int32]?, [String]?).self)
+            guard let id, let bound else { return (holders ?? 0, candidates, nil) }
+            // Each held entry is `position * 36 + level * 6 + proven level`.
             var skills: [String: MatchScoring.Held] = [:]
-            for (position, code) in codes.enumerated() {
-                let value = Int((words[position / 10] >> (6 * Int64(position % 10))) & 63)
-                if value > 0 { skills[code] = MatchScoring.Held(level: value / 6, verifiedLevel: value % 6) }
+            for value in held ?? [] {
+                let position = Int(value) / 36, levels = Int(value) % 36
+                guard job.requirements.indices.contains(position) else { continue }
+                skills[job.requirements[position].skillCode] = MatchScoring.Held(level: levels / 6, verifiedLevel: levels % 6)
             }
-            candidates.append((id, MatchScoring.Nomad(
-                skills: skills, tools: [], availability: self.availability(availability), languages: languages)))
+            let nomad = MatchScoring.Nomad(
+                skills: skills, tools: tools ?? [], availability: MatchStore.availability(availability ?? 0),
+                languages: languages ?? [])
+            return (holders ?? 0, candidates, RankedNomads.Candidate(id: id, bound: bound, nomad: nomad))
         }
-        return (total - candidates.count, candidates)
     }
 
-    /// The tools each of `nomadIDs` lists that are among `tools`, lower-cased.
-    static func matchingTools(
-        _ connection: PostgresConnection, nomadIDs: [UUID], tools: [String], logger: Logger
-    ) async throws -> [UUID: [String]] {
-        guard !nomadIDs.isEmpty, !tools.isEmpty else { return [:] }
-        let wanted = tools.map { $0.lowercased() }
-        let rows = try await connection.query("""
-            SELECT ps.nomad_id, array_agg(DISTINCT lower(t))
-            FROM profile_skills ps, unnest(ps.tools) t
-            WHERE ps.nomad_id = ANY(\(nomadIDs)) AND lower(t) = ANY(\(wanted))
-            GROUP BY ps.nomad_id
-            """, logger: logger)
-        var result: [UUID: [String]] = [:]
-        for try await (id, found) in rows.decode((UUID, [String]).self) {
-            result[id] = found
+    /// MatchJobs' candidates: open jobs before their deadline requiring at
+    /// least one of the nomad's skills. The essential rule is applied in SQL,
+    /// so only the jobs that pass it are read with their requirements (a
+    /// nomad with a popular skill touches hundreds of jobs, most of which
+    /// need an essential skill they lack); `excluded` counts the others.
+    static func jobsFor(
+        _ connection: PostgresConnection, nomad: MatchScoring.Nomad, logger: Logger
+    ) async throws -> (excluded: Int, jobs: [(id: UUID, job: MatchScoring.Job)]) {
+        guard !nomad.skills.isEmpty else { return (0, []) }
+        var excluded = 0
+        var jobs: [(id: UUID, job: MatchScoring.Job)] = []
+        for try await row in try await connection.execute(JobsForNomadStatement(skills: nomad.skills), logger: logger) {
+            excluded = row.excluded
+            if let job = row.job { jobs.append(job) }
         }
-        return result
+        return (excluded, jobs)
     }
 
-    /// Open jobs before their deadline requiring at least one of the skills,
-    /// with all their requirements (the essential rule is applied by the caller,
-    /// since a nomad's few skills make that cheap in Swift).
-    static func openJobsRequiring(
-        _ connection: PostgresConnection, skills: [String], logger: Logger
-    ) async throws -> [(id: UUID, job: MatchScoring.Job)] {
-        guard !skills.isEmpty else { return [] }
-        let rows = try await connection.query("""
-            WITH touched AS (
-              SELECT DISTINCT job_id FROM job_skills WHERE skill_code = ANY(\(skills))
+    /// Prepared. A job passes when each of its essential skills is held at
+    /// most one level below the minimum (`MatchScoring.isExcluded`, with the
+    /// nomad's effective levels passed in).
+    struct JobsForNomadStatement: PostgresPreparedStatement {
+        static let sql = """
+            WITH judged AS MATERIALIZED (
+              SELECT j.id, j.tools, j.languages, p.passes
+              FROM (SELECT DISTINCT t.job_id FROM job_skills t WHERE t.skill_code = ANY($1::text[])) touched
+              -- A primary-key read per touched job: a few hundred at most,
+              -- where the planner would rather scan every job (OFFSET 0 keeps
+              -- the lateral from being flattened into that join).
+              CROSS JOIN LATERAL (
+                SELECT j.id, j.tools, j.languages FROM jobs j
+                WHERE j.id = touched.job_id AND j.status = 1 AND j.deadline > now() OFFSET 0
+              ) j
+              CROSS JOIN LATERAL (
+                SELECT bool_and(NOT js.essential
+                  OR COALESCE(($2::int2[])[array_position($1::text[], js.skill_code)] >= js.min_level - 1, false)) AS passes
+                FROM job_skills js WHERE js.job_id = j.id
+              ) p
             )
-            SELECT j.id, j.tools, j.languages,
-              array_agg(js.skill_code), array_agg(js.min_level), array_agg(js.weight), array_agg(js.essential::int::int2)
-            FROM touched t
-            JOIN jobs j ON j.id = t.job_id
-            JOIN job_skills js ON js.job_id = j.id
-            WHERE j.status = 1 AND j.deadline > now()
-            GROUP BY j.id
-            """, logger: logger)
-        var result: [(id: UUID, job: MatchScoring.Job)] = []
-        for try await (id, tools, languages, codes, levels, weights, essentials)
-            in rows.decode((UUID, [String], [String], [String], [Int16], [Int16], [Int16]).self) {
-            result.append((id, MatchScoring.Job(
-                requirements: requirements(codes, levels, weights, essentials), tools: tools, languages: languages)))
+            SELECT (SELECT count(*) FROM judged WHERE NOT passes), q.id, q.tools, q.languages,
+              r.codes, r.levels, r.weights, r.essentials
+            FROM (SELECT 1) one
+            LEFT JOIN judged q ON q.passes
+            LEFT JOIN LATERAL (
+              SELECT array_agg(js.skill_code ORDER BY js.essential DESC, js.weight DESC, js.skill_code) AS codes,
+                array_agg(js.min_level ORDER BY js.essential DESC, js.weight DESC, js.skill_code) AS levels,
+                array_agg(js.weight ORDER BY js.essential DESC, js.weight DESC, js.skill_code) AS weights,
+                array_agg(js.essential::int::int2 ORDER BY js.essential DESC, js.weight DESC, js.skill_code) AS essentials
+              FROM job_skills js WHERE js.job_id = q.id
+            ) r ON true
+            """
+        let skills: [String: MatchScoring.Held]
+
+        func makeBindings() throws -> PostgresBindings {
+            let held = skills.sorted { $0.key < $1.key }
+            var bindings = PostgresBindings()
+            bindings.append(held.map(\.key))
+            bindings.append(held.map { Int16($0.value.effective) })
+            return bindings
         }
-        return result
+
+        func decodeRow(_ row: PostgresRow) throws -> (excluded: Int, job: (id: UUID, job: MatchScoring.Job)?) {
+            let (excluded, id, tools, languages, codes, levels, weights, essentials) = try row.decode(
+                (Int, UUID?, [String]?, [String]?, [String]?, [Int16]?, [Int16]?, [Int16]?).self)
+            guard let id, let tools, let languages, let codes, let levels, let weights, let essentials else {
+                return (excluded, nil)
+            }
+            return (excluded, (id, MatchScoring.Job(
+                requirements: MatchStore.requirements(codes, levels, weights, essentials), tools: tools,
+                languages: languages)))
+        }
     }
 
     /// Names of skills, by code.
@@ -247,7 +327,7 @@ enum MatchStore {
 
     // MARK: - Decoding helpers
 
-    private static func requirements(
+    static func requirements(
         _ codes: [String], _ levels: [Int16], _ weights: [Int16], _ essentials: [Int16]
     ) -> [MatchScoring.Requirement] {
         codes.indices.map { index in
@@ -257,7 +337,7 @@ enum MatchStore {
         }
     }
 
-    private static func held(_ codes: [String], _ levels: [Int16], _ verified: [Int16]) -> [String: MatchScoring.Held] {
+    static func held(_ codes: [String], _ levels: [Int16], _ verified: [Int16]) -> [String: MatchScoring.Held] {
         var result: [String: MatchScoring.Held] = [:]
         for index in codes.indices {
             result[codes[index]] = MatchScoring.Held(level: Int(levels[index]), verifiedLevel: Int(verified[index]))
