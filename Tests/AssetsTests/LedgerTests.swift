@@ -212,3 +212,67 @@ import Testing
         }
     }
 }
+
+/// ExchangePow in one statement (`exchange_pow`): retries and refusals.
+extension LedgerTests {
+    @Test func aRetriedExchangeGetsTheSameAnswerAndChangesNothing() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(40)
+            let requestID = UUID().uuidString
+            let first = try await env.exchange(by: nomad, pow: 30, requestID: requestID)
+            let entries = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
+            let again = try await env.exchange(by: nomad, pow: 30, requestID: requestID)
+            #expect(again == first)
+            #expect(try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries") == entries)
+            #expect(try await env.balance(of: nomad, .pow) == 10)
+            #expect(try await env.balance(of: nomad, .points) == 300)
+            #expect(try await env.app.outboxCount(type: "assets.points.exchanged", subject: nomad.id) == 1)
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: nomad, pow: 31, requestID: requestID) }
+            #expect(try await env.cachedBalancesMatchEntries())
+        }
+    }
+
+    /// The points account an exchange opens on first use is undone with the
+    /// rest when the POW does not cover it, and the refused key is judged
+    /// again on a retry.
+    @Test func aRefusedFirstExchangeOpensNoAccountAndIsJudgedAgainOnRetry() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(5)
+            let requestID = UUID().uuidString
+            let zh = await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.exchangePow(.with {
+                    $0.requestID = requestID; $0.powUnits = 6
+                }, metadata: nomad.metadata(language: "zh-CN"))
+            }
+            #expect(zh == "余额不足（POW），未作任何变动")
+            let pointsAccounts = try await env.ledgerSQLInt("""
+                SELECT count(*)::bigint FROM ledger_accounts WHERE owner_id = \(UUID(uuidString: nomad.id)!) AND kind = 'points'
+                """)
+            #expect(pointsAccounts == 0)
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: nomad, pow: 6, requestID: requestID) }
+            await expectRPCError(.invalidArgument) { _ = try await env.exchange(by: nomad, pow: LedgerRules.maxAmount / 10 + 1) }
+            #expect(try await env.balance(of: nomad, .pow) == 5)
+        }
+    }
+
+    @Test func anExchangeAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(40)
+            let request = Nomad_Assets_V1_ExchangePowRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.powUnits = 30
+            }
+            let earlier = Nomad_Assets_V1_ExchangePowResponse.with {
+                $0.transaction.transactionID = UUID().uuidString.lowercased()
+                $0.transaction.kind = "points.exchanged"
+                $0.points = 300
+                $0.rateVersion = 1
+            }
+            try await env.app.storeEarlierResponse(
+                earlier, method: "ExchangePow", requestID: request.requestID, request: request, callerID: nomad.id)
+            #expect(try await env.client.exchangePow(request, metadata: nomad.metadata) == earlier)
+            #expect(try await env.balance(of: nomad, .pow) == 40)
+            #expect(try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'points.exchanged'") == 0)
+        }
+    }
+}

@@ -163,11 +163,3 @@ $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 """
-
-let identityMigrations = [
-    Migration(1, "core", migration0001Core),
-    Migration(2, "catalogue_seed", migration0002CatalogueSeed),
-    Migration(3, "revocations", migration0003Revocations),
-    Migration(4, "sealed_numbers", migration0004SealedNumbers),
-    Migration(5, "documents", migration0005Documents),
-]
