@@ -31,6 +31,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-service-context.git", from: "1.5.1"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
+        // OTLP over gRPC only: the HTTP exporter would pull async-http-client.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPGRPC"]),
     ],
     targets: [
         .target(
@@ -62,14 +67,27 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             path: "Shared/NomadKit",
+            swiftSettings: strict
+        ),
+        // What only nomadctl and the tests use (a local PostgreSQL, child
+        // processes, free loopback ports): the servers do not link it.
+        .target(
+            name: "NomadLocal",
+            dependencies: ["NomadKit"],
+            path: "Shared/NomadLocal",
             swiftSettings: strict
         ),
         .target(
             name: "NomadTesting",
             dependencies: [
-                "NomadKit", "NomadProtos",
+                "NomadKit", "NomadLocal", "NomadProtos",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -209,7 +227,7 @@ let package = Package(
         .executableTarget(
             name: "Ctl",
             dependencies: [
-                "NomadKit", "NomadProtos",
+                "NomadKit", "NomadLocal", "NomadProtos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -224,11 +242,13 @@ let package = Package(
         .testTarget(
             name: "NomadKitTests",
             dependencies: [
-                "NomadKit", "NomadProtos", "NomadTesting",
+                "NomadKit", "NomadProtos", "NomadTesting", "NomadLocal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/NomadKitTests",
             swiftSettings: strict
@@ -279,7 +299,7 @@ let package = Package(
         .testTarget(
             name: "AnalyticsTests",
             dependencies: [
-                "Analytics", "NomadKit", "NomadTesting",
+                "Analytics", "NomadKit", "NomadTesting", "NomadLocal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -302,7 +322,7 @@ let package = Package(
         .testTarget(
             name: "SuiteTests",
             dependencies: [
-                "NomadKit", "NomadProtos", "NomadTesting",
+                "NomadKit", "NomadProtos", "NomadTesting", "NomadLocal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

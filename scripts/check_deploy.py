@@ -40,11 +40,10 @@ MEMORY_BUDGET_MI = 256  # README: each service under 256 MB during the jobs load
 CONTAINER_EXTRAS = {"NOMAD_GRPC_HOST", "NOMAD_METRICS_HOST", "NOMAD_DATABASE_PASSWORD",
                     "NOMAD_MIGRATION_DATABASE_PASSWORD", "NOMAD_DRAIN_TIMEOUT_SECONDS"}
 
-# Variables `nomadctl up` sets that containers do not (yet): it trusts the
-# portal's loopback address as a forwarder (x-forwarded-for); in compose and
-# Kubernetes the portal has no fixed address and the setting takes addresses,
-# not networks, so there the anonymous limit counts the portal as one caller.
-NOMADCTL_ONLY = {"NOMAD_TRUSTED_FORWARDERS"}
+# Variables `nomadctl up` sets that containers do not. None now: containers
+# trust the portal's network (compose's fixed subnet, the cluster's pod network)
+# as a forwarder, as `nomadctl up` trusts loopback.
+NOMADCTL_ONLY = set()
 
 failures = []
 checks = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NomadKit
+import NomadLocal
 
 /// nomadctl: runs the Nomad Zone suite locally, asks services for their
 /// health, and measures them. The commands live in Commands/ and Bench/.

@@ -785,7 +785,13 @@ public nonisolated struct Nomad_Analytics_V1_ExportCsvRequest: Sendable {
 
   public var report: Nomad_Analytics_V1_ExportCsvRequest.OneOf_Report? = nil
 
-  /// A KPI's monthly series: month,value,running_total.
+  /// A KPI's monthly series, one row per month of the period, months without
+  /// events included. Columns:
+  ///   kpi,area,month,value,running_total,target,target_kind
+  /// kpi: the KPI's code; area: "core", "linked" or "all"; month: YYYY-MM;
+  /// value: the month's figure; running_total: the period's total up to and
+  /// including the month; target: the KPI's target; target_kind: "annual",
+  /// "cumulative" or "none".
   public var kpiSeries: Nomad_Analytics_V1_GetKpiSeriesRequest {
     get {
       if case .kpiSeries(let v)? = report {return v}
@@ -794,7 +800,11 @@ public nonisolated struct Nomad_Analytics_V1_ExportCsvRequest: Sendable {
     set {report = .kpiSeries(newValue)}
   }
 
-  /// Every enterprise's eligibility for a year.
+  /// Every enterprise's eligibility for a year, one row per enterprise. Columns:
+  ///   enterprise_id,year,nomads_introduced,long_contracts,flexible_engagements,nomads_trained,tiers_met
+  /// The four counts are the reward criteria (rewards.proto), named as in
+  /// NOMAD_ANALYTICS_REWARD_TIERS; tiers_met: the codes of the tiers met,
+  /// separated by ";" (empty when none).
   public var eligibilityYear: Int32 {
     get {
       if case .eligibilityYear(let v)? = report {return v}
@@ -806,9 +816,19 @@ public nonisolated struct Nomad_Analytics_V1_ExportCsvRequest: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Report: Equatable, Sendable {
-    /// A KPI's monthly series: month,value,running_total.
+    /// A KPI's monthly series, one row per month of the period, months without
+    /// events included. Columns:
+    ///   kpi,area,month,value,running_total,target,target_kind
+    /// kpi: the KPI's code; area: "core", "linked" or "all"; month: YYYY-MM;
+    /// value: the month's figure; running_total: the period's total up to and
+    /// including the month; target: the KPI's target; target_kind: "annual",
+    /// "cumulative" or "none".
     case kpiSeries(Nomad_Analytics_V1_GetKpiSeriesRequest)
-    /// Every enterprise's eligibility for a year.
+    /// Every enterprise's eligibility for a year, one row per enterprise. Columns:
+    ///   enterprise_id,year,nomads_introduced,long_contracts,flexible_engagements,nomads_trained,tiers_met
+    /// The four counts are the reward criteria (rewards.proto), named as in
+    /// NOMAD_ANALYTICS_REWARD_TIERS; tiers_met: the codes of the tiers met,
+    /// separated by ";" (empty when none).
     case eligibilityYear(Int32)
 
   }

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
+import NomadLocal
 import NomadProtos
 
 #if canImport(Glibc)
@@ -50,7 +51,9 @@ private func withServiceProcessesUngated<Result: Sendable>(
     defer { for (process, _) in started where !process.hasExited { process.signal(SIGKILL) } }
     for index in 1...count {
         let port = try Loopback.portForLater()
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
+        // Nothing of the developer's shell configures the service: a test sets
+        // what it needs (an OTLP endpoint left in OTEL_* would export every test's spans).
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") && !$0.key.hasPrefix("OTEL_") }
         environment["NOMAD_DATABASE_URL"] = urls.runtime
         environment["NOMAD_MIGRATION_DATABASE_URL"] = urls.migration
         environment["NOMAD_DATABASE_SCHEMA"] = schema
@@ -66,19 +69,34 @@ private func withServiceProcessesUngated<Result: Sendable>(
             stdoutPath: output.map { $0 + ".out" }, stderrPath: output.map { $0 + ".err" })
         started.append((process, port))
     }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
+    // Children report whether they are the shutdown timer (true) or a client's connections.
+    return try await withThrowingTaskGroup(of: Bool.self) { group in
         var running: [ServiceProcess] = []
         for (process, port) in started {
             let client = GRPCClient(transport: try .http2NIOPosix(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
-            group.addTask { try await client.runConnections() }
+            group.addTask {
+                try await client.runConnections()
+                return false
+            }
             running.append(ServiceProcess(name: process.name, process: process, port: port, client: client))
         }
         do {
             for service in running { try await waitUntilServing(service) }
             let result = try await body(running, schema)
             await stop(running)
-            try await group.waitForAll()
+            // The processes are gone, so the clients' calls end by themselves;
+            // connections still open after 10 s are cancelled, never awaited for good.
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return true
+            }
+            var open = running.count
+            while open > 0, let isTimer = try await group.next() {
+                if isTimer { break }
+                open -= 1
+            }
+            group.cancelAll()
             return result
         } catch {
             await stop(running)

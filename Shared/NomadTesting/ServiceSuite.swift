@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import NomadKit
+import NomadLocal
 import NomadProtos
 import PostgresNIO
 import Synchronization
@@ -23,12 +24,19 @@ public struct SuiteMember: Sendable {
     /// false: the member's port and schema are reserved, but it starts only
     /// when the test calls `start()` (e.g. analytics after an outage).
     public let startsRunning: Bool
+    /// With a path prefix, each start's stdout and stderr (its logs) go to
+    /// `<prefix>-<n>.out` and `.err`; otherwise they are not kept.
+    public let outputPrefix: String?
 
-    public init(_ service: String, product: String? = nil, environment: [String: String] = [:], startsRunning: Bool = true) {
+    public init(
+        _ service: String, product: String? = nil, environment: [String: String] = [:], startsRunning: Bool = true,
+        outputPrefix: String? = nil
+    ) {
         self.service = service
         self.product = product ?? "nomad-\(service)"
         self.environment = environment
         self.startsRunning = startsRunning
+        self.outputPrefix = outputPrefix
     }
 }
 
@@ -66,6 +74,7 @@ public final class SuiteService: Sendable {
     public let roleURLs: DatabaseRoleURLs
     let executable: String
     let environment: [String: String]
+    let outputPrefix: String?
     private let state = Mutex<Running?>(nil)
     /// How many times the member was started, for process names in messages.
     private let starts = Mutex(0)
@@ -78,8 +87,9 @@ public final class SuiteService: Sendable {
 
     init(
         service: String, schema: String, port: Int, databaseURL: String, roleURLs: DatabaseRoleURLs,
-        executable: String, environment: [String: String]
+        executable: String, environment: [String: String], outputPrefix: String? = nil
     ) {
+        self.outputPrefix = outputPrefix
         self.service = service
         self.schema = schema
         self.port = port
@@ -113,7 +123,8 @@ public final class SuiteService: Sendable {
             return count
         }
         let process = try ChildProcess.spawn(
-            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment)
+            name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment,
+            stdoutPath: outputPrefix.map { "\($0)-\(index).out" }, stderrPath: outputPrefix.map { "\($0)-\(index).err" })
         let client = GRPCClient(transport: try .http2NIOPosix(
             target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
         let connections = Task {
@@ -144,7 +155,20 @@ public final class SuiteService: Sendable {
             _ = await running.process.waitForExit(timeout: .seconds(10))
         }
         running.client.beginGracefulShutdown()
-        await running.connections.value
+        // The process is gone, so its calls end by themselves; a connection
+        // that still has not closed after 10 s is cancelled, never awaited for good.
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await running.connections.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            if await group.next() == false { running.connections.cancel() }
+            group.cancelAll()
+        }
     }
 
     /// Kills without waiting, for cleanup where nothing can be awaited.
@@ -199,7 +223,9 @@ private func withServiceSuiteUngated<Result: Sendable>(
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ChildProcessError("no \(member.product) in \(directory.path): run `swift build` before `swift test`")
         }
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") }
+        // Nothing of the developer's shell configures the service: a test sets
+        // what it needs (an OTLP endpoint left in OTEL_* would export every test's spans).
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NOMAD_") && !$0.key.hasPrefix("OTEL_") }
         environment["NOMAD_GRPC_PORT"] = String(ports[member.service]!)
         environment["NOMAD_METRICS_PORT"] = String(try Loopback.portForLater())
         environment["NOMAD_VERIFY_KEYS"] = TestKeys.signing.verificationKey.encoded
@@ -235,7 +261,7 @@ private func withServiceSuiteUngated<Result: Sendable>(
         environment["NOMAD_DATABASE_SCHEMA"] = schema
         services[member.service] = SuiteService(
             service: member.service, schema: schema, port: ports[member.service]!, databaseURL: baseURL,
-            roleURLs: urls, executable: executable, environment: environment)
+            roleURLs: urls, executable: executable, environment: environment, outputPrefix: member.outputPrefix)
     }
     let suite = ServiceSuite(members: services)
     defer { for service in services.values { service.kill() } }

@@ -3,7 +3,6 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
-import NomadTesting
 
 public typealias IdentityClient = Nomad_Identity_V1_IdentityService.Client<HTTP2ClientTransport.Posix>
 

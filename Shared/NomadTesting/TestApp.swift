@@ -2,6 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
+import NomadLocal
+import Synchronization
 
 /// Fixed keys for tests: tokens minted here verify in every test server.
 public enum TestKeys {
@@ -54,6 +56,9 @@ private func withTestAppUngated<Result: Sendable>(
     configure: (inout NomadConfig) -> Void,
     _ body: (TestApp) async throws -> Result
 ) async throws -> Result {
+    // The test process never exports spans, whatever OTEL_* the shell has: the
+    // first in-process app would own the exporter for every later one.
+    TraceSetup.bootstrap(service: definition.name, environment: [:])
     let baseURL = try TestDatabase.baseURL()
     let schema = TestDatabase.freshSchema(prefix: definition.name)
     var config = NomadConfig(
@@ -75,10 +80,14 @@ private func withTestAppUngated<Result: Sendable>(
         config.migrationDatabaseURL = urls.migration
     }
     let app = try NomadApp(definition: definition, config: config, signals: [])
+    let stopped = StopSignal()
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
+        group.addTask {
+            defer { stopped.fire() }
+            try await app.run()
+        }
         do {
-            let port = try await app.grpcPort()
+            let port = try await listeningPort(app, stopped: stopped, within: .seconds(120))
             let client = GRPCClient(transport: try .http2NIOPosix(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask { try await client.runConnections() }
@@ -95,12 +104,97 @@ private func withTestAppUngated<Result: Sendable>(
             }
             client.beginGracefulShutdown()
             await app.shutdown()
-            try await group.waitForAll()
+            // The app drains within its own limits and the client's connections
+            // end with it; if both have not a minute later, the test fails
+            // (and the group cancels them) instead of holding its gate place.
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                throw ChildProcessError("\(definition.name) did not stop within 60 s of its shutdown")
+            }
+            for _ in 0..<2 { try await group.next() }
+            group.cancelAll()
             return result
         } catch {
             await app.shutdown()
             group.cancelAll()
             throw error
+        }
+    }
+}
+
+/// Set once the app's run() has returned or thrown.
+final class StopSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func fire() {
+        let waiters = state.withLock { state in
+            state.fired = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if state.fired { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// The app's gRPC port once it listens. Throws when the app stops before it
+/// listens (its start-up failed or it was shut down: the transport's
+/// listening address is then never resolved, and awaiting it alone held a
+/// test's gate place for good, stalling the whole suite) or after `limit`.
+func listeningPort(_ app: NomadApp, stopped: StopSignal, within limit: Duration) async throws -> Int {
+    let outcome = SettleOnce()
+    // Unstructured: the port lookup cannot be cancelled, so it is not awaited
+    // when something else settles first (it ends with the app's transport).
+    let name = app.config.serviceName
+    let lookups = [
+        Task {
+            do { outcome.settle(.success(try await app.grpcPort())) } catch { outcome.settle(.failure(error)) }
+        },
+        Task {
+            await stopped.wait()
+            outcome.settle(.failure(ChildProcessError("\(name) stopped before it listened")))
+        },
+        Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            outcome.settle(.failure(ChildProcessError("\(name) did not listen within \(limit)")))
+        },
+    ]
+    defer { lookups.forEach { $0.cancel() } }
+    return try await outcome.value()
+}
+
+/// The first of several results; later ones are ignored.
+final class SettleOnce: Sendable {
+    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+
+    func settle(_ result: Result<Int, any Error>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<Int, any Error>? in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NomadKit
+import NomadLocal
 import PostgresNIO
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// How much of the suite this test process runs at once. Swift Testing starts
 /// every test together; when each starts a service (a schema, its migrations,
@@ -19,6 +20,26 @@ actor TestGate {
     let width: Int
     private var free: Int
     private var waiting: [(places: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Who holds places, for the report of a wait that lasts (a holder that
+    /// never leaves stalls every test queued behind it: this names it).
+    private var holders: [UUID: (test: String, places: Int, since: ContinuousClock.Instant)] = [:]
+
+    func hold(_ ticket: UUID, test: String, places: Int) {
+        holders[ticket] = (test, places, .now)
+    }
+
+    func release(_ ticket: UUID) {
+        holders[ticket] = nil
+    }
+
+    /// One line on stderr: who is waiting, and who holds what since when.
+    func report(waiter: String, since: ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        let held = holders.values.sorted { $0.since < $1.since }
+            .map { "\($0.test) (\($0.places) since \(now - $0.since))" }.joined(separator: "; ")
+        FileHandle.standardError.write(Data(
+            "TestGate: \(waiter) has waited \(now - since); \(free) of \(width) free, \(waiting.count) waiting; held by: \(held.isEmpty ? "nobody" : held)\n".utf8))
+    }
 
     init(width: Int) {
         self.width = width
@@ -60,12 +81,26 @@ public func withTestGate<Result: Sendable>(
     if TestGate.isHolding { return try await body() }
     let gate = TestGate.shared
     let places = exclusive ? gate.width : 1
+    let test = Test.current.map { "\($0.name) (\($0.sourceLocation.fileName))" } ?? "a test"
+    let ticket = UUID()
+    // A wait of over ten minutes (a whole run here takes about six) is reported
+    // every ten: a suite that stalls says which test holds the gate.
+    let asked = ContinuousClock.now
+    let reporter = Task {
+        while (try? await Task.sleep(for: .seconds(600))) != nil {
+            await gate.report(waiter: test, since: asked)
+        }
+    }
     await gate.enter(places)
+    reporter.cancel()
+    await gate.hold(ticket, test: test, places: places)
     do {
         let result = try await TestGate.$isHolding.withValue(true) { try await body() }
+        await gate.release(ticket)
         await gate.leave(places)
         return result
     } catch {
+        await gate.release(ticket)
         await gate.leave(places)
         throw error
     }

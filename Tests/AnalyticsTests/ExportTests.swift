@@ -41,6 +41,7 @@ import Testing
             let officer = env.officer()
             let (text, chunks) = try await export(env, .with { $0.eligibilityYear = 2026 }, as: officer)
             let table = rows(text)
+            #expect(table.first == Self.documentedColumns().dropFirst().first, "the header kpis.proto documents")
             #expect(table.first == ["enterprise_id", "year", "nomads_introduced", "long_contracts", "flexible_engagements",
                                     "nomads_trained", "tiers_met"])
             #expect(table.count == 1 + 1201)
@@ -89,6 +90,7 @@ import Testing
             let (text, _) = try await export(env, .with { $0.kpiSeries = request }, as: env.admin())
             let table = rows(text)
             #expect(table.first == ["kpi", "area", "month", "value", "running_total", "target", "target_kind"])
+            #expect(table.first == Self.documentedColumns().first, "the header kpis.proto documents")
             #expect(table.dropFirst().map { [$0[2], $0[3], $0[4]] }
                     == series.points.map { [$0.month, "\($0.value)", "\($0.runningTotal)"] })
             #expect(table.dropFirst().map { $0[3] } == ["1", "2", "3", "0"])
@@ -129,5 +131,16 @@ import Testing
         let chunk = writer.append(["c", "d"])
         #expect(chunk.map { String(decoding: $0, as: UTF8.self) } == "a,b\r\nc,d\r\n")
         #expect(writer.finish() == nil)
+    }
+
+    /// The column lists kpis.proto documents for ExportCsvRequest, in order:
+    /// the line after each "Columns:" comment.
+    static func documentedColumns() -> [[String]] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let proto = (try? String(contentsOf: root.appendingPathComponent("Protos/nomad/analytics/v1/kpis.proto"), encoding: .utf8)) ?? ""
+        let lines = proto.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.indices.dropLast().filter { lines[$0].hasSuffix("Columns:") }.map {
+            lines[$0 + 1].dropFirst(2).trimmingCharacters(in: .whitespaces).split(separator: ",").map(String.init)
+        }
     }
 }

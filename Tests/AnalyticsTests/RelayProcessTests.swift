@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
+import NomadLocal
 import NomadProtos
 import NomadTesting
 import Testing

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import GRPCCore
 import NomadKit
+import NomadLocal
 import NomadProtos
 import NomadTesting
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Analytics
 import NomadKit
+import NomadLocal
 import NomadTesting
 import Testing
 

@@ -60,7 +60,7 @@ import Testing
         try await withAssets { env in
             let alice = try await env.nomadWithPoints(50)
             // Time passes (no RPC moves the clock): the lot's day is behind us.
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query("UPDATE ledger_lots SET expires_on = current_date - 1", logger: AssetsEnv.ledgerSQLLogger)
             }
             let points = try await env.account(of: alice, .points)

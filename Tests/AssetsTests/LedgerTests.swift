@@ -203,7 +203,7 @@ import Testing
                     try await connection.query("COMMIT", logger: AssetsEnv.ledgerSQLLogger)
                     return true
                 } catch {
-                    try? await connection.query("ROLLBACK", logger: AssetsEnv.ledgerSQLLogger)
+                    _ = try? await connection.query("ROLLBACK", logger: AssetsEnv.ledgerSQLLogger)
                     return false
                 }
             }

@@ -112,7 +112,7 @@ import Testing
             }
             // Time passes beyond the period (no RPC can move the clock).
             let id = UUID(uuidString: grant.grantID)!
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query("""
                     UPDATE pool_grants SET period_start = current_date - 30, period_end = current_date - 2 WHERE id = \(id)
                     """, logger: AssetsEnv.ledgerSQLLogger)

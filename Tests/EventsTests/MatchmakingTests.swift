@@ -156,4 +156,65 @@ extension EventsEnv {
             #expect(try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE slot_id = \(id) AND status = 3") == 11)
         }
     }
+
+    /// One person, one meeting at a time: a nomad with an accepted meeting
+    /// cannot ask for another at an overlapping time, and a request sent
+    /// before cannot be accepted once the nomad is booked elsewhere.
+    @Test func aPersonIsNeverInTwoAcceptedMeetingsAtOnce() async throws {
+        try await withEvents { env in
+            let (event, people) = try await env.matchmaking(participants: 4, by: env.enterprise())
+            let (first, nomad, second) = (people[0], people[1], people[2])
+            let tenOClock = try await env.slot(event, by: first, hour: 1, minutes: 60)
+            let halfPastTen = try await env.slot(event, by: second, hour: 1.5, minutes: 60)
+            let later = try await env.slot(event, by: second, hour: 3)
+            let pending = try await env.requestMeeting(halfPastTen, by: nomad)
+            _ = try await env.respond(try await env.requestMeeting(tenOClock, by: nomad), accept: true, by: first)
+
+            // The second owner's accept comes too late: refused, in the owner's language, nothing booked.
+            let late = await expectRPCError(.failedPrecondition) { _ = try await env.respond(pending, accept: true, by: second) }
+            #expect(late == "The requester already has an accepted meeting at that time")
+            let lateInChinese = await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.respondToMeeting(.with {
+                    $0.requestID = UUID().uuidString
+                    $0.meetingRequestID = pending.meetingRequestID
+                    $0.accept = true
+                }, metadata: second.metadata(language: "zh-CN"))
+            }
+            #expect(lateInChinese == "对方在该时段已有已确认的约见")
+            let slotID = UUID(uuidString: halfPastTen.slotID)!
+            #expect(try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE slot_id = \(slotID) AND status = 2") == 0)
+            // A new request at an overlapping time is refused at once; one later in the day is not.
+            let asked = await expectRPCError(.failedPrecondition) { _ = try await env.requestMeeting(halfPastTen, by: nomad) }
+            #expect(asked == "You already have an accepted meeting at that time")
+            #expect(try await env.respond(try await env.requestMeeting(later, by: nomad), accept: true, by: second).status == .accepted)
+            // The rule holds for an owner too: booked as a guest, they cannot accept a guest of their own then.
+            let ownersOwn = try await env.slot(event, by: nomad, hour: 5)
+            let guestSlot = try await env.slot(event, by: first, hour: 5)
+            let guest = try await env.requestMeeting(ownersOwn, by: people[3])
+            _ = try await env.respond(try await env.requestMeeting(guestSlot, by: nomad), accept: true, by: first)
+            let own = await expectRPCError(.failedPrecondition) { _ = try await env.respond(guest, accept: true, by: nomad) }
+            #expect(own == "You already have an accepted meeting at that time")
+        }
+    }
+
+    /// Two owners accept the same nomad for overlapping slots at the same moment: one wins.
+    @Test func concurrentAcceptsOfOnePersonBookThemOnce() async throws {
+        try await withEvents(maxOpenMeetingRequests: 10) { env in
+            let (event, people) = try await env.matchmaking(participants: 9, by: env.enterprise())
+            let nomad = people[1]
+            let owners = people.enumerated().filter { $0.offset != 1 }.map(\.element)
+            var requests: [(Nomad_Events_V1_MeetingRequest, TestCaller)] = []
+            for (index, owner) in owners.enumerated() {
+                let slot = try await env.slot(event, by: owner, hour: 1 + Double(index) * 0.1, minutes: 60)
+                requests.append((try await env.requestMeeting(slot, by: nomad), owner))
+            }
+            let codes = await concurrentOutcomes(requests.map { request, owner in
+                { _ = try await env.respond(request, accept: true, by: owner) }
+            })
+            #expect(codes.filter { $0 == nil }.count == 1)
+            #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
+            let nomadID = UUID(uuidString: nomad.id)!
+            #expect(try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE requester_id = \(nomadID) AND status = 2") == 1)
+        }
+    }
 }

@@ -104,6 +104,27 @@ import Testing
         }
     }
 
+    /// The programme's one figure for a super individual, the one analytics
+    /// counts against (`Programme.superIndividualRevenueYuan`), is what the
+    /// catalogue entry states, in both languages.
+    @Test func theSuperIndividualEntryStatesTheProgrammesThreshold() async throws {
+        try await withIdentity { env in
+            let entry = try await env.client.getCatalogueEntry(
+                .with { $0.code = "super-individual-recognition" }, metadata: callMetadata())
+            let yuan = Programme.superIndividualRevenueYuan
+            let digits = Array(String(yuan))
+            let grouped = digits.indices.map { index in
+                (index > 0 && (digits.count - index) % 3 == 0 ? "," : "") + String(digits[index])
+            }.joined()
+            let english = "CNY \(grouped)"
+            let chinese = "\(yuan / 10_000)万元"
+            #expect(entry.eligibilityCriteria.contains { $0.en.contains(english) && $0.zhCn.contains(chinese) })
+            #expect(entry.description_p.en.contains(english) && entry.description_p.zhCn.contains(chinese))
+            // No other income figure is left in the entry.
+            #expect(!entry.eligibilityCriteria.contains { $0.en.contains("240,000") || $0.zhCn.contains("24万") })
+        }
+    }
+
     // MARK: - submitting
 
     @Test func aNomadSubmitsAndTheApplicationIsRoutedToTheDepartment() async throws {

@@ -133,6 +133,67 @@ struct ClaimTests {
         }
     }
 
+    /// The function writes its outbox row in SQL, yet the row keeps the
+    /// caller's trace (the statement sets it for the outbox's default), and a
+    /// call in no trace leaves nothing behind for the next statement.
+    @Test("a claim's outbox event keeps the trace of the call that made it")
+    func claimEventKeepsTheTrace() async throws {
+        try await withJobs { env in
+            let job = try await env.insertJob(by: env.enterprise(), seats: 3, claimable: true)
+            let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let nomad = env.nomad()
+            var metadata = nomad.metadata
+            metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
+            let traced = try await env.client.claimJob(.with {
+                $0.requestID = UUID().uuidString
+                $0.jobID = job.jobID
+            }, metadata: metadata)
+            let untraced = try await env.claim(job, by: env.nomad())
+            let stored = try await env.app.withSchemaConnection { connection in
+                var found: [String: String?] = [:]
+                let rows = try await connection.query("""
+                    SELECT subject_ids->>'order_id', traceparent FROM outbox WHERE type = 'jobs.claim.accepted'
+                    """, logger: TestApp.sqlLogger)
+                for try await (order, traceparent) in rows.decode((String, String?).self) { found[order] = traceparent }
+                return found
+            }
+            let tracedParent = try #require(stored[traced.orderID] ?? nil)
+            #expect(tracedParent.hasPrefix("00-\(trace)-"))
+            #expect(stored[untraced.orderID] != nil)
+            #expect(stored[untraced.orderID]??.contains(trace) != true)
+        }
+    }
+
+    /// A claim is a signed contract: it emits the event an accepted
+    /// application emits, which analytics counts (filled jobs, nomads introduced).
+    @Test("a claim emits jobs.contract.signed like an accepted application")
+    func claimSignsAContract() async throws {
+        try await withJobs { env in
+            let enterprise = env.enterprise()
+            let job = try await env.insertJob(by: enterprise, mode: .flexible, seats: 2)
+            let nomad = env.nomad()
+            let order = try await env.claim(job, by: nomad)
+            let events = try await env.app.withSchemaConnection { connection in
+                var found: [[String]] = []
+                let rows = try await connection.query("""
+                    SELECT type, subject_ids->>'nomad_id', subject_ids->>'enterprise_id', payload->>'kind',
+                           payload->>'start', payload->>'long_term', payload->>'seats_taken'
+                    FROM outbox WHERE subject_ids->>'order_id' = \(order.orderID) ORDER BY type
+                    """, logger: TestApp.sqlLogger)
+                for try await (type, nomadID, enterpriseID, kind, start, longTerm, seatsTaken)
+                    in rows.decode((String, String, String, String?, String?, String?, String?).self) {
+                    found.append([type, nomadID, enterpriseID, kind ?? "", start ?? "", longTerm ?? "", seatsTaken ?? ""])
+                }
+                return found
+            }
+            #expect(events.map { $0[0] } == ["jobs.claim.accepted", "jobs.contract.signed"])
+            let signed = try #require(events.last)
+            #expect(signed[1] == nomad.id && signed[2] == enterprise.id)
+            #expect(signed[3] == "\(Nomad_Jobs_V1_ContractKind.flexible.rawValue)")
+            #expect(signed[4] == ZoneDay.today().iso && signed[5] == "false" && signed[6] == "1")
+        }
+    }
+
     @Test("cancelling a claimed order reopens the filled job for the next claim")
     func cancelReopens() async throws {
         try await withJobs { env in

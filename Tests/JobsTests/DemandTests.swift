@@ -190,7 +190,7 @@ extension JobsEnv {
             let live = try await env.publishJob(by: enterprise, skills: [("photography", 2, 5, true)], seats: 2)
             let lapsed = try await env.publishJob(by: enterprise, skills: [("photography", 2, 5, true)], seats: 7)
             let lapsedID = UUID(uuidString: lapsed.jobID)!
-            try await env.app.withSchemaConnection { connection in
+            _ = try await env.app.withSchemaConnection { connection in
                 try await connection.query(
                     "UPDATE jobs SET deadline = now() - interval '1 hour' WHERE id = \(lapsedID)", logger: TestApp.sqlLogger)
             }

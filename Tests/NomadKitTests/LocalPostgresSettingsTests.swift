@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadLocal
 import Testing
 
 /// What the clusters we start promise: a throwaway one trades durability for

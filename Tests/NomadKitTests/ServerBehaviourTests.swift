@@ -93,8 +93,8 @@ import Testing
         try await withTestApp(EchoTestService.definition, configure: { $0.databaseSchema = schema }) { app in
             let migrations = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM schema_migrations")
             let echoes = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM echoes")
-            // The chassis' two (idempotency and outbox; one-statement mutations) and the echo service's two.
-            #expect(migrations == 4)
+            // The chassis' three (idempotency and outbox; one-statement mutations; the outbox's traceparent) and the echo service's two.
+            #expect(migrations == 5)
             #expect(echoes == 4)
         }
     }

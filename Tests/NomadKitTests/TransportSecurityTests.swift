@@ -64,7 +64,7 @@ import Testing
             let old = UUID().uuidString, recent = UUID().uuidString
             _ = try await echo(client, "old", token: token, requestID: old)
             _ = try await echo(client, "recent", token: token, requestID: recent)
-            try await app.app.database.read { connection in
+            _ = try await app.app.database.read { connection in
                 try await connection.query(
                     "UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE request_id = \(old)",
                     logger: app.app.logger)

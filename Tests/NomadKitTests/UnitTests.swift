@@ -64,6 +64,28 @@ import Testing
         var junk: Metadata = [:]
         junk.addString("<script>", forKey: "x-forwarded-for")
         #expect(behindPortal.key(remotePeer: "ipv4:10.0.0.5:40000", metadata: junk) == "10.0.0.5")
+        // A network: the portal's container or pod gets a new address on every start.
+        let behindNetwork = AnonymousRateLimiter(.init(trustedForwarders: ["10.89.0.0/24", "fd00::/8"]))
+        #expect(behindNetwork.key(remotePeer: "ipv4:10.89.0.17:40000", metadata: forwarded) == "192.0.2.1")
+        #expect(behindNetwork.key(remotePeer: "ipv4:10.89.1.17:40000", metadata: forwarded) == "10.89.1.17")
+        #expect(behindNetwork.key(remotePeer: "ipv6:[fd12::5]:40000", metadata: forwarded) == "192.0.2.1")
+        #expect(behindNetwork.key(remotePeer: "ipv6:[fe80::5]:40000", metadata: forwarded) == "fe80::5")
+    }
+
+    @Test func addressRangesMatchByPrefix() {
+        let network = AddressRange("10.89.0.0/16")
+        #expect(network?.contains("10.89.255.1") == true)
+        #expect(network?.contains("10.90.0.1") == false)
+        #expect(network?.contains("::ffff:10.89.0.1") == false)
+        #expect(AddressRange("10.89.3.7/16") == network)
+        #expect(AddressRange("0.0.0.0/0")?.contains("203.0.113.9") == true)
+        #expect(AddressRange("::1")?.contains("::1") == true)
+        #expect(AddressRange("::1")?.contains("127.0.0.1") == false)
+        #expect(AddressRange("2001:db8::/33")?.contains("2001:db8:7fff::1") == true)
+        #expect(AddressRange("2001:db8::/33")?.contains("2001:db8:8000::1") == false)
+        for bad in ["portal", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/8/8", "10.0.0.0/-1", "10.0.0.0/+8", "", "/8"] {
+            #expect(AddressRange(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func settingsComeFromTheEnvironment() throws {
@@ -74,6 +96,9 @@ import Testing
         ]))
         #expect(set == .init(ratePerSecond: 200, burst: 400, trustedForwarders: ["10.0.0.5", "::1"]))
         #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_TRUSTED_FORWARDERS": "portal"])) }
+        #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_TRUSTED_FORWARDERS": "10.0.0.0/40"])) }
+        let network = try NomadConfig.anonymousRate(Environment(["NOMAD_TRUSTED_FORWARDERS": "10.89.0.0/24"]))
+        #expect(network.trustedForwarders == ["10.89.0.0/24"])
         #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_ANONYMOUS_RATE_PER_SECOND": "-1"])) }
     }
 }

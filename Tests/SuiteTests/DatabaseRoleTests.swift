@@ -62,17 +62,38 @@ import Testing
         }
     }
 
-    @Test func aServicesRolesCannotReadAnotherServicesSchema() async throws {
-        try await WholeSuite.run([SuiteMember("identity"), SuiteMember("jobs")]) { suite in
-            let identitySchema = suite["identity"].schema
-            try await Self.asRuntime(suite["jobs"]) { connection in
-                let state = try await Self.sqlState(of: "SELECT count(*) FROM \(identitySchema).accounts", on: connection)
-                #expect(state == "42501")
-            }
-            let jobsOwner = ServiceRoles(service: "jobs", schema: suite["jobs"].schema)
-            try await Self.connect(suite["jobs"].roleURLs.migration, schema: jobsOwner.schema) { connection in
-                let state = try await Self.sqlState(of: "SELECT count(*) FROM \(identitySchema).accounts", on: connection)
-                #expect(state == "42501")
+    /// Every service's roles, runtime and owner, against every other
+    /// service's schema: no read, no write, no new object. Each schema has the
+    /// chassis' `outbox` and `idempotency_keys`, so one list of statements
+    /// fits all five.
+    @Test func noServicesRolesCanReadOrWriteAnotherServicesSchema() async throws {
+        try await WholeSuite.run { suite in
+            let services = WholeSuite.services
+            for service in services {
+                let member = suite[service]
+                let roles = [("runtime", member.roleURLs.runtime), ("owner", member.roleURLs.migration)]
+                for (kind, url) in roles {
+                    try await Self.connect(url, schema: member.schema) { connection in
+                        for other in services where other != service {
+                            let schema = suite[other].schema
+                            let statements = [
+                                "SELECT count(*) FROM \(schema).outbox",
+                                "SELECT count(*) FROM \(schema).idempotency_keys",
+                                "INSERT INTO \(schema).outbox (id, type, schema_version, subject_ids, payload) "
+                                    + "VALUES (gen_random_uuid(), 'x', 1, '{}', '{}')",
+                                "UPDATE \(schema).outbox SET delivered_at = now()",
+                                "DELETE FROM \(schema).idempotency_keys",
+                                "CREATE TABLE \(schema).sneaky (id int)",
+                            ]
+                            for sql in statements {
+                                let state = try await Self.sqlState(of: sql, on: connection)
+                                #expect(state == "42501", "\(service) \(kind) role: \(sql)")
+                            }
+                        }
+                        // Its own schema stays readable: the refusals above are about the other schemas.
+                        #expect(try await Self.sqlState(of: "SELECT count(*) FROM outbox", on: connection) == nil, "\(service) \(kind)")
+                    }
+                }
             }
         }
     }

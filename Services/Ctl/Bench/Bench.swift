@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NomadKit
+import NomadLocal
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NomadKit
+import NomadLocal
 
 /// `nomadctl bench-suite`: every hot path next to its baseline from one run,
 /// as a table and as one machine-readable line per figure.

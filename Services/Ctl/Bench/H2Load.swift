@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadLocal
 
 /// Drives Debian's h2load (nghttp2-client) at one gRPC unary method and reads
 /// what it printed and logged.

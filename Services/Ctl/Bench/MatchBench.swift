@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
 import NomadKit
+import NomadLocal
 import NomadProtos
 import PostgresNIO
 

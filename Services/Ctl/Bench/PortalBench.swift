@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRPCProtobuf
 import NomadKit
+import NomadLocal
 import NomadProtos
 import SwiftProtobuf
 

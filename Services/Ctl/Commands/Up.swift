@@ -95,7 +95,6 @@ struct Up: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        printEndpoints(running)
         let runFilePath = suite.runFile
         let startedAt = Date()
         func saveRunFile() {
@@ -108,8 +107,10 @@ struct Up: AsyncParsableCommand {
                 })
             do { try runFile.save(to: runFilePath) } catch { say("warning: \(error); `nomadctl status` will not find this suite") }
         }
+        // Before "is running": whoever reads that may run `nomadctl status` at once.
         saveRunFile()
         defer { try? FileManager.default.removeItem(atPath: runFilePath) }
+        printEndpoints(running)
 
         let supervisor = Supervisor(
             suite: running, policy: RestartPolicy(restarts: !noRestart), say: say, processesChanged: saveRunFile)

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
+import NomadLocal
 import NomadProtos
 
 #if canImport(Glibc)

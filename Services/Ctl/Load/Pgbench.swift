@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadLocal
 
 /// pgbench running the SQL of one ClaimJob (the statement the service
 /// sends) against the same database: the ceiling a claim RPC is compared with.

@@ -77,9 +77,20 @@ struct DemoSeed {
             throw CtlError("--seed needs \(service) running")
         }
         let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: "127.0.0.1", port: running.ports.grpc), transportSecurity: .plaintext)
+            target: .ipv4(address: "127.0.0.1", port: running.ports.grpc), transportSecurity: .plaintext,
+            serviceConfig: retryingWhenUnavailable)
         try await withGRPCClient(transport: transport) { client in try await body(Client(wrapping: client)) }
     }
+
+    /// A service that has just started may answer UNAVAILABLE while its
+    /// database pool is still connecting (seen in the compose smoke run on a busy
+    /// machine). Every seed call carries its request_id, so gRPC may send the same
+    /// message again: a call that did happen returns its first answer.
+    static let retryingWhenUnavailable = ServiceConfig(methodConfig: [
+        MethodConfig(names: [MethodConfig.Name(service: "")], executionPolicy: .retry(RetryPolicy(
+            maxAttempts: 5, initialBackoff: .seconds(1), maxBackoff: .seconds(8), backoffMultiplier: 2,
+            retryableStatusCodes: [.unavailable])))
+    ])
 
     /// `nomadctl seed`: the same seed against a suite that runs elsewhere (the
     /// compose topology through its published ports), given each service's address.
@@ -88,7 +99,9 @@ struct DemoSeed {
     ) async throws {
         func with<Client: DemoClient>(_ service: String, _ body: (Client) async throws -> Void) async throws {
             guard let address = addresses[service] else { throw CtlError("seed needs \(service)'s address") }
-            try await withPlaintextClient(address) { client in try await body(Client(wrapping: client)) }
+            try await withPlaintextClient(address, serviceConfig: retryingWhenUnavailable) { client in
+                try await body(Client(wrapping: client))
+            }
         }
         try await with("identity") { (identity: Identity) in
             try await with("jobs") { (jobs: Jobs) in

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadLocal
 import Synchronization
 
 /// How to run the suite locally: what `up` and `bench --start` share.

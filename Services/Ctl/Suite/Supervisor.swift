@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadLocal
 
 /// What `up` does when a service process exits on its own.
 struct RestartPolicy: Sendable {

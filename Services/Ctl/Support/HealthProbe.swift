@@ -60,13 +60,15 @@ enum HealthProbe {
 /// Runs `body` with a plaintext HTTP/2 client to `address`, then closes it.
 func withPlaintextClient<Result: Sendable>(
     _ address: HostPort,
+    serviceConfig: ServiceConfig = ServiceConfig(),
     _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
 ) async throws -> Result {
     let isIPv4 = address.host.allSatisfy { $0.isNumber || $0 == "." }
     let target: any ResolvableTarget = isIPv4
         ? ResolvableTargets.IPv4.ipv4(address: address.host, port: address.port)
         : ResolvableTargets.DNS.dns(host: address.host, port: address.port)
-    let transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
+    let transport = try HTTP2ClientTransport.Posix(
+        target: target, transportSecurity: .plaintext, serviceConfig: serviceConfig)
     return try await withGRPCClient(transport: transport) { client in
         try await body(client)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadLocal
 import Synchronization
 
 #if canImport(Glibc)

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NomadProtos
 import ServiceLifecycle
+import Tracing
 
 /// Keeps a RevocationList in step with identity's list of disabled accounts,
 /// reading it whole every `interval` with a service token granted only that
@@ -42,12 +43,14 @@ public struct RevocationPoller: Service {
     }
 
     public func run() async throws {
-        let client = GRPCClient(transport: try .http2NIOPosix(target: address.target, transportSecurity: security))
+        let client = GRPCClient(
+            transport: try .http2NIOPosix(target: address.target, transportSecurity: security),
+            interceptors: [TraceContextClientInterceptor()])
         let identity = Nomad_Identity_V1_IdentityService.Client(wrapping: client)
+        let connections = ClientConnections.bounded(client, name: "revocation poller", logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await client.runConnections() }
+            group.addTask { try await connections.run() }
             await cancelWhenGracefulShutdown { await self.loop(identity) }
-            client.beginGracefulShutdown()
         }
     }
 
@@ -55,7 +58,10 @@ public struct RevocationPoller: Service {
         var failures = 0
         while !Task.isCancelled {
             do {
-                let entries = try await fetch(identity)
+                // One trace per poll, shared with identity's log lines for it.
+                let entries = try await withSpan("revocations.poll", ofKind: .client) { _ in
+                    try await fetch(identity)
+                }
                 list.replace(with: entries)
                 listed.record(entries.count)
                 if failures > 0 {

@@ -205,7 +205,7 @@ public struct NomadConfig: Sendable {
     }
 
     /// NOMAD_ANONYMOUS_RATE_PER_SECOND (0 turns the limit off),
-    /// NOMAD_ANONYMOUS_BURST and NOMAD_TRUSTED_FORWARDERS (IP addresses, comma-separated).
+    /// NOMAD_ANONYMOUS_BURST and NOMAD_TRUSTED_FORWARDERS (IP addresses or CIDR networks, comma-separated).
     static func anonymousRate(_ env: Environment) throws -> AnonymousRateLimiter.Settings {
         let defaults = AnonymousRateLimiter.Settings.defaults
         let rate = try env.seconds("NOMAD_ANONYMOUS_RATE_PER_SECOND", default: defaults.ratePerSecond)
@@ -214,8 +214,8 @@ public struct NomadConfig: Sendable {
         let forwarders = Set((env.optionalString("NOMAD_TRUSTED_FORWARDERS") ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty })
-        for address in forwarders where !AnonymousRateLimiter.looksLikeAddress(address) {
-            throw ConfigError.invalid("NOMAD_TRUSTED_FORWARDERS", "not an IP address: \(address)")
+        for entry in forwarders where AddressRange(entry) == nil {
+            throw ConfigError.invalid("NOMAD_TRUSTED_FORWARDERS", "not an IP address or a network (CIDR): \(entry)")
         }
         return .init(ratePerSecond: rate, burst: burst, trustedForwarders: forwarders)
     }

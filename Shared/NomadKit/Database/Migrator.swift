@@ -91,7 +91,7 @@ public enum Migrator {
                 }
                 try await connection.query("COMMIT", logger: logger)
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -151,5 +151,13 @@ enum ChassisMigrations {
             CREATE INDEX outbox_undelivered ON outbox (occurred_at) WHERE delivered_at IS NULL;
             """),
         Migration(2, "one_statement_mutations", OneStatementMutation.migration),
+        // The W3C traceparent of the request that wrote the event, so the
+        // relay's batch can link back to it (null for rows written outside a
+        // span). SQL functions leave it to the default, which reads what the
+        // calling statement set (`OneStatementMutation.sql`).
+        Migration(3, "outbox_traceparent", """
+            ALTER TABLE outbox ADD COLUMN traceparent text
+              DEFAULT nullif(current_setting('nomad.traceparent', true), '');
+            """),
     ]
 }

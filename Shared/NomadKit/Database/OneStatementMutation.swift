@@ -8,11 +8,16 @@ public struct IdempotencyKey: Sendable {
     public let caller: String
     public let requestID: String
     public let requestHash: Data
+    /// The calling request's W3C traceparent ("" outside a span), which the
+    /// statement sets for the function's outbox rows (see `OneStatementMutation.sql`).
+    public let traceparent: String
 }
 
 /// A prepared call of a one-statement mutation's SQL function, whose first
 /// three arguments are the idempotency key's and whose one row is the
-/// function's JSON answer as text.
+/// function's JSON answer as text. Its `sql` is `OneStatementMutation.sql`
+/// with the traceparent at the parameter after the function's last, where
+/// `makeBindings` puts it.
 public protocol OneStatementCall: PostgresPreparedStatement where Row == String {
     var key: IdempotencyKey { get }
     /// The function's own arguments, after the key's.
@@ -26,6 +31,7 @@ extension OneStatementCall {
         bindings.append(key.requestID)
         try bindings.append(key.requestHash)
         try appendArguments(to: &bindings)
+        bindings.append(key.traceparent)
         return bindings
     }
 
@@ -52,6 +58,17 @@ extension OneStatementCall {
 public enum OneStatementMutation {
     /// Raised by a function for a refusal that has to undo its writes.
     public static let refusalState = "NZ001"
+
+    /// The prepared SQL calling a mutation's function: its JSON answer as text,
+    /// with the request's traceparent (`IdempotencyKey.traceparent`, bound at
+    /// `$<traceparentAt>`) set for this statement's transaction alone, where
+    /// the outbox column's default reads it (chassis migration 3), so no
+    /// function has to pass it on. The setting is in a subquery because
+    /// PostgreSQL evaluates it before the outer call (a volatile subquery is
+    /// never flattened into it).
+    public static func sql(_ call: String, traceparentAt index: Int) -> String {
+        "SELECT (\(call))::text FROM (SELECT set_config('nomad.traceparent', $\(index), true)) AS trace"
+    }
 
     /// A refusal a function answered.
     public struct Refusal: Sendable, Error, Equatable {
@@ -153,7 +170,8 @@ extension Database {
         let context = RequestContext.current
         let key = IdempotencyKey(
             caller: Idempotency.key(context.principal), requestID: requestID,
-            requestHash: try Idempotency.requestHash(request, protection: protection))
+            requestHash: try Idempotency.requestHash(request, protection: protection),
+            traceparent: TraceCarrier.current()["traceparent"] ?? "")
         // Once sent, the statement commits on its own: a caller that has
         // given up must not have data changed behind its back.
         try context.checkNotCancelled()

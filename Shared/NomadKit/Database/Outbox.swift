@@ -1,9 +1,12 @@
 import Foundation
+import Instrumentation
 import PostgresNIO
+import ServiceContextModule
 
 /// The transactional outbox: a mutation appends its domain event on the same
 /// connection, inside the same transaction, so the event exists exactly when
-/// the change does. A relay (later) delivers rows to analytics.
+/// the change does. A relay (later) delivers rows to analytics. The row keeps
+/// the writing request's `traceparent`: the relay's batch links back to it.
 public enum Outbox {
     public static func append(
         _ connection: PostgresConnection, type: String, schemaVersion: Int = 1,
@@ -17,9 +20,10 @@ public enum Outbox {
         encoder.dateEncodingStrategy = .iso8601
         let payloadJSON = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let subjects = String(decoding: try encoder.encode(subjectIDs), as: UTF8.self)
+        let traceparent = TraceCarrier.current()["traceparent"]
         try await connection.query("""
-            INSERT INTO outbox (id, type, schema_version, subject_ids, payload)
-            VALUES (\(UUID()), \(type), \(schemaVersion), \(subjects)::jsonb, \(payloadJSON)::jsonb)
+            INSERT INTO outbox (id, type, schema_version, subject_ids, payload, traceparent)
+            VALUES (\(UUID()), \(type), \(schemaVersion), \(subjects)::jsonb, \(payloadJSON)::jsonb, \(traceparent))
             """, logger: logger)
     }
 }

@@ -7,6 +7,7 @@ import NomadProtos
 import PostgresNIO
 import ServiceLifecycle
 import SwiftProtobuf
+import Tracing
 
 /// Delivers the service's outbox to analytics: at-least-once over the wire,
 /// exactly-once in analytics' tables (it stores by event id).
@@ -64,12 +65,14 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
-        let client = GRPCClient(transport: try .http2NIOPosix(target: address.target, transportSecurity: security))
+        let client = GRPCClient(
+            transport: try .http2NIOPosix(target: address.target, transportSecurity: security),
+            interceptors: [TraceContextClientInterceptor()])
         let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: client)
+        let connections = ClientConnections.bounded(client, name: "outbox relay", logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await client.runConnections() }
+            group.addTask { try await connections.run() }
             await cancelWhenGracefulShutdown { await self.loop(analytics) }
-            client.beginGracefulShutdown()
         }
     }
 
@@ -124,12 +127,14 @@ public struct OutboxRelay: Service {
         let requestMetadata = metadata
         let stored = try await database.transaction { connection -> Int in
             let rows = try await connection.query("""
-                SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at FROM outbox
+                SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at, traceparent FROM outbox
                 WHERE delivered_at IS NULL ORDER BY occurred_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: logger)
             var events: [Nomad_Common_V1_DomainEvent] = []
-            for try await (id, type, version, subjects, payload, occurredAt)
-                in rows.decode((UUID, String, Int, String, String, Date).self) {
+            var origins: [String] = []
+            for try await (id, type, version, subjects, payload, occurredAt, traceparent)
+                in rows.decode((UUID, String, Int, String, String, Date, String?).self) {
+                if let traceparent, !origins.contains(traceparent) { origins.append(traceparent) }
                 events.append(.with {
                     $0.eventID = id.uuidString.lowercased()
                     $0.sourceService = source
@@ -141,15 +146,31 @@ public struct OutboxRelay: Service {
                 })
             }
             if events.isEmpty { return 0 }
-            let response = try await analytics.ingestEvents(
-                .with { $0.events = events }, metadata: requestMetadata, options: options)
-            // Only what analytics says it stored is marked; anything else stays
-            // undelivered and goes out again with a later batch.
-            let sent = Set(events.map(\.eventID))
-            let acked = response.storedEventIds.filter { sent.contains($0.lowercased()) }.compactMap(UUID.init(uuidString:))
-            try await connection.query(
-                "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
-            return acked.count
+            // A batch is a trace of its own (it mixes events of many requests),
+            // linked to the trace of every request whose events it carries; its
+            // context goes to analytics with the call. Empty polls make no span.
+            return try await withSpan("outbox.relay", ofKind: .producer) { span in
+                for origin in origins {
+                    if let context = TraceCarrier.context(traceparent: origin) { span.addLink(SpanLink(context: context, attributes: [:])) }
+                }
+                let response = try await analytics.ingestEvents(
+                    .with { $0.events = events }, metadata: requestMetadata, options: options)
+                // Only what analytics says it stored is marked; anything else stays
+                // undelivered and goes out again with a later batch.
+                let sent = Set(events.map(\.eventID))
+                let acked = response.storedEventIds.filter { sent.contains($0.lowercased()) }.compactMap(UUID.init(uuidString:))
+                try await connection.query(
+                    "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
+                // Under the batch's span: its trace_id is the one analytics logs for
+                // the call; origin_trace_ids lead back to the requests.
+                logger.debug("outbox batch relayed", metadata: [
+                    "events": "\(acked.count)",
+                    "origin_trace_ids": .array(origins.compactMap { origin in
+                        W3CHeaders.parse(traceparent: origin, tracestate: nil).map { .string($0.traceID.description) }
+                    }),
+                ])
+                return acked.count
+            }
         }
         if stored > 0 { relayed.increment(by: stored) }
         return stored

@@ -91,7 +91,8 @@ public final class NomadApp: Sendable {
                     to: .allExcluding(services: Set([healthDescriptor] + reflectionDescriptors), methods: [])),
             ])
 
-        var services: [any Service] = [client]
+        // The span exporter (only with an OTLP endpoint) first, so it stops last.
+        var services: [any Service] = (TraceSetup.takeExporterService(logger: logger).map { [$0] } ?? []) + [client]
         if config.metricsPort >= 0 {
             let port = metricsPort
             services.append(MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger) { bound in

@@ -4,21 +4,25 @@ import Synchronization
 
 /// One JSON object per line on stdout: what log collectors on the government
 /// cloud ingest. Every line logged while serving a call carries that call's
-/// request id, taken from the call's RequestContext.
+/// request id, taken from the call's RequestContext, and the current span's
+/// `trace_id` and `span_id` (W3C hex), whichever tracer is in force (TraceSetup).
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let service: String
     private let output: @Sendable (Data) -> Void
+    private let traceMetadata: Logger.MetadataProvider
 
     public init(
         label: String, service: String, level: Logger.Level,
+        traceMetadata: Logger.MetadataProvider = TraceSetup.logMetadata,
         output: @escaping @Sendable (Data) -> Void = { FileHandle.standardOutput.write($0) }
     ) {
         self.label = label
         self.service = service
         self.logLevel = level
+        self.traceMetadata = traceMetadata
         self.output = output
     }
 
@@ -37,6 +41,7 @@ public struct JSONLogHandler: LogHandler {
         ]
         let requestID = RequestContext.current.requestID
         if requestID != "-" { object["request_id"] = requestID }
+        for (key, value) in traceMetadata.get() { object[key] = Self.plain(value) }
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             object[key] = Self.plain(value)
         }
@@ -63,16 +68,18 @@ public struct JSONLogHandler: LogHandler {
 }
 
 public enum LogSetup {
-    /// Installs the process-wide log handler once; later calls do nothing, so
+    /// Installs the process-wide log handler (and the tracer) once; later calls do nothing, so
     /// tests that start many servers in one process can all call it.
     public static func bootstrap(service: String, level: String, format: String) {
         let parsed = Logger.Level(rawValue: level) ?? .info
+        // The tracer first: the handlers read its log metadata.
+        TraceSetup.bootstrap(service: service)
         once.withLock { done in
             guard !done else { return }
             done = true
             LoggingSystem.bootstrap { label in
                 if format == "text" {
-                    var handler = StreamLogHandler.standardOutput(label: label)
+                    var handler = StreamLogHandler.standardOutput(label: label, metadataProvider: TraceSetup.logMetadata)
                     handler.logLevel = parsed
                     return handler
                 }

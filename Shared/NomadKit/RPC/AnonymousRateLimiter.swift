@@ -18,7 +18,7 @@ public final class AnonymousRateLimiter: Sendable {
         public var ratePerSecond: Double
         /// Calls an idle address may make at once.
         public var burst: Double
-        /// Peer IP addresses whose `x-forwarded-for` is believed.
+        /// Peer IP addresses or networks (CIDR) whose `x-forwarded-for` is believed.
         public var trustedForwarders: Set<String>
 
         public init(ratePerSecond: Double = 50, burst: Double = 100, trustedForwarders: Set<String> = []) {
@@ -40,6 +40,7 @@ public final class AnonymousRateLimiter: Sendable {
     }
 
     public let settings: Settings
+    private let forwarders: [AddressRange]
     private let buckets = Mutex<[String: Bucket]>([:])
     /// Addresses remembered at once; past it, idle (full) buckets are dropped.
     let capacity: Int
@@ -49,6 +50,8 @@ public final class AnonymousRateLimiter: Sendable {
 
     public init(_ settings: Settings, capacity: Int = 100_000) {
         self.settings = settings
+        // NomadConfig refuses an entry that is not an address or a network.
+        forwarders = settings.trustedForwarders.compactMap(AddressRange.init)
         self.capacity = capacity
     }
 
@@ -90,7 +93,7 @@ public final class AnonymousRateLimiter: Sendable {
     /// the forwarded client's when the peer is a trusted forwarder.
     public func key(remotePeer: String, metadata: Metadata) -> String {
         let peer = Self.address(ofPeer: remotePeer)
-        guard settings.trustedForwarders.contains(peer),
+        guard forwarders.contains(where: { $0.contains(peer) }),
               let header = metadata[stringValues: "x-forwarded-for"].first(where: { _ in true }),
               let last = header.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
               Self.looksLikeAddress(last)

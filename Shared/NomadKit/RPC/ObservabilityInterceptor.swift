@@ -7,9 +7,12 @@ import PostgresNIO
 import _ConnectionPoolModule
 import SwiftProtobuf
 import Synchronization
+import Tracing
 
 /// The outermost interceptor: gives the call its request id and language,
-/// counts and times it, logs it, and turns whatever error escapes into a gRPC
+/// runs it in a server span continuing the caller's W3C trace context
+/// (`traceparent`, `tracestate`; a malformed one starts a new trace), counts
+/// and times it, logs it, and turns whatever error escapes into a gRPC
 /// status with a message in the caller's language and no internals.
 public struct ObservabilityInterceptor: ServerInterceptor {
     let logger: Logger
@@ -36,9 +39,27 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         let method = context.descriptor
         let logger = self.logger
 
+        // The server span: the caller's trace continued, or a new one.
+        var traceParent = InstrumentationContext.topLevel
+        InstrumentationSystem.instrument.extract(request.metadata, into: &traceParent, using: GRPCMetadataExtractor())
+        let span = startSpan(method.fullyQualifiedMethod, context: traceParent, ofKind: .server)
+        let traceContext = span.context
+
         @Sendable func finish(_ error: (any Error)?) -> RPCError? {
-            let rpcError = error.map { Self.rpcError(for: $0, language: requestContext.language, logger: logger) }
-            meters.record(method: method, code: rpcError?.code, since: started, logger: logger)
+            // Under the span's context, so the error's and the call's log lines carry its ids.
+            let rpcError = InstrumentationContext.$current.withValue(traceContext) { () -> RPCError? in
+                let rpcError = error.map { Self.rpcError(for: $0, language: requestContext.language, logger: logger) }
+                meters.record(method: method, code: rpcError?.code, since: started, logger: logger)
+                return rpcError
+            }
+            if span.isRecording {
+                span.attributes["rpc.system"] = "grpc"
+                span.attributes["rpc.service"] = method.service.fullyQualifiedService
+                span.attributes["rpc.method"] = method.method
+                span.attributes["rpc.grpc.status_code"] = rpcError?.code.rawValue ?? 0
+                if let rpcError { span.setStatus(.init(code: .error, message: "\(rpcError.code)")) }
+            }
+            span.end()
             return rpcError
         }
 
@@ -64,7 +85,9 @@ public struct ObservabilityInterceptor: ServerInterceptor {
                 throw NomadError.unavailable
             }
             response = try await RequestContext.$current.withValue(requestContext) {
-                try await next(request, context)
+                try await InstrumentationContext.$current.withValue(traceContext) {
+                    try await next(request, context)
+                }
             }
         } catch {
             throw finish(error)!
@@ -79,7 +102,9 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             contents.producer = { writer in
                 do {
                     let trailers = try await RequestContext.$current.withValue(requestContext) {
-                        try await producer(writer)
+                        try await InstrumentationContext.$current.withValue(traceContext) {
+                            try await producer(writer)
+                        }
                     }
                     _ = finish(nil)
                     return trailers

@@ -8,7 +8,7 @@ public struct KpiSettings: Sendable, Equatable {
     /// revenue in one calendar year, in yuan.
     public var superIndividualRevenueYuan: Int64
 
-    public init(superIndividualRevenueYuan: Int64 = 20_000_000) {
+    public init(superIndividualRevenueYuan: Int64 = Programme.superIndividualRevenueYuan) {
         self.superIndividualRevenueYuan = superIndividualRevenueYuan
     }
 
@@ -17,7 +17,7 @@ public struct KpiSettings: Sendable, Equatable {
     /// NOMAD_ANALYTICS_SUPER_INDIVIDUAL_REVENUE_YUAN (default 20000000).
     public static func fromEnvironment(_ environment: Environment = Environment()) throws -> KpiSettings {
         let name = "NOMAD_ANALYTICS_SUPER_INDIVIDUAL_REVENUE_YUAN"
-        let yuan = try environment.int(name, default: 20_000_000)
+        let yuan = try environment.int(name, default: Int(Programme.superIndividualRevenueYuan))
         // Bounded so that the threshold in fen (×100) stays far from overflow.
         guard (1...1_000_000_000_000).contains(yuan) else {
             throw ConfigError.invalid(name, "a number of yuan between 1 and 1000000000000")

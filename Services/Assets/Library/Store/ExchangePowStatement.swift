@@ -5,7 +5,7 @@ import PostgresNIO
 /// ExchangePow's one round trip: a prepared call of `exchange_pow`
 /// (migration 16), answering its JSON result or refusal.
 struct ExchangePowStatement: OneStatementCall {
-    static let sql = "SELECT exchange_pow($1, $2, $3, $4, $5, $6, $7, $8, $9::date)::text"
+    static let sql = OneStatementMutation.sql("exchange_pow($1, $2, $3, $4, $5, $6, $7, $8, $9::date)", traceparentAt: 10)
 
     /// What `exchange_pow` stores and answers, the same on a retry: the posted
     /// transaction's accounts and the rate's outcome.

@@ -20,7 +20,9 @@ enum RedeemPointsFunction: PointsMoveFunction {
 /// function, answering its JSON result (`PointsMoved`) or refusal. `target`
 /// is the receiving account (a transfer) or the merchant (a redemption).
 struct PointsMoveStatement<Function: PointsMoveFunction>: OneStatementCall {
-    static var sql: String { "SELECT \(Function.name)($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)::text" }
+    static var sql: String {
+        OneStatementMutation.sql("\(Function.name)($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)", traceparentAt: 11)
+    }
 
     let key: IdempotencyKey
     let nomadID: UUID

@@ -50,4 +50,9 @@ enum CalendarErrors {
         .resourceExhausted, zh: "待处理的约见请求已达上限", en: "You have reached the limit of outstanding meeting requests")
     static let slotBooked = NomadError(
         .failedPrecondition, zh: "该时段已被预约", en: "This slot is already booked")
+    /// One person, one meeting at a time.
+    static let youHaveAMeetingThen = NomadError(
+        .failedPrecondition, zh: "您在该时段已有已确认的约见", en: "You already have an accepted meeting at that time")
+    static let requesterHasAMeetingThen = NomadError(
+        .failedPrecondition, zh: "对方在该时段已有已确认的约见", en: "The requester already has an accepted meeting at that time")
 }

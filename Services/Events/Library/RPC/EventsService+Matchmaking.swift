@@ -71,6 +71,11 @@ extension EventsService {
             // The requester's registration lock serializes their requests, so the cap holds under concurrency.
             try await participant(connection, eventID: slot.eventID, person: requester, lock: .update)
             guard slot.bookedRequestID == nil else { throw CalendarErrors.slotBooked }
+            // Said now rather than at acceptance; acceptance checks again under the people's locks.
+            if try await MeetingStore.hasAcceptedMeeting(
+                connection, person: requester.accountID, start: slot.startsAt, end: slot.endsAt, logger: logger) {
+                throw CalendarErrors.youHaveAMeetingThen
+            }
             let pending = try await MeetingStore.pendingCount(
                 connection, eventID: slot.eventID, requesterID: requester.accountID, logger: logger)
             guard pending < cap else { throw CalendarErrors.tooManyMeetingRequests }
@@ -82,7 +87,8 @@ extension EventsService {
     }
 
     /// The slot's row lock orders concurrent accepts: the first books the
-    /// slot, the rest find it booked.
+    /// slot, the rest find it booked. The two people's locks order accepts of
+    /// other slots at the same time: one person, one meeting at a time.
     func respondToMeeting(
         request: Nomad_Events_V1_RespondToMeetingRequest, context: ServerContext
     ) async throws -> Nomad_Events_V1_MeetingRequest {
@@ -101,6 +107,14 @@ extension EventsService {
                 throw NomadError.wrongState("该请求已处理", "the request was already answered")
             }
             if request.accept {
+                try await MeetingStore.lockPeople(connection, [meeting.requesterID, meeting.ownerID], logger: logger)
+                for (person, clash) in [(meeting.ownerID, CalendarErrors.youHaveAMeetingThen),
+                                        (meeting.requesterID, CalendarErrors.requesterHasAMeetingThen)] {
+                    if try await MeetingStore.hasAcceptedMeeting(
+                        connection, person: person, start: slot.startsAt, end: slot.endsAt, logger: logger) {
+                        throw clash
+                    }
+                }
                 try await MeetingStore.accept(connection, requestID: id, slotID: slot.id, note: note, logger: logger)
             } else {
                 try await MeetingStore.decline(connection, requestID: id, note: note, logger: logger)

@@ -6,9 +6,8 @@ import PostgresNIO
 /// (migration 15). The credential was verified offline; what it names goes
 /// in, nil where its claim is not a well-formed id.
 struct CheckInStatement: OneStatementCall {
-    static let sql = """
-        SELECT check_in($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)::text
-        """
+    static let sql = OneStatementMutation.sql(
+        "check_in($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", traceparentAt: 16)
 
     /// What `check_in` stores and answers, the same on a retry.
     struct Result: Decodable, Sendable {

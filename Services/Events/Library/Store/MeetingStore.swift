@@ -157,6 +157,32 @@ enum MeetingStore {
         return out
     }
 
+    /// Whether `person` has an accepted meeting, as either side, in a slot
+    /// overlapping [start, end), at any event.
+    static func hasAcceptedMeeting(
+        _ connection: PostgresConnection, person: UUID, start: Date, end: Date, logger: Logger
+    ) async throws -> Bool {
+        let rows = try await connection.query("""
+            SELECT 1 FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
+            WHERE q.status = 2 AND (q.owner_id = \(person) OR q.requester_id = \(person))
+              AND s.starts_at < \(end) AND s.ends_at > \(start)
+            LIMIT 1
+            """, logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
+    /// Serializes the meeting bookings of each person, across slots and
+    /// events, until the transaction ends: two owners accepting the same
+    /// requester at once would otherwise each find them free. Locks are taken
+    /// in one order (by id), so two bookings never wait on each other.
+    static func lockPeople(_ connection: PostgresConnection, _ people: [UUID], logger: Logger) async throws {
+        for person in Set(people).sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended('meeting-person:' || \(person)::text, 0))", logger: logger)
+        }
+    }
+
     private static func slot(_ row: PostgresRow) throws -> MeetingSlotRecord {
         let r = row.makeRandomAccess()
         return MeetingSlotRecord(

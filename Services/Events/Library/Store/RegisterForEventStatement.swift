@@ -8,9 +8,8 @@ import PostgresNIO
 /// nil when none is known yet (the function then answers the end, unless the
 /// call needs no ticket).
 struct RegisterForEventStatement: OneStatementCall {
-    static let sql = """
-        SELECT register_for_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)::text
-        """
+    static let sql = OneStatementMutation.sql(
+        "register_for_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)", traceparentAt: 17)
 
     /// What `register_for_event` stores and answers, the same on a retry.
     struct Result: Decodable, Sendable {

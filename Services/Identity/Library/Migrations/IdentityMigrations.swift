@@ -7,5 +7,6 @@ let identityMigrations = [
     Migration(3, "revocations", migration0003Revocations),
     Migration(4, "sealed_numbers", migration0004SealedNumbers),
     Migration(5, "documents", migration0005Documents),
-    Migration(6, "site visit function", migration0006SiteVisitFunction),
+    Migration(6, "super individual threshold", migration0006SuperIndividualThreshold),
+    Migration(7, "site visit function", migration0007SiteVisitFunction),
 ]

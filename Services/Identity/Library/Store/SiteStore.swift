@@ -4,7 +4,7 @@ import NomadProtos
 import PostgresNIO
 
 /// Community demonstration sites. The visits their desks record are written
-/// by `record_site_visit` (migration 6), in VerifyCard's one statement.
+/// by `record_site_visit` (migration 7), in VerifyCard's one statement.
 enum SiteStore {
     static func insert(_ connection: PostgresConnection, _ site: Nomad_Identity_V1_Site, id: UUID, logger: Logger) async throws {
         try await connection.query("""

@@ -3,9 +3,9 @@ import NomadKit
 import PostgresNIO
 
 /// VerifyCard's site visit in one round trip: a prepared call of
-/// `record_site_visit` (migration 6), answering its JSON result or refusal.
+/// `record_site_visit` (migration 7), answering its JSON result or refusal.
 struct SiteVisitStatement: OneStatementCall {
-    static let sql = "SELECT record_site_visit($1, $2, $3, $4, $5, $6, $7, $8)::text"
+    static let sql = OneStatementMutation.sql("record_site_visit($1, $2, $3, $4, $5, $6, $7, $8)", traceparentAt: 9)
 
     /// What `record_site_visit` stores and answers, the same on a retry.
     /// Without a holder the card was not found; `cardRefusal` names a card

@@ -8,4 +8,5 @@ let jobsMigrations = [
     Migration(4, "bounties", migration0004Bounties),
     Migration(5, "match indexes", migration0005MatchIndexes),
     Migration(6, "claim function", migration0006ClaimFunction),
+    Migration(7, "claim signs a contract", migration0007ClaimSignsContract),
 ]

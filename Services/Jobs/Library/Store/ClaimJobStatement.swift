@@ -5,7 +5,7 @@ import PostgresNIO
 /// ClaimJob's one round trip: a prepared call of `claim_job` (migration 6),
 /// answering its JSON result or refusal.
 struct ClaimJobStatement: OneStatementCall {
-    static let sql = "SELECT claim_job($1, $2, $3, $4, $5, $6, $7, $8, $9::date)::text"
+    static let sql = OneStatementMutation.sql("claim_job($1, $2, $3, $4, $5, $6, $7, $8, $9::date)", traceparentAt: 10)
 
     /// What `claim_job` stores and answers: the facts the order message is
     /// built from, the same on the first call and on a retry.

@@ -53,7 +53,9 @@ public final class PortalApp: Sendable {
             },
             logger: logger)
 
-        var services: [any Service] = backends.services
+        // The span exporter (only with an OTLP endpoint) first, so it stops last.
+        var services: [any Service] = TraceSetup.takeExporterService(logger: logger).map { [$0] } ?? []
+        services += backends.services(logger: logger)
         if config.metricsPort >= 0 {
             services.append(MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger))
         }

@@ -8,6 +8,10 @@ import NIOCore
 public enum PortalRouter {
     public static func make(portal: Portal, staticDirectory: URL) -> Router<PortalContext> {
         let router = Router(context: PortalContext.self)
+        // First, so every line logged for a request carries its trace id:
+        // the caller's traceparent continued (a malformed one ignored), or a
+        // new trace. No headers are recorded (cookies stay out of spans).
+        router.add(middleware: TracingMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(logger: portal.logger))
         // Router-wide, so an unknown path gets the portal's own 404 page too;

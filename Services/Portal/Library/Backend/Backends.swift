@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NomadKit
 import NomadProtos
 import ServiceLifecycle
 
@@ -28,7 +29,8 @@ public final class Backends: Sendable {
         } else {
             security = .plaintext
         }
-        let interceptors: [any ClientInterceptor] = [ClientMetricsInterceptor()]
+        // The trace context of the page being served goes on every call.
+        let interceptors: [any ClientInterceptor] = [ClientMetricsInterceptor(), TraceContextClientInterceptor()]
         func client(_ address: ServiceAddress) throws -> GRPCClient<Transport> {
             let target: any ResolvableTarget
             if address.endpoints.allSatisfy({ Self.isIPv4($0.host) }) {
@@ -66,9 +68,9 @@ public final class Backends: Sendable {
     }
 
     /// One swift-service-lifecycle service per client: runs its connections,
-    /// and on shutdown lets calls in flight finish.
-    public var services: [any Service] {
-        clients.map { GRPCClientRunner(client: $0) }
+    /// and on shutdown lets calls in flight finish, for a bounded time.
+    public func services(logger: Logger) -> [any Service] {
+        clients.map { ClientConnections.bounded($0, name: "portal client", logger: logger) }
     }
 
     /// Metadata and options for one call: the bearer token when someone is
@@ -117,18 +119,4 @@ public final class Backends: Sendable {
 public struct Call: Sendable {
     public let metadata: Metadata
     public let options: CallOptions
-}
-
-/// GRPCClient is not a swift-service-lifecycle Service: run its connections
-/// until the graceful shutdown, then close them once calls in flight end.
-struct GRPCClientRunner: Service {
-    let client: GRPCClient<Transport>
-
-    func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await client.runConnections()
-        } onGracefulShutdown: {
-            client.beginGracefulShutdown()
-        }
-    }
 }

@@ -96,7 +96,7 @@ enum DocumentSupport {
 
     /// Streams one part to UploadDocument: the header, then the bytes in
     /// chunks. Past `limit` the stream is abandoned, so identity stores nothing.
-    static func upload<Body>(
+    static func upload<Body: SendableMetatype>(
         head: [UInt8], filename: String, reader: MultipartReader<Body>, purpose: Nomad_Identity_V1_DocumentPurpose,
         limit: Int, portal: Portal, context: PortalContext
     ) async throws -> UploadResult {

@@ -1,4 +1,5 @@
 import Foundation
+import NomadKit
 
 /// A throwaway PostgreSQL cluster on the loopback interface, for tests and `nomadctl up`.
 ///

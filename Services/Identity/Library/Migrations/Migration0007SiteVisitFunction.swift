@@ -10,7 +10,7 @@
 /// The result holds the card's holder, name, derived status and times, and
 /// whether a visit was recorded: no number (the caller's QR carries it, and a
 /// retry must send the same QR).
-let migration0006SiteVisitFunction = """
+let migration0007SiteVisitFunction = """
 CREATE FUNCTION record_site_visit(p_caller text, p_request_id text, p_hash bytea, p_number_hash bytea, p_holder text,
                                   p_site uuid, p_event uuid, p_now timestamptz)
 RETURNS jsonb LANGUAGE plpgsql AS $f$

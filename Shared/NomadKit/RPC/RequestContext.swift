@@ -1,0 +1,40 @@
+import Foundation
+import GRPCCore
+
+/// What one RPC call carries through the handlers: set by the chassis'
+/// interceptors for the duration of the call.
+public struct RequestContext: Sendable {
+    public var requestID: String
+    public var language: Language
+    /// Nil for public methods called without a token.
+    public var principal: Principal?
+    /// When the caller's deadline (grpc-timeout) passes. The transport's
+    /// cancellation handle is not used for this: it also flips when a drain
+    /// begins, and a drain must let in-flight calls finish.
+    public var deadline: ContinuousClock.Instant?
+
+    public init(
+        requestID: String, language: Language, principal: Principal? = nil,
+        deadline: ContinuousClock.Instant? = nil
+    ) {
+        self.requestID = requestID
+        self.language = language
+        self.principal = principal
+        self.deadline = deadline
+    }
+
+    /// Throws DEADLINE_EXCEEDED once the caller's deadline has passed: work
+    /// not committed by then must not be.
+    public func checkNotCancelled() throws {
+        if let deadline, ContinuousClock.now >= deadline { throw NomadError.deadlineExceeded }
+    }
+
+    @TaskLocal public static var current = RequestContext(requestID: "-", language: .zhCN)
+
+    /// The caller, or UNAUTHENTICATED. Handlers of methods that need a caller
+    /// use this rather than unwrapping.
+    public static func caller() throws -> Principal {
+        guard let principal = current.principal else { throw NomadError.unauthenticated }
+        return principal
+    }
+}
