@@ -172,7 +172,7 @@ extension CardTests {
             }
             for _ in 0..<2 {
                 let message = await expectRPCError(.notFound) { _ = try await env.client.verifyCard(unknown, metadata: reader.metadata) }
-                #expect(message?.contains(unknown.siteID) == true)
+                #expect(message?.contains(unknown.siteID.lowercased()) == true)
             }
             #expect(try await visitCount(env, holder: holder) == 1)
         }
