@@ -255,6 +255,31 @@ extension LedgerTests {
         }
     }
 
+    /// `exchange_pow` writes its outbox row in SQL; the row still carries the
+    /// caller's trace, which the statement sets for the column's default.
+    @Test func anExchangeEventKeepsTheTraceOfTheCallThatMadeIt() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(40)
+            let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            var metadata = nomad.metadata
+            metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
+            let exchanged = try await env.client.exchangePow(.with {
+                $0.requestID = UUID().uuidString; $0.powUnits = 10
+            }, metadata: metadata)
+            let stored = try await env.app.withSchemaConnection { connection in
+                let rows = try await connection.query("""
+                    SELECT traceparent FROM outbox WHERE type = 'assets.points.exchanged'
+                      AND subject_ids->>'transaction_id' = \(exchanged.transaction.transactionID)
+                    """, logger: TestApp.sqlLogger)
+                var found: [String?] = []
+                for try await traceparent in rows.decode(String?.self) { found.append(traceparent) }
+                return found
+            }
+            #expect(stored.count == 1)
+            #expect(stored.first??.hasPrefix("00-\(trace)-") == true)
+        }
+    }
+
     @Test func anExchangeAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
         try await withAssets { env in
             let nomad = try await env.nomadWithPow(40)

@@ -194,6 +194,31 @@ extension RegistrationTests {
         }
     }
 
+    /// `register_for_event` writes its outbox row in SQL; the row still
+    /// carries the caller's trace, which the statement sets for the column's default.
+    @Test func aRegistrationEventKeepsTheTraceOfTheCallThatMadeIt() async throws {
+        try await withEvents { env in
+            let event = try await env.publishedEvent(by: env.enterprise())
+            let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            var metadata = env.nomad().metadata
+            metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
+            let registered = try await env.client.registerForEvent(.with {
+                $0.requestID = UUID().uuidString; $0.eventID = event.eventID
+            }, metadata: metadata)
+            let stored = try await env.app.withSchemaConnection { connection in
+                let rows = try await connection.query("""
+                    SELECT traceparent FROM outbox WHERE type = 'events.registration.confirmed'
+                      AND subject_ids->>'registration_id' = \(registered.registrationID)
+                    """, logger: TestApp.sqlLogger)
+                var found: [String?] = []
+                for try await traceparent in rows.decode(String?.self) { found.append(traceparent) }
+                return found
+            }
+            #expect(stored.count == 1)
+            #expect(stored.first??.hasPrefix("00-\(trace)-") == true)
+        }
+    }
+
     @Test func aRegistrationAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
         try await withEvents { env in
             let event = try await env.publishedEvent(by: env.enterprise())
