@@ -212,3 +212,92 @@ import Testing
         }
     }
 }
+
+/// ExchangePow in one statement (`exchange_pow`): retries and refusals.
+extension LedgerTests {
+    @Test func aRetriedExchangeGetsTheSameAnswerAndChangesNothing() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(40)
+            let requestID = UUID().uuidString
+            let first = try await env.exchange(by: nomad, pow: 30, requestID: requestID)
+            let entries = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
+            let again = try await env.exchange(by: nomad, pow: 30, requestID: requestID)
+            #expect(again == first)
+            #expect(try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries") == entries)
+            #expect(try await env.balance(of: nomad, .pow) == 10)
+            #expect(try await env.balance(of: nomad, .points) == 300)
+            #expect(try await env.app.outboxCount(type: "assets.points.exchanged", subject: nomad.id) == 1)
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: nomad, pow: 31, requestID: requestID) }
+            #expect(try await env.cachedBalancesMatchEntries())
+        }
+    }
+
+    /// The points account an exchange opens on first use is undone with the
+    /// rest when the POW does not cover it, and the refused key is judged
+    /// again on a retry.
+    @Test func aRefusedFirstExchangeOpensNoAccountAndIsJudgedAgainOnRetry() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(5)
+            let requestID = UUID().uuidString
+            let zh = await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.exchangePow(.with {
+                    $0.requestID = requestID; $0.powUnits = 6
+                }, metadata: nomad.metadata(language: "zh-CN"))
+            }
+            #expect(zh == "余额不足（POW），未作任何变动")
+            let pointsAccounts = try await env.ledgerSQLInt("""
+                SELECT count(*)::bigint FROM ledger_accounts WHERE owner_id = \(UUID(uuidString: nomad.id)!) AND kind = 'points'
+                """)
+            #expect(pointsAccounts == 0)
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: nomad, pow: 6, requestID: requestID) }
+            await expectRPCError(.invalidArgument) { _ = try await env.exchange(by: nomad, pow: LedgerRules.maxAmount / 10 + 1) }
+            #expect(try await env.balance(of: nomad, .pow) == 5)
+        }
+    }
+
+    /// `exchange_pow` writes its outbox row in SQL; the row still carries the
+    /// caller's trace, which the statement sets for the column's default.
+    @Test func anExchangeEventKeepsTheTraceOfTheCallThatMadeIt() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(40)
+            let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            var metadata = nomad.metadata
+            metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
+            let exchanged = try await env.client.exchangePow(.with {
+                $0.requestID = UUID().uuidString; $0.powUnits = 10
+            }, metadata: metadata)
+            let stored = try await env.app.withSchemaConnection { connection in
+                let rows = try await connection.query("""
+                    SELECT traceparent FROM outbox WHERE type = 'assets.points.exchanged'
+                      AND subject_ids->>'transaction_id' = \(exchanged.transaction.transactionID)
+                    """, logger: TestApp.sqlLogger)
+                var found: [String?] = []
+                for try await traceparent in rows.decode(String?.self) { found.append(traceparent) }
+                return found
+            }
+            #expect(stored.count == 1)
+            #expect(stored.first??.hasPrefix("00-\(trace)-") == true)
+        }
+    }
+
+    @Test func anExchangeAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
+        try await withAssets { env in
+            let nomad = try await env.nomadWithPow(40)
+            let request = Nomad_Assets_V1_ExchangePowRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.powUnits = 30
+            }
+            let earlier = Nomad_Assets_V1_ExchangePowResponse.with {
+                $0.transaction.transactionID = UUID().uuidString.lowercased()
+                $0.transaction.kind = "points.exchanged"
+                $0.points = 300
+                $0.rateVersion = 1
+            }
+            try await env.app.storeEarlierResponse(
+                earlier, method: "ExchangePow", requestID: request.requestID, request: request, callerID: nomad.id)
+            #expect(try await env.client.exchangePow(request, metadata: nomad.metadata) == earlier)
+            #expect(try await env.balance(of: nomad, .pow) == 40)
+            #expect(try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'points.exchanged'") == 0)
+        }
+    }
+}

@@ -4,6 +4,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import PostgresNIO
 import Testing
 
 @Suite struct RegistrationTests {
@@ -125,6 +126,119 @@ import Testing
             }
             let mine = try await env.client.listMyRegistrations(.init(), metadata: a.metadata)
             #expect(mine.registrations.map(\.registrationID) == [ra.registrationID])
+        }
+    }
+}
+
+/// RegisterForEvent in one statement (`register_for_event`): retries, the
+/// ticket signed before the statement, and requests from before the upgrade.
+extension RegistrationTests {
+    func registrationSQLInt(_ env: EventsEnv, _ query: PostgresQuery) async throws -> Int {
+        try await env.app.withSchemaConnection { connection in
+            try await connection.query(query, logger: TestApp.sqlLogger).collect().first!.decode(Int.self)
+        }
+    }
+
+    @Test func aRetriedRegistrationGetsTheSameAnswerAndChangesNothing() async throws {
+        try await withEvents { env in
+            let event = try await env.publishedEvent(by: env.enterprise(), EventsEnv.eventDraft(capacity: 1))
+            let seated = env.nomad(), waiting = env.nomad()
+            let seatID = UUID().uuidString, waitID = UUID().uuidString
+            let seat = try await env.register(seated, for: event, card: "HN4600007", requestID: seatID)
+            let wait = try await env.register(waiting, for: event, requestID: waitID)
+            #expect(seat.status == .confirmed && seat.withCard && wait.status == .waitlisted && wait.waitlistPosition == 1)
+            let ticket = try await env.ticket(seat, by: seated)
+            for _ in 0..<3 {
+                #expect(try await env.register(seated, for: event, card: "HN4600007", requestID: seatID) == seat)
+                #expect(try await env.register(waiting, for: event, requestID: waitID) == wait)
+            }
+            let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: seated.metadata)
+            #expect(read.confirmedCount == 1 && read.waitlistedCount == 1)
+            #expect(try await registrationSQLInt(env, "SELECT count(*)::int FROM registrations WHERE event_id = \(UUID(uuidString: event.eventID)!)") == 2)
+            #expect(try await registrationSQLInt(env, "SELECT count(*)::int FROM tickets WHERE event_id = \(UUID(uuidString: event.eventID)!)") == 1)
+            #expect(try await env.ticket(seat, by: seated) == ticket)
+            #expect(try await env.app.outboxCount(type: "events.registration.confirmed", subject: event.eventID) == 1)
+            #expect(try await env.app.outboxCount(type: "events.registration.waitlisted", subject: event.eventID) == 1)
+            // The ticket was signed before the statement, for the event's end.
+            let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(ticket.token)
+            #expect(claims.reg == seat.registrationID && claims.sub == seated.id)
+            #expect(claims.exp == Int64(TicketSigner.expiry(eventEnd: event.endTime.date).timeIntervalSince1970))
+            #expect(claims.cdh == Base64URL.encode(RegistrationRules.cardHash("HN4600007", TestKeys.data)))
+            // A refusal keeps nothing: the same id is judged again, and refused again.
+            let draft = try await env.createEvent(by: env.enterprise())
+            let refusedID = UUID().uuidString
+            for _ in 0..<2 {
+                await expectRPCError(.notFound) { _ = try await env.register(seated, for: draft, requestID: refusedID) }
+            }
+        }
+    }
+
+    /// The service signs a ticket for the end it last saw; when the event's
+    /// end has changed since, the statement answers the new end and the
+    /// ticket is signed again for it.
+    @Test func aTicketSignedForAStaleEndIsSignedAgainForTheEventsEnd() async throws {
+        try await withEvents { env in
+            let event = try await env.publishedEvent(by: env.enterprise())
+            _ = try await env.register(env.nomad(), for: event)
+            let end = try await env.app.withSchemaConnection { connection in
+                try await connection.query("""
+                    UPDATE events SET ends_at = ends_at + interval '3 days' WHERE id = \(UUID(uuidString: event.eventID)!)
+                    RETURNING ends_at
+                    """, logger: TestApp.sqlLogger).collect().first!.decode(Date.self)
+            }
+            let nomad = env.nomad()
+            let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad)
+            let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(ticket.token)
+            #expect(claims.exp == Int64(TicketSigner.expiry(eventEnd: end).timeIntervalSince1970))
+            #expect(abs(ticket.expireTime.date.timeIntervalSince(TicketSigner.expiry(eventEnd: end))) < 0.001)
+        }
+    }
+
+    /// `register_for_event` writes its outbox row in SQL; the row still
+    /// carries the caller's trace, which the statement sets for the column's default.
+    @Test func aRegistrationEventKeepsTheTraceOfTheCallThatMadeIt() async throws {
+        try await withEvents { env in
+            let event = try await env.publishedEvent(by: env.enterprise())
+            let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            var metadata = env.nomad().metadata
+            metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
+            let registered = try await env.client.registerForEvent(.with {
+                $0.requestID = UUID().uuidString; $0.eventID = event.eventID
+            }, metadata: metadata)
+            let stored = try await env.app.withSchemaConnection { connection in
+                let rows = try await connection.query("""
+                    SELECT traceparent FROM outbox WHERE type = 'events.registration.confirmed'
+                      AND subject_ids->>'registration_id' = \(registered.registrationID)
+                    """, logger: TestApp.sqlLogger)
+                var found: [String?] = []
+                for try await traceparent in rows.decode(String?.self) { found.append(traceparent) }
+                return found
+            }
+            #expect(stored.count == 1)
+            #expect(stored.first??.hasPrefix("00-\(trace)-") == true)
+        }
+    }
+
+    @Test func aRegistrationAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
+        try await withEvents { env in
+            let event = try await env.publishedEvent(by: env.enterprise())
+            let nomad = env.nomad()
+            let request = Nomad_Events_V1_RegisterForEventRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.eventID = event.eventID
+            }
+            let earlier = Nomad_Events_V1_EventRegistration.with {
+                $0.registrationID = UUID().uuidString.lowercased()
+                $0.eventID = event.eventID
+                $0.attendeeID = nomad.id
+                $0.status = .confirmed
+            }
+            try await env.app.storeEarlierResponse(
+                earlier, method: "RegisterForEvent", requestID: request.requestID, request: request, callerID: nomad.id)
+            #expect(try await env.client.registerForEvent(request, metadata: nomad.metadata) == earlier)
+            let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: nomad.metadata)
+            #expect(read.confirmedCount == 0 && read.waitlistedCount == 0)
+            #expect(try await env.app.outboxCount(type: "events.registration.confirmed", subject: event.eventID) == 0)
         }
     }
 }

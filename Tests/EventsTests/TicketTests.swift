@@ -211,3 +211,65 @@ import Testing
         }
     }
 }
+
+/// CheckIn in one statement (`check_in`): retries and requests from before
+/// the upgrade.
+extension TicketTests {
+    @Test func aRetriedCheckInGetsTheSameAnswerAndChangesNothing() async throws {
+        try await withEvents { env in
+            let owner = env.officer("commerce")
+            let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 1))
+            let nomad = env.nomad(), waiting = env.nomad()
+            let ticket = try await env.ticket(try await env.register(nomad, for: event, card: "HN4600011"), by: nomad).token
+            _ = try await env.register(waiting, for: event)
+            let gate = env.officer("events")
+            let requestID = UUID().uuidString
+            let qr = EventsEnv.cardQR(for: nomad, card: "HN4600011")
+            let record = try await env.checkIn(event, cardQR: qr, by: gate, requestID: requestID)
+            #expect(record.withCard && record.attendeeID == nomad.id)
+            for _ in 0..<3 {
+                #expect(try await env.checkIn(event, cardQR: qr, by: gate, requestID: requestID) == record)
+            }
+            await expectRPCError(.alreadyExists) { _ = try await env.checkIn(event, ticket: ticket, by: gate) }
+            let attendance = try await env.client.getAttendance(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
+            #expect(attendance.checkedIn == 1)
+            #expect(try await env.app.outboxCount(type: "events.checkin.recorded", subject: event.eventID) == 1)
+            let payload = try #require(try await env.app.outboxPayloadText(type: "events.checkin.recorded", subject: nomad.id))
+            #expect(payload.contains("\"with_card\": true") && payload.contains("\"session_id\": \"\""))
+            // A waitlisted attendee is refused with nothing kept: the same id is judged again.
+            let refusedID = UUID().uuidString
+            for _ in 0..<2 {
+                await expectRPCError(.failedPrecondition) {
+                    _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: waiting), by: gate, requestID: refusedID)
+                }
+            }
+        }
+    }
+
+    @Test func aCheckInAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
+        try await withEvents { env in
+            let owner = env.officer("commerce")
+            let event = try await env.publishedEvent(by: owner)
+            let nomad = env.nomad()
+            let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad).token
+            let gate = env.officer("events")
+            let request = Nomad_Events_V1_CheckInRequest.with {
+                $0.requestID = UUID().uuidString
+                $0.eventID = event.eventID
+                $0.credential.ticketToken = ticket
+            }
+            let earlier = Nomad_Events_V1_CheckInRecord.with {
+                $0.checkID = UUID().uuidString.lowercased()
+                $0.eventID = event.eventID
+                $0.attendeeID = nomad.id
+                $0.direction = .in
+            }
+            try await env.app.storeEarlierResponse(
+                earlier, method: "CheckIn", requestID: request.requestID, request: request, callerID: gate.id)
+            #expect(try await env.client.checkIn(request, metadata: gate.metadata) == earlier)
+            let attendance = try await env.client.getAttendance(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
+            #expect(attendance.checkedIn == 0)
+            #expect(try await env.app.outboxCount(type: "events.checkin.recorded", subject: event.eventID) == 0)
+        }
+    }
+}

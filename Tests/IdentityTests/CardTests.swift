@@ -115,3 +115,83 @@ import Testing
         }
     }
 }
+
+/// The site visit VerifyCard records in one statement (`record_site_visit`).
+extension CardTests {
+    /// A desk at a new site, the nomad's fresh QR and the desk's scan of it.
+    func desk(_ env: IdentityEnv) async throws -> (
+        holder: String, qr: String, site: String, reader: TestCaller, scan: Nomad_Identity_V1_VerifyCardRequest
+    ) {
+        let (account, token) = try await certified(env)
+        let qr = try await env.client.issueCardQr(.init(), metadata: callMetadata(token: token))
+        let site = try await env.client.createSite(.with {
+            $0.requestID = UUID().uuidString
+            $0.name = .with { $0.zhCn = "那大社区"; $0.en = "Nada Community" }
+            $0.area = .linked
+            $0.address = "儋州市那大镇"
+            $0.capacity = 40
+        }, metadata: callMetadata(token: env.officer("community")))
+        let scan = Nomad_Identity_V1_VerifyCardRequest.with {
+            $0.requestID = UUID().uuidString
+            $0.qrPayload = qr.payload
+            $0.siteID = site.id
+        }
+        return (account.id, qr.payload, site.id, TestCaller.make(.officer, department: "talent"), scan)
+    }
+
+    func visitCount(_ env: IdentityEnv, holder: String) async throws -> Int {
+        try await env.app.withSchemaConnection { connection in
+            try await connection.query(
+                "SELECT count(*) FROM site_visits WHERE holder_id = \(UUID(uuidString: holder)!)", logger: TestApp.sqlLogger
+            ).collect().first!.decode(Int.self)
+        }
+    }
+
+    @Test func aRetriedSiteVisitGetsTheSameAnswerAndChangesNothing() async throws {
+        try await withIdentity { env in
+            let (holder, qr, site, reader, request) = try await desk(env)
+            let first = try await env.client.verifyCard(request, metadata: reader.metadata)
+            #expect(first.valid && first.visitRecorded && first.card.holderID == holder)
+            let again = try await env.client.verifyCard(request, metadata: reader.metadata)
+            #expect(again == first)
+            #expect(try await visitCount(env, holder: holder) == 1)
+            #expect(try await env.app.outboxCount(type: "identity.site.visited", subject: holder) == 1)
+            let payload = try await env.outboxPayload(type: "identity.site.visited", subject: holder)
+            #expect(payload?["area"] == "linked" && payload?["day"] == ZoneDay.today().iso)
+            // The same id for another request is refused; a new id is a new scan, not a new visit.
+            await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.verifyCard(.with {
+                    $0.requestID = request.requestID; $0.qrPayload = qr; $0.siteID = UUID().uuidString
+                }, metadata: reader.metadata)
+            }
+            let later = try await verify(env, qr, site: site, token: reader.token)
+            #expect(later.valid && !later.visitRecorded)
+            // An unknown site is refused with nothing kept, so its retry is judged again.
+            let unknown = Nomad_Identity_V1_VerifyCardRequest.with {
+                $0.requestID = UUID().uuidString; $0.qrPayload = qr; $0.siteID = UUID().uuidString
+            }
+            for _ in 0..<2 {
+                let message = await expectRPCError(.notFound) { _ = try await env.client.verifyCard(unknown, metadata: reader.metadata) }
+                #expect(message?.contains(unknown.siteID.lowercased()) == true)
+            }
+            #expect(try await visitCount(env, holder: holder) == 1)
+        }
+    }
+
+    @Test func aSiteVisitAnsweredBeforeTheUpgradeGetsTheStoredResponseAfterIt() async throws {
+        try await withIdentity { env in
+            let (holder, _, _, reader, request) = try await desk(env)
+            let earlier = Nomad_Identity_V1_VerifyCardResponse.with {
+                $0.valid = true
+                $0.visitRecorded = true
+                $0.card.holderID = holder
+                $0.card.status = .active
+            }
+            try await env.app.storeEarlierResponse(
+                earlier, method: "VerifyCard", requestID: request.requestID, request: request, callerID: reader.id)
+            #expect(try await env.client.verifyCard(request, metadata: reader.metadata) == earlier)
+            #expect(try await visitCount(env, holder: holder) == 0)
+            #expect(try await env.app.outboxCount(type: "identity.site.visited", subject: holder) == 0)
+        }
+    }
+}

@@ -150,6 +150,8 @@ struct BenchSuite: AsyncParsableCommand {
                 baselineRate: value("identity", "echo.calls_per_s"), ratioName: "getaccount/echo"),
             Row(name: "IngestEvents (events)", part: "analytics", prefix: "ingest", baseline: "pgbench INSERT",
                 baselineRate: value("analytics", "pgbench.ingest.events_per_s"), ratioName: "ingest/pgbench"),
+            Row(name: "ExchangePow", part: "ledger", prefix: "exchange", baseline: "pgbench exchange_pow",
+                baselineRate: value("ledger", "pgbench.exchange.tps"), ratioName: "exchange/pgbench"),
             Row(name: "GetAccount, 1 loop", part: "identity, one event loop", prefix: "getaccount",
                 baseline: "echo, 1 loop", baselineRate: value("identity, one event loop", "echo.calls_per_s"),
                 ratioName: "getaccount-1loop/echo-1loop"),

@@ -6,20 +6,22 @@ import NomadKit
 import NomadLocal
 import NomadProtos
 
-/// `nomadctl bench-ledger`: ledger transfers per second through the
-/// TransferPoints RPC, next to pgbench running the same transaction's SQL on
-/// the same database.
+/// `nomadctl bench-ledger`: ledger transfers and POW exchanges per second
+/// through the TransferPoints and ExchangePow RPCs, each next to pgbench
+/// running the same statement on the same database.
 struct LedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-ledger",
-        abstract: "TransferPoints throughput next to pgbench running the transfer's SQL.",
+        abstract: "TransferPoints and ExchangePow throughput next to pgbench running their SQL.",
         discussion: """
             Starts a throwaway PostgreSQL and one assets process, gives each of --accounts nomads POW \
             (an accepted labelling task) and points (an exchange), then fires --transfers transfers of \
             one point between random pairs of them from --concurrency callers. It then runs pgbench \
             with the statement TransferPoints sends (one prepared call of transfer_points: the \
             idempotency key, account locks in id order, lot selection, transaction, entries and \
-            balances, lots, outbox, stored result) with as many clients over the same accounts. Use release builds: swift build -c release \
+            balances, lots, outbox, stored result) with as many clients over the same accounts. Then the \
+            same for --exchanges exchanges of one POW (one prepared call of exchange_pow; every exchange \
+            locks the zone's two issuance accounts, so exchanges run one at a time). Use release builds: swift build -c release \
             --product nomad-assets, then --product nomadctl.
             """)
 
@@ -29,6 +31,9 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Concurrent callers (and pgbench clients).")
     var concurrency: Int = 16
 
+    @Option(help: "Exchanges of one POW in the measured exchange pass (and pgbench transactions); 0 skips it.")
+    var exchanges: Int = 2_000
+
     @Option(help: "Nomad points accounts the transfers run between.")
     var accounts: Int = 32
 
@@ -36,8 +41,8 @@ struct LedgerBench: AsyncParsableCommand {
     var binDir: String?
 
     func run() async throws {
-        guard transfers > 0, concurrency > 0, accounts >= 2 else {
-            throw ValidationError("--transfers and --concurrency must be positive, --accounts at least 2")
+        guard transfers > 0, concurrency > 0, accounts >= 2, exchanges >= 0 else {
+            throw ValidationError("--transfers and --concurrency must be positive, --accounts at least 2, --exchanges not negative")
         }
         let signals = SignalWatcher()
         var options = SuiteOptions(
@@ -55,17 +60,32 @@ struct LedgerBench: AsyncParsableCommand {
             let port = suite.running("assets")!.ports.grpc
             let transport = try HTTP2ClientTransport.Posix(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
-            let (rpc, errors, p50, p99) = try await withGRPCClient(transport: transport) { grpc in
+            let (callers, (rpc, errors, p50, p99)) = try await withGRPCClient(transport: transport) { grpc in
                 let client = Nomad_Assets_V1_AssetsService.Client(wrapping: grpc)
                 let callers = try await seed(client, signingKey: suite.context.signingKey)
                 say("warm-up: \(min(500, transfers / 10)) transfers ...")
-                _ = await measure(client, callers, count: min(500, transfers / 10))
+                _ = await measure(min(500, transfers / 10)) { try await transfer(client, callers, &$0) }
                 say("measuring: \(transfers) transfers from \(concurrency) callers over \(accounts) accounts ...")
-                return await measure(client, callers, count: transfers)
+                return (callers, await measure(transfers) { try await transfer(client, callers, &$0) })
             }
             say("pgbench: the transfer's SQL, \(concurrency) clients, \(transfers) transactions ...")
             let pgbench = try Pgbench.transfers(
                 databaseURL: suite.databaseURL, schema: "assets", clients: concurrency, transactions: transfers)
+            var exchange: (rpc: (Double, String, Double, Double), pgbench: Pgbench.Result)?
+            if exchanges > 0 {
+                let rpc = try await withGRPCClient(transport: try HTTP2ClientTransport.Posix(
+                    target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+                ) { grpc in
+                    let client = Nomad_Assets_V1_AssetsService.Client(wrapping: grpc)
+                    say("warm-up: \(min(200, exchanges / 10)) exchanges ...")
+                    _ = await measure(min(200, exchanges / 10)) { try await exchangeOne(client, callers, &$0) }
+                    say("measuring: \(exchanges) exchanges of 1 POW from \(concurrency) callers ...")
+                    return await measure(exchanges) { try await exchangeOne(client, callers, &$0) }
+                }
+                say("pgbench: the exchange's SQL, \(concurrency) clients, \(exchanges) transactions ...")
+                exchange = (rpc, try Pgbench.exchanges(
+                    databaseURL: suite.databaseURL, schema: "assets", clients: concurrency, transactions: exchanges))
+            }
             memory.stop()
             var figures = Figures()
             figures.add("transfer.calls_per_s", rpc)
@@ -73,9 +93,24 @@ struct LedgerBench: AsyncParsableCommand {
             figures.add("transfer.p99_ms", p99)
             figures.add("pgbench.transfer.tps", pgbench.tps)
             figures.add("pgbench.transfer.latency_ms", pgbench.latencyMs)
+            var exchangeLines: [String] = []
+            if let exchange {
+                let (rate, failures, p50, p99) = exchange.rpc
+                figures.add("exchange.calls_per_s", rate)
+                figures.add("exchange.p50_ms", p50)
+                figures.add("exchange.p99_ms", p99)
+                figures.add("pgbench.exchange.tps", exchange.pgbench.tps)
+                figures.add("pgbench.exchange.latency_ms", exchange.pgbench.latencyMs)
+                exchangeLines = [
+                    String(format: "  ExchangePow RPC:     %.0f exchanges/s   p50 %.2f ms   p99 %.2f ms   errors: %@",
+                           rate, p50, p99, (failures.isEmpty ? "none" : failures) as NSString),
+                    String(format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
+                           concurrency, exchange.pgbench.transactions, exchange.pgbench.tps, exchange.pgbench.latencyMs ?? 0),
+                ]
+            }
             figures.addPeaks(memory.figures)
             await suite.stop(say: say)
-            emit([
+            let lines: [String] = [
                 "",
                 "ledger bench: \(transfers) transfers of 1 point between \(accounts) points accounts, \(concurrency) concurrent callers",
                 "",
@@ -83,9 +118,8 @@ struct LedgerBench: AsyncParsableCommand {
                        rpc, p50, p99, (errors.isEmpty ? "none" : errors) as NSString),
                 String(format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
                        concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0),
-                "",
-                figures.lines,
-            ].joined(separator: "\n"))
+            ] + exchangeLines + ["", figures.lines]
+            emit(lines.joined(separator: "\n"))
         } catch {
             await suite.stop(say: say)
             throw error
@@ -97,7 +131,8 @@ struct LedgerBench: AsyncParsableCommand {
         let pointsAccount: String
     }
 
-    /// Nomads with a million points each, through the public RPCs.
+    /// Nomads with half a million points and 50,000 POW each (half their
+    /// credit exchanged), through the public RPCs.
     private func seed(
         _ client: Nomad_Assets_V1_AssetsService.Client<HTTP2ClientTransport.Posix>, signingKey: SigningKey
     ) async throws -> [Caller] {
@@ -129,7 +164,7 @@ struct LedgerBench: AsyncParsableCommand {
             }, metadata: officer)
             _ = try await client.exchangePow(.with {
                 $0.requestID = UUID().uuidString
-                $0.powUnits = accepted.powUnits
+                $0.powUnits = accepted.powUnits / 2
             }, metadata: nomad)
             let balances = try await client.getBalances(.init(), metadata: nomad)
             guard let points = balances.accounts.first(where: { $0.kind == .points }) else {
@@ -139,10 +174,36 @@ struct LedgerBench: AsyncParsableCommand {
         }
     }
 
-    /// Transfers per second over `count` transfers, the refusals by status,
-    /// and the p50/p99 latency in milliseconds.
+    /// One transfer of a point between two random callers.
+    private func transfer(
+        _ client: Nomad_Assets_V1_AssetsService.Client<HTTP2ClientTransport.Posix>, _ callers: [Caller],
+        _ generator: inout SystemRandomNumberGenerator
+    ) async throws {
+        let from = Int.random(in: 0..<callers.count, using: &generator)
+        var to = Int.random(in: 0..<(callers.count - 1), using: &generator)
+        if to >= from { to += 1 }
+        _ = try await client.transferPoints(.with {
+            $0.requestID = UUID().uuidString
+            $0.toAccountID = callers[to].pointsAccount
+            $0.points = 1
+        }, metadata: callers[from].metadata)
+    }
+
+    /// One POW of a random caller exchanged for points.
+    private func exchangeOne(
+        _ client: Nomad_Assets_V1_AssetsService.Client<HTTP2ClientTransport.Posix>, _ callers: [Caller],
+        _ generator: inout SystemRandomNumberGenerator
+    ) async throws {
+        _ = try await client.exchangePow(.with {
+            $0.requestID = UUID().uuidString
+            $0.powUnits = 1
+        }, metadata: callers[Int.random(in: 0..<callers.count, using: &generator)].metadata)
+    }
+
+    /// Calls per second over `count` calls from `concurrency` workers, the
+    /// refusals by status, and the p50/p99 latency in milliseconds.
     private func measure(
-        _ client: Nomad_Assets_V1_AssetsService.Client<HTTP2ClientTransport.Posix>, _ callers: [Caller], count: Int
+        _ count: Int, _ call: @escaping @Sendable (inout SystemRandomNumberGenerator) async throws -> Void
     ) async -> (Double, String, Double, Double) {
         let clock = ContinuousClock()
         let started = clock.now
@@ -153,17 +214,10 @@ struct LedgerBench: AsyncParsableCommand {
                     var results: [(Double, String?)] = []
                     var generator = SystemRandomNumberGenerator()
                     for _ in 0..<share {
-                        let from = Int.random(in: 0..<callers.count, using: &generator)
-                        var to = Int.random(in: 0..<(callers.count - 1), using: &generator)
-                        if to >= from { to += 1 }
                         let start = clock.now
                         var failure: String?
                         do {
-                            _ = try await client.transferPoints(.with {
-                                $0.requestID = UUID().uuidString
-                                $0.toAccountID = callers[to].pointsAccount
-                                $0.points = 1
-                            }, metadata: callers[from].metadata)
+                            try await call(&generator)
                         } catch let error as RPCError {
                             failure = "\(error.code)"
                         } catch {

@@ -13,6 +13,31 @@ public struct IdempotencyKey: Sendable {
     public let traceparent: String
 }
 
+/// A prepared call of a one-statement mutation's SQL function, whose first
+/// three arguments are the idempotency key's and whose one row is the
+/// function's JSON answer as text. Its `sql` is `OneStatementMutation.sql`
+/// with the traceparent at the parameter after the function's last, where
+/// `makeBindings` puts it.
+public protocol OneStatementCall: PostgresPreparedStatement where Row == String {
+    var key: IdempotencyKey { get }
+    /// The function's own arguments, after the key's.
+    func appendArguments(to bindings: inout PostgresBindings) throws
+}
+
+extension OneStatementCall {
+    public func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(key.caller)
+        bindings.append(key.requestID)
+        try bindings.append(key.requestHash)
+        try appendArguments(to: &bindings)
+        bindings.append(key.traceparent)
+        return bindings
+    }
+
+    public func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+}
+
 /// A hot mutation done by one PL/pgSQL function in one round trip, as its own
 /// transaction. postgres-nio runs one query at a time per connection, so a
 /// mutation of seven statements held its row locks across seven round trips
@@ -131,14 +156,16 @@ extension Database {
     /// Runs `statement` (a prepared call of the mutation's SQL function, whose
     /// one row is its JSON result as text) once per request id, and builds the
     /// response from the result. `refusal` turns a function's refusal into
-    /// the service's localized error.
-    public func mutationInOneStatement<Statement: PostgresPreparedStatement, Result: Decodable, Response: SwiftProtobuf.Message & Sendable>(
+    /// the service's localized error, or into an error of the caller's own
+    /// when the refusal asks it to send the statement again with what its
+    /// facts say (the key is gone by then, so the next call is a first one).
+    public func mutationInOneStatement<Statement: OneStatementCall, Result: Decodable, Response: SwiftProtobuf.Message & Sendable>(
         _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        refusal: (OneStatementMutation.Refusal) -> NomadError,
+        refusal: (OneStatementMutation.Refusal) -> any Error,
         statement: (IdempotencyKey) -> Statement,
         result: Result.Type,
         response: (Result) throws -> Response
-    ) async throws -> Response where Statement.Row == String {
+    ) async throws -> Response {
         try Idempotency.validate(requestID: requestID)
         let context = RequestContext.current
         let key = IdempotencyKey(

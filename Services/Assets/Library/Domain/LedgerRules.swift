@@ -136,6 +136,14 @@ enum LedgerErrors {
         default: NomadError.internalError
         }
     }
+    /// The codes `exchange_pow` refuses with, as the many-statement path's own.
+    static func exchangeRefusal(_ refusal: OneStatementMutation.Refusal) -> NomadError {
+        switch refusal.code {
+        case "amount_too_large": amountTooLarge
+        case "overdraft": overdraft(.pow)
+        default: NomadError.internalError
+        }
+    }
     static let sameAccount = NomadError(
         .invalidArgument, zh: "不能转入同一账户", en: "The source and destination accounts are the same")
     static func unknownAccount(_ id: UUID) -> NomadError {

@@ -13,4 +13,5 @@ let assetsMigrations: [Migration] = [
     Migration(13, "registry chain", migration0013RegistryChain),
     Migration(14, "bubble alerts", migration0014BubbleAlerts),
     Migration(15, "points functions", migration0015PointsFunctions),
+    Migration(16, "exchange function", migration0016ExchangeFunction),
 ]

@@ -70,40 +70,25 @@ extension AssetsService {
     }
 
     /// POW → points at the rate in effect: the POW returns to the zone's POW
-    /// issuance account and the zone issues the points, in one transaction.
+    /// issuance account and the zone issues the points, in one statement
+    /// (`exchange_pow`) that also opens the nomad's points account on first use.
     func exchangePow(request: Nomad_Assets_V1_ExchangePowRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangePowResponse {
         let nomad = try caller
         let pow = try LedgerRules.amount(request.powUnits, "pow_units")
-        return try await mutation("ExchangePow", requestID: request.requestID, request: request) { connection in
-            let today = ZoneDay.today()
-            let rate = try await RateStore.exchangeRate(connection, now: Date(), logger: logger)
-            let points = try rate.points(for: pow)
-            let expires = today.adding(days: Int(rate.pointsValidDays))
-            guard let powAccount = try await LedgerStore.find(connection, owner: nomad.accountID, kind: .pow, unit: .pow, logger: logger) else {
-                throw LedgerErrors.overdraft(.pow)
-            }
-            let pointsAccount = try await LedgerStore.open(
-                connection, owner: nomad.accountID, ownerKind: .nomad, kind: .points, unit: .points, logger: logger)
-            let posted = try await LedgerStore.post(connection, LedgerDraft(
-                kind: "points.exchanged", memo: "rate v\(rate.version): \(rate.pointsPerPow) points per POW",
-                createdBy: nomad.accountID, postings: [
-                    LedgerPosting(account: powAccount, unit: .pow, amount: -pow),
-                    LedgerPosting(account: ZoneAccounts.issuance(.pow), unit: .pow, amount: pow),
-                    LedgerPosting(account: ZoneAccounts.issuance(.points), unit: .points, amount: -points),
-                    LedgerPosting(account: pointsAccount, unit: .points, amount: points, expiresOn: expires),
-                ]), lots: .spendable(today: today), logger: logger)
-            try await Outbox.append(
-                connection, type: "assets.points.exchanged",
-                subjectIDs: ["owner_id": nomad.accountID.text, "transaction_id": posted.id.text],
-                payload: PointsExchanged(ownerID: nomad.accountID.text, powUnits: pow, points: points, rateVersion: rate.version),
-                logger: logger)
-            return .with {
-                $0.transaction = posted.message
-                $0.points = points
-                $0.rateVersion = rate.version
-                $0.pointsExpireOn = expires.message
-            }
-        }
+        return try await database.mutationInOneStatement(
+            "ExchangePow", requestID: request.requestID, request: request,
+            refusal: LedgerErrors.exchangeRefusal,
+            statement: { ExchangePowStatement(key: $0, nomadID: nomad.accountID, pow: pow, today: .today()) },
+            result: ExchangePowStatement.Result.self,
+            response: { exchanged in
+                guard let expires = ZoneDay(iso: exchanged.pointsExpireOn) else { throw NomadError.internalError }
+                return .with {
+                    $0.transaction = exchanged.posted(pow: pow).message
+                    $0.points = exchanged.points
+                    $0.rateVersion = exchanged.rateVersion
+                    $0.pointsExpireOn = expires.message
+                }
+            })
     }
 
     func getExchangeRate(request: Nomad_Assets_V1_GetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {

@@ -19,17 +19,11 @@ struct ContributionRejected: Encodable {
     }
 }
 
-struct PointsExchanged: Encodable {
-    var ownerID: String, powUnits: Int64, points: Int64, rateVersion: Int32
-    enum CodingKeys: String, CodingKey {
-        case ownerID = "owner_id", powUnits = "pow_units", points, rateVersion = "rate_version"
-    }
-}
-
-// "assets.points.transferred" (from_owner_id, to_owner_id, points) and
-// "assets.points.redeemed" (owner_id, merchant_id, scene, points) are written
-// by `transfer_points` and `redeem_points` (migration 15), in the statement
-// that posts them.
+// "assets.points.transferred" (from_owner_id, to_owner_id, points),
+// "assets.points.redeemed" (owner_id, merchant_id, scene, points) and
+// "assets.points.exchanged" (owner_id, pow_units, points, rate_version) are
+// written by `transfer_points`, `redeem_points` (migration 15) and
+// `exchange_pow` (migration 16), in the statement that posts them.
 
 struct PointsExpired: Encodable {
     var ownerID: String, unit: String, amount: Int64

@@ -19,7 +19,7 @@ enum RedeemPointsFunction: PointsMoveFunction {
 /// TransferPoints' or RedeemPoints' one round trip: a prepared call of the
 /// function, answering its JSON result (`PointsMoved`) or refusal. `target`
 /// is the receiving account (a transfer) or the merchant (a redemption).
-struct PointsMoveStatement<Function: PointsMoveFunction>: PostgresPreparedStatement {
+struct PointsMoveStatement<Function: PointsMoveFunction>: OneStatementCall {
     static var sql: String {
         OneStatementMutation.sql("\(Function.name)($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date)", traceparentAt: 11)
     }
@@ -31,11 +31,7 @@ struct PointsMoveStatement<Function: PointsMoveFunction>: PostgresPreparedStatem
     let memo: String
     let today: ZoneDay
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(key.caller)
-        bindings.append(key.requestID)
-        try bindings.append(key.requestHash)
+    func appendArguments(to bindings: inout PostgresBindings) throws {
         bindings.append(nomadID)
         bindings.append(target)
         bindings.append(points)
@@ -43,9 +39,5 @@ struct PointsMoveStatement<Function: PointsMoveFunction>: PostgresPreparedStatem
         bindings.append(UUID())
         bindings.append(UUID())
         bindings.append(today.iso)
-        bindings.append(key.traceparent)
-        return bindings
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
 }

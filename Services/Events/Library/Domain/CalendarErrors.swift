@@ -10,6 +10,34 @@ enum CalendarErrors {
         .alreadyExists, zh: "您已报名该活动", en: "You are already registered for this event")
     static let alreadyCheckedIn = NomadError(
         .alreadyExists, zh: "该票已签到，不能重复签到", en: "This ticket has already been checked in here")
+    static let eventNotRunning = NomadError.wrongState("活动未在进行", "the event is not running")
+    static let ticketForAnotherEvent = NomadError.wrongState("该票属于另一个活动", "the ticket is for another event")
+    static let cardNotRegistered = NomadError.wrongState(
+        "一卡通与报名时登记的不符", "the card is not the one given at registration")
+    /// The codes `register_for_event` refuses with, as the other paths' own.
+    static func registrationRefusal(_ refusal: OneStatementMutation.Refusal) -> NomadError {
+        switch refusal.code {
+        case "event_not_found": eventNotFound
+        case "registration_closed": registrationClosed
+        case "already_registered": alreadyRegistered
+        default: NomadError.internalError
+        }
+    }
+    /// The codes `check_in` refuses with, as the gate's checks (`admit`) state them.
+    static func checkInRefusal(_ refusal: OneStatementMutation.Refusal) -> NomadError {
+        switch refusal.code {
+        case "event_not_found": eventNotFound
+        case "permission_denied": NomadError.permissionDenied
+        case "event_not_running": eventNotRunning
+        case "session_not_found": NomadError.notFound("session")
+        case "ticket_other_event": ticketForAnotherEvent
+        case "invalid_credential": invalidCredential
+        case "card_mismatch": cardNotRegistered
+        case "not_confirmed": notConfirmed
+        case "already_checked_in": alreadyCheckedIn
+        default: NomadError.internalError
+        }
+    }
     static let notCheckedIn = NomadError(
         .failedPrecondition, zh: "尚未在此签到，不能签退", en: "Not checked in here, so cannot check out")
     static let invalidCredential = NomadError(

@@ -174,24 +174,17 @@ enum EventRules {
     static let openDayKind: Int16 = 4
     static let competitionKind: Int16 = 7
 
+    /// The kinds' names by number (1 = forum), as events and SQL functions name them.
+    static let kindNames = ["forum", "conference", "matchmaking", "open_day", "training", "meetup", "competition"]
+    /// The site areas' names by number (1 = core).
+    static let areaNames = ["core", "linked"]
+
     static func kindName(_ kind: Int16) -> String {
-        switch kind {
-        case 1: "forum"
-        case 2: "conference"
-        case 3: "matchmaking"
-        case 4: "open_day"
-        case 5: "training"
-        case 6: "meetup"
-        case 7: "competition"
-        default: "unknown"
-        }
+        kindNames.indices.contains(Int(kind) - 1) ? kindNames[Int(kind) - 1] : "unknown"
     }
 
     static func areaName(_ area: Int16?) -> String {
-        switch area {
-        case 1?: "core"
-        case 2?: "linked"
-        default: ""
-        }
+        guard let area, areaNames.indices.contains(Int(area) - 1) else { return "" }
+        return areaNames[Int(area) - 1]
     }
 }

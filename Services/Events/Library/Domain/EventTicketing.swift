@@ -59,6 +59,29 @@ struct TicketSigner: Sendable {
     static func expiry(eventEnd: Date) -> Date {
         eventEnd.addingTimeInterval(graceAfterEnd)
     }
+
+    /// A ticket for the registration, valid until `graceAfterEnd` after the
+    /// event's end.
+    func ticket(
+        id: UUID, eventID: UUID, registrationID: UUID, attendeeID: UUID, cardHash: Data?, eventEnd: Date, now: Date
+    ) throws -> SignedTicket {
+        let expires = Self.expiry(eventEnd: eventEnd)
+        let token = try sign(TicketClaims(
+            tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text, cdh: cardHash.map(Base64URL.encode),
+            iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
+        return SignedTicket(id: id, token: token, expires: expires, eventEnd: eventEnd)
+    }
+}
+
+/// A ticket signed and not yet stored.
+struct SignedTicket: Sendable {
+    var id: UUID
+    var token: String
+    var expires: Date
+    /// The event end it was signed for.
+    var eventEnd: Date
+
+    var eventEndMicros: Int64 { Int64((eventEnd.timeIntervalSince1970 * 1_000_000).rounded()) }
 }
 
 /// The day bounds of the zone (Asia/Shanghai) a schedule is asked for.

@@ -9,4 +9,5 @@ let eventsMigrations: [Migration] = [
     Migration(12, "competitions", migration0012Competitions),
     Migration(13, "awards and docking", migration0013AwardsDocking),
     Migration(14, "card numbers as keyed hashes", migration0014SealedCards),
+    Migration(15, "registration and check-in functions", migration0015RegistrationFunctions),
 ]

@@ -9,6 +9,10 @@ import PostgresNIO
 /// the calls: never more confirmed than capacity, and waitlist numbers in
 /// arrival order without gaps.
 extension EventsService {
+    /// One statement (`register_for_event`) under the event's row lock. The
+    /// ticket a seat comes with is signed first, for the event's end as last
+    /// seen; when that is unknown or wrong the function answers the end and
+    /// the call is sent again, signed for it.
     func registerForEvent(
         request: Nomad_Events_V1_RegisterForEventRequest, context: ServerContext
     ) async throws -> Nomad_Events_V1_EventRegistration {
@@ -17,46 +21,42 @@ extension EventsService {
         let presented = try RegistrationRules.card(
             number: request.cardNumber, qr: request.cardQr, caller: attendee, keys: calendar.cardKeys)
         let card = presented.map { RegistrationRules.cardHash($0.card, protection) }
-        return try await mutation("RegisterForEvent", requestID: request.requestID, request: request) { connection in
-            guard let event = try await EventStore.find(connection, id: eventID, lock: .update, logger: logger),
-                  EventRules.mayRead(event, attendee)
-            else { throw CalendarErrors.eventNotFound }
-            try RegistrationRules.checkOpen(event, now: Date())
-            if try await RegistrationStore.live(connection, eventID: eventID, attendeeID: attendee.accountID, logger: logger) != nil {
-                throw CalendarErrors.alreadyRegistered
+        let registrationID = UUID(), ticketID = UUID()
+        // A first try may lack the end, a second meet an event moved meanwhile.
+        for _ in 0..<3 {
+            let now = Date()
+            let ticket = try eventEnds.end(of: eventID).map { end in
+                try calendar.tickets.ticket(
+                    id: ticketID, eventID: eventID, registrationID: registrationID, attendeeID: attendee.accountID,
+                    cardHash: card, eventEnd: Date(timeIntervalSince1970: Double(end) / 1_000_000), now: now)
             }
-            let id = UUID()
-            let subjects = ["event_id": eventID.text, "registration_id": id.text, "attendee_id": attendee.accountID.text]
-            switch RegistrationRules.admits(event) {
-            case .confirmed:
-                try await RegistrationStore.insert(
-                    connection, id: id, eventID: eventID, attendee: attendee, status: .confirmed, waitlistSeq: nil,
-                    cardHash: card, logger: logger)
-                try await EventStore.adjustSeats(connection, id: eventID, confirmed: 1, waitlisted: 0, logger: logger)
-                try await TicketStore.issue(
-                    connection, signer: calendar.tickets, event: event, registrationID: id, attendeeID: attendee.accountID,
-                    cardHash: card, logger: logger)
-                try await Outbox.append(
-                    connection, type: "events.registration.confirmed", subjectIDs: subjects,
-                    payload: RegistrationConfirmed(
-                        eventID: eventID.text, registrationID: id.text, attendeeID: attendee.accountID.text,
-                        eventKind: EventRules.kindName(event.kind)),
-                    logger: logger)
-            default:
-                let seq = try await EventStore.nextWaitlistSeq(connection, id: eventID, logger: logger)
-                try await RegistrationStore.insert(
-                    connection, id: id, eventID: eventID, attendee: attendee, status: .waitlisted, waitlistSeq: seq,
-                    cardHash: card, logger: logger)
-                try await EventStore.adjustSeats(connection, id: eventID, confirmed: 0, waitlisted: 1, logger: logger)
-                try await Outbox.append(
-                    connection, type: "events.registration.waitlisted", subjectIDs: subjects,
-                    payload: RegistrationWaitlisted(
-                        eventID: eventID.text, registrationID: id.text, attendeeID: attendee.accountID.text,
-                        position: event.waitlisted + 1),
-                    logger: logger)
+            do {
+                return try await database.mutationInOneStatement(
+                    "RegisterForEvent", requestID: request.requestID, request: request,
+                    refusal: { refusal -> any Error in
+                        if let stale = RegisterForEventStatement.TicketSignedForAnotherEnd(refusal) { return stale }
+                        return CalendarErrors.registrationRefusal(refusal)
+                    },
+                    statement: {
+                        RegisterForEventStatement(
+                            key: $0, eventID: eventID, attendee: attendee, now: now, cardHash: card,
+                            registrationID: registrationID, ticket: ticket)
+                    },
+                    result: RegisterForEventStatement.Result.self,
+                    response: { (registered: RegisterForEventStatement.Result) -> Nomad_Events_V1_EventRegistration in
+                        RegistrationRecord(
+                            id: registered.registrationId, eventID: eventID, attendeeID: attendee.accountID,
+                            attendeeRole: attendee.role.rawValue, status: RegistrationStatus(rawValue: registered.status) ?? .cancelled,
+                            waitlistSeq: nil, waitlistPosition: registered.waitlistPosition, hasCard: card != nil, checkedIn: false,
+                            createdAt: Date(timeIntervalSince1970: Double(registered.createdAtMicros) / 1_000_000),
+                            updatedAt: Date(timeIntervalSince1970: Double(registered.updatedAtMicros) / 1_000_000)
+                        ).message
+                    })
+            } catch let stale as RegisterForEventStatement.TicketSignedForAnotherEnd {
+                eventEnds.remember(stale.eventEndMicros, of: eventID)
             }
-            return try await RegistrationStore.find(connection, id: id, logger: logger)!.message
         }
+        throw NomadError.internalError
     }
 
     /// The attendee, the organizer or an admin cancels; a freed seat goes to
@@ -155,30 +155,9 @@ extension EventsService {
     }
 }
 
-/// The outbox payload of "events.registration.confirmed".
-struct RegistrationConfirmed: Encodable {
-    var eventID: String
-    var registrationID: String
-    var attendeeID: String
-    var eventKind: String
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", registrationID = "registration_id", attendeeID = "attendee_id", eventKind = "event_kind"
-    }
-}
-
-/// The outbox payload of "events.registration.waitlisted".
-struct RegistrationWaitlisted: Encodable {
-    var eventID: String
-    var registrationID: String
-    var attendeeID: String
-    /// Place in the waitlist when joining it (1 = next).
-    var position: Int
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", registrationID = "registration_id", attendeeID = "attendee_id", position
-    }
-}
+// "events.registration.confirmed" (event_id, registration_id, attendee_id,
+// event_kind) and "events.registration.waitlisted" (the same ids and position,
+// 1 = next) are written by `register_for_event` (migration 15).
 
 /// The outbox payload of "events.registration.cancelled".
 struct RegistrationCancelled: Encodable {

@@ -71,7 +71,7 @@ extension EventsService {
             } else if checkedIn {
                 reason = CalendarErrors.alreadyCheckedIn.message.text(language)
             } else if event.status != .published {
-                reason = NomadError.wrongState("活动未在进行", "the event is not running").message.text(language)
+                reason = CalendarErrors.eventNotRunning.message.text(language)
             }
             return .with {
                 $0.valid = reason.isEmpty
@@ -86,28 +86,32 @@ extension EventsService {
         }
     }
 
+    /// One statement (`check_in`): the gate's checks as `admit` states them
+    /// for CheckOut, the passage and its event. The credential is verified
+    /// offline first.
     func checkIn(request: Nomad_Events_V1_CheckInRequest, context: ServerContext) async throws -> Nomad_Events_V1_CheckInRecord {
         let gate = try caller
         let eventID = try Validate.uuid(request.eventID, "event_id")
         let sessionID = request.sessionID.isEmpty ? nil : try Validate.uuid(request.sessionID, "session_id")
         let presented = try credential(request.credential, present: request.hasCredential)
-        return try await mutation("CheckIn", requestID: request.requestID, request: request) { connection in
-            let (event, registration) = try await admit(connection, eventID: eventID, sessionID: sessionID, presented, gate: gate)
-            let row = try await CheckInStore.record(
-                connection, eventID: eventID, sessionID: sessionID, registrationID: registration.id,
-                attendeeID: registration.attendeeID, direction: 1, withCard: presented.withCard, logger: logger)
-            var subjects = ["event_id": eventID.text, "attendee_id": registration.attendeeID.text,
-                            "registration_id": registration.id.text]
-            if let sessionID { subjects["session_id"] = sessionID.text }
-            try await Outbox.append(
-                connection, type: "events.checkin.recorded", subjectIDs: subjects,
-                payload: CheckInRecorded(
-                    eventID: eventID.text, sessionID: sessionID?.text ?? "", attendeeID: registration.attendeeID.text,
-                    eventKind: EventRules.kindName(event.kind), area: EventRules.areaName(event.siteArea),
-                    visitDay: ZoneDay.today(now: row.at).iso, withCard: presented.withCard),
-                logger: logger)
-            return row.message
-        }
+        let cardHash = presented.card.map { RegistrationRules.cardHash($0.card, protection) }
+        return try await database.mutationInOneStatement(
+            "CheckIn", requestID: request.requestID, request: request,
+            refusal: CalendarErrors.checkInRefusal,
+            statement: {
+                CheckInStatement(
+                    key: $0, eventID: eventID, sessionID: sessionID, gate: gate, ticketEvent: presented.ticket?.evt,
+                    ticketRegistration: presented.ticket.flatMap { UUID(uuidString: $0.reg) },
+                    cardHolder: presented.card.flatMap { UUID(uuidString: $0.sub) }, cardHash: cardHash)
+            },
+            result: CheckInStatement.Result.self,
+            response: { passed in
+                CheckInRow(
+                    id: passed.checkId, eventID: eventID, sessionID: sessionID, registrationID: passed.registrationId,
+                    attendeeID: passed.attendeeId, direction: 1, withCard: presented.withCard,
+                    at: Date(timeIntervalSince1970: Double(passed.atMicros) / 1_000_000)
+                ).message
+            })
     }
 
     func checkOut(request: Nomad_Events_V1_CheckOutRequest, context: ServerContext) async throws -> Nomad_Events_V1_CheckInRecord {
@@ -196,17 +200,13 @@ extension EventsService {
             throw CalendarErrors.eventNotFound
         }
         guard EventRules.mayRunGate(event, gate) else { throw NomadError.permissionDenied }
-        guard event.status == .published else {
-            throw NomadError.wrongState("活动未在进行", "the event is not running")
-        }
+        guard event.status == .published else { throw CalendarErrors.eventNotRunning }
         if let sessionID, !event.sessions.contains(where: { $0.id == sessionID }) {
             throw NomadError.notFound("session")
         }
         var registration: RegistrationRecord?
         if let ticket = presented.ticket {
-            guard ticket.evt == eventID.text else {
-                throw NomadError.wrongState("该票属于另一个活动", "the ticket is for another event")
-            }
+            guard ticket.evt == eventID.text else { throw CalendarErrors.ticketForAnotherEvent }
             guard let id = UUID(uuidString: ticket.reg) else { throw CalendarErrors.invalidCredential }
             registration = try await RegistrationStore.find(connection, id: id, lock: .share, logger: logger)
         } else if let card = presented.card {
@@ -216,7 +216,7 @@ extension EventsService {
             // A ticket bound to a card admits that card only.
             if let registration, let bound = try await RegistrationStore.cardHash(connection, id: registration.id, logger: logger),
                bound != RegistrationRules.cardHash(card.card, protection) {
-                throw NomadError.wrongState("一卡通与报名时登记的不符", "the card is not the one given at registration")
+                throw CalendarErrors.cardNotRegistered
             }
         }
         guard let registration, registration.status == .confirmed else { throw CalendarErrors.notConfirmed }
@@ -224,21 +224,6 @@ extension EventsService {
     }
 }
 
-/// The outbox payload of "events.checkin.recorded". No card number: only
-/// whether a card was used.
-struct CheckInRecorded: Encodable {
-    var eventID: String
-    /// Empty for the event's own gate.
-    var sessionID: String
-    var attendeeID: String
-    var eventKind: String
-    var area: String
-    /// YYYY-MM-DD in the zone (Asia/Shanghai).
-    var visitDay: String
-    var withCard: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", sessionID = "session_id", attendeeID = "attendee_id", eventKind = "event_kind", area,
-             visitDay = "visit_day", withCard = "with_card"
-    }
-}
+// "events.checkin.recorded" (event_id, session_id (empty for the event's own
+// gate), attendee_id, event_kind, area, visit_day in the zone, with_card; no
+// card number) is written by `check_in` (migration 15).

@@ -8,13 +8,15 @@ import SwiftProtobuf
 
 /// The events gRPC service. Each area's handlers live in their own
 /// `EventsService+Area.swift`; this file holds what they share. Nothing here keeps
-/// state between calls: any replica answers any call the same way.
+/// state between calls that could change an answer: any replica answers any call
+/// the same way (`eventEnds` only saves a round trip, and is checked each time).
 struct EventsService: Nomad_Events_V1_EventsService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
     let calendar: CalendarSettings
     /// Hashes the one-card numbers registrations are bound to (NOMAD_DATA_HASH_KEY).
     let protection: DataProtection
+    let eventEnds = EventEnds()
 
     init(context: ServiceContext, calendar: CalendarSettings) {
         database = context.database

@@ -149,14 +149,6 @@ enum EventStore {
             """, logger: logger)
     }
 
-    /// The next waitlist number. Call under the event's row lock.
-    static func nextWaitlistSeq(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Int64 {
-        let rows = try await connection.query(
-            "UPDATE events SET waitlist_seq = waitlist_seq + 1 WHERE id = \(id) RETURNING waitlist_seq", logger: logger)
-        for try await seq in rows.decode(Int64.self) { return seq }
-        throw NomadError.internalError
-    }
-
     struct Filter: Sendable {
         var kind: Int16?
         var startsAfter: Date?

@@ -18,8 +18,9 @@ struct RegistrationRecord: Sendable {
     var updatedAt: Date
 }
 
-/// Registrations. Inserts and status changes happen under the event's row
-/// lock (see EventStore); reads compute the live waitlist position.
+/// Registrations. Inserts (`register_for_event`, migration 15) and status
+/// changes happen under the event's row lock (see EventStore); reads compute
+/// the live waitlist position.
 enum RegistrationStore {
     /// Position = how many waitlisted registrations of the event arrived no later.
     static let columns = """
@@ -30,21 +31,6 @@ enum RegistrationStore {
         EXISTS (SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL) AS checked_in,
         r.created_at, r.updated_at
         """
-
-    static func insert(
-        _ connection: PostgresConnection, id: UUID, eventID: UUID, attendee: Principal, status: RegistrationStatus,
-        waitlistSeq: Int64?, cardHash: Data?, logger: Logger
-    ) async throws {
-        do {
-            try await connection.query("""
-                INSERT INTO registrations (id, event_id, attendee_id, attendee_role, status, waitlist_seq, card_hash)
-                VALUES (\(id), \(eventID), \(attendee.accountID), \(attendee.role.rawValue), \(status.rawValue),
-                  \(waitlistSeq), \(cardHash))
-                """, logger: logger)
-        } catch let error as PSQLError where error.isUniqueViolation {
-            throw CalendarErrors.alreadyRegistered
-        }
-    }
 
     static func find(
         _ connection: PostgresConnection, id: UUID, lock: CalendarRowLock = .none, logger: Logger

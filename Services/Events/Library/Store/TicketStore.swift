@@ -20,14 +20,12 @@ enum TicketStore {
         _ connection: PostgresConnection, signer: TicketSigner, event: EventRecord, registrationID: UUID,
         attendeeID: UUID, cardHash: Data?, now: Date = Date(), logger: Logger
     ) async throws {
-        let id = UUID()
-        let expires = TicketSigner.expiry(eventEnd: event.endsAt)
-        let token = try signer.sign(TicketClaims(
-            tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, cdh: cardHash.map(Base64URL.encode),
-            iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
+        let ticket = try signer.ticket(
+            id: UUID(), eventID: event.id, registrationID: registrationID, attendeeID: attendeeID, cardHash: cardHash,
+            eventEnd: event.endsAt, now: now)
         try await connection.query("""
             INSERT INTO tickets (id, registration_id, event_id, attendee_id, token, expires_at)
-            VALUES (\(id), \(registrationID), \(event.id), \(attendeeID), \(token), \(expires))
+            VALUES (\(ticket.id), \(registrationID), \(event.id), \(attendeeID), \(ticket.token), \(ticket.expires))
             """, logger: logger)
     }
 
@@ -47,11 +45,11 @@ enum TicketStore {
             live.append(row)
         }
         for (id, registrationID, attendeeID, card) in live {
-            let token = try signer.sign(TicketClaims(
-                tid: id.text, evt: event.id.text, reg: registrationID.text, sub: attendeeID.text, cdh: card.map(Base64URL.encode),
-                iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
+            let ticket = try signer.ticket(
+                id: id, eventID: event.id, registrationID: registrationID, attendeeID: attendeeID, cardHash: card,
+                eventEnd: event.endsAt, now: now)
             try await connection.query(
-                "UPDATE tickets SET token = \(token), expires_at = \(expires) WHERE id = \(id)", logger: logger)
+                "UPDATE tickets SET token = \(ticket.token), expires_at = \(expires) WHERE id = \(id)", logger: logger)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NomadKit
 
 /// Identity's refusals, each in both languages.
@@ -17,6 +18,10 @@ enum IdentityErrors {
         .failedPrecondition, zh: "该账户已认定为数字移民", en: "This account is already a settled digital migrant")
     static let deadlinePassed = NomadError(
         .failedPrecondition, zh: "补充材料的期限已过，申请已失效", en: "The documents deadline has passed; the application lapsed")
+    /// The code `record_site_visit` refuses with: the desk's site is unknown.
+    static func siteVisitRefusal(_ refusal: OneStatementMutation.Refusal, site: UUID) -> NomadError {
+        refusal.code == "site_not_found" ? NomadError.notFound("site \(site.text)") : NomadError.internalError
+    }
     static let noCard = NomadError(.notFound, zh: "该账户没有一卡通", en: "This account has no one-card")
     static let notForeign = NomadError(
         .failedPrecondition, zh: "工作和居留许可仅面向外籍数字游民", en: "Work and residence permits are for foreign nomads only")

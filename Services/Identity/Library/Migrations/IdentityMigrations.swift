@@ -8,4 +8,5 @@ let identityMigrations = [
     Migration(4, "sealed_numbers", migration0004SealedNumbers),
     Migration(5, "documents", migration0005Documents),
     Migration(6, "super individual threshold", migration0006SuperIndividualThreshold),
+    Migration(7, "site visit function", migration0007SiteVisitFunction),
 ]

@@ -65,7 +65,10 @@ extension IdentityService {
             default: return refuse(.malformed)
             }
         }
-        let check: @Sendable (PostgresConnection) async throws -> Nomad_Identity_V1_VerifyCardResponse = { connection in
+        if let siteID {
+            return try await recordSiteVisit(request, claims: claims, siteID: siteID, refuse: refuse)
+        }
+        return try await database.read { connection in
             guard let card = try await CardStore.find(connection, number: claims.card, protection: protection, logger: logger),
                   card.holderID.text == claims.sub
             else { return refuse(.unknownCard) }
@@ -74,30 +77,48 @@ extension IdentityService {
             case .suspended: return refuse(.cardSuspended, card)
             default: return refuse(.cardExpired, card)
             }
-            var response = Nomad_Identity_V1_VerifyCardResponse.with {
+            return .with {
                 $0.valid = true
                 $0.card = card.message(for: reader)
             }
-            if let siteID {
-                guard let site = try await SiteStore.find(connection, id: siteID, logger: logger) else {
-                    throw NomadError.notFound("site \(siteID.text)")
-                }
-                let visit = try await SiteStore.recordVisit(connection, site: siteID, holder: card.holderID, logger: logger)
-                response.visitRecorded = visit.recorded
-                if visit.recorded {
-                    // Analytics counts these as nomad visits, per person per day.
-                    try await Outbox.append(
-                        connection, type: "identity.site.visited",
-                        subjectIDs: ["account_id": card.holderID.text, "site_id": siteID.text],
-                        payload: ["day": visit.day, "area": site.area == .coreXinyingBay ? "core" : "linked"], logger: logger)
-                }
-            }
-            return response
         }
-        if siteID == nil {
-            return try await database.read(check)
-        }
-        return try await mutation("VerifyCard", requestID: request.requestID, request: request, check)
+    }
+
+    /// A desk's scan at a site: the card's checks and the visit in one
+    /// statement (`record_site_visit`), answered the same on a retry.
+    private func recordSiteVisit(
+        _ request: Nomad_Identity_V1_VerifyCardRequest, claims: CardQRClaims, siteID: UUID,
+        refuse: (Nomad_Identity_V1_CardRefusal, CardRecord?) -> Nomad_Identity_V1_VerifyCardResponse
+    ) async throws -> Nomad_Identity_V1_VerifyCardResponse {
+        let reader = try caller
+        let numberHash = PersonalNumbers.cardHash(claims.card, protection)
+        let now = Date()
+        return try await database.mutationInOneStatement(
+            "VerifyCard", requestID: request.requestID, request: request,
+            refusal: { IdentityErrors.siteVisitRefusal($0, site: siteID) },
+            statement: { SiteVisitStatement(key: $0, numberHash: numberHash, holder: claims.sub, siteID: siteID, now: now) },
+            result: SiteVisitStatement.Result.self,
+            response: { visit in
+                guard let holder = visit.holderId, let issued = visit.issuedAtMicros, let expires = visit.expiresAtMicros else {
+                    return refuse(.unknownCard, nil)
+                }
+                // The number is the QR's: a retry carries the same QR.
+                let card = CardRecord(
+                    number: claims.card, holderID: holder, holderDisplayName: visit.displayName ?? "",
+                    storedStatus: .init(rawValue: visit.status ?? 0) ?? .unspecified,
+                    issuedAt: Date(timeIntervalSince1970: Double(issued) / 1_000_000),
+                    expiresAt: Date(timeIntervalSince1970: Double(expires) / 1_000_000))
+                switch visit.cardRefusal {
+                case "card_suspended"?: return refuse(.cardSuspended, card)
+                case "card_expired"?: return refuse(.cardExpired, card)
+                default: break
+                }
+                return .with {
+                    $0.valid = true
+                    $0.card = card.message(for: reader)
+                    $0.visitRecorded = visit.visitRecorded ?? false
+                }
+            })
     }
 
     func setCardStatus(request: Nomad_Identity_V1_SetCardStatusRequest, context: ServerContext) async throws -> Nomad_Identity_V1_Card {

@@ -3,7 +3,8 @@ import NomadKit
 import NomadProtos
 import PostgresNIO
 
-/// Community demonstration sites and the visits their desks record.
+/// Community demonstration sites. The visits their desks record are written
+/// by `record_site_visit` (migration 7), in VerifyCard's one statement.
 enum SiteStore {
     static func insert(_ connection: PostgresConnection, _ site: Nomad_Identity_V1_Site, id: UUID, logger: Logger) async throws {
         try await connection.query("""
@@ -23,18 +24,6 @@ enum SiteStore {
              WHERE ($1::smallint IS NULL OR area = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3
             """, binds: binds(area.map { Int16($0.rawValue) }, page.fetchLimit, page.offset)), logger: logger)
             .collect().map(decode)
-    }
-
-    /// Records the holder's visit; false when they already visited today
-    /// (the zone's calendar day, Asia/Shanghai).
-    static func recordVisit(_ connection: PostgresConnection, site: UUID, holder: UUID, logger: Logger) async throws -> (recorded: Bool, day: String) {
-        let rows = try await connection.query("""
-            INSERT INTO site_visits (site_id, holder_id, day)
-            VALUES (\(site), \(holder), (now() AT TIME ZONE 'Asia/Shanghai')::date)
-            ON CONFLICT DO NOTHING RETURNING day::text
-            """, logger: logger).collect()
-        if let row = rows.first { return (true, try row.decode(String.self)) }
-        return (false, "")
     }
 
     private static let select = "SELECT id, name_zh, name_en, area, address, capacity, amenities, created_at FROM sites"

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// ClaimJob's one round trip: a prepared call of `claim_job` (migration 6),
 /// answering its JSON result or refusal.
-struct ClaimJobStatement: PostgresPreparedStatement {
+struct ClaimJobStatement: OneStatementCall {
     static let sql = OneStatementMutation.sql("claim_job($1, $2, $3, $4, $5, $6, $7, $8, $9::date)", traceparentAt: 10)
 
     /// What `claim_job` stores and answers: the facts the order message is
@@ -22,20 +22,12 @@ struct ClaimJobStatement: PostgresPreparedStatement {
     let nomadID: UUID
     let signedAt: Date
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(key.caller)
-        bindings.append(key.requestID)
-        try bindings.append(key.requestHash)
+    func appendArguments(to bindings: inout PostgresBindings) throws {
         bindings.append(jobID)
         bindings.append(nomadID)
         bindings.append(UUID())
         bindings.append(UUID())
         bindings.append(signedAt)
         bindings.append(ZoneDay.today(now: signedAt).iso)
-        bindings.append(key.traceparent)
-        return bindings
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
 }
