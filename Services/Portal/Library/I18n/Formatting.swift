@@ -34,6 +34,21 @@ public struct Formatting: Sendable {
         dateTime(timestamp.date)
     }
 
+    /// A KPI figure in its unit: money for CNY fen, a number otherwise.
+    public func amount(_ value: Int64, _ unit: Nomad_Analytics_V1_KpiUnit) -> String {
+        unit == .cnyMinor ? Self.money(minorUnits: value, currency: "CNY", locale: language.locale) : number(value)
+    }
+
+    /// "2026-03" as the language writes a month ("March 2026", "2026年3月");
+    /// anything else as it came.
+    public func month(_ text: String) -> String {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let year = Int32(parts[0]), let month = Int32(parts[1]),
+              let date = Self.date(of: .with { $0.year = year; $0.month = month; $0.day = 15 })
+        else { return text }
+        return date.formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone).month(.wide).year())
+    }
+
     /// A calendar date without a time (nomad.common.v1.Date).
     public func day(_ day: Nomad_Common_V1_Date) -> String {
         guard let date = Self.date(of: day) else { return "" }

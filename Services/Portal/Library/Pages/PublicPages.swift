@@ -209,7 +209,6 @@ enum PublicPages {
         }
         let format = Formatting(language: context.language)
         let catalogue = portal.catalogue(context)
-        func amount(_ value: Int64, _ unit: Nomad_Analytics_V1_KpiUnit) -> String { KpiFormat.amount(value, unit, context) }
         // Staff drill into each KPI's months and events.
         let staff = context.session?.role == "officer" || context.session?.role == "admin"
         var rows: [[String: Any]] = []
@@ -218,11 +217,11 @@ enum PublicPages {
             let kpi = progress.kpi
             let name = View.catalogued("kpi.\(kpi.code).name", else: kpi.name, context.language, catalogue)
             let hasTarget = kpi.targetKind != .none && kpi.targetKind != .unspecified && kpi.target > 0
-            let target = hasTarget ? amount(kpi.target, kpi.unit) : catalogue.text("kpis.no_target")
+            let target = hasTarget ? format.amount(kpi.target, kpi.unit) : catalogue.text("kpis.no_target")
             let share = hasTarget ? format.percent(basisPoints: progress.shareBasisPoints) : ""
             rows.append([
                 "name": name, "definition": View.catalogued("kpi.\(kpi.code).definition", else: kpi.definition, context.language, catalogue),
-                "value": amount(progress.value, kpi.unit), "target": target, "share": share,
+                "value": format.amount(progress.value, kpi.unit), "target": target, "share": share,
                 "kind": View.label("target_kind", String(describing: kpi.targetKind), catalogue),
                 "dashboard": staff ? "/staff/kpis/\(kpi.code)" : "", "code": kpi.code,
             ])
@@ -230,7 +229,7 @@ enum PublicPages {
                 bars.append(BarChart.Bar(
                     label: name["text"] ?? kpi.code,
                     share: Double(progress.shareBasisPoints) / 10000,
-                    caption: catalogue.text("kpis.caption", ["value": amount(progress.value, kpi.unit), "target": target, "share": share])))
+                    caption: catalogue.text("kpis.caption", ["value": format.amount(progress.value, kpi.unit), "target": target, "share": share])))
             }
         }
         let chart = BarChart(bars: bars, title: catalogue.text("kpis.chart_title"), rightToLeft: context.language.isRightToLeft)

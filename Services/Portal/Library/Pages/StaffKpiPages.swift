@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Hummingbird
+import NomadKit
 import NomadProtos
 
 /// The staff's KPI dashboard: one KPI's months of a year (and area) against
@@ -23,7 +24,7 @@ enum StaffKpiPages {
 
         init(_ request: Request, _ context: PortalContext) {
             code = context.parameters.get("code") ?? ""
-            let thisYear = Calendar.zone.component(.year, from: Date())
+            let thisYear = ZoneDay.today().year
             let asked = request.uri.queryParameters.get("year").flatMap { Int($0) } ?? thisYear
             year = (2000...2100).contains(asked) ? asked : thisYear
             switch request.uri.queryParameters.get("area") {
@@ -68,14 +69,14 @@ enum StaffKpiPages {
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
         let hasTarget = kpi.targetKind != .none && kpi.targetKind != .unspecified && kpi.target > 0
-        let target = hasTarget ? KpiFormat.amount(kpi.target, kpi.unit, context) : catalogue.text("kpis.no_target")
+        let target = hasTarget ? format.amount(kpi.target, kpi.unit) : catalogue.text("kpis.no_target")
         let largest = series.points.map(\.value).max() ?? 0
         var bars: [BarChart.Bar] = []
         var months: [[String: Any]] = []
         for point in series.points {
-            let month = KpiFormat.month(point.month, context)
-            let value = KpiFormat.amount(point.value, kpi.unit, context)
-            let running = KpiFormat.amount(point.runningTotal, kpi.unit, context)
+            let month = format.month(point.month)
+            let value = format.amount(point.value, kpi.unit)
+            let running = format.amount(point.runningTotal, kpi.unit)
             // Against the target, the running total; without one, each month
             // against the year's largest.
             let share = hasTarget ? Double(point.runningTotal) / Double(kpi.target)
@@ -103,7 +104,7 @@ enum StaffKpiPages {
                 "definition": View.catalogued("kpi.\(kpi.code).definition", else: kpi.definition, context.language, catalogue),
                 "year": String(query.year), "target": target, "hasTarget": hasTarget,
                 "kind": View.label("target_kind", String(describing: kpi.targetKind), catalogue),
-                "value": KpiFormat.amount(series.progress.value, kpi.unit, context),
+                "value": format.amount(series.progress.value, kpi.unit),
                 "share": hasTarget ? format.percent(basisPoints: series.progress.shareBasisPoints) : "",
                 "chartSvg": chart.svg(), "months": months, "areas": areas, "hasAreas": !areas.isEmpty,
                 "previous": query.path(year: query.year - 1), "next": query.path(year: query.year + 1),
@@ -142,12 +143,12 @@ enum StaffKpiPages {
         let unit = kpi.unit
         return portal.renderer.page(
             "staff_kpi_events", titleKey: "staff_kpi_events.title",
-            titleValues: ["name": name["text"] ?? query.code, "month": KpiFormat.month(month, context)],
+            titleValues: ["name": name["text"] ?? query.code, "month": format.month(month)],
             context: context, path: request.uri.path,
             data: [
-                "name": name, "month": KpiFormat.month(month, context),
+                "name": name, "month": format.month(month),
                 "summary": catalogue.text("staff_kpi_events.summary", [
-                    "value": KpiFormat.amount(answer.value, unit, context), "count": format.number(answer.eventCount)]),
+                    "value": format.amount(answer.value, unit), "count": format.number(answer.eventCount)]),
                 "events": rows, "empty": rows.isEmpty, "next": next, "back": query.path(),
             ])
     }
@@ -176,35 +177,5 @@ enum StaffKpiPages {
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"\(file)\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// KPI figures written the page's way.
-enum KpiFormat {
-    static func amount(_ value: Int64, _ unit: Nomad_Analytics_V1_KpiUnit, _ context: PortalContext) -> String {
-        unit == .cnyMinor
-            ? Formatting.money(minorUnits: value, currency: "CNY", locale: context.language.locale)
-            : Formatting(language: context.language).number(value)
-    }
-
-    /// "2026-03" as the language writes a month ("March 2026", "2026年3月").
-    static func month(_ text: String, _ context: PortalContext) -> String {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              let date = Calendar.zone.date(from: DateComponents(year: year, month: month, day: 15))
-        else { return text }
-        var calendar = Calendar.zone
-        calendar.locale = context.language.locale
-        return date.formatted(Date.FormatStyle(locale: context.language.locale, calendar: calendar, timeZone: Formatting.zoneTimeZone)
-            .month(.wide).year())
-    }
-}
-
-extension Calendar {
-    /// Gregorian, in the zone's time zone.
-    static var zone: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Formatting.zoneTimeZone
-        return calendar
     }
 }
