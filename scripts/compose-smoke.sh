@@ -56,16 +56,30 @@ products=(nomad-identity nomad-jobs nomad-assets nomad-events nomad-analytics no
 for product in "${products[@]}" nomadctl; do
   [[ -x $bin/$product ]] || fail "$bin/$product is missing: run scripts/build-release.sh ${products[*]} nomadctl first"
 done
+# vfs storage copies every layer: the images and the database need about 6 GiB.
+storage=$(podman info --format '{{.Store.GraphRoot}}' 2>/dev/null || echo /var/lib/containers)
+mkdir -p "$storage"
+free_kib=$(df -Pk "$storage" | awk 'NR == 2 {print $4}')
+say "free space under $storage: $((free_kib / 1024 / 1024)) GiB"
+((free_kib > 6 * 1024 * 1024)) || fail "less than 6 GiB free under $storage: remove unused images (podman images) first"
 step_start=$SECONDS
 bash scripts/make-base-images.sh >/dev/null
 say "base images ready ($((SECONDS - step_start))s)"
 step_start=$SECONDS
 bash scripts/stage-binaries.sh --from "$bin" "${products[@]}"
 for product in "${products[@]}"; do
+  tag="localhost/nomad-zone/${product#nomad-}:latest"
+  previous=$(podman image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
   # The runtime stage the cloud's images use, on binaries CI already built; nothing is pulled.
   podman build --quiet --pull=never -f Deploy/Dockerfile --target runtime-prebuilt \
-    --build-arg PRODUCT="$product" -t "localhost/nomad-zone/${product#nomad-}:latest" . >/dev/null \
+    --build-arg PRODUCT="$product" -t "$tag" . >/dev/null \
     || fail "podman build of $product failed"
+  # The image this build replaced would stay behind untagged; with vfs storage each run
+  # would leave about 3 GB on a disk CI shares, so it goes (unless a container uses it).
+  current=$(podman image inspect --format '{{.Id}}' "$tag")
+  if [[ -n $previous && $previous != "$current" ]]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
 done
 say "images built from the release build ($((SECONDS - step_start))s):"
 podman images --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}' | grep -E '^localhost/(nomad-zone/|debian|postgres|nginx)' | sed 's/^/  /'
