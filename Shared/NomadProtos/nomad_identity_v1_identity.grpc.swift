@@ -355,6 +355,19 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RecordSiteVisit" metadata.
+        public enum RecordSiteVisit: Sendable {
+            /// Request type for "RecordSiteVisit".
+            public typealias Input = Nomad_Identity_V1_RecordSiteVisitRequest
+            /// Response type for "RecordSiteVisit".
+            public typealias Output = Nomad_Identity_V1_RecordSiteVisitResponse
+            /// Descriptor for "RecordSiteVisit".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "RecordSiteVisit",
+                type: .unary
+            )
+        }
         /// Namespace for "SetCardStatus" metadata.
         public enum SetCardStatus: Sendable {
             /// Request type for "SetCardStatus".
@@ -577,6 +590,7 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
             GetCard.descriptor,
             IssueCardQr.descriptor,
             VerifyCard.descriptor,
+            RecordSiteVisit.descriptor,
             SetCardStatus.descriptor,
             CreateSite.descriptor,
             ListSites.descriptor,
@@ -1081,6 +1095,26 @@ extension Nomad_Identity_V1_IdentityService {
             request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_VerifyCardRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_VerifyCardResponse>
+
+        /// Handle the "RecordSiteVisit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers at a site's desk: the visit of a registered nomad who has no
+        /// > one-card (not certified yet), by their username. A card holder's visit is
+        /// > VerifyCard's (the card is checked); both count as nomad visits.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_RecordSiteVisitRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_RecordSiteVisitResponse` messages.
+        func recordSiteVisit(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_RecordSiteVisitResponse>
 
         /// Handle the "SetCardStatus" method.
         ///
@@ -1831,6 +1865,26 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_VerifyCardResponse>
 
+        /// Handle the "RecordSiteVisit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers at a site's desk: the visit of a registered nomad who has no
+        /// > one-card (not certified yet), by their username. A card holder's visit is
+        /// > VerifyCard's (the card is checked); both count as nomad visits.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_RecordSiteVisitRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_RecordSiteVisitResponse` message.
+        func recordSiteVisit(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_RecordSiteVisitResponse>
+
         /// Handle the "SetCardStatus" method.
         ///
         /// > Source IDL Documentation:
@@ -2579,6 +2633,26 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Identity_V1_VerifyCardResponse
 
+        /// Handle the "RecordSiteVisit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers at a site's desk: the visit of a registered nomad who has no
+        /// > one-card (not certified yet), by their username. A card holder's visit is
+        /// > VerifyCard's (the card is checked); both count as nomad visits.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_RecordSiteVisitRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_RecordSiteVisitResponse` to respond with.
+        func recordSiteVisit(
+            request: Nomad_Identity_V1_RecordSiteVisitRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_RecordSiteVisitResponse
+
         /// Handle the "SetCardStatus" method.
         ///
         /// > Source IDL Documentation:
@@ -3137,6 +3211,17 @@ extension Nomad_Identity_V1_IdentityService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.RecordSiteVisit.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_RecordSiteVisitRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_RecordSiteVisitResponse>(),
+            handler: { request, context in
+                try await self.recordSiteVisit(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Identity_V1_IdentityService.Method.SetCardStatus.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_SetCardStatusRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_Card>(),
@@ -3576,6 +3661,17 @@ extension Nomad_Identity_V1_IdentityService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_VerifyCardResponse> {
         let response = try await self.verifyCard(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func recordSiteVisit(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_RecordSiteVisitResponse> {
+        let response = try await self.recordSiteVisit(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4073,6 +4169,19 @@ extension Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_VerifyCardResponse> {
         return GRPCCore.ServerResponse<Nomad_Identity_V1_VerifyCardResponse>(
             message: try await self.verifyCard(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func recordSiteVisit(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_RecordSiteVisitResponse> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_RecordSiteVisitResponse>(
+            message: try await self.recordSiteVisit(
                 request: request.message,
                 context: context
             ),
@@ -4872,6 +4981,31 @@ extension Nomad_Identity_V1_IdentityService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_VerifyCardResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_VerifyCardResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RecordSiteVisit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers at a site's desk: the visit of a registered nomad who has no
+        /// > one-card (not certified yet), by their username. A card holder's visit is
+        /// > VerifyCard's (the card is checked); both count as nomad visits.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_RecordSiteVisitRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_RecordSiteVisitRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_RecordSiteVisitResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func recordSiteVisit<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_RecordSiteVisitRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_RecordSiteVisitResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_RecordSiteVisitResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "SetCardStatus" method.
@@ -6097,6 +6231,42 @@ extension Nomad_Identity_V1_IdentityService {
             try await self.client.unary(
                 request: request,
                 descriptor: Nomad_Identity_V1_IdentityService.Method.VerifyCard.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RecordSiteVisit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers at a site's desk: the visit of a registered nomad who has no
+        /// > one-card (not certified yet), by their username. A card holder's visit is
+        /// > VerifyCard's (the card is checked); both count as nomad visits.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_RecordSiteVisitRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_RecordSiteVisitRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_RecordSiteVisitResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func recordSiteVisit<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_RecordSiteVisitRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_RecordSiteVisitResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_RecordSiteVisitResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.RecordSiteVisit.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -7357,6 +7527,37 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_VerifyCardRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_VerifyCardResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordSiteVisit" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers at a site's desk: the visit of a registered nomad who has no
+    /// > one-card (not certified yet), by their username. A card holder's visit is
+    /// > VerifyCard's (the card is checked); both count as nomad visits.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_RecordSiteVisitRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordSiteVisit<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_RecordSiteVisitRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_RecordSiteVisitResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.recordSiteVisit(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_RecordSiteVisitRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_RecordSiteVisitResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -8639,6 +8840,41 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             metadata: metadata
         )
         return try await self.verifyCard(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RecordSiteVisit" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers at a site's desk: the visit of a registered nomad who has no
+    /// > one-card (not certified yet), by their username. A card holder's visit is
+    /// > VerifyCard's (the card is checked); both count as nomad visits.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func recordSiteVisit<Result>(
+        _ message: Nomad_Identity_V1_RecordSiteVisitRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_RecordSiteVisitResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_RecordSiteVisitRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.recordSiteVisit(
             request: request,
             options: options,
             onResponse: handleResponse

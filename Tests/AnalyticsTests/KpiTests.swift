@@ -203,6 +203,54 @@ import Testing
         }
     }
 
+    /// Officers and enterprise staff checked in at an event attend it, but
+    /// they are not nomads visiting; a version 1 check-in (no role) still
+    /// counts, as it did when it was published.
+    @Test func onlyNomadsCheckedInAreNomadVisits() async throws {
+        try await withAnalytics { env in
+            let event = UUID().text
+            let nomad = UUID().text, officer = UUID().text, staff = UUID().text, unsaid = UUID().text
+            try await env.ingest([
+                SuiteEvents.checkIn(event: event, attendee: nomad, day: "2025-04-02", area: "core", role: "nomad"),
+                SuiteEvents.checkIn(event: event, attendee: officer, day: "2025-04-02", area: "core", role: "officer"),
+                SuiteEvents.checkIn(event: event, attendee: staff, day: "2025-04-02", area: "core", role: "enterprise"),
+                SuiteEvents.checkIn(event: event, attendee: unsaid, day: "2025-04-02", area: "core"),
+            ])
+            let year = ("2025-01-01", "2025-12-31")
+            #expect(try await env.series("nomad_visits", year.0, year.1).progress.value == 2)
+            #expect(try await env.series("nomad_visits", year.0, year.1, area: .core).progress.value == 2)
+            #expect(try await env.series("event_attendance", year.0, year.1).progress.value == 4)
+        }
+    }
+
+    /// The plan's conversion of nomads into migrants: a settlement counts when
+    /// the account was certified before its first settlement, once.
+    @Test func settledFromNomadsAreTheSettledWhoWereCertifiedFirst() async throws {
+        try await withAnalytics { env in
+            let converted = UUID().text, certifiedLater = UUID().text, never = UUID().text
+            try await env.ingest([
+                SuiteEvents.certified(converted, at: zoneTime("2025-01-10 10:00")),
+                SuiteEvents.settled(converted, at: zoneTime("2025-03-01 10:00")),
+                SuiteEvents.settled(converted, at: zoneTime("2025-06-01 10:00")),
+                SuiteEvents.settled(certifiedLater, at: zoneTime("2025-02-01 10:00")),
+                SuiteEvents.certified(certifiedLater, at: zoneTime("2025-04-01 10:00")),
+                SuiteEvents.settled(never, at: zoneTime("2025-02-02 10:00")),
+            ])
+            let year = ("2025-01-01", "2025-12-31")
+            let series = try await env.series("settled_from_nomads", year.0, year.1)
+            #expect(series.progress.value == 1)
+            #expect(series.byMonth["2025-03"]!.0 == 1 && series.byMonth["2025-06"]!.0 == 0)
+            #expect(try await env.series("settled_migrants", year.0, year.1).progress.value == 3)
+
+            // The drill-down names the settlement and the certification before it.
+            let march = try await env.client.listKpiEvents(
+                .with { $0.code = "settled_from_nomads"; $0.month = "2025-03" }, metadata: env.officer().metadata)
+            #expect(march.value == 1)
+            #expect(march.events.map(\.event.type).sorted() == ["identity.nomad.certified", "identity.nomad.settled"])
+            #expect(march.events.allSatisfy { $0.event.subjectIds["account_id"] == converted })
+        }
+    }
+
     /// The programme's targets are defaults: a configured one is what every
     /// answer measures against, and the rest keep the programme's.
     @Test func theTargetsAreConfiguration() async throws {

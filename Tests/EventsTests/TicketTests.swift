@@ -143,6 +143,23 @@ import Testing
         }
     }
 
+    /// Analytics counts nomads' visits from check-ins: each says who passed.
+    @Test func aCheckInSaysTheAttendeesRoleAsRegistered() async throws {
+        try await withEvents { env in
+            let owner = env.enterprise()
+            let event = try await env.publishedEvent(by: owner)
+            let gate = env.officer("events")
+            for (attendee, role) in [(env.nomad(), "nomad"), (env.enterprise(), "enterprise"), (env.officer("commerce"), "officer")] {
+                let registration = try await env.register(attendee, for: event)
+                let ticket = try await env.ticket(registration, by: attendee).token
+                _ = try await env.checkIn(event, ticket: ticket, by: gate)
+                let payload = try #require(try await env.app.outboxPayloadText(type: "events.checkin.recorded", subject: attendee.id))
+                #expect(payload.contains("\"attendee_role\": \"\(role)\""))
+            }
+            #expect(try await env.app.outboxCount(type: "events.checkin.recorded", subject: event.eventID) == 3)
+        }
+    }
+
     @Test func theOneCardQRChecksInItsHolderAndMustMatchTheCardGiven() async throws {
         try await withEvents { env in
             let owner = env.enterprise()

@@ -72,13 +72,16 @@ enum SuiteEvents {
               subjects: ["account_id": person, "site_id": site], payload: #"{"area":"\#(area)","day":"\#(day)"}"#)
     }
 
+    /// Version 2 (events migration 16) when `role` is given, version 1's
+    /// payload without the attendee's role otherwise.
     static func checkIn(
-        event eventID: String, attendee: String, day: String, area: String, session: String = ""
+        event eventID: String, attendee: String, day: String, area: String, session: String = "", role: String? = nil
     ) -> Nomad_Common_V1_DomainEvent {
         var subjects = ["event_id": eventID, "attendee_id": attendee, "registration_id": UUID().text]
         if !session.isEmpty { subjects["session_id"] = session }
+        let attendeeRole = role.map { #""attendee_role":"\#($0)","# } ?? ""
         return event("events", "events.checkin.recorded", at: zoneTime("\(day) 09:00"), subjects: subjects, payload: """
-            {"area":"\(area)","attendee_id":"\(attendee)","event_id":"\(eventID)","event_kind":"forum",\
+            {"area":"\(area)","attendee_id":"\(attendee)",\(attendeeRole)"event_id":"\(eventID)","event_kind":"forum",\
             "session_id":"\(session)","visit_day":"\(day)","with_card":true}
             """)
     }

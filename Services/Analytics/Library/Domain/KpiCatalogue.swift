@@ -96,8 +96,8 @@ enum KpiCatalogue {
     static let all: [Kpi] = [
         Kpi(
             code: "nomad_visits", nameZh: "数字游民到访人次", nameEn: "Nomad visits",
-            definitionZh: "社区站点到访（identity.site.visited）与活动签到（events.checkin.recorded）合计，每人每个到访日计一次：同一天既到站点又参加活动只算一次；按区域统计时每人每天每区域计一次。线上活动签到不计入。年度目标 5 万人次。",
-            definitionEn: "Community site visits (identity.site.visited) and event check-ins (events.checkin.recorded) together, counted once per person per visit day (zone time): a person at a site and at an event on the same day is one visit; by area, once per person per day per area. Check-ins at online events are not visits. Target: 50,000 a year.",
+            definitionZh: "社区站点到访（identity.site.visited）与数字游民的活动签到（events.checkin.recorded，官员、企业人员签到不计）合计，每人每个到访日计一次：同一天既到站点又参加活动只算一次；按区域统计时每人每天每区域计一次。线上活动签到不计入。年度目标 5 万人次。",
+            definitionEn: "Community site visits (identity.site.visited) and nomads' event check-ins (events.checkin.recorded; officers and enterprise staff checked in are not counted) together, counted once per person per visit day (zone time): a person at a site and at an event on the same day is one visit; by area, once per person per day per area. Check-ins at online events are not visits. Target: 50,000 a year.",
             unit: .count, targetKind: .annual, target: 50_000, byArea: true,
             eventTypes: ["identity.site.visited", "events.checkin.recorded"],
             facts: { events in """
@@ -107,6 +107,10 @@ enum KpiCatalogue {
                   UNION ALL
                   SELECT e.id, e.payload->>'attendee_id', (e.payload->>'visit_day')::date, e.payload->>'area'
                   FROM ingested_events e WHERE e.type = 'events.checkin.recorded'
+                    -- Version 1 check-ins did not say who passed; they were
+                    -- counted then, and still are, so a published month keeps
+                    -- its figure.
+                    AND COALESCE(e.payload->>'attendee_role', 'nomad') = 'nomad'
                 ) v, params p
                 WHERE v.area IN ('core', 'linked') AND (p.area IS NULL OR v.area = p.area)
                   AND v.day BETWEEN p.from_day AND p.to_day
@@ -155,6 +159,28 @@ enum KpiCatalogue {
             unit: .count, targetKind: .cumulative, target: 5_000, byArea: false,
             eventTypes: ["identity.nomad.settled"],
             facts: firstDayPer("identity.nomad.settled", "account_id")),
+        Kpi(
+            code: "settled_from_nomads", nameZh: "数字游民转化落户", nameEn: "Nomads who settled",
+            definitionZh: "落户数字移民（identity.nomad.settled）中，首次落户前已获数字游民认证（identity.nomad.certified）的账户：游民向移民的转化。每个账户计一次，计入首次落户日所在月。无单独目标（落户总目标见“落户数字移民”）。",
+            definitionEn: "Settled digital migrants (identity.nomad.settled) who had been certified as nomads (identity.nomad.certified) before their first settlement: nomads converted to migrants. Each account once, in the month of its first settlement. No target of its own (the settlement target is settled_migrants').",
+            unit: .count, targetKind: .none, target: 0, byArea: false,
+            eventTypes: ["identity.nomad.settled", "identity.nomad.certified"],
+            facts: { events in """
+                SELECT s.day, 1::bigint AS value, s.events || c.events AS events
+                FROM (
+                  SELECT e.subject_ids->>'account_id' AS account, min(e.occurred_at) AS at, min(\(zoneDay)) AS day,
+                         \(events.first("e.id", by: "e.occurred_at")) AS events
+                  FROM ingested_events e WHERE e.type = 'identity.nomad.settled'
+                  GROUP BY e.subject_ids->>'account_id'
+                ) s
+                CROSS JOIN LATERAL (
+                  SELECT \(events.first("e.id", by: "e.occurred_at")) AS events
+                  FROM ingested_events e
+                  WHERE e.type = 'identity.nomad.certified' AND e.subject_ids->>'account_id' = s.account
+                    AND e.occurred_at <= s.at
+                  HAVING count(*) > 0
+                ) c
+                """ }),
         Kpi(
             code: "digital_economy_revenue", nameZh: "数字经济核心产业营收", nameEn: "Core digital-economy revenue",
             definitionZh: "经官员确认的营收申报（analytics.revenue.confirmed）中的营收合计（分），整笔计入报告期末所在月；被驳回或待审的申报不计。年度目标 20 亿元。",

@@ -225,5 +225,6 @@ extension EventsService {
 }
 
 // "events.checkin.recorded" (event_id, session_id (empty for the event's own
-// gate), attendee_id, event_kind, area, visit_day in the zone, with_card; no
-// card number) is written by `check_in` (migration 15).
+// gate), attendee_id, attendee_role as registered, event_kind, area, visit_day
+// in the zone, with_card; no card number) is written by `check_in`
+// (migration 16; schema version 2, version 1 had no attendee_role).

@@ -22,6 +22,8 @@ enum IdentityErrors {
     static func siteVisitRefusal(_ refusal: OneStatementMutation.Refusal, site: UUID) -> NomadError {
         refusal.code == "site_not_found" ? NomadError.notFound("site \(site.text)") : NomadError.internalError
     }
+    static let noSuchNomad = NomadError(
+        .notFound, zh: "没有使用该用户名的数字游民账户", en: "No nomad account has that username")
     static let noCard = NomadError(.notFound, zh: "该账户没有一卡通", en: "This account has no one-card")
     static let notForeign = NomadError(
         .failedPrecondition, zh: "工作和居留许可仅面向外籍数字游民", en: "Work and residence permits are for foreign nomads only")

@@ -45,6 +45,7 @@ enum IdentityAccess {
         // Officers at a site's desk. Not services: no service token is
         // granted it, and a visit must be recorded by a person on duty.
         M.VerifyCard.descriptor: .roles([.officer]),
+        M.RecordSiteVisit.descriptor: .roles([.officer]),
         M.SetCardStatus.descriptor: .roles([.officer]),
 
         M.CreateSite.descriptor: .roles([.officer, .admin]),

@@ -31,6 +31,38 @@ extension IdentityService {
         }
     }
 
+    /// A desk's record of a registered nomad's visit by username, for the
+    /// nomads who have no one-card yet; card holders' visits are VerifyCard's
+    /// (the card is checked there). The same visit table and event, so the
+    /// nomad_visits KPI counts both, once per person, site and day.
+    func recordSiteVisit(
+        request: Nomad_Identity_V1_RecordSiteVisitRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_RecordSiteVisitResponse {
+        _ = try caller
+        let siteID = try Validate.uuid(request.siteID, "site_id")
+        let username = try Validate.text(request.username, "username", max: 64)
+        return try await mutation("RecordSiteVisit", requestID: request.requestID, request: request) { connection in
+            guard let area = try await SiteStore.area(connection, id: siteID, logger: logger) else {
+                throw NomadError.notFound("site \(siteID.text)")
+            }
+            guard let nomad = try await AccountStore.find(connection, username: username, logger: logger),
+                  nomad.role == .nomad, !nomad.disabled
+            else { throw IdentityErrors.noSuchNomad }
+            let day = try await SiteStore.recordVisit(connection, site: siteID, holder: nomad.id, logger: logger)
+            if let day {
+                try await Outbox.append(
+                    connection, type: "identity.site.visited",
+                    subjectIDs: ["account_id": nomad.id.text, "site_id": siteID.text],
+                    payload: ["day": day, "area": area == .coreXinyingBay ? "core" : "linked"], logger: logger)
+            }
+            return .with {
+                $0.accountID = nomad.id.text
+                $0.displayName = nomad.displayName
+                $0.visitRecorded = day != nil
+            }
+        }
+    }
+
     /// Open to anyone, signed in or not: a site is a public place (names,
     /// area, address, capacity, amenities), and nothing about its visitors
     /// is in the answer. Same answer for every caller.

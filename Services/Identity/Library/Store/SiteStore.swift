@@ -3,8 +3,9 @@ import NomadKit
 import NomadProtos
 import PostgresNIO
 
-/// Community demonstration sites. The visits their desks record are written
-/// by `record_site_visit` (migration 7), in VerifyCard's one statement.
+/// Community demonstration sites. The visits their desks record by card are
+/// written by `record_site_visit` (migration 7), in VerifyCard's one
+/// statement; visits by username (RecordSiteVisit) by `recordVisit`.
 enum SiteStore {
     static func insert(_ connection: PostgresConnection, _ site: Nomad_Identity_V1_Site, id: UUID, logger: Logger) async throws {
         try await connection.query("""
@@ -24,6 +25,21 @@ enum SiteStore {
              WHERE ($1::smallint IS NULL OR area = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3
             """, binds: binds(area.map { Int16($0.rawValue) }, page.fetchLimit, page.offset)), logger: logger)
             .collect().map(decode)
+    }
+
+    static func area(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Nomad_Identity_V1_Area? {
+        try await connection.query("SELECT area FROM sites WHERE id = \(id)", logger: logger)
+            .collect().first.map { Nomad_Identity_V1_Area(rawValue: Int(try $0.decode(Int16.self))) ?? .unspecified }
+    }
+
+    /// The holder's visit to the site on today's zone day: the day
+    /// (YYYY-MM-DD) when this call recorded it, nil when it was already.
+    static func recordVisit(_ connection: PostgresConnection, site: UUID, holder: UUID, logger: Logger) async throws -> String? {
+        try await connection.query("""
+            INSERT INTO site_visits (site_id, holder_id, day)
+            VALUES (\(site), \(holder), (now() AT TIME ZONE 'Asia/Shanghai')::date)
+            ON CONFLICT DO NOTHING RETURNING to_char(day, 'YYYY-MM-DD')
+            """, logger: logger).collect().first.map { try $0.decode(String.self) }
     }
 
     private static let select = "SELECT id, name_zh, name_en, area, address, capacity, amenities, created_at FROM sites"
