@@ -1899,6 +1899,10 @@ public nonisolated struct Nomad_Identity_V1_Site: Sendable {
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
   public mutating func clearCreatedAt() {self._createdAt = nil}
 
+  /// Designated an international digital-nomad community (the plan's 国际数字游民
+  /// 社区示范点: services in several languages, international internet access).
+  public var international: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1912,8 +1916,10 @@ public nonisolated struct Nomad_Identity_V1_CreateSiteRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// Required.
   public var requestID: String = String()
 
+  /// Required: both names.
   public var name: Nomad_Common_V1_LocalizedText {
     get {_name ?? Nomad_Common_V1_LocalizedText()}
     set {_name = newValue}
@@ -1923,13 +1929,20 @@ public nonisolated struct Nomad_Identity_V1_CreateSiteRequest: Sendable {
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
   public mutating func clearName() {self._name = nil}
 
+  /// Required: CORE_XINYING_BAY or LINKED.
   public var area: Nomad_Identity_V1_Area = .unspecified
 
+  /// Required.
   public var address: String = String()
 
+  /// Required: 1 to 100000.
   public var capacity: Int32 = 0
 
   public var amenities: [String] = []
+
+  /// The officer designates the site an international community; counted by
+  /// the international_sites KPI.
+  public var international: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -4989,7 +5002,7 @@ nonisolated extension Nomad_Identity_V1_SetCardStatusRequest: SwiftProtobuf.Mess
 
 nonisolated extension Nomad_Identity_V1_Site: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Site"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}area\0\u{1}address\0\u{1}capacity\0\u{1}amenities\0\u{3}created_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}area\0\u{1}address\0\u{1}capacity\0\u{1}amenities\0\u{3}created_at\0\u{1}international\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5004,6 +5017,7 @@ nonisolated extension Nomad_Identity_V1_Site: SwiftProtobuf.Message, SwiftProtob
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.capacity) }()
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.amenities) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
+      case 8: try { try decoder.decodeSingularBoolField(value: &self.international) }()
       default: break
       }
     }
@@ -5035,6 +5049,9 @@ nonisolated extension Nomad_Identity_V1_Site: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._createdAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    if self.international != false {
+      try visitor.visitSingularBoolField(value: self.international, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5046,6 +5063,7 @@ nonisolated extension Nomad_Identity_V1_Site: SwiftProtobuf.Message, SwiftProtob
     if lhs.capacity != rhs.capacity {return false}
     if lhs.amenities != rhs.amenities {return false}
     if lhs._createdAt != rhs._createdAt {return false}
+    if lhs.international != rhs.international {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5053,7 +5071,7 @@ nonisolated extension Nomad_Identity_V1_Site: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Nomad_Identity_V1_CreateSiteRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateSiteRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}name\0\u{1}area\0\u{1}address\0\u{1}capacity\0\u{1}amenities\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}name\0\u{1}area\0\u{1}address\0\u{1}capacity\0\u{1}amenities\0\u{1}international\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5067,6 +5085,7 @@ nonisolated extension Nomad_Identity_V1_CreateSiteRequest: SwiftProtobuf.Message
       case 4: try { try decoder.decodeSingularStringField(value: &self.address) }()
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.capacity) }()
       case 6: try { try decoder.decodeRepeatedStringField(value: &self.amenities) }()
+      case 7: try { try decoder.decodeSingularBoolField(value: &self.international) }()
       default: break
       }
     }
@@ -5095,6 +5114,9 @@ nonisolated extension Nomad_Identity_V1_CreateSiteRequest: SwiftProtobuf.Message
     if !self.amenities.isEmpty {
       try visitor.visitRepeatedStringField(value: self.amenities, fieldNumber: 6)
     }
+    if self.international != false {
+      try visitor.visitSingularBoolField(value: self.international, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5105,6 +5127,7 @@ nonisolated extension Nomad_Identity_V1_CreateSiteRequest: SwiftProtobuf.Message
     if lhs.address != rhs.address {return false}
     if lhs.capacity != rhs.capacity {return false}
     if lhs.amenities != rhs.amenities {return false}
+    if lhs.international != rhs.international {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -251,6 +251,22 @@ import Testing
         }
     }
 
+    @Test func internationalSitesAreTheSitesDesignatedSo() async throws {
+        try await withAnalytics { env in
+            let designated = UUID().text
+            try await env.ingest([
+                SuiteEvents.siteCreated(designated, international: true, at: zoneTime("2025-05-02 10:00")),
+                SuiteEvents.siteCreated(UUID().text, international: false, at: zoneTime("2025-05-03 10:00")),
+                SuiteEvents.siteCreated(UUID().text, international: true, at: zoneTime("2024-11-03 10:00")),
+            ])
+            // A second event about the same site: once.
+            try await env.ingest([SuiteEvents.siteCreated(designated, international: true, at: zoneTime("2025-05-02 10:00"))])
+            let series = try await env.series("international_sites", "2025-01-01", "2025-12-31")
+            #expect(series.progress.value == 1 && series.byMonth["2025-05"]!.0 == 1)
+            #expect(try await env.series("international_sites", "2024-01-01", "2024-12-31").progress.value == 1)
+        }
+    }
+
     /// The programme's targets are defaults: a configured one is what every
     /// answer measures against, and the rest keep the programme's.
     @Test func theTargetsAreConfiguration() async throws {

@@ -86,6 +86,12 @@ enum SuiteEvents {
             """)
     }
 
+    /// identity.site.created, as IdentityService+Sites writes it.
+    static func siteCreated(_ site: String, international: Bool, at: Date) -> Nomad_Common_V1_DomainEvent {
+        event("identity", "identity.site.created", at: at, subjects: ["site_id": site],
+              payload: #"{"area":"coreXinyingBay","capacity":"30","international":"\#(international)"}"#)
+    }
+
     static func settled(_ account: String, at: Date) -> Nomad_Common_V1_DomainEvent {
         event("identity", "identity.nomad.settled", at: at, subjects: ["account_id": account], payload: #"{"reason":"talent"}"#)
     }

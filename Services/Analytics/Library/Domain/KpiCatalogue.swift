@@ -182,6 +182,18 @@ enum KpiCatalogue {
                 ) c
                 """ }),
         Kpi(
+            code: "international_sites", nameZh: "国际数字游民社区示范点", nameEn: "International nomad community sites",
+            definitionZh: "官员创建时认定为国际数字游民社区的社区示范点（identity.site.created，international 为 true），每个站点计一次，计入创建日所在月。计划要求“打造一批”，未给出数字，故无目标。",
+            definitionEn: "Community demonstration sites an officer designated international digital-nomad communities when creating them (identity.site.created with international true), each site once, in the month it was created. The plan asks for \"a batch\" without a figure, so there is no target.",
+            unit: .count, targetKind: .none, target: 0, byArea: false,
+            eventTypes: ["identity.site.created"],
+            facts: { events in """
+                SELECT min(\(zoneDay)) AS day, 1::bigint AS value, \(events.first("e.id", by: "e.occurred_at")) AS events
+                FROM ingested_events e
+                WHERE e.type = 'identity.site.created' AND e.payload->>'international' = 'true'
+                GROUP BY e.subject_ids->>'site_id'
+                """ }),
+        Kpi(
             code: "digital_economy_revenue", nameZh: "数字经济核心产业营收", nameEn: "Core digital-economy revenue",
             definitionZh: "经官员确认的营收申报（analytics.revenue.confirmed）中的营收合计（分），整笔计入报告期末所在月；被驳回或待审的申报不计。年度目标 20 亿元。",
             definitionEn: "Revenue of officer-confirmed reports (analytics.revenue.confirmed), in fen, the whole amount in the month the report's period ends; rejected and pending reports do not count. Target: 2 billion yuan a year.",

@@ -9,4 +9,5 @@ let identityMigrations = [
     Migration(5, "documents", migration0005Documents),
     Migration(6, "super individual threshold", migration0006SuperIndividualThreshold),
     Migration(7, "site visit function", migration0007SiteVisitFunction),
+    Migration(8, "international sites", migration0008InternationalSites),
 ]

@@ -17,6 +17,7 @@ extension IdentityService {
         }
         site.capacity = request.capacity
         site.amenities = try Validate.list(request.amenities, "amenities", maxCount: 20, maxLength: 50)
+        site.international = request.international
         return try await mutation("CreateSite", requestID: request.requestID, request: request) { connection in
             let id = UUID()
             try await SiteStore.insert(connection, site, id: id, logger: logger)
@@ -26,7 +27,8 @@ extension IdentityService {
                 before: nil, after: try created.jsonString(), logger: logger)
             try await Outbox.append(
                 connection, type: "identity.site.created", subjectIDs: ["site_id": id.text],
-                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)"], logger: logger)
+                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)", "international": "\(site.international)"],
+                logger: logger)
             return created
         }
     }

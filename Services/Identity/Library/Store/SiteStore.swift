@@ -9,9 +9,9 @@ import PostgresNIO
 enum SiteStore {
     static func insert(_ connection: PostgresConnection, _ site: Nomad_Identity_V1_Site, id: UUID, logger: Logger) async throws {
         try await connection.query("""
-            INSERT INTO sites (id, name_zh, name_en, area, address, capacity, amenities)
+            INSERT INTO sites (id, name_zh, name_en, area, address, capacity, amenities, international)
             VALUES (\(id), \(site.name.zhCn), \(site.name.en), \(Int16(site.area.rawValue)), \(site.address),
-              \(Int32(site.capacity)), \(site.amenities))
+              \(Int32(site.capacity)), \(site.amenities), \(site.international))
             """, logger: logger)
     }
 
@@ -42,11 +42,11 @@ enum SiteStore {
             """, logger: logger).collect().first.map { try $0.decode(String.self) }
     }
 
-    private static let select = "SELECT id, name_zh, name_en, area, address, capacity, amenities, created_at FROM sites"
+    private static let select = "SELECT id, name_zh, name_en, area, address, capacity, amenities, created_at, international FROM sites"
 
     private static func decode(_ row: PostgresRow) throws -> Nomad_Identity_V1_Site {
-        let (id, zh, en, area, address, capacity, amenities, created) =
-            try row.decode((UUID, String, String, Int16, String, Int32, [String], Date).self)
+        let (id, zh, en, area, address, capacity, amenities, created, international) =
+            try row.decode((UUID, String, String, Int16, String, Int32, [String], Date, Bool).self)
         return .with {
             $0.id = id.uuidString.lowercased()
             $0.name = .with { $0.zhCn = zh; $0.en = en }
@@ -55,6 +55,7 @@ enum SiteStore {
             $0.capacity = capacity
             $0.amenities = amenities
             $0.createdAt = .init(date: created)
+            $0.international = international
         }
     }
 }

@@ -6,17 +6,31 @@ import NomadProtos
 import NomadTesting
 import Testing
 
-/// RecordSiteVisit: a desk records the visit of a registered nomad who has no
-/// one-card, by username, into the same visits and event as a card scan.
-@Suite struct SiteVisitTests {
-    func site(_ env: IdentityEnv, area: Nomad_Identity_V1_Area = .coreXinyingBay) async throws -> String {
+/// Sites: an officer's designation of an international community, and
+/// RecordSiteVisit, a desk's record of the visit of a registered nomad who has
+/// no one-card, by username, into the same visits and event as a card scan.
+@Suite struct SiteTests {
+    func site(_ env: IdentityEnv, international: Bool = false) async throws -> String {
         try await env.client.createSite(.with {
             $0.requestID = UUID().uuidString
             $0.name = .with { $0.zhCn = "白马井社区"; $0.en = "Baimajing Community" }
-            $0.area = area
+            $0.area = .coreXinyingBay
             $0.address = "儋州市白马井镇"
             $0.capacity = 30
+            $0.international = international
         }, metadata: callMetadata(token: env.officer("community"))).id
+    }
+
+    @Test func anInternationalCommunityIsDesignatedWhenTheSiteIsCreated() async throws {
+        try await withIdentity { env in
+            let international = try await site(env, international: true)
+            let plain = try await site(env)
+            let listed = try await env.client.listSites(.init(), metadata: callMetadata()).sites
+            #expect(listed.first { $0.id == international }?.international == true)
+            #expect(listed.first { $0.id == plain }?.international == false)
+            #expect(try await env.outboxPayload(type: "identity.site.created", subject: international)?["international"] == "true")
+            #expect(try await env.outboxPayload(type: "identity.site.created", subject: plain)?["international"] == "false")
+        }
     }
 
     func visits(_ env: IdentityEnv, of account: String) async throws -> Int {
