@@ -459,6 +459,19 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RevokePermit" metadata.
+        public enum RevokePermit: Sendable {
+            /// Request type for "RevokePermit".
+            public typealias Input = Nomad_Identity_V1_RevokePermitRequest
+            /// Response type for "RevokePermit".
+            public typealias Output = Nomad_Identity_V1_Permit
+            /// Descriptor for "RevokePermit".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "RevokePermit",
+                type: .unary
+            )
+        }
         /// Namespace for "ListCatalogue" metadata.
         public enum ListCatalogue: Sendable {
             /// Request type for "ListCatalogue".
@@ -598,6 +611,7 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
             GetPermit.descriptor,
             ListPermits.descriptor,
             DecidePermit.descriptor,
+            RevokePermit.descriptor,
             ListCatalogue.descriptor,
             GetCatalogueEntry.descriptor,
             SubmitApplication.descriptor,
@@ -1176,7 +1190,9 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Source IDL Documentation:
         /// >
         /// > ---- foreign nomads' work and residence permits ----
-        /// > A nomad whose nationality is not CN.
+        /// > A certified nomad whose nationality is not CN. Refused when the period
+        /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+        /// > names the permit it continues and starts the day after it ends.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Identity_V1_ApplyPermitRequest` messages.
@@ -1231,7 +1247,8 @@ extension Nomad_Identity_V1_IdentityService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Officer of the permit department.
+        /// > Officer of the permit department. An approval is refused when the
+        /// > applicant has meanwhile been granted an overlapping permit.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Identity_V1_DecidePermitRequest` messages.
@@ -1242,6 +1259,25 @@ extension Nomad_Identity_V1_IdentityService {
         /// - Returns: A streaming response of `Nomad_Identity_V1_Permit` messages.
         func decidePermit(
             request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_DecidePermitRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Permit>
+
+        /// Handle the "RevokePermit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officer of the permit department: ends an approved, unexpired permit now,
+        /// > with a reason (REVOKED from then on).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_RevokePermitRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_Permit` messages.
+        func revokePermit(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_RevokePermitRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Permit>
 
@@ -1945,7 +1981,9 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Source IDL Documentation:
         /// >
         /// > ---- foreign nomads' work and residence permits ----
-        /// > A nomad whose nationality is not CN.
+        /// > A certified nomad whose nationality is not CN. Refused when the period
+        /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+        /// > names the permit it continues and starts the day after it ends.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Identity_V1_ApplyPermitRequest` message.
@@ -2000,7 +2038,8 @@ extension Nomad_Identity_V1_IdentityService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Officer of the permit department.
+        /// > Officer of the permit department. An approval is refused when the
+        /// > applicant has meanwhile been granted an overlapping permit.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Identity_V1_DecidePermitRequest` message.
@@ -2011,6 +2050,25 @@ extension Nomad_Identity_V1_IdentityService {
         /// - Returns: A response containing a single `Nomad_Identity_V1_Permit` message.
         func decidePermit(
             request: GRPCCore.ServerRequest<Nomad_Identity_V1_DecidePermitRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Permit>
+
+        /// Handle the "RevokePermit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officer of the permit department: ends an approved, unexpired permit now,
+        /// > with a reason (REVOKED from then on).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_RevokePermitRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_Permit` message.
+        func revokePermit(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_RevokePermitRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Permit>
 
@@ -2713,7 +2771,9 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Source IDL Documentation:
         /// >
         /// > ---- foreign nomads' work and residence permits ----
-        /// > A nomad whose nationality is not CN.
+        /// > A certified nomad whose nationality is not CN. Refused when the period
+        /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+        /// > names the permit it continues and starts the day after it ends.
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Identity_V1_ApplyPermitRequest` message.
@@ -2768,7 +2828,8 @@ extension Nomad_Identity_V1_IdentityService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Officer of the permit department.
+        /// > Officer of the permit department. An approval is refused when the
+        /// > applicant has meanwhile been granted an overlapping permit.
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Identity_V1_DecidePermitRequest` message.
@@ -2779,6 +2840,25 @@ extension Nomad_Identity_V1_IdentityService {
         /// - Returns: A `Nomad_Identity_V1_Permit` to respond with.
         func decidePermit(
             request: Nomad_Identity_V1_DecidePermitRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_Permit
+
+        /// Handle the "RevokePermit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officer of the permit department: ends an approved, unexpired permit now,
+        /// > with a reason (REVOKED from then on).
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_RevokePermitRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_Permit` to respond with.
+        func revokePermit(
+            request: Nomad_Identity_V1_RevokePermitRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Identity_V1_Permit
 
@@ -3299,6 +3379,17 @@ extension Nomad_Identity_V1_IdentityService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.RevokePermit.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_RevokePermitRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_Permit>(),
+            handler: { request, context in
+                try await self.revokePermit(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Identity_V1_IdentityService.Method.ListCatalogue.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListCatalogueRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListCatalogueResponse>(),
@@ -3749,6 +3840,17 @@ extension Nomad_Identity_V1_IdentityService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Permit> {
         let response = try await self.decidePermit(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func revokePermit(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_RevokePermitRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Permit> {
+        let response = try await self.revokePermit(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4273,6 +4375,19 @@ extension Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Permit> {
         return GRPCCore.ServerResponse<Nomad_Identity_V1_Permit>(
             message: try await self.decidePermit(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func revokePermit(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_RevokePermitRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Permit> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_Permit>(
+            message: try await self.revokePermit(
                 request: request.message,
                 context: context
             ),
@@ -5083,7 +5198,9 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Source IDL Documentation:
         /// >
         /// > ---- foreign nomads' work and residence permits ----
-        /// > A nomad whose nationality is not CN.
+        /// > A certified nomad whose nationality is not CN. Refused when the period
+        /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+        /// > names the permit it continues and starts the day after it ends.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Identity_V1_ApplyPermitRequest` message.
@@ -5153,7 +5270,8 @@ extension Nomad_Identity_V1_IdentityService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Officer of the permit department.
+        /// > Officer of the permit department. An approval is refused when the
+        /// > applicant has meanwhile been granted an overlapping permit.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Identity_V1_DecidePermitRequest` message.
@@ -5167,6 +5285,30 @@ extension Nomad_Identity_V1_IdentityService {
         func decidePermit<Result>(
             request: GRPCCore.ClientRequest<Nomad_Identity_V1_DecidePermitRequest>,
             serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_DecidePermitRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Permit>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Permit>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RevokePermit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officer of the permit department: ends an approved, unexpired permit now,
+        /// > with a reason (REVOKED from then on).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_RevokePermitRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_RevokePermitRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_Permit` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func revokePermit<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_RevokePermitRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_RevokePermitRequest>,
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Permit>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Permit>) async throws -> Result
@@ -6382,7 +6524,9 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Source IDL Documentation:
         /// >
         /// > ---- foreign nomads' work and residence permits ----
-        /// > A nomad whose nationality is not CN.
+        /// > A certified nomad whose nationality is not CN. Refused when the period
+        /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+        /// > names the permit it continues and starts the day after it ends.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Identity_V1_ApplyPermitRequest` message.
@@ -6485,7 +6629,8 @@ extension Nomad_Identity_V1_IdentityService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Officer of the permit department.
+        /// > Officer of the permit department. An approval is refused when the
+        /// > applicant has meanwhile been granted an overlapping permit.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Identity_V1_DecidePermitRequest` message.
@@ -6508,6 +6653,41 @@ extension Nomad_Identity_V1_IdentityService {
             try await self.client.unary(
                 request: request,
                 descriptor: Nomad_Identity_V1_IdentityService.Method.DecidePermit.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "RevokePermit" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officer of the permit department: ends an approved, unexpired permit now,
+        /// > with a reason (REVOKED from then on).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_RevokePermitRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_RevokePermitRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_Permit` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func revokePermit<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_RevokePermitRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_RevokePermitRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Permit>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Permit>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.RevokePermit.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -7656,7 +7836,9 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > ---- foreign nomads' work and residence permits ----
-    /// > A nomad whose nationality is not CN.
+    /// > A certified nomad whose nationality is not CN. Refused when the period
+    /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+    /// > names the permit it continues and starts the day after it ends.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Identity_V1_ApplyPermitRequest` message.
@@ -7744,7 +7926,8 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Officer of the permit department.
+    /// > Officer of the permit department. An approval is refused when the
+    /// > applicant has meanwhile been granted an overlapping permit.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Identity_V1_DecidePermitRequest` message.
@@ -7763,6 +7946,36 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
         try await self.decidePermit(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_DecidePermitRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_Permit>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokePermit" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officer of the permit department: ends an approved, unexpired permit now,
+    /// > with a reason (REVOKED from then on).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_RevokePermitRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokePermit<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_RevokePermitRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Permit>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.revokePermit(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_RevokePermitRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_Permit>(),
             options: options,
             onResponse: handleResponse
@@ -8986,7 +9199,9 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > ---- foreign nomads' work and residence permits ----
-    /// > A nomad whose nationality is not CN.
+    /// > A certified nomad whose nationality is not CN. Refused when the period
+    /// > overlaps a pending or approved (not revoked) permit of theirs; a renewal
+    /// > names the permit it continues and starts the day after it ends.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9086,7 +9301,8 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Officer of the permit department.
+    /// > Officer of the permit department. An approval is refused when the
+    /// > applicant has meanwhile been granted an overlapping permit.
     ///
     /// - Parameters:
     ///   - message: request message to send.
@@ -9109,6 +9325,40 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             metadata: metadata
         )
         return try await self.decidePermit(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RevokePermit" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officer of the permit department: ends an approved, unexpired permit now,
+    /// > with a reason (REVOKED from then on).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func revokePermit<Result>(
+        _ message: Nomad_Identity_V1_RevokePermitRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Permit>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_RevokePermitRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.revokePermit(
             request: request,
             options: options,
             onResponse: handleResponse

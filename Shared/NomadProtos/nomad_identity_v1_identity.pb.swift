@@ -495,6 +495,9 @@ public nonisolated enum Nomad_Identity_V1_PermitStatus: SwiftProtobuf.Enum, Swif
 
   /// Approved, and its validity has ended.
   case expired // = 4
+
+  /// Approved, then revoked by the permit department before it ended.
+  case revoked // = 5
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -508,6 +511,7 @@ public nonisolated enum Nomad_Identity_V1_PermitStatus: SwiftProtobuf.Enum, Swif
     case 2: self = .approved
     case 3: self = .rejected
     case 4: self = .expired
+    case 5: self = .revoked
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -519,6 +523,7 @@ public nonisolated enum Nomad_Identity_V1_PermitStatus: SwiftProtobuf.Enum, Swif
     case .approved: return 2
     case .rejected: return 3
     case .expired: return 4
+    case .revoked: return 5
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -530,6 +535,7 @@ public nonisolated enum Nomad_Identity_V1_PermitStatus: SwiftProtobuf.Enum, Swif
     .approved,
     .rejected,
     .expired,
+    .revoked,
   ]
 
 }
@@ -1998,62 +2004,102 @@ public nonisolated struct Nomad_Identity_V1_ListSitesResponse: Sendable {
   fileprivate var _page: Nomad_Common_V1_PageResponse? = nil
 }
 
-public nonisolated struct Nomad_Identity_V1_Permit: Sendable {
+public nonisolated struct Nomad_Identity_V1_Permit: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var id: String = String()
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
 
-  public var applicantID: String = String()
+  public var applicantID: String {
+    get {_storage._applicantID}
+    set {_uniqueStorage()._applicantID = newValue}
+  }
 
-  public var months: Int32 = 0
+  public var months: Int32 {
+    get {_storage._months}
+    set {_uniqueStorage()._months = newValue}
+  }
 
-  public var activities: [Nomad_Identity_V1_PermitActivity] = []
+  public var activities: [Nomad_Identity_V1_PermitActivity] {
+    get {_storage._activities}
+    set {_uniqueStorage()._activities = newValue}
+  }
 
-  public var status: Nomad_Identity_V1_PermitStatus = .unspecified
+  public var status: Nomad_Identity_V1_PermitStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
 
-  public var decisionReason: String = String()
+  public var decisionReason: String {
+    get {_storage._decisionReason}
+    set {_uniqueStorage()._decisionReason = newValue}
+  }
 
   /// Set on approval.
   public var validFrom: Nomad_Common_V1_Date {
-    get {_validFrom ?? Nomad_Common_V1_Date()}
-    set {_validFrom = newValue}
+    get {_storage._validFrom ?? Nomad_Common_V1_Date()}
+    set {_uniqueStorage()._validFrom = newValue}
   }
   /// Returns true if `validFrom` has been explicitly set.
-  public var hasValidFrom: Bool {self._validFrom != nil}
+  public var hasValidFrom: Bool {_storage._validFrom != nil}
   /// Clears the value of `validFrom`. Subsequent reads from it will return its default value.
-  public mutating func clearValidFrom() {self._validFrom = nil}
+  public mutating func clearValidFrom() {_uniqueStorage()._validFrom = nil}
 
   public var validUntil: Nomad_Common_V1_Date {
-    get {_validUntil ?? Nomad_Common_V1_Date()}
-    set {_validUntil = newValue}
+    get {_storage._validUntil ?? Nomad_Common_V1_Date()}
+    set {_uniqueStorage()._validUntil = newValue}
   }
   /// Returns true if `validUntil` has been explicitly set.
-  public var hasValidUntil: Bool {self._validUntil != nil}
+  public var hasValidUntil: Bool {_storage._validUntil != nil}
   /// Clears the value of `validUntil`. Subsequent reads from it will return its default value.
-  public mutating func clearValidUntil() {self._validUntil = nil}
+  public mutating func clearValidUntil() {_uniqueStorage()._validUntil = nil}
 
   public var createdAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_createdAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_createdAt = newValue}
+    get {_storage._createdAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._createdAt = newValue}
   }
   /// Returns true if `createdAt` has been explicitly set.
-  public var hasCreatedAt: Bool {self._createdAt != nil}
+  public var hasCreatedAt: Bool {_storage._createdAt != nil}
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
-  public mutating func clearCreatedAt() {self._createdAt = nil}
+  public mutating func clearCreatedAt() {_uniqueStorage()._createdAt = nil}
 
   /// The documents cited by the application (UploadDocument, purpose permit):
   /// the exit-entry officers deciding it may read them with GetDocument.
-  public var documentIds: [String] = []
+  public var documentIds: [String] {
+    get {_storage._documentIds}
+    set {_uniqueStorage()._documentIds = newValue}
+  }
+
+  /// A renewal: the permit this one continues.
+  public var renewsPermitID: String {
+    get {_storage._renewsPermitID}
+    set {_uniqueStorage()._renewsPermitID = newValue}
+  }
+
+  /// Set when revoked.
+  public var revokedAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._revokedAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._revokedAt = newValue}
+  }
+  /// Returns true if `revokedAt` has been explicitly set.
+  public var hasRevokedAt: Bool {_storage._revokedAt != nil}
+  /// Clears the value of `revokedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRevokedAt() {_uniqueStorage()._revokedAt = nil}
+
+  public var revocationReason: String {
+    get {_storage._revocationReason}
+    set {_uniqueStorage()._revocationReason = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _validFrom: Nomad_Common_V1_Date? = nil
-  fileprivate var _validUntil: Nomad_Common_V1_Date? = nil
-  fileprivate var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Nomad_Identity_V1_ApplyPermitRequest: Sendable {
@@ -2061,14 +2107,17 @@ public nonisolated struct Nomad_Identity_V1_ApplyPermitRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// Required.
   public var requestID: String = String()
 
-  /// 6 to 12.
+  /// Required: 6 to 12.
   public var months: Int32 = 0
 
+  /// Required: at least one, each once.
   public var activities: [Nomad_Identity_V1_PermitActivity] = []
 
-  /// The first day the permit should be valid; today or later.
+  /// Required (except for a renewal): the first day the permit should be
+  /// valid; today or later, at most a year ahead.
   public var startDate: Nomad_Common_V1_Date {
     get {_startDate ?? Nomad_Common_V1_Date()}
     set {_startDate = newValue}
@@ -2080,6 +2129,11 @@ public nonisolated struct Nomad_Identity_V1_ApplyPermitRequest: Sendable {
 
   /// Documents uploaded with UploadDocument (purpose permit).
   public var documentIds: [String] = []
+
+  /// A renewal: the applicant's approved, unexpired permit this one continues.
+  /// The new permit starts the day after it ends (start_date may be left
+  /// unset, or must be that day).
+  public var renewsPermitID: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2147,6 +2201,25 @@ public nonisolated struct Nomad_Identity_V1_ListPermitsResponse: Sendable {
   public init() {}
 
   fileprivate var _page: Nomad_Common_V1_PageResponse? = nil
+}
+
+public nonisolated struct Nomad_Identity_V1_RevokePermitRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Required.
+  public var requestID: String = String()
+
+  /// Required.
+  public var id: String = String()
+
+  /// Required: why, shown to the holder.
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 public nonisolated struct Nomad_Identity_V1_DecidePermitRequest: Sendable {
@@ -2648,7 +2721,7 @@ nonisolated extension Nomad_Identity_V1_PermitActivity: SwiftProtobuf._ProtoName
 }
 
 nonisolated extension Nomad_Identity_V1_PermitStatus: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PERMIT_STATUS_UNSPECIFIED\0\u{1}PERMIT_STATUS_PENDING\0\u{1}PERMIT_STATUS_APPROVED\0\u{1}PERMIT_STATUS_REJECTED\0\u{1}PERMIT_STATUS_EXPIRED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PERMIT_STATUS_UNSPECIFIED\0\u{1}PERMIT_STATUS_PENDING\0\u{1}PERMIT_STATUS_APPROVED\0\u{1}PERMIT_STATUS_REJECTED\0\u{1}PERMIT_STATUS_EXPIRED\0\u{1}PERMIT_STATUS_REVOKED\0")
 }
 
 nonisolated extension Nomad_Identity_V1_Audience: SwiftProtobuf._ProtoNameProviding {
@@ -5213,78 +5286,153 @@ nonisolated extension Nomad_Identity_V1_ListSitesResponse: SwiftProtobuf.Message
 
 nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Permit"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}applicant_id\0\u{1}months\0\u{1}activities\0\u{1}status\0\u{3}decision_reason\0\u{3}valid_from\0\u{3}valid_until\0\u{3}created_at\0\u{3}document_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}applicant_id\0\u{1}months\0\u{1}activities\0\u{1}status\0\u{3}decision_reason\0\u{3}valid_from\0\u{3}valid_until\0\u{3}created_at\0\u{3}document_ids\0\u{3}renews_permit_id\0\u{3}revoked_at\0\u{3}revocation_reason\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _applicantID: String = String()
+    var _months: Int32 = 0
+    var _activities: [Nomad_Identity_V1_PermitActivity] = []
+    var _status: Nomad_Identity_V1_PermitStatus = .unspecified
+    var _decisionReason: String = String()
+    var _validFrom: Nomad_Common_V1_Date? = nil
+    var _validUntil: Nomad_Common_V1_Date? = nil
+    var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _documentIds: [String] = []
+    var _renewsPermitID: String = String()
+    var _revokedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _revocationReason: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _applicantID = source._applicantID
+      _months = source._months
+      _activities = source._activities
+      _status = source._status
+      _decisionReason = source._decisionReason
+      _validFrom = source._validFrom
+      _validUntil = source._validUntil
+      _createdAt = source._createdAt
+      _documentIds = source._documentIds
+      _renewsPermitID = source._renewsPermitID
+      _revokedAt = source._revokedAt
+      _revocationReason = source._revocationReason
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.applicantID) }()
-      case 3: try { try decoder.decodeSingularInt32Field(value: &self.months) }()
-      case 4: try { try decoder.decodeRepeatedEnumField(value: &self.activities) }()
-      case 5: try { try decoder.decodeSingularEnumField(value: &self.status) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.decisionReason) }()
-      case 7: try { try decoder.decodeSingularMessageField(value: &self._validFrom) }()
-      case 8: try { try decoder.decodeSingularMessageField(value: &self._validUntil) }()
-      case 9: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
-      case 10: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._applicantID) }()
+        case 3: try { try decoder.decodeSingularInt32Field(value: &_storage._months) }()
+        case 4: try { try decoder.decodeRepeatedEnumField(value: &_storage._activities) }()
+        case 5: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._decisionReason) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._validFrom) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._validUntil) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._createdAt) }()
+        case 10: try { try decoder.decodeRepeatedStringField(value: &_storage._documentIds) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._renewsPermitID) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._revokedAt) }()
+        case 13: try { try decoder.decodeSingularStringField(value: &_storage._revocationReason) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.id.isEmpty {
-      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
-    }
-    if !self.applicantID.isEmpty {
-      try visitor.visitSingularStringField(value: self.applicantID, fieldNumber: 2)
-    }
-    if self.months != 0 {
-      try visitor.visitSingularInt32Field(value: self.months, fieldNumber: 3)
-    }
-    if !self.activities.isEmpty {
-      try visitor.visitPackedEnumField(value: self.activities, fieldNumber: 4)
-    }
-    if self.status != .unspecified {
-      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 5)
-    }
-    if !self.decisionReason.isEmpty {
-      try visitor.visitSingularStringField(value: self.decisionReason, fieldNumber: 6)
-    }
-    try { if let v = self._validFrom {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-    } }()
-    try { if let v = self._validUntil {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-    } }()
-    try { if let v = self._createdAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-    } }()
-    if !self.documentIds.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 10)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._applicantID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._applicantID, fieldNumber: 2)
+      }
+      if _storage._months != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._months, fieldNumber: 3)
+      }
+      if !_storage._activities.isEmpty {
+        try visitor.visitPackedEnumField(value: _storage._activities, fieldNumber: 4)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 5)
+      }
+      if !_storage._decisionReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decisionReason, fieldNumber: 6)
+      }
+      try { if let v = _storage._validFrom {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._validUntil {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      try { if let v = _storage._createdAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      if !_storage._documentIds.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._documentIds, fieldNumber: 10)
+      }
+      if !_storage._renewsPermitID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._renewsPermitID, fieldNumber: 11)
+      }
+      try { if let v = _storage._revokedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if !_storage._revocationReason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._revocationReason, fieldNumber: 13)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Nomad_Identity_V1_Permit, rhs: Nomad_Identity_V1_Permit) -> Bool {
-    if lhs.id != rhs.id {return false}
-    if lhs.applicantID != rhs.applicantID {return false}
-    if lhs.months != rhs.months {return false}
-    if lhs.activities != rhs.activities {return false}
-    if lhs.status != rhs.status {return false}
-    if lhs.decisionReason != rhs.decisionReason {return false}
-    if lhs._validFrom != rhs._validFrom {return false}
-    if lhs._validUntil != rhs._validUntil {return false}
-    if lhs._createdAt != rhs._createdAt {return false}
-    if lhs.documentIds != rhs.documentIds {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._applicantID != rhs_storage._applicantID {return false}
+        if _storage._months != rhs_storage._months {return false}
+        if _storage._activities != rhs_storage._activities {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._decisionReason != rhs_storage._decisionReason {return false}
+        if _storage._validFrom != rhs_storage._validFrom {return false}
+        if _storage._validUntil != rhs_storage._validUntil {return false}
+        if _storage._createdAt != rhs_storage._createdAt {return false}
+        if _storage._documentIds != rhs_storage._documentIds {return false}
+        if _storage._renewsPermitID != rhs_storage._renewsPermitID {return false}
+        if _storage._revokedAt != rhs_storage._revokedAt {return false}
+        if _storage._revocationReason != rhs_storage._revocationReason {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5292,7 +5440,7 @@ nonisolated extension Nomad_Identity_V1_Permit: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ApplyPermitRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}months\0\u{1}activities\0\u{3}start_date\0\u{3}document_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}months\0\u{1}activities\0\u{3}start_date\0\u{3}document_ids\0\u{3}renews_permit_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -5305,6 +5453,7 @@ nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Messag
       case 3: try { try decoder.decodeRepeatedEnumField(value: &self.activities) }()
       case 4: try { try decoder.decodeSingularMessageField(value: &self._startDate) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.documentIds) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.renewsPermitID) }()
       default: break
       }
     }
@@ -5330,6 +5479,9 @@ nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Messag
     if !self.documentIds.isEmpty {
       try visitor.visitRepeatedStringField(value: self.documentIds, fieldNumber: 5)
     }
+    if !self.renewsPermitID.isEmpty {
+      try visitor.visitSingularStringField(value: self.renewsPermitID, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -5339,6 +5491,7 @@ nonisolated extension Nomad_Identity_V1_ApplyPermitRequest: SwiftProtobuf.Messag
     if lhs.activities != rhs.activities {return false}
     if lhs._startDate != rhs._startDate {return false}
     if lhs.documentIds != rhs.documentIds {return false}
+    if lhs.renewsPermitID != rhs.renewsPermitID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5452,6 +5605,46 @@ nonisolated extension Nomad_Identity_V1_ListPermitsResponse: SwiftProtobuf.Messa
   public static func ==(lhs: Nomad_Identity_V1_ListPermitsResponse, rhs: Nomad_Identity_V1_ListPermitsResponse) -> Bool {
     if lhs.permits != rhs.permits {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Nomad_Identity_V1_RevokePermitRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokePermitRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.requestID.isEmpty {
+      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 1)
+    }
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Nomad_Identity_V1_RevokePermitRequest, rhs: Nomad_Identity_V1_RevokePermitRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.id != rhs.id {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

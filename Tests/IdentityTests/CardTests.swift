@@ -9,17 +9,7 @@ import Testing
 @Suite struct CardTests {
     /// A certified nomad with a card, and their token.
     func certified(_ env: IdentityEnv) async throws -> (account: Nomad_Identity_V1_Account, token: String) {
-        let nomad = try await env.nomad()
-        let application = try await env.client.applyCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.evidence = IdentityEnv.goodEvidence()
-        }, metadata: callMetadata(token: nomad.token))
-        _ = try await env.client.decideCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.id = application.id
-            $0.decision = .approve
-        }, metadata: callMetadata(token: env.officer("talent")))
-        return nomad
+        try await env.certifiedNomad()
     }
 
     func verify(_ env: IdentityEnv, _ payload: String, site: String = "", token: String? = nil) async throws -> Nomad_Identity_V1_VerifyCardResponse {

@@ -283,7 +283,11 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             let fetched = try await env.client.getCertification(.with { $0.id = certification.id }, metadata: callMetadata(token: talent))
             #expect(fetched.evidence.documentIds == [evidence.id])
 
-            // Permit: the exit-entry officers read its documents, talent does not.
+            // Permit: for a certified nomad; the exit-entry officers read its
+            // documents, talent does not.
+            _ = try await env.client.decideCertification(.with {
+                $0.requestID = UUID().uuidString; $0.id = certification.id; $0.decision = .approve
+            }, metadata: callMetadata(token: talent))
             var apply = PermitTests.apply()
             apply.documentIds = [passport.id]
             let permit = try await env.client.applyPermit(apply, metadata: callMetadata(token: nomad.token))

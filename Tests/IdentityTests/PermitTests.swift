@@ -68,7 +68,7 @@ private enum ZoneCalendar {
 
     @Test func foreignNomadAppliesAndExitEntryOfficerApproves() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad(nationality: "DE")
+            let nomad = try await env.certifiedNomad(nationality: "DE")
             let officer = env.officer(Self.exitEntry)
             let start = ZoneCalendar.today(plusDays: 10)
             let applied = try await env.client.applyPermit(
@@ -109,7 +109,7 @@ private enum ZoneCalendar {
 
     @Test func refusingNeedsAReasonAndIsAudited() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad(nationality: "FR")
+            let nomad = try await env.certifiedNomad(nationality: "FR")
             let officer = env.officer(Self.exitEntry)
             let permit = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: nomad.token))
             await expectRPCError(.invalidArgument) {
@@ -138,8 +138,8 @@ private enum ZoneCalendar {
 
     @Test func onlyTheRightCallersMayActOnPermits() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad(nationality: "US")
-            let other = try await env.nomad(nationality: "GB")
+            let nomad = try await env.certifiedNomad(nationality: "US")
+            let other = try await env.certifiedNomad(nationality: "GB")
             let talent = env.officer(Departments.certification)
             let permit = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: nomad.token))
             let get = Nomad_Identity_V1_GetPermitRequest.with { $0.id = permit.id }
@@ -194,7 +194,7 @@ private enum ZoneCalendar {
 
     @Test func badApplicationsAreRefusedBeforeAnythingIsStored() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad()
+            let nomad = try await env.certifiedNomad()
             let metadata = callMetadata(token: nomad.token)
             func refused(_ request: Nomad_Identity_V1_ApplyPermitRequest, sourceLocation: SourceLocation = #_sourceLocation) async {
                 await expectRPCError(.invalidArgument, sourceLocation: sourceLocation) {
@@ -231,7 +231,7 @@ private enum ZoneCalendar {
 
     @Test func unknownAndMalformedIDs() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad()
+            let nomad = try await env.certifiedNomad()
             let officer = env.officer(Self.exitEntry)
             let unknown = UUID().uuidString.lowercased()
             await expectRPCError(.notFound) {
@@ -257,7 +257,7 @@ private enum ZoneCalendar {
 
     @Test func applyingTwiceWithOneRequestIDCreatesOnePermit() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad()
+            let nomad = try await env.certifiedNomad()
             let request = Self.apply(requestID: "permit-retry-1")
             let first = try await env.client.applyPermit(request, metadata: callMetadata(token: nomad.token))
             let second = try await env.client.applyPermit(request, metadata: callMetadata(token: nomad.token))
@@ -283,11 +283,14 @@ private enum ZoneCalendar {
 
     @Test func nomadsSeeTheirOwnAndTheDepartmentSeesAllByStatus() async throws {
         try await withIdentity { env in
-            let anna = try await env.nomad(nationality: "DE")
-            let ben = try await env.nomad(nationality: "KR")
+            let anna = try await env.certifiedNomad(nationality: "DE")
+            let ben = try await env.certifiedNomad(nationality: "KR")
             let officer = env.officer(Self.exitEntry)
             let a1 = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: anna.token))
-            let a2 = try await env.client.applyPermit(Self.apply(months: 8), metadata: callMetadata(token: anna.token))
+            // Anna's second permit follows her first (one permit covers a day).
+            let a2 = try await env.client.applyPermit(
+                Self.apply(months: 8, start: ZoneCalendar.adding(months: 6, days: 0, to: ZoneCalendar.today())),
+                metadata: callMetadata(token: anna.token))
             let b1 = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: ben.token))
             _ = try await env.client.decidePermit(Self.decide(a2.id, approve: true), metadata: callMetadata(token: officer))
             _ = try await env.client.decidePermit(Self.decide(b1.id, approve: false, reason: "incomplete"), metadata: callMetadata(token: officer))
@@ -320,7 +323,10 @@ private enum ZoneCalendar {
 
     @Test func officersListPermitsExpiringWithinNDaysAndExpiredOnesAreDerived() async throws {
         try await withIdentity { env in
-            let nomad = try await env.nomad(nationality: "JP")
+            let nomad = try await env.certifiedNomad(nationality: "JP")
+            // One permit covers a given day: the overlapping ones are other nomads'.
+            let second = try await env.certifiedNomad(nationality: "JP")
+            let third = try await env.certifiedNomad(nationality: "JP")
             let officer = env.officer(Self.exitEntry)
             let metadata = callMetadata(token: officer)
             // Ends in about six months.
@@ -329,9 +335,9 @@ private enum ZoneCalendar {
             let later = try await env.client.applyPermit(
                 Self.apply(months: 12, start: ZoneCalendar.today(plusDays: 200)), metadata: callMetadata(token: nomad.token))
             // Will be made to have ended yesterday.
-            let old = try await env.client.applyPermit(Self.apply(months: 6), metadata: callMetadata(token: nomad.token))
+            let old = try await env.client.applyPermit(Self.apply(months: 6), metadata: callMetadata(token: second.token))
             // Still pending: never in the expiring list.
-            let pending = try await env.client.applyPermit(Self.apply(months: 6), metadata: callMetadata(token: nomad.token))
+            let pending = try await env.client.applyPermit(Self.apply(months: 6), metadata: callMetadata(token: third.token))
             for permit in [soon, later, old] {
                 _ = try await env.client.decidePermit(Self.decide(permit.id, approve: true), metadata: metadata)
             }
@@ -364,7 +370,7 @@ private enum ZoneCalendar {
             #expect(contradictory.permits.isEmpty)
 
             // The permit that ended yesterday reads as EXPIRED, to its holder too.
-            let expired = try await env.client.getPermit(.with { $0.id = old.id }, metadata: callMetadata(token: nomad.token))
+            let expired = try await env.client.getPermit(.with { $0.id = old.id }, metadata: callMetadata(token: second.token))
             #expect(expired.status == .expired)
             let expiredList = try await env.client.listPermits(.with { $0.status = .expired }, metadata: metadata)
             #expect(expiredList.permits.map(\.id) == [old.id])

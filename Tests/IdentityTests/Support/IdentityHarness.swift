@@ -45,6 +45,22 @@ struct IdentityEnv {
         return (account, TestKeys.token(for: Principal(accountID: UUID(uuidString: account.id)!, role: .nomad)))
     }
 
+    /// A registered nomad certified through the real flow (application,
+    /// talent officer's approval), and a token for them.
+    func certifiedNomad(nationality: String = "DE") async throws -> (account: Nomad_Identity_V1_Account, token: String) {
+        let nomad = try await nomad(nationality: nationality)
+        let application = try await client.applyCertification(.with {
+            $0.requestID = UUID().uuidString
+            $0.evidence = Self.goodEvidence()
+        }, metadata: callMetadata(token: nomad.token))
+        _ = try await client.decideCertification(.with {
+            $0.requestID = UUID().uuidString
+            $0.id = application.id
+            $0.decision = .approve
+        }, metadata: callMetadata(token: officer("talent")))
+        return nomad
+    }
+
     func officer(_ department: String) -> String {
         TestKeys.token(for: Principal(accountID: UUID(), role: .officer, department: department))
     }

@@ -25,6 +25,14 @@ enum IdentityErrors {
     static let noSuchNomad = NomadError(
         .notFound, zh: "没有使用该用户名的数字游民账户", en: "No nomad account has that username")
     static let noCard = NomadError(.notFound, zh: "该账户没有一卡通", en: "This account has no one-card")
+    static let permitNeedsCertification = NomadError(
+        .failedPrecondition, zh: "须先通过数字游民认定，才能申请工作和居留许可",
+        en: "Only certified digital nomads can apply for a work and residence permit")
+    static func permitOverlaps(_ other: UUID) -> NomadError {
+        NomadError(
+            .failedPrecondition, zh: "该期间与您的另一份许可（\(other.text)）重叠：同一天只能持有一份许可",
+            en: "The period overlaps your permit \(other.text): one permit covers a given day")
+    }
     static let notForeign = NomadError(
         .failedPrecondition, zh: "工作和居留许可仅面向外籍数字游民", en: "Work and residence permits are for foreign nomads only")
 }

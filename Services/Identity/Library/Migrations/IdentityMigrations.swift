@@ -10,4 +10,5 @@ let identityMigrations = [
     Migration(6, "super individual threshold", migration0006SuperIndividualThreshold),
     Migration(7, "site visit function", migration0007SiteVisitFunction),
     Migration(8, "international sites", migration0008InternationalSites),
+    Migration(9, "permit renewal and revocation", migration0009PermitChain),
 ]

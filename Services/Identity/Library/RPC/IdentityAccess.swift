@@ -56,6 +56,7 @@ enum IdentityAccess {
         M.GetPermit.descriptor: .roles([.nomad, .officer]),
         M.ListPermits.descriptor: .roles([.nomad, .officer]),
         M.DecidePermit.descriptor: .roles([.officer]),
+        M.RevokePermit.descriptor: .roles([.officer]),
 
         M.ListCatalogue.descriptor: .open,
         M.GetCatalogueEntry.descriptor: .open,

@@ -12,18 +12,42 @@ extension IdentityService {
         let today = ZoneDay.today()
         let months = try PermitRules.months(request.months)
         let activities = try PermitRules.activities(request.activities)
-        let start = try PermitRules.startDate(request.hasStartDate ? request.startDate : nil, today: today)
+        let renews = request.renewsPermitID.isEmpty ? nil : try Validate.uuid(request.renewsPermitID, "renews_permit_id")
+        let asked = request.hasStartDate ? request.startDate : nil
+        let askedStart = renews == nil ? try PermitRules.startDate(asked, today: today) : nil
         let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
         return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { connection in
-            guard let account = try await AccountStore.find(connection, id: nomad.accountID, logger: logger),
+            // The account's row lock: one applicant's applications are judged
+            // one after another, so two at once cannot both pass the overlap rule.
+            guard let account = try await AccountStore.find(connection, id: nomad.accountID, forUpdate: true, logger: logger),
                   account.role == .nomad
             else { throw NomadError.notFound("account \(nomad.accountID.text)") }
             guard let nationality = account.nationality, nationality != "CN" else { throw IdentityErrors.notForeign }
             let documents = try await citableDocuments(
                 connection, documentIDs, owner: nomad.accountID, purpose: .permit, field: "document_ids")
+            // Read from the account, not the token: certified a minute ago counts.
+            guard [.certified, .settled].contains(account.principal.standing) else {
+                throw IdentityErrors.permitNeedsCertification
+            }
+            let start: ZoneDay
+            if let renews {
+                start = try PermitRules.renewalStart(
+                    of: try await PermitStore.find(connection, id: renews, logger: logger), applicant: nomad.accountID,
+                    asked: asked, today: today)
+            } else if let askedStart {
+                start = askedStart
+            } else {
+                throw NomadError.required("start_date")
+            }
+            let period = PermitRules.validity(start: start, months: months)
+            let standing = try await PermitStore.standing(connection, applicant: nomad.accountID, logger: logger)
+            if let clash = PermitRules.overlap(period, with: standing.filter { $0.status(on: today) != .expired }) {
+                throw IdentityErrors.permitOverlaps(clash.id)
+            }
             let record = PermitRecord(
                 id: UUID(), applicantID: nomad.accountID, months: months, activities: activities, storedStatus: .pending,
-                decisionReason: "", startDate: start, validFrom: nil, validUntil: nil, createdAt: Date(), decidedAt: nil)
+                decisionReason: "", startDate: start, validFrom: nil, validUntil: nil, createdAt: Date(), decidedAt: nil,
+                renews: renews)
             try await PermitStore.insert(connection, record, logger: logger)
             try await DocumentCitationStore.cite(
                 connection, documents: documents.map(\.id), kind: .permit, caseID: record.id,
@@ -36,6 +60,7 @@ extension IdentityService {
                     "months": "\(months)",
                     "activities": activities.map(PermitRules.activityCode).joined(separator: ","),
                     "start_date": start.iso,
+                    "renews_permit_id": renews?.text ?? "",
                 ], logger: logger)
             return try await PermitStore.find(connection, id: record.id, logger: logger)!.message(today: today)
         }
@@ -93,6 +118,16 @@ extension IdentityService {
             guard record.storedStatus == .pending else {
                 throw NomadError.wrongState("许可申请不在待审批状态", "the permit application is not pending a decision")
             }
+            if request.approve {
+                // Under the applicant's row lock, as ApplyPermit: another permit
+                // may have been approved since this one was asked for.
+                _ = try await AccountStore.find(connection, id: record.applicantID, forUpdate: true, logger: logger)
+                let approved = try await PermitStore.standing(connection, applicant: record.applicantID, logger: logger)
+                    .filter { $0.status(on: today) == .approved }
+                if let clash = PermitRules.overlap(record.period, with: approved, except: id) {
+                    throw IdentityErrors.permitOverlaps(clash.id)
+                }
+            }
             let before = try record.message(today: today).jsonString()
             let validity = request.approve ? PermitRules.validity(start: record.startDate, months: record.months) : nil
             try await PermitStore.decide(
@@ -113,100 +148,31 @@ extension IdentityService {
             return updated
         }
     }
-}
 
-/// Input and validity rules for foreign nomads' work and residence permits.
-enum PermitRules {
-    static let months = 6...12
-    /// How far ahead a permit may be asked to start.
-    static let maxMonthsAhead = 12
-    /// Upper bound for `expiring_within_days`: ten years covers every permit.
-    static let maxExpiringWithinDays = 3660
-
-    static func months(_ value: Int32) throws -> Int {
-        guard months.contains(Int(value)) else {
-            throw NomadError.invalid("months", zh: "须在 6 到 12 之间", en: "between 6 and 12")
-        }
-        return Int(value)
-    }
-
-    /// At least one known activity, each at most once.
-    static func activities(_ values: [Nomad_Identity_V1_PermitActivity]) throws -> [Nomad_Identity_V1_PermitActivity] {
-        if values.isEmpty { throw NomadError.required("activities") }
-        for value in values {
-            switch value {
-            case .remoteSoftwareDevelopment, .digitalContentCreation, .crossBorderEcommerce: continue
-            case .unspecified, .UNRECOGNIZED: throw NomadError.unknownEnum("activities")
+    func revokePermit(request: Nomad_Identity_V1_RevokePermitRequest, context: ServerContext) async throws -> Permit {
+        let officer = try caller
+        guard officer.isOfficer(of: Departments.permits) else { throw NomadError.permissionDenied }
+        let id = try Validate.uuid(request.id, "id")
+        let reason = try Validate.text(request.reason, "reason", max: 500)
+        let today = ZoneDay.today()
+        return try await mutation("RevokePermit", requestID: request.requestID, request: request) { connection in
+            guard let record = try await PermitStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+                throw NomadError.notFound("permit \(id.text)")
             }
-        }
-        guard Set(values.map(\.rawValue)).count == values.count else {
-            throw NomadError.invalid("activities", zh: "不能重复", en: "must not repeat")
-        }
-        return values
-    }
-
-    /// A real calendar day, from today (zone time) to one year ahead.
-    static func startDate(_ value: Nomad_Common_V1_Date?, today: ZoneDay) throws -> ZoneDay {
-        guard let value else { throw NomadError.required("start_date") }
-        guard let day = ZoneDay(value) else {
-            throw NomadError.invalid("start_date", zh: "不是有效的日期", en: "not a valid calendar date")
-        }
-        guard day >= today else {
-            throw NomadError.invalid("start_date", zh: "不能早于今天（北京时间）", en: "must be today or later (zone time)")
-        }
-        guard day <= today.adding(months: maxMonthsAhead) else {
-            throw NomadError.invalid("start_date", zh: "最多可提前一年", en: "at most one year ahead")
-        }
-        return day
-    }
-
-    /// Valid from the start day through the day before the same date
-    /// `months` later (a day-31 start ends on the month's last day minus one
-    /// when the later month is shorter, as calendar month addition clamps).
-    static func validity(start: ZoneDay, months: Int) -> (from: ZoneDay, until: ZoneDay) {
-        (start, start.adding(months: months).adding(days: -1))
-    }
-
-    /// The stored-column filter for a list request, or nil when the request's
-    /// filters exclude each other (e.g. status PENDING and expiring soon).
-    static func filter(
-        applicant: UUID?, status: Nomad_Identity_V1_PermitStatus, expiringWithinDays: Int32, today: ZoneDay
-    ) throws -> PermitFilter? {
-        var filter = PermitFilter(applicant: applicant)
-        switch status {
-        case .unspecified: break
-        case .pending, .rejected: filter.storedStatus = status
-        case .approved:
-            filter.storedStatus = .approved
-            filter.validUntilFrom = today
-        case .expired:
-            filter.storedStatus = .approved
-            filter.validUntilTo = today.adding(days: -1)
-        case .UNRECOGNIZED: throw NomadError.unknownEnum("status")
-        }
-        guard (0...maxExpiringWithinDays).contains(Int(expiringWithinDays)) else {
-            throw NomadError.invalid(
-                "expiring_within_days", zh: "须在 0 到 \(maxExpiringWithinDays) 之间", en: "between 0 and \(maxExpiringWithinDays)")
-        }
-        if expiringWithinDays > 0 {
-            if let stored = filter.storedStatus, stored != .approved { return nil }
-            filter.storedStatus = .approved
-            filter.validUntilFrom = max(filter.validUntilFrom ?? today, today)
-            let end = today.adding(days: Int(expiringWithinDays))
-            filter.validUntilTo = min(filter.validUntilTo ?? end, end)
-            filter.orderByValidUntil = true
-        }
-        if let from = filter.validUntilFrom, let to = filter.validUntilTo, from > to { return nil }
-        return filter
-    }
-
-    /// The activity's name for events: stable, readable, independent of enum numbering.
-    static func activityCode(_ activity: Nomad_Identity_V1_PermitActivity) -> String {
-        switch activity {
-        case .remoteSoftwareDevelopment: return "remote_software_development"
-        case .digitalContentCreation: return "digital_content_creation"
-        case .crossBorderEcommerce: return "cross_border_ecommerce"
-        case .unspecified, .UNRECOGNIZED: return "unspecified"
+            guard record.status(on: today) == .approved else {
+                throw NomadError.wrongState("只能撤销已批准且未到期的许可", "only an approved permit that has not ended can be revoked")
+            }
+            let before = try record.message(today: today).jsonString()
+            try await PermitStore.revoke(connection, id: id, reason: reason, logger: logger)
+            let revoked = try await PermitStore.find(connection, id: id, logger: logger)!.message(today: today)
+            try await AuditStore.append(
+                connection, actor: officer, action: "permit.revoke", subject: "permit/\(id.text)", reason: reason,
+                before: before, after: try revoked.jsonString(), logger: logger)
+            try await Outbox.append(
+                connection, type: "identity.permit.revoked",
+                subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text],
+                payload: ["valid_until": record.validUntil?.iso ?? "", "revoked_on": today.iso], logger: logger)
+            return revoked
         }
     }
 }

@@ -19,6 +19,17 @@ struct PermitRecord: Sendable {
     var decidedAt: Date?
     /// The documents the application cites, in the order given.
     var documentIDs: [UUID] = []
+    /// A renewal's predecessor.
+    var renews: UUID?
+    var revokedAt: Date?
+    var revocationReason = ""
+
+    /// The days it is meant to cover: the validity once approved, the asked
+    /// period while pending.
+    var period: (from: ZoneDay, until: ZoneDay) {
+        if let validFrom, let validUntil { return (validFrom, validUntil) }
+        return PermitRules.validity(start: startDate, months: months)
+    }
 
     /// An approved permit whose last valid day is before `today` has expired.
     func status(on today: ZoneDay) -> Nomad_Identity_V1_PermitStatus {
@@ -38,6 +49,9 @@ struct PermitRecord: Sendable {
             if let validUntil { $0.validUntil = validUntil.message }
             $0.createdAt = .init(date: createdAt)
             $0.documentIds = documentIDs.map(\.text)
+            if let renews { $0.renewsPermitID = renews.text }
+            if let revokedAt { $0.revokedAt = .init(date: revokedAt) }
+            $0.revocationReason = revocationReason
         }
     }
 }
@@ -60,15 +74,16 @@ enum PermitStore {
         to_char(start_date, 'YYYY-MM-DD') AS start_date,
         to_char(valid_from, 'YYYY-MM-DD') AS valid_from,
         to_char(valid_until, 'YYYY-MM-DD') AS valid_until,
-        created_at, decided_at, \(DocumentCitationStore.idsColumn(.permit, caseID: "permits.id"))
+        created_at, decided_at, renews, revoked_at, revocation_reason,
+        \(DocumentCitationStore.idsColumn(.permit, caseID: "permits.id"))
         """
 
     static func insert(_ connection: PostgresConnection, _ record: PermitRecord, logger: Logger) async throws {
         let activities = record.activities.map { Int16($0.rawValue) }
         try await connection.query("""
-            INSERT INTO permits (id, applicant_id, months, activities, status, start_date)
+            INSERT INTO permits (id, applicant_id, months, activities, status, start_date, renews)
             VALUES (\(record.id), \(record.applicantID), \(Int16(record.months)), \(activities),
-              \(Int16(record.storedStatus.rawValue)), \(record.startDate.iso)::date)
+              \(Int16(record.storedStatus.rawValue)), \(record.startDate.iso)::date, \(record.renews))
             """, logger: logger)
     }
 
@@ -89,6 +104,23 @@ enum PermitStore {
             """, binds: binds(
                 filter.applicant, filter.storedStatus.map { Int16($0.rawValue) }, filter.validUntilFrom?.iso,
                 filter.validUntilTo?.iso, page.fetchLimit, page.offset)), logger: logger).collect().map(decode)
+    }
+
+    /// The applicant's pending and approved (not revoked, not rejected)
+    /// permits: what a new period must not overlap.
+    static func standing(_ connection: PostgresConnection, applicant: UUID, logger: Logger) async throws -> [PermitRecord] {
+        try await connection.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM permits WHERE applicant_id = $1 AND status IN ($2, $3) ORDER BY created_at, id",
+            binds: binds(applicant, Int16(Nomad_Identity_V1_PermitStatus.pending.rawValue),
+                         Int16(Nomad_Identity_V1_PermitStatus.approved.rawValue))), logger: logger).collect().map(decode)
+    }
+
+    static func revoke(_ connection: PostgresConnection, id: UUID, reason: String, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE permits SET status = \(Int16(Nomad_Identity_V1_PermitStatus.revoked.rawValue)), revoked_at = now(),
+              revocation_reason = \(reason)
+            WHERE id = \(id)
+            """, logger: logger)
     }
 
     /// Records the decision; the validity dates only when approving.
@@ -119,7 +151,10 @@ enum PermitStore {
             validUntil: try r["valid_until"].decode(String?.self).flatMap(ZoneDay.init(iso:)),
             createdAt: try r["created_at"].decode(Date.self),
             decidedAt: try r["decided_at"].decode(Date?.self),
-            documentIDs: try r["document_ids"].decode([UUID].self))
+            documentIDs: try r["document_ids"].decode([UUID].self),
+            renews: try r["renews"].decode(UUID?.self),
+            revokedAt: try r["revoked_at"].decode(Date?.self),
+            revocationReason: try r["revocation_reason"].decode(String.self))
     }
 }
 
