@@ -37,6 +37,13 @@ extension TestCallers {
     }
 
     public func nomad(standing: NomadStanding = .certified) -> TestCaller { Self.caller(.nomad, standing: standing) }
+    /// A certified foreign nomad whose work permit covers today through
+    /// `permitUntil` (nil: no valid permit), as identity's token says.
+    public func foreignNomad(permitUntil: ZoneDay?) -> TestCaller {
+        let id = UUID()
+        return TestCaller(id: id.text, token: TestKeys.token(for: Principal(
+            accountID: id, role: .nomad, standing: .certified, foreign: true, workPermitUntil: permitUntil)))
+    }
     public func enterprise() -> TestCaller { Self.caller(.enterprise) }
     public func officer(_ department: String = Self.officerDepartment) -> TestCaller {
         Self.caller(.officer, department: department)

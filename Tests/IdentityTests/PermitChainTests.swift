@@ -191,4 +191,44 @@ import Testing
             #expect(try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: nomad.token)).status == .pending)
         }
     }
+
+    /// What jobs learns from the token: a foreign nomad, and how far their
+    /// approved permits reach without a gap (a renewal extends it, a
+    /// revocation ends it); as of their last sign-in or refresh.
+    @Test func theTokenCarriesTheForeignNomadsPermitCover() async throws {
+        try await withIdentity { env in
+            let nomad = try await env.certifiedNomad(nationality: "DE")
+            let keys = try await env.client.getPublicKeys(.init())
+            let verifier = AccessTokens(issuer: "nomad-identity", audience: "nomad-zone", keys: KeyRing(
+                signingKey: nil, verificationKeys: try keys.keys.map { try VerificationKey(keyID: $0.keyID, rawPublicKey: $0.publicKey) }))
+            func signedIn(_ username: String) async throws -> Principal {
+                let pair = try await env.client.login(.with { $0.username = username; $0.password = "correct horse battery" })
+                return try verifier.verify(pair.accessToken)
+            }
+            var principal = try await signedIn(nomad.account.username)
+            #expect(principal.foreign && principal.workPermitUntil == nil)
+
+            let current = try await approved(env, nomad.token)
+            principal = try await signedIn(nomad.account.username)
+            #expect(principal.workPermitUntil == ZoneDay(current.validUntil))
+
+            let renewal = try await env.client.applyPermit(Self.apply(start: nil, renews: current.id), metadata: callMetadata(token: nomad.token))
+            let renewed = try await env.client.decidePermit(.with {
+                $0.requestID = UUID().uuidString; $0.id = renewal.id; $0.approve = true
+            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+            principal = try await signedIn(nomad.account.username)
+            #expect(principal.workPermitUntil == ZoneDay(renewed.validUntil))
+
+            _ = try await env.client.revokePermit(.with {
+                $0.requestID = UUID().uuidString; $0.id = current.id; $0.reason = "revoked"
+            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+            // The renewal starts after the revoked permit's end: nothing covers today.
+            principal = try await signedIn(nomad.account.username)
+            #expect(principal.workPermitUntil == nil)
+
+            let chinese = try await env.registerNomad(nationality: "CN", documentType: .residentID, documentNumber: IdentityEnv.residentID())
+            let domestic = try await signedIn(chinese.username)
+            #expect(!domestic.foreign && domestic.workPermitUntil == nil)
+        }
+    }
 }

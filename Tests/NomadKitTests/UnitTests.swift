@@ -155,6 +155,22 @@ import Testing
         #expect(enterprise.standing == nil)
         #expect(try tokens.verify(try tokens.issue(for: enterprise, lifetime: 60).token).standing == nil)
     }
+
+    /// Jobs learns a foreign nomad's permit cover from the token; only
+    /// foreign nomads carry one.
+    @Test func aForeignNomadsPermitCoverTravelsInTheToken() throws {
+        let tokens = AccessTokens(issuer: "i", audience: "a", keys: KeyRing(signingKey: key, verificationKeys: []))
+        let until = ZoneDay.today().adding(months: 6)
+        for cover in [until, nil] {
+            let nomad = Principal(accountID: UUID(), role: .nomad, standing: .certified, foreign: true, workPermitUntil: cover)
+            let verified = try tokens.verify(try tokens.issue(for: nomad, lifetime: 60).token)
+            #expect(verified.foreign && verified.workPermitUntil == cover)
+        }
+        let domestic = try tokens.verify(try tokens.issue(for: Principal(accountID: UUID(), role: .nomad), lifetime: 60).token)
+        #expect(!domestic.foreign && domestic.workPermitUntil == nil)
+        let enterprise = Principal(accountID: UUID(), role: .enterprise, foreign: true, workPermitUntil: until)
+        #expect(!enterprise.foreign && enterprise.workPermitUntil == nil)
+    }
 }
 
 @Suite struct StatusNameTests {

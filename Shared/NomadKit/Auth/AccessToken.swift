@@ -13,10 +13,15 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var dept: String?
     /// A nomad's standing (NomadStanding's raw value).
     public var nst: String?
+    /// A foreign nomad: true; absent otherwise.
+    public var fgn: Bool?
+    /// A foreign nomad's work permit: the last day (YYYY-MM-DD) of the
+    /// approved permits that cover today without a gap; absent without one.
+    public var wpu: String?
 
     public init(
         iss: String, aud: String, sub: String, iat: Int64, exp: Int64, jti: String, role: String, dept: String?,
-        nst: String? = nil
+        nst: String? = nil, fgn: Bool? = nil, wpu: String? = nil
     ) {
         self.iss = iss
         self.aud = aud
@@ -27,6 +32,8 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.role = role
         self.dept = dept
         self.nst = nst
+        self.fgn = fgn
+        self.wpu = wpu
     }
 }
 
@@ -52,7 +59,8 @@ public struct AccessTokens: Sendable {
             iss: issuer, aud: audience, sub: principal.accountID.uuidString.lowercased(),
             iat: Int64(now.timeIntervalSince1970), exp: Int64(expiresAt.timeIntervalSince1970),
             jti: UUID().uuidString.lowercased(), role: principal.role.rawValue, dept: principal.department,
-            nst: principal.standing?.rawValue)
+            nst: principal.standing?.rawValue, fgn: principal.foreign ? true : nil,
+            wpu: principal.workPermitUntil?.iso)
         return (try JWS.sign(claims, type: Self.type, with: key), expiresAt)
     }
 
@@ -75,7 +83,8 @@ public struct AccessTokens: Sendable {
         if role == .officer, (claims.dept ?? "").isEmpty { throw .malformed }
         let principal = Principal(
             accountID: id, role: role, department: role == .officer ? claims.dept : nil,
-            standing: claims.nst.flatMap(NomadStanding.init(rawValue:)))
+            standing: claims.nst.flatMap(NomadStanding.init(rawValue:)), foreign: claims.fgn == true,
+            workPermitUntil: claims.wpu.flatMap(ZoneDay.init(iso:)))
         return VerifiedToken(
             principal: principal, issuedAt: Date(timeIntervalSince1970: Double(claims.iat)),
             until: Date(timeIntervalSince1970: Double(claims.exp) + leeway), grant: nil)

@@ -27,12 +27,24 @@ public struct Principal: Sendable, Equatable {
     public let department: String?
     /// Nomads only.
     public let standing: NomadStanding?
+    /// A nomad whose nationality is not CN: their work needs a permit.
+    public let foreign: Bool
+    /// A foreign nomad's permit cover: the last day of the approved permits
+    /// that cover the token's issue day without a gap. As fresh as the token
+    /// (identity's access token lifetime): a permit approved or revoked a
+    /// minute ago shows after the nomad's next refresh.
+    public let workPermitUntil: ZoneDay?
 
-    public init(accountID: UUID, role: Role, department: String? = nil, standing: NomadStanding? = nil) {
+    public init(
+        accountID: UUID, role: Role, department: String? = nil, standing: NomadStanding? = nil, foreign: Bool = false,
+        workPermitUntil: ZoneDay? = nil
+    ) {
         self.accountID = accountID
         self.role = role
         self.department = department
         self.standing = role == .nomad ? standing : nil
+        self.foreign = role == .nomad && foreign
+        self.workPermitUntil = role == .nomad && foreign ? workPermitUntil : nil
     }
 
     public var isAdmin: Bool { role == .admin }

@@ -112,6 +112,28 @@ enum PermitRules {
         return start
     }
 
+    /// The last day of the approved permits that cover `today` and the days
+    /// after it without a gap (a renewal continues the permit it renews), or
+    /// nil when none covers today: what the access token tells other
+    /// services (jobs) about a foreign nomad's right to work.
+    static func coverEnd(of approved: [PermitRecord], today: ZoneDay) -> ZoneDay? {
+        let periods = approved.compactMap { permit -> (from: ZoneDay, until: ZoneDay)? in
+            guard permit.status(on: today) == .approved, let from = permit.validFrom, let until = permit.validUntil else {
+                return nil
+            }
+            return (from, until)
+        }.sorted { $0.from < $1.from }
+        var end: ZoneDay?
+        for period in periods {
+            if let covered = end {
+                if period.from <= covered.adding(days: 1) { end = max(covered, period.until) }
+            } else if period.from <= today, today <= period.until {
+                end = period.until
+            }
+        }
+        return end
+    }
+
     /// The activity's name for events: stable, readable, independent of enum numbering.
     static func activityCode(_ activity: Nomad_Identity_V1_PermitActivity) -> String {
         switch activity {

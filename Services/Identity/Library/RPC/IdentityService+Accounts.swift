@@ -309,7 +309,15 @@ extension IdentityService {
     /// A new access token and a new refresh token in `familyID`.
     func issueTokens(_ connection: PostgresConnection, account: AccountRecord, familyID: UUID) async throws -> Nomad_Identity_V1_TokenPair {
         let now = Date()
-        let access = try tokens.issue(for: account.principal, lifetime: settings.accessTokenLifetime, now: now)
+        var principal = account.principal
+        if account.role == .nomad, let nationality = account.nationality, nationality != "CN" {
+            let today = ZoneDay.today(now: now)
+            let permits = try await PermitStore.standing(connection, applicant: account.id, logger: logger)
+            principal = Principal(
+                accountID: account.id, role: .nomad, standing: principal.standing, foreign: true,
+                workPermitUntil: PermitRules.coverEnd(of: permits, today: today))
+        }
+        let access = try tokens.issue(for: principal, lifetime: settings.accessTokenLifetime, now: now)
         let secret = RefreshTokenStore.newSecret()
         let refreshExpiry = now.addingTimeInterval(settings.refreshTokenLifetime)
         try await RefreshTokenStore.insert(

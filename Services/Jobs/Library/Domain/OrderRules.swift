@@ -82,6 +82,16 @@ enum OrderRules {
         return terms
     }
 
+    /// A foreign nomad works on a valid work permit: the work's days (through
+    /// an open end, never) must be within the permit cover their token stated
+    /// (`Principal.workPermitUntil`, as fresh as that token). Applies to
+    /// employment and long contracts and to claims.
+    static func permitCovers(foreign: Bool, permitUntil: ZoneDay?, from start: ZoneDay, through end: ZoneDay?) throws {
+        guard foreign else { return }
+        // The cover starts on or before the token's day, so the end decides.
+        guard let permitUntil, let end, start <= end, end <= permitUntil else { throw JobsErrors.permitDoesNotCover }
+    }
+
     /// Whole calendar months the contract covers, both ends included
     /// (1 January to 31 December is 12), matching `OrderRecord.isLongTerm`.
     static func wholeMonths(from start: ZoneDay, through end: ZoneDay) -> Int {

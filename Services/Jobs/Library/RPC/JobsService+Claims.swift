@@ -11,6 +11,14 @@ extension JobsService {
     func claimJob(request: Nomad_Jobs_V1_ClaimJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let jobID = try Validate.uuid(request.jobID, "job_id")
+        if principal.foreign {
+            // A claim signs a service contract through the job's deadline; only
+            // foreign nomads pay this read (the claim itself stays one statement).
+            guard let deadline = try await database.read({ try await JobStore.deadlineDay($0, id: jobID, logger: logger) }) else {
+                throw NomadError.notFound("job")
+            }
+            try OrderRules.permitCovers(foreign: true, permitUntil: principal.workPermitUntil, from: .today(), through: deadline)
+        }
         return try await database.mutationInOneStatement(
             "ClaimJob", requestID: request.requestID, request: request,
             refusal: JobsErrors.claimRefusal,

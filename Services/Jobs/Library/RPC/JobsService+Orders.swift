@@ -28,7 +28,8 @@ extension JobsService {
             let now = Date()
             let order = OrderRecord(
                 id: UUID(), jobID: jobID, nomadID: principal.accountID, enterpriseID: job.enterpriseID,
-                status: OrderRules.code(.applied), holdsSeat: false, coverNote: coverNote, createdAt: now, updatedAt: now)
+                status: OrderRules.code(.applied), holdsSeat: false, coverNote: coverNote, createdAt: now, updatedAt: now,
+                nomadForeign: principal.foreign, nomadPermitUntil: principal.workPermitUntil)
             try await OrderStore.insert(connection, order, logger: logger)
             try await Outbox.append(
                 connection, type: "jobs.application.submitted",
@@ -51,6 +52,10 @@ extension JobsService {
                 throw NomadError.notFound("job")
             }
             let terms = try OrderRules.contract(request.contract, jobMode: job.mode)
+            if terms.kind == .employment || terms.longTerm {
+                try OrderRules.permitCovers(
+                    foreign: order.nomadForeign, permitUntil: order.nomadPermitUntil, from: terms.start, through: terms.end)
+            }
             guard let seat = try await SeatStore.take(connection, jobID: order.jobID, logger: logger) else {
                 throw try await SeatStore.refusal(connection, jobID: order.jobID, logger: logger)
             }

@@ -30,6 +30,13 @@ struct DemandFilter: Sendable {
 }
 
 enum JobStore {
+    /// The zone day of the job's deadline: the last day of a claim's work.
+    static func deadlineDay(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> ZoneDay? {
+        try await connection.query("""
+            SELECT to_char(deadline AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM jobs WHERE id = \(id)
+            """, logger: logger).collect().first.flatMap { ZoneDay(iso: try $0.decode(String.self)) }
+    }
+
     private static let columns = """
         id, enterprise_id, external_id, title, description, tools, budget_currency, budget_minor, mode, seats,
         seats_taken, deadline, languages, claimable, status, close_reason, content_hash, created_at, updated_at

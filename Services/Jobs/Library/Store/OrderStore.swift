@@ -41,6 +41,10 @@ struct OrderRecord: Sendable {
     var updatedAt = Date()
     var completedAt: Date?
     var milestones: [MilestoneRecord] = []
+    /// From the nomad's token when they applied: a foreign nomad, and the
+    /// last day their work permit covered then.
+    var nomadForeign = false
+    var nomadPermitUntil: ZoneDay?
 }
 
 enum OrderStore {
@@ -48,7 +52,8 @@ enum OrderStore {
         id, job_id, nomad_id, enterprise_id, status, holds_seat, cover_note, contract_kind, \
         to_char(contract_start, 'YYYY-MM-DD') AS contract_start, to_char(contract_end, 'YYYY-MM-DD') AS contract_end, \
         contract_signed_at, enterprise_stars, enterprise_comment, enterprise_rated_at, nomad_stars, \
-        nomad_comment, nomad_rated_at, cancel_reason, reject_reason, created_at, updated_at, completed_at
+        nomad_comment, nomad_rated_at, cancel_reason, reject_reason, created_at, updated_at, completed_at, \
+        nomad_foreign, to_char(nomad_permit_until, 'YYYY-MM-DD') AS nomad_permit_until
         """
 
     /// Inserts the order (not its milestones). A second live order of the same
@@ -57,10 +62,11 @@ enum OrderStore {
         do {
             try await connection.query("""
                 INSERT INTO orders (id, job_id, nomad_id, enterprise_id, status, holds_seat, cover_note, contract_kind,
-                  contract_start, contract_end, contract_signed_at)
+                  contract_start, contract_end, contract_signed_at, nomad_foreign, nomad_permit_until)
                 VALUES (\(order.id), \(order.jobID), \(order.nomadID), \(order.enterpriseID), \(order.status),
                   \(order.holdsSeat), \(order.coverNote), \(order.contractKind), \(order.contractStart?.iso)::date,
-                  \(order.contractEnd?.iso)::date, \(order.contractSignedAt))
+                  \(order.contractEnd?.iso)::date, \(order.contractSignedAt), \(order.nomadForeign),
+                  \(order.nomadPermitUntil?.iso)::date)
                 """, logger: logger)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw JobsErrors.alreadyOnJob
@@ -117,7 +123,9 @@ enum OrderStore {
             rejectReason: try r["reject_reason"].decode(String?.self),
             createdAt: try r["created_at"].decode(Date.self),
             updatedAt: try r["updated_at"].decode(Date.self),
-            completedAt: try r["completed_at"].decode(Date?.self))
+            completedAt: try r["completed_at"].decode(Date?.self),
+            nomadForeign: try r["nomad_foreign"].decode(Bool.self),
+            nomadPermitUntil: try r["nomad_permit_until"].decode(String?.self).flatMap { ZoneDay(iso: $0) })
     }
 
     /// Writes back what the order's steps change (not its milestones).
