@@ -6,7 +6,7 @@ from Protos/ at run time.
       60 anonymous ListJobs calls through jobs-lb; every replica's own /metrics
       must count some of them (grpc_server_handled_total of nomad.jobs.v1.JobsService).
   compose_smoke_check.py claims IDENTITY_ADDR JOBS_ADDR [--jobs N] [--pace S] -- COMMAND...
-      publishes N claimable jobs as a demo enterprise, has the six demo nomads claim
+      publishes N claimable jobs as a demo enterprise, has the demo nomads who may claim (NOMADS) claim
       every seat through jobs-lb (each worker pausing S seconds between calls), runs
       COMMAND (a podman kill of one replica, a database switch) in the background a
       third of the way in while the claims go on, retries every claim that got no
@@ -28,7 +28,10 @@ import grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "nomad-zone-demo"  # DemoSeed.password: a demo, not a secret
-NOMADS = ["demo-lin", "demo-anna", "demo-chen", "demo-kenji", "demo-wu", "demo-lea"]
+# The demo nomads who may claim: demo-lea, a foreign nomad not yet certified, holds no
+# work permit, and jobs refuses a foreign nomad's claim without one (DemoSeed gives the
+# certified foreign nomads, demo-anna and demo-kenji, a year's permit).
+NOMADS = ["demo-lin", "demo-anna", "demo-chen", "demo-kenji", "demo-wu"]
 ENTERPRISE = "demo-bay-studio"
 
 

@@ -128,6 +128,7 @@ struct DemoSeed {
         let talent = try await officer("demo-talent-officer", "人才服务专员", department: "talent", admin: admin)
         let eventsOfficer = try await officer("demo-events-officer", "会展专员", department: "commerce", admin: admin)
         let assetsOfficer = try await officer("demo-assets-officer", "数据资产专员", department: "data", admin: admin)
+        let permitOfficer = try await officer("demo-permit-officer", "出入境专员", department: "exit_entry", admin: admin)
 
         let core = try await site(zh: "新英湾数字游民社区", en: "Xinying Bay Nomad Community", area: .coreXinyingBay,
                                   address: "儋州市新英湾区滨海大道 1 号", admin: admin)
@@ -168,7 +169,12 @@ struct DemoSeed {
                 $0.reason = "在儋州落户 / settled in Danzhou"
             }, metadata: talent.metadata)
         }
-        // Tokens carry the nomad's standing: log in again to hold "certified".
+        // The certified foreign nomads hold a year's work permit, as the
+        // plan's foreign nomads would before taking work (jobs checks it).
+        for (index, nomad) in Self.nomads.enumerated().prefix(Self.certified) where nomad.nationality != "CN" {
+            try await grantPermit(people[index], officer: permitOfficer)
+        }
+        // Tokens carry the nomad's standing and permit: log in again to hold them.
         for index in people.indices { people[index] = try await login(Self.nomads[index].username) }
 
         for person in people.prefix(Self.certified) {
@@ -185,7 +191,7 @@ struct DemoSeed {
         let forum = try await seedForum(people: people, officer: eventsOfficer, site: core)
         try await seedServiceApplication(people[0], officer: talent)
 
-        say("demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer; "
+        say("demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer, demo-permit-officer; "
             + "enterprises \(Self.enterprises.map(\.username).joined(separator: ", ")); "
             + "nomads \(Self.nomads.map(\.username).joined(separator: ", ")) (first \(Self.certified) certified); "
             + "password \(Self.password)")
@@ -417,6 +423,21 @@ struct DemoSeed {
             $0.address = address
             $0.capacity = 120
         }, metadata: admin.metadata).id
+    }
+
+    /// A 12-month permit from today for remote software work, approved.
+    private func grantPermit(_ nomad: Caller, officer: Caller) async throws {
+        let permit = try await identity.applyPermit(.with {
+            $0.requestID = UUID().text
+            $0.months = 12
+            $0.activities = [.remoteSoftwareDevelopment]
+            $0.startDate = ZoneDay.today().message
+        }, metadata: nomad.metadata)
+        _ = try await identity.decidePermit(.with {
+            $0.requestID = UUID().text
+            $0.id = permit.id
+            $0.approve = true
+        }, metadata: officer.metadata)
     }
 
     /// Applies with evidence meeting every criterion; the talent officer approves.
