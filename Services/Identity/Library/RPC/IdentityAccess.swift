@@ -65,5 +65,5 @@ enum IdentityAccess {
         M.RateApplication.descriptor: .roles([.nomad, .enterprise]),
 
         M.ListAuditEntries.descriptor: .roles([.admin, .officer]),
-    ])
+    ], owners: IdentityDecisionOwners.table)
 }
