@@ -10,4 +10,5 @@ let jobsMigrations = [
     Migration(6, "claim function", migration0006ClaimFunction),
     Migration(7, "claim signs a contract", migration0007ClaimSignsContract),
     Migration(8, "match ranking", migration0008MatchRanking),
+    Migration(9, "decision audit", migration0009DecisionAudit),
 ]
