@@ -10,4 +10,5 @@ let eventsMigrations: [Migration] = [
     Migration(13, "awards and docking", migration0013AwardsDocking),
     Migration(14, "card numbers as keyed hashes", migration0014SealedCards),
     Migration(15, "registration and check-in functions", migration0015RegistrationFunctions),
+    Migration(16, "decision audit", migration0016DecisionAudit),
 ]
