@@ -98,9 +98,9 @@ struct BubbleTests {
     @Test("officers close alerts with a note; closed ones leave the open list; others are refused")
     func closeAlert() async throws {
         try await withRegistry { env in
-            let seller = env.enterprise(), buyer = env.enterprise(), officer = env.officer()
+            let seller = env.enterprise(), buyer = env.enterprise(), officer = env.financeOfficer()
             let asset = try await env.registerAsset(by: seller, units: 100)
-            try await env.value(asset, minor: 100_000, by: officer)
+            try await env.value(asset, minor: 100_000, by: env.officer())
             let far = try await env.listForSale(asset, by: seller, units: 5, unitPrice: 5_000)
             let trade = try await env.buy(far, units: 1, by: buyer)
             let alertID = try #require(trade.alertIds.first)

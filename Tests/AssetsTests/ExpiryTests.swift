@@ -15,7 +15,7 @@ import Testing
             _ = try await env.exchange(by: alice, pow: 10)          // 100 points, expire in 365 days
             _ = try await env.client.setExchangeRate(.with {
                 $0.requestID = UUID().uuidString; $0.pointsPerPow = 10; $0.pointsValidDays = 30
-            }, metadata: officer.metadata)
+            }, metadata: env.tourismOfficer().metadata)
             _ = try await env.exchange(by: alice, pow: 10)          // 100 points, expire in 30 days
             _ = try await env.issueVoucher(to: alice, kind: .nomad, amount: 70, expires: ZoneDay.today().adding(days: 10))
 

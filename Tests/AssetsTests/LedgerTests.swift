@@ -170,9 +170,9 @@ import Testing
             }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.setExchangeRate(.with { $0.requestID = UUID().uuidString; $0.pointsValidDays = 30 },
-                                                         metadata: env.officer().metadata)
+                                                         metadata: env.tourismOfficer().metadata)
             }
-            let rate = try await env.client.setExchangeRate(request, metadata: env.officer().metadata)
+            let rate = try await env.client.setExchangeRate(request, metadata: env.tourismOfficer().metadata)
             #expect(rate.version == 2 && rate.pointsPerPow == 12)
             let exchanged = try await env.exchange(by: nomad, pow: 10)
             #expect(exchanged.points == 120 && exchanged.rateVersion == 2)

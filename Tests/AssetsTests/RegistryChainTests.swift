@@ -118,7 +118,7 @@ struct RegistryChainTests {
     @Test("a chain longer than one verification page is walked page by page")
     func longChain() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 100_000)
             let investor = env.enterprise()
             try await env.whitelist(investor.id, by: officer)
@@ -141,10 +141,10 @@ struct RegistryChainTests {
     @Test("trades, valuations and token transfers on different assets at once still make one unbroken line")
     func concurrentAppends() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
-            let (owner, token) = try await env.tokenizedAsset(officer: officer, units: 1_000)
+            let officer = env.officer(), finance = env.financeOfficer()
+            let (owner, token) = try await env.tokenizedAsset(officer: finance, units: 1_000)
             let investor = env.nomad()
-            try await env.whitelist(investor.id, by: officer)
+            try await env.whitelist(investor.id, by: finance)
             let sellers = (0..<3).map { _ in env.enterprise() }
             var listings: [Nomad_Assets_V1_AssetListing] = []
             var assets: [Nomad_Assets_V1_DataAsset] = []

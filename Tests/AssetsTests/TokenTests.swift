@@ -12,7 +12,7 @@ struct TokenTests {
     @Test("officers manage the whitelist; nobody else may")
     func whitelist() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let investor = env.nomad()
             let added = try await env.whitelist(investor.id, by: officer)
             #expect(added.jurisdiction == "HK")
@@ -49,7 +49,7 @@ struct TokenTests {
     @Test("the whitelisted owner tokenizes its asset once; the units are issued to it and trading by units stops")
     func tokenize() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let owner = env.enterprise()
             let asset = try await env.registerAsset(by: owner)
             await expectRPCError(.failedPrecondition) { _ = try await env.tokenize(asset, by: owner, units: 1000) }
@@ -82,7 +82,7 @@ struct TokenTests {
     @Test("transfers need both sides whitelisted and unexpired and enough unfrozen units; units are conserved")
     func transfers() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let investor = env.nomad(), stranger = env.nomad(), lapsed = env.enterprise()
             try await env.whitelist(investor.id, by: officer)
@@ -157,7 +157,7 @@ struct TokenTests {
     @Test("caps: no more holders than allowed and no holder above its share cap")
     func caps() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000, maxHolders: 3, maxShareBP: 4_000)
             let a = env.nomad(), b = env.nomad(), c = env.nomad()
             for investor in [a, b, c] { try await env.whitelist(investor.id, by: officer) }
@@ -183,7 +183,7 @@ struct TokenTests {
     @Test("officers freeze and unfreeze all or part of a holding; frozen units do not move")
     func freeze() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let investor = env.enterprise()
             try await env.whitelist(investor.id, by: officer)
@@ -231,7 +231,7 @@ struct TokenTests {
     @Test("a forced transfer needs a legal basis, takes frozen units, and still needs a whitelisted receiver")
     func forcedTransfer() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let receiver = env.enterprise(), stranger = env.enterprise()
             try await env.whitelist(receiver.id, by: officer)
@@ -277,7 +277,7 @@ struct TokenTests {
     @Test("many transfers at once among a handful of holders: units conserved, none negative, the chain one line")
     func concurrentTransfers() async throws {
         try await withRegistry { env in
-            let officer = env.officer()
+            let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 10_000)
             let holders = [owner] + (0..<5).map { _ in env.nomad() }
             for holder in holders.dropFirst() {

@@ -31,6 +31,8 @@ from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: 
 from officer import Identity, Jobs, verify_card_qr  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
+# Bounty qualification is the science and industry bureau's decision.
+INDUSTRY_OFFICER = ("demo-industry-officer", "nomad-zone-demo")
 ENTERPRISE = ("demo-tide-tech", "nomad-zone-demo")
 PASSWORD = "Tide-Table-2026!"
 SCRIPT = "<script>document.title='pwned'</script>"
@@ -218,7 +220,7 @@ def journey(language, javascript, identity, jobs):
         browser.check("card")
         claims = verify_card_qr(qr_payload(browser, workdir), identity.public_keys())
         assert claims["sub"] == nomad_id, claims
-        bounty_claimed_from_home(browser, identity, jobs, username, officer)
+        bounty_claimed_from_home(browser, identity, jobs, username, identity.login(*INDUSTRY_OFFICER))
 
         csrf_refused(browser)
         # The staff's dashboard is not for nomads.

@@ -144,12 +144,14 @@ extension RegistrationTests {
             let event = try await env.publishedEvent(by: env.enterprise(), EventsEnv.eventDraft(capacity: 1))
             let seated = env.nomad(), waiting = env.nomad()
             let seatID = UUID().uuidString, waitID = UUID().uuidString
-            let seat = try await env.register(seated, for: event, card: "HN4600007", requestID: seatID)
+            // One QR for every retry: a fresh one signed a second later is a different request.
+            let qr = EventsEnv.cardQR(for: seated, card: "HN4600007")
+            let seat = try await env.register(seated, for: event, cardQR: qr, requestID: seatID)
             let wait = try await env.register(waiting, for: event, requestID: waitID)
             #expect(seat.status == .confirmed && seat.withCard && wait.status == .waitlisted && wait.waitlistPosition == 1)
             let ticket = try await env.ticket(seat, by: seated)
             for _ in 0..<3 {
-                #expect(try await env.register(seated, for: event, card: "HN4600007", requestID: seatID) == seat)
+                #expect(try await env.register(seated, for: event, cardQR: qr, requestID: seatID) == seat)
                 #expect(try await env.register(waiting, for: event, requestID: waitID) == wait)
             }
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: seated.metadata)

@@ -67,7 +67,7 @@ import Testing
             await expectRPCError(.permissionDenied) { _ = try await review(env, application, approve: true, by: organizer) }
             await expectRPCError(.permissionDenied) { _ = try await review(env, application, approve: true, by: env.admin()) }
             await expectRPCError(.invalidArgument) { _ = try await review(env, application, approve: false, by: env.officer()) }
-            let officer = env.officer("commerce")
+            let officer = env.officer("investment_promotion")
             let approved = try await review(env, application, approve: true, note: "Meets the 2026 criteria", by: officer)
             #expect(approved.status == .approved && approved.reviewerID == officer.id && approved.hasReviewTime)
             await expectRPCError(.failedPrecondition) { _ = try await review(env, application, approve: false, note: "no", by: officer) }
@@ -83,7 +83,7 @@ import Testing
 
     @Test func anOfficerDoesNotReviewTheirOwnEventsApplication() async throws {
         try await withEvents { env in
-            let officer = env.officer("commerce")
+            let officer = env.officer("investment_promotion")
             let event = try await env.publishedEvent(by: officer)
             try await finish(env, event, by: officer)
             let application = try await apply(env, event, by: officer)

@@ -317,7 +317,8 @@ func unknownCurrencyIsNotMet(currency: String) throws {
 
 @Test func departmentsAreKnown() {
     let codes = ["talent", "exit_entry", "human_resources", "housing", "commerce", "science_industry",
-                 "finance", "data", "culture_tourism", "development_reform", "community", "tax"]
+                 "finance", "data", "culture_tourism", "development_reform", "community", "tax",
+                 "investment_promotion"]
     #expect(Set(Departments.all.keys) == Set(codes))
     #expect(codes.allSatisfy { Departments.isKnown($0) })
     #expect(Departments.isKnown(Departments.certification))

@@ -113,7 +113,7 @@ import Testing
                 $0.address = "儋州市新英湾"
                 $0.capacity = 120
                 $0.amenities = ["coworking", "fibre"]
-            }, metadata: md(talent))
+            }, metadata: md(admin))
             await expectRPCError(.permissionDenied) {
                 _ = try await client.verifyCard(.with { $0.requestID = UUID().uuidString; $0.qrPayload = qr.payload }, metadata: md(nomad))
             }

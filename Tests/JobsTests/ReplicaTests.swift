@@ -120,7 +120,7 @@ import Testing
         try await withServiceProcesses("nomad-jobs", service: "jobs", count: 2) { replicas, _ in
             let clients = replicas.map { JobsClient(wrapping: $0.client) }
             let publisher = JobsEnv.caller(.enterprise)
-            let officer = JobsEnv.caller(.officer, department: "talent")
+            let officer = JobsEnv.caller(.officer, department: "science_industry")
             let bounty = try await clients[1].publishBounty(.with {
                 $0.requestID = UUID().uuidString
                 $0.bounty = JobsEnv.bountyDraft(places: 1)

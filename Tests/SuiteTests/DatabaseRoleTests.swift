@@ -21,6 +21,11 @@ import Testing
         ("assets", "ownership_changes", nil),
         ("assets", "registry_entries", nil),
         ("analytics", "ingested_events", nil),
+        // Every service's record of officers' decisions (DecisionAudit).
+        ("jobs", "audit_log", "audit_log_no_update"),
+        ("assets", "audit_log", "audit_log_no_update"),
+        ("events", "audit_log", "audit_log_no_update"),
+        ("analytics", "audit_log", "audit_log_no_update"),
     ]
 
     @Test func theRuntimeRoleCannotDisableDropTruncateOrRewriteAppendOnlyTables() async throws {

@@ -69,7 +69,10 @@ import Testing
         let tag = UUID().uuidString.prefix(6).lowercased()
         let admin = try await WholeSuite.admin(identity)
         var callers = [Caller(name: "admin", id: admin.id, metadata: admin.metadata)]
-        for department in ["talent", "exit_entry", "commerce", "data", "science_industry", "community"] {
+        for department in [
+            "talent", "exit_entry", "commerce", "data", "science_industry", "community", "finance", "culture_tourism",
+            "investment_promotion", "tax",
+        ] {
             let username = "fuzz-\(department)-\(tag)"
             _ = try await identity.createOfficer(.with {
                 $0.requestID = UUID().text

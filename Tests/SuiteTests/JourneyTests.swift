@@ -78,15 +78,16 @@ import Testing
             // The token from before the certification is refused: standing travels in the token.
             await expectRPCError(.failedPrecondition) { _ = try await apply(fresh) }
             let application = try await apply(nomad)
-            let talent = TestCaller.make(.officer, department: "talent")
+            // Bounties are the science and industry bureau's (JobsDecisionOwners).
+            let industry = TestCaller.make(.officer, department: "science_industry")
             // The officer reviewing the qualification reads the applicant's profile.
-            let seen = try await jobs.getProfile(.with { $0.nomadID = nomad.id }, metadata: talent.metadata)
+            let seen = try await jobs.getProfile(.with { $0.nomadID = nomad.id }, metadata: industry.metadata)
             #expect(seen.skills.first?.level == 4)
             _ = try await jobs.reviewBountyApplication(.with {
                 $0.requestID = UUID().text
                 $0.applicationID = application.applicationID
                 $0.qualified = true
-            }, metadata: talent.metadata)
+            }, metadata: industry.metadata)
             _ = try await jobs.claimBounty(.with {
                 $0.requestID = UUID().text
                 $0.applicationID = application.applicationID
@@ -100,7 +101,7 @@ import Testing
             #expect(completed.winnerApplicationIds == [application.applicationID])
 
             // Assets: a data contribution credited as POW, exchanged for points.
-            let assetsOfficer = TestCaller.make(.officer, department: "assets")
+            let assetsOfficer = TestCaller.make(.officer, department: "data")
             let contribution = try await assets.submitContribution(.with {
                 $0.requestID = UUID().text
                 $0.poolCode = "culture_tourism_consumption"

@@ -139,7 +139,7 @@ struct LedgerBench: AsyncParsableCommand {
         let tokens = LoadSeed.tokens(signingKey: signingKey)
         @Sendable func metadata(_ role: Role) throws -> Metadata {
             let token = try tokens.issue(
-                for: Principal(accountID: UUID(), role: role, department: role == .officer ? "assets" : nil,
+                for: Principal(accountID: UUID(), role: role, department: role == .officer ? "data" : nil,
                                standing: role == .nomad ? .certified : nil),
                 lifetime: 4 * 3600).token
             return bearer(token)

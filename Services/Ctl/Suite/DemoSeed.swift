@@ -126,9 +126,11 @@ struct DemoSeed {
         say("seeding demo data through the public RPCs")
         let admin = try await login(adminUsername, password: adminPassword)
         let talent = try await officer("demo-talent-officer", "人才服务专员", department: "talent", admin: admin)
-        let eventsOfficer = try await officer("demo-events-officer", "会展专员", department: "commerce", admin: admin)
+        // Each officer of the department that decides what they do (README, "Who decides what").
+        let eventsOfficer = try await officer("demo-events-officer", "会展专员", department: "investment_promotion", admin: admin)
         let assetsOfficer = try await officer("demo-assets-officer", "数据资产专员", department: "data", admin: admin)
         let permitOfficer = try await officer("demo-permit-officer", "出入境专员", department: "exit_entry", admin: admin)
+        let industry = try await officer("demo-industry-officer", "揭榜挂帅专员", department: "science_industry", admin: admin)
 
         let core = try await site(zh: "新英湾数字游民社区", en: "Xinying Bay Nomad Community", area: .coreXinyingBay,
                                   address: "儋州市新英湾区滨海大道 1 号", admin: admin)
@@ -186,12 +188,13 @@ struct DemoSeed {
             }, metadata: talent.metadata)
         }
 
-        let jobIDs = try await seedWork(people: people, firms: firms, talent: talent)
+        let jobIDs = try await seedWork(people: people, firms: firms, reviewer: industry)
         try await seedData(people: people, officer: assetsOfficer)
         let forum = try await seedForum(people: people, officer: eventsOfficer, site: core)
         try await seedServiceApplication(people[0], officer: talent)
 
-        say("demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer, demo-permit-officer; "
+        say("demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer, demo-industry-officer, "
+            + "demo-permit-officer; "
             + "enterprises \(Self.enterprises.map(\.username).joined(separator: ", ")); "
             + "nomads \(Self.nomads.map(\.username).joined(separator: ", ")) (first \(Self.certified) certified); "
             + "password \(Self.password)")
@@ -202,7 +205,7 @@ struct DemoSeed {
     // MARK: - The zone's activities
 
     /// Profiles for everyone, three open jobs, one claimed, a bounty won and completed.
-    private func seedWork(people: [Caller], firms: [Caller], talent: Caller) async throws -> [String] {
+    private func seedWork(people: [Caller], firms: [Caller], reviewer: Caller) async throws -> [String] {
         let skills = ["software.mobile.ios", "software.web", "data.labelling", "design.ui", "media.livestream", "ai.training"]
         for (index, person) in people.enumerated() {
             _ = try await jobs.updateProfile(.with {
@@ -267,7 +270,7 @@ struct DemoSeed {
             $0.requestID = UUID().text
             $0.applicationID = application.applicationID
             $0.qualified = true
-        }, metadata: talent.metadata)
+        }, metadata: reviewer.metadata)
         _ = try await jobs.claimBounty(.with {
             $0.requestID = UUID().text
             $0.applicationID = application.applicationID

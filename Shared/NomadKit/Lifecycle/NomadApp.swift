@@ -16,7 +16,7 @@ public final class NomadApp: Sendable {
     public let config: NomadConfig
     public let health: HealthState
     public let logger: Logger
-    let definition: ServiceDefinition
+    public let definition: ServiceDefinition
     let group: ServiceGroup
     let server: GRPCServer<HTTP2ServerTransport.Posix>
     let context: ServiceContext

@@ -12,9 +12,13 @@ public struct AccessPolicy: Sendable {
     }
 
     public let rules: [MethodDescriptor: Rule]
+    /// The department whose officers alone may make each decision (the
+    /// service's `DecisionOwners` table). Admins keep their role's power.
+    public let owners: DecisionOwners
 
-    public init(_ rules: [MethodDescriptor: Rule]) {
+    public init(_ rules: [MethodDescriptor: Rule], owners: DecisionOwners = DecisionOwners([:])) {
         self.rules = rules
+        self.owners = owners
     }
 
     public func rule(for method: MethodDescriptor) -> Rule? {

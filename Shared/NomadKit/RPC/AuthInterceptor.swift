@@ -5,7 +5,8 @@ import Logging
 
 /// Verifies the bearer token of every call against the keys this process
 /// holds (no call back to identity), refuses tokens of accounts identity has
-/// disabled (`revocations`), and enforces the service's AccessPolicy.
+/// disabled (`revocations`), and enforces the service's AccessPolicy (roles,
+/// then which department owns a decision).
 /// Runs inside ObservabilityInterceptor, which maps its refusals.
 public struct AuthInterceptor: ServerInterceptor {
     let tokens: AccessTokens
@@ -47,6 +48,7 @@ public struct AuthInterceptor: ServerInterceptor {
         if case .roles(let roles) = rule {
             guard let principal, roles.contains(principal.role) else { throw NomadError.permissionDenied }
         }
+        if let principal, let refusal = policy.owners.refusal(principal, calling: context.descriptor) { throw refusal }
         // An anonymous call (an open method without a valid token) draws from
         // its address's bucket; a signed-in caller never does.
         if principal == nil, let limiter = anonymousLimiter, limiter.isEnabled,

@@ -26,4 +26,15 @@ extension ServiceHandlers {
     ) async throws -> Response {
         try await database.mutation(method, requestID: requestID, request: request, body)
     }
+
+    /// Puts an officer's (or admin's) decision on the service's record
+    /// (`DecisionAudit`), on the connection of the decision's own transaction.
+    public func audit(
+        _ connection: PostgresConnection, _ actor: Principal, _ action: String, subject: String, reason: String = "",
+        before: (any SwiftProtobuf.Message)?, after: (any SwiftProtobuf.Message)?
+    ) async throws {
+        try await DecisionAudit.record(
+            connection, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after,
+            logger: database.logger)
+    }
 }

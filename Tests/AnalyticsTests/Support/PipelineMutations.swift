@@ -9,7 +9,7 @@ import NomadTesting
 /// event (events' CreateEvent writes none, its PublishEvent one).
 enum PipelineMutations {
     static let admin = TestCaller.make(.admin)
-    static let officer = TestCaller.make(.officer, department: "assets")
+    static let officer = TestCaller.make(.officer, department: "data")
     static let organizer = TestCaller.make(.officer, department: "events")
 
     /// identity.site.created

@@ -161,7 +161,7 @@ enum ScenarioDriver {
 
         // Bounties: published by an enterprise, applied for and claimed by
         // a nomad an officer found qualified, completed by the enterprise.
-        let jobsOfficer = TestCaller.make(.officer, department: "talent")
+        let jobsOfficer = TestCaller.make(.officer, department: "science_industry")
         for planned in plan.bounties {
             let publisher = enterprises[planned.enterprise]
             let winner = nomads[planned.winner].caller
@@ -234,12 +234,12 @@ enum ScenarioDriver {
         // Proof of work: labelling tasks reviewed by an assets officer, POW
         // exchanged for points, points redeemed at a merchant.
         let assets = Nomad_Assets_V1_AssetsService.Client(wrapping: try suite["assets"].client)
-        let assetsOfficer = TestCaller.make(.officer, department: "assets")
+        let assetsOfficer = TestCaller.make(.officer, department: "data")
         let merchant = try await assets.registerMerchant(.with {
             $0.requestID = UUID().text
             $0.name = .with { $0.zhCn = "儋州东坡书院咖啡"; $0.en = "Dongpo Academy Cafe" }
             $0.scene = "dining"
-        }, metadata: assetsOfficer.metadata)
+        }, metadata: TestCaller.make(.officer, department: "culture_tourism").metadata)
         for (index, planned) in plan.contributions.enumerated() {
             let contributor = nomadList[planned.nomad].caller
             let contribution = try await assets.submitContribution(.with {

@@ -11,9 +11,15 @@ typealias AssetsClient = Nomad_Assets_V1_AssetsService.Client<HTTP2ClientTranspo
 
 /// A running assets service and the callers tests need.
 struct AssetsEnv: TestCallers {
-    static let officerDepartment = "assets"
+    /// Most assets decisions are the data bureau's (AssetsDecisionOwners).
+    static let officerDepartment = "data"
     let app: TestApp
     let client: AssetsClient
+
+    /// Tokens, the QFLP whitelist and bubble alerts.
+    func financeOfficer() -> Caller { officer("finance") }
+    /// The exchange rate and merchants.
+    func tourismOfficer() -> Caller { officer("culture_tourism") }
 }
 
 func withAssets(_ body: (AssetsEnv) async throws -> Void) async throws {

@@ -112,7 +112,7 @@ extension AssetsEnv {
             $0.requestID = UUID().uuidString
             $0.name = .with { $0.zhCn = "儋州东坡书院咖啡"; $0.en = "Dongpo Academy Cafe" }
             $0.scene = scene
-        }, metadata: (officer ?? self.officer()).metadata)
+        }, metadata: (officer ?? tourismOfficer()).metadata)
     }
 
     func trialBalance() async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {

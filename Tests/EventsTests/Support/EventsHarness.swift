@@ -11,7 +11,7 @@ typealias EventsClient = Nomad_Events_V1_EventsService.Client<HTTP2ClientTranspo
 
 /// A running events service and the callers tests need.
 struct EventsEnv: TestCallers {
-    static let officerDepartment = "events"
+    static let officerDepartment = "investment_promotion"
     let app: TestApp
     let client: EventsClient
 }

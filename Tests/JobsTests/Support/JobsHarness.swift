@@ -11,7 +11,7 @@ typealias JobsClient = Nomad_Jobs_V1_JobsService.Client<HTTP2ClientTransport.Pos
 
 /// A running jobs service and the callers tests need.
 struct JobsEnv: TestCallers {
-    static let officerDepartment = "talent"
+    static let officerDepartment = "science_industry"
     let app: TestApp
     let client: JobsClient
 }

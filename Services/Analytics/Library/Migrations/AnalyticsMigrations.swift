@@ -7,4 +7,5 @@ let analyticsMigrations: [Migration] = [
     Migration(12, "recognitions", migration0012Recognitions),
     Migration(13, "kpi indexes", migration0013KpiIndexes),
     Migration(21, "reward and service performance indexes", migration0021RewardIndexes),
+    Migration(22, "decision audit", migration0022DecisionAudit),
 ]

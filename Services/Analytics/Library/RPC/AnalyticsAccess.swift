@@ -10,5 +10,6 @@ enum AnalyticsAccess {
     static let policy = AccessPolicy(
         PipelineAccess.rules
             .merging(KpiAccess.rules) { _, _ in fatalError("duplicate rule") }
-            .merging(RewardsAccess.rules) { _, _ in fatalError("duplicate rule") })
+            .merging(RewardsAccess.rules) { _, _ in fatalError("duplicate rule") },
+        owners: AnalyticsDecisionOwners.table)
 }

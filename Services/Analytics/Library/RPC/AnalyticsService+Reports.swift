@@ -32,7 +32,6 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_DecideRevenueReportRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
         let officer = try caller
-        try AnalyticsDepartments.authorize(officer, AnalyticsDepartments.revenueReview)
         let id = try Validate.uuid(request.reportID, "report_id")
         let reason = try Validate.text(
             request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
@@ -55,7 +54,11 @@ extension AnalyticsService {
                         revenueMinor: report.revenueMinor, taxMinor: report.taxMinor),
                     logger: logger)
             }
-            return try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
+            let decided = try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
+            try await audit(
+                connection, officer, request.confirm ? "revenue_report.confirm" : "revenue_report.reject",
+                subject: "revenue_report/\(id.text)", reason: reason, before: report.message, after: decided)
+            return decided
         }
     }
 
@@ -84,7 +87,6 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_RecordRecognitionRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_Recognition {
         let officer = try caller
-        try AnalyticsDepartments.authorize(officer, AnalyticsDepartments.recognition)
         let draft = try RecognitionRules.draft(request)
         return try await mutation("RecordRecognition", requestID: request.requestID, request: request) { connection in
             let id = UUID()
@@ -95,7 +97,9 @@ extension AnalyticsService {
                 connection, type: "analytics.enterprise.recognized",
                 subjectIDs: ["enterprise_id": draft.enterpriseID.text, "recognition_id": id.text],
                 payload: EnterpriseRecognized(recognizedOn: draft.recognizedOn.iso), logger: logger)
-            return try await RecognitionStore.find(connection, id: id, logger: logger)!
+            let recorded = try await RecognitionStore.find(connection, id: id, logger: logger)!
+            try await audit(connection, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
+            return recorded
         }
     }
 

@@ -14,4 +14,5 @@ let assetsMigrations: [Migration] = [
     Migration(14, "bubble alerts", migration0014BubbleAlerts),
     Migration(15, "points functions", migration0015PointsFunctions),
     Migration(16, "exchange function", migration0016ExchangeFunction),
+    Migration(17, "decision audit", migration0017DecisionAudit),
 ]

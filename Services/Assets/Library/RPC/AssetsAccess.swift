@@ -8,5 +8,6 @@ enum AssetsAccess {
     static let signedIn: Set<Role> = Set(Role.allCases)
     static let staff: Set<Role> = [.officer, .admin]
 
-    static let policy = AccessPolicy(LedgerAccess.rules.merging(RegistryAccess.rules) { ledger, _ in ledger })
+    static let policy = AccessPolicy(
+        LedgerAccess.rules.merging(RegistryAccess.rules) { ledger, _ in ledger }, owners: AssetsDecisionOwners.table)
 }

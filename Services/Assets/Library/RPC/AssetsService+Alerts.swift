@@ -88,7 +88,9 @@ extension AssetsService {
             }
             guard alert.status == 1 else { throw NomadError.wrongState("预警已关闭", "the alert is already closed") }
             try await AlertStore.close(connection, id: id, note: note, by: officer.accountID, logger: logger)
-            return try await AlertStore.find(connection, id: id, logger: logger)!.message
+            let closed = try await AlertStore.find(connection, id: id, logger: logger)!.message
+            try await audit(connection, officer, "alert.close", subject: "alert/\(id.text)", reason: note, before: alert.message, after: closed)
+            return closed
         }
     }
 

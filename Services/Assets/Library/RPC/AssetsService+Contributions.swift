@@ -69,7 +69,11 @@ extension AssetsService {
                     payload: ContributionRejected(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0),
                     logger: logger)
             }
-            return try await ContributionStore.find(connection, id: id, logger: logger)!.message
+            let reviewed = try await ContributionStore.find(connection, id: id, logger: logger)!.message
+            try await audit(
+                connection, officer, request.accept ? "contribution.accept" : "contribution.reject",
+                subject: "contribution/\(id.text)", reason: note, before: contribution.message, after: reviewed)
+            return reviewed
         }
     }
 
@@ -120,7 +124,11 @@ extension AssetsService {
                 payload: ContributionRejected(
                     contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed),
                 logger: logger)
-            return try await ContributionStore.find(connection, id: id, logger: logger)!.message
+            let reversedContribution = try await ContributionStore.find(connection, id: id, logger: logger)!.message
+            try await audit(
+                connection, officer, "contribution.reverse", subject: "contribution/\(id.text)", reason: reason,
+                before: contribution.message, after: reversedContribution)
+            return reversedContribution
         }
     }
 
@@ -169,12 +177,16 @@ extension AssetsService {
             modelTrainingMilli: r.modelTrainingMilliPerWorkUnit)
         return try await mutation("SetValuationRule", requestID: request.requestID, request: request) { connection in
             let now = try await connection.query("SELECT now()", logger: logger).collect().first!.decode(Date.self)
+            let previous = try await RateStore.valuationRule(connection, now: now, logger: logger).message
             let rule = ValuationRule(
                 version: 0, recordsPerUnit: r.recordsPerUnit, bytesPerUnit: r.bytesPerUnit, minQuality: r.minQuality,
                 labellingMilli: r.labellingMilliPerWorkUnit, cleaningMilli: r.cleaningMilliPerWorkUnit,
                 modelTrainingMilli: r.modelTrainingMilliPerWorkUnit, effectiveFrom: now, setBy: officer.accountID)
             let version = try await RateStore.publish(connection, rule, logger: logger)
-            return try await RateStore.valuationRule(connection, version: version, now: now, logger: logger).message
+            let published = try await RateStore.valuationRule(connection, version: version, now: now, logger: logger).message
+            try await audit(
+                connection, officer, "valuation_rule.set", subject: "valuation_rule", before: previous, after: published)
+            return published
         }
     }
 }

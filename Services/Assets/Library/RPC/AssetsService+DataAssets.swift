@@ -39,7 +39,12 @@ extension AssetsService {
                 subjectIDs: ["asset_id": id.text, "owner_id": owner.text],
                 payload: AssetRegisteredEvent(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1),
                 logger: logger)
-            return try await DataAssetStore.find(connection, id: id, logger: logger)!.message
+            let registered = try await DataAssetStore.find(connection, id: id, logger: logger)!.message
+            // An officer registering on an owner's behalf decides for them.
+            if principal.role == .officer {
+                try await audit(connection, principal, "asset.register", subject: "asset/\(id.text)", before: nil, after: registered)
+            }
+            return registered
         }
     }
 
@@ -124,7 +129,9 @@ extension AssetsService {
                     assetID: id.text, version: version, method: valuation.method.name, valueMinor: valuation.valueMinor,
                     currency: valuation.currency),
                 logger: logger)
-            return try await ValuationStore.find(connection, id: valuationID, logger: logger)!.message
+            let recorded = try await ValuationStore.find(connection, id: valuationID, logger: logger)!.message
+            try await audit(connection, principal, "asset.value", subject: "asset/\(id.text)", before: asset.message, after: recorded)
+            return recorded
         }
     }
 

@@ -101,10 +101,13 @@ extension AssetsService {
         try ExchangeRate.validate(pointsPerPow: request.pointsPerPow, validDays: request.pointsValidDays)
         return try await mutation("SetExchangeRate", requestID: request.requestID, request: request) { connection in
             let now = try await connection.query("SELECT now()", logger: logger).collect().first!.decode(Date.self)
+            let previous = try await RateStore.exchangeRate(connection, now: now, logger: logger).message
             _ = try await RateStore.publish(connection, ExchangeRate(
                 version: 0, pointsPerPow: request.pointsPerPow, pointsValidDays: request.pointsValidDays,
                 effectiveFrom: now, setBy: officer.accountID), logger: logger)
-            return try await RateStore.exchangeRate(connection, now: now, logger: logger).message
+            let published = try await RateStore.exchangeRate(connection, now: now, logger: logger).message
+            try await audit(connection, officer, "exchange_rate.set", subject: "exchange_rate", before: previous, after: published)
+            return published
         }
     }
 
@@ -121,7 +124,9 @@ extension AssetsService {
             let id = UUID()
             try await MerchantStore.insert(
                 connection, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID, logger: logger)
-            return try await MerchantStore.find(connection, id: id, logger: logger)!.message
+            let merchant = try await MerchantStore.find(connection, id: id, logger: logger)!.message
+            try await audit(connection, officer, "merchant.register", subject: "merchant/\(id.text)", before: nil, after: merchant)
+            return merchant
         }
     }
 

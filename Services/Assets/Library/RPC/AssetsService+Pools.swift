@@ -60,7 +60,11 @@ extension AssetsService {
                     payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text),
                     logger: logger)
             }
-            return try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            let decided = try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            try await audit(
+                connection, officer, request.grant ? "pool.grant" : "pool.refuse", subject: "pool_grant/\(id.text)",
+                reason: note, before: grant.message, after: decided)
+            return decided
         }
     }
 
@@ -81,7 +85,14 @@ extension AssetsService {
                 throw NomadError.wrongState("授权已被拒绝或撤销", "the grant was already refused or revoked")
             }
             try await PoolStore.revoke(connection, id: id, by: principal.accountID, reason: reason, logger: logger)
-            return try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            let revoked = try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            // The enterprise giving up its own grant decides nothing for a department.
+            if principal.role == .officer {
+                try await audit(
+                    connection, principal, "pool.revoke", subject: "pool_grant/\(id.text)", reason: reason,
+                    before: grant.message, after: revoked)
+            }
+            return revoked
         }
     }
 

@@ -26,22 +26,27 @@ extension AssetsService {
             throw NomadError.invalid("investor.expires_on", zh: "已过期", en: "already past")
         }
         return try await mutation("AddQflpInvestor", requestID: request.requestID, request: request) { connection in
+            let before = try await InvestorStore.find(connection, accountID: accountID, logger: logger)?.message
             try await InvestorStore.upsert(
                 connection, accountID: accountID, name: name, jurisdiction: jurisdiction, expiresOn: expires,
                 by: officer.accountID, logger: logger)
-            return try await InvestorStore.find(connection, accountID: accountID, logger: logger)!.message
+            let added = try await InvestorStore.find(connection, accountID: accountID, logger: logger)!.message
+            try await audit(connection, officer, "qflp.add", subject: "qflp_investor/\(accountID.text)", before: before, after: added)
+            return added
         }
     }
 
     func removeQflpInvestor(
         request: Nomad_Assets_V1_RemoveQflpInvestorRequest, context: ServerContext
     ) async throws -> Nomad_Assets_V1_RemoveQflpInvestorResponse {
-        _ = try caller
+        let officer = try caller
         let accountID = try Validate.uuid(request.accountID, "account_id")
         return try await mutation("RemoveQflpInvestor", requestID: request.requestID, request: request) { connection in
+            let before = try await InvestorStore.find(connection, accountID: accountID, logger: logger)?.message
             guard try await InvestorStore.remove(connection, accountID: accountID, logger: logger) else {
                 throw NomadError.notFound("QFLP investor \(accountID.text)")
             }
+            try await audit(connection, officer, "qflp.remove", subject: "qflp_investor/\(accountID.text)", before: before, after: nil)
             return .with { $0.accountID = accountID.text }
         }
     }
@@ -98,7 +103,11 @@ extension AssetsService {
                 connection, type: "assets.token.issued",
                 subjectIDs: ["asset_id": id.text, "holder_id": asset.ownerID.text],
                 payload: TokenIssuedEvent(assetID: id.text, units: units, holderID: asset.ownerID.text), logger: logger)
-            return try await TokenStore.find(connection, assetID: id, logger: logger)!.message(holders: 1)
+            let token = try await TokenStore.find(connection, assetID: id, logger: logger)!.message(holders: 1)
+            if principal.role == .officer {
+                try await audit(connection, principal, "token.issue", subject: "asset/\(id.text)", before: asset.message, after: token)
+            }
+            return token
         }
     }
 
@@ -155,7 +164,11 @@ extension AssetsService {
         let basis = try Validate.text(request.legalBasis, "legal_basis", max: TokenRules.maxLegalBasis)
         guard from != to else { throw NomadError.invalid("to_id", zh: "不能与转出方相同", en: "must differ from from_id") }
         return try await mutation("ForceTransferTokens", requestID: request.requestID, request: request) { connection in
-            try await moveTokens(connection, assetID: id, from: from, to: to, units: units, legalBasis: basis, by: officer.accountID)
+            let before = try await holdings(connection, assetID: id, of: [from, to])
+            let moved = try await moveTokens(
+                connection, assetID: id, from: from, to: to, units: units, legalBasis: basis, by: officer.accountID)
+            try await audit(connection, officer, "token.force_transfer", subject: "asset/\(id.text)", reason: basis, before: before, after: moved)
+            return moved
         }
     }
 
@@ -167,9 +180,12 @@ extension AssetsService {
         let holder = try Validate.uuid(request.holderID, "holder_id")
         let reason = try Validate.text(request.reason, "reason", max: TokenRules.maxLegalBasis, required: false)
         return try await mutation("FreezeTokenHolder", requestID: request.requestID, request: request) { connection in
-            try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.frozen", reason: reason) {
+            let before = try await holdings(connection, assetID: id, of: [holder])
+            let frozen = try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.frozen", reason: reason) {
                 try TokenRules.frozenAfterFreeze($0, units: request.units)
             }
+            try await audit(connection, officer, "token.freeze", subject: "asset/\(id.text)", reason: reason, before: before, after: frozen)
+            return frozen
         }
     }
 
@@ -180,13 +196,30 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let holder = try Validate.uuid(request.holderID, "holder_id")
         return try await mutation("UnfreezeTokenHolder", requestID: request.requestID, request: request) { connection in
-            try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.unfrozen", reason: "") {
+            let before = try await holdings(connection, assetID: id, of: [holder])
+            let unfrozen = try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.unfrozen", reason: "") {
                 try TokenRules.frozenAfterUnfreeze($0, units: request.units)
             }
+            try await audit(connection, officer, "token.unfreeze", subject: "asset/\(id.text)", before: before, after: unfrozen)
+            return unfrozen
         }
     }
 
     // MARK: helpers
+
+    /// The holdings an officer's decision is about, as they were before it,
+    /// with the token locked first so no transfer slips in between.
+    private func holdings(
+        _ connection: PostgresConnection, assetID: UUID, of holders: [UUID]
+    ) async throws -> Nomad_Assets_V1_ListTokenHoldingsResponse? {
+        guard let token = try await TokenStore.find(connection, assetID: assetID, lock: true, logger: logger) else { return nil }
+        var listed = Nomad_Assets_V1_ListTokenHoldingsResponse()
+        for holder in holders {
+            let holding = try await TokenStore.holding(connection, assetID: assetID, holder: holder, logger: logger)
+            listed.holdings.append(tokenHolding(assetID: assetID, holder: holder, holding, total: token.totalUnits))
+        }
+        return listed
+    }
 
     private func requireToken(_ connection: PostgresConnection, _ id: UUID, lock: Bool = false) async throws -> TokenRecord {
         guard let token = try await TokenStore.find(connection, assetID: id, lock: lock, logger: logger) else {

@@ -38,6 +38,8 @@ extension AssetsService {
                              "transaction_id": posted.id.text],
                 payload: VoucherIssued(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso),
                 logger: logger)
+            try await audit(
+                connection, officer, "voucher.issue", subject: "account/\(holder.text)", before: nil, after: posted.message)
             return posted.message
         }
     }

@@ -11,4 +11,5 @@ let eventsMigrations: [Migration] = [
     Migration(14, "card numbers as keyed hashes", migration0014SealedCards),
     Migration(15, "registration and check-in functions", migration0015RegistrationFunctions),
     Migration(16, "check-ins carry the attendee's role", migration0016CheckInRole),
+    Migration(17, "decision audit", migration0017DecisionAudit),
 ]

@@ -9,5 +9,6 @@ enum EventsAccess {
     static let signedIn: Set<Role> = Set(Role.allCases)
     static let staff: Set<Role> = [.officer, .admin]
 
-    static let policy = AccessPolicy(CalendarAccess.rules.merging(CompetitionsAccess.rules) { calendar, _ in calendar })
+    static let policy = AccessPolicy(
+        CalendarAccess.rules.merging(CompetitionsAccess.rules) { calendar, _ in calendar }, owners: EventsDecisionOwners.table)
 }

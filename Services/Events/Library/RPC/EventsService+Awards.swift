@@ -37,7 +37,14 @@ extension EventsService {
                     award: .init(zhCN: name.zh, en: name.en), rank: Int(request.rank),
                     memberIDs: submission.members.map(\.text)),
                 logger: logger)
-            return try await AwardStore.find(connection, submissionID: submissionID, logger: logger)!.message
+            let granted = try await AwardStore.find(connection, submissionID: submissionID, logger: logger)!.message
+            // An enterprise organizer's prize is its own; an officer's is the zone's.
+            if principal.role == .officer {
+                try await audit(
+                    connection, principal, "competition_award.grant", subject: "submission/\(submissionID.text)",
+                    before: nil, after: granted)
+            }
+            return granted
         }
     }
 

@@ -62,7 +62,11 @@ extension EventsService {
             try await RewardStore.review(
                 connection, id: id, status: request.approve ? .approved : .rejected, note: note,
                 reviewer: officer.accountID, logger: logger)
-            return try await RewardStore.find(connection, id: id, logger: logger)!.message
+            let reviewed = try await RewardStore.find(connection, id: id, logger: logger)!.message
+            try await audit(
+                connection, officer, request.approve ? "event_reward.approve" : "event_reward.reject",
+                subject: "event_reward/\(id.text)", reason: note, before: application.message, after: reviewed)
+            return reviewed
         }
     }
 

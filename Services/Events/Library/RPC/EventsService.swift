@@ -39,7 +39,7 @@ public enum EventsDefinition {
     ) -> ServiceDefinition {
         ServiceDefinition(
             name: "events",
-            migrations: eventsMigrations,
+            migrations: eventsMigrations, appendOnlyTables: eventsAppendOnlyTables,
             policy: EventsAccess.policy,
             grpcServiceNames: [Nomad_Events_V1_EventsService.descriptor.fullyQualifiedService],
             makeServices: { context in

@@ -31,6 +31,9 @@ enum Departments {
         "development_reform": DepartmentName(
             zh: "儋州市发展和改革委员会", en: "Danzhou Development and Reform Commission"),
         "community": DepartmentName(zh: "社区服务中心", en: "Community Service Centre"),
+        // The plan's lead unit for conferences, competitions and their rewards.
+        "investment_promotion": DepartmentName(
+            zh: "洋浦经济开发区投资促进局", en: "Yangpu Economic Development Zone Investment Promotion Bureau"),
         "tax": DepartmentName(
             zh: "国家税务总局儋州市税务局",
             en: "Danzhou Municipal Tax Service, State Taxation Administration"),

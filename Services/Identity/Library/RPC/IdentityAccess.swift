@@ -1,8 +1,9 @@
 import NomadKit
 import NomadProtos
 
-/// Which roles may call each identity RPC. Ownership and department checks
-/// (a nomad's own records, an officer's own department) are in the handlers.
+/// Which roles may call each identity RPC; which department decides what is
+/// IdentityDecisionOwners. Ownership (a nomad's own records, the department a
+/// catalogue entry or a document's case names) is checked in the handlers.
 enum IdentityAccess {
     typealias M = Nomad_Identity_V1_IdentityService.Method
 
@@ -67,5 +68,5 @@ enum IdentityAccess {
         M.RateApplication.descriptor: .roles([.nomad, .enterprise]),
 
         M.ListAuditEntries.descriptor: .roles([.admin, .officer]),
-    ])
+    ], owners: IdentityDecisionOwners.table)
 }

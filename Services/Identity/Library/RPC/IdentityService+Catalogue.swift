@@ -106,7 +106,7 @@ extension IdentityService {
             }
             // The department first: another department's officer learns
             // nothing about what the decision would need.
-            guard officer.isOfficer(of: record.department) else { throw NomadError.permissionDenied }
+            guard officer.isOfficer(of: record.department) else { throw NomadError.decidedByAnotherDepartment(record.department) }
             let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
             guard record.status == .submitted else {
                 throw NomadError.wrongState("申请已办结", "the application has already been decided")

@@ -5,15 +5,14 @@ import PostgresNIO
 
 /// The append-only log of officers' (and admins') decisions.
 enum AuditStore {
+    /// Identity's table is where the chassis' shared shape came from.
     static func append(
         _ connection: PostgresConnection, actor: Principal, action: String, subject: String, reason: String = "",
         before: String?, after: String?, logger: Logger
     ) async throws {
-        try await connection.query("""
-            INSERT INTO audit_log (actor_id, actor_department, action, subject, reason, before, after)
-            VALUES (\(actor.accountID), \(actor.department ?? ""), \(action), \(subject), \(reason), \(before)::jsonb,
-              \(after)::jsonb)
-            """, logger: logger)
+        try await DecisionAudit.append(
+            connection, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after,
+            logger: logger)
     }
 
     static func list(

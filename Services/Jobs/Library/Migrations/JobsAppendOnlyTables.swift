@@ -1,4 +1,6 @@
+import NomadKit
+
 /// Tables no call ever updates or deletes from: the record of what happened.
 /// The runtime role may only read and insert them (the chassis' RuntimeGrants),
 /// so not even a compromised service process can rewrite that record.
-let jobsAppendOnlyTables = ["bounty_audit"]
+let jobsAppendOnlyTables = ["bounty_audit", DecisionAudit.table]

@@ -11,4 +11,5 @@ let jobsMigrations = [
     Migration(7, "claim signs a contract", migration0007ClaimSignsContract),
     Migration(8, "match ranking", migration0008MatchRanking),
     Migration(9, "orders carry the nomad's permit", migration0009OrderPermits),
+    Migration(10, "decision audit", migration0010DecisionAudit),
 ]

@@ -62,5 +62,5 @@ enum JobsAccess {
         M.ListBountyApplications.descriptor: .roles([.enterprise, .officer, .admin]),
         M.ListMyBountyApplications.descriptor: .roles([.nomad]),
         M.ListBountyAudit.descriptor: .roles([.enterprise, .officer, .admin]),
-    ])
+    ], owners: JobsDecisionOwners.table)
 }

@@ -31,7 +31,11 @@ extension JobsService {
                     budgetMinor: draft.budgetMinor, requiredSkills: draft.skills.map(\.code),
                     milestones: draft.milestones.count),
                 logger: logger)
-            return try await BountyStore.find(connection, id: id, logger: logger)!.message()
+            let published = try await BountyStore.find(connection, id: id, logger: logger)!.message()
+            if publisher.role == .officer {
+                try await audit(connection, publisher, "bounty.publish", subject: "bounty/\(id.text)", before: nil, after: published)
+            }
+            return published
         }
     }
 
@@ -120,7 +124,11 @@ extension JobsService {
                 connection, bountyID: bounty.id, actor: officer,
                 action: request.qualified ? "application.qualified" : "application.disqualified", applicationID: id,
                 detail: reason, logger: logger)
-            return try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
+            let reviewed = try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
+            try await audit(
+                connection, officer, request.qualified ? "bounty_application.qualify" : "bounty_application.disqualify",
+                subject: "bounty_application/\(id.text)", reason: reason, before: application.message, after: reviewed)
+            return reviewed
         }
     }
 
@@ -207,7 +215,13 @@ extension JobsService {
                     winnerApplicationIDs: winners.map(\.id.text), leadIDs: winners.map(\.leadID.text),
                     currency: bounty.currency, rewardMinor: reward),
                 logger: logger)
-            return try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+            let completed = try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+            if principal.role == .officer {
+                try await audit(
+                    connection, principal, "bounty.complete", subject: "bounty/\(bountyID.text)",
+                    before: bounty.message(), after: completed)
+            }
+            return completed
         }
     }
 
@@ -232,7 +246,13 @@ extension JobsService {
                 connection, type: "jobs.bounty.cancelled",
                 subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
                 payload: ["reason": reason], logger: logger)
-            return try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+            let cancelled = try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+            if principal.role == .officer {
+                try await audit(
+                    connection, principal, "bounty.cancel", subject: "bounty/\(bountyID.text)", reason: reason,
+                    before: bounty.message(), after: cancelled)
+            }
+            return cancelled
         }
     }
 

@@ -81,7 +81,12 @@ extension JobsService {
                     mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
                     byRole: principal.role.rawValue, reason: reason),
                 logger: logger)
-            return try await JobStore.find(connection, id: id, logger: logger)!.message
+            let closed = try await JobStore.find(connection, id: id, logger: logger)!.message
+            // Staff closing an enterprise's job decide for it; the enterprise closing its own does not.
+            if principal.role != .enterprise {
+                try await audit(connection, principal, "job.close", subject: "job/\(id.text)", reason: reason, before: job.message, after: closed)
+            }
+            return closed
         }
     }
 

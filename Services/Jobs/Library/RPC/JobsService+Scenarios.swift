@@ -6,6 +6,7 @@ import NomadProtos
 /// Training scenarios (场景实训) and the career chain they start.
 extension JobsService {
     func createScenario(request: Nomad_Jobs_V1_CreateScenarioRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Scenario {
+        let principal = try caller
         let input = request.scenario
         var scenario = Nomad_Jobs_V1_Scenario()
         scenario.skillCode = try Validate.text(input.skillCode, "scenario.skill_code", max: 200)
@@ -35,6 +36,7 @@ extension JobsService {
                 payload: ScenarioCreated(skillCode: scenario.skillCode, level: Int(scenario.level),
                                          provider: scenario.provider, hours: Int(scenario.hours)),
                 logger: logger)
+            try await audit(connection, principal, "scenario.create", subject: "scenario/\(id.text)", before: nil, after: scenario)
             return scenario
         }
     }
@@ -76,13 +78,17 @@ extension JobsService {
                                            provider: scenario.provider, hours: Int(scenario.hours),
                                            department: principal.department ?? ""),
                 logger: logger)
-            return .with {
+            let completion = Nomad_Jobs_V1_ScenarioCompletion.with {
                 $0.scenarioID = scenarioID.text
                 $0.nomadID = nomadID.text
                 $0.skillCode = scenario.skillCode
                 $0.verifiedLevel = scenario.level
                 $0.completedAt = .init(date: completedAt)
             }
+            try await audit(
+                connection, principal, "scenario.complete", subject: "scenario/\(scenarioID.text)/nomad/\(nomadID.text)",
+                before: nil, after: completion)
+            return completion
         }
     }
 

@@ -63,7 +63,9 @@ extension JobsService {
             try await Outbox.append(
                 connection, type: "jobs.skill.created", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
                 payload: SkillChanged(parentCode: parent, aliases: aliases.map(\.alias)), logger: logger)
-            return try await SkillStore.find(connection, code: code, logger: logger)!.message
+            let created = try await SkillStore.find(connection, code: code, logger: logger)!.message
+            try await audit(connection, principal, "skill.create", subject: "skill/\(code)", before: nil, after: created)
+            return created
         }
     }
 
@@ -76,11 +78,14 @@ extension JobsService {
             guard try await SkillStore.exists(connection, code: code, logger: logger) else {
                 throw NomadError.notFound("skill \(code)")
             }
+            let before = try await SkillStore.find(connection, code: code, logger: logger)?.message
             try await SkillStore.addAliases(connection, code: code, aliases: aliases, logger: logger)
             try await Outbox.append(
                 connection, type: "jobs.skill.aliases_added", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
                 payload: SkillChanged(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias)), logger: logger)
-            return try await SkillStore.find(connection, code: code, logger: logger)!.message
+            let updated = try await SkillStore.find(connection, code: code, logger: logger)!.message
+            try await audit(connection, principal, "skill.add_aliases", subject: "skill/\(code)", before: before, after: updated)
+            return updated
         }
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SwiftProtobuf
+
+/// The one shape of every service's record of officers' (and admins')
+/// decisions: who, their department, when, what on which subject, why, and
+/// the subject before and after as JSON. Each service keeps it as its own
+/// `audit_log` table (identity's first migration made it; the others add it
+/// with `DecisionAudit.createTable`), declared append-only so the runtime role
+/// may only insert and read it, and guarded by a trigger against the owner too.
+/// A decision appends its row on the connection of its own transaction, so
+/// the decision and its record commit or fail together.
+public enum DecisionAudit {
+    public static let table = "audit_log"
+
+    /// The migration SQL, the same as identity's original table.
+    public static let createTable = """
+        CREATE TABLE audit_log (
+          sequence bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          actor_id uuid NOT NULL,
+          actor_department text NOT NULL DEFAULT '',
+          action text NOT NULL,
+          subject text NOT NULL,
+          reason text NOT NULL DEFAULT '',
+          before jsonb,
+          after jsonb
+        );
+        CREATE INDEX audit_log_subject ON audit_log (subject, sequence);
+        CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'audit_log is append-only';
+        END;
+        $$;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+          FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+        """
+
+    /// `before` and `after` are JSON texts (nil when there was nothing
+    /// before, or nothing is left after).
+    public static func append(
+        _ connection: PostgresConnection, actor: Principal, action: String, subject: String, reason: String = "",
+        before: String?, after: String?, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            INSERT INTO audit_log (actor_id, actor_department, action, subject, reason, before, after)
+            VALUES (\(actor.accountID), \(actor.department ?? ""), \(action), \(subject), \(reason), \(before)::jsonb,
+              \(after)::jsonb)
+            """, logger: logger)
+    }
+
+    /// The same, with the subject's API messages as before and after (in
+    /// proto JSON, as a reader of the API would recognise them).
+    public static func record(
+        _ connection: PostgresConnection, actor: Principal, action: String, subject: String, reason: String = "",
+        before: (any SwiftProtobuf.Message)?, after: (any SwiftProtobuf.Message)?, logger: Logger
+    ) async throws {
+        try await append(
+            connection, actor: actor, action: action, subject: subject, reason: reason,
+            before: try before?.jsonString(), after: try after?.jsonString(), logger: logger)
+    }
+
+    /// A flat JSON object for decisions whose subject has no message of its
+    /// own to render (a rate, a freeze); keys sorted so rows compare.
+    public static func json(_ fields: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
