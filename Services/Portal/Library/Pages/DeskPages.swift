@@ -70,9 +70,7 @@ enum DeskPages {
         }
         let catalogue = portal.catalogue(context)
         let name = View.text(site.name, context.language)
-        var page = ScanPage(
-            kind: "site", action: "/desk/sites/\(id)", place: name,
-            placeLine: catalogue.text("desk.site_place"), scanLabel: catalogue.text("desk.scan_card_label"))
+        var page = ScanPage(kind: "site", action: "/desk/sites/\(id)", place: name, scanLabel: catalogue.text("desk.scan_card_label"))
         guard scan else { return page.render(portal, context, request) }
         let payload: String
         switch DeskScan.check(context.form["scan"]) {
@@ -120,9 +118,7 @@ enum DeskPages {
         if session.role == "enterprise", event.organizerID != session.accountID { throw PageError(.forbidden, "error.page.gate_desk_only") }
         let catalogue = portal.catalogue(context)
         let title = View.text(event.title, context.language)
-        var page = ScanPage(
-            kind: "gate", action: "/desk/events/\(id)", place: title,
-            placeLine: catalogue.text("desk.gate_place"), scanLabel: catalogue.text("desk.scan_ticket_label"))
+        var page = ScanPage(kind: "gate", action: "/desk/events/\(id)", place: title, scanLabel: catalogue.text("desk.scan_ticket_label"))
         guard scan else { return page.render(portal, context, request) }
         let token: String
         switch DeskScan.check(context.form["scan"]) {
@@ -181,7 +177,6 @@ struct ScanPage {
     let kind: String
     let action: String
     let place: [String: String]
-    let placeLine: String
     let scanLabel: String
     var result: Outcome?
     var fieldError: String?
@@ -202,7 +197,7 @@ struct ScanPage {
     /// What the template shows; the scanned text itself never comes back.
     func data(_ catalogue: Catalogue) -> [String: Any] {
         var data: [String: Any] = [
-            "kind": kind, "action": action, "place": place, "placeLine": placeLine, "scanLabel": scanLabel,
+            "kind": kind, "action": action, "place": place, "scanLabel": scanLabel,
             // A new id per drawing: each scan is its own request.
             "requestID": UUID().uuidString,
             "isGate": kind == "gate",
