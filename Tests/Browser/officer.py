@@ -86,6 +86,11 @@ class Jobs(Service):
         return self.call("ListMyBountyApplications", {}, token=nomad).applications
 
 
+class Events(Service):
+    """The events service, for the journey's own registration and ticket."""
+    name = "nomad.events.v1.EventsService"
+
+
 def verify_card_qr(payload, keys):
     """A one-card QR is an Ed25519 JWS that identity signed: check it offline
     with the published keys, as a desk's scanner would."""
