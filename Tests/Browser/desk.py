@@ -60,7 +60,18 @@ def outcome(browser):
     return results[0].get_attribute("data-outcome") if results else None
 
 
-def site_desk(browser, identity, nomad_token, nomad_id, card_qr, read_at):
+def visits_rise(analytics, staff, before, timeout=45):
+    """The zone's nomad_visits KPI counts the recorded visit once analytics
+    has it from identity's outbox (delivered in batches, so not at once)."""
+    deadline = time.time() + timeout
+    while True:
+        value = analytics.kpi_value(staff, "nomad_visits")
+        if value >= before + 1 or time.time() > deadline:
+            return value
+        time.sleep(1)
+
+
+def site_desk(browser, identity, analytics, nomad_token, nomad_id, card_qr, read_at):
     language = browser.language
     browser.open("/desk")
     assert browser.page() == "desk", browser.page()
@@ -82,16 +93,19 @@ def site_desk(browser, identity, nomad_token, nomad_id, card_qr, read_at):
 
     if time.time() - read_at > QR_FRESH_SECONDS:
         card_qr = identity.call("IssueCardQr", {}, token=nomad_token).payload
+    talent = identity.login(*TALENT)
+    visits_before = analytics.kpi_value(talent, "nomad_visits")
     scan(browser, card_qr)
     assert outcome(browser) == "valid", browser.text()
     assert "Ana" in browser.driver.find_element(By.ID, "desk-holder").text
-    talent = identity.login(*TALENT)
     number = identity.call("GetCard", {"holder_id": nomad_id}, token=talent).number
     assert number not in browser.text() and number[4:12] not in browser.text(), "never the whole card number"
     assert number[-4:] in browser.driver.find_element(By.ID, "desk-card").text
     recorded = browser.driver.find_element(By.ID, "desk-recorded").text
     assert recorded == catalogue_text(language, "desk.visit_recorded").replace("{site}", site_name), recorded
     browser.check("desk-site-valid")
+    visits_after = visits_rise(analytics, talent, visits_before)
+    assert visits_after == visits_before + 1, ("one new visit in the zone's KPI", visits_before, visits_after)
 
     # The same card again: still valid, and identity says the visit of today
     # is already stored (a visit counts once per person per day).
@@ -152,13 +166,13 @@ def event_gate(browser, events, nomad_token):
     assert outcome(browser) is None and browser.page() == "desk_scan"
 
 
-def desk_journey(browser, identity, events, sign_in, nomad_token, nomad_id, card_qr, read_at):
+def desk_journey(browser, identity, events, analytics, sign_in, nomad_token, nomad_id, card_qr, read_at):
     # Desks run on a tablet: the screenshots show what the desk sees.
     size = browser.driver.get_window_size()
     browser.driver.set_window_size(*TABLET)
     try:
         sign_in(browser, DESK[0], password=DESK[1])
-        site_desk(browser, identity, nomad_token, nomad_id, card_qr, read_at)
+        site_desk(browser, identity, analytics, nomad_token, nomad_id, card_qr, read_at)
         event_gate(browser, events, nomad_token)
         browser.click("signout-submit")
     finally:

@@ -15,7 +15,7 @@ language and once with JavaScript off:
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
 
-    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS EVENTS_ADDRESS
+    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS EVENTS_ADDRESS ANALYTICS_ADDRESS
 """
 import json
 import os
@@ -33,7 +33,7 @@ from selenium.webdriver.common.by import By
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
 from desk import desk_journey  # noqa: E402
-from officer import Events, Identity, Jobs, verify_card_qr  # noqa: E402
+from officer import Analytics, Events, Identity, Jobs, verify_card_qr  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
 ENTERPRISE = ("demo-tide-tech", "nomad-zone-demo")
@@ -176,7 +176,7 @@ def staff_dashboard(browser):
     browser.click("signout-submit")
 
 
-def journey(language, javascript, identity, jobs, events):
+def journey(language, javascript, identity, jobs, events, analytics):
     label = f"{language}{'' if javascript else '-nojs'}"
     browser = Browser(language=language, javascript=javascript, label=label)
     workdir = tempfile.mkdtemp()
@@ -238,7 +238,7 @@ def journey(language, javascript, identity, jobs, events):
             browser.check(name)
         browser.click("signout-submit")
         staff_dashboard(browser)
-        desk_journey(browser, identity, events, sign_in, identity.login(username, PASSWORD), nomad_id,
+        desk_journey(browser, identity, events, analytics, sign_in, identity.login(username, PASSWORD), nomad_id,
                      card_qr, card_read_at)
         return browser.violations
     finally:
@@ -250,11 +250,12 @@ def main():
     identity = Identity(sys.argv[1])
     jobs = Jobs(sys.argv[2])
     events = Events(sys.argv[3])
+    analytics = Analytics(sys.argv[4])
     summary = {}
     for language, javascript in [(language, True) for language in LANGUAGES] + [("en", False)]:
         label = f"{language}{'' if javascript else '-nojs'}"
         print(f"--- journey {label}", flush=True)
-        violations = journey(language, javascript, identity, jobs, events)
+        violations = journey(language, javascript, identity, jobs, events, analytics)
         summary[label] = violations
         moderate = sorted({rule for page in violations.values() for rule, impact, _ in page})
         print(f"    {len(violations)} pages checked by axe; no serious or critical violation;"
