@@ -7,18 +7,22 @@ language and once with JavaScript off:
   approves -> the card page shows a QR that verifies offline with identity's
   published key -> a bounty application the officer qualified waits on the
   home page, and the nomad claims it there. Then an officer signs in and
-  follows a KPI to its months, this month's events and its CSV.
+  follows a KPI to its months, this month's events and its CSV; and an
+  officer on desk duty scans the nomad's card at a community site (valid,
+  the visit recorded; suspended, refused with the reason) and a ticket at
+  an event's gate (desk.py).
 
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
 
-    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS
+    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS EVENTS_ADDRESS ANALYTICS_ADDRESS
 """
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,7 +32,8 @@ from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
-from officer import Identity, Jobs, verify_card_qr  # noqa: E402
+from desk import desk_journey  # noqa: E402
+from officer import Analytics, Events, Identity, Jobs, verify_card_qr  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
 # Bounty qualification is the science and industry bureau's decision.
@@ -173,7 +178,7 @@ def staff_dashboard(browser):
     browser.click("signout-submit")
 
 
-def journey(language, javascript, identity, jobs):
+def journey(language, javascript, identity, jobs, events, analytics):
     label = f"{language}{'' if javascript else '-nojs'}"
     browser = Browser(language=language, javascript=javascript, label=label)
     workdir = tempfile.mkdtemp()
@@ -218,7 +223,9 @@ def journey(language, javascript, identity, jobs):
 
         browser.open("/card")
         browser.check("card")
-        claims = verify_card_qr(qr_payload(browser, workdir), identity.public_keys())
+        card_qr = qr_payload(browser, workdir)
+        card_read_at = time.time()
+        claims = verify_card_qr(card_qr, identity.public_keys())
         assert claims["sub"] == nomad_id, claims
         bounty_claimed_from_home(browser, identity, jobs, username, identity.login(*INDUSTRY_OFFICER))
 
@@ -233,6 +240,8 @@ def journey(language, javascript, identity, jobs):
             browser.check(name)
         browser.click("signout-submit")
         staff_dashboard(browser)
+        desk_journey(browser, identity, events, analytics, sign_in, identity.login(username, PASSWORD), nomad_id,
+                     card_qr, card_read_at)
         return browser.violations
     finally:
         browser.close()
@@ -242,11 +251,13 @@ def main():
     wait_for_portal()
     identity = Identity(sys.argv[1])
     jobs = Jobs(sys.argv[2])
+    events = Events(sys.argv[3])
+    analytics = Analytics(sys.argv[4])
     summary = {}
     for language, javascript in [(language, True) for language in LANGUAGES] + [("en", False)]:
         label = f"{language}{'' if javascript else '-nojs'}"
         print(f"--- journey {label}", flush=True)
-        violations = journey(language, javascript, identity, jobs)
+        violations = journey(language, javascript, identity, jobs, events, analytics)
         summary[label] = violations
         moderate = sorted({rule for page in violations.values() for rule, impact, _ in page})
         print(f"    {len(violations)} pages checked by axe; no serious or critical violation;"

@@ -86,6 +86,20 @@ class Jobs(Service):
         return self.call("ListMyBountyApplications", {}, token=nomad).applications
 
 
+class Events(Service):
+    """The events service, for the journey's own registration and ticket."""
+    name = "nomad.events.v1.EventsService"
+
+
+class Analytics(Service):
+    """The KPIs the desks' scans feed."""
+    name = "nomad.analytics.v1.AnalyticsService"
+
+    def kpi_value(self, staff, code):
+        kpis = self.call("ListKpis", {}, token=staff).kpis
+        return next(k.value for k in kpis if k.kpi.code == code)
+
+
 def verify_card_qr(payload, keys):
     """A one-card QR is an Ed25519 JWS that identity signed: check it offline
     with the published keys, as a desk's scanner would."""

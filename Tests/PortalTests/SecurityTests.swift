@@ -238,6 +238,64 @@ import Testing
         }
     }
 
+    /// Desks: a site's desk is for officers alone (identity's VerifyCard), an
+    /// event's gate for officers, admins and organizers (events' CheckIn).
+    /// Signed-out people go to sign-in, GET and POST alike; the others are
+    /// refused before any service is asked (nothing listens here, so a call
+    /// would show "unavailable", not 403), and a refused post records nothing.
+    @Test func deskPagesAreForDeskStaffOnly() async throws {
+        let portal = try await TestPortal.make()
+        let site = "/desk/sites/\(UUID().uuidString)"
+        let gate = "/desk/events/\(UUID().uuidString)"
+        var sealed: [String: String] = [:]
+        for role in ["nomad", "enterprise", "officer", "admin"] {
+            sealed[role] = try portal.sealer.seal(Session(
+                accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
+                refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
+                role: role, foreign: false), purpose: CookieName.session)
+        }
+        let sessions = sealed
+        try await TestPortal.application(portal).test(.router) { client in
+            let (csrf, token) = try await TestPortal.csrf(client)
+            let form = "request_id=\(UUID().uuidString)&scan=a.b.c&_csrf=" + FormBody.encode(token)
+            func visit(_ method: HTTPRequest.Method, _ path: String, as role: String?) async throws -> TestResponse {
+                var cookie = "\(CookieName.csrf)=\(csrf)"
+                if let role { cookie += "; \(CookieName.session)=\(sessions[role] ?? "")" }
+                return try await client.executeRequest(
+                    uri: path, method: method,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                    body: method == .post ? ByteBuffer(string: form) : nil)
+            }
+            for path in ["/desk", site, gate] {
+                for method in [HTTPRequest.Method.get, .post] where path != "/desk" || method == .get {
+                    let response = try await visit(method, path, as: nil)
+                    #expect(response.status == .seeOther, "\(method) \(path)")
+                    #expect(response.headers[.location]?.hasPrefix("/signin?next=") == true, "\(method) \(path)")
+                }
+            }
+            let refusals: [(role: String, path: String, sentence: String)] = [
+                ("nomad", "/desk", "服务台仅供"), ("nomad", site, "仅供值班工作人员"), ("nomad", gate, "活动签到入口仅供"),
+                ("enterprise", site, "仅供值班工作人员"), ("admin", site, "仅供值班工作人员"),
+            ]
+            for refusal in refusals {
+                for method in [HTTPRequest.Method.get, .post] where refusal.path != "/desk" || method == .get {
+                    let response = try await visit(method, refusal.path, as: refusal.role)
+                    #expect(response.status == .forbidden, "\(refusal.role) \(method) \(refusal.path)")
+                    #expect(TestPortal.body(response).contains(refusal.sentence), "\(refusal.role) \(method) \(refusal.path)")
+                }
+            }
+            // A desk post without the form's token is refused like any other.
+            try await client.execute(
+                uri: site, method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded",
+                          .cookie: "\(CookieName.csrf)=\(csrf); \(CookieName.session)=\(sessions["officer"] ?? "")"],
+                body: ByteBuffer(string: "scan=a.b.c")
+            ) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
     @Test func everyPageHasLandmarksOneH1AndDataPage() async throws {
         let portal = try await TestPortal.make()
         try await TestPortal.application(portal).test(.router) { client in

@@ -54,6 +54,7 @@ public enum PortalRouter {
         ApplicationPages.register(on: group, portal: portal)
         WalletPages.register(on: group, portal: portal)
         StaffKpiPages.register(on: group, portal: portal)
+        DeskPages.register(on: group, portal: portal)
     }
 }
 

@@ -97,6 +97,7 @@ public final class Renderer: Sendable {
             object["user"] = [
                 "displayName": session.displayName, "username": session.username,
                 "isNomad": session.isNomad, "foreign": session.foreign, "role": session.role,
+                "canDesk": Portal.siteDeskRoles.union(Portal.gateDeskRoles).contains(session.role),
             ] as [String: Any]
         }
         if let flash = context.flash {
