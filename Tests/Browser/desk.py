@@ -128,6 +128,54 @@ def site_desk(browser, identity, analytics, nomad_token, nomad_id, card_qr, read
     finally:
         identity.call("SetCardStatus", {"request_id": str(uuid.uuid4()), "card_number": number, "status": 1,
                                         "reason": "Found again"}, token=talent)
+    visit_by_username(browser, identity, site_name)
+
+
+def visit_by_username(browser, identity, site_name):
+    """A registered nomad without a one-card: the desk types the username."""
+    language = browser.language
+    username = "desk-" + uuid.uuid4().hex[:10]
+    identity.call("RegisterNomad", {"request_id": str(uuid.uuid4()), "username": username,
+                                    "password": "correct horse battery", "display_name": "Bo Uncarded",
+                                    "nationality": "DE", "document_type": 2,
+                                    "document_number": "C" + uuid.uuid4().hex[:8].upper(), "languages": ["en"]})
+
+    def record(name):
+        browser.fill({"username": name})
+        old = browser.driver.find_element(By.TAG_NAME, "html")
+        browser.driver.find_element(By.ID, "username-submit").click()
+        WebDriverWait(browser.driver, 30).until(lambda _: _stale(old))
+        assert browser.page() == "desk_scan", browser.page()
+
+    record("")
+    assert browser.error("username") == catalogue_text(language, "desk.username_empty"), browser.error("username")
+    record(username)
+    assert outcome(browser) == "valid", browser.text()
+    assert "Bo Uncarded" in browser.driver.find_element(By.ID, "desk-holder").text
+    verdict = browser.driver.find_element(By.ID, "desk-verdict").text
+    assert catalogue_text(language, "desk.verdict.registered") in verdict, verdict
+    assert not browser.driver.find_elements(By.ID, "desk-card"), "no card, no card number"
+    recorded = browser.driver.find_element(By.ID, "desk-recorded").text
+    assert recorded == catalogue_text(language, "desk.visit_recorded").replace("{site}", site_name), recorded
+    browser.check("desk-site-username")
+    record(username)
+    recorded = browser.driver.find_element(By.ID, "desk-recorded").text
+    assert recorded == catalogue_text(language, "desk.visit_already").replace("{site}", site_name), recorded
+    record("nobody-" + uuid.uuid4().hex[:8])
+    assert outcome(browser) == "refused", browser.text()
+    reason = browser.driver.find_element(By.ID, "desk-reason").text
+    if language in ("ru", "ar"):
+        assert reason == catalogue_text(language, "error.desk_visit_username.NOT_FOUND"), reason
+    else:
+        assert reason, "the service's own sentence"
+
+
+def _stale(element):
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
 
 
 def event_gate(browser, events, nomad_token):

@@ -247,6 +247,7 @@ import Testing
         let portal = try await TestPortal.make()
         let site = "/desk/sites/\(UUID().uuidString)"
         let gate = "/desk/events/\(UUID().uuidString)"
+        let byUsername = site + "/username"
         var sealed: [String: String] = [:]
         for role in ["nomad", "enterprise", "officer", "admin"] {
             sealed[role] = try portal.sealer.seal(Session(
@@ -257,7 +258,7 @@ import Testing
         let sessions = sealed
         try await TestPortal.application(portal).test(.router) { client in
             let (csrf, token) = try await TestPortal.csrf(client)
-            let form = "request_id=\(UUID().uuidString)&scan=a.b.c&_csrf=" + FormBody.encode(token)
+            let form = "request_id=\(UUID().uuidString)&scan=a.b.c&username=lin&_csrf=" + FormBody.encode(token)
             func visit(_ method: HTTPRequest.Method, _ path: String, as role: String?) async throws -> TestResponse {
                 var cookie = "\(CookieName.csrf)=\(csrf)"
                 if let role { cookie += "; \(CookieName.session)=\(sessions[role] ?? "")" }
@@ -266,8 +267,8 @@ import Testing
                     headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
                     body: method == .post ? ByteBuffer(string: form) : nil)
             }
-            for path in ["/desk", site, gate] {
-                for method in [HTTPRequest.Method.get, .post] where path != "/desk" || method == .get {
+            for path in ["/desk", site, gate, byUsername] {
+                for method in [HTTPRequest.Method.get, .post] where (path != "/desk" || method == .get) && (path != byUsername || method == .post) {
                     let response = try await visit(method, path, as: nil)
                     #expect(response.status == .seeOther, "\(method) \(path)")
                     #expect(response.headers[.location]?.hasPrefix("/signin?next=") == true, "\(method) \(path)")
@@ -276,22 +277,27 @@ import Testing
             let refusals: [(role: String, path: String, sentence: String)] = [
                 ("nomad", "/desk", "服务台仅供"), ("nomad", site, "仅供值班工作人员"), ("nomad", gate, "活动签到入口仅供"),
                 ("enterprise", site, "仅供值班工作人员"), ("admin", site, "仅供值班工作人员"),
+                ("nomad", byUsername, "仅供值班工作人员"), ("enterprise", byUsername, "仅供值班工作人员"),
+                ("admin", byUsername, "仅供值班工作人员"),
             ]
             for refusal in refusals {
-                for method in [HTTPRequest.Method.get, .post] where refusal.path != "/desk" || method == .get {
+                for method in [HTTPRequest.Method.get, .post]
+                where (refusal.path != "/desk" || method == .get) && (refusal.path != byUsername || method == .post) {
                     let response = try await visit(method, refusal.path, as: refusal.role)
                     #expect(response.status == .forbidden, "\(refusal.role) \(method) \(refusal.path)")
                     #expect(TestPortal.body(response).contains(refusal.sentence), "\(refusal.role) \(method) \(refusal.path)")
                 }
             }
             // A desk post without the form's token is refused like any other.
-            try await client.execute(
-                uri: site, method: .post,
-                headers: [.contentType: "application/x-www-form-urlencoded",
-                          .cookie: "\(CookieName.csrf)=\(csrf); \(CookieName.session)=\(sessions["officer"] ?? "")"],
-                body: ByteBuffer(string: "scan=a.b.c")
-            ) { response in
-                #expect(response.status == .forbidden)
+            for path in [site, byUsername] {
+                try await client.execute(
+                    uri: path, method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded",
+                              .cookie: "\(CookieName.csrf)=\(csrf); \(CookieName.session)=\(sessions["officer"] ?? "")"],
+                    body: ByteBuffer(string: "scan=a.b.c&username=lin")
+                ) { response in
+                    #expect(response.status == .forbidden, "\(path)")
+                }
             }
         }
     }

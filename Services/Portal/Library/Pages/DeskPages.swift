@@ -17,6 +17,7 @@ enum DeskPages {
         router.get("/desk") { request, context in try await index(request, context, portal) }
         router.get("/desk/sites/:id") { request, context in try await site(request, context, portal, scan: false) }
         router.post("/desk/sites/:id") { request, context in try await site(request, context, portal, scan: true) }
+        router.post("/desk/sites/:id/username") { request, context in try await siteByUsername(request, context, portal) }
         router.get("/desk/events/:id") { request, context in try await gate(request, context, portal, scan: false) }
         router.post("/desk/events/:id") { request, context in try await gate(request, context, portal, scan: true) }
     }
@@ -71,6 +72,7 @@ enum DeskPages {
         let catalogue = portal.catalogue(context)
         let name = View.text(site.name, context.language)
         var page = ScanPage(kind: "site", action: "/desk/sites/\(id)", place: name, scanLabel: catalogue.text("desk.scan_card_label"))
+        page.usernameAction = "/desk/sites/\(id)/username"
         guard scan else { return page.render(portal, context, request) }
         let payload: String
         switch DeskScan.check(context.form["scan"]) {
@@ -95,6 +97,39 @@ enum DeskPages {
             page.result = .admitted(holder: holder, recorded: recorded, fresh: answer.visitRecorded)
         } else {
             page.result = .refused(reason: refusalText(answer.refusal, catalogue), holder: holder)
+        }
+        return page.render(portal, context, request)
+    }
+
+    /// A registered nomad without a one-card yet: the desk types their
+    /// username (identity's `RecordSiteVisit`), so their visit counts too.
+    static func siteByUsername(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
+        _ = try portal.requireSiteDesk(context, request)
+        let id = context.parameters.get("id") ?? ""
+        guard UUID(uuidString: id) != nil, let site = try await siteList(portal, context).first(where: { $0.id == id }) else {
+            throw PageError.notFound
+        }
+        let catalogue = portal.catalogue(context)
+        let name = View.text(site.name, context.language)
+        var page = ScanPage(kind: "site", action: "/desk/sites/\(id)", place: name, scanLabel: catalogue.text("desk.scan_card_label"))
+        page.usernameAction = "/desk/sites/\(id)/username"
+        let username = (context.form["username"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !username.isEmpty, username.count <= 64 else {
+            page.usernameError = catalogue.text("desk.username_empty")
+            return page.render(portal, context, request, status: .badRequest)
+        }
+        let call = portal.call(context)
+        do {
+            let answer = try await portal.backends.identity.recordSiteVisit(.with {
+                $0.requestID = AccountPages.requestID(context.form)
+                $0.siteID = id
+                $0.username = username
+            }, metadata: call.metadata, options: call.options)
+            let recorded = catalogue.text(answer.visitRecorded ? "desk.visit_recorded" : "desk.visit_already", ["site": name["text"] ?? ""])
+            page.admittedVerdictKey = "desk.verdict.registered"
+            page.result = .admitted(holder: Holder(name: answer.displayName, number: ""), recorded: recorded, fresh: answer.visitRecorded)
+        } catch let error as RPCError where [.invalidArgument, .notFound].contains(error.code) {
+            page.result = .refused(reason: ServiceErrorText(error, operation: "desk_visit_username", catalogue: catalogue).message)
         }
         return page.render(portal, context, request)
     }
@@ -180,6 +215,12 @@ struct ScanPage {
     let scanLabel: String
     var result: Outcome?
     var fieldError: String?
+    /// A site desk's second form: a visit by username, for nomads without a card.
+    var usernameAction: String?
+    var usernameError: String?
+    /// What an admitted result says, when not the desk's usual verdict (a
+    /// visit by username checked no card).
+    var admittedVerdictKey: String?
 
     mutating func refuse(_ problem: DeskScanProblem, _ portal: Portal, _ context: PortalContext, _ request: Request) -> Response {
         fieldError = portal.catalogue(context).text(problem.problem.rawValue)
@@ -202,12 +243,16 @@ struct ScanPage {
             "requestID": UUID().uuidString,
             "isGate": kind == "gate",
         ]
-        if let fieldError { data["errors"] = ["scan": fieldError] }
+        var errors: [String: String] = [:]
+        if let fieldError { errors["scan"] = fieldError }
+        if let usernameError { errors["username"] = usernameError }
+        if !errors.isEmpty { data["errors"] = errors }
+        if let usernameAction { data["usernameAction"] = usernameAction }
         switch result {
         case .admitted(let holder, let recorded, let fresh)?:
             data["result"] = [
                 "valid": true, "outcome": "valid",
-                "verdict": catalogue.text(kind == "gate" ? "desk.verdict.admitted" : "desk.verdict.valid"),
+                "verdict": catalogue.text(admittedVerdictKey ?? (kind == "gate" ? "desk.verdict.admitted" : "desk.verdict.valid")),
                 "holder": holder.map { ["name": $0.name, "number": $0.number] } ?? [:],
                 "hasHolder": holder != nil,
                 "noHolder": holder == nil ? catalogue.text("desk.no_name") : "",
