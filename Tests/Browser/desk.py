@@ -43,15 +43,7 @@ def scan(browser, code):
     assert field.get_attribute("autofocus") is not None, "the scan field takes the focus"
     old = browser.driver.find_element(By.TAG_NAME, "html")
     field.send_keys(code + Keys.ENTER)
-
-    def replaced(_):
-        try:
-            old.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    WebDriverWait(browser.driver, 30).until(replaced)
+    WebDriverWait(browser.driver, 30).until(lambda _: _stale(old))
     assert browser.page() == "desk_scan", browser.page()
 
 
@@ -171,6 +163,7 @@ def visit_by_username(browser, identity, site_name):
 
 
 def _stale(element):
+    """True once ELEMENT's page has been replaced by the next one."""
     try:
         element.is_enabled()
         return False

@@ -63,16 +63,27 @@ enum DeskPages {
 
     // MARK: - a community site's desk
 
-    static func site(_ request: Request, _ context: PortalContext, _ portal: Portal, scan: Bool) async throws -> Response {
+    /// The site desk's page for the site in the path, after the desk check.
+    static func sitePage(
+        _ request: Request, _ context: PortalContext, _ portal: Portal
+    ) async throws -> (page: ScanPage, id: String, name: [String: String]) {
         _ = try portal.requireSiteDesk(context, request)
         let id = context.parameters.get("id") ?? ""
         guard UUID(uuidString: id) != nil, let site = try await siteList(portal, context).first(where: { $0.id == id }) else {
             throw PageError.notFound
         }
-        let catalogue = portal.catalogue(context)
         let name = View.text(site.name, context.language)
-        var page = ScanPage(kind: "site", action: "/desk/sites/\(id)", place: name, scanLabel: catalogue.text("desk.scan_card_label"))
+        var page = ScanPage(
+            kind: "site", action: "/desk/sites/\(id)", place: name, scanLabel: portal.catalogue(context).text("desk.scan_card_label"))
         page.usernameAction = "/desk/sites/\(id)/username"
+        return (page, id, name)
+    }
+
+    static func site(_ request: Request, _ context: PortalContext, _ portal: Portal, scan: Bool) async throws -> Response {
+        let desk = try await sitePage(request, context, portal)
+        var page = desk.page
+        let (id, name) = (desk.id, desk.name)
+        let catalogue = portal.catalogue(context)
         guard scan else { return page.render(portal, context, request) }
         let payload: String
         switch DeskScan.check(context.form["scan"]) {
@@ -104,15 +115,10 @@ enum DeskPages {
     /// A registered nomad without a one-card yet: the desk types their
     /// username (identity's `RecordSiteVisit`), so their visit counts too.
     static func siteByUsername(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
-        _ = try portal.requireSiteDesk(context, request)
-        let id = context.parameters.get("id") ?? ""
-        guard UUID(uuidString: id) != nil, let site = try await siteList(portal, context).first(where: { $0.id == id }) else {
-            throw PageError.notFound
-        }
+        let desk = try await sitePage(request, context, portal)
+        var page = desk.page
+        let (id, name) = (desk.id, desk.name)
         let catalogue = portal.catalogue(context)
-        let name = View.text(site.name, context.language)
-        var page = ScanPage(kind: "site", action: "/desk/sites/\(id)", place: name, scanLabel: catalogue.text("desk.scan_card_label"))
-        page.usernameAction = "/desk/sites/\(id)/username"
         let username = (context.form["username"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !username.isEmpty, username.count <= 64 else {
             page.usernameError = catalogue.text("desk.username_empty")
