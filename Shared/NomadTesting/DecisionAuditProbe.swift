@@ -17,11 +17,11 @@ public struct AuditRow: Sendable, Equatable {
 extension TestApp {
     /// The audit rows whose subject is `subject`, oldest first.
     public func auditRows(subject: String) async throws -> [AuditRow] {
-        try await withSchemaConnection { connection in
-            try await connection.query("""
+        try await withSchemaConnection { tx in
+            try await tx.query("""
                 SELECT actor_id, actor_department, action, subject, reason, before::text, after::text
                 FROM audit_log WHERE subject = \(subject) ORDER BY sequence
-                """, logger: Self.sqlLogger).collect().map { row in
+                """).collect().map { row in
                 let (actor, department, action, subject, reason, before, after) =
                     try row.decode((UUID, String, String, String, String, String?, String?).self)
                 return AuditRow(
@@ -32,8 +32,8 @@ extension TestApp {
     }
 
     public func auditCount() async throws -> Int {
-        try await withSchemaConnection { connection in
-            try await connection.query("SELECT count(*) FROM audit_log", logger: Self.sqlLogger).collect().first!.decode(Int.self)
+        try await withSchemaConnection { tx in
+            try await tx.query("SELECT count(*) FROM audit_log").collect().first!.decode(Int.self)
         }
     }
 
@@ -42,7 +42,7 @@ extension TestApp {
     /// rolled back at once either way.
     public func runtimeSQLState(_ sql: String) async throws -> String? {
         let urls = try await TestDatabase.serviceURLs(base: databaseURL, service: app.definition.name, schema: schema)
-        let client = try Database.makeClient(url: urls.runtime, schema: schema, poolSize: 1, logger: Self.sqlLogger)
+        let client = try Database.makeClient(url: urls.runtime, schema: schema, poolSize: 1, logger: TestApp.sqlLogger)
         return try await withThrowingTaskGroup(of: String??.self) { group in
             group.addTask {
                 await client.run()
@@ -50,13 +50,14 @@ extension TestApp {
             }
             defer { group.cancelAll() }
             return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: Self.sqlLogger)
+                let tx = Tx(connection: connection, logger: TestApp.sqlLogger)
+                try await tx.query("BEGIN")
                 do {
-                    try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.sqlLogger)
-                    try await connection.query("ROLLBACK", logger: Self.sqlLogger)
+                    try await tx.query(PostgresQuery(unsafeSQL: sql))
+                    try await tx.query("ROLLBACK")
                     return nil
                 } catch let error as PSQLError {
-                    try await connection.query("ROLLBACK", logger: Self.sqlLogger)
+                    try await tx.query("ROLLBACK")
                     return error.serverInfo?[.sqlState] ?? "no sqlstate"
                 }
             }

@@ -15,12 +15,12 @@ extension TestApp {
     ) async throws {
         guard let account = UUID(uuidString: callerID) else { throw NomadError.internalError }
         let principal = Principal(accountID: account, role: .nomad)
-        _ = try await withSchemaConnection { connection in
-            try await connection.query("BEGIN", logger: Self.sqlLogger)
+        _ = try await withSchemaConnection { tx in
+            try await tx.query("BEGIN")
             let stored = try await Idempotency.once(
-                connection, method: method, requestID: requestID, request: request, caller: principal,
-                protection: TestKeys.data, logger: Self.sqlLogger) { response }
-            try await connection.query("COMMIT", logger: Self.sqlLogger)
+                tx, method: method, requestID: requestID,
+                request: request, caller: principal, protection: TestKeys.data) { response }
+            try await tx.query("COMMIT")
             return stored
         }
     }

@@ -179,7 +179,7 @@ public final class SuiteService: Sendable {
     /// Runs `body` on a connection of its own to this member's schema, for what
     /// no RPC can observe (outbox rows) or arrange (time passing).
     public func withDatabase<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        _ body: @escaping @Sendable (Tx) async throws -> Result
     ) async throws -> Result {
         // The pool warns when leased a moment before run() starts; that race is harmless here.
         var quiet = TestApp.sqlLogger
@@ -191,7 +191,7 @@ public final class SuiteService: Sendable {
                 return nil
             }
             defer { group.cancelAll() }
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await client.withConnection { connection in try await body(Tx(connection: connection, logger: quiet)) }
         }
     }
 }

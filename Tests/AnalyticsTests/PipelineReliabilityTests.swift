@@ -23,11 +23,11 @@ import Glibc
             let types = ["identity": "identity.site.created", "jobs": "jobs.skill.created",
                          "assets": "assets.voucher.issued", "events": "events.event.published"]
             for name in Pipeline.producers {
-                let counts = try await suite[name].withDatabase { connection in
-                    try await connection.query("""
+                let counts = try await suite[name].withDatabase { tx in
+                    try await tx.query("""
                         SELECT count(*) FILTER (WHERE type = \(types[name]!)), count(*),
                                count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox
-                        """, logger: TestApp.sqlLogger).collect().first!.decode((Int, Int, Int).self)
+                        """).collect().first!.decode((Int, Int, Int).self)
                 }
                 #expect(counts.0 == written[name], "\(name): \(counts.0) \(types[name]!) events")
                 #expect(counts.1 == written[name], "\(name): \(counts.1) outbox rows in all")
@@ -56,17 +56,17 @@ import Glibc
             // into ingested_events and stays open, so analytics' insert of the
             // batch that carries it waits on our row lock. Batches before it are
             // stored; that batch is held in flight, its outbox rows locked by jobs.
-            let held = try await jobs.withDatabase { connection in
-                try await connection.query(
-                    "SELECT id FROM outbox ORDER BY occurred_at, id OFFSET 250 LIMIT 1", logger: TestApp.sqlLogger
+            let held = try await jobs.withDatabase { tx in
+                try await tx.query(
+                    "SELECT id FROM outbox ORDER BY occurred_at, id OFFSET 250 LIMIT 1"
                 ).collect().first!.decode(UUID.self)
             }
             try await analytics.withDatabase { blocker in
-                _ = try await blocker.query("BEGIN", logger: TestApp.sqlLogger)
+                _ = try await blocker.query("BEGIN")
                 _ = try await blocker.query("""
                     INSERT INTO ingested_events (id, source_service, type, schema_version, occurred_at, subject_ids, payload)
                     VALUES (\(held), 'blocker', 'tests.blocker', 1, now(), '{}', '{}')
-                    """, logger: TestApp.sqlLogger)
+                    """)
                 try await analytics.start()
                 // Statistics views are a snapshot per transaction, so the open
                 // blocker cannot watch for the waiting insert: another connection does.
@@ -79,7 +79,7 @@ import Glibc
                 let before = try await Pipeline.storedCount(analytics, from: "jobs")
                 #expect(before > 0 && before <= 250, "analytics held \(before) of \(count) when jobs was killed")
                 await jobs.stop(SIGKILL)
-                _ = try await blocker.query("ROLLBACK", logger: TestApp.sqlLogger)
+                _ = try await blocker.query("ROLLBACK")
             }
             // Whether analytics still commits the batch whose caller died is its
             // own business (both are fine): wait until that insert is over.
@@ -104,11 +104,11 @@ import Glibc
             let nomad = try await ScenarioIdentity.registerNomad(identity, username: "twice-\(UUID().uuidString.prefix(8).lowercased())", nationality: "DE")
             try await ScenarioIdentity.certify(identity, nomad: nomad)
             try await Pipeline.expectExactlyOnce(suite, producers: ["identity"])
-            let event = try await suite["identity"].withDatabase { connection in
-                try await connection.query("""
+            let event = try await suite["identity"].withDatabase { tx in
+                try await tx.query("""
                     SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at FROM outbox
                     WHERE type = 'identity.nomad.certified'
-                    """, logger: TestApp.sqlLogger).collect().first!.decode((UUID, String, Int, String, String, Date).self)
+                    """).collect().first!.decode((UUID, String, Int, String, String, Date).self)
             }
             let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: try suite["analytics"].client)
             let relay = TestCaller(id: UUID().text, token: try AnalyticsEnv.serviceTokens.issue(caller: UUID(), for: .ingestEvents).token)
@@ -125,14 +125,14 @@ import Glibc
                 let answer = try await analytics.ingestEvents(.with { $0.events = [again] }, metadata: relay.metadata)
                 #expect(answer.storedEventIds == [event.0.text])
             }
-            try await suite["identity"].withDatabase { connection in
-                _ = try await connection.query(
-                    "UPDATE outbox SET delivered_at = NULL WHERE id = \(event.0)", logger: TestApp.sqlLogger)
+            try await suite["identity"].withDatabase { tx in
+                _ = try await tx.query(
+                    "UPDATE outbox SET delivered_at = NULL WHERE id = \(event.0)")
             }
             try await Pipeline.expectExactlyOnce(suite, producers: ["identity"])
-            let copies = try await suite["analytics"].withDatabase { connection in
-                try await connection.query(
-                    "SELECT count(*) FROM ingested_events WHERE id = \(event.0)", logger: TestApp.sqlLogger
+            let copies = try await suite["analytics"].withDatabase { tx in
+                try await tx.query(
+                    "SELECT count(*) FROM ingested_events WHERE id = \(event.0)"
                 ).collect().first!.decode(Int.self)
             }
             #expect(copies == 1)

@@ -43,11 +43,11 @@ import Testing
     /// Events written straight into the outbox, as a mutation would: with a
     /// certificate the producer serves TLS itself, and the relay is what is tested.
     func append(_ producer: ProducerEnv, _ count: Int) async throws {
-        try await producer.app.withSchemaConnection { connection in
+        try await producer.app.withSchemaConnection { tx in
             for i in 0..<count {
                 try await Outbox.append(
-                    connection, type: "producer.note.written", subjectIDs: ["note_id": UUID().text],
-                    payload: ["text": "note \(i)"], logger: TestApp.sqlLogger)
+                    tx, type: "producer.note.written", subjectIDs: ["note_id": UUID().text],
+                    payload: ["text": "note \(i)"])
             }
         }
     }

@@ -24,8 +24,8 @@ import Testing
                 let outbox = try await producer.outbox()
                 #expect(outbox.total == 45)
                 // Each outbox row arrived under its own id, with type and subject.
-                let ids = try await producer.app.withSchemaConnection { connection in
-                    try await connection.query("SELECT id FROM outbox", logger: TestApp.sqlLogger)
+                let ids = try await producer.app.withSchemaConnection { tx in
+                    try await tx.query("SELECT id FROM outbox")
                         .collect().map { try $0.decode(UUID.self).text }
                 }
                 let matched = try await analytics.storedCount("id = ANY('{\(ids.joined(separator: ","))}'::uuid[])")

@@ -176,8 +176,8 @@ import Testing
             #expect(single.tiersMet.first?.minimum == 2)
 
             // The lead's CSV export reads the same rows.
-            let all = try await env.app.withSchemaConnection { connection in
-                try await EligibilityQueries.all(connection, year: 2026, tiers: tiers, logger: TestApp.sqlLogger)
+            let all = try await env.app.withSchemaConnection { tx in
+                try await EligibilityQueries.all(tx, year: 2026, tiers: tiers)
             }
             #expect(all.map(\.enterpriseID) == ids.sorted())
             #expect(all.map { $0.counts[.nomadsIntroduced] } == ids.sorted().map { id in

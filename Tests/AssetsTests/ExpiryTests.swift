@@ -60,8 +60,8 @@ import Testing
         try await withAssets { env in
             let alice = try await env.nomadWithPoints(50)
             // Time passes (no RPC moves the clock): the lot's day is behind us.
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query("UPDATE ledger_lots SET expires_on = current_date - 1", logger: AssetsEnv.ledgerSQLLogger)
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query("UPDATE ledger_lots SET expires_on = current_date - 1")
             }
             let points = try await env.account(of: alice, .points)
             #expect(points.balance == 50 && points.spendable == 0)

@@ -183,27 +183,27 @@ import Testing
     @Test func entriesCannotBeEditedAndUnbalancedTransactionsCannotCommit() async throws {
         try await withAssets { env in
             _ = try await env.nomadWithPow(5)
-            let edited: Bool = try await env.app.withSchemaConnection { connection in
+            let edited: Bool = try await env.app.withSchemaConnection { tx in
                 do {
-                    try await connection.query("UPDATE ledger_entries SET amount = amount + 1", logger: AssetsEnv.ledgerSQLLogger)
+                    try await tx.query("UPDATE ledger_entries SET amount = amount + 1")
                     return true
                 } catch { return false }
             }
             #expect(!edited)
-            let unbalanced: Bool = try await env.app.withSchemaConnection { connection in
+            let unbalanced: Bool = try await env.app.withSchemaConnection { tx in
                 do {
-                    try await connection.query("BEGIN", logger: AssetsEnv.ledgerSQLLogger)
+                    try await tx.query("BEGIN")
                     let id = UUID()
-                    try await connection.query(
-                        "INSERT INTO ledger_transactions (id, kind) VALUES (\(id), 'forged')", logger: AssetsEnv.ledgerSQLLogger)
-                    try await connection.query("""
+                    try await tx.query(
+                        "INSERT INTO ledger_transactions (id, kind) VALUES (\(id), 'forged')")
+                    try await tx.query("""
                         INSERT INTO ledger_entries (transaction_id, account_id, unit, amount, balance_after)
                         VALUES (\(id), '00000000-0000-0000-0001-000000000001', 'POW', 5, 0)
-                        """, logger: AssetsEnv.ledgerSQLLogger)
-                    try await connection.query("COMMIT", logger: AssetsEnv.ledgerSQLLogger)
+                        """)
+                    try await tx.query("COMMIT")
                     return true
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: AssetsEnv.ledgerSQLLogger)
+                    _ = try? await tx.query("ROLLBACK")
                     return false
                 }
             }
@@ -266,11 +266,11 @@ extension LedgerTests {
             let exchanged = try await env.client.exchangePow(.with {
                 $0.requestID = UUID().uuidString; $0.powUnits = 10
             }, metadata: metadata)
-            let stored = try await env.app.withSchemaConnection { connection in
-                let rows = try await connection.query("""
+            let stored = try await env.app.withSchemaConnection { tx in
+                let rows = try await tx.query("""
                     SELECT traceparent FROM outbox WHERE type = 'assets.points.exchanged'
                       AND subject_ids->>'transaction_id' = \(exchanged.transaction.transactionID)
-                    """, logger: TestApp.sqlLogger)
+                    """)
                 var found: [String?] = []
                 for try await traceparent in rows.decode(String?.self) { found.append(traceparent) }
                 return found

@@ -112,10 +112,10 @@ import Testing
             }
             // Time passes beyond the period (no RPC can move the clock).
             let id = UUID(uuidString: grant.grantID)!
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query("""
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query("""
                     UPDATE pool_grants SET period_start = current_date - 30, period_end = current_date - 2 WHERE id = \(id)
-                    """, logger: AssetsEnv.ledgerSQLLogger)
+                    """)
             }
             let message = await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.readPoolData(.with { $0.grantID = grant.grantID }, metadata: enterprise.metadata(language: "zh-CN"))

@@ -74,14 +74,14 @@ struct RegistryChainTests {
     func tamperedPayload() async throws {
         try await withRegistry { env in
             _ = try await history(env)
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query("""
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query("""
                     UPDATE registry_entries SET payload = replace(payload, '"units":"2"', '"units":"1"') WHERE seq = 5
-                    """, logger: Logger(label: "test"))
-                try await connection.query("""
+                    """)
+                try await tx.query("""
                     UPDATE registry_entries SET payload = replace(payload, '"value_minor":"10000"', '"value_minor":"99999"')
                     WHERE seq = 4
-                    """, logger: Logger(label: "test"))
+                    """)
             }
             let verified = try await env.verify(by: env.officer())
             #expect(!verified.ok)
@@ -96,19 +96,19 @@ struct RegistryChainTests {
         try await withRegistry { env in
             _ = try await history(env)
             // A forger who recomputes entry 2's hash still breaks entry 3's prev_hash.
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query("""
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query("""
                     UPDATE registry_entries SET payload = payload || ' ',
                       hash = sha256(prev_hash || convert_to(payload || ' ', 'UTF8')) WHERE seq = 2
-                    """, logger: Logger(label: "test"))
+                    """)
             }
             let rewritten = try await env.verify(by: env.officer())
             #expect(!rewritten.ok)
             #expect(rewritten.brokenSeq == 3)
             #expect(rewritten.reason.contains("prev_hash"))
 
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query("DELETE FROM registry_entries WHERE seq = 1", logger: Logger(label: "test"))
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query("DELETE FROM registry_entries WHERE seq = 1")
             }
             let deleted = try await env.verify(by: env.officer())
             #expect(deleted.brokenSeq == 1)

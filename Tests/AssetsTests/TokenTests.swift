@@ -88,10 +88,9 @@ struct TokenTests {
             try await env.whitelist(investor.id, by: officer)
             try await env.whitelist(lapsed.id, by: officer)
             // An expired qualification: written behind the service, as time would.
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query(
-                    "UPDATE qflp_investors SET expires_on = current_date - 2 WHERE account_id = \(UUID(uuidString: lapsed.id)!)",
-                    logger: .init(label: "test"))
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query(
+                    "UPDATE qflp_investors SET expires_on = current_date - 2 WHERE account_id = \(UUID(uuidString: lapsed.id)!)")
             }
 
             let sent = try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 300)

@@ -14,10 +14,10 @@ import Testing
     static let logger = Logger(label: "events-tests.registration-card")
 
     static func dump(_ env: EventsEnv, _ table: String) async throws -> String {
-        try await env.app.withSchemaConnection { connection in
+        try await env.app.withSchemaConnection { tx in
             var text = ""
-            for try await row in try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT row_to_json(t)::text FROM \(table) t"), logger: logger
+            for try await row in try await tx.query(
+                PostgresQuery(unsafeSQL: "SELECT row_to_json(t)::text FROM \(table) t")
             ).decode(String.self) { text += row + "\n" }
             return text
         }
@@ -107,15 +107,16 @@ import Testing
             let old = try await env.ticket(registration, by: nomad)
             var claims: TicketClaims = try JWS.verify(old.token, type: TicketSigner.type, keys: TicketSigner(key: EventsEnv.ticketKey).ring)
             let legacyToken = try JWS.sign(LegacyClaims(claims: claims, card: number), type: TicketSigner.type, with: EventsEnv.ticketKey)
-            try await env.app.withSchemaConnection { connection in
-                try await connection.query("ALTER TABLE registrations DROP CONSTRAINT registrations_no_plain_card", logger: Self.logger)
-                try await connection.query("UPDATE registrations SET card_number = \(number) WHERE id = \(id)", logger: Self.logger)
-                try await connection.query("UPDATE tickets SET token = \(legacyToken) WHERE registration_id = \(id)", logger: Self.logger)
+            try await env.app.withSchemaConnection { tx in
+                try await tx.query("ALTER TABLE registrations DROP CONSTRAINT registrations_no_plain_card")
+                try await tx.query("UPDATE registrations SET card_number = \(number) WHERE id = \(id)")
+                try await tx.query("UPDATE tickets SET token = \(legacyToken) WHERE registration_id = \(id)")
             }
             #expect(Self.leaks(number, in: try await Self.dump(env, "registrations")))
 
             try await LegacyCardStore.sealAll(
-                env.app.app.database, signer: TicketSigner(key: EventsEnv.ticketKey), protection: TestKeys.data, logger: Self.logger)
+                env.app.app.database, signer: TicketSigner(key: EventsEnv.ticketKey), protection: TestKeys.data,
+                logger: TestApp.sqlLogger)
 
             #expect(!Self.leaks(number, in: try await Self.dump(env, "registrations")))
             let resigned = try await env.ticket(registration, by: nomad)

@@ -134,8 +134,8 @@ import Testing
 /// ticket signed before the statement, and requests from before the upgrade.
 extension RegistrationTests {
     func registrationSQLInt(_ env: EventsEnv, _ query: PostgresQuery) async throws -> Int {
-        try await env.app.withSchemaConnection { connection in
-            try await connection.query(query, logger: TestApp.sqlLogger).collect().first!.decode(Int.self)
+        try await env.app.withSchemaConnection { tx in
+            try await tx.query(query).collect().first!.decode(Int.self)
         }
     }
 
@@ -182,11 +182,11 @@ extension RegistrationTests {
         try await withEvents { env in
             let event = try await env.publishedEvent(by: env.enterprise())
             _ = try await env.register(env.nomad(), for: event)
-            let end = try await env.app.withSchemaConnection { connection in
-                try await connection.query("""
+            let end = try await env.app.withSchemaConnection { tx in
+                try await tx.query("""
                     UPDATE events SET ends_at = ends_at + interval '3 days' WHERE id = \(UUID(uuidString: event.eventID)!)
                     RETURNING ends_at
-                    """, logger: TestApp.sqlLogger).collect().first!.decode(Date.self)
+                    """).collect().first!.decode(Date.self)
             }
             let nomad = env.nomad()
             let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad)
@@ -207,11 +207,11 @@ extension RegistrationTests {
             let registered = try await env.client.registerForEvent(.with {
                 $0.requestID = UUID().uuidString; $0.eventID = event.eventID
             }, metadata: metadata)
-            let stored = try await env.app.withSchemaConnection { connection in
-                let rows = try await connection.query("""
+            let stored = try await env.app.withSchemaConnection { tx in
+                let rows = try await tx.query("""
                     SELECT traceparent FROM outbox WHERE type = 'events.registration.confirmed'
                       AND subject_ids->>'registration_id' = \(registered.registrationID)
-                    """, logger: TestApp.sqlLogger)
+                    """)
                 var found: [String?] = []
                 for try await traceparent in rows.decode(String?.self) { found.append(traceparent) }
                 return found

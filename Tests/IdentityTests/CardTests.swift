@@ -130,9 +130,9 @@ extension CardTests {
     }
 
     func visitCount(_ env: IdentityEnv, holder: String) async throws -> Int {
-        try await env.app.withSchemaConnection { connection in
-            try await connection.query(
-                "SELECT count(*) FROM site_visits WHERE holder_id = \(UUID(uuidString: holder)!)", logger: TestApp.sqlLogger
+        try await env.app.withSchemaConnection { tx in
+            try await tx.query(
+                "SELECT count(*) FROM site_visits WHERE holder_id = \(UUID(uuidString: holder)!)"
             ).collect().first!.decode(Int.self)
         }
     }

@@ -43,10 +43,10 @@ import Testing
     /// Moves an application's due date into the past, as if its time limit ran out.
     static func makeDue(_ env: IdentityEnv, _ id: String, hoursAgo: Int32 = 1) async throws {
         let uuid = UUID(uuidString: id)!
-        try await env.app.withSchemaConnection { connection in
-            _ = try await connection.query("""
+        try await env.app.withSchemaConnection { tx in
+            _ = try await tx.query("""
                 UPDATE applications SET due_at = now() - make_interval(hours => \(hoursAgo)) WHERE id = \(uuid)
-                """, logger: .init(label: "test"))
+                """)
         }
     }
 
@@ -252,8 +252,8 @@ import Testing
             #expect(first == second)
             let mine = try await env.client.listApplications(.init(), metadata: callMetadata(token: nomad.token))
             #expect(mine.applications.map(\.id) == [first.id])
-            let rows = try await env.app.withSchemaConnection { connection in
-                try await connection.query("SELECT count(*) FROM applications", logger: .init(label: "test")).collect().first!.decode(Int.self)
+            let rows = try await env.app.withSchemaConnection { tx in
+                try await tx.query("SELECT count(*) FROM applications").collect().first!.decode(Int.self)
             }
             #expect(rows == 1)
             #expect(try await env.app.outboxCount(type: "identity.application.submitted", subject: first.id) == 1)

@@ -154,8 +154,8 @@ import Testing
                     $0.evidence = IdentityEnv.goodEvidence()
                 }, metadata: callMetadata(token: token))
             }
-            let lapsed = try await env.app.app.database.transaction { connection in
-                try await CertificationStore.lapseOverdue(connection, logger: env.app.app.logger)
+            let lapsed = try await env.app.app.database.transaction { tx in
+                try await CertificationStore.lapseOverdue(tx)
             }
             #expect(lapsed == 1)
             let after = try await env.client.getCertification(.with { $0.id = first.id }, metadata: callMetadata(token: token))

@@ -99,8 +99,8 @@ extension IdentityClient {
 extension IdentityEnv {
     /// Rows in `documents`, whatever RPCs say.
     func storedDocuments() async throws -> Int {
-        try await app.withSchemaConnection { connection in
-            try await connection.query("SELECT count(*)::int FROM documents", logger: TestApp.sqlLogger)
+        try await app.withSchemaConnection { tx in
+            try await tx.query("SELECT count(*)::int FROM documents")
                 .collect().first!.decode(Int.self)
         }
     }
@@ -141,10 +141,9 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             #expect(try await env.getDocument(asPNG.id, token: nomad.token).bytes == png)
 
             // Stored for real: the row holds the bytes and their digest.
-            let stored = try await env.app.withSchemaConnection { connection in
-                try await connection.query(
-                    "SELECT bytes, sha256, size_bytes FROM documents WHERE id = \(UUID(uuidString: asPDF.id)!)",
-                    logger: TestApp.sqlLogger).collect().first!.decode((Data, String, Int64).self)
+            let stored = try await env.app.withSchemaConnection { tx in
+                try await tx.query(
+                    "SELECT bytes, sha256, size_bytes FROM documents WHERE id = \(UUID(uuidString: asPDF.id)!)").collect().first!.decode((Data, String, Int64).self)
             }
             #expect(stored.0 == pdf && stored.1 == asPDF.sha256 && stored.2 == 200_000)
 

@@ -93,11 +93,11 @@ import Testing
             let nomad = try await env.certifiedNomad()
             let first = try await approved(env, nomad.token)
             let legacy = UUID()
-            try await env.app.withSchemaConnection { connection in
-                _ = try await connection.query("""
+            try await env.app.withSchemaConnection { tx in
+                _ = try await tx.query("""
                     INSERT INTO permits (id, applicant_id, months, activities, status, start_date)
                     VALUES (\(legacy), \(UUID(uuidString: nomad.account.id)!), 6, '{1}', 1, \(ZoneDay.today().iso)::date)
-                    """, logger: TestApp.sqlLogger)
+                    """)
             }
             let message = await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.decidePermit(.with {

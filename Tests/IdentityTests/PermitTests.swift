@@ -265,8 +265,8 @@ private enum ZoneCalendar {
             #expect(first == second)
             let mine = try await env.client.listPermits(.init(), metadata: callMetadata(token: nomad.token))
             #expect(mine.permits.map(\.id) == [first.id])
-            let rows = try await env.app.withSchemaConnection { connection in
-                try await connection.query("SELECT count(*) FROM permits", logger: .init(label: "test")).collect().first!.decode(Int.self)
+            let rows = try await env.app.withSchemaConnection { tx in
+                try await tx.query("SELECT count(*) FROM permits").collect().first!.decode(Int.self)
             }
             #expect(rows == 1)
             #expect(try await env.app.outboxCount(type: "identity.permit.applied", subject: first.id) == 1)
@@ -344,10 +344,10 @@ private enum ZoneCalendar {
             let yesterday = ZoneCalendar.iso(ZoneCalendar.today(plusDays: -1))
             let lastYear = ZoneCalendar.iso(ZoneCalendar.adding(months: -6, days: -1, to: ZoneCalendar.today()))
             let oldID = UUID(uuidString: old.id)!
-            try await env.app.withSchemaConnection { connection in
-                _ = try await connection.query("""
+            try await env.app.withSchemaConnection { tx in
+                _ = try await tx.query("""
                     UPDATE permits SET valid_from = \(lastYear)::date, valid_until = \(yesterday)::date WHERE id = \(oldID)
-                    """, logger: .init(label: "test"))
+                    """)
             }
 
             let soonEnd = try await env.client.getPermit(.with { $0.id = soon.id }, metadata: metadata).validUntil

@@ -16,10 +16,10 @@ import Testing
 
     /// Every row of `table` as text, bytea columns as PostgreSQL prints them (hex).
     static func dump(_ env: IdentityEnv, _ table: String) async throws -> String {
-        try await env.app.withSchemaConnection { connection in
+        try await env.app.withSchemaConnection { tx in
             var text = ""
-            for try await row in try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT row_to_json(t)::text FROM \(table) t"), logger: logger
+            for try await row in try await tx.query(
+                PostgresQuery(unsafeSQL: "SELECT row_to_json(t)::text FROM \(table) t")
             ).decode(String.self) { text += row + "\n" }
             return text
         }
@@ -119,21 +119,21 @@ import Testing
             let card = try await env.client.getCard(.init(), metadata: callMetadata(token: token))
             let passport = "K\(Int.random(in: 10_000_000...99_999_999))"
             // Put the rows back as release 2 wrote them (the checks refuse that now).
-            try await env.app.withSchemaConnection { connection in
-                try await connection.query("ALTER TABLE accounts DROP CONSTRAINT accounts_no_plain_document", logger: Self.logger)
-                try await connection.query("ALTER TABLE cards DROP CONSTRAINT cards_no_plain_number", logger: Self.logger)
-                try await connection.query("""
+            try await env.app.withSchemaConnection { tx in
+                try await tx.query("ALTER TABLE accounts DROP CONSTRAINT accounts_no_plain_document")
+                try await tx.query("ALTER TABLE cards DROP CONSTRAINT cards_no_plain_number")
+                try await tx.query("""
                     UPDATE accounts SET document_number = \(passport), document_hash = NULL, document_sealed = NULL,
                       document_masked = NULL WHERE id = \(UUID(uuidString: account.id)!)
-                    """, logger: Self.logger)
-                try await connection.query("""
+                    """)
+                try await tx.query("""
                     UPDATE cards SET number = \(card.number), number_hash = NULL, number_sealed = NULL
                     WHERE holder_id = \(UUID(uuidString: account.id)!)
-                    """, logger: Self.logger)
+                    """)
             }
             #expect(Self.leaks(passport, in: try await Self.dump(env, "accounts")))
 
-            try await LegacyNumberStore.sealAll(env.app.app.database, protection: TestKeys.data, logger: Self.logger)
+            try await LegacyNumberStore.sealAll(env.app.app.database, protection: TestKeys.data, logger: TestApp.sqlLogger)
 
             #expect(!Self.leaks(passport, in: try await Self.dump(env, "accounts")))
             #expect(!Self.leaks(card.number, in: try await Self.dump(env, "cards")))
@@ -154,15 +154,15 @@ import Testing
 
             let newKey = DataKey.generate(id: "test-data-2")
             let rotating = try DataProtection(keys: [newKey, TestKeys.dataKey], hashKey: Base64URL.decode(TestKeys.dataHashKey)!)
-            try await LegacyNumberStore.resealStale(env.app.app.database, protection: rotating, logger: Self.logger)
+            try await LegacyNumberStore.resealStale(env.app.app.database, protection: rotating, logger: TestApp.sqlLogger)
 
             let retired = try DataProtection(keys: [newKey], hashKey: Base64URL.decode(TestKeys.dataHashKey)!)
-            let (document, number) = try await env.app.withSchemaConnection { connection in
-                let document = try await connection.query(
-                    "SELECT document_sealed FROM accounts WHERE id = \(holder)", logger: Self.logger
+            let (document, number) = try await env.app.withSchemaConnection { tx in
+                let document = try await tx.query(
+                    "SELECT document_sealed FROM accounts WHERE id = \(holder)"
                 ).collect().first!.decode(Data.self)
-                let number = try await connection.query(
-                    "SELECT number_sealed FROM cards WHERE holder_id = \(holder)", logger: Self.logger
+                let number = try await tx.query(
+                    "SELECT number_sealed FROM cards WHERE holder_id = \(holder)"
                 ).collect().first!.decode(Data.self)
                 return (document, number)
             }

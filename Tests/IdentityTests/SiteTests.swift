@@ -34,9 +34,9 @@ import Testing
     }
 
     func visits(_ env: IdentityEnv, of account: String) async throws -> Int {
-        try await env.app.withSchemaConnection { connection in
-            try await connection.query(
-                "SELECT count(*) FROM site_visits WHERE holder_id = \(UUID(uuidString: account)!)", logger: TestApp.sqlLogger
+        try await env.app.withSchemaConnection { tx in
+            try await tx.query(
+                "SELECT count(*) FROM site_visits WHERE holder_id = \(UUID(uuidString: account)!)"
             ).collect().first!.decode(Int.self)
         }
     }

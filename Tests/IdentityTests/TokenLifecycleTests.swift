@@ -151,8 +151,8 @@ import Testing
             let (enterprise, _) = try await env.enterprise()
             #expect(enterprise.enterprise.creditCode.count == 18)
             // Only the first nomad and the enterprise exist.
-            let count = try await env.app.app.database.read { connection in
-                try await connection.query("SELECT count(*)::int FROM accounts", logger: env.app.app.logger).collect().first!.decode(Int.self)
+            let count = try await env.app.app.database.read { tx in
+                try await tx.query("SELECT count(*)::int FROM accounts").collect().first!.decode(Int.self)
             }
             #expect(count == 2)
         }

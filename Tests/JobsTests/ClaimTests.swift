@@ -119,15 +119,8 @@ struct ClaimTests {
                 $0.nomadID = nomad.id
                 $0.status = .active
             }
-            let principal = Principal(accountID: UUID(uuidString: nomad.id)!, role: .nomad, standing: .certified)
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query("BEGIN", logger: TestApp.sqlLogger)
-                let stored = try await Idempotency.once(
-                    connection, method: "ClaimJob", requestID: request.requestID, request: request, caller: principal,
-                    protection: TestKeys.data, logger: TestApp.sqlLogger) { earlier }
-                try await connection.query("COMMIT", logger: TestApp.sqlLogger)
-                return stored
-            }
+            try await env.app.storeEarlierResponse(
+                earlier, method: "ClaimJob", requestID: request.requestID, request: request, callerID: nomad.id)
             #expect(try await env.client.claimJob(request, metadata: nomad.metadata) == earlier)
             #expect(try await env.seats(of: job) == (1, 0))
         }
@@ -149,11 +142,11 @@ struct ClaimTests {
                 $0.jobID = job.jobID
             }, metadata: metadata)
             let untraced = try await env.claim(job, by: env.nomad())
-            let stored = try await env.app.withSchemaConnection { connection in
+            let stored = try await env.app.withSchemaConnection { tx in
                 var found: [String: String?] = [:]
-                let rows = try await connection.query("""
+                let rows = try await tx.query("""
                     SELECT subject_ids->>'order_id', traceparent FROM outbox WHERE type = 'jobs.claim.accepted'
-                    """, logger: TestApp.sqlLogger)
+                    """)
                 for try await (order, traceparent) in rows.decode((String, String?).self) { found[order] = traceparent }
                 return found
             }
@@ -173,13 +166,13 @@ struct ClaimTests {
             let job = try await env.insertJob(by: enterprise, mode: .flexible, seats: 2)
             let nomad = env.nomad()
             let order = try await env.claim(job, by: nomad)
-            let events = try await env.app.withSchemaConnection { connection in
+            let events = try await env.app.withSchemaConnection { tx in
                 var found: [[String]] = []
-                let rows = try await connection.query("""
+                let rows = try await tx.query("""
                     SELECT type, subject_ids->>'nomad_id', subject_ids->>'enterprise_id', payload->>'kind',
                            payload->>'start', payload->>'long_term', payload->>'seats_taken'
                     FROM outbox WHERE subject_ids->>'order_id' = \(order.orderID) ORDER BY type
-                    """, logger: TestApp.sqlLogger)
+                    """)
                 for try await (type, nomadID, enterpriseID, kind, start, longTerm, seatsTaken)
                     in rows.decode((String, String, String, String?, String?, String?, String?).self) {
                     found.append([type, nomadID, enterpriseID, kind ?? "", start ?? "", longTerm ?? "", seatsTaken ?? ""])

@@ -190,9 +190,9 @@ extension JobsEnv {
             let live = try await env.publishJob(by: enterprise, skills: [("photography", 2, 5, true)], seats: 2)
             let lapsed = try await env.publishJob(by: enterprise, skills: [("photography", 2, 5, true)], seats: 7)
             let lapsedID = UUID(uuidString: lapsed.jobID)!
-            _ = try await env.app.withSchemaConnection { connection in
-                try await connection.query(
-                    "UPDATE jobs SET deadline = now() - interval '1 hour' WHERE id = \(lapsedID)", logger: TestApp.sqlLogger)
+            _ = try await env.app.withSchemaConnection { tx in
+                try await tx.query(
+                    "UPDATE jobs SET deadline = now() - interval '1 hour' WHERE id = \(lapsedID)")
             }
             let listed = try await env.client.listJobs(.with { $0.skillCode = "photography" }, metadata: nomad.metadata)
             #expect(listed.jobs.map(\.jobID) == [live.jobID])

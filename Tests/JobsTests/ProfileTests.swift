@@ -129,10 +129,10 @@ import Testing
             let nomad = env.nomad()
             _ = try await env.setProfile(of: nomad, skills: [("software.mobile.ios", 2)])
             let nomadID = try #require(UUID(uuidString: nomad.id))
-            try await env.app.withSchemaConnection { connection in
+            try await env.app.withSchemaConnection { tx in
                 try await VerificationStore.record(
-                    connection, nomadID: nomadID, skillCode: "software.mobile.ios", level: 4, source: .order,
-                    referenceID: UUID(), logger: Logger(label: "jobs-tests.sql"))
+                    tx, nomadID: nomadID,
+                    skillCode: "software.mobile.ios", level: 4, source: .order, referenceID: UUID())
             }
             func ios(_ profile: Nomad_Jobs_V1_Profile) -> Nomad_Jobs_V1_ProfileSkill? {
                 profile.skills.first { $0.skillCode == "software.mobile.ios" }

@@ -70,9 +70,9 @@ import Testing
             let token = TestKeys.token(for: Principal(accountID: UUID(), role: .nomad))
             let requestID = UUID().uuidString
             let first = try await echo(client, "4604000000000018", token: token, requestID: requestID)
-            let stored = try await app.app.database.read { connection in
-                try await connection.query(
-                    "SELECT response FROM idempotency_keys WHERE request_id = \(requestID)", logger: app.app.logger
+            let stored = try await app.app.database.read { tx in
+                try await tx.query(
+                    "SELECT response FROM idempotency_keys WHERE request_id = \(requestID)"
                 ).collect().first!.decode(Data.self)
             }
             #expect(DataProtection.keyID(of: stored) == TestKeys.dataKey.id)

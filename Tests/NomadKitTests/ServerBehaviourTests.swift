@@ -42,8 +42,8 @@ import Testing
             #expect(try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM echoes") == 0)
             #expect(try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM outbox") == 0)
             _ = try await echo(client, "kept", token: token)
-            let event = try await app.app.database.read { connection in
-                try await connection.query("SELECT type, payload->>'text' FROM outbox", logger: app.app.logger)
+            let event = try await app.app.database.read { tx in
+                try await tx.query("SELECT type, payload->>'text' FROM outbox")
                     .collect().first!.decode((String, String).self)
             }
             #expect(event.0 == "echotest.echoed" && event.1 == "kept")

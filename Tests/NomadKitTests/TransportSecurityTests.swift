@@ -64,13 +64,12 @@ import Testing
             let old = UUID().uuidString, recent = UUID().uuidString
             _ = try await echo(client, "old", token: token, requestID: old)
             _ = try await echo(client, "recent", token: token, requestID: recent)
-            _ = try await app.app.database.read { connection in
-                try await connection.query(
-                    "UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE request_id = \(old)",
-                    logger: app.app.logger)
+            _ = try await app.app.database.read { tx in
+                try await tx.query(
+                    "UPDATE idempotency_keys SET created_at = now() - interval '2 days' WHERE request_id = \(old)")
             }
-            let deleted = try await app.app.database.transaction { connection in
-                try await Idempotency.purge(connection, olderThan: Date().addingTimeInterval(-86400), limit: 100, logger: app.app.logger)
+            let deleted = try await app.app.database.transaction { tx in
+                try await Idempotency.purge(tx, olderThan: Date().addingTimeInterval(-86400), limit: 100)
             }
             #expect(deleted == 1)
             let keys = try await TestAppHelpers.count(app.app, "SELECT count(*)::int FROM idempotency_keys")

@@ -55,9 +55,9 @@ import Glibc
             #expect(await process.waitForExit(timeout: .seconds(60)))
             #expect(process.exitCode == 0, "identity \(process.exitDescription)")
             // Every acknowledged registration is in identity's tables.
-            let stored = try await service.withDatabase { connection in
-                try await connection.query(
-                    "SELECT count(*)::int FROM accounts WHERE username LIKE \("drain-\(tag)-%")", logger: TestApp.sqlLogger
+            let stored = try await service.withDatabase { tx in
+                try await tx.query(
+                    "SELECT count(*)::int FROM accounts WHERE username LIKE \("drain-\(tag)-%")"
                 ).collect().first!.decode(Int.self)
             }
             #expect(stored == calls)

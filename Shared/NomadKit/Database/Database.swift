@@ -56,12 +56,13 @@ public struct Database: Sendable {
     }
 
     public func transaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (Tx) async throws -> Result
     ) async throws -> Result {
-        try await client.withConnection { connection in
+        let logger = self.logger
+        return try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
-                let result = try await body(connection)
+                let result = try await body(Tx(connection: connection, logger: logger))
                 // Finishing after the caller has given up would change data the
                 // caller believes unchanged; roll back instead.
                 try RequestContext.current.checkNotCancelled()
@@ -84,30 +85,38 @@ public struct Database: Sendable {
     /// `Idempotency`). A bad request_id is refused before a connection is taken.
     public func mutation<Response: SwiftProtobuf.Message & Sendable>(
         _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: (PostgresConnection) async throws -> Response
+        _ body: (Tx) async throws -> Response
     ) async throws -> Response {
         try Idempotency.validate(requestID: requestID)
         let principal = RequestContext.current.principal
-        let logger = self.logger
-        return try await transaction { connection in
+        return try await transaction { tx in
             try await Idempotency.once(
-                connection, method: method, requestID: requestID, request: request, caller: principal,
-                protection: protection, logger: logger
-            ) { try await body(connection) }
+                tx, method: method, requestID: requestID, request: request, caller: principal, protection: protection
+            ) { try await body(tx) }
         }
     }
 
     /// One statement, which PostgreSQL runs as its own transaction: no
     /// BEGIN and COMMIT round trips around it. Sent only while the caller
     /// still waits, since once sent it commits.
-    public func statement<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    public func statement<Result: Sendable>(_ body: (Tx) async throws -> Result) async throws -> Result {
         try RequestContext.current.checkNotCancelled()
         return try await read(body)
     }
 
+    /// Reads that must agree with one another (a report, a statement of
+    /// account): one read-only transaction on a single snapshot.
+    public func snapshot<Result: Sendable>(_ body: (Tx) async throws -> Result) async throws -> Result {
+        try await transaction { tx in
+            try await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try await body(tx)
+        }
+    }
+
     /// A read outside any explicit transaction.
-    public func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        let result = try await client.withConnection { connection in try await body(connection) }
+    public func read<Result: Sendable>(_ body: (Tx) async throws -> Result) async throws -> Result {
+        let logger = self.logger
+        let result = try await client.withConnection { connection in try await body(Tx(connection: connection, logger: logger)) }
         lastAnswer.mark()
         return result
     }

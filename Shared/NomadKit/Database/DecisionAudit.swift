@@ -40,25 +40,25 @@ public enum DecisionAudit {
     /// `before` and `after` are JSON texts (nil when there was nothing
     /// before, or nothing is left after).
     public static func append(
-        _ connection: PostgresConnection, actor: Principal, action: String, subject: String, reason: String = "",
-        before: String?, after: String?, logger: Logger
+        _ tx: Tx, actor: Principal, action: String, subject: String, reason: String = "",
+        before: String?, after: String?
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO audit_log (actor_id, actor_department, action, subject, reason, before, after)
             VALUES (\(actor.accountID), \(actor.department ?? ""), \(action), \(subject), \(reason), \(before)::jsonb,
               \(after)::jsonb)
-            """, logger: logger)
+            """)
     }
 
     /// The same, with the subject's API messages as before and after (in
     /// proto JSON, as a reader of the API would recognise them).
     public static func record(
-        _ connection: PostgresConnection, actor: Principal, action: String, subject: String, reason: String = "",
-        before: (any SwiftProtobuf.Message)?, after: (any SwiftProtobuf.Message)?, logger: Logger
+        _ tx: Tx, actor: Principal, action: String, subject: String, reason: String = "",
+        before: (any SwiftProtobuf.Message)?, after: (any SwiftProtobuf.Message)?
     ) async throws {
         try await append(
-            connection, actor: actor, action: action, subject: subject, reason: reason,
-            before: try before?.jsonString(), after: try after?.jsonString(), logger: logger)
+            tx, actor: actor, action: action, subject: subject, reason: reason,
+            before: try before?.jsonString(), after: try after?.jsonString())
     }
 
     /// A flat JSON object for decisions whose subject has no message of its

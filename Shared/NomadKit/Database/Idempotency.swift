@@ -23,23 +23,22 @@ public enum Idempotency {
     /// an id for a different request is refused instead of silently answered
     /// with another request's result.
     public static func once<Response: SwiftProtobuf.Message & Sendable>(
-        _ connection: PostgresConnection, method: String, requestID: String, request: some SwiftProtobuf.Message,
-        caller: Principal?, protection: DataProtection, logger: Logger,
-        perform: () async throws -> Response
+        _ tx: Tx, method: String, requestID: String, request: some SwiftProtobuf.Message,
+        caller: Principal?, protection: DataProtection, perform: () async throws -> Response
     ) async throws -> Response {
         try validate(requestID: requestID)
         let hash = try requestHash(request, protection: protection)
         let callerKey = key(caller)
-        let inserted = try await connection.query("""
+        let inserted = try await tx.query("""
             INSERT INTO idempotency_keys (caller, method, request_id, request_hash)
             VALUES (\(callerKey), \(method), \(requestID), \(hash))
             ON CONFLICT DO NOTHING RETURNING 1
-            """, logger: logger).collect().count == 1
+            """).collect().count == 1
         if !inserted {
-            let rows = try await connection.query("""
+            let rows = try await tx.query("""
                 SELECT request_hash, response FROM idempotency_keys
                 WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
-                """, logger: logger).collect()
+                """).collect()
             guard let row = rows.first else { throw NomadError.internalError }
             let (storedHash, stored) = try row.decode((Data, Data?).self)
             guard storedHash == hash else { throw NomadError.requestIDReused }
@@ -48,10 +47,10 @@ public enum Idempotency {
         }
         let response = try await perform()
         let bytes = try protection.seal(bytes: Data(try response.serializedBytes() as [UInt8]), purpose: purpose(method))
-        try await connection.query("""
+        try await tx.query("""
             UPDATE idempotency_keys SET response = \(bytes)
             WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
-            """, logger: logger)
+            """)
         return response
     }
 
@@ -61,15 +60,15 @@ public enum Idempotency {
     /// the old password no longer matches), so a retry is answered before
     /// they are checked again. The same id with a different request is refused.
     public static func earlierResponse<Response: SwiftProtobuf.Message>(
-        _ connection: PostgresConnection, method: String, requestID: String, request: some SwiftProtobuf.Message,
-        caller: Principal?, protection: DataProtection, as type: Response.Type, logger: Logger
+        _ tx: Tx, method: String, requestID: String, request: some SwiftProtobuf.Message,
+        caller: Principal?, protection: DataProtection, as type: Response.Type
     ) async throws -> Response? {
         try validate(requestID: requestID)
         let hash = try requestHash(request, protection: protection)
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT request_hash, response FROM idempotency_keys
             WHERE caller = \(key(caller)) AND method = \(method) AND request_id = \(requestID)
-            """, logger: logger).collect()
+            """).collect()
         guard let row = rows.first else { return nil }
         let (storedHash, stored) = try row.decode((Data, Data?).self)
         guard storedHash == hash else { throw NomadError.requestIDReused }
@@ -102,23 +101,23 @@ public enum Idempotency {
     /// Forgets keys older than `retention` hours: a retry comes within
     /// minutes, and the table must not grow without end. Deleting in batches
     /// keeps each transaction short; any replica may run it.
-    public static func purgeTask(_ database: Database, retention: Double, logger: Logger) -> BackgroundTask {
+    public static func purgeTask(_ database: Database, retention: Double) -> BackgroundTask {
         BackgroundTask(name: "purge-idempotency-keys", interval: .seconds(600)) {
             let cutoff = Date().addingTimeInterval(-retention * 3600)
             while true {
-                let deleted = try await database.transaction { connection in
-                    try await purge(connection, olderThan: cutoff, limit: 1000, logger: logger)
+                let deleted = try await database.transaction { tx in
+                    try await purge(tx, olderThan: cutoff, limit: 1000)
                 }
                 if deleted < 1000 { break }
             }
         }
     }
 
-    public static func purge(_ connection: PostgresConnection, olderThan cutoff: Date, limit: Int, logger: Logger) async throws -> Int {
-        try await connection.query("""
+    public static func purge(_ tx: Tx, olderThan cutoff: Date, limit: Int) async throws -> Int {
+        try await tx.query("""
             DELETE FROM idempotency_keys WHERE ctid IN (
               SELECT ctid FROM idempotency_keys WHERE created_at < \(cutoff) LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             RETURNING 1
-            """, logger: logger).collect().count
+            """).collect().count
     }
 }

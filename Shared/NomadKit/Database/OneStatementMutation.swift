@@ -192,10 +192,10 @@ extension Database {
         if let refused = outcome.refusal { throw refusal(refused) }
         if let result = outcome.result { return try response(result) }
         // A retry of a call the earlier, many-statement path answered.
-        let earlier = try await read { connection in
+        let earlier = try await read { tx in
             try await Idempotency.earlierResponse(
-                connection, method: method, requestID: requestID, request: request, caller: context.principal,
-                protection: protection, as: Response.self, logger: logger)
+                tx, method: method, requestID: requestID, request: request, caller: context.principal,
+                protection: protection, as: Response.self)
         }
         guard let earlier else { throw NomadError.internalError }
         return earlier

@@ -9,8 +9,8 @@ import ServiceContextModule
 /// the writing request's `traceparent`: the relay's batch links back to it.
 public enum Outbox {
     public static func append(
-        _ connection: PostgresConnection, type: String, schemaVersion: Int = 1,
-        subjectIDs: [String: String], payload: some Encodable, logger: Logger
+        _ tx: Tx, type: String, schemaVersion: Int = 1,
+        subjectIDs: [String: String], payload: some Encodable
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -21,9 +21,9 @@ public enum Outbox {
         let payloadJSON = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let subjects = String(decoding: try encoder.encode(subjectIDs), as: UTF8.self)
         let traceparent = TraceCarrier.current()["traceparent"]
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO outbox (id, type, schema_version, subject_ids, payload, traceparent)
             VALUES (\(UUID()), \(type), \(schemaVersion), \(subjects)::jsonb, \(payloadJSON)::jsonb, \(traceparent))
-            """, logger: logger)
+            """)
     }
 }

@@ -125,11 +125,11 @@ public struct OutboxRelay: Service {
         var metadata = Metadata()
         metadata.addString("Bearer \(token)", forKey: "authorization")
         let requestMetadata = metadata
-        let stored = try await database.transaction { connection -> Int in
-            let rows = try await connection.query("""
+        let stored = try await database.transaction { tx -> Int in
+            let rows = try await tx.query("""
                 SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at, traceparent FROM outbox
                 WHERE delivered_at IS NULL ORDER BY occurred_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
-                """, logger: logger)
+                """)
             var events: [Nomad_Common_V1_DomainEvent] = []
             var origins: [String] = []
             for try await (id, type, version, subjects, payload, occurredAt, traceparent)
@@ -159,8 +159,8 @@ public struct OutboxRelay: Service {
                 // undelivered and goes out again with a later batch.
                 let sent = Set(events.map(\.eventID))
                 let acked = response.storedEventIds.filter { sent.contains($0.lowercased()) }.compactMap(UUID.init(uuidString:))
-                try await connection.query(
-                    "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))", logger: logger)
+                try await tx.query(
+                    "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))")
                 // Under the batch's span: its trace_id is the one analytics logs for
                 // the call; origin_trace_ids lead back to the requests.
                 logger.debug("outbox batch relayed", metadata: [
@@ -178,8 +178,8 @@ public struct OutboxRelay: Service {
 
     func updateBacklog() async throws {
         let logger = self.logger
-        let count = try await database.read { connection in
-            try await connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL", logger: logger)
+        let count = try await database.read { tx in
+            try await tx.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
                 .collect().first?.decode(Int.self) ?? 0
         }
         backlog.record(count)

@@ -105,7 +105,7 @@ public final class NomadApp: Sendable {
             migrationURL: config.migrationDatabaseURL, runtimeRole: ServiceRoles.user(of: config.databaseURL),
             startup: { try await definition.startup(context) },
             healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
-            backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours, logger: logger)]
+            backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours)]
                 + definition.makeBackgroundTasks(context),
             logger: logger))
         // Last, so a shutdown stops the relay first, while the pool still runs.

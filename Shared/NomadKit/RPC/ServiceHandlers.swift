@@ -22,19 +22,18 @@ extension ServiceHandlers {
 
     public func mutation<Response: SwiftProtobuf.Message & Sendable>(
         _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: (PostgresConnection) async throws -> Response
+        _ body: (Tx) async throws -> Response
     ) async throws -> Response {
         try await database.mutation(method, requestID: requestID, request: request, body)
     }
 
     /// Puts an officer's (or admin's) decision on the service's record
-    /// (`DecisionAudit`), on the connection of the decision's own transaction.
+    /// (`DecisionAudit`), in the transaction of the decision's own transaction.
     public func audit(
-        _ connection: PostgresConnection, _ actor: Principal, _ action: String, subject: String, reason: String = "",
+        _ tx: Tx, _ actor: Principal, _ action: String, subject: String, reason: String = "",
         before: (any SwiftProtobuf.Message)?, after: (any SwiftProtobuf.Message)?
     ) async throws {
         try await DecisionAudit.record(
-            connection, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after,
-            logger: database.logger)
+            tx, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after)
     }
 }

@@ -31,10 +31,9 @@ extension AnalyticsEnv {
 
     /// How many events with `id` analytics holds (0 or 1 by the primary key).
     func storedCount(_ condition: String = "true") async throws -> (rows: Int, distinct: Int) {
-        try await app.withSchemaConnection { connection in
-            let row = try await connection.query(PostgresQuery(unsafeSQL:
-                "SELECT count(*), count(DISTINCT id) FROM ingested_events WHERE \(condition)"),
-                logger: TestApp.sqlLogger).collect().first!
+        try await app.withSchemaConnection { tx in
+            let row = try await tx.query(PostgresQuery(unsafeSQL:
+                "SELECT count(*), count(DISTINCT id) FROM ingested_events WHERE \(condition)")).collect().first!
             let (rows, distinct) = try row.decode((Int, Int).self)
             return (rows, distinct)
         }

@@ -200,9 +200,8 @@ extension AnalyticsEnv {
 
     /// Rows of a table of the service's schema matching `condition`.
     func count(_ table: String, _ condition: String = "true") async throws -> Int {
-        try await app.withSchemaConnection { connection in
-            let row = try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)"),
-                                                 logger: TestApp.sqlLogger).collect().first!
+        try await app.withSchemaConnection { tx in
+            let row = try await tx.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE \(condition)")).collect().first!
             return try row.decode(Int.self)
         }
     }

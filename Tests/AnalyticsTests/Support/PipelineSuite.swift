@@ -28,11 +28,11 @@ enum Pipeline {
 
     /// Every outbox event id of `producer`, and how many are still undelivered.
     static func outbox(_ producer: SuiteService) async throws -> (ids: [String], undelivered: Int) {
-        try await producer.withDatabase { connection in
+        try await producer.withDatabase { tx in
             var ids: [String] = []
             var undelivered = 0
-            for try await (id, delivered) in try await connection.query(
-                "SELECT id, delivered_at IS NOT NULL FROM outbox", logger: TestApp.sqlLogger
+            for try await (id, delivered) in try await tx.query(
+                "SELECT id, delivered_at IS NOT NULL FROM outbox"
             ).decode((UUID, Bool).self) {
                 ids.append(id.text)
                 if !delivered { undelivered += 1 }
@@ -43,10 +43,10 @@ enum Pipeline {
 
     /// Every event id analytics holds from `source`, with repeats if there were any.
     static func stored(_ analytics: SuiteService, from source: String) async throws -> [String] {
-        try await analytics.withDatabase { connection in
+        try await analytics.withDatabase { tx in
             var ids: [String] = []
-            for try await id in try await connection.query(
-                "SELECT id FROM ingested_events WHERE source_service = \(source)", logger: TestApp.sqlLogger
+            for try await id in try await tx.query(
+                "SELECT id FROM ingested_events WHERE source_service = \(source)"
             ).decode(UUID.self) {
                 ids.append(id.text)
             }
@@ -55,9 +55,9 @@ enum Pipeline {
     }
 
     static func storedCount(_ analytics: SuiteService, from source: String) async throws -> Int {
-        try await analytics.withDatabase { connection in
-            try await connection.query(
-                "SELECT count(*) FROM ingested_events WHERE source_service = \(source)", logger: TestApp.sqlLogger
+        try await analytics.withDatabase { tx in
+            try await tx.query(
+                "SELECT count(*) FROM ingested_events WHERE source_service = \(source)"
             ).collect().first!.decode(Int.self)
         }
     }
@@ -65,11 +65,11 @@ enum Pipeline {
     /// Whether an insert into analytics' ingested_events waits on a row lock
     /// (a batch held in flight).
     static func ingestWaitingOnALock(_ analytics: SuiteService) async throws -> Bool {
-        try await analytics.withDatabase { connection in
-            try await connection.query("""
+        try await analytics.withDatabase { tx in
+            try await tx.query("""
                 SELECT count(*) FROM pg_stat_activity
                 WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO ingested_events%' AND pid <> pg_backend_pid()
-                """, logger: TestApp.sqlLogger).collect().first!.decode(Int.self) > 0
+                """).collect().first!.decode(Int.self) > 0
         }
     }
 

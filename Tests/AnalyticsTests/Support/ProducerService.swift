@@ -18,11 +18,10 @@ struct ProducerService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol, Servic
     func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
         let text = try Validate.text(request.text, "text", max: 1 << 20)
         let type = text.hasPrefix("type:") ? String(text.dropFirst(5)) : "producer.note.written"
-        let logger = self.logger
-        return try await mutation("Echo", requestID: request.requestID, request: request) { connection in
+        return try await mutation("Echo", requestID: request.requestID, request: request) { tx in
             let id = UUID()
             try await Outbox.append(
-                connection, type: type, subjectIDs: ["note_id": id.text], payload: ["text": text], logger: logger)
+                tx, type: type, subjectIDs: ["note_id": id.text], payload: ["text": text])
             return .with { $0.text = id.text }
         }
     }
@@ -50,10 +49,9 @@ struct ProducerEnv {
     }
 
     func outbox() async throws -> (total: Int, undelivered: Int) {
-        try await app.withSchemaConnection { connection in
-            let row = try await connection.query(
-                "SELECT count(*), count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox",
-                logger: TestApp.sqlLogger).collect().first!
+        try await app.withSchemaConnection { tx in
+            let row = try await tx.query(
+                "SELECT count(*), count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox").collect().first!
             let (total, undelivered) = try row.decode((Int, Int).self)
             return (total, undelivered)
         }

@@ -10,7 +10,6 @@ import PostgresNIO
 /// Steps the ledger tests share, through the public RPCs, plus direct SQL
 /// for what no RPC can observe (entry sums, lots, outbox rows).
 extension AssetsEnv {
-    static let ledgerSQLLogger = Logger(label: "assets-tests.ledger-sql")
 
     static func randomHash() -> String {
         (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: .min ... .max)) }.joined()
@@ -162,8 +161,8 @@ extension AssetsEnv {
     }
 
     func ledgerSQLInt(_ query: PostgresQuery) async throws -> Int64 {
-        try await app.withSchemaConnection { connection in
-            try await connection.query(query, logger: Self.ledgerSQLLogger).collect().first!.decode(Int64.self)
+        try await app.withSchemaConnection { tx in
+            try await tx.query(query).collect().first!.decode(Int64.self)
         }
     }
 

@@ -135,9 +135,9 @@ extension AssetsEnv {
     }
 
     func count(_ sql: String) async throws -> Int {
-        try await app.withSchemaConnection { connection in
+        try await app.withSchemaConnection { tx in
             var count = 0
-            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
+            for try await value in try await tx.query(PostgresQuery(unsafeSQL: sql))
                 .decode(Int.self) { count = value }
             return count
         }

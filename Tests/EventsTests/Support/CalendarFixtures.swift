@@ -10,7 +10,6 @@ import PostgresNIO
 /// Steps the calendar tests share, through the public RPCs, plus direct SQL
 /// for what no RPC can arrange (time passing) or observe (outbox rows).
 extension EventsEnv {
-    static let calendarSQLLogger = Logger(label: "events-tests.calendar-sql")
 
     static func eventDraft(
         kind: Nomad_Events_V1_EventKind = .forum, capacity: Int32 = 100,
@@ -144,14 +143,14 @@ extension EventsEnv {
     }
 
     func calendarSQL(_ query: PostgresQuery) async throws {
-        try await app.withSchemaConnection { connection in
-            _ = try await connection.query(query, logger: Self.calendarSQLLogger).collect()
+        try await app.withSchemaConnection { tx in
+            _ = try await tx.query(query).collect()
         }
     }
 
     func calendarCount(_ query: PostgresQuery) async throws -> Int {
-        try await app.withSchemaConnection { connection in
-            try await connection.query(query, logger: Self.calendarSQLLogger).collect().first!.decode(Int.self)
+        try await app.withSchemaConnection { tx in
+            try await tx.query(query).collect().first!.decode(Int.self)
         }
     }
 }

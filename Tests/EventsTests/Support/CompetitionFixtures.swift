@@ -10,7 +10,6 @@ import PostgresNIO
 /// Steps the open-day, competition, judging, award and docking tests share,
 /// through the public RPCs, plus direct SQL for what no RPC shows (row counts).
 extension EventsEnv {
-    static let competitionSQLLogger = Logger(label: "events-tests.competitions-sql")
 
     // MARK: open days
 
@@ -251,14 +250,14 @@ extension EventsEnv {
 
     /// Arranges what no RPC of this area can (time passing, rows no RPC allows).
     func competitionSQLExec(_ query: PostgresQuery) async throws {
-        try await app.withSchemaConnection { connection in
-            _ = try await connection.query(query, logger: Self.competitionSQLLogger).collect()
+        try await app.withSchemaConnection { tx in
+            _ = try await tx.query(query).collect()
         }
     }
 
     func competitionSQLCount(_ query: PostgresQuery) async throws -> Int {
-        try await app.withSchemaConnection { connection in
-            try await connection.query(query, logger: Self.competitionSQLLogger).collect().first!.decode(Int.self)
+        try await app.withSchemaConnection { tx in
+            try await tx.query(query).collect().first!.decode(Int.self)
         }
     }
 }

@@ -11,16 +11,15 @@ import PostgresNIO
 /// what no RPC of this area can arrange (skills in the library, a lead's
 /// declared skills, time passing) or observe (outbox rows, the companion job).
 extension JobsEnv {
-    static let bountySQLLogger = Logger(label: "jobs-tests.bounty-sql")
 
     /// Puts `codes` in the skills library (the seed is another area's work).
     func ensureSkills(_ codes: [String]) async throws {
-        try await app.withSchemaConnection { connection in
+        try await app.withSchemaConnection { tx in
             for code in codes {
-                try await connection.query("""
+                try await tx.query("""
                     INSERT INTO skills (code, name_zh, name_en) VALUES (\(code), \(code), \(code))
                     ON CONFLICT DO NOTHING
-                    """, logger: Self.bountySQLLogger)
+                    """)
             }
         }
     }
@@ -29,14 +28,14 @@ extension JobsEnv {
     func declareSkills(of nomad: Caller, _ skills: [(String, Int16)]) async throws {
         try await ensureSkills(skills.map(\.0))
         let id = UUID(uuidString: nomad.id)!
-        try await app.withSchemaConnection { connection in
-            try await connection.query(
-                "INSERT INTO profiles (nomad_id) VALUES (\(id)) ON CONFLICT DO NOTHING", logger: Self.bountySQLLogger)
+        try await app.withSchemaConnection { tx in
+            try await tx.query(
+                "INSERT INTO profiles (nomad_id) VALUES (\(id)) ON CONFLICT DO NOTHING")
             for (code, level) in skills {
-                try await connection.query("""
+                try await tx.query("""
                     INSERT INTO profile_skills (nomad_id, skill_code, level) VALUES (\(id), \(code), \(level))
                     ON CONFLICT (nomad_id, skill_code) DO UPDATE SET level = EXCLUDED.level
-                    """, logger: Self.bountySQLLogger)
+                    """)
             }
         }
     }
@@ -154,14 +153,14 @@ extension JobsEnv {
     }
 
     func bountySQLCount(_ query: PostgresQuery) async throws -> Int {
-        try await app.withSchemaConnection { connection in
-            try await connection.query(query, logger: Self.bountySQLLogger).collect().first!.decode(Int.self)
+        try await app.withSchemaConnection { tx in
+            try await tx.query(query).collect().first!.decode(Int.self)
         }
     }
 
     func bountySQLExec(_ query: PostgresQuery) async throws {
-        try await app.withSchemaConnection { connection in
-            _ = try await connection.query(query, logger: Self.bountySQLLogger).collect()
+        try await app.withSchemaConnection { tx in
+            _ = try await tx.query(query).collect()
         }
     }
 }

@@ -12,16 +12,16 @@ import PostgresNIO
 extension JobsEnv {
     /// Inserts the skill and its ancestors, as the seed would (same codes).
     func insertSkills(_ codes: [String]) async throws {
-        try await app.withSchemaConnection { connection in
+        try await app.withSchemaConnection { tx in
             for code in codes {
                 let parts = code.split(separator: ".").map(String.init)
                 for depth in 1...parts.count {
                     let skill = parts.prefix(depth).joined(separator: ".")
                     let parent: String? = depth == 1 ? nil : parts.prefix(depth - 1).joined(separator: ".")
-                    try await connection.query("""
+                    try await tx.query("""
                         INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(skill), \(parent), \(skill), \(skill))
                         ON CONFLICT DO NOTHING
-                        """, logger: Logger(label: "jobs-tests.sql"))
+                        """)
                 }
             }
         }
@@ -39,19 +39,18 @@ extension JobsEnv {
         let id = UUID()
         let enterpriseID = UUID(uuidString: enterprise.id)!
         let mode16 = Int16(mode.rawValue), status16 = Int16(status.rawValue)
-        try await app.withSchemaConnection { connection in
-            let logger = Logger(label: "jobs-tests.sql")
-            try await connection.query("""
+        try await app.withSchemaConnection { tx in
+            try await tx.query("""
                 INSERT INTO jobs (id, enterprise_id, title, description, budget_currency, budget_minor, mode, seats,
                   deadline, claimable, status)
                 VALUES (\(id), \(enterpriseID), 'iOS app for a Danzhou homestay', 'Build and ship it.', 'CNY',
                   \(budgetMinor), \(mode16), \(seats), \(deadline), \(claimable), \(status16))
-                """, logger: logger)
+                """)
             for skill in skills {
-                try await connection.query("""
+                try await tx.query("""
                     INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
                     VALUES (\(id), \(skill.0), \(skill.1), \(skill.2), \(skill.3))
-                    """, logger: logger)
+                    """)
             }
         }
         return .with {
@@ -67,9 +66,8 @@ extension JobsEnv {
     /// The job's (status, seats_taken) as stored.
     func seats(of job: Nomad_Jobs_V1_Job) async throws -> (status: Int16, taken: Int) {
         let id = UUID(uuidString: job.jobID)!
-        return try await app.withSchemaConnection { connection in
-            try await connection.query("SELECT status, seats_taken FROM jobs WHERE id = \(id)",
-                                       logger: Logger(label: "jobs-tests.sql")).collect().first!.decode((Int16, Int).self)
+        return try await app.withSchemaConnection { tx in
+            try await tx.query("SELECT status, seats_taken FROM jobs WHERE id = \(id)").collect().first!.decode((Int16, Int).self)
         }
     }
 
@@ -83,18 +81,17 @@ extension JobsEnv {
     /// The nomad's (verified_level, verification) in a skill, nil without one.
     func verified(_ nomad: Caller, _ skill: String) async throws -> (level: Int16, source: Int16)? {
         let id = UUID(uuidString: nomad.id)!
-        return try await app.withSchemaConnection { connection in
-            try await connection.query("""
+        return try await app.withSchemaConnection { tx in
+            try await tx.query("""
                 SELECT verified_level, verification FROM profile_skills WHERE nomad_id = \(id) AND skill_code = \(skill)
-                """, logger: Logger(label: "jobs-tests.sql")).collect().first?.decode((Int16, Int16).self)
+                """).collect().first?.decode((Int16, Int16).self)
         }
     }
 
     func orderCount(job: Nomad_Jobs_V1_Job) async throws -> Int {
         let id = UUID(uuidString: job.jobID)!
-        return try await app.withSchemaConnection { connection in
-            try await connection.query("SELECT count(*) FROM orders WHERE job_id = \(id)",
-                                       logger: Logger(label: "jobs-tests.sql")).collect().first!.decode(Int.self)
+        return try await app.withSchemaConnection { tx in
+            try await tx.query("SELECT count(*) FROM orders WHERE job_id = \(id)").collect().first!.decode(Int.self)
         }
     }
 

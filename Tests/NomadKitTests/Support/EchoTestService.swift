@@ -27,17 +27,15 @@ struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
             try? await Task.sleep(for: .milliseconds(ms))
         }
         if text == "crash" { throw CocoaError(.fileNoSuchFile) }
-        let logger = self.logger
-        return try await database.transaction { connection in
+        return try await database.transaction { tx in
             try await Idempotency.once(
-                connection, method: "Echo", requestID: request.requestID, request: request, caller: caller,
-                protection: database.protection, logger: logger
+                tx, method: "Echo", requestID: request.requestID, request: request, caller: caller,
+                protection: database.protection
             ) {
                 let id = UUID()
-                try await connection.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))", logger: logger)
+                try await tx.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))")
                 try await Outbox.append(
-                    connection, type: "echotest.echoed", subjectIDs: ["echo_id": id.uuidString], payload: ["text": text],
-                    logger: logger)
+                    tx, type: "echotest.echoed", subjectIDs: ["echo_id": id.uuidString], payload: ["text": text])
                 if text == "fail" {
                     throw NomadError(.failedPrecondition, zh: "按要求失败", en: "failing as asked")
                 }
@@ -59,8 +57,8 @@ struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
 
 extension TestAppHelpers {
     static func count(_ app: NomadApp, _ sql: String) async throws -> Int {
-        try await app.database.read { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: app.logger).collect().first!.decode(Int.self)
+        try await app.database.read { tx in
+            try await tx.query(PostgresQuery(unsafeSQL: sql)).collect().first!.decode(Int.self)
         }
     }
 }

@@ -31,9 +31,9 @@ extension AnalyticsService {
             }
         case .eligibilityYear(let year):
             let year = try EligibilityRules.year(year)
-            let tiers = rewardTiers, logger = self.logger
-            let rows = try await database.read { connection in
-                try await EligibilityQueries.all(connection, year: year, tiers: tiers, logger: logger)
+            let tiers = rewardTiers
+            let rows = try await database.read { tx in
+                try await EligibilityQueries.all(tx, year: year, tiers: tiers)
             }
             try await send(csv.append(
                 ["enterprise_id", "year"] + RewardCriterionKind.allCases.map(\.configName) + ["tiers_met"]))

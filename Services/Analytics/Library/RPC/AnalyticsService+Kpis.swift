@@ -16,12 +16,12 @@ extension AnalyticsService {
         let settings = kpiSettings
         let kpis = settings.kpis.filter { area == nil || $0.byArea }
         // One snapshot for every KPI: the figures of one answer agree with each other.
-        let progress = try await database.transaction { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+        let progress = try await database.transaction { tx in
+            try await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             var result: [Nomad_Analytics_V1_KpiProgress] = []
             for kpi in kpis {
                 result.append(try await KpiQueries.series(
-                    connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger).progress)
+                    tx, kpi: kpi, period: period, area: area, settings: settings).progress)
             }
             return result
         }
@@ -40,8 +40,8 @@ extension AnalyticsService {
     func kpiSeries(_ request: Nomad_Analytics_V1_GetKpiSeriesRequest) async throws -> Nomad_Analytics_V1_KpiSeries {
         let (kpi, period, area) = try Self.seriesQuery(request, settings: kpiSettings)
         let settings = kpiSettings
-        return try await database.read { connection in
-            try await KpiQueries.series(connection, kpi: kpi, period: period, area: area, settings: settings, logger: logger)
+        return try await database.read { tx in
+            try await KpiQueries.series(tx, kpi: kpi, period: period, area: area, settings: settings)
         }
     }
 
@@ -55,9 +55,9 @@ extension AnalyticsService {
         let area = try Self.area(request.area, of: kpi)
         let page = try Page(request.page)
         let settings = kpiSettings
-        let answer = try await database.read { connection in
+        let answer = try await database.read { tx in
             try await KpiEventQueries.events(
-                connection, kpi: kpi, month: month, area: area, settings: settings, page: page, logger: logger)
+                tx, kpi: kpi, month: month, area: area, settings: settings, page: page)
         }
         return .with {
             $0.kpi = kpi.definition

@@ -12,11 +12,10 @@ extension AnalyticsService {
         let department = try Validate.text(request.department, "department", max: 64, required: false)
         let serviceCode = try Validate.text(request.serviceCode, "service_code", max: 64, required: false)
         let page = try Page(request.page)
-        let logger = self.logger
-        let (rows, total) = try await database.read { connection in
+        let (rows, total) = try await database.read { tx in
             try await ServicePerformanceQueries.page(
-                connection, period: period, department: department.isEmpty ? nil : department,
-                serviceCode: serviceCode.isEmpty ? nil : serviceCode, page: page, logger: logger)
+                tx, period: period, department: department.isEmpty ? nil : department,
+                serviceCode: serviceCode.isEmpty ? nil : serviceCode, page: page)
         }
         return .with {
             $0.period = period.message

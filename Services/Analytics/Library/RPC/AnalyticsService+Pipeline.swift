@@ -12,9 +12,8 @@ extension AnalyticsService {
     ) async throws -> Nomad_Analytics_V1_IngestEventsResponse {
         _ = try caller
         let events = try IngestInput.batch(request.events)
-        let logger = self.logger
-        try await database.statement { connection in
-            try await IngestedEventStore.insert(connection, events, logger: logger)
+        try await database.statement { tx in
+            try await IngestedEventStore.insert(tx, events)
         }
         return .with { $0.storedEventIds = events.map(\.id.text) }
     }
@@ -26,9 +25,8 @@ extension AnalyticsService {
         let page = try Page(request.page)
         let source = request.sourceService.isEmpty ? nil : try Validate.text(request.sourceService, "source_service", max: 64)
         let type = request.type.isEmpty ? nil : try Validate.text(request.type, "type", max: 200)
-        let logger = self.logger
-        let events = try await database.read { connection in
-            try await IngestedEventStore.list(connection, source: source, type: type, page: page, logger: logger)
+        let events = try await database.read { tx in
+            try await IngestedEventStore.list(tx, source: source, type: type, page: page)
         }
         return .with {
             $0.events = Array(events.prefix(page.limit))

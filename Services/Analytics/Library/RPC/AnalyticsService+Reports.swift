@@ -14,15 +14,15 @@ extension AnalyticsService {
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
         let reporter = try caller
         let draft = try RevenueReportRules.draft(request, reporter: reporter)
-        return try await mutation("SubmitRevenueReport", requestID: request.requestID, request: request) { connection in
-            try await RevenueReportStore.lockReporter(connection, reporter.accountID, logger: logger)
+        return try await mutation("SubmitRevenueReport", requestID: request.requestID, request: request) { tx in
+            try await RevenueReportStore.lockReporter(tx, reporter.accountID)
             if try await RevenueReportStore.hasLiveOverlap(
-                connection, reporter: reporter.accountID, from: draft.from, to: draft.to, logger: logger) {
+                tx, reporter: reporter.accountID, from: draft.from, to: draft.to) {
                 throw RevenueReportRules.overlapping
             }
             let id = UUID()
-            try await RevenueReportStore.insert(connection, id: id, reporter: reporter, draft: draft, logger: logger)
-            return try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
+            try await RevenueReportStore.insert(tx, id: id, reporter: reporter, draft: draft)
+            return try await RevenueReportStore.find(tx, id: id)!.message
         }
     }
 
@@ -35,28 +35,27 @@ extension AnalyticsService {
         let id = try Validate.uuid(request.reportID, "report_id")
         let reason = try Validate.text(
             request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
-        return try await mutation("DecideRevenueReport", requestID: request.requestID, request: request) { connection in
-            guard let report = try await RevenueReportStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("DecideRevenueReport", requestID: request.requestID, request: request) { tx in
+            guard let report = try await RevenueReportStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("revenue report \(id.text)")
             }
             guard report.status == RevenueReportRules.Status.submitted.rawValue else {
                 throw NomadError.wrongState("该申报已审核", "the report has already been decided")
             }
             try await RevenueReportStore.decide(
-                connection, id: id, status: request.confirm ? .confirmed : .rejected, by: officer.accountID,
-                reason: reason, logger: logger)
+                tx, id: id, status: request.confirm ? .confirmed : .rejected, by: officer.accountID,
+                reason: reason)
             if request.confirm {
                 try await OwnEventStore.append(
-                    connection, type: "analytics.revenue.confirmed",
+                    tx, type: "analytics.revenue.confirmed",
                     subjectIDs: ["reporter_id": report.reporterID.text, "report_id": id.text],
                     payload: RevenueConfirmed(
                         periodFrom: report.from, periodTo: report.to, individual: report.individual,
-                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor),
-                    logger: logger)
+                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor))
             }
-            let decided = try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
+            let decided = try await RevenueReportStore.find(tx, id: id)!.message
             try await audit(
-                connection, officer, request.confirm ? "revenue_report.confirm" : "revenue_report.reject",
+                tx, officer, request.confirm ? "revenue_report.confirm" : "revenue_report.reject",
                 subject: "revenue_report/\(id.text)", reason: reason, before: report.message, after: decided)
             return decided
         }
@@ -74,8 +73,8 @@ extension AnalyticsService {
             if let reporter, reporter != principal.accountID { throw NomadError.permissionDenied }
             reporter = principal.accountID
         }
-        let reports = try await database.read { connection in
-            try await RevenueReportStore.list(connection, reporter: reporter, status: status, page: page, logger: logger)
+        let reports = try await database.read { tx in
+            try await RevenueReportStore.list(tx, reporter: reporter, status: status, page: page)
         }
         return .with {
             $0.reports = reports.prefix(page.limit).map(\.message)
@@ -88,17 +87,17 @@ extension AnalyticsService {
     ) async throws -> Nomad_Analytics_V1_Recognition {
         let officer = try caller
         let draft = try RecognitionRules.draft(request)
-        return try await mutation("RecordRecognition", requestID: request.requestID, request: request) { connection in
+        return try await mutation("RecordRecognition", requestID: request.requestID, request: request) { tx in
             let id = UUID()
-            guard try await RecognitionStore.insert(connection, id: id, draft: draft, by: officer.accountID, logger: logger) else {
+            guard try await RecognitionStore.insert(tx, id: id, draft: draft, by: officer.accountID) else {
                 throw RecognitionRules.duplicate
             }
             try await OwnEventStore.append(
-                connection, type: "analytics.enterprise.recognized",
+                tx, type: "analytics.enterprise.recognized",
                 subjectIDs: ["enterprise_id": draft.enterpriseID.text, "recognition_id": id.text],
-                payload: EnterpriseRecognized(recognizedOn: draft.recognizedOn.iso), logger: logger)
-            let recorded = try await RecognitionStore.find(connection, id: id, logger: logger)!
-            try await audit(connection, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
+                payload: EnterpriseRecognized(recognizedOn: draft.recognizedOn.iso))
+            let recorded = try await RecognitionStore.find(tx, id: id)!
+            try await audit(tx, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
             return recorded
         }
     }
@@ -108,8 +107,8 @@ extension AnalyticsService {
     ) async throws -> Nomad_Analytics_V1_ListRecognitionsResponse {
         _ = try caller
         let page = try Page(request.page)
-        let recognitions = try await database.read { connection in
-            try await RecognitionStore.list(connection, page: page, logger: logger)
+        let recognitions = try await database.read { tx in
+            try await RecognitionStore.list(tx, page: page)
         }
         return .with {
             $0.recognitions = Array(recognitions.prefix(page.limit))

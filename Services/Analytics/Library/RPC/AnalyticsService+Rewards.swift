@@ -11,10 +11,9 @@ extension AnalyticsService {
         let principal = try caller
         let enterpriseID = try EligibilityRules.enterprise(request.enterpriseID, caller: principal)
         let year = try EligibilityRules.year(request.year)
-        let logger = self.logger
-        let (counts, evidence) = try await database.read { connection in
+        let (counts, evidence) = try await database.read { tx in
             try await EligibilityQueries.one(
-                connection, enterpriseID: enterpriseID, year: year, evidenceLimit: EligibilityRules.maxEvidence, logger: logger)
+                tx, enterpriseID: enterpriseID, year: year, evidenceLimit: EligibilityRules.maxEvidence)
         }
         var message = EligibilityRow(
             enterpriseID: enterpriseID, year: year, counts: counts, tiersMet: rewardTiers.met(by: counts)
@@ -39,11 +38,11 @@ extension AnalyticsService {
         _ = try caller
         let year = try EligibilityRules.year(request.year)
         let page = try Page(request.page)
-        let tiers = rewardTiers, logger = self.logger
-        let rows = try await database.read { connection in
+        let tiers = rewardTiers
+        let rows = try await database.read { tx in
             try await EligibilityQueries.list(
-                connection, year: year, tiers: tiers, onlyEligible: request.onlyEligible,
-                limit: page.fetchLimit, offset: page.offset, logger: logger)
+                tx, year: year, tiers: tiers, onlyEligible: request.onlyEligible,
+                limit: page.fetchLimit, offset: page.offset)
         }
         return .with {
             $0.enterprises = rows.prefix(page.limit).map { $0.message() }

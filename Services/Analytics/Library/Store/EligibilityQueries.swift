@@ -69,13 +69,13 @@ public enum EligibilityQueries {
     /// One enterprise's counts and up to `evidenceLimit` items of evidence
     /// per criterion (ordered by subject id), with whether more were left out.
     static func one(
-        _ connection: PostgresConnection, enterpriseID: String, year: Int, evidenceLimit: Int, logger: Logger
+        _ tx: Tx, enterpriseID: String, year: Int, evidenceLimit: Int
     ) async throws -> (counts: CriterionCounts, evidence: [EvidenceItem]) {
         var binds = PostgresBindings()
         binds.append(year)
         binds.append(enterpriseID)
         binds.append(evidenceLimit)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             WITH \(itemsCTE),
             ranked AS (
               SELECT criterion, subject, event_ids,
@@ -85,7 +85,7 @@ public enum EligibilityQueries {
             )
             SELECT criterion, total, subject, event_ids FROM ranked WHERE rank <= $3::int
             ORDER BY criterion, rank
-            """, binds: binds), logger: logger)
+            """, binds: binds))
         var counts = CriterionCounts()
         var evidence: [EvidenceItem] = []
         for try await (criterion, total, subject, eventIDs) in rows.decode((Int, Int64, String, [String]).self) {
@@ -100,8 +100,8 @@ public enum EligibilityQueries {
     /// by enterprise id; `onlyEligible` keeps those meeting a tier. `limit`
     /// nil returns them all (the CSV export).
     static func list(
-        _ connection: PostgresConnection, year: Int, tiers: RewardTiers, onlyEligible: Bool,
-        limit: Int?, offset: Int, logger: Logger
+        _ tx: Tx, year: Int, tiers: RewardTiers, onlyEligible: Bool,
+        limit: Int?, offset: Int
     ) async throws -> [EligibilityRow] {
         var binds = PostgresBindings()
         binds.append(year)
@@ -111,7 +111,7 @@ public enum EligibilityQueries {
         binds.append(onlyEligible)
         if let limit { binds.append(limit) } else { binds.appendNull() }  // LIMIT NULL: no limit
         binds.append(offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             WITH \(itemsCTE),
             per AS (
               SELECT enterprise,
@@ -125,7 +125,7 @@ public enum EligibilityQueries {
               WHERE CASE t.criterion WHEN 1 THEN c1 WHEN 2 THEN c2 WHEN 3 THEN c3 ELSE c4 END >= t.minimum)
             ORDER BY enterprise
             LIMIT $6::int OFFSET $7::int
-            """, binds: binds), logger: logger)
+            """, binds: binds))
         var result: [EligibilityRow] = []
         for try await (enterprise, c1, c2, c3, c4) in rows.decode((String, Int64, Int64, Int64, Int64).self) {
             var counts = CriterionCounts()
@@ -140,8 +140,8 @@ public enum EligibilityQueries {
 
     /// The whole year's list, every enterprise with activity, for CSV export.
     public static func all(
-        _ connection: PostgresConnection, year: Int, tiers: RewardTiers, logger: Logger
+        _ tx: Tx, year: Int, tiers: RewardTiers
     ) async throws -> [EligibilityRow] {
-        try await list(connection, year: year, tiers: tiers, onlyEligible: false, limit: nil, offset: 0, logger: logger)
+        try await list(tx, year: year, tiers: tiers, onlyEligible: false, limit: nil, offset: 0)
     }
 }

@@ -10,8 +10,8 @@ enum IngestedEventStore {
     /// Inserts what is new and ignores what analytics already holds, so a
     /// redelivered event changes nothing (not even its ingested_at). One
     /// prepared statement per batch: a relay's 100 events cost one round trip.
-    static func insert(_ connection: PostgresConnection, _ events: [IngestInput], logger: Logger) async throws {
-        _ = try await connection.execute(InsertBatch(events: events), logger: logger)
+    static func insert(_ tx: Tx, _ events: [IngestInput]) async throws {
+        _ = try await tx.execute(InsertBatch(events: events))
     }
 
     struct InsertBatch: PostgresPreparedStatement {
@@ -39,16 +39,16 @@ enum IngestedEventStore {
 
     /// Newest first; `source` and `type` are optional filters.
     static func list(
-        _ connection: PostgresConnection, source: String?, type: String?, page: Page, logger: Logger
+        _ tx: Tx, source: String?, type: String?, page: Page
     ) async throws -> [Nomad_Analytics_V1_IngestedEvent] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns("e"))
             FROM ingested_events e
             WHERE (\(source)::text IS NULL OR e.source_service = \(source))
               AND (\(type)::text IS NULL OR e.type = \(type))
             ORDER BY e.ingested_at DESC, e.id DESC
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var events: [Nomad_Analytics_V1_IngestedEvent] = []
         for try await row in rows.decode(Row.self) { events.append(message(row)) }
         return events

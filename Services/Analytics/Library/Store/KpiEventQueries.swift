@@ -18,10 +18,10 @@ enum KpiEventQueries {
     /// `month` is one calendar month. One statement: the figure, the count
     /// and the page come from the same snapshot.
     static func events(
-        _ connection: PostgresConnection, kpi: Kpi, month: ReportPeriod, area: String?, settings: KpiSettings,
-        page: Page, logger: Logger
+        _ tx: Tx, kpi: Kpi, month: ReportPeriod, area: String?, settings: KpiSettings,
+        page: Page
     ) async throws -> Answer {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             WITH params AS (
               SELECT \(month.from.iso)::date AS from_day, \(month.to.iso)::date AS to_day,
                      \(area)::text AS area, \(settings.superIndividualRevenueMinor)::bigint AS threshold),
@@ -37,7 +37,7 @@ enum KpiEventQueries {
               ORDER BY e.occurred_at, e.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             ) pg ON true
             ORDER BY pg.occurred_at, pg.id
-            """, logger: logger)
+            """)
         var value: Int64 = 0, count: Int64 = 0
         var events: [Nomad_Analytics_V1_IngestedEvent] = []
         for try await row in rows {

@@ -12,13 +12,12 @@ enum KpiQueries {
     /// with its value against the target. The caller has checked that an
     /// area is only given for a by_area KPI.
     static func series(
-        _ connection: PostgresConnection, kpi: Kpi, period: ReportPeriod, area: String?, settings: KpiSettings,
-        logger: Logger
+        _ tx: Tx, kpi: Kpi, period: ReportPeriod, area: String?, settings: KpiSettings
     ) async throws -> Nomad_Analytics_V1_KpiSeries {
         let cumulative = kpi.targetKind == .cumulative
         // `before` sums everything up to the day before the period, which a
         // CUMULATIVE KPI counts; the others skip it.
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             WITH params AS (
               SELECT \(period.from.iso)::date AS from_day, \(period.to.iso)::date AS to_day,
                      \(area)::text AS area, \(settings.superIndividualRevenueMinor)::bigint AS threshold),
@@ -28,7 +27,7 @@ enum KpiQueries {
             UNION ALL
             SELECT 'before', coalesce(sum(f.value), 0)::bigint
             FROM facts f, params p WHERE \(cumulative) AND f.day < p.from_day
-            """, logger: logger)
+            """)
         var byMonth: [String: Int64] = [:]
         var before: Int64 = 0
         for try await (month, value) in rows.decode((String, Int64).self) {

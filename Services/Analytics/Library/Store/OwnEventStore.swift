@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NomadKit
 import PostgresNIO
 
 /// Facts analytics itself owns (a confirmed report, a recognition) go into
@@ -7,18 +8,17 @@ import PostgresNIO
 /// read one table. Keys are snake_case like every service's outbox payloads.
 enum OwnEventStore {
     static func append(
-        _ connection: PostgresConnection, type: String, subjectIDs: [String: String], payload: some Encodable,
-        logger: Logger
+        _ tx: Tx, type: String, subjectIDs: [String: String], payload: some Encodable
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let payloadJSON = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let subjects = String(decoding: try encoder.encode(subjectIDs), as: UTF8.self)
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO ingested_events (id, source_service, type, schema_version, occurred_at, subject_ids, payload)
             VALUES (\(UUID()), 'analytics', \(type), 1, now(), \(subjects)::jsonb, \(payloadJSON)::jsonb)
-            """, logger: logger)
+            """)
     }
 }
 

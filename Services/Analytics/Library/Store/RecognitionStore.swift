@@ -12,29 +12,29 @@ enum RecognitionStore {
     /// False when the enterprise already has one: the unique key decides,
     /// waiting for a concurrent insert of the same enterprise to finish.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, draft: RecognitionRules.Draft, by officer: UUID, logger: Logger
+        _ tx: Tx, id: UUID, draft: RecognitionRules.Draft, by officer: UUID
     ) async throws -> Bool {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO recognitions (id, enterprise_id, recognized_on, reference, evidence_hashes, recorded_by)
             VALUES (\(id), \(draft.enterpriseID), \(draft.recognizedOn.iso)::date, \(draft.reference),
                     \(draft.evidence)::text[], \(officer))
             ON CONFLICT (enterprise_id) DO NOTHING
             RETURNING 1
-            """, logger: logger).collect().count == 1
+            """).collect().count == 1
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Nomad_Analytics_V1_Recognition? {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) FROM recognitions WHERE id = \(id)", logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> Nomad_Analytics_V1_Recognition? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM recognitions WHERE id = \(id)")
         return try await messages(rows).first
     }
 
     /// Most recently recorded first.
-    static func list(_ connection: PostgresConnection, page: Page, logger: Logger) async throws -> [Nomad_Analytics_V1_Recognition] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, page: Page) async throws -> [Nomad_Analytics_V1_Recognition] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM recognitions
             ORDER BY recorded_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         return try await messages(rows)
     }
 

@@ -48,67 +48,66 @@ enum RevenueReportStore {
 
     /// Serialises one reporter's submissions for the rest of the transaction,
     /// so two overlapping reports sent at once cannot both pass the check.
-    static func lockReporter(_ connection: PostgresConnection, _ reporter: UUID, logger: Logger) async throws {
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended('revenue_reports:' || \(reporter.text), 0))",
-            logger: logger)
+    static func lockReporter(_ tx: Tx, _ reporter: UUID) async throws {
+        try await tx.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('revenue_reports:' || \(reporter.text), 0))")
     }
 
     /// Whether a submitted or confirmed report of `reporter` overlaps the period.
     static func hasLiveOverlap(
-        _ connection: PostgresConnection, reporter: UUID, from: ZoneDay, to: ZoneDay, logger: Logger
+        _ tx: Tx, reporter: UUID, from: ZoneDay, to: ZoneDay
     ) async throws -> Bool {
-        try await connection.query("""
+        try await tx.query("""
             SELECT 1 FROM revenue_reports
             WHERE reporter_id = \(reporter) AND status IN (1, 2)
               AND period_from <= \(to.iso)::date AND period_to >= \(from.iso)::date
             LIMIT 1
-            """, logger: logger).collect().count > 0
+            """).collect().count > 0
     }
 
     static func insert(
-        _ connection: PostgresConnection, id: UUID, reporter: Principal, draft: RevenueReportRules.Draft, logger: Logger
+        _ tx: Tx, id: UUID, reporter: Principal, draft: RevenueReportRules.Draft
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO revenue_reports (id, reporter_id, reporter_role, individual, period_from, period_to,
                                          revenue_minor, tax_minor, evidence_hashes, status)
             VALUES (\(id), \(reporter.accountID), \(reporter.role.rawValue), \(draft.individual),
                     \(draft.from.iso)::date, \(draft.to.iso)::date, \(draft.revenueMinor), \(draft.taxMinor),
                     \(draft.evidence)::text[], 1)
-            """, logger: logger)
+            """)
     }
 
     static func find(
-        _ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger
+        _ tx: Tx, id: UUID, forUpdate: Bool = false
     ) async throws -> RevenueReportRecord? {
-        let rows = try await connection.query(PostgresQuery(
+        let rows = try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM revenue_reports WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id)), logger: logger)
+            binds: binds(id)))
         return try await records(rows).first
     }
 
     static func decide(
-        _ connection: PostgresConnection, id: UUID, status: RevenueReportRules.Status, by officer: UUID,
-        reason: String, logger: Logger
+        _ tx: Tx, id: UUID, status: RevenueReportRules.Status, by officer: UUID,
+        reason: String
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE revenue_reports
             SET status = \(status.rawValue), decided_by = \(officer), decision_reason = \(reason), decided_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Newest first; nil filters match anything.
     static func list(
-        _ connection: PostgresConnection, reporter: UUID?, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, reporter: UUID?, status: Int16?, page: Page
     ) async throws -> [RevenueReportRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM revenue_reports
             WHERE (\(reporter)::uuid IS NULL OR reporter_id = \(reporter))
               AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY submitted_at DESC, id DESC
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         return try await records(rows)
     }
 

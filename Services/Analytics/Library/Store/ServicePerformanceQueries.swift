@@ -10,10 +10,10 @@ enum ServicePerformanceQueries {
     /// A page of per-entry rows (ordered by department, then service code)
     /// and the total row over every matching application, in one statement.
     static func page(
-        _ connection: PostgresConnection, period: ReportPeriod, department: String?, serviceCode: String?,
-        page: Page, logger: Logger
+        _ tx: Tx, period: ReportPeriod, department: String?, serviceCode: String?,
+        page: Page
     ) async throws -> (rows: [ServicePerformanceFigures], total: ServicePerformanceFigures) {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             WITH submitted AS (
               -- One row per application, should identity ever emit it twice.
               SELECT DISTINCT ON (e.subject_ids->>'application_id')
@@ -76,7 +76,7 @@ enum ServicePerformanceQueries {
             FROM numbered
             WHERE is_total OR (n > \(page.offset) AND n <= \(page.offset + page.fetchLimit))
             ORDER BY is_total, n
-            """, logger: logger)
+            """)
         var entries: [ServicePerformanceFigures] = []
         var total: ServicePerformanceFigures?
         for try await (isTotal, dept, code, received, completed, median, p90, limit, overdue, average, ratings)

@@ -9,28 +9,26 @@ import PostgresNIO
 extension AssetsService {
     /// Runs inside the trade's transaction, after the chain append, so the
     /// moving average sees every trade committed before this one.
-    func raiseBubbleAlerts(_ connection: PostgresConnection, trade: TradeRecord, asset: DataAssetRecord) async throws -> [UUID] {
-        let valuation = try await ValuationStore.latest(connection, assetID: asset.id, logger: logger)
+    func raiseBubbleAlerts(_ tx: Tx, trade: TradeRecord, asset: DataAssetRecord) async throws -> [UUID] {
+        let valuation = try await ValuationStore.latest(tx, assetID: asset.id)
         let unitValue = valuation.flatMap { valuation in
             valuation.currency == trade.currency ? valuation.valueMinor / asset.totalUnits : nil
         }
         let previous = try await TradeStore.recentUnitPrices(
-            connection, poolCode: trade.poolCode, currency: trade.currency, excluding: trade.id, limit: bubble.window,
-            logger: logger)
+            tx, poolCode: trade.poolCode, currency: trade.currency, excluding: trade.id, limit: bubble.window)
         var raised: [UUID] = []
         for finding in BubbleRules.findings(
             price: trade.unitPriceMinor, valuationUnitValue: unitValue, previous: previous, settings: bubble
         ) {
             let id = UUID()
             try await AlertStore.insert(
-                connection, id: id, trade: trade, finding: finding, thresholdBP: bubble.thresholdBP, logger: logger)
+                tx, id: id, trade: trade, finding: finding, thresholdBP: bubble.thresholdBP)
             try await Outbox.append(
-                connection, type: "assets.alert.raised",
+                tx, type: "assets.alert.raised",
                 subjectIDs: ["alert_id": id.text, "asset_id": trade.assetID.text, "trade_id": trade.id.text],
                 payload: AlertRaisedEvent(
                     alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text, kind: finding.kind.name,
-                    deviationBP: finding.deviationBP),
-                logger: logger)
+                    deviationBP: finding.deviationBP))
             raised.append(id)
         }
         return raised
@@ -42,8 +40,8 @@ extension AssetsService {
         let currency = request.currencyCode.isEmpty ? "CNY" : try Validate.currencyCode(request.currencyCode, "currency_code")
         let from = try optionalDay(request.hasFrom ? request.from : nil, "from")
         let to = try optionalDay(request.hasTo ? request.to : nil, "to")
-        let points = try await database.read { connection in
-            try await TradeStore.priceIndex(connection, poolCode: pool, currency: currency, from: from, to: to, logger: logger)
+        let points = try await database.read { tx in
+            try await TradeStore.priceIndex(tx, poolCode: pool, currency: currency, from: from, to: to)
         }
         return .with {
             $0.poolCode = pool
@@ -69,8 +67,8 @@ extension AssetsService {
         default: throw NomadError.unknownEnum("status")
         }
         let pool = request.poolCode.isEmpty ? nil : try DataAssetRules.poolCode(request.poolCode)
-        let alerts = try await database.read { connection in
-            try await AlertStore.list(connection, status: status, poolCode: pool, page: page, logger: logger)
+        let alerts = try await database.read { tx in
+            try await AlertStore.list(tx, status: status, poolCode: pool, page: page)
         }
         return .with {
             $0.alerts = alerts.prefix(page.limit).map(\.message)
@@ -82,14 +80,14 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.alertID, "alert_id")
         let note = try Validate.text(request.note, "note", max: 2000)
-        return try await mutation("CloseAlert", requestID: request.requestID, request: request) { connection in
-            guard let alert = try await AlertStore.find(connection, id: id, lock: true, logger: logger) else {
+        return try await mutation("CloseAlert", requestID: request.requestID, request: request) { tx in
+            guard let alert = try await AlertStore.find(tx, id: id, lock: true) else {
                 throw NomadError.notFound("alert \(id.text)")
             }
             guard alert.status == 1 else { throw NomadError.wrongState("预警已关闭", "the alert is already closed") }
-            try await AlertStore.close(connection, id: id, note: note, by: officer.accountID, logger: logger)
-            let closed = try await AlertStore.find(connection, id: id, logger: logger)!.message
-            try await audit(connection, officer, "alert.close", subject: "alert/\(id.text)", reason: note, before: alert.message, after: closed)
+            try await AlertStore.close(tx, id: id, note: note, by: officer.accountID)
+            let closed = try await AlertStore.find(tx, id: id)!.message
+            try await audit(tx, officer, "alert.close", subject: "alert/\(id.text)", reason: note, before: alert.message, after: closed)
             return closed
         }
     }

@@ -17,11 +17,11 @@ extension AssetsService {
             poolCode: request.poolCode, kindValue: request.kind.rawValue, recordCount: request.recordCount,
             bytes: request.bytes, contentHash: request.contentHash, evidenceHash: request.evidenceHash,
             workUnits: request.workUnits, workUnitLabel: request.workUnitLabel, qualityScore: request.qualityScore)
-        return try await mutation("SubmitContribution", requestID: request.requestID, request: request) { connection in
-            _ = try await PoolStore.pool(connection, code: draft.poolCode, logger: logger)
+        return try await mutation("SubmitContribution", requestID: request.requestID, request: request) { tx in
+            _ = try await PoolStore.pool(tx, code: draft.poolCode)
             let id = UUID()
-            try await ContributionStore.insert(connection, id: id, contributor: nomad.accountID, draft: draft, logger: logger)
-            return try await ContributionStore.find(connection, id: id, logger: logger)!.message
+            try await ContributionStore.insert(tx, id: id, contributor: nomad.accountID, draft: draft)
+            return try await ContributionStore.find(tx, id: id)!.message
         }
     }
 
@@ -31,8 +31,8 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
-        return try await mutation("ReviewContribution", requestID: request.requestID, request: request) { connection in
-            guard let contribution = try await ContributionStore.find(connection, id: id, lock: true, logger: logger) else {
+        return try await mutation("ReviewContribution", requestID: request.requestID, request: request) { tx in
+            guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
                 throw NomadError.notFound("contribution \(id.text)")
             }
             guard contribution.status == .pending else {
@@ -41,37 +41,35 @@ extension AssetsService {
             let subjects = ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
                             "owner_id": contribution.contributorID.text]
             if request.accept {
-                let rule = try await RateStore.valuationRule(connection, now: Date(), logger: logger)
+                let rule = try await RateStore.valuationRule(tx, now: Date())
                 let units = min(rule.units(for: contribution.draft), LedgerRules.maxAmount)
                 try await ContributionStore.accept(
-                    connection, id: id, units: units, ruleVersion: rule.version, by: officer.accountID, logger: logger)
+                    tx, id: id, units: units, ruleVersion: rule.version, by: officer.accountID)
                 if units > 0 {
                     let account = try await LedgerStore.open(
-                        connection, owner: contribution.contributorID, ownerKind: .nomad, kind: .pow, unit: .pow, logger: logger)
+                        tx, owner: contribution.contributorID, ownerKind: .nomad, kind: .pow, unit: .pow)
                     try await LedgerStore.post(
-                        connection,
+                        tx,
                         .move("contribution.credited", from: ZoneAccounts.issuance(.pow), to: account, unit: .pow,
                               amount: units, memo: "\(contribution.kind.name) → \(contribution.poolCode)",
                               reference: id, by: officer.accountID),
-                        lots: .spendable(today: .today()), logger: logger)
+                        lots: .spendable(today: .today()))
                 }
                 try await Outbox.append(
-                    connection, type: "assets.contribution.credited", subjectIDs: subjects,
+                    tx, type: "assets.contribution.credited", subjectIDs: subjects,
                     payload: ContributionCredited(
                         contributionID: id.text, contributorID: contribution.contributorID.text,
                         poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
-                        recordCount: contribution.recordCount, bytes: contribution.bytes),
-                    logger: logger)
+                        recordCount: contribution.recordCount, bytes: contribution.bytes))
             } else {
-                try await ContributionStore.reject(connection, id: id, by: officer.accountID, note: note, logger: logger)
+                try await ContributionStore.reject(tx, id: id, by: officer.accountID, note: note)
                 try await Outbox.append(
-                    connection, type: "assets.contribution.rejected", subjectIDs: subjects,
-                    payload: ContributionRejected(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0),
-                    logger: logger)
+                    tx, type: "assets.contribution.rejected", subjectIDs: subjects,
+                    payload: ContributionRejected(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0))
             }
-            let reviewed = try await ContributionStore.find(connection, id: id, logger: logger)!.message
+            let reviewed = try await ContributionStore.find(tx, id: id)!.message
             try await audit(
-                connection, officer, request.accept ? "contribution.accept" : "contribution.reject",
+                tx, officer, request.accept ? "contribution.accept" : "contribution.reject",
                 subject: "contribution/\(id.text)", reason: note, before: contribution.message, after: reviewed)
             return reviewed
         }
@@ -90,8 +88,8 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let reason = try Validate.text(request.reason, "reason", max: ContributionRules.maxNote)
-        return try await mutation("ReverseContribution", requestID: request.requestID, request: request) { connection in
-            guard let contribution = try await ContributionStore.find(connection, id: id, lock: true, logger: logger) else {
+        return try await mutation("ReverseContribution", requestID: request.requestID, request: request) { tx in
+            guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
                 throw NomadError.notFound("contribution \(id.text)")
             }
             guard contribution.status == .accepted else {
@@ -99,34 +97,33 @@ extension AssetsService {
             }
             var reversed: Int64 = 0
             if contribution.powUnits > 0,
-               let account = try await LedgerStore.find(connection, owner: contribution.contributorID, kind: .pow, unit: .pow, logger: logger) {
+               let account = try await LedgerStore.find(tx, owner: contribution.contributorID, kind: .pow, unit: .pow) {
                 // Both accounts' row locks, in the posting's order, so the
                 // balance read here is the one the posting is checked against.
                 let balances = try await LedgerStore.lockBalances(
-                    connection, ids: [account, ZoneAccounts.issuance(.pow)], logger: logger)
+                    tx, ids: [account, ZoneAccounts.issuance(.pow)])
                 let balance = balances[account] ?? 0
                 reversed = min(balance, contribution.powUnits)
                 if reversed > 0 {
                     try await LedgerStore.post(
-                        connection,
+                        tx,
                         .move("contribution.reversed", from: account, to: ZoneAccounts.issuance(.pow), unit: .pow,
                               amount: reversed, memo: reason, reference: id, by: officer.accountID),
-                        lots: .spendable(today: .today()), logger: logger)
+                        lots: .spendable(today: .today()))
                 }
             }
             try await ContributionStore.reverse(
-                connection, id: id, reversed: reversed, unrecovered: contribution.powUnits - reversed, by: officer.accountID,
-                note: reason, logger: logger)
+                tx, id: id, reversed: reversed, unrecovered: contribution.powUnits - reversed, by: officer.accountID,
+                note: reason)
             try await Outbox.append(
-                connection, type: "assets.contribution.rejected",
+                tx, type: "assets.contribution.rejected",
                 subjectIDs: ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
                              "owner_id": contribution.contributorID.text],
                 payload: ContributionRejected(
-                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed),
-                logger: logger)
-            let reversedContribution = try await ContributionStore.find(connection, id: id, logger: logger)!.message
+                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed))
+            let reversedContribution = try await ContributionStore.find(tx, id: id)!.message
             try await audit(
-                connection, officer, "contribution.reverse", subject: "contribution/\(id.text)", reason: reason,
+                tx, officer, "contribution.reverse", subject: "contribution/\(id.text)", reason: reason,
                 before: contribution.message, after: reversedContribution)
             return reversedContribution
         }
@@ -135,7 +132,7 @@ extension AssetsService {
     func getContribution(request: Nomad_Assets_V1_GetContributionRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Contribution {
         let principal = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
-        guard let contribution = try await database.read({ try await ContributionStore.find($0, id: id, logger: logger) }) else {
+        guard let contribution = try await database.read({ try await ContributionStore.find($0, id: id) }) else {
             throw NomadError.notFound("contribution \(id.text)")
         }
         if principal.role == .nomad, contribution.contributorID != principal.accountID { throw NomadError.permissionDenied }
@@ -153,8 +150,8 @@ extension AssetsService {
             guard contributor == nil || contributor == principal.accountID else { throw NomadError.permissionDenied }
             contributor = principal.accountID
         }
-        let found = try await database.read { connection in
-            try await ContributionStore.list(connection, contributor: contributor, status: status, page: page, logger: logger)
+        let found = try await database.read { tx in
+            try await ContributionStore.list(tx, contributor: contributor, status: status, page: page)
         }
         return .with {
             $0.contributions = found.prefix(page.limit).map(\.message)
@@ -164,7 +161,7 @@ extension AssetsService {
 
     func getValuationRule(request: Nomad_Assets_V1_GetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {
         _ = try caller
-        return try await database.read { try await RateStore.valuationRule($0, now: Date(), logger: logger) }.message
+        return try await database.read { try await RateStore.valuationRule($0, now: Date()) }.message
     }
 
     func setValuationRule(request: Nomad_Assets_V1_SetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {
@@ -175,17 +172,17 @@ extension AssetsService {
             recordsPerUnit: r.recordsPerUnit, bytesPerUnit: r.bytesPerUnit, minQuality: r.minQuality,
             labellingMilli: r.labellingMilliPerWorkUnit, cleaningMilli: r.cleaningMilliPerWorkUnit,
             modelTrainingMilli: r.modelTrainingMilliPerWorkUnit)
-        return try await mutation("SetValuationRule", requestID: request.requestID, request: request) { connection in
-            let now = try await connection.query("SELECT now()", logger: logger).collect().first!.decode(Date.self)
-            let previous = try await RateStore.valuationRule(connection, now: now, logger: logger).message
+        return try await mutation("SetValuationRule", requestID: request.requestID, request: request) { tx in
+            let now = try await tx.query("SELECT now()").collect().first!.decode(Date.self)
+            let previous = try await RateStore.valuationRule(tx, now: now).message
             let rule = ValuationRule(
                 version: 0, recordsPerUnit: r.recordsPerUnit, bytesPerUnit: r.bytesPerUnit, minQuality: r.minQuality,
                 labellingMilli: r.labellingMilliPerWorkUnit, cleaningMilli: r.cleaningMilliPerWorkUnit,
                 modelTrainingMilli: r.modelTrainingMilliPerWorkUnit, effectiveFrom: now, setBy: officer.accountID)
-            let version = try await RateStore.publish(connection, rule, logger: logger)
-            let published = try await RateStore.valuationRule(connection, version: version, now: now, logger: logger).message
+            let version = try await RateStore.publish(tx, rule)
+            let published = try await RateStore.valuationRule(tx, version: version, now: now).message
             try await audit(
-                connection, officer, "valuation_rule.set", subject: "valuation_rule", before: previous, after: published)
+                tx, officer, "valuation_rule.set", subject: "valuation_rule", before: previous, after: published)
             return published
         }
     }

@@ -20,29 +20,26 @@ extension AssetsService {
             owner = try Validate.uuid(request.ownerID, "owner_id")
         }
         let draft = try DataAssetRules.registration(request)
-        return try await mutation("RegisterDataAsset", requestID: request.requestID, request: request) { connection in
+        return try await mutation("RegisterDataAsset", requestID: request.requestID, request: request) { tx in
             let id = UUID()
             try await DataAssetStore.insert(
-                connection, id: id, owner: owner, registeredBy: principal.accountID, draft, logger: logger)
+                tx, id: id, owner: owner, registeredBy: principal.accountID, draft)
             try await OwnershipStore.append(
-                connection, OwnershipChangeRecord(
-                    kind: "registered", assetID: id, fromID: nil, toID: owner, units: draft.totalUnits, version: 1),
-                logger: logger)
+                tx, OwnershipChangeRecord(
+                    kind: "registered", assetID: id, fromID: nil, toID: owner, units: draft.totalUnits, version: 1))
             try await RegistryChainStore.append(
-                connection, kind: "asset.registered", subject: id,
+                tx, kind: "asset.registered", subject: id,
                 fields: ["owner_id": owner.text, "pool_code": draft.poolCode, "version": "1",
                          "content_hash": draft.contentHash, "total_units": "\(draft.totalUnits)",
-                         "registered_by": principal.accountID.text],
-                logger: logger)
+                         "registered_by": principal.accountID.text])
             try await Outbox.append(
-                connection, type: "assets.asset.registered",
+                tx, type: "assets.asset.registered",
                 subjectIDs: ["asset_id": id.text, "owner_id": owner.text],
-                payload: AssetRegisteredEvent(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1),
-                logger: logger)
-            let registered = try await DataAssetStore.find(connection, id: id, logger: logger)!.message
+                payload: AssetRegisteredEvent(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1))
+            let registered = try await DataAssetStore.find(tx, id: id)!.message
             // An officer registering on an owner's behalf decides for them.
             if principal.role == .officer {
-                try await audit(connection, principal, "asset.register", subject: "asset/\(id.text)", before: nil, after: registered)
+                try await audit(tx, principal, "asset.register", subject: "asset/\(id.text)", before: nil, after: registered)
             }
             return registered
         }
@@ -61,8 +58,8 @@ extension AssetsService {
         let page = try Page(request.page)
         let pool = request.poolCode.isEmpty ? nil : try DataAssetRules.poolCode(request.poolCode)
         let owner = request.ownerID.isEmpty ? nil : try Validate.uuid(request.ownerID, "owner_id")
-        let assets = try await database.read { connection in
-            try await DataAssetStore.list(connection, poolCode: pool, owner: owner, page: page, logger: logger)
+        let assets = try await database.read { tx in
+            try await DataAssetStore.list(tx, poolCode: pool, owner: owner, page: page)
         }
         return .with {
             $0.assets = assets.prefix(page.limit).map(\.message)
@@ -77,16 +74,15 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let hash = try Validate.sha256Hex(request.contentHash, "content_hash")
         let description = try DataAssetRules.localized(request.description_p, "description", max: DataAssetRules.maxDescription)
-        return try await mutation("AddAssetVersion", requestID: request.requestID, request: request) { connection in
-            let asset = try await requireAsset(connection, id: id, lock: true)
+        return try await mutation("AddAssetVersion", requestID: request.requestID, request: request) { tx in
+            let asset = try await requireAsset(tx, id: id, lock: true)
             guard asset.ownerID == principal.accountID else { throw NomadError.permissionDenied }
             let version = try await DataAssetStore.addVersion(
-                connection, asset: asset, hash: hash, zh: description.zh, en: description.en, by: principal.accountID,
-                logger: logger)
+                tx, asset: asset, hash: hash, zh: description.zh, en: description.en, by: principal.accountID)
             try await RegistryChainStore.append(
-                connection, kind: "asset.versioned", subject: id,
-                fields: ["version": "\(version)", "content_hash": hash, "by": principal.accountID.text], logger: logger)
-            let versions = try await DataAssetStore.versions(connection, assetID: id, logger: logger)
+                tx, kind: "asset.versioned", subject: id,
+                fields: ["version": "\(version)", "content_hash": hash, "by": principal.accountID.text])
+            let versions = try await DataAssetStore.versions(tx, assetID: id)
             return versions.last!.message
         }
     }
@@ -96,9 +92,9 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_ListAssetVersionsResponse {
         _ = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
-        let versions = try await database.read { connection in
-            _ = try await requireAsset(connection, id: id)
-            return try await DataAssetStore.versions(connection, assetID: id, logger: logger)
+        let versions = try await database.read { tx in
+            _ = try await requireAsset(tx, id: id)
+            return try await DataAssetStore.versions(tx, assetID: id)
         }
         return .with { $0.versions = versions.map(\.message) }
     }
@@ -109,28 +105,25 @@ extension AssetsService {
         let principal = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let valuation = try DataAssetRules.valuation(request, today: ZoneDay.today())
-        return try await mutation("RecordValuation", requestID: request.requestID, request: request) { connection in
-            let asset = try await requireAsset(connection, id: id, lock: true)
+        return try await mutation("RecordValuation", requestID: request.requestID, request: request) { tx in
+            let asset = try await requireAsset(tx, id: id, lock: true)
             let version = try Self.version(valuation.version, of: asset)
             let valuationID = UUID()
             try await ValuationStore.insert(
-                connection, id: valuationID, assetID: id, version: version, valuation, recordedBy: principal.accountID,
-                logger: logger)
+                tx, id: valuationID, assetID: id, version: version, valuation, recordedBy: principal.accountID)
             try await RegistryChainStore.append(
-                connection, kind: "asset.valued", subject: id,
+                tx, kind: "asset.valued", subject: id,
                 fields: ["valuation_id": valuationID.text, "version": "\(version)", "method": valuation.method.name,
                          "value_minor": "\(valuation.valueMinor)", "currency": valuation.currency,
-                         "appraiser": valuation.appraiser, "valuation_date": valuation.date.iso],
-                logger: logger)
+                         "appraiser": valuation.appraiser, "valuation_date": valuation.date.iso])
             try await Outbox.append(
-                connection, type: "assets.asset.valued",
+                tx, type: "assets.asset.valued",
                 subjectIDs: ["asset_id": id.text, "valuation_id": valuationID.text],
                 payload: AssetValuedEvent(
                     assetID: id.text, version: version, method: valuation.method.name, valueMinor: valuation.valueMinor,
-                    currency: valuation.currency),
-                logger: logger)
-            let recorded = try await ValuationStore.find(connection, id: valuationID, logger: logger)!.message
-            try await audit(connection, principal, "asset.value", subject: "asset/\(id.text)", before: asset.message, after: recorded)
+                    currency: valuation.currency))
+            let recorded = try await ValuationStore.find(tx, id: valuationID)!.message
+            try await audit(tx, principal, "asset.value", subject: "asset/\(id.text)", before: asset.message, after: recorded)
             return recorded
         }
     }
@@ -141,10 +134,10 @@ extension AssetsService {
         _ = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let page = try Page(request.page)
-        let valuations = try await database.read { connection in
-            _ = try await requireAsset(connection, id: id)
+        let valuations = try await database.read { tx in
+            _ = try await requireAsset(tx, id: id)
             return try await ValuationStore.list(
-                connection, assetID: id, limit: page.fetchLimit, offset: page.offset, logger: logger)
+                tx, assetID: id, limit: page.fetchLimit, offset: page.offset)
         }
         return .with {
             $0.valuations = valuations.prefix(page.limit).map(\.message)
@@ -154,8 +147,8 @@ extension AssetsService {
 
     // MARK: shared by the registry areas
 
-    func requireAsset(_ connection: PostgresConnection, id: UUID, lock: Bool = false) async throws -> DataAssetRecord {
-        guard let asset = try await DataAssetStore.find(connection, id: id, lock: lock, logger: logger) else {
+    func requireAsset(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> DataAssetRecord {
+        guard let asset = try await DataAssetStore.find(tx, id: id, lock: lock) else {
             throw NomadError.notFound("data asset \(id.text)")
         }
         return asset

@@ -21,12 +21,12 @@ extension AssetsService {
             }
         }
         let today = ZoneDay.today()
-        let accounts = try await database.transaction { connection in
+        let accounts = try await database.transaction { tx in
             if owner == principal.accountID, principal.role == .nomad {
-                _ = try await LedgerStore.open(connection, owner: owner, ownerKind: .nomad, kind: .pow, unit: .pow, logger: logger)
-                _ = try await LedgerStore.open(connection, owner: owner, ownerKind: .nomad, kind: .points, unit: .points, logger: logger)
+                _ = try await LedgerStore.open(tx, owner: owner, ownerKind: .nomad, kind: .pow, unit: .pow)
+                _ = try await LedgerStore.open(tx, owner: owner, ownerKind: .nomad, kind: .points, unit: .points)
             }
-            return try await LedgerStore.accounts(connection, owner: owner, today: today, logger: logger)
+            return try await LedgerStore.accounts(tx, owner: owner, today: today)
         }
         return .with { $0.accounts = accounts.map(\.message) }
     }
@@ -35,14 +35,14 @@ extension AssetsService {
         let principal = try caller
         let id = try Validate.uuid(request.accountID, "account_id")
         let page = try Page(request.page)
-        let (account, lines) = try await database.read { connection in
-            guard let account = try await LedgerStore.account(connection, id: id, today: .today(), logger: logger) else {
+        let (account, lines) = try await database.read { tx in
+            guard let account = try await LedgerStore.account(tx, id: id, today: .today()) else {
                 throw LedgerErrors.unknownAccount(id)
             }
             guard account.ownerID == principal.accountID || principal.role == .officer || principal.role == .admin else {
                 throw NomadError.permissionDenied
             }
-            return (account, try await LedgerStore.statement(connection, account: id, page: page, logger: logger))
+            return (account, try await LedgerStore.statement(tx, account: id, page: page))
         }
         return .with {
             $0.account = account.message
@@ -93,20 +93,20 @@ extension AssetsService {
 
     func getExchangeRate(request: Nomad_Assets_V1_GetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
         _ = try caller
-        return try await database.read { try await RateStore.exchangeRate($0, now: Date(), logger: logger) }.message
+        return try await database.read { try await RateStore.exchangeRate($0, now: Date()) }.message
     }
 
     func setExchangeRate(request: Nomad_Assets_V1_SetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
         let officer = try caller
         try ExchangeRate.validate(pointsPerPow: request.pointsPerPow, validDays: request.pointsValidDays)
-        return try await mutation("SetExchangeRate", requestID: request.requestID, request: request) { connection in
-            let now = try await connection.query("SELECT now()", logger: logger).collect().first!.decode(Date.self)
-            let previous = try await RateStore.exchangeRate(connection, now: now, logger: logger).message
-            _ = try await RateStore.publish(connection, ExchangeRate(
+        return try await mutation("SetExchangeRate", requestID: request.requestID, request: request) { tx in
+            let now = try await tx.query("SELECT now()").collect().first!.decode(Date.self)
+            let previous = try await RateStore.exchangeRate(tx, now: now).message
+            _ = try await RateStore.publish(tx, ExchangeRate(
                 version: 0, pointsPerPow: request.pointsPerPow, pointsValidDays: request.pointsValidDays,
-                effectiveFrom: now, setBy: officer.accountID), logger: logger)
-            let published = try await RateStore.exchangeRate(connection, now: now, logger: logger).message
-            try await audit(connection, officer, "exchange_rate.set", subject: "exchange_rate", before: previous, after: published)
+                effectiveFrom: now, setBy: officer.accountID))
+            let published = try await RateStore.exchangeRate(tx, now: now).message
+            try await audit(tx, officer, "exchange_rate.set", subject: "exchange_rate", before: previous, after: published)
             return published
         }
     }
@@ -120,12 +120,12 @@ extension AssetsService {
             throw NomadError.invalid("scene", zh: "须为 \(LedgerRules.scenes.joined(separator: "、")) 之一",
                                      en: "must be one of \(LedgerRules.scenes.joined(separator: ", "))")
         }
-        return try await mutation("RegisterMerchant", requestID: request.requestID, request: request) { connection in
+        return try await mutation("RegisterMerchant", requestID: request.requestID, request: request) { tx in
             let id = UUID()
             try await MerchantStore.insert(
-                connection, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID, logger: logger)
-            let merchant = try await MerchantStore.find(connection, id: id, logger: logger)!.message
-            try await audit(connection, officer, "merchant.register", subject: "merchant/\(id.text)", before: nil, after: merchant)
+                tx, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID)
+            let merchant = try await MerchantStore.find(tx, id: id)!.message
+            try await audit(tx, officer, "merchant.register", subject: "merchant/\(id.text)", before: nil, after: merchant)
             return merchant
         }
     }
@@ -134,7 +134,7 @@ extension AssetsService {
         _ = try caller
         let page = try Page(request.page)
         let scene = try request.scene.isEmpty ? nil : Validate.text(request.scene, "scene", max: 32)
-        let merchants = try await database.read { try await MerchantStore.list($0, scene: scene, page: page, logger: logger) }
+        let merchants = try await database.read { try await MerchantStore.list($0, scene: scene, page: page) }
         return .with {
             $0.merchants = merchants.prefix(page.limit).map(\.message)
             $0.page = page.response(fetched: merchants.count)
@@ -160,9 +160,9 @@ extension AssetsService {
     func getTrialBalance(request: Nomad_Assets_V1_GetTrialBalanceRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
         _ = try caller
         // One snapshot, so balances and entries are read at the same instant.
-        let trial = try await database.transaction { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            return try await LedgerStore.trialBalance(connection, logger: logger)
+        let trial = try await database.transaction { tx in
+            try await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return try await LedgerStore.trialBalance(tx)
         }
         return .with {
             $0.units = trial.units.map { line in
@@ -178,8 +178,8 @@ extension AssetsService {
     func sweepExpired(request: Nomad_Assets_V1_SweepExpiredRequest, context: ServerContext) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
         _ = try caller
         let day = ZoneDay.today(now: request.hasAsOf ? request.asOf.date : Date())
-        return try await mutation("SweepExpired", requestID: request.requestID, request: request) { connection in
-            let summary = try await ExpirySweep.pass(connection, before: day, logger: logger)
+        return try await mutation("SweepExpired", requestID: request.requestID, request: request) { tx in
+            let summary = try await ExpirySweep.pass(tx, before: day)
             return .with {
                 $0.accountsSwept = Int32(summary.accounts)
                 $0.lotsExpired = Int32(summary.lots)

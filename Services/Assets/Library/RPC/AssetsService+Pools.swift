@@ -10,14 +10,14 @@ import PostgresNIO
 extension AssetsService {
     func listPools(request: Nomad_Assets_V1_ListPoolsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListPoolsResponse {
         _ = try caller
-        let pools = try await database.read { try await PoolStore.pools($0, logger: logger) }
+        let pools = try await database.read { try await PoolStore.pools($0) }
         return .with { $0.pools = pools.map(\.message) }
     }
 
     func getPool(request: Nomad_Assets_V1_GetPoolRequest, context: ServerContext) async throws -> Nomad_Assets_V1_DataPool {
         _ = try caller
         let code = try Validate.text(request.code, "code", max: 64)
-        return try await database.read { try await PoolStore.pool($0, code: code, logger: logger) }.message
+        return try await database.read { try await PoolStore.pool($0, code: code) }.message
     }
 
     func requestPoolAccess(
@@ -28,11 +28,11 @@ extension AssetsService {
             poolCode: request.poolCode, purpose: request.purpose,
             start: request.hasPeriodStart ? ZoneDay(request.periodStart) : nil,
             end: request.hasPeriodEnd ? ZoneDay(request.periodEnd) : nil, today: .today())
-        return try await mutation("RequestPoolAccess", requestID: request.requestID, request: request) { connection in
-            _ = try await PoolStore.pool(connection, code: draft.poolCode, logger: logger)
+        return try await mutation("RequestPoolAccess", requestID: request.requestID, request: request) { tx in
+            _ = try await PoolStore.pool(tx, code: draft.poolCode)
             let id = UUID()
-            try await PoolStore.insertGrant(connection, id: id, enterprise: enterprise.accountID, draft: draft, logger: logger)
-            return try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            try await PoolStore.insertGrant(tx, id: id, enterprise: enterprise.accountID, draft: draft)
+            return try await PoolStore.grant(tx, id: id)!.message
         }
     }
 
@@ -43,26 +43,25 @@ extension AssetsService {
         guard officer.role == .officer else { throw NomadError.permissionDenied }
         let id = try Validate.uuid(request.grantID, "grant_id")
         let note = try Validate.text(request.note, "note", max: PoolRules.maxPurpose, required: !request.grant)
-        return try await mutation("DecidePoolAccess", requestID: request.requestID, request: request) { connection in
-            guard let grant = try await PoolStore.grant(connection, id: id, lock: true, logger: logger) else {
+        return try await mutation("DecidePoolAccess", requestID: request.requestID, request: request) { tx in
+            guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard grant.status == .requested else {
                 throw NomadError.wrongState("该申请已处理", "the request was already decided")
             }
             try await PoolStore.decide(
-                connection, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note, logger: logger)
+                tx, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note)
             if request.grant {
                 try await Outbox.append(
-                    connection, type: "assets.pool.access_granted",
+                    tx, type: "assets.pool.access_granted",
                     subjectIDs: ["grant_id": id.text, "enterprise_id": grant.enterpriseID.text, "owner_id": grant.enterpriseID.text,
                                  "officer_id": officer.accountID.text],
-                    payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text),
-                    logger: logger)
+                    payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text))
             }
-            let decided = try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            let decided = try await PoolStore.grant(tx, id: id)!.message
             try await audit(
-                connection, officer, request.grant ? "pool.grant" : "pool.refuse", subject: "pool_grant/\(id.text)",
+                tx, officer, request.grant ? "pool.grant" : "pool.refuse", subject: "pool_grant/\(id.text)",
                 reason: note, before: grant.message, after: decided)
             return decided
         }
@@ -74,8 +73,8 @@ extension AssetsService {
         let principal = try caller
         let id = try Validate.uuid(request.grantID, "grant_id")
         let reason = try Validate.text(request.reason, "reason", max: PoolRules.maxPurpose, required: false)
-        return try await mutation("RevokePoolAccess", requestID: request.requestID, request: request) { connection in
-            guard let grant = try await PoolStore.grant(connection, id: id, lock: true, logger: logger) else {
+        return try await mutation("RevokePoolAccess", requestID: request.requestID, request: request) { tx in
+            guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard principal.role == .officer || grant.enterpriseID == principal.accountID else {
@@ -84,12 +83,12 @@ extension AssetsService {
             guard grant.status == .requested || grant.status == .granted else {
                 throw NomadError.wrongState("授权已被拒绝或撤销", "the grant was already refused or revoked")
             }
-            try await PoolStore.revoke(connection, id: id, by: principal.accountID, reason: reason, logger: logger)
-            let revoked = try await PoolStore.grant(connection, id: id, logger: logger)!.message
+            try await PoolStore.revoke(tx, id: id, by: principal.accountID, reason: reason)
+            let revoked = try await PoolStore.grant(tx, id: id)!.message
             // The enterprise giving up its own grant decides nothing for a department.
             if principal.role == .officer {
                 try await audit(
-                    connection, principal, "pool.revoke", subject: "pool_grant/\(id.text)", reason: reason,
+                    tx, principal, "pool.revoke", subject: "pool_grant/\(id.text)", reason: reason,
                     before: grant.message, after: revoked)
             }
             return revoked
@@ -107,8 +106,8 @@ extension AssetsService {
             guard enterprise == nil || enterprise == principal.accountID else { throw NomadError.permissionDenied }
             enterprise = principal.accountID
         }
-        let grants = try await database.read { connection in
-            try await PoolStore.listGrants(connection, enterprise: enterprise, status: status, page: page, logger: logger)
+        let grants = try await database.read { tx in
+            try await PoolStore.listGrants(tx, enterprise: enterprise, status: status, page: page)
         }
         return .with {
             $0.grants = grants.prefix(page.limit).map(\.message)
@@ -123,20 +122,20 @@ extension AssetsService {
         let enterprise = try caller
         let id = try Validate.uuid(request.grantID, "grant_id")
         let page = try Page(request.page)
-        return try await database.transaction { connection in
+        return try await database.transaction { tx in
             // The grant's row lock: a revocation cannot slip between the check
             // and the log row (the read counter needs the lock anyway).
-            guard let current = try await PoolStore.grant(connection, id: id, lock: true, logger: logger) else {
+            guard let current = try await PoolStore.grant(tx, id: id, lock: true) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard current.enterpriseID == enterprise.accountID else { throw NomadError.permissionDenied }
             if let refusal = PoolRules.readRefusal(status: current.status, start: current.start, end: current.end, today: .today()) {
                 throw refusal
             }
-            let records = try await PoolStore.data(connection, pool: current.poolCode, page: page, logger: logger)
+            let records = try await PoolStore.data(tx, pool: current.poolCode, page: page)
             let readID = UUID()
             let returned = records.prefix(page.limit)
-            try await PoolStore.logRead(connection, id: readID, grant: current, returned: returned.count, offset: page.offset, logger: logger)
+            try await PoolStore.logRead(tx, id: readID, grant: current, returned: returned.count, offset: page.offset)
             return .with {
                 $0.records = returned.map(\.message)
                 $0.page = page.response(fetched: records.count)
@@ -149,12 +148,12 @@ extension AssetsService {
         let principal = try caller
         let id = try Validate.uuid(request.grantID, "grant_id")
         let page = try Page(request.page)
-        let reads = try await database.read { connection in
-            guard let grant = try await PoolStore.grant(connection, id: id, logger: logger) else {
+        let reads = try await database.read { tx in
+            guard let grant = try await PoolStore.grant(tx, id: id) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             if principal.role == .enterprise, grant.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
-            return try await PoolStore.reads(connection, grant: id, page: page, logger: logger)
+            return try await PoolStore.reads(tx, grant: id, page: page)
         }
         return .with {
             $0.reads = reads.prefix(page.limit).map(\.message)

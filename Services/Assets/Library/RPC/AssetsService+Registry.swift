@@ -13,8 +13,8 @@ extension AssetsService {
         _ = try caller
         let page = try Page(request.page)
         let subject = request.subject.isEmpty ? nil : try Validate.uuid(request.subject, "subject").text
-        let entries = try await database.read { connection in
-            try await RegistryChainStore.list(connection, subject: subject, page: page, logger: logger)
+        let entries = try await database.read { tx in
+            try await RegistryChainStore.list(tx, subject: subject, page: page)
         }
         return .with {
             $0.entries = entries.prefix(page.limit).map(\.message)
@@ -29,16 +29,16 @@ extension AssetsService {
         request: Nomad_Assets_V1_VerifyRegistryRequest, context: ServerContext
     ) async throws -> Nomad_Assets_V1_VerifyRegistryResponse {
         _ = try caller
-        let head = try await database.read { try await RegistryChainStore.head($0, logger: logger) }
+        let head = try await database.read { try await RegistryChainStore.head($0) }
         var verifier = RegistryChain.Verifier()
         var after: Int64 = 0
         var broken: RegistryChain.Break?
         walk: while true {
             try Task.checkCancellation()
             if context.cancellation.isCancelled { throw CancellationError() }
-            let page = try await database.read { connection in
+            let page = try await database.read { tx in
                 try await RegistryChainStore.entries(
-                    connection, after: after, through: head.seq, limit: RegistryChainStore.pageSize, logger: logger)
+                    tx, after: after, through: head.seq, limit: RegistryChainStore.pageSize)
             }
             for entry in page {
                 if let found = verifier.check(RegistryChain.Link(

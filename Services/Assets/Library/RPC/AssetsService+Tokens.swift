@@ -25,13 +25,13 @@ extension AssetsService {
         guard expires >= ZoneDay.today() else {
             throw NomadError.invalid("investor.expires_on", zh: "已过期", en: "already past")
         }
-        return try await mutation("AddQflpInvestor", requestID: request.requestID, request: request) { connection in
-            let before = try await InvestorStore.find(connection, accountID: accountID, logger: logger)?.message
+        return try await mutation("AddQflpInvestor", requestID: request.requestID, request: request) { tx in
+            let before = try await InvestorStore.find(tx, accountID: accountID)?.message
             try await InvestorStore.upsert(
-                connection, accountID: accountID, name: name, jurisdiction: jurisdiction, expiresOn: expires,
-                by: officer.accountID, logger: logger)
-            let added = try await InvestorStore.find(connection, accountID: accountID, logger: logger)!.message
-            try await audit(connection, officer, "qflp.add", subject: "qflp_investor/\(accountID.text)", before: before, after: added)
+                tx, accountID: accountID, name: name, jurisdiction: jurisdiction, expiresOn: expires,
+                by: officer.accountID)
+            let added = try await InvestorStore.find(tx, accountID: accountID)!.message
+            try await audit(tx, officer, "qflp.add", subject: "qflp_investor/\(accountID.text)", before: before, after: added)
             return added
         }
     }
@@ -41,12 +41,12 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_RemoveQflpInvestorResponse {
         let officer = try caller
         let accountID = try Validate.uuid(request.accountID, "account_id")
-        return try await mutation("RemoveQflpInvestor", requestID: request.requestID, request: request) { connection in
-            let before = try await InvestorStore.find(connection, accountID: accountID, logger: logger)?.message
-            guard try await InvestorStore.remove(connection, accountID: accountID, logger: logger) else {
+        return try await mutation("RemoveQflpInvestor", requestID: request.requestID, request: request) { tx in
+            let before = try await InvestorStore.find(tx, accountID: accountID)?.message
+            guard try await InvestorStore.remove(tx, accountID: accountID) else {
                 throw NomadError.notFound("QFLP investor \(accountID.text)")
             }
-            try await audit(connection, officer, "qflp.remove", subject: "qflp_investor/\(accountID.text)", before: before, after: nil)
+            try await audit(tx, officer, "qflp.remove", subject: "qflp_investor/\(accountID.text)", before: before, after: nil)
             return .with { $0.accountID = accountID.text }
         }
     }
@@ -56,7 +56,7 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_ListQflpInvestorsResponse {
         _ = try caller
         let page = try Page(request.page)
-        let investors = try await database.read { try await InvestorStore.list($0, page: page, logger: logger) }
+        let investors = try await database.read { try await InvestorStore.list($0, page: page) }
         return .with {
             $0.investors = investors.prefix(page.limit).map(\.message)
             $0.page = page.response(fetched: investors.count)
@@ -71,41 +71,38 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let units = try DataAssetRules.units(request.units, "units")
         let caps = try TokenRules.caps(maxHolders: request.maxHolders, maxHolderShareBP: request.maxHolderShareBp)
-        return try await mutation("TokenizeAsset", requestID: request.requestID, request: request) { connection in
-            let asset = try await requireAsset(connection, id: id, lock: true)
+        return try await mutation("TokenizeAsset", requestID: request.requestID, request: request) { tx in
+            let asset = try await requireAsset(tx, id: id, lock: true)
             guard principal.role == .officer || asset.ownerID == principal.accountID else { throw NomadError.permissionDenied }
             guard !asset.tokenized else {
                 throw NomadError(.alreadyExists, zh: "该资产已通证化", en: "This asset is already tokenized")
             }
-            try await requireQualified(connection, asset.ownerID, role: "holder")
-            let held = try await HoldingStore.units(connection, assetID: id, holder: asset.ownerID, logger: logger)
+            try await requireQualified(tx, asset.ownerID, role: "holder")
+            let held = try await HoldingStore.units(tx, assetID: id, holder: asset.ownerID)
             guard held == asset.totalUnits else {
                 throw NomadError.wrongState("所有者须持有该资产的全部份额", "the owner must hold every unit of the asset")
             }
-            guard try await TradeStore.openListings(connection, assetID: id, logger: logger) == 0 else {
+            guard try await TradeStore.openListings(tx, assetID: id) == 0 else {
                 throw NomadError.wrongState("请先撤销该资产的挂牌", "cancel the asset's open listings first")
             }
             try await TokenStore.insert(
-                connection, assetID: id, units: units, caps: caps, holder: asset.ownerID, by: principal.accountID,
-                logger: logger)
-            try await DataAssetStore.markTokenized(connection, id: id, logger: logger)
+                tx, assetID: id, units: units, caps: caps, holder: asset.ownerID, by: principal.accountID)
+            try await DataAssetStore.markTokenized(tx, id: id)
             try await OwnershipStore.append(
-                connection, OwnershipChangeRecord(
+                tx, OwnershipChangeRecord(
                     kind: "token_issued", assetID: id, fromID: nil, toID: asset.ownerID, units: units,
-                    version: asset.latestVersion),
-                logger: logger)
+                    version: asset.latestVersion))
             try await RegistryChainStore.append(
-                connection, kind: "token.issued", subject: id,
+                tx, kind: "token.issued", subject: id,
                 fields: ["units": "\(units)", "holder_id": asset.ownerID.text, "max_holders": "\(caps.maxHolders)",
-                         "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text],
-                logger: logger)
+                         "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text])
             try await Outbox.append(
-                connection, type: "assets.token.issued",
+                tx, type: "assets.token.issued",
                 subjectIDs: ["asset_id": id.text, "holder_id": asset.ownerID.text],
-                payload: TokenIssuedEvent(assetID: id.text, units: units, holderID: asset.ownerID.text), logger: logger)
-            let token = try await TokenStore.find(connection, assetID: id, logger: logger)!.message(holders: 1)
+                payload: TokenIssuedEvent(assetID: id.text, units: units, holderID: asset.ownerID.text))
+            let token = try await TokenStore.find(tx, assetID: id)!.message(holders: 1)
             if principal.role == .officer {
-                try await audit(connection, principal, "token.issue", subject: "asset/\(id.text)", before: asset.message, after: token)
+                try await audit(tx, principal, "token.issue", subject: "asset/\(id.text)", before: asset.message, after: token)
             }
             return token
         }
@@ -114,9 +111,9 @@ extension AssetsService {
     func getAssetToken(request: Nomad_Assets_V1_GetAssetTokenRequest, context: ServerContext) async throws -> Nomad_Assets_V1_AssetToken {
         _ = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
-        return try await database.read { connection in
-            let token = try await requireToken(connection, id)
-            return token.message(holders: try await TokenStore.holderCount(connection, assetID: id, logger: logger))
+        return try await database.read { tx in
+            let token = try await requireToken(tx, id)
+            return token.message(holders: try await TokenStore.holderCount(tx, assetID: id))
         }
     }
 
@@ -125,12 +122,12 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_ListTokenHoldingsResponse {
         let principal = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
-        let (token, holdings) = try await database.read { connection in
-            let token = try await requireToken(connection, id)
+        let (token, holdings) = try await database.read { tx in
+            let token = try await requireToken(tx, id)
             // Who holds what is for staff and the issuer; other holders see their own line.
             let seesAll = principal.role == .officer || principal.role == .admin || token.issuedTo == principal.accountID
             return (token, try await TokenStore.holdings(
-                connection, assetID: id, holder: seesAll ? nil : principal.accountID, logger: logger))
+                tx, assetID: id, holder: seesAll ? nil : principal.accountID))
         }
         return .with {
             $0.totalUnits = token.totalUnits
@@ -146,9 +143,9 @@ extension AssetsService {
         guard receiver != sender.accountID else {
             throw NomadError.invalid("to_id", zh: "不能转给自己", en: "must not be the sender")
         }
-        return try await mutation("TransferTokens", requestID: request.requestID, request: request) { connection in
+        return try await mutation("TransferTokens", requestID: request.requestID, request: request) { tx in
             try await moveTokens(
-                connection, assetID: id, from: sender.accountID, to: receiver, units: units, legalBasis: nil,
+                tx, assetID: id, from: sender.accountID, to: receiver, units: units, legalBasis: nil,
                 by: sender.accountID)
         }
     }
@@ -163,11 +160,11 @@ extension AssetsService {
         let units = try DataAssetRules.units(request.units, "units")
         let basis = try Validate.text(request.legalBasis, "legal_basis", max: TokenRules.maxLegalBasis)
         guard from != to else { throw NomadError.invalid("to_id", zh: "不能与转出方相同", en: "must differ from from_id") }
-        return try await mutation("ForceTransferTokens", requestID: request.requestID, request: request) { connection in
-            let before = try await holdings(connection, assetID: id, of: [from, to])
+        return try await mutation("ForceTransferTokens", requestID: request.requestID, request: request) { tx in
+            let before = try await holdings(tx, assetID: id, of: [from, to])
             let moved = try await moveTokens(
-                connection, assetID: id, from: from, to: to, units: units, legalBasis: basis, by: officer.accountID)
-            try await audit(connection, officer, "token.force_transfer", subject: "asset/\(id.text)", reason: basis, before: before, after: moved)
+                tx, assetID: id, from: from, to: to, units: units, legalBasis: basis, by: officer.accountID)
+            try await audit(tx, officer, "token.force_transfer", subject: "asset/\(id.text)", reason: basis, before: before, after: moved)
             return moved
         }
     }
@@ -179,12 +176,12 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let holder = try Validate.uuid(request.holderID, "holder_id")
         let reason = try Validate.text(request.reason, "reason", max: TokenRules.maxLegalBasis, required: false)
-        return try await mutation("FreezeTokenHolder", requestID: request.requestID, request: request) { connection in
-            let before = try await holdings(connection, assetID: id, of: [holder])
-            let frozen = try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.frozen", reason: reason) {
+        return try await mutation("FreezeTokenHolder", requestID: request.requestID, request: request) { tx in
+            let before = try await holdings(tx, assetID: id, of: [holder])
+            let frozen = try await setFrozen(tx, assetID: id, holder: holder, by: officer.accountID, kind: "token.frozen", reason: reason) {
                 try TokenRules.frozenAfterFreeze($0, units: request.units)
             }
-            try await audit(connection, officer, "token.freeze", subject: "asset/\(id.text)", reason: reason, before: before, after: frozen)
+            try await audit(tx, officer, "token.freeze", subject: "asset/\(id.text)", reason: reason, before: before, after: frozen)
             return frozen
         }
     }
@@ -195,12 +192,12 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let holder = try Validate.uuid(request.holderID, "holder_id")
-        return try await mutation("UnfreezeTokenHolder", requestID: request.requestID, request: request) { connection in
-            let before = try await holdings(connection, assetID: id, of: [holder])
-            let unfrozen = try await setFrozen(connection, assetID: id, holder: holder, by: officer.accountID, kind: "token.unfrozen", reason: "") {
+        return try await mutation("UnfreezeTokenHolder", requestID: request.requestID, request: request) { tx in
+            let before = try await holdings(tx, assetID: id, of: [holder])
+            let unfrozen = try await setFrozen(tx, assetID: id, holder: holder, by: officer.accountID, kind: "token.unfrozen", reason: "") {
                 try TokenRules.frozenAfterUnfreeze($0, units: request.units)
             }
-            try await audit(connection, officer, "token.unfreeze", subject: "asset/\(id.text)", before: before, after: unfrozen)
+            try await audit(tx, officer, "token.unfreeze", subject: "asset/\(id.text)", before: before, after: unfrozen)
             return unfrozen
         }
     }
@@ -210,19 +207,19 @@ extension AssetsService {
     /// The holdings an officer's decision is about, as they were before it,
     /// with the token locked first so no transfer slips in between.
     private func holdings(
-        _ connection: PostgresConnection, assetID: UUID, of holders: [UUID]
+        _ tx: Tx, assetID: UUID, of holders: [UUID]
     ) async throws -> Nomad_Assets_V1_ListTokenHoldingsResponse? {
-        guard let token = try await TokenStore.find(connection, assetID: assetID, lock: true, logger: logger) else { return nil }
+        guard let token = try await TokenStore.find(tx, assetID: assetID, lock: true) else { return nil }
         var listed = Nomad_Assets_V1_ListTokenHoldingsResponse()
         for holder in holders {
-            let holding = try await TokenStore.holding(connection, assetID: assetID, holder: holder, logger: logger)
+            let holding = try await TokenStore.holding(tx, assetID: assetID, holder: holder)
             listed.holdings.append(tokenHolding(assetID: assetID, holder: holder, holding, total: token.totalUnits))
         }
         return listed
     }
 
-    private func requireToken(_ connection: PostgresConnection, _ id: UUID, lock: Bool = false) async throws -> TokenRecord {
-        guard let token = try await TokenStore.find(connection, assetID: id, lock: lock, logger: logger) else {
+    private func requireToken(_ tx: Tx, _ id: UUID, lock: Bool = false) async throws -> TokenRecord {
+        guard let token = try await TokenStore.find(tx, assetID: id, lock: lock) else {
             throw RegistryErrors.notTokenized
         }
         return token
@@ -230,8 +227,8 @@ extension AssetsService {
 
     /// Share-locks the whitelist entry so it cannot be removed until this
     /// transaction commits.
-    private func requireQualified(_ connection: PostgresConnection, _ account: UUID, role: String) async throws {
-        let investor = try await InvestorStore.find(connection, accountID: account, lock: true, logger: logger)
+    private func requireQualified(_ tx: Tx, _ account: UUID, role: String) async throws {
+        let investor = try await InvestorStore.find(tx, accountID: account, lock: true)
         guard TokenRules.qualified(expiresOn: investor?.expiresOn, today: ZoneDay.today()) else {
             throw RegistryErrors.notWhitelisted(role)
         }
@@ -241,38 +238,35 @@ extension AssetsService {
     /// take frozen units and does not ask whether the sender is still
     /// qualified; the receiver's whitelist and the caps hold either way.
     private func moveTokens(
-        _ connection: PostgresConnection, assetID: UUID, from: UUID, to: UUID, units: Int64, legalBasis: String?, by: UUID
+        _ tx: Tx, assetID: UUID, from: UUID, to: UUID, units: Int64, legalBasis: String?, by: UUID
     ) async throws -> Nomad_Assets_V1_TokenTransfer {
         let forced = legalBasis != nil
-        let token = try await requireToken(connection, assetID, lock: true)
-        if !forced { try await requireQualified(connection, from, role: "sender") }
-        try await requireQualified(connection, to, role: "receiver")
-        let sending = try await TokenStore.holding(connection, assetID: assetID, holder: from, logger: logger)
+        let token = try await requireToken(tx, assetID, lock: true)
+        if !forced { try await requireQualified(tx, from, role: "sender") }
+        try await requireQualified(tx, to, role: "receiver")
+        let sending = try await TokenStore.holding(tx, assetID: assetID, holder: from)
             ?? TokenRules.Holding(units: 0, frozen: 0)
-        let receiving = try await TokenStore.holding(connection, assetID: assetID, holder: to, logger: logger)
-        let holders = try await TokenStore.holderCount(connection, assetID: assetID, logger: logger)
+        let receiving = try await TokenStore.holding(tx, assetID: assetID, holder: to)
+        let holders = try await TokenStore.holderCount(tx, assetID: assetID)
         try TokenRules.checkTransfer(
             units: units, sender: sending, receiver: receiving, total: token.totalUnits, holders: holders, caps: token.caps,
             forced: forced)
-        try await TokenStore.move(connection, assetID: assetID, from: from, to: to, units: units, logger: logger)
-        let asset = try await requireAsset(connection, id: assetID)
+        try await TokenStore.move(tx, assetID: assetID, from: from, to: to, units: units)
+        let asset = try await requireAsset(tx, id: assetID)
         try await OwnershipStore.append(
-            connection, OwnershipChangeRecord(
+            tx, OwnershipChangeRecord(
                 kind: forced ? "token_forced_transfer" : "token_transferred", assetID: assetID, fromID: from, toID: to,
-                units: units, version: asset.latestVersion, legalBasis: legalBasis),
-            logger: logger)
+                units: units, version: asset.latestVersion, legalBasis: legalBasis))
         var fields = ["from_id": from.text, "to_id": to.text, "units": "\(units)", "by": by.text]
         if let legalBasis { fields["legal_basis"] = legalBasis }
         try await RegistryChainStore.append(
-            connection, kind: forced ? "token.forced_transfer" : "token.transferred", subject: assetID, fields: fields,
-            logger: logger)
+            tx, kind: forced ? "token.forced_transfer" : "token.transferred", subject: assetID, fields: fields)
         try await Outbox.append(
-            connection, type: "assets.token.transferred",
+            tx, type: "assets.token.transferred",
             subjectIDs: ["asset_id": assetID.text, "from_id": from.text, "to_id": to.text],
-            payload: TokenTransferredEvent(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced),
-            logger: logger)
-        let fromAfter = try await TokenStore.holding(connection, assetID: assetID, holder: from, logger: logger)
-        let toAfter = try await TokenStore.holding(connection, assetID: assetID, holder: to, logger: logger)
+            payload: TokenTransferredEvent(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced))
+        let fromAfter = try await TokenStore.holding(tx, assetID: assetID, holder: from)
+        let toAfter = try await TokenStore.holding(tx, assetID: assetID, holder: to)
         return .with {
             $0.assetID = assetID.text
             $0.fromID = from.text
@@ -286,18 +280,18 @@ extension AssetsService {
     }
 
     private func setFrozen(
-        _ connection: PostgresConnection, assetID: UUID, holder: UUID, by: UUID, kind: String, reason: String,
+        _ tx: Tx, assetID: UUID, holder: UUID, by: UUID, kind: String, reason: String,
         _ frozenAfter: (TokenRules.Holding) throws -> Int64
     ) async throws -> Nomad_Assets_V1_TokenHolding {
-        let token = try await requireToken(connection, assetID, lock: true)
-        guard let holding = try await TokenStore.holding(connection, assetID: assetID, holder: holder, logger: logger),
+        let token = try await requireToken(tx, assetID, lock: true)
+        guard let holding = try await TokenStore.holding(tx, assetID: assetID, holder: holder),
               holding.units > 0
         else { throw NomadError.notFound("token holding of \(holder.text)") }
         let frozen = try frozenAfter(holding)
-        try await TokenStore.setFrozen(connection, assetID: assetID, holder: holder, frozen: frozen, logger: logger)
+        try await TokenStore.setFrozen(tx, assetID: assetID, holder: holder, frozen: frozen)
         var fields = ["holder_id": holder.text, "frozen_units": "\(frozen)", "by": by.text]
         if !reason.isEmpty { fields["reason"] = reason }
-        try await RegistryChainStore.append(connection, kind: kind, subject: assetID, fields: fields, logger: logger)
+        try await RegistryChainStore.append(tx, kind: kind, subject: assetID, fields: fields)
         return tokenHolding(
             assetID: assetID, holder: holder, TokenRules.Holding(units: holding.units, frozen: frozen), total: token.totalUnits)
     }

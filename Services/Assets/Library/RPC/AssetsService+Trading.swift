@@ -20,18 +20,18 @@ extension AssetsService {
         guard !units.multipliedReportingOverflow(by: price.minor).overflow else {
             throw NomadError.invalid("unit_price", zh: "挂牌总价过大", en: "units x unit price is too large")
         }
-        return try await mutation("ListAssetForSale", requestID: request.requestID, request: request) { connection in
-            let asset = try await requireAsset(connection, id: id, lock: true)
+        return try await mutation("ListAssetForSale", requestID: request.requestID, request: request) { tx in
+            let asset = try await requireAsset(tx, id: id, lock: true)
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
-            let held = try await HoldingStore.units(connection, assetID: id, holder: seller.accountID, logger: logger)
+            let held = try await HoldingStore.units(tx, assetID: id, holder: seller.accountID)
             guard held > 0 else { throw NomadError.permissionDenied }
-            let listed = try await TradeStore.listedUnits(connection, assetID: id, seller: seller.accountID, logger: logger)
+            let listed = try await TradeStore.listedUnits(tx, assetID: id, seller: seller.accountID)
             guard units <= held - listed else { throw RegistryErrors.insufficientUnits(available: held - listed) }
             let listingID = UUID()
             try await TradeStore.insertListing(
-                connection, id: listingID, assetID: id, seller: seller.accountID, units: units, currency: price.currency,
-                unitPriceMinor: price.minor, logger: logger)
-            return try await TradeStore.findListing(connection, id: listingID, logger: logger)!.message
+                tx, id: listingID, assetID: id, seller: seller.accountID, units: units, currency: price.currency,
+                unitPriceMinor: price.minor)
+            return try await TradeStore.findListing(tx, id: listingID)!.message
         }
     }
 
@@ -40,16 +40,16 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_AssetListing {
         let seller = try caller
         let id = try Validate.uuid(request.listingID, "listing_id")
-        return try await mutation("CancelAssetListing", requestID: request.requestID, request: request) { connection in
-            guard let listing = try await TradeStore.findListing(connection, id: id, lock: true, logger: logger) else {
+        return try await mutation("CancelAssetListing", requestID: request.requestID, request: request) { tx in
+            guard let listing = try await TradeStore.findListing(tx, id: id, lock: true) else {
                 throw NomadError.notFound("listing \(id.text)")
             }
             guard listing.sellerID == seller.accountID else { throw NomadError.permissionDenied }
             guard listing.status == ListingRecord.Status.open.rawValue else {
                 throw NomadError.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
             }
-            try await TradeStore.cancel(connection, listingID: id, logger: logger)
-            return try await TradeStore.findListing(connection, id: id, logger: logger)!.message
+            try await TradeStore.cancel(tx, listingID: id)
+            return try await TradeStore.findListing(tx, id: id)!.message
         }
     }
 
@@ -65,8 +65,8 @@ extension AssetsService {
         case .open, .filled, .cancelled: status = Int16(request.status.rawValue)
         default: throw NomadError.unknownEnum("status")
         }
-        let listings = try await database.read { connection in
-            try await TradeStore.listings(connection, assetID: assetID, status: status, page: page, logger: logger)
+        let listings = try await database.read { tx in
+            try await TradeStore.listings(tx, assetID: assetID, status: status, page: page)
         }
         return .with {
             $0.listings = listings.prefix(page.limit).map(\.message)
@@ -83,13 +83,13 @@ extension AssetsService {
         guard request.version >= 0 else {
             throw NomadError.invalid("version", zh: "不能为负数", en: "must not be negative")
         }
-        return try await mutation("TradeDataAsset", requestID: request.requestID, request: request) { connection in
-            guard let seen = try await TradeStore.findListing(connection, id: listingID, logger: logger) else {
+        return try await mutation("TradeDataAsset", requestID: request.requestID, request: request) { tx in
+            guard let seen = try await TradeStore.findListing(tx, id: listingID) else {
                 throw NomadError.notFound("listing \(listingID.text)")
             }
             // Asset first, then listing: the order every trade and listing takes.
-            let asset = try await requireAsset(connection, id: seen.assetID, lock: true)
-            let listing = try await TradeStore.findListing(connection, id: listingID, lock: true, logger: logger)!
+            let asset = try await requireAsset(tx, id: seen.assetID, lock: true)
+            let listing = try await TradeStore.findListing(tx, id: listingID, lock: true)!
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
             guard listing.sellerID != buyer.accountID else {
                 throw NomadError.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")
@@ -107,34 +107,31 @@ extension AssetsService {
                 buyerID: buyer.accountID, sellerID: listing.sellerID, units: units, currency: listing.currency,
                 unitPriceMinor: listing.unitPriceMinor, createdAt: Date())
             try await HoldingStore.move(
-                connection, assetID: asset.id, from: listing.sellerID, to: buyer.accountID, units: units, logger: logger)
-            try await TradeStore.take(connection, listingID: listingID, units: units, logger: logger)
-            try await TradeStore.insertTrade(connection, trade, logger: logger)
+                tx, assetID: asset.id, from: listing.sellerID, to: buyer.accountID, units: units)
+            try await TradeStore.take(tx, listingID: listingID, units: units)
+            try await TradeStore.insertTrade(tx, trade)
             try await OwnershipStore.append(
-                connection, OwnershipChangeRecord(
+                tx, OwnershipChangeRecord(
                     kind: "traded", assetID: asset.id, fromID: listing.sellerID, toID: buyer.accountID, units: units,
-                    tradeID: trade.id, currency: trade.currency, unitPriceMinor: trade.unitPriceMinor, version: version),
-                logger: logger)
+                    tradeID: trade.id, currency: trade.currency, unitPriceMinor: trade.unitPriceMinor, version: version))
             // The chain head lock also orders trades for the moving average
             // below: every earlier trade has committed once we hold it, and
             // the entry's seq records that order on the trade.
             let seq = try await RegistryChainStore.append(
-                connection, kind: "asset.traded", subject: asset.id,
+                tx, kind: "asset.traded", subject: asset.id,
                 fields: ["trade_id": trade.id.text, "version": "\(version)", "buyer_id": buyer.accountID.text,
                          "seller_id": listing.sellerID.text, "units": "\(units)",
-                         "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency],
-                logger: logger)
-            try await TradeStore.setRegistrySeq(connection, tradeID: trade.id, seq: seq, logger: logger)
+                         "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency])
+            try await TradeStore.setRegistrySeq(tx, tradeID: trade.id, seq: seq)
             try await Outbox.append(
-                connection, type: "assets.asset.traded",
+                tx, type: "assets.asset.traded",
                 subjectIDs: ["asset_id": asset.id.text, "trade_id": trade.id.text, "buyer_id": buyer.accountID.text,
                              "seller_id": listing.sellerID.text],
                 payload: AssetTradedEvent(
                     assetID: asset.id.text, version: version, tradeID: trade.id.text, buyerID: buyer.accountID.text,
                     sellerID: listing.sellerID.text, units: units, unitPriceMinor: trade.unitPriceMinor,
-                    currency: trade.currency),
-                logger: logger)
-            let alerts = try await raiseBubbleAlerts(connection, trade: trade, asset: asset)
+                    currency: trade.currency))
+            let alerts = try await raiseBubbleAlerts(tx, trade: trade, asset: asset)
             return trade.message(alertIDs: alerts)
         }
     }
@@ -144,9 +141,9 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_ListAssetHoldingsResponse {
         _ = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
-        let (asset, holdings) = try await database.read { connection in
-            let asset = try await requireAsset(connection, id: id)
-            return (asset, try await HoldingStore.list(connection, assetID: id, logger: logger))
+        let (asset, holdings) = try await database.read { tx in
+            let asset = try await requireAsset(tx, id: id)
+            return (asset, try await HoldingStore.list(tx, assetID: id))
         }
         return .with {
             $0.totalUnits = asset.totalUnits
@@ -167,9 +164,9 @@ extension AssetsService {
         _ = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let page = try Page(request.page)
-        let changes = try await database.read { connection in
-            _ = try await requireAsset(connection, id: id)
-            return try await OwnershipStore.list(connection, assetID: id, page: page, logger: logger)
+        let changes = try await database.read { tx in
+            _ = try await requireAsset(tx, id: id)
+            return try await OwnershipStore.list(tx, assetID: id, page: page)
         }
         return .with {
             $0.changes = changes.prefix(page.limit).map(\.message)
@@ -190,10 +187,10 @@ extension AssetsService {
         } else {
             enterprise = try Validate.uuid(request.enterpriseID, "enterprise_id")
         }
-        let lines = try await database.read { connection in
+        let lines = try await database.read { tx in
             var lines: [(BalanceSheetHolding, ValuationRecord?)] = []
-            for holding in try await BalanceSheetStore.holdings(connection, holder: enterprise, logger: logger) {
-                lines.append((holding, try await ValuationStore.latest(connection, assetID: holding.assetID, logger: logger)))
+            for holding in try await BalanceSheetStore.holdings(tx, holder: enterprise) {
+                lines.append((holding, try await ValuationStore.latest(tx, assetID: holding.assetID)))
             }
             return lines
         }

@@ -25,21 +25,20 @@ extension AssetsService {
         guard expires >= ZoneDay.today() else {
             throw NomadError.invalid("expires_on", zh: "不能早于今天", en: "must not be in the past")
         }
-        return try await mutation("IssueVoucher", requestID: request.requestID, request: request) { connection in
-            let account = try await LedgerStore.open(connection, owner: holder, ownerKind: kind, kind: .voucher, unit: .voucher, logger: logger)
+        return try await mutation("IssueVoucher", requestID: request.requestID, request: request) { tx in
+            let account = try await LedgerStore.open(tx, owner: holder, ownerKind: kind, kind: .voucher, unit: .voucher)
             let posted = try await LedgerStore.post(
-                connection,
+                tx,
                 .move("voucher.issued", from: ZoneAccounts.issuance(.voucher), to: account, unit: .voucher, amount: amount,
                       expiresOn: expires, by: officer.accountID),
-                lots: .spendable(today: .today()), logger: logger)
+                lots: .spendable(today: .today()))
             try await Outbox.append(
-                connection, type: "assets.voucher.issued",
+                tx, type: "assets.voucher.issued",
                 subjectIDs: ["holder_id": holder.text, "owner_id": holder.text, "officer_id": officer.accountID.text,
                              "transaction_id": posted.id.text],
-                payload: VoucherIssued(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso),
-                logger: logger)
+                payload: VoucherIssued(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso))
             try await audit(
-                connection, officer, "voucher.issue", subject: "account/\(holder.text)", before: nil, after: posted.message)
+                tx, officer, "voucher.issue", subject: "account/\(holder.text)", before: nil, after: posted.message)
             return posted.message
         }
     }
@@ -52,43 +51,42 @@ extension AssetsService {
         }
         let grantID = try request.purpose == .poolAccess ? Validate.uuid(request.grantID, "grant_id") : nil
         let merchantID = try request.purpose == .dataProcessing ? Validate.uuid(request.merchantID, "merchant_id") : nil
-        return try await mutation("SpendVoucher", requestID: request.requestID, request: request) { connection in
+        return try await mutation("SpendVoucher", requestID: request.requestID, request: request) { tx in
             let target: UUID, purpose: String, reference: UUID
             if let grantID {
-                guard let grant = try await PoolStore.grant(connection, id: grantID, lock: true, logger: logger) else {
+                guard let grant = try await PoolStore.grant(tx, id: grantID, lock: true) else {
                     throw NomadError.notFound("grant \(grantID.text)")
                 }
                 guard grant.enterpriseID == holder.accountID else { throw NomadError.permissionDenied }
                 guard grant.status == .requested || grant.status == .granted else { throw VoucherErrors.grantClosed }
-                target = try await PoolStore.pool(connection, code: grant.poolCode, logger: logger).voucherAccount
+                target = try await PoolStore.pool(tx, code: grant.poolCode).voucherAccount
                 purpose = "pool_access"
                 reference = grantID
-                try await PoolStore.addVoucherPayment(connection, id: grantID, amount: amount, logger: logger)
+                try await PoolStore.addVoucherPayment(tx, id: grantID, amount: amount)
             } else {
                 let merchantID = merchantID!
-                guard let merchant = try await MerchantStore.find(connection, id: merchantID, logger: logger) else {
+                guard let merchant = try await MerchantStore.find(tx, id: merchantID) else {
                     throw NomadError.notFound("merchant \(merchantID.text)")
                 }
                 guard merchant.scene == LedgerRules.dataProcessingScene else { throw VoucherErrors.notDataProcessing }
                 target = try await LedgerStore.open(
-                    connection, owner: merchantID, ownerKind: .merchant, kind: .merchant, unit: .voucher, logger: logger)
+                    tx, owner: merchantID, ownerKind: .merchant, kind: .merchant, unit: .voucher)
                 purpose = "data_processing"
                 reference = merchantID
             }
-            guard let from = try await LedgerStore.find(connection, owner: holder.accountID, kind: .voucher, unit: .voucher, logger: logger) else {
+            guard let from = try await LedgerStore.find(tx, owner: holder.accountID, kind: .voucher, unit: .voucher) else {
                 throw LedgerErrors.overdraft(.voucher)
             }
             let posted = try await LedgerStore.post(
-                connection,
+                tx,
                 .move("voucher.spent", from: from, to: target, unit: .voucher, amount: amount, memo: purpose,
                       reference: reference, by: holder.accountID),
-                lots: .spendable(today: .today()), logger: logger)
+                lots: .spendable(today: .today()))
             try await Outbox.append(
-                connection, type: "assets.voucher.spent",
+                tx, type: "assets.voucher.spent",
                 subjectIDs: ["holder_id": holder.accountID.text, "owner_id": holder.accountID.text, "reference_id": reference.text,
                              "transaction_id": posted.id.text],
-                payload: VoucherSpent(holderID: holder.accountID.text, purpose: purpose, amount: amount),
-                logger: logger)
+                payload: VoucherSpent(holderID: holder.accountID.text, purpose: purpose, amount: amount))
             return posted.message
         }
     }

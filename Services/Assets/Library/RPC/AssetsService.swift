@@ -34,6 +34,6 @@ public enum AssetsDefinition {
             policy: AssetsAccess.policy,
             grpcServiceNames: [Nomad_Assets_V1_AssetsService.descriptor.fullyQualifiedService],
             makeServices: { context in [AssetsService(context: context, bubble: bubble)] },
-            makeBackgroundTasks: { context in [ExpirySweep.task(context.database, logger: context.logger)] })
+            makeBackgroundTasks: { context in [ExpirySweep.task(context.database)] })
     }
 }

@@ -28,42 +28,41 @@ enum AlertStore {
         """
 
     static func insert(
-        _ connection: PostgresConnection, id: UUID, trade: TradeRecord, finding: BubbleRules.Finding, thresholdBP: Int32,
-        logger: Logger
+        _ tx: Tx, id: UUID, trade: TradeRecord, finding: BubbleRules.Finding, thresholdBP: Int32
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO bubble_alerts (id, kind, asset_id, trade_id, pool_code, currency, unit_price_minor,
               reference_unit_price_minor, deviation_bp, threshold_bp)
             VALUES (\(id), \(finding.kind.rawValue), \(trade.assetID), \(trade.id), \(trade.poolCode), \(trade.currency),
               \(trade.unitPriceMinor), \(finding.referenceUnitPrice), \(finding.deviationBP), \(thresholdBP))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, lock: Bool = false, logger: Logger) async throws -> AlertRecord? {
-        let rows = try await connection.query("""
+    static func find(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> AlertRecord? {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM bubble_alerts WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
-            """, logger: logger)
+            """)
         for try await row in rows { return try record(row) }
         return nil
     }
 
     static func list(
-        _ connection: PostgresConnection, status: Int16, poolCode: String?, page: Page, logger: Logger
+        _ tx: Tx, status: Int16, poolCode: String?, page: Page
     ) async throws -> [AlertRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM bubble_alerts
             WHERE status = \(status) AND (\(poolCode)::text IS NULL OR pool_code = \(poolCode))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var alerts: [AlertRecord] = []
         for try await row in rows { alerts.append(try record(row)) }
         return alerts
     }
 
-    static func close(_ connection: PostgresConnection, id: UUID, note: String, by: UUID, logger: Logger) async throws {
-        try await connection.query("""
+    static func close(_ tx: Tx, id: UUID, note: String, by: UUID) async throws {
+        try await tx.query("""
             UPDATE bubble_alerts SET status = 2, note = \(note), closed_by = \(by), closed_at = now() WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     private static func record(_ row: PostgresRow) throws -> AlertRecord {

@@ -16,8 +16,8 @@ struct BalanceSheetHolding: Sendable {
 }
 
 enum BalanceSheetStore {
-    static func holdings(_ connection: PostgresConnection, holder: UUID, logger: Logger) async throws -> [BalanceSheetHolding] {
-        let rows = try await connection.query("""
+    static func holdings(_ tx: Tx, holder: UUID) async throws -> [BalanceSheetHolding] {
+        let rows = try await tx.query("""
             SELECT a.id, a.pool_code, a.title_zh, a.title_en, 'units', h.units, a.total_units
             FROM asset_holdings h JOIN data_assets a ON a.id = h.asset_id
             WHERE h.holder_id = \(holder) AND h.units > 0 AND NOT a.tokenized
@@ -26,7 +26,7 @@ enum BalanceSheetStore {
             FROM token_holdings th JOIN asset_tokens t ON t.asset_id = th.asset_id JOIN data_assets a ON a.id = th.asset_id
             WHERE th.holder_id = \(holder) AND th.units > 0
             ORDER BY 1
-            """, logger: logger)
+            """)
         var lines: [BalanceSheetHolding] = []
         for try await (id, pool, zh, en, kind, units, total) in rows.decode(
             (UUID, String, String, String, String, Int64, Int64).self

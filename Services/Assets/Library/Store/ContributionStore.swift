@@ -42,61 +42,60 @@ enum ContributionStore {
     /// (the unique indexes decide, so two replicas racing the same hash
     /// cannot both record it).
     static func insert(
-        _ connection: PostgresConnection, id: UUID, contributor: UUID, draft: ContributionDraft, logger: Logger
+        _ tx: Tx, id: UUID, contributor: UUID, draft: ContributionDraft
     ) async throws {
-        let inserted = try await connection.query("""
+        let inserted = try await tx.query("""
             INSERT INTO contributions (id, contributor_id, pool_code, kind, record_count, bytes, content_hash, evidence_hash,
               work_units, work_unit_label, quality_score)
             VALUES (\(id), \(contributor), \(draft.poolCode), \(draft.kind.rawValue), \(draft.recordCount), \(draft.bytes),
               \(draft.contentHash), \(draft.evidenceHash), \(draft.workUnits), \(draft.workUnitLabel), \(draft.qualityScore))
             ON CONFLICT DO NOTHING RETURNING 1
-            """, logger: logger).collect().count
+            """).collect().count
         guard inserted == 1 else { throw ContributionRules.duplicateHash }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, lock: Bool = false, logger: Logger) async throws -> ContributionRecord? {
+    static func find(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> ContributionRecord? {
         var binds = PostgresBindings()
         binds.append(id)
-        return try await records(try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM contributions WHERE id = $1\(lock ? " FOR UPDATE" : "")", binds: binds),
-            logger: logger)).first
+        return try await records(try await tx.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM contributions WHERE id = $1\(lock ? " FOR UPDATE" : "")", binds: binds))).first
     }
 
     static func list(
-        _ connection: PostgresConnection, contributor: UUID?, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, contributor: UUID?, status: Int16?, page: Page
     ) async throws -> [ContributionRecord] {
-        try await records(try await connection.query("""
+        try await records(try await tx.query("""
             SELECT \(unescaped: columns) FROM contributions
             WHERE (\(contributor)::uuid IS NULL OR contributor_id = \(contributor))
               AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at DESC, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger))
+            """))
     }
 
     static func accept(
-        _ connection: PostgresConnection, id: UUID, units: Int64, ruleVersion: Int32, by: UUID, logger: Logger
+        _ tx: Tx, id: UUID, units: Int64, ruleVersion: Int32, by: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE contributions SET status = 2, pow_units = \(units), valuation_rule_version = \(ruleVersion),
               reviewed_by = \(by), accepted_at = now(), updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    static func reject(_ connection: PostgresConnection, id: UUID, by: UUID, note: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func reject(_ tx: Tx, id: UUID, by: UUID, note: String) async throws {
+        try await tx.query("""
             UPDATE contributions SET status = 3, reviewed_by = \(by), review_note = \(note), updated_at = now() WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     static func reverse(
-        _ connection: PostgresConnection, id: UUID, reversed: Int64, unrecovered: Int64, by: UUID, note: String, logger: Logger
+        _ tx: Tx, id: UUID, reversed: Int64, unrecovered: Int64, by: UUID, note: String
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE contributions SET status = 4, reversed_units = \(reversed), unrecovered_units = \(unrecovered),
               reviewed_by = \(by), review_note = \(note), updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [ContributionRecord] {

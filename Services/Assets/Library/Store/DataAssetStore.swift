@@ -37,89 +37,87 @@ enum DataAssetStore {
 
     /// Registers the asset as version 1 with every unit held by its owner.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, owner: UUID, registeredBy: UUID,
-        _ draft: DataAssetRules.Registration, logger: Logger
+        _ tx: Tx, id: UUID, owner: UUID, registeredBy: UUID,
+        _ draft: DataAssetRules.Registration
     ) async throws {
-        try await refuseKnownContent(connection, hash: draft.contentHash, logger: logger)
-        try await connection.query("""
+        try await refuseKnownContent(tx, hash: draft.contentHash)
+        try await tx.query("""
             INSERT INTO data_assets (id, owner_id, pool_code, title_zh, title_en, licence_terms, total_units, registered_by)
             VALUES (\(id), \(owner), \(draft.poolCode), \(draft.titleZh), \(draft.titleEn), \(draft.licenceTerms),
               \(draft.totalUnits), \(registeredBy))
-            """, logger: logger)
+            """)
         try await insertVersion(
-            connection, assetID: id, version: 1, hash: draft.contentHash, zh: draft.descriptionZh, en: draft.descriptionEn,
-            by: registeredBy, logger: logger)
-        try await connection.query("""
+            tx, assetID: id, version: 1, hash: draft.contentHash, zh: draft.descriptionZh, en: draft.descriptionEn,
+            by: registeredBy)
+        try await tx.query("""
             INSERT INTO asset_holdings (asset_id, holder_id, units) VALUES (\(id), \(owner), \(draft.totalUnits))
-            """, logger: logger)
+            """)
     }
 
     /// Adds the next version; call under the asset's row lock so numbers stay 1, 2, 3...
     static func addVersion(
-        _ connection: PostgresConnection, asset: DataAssetRecord, hash: String, zh: String, en: String, by: UUID,
-        logger: Logger
+        _ tx: Tx, asset: DataAssetRecord, hash: String, zh: String, en: String, by: UUID
     ) async throws -> Int32 {
-        try await refuseKnownContent(connection, hash: hash, logger: logger)
+        try await refuseKnownContent(tx, hash: hash)
         let version = asset.latestVersion + 1
-        try await insertVersion(connection, assetID: asset.id, version: version, hash: hash, zh: zh, en: en, by: by, logger: logger)
-        try await connection.query(
-            "UPDATE data_assets SET latest_version = \(version) WHERE id = \(asset.id)", logger: logger)
+        try await insertVersion(tx, assetID: asset.id, version: version, hash: hash, zh: zh, en: en, by: by)
+        try await tx.query(
+            "UPDATE data_assets SET latest_version = \(version) WHERE id = \(asset.id)")
         return version
     }
 
     /// A friendly refusal before the insert; the unique index still decides
     /// between two registrations of the same content racing each other.
-    private static func refuseKnownContent(_ connection: PostgresConnection, hash: String, logger: Logger) async throws {
-        let rows = try await connection.query(
-            "SELECT 1 FROM data_asset_versions WHERE content_hash = \(hash)", logger: logger).collect()
+    private static func refuseKnownContent(_ tx: Tx, hash: String) async throws {
+        let rows = try await tx.query(
+            "SELECT 1 FROM data_asset_versions WHERE content_hash = \(hash)").collect()
         if !rows.isEmpty { throw RegistryErrors.duplicateContent }
     }
 
     private static func insertVersion(
-        _ connection: PostgresConnection, assetID: UUID, version: Int32, hash: String, zh: String, en: String, by: UUID,
-        logger: Logger
+        _ tx: Tx, assetID: UUID, version: Int32, hash: String, zh: String, en: String, by: UUID
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO data_asset_versions (asset_id, version, content_hash, description_zh, description_en, created_by)
                 VALUES (\(assetID), \(version), \(hash), \(zh), \(en), \(by))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw RegistryErrors.duplicateContent
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, lock: Bool = false, logger: Logger) async throws -> DataAssetRecord? {
-        let rows = try await connection.query("""
+    static func find(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> DataAssetRecord? {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM data_assets a
             JOIN data_asset_versions v ON v.asset_id = a.id AND v.version = a.latest_version
             WHERE a.id = \(id) \(unescaped: lock ? "FOR UPDATE OF a" : "")
-            """, logger: logger)
+            """)
         for try await row in rows { return try record(row) }
         return nil
     }
 
     /// Newest first.
     static func list(
-        _ connection: PostgresConnection, poolCode: String?, owner: UUID?, page: Page, logger: Logger
+        _ tx: Tx, poolCode: String?, owner: UUID?, page: Page
     ) async throws -> [DataAssetRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM data_assets a
             JOIN data_asset_versions v ON v.asset_id = a.id AND v.version = a.latest_version
             WHERE (\(poolCode)::text IS NULL OR a.pool_code = \(poolCode))
               AND (\(owner)::uuid IS NULL OR a.owner_id = \(owner))
             ORDER BY a.created_at DESC, a.id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var assets: [DataAssetRecord] = []
         for try await row in rows { assets.append(try record(row)) }
         return assets
     }
 
-    static func versions(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> [DataAssetVersionRecord] {
-        let rows = try await connection.query("""
+    static func versions(_ tx: Tx, assetID: UUID) async throws -> [DataAssetVersionRecord] {
+        let rows = try await tx.query("""
             SELECT asset_id, version, content_hash, description_zh, description_en, created_by, created_at
             FROM data_asset_versions WHERE asset_id = \(assetID) ORDER BY version
-            """, logger: logger)
+            """)
         var versions: [DataAssetVersionRecord] = []
         for try await (asset, version, hash, zh, en, by, at) in rows.decode((UUID, Int32, String, String, String, UUID, Date).self) {
             versions.append(DataAssetVersionRecord(
@@ -129,8 +127,8 @@ enum DataAssetStore {
         return versions
     }
 
-    static func markTokenized(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
-        try await connection.query("UPDATE data_assets SET tokenized = true WHERE id = \(id)", logger: logger)
+    static func markTokenized(_ tx: Tx, id: UUID) async throws {
+        try await tx.query("UPDATE data_assets SET tokenized = true WHERE id = \(id)")
     }
 
     private static func record(_ row: PostgresRow) throws -> DataAssetRecord {
@@ -150,34 +148,33 @@ enum DataAssetStore {
 /// Who holds a data asset's units. Units move only inside a trade, under the
 /// asset's row lock; the CHECK (units >= 0) is the last guard.
 enum HoldingStore {
-    static func units(_ connection: PostgresConnection, assetID: UUID, holder: UUID, logger: Logger) async throws -> Int64 {
-        let rows = try await connection.query(
-            "SELECT units FROM asset_holdings WHERE asset_id = \(assetID) AND holder_id = \(holder) FOR UPDATE",
-            logger: logger)
+    static func units(_ tx: Tx, assetID: UUID, holder: UUID) async throws -> Int64 {
+        let rows = try await tx.query(
+            "SELECT units FROM asset_holdings WHERE asset_id = \(assetID) AND holder_id = \(holder) FOR UPDATE")
         for try await units in rows.decode(Int64.self) { return units }
         return 0
     }
 
     static func move(
-        _ connection: PostgresConnection, assetID: UUID, from seller: UUID, to buyer: UUID, units: Int64, logger: Logger
+        _ tx: Tx, assetID: UUID, from seller: UUID, to buyer: UUID, units: Int64
     ) async throws {
-        let taken = try await connection.query("""
+        let taken = try await tx.query("""
             UPDATE asset_holdings SET units = units - \(units)
             WHERE asset_id = \(assetID) AND holder_id = \(seller) AND units >= \(units) RETURNING 1
-            """, logger: logger).collect()
+            """).collect()
         guard taken.count == 1 else { throw RegistryErrors.insufficientUnits(available: 0) }
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO asset_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(buyer), \(units))
             ON CONFLICT (asset_id, holder_id) DO UPDATE SET units = asset_holdings.units + EXCLUDED.units
-            """, logger: logger)
+            """)
     }
 
     /// Holders with units, largest first.
-    static func list(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> [(UUID, Int64)] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, assetID: UUID) async throws -> [(UUID, Int64)] {
+        let rows = try await tx.query("""
             SELECT holder_id, units FROM asset_holdings WHERE asset_id = \(assetID) AND units > 0
             ORDER BY units DESC, holder_id
-            """, logger: logger)
+            """)
         var holdings: [(UUID, Int64)] = []
         for try await pair in rows.decode((UUID, Int64).self) { holdings.append(pair) }
         return holdings

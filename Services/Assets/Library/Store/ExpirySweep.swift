@@ -16,31 +16,30 @@ enum ExpirySweep {
 
     static let batch = 500
 
-    static func pass(_ connection: PostgresConnection, before day: ZoneDay, logger: Logger) async throws -> Summary {
+    static func pass(_ tx: Tx, before day: ZoneDay) async throws -> Summary {
         var summary = Summary()
-        for account in try await ExpiryStore.candidates(connection, before: day, limit: batch, logger: logger) {
-            guard let expired = try await ExpiryStore.sweep(connection, account: account, before: day, logger: logger) else {
+        for account in try await ExpiryStore.candidates(tx, before: day, limit: batch) {
+            guard let expired = try await ExpiryStore.sweep(tx, account: account, before: day) else {
                 continue
             }
             summary.accounts += 1
             summary.lots += expired.lots
             if expired.unit == .voucher { summary.vouchers += expired.amount } else { summary.points += expired.amount }
             try await Outbox.append(
-                connection, type: "assets.points.expired",
+                tx, type: "assets.points.expired",
                 subjectIDs: ["owner_id": expired.ownerID.text, "account_id": account.text],
-                payload: PointsExpired(ownerID: expired.ownerID.text, unit: expired.unit.rawValue, amount: expired.amount),
-                logger: logger)
+                payload: PointsExpired(ownerID: expired.ownerID.text, unit: expired.unit.rawValue, amount: expired.amount))
         }
         return summary
     }
 
     /// The chassis background task: safe on every replica at once, since a
     /// pass skips accounts another pass holds.
-    static func task(_ database: Database, logger: Logger) -> BackgroundTask {
+    static func task(_ database: Database) -> BackgroundTask {
         BackgroundTask(name: "expire-points-and-vouchers", interval: .seconds(3600)) {
             while true {
-                let summary = try await database.transaction { connection in
-                    try await pass(connection, before: .today(), logger: logger)
+                let summary = try await database.transaction { tx in
+                    try await pass(tx, before: .today())
                 }
                 if summary.accounts == 0 { break }
             }

@@ -40,45 +40,45 @@ enum LedgerStore {
 
     /// The account of (owner, kind, unit), opened empty on first use.
     static func open(
-        _ connection: PostgresConnection, owner: UUID, ownerKind: LedgerOwnerKind, kind: LedgerAccountKind,
-        unit: LedgerUnit, logger: Logger
+        _ tx: Tx, owner: UUID, ownerKind: LedgerOwnerKind, kind: LedgerAccountKind,
+        unit: LedgerUnit
     ) async throws -> UUID {
-        if let id = try await find(connection, owner: owner, kind: kind, unit: unit, logger: logger) { return id }
-        try await connection.query("""
+        if let id = try await find(tx, owner: owner, kind: kind, unit: unit) { return id }
+        try await tx.query("""
             INSERT INTO ledger_accounts (id, owner_id, owner_kind, kind, unit)
             VALUES (\(UUID()), \(owner), \(ownerKind.rawValue), \(kind.rawValue), \(unit.rawValue))
             ON CONFLICT (owner_id, kind, unit) DO NOTHING
-            """, logger: logger)
-        guard let id = try await find(connection, owner: owner, kind: kind, unit: unit, logger: logger) else {
+            """)
+        guard let id = try await find(tx, owner: owner, kind: kind, unit: unit) else {
             throw NomadError.internalError
         }
         return id
     }
 
     static func find(
-        _ connection: PostgresConnection, owner: UUID, kind: LedgerAccountKind, unit: LedgerUnit, logger: Logger
+        _ tx: Tx, owner: UUID, kind: LedgerAccountKind, unit: LedgerUnit
     ) async throws -> UUID? {
-        try await connection.query("""
+        try await tx.query("""
             SELECT id FROM ledger_accounts WHERE owner_id = \(owner) AND kind = \(kind.rawValue) AND unit = \(unit.rawValue)
-            """, logger: logger).collect().first?.decode(UUID.self)
+            """).collect().first?.decode(UUID.self)
     }
 
     /// One account with its spendable amount as of `today`.
-    static func account(_ connection: PostgresConnection, id: UUID, today: ZoneDay, logger: Logger) async throws -> LedgerAccountRecord? {
-        try await accounts(connection, where: "a.id = $2", bind: id, today: today, logger: logger).first
+    static func account(_ tx: Tx, id: UUID, today: ZoneDay) async throws -> LedgerAccountRecord? {
+        try await accounts(tx, where: "a.id = $2", bind: id, today: today).first
     }
 
-    static func accounts(_ connection: PostgresConnection, owner: UUID, today: ZoneDay, logger: Logger) async throws -> [LedgerAccountRecord] {
-        try await accounts(connection, where: "a.owner_id = $2", bind: owner, today: today, logger: logger)
+    static func accounts(_ tx: Tx, owner: UUID, today: ZoneDay) async throws -> [LedgerAccountRecord] {
+        try await accounts(tx, where: "a.owner_id = $2", bind: owner, today: today)
     }
 
     private static func accounts(
-        _ connection: PostgresConnection, where condition: String, bind: UUID, today: ZoneDay, logger: Logger
+        _ tx: Tx, where condition: String, bind: UUID, today: ZoneDay
     ) async throws -> [LedgerAccountRecord] {
         var binds = PostgresBindings()
         binds.append(today.iso)
         binds.append(bind)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT a.id, a.owner_id, a.owner_kind, a.kind, a.unit, a.balance,
               CASE WHEN a.kind IN ('points', 'voucher')
                 THEN (SELECT coalesce(sum(l.remaining), 0)::bigint FROM ledger_lots l
@@ -87,7 +87,7 @@ enum LedgerStore {
               (SELECT min(l.expires_on)::text FROM ledger_lots l WHERE l.account_id = a.id AND l.remaining > 0)
             FROM ledger_accounts a WHERE \(condition)
             ORDER BY a.kind, a.unit
-            """, binds: binds), logger: logger)
+            """, binds: binds))
         var found: [LedgerAccountRecord] = []
         for try await row in rows {
             let (id, owner, ownerKind, kind, unit, balance, spendable, next) =
@@ -113,17 +113,17 @@ enum LedgerStore {
     /// (the checks all come before the first write).
     @discardableResult
     static func post(
-        _ connection: PostgresConnection, _ draft: LedgerDraft, lots selection: LotSelection, logger: Logger
+        _ tx: Tx, _ draft: LedgerDraft, lots selection: LotSelection
     ) async throws -> PostedTransaction {
         let draft = try draft.validated()
         let ids = draft.postings.map(\.account).sorted { $0.uuidString < $1.uuidString }
         // Locks in id order; ORDER BY sits below the row locking, so rows are
         // locked in that order.
         var locked: [UUID: (kind: LedgerAccountKind, unit: LedgerUnit, balance: Int64, mayGoNegative: Bool)] = [:]
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT id, kind, unit, balance, may_go_negative FROM ledger_accounts
             WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
-            """, logger: logger) {
+            """) {
             let (id, kind, unit, balance, negative) = try row.decode((UUID, String, String, Int64, Bool).self)
             locked[id] = (LedgerAccountKind(rawValue: kind)!, LedgerUnit(rawValue: unit)!, balance, negative)
         }
@@ -140,7 +140,7 @@ enum LedgerStore {
             let need = -posting.amount
             if account.kind.tracksLots {
                 let (updates, slices, available) = try await planLots(
-                    connection, account: posting.account, need: need, selection: selection, logger: logger)
+                    tx, account: posting.account, need: need, selection: selection)
                 guard available >= need else { throw LedgerErrors.overdraft(posting.unit) }
                 lotUpdates += updates
                 consumed[posting.unit, default: []] += slices
@@ -150,24 +150,24 @@ enum LedgerStore {
         }
 
         let transactionID = UUID()
-        let postedAt = try await connection.query("""
+        let postedAt = try await tx.query("""
             INSERT INTO ledger_transactions (id, kind, memo, reference_id, created_by)
             VALUES (\(transactionID), \(draft.kind), \(draft.memo), \(draft.reference), \(draft.createdBy))
             RETURNING created_at
-            """, logger: logger).collect().first!.decode(Date.self)
+            """).collect().first!.decode(Date.self)
         for posting in draft.postings.sorted(by: { $0.account.uuidString < $1.account.uuidString }) {
-            let after = try await connection.query("""
+            let after = try await tx.query("""
                 UPDATE ledger_accounts SET balance = balance + \(posting.amount) WHERE id = \(posting.account)
                 RETURNING balance
-                """, logger: logger).collect().first!.decode(Int64.self)
-            try await connection.query("""
+                """).collect().first!.decode(Int64.self)
+            try await tx.query("""
                 INSERT INTO ledger_entries (transaction_id, account_id, unit, amount, balance_after)
                 VALUES (\(transactionID), \(posting.account), \(posting.unit.rawValue), \(posting.amount), \(after))
-                """, logger: logger)
+                """)
         }
         for update in lotUpdates {
-            try await connection.query(
-                "UPDATE ledger_lots SET remaining = remaining - \(update.take) WHERE id = \(update.id)", logger: logger)
+            try await tx.query(
+                "UPDATE ledger_lots SET remaining = remaining - \(update.take) WHERE id = \(update.id)")
         }
         for posting in draft.postings where posting.amount > 0 && locked[posting.account]!.kind.tracksLots {
             let slices: [(expiresOn: String, amount: Int64)]
@@ -179,12 +179,12 @@ enum LedgerStore {
                 guard slices.reduce(0, { $0 + $1.amount }) == posting.amount else { throw NomadError.internalError }
             }
             for slice in slices {
-                try await connection.query("""
+                try await tx.query("""
                     INSERT INTO ledger_lots AS l (account_id, expires_on, amount, remaining, transaction_id)
                     VALUES (\(posting.account), \(slice.expiresOn)::date, \(slice.amount), \(slice.amount), \(transactionID))
                     ON CONFLICT (account_id, expires_on)
                     DO UPDATE SET amount = l.amount + EXCLUDED.amount, remaining = l.remaining + EXCLUDED.remaining
-                    """, logger: logger)
+                    """)
             }
         }
         return PostedTransaction(id: transactionID, kind: draft.kind, postings: draft.postings, postedAt: postedAt)
@@ -193,22 +193,22 @@ enum LedgerStore {
     /// Which lots cover `need`, earliest expiry first. Runs under the
     /// account's row lock, so no other transaction changes these lots meanwhile.
     private static func planLots(
-        _ connection: PostgresConnection, account: UUID, need: Int64, selection: LotSelection, logger: Logger
+        _ tx: Tx, account: UUID, need: Int64, selection: LotSelection
     ) async throws -> ([(id: Int64, take: Int64)], [(expiresOn: String, amount: Int64)], Int64) {
         let rows: PostgresRowSequence
         switch selection {
         case .spendable(let today):
-            rows = try await connection.query("""
+            rows = try await tx.query("""
                 SELECT id, expires_on::text, remaining FROM ledger_lots
                 WHERE account_id = \(account) AND remaining > 0 AND expires_on >= \(today.iso)::date
                 ORDER BY expires_on, id
-                """, logger: logger)
+                """)
         case .expiredBefore(let day):
-            rows = try await connection.query("""
+            rows = try await tx.query("""
                 SELECT id, expires_on::text, remaining FROM ledger_lots
                 WHERE account_id = \(account) AND remaining > 0 AND expires_on < \(day.iso)::date
                 ORDER BY expires_on, id
-                """, logger: logger)
+                """)
         }
         var updates: [(id: Int64, take: Int64)] = [], slices: [(expiresOn: String, amount: Int64)] = []
         var available: Int64 = 0, left = need
@@ -226,13 +226,13 @@ enum LedgerStore {
 
     /// A page of the account's entries, oldest first, with the running
     /// balance each entry left behind.
-    static func statement(_ connection: PostgresConnection, account: UUID, page: Page, logger: Logger) async throws -> [LedgerEntryRecord] {
-        let rows = try await connection.query("""
+    static func statement(_ tx: Tx, account: UUID, page: Page) async throws -> [LedgerEntryRecord] {
+        let rows = try await tx.query("""
             SELECT e.id, e.transaction_id, t.kind, e.amount, e.balance_after, t.memo, e.created_at
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
             WHERE e.account_id = \(account)
             ORDER BY e.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var lines: [LedgerEntryRecord] = []
         for try await row in rows {
             let (id, txn, kind, amount, after, memo, at) = try row.decode((Int64, UUID, String, Int64, Int64, String, Date).self)
@@ -248,18 +248,18 @@ enum LedgerStore {
         var lines: [(unit: LedgerUnit, kind: LedgerAccountKind, total: Int64, accounts: Int)]
     }
 
-    static func trialBalance(_ connection: PostgresConnection, logger: Logger) async throws -> TrialBalance {
+    static func trialBalance(_ tx: Tx) async throws -> TrialBalance {
         var lines: [(unit: LedgerUnit, kind: LedgerAccountKind, total: Int64, accounts: Int)] = []
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT unit, kind, coalesce(sum(balance), 0)::bigint, count(*)::int FROM ledger_accounts
             GROUP BY unit, kind ORDER BY unit, kind
-            """, logger: logger) {
+            """) {
             let (unit, kind, total, count) = try row.decode((String, String, Int64, Int).self)
             lines.append((LedgerUnit(rawValue: unit)!, LedgerAccountKind(rawValue: kind)!, total, count))
         }
         var entryTotals: [LedgerUnit: Int64] = [:]
-        for try await row in try await connection.query(
-            "SELECT unit, coalesce(sum(amount), 0)::bigint FROM ledger_entries GROUP BY unit", logger: logger
+        for try await row in try await tx.query(
+            "SELECT unit, coalesce(sum(amount), 0)::bigint FROM ledger_entries GROUP BY unit"
         ) {
             let (unit, total) = try row.decode((String, Int64).self)
             entryTotals[LedgerUnit(rawValue: unit)!] = total
@@ -277,10 +277,10 @@ extension LedgerStore {
     /// a balance before deciding what to post: locking only the one account
     /// first and the zone's account later would invert that order against a
     /// concurrent posting and deadlock.
-    static func lockBalances(_ connection: PostgresConnection, ids: [UUID], logger: Logger) async throws -> [UUID: Int64] {
+    static func lockBalances(_ tx: Tx, ids: [UUID]) async throws -> [UUID: Int64] {
         var balances: [UUID: Int64] = [:]
-        for try await (id, balance) in try await connection.query(
-            "SELECT id, balance FROM ledger_accounts WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE", logger: logger
+        for try await (id, balance) in try await tx.query(
+            "SELECT id, balance FROM ledger_accounts WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE"
         ).decode((UUID, Int64).self) {
             balances[id] = balance
         }
@@ -296,9 +296,9 @@ extension LedgerStore {
     }
 
     /// Who owns an account and what it holds, without its balance.
-    static func header(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Header? {
-        let rows = try await connection.query(
-            "SELECT owner_id, owner_kind, kind, unit FROM ledger_accounts WHERE id = \(id)", logger: logger
+    static func header(_ tx: Tx, id: UUID) async throws -> Header? {
+        let rows = try await tx.query(
+            "SELECT owner_id, owner_kind, kind, unit FROM ledger_accounts WHERE id = \(id)"
         ).collect()
         guard let row = rows.first else { return nil }
         let (owner, ownerKind, kind, unit) = try row.decode((UUID, String, String, String).self)

@@ -16,13 +16,13 @@ struct MerchantRecord: Sendable {
 /// account opened on the first voucher it receives.
 enum MerchantStore {
     static func insert(
-        _ connection: PostgresConnection, id: UUID, nameZh: String, nameEn: String, scene: String, by: UUID, logger: Logger
+        _ tx: Tx, id: UUID, nameZh: String, nameEn: String, scene: String, by: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO merchants (id, name_zh, name_en, scene, created_by)
             VALUES (\(id), \(nameZh), \(nameEn), \(scene), \(by))
-            """, logger: logger)
-        _ = try await LedgerStore.open(connection, owner: id, ownerKind: .merchant, kind: .merchant, unit: .points, logger: logger)
+            """)
+        _ = try await LedgerStore.open(tx, owner: id, ownerKind: .merchant, kind: .merchant, unit: .points)
     }
 
     private static let select = """
@@ -30,15 +30,15 @@ enum MerchantStore {
         JOIN ledger_accounts a ON a.owner_id = m.id AND a.kind = 'merchant' AND a.unit = 'POINTS'
         """
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> MerchantRecord? {
-        try await records(try await connection.query("\(unescaped: select) WHERE m.id = \(id)", logger: logger)).first
+    static func find(_ tx: Tx, id: UUID) async throws -> MerchantRecord? {
+        try await records(try await tx.query("\(unescaped: select) WHERE m.id = \(id)")).first
     }
 
-    static func list(_ connection: PostgresConnection, scene: String?, page: Page, logger: Logger) async throws -> [MerchantRecord] {
-        try await records(try await connection.query("""
+    static func list(_ tx: Tx, scene: String?, page: Page) async throws -> [MerchantRecord] {
+        try await records(try await tx.query("""
             \(unescaped: select) WHERE (\(scene)::text IS NULL OR m.scene = \(scene))
             ORDER BY m.created_at, m.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger))
+            """))
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [MerchantRecord] {

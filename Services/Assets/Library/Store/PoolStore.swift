@@ -56,10 +56,10 @@ enum PoolStore {
         FROM pools p JOIN ledger_accounts a ON a.owner_id = p.id AND a.kind = 'pool' AND a.unit = 'VOUCHER'
         """
 
-    static func pools(_ connection: PostgresConnection, code: String? = nil, logger: Logger) async throws -> [PoolRecord] {
+    static func pools(_ tx: Tx, code: String? = nil) async throws -> [PoolRecord] {
         var found: [PoolRecord] = []
-        for try await row in try await connection.query(
-            "\(unescaped: poolSelect) WHERE (\(code)::text IS NULL OR p.code = \(code)) ORDER BY p.code", logger: logger
+        for try await row in try await tx.query(
+            "\(unescaped: poolSelect) WHERE (\(code)::text IS NULL OR p.code = \(code)) ORDER BY p.code"
         ) {
             let (code, id, nameZh, nameEn, descZh, descEn, department, policyZh, policyEn, account) =
                 try row.decode((String, UUID, String, String, String, String, String, String, String, UUID).self)
@@ -70,8 +70,8 @@ enum PoolStore {
         return found
     }
 
-    static func pool(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> PoolRecord {
-        guard let pool = try await pools(connection, code: code, logger: logger).first else { throw PoolRules.unknownPool(code) }
+    static func pool(_ tx: Tx, code: String) async throws -> PoolRecord {
+        guard let pool = try await pools(tx, code: code).first else { throw PoolRules.unknownPool(code) }
         return pool
     }
 
@@ -80,51 +80,50 @@ enum PoolStore {
         revoked_by, vouchers_paid, reads, created_at, updated_at
         """
 
-    static func insertGrant(_ connection: PostgresConnection, id: UUID, enterprise: UUID, draft: PoolAccessDraft, logger: Logger) async throws {
-        try await connection.query("""
+    static func insertGrant(_ tx: Tx, id: UUID, enterprise: UUID, draft: PoolAccessDraft) async throws {
+        try await tx.query("""
             INSERT INTO pool_grants (id, pool_code, enterprise_id, purpose, period_start, period_end)
             VALUES (\(id), \(draft.poolCode), \(enterprise), \(draft.purpose), \(draft.start.iso)::date, \(draft.end.iso)::date)
-            """, logger: logger)
+            """)
     }
 
-    static func grant(_ connection: PostgresConnection, id: UUID, lock: Bool = false, logger: Logger) async throws -> PoolGrantRecord? {
-        try await grants(try await connection.query(PostgresQuery(
+    static func grant(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> PoolGrantRecord? {
+        try await grants(try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(grantColumns) FROM pool_grants WHERE id = $1\(lock ? " FOR UPDATE" : "")",
-            binds: { var b = PostgresBindings(); b.append(id); return b }()), logger: logger)).first
+            binds: { var b = PostgresBindings(); b.append(id); return b }()))).first
     }
 
     static func listGrants(
-        _ connection: PostgresConnection, enterprise: UUID?, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, enterprise: UUID?, status: Int16?, page: Page
     ) async throws -> [PoolGrantRecord] {
-        try await grants(try await connection.query("""
+        try await grants(try await tx.query("""
             SELECT \(unescaped: grantColumns) FROM pool_grants
             WHERE (\(enterprise)::uuid IS NULL OR enterprise_id = \(enterprise))
               AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at DESC, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger))
+            """))
     }
 
     static func decide(
-        _ connection: PostgresConnection, id: UUID, status: PoolGrantStatus, by: UUID, note: String, logger: Logger
+        _ tx: Tx, id: UUID, status: PoolGrantStatus, by: UUID, note: String
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE pool_grants SET status = \(status.rawValue), decided_by = \(by), decision_note = \(note), updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    static func revoke(_ connection: PostgresConnection, id: UUID, by: UUID, reason: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func revoke(_ tx: Tx, id: UUID, by: UUID, reason: String) async throws {
+        try await tx.query("""
             UPDATE pool_grants SET status = \(PoolGrantStatus.revoked.rawValue), revoked_by = \(by), revoke_reason = \(reason),
               updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    static func addVoucherPayment(_ connection: PostgresConnection, id: UUID, amount: Int64, logger: Logger) async throws {
-        try await connection.query(
-            "UPDATE pool_grants SET vouchers_paid = vouchers_paid + \(amount), updated_at = now() WHERE id = \(id)",
-            logger: logger)
+    static func addVoucherPayment(_ tx: Tx, id: UUID, amount: Int64) async throws {
+        try await tx.query(
+            "UPDATE pool_grants SET vouchers_paid = vouchers_paid + \(amount), updated_at = now() WHERE id = \(id)")
     }
 
     private static func grants(_ rows: PostgresRowSequence) async throws -> [PoolGrantRecord] {
@@ -141,13 +140,13 @@ enum PoolStore {
     }
 
     /// A page of the pool's accepted contributions, oldest acceptance first.
-    static func data(_ connection: PostgresConnection, pool: String, page: Page, logger: Logger) async throws -> [PoolDataRecord] {
+    static func data(_ tx: Tx, pool: String, page: Page) async throws -> [PoolDataRecord] {
         var found: [PoolDataRecord] = []
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT id, kind, record_count, bytes, coalesce(content_hash, evidence_hash), quality_score, accepted_at
             FROM contributions WHERE pool_code = \(pool) AND status = 2
             ORDER BY accepted_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger) {
+            """) {
             let (id, kind, records, bytes, hash, quality, at) = try row.decode((UUID, Int16, Int64, Int64, String, Int32, Date).self)
             found.append(PoolDataRecord(
                 contributionID: id, kind: kind, recordCount: records, bytes: bytes, contentHash: hash, qualityScore: quality,
@@ -157,21 +156,21 @@ enum PoolStore {
     }
 
     static func logRead(
-        _ connection: PostgresConnection, id: UUID, grant: PoolGrantRecord, returned: Int, offset: Int, logger: Logger
+        _ tx: Tx, id: UUID, grant: PoolGrantRecord, returned: Int, offset: Int
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO pool_reads (id, grant_id, enterprise_id, records_returned, page_offset)
             VALUES (\(id), \(grant.id), \(grant.enterpriseID), \(Int32(returned)), \(Int32(offset)))
-            """, logger: logger)
-        try await connection.query("UPDATE pool_grants SET reads = reads + 1 WHERE id = \(grant.id)", logger: logger)
+            """)
+        try await tx.query("UPDATE pool_grants SET reads = reads + 1 WHERE id = \(grant.id)")
     }
 
-    static func reads(_ connection: PostgresConnection, grant: UUID, page: Page, logger: Logger) async throws -> [PoolReadRecord] {
+    static func reads(_ tx: Tx, grant: UUID, page: Page) async throws -> [PoolReadRecord] {
         var found: [PoolReadRecord] = []
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT id, grant_id, enterprise_id, records_returned, page_offset, read_at FROM pool_reads
             WHERE grant_id = \(grant) ORDER BY read_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger) {
+            """) {
             let (id, grantID, enterprise, returned, offset, at) = try row.decode((UUID, UUID, UUID, Int32, Int32, Date).self)
             found.append(PoolReadRecord(
                 id: id, grantID: grantID, enterpriseID: enterprise, recordsReturned: returned, pageOffset: offset, readAt: at))

@@ -20,11 +20,11 @@ enum RegistryChainStore {
 
     @discardableResult
     static func append(
-        _ connection: PostgresConnection, kind: String, subject: UUID, fields: [String: String], logger: Logger
+        _ tx: Tx, kind: String, subject: UUID, fields: [String: String]
     ) async throws -> Int64 {
         var head: (Int64, [UInt8])?
-        for try await (seq, hash) in try await connection.query(
-            "SELECT seq, hash FROM registry_chain_head WHERE id = 1 FOR UPDATE", logger: logger
+        for try await (seq, hash) in try await tx.query(
+            "SELECT seq, hash FROM registry_chain_head WHERE id = 1 FOR UPDATE"
         ).decode((Int64, Data).self) {
             head = (seq, Array(hash))
         }
@@ -37,31 +37,30 @@ enum RegistryChainStore {
         let payload = RegistryChain.canonicalPayload(all)
         let hash = RegistryChain.hash(prev: lastHash, payload: payload)
         let seq = lastSeq + 1
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO registry_entries (seq, kind, subject, payload, prev_hash, hash)
             VALUES (\(seq), \(kind), \(subject.text), \(payload), \(Data(lastHash)), \(Data(hash)))
-            """, logger: logger)
-        try await connection.query(
-            "UPDATE registry_chain_head SET seq = \(seq), hash = \(Data(hash)) WHERE id = 1", logger: logger)
+            """)
+        try await tx.query(
+            "UPDATE registry_chain_head SET seq = \(seq), hash = \(Data(hash)) WHERE id = 1")
         return seq
     }
 
     /// In chain order.
-    static func list(_ connection: PostgresConnection, subject: String?, page: Page, logger: Logger) async throws -> [RegistryEntryRecord] {
+    static func list(_ tx: Tx, subject: String?, page: Page) async throws -> [RegistryEntryRecord] {
         try await entries(
-            connection, after: nil, through: nil, subject: subject, limit: page.fetchLimit, offset: page.offset, logger: logger)
+            tx, after: nil, through: nil, subject: subject, limit: page.fetchLimit, offset: page.offset)
     }
 
     static func entries(
-        _ connection: PostgresConnection, after seq: Int64?, through last: Int64?, subject: String? = nil, limit: Int,
-        offset: Int = 0,
-        logger: Logger
+        _ tx: Tx, after seq: Int64?, through last: Int64?, subject: String? = nil, limit: Int,
+        offset: Int = 0
     ) async throws -> [RegistryEntryRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT seq, kind, subject, payload, prev_hash, hash, created_at FROM registry_entries
             WHERE (\(seq)::bigint IS NULL OR seq > \(seq)) AND (\(last)::bigint IS NULL OR seq <= \(last)) AND (\(subject)::text IS NULL OR subject = \(subject))
             ORDER BY seq LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger)
+            """)
         var entries: [RegistryEntryRecord] = []
         for try await (seq, kind, subject, payload, prev, hash, at) in rows.decode(
             (Int64, String, String, String, Data, Data, Date).self
@@ -73,9 +72,9 @@ enum RegistryChainStore {
         return entries
     }
 
-    static func head(_ connection: PostgresConnection, logger: Logger) async throws -> (seq: Int64, hash: [UInt8]) {
-        for try await (seq, hash) in try await connection.query(
-            "SELECT seq, hash FROM registry_chain_head WHERE id = 1", logger: logger
+    static func head(_ tx: Tx) async throws -> (seq: Int64, hash: [UInt8]) {
+        for try await (seq, hash) in try await tx.query(
+            "SELECT seq, hash FROM registry_chain_head WHERE id = 1"
         ).decode((Int64, Data).self) {
             return (seq, Array(hash))
         }

@@ -25,38 +25,38 @@ enum InvestorStore {
     private static let columns = "account_id, name, jurisdiction, expires_on::text, added_by, updated_at"
 
     static func upsert(
-        _ connection: PostgresConnection, accountID: UUID, name: String, jurisdiction: String, expiresOn: ZoneDay,
-        by: UUID, logger: Logger
+        _ tx: Tx, accountID: UUID, name: String, jurisdiction: String, expiresOn: ZoneDay,
+        by: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO qflp_investors (account_id, name, jurisdiction, expires_on, added_by)
             VALUES (\(accountID), \(name), \(jurisdiction), \(expiresOn.iso)::date, \(by))
             ON CONFLICT (account_id) DO UPDATE SET name = EXCLUDED.name, jurisdiction = EXCLUDED.jurisdiction,
               expires_on = EXCLUDED.expires_on, added_by = EXCLUDED.added_by, updated_at = now()
-            """, logger: logger)
+            """)
     }
 
-    static func remove(_ connection: PostgresConnection, accountID: UUID, logger: Logger) async throws -> Bool {
-        try await connection.query(
-            "DELETE FROM qflp_investors WHERE account_id = \(accountID) RETURNING 1", logger: logger
+    static func remove(_ tx: Tx, accountID: UUID) async throws -> Bool {
+        try await tx.query(
+            "DELETE FROM qflp_investors WHERE account_id = \(accountID) RETURNING 1"
         ).collect().count == 1
     }
 
     /// `lock` takes a share lock so the entry cannot be removed while a transfer to it commits.
-    static func find(_ connection: PostgresConnection, accountID: UUID, lock: Bool = false, logger: Logger) async throws -> InvestorRecord? {
-        let rows = try await connection.query("""
+    static func find(_ tx: Tx, accountID: UUID, lock: Bool = false) async throws -> InvestorRecord? {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM qflp_investors WHERE account_id = \(accountID)
             \(unescaped: lock ? "FOR SHARE" : "")
-            """, logger: logger)
+            """)
         for try await row in rows { return try record(row) }
         return nil
     }
 
-    static func list(_ connection: PostgresConnection, page: Page, logger: Logger) async throws -> [InvestorRecord] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, page: Page) async throws -> [InvestorRecord] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM qflp_investors ORDER BY name, account_id
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var investors: [InvestorRecord] = []
         for try await row in rows { investors.append(try record(row)) }
         return investors
@@ -79,22 +79,21 @@ enum TokenStore {
     private static let columns = "asset_id, total_units, max_holders, max_holder_share_bp, issued_to, issued_by, created_at"
 
     static func insert(
-        _ connection: PostgresConnection, assetID: UUID, units: Int64, caps: TokenRules.Caps, holder: UUID, by: UUID,
-        logger: Logger
+        _ tx: Tx, assetID: UUID, units: Int64, caps: TokenRules.Caps, holder: UUID, by: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO asset_tokens (asset_id, total_units, max_holders, max_holder_share_bp, issued_to, issued_by)
             VALUES (\(assetID), \(units), \(caps.maxHolders), \(caps.maxHolderShareBP), \(holder), \(by))
-            """, logger: logger)
-        try await connection.query("""
+            """)
+        try await tx.query("""
             INSERT INTO token_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(holder), \(units))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, assetID: UUID, lock: Bool = false, logger: Logger) async throws -> TokenRecord? {
-        let rows = try await connection.query("""
+    static func find(_ tx: Tx, assetID: UUID, lock: Bool = false) async throws -> TokenRecord? {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM asset_tokens WHERE asset_id = \(assetID) \(unescaped: lock ? "FOR UPDATE" : "")
-            """, logger: logger)
+            """)
         for try await row in rows {
             let r = row.makeRandomAccess()
             return TokenRecord(
@@ -108,19 +107,19 @@ enum TokenStore {
         return nil
     }
 
-    static func holding(_ connection: PostgresConnection, assetID: UUID, holder: UUID, logger: Logger) async throws -> TokenRules.Holding? {
-        let rows = try await connection.query("""
+    static func holding(_ tx: Tx, assetID: UUID, holder: UUID) async throws -> TokenRules.Holding? {
+        let rows = try await tx.query("""
             SELECT units, frozen_units FROM token_holdings WHERE asset_id = \(assetID) AND holder_id = \(holder)
-            """, logger: logger)
+            """)
         for try await (units, frozen) in rows.decode((Int64, Int64).self) {
             return TokenRules.Holding(units: units, frozen: frozen)
         }
         return nil
     }
 
-    static func holderCount(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> Int {
-        let rows = try await connection.query(
-            "SELECT count(*)::int FROM token_holdings WHERE asset_id = \(assetID) AND units > 0", logger: logger)
+    static func holderCount(_ tx: Tx, assetID: UUID) async throws -> Int {
+        let rows = try await tx.query(
+            "SELECT count(*)::int FROM token_holdings WHERE asset_id = \(assetID) AND units > 0")
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
@@ -128,35 +127,35 @@ enum TokenStore {
     /// Moves units; frozen units follow the sender's remaining units down, so
     /// a forced transfer out of a frozen holding leaves the rest frozen.
     static func move(
-        _ connection: PostgresConnection, assetID: UUID, from: UUID, to: UUID, units: Int64, logger: Logger
+        _ tx: Tx, assetID: UUID, from: UUID, to: UUID, units: Int64
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE token_holdings SET units = units - \(units), frozen_units = least(frozen_units, units - \(units))
             WHERE asset_id = \(assetID) AND holder_id = \(from)
-            """, logger: logger)
-        try await connection.query("""
+            """)
+        try await tx.query("""
             INSERT INTO token_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(to), \(units))
             ON CONFLICT (asset_id, holder_id) DO UPDATE SET units = token_holdings.units + EXCLUDED.units
-            """, logger: logger)
+            """)
     }
 
     static func setFrozen(
-        _ connection: PostgresConnection, assetID: UUID, holder: UUID, frozen: Int64, logger: Logger
+        _ tx: Tx, assetID: UUID, holder: UUID, frozen: Int64
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE token_holdings SET frozen_units = \(frozen) WHERE asset_id = \(assetID) AND holder_id = \(holder)
-            """, logger: logger)
+            """)
     }
 
     /// Holders with units, largest first; `holder` narrows to one.
     static func holdings(
-        _ connection: PostgresConnection, assetID: UUID, holder: UUID? = nil, logger: Logger
+        _ tx: Tx, assetID: UUID, holder: UUID? = nil
     ) async throws -> [(UUID, TokenRules.Holding)] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT holder_id, units, frozen_units FROM token_holdings
             WHERE asset_id = \(assetID) AND units > 0 AND (\(holder)::uuid IS NULL OR holder_id = \(holder))
             ORDER BY units DESC, holder_id
-            """, logger: logger)
+            """)
         var holdings: [(UUID, TokenRules.Holding)] = []
         for try await (id, units, frozen) in rows.decode((UUID, Int64, Int64).self) {
             holdings.append((id, TokenRules.Holding(units: units, frozen: frozen)))

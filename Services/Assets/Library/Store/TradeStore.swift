@@ -38,91 +38,91 @@ enum TradeStore {
         """
 
     static func insertListing(
-        _ connection: PostgresConnection, id: UUID, assetID: UUID, seller: UUID, units: Int64, currency: String,
-        unitPriceMinor: Int64, logger: Logger
+        _ tx: Tx, id: UUID, assetID: UUID, seller: UUID, units: Int64, currency: String,
+        unitPriceMinor: Int64
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO asset_listings (id, asset_id, seller_id, units, remaining_units, unit_price_currency, unit_price_minor)
             VALUES (\(id), \(assetID), \(seller), \(units), \(units), \(currency), \(unitPriceMinor))
-            """, logger: logger)
+            """)
     }
 
     /// Units the seller has already offered in open listings of the asset.
-    static func listedUnits(_ connection: PostgresConnection, assetID: UUID, seller: UUID, logger: Logger) async throws -> Int64 {
-        let rows = try await connection.query("""
+    static func listedUnits(_ tx: Tx, assetID: UUID, seller: UUID) async throws -> Int64 {
+        let rows = try await tx.query("""
             SELECT coalesce(sum(remaining_units), 0)::bigint FROM asset_listings
             WHERE asset_id = \(assetID) AND seller_id = \(seller) AND status = 1
-            """, logger: logger)
+            """)
         for try await units in rows.decode(Int64.self) { return units }
         return 0
     }
 
-    static func openListings(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> Int {
-        let rows = try await connection.query(
-            "SELECT count(*)::int FROM asset_listings WHERE asset_id = \(assetID) AND status = 1", logger: logger)
+    static func openListings(_ tx: Tx, assetID: UUID) async throws -> Int {
+        let rows = try await tx.query(
+            "SELECT count(*)::int FROM asset_listings WHERE asset_id = \(assetID) AND status = 1")
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
 
-    static func findListing(_ connection: PostgresConnection, id: UUID, lock: Bool = false, logger: Logger) async throws -> ListingRecord? {
-        let rows = try await connection.query("""
+    static func findListing(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> ListingRecord? {
+        let rows = try await tx.query("""
             SELECT \(unescaped: listingColumns) FROM asset_listings WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
-            """, logger: logger)
+            """)
         for try await row in rows { return try listing(row) }
         return nil
     }
 
     static func listings(
-        _ connection: PostgresConnection, assetID: UUID?, status: Int16, page: Page, logger: Logger
+        _ tx: Tx, assetID: UUID?, status: Int16, page: Page
     ) async throws -> [ListingRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: listingColumns) FROM asset_listings
             WHERE status = \(status) AND (\(assetID)::uuid IS NULL OR asset_id = \(assetID))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var listings: [ListingRecord] = []
         for try await row in rows { listings.append(try listing(row)) }
         return listings
     }
 
     /// Takes `units` off the listing; it is filled when none remain.
-    static func take(_ connection: PostgresConnection, listingID: UUID, units: Int64, logger: Logger) async throws {
-        try await connection.query("""
+    static func take(_ tx: Tx, listingID: UUID, units: Int64) async throws {
+        try await tx.query("""
             UPDATE asset_listings SET remaining_units = remaining_units - \(units),
               status = CASE WHEN remaining_units = \(units) THEN 2 ELSE status END
             WHERE id = \(listingID)
-            """, logger: logger)
+            """)
     }
 
-    static func cancel(_ connection: PostgresConnection, listingID: UUID, logger: Logger) async throws {
-        try await connection.query("UPDATE asset_listings SET status = 3 WHERE id = \(listingID)", logger: logger)
+    static func cancel(_ tx: Tx, listingID: UUID) async throws {
+        try await tx.query("UPDATE asset_listings SET status = 3 WHERE id = \(listingID)")
     }
 
-    static func insertTrade(_ connection: PostgresConnection, _ trade: TradeRecord, logger: Logger) async throws {
-        try await connection.query("""
+    static func insertTrade(_ tx: Tx, _ trade: TradeRecord) async throws {
+        try await tx.query("""
             INSERT INTO asset_trades (id, asset_id, version, pool_code, listing_id, buyer_id, seller_id, units,
               unit_price_currency, unit_price_minor, trade_day)
             VALUES (\(trade.id), \(trade.assetID), \(trade.version), \(trade.poolCode), \(trade.listingID), \(trade.buyerID),
               \(trade.sellerID), \(trade.units), \(trade.currency), \(trade.unitPriceMinor),
               (now() AT TIME ZONE 'Asia/Shanghai')::date)
-            """, logger: logger)
+            """)
     }
 
-    static func setRegistrySeq(_ connection: PostgresConnection, tradeID: UUID, seq: Int64, logger: Logger) async throws {
-        try await connection.query(
-            "UPDATE asset_trades SET registry_seq = \(seq) WHERE id = \(tradeID)", logger: logger)
+    static func setRegistrySeq(_ tx: Tx, tradeID: UUID, seq: Int64) async throws {
+        try await tx.query(
+            "UPDATE asset_trades SET registry_seq = \(seq) WHERE id = \(tradeID)")
     }
 
     /// The unit prices of the class's trades before `excluding`, latest in
     /// registry (commit) order first.
     static func recentUnitPrices(
-        _ connection: PostgresConnection, poolCode: String, currency: String, excluding: UUID, limit: Int, logger: Logger
+        _ tx: Tx, poolCode: String, currency: String, excluding: UUID, limit: Int
     ) async throws -> [Int64] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT unit_price_minor FROM asset_trades
             WHERE pool_code = \(poolCode) AND unit_price_currency = \(currency) AND id <> \(excluding)
             ORDER BY registry_seq DESC LIMIT \(limit)
-            """, logger: logger)
+            """)
         var prices: [Int64] = []
         for try await price in rows.decode(Int64.self) { prices.append(price) }
         return prices
@@ -137,9 +137,9 @@ enum TradeStore {
 
     /// Per zone day: volume-weighted mean unit price (sum of totals / sum of units).
     static func priceIndex(
-        _ connection: PostgresConnection, poolCode: String, currency: String, from: ZoneDay?, to: ZoneDay?, logger: Logger
+        _ tx: Tx, poolCode: String, currency: String, from: ZoneDay?, to: ZoneDay?
     ) async throws -> [IndexPoint] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT trade_day::text, count(*)::int, sum(units)::bigint,
               floor(sum(units::numeric * unit_price_minor) / sum(units))::bigint
             FROM asset_trades
@@ -147,7 +147,7 @@ enum TradeStore {
               AND (\(from?.iso)::date IS NULL OR trade_day >= \(from?.iso)::date)
               AND (\(to?.iso)::date IS NULL OR trade_day <= \(to?.iso)::date)
             GROUP BY trade_day ORDER BY trade_day
-            """, logger: logger)
+            """)
         var points: [IndexPoint] = []
         for try await (day, trades, units, price) in rows.decode((String, Int32, Int64, Int64).self) {
             guard let day = ZoneDay(iso: day) else { continue }
@@ -184,23 +184,23 @@ struct OwnershipChangeRecord: Sendable {
 
 /// The append-only history of every change of hands.
 enum OwnershipStore {
-    static func append(_ connection: PostgresConnection, _ change: OwnershipChangeRecord, logger: Logger) async throws {
-        try await connection.query("""
+    static func append(_ tx: Tx, _ change: OwnershipChangeRecord) async throws {
+        try await tx.query("""
             INSERT INTO ownership_changes (asset_id, kind, from_id, to_id, units, trade_id, unit_price_currency,
               unit_price_minor, version, legal_basis)
             VALUES (\(change.assetID), \(change.kind), \(change.fromID), \(change.toID), \(change.units), \(change.tradeID),
               \(change.currency), \(change.unitPriceMinor), \(change.version), \(change.legalBasis))
-            """, logger: logger)
+            """)
     }
 
     /// Oldest first.
-    static func list(_ connection: PostgresConnection, assetID: UUID, page: Page, logger: Logger) async throws -> [OwnershipChangeRecord] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, assetID: UUID, page: Page) async throws -> [OwnershipChangeRecord] {
+        let rows = try await tx.query("""
             SELECT kind, asset_id, from_id, to_id, units, trade_id, unit_price_currency, unit_price_minor, version,
               legal_basis, created_at
             FROM ownership_changes WHERE asset_id = \(assetID)
             ORDER BY position LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var changes: [OwnershipChangeRecord] = []
         for try await row in rows {
             let r = row.makeRandomAccess()

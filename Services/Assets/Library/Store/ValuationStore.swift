@@ -21,39 +21,39 @@ enum ValuationStore {
         """
 
     static func insert(
-        _ connection: PostgresConnection, id: UUID, assetID: UUID, version: Int32, _ valuation: DataAssetRules.Valuation,
-        recordedBy: UUID, logger: Logger
+        _ tx: Tx, id: UUID, assetID: UUID, version: Int32, _ valuation: DataAssetRules.Valuation,
+        recordedBy: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO asset_valuations (id, asset_id, version, method, value_currency, value_minor, appraiser,
               valuation_date, recorded_by)
             VALUES (\(id), \(assetID), \(version), \(valuation.method.rawValue), \(valuation.currency),
               \(valuation.valueMinor), \(valuation.appraiser), \(valuation.date.iso)::date, \(recordedBy))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> ValuationRecord? {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) FROM asset_valuations WHERE id = \(id)", logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> ValuationRecord? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM asset_valuations WHERE id = \(id)")
         for try await row in rows { return try record(row) }
         return nil
     }
 
     /// Newest valuation date first; the latest valuation is the first one.
     static func list(
-        _ connection: PostgresConnection, assetID: UUID, limit: Int, offset: Int = 0, logger: Logger
+        _ tx: Tx, assetID: UUID, limit: Int, offset: Int = 0
     ) async throws -> [ValuationRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM asset_valuations WHERE asset_id = \(assetID)
             ORDER BY valuation_date DESC, created_at DESC, id DESC LIMIT \(limit) OFFSET \(offset)
-            """, logger: logger)
+            """)
         var valuations: [ValuationRecord] = []
         for try await row in rows { valuations.append(try record(row)) }
         return valuations
     }
 
-    static func latest(_ connection: PostgresConnection, assetID: UUID, logger: Logger) async throws -> ValuationRecord? {
-        try await list(connection, assetID: assetID, limit: 1, logger: logger).first
+    static func latest(_ tx: Tx, assetID: UUID) async throws -> ValuationRecord? {
+        try await list(tx, assetID: assetID, limit: 1).first
     }
 
     private static func record(_ row: PostgresRow) throws -> ValuationRecord {

@@ -16,32 +16,31 @@ extension EventsService {
         guard (1...1000).contains(request.rank) else {
             throw NomadError.invalid("rank", zh: "须为 1 到 1000 的整数", en: "must be between 1 and 1000")
         }
-        return try await mutation("GrantCompetitionAward", requestID: request.requestID, request: request) { connection in
-            guard let submission = try await SubmissionStore.find(connection, id: submissionID, logger: logger) else {
+        return try await mutation("GrantCompetitionAward", requestID: request.requestID, request: request) { tx in
+            guard let submission = try await SubmissionStore.find(tx, id: submissionID) else {
                 throw NomadError.notFound("submission \(submissionID.text)")
             }
-            let competition = try await findCompetition(connection, id: submission.competitionID, lock: .share)
+            let competition = try await findCompetition(tx, id: submission.competitionID, lock: .share)
             guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
             try CompetitionRules.requirePhase(
                 competition.phase, [.ranking, .closed], zh: "排名阶段开始后才能颁奖", en: "awards are granted from the ranking phase on")
             let id = UUID()
             try await AwardStore.insert(
-                connection, id: id, submission: submission, name: name, rank: Int(request.rank),
-                grantedBy: principal.accountID, logger: logger)
+                tx, id: id, submission: submission, name: name, rank: Int(request.rank),
+                grantedBy: principal.accountID)
             try await Outbox.append(
-                connection, type: "events.award.granted",
+                tx, type: "events.award.granted",
                 subjectIDs: ["competition_id": competition.id.text, "track_id": submission.trackID.text,
                              "submission_id": submission.id.text, "award_id": id.text],
                 payload: AwardGranted(
                     competitionID: competition.id.text, trackID: submission.trackID.text, submissionID: submission.id.text,
                     award: .init(zhCN: name.zh, en: name.en), rank: Int(request.rank),
-                    memberIDs: submission.members.map(\.text)),
-                logger: logger)
-            let granted = try await AwardStore.find(connection, submissionID: submissionID, logger: logger)!.message
+                    memberIDs: submission.members.map(\.text)))
+            let granted = try await AwardStore.find(tx, submissionID: submissionID)!.message
             // An enterprise organizer's prize is its own; an officer's is the zone's.
             if principal.role == .officer {
                 try await audit(
-                    connection, principal, "competition_award.grant", subject: "submission/\(submissionID.text)",
+                    tx, principal, "competition_award.grant", subject: "submission/\(submissionID.text)",
                     before: nil, after: granted)
             }
             return granted
@@ -54,15 +53,15 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.competitionID, "competition_id")
         let page = try Page(request.page)
-        let awards = try await database.read { connection in
-            let competition = try await findCompetition(connection, id: id)
+        let awards = try await database.read { tx in
+            let competition = try await findCompetition(tx, id: id)
             let insider = principal.role == .officer || principal.role == .admin
                 || competition.organizerID == principal.accountID
             if !insider {
                 try CompetitionRules.requirePhase(
                     competition.phase, [.closed], zh: "赛事结束后才公布获奖名单", en: "awards are published once the competition closes")
             }
-            return try await AwardStore.list(connection, competitionID: id, page: page, logger: logger)
+            return try await AwardStore.list(tx, competitionID: id, page: page)
         }
         return .with {
             $0.awards = awards.prefix(page.limit).map(\.message)

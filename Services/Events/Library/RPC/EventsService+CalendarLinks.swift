@@ -8,10 +8,10 @@ import PostgresNIO
 /// someone else's calendar entry.
 extension EventsService {
     func checkCalendarLink(
-        _ connection: PostgresConnection, eventID: UUID?, kind: Int16, organizer: Principal?
+        _ tx: Tx, eventID: UUID?, kind: Int16, organizer: Principal?
     ) async throws {
         guard let eventID else { return }
-        guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+        guard let event = try await EventStore.find(tx, id: eventID) else {
             throw CompetitionErrors.unknownCalendarEvent
         }
         guard event.kind == kind else { throw CompetitionErrors.calendarKindMismatch(EventRules.kindName(kind)) }

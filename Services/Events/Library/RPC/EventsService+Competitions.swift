@@ -14,11 +14,11 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_Competition {
         let organizer = try caller
         let draft = try CompetitionRules.draft(request.competition)
-        return try await mutation("CreateCompetition", requestID: request.requestID, request: request) { connection in
-            try await checkCalendarLink(connection, eventID: draft.eventID, kind: EventRules.competitionKind, organizer: organizer)
+        return try await mutation("CreateCompetition", requestID: request.requestID, request: request) { tx in
+            try await checkCalendarLink(tx, eventID: draft.eventID, kind: EventRules.competitionKind, organizer: organizer)
             let id = UUID()
-            try await CompetitionStore.insert(connection, id: id, organizer: organizer, draft: draft, logger: logger)
-            return try await CompetitionStore.find(connection, id: id, logger: logger)!.message
+            try await CompetitionStore.insert(tx, id: id, organizer: organizer, draft: draft)
+            return try await CompetitionStore.find(tx, id: id)!.message
         }
     }
 
@@ -36,8 +36,8 @@ extension EventsService {
         _ = try caller
         let page = try Page(request.page)
         let phase: Int16? = try request.phase == .unspecified ? nil : CompetitionRules.requestedPhase(request.phase.rawValue).rawValue
-        let competitions = try await database.read { connection in
-            try await CompetitionStore.list(connection, phase: phase, page: page, logger: logger)
+        let competitions = try await database.read { tx in
+            try await CompetitionStore.list(tx, phase: phase, page: page)
         }
         return .with {
             $0.competitions = competitions.prefix(page.limit).map(\.message)
@@ -51,12 +51,12 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.competitionID, "competition_id")
         let next = try CompetitionRules.requestedPhase(request.phase.rawValue)
-        return try await mutation("AdvanceCompetitionPhase", requestID: request.requestID, request: request) { connection in
-            let competition = try await findCompetition(connection, id: id, lock: .update)
+        return try await mutation("AdvanceCompetitionPhase", requestID: request.requestID, request: request) { tx in
+            let competition = try await findCompetition(tx, id: id, lock: .update)
             guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
             try CompetitionRules.advance(from: competition.phase, to: next)
-            try await CompetitionStore.setPhase(connection, id: id, phase: next, logger: logger)
-            return try await CompetitionStore.find(connection, id: id, logger: logger)!.message
+            try await CompetitionStore.setPhase(tx, id: id, phase: next)
+            return try await CompetitionStore.find(tx, id: id)!.message
         }
     }
 
@@ -67,15 +67,15 @@ extension EventsService {
         let competitionID = try Validate.uuid(request.competitionID, "competition_id")
         let trackID = try Validate.uuid(request.trackID, "track_id")
         let draft = try CompetitionRules.submission(request, submitter: submitter.accountID)
-        return try await mutation("SubmitCompetitionEntry", requestID: request.requestID, request: request) { connection in
-            let competition = try await findCompetition(connection, id: competitionID, lock: .share)
+        return try await mutation("SubmitCompetitionEntry", requestID: request.requestID, request: request) { tx in
+            let competition = try await findCompetition(tx, id: competitionID, lock: .share)
             guard let track = competition.track(trackID) else { throw NomadError.notFound("track \(trackID.text)") }
             try CompetitionRules.requirePhase(
                 competition.phase, [.submission], zh: "赛事不在作品征集阶段", en: "the competition is not taking submissions")
             // Re-read the judges under the track lock: an assignment committed
             // meanwhile is seen, and none can commit until this one does.
-            try await CompetitionStore.lockTrack(connection, id: trackID, logger: logger)
-            let judges = try await CompetitionStore.find(connection, id: competitionID, logger: logger)?.track(trackID)?.judges
+            try await CompetitionStore.lockTrack(tx, id: trackID)
+            let judges = try await CompetitionStore.find(tx, id: competitionID)?.track(trackID)?.judges
                 ?? track.judges
             if let judge = draft.members.first(where: { judges.contains($0) }) {
                 throw CompetitionErrors.conflict(
@@ -83,16 +83,15 @@ extension EventsService {
             }
             let id = UUID()
             try await SubmissionStore.insert(
-                connection, id: id, competitionID: competitionID, trackID: trackID, draft: draft, logger: logger)
+                tx, id: id, competitionID: competitionID, trackID: trackID, draft: draft)
             try await Outbox.append(
-                connection, type: "events.submission.created",
+                tx, type: "events.submission.created",
                 subjectIDs: ["competition_id": competitionID.text, "track_id": trackID.text, "submission_id": id.text,
                              "submitter_id": submitter.accountID.text],
                 payload: SubmissionCreated(
                     competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
-                    memberIDs: draft.members.map(\.text)),
-                logger: logger)
-            return try await SubmissionStore.find(connection, id: id, logger: logger)!.message()
+                    memberIDs: draft.members.map(\.text)))
+            return try await SubmissionStore.find(tx, id: id)!.message()
         }
     }
 
@@ -107,8 +106,8 @@ extension EventsService {
         let competitionID = try Validate.uuid(request.competitionID, "competition_id")
         let trackFilter = try EntryInput.optionalID(request.trackID, "track_id")
         let page = try Page(request.page)
-        let (submissions, blind) = try await database.read { connection in
-            let competition = try await findCompetition(connection, id: competitionID)
+        let (submissions, blind) = try await database.read { tx in
+            let competition = try await findCompetition(tx, id: competitionID)
             if let trackFilter, competition.track(trackFilter) == nil {
                 throw NomadError.notFound("track \(trackFilter.text)")
             }
@@ -128,8 +127,7 @@ extension EventsService {
                 }
             }
             let rows = try await SubmissionStore.list(
-                connection, competitionID: competitionID, track: trackFilter, tracks: tracks, member: member, page: page,
-                logger: logger)
+                tx, competitionID: competitionID, track: trackFilter, tracks: tracks, member: member, page: page)
             // Judges never compete in a track they judge, so hiding the makers
             // of every judged row hides no one's own work from them.
             let blind = !everything && competition.anonymised && competition.phase == .review ? Set(judged) : []
@@ -144,9 +142,9 @@ extension EventsService {
     // MARK: shared steps
 
     func findCompetition(
-        _ connection: PostgresConnection, id: UUID, lock: CompetitionStore.RowLock = .none
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> CompetitionRecord {
-        guard let competition = try await CompetitionStore.find(connection, id: id, lock: lock, logger: logger) else {
+        guard let competition = try await CompetitionStore.find(tx, id: id, lock: lock) else {
             throw NomadError.notFound("competition \(id.text)")
         }
         return competition

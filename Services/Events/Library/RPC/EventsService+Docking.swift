@@ -20,26 +20,25 @@ extension EventsService {
         guard target != requester.accountID else {
             throw NomadError.invalid("target_id", zh: "不能向自己发起对接", en: "you cannot dock with yourself")
         }
-        return try await mutation("RequestAwardDocking", requestID: request.requestID, request: request) { connection in
-            let (submission, competition) = try await submissionAndCompetition(connection, id: submissionID)
+        return try await mutation("RequestAwardDocking", requestID: request.requestID, request: request) { tx in
+            let (submission, competition) = try await submissionAndCompetition(tx, id: submissionID)
             guard submission.members.contains(requester.accountID) || competition.organizerID == requester.accountID else {
                 throw NomadError.permissionDenied
             }
-            guard try await AwardStore.find(connection, submissionID: submissionID, logger: logger) != nil else {
+            guard try await AwardStore.find(tx, submissionID: submissionID) != nil else {
                 throw NomadError.wrongState("只有获奖作品可以发起对接", "only an awarded submission can ask for docking")
             }
             let id = UUID()
             try await DockingStore.insert(
-                connection, id: id, submission: submission, requester: requester.accountID, target: target, kind: kind,
-                message: message, logger: logger)
+                tx, id: id, submission: submission, requester: requester.accountID, target: target, kind: kind,
+                message: message)
             try await Outbox.append(
-                connection, type: "events.docking.requested",
+                tx, type: "events.docking.requested",
                 subjectIDs: ["docking_id": id.text, "submission_id": submissionID.text, "target_id": target.text,
                              "competition_id": competition.id.text],
                 payload: DockingRequested(
-                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name),
-                logger: logger)
-            return try await DockingStore.find(connection, id: id, logger: logger)!.message
+                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name))
+            return try await DockingStore.find(tx, id: id)!.message
         }
     }
 
@@ -51,20 +50,19 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.dockingID, "docking_id")
         let note = try Validate.text(request.note, "note", max: DockingRules.maxMessage, required: false)
-        return try await mutation("AnswerAwardDocking", requestID: request.requestID, request: request) { connection in
-            let docking = try await lockedDocking(connection, id: id)
+        return try await mutation("AnswerAwardDocking", requestID: request.requestID, request: request) { tx in
+            let docking = try await lockedDocking(tx, id: id)
             guard docking.targetID == principal.accountID,
                   DockingRules.TargetKind(rawValue: docking.targetKind)?.answeringRole == principal.role
             else { throw NomadError.permissionDenied }
             try DockingRules.answer(docking)
-            try await DockingStore.answer(connection, id: id, accept: request.accept, note: note, logger: logger)
+            try await DockingStore.answer(tx, id: id, accept: request.accept, note: note)
             try await Outbox.append(
-                connection, type: "events.docking.answered",
+                tx, type: "events.docking.answered",
                 subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
                              "target_id": docking.targetID.text],
-                payload: DockingAnswered(dockingID: id.text, answer: request.accept ? "accepted" : "declined"),
-                logger: logger)
-            return try await DockingStore.find(connection, id: id, logger: logger)!.message
+                payload: DockingAnswered(dockingID: id.text, answer: request.accept ? "accepted" : "declined"))
+            return try await DockingStore.find(tx, id: id)!.message
         }
     }
 
@@ -74,24 +72,23 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.dockingID, "docking_id")
         let outcome = try DockingRules.outcome(request.outcome.rawValue)
-        return try await mutation("RecordDockingOutcome", requestID: request.requestID, request: request) { connection in
-            let docking = try await lockedDocking(connection, id: id)
-            let (submission, competition) = try await submissionAndCompetition(connection, id: docking.submissionID)
+        return try await mutation("RecordDockingOutcome", requestID: request.requestID, request: request) { tx in
+            let docking = try await lockedDocking(tx, id: id)
+            let (submission, competition) = try await submissionAndCompetition(tx, id: docking.submissionID)
             let party = docking.targetID == principal.accountID || submission.members.contains(principal.accountID)
                 || competition.organizerID == principal.accountID
             guard party else { throw NomadError.permissionDenied }
             try DockingRules.conclude(docking, outcome: outcome)
-            try await DockingStore.conclude(connection, id: id, outcome: outcome, by: principal.accountID, logger: logger)
+            try await DockingStore.conclude(tx, id: id, outcome: outcome, by: principal.accountID)
             let kind = DockingRules.TargetKind(rawValue: docking.targetKind) ?? .enterprise
             try await Outbox.append(
-                connection, type: "events.docking.outcome",
+                tx, type: "events.docking.outcome",
                 subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
                              "target_id": docking.targetID.text, "competition_id": docking.competitionID.text],
                 payload: DockingConcluded(
                     dockingID: id.text, submissionID: docking.submissionID.text, targetID: docking.targetID.text,
-                    targetKind: kind.name, outcome: outcome.name),
-                logger: logger)
-            return try await DockingStore.find(connection, id: id, logger: logger)!.message
+                    targetKind: kind.name, outcome: outcome.name))
+            return try await DockingStore.find(tx, id: id)!.message
         }
     }
 
@@ -103,8 +100,8 @@ extension EventsService {
         let competitionID = try EntryInput.optionalID(request.competitionID, "competition_id")
         let page = try Page(request.page)
         let party: UUID? = principal.role == .officer || principal.role == .admin ? nil : principal.accountID
-        let dockings = try await database.read { connection in
-            try await DockingStore.list(connection, competitionID: competitionID, party: party, page: page, logger: logger)
+        let dockings = try await database.read { tx in
+            try await DockingStore.list(tx, competitionID: competitionID, party: party, page: page)
         }
         return .with {
             $0.dockings = dockings.prefix(page.limit).map(\.message)
@@ -115,19 +112,19 @@ extension EventsService {
     // MARK: shared steps
 
     /// The docking, row-locked.
-    private func lockedDocking(_ connection: PostgresConnection, id: UUID) async throws -> DockingRecord {
-        guard let docking = try await DockingStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+    private func lockedDocking(_ tx: Tx, id: UUID) async throws -> DockingRecord {
+        guard let docking = try await DockingStore.find(tx, id: id, forUpdate: true) else {
             throw NomadError.notFound("docking \(id.text)")
         }
         return docking
     }
 
     private func submissionAndCompetition(
-        _ connection: PostgresConnection, id: UUID
+        _ tx: Tx, id: UUID
     ) async throws -> (SubmissionRecord, CompetitionRecord) {
-        guard let submission = try await SubmissionStore.find(connection, id: id, logger: logger) else {
+        guard let submission = try await SubmissionStore.find(tx, id: id) else {
             throw NomadError.notFound("submission \(id.text)")
         }
-        return (submission, try await findCompetition(connection, id: submission.competitionID))
+        return (submission, try await findCompetition(tx, id: submission.competitionID))
     }
 }

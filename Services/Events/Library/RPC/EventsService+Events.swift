@@ -10,10 +10,10 @@ extension EventsService {
     func createEvent(request: Nomad_Events_V1_CreateEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let organizer = try caller
         let draft = try EventRules.draft(request.event, now: Date())
-        return try await mutation("CreateEvent", requestID: request.requestID, request: request) { connection in
+        return try await mutation("CreateEvent", requestID: request.requestID, request: request) { tx in
             let id = UUID()
-            try await EventStore.insert(connection, id: id, draft: draft, organizer: organizer, logger: logger)
-            return try await EventStore.find(connection, id: id, logger: logger)!.message
+            try await EventStore.insert(tx, id: id, draft: draft, organizer: organizer)
+            return try await EventStore.find(tx, id: id)!.message
         }
     }
 
@@ -21,8 +21,8 @@ extension EventsService {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
         let draft = try EventRules.draft(request.event, now: Date())
-        return try await mutation("UpdateEvent", requestID: request.requestID, request: request) { connection in
-            let event = try await managedEvent(connection, id: id, by: editor)
+        return try await mutation("UpdateEvent", requestID: request.requestID, request: request) { tx in
+            let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .draft || event.status == .published else {
                 throw NomadError.wrongState("活动已取消或已结束", "the event is cancelled or finished")
             }
@@ -31,18 +31,18 @@ extension EventsService {
                     "容量不能少于已确认人数 \(event.confirmed)", "capacity cannot drop below the \(event.confirmed) confirmed")
             }
             do {
-                try await EventStore.update(connection, id: id, draft: draft, logger: logger)
+                try await EventStore.update(tx, id: id, draft: draft)
             } catch let error as PSQLError where error.sqlState == PostgresError.Code.foreignKeyViolation.raw {
                 throw NomadError.wrongState("不能删除已有签到的场次", "a session with check-ins cannot be removed")
             }
-            var updated = try await EventStore.find(connection, id: id, lock: .update, logger: logger)!
+            var updated = try await EventStore.find(tx, id: id, lock: .update)!
             if updated.endsAt != event.endsAt {
-                try await TicketStore.resign(connection, signer: calendar.tickets, event: updated, logger: logger)
+                try await TicketStore.resign(tx, signer: calendar.tickets, event: updated)
             }
             // More seats go to the waitlist first, in arrival order.
             while RegistrationRules.promotes(updated), updated.confirmed < updated.capacity, updated.waitlisted > 0 {
-                guard try await promoteFirst(connection, event: updated) else { break }
-                updated = try await EventStore.find(connection, id: id, logger: logger)!
+                guard try await promoteFirst(tx, event: updated) else { break }
+                updated = try await EventStore.find(tx, id: id)!
             }
             return updated.message
         }
@@ -51,21 +51,20 @@ extension EventsService {
     func publishEvent(request: Nomad_Events_V1_PublishEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
-        return try await mutation("PublishEvent", requestID: request.requestID, request: request) { connection in
-            let event = try await managedEvent(connection, id: id, by: editor)
+        return try await mutation("PublishEvent", requestID: request.requestID, request: request) { tx in
+            let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .draft else { throw NomadError.wrongState("只有草稿可以发布", "only a draft can be published") }
             guard event.startsAt > Date() else {
                 throw NomadError.wrongState("活动开始时间已过", "the event's start time has passed")
             }
-            try await EventStore.setStatus(connection, id: id, .published, logger: logger)
+            try await EventStore.setStatus(tx, id: id, .published)
             try await Outbox.append(
-                connection, type: "events.event.published",
+                tx, type: "events.event.published",
                 subjectIDs: ["event_id": id.text, "organizer_id": event.organizerID.text],
                 payload: EventPublished(
                     eventID: id.text, kind: EventRules.kindName(event.kind), organizerID: event.organizerID.text,
-                    area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt),
-                logger: logger)
-            return try await EventStore.find(connection, id: id, logger: logger)!.message
+                    area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt))
+            return try await EventStore.find(tx, id: id)!.message
         }
     }
 
@@ -73,40 +72,40 @@ extension EventsService {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
         let reason = try Validate.text(request.reason, "reason", max: EventRules.maxReason)
-        return try await mutation("CancelEvent", requestID: request.requestID, request: request) { connection in
-            let event = try await managedEvent(connection, id: id, by: editor)
+        return try await mutation("CancelEvent", requestID: request.requestID, request: request) { tx in
+            let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .draft || event.status == .published else {
                 throw NomadError.wrongState("活动已取消或已结束", "the event is already cancelled or finished")
             }
-            try await EventStore.setStatus(connection, id: id, .cancelled, reason: reason, logger: logger)
+            try await EventStore.setStatus(tx, id: id, .cancelled, reason: reason)
             try await Outbox.append(
-                connection, type: "events.event.cancelled",
+                tx, type: "events.event.cancelled",
                 subjectIDs: ["event_id": id.text, "organizer_id": event.organizerID.text],
-                payload: EventCancelled(eventID: id.text, reason: reason), logger: logger)
-            return try await EventStore.find(connection, id: id, logger: logger)!.message
+                payload: EventCancelled(eventID: id.text, reason: reason))
+            return try await EventStore.find(tx, id: id)!.message
         }
     }
 
     func finishEvent(request: Nomad_Events_V1_FinishEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
-        return try await mutation("FinishEvent", requestID: request.requestID, request: request) { connection in
-            let event = try await managedEvent(connection, id: id, by: editor)
+        return try await mutation("FinishEvent", requestID: request.requestID, request: request) { tx in
+            let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .published else {
                 throw NomadError.wrongState("只有已发布的活动可以结束", "only a published event can finish")
             }
             guard event.endsAt <= Date() else {
                 throw NomadError.wrongState("活动尚未结束", "the event has not ended yet")
             }
-            try await EventStore.setStatus(connection, id: id, .finished, logger: logger)
-            return try await EventStore.find(connection, id: id, logger: logger)!.message
+            try await EventStore.setStatus(tx, id: id, .finished)
+            return try await EventStore.find(tx, id: id)!.message
         }
     }
 
     func getEvent(request: Nomad_Events_V1_GetEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let reader = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
-        guard let event = try await database.read({ try await EventStore.find($0, id: id, logger: logger) }),
+        guard let event = try await database.read({ try await EventStore.find($0, id: id) }),
               EventRules.mayRead(event, reader)
         else { throw CalendarErrors.eventNotFound }
         return event.message
@@ -144,7 +143,7 @@ extension EventsService {
             startsAfter: request.hasStartsAfter ? request.startsAfter.date : nil,
             startsBefore: request.hasStartsBefore ? request.startsBefore.date : nil,
             language: language.isEmpty ? nil : language, status: status.rawValue, organizerID: organizer)
-        let events = try await database.read { try await EventStore.list($0, filter, page: page, logger: logger) }
+        let events = try await database.read { try await EventStore.list($0, filter, page: page) }
         return .with {
             $0.events = events.prefix(page.limit).map { reader == nil ? $0.message.publicView : $0.message }
             $0.page = page.response(fetched: events.count)
@@ -153,8 +152,8 @@ extension EventsService {
 
     /// The event, locked, if the caller may manage it: NOT_FOUND when there is
     /// none, PERMISSION_DENIED for anyone but its organizer or an admin.
-    func managedEvent(_ connection: PostgresConnection, id: UUID, by caller: Principal) async throws -> EventRecord {
-        guard let event = try await EventStore.find(connection, id: id, lock: .update, logger: logger) else {
+    func managedEvent(_ tx: Tx, id: UUID, by caller: Principal) async throws -> EventRecord {
+        guard let event = try await EventStore.find(tx, id: id, lock: .update) else {
             throw CalendarErrors.eventNotFound
         }
         guard EventRules.mayManage(event, caller) else { throw NomadError.permissionDenied }

@@ -16,20 +16,20 @@ extension EventsService {
         let competitionID = try Validate.uuid(request.competitionID, "competition_id")
         let trackID = try Validate.uuid(request.trackID, "track_id")
         let judge = try Validate.uuid(request.judgeID, "judge_id")
-        return try await mutation("AssignCompetitionJudge", requestID: request.requestID, request: request) { connection in
-            let competition = try await findCompetition(connection, id: competitionID, lock: .share)
+        return try await mutation("AssignCompetitionJudge", requestID: request.requestID, request: request) { tx in
+            let competition = try await findCompetition(tx, id: competitionID, lock: .share)
             guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
             guard competition.track(trackID) != nil else { throw NomadError.notFound("track \(trackID.text)") }
             try CompetitionRules.requirePhase(
                 competition.phase, [.draft, .submission, .review],
                 zh: "排名开始后不能再分配评委", en: "judges are assigned before the ranking")
-            try await CompetitionStore.lockTrack(connection, id: trackID, logger: logger)
-            if try await SubmissionStore.anyMember(connection, trackID: trackID, accounts: [judge], logger: logger) {
+            try await CompetitionStore.lockTrack(tx, id: trackID)
+            if try await SubmissionStore.anyMember(tx, trackID: trackID, accounts: [judge]) {
                 throw CompetitionErrors.conflict(
                     "该评委是本赛道某参赛作品的成员", "the judge is a member of a submission in this track")
             }
-            try await CompetitionStore.addJudge(connection, trackID: trackID, judge: judge, logger: logger)
-            return try await CompetitionStore.find(connection, id: competitionID, logger: logger)!.message
+            try await CompetitionStore.addJudge(tx, trackID: trackID, judge: judge)
+            return try await CompetitionStore.find(tx, id: competitionID)!.message
         }
     }
 
@@ -40,11 +40,11 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_CompetitionScore {
         let judge = try caller
         let submissionID = try Validate.uuid(request.submissionID, "submission_id")
-        return try await mutation("ScoreCompetitionSubmission", requestID: request.requestID, request: request) { connection in
-            guard let submission = try await SubmissionStore.find(connection, id: submissionID, logger: logger) else {
+        return try await mutation("ScoreCompetitionSubmission", requestID: request.requestID, request: request) { tx in
+            guard let submission = try await SubmissionStore.find(tx, id: submissionID) else {
                 throw NomadError.notFound("submission \(submissionID.text)")
             }
-            let competition = try await findCompetition(connection, id: submission.competitionID, lock: .share)
+            let competition = try await findCompetition(tx, id: submission.competitionID, lock: .share)
             guard competition.track(submission.trackID)?.judges.contains(judge.accountID) == true else {
                 throw NomadError.permissionDenied
             }
@@ -55,8 +55,8 @@ extension EventsService {
                 competition.phase, [.review], zh: "赛事不在评审阶段", en: "the competition is not in review")
             let (points, weighted, weights) = try CompetitionRules.scores(request.scores, rubric: competition.rubric)
             let score = try await ScoreStore.upsert(
-                connection, submissionID: submissionID, judge: judge.accountID, points: points, weighted: weighted,
-                weights: weights, logger: logger)
+                tx, submissionID: submissionID, judge: judge.accountID, points: points, weighted: weighted,
+                weights: weights)
             return score.message(rubric: competition.rubric)
         }
     }
@@ -68,15 +68,15 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_CompetitionRanking {
         let principal = try caller
         let id = try Validate.uuid(request.competitionID, "competition_id")
-        let (competition, rows) = try await database.read { connection in
-            let competition = try await findCompetition(connection, id: id)
+        let (competition, rows) = try await database.read { tx in
+            let competition = try await findCompetition(tx, id: id)
             let insider = principal.role == .officer || principal.role == .admin
                 || competition.organizerID == principal.accountID || !competition.judgedTracks(principal.accountID).isEmpty
             try CompetitionRules.requirePhase(
                 competition.phase, insider ? [.ranking, .closed] : [.closed],
                 zh: insider ? "排名阶段尚未开始" : "赛事结束后才公布排名",
                 en: insider ? "the ranking phase has not begun" : "the ranking is published once the competition closes")
-            return (competition, try await ScoreStore.ranking(connection, competitionID: id, logger: logger))
+            return (competition, try await ScoreStore.ranking(tx, competitionID: id))
         }
         return .with { ranking in
             ranking.competitionID = id.text

@@ -13,19 +13,19 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_MeetingSlot {
         let owner = try caller
         let draft = try MeetingRules.slot(request.slot)
-        return try await mutation("PublishMeetingSlot", requestID: request.requestID, request: request) { connection in
-            let event = try await matchmakingEvent(connection, id: draft.eventID)
+        return try await mutation("PublishMeetingSlot", requestID: request.requestID, request: request) { tx in
+            let event = try await matchmakingEvent(tx, id: draft.eventID)
             try MeetingRules.check(draft, within: event)
             // The owner's registration lock orders their own slot offers.
-            try await participant(connection, eventID: event.id, person: owner, lock: .update)
+            try await participant(tx, eventID: event.id, person: owner, lock: .update)
             if try await MeetingStore.overlaps(
-                connection, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt, logger: logger) {
+                tx, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt) {
                 throw NomadError.wrongState("与您已发布的时段重叠", "it overlaps a slot you already offer")
             }
             let slot = MeetingSlotRecord(
                 id: UUID(), eventID: event.id, ownerID: owner.accountID, startsAt: draft.startsAt, endsAt: draft.endsAt,
                 location: draft.location, topic: draft.topic, bookedRequestID: nil)
-            try await MeetingStore.insertSlot(connection, slot, logger: logger)
+            try await MeetingStore.insertSlot(tx, slot)
             return slot.message
         }
     }
@@ -37,15 +37,15 @@ extension EventsService {
         let eventID = try Validate.uuid(request.eventID, "event_id")
         let ownerID = request.ownerID.isEmpty ? nil : try Validate.uuid(request.ownerID, "owner_id")
         let page = try Page(request.page)
-        let slots = try await database.read { connection in
-            guard let event = try await EventStore.find(connection, id: eventID, logger: logger), EventRules.mayRead(event, reader) else {
+        let slots = try await database.read { tx in
+            guard let event = try await EventStore.find(tx, id: eventID), EventRules.mayRead(event, reader) else {
                 throw CalendarErrors.eventNotFound
             }
             if !EventRules.mayRunGate(event, reader) {
-                try await participant(connection, eventID: eventID, person: reader, lock: .none)
+                try await participant(tx, eventID: eventID, person: reader, lock: .none)
             }
             return try await MeetingStore.listSlots(
-                connection, eventID: eventID, ownerID: ownerID, openOnly: request.openOnly, page: page, logger: logger)
+                tx, eventID: eventID, ownerID: ownerID, openOnly: request.openOnly, page: page)
         }
         return .with {
             $0.slots = slots.prefix(page.limit).map(\.message)
@@ -60,29 +60,29 @@ extension EventsService {
         let slotID = try Validate.uuid(request.slotID, "slot_id")
         let message = try Validate.text(request.message, "message", max: MeetingRules.maxMessage, required: false)
         let cap = calendar.maxOpenMeetingRequests
-        return try await mutation("RequestMeeting", requestID: request.requestID, request: request) { connection in
-            guard let slot = try await MeetingStore.findSlot(connection, id: slotID, logger: logger) else {
+        return try await mutation("RequestMeeting", requestID: request.requestID, request: request) { tx in
+            guard let slot = try await MeetingStore.findSlot(tx, id: slotID) else {
                 throw NomadError.notFound("slot")
             }
-            _ = try await matchmakingEvent(connection, id: slot.eventID)
+            _ = try await matchmakingEvent(tx, id: slot.eventID)
             guard slot.ownerID != requester.accountID else {
                 throw NomadError.invalid("slot_id", zh: "不能约见自己", en: "you cannot request your own slot")
             }
             // The requester's registration lock serializes their requests, so the cap holds under concurrency.
-            try await participant(connection, eventID: slot.eventID, person: requester, lock: .update)
+            try await participant(tx, eventID: slot.eventID, person: requester, lock: .update)
             guard slot.bookedRequestID == nil else { throw CalendarErrors.slotBooked }
             // Said now rather than at acceptance; acceptance checks again under the people's locks.
             if try await MeetingStore.hasAcceptedMeeting(
-                connection, person: requester.accountID, start: slot.startsAt, end: slot.endsAt, logger: logger) {
+                tx, person: requester.accountID, start: slot.startsAt, end: slot.endsAt) {
                 throw CalendarErrors.youHaveAMeetingThen
             }
             let pending = try await MeetingStore.pendingCount(
-                connection, eventID: slot.eventID, requesterID: requester.accountID, logger: logger)
+                tx, eventID: slot.eventID, requesterID: requester.accountID)
             guard pending < cap else { throw CalendarErrors.tooManyMeetingRequests }
             let id = UUID()
             try await MeetingStore.insertRequest(
-                connection, id: id, slot: slot, requesterID: requester.accountID, message: message, logger: logger)
-            return try await MeetingStore.findRequest(connection, id: id, logger: logger)!.message
+                tx, id: id, slot: slot, requesterID: requester.accountID, message: message)
+            return try await MeetingStore.findRequest(tx, id: id)!.message
         }
     }
 
@@ -95,31 +95,31 @@ extension EventsService {
         let owner = try caller
         let id = try Validate.uuid(request.meetingRequestID, "meeting_request_id")
         let note = try Validate.text(request.note, "note", max: MeetingRules.maxNote, required: false)
-        return try await mutation("RespondToMeeting", requestID: request.requestID, request: request) { connection in
-            guard let meeting = try await MeetingStore.findRequest(connection, id: id, logger: logger) else {
+        return try await mutation("RespondToMeeting", requestID: request.requestID, request: request) { tx in
+            guard let meeting = try await MeetingStore.findRequest(tx, id: id) else {
                 throw NomadError.notFound("meeting request")
             }
             guard meeting.ownerID == owner.accountID else { throw NomadError.permissionDenied }
-            let slot = try await MeetingStore.findSlot(connection, id: meeting.slotID, lock: .update, logger: logger)!
-            let current = try await MeetingStore.findRequest(connection, id: id, logger: logger)!
+            let slot = try await MeetingStore.findSlot(tx, id: meeting.slotID, lock: .update)!
+            let current = try await MeetingStore.findRequest(tx, id: id)!
             if request.accept, slot.bookedRequestID != nil { throw CalendarErrors.slotBooked }
             guard current.status == .pending else {
                 throw NomadError.wrongState("该请求已处理", "the request was already answered")
             }
             if request.accept {
-                try await MeetingStore.lockPeople(connection, [meeting.requesterID, meeting.ownerID], logger: logger)
+                try await MeetingStore.lockPeople(tx, [meeting.requesterID, meeting.ownerID])
                 for (person, clash) in [(meeting.ownerID, CalendarErrors.youHaveAMeetingThen),
                                         (meeting.requesterID, CalendarErrors.requesterHasAMeetingThen)] {
                     if try await MeetingStore.hasAcceptedMeeting(
-                        connection, person: person, start: slot.startsAt, end: slot.endsAt, logger: logger) {
+                        tx, person: person, start: slot.startsAt, end: slot.endsAt) {
                         throw clash
                     }
                 }
-                try await MeetingStore.accept(connection, requestID: id, slotID: slot.id, note: note, logger: logger)
+                try await MeetingStore.accept(tx, requestID: id, slotID: slot.id, note: note)
             } else {
-                try await MeetingStore.decline(connection, requestID: id, note: note, logger: logger)
+                try await MeetingStore.decline(tx, requestID: id, note: note)
             }
-            return try await MeetingStore.findRequest(connection, id: id, logger: logger)!.message
+            return try await MeetingStore.findRequest(tx, id: id)!.message
         }
     }
 
@@ -131,14 +131,14 @@ extension EventsService {
         let eventID = request.eventID.isEmpty ? nil : try Validate.uuid(request.eventID, "event_id")
         let (start, end) = ZoneDayBounds.range(day)
         let meetings = try await database.read {
-            try await MeetingStore.schedule($0, person: person.accountID, eventID: eventID, start: start, end: end, logger: logger)
+            try await MeetingStore.schedule($0, person: person.accountID, eventID: eventID, start: start, end: end)
         }
         return .with { $0.meetings = meetings.map(\.message) }
     }
 
     /// A published matchmaking event, or the refusal that says why not.
-    private func matchmakingEvent(_ connection: PostgresConnection, id: UUID) async throws -> EventRecord {
-        guard let event = try await EventStore.find(connection, id: id, logger: logger), event.status != .draft else {
+    private func matchmakingEvent(_ tx: Tx, id: UUID) async throws -> EventRecord {
+        guard let event = try await EventStore.find(tx, id: id), event.status != .draft else {
             throw CalendarErrors.eventNotFound
         }
         try MeetingRules.checkHoldsMeetings(event)
@@ -147,10 +147,10 @@ extension EventsService {
 
     /// Requires a confirmed registration of `person` at the event.
     private func participant(
-        _ connection: PostgresConnection, eventID: UUID, person: Principal, lock: CalendarRowLock
+        _ tx: Tx, eventID: UUID, person: Principal, lock: RowLock
     ) async throws {
         let registration = try await RegistrationStore.live(
-            connection, eventID: eventID, attendeeID: person.accountID, lock: lock, logger: logger)
+            tx, eventID: eventID, attendeeID: person.accountID, lock: lock)
         guard registration?.status == .confirmed else { throw CalendarErrors.notParticipant }
     }
 }

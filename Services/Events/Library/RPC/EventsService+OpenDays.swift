@@ -14,17 +14,16 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_OpenDayScenario {
         let enterprise = try caller
         let draft = try OpenDayRules.scenario(request.scenario, now: Date())
-        return try await mutation("PublishOpenDayScenario", requestID: request.requestID, request: request) { connection in
-            try await checkCalendarLink(connection, eventID: draft.eventID, kind: EventRules.openDayKind, organizer: nil)
+        return try await mutation("PublishOpenDayScenario", requestID: request.requestID, request: request) { tx in
+            try await checkCalendarLink(tx, eventID: draft.eventID, kind: EventRules.openDayKind, organizer: nil)
             let id = UUID()
-            try await OpenDayStore.insert(connection, id: id, enterprise: enterprise.accountID, draft: draft, logger: logger)
+            try await OpenDayStore.insert(tx, id: id, enterprise: enterprise.accountID, draft: draft)
             try await Outbox.append(
-                connection, type: "events.scenario.published",
+                tx, type: "events.scenario.published",
                 subjectIDs: ["scenario_id": id.text, "enterprise_id": enterprise.accountID.text],
                 payload: ScenarioPublished(
-                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? ""),
-                logger: logger)
-            return try await OpenDayStore.find(connection, id: id, logger: logger)!.message
+                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? ""))
+            return try await OpenDayStore.find(tx, id: id)!.message
         }
     }
 
@@ -42,8 +41,8 @@ extension EventsService {
         _ = try caller
         let enterprise = try EntryInput.optionalID(request.enterpriseID, "enterprise_id")
         let page = try Page(request.page)
-        let scenarios = try await database.read { connection in
-            try await OpenDayStore.list(connection, enterprise: enterprise, page: page, logger: logger)
+        let scenarios = try await database.read { tx in
+            try await OpenDayStore.list(tx, enterprise: enterprise, page: page)
         }
         return .with {
             $0.scenarios = scenarios.prefix(page.limit).map(\.message)
@@ -57,12 +56,12 @@ extension EventsService {
         let proposer = try caller
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let draft = try OpenDayRules.proposal(request, proposer: proposer.accountID)
-        return try await mutation("ProposeScenarioSolution", requestID: request.requestID, request: request) { connection in
-            let scenario = try await findScenario(connection, id: scenarioID)
+        return try await mutation("ProposeScenarioSolution", requestID: request.requestID, request: request) { tx in
+            let scenario = try await findScenario(tx, id: scenarioID)
             try OpenDayRules.admit(to: scenario, now: Date())
             let id = UUID()
-            try await ScenarioProposalStore.insert(connection, id: id, scenarioID: scenarioID, draft: draft, logger: logger)
-            return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
+            try await ScenarioProposalStore.insert(tx, id: id, scenarioID: scenarioID, draft: draft)
+            return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }
 
@@ -74,8 +73,8 @@ extension EventsService {
         let principal = try caller
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let page = try Page(request.page)
-        let proposals = try await database.read { connection in
-            let scenario = try await findScenario(connection, id: scenarioID)
+        let proposals = try await database.read { tx in
+            let scenario = try await findScenario(tx, id: scenarioID)
             let member: UUID?
             switch principal.role {
             case .officer, .admin: member = nil
@@ -85,7 +84,7 @@ extension EventsService {
             default: member = principal.accountID
             }
             return try await ScenarioProposalStore.list(
-                connection, scenarioID: scenarioID, member: member, page: page, logger: logger)
+                tx, scenarioID: scenarioID, member: member, page: page)
         }
         return .with {
             $0.proposals = proposals.prefix(page.limit).map(\.message)
@@ -98,19 +97,18 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_ScenarioProposal {
         let publisher = try caller
         let id = try Validate.uuid(request.proposalID, "proposal_id")
-        return try await mutation("ShortlistScenarioProposal", requestID: request.requestID, request: request) { connection in
-            let (scenario, proposal) = try await publishersProposal(connection, id: id, publisher: publisher)
+        return try await mutation("ShortlistScenarioProposal", requestID: request.requestID, request: request) { tx in
+            let (scenario, proposal) = try await publishersProposal(tx, id: id, publisher: publisher)
             try OpenDayRules.shortlist(proposal)
-            try await ScenarioProposalStore.markShortlisted(connection, id: id, logger: logger)
+            try await ScenarioProposalStore.markShortlisted(tx, id: id)
             try await Outbox.append(
-                connection, type: "events.proposal.shortlisted",
+                tx, type: "events.proposal.shortlisted",
                 subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
                              "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
                 payload: ProposalStep(
                     scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text),
-                logger: logger)
-            return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
+                    proposerID: proposal.proposerID.text))
+            return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }
 
@@ -120,26 +118,25 @@ extension EventsService {
         let publisher = try caller
         let id = try Validate.uuid(request.proposalID, "proposal_id")
         let note = try Validate.text(request.note, "note", max: OpenDayRules.maxNote, required: false)
-        return try await mutation("RecordScenarioPairing", requestID: request.requestID, request: request) { connection in
-            let (scenario, proposal) = try await publishersProposal(connection, id: id, publisher: publisher)
+        return try await mutation("RecordScenarioPairing", requestID: request.requestID, request: request) { tx in
+            let (scenario, proposal) = try await publishersProposal(tx, id: id, publisher: publisher)
             try OpenDayRules.pair(proposal)
-            try await ScenarioProposalStore.markPaired(connection, id: id, note: note, logger: logger)
+            try await ScenarioProposalStore.markPaired(tx, id: id, note: note)
             try await Outbox.append(
-                connection, type: "events.pairing.recorded",
+                tx, type: "events.pairing.recorded",
                 subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
                              "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
                 payload: ProposalStep(
                     scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text),
-                logger: logger)
-            return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
+                    proposerID: proposal.proposerID.text))
+            return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }
 
     // MARK: shared steps
 
-    private func findScenario(_ connection: PostgresConnection, id: UUID) async throws -> ScenarioRecord {
-        guard let scenario = try await OpenDayStore.find(connection, id: id, logger: logger) else {
+    private func findScenario(_ tx: Tx, id: UUID) async throws -> ScenarioRecord {
+        guard let scenario = try await OpenDayStore.find(tx, id: id) else {
             throw NomadError.notFound("scenario \(id.text)")
         }
         return scenario
@@ -148,12 +145,12 @@ extension EventsService {
     /// The proposal, locked, when `publisher` published its scenario; only the
     /// publisher moves a proposal on.
     private func publishersProposal(
-        _ connection: PostgresConnection, id: UUID, publisher: Principal
+        _ tx: Tx, id: UUID, publisher: Principal
     ) async throws -> (ScenarioRecord, ScenarioProposalRecord) {
-        guard let proposal = try await ScenarioProposalStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        guard let proposal = try await ScenarioProposalStore.find(tx, id: id, forUpdate: true) else {
             throw NomadError.notFound("proposal \(id.text)")
         }
-        let scenario = try await findScenario(connection, id: proposal.scenarioID)
+        let scenario = try await findScenario(tx, id: proposal.scenarioID)
         guard scenario.enterpriseID == publisher.accountID else { throw NomadError.permissionDenied }
         return (scenario, proposal)
     }

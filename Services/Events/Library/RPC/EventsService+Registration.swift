@@ -66,56 +66,54 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_EventRegistration {
         let actor = try caller
         let id = try Validate.uuid(request.registrationID, "registration_id")
-        return try await mutation("CancelRegistration", requestID: request.requestID, request: request) { connection in
-            guard let peek = try await RegistrationStore.find(connection, id: id, logger: logger) else {
+        return try await mutation("CancelRegistration", requestID: request.requestID, request: request) { tx in
+            guard let peek = try await RegistrationStore.find(tx, id: id) else {
                 throw NomadError.notFound("registration")
             }
             // The event's lock first, then the registration's: the order every seat change takes.
-            let event = try await EventStore.find(connection, id: peek.eventID, lock: .update, logger: logger)!
+            let event = try await EventStore.find(tx, id: peek.eventID, lock: .update)!
             guard peek.attendeeID == actor.accountID || EventRules.mayManage(event, actor) else {
                 throw NomadError.permissionDenied
             }
-            let registration = try await RegistrationStore.find(connection, id: id, lock: .update, logger: logger)!
+            let registration = try await RegistrationStore.find(tx, id: id, lock: .update)!
             guard registration.status != .cancelled else {
                 throw NomadError.wrongState("该报名已取消", "the registration is already cancelled")
             }
             guard !registration.checkedIn else {
                 throw NomadError.wrongState("已签到的报名不能取消", "a checked-in registration cannot be cancelled")
             }
-            try await RegistrationStore.setStatus(connection, id: id, .cancelled, logger: logger)
+            try await RegistrationStore.setStatus(tx, id: id, .cancelled)
             let wasConfirmed = registration.status == .confirmed
             try await EventStore.adjustSeats(
-                connection, id: event.id, confirmed: wasConfirmed ? -1 : 0, waitlisted: wasConfirmed ? 0 : -1, logger: logger)
+                tx, id: event.id, confirmed: wasConfirmed ? -1 : 0, waitlisted: wasConfirmed ? 0 : -1)
             try await Outbox.append(
-                connection, type: "events.registration.cancelled",
+                tx, type: "events.registration.cancelled",
                 subjectIDs: ["event_id": event.id.text, "registration_id": id.text, "attendee_id": registration.attendeeID.text],
                 payload: RegistrationCancelled(
-                    eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text),
-                logger: logger)
+                    eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text))
             if wasConfirmed, RegistrationRules.promotes(event) {
-                _ = try await promoteFirst(connection, event: event)
+                _ = try await promoteFirst(tx, event: event)
             }
-            return try await RegistrationStore.find(connection, id: id, logger: logger)!.message
+            return try await RegistrationStore.find(tx, id: id)!.message
         }
     }
 
     /// Gives a free seat to the first on the waitlist, with a ticket. Call
     /// under the event's row lock with a seat free. False when no one waits.
-    func promoteFirst(_ connection: PostgresConnection, event: EventRecord) async throws -> Bool {
-        guard let next = try await RegistrationStore.firstWaitlisted(connection, eventID: event.id, logger: logger),
-              let registration = try await RegistrationStore.find(connection, id: next, logger: logger)
+    func promoteFirst(_ tx: Tx, event: EventRecord) async throws -> Bool {
+        guard let next = try await RegistrationStore.firstWaitlisted(tx, eventID: event.id),
+              let registration = try await RegistrationStore.find(tx, id: next)
         else { return false }
-        try await RegistrationStore.setStatus(connection, id: next, .confirmed, logger: logger)
-        try await EventStore.adjustSeats(connection, id: event.id, confirmed: 1, waitlisted: -1, logger: logger)
+        try await RegistrationStore.setStatus(tx, id: next, .confirmed)
+        try await EventStore.adjustSeats(tx, id: event.id, confirmed: 1, waitlisted: -1)
         try await TicketStore.issue(
-            connection, signer: calendar.tickets, event: event, registrationID: next, attendeeID: registration.attendeeID,
-            cardHash: try await RegistrationStore.cardHash(connection, id: next, logger: logger), logger: logger)
+            tx, signer: calendar.tickets, event: event, registrationID: next, attendeeID: registration.attendeeID,
+            cardHash: try await RegistrationStore.cardHash(tx, id: next))
         try await Outbox.append(
-            connection, type: "events.registration.promoted",
+            tx, type: "events.registration.promoted",
             subjectIDs: ["event_id": event.id.text, "registration_id": next.text, "attendee_id": registration.attendeeID.text],
             payload: RegistrationPromoted(
-                eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text),
-            logger: logger)
+                eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text))
         return true
     }
 
@@ -127,12 +125,12 @@ extension EventsService {
         let page = try Page(request.page)
         guard (0...3).contains(request.status.rawValue) else { throw NomadError.unknownEnum("status") }
         let status: Int16? = request.status == .unspecified ? nil : Int16(request.status.rawValue)
-        let registrations = try await database.read { connection in
-            guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+        let registrations = try await database.read { tx in
+            guard let event = try await EventStore.find(tx, id: eventID) else {
                 throw CalendarErrors.eventNotFound
             }
             guard EventRules.mayRunGate(event, reader) else { throw NomadError.permissionDenied }
-            return try await RegistrationStore.list(connection, eventID: eventID, status: status, page: page, logger: logger)
+            return try await RegistrationStore.list(tx, eventID: eventID, status: status, page: page)
         }
         return .with {
             $0.registrations = registrations.prefix(page.limit).map(\.message)
@@ -146,7 +144,7 @@ extension EventsService {
         let attendee = try caller
         let page = try Page(request.page)
         let registrations = try await database.read {
-            try await RegistrationStore.mine($0, attendeeID: attendee.accountID, page: page, logger: logger)
+            try await RegistrationStore.mine($0, attendeeID: attendee.accountID, page: page)
         }
         return .with {
             $0.registrations = registrations.prefix(page.limit).map(\.message)

@@ -14,8 +14,8 @@ extension EventsService {
         let organizer = try caller
         let eventID = try Validate.uuid(request.eventID, "event_id")
         let statement = try Validate.text(request.statement, "statement", max: 2000, required: false)
-        return try await mutation("ApplyForEventReward", requestID: request.requestID, request: request) { connection in
-            guard let event = try await EventStore.find(connection, id: eventID, lock: .share, logger: logger) else {
+        return try await mutation("ApplyForEventReward", requestID: request.requestID, request: request) { tx in
+            guard let event = try await EventStore.find(tx, id: eventID, lock: .share) else {
                 throw CalendarErrors.eventNotFound
             }
             // The organizer applies for their own event; nobody applies on their behalf.
@@ -23,24 +23,23 @@ extension EventsService {
             guard event.status == .finished else {
                 throw NomadError.wrongState("只有已结束的活动可以申请奖励", "only a finished event can apply for a reward")
             }
-            if try await RewardStore.exists(connection, eventID: eventID, logger: logger) {
+            if try await RewardStore.exists(tx, eventID: eventID) {
                 throw NomadError(.alreadyExists, zh: "该活动已申请过奖励", en: "A reward application for this event already exists")
             }
-            let counts = try await RegistrationStore.counts(connection, eventID: eventID, logger: logger)
+            let counts = try await RegistrationStore.counts(tx, eventID: eventID)
             let application = RewardApplicationRecord(
                 id: UUID(), eventID: eventID, organizerID: organizer.accountID, registered: counts.registered,
                 checkedIn: counts.checkedIn, statement: statement, status: .pending, reviewNote: "", reviewerID: nil,
                 createdAt: Date(), reviewedAt: nil)
-            try await RewardStore.insert(connection, application, logger: logger)
+            try await RewardStore.insert(tx, application)
             try await Outbox.append(
-                connection, type: "events.reward.applied",
+                tx, type: "events.reward.applied",
                 subjectIDs: ["application_id": application.id.text, "event_id": eventID.text,
                              "organizer_id": organizer.accountID.text],
                 payload: RewardApplied(
                     applicationID: application.id.text, eventID: eventID.text, organizerID: organizer.accountID.text,
-                    registered: counts.registered, checkedIn: counts.checkedIn),
-                logger: logger)
-            return try await RewardStore.find(connection, id: application.id, logger: logger)!.message
+                    registered: counts.registered, checkedIn: counts.checkedIn))
+            return try await RewardStore.find(tx, id: application.id)!.message
         }
     }
 
@@ -50,8 +49,8 @@ extension EventsService {
         let officer = try caller
         let id = try Validate.uuid(request.applicationID, "application_id")
         let note = try Validate.text(request.note, "note", max: 1000, required: !request.approve)
-        return try await mutation("ReviewEventReward", requestID: request.requestID, request: request) { connection in
-            guard let application = try await RewardStore.find(connection, id: id, lock: .update, logger: logger) else {
+        return try await mutation("ReviewEventReward", requestID: request.requestID, request: request) { tx in
+            guard let application = try await RewardStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("reward application")
             }
             // An officer who organized the event does not judge its reward.
@@ -60,11 +59,11 @@ extension EventsService {
                 throw NomadError.wrongState("该申请已审核", "the application was already reviewed")
             }
             try await RewardStore.review(
-                connection, id: id, status: request.approve ? .approved : .rejected, note: note,
-                reviewer: officer.accountID, logger: logger)
-            let reviewed = try await RewardStore.find(connection, id: id, logger: logger)!.message
+                tx, id: id, status: request.approve ? .approved : .rejected, note: note,
+                reviewer: officer.accountID)
+            let reviewed = try await RewardStore.find(tx, id: id)!.message
             try await audit(
-                connection, officer, request.approve ? "event_reward.approve" : "event_reward.reject",
+                tx, officer, request.approve ? "event_reward.approve" : "event_reward.reject",
                 subject: "event_reward/\(id.text)", reason: note, before: application.message, after: reviewed)
             return reviewed
         }
@@ -80,7 +79,7 @@ extension EventsService {
         // Staff see every application; an organizer sees their own.
         let organizer: UUID? = reader.role == .officer || reader.isAdmin ? nil : reader.accountID
         let applications = try await database.read {
-            try await RewardStore.list($0, organizerID: organizer, status: status, page: page, logger: logger)
+            try await RewardStore.list($0, organizerID: organizer, status: status, page: page)
         }
         return .with {
             $0.applications = applications.prefix(page.limit).map(\.message)

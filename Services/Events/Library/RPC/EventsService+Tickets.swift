@@ -12,13 +12,13 @@ extension EventsService {
     func getTicket(request: Nomad_Events_V1_GetTicketRequest, context: ServerContext) async throws -> Nomad_Events_V1_EventTicket {
         let reader = try caller
         let id = try Validate.uuid(request.registrationID, "registration_id")
-        return try await database.read { connection in
-            guard let registration = try await RegistrationStore.find(connection, id: id, logger: logger) else {
+        return try await database.read { tx in
+            guard let registration = try await RegistrationStore.find(tx, id: id) else {
                 throw NomadError.notFound("registration")
             }
             guard registration.attendeeID == reader.accountID || reader.isAdmin else { throw NomadError.permissionDenied }
             guard registration.status == .confirmed,
-                  let ticket = try await TicketStore.find(connection, registrationID: id, logger: logger)
+                  let ticket = try await TicketStore.find(tx, registrationID: id)
             else { throw CalendarErrors.notConfirmed }
             return ticket.message
         }
@@ -57,12 +57,12 @@ extension EventsService {
         guard let eventID = UUID(uuidString: claims.evt), let registrationID = UUID(uuidString: claims.reg) else {
             throw NomadError.internalError
         }
-        return try await database.read { connection in
-            guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+        return try await database.read { tx in
+            guard let event = try await EventStore.find(tx, id: eventID) else {
                 throw CalendarErrors.eventNotFound
             }
             guard EventRules.mayRunGate(event, gate) else { throw NomadError.permissionDenied }
-            let registration = try await RegistrationStore.find(connection, id: registrationID, logger: logger)
+            let registration = try await RegistrationStore.find(tx, id: registrationID)
             let status = registration?.status ?? .cancelled
             let checkedIn = registration?.checkedIn ?? false
             var reason = ""
@@ -120,15 +120,15 @@ extension EventsService {
         // Only rooms have a way out that is counted; the event's gate does not.
         let sessionID = try Validate.uuid(request.sessionID, "session_id")
         let presented = try credential(request.credential, present: request.hasCredential)
-        return try await mutation("CheckOut", requestID: request.requestID, request: request) { connection in
-            let (_, registration) = try await admit(connection, eventID: eventID, sessionID: sessionID, presented, gate: gate)
+        return try await mutation("CheckOut", requestID: request.requestID, request: request) { tx in
+            let (_, registration) = try await admit(tx, eventID: eventID, sessionID: sessionID, presented, gate: gate)
             guard try await CheckInStore.exists(
-                connection, registrationID: registration.id, sessionID: sessionID, direction: 1, logger: logger)
+                tx, registrationID: registration.id, sessionID: sessionID, direction: 1)
             else { throw CalendarErrors.notCheckedIn }
             do {
                 return try await CheckInStore.record(
-                    connection, eventID: eventID, sessionID: sessionID, registrationID: registration.id,
-                    attendeeID: registration.attendeeID, direction: 2, withCard: presented.withCard, logger: logger
+                    tx, eventID: eventID, sessionID: sessionID, registrationID: registration.id,
+                    attendeeID: registration.attendeeID, direction: 2, withCard: presented.withCard
                 ).message
             } catch let error as NomadError where error == CalendarErrors.alreadyCheckedIn {
                 throw NomadError(.alreadyExists, zh: "已在此签退", en: "Already checked out here")
@@ -141,12 +141,12 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_EventAttendance {
         let reader = try caller
         let eventID = try Validate.uuid(request.eventID, "event_id")
-        return try await database.read { connection in
-            guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+        return try await database.read { tx in
+            guard let event = try await EventStore.find(tx, id: eventID) else {
                 throw CalendarErrors.eventNotFound
             }
             guard EventRules.mayRunGate(event, reader) else { throw NomadError.permissionDenied }
-            let (checkedIn, sessions) = try await CheckInStore.attendance(connection, eventID: eventID, logger: logger)
+            let (checkedIn, sessions) = try await CheckInStore.attendance(tx, eventID: eventID)
             return .with {
                 $0.eventID = eventID.text
                 $0.registered = Int32(event.confirmed + event.waitlisted)
@@ -194,9 +194,9 @@ extension EventsService {
     /// gate's rights and the place. Holds the registration's share lock, so a
     /// cancellation cannot slip between the check and the passage.
     func admit(
-        _ connection: PostgresConnection, eventID: UUID, sessionID: UUID?, _ presented: Presented, gate: Principal
+        _ tx: Tx, eventID: UUID, sessionID: UUID?, _ presented: Presented, gate: Principal
     ) async throws -> (EventRecord, RegistrationRecord) {
-        guard let event = try await EventStore.find(connection, id: eventID, logger: logger) else {
+        guard let event = try await EventStore.find(tx, id: eventID) else {
             throw CalendarErrors.eventNotFound
         }
         guard EventRules.mayRunGate(event, gate) else { throw NomadError.permissionDenied }
@@ -208,13 +208,13 @@ extension EventsService {
         if let ticket = presented.ticket {
             guard ticket.evt == eventID.text else { throw CalendarErrors.ticketForAnotherEvent }
             guard let id = UUID(uuidString: ticket.reg) else { throw CalendarErrors.invalidCredential }
-            registration = try await RegistrationStore.find(connection, id: id, lock: .share, logger: logger)
+            registration = try await RegistrationStore.find(tx, id: id, lock: .share)
         } else if let card = presented.card {
             guard let attendee = UUID(uuidString: card.sub) else { throw CalendarErrors.invalidCredential }
             registration = try await RegistrationStore.live(
-                connection, eventID: eventID, attendeeID: attendee, lock: .share, logger: logger)
+                tx, eventID: eventID, attendeeID: attendee, lock: .share)
             // A ticket bound to a card admits that card only.
-            if let registration, let bound = try await RegistrationStore.cardHash(connection, id: registration.id, logger: logger),
+            if let registration, let bound = try await RegistrationStore.cardHash(tx, id: registration.id),
                bound != RegistrationRules.cardHash(card.card, protection) {
                 throw CalendarErrors.cardNotRegistered
             }

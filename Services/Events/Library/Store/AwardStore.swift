@@ -23,33 +23,33 @@ enum AwardStore {
 
     /// ALREADY_EXISTS when the submission already has an award.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, submission: SubmissionRecord, name: (zh: String, en: String), rank: Int,
-        grantedBy: UUID, logger: Logger
+        _ tx: Tx, id: UUID, submission: SubmissionRecord, name: (zh: String, en: String), rank: Int,
+        grantedBy: UUID
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO competition_awards (id, competition_id, track_id, submission_id, name_zh, name_en, rank, granted_by)
                 VALUES (\(id), \(submission.competitionID), \(submission.trackID), \(submission.id), \(name.zh), \(name.en),
                   \(rank), \(grantedBy))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw CompetitionErrors.exists("该作品已获奖", "This submission already has an award")
         }
     }
 
-    static func find(_ connection: PostgresConnection, submissionID: UUID, logger: Logger) async throws -> AwardRecord? {
-        let rows = try await connection.query("\(unescaped: select) WHERE a.submission_id = \(submissionID)", logger: logger)
+    static func find(_ tx: Tx, submissionID: UUID) async throws -> AwardRecord? {
+        let rows = try await tx.query("\(unescaped: select) WHERE a.submission_id = \(submissionID)")
         for try await row in rows { return try record(row) }
         return nil
     }
 
     /// By track, then rank, then grant order.
-    static func list(_ connection: PostgresConnection, competitionID: UUID, page: Page, logger: Logger) async throws -> [AwardRecord] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, competitionID: UUID, page: Page) async throws -> [AwardRecord] {
+        let rows = try await tx.query("""
             \(unescaped: select) JOIN competition_tracks t ON t.id = a.track_id
             WHERE a.competition_id = \(competitionID)
             ORDER BY t.position, a.rank, a.granted_at, a.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var awards: [AwardRecord] = []
         for try await row in rows { awards.append(try record(row)) }
         return awards

@@ -20,15 +20,15 @@ struct CheckInRow: Sendable {
 /// passage and refuse the other.
 enum CheckInStore {
     static func record(
-        _ connection: PostgresConnection, eventID: UUID, sessionID: UUID?, registrationID: UUID, attendeeID: UUID,
-        direction: Int16, withCard: Bool, logger: Logger
+        _ tx: Tx, eventID: UUID, sessionID: UUID?, registrationID: UUID, attendeeID: UUID,
+        direction: Int16, withCard: Bool
     ) async throws -> CheckInRow {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             INSERT INTO checkins (id, event_id, session_id, registration_id, attendee_id, direction, with_card)
             VALUES (\(UUID()), \(eventID), \(sessionID), \(registrationID), \(attendeeID), \(direction), \(withCard))
             ON CONFLICT DO NOTHING
             RETURNING id, at
-            """, logger: logger)
+            """)
         for try await (id, at) in rows.decode((UUID, Date).self) {
             return CheckInRow(
                 id: id, eventID: eventID, sessionID: sessionID, registrationID: registrationID, attendeeID: attendeeID,
@@ -38,24 +38,24 @@ enum CheckInStore {
     }
 
     static func exists(
-        _ connection: PostgresConnection, registrationID: UUID, sessionID: UUID?, direction: Int16, logger: Logger
+        _ tx: Tx, registrationID: UUID, sessionID: UUID?, direction: Int16
     ) async throws -> Bool {
-        try await connection.query("""
+        try await tx.query("""
             SELECT 1 FROM checkins WHERE registration_id = \(registrationID)
               AND session_id IS NOT DISTINCT FROM \(sessionID) AND direction = \(direction)
-            """, logger: logger).collect().count > 0
+            """).collect().count > 0
     }
 
     /// Event-gate check-ins, and per session (id → (in, out)).
     static func attendance(
-        _ connection: PostgresConnection, eventID: UUID, logger: Logger
+        _ tx: Tx, eventID: UUID
     ) async throws -> (checkedIn: Int, sessions: [UUID: (Int, Int)]) {
         var checkedIn = 0
         var sessions: [UUID: (Int, Int)] = [:]
-        for try await (session, inCount, outCount) in try await connection.query("""
+        for try await (session, inCount, outCount) in try await tx.query("""
             SELECT session_id, count(*) FILTER (WHERE direction = 1), count(*) FILTER (WHERE direction = 2)
             FROM checkins WHERE event_id = \(eventID) GROUP BY session_id
-            """, logger: logger).decode((UUID?, Int, Int).self) {
+            """).decode((UUID?, Int, Int).self) {
             if let session { sessions[session] = (inCount, outCount) } else { checkedIn = inCount }
         }
         return (checkedIn, sessions)

@@ -28,54 +28,54 @@ enum DockingStore {
 
     /// ALREADY_EXISTS when the submission already asked this target.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, submission: SubmissionRecord, requester: UUID, target: UUID,
-        kind: DockingRules.TargetKind, message: String, logger: Logger
+        _ tx: Tx, id: UUID, submission: SubmissionRecord, requester: UUID, target: UUID,
+        kind: DockingRules.TargetKind, message: String
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO award_dockings (id, competition_id, submission_id, requester_id, target_id, target_kind, message)
                 VALUES (\(id), \(submission.competitionID), \(submission.id), \(requester), \(target), \(kind.rawValue),
                   \(message))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw CompetitionErrors.exists("该作品已向此对象发起过对接", "This submission has already asked this target for docking")
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> DockingRecord? {
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> DockingRecord? {
         var binds = PostgresBindings()
         binds.append(id)
-        let rows = try await connection.query(PostgresQuery(
+        let rows = try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM award_dockings d WHERE d.id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds), logger: logger)
+            binds: binds))
         for try await row in rows { return try record(row) }
         return nil
     }
 
-    static func answer(_ connection: PostgresConnection, id: UUID, accept: Bool, note: String, logger: Logger) async throws {
+    static func answer(_ tx: Tx, id: UUID, accept: Bool, note: String) async throws {
         let status = accept ? DockingRules.Status.accepted : .declined
-        try await connection.query("""
+        try await tx.query("""
             UPDATE award_dockings SET status = \(status.rawValue), answer_note = \(note), answered_at = now() WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     static func conclude(
-        _ connection: PostgresConnection, id: UUID, outcome: DockingRules.Outcome, by recorder: UUID, logger: Logger
+        _ tx: Tx, id: UUID, outcome: DockingRules.Outcome, by recorder: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE award_dockings SET status = \(DockingRules.Status.concluded.rawValue), outcome = \(outcome.rawValue),
               outcome_by = \(recorder), outcome_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Newest first. `party` nil lists every docking (staff); otherwise the
     /// ones that account asked, is asked by, is a member of, or organizes.
     static func list(
-        _ connection: PostgresConnection, competitionID: UUID?, party: UUID?, page: Page, logger: Logger
+        _ tx: Tx, competitionID: UUID?, party: UUID?, page: Page
     ) async throws -> [DockingRecord] {
         let partyArray = party.map { [$0] }
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM award_dockings d
             JOIN competition_submissions s ON s.id = d.submission_id
             JOIN competitions c ON c.id = d.competition_id
@@ -83,7 +83,7 @@ enum DockingStore {
               AND (\(party)::uuid IS NULL OR d.requester_id = \(party) OR d.target_id = \(party)
                    OR c.organizer_id = \(party) OR s.member_ids @> \(partyArray)::uuid[])
             ORDER BY d.created_at DESC, d.id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var dockings: [DockingRecord] = []
         for try await row in rows { dockings.append(try record(row)) }
         return dockings

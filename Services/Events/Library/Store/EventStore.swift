@@ -40,17 +40,6 @@ struct SessionRecord: Sendable {
     var speakers: [SessionSpeaker]
 }
 
-enum CalendarRowLock {
-    case none, share, update
-    var sql: String {
-        switch self {
-        case .none: ""
-        case .share: " FOR SHARE"
-        case .update: " FOR UPDATE"
-        }
-    }
-}
-
 /// Events and their sessions. Every change to an event's seats holds the
 /// event's row lock (`find(lock: .update)`), so registrations and
 /// cancellations are decided one at a time whichever replica they land on.
@@ -62,91 +51,90 @@ enum EventStore {
         """
 
     static func insert(
-        _ connection: PostgresConnection, id: UUID, draft: EventDraft, organizer: Principal, logger: Logger
+        _ tx: Tx, id: UUID, draft: EventDraft, organizer: Principal
     ) async throws {
         let (siteID, area, address, url) = venueColumns(draft.venue)
         let title = try json(draft.title), description = try json(draft.description)
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO events (id, kind, title, description, site_id, site_area, site_address, online_url, starts_at,
               ends_at, registration_closes_at, capacity, organizer_id, organizer_role)
             VALUES (\(id), \(draft.kind), \(title)::jsonb, \(description)::jsonb,
               \(siteID), \(area), \(address), \(url), \(draft.startsAt), \(draft.endsAt), \(draft.closesAt),
               \(draft.capacity), \(organizer.accountID), \(organizer.role.rawValue))
-            """, logger: logger)
-        try await replaceSessions(connection, eventID: id, draft.sessions, logger: logger)
+            """)
+        try await replaceSessions(tx, eventID: id, draft.sessions)
     }
 
     /// Replaces the editable fields. Call under the event's row lock.
-    static func update(_ connection: PostgresConnection, id: UUID, draft: EventDraft, logger: Logger) async throws {
+    static func update(_ tx: Tx, id: UUID, draft: EventDraft) async throws {
         let (siteID, area, address, url) = venueColumns(draft.venue)
         let title = try json(draft.title), description = try json(draft.description)
-        try await connection.query("""
+        try await tx.query("""
             UPDATE events SET kind = \(draft.kind), title = \(title)::jsonb,
               description = \(description)::jsonb, site_id = \(siteID), site_area = \(area),
               site_address = \(address), online_url = \(url), starts_at = \(draft.startsAt), ends_at = \(draft.endsAt),
               registration_closes_at = \(draft.closesAt), capacity = \(draft.capacity), updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
-        try await replaceSessions(connection, eventID: id, draft.sessions, logger: logger)
+            """)
+        try await replaceSessions(tx, eventID: id, draft.sessions)
     }
 
     /// Sessions named by id keep it (and their check-ins); the rest are new.
     /// Dropping a session someone has checked into fails on the foreign key.
     private static func replaceSessions(
-        _ connection: PostgresConnection, eventID: UUID, _ sessions: [SessionDraft], logger: Logger
+        _ tx: Tx, eventID: UUID, _ sessions: [SessionDraft]
     ) async throws {
         let keep = sessions.compactMap(\.id)
-        try await connection.query(
-            "DELETE FROM event_sessions WHERE event_id = \(eventID) AND NOT (id = ANY(\(keep)))", logger: logger)
+        try await tx.query(
+            "DELETE FROM event_sessions WHERE event_id = \(eventID) AND NOT (id = ANY(\(keep)))")
         for (position, session) in sessions.enumerated() {
             let speakers = try json(session.speakers)
             if let id = session.id {
-                let updated = try await connection.query("""
+                let updated = try await tx.query("""
                     UPDATE event_sessions SET position = \(position), title = \(session.title), room = \(session.room),
                       starts_at = \(session.startsAt), ends_at = \(session.endsAt), speakers = \(speakers)::jsonb
                     WHERE id = \(id) AND event_id = \(eventID) RETURNING 1
-                    """, logger: logger).collect().count
+                    """).collect().count
                 guard updated == 1 else { throw NomadError.notFound("session \(id.text)") }
             } else {
-                try await connection.query("""
+                try await tx.query("""
                     INSERT INTO event_sessions (id, event_id, position, title, room, starts_at, ends_at, speakers)
                     VALUES (\(UUID()), \(eventID), \(position), \(session.title), \(session.room), \(session.startsAt),
                       \(session.endsAt), \(speakers)::jsonb)
-                    """, logger: logger)
+                    """)
             }
         }
     }
 
     static func find(
-        _ connection: PostgresConnection, id: UUID, lock: CalendarRowLock = .none, logger: Logger
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> EventRecord? {
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM events WHERE id = $1\(lock.sql)", binds: binds(id)),
-            logger: logger)
+        let rows = try await tx.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM events WHERE id = $1\(lock.sql)", binds: binds(id)))
         var found: EventRecord?
         for try await row in rows { found = try record(row) }
         guard var event = found else { return nil }
-        event.sessions = try await sessions(connection, eventID: id, logger: logger)
+        event.sessions = try await sessions(tx, eventID: id)
         return event
     }
 
     static func setStatus(
-        _ connection: PostgresConnection, id: UUID, _ status: EventStatus, reason: String = "", logger: Logger
+        _ tx: Tx, id: UUID, _ status: EventStatus, reason: String = ""
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE events SET status = \(status.rawValue), cancel_reason = \(reason), updated_at = now() WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Moves the seat counters; the CHECK on `confirmed` refuses an oversold event.
     static func adjustSeats(
-        _ connection: PostgresConnection, id: UUID, confirmed: Int, waitlisted: Int, logger: Logger
+        _ tx: Tx, id: UUID, confirmed: Int, waitlisted: Int
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE events SET confirmed = confirmed + \(confirmed), waitlisted = waitlisted + \(waitlisted),
               updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     struct Filter: Sendable {
@@ -159,8 +147,8 @@ enum EventStore {
     }
 
     /// By start time, soonest first.
-    static func list(_ connection: PostgresConnection, _ filter: Filter, page: Page, logger: Logger) async throws -> [EventRecord] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, _ filter: Filter, page: Page) async throws -> [EventRecord] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM events
             WHERE status = \(filter.status)
               AND (\(filter.kind)::smallint IS NULL OR kind = \(filter.kind))
@@ -169,21 +157,21 @@ enum EventStore {
               AND (\(filter.language)::text IS NULL OR jsonb_exists(title, \(filter.language)))
               AND (\(filter.organizerID)::uuid IS NULL OR organizer_id = \(filter.organizerID))
             ORDER BY starts_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var events: [EventRecord] = []
         for try await row in rows { events.append(try record(row)) }
         for index in events.indices {
-            events[index].sessions = try await sessions(connection, eventID: events[index].id, logger: logger)
+            events[index].sessions = try await sessions(tx, eventID: events[index].id)
         }
         return events
     }
 
-    static func sessions(_ connection: PostgresConnection, eventID: UUID, logger: Logger) async throws -> [SessionRecord] {
+    static func sessions(_ tx: Tx, eventID: UUID) async throws -> [SessionRecord] {
         var sessions: [SessionRecord] = []
-        for try await (id, title, room, start, end, speakers) in try await connection.query("""
+        for try await (id, title, room, start, end, speakers) in try await tx.query("""
             SELECT id, title, room, starts_at, ends_at, speakers::text FROM event_sessions
             WHERE event_id = \(eventID) ORDER BY position
-            """, logger: logger).decode((UUID, String, String, Date, Date, String).self) {
+            """).decode((UUID, String, String, Date, Date, String).self) {
             sessions.append(SessionRecord(
                 id: id, title: title, room: room, startsAt: start, endsAt: end,
                 speakers: try JSONDecoder().decode([SessionSpeaker].self, from: Data(speakers.utf8))))

@@ -17,17 +17,17 @@ enum LegacyCardStore {
     ) async throws {
         var total = 0
         while true {
-            let done = try await database.transaction { connection -> Int in
+            let done = try await database.transaction { tx -> Int in
                 var rows: [(UUID, String)] = []
-                for try await row in try await connection.query("""
+                for try await row in try await tx.query("""
                     SELECT id, card_number FROM registrations WHERE card_number IS NOT NULL
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
-                    """, logger: logger).decode((UUID, String).self) { rows.append(row) }
+                    """).decode((UUID, String).self) { rows.append(row) }
                 for (id, number) in rows {
                     let hash = RegistrationRules.cardHash(number, protection)
-                    try await connection.query(
-                        "UPDATE registrations SET card_hash = \(hash), card_number = NULL WHERE id = \(id)", logger: logger)
-                    try await resign(connection, registrationID: id, cardHash: hash, signer: signer, logger: logger)
+                    try await tx.query(
+                        "UPDATE registrations SET card_hash = \(hash), card_number = NULL WHERE id = \(id)")
+                    try await resign(tx, registrationID: id, cardHash: hash, signer: signer)
                 }
                 return rows.count
             }
@@ -38,19 +38,19 @@ enum LegacyCardStore {
     }
 
     private static func resign(
-        _ connection: PostgresConnection, registrationID: UUID, cardHash: Data, signer: TicketSigner, logger: Logger
+        _ tx: Tx, registrationID: UUID, cardHash: Data, signer: TicketSigner
     ) async throws {
         // Read to the end before writing: one connection runs one statement at a time.
         var tickets: [(UUID, UUID, UUID, Date)] = []
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT id, event_id, attendee_id, expires_at FROM tickets WHERE registration_id = \(registrationID)
-            """, logger: logger).decode((UUID, UUID, UUID, Date).self) { tickets.append(row) }
+            """).decode((UUID, UUID, UUID, Date).self) { tickets.append(row) }
         for (id, eventID, attendeeID, expires) in tickets {
             let token = try signer.sign(TicketClaims(
                 tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text,
                 cdh: Base64URL.encode(cardHash), iat: Int64(Date().timeIntervalSince1970),
                 exp: Int64(expires.timeIntervalSince1970)))
-            try await connection.query("UPDATE tickets SET token = \(token) WHERE id = \(id)", logger: logger)
+            try await tx.query("UPDATE tickets SET token = \(token) WHERE id = \(id)")
         }
     }
 }

@@ -39,67 +39,65 @@ struct MeetingRequestRecord: Sendable {
 enum MeetingStore {
     static let slotColumns = "id, event_id, owner_id, starts_at, ends_at, location, topic, booked_request_id"
 
-    static func insertSlot(_ connection: PostgresConnection, _ slot: MeetingSlotRecord, logger: Logger) async throws {
-        try await connection.query("""
+    static func insertSlot(_ tx: Tx, _ slot: MeetingSlotRecord) async throws {
+        try await tx.query("""
             INSERT INTO meeting_slots (id, event_id, owner_id, starts_at, ends_at, location, topic)
             VALUES (\(slot.id), \(slot.eventID), \(slot.ownerID), \(slot.startsAt), \(slot.endsAt), \(slot.location),
               \(slot.topic))
-            """, logger: logger)
+            """)
     }
 
     /// Whether the owner already offers a slot overlapping [start, end) at the event.
     static func overlaps(
-        _ connection: PostgresConnection, eventID: UUID, ownerID: UUID, start: Date, end: Date, logger: Logger
+        _ tx: Tx, eventID: UUID, ownerID: UUID, start: Date, end: Date
     ) async throws -> Bool {
-        try await connection.query("""
+        try await tx.query("""
             SELECT 1 FROM meeting_slots WHERE event_id = \(eventID) AND owner_id = \(ownerID)
               AND starts_at < \(end) AND ends_at > \(start)
-            """, logger: logger).collect().count > 0
+            """).collect().count > 0
     }
 
     static func findSlot(
-        _ connection: PostgresConnection, id: UUID, lock: CalendarRowLock = .none, logger: Logger
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> MeetingSlotRecord? {
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(slotColumns) FROM meeting_slots WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)),
-            logger: logger)
+        let rows = try await tx.query(PostgresQuery(
+            unsafeSQL: "SELECT \(slotColumns) FROM meeting_slots WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)))
         for try await row in rows { return try slot(row) }
         return nil
     }
 
     static func listSlots(
-        _ connection: PostgresConnection, eventID: UUID, ownerID: UUID?, openOnly: Bool, page: Page, logger: Logger
+        _ tx: Tx, eventID: UUID, ownerID: UUID?, openOnly: Bool, page: Page
     ) async throws -> [MeetingSlotRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: slotColumns) FROM meeting_slots
             WHERE event_id = \(eventID) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID))
               AND (NOT \(openOnly) OR booked_request_id IS NULL)
             ORDER BY starts_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var out: [MeetingSlotRecord] = []
         for try await row in rows { out.append(try slot(row)) }
         return out
     }
 
     static func pendingCount(
-        _ connection: PostgresConnection, eventID: UUID, requesterID: UUID, logger: Logger
+        _ tx: Tx, eventID: UUID, requesterID: UUID
     ) async throws -> Int {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT count(*) FROM meeting_requests WHERE event_id = \(eventID) AND requester_id = \(requesterID) AND status = 1
-            """, logger: logger)
+            """)
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
 
     static func insertRequest(
-        _ connection: PostgresConnection, id: UUID, slot: MeetingSlotRecord, requesterID: UUID, message: String,
-        logger: Logger
+        _ tx: Tx, id: UUID, slot: MeetingSlotRecord, requesterID: UUID, message: String
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO meeting_requests (id, slot_id, event_id, requester_id, owner_id, message)
                 VALUES (\(id), \(slot.id), \(slot.eventID), \(requesterID), \(slot.ownerID), \(message))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw NomadError(.alreadyExists, zh: "您已申请过该时段", en: "You have already requested this slot")
         }
@@ -110,11 +108,11 @@ enum MeetingStore {
         s.starts_at, s.ends_at, s.location, q.created_at
         """
 
-    static func findRequest(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> MeetingRequestRecord? {
-        let rows = try await connection.query("""
+    static func findRequest(_ tx: Tx, id: UUID) async throws -> MeetingRequestRecord? {
+        let rows = try await tx.query("""
             SELECT \(unescaped: requestColumns) FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
             WHERE q.id = \(id)
-            """, logger: logger)
+            """)
         for try await row in rows { return try request(row) }
         return nil
     }
@@ -122,36 +120,36 @@ enum MeetingStore {
     /// Books the slot for the request and declines the slot's other pending
     /// requests. Call under the slot's row lock.
     static func accept(
-        _ connection: PostgresConnection, requestID: UUID, slotID: UUID, note: String, logger: Logger
+        _ tx: Tx, requestID: UUID, slotID: UUID, note: String
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE meeting_requests SET status = 2, response_note = \(note), responded_at = now() WHERE id = \(requestID)
-            """, logger: logger)
-        try await connection.query(
-            "UPDATE meeting_slots SET booked_request_id = \(requestID) WHERE id = \(slotID)", logger: logger)
-        try await connection.query("""
+            """)
+        try await tx.query(
+            "UPDATE meeting_slots SET booked_request_id = \(requestID) WHERE id = \(slotID)")
+        try await tx.query("""
             UPDATE meeting_requests SET status = 3, response_note = 'slot booked', responded_at = now()
             WHERE slot_id = \(slotID) AND status = 1
-            """, logger: logger)
+            """)
     }
 
-    static func decline(_ connection: PostgresConnection, requestID: UUID, note: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func decline(_ tx: Tx, requestID: UUID, note: String) async throws {
+        try await tx.query("""
             UPDATE meeting_requests SET status = 3, response_note = \(note), responded_at = now() WHERE id = \(requestID)
-            """, logger: logger)
+            """)
     }
 
     /// Accepted meetings of `person` (owner or requester) starting in [start, end).
     static func schedule(
-        _ connection: PostgresConnection, person: UUID, eventID: UUID?, start: Date, end: Date, logger: Logger
+        _ tx: Tx, person: UUID, eventID: UUID?, start: Date, end: Date
     ) async throws -> [MeetingRequestRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: requestColumns) FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
             WHERE q.status = 2 AND (q.owner_id = \(person) OR q.requester_id = \(person))
               AND (\(eventID)::uuid IS NULL OR q.event_id = \(eventID))
               AND s.starts_at >= \(start) AND s.starts_at < \(end)
             ORDER BY s.starts_at, q.id
-            """, logger: logger)
+            """)
         var out: [MeetingRequestRecord] = []
         for try await row in rows { out.append(try request(row)) }
         return out
@@ -160,14 +158,14 @@ enum MeetingStore {
     /// Whether `person` has an accepted meeting, as either side, in a slot
     /// overlapping [start, end), at any event.
     static func hasAcceptedMeeting(
-        _ connection: PostgresConnection, person: UUID, start: Date, end: Date, logger: Logger
+        _ tx: Tx, person: UUID, start: Date, end: Date
     ) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT 1 FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
             WHERE q.status = 2 AND (q.owner_id = \(person) OR q.requester_id = \(person))
               AND s.starts_at < \(end) AND s.ends_at > \(start)
             LIMIT 1
-            """, logger: logger)
+            """)
         for try await _ in rows { return true }
         return false
     }
@@ -176,10 +174,10 @@ enum MeetingStore {
     /// events, until the transaction ends: two owners accepting the same
     /// requester at once would otherwise each find them free. Locks are taken
     /// in one order (by id), so two bookings never wait on each other.
-    static func lockPeople(_ connection: PostgresConnection, _ people: [UUID], logger: Logger) async throws {
+    static func lockPeople(_ tx: Tx, _ people: [UUID]) async throws {
         for person in Set(people).sorted(by: { $0.uuidString < $1.uuidString }) {
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtextextended('meeting-person:' || \(person)::text, 0))", logger: logger)
+            try await tx.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended('meeting-person:' || \(person)::text, 0))")
         }
     }
 

@@ -26,31 +26,31 @@ enum OpenDayStore {
         """
 
     static func insert(
-        _ connection: PostgresConnection, id: UUID, enterprise: UUID, draft: ScenarioDraft, logger: Logger
+        _ tx: Tx, id: UUID, enterprise: UUID, draft: ScenarioDraft
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO open_day_scenarios (id, enterprise_id, event_id, title_zh, title_en, description_zh,
               description_en, business_problem, data_offered, budget_currency, budget_minor, deadline)
             VALUES (\(id), \(enterprise), \(draft.eventID), \(draft.title.zh), \(draft.title.en), \(draft.description.zh),
               \(draft.description.en), \(draft.businessProblem), \(draft.dataOffered), \(draft.currency),
               \(draft.budgetMinor), \(draft.deadline))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> ScenarioRecord? {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) FROM open_day_scenarios WHERE id = \(id)", logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> ScenarioRecord? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM open_day_scenarios WHERE id = \(id)")
         for try await row in rows { return try record(row) }
         return nil
     }
 
     /// Newest first; `enterprise` nil lists every publisher's.
-    static func list(_ connection: PostgresConnection, enterprise: UUID?, page: Page, logger: Logger) async throws -> [ScenarioRecord] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, enterprise: UUID?, page: Page) async throws -> [ScenarioRecord] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM open_day_scenarios
             WHERE (\(enterprise)::uuid IS NULL OR enterprise_id = \(enterprise))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var scenarios: [ScenarioRecord] = []
         for try await row in rows { scenarios.append(try record(row)) }
         return scenarios

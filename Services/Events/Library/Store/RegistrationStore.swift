@@ -33,72 +33,71 @@ enum RegistrationStore {
         """
 
     static func find(
-        _ connection: PostgresConnection, id: UUID, lock: CalendarRowLock = .none, logger: Logger
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> RegistrationRecord? {
         if lock != .none {
-            _ = try await connection.query(PostgresQuery(
-                unsafeSQL: "SELECT 1 FROM registrations WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)),
-                logger: logger).collect()
+            _ = try await tx.query(PostgresQuery(
+                unsafeSQL: "SELECT 1 FROM registrations WHERE id = $1\(lock.sql)", binds: EventStore.binds(id))).collect()
         }
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) FROM registrations r WHERE r.id = \(id)", logger: logger)
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM registrations r WHERE r.id = \(id)")
         for try await row in rows { return try record(row) }
         return nil
     }
 
     /// The attendee's confirmed or waitlisted registration for the event.
     static func live(
-        _ connection: PostgresConnection, eventID: UUID, attendeeID: UUID, lock: CalendarRowLock = .none, logger: Logger
+        _ tx: Tx, eventID: UUID, attendeeID: UUID, lock: RowLock = .none
     ) async throws -> RegistrationRecord? {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT id FROM registrations WHERE event_id = $1 AND attendee_id = $2 AND status IN (1, 2)\(lock.sql)
             """, binds: {
                 var binds = PostgresBindings()
                 binds.append(eventID)
                 binds.append(attendeeID)
                 return binds
-            }()), logger: logger)
+            }()))
         var id: UUID?
         for try await found in rows.decode(UUID.self) { id = found }
         guard let id else { return nil }
-        return try await find(connection, id: id, logger: logger)
+        return try await find(tx, id: id)
     }
 
     /// The keyed hash of the card the registration was made with, for the
     /// ticket and the gate's card check.
-    static func cardHash(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Data? {
-        let rows = try await connection.query("SELECT card_hash FROM registrations WHERE id = \(id)", logger: logger)
+    static func cardHash(_ tx: Tx, id: UUID) async throws -> Data? {
+        let rows = try await tx.query("SELECT card_hash FROM registrations WHERE id = \(id)")
         for try await card in rows.decode(Data?.self) { return card }
         return nil
     }
 
     /// The waitlisted registration that arrived first, locked. Call under the event's row lock.
-    static func firstWaitlisted(_ connection: PostgresConnection, eventID: UUID, logger: Logger) async throws -> UUID? {
-        let rows = try await connection.query("""
+    static func firstWaitlisted(_ tx: Tx, eventID: UUID) async throws -> UUID? {
+        let rows = try await tx.query("""
             SELECT id FROM registrations WHERE event_id = \(eventID) AND status = 2
             ORDER BY waitlist_seq LIMIT 1 FOR UPDATE
-            """, logger: logger)
+            """)
         for try await id in rows.decode(UUID.self) { return id }
         return nil
     }
 
     static func setStatus(
-        _ connection: PostgresConnection, id: UUID, _ status: RegistrationStatus, logger: Logger
+        _ tx: Tx, id: UUID, _ status: RegistrationStatus
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE registrations SET status = \(status.rawValue), updated_at = now() WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Every registration of an event in arrival order; `status` nil lists all.
     static func list(
-        _ connection: PostgresConnection, eventID: UUID, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, eventID: UUID, status: Int16?, page: Page
     ) async throws -> [RegistrationRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM registrations r
             WHERE r.event_id = \(eventID) AND (\(status)::smallint IS NULL OR r.status = \(status))
             ORDER BY r.waitlist_seq NULLS FIRST, r.created_at, r.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var out: [RegistrationRecord] = []
         for try await row in rows { out.append(try record(row)) }
         return out
@@ -106,25 +105,25 @@ enum RegistrationStore {
 
     /// The attendee's own registrations, newest first.
     static func mine(
-        _ connection: PostgresConnection, attendeeID: UUID, page: Page, logger: Logger
+        _ tx: Tx, attendeeID: UUID, page: Page
     ) async throws -> [RegistrationRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM registrations r WHERE r.attendee_id = \(attendeeID)
             ORDER BY r.created_at DESC, r.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var out: [RegistrationRecord] = []
         for try await row in rows { out.append(try record(row)) }
         return out
     }
 
     /// Live registrations and how many of them passed the event's gate.
-    static func counts(_ connection: PostgresConnection, eventID: UUID, logger: Logger) async throws -> (registered: Int, checkedIn: Int) {
-        let rows = try await connection.query("""
+    static func counts(_ tx: Tx, eventID: UUID) async throws -> (registered: Int, checkedIn: Int) {
+        let rows = try await tx.query("""
             SELECT count(*) FILTER (WHERE r.status IN (1, 2)),
                    count(*) FILTER (WHERE r.status = 1 AND EXISTS (
                      SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL))
             FROM registrations r WHERE r.event_id = \(eventID)
-            """, logger: logger)
+            """)
         for try await (registered, checkedIn) in rows.decode((Int, Int).self) { return (registered, checkedIn) }
         return (0, 0)
     }

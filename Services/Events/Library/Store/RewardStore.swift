@@ -28,53 +28,52 @@ enum RewardStore {
         reviewed_at
         """
 
-    static func insert(_ connection: PostgresConnection, _ application: RewardApplicationRecord, logger: Logger) async throws {
+    static func insert(_ tx: Tx, _ application: RewardApplicationRecord) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO reward_applications (id, event_id, organizer_id, registered, checked_in, statement)
                 VALUES (\(application.id), \(application.eventID), \(application.organizerID), \(application.registered),
                   \(application.checkedIn), \(application.statement))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw NomadError(.alreadyExists, zh: "该活动已申请过奖励", en: "A reward application for this event already exists")
         }
     }
 
     static func find(
-        _ connection: PostgresConnection, id: UUID, lock: CalendarRowLock = .none, logger: Logger
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> RewardApplicationRecord? {
-        let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM reward_applications WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)),
-            logger: logger)
+        let rows = try await tx.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM reward_applications WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)))
         for try await row in rows { return try record(row) }
         return nil
     }
 
-    static func exists(_ connection: PostgresConnection, eventID: UUID, logger: Logger) async throws -> Bool {
-        try await connection.query(
-            "SELECT 1 FROM reward_applications WHERE event_id = \(eventID)", logger: logger).collect().count > 0
+    static func exists(_ tx: Tx, eventID: UUID) async throws -> Bool {
+        try await tx.query(
+            "SELECT 1 FROM reward_applications WHERE event_id = \(eventID)").collect().count > 0
     }
 
     static func review(
-        _ connection: PostgresConnection, id: UUID, status: RewardStatus, note: String, reviewer: UUID, logger: Logger
+        _ tx: Tx, id: UUID, status: RewardStatus, note: String, reviewer: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE reward_applications SET status = \(status.rawValue), review_note = \(note), reviewer_id = \(reviewer),
               reviewed_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Newest first; `organizerID` nil lists everyone's.
     static func list(
-        _ connection: PostgresConnection, organizerID: UUID?, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, organizerID: UUID?, status: Int16?, page: Page
     ) async throws -> [RewardApplicationRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM reward_applications
             WHERE (\(organizerID)::uuid IS NULL OR organizer_id = \(organizerID))
               AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at DESC, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var out: [RewardApplicationRecord] = []
         for try await row in rows { out.append(try record(row)) }
         return out

@@ -27,55 +27,55 @@ enum ScenarioProposalStore {
 
     /// ALREADY_EXISTS when the proposer already proposed to the scenario.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, scenarioID: UUID, draft: ProposalDraft, logger: Logger
+        _ tx: Tx, id: UUID, scenarioID: UUID, draft: ProposalDraft
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO scenario_proposals (id, scenario_id, proposer_id, member_ids, summary, links, evidence_hash)
                 VALUES (\(id), \(scenarioID), \(draft.members[0]), \(draft.members), \(draft.summary), \(draft.links),
                   \(draft.evidenceHash))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw CompetitionErrors.exists("您已为该场景提交过方案", "You have already proposed a solution to this scenario")
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> ScenarioProposalRecord? {
-        let rows = try await connection.query(PostgresQuery(
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> ScenarioProposalRecord? {
+        let rows = try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM scenario_proposals WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: { var b = PostgresBindings(); b.append(id); return b }()), logger: logger)
+            binds: { var b = PostgresBindings(); b.append(id); return b }()))
         for try await row in rows { return try record(row) }
         return nil
     }
 
     /// Oldest first; `member` limits the list to the proposals they are in.
     static func list(
-        _ connection: PostgresConnection, scenarioID: UUID, member: UUID?, page: Page, logger: Logger
+        _ tx: Tx, scenarioID: UUID, member: UUID?, page: Page
     ) async throws -> [ScenarioProposalRecord] {
         let memberArray = member.map { [$0] }
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM scenario_proposals
             WHERE scenario_id = \(scenarioID) AND (\(memberArray)::uuid[] IS NULL OR member_ids @> \(memberArray)::uuid[])
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var proposals: [ScenarioProposalRecord] = []
         for try await row in rows { proposals.append(try record(row)) }
         return proposals
     }
 
-    static func markShortlisted(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
-        try await connection.query("""
+    static func markShortlisted(_ tx: Tx, id: UUID) async throws {
+        try await tx.query("""
             UPDATE scenario_proposals SET status = \(OpenDayRules.ProposalStatus.shortlisted.rawValue), shortlisted_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    static func markPaired(_ connection: PostgresConnection, id: UUID, note: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func markPaired(_ tx: Tx, id: UUID, note: String) async throws {
+        try await tx.query("""
             UPDATE scenario_proposals SET status = \(OpenDayRules.ProposalStatus.paired.rawValue), paired_at = now(),
               pairing_note = \(note)
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     private static func record(_ row: PostgresRow) throws -> ScenarioProposalRecord {

@@ -25,16 +25,15 @@ enum ScoreStore {
     /// One row per judge per submission: a re-score in review replaces the
     /// earlier one.
     static func upsert(
-        _ connection: PostgresConnection, submissionID: UUID, judge: UUID, points: [Int], weighted: Int, weights: Int,
-        logger: Logger
+        _ tx: Tx, submissionID: UUID, judge: UUID, points: [Int], weighted: Int, weights: Int
     ) async throws -> ScoreRecord {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             INSERT INTO competition_scores (submission_id, judge_id, points, weighted_total)
             VALUES (\(submissionID), \(judge), \(points)::integer[], \(weighted)::numeric / \(weights))
             ON CONFLICT (submission_id, judge_id) DO UPDATE
               SET points = EXCLUDED.points, weighted_total = EXCLUDED.weighted_total, scored_at = now()
             RETURNING points::bigint[], round(weighted_total * 1000)::bigint, scored_at
-            """, logger: logger)
+            """)
         for try await (stored, milli, at) in rows.decode(([Int], Int64, Date).self) {
             return ScoreRecord(submissionID: submissionID, judgeID: judge, points: stored, weightedTotalMilli: milli, scoredAt: at)
         }
@@ -44,8 +43,8 @@ enum ScoreStore {
     /// Every submission of the competition, per track (in track order), by the
     /// mean of its judges' weighted totals, highest first; unscored ones last;
     /// ties go to the earlier submission.
-    static func ranking(_ connection: PostgresConnection, competitionID: UUID, logger: Logger) async throws -> [RankedRow] {
-        let rows = try await connection.query("""
+    static func ranking(_ tx: Tx, competitionID: UUID) async throws -> [RankedRow] {
+        let rows = try await tx.query("""
             SELECT s.id, s.track_id, s.project_title, s.member_ids,
               coalesce(round(avg(sc.weighted_total) * 1000), 0)::bigint, count(sc.judge_id)::integer
             FROM competition_submissions s
@@ -54,7 +53,7 @@ enum ScoreStore {
             WHERE s.competition_id = \(competitionID)
             GROUP BY s.id, t.position
             ORDER BY t.position, avg(sc.weighted_total) DESC NULLS LAST, s.created_at, s.id
-            """, logger: logger)
+            """)
         var ranked: [RankedRow] = []
         for try await (id, track, title, members, milli, judges) in rows.decode((UUID, UUID, String, [UUID], Int64, Int).self) {
             ranked.append(RankedRow(

@@ -24,24 +24,23 @@ enum SubmissionStore {
 
     /// ALREADY_EXISTS when the submitter already leads a submission in the track.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, competitionID: UUID, trackID: UUID, draft: SubmissionDraft,
-        logger: Logger
+        _ tx: Tx, id: UUID, competitionID: UUID, trackID: UUID, draft: SubmissionDraft
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO competition_submissions (id, competition_id, track_id, submitter_id, member_ids, project_title,
                   description, links, evidence_hash)
                 VALUES (\(id), \(competitionID), \(trackID), \(draft.members[0]), \(draft.members), \(draft.projectTitle),
                   \(draft.description), \(draft.links), \(draft.evidenceHash))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw CompetitionErrors.exists("您已在该赛道提交过作品", "You already lead a submission in this track")
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> SubmissionRecord? {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: columns) FROM competition_submissions WHERE id = \(id)", logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> SubmissionRecord? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM competition_submissions WHERE id = \(id)")
         for try await row in rows { return try record(row) }
         return nil
     }
@@ -50,28 +49,27 @@ enum SubmissionStore {
     /// those in `tracks` or with `member` among their members; both nil
     /// means every row.
     static func list(
-        _ connection: PostgresConnection, competitionID: UUID, track: UUID?, tracks: [UUID]?, member: UUID?, page: Page,
-        logger: Logger
+        _ tx: Tx, competitionID: UUID, track: UUID?, tracks: [UUID]?, member: UUID?, page: Page
     ) async throws -> [SubmissionRecord] {
         let memberArray = member.map { [$0] }
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM competition_submissions
             WHERE competition_id = \(competitionID)
               AND (\(track)::uuid IS NULL OR track_id = \(track))
               AND ((\(tracks)::uuid[] IS NULL AND \(memberArray)::uuid[] IS NULL)
                    OR track_id = ANY(\(tracks)::uuid[]) OR member_ids @> \(memberArray)::uuid[])
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var submissions: [SubmissionRecord] = []
         for try await row in rows { submissions.append(try record(row)) }
         return submissions
     }
 
     /// Whether any of `accounts` is a member of a submission in the track.
-    static func anyMember(_ connection: PostgresConnection, trackID: UUID, accounts: [UUID], logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+    static func anyMember(_ tx: Tx, trackID: UUID, accounts: [UUID]) async throws -> Bool {
+        let rows = try await tx.query("""
             SELECT EXISTS (SELECT 1 FROM competition_submissions WHERE track_id = \(trackID) AND member_ids && \(accounts)::uuid[])
-            """, logger: logger)
+            """)
         for try await found in rows.decode(Bool.self) { return found }
         return false
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import NomadKit
 
 /// Identity's answer to "may this token's account still act?": its own
@@ -10,12 +9,10 @@ import NomadKit
 /// next to the work of any call that follows it.
 struct AccountStateCheck: RevocationCheck {
     let database: Database
-    let logger: Logger
 
     func isRevoked(_ account: UUID, issuedAt: Date) async throws -> Bool {
-        let logger = self.logger
-        return try await database.read { connection in
-            try await AccountStore.isDisabled(connection, id: account, logger: logger)
+        try await database.read { tx in
+            try await AccountStore.isDisabled(tx, id: account)
         }
     }
 }

@@ -31,15 +31,15 @@ extension IdentityService {
         let languages = try AccountRules.languages(request.languages)
         try Idempotency.validate(requestID: request.requestID)
         let hash = try await hasher.hash(request.password)
-        return try await mutation("RegisterNomad", requestID: request.requestID, request: request) { connection in
+        return try await mutation("RegisterNomad", requestID: request.requestID, request: request) { tx in
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .nomad,
                 createdAt: Date(), nationality: nationality, documentType: Int16(request.documentType.rawValue),
                 documentNumber: document, languages: languages, nomadStatus: Int16(Nomad_Identity_V1_NomadStatus.registered.rawValue))
-            try await AccountStore.insert(connection, account, protection: protection, logger: logger)
+            try await AccountStore.insert(tx, account, protection: protection)
             try await Outbox.append(
-                connection, type: "identity.nomad.registered", subjectIDs: ["account_id": account.id.text],
-                payload: ["nationality": nationality, "foreign": nationality == "CN" ? "false" : "true"], logger: logger)
+                tx, type: "identity.nomad.registered", subjectIDs: ["account_id": account.id.text],
+                payload: ["nationality": nationality, "foreign": nationality == "CN" ? "false" : "true"])
             return account.message
         }
     }
@@ -55,14 +55,14 @@ extension IdentityService {
         }
         try Idempotency.validate(requestID: request.requestID)
         let hash = try await hasher.hash(request.password)
-        return try await mutation("RegisterEnterprise", requestID: request.requestID, request: request) { connection in
+        return try await mutation("RegisterEnterprise", requestID: request.requestID, request: request) { tx in
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: name, role: .enterprise,
                 createdAt: Date(), enterpriseName: name, creditCode: code)
-            try await AccountStore.insert(connection, account, protection: protection, logger: logger)
+            try await AccountStore.insert(tx, account, protection: protection)
             try await Outbox.append(
-                connection, type: "identity.enterprise.registered", subjectIDs: ["account_id": account.id.text],
-                payload: ["credit_code": code], logger: logger)
+                tx, type: "identity.enterprise.registered", subjectIDs: ["account_id": account.id.text],
+                payload: ["credit_code": code])
             return account.message
         }
     }
@@ -78,14 +78,14 @@ extension IdentityService {
         }
         try Idempotency.validate(requestID: request.requestID)
         let hash = try await hasher.hash(request.password)
-        return try await mutation("CreateOfficer", requestID: request.requestID, request: request) { connection in
+        return try await mutation("CreateOfficer", requestID: request.requestID, request: request) { tx in
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .officer,
                 createdAt: Date(), department: request.department)
-            try await AccountStore.insert(connection, account, protection: protection, logger: logger)
+            try await AccountStore.insert(tx, account, protection: protection)
             try await AuditStore.append(
-                connection, actor: admin, action: "officer.create", subject: "account/\(account.id.text)",
-                before: nil, after: try account.message.jsonString(), logger: logger)
+                tx, actor: admin, action: "officer.create", subject: "account/\(account.id.text)",
+                before: nil, after: try account.message.jsonString())
             return account.message
         }
     }
@@ -93,8 +93,8 @@ extension IdentityService {
     func listOfficers(request: Nomad_Identity_V1_ListOfficersRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListOfficersResponse {
         let page = try Page(request.page)
         let department = request.department.isEmpty ? nil : request.department
-        let records = try await database.read { connection in
-            try await AccountStore.listOfficers(connection, department: department, page: page, logger: logger)
+        let records = try await database.read { tx in
+            try await AccountStore.listOfficers(tx, department: department, page: page)
         }
         return .with {
             $0.officers = records.prefix(page.limit).map(\.message)
@@ -106,16 +106,16 @@ extension IdentityService {
         let admin = try caller
         let id = try Validate.uuid(request.accountID, "account_id")
         let reason = try Validate.text(request.reason, "reason", max: 500)
-        return try await mutation("DisableOfficer", requestID: request.requestID, request: request) { connection in
-            guard var account = try await AccountStore.find(connection, id: id, forUpdate: true, logger: logger),
+        return try await mutation("DisableOfficer", requestID: request.requestID, request: request) { tx in
+            guard var account = try await AccountStore.find(tx, id: id, forUpdate: true),
                   account.role == .officer
             else { throw NomadError.notFound("officer \(request.accountID)") }
             let before = try account.message.jsonString()
-            try await AccountStore.setDisabled(connection, id: id, logger: logger)
+            try await AccountStore.setDisabled(tx, id: id)
             account.disabled = true
             try await AuditStore.append(
-                connection, actor: admin, action: "officer.disable", subject: "account/\(id.text)", reason: reason,
-                before: before, after: try account.message.jsonString(), logger: logger)
+                tx, actor: admin, action: "officer.disable", subject: "account/\(id.text)", reason: reason,
+                before: before, after: try account.message.jsonString())
             return account.message
         }
     }
@@ -124,8 +124,8 @@ extension IdentityService {
         request: Nomad_Identity_V1_ListRevokedAccountsRequest, context: ServerContext
     ) async throws -> Nomad_Identity_V1_ListRevokedAccountsResponse {
         let page = try Page(request.page)
-        let revoked = try await database.read { connection in
-            try await AccountStore.listRevoked(connection, page: page, logger: logger)
+        let revoked = try await database.read { tx in
+            try await AccountStore.listRevoked(tx, page: page)
         }
         return .with {
             $0.accounts = revoked.prefix(page.limit).map { entry in
@@ -142,8 +142,8 @@ extension IdentityService {
         guard !request.username.isEmpty, !request.password.isEmpty, request.password.count <= 128, request.username.count <= 64 else {
             throw IdentityErrors.badCredentials
         }
-        let account = try await database.read { connection in
-            try await AccountStore.find(connection, username: request.username, logger: logger)
+        let account = try await database.read { tx in
+            try await AccountStore.find(tx, username: request.username)
         }
         guard let account else {
             await hasher.burn(request.password)
@@ -153,29 +153,29 @@ extension IdentityService {
         if account.disabled {
             throw NomadError(.permissionDenied, zh: "该账户已停用", en: "This account is disabled")
         }
-        return try await database.transaction { connection in
-            try await issueTokens(connection, account: account, familyID: UUID())
+        return try await database.transaction { tx in
+            try await issueTokens(tx, account: account, familyID: UUID())
         }
     }
 
     func refreshToken(request: Nomad_Identity_V1_RefreshTokenRequest, context: ServerContext) async throws -> Nomad_Identity_V1_TokenPair {
         guard !request.refreshToken.isEmpty, request.refreshToken.count <= 128 else { throw IdentityErrors.badRefreshToken }
         enum Outcome: Sendable { case rotated(Nomad_Identity_V1_TokenPair), reused }
-        let outcome = try await database.transaction { connection -> Outcome in
-            guard let token = try await RefreshTokenStore.findForUpdate(connection, secret: request.refreshToken, logger: logger),
+        let outcome = try await database.transaction { tx -> Outcome in
+            guard let token = try await RefreshTokenStore.findForUpdate(tx, secret: request.refreshToken),
                   token.revokedAt == nil, token.expiresAt > Date()
             else { throw IdentityErrors.badRefreshToken }
             if token.usedAt != nil {
                 // A rotated token came back: someone holds a copy. End the
                 // whole family so neither copy works any more.
-                try await RefreshTokenStore.revokeFamily(connection, familyID: token.familyID, logger: logger)
+                try await RefreshTokenStore.revokeFamily(tx, familyID: token.familyID)
                 logger.warning("refresh token reuse; family revoked", metadata: ["family": "\(token.familyID)"])
                 return .reused
             }
-            guard let account = try await AccountStore.find(connection, id: token.accountID, logger: logger), !account.disabled
+            guard let account = try await AccountStore.find(tx, id: token.accountID), !account.disabled
             else { throw IdentityErrors.badRefreshToken }
-            try await RefreshTokenStore.markUsed(connection, id: token.id, logger: logger)
-            return .rotated(try await issueTokens(connection, account: account, familyID: token.familyID))
+            try await RefreshTokenStore.markUsed(tx, id: token.id)
+            return .rotated(try await issueTokens(tx, account: account, familyID: token.familyID))
         }
         switch outcome {
         case .rotated(let pair): return pair
@@ -185,10 +185,10 @@ extension IdentityService {
 
     func logout(request: Nomad_Identity_V1_LogoutRequest, context: ServerContext) async throws -> Nomad_Identity_V1_LogoutResponse {
         guard !request.refreshToken.isEmpty, request.refreshToken.count <= 128 else { throw IdentityErrors.badRefreshToken }
-        try await database.transaction { connection in
-            guard let token = try await RefreshTokenStore.findForUpdate(connection, secret: request.refreshToken, logger: logger)
+        try await database.transaction { tx in
+            guard let token = try await RefreshTokenStore.findForUpdate(tx, secret: request.refreshToken)
             else { throw IdentityErrors.badRefreshToken }
-            try await RefreshTokenStore.revokeFamily(connection, familyID: token.familyID, logger: logger)
+            try await RefreshTokenStore.revokeFamily(tx, familyID: token.familyID)
         }
         return .init()
     }
@@ -211,8 +211,8 @@ extension IdentityService {
         guard id == principal.accountID || principal.role == .admin || principal.role == .officer else {
             throw NomadError.permissionDenied
         }
-        guard let account = try await database.read({ connection in
-            try await AccountStore.find(connection, id: id, logger: logger)
+        guard let account = try await database.read({ tx in
+            try await AccountStore.find(tx, id: id)
         }) else { throw NomadError.notFound("account \(id.text)") }
         return account.message
     }
@@ -230,17 +230,17 @@ extension IdentityService {
             throw NomadError.invalid(
                 "languages", zh: "替换语言时须同时设置 replace_languages", en: "set replace_languages to replace them")
         }
-        return try await mutation("UpdateAccount", requestID: request.requestID, request: request) { connection in
-            guard var account = try await AccountStore.find(connection, id: principal.accountID, forUpdate: true, logger: logger)
+        return try await mutation("UpdateAccount", requestID: request.requestID, request: request) { tx in
+            guard var account = try await AccountStore.find(tx, id: principal.accountID, forUpdate: true)
             else { throw NomadError.notFound("account \(principal.accountID.text)") }
             let before = try account.message.jsonString()
             account.displayName = displayName ?? account.displayName
             account.languages = languages ?? account.languages
             try await AccountStore.updateProfile(
-                connection, id: account.id, displayName: account.displayName, languages: account.languages, logger: logger)
+                tx, id: account.id, displayName: account.displayName, languages: account.languages)
             try await AuditStore.append(
-                connection, actor: principal, action: "account.update", subject: "account/\(account.id.text)",
-                before: before, after: try account.message.jsonString(), logger: logger)
+                tx, actor: principal, action: "account.update", subject: "account/\(account.id.text)",
+                before: before, after: try account.message.jsonString())
             return account.message
         }
     }
@@ -269,50 +269,50 @@ extension IdentityService {
             $0.keepRefreshToken = request.keepRefreshToken.isEmpty
                 ? "" : RefreshTokenStore.digest(request.keepRefreshToken).base64EncodedString()
         }
-        guard let account = try await database.read({ connection in
-            try await AccountStore.find(connection, id: principal.accountID, logger: logger)
+        guard let account = try await database.read({ tx in
+            try await AccountStore.find(tx, id: principal.accountID)
         }) else { throw NomadError.notFound("account \(principal.accountID.text)") }
         // A retry whose first call succeeded holds the old password no more:
         // answer it from the idempotency key before checking the password.
-        if let earlier = try await database.read({ connection in
+        if let earlier = try await database.read({ tx in
             try await Idempotency.earlierResponse(
-                connection, method: "ChangePassword", requestID: request.requestID, request: fingerprint, caller: principal,
-                protection: protection, as: Nomad_Identity_V1_ChangePasswordResponse.self, logger: logger)
+                tx, method: "ChangePassword", requestID: request.requestID, request: fingerprint, caller: principal,
+                protection: protection, as: Nomad_Identity_V1_ChangePasswordResponse.self)
         }) { return earlier }
         guard await hasher.verify(request.currentPassword, against: account.passwordHash) else {
             throw AccountRules.wrongCurrentPassword
         }
         let newHash = try await hasher.hash(request.newPassword)
-        return try await mutation("ChangePassword", requestID: request.requestID, request: fingerprint) { connection in
-            guard let locked = try await AccountStore.find(connection, id: principal.accountID, forUpdate: true, logger: logger),
+        return try await mutation("ChangePassword", requestID: request.requestID, request: fingerprint) { tx in
+            guard let locked = try await AccountStore.find(tx, id: principal.accountID, forUpdate: true),
                   locked.passwordHash == account.passwordHash
             else {
                 throw NomadError(
                     .aborted, zh: "密码刚刚被另一个请求修改，请重试", en: "The password was changed by another request just now; please retry")
             }
-            try await AccountStore.setPasswordHash(connection, id: principal.accountID, hash: newHash, logger: logger)
+            try await AccountStore.setPasswordHash(tx, id: principal.accountID, hash: newHash)
             var keepFamily: UUID?
             if !request.keepRefreshToken.isEmpty,
-               let kept = try await RefreshTokenStore.findForUpdate(connection, secret: request.keepRefreshToken, logger: logger),
+               let kept = try await RefreshTokenStore.findForUpdate(tx, secret: request.keepRefreshToken),
                kept.accountID == principal.accountID, kept.revokedAt == nil, kept.usedAt == nil, kept.expiresAt > Date() {
                 keepFamily = kept.familyID
             }
             try await RefreshTokenStore.revokeAccount(
-                connection, accountID: principal.accountID, keepFamily: keepFamily, logger: logger)
+                tx, accountID: principal.accountID, keepFamily: keepFamily)
             try await AuditStore.append(
-                connection, actor: principal, action: "account.password_change", subject: "account/\(principal.accountID.text)",
-                before: nil, after: nil, logger: logger)
+                tx, actor: principal, action: "account.password_change", subject: "account/\(principal.accountID.text)",
+                before: nil, after: nil)
             return .init()
         }
     }
 
     /// A new access token and a new refresh token in `familyID`.
-    func issueTokens(_ connection: PostgresConnection, account: AccountRecord, familyID: UUID) async throws -> Nomad_Identity_V1_TokenPair {
+    func issueTokens(_ tx: Tx, account: AccountRecord, familyID: UUID) async throws -> Nomad_Identity_V1_TokenPair {
         let now = Date()
         var principal = account.principal
         if account.role == .nomad, let nationality = account.nationality, nationality != "CN" {
             let today = ZoneDay.today(now: now)
-            let permits = try await PermitStore.standing(connection, applicant: account.id, logger: logger)
+            let permits = try await PermitStore.standing(tx, applicant: account.id)
             principal = Principal(
                 accountID: account.id, role: .nomad, standing: principal.standing, foreign: true,
                 workPermitUntil: PermitRules.coverEnd(of: permits, today: today))
@@ -321,7 +321,7 @@ extension IdentityService {
         let secret = RefreshTokenStore.newSecret()
         let refreshExpiry = now.addingTimeInterval(settings.refreshTokenLifetime)
         try await RefreshTokenStore.insert(
-            connection, secret: secret, familyID: familyID, accountID: account.id, expiresAt: refreshExpiry, logger: logger)
+            tx, secret: secret, familyID: familyID, accountID: account.id, expiresAt: refreshExpiry)
         return .with {
             $0.accessToken = access.token
             $0.accessTokenExpiresAt = .init(date: access.expiresAt)
@@ -336,12 +336,12 @@ extension IdentityService {
         let username = try AccountRules.username(username)
         try AccountRules.password(password)
         let hash = try await hasher.hash(password)
-        try await database.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('identity-bootstrap-admin'))", logger: logger)
-            guard try await !AccountStore.anyAdminExists(connection, logger: logger) else { return }
-            try await AccountStore.insert(connection, AccountRecord(
+        try await database.transaction { tx in
+            try await tx.query("SELECT pg_advisory_xact_lock(hashtext('identity-bootstrap-admin'))")
+            guard try await !AccountStore.anyAdminExists(tx) else { return }
+            try await AccountStore.insert(tx, AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: "Administrator", role: .admin,
-                createdAt: Date()), protection: protection, logger: logger)
+                createdAt: Date()), protection: protection)
             logger.info("bootstrap admin created", metadata: ["username": "\(username)"])
         }
     }

@@ -11,7 +11,7 @@ extension IdentityService {
         guard holder == principal.accountID || principal.role == .officer else { throw NomadError.permissionDenied }
         let protection = self.protection
         guard let card = try await database.read({
-            try await CardStore.find($0, holder: holder, protection: protection, logger: logger)
+            try await CardStore.find($0, holder: holder, protection: protection)
         }) else {
             throw IdentityErrors.noCard
         }
@@ -22,7 +22,7 @@ extension IdentityService {
         let holder = try caller
         let protection = self.protection
         guard let card = try await database.read({
-            try await CardStore.find($0, holder: holder.accountID, protection: protection, logger: logger)
+            try await CardStore.find($0, holder: holder.accountID, protection: protection)
         }) else {
             throw IdentityErrors.noCard
         }
@@ -68,8 +68,8 @@ extension IdentityService {
         if let siteID {
             return try await recordSiteVisit(request, claims: claims, siteID: siteID, refuse: refuse)
         }
-        return try await database.read { connection in
-            guard let card = try await CardStore.find(connection, number: claims.card, protection: protection, logger: logger),
+        return try await database.read { tx in
+            guard let card = try await CardStore.find(tx, number: claims.card, protection: protection),
                   card.holderID.text == claims.sub
             else { return refuse(.unknownCard) }
             switch card.status() {
@@ -130,23 +130,23 @@ extension IdentityService {
             throw NomadError.invalid("status", zh: "只能设为有效或暂停", en: "ACTIVE or SUSPENDED only")
         }
         let reason = try Validate.text(request.reason, "reason", max: 500)
-        return try await mutation("SetCardStatus", requestID: request.requestID, request: request) { connection in
+        return try await mutation("SetCardStatus", requestID: request.requestID, request: request) { tx in
             // The number is neither echoed in the refusal nor written to the audit
             // log: the log is kept for ever and read by other departments.
             guard var card = try await CardStore.find(
-                connection, number: request.cardNumber, protection: protection, logger: logger)
+                tx, number: request.cardNumber, protection: protection)
             else { throw NomadError.notFound("card") }
             let before = try card.maskedMessage.jsonString()
-            try await CardStore.setStatus(connection, holder: card.holderID, status: request.status, logger: logger)
+            try await CardStore.setStatus(tx, holder: card.holderID, status: request.status)
             card.storedStatus = request.status
             try await AuditStore.append(
-                connection, actor: officer, action: request.status == .suspended ? "card.suspend" : "card.activate",
+                tx, actor: officer, action: request.status == .suspended ? "card.suspend" : "card.activate",
                 subject: "card/\(card.holderID.text)", reason: reason, before: before,
-                after: try card.maskedMessage.jsonString(), logger: logger)
+                after: try card.maskedMessage.jsonString())
             try await Outbox.append(
-                connection, type: "identity.card.status_changed",
+                tx, type: "identity.card.status_changed",
                 subjectIDs: ["account_id": card.holderID.text],
-                payload: ["status": "\(request.status)", "reason": reason], logger: logger)
+                payload: ["status": "\(request.status)", "reason": reason])
             return card.message(for: officer)
         }
     }

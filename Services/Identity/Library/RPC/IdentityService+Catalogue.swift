@@ -10,8 +10,8 @@ extension IdentityService {
     func listCatalogue(request: Nomad_Identity_V1_ListCatalogueRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListCatalogueResponse {
         let page = try Page(request.page)
         let department = try ApplicationRules.departmentFilter(request.department)
-        let entries = try await database.read { connection in
-            try await CatalogueStore.list(connection, department: department, page: page, logger: logger)
+        let entries = try await database.read { tx in
+            try await CatalogueStore.list(tx, department: department, page: page)
         }
         return .with {
             $0.entries = Array(entries.prefix(page.limit))
@@ -21,7 +21,7 @@ extension IdentityService {
 
     func getCatalogueEntry(request: Nomad_Identity_V1_GetCatalogueEntryRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CatalogueEntry {
         let code = try ApplicationRules.serviceCode(request.code, "code")
-        guard let entry = try await database.read({ try await CatalogueStore.find($0, code: code, logger: logger) }) else {
+        guard let entry = try await database.read({ try await CatalogueStore.find($0, code: code) }) else {
             throw NomadError.notFound("catalogue entry \(code)")
         }
         return entry
@@ -33,37 +33,36 @@ extension IdentityService {
         let form = try ApplicationRules.form(request.form)
         let givenHashes = try ApplicationRules.evidenceHashes(request.evidenceHashes)
         let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
-        return try await mutation("SubmitApplication", requestID: request.requestID, request: request) { connection in
-            guard let entry = try await CatalogueStore.find(connection, code: code, logger: logger) else {
+        return try await mutation("SubmitApplication", requestID: request.requestID, request: request) { tx in
+            guard let entry = try await CatalogueStore.find(tx, code: code) else {
                 throw NomadError.notFound("catalogue entry \(code)")
             }
             guard ApplicationRules.audience(entry.audience, admits: applicant.role) else { throw ApplicationRules.notForYou }
             let documents = try await citableDocuments(
-                connection, documentIDs, owner: applicant.accountID, purpose: .serviceApplication, field: "document_ids")
+                tx, documentIDs, owner: applicant.accountID, purpose: .serviceApplication, field: "document_ids")
             // The documents' digests join the evidence the applicant declared.
             let hashes = DocumentRules.mergedHashes(givenHashes, documents: documents.map(\.sha256))
             let id = UUID()
             try await ApplicationStore.insert(
-                connection, id: id, serviceCode: code, applicant: applicant.accountID, department: entry.department,
-                form: form, evidenceHashes: hashes, processingDays: entry.processingDays, logger: logger)
+                tx, id: id, serviceCode: code, applicant: applicant.accountID, department: entry.department,
+                form: form, evidenceHashes: hashes, processingDays: entry.processingDays)
             try await DocumentCitationStore.cite(
-                connection, documents: documents.map(\.id), kind: .application, caseID: id, department: entry.department,
-                logger: logger)
+                tx, documents: documents.map(\.id), kind: .application, caseID: id, department: entry.department)
             try await Outbox.append(
-                connection, type: "identity.application.submitted",
+                tx, type: "identity.application.submitted",
                 subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],
                 payload: [
                     "service_code": code, "department": entry.department, "applicant_role": applicant.role.rawValue,
                     "processing_days": "\(entry.processingDays)",
-                ], logger: logger)
-            return try await ApplicationStore.find(connection, id: id, logger: logger)!.message
+                ])
+            return try await ApplicationStore.find(tx, id: id)!.message
         }
     }
 
     func getApplication(request: Nomad_Identity_V1_GetApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let principal = try caller
         let id = try Validate.uuid(request.id, "id")
-        guard let record = try await database.read({ try await ApplicationStore.find($0, id: id, logger: logger) }) else {
+        guard let record = try await database.read({ try await ApplicationStore.find($0, id: id) }) else {
             throw NomadError.notFound("application \(id.text)")
         }
         guard record.applicantID == principal.accountID || principal.isOfficer(of: record.department) else {
@@ -88,8 +87,8 @@ extension IdentityService {
         var filter = ApplicationFilter(status: try ApplicationRules.statusFilter(request.status), overdueOnly: request.overdueOnly)
         filter.applicant = applicant
         filter.department = department
-        let records = try await database.read { connection in
-            try await ApplicationStore.list(connection, filter: filter, page: page, logger: logger)
+        let records = try await database.read { tx in
+            try await ApplicationStore.list(tx, filter: filter, page: page)
         }
         return .with {
             $0.applications = records.prefix(page.limit).map(\.message)
@@ -100,8 +99,8 @@ extension IdentityService {
     func decideApplication(request: Nomad_Identity_V1_DecideApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
-        return try await mutation("DecideApplication", requestID: request.requestID, request: request) { connection in
-            guard let record = try await ApplicationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("DecideApplication", requestID: request.requestID, request: request) { tx in
+            guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("application \(id.text)")
             }
             // The department first: another department's officer learns
@@ -113,21 +112,20 @@ extension IdentityService {
             }
             let before = try record.message.jsonString()
             try await ApplicationStore.decide(
-                connection, id: id, status: request.approve ? .approved : .rejected, reason: reason, logger: logger)
-            let updated = try await ApplicationStore.find(connection, id: id, logger: logger)!
+                tx, id: id, status: request.approve ? .approved : .rejected, reason: reason)
+            let updated = try await ApplicationStore.find(tx, id: id)!
             try await AuditStore.append(
-                connection, actor: officer, action: request.approve ? "application.approve" : "application.reject",
-                subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString(),
-                logger: logger)
+                tx, actor: officer, action: request.approve ? "application.approve" : "application.reject",
+                subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString())
             try await Outbox.append(
-                connection, type: "identity.application.decided",
+                tx, type: "identity.application.decided",
                 subjectIDs: ["account_id": record.applicantID.text, "application_id": id.text],
                 payload: [
                     "service_code": record.serviceCode, "department": record.department,
                     "approved": request.approve ? "true" : "false",
                     // Decided after the legal time limit.
                     "late": updated.overdue ? "true" : "false",
-                ], logger: logger)
+                ])
             return updated.message
         }
     }
@@ -135,8 +133,8 @@ extension IdentityService {
     func rateApplication(request: Nomad_Identity_V1_RateApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let applicant = try caller
         let id = try Validate.uuid(request.id, "id")
-        return try await mutation("RateApplication", requestID: request.requestID, request: request) { connection in
-            guard let record = try await ApplicationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("RateApplication", requestID: request.requestID, request: request) { tx in
+            guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("application \(id.text)")
             }
             guard record.applicantID == applicant.accountID else { throw NomadError.permissionDenied }
@@ -150,15 +148,15 @@ extension IdentityService {
             guard record.rating == nil else {
                 throw NomadError.wrongState("该申请已评价过", "the application has already been rated")
             }
-            try await ApplicationStore.rate(connection, id: id, stars: Int16(request.stars), comment: comment, logger: logger)
-            let updated = try await ApplicationStore.find(connection, id: id, logger: logger)!
+            try await ApplicationStore.rate(tx, id: id, stars: Int16(request.stars), comment: comment)
+            let updated = try await ApplicationStore.find(tx, id: id)!
             try await Outbox.append(
-                connection, type: "identity.application.rated",
+                tx, type: "identity.application.rated",
                 subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],
                 payload: [
                     "service_code": record.serviceCode, "department": record.department, "stars": "\(request.stars)",
                     "overdue": updated.overdue ? "true" : "false",
-                ], logger: logger)
+                ])
             return updated.message
         }
     }

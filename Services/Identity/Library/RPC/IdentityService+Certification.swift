@@ -11,34 +11,34 @@ extension IdentityService {
         let nomad = try caller
         let declared = try CertificationRules.validate(request.evidence)
         let language = self.language
-        return try await mutation("ApplyCertification", requestID: request.requestID, request: request) { connection in
-            guard let account = try await AccountStore.find(connection, id: nomad.accountID, forUpdate: true, logger: logger) else {
+        return try await mutation("ApplyCertification", requestID: request.requestID, request: request) { tx in
+            guard let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true) else {
                 throw NomadError.notFound("account")
             }
             if (account.nomadStatus ?? 1) >= Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue) {
                 throw IdentityErrors.alreadyCertified
             }
-            let (evidence, documents) = try await withDocuments(connection, declared, owner: nomad.accountID)
+            let (evidence, documents) = try await withDocuments(tx, declared, owner: nomad.accountID)
             let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
             let record = CertificationRecord(
                 id: UUID(), applicantID: nomad.accountID, status: .pending, evidence: evidence, criteria: outcomes,
                 criteriaMet: CertificationCriteria.allMet(outcomes), decisionReason: "", documentsDeadline: nil, createdAt: Date())
-            try await CertificationStore.insert(connection, record, logger: logger)
+            try await CertificationStore.insert(tx, record)
             try await DocumentCitationStore.cite(
-                connection, documents: documents, kind: .certification, caseID: record.id,
-                department: Departments.certification, logger: logger)
+                tx, documents: documents, kind: .certification, caseID: record.id,
+                department: Departments.certification)
             try await Outbox.append(
-                connection, type: "identity.certification.applied",
+                tx, type: "identity.certification.applied",
                 subjectIDs: ["account_id": nomad.accountID.text, "certification_id": record.id.text],
-                payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
-            return try await CertificationStore.find(connection, id: record.id, logger: logger)!.message(language)
+                payload: ["criteria_met": record.criteriaMet ? "true" : "false"])
+            return try await CertificationStore.find(tx, id: record.id)!.message(language)
         }
     }
 
     func getCertification(request: Nomad_Identity_V1_GetCertificationRequest, context: ServerContext) async throws -> Certification {
         let principal = try caller
         let id = try Validate.uuid(request.id, "id")
-        guard let record = try await database.read({ try await CertificationStore.find($0, id: id, logger: logger) }) else {
+        guard let record = try await database.read({ try await CertificationStore.find($0, id: id) }) else {
             throw NomadError.notFound("certification \(id.text)")
         }
         try authorizeCertification(principal, applicant: record.applicantID)
@@ -55,8 +55,8 @@ extension IdentityService {
         }
         let page = try Page(request.page)
         let status = try CertificationRules.statusFilter(request.status)
-        let records = try await database.read { connection in
-            try await CertificationStore.list(connection, applicant: applicant, status: status, page: page, logger: logger)
+        let records = try await database.read { tx in
+            try await CertificationStore.list(tx, applicant: applicant, status: status, page: page)
         }
         let language = self.language
         return .with {
@@ -85,8 +85,8 @@ extension IdentityService {
         }
         let language = self.language
         let validity = settings.cardValidity
-        return try await mutation("DecideCertification", requestID: request.requestID, request: request) { connection in
-            guard var record = try await CertificationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("DecideCertification", requestID: request.requestID, request: request) { tx in
+            guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
             guard record.status == .pending else {
@@ -99,15 +99,15 @@ extension IdentityService {
                 record.status = .approved
                 action = "certification.approve"
                 try await AccountStore.setNomadStatus(
-                    connection, id: record.applicantID, status: Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue), logger: logger)
+                    tx, id: record.applicantID, status: Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue))
                 _ = try await CardStore.issue(
-                    connection, holder: record.applicantID, validity: validity, protection: protection, logger: logger)
+                    tx, holder: record.applicantID, validity: validity, protection: protection)
                 // No card number: events leave the service (analytics keeps them),
                 // and the account id is all a consumer needs.
                 try await Outbox.append(
-                    connection, type: "identity.nomad.certified",
+                    tx, type: "identity.nomad.certified",
                     subjectIDs: ["account_id": record.applicantID.text, "certification_id": record.id.text],
-                    payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
+                    payload: ["criteria_met": record.criteriaMet ? "true" : "false"])
             case .reject:
                 record.status = .rejected
                 action = "certification.reject"
@@ -117,11 +117,11 @@ extension IdentityService {
                 action = "certification.request_documents"
             }
             record.decisionReason = reason
-            try await CertificationStore.update(connection, record, actor: officer.accountID, logger: logger)
-            let updated = try await CertificationStore.find(connection, id: id, logger: logger)!
+            try await CertificationStore.update(tx, record, actor: officer.accountID)
+            let updated = try await CertificationStore.find(tx, id: id)!
             try await AuditStore.append(
-                connection, actor: officer, action: action, subject: "certification/\(id.text)", reason: reason,
-                before: before, after: try updated.message(.en).jsonString(), logger: logger)
+                tx, actor: officer, action: action, subject: "certification/\(id.text)", reason: reason,
+                before: before, after: try updated.message(.en).jsonString())
             return updated.message(language)
         }
     }
@@ -130,8 +130,8 @@ extension IdentityService {
         let nomad = try caller
         let id = try Validate.uuid(request.id, "id")
         let language = self.language
-        return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { connection in
-            guard var record = try await CertificationStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { tx in
+            guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
             guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }
@@ -142,19 +142,19 @@ extension IdentityService {
             if let deadline = record.documentsDeadline, deadline <= Date() {
                 throw IdentityErrors.deadlinePassed
             }
-            let (evidence, documents) = try await withDocuments(connection, declared, owner: nomad.accountID)
+            let (evidence, documents) = try await withDocuments(tx, declared, owner: nomad.accountID)
             let outcomes = CertificationCriteria.evaluate(CertificationRules.input(evidence))
             try await DocumentCitationStore.cite(
-                connection, documents: documents, kind: .certification, caseID: id,
-                department: Departments.certification, logger: logger)
+                tx, documents: documents, kind: .certification, caseID: id,
+                department: Departments.certification)
             record.status = .pending
             record.evidence = evidence
             record.criteria = outcomes
             record.criteriaMet = CertificationCriteria.allMet(outcomes)
             record.documentsDeadline = nil
             record.decisionReason = ""
-            try await CertificationStore.update(connection, record, actor: nomad.accountID, logger: logger)
-            return try await CertificationStore.find(connection, id: id, logger: logger)!.message(language)
+            try await CertificationStore.update(tx, record, actor: nomad.accountID)
+            return try await CertificationStore.find(tx, id: id)!.message(language)
         }
     }
 
@@ -162,8 +162,8 @@ extension IdentityService {
         let officer = try caller
         let id = try Validate.uuid(request.accountID, "account_id")
         let reason = try Validate.text(request.reason, "reason", max: 500)
-        return try await mutation("RecognizeMigrant", requestID: request.requestID, request: request) { connection in
-            guard var account = try await AccountStore.find(connection, id: id, forUpdate: true, logger: logger),
+        return try await mutation("RecognizeMigrant", requestID: request.requestID, request: request) { tx in
+            guard var account = try await AccountStore.find(tx, id: id, forUpdate: true),
                   account.role == .nomad
             else { throw NomadError.notFound("nomad \(id.text)") }
             switch Nomad_Identity_V1_NomadStatus(rawValue: Int(account.nomadStatus ?? 1)) {
@@ -173,14 +173,14 @@ extension IdentityService {
             }
             let before = try account.message.jsonString()
             let status = Int16(Nomad_Identity_V1_NomadStatus.settledMigrant.rawValue)
-            try await AccountStore.setNomadStatus(connection, id: id, status: status, logger: logger)
+            try await AccountStore.setNomadStatus(tx, id: id, status: status)
             account.nomadStatus = status
             try await AuditStore.append(
-                connection, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)", reason: reason,
-                before: before, after: try account.message.jsonString(), logger: logger)
+                tx, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)", reason: reason,
+                before: before, after: try account.message.jsonString())
             try await Outbox.append(
-                connection, type: "identity.nomad.settled", subjectIDs: ["account_id": id.text],
-                payload: ["reason": reason], logger: logger)
+                tx, type: "identity.nomad.settled", subjectIDs: ["account_id": id.text],
+                payload: ["reason": reason])
             return account.message
         }
     }
@@ -189,11 +189,11 @@ extension IdentityService {
     /// hashes (so they count towards the evidence criterion), and the ids of
     /// those documents, which must be the nomad's own, uploaded for certification.
     func withDocuments(
-        _ connection: PostgresConnection, _ evidence: Nomad_Identity_V1_CertificationEvidence, owner: UUID
+        _ tx: Tx, _ evidence: Nomad_Identity_V1_CertificationEvidence, owner: UUID
     ) async throws -> (Nomad_Identity_V1_CertificationEvidence, [UUID]) {
         let ids = try DocumentRules.ids(evidence.documentIds, "evidence.document_ids")
         let documents = try await citableDocuments(
-            connection, ids, owner: owner, purpose: .certification, field: "evidence.document_ids")
+            tx, ids, owner: owner, purpose: .certification, field: "evidence.document_ids")
         var merged = evidence
         merged.documentIds = ids.map(\.text)
         merged.documentHashes = DocumentRules.mergedHashes(evidence.documentHashes, documents: documents.map(\.sha256))

@@ -47,12 +47,12 @@ extension IdentityService {
             $0.sha256 = record.sha256
         }
         let bytes = upload.bytes
-        return try await mutation("UploadDocument", requestID: accepted.requestID, request: fingerprint) { connection in
-            guard try await AccountStore.find(connection, id: owner.accountID, logger: logger) != nil else {
+        return try await mutation("UploadDocument", requestID: accepted.requestID, request: fingerprint) { tx in
+            guard try await AccountStore.find(tx, id: owner.accountID) != nil else {
                 throw NomadError.notFound("account \(owner.accountID.text)")
             }
-            try await DocumentStore.insert(connection, record, bytes: bytes, logger: logger)
-            guard let stored = try await DocumentStore.find(connection, id: record.id, logger: logger) else {
+            try await DocumentStore.insert(tx, record, bytes: bytes)
+            guard let stored = try await DocumentStore.find(tx, id: record.id) else {
                 throw NomadError.internalError
             }
             return stored.message
@@ -69,11 +69,11 @@ extension IdentityService {
     ) async throws {
         let reader = try caller
         let id = try Validate.uuid(request.id, "id")
-        let record = try await database.read { connection -> DocumentRecord? in
-            guard let record = try await DocumentStore.find(connection, id: id, logger: logger) else { return nil }
+        let record = try await database.read { tx -> DocumentRecord? in
+            guard let record = try await DocumentStore.find(tx, id: id) else { return nil }
             if record.ownerID == reader.accountID { return record }
             guard reader.role == .officer, let department = reader.department,
-                  try await DocumentCitationStore.isCited(connection, document: id, department: department, logger: logger)
+                  try await DocumentCitationStore.isCited(tx, document: id, department: department)
             else { return nil }
             return record
         }
@@ -84,8 +84,8 @@ extension IdentityService {
         var offset: Int64 = 0
         while offset < record.size {
             let from = offset
-            let slice = try await database.read { connection in
-                try await DocumentStore.slice(connection, id: id, offset: from, length: sliceLength, logger: logger)
+            let slice = try await database.read { tx in
+                try await DocumentStore.slice(tx, id: id, offset: from, length: sliceLength)
             }
             guard !slice.isEmpty else { throw NomadError.internalError }
             var start = slice.startIndex
@@ -104,8 +104,8 @@ extension IdentityService {
     ) async throws -> Nomad_Identity_V1_ListDocumentsResponse {
         let owner = try caller
         let page = try Page(request.page)
-        let records = try await database.read { connection in
-            try await DocumentStore.list(connection, owner: owner.accountID, page: page, logger: logger)
+        let records = try await database.read { tx in
+            try await DocumentStore.list(tx, owner: owner.accountID, page: page)
         }
         return .with {
             $0.documents = records.prefix(page.limit).map(\.message)
@@ -117,10 +117,10 @@ extension IdentityService {
     /// uploaded for `purpose`. Which of them is not is not said (an id that
     /// exists but is someone else's reads like one that never existed).
     func citableDocuments(
-        _ connection: PostgresConnection, _ ids: [UUID], owner: UUID, purpose: Nomad_Identity_V1_DocumentPurpose,
+        _ tx: Tx, _ ids: [UUID], owner: UUID, purpose: Nomad_Identity_V1_DocumentPurpose,
         field: String
     ) async throws -> [DocumentRecord] {
-        let documents = try await DocumentStore.owned(connection, ids: ids, owner: owner, purpose: purpose, logger: logger)
+        let documents = try await DocumentStore.owned(tx, ids: ids, owner: owner, purpose: purpose)
         guard documents.count == ids.count else { throw DocumentRules.notCitable(field) }
         return documents
     }

@@ -16,15 +16,15 @@ extension IdentityService {
         let asked = request.hasStartDate ? request.startDate : nil
         let askedStart = renews == nil ? try PermitRules.startDate(asked, today: today) : nil
         let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
-        return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { connection in
+        return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { tx in
             // The account's row lock: one applicant's applications are judged
             // one after another, so two at once cannot both pass the overlap rule.
-            guard let account = try await AccountStore.find(connection, id: nomad.accountID, forUpdate: true, logger: logger),
+            guard let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true),
                   account.role == .nomad
             else { throw NomadError.notFound("account \(nomad.accountID.text)") }
             guard let nationality = account.nationality, nationality != "CN" else { throw IdentityErrors.notForeign }
             let documents = try await citableDocuments(
-                connection, documentIDs, owner: nomad.accountID, purpose: .permit, field: "document_ids")
+                tx, documentIDs, owner: nomad.accountID, purpose: .permit, field: "document_ids")
             // Read from the account, not the token: certified a minute ago counts.
             guard [.certified, .settled].contains(account.principal.standing) else {
                 throw IdentityErrors.permitNeedsCertification
@@ -32,7 +32,7 @@ extension IdentityService {
             let start: ZoneDay
             if let renews {
                 start = try PermitRules.renewalStart(
-                    of: try await PermitStore.find(connection, id: renews, logger: logger), applicant: nomad.accountID,
+                    of: try await PermitStore.find(tx, id: renews), applicant: nomad.accountID,
                     asked: asked, today: today)
             } else if let askedStart {
                 start = askedStart
@@ -40,7 +40,7 @@ extension IdentityService {
                 throw NomadError.required("start_date")
             }
             let period = PermitRules.validity(start: start, months: months)
-            let standing = try await PermitStore.standing(connection, applicant: nomad.accountID, logger: logger)
+            let standing = try await PermitStore.standing(tx, applicant: nomad.accountID)
             if let clash = PermitRules.overlap(period, with: standing.filter { $0.status(on: today) != .expired }) {
                 throw IdentityErrors.permitOverlaps(clash.id)
             }
@@ -48,12 +48,12 @@ extension IdentityService {
                 id: UUID(), applicantID: nomad.accountID, months: months, activities: activities, storedStatus: .pending,
                 decisionReason: "", startDate: start, validFrom: nil, validUntil: nil, createdAt: Date(), decidedAt: nil,
                 renews: renews)
-            try await PermitStore.insert(connection, record, logger: logger)
+            try await PermitStore.insert(tx, record)
             try await DocumentCitationStore.cite(
-                connection, documents: documents.map(\.id), kind: .permit, caseID: record.id,
-                department: Departments.permits, logger: logger)
+                tx, documents: documents.map(\.id), kind: .permit, caseID: record.id,
+                department: Departments.permits)
             try await Outbox.append(
-                connection, type: "identity.permit.applied",
+                tx, type: "identity.permit.applied",
                 subjectIDs: ["account_id": nomad.accountID.text, "permit_id": record.id.text],
                 payload: [
                     "nationality": nationality,
@@ -61,8 +61,8 @@ extension IdentityService {
                     "activities": activities.map(PermitRules.activityCode).joined(separator: ","),
                     "start_date": start.iso,
                     "renews_permit_id": renews?.text ?? "",
-                ], logger: logger)
-            return try await PermitStore.find(connection, id: record.id, logger: logger)!.message(today: today)
+                ])
+            return try await PermitStore.find(tx, id: record.id)!.message(today: today)
         }
     }
 
@@ -71,7 +71,7 @@ extension IdentityService {
         // An officer of another department is refused whatever the id.
         if principal.role == .officer, !principal.isOfficer(of: Departments.permits) { throw NomadError.permissionDenied }
         let id = try Validate.uuid(request.id, "id")
-        guard let record = try await database.read({ try await PermitStore.find($0, id: id, logger: logger) }) else {
+        guard let record = try await database.read({ try await PermitStore.find($0, id: id) }) else {
             throw NomadError.notFound("permit \(id.text)")
         }
         guard record.applicantID == principal.accountID || principal.isOfficer(of: Departments.permits) else {
@@ -96,8 +96,8 @@ extension IdentityService {
             // The filters contradict each other: nothing can match.
             return .with { $0.page = page.response(fetched: 0) }
         }
-        let records = try await database.read { connection in
-            try await PermitStore.list(connection, filter: filter, page: page, logger: logger)
+        let records = try await database.read { tx in
+            try await PermitStore.list(tx, filter: filter, page: page)
         }
         return .with {
             $0.permits = records.prefix(page.limit).map { $0.message(today: today) }
@@ -110,8 +110,8 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
         let today = ZoneDay.today()
-        return try await mutation("DecidePermit", requestID: request.requestID, request: request) { connection in
-            guard let record = try await PermitStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("DecidePermit", requestID: request.requestID, request: request) { tx in
+            guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("permit \(id.text)")
             }
             guard record.storedStatus == .pending else {
@@ -120,8 +120,8 @@ extension IdentityService {
             if request.approve {
                 // Under the applicant's row lock, as ApplyPermit: another permit
                 // may have been approved since this one was asked for.
-                _ = try await AccountStore.find(connection, id: record.applicantID, forUpdate: true, logger: logger)
-                let approved = try await PermitStore.standing(connection, applicant: record.applicantID, logger: logger)
+                _ = try await AccountStore.find(tx, id: record.applicantID, forUpdate: true)
+                let approved = try await PermitStore.standing(tx, applicant: record.applicantID)
                     .filter { $0.status(on: today) == .approved }
                 if let clash = PermitRules.overlap(record.period, with: approved, except: id) {
                     throw IdentityErrors.permitOverlaps(clash.id)
@@ -130,20 +130,20 @@ extension IdentityService {
             let before = try record.message(today: today).jsonString()
             let validity = request.approve ? PermitRules.validity(start: record.startDate, months: record.months) : nil
             try await PermitStore.decide(
-                connection, id: id, status: request.approve ? .approved : .rejected, reason: reason,
-                validFrom: validity?.from, validUntil: validity?.until, logger: logger)
-            let updated = try await PermitStore.find(connection, id: id, logger: logger)!.message(today: today)
+                tx, id: id, status: request.approve ? .approved : .rejected, reason: reason,
+                validFrom: validity?.from, validUntil: validity?.until)
+            let updated = try await PermitStore.find(tx, id: id)!.message(today: today)
             try await AuditStore.append(
-                connection, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
-                subject: "permit/\(id.text)", reason: reason, before: before, after: try updated.jsonString(), logger: logger)
+                tx, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
+                subject: "permit/\(id.text)", reason: reason, before: before, after: try updated.jsonString())
             var payload = ["approved": request.approve ? "true" : "false", "months": "\(record.months)"]
             if let validity {
                 payload["valid_from"] = validity.from.iso
                 payload["valid_until"] = validity.until.iso
             }
             try await Outbox.append(
-                connection, type: "identity.permit.decided",
-                subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text], payload: payload, logger: logger)
+                tx, type: "identity.permit.decided",
+                subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text], payload: payload)
             return updated
         }
     }
@@ -153,23 +153,23 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let reason = try Validate.text(request.reason, "reason", max: 500)
         let today = ZoneDay.today()
-        return try await mutation("RevokePermit", requestID: request.requestID, request: request) { connection in
-            guard let record = try await PermitStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("RevokePermit", requestID: request.requestID, request: request) { tx in
+            guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("permit \(id.text)")
             }
             guard record.status(on: today) == .approved else {
                 throw NomadError.wrongState("只能撤销已批准且未到期的许可", "only an approved permit that has not ended can be revoked")
             }
             let before = try record.message(today: today).jsonString()
-            try await PermitStore.revoke(connection, id: id, reason: reason, logger: logger)
-            let revoked = try await PermitStore.find(connection, id: id, logger: logger)!.message(today: today)
+            try await PermitStore.revoke(tx, id: id, reason: reason)
+            let revoked = try await PermitStore.find(tx, id: id)!.message(today: today)
             try await AuditStore.append(
-                connection, actor: officer, action: "permit.revoke", subject: "permit/\(id.text)", reason: reason,
-                before: before, after: try revoked.jsonString(), logger: logger)
+                tx, actor: officer, action: "permit.revoke", subject: "permit/\(id.text)", reason: reason,
+                before: before, after: try revoked.jsonString())
             try await Outbox.append(
-                connection, type: "identity.permit.revoked",
+                tx, type: "identity.permit.revoked",
                 subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text],
-                payload: ["valid_until": record.validUntil?.iso ?? "", "revoked_on": today.iso], logger: logger)
+                payload: ["valid_until": record.validUntil?.iso ?? "", "revoked_on": today.iso])
             return revoked
         }
     }

@@ -18,17 +18,16 @@ extension IdentityService {
         site.capacity = request.capacity
         site.amenities = try Validate.list(request.amenities, "amenities", maxCount: 20, maxLength: 50)
         site.international = request.international
-        return try await mutation("CreateSite", requestID: request.requestID, request: request) { connection in
+        return try await mutation("CreateSite", requestID: request.requestID, request: request) { tx in
             let id = UUID()
-            try await SiteStore.insert(connection, site, id: id, logger: logger)
-            let created = try await SiteStore.find(connection, id: id, logger: logger)!
+            try await SiteStore.insert(tx, site, id: id)
+            let created = try await SiteStore.find(tx, id: id)!
             try await AuditStore.append(
-                connection, actor: principal, action: "site.create", subject: "site/\(id.text)",
-                before: nil, after: try created.jsonString(), logger: logger)
+                tx, actor: principal, action: "site.create", subject: "site/\(id.text)",
+                before: nil, after: try created.jsonString())
             try await Outbox.append(
-                connection, type: "identity.site.created", subjectIDs: ["site_id": id.text],
-                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)", "international": "\(site.international)"],
-                logger: logger)
+                tx, type: "identity.site.created", subjectIDs: ["site_id": id.text],
+                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)", "international": "\(site.international)"])
             return created
         }
     }
@@ -43,19 +42,19 @@ extension IdentityService {
         _ = try caller
         let siteID = try Validate.uuid(request.siteID, "site_id")
         let username = try Validate.text(request.username, "username", max: 64)
-        return try await mutation("RecordSiteVisit", requestID: request.requestID, request: request) { connection in
-            guard let area = try await SiteStore.area(connection, id: siteID, logger: logger) else {
+        return try await mutation("RecordSiteVisit", requestID: request.requestID, request: request) { tx in
+            guard let area = try await SiteStore.area(tx, id: siteID) else {
                 throw NomadError.notFound("site \(siteID.text)")
             }
-            guard let nomad = try await AccountStore.find(connection, username: username, logger: logger),
+            guard let nomad = try await AccountStore.find(tx, username: username),
                   nomad.role == .nomad, !nomad.disabled
             else { throw IdentityErrors.noSuchNomad }
-            let day = try await SiteStore.recordVisit(connection, site: siteID, holder: nomad.id, logger: logger)
+            let day = try await SiteStore.recordVisit(tx, site: siteID, holder: nomad.id)
             if let day {
                 try await Outbox.append(
-                    connection, type: "identity.site.visited",
+                    tx, type: "identity.site.visited",
                     subjectIDs: ["account_id": nomad.id.text, "site_id": siteID.text],
-                    payload: ["day": day, "area": area == .coreXinyingBay ? "core" : "linked"], logger: logger)
+                    payload: ["day": day, "area": area == .coreXinyingBay ? "core" : "linked"])
             }
             return .with {
                 $0.accountID = nomad.id.text
@@ -76,7 +75,7 @@ extension IdentityService {
         case .coreXinyingBay, .linked: area = request.area
         case .UNRECOGNIZED: throw NomadError.unknownEnum("area")
         }
-        let sites = try await database.read { try await SiteStore.list($0, area: area, page: page, logger: logger) }
+        let sites = try await database.read { try await SiteStore.list($0, area: area, page: page) }
         return .with {
             $0.sites = Array(sites.prefix(page.limit))
             $0.page = page.response(fetched: sites.count)
@@ -91,8 +90,8 @@ extension IdentityService {
         if !principal.isAdmin, department == nil { throw NomadError.permissionDenied }
         let subject = request.subject.isEmpty ? nil : try Validate.text(request.subject, "subject", max: 200)
         let actor = request.actorID.isEmpty ? nil : try Validate.uuid(request.actorID, "actor_id")
-        let entries = try await database.read { connection in
-            try await AuditStore.list(connection, department: department, subject: subject, actor: actor, page: page, logger: logger)
+        let entries = try await database.read { tx in
+            try await AuditStore.list(tx, department: department, subject: subject, actor: actor, page: page)
         }
         return .with {
             $0.entries = Array(entries.prefix(page.limit))

@@ -57,14 +57,14 @@ public enum IdentityDefinition {
                             context.database, protection: context.protection, logger: context.logger)
                     },
                     BackgroundTask(name: "lapse-certifications", interval: .seconds(30)) {
-                        _ = try await context.database.transaction { connection in
-                            try await CertificationStore.lapseOverdue(connection, logger: context.logger)
+                        _ = try await context.database.transaction { tx in
+                            try await CertificationStore.lapseOverdue(tx)
                         }
                     },
                 ]
             },
             makeRevocationCheck: { context in
-                AccountStateCheck(database: context.database, logger: context.logger)
+                AccountStateCheck(database: context.database)
             })
     }
 }

@@ -46,7 +46,7 @@ enum AccountStore {
     /// The document number goes in as its keyed hash (uniqueness), a sealed
     /// copy and the masked form; the plaintext column stays NULL.
     static func insert(
-        _ connection: PostgresConnection, _ account: AccountRecord, protection: DataProtection, logger: Logger
+        _ tx: Tx, _ account: AccountRecord, protection: DataProtection
     ) async throws {
         let documentHash = try account.documentNumber.map {
             try PersonalNumbers.documentHash($0, type: account.documentType, protection)
@@ -56,7 +56,7 @@ enum AccountStore {
         }
         let documentMasked = account.documentNumber.map(Masking.documentNumber) ?? account.documentMasked
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO accounts (id, username, password_hash, display_name, role, nationality, document_type,
                   document_hash, document_sealed, document_masked, languages, nomad_status, enterprise_name,
                   credit_code, department)
@@ -64,7 +64,7 @@ enum AccountStore {
                   \(account.role.rawValue), \(account.nationality), \(account.documentType), \(documentHash),
                   \(documentSealed), \(documentMasked), \(account.languages), \(account.nomadStatus),
                   \(account.enterpriseName), \(account.creditCode), \(account.department))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             switch error.constraintName {
             case "accounts_username_key":
@@ -79,13 +79,13 @@ enum AccountStore {
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> AccountRecord? {
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> AccountRecord? {
         if forUpdate {
-            return try await first(connection, PostgresQuery(
-                unsafeSQL: "SELECT \(columns) FROM accounts WHERE id = $1 FOR UPDATE", binds: binds(id)), logger: logger)
+            return try await first(tx, PostgresQuery(
+                unsafeSQL: "SELECT \(columns) FROM accounts WHERE id = $1 FOR UPDATE", binds: binds(id)))
         }
         // The hottest read (every profile fetch): prepared once per connection.
-        for try await record in try await connection.execute(ByID(id: id), logger: logger) { return record }
+        for try await record in try await tx.execute(ByID(id: id)) { return record }
         return nil
     }
 
@@ -97,37 +97,37 @@ enum AccountStore {
         func decodeRow(_ row: PostgresRow) throws -> AccountRecord { try record(row) }
     }
 
-    static func find(_ connection: PostgresConnection, username: String, logger: Logger) async throws -> AccountRecord? {
-        try await first(connection, PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM accounts WHERE username = $1", binds: binds(username)), logger: logger)
+    static func find(_ tx: Tx, username: String) async throws -> AccountRecord? {
+        try await first(tx, PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM accounts WHERE username = $1", binds: binds(username)))
     }
 
-    static func anyAdminExists(_ connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        try await connection.query("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", logger: logger)
+    static func anyAdminExists(_ tx: Tx) async throws -> Bool {
+        try await tx.query("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1")
             .collect().count > 0
     }
 
     static func listOfficers(
-        _ connection: PostgresConnection, department: String?, page: Page, logger: Logger
+        _ tx: Tx, department: String?, page: Page
     ) async throws -> [AccountRecord] {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM accounts
             WHERE role = 'officer' AND ($1::text IS NULL OR department = $1)
             ORDER BY created_at, id LIMIT $2 OFFSET $3
-            """, binds: binds(department, page.fetchLimit, page.offset)), logger: logger).collect()
+            """, binds: binds(department, page.fetchLimit, page.offset))).collect()
         return try rows.map(record)
     }
 
-    static func setDisabled(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
-        try await connection.query(
-            "UPDATE accounts SET disabled = true, disabled_at = coalesce(disabled_at, now()) WHERE id = \(id)", logger: logger)
+    static func setDisabled(_ tx: Tx, id: UUID) async throws {
+        try await tx.query(
+            "UPDATE accounts SET disabled = true, disabled_at = coalesce(disabled_at, now()) WHERE id = \(id)")
     }
 
     /// Asked on every authenticated call identity serves: a primary-key read,
     /// prepared once per connection. An account that does not exist is not
     /// disabled (the token's signature is identity's own).
-    static func isDisabled(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Bool {
-        for try await disabled in try await connection.execute(DisabledByID(id: id), logger: logger) { return disabled }
+    static func isDisabled(_ tx: Tx, id: UUID) async throws -> Bool {
+        for try await disabled in try await tx.execute(DisabledByID(id: id)) { return disabled }
         return false
     }
 
@@ -142,12 +142,12 @@ enum AccountStore {
     /// Disabled accounts, oldest first: new ones join at the end, so a
     /// paging reader sees each at least once.
     static func listRevoked(
-        _ connection: PostgresConnection, page: Page, logger: Logger
+        _ tx: Tx, page: Page
     ) async throws -> [(id: UUID, at: Date)] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT id, disabled_at FROM accounts WHERE disabled
             ORDER BY disabled_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var revoked: [(id: UUID, at: Date)] = []
         for try await (id, at) in rows.decode((UUID, Date).self) { revoked.append((id, at)) }
         return revoked
@@ -155,23 +155,23 @@ enum AccountStore {
 
     /// Display name and languages (the latter nomads only; callers check).
     static func updateProfile(
-        _ connection: PostgresConnection, id: UUID, displayName: String, languages: [String], logger: Logger
+        _ tx: Tx, id: UUID, displayName: String, languages: [String]
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE accounts SET display_name = \(displayName), languages = \(languages) WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    static func setPasswordHash(_ connection: PostgresConnection, id: UUID, hash: String, logger: Logger) async throws {
-        try await connection.query("UPDATE accounts SET password_hash = \(hash) WHERE id = \(id)", logger: logger)
+    static func setPasswordHash(_ tx: Tx, id: UUID, hash: String) async throws {
+        try await tx.query("UPDATE accounts SET password_hash = \(hash) WHERE id = \(id)")
     }
 
-    static func setNomadStatus(_ connection: PostgresConnection, id: UUID, status: Int16, logger: Logger) async throws {
-        try await connection.query("UPDATE accounts SET nomad_status = \(status) WHERE id = \(id)", logger: logger)
+    static func setNomadStatus(_ tx: Tx, id: UUID, status: Int16) async throws {
+        try await tx.query("UPDATE accounts SET nomad_status = \(status) WHERE id = \(id)")
     }
 
-    private static func first(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> AccountRecord? {
-        try await connection.query(query, logger: logger).collect().first.map(record)
+    private static func first(_ tx: Tx, _ query: PostgresQuery) async throws -> AccountRecord? {
+        try await tx.query(query).collect().first.map(record)
     }
 
     fileprivate static func record(_ row: PostgresRow) throws -> AccountRecord {

@@ -70,33 +70,33 @@ enum ApplicationStore {
     /// (Asia/Shanghai) keeps no daylight saving, so a calendar day there is
     /// 24 hours whatever the database session's time zone.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, serviceCode: String, applicant: UUID, department: String,
-        form: [String: String], evidenceHashes: [String], processingDays: Int32, logger: Logger
+        _ tx: Tx, id: UUID, serviceCode: String, applicant: UUID, department: String,
+        form: [String: String], evidenceHashes: [String], processingDays: Int32
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let formJSON = String(decoding: try encoder.encode(form), as: UTF8.self)
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO applications (id, service_code, applicant_id, department, status, form, evidence_hashes, due_at)
             VALUES (\(id), \(serviceCode), \(applicant), \(department),
               \(Int16(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue)), \(formJSON)::jsonb, \(evidenceHashes),
               now() + make_interval(hours => \(processingDays) * 24))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> ApplicationRecord? {
-        try await connection.query(PostgresQuery(
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> ApplicationRecord? {
+        try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id)), logger: logger).collect().first.map(decode)
+            binds: binds(id))).collect().first.map(decode)
     }
 
     /// Up to `page.fetchLimit` applications matching `filter`, oldest first
     /// (the overdue view: longest past due first).
     static func list(
-        _ connection: PostgresConnection, filter: ApplicationFilter, page: Page, logger: Logger
+        _ tx: Tx, filter: ApplicationFilter, page: Page
     ) async throws -> [ApplicationRecord] {
         let order = filter.overdueOnly ? "due_at, id" : "submitted_at, id"
-        return try await connection.query(PostgresQuery(unsafeSQL: """
+        return try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM applications
             WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::text IS NULL OR department = $2)
               AND ($3::smallint IS NULL OR status = $3)
@@ -104,23 +104,23 @@ enum ApplicationStore {
             ORDER BY \(order) LIMIT $5 OFFSET $6
             """, binds: binds(
                 filter.applicant, filter.department, filter.status.map { Int16($0.rawValue) }, filter.overdueOnly,
-                page.fetchLimit, page.offset)), logger: logger).collect().map(decode)
+                page.fetchLimit, page.offset))).collect().map(decode)
     }
 
     static func decide(
-        _ connection: PostgresConnection, id: UUID, status: Nomad_Identity_V1_ApplicationStatus, reason: String, logger: Logger
+        _ tx: Tx, id: UUID, status: Nomad_Identity_V1_ApplicationStatus, reason: String
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE applications SET status = \(Int16(status.rawValue)), decision_reason = \(reason), decided_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    static func rate(_ connection: PostgresConnection, id: UUID, stars: Int16, comment: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func rate(_ tx: Tx, id: UUID, stars: Int16, comment: String) async throws {
+        try await tx.query("""
             UPDATE applications SET rating = \(stars), rating_comment = \(comment), rated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     private static func decode(_ row: PostgresRow) throws -> ApplicationRecord {

@@ -7,25 +7,24 @@ import PostgresNIO
 enum AuditStore {
     /// Identity's table is where the chassis' shared shape came from.
     static func append(
-        _ connection: PostgresConnection, actor: Principal, action: String, subject: String, reason: String = "",
-        before: String?, after: String?, logger: Logger
+        _ tx: Tx, actor: Principal, action: String, subject: String, reason: String = "",
+        before: String?, after: String?
     ) async throws {
         try await DecisionAudit.append(
-            connection, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after,
-            logger: logger)
+            tx, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after)
     }
 
     static func list(
-        _ connection: PostgresConnection, department: String?, subject: String?, actor: UUID?, page: Page, logger: Logger
+        _ tx: Tx, department: String?, subject: String?, actor: UUID?, page: Page
     ) async throws -> [Nomad_Identity_V1_AuditEntry] {
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT sequence, at, actor_id, actor_department, action, subject, reason,
               coalesce(before::text, ''), coalesce(after::text, '')
             FROM audit_log
             WHERE ($1::text IS NULL OR actor_department = $1) AND ($2::text IS NULL OR subject = $2)
               AND ($3::uuid IS NULL OR actor_id = $3)
             ORDER BY sequence LIMIT $4 OFFSET $5
-            """, binds: binds(department, subject, actor, page.fetchLimit, page.offset)), logger: logger).collect().map { row in
+            """, binds: binds(department, subject, actor, page.fetchLimit, page.offset))).collect().map { row in
             let (sequence, at, actorID, department, action, subject, reason, before, after) =
                 try row.decode((Int64, Date, UUID, String, String, String, String, String, String).self)
             return .with {

@@ -28,45 +28,45 @@ enum CardStore {
     /// Issues the holder's card, or returns the one they have: a nomad holds
     /// one card for life of the programme.
     static func issue(
-        _ connection: PostgresConnection, holder: UUID, validity: TimeInterval, protection: DataProtection, logger: Logger
+        _ tx: Tx, holder: UUID, validity: TimeInterval, protection: DataProtection
     ) async throws -> CardRecord {
-        if let existing = try await find(connection, holder: holder, protection: protection, logger: logger) { return existing }
-        let serial = try await connection.query("SELECT nextval('card_serial')", logger: logger)
+        if let existing = try await find(tx, holder: holder, protection: protection) { return existing }
+        let serial = try await tx.query("SELECT nextval('card_serial')")
             .collect().first!.decode(Int64.self)
         let number = CardNumber.make(serial: serial)
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO cards (number_hash, number_sealed, holder_id, status, expires_at)
             VALUES (\(PersonalNumbers.cardHash(number, protection)),
               \(try protection.seal(number, purpose: PersonalNumbers.cardPurpose)), \(holder), \(Int16(Nomad_Identity_V1_CardStatus.active.rawValue)), now() + make_interval(secs => \(validity)))
-            """, logger: logger)
-        guard let card = try await find(connection, holder: holder, protection: protection, logger: logger) else {
+            """)
+        guard let card = try await find(tx, holder: holder, protection: protection) else {
             throw NomadError.internalError
         }
         return card
     }
 
     static func find(
-        _ connection: PostgresConnection, holder: UUID, protection: DataProtection, logger: Logger
+        _ tx: Tx, holder: UUID, protection: DataProtection
     ) async throws -> CardRecord? {
-        try await connection.query(PostgresQuery(unsafeSQL: select + " WHERE c.holder_id = $1", binds: binds(holder)), logger: logger)
+        try await tx.query(PostgresQuery(unsafeSQL: select + " WHERE c.holder_id = $1", binds: binds(holder)))
             .collect().first.map { try decode($0, protection) }
     }
 
     /// By the number's keyed hash: the number itself is not in the table.
     static func find(
-        _ connection: PostgresConnection, number: String, protection: DataProtection, logger: Logger
+        _ tx: Tx, number: String, protection: DataProtection
     ) async throws -> CardRecord? {
         var bindings = PostgresBindings()
         try bindings.append(PersonalNumbers.cardHash(number, protection))
-        return try await connection.query(
-            PostgresQuery(unsafeSQL: select + " WHERE c.number_hash = $1", binds: bindings), logger: logger
+        return try await tx.query(
+            PostgresQuery(unsafeSQL: select + " WHERE c.number_hash = $1", binds: bindings)
         ).collect().first.map { try decode($0, protection) }
     }
 
     static func setStatus(
-        _ connection: PostgresConnection, holder: UUID, status: Nomad_Identity_V1_CardStatus, logger: Logger
+        _ tx: Tx, holder: UUID, status: Nomad_Identity_V1_CardStatus
     ) async throws {
-        try await connection.query("UPDATE cards SET status = \(Int16(status.rawValue)) WHERE holder_id = \(holder)", logger: logger)
+        try await tx.query("UPDATE cards SET status = \(Int16(status.rawValue)) WHERE holder_id = \(holder)")
     }
 
     private static func decode(_ row: PostgresRow, _ protection: DataProtection) throws -> CardRecord {

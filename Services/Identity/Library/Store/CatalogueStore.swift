@@ -11,21 +11,21 @@ enum CatalogueStore {
         eligibility::text AS eligibility, evidence::text AS evidence, cost_currency, cost_minor, channels, processing_days
         """
 
-    static func find(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> Nomad_Identity_V1_CatalogueEntry? {
-        try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM catalogue_entries WHERE code = $1", binds: binds(code)), logger: logger)
+    static func find(_ tx: Tx, code: String) async throws -> Nomad_Identity_V1_CatalogueEntry? {
+        try await tx.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM catalogue_entries WHERE code = $1", binds: binds(code)))
             .collect().first.map(decode)
     }
 
     /// Up to `page.fetchLimit` entries, by code; one department's when given.
     static func list(
-        _ connection: PostgresConnection, department: String?, page: Page, logger: Logger
+        _ tx: Tx, department: String?, page: Page
     ) async throws -> [Nomad_Identity_V1_CatalogueEntry] {
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM catalogue_entries
             WHERE ($1::text IS NULL OR department = $1)
             ORDER BY code LIMIT $2 OFFSET $3
-            """, binds: binds(department, page.fetchLimit, page.offset)), logger: logger).collect().map(decode)
+            """, binds: binds(department, page.fetchLimit, page.offset))).collect().map(decode)
     }
 
     /// Criteria and evidence are stored as `[{"zh": ..., "en": ...}]`.

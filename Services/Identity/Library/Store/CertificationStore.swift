@@ -23,67 +23,66 @@ enum CertificationStore {
         decision_reason, documents_deadline, created_at
         """
 
-    static func insert(_ connection: PostgresConnection, _ record: CertificationRecord, logger: Logger) async throws {
+    static func insert(_ tx: Tx, _ record: CertificationRecord) async throws {
         let evidence = try record.evidence.jsonString()
         let criteria = String(decoding: try JSONEncoder().encode(record.criteria), as: UTF8.self)
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO certifications (id, applicant_id, status, evidence, criteria, criteria_met)
                 VALUES (\(record.id), \(record.applicantID), \(Int16(record.status.rawValue)), \(evidence)::jsonb,
                   \(criteria)::jsonb, \(record.criteriaMet))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw IdentityErrors.certificationAlreadyOpen
         }
-        try await appendHistory(connection, id: record.id, status: record.status, actor: record.applicantID, reason: "", logger: logger)
+        try await appendHistory(tx, id: record.id, status: record.status, actor: record.applicantID, reason: "")
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> CertificationRecord? {
-        let rows = try await connection.query(PostgresQuery(
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> CertificationRecord? {
+        let rows = try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM certifications WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id)), logger: logger).collect()
+            binds: binds(id))).collect()
         guard let row = rows.first else { return nil }
         var record = try decode(row)
-        record.history = try await history(connection, id: id, logger: logger)
+        record.history = try await history(tx, id: id)
         return record
     }
 
     /// The applicant's latest applications, or an officer's queue.
     static func list(
-        _ connection: PostgresConnection, applicant: UUID?, status: Nomad_Identity_V1_CertificationStatus?, page: Page, logger: Logger
+        _ tx: Tx, applicant: UUID?, status: Nomad_Identity_V1_CertificationStatus?, page: Page
     ) async throws -> [CertificationRecord] {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM certifications
             WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::smallint IS NULL OR status = $2)
             ORDER BY created_at, id LIMIT $3 OFFSET $4
-            """, binds: binds(applicant, status.map { Int16($0.rawValue) }, page.fetchLimit, page.offset)),
-            logger: logger).collect()
+            """, binds: binds(applicant, status.map { Int16($0.rawValue) }, page.fetchLimit, page.offset))).collect()
         return try rows.map(decode)
     }
 
-    static func hasApproved(_ connection: PostgresConnection, applicant: UUID, logger: Logger) async throws -> Bool {
-        try await connection.query("""
+    static func hasApproved(_ tx: Tx, applicant: UUID) async throws -> Bool {
+        try await tx.query("""
             SELECT 1 FROM certifications WHERE applicant_id = \(applicant) AND status = 3 LIMIT 1
-            """, logger: logger).collect().count > 0
+            """).collect().count > 0
     }
 
-    static func update(_ connection: PostgresConnection, _ record: CertificationRecord, actor: UUID, logger: Logger) async throws {
+    static func update(_ tx: Tx, _ record: CertificationRecord, actor: UUID) async throws {
         let evidence = try record.evidence.jsonString()
         let criteria = String(decoding: try JSONEncoder().encode(record.criteria), as: UTF8.self)
-        try await connection.query("""
+        try await tx.query("""
             UPDATE certifications SET status = \(Int16(record.status.rawValue)), evidence = \(evidence)::jsonb,
               criteria = \(criteria)::jsonb, criteria_met = \(record.criteriaMet),
               decision_reason = \(record.decisionReason), documents_deadline = \(record.documentsDeadline),
               updated_at = now()
             WHERE id = \(record.id)
-            """, logger: logger)
-        try await appendHistory(connection, id: record.id, status: record.status, actor: actor, reason: record.decisionReason, logger: logger)
+            """)
+        try await appendHistory(tx, id: record.id, status: record.status, actor: actor, reason: record.decisionReason)
     }
 
     /// Applications whose documents deadline passed unanswered lapse. Safe
     /// with several replicas: each row is claimed with SKIP LOCKED.
-    static func lapseOverdue(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query("""
+    static func lapseOverdue(_ tx: Tx) async throws -> Int {
+        let rows = try await tx.query("""
             WITH due AS (
               SELECT id FROM certifications
               WHERE status = 2 AND documents_deadline < now()
@@ -92,30 +91,29 @@ enum CertificationStore {
             UPDATE certifications c SET status = 5, updated_at = now()
             FROM due WHERE c.id = due.id
             RETURNING c.id
-            """, logger: logger).collect()
+            """).collect()
         for row in rows {
             let id = try row.decode(UUID.self)
-            try await appendHistory(connection, id: id, status: .lapsed, actor: nil, reason: "documents deadline passed", logger: logger)
+            try await appendHistory(tx, id: id, status: .lapsed, actor: nil, reason: "documents deadline passed")
         }
         return rows.count
     }
 
     private static func appendHistory(
-        _ connection: PostgresConnection, id: UUID, status: Nomad_Identity_V1_CertificationStatus, actor: UUID?, reason: String,
-        logger: Logger
+        _ tx: Tx, id: UUID, status: Nomad_Identity_V1_CertificationStatus, actor: UUID?, reason: String
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO certification_history (certification_id, status, actor_id, reason)
             VALUES (\(id), \(Int16(status.rawValue)), \(actor), \(reason))
-            """, logger: logger)
+            """)
     }
 
-    private static func history(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> [Nomad_Identity_V1_StatusChange] {
+    private static func history(_ tx: Tx, id: UUID) async throws -> [Nomad_Identity_V1_StatusChange] {
         var changes: [Nomad_Identity_V1_StatusChange] = []
-        for try await (status, at, actor, reason) in try await connection.query("""
+        for try await (status, at, actor, reason) in try await tx.query("""
             SELECT status, at, actor_id, reason FROM certification_history
             WHERE certification_id = \(id) ORDER BY id
-            """, logger: logger).decode((Int16, Date, UUID?, String).self) {
+            """).decode((Int16, Date, UUID?, String).self) {
             changes.append(.with {
                 $0.status = .init(rawValue: Int(status)) ?? .unspecified
                 $0.at = .init(date: at)

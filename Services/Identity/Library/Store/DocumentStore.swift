@@ -37,54 +37,54 @@ enum DocumentStore {
 
     /// Stores the document; `uploadedAt` is the database's clock (the
     /// transaction's time), as read back by `find`.
-    static func insert(_ connection: PostgresConnection, _ record: DocumentRecord, bytes: Data, logger: Logger) async throws {
+    static func insert(_ tx: Tx, _ record: DocumentRecord, bytes: Data) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO documents (id, owner_id, purpose, filename, content_type, size_bytes, sha256, bytes)
                 VALUES (\(record.id), \(record.ownerID), \(Int16(record.purpose.rawValue)), \(record.filename),
                   \(record.contentType), \(record.size), \(record.sha256), \(bytes))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.code == .server {
-            logger.error("document insert refused", metadata: [
+            tx.logger.error("document insert refused", metadata: [
                 "sqlstate": "\(error.sqlState ?? "-")", "constraint": "\(error.constraintName ?? "-")",
             ])
             throw NomadError.internalError
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> DocumentRecord? {
-        try await connection.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM documents WHERE id = $1", binds: binds(id)), logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> DocumentRecord? {
+        try await tx.query(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM documents WHERE id = $1", binds: binds(id)))
             .collect().first.map(decode)
     }
 
     /// The owner's documents, newest first.
-    static func list(_ connection: PostgresConnection, owner: UUID, page: Page, logger: Logger) async throws -> [DocumentRecord] {
-        try await connection.query(PostgresQuery(unsafeSQL: """
+    static func list(_ tx: Tx, owner: UUID, page: Page) async throws -> [DocumentRecord] {
+        try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM documents WHERE owner_id = $1
             ORDER BY uploaded_at DESC, id DESC LIMIT $2 OFFSET $3
-            """, binds: binds(owner, page.fetchLimit, page.offset)), logger: logger).collect().map(decode)
+            """, binds: binds(owner, page.fetchLimit, page.offset))).collect().map(decode)
     }
 
     /// Those of `ids` that `owner` uploaded for `purpose`, in the order of `ids`.
     static func owned(
-        _ connection: PostgresConnection, ids: [UUID], owner: UUID, purpose: Nomad_Identity_V1_DocumentPurpose, logger: Logger
+        _ tx: Tx, ids: [UUID], owner: UUID, purpose: Nomad_Identity_V1_DocumentPurpose
     ) async throws -> [DocumentRecord] {
         if ids.isEmpty { return [] }
-        let found = try await connection.query("""
+        let found = try await tx.query("""
             SELECT \(unescaped: columns) FROM documents
             WHERE id = ANY(\(ids)) AND owner_id = \(owner) AND purpose = \(Int16(purpose.rawValue))
-            """, logger: logger).collect().map(decode)
+            """).collect().map(decode)
         let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
         return ids.compactMap { byID[$0] }
     }
 
     /// Up to `length` bytes from `offset` (0-based). The column is stored
     /// uncompressed (STORAGE EXTERNAL), so PostgreSQL reads only the slice.
-    static func slice(_ connection: PostgresConnection, id: UUID, offset: Int64, length: Int, logger: Logger) async throws -> Data {
-        let rows = try await connection.query("""
+    static func slice(_ tx: Tx, id: UUID, offset: Int64, length: Int) async throws -> Data {
+        let rows = try await tx.query("""
             SELECT substring(bytes FROM \(Int32(offset + 1)) FOR \(Int32(length))) FROM documents WHERE id = \(id)
-            """, logger: logger).collect()
+            """).collect()
         guard let row = rows.first else { return Data() }
         return try row.decode(Data.self)
     }

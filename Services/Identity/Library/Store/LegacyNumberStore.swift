@@ -15,12 +15,12 @@ enum LegacyNumberStore {
     static func sealAll(_ database: Database, protection: DataProtection, logger: Logger) async throws {
         var total = 0
         while true {
-            let sealed = try await database.transaction { try await sealDocuments($0, protection, logger) }
+            let sealed = try await database.transaction { try await sealDocuments($0, protection) }
             total += sealed
             if sealed < batch { break }
         }
         while true {
-            let sealed = try await database.transaction { try await sealCards($0, protection, logger) }
+            let sealed = try await database.transaction { try await sealCards($0, protection) }
             total += sealed
             if sealed < batch { break }
         }
@@ -32,28 +32,28 @@ enum LegacyNumberStore {
     static func resealStale(_ database: Database, protection: DataProtection, logger: Logger) async throws {
         let header = currentHeader(protection)
         while true {
-            let done = try await database.transaction { connection -> Int in
+            let done = try await database.transaction { tx -> Int in
                 var rows: [(UUID, Data)] = []
-                for try await row in try await connection.query("""
+                for try await row in try await tx.query("""
                     SELECT id, document_sealed FROM accounts
                     WHERE document_sealed IS NOT NULL AND substring(document_sealed FROM 1 FOR \(Int32(header.count))) <> \(header)
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
-                    """, logger: logger).decode((UUID, Data).self) { rows.append(row) }
+                    """).decode((UUID, Data).self) { rows.append(row) }
                 for (id, sealed) in rows {
                     let number = try protection.open(sealed, purpose: PersonalNumbers.documentPurpose)
                     let resealed = try protection.seal(number, purpose: PersonalNumbers.documentPurpose)
-                    try await connection.query("UPDATE accounts SET document_sealed = \(resealed) WHERE id = \(id)", logger: logger)
+                    try await tx.query("UPDATE accounts SET document_sealed = \(resealed) WHERE id = \(id)")
                 }
                 var cards: [(UUID, Data)] = []
-                for try await row in try await connection.query("""
+                for try await row in try await tx.query("""
                     SELECT holder_id, number_sealed FROM cards
                     WHERE number_sealed IS NOT NULL AND substring(number_sealed FROM 1 FOR \(Int32(header.count))) <> \(header)
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
-                    """, logger: logger).decode((UUID, Data).self) { cards.append(row) }
+                    """).decode((UUID, Data).self) { cards.append(row) }
                 for (holder, sealed) in cards {
                     let number = try protection.open(sealed, purpose: PersonalNumbers.cardPurpose)
                     let resealed = try protection.seal(number, purpose: PersonalNumbers.cardPurpose)
-                    try await connection.query("UPDATE cards SET number_sealed = \(resealed) WHERE holder_id = \(holder)", logger: logger)
+                    try await tx.query("UPDATE cards SET number_sealed = \(resealed) WHERE holder_id = \(holder)")
                 }
                 return rows.count + cards.count
             }
@@ -68,38 +68,38 @@ enum LegacyNumberStore {
         return header
     }
 
-    private static func sealDocuments(_ connection: PostgresConnection, _ protection: DataProtection, _ logger: Logger) async throws -> Int {
+    private static func sealDocuments(_ tx: Tx, _ protection: DataProtection) async throws -> Int {
         var rows: [(UUID, Int16?, String)] = []
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT id, document_type, document_number FROM accounts WHERE document_number IS NOT NULL
             LIMIT \(batch) FOR UPDATE SKIP LOCKED
-            """, logger: logger).decode((UUID, Int16?, String).self) { rows.append(row) }
+            """).decode((UUID, Int16?, String).self) { rows.append(row) }
         for (id, type, number) in rows {
-            try await connection.query("""
+            try await tx.query("""
                 UPDATE accounts SET
                   document_hash = \(try PersonalNumbers.documentHash(number, type: type, protection)),
                   document_sealed = \(try protection.seal(number, purpose: PersonalNumbers.documentPurpose)),
                   document_masked = \(Masking.documentNumber(number)),
                   document_number = NULL
                 WHERE id = \(id)
-                """, logger: logger)
+                """)
         }
         return rows.count
     }
 
-    private static func sealCards(_ connection: PostgresConnection, _ protection: DataProtection, _ logger: Logger) async throws -> Int {
+    private static func sealCards(_ tx: Tx, _ protection: DataProtection) async throws -> Int {
         var rows: [(UUID, String)] = []
-        for try await row in try await connection.query("""
+        for try await row in try await tx.query("""
             SELECT holder_id, number FROM cards WHERE number IS NOT NULL LIMIT \(batch) FOR UPDATE SKIP LOCKED
-            """, logger: logger).decode((UUID, String).self) { rows.append(row) }
+            """).decode((UUID, String).self) { rows.append(row) }
         for (holder, number) in rows {
-            try await connection.query("""
+            try await tx.query("""
                 UPDATE cards SET
                   number_hash = \(PersonalNumbers.cardHash(number, protection)),
                   number_sealed = \(try protection.seal(number, purpose: PersonalNumbers.cardPurpose)),
                   number = NULL
                 WHERE holder_id = \(holder)
-                """, logger: logger)
+                """)
         }
         return rows.count
     }

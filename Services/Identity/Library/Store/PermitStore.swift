@@ -78,61 +78,61 @@ enum PermitStore {
         \(DocumentCitationStore.idsColumn(.permit, caseID: "permits.id"))
         """
 
-    static func insert(_ connection: PostgresConnection, _ record: PermitRecord, logger: Logger) async throws {
+    static func insert(_ tx: Tx, _ record: PermitRecord) async throws {
         let activities = record.activities.map { Int16($0.rawValue) }
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO permits (id, applicant_id, months, activities, status, start_date, renews)
             VALUES (\(record.id), \(record.applicantID), \(Int16(record.months)), \(activities),
               \(Int16(record.storedStatus.rawValue)), \(record.startDate.iso)::date, \(record.renews))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> PermitRecord? {
-        try await connection.query(PostgresQuery(
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> PermitRecord? {
+        try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM permits WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id)), logger: logger).collect().first.map(decode)
+            binds: binds(id))).collect().first.map(decode)
     }
 
     /// Up to `page.fetchLimit` permits matching `filter`.
-    static func list(_ connection: PostgresConnection, filter: PermitFilter, page: Page, logger: Logger) async throws -> [PermitRecord] {
+    static func list(_ tx: Tx, filter: PermitFilter, page: Page) async throws -> [PermitRecord] {
         let order = filter.orderByValidUntil ? "valid_until, created_at, id" : "created_at, id"
-        return try await connection.query(PostgresQuery(unsafeSQL: """
+        return try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM permits
             WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::smallint IS NULL OR status = $2)
               AND ($3::date IS NULL OR valid_until >= $3::date) AND ($4::date IS NULL OR valid_until <= $4::date)
             ORDER BY \(order) LIMIT $5 OFFSET $6
             """, binds: binds(
                 filter.applicant, filter.storedStatus.map { Int16($0.rawValue) }, filter.validUntilFrom?.iso,
-                filter.validUntilTo?.iso, page.fetchLimit, page.offset)), logger: logger).collect().map(decode)
+                filter.validUntilTo?.iso, page.fetchLimit, page.offset))).collect().map(decode)
     }
 
     /// The applicant's pending and approved (not revoked, not rejected)
     /// permits: what a new period must not overlap.
-    static func standing(_ connection: PostgresConnection, applicant: UUID, logger: Logger) async throws -> [PermitRecord] {
-        try await connection.query(PostgresQuery(
+    static func standing(_ tx: Tx, applicant: UUID) async throws -> [PermitRecord] {
+        try await tx.query(PostgresQuery(
             unsafeSQL: "SELECT \(columns) FROM permits WHERE applicant_id = $1 AND status IN ($2, $3) ORDER BY created_at, id",
             binds: binds(applicant, Int16(Nomad_Identity_V1_PermitStatus.pending.rawValue),
-                         Int16(Nomad_Identity_V1_PermitStatus.approved.rawValue))), logger: logger).collect().map(decode)
+                         Int16(Nomad_Identity_V1_PermitStatus.approved.rawValue)))).collect().map(decode)
     }
 
-    static func revoke(_ connection: PostgresConnection, id: UUID, reason: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func revoke(_ tx: Tx, id: UUID, reason: String) async throws {
+        try await tx.query("""
             UPDATE permits SET status = \(Int16(Nomad_Identity_V1_PermitStatus.revoked.rawValue)), revoked_at = now(),
               revocation_reason = \(reason)
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Records the decision; the validity dates only when approving.
     static func decide(
-        _ connection: PostgresConnection, id: UUID, status: Nomad_Identity_V1_PermitStatus, reason: String,
-        validFrom: ZoneDay?, validUntil: ZoneDay?, logger: Logger
+        _ tx: Tx, id: UUID, status: Nomad_Identity_V1_PermitStatus, reason: String,
+        validFrom: ZoneDay?, validUntil: ZoneDay?
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE permits SET status = \(Int16(status.rawValue)), decision_reason = \(reason),
               valid_from = \(validFrom?.iso)::date, valid_until = \(validUntil?.iso)::date, decided_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     private static func decode(_ row: PostgresRow) throws -> PermitRecord {

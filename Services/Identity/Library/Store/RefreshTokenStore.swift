@@ -26,42 +26,42 @@ enum RefreshTokenStore {
     }
 
     static func insert(
-        _ connection: PostgresConnection, secret: String, familyID: UUID, accountID: UUID, expiresAt: Date, logger: Logger
+        _ tx: Tx, secret: String, familyID: UUID, accountID: UUID, expiresAt: Date
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO refresh_tokens (id, family_id, account_id, token_hash, expires_at)
             VALUES (\(UUID()), \(familyID), \(accountID), \(digest(secret)), \(expiresAt))
-            """, logger: logger)
+            """)
     }
 
     /// Locks the row so two refreshes with the same token cannot both rotate it.
-    static func findForUpdate(_ connection: PostgresConnection, secret: String, logger: Logger) async throws -> RefreshTokenRecord? {
-        let rows = try await connection.query("""
+    static func findForUpdate(_ tx: Tx, secret: String) async throws -> RefreshTokenRecord? {
+        let rows = try await tx.query("""
             SELECT id, family_id, account_id, expires_at, used_at, revoked_at
             FROM refresh_tokens WHERE token_hash = \(digest(secret)) FOR UPDATE
-            """, logger: logger).collect()
+            """).collect()
         guard let row = rows.first else { return nil }
         let (id, family, account, expires, used, revoked) = try row.decode((UUID, UUID, UUID, Date, Date?, Date?).self)
         return RefreshTokenRecord(id: id, familyID: family, accountID: account, expiresAt: expires, usedAt: used, revokedAt: revoked)
     }
 
-    static func markUsed(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws {
-        try await connection.query("UPDATE refresh_tokens SET used_at = now() WHERE id = \(id)", logger: logger)
+    static func markUsed(_ tx: Tx, id: UUID) async throws {
+        try await tx.query("UPDATE refresh_tokens SET used_at = now() WHERE id = \(id)")
     }
 
     /// Ends every session of the account but `keepFamily`'s. The kept
     /// family's used tokens stay as they are, so a replayed one still revokes
     /// the family as theft.
-    static func revokeAccount(_ connection: PostgresConnection, accountID: UUID, keepFamily: UUID?, logger: Logger) async throws {
-        try await connection.query("""
+    static func revokeAccount(_ tx: Tx, accountID: UUID, keepFamily: UUID?) async throws {
+        try await tx.query("""
             UPDATE refresh_tokens SET revoked_at = now()
             WHERE account_id = \(accountID) AND revoked_at IS NULL AND (\(keepFamily)::uuid IS NULL OR family_id <> \(keepFamily))
-            """, logger: logger)
+            """)
     }
 
-    static func revokeFamily(_ connection: PostgresConnection, familyID: UUID, logger: Logger) async throws {
-        try await connection.query("""
+    static func revokeFamily(_ tx: Tx, familyID: UUID) async throws {
+        try await tx.query("""
             UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = \(familyID) AND revoked_at IS NULL
-            """, logger: logger)
+            """)
     }
 }

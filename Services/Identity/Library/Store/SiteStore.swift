@@ -7,39 +7,39 @@ import PostgresNIO
 /// written by `record_site_visit` (migration 7), in VerifyCard's one
 /// statement; visits by username (RecordSiteVisit) by `recordVisit`.
 enum SiteStore {
-    static func insert(_ connection: PostgresConnection, _ site: Nomad_Identity_V1_Site, id: UUID, logger: Logger) async throws {
-        try await connection.query("""
+    static func insert(_ tx: Tx, _ site: Nomad_Identity_V1_Site, id: UUID) async throws {
+        try await tx.query("""
             INSERT INTO sites (id, name_zh, name_en, area, address, capacity, amenities, international)
             VALUES (\(id), \(site.name.zhCn), \(site.name.en), \(Int16(site.area.rawValue)), \(site.address),
               \(Int32(site.capacity)), \(site.amenities), \(site.international))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Nomad_Identity_V1_Site? {
-        try await connection.query(PostgresQuery(unsafeSQL: select + " WHERE id = $1", binds: binds(id)), logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> Nomad_Identity_V1_Site? {
+        try await tx.query(PostgresQuery(unsafeSQL: select + " WHERE id = $1", binds: binds(id)))
             .collect().first.map(decode)
     }
 
-    static func list(_ connection: PostgresConnection, area: Nomad_Identity_V1_Area?, page: Page, logger: Logger) async throws -> [Nomad_Identity_V1_Site] {
-        try await connection.query(PostgresQuery(unsafeSQL: select + """
+    static func list(_ tx: Tx, area: Nomad_Identity_V1_Area?, page: Page) async throws -> [Nomad_Identity_V1_Site] {
+        try await tx.query(PostgresQuery(unsafeSQL: select + """
              WHERE ($1::smallint IS NULL OR area = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3
-            """, binds: binds(area.map { Int16($0.rawValue) }, page.fetchLimit, page.offset)), logger: logger)
+            """, binds: binds(area.map { Int16($0.rawValue) }, page.fetchLimit, page.offset)))
             .collect().map(decode)
     }
 
-    static func area(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Nomad_Identity_V1_Area? {
-        try await connection.query("SELECT area FROM sites WHERE id = \(id)", logger: logger)
+    static func area(_ tx: Tx, id: UUID) async throws -> Nomad_Identity_V1_Area? {
+        try await tx.query("SELECT area FROM sites WHERE id = \(id)")
             .collect().first.map { Nomad_Identity_V1_Area(rawValue: Int(try $0.decode(Int16.self))) ?? .unspecified }
     }
 
     /// The holder's visit to the site on today's zone day: the day
     /// (YYYY-MM-DD) when this call recorded it, nil when it was already.
-    static func recordVisit(_ connection: PostgresConnection, site: UUID, holder: UUID, logger: Logger) async throws -> String? {
-        try await connection.query("""
+    static func recordVisit(_ tx: Tx, site: UUID, holder: UUID) async throws -> String? {
+        try await tx.query("""
             INSERT INTO site_visits (site_id, holder_id, day)
             VALUES (\(site), \(holder), (now() AT TIME ZONE 'Asia/Shanghai')::date)
             ON CONFLICT DO NOTHING RETURNING to_char(day, 'YYYY-MM-DD')
-            """, logger: logger).collect().first.map { try $0.decode(String.self) }
+            """).collect().first.map { try $0.decode(String.self) }
     }
 
     private static let select = "SELECT id, name_zh, name_en, area, address, capacity, amenities, created_at, international FROM sites"

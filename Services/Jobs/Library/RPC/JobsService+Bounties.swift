@@ -14,26 +14,25 @@ extension JobsService {
     func publishBounty(request: Nomad_Jobs_V1_PublishBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let publisher = try caller
         let draft = try BountyRules.draft(request.bounty, now: Date())
-        return try await mutation("PublishBounty", requestID: request.requestID, request: request) { connection in
-            if let unknown = try await BountyStore.unknownSkills(connection, codes: draft.skills.map(\.code), logger: logger).first {
+        return try await mutation("PublishBounty", requestID: request.requestID, request: request) { tx in
+            if let unknown = try await BountyStore.unknownSkills(tx, codes: draft.skills.map(\.code)).first {
                 throw JobsErrors.unknownSkill(unknown)
             }
             let id = UUID(), jobID = UUID()
-            try await BountyStore.insert(connection, id: id, jobID: jobID, publisher: publisher, draft: draft, logger: logger)
+            try await BountyStore.insert(tx, id: id, jobID: jobID, publisher: publisher, draft: draft)
             try await BountyAuditStore.append(
-                connection, bountyID: id, actor: publisher, action: "bounty.published",
-                detail: "winner_places=\(draft.winnerPlaces) budget=\(draft.budgetMinor) \(draft.currency)", logger: logger)
+                tx, bountyID: id, actor: publisher, action: "bounty.published",
+                detail: "winner_places=\(draft.winnerPlaces) budget=\(draft.budgetMinor) \(draft.currency)")
             try await Outbox.append(
-                connection, type: "jobs.bounty.published",
+                tx, type: "jobs.bounty.published",
                 subjectIDs: ["bounty_id": id.text, "job_id": jobID.text, "publisher_id": publisher.accountID.text],
                 payload: BountyPublished(
                     publisherRole: publisher.role.rawValue, winnerPlaces: draft.winnerPlaces, currency: draft.currency,
                     budgetMinor: draft.budgetMinor, requiredSkills: draft.skills.map(\.code),
-                    milestones: draft.milestones.count),
-                logger: logger)
-            let published = try await BountyStore.find(connection, id: id, logger: logger)!.message()
+                    milestones: draft.milestones.count))
+            let published = try await BountyStore.find(tx, id: id)!.message()
             if publisher.role == .officer {
-                try await audit(connection, publisher, "bounty.publish", subject: "bounty/\(id.text)", before: nil, after: published)
+                try await audit(tx, publisher, "bounty.publish", subject: "bounty/\(id.text)", before: nil, after: published)
             }
             return published
         }
@@ -42,7 +41,7 @@ extension JobsService {
     func getBounty(request: Nomad_Jobs_V1_GetBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         _ = try caller
         let id = try Validate.uuid(request.bountyID, "bounty_id")
-        guard let bounty = try await database.read({ try await BountyStore.find($0, id: id, logger: logger) }) else {
+        guard let bounty = try await database.read({ try await BountyStore.find($0, id: id) }) else {
             throw NomadError.notFound("bounty \(id.text)")
         }
         return bounty.message()
@@ -61,8 +60,8 @@ extension JobsService {
             guard status == nil || status == open else { throw NomadError.signInForMore }
             status = open
         }
-        let bounties = try await database.read { connection in
-            try await BountyStore.list(connection, status: status, page: page, logger: logger)
+        let bounties = try await database.read { tx in
+            try await BountyStore.list(tx, status: status, page: page)
         }
         let now = Date()
         return .with {
@@ -77,24 +76,24 @@ extension JobsService {
         let lead = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         let draft = try BountyRules.application(request, lead: lead.accountID)
-        return try await mutation("SubmitBountyApplication", requestID: request.requestID, request: request) { connection in
+        return try await mutation("SubmitBountyApplication", requestID: request.requestID, request: request) { tx in
             // A share lock: applications may arrive together, but not while a
             // claim is filling the last place.
-            guard let bounty = try await BountyStore.find(connection, id: bountyID, lock: .share, logger: logger) else {
+            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .share) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }
             try BountyRules.admit(draft, to: bounty, standing: lead.standing, now: Date())
             let id = UUID()
             try await BountyApplicationStore.insert(
-                connection, id: id, bountyID: bountyID, lead: lead.accountID, draft: draft, logger: logger)
+                tx, id: id, bountyID: bountyID, lead: lead.accountID, draft: draft)
             try await BountyAuditStore.append(
-                connection, bountyID: bountyID, actor: lead, action: "application.submitted", applicationID: id,
-                detail: "kind=\(draft.kind) members=\(draft.members.count + 1)", logger: logger)
+                tx, bountyID: bountyID, actor: lead, action: "application.submitted", applicationID: id,
+                detail: "kind=\(draft.kind) members=\(draft.members.count + 1)")
             try await Outbox.append(
-                connection, type: "jobs.bounty.applied",
+                tx, type: "jobs.bounty.applied",
                 subjectIDs: ["bounty_id": bountyID.text, "application_id": id.text, "lead_id": lead.accountID.text],
-                payload: BountyApplied(kind: Int(draft.kind), memberIDs: draft.members.map(\.text)), logger: logger)
-            return try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
+                payload: BountyApplied(kind: Int(draft.kind), memberIDs: draft.members.map(\.text)))
+            return try await BountyApplicationStore.find(tx, id: id)!.message
         }
     }
 
@@ -104,13 +103,12 @@ extension JobsService {
         let officer = try caller
         let id = try Validate.uuid(request.applicationID, "application_id")
         let reason = try Validate.text(request.reason, "reason", max: BountyRules.maxReason, required: !request.qualified)
-        return try await mutation("ReviewBountyApplication", requestID: request.requestID, request: request) { connection in
-            let (bounty, application) = try await lockBountyApplication(connection, id: id)
+        return try await mutation("ReviewBountyApplication", requestID: request.requestID, request: request) { tx in
+            let (bounty, application) = try await lockBountyApplication(tx, id: id)
             try BountyRules.review(application, bounty: bounty)
             if request.qualified {
                 let held = try await BountyApplicationStore.bestLevels(
-                    connection, nomads: [application.leadID] + application.members, codes: bounty.skills.map(\.code),
-                    logger: logger)
+                    tx, nomads: [application.leadID] + application.members, codes: bounty.skills.map(\.code))
                 if let missing = BountyRules.missingSkill(bounty.skills, held: held) {
                     throw NomadError.wrongState(
                         "申请人缺少所需技能 \(missing.code)（至少 \(missing.minLevel) 级）",
@@ -119,14 +117,14 @@ extension JobsService {
             }
             let status: BountyRules.ApplicationStatus = request.qualified ? .qualified : .disqualified
             try await BountyApplicationStore.review(
-                connection, id: id, status: status.rawValue, reason: reason, reviewer: officer.accountID, logger: logger)
+                tx, id: id, status: status.rawValue, reason: reason, reviewer: officer.accountID)
             try await BountyAuditStore.append(
-                connection, bountyID: bounty.id, actor: officer,
+                tx, bountyID: bounty.id, actor: officer,
                 action: request.qualified ? "application.qualified" : "application.disqualified", applicationID: id,
-                detail: reason, logger: logger)
-            let reviewed = try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
+                detail: reason)
+            let reviewed = try await BountyApplicationStore.find(tx, id: id)!.message
             try await audit(
-                connection, officer, request.qualified ? "bounty_application.qualify" : "bounty_application.disqualify",
+                tx, officer, request.qualified ? "bounty_application.qualify" : "bounty_application.disqualify",
                 subject: "bounty_application/\(id.text)", reason: reason, before: application.message, after: reviewed)
             return reviewed
         }
@@ -139,86 +137,84 @@ extension JobsService {
     func claimBounty(request: Nomad_Jobs_V1_ClaimBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_BountyApplication {
         let lead = try caller
         let id = try Validate.uuid(request.applicationID, "application_id")
-        return try await mutation("ClaimBounty", requestID: request.requestID, request: request) { connection in
-            let (bounty, application) = try await lockBountyApplication(connection, id: id)
+        return try await mutation("ClaimBounty", requestID: request.requestID, request: request) { tx in
+            let (bounty, application) = try await lockBountyApplication(tx, id: id)
             guard application.leadID == lead.accountID else { throw NomadError.permissionDenied }
             try BountyRules.claim(application, bounty: bounty)
-            let (place, filled) = try await BountyStore.addWinner(connection, bounty, logger: logger)
-            _ = try await BountyApplicationStore.markWon(connection, id: id, rank: place, logger: logger)
+            let (place, filled) = try await BountyStore.addWinner(tx, bounty)
+            _ = try await BountyApplicationStore.markWon(tx, id: id, rank: place)
             try await BountyAuditStore.append(
-                connection, bountyID: bounty.id, actor: lead, action: "application.won", applicationID: id,
-                detail: "place \(place) of \(bounty.winnerPlaces)", logger: logger)
+                tx, bountyID: bounty.id, actor: lead, action: "application.won", applicationID: id,
+                detail: "place \(place) of \(bounty.winnerPlaces)")
             if filled {
-                let losers = try await BountyApplicationStore.markNotSelected(connection, bountyID: bounty.id, logger: logger)
+                let losers = try await BountyApplicationStore.markNotSelected(tx, bountyID: bounty.id)
                 try await BountyAuditStore.appendEach(
-                    connection, bountyID: bounty.id, actor: lead, action: "application.not_selected",
-                    applicationIDs: losers, detail: "every winner place taken", logger: logger)
+                    tx, bountyID: bounty.id, actor: lead, action: "application.not_selected",
+                    applicationIDs: losers, detail: "every winner place taken")
                 try await BountyAuditStore.append(
-                    connection, bountyID: bounty.id, actor: lead, action: "bounty.in_progress",
-                    detail: "\(bounty.winnerPlaces) winner(s) signed", logger: logger)
+                    tx, bountyID: bounty.id, actor: lead, action: "bounty.in_progress",
+                    detail: "\(bounty.winnerPlaces) winner(s) signed")
             }
             try await Outbox.append(
-                connection, type: "jobs.bounty.won",
+                tx, type: "jobs.bounty.won",
                 subjectIDs: ["bounty_id": bounty.id.text, "application_id": id.text, "lead_id": lead.accountID.text,
                              "publisher_id": bounty.publisherID.text],
                 payload: BountyWon(
                     memberIDs: ([application.leadID] + application.members).map(\.text), kind: Int(application.kind),
-                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled),
-                logger: logger)
-            return try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
+                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled))
+            return try await BountyApplicationStore.find(tx, id: id)!.message
         }
     }
 
     func reportBountyProgress(request: Nomad_Jobs_V1_ReportBountyProgressRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let reporter = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        return try await mutation("ReportBountyProgress", requestID: request.requestID, request: request) { connection in
-            guard let bounty = try await BountyStore.find(connection, id: bountyID, lock: .update, logger: logger) else {
+        return try await mutation("ReportBountyProgress", requestID: request.requestID, request: request) { tx in
+            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }
-            let winners = try await BountyApplicationStore.winners(connection, bountyID: bountyID, logger: logger)
+            let winners = try await BountyApplicationStore.winners(tx, bountyID: bountyID)
             guard let winning = winners.first(where: { $0.leadID == reporter.accountID }) else {
                 throw NomadError.permissionDenied
             }
             let (position, percent, note) = try BountyRules.progress(
                 request.progressPercent, note: request.note, milestoneIndex: request.milestoneIndex, bounty: bounty)
             try await BountyStore.recordProgress(
-                connection, bountyID: bountyID, position: position, percent: percent, note: note,
-                by: reporter.accountID, logger: logger)
+                tx, bountyID: bountyID, position: position, percent: percent, note: note,
+                by: reporter.accountID)
             try await BountyAuditStore.append(
-                connection, bountyID: bountyID, actor: reporter, action: "bounty.progress_reported",
-                applicationID: winning.id, detail: "milestone \(position): \(percent)%", logger: logger)
-            return try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+                tx, bountyID: bountyID, actor: reporter, action: "bounty.progress_reported",
+                applicationID: winning.id, detail: "milestone \(position): \(percent)%")
+            return try await BountyStore.find(tx, id: bountyID)!.message()
         }
     }
 
     func completeBounty(request: Nomad_Jobs_V1_CompleteBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        return try await mutation("CompleteBounty", requestID: request.requestID, request: request) { connection in
-            guard let bounty = try await BountyStore.find(connection, id: bountyID, lock: .update, logger: logger) else {
+        return try await mutation("CompleteBounty", requestID: request.requestID, request: request) { tx in
+            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }
             guard principal.role == .officer || bounty.publisherID == principal.accountID else {
                 throw NomadError.permissionDenied
             }
             let reward = try BountyRules.completion(request, bounty: bounty)
-            try await BountyStore.markCompleted(connection, bounty, rewardMinor: reward, logger: logger)
-            let winners = try await BountyApplicationStore.winners(connection, bountyID: bountyID, logger: logger)
+            try await BountyStore.markCompleted(tx, bounty, rewardMinor: reward)
+            let winners = try await BountyApplicationStore.winners(tx, bountyID: bountyID)
             try await BountyAuditStore.append(
-                connection, bountyID: bountyID, actor: principal, action: "bounty.completed",
-                detail: "reward=\(reward) \(bounty.currency)", logger: logger)
+                tx, bountyID: bountyID, actor: principal, action: "bounty.completed",
+                detail: "reward=\(reward) \(bounty.currency)")
             try await Outbox.append(
-                connection, type: "jobs.bounty.completed",
+                tx, type: "jobs.bounty.completed",
                 subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
                 payload: BountyCompleted(
                     winnerApplicationIDs: winners.map(\.id.text), leadIDs: winners.map(\.leadID.text),
-                    currency: bounty.currency, rewardMinor: reward),
-                logger: logger)
-            let completed = try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+                    currency: bounty.currency, rewardMinor: reward))
+            let completed = try await BountyStore.find(tx, id: bountyID)!.message()
             if principal.role == .officer {
                 try await audit(
-                    connection, principal, "bounty.complete", subject: "bounty/\(bountyID.text)",
+                    tx, principal, "bounty.complete", subject: "bounty/\(bountyID.text)",
                     before: bounty.message(), after: completed)
             }
             return completed
@@ -228,8 +224,8 @@ extension JobsService {
     func cancelBounty(request: Nomad_Jobs_V1_CancelBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        return try await mutation("CancelBounty", requestID: request.requestID, request: request) { connection in
-            guard let bounty = try await BountyStore.find(connection, id: bountyID, lock: .update, logger: logger) else {
+        return try await mutation("CancelBounty", requestID: request.requestID, request: request) { tx in
+            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }
             guard principal.role == .officer || bounty.publisherID == principal.accountID else {
@@ -239,17 +235,17 @@ extension JobsService {
             guard bounty.status == BountyRules.Status.open.rawValue || bounty.status == BountyRules.Status.inProgress.rawValue else {
                 throw NomadError.wrongState("榜单已完成或已撤销", "the bounty is already completed or cancelled")
             }
-            try await BountyStore.markCancelled(connection, bounty, reason: reason, logger: logger)
+            try await BountyStore.markCancelled(tx, bounty, reason: reason)
             try await BountyAuditStore.append(
-                connection, bountyID: bountyID, actor: principal, action: "bounty.cancelled", detail: reason, logger: logger)
+                tx, bountyID: bountyID, actor: principal, action: "bounty.cancelled", detail: reason)
             try await Outbox.append(
-                connection, type: "jobs.bounty.cancelled",
+                tx, type: "jobs.bounty.cancelled",
                 subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
-                payload: ["reason": reason], logger: logger)
-            let cancelled = try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
+                payload: ["reason": reason])
+            let cancelled = try await BountyStore.find(tx, id: bountyID)!.message()
             if principal.role == .officer {
                 try await audit(
-                    connection, principal, "bounty.cancel", subject: "bounty/\(bountyID.text)", reason: reason,
+                    tx, principal, "bounty.cancel", subject: "bounty/\(bountyID.text)", reason: reason,
                     before: bounty.message(), after: cancelled)
             }
             return cancelled
@@ -263,9 +259,9 @@ extension JobsService {
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         let page = try Page(request.page)
         let status = try bountyStatusFilter(request.status.rawValue, known: 1...5, field: "status")
-        let applications = try await database.read { connection in
-            try await authorizeBountyOversight(connection, principal, bountyID: bountyID)
-            return try await BountyApplicationStore.list(connection, bountyID: bountyID, status: status, page: page, logger: logger)
+        let applications = try await database.read { tx in
+            try await authorizeBountyOversight(tx, principal, bountyID: bountyID)
+            return try await BountyApplicationStore.list(tx, bountyID: bountyID, status: status, page: page)
         }
         return .with {
             $0.applications = applications.prefix(page.limit).map(\.message)
@@ -279,8 +275,8 @@ extension JobsService {
         let principal = try caller
         let page = try Page(request.page)
         let status = try bountyStatusFilter(request.status.rawValue, known: 1...5, field: "status")
-        let applications = try await database.read { connection in
-            try await BountyApplicationStore.list(connection, involving: principal.accountID, status: status, page: page, logger: logger)
+        let applications = try await database.read { tx in
+            try await BountyApplicationStore.list(tx, involving: principal.accountID, status: status, page: page)
         }
         return .with {
             $0.applications = applications.prefix(page.limit).map(\.message)
@@ -292,9 +288,9 @@ extension JobsService {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         let page = try Page(request.page)
-        let entries = try await database.read { connection in
-            try await authorizeBountyOversight(connection, principal, bountyID: bountyID)
-            return try await BountyAuditStore.list(connection, bountyID: bountyID, page: page, logger: logger)
+        let entries = try await database.read { tx in
+            try await authorizeBountyOversight(tx, principal, bountyID: bountyID)
+            return try await BountyAuditStore.list(tx, bountyID: bountyID, page: page)
         }
         return .with {
             $0.entries = Array(entries.prefix(page.limit))
@@ -307,20 +303,20 @@ extension JobsService {
     /// The application and its bounty, locked bounty first: every path that
     /// changes applications takes the locks in this order, so none deadlocks.
     private func lockBountyApplication(
-        _ connection: PostgresConnection, id: UUID
+        _ tx: Tx, id: UUID
     ) async throws -> (BountyRecord, BountyApplicationRecord) {
-        guard let unlocked = try await BountyApplicationStore.find(connection, id: id, logger: logger) else {
+        guard let unlocked = try await BountyApplicationStore.find(tx, id: id) else {
             throw NomadError.notFound("bounty application \(id.text)")
         }
-        guard let bounty = try await BountyStore.find(connection, id: unlocked.bountyID, lock: .update, logger: logger),
-              let application = try await BountyApplicationStore.find(connection, id: id, forUpdate: true, logger: logger)
+        guard let bounty = try await BountyStore.find(tx, id: unlocked.bountyID, lock: .update),
+              let application = try await BountyApplicationStore.find(tx, id: id, forUpdate: true)
         else { throw NomadError.internalError }
         return (bounty, application)
     }
 
     /// The publisher, officers and admins oversee a bounty; other callers may not.
-    private func authorizeBountyOversight(_ connection: PostgresConnection, _ principal: Principal, bountyID: UUID) async throws {
-        guard let bounty = try await BountyStore.find(connection, id: bountyID, logger: logger) else {
+    private func authorizeBountyOversight(_ tx: Tx, _ principal: Principal, bountyID: UUID) async throws {
+        guard let bounty = try await BountyStore.find(tx, id: bountyID) else {
             throw NomadError.notFound("bounty \(bountyID.text)")
         }
         guard principal.role == .officer || principal.role == .admin || bounty.publisherID == principal.accountID else {

@@ -8,15 +8,15 @@ extension JobsService {
     func publishJob(request: Nomad_Jobs_V1_PublishJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let principal = try caller
         let posting = try JobPosting(request.job)
-        return try await mutation("PublishJob", requestID: request.requestID, request: request) { connection in
-            let resolved = try await resolveSkills(connection, posting)
-            return try await createJob(connection, resolved, enterpriseID: principal.accountID).message
+        return try await mutation("PublishJob", requestID: request.requestID, request: request) { tx in
+            let resolved = try await resolveSkills(tx, posting)
+            return try await createJob(tx, resolved, enterpriseID: principal.accountID).message
         }
     }
 
     func getJob(request: Nomad_Jobs_V1_GetJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let id = try Validate.uuid(request.jobID, "job_id")
-        guard let job = try await database.read({ try await JobStore.find($0, id: id, logger: logger) }) else {
+        guard let job = try await database.read({ try await JobStore.find($0, id: id) }) else {
             throw NomadError.notFound("job \(id.text)")
         }
         return job.message
@@ -36,11 +36,11 @@ extension JobsService {
             status: status)
         let skill = request.skillCode.isEmpty ? nil : try SkillTerms.code(request.skillCode, "skill_code")
         filter.skillCode = skill
-        let jobs = try await database.read { connection in
-            if let skill, !(try await SkillStore.exists(connection, code: skill, logger: logger)) {
+        let jobs = try await database.read { tx in
+            if let skill, !(try await SkillStore.exists(tx, code: skill)) {
                 throw JobsErrors.unknownSkill(skill)
             }
-            return try await JobStore.list(connection, filter: filter, page: page, logger: logger)
+            return try await JobStore.list(tx, filter: filter, page: page)
         }
         return .with {
             $0.jobs = jobs.prefix(page.limit).map { anonymous ? $0.message.publicView : $0.message }
@@ -52,8 +52,8 @@ extension JobsService {
         let page = try Page(request.page)
         let filter = DemandFilter(
             enterpriseID: try DemandRules.enterprise(request.enterpriseID), mode: try DemandRules.mode(request.mode))
-        let rows = try await database.read { connection in
-            try await JobStore.summarize(connection, filter: filter, page: page, logger: logger)
+        let rows = try await database.read { tx in
+            try await JobStore.summarize(tx, filter: filter, page: page)
         }
         return .with {
             $0.skills = rows.prefix(page.limit).map(\.message)
@@ -66,44 +66,43 @@ extension JobsService {
     func closeJob(request: Nomad_Jobs_V1_CloseJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let principal = try caller
         let id = try Validate.uuid(request.jobID, "job_id")
-        return try await mutation("CloseJob", requestID: request.requestID, request: request) { connection in
-            guard let job = try await JobStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+        return try await mutation("CloseJob", requestID: request.requestID, request: request) { tx in
+            guard let job = try await JobStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("job \(id.text)")
             }
             if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
             let reason = try Validate.text(request.reason, "reason", max: 500)
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }
-            try await JobStore.close(connection, id: id, reason: reason, logger: logger)
+            try await JobStore.close(tx, id: id, reason: reason)
             try await Outbox.append(
-                connection, type: "jobs.posting.closed",
+                tx, type: "jobs.posting.closed",
                 subjectIDs: ["job_id": id.text, "enterprise_id": job.enterpriseID.text, "actor_id": principal.accountID.text],
                 payload: JobClosed(
                     mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
-                    byRole: principal.role.rawValue, reason: reason),
-                logger: logger)
-            let closed = try await JobStore.find(connection, id: id, logger: logger)!.message
+                    byRole: principal.role.rawValue, reason: reason))
+            let closed = try await JobStore.find(tx, id: id)!.message
             // Staff closing an enterprise's job decide for it; the enterprise closing its own does not.
             if principal.role != .enterprise {
-                try await audit(connection, principal, "job.close", subject: "job/\(id.text)", reason: reason, before: job.message, after: closed)
+                try await audit(tx, principal, "job.close", subject: "job/\(id.text)", reason: reason, before: job.message, after: closed)
             }
             return closed
         }
     }
 
     /// The posting with its skill terms mapped to codes.
-    func resolveSkills(_ connection: PostgresConnection, _ posting: JobPosting) async throws -> JobPosting {
-        try posting.resolved(try await SkillStore.resolve(connection, terms: posting.skillTerms, logger: logger))
+    func resolveSkills(_ tx: Tx, _ posting: JobPosting) async throws -> JobPosting {
+        try posting.resolved(try await SkillStore.resolve(tx, terms: posting.skillTerms))
     }
 
     /// Inserts a resolved posting as a new open job, with its event.
-    func createJob(_ connection: PostgresConnection, _ posting: JobPosting, enterpriseID: UUID) async throws -> JobRecord {
+    func createJob(_ tx: Tx, _ posting: JobPosting, enterpriseID: UUID) async throws -> JobRecord {
         let record = JobRecord(id: UUID(), enterpriseID: enterpriseID, posting: posting, contentHash: posting.contentHash)
-        try await JobStore.insert(connection, record, logger: logger)
+        try await JobStore.insert(tx, record)
         try await Outbox.append(
-            connection, type: "jobs.posting.published",
+            tx, type: "jobs.posting.published",
             subjectIDs: ["job_id": record.id.text, "enterprise_id": enterpriseID.text],
-            payload: JobPublished(posting), logger: logger)
-        return try await JobStore.find(connection, id: record.id, logger: logger)!
+            payload: JobPublished(posting))
+        return try await JobStore.find(tx, id: record.id)!
     }
 }
 

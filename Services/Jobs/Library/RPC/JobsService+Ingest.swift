@@ -46,8 +46,8 @@ extension JobsService {
         do {
             let posting = try JobPosting(job, requireExternalID: true)
             guard seen.insert(externalID).inserted else { throw IngestRules.duplicate }
-            let (outcome, jobID) = try await database.transaction { connection in
-                try await upsert(connection, try await resolveSkills(connection, posting), enterpriseID: enterpriseID)
+            let (outcome, jobID) = try await database.transaction { tx in
+                try await upsert(tx, try await resolveSkills(tx, posting), enterpriseID: enterpriseID)
             }
             return .with {
                 $0.index = Int32(index)
@@ -64,27 +64,27 @@ extension JobsService {
     }
 
     private func upsert(
-        _ connection: PostgresConnection, _ posting: JobPosting, enterpriseID: UUID
+        _ tx: Tx, _ posting: JobPosting, enterpriseID: UUID
     ) async throws -> (Nomad_Jobs_V1_IngestOutcome, UUID) {
         let externalID = posting.externalID ?? ""
-        var existing = try await JobStore.findExternal(connection, enterpriseID: enterpriseID, externalID: externalID, logger: logger)
+        var existing = try await JobStore.findExternal(tx, enterpriseID: enterpriseID, externalID: externalID)
         if existing == nil {
             do {
-                return (.created, try await createJob(connection, posting, enterpriseID: enterpriseID).id)
+                return (.created, try await createJob(tx, posting, enterpriseID: enterpriseID).id)
             } catch let error as NomadError where error.code == .alreadyExists {
                 // Another stream created it meanwhile; ours becomes an update.
-                existing = try await JobStore.findExternal(connection, enterpriseID: enterpriseID, externalID: externalID, logger: logger)
+                existing = try await JobStore.findExternal(tx, enterpriseID: enterpriseID, externalID: externalID)
             }
         }
         guard let current = existing else { throw NomadError.internalError }
         let hash = posting.contentHash
         if current.contentHash == hash { return (.unchanged, current.id) }
         try IngestRules.checkUpdate(of: current, to: posting)
-        try await JobStore.update(connection, id: current.id, posting: posting, hash: hash, logger: logger)
+        try await JobStore.update(tx, id: current.id, posting: posting, hash: hash)
         try await Outbox.append(
-            connection, type: "jobs.posting.updated",
+            tx, type: "jobs.posting.updated",
             subjectIDs: ["job_id": current.id.text, "enterprise_id": enterpriseID.text],
-            payload: JobPublished(posting), logger: logger)
+            payload: JobPublished(posting))
         return (.updated, current.id)
     }
 

@@ -22,8 +22,8 @@ extension JobsService {
         let jobID = try Validate.uuid(request.jobID, "job_id")
         let limit = try Self.matchLimit(request.limit)
         let language = self.language
-        return try await database.read { connection in
-            guard let row = try await MatchStore.job(connection, id: jobID, logger: logger) else {
+        return try await database.read { tx in
+            guard let row = try await MatchStore.job(tx, id: jobID) else {
                 throw NomadError.notFound("job")
             }
             if principal.role == .enterprise, row.enterpriseID != principal.accountID {
@@ -40,8 +40,8 @@ extension JobsService {
             let scorer = MatchScoring.Scorer(row.job)
             let tables = MatchScoring.BoundTables(scorer)
             let first = try await MatchStore.rankedNomads(
-                connection, job: row.job, tables: tables, after: nil, atLeast: nil, limit: Self.firstRead(limit),
-                counts: true, logger: logger)
+                tx, job: row.job, tables: tables, after: nil, atLeast: nil, limit: Self.firstRead(limit),
+                counts: true)
             var ranking = MatchRanking(limit: limit)
             var nomads: [String: MatchScoring.Nomad] = [:]
             func score(_ read: [MatchStore.RankedNomads.Candidate]) {
@@ -57,8 +57,8 @@ extension JobsService {
             if first.read.count == Self.firstRead(limit), let last = first.read.last,
                let threshold = ranking.threshold(afterLast: (last.bound, last.id.text)) {
                 let rest = try await MatchStore.rankedNomads(
-                    connection, job: row.job, tables: tables, after: (last.bound, last.id), atLeast: threshold,
-                    limit: Int(Int32.max), counts: false, logger: logger)
+                    tx, job: row.job, tables: tables, after: (last.bound, last.id), atLeast: threshold,
+                    limit: Int(Int32.max), counts: false)
                 score(rest.read)
             }
             return .with {
@@ -81,14 +81,14 @@ extension JobsService {
         let nomadID = try Self.nomadID(request.nomadID, principal: principal)
         let limit = try Self.matchLimit(request.limit)
         let language = self.language
-        return try await database.read { connection in
-            guard let nomad = try await MatchStore.profile(connection, nomadID: nomadID, logger: logger) else {
+        return try await database.read { tx in
+            guard let nomad = try await MatchStore.profile(tx, nomadID: nomadID) else {
                 throw NomadError.notFound("profile")
             }
             // The essential rule is applied in SQL: only the jobs that pass it
             // are read, and all of them are scored (a nomad's few skills keep
             // them to dozens).
-            let (excluded, jobs) = try await MatchStore.jobsFor(connection, nomad: nomad, logger: logger)
+            let (excluded, jobs) = try await MatchStore.jobsFor(tx, nomad: nomad)
             var scored: [(key: String, scorer: MatchScoring.Scorer, score: Double)] = []
             scored.reserveCapacity(jobs.count)
             for (id, job) in jobs {
@@ -110,8 +110,8 @@ extension JobsService {
         let principal = try caller
         let nomadID = try Self.nomadID(request.nomadID, principal: principal)
         let jobID = try Validate.uuid(request.jobID, "job_id")
-        return try await database.read { connection in
-            guard let row = try await MatchStore.job(connection, id: jobID, logger: logger) else {
+        return try await database.read { tx in
+            guard let row = try await MatchStore.job(tx, id: jobID) else {
                 throw NomadError.notFound("job")
             }
             if principal.role == .enterprise, row.enterpriseID != principal.accountID {
@@ -119,13 +119,13 @@ extension JobsService {
             }
             // No profile yet: every required skill is missing, which is the
             // answer a nomad starting out needs.
-            let held = try await MatchStore.profile(connection, nomadID: nomadID, logger: logger)?.skills ?? [:]
+            let held = try await MatchStore.profile(tx, nomadID: nomadID)?.skills ?? [:]
             let gaps = row.job.requirements.filter { requirement in
                 (held[requirement.skillCode]?.effective ?? 0) < requirement.minLevel
             }
-            let names = try await MatchStore.names(connection, codes: gaps.map(\.skillCode), logger: logger)
+            let names = try await MatchStore.names(tx, codes: gaps.map(\.skillCode))
             let scenarios = try await MatchStore.scenarios(
-                connection, gaps: gaps.map { ($0.skillCode, $0.minLevel) }, perGap: Self.scenariosPerGap, logger: logger)
+                tx, gaps: gaps.map { ($0.skillCode, $0.minLevel) }, perGap: Self.scenariosPerGap)
             let items = gaps.map { requirement in
                 let current = held[requirement.skillCode]?.effective ?? 0
                 return (requirement.essential, Nomad_Jobs_V1_GapItem.with {

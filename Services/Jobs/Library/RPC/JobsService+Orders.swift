@@ -14,8 +14,8 @@ extension JobsService {
         let principal = try caller
         let jobID = try Validate.uuid(request.jobID, "job_id")
         let coverNote = try Validate.text(request.coverNote, "cover_note", max: OrderRules.maxCoverNote, required: false)
-        return try await mutation("ApplyToJob", requestID: request.requestID, request: request) { connection in
-            guard let job = try await OrderStore.job(connection, id: jobID, logger: logger) else {
+        return try await mutation("ApplyToJob", requestID: request.requestID, request: request) { tx in
+            guard let job = try await OrderStore.job(tx, id: jobID) else {
                 throw NomadError.notFound("job")
             }
             if job.mode == Int16(Nomad_Jobs_V1_JobMode.openBounty.rawValue) {
@@ -30,12 +30,12 @@ extension JobsService {
                 id: UUID(), jobID: jobID, nomadID: principal.accountID, enterpriseID: job.enterpriseID,
                 status: OrderRules.code(.applied), holdsSeat: false, coverNote: coverNote, createdAt: now, updatedAt: now,
                 nomadForeign: principal.foreign, nomadPermitUntil: principal.workPermitUntil)
-            try await OrderStore.insert(connection, order, logger: logger)
+            try await OrderStore.insert(tx, order)
             try await Outbox.append(
-                connection, type: "jobs.application.submitted",
+                tx, type: "jobs.application.submitted",
                 subjectIDs: ["order_id": order.id.text, "job_id": jobID.text, "nomad_id": principal.accountID.text,
                              "enterprise_id": job.enterpriseID.text],
-                payload: ApplicationSubmitted(mode: Int(job.mode)), logger: logger)
+                payload: ApplicationSubmitted(mode: Int(job.mode)))
             return order.message(now: now)
         }
     }
@@ -44,11 +44,11 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         guard request.hasContract else { throw NomadError.required("contract") }
-        return try await mutation("AcceptApplication", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("AcceptApplication", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.applied], "只能接受待处理的申请", "only a pending application can be accepted")
-            guard let job = try await OrderStore.job(connection, id: order.jobID, logger: logger) else {
+            guard let job = try await OrderStore.job(tx, id: order.jobID) else {
                 throw NomadError.notFound("job")
             }
             let terms = try OrderRules.contract(request.contract, jobMode: job.mode)
@@ -56,8 +56,8 @@ extension JobsService {
                 try OrderRules.permitCovers(
                     foreign: order.nomadForeign, permitUntil: order.nomadPermitUntil, from: terms.start, through: terms.end)
             }
-            guard let seat = try await SeatStore.take(connection, jobID: order.jobID, logger: logger) else {
-                throw try await SeatStore.refusal(connection, jobID: order.jobID, logger: logger)
+            guard let seat = try await SeatStore.take(tx, jobID: order.jobID) else {
+                throw try await SeatStore.refusal(tx, jobID: order.jobID)
             }
             let now = Date()
             order.status = OrderRules.code(.active)
@@ -67,15 +67,14 @@ extension JobsService {
             order.contractEnd = terms.end
             order.contractSignedAt = now
             order.updatedAt = now
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.save(tx, order)
             try await Outbox.append(
-                connection, type: "jobs.contract.signed",
+                tx, type: "jobs.contract.signed",
                 subjectIDs: ids(order),
                 payload: ContractSigned(
                     kind: terms.kind.rawValue, start: terms.start.iso, end: terms.end?.iso ?? "",
                     wholeMonths: terms.wholeMonths, longTerm: terms.longTerm, mode: Int(seat.mode),
-                    seatsTaken: seat.seatsTaken, seats: seat.seats),
-                logger: logger)
+                    seatsTaken: seat.seatsTaken, seats: seat.seats))
             return order.message(now: now)
         }
     }
@@ -84,18 +83,18 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
-        return try await mutation("RejectApplication", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("RejectApplication", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.applied], "只能拒绝待处理的申请", "only a pending application can be rejected")
             let now = Date()
             order.status = OrderRules.code(.rejected)
             order.rejectReason = reason
             order.updatedAt = now
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.save(tx, order)
             try await Outbox.append(
-                connection, type: "jobs.application.rejected", subjectIDs: ids(order),
-                payload: OrderStep(status: Int(order.status)), logger: logger)
+                tx, type: "jobs.application.rejected", subjectIDs: ids(order),
+                payload: OrderStep(status: Int(order.status)))
             return order.message(now: now)
         }
     }
@@ -104,22 +103,22 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         if request.milestones.isEmpty { throw NomadError.required("milestones") }
-        return try await mutation("SetMilestones", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("SetMilestones", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.active], "只能为进行中的订单设置里程碑", "milestones are set on an active order")
             guard order.milestones.allSatisfy({ $0.status == OrderRules.milestonePending }) else {
                 throw NomadError.wrongState("已有里程碑交付，不能再替换", "a milestone was already delivered; the plan can no longer be replaced")
             }
-            guard let job = try await OrderStore.job(connection, id: order.jobID, logger: logger) else {
+            guard let job = try await OrderStore.job(tx, id: order.jobID) else {
                 throw NomadError.notFound("job")
             }
             let now = Date()
             order.milestones = try OrderRules.milestones(
                 request.milestones, budgetCurrency: job.budgetCurrency, budgetMinor: job.budgetMinor, now: now)
             order.updatedAt = now
-            try await OrderStore.saveMilestones(connection, order, logger: logger)
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.saveMilestones(tx, order)
+            try await OrderStore.save(tx, order)
             return order.message(now: now)
         }
     }
@@ -129,14 +128,14 @@ extension JobsService {
         let orderID = try Validate.uuid(request.orderID, "order_id")
         let note = try Validate.text(request.note, "note", max: OrderRules.maxDeliveryNote, required: false)
         let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash")
-        return try await mutation("SubmitDelivery", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("SubmitDelivery", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .nomad)
             try OrderRules.require(order, in: [.active], "只能交付进行中的订单", "only an active order can be delivered")
             let now = Date()
             if order.milestones.isEmpty {
                 order.status = OrderRules.code(.delivered)
-                try await OrderStore.recordWholeDelivery(connection, orderID: order.id, note: note, evidenceHash: hash, logger: logger)
+                try await OrderStore.recordWholeDelivery(tx, orderID: order.id, note: note, evidenceHash: hash)
             } else {
                 let index = try OrderRules.milestoneIndex(request.milestoneIndex, in: order)
                 guard order.milestones[index].status == OrderRules.milestonePending else {
@@ -149,13 +148,13 @@ extension JobsService {
                 if order.milestones.allSatisfy({ $0.status != OrderRules.milestonePending }) {
                     order.status = OrderRules.code(.delivered)
                 }
-                try await OrderStore.saveMilestones(connection, order, logger: logger)
+                try await OrderStore.saveMilestones(tx, order)
             }
             order.updatedAt = now
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.save(tx, order)
             try await Outbox.append(
-                connection, type: "jobs.delivery.submitted", subjectIDs: ids(order),
-                payload: OrderStep(status: Int(order.status)), logger: logger)
+                tx, type: "jobs.delivery.submitted", subjectIDs: ids(order),
+                payload: OrderStep(status: Int(order.status)))
             return order.message(now: now)
         }
     }
@@ -163,8 +162,8 @@ extension JobsService {
     func acceptDelivery(request: Nomad_Jobs_V1_AcceptDeliveryRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        return try await mutation("AcceptDelivery", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("AcceptDelivery", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             if order.milestones.isEmpty {
                 try OrderRules.require(order, in: [.delivered], "订单尚未交付", "the order has not been delivered")
@@ -175,14 +174,14 @@ extension JobsService {
                     throw NomadError.wrongState("该里程碑未交付或已验收", "this milestone is not delivered, or already accepted")
                 }
                 order.milestones[index].status = OrderRules.milestoneAccepted
-                try await OrderStore.saveMilestones(connection, order, logger: logger)
+                try await OrderStore.saveMilestones(tx, order)
             }
             let now = Date()
             order.updatedAt = now
             if order.milestones.allSatisfy({ $0.status == OrderRules.milestoneAccepted }) {
-                try await complete(connection, &order, now: now)
+                try await complete(tx, &order, now: now)
             }
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.save(tx, order)
             return order.message(now: now)
         }
     }
@@ -190,8 +189,8 @@ extension JobsService {
     func rateOrder(request: Nomad_Jobs_V1_RateOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        return try await mutation("RateOrder", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("RateOrder", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
             let stars = try OrderRules.stars(request.stars)
             let comment = try Validate.text(request.comment, "comment", max: OrderRules.maxComment, required: false)
@@ -207,10 +206,10 @@ extension JobsService {
                 order.ratingByNomad = rating
             }
             order.updatedAt = now
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.save(tx, order)
             try await Outbox.append(
-                connection, type: "jobs.order.rated", subjectIDs: ids(order),
-                payload: OrderRated(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars)), logger: logger)
+                tx, type: "jobs.order.rated", subjectIDs: ids(order),
+                payload: OrderRated(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars)))
             return order.message(now: now)
         }
     }
@@ -218,26 +217,25 @@ extension JobsService {
     func cancelOrder(request: Nomad_Jobs_V1_CancelOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        return try await mutation("CancelOrder", requestID: request.requestID, request: request) { connection in
-            var order = try await lockedOrder(connection, orderID)
+        return try await mutation("CancelOrder", requestID: request.requestID, request: request) { tx in
+            var order = try await lockedOrder(tx, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
             let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
             try OrderRules.require(order, in: [.applied, .active, .delivered],
                                    "已完成、已拒绝或已取消的订单不能取消", "a completed, rejected or cancelled order cannot be cancelled")
             let heldSeat = order.holdsSeat
-            if heldSeat { try await SeatStore.release(connection, jobID: order.jobID, logger: logger) }
+            if heldSeat { try await SeatStore.release(tx, jobID: order.jobID) }
             let previous = order.status
             let now = Date()
             order.status = OrderRules.code(.cancelled)
             order.holdsSeat = false
             order.cancelReason = reason
             order.updatedAt = now
-            try await OrderStore.save(connection, order, logger: logger)
+            try await OrderStore.save(tx, order)
             try await Outbox.append(
-                connection, type: "jobs.order.cancelled", subjectIDs: ids(order),
+                tx, type: "jobs.order.cancelled", subjectIDs: ids(order),
                 payload: OrderCancelled(by: party == .nomad ? "nomad" : "enterprise", previousStatus: Int(previous),
-                                        seatReleased: heldSeat),
-                logger: logger)
+                                        seatReleased: heldSeat))
             return order.message(now: now)
         }
     }
@@ -245,8 +243,8 @@ extension JobsService {
     func getOrder(request: Nomad_Jobs_V1_GetOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        let order = try await database.read { connection in
-            try await OrderStore.find(connection, id: orderID, logger: logger)
+        let order = try await database.read { tx in
+            try await OrderStore.find(tx, id: orderID)
         }
         guard let order else { throw NomadError.notFound("order") }
         let staff = principal.role == .officer || principal.role == .admin
@@ -278,16 +276,16 @@ extension JobsService {
             enterpriseID = principal.accountID
         case .service: throw NomadError.permissionDenied
         }
-        let orders = try await database.read { connection in
+        let orders = try await database.read { tx in
             if let jobID, let enterpriseID {
-                guard let job = try await OrderStore.job(connection, id: jobID, logger: logger) else {
+                guard let job = try await OrderStore.job(tx, id: jobID) else {
                     throw NomadError.notFound("job")
                 }
                 guard job.enterpriseID == enterpriseID else { throw NomadError.permissionDenied }
             }
             return try await OrderStore.list(
-                connection, nomadID: nomadID, enterpriseID: enterpriseID, jobID: jobID, status: status,
-                page: page, logger: logger)
+                tx, nomadID: nomadID, enterpriseID: enterpriseID, jobID: jobID, status: status,
+                page: page)
         }
         let now = Date()
         return .with {
@@ -299,8 +297,8 @@ extension JobsService {
     // MARK: shared steps
 
     /// The order, locked for this transaction's step.
-    private func lockedOrder(_ connection: PostgresConnection, _ id: UUID) async throws -> OrderRecord {
-        guard let order = try await OrderStore.find(connection, id: id, forUpdate: true, logger: logger) else {
+    private func lockedOrder(_ tx: Tx, _ id: UUID) async throws -> OrderRecord {
+        guard let order = try await OrderStore.find(tx, id: id, forUpdate: true) else {
             throw NomadError.notFound("order")
         }
         return order
@@ -308,23 +306,22 @@ extension JobsService {
 
     /// The work is done: the seat stays taken (the job was filled by it), and
     /// the nomad's levels in the job's skills count as proven.
-    private func complete(_ connection: PostgresConnection, _ order: inout OrderRecord, now: Date) async throws {
+    private func complete(_ tx: Tx, _ order: inout OrderRecord, now: Date) async throws {
         order.status = OrderRules.code(.completed)
         order.completedAt = now
-        let skills = try await OrderStore.jobSkills(connection, jobID: order.jobID, logger: logger)
+        let skills = try await OrderStore.jobSkills(tx, jobID: order.jobID)
         for skill in skills {
             try await VerificationStore.record(
-                connection, nomadID: order.nomadID, skillCode: skill.code, level: skill.minLevel, source: .order,
-                referenceID: order.id, logger: logger)
+                tx, nomadID: order.nomadID, skillCode: skill.code, level: skill.minLevel, source: .order,
+                referenceID: order.id)
         }
-        let job = try await OrderStore.job(connection, id: order.jobID, logger: logger)
+        let job = try await OrderStore.job(tx, id: order.jobID)
         try await Outbox.append(
-            connection, type: "jobs.order.completed", subjectIDs: ids(order),
+            tx, type: "jobs.order.completed", subjectIDs: ids(order),
             payload: OrderCompleted(
                 mode: Int(job?.mode ?? 0), contractKind: Int(order.contractKind ?? 0), skillCodes: skills.map(\.code),
                 budgetCurrency: job?.budgetCurrency ?? "", budgetMinor: job?.budgetMinor ?? 0,
-                milestones: order.milestones.count),
-            logger: logger)
+                milestones: order.milestones.count))
     }
 
     private func ids(_ order: OrderRecord) -> [String: String] {

@@ -9,7 +9,7 @@ extension JobsService {
     func getProfile(request: Nomad_Jobs_V1_GetProfileRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Profile {
         let principal = try caller
         let nomadID = try Self.nomadID(request.nomadID, principal: principal)
-        guard let profile = try await database.read({ try await ProfileStore.find($0, nomadID: nomadID, logger: logger) }) else {
+        guard let profile = try await database.read({ try await ProfileStore.find($0, nomadID: nomadID) }) else {
             throw NomadError.notFound("profile \(nomadID.text)")
         }
         return profile.message
@@ -23,26 +23,25 @@ extension JobsService {
         let update = try ProfileUpdate(request.profile, mask: request.updateMask)
         let nomadID = principal.accountID
         let standing = (principal.standing ?? .registered).rawValue
-        return try await mutation("UpdateProfile", requestID: request.requestID, request: request) { connection in
-            let codes = try await SkillStore.resolve(connection, terms: update.skills.map(\.code), logger: logger)
+        return try await mutation("UpdateProfile", requestID: request.requestID, request: request) { tx in
+            let codes = try await SkillStore.resolve(tx, terms: update.skills.map(\.code))
             let skills = try update.resolvedSkills(codes)
-            try await ProfileStore.lock(connection, nomadID: nomadID, logger: logger)
-            guard var profile = try await ProfileStore.find(connection, nomadID: nomadID, logger: logger) else {
+            try await ProfileStore.lock(tx, nomadID: nomadID)
+            guard var profile = try await ProfileStore.find(tx, nomadID: nomadID) else {
                 throw NomadError.internalError
             }
             profile = update.applied(to: profile)
             profile.standing = standing
-            try await ProfileStore.save(connection, profile, logger: logger)
+            try await ProfileStore.save(tx, profile)
             if update.fields.contains(.skills) {
-                try await ProfileStore.replaceSkills(connection, nomadID: nomadID, skills: skills, logger: logger)
+                try await ProfileStore.replaceSkills(tx, nomadID: nomadID, skills: skills)
             }
-            let saved = try await ProfileStore.find(connection, nomadID: nomadID, logger: logger)!
+            let saved = try await ProfileStore.find(tx, nomadID: nomadID)!
             try await Outbox.append(
-                connection, type: "jobs.profile.updated", subjectIDs: ["nomad_id": nomadID.text],
+                tx, type: "jobs.profile.updated", subjectIDs: ["nomad_id": nomadID.text],
                 payload: ProfileUpdated(
                     skillCount: saved.skills.count, fields: update.fields.map(\.rawValue).sorted(), standing: standing,
-                    availability: Int(saved.availability)),
-                logger: logger)
+                    availability: Int(saved.availability)))
             return saved.message
         }
     }

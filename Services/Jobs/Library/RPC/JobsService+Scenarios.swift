@@ -24,19 +24,18 @@ extension JobsService {
             throw NomadError.invalid("scenario.hours", zh: "须在 1 到 2000 之间", en: "must be between 1 and 2000")
         }
         scenario.hours = input.hours
-        return try await mutation("CreateScenario", requestID: request.requestID, request: request) { connection in
-            guard try await ScenarioStore.skillExists(connection, code: scenario.skillCode, logger: logger) else {
+        return try await mutation("CreateScenario", requestID: request.requestID, request: request) { tx in
+            guard try await ScenarioStore.skillExists(tx, code: scenario.skillCode) else {
                 throw JobsErrors.unknownSkill(scenario.skillCode)
             }
             let id = UUID()
-            try await ScenarioStore.insert(connection, scenario, id: id, logger: logger)
+            try await ScenarioStore.insert(tx, scenario, id: id)
             scenario.scenarioID = id.text
             try await Outbox.append(
-                connection, type: "jobs.scenario.created", subjectIDs: ["scenario_id": id.text],
+                tx, type: "jobs.scenario.created", subjectIDs: ["scenario_id": id.text],
                 payload: ScenarioCreated(skillCode: scenario.skillCode, level: Int(scenario.level),
-                                         provider: scenario.provider, hours: Int(scenario.hours)),
-                logger: logger)
-            try await audit(connection, principal, "scenario.create", subject: "scenario/\(id.text)", before: nil, after: scenario)
+                                         provider: scenario.provider, hours: Int(scenario.hours)))
+            try await audit(tx, principal, "scenario.create", subject: "scenario/\(id.text)", before: nil, after: scenario)
             return scenario
         }
     }
@@ -44,8 +43,8 @@ extension JobsService {
     func listScenarios(request: Nomad_Jobs_V1_ListScenariosRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListScenariosResponse {
         let page = try Page(request.page)
         let skill = request.skillCode.isEmpty ? nil : try Validate.text(request.skillCode, "skill_code", max: 200)
-        let scenarios = try await database.read { connection in
-            try await ScenarioStore.list(connection, skillCode: skill, page: page, logger: logger)
+        let scenarios = try await database.read { tx in
+            try await ScenarioStore.list(tx, skillCode: skill, page: page)
         }
         return .with {
             $0.scenarios = Array(scenarios.prefix(page.limit))
@@ -58,26 +57,24 @@ extension JobsService {
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let nomadID = try Validate.uuid(request.nomadID, "nomad_id")
         let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false)
-        return try await mutation("CompleteScenario", requestID: request.requestID, request: request) { connection in
-            guard let scenario = try await ScenarioStore.find(connection, id: scenarioID, logger: logger) else {
+        return try await mutation("CompleteScenario", requestID: request.requestID, request: request) { tx in
+            guard let scenario = try await ScenarioStore.find(tx, id: scenarioID) else {
                 throw NomadError.notFound("scenario")
             }
             guard let completedAt = try await ScenarioStore.complete(
-                connection, scenarioID: scenarioID, nomadID: nomadID, evidenceHash: hash, recordedBy: principal.accountID,
-                logger: logger)
+                tx, scenarioID: scenarioID, nomadID: nomadID, evidenceHash: hash, recordedBy: principal.accountID)
             else {
                 throw NomadError(.alreadyExists, zh: "该游民已完成此实训场景", en: "This nomad has already completed this scenario")
             }
             try await VerificationStore.record(
-                connection, nomadID: nomadID, skillCode: scenario.skillCode, level: Int16(scenario.level),
-                source: .training, referenceID: scenarioID, logger: logger)
+                tx, nomadID: nomadID, skillCode: scenario.skillCode, level: Int16(scenario.level),
+                source: .training, referenceID: scenarioID)
             try await Outbox.append(
-                connection, type: "jobs.training.completed",
+                tx, type: "jobs.training.completed",
                 subjectIDs: ["nomad_id": nomadID.text, "scenario_id": scenarioID.text, "officer_id": principal.accountID.text],
                 payload: TrainingCompleted(skillCode: scenario.skillCode, level: Int(scenario.level),
                                            provider: scenario.provider, hours: Int(scenario.hours),
-                                           department: principal.department ?? ""),
-                logger: logger)
+                                           department: principal.department ?? ""))
             let completion = Nomad_Jobs_V1_ScenarioCompletion.with {
                 $0.scenarioID = scenarioID.text
                 $0.nomadID = nomadID.text
@@ -86,7 +83,7 @@ extension JobsService {
                 $0.completedAt = .init(date: completedAt)
             }
             try await audit(
-                connection, principal, "scenario.complete", subject: "scenario/\(scenarioID.text)/nomad/\(nomadID.text)",
+                tx, principal, "scenario.complete", subject: "scenario/\(scenarioID.text)/nomad/\(nomadID.text)",
                 before: nil, after: completion)
             return completion
         }
@@ -95,10 +92,10 @@ extension JobsService {
     func getCareerChain(request: Nomad_Jobs_V1_GetCareerChainRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_CareerChain {
         let principal = try caller
         let nomadID = try Self.nomadID(request.nomadID, principal: principal)
-        let chain = try await database.read { connection in
+        let chain = try await database.read { tx in
             CareerChain(
-                completions: try await ScenarioStore.completions(connection, nomadID: nomadID, logger: logger),
-                orders: try await OrderStore.careerOrders(connection, nomadID: nomadID, logger: logger))
+                completions: try await ScenarioStore.completions(tx, nomadID: nomadID),
+                orders: try await OrderStore.careerOrders(tx, nomadID: nomadID))
         }
         return .with {
             $0.nomadID = nomadID.text

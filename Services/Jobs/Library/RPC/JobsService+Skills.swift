@@ -8,12 +8,12 @@ extension JobsService {
         let page = try Page(request.page)
         let parent = request.parentCode.isEmpty ? nil : try SkillTerms.code(request.parentCode, "parent_code")
         let query = try Validate.text(request.query, "query", max: SkillTerms.maxAliasLength, required: false)
-        let skills = try await database.read { connection in
-            if let parent, !(try await SkillStore.exists(connection, code: parent, logger: logger)) {
+        let skills = try await database.read { tx in
+            if let parent, !(try await SkillStore.exists(tx, code: parent)) {
                 throw NomadError.notFound("skill \(parent)")
             }
             return try await SkillStore.list(
-                connection, parent: parent, query: query.isEmpty ? nil : query, page: page, logger: logger)
+                tx, parent: parent, query: query.isEmpty ? nil : query, page: page)
         }
         return .with {
             $0.skills = skills.prefix(page.limit).map(\.message)
@@ -23,7 +23,7 @@ extension JobsService {
 
     func getSkill(request: Nomad_Jobs_V1_GetSkillRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Skill {
         let code = try SkillTerms.code(request.code, "code")
-        guard let skill = try await database.read({ try await SkillStore.find($0, code: code, logger: logger) }) else {
+        guard let skill = try await database.read({ try await SkillStore.find($0, code: code) }) else {
             throw NomadError.notFound("skill \(code)")
         }
         return skill.message
@@ -34,8 +34,8 @@ extension JobsService {
             throw NomadError.invalid("terms", zh: "最多 \(SkillTerms.maxResolveTerms) 项", en: "at most \(SkillTerms.maxResolveTerms) items")
         }
         let terms = try request.terms.map { try SkillTerms.term($0, "terms") }
-        let codes = try await database.read { connection in
-            try await SkillStore.resolve(connection, terms: terms, logger: logger)
+        let codes = try await database.read { tx in
+            try await SkillStore.resolve(tx, terms: terms)
         }
         return .with {
             $0.terms = zip(request.terms, terms).map { original, term in
@@ -54,17 +54,17 @@ extension JobsService {
         let nameEn = try Validate.text(request.name.en, "name.en", max: SkillTerms.maxAliasLength)
         let aliases = try SkillTerms.aliases([nameZh, nameEn] + request.aliases, "aliases")
         let parent = SkillTerms.parent(of: code)
-        return try await mutation("CreateSkill", requestID: request.requestID, request: request) { connection in
-            if let parent, !(try await SkillStore.exists(connection, code: parent, logger: logger)) {
+        return try await mutation("CreateSkill", requestID: request.requestID, request: request) { tx in
+            if let parent, !(try await SkillStore.exists(tx, code: parent)) {
                 throw NomadError.invalid("code", zh: "上级技能不存在：\(parent)", en: "the parent skill does not exist: \(parent)")
             }
-            try await SkillStore.insert(connection, code: code, parent: parent, nameZh: nameZh, nameEn: nameEn, logger: logger)
-            try await SkillStore.addAliases(connection, code: code, aliases: aliases, logger: logger)
+            try await SkillStore.insert(tx, code: code, parent: parent, nameZh: nameZh, nameEn: nameEn)
+            try await SkillStore.addAliases(tx, code: code, aliases: aliases)
             try await Outbox.append(
-                connection, type: "jobs.skill.created", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
-                payload: SkillChanged(parentCode: parent, aliases: aliases.map(\.alias)), logger: logger)
-            let created = try await SkillStore.find(connection, code: code, logger: logger)!.message
-            try await audit(connection, principal, "skill.create", subject: "skill/\(code)", before: nil, after: created)
+                tx, type: "jobs.skill.created", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
+                payload: SkillChanged(parentCode: parent, aliases: aliases.map(\.alias)))
+            let created = try await SkillStore.find(tx, code: code)!.message
+            try await audit(tx, principal, "skill.create", subject: "skill/\(code)", before: nil, after: created)
             return created
         }
     }
@@ -74,17 +74,17 @@ extension JobsService {
         let code = try SkillTerms.code(request.code, "code")
         guard !request.aliases.isEmpty else { throw NomadError.required("aliases") }
         let aliases = try SkillTerms.aliases(request.aliases, "aliases")
-        return try await mutation("AddSkillAliases", requestID: request.requestID, request: request) { connection in
-            guard try await SkillStore.exists(connection, code: code, logger: logger) else {
+        return try await mutation("AddSkillAliases", requestID: request.requestID, request: request) { tx in
+            guard try await SkillStore.exists(tx, code: code) else {
                 throw NomadError.notFound("skill \(code)")
             }
-            let before = try await SkillStore.find(connection, code: code, logger: logger)?.message
-            try await SkillStore.addAliases(connection, code: code, aliases: aliases, logger: logger)
+            let before = try await SkillStore.find(tx, code: code)?.message
+            try await SkillStore.addAliases(tx, code: code, aliases: aliases)
             try await Outbox.append(
-                connection, type: "jobs.skill.aliases_added", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
-                payload: SkillChanged(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias)), logger: logger)
-            let updated = try await SkillStore.find(connection, code: code, logger: logger)!.message
-            try await audit(connection, principal, "skill.add_aliases", subject: "skill/\(code)", before: before, after: updated)
+                tx, type: "jobs.skill.aliases_added", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
+                payload: SkillChanged(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias)))
+            let updated = try await SkillStore.find(tx, code: code)!.message
+            try await audit(tx, principal, "skill.add_aliases", subject: "skill/\(code)", before: before, after: updated)
             return updated
         }
     }

@@ -26,120 +26,119 @@ enum BountyApplicationStore {
 
     /// A lead's second application to the same bounty is ALREADY_EXISTS.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, bountyID: UUID, lead: UUID, draft: ApplicationDraft, logger: Logger
+        _ tx: Tx, id: UUID, bountyID: UUID, lead: UUID, draft: ApplicationDraft
     ) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO bounty_applications (id, bounty_id, lead_id, kind, team_name, proposal, evidence_hash)
                 VALUES (\(id), \(bountyID), \(lead), \(draft.kind), \(draft.teamName), \(draft.proposal), \(draft.evidenceHash))
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw NomadError(.alreadyExists, zh: "您已为该榜单提交过申请", en: "You have already applied to this bounty")
         }
         for (position, member) in draft.members.enumerated() {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO bounty_application_members (application_id, position, member_id)
                 VALUES (\(id), \(position), \(member))
-                """, logger: logger)
+                """)
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> BountyApplicationRecord? {
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> BountyApplicationRecord? {
         let lock = forUpdate ? " FOR UPDATE" : ""
         var binds = PostgresBindings()
         binds.append(id)
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM bounty_applications WHERE id = $1\(lock)", binds: binds),
-            logger: logger)
+        let rows = try await tx.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM bounty_applications WHERE id = $1\(lock)", binds: binds))
         var found: BountyApplicationRecord?
         for try await row in rows { found = try record(row) }
         guard var application = found else { return nil }
-        application.members = try await members(connection, of: [id], logger: logger)[id] ?? []
+        application.members = try await members(tx, of: [id])[id] ?? []
         return application
     }
 
     /// In submission order; `status` nil lists every status.
     static func list(
-        _ connection: PostgresConnection, bountyID: UUID, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, bountyID: UUID, status: Int16?, page: Page
     ) async throws -> [BountyApplicationRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE bounty_id = \(bountyID) AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
-        return try await withMembers(connection, rows, logger: logger)
+            """)
+        return try await withMembers(tx, rows)
     }
 
     /// A nomad's own applications, as lead or member, the latest change first.
     static func list(
-        _ connection: PostgresConnection, involving nomad: UUID, status: Int16?, page: Page, logger: Logger
+        _ tx: Tx, involving nomad: UUID, status: Int16?, page: Page
     ) async throws -> [BountyApplicationRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE (lead_id = \(nomad)
                    OR id IN (SELECT application_id FROM bounty_application_members WHERE member_id = \(nomad)))
               AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY updated_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
-        return try await withMembers(connection, rows, logger: logger)
+            """)
+        return try await withMembers(tx, rows)
     }
 
     static func review(
-        _ connection: PostgresConnection, id: UUID, status: Int16, reason: String, reviewer: UUID, logger: Logger
+        _ tx: Tx, id: UUID, status: Int16, reason: String, reviewer: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE bounty_applications SET status = \(status), review_reason = \(reason), reviewed_by = \(reviewer),
               reviewed_at = now(), updated_at = now()
             WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Signs a winner at `rank` (1, 2, ... in signing order). The unique rank
     /// per bounty refuses a second winner in the same place even if a caller
     /// skipped the bounty lock.
-    static func markWon(_ connection: PostgresConnection, id: UUID, rank: Int, logger: Logger) async throws -> Date {
-        let rows = try await connection.query("""
+    static func markWon(_ tx: Tx, id: UUID, rank: Int) async throws -> Date {
+        let rows = try await tx.query("""
             UPDATE bounty_applications SET status = \(BountyRules.ApplicationStatus.won.rawValue), winner_rank = \(rank),
               signed_at = now(), updated_at = now()
             WHERE id = \(id) RETURNING signed_at
-            """, logger: logger)
+            """)
         for try await signedAt in rows.decode(Date.self) { return signedAt }
         throw NomadError.internalError
     }
 
     /// Once every place is taken, the applications still waiting lose; returns their ids.
-    static func markNotSelected(_ connection: PostgresConnection, bountyID: UUID, logger: Logger) async throws -> [UUID] {
-        let rows = try await connection.query("""
+    static func markNotSelected(_ tx: Tx, bountyID: UUID) async throws -> [UUID] {
+        let rows = try await tx.query("""
             UPDATE bounty_applications SET status = \(BountyRules.ApplicationStatus.notSelected.rawValue), updated_at = now()
             WHERE bounty_id = \(bountyID)
               AND status IN (\(BountyRules.ApplicationStatus.submitted.rawValue), \(BountyRules.ApplicationStatus.qualified.rawValue))
             RETURNING id
-            """, logger: logger)
+            """)
         var ids: [UUID] = []
         for try await id in rows.decode(UUID.self) { ids.append(id) }
         return ids
     }
 
     /// The winning applications in signing order.
-    static func winners(_ connection: PostgresConnection, bountyID: UUID, logger: Logger) async throws -> [BountyApplicationRecord] {
-        let rows = try await connection.query("""
+    static func winners(_ tx: Tx, bountyID: UUID) async throws -> [BountyApplicationRecord] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE bounty_id = \(bountyID) AND winner_rank IS NOT NULL ORDER BY winner_rank
-            """, logger: logger)
-        return try await withMembers(connection, rows, logger: logger)
+            """)
+        return try await withMembers(tx, rows)
     }
 
     /// For each required skill, the best level any of `nomads` declares.
     static func bestLevels(
-        _ connection: PostgresConnection, nomads: [UUID], codes: [String], logger: Logger
+        _ tx: Tx, nomads: [UUID], codes: [String]
     ) async throws -> [String: Int16] {
         guard !codes.isEmpty else { return [:] }
         var levels: [String: Int16] = [:]
-        for try await (code, level) in try await connection.query("""
+        for try await (code, level) in try await tx.query("""
             SELECT skill_code, max(level) FROM profile_skills
             WHERE nomad_id = ANY(\(nomads)) AND skill_code = ANY(\(codes))
             GROUP BY skill_code
-            """, logger: logger).decode((String, Int16).self) {
+            """).decode((String, Int16).self) {
             levels[code] = level
         }
         return levels
@@ -147,24 +146,24 @@ enum BountyApplicationStore {
 
     /// The rows as records, each with its members (one query for them all).
     private static func withMembers(
-        _ connection: PostgresConnection, _ rows: PostgresRowSequence, logger: Logger
+        _ tx: Tx, _ rows: PostgresRowSequence
     ) async throws -> [BountyApplicationRecord] {
         var applications: [BountyApplicationRecord] = []
         for try await row in rows { applications.append(try record(row)) }
-        let members = try await members(connection, of: applications.map(\.id), logger: logger)
+        let members = try await members(tx, of: applications.map(\.id))
         for index in applications.indices {
             applications[index].members = members[applications[index].id] ?? []
         }
         return applications
     }
 
-    private static func members(_ connection: PostgresConnection, of ids: [UUID], logger: Logger) async throws -> [UUID: [UUID]] {
+    private static func members(_ tx: Tx, of ids: [UUID]) async throws -> [UUID: [UUID]] {
         guard !ids.isEmpty else { return [:] }
         var result: [UUID: [UUID]] = [:]
-        for try await (application, member) in try await connection.query("""
+        for try await (application, member) in try await tx.query("""
             SELECT application_id, member_id FROM bounty_application_members
             WHERE application_id = ANY(\(ids)) ORDER BY application_id, position
-            """, logger: logger).decode((UUID, UUID).self) {
+            """).decode((UUID, UUID).self) {
             result[application, default: []].append(member)
         }
         return result

@@ -7,34 +7,34 @@ import PostgresNIO
 /// transaction that makes it; the table refuses UPDATE, DELETE and TRUNCATE.
 enum BountyAuditStore {
     static func append(
-        _ connection: PostgresConnection, bountyID: UUID, actor: Principal, action: String,
-        applicationID: UUID? = nil, detail: String = "", logger: Logger
+        _ tx: Tx, bountyID: UUID, actor: Principal, action: String,
+        applicationID: UUID? = nil, detail: String = ""
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO bounty_audit (bounty_id, actor_id, actor_role, action, application_id, detail)
             VALUES (\(bountyID), \(actor.accountID), \(actor.role.rawValue), \(action), \(applicationID), \(detail))
-            """, logger: logger)
+            """)
     }
 
     /// One entry per application at once, for the losers when the places fill.
     static func appendEach(
-        _ connection: PostgresConnection, bountyID: UUID, actor: Principal, action: String, applicationIDs: [UUID],
-        detail: String = "", logger: Logger
+        _ tx: Tx, bountyID: UUID, actor: Principal, action: String, applicationIDs: [UUID],
+        detail: String = ""
     ) async throws {
         guard !applicationIDs.isEmpty else { return }
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO bounty_audit (bounty_id, actor_id, actor_role, action, application_id, detail)
             SELECT \(bountyID), \(actor.accountID), \(actor.role.rawValue), \(action), a, \(detail)
             FROM unnest(\(applicationIDs)::uuid[]) WITH ORDINALITY AS t(a, n) ORDER BY n
-            """, logger: logger)
+            """)
     }
 
     /// In the order the transitions happened.
-    static func list(_ connection: PostgresConnection, bountyID: UUID, page: Page, logger: Logger) async throws -> [Nomad_Jobs_V1_BountyAuditEntry] {
-        try await connection.query("""
+    static func list(_ tx: Tx, bountyID: UUID, page: Page) async throws -> [Nomad_Jobs_V1_BountyAuditEntry] {
+        try await tx.query("""
             SELECT at, actor_id, actor_role, action, application_id, detail FROM bounty_audit
             WHERE bounty_id = \(bountyID) ORDER BY sequence LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger).collect().map { row in
+            """).collect().map { row in
             let (at, actor, role, action, application, detail) =
                 try row.decode((Date, UUID, String, String, UUID?, String).self)
             return .with {

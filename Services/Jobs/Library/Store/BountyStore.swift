@@ -48,47 +48,47 @@ enum BountyStore {
     /// (mode OPEN_BOUNTY, one seat per winner place, not claimable) so the
     /// bounty is listed with the rest of the zone's demand.
     static func insert(
-        _ connection: PostgresConnection, id: UUID, jobID: UUID, publisher: Principal, draft: BountyDraft, logger: Logger
+        _ tx: Tx, id: UUID, jobID: UUID, publisher: Principal, draft: BountyDraft
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO jobs (id, enterprise_id, title, description, budget_currency, budget_minor, mode, seats,
               deadline, claimable)
             VALUES (\(jobID), \(publisher.accountID), \(draft.title), \(draft.description), \(draft.currency),
               \(draft.budgetMinor), \(Int16(4)), \(draft.winnerPlaces), \(draft.deadline), false)
-            """, logger: logger)
+            """)
         for skill in draft.skills {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
                 VALUES (\(jobID), \(skill.code), \(skill.minLevel), \(skill.weight), true)
-                """, logger: logger)
+                """)
         }
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO bounties (id, publisher_id, publisher_role, job_id, title, description, budget_currency,
               budget_minor, deadline, applicant_kinds, certified_only, max_team_size, winner_places)
             VALUES (\(id), \(publisher.accountID), \(publisher.role.rawValue), \(jobID), \(draft.title),
               \(draft.description), \(draft.currency), \(draft.budgetMinor), \(draft.deadline), \(draft.applicantKinds),
               \(draft.certifiedOnly), \(draft.maxTeamSize), \(draft.winnerPlaces))
-            """, logger: logger)
+            """)
         for (position, skill) in draft.skills.enumerated() {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO bounty_skills (bounty_id, position, skill_code, min_level, weight)
                 VALUES (\(id), \(position), \(skill.code), \(skill.minLevel), \(skill.weight))
-                """, logger: logger)
+                """)
         }
         for (position, milestone) in draft.milestones.enumerated() {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO bounty_milestones (bounty_id, position, title, due)
                 VALUES (\(id), \(position), \(milestone.title), \(milestone.due))
-                """, logger: logger)
+                """)
         }
     }
 
     /// The codes among `codes` that the skills library does not hold.
-    static func unknownSkills(_ connection: PostgresConnection, codes: [String], logger: Logger) async throws -> [String] {
+    static func unknownSkills(_ tx: Tx, codes: [String]) async throws -> [String] {
         guard !codes.isEmpty else { return [] }
         var known = Set<String>()
-        for try await code in try await connection.query(
-            "SELECT code FROM skills WHERE code = ANY(\(codes))", logger: logger
+        for try await code in try await tx.query(
+            "SELECT code FROM skills WHERE code = ANY(\(codes))"
         ).decode(String.self) {
             known.insert(code)
         }
@@ -99,40 +99,28 @@ enum BountyStore {
     /// bounty or its applications holds, so winners are decided one at a time
     /// whichever replica the claims land on.
     static func find(
-        _ connection: PostgresConnection, id: UUID, lock: RowLock = .none, logger: Logger
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> BountyRecord? {
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM bounties WHERE id = $1\(lock.sql)", binds: binds(id)),
-            logger: logger)
+        let rows = try await tx.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM bounties WHERE id = $1\(lock.sql)", binds: binds(id)))
         var found: BountyRecord?
         for try await row in rows { found = try record(row) }
         guard var bounty = found else { return nil }
-        try await complete(connection, &bounty, logger: logger)
+        try await complete(tx, &bounty)
         return bounty
     }
 
-    enum RowLock {
-        case none, share, update
-        var sql: String {
-            switch self {
-            case .none: ""
-            case .share: " FOR SHARE"
-            case .update: " FOR UPDATE"
-            }
-        }
-    }
-
     /// Newest first; `status` nil lists every status.
-    static func list(_ connection: PostgresConnection, status: Int16?, page: Page, logger: Logger) async throws -> [BountyRecord] {
-        let rows = try await connection.query("""
+    static func list(_ tx: Tx, status: Int16?, page: Page) async throws -> [BountyRecord] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM bounties
             WHERE (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var bounties: [BountyRecord] = []
         for try await row in rows { bounties.append(try record(row)) }
         for index in bounties.indices {
-            try await complete(connection, &bounties[index], logger: logger)
+            try await complete(tx, &bounties[index])
         }
         return bounties
     }
@@ -140,81 +128,80 @@ enum BountyStore {
     /// Counts a new winner. When the places fill, the bounty moves to
     /// IN_PROGRESS. The companion job's seats follow, and it closes once the
     /// work has started. Call under the bounty row lock.
-    static func addWinner(_ connection: PostgresConnection, _ bounty: BountyRecord, logger: Logger) async throws -> (winners: Int, filled: Bool) {
-        let rows = try await connection.query("""
+    static func addWinner(_ tx: Tx, _ bounty: BountyRecord) async throws -> (winners: Int, filled: Bool) {
+        let rows = try await tx.query("""
             UPDATE bounties SET winners = winners + 1,
               status = CASE WHEN winners + 1 = winner_places THEN \(BountyRules.Status.inProgress.rawValue) ELSE status END,
               updated_at = now()
             WHERE id = \(bounty.id) AND status = \(BountyRules.Status.open.rawValue) AND winners < winner_places
             RETURNING winners, winners = winner_places
-            """, logger: logger)
+            """)
         var result: (Int, Bool)?
         for try await (winners, filled) in rows.decode((Int, Bool).self) { result = (winners, filled) }
         guard let result else { throw NomadError.wrongState("所有揭榜名额已被占满", "every winner place has been taken") }
-        try await connection.query("""
+        try await tx.query("""
             UPDATE jobs SET seats_taken = \(result.0),
               status = CASE WHEN \(result.1) THEN 3 ELSE status END,
               close_reason = CASE WHEN \(result.1) THEN 'bounty in progress' ELSE close_reason END,
               updated_at = now()
             WHERE id = \(bounty.jobID)
-            """, logger: logger)
+            """)
         return result
     }
 
     static func recordProgress(
-        _ connection: PostgresConnection, bountyID: UUID, position: Int, percent: Int16, note: String, by reporter: UUID,
-        logger: Logger
+        _ tx: Tx, bountyID: UUID, position: Int, percent: Int16, note: String, by reporter: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE bounty_milestones SET progress_percent = \(percent), last_report = \(note),
               reported_by = \(reporter), reported_at = now()
             WHERE bounty_id = \(bountyID) AND position = \(position)
-            """, logger: logger)
-        try await connection.query("UPDATE bounties SET updated_at = now() WHERE id = \(bountyID)", logger: logger)
+            """)
+        try await tx.query("UPDATE bounties SET updated_at = now() WHERE id = \(bountyID)")
     }
 
     static func markCompleted(
-        _ connection: PostgresConnection, _ bounty: BountyRecord, rewardMinor: Int64, logger: Logger
+        _ tx: Tx, _ bounty: BountyRecord, rewardMinor: Int64
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             UPDATE bounties SET status = \(BountyRules.Status.completed.rawValue), reward_currency = budget_currency,
               reward_minor = \(rewardMinor), completed_at = now(), updated_at = now()
             WHERE id = \(bounty.id)
-            """, logger: logger)
-        try await connection.query("""
+            """)
+        try await tx.query("""
             UPDATE jobs SET status = 3, close_reason = coalesce(close_reason, 'bounty completed'), updated_at = now()
             WHERE id = \(bounty.jobID)
-            """, logger: logger)
+            """)
     }
 
     /// Cancels the bounty and takes its row off the demand list; winners keep
     /// their WON record (the audit says what became of the work).
-    static func markCancelled(_ connection: PostgresConnection, _ bounty: BountyRecord, reason: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func markCancelled(_ tx: Tx, _ bounty: BountyRecord, reason: String) async throws {
+        try await tx.query("""
             UPDATE bounties SET status = \(BountyRules.Status.cancelled.rawValue), updated_at = now() WHERE id = \(bounty.id)
-            """, logger: logger)
-        try await connection.query("""
+            """)
+        try await tx.query("""
             UPDATE jobs SET status = 3, close_reason = \("bounty cancelled: " + reason), updated_at = now()
             WHERE id = \(bounty.jobID)
-            """, logger: logger)
+            """)
     }
 
-    private static func complete(_ connection: PostgresConnection, _ bounty: inout BountyRecord, logger: Logger) async throws {
-        for try await (code, level, weight) in try await connection.query("""
+    private static func complete(_ tx: Tx, _ bounty: inout BountyRecord) async throws {
+        for try await (code, level, weight) in try await tx.query("""
             SELECT skill_code, min_level, weight FROM bounty_skills WHERE bounty_id = \(bounty.id) ORDER BY position
-            """, logger: logger).decode((String, Int16, Int16).self) {
+            """).decode((String, Int16, Int16).self) {
             bounty.skills.append(.init(code: code, minLevel: level, weight: weight))
         }
-        for try await (title, due, percent, report) in try await connection.query("""
+        for try await (title, due, percent, report) in try await tx.query("""
             SELECT title, due, progress_percent, last_report FROM bounty_milestones
             WHERE bounty_id = \(bounty.id) ORDER BY position
-            """, logger: logger).decode((String, Date, Int16, String).self) {
+            """).decode((String, Date, Int16, String).self) {
             bounty.milestones.append(.init(title: title, due: due, progressPercent: percent, lastReport: report))
         }
-        for try await id in try await connection.query("""
+        for try await id in try await tx.query("""
             SELECT id FROM bounty_applications
             WHERE bounty_id = \(bounty.id) AND winner_rank IS NOT NULL ORDER BY winner_rank
-            """, logger: logger).decode(UUID.self) {
+            """).decode(UUID.self) {
             bounty.winnerApplicationIDs.append(id)
         }
     }

@@ -31,10 +31,10 @@ struct DemandFilter: Sendable {
 
 enum JobStore {
     /// The zone day of the job's deadline: the last day of a claim's work.
-    static func deadlineDay(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> ZoneDay? {
-        try await connection.query("""
+    static func deadlineDay(_ tx: Tx, id: UUID) async throws -> ZoneDay? {
+        try await tx.query("""
             SELECT to_char(deadline AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM jobs WHERE id = \(id)
-            """, logger: logger).collect().first.flatMap { ZoneDay(iso: try $0.decode(String.self)) }
+            """).collect().first.flatMap { ZoneDay(iso: try $0.decode(String.self)) }
     }
 
     private static let columns = """
@@ -43,72 +43,72 @@ enum JobStore {
         """
 
     /// A new job. An external id the enterprise already used is ALREADY_EXISTS.
-    static func insert(_ connection: PostgresConnection, _ job: JobRecord, logger: Logger) async throws {
+    static func insert(_ tx: Tx, _ job: JobRecord) async throws {
         let p = job.posting
-        let inserted = try await connection.query("""
+        let inserted = try await tx.query("""
             INSERT INTO jobs (id, enterprise_id, external_id, title, description, tools, budget_currency, budget_minor,
               mode, seats, deadline, languages, claimable, content_hash)
             VALUES (\(job.id), \(job.enterpriseID), \(p.externalID), \(p.title), \(p.description), \(p.tools),
               \(p.currency), \(p.budgetMinor), \(Int16(p.mode.rawValue)), \(Int32(p.seats)), \(p.deadline), \(p.languages),
               \(p.claimable), \(job.contentHash))
             ON CONFLICT (enterprise_id, external_id) DO NOTHING RETURNING 1
-            """, logger: logger).collect().count
+            """).collect().count
         guard inserted == 1 else {
             throw NomadError(.alreadyExists, zh: "该外部编号已用于您的另一岗位", en: "You already have a job with this external_id")
         }
-        try await insertSkills(connection, jobID: job.id, skills: p.skills, logger: logger)
+        try await insertSkills(tx, jobID: job.id, skills: p.skills)
     }
 
     /// Replaces an ingested job's posting. Seats taken stay; the status
     /// follows the new seat count (a job whose seats were raised reopens).
-    static func update(_ connection: PostgresConnection, id: UUID, posting p: JobPosting, hash: Data, logger: Logger) async throws {
-        try await connection.query("""
+    static func update(_ tx: Tx, id: UUID, posting p: JobPosting, hash: Data) async throws {
+        try await tx.query("""
             UPDATE jobs SET title = \(p.title), description = \(p.description), tools = \(p.tools),
               budget_currency = \(p.currency), budget_minor = \(p.budgetMinor), mode = \(Int16(p.mode.rawValue)),
               seats = \(Int32(p.seats)), deadline = \(p.deadline), languages = \(p.languages), claimable = \(p.claimable),
               content_hash = \(hash), updated_at = now(),
               status = CASE WHEN status = 3 THEN 3 WHEN seats_taken >= \(Int32(p.seats)) THEN 2 ELSE 1 END
             WHERE id = \(id)
-            """, logger: logger)
-        try await connection.query("DELETE FROM job_skills WHERE job_id = \(id)", logger: logger)
-        try await insertSkills(connection, jobID: id, skills: p.skills, logger: logger)
+            """)
+        try await tx.query("DELETE FROM job_skills WHERE job_id = \(id)")
+        try await insertSkills(tx, jobID: id, skills: p.skills)
     }
 
-    private static func insertSkills(_ connection: PostgresConnection, jobID: UUID, skills: [JobPosting.Skill], logger: Logger) async throws {
-        try await connection.query("""
+    private static func insertSkills(_ tx: Tx, jobID: UUID, skills: [JobPosting.Skill]) async throws {
+        try await tx.query("""
             INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
             SELECT \(jobID), * FROM unnest(\(skills.map(\.code))::text[], \(skills.map(\.minLevel))::smallint[],
               \(skills.map(\.weight))::smallint[], \(skills.map(\.essential))::boolean[])
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> JobRecord? {
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> JobRecord? {
         var b = PostgresBindings()
         b.append(id)
         let lock = forUpdate ? " FOR UPDATE" : ""
-        return try await one(connection, PostgresQuery(unsafeSQL: "SELECT \(columns) FROM jobs WHERE id = $1\(lock)", binds: b), logger: logger)
+        return try await one(tx, PostgresQuery(unsafeSQL: "SELECT \(columns) FROM jobs WHERE id = $1\(lock)", binds: b))
     }
 
     /// The enterprise's job with this external id, locked for the upsert.
     static func findExternal(
-        _ connection: PostgresConnection, enterpriseID: UUID, externalID: String, logger: Logger
+        _ tx: Tx, enterpriseID: UUID, externalID: String
     ) async throws -> JobRecord? {
         var b = PostgresBindings()
         b.append(enterpriseID)
         b.append(externalID)
-        return try await one(connection, PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM jobs WHERE enterprise_id = $1 AND external_id = $2 FOR UPDATE", binds: b), logger: logger)
+        return try await one(tx, PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM jobs WHERE enterprise_id = $1 AND external_id = $2 FOR UPDATE", binds: b))
     }
 
-    static func close(_ connection: PostgresConnection, id: UUID, reason: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func close(_ tx: Tx, id: UUID, reason: String) async throws {
+        try await tx.query("""
             UPDATE jobs SET status = 3, close_reason = \(reason), updated_at = now() WHERE id = \(id)
-            """, logger: logger)
+            """)
     }
 
     /// Up to `page.fetchLimit` jobs, newest first. A skill filter takes the
     /// skill and every skill beneath it (codes sharing its dotted prefix).
-    static func list(_ connection: PostgresConnection, filter: DemandFilter, page: Page, logger: Logger) async throws -> [JobRecord] {
+    static func list(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [JobRecord] {
         var b = PostgresBindings()
         b.append(filter.status)
         b.append(filter.enterpriseID)
@@ -116,16 +116,16 @@ enum JobStore {
         b.append(filter.skillCode)
         b.append(page.fetchLimit)
         b.append(page.offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM jobs j
             WHERE j.status = $1 AND ($1 <> 1 OR j.deadline > now())
               AND ($2::uuid IS NULL OR j.enterprise_id = $2) AND ($3::smallint IS NULL OR j.mode = $3)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM job_skills js WHERE js.job_id = j.id
                 AND (js.skill_code = $4 OR starts_with(js.skill_code, $4 || '.'))))
             ORDER BY j.created_at DESC, j.id DESC LIMIT $5 OFFSET $6
-            """, binds: b), logger: logger)
+            """, binds: b))
         var jobs = try await rows.collect().map(record)
-        let skills = try await skills(connection, jobIDs: jobs.map(\.id), logger: logger)
+        let skills = try await skills(tx, jobIDs: jobs.map(\.id))
         for index in jobs.indices { jobs[index].posting.skills = skills[jobs[index].id] ?? [] }
         return jobs
     }
@@ -141,13 +141,13 @@ enum JobStore {
 
     /// Open jobs, free seats and essential mentions per skill, over open jobs
     /// matching the filter; most free seats first.
-    static func summarize(_ connection: PostgresConnection, filter: DemandFilter, page: Page, logger: Logger) async throws -> [SkillDemandRow] {
+    static func summarize(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [SkillDemandRow] {
         var b = PostgresBindings()
         b.append(filter.enterpriseID)
         b.append(filter.mode)
         b.append(page.fetchLimit)
         b.append(page.offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT js.skill_code, s.name_zh, s.name_en, count(*)::int4, sum(j.seats - j.seats_taken)::int4,
               count(*) FILTER (WHERE js.essential)::int4
             FROM job_skills js JOIN jobs j ON j.id = js.job_id JOIN skills s ON s.code = js.skill_code
@@ -155,7 +155,7 @@ enum JobStore {
               AND ($1::uuid IS NULL OR j.enterprise_id = $1) AND ($2::smallint IS NULL OR j.mode = $2)
             GROUP BY js.skill_code, s.name_zh, s.name_en
             ORDER BY 5 DESC, 4 DESC, js.skill_code LIMIT $3 OFFSET $4
-            """, binds: b), logger: logger)
+            """, binds: b))
         var result: [SkillDemandRow] = []
         for try await (code, zh, en, jobs, seats, essential) in rows.decode((String, String, String, Int32, Int32, Int32).self) {
             result.append(.init(code: code, nameZh: zh, nameEn: en, openJobs: jobs, openSeats: seats, essentialIn: essential))
@@ -163,18 +163,18 @@ enum JobStore {
         return result
     }
 
-    private static func one(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> JobRecord? {
-        guard var job = try await connection.query(query, logger: logger).collect().first.map(record) else { return nil }
-        job.posting.skills = try await skills(connection, jobIDs: [job.id], logger: logger)[job.id] ?? []
+    private static func one(_ tx: Tx, _ query: PostgresQuery) async throws -> JobRecord? {
+        guard var job = try await tx.query(query).collect().first.map(record) else { return nil }
+        job.posting.skills = try await skills(tx, jobIDs: [job.id])[job.id] ?? []
         return job
     }
 
-    private static func skills(_ connection: PostgresConnection, jobIDs: [UUID], logger: Logger) async throws -> [UUID: [JobPosting.Skill]] {
+    private static func skills(_ tx: Tx, jobIDs: [UUID]) async throws -> [UUID: [JobPosting.Skill]] {
         guard !jobIDs.isEmpty else { return [:] }
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT job_id, skill_code, min_level, weight, essential FROM job_skills
             WHERE job_id = ANY(\(jobIDs)) ORDER BY job_id, essential DESC, weight DESC, skill_code
-            """, logger: logger)
+            """)
         var result: [UUID: [JobPosting.Skill]] = [:]
         for try await (jobID, code, level, weight, essential) in rows.decode((UUID, String, Int16, Int16, Bool).self) {
             result[jobID, default: []].append(.init(code: code, minLevel: level, weight: weight, essential: essential))

@@ -24,8 +24,8 @@ enum MatchStore {
 
     /// A job's owner, status, tools, languages and requirements (essential
     /// first, then by weight); nil when there is no such job.
-    static func job(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> JobRow? {
-        for try await row in try await connection.execute(JobStatement(id: id), logger: logger) { return row }
+    static func job(_ tx: Tx, id: UUID) async throws -> JobRow? {
+        for try await row in try await tx.execute(JobStatement(id: id)) { return row }
         return nil
     }
 
@@ -65,8 +65,8 @@ enum MatchStore {
     }
 
     /// A nomad's profile for scoring; nil when they have none.
-    static func profile(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> MatchScoring.Nomad? {
-        for try await nomad in try await connection.execute(ProfileStatement(nomadID: nomadID), logger: logger) {
+    static func profile(_ tx: Tx, nomadID: UUID) async throws -> MatchScoring.Nomad? {
+        for try await nomad in try await tx.execute(ProfileStatement(nomadID: nomadID)) {
             return nomad
         }
         return nil
@@ -123,14 +123,14 @@ enum MatchStore {
     /// `match_nomads_ranked` (migration 8): past `after` when given, with a
     /// bound of at least `atLeast` hundredths, at most `limit` of them.
     static func rankedNomads(
-        _ connection: PostgresConnection, job: MatchScoring.Job, tables: MatchScoring.BoundTables,
-        after: (bound: Int, id: UUID)?, atLeast: Int?, limit: Int, counts: Bool, logger: Logger
+        _ tx: Tx, job: MatchScoring.Job, tables: MatchScoring.BoundTables,
+        after: (bound: Int, id: UUID)?, atLeast: Int?, limit: Int, counts: Bool
     ) async throws -> RankedNomads {
         guard !job.requirements.isEmpty else { return RankedNomads(holders: 0, candidates: 0, read: []) }
         let statement = RankedNomadsStatement(
             job: job, tables: tables, after: after, atLeast: atLeast, limit: limit, counts: counts)
         var result = RankedNomads(holders: 0, candidates: 0, read: [])
-        for try await row in try await connection.execute(statement, logger: logger) {
+        for try await row in try await tx.execute(statement) {
             result.holders = row.holders
             result.candidates = row.candidates
             if let candidate = row.candidate { result.read.append(candidate) }
@@ -208,12 +208,12 @@ enum MatchStore {
     /// nomad with a popular skill touches hundreds of jobs, most of which
     /// need an essential skill they lack); `excluded` counts the others.
     static func jobsFor(
-        _ connection: PostgresConnection, nomad: MatchScoring.Nomad, logger: Logger
+        _ tx: Tx, nomad: MatchScoring.Nomad
     ) async throws -> (excluded: Int, jobs: [(id: UUID, job: MatchScoring.Job)]) {
         guard !nomad.skills.isEmpty else { return (0, []) }
         var excluded = 0
         var jobs: [(id: UUID, job: MatchScoring.Job)] = []
-        for try await row in try await connection.execute(JobsForNomadStatement(skills: nomad.skills), logger: logger) {
+        for try await row in try await tx.execute(JobsForNomadStatement(skills: nomad.skills)) {
             excluded = row.excluded
             if let job = row.job { jobs.append(job) }
         }
@@ -276,10 +276,10 @@ enum MatchStore {
     }
 
     /// Names of skills, by code.
-    static func names(_ connection: PostgresConnection, codes: [String], logger: Logger) async throws -> [String: SkillName] {
+    static func names(_ tx: Tx, codes: [String]) async throws -> [String: SkillName] {
         guard !codes.isEmpty else { return [:] }
-        let rows = try await connection.query(
-            "SELECT code, name_zh, name_en FROM skills WHERE code = ANY(\(codes))", logger: logger)
+        let rows = try await tx.query(
+            "SELECT code, name_zh, name_en FROM skills WHERE code = ANY(\(codes))")
         var result: [String: SkillName] = [:]
         for try await (code, zh, en) in rows.decode((String, String, String).self) {
             result[code] = SkillName(zh: zh, en: en)
@@ -291,12 +291,12 @@ enum MatchStore {
     /// (by code prefix), at the required level or above; easiest first, then
     /// shortest. At most `perGap` each.
     static func scenarios(
-        _ connection: PostgresConnection, gaps: [(code: String, level: Int)], perGap: Int, logger: Logger
+        _ tx: Tx, gaps: [(code: String, level: Int)], perGap: Int
     ) async throws -> [String: [Nomad_Jobs_V1_Scenario]] {
         guard !gaps.isEmpty else { return [:] }
         let codes = gaps.map(\.code)
         let levels = gaps.map { Int16($0.level) }
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT g.code, s.id, s.skill_code, s.level, s.title_zh, s.title_en, s.description_zh, s.description_en,
               s.provider, s.hours
             FROM unnest(\(codes)::text[], \(levels)::int2[]) AS g(code, level)
@@ -308,7 +308,7 @@ enum MatchStore {
               LIMIT \(perGap)
             ) s
             ORDER BY g.code, s.level, s.hours, s.id
-            """, logger: logger)
+            """)
         var result: [String: [Nomad_Jobs_V1_Scenario]] = [:]
         for try await (gap, id, code, level, titleZh, titleEn, descriptionZh, descriptionEn, provider, hours)
             in rows.decode((String, UUID, String, Int16, String, String, String, String, String, Int).self) {

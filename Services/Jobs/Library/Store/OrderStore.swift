@@ -58,37 +58,37 @@ enum OrderStore {
 
     /// Inserts the order (not its milestones). A second live order of the same
     /// nomad on the same job is ALREADY_EXISTS.
-    static func insert(_ connection: PostgresConnection, _ order: OrderRecord, logger: Logger) async throws {
+    static func insert(_ tx: Tx, _ order: OrderRecord) async throws {
         do {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO orders (id, job_id, nomad_id, enterprise_id, status, holds_seat, cover_note, contract_kind,
                   contract_start, contract_end, contract_signed_at, nomad_foreign, nomad_permit_until)
                 VALUES (\(order.id), \(order.jobID), \(order.nomadID), \(order.enterpriseID), \(order.status),
                   \(order.holdsSeat), \(order.coverNote), \(order.contractKind), \(order.contractStart?.iso)::date,
                   \(order.contractEnd?.iso)::date, \(order.contractSignedAt), \(order.nomadForeign),
                   \(order.nomadPermitUntil?.iso)::date)
-                """, logger: logger)
+                """)
         } catch let error as PSQLError where error.isUniqueViolation {
             throw JobsErrors.alreadyOnJob
         }
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, forUpdate: Bool = false, logger: Logger) async throws -> OrderRecord? {
+    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> OrderRecord? {
         let lock = forUpdate ? " FOR UPDATE" : ""
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM orders WHERE id = $1\(lock)", binds: binds(id)), logger: logger)
+        let rows = try await tx.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM orders WHERE id = $1\(lock)", binds: binds(id)))
         var found: OrderRecord?
         for try await row in rows { found = try record(row) }
         guard var order = found else { return nil }
-        order.milestones = try await milestones(connection, orderID: id, logger: logger)
+        order.milestones = try await milestones(tx, orderID: id)
         return order
     }
 
-    static func milestones(_ connection: PostgresConnection, orderID: UUID, logger: Logger) async throws -> [OrderRecord.MilestoneRecord] {
-        let rows = try await connection.query("""
+    static func milestones(_ tx: Tx, orderID: UUID) async throws -> [OrderRecord.MilestoneRecord] {
+        let rows = try await tx.query("""
             SELECT title, due, amount_currency, amount_minor, status, delivery_note, evidence_hash
             FROM order_milestones WHERE order_id = \(orderID) ORDER BY position
-            """, logger: logger)
+            """)
         var result: [OrderRecord.MilestoneRecord] = []
         for try await (title, due, currency, amount, status, note, hash) in
             rows.decode((String, Date, String, Int64, Int16, String, String).self) {
@@ -129,8 +129,8 @@ enum OrderStore {
     }
 
     /// Writes back what the order's steps change (not its milestones).
-    static func save(_ connection: PostgresConnection, _ order: OrderRecord, logger: Logger) async throws {
-        try await connection.query("""
+    static func save(_ tx: Tx, _ order: OrderRecord) async throws {
+        try await tx.query("""
             UPDATE orders SET status = \(order.status), holds_seat = \(order.holdsSeat),
               contract_kind = \(order.contractKind), contract_start = \(order.contractStart?.iso)::date,
               contract_end = \(order.contractEnd?.iso)::date, contract_signed_at = \(order.contractSignedAt),
@@ -141,48 +141,48 @@ enum OrderStore {
               cancel_reason = \(order.cancelReason), reject_reason = \(order.rejectReason),
               completed_at = \(order.completedAt), updated_at = \(order.updatedAt)
             WHERE id = \(order.id)
-            """, logger: logger)
+            """)
     }
 
     /// Replaces the order's milestones with `order.milestones`, in order.
-    static func saveMilestones(_ connection: PostgresConnection, _ order: OrderRecord, logger: Logger) async throws {
-        try await connection.query("DELETE FROM order_milestones WHERE order_id = \(order.id)", logger: logger)
+    static func saveMilestones(_ tx: Tx, _ order: OrderRecord) async throws {
+        try await tx.query("DELETE FROM order_milestones WHERE order_id = \(order.id)")
         for (position, milestone) in order.milestones.enumerated() {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO order_milestones (order_id, position, title, due, amount_currency, amount_minor, status,
                   delivery_note, evidence_hash)
                 VALUES (\(order.id), \(position), \(milestone.title), \(milestone.due), \(milestone.currency),
                   \(milestone.amountMinor), \(milestone.status), \(milestone.deliveryNote), \(milestone.evidenceHash))
-                """, logger: logger)
+                """)
         }
     }
 
     /// The delivery of an order without milestones: its note and evidence are
     /// kept on the order row (Migration0003Orders).
-    static func recordWholeDelivery(_ connection: PostgresConnection, orderID: UUID, note: String, evidenceHash: String, logger: Logger) async throws {
-        try await connection.query("""
+    static func recordWholeDelivery(_ tx: Tx, orderID: UUID, note: String, evidenceHash: String) async throws {
+        try await tx.query("""
             UPDATE orders SET delivery_note = \(note), evidence_hash = \(evidenceHash) WHERE id = \(orderID)
-            """, logger: logger)
+            """)
     }
 
     /// Orders newest first. Nil filters match everything; callers narrow by
     /// who may see what.
     static func list(
-        _ connection: PostgresConnection, nomadID: UUID?, enterpriseID: UUID?, jobID: UUID?, status: Int16?,
-        page: Page, logger: Logger
+        _ tx: Tx, nomadID: UUID?, enterpriseID: UUID?, jobID: UUID?, status: Int16?,
+        page: Page
     ) async throws -> [OrderRecord] {
-        let rows = try await connection.query("""
+        let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM orders
             WHERE (\(nomadID)::uuid IS NULL OR nomad_id = \(nomadID))
               AND (\(enterpriseID)::uuid IS NULL OR enterprise_id = \(enterpriseID))
               AND (\(jobID)::uuid IS NULL OR job_id = \(jobID))
               AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger)
+            """)
         var orders: [OrderRecord] = []
         for try await row in rows { orders.append(try record(row)) }
         for index in orders.indices {
-            orders[index].milestones = try await milestones(connection, orderID: orders[index].id, logger: logger)
+            orders[index].milestones = try await milestones(tx, orderID: orders[index].id)
         }
         return orders
     }
@@ -200,11 +200,11 @@ enum OrderStore {
         var budgetMinor: Int64
     }
 
-    static func job(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> JobTerms? {
-        let rows = try await connection.query("""
+    static func job(_ tx: Tx, id: UUID) async throws -> JobTerms? {
+        let rows = try await tx.query("""
             SELECT enterprise_id, mode, status, seats, seats_taken, deadline > now(), budget_currency, budget_minor
             FROM jobs WHERE id = \(id)
-            """, logger: logger)
+            """)
         for try await (enterprise, mode, status, seats, taken, before, currency, budget) in
             rows.decode((UUID, Int16, Int16, Int, Int, Bool, String, Int64).self) {
             return JobTerms(id: id, enterpriseID: enterprise, mode: mode, status: status, seats: seats, seatsTaken: taken,
@@ -215,11 +215,11 @@ enum OrderStore {
 
     /// The job's required skills with their minimum levels, most important
     /// first (essential, then weight): the first is the job's main skill.
-    static func jobSkills(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws -> [(code: String, minLevel: Int16)] {
-        let rows = try await connection.query("""
+    static func jobSkills(_ tx: Tx, jobID: UUID) async throws -> [(code: String, minLevel: Int16)] {
+        let rows = try await tx.query("""
             SELECT skill_code, min_level FROM job_skills WHERE job_id = \(jobID)
             ORDER BY essential DESC, weight DESC, skill_code
-            """, logger: logger)
+            """)
         var skills: [(code: String, minLevel: Int16)] = []
         for try await (code, level) in rows.decode((String, Int16).self) { skills.append((code, level)) }
         return skills
@@ -227,14 +227,14 @@ enum OrderStore {
 
     /// The nomad's orders as the career chain reads them, each with its job's
     /// main skill.
-    static func careerOrders(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> [CareerChain.Order] {
-        let rows = try await connection.query("""
+    static func careerOrders(_ tx: Tx, nomadID: UUID) async throws -> [CareerChain.Order] {
+        let rows = try await tx.query("""
             SELECT o.id, o.status, o.contract_kind, to_char(o.contract_start, 'YYYY-MM-DD'),
               to_char(o.contract_end, 'YYYY-MM-DD'), o.contract_signed_at, o.completed_at,
               (SELECT s.skill_code FROM job_skills s WHERE s.job_id = o.job_id
                ORDER BY s.essential DESC, s.weight DESC, s.skill_code LIMIT 1)
             FROM orders o WHERE o.nomad_id = \(nomadID) ORDER BY o.created_at, o.id
-            """, logger: logger)
+            """)
         var orders: [CareerChain.Order] = []
         for try await (id, status, kind, start, end, signedAt, completedAt, skill) in
             rows.decode((UUID, Int16, Int16?, String?, String?, Date?, Date?, String?).self) {

@@ -28,11 +28,11 @@ struct ProfileRecord: Sendable {
 }
 
 enum ProfileStore {
-    static func find(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> ProfileRecord? {
-        let rows = try await connection.query("""
+    static func find(_ tx: Tx, nomadID: UUID) async throws -> ProfileRecord? {
+        let rows = try await tx.query("""
             SELECT availability, hours_per_week, time_zone, languages, rate_currency, rate_minor, standing, updated_at
             FROM profiles WHERE nomad_id = \(nomadID)
-            """, logger: logger)
+            """)
         var found: ProfileRecord?
         for try await (availability, hours, zone, languages, currency, rate, standing, updated) in
             rows.decode((Int16, Int32, String, [String], String, Int64, String, Date).self) {
@@ -41,52 +41,52 @@ enum ProfileStore {
                 rateCurrency: currency, rateMinor: rate, standing: standing, updatedAt: updated)
         }
         guard var profile = found else { return nil }
-        profile.skills = try await skills(connection, nomadID: nomadID, logger: logger)
+        profile.skills = try await skills(tx, nomadID: nomadID)
         return profile
     }
 
     /// Creates the profile row if missing and locks it, so concurrent saves of
     /// one nomad (from any replica) apply one after the other.
-    static func lock(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws {
-        try await connection.query(
-            "INSERT INTO profiles (nomad_id) VALUES (\(nomadID)) ON CONFLICT DO NOTHING", logger: logger)
-        try await connection.query("SELECT 1 FROM profiles WHERE nomad_id = \(nomadID) FOR UPDATE", logger: logger)
+    static func lock(_ tx: Tx, nomadID: UUID) async throws {
+        try await tx.query(
+            "INSERT INTO profiles (nomad_id) VALUES (\(nomadID)) ON CONFLICT DO NOTHING")
+        try await tx.query("SELECT 1 FROM profiles WHERE nomad_id = \(nomadID) FOR UPDATE")
     }
 
-    static func save(_ connection: PostgresConnection, _ profile: ProfileRecord, logger: Logger) async throws {
-        try await connection.query("""
+    static func save(_ tx: Tx, _ profile: ProfileRecord) async throws {
+        try await tx.query("""
             UPDATE profiles SET availability = \(profile.availability), hours_per_week = \(profile.hoursPerWeek),
               time_zone = \(profile.timeZone), languages = \(profile.languages), rate_currency = \(profile.rateCurrency),
               rate_minor = \(profile.rateMinor), standing = \(profile.standing), updated_at = now()
             WHERE nomad_id = \(profile.nomadID)
-            """, logger: logger)
+            """)
     }
 
     /// Replaces the declared skills. Verified levels are not the nomad's to
     /// set: each skill gets the proof on record for it (`VerificationStore`),
     /// so a skill dropped and added again comes back with its proof.
     static func replaceSkills(
-        _ connection: PostgresConnection, nomadID: UUID, skills: [ProfileRecord.SkillRecord], logger: Logger
+        _ tx: Tx, nomadID: UUID, skills: [ProfileRecord.SkillRecord]
     ) async throws {
-        let proven = try await VerificationStore.proven(connection, nomadID: nomadID, logger: logger)
-        try await connection.query("DELETE FROM profile_skills WHERE nomad_id = \(nomadID)", logger: logger)
+        let proven = try await VerificationStore.proven(tx, nomadID: nomadID)
+        try await tx.query("DELETE FROM profile_skills WHERE nomad_id = \(nomadID)")
         for skill in skills {
             let proof = proven[skill.code]
             let tools = skill.tools
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO profile_skills (nomad_id, skill_code, level, years_experience, projects_done, tools,
                   verified_level, verification)
                 VALUES (\(nomadID), \(skill.code), \(skill.level), \(skill.yearsExperience), \(skill.projectsDone),
                   \(tools), \(proof?.level ?? 0), \(proof?.source ?? 1))
-                """, logger: logger)
+                """)
         }
     }
 
-    static func skills(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> [ProfileRecord.SkillRecord] {
-        let rows = try await connection.query("""
+    static func skills(_ tx: Tx, nomadID: UUID) async throws -> [ProfileRecord.SkillRecord] {
+        let rows = try await tx.query("""
             SELECT skill_code, level, years_experience, projects_done, tools, verified_level, verification
             FROM profile_skills WHERE nomad_id = \(nomadID) ORDER BY level DESC, skill_code
-            """, logger: logger)
+            """)
         var result: [ProfileRecord.SkillRecord] = []
         for try await (code, level, years, projects, tools, verified, verification) in
             rows.decode((String, Int16, Int32, Int32, [String], Int16, Int16).self) {

@@ -5,52 +5,51 @@ import PostgresNIO
 
 /// Training scenarios (场景实训) and the completions officers record.
 enum ScenarioStore {
-    static func skillExists(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> Bool {
-        try await connection.query("SELECT 1 FROM skills WHERE code = \(code)", logger: logger).collect().count == 1
+    static func skillExists(_ tx: Tx, code: String) async throws -> Bool {
+        try await tx.query("SELECT 1 FROM skills WHERE code = \(code)").collect().count == 1
     }
 
-    static func insert(_ connection: PostgresConnection, _ scenario: Nomad_Jobs_V1_Scenario, id: UUID, logger: Logger) async throws {
-        try await connection.query("""
+    static func insert(_ tx: Tx, _ scenario: Nomad_Jobs_V1_Scenario, id: UUID) async throws {
+        try await tx.query("""
             INSERT INTO scenarios (id, skill_code, level, title_zh, title_en, description_zh, description_en, provider, hours)
             VALUES (\(id), \(scenario.skillCode), \(Int16(scenario.level)), \(scenario.title.zhCn), \(scenario.title.en),
               \(scenario.description_p.zhCn), \(scenario.description_p.en), \(scenario.provider), \(Int32(scenario.hours)))
-            """, logger: logger)
+            """)
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, logger: Logger) async throws -> Nomad_Jobs_V1_Scenario? {
-        try await connection.query("SELECT \(unescaped: columns) FROM scenarios WHERE id = \(id)", logger: logger)
+    static func find(_ tx: Tx, id: UUID) async throws -> Nomad_Jobs_V1_Scenario? {
+        try await tx.query("SELECT \(unescaped: columns) FROM scenarios WHERE id = \(id)")
             .collect().first.map(decode)
     }
 
     /// Scenarios for `skillCode` or any skill beneath it (its code followed by
     /// a dot), by skill, level and id.
-    static func list(_ connection: PostgresConnection, skillCode: String?, page: Page, logger: Logger) async throws -> [Nomad_Jobs_V1_Scenario] {
-        try await connection.query("""
+    static func list(_ tx: Tx, skillCode: String?, page: Page) async throws -> [Nomad_Jobs_V1_Scenario] {
+        try await tx.query("""
             SELECT \(unescaped: columns) FROM scenarios
             WHERE \(skillCode)::text IS NULL OR skill_code = \(skillCode) OR starts_with(skill_code, \(skillCode) || '.')
             ORDER BY skill_code, level, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """, logger: logger).collect().map(decode)
+            """).collect().map(decode)
     }
 
     /// Records a completion; nil when this nomad already completed it.
     static func complete(
-        _ connection: PostgresConnection, scenarioID: UUID, nomadID: UUID, evidenceHash: String, recordedBy: UUID,
-        logger: Logger
+        _ tx: Tx, scenarioID: UUID, nomadID: UUID, evidenceHash: String, recordedBy: UUID
     ) async throws -> Date? {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO scenario_completions (scenario_id, nomad_id, evidence_hash, recorded_by)
             VALUES (\(scenarioID), \(nomadID), \(evidenceHash), \(recordedBy))
             ON CONFLICT DO NOTHING RETURNING completed_at
-            """, logger: logger).collect().first?.decode(Date.self)
+            """).collect().first?.decode(Date.self)
     }
 
     /// The nomad's completions, for the career chain.
-    static func completions(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> [CareerChain.Completion] {
-        try await connection.query("""
+    static func completions(_ tx: Tx, nomadID: UUID) async throws -> [CareerChain.Completion] {
+        try await tx.query("""
             SELECT c.scenario_id, s.skill_code, c.completed_at FROM scenario_completions c
             JOIN scenarios s ON s.id = c.scenario_id
             WHERE c.nomad_id = \(nomadID) ORDER BY c.completed_at
-            """, logger: logger).collect().map { row in
+            """).collect().map { row in
             let (id, skill, at) = try row.decode((UUID, String, Date).self)
             return CareerChain.Completion(scenarioID: id, skillCode: skill, completedAt: at)
         }

@@ -16,13 +16,13 @@ enum SeatStore {
     /// Takes a seat for an accepted application if the job is open and before
     /// its deadline. The last seat marks the job FILLED. (A direct claim takes
     /// its seat in `claim_job`, jobs migration 6, under the same rule.)
-    static func take(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws -> Taken? {
-        let rows = try await connection.query("""
+    static func take(_ tx: Tx, jobID: UUID) async throws -> Taken? {
+        let rows = try await tx.query("""
             UPDATE jobs SET seats_taken = seats_taken + 1,
               status = CASE WHEN seats_taken + 1 = seats THEN 2 ELSE status END, updated_at = now()
             WHERE id = \(jobID) AND status = 1 AND seats_taken < seats AND deadline > now()
             RETURNING enterprise_id, mode, seats_taken, seats
-            """, logger: logger)
+            """)
         for try await (enterprise, mode, taken, seats) in rows.decode((UUID, Int16, Int, Int).self) {
             return Taken(enterpriseID: enterprise, mode: mode, seatsTaken: taken, seats: seats)
         }
@@ -31,18 +31,18 @@ enum SeatStore {
 
     /// Gives a seat back (a cancelled order); a FILLED job reopens unless it
     /// was closed meanwhile.
-    static func release(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws {
-        try await connection.query("""
+    static func release(_ tx: Tx, jobID: UUID) async throws {
+        try await tx.query("""
             UPDATE jobs SET seats_taken = seats_taken - 1,
               status = CASE WHEN status = 2 THEN 1 ELSE status END, updated_at = now()
             WHERE id = \(jobID) AND seats_taken > 0
-            """, logger: logger)
+            """)
     }
 
     /// Why a seat could not be taken, read after `take` found none.
-    static func refusal(_ connection: PostgresConnection, jobID: UUID, logger: Logger) async throws -> NomadError {
-        let rows = try await connection.query(
-            "SELECT status, deadline > now() FROM jobs WHERE id = \(jobID)", logger: logger)
+    static func refusal(_ tx: Tx, jobID: UUID) async throws -> NomadError {
+        let rows = try await tx.query(
+            "SELECT status, deadline > now() FROM jobs WHERE id = \(jobID)")
         for try await (status, beforeDeadline) in rows.decode((Int16, Bool).self) {
             if status == 1, !beforeDeadline { return JobsErrors.jobDeadlinePassed }
             return JobsErrors.jobNotOpen

@@ -22,20 +22,20 @@ enum SkillStore {
           WHERE a.skill_code = s.code AND a.alias <> s.name_zh AND a.alias <> s.name_en), '{}') AS aliases
         """
 
-    static func find(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> SkillRecord? {
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM skills s WHERE s.code = $1", binds: binds(code)), logger: logger)
+    static func find(_ tx: Tx, code: String) async throws -> SkillRecord? {
+        let rows = try await tx.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM skills s WHERE s.code = $1", binds: binds(code)))
         return try await rows.collect().first.map(record)
     }
 
-    static func exists(_ connection: PostgresConnection, code: String, logger: Logger) async throws -> Bool {
-        try await connection.query("SELECT 1 FROM skills WHERE code = \(code)", logger: logger).collect().count == 1
+    static func exists(_ tx: Tx, code: String) async throws -> Bool {
+        try await tx.query("SELECT 1 FROM skills WHERE code = \(code)").collect().count == 1
     }
 
     /// Children of `parent` (roots when nil), or, with `query`, skills whose
     /// name or alias contains it in either language, within `parent`'s subtree.
     static func list(
-        _ connection: PostgresConnection, parent: String?, query: String?, page: Page, logger: Logger
+        _ tx: Tx, parent: String?, query: String?, page: Page
     ) async throws -> [SkillRecord] {
         var b = PostgresBindings()
         b.append(parent)
@@ -43,7 +43,7 @@ enum SkillStore {
         b.append(query.map(SkillTerms.key))
         b.append(page.fetchLimit)
         b.append(page.offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM skills s
             WHERE CASE WHEN $2::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM $1::text
               ELSE ($1::text IS NULL OR starts_with(s.code, $1::text || '.'))
@@ -52,23 +52,23 @@ enum SkillStore {
                     AND (strpos(lower(a.alias), $2) > 0 OR ($3 <> '' AND strpos(a.alias_key, $3) > 0))))
               END
             ORDER BY s.code LIMIT $4 OFFSET $5
-            """, binds: b), logger: logger)
+            """, binds: b))
         return try await rows.collect().map(record)
     }
 
     /// Maps each term to a skill code: an exact code first, then a name or
     /// alias by key. Terms that match nothing are absent from the answer.
-    static func resolve(_ connection: PostgresConnection, terms: [String], logger: Logger) async throws -> [String: String] {
+    static func resolve(_ tx: Tx, terms: [String]) async throws -> [String: String] {
         guard !terms.isEmpty else { return [:] }
         var codes = Set<String>()
-        for try await code in try await connection.query(
-            "SELECT code FROM skills WHERE code = ANY(\(terms))", logger: logger).decode(String.self) {
+        for try await code in try await tx.query(
+            "SELECT code FROM skills WHERE code = ANY(\(terms))").decode(String.self) {
             codes.insert(code)
         }
         let keys = terms.map(SkillTerms.key)
         var byKey: [String: String] = [:]
-        for try await (key, code) in try await connection.query(
-            "SELECT alias_key, skill_code FROM skill_aliases WHERE alias_key = ANY(\(keys))", logger: logger
+        for try await (key, code) in try await tx.query(
+            "SELECT alias_key, skill_code FROM skill_aliases WHERE alias_key = ANY(\(keys))"
         ).decode((String, String).self) {
             byKey[key] = code
         }
@@ -85,12 +85,12 @@ enum SkillStore {
 
     /// A new skill; its code taken is ALREADY_EXISTS.
     static func insert(
-        _ connection: PostgresConnection, code: String, parent: String?, nameZh: String, nameEn: String, logger: Logger
+        _ tx: Tx, code: String, parent: String?, nameZh: String, nameEn: String
     ) async throws {
-        let inserted = try await connection.query("""
+        let inserted = try await tx.query("""
             INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(code), \(parent), \(nameZh), \(nameEn))
             ON CONFLICT (code) DO NOTHING RETURNING 1
-            """, logger: logger).collect().count
+            """).collect().count
         guard inserted == 1 else {
             throw NomadError(.alreadyExists, zh: "技能编码已存在：\(code)", en: "A skill with this code exists: \(code)")
         }
@@ -100,25 +100,25 @@ enum SkillStore {
     /// is; a key another skill holds is ALREADY_EXISTS (and the caller's
     /// transaction rolls back, so nothing of the request is kept).
     static func addAliases(
-        _ connection: PostgresConnection, code: String, aliases: [(alias: String, key: String)], logger: Logger
+        _ tx: Tx, code: String, aliases: [(alias: String, key: String)]
     ) async throws {
         for (alias, key) in aliases {
-            try await connection.query("""
+            try await tx.query("""
                 INSERT INTO skill_aliases (alias_key, alias, skill_code) VALUES (\(key), \(alias), \(code))
                 ON CONFLICT (alias_key) DO NOTHING
-                """, logger: logger)
-            let owner = try await connection.query(
-                "SELECT skill_code FROM skill_aliases WHERE alias_key = \(key)", logger: logger
+                """)
+            let owner = try await tx.query(
+                "SELECT skill_code FROM skill_aliases WHERE alias_key = \(key)"
             ).collect().first?.decode(String.self)
             guard owner == code else { throw SkillTerms.aliasTaken(alias) }
         }
     }
 
     /// Names of the given codes, for summaries.
-    static func names(_ connection: PostgresConnection, codes: [String], logger: Logger) async throws -> [String: (zh: String, en: String)] {
+    static func names(_ tx: Tx, codes: [String]) async throws -> [String: (zh: String, en: String)] {
         var result: [String: (zh: String, en: String)] = [:]
-        for try await (code, zh, en) in try await connection.query(
-            "SELECT code, name_zh, name_en FROM skills WHERE code = ANY(\(codes))", logger: logger
+        for try await (code, zh, en) in try await tx.query(
+            "SELECT code, name_zh, name_en FROM skills WHERE code = ANY(\(codes))"
         ).decode((String, String, String).self) {
             result[code] = (zh, en)
         }

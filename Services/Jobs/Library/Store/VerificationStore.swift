@@ -19,33 +19,33 @@ enum VerificationStore {
     /// in it, gets it at the proven level. Recording the same proof twice
     /// changes nothing.
     static func record(
-        _ connection: PostgresConnection, nomadID: UUID, skillCode: String, level: Int16, source: Source,
-        referenceID: UUID, logger: Logger
+        _ tx: Tx, nomadID: UUID, skillCode: String, level: Int16, source: Source,
+        referenceID: UUID
     ) async throws {
-        try await connection.query("""
+        try await tx.query("""
             INSERT INTO skill_verifications (id, nomad_id, skill_code, level, source, reference_id)
             VALUES (\(UUID()), \(nomadID), \(skillCode), \(level), \(source.rawValue), \(referenceID))
             ON CONFLICT DO NOTHING
-            """, logger: logger)
-        try await connection.query(
-            "INSERT INTO profiles (nomad_id) VALUES (\(nomadID)) ON CONFLICT DO NOTHING", logger: logger)
-        try await connection.query("""
+            """)
+        try await tx.query(
+            "INSERT INTO profiles (nomad_id) VALUES (\(nomadID)) ON CONFLICT DO NOTHING")
+        try await tx.query("""
             INSERT INTO profile_skills (nomad_id, skill_code, level, verified_level, verification)
             VALUES (\(nomadID), \(skillCode), \(level), \(level), \(source.rawValue))
             ON CONFLICT (nomad_id, skill_code) DO UPDATE SET
               verified_level = GREATEST(profile_skills.verified_level, EXCLUDED.verified_level),
               verification = CASE WHEN EXCLUDED.verified_level > profile_skills.verified_level
                 THEN EXCLUDED.verification ELSE profile_skills.verification END
-            """, logger: logger)
+            """)
     }
 
     /// The proven level and how, per skill, for re-attaching to a profile
     /// whose skills were replaced.
-    static func proven(_ connection: PostgresConnection, nomadID: UUID, logger: Logger) async throws -> [String: (level: Int16, source: Int16)] {
-        let rows = try await connection.query("""
+    static func proven(_ tx: Tx, nomadID: UUID) async throws -> [String: (level: Int16, source: Int16)] {
+        let rows = try await tx.query("""
             SELECT DISTINCT ON (skill_code) skill_code, level, source FROM skill_verifications
             WHERE nomad_id = \(nomadID) ORDER BY skill_code, level DESC, verified_at
-            """, logger: logger)
+            """)
         var result: [String: (level: Int16, source: Int16)] = [:]
         for try await (code, level, source) in rows.decode((String, Int16, Int16).self) {
             result[code] = (level, source)

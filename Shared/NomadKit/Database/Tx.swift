@@ -1,0 +1,71 @@
+import Logging
+import PostgresNIO
+
+/// One unit of database work (a transaction, a single statement or a read)
+/// with its connection and logger bound once: what `Database` passes to a
+/// handler's body and what every store function takes first, so neither the
+/// connection nor the logger is threaded through each call by hand.
+public struct Tx: Sendable {
+    public let connection: PostgresConnection
+    public let logger: Logger
+
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Sends one query; the rows may be left unread when only its effect counts.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger)
+    }
+
+    /// Runs a prepared statement (prepared once per connection, on first use).
+    public func execute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement
+    ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Statement.Row> {
+        try await connection.execute(statement, logger: logger)
+    }
+
+    /// How many rows the statement returned (an UPDATE ... RETURNING 1, an
+    /// INSERT ... ON CONFLICT DO NOTHING RETURNING 1).
+    public func count(_ query: PostgresQuery) async throws -> Int {
+        try await connection.query(query, logger: logger).collect().count
+    }
+
+    /// The first row decoded as `columns`, or nil when there is none.
+    public func first<each Column: PostgresDecodable & Sendable>(
+        _ query: PostgresQuery, as columns: (repeat each Column).Type
+    ) async throws -> (repeat each Column)? {
+        for try await row in try await connection.query(query, logger: logger).decode(columns) {
+            return row
+        }
+        return nil
+    }
+
+    /// Every row decoded as `columns`.
+    public func all<each Column: PostgresDecodable & Sendable>(
+        _ query: PostgresQuery, as columns: (repeat each Column).Type
+    ) async throws -> [(repeat each Column)] {
+        var rows: [(repeat each Column)] = []
+        for try await row in try await connection.query(query, logger: logger).decode(columns) {
+            rows.append(row)
+        }
+        return rows
+    }
+}
+
+/// The lock a read takes on the rows it returns: none, FOR SHARE (the row
+/// must not change until commit) or FOR UPDATE (this transaction will change it).
+public enum RowLock: Sendable {
+    case none, share, update
+
+    /// The clause to append after the query's WHERE (empty for `.none`).
+    public var sql: String {
+        switch self {
+        case .none: ""
+        case .share: " FOR SHARE"
+        case .update: " FOR UPDATE"
+        }
+    }
+}
