@@ -44,6 +44,9 @@ protoc -I Protos --include_imports --descriptor_set_out="$out/descriptors.bin" "
 } > "$out/NomadDescriptorSet.swift"
 rm "$out/descriptors.bin"
 
+# The requests that carry a request_id, as IdempotentRequest conformances.
+python3 "$root/scripts/idempotent-requests.py" "${files[@]/#/Protos/}" > "$out/IdempotentRequests.swift"
+
 if [ "${1:-}" = "--check" ]; then
   if diff -ru "$root/Shared/NomadProtos" "$out"; then
     echo "protobuf drift check: generated code is up to date"

@@ -188,14 +188,14 @@ import Testing
         let handler = JSONLogHandler(label: "t", service: "svc", level: .info, output: { sink.append($0) })
         var logger = Logging.Logger(label: "t", factory: { _ in handler })
         logger.logLevel = .info
-        RequestContext.$current.withValue(RequestContext(requestID: "req-42", language: .en)) {
+        RequestContext.$current.withValue(RequestContext(correlationID: "req-42", language: .en)) {
             logger.info("hello", metadata: ["method": "X"])
         }
         logger.debug("hidden")
         let lines = sink.lines
         #expect(lines.count == 1)
         let object = try JSONSerialization.jsonObject(with: lines[0]) as? [String: Any]
-        #expect(object?["request_id"] as? String == "req-42")
+        #expect(object?["correlation_id"] as? String == "req-42")
         #expect(object?["msg"] as? String == "hello")
         #expect(object?["service"] as? String == "svc")
         #expect(object?["method"] as? String == "X")

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Logging
+import NomadProtos
 import PostgresNIO
 import SwiftProtobuf
 import Synchronization
@@ -81,17 +82,26 @@ public struct Database: Sendable {
         }
     }
 
-    /// A mutating RPC's body: one transaction, run once per request_id (see
-    /// `Idempotency`). A bad request_id is refused before a connection is taken.
+    /// A mutating RPC's body: one transaction, run once per (caller, method,
+    /// request_id) (see `Idempotency`); the method is the call's own. The
+    /// request_id was checked as the message arrived (`ObservabilityInterceptor`).
     public func mutation<Response: SwiftProtobuf.Message & Sendable>(
-        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: (Tx) async throws -> Response
+        _ request: some IdempotentRequest, _ body: (Tx) async throws -> Response
     ) async throws -> Response {
-        try Idempotency.validate(requestID: requestID)
-        let principal = RequestContext.current.principal
+        try await mutation(requestID: request.requestID, fingerprint: request, body)
+    }
+
+    /// The same for a request whose id travels inside a streamed message (an
+    /// upload's header, whose rules check the id as it arrives): `fingerprint`
+    /// stands for what a retry must repeat.
+    public func mutation<Response: SwiftProtobuf.Message & Sendable>(
+        requestID: String, fingerprint: some SwiftProtobuf.Message, _ body: (Tx) async throws -> Response
+    ) async throws -> Response {
+        let context = RequestContext.current
         return try await transaction { tx in
             try await Idempotency.once(
-                tx, method: method, requestID: requestID, request: request, caller: principal, protection: protection
+                tx, method: context.method, requestID: requestID, request: fingerprint, caller: context.principal,
+                protection: protection
             ) { try await body(tx) }
         }
     }

@@ -26,7 +26,6 @@ public enum Idempotency {
         _ tx: Tx, method: String, requestID: String, request: some SwiftProtobuf.Message,
         caller: Principal?, protection: DataProtection, perform: () async throws -> Response
     ) async throws -> Response {
-        try validate(requestID: requestID)
         let hash = try requestHash(request, protection: protection)
         let callerKey = key(caller)
         let inserted = try await tx.query("""
@@ -63,7 +62,6 @@ public enum Idempotency {
         _ tx: Tx, method: String, requestID: String, request: some SwiftProtobuf.Message,
         caller: Principal?, protection: DataProtection, as type: Response.Type
     ) async throws -> Response? {
-        try validate(requestID: requestID)
         let hash = try requestHash(request, protection: protection)
         let rows = try await tx.query("""
             SELECT request_hash, response FROM idempotency_keys

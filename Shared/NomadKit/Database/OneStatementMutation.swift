@@ -1,4 +1,5 @@
 import Foundation
+import NomadProtos
 import PostgresNIO
 import SwiftProtobuf
 
@@ -160,13 +161,13 @@ extension Database {
     /// when the refusal asks it to send the statement again with what its
     /// facts say (the key is gone by then, so the next call is a first one).
     public func mutationInOneStatement<Statement: OneStatementCall, Result: Decodable, Response: SwiftProtobuf.Message & Sendable>(
-        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
+        _ request: some IdempotentRequest,
         refusal: (OneStatementMutation.Refusal) -> any Error,
         statement: (IdempotencyKey) -> Statement,
         result: Result.Type,
         response: (Result) throws -> Response
     ) async throws -> Response {
-        try Idempotency.validate(requestID: requestID)
+        let requestID = request.requestID
         let context = RequestContext.current
         let key = IdempotencyKey(
             caller: Idempotency.key(context.principal), requestID: requestID,
@@ -194,7 +195,7 @@ extension Database {
         // A retry of a call the earlier, many-statement path answered.
         let earlier = try await read { tx in
             try await Idempotency.earlierResponse(
-                tx, method: method, requestID: requestID, request: request, caller: context.principal,
+                tx, method: context.method, requestID: requestID, request: request, caller: context.principal,
                 protection: protection, as: Response.self)
         }
         guard let earlier else { throw NomadError.internalError }

@@ -39,8 +39,8 @@ public struct JSONLogHandler: LogHandler {
             "logger": label,
             "msg": event.message.description,
         ]
-        let requestID = RequestContext.current.requestID
-        if requestID != "-" { object["request_id"] = requestID }
+        let correlationID = RequestContext.current.correlationID
+        if correlationID != "-" { object["correlation_id"] = correlationID }
         for (key, value) in traceMetadata.get() { object[key] = Self.plain(value) }
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             object[key] = Self.plain(value)

@@ -33,7 +33,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
     ) async throws -> StreamingServerResponse<Output> {
         let started = ContinuousClock.now
         let requestContext = RequestContext(
-            requestID: Self.requestID(from: request.metadata),
+            correlationID: Self.correlationID(from: request.metadata), method: context.descriptor.method,
             language: Language.negotiate(request.metadata[stringValues: "accept-language"].first(where: { _ in true })),
             deadline: Self.deadline(from: request.metadata, start: started))
         let method = context.descriptor
@@ -76,6 +76,10 @@ public struct ObservabilityInterceptor: ServerInterceptor {
                     en: "The request message is too large (limit \(limit) bytes)")
             }
             try RequestScreen.check(proto)
+            // Here, once for every RPC: a handler never sees a bad request_id.
+            if let idempotent = proto as? any IdempotentRequest {
+                try Idempotency.validate(requestID: idempotent.requestID)
+            }
             return message
         })
 
@@ -97,7 +101,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
             let mapped = finish(error)!
             return StreamingServerResponse(error: mapped)
         case .success(var contents):
-            contents.metadata.replaceOrAddString(requestContext.requestID, forKey: "x-request-id")
+            contents.metadata.replaceOrAddString(requestContext.correlationID, forKey: "x-correlation-id")
             let producer = contents.producer
             contents.producer = { writer in
                 do {
@@ -117,8 +121,8 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         }
     }
 
-    static func requestID(from metadata: Metadata) -> String {
-        if let given = metadata[stringValues: "x-request-id"].first(where: { _ in true }),
+    static func correlationID(from metadata: Metadata) -> String {
+        if let given = metadata[stringValues: "x-correlation-id"].first(where: { _ in true }),
            (1...64).contains(given.utf8.count),
            given.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) {
             return given

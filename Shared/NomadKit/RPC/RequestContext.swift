@@ -4,7 +4,11 @@ import GRPCCore
 /// What one RPC call carries through the handlers: set by the chassis'
 /// interceptors for the duration of the call.
 public struct RequestContext: Sendable {
-    public var requestID: String
+    /// Ties the call's log lines together (x-correlation-id from the caller,
+    /// else a fresh UUID); not the request_id that makes a mutation idempotent.
+    public var correlationID: String
+    /// The RPC's method name (`ClaimJob`): a mutation's idempotency key.
+    public var method: String
     public var language: Language
     /// Nil for public methods called without a token.
     public var principal: Principal?
@@ -14,10 +18,11 @@ public struct RequestContext: Sendable {
     public var deadline: ContinuousClock.Instant?
 
     public init(
-        requestID: String, language: Language, principal: Principal? = nil,
+        correlationID: String, method: String = "", language: Language, principal: Principal? = nil,
         deadline: ContinuousClock.Instant? = nil
     ) {
-        self.requestID = requestID
+        self.correlationID = correlationID
+        self.method = method
         self.language = language
         self.principal = principal
         self.deadline = deadline
@@ -29,7 +34,7 @@ public struct RequestContext: Sendable {
         if let deadline, ContinuousClock.now >= deadline { throw NomadError.deadlineExceeded }
     }
 
-    @TaskLocal public static var current = RequestContext(requestID: "-", language: .zhCN)
+    @TaskLocal public static var current = RequestContext(correlationID: "-", language: .zhCN)
 
     /// The caller, or UNAUTHENTICATED. Handlers of methods that need a caller
     /// use this rather than unwrapping.

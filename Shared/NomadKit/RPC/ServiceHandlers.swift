@@ -1,3 +1,4 @@
+import NomadProtos
 import PostgresNIO
 import SwiftProtobuf
 
@@ -21,10 +22,9 @@ extension ServiceHandlers {
     public var language: Language { RequestContext.current.language }
 
     public func mutation<Response: SwiftProtobuf.Message & Sendable>(
-        _ method: String, requestID: String, request: some SwiftProtobuf.Message,
-        _ body: (Tx) async throws -> Response
+        _ request: some IdempotentRequest, _ body: (Tx) async throws -> Response
     ) async throws -> Response {
-        try await database.mutation(method, requestID: requestID, request: request, body)
+        try await database.mutation(request, body)
     }
 
     /// Puts an officer's (or admin's) decision on the service's record

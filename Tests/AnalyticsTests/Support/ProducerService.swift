@@ -18,7 +18,7 @@ struct ProducerService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol, Servic
     func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
         let text = try Validate.text(request.text, "text", max: 1 << 20)
         let type = text.hasPrefix("type:") ? String(text.dropFirst(5)) : "producer.note.written"
-        return try await mutation("Echo", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let id = UUID()
             try await Outbox.append(
                 tx, type: type, subjectIDs: ["note_id": id.text], payload: ["text": text])

@@ -16,8 +16,7 @@ extension AnalyticsService {
         let settings = kpiSettings
         let kpis = settings.kpis.filter { area == nil || $0.byArea }
         // One snapshot for every KPI: the figures of one answer agree with each other.
-        let progress = try await database.transaction { tx in
-            try await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        let progress = try await database.snapshot { tx in
             var result: [Nomad_Analytics_V1_KpiProgress] = []
             for kpi in kpis {
                 result.append(try await KpiQueries.series(

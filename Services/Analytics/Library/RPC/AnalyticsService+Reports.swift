@@ -14,7 +14,7 @@ extension AnalyticsService {
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
         let reporter = try caller
         let draft = try RevenueReportRules.draft(request, reporter: reporter)
-        return try await mutation("SubmitRevenueReport", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             try await RevenueReportStore.lockReporter(tx, reporter.accountID)
             if try await RevenueReportStore.hasLiveOverlap(
                 tx, reporter: reporter.accountID, from: draft.from, to: draft.to) {
@@ -35,7 +35,7 @@ extension AnalyticsService {
         let id = try Validate.uuid(request.reportID, "report_id")
         let reason = try Validate.text(
             request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
-        return try await mutation("DecideRevenueReport", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let report = try await RevenueReportStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("revenue report \(id.text)")
             }
@@ -87,7 +87,7 @@ extension AnalyticsService {
     ) async throws -> Nomad_Analytics_V1_Recognition {
         let officer = try caller
         let draft = try RecognitionRules.draft(request)
-        return try await mutation("RecordRecognition", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let id = UUID()
             guard try await RecognitionStore.insert(tx, id: id, draft: draft, by: officer.accountID) else {
                 throw RecognitionRules.duplicate

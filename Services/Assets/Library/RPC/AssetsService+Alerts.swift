@@ -80,7 +80,7 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.alertID, "alert_id")
         let note = try Validate.text(request.note, "note", max: 2000)
-        return try await mutation("CloseAlert", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let alert = try await AlertStore.find(tx, id: id, lock: true) else {
                 throw NomadError.notFound("alert \(id.text)")
             }

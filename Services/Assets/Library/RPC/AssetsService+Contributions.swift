@@ -17,7 +17,7 @@ extension AssetsService {
             poolCode: request.poolCode, kindValue: request.kind.rawValue, recordCount: request.recordCount,
             bytes: request.bytes, contentHash: request.contentHash, evidenceHash: request.evidenceHash,
             workUnits: request.workUnits, workUnitLabel: request.workUnitLabel, qualityScore: request.qualityScore)
-        return try await mutation("SubmitContribution", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             _ = try await PoolStore.pool(tx, code: draft.poolCode)
             let id = UUID()
             try await ContributionStore.insert(tx, id: id, contributor: nomad.accountID, draft: draft)
@@ -31,7 +31,7 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
-        return try await mutation("ReviewContribution", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
                 throw NomadError.notFound("contribution \(id.text)")
             }
@@ -88,7 +88,7 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let reason = try Validate.text(request.reason, "reason", max: ContributionRules.maxNote)
-        return try await mutation("ReverseContribution", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
                 throw NomadError.notFound("contribution \(id.text)")
             }
@@ -172,7 +172,7 @@ extension AssetsService {
             recordsPerUnit: r.recordsPerUnit, bytesPerUnit: r.bytesPerUnit, minQuality: r.minQuality,
             labellingMilli: r.labellingMilliPerWorkUnit, cleaningMilli: r.cleaningMilliPerWorkUnit,
             modelTrainingMilli: r.modelTrainingMilliPerWorkUnit)
-        return try await mutation("SetValuationRule", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let now = try await tx.query("SELECT now()").collect().first!.decode(Date.self)
             let previous = try await RateStore.valuationRule(tx, now: now).message
             let rule = ValuationRule(

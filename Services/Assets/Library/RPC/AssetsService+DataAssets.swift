@@ -20,7 +20,7 @@ extension AssetsService {
             owner = try Validate.uuid(request.ownerID, "owner_id")
         }
         let draft = try DataAssetRules.registration(request)
-        return try await mutation("RegisterDataAsset", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let id = UUID()
             try await DataAssetStore.insert(
                 tx, id: id, owner: owner, registeredBy: principal.accountID, draft)
@@ -74,7 +74,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let hash = try Validate.sha256Hex(request.contentHash, "content_hash")
         let description = try DataAssetRules.localized(request.description_p, "description", max: DataAssetRules.maxDescription)
-        return try await mutation("AddAssetVersion", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let asset = try await requireAsset(tx, id: id, lock: true)
             guard asset.ownerID == principal.accountID else { throw NomadError.permissionDenied }
             let version = try await DataAssetStore.addVersion(
@@ -105,7 +105,7 @@ extension AssetsService {
         let principal = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let valuation = try DataAssetRules.valuation(request, today: ZoneDay.today())
-        return try await mutation("RecordValuation", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let asset = try await requireAsset(tx, id: id, lock: true)
             let version = try Self.version(valuation.version, of: asset)
             let valuationID = UUID()

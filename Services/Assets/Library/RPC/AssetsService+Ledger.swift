@@ -59,7 +59,7 @@ extension AssetsService {
         let points = try LedgerRules.amount(request.points, "points")
         let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
         return try await database.mutationInOneStatement(
-            "TransferPoints", requestID: request.requestID, request: request,
+            request,
             refusal: { LedgerErrors.transferRefusal($0, to: to) },
             statement: {
                 PointsMoveStatement<TransferPointsFunction>(
@@ -76,7 +76,7 @@ extension AssetsService {
         let nomad = try caller
         let pow = try LedgerRules.amount(request.powUnits, "pow_units")
         return try await database.mutationInOneStatement(
-            "ExchangePow", requestID: request.requestID, request: request,
+            request,
             refusal: LedgerErrors.exchangeRefusal,
             statement: { ExchangePowStatement(key: $0, nomadID: nomad.accountID, pow: pow, today: .today()) },
             result: ExchangePowStatement.Result.self,
@@ -99,7 +99,7 @@ extension AssetsService {
     func setExchangeRate(request: Nomad_Assets_V1_SetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
         let officer = try caller
         try ExchangeRate.validate(pointsPerPow: request.pointsPerPow, validDays: request.pointsValidDays)
-        return try await mutation("SetExchangeRate", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let now = try await tx.query("SELECT now()").collect().first!.decode(Date.self)
             let previous = try await RateStore.exchangeRate(tx, now: now).message
             _ = try await RateStore.publish(tx, ExchangeRate(
@@ -120,7 +120,7 @@ extension AssetsService {
             throw NomadError.invalid("scene", zh: "须为 \(LedgerRules.scenes.joined(separator: "、")) 之一",
                                      en: "must be one of \(LedgerRules.scenes.joined(separator: ", "))")
         }
-        return try await mutation("RegisterMerchant", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let id = UUID()
             try await MerchantStore.insert(
                 tx, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID)
@@ -147,7 +147,7 @@ extension AssetsService {
         let points = try LedgerRules.amount(request.points, "points")
         let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
         return try await database.mutationInOneStatement(
-            "RedeemPoints", requestID: request.requestID, request: request,
+            request,
             refusal: { LedgerErrors.redeemRefusal($0, merchant: merchantID) },
             statement: {
                 PointsMoveStatement<RedeemPointsFunction>(
@@ -160,10 +160,7 @@ extension AssetsService {
     func getTrialBalance(request: Nomad_Assets_V1_GetTrialBalanceRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
         _ = try caller
         // One snapshot, so balances and entries are read at the same instant.
-        let trial = try await database.transaction { tx in
-            try await tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return try await LedgerStore.trialBalance(tx)
-        }
+        let trial = try await database.snapshot { try await LedgerStore.trialBalance($0) }
         return .with {
             $0.units = trial.units.map { line in
                 .with { $0.unit = line.unit.proto; $0.total = line.balances; $0.entriesTotal = line.entries }
@@ -178,7 +175,7 @@ extension AssetsService {
     func sweepExpired(request: Nomad_Assets_V1_SweepExpiredRequest, context: ServerContext) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
         _ = try caller
         let day = ZoneDay.today(now: request.hasAsOf ? request.asOf.date : Date())
-        return try await mutation("SweepExpired", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let summary = try await ExpirySweep.pass(tx, before: day)
             return .with {
                 $0.accountsSwept = Int32(summary.accounts)

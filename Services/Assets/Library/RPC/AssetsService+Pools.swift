@@ -28,7 +28,7 @@ extension AssetsService {
             poolCode: request.poolCode, purpose: request.purpose,
             start: request.hasPeriodStart ? ZoneDay(request.periodStart) : nil,
             end: request.hasPeriodEnd ? ZoneDay(request.periodEnd) : nil, today: .today())
-        return try await mutation("RequestPoolAccess", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             _ = try await PoolStore.pool(tx, code: draft.poolCode)
             let id = UUID()
             try await PoolStore.insertGrant(tx, id: id, enterprise: enterprise.accountID, draft: draft)
@@ -43,7 +43,7 @@ extension AssetsService {
         guard officer.role == .officer else { throw NomadError.permissionDenied }
         let id = try Validate.uuid(request.grantID, "grant_id")
         let note = try Validate.text(request.note, "note", max: PoolRules.maxPurpose, required: !request.grant)
-        return try await mutation("DecidePoolAccess", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
@@ -73,7 +73,7 @@ extension AssetsService {
         let principal = try caller
         let id = try Validate.uuid(request.grantID, "grant_id")
         let reason = try Validate.text(request.reason, "reason", max: PoolRules.maxPurpose, required: false)
-        return try await mutation("RevokePoolAccess", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
                 throw NomadError.notFound("grant \(id.text)")
             }

@@ -25,7 +25,7 @@ extension AssetsService {
         guard expires >= ZoneDay.today() else {
             throw NomadError.invalid("investor.expires_on", zh: "已过期", en: "already past")
         }
-        return try await mutation("AddQflpInvestor", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let before = try await InvestorStore.find(tx, accountID: accountID)?.message
             try await InvestorStore.upsert(
                 tx, accountID: accountID, name: name, jurisdiction: jurisdiction, expiresOn: expires,
@@ -41,7 +41,7 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_RemoveQflpInvestorResponse {
         let officer = try caller
         let accountID = try Validate.uuid(request.accountID, "account_id")
-        return try await mutation("RemoveQflpInvestor", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let before = try await InvestorStore.find(tx, accountID: accountID)?.message
             guard try await InvestorStore.remove(tx, accountID: accountID) else {
                 throw NomadError.notFound("QFLP investor \(accountID.text)")
@@ -71,7 +71,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let units = try DataAssetRules.units(request.units, "units")
         let caps = try TokenRules.caps(maxHolders: request.maxHolders, maxHolderShareBP: request.maxHolderShareBp)
-        return try await mutation("TokenizeAsset", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let asset = try await requireAsset(tx, id: id, lock: true)
             guard principal.role == .officer || asset.ownerID == principal.accountID else { throw NomadError.permissionDenied }
             guard !asset.tokenized else {
@@ -143,7 +143,7 @@ extension AssetsService {
         guard receiver != sender.accountID else {
             throw NomadError.invalid("to_id", zh: "不能转给自己", en: "must not be the sender")
         }
-        return try await mutation("TransferTokens", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             try await moveTokens(
                 tx, assetID: id, from: sender.accountID, to: receiver, units: units, legalBasis: nil,
                 by: sender.accountID)
@@ -160,7 +160,7 @@ extension AssetsService {
         let units = try DataAssetRules.units(request.units, "units")
         let basis = try Validate.text(request.legalBasis, "legal_basis", max: TokenRules.maxLegalBasis)
         guard from != to else { throw NomadError.invalid("to_id", zh: "不能与转出方相同", en: "must differ from from_id") }
-        return try await mutation("ForceTransferTokens", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let before = try await holdings(tx, assetID: id, of: [from, to])
             let moved = try await moveTokens(
                 tx, assetID: id, from: from, to: to, units: units, legalBasis: basis, by: officer.accountID)
@@ -176,7 +176,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.assetID, "asset_id")
         let holder = try Validate.uuid(request.holderID, "holder_id")
         let reason = try Validate.text(request.reason, "reason", max: TokenRules.maxLegalBasis, required: false)
-        return try await mutation("FreezeTokenHolder", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let before = try await holdings(tx, assetID: id, of: [holder])
             let frozen = try await setFrozen(tx, assetID: id, holder: holder, by: officer.accountID, kind: "token.frozen", reason: reason) {
                 try TokenRules.frozenAfterFreeze($0, units: request.units)
@@ -192,7 +192,7 @@ extension AssetsService {
         let officer = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let holder = try Validate.uuid(request.holderID, "holder_id")
-        return try await mutation("UnfreezeTokenHolder", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let before = try await holdings(tx, assetID: id, of: [holder])
             let unfrozen = try await setFrozen(tx, assetID: id, holder: holder, by: officer.accountID, kind: "token.unfrozen", reason: "") {
                 try TokenRules.frozenAfterUnfreeze($0, units: request.units)

@@ -20,7 +20,7 @@ extension AssetsService {
         guard !units.multipliedReportingOverflow(by: price.minor).overflow else {
             throw NomadError.invalid("unit_price", zh: "挂牌总价过大", en: "units x unit price is too large")
         }
-        return try await mutation("ListAssetForSale", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let asset = try await requireAsset(tx, id: id, lock: true)
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
             let held = try await HoldingStore.units(tx, assetID: id, holder: seller.accountID)
@@ -40,7 +40,7 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_AssetListing {
         let seller = try caller
         let id = try Validate.uuid(request.listingID, "listing_id")
-        return try await mutation("CancelAssetListing", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let listing = try await TradeStore.findListing(tx, id: id, lock: true) else {
                 throw NomadError.notFound("listing \(id.text)")
             }
@@ -83,7 +83,7 @@ extension AssetsService {
         guard request.version >= 0 else {
             throw NomadError.invalid("version", zh: "不能为负数", en: "must not be negative")
         }
-        return try await mutation("TradeDataAsset", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let seen = try await TradeStore.findListing(tx, id: listingID) else {
                 throw NomadError.notFound("listing \(listingID.text)")
             }

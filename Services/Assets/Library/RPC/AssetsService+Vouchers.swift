@@ -25,7 +25,7 @@ extension AssetsService {
         guard expires >= ZoneDay.today() else {
             throw NomadError.invalid("expires_on", zh: "不能早于今天", en: "must not be in the past")
         }
-        return try await mutation("IssueVoucher", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let account = try await LedgerStore.open(tx, owner: holder, ownerKind: kind, kind: .voucher, unit: .voucher)
             let posted = try await LedgerStore.post(
                 tx,
@@ -51,7 +51,7 @@ extension AssetsService {
         }
         let grantID = try request.purpose == .poolAccess ? Validate.uuid(request.grantID, "grant_id") : nil
         let merchantID = try request.purpose == .dataProcessing ? Validate.uuid(request.merchantID, "merchant_id") : nil
-        return try await mutation("SpendVoucher", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let target: UUID, purpose: String, reference: UUID
             if let grantID {
                 guard let grant = try await PoolStore.grant(tx, id: grantID, lock: true) else {

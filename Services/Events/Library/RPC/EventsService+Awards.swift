@@ -16,7 +16,7 @@ extension EventsService {
         guard (1...1000).contains(request.rank) else {
             throw NomadError.invalid("rank", zh: "须为 1 到 1000 的整数", en: "must be between 1 and 1000")
         }
-        return try await mutation("GrantCompetitionAward", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let submission = try await SubmissionStore.find(tx, id: submissionID) else {
                 throw NomadError.notFound("submission \(submissionID.text)")
             }

@@ -14,7 +14,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_Competition {
         let organizer = try caller
         let draft = try CompetitionRules.draft(request.competition)
-        return try await mutation("CreateCompetition", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             try await checkCalendarLink(tx, eventID: draft.eventID, kind: EventRules.competitionKind, organizer: organizer)
             let id = UUID()
             try await CompetitionStore.insert(tx, id: id, organizer: organizer, draft: draft)
@@ -51,7 +51,7 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.competitionID, "competition_id")
         let next = try CompetitionRules.requestedPhase(request.phase.rawValue)
-        return try await mutation("AdvanceCompetitionPhase", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let competition = try await findCompetition(tx, id: id, lock: .update)
             guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
             try CompetitionRules.advance(from: competition.phase, to: next)
@@ -67,7 +67,7 @@ extension EventsService {
         let competitionID = try Validate.uuid(request.competitionID, "competition_id")
         let trackID = try Validate.uuid(request.trackID, "track_id")
         let draft = try CompetitionRules.submission(request, submitter: submitter.accountID)
-        return try await mutation("SubmitCompetitionEntry", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let competition = try await findCompetition(tx, id: competitionID, lock: .share)
             guard let track = competition.track(trackID) else { throw NomadError.notFound("track \(trackID.text)") }
             try CompetitionRules.requirePhase(

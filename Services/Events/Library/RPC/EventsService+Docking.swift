@@ -20,7 +20,7 @@ extension EventsService {
         guard target != requester.accountID else {
             throw NomadError.invalid("target_id", zh: "不能向自己发起对接", en: "you cannot dock with yourself")
         }
-        return try await mutation("RequestAwardDocking", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let (submission, competition) = try await submissionAndCompetition(tx, id: submissionID)
             guard submission.members.contains(requester.accountID) || competition.organizerID == requester.accountID else {
                 throw NomadError.permissionDenied
@@ -50,7 +50,7 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.dockingID, "docking_id")
         let note = try Validate.text(request.note, "note", max: DockingRules.maxMessage, required: false)
-        return try await mutation("AnswerAwardDocking", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let docking = try await lockedDocking(tx, id: id)
             guard docking.targetID == principal.accountID,
                   DockingRules.TargetKind(rawValue: docking.targetKind)?.answeringRole == principal.role
@@ -72,7 +72,7 @@ extension EventsService {
         let principal = try caller
         let id = try Validate.uuid(request.dockingID, "docking_id")
         let outcome = try DockingRules.outcome(request.outcome.rawValue)
-        return try await mutation("RecordDockingOutcome", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let docking = try await lockedDocking(tx, id: id)
             let (submission, competition) = try await submissionAndCompetition(tx, id: docking.submissionID)
             let party = docking.targetID == principal.accountID || submission.members.contains(principal.accountID)

@@ -10,7 +10,7 @@ extension EventsService {
     func createEvent(request: Nomad_Events_V1_CreateEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let organizer = try caller
         let draft = try EventRules.draft(request.event, now: Date())
-        return try await mutation("CreateEvent", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let id = UUID()
             try await EventStore.insert(tx, id: id, draft: draft, organizer: organizer)
             return try await EventStore.find(tx, id: id)!.message
@@ -21,7 +21,7 @@ extension EventsService {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
         let draft = try EventRules.draft(request.event, now: Date())
-        return try await mutation("UpdateEvent", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .draft || event.status == .published else {
                 throw NomadError.wrongState("活动已取消或已结束", "the event is cancelled or finished")
@@ -51,7 +51,7 @@ extension EventsService {
     func publishEvent(request: Nomad_Events_V1_PublishEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
-        return try await mutation("PublishEvent", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .draft else { throw NomadError.wrongState("只有草稿可以发布", "only a draft can be published") }
             guard event.startsAt > Date() else {
@@ -72,7 +72,7 @@ extension EventsService {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
         let reason = try Validate.text(request.reason, "reason", max: EventRules.maxReason)
-        return try await mutation("CancelEvent", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .draft || event.status == .published else {
                 throw NomadError.wrongState("活动已取消或已结束", "the event is already cancelled or finished")
@@ -89,7 +89,7 @@ extension EventsService {
     func finishEvent(request: Nomad_Events_V1_FinishEventRequest, context: ServerContext) async throws -> Nomad_Events_V1_Event {
         let editor = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
-        return try await mutation("FinishEvent", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let event = try await managedEvent(tx, id: id, by: editor)
             guard event.status == .published else {
                 throw NomadError.wrongState("只有已发布的活动可以结束", "only a published event can finish")

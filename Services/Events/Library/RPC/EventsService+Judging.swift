@@ -16,7 +16,7 @@ extension EventsService {
         let competitionID = try Validate.uuid(request.competitionID, "competition_id")
         let trackID = try Validate.uuid(request.trackID, "track_id")
         let judge = try Validate.uuid(request.judgeID, "judge_id")
-        return try await mutation("AssignCompetitionJudge", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let competition = try await findCompetition(tx, id: competitionID, lock: .share)
             guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
             guard competition.track(trackID) != nil else { throw NomadError.notFound("track \(trackID.text)") }
@@ -40,7 +40,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_CompetitionScore {
         let judge = try caller
         let submissionID = try Validate.uuid(request.submissionID, "submission_id")
-        return try await mutation("ScoreCompetitionSubmission", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let submission = try await SubmissionStore.find(tx, id: submissionID) else {
                 throw NomadError.notFound("submission \(submissionID.text)")
             }

@@ -13,7 +13,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_MeetingSlot {
         let owner = try caller
         let draft = try MeetingRules.slot(request.slot)
-        return try await mutation("PublishMeetingSlot", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let event = try await matchmakingEvent(tx, id: draft.eventID)
             try MeetingRules.check(draft, within: event)
             // The owner's registration lock orders their own slot offers.
@@ -60,7 +60,7 @@ extension EventsService {
         let slotID = try Validate.uuid(request.slotID, "slot_id")
         let message = try Validate.text(request.message, "message", max: MeetingRules.maxMessage, required: false)
         let cap = calendar.maxOpenMeetingRequests
-        return try await mutation("RequestMeeting", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let slot = try await MeetingStore.findSlot(tx, id: slotID) else {
                 throw NomadError.notFound("slot")
             }
@@ -95,7 +95,7 @@ extension EventsService {
         let owner = try caller
         let id = try Validate.uuid(request.meetingRequestID, "meeting_request_id")
         let note = try Validate.text(request.note, "note", max: MeetingRules.maxNote, required: false)
-        return try await mutation("RespondToMeeting", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let meeting = try await MeetingStore.findRequest(tx, id: id) else {
                 throw NomadError.notFound("meeting request")
             }

@@ -14,7 +14,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_OpenDayScenario {
         let enterprise = try caller
         let draft = try OpenDayRules.scenario(request.scenario, now: Date())
-        return try await mutation("PublishOpenDayScenario", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             try await checkCalendarLink(tx, eventID: draft.eventID, kind: EventRules.openDayKind, organizer: nil)
             let id = UUID()
             try await OpenDayStore.insert(tx, id: id, enterprise: enterprise.accountID, draft: draft)
@@ -56,7 +56,7 @@ extension EventsService {
         let proposer = try caller
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let draft = try OpenDayRules.proposal(request, proposer: proposer.accountID)
-        return try await mutation("ProposeScenarioSolution", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let scenario = try await findScenario(tx, id: scenarioID)
             try OpenDayRules.admit(to: scenario, now: Date())
             let id = UUID()
@@ -97,7 +97,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_ScenarioProposal {
         let publisher = try caller
         let id = try Validate.uuid(request.proposalID, "proposal_id")
-        return try await mutation("ShortlistScenarioProposal", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let (scenario, proposal) = try await publishersProposal(tx, id: id, publisher: publisher)
             try OpenDayRules.shortlist(proposal)
             try await ScenarioProposalStore.markShortlisted(tx, id: id)
@@ -118,7 +118,7 @@ extension EventsService {
         let publisher = try caller
         let id = try Validate.uuid(request.proposalID, "proposal_id")
         let note = try Validate.text(request.note, "note", max: OpenDayRules.maxNote, required: false)
-        return try await mutation("RecordScenarioPairing", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let (scenario, proposal) = try await publishersProposal(tx, id: id, publisher: publisher)
             try OpenDayRules.pair(proposal)
             try await ScenarioProposalStore.markPaired(tx, id: id, note: note)

@@ -32,7 +32,7 @@ extension EventsService {
             }
             do {
                 return try await database.mutationInOneStatement(
-                    "RegisterForEvent", requestID: request.requestID, request: request,
+                    request,
                     refusal: { refusal -> any Error in
                         if let stale = RegisterForEventStatement.TicketSignedForAnotherEnd(refusal) { return stale }
                         return CalendarErrors.registrationRefusal(refusal)
@@ -66,7 +66,7 @@ extension EventsService {
     ) async throws -> Nomad_Events_V1_EventRegistration {
         let actor = try caller
         let id = try Validate.uuid(request.registrationID, "registration_id")
-        return try await mutation("CancelRegistration", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let peek = try await RegistrationStore.find(tx, id: id) else {
                 throw NomadError.notFound("registration")
             }

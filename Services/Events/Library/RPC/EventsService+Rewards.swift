@@ -14,7 +14,7 @@ extension EventsService {
         let organizer = try caller
         let eventID = try Validate.uuid(request.eventID, "event_id")
         let statement = try Validate.text(request.statement, "statement", max: 2000, required: false)
-        return try await mutation("ApplyForEventReward", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let event = try await EventStore.find(tx, id: eventID, lock: .share) else {
                 throw CalendarErrors.eventNotFound
             }
@@ -49,7 +49,7 @@ extension EventsService {
         let officer = try caller
         let id = try Validate.uuid(request.applicationID, "application_id")
         let note = try Validate.text(request.note, "note", max: 1000, required: !request.approve)
-        return try await mutation("ReviewEventReward", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let application = try await RewardStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("reward application")
             }

@@ -96,7 +96,7 @@ extension EventsService {
         let presented = try credential(request.credential, present: request.hasCredential)
         let cardHash = presented.card.map { RegistrationRules.cardHash($0.card, protection) }
         return try await database.mutationInOneStatement(
-            "CheckIn", requestID: request.requestID, request: request,
+            request,
             refusal: CalendarErrors.checkInRefusal,
             statement: {
                 CheckInStatement(
@@ -120,7 +120,7 @@ extension EventsService {
         // Only rooms have a way out that is counted; the event's gate does not.
         let sessionID = try Validate.uuid(request.sessionID, "session_id")
         let presented = try credential(request.credential, present: request.hasCredential)
-        return try await mutation("CheckOut", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let (_, registration) = try await admit(tx, eventID: eventID, sessionID: sessionID, presented, gate: gate)
             guard try await CheckInStore.exists(
                 tx, registrationID: registration.id, sessionID: sessionID, direction: 1)

@@ -29,9 +29,8 @@ extension IdentityService {
             throw NomadError.unknownEnum("document_type")
         }
         let languages = try AccountRules.languages(request.languages)
-        try Idempotency.validate(requestID: request.requestID)
         let hash = try await hasher.hash(request.password)
-        return try await mutation("RegisterNomad", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .nomad,
                 createdAt: Date(), nationality: nationality, documentType: Int16(request.documentType.rawValue),
@@ -53,9 +52,8 @@ extension IdentityService {
         guard CreditCode.validate(code) else {
             throw NomadError.invalid("credit_code", zh: "统一社会信用代码无效（校验位不符）", en: "not a valid unified social credit code (check character)")
         }
-        try Idempotency.validate(requestID: request.requestID)
         let hash = try await hasher.hash(request.password)
-        return try await mutation("RegisterEnterprise", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: name, role: .enterprise,
                 createdAt: Date(), enterpriseName: name, creditCode: code)
@@ -76,9 +74,8 @@ extension IdentityService {
             if request.department.isEmpty { throw NomadError.required("department") }
             throw NomadError.invalid("department", zh: "未知的部门代码", en: "unknown department code")
         }
-        try Idempotency.validate(requestID: request.requestID)
         let hash = try await hasher.hash(request.password)
-        return try await mutation("CreateOfficer", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let account = AccountRecord(
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .officer,
                 createdAt: Date(), department: request.department)
@@ -106,7 +103,7 @@ extension IdentityService {
         let admin = try caller
         let id = try Validate.uuid(request.accountID, "account_id")
         let reason = try Validate.text(request.reason, "reason", max: 500)
-        return try await mutation("DisableOfficer", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard var account = try await AccountStore.find(tx, id: id, forUpdate: true),
                   account.role == .officer
             else { throw NomadError.notFound("officer \(request.accountID)") }
@@ -230,7 +227,7 @@ extension IdentityService {
             throw NomadError.invalid(
                 "languages", zh: "替换语言时须同时设置 replace_languages", en: "set replace_languages to replace them")
         }
-        return try await mutation("UpdateAccount", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard var account = try await AccountStore.find(tx, id: principal.accountID, forUpdate: true)
             else { throw NomadError.notFound("account \(principal.accountID.text)") }
             let before = try account.message.jsonString()
@@ -257,7 +254,6 @@ extension IdentityService {
         request: Nomad_Identity_V1_ChangePasswordRequest, context: ServerContext
     ) async throws -> Nomad_Identity_V1_ChangePasswordResponse {
         let principal = try caller
-        try Idempotency.validate(requestID: request.requestID)
         if request.currentPassword.isEmpty { throw NomadError.required("current_password") }
         // No stored password is longer: do not spend a hash on it.
         guard request.currentPassword.count <= 128 else { throw AccountRules.wrongCurrentPassword }
@@ -283,7 +279,7 @@ extension IdentityService {
             throw AccountRules.wrongCurrentPassword
         }
         let newHash = try await hasher.hash(request.newPassword)
-        return try await mutation("ChangePassword", requestID: request.requestID, request: fingerprint) { tx in
+        return try await mutation(fingerprint) { tx in
             guard let locked = try await AccountStore.find(tx, id: principal.accountID, forUpdate: true),
                   locked.passwordHash == account.passwordHash
             else {

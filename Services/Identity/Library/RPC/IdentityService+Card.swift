@@ -94,7 +94,7 @@ extension IdentityService {
         let numberHash = PersonalNumbers.cardHash(claims.card, protection)
         let now = Date()
         return try await database.mutationInOneStatement(
-            "VerifyCard", requestID: request.requestID, request: request,
+            request,
             refusal: { IdentityErrors.siteVisitRefusal($0, site: siteID) },
             statement: { SiteVisitStatement(key: $0, numberHash: numberHash, holder: claims.sub, siteID: siteID, now: now) },
             result: SiteVisitStatement.Result.self,
@@ -130,7 +130,7 @@ extension IdentityService {
             throw NomadError.invalid("status", zh: "只能设为有效或暂停", en: "ACTIVE or SUSPENDED only")
         }
         let reason = try Validate.text(request.reason, "reason", max: 500)
-        return try await mutation("SetCardStatus", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             // The number is neither echoed in the refusal nor written to the audit
             // log: the log is kept for ever and read by other departments.
             guard var card = try await CardStore.find(

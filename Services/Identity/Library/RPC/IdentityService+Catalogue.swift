@@ -33,7 +33,7 @@ extension IdentityService {
         let form = try ApplicationRules.form(request.form)
         let givenHashes = try ApplicationRules.evidenceHashes(request.evidenceHashes)
         let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
-        return try await mutation("SubmitApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let entry = try await CatalogueStore.find(tx, code: code) else {
                 throw NomadError.notFound("catalogue entry \(code)")
             }
@@ -99,7 +99,7 @@ extension IdentityService {
     func decideApplication(request: Nomad_Identity_V1_DecideApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
-        return try await mutation("DecideApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("application \(id.text)")
             }
@@ -133,7 +133,7 @@ extension IdentityService {
     func rateApplication(request: Nomad_Identity_V1_RateApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let applicant = try caller
         let id = try Validate.uuid(request.id, "id")
-        return try await mutation("RateApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("application \(id.text)")
             }

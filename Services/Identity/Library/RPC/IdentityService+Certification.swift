@@ -11,7 +11,7 @@ extension IdentityService {
         let nomad = try caller
         let declared = try CertificationRules.validate(request.evidence)
         let language = self.language
-        return try await mutation("ApplyCertification", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true) else {
                 throw NomadError.notFound("account")
             }
@@ -85,7 +85,7 @@ extension IdentityService {
         }
         let language = self.language
         let validity = settings.cardValidity
-        return try await mutation("DecideCertification", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
@@ -130,7 +130,7 @@ extension IdentityService {
         let nomad = try caller
         let id = try Validate.uuid(request.id, "id")
         let language = self.language
-        return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
@@ -162,7 +162,7 @@ extension IdentityService {
         let officer = try caller
         let id = try Validate.uuid(request.accountID, "account_id")
         let reason = try Validate.text(request.reason, "reason", max: 500)
-        return try await mutation("RecognizeMigrant", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard var account = try await AccountStore.find(tx, id: id, forUpdate: true),
                   account.role == .nomad
             else { throw NomadError.notFound("nomad \(id.text)") }

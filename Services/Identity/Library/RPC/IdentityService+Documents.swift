@@ -47,7 +47,7 @@ extension IdentityService {
             $0.sha256 = record.sha256
         }
         let bytes = upload.bytes
-        return try await mutation("UploadDocument", requestID: accepted.requestID, request: fingerprint) { tx in
+        return try await database.mutation(requestID: accepted.requestID, fingerprint: fingerprint) { tx in
             guard try await AccountStore.find(tx, id: owner.accountID) != nil else {
                 throw NomadError.notFound("account \(owner.accountID.text)")
             }

@@ -16,7 +16,7 @@ extension IdentityService {
         let asked = request.hasStartDate ? request.startDate : nil
         let askedStart = renews == nil ? try PermitRules.startDate(asked, today: today) : nil
         let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
-        return try await mutation("ApplyPermit", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             // The account's row lock: one applicant's applications are judged
             // one after another, so two at once cannot both pass the overlap rule.
             guard let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true),
@@ -110,7 +110,7 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
         let today = ZoneDay.today()
-        return try await mutation("DecidePermit", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("permit \(id.text)")
             }
@@ -153,7 +153,7 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let reason = try Validate.text(request.reason, "reason", max: 500)
         let today = ZoneDay.today()
-        return try await mutation("RevokePermit", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("permit \(id.text)")
             }

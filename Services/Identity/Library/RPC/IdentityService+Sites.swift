@@ -18,7 +18,7 @@ extension IdentityService {
         site.capacity = request.capacity
         site.amenities = try Validate.list(request.amenities, "amenities", maxCount: 20, maxLength: 50)
         site.international = request.international
-        return try await mutation("CreateSite", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let id = UUID()
             try await SiteStore.insert(tx, site, id: id)
             let created = try await SiteStore.find(tx, id: id)!
@@ -42,7 +42,7 @@ extension IdentityService {
         _ = try caller
         let siteID = try Validate.uuid(request.siteID, "site_id")
         let username = try Validate.text(request.username, "username", max: 64)
-        return try await mutation("RecordSiteVisit", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let area = try await SiteStore.area(tx, id: siteID) else {
                 throw NomadError.notFound("site \(siteID.text)")
             }

@@ -14,7 +14,7 @@ extension JobsService {
     func publishBounty(request: Nomad_Jobs_V1_PublishBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let publisher = try caller
         let draft = try BountyRules.draft(request.bounty, now: Date())
-        return try await mutation("PublishBounty", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             if let unknown = try await BountyStore.unknownSkills(tx, codes: draft.skills.map(\.code)).first {
                 throw JobsErrors.unknownSkill(unknown)
             }
@@ -76,7 +76,7 @@ extension JobsService {
         let lead = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         let draft = try BountyRules.application(request, lead: lead.accountID)
-        return try await mutation("SubmitBountyApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             // A share lock: applications may arrive together, but not while a
             // claim is filling the last place.
             guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .share) else {
@@ -103,7 +103,7 @@ extension JobsService {
         let officer = try caller
         let id = try Validate.uuid(request.applicationID, "application_id")
         let reason = try Validate.text(request.reason, "reason", max: BountyRules.maxReason, required: !request.qualified)
-        return try await mutation("ReviewBountyApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let (bounty, application) = try await lockBountyApplication(tx, id: id)
             try BountyRules.review(application, bounty: bounty)
             if request.qualified {
@@ -137,7 +137,7 @@ extension JobsService {
     func claimBounty(request: Nomad_Jobs_V1_ClaimBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_BountyApplication {
         let lead = try caller
         let id = try Validate.uuid(request.applicationID, "application_id")
-        return try await mutation("ClaimBounty", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let (bounty, application) = try await lockBountyApplication(tx, id: id)
             guard application.leadID == lead.accountID else { throw NomadError.permissionDenied }
             try BountyRules.claim(application, bounty: bounty)
@@ -169,7 +169,7 @@ extension JobsService {
     func reportBountyProgress(request: Nomad_Jobs_V1_ReportBountyProgressRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let reporter = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        return try await mutation("ReportBountyProgress", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }
@@ -192,7 +192,7 @@ extension JobsService {
     func completeBounty(request: Nomad_Jobs_V1_CompleteBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        return try await mutation("CompleteBounty", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }
@@ -224,7 +224,7 @@ extension JobsService {
     func cancelBounty(request: Nomad_Jobs_V1_CancelBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
-        return try await mutation("CancelBounty", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
                 throw NomadError.notFound("bounty \(bountyID.text)")
             }

@@ -20,7 +20,7 @@ extension JobsService {
             try OrderRules.permitCovers(foreign: true, permitUntil: principal.workPermitUntil, from: .today(), through: deadline)
         }
         return try await database.mutationInOneStatement(
-            "ClaimJob", requestID: request.requestID, request: request,
+            request,
             refusal: JobsErrors.claimRefusal,
             statement: { ClaimJobStatement(key: $0, jobID: jobID, nomadID: principal.accountID, signedAt: Date()) },
             result: ClaimJobStatement.Result.self,

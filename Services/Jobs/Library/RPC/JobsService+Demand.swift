@@ -8,7 +8,7 @@ extension JobsService {
     func publishJob(request: Nomad_Jobs_V1_PublishJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let principal = try caller
         let posting = try JobPosting(request.job)
-        return try await mutation("PublishJob", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let resolved = try await resolveSkills(tx, posting)
             return try await createJob(tx, resolved, enterpriseID: principal.accountID).message
         }
@@ -66,7 +66,7 @@ extension JobsService {
     func closeJob(request: Nomad_Jobs_V1_CloseJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let principal = try caller
         let id = try Validate.uuid(request.jobID, "job_id")
-        return try await mutation("CloseJob", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let job = try await JobStore.find(tx, id: id, forUpdate: true) else {
                 throw NomadError.notFound("job \(id.text)")
             }

@@ -14,7 +14,7 @@ extension JobsService {
         let principal = try caller
         let jobID = try Validate.uuid(request.jobID, "job_id")
         let coverNote = try Validate.text(request.coverNote, "cover_note", max: OrderRules.maxCoverNote, required: false)
-        return try await mutation("ApplyToJob", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let job = try await OrderStore.job(tx, id: jobID) else {
                 throw NomadError.notFound("job")
             }
@@ -44,7 +44,7 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         guard request.hasContract else { throw NomadError.required("contract") }
-        return try await mutation("AcceptApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.applied], "只能接受待处理的申请", "only a pending application can be accepted")
@@ -83,7 +83,7 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
-        return try await mutation("RejectApplication", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.applied], "只能拒绝待处理的申请", "only a pending application can be rejected")
@@ -103,7 +103,7 @@ extension JobsService {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
         if request.milestones.isEmpty { throw NomadError.required("milestones") }
-        return try await mutation("SetMilestones", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.active], "只能为进行中的订单设置里程碑", "milestones are set on an active order")
@@ -128,7 +128,7 @@ extension JobsService {
         let orderID = try Validate.uuid(request.orderID, "order_id")
         let note = try Validate.text(request.note, "note", max: OrderRules.maxDeliveryNote, required: false)
         let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash")
-        return try await mutation("SubmitDelivery", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .nomad)
             try OrderRules.require(order, in: [.active], "只能交付进行中的订单", "only an active order can be delivered")
@@ -162,7 +162,7 @@ extension JobsService {
     func acceptDelivery(request: Nomad_Jobs_V1_AcceptDeliveryRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        return try await mutation("AcceptDelivery", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             if order.milestones.isEmpty {
@@ -189,7 +189,7 @@ extension JobsService {
     func rateOrder(request: Nomad_Jobs_V1_RateOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        return try await mutation("RateOrder", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
             let stars = try OrderRules.stars(request.stars)
@@ -217,7 +217,7 @@ extension JobsService {
     func cancelOrder(request: Nomad_Jobs_V1_CancelOrderRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Order {
         let principal = try caller
         let orderID = try Validate.uuid(request.orderID, "order_id")
-        return try await mutation("CancelOrder", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             var order = try await lockedOrder(tx, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
             let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)

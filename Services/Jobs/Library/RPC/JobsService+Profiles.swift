@@ -23,7 +23,7 @@ extension JobsService {
         let update = try ProfileUpdate(request.profile, mask: request.updateMask)
         let nomadID = principal.accountID
         let standing = (principal.standing ?? .registered).rawValue
-        return try await mutation("UpdateProfile", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             let codes = try await SkillStore.resolve(tx, terms: update.skills.map(\.code))
             let skills = try update.resolvedSkills(codes)
             try await ProfileStore.lock(tx, nomadID: nomadID)

@@ -24,7 +24,7 @@ extension JobsService {
             throw NomadError.invalid("scenario.hours", zh: "须在 1 到 2000 之间", en: "must be between 1 and 2000")
         }
         scenario.hours = input.hours
-        return try await mutation("CreateScenario", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard try await ScenarioStore.skillExists(tx, code: scenario.skillCode) else {
                 throw JobsErrors.unknownSkill(scenario.skillCode)
             }
@@ -57,7 +57,7 @@ extension JobsService {
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let nomadID = try Validate.uuid(request.nomadID, "nomad_id")
         let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false)
-        return try await mutation("CompleteScenario", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard let scenario = try await ScenarioStore.find(tx, id: scenarioID) else {
                 throw NomadError.notFound("scenario")
             }

@@ -54,7 +54,7 @@ extension JobsService {
         let nameEn = try Validate.text(request.name.en, "name.en", max: SkillTerms.maxAliasLength)
         let aliases = try SkillTerms.aliases([nameZh, nameEn] + request.aliases, "aliases")
         let parent = SkillTerms.parent(of: code)
-        return try await mutation("CreateSkill", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             if let parent, !(try await SkillStore.exists(tx, code: parent)) {
                 throw NomadError.invalid("code", zh: "上级技能不存在：\(parent)", en: "the parent skill does not exist: \(parent)")
             }
@@ -74,7 +74,7 @@ extension JobsService {
         let code = try SkillTerms.code(request.code, "code")
         guard !request.aliases.isEmpty else { throw NomadError.required("aliases") }
         let aliases = try SkillTerms.aliases(request.aliases, "aliases")
-        return try await mutation("AddSkillAliases", requestID: request.requestID, request: request) { tx in
+        return try await mutation(request) { tx in
             guard try await SkillStore.exists(tx, code: code) else {
                 throw NomadError.notFound("skill \(code)")
             }
