@@ -46,8 +46,8 @@ import Testing
         try await producer.app.withSchemaConnection { connection in
             for i in 0..<count {
                 try await Outbox.append(
-                    connection, type: "producer.note.written", subjectIDs: ["note_id": UUID().text],
-                    payload: ["text": "note \(i)"], logger: TestApp.sqlLogger)
+                    connection, ProducerService.Note(subjects: .init(noteID: UUID().text), payload: .init(text: "note \(i)")),
+                    logger: TestApp.sqlLogger)
             }
         }
     }

@@ -47,11 +47,11 @@ extension AnalyticsService {
                 reason: reason, logger: logger)
             if request.confirm {
                 try await OwnEventStore.append(
-                    connection, type: "analytics.revenue.confirmed",
-                    subjectIDs: ["reporter_id": report.reporterID.text, "report_id": id.text],
-                    payload: RevenueConfirmed(
+                    connection, AnalyticsEvents.RevenueConfirmed(
+                    subjects: .init(reporterID: report.reporterID.text, reportID: id.text),
+                    payload: .init(
                         periodFrom: report.from, periodTo: report.to, individual: report.individual,
-                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor),
+                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor)),
                     logger: logger)
             }
             let decided = try await RevenueReportStore.find(connection, id: id, logger: logger)!.message
@@ -94,9 +94,9 @@ extension AnalyticsService {
                 throw RecognitionRules.duplicate
             }
             try await OwnEventStore.append(
-                connection, type: "analytics.enterprise.recognized",
-                subjectIDs: ["enterprise_id": draft.enterpriseID.text, "recognition_id": id.text],
-                payload: EnterpriseRecognized(recognizedOn: draft.recognizedOn.iso), logger: logger)
+                connection, AnalyticsEvents.EnterpriseRecognized(
+                subjects: .init(enterpriseID: draft.enterpriseID.text, recognitionID: id.text),
+                payload: .init(recognizedOn: draft.recognizedOn.iso)), logger: logger)
             let recorded = try await RecognitionStore.find(connection, id: id, logger: logger)!
             try await audit(connection, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
             return recorded

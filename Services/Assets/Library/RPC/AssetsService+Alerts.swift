@@ -25,11 +25,11 @@ extension AssetsService {
             try await AlertStore.insert(
                 connection, id: id, trade: trade, finding: finding, thresholdBP: bubble.thresholdBP, logger: logger)
             try await Outbox.append(
-                connection, type: "assets.alert.raised",
-                subjectIDs: ["alert_id": id.text, "asset_id": trade.assetID.text, "trade_id": trade.id.text],
-                payload: AlertRaisedEvent(
+                connection, AssetsEvents.AlertRaised(
+                subjects: .init(alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text),
+                payload: .init(
                     alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text, kind: finding.kind.name,
-                    deviationBP: finding.deviationBP),
+                    deviationBP: finding.deviationBP)),
                 logger: logger)
             raised.append(id)
         }

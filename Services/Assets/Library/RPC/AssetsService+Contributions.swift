@@ -38,8 +38,8 @@ extension AssetsService {
             guard contribution.status == .pending else {
                 throw NomadError.wrongState("该贡献已审核", "the contribution was already reviewed")
             }
-            let subjects = ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
-                            "owner_id": contribution.contributorID.text]
+            let subjects = AssetsEvents.ContributionRejected.Subjects(
+                contributionID: id.text, contributorID: contribution.contributorID.text, ownerID: contribution.contributorID.text)
             if request.accept {
                 let rule = try await RateStore.valuationRule(connection, now: Date(), logger: logger)
                 let units = min(rule.units(for: contribution.draft), LedgerRules.maxAmount)
@@ -56,17 +56,17 @@ extension AssetsService {
                         lots: .spendable(today: .today()), logger: logger)
                 }
                 try await Outbox.append(
-                    connection, type: "assets.contribution.credited", subjectIDs: subjects,
-                    payload: ContributionCredited(
+                    connection, AssetsEvents.ContributionCredited(subjects: subjects,
+                    payload: .init(
                         contributionID: id.text, contributorID: contribution.contributorID.text,
                         poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
-                        recordCount: contribution.recordCount, bytes: contribution.bytes),
+                        recordCount: contribution.recordCount, bytes: contribution.bytes)),
                     logger: logger)
             } else {
                 try await ContributionStore.reject(connection, id: id, by: officer.accountID, note: note, logger: logger)
                 try await Outbox.append(
-                    connection, type: "assets.contribution.rejected", subjectIDs: subjects,
-                    payload: ContributionRejected(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0),
+                    connection, AssetsEvents.ContributionRejected(subjects: subjects,
+                    payload: .init(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0)),
                     logger: logger)
             }
             let reviewed = try await ContributionStore.find(connection, id: id, logger: logger)!.message
@@ -118,11 +118,11 @@ extension AssetsService {
                 connection, id: id, reversed: reversed, unrecovered: contribution.powUnits - reversed, by: officer.accountID,
                 note: reason, logger: logger)
             try await Outbox.append(
-                connection, type: "assets.contribution.rejected",
-                subjectIDs: ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
-                             "owner_id": contribution.contributorID.text],
-                payload: ContributionRejected(
-                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed),
+                connection, AssetsEvents.ContributionRejected(
+                subjects: .init(contributionID: id.text, contributorID: contribution.contributorID.text,
+                             ownerID: contribution.contributorID.text),
+                payload: .init(
+                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed)),
                 logger: logger)
             let reversedContribution = try await ContributionStore.find(connection, id: id, logger: logger)!.message
             try await audit(

@@ -35,9 +35,9 @@ extension AssetsService {
                          "registered_by": principal.accountID.text],
                 logger: logger)
             try await Outbox.append(
-                connection, type: "assets.asset.registered",
-                subjectIDs: ["asset_id": id.text, "owner_id": owner.text],
-                payload: AssetRegisteredEvent(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1),
+                connection, AssetsEvents.AssetRegistered(
+                subjects: .init(assetID: id.text, ownerID: owner.text),
+                payload: .init(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1)),
                 logger: logger)
             let registered = try await DataAssetStore.find(connection, id: id, logger: logger)!.message
             // An officer registering on an owner's behalf decides for them.
@@ -123,11 +123,11 @@ extension AssetsService {
                          "appraiser": valuation.appraiser, "valuation_date": valuation.date.iso],
                 logger: logger)
             try await Outbox.append(
-                connection, type: "assets.asset.valued",
-                subjectIDs: ["asset_id": id.text, "valuation_id": valuationID.text],
-                payload: AssetValuedEvent(
+                connection, AssetsEvents.AssetValued(
+                subjects: .init(assetID: id.text, valuationID: valuationID.text),
+                payload: .init(
                     assetID: id.text, version: version, method: valuation.method.name, valueMinor: valuation.valueMinor,
-                    currency: valuation.currency),
+                    currency: valuation.currency)),
                 logger: logger)
             let recorded = try await ValuationStore.find(connection, id: valuationID, logger: logger)!.message
             try await audit(connection, principal, "asset.value", subject: "asset/\(id.text)", before: asset.message, after: recorded)

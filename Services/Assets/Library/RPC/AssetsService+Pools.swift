@@ -54,10 +54,10 @@ extension AssetsService {
                 connection, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note, logger: logger)
             if request.grant {
                 try await Outbox.append(
-                    connection, type: "assets.pool.access_granted",
-                    subjectIDs: ["grant_id": id.text, "enterprise_id": grant.enterpriseID.text, "owner_id": grant.enterpriseID.text,
-                                 "officer_id": officer.accountID.text],
-                    payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text),
+                    connection, AssetsEvents.PoolAccessGranted(
+                    subjects: .init(grantID: id.text, enterpriseID: grant.enterpriseID.text, ownerID: grant.enterpriseID.text,
+                                 officerID: officer.accountID.text),
+                    payload: .init(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text)),
                     logger: logger)
             }
             let decided = try await PoolStore.grant(connection, id: id, logger: logger)!.message

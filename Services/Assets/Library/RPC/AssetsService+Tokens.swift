@@ -100,9 +100,9 @@ extension AssetsService {
                          "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text],
                 logger: logger)
             try await Outbox.append(
-                connection, type: "assets.token.issued",
-                subjectIDs: ["asset_id": id.text, "holder_id": asset.ownerID.text],
-                payload: TokenIssuedEvent(assetID: id.text, units: units, holderID: asset.ownerID.text), logger: logger)
+                connection, AssetsEvents.TokenIssued(
+                subjects: .init(assetID: id.text, holderID: asset.ownerID.text),
+                payload: .init(assetID: id.text, units: units, holderID: asset.ownerID.text)), logger: logger)
             let token = try await TokenStore.find(connection, assetID: id, logger: logger)!.message(holders: 1)
             if principal.role == .officer {
                 try await audit(connection, principal, "token.issue", subject: "asset/\(id.text)", before: asset.message, after: token)
@@ -267,9 +267,9 @@ extension AssetsService {
             connection, kind: forced ? "token.forced_transfer" : "token.transferred", subject: assetID, fields: fields,
             logger: logger)
         try await Outbox.append(
-            connection, type: "assets.token.transferred",
-            subjectIDs: ["asset_id": assetID.text, "from_id": from.text, "to_id": to.text],
-            payload: TokenTransferredEvent(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced),
+            connection, AssetsEvents.TokenTransferred(
+            subjects: .init(assetID: assetID.text, fromID: from.text, toID: to.text),
+            payload: .init(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced)),
             logger: logger)
         let fromAfter = try await TokenStore.holding(connection, assetID: assetID, holder: from, logger: logger)
         let toAfter = try await TokenStore.holding(connection, assetID: assetID, holder: to, logger: logger)

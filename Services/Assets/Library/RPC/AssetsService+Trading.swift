@@ -126,13 +126,13 @@ extension AssetsService {
                 logger: logger)
             try await TradeStore.setRegistrySeq(connection, tradeID: trade.id, seq: seq, logger: logger)
             try await Outbox.append(
-                connection, type: "assets.asset.traded",
-                subjectIDs: ["asset_id": asset.id.text, "trade_id": trade.id.text, "buyer_id": buyer.accountID.text,
-                             "seller_id": listing.sellerID.text],
-                payload: AssetTradedEvent(
+                connection, AssetsEvents.AssetTraded(
+                subjects: .init(assetID: asset.id.text, tradeID: trade.id.text, buyerID: buyer.accountID.text,
+                             sellerID: listing.sellerID.text),
+                payload: .init(
                     assetID: asset.id.text, version: version, tradeID: trade.id.text, buyerID: buyer.accountID.text,
                     sellerID: listing.sellerID.text, units: units, unitPriceMinor: trade.unitPriceMinor,
-                    currency: trade.currency),
+                    currency: trade.currency)),
                 logger: logger)
             let alerts = try await raiseBubbleAlerts(connection, trade: trade, asset: asset)
             return trade.message(alertIDs: alerts)

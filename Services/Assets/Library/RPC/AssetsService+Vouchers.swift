@@ -33,10 +33,10 @@ extension AssetsService {
                       expiresOn: expires, by: officer.accountID),
                 lots: .spendable(today: .today()), logger: logger)
             try await Outbox.append(
-                connection, type: "assets.voucher.issued",
-                subjectIDs: ["holder_id": holder.text, "owner_id": holder.text, "officer_id": officer.accountID.text,
-                             "transaction_id": posted.id.text],
-                payload: VoucherIssued(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso),
+                connection, AssetsEvents.VoucherIssued(
+                subjects: .init(holderID: holder.text, ownerID: holder.text, officerID: officer.accountID.text,
+                             transactionID: posted.id.text),
+                payload: .init(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso)),
                 logger: logger)
             try await audit(
                 connection, officer, "voucher.issue", subject: "account/\(holder.text)", before: nil, after: posted.message)
@@ -84,10 +84,10 @@ extension AssetsService {
                       reference: reference, by: holder.accountID),
                 lots: .spendable(today: .today()), logger: logger)
             try await Outbox.append(
-                connection, type: "assets.voucher.spent",
-                subjectIDs: ["holder_id": holder.accountID.text, "owner_id": holder.accountID.text, "reference_id": reference.text,
-                             "transaction_id": posted.id.text],
-                payload: VoucherSpent(holderID: holder.accountID.text, purpose: purpose, amount: amount),
+                connection, AssetsEvents.VoucherSpent(
+                subjects: .init(holderID: holder.accountID.text, ownerID: holder.accountID.text, referenceID: reference.text,
+                             transactionID: posted.id.text),
+                payload: .init(holderID: holder.accountID.text, purpose: purpose, amount: amount)),
                 logger: logger)
             return posted.message
         }

@@ -26,9 +26,9 @@ enum ExpirySweep {
             summary.lots += expired.lots
             if expired.unit == .voucher { summary.vouchers += expired.amount } else { summary.points += expired.amount }
             try await Outbox.append(
-                connection, type: "assets.points.expired",
-                subjectIDs: ["owner_id": expired.ownerID.text, "account_id": account.text],
-                payload: PointsExpired(ownerID: expired.ownerID.text, unit: expired.unit.rawValue, amount: expired.amount),
+                connection, AssetsEvents.PointsExpired(
+                subjects: .init(ownerID: expired.ownerID.text, accountID: account.text),
+                payload: .init(ownerID: expired.ownerID.text, unit: expired.unit.rawValue, amount: expired.amount)),
                 logger: logger)
         }
         return summary

@@ -85,12 +85,12 @@ extension EventsService {
             try await SubmissionStore.insert(
                 connection, id: id, competitionID: competitionID, trackID: trackID, draft: draft, logger: logger)
             try await Outbox.append(
-                connection, type: "events.submission.created",
-                subjectIDs: ["competition_id": competitionID.text, "track_id": trackID.text, "submission_id": id.text,
-                             "submitter_id": submitter.accountID.text],
-                payload: SubmissionCreated(
+                connection, EventsEvents.SubmissionCreated(
+                subjects: .init(competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
+                             submitterID: submitter.accountID.text),
+                payload: .init(
                     competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
-                    memberIDs: draft.members.map(\.text)),
+                    memberIDs: draft.members.map(\.text))),
                 logger: logger)
             return try await SubmissionStore.find(connection, id: id, logger: logger)!.message()
         }

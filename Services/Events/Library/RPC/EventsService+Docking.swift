@@ -33,11 +33,11 @@ extension EventsService {
                 connection, id: id, submission: submission, requester: requester.accountID, target: target, kind: kind,
                 message: message, logger: logger)
             try await Outbox.append(
-                connection, type: "events.docking.requested",
-                subjectIDs: ["docking_id": id.text, "submission_id": submissionID.text, "target_id": target.text,
-                             "competition_id": competition.id.text],
-                payload: DockingRequested(
-                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name),
+                connection, EventsEvents.DockingRequested(
+                subjects: .init(dockingID: id.text, submissionID: submissionID.text, targetID: target.text,
+                             competitionID: competition.id.text),
+                payload: .init(
+                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name)),
                 logger: logger)
             return try await DockingStore.find(connection, id: id, logger: logger)!.message
         }
@@ -59,10 +59,10 @@ extension EventsService {
             try DockingRules.answer(docking)
             try await DockingStore.answer(connection, id: id, accept: request.accept, note: note, logger: logger)
             try await Outbox.append(
-                connection, type: "events.docking.answered",
-                subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
-                             "target_id": docking.targetID.text],
-                payload: DockingAnswered(dockingID: id.text, answer: request.accept ? "accepted" : "declined"),
+                connection, EventsEvents.DockingAnswered(
+                subjects: .init(dockingID: id.text, submissionID: docking.submissionID.text,
+                             targetID: docking.targetID.text),
+                payload: .init(dockingID: id.text, answer: request.accept ? "accepted" : "declined")),
                 logger: logger)
             return try await DockingStore.find(connection, id: id, logger: logger)!.message
         }
@@ -84,12 +84,12 @@ extension EventsService {
             try await DockingStore.conclude(connection, id: id, outcome: outcome, by: principal.accountID, logger: logger)
             let kind = DockingRules.TargetKind(rawValue: docking.targetKind) ?? .enterprise
             try await Outbox.append(
-                connection, type: "events.docking.outcome",
-                subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
-                             "target_id": docking.targetID.text, "competition_id": docking.competitionID.text],
-                payload: DockingConcluded(
+                connection, EventsEvents.DockingOutcome(
+                subjects: .init(dockingID: id.text, submissionID: docking.submissionID.text,
+                             targetID: docking.targetID.text, competitionID: docking.competitionID.text),
+                payload: .init(
                     dockingID: id.text, submissionID: docking.submissionID.text, targetID: docking.targetID.text,
-                    targetKind: kind.name, outcome: outcome.name),
+                    targetKind: kind.name, outcome: outcome.name)),
                 logger: logger)
             return try await DockingStore.find(connection, id: id, logger: logger)!.message
         }

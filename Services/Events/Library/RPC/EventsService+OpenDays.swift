@@ -19,10 +19,10 @@ extension EventsService {
             let id = UUID()
             try await OpenDayStore.insert(connection, id: id, enterprise: enterprise.accountID, draft: draft, logger: logger)
             try await Outbox.append(
-                connection, type: "events.scenario.published",
-                subjectIDs: ["scenario_id": id.text, "enterprise_id": enterprise.accountID.text],
-                payload: ScenarioPublished(
-                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? ""),
+                connection, EventsEvents.ScenarioPublished(
+                subjects: .init(scenarioID: id.text, enterpriseID: enterprise.accountID.text),
+                payload: .init(
+                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? "")),
                 logger: logger)
             return try await OpenDayStore.find(connection, id: id, logger: logger)!.message
         }
@@ -103,12 +103,12 @@ extension EventsService {
             try OpenDayRules.shortlist(proposal)
             try await ScenarioProposalStore.markShortlisted(connection, id: id, logger: logger)
             try await Outbox.append(
-                connection, type: "events.proposal.shortlisted",
-                subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
-                             "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
-                payload: ProposalStep(
+                connection, EventsEvents.ProposalShortlisted(
+                subjects: .init(scenarioID: scenario.id.text, proposalID: id.text,
+                             enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
+                payload: .init(
                     scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text),
+                    proposerID: proposal.proposerID.text)),
                 logger: logger)
             return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
         }
@@ -125,12 +125,12 @@ extension EventsService {
             try OpenDayRules.pair(proposal)
             try await ScenarioProposalStore.markPaired(connection, id: id, note: note, logger: logger)
             try await Outbox.append(
-                connection, type: "events.pairing.recorded",
-                subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
-                             "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
-                payload: ProposalStep(
+                connection, EventsEvents.PairingRecorded(
+                subjects: .init(scenarioID: scenario.id.text, proposalID: id.text,
+                             enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
+                payload: .init(
                     scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text),
+                    proposerID: proposal.proposerID.text)),
                 logger: logger)
             return try await ScenarioProposalStore.find(connection, id: id, logger: logger)!.message
         }

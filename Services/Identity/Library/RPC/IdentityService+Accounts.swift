@@ -38,8 +38,9 @@ extension IdentityService {
                 documentNumber: document, languages: languages, nomadStatus: Int16(Nomad_Identity_V1_NomadStatus.registered.rawValue))
             try await AccountStore.insert(connection, account, protection: protection, logger: logger)
             try await Outbox.append(
-                connection, type: "identity.nomad.registered", subjectIDs: ["account_id": account.id.text],
-                payload: ["nationality": nationality, "foreign": nationality == "CN" ? "false" : "true"], logger: logger)
+                connection, IdentityEvents.NomadRegistered(
+                    subjects: .init(accountID: account.id.text),
+                    payload: .init(nationality: nationality, foreign: nationality == "CN" ? "false" : "true")), logger: logger)
             return account.message
         }
     }
@@ -61,8 +62,8 @@ extension IdentityService {
                 createdAt: Date(), enterpriseName: name, creditCode: code)
             try await AccountStore.insert(connection, account, protection: protection, logger: logger)
             try await Outbox.append(
-                connection, type: "identity.enterprise.registered", subjectIDs: ["account_id": account.id.text],
-                payload: ["credit_code": code], logger: logger)
+                connection, IdentityEvents.EnterpriseRegistered(
+                    subjects: .init(accountID: account.id.text), payload: .init(creditCode: code)), logger: logger)
             return account.message
         }
     }

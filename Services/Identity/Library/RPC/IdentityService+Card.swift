@@ -144,9 +144,9 @@ extension IdentityService {
                 subject: "card/\(card.holderID.text)", reason: reason, before: before,
                 after: try card.maskedMessage.jsonString(), logger: logger)
             try await Outbox.append(
-                connection, type: "identity.card.status_changed",
-                subjectIDs: ["account_id": card.holderID.text],
-                payload: ["status": "\(request.status)", "reason": reason], logger: logger)
+                connection, IdentityEvents.CardStatusChanged(
+                    subjects: .init(accountID: card.holderID.text),
+                    payload: .init(status: "\(request.status)", reason: reason)), logger: logger)
             return card.message(for: officer)
         }
     }

@@ -50,12 +50,11 @@ extension IdentityService {
                 connection, documents: documents.map(\.id), kind: .application, caseID: id, department: entry.department,
                 logger: logger)
             try await Outbox.append(
-                connection, type: "identity.application.submitted",
-                subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],
-                payload: [
-                    "service_code": code, "department": entry.department, "applicant_role": applicant.role.rawValue,
-                    "processing_days": "\(entry.processingDays)",
-                ], logger: logger)
+                connection, IdentityEvents.ApplicationSubmitted(
+                    subjects: .init(accountID: applicant.accountID.text, applicationID: id.text),
+                    payload: .init(
+                        serviceCode: code, department: entry.department, applicantRole: applicant.role.rawValue,
+                        processingDays: "\(entry.processingDays)")), logger: logger)
             return try await ApplicationStore.find(connection, id: id, logger: logger)!.message
         }
     }
@@ -120,14 +119,12 @@ extension IdentityService {
                 subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString(),
                 logger: logger)
             try await Outbox.append(
-                connection, type: "identity.application.decided",
-                subjectIDs: ["account_id": record.applicantID.text, "application_id": id.text],
-                payload: [
-                    "service_code": record.serviceCode, "department": record.department,
-                    "approved": request.approve ? "true" : "false",
-                    // Decided after the legal time limit.
-                    "late": updated.overdue ? "true" : "false",
-                ], logger: logger)
+                connection, IdentityEvents.ApplicationDecided(
+                    subjects: .init(accountID: record.applicantID.text, applicationID: id.text),
+                    payload: .init(
+                        serviceCode: record.serviceCode, department: record.department,
+                        approved: request.approve ? "true" : "false", late: updated.overdue ? "true" : "false")),
+                logger: logger)
             return updated.message
         }
     }
@@ -153,12 +150,11 @@ extension IdentityService {
             try await ApplicationStore.rate(connection, id: id, stars: Int16(request.stars), comment: comment, logger: logger)
             let updated = try await ApplicationStore.find(connection, id: id, logger: logger)!
             try await Outbox.append(
-                connection, type: "identity.application.rated",
-                subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],
-                payload: [
-                    "service_code": record.serviceCode, "department": record.department, "stars": "\(request.stars)",
-                    "overdue": updated.overdue ? "true" : "false",
-                ], logger: logger)
+                connection, IdentityEvents.ApplicationRated(
+                    subjects: .init(accountID: applicant.accountID.text, applicationID: id.text),
+                    payload: .init(
+                        serviceCode: record.serviceCode, department: record.department, stars: "\(request.stars)",
+                        overdue: updated.overdue ? "true" : "false")), logger: logger)
             return updated.message
         }
     }

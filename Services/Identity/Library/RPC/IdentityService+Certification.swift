@@ -28,9 +28,9 @@ extension IdentityService {
                 connection, documents: documents, kind: .certification, caseID: record.id,
                 department: Departments.certification, logger: logger)
             try await Outbox.append(
-                connection, type: "identity.certification.applied",
-                subjectIDs: ["account_id": nomad.accountID.text, "certification_id": record.id.text],
-                payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
+                connection, IdentityEvents.CertificationApplied(
+                    subjects: .init(accountID: nomad.accountID.text, certificationID: record.id.text),
+                    payload: .init(criteriaMet: record.criteriaMet ? "true" : "false")), logger: logger)
             return try await CertificationStore.find(connection, id: record.id, logger: logger)!.message(language)
         }
     }
@@ -105,9 +105,9 @@ extension IdentityService {
                 // No card number: events leave the service (analytics keeps them),
                 // and the account id is all a consumer needs.
                 try await Outbox.append(
-                    connection, type: "identity.nomad.certified",
-                    subjectIDs: ["account_id": record.applicantID.text, "certification_id": record.id.text],
-                    payload: ["criteria_met": record.criteriaMet ? "true" : "false"], logger: logger)
+                    connection, IdentityEvents.NomadCertified(
+                        subjects: .init(accountID: record.applicantID.text, certificationID: record.id.text),
+                        payload: .init(criteriaMet: record.criteriaMet ? "true" : "false")), logger: logger)
             case .reject:
                 record.status = .rejected
                 action = "certification.reject"
@@ -179,8 +179,8 @@ extension IdentityService {
                 connection, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)", reason: reason,
                 before: before, after: try account.message.jsonString(), logger: logger)
             try await Outbox.append(
-                connection, type: "identity.nomad.settled", subjectIDs: ["account_id": id.text],
-                payload: ["reason": reason], logger: logger)
+                connection, IdentityEvents.NomadSettled(subjects: .init(accountID: id.text), payload: .init(reason: reason)),
+                logger: logger)
             return account.message
         }
     }

@@ -26,8 +26,9 @@ extension IdentityService {
                 connection, actor: principal, action: "site.create", subject: "site/\(id.text)",
                 before: nil, after: try created.jsonString(), logger: logger)
             try await Outbox.append(
-                connection, type: "identity.site.created", subjectIDs: ["site_id": id.text],
-                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)", "international": "\(site.international)"],
+                connection, IdentityEvents.SiteCreated(
+                    subjects: .init(siteID: id.text),
+                    payload: .init(area: "\(site.area)", capacity: "\(site.capacity)", international: "\(site.international)")),
                 logger: logger)
             return created
         }
@@ -53,9 +54,9 @@ extension IdentityService {
             let day = try await SiteStore.recordVisit(connection, site: siteID, holder: nomad.id, logger: logger)
             if let day {
                 try await Outbox.append(
-                    connection, type: "identity.site.visited",
-                    subjectIDs: ["account_id": nomad.id.text, "site_id": siteID.text],
-                    payload: ["day": day, "area": area == .coreXinyingBay ? "core" : "linked"], logger: logger)
+                    connection, IdentityEvents.SiteVisited(
+                        subjects: .init(accountID: nomad.id.text, siteID: siteID.text),
+                        payload: .init(day: day, area: area == .coreXinyingBay ? "core" : "linked")), logger: logger)
             }
             return .with {
                 $0.accountID = nomad.id.text

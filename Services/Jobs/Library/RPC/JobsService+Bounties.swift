@@ -24,12 +24,12 @@ extension JobsService {
                 connection, bountyID: id, actor: publisher, action: "bounty.published",
                 detail: "winner_places=\(draft.winnerPlaces) budget=\(draft.budgetMinor) \(draft.currency)", logger: logger)
             try await Outbox.append(
-                connection, type: "jobs.bounty.published",
-                subjectIDs: ["bounty_id": id.text, "job_id": jobID.text, "publisher_id": publisher.accountID.text],
-                payload: BountyPublished(
+                connection, JobsEvents.BountyPublished(
+                subjects: .init(bountyID: id.text, jobID: jobID.text, publisherID: publisher.accountID.text),
+                payload: .init(
                     publisherRole: publisher.role.rawValue, winnerPlaces: draft.winnerPlaces, currency: draft.currency,
                     budgetMinor: draft.budgetMinor, requiredSkills: draft.skills.map(\.code),
-                    milestones: draft.milestones.count),
+                    milestones: draft.milestones.count)),
                 logger: logger)
             let published = try await BountyStore.find(connection, id: id, logger: logger)!.message()
             if publisher.role == .officer {
@@ -91,9 +91,9 @@ extension JobsService {
                 connection, bountyID: bountyID, actor: lead, action: "application.submitted", applicationID: id,
                 detail: "kind=\(draft.kind) members=\(draft.members.count + 1)", logger: logger)
             try await Outbox.append(
-                connection, type: "jobs.bounty.applied",
-                subjectIDs: ["bounty_id": bountyID.text, "application_id": id.text, "lead_id": lead.accountID.text],
-                payload: BountyApplied(kind: Int(draft.kind), memberIDs: draft.members.map(\.text)), logger: logger)
+                connection, JobsEvents.BountyApplied(
+                subjects: .init(bountyID: bountyID.text, applicationID: id.text, leadID: lead.accountID.text),
+                payload: .init(kind: Int(draft.kind), memberIDs: draft.members.map(\.text))), logger: logger)
             return try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
         }
     }
@@ -158,12 +158,12 @@ extension JobsService {
                     detail: "\(bounty.winnerPlaces) winner(s) signed", logger: logger)
             }
             try await Outbox.append(
-                connection, type: "jobs.bounty.won",
-                subjectIDs: ["bounty_id": bounty.id.text, "application_id": id.text, "lead_id": lead.accountID.text,
-                             "publisher_id": bounty.publisherID.text],
-                payload: BountyWon(
+                connection, JobsEvents.BountyWon(
+                subjects: .init(bountyID: bounty.id.text, applicationID: id.text, leadID: lead.accountID.text,
+                             publisherID: bounty.publisherID.text),
+                payload: .init(
                     memberIDs: ([application.leadID] + application.members).map(\.text), kind: Int(application.kind),
-                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled),
+                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled)),
                 logger: logger)
             return try await BountyApplicationStore.find(connection, id: id, logger: logger)!.message
         }
@@ -209,11 +209,11 @@ extension JobsService {
                 connection, bountyID: bountyID, actor: principal, action: "bounty.completed",
                 detail: "reward=\(reward) \(bounty.currency)", logger: logger)
             try await Outbox.append(
-                connection, type: "jobs.bounty.completed",
-                subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
-                payload: BountyCompleted(
+                connection, JobsEvents.BountyCompleted(
+                subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
+                payload: .init(
                     winnerApplicationIDs: winners.map(\.id.text), leadIDs: winners.map(\.leadID.text),
-                    currency: bounty.currency, rewardMinor: reward),
+                    currency: bounty.currency, rewardMinor: reward)),
                 logger: logger)
             let completed = try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
             if principal.role == .officer {
@@ -243,9 +243,9 @@ extension JobsService {
             try await BountyAuditStore.append(
                 connection, bountyID: bountyID, actor: principal, action: "bounty.cancelled", detail: reason, logger: logger)
             try await Outbox.append(
-                connection, type: "jobs.bounty.cancelled",
-                subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
-                payload: ["reason": reason], logger: logger)
+                connection, JobsEvents.BountyCancelled(
+                subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
+                payload: .init(reason: reason)), logger: logger)
             let cancelled = try await BountyStore.find(connection, id: bountyID, logger: logger)!.message()
             if principal.role == .officer {
                 try await audit(
@@ -333,37 +333,4 @@ extension JobsService {
         guard known.contains(raw) else { throw NomadError.unknownEnum(field) }
         return Int16(raw)
     }
-}
-
-/// The outbox payload of "jobs.bounty.published".
-struct BountyPublished: Encodable {
-    var publisherRole: String
-    var winnerPlaces: Int
-    var currency: String
-    var budgetMinor: Int64
-    var requiredSkills: [String]
-    var milestones: Int
-}
-
-/// The outbox payload of "jobs.bounty.applied".
-struct BountyApplied: Encodable {
-    var kind: Int
-    var memberIDs: [String]
-}
-
-/// The outbox payload of "jobs.bounty.won": analytics counts bounty winners.
-struct BountyWon: Encodable {
-    var memberIDs: [String]
-    var kind: Int
-    var place: Int
-    var winnerPlaces: Int
-    var filled: Bool
-}
-
-/// The outbox payload of "jobs.bounty.completed".
-struct BountyCompleted: Encodable {
-    var winnerApplicationIDs: [String]
-    var leadIDs: [String]
-    var currency: String
-    var rewardMinor: Int64
 }

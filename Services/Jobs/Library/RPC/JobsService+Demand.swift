@@ -75,11 +75,11 @@ extension JobsService {
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }
             try await JobStore.close(connection, id: id, reason: reason, logger: logger)
             try await Outbox.append(
-                connection, type: "jobs.posting.closed",
-                subjectIDs: ["job_id": id.text, "enterprise_id": job.enterpriseID.text, "actor_id": principal.accountID.text],
-                payload: JobClosed(
+                connection, JobsEvents.PostingClosed(
+                subjects: .init(jobID: id.text, enterpriseID: job.enterpriseID.text, actorID: principal.accountID.text),
+                payload: .init(
                     mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
-                    byRole: principal.role.rawValue, reason: reason),
+                    byRole: principal.role.rawValue, reason: reason)),
                 logger: logger)
             let closed = try await JobStore.find(connection, id: id, logger: logger)!.message
             // Staff closing an enterprise's job decide for it; the enterprise closing its own does not.
@@ -100,9 +100,9 @@ extension JobsService {
         let record = JobRecord(id: UUID(), enterpriseID: enterpriseID, posting: posting, contentHash: posting.contentHash)
         try await JobStore.insert(connection, record, logger: logger)
         try await Outbox.append(
-            connection, type: "jobs.posting.published",
-            subjectIDs: ["job_id": record.id.text, "enterprise_id": enterpriseID.text],
-            payload: JobPublished(posting), logger: logger)
+            connection, JobsEvents.PostingPublished(
+            subjects: .init(jobID: record.id.text, enterpriseID: enterpriseID.text),
+            payload: .init(posting)), logger: logger)
         return try await JobStore.find(connection, id: record.id, logger: logger)!
     }
 }
@@ -129,36 +129,4 @@ enum DemandRules {
         default: throw NomadError.unknownEnum("status")
         }
     }
-}
-
-/// The outbox payload of "jobs.posting.published" and "jobs.posting.updated".
-struct JobPublished: Encodable {
-    var mode: Int
-    var seats: Int
-    var skillCodes: [String]
-    var essentialCodes: [String]
-    var budgetMinor: Int64
-    var currency: String
-    var claimable: Bool
-    var externalID: String?
-
-    init(_ posting: JobPosting) {
-        mode = posting.mode.rawValue
-        seats = Int(posting.seats)
-        skillCodes = posting.skills.map(\.code)
-        essentialCodes = posting.skills.filter(\.essential).map(\.code)
-        budgetMinor = posting.budgetMinor
-        currency = posting.currency
-        claimable = posting.claimable
-        externalID = posting.externalID
-    }
-}
-
-/// The outbox payload of "jobs.posting.closed".
-struct JobClosed: Encodable {
-    var mode: Int
-    var seats: Int
-    var seatsTaken: Int
-    var byRole: String
-    var reason: String
 }

@@ -82,9 +82,9 @@ extension JobsService {
         try IngestRules.checkUpdate(of: current, to: posting)
         try await JobStore.update(connection, id: current.id, posting: posting, hash: hash, logger: logger)
         try await Outbox.append(
-            connection, type: "jobs.posting.updated",
-            subjectIDs: ["job_id": current.id.text, "enterprise_id": enterpriseID.text],
-            payload: JobPublished(posting), logger: logger)
+            connection, JobsEvents.PostingUpdated(
+            subjects: .init(jobID: current.id.text, enterpriseID: enterpriseID.text),
+            payload: .init(posting)), logger: logger)
         return (.updated, current.id)
     }
 

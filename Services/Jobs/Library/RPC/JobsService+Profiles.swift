@@ -38,20 +38,12 @@ extension JobsService {
             }
             let saved = try await ProfileStore.find(connection, nomadID: nomadID, logger: logger)!
             try await Outbox.append(
-                connection, type: "jobs.profile.updated", subjectIDs: ["nomad_id": nomadID.text],
-                payload: ProfileUpdated(
+                connection, JobsEvents.ProfileUpdated(subjects: .init(nomadID: nomadID.text),
+                payload: .init(
                     skillCount: saved.skills.count, fields: update.fields.map(\.rawValue).sorted(), standing: standing,
-                    availability: Int(saved.availability)),
+                    availability: Int(saved.availability))),
                 logger: logger)
             return saved.message
         }
     }
-}
-
-/// The outbox payload of "jobs.profile.updated".
-struct ProfileUpdated: Encodable {
-    var skillCount: Int
-    var fields: [String]
-    var standing: String
-    var availability: Int
 }
