@@ -307,6 +307,13 @@ let package = Package(
             path: "Tests/AnalyticsTests",
             swiftSettings: strict
         ),
+        // The event contract: what producers encode against what analytics reads.
+        .testTarget(
+            name: "EventContractTests",
+            dependencies: ["Identity", "Jobs", "Assets", "Events", "Analytics", "NomadKit"],
+            path: "Tests/EventContractTests",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PortalTests",
             dependencies: [

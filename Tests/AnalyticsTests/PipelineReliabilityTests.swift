@@ -112,15 +112,9 @@ import Glibc
             }
             let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: try suite["analytics"].client)
             let relay = TestCaller(id: UUID().text, token: try AnalyticsEnv.serviceTokens.issue(caller: UUID(), for: .ingestEvents).token)
-            let again = Nomad_Common_V1_DomainEvent.with {
-                $0.eventID = event.0.text
-                $0.sourceService = "identity"
-                $0.type = event.1
-                $0.schemaVersion = Int32(event.2)
-                $0.occurredAt = .init(date: event.5)
-                $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(event.3.utf8))) ?? [:]
-                $0.payloadJson = event.4
-            }
+            let again = Nomad_Common_V1_DomainEvent(
+                id: event.0, source: "identity", type: event.1, schemaVersion: event.2, occurredAt: event.5,
+                subjectIDsJSON: event.3, payloadJSON: event.4)
             for _ in 0..<2 {
                 let answer = try await analytics.ingestEvents(.with { $0.events = [again] }, metadata: relay.metadata)
                 #expect(answer.storedEventIds == [event.0.text])

@@ -46,8 +46,7 @@ import Testing
         try await producer.app.withSchemaConnection { tx in
             for i in 0..<count {
                 try await Outbox.append(
-                    tx, type: "producer.note.written", subjectIDs: ["note_id": UUID().text],
-                    payload: ["text": "note \(i)"])
+                    tx, ProducerService.Note(subjects: .init(noteID: UUID().text), payload: .init(text: "note \(i)")))
             }
         }
     }

@@ -97,6 +97,7 @@ public struct Database: Sendable {
     public func mutation<Response: SwiftProtobuf.Message & Sendable>(
         requestID: String, fingerprint: some SwiftProtobuf.Message, _ body: (Tx) async throws -> Response
     ) async throws -> Response {
+        if requestID.isEmpty { throw NomadError.required("request_id") }
         let context = RequestContext.current
         return try await transaction { tx in
             try await Idempotency.once(

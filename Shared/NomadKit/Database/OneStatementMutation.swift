@@ -168,6 +168,7 @@ extension Database {
         response: (Result) throws -> Response
     ) async throws -> Response {
         let requestID = request.requestID
+        if requestID.isEmpty { throw NomadError.required("request_id") }
         let context = RequestContext.current
         let key = IdempotencyKey(
             caller: Idempotency.key(context.principal), requestID: requestID,

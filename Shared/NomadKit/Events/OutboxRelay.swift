@@ -135,15 +135,9 @@ public struct OutboxRelay: Service {
             for try await (id, type, version, subjects, payload, occurredAt, traceparent)
                 in rows.decode((UUID, String, Int, String, String, Date, String?).self) {
                 if let traceparent, !origins.contains(traceparent) { origins.append(traceparent) }
-                events.append(.with {
-                    $0.eventID = id.uuidString.lowercased()
-                    $0.sourceService = source
-                    $0.type = type
-                    $0.schemaVersion = Int32(clamping: version)
-                    $0.occurredAt = Google_Protobuf_Timestamp(date: occurredAt)
-                    $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(subjects.utf8))) ?? [:]
-                    $0.payloadJson = payload
-                })
+                events.append(.init(
+                    id: id, source: source, type: type, schemaVersion: version, occurredAt: occurredAt,
+                    subjectIDsJSON: subjects, payloadJSON: payload))
             }
             if events.isEmpty { return 0 }
             // A batch is a trace of its own (it mixes events of many requests),
@@ -177,7 +171,6 @@ public struct OutboxRelay: Service {
     }
 
     func updateBacklog() async throws {
-        let logger = self.logger
         let count = try await database.read { tx in
             try await tx.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
                 .collect().first?.decode(Int.self) ?? 0

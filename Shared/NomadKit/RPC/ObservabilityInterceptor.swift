@@ -76,8 +76,10 @@ public struct ObservabilityInterceptor: ServerInterceptor {
                     en: "The request message is too large (limit \(limit) bytes)")
             }
             try RequestScreen.check(proto)
-            // Here, once for every RPC: a handler never sees a bad request_id.
-            if let idempotent = proto as? any IdempotentRequest {
+            // Here, once for every RPC: a handler never sees a malformed
+            // request_id. Whether one is needed at all is the mutation's
+            // question (VerifyCard without a site records nothing).
+            if let idempotent = proto as? any IdempotentRequest, !idempotent.requestID.isEmpty {
                 try Idempotency.validate(requestID: idempotent.requestID)
             }
             return message

@@ -10,18 +10,37 @@ import PostgresNIO
 /// A small service on the chassis that writes outbox rows the way every
 /// service does (one event per mutation, in the mutation's transaction), so
 /// the relay is tested exactly as it runs inside jobs or assets. An echo text
-/// "type:<t>" writes an event of type <t>.
+/// "type:producer.something.new" writes an event of a type analytics does not know.
 struct ProducerService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol, ServiceHandlers {
     let database: Database
     let logger: Logger
 
+    struct Note: OutboxEvent {
+        static let type = "producer.note.written"
+        var subjects: NoteID
+        var payload: Text
+    }
+
+    struct SomethingNew: OutboxEvent {
+        static let type = "producer.something.new"
+        var subjects: NoteID
+        var payload: Text
+    }
+
+    struct NoteID: Encodable { var noteID: String }
+    struct Text: Encodable { var text: String }
+
     func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
         let text = try Validate.text(request.text, "text", max: 1 << 20)
-        let type = text.hasPrefix("type:") ? String(text.dropFirst(5)) : "producer.note.written"
+        let type = text.hasPrefix("type:") ? String(text.dropFirst(5)) : Note.type
         return try await mutation(request) { tx in
             let id = UUID()
-            try await Outbox.append(
-                tx, type: type, subjectIDs: ["note_id": id.text], payload: ["text": text])
+            let note = Note(subjects: .init(noteID: id.text), payload: .init(text: text))
+            if type == SomethingNew.type {
+                try await Outbox.append(tx, SomethingNew(subjects: note.subjects, payload: note.payload))
+            } else {
+                try await Outbox.append(tx, note)
+            }
             return .with { $0.text = id.text }
         }
     }

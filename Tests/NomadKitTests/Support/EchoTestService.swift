@@ -12,6 +12,14 @@ import Synchronization
 /// after writing (so the transaction must roll back), "crash" throws a
 /// non-domain error.
 struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
+    struct Echoed: OutboxEvent {
+        static let type = "echotest.echoed"
+        var subjects: Subjects
+        var payload: Payload
+        struct Subjects: Encodable { var echoID: String }
+        struct Payload: Encodable { var text: String }
+    }
+
     /// The "sleep:" texts that have reached the handler, so a test knows its
     /// call is in flight on the server before it starts a drain.
     static let sleeping = Mutex<Set<String>>([])
@@ -35,7 +43,7 @@ struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
                 let id = UUID()
                 try await tx.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))")
                 try await Outbox.append(
-                    tx, type: "echotest.echoed", subjectIDs: ["echo_id": id.uuidString], payload: ["text": text])
+                    tx, Echoed(subjects: .init(echoID: id.uuidString), payload: .init(text: text)))
                 if text == "fail" {
                     throw NomadError(.failedPrecondition, zh: "按要求失败", en: "failing as asked")
                 }

@@ -47,11 +47,11 @@ extension AnalyticsService {
                 reason: reason)
             if request.confirm {
                 try await OwnEventStore.append(
-                    tx, type: "analytics.revenue.confirmed",
-                    subjectIDs: ["reporter_id": report.reporterID.text, "report_id": id.text],
-                    payload: RevenueConfirmed(
+                    tx, AnalyticsEvents.RevenueConfirmed(
+                    subjects: .init(reporterID: report.reporterID.text, reportID: id.text),
+                    payload: .init(
                         periodFrom: report.from, periodTo: report.to, individual: report.individual,
-                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor))
+                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor)))
             }
             let decided = try await RevenueReportStore.find(tx, id: id)!.message
             try await audit(
@@ -93,9 +93,9 @@ extension AnalyticsService {
                 throw RecognitionRules.duplicate
             }
             try await OwnEventStore.append(
-                tx, type: "analytics.enterprise.recognized",
-                subjectIDs: ["enterprise_id": draft.enterpriseID.text, "recognition_id": id.text],
-                payload: EnterpriseRecognized(recognizedOn: draft.recognizedOn.iso))
+                tx, AnalyticsEvents.EnterpriseRecognized(
+                subjects: .init(enterpriseID: draft.enterpriseID.text, recognitionID: id.text),
+                payload: .init(recognizedOn: draft.recognizedOn.iso)))
             let recorded = try await RecognitionStore.find(tx, id: id)!
             try await audit(tx, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
             return recorded

@@ -73,15 +73,9 @@ enum IngestedEventStore {
     static func message(_ row: Row) -> Nomad_Analytics_V1_IngestedEvent {
         let (id, source, type, version, occurredAt, subjects, payload, ingestedAt) = row
         return .with {
-            $0.event = .with {
-                $0.eventID = id.text
-                $0.sourceService = source
-                $0.type = type
-                $0.schemaVersion = Int32(clamping: version)
-                $0.occurredAt = Google_Protobuf_Timestamp(date: occurredAt)
-                $0.subjectIds = (try? JSONDecoder().decode([String: String].self, from: Data(subjects.utf8))) ?? [:]
-                $0.payloadJson = payload
-            }
+            $0.event = .init(
+                id: id, source: source, type: type, schemaVersion: version, occurredAt: occurredAt,
+                subjectIDsJSON: subjects, payloadJSON: payload)
             $0.ingestedAt = Google_Protobuf_Timestamp(date: ingestedAt)
         }
     }

@@ -24,11 +24,11 @@ extension AssetsService {
             try await AlertStore.insert(
                 tx, id: id, trade: trade, finding: finding, thresholdBP: bubble.thresholdBP)
             try await Outbox.append(
-                tx, type: "assets.alert.raised",
-                subjectIDs: ["alert_id": id.text, "asset_id": trade.assetID.text, "trade_id": trade.id.text],
-                payload: AlertRaisedEvent(
+                tx, AssetsEvents.AlertRaised(
+                subjects: .init(alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text),
+                payload: .init(
                     alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text, kind: finding.kind.name,
-                    deviationBP: finding.deviationBP))
+                    deviationBP: finding.deviationBP)))
             raised.append(id)
         }
         return raised

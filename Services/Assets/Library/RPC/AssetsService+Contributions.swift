@@ -38,8 +38,8 @@ extension AssetsService {
             guard contribution.status == .pending else {
                 throw NomadError.wrongState("该贡献已审核", "the contribution was already reviewed")
             }
-            let subjects = ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
-                            "owner_id": contribution.contributorID.text]
+            let subjects = AssetsEvents.ContributionRejected.Subjects(
+                contributionID: id.text, contributorID: contribution.contributorID.text, ownerID: contribution.contributorID.text)
             if request.accept {
                 let rule = try await RateStore.valuationRule(tx, now: Date())
                 let units = min(rule.units(for: contribution.draft), LedgerRules.maxAmount)
@@ -56,16 +56,16 @@ extension AssetsService {
                         lots: .spendable(today: .today()))
                 }
                 try await Outbox.append(
-                    tx, type: "assets.contribution.credited", subjectIDs: subjects,
-                    payload: ContributionCredited(
+                    tx, AssetsEvents.ContributionCredited(subjects: subjects,
+                    payload: .init(
                         contributionID: id.text, contributorID: contribution.contributorID.text,
                         poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
-                        recordCount: contribution.recordCount, bytes: contribution.bytes))
+                        recordCount: contribution.recordCount, bytes: contribution.bytes)))
             } else {
                 try await ContributionStore.reject(tx, id: id, by: officer.accountID, note: note)
                 try await Outbox.append(
-                    tx, type: "assets.contribution.rejected", subjectIDs: subjects,
-                    payload: ContributionRejected(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0))
+                    tx, AssetsEvents.ContributionRejected(subjects: subjects,
+                    payload: .init(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0)))
             }
             let reviewed = try await ContributionStore.find(tx, id: id)!.message
             try await audit(
@@ -116,11 +116,11 @@ extension AssetsService {
                 tx, id: id, reversed: reversed, unrecovered: contribution.powUnits - reversed, by: officer.accountID,
                 note: reason)
             try await Outbox.append(
-                tx, type: "assets.contribution.rejected",
-                subjectIDs: ["contribution_id": id.text, "contributor_id": contribution.contributorID.text,
-                             "owner_id": contribution.contributorID.text],
-                payload: ContributionRejected(
-                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed))
+                tx, AssetsEvents.ContributionRejected(
+                subjects: .init(contributionID: id.text, contributorID: contribution.contributorID.text,
+                             ownerID: contribution.contributorID.text),
+                payload: .init(
+                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed)))
             let reversedContribution = try await ContributionStore.find(tx, id: id)!.message
             try await audit(
                 tx, officer, "contribution.reverse", subject: "contribution/\(id.text)", reason: reason,

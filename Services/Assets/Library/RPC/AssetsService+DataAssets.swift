@@ -33,9 +33,9 @@ extension AssetsService {
                          "content_hash": draft.contentHash, "total_units": "\(draft.totalUnits)",
                          "registered_by": principal.accountID.text])
             try await Outbox.append(
-                tx, type: "assets.asset.registered",
-                subjectIDs: ["asset_id": id.text, "owner_id": owner.text],
-                payload: AssetRegisteredEvent(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1))
+                tx, AssetsEvents.AssetRegistered(
+                subjects: .init(assetID: id.text, ownerID: owner.text),
+                payload: .init(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1)))
             let registered = try await DataAssetStore.find(tx, id: id)!.message
             // An officer registering on an owner's behalf decides for them.
             if principal.role == .officer {
@@ -117,11 +117,11 @@ extension AssetsService {
                          "value_minor": "\(valuation.valueMinor)", "currency": valuation.currency,
                          "appraiser": valuation.appraiser, "valuation_date": valuation.date.iso])
             try await Outbox.append(
-                tx, type: "assets.asset.valued",
-                subjectIDs: ["asset_id": id.text, "valuation_id": valuationID.text],
-                payload: AssetValuedEvent(
+                tx, AssetsEvents.AssetValued(
+                subjects: .init(assetID: id.text, valuationID: valuationID.text),
+                payload: .init(
                     assetID: id.text, version: version, method: valuation.method.name, valueMinor: valuation.valueMinor,
-                    currency: valuation.currency))
+                    currency: valuation.currency)))
             let recorded = try await ValuationStore.find(tx, id: valuationID)!.message
             try await audit(tx, principal, "asset.value", subject: "asset/\(id.text)", before: asset.message, after: recorded)
             return recorded

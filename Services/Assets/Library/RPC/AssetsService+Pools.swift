@@ -54,10 +54,10 @@ extension AssetsService {
                 tx, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note)
             if request.grant {
                 try await Outbox.append(
-                    tx, type: "assets.pool.access_granted",
-                    subjectIDs: ["grant_id": id.text, "enterprise_id": grant.enterpriseID.text, "owner_id": grant.enterpriseID.text,
-                                 "officer_id": officer.accountID.text],
-                    payload: PoolAccessGranted(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text))
+                    tx, AssetsEvents.PoolAccessGranted(
+                    subjects: .init(grantID: id.text, enterpriseID: grant.enterpriseID.text, ownerID: grant.enterpriseID.text,
+                                 officerID: officer.accountID.text),
+                    payload: .init(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text)))
             }
             let decided = try await PoolStore.grant(tx, id: id)!.message
             try await audit(

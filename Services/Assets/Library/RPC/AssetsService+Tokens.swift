@@ -97,9 +97,9 @@ extension AssetsService {
                 fields: ["units": "\(units)", "holder_id": asset.ownerID.text, "max_holders": "\(caps.maxHolders)",
                          "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text])
             try await Outbox.append(
-                tx, type: "assets.token.issued",
-                subjectIDs: ["asset_id": id.text, "holder_id": asset.ownerID.text],
-                payload: TokenIssuedEvent(assetID: id.text, units: units, holderID: asset.ownerID.text))
+                tx, AssetsEvents.TokenIssued(
+                subjects: .init(assetID: id.text, holderID: asset.ownerID.text),
+                payload: .init(assetID: id.text, units: units, holderID: asset.ownerID.text)))
             let token = try await TokenStore.find(tx, assetID: id)!.message(holders: 1)
             if principal.role == .officer {
                 try await audit(tx, principal, "token.issue", subject: "asset/\(id.text)", before: asset.message, after: token)
@@ -262,9 +262,9 @@ extension AssetsService {
         try await RegistryChainStore.append(
             tx, kind: forced ? "token.forced_transfer" : "token.transferred", subject: assetID, fields: fields)
         try await Outbox.append(
-            tx, type: "assets.token.transferred",
-            subjectIDs: ["asset_id": assetID.text, "from_id": from.text, "to_id": to.text],
-            payload: TokenTransferredEvent(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced))
+            tx, AssetsEvents.TokenTransferred(
+            subjects: .init(assetID: assetID.text, fromID: from.text, toID: to.text),
+            payload: .init(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced)))
         let fromAfter = try await TokenStore.holding(tx, assetID: assetID, holder: from)
         let toAfter = try await TokenStore.holding(tx, assetID: assetID, holder: to)
         return .with {

@@ -124,13 +124,13 @@ extension AssetsService {
                          "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency])
             try await TradeStore.setRegistrySeq(tx, tradeID: trade.id, seq: seq)
             try await Outbox.append(
-                tx, type: "assets.asset.traded",
-                subjectIDs: ["asset_id": asset.id.text, "trade_id": trade.id.text, "buyer_id": buyer.accountID.text,
-                             "seller_id": listing.sellerID.text],
-                payload: AssetTradedEvent(
+                tx, AssetsEvents.AssetTraded(
+                subjects: .init(assetID: asset.id.text, tradeID: trade.id.text, buyerID: buyer.accountID.text,
+                             sellerID: listing.sellerID.text),
+                payload: .init(
                     assetID: asset.id.text, version: version, tradeID: trade.id.text, buyerID: buyer.accountID.text,
                     sellerID: listing.sellerID.text, units: units, unitPriceMinor: trade.unitPriceMinor,
-                    currency: trade.currency))
+                    currency: trade.currency)))
             let alerts = try await raiseBubbleAlerts(tx, trade: trade, asset: asset)
             return trade.message(alertIDs: alerts)
         }

@@ -33,10 +33,10 @@ extension AssetsService {
                       expiresOn: expires, by: officer.accountID),
                 lots: .spendable(today: .today()))
             try await Outbox.append(
-                tx, type: "assets.voucher.issued",
-                subjectIDs: ["holder_id": holder.text, "owner_id": holder.text, "officer_id": officer.accountID.text,
-                             "transaction_id": posted.id.text],
-                payload: VoucherIssued(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso))
+                tx, AssetsEvents.VoucherIssued(
+                subjects: .init(holderID: holder.text, ownerID: holder.text, officerID: officer.accountID.text,
+                             transactionID: posted.id.text),
+                payload: .init(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso)))
             try await audit(
                 tx, officer, "voucher.issue", subject: "account/\(holder.text)", before: nil, after: posted.message)
             return posted.message
@@ -83,10 +83,10 @@ extension AssetsService {
                       reference: reference, by: holder.accountID),
                 lots: .spendable(today: .today()))
             try await Outbox.append(
-                tx, type: "assets.voucher.spent",
-                subjectIDs: ["holder_id": holder.accountID.text, "owner_id": holder.accountID.text, "reference_id": reference.text,
-                             "transaction_id": posted.id.text],
-                payload: VoucherSpent(holderID: holder.accountID.text, purpose: purpose, amount: amount))
+                tx, AssetsEvents.VoucherSpent(
+                subjects: .init(holderID: holder.accountID.text, ownerID: holder.accountID.text, referenceID: reference.text,
+                             transactionID: posted.id.text),
+                payload: .init(holderID: holder.accountID.text, purpose: purpose, amount: amount)))
             return posted.message
         }
     }

@@ -29,13 +29,13 @@ extension EventsService {
                 tx, id: id, submission: submission, name: name, rank: Int(request.rank),
                 grantedBy: principal.accountID)
             try await Outbox.append(
-                tx, type: "events.award.granted",
-                subjectIDs: ["competition_id": competition.id.text, "track_id": submission.trackID.text,
-                             "submission_id": submission.id.text, "award_id": id.text],
-                payload: AwardGranted(
+                tx, EventsEvents.AwardGranted(
+                subjects: .init(competitionID: competition.id.text, trackID: submission.trackID.text,
+                             submissionID: submission.id.text, awardID: id.text),
+                payload: .init(
                     competitionID: competition.id.text, trackID: submission.trackID.text, submissionID: submission.id.text,
                     award: .init(zhCN: name.zh, en: name.en), rank: Int(request.rank),
-                    memberIDs: submission.members.map(\.text)))
+                    memberIDs: submission.members.map(\.text))))
             let granted = try await AwardStore.find(tx, submissionID: submissionID)!.message
             // An enterprise organizer's prize is its own; an officer's is the zone's.
             if principal.role == .officer {

@@ -85,12 +85,12 @@ extension EventsService {
             try await SubmissionStore.insert(
                 tx, id: id, competitionID: competitionID, trackID: trackID, draft: draft)
             try await Outbox.append(
-                tx, type: "events.submission.created",
-                subjectIDs: ["competition_id": competitionID.text, "track_id": trackID.text, "submission_id": id.text,
-                             "submitter_id": submitter.accountID.text],
-                payload: SubmissionCreated(
+                tx, EventsEvents.SubmissionCreated(
+                subjects: .init(competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
+                             submitterID: submitter.accountID.text),
+                payload: .init(
                     competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
-                    memberIDs: draft.members.map(\.text)))
+                    memberIDs: draft.members.map(\.text))))
             return try await SubmissionStore.find(tx, id: id)!.message()
         }
     }

@@ -33,11 +33,11 @@ extension EventsService {
                 tx, id: id, submission: submission, requester: requester.accountID, target: target, kind: kind,
                 message: message)
             try await Outbox.append(
-                tx, type: "events.docking.requested",
-                subjectIDs: ["docking_id": id.text, "submission_id": submissionID.text, "target_id": target.text,
-                             "competition_id": competition.id.text],
-                payload: DockingRequested(
-                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name))
+                tx, EventsEvents.DockingRequested(
+                subjects: .init(dockingID: id.text, submissionID: submissionID.text, targetID: target.text,
+                             competitionID: competition.id.text),
+                payload: .init(
+                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name)))
             return try await DockingStore.find(tx, id: id)!.message
         }
     }
@@ -58,10 +58,10 @@ extension EventsService {
             try DockingRules.answer(docking)
             try await DockingStore.answer(tx, id: id, accept: request.accept, note: note)
             try await Outbox.append(
-                tx, type: "events.docking.answered",
-                subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
-                             "target_id": docking.targetID.text],
-                payload: DockingAnswered(dockingID: id.text, answer: request.accept ? "accepted" : "declined"))
+                tx, EventsEvents.DockingAnswered(
+                subjects: .init(dockingID: id.text, submissionID: docking.submissionID.text,
+                             targetID: docking.targetID.text),
+                payload: .init(dockingID: id.text, answer: request.accept ? "accepted" : "declined")))
             return try await DockingStore.find(tx, id: id)!.message
         }
     }
@@ -82,12 +82,12 @@ extension EventsService {
             try await DockingStore.conclude(tx, id: id, outcome: outcome, by: principal.accountID)
             let kind = DockingRules.TargetKind(rawValue: docking.targetKind) ?? .enterprise
             try await Outbox.append(
-                tx, type: "events.docking.outcome",
-                subjectIDs: ["docking_id": id.text, "submission_id": docking.submissionID.text,
-                             "target_id": docking.targetID.text, "competition_id": docking.competitionID.text],
-                payload: DockingConcluded(
+                tx, EventsEvents.DockingOutcome(
+                subjects: .init(dockingID: id.text, submissionID: docking.submissionID.text,
+                             targetID: docking.targetID.text, competitionID: docking.competitionID.text),
+                payload: .init(
                     dockingID: id.text, submissionID: docking.submissionID.text, targetID: docking.targetID.text,
-                    targetKind: kind.name, outcome: outcome.name))
+                    targetKind: kind.name, outcome: outcome.name)))
             return try await DockingStore.find(tx, id: id)!.message
         }
     }

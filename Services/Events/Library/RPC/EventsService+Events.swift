@@ -59,11 +59,11 @@ extension EventsService {
             }
             try await EventStore.setStatus(tx, id: id, .published)
             try await Outbox.append(
-                tx, type: "events.event.published",
-                subjectIDs: ["event_id": id.text, "organizer_id": event.organizerID.text],
-                payload: EventPublished(
+                tx, EventsEvents.EventPublished(
+                subjects: .init(eventID: id.text, organizerID: event.organizerID.text),
+                payload: .init(
                     eventID: id.text, kind: EventRules.kindName(event.kind), organizerID: event.organizerID.text,
-                    area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt))
+                    area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt)))
             return try await EventStore.find(tx, id: id)!.message
         }
     }
@@ -79,9 +79,9 @@ extension EventsService {
             }
             try await EventStore.setStatus(tx, id: id, .cancelled, reason: reason)
             try await Outbox.append(
-                tx, type: "events.event.cancelled",
-                subjectIDs: ["event_id": id.text, "organizer_id": event.organizerID.text],
-                payload: EventCancelled(eventID: id.text, reason: reason))
+                tx, EventsEvents.EventCancelled(
+                subjects: .init(eventID: id.text, organizerID: event.organizerID.text),
+                payload: .init(eventID: id.text, reason: reason)))
             return try await EventStore.find(tx, id: id)!.message
         }
     }
@@ -158,30 +158,5 @@ extension EventsService {
         }
         guard EventRules.mayManage(event, caller) else { throw NomadError.permissionDenied }
         return event
-    }
-}
-
-/// The outbox payload of "events.event.published".
-struct EventPublished: Encodable {
-    var eventID: String
-    var kind: String
-    var organizerID: String
-    /// "core", "linked", or "" for an online event.
-    var area: String
-    var online: Bool
-    var startsAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", kind, organizerID = "organizer_id", area, online, startsAt = "starts_at"
-    }
-}
-
-/// The outbox payload of "events.event.cancelled".
-struct EventCancelled: Encodable {
-    var eventID: String
-    var reason: String
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", reason
     }
 }

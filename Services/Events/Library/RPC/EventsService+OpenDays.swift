@@ -19,10 +19,10 @@ extension EventsService {
             let id = UUID()
             try await OpenDayStore.insert(tx, id: id, enterprise: enterprise.accountID, draft: draft)
             try await Outbox.append(
-                tx, type: "events.scenario.published",
-                subjectIDs: ["scenario_id": id.text, "enterprise_id": enterprise.accountID.text],
-                payload: ScenarioPublished(
-                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? ""))
+                tx, EventsEvents.ScenarioPublished(
+                subjects: .init(scenarioID: id.text, enterpriseID: enterprise.accountID.text),
+                payload: .init(
+                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? "")))
             return try await OpenDayStore.find(tx, id: id)!.message
         }
     }
@@ -102,12 +102,12 @@ extension EventsService {
             try OpenDayRules.shortlist(proposal)
             try await ScenarioProposalStore.markShortlisted(tx, id: id)
             try await Outbox.append(
-                tx, type: "events.proposal.shortlisted",
-                subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
-                             "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
-                payload: ProposalStep(
+                tx, EventsEvents.ProposalShortlisted(
+                subjects: .init(scenarioID: scenario.id.text, proposalID: id.text,
+                             enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
+                payload: .init(
                     scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text))
+                    proposerID: proposal.proposerID.text)))
             return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }
@@ -123,12 +123,12 @@ extension EventsService {
             try OpenDayRules.pair(proposal)
             try await ScenarioProposalStore.markPaired(tx, id: id, note: note)
             try await Outbox.append(
-                tx, type: "events.pairing.recorded",
-                subjectIDs: ["scenario_id": scenario.id.text, "proposal_id": id.text,
-                             "enterprise_id": scenario.enterpriseID.text, "proposer_id": proposal.proposerID.text],
-                payload: ProposalStep(
+                tx, EventsEvents.PairingRecorded(
+                subjects: .init(scenarioID: scenario.id.text, proposalID: id.text,
+                             enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
+                payload: .init(
                     scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text))
+                    proposerID: proposal.proposerID.text)))
             return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }

@@ -87,10 +87,10 @@ extension EventsService {
             try await EventStore.adjustSeats(
                 tx, id: event.id, confirmed: wasConfirmed ? -1 : 0, waitlisted: wasConfirmed ? 0 : -1)
             try await Outbox.append(
-                tx, type: "events.registration.cancelled",
-                subjectIDs: ["event_id": event.id.text, "registration_id": id.text, "attendee_id": registration.attendeeID.text],
-                payload: RegistrationCancelled(
-                    eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text))
+                tx, EventsEvents.RegistrationCancelled(
+                subjects: .init(eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text),
+                payload: .init(
+                    eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text)))
             if wasConfirmed, RegistrationRules.promotes(event) {
                 _ = try await promoteFirst(tx, event: event)
             }
@@ -110,10 +110,10 @@ extension EventsService {
             tx, signer: calendar.tickets, event: event, registrationID: next, attendeeID: registration.attendeeID,
             cardHash: try await RegistrationStore.cardHash(tx, id: next))
         try await Outbox.append(
-            tx, type: "events.registration.promoted",
-            subjectIDs: ["event_id": event.id.text, "registration_id": next.text, "attendee_id": registration.attendeeID.text],
-            payload: RegistrationPromoted(
-                eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text))
+            tx, EventsEvents.RegistrationPromoted(
+            subjects: .init(eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text),
+            payload: .init(
+                eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text)))
         return true
     }
 
@@ -156,25 +156,3 @@ extension EventsService {
 // "events.registration.confirmed" (event_id, registration_id, attendee_id,
 // event_kind) and "events.registration.waitlisted" (the same ids and position,
 // 1 = next) are written by `register_for_event` (migration 15).
-
-/// The outbox payload of "events.registration.cancelled".
-struct RegistrationCancelled: Encodable {
-    var eventID: String
-    var registrationID: String
-    var attendeeID: String
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", registrationID = "registration_id", attendeeID = "attendee_id"
-    }
-}
-
-/// The outbox payload of "events.registration.promoted".
-struct RegistrationPromoted: Encodable {
-    var eventID: String
-    var registrationID: String
-    var attendeeID: String
-
-    enum CodingKeys: String, CodingKey {
-        case eventID = "event_id", registrationID = "registration_id", attendeeID = "attendee_id"
-    }
-}

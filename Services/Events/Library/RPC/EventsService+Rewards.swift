@@ -33,12 +33,12 @@ extension EventsService {
                 createdAt: Date(), reviewedAt: nil)
             try await RewardStore.insert(tx, application)
             try await Outbox.append(
-                tx, type: "events.reward.applied",
-                subjectIDs: ["application_id": application.id.text, "event_id": eventID.text,
-                             "organizer_id": organizer.accountID.text],
-                payload: RewardApplied(
+                tx, EventsEvents.RewardApplied(
+                subjects: .init(applicationID: application.id.text, eventID: eventID.text,
+                             organizerID: organizer.accountID.text),
+                payload: .init(
                     applicationID: application.id.text, eventID: eventID.text, organizerID: organizer.accountID.text,
-                    registered: counts.registered, checkedIn: counts.checkedIn))
+                    registered: counts.registered, checkedIn: counts.checkedIn)))
             return try await RewardStore.find(tx, id: application.id)!.message
         }
     }
@@ -103,19 +103,5 @@ extension RewardApplicationRecord {
             $0.createTime = .init(date: createdAt)
             if let reviewedAt { $0.reviewTime = .init(date: reviewedAt) }
         }
-    }
-}
-
-/// The outbox payload of "events.reward.applied".
-struct RewardApplied: Encodable {
-    var applicationID: String
-    var eventID: String
-    var organizerID: String
-    var registered: Int
-    var checkedIn: Int
-
-    enum CodingKeys: String, CodingKey {
-        case applicationID = "application_id", eventID = "event_id", organizerID = "organizer_id", registered,
-             checkedIn = "checked_in"
     }
 }

@@ -37,8 +37,9 @@ extension IdentityService {
                 documentNumber: document, languages: languages, nomadStatus: Int16(Nomad_Identity_V1_NomadStatus.registered.rawValue))
             try await AccountStore.insert(tx, account, protection: protection)
             try await Outbox.append(
-                tx, type: "identity.nomad.registered", subjectIDs: ["account_id": account.id.text],
-                payload: ["nationality": nationality, "foreign": nationality == "CN" ? "false" : "true"])
+                tx, IdentityEvents.NomadRegistered(
+                    subjects: .init(accountID: account.id.text),
+                    payload: .init(nationality: nationality, foreign: nationality == "CN" ? "false" : "true")))
             return account.message
         }
     }
@@ -59,8 +60,8 @@ extension IdentityService {
                 createdAt: Date(), enterpriseName: name, creditCode: code)
             try await AccountStore.insert(tx, account, protection: protection)
             try await Outbox.append(
-                tx, type: "identity.enterprise.registered", subjectIDs: ["account_id": account.id.text],
-                payload: ["credit_code": code])
+                tx, IdentityEvents.EnterpriseRegistered(
+                    subjects: .init(accountID: account.id.text), payload: .init(creditCode: code)))
             return account.message
         }
     }

@@ -144,9 +144,9 @@ extension IdentityService {
                 subject: "card/\(card.holderID.text)", reason: reason, before: before,
                 after: try card.maskedMessage.jsonString())
             try await Outbox.append(
-                tx, type: "identity.card.status_changed",
-                subjectIDs: ["account_id": card.holderID.text],
-                payload: ["status": "\(request.status)", "reason": reason])
+                tx, IdentityEvents.CardStatusChanged(
+                    subjects: .init(accountID: card.holderID.text),
+                    payload: .init(status: "\(request.status)", reason: reason)))
             return card.message(for: officer)
         }
     }

@@ -49,12 +49,11 @@ extension IdentityService {
             try await DocumentCitationStore.cite(
                 tx, documents: documents.map(\.id), kind: .application, caseID: id, department: entry.department)
             try await Outbox.append(
-                tx, type: "identity.application.submitted",
-                subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],
-                payload: [
-                    "service_code": code, "department": entry.department, "applicant_role": applicant.role.rawValue,
-                    "processing_days": "\(entry.processingDays)",
-                ])
+                tx, IdentityEvents.ApplicationSubmitted(
+                    subjects: .init(accountID: applicant.accountID.text, applicationID: id.text),
+                    payload: .init(
+                        serviceCode: code, department: entry.department, applicantRole: applicant.role.rawValue,
+                        processingDays: "\(entry.processingDays)")))
             return try await ApplicationStore.find(tx, id: id)!.message
         }
     }
@@ -118,14 +117,11 @@ extension IdentityService {
                 tx, actor: officer, action: request.approve ? "application.approve" : "application.reject",
                 subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString())
             try await Outbox.append(
-                tx, type: "identity.application.decided",
-                subjectIDs: ["account_id": record.applicantID.text, "application_id": id.text],
-                payload: [
-                    "service_code": record.serviceCode, "department": record.department,
-                    "approved": request.approve ? "true" : "false",
-                    // Decided after the legal time limit.
-                    "late": updated.overdue ? "true" : "false",
-                ])
+                tx, IdentityEvents.ApplicationDecided(
+                    subjects: .init(accountID: record.applicantID.text, applicationID: id.text),
+                    payload: .init(
+                        serviceCode: record.serviceCode, department: record.department,
+                        approved: request.approve ? "true" : "false", late: updated.overdue ? "true" : "false")))
             return updated.message
         }
     }
@@ -151,12 +147,11 @@ extension IdentityService {
             try await ApplicationStore.rate(tx, id: id, stars: Int16(request.stars), comment: comment)
             let updated = try await ApplicationStore.find(tx, id: id)!
             try await Outbox.append(
-                tx, type: "identity.application.rated",
-                subjectIDs: ["account_id": applicant.accountID.text, "application_id": id.text],
-                payload: [
-                    "service_code": record.serviceCode, "department": record.department, "stars": "\(request.stars)",
-                    "overdue": updated.overdue ? "true" : "false",
-                ])
+                tx, IdentityEvents.ApplicationRated(
+                    subjects: .init(accountID: applicant.accountID.text, applicationID: id.text),
+                    payload: .init(
+                        serviceCode: record.serviceCode, department: record.department, stars: "\(request.stars)",
+                        overdue: updated.overdue ? "true" : "false")))
             return updated.message
         }
     }

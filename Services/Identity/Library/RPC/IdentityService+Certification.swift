@@ -28,9 +28,9 @@ extension IdentityService {
                 tx, documents: documents, kind: .certification, caseID: record.id,
                 department: Departments.certification)
             try await Outbox.append(
-                tx, type: "identity.certification.applied",
-                subjectIDs: ["account_id": nomad.accountID.text, "certification_id": record.id.text],
-                payload: ["criteria_met": record.criteriaMet ? "true" : "false"])
+                tx, IdentityEvents.CertificationApplied(
+                    subjects: .init(accountID: nomad.accountID.text, certificationID: record.id.text),
+                    payload: .init(criteriaMet: record.criteriaMet ? "true" : "false")))
             return try await CertificationStore.find(tx, id: record.id)!.message(language)
         }
     }
@@ -105,9 +105,9 @@ extension IdentityService {
                 // No card number: events leave the service (analytics keeps them),
                 // and the account id is all a consumer needs.
                 try await Outbox.append(
-                    tx, type: "identity.nomad.certified",
-                    subjectIDs: ["account_id": record.applicantID.text, "certification_id": record.id.text],
-                    payload: ["criteria_met": record.criteriaMet ? "true" : "false"])
+                    tx, IdentityEvents.NomadCertified(
+                        subjects: .init(accountID: record.applicantID.text, certificationID: record.id.text),
+                        payload: .init(criteriaMet: record.criteriaMet ? "true" : "false")))
             case .reject:
                 record.status = .rejected
                 action = "certification.reject"
@@ -179,8 +179,7 @@ extension IdentityService {
                 tx, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)", reason: reason,
                 before: before, after: try account.message.jsonString())
             try await Outbox.append(
-                tx, type: "identity.nomad.settled", subjectIDs: ["account_id": id.text],
-                payload: ["reason": reason])
+                tx, IdentityEvents.NomadSettled(subjects: .init(accountID: id.text), payload: .init(reason: reason)))
             return account.message
         }
     }

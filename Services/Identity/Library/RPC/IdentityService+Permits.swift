@@ -53,15 +53,14 @@ extension IdentityService {
                 tx, documents: documents.map(\.id), kind: .permit, caseID: record.id,
                 department: Departments.permits)
             try await Outbox.append(
-                tx, type: "identity.permit.applied",
-                subjectIDs: ["account_id": nomad.accountID.text, "permit_id": record.id.text],
-                payload: [
-                    "nationality": nationality,
-                    "months": "\(months)",
-                    "activities": activities.map(PermitRules.activityCode).joined(separator: ","),
-                    "start_date": start.iso,
-                    "renews_permit_id": renews?.text ?? "",
-                ])
+                tx, IdentityEvents.PermitApplied(
+                    subjects: .init(accountID: nomad.accountID.text, permitID: record.id.text),
+                    payload: .init(
+                        nationality: nationality,
+                        months: "\(months)",
+                        activities: activities.map(PermitRules.activityCode).joined(separator: ","),
+                        startDate: start.iso,
+                        renewsPermitID: renews?.text ?? "")))
             return try await PermitStore.find(tx, id: record.id)!.message(today: today)
         }
     }
@@ -136,14 +135,12 @@ extension IdentityService {
             try await AuditStore.append(
                 tx, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
                 subject: "permit/\(id.text)", reason: reason, before: before, after: try updated.jsonString())
-            var payload = ["approved": request.approve ? "true" : "false", "months": "\(record.months)"]
-            if let validity {
-                payload["valid_from"] = validity.from.iso
-                payload["valid_until"] = validity.until.iso
-            }
             try await Outbox.append(
-                tx, type: "identity.permit.decided",
-                subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text], payload: payload)
+                tx, IdentityEvents.PermitDecided(
+                    subjects: .init(accountID: record.applicantID.text, permitID: id.text),
+                    payload: .init(
+                        approved: request.approve ? "true" : "false", months: "\(record.months)",
+                        validFrom: validity?.from.iso, validUntil: validity?.until.iso)))
             return updated
         }
     }
@@ -167,9 +164,9 @@ extension IdentityService {
                 tx, actor: officer, action: "permit.revoke", subject: "permit/\(id.text)", reason: reason,
                 before: before, after: try revoked.jsonString())
             try await Outbox.append(
-                tx, type: "identity.permit.revoked",
-                subjectIDs: ["account_id": record.applicantID.text, "permit_id": id.text],
-                payload: ["valid_until": record.validUntil?.iso ?? "", "revoked_on": today.iso])
+                tx, IdentityEvents.PermitRevoked(
+                    subjects: .init(accountID: record.applicantID.text, permitID: id.text),
+                    payload: .init(validUntil: record.validUntil?.iso ?? "", revokedOn: today.iso)))
             return revoked
         }
     }

@@ -26,8 +26,9 @@ extension IdentityService {
                 tx, actor: principal, action: "site.create", subject: "site/\(id.text)",
                 before: nil, after: try created.jsonString())
             try await Outbox.append(
-                tx, type: "identity.site.created", subjectIDs: ["site_id": id.text],
-                payload: ["area": "\(site.area)", "capacity": "\(site.capacity)", "international": "\(site.international)"])
+                tx, IdentityEvents.SiteCreated(
+                    subjects: .init(siteID: id.text),
+                    payload: .init(area: "\(site.area)", capacity: "\(site.capacity)", international: "\(site.international)")))
             return created
         }
     }
@@ -52,9 +53,9 @@ extension IdentityService {
             let day = try await SiteStore.recordVisit(tx, site: siteID, holder: nomad.id)
             if let day {
                 try await Outbox.append(
-                    tx, type: "identity.site.visited",
-                    subjectIDs: ["account_id": nomad.id.text, "site_id": siteID.text],
-                    payload: ["day": day, "area": area == .coreXinyingBay ? "core" : "linked"])
+                    tx, IdentityEvents.SiteVisited(
+                        subjects: .init(accountID: nomad.id.text, siteID: siteID.text),
+                        payload: .init(day: day, area: area == .coreXinyingBay ? "core" : "linked")))
             }
             return .with {
                 $0.accountID = nomad.id.text

@@ -24,12 +24,12 @@ extension JobsService {
                 tx, bountyID: id, actor: publisher, action: "bounty.published",
                 detail: "winner_places=\(draft.winnerPlaces) budget=\(draft.budgetMinor) \(draft.currency)")
             try await Outbox.append(
-                tx, type: "jobs.bounty.published",
-                subjectIDs: ["bounty_id": id.text, "job_id": jobID.text, "publisher_id": publisher.accountID.text],
-                payload: BountyPublished(
+                tx, JobsEvents.BountyPublished(
+                subjects: .init(bountyID: id.text, jobID: jobID.text, publisherID: publisher.accountID.text),
+                payload: .init(
                     publisherRole: publisher.role.rawValue, winnerPlaces: draft.winnerPlaces, currency: draft.currency,
                     budgetMinor: draft.budgetMinor, requiredSkills: draft.skills.map(\.code),
-                    milestones: draft.milestones.count))
+                    milestones: draft.milestones.count)))
             let published = try await BountyStore.find(tx, id: id)!.message()
             if publisher.role == .officer {
                 try await audit(tx, publisher, "bounty.publish", subject: "bounty/\(id.text)", before: nil, after: published)
@@ -90,9 +90,9 @@ extension JobsService {
                 tx, bountyID: bountyID, actor: lead, action: "application.submitted", applicationID: id,
                 detail: "kind=\(draft.kind) members=\(draft.members.count + 1)")
             try await Outbox.append(
-                tx, type: "jobs.bounty.applied",
-                subjectIDs: ["bounty_id": bountyID.text, "application_id": id.text, "lead_id": lead.accountID.text],
-                payload: BountyApplied(kind: Int(draft.kind), memberIDs: draft.members.map(\.text)))
+                tx, JobsEvents.BountyApplied(
+                subjects: .init(bountyID: bountyID.text, applicationID: id.text, leadID: lead.accountID.text),
+                payload: .init(kind: Int(draft.kind), memberIDs: draft.members.map(\.text))))
             return try await BountyApplicationStore.find(tx, id: id)!.message
         }
     }
@@ -156,12 +156,12 @@ extension JobsService {
                     detail: "\(bounty.winnerPlaces) winner(s) signed")
             }
             try await Outbox.append(
-                tx, type: "jobs.bounty.won",
-                subjectIDs: ["bounty_id": bounty.id.text, "application_id": id.text, "lead_id": lead.accountID.text,
-                             "publisher_id": bounty.publisherID.text],
-                payload: BountyWon(
+                tx, JobsEvents.BountyWon(
+                subjects: .init(bountyID: bounty.id.text, applicationID: id.text, leadID: lead.accountID.text,
+                             publisherID: bounty.publisherID.text),
+                payload: .init(
                     memberIDs: ([application.leadID] + application.members).map(\.text), kind: Int(application.kind),
-                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled))
+                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled)))
             return try await BountyApplicationStore.find(tx, id: id)!.message
         }
     }
@@ -206,11 +206,11 @@ extension JobsService {
                 tx, bountyID: bountyID, actor: principal, action: "bounty.completed",
                 detail: "reward=\(reward) \(bounty.currency)")
             try await Outbox.append(
-                tx, type: "jobs.bounty.completed",
-                subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
-                payload: BountyCompleted(
+                tx, JobsEvents.BountyCompleted(
+                subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
+                payload: .init(
                     winnerApplicationIDs: winners.map(\.id.text), leadIDs: winners.map(\.leadID.text),
-                    currency: bounty.currency, rewardMinor: reward))
+                    currency: bounty.currency, rewardMinor: reward)))
             let completed = try await BountyStore.find(tx, id: bountyID)!.message()
             if principal.role == .officer {
                 try await audit(
@@ -239,9 +239,9 @@ extension JobsService {
             try await BountyAuditStore.append(
                 tx, bountyID: bountyID, actor: principal, action: "bounty.cancelled", detail: reason)
             try await Outbox.append(
-                tx, type: "jobs.bounty.cancelled",
-                subjectIDs: ["bounty_id": bountyID.text, "publisher_id": bounty.publisherID.text],
-                payload: ["reason": reason])
+                tx, JobsEvents.BountyCancelled(
+                subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
+                payload: .init(reason: reason)))
             let cancelled = try await BountyStore.find(tx, id: bountyID)!.message()
             if principal.role == .officer {
                 try await audit(
@@ -329,37 +329,4 @@ extension JobsService {
         guard known.contains(raw) else { throw NomadError.unknownEnum(field) }
         return Int16(raw)
     }
-}
-
-/// The outbox payload of "jobs.bounty.published".
-struct BountyPublished: Encodable {
-    var publisherRole: String
-    var winnerPlaces: Int
-    var currency: String
-    var budgetMinor: Int64
-    var requiredSkills: [String]
-    var milestones: Int
-}
-
-/// The outbox payload of "jobs.bounty.applied".
-struct BountyApplied: Encodable {
-    var kind: Int
-    var memberIDs: [String]
-}
-
-/// The outbox payload of "jobs.bounty.won": analytics counts bounty winners.
-struct BountyWon: Encodable {
-    var memberIDs: [String]
-    var kind: Int
-    var place: Int
-    var winnerPlaces: Int
-    var filled: Bool
-}
-
-/// The outbox payload of "jobs.bounty.completed".
-struct BountyCompleted: Encodable {
-    var winnerApplicationIDs: [String]
-    var leadIDs: [String]
-    var currency: String
-    var rewardMinor: Int64
 }

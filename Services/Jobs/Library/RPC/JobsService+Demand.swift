@@ -75,11 +75,11 @@ extension JobsService {
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }
             try await JobStore.close(tx, id: id, reason: reason)
             try await Outbox.append(
-                tx, type: "jobs.posting.closed",
-                subjectIDs: ["job_id": id.text, "enterprise_id": job.enterpriseID.text, "actor_id": principal.accountID.text],
-                payload: JobClosed(
+                tx, JobsEvents.PostingClosed(
+                subjects: .init(jobID: id.text, enterpriseID: job.enterpriseID.text, actorID: principal.accountID.text),
+                payload: .init(
                     mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
-                    byRole: principal.role.rawValue, reason: reason))
+                    byRole: principal.role.rawValue, reason: reason)))
             let closed = try await JobStore.find(tx, id: id)!.message
             // Staff closing an enterprise's job decide for it; the enterprise closing its own does not.
             if principal.role != .enterprise {
@@ -99,9 +99,9 @@ extension JobsService {
         let record = JobRecord(id: UUID(), enterpriseID: enterpriseID, posting: posting, contentHash: posting.contentHash)
         try await JobStore.insert(tx, record)
         try await Outbox.append(
-            tx, type: "jobs.posting.published",
-            subjectIDs: ["job_id": record.id.text, "enterprise_id": enterpriseID.text],
-            payload: JobPublished(posting))
+            tx, JobsEvents.PostingPublished(
+            subjects: .init(jobID: record.id.text, enterpriseID: enterpriseID.text),
+            payload: .init(posting)))
         return try await JobStore.find(tx, id: record.id)!
     }
 }
@@ -128,36 +128,4 @@ enum DemandRules {
         default: throw NomadError.unknownEnum("status")
         }
     }
-}
-
-/// The outbox payload of "jobs.posting.published" and "jobs.posting.updated".
-struct JobPublished: Encodable {
-    var mode: Int
-    var seats: Int
-    var skillCodes: [String]
-    var essentialCodes: [String]
-    var budgetMinor: Int64
-    var currency: String
-    var claimable: Bool
-    var externalID: String?
-
-    init(_ posting: JobPosting) {
-        mode = posting.mode.rawValue
-        seats = Int(posting.seats)
-        skillCodes = posting.skills.map(\.code)
-        essentialCodes = posting.skills.filter(\.essential).map(\.code)
-        budgetMinor = posting.budgetMinor
-        currency = posting.currency
-        claimable = posting.claimable
-        externalID = posting.externalID
-    }
-}
-
-/// The outbox payload of "jobs.posting.closed".
-struct JobClosed: Encodable {
-    var mode: Int
-    var seats: Int
-    var seatsTaken: Int
-    var byRole: String
-    var reason: String
 }

@@ -82,9 +82,9 @@ extension JobsService {
         try IngestRules.checkUpdate(of: current, to: posting)
         try await JobStore.update(tx, id: current.id, posting: posting, hash: hash)
         try await Outbox.append(
-            tx, type: "jobs.posting.updated",
-            subjectIDs: ["job_id": current.id.text, "enterprise_id": enterpriseID.text],
-            payload: JobPublished(posting))
+            tx, JobsEvents.PostingUpdated(
+            subjects: .init(jobID: current.id.text, enterpriseID: enterpriseID.text),
+            payload: .init(posting)))
         return (.updated, current.id)
     }
 

@@ -32,10 +32,10 @@ extension JobsService {
                 nomadForeign: principal.foreign, nomadPermitUntil: principal.workPermitUntil)
             try await OrderStore.insert(tx, order)
             try await Outbox.append(
-                tx, type: "jobs.application.submitted",
-                subjectIDs: ["order_id": order.id.text, "job_id": jobID.text, "nomad_id": principal.accountID.text,
-                             "enterprise_id": job.enterpriseID.text],
-                payload: ApplicationSubmitted(mode: Int(job.mode)))
+                tx, JobsEvents.ApplicationSubmitted(
+                subjects: .init(orderID: order.id.text, jobID: jobID.text, nomadID: principal.accountID.text,
+                             enterpriseID: job.enterpriseID.text),
+                payload: .init(mode: Int(job.mode))))
             return order.message(now: now)
         }
     }
@@ -69,12 +69,12 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, type: "jobs.contract.signed",
-                subjectIDs: ids(order),
-                payload: ContractSigned(
+                tx, JobsEvents.ContractSigned(
+                subjects: ids(order),
+                payload: .init(
                     kind: terms.kind.rawValue, start: terms.start.iso, end: terms.end?.iso ?? "",
                     wholeMonths: terms.wholeMonths, longTerm: terms.longTerm, mode: Int(seat.mode),
-                    seatsTaken: seat.seatsTaken, seats: seat.seats))
+                    seatsTaken: seat.seatsTaken, seats: seat.seats)))
             return order.message(now: now)
         }
     }
@@ -93,8 +93,8 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, type: "jobs.application.rejected", subjectIDs: ids(order),
-                payload: OrderStep(status: Int(order.status)))
+                tx, JobsEvents.ApplicationRejected(subjects: ids(order),
+                payload: .init(status: Int(order.status))))
             return order.message(now: now)
         }
     }
@@ -153,8 +153,8 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, type: "jobs.delivery.submitted", subjectIDs: ids(order),
-                payload: OrderStep(status: Int(order.status)))
+                tx, JobsEvents.DeliverySubmitted(subjects: ids(order),
+                payload: .init(status: Int(order.status))))
             return order.message(now: now)
         }
     }
@@ -208,8 +208,8 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, type: "jobs.order.rated", subjectIDs: ids(order),
-                payload: OrderRated(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars)))
+                tx, JobsEvents.OrderRated(subjects: ids(order),
+                payload: .init(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars))))
             return order.message(now: now)
         }
     }
@@ -233,9 +233,9 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, type: "jobs.order.cancelled", subjectIDs: ids(order),
-                payload: OrderCancelled(by: party == .nomad ? "nomad" : "enterprise", previousStatus: Int(previous),
-                                        seatReleased: heldSeat))
+                tx, JobsEvents.OrderCancelled(subjects: ids(order),
+                payload: .init(by: party == .nomad ? "nomad" : "enterprise", previousStatus: Int(previous),
+                                        seatReleased: heldSeat)))
             return order.message(now: now)
         }
     }
@@ -317,65 +317,18 @@ extension JobsService {
         }
         let job = try await OrderStore.job(tx, id: order.jobID)
         try await Outbox.append(
-            tx, type: "jobs.order.completed", subjectIDs: ids(order),
-            payload: OrderCompleted(
+            tx, JobsEvents.OrderCompleted(subjects: ids(order),
+            payload: .init(
                 mode: Int(job?.mode ?? 0), contractKind: Int(order.contractKind ?? 0), skillCodes: skills.map(\.code),
                 budgetCurrency: job?.budgetCurrency ?? "", budgetMinor: job?.budgetMinor ?? 0,
-                milestones: order.milestones.count))
+                milestones: order.milestones.count)))
     }
 
-    private func ids(_ order: OrderRecord) -> [String: String] {
-        ["order_id": order.id.text, "job_id": order.jobID.text, "nomad_id": order.nomadID.text,
-         "enterprise_id": order.enterpriseID.text]
+    private func ids(_ order: OrderRecord) -> JobsEvents.OrderSubjects {
+        .init(orderID: order.id.text, jobID: order.jobID.text, nomadID: order.nomadID.text, enterpriseID: order.enterpriseID.text)
     }
 
     private var alreadyRated: NomadError {
         NomadError.wrongState("您已评价过该订单", "you have already rated this order")
     }
-}
-
-/// The outbox payload of "jobs.application.submitted".
-struct ApplicationSubmitted: Encodable {
-    var mode: Int
-}
-
-/// The outbox payload of "jobs.contract.signed": analytics rewards contracts of
-/// one year or more and flexible employment, so both are spelled out.
-struct ContractSigned: Encodable {
-    var kind: Int
-    var start: String
-    var end: String
-    var wholeMonths: Int
-    var longTerm: Bool
-    var mode: Int
-    var seatsTaken: Int
-    var seats: Int
-}
-
-/// The payload of order steps analytics only counts.
-struct OrderStep: Encodable {
-    var status: Int
-}
-
-/// The outbox payload of "jobs.order.completed".
-struct OrderCompleted: Encodable {
-    var mode: Int
-    var contractKind: Int
-    var skillCodes: [String]
-    var budgetCurrency: String
-    var budgetMinor: Int64
-    var milestones: Int
-}
-
-/// The outbox payload of "jobs.order.rated".
-struct OrderRated: Encodable {
-    var by: String
-    var stars: Int
-}
-
-/// The outbox payload of "jobs.order.cancelled".
-struct OrderCancelled: Encodable {
-    var by: String
-    var previousStatus: Int
-    var seatReleased: Bool
 }

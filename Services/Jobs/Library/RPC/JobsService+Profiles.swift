@@ -38,19 +38,11 @@ extension JobsService {
             }
             let saved = try await ProfileStore.find(tx, nomadID: nomadID)!
             try await Outbox.append(
-                tx, type: "jobs.profile.updated", subjectIDs: ["nomad_id": nomadID.text],
-                payload: ProfileUpdated(
+                tx, JobsEvents.ProfileUpdated(subjects: .init(nomadID: nomadID.text),
+                payload: .init(
                     skillCount: saved.skills.count, fields: update.fields.map(\.rawValue).sorted(), standing: standing,
-                    availability: Int(saved.availability)))
+                    availability: Int(saved.availability))))
             return saved.message
         }
     }
-}
-
-/// The outbox payload of "jobs.profile.updated".
-struct ProfileUpdated: Encodable {
-    var skillCount: Int
-    var fields: [String]
-    var standing: String
-    var availability: Int
 }

@@ -32,9 +32,9 @@ extension JobsService {
             try await ScenarioStore.insert(tx, scenario, id: id)
             scenario.scenarioID = id.text
             try await Outbox.append(
-                tx, type: "jobs.scenario.created", subjectIDs: ["scenario_id": id.text],
-                payload: ScenarioCreated(skillCode: scenario.skillCode, level: Int(scenario.level),
-                                         provider: scenario.provider, hours: Int(scenario.hours)))
+                tx, JobsEvents.ScenarioCreated(subjects: .init(scenarioID: id.text),
+                payload: .init(skillCode: scenario.skillCode, level: Int(scenario.level),
+                                         provider: scenario.provider, hours: Int(scenario.hours))))
             try await audit(tx, principal, "scenario.create", subject: "scenario/\(id.text)", before: nil, after: scenario)
             return scenario
         }
@@ -70,11 +70,11 @@ extension JobsService {
                 tx, nomadID: nomadID, skillCode: scenario.skillCode, level: Int16(scenario.level),
                 source: .training, referenceID: scenarioID)
             try await Outbox.append(
-                tx, type: "jobs.training.completed",
-                subjectIDs: ["nomad_id": nomadID.text, "scenario_id": scenarioID.text, "officer_id": principal.accountID.text],
-                payload: TrainingCompleted(skillCode: scenario.skillCode, level: Int(scenario.level),
+                tx, JobsEvents.TrainingCompleted(
+                subjects: .init(nomadID: nomadID.text, scenarioID: scenarioID.text, officerID: principal.accountID.text),
+                payload: .init(skillCode: scenario.skillCode, level: Int(scenario.level),
                                            provider: scenario.provider, hours: Int(scenario.hours),
-                                           department: principal.department ?? ""))
+                                           department: principal.department ?? "")))
             let completion = Nomad_Jobs_V1_ScenarioCompletion.with {
                 $0.scenarioID = scenarioID.text
                 $0.nomadID = nomadID.text
@@ -113,22 +113,4 @@ extension JobsService {
             $0.landed = chain.landed
         }
     }
-}
-
-/// The outbox payload of "jobs.scenario.created".
-struct ScenarioCreated: Encodable {
-    var skillCode: String
-    var level: Int
-    var provider: String
-    var hours: Int
-}
-
-/// The outbox payload of "jobs.training.completed": analytics counts nomads
-/// trained per provider and department.
-struct TrainingCompleted: Encodable {
-    var skillCode: String
-    var level: Int
-    var provider: String
-    var hours: Int
-    var department: String
 }

@@ -61,8 +61,8 @@ extension JobsService {
             try await SkillStore.insert(tx, code: code, parent: parent, nameZh: nameZh, nameEn: nameEn)
             try await SkillStore.addAliases(tx, code: code, aliases: aliases)
             try await Outbox.append(
-                tx, type: "jobs.skill.created", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
-                payload: SkillChanged(parentCode: parent, aliases: aliases.map(\.alias)))
+                tx, JobsEvents.SkillCreated(subjects: .init(skillCode: code, actorID: principal.accountID.text),
+                payload: .init(parentCode: parent, aliases: aliases.map(\.alias))))
             let created = try await SkillStore.find(tx, code: code)!.message
             try await audit(tx, principal, "skill.create", subject: "skill/\(code)", before: nil, after: created)
             return created
@@ -81,17 +81,11 @@ extension JobsService {
             let before = try await SkillStore.find(tx, code: code)?.message
             try await SkillStore.addAliases(tx, code: code, aliases: aliases)
             try await Outbox.append(
-                tx, type: "jobs.skill.aliases_added", subjectIDs: ["skill_code": code, "actor_id": principal.accountID.text],
-                payload: SkillChanged(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias)))
+                tx, JobsEvents.SkillAliasesAdded(subjects: .init(skillCode: code, actorID: principal.accountID.text),
+                payload: .init(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias))))
             let updated = try await SkillStore.find(tx, code: code)!.message
             try await audit(tx, principal, "skill.add_aliases", subject: "skill/\(code)", before: before, after: updated)
             return updated
         }
     }
-}
-
-/// The outbox payload of "jobs.skill.created" and "jobs.skill.aliases_added".
-struct SkillChanged: Encodable {
-    var parentCode: String?
-    var aliases: [String]
 }
