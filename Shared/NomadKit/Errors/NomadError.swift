@@ -101,3 +101,12 @@ extension RPCError.Code {
         }
     }
 }
+
+extension Optional {
+    /// The value, or NOT_FOUND naming what was looked up: every lookup by id
+    /// ends the same way.
+    public func orNotFound(_ what: @autoclosure () -> String) throws -> Wrapped {
+        guard let self else { throw NomadError.notFound(what()) }
+        return self
+    }
+}

@@ -28,27 +28,21 @@ struct EchoTestService: Nomad_Bench_V1_EchoService.SimpleServiceProtocol {
     let logger: Logger
 
     func echo(request: Nomad_Bench_V1_EchoRequest, context: ServerContext) async throws -> Nomad_Bench_V1_EchoResponse {
-        let caller = try RequestContext.caller()
+        _ = try RequestContext.caller()
         let text = try Validate.text(request.text, "text", max: 1 << 22)
         if text.hasPrefix("sleep:"), let ms = Int(text.dropFirst(6)) {
             _ = Self.sleeping.withLock { $0.insert(text) }
             try? await Task.sleep(for: .milliseconds(ms))
         }
         if text == "crash" { throw CocoaError(.fileNoSuchFile) }
-        return try await database.transaction { tx in
-            try await Idempotency.once(
-                tx, method: "Echo", requestID: request.requestID, request: request, caller: caller,
-                protection: database.protection
-            ) {
-                let id = UUID()
-                try await tx.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))")
-                try await Outbox.append(
-                    tx, Echoed(subjects: .init(echoID: id.uuidString), payload: .init(text: text)))
-                if text == "fail" {
-                    throw NomadError(.failedPrecondition, zh: "按要求失败", en: "failing as asked")
-                }
-                return .with { $0.text = text }
+        return try await database.mutation(request) { tx in
+            let id = UUID()
+            try await tx.query("INSERT INTO echoes (id, text) VALUES (\(id), \(text))")
+            try await Outbox.append(tx, Echoed(subjects: .init(echoID: id.uuidString), payload: .init(text: text)))
+            if text == "fail" {
+                throw NomadError(.failedPrecondition, zh: "按要求失败", en: "failing as asked")
             }
+            return .with { $0.text = text }
         }
     }
 

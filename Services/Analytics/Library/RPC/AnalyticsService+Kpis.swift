@@ -49,7 +49,7 @@ extension AnalyticsService {
         request: Nomad_Analytics_V1_ListKpiEventsRequest, context: ServerContext
     ) async throws -> Nomad_Analytics_V1_ListKpiEventsResponse {
         let code = try Validate.text(request.code, "code", max: 64)
-        guard let kpi = kpiSettings.kpi(code) else { throw NomadError.notFound("KPI \(code)") }
+        let kpi = try kpiSettings.kpi(code).orNotFound("KPI \(code)")
         let month = try ReportPeriod(month: Validate.text(request.month, "month", max: 7))
         let area = try Self.area(request.area, of: kpi)
         let page = try Page(request.page)
@@ -73,7 +73,7 @@ extension AnalyticsService {
         _ request: Nomad_Analytics_V1_GetKpiSeriesRequest, settings: KpiSettings
     ) throws -> (Kpi, ReportPeriod, String?) {
         let code = try Validate.text(request.code, "code", max: 64)
-        guard let kpi = settings.kpi(code) else { throw NomadError.notFound("KPI \(code)") }
+        let kpi = try settings.kpi(code).orNotFound("KPI \(code)")
         let period = try ReportPeriod(request.period, hasPeriod: request.hasPeriod)
         return (kpi, period, try area(request.area, of: kpi))
     }

@@ -32,9 +32,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
         return try await mutation(request) { tx in
-            guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
-                throw NomadError.notFound("contribution \(id.text)")
-            }
+            let contribution = try await ContributionStore.find(tx, id: id, lock: true).orNotFound("contribution \(id.text)")
             guard contribution.status == .pending else {
                 throw NomadError.wrongState("该贡献已审核", "the contribution was already reviewed")
             }
@@ -89,9 +87,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let reason = try Validate.text(request.reason, "reason", max: ContributionRules.maxNote)
         return try await mutation(request) { tx in
-            guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
-                throw NomadError.notFound("contribution \(id.text)")
-            }
+            let contribution = try await ContributionStore.find(tx, id: id, lock: true).orNotFound("contribution \(id.text)")
             guard contribution.status == .accepted else {
                 throw NomadError.wrongState("只能冲正已接受的贡献", "only an accepted contribution can be reversed")
             }
@@ -132,9 +128,7 @@ extension AssetsService {
     func getContribution(request: Nomad_Assets_V1_GetContributionRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Contribution {
         let principal = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
-        guard let contribution = try await database.read({ try await ContributionStore.find($0, id: id) }) else {
-            throw NomadError.notFound("contribution \(id.text)")
-        }
+        let contribution = try await database.read({ try await ContributionStore.find($0, id: id) }).orNotFound("contribution \(id.text)")
         if principal.role == .nomad, contribution.contributorID != principal.accountID { throw NomadError.permissionDenied }
         return contribution.message
     }

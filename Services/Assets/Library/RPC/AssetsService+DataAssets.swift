@@ -148,9 +148,7 @@ extension AssetsService {
     // MARK: shared by the registry areas
 
     func requireAsset(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> DataAssetRecord {
-        guard let asset = try await DataAssetStore.find(tx, id: id, lock: lock) else {
-            throw NomadError.notFound("data asset \(id.text)")
-        }
+        let asset = try await DataAssetStore.find(tx, id: id, lock: lock).orNotFound("data asset \(id.text)")
         return asset
     }
 

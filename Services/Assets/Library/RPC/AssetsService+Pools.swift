@@ -44,9 +44,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let note = try Validate.text(request.note, "note", max: PoolRules.maxPurpose, required: !request.grant)
         return try await mutation(request) { tx in
-            guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
-                throw NomadError.notFound("grant \(id.text)")
-            }
+            let grant = try await PoolStore.grant(tx, id: id, lock: true).orNotFound("grant \(id.text)")
             guard grant.status == .requested else {
                 throw NomadError.wrongState("该申请已处理", "the request was already decided")
             }
@@ -74,9 +72,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let reason = try Validate.text(request.reason, "reason", max: PoolRules.maxPurpose, required: false)
         return try await mutation(request) { tx in
-            guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
-                throw NomadError.notFound("grant \(id.text)")
-            }
+            let grant = try await PoolStore.grant(tx, id: id, lock: true).orNotFound("grant \(id.text)")
             guard principal.role == .officer || grant.enterpriseID == principal.accountID else {
                 throw NomadError.permissionDenied
             }
@@ -125,9 +121,7 @@ extension AssetsService {
         return try await database.transaction { tx in
             // The grant's row lock: a revocation cannot slip between the check
             // and the log row (the read counter needs the lock anyway).
-            guard let current = try await PoolStore.grant(tx, id: id, lock: true) else {
-                throw NomadError.notFound("grant \(id.text)")
-            }
+            let current = try await PoolStore.grant(tx, id: id, lock: true).orNotFound("grant \(id.text)")
             guard current.enterpriseID == enterprise.accountID else { throw NomadError.permissionDenied }
             if let refusal = PoolRules.readRefusal(status: current.status, start: current.start, end: current.end, today: .today()) {
                 throw refusal
@@ -149,9 +143,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let page = try Page(request.page)
         let reads = try await database.read { tx in
-            guard let grant = try await PoolStore.grant(tx, id: id) else {
-                throw NomadError.notFound("grant \(id.text)")
-            }
+            let grant = try await PoolStore.grant(tx, id: id).orNotFound("grant \(id.text)")
             if principal.role == .enterprise, grant.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
             return try await PoolStore.reads(tx, grant: id, page: page)
         }

@@ -41,9 +41,7 @@ extension AssetsService {
         let seller = try caller
         let id = try Validate.uuid(request.listingID, "listing_id")
         return try await mutation(request) { tx in
-            guard let listing = try await TradeStore.findListing(tx, id: id, lock: true) else {
-                throw NomadError.notFound("listing \(id.text)")
-            }
+            let listing = try await TradeStore.findListing(tx, id: id, lock: true).orNotFound("listing \(id.text)")
             guard listing.sellerID == seller.accountID else { throw NomadError.permissionDenied }
             guard listing.status == ListingRecord.Status.open.rawValue else {
                 throw NomadError.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
@@ -84,9 +82,7 @@ extension AssetsService {
             throw NomadError.invalid("version", zh: "不能为负数", en: "must not be negative")
         }
         return try await mutation(request) { tx in
-            guard let seen = try await TradeStore.findListing(tx, id: listingID) else {
-                throw NomadError.notFound("listing \(listingID.text)")
-            }
+            let seen = try await TradeStore.findListing(tx, id: listingID).orNotFound("listing \(listingID.text)")
             // Asset first, then listing: the order every trade and listing takes.
             let asset = try await requireAsset(tx, id: seen.assetID, lock: true)
             let listing = try await TradeStore.findListing(tx, id: listingID, lock: true)!

@@ -54,9 +54,7 @@ extension AssetsService {
         return try await mutation(request) { tx in
             let target: UUID, purpose: String, reference: UUID
             if let grantID {
-                guard let grant = try await PoolStore.grant(tx, id: grantID, lock: true) else {
-                    throw NomadError.notFound("grant \(grantID.text)")
-                }
+                let grant = try await PoolStore.grant(tx, id: grantID, lock: true).orNotFound("grant \(grantID.text)")
                 guard grant.enterpriseID == holder.accountID else { throw NomadError.permissionDenied }
                 guard grant.status == .requested || grant.status == .granted else { throw VoucherErrors.grantClosed }
                 target = try await PoolStore.pool(tx, code: grant.poolCode).voucherAccount
@@ -65,9 +63,7 @@ extension AssetsService {
                 try await PoolStore.addVoucherPayment(tx, id: grantID, amount: amount)
             } else {
                 let merchantID = merchantID!
-                guard let merchant = try await MerchantStore.find(tx, id: merchantID) else {
-                    throw NomadError.notFound("merchant \(merchantID.text)")
-                }
+                let merchant = try await MerchantStore.find(tx, id: merchantID).orNotFound("merchant \(merchantID.text)")
                 guard merchant.scene == LedgerRules.dataProcessingScene else { throw VoucherErrors.notDataProcessing }
                 target = try await LedgerStore.open(
                     tx, owner: merchantID, ownerKind: .merchant, kind: .merchant, unit: .voucher)

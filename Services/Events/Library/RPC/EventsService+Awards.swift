@@ -17,9 +17,7 @@ extension EventsService {
             throw NomadError.invalid("rank", zh: "须为 1 到 1000 的整数", en: "must be between 1 and 1000")
         }
         return try await mutation(request) { tx in
-            guard let submission = try await SubmissionStore.find(tx, id: submissionID) else {
-                throw NomadError.notFound("submission \(submissionID.text)")
-            }
+            let submission = try await SubmissionStore.find(tx, id: submissionID).orNotFound("submission \(submissionID.text)")
             let competition = try await findCompetition(tx, id: submission.competitionID, lock: .share)
             guard competition.organizerID == principal.accountID else { throw NomadError.permissionDenied }
             try CompetitionRules.requirePhase(

@@ -69,7 +69,7 @@ extension EventsService {
         let draft = try CompetitionRules.submission(request, submitter: submitter.accountID)
         return try await mutation(request) { tx in
             let competition = try await findCompetition(tx, id: competitionID, lock: .share)
-            guard let track = competition.track(trackID) else { throw NomadError.notFound("track \(trackID.text)") }
+            let track = try competition.track(trackID).orNotFound("track \(trackID.text)")
             try CompetitionRules.requirePhase(
                 competition.phase, [.submission], zh: "赛事不在作品征集阶段", en: "the competition is not taking submissions")
             // Re-read the judges under the track lock: an assignment committed
@@ -144,9 +144,7 @@ extension EventsService {
     func findCompetition(
         _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> CompetitionRecord {
-        guard let competition = try await CompetitionStore.find(tx, id: id, lock: lock) else {
-            throw NomadError.notFound("competition \(id.text)")
-        }
+        let competition = try await CompetitionStore.find(tx, id: id, lock: lock).orNotFound("competition \(id.text)")
         return competition
     }
 }

@@ -113,18 +113,14 @@ extension EventsService {
 
     /// The docking, row-locked.
     private func lockedDocking(_ tx: Tx, id: UUID) async throws -> DockingRecord {
-        guard let docking = try await DockingStore.find(tx, id: id, forUpdate: true) else {
-            throw NomadError.notFound("docking \(id.text)")
-        }
+        let docking = try await DockingStore.find(tx, id: id, forUpdate: true).orNotFound("docking \(id.text)")
         return docking
     }
 
     private func submissionAndCompetition(
         _ tx: Tx, id: UUID
     ) async throws -> (SubmissionRecord, CompetitionRecord) {
-        guard let submission = try await SubmissionStore.find(tx, id: id) else {
-            throw NomadError.notFound("submission \(id.text)")
-        }
+        let submission = try await SubmissionStore.find(tx, id: id).orNotFound("submission \(id.text)")
         return (submission, try await findCompetition(tx, id: submission.competitionID))
     }
 }

@@ -41,9 +41,7 @@ extension EventsService {
         let judge = try caller
         let submissionID = try Validate.uuid(request.submissionID, "submission_id")
         return try await mutation(request) { tx in
-            guard let submission = try await SubmissionStore.find(tx, id: submissionID) else {
-                throw NomadError.notFound("submission \(submissionID.text)")
-            }
+            let submission = try await SubmissionStore.find(tx, id: submissionID).orNotFound("submission \(submissionID.text)")
             let competition = try await findCompetition(tx, id: submission.competitionID, lock: .share)
             guard competition.track(submission.trackID)?.judges.contains(judge.accountID) == true else {
                 throw NomadError.permissionDenied

@@ -61,9 +61,7 @@ extension EventsService {
         let message = try Validate.text(request.message, "message", max: MeetingRules.maxMessage, required: false)
         let cap = calendar.maxOpenMeetingRequests
         return try await mutation(request) { tx in
-            guard let slot = try await MeetingStore.findSlot(tx, id: slotID) else {
-                throw NomadError.notFound("slot")
-            }
+            let slot = try await MeetingStore.findSlot(tx, id: slotID).orNotFound("slot")
             _ = try await matchmakingEvent(tx, id: slot.eventID)
             guard slot.ownerID != requester.accountID else {
                 throw NomadError.invalid("slot_id", zh: "不能约见自己", en: "you cannot request your own slot")
@@ -96,9 +94,7 @@ extension EventsService {
         let id = try Validate.uuid(request.meetingRequestID, "meeting_request_id")
         let note = try Validate.text(request.note, "note", max: MeetingRules.maxNote, required: false)
         return try await mutation(request) { tx in
-            guard let meeting = try await MeetingStore.findRequest(tx, id: id) else {
-                throw NomadError.notFound("meeting request")
-            }
+            let meeting = try await MeetingStore.findRequest(tx, id: id).orNotFound("meeting request")
             guard meeting.ownerID == owner.accountID else { throw NomadError.permissionDenied }
             let slot = try await MeetingStore.findSlot(tx, id: meeting.slotID, lock: .update)!
             let current = try await MeetingStore.findRequest(tx, id: id)!

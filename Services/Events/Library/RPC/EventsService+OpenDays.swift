@@ -136,9 +136,7 @@ extension EventsService {
     // MARK: shared steps
 
     private func findScenario(_ tx: Tx, id: UUID) async throws -> ScenarioRecord {
-        guard let scenario = try await OpenDayStore.find(tx, id: id) else {
-            throw NomadError.notFound("scenario \(id.text)")
-        }
+        let scenario = try await OpenDayStore.find(tx, id: id).orNotFound("scenario \(id.text)")
         return scenario
     }
 
@@ -147,9 +145,7 @@ extension EventsService {
     private func publishersProposal(
         _ tx: Tx, id: UUID, publisher: Principal
     ) async throws -> (ScenarioRecord, ScenarioProposalRecord) {
-        guard let proposal = try await ScenarioProposalStore.find(tx, id: id, forUpdate: true) else {
-            throw NomadError.notFound("proposal \(id.text)")
-        }
+        let proposal = try await ScenarioProposalStore.find(tx, id: id, forUpdate: true).orNotFound("proposal \(id.text)")
         let scenario = try await findScenario(tx, id: proposal.scenarioID)
         guard scenario.enterpriseID == publisher.accountID else { throw NomadError.permissionDenied }
         return (scenario, proposal)

@@ -67,9 +67,7 @@ extension EventsService {
         let actor = try caller
         let id = try Validate.uuid(request.registrationID, "registration_id")
         return try await mutation(request) { tx in
-            guard let peek = try await RegistrationStore.find(tx, id: id) else {
-                throw NomadError.notFound("registration")
-            }
+            let peek = try await RegistrationStore.find(tx, id: id).orNotFound("registration")
             // The event's lock first, then the registration's: the order every seat change takes.
             let event = try await EventStore.find(tx, id: peek.eventID, lock: .update)!
             guard peek.attendeeID == actor.accountID || EventRules.mayManage(event, actor) else {

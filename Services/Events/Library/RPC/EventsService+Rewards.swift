@@ -50,9 +50,7 @@ extension EventsService {
         let id = try Validate.uuid(request.applicationID, "application_id")
         let note = try Validate.text(request.note, "note", max: 1000, required: !request.approve)
         return try await mutation(request) { tx in
-            guard let application = try await RewardStore.find(tx, id: id, lock: .update) else {
-                throw NomadError.notFound("reward application")
-            }
+            let application = try await RewardStore.find(tx, id: id, lock: .update).orNotFound("reward application")
             // An officer who organized the event does not judge its reward.
             guard application.organizerID != officer.accountID else { throw NomadError.permissionDenied }
             guard application.status == .pending else {

@@ -13,9 +13,7 @@ extension EventsService {
         let reader = try caller
         let id = try Validate.uuid(request.registrationID, "registration_id")
         return try await database.read { tx in
-            guard let registration = try await RegistrationStore.find(tx, id: id) else {
-                throw NomadError.notFound("registration")
-            }
+            let registration = try await RegistrationStore.find(tx, id: id).orNotFound("registration")
             guard registration.attendeeID == reader.accountID || reader.isAdmin else { throw NomadError.permissionDenied }
             guard registration.status == .confirmed,
                   let ticket = try await TicketStore.find(tx, registrationID: id)

@@ -21,9 +21,7 @@ extension IdentityService {
 
     func getCatalogueEntry(request: Nomad_Identity_V1_GetCatalogueEntryRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CatalogueEntry {
         let code = try ApplicationRules.serviceCode(request.code, "code")
-        guard let entry = try await database.read({ try await CatalogueStore.find($0, code: code) }) else {
-            throw NomadError.notFound("catalogue entry \(code)")
-        }
+        let entry = try await database.read({ try await CatalogueStore.find($0, code: code) }).orNotFound("catalogue entry \(code)")
         return entry
     }
 
@@ -34,9 +32,7 @@ extension IdentityService {
         let givenHashes = try ApplicationRules.evidenceHashes(request.evidenceHashes)
         let documentIDs = try DocumentRules.ids(request.documentIds, "document_ids")
         return try await mutation(request) { tx in
-            guard let entry = try await CatalogueStore.find(tx, code: code) else {
-                throw NomadError.notFound("catalogue entry \(code)")
-            }
+            let entry = try await CatalogueStore.find(tx, code: code).orNotFound("catalogue entry \(code)")
             guard ApplicationRules.audience(entry.audience, admits: applicant.role) else { throw ApplicationRules.notForYou }
             let documents = try await citableDocuments(
                 tx, documentIDs, owner: applicant.accountID, purpose: .serviceApplication, field: "document_ids")
@@ -61,9 +57,7 @@ extension IdentityService {
     func getApplication(request: Nomad_Identity_V1_GetApplicationRequest, context: ServerContext) async throws -> ServiceApplication {
         let principal = try caller
         let id = try Validate.uuid(request.id, "id")
-        guard let record = try await database.read({ try await ApplicationStore.find($0, id: id) }) else {
-            throw NomadError.notFound("application \(id.text)")
-        }
+        let record = try await database.read({ try await ApplicationStore.find($0, id: id) }).orNotFound("application \(id.text)")
         guard record.applicantID == principal.accountID || principal.isOfficer(of: record.department) else {
             throw NomadError.permissionDenied
         }
@@ -99,9 +93,7 @@ extension IdentityService {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
         return try await mutation(request) { tx in
-            guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("application \(id.text)")
-            }
+            let record = try await ApplicationStore.find(tx, id: id, forUpdate: true).orNotFound("application \(id.text)")
             // The department first: another department's officer learns
             // nothing about what the decision would need.
             guard officer.isOfficer(of: record.department) else { throw NomadError.decidedByAnotherDepartment(record.department) }
@@ -130,9 +122,7 @@ extension IdentityService {
         let applicant = try caller
         let id = try Validate.uuid(request.id, "id")
         return try await mutation(request) { tx in
-            guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("application \(id.text)")
-            }
+            let record = try await ApplicationStore.find(tx, id: id, forUpdate: true).orNotFound("application \(id.text)")
             guard record.applicantID == applicant.accountID else { throw NomadError.permissionDenied }
             guard (1...5).contains(request.stars) else {
                 throw NomadError.invalid("stars", zh: "须在 1 到 5 之间", en: "between 1 and 5")

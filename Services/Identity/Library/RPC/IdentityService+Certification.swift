@@ -12,9 +12,7 @@ extension IdentityService {
         let declared = try CertificationRules.validate(request.evidence)
         let language = self.language
         return try await mutation(request) { tx in
-            guard let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true) else {
-                throw NomadError.notFound("account")
-            }
+            let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true).orNotFound("account")
             if (account.nomadStatus ?? 1) >= Int16(Nomad_Identity_V1_NomadStatus.certified.rawValue) {
                 throw IdentityErrors.alreadyCertified
             }
@@ -38,9 +36,7 @@ extension IdentityService {
     func getCertification(request: Nomad_Identity_V1_GetCertificationRequest, context: ServerContext) async throws -> Certification {
         let principal = try caller
         let id = try Validate.uuid(request.id, "id")
-        guard let record = try await database.read({ try await CertificationStore.find($0, id: id) }) else {
-            throw NomadError.notFound("certification \(id.text)")
-        }
+        let record = try await database.read({ try await CertificationStore.find($0, id: id) }).orNotFound("certification \(id.text)")
         try authorizeCertification(principal, applicant: record.applicantID)
         return record.message(language)
     }
@@ -86,9 +82,7 @@ extension IdentityService {
         let language = self.language
         let validity = settings.cardValidity
         return try await mutation(request) { tx in
-            guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("certification \(id.text)")
-            }
+            var record = try await CertificationStore.find(tx, id: id, forUpdate: true).orNotFound("certification \(id.text)")
             guard record.status == .pending else {
                 throw NomadError.wrongState("申请不在待审核状态", "the application is not pending a decision")
             }
@@ -131,9 +125,7 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let language = self.language
         return try await mutation(request) { tx in
-            guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("certification \(id.text)")
-            }
+            var record = try await CertificationStore.find(tx, id: id, forUpdate: true).orNotFound("certification \(id.text)")
             guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }
             let declared = try CertificationRules.validate(request.evidence)
             guard record.status == .awaitingDocuments else {

@@ -70,9 +70,7 @@ extension IdentityService {
         // An officer of another department is refused whatever the id.
         if principal.role == .officer, !principal.isOfficer(of: Departments.permits) { throw NomadError.permissionDenied }
         let id = try Validate.uuid(request.id, "id")
-        guard let record = try await database.read({ try await PermitStore.find($0, id: id) }) else {
-            throw NomadError.notFound("permit \(id.text)")
-        }
+        let record = try await database.read({ try await PermitStore.find($0, id: id) }).orNotFound("permit \(id.text)")
         guard record.applicantID == principal.accountID || principal.isOfficer(of: Departments.permits) else {
             throw NomadError.permissionDenied
         }
@@ -110,9 +108,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
         let today = ZoneDay.today()
         return try await mutation(request) { tx in
-            guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("permit \(id.text)")
-            }
+            let record = try await PermitStore.find(tx, id: id, forUpdate: true).orNotFound("permit \(id.text)")
             guard record.storedStatus == .pending else {
                 throw NomadError.wrongState("许可申请不在待审批状态", "the permit application is not pending a decision")
             }
@@ -151,9 +147,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500)
         let today = ZoneDay.today()
         return try await mutation(request) { tx in
-            guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("permit \(id.text)")
-            }
+            let record = try await PermitStore.find(tx, id: id, forUpdate: true).orNotFound("permit \(id.text)")
             guard record.status(on: today) == .approved else {
                 throw NomadError.wrongState("只能撤销已批准且未到期的许可", "only an approved permit that has not ended can be revoked")
             }

@@ -44,9 +44,7 @@ extension IdentityService {
         let siteID = try Validate.uuid(request.siteID, "site_id")
         let username = try Validate.text(request.username, "username", max: 64)
         return try await mutation(request) { tx in
-            guard let area = try await SiteStore.area(tx, id: siteID) else {
-                throw NomadError.notFound("site \(siteID.text)")
-            }
+            let area = try await SiteStore.area(tx, id: siteID).orNotFound("site \(siteID.text)")
             guard let nomad = try await AccountStore.find(tx, username: username),
                   nomad.role == .nomad, !nomad.disabled
             else { throw IdentityErrors.noSuchNomad }

@@ -41,9 +41,7 @@ extension JobsService {
     func getBounty(request: Nomad_Jobs_V1_GetBountyRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
         _ = try caller
         let id = try Validate.uuid(request.bountyID, "bounty_id")
-        guard let bounty = try await database.read({ try await BountyStore.find($0, id: id) }) else {
-            throw NomadError.notFound("bounty \(id.text)")
-        }
+        let bounty = try await database.read({ try await BountyStore.find($0, id: id) }).orNotFound("bounty \(id.text)")
         return bounty.message()
     }
 
@@ -79,9 +77,7 @@ extension JobsService {
         return try await mutation(request) { tx in
             // A share lock: applications may arrive together, but not while a
             // claim is filling the last place.
-            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .share) else {
-                throw NomadError.notFound("bounty \(bountyID.text)")
-            }
+            let bounty = try await BountyStore.find(tx, id: bountyID, lock: .share).orNotFound("bounty \(bountyID.text)")
             try BountyRules.admit(draft, to: bounty, standing: lead.standing, now: Date())
             let id = UUID()
             try await BountyApplicationStore.insert(
@@ -170,9 +166,7 @@ extension JobsService {
         let reporter = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         return try await mutation(request) { tx in
-            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
-                throw NomadError.notFound("bounty \(bountyID.text)")
-            }
+            let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update).orNotFound("bounty \(bountyID.text)")
             let winners = try await BountyApplicationStore.winners(tx, bountyID: bountyID)
             guard let winning = winners.first(where: { $0.leadID == reporter.accountID }) else {
                 throw NomadError.permissionDenied
@@ -193,9 +187,7 @@ extension JobsService {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         return try await mutation(request) { tx in
-            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
-                throw NomadError.notFound("bounty \(bountyID.text)")
-            }
+            let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update).orNotFound("bounty \(bountyID.text)")
             guard principal.role == .officer || bounty.publisherID == principal.accountID else {
                 throw NomadError.permissionDenied
             }
@@ -225,9 +217,7 @@ extension JobsService {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         return try await mutation(request) { tx in
-            guard let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update) else {
-                throw NomadError.notFound("bounty \(bountyID.text)")
-            }
+            let bounty = try await BountyStore.find(tx, id: bountyID, lock: .update).orNotFound("bounty \(bountyID.text)")
             guard principal.role == .officer || bounty.publisherID == principal.accountID else {
                 throw NomadError.permissionDenied
             }
@@ -305,9 +295,7 @@ extension JobsService {
     private func lockBountyApplication(
         _ tx: Tx, id: UUID
     ) async throws -> (BountyRecord, BountyApplicationRecord) {
-        guard let unlocked = try await BountyApplicationStore.find(tx, id: id) else {
-            throw NomadError.notFound("bounty application \(id.text)")
-        }
+        let unlocked = try await BountyApplicationStore.find(tx, id: id).orNotFound("bounty application \(id.text)")
         guard let bounty = try await BountyStore.find(tx, id: unlocked.bountyID, lock: .update),
               let application = try await BountyApplicationStore.find(tx, id: id, forUpdate: true)
         else { throw NomadError.internalError }
@@ -316,9 +304,7 @@ extension JobsService {
 
     /// The publisher, officers and admins oversee a bounty; other callers may not.
     private func authorizeBountyOversight(_ tx: Tx, _ principal: Principal, bountyID: UUID) async throws {
-        guard let bounty = try await BountyStore.find(tx, id: bountyID) else {
-            throw NomadError.notFound("bounty \(bountyID.text)")
-        }
+        let bounty = try await BountyStore.find(tx, id: bountyID).orNotFound("bounty \(bountyID.text)")
         guard principal.role == .officer || principal.role == .admin || bounty.publisherID == principal.accountID else {
             throw NomadError.permissionDenied
         }

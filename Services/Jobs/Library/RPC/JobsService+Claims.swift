@@ -14,9 +14,7 @@ extension JobsService {
         if principal.foreign {
             // A claim signs a service contract through the job's deadline; only
             // foreign nomads pay this read (the claim itself stays one statement).
-            guard let deadline = try await database.read({ try await JobStore.deadlineDay($0, id: jobID) }) else {
-                throw NomadError.notFound("job")
-            }
+            let deadline = try await database.read({ try await JobStore.deadlineDay($0, id: jobID) }).orNotFound("job")
             try OrderRules.permitCovers(foreign: true, permitUntil: principal.workPermitUntil, from: .today(), through: deadline)
         }
         return try await database.mutationInOneStatement(

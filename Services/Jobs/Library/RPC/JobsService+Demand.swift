@@ -16,9 +16,7 @@ extension JobsService {
 
     func getJob(request: Nomad_Jobs_V1_GetJobRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Job {
         let id = try Validate.uuid(request.jobID, "job_id")
-        guard let job = try await database.read({ try await JobStore.find($0, id: id) }) else {
-            throw NomadError.notFound("job \(id.text)")
-        }
+        let job = try await database.read({ try await JobStore.find($0, id: id) }).orNotFound("job \(id.text)")
         return job.message
     }
 
@@ -67,9 +65,7 @@ extension JobsService {
         let principal = try caller
         let id = try Validate.uuid(request.jobID, "job_id")
         return try await mutation(request) { tx in
-            guard let job = try await JobStore.find(tx, id: id, forUpdate: true) else {
-                throw NomadError.notFound("job \(id.text)")
-            }
+            let job = try await JobStore.find(tx, id: id, forUpdate: true).orNotFound("job \(id.text)")
             if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
             let reason = try Validate.text(request.reason, "reason", max: 500)
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }

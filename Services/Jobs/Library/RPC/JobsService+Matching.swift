@@ -23,9 +23,7 @@ extension JobsService {
         let limit = try Self.matchLimit(request.limit)
         let language = self.language
         return try await database.read { tx in
-            guard let row = try await MatchStore.job(tx, id: jobID) else {
-                throw NomadError.notFound("job")
-            }
+            let row = try await MatchStore.job(tx, id: jobID).orNotFound("job")
             if principal.role == .enterprise, row.enterpriseID != principal.accountID {
                 throw NomadError.permissionDenied
             }
@@ -82,9 +80,7 @@ extension JobsService {
         let limit = try Self.matchLimit(request.limit)
         let language = self.language
         return try await database.read { tx in
-            guard let nomad = try await MatchStore.profile(tx, nomadID: nomadID) else {
-                throw NomadError.notFound("profile")
-            }
+            let nomad = try await MatchStore.profile(tx, nomadID: nomadID).orNotFound("profile")
             // The essential rule is applied in SQL: only the jobs that pass it
             // are read, and all of them are scored (a nomad's few skills keep
             // them to dozens).
@@ -111,9 +107,7 @@ extension JobsService {
         let nomadID = try Self.nomadID(request.nomadID, principal: principal)
         let jobID = try Validate.uuid(request.jobID, "job_id")
         return try await database.read { tx in
-            guard let row = try await MatchStore.job(tx, id: jobID) else {
-                throw NomadError.notFound("job")
-            }
+            let row = try await MatchStore.job(tx, id: jobID).orNotFound("job")
             if principal.role == .enterprise, row.enterpriseID != principal.accountID {
                 throw NomadError.permissionDenied
             }

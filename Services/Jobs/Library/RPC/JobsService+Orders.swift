@@ -15,9 +15,7 @@ extension JobsService {
         let jobID = try Validate.uuid(request.jobID, "job_id")
         let coverNote = try Validate.text(request.coverNote, "cover_note", max: OrderRules.maxCoverNote, required: false)
         return try await mutation(request) { tx in
-            guard let job = try await OrderStore.job(tx, id: jobID) else {
-                throw NomadError.notFound("job")
-            }
+            let job = try await OrderStore.job(tx, id: jobID).orNotFound("job")
             if job.mode == Int16(Nomad_Jobs_V1_JobMode.openBounty.rawValue) {
                 throw NomadError.wrongState("揭榜挂帅项目请通过揭榜流程申请", "apply to a bounty through the bounty steps")
             }
@@ -48,9 +46,7 @@ extension JobsService {
             var order = try await lockedOrder(tx, orderID)
             try OrderRules.requireParty(principal, order, .enterprise)
             try OrderRules.require(order, in: [.applied], "只能接受待处理的申请", "only a pending application can be accepted")
-            guard let job = try await OrderStore.job(tx, id: order.jobID) else {
-                throw NomadError.notFound("job")
-            }
+            let job = try await OrderStore.job(tx, id: order.jobID).orNotFound("job")
             let terms = try OrderRules.contract(request.contract, jobMode: job.mode)
             if terms.kind == .employment || terms.longTerm {
                 try OrderRules.permitCovers(
@@ -110,9 +106,7 @@ extension JobsService {
             guard order.milestones.allSatisfy({ $0.status == OrderRules.milestonePending }) else {
                 throw NomadError.wrongState("已有里程碑交付，不能再替换", "a milestone was already delivered; the plan can no longer be replaced")
             }
-            guard let job = try await OrderStore.job(tx, id: order.jobID) else {
-                throw NomadError.notFound("job")
-            }
+            let job = try await OrderStore.job(tx, id: order.jobID).orNotFound("job")
             let now = Date()
             order.milestones = try OrderRules.milestones(
                 request.milestones, budgetCurrency: job.budgetCurrency, budgetMinor: job.budgetMinor, now: now)
@@ -278,9 +272,7 @@ extension JobsService {
         }
         let orders = try await database.read { tx in
             if let jobID, let enterpriseID {
-                guard let job = try await OrderStore.job(tx, id: jobID) else {
-                    throw NomadError.notFound("job")
-                }
+                let job = try await OrderStore.job(tx, id: jobID).orNotFound("job")
                 guard job.enterpriseID == enterpriseID else { throw NomadError.permissionDenied }
             }
             return try await OrderStore.list(
@@ -298,9 +290,7 @@ extension JobsService {
 
     /// The order, locked for this transaction's step.
     private func lockedOrder(_ tx: Tx, _ id: UUID) async throws -> OrderRecord {
-        guard let order = try await OrderStore.find(tx, id: id, forUpdate: true) else {
-            throw NomadError.notFound("order")
-        }
+        let order = try await OrderStore.find(tx, id: id, forUpdate: true).orNotFound("order")
         return order
     }
 

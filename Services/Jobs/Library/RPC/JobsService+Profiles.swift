@@ -9,9 +9,7 @@ extension JobsService {
     func getProfile(request: Nomad_Jobs_V1_GetProfileRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Profile {
         let principal = try caller
         let nomadID = try Self.nomadID(request.nomadID, principal: principal)
-        guard let profile = try await database.read({ try await ProfileStore.find($0, nomadID: nomadID) }) else {
-            throw NomadError.notFound("profile \(nomadID.text)")
-        }
+        let profile = try await database.read({ try await ProfileStore.find($0, nomadID: nomadID) }).orNotFound("profile \(nomadID.text)")
         return profile.message
     }
 

@@ -58,9 +58,7 @@ extension JobsService {
         let nomadID = try Validate.uuid(request.nomadID, "nomad_id")
         let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false)
         return try await mutation(request) { tx in
-            guard let scenario = try await ScenarioStore.find(tx, id: scenarioID) else {
-                throw NomadError.notFound("scenario")
-            }
+            let scenario = try await ScenarioStore.find(tx, id: scenarioID).orNotFound("scenario")
             guard let completedAt = try await ScenarioStore.complete(
                 tx, scenarioID: scenarioID, nomadID: nomadID, evidenceHash: hash, recordedBy: principal.accountID)
             else {

@@ -23,9 +23,7 @@ extension JobsService {
 
     func getSkill(request: Nomad_Jobs_V1_GetSkillRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Skill {
         let code = try SkillTerms.code(request.code, "code")
-        guard let skill = try await database.read({ try await SkillStore.find($0, code: code) }) else {
-            throw NomadError.notFound("skill \(code)")
-        }
+        let skill = try await database.read({ try await SkillStore.find($0, code: code) }).orNotFound("skill \(code)")
         return skill.message
     }
 
