@@ -100,7 +100,7 @@ extension IdentityService {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
         return try await mutation("DecideApplication", requestID: request.requestID, request: request) { tx in
-            guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
+            guard let record = try await ApplicationStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("application \(id.text)")
             }
             // The department first: another department's officer learns
@@ -134,7 +134,7 @@ extension IdentityService {
         let applicant = try caller
         let id = try Validate.uuid(request.id, "id")
         return try await mutation("RateApplication", requestID: request.requestID, request: request) { tx in
-            guard let record = try await ApplicationStore.find(tx, id: id, forUpdate: true) else {
+            guard let record = try await ApplicationStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("application \(id.text)")
             }
             guard record.applicantID == applicant.accountID else { throw NomadError.permissionDenied }

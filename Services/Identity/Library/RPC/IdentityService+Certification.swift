@@ -86,7 +86,7 @@ extension IdentityService {
         let language = self.language
         let validity = settings.cardValidity
         return try await mutation("DecideCertification", requestID: request.requestID, request: request) { tx in
-            guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
+            guard var record = try await CertificationStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
             guard record.status == .pending else {
@@ -131,7 +131,7 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let language = self.language
         return try await mutation("SupplementCertification", requestID: request.requestID, request: request) { tx in
-            guard var record = try await CertificationStore.find(tx, id: id, forUpdate: true) else {
+            guard var record = try await CertificationStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("certification \(id.text)")
             }
             guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }

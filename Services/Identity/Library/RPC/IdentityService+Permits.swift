@@ -111,7 +111,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
         let today = ZoneDay.today()
         return try await mutation("DecidePermit", requestID: request.requestID, request: request) { tx in
-            guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
+            guard let record = try await PermitStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("permit \(id.text)")
             }
             guard record.storedStatus == .pending else {
@@ -154,7 +154,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500)
         let today = ZoneDay.today()
         return try await mutation("RevokePermit", requestID: request.requestID, request: request) { tx in
-            guard let record = try await PermitStore.find(tx, id: id, forUpdate: true) else {
+            guard let record = try await PermitStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("permit \(id.text)")
             }
             guard record.status(on: today) == .approved else {
