@@ -309,7 +309,7 @@ extension JobsService {
             throw NomadError.notFound("bounty application \(id.text)")
         }
         guard let bounty = try await BountyStore.find(tx, id: unlocked.bountyID, lock: .update),
-              let application = try await BountyApplicationStore.find(tx, id: id, forUpdate: true)
+              let application = try await BountyApplicationStore.find(tx, id: id, lock: .update)
         else { throw NomadError.internalError }
         return (bounty, application)
     }

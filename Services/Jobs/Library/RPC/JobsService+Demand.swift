@@ -67,7 +67,7 @@ extension JobsService {
         let principal = try caller
         let id = try Validate.uuid(request.jobID, "job_id")
         return try await mutation("CloseJob", requestID: request.requestID, request: request) { tx in
-            guard let job = try await JobStore.find(tx, id: id, forUpdate: true) else {
+            guard let job = try await JobStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("job \(id.text)")
             }
             if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }

@@ -298,7 +298,7 @@ extension JobsService {
 
     /// The order, locked for this transaction's step.
     private func lockedOrder(_ tx: Tx, _ id: UUID) async throws -> OrderRecord {
-        guard let order = try await OrderStore.find(tx, id: id, forUpdate: true) else {
+        guard let order = try await OrderStore.find(tx, id: id, lock: .update) else {
             throw NomadError.notFound("order")
         }
         return order
