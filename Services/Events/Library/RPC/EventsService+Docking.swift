@@ -113,7 +113,7 @@ extension EventsService {
 
     /// The docking, row-locked.
     private func lockedDocking(_ tx: Tx, id: UUID) async throws -> DockingRecord {
-        guard let docking = try await DockingStore.find(tx, id: id, forUpdate: true) else {
+        guard let docking = try await DockingStore.find(tx, id: id, lock: .update) else {
             throw NomadError.notFound("docking \(id.text)")
         }
         return docking

@@ -147,7 +147,7 @@ extension EventsService {
     private func publishersProposal(
         _ tx: Tx, id: UUID, publisher: Principal
     ) async throws -> (ScenarioRecord, ScenarioProposalRecord) {
-        guard let proposal = try await ScenarioProposalStore.find(tx, id: id, forUpdate: true) else {
+        guard let proposal = try await ScenarioProposalStore.find(tx, id: id, lock: .update) else {
             throw NomadError.notFound("proposal \(id.text)")
         }
         let scenario = try await findScenario(tx, id: proposal.scenarioID)
