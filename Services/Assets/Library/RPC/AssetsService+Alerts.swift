@@ -81,7 +81,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.alertID, "alert_id")
         let note = try Validate.text(request.note, "note", max: 2000)
         return try await mutation("CloseAlert", requestID: request.requestID, request: request) { tx in
-            guard let alert = try await AlertStore.find(tx, id: id, lock: true) else {
+            guard let alert = try await AlertStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("alert \(id.text)")
             }
             guard alert.status == 1 else { throw NomadError.wrongState("预警已关闭", "the alert is already closed") }

@@ -32,7 +32,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
         return try await mutation("ReviewContribution", requestID: request.requestID, request: request) { tx in
-            guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
+            guard let contribution = try await ContributionStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("contribution \(id.text)")
             }
             guard contribution.status == .pending else {
@@ -89,7 +89,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let reason = try Validate.text(request.reason, "reason", max: ContributionRules.maxNote)
         return try await mutation("ReverseContribution", requestID: request.requestID, request: request) { tx in
-            guard let contribution = try await ContributionStore.find(tx, id: id, lock: true) else {
+            guard let contribution = try await ContributionStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("contribution \(id.text)")
             }
             guard contribution.status == .accepted else {

@@ -44,7 +44,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let note = try Validate.text(request.note, "note", max: PoolRules.maxPurpose, required: !request.grant)
         return try await mutation("DecidePoolAccess", requestID: request.requestID, request: request) { tx in
-            guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
+            guard let grant = try await PoolStore.grant(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard grant.status == .requested else {
@@ -74,7 +74,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let reason = try Validate.text(request.reason, "reason", max: PoolRules.maxPurpose, required: false)
         return try await mutation("RevokePoolAccess", requestID: request.requestID, request: request) { tx in
-            guard let grant = try await PoolStore.grant(tx, id: id, lock: true) else {
+            guard let grant = try await PoolStore.grant(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard principal.role == .officer || grant.enterpriseID == principal.accountID else {
@@ -125,7 +125,7 @@ extension AssetsService {
         return try await database.transaction { tx in
             // The grant's row lock: a revocation cannot slip between the check
             // and the log row (the read counter needs the lock anyway).
-            guard let current = try await PoolStore.grant(tx, id: id, lock: true) else {
+            guard let current = try await PoolStore.grant(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("grant \(id.text)")
             }
             guard current.enterpriseID == enterprise.accountID else { throw NomadError.permissionDenied }

@@ -41,7 +41,7 @@ extension AssetsService {
         let seller = try caller
         let id = try Validate.uuid(request.listingID, "listing_id")
         return try await mutation("CancelAssetListing", requestID: request.requestID, request: request) { tx in
-            guard let listing = try await TradeStore.findListing(tx, id: id, lock: true) else {
+            guard let listing = try await TradeStore.findListing(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("listing \(id.text)")
             }
             guard listing.sellerID == seller.accountID else { throw NomadError.permissionDenied }
@@ -89,7 +89,7 @@ extension AssetsService {
             }
             // Asset first, then listing: the order every trade and listing takes.
             let asset = try await requireAsset(tx, id: seen.assetID, lock: true)
-            let listing = try await TradeStore.findListing(tx, id: listingID, lock: true)!
+            let listing = try await TradeStore.findListing(tx, id: listingID, lock: .update)!
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
             guard listing.sellerID != buyer.accountID else {
                 throw NomadError.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")

@@ -54,7 +54,7 @@ extension AssetsService {
         return try await mutation("SpendVoucher", requestID: request.requestID, request: request) { tx in
             let target: UUID, purpose: String, reference: UUID
             if let grantID {
-                guard let grant = try await PoolStore.grant(tx, id: grantID, lock: true) else {
+                guard let grant = try await PoolStore.grant(tx, id: grantID, lock: .update) else {
                     throw NomadError.notFound("grant \(grantID.text)")
                 }
                 guard grant.enterpriseID == holder.accountID else { throw NomadError.permissionDenied }
