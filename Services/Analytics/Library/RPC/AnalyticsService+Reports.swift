@@ -36,7 +36,7 @@ extension AnalyticsService {
         let reason = try Validate.text(
             request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
         return try await mutation("DecideRevenueReport", requestID: request.requestID, request: request) { tx in
-            guard let report = try await RevenueReportStore.find(tx, id: id, forUpdate: true) else {
+            guard let report = try await RevenueReportStore.find(tx, id: id, lock: .update) else {
                 throw NomadError.notFound("revenue report \(id.text)")
             }
             guard report.status == RevenueReportRules.Status.submitted.rawValue else {
