@@ -36,7 +36,7 @@ extension AnalyticsService {
         let reason = try Validate.text(
             request.reason, "reason", max: RevenueReportRules.maxReason, required: !request.confirm)
         return try await mutation(request) { tx in
-            let report = try await RevenueReportStore.find(tx, id: id, forUpdate: true).orNotFound("revenue report \(id.text)")
+            let report = try await RevenueReportStore.find(tx, id: id, lock: .update).orNotFound("revenue report \(id.text)")
             guard report.status == RevenueReportRules.Status.submitted.rawValue else {
                 throw NomadError.wrongState("该申报已审核", "the report has already been decided")
             }

@@ -6,86 +6,22 @@ import PostgresNIO
 /// Reward eligibility computed from `ingested_events` at query time (see
 /// REWARDS.md for the definitions). The lead's CSV export calls `all`.
 public enum EligibilityQueries {
-    /// Every counted item of the year as (enterprise, criterion, subject,
-    /// event ids). $1 is the year (int), $2 an enterprise id to restrict to,
-    /// or NULL for every enterprise. The year is the zone's calendar year,
-    /// as a half-open range of instants so the (type, occurred_at) index serves.
-    static let itemsCTE = """
-        bounds AS (
-          SELECT make_timestamptz($1::int, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS lo,
-                 make_timestamptz($1::int + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS hi
-        ),
-        signed AS (
-          SELECT e.id, e.occurred_at, e.subject_ids->>'enterprise_id' AS enterprise,
-                 e.subject_ids->>'nomad_id' AS nomad, e.subject_ids->>'order_id' AS order_id,
-                 (e.payload->>'kind')::int AS kind, coalesce((e.payload->>'long_term')::boolean, false) AS long_term
-          FROM ingested_events e, bounds b
-          WHERE e.type = 'jobs.contract.signed' AND e.occurred_at >= b.lo AND e.occurred_at < b.hi
-            AND e.subject_ids->>'enterprise_id' IS NOT NULL
-            AND ($2::text IS NULL OR e.subject_ids->>'enterprise_id' = $2::text)
-        ),
-        training AS (
-          -- Training events by their organizer, never cancelled.
-          SELECT DISTINCT ON (p.subject_ids->>'event_id')
-                 p.subject_ids->>'event_id' AS event_id, p.id, coalesce(p.subject_ids->>'organizer_id', p.payload->>'organizer_id') AS organizer
-          FROM ingested_events p
-          WHERE p.type = 'events.event.published' AND p.payload->>'kind' = 'training'
-            AND ($2::text IS NULL OR coalesce(p.subject_ids->>'organizer_id', p.payload->>'organizer_id') = $2::text)
-            AND NOT EXISTS (
-              SELECT 1 FROM ingested_events x
-              WHERE x.type = 'events.event.cancelled' AND x.subject_ids->>'event_id' = p.subject_ids->>'event_id')
-          ORDER BY p.subject_ids->>'event_id', p.occurred_at, p.id
-        ),
-        items AS (
-          -- A nomad is introduced by the enterprise of their first contract
-          -- in the whole history (ties broken by event id), in its year.
-          SELECT s.enterprise, 1 AS criterion, s.nomad AS subject, ARRAY[s.id::text] AS event_ids
-          FROM signed s
-          WHERE s.nomad IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM ingested_events f
-            WHERE f.type = 'jobs.contract.signed' AND f.subject_ids->>'nomad_id' = s.nomad
-              AND (f.occurred_at, f.id) < (s.occurred_at, s.id))
-          UNION ALL
-          SELECT s.enterprise, 2, s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
-          FROM signed s WHERE s.kind = 2 AND s.long_term AND s.order_id IS NOT NULL
-          GROUP BY s.enterprise, s.order_id
-          UNION ALL
-          SELECT s.enterprise, 3, s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
-          FROM signed s WHERE s.kind = 3 AND s.order_id IS NOT NULL
-          GROUP BY s.enterprise, s.order_id
-          UNION ALL
-          -- The check-ins that prove attendance, then the event's publication
-          -- that proves it was the enterprise's training.
-          SELECT t.organizer, 4, c.subject_ids->>'attendee_id',
-                 array_agg(c.id::text ORDER BY c.occurred_at, c.id) || array_agg(DISTINCT t.id::text)
-          FROM ingested_events c
-          JOIN training t ON t.event_id = c.subject_ids->>'event_id', bounds b
-          WHERE c.type = 'events.checkin.recorded' AND c.occurred_at >= b.lo AND c.occurred_at < b.hi
-            AND c.subject_ids->>'attendee_id' IS NOT NULL AND t.organizer IS NOT NULL
-          GROUP BY t.organizer, c.subject_ids->>'attendee_id'
-        )
-        """
-
     /// One enterprise's counts and up to `evidenceLimit` items of evidence
     /// per criterion (ordered by subject id), with whether more were left out.
     static func one(
         _ tx: Tx, enterpriseID: String, year: Int, evidenceLimit: Int
     ) async throws -> (counts: CriterionCounts, evidence: [EvidenceItem]) {
-        var binds = PostgresBindings()
-        binds.append(year)
-        binds.append(enterpriseID)
-        binds.append(evidenceLimit)
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            WITH \(itemsCTE),
+        let rows = try await tx.query("""
+            WITH \(itemsOf: year, enterprise: enterpriseID),
             ranked AS (
               SELECT criterion, subject, event_ids,
                      row_number() OVER (PARTITION BY criterion ORDER BY subject) AS rank,
                      count(*) OVER (PARTITION BY criterion) AS total
               FROM items
             )
-            SELECT criterion, total, subject, event_ids FROM ranked WHERE rank <= $3::int
+            SELECT criterion, total, subject, event_ids FROM ranked WHERE rank <= \(evidenceLimit)::int
             ORDER BY criterion, rank
-            """, binds: binds))
+            """)
         var counts = CriterionCounts()
         var evidence: [EvidenceItem] = []
         for try await (criterion, total, subject, eventIDs) in rows.decode((Int, Int64, String, [String]).self) {
@@ -103,16 +39,9 @@ public enum EligibilityQueries {
         _ tx: Tx, year: Int, tiers: RewardTiers, onlyEligible: Bool,
         limit: Int?, offset: Int
     ) async throws -> [EligibilityRow] {
-        var binds = PostgresBindings()
-        binds.append(year)
-        binds.appendNull()
-        binds.append(tiers.tiers.map { $0.criterion.rawValue })
-        binds.append(tiers.tiers.map(\.minimum))
-        binds.append(onlyEligible)
-        if let limit { binds.append(limit) } else { binds.appendNull() }  // LIMIT NULL: no limit
-        binds.append(offset)
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            WITH \(itemsCTE),
+        let criteria = tiers.tiers.map { $0.criterion.rawValue }, minimums = tiers.tiers.map(\.minimum)
+        let rows = try await tx.query("""
+            WITH \(itemsOf: year, enterprise: nil),
             per AS (
               SELECT enterprise,
                      count(*) FILTER (WHERE criterion = 1) AS c1, count(*) FILTER (WHERE criterion = 2) AS c2,
@@ -120,12 +49,12 @@ public enum EligibilityQueries {
               FROM items GROUP BY enterprise
             )
             SELECT enterprise, c1, c2, c3, c4 FROM per
-            WHERE NOT $5::boolean OR EXISTS (
-              SELECT 1 FROM unnest($3::int[], $4::bigint[]) AS t(criterion, minimum)
+            WHERE NOT \(onlyEligible)::boolean OR EXISTS (
+              SELECT 1 FROM unnest(\(criteria)::int[], \(minimums)::bigint[]) AS t(criterion, minimum)
               WHERE CASE t.criterion WHEN 1 THEN c1 WHEN 2 THEN c2 WHEN 3 THEN c3 ELSE c4 END >= t.minimum)
             ORDER BY enterprise
-            LIMIT $6::int OFFSET $7::int
-            """, binds: binds))
+            LIMIT \(limit)::int OFFSET \(offset)::int
+            """)
         var result: [EligibilityRow] = []
         for try await (enterprise, c1, c2, c3, c4) in rows.decode((String, Int64, Int64, Int64, Int64).self) {
             var counts = CriterionCounts()
@@ -143,5 +72,91 @@ public enum EligibilityQueries {
         _ tx: Tx, year: Int, tiers: RewardTiers
     ) async throws -> [EligibilityRow] {
         try await list(tx, year: year, tiers: tiers, onlyEligible: false, limit: nil, offset: 0)
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// The CTEs every eligibility query starts from, ending in `items`: every
+    /// counted item of `year` as (enterprise, criterion, subject, event ids),
+    /// only `enterprise`'s when it is given. The year is the zone's calendar
+    /// year, as a half-open range of instants so the (type, occurred_at) index
+    /// serves. `WITH \(itemsOf: year, enterprise: id), ...`; the year and the
+    /// enterprise are bound where the text below breaks off.
+    fileprivate mutating func appendInterpolation(itemsOf year: Int, enterprise: String?) {
+        appendLiteral("""
+            bounds AS (
+              SELECT make_timestamptz(
+            """)
+        appendInterpolation(year)
+        appendLiteral("""
+            ::int, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS lo,
+                     make_timestamptz(
+            """)
+        appendInterpolation(year)
+        appendLiteral("""
+            ::int + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS hi
+            ),
+            signed AS (
+              SELECT e.id, e.occurred_at, e.subject_ids->>'enterprise_id' AS enterprise,
+                     e.subject_ids->>'nomad_id' AS nomad, e.subject_ids->>'order_id' AS order_id,
+                     (e.payload->>'kind')::int AS kind, coalesce((e.payload->>'long_term')::boolean, false) AS long_term
+              FROM ingested_events e, bounds b
+              WHERE e.type = 'jobs.contract.signed' AND e.occurred_at >= b.lo AND e.occurred_at < b.hi
+                AND e.subject_ids->>'enterprise_id' IS NOT NULL
+                AND (
+            """)
+        appendInterpolation(enterprise)
+        appendLiteral("::text IS NULL OR e.subject_ids->>'enterprise_id' = ")
+        appendInterpolation(enterprise)
+        appendLiteral("""
+            ::text)
+            ),
+            training AS (
+              -- Training events by their organizer, never cancelled.
+              SELECT DISTINCT ON (p.subject_ids->>'event_id')
+                     p.subject_ids->>'event_id' AS event_id, p.id, coalesce(p.subject_ids->>'organizer_id', p.payload->>'organizer_id') AS organizer
+              FROM ingested_events p
+              WHERE p.type = 'events.event.published' AND p.payload->>'kind' = 'training'
+                AND (
+            """)
+        appendInterpolation(enterprise)
+        appendLiteral("::text IS NULL OR coalesce(p.subject_ids->>'organizer_id', p.payload->>'organizer_id') = ")
+        appendInterpolation(enterprise)
+        appendLiteral("""
+            ::text)
+                AND NOT EXISTS (
+                  SELECT 1 FROM ingested_events x
+                  WHERE x.type = 'events.event.cancelled' AND x.subject_ids->>'event_id' = p.subject_ids->>'event_id')
+              ORDER BY p.subject_ids->>'event_id', p.occurred_at, p.id
+            ),
+            items AS (
+              -- A nomad is introduced by the enterprise of their first contract
+              -- in the whole history (ties broken by event id), in its year.
+              SELECT s.enterprise, 1 AS criterion, s.nomad AS subject, ARRAY[s.id::text] AS event_ids
+              FROM signed s
+              WHERE s.nomad IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM ingested_events f
+                WHERE f.type = 'jobs.contract.signed' AND f.subject_ids->>'nomad_id' = s.nomad
+                  AND (f.occurred_at, f.id) < (s.occurred_at, s.id))
+              UNION ALL
+              SELECT s.enterprise, 2, s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
+              FROM signed s WHERE s.kind = 2 AND s.long_term AND s.order_id IS NOT NULL
+              GROUP BY s.enterprise, s.order_id
+              UNION ALL
+              SELECT s.enterprise, 3, s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
+              FROM signed s WHERE s.kind = 3 AND s.order_id IS NOT NULL
+              GROUP BY s.enterprise, s.order_id
+              UNION ALL
+              -- The check-ins that prove attendance, then the event's publication
+              -- that proves it was the enterprise's training.
+              SELECT t.organizer, 4, c.subject_ids->>'attendee_id',
+                     array_agg(c.id::text ORDER BY c.occurred_at, c.id) || array_agg(DISTINCT t.id::text)
+              FROM ingested_events c
+              JOIN training t ON t.event_id = c.subject_ids->>'event_id', bounds b
+              WHERE c.type = 'events.checkin.recorded' AND c.occurred_at >= b.lo AND c.occurred_at < b.hi
+                AND c.subject_ids->>'attendee_id' IS NOT NULL AND t.organizer IS NOT NULL
+              GROUP BY t.organizer, c.subject_ids->>'attendee_id'
+            )
+            """)
     }
 }

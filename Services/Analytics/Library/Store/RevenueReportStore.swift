@@ -78,11 +78,10 @@ enum RevenueReportStore {
     }
 
     static func find(
-        _ tx: Tx, id: UUID, forUpdate: Bool = false
+        _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> RevenueReportRecord? {
-        let rows = try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM revenue_reports WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id)))
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM revenue_reports WHERE id = \(id)\(unescaped: lock.sql)")
         return try await records(rows).first
     }
 
@@ -109,12 +108,6 @@ enum RevenueReportStore {
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)
         return try await records(rows)
-    }
-
-    private static func binds(_ id: UUID) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [RevenueReportRecord] {

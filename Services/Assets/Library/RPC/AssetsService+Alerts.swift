@@ -81,7 +81,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.alertID, "alert_id")
         let note = try Validate.text(request.note, "note", max: 2000)
         return try await mutation(request) { tx in
-            let alert = try await AlertStore.find(tx, id: id, lock: true).orNotFound("alert \(id.text)")
+            let alert = try await AlertStore.find(tx, id: id, lock: .update).orNotFound("alert \(id.text)")
             guard alert.status == 1 else { throw NomadError.wrongState("预警已关闭", "the alert is already closed") }
             try await AlertStore.close(tx, id: id, note: note, by: officer.accountID)
             let closed = try await AlertStore.find(tx, id: id)!.message

@@ -32,7 +32,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
         return try await mutation(request) { tx in
-            let contribution = try await ContributionStore.find(tx, id: id, lock: true).orNotFound("contribution \(id.text)")
+            let contribution = try await ContributionStore.find(tx, id: id, lock: .update).orNotFound("contribution \(id.text)")
             guard contribution.status == .pending else {
                 throw NomadError.wrongState("该贡献已审核", "the contribution was already reviewed")
             }
@@ -87,7 +87,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let reason = try Validate.text(request.reason, "reason", max: ContributionRules.maxNote)
         return try await mutation(request) { tx in
-            let contribution = try await ContributionStore.find(tx, id: id, lock: true).orNotFound("contribution \(id.text)")
+            let contribution = try await ContributionStore.find(tx, id: id, lock: .update).orNotFound("contribution \(id.text)")
             guard contribution.status == .accepted else {
                 throw NomadError.wrongState("只能冲正已接受的贡献", "only an accepted contribution can be reversed")
             }

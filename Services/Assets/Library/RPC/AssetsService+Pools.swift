@@ -44,7 +44,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let note = try Validate.text(request.note, "note", max: PoolRules.maxPurpose, required: !request.grant)
         return try await mutation(request) { tx in
-            let grant = try await PoolStore.grant(tx, id: id, lock: true).orNotFound("grant \(id.text)")
+            let grant = try await PoolStore.grant(tx, id: id, lock: .update).orNotFound("grant \(id.text)")
             guard grant.status == .requested else {
                 throw NomadError.wrongState("该申请已处理", "the request was already decided")
             }
@@ -72,7 +72,7 @@ extension AssetsService {
         let id = try Validate.uuid(request.grantID, "grant_id")
         let reason = try Validate.text(request.reason, "reason", max: PoolRules.maxPurpose, required: false)
         return try await mutation(request) { tx in
-            let grant = try await PoolStore.grant(tx, id: id, lock: true).orNotFound("grant \(id.text)")
+            let grant = try await PoolStore.grant(tx, id: id, lock: .update).orNotFound("grant \(id.text)")
             guard principal.role == .officer || grant.enterpriseID == principal.accountID else {
                 throw NomadError.permissionDenied
             }
@@ -121,7 +121,7 @@ extension AssetsService {
         return try await database.transaction { tx in
             // The grant's row lock: a revocation cannot slip between the check
             // and the log row (the read counter needs the lock anyway).
-            let current = try await PoolStore.grant(tx, id: id, lock: true).orNotFound("grant \(id.text)")
+            let current = try await PoolStore.grant(tx, id: id, lock: .update).orNotFound("grant \(id.text)")
             guard current.enterpriseID == enterprise.accountID else { throw NomadError.permissionDenied }
             if let refusal = PoolRules.readRefusal(status: current.status, start: current.start, end: current.end, today: .today()) {
                 throw refusal

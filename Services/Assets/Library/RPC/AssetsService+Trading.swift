@@ -41,7 +41,7 @@ extension AssetsService {
         let seller = try caller
         let id = try Validate.uuid(request.listingID, "listing_id")
         return try await mutation(request) { tx in
-            let listing = try await TradeStore.findListing(tx, id: id, lock: true).orNotFound("listing \(id.text)")
+            let listing = try await TradeStore.findListing(tx, id: id, lock: .update).orNotFound("listing \(id.text)")
             guard listing.sellerID == seller.accountID else { throw NomadError.permissionDenied }
             guard listing.status == ListingRecord.Status.open.rawValue else {
                 throw NomadError.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
@@ -85,7 +85,7 @@ extension AssetsService {
             let seen = try await TradeStore.findListing(tx, id: listingID).orNotFound("listing \(listingID.text)")
             // Asset first, then listing: the order every trade and listing takes.
             let asset = try await requireAsset(tx, id: seen.assetID, lock: true)
-            let listing = try await TradeStore.findListing(tx, id: listingID, lock: true)!
+            let listing = try await TradeStore.findListing(tx, id: listingID, lock: .update)!
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
             guard listing.sellerID != buyer.accountID else {
                 throw NomadError.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")

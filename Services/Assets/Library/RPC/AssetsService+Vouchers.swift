@@ -54,7 +54,7 @@ extension AssetsService {
         return try await mutation(request) { tx in
             let target: UUID, purpose: String, reference: UUID
             if let grantID {
-                let grant = try await PoolStore.grant(tx, id: grantID, lock: true).orNotFound("grant \(grantID.text)")
+                let grant = try await PoolStore.grant(tx, id: grantID, lock: .update).orNotFound("grant \(grantID.text)")
                 guard grant.enterpriseID == holder.accountID else { throw NomadError.permissionDenied }
                 guard grant.status == .requested || grant.status == .granted else { throw VoucherErrors.grantClosed }
                 target = try await PoolStore.pool(tx, code: grant.poolCode).voucherAccount

@@ -38,9 +38,9 @@ enum AlertStore {
             """)
     }
 
-    static func find(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> AlertRecord? {
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> AlertRecord? {
         let rows = try await tx.query("""
-            SELECT \(unescaped: columns) FROM bubble_alerts WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            SELECT \(unescaped: columns) FROM bubble_alerts WHERE id = \(id)\(unescaped: lock.sql)
             """)
         for try await row in rows { return try record(row) }
         return nil

@@ -54,11 +54,9 @@ enum ContributionStore {
         guard inserted == 1 else { throw ContributionRules.duplicateHash }
     }
 
-    static func find(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> ContributionRecord? {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return try await records(try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM contributions WHERE id = $1\(lock ? " FOR UPDATE" : "")", binds: binds))).first
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> ContributionRecord? {
+        try await records(try await tx.query(
+            "SELECT \(unescaped: columns) FROM contributions WHERE id = \(id)\(unescaped: lock.sql)")).first
     }
 
     static func list(

@@ -65,29 +65,26 @@ enum LedgerStore {
 
     /// One account with its spendable amount as of `today`.
     static func account(_ tx: Tx, id: UUID, today: ZoneDay) async throws -> LedgerAccountRecord? {
-        try await accounts(tx, where: "a.id = $2", bind: id, today: today).first
+        try await accounts(tx, where: "a.id", is: id, today: today).first
     }
 
     static func accounts(_ tx: Tx, owner: UUID, today: ZoneDay) async throws -> [LedgerAccountRecord] {
-        try await accounts(tx, where: "a.owner_id = $2", bind: owner, today: today)
+        try await accounts(tx, where: "a.owner_id", is: owner, today: today)
     }
 
     private static func accounts(
-        _ tx: Tx, where condition: String, bind: UUID, today: ZoneDay
+        _ tx: Tx, where column: String, is value: UUID, today: ZoneDay
     ) async throws -> [LedgerAccountRecord] {
-        var binds = PostgresBindings()
-        binds.append(today.iso)
-        binds.append(bind)
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query("""
             SELECT a.id, a.owner_id, a.owner_kind, a.kind, a.unit, a.balance,
               CASE WHEN a.kind IN ('points', 'voucher')
                 THEN (SELECT coalesce(sum(l.remaining), 0)::bigint FROM ledger_lots l
-                      WHERE l.account_id = a.id AND l.remaining > 0 AND l.expires_on >= $1::date)
+                      WHERE l.account_id = a.id AND l.remaining > 0 AND l.expires_on >= \(today.iso)::date)
                 ELSE greatest(a.balance, 0) END,
               (SELECT min(l.expires_on)::text FROM ledger_lots l WHERE l.account_id = a.id AND l.remaining > 0)
-            FROM ledger_accounts a WHERE \(condition)
+            FROM ledger_accounts a WHERE \(unescaped: column) = \(value)
             ORDER BY a.kind, a.unit
-            """, binds: binds))
+            """)
         var found: [LedgerAccountRecord] = []
         for try await row in rows {
             let (id, owner, ownerKind, kind, unit, balance, spendable, next) =

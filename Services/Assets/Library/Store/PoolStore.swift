@@ -87,10 +87,9 @@ enum PoolStore {
             """)
     }
 
-    static func grant(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> PoolGrantRecord? {
-        try await grants(try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(grantColumns) FROM pool_grants WHERE id = $1\(lock ? " FOR UPDATE" : "")",
-            binds: { var b = PostgresBindings(); b.append(id); return b }()))).first
+    static func grant(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> PoolGrantRecord? {
+        try await grants(try await tx.query(
+            "SELECT \(unescaped: grantColumns) FROM pool_grants WHERE id = \(id)\(unescaped: lock.sql)")).first
     }
 
     static func listGrants(

@@ -64,9 +64,9 @@ enum TradeStore {
         return 0
     }
 
-    static func findListing(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> ListingRecord? {
+    static func findListing(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> ListingRecord? {
         let rows = try await tx.query("""
-            SELECT \(unescaped: listingColumns) FROM asset_listings WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            SELECT \(unescaped: listingColumns) FROM asset_listings WHERE id = \(id)\(unescaped: lock.sql)
             """)
         for try await row in rows { return try listing(row) }
         return nil

@@ -113,7 +113,7 @@ extension EventsService {
 
     /// The docking, row-locked.
     private func lockedDocking(_ tx: Tx, id: UUID) async throws -> DockingRecord {
-        let docking = try await DockingStore.find(tx, id: id, forUpdate: true).orNotFound("docking \(id.text)")
+        let docking = try await DockingStore.find(tx, id: id, lock: .update).orNotFound("docking \(id.text)")
         return docking
     }
 

@@ -145,7 +145,7 @@ extension EventsService {
     private func publishersProposal(
         _ tx: Tx, id: UUID, publisher: Principal
     ) async throws -> (ScenarioRecord, ScenarioProposalRecord) {
-        let proposal = try await ScenarioProposalStore.find(tx, id: id, forUpdate: true).orNotFound("proposal \(id.text)")
+        let proposal = try await ScenarioProposalStore.find(tx, id: id, lock: .update).orNotFound("proposal \(id.text)")
         let scenario = try await findScenario(tx, id: proposal.scenarioID)
         guard scenario.enterpriseID == publisher.accountID else { throw NomadError.permissionDenied }
         return (scenario, proposal)

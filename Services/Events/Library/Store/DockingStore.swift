@@ -42,12 +42,9 @@ enum DockingStore {
         }
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> DockingRecord? {
-        var binds = PostgresBindings()
-        binds.append(id)
-        let rows = try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM award_dockings d WHERE d.id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds))
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> DockingRecord? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM award_dockings d WHERE d.id = \(id)\(unescaped: lock.sql)")
         for try await row in rows { return try record(row) }
         return nil
     }

@@ -110,7 +110,7 @@ enum EventStore {
         _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> EventRecord? {
         let rows = try await tx.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM events WHERE id = $1\(lock.sql)", binds: binds(id)))
+            "SELECT \(unescaped: columns) FROM events WHERE id = \(id)\(unescaped: lock.sql)")
         var found: EventRecord?
         for try await row in rows { found = try record(row) }
         guard var event = found else { return nil }
@@ -218,11 +218,5 @@ enum EventStore {
             waitlistSeq: try r["waitlist_seq"].decode(Int64.self),
             createdAt: try r["created_at"].decode(Date.self),
             updatedAt: try r["updated_at"].decode(Date.self))
-    }
-
-    static func binds(_ id: UUID) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
     }
 }

@@ -60,8 +60,8 @@ enum MeetingStore {
     static func findSlot(
         _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> MeetingSlotRecord? {
-        let rows = try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(slotColumns) FROM meeting_slots WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)))
+        let rows = try await tx.query(
+            "SELECT \(unescaped: slotColumns) FROM meeting_slots WHERE id = \(id)\(unescaped: lock.sql)")
         for try await row in rows { return try slot(row) }
         return nil
     }

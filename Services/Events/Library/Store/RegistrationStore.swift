@@ -36,8 +36,7 @@ enum RegistrationStore {
         _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> RegistrationRecord? {
         if lock != .none {
-            _ = try await tx.query(PostgresQuery(
-                unsafeSQL: "SELECT 1 FROM registrations WHERE id = $1\(lock.sql)", binds: EventStore.binds(id))).collect()
+            _ = try await tx.query("SELECT 1 FROM registrations WHERE id = \(id)\(unescaped: lock.sql)").collect()
         }
         let rows = try await tx.query(
             "SELECT \(unescaped: columns) FROM registrations r WHERE r.id = \(id)")
@@ -49,14 +48,10 @@ enum RegistrationStore {
     static func live(
         _ tx: Tx, eventID: UUID, attendeeID: UUID, lock: RowLock = .none
     ) async throws -> RegistrationRecord? {
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT id FROM registrations WHERE event_id = $1 AND attendee_id = $2 AND status IN (1, 2)\(lock.sql)
-            """, binds: {
-                var binds = PostgresBindings()
-                binds.append(eventID)
-                binds.append(attendeeID)
-                return binds
-            }()))
+        let rows = try await tx.query("""
+            SELECT id FROM registrations
+            WHERE event_id = \(eventID) AND attendee_id = \(attendeeID) AND status IN (1, 2)\(unescaped: lock.sql)
+            """)
         var id: UUID?
         for try await found in rows.decode(UUID.self) { id = found }
         guard let id else { return nil }

@@ -43,8 +43,8 @@ enum RewardStore {
     static func find(
         _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> RewardApplicationRecord? {
-        let rows = try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM reward_applications WHERE id = $1\(lock.sql)", binds: EventStore.binds(id)))
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM reward_applications WHERE id = \(id)\(unescaped: lock.sql)")
         for try await row in rows { return try record(row) }
         return nil
     }

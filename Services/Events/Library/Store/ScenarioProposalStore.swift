@@ -40,10 +40,9 @@ enum ScenarioProposalStore {
         }
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> ScenarioProposalRecord? {
-        let rows = try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM scenario_proposals WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: { var b = PostgresBindings(); b.append(id); return b }()))
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> ScenarioProposalRecord? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM scenario_proposals WHERE id = \(id)\(unescaped: lock.sql)")
         for try await row in rows { return try record(row) }
         return nil
     }

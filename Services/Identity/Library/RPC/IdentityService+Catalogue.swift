@@ -93,7 +93,7 @@ extension IdentityService {
         let officer = try caller
         let id = try Validate.uuid(request.id, "id")
         return try await mutation(request) { tx in
-            let record = try await ApplicationStore.find(tx, id: id, forUpdate: true).orNotFound("application \(id.text)")
+            let record = try await ApplicationStore.find(tx, id: id, lock: .update).orNotFound("application \(id.text)")
             // The department first: another department's officer learns
             // nothing about what the decision would need.
             guard officer.isOfficer(of: record.department) else { throw NomadError.decidedByAnotherDepartment(record.department) }
@@ -122,7 +122,7 @@ extension IdentityService {
         let applicant = try caller
         let id = try Validate.uuid(request.id, "id")
         return try await mutation(request) { tx in
-            let record = try await ApplicationStore.find(tx, id: id, forUpdate: true).orNotFound("application \(id.text)")
+            let record = try await ApplicationStore.find(tx, id: id, lock: .update).orNotFound("application \(id.text)")
             guard record.applicantID == applicant.accountID else { throw NomadError.permissionDenied }
             guard (1...5).contains(request.stars) else {
                 throw NomadError.invalid("stars", zh: "须在 1 到 5 之间", en: "between 1 and 5")

@@ -82,7 +82,7 @@ extension IdentityService {
         let language = self.language
         let validity = settings.cardValidity
         return try await mutation(request) { tx in
-            var record = try await CertificationStore.find(tx, id: id, forUpdate: true).orNotFound("certification \(id.text)")
+            var record = try await CertificationStore.find(tx, id: id, lock: .update).orNotFound("certification \(id.text)")
             guard record.status == .pending else {
                 throw NomadError.wrongState("申请不在待审核状态", "the application is not pending a decision")
             }
@@ -125,7 +125,7 @@ extension IdentityService {
         let id = try Validate.uuid(request.id, "id")
         let language = self.language
         return try await mutation(request) { tx in
-            var record = try await CertificationStore.find(tx, id: id, forUpdate: true).orNotFound("certification \(id.text)")
+            var record = try await CertificationStore.find(tx, id: id, lock: .update).orNotFound("certification \(id.text)")
             guard record.applicantID == nomad.accountID else { throw NomadError.permissionDenied }
             let declared = try CertificationRules.validate(request.evidence)
             guard record.status == .awaitingDocuments else {

@@ -108,7 +108,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500, required: !request.approve)
         let today = ZoneDay.today()
         return try await mutation(request) { tx in
-            let record = try await PermitStore.find(tx, id: id, forUpdate: true).orNotFound("permit \(id.text)")
+            let record = try await PermitStore.find(tx, id: id, lock: .update).orNotFound("permit \(id.text)")
             guard record.storedStatus == .pending else {
                 throw NomadError.wrongState("许可申请不在待审批状态", "the permit application is not pending a decision")
             }
@@ -147,7 +147,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500)
         let today = ZoneDay.today()
         return try await mutation(request) { tx in
-            let record = try await PermitStore.find(tx, id: id, forUpdate: true).orNotFound("permit \(id.text)")
+            let record = try await PermitStore.find(tx, id: id, lock: .update).orNotFound("permit \(id.text)")
             guard record.status(on: today) == .approved else {
                 throw NomadError.wrongState("只能撤销已批准且未到期的许可", "only an approved permit that has not ended can be revoked")
             }

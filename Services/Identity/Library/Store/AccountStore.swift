@@ -81,8 +81,7 @@ enum AccountStore {
 
     static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> AccountRecord? {
         if forUpdate {
-            return try await first(tx, PostgresQuery(
-                unsafeSQL: "SELECT \(columns) FROM accounts WHERE id = $1 FOR UPDATE", binds: binds(id)))
+            return try await first(tx, "SELECT \(unescaped: columns) FROM accounts WHERE id = \(id) FOR UPDATE")
         }
         // The hottest read (every profile fetch): prepared once per connection.
         for try await record in try await tx.execute(ByID(id: id)) { return record }
@@ -98,8 +97,7 @@ enum AccountStore {
     }
 
     static func find(_ tx: Tx, username: String) async throws -> AccountRecord? {
-        try await first(tx, PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM accounts WHERE username = $1", binds: binds(username)))
+        try await first(tx, "SELECT \(unescaped: columns) FROM accounts WHERE username = \(username)")
     }
 
     static func anyAdminExists(_ tx: Tx) async throws -> Bool {
@@ -110,11 +108,11 @@ enum AccountStore {
     static func listOfficers(
         _ tx: Tx, department: String?, page: Page
     ) async throws -> [AccountRecord] {
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM accounts
-            WHERE role = 'officer' AND ($1::text IS NULL OR department = $1)
-            ORDER BY created_at, id LIMIT $2 OFFSET $3
-            """, binds: binds(department, page.fetchLimit, page.offset))).collect()
+        let rows = try await tx.query("""
+            SELECT \(unescaped: columns) FROM accounts
+            WHERE role = 'officer' AND (\(department)::text IS NULL OR department = \(department))
+            ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect()
         return try rows.map(record)
     }
 
@@ -195,7 +193,7 @@ enum AccountStore {
     }
 }
 
-/// Binds for the few queries whose SQL text is assembled from fixed pieces.
+/// The binds of identity's prepared statements (`makeBindings`); nil binds NULL.
 func binds(_ values: (any PostgresDynamicTypeEncodable)?...) -> PostgresBindings {
     var bindings = PostgresBindings()
     for value in values {

@@ -84,10 +84,10 @@ enum ApplicationStore {
             """)
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> ApplicationRecord? {
-        try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM applications WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id))).collect().first.map(decode)
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> ApplicationRecord? {
+        try await tx.query(
+            "SELECT \(unescaped: columns) FROM applications WHERE id = \(id)\(unescaped: lock.sql)"
+        ).collect().first.map(decode)
     }
 
     /// Up to `page.fetchLimit` applications matching `filter`, oldest first
@@ -96,15 +96,16 @@ enum ApplicationStore {
         _ tx: Tx, filter: ApplicationFilter, page: Page
     ) async throws -> [ApplicationRecord] {
         let order = filter.overdueOnly ? "due_at, id" : "submitted_at, id"
-        return try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM applications
-            WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::text IS NULL OR department = $2)
-              AND ($3::smallint IS NULL OR status = $3)
-              AND (NOT $4::boolean OR (status = \(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue) AND due_at < now()))
-            ORDER BY \(order) LIMIT $5 OFFSET $6
-            """, binds: binds(
-                filter.applicant, filter.department, filter.status.map { Int16($0.rawValue) }, filter.overdueOnly,
-                page.fetchLimit, page.offset))).collect().map(decode)
+        let status = filter.status.map { Int16($0.rawValue) }
+        let submitted = String(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue)  // stays a literal in the SQL
+        return try await tx.query("""
+            SELECT \(unescaped: columns) FROM applications
+            WHERE (\(filter.applicant)::uuid IS NULL OR applicant_id = \(filter.applicant))
+              AND (\(filter.department)::text IS NULL OR department = \(filter.department))
+              AND (\(status)::smallint IS NULL OR status = \(status))
+              AND (NOT \(filter.overdueOnly)::boolean OR (status = \(unescaped: submitted) AND due_at < now()))
+            ORDER BY \(unescaped: order) LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map(decode)
     }
 
     static func decide(

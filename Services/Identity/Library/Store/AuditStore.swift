@@ -17,14 +17,15 @@ enum AuditStore {
     static func list(
         _ tx: Tx, department: String?, subject: String?, actor: UUID?, page: Page
     ) async throws -> [Nomad_Identity_V1_AuditEntry] {
-        try await tx.query(PostgresQuery(unsafeSQL: """
+        try await tx.query("""
             SELECT sequence, at, actor_id, actor_department, action, subject, reason,
               coalesce(before::text, ''), coalesce(after::text, '')
             FROM audit_log
-            WHERE ($1::text IS NULL OR actor_department = $1) AND ($2::text IS NULL OR subject = $2)
-              AND ($3::uuid IS NULL OR actor_id = $3)
-            ORDER BY sequence LIMIT $4 OFFSET $5
-            """, binds: binds(department, subject, actor, page.fetchLimit, page.offset))).collect().map { row in
+            WHERE (\(department)::text IS NULL OR actor_department = \(department))
+              AND (\(subject)::text IS NULL OR subject = \(subject))
+              AND (\(actor)::uuid IS NULL OR actor_id = \(actor))
+            ORDER BY sequence LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map { row in
             let (sequence, at, actorID, department, action, subject, reason, before, after) =
                 try row.decode((Int64, Date, UUID, String, String, String, String, String, String).self)
             return .with {

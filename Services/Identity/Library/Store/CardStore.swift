@@ -48,7 +48,7 @@ enum CardStore {
     static func find(
         _ tx: Tx, holder: UUID, protection: DataProtection
     ) async throws -> CardRecord? {
-        try await tx.query(PostgresQuery(unsafeSQL: select + " WHERE c.holder_id = $1", binds: binds(holder)))
+        try await tx.query("\(unescaped: select) WHERE c.holder_id = \(holder)")
             .collect().first.map { try decode($0, protection) }
     }
 
@@ -56,10 +56,8 @@ enum CardStore {
     static func find(
         _ tx: Tx, number: String, protection: DataProtection
     ) async throws -> CardRecord? {
-        var bindings = PostgresBindings()
-        try bindings.append(PersonalNumbers.cardHash(number, protection))
-        return try await tx.query(
-            PostgresQuery(unsafeSQL: select + " WHERE c.number_hash = $1", binds: bindings)
+        try await tx.query(
+            "\(unescaped: select) WHERE c.number_hash = \(PersonalNumbers.cardHash(number, protection))"
         ).collect().first.map { try decode($0, protection) }
     }
 

@@ -12,8 +12,7 @@ enum CatalogueStore {
         """
 
     static func find(_ tx: Tx, code: String) async throws -> Nomad_Identity_V1_CatalogueEntry? {
-        try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM catalogue_entries WHERE code = $1", binds: binds(code)))
+        try await tx.query("SELECT \(unescaped: columns) FROM catalogue_entries WHERE code = \(code)")
             .collect().first.map(decode)
     }
 
@@ -21,11 +20,11 @@ enum CatalogueStore {
     static func list(
         _ tx: Tx, department: String?, page: Page
     ) async throws -> [Nomad_Identity_V1_CatalogueEntry] {
-        try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM catalogue_entries
-            WHERE ($1::text IS NULL OR department = $1)
-            ORDER BY code LIMIT $2 OFFSET $3
-            """, binds: binds(department, page.fetchLimit, page.offset))).collect().map(decode)
+        try await tx.query("""
+            SELECT \(unescaped: columns) FROM catalogue_entries
+            WHERE (\(department)::text IS NULL OR department = \(department))
+            ORDER BY code LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map(decode)
     }
 
     /// Criteria and evidence are stored as `[{"zh": ..., "en": ...}]`.

@@ -38,10 +38,9 @@ enum CertificationStore {
         try await appendHistory(tx, id: record.id, status: record.status, actor: record.applicantID, reason: "")
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> CertificationRecord? {
-        let rows = try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM certifications WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id))).collect()
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> CertificationRecord? {
+        let rows = try await tx.query(
+            "SELECT \(unescaped: columns) FROM certifications WHERE id = \(id)\(unescaped: lock.sql)").collect()
         guard let row = rows.first else { return nil }
         var record = try decode(row)
         record.history = try await history(tx, id: id)
@@ -52,11 +51,12 @@ enum CertificationStore {
     static func list(
         _ tx: Tx, applicant: UUID?, status: Nomad_Identity_V1_CertificationStatus?, page: Page
     ) async throws -> [CertificationRecord] {
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM certifications
-            WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::smallint IS NULL OR status = $2)
-            ORDER BY created_at, id LIMIT $3 OFFSET $4
-            """, binds: binds(applicant, status.map { Int16($0.rawValue) }, page.fetchLimit, page.offset))).collect()
+        let status = status.map { Int16($0.rawValue) }
+        let rows = try await tx.query("""
+            SELECT \(unescaped: columns) FROM certifications
+            WHERE (\(applicant)::uuid IS NULL OR applicant_id = \(applicant)) AND (\(status)::smallint IS NULL OR status = \(status))
+            ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect()
         return try rows.map(decode)
     }
 

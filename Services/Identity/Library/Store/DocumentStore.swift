@@ -53,17 +53,16 @@ enum DocumentStore {
     }
 
     static func find(_ tx: Tx, id: UUID) async throws -> DocumentRecord? {
-        try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM documents WHERE id = $1", binds: binds(id)))
+        try await tx.query("SELECT \(unescaped: columns) FROM documents WHERE id = \(id)")
             .collect().first.map(decode)
     }
 
     /// The owner's documents, newest first.
     static func list(_ tx: Tx, owner: UUID, page: Page) async throws -> [DocumentRecord] {
-        try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM documents WHERE owner_id = $1
-            ORDER BY uploaded_at DESC, id DESC LIMIT $2 OFFSET $3
-            """, binds: binds(owner, page.fetchLimit, page.offset))).collect().map(decode)
+        try await tx.query("""
+            SELECT \(unescaped: columns) FROM documents WHERE owner_id = \(owner)
+            ORDER BY uploaded_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map(decode)
     }
 
     /// Those of `ids` that `owner` uploaded for `purpose`, in the order of `ids`.

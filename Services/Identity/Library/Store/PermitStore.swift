@@ -87,32 +87,35 @@ enum PermitStore {
             """)
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> PermitRecord? {
-        try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM permits WHERE id = $1\(forUpdate ? " FOR UPDATE" : "")",
-            binds: binds(id))).collect().first.map(decode)
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> PermitRecord? {
+        try await tx.query(
+            "SELECT \(unescaped: columns) FROM permits WHERE id = \(id)\(unescaped: lock.sql)"
+        ).collect().first.map(decode)
     }
 
     /// Up to `page.fetchLimit` permits matching `filter`.
     static func list(_ tx: Tx, filter: PermitFilter, page: Page) async throws -> [PermitRecord] {
         let order = filter.orderByValidUntil ? "valid_until, created_at, id" : "created_at, id"
-        return try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM permits
-            WHERE ($1::uuid IS NULL OR applicant_id = $1) AND ($2::smallint IS NULL OR status = $2)
-              AND ($3::date IS NULL OR valid_until >= $3::date) AND ($4::date IS NULL OR valid_until <= $4::date)
-            ORDER BY \(order) LIMIT $5 OFFSET $6
-            """, binds: binds(
-                filter.applicant, filter.storedStatus.map { Int16($0.rawValue) }, filter.validUntilFrom?.iso,
-                filter.validUntilTo?.iso, page.fetchLimit, page.offset))).collect().map(decode)
+        let status = filter.storedStatus.map { Int16($0.rawValue) }
+        let from = filter.validUntilFrom?.iso, to = filter.validUntilTo?.iso
+        return try await tx.query("""
+            SELECT \(unescaped: columns) FROM permits
+            WHERE (\(filter.applicant)::uuid IS NULL OR applicant_id = \(filter.applicant))
+              AND (\(status)::smallint IS NULL OR status = \(status))
+              AND (\(from)::date IS NULL OR valid_until >= \(from)::date) AND (\(to)::date IS NULL OR valid_until <= \(to)::date)
+            ORDER BY \(unescaped: order) LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map(decode)
     }
 
     /// The applicant's pending and approved (not revoked, not rejected)
     /// permits: what a new period must not overlap.
     static func standing(_ tx: Tx, applicant: UUID) async throws -> [PermitRecord] {
-        try await tx.query(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM permits WHERE applicant_id = $1 AND status IN ($2, $3) ORDER BY created_at, id",
-            binds: binds(applicant, Int16(Nomad_Identity_V1_PermitStatus.pending.rawValue),
-                         Int16(Nomad_Identity_V1_PermitStatus.approved.rawValue)))).collect().map(decode)
+        let pending = Int16(Nomad_Identity_V1_PermitStatus.pending.rawValue)
+        let approved = Int16(Nomad_Identity_V1_PermitStatus.approved.rawValue)
+        return try await tx.query("""
+            SELECT \(unescaped: columns) FROM permits WHERE applicant_id = \(applicant) AND status IN (\(pending), \(approved))
+            ORDER BY created_at, id
+            """).collect().map(decode)
     }
 
     static func revoke(_ tx: Tx, id: UUID, reason: String) async throws {

@@ -16,15 +16,16 @@ enum SiteStore {
     }
 
     static func find(_ tx: Tx, id: UUID) async throws -> Nomad_Identity_V1_Site? {
-        try await tx.query(PostgresQuery(unsafeSQL: select + " WHERE id = $1", binds: binds(id)))
+        try await tx.query("\(unescaped: select) WHERE id = \(id)")
             .collect().first.map(decode)
     }
 
     static func list(_ tx: Tx, area: Nomad_Identity_V1_Area?, page: Page) async throws -> [Nomad_Identity_V1_Site] {
-        try await tx.query(PostgresQuery(unsafeSQL: select + """
-             WHERE ($1::smallint IS NULL OR area = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3
-            """, binds: binds(area.map { Int16($0.rawValue) }, page.fetchLimit, page.offset)))
-            .collect().map(decode)
+        let area = area.map { Int16($0.rawValue) }
+        return try await tx.query("""
+            \(unescaped: select) WHERE (\(area)::smallint IS NULL OR area = \(area))
+            ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map(decode)
     }
 
     static func area(_ tx: Tx, id: UUID) async throws -> Nomad_Identity_V1_Area? {

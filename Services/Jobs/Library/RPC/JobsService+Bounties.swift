@@ -297,7 +297,7 @@ extension JobsService {
     ) async throws -> (BountyRecord, BountyApplicationRecord) {
         let unlocked = try await BountyApplicationStore.find(tx, id: id).orNotFound("bounty application \(id.text)")
         guard let bounty = try await BountyStore.find(tx, id: unlocked.bountyID, lock: .update),
-              let application = try await BountyApplicationStore.find(tx, id: id, forUpdate: true)
+              let application = try await BountyApplicationStore.find(tx, id: id, lock: .update)
         else { throw NomadError.internalError }
         return (bounty, application)
     }

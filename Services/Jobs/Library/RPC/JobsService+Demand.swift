@@ -65,7 +65,7 @@ extension JobsService {
         let principal = try caller
         let id = try Validate.uuid(request.jobID, "job_id")
         return try await mutation(request) { tx in
-            let job = try await JobStore.find(tx, id: id, forUpdate: true).orNotFound("job \(id.text)")
+            let job = try await JobStore.find(tx, id: id, lock: .update).orNotFound("job \(id.text)")
             if principal.role == .enterprise, job.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
             let reason = try Validate.text(request.reason, "reason", max: 500)
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }

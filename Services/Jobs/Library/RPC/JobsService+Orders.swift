@@ -290,7 +290,7 @@ extension JobsService {
 
     /// The order, locked for this transaction's step.
     private func lockedOrder(_ tx: Tx, _ id: UUID) async throws -> OrderRecord {
-        let order = try await OrderStore.find(tx, id: id, forUpdate: true).orNotFound("order")
+        let order = try await OrderStore.find(tx, id: id, lock: .update).orNotFound("order")
         return order
     }
 

@@ -44,12 +44,9 @@ enum BountyApplicationStore {
         }
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> BountyApplicationRecord? {
-        let lock = forUpdate ? " FOR UPDATE" : ""
-        var binds = PostgresBindings()
-        binds.append(id)
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> BountyApplicationRecord? {
         let rows = try await tx.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM bounty_applications WHERE id = $1\(lock)", binds: binds))
+            "SELECT \(unescaped: columns) FROM bounty_applications WHERE id = \(id)\(unescaped: lock.sql)")
         var found: BountyApplicationRecord?
         for try await row in rows { found = try record(row) }
         guard var application = found else { return nil }

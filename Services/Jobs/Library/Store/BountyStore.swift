@@ -102,7 +102,7 @@ enum BountyStore {
         _ tx: Tx, id: UUID, lock: RowLock = .none
     ) async throws -> BountyRecord? {
         let rows = try await tx.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM bounties WHERE id = $1\(lock.sql)", binds: binds(id)))
+            "SELECT \(unescaped: columns) FROM bounties WHERE id = \(id)\(unescaped: lock.sql)")
         var found: BountyRecord?
         for try await row in rows { found = try record(row) }
         guard var bounty = found else { return nil }
@@ -228,11 +228,5 @@ enum BountyStore {
             rewardMinor: try r["reward_minor"].decode(Int64?.self),
             createdAt: try r["created_at"].decode(Date.self),
             updatedAt: try r["updated_at"].decode(Date.self))
-    }
-
-    private static func binds(_ id: UUID) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
     }
 }

@@ -82,22 +82,17 @@ enum JobStore {
             """)
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> JobRecord? {
-        var b = PostgresBindings()
-        b.append(id)
-        let lock = forUpdate ? " FOR UPDATE" : ""
-        return try await one(tx, PostgresQuery(unsafeSQL: "SELECT \(columns) FROM jobs WHERE id = $1\(lock)", binds: b))
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> JobRecord? {
+        try await one(tx, "SELECT \(unescaped: columns) FROM jobs WHERE id = \(id)\(unescaped: lock.sql)")
     }
 
     /// The enterprise's job with this external id, locked for the upsert.
     static func findExternal(
         _ tx: Tx, enterpriseID: UUID, externalID: String
     ) async throws -> JobRecord? {
-        var b = PostgresBindings()
-        b.append(enterpriseID)
-        b.append(externalID)
-        return try await one(tx, PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM jobs WHERE enterprise_id = $1 AND external_id = $2 FOR UPDATE", binds: b))
+        try await one(tx, """
+            SELECT \(unescaped: columns) FROM jobs WHERE enterprise_id = \(enterpriseID) AND external_id = \(externalID) FOR UPDATE
+            """)
     }
 
     static func close(_ tx: Tx, id: UUID, reason: String) async throws {
@@ -109,21 +104,15 @@ enum JobStore {
     /// Up to `page.fetchLimit` jobs, newest first. A skill filter takes the
     /// skill and every skill beneath it (codes sharing its dotted prefix).
     static func list(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [JobRecord] {
-        var b = PostgresBindings()
-        b.append(filter.status)
-        b.append(filter.enterpriseID)
-        b.append(filter.mode)
-        b.append(filter.skillCode)
-        b.append(page.fetchLimit)
-        b.append(page.offset)
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM jobs j
-            WHERE j.status = $1 AND ($1 <> 1 OR j.deadline > now())
-              AND ($2::uuid IS NULL OR j.enterprise_id = $2) AND ($3::smallint IS NULL OR j.mode = $3)
-              AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM job_skills js WHERE js.job_id = j.id
-                AND (js.skill_code = $4 OR starts_with(js.skill_code, $4 || '.'))))
-            ORDER BY j.created_at DESC, j.id DESC LIMIT $5 OFFSET $6
-            """, binds: b))
+        let rows = try await tx.query("""
+            SELECT \(unescaped: columns) FROM jobs j
+            WHERE j.status = \(filter.status) AND (\(filter.status) <> 1 OR j.deadline > now())
+              AND (\(filter.enterpriseID)::uuid IS NULL OR j.enterprise_id = \(filter.enterpriseID))
+              AND (\(filter.mode)::smallint IS NULL OR j.mode = \(filter.mode))
+              AND (\(filter.skillCode)::text IS NULL OR EXISTS (SELECT 1 FROM job_skills js WHERE js.job_id = j.id
+                AND (js.skill_code = \(filter.skillCode) OR starts_with(js.skill_code, \(filter.skillCode) || '.'))))
+            ORDER BY j.created_at DESC, j.id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """)
         var jobs = try await rows.collect().map(record)
         let skills = try await skills(tx, jobIDs: jobs.map(\.id))
         for index in jobs.indices { jobs[index].posting.skills = skills[jobs[index].id] ?? [] }
@@ -142,20 +131,16 @@ enum JobStore {
     /// Open jobs, free seats and essential mentions per skill, over open jobs
     /// matching the filter; most free seats first.
     static func summarize(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [SkillDemandRow] {
-        var b = PostgresBindings()
-        b.append(filter.enterpriseID)
-        b.append(filter.mode)
-        b.append(page.fetchLimit)
-        b.append(page.offset)
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
+        let rows = try await tx.query("""
             SELECT js.skill_code, s.name_zh, s.name_en, count(*)::int4, sum(j.seats - j.seats_taken)::int4,
               count(*) FILTER (WHERE js.essential)::int4
             FROM job_skills js JOIN jobs j ON j.id = js.job_id JOIN skills s ON s.code = js.skill_code
             WHERE j.status = 1 AND j.deadline > now()
-              AND ($1::uuid IS NULL OR j.enterprise_id = $1) AND ($2::smallint IS NULL OR j.mode = $2)
+              AND (\(filter.enterpriseID)::uuid IS NULL OR j.enterprise_id = \(filter.enterpriseID))
+              AND (\(filter.mode)::smallint IS NULL OR j.mode = \(filter.mode))
             GROUP BY js.skill_code, s.name_zh, s.name_en
-            ORDER BY 5 DESC, 4 DESC, js.skill_code LIMIT $3 OFFSET $4
-            """, binds: b))
+            ORDER BY 5 DESC, 4 DESC, js.skill_code LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """)
         var result: [SkillDemandRow] = []
         for try await (code, zh, en, jobs, seats, essential) in rows.decode((String, String, String, Int32, Int32, Int32).self) {
             result.append(.init(code: code, nameZh: zh, nameEn: en, openJobs: jobs, openSeats: seats, essentialIn: essential))

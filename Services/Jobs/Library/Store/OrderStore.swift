@@ -73,10 +73,9 @@ enum OrderStore {
         }
     }
 
-    static func find(_ tx: Tx, id: UUID, forUpdate: Bool = false) async throws -> OrderRecord? {
-        let lock = forUpdate ? " FOR UPDATE" : ""
+    static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> OrderRecord? {
         let rows = try await tx.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM orders WHERE id = $1\(lock)", binds: binds(id)))
+            "SELECT \(unescaped: columns) FROM orders WHERE id = \(id)\(unescaped: lock.sql)")
         var found: OrderRecord?
         for try await row in rows { found = try record(row) }
         guard var order = found else { return nil }
@@ -246,11 +245,5 @@ enum OrderStore {
                 signedAt: signedAt, completedAt: completedAt))
         }
         return orders
-    }
-
-    private static func binds(_ id: UUID) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(id)
-        return binds
     }
 }

@@ -23,8 +23,7 @@ enum SkillStore {
         """
 
     static func find(_ tx: Tx, code: String) async throws -> SkillRecord? {
-        let rows = try await tx.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM skills s WHERE s.code = $1", binds: binds(code)))
+        let rows = try await tx.query("SELECT \(unescaped: columns) FROM skills s WHERE s.code = \(code)")
         return try await rows.collect().first.map(record)
     }
 
@@ -37,22 +36,17 @@ enum SkillStore {
     static func list(
         _ tx: Tx, parent: String?, query: String?, page: Page
     ) async throws -> [SkillRecord] {
-        var b = PostgresBindings()
-        b.append(parent)
-        b.append(query?.lowercased())
-        b.append(query.map(SkillTerms.key))
-        b.append(page.fetchLimit)
-        b.append(page.offset)
-        let rows = try await tx.query(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM skills s
-            WHERE CASE WHEN $2::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM $1::text
-              ELSE ($1::text IS NULL OR starts_with(s.code, $1::text || '.'))
-                AND (strpos(lower(s.name_zh), $2) > 0 OR strpos(lower(s.name_en), $2) > 0
+        let term = query?.lowercased(), key = query.map(SkillTerms.key)
+        let rows = try await tx.query("""
+            SELECT \(unescaped: columns) FROM skills s
+            WHERE CASE WHEN \(term)::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM \(parent)::text
+              ELSE (\(parent)::text IS NULL OR starts_with(s.code, \(parent)::text || '.'))
+                AND (strpos(lower(s.name_zh), \(term)) > 0 OR strpos(lower(s.name_en), \(term)) > 0
                   OR EXISTS (SELECT 1 FROM skill_aliases a WHERE a.skill_code = s.code
-                    AND (strpos(lower(a.alias), $2) > 0 OR ($3 <> '' AND strpos(a.alias_key, $3) > 0))))
+                    AND (strpos(lower(a.alias), \(term)) > 0 OR (\(key) <> '' AND strpos(a.alias_key, \(key)) > 0))))
               END
-            ORDER BY s.code LIMIT $4 OFFSET $5
-            """, binds: b))
+            ORDER BY s.code LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """)
         return try await rows.collect().map(record)
     }
 
@@ -128,11 +122,5 @@ enum SkillStore {
     private static func record(_ row: PostgresRow) throws -> SkillRecord {
         let (code, parent, zh, en, aliases) = try row.decode((String, String?, String, String, [String]).self)
         return SkillRecord(code: code, parentCode: parent, nameZh: zh, nameEn: en, aliases: aliases)
-    }
-
-    private static func binds(_ value: String) -> PostgresBindings {
-        var b = PostgresBindings()
-        b.append(value)
-        return b
     }
 }
