@@ -69,3 +69,12 @@ public enum RowLock: Sendable {
         }
     }
 }
+
+extension Array {
+    /// The one row a write's RETURNING gave back. None would mean the row it
+    /// just wrote is gone inside its own transaction: a bug, not a caller's error.
+    public func returnedRow() throws -> Element {
+        guard let first else { throw NomadError.internalError }
+        return first
+    }
+}

@@ -20,9 +20,7 @@ extension AnalyticsService {
                 tx, reporter: reporter.accountID, from: draft.from, to: draft.to) {
                 throw RevenueReportRules.overlapping
             }
-            let id = UUID()
-            try await RevenueReportStore.insert(tx, id: id, reporter: reporter, draft: draft)
-            return try await RevenueReportStore.find(tx, id: id)!.message
+            return try await RevenueReportStore.insert(tx, id: UUID(), reporter: reporter, draft: draft).message
         }
     }
 
@@ -40,9 +38,10 @@ extension AnalyticsService {
             guard report.status == RevenueReportRules.Status.submitted.rawValue else {
                 throw NomadError.wrongState("该申报已审核", "the report has already been decided")
             }
-            try await RevenueReportStore.decide(
+            let decided = try await RevenueReportStore.decide(
                 tx, id: id, status: request.confirm ? .confirmed : .rejected, by: officer.accountID,
-                reason: reason)
+                reason: reason
+            ).message
             if request.confirm {
                 try await OwnEventStore.append(
                     tx, AnalyticsEvents.RevenueConfirmed(
@@ -51,7 +50,6 @@ extension AnalyticsService {
                         periodFrom: report.from, periodTo: report.to, individual: report.individual,
                         revenueMinor: report.revenueMinor, taxMinor: report.taxMinor)))
             }
-            let decided = try await RevenueReportStore.find(tx, id: id)!.message
             try await audit(
                 tx, officer, request.confirm ? "revenue_report.confirm" : "revenue_report.reject",
                 subject: "revenue_report/\(id.text)", reason: reason, before: report.message, after: decided)
@@ -87,14 +85,13 @@ extension AnalyticsService {
         let draft = try RecognitionRules.draft(request)
         return try await mutation(request) { tx in
             let id = UUID()
-            guard try await RecognitionStore.insert(tx, id: id, draft: draft, by: officer.accountID) else {
+            guard let recorded = try await RecognitionStore.insert(tx, id: id, draft: draft, by: officer.accountID) else {
                 throw RecognitionRules.duplicate
             }
             try await OwnEventStore.append(
                 tx, AnalyticsEvents.EnterpriseRecognized(
                 subjects: .init(enterpriseID: draft.enterpriseID.text, recognitionID: id.text),
                 payload: .init(recognizedOn: draft.recognizedOn.iso)))
-            let recorded = try await RecognitionStore.find(tx, id: id)!
             try await audit(tx, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
             return recorded
         }

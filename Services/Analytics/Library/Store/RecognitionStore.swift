@@ -9,18 +9,18 @@ import SwiftProtobuf
 enum RecognitionStore {
     private static let columns = "id, enterprise_id, recognized_on::text, reference, evidence_hashes, recorded_by, recorded_at"
 
-    /// False when the enterprise already has one: the unique key decides,
+    /// Nil when the enterprise already has one: the unique key decides,
     /// waiting for a concurrent insert of the same enterprise to finish.
     static func insert(
         _ tx: Tx, id: UUID, draft: RecognitionRules.Draft, by officer: UUID
-    ) async throws -> Bool {
-        try await tx.query("""
+    ) async throws -> Nomad_Analytics_V1_Recognition? {
+        try await messages(tx.query("""
             INSERT INTO recognitions (id, enterprise_id, recognized_on, reference, evidence_hashes, recorded_by)
             VALUES (\(id), \(draft.enterpriseID), \(draft.recognizedOn.iso)::date, \(draft.reference),
                     \(draft.evidence)::text[], \(officer))
             ON CONFLICT (enterprise_id) DO NOTHING
-            RETURNING 1
-            """).collect().count == 1
+            RETURNING \(unescaped: columns)
+            """)).first
     }
 
     static func find(_ tx: Tx, id: UUID) async throws -> Nomad_Analytics_V1_Recognition? {

@@ -67,14 +67,15 @@ enum RevenueReportStore {
 
     static func insert(
         _ tx: Tx, id: UUID, reporter: Principal, draft: RevenueReportRules.Draft
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> RevenueReportRecord {
+        try await records(tx.query("""
             INSERT INTO revenue_reports (id, reporter_id, reporter_role, individual, period_from, period_to,
                                          revenue_minor, tax_minor, evidence_hashes, status)
             VALUES (\(id), \(reporter.accountID), \(reporter.role.rawValue), \(draft.individual),
                     \(draft.from.iso)::date, \(draft.to.iso)::date, \(draft.revenueMinor), \(draft.taxMinor),
                     \(draft.evidence)::text[], 1)
-            """)
+            RETURNING \(unescaped: columns)
+            """)).returnedRow()
     }
 
     static func find(
@@ -88,12 +89,13 @@ enum RevenueReportStore {
     static func decide(
         _ tx: Tx, id: UUID, status: RevenueReportRules.Status, by officer: UUID,
         reason: String
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> RevenueReportRecord {
+        try await records(tx.query("""
             UPDATE revenue_reports
             SET status = \(status.rawValue), decided_by = \(officer), decision_reason = \(reason), decided_at = now()
             WHERE id = \(id)
-            """)
+            RETURNING \(unescaped: columns)
+            """)).returnedRow()
     }
 
     /// Newest first; nil filters match anything.
