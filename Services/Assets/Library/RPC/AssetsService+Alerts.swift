@@ -83,8 +83,7 @@ extension AssetsService {
         return try await mutation(request) { tx in
             let alert = try await AlertStore.find(tx, id: id, lock: .update).orNotFound("alert \(id.text)")
             guard alert.status == 1 else { throw NomadError.wrongState("预警已关闭", "the alert is already closed") }
-            try await AlertStore.close(tx, id: id, note: note, by: officer.accountID)
-            let closed = try await AlertStore.find(tx, id: id)!.message
+            let closed = try await AlertStore.close(tx, id: id, note: note, by: officer.accountID).message
             try await audit(tx, officer, "alert.close", subject: "alert/\(id.text)", reason: note, before: alert.message, after: closed)
             return closed
         }

@@ -20,8 +20,7 @@ extension AssetsService {
         return try await mutation(request) { tx in
             _ = try await PoolStore.pool(tx, code: draft.poolCode)
             let id = UUID()
-            try await ContributionStore.insert(tx, id: id, contributor: nomad.accountID, draft: draft)
-            return try await ContributionStore.find(tx, id: id)!.message
+            return try await ContributionStore.insert(tx, id: id, contributor: nomad.accountID, draft: draft).message
         }
     }
 
@@ -33,6 +32,7 @@ extension AssetsService {
         let note = try Validate.text(request.note, "note", max: ContributionRules.maxNote, required: !request.accept)
         return try await mutation(request) { tx in
             let contribution = try await ContributionStore.find(tx, id: id, lock: .update).orNotFound("contribution \(id.text)")
+            let reviewed: ContributionRecord
             guard contribution.status == .pending else {
                 throw NomadError.wrongState("该贡献已审核", "the contribution was already reviewed")
             }
@@ -41,7 +41,7 @@ extension AssetsService {
             if request.accept {
                 let rule = try await RateStore.valuationRule(tx, now: Date())
                 let units = min(rule.units(for: contribution.draft), LedgerRules.maxAmount)
-                try await ContributionStore.accept(
+                reviewed = try await ContributionStore.accept(
                     tx, id: id, units: units, ruleVersion: rule.version, by: officer.accountID)
                 if units > 0 {
                     let account = try await LedgerStore.open(
@@ -60,16 +60,15 @@ extension AssetsService {
                         poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
                         recordCount: contribution.recordCount, bytes: contribution.bytes)))
             } else {
-                try await ContributionStore.reject(tx, id: id, by: officer.accountID, note: note)
+                reviewed = try await ContributionStore.reject(tx, id: id, by: officer.accountID, note: note)
                 try await Outbox.append(
                     tx, AssetsEvents.ContributionRejected(subjects: subjects,
                     payload: .init(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0)))
             }
-            let reviewed = try await ContributionStore.find(tx, id: id)!.message
             try await audit(
                 tx, officer, request.accept ? "contribution.accept" : "contribution.reject",
-                subject: "contribution/\(id.text)", reason: note, before: contribution.message, after: reviewed)
-            return reviewed
+                subject: "contribution/\(id.text)", reason: note, before: contribution.message, after: reviewed.message)
+            return reviewed.message
         }
     }
 
@@ -108,16 +107,16 @@ extension AssetsService {
                         lots: .spendable(today: .today()))
                 }
             }
-            try await ContributionStore.reverse(
+            let reversedContribution = try await ContributionStore.reverse(
                 tx, id: id, reversed: reversed, unrecovered: contribution.powUnits - reversed, by: officer.accountID,
-                note: reason)
+                note: reason
+            ).message
             try await Outbox.append(
                 tx, AssetsEvents.ContributionRejected(
                 subjects: .init(contributionID: id.text, contributorID: contribution.contributorID.text,
                              ownerID: contribution.contributorID.text),
                 payload: .init(
                     contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed)))
-            let reversedContribution = try await ContributionStore.find(tx, id: id)!.message
             try await audit(
                 tx, officer, "contribution.reverse", subject: "contribution/\(id.text)", reason: reason,
                 before: contribution.message, after: reversedContribution)

@@ -31,8 +31,7 @@ extension AssetsService {
         return try await mutation(request) { tx in
             _ = try await PoolStore.pool(tx, code: draft.poolCode)
             let id = UUID()
-            try await PoolStore.insertGrant(tx, id: id, enterprise: enterprise.accountID, draft: draft)
-            return try await PoolStore.grant(tx, id: id)!.message
+            return try await PoolStore.insertGrant(tx, id: id, enterprise: enterprise.accountID, draft: draft).message
         }
     }
 
@@ -48,8 +47,9 @@ extension AssetsService {
             guard grant.status == .requested else {
                 throw NomadError.wrongState("该申请已处理", "the request was already decided")
             }
-            try await PoolStore.decide(
-                tx, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note)
+            let decided = try await PoolStore.decide(
+                tx, id: id, status: request.grant ? .granted : .refused, by: officer.accountID, note: note
+            ).message
             if request.grant {
                 try await Outbox.append(
                     tx, AssetsEvents.PoolAccessGranted(
@@ -57,7 +57,6 @@ extension AssetsService {
                                  officerID: officer.accountID.text),
                     payload: .init(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text)))
             }
-            let decided = try await PoolStore.grant(tx, id: id)!.message
             try await audit(
                 tx, officer, request.grant ? "pool.grant" : "pool.refuse", subject: "pool_grant/\(id.text)",
                 reason: note, before: grant.message, after: decided)
@@ -79,8 +78,7 @@ extension AssetsService {
             guard grant.status == .requested || grant.status == .granted else {
                 throw NomadError.wrongState("授权已被拒绝或撤销", "the grant was already refused or revoked")
             }
-            try await PoolStore.revoke(tx, id: id, by: principal.accountID, reason: reason)
-            let revoked = try await PoolStore.grant(tx, id: id)!.message
+            let revoked = try await PoolStore.revoke(tx, id: id, by: principal.accountID, reason: reason).message
             // The enterprise giving up its own grant decides nothing for a department.
             if principal.role == .officer {
                 try await audit(

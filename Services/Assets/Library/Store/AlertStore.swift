@@ -59,10 +59,13 @@ enum AlertStore {
         return alerts
     }
 
-    static func close(_ tx: Tx, id: UUID, note: String, by: UUID) async throws {
-        try await tx.query("""
+    static func close(_ tx: Tx, id: UUID, note: String, by: UUID) async throws -> AlertRecord {
+        let rows = try await tx.query("""
             UPDATE bubble_alerts SET status = 2, note = \(note), closed_by = \(by), closed_at = now() WHERE id = \(id)
+            RETURNING \(unescaped: columns)
             """)
+        for try await row in rows { return try record(row) }
+        throw NomadError.internalError
     }
 
     private static func record(_ row: PostgresRow) throws -> AlertRecord {

@@ -43,15 +43,16 @@ enum ContributionStore {
     /// cannot both record it).
     static func insert(
         _ tx: Tx, id: UUID, contributor: UUID, draft: ContributionDraft
-    ) async throws {
-        let inserted = try await tx.query("""
+    ) async throws -> ContributionRecord {
+        let inserted = try await records(tx.query("""
             INSERT INTO contributions (id, contributor_id, pool_code, kind, record_count, bytes, content_hash, evidence_hash,
               work_units, work_unit_label, quality_score)
             VALUES (\(id), \(contributor), \(draft.poolCode), \(draft.kind.rawValue), \(draft.recordCount), \(draft.bytes),
               \(draft.contentHash), \(draft.evidenceHash), \(draft.workUnits), \(draft.workUnitLabel), \(draft.qualityScore))
-            ON CONFLICT DO NOTHING RETURNING 1
-            """).collect().count
-        guard inserted == 1 else { throw ContributionRules.duplicateHash }
+            ON CONFLICT DO NOTHING RETURNING \(unescaped: columns)
+            """))
+        guard let record = inserted.first else { throw ContributionRules.duplicateHash }
+        return record
     }
 
     static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> ContributionRecord? {
@@ -72,28 +73,31 @@ enum ContributionStore {
 
     static func accept(
         _ tx: Tx, id: UUID, units: Int64, ruleVersion: Int32, by: UUID
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> ContributionRecord {
+        try await records(tx.query("""
             UPDATE contributions SET status = 2, pow_units = \(units), valuation_rule_version = \(ruleVersion),
               reviewed_by = \(by), accepted_at = now(), updated_at = now()
             WHERE id = \(id)
-            """)
+            RETURNING \(unescaped: columns)
+            """)).returnedRow()
     }
 
-    static func reject(_ tx: Tx, id: UUID, by: UUID, note: String) async throws {
-        try await tx.query("""
+    static func reject(_ tx: Tx, id: UUID, by: UUID, note: String) async throws -> ContributionRecord {
+        try await records(tx.query("""
             UPDATE contributions SET status = 3, reviewed_by = \(by), review_note = \(note), updated_at = now() WHERE id = \(id)
-            """)
+            RETURNING \(unescaped: columns)
+            """)).returnedRow()
     }
 
     static func reverse(
         _ tx: Tx, id: UUID, reversed: Int64, unrecovered: Int64, by: UUID, note: String
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> ContributionRecord {
+        try await records(tx.query("""
             UPDATE contributions SET status = 4, reversed_units = \(reversed), unrecovered_units = \(unrecovered),
               reviewed_by = \(by), review_note = \(note), updated_at = now()
             WHERE id = \(id)
-            """)
+            RETURNING \(unescaped: columns)
+            """)).returnedRow()
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [ContributionRecord] {

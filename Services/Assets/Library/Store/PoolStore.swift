@@ -80,11 +80,14 @@ enum PoolStore {
         revoked_by, vouchers_paid, reads, created_at, updated_at
         """
 
-    static func insertGrant(_ tx: Tx, id: UUID, enterprise: UUID, draft: PoolAccessDraft) async throws {
-        try await tx.query("""
+    static func insertGrant(
+        _ tx: Tx, id: UUID, enterprise: UUID, draft: PoolAccessDraft
+    ) async throws -> PoolGrantRecord {
+        try await grants(tx.query("""
             INSERT INTO pool_grants (id, pool_code, enterprise_id, purpose, period_start, period_end)
             VALUES (\(id), \(draft.poolCode), \(enterprise), \(draft.purpose), \(draft.start.iso)::date, \(draft.end.iso)::date)
-            """)
+            RETURNING \(unescaped: grantColumns)
+            """)).returnedRow()
     }
 
     static func grant(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> PoolGrantRecord? {
@@ -105,19 +108,21 @@ enum PoolStore {
 
     static func decide(
         _ tx: Tx, id: UUID, status: PoolGrantStatus, by: UUID, note: String
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> PoolGrantRecord {
+        try await grants(tx.query("""
             UPDATE pool_grants SET status = \(status.rawValue), decided_by = \(by), decision_note = \(note), updated_at = now()
             WHERE id = \(id)
-            """)
+            RETURNING \(unescaped: grantColumns)
+            """)).returnedRow()
     }
 
-    static func revoke(_ tx: Tx, id: UUID, by: UUID, reason: String) async throws {
-        try await tx.query("""
+    static func revoke(_ tx: Tx, id: UUID, by: UUID, reason: String) async throws -> PoolGrantRecord {
+        try await grants(tx.query("""
             UPDATE pool_grants SET status = \(PoolGrantStatus.revoked.rawValue), revoked_by = \(by), revoke_reason = \(reason),
               updated_at = now()
             WHERE id = \(id)
-            """)
+            RETURNING \(unescaped: grantColumns)
+            """)).returnedRow()
     }
 
     static func addVoucherPayment(_ tx: Tx, id: UUID, amount: Int64) async throws {
