@@ -122,9 +122,9 @@ extension AssetsService {
         }
         return try await mutation(request) { tx in
             let id = UUID()
-            try await MerchantStore.insert(
-                tx, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID)
-            let merchant = try await MerchantStore.find(tx, id: id)!.message
+            let merchant = try await MerchantStore.insert(
+                tx, id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, by: officer.accountID
+            ).message
             try await audit(tx, officer, "merchant.register", subject: "merchant/\(id.text)", before: nil, after: merchant)
             return merchant
         }

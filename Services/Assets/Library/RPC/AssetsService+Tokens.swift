@@ -27,10 +27,10 @@ extension AssetsService {
         }
         return try await mutation(request) { tx in
             let before = try await InvestorStore.find(tx, accountID: accountID)?.message
-            try await InvestorStore.upsert(
+            let added = try await InvestorStore.upsert(
                 tx, accountID: accountID, name: name, jurisdiction: jurisdiction, expiresOn: expires,
-                by: officer.accountID)
-            let added = try await InvestorStore.find(tx, accountID: accountID)!.message
+                by: officer.accountID
+            ).message
             try await audit(tx, officer, "qflp.add", subject: "qflp_investor/\(accountID.text)", before: before, after: added)
             return added
         }

@@ -28,10 +28,10 @@ extension AssetsService {
             let listed = try await TradeStore.listedUnits(tx, assetID: id, seller: seller.accountID)
             guard units <= held - listed else { throw RegistryErrors.insufficientUnits(available: held - listed) }
             let listingID = UUID()
-            try await TradeStore.insertListing(
+            return try await TradeStore.insertListing(
                 tx, id: listingID, assetID: id, seller: seller.accountID, units: units, currency: price.currency,
-                unitPriceMinor: price.minor)
-            return try await TradeStore.findListing(tx, id: listingID)!.message
+                unitPriceMinor: price.minor
+            ).message
         }
     }
 
@@ -46,8 +46,7 @@ extension AssetsService {
             guard listing.status == ListingRecord.Status.open.rawValue else {
                 throw NomadError.wrongState("挂牌已成交或已撤销", "the listing is already filled or cancelled")
             }
-            try await TradeStore.cancel(tx, listingID: id)
-            return try await TradeStore.findListing(tx, id: id)!.message
+            return try await TradeStore.cancel(tx, listingID: id).message
         }
     }
 
@@ -85,7 +84,7 @@ extension AssetsService {
             let seen = try await TradeStore.findListing(tx, id: listingID).orNotFound("listing \(listingID.text)")
             // Asset first, then listing: the order every trade and listing takes.
             let asset = try await requireAsset(tx, id: seen.assetID, lock: true)
-            let listing = try await TradeStore.findListing(tx, id: listingID, lock: .update)!
+            let listing = try await TradeStore.findListing(tx, id: listingID, lock: .update).orNotFound("listing \(listingID.text)")
             guard !asset.tokenized else { throw RegistryErrors.tokenized }
             guard listing.sellerID != buyer.accountID else {
                 throw NomadError.wrongState("不能购买自己挂牌的资产", "you cannot buy from your own listing")

@@ -18,13 +18,16 @@ enum InvestorStore {
     static func upsert(
         _ tx: Tx, accountID: UUID, name: String, jurisdiction: String, expiresOn: ZoneDay,
         by: UUID
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> InvestorRecord {
+        let rows = try await tx.query("""
             INSERT INTO qflp_investors (account_id, name, jurisdiction, expires_on, added_by)
             VALUES (\(accountID), \(name), \(jurisdiction), \(expiresOn.iso)::date, \(by))
             ON CONFLICT (account_id) DO UPDATE SET name = EXCLUDED.name, jurisdiction = EXCLUDED.jurisdiction,
               expires_on = EXCLUDED.expires_on, added_by = EXCLUDED.added_by, updated_at = now()
+            RETURNING \(unescaped: columns)
             """)
+        for try await row in rows { return try record(row) }
+        throw NomadError.internalError
     }
 
     static func remove(_ tx: Tx, accountID: UUID) async throws -> Bool {

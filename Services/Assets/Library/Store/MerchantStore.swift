@@ -17,12 +17,16 @@ struct MerchantRecord: Sendable {
 enum MerchantStore {
     static func insert(
         _ tx: Tx, id: UUID, nameZh: String, nameEn: String, scene: String, by: UUID
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> MerchantRecord {
+        guard let createdAt = try await tx.first("""
             INSERT INTO merchants (id, name_zh, name_en, scene, created_by)
             VALUES (\(id), \(nameZh), \(nameEn), \(scene), \(by))
-            """)
-        _ = try await LedgerStore.open(tx, owner: id, ownerKind: .merchant, kind: .merchant, unit: .points)
+            RETURNING created_at
+            """, as: Date.self) else { throw NomadError.internalError }
+        let account = try await LedgerStore.open(tx, owner: id, ownerKind: .merchant, kind: .merchant, unit: .points)
+        return MerchantRecord(
+            id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, pointsAccount: account,
+            createdAt: createdAt)
     }
 
     private static let select = """

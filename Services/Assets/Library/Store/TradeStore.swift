@@ -40,11 +40,12 @@ enum TradeStore {
     static func insertListing(
         _ tx: Tx, id: UUID, assetID: UUID, seller: UUID, units: Int64, currency: String,
         unitPriceMinor: Int64
-    ) async throws {
-        try await tx.query("""
+    ) async throws -> ListingRecord {
+        try await returnedListing(tx.query("""
             INSERT INTO asset_listings (id, asset_id, seller_id, units, remaining_units, unit_price_currency, unit_price_minor)
             VALUES (\(id), \(assetID), \(seller), \(units), \(units), \(currency), \(unitPriceMinor))
-            """)
+            RETURNING \(unescaped: listingColumns)
+            """))
     }
 
     /// Units the seller has already offered in open listings of the asset.
@@ -94,8 +95,14 @@ enum TradeStore {
             """)
     }
 
-    static func cancel(_ tx: Tx, listingID: UUID) async throws {
-        try await tx.query("UPDATE asset_listings SET status = 3 WHERE id = \(listingID)")
+    static func cancel(_ tx: Tx, listingID: UUID) async throws -> ListingRecord {
+        try await returnedListing(tx.query(
+            "UPDATE asset_listings SET status = 3 WHERE id = \(listingID) RETURNING \(unescaped: listingColumns)"))
+    }
+
+    private static func returnedListing(_ rows: PostgresRowSequence) async throws -> ListingRecord {
+        for try await row in rows { return try listing(row) }
+        throw NomadError.internalError
     }
 
     static func insertTrade(_ tx: Tx, _ trade: TradeRecord) async throws {
