@@ -227,6 +227,19 @@ public enum Nomad_Analytics_V1_AnalyticsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListAuditEntries" metadata.
+        public enum ListAuditEntries: Sendable {
+            /// Request type for "ListAuditEntries".
+            public typealias Input = Nomad_Common_V1_ListAuditEntriesRequest
+            /// Response type for "ListAuditEntries".
+            public typealias Output = Nomad_Common_V1_ListAuditEntriesResponse
+            /// Descriptor for "ListAuditEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.analytics.v1.AnalyticsService"),
+                method: "ListAuditEntries",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.analytics.v1.AnalyticsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             IngestEvents.descriptor,
@@ -243,7 +256,8 @@ public enum Nomad_Analytics_V1_AnalyticsService: Sendable {
             GetRewardEligibility.descriptor,
             ListRewardEligibility.descriptor,
             ListRewardTiers.descriptor,
-            GetServicePerformance.descriptor
+            GetServicePerformance.descriptor,
+            ListAuditEntries.descriptor
         ]
     }
 }
@@ -546,6 +560,25 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: GRPCCore.StreamingServerRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        func listAuditEntries(
+            request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Service protocol for the "nomad.analytics.v1.AnalyticsService" service.
@@ -832,6 +865,25 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: GRPCCore.ServerRequest<Nomad_Analytics_V1_GetServicePerformanceRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Common_V1_ListAuditEntriesResponse` message.
+        func listAuditEntries(
+            request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Simple service protocol for the "nomad.analytics.v1.AnalyticsService" service.
@@ -1117,6 +1169,25 @@ extension Nomad_Analytics_V1_AnalyticsService {
             request: Nomad_Analytics_V1_GetServicePerformanceRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Analytics_V1_GetServicePerformanceResponse
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Common_V1_ListAuditEntriesResponse` to respond with.
+        func listAuditEntries(
+            request: Nomad_Common_V1_ListAuditEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Common_V1_ListAuditEntriesResponse
     }
 }
 
@@ -1289,6 +1360,17 @@ extension Nomad_Analytics_V1_AnalyticsService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Nomad_Analytics_V1_AnalyticsService.Method.ListAuditEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
+            handler: { request, context in
+                try await self.listAuditEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1454,6 +1536,17 @@ extension Nomad_Analytics_V1_AnalyticsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse> {
         let response = try await self.getServicePerformance(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        let response = try await self.listAuditEntries(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1656,6 +1749,19 @@ extension Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse> {
         return GRPCCore.ServerResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>(
             message: try await self.getServicePerformance(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>(
+            message: try await self.listAuditEntries(
                 request: request.message,
                 context: context
             ),
@@ -2023,6 +2129,30 @@ extension Nomad_Analytics_V1_AnalyticsService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Analytics_V1_GetServicePerformanceResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Analytics_V1_GetServicePerformanceResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2556,6 +2686,41 @@ extension Nomad_Analytics_V1_AnalyticsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Analytics_V1_AnalyticsService.Method.ListAuditEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2993,6 +3158,36 @@ extension Nomad_Analytics_V1_AnalyticsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Analytics_V1_GetServicePerformanceRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Analytics_V1_GetServicePerformanceResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAuditEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3492,6 +3687,40 @@ extension Nomad_Analytics_V1_AnalyticsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getServicePerformance(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        _ message: Nomad_Common_V1_ListAuditEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAuditEntries(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -777,6 +777,19 @@ public enum Nomad_Assets_V1_AssetsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListAuditEntries" metadata.
+        public enum ListAuditEntries: Sendable {
+            /// Request type for "ListAuditEntries".
+            public typealias Input = Nomad_Common_V1_ListAuditEntriesRequest
+            /// Response type for "ListAuditEntries".
+            public typealias Output = Nomad_Common_V1_ListAuditEntriesResponse
+            /// Descriptor for "ListAuditEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.assets.v1.AssetsService"),
+                method: "ListAuditEntries",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.assets.v1.AssetsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListPools.descriptor,
@@ -835,7 +848,8 @@ public enum Nomad_Assets_V1_AssetsService: Sendable {
             VerifyRegistry.descriptor,
             GetPriceIndex.descriptor,
             ListAlerts.descriptor,
-            CloseAlert.descriptor
+            CloseAlert.descriptor,
+            ListAuditEntries.descriptor
         ]
     }
 }
@@ -1891,6 +1905,25 @@ extension Nomad_Assets_V1_AssetsService {
             request: GRPCCore.StreamingServerRequest<Nomad_Assets_V1_CloseAlertRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_BubbleAlert>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        func listAuditEntries(
+            request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Service protocol for the "nomad.assets.v1.AssetsService" service.
@@ -2930,6 +2963,25 @@ extension Nomad_Assets_V1_AssetsService {
             request: GRPCCore.ServerRequest<Nomad_Assets_V1_CloseAlertRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_BubbleAlert>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Common_V1_ListAuditEntriesResponse` message.
+        func listAuditEntries(
+            request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Simple service protocol for the "nomad.assets.v1.AssetsService" service.
@@ -3967,6 +4019,25 @@ extension Nomad_Assets_V1_AssetsService {
             request: Nomad_Assets_V1_CloseAlertRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Assets_V1_BubbleAlert
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Common_V1_ListAuditEntriesResponse` to respond with.
+        func listAuditEntries(
+            request: Nomad_Common_V1_ListAuditEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Common_V1_ListAuditEntriesResponse
     }
 }
 
@@ -4601,6 +4672,17 @@ extension Nomad_Assets_V1_AssetsService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Nomad_Assets_V1_AssetsService.Method.ListAuditEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
+            handler: { request, context in
+                try await self.listAuditEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -5228,6 +5310,17 @@ extension Nomad_Assets_V1_AssetsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Assets_V1_BubbleAlert> {
         let response = try await self.closeAlert(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        let response = try await self.listAuditEntries(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -5972,6 +6065,19 @@ extension Nomad_Assets_V1_AssetsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Assets_V1_BubbleAlert> {
         return GRPCCore.ServerResponse<Nomad_Assets_V1_BubbleAlert>(
             message: try await self.closeAlert(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>(
+            message: try await self.listAuditEntries(
                 request: request.message,
                 context: context
             ),
@@ -7302,6 +7408,30 @@ extension Nomad_Assets_V1_AssetsService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Assets_V1_BubbleAlert>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Assets_V1_BubbleAlert>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -9262,6 +9392,41 @@ extension Nomad_Assets_V1_AssetsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Assets_V1_AssetsService.Method.ListAuditEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -10916,6 +11081,36 @@ extension Nomad_Assets_V1_AssetsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Assets_V1_CloseAlertRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Assets_V1_BubbleAlert>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAuditEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -12800,6 +12995,40 @@ extension Nomad_Assets_V1_AssetsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.closeAlert(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        _ message: Nomad_Common_V1_ListAuditEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAuditEntries(
             request: request,
             options: options,
             onResponse: handleResponse

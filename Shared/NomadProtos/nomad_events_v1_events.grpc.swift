@@ -642,6 +642,19 @@ public enum Nomad_Events_V1_EventsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListAuditEntries" metadata.
+        public enum ListAuditEntries: Sendable {
+            /// Request type for "ListAuditEntries".
+            public typealias Input = Nomad_Common_V1_ListAuditEntriesRequest
+            /// Response type for "ListAuditEntries".
+            public typealias Output = Nomad_Common_V1_ListAuditEntriesResponse
+            /// Descriptor for "ListAuditEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.events.v1.EventsService"),
+                method: "ListAuditEntries",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.events.v1.EventsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             CreateEvent.descriptor,
@@ -690,7 +703,8 @@ public enum Nomad_Events_V1_EventsService: Sendable {
             RequestAwardDocking.descriptor,
             AnswerAwardDocking.descriptor,
             RecordDockingOutcome.descriptor,
-            ListAwardDockings.descriptor
+            ListAwardDockings.descriptor,
+            ListAuditEntries.descriptor
         ]
     }
 }
@@ -1580,6 +1594,25 @@ extension Nomad_Events_V1_EventsService {
             request: GRPCCore.StreamingServerRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListAwardDockingsResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        func listAuditEntries(
+            request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Service protocol for the "nomad.events.v1.EventsService" service.
@@ -2453,6 +2486,25 @@ extension Nomad_Events_V1_EventsService {
             request: GRPCCore.ServerRequest<Nomad_Events_V1_ListAwardDockingsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListAwardDockingsResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Common_V1_ListAuditEntriesResponse` message.
+        func listAuditEntries(
+            request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Simple service protocol for the "nomad.events.v1.EventsService" service.
@@ -3324,6 +3376,25 @@ extension Nomad_Events_V1_EventsService {
             request: Nomad_Events_V1_ListAwardDockingsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Events_V1_ListAwardDockingsResponse
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Common_V1_ListAuditEntriesResponse` to respond with.
+        func listAuditEntries(
+            request: Nomad_Common_V1_ListAuditEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Common_V1_ListAuditEntriesResponse
     }
 }
 
@@ -3848,6 +3919,17 @@ extension Nomad_Events_V1_EventsService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Nomad_Events_V1_EventsService.Method.ListAuditEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
+            handler: { request, context in
+                try await self.listAuditEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -4365,6 +4447,17 @@ extension Nomad_Events_V1_EventsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Events_V1_ListAwardDockingsResponse> {
         let response = try await self.listAwardDockings(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        let response = try await self.listAuditEntries(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4979,6 +5072,19 @@ extension Nomad_Events_V1_EventsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Events_V1_ListAwardDockingsResponse> {
         return GRPCCore.ServerResponse<Nomad_Events_V1_ListAwardDockingsResponse>(
             message: try await self.listAwardDockings(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>(
+            message: try await self.listAuditEntries(
                 request: request.message,
                 context: context
             ),
@@ -6093,6 +6199,30 @@ extension Nomad_Events_V1_EventsService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Events_V1_ListAwardDockingsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Events_V1_ListAwardDockingsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -7727,6 +7857,41 @@ extension Nomad_Events_V1_EventsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Events_V1_EventsService.Method.ListAuditEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -9105,6 +9270,36 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Events_V1_ListAwardDockingsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Events_V1_ListAwardDockingsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAuditEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -10673,6 +10868,40 @@ extension Nomad_Events_V1_EventsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listAwardDockings(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        _ message: Nomad_Common_V1_ListAuditEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAuditEntries(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -566,9 +566,9 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
         /// Namespace for "ListAuditEntries" metadata.
         public enum ListAuditEntries: Sendable {
             /// Request type for "ListAuditEntries".
-            public typealias Input = Nomad_Identity_V1_ListAuditEntriesRequest
+            public typealias Input = Nomad_Common_V1_ListAuditEntriesRequest
             /// Response type for "ListAuditEntries".
-            public typealias Output = Nomad_Identity_V1_ListAuditEntriesResponse
+            public typealias Output = Nomad_Common_V1_ListAuditEntriesResponse
             /// Descriptor for "ListAuditEntries".
             public static let descriptor = GRPCCore.MethodDescriptor(
                 service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
@@ -1417,16 +1417,16 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Admin: everything; an officer: their department's entries.
         ///
         /// - Parameters:
-        ///   - request: A streaming request of `Nomad_Identity_V1_ListAuditEntriesRequest` messages.
+        ///   - request: A streaming request of `Nomad_Common_V1_ListAuditEntriesRequest` messages.
         ///   - context: Context providing information about the RPC.
         /// - Throws: Any error which occurred during the processing of the request. Thrown errors
         ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
         ///     to an internal error.
-        /// - Returns: A streaming response of `Nomad_Identity_V1_ListAuditEntriesResponse` messages.
+        /// - Returns: A streaming response of `Nomad_Common_V1_ListAuditEntriesResponse` messages.
         func listAuditEntries(
-            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
+            request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
             context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListAuditEntriesResponse>
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Service protocol for the "nomad.identity.v1.IdentityService" service.
@@ -2208,16 +2208,16 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Admin: everything; an officer: their department's entries.
         ///
         /// - Parameters:
-        ///   - request: A request containing a single `Nomad_Identity_V1_ListAuditEntriesRequest` message.
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
         ///   - context: Context providing information about the RPC.
         /// - Throws: Any error which occurred during the processing of the request. Thrown errors
         ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
         ///     to an internal error.
-        /// - Returns: A response containing a single `Nomad_Identity_V1_ListAuditEntriesResponse` message.
+        /// - Returns: A response containing a single `Nomad_Common_V1_ListAuditEntriesResponse` message.
         func listAuditEntries(
-            request: GRPCCore.ServerRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
+            request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
             context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListAuditEntriesResponse>
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Simple service protocol for the "nomad.identity.v1.IdentityService" service.
@@ -2998,16 +2998,16 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Admin: everything; an officer: their department's entries.
         ///
         /// - Parameters:
-        ///   - request: A `Nomad_Identity_V1_ListAuditEntriesRequest` message.
+        ///   - request: A `Nomad_Common_V1_ListAuditEntriesRequest` message.
         ///   - context: Context providing information about the RPC.
         /// - Throws: Any error which occurred during the processing of the request. Thrown errors
         ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
         ///     to an internal error.
-        /// - Returns: A `Nomad_Identity_V1_ListAuditEntriesResponse` to respond with.
+        /// - Returns: A `Nomad_Common_V1_ListAuditEntriesResponse` to respond with.
         func listAuditEntries(
-            request: Nomad_Identity_V1_ListAuditEntriesRequest,
+            request: Nomad_Common_V1_ListAuditEntriesRequest,
             context: GRPCCore.ServerContext
-        ) async throws -> Nomad_Identity_V1_ListAuditEntriesResponse
+        ) async throws -> Nomad_Common_V1_ListAuditEntriesResponse
     }
 }
 
@@ -3468,8 +3468,8 @@ extension Nomad_Identity_V1_IdentityService.StreamingServiceProtocol {
         )
         router.registerHandler(
             forMethod: Nomad_Identity_V1_IdentityService.Method.ListAuditEntries.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListAuditEntriesRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListAuditEntriesResponse>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
             handler: { request, context in
                 try await self.listAuditEntries(
                     request: request,
@@ -3935,9 +3935,9 @@ extension Nomad_Identity_V1_IdentityService.ServiceProtocol {
     }
 
     public func listAuditEntries(
-        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
+        request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
         context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_ListAuditEntriesResponse> {
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
         let response = try await self.listAuditEntries(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
@@ -4487,10 +4487,10 @@ extension Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
     }
 
     public func listAuditEntries(
-        request: GRPCCore.ServerRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
+        request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
         context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_ListAuditEntriesResponse> {
-        return GRPCCore.ServerResponse<Nomad_Identity_V1_ListAuditEntriesResponse>(
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>(
             message: try await self.listAuditEntries(
                 request: request.message,
                 context: context
@@ -5485,20 +5485,20 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Admin: everything; an officer: their department's entries.
         ///
         /// - Parameters:
-        ///   - request: A request containing a single `Nomad_Identity_V1_ListAuditEntriesRequest` message.
-        ///   - serializer: A serializer for `Nomad_Identity_V1_ListAuditEntriesRequest` messages.
-        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ListAuditEntriesResponse` messages.
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
         ///   - options: Options to apply to this RPC.
         ///   - handleResponse: A closure which handles the response and returns its result to
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
         func listAuditEntries<Result>(
-            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
-            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ListAuditEntriesRequest>,
-            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListAuditEntriesResponse>,
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
             options: GRPCCore.CallOptions,
-            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListAuditEntriesResponse>) async throws -> Result
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -6943,20 +6943,20 @@ extension Nomad_Identity_V1_IdentityService {
         /// > Admin: everything; an officer: their department's entries.
         ///
         /// - Parameters:
-        ///   - request: A request containing a single `Nomad_Identity_V1_ListAuditEntriesRequest` message.
-        ///   - serializer: A serializer for `Nomad_Identity_V1_ListAuditEntriesRequest` messages.
-        ///   - deserializer: A deserializer for `Nomad_Identity_V1_ListAuditEntriesResponse` messages.
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
         ///   - options: Options to apply to this RPC.
         ///   - handleResponse: A closure which handles the response and returns its result to
         ///       the caller. Returning from the closure will cancel the RPC if it hasn't
         ///       already finished.
         /// - Returns: The result of `handleResponse`.
         public func listAuditEntries<Result>(
-            request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
-            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_ListAuditEntriesRequest>,
-            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_ListAuditEntriesResponse>,
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
             options: GRPCCore.CallOptions = .defaults,
-            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
                 try response.message
             }
         ) async throws -> Result where Result: Sendable {
@@ -8195,23 +8195,23 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
     /// > Admin: everything; an officer: their department's entries.
     ///
     /// - Parameters:
-    ///   - request: A request containing a single `Nomad_Identity_V1_ListAuditEntriesRequest` message.
+    ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
     ///   - options: Options to apply to this RPC.
     ///   - handleResponse: A closure which handles the response and returns its result to
     ///       the caller. Returning from the closure will cancel the RPC if it hasn't
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
     public func listAuditEntries<Result>(
-        request: GRPCCore.ClientRequest<Nomad_Identity_V1_ListAuditEntriesRequest>,
+        request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
         options: GRPCCore.CallOptions = .defaults,
-        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
             try response.message
         }
     ) async throws -> Result where Result: Sendable {
         try await self.listAuditEntries(
             request: request,
-            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_ListAuditEntriesRequest>(),
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_ListAuditEntriesResponse>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -9614,14 +9614,14 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
     ///       already finished.
     /// - Returns: The result of `handleResponse`.
     public func listAuditEntries<Result>(
-        _ message: Nomad_Identity_V1_ListAuditEntriesRequest,
+        _ message: Nomad_Common_V1_ListAuditEntriesRequest,
         metadata: GRPCCore.Metadata = [:],
         options: GRPCCore.CallOptions = .defaults,
-        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
             try response.message
         }
     ) async throws -> Result where Result: Sendable {
-        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_ListAuditEntriesRequest>(
+        let request = GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>(
             message: message,
             metadata: metadata
         )

@@ -592,6 +592,19 @@ public enum Nomad_Jobs_V1_JobsService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ListAuditEntries" metadata.
+        public enum ListAuditEntries: Sendable {
+            /// Request type for "ListAuditEntries".
+            public typealias Input = Nomad_Common_V1_ListAuditEntriesRequest
+            /// Response type for "ListAuditEntries".
+            public typealias Output = Nomad_Common_V1_ListAuditEntriesResponse
+            /// Descriptor for "ListAuditEntries".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.jobs.v1.JobsService"),
+                method: "ListAuditEntries",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "nomad.jobs.v1.JobsService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             ListSkills.descriptor,
@@ -636,7 +649,8 @@ public enum Nomad_Jobs_V1_JobsService: Sendable {
             CancelBounty.descriptor,
             ListBountyApplications.descriptor,
             ListMyBountyApplications.descriptor,
-            ListBountyAudit.descriptor
+            ListBountyAudit.descriptor,
+            ListAuditEntries.descriptor
         ]
     }
 }
@@ -1457,6 +1471,25 @@ extension Nomad_Jobs_V1_JobsService {
             request: GRPCCore.StreamingServerRequest<Nomad_Jobs_V1_ListBountyAuditRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_ListBountyAuditResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        func listAuditEntries(
+            request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Service protocol for the "nomad.jobs.v1.JobsService" service.
@@ -2261,6 +2294,25 @@ extension Nomad_Jobs_V1_JobsService {
             request: GRPCCore.ServerRequest<Nomad_Jobs_V1_ListBountyAuditRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyAuditResponse>
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Common_V1_ListAuditEntriesResponse` message.
+        func listAuditEntries(
+            request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>
     }
 
     /// Simple service protocol for the "nomad.jobs.v1.JobsService" service.
@@ -3063,6 +3115,25 @@ extension Nomad_Jobs_V1_JobsService {
             request: Nomad_Jobs_V1_ListBountyAuditRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Jobs_V1_ListBountyAuditResponse
+
+        /// Handle the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Common_V1_ListAuditEntriesResponse` to respond with.
+        func listAuditEntries(
+            request: Nomad_Common_V1_ListAuditEntriesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Common_V1_ListAuditEntriesResponse
     }
 }
 
@@ -3543,6 +3614,17 @@ extension Nomad_Jobs_V1_JobsService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Nomad_Jobs_V1_JobsService.Method.ListAuditEntries.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
+            handler: { request, context in
+                try await self.listAuditEntries(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -4016,6 +4098,17 @@ extension Nomad_Jobs_V1_JobsService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Jobs_V1_ListBountyAuditResponse> {
         let response = try await self.listBountyAudit(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.StreamingServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        let response = try await self.listAuditEntries(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4578,6 +4671,19 @@ extension Nomad_Jobs_V1_JobsService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyAuditResponse> {
         return GRPCCore.ServerResponse<Nomad_Jobs_V1_ListBountyAuditResponse>(
             message: try await self.listBountyAudit(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func listAuditEntries(
+        request: GRPCCore.ServerRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse> {
+        return GRPCCore.ServerResponse<Nomad_Common_V1_ListAuditEntriesResponse>(
+            message: try await self.listAuditEntries(
                 request: request.message,
                 context: context
             ),
@@ -5603,6 +5709,30 @@ extension Nomad_Jobs_V1_JobsService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Jobs_V1_ListBountyAuditResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Jobs_V1_ListBountyAuditResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -7104,6 +7234,41 @@ extension Nomad_Jobs_V1_JobsService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ListAuditEntries" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Officers read their own department's decisions in this service's
+        /// > append-only audit log, admins every department's, oldest first.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+        ///   - serializer: A serializer for `Nomad_Common_V1_ListAuditEntriesRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Common_V1_ListAuditEntriesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func listAuditEntries<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Common_V1_ListAuditEntriesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Jobs_V1_JobsService.Method.ListAuditEntries.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -8373,6 +8538,36 @@ extension Nomad_Jobs_V1_JobsService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Jobs_V1_ListBountyAuditRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Jobs_V1_ListBountyAuditResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Common_V1_ListAuditEntriesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.listAuditEntries(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Common_V1_ListAuditEntriesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Common_V1_ListAuditEntriesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -9817,6 +10012,40 @@ extension Nomad_Jobs_V1_JobsService.ClientProtocol {
             metadata: metadata
         )
         return try await self.listBountyAudit(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ListAuditEntries" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Officers read their own department's decisions in this service's
+    /// > append-only audit log, admins every department's, oldest first.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func listAuditEntries<Result>(
+        _ message: Nomad_Common_V1_ListAuditEntriesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Common_V1_ListAuditEntriesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Common_V1_ListAuditEntriesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.listAuditEntries(
             request: request,
             options: options,
             onResponse: handleResponse

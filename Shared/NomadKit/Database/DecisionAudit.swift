@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NomadProtos
 import PostgresNIO
 import SwiftProtobuf
 
@@ -9,7 +10,7 @@ import SwiftProtobuf
 /// `audit_log` table (identity's first migration made it; the others add it
 /// with `DecisionAudit.createTable`), declared append-only so the runtime role
 /// may only insert and read it, and guarded by a trigger against the owner too.
-/// A decision appends its row on the connection of its own transaction, so
+/// A decision appends its row in its own transaction, so
 /// the decision and its record commit or fail together.
 public enum DecisionAudit {
     public static let table = "audit_log"
@@ -66,5 +67,35 @@ public enum DecisionAudit {
     public static func json(_ fields: [String: String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The entries, oldest first, of one department (nil: every department),
+    /// optionally of one subject or one actor; `page.fetchLimit` rows.
+    public static func list(
+        _ tx: Tx, department: String?, subject: String?, actor: UUID?, page: Page
+    ) async throws -> [Nomad_Common_V1_AuditEntry] {
+        try await tx.query("""
+            SELECT sequence, at, actor_id, actor_department, action, subject, reason,
+              coalesce(before::text, ''), coalesce(after::text, '')
+            FROM audit_log
+            WHERE (\(department)::text IS NULL OR actor_department = \(department))
+              AND (\(subject)::text IS NULL OR subject = \(subject))
+              AND (\(actor)::uuid IS NULL OR actor_id = \(actor))
+            ORDER BY sequence LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            """).collect().map { row in
+            let (sequence, at, actorID, department, action, subject, reason, before, after) =
+                try row.decode((Int64, Date, UUID, String, String, String, String, String, String).self)
+            return .with {
+                $0.sequence = sequence
+                $0.at = .init(date: at)
+                $0.actorID = actorID.uuidString.lowercased()
+                $0.actorDepartment = department
+                $0.action = action
+                $0.subject = subject
+                $0.reason = reason
+                $0.beforeJson = before
+                $0.afterJson = after
+            }
+        }
     }
 }

@@ -36,4 +36,24 @@ extension ServiceHandlers {
         try await DecisionAudit.record(
             tx, actor: actor, action: action, subject: subject, reason: reason, before: before, after: after)
     }
+
+    /// ListAuditEntries, the same in every service: an officer reads their
+    /// own department's decisions, an admin every department's.
+    public func auditEntries(
+        _ request: Nomad_Common_V1_ListAuditEntriesRequest
+    ) async throws -> Nomad_Common_V1_ListAuditEntriesResponse {
+        let principal = try caller
+        let page = try Page(request.page)
+        let department = principal.isAdmin ? nil : principal.department
+        if !principal.isAdmin, department == nil { throw NomadError.permissionDenied }
+        let subject = request.subject.isEmpty ? nil : try Validate.text(request.subject, "subject", max: 200)
+        let actor = request.actorID.isEmpty ? nil : try Validate.uuid(request.actorID, "actor_id")
+        let entries = try await database.read { tx in
+            try await DecisionAudit.list(tx, department: department, subject: subject, actor: actor, page: page)
+        }
+        return .with {
+            $0.entries = Array(entries.prefix(page.limit))
+            $0.page = page.response(fetched: entries.count)
+        }
+    }
 }

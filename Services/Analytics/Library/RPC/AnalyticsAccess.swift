@@ -10,6 +10,7 @@ enum AnalyticsAccess {
     static let policy = AccessPolicy(
         PipelineAccess.rules
             .merging(KpiAccess.rules) { _, _ in fatalError("duplicate rule") }
-            .merging(RewardsAccess.rules) { _, _ in fatalError("duplicate rule") },
+            .merging(RewardsAccess.rules) { _, _ in fatalError("duplicate rule") }
+            .merging([M.ListAuditEntries.descriptor: .roles(staff)]) { _, _ in fatalError("duplicate rule") },
         owners: AnalyticsDecisionOwners.table)
 }

@@ -9,5 +9,7 @@ enum AssetsAccess {
     static let staff: Set<Role> = [.officer, .admin]
 
     static let policy = AccessPolicy(
-        LedgerAccess.rules.merging(RegistryAccess.rules) { ledger, _ in ledger }, owners: AssetsDecisionOwners.table)
+        LedgerAccess.rules.merging(RegistryAccess.rules) { ledger, _ in ledger }
+            .merging([M.ListAuditEntries.descriptor: .roles(staff)]) { area, _ in area },
+        owners: AssetsDecisionOwners.table)
 }

@@ -10,5 +10,7 @@ enum EventsAccess {
     static let staff: Set<Role> = [.officer, .admin]
 
     static let policy = AccessPolicy(
-        CalendarAccess.rules.merging(CompetitionsAccess.rules) { calendar, _ in calendar }, owners: EventsDecisionOwners.table)
+        CalendarAccess.rules.merging(CompetitionsAccess.rules) { calendar, _ in calendar }
+            .merging([M.ListAuditEntries.descriptor: .roles(staff)]) { area, _ in area },
+        owners: EventsDecisionOwners.table)
 }

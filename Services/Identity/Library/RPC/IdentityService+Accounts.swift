@@ -81,7 +81,7 @@ extension IdentityService {
                 id: UUID(), username: username, passwordHash: hash, displayName: displayName, role: .officer,
                 createdAt: Date(), department: request.department)
             try await AccountStore.insert(tx, account, protection: protection)
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: admin, action: "officer.create", subject: "account/\(account.id.text)",
                 before: nil, after: try account.message.jsonString())
             return account.message
@@ -111,7 +111,7 @@ extension IdentityService {
             let before = try account.message.jsonString()
             try await AccountStore.setDisabled(tx, id: id)
             account.disabled = true
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: admin, action: "officer.disable", subject: "account/\(id.text)", reason: reason,
                 before: before, after: try account.message.jsonString())
             return account.message
@@ -236,7 +236,7 @@ extension IdentityService {
             account.languages = languages ?? account.languages
             try await AccountStore.updateProfile(
                 tx, id: account.id, displayName: account.displayName, languages: account.languages)
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: principal, action: "account.update", subject: "account/\(account.id.text)",
                 before: before, after: try account.message.jsonString())
             return account.message
@@ -296,7 +296,7 @@ extension IdentityService {
             }
             try await RefreshTokenStore.revokeAccount(
                 tx, accountID: principal.accountID, keepFamily: keepFamily)
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: principal, action: "account.password_change", subject: "account/\(principal.accountID.text)",
                 before: nil, after: nil)
             return .init()

@@ -139,7 +139,7 @@ extension IdentityService {
             let before = try card.maskedMessage.jsonString()
             try await CardStore.setStatus(tx, holder: card.holderID, status: request.status)
             card.storedStatus = request.status
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: officer, action: request.status == .suspended ? "card.suspend" : "card.activate",
                 subject: "card/\(card.holderID.text)", reason: reason, before: before,
                 after: try card.maskedMessage.jsonString())

@@ -105,7 +105,7 @@ extension IdentityService {
             try await ApplicationStore.decide(
                 tx, id: id, status: request.approve ? .approved : .rejected, reason: reason)
             let updated = try await ApplicationStore.find(tx, id: id)!
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: officer, action: request.approve ? "application.approve" : "application.reject",
                 subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString())
             try await Outbox.append(

@@ -113,7 +113,7 @@ extension IdentityService {
             record.decisionReason = reason
             try await CertificationStore.update(tx, record, actor: officer.accountID)
             let updated = try await CertificationStore.find(tx, id: id)!
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: officer, action: action, subject: "certification/\(id.text)", reason: reason,
                 before: before, after: try updated.message(.en).jsonString())
             return updated.message(language)
@@ -167,7 +167,7 @@ extension IdentityService {
             let status = Int16(Nomad_Identity_V1_NomadStatus.settledMigrant.rawValue)
             try await AccountStore.setNomadStatus(tx, id: id, status: status)
             account.nomadStatus = status
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: officer, action: "nomad.recognize_migrant", subject: "account/\(id.text)", reason: reason,
                 before: before, after: try account.message.jsonString())
             try await Outbox.append(

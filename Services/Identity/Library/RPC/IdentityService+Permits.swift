@@ -128,7 +128,7 @@ extension IdentityService {
                 tx, id: id, status: request.approve ? .approved : .rejected, reason: reason,
                 validFrom: validity?.from, validUntil: validity?.until)
             let updated = try await PermitStore.find(tx, id: id)!.message(today: today)
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
                 subject: "permit/\(id.text)", reason: reason, before: before, after: try updated.jsonString())
             try await Outbox.append(
@@ -154,7 +154,7 @@ extension IdentityService {
             let before = try record.message(today: today).jsonString()
             try await PermitStore.revoke(tx, id: id, reason: reason)
             let revoked = try await PermitStore.find(tx, id: id)!.message(today: today)
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: officer, action: "permit.revoke", subject: "permit/\(id.text)", reason: reason,
                 before: before, after: try revoked.jsonString())
             try await Outbox.append(

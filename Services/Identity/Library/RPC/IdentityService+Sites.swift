@@ -22,7 +22,7 @@ extension IdentityService {
             let id = UUID()
             try await SiteStore.insert(tx, site, id: id)
             let created = try await SiteStore.find(tx, id: id)!
-            try await AuditStore.append(
+            try await DecisionAudit.append(
                 tx, actor: principal, action: "site.create", subject: "site/\(id.text)",
                 before: nil, after: try created.jsonString())
             try await Outbox.append(
@@ -78,23 +78,6 @@ extension IdentityService {
         return .with {
             $0.sites = Array(sites.prefix(page.limit))
             $0.page = page.response(fetched: sites.count)
-        }
-    }
-
-    func listAuditEntries(request: Nomad_Identity_V1_ListAuditEntriesRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListAuditEntriesResponse {
-        let principal = try caller
-        let page = try Page(request.page)
-        // An officer reads their own department's decisions; an admin all.
-        let department = principal.isAdmin ? nil : principal.department
-        if !principal.isAdmin, department == nil { throw NomadError.permissionDenied }
-        let subject = request.subject.isEmpty ? nil : try Validate.text(request.subject, "subject", max: 200)
-        let actor = request.actorID.isEmpty ? nil : try Validate.uuid(request.actorID, "actor_id")
-        let entries = try await database.read { tx in
-            try await AuditStore.list(tx, department: department, subject: subject, actor: actor, page: page)
-        }
-        return .with {
-            $0.entries = Array(entries.prefix(page.limit))
-            $0.page = page.response(fetched: entries.count)
         }
     }
 }

@@ -17,6 +17,7 @@ enum JobsAccess {
         M.GetSkill.descriptor: .roles(signedIn),
         M.ResolveSkills.descriptor: .roles(signedIn),
         M.CreateSkill.descriptor: .roles(staff),
+        M.ListAuditEntries.descriptor: .roles(staff),
         M.AddSkillAliases.descriptor: .roles(staff),
 
         M.GetProfile.descriptor: .roles([.nomad, .enterprise, .officer, .admin]),
