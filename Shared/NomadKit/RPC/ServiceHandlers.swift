@@ -28,7 +28,7 @@ extension ServiceHandlers {
     }
 
     /// Puts an officer's (or admin's) decision on the service's record
-    /// (`DecisionAudit`), in the transaction of the decision's own transaction.
+    /// (`DecisionAudit`), in the decision's own transaction.
     public func audit(
         _ tx: Tx, _ actor: Principal, _ action: String, subject: String, reason: String = "",
         before: (any SwiftProtobuf.Message)?, after: (any SwiftProtobuf.Message)?
