@@ -27,12 +27,6 @@ public struct Tx: Sendable {
         try await connection.execute(statement, logger: logger)
     }
 
-    /// How many rows the statement returned (an UPDATE ... RETURNING 1, an
-    /// INSERT ... ON CONFLICT DO NOTHING RETURNING 1).
-    public func count(_ query: PostgresQuery) async throws -> Int {
-        try await connection.query(query, logger: logger).collect().count
-    }
-
     /// The first row decoded as `columns`, or nil when there is none.
     public func first<each Column: PostgresDecodable & Sendable>(
         _ query: PostgresQuery, as columns: (repeat each Column).Type
@@ -41,17 +35,6 @@ public struct Tx: Sendable {
             return row
         }
         return nil
-    }
-
-    /// Every row decoded as `columns`.
-    public func all<each Column: PostgresDecodable & Sendable>(
-        _ query: PostgresQuery, as columns: (repeat each Column).Type
-    ) async throws -> [(repeat each Column)] {
-        var rows: [(repeat each Column)] = []
-        for try await row in try await connection.query(query, logger: logger).decode(columns) {
-            rows.append(row)
-        }
-        return rows
     }
 }
 

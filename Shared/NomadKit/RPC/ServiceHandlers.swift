@@ -1,5 +1,4 @@
 import NomadProtos
-import PostgresNIO
 import SwiftProtobuf
 
 /// What the handlers of every service share: the caller, their language,

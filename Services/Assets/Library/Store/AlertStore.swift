@@ -60,12 +60,10 @@ enum AlertStore {
     }
 
     static func close(_ tx: Tx, id: UUID, note: String, by: UUID) async throws -> AlertRecord {
-        let rows = try await tx.query("""
+        try await tx.query("""
             UPDATE bubble_alerts SET status = 2, note = \(note), closed_by = \(by), closed_at = now() WHERE id = \(id)
             RETURNING \(unescaped: columns)
-            """)
-        for try await row in rows { return try record(row) }
-        throw NomadError.internalError
+            """).collect().map(record).returnedRow()
     }
 
     private static func record(_ row: PostgresRow) throws -> AlertRecord {

@@ -19,15 +19,13 @@ enum InvestorStore {
         _ tx: Tx, accountID: UUID, name: String, jurisdiction: String, expiresOn: ZoneDay,
         by: UUID
     ) async throws -> InvestorRecord {
-        let rows = try await tx.query("""
+        try await tx.query("""
             INSERT INTO qflp_investors (account_id, name, jurisdiction, expires_on, added_by)
             VALUES (\(accountID), \(name), \(jurisdiction), \(expiresOn.iso)::date, \(by))
             ON CONFLICT (account_id) DO UPDATE SET name = EXCLUDED.name, jurisdiction = EXCLUDED.jurisdiction,
               expires_on = EXCLUDED.expires_on, added_by = EXCLUDED.added_by, updated_at = now()
             RETURNING \(unescaped: columns)
-            """)
-        for try await row in rows { return try record(row) }
-        throw NomadError.internalError
+            """).collect().map(record).returnedRow()
     }
 
     static func remove(_ tx: Tx, accountID: UUID) async throws -> Bool {

@@ -41,11 +41,11 @@ enum TradeStore {
         _ tx: Tx, id: UUID, assetID: UUID, seller: UUID, units: Int64, currency: String,
         unitPriceMinor: Int64
     ) async throws -> ListingRecord {
-        try await returnedListing(tx.query("""
+        try await tx.query("""
             INSERT INTO asset_listings (id, asset_id, seller_id, units, remaining_units, unit_price_currency, unit_price_minor)
             VALUES (\(id), \(assetID), \(seller), \(units), \(units), \(currency), \(unitPriceMinor))
             RETURNING \(unescaped: listingColumns)
-            """))
+            """).collect().map(listing).returnedRow()
     }
 
     /// Units the seller has already offered in open listings of the asset.
@@ -96,13 +96,9 @@ enum TradeStore {
     }
 
     static func cancel(_ tx: Tx, listingID: UUID) async throws -> ListingRecord {
-        try await returnedListing(tx.query(
-            "UPDATE asset_listings SET status = 3 WHERE id = \(listingID) RETURNING \(unescaped: listingColumns)"))
-    }
-
-    private static func returnedListing(_ rows: PostgresRowSequence) async throws -> ListingRecord {
-        for try await row in rows { return try listing(row) }
-        throw NomadError.internalError
+        try await tx.query(
+            "UPDATE asset_listings SET status = 3 WHERE id = \(listingID) RETURNING \(unescaped: listingColumns)"
+        ).collect().map(listing).returnedRow()
     }
 
     static func insertTrade(_ tx: Tx, _ trade: TradeRecord) async throws {
