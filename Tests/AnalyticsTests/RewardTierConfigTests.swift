@@ -13,15 +13,15 @@ import Glibc
 /// unset, the tiers given otherwise, and a clear refusal of a bad value.
 @Suite struct RewardTierConfigTests {
     @Test func unsetMeansTheDefaults() throws {
-        #expect(try RewardsEnvironment.rewardTiers(Environment([:])) == .defaults)
-        #expect(try RewardsEnvironment.rewardTiers(Environment(["NOMAD_ANALYTICS_REWARD_TIERS": "  "])) == .defaults)
+        #expect(try AnalyticsSettings.rewardTiers(Environment([:])) == .defaults)
+        #expect(try AnalyticsSettings.rewardTiers(Environment(["NOMAD_ANALYTICS_REWARD_TIERS": "  "])) == .defaults)
         #expect(RewardTiers.defaults.tiers.map(\.code) == ["introduced_10", "introduced_50", "long_contract_5", "flexible_20", "trained_30"])
         // Every criterion has at least one default tier.
         #expect(Set(RewardTiers.defaults.tiers.map(\.criterion)) == Set(RewardCriterionKind.allCases))
     }
 
     @Test func aGivenValueIsParsedInOrder() throws {
-        let tiers = try RewardsEnvironment.rewardTiers(Environment([
+        let tiers = try AnalyticsSettings.rewardTiers(Environment([
             "NOMAD_ANALYTICS_REWARD_TIERS": "trained_5:nomads_trained:5, long_1:long_contracts:1,intro_100:nomads_introduced:100",
         ]))
         #expect(tiers.tiers == [
@@ -44,7 +44,7 @@ import Glibc
     ])
     func aBadValueIsRefusedNamingTheVariable(_ value: String) {
         do {
-            _ = try RewardsEnvironment.rewardTiers(Environment(["NOMAD_ANALYTICS_REWARD_TIERS": value]))
+            _ = try AnalyticsSettings.rewardTiers(Environment(["NOMAD_ANALYTICS_REWARD_TIERS": value]))
             Issue.record("accepted \(value)")
         } catch let error as ConfigError {
             #expect(error.description.contains("NOMAD_ANALYTICS_REWARD_TIERS"))

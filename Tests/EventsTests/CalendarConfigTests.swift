@@ -7,28 +7,28 @@ import Testing
 @Suite struct CalendarConfigTests {
     @Test func theTicketKeyIsReadOrMadeEphemeralAndABadOneIsRefused() throws {
         let key = SigningKey.generate(keyID: "events-2026-11")
-        let given = try CalendarEnvironment.ticketKey(Environment(["NOMAD_EVENTS_TICKET_KEY": key.encoded]))
+        let given = try EventsSettings.ticketKey(Environment(["NOMAD_EVENTS_TICKET_KEY": key.encoded]))
         #expect(given.key.encoded == key.encoded && !given.ephemeral)
-        let missing = try CalendarEnvironment.ticketKey(Environment([:]))
+        let missing = try EventsSettings.ticketKey(Environment([:]))
         #expect(missing.ephemeral && missing.key.keyID.hasPrefix("events-ephemeral-"))
         #expect(throws: (any Error).self) {
-            _ = try CalendarEnvironment.ticketKey(Environment(["NOMAD_EVENTS_TICKET_KEY": "not-a-key"]))
+            _ = try EventsSettings.ticketKey(Environment(["NOMAD_EVENTS_TICKET_KEY": "not-a-key"]))
         }
     }
 
     @Test func previousKeysAndTheMeetingCapParse() throws {
         let a = SigningKey.generate(keyID: "a").verificationKey, b = SigningKey.generate(keyID: "b").verificationKey
-        let keys = try CalendarEnvironment.previousTicketKeys(
+        let keys = try EventsSettings.previousTicketKeys(
             Environment(["NOMAD_EVENTS_TICKET_VERIFY_KEYS": "\(a.encoded), \(b.encoded)"]))
         #expect(keys.map(\.keyID) == ["a", "b"])
-        #expect(try CalendarEnvironment.previousTicketKeys(Environment([:])).isEmpty)
+        #expect(try EventsSettings.previousTicketKeys(Environment([:])).isEmpty)
         #expect(throws: (any Error).self) {
-            _ = try CalendarEnvironment.previousTicketKeys(Environment(["NOMAD_EVENTS_TICKET_VERIFY_KEYS": "x:y"]))
+            _ = try EventsSettings.previousTicketKeys(Environment(["NOMAD_EVENTS_TICKET_VERIFY_KEYS": "x:y"]))
         }
-        #expect(try CalendarEnvironment.maxOpenMeetingRequests(Environment([:])) == 5)
-        #expect(try CalendarEnvironment.maxOpenMeetingRequests(Environment(["NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS": "8"])) == 8)
+        #expect(try EventsSettings.maxOpenMeetingRequests(Environment([:])) == 5)
+        #expect(try EventsSettings.maxOpenMeetingRequests(Environment(["NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS": "8"])) == 8)
         #expect(throws: (any Error).self) {
-            _ = try CalendarEnvironment.maxOpenMeetingRequests(Environment(["NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS": "0"]))
+            _ = try EventsSettings.maxOpenMeetingRequests(Environment(["NOMAD_EVENTS_MAX_OPEN_MEETING_REQUESTS": "0"]))
         }
     }
 }

@@ -123,12 +123,3 @@ public struct RewardTiers: Sendable, Equatable {
         tiers.filter { counts[$0.criterion] >= $0.minimum }
     }
 }
-
-/// The rewards' own variables, read by the executable (and by tests).
-public enum RewardsEnvironment {
-    /// NOMAD_ANALYTICS_REWARD_TIERS; unset or empty means `RewardTiers.defaults`.
-    public static func rewardTiers(_ env: Environment = Environment()) throws -> RewardTiers {
-        guard let text = env.optionalString(RewardTiers.variable) else { return .defaults }
-        return try RewardTiers.parse(text)
-    }
-}

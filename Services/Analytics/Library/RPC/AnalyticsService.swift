@@ -26,10 +26,14 @@ struct AnalyticsService: Nomad_Analytics_V1_AnalyticsService.SimpleServiceProtoc
 
 /// What the executable and the tests start: the chassis definition of the
 /// analytics service.
-public enum AnalyticsDefinition {
-    /// `kpiSettings` (NOMAD_ANALYTICS_SUPER_INDIVIDUAL_REVENUE_YUAN, from
-    /// `KpiSettings.fromEnvironment()`) and `rewardTiers` (NOMAD_ANALYTICS_REWARD_TIERS,
-    /// from `RewardsEnvironment.rewardTiers()`) are read by the executable; tests pass them.
+public enum AnalyticsDefinition: ServerDefinition {
+    public static let serviceName = "analytics"
+
+    public static func make(settings: AnalyticsSettings) -> ServiceDefinition {
+        make(kpiSettings: settings.kpi, rewardTiers: settings.rewardTiers)
+    }
+
+    /// Tests pass the settings' parts explicitly.
     public static func make(kpiSettings: KpiSettings = .defaults, rewardTiers: RewardTiers = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "analytics",

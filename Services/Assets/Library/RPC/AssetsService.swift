@@ -24,9 +24,14 @@ struct AssetsService: Nomad_Assets_V1_AssetsService.SimpleServiceProtocol, Servi
 
 /// What the executable and the tests start: the chassis definition of the
 /// assets service.
-public enum AssetsDefinition {
-    /// `bubble` comes from `BubbleSettings.fromEnvironment()` in the executable;
-    /// tests pass it explicitly.
+public enum AssetsDefinition: ServerDefinition {
+    public static let serviceName = "assets"
+
+    public static func make(settings: AssetsSettings) -> ServiceDefinition {
+        make(bubble: settings.bubble)
+    }
+
+    /// Tests pass `bubble` explicitly.
     public static func make(bubble: BubbleSettings = .defaults) -> ServiceDefinition {
         ServiceDefinition(
             name: "assets",

@@ -28,7 +28,15 @@ struct EventsService: Nomad_Events_V1_EventsService.SimpleServiceProtocol, Servi
 
 /// What the executable and the tests start: the chassis definition of the
 /// events service.
-public enum EventsDefinition {
+public enum EventsDefinition: ServerDefinition {
+    public static let serviceName = "events"
+
+    public static func make(settings: EventsSettings) -> ServiceDefinition {
+        make(
+            ticketKey: settings.ticketKey, previousTicketKeys: settings.previousTicketKeys,
+            maxOpenMeetingRequests: settings.maxOpenMeetingRequests)
+    }
+
     /// `ticketKey` signs event tickets (NOMAD_EVENTS_TICKET_KEY);
     /// `previousTicketKeys` still verify during a rotation
     /// (NOMAD_EVENTS_TICKET_VERIFY_KEYS); `maxOpenMeetingRequests` caps a

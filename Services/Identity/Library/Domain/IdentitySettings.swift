@@ -2,7 +2,7 @@ import Foundation
 import NomadKit
 
 /// Identity's own settings, on top of the chassis' NomadConfig.
-public struct IdentitySettings: Sendable {
+public struct IdentitySettings: ServiceSettings {
     public var accessTokenLifetime: TimeInterval
     public var refreshTokenLifetime: TimeInterval
     public var cardQRLifetime: TimeInterval

@@ -29,7 +29,10 @@ struct IdentityService: Nomad_Identity_V1_IdentityService.SimpleServiceProtocol,
 
 /// What the executable and the tests start: the chassis definition of the
 /// identity service.
-public enum IdentityDefinition {
+public enum IdentityDefinition: ServerDefinition {
+    public static let serviceName = "identity"
+    public static let signsTokens = true
+
     /// Migrations, access rules, the first admin, and the sweep that lapses
     /// certification applications whose documents deadline passed.
     public static func make(settings: IdentitySettings) -> ServiceDefinition {

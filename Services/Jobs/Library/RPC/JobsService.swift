@@ -33,8 +33,10 @@ struct JobsService: Nomad_Jobs_V1_JobsService.SimpleServiceProtocol, ServiceHand
 
 /// What the executable and the tests start: the chassis definition of the
 /// jobs service.
-public enum JobsDefinition {
-    public static func make() -> ServiceDefinition {
+public enum JobsDefinition: ServerDefinition {
+    public static let serviceName = "jobs"
+
+    public static func make(settings: JobsSettings = JobsSettings()) -> ServiceDefinition {
         ServiceDefinition(
             name: "jobs",
             migrations: jobsMigrations, appendOnlyTables: jobsAppendOnlyTables,
