@@ -3,15 +3,52 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// The five services, each the same three targets: its library (Domain, Store,
+/// RPC, Migrations), its executable `nomad-<name>`, and its tests.
+let services = ["Identity", "Jobs", "Assets", "Events", "Analytics"]
+
+func serviceTargets(_ name: String) -> [Target] {
+    [
+        .target(
+            name: name,
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Services/\(name)/Library",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "\(name)Server",
+            dependencies: [.target(name: name), "NomadKit"],
+            path: "Services/\(name)/Server",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "\(name)Tests",
+            dependencies: [
+                .target(name: name), "NomadKit", "NomadTesting", "NomadLocal",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Tests/\(name)Tests",
+            swiftSettings: strict
+        ),
+    ]
+}
+
 let package = Package(
     name: "NomadZone",
     platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "nomad-identity", targets: ["IdentityServer"]),
-        .executable(name: "nomad-jobs", targets: ["JobsServer"]),
-        .executable(name: "nomad-assets", targets: ["AssetsServer"]),
-        .executable(name: "nomad-events", targets: ["EventsServer"]),
-        .executable(name: "nomad-analytics", targets: ["AnalyticsServer"]),
+    products: (
+        services.map { .executable(name: "nomad-\($0.lowercased())", targets: ["\($0)Server"]) }
+    ) + [
         .executable(name: "nomadctl", targets: ["Ctl"]),
         .executable(name: "nomad-portal", targets: ["PortalServer"]),
     ],
@@ -37,7 +74,7 @@ let package = Package(
         // OTLP over gRPC only: the HTTP exporter would pull async-http-client.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPGRPC"]),
     ],
-    targets: [
+    targets: services.flatMap(serviceTargets) + [
         .target(
             name: "NomadProtos",
             dependencies: [
@@ -95,101 +132,6 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Shared/NomadTesting",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "Identity",
-            dependencies: [
-                "NomadKit", "NomadProtos",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
-            path: "Services/Identity/Library",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "IdentityServer",
-            dependencies: ["Identity", "NomadKit"],
-            path: "Services/Identity/Server",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "Jobs",
-            dependencies: [
-                "NomadKit", "NomadProtos",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            path: "Services/Jobs/Library",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "JobsServer",
-            dependencies: ["Jobs", "NomadKit"],
-            path: "Services/Jobs/Server",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "Assets",
-            dependencies: [
-                "NomadKit", "NomadProtos",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            path: "Services/Assets/Library",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "AssetsServer",
-            dependencies: ["Assets", "NomadKit"],
-            path: "Services/Assets/Server",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "Events",
-            dependencies: [
-                "NomadKit", "NomadProtos",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            path: "Services/Events/Library",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "EventsServer",
-            dependencies: ["Events", "NomadKit"],
-            path: "Services/Events/Server",
-            swiftSettings: strict
-        ),
-        .target(
-            name: "Analytics",
-            dependencies: [
-                "NomadKit", "NomadProtos",
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Services/Analytics/Library",
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "AnalyticsServer",
-            dependencies: ["Analytics", "NomadKit"],
-            path: "Services/Analytics/Server",
             swiftSettings: strict
         ),
         .systemLibrary(
@@ -251,60 +193,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/NomadKitTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "IdentityTests",
-            dependencies: [
-                "Identity", "NomadKit", "NomadTesting",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/IdentityTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "JobsTests",
-            dependencies: [
-                "Jobs", "NomadKit", "NomadTesting",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-            ],
-            path: "Tests/JobsTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "AssetsTests",
-            dependencies: [
-                "Assets", "NomadKit", "NomadTesting",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-            ],
-            path: "Tests/AssetsTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "EventsTests",
-            dependencies: [
-                "Events", "NomadKit", "NomadTesting",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-            ],
-            path: "Tests/EventsTests",
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "AnalyticsTests",
-            dependencies: [
-                "Analytics", "NomadKit", "NomadTesting", "NomadLocal",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-            ],
-            path: "Tests/AnalyticsTests",
             swiftSettings: strict
         ),
         // The event contract: what producers encode against what analytics reads.
