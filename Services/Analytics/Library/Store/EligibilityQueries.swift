@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NomadKit
+import NomadProtos
 import PostgresNIO
 
 /// Reward eligibility computed from `ingested_events` at query time (see
@@ -132,24 +133,24 @@ extension PostgresQuery.StringInterpolation {
             items AS (
               -- A nomad is introduced by the enterprise of their first contract
               -- in the whole history (ties broken by event id), in its year.
-              SELECT s.enterprise, 1 AS criterion, s.nomad AS subject, ARRAY[s.id::text] AS event_ids
+              SELECT s.enterprise, \(RewardCriterionKind.nomadsIntroduced.rawValue) AS criterion, s.nomad AS subject, ARRAY[s.id::text] AS event_ids
               FROM signed s
               WHERE s.nomad IS NOT NULL AND NOT EXISTS (
                 SELECT 1 FROM ingested_events f
                 WHERE f.type = 'jobs.contract.signed' AND f.subject_ids->>'nomad_id' = s.nomad
                   AND (f.occurred_at, f.id) < (s.occurred_at, s.id))
               UNION ALL
-              SELECT s.enterprise, 2, s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
-              FROM signed s WHERE s.kind = 2 AND s.long_term AND s.order_id IS NOT NULL
+              SELECT s.enterprise, \(RewardCriterionKind.longContracts.rawValue), s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
+              FROM signed s WHERE s.kind = \(Nomad_Jobs_V1_ContractKind.employment.rawValue) AND s.long_term AND s.order_id IS NOT NULL
               GROUP BY s.enterprise, s.order_id
               UNION ALL
-              SELECT s.enterprise, 3, s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
-              FROM signed s WHERE s.kind = 3 AND s.order_id IS NOT NULL
+              SELECT s.enterprise, \(RewardCriterionKind.flexibleEngagements.rawValue), s.order_id, array_agg(s.id::text ORDER BY s.occurred_at, s.id)
+              FROM signed s WHERE s.kind = \(Nomad_Jobs_V1_ContractKind.flexible.rawValue) AND s.order_id IS NOT NULL
               GROUP BY s.enterprise, s.order_id
               UNION ALL
               -- The check-ins that prove attendance, then the event's publication
               -- that proves it was the enterprise's training.
-              SELECT t.organizer, 4, c.subject_ids->>'attendee_id',
+              SELECT t.organizer, \(RewardCriterionKind.nomadsTrained.rawValue), c.subject_ids->>'attendee_id',
                      array_agg(c.id::text ORDER BY c.occurred_at, c.id) || array_agg(DISTINCT t.id::text)
               FROM ingested_events c
               JOIN training t ON t.event_id = c.subject_ids->>'event_id', bounds b

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 import PostgresNIO
 
 struct AlertRecord: Sendable {
@@ -61,7 +62,7 @@ enum AlertStore {
 
     static func close(_ tx: Tx, id: UUID, note: String, by: UUID) async throws -> AlertRecord {
         try await tx.query("""
-            UPDATE bubble_alerts SET status = 2, note = \(note), closed_by = \(by), closed_at = now() WHERE id = \(id)
+            UPDATE bubble_alerts SET status = \(literal: Nomad_Assets_V1_BubbleAlertStatus.closed), note = \(note), closed_by = \(by), closed_at = now() WHERE id = \(id)
             RETURNING \(unescaped: columns)
             """).collect().map(record).returnedRow()
     }

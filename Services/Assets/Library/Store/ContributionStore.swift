@@ -75,7 +75,7 @@ enum ContributionStore {
         _ tx: Tx, id: UUID, units: Int64, ruleVersion: Int32, by: UUID
     ) async throws -> ContributionRecord {
         try await records(tx.query("""
-            UPDATE contributions SET status = 2, pow_units = \(units), valuation_rule_version = \(ruleVersion),
+            UPDATE contributions SET status = \(literal: ContributionStatus.accepted), pow_units = \(units), valuation_rule_version = \(ruleVersion),
               reviewed_by = \(by), accepted_at = now(), updated_at = now()
             WHERE id = \(id)
             RETURNING \(unescaped: columns)
@@ -84,7 +84,7 @@ enum ContributionStore {
 
     static func reject(_ tx: Tx, id: UUID, by: UUID, note: String) async throws -> ContributionRecord {
         try await records(tx.query("""
-            UPDATE contributions SET status = 3, reviewed_by = \(by), review_note = \(note), updated_at = now() WHERE id = \(id)
+            UPDATE contributions SET status = \(literal: ContributionStatus.rejected), reviewed_by = \(by), review_note = \(note), updated_at = now() WHERE id = \(id)
             RETURNING \(unescaped: columns)
             """)).returnedRow()
     }
@@ -93,7 +93,7 @@ enum ContributionStore {
         _ tx: Tx, id: UUID, reversed: Int64, unrecovered: Int64, by: UUID, note: String
     ) async throws -> ContributionRecord {
         try await records(tx.query("""
-            UPDATE contributions SET status = 4, reversed_units = \(reversed), unrecovered_units = \(unrecovered),
+            UPDATE contributions SET status = \(literal: ContributionStatus.reversed), reversed_units = \(reversed), unrecovered_units = \(unrecovered),
               reviewed_by = \(by), review_note = \(note), updated_at = now()
             WHERE id = \(id)
             RETURNING \(unescaped: columns)

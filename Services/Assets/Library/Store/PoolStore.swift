@@ -148,7 +148,7 @@ enum PoolStore {
         var found: [PoolDataRecord] = []
         for try await row in try await tx.query("""
             SELECT id, kind, record_count, bytes, coalesce(content_hash, evidence_hash), quality_score, accepted_at
-            FROM contributions WHERE pool_code = \(pool) AND status = 2
+            FROM contributions WHERE pool_code = \(pool) AND status = \(literal: ContributionStatus.accepted)
             ORDER BY accepted_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """) {
             let (id, kind, records, bytes, hash, quality, at) = try row.decode((UUID, Int16, Int64, Int64, String, Int32, Date).self)

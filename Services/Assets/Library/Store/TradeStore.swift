@@ -52,7 +52,7 @@ enum TradeStore {
     static func listedUnits(_ tx: Tx, assetID: UUID, seller: UUID) async throws -> Int64 {
         let rows = try await tx.query("""
             SELECT coalesce(sum(remaining_units), 0)::bigint FROM asset_listings
-            WHERE asset_id = \(assetID) AND seller_id = \(seller) AND status = 1
+            WHERE asset_id = \(assetID) AND seller_id = \(seller) AND status = \(literal: ListingRecord.Status.open)
             """)
         for try await units in rows.decode(Int64.self) { return units }
         return 0
@@ -60,7 +60,7 @@ enum TradeStore {
 
     static func openListings(_ tx: Tx, assetID: UUID) async throws -> Int {
         let rows = try await tx.query(
-            "SELECT count(*)::int FROM asset_listings WHERE asset_id = \(assetID) AND status = 1")
+            "SELECT count(*)::int FROM asset_listings WHERE asset_id = \(assetID) AND status = \(literal: ListingRecord.Status.open)")
         for try await count in rows.decode(Int.self) { return count }
         return 0
     }
@@ -90,14 +90,14 @@ enum TradeStore {
     static func take(_ tx: Tx, listingID: UUID, units: Int64) async throws {
         try await tx.query("""
             UPDATE asset_listings SET remaining_units = remaining_units - \(units),
-              status = CASE WHEN remaining_units = \(units) THEN 2 ELSE status END
+              status = CASE WHEN remaining_units = \(units) THEN \(literal: ListingRecord.Status.filled) ELSE status END
             WHERE id = \(listingID)
             """)
     }
 
     static func cancel(_ tx: Tx, listingID: UUID) async throws -> ListingRecord {
         try await tx.query(
-            "UPDATE asset_listings SET status = 3 WHERE id = \(listingID) RETURNING \(unescaped: listingColumns)"
+            "UPDATE asset_listings SET status = \(literal: ListingRecord.Status.cancelled) WHERE id = \(listingID) RETURNING \(unescaped: listingColumns)"
         ).collect().map(listing).returnedRow()
     }
 

@@ -84,7 +84,7 @@ enum MeetingStore {
         _ tx: Tx, eventID: UUID, requesterID: UUID
     ) async throws -> Int {
         let rows = try await tx.query("""
-            SELECT count(*) FROM meeting_requests WHERE event_id = \(eventID) AND requester_id = \(requesterID) AND status = 1
+            SELECT count(*) FROM meeting_requests WHERE event_id = \(eventID) AND requester_id = \(requesterID) AND status = \(literal: MeetingStatus.pending)
             """)
         for try await count in rows.decode(Int.self) { return count }
         return 0
@@ -123,19 +123,19 @@ enum MeetingStore {
         _ tx: Tx, requestID: UUID, slotID: UUID, note: String
     ) async throws {
         try await tx.query("""
-            UPDATE meeting_requests SET status = 2, response_note = \(note), responded_at = now() WHERE id = \(requestID)
+            UPDATE meeting_requests SET status = \(literal: MeetingStatus.accepted), response_note = \(note), responded_at = now() WHERE id = \(requestID)
             """)
         try await tx.query(
             "UPDATE meeting_slots SET booked_request_id = \(requestID) WHERE id = \(slotID)")
         try await tx.query("""
-            UPDATE meeting_requests SET status = 3, response_note = 'slot booked', responded_at = now()
-            WHERE slot_id = \(slotID) AND status = 1
+            UPDATE meeting_requests SET status = \(literal: MeetingStatus.declined), response_note = 'slot booked', responded_at = now()
+            WHERE slot_id = \(slotID) AND status = \(literal: MeetingStatus.pending)
             """)
     }
 
     static func decline(_ tx: Tx, requestID: UUID, note: String) async throws {
         try await tx.query("""
-            UPDATE meeting_requests SET status = 3, response_note = \(note), responded_at = now() WHERE id = \(requestID)
+            UPDATE meeting_requests SET status = \(literal: MeetingStatus.declined), response_note = \(note), responded_at = now() WHERE id = \(requestID)
             """)
     }
 
@@ -145,7 +145,7 @@ enum MeetingStore {
     ) async throws -> [MeetingRequestRecord] {
         let rows = try await tx.query("""
             SELECT \(unescaped: requestColumns) FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
-            WHERE q.status = 2 AND (q.owner_id = \(person) OR q.requester_id = \(person))
+            WHERE q.status = \(literal: MeetingStatus.accepted) AND (q.owner_id = \(person) OR q.requester_id = \(person))
               AND (\(eventID)::uuid IS NULL OR q.event_id = \(eventID))
               AND s.starts_at >= \(start) AND s.starts_at < \(end)
             ORDER BY s.starts_at, q.id
@@ -162,7 +162,7 @@ enum MeetingStore {
     ) async throws -> Bool {
         let rows = try await tx.query("""
             SELECT 1 FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
-            WHERE q.status = 2 AND (q.owner_id = \(person) OR q.requester_id = \(person))
+            WHERE q.status = \(literal: MeetingStatus.accepted) AND (q.owner_id = \(person) OR q.requester_id = \(person))
               AND s.starts_at < \(end) AND s.ends_at > \(start)
             LIMIT 1
             """)

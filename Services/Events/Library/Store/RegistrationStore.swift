@@ -25,8 +25,8 @@ enum RegistrationStore {
     /// Position = how many waitlisted registrations of the event arrived no later.
     static let columns = """
         r.id, r.event_id, r.attendee_id, r.attendee_role, r.status, r.waitlist_seq,
-        CASE WHEN r.status = 2 THEN (SELECT count(*) FROM registrations w
-          WHERE w.event_id = r.event_id AND w.status = 2 AND w.waitlist_seq <= r.waitlist_seq) ELSE 0 END AS position,
+        CASE WHEN r.status = \(RegistrationStatus.waitlisted.rawValue) THEN (SELECT count(*) FROM registrations w
+          WHERE w.event_id = r.event_id AND w.status = \(RegistrationStatus.waitlisted.rawValue) AND w.waitlist_seq <= r.waitlist_seq) ELSE 0 END AS position,
         r.card_hash IS NOT NULL AS has_card,
         EXISTS (SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL) AS checked_in,
         r.created_at, r.updated_at
@@ -50,7 +50,7 @@ enum RegistrationStore {
     ) async throws -> RegistrationRecord? {
         let rows = try await tx.query("""
             SELECT id FROM registrations
-            WHERE event_id = \(eventID) AND attendee_id = \(attendeeID) AND status IN (1, 2)\(unescaped: lock.sql)
+            WHERE event_id = \(eventID) AND attendee_id = \(attendeeID) AND status IN (\(literals: [RegistrationStatus.confirmed, .waitlisted]))\(unescaped: lock.sql)
             """)
         var id: UUID?
         for try await found in rows.decode(UUID.self) { id = found }
@@ -69,7 +69,7 @@ enum RegistrationStore {
     /// The waitlisted registration that arrived first, locked. Call under the event's row lock.
     static func firstWaitlisted(_ tx: Tx, eventID: UUID) async throws -> UUID? {
         let rows = try await tx.query("""
-            SELECT id FROM registrations WHERE event_id = \(eventID) AND status = 2
+            SELECT id FROM registrations WHERE event_id = \(eventID) AND status = \(literal: RegistrationStatus.waitlisted)
             ORDER BY waitlist_seq LIMIT 1 FOR UPDATE
             """)
         for try await id in rows.decode(UUID.self) { return id }
@@ -114,8 +114,8 @@ enum RegistrationStore {
     /// Live registrations and how many of them passed the event's gate.
     static func counts(_ tx: Tx, eventID: UUID) async throws -> (registered: Int, checkedIn: Int) {
         let rows = try await tx.query("""
-            SELECT count(*) FILTER (WHERE r.status IN (1, 2)),
-                   count(*) FILTER (WHERE r.status = 1 AND EXISTS (
+            SELECT count(*) FILTER (WHERE r.status IN (\(literals: [RegistrationStatus.confirmed, .waitlisted]))),
+                   count(*) FILTER (WHERE r.status = \(literal: RegistrationStatus.confirmed) AND EXISTS (
                      SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL))
             FROM registrations r WHERE r.event_id = \(eventID)
             """)

@@ -40,7 +40,7 @@ enum TicketStore {
         for try await row in try await tx.query("""
             SELECT t.id, t.registration_id, t.attendee_id, r.card_hash FROM tickets t
             JOIN registrations r ON r.id = t.registration_id
-            WHERE t.event_id = \(event.id) AND r.status = 1 AND t.expires_at <> \(expires)
+            WHERE t.event_id = \(event.id) AND r.status = \(literal: RegistrationStatus.confirmed) AND t.expires_at <> \(expires)
             """).decode((UUID, UUID, UUID, Data?).self) {
             live.append(row)
         }

@@ -62,7 +62,7 @@ enum CertificationStore {
 
     static func hasApproved(_ tx: Tx, applicant: UUID) async throws -> Bool {
         try await tx.query("""
-            SELECT 1 FROM certifications WHERE applicant_id = \(applicant) AND status = 3 LIMIT 1
+            SELECT 1 FROM certifications WHERE applicant_id = \(applicant) AND status = \(literal: Nomad_Identity_V1_CertificationStatus.approved) LIMIT 1
             """).collect().count > 0
     }
 
@@ -85,10 +85,10 @@ enum CertificationStore {
         let rows = try await tx.query("""
             WITH due AS (
               SELECT id FROM certifications
-              WHERE status = 2 AND documents_deadline < now()
+              WHERE status = \(literal: Nomad_Identity_V1_CertificationStatus.awaitingDocuments) AND documents_deadline < now()
               FOR UPDATE SKIP LOCKED
             )
-            UPDATE certifications c SET status = 5, updated_at = now()
+            UPDATE certifications c SET status = \(literal: Nomad_Identity_V1_CertificationStatus.lapsed), updated_at = now()
             FROM due WHERE c.id = due.id
             RETURNING c.id
             """).collect()

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 import PostgresNIO
 
 /// A bounty row with its required skills, milestones and winners. Status
@@ -141,7 +142,7 @@ enum BountyStore {
         guard let result else { throw NomadError.wrongState("所有揭榜名额已被占满", "every winner place has been taken") }
         try await tx.query("""
             UPDATE jobs SET seats_taken = \(result.0),
-              status = CASE WHEN \(result.1) THEN 3 ELSE status END,
+              status = CASE WHEN \(result.1) THEN \(literal: Nomad_Jobs_V1_JobStatus.closed) ELSE status END,
               close_reason = CASE WHEN \(result.1) THEN 'bounty in progress' ELSE close_reason END,
               updated_at = now()
             WHERE id = \(bounty.jobID)
@@ -169,7 +170,7 @@ enum BountyStore {
             WHERE id = \(bounty.id)
             """)
         try await tx.query("""
-            UPDATE jobs SET status = 3, close_reason = coalesce(close_reason, 'bounty completed'), updated_at = now()
+            UPDATE jobs SET status = \(literal: Nomad_Jobs_V1_JobStatus.closed), close_reason = coalesce(close_reason, 'bounty completed'), updated_at = now()
             WHERE id = \(bounty.jobID)
             """)
     }
@@ -181,7 +182,7 @@ enum BountyStore {
             UPDATE bounties SET status = \(BountyRules.Status.cancelled.rawValue), updated_at = now() WHERE id = \(bounty.id)
             """)
         try await tx.query("""
-            UPDATE jobs SET status = 3, close_reason = \("bounty cancelled: " + reason), updated_at = now()
+            UPDATE jobs SET status = \(literal: Nomad_Jobs_V1_JobStatus.closed), close_reason = \("bounty cancelled: " + reason), updated_at = now()
             WHERE id = \(bounty.jobID)
             """)
     }

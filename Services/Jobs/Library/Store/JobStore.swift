@@ -10,15 +10,15 @@ struct JobRecord: Sendable {
     var enterpriseID: UUID
     var posting: JobPosting
     var seatsTaken: Int32 = 0
-    var status: Int16 = 1
+    var status: Int16 = JobRecord.open
     var closeReason: String?
     var contentHash: Data?
     var createdAt = Date()
     var updatedAt = Date()
 
-    static let open: Int16 = 1
-    static let filled: Int16 = 2
-    static let closed: Int16 = 3
+    static let open = Int16(Nomad_Jobs_V1_JobStatus.open.rawValue)
+    static let filled = Int16(Nomad_Jobs_V1_JobStatus.filled.rawValue)
+    static let closed = Int16(Nomad_Jobs_V1_JobStatus.closed.rawValue)
 }
 
 /// Filters of the demand list and its summary.
@@ -67,7 +67,8 @@ enum JobStore {
               budget_currency = \(p.currency), budget_minor = \(p.budgetMinor), mode = \(Int16(p.mode.rawValue)),
               seats = \(Int32(p.seats)), deadline = \(p.deadline), languages = \(p.languages), claimable = \(p.claimable),
               content_hash = \(hash), updated_at = now(),
-              status = CASE WHEN status = 3 THEN 3 WHEN seats_taken >= \(Int32(p.seats)) THEN 2 ELSE 1 END
+              status = CASE WHEN status = \(literal: Nomad_Jobs_V1_JobStatus.closed) THEN status
+                WHEN seats_taken >= \(Int32(p.seats)) THEN \(literal: Nomad_Jobs_V1_JobStatus.filled) ELSE \(literal: Nomad_Jobs_V1_JobStatus.open) END
             WHERE id = \(id)
             """)
         try await tx.query("DELETE FROM job_skills WHERE job_id = \(id)")
@@ -97,7 +98,7 @@ enum JobStore {
 
     static func close(_ tx: Tx, id: UUID, reason: String) async throws {
         try await tx.query("""
-            UPDATE jobs SET status = 3, close_reason = \(reason), updated_at = now() WHERE id = \(id)
+            UPDATE jobs SET status = \(literal: Nomad_Jobs_V1_JobStatus.closed), close_reason = \(reason), updated_at = now() WHERE id = \(id)
             """)
     }
 
@@ -106,7 +107,7 @@ enum JobStore {
     static func list(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [JobRecord] {
         let rows = try await tx.query("""
             SELECT \(unescaped: columns) FROM jobs j
-            WHERE j.status = \(filter.status) AND (\(filter.status) <> 1 OR j.deadline > now())
+            WHERE j.status = \(filter.status) AND (\(filter.status) <> \(literal: Nomad_Jobs_V1_JobStatus.open) OR j.deadline > now())
               AND (\(filter.enterpriseID)::uuid IS NULL OR j.enterprise_id = \(filter.enterpriseID))
               AND (\(filter.mode)::smallint IS NULL OR j.mode = \(filter.mode))
               AND (\(filter.skillCode)::text IS NULL OR EXISTS (SELECT 1 FROM job_skills js WHERE js.job_id = j.id
@@ -135,7 +136,7 @@ enum JobStore {
             SELECT js.skill_code, s.name_zh, s.name_en, count(*)::int4, sum(j.seats - j.seats_taken)::int4,
               count(*) FILTER (WHERE js.essential)::int4
             FROM job_skills js JOIN jobs j ON j.id = js.job_id JOIN skills s ON s.code = js.skill_code
-            WHERE j.status = 1 AND j.deadline > now()
+            WHERE j.status = \(literal: Nomad_Jobs_V1_JobStatus.open) AND j.deadline > now()
               AND (\(filter.enterpriseID)::uuid IS NULL OR j.enterprise_id = \(filter.enterpriseID))
               AND (\(filter.mode)::smallint IS NULL OR j.mode = \(filter.mode))
             GROUP BY js.skill_code, s.name_zh, s.name_en

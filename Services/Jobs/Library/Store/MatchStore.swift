@@ -233,7 +233,7 @@ enum MatchStore {
               -- the lateral from being flattened into that join).
               CROSS JOIN LATERAL (
                 SELECT j.id, j.tools, j.languages FROM jobs j
-                WHERE j.id = touched.job_id AND j.status = 1 AND j.deadline > now() OFFSET 0
+                WHERE j.id = touched.job_id AND j.status = \(Nomad_Jobs_V1_JobStatus.open.rawValue) AND j.deadline > now() OFFSET 0
               ) j
               CROSS JOIN LATERAL (
                 SELECT bool_and(NOT js.essential

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 import PostgresNIO
 
 /// A job's seats. Every change happens in one UPDATE of the job row, so the
@@ -19,8 +20,8 @@ enum SeatStore {
     static func take(_ tx: Tx, jobID: UUID) async throws -> Taken? {
         let rows = try await tx.query("""
             UPDATE jobs SET seats_taken = seats_taken + 1,
-              status = CASE WHEN seats_taken + 1 = seats THEN 2 ELSE status END, updated_at = now()
-            WHERE id = \(jobID) AND status = 1 AND seats_taken < seats AND deadline > now()
+              status = CASE WHEN seats_taken + 1 = seats THEN \(literal: Nomad_Jobs_V1_JobStatus.filled) ELSE status END, updated_at = now()
+            WHERE id = \(jobID) AND status = \(literal: Nomad_Jobs_V1_JobStatus.open) AND seats_taken < seats AND deadline > now()
             RETURNING enterprise_id, mode, seats_taken, seats
             """)
         for try await (enterprise, mode, taken, seats) in rows.decode((UUID, Int16, Int, Int).self) {
@@ -34,7 +35,7 @@ enum SeatStore {
     static func release(_ tx: Tx, jobID: UUID) async throws {
         try await tx.query("""
             UPDATE jobs SET seats_taken = seats_taken - 1,
-              status = CASE WHEN status = 2 THEN 1 ELSE status END, updated_at = now()
+              status = CASE WHEN status = \(literal: Nomad_Jobs_V1_JobStatus.filled) THEN \(literal: Nomad_Jobs_V1_JobStatus.open) ELSE status END, updated_at = now()
             WHERE id = \(jobID) AND seats_taken > 0
             """)
     }
