@@ -44,8 +44,8 @@ protoc -I Protos --include_imports --descriptor_set_out="$out/descriptors.bin" "
 } > "$out/NomadDescriptorSet.swift"
 rm "$out/descriptors.bin"
 
-# The requests that carry a request_id, as IdempotentRequest conformances.
-python3 "$root/scripts/idempotent-requests.py" "${files[@]/#/Protos/}" > "$out/IdempotentRequests.swift"
+# The chassis protocols messages conform to by their fields (request_id, page).
+python3 "$root/scripts/message-conformances.py" "${files[@]/#/Protos/}" > "$out/MessageConformances.swift"
 
 if [ "${1:-}" = "--check" ]; then
   if diff -ru "$root/Shared/NomadProtos" "$out"; then

@@ -352,9 +352,9 @@ import Testing
     }
 
     @Test func shareBasisPointsNeverOverflows() {
-        #expect(KpiQueries.shareBasisPoints(3, target: 50_000) == 0)
-        #expect(KpiQueries.shareBasisPoints(25_000, target: 50_000) == 5_000)
-        #expect(KpiQueries.shareBasisPoints(.max, target: 10) == .max)
-        #expect(KpiQueries.shareBasisPoints(5, target: 0) == 0)
+        #expect(KpiSeriesFigures.shareBasisPoints(3, target: 50_000) == 0)
+        #expect(KpiSeriesFigures.shareBasisPoints(25_000, target: 50_000) == 5_000)
+        #expect(KpiSeriesFigures.shareBasisPoints(.max, target: 10) == .max)
+        #expect(KpiSeriesFigures.shareBasisPoints(5, target: 0) == 0)
     }
 }

@@ -16,9 +16,26 @@ public struct AccessPolicy: Sendable {
     /// service's `DecisionOwners` table). Admins keep their role's power.
     public let owners: DecisionOwners
 
+    /// Methods that more than one area names. Whichever rule won would be an
+    /// accident of merge order, so `NomadApp` refuses to start with any.
+    public let duplicates: [MethodDescriptor]
+
     public init(_ rules: [MethodDescriptor: Rule], owners: DecisionOwners = DecisionOwners([:])) {
+        self.init(areas: [rules], owners: owners)
+    }
+
+    /// The policy of a service whose areas keep their rules in files of their own.
+    public init(areas: [[MethodDescriptor: Rule]], owners: DecisionOwners = DecisionOwners([:])) {
+        var rules: [MethodDescriptor: Rule] = [:]
+        var duplicates: [MethodDescriptor] = []
+        for area in areas {
+            for (method, rule) in area {
+                if rules.updateValue(rule, forKey: method) != nil { duplicates.append(method) }
+            }
+        }
         self.rules = rules
         self.owners = owners
+        self.duplicates = duplicates.sorted { $0.fullyQualifiedMethod < $1.fullyQualifiedMethod }
     }
 
     public func rule(for method: MethodDescriptor) -> Rule? {

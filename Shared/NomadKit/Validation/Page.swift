@@ -36,7 +36,6 @@ public struct Page: Sendable {
     }
 }
 
-
 extension Page {
     public init(_ request: Nomad_Common_V1_PageRequest) throws {
         try self.init(size: request.pageSize, token: request.pageToken)
@@ -44,5 +43,17 @@ extension Page {
 
     public func response(fetched: Int) -> Nomad_Common_V1_PageResponse {
         .with { $0.nextPageToken = nextToken(fetched: fetched) }
+    }
+}
+
+extension ListResponse {
+    /// A list response: the first `page.limit` of the items a store fetched
+    /// (it fetches `page.fetchLimit`, one more, to learn whether a next page
+    /// exists), and that page's token. `return .listing(\.jobs, rows.map(\.message), page)`.
+    public static func listing<Item>(_ items: WritableKeyPath<Self, [Item]>, _ fetched: [Item], _ page: Page) -> Self {
+        var response = Self()
+        response[keyPath: items] = Array(fetched.prefix(page.limit))
+        response.page = page.response(fetched: fetched.count)
+        return response
     }
 }

@@ -22,20 +22,6 @@ public struct EligibilityRow: Sendable, Equatable {
     public let counts: CriterionCounts
     /// Codes of the tiers met, in configured order.
     public let tiersMet: [RewardTier]
-
-    func message() -> Nomad_Analytics_V1_RewardEligibility {
-        .with {
-            $0.enterpriseID = enterpriseID
-            $0.year = Int32(year)
-            $0.counts = RewardCriterionKind.allCases.map { kind in
-                .with {
-                    $0.criterion = kind.proto
-                    $0.count = counts[kind]
-                }
-            }
-            $0.tiersMet = tiersMet.map(\.message)
-        }
-    }
 }
 
 /// One counted item and the events that prove it: the nomad introduced or

@@ -70,13 +70,6 @@ struct ReportPeriod: Sendable, Equatable {
         }
         return result
     }
-
-    var message: Nomad_Analytics_V1_Period {
-        .with {
-            $0.from = from.message
-            $0.to = to.message
-        }
-    }
 }
 
 /// The area filter as the events spell it ("core", "linked"); nil is the whole zone.

@@ -53,19 +53,6 @@ public struct RewardTier: Sendable, Equatable {
         self.criterion = criterion
         self.minimum = minimum
     }
-
-    var message: Nomad_Analytics_V1_RewardTier {
-        let name = criterion.tierName(minimum: minimum)
-        return .with {
-            $0.code = code
-            $0.criterion = criterion.proto
-            $0.minimum = minimum
-            $0.name = .with {
-                $0.zhCn = name.zh
-                $0.en = name.en
-            }
-        }
-    }
 }
 
 /// The reward tiers in force, in the order configured (the order they are

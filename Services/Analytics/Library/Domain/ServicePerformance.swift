@@ -21,20 +21,4 @@ struct ServicePerformanceFigures: Sendable, Equatable {
     static func basisPoints(_ part: Int64, of whole: Int64) -> Int64 {
         whole > 0 ? part * 10_000 / whole : 0
     }
-
-    var message: Nomad_Analytics_V1_ServicePerformance {
-        .with {
-            $0.serviceCode = serviceCode
-            $0.department = department
-            $0.received = received
-            $0.completed = completed
-            $0.completionBasisPoints = Self.basisPoints(completed, of: received)
-            $0.medianProcessingDays = medianDays ?? 0
-            $0.p90ProcessingDays = p90Days ?? 0
-            $0.timeLimitDays = timeLimitDays
-            $0.overdueBasisPoints = Self.basisPoints(overdue, of: received)
-            $0.averageRating = averageRating ?? 0
-            $0.ratings = ratings
-        }
-    }
 }

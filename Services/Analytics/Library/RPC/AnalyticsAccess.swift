@@ -8,9 +8,6 @@ enum AnalyticsAccess {
     static let staff: Set<Role> = [.officer, .admin]
 
     static let policy = AccessPolicy(
-        PipelineAccess.rules
-            .merging(KpiAccess.rules) { _, _ in fatalError("duplicate rule") }
-            .merging(RewardsAccess.rules) { _, _ in fatalError("duplicate rule") }
-            .merging([M.ListAuditEntries.descriptor: .roles(staff)]) { _, _ in fatalError("duplicate rule") },
+        areas: [PipelineAccess.rules, KpiAccess.rules, RewardsAccess.rules, [M.ListAuditEntries.descriptor: .roles(staff)]],
         owners: AnalyticsDecisionOwners.table)
 }

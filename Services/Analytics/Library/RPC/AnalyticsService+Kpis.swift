@@ -40,7 +40,7 @@ extension AnalyticsService {
         let (kpi, period, area) = try Self.seriesQuery(request, settings: kpiSettings)
         let settings = kpiSettings
         return try await database.read { tx in
-            try await KpiQueries.series(tx, kpi: kpi, period: period, area: area, settings: settings)
+            try await KpiQueries.series(tx, kpi: kpi, period: period, area: area, settings: settings).message
         }
     }
 
@@ -62,7 +62,7 @@ extension AnalyticsService {
             $0.kpi = kpi.definition
             $0.value = answer.value
             $0.eventCount = answer.eventCount
-            $0.events = Array(answer.events.prefix(page.limit))
+            $0.events = answer.events.prefix(page.limit).map(\.message)
             $0.page = page.response(fetched: answer.events.count)
         }
     }

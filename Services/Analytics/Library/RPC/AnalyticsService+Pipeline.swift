@@ -28,9 +28,6 @@ extension AnalyticsService {
         let events = try await database.read { tx in
             try await IngestedEventStore.list(tx, source: source, type: type, page: page)
         }
-        return .with {
-            $0.events = Array(events.prefix(page.limit))
-            $0.page = page.response(fetched: events.count)
-        }
+        return .listing(\.events, events.map(\.message), page)
     }
 }

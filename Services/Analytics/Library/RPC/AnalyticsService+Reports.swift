@@ -72,10 +72,7 @@ extension AnalyticsService {
         let reports = try await database.read { tx in
             try await RevenueReportStore.list(tx, reporter: reporter, status: status, page: page)
         }
-        return .with {
-            $0.reports = reports.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: reports.count)
-        }
+        return .listing(\.reports, reports.map(\.message), page)
     }
 
     func recordRecognition(
@@ -85,7 +82,7 @@ extension AnalyticsService {
         let draft = try RecognitionRules.draft(request)
         return try await mutation(request) { tx in
             let id = UUID()
-            guard let recorded = try await RecognitionStore.insert(tx, id: id, draft: draft, by: officer.accountID) else {
+            guard let recorded = try await RecognitionStore.insert(tx, id: id, draft: draft, by: officer.accountID)?.message else {
                 throw RecognitionRules.duplicate
             }
             try await OwnEventStore.append(
@@ -105,9 +102,6 @@ extension AnalyticsService {
         let recognitions = try await database.read { tx in
             try await RecognitionStore.list(tx, page: page)
         }
-        return .with {
-            $0.recognitions = Array(recognitions.prefix(page.limit))
-            $0.page = page.response(fetched: recognitions.count)
-        }
+        return .listing(\.recognitions, recognitions.map(\.message), page)
     }
 }

@@ -44,10 +44,7 @@ extension AnalyticsService {
                 tx, year: year, tiers: tiers, onlyEligible: request.onlyEligible,
                 limit: page.fetchLimit, offset: page.offset)
         }
-        return .with {
-            $0.enterprises = rows.prefix(page.limit).map { $0.message() }
-            $0.page = page.response(fetched: rows.count)
-        }
+        return .listing(\.enterprises, rows.map { $0.message() }, page)
     }
 
     func listRewardTiers(

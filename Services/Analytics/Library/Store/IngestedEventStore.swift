@@ -5,6 +5,18 @@ import NomadProtos
 import PostgresNIO
 import SwiftProtobuf
 
+/// An event as analytics holds it; subjects and payload as the JSON text stored.
+struct IngestedEventRecord: Sendable {
+    var id: UUID
+    var source: String
+    var type: String
+    var schemaVersion: Int
+    var occurredAt: Date
+    var subjectIDsJSON: String
+    var payloadJSON: String
+    var ingestedAt: Date
+}
+
 /// The ingested_events table.
 enum IngestedEventStore {
     /// Inserts what is new and ignores what analytics already holds, so a
@@ -40,7 +52,7 @@ enum IngestedEventStore {
     /// Newest first; `source` and `type` are optional filters.
     static func list(
         _ tx: Tx, source: String?, type: String?, page: Page
-    ) async throws -> [Nomad_Analytics_V1_IngestedEvent] {
+    ) async throws -> [IngestedEventRecord] {
         let rows = try await tx.query("""
             SELECT \(unescaped: columns("e"))
             FROM ingested_events e
@@ -49,34 +61,23 @@ enum IngestedEventStore {
             ORDER BY e.ingested_at DESC, e.id DESC
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)
-        var events: [Nomad_Analytics_V1_IngestedEvent] = []
-        for try await row in rows.decode(Row.self) { events.append(message(row)) }
+        var events: [IngestedEventRecord] = []
+        for try await row in rows { events.append(try record(row.makeRandomAccess(), from: 0)) }
         return events
     }
 
-    /// The columns `message` reads, in its order, of ingested_events as `alias`.
+    /// The columns `record` reads, in its order, of ingested_events as `alias`.
     static func columns(_ alias: String) -> String {
         ["id", "source_service", "type", "schema_version", "occurred_at", "subject_ids::text", "payload::text", "ingested_at"]
             .map { "\(alias).\($0)" }.joined(separator: ", ")
     }
 
-    typealias Row = (UUID, String, String, Int, Date, String, String, Date)
-
-    /// `Row` from the cells at `first` onwards.
-    static func row(_ cells: PostgresRandomAccessRow, from first: Int) throws -> Row {
-        (try cells[first].decode(UUID.self), try cells[first + 1].decode(String.self),
-         try cells[first + 2].decode(String.self), try cells[first + 3].decode(Int.self),
-         try cells[first + 4].decode(Date.self), try cells[first + 5].decode(String.self),
-         try cells[first + 6].decode(String.self), try cells[first + 7].decode(Date.self))
-    }
-
-    static func message(_ row: Row) -> Nomad_Analytics_V1_IngestedEvent {
-        let (id, source, type, version, occurredAt, subjects, payload, ingestedAt) = row
-        return .with {
-            $0.event = .init(
-                id: id, source: source, type: type, schemaVersion: version, occurredAt: occurredAt,
-                subjectIDsJSON: subjects, payloadJSON: payload)
-            $0.ingestedAt = Google_Protobuf_Timestamp(date: ingestedAt)
-        }
+    /// The record from the cells at `first` onwards (`columns`' order).
+    static func record(_ cells: PostgresRandomAccessRow, from first: Int) throws -> IngestedEventRecord {
+        IngestedEventRecord(
+            id: try cells[first].decode(UUID.self), source: try cells[first + 1].decode(String.self),
+            type: try cells[first + 2].decode(String.self), schemaVersion: try cells[first + 3].decode(Int.self),
+            occurredAt: try cells[first + 4].decode(Date.self), subjectIDsJSON: try cells[first + 5].decode(String.self),
+            payloadJSON: try cells[first + 6].decode(String.self), ingestedAt: try cells[first + 7].decode(Date.self))
     }
 }

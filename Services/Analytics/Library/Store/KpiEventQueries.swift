@@ -12,7 +12,7 @@ enum KpiEventQueries {
         /// The month's figure, as KpiQueries.series gives it.
         let value: Int64
         let eventCount: Int64
-        let events: [Nomad_Analytics_V1_IngestedEvent]
+        let events: [IngestedEventRecord]
     }
 
     /// `month` is one calendar month. One statement: the figure, the count
@@ -39,14 +39,14 @@ enum KpiEventQueries {
             ORDER BY pg.occurred_at, pg.id
             """)
         var value: Int64 = 0, count: Int64 = 0
-        var events: [Nomad_Analytics_V1_IngestedEvent] = []
+        var events: [IngestedEventRecord] = []
         for try await row in rows {
             let cells = row.makeRandomAccess()
             value = try cells[0].decode(Int64.self)
             count = try cells[1].decode(Int64.self)
             // The one row of an empty page has no event.
             if try cells[2].decode(UUID?.self) != nil {
-                events.append(IngestedEventStore.message(try IngestedEventStore.row(cells, from: 2)))
+                events.append(try IngestedEventStore.record(cells, from: 2))
             }
         }
         return Answer(value: value, eventCount: count, events: events)

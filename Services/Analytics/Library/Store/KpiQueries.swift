@@ -13,7 +13,7 @@ enum KpiQueries {
     /// area is only given for a by_area KPI.
     static func series(
         _ tx: Tx, kpi: Kpi, period: ReportPeriod, area: String?, settings: KpiSettings
-    ) async throws -> Nomad_Analytics_V1_KpiSeries {
+    ) async throws -> KpiSeriesFigures {
         let cumulative = kpi.targetKind == .cumulative
         // `before` sums everything up to the day before the period, which a
         // CUMULATIVE KPI counts; the others skip it.
@@ -28,43 +28,10 @@ enum KpiQueries {
             SELECT 'before', coalesce(sum(f.value), 0)::bigint
             FROM facts f, params p WHERE \(cumulative) AND f.day < p.from_day
             """)
-        var byMonth: [String: Int64] = [:]
-        var before: Int64 = 0
+        var monthly = KpiMonthlyFigures()
         for try await (month, value) in rows.decode((String, Int64).self) {
-            if month == "before" { before = value } else { byMonth[month] = value }
+            if month == "before" { monthly.before = value } else { monthly.byMonth[month] = value }
         }
-        var running = cumulative ? before : 0
-        let points = period.months.map { month in
-            let value = byMonth[month] ?? 0
-            running = running.addingReportingOverflow(value).overflow ? .max : running + value
-            return Nomad_Analytics_V1_KpiPoint.with {
-                $0.month = month
-                $0.value = value
-                $0.runningTotal = running
-            }
-        }
-        return .with {
-            $0.progress = progress(kpi, value: running)
-            $0.period = period.message
-            $0.area = area.map { $0 == "core" ? .core : .linked } ?? .unspecified
-            $0.points = points
-        }
-    }
-
-    static func progress(_ kpi: Kpi, value: Int64) -> Nomad_Analytics_V1_KpiProgress {
-        .with {
-            $0.kpi = kpi.definition
-            $0.value = value
-            $0.shareBasisPoints = shareBasisPoints(value, target: kpi.target)
-        }
-    }
-
-    /// value × 10000 / target, rounded down, without overflowing.
-    static func shareBasisPoints(_ value: Int64, target: Int64) -> Int64 {
-        guard target > 0, value > 0 else { return 0 }
-        let whole = value / target, rest = value % target
-        let (scaled, overflow) = whole.multipliedReportingOverflow(by: 10_000)
-        if overflow { return .max }
-        return scaled + rest * 10_000 / target
+        return KpiSeriesFigures(kpi: kpi, period: period, area: area, monthly: monthly)
     }
 }

@@ -17,26 +17,6 @@ struct RevenueReportRecord: Sendable {
     var reason: String
     var submittedAt: Date
     var decidedAt: Date?
-
-    var message: Nomad_Analytics_V1_RevenueReport {
-        .with {
-            $0.reportID = id.text
-            $0.reporterID = reporterID.text
-            $0.individual = individual
-            $0.period = .with {
-                if let day = ZoneDay(iso: from) { $0.from = day.message }
-                if let day = ZoneDay(iso: to) { $0.to = day.message }
-            }
-            $0.revenue = .with { $0.currencyCode = "CNY"; $0.minorUnits = revenueMinor }
-            $0.tax = .with { $0.currencyCode = "CNY"; $0.minorUnits = taxMinor }
-            $0.evidenceHashes = evidence
-            $0.status = Nomad_Analytics_V1_ReportStatus(rawValue: Int(status)) ?? .unspecified
-            $0.decidedBy = decidedBy?.text ?? ""
-            $0.decisionReason = reason
-            $0.submittedAt = Google_Protobuf_Timestamp(date: submittedAt)
-            if let decidedAt { $0.decidedAt = Google_Protobuf_Timestamp(date: decidedAt) }
-        }
-    }
 }
 
 /// The revenue_reports table.
@@ -59,7 +39,7 @@ enum RevenueReportStore {
     ) async throws -> Bool {
         try await tx.query("""
             SELECT 1 FROM revenue_reports
-            WHERE reporter_id = \(reporter) AND status IN (1, 2)
+            WHERE reporter_id = \(reporter) AND status IN (\(literals: [Nomad_Analytics_V1_ReportStatus.submitted, .confirmed]))
               AND period_from <= \(to.iso)::date AND period_to >= \(from.iso)::date
             LIMIT 1
             """).collect().count > 0

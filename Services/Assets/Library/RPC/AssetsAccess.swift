@@ -9,7 +9,6 @@ enum AssetsAccess {
     static let staff: Set<Role> = [.officer, .admin]
 
     static let policy = AccessPolicy(
-        LedgerAccess.rules.merging(RegistryAccess.rules) { ledger, _ in ledger }
-            .merging([M.ListAuditEntries.descriptor: .roles(staff)]) { area, _ in area },
+        areas: [LedgerAccess.rules, RegistryAccess.rules, [M.ListAuditEntries.descriptor: .roles(staff)]],
         owners: AssetsDecisionOwners.table)
 }

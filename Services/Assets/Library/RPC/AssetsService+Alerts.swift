@@ -62,18 +62,15 @@ extension AssetsService {
         let page = try Page(request.page)
         let status: Int16
         switch request.status {
-        case .unspecified, .open: status = 1
-        case .closed: status = 2
+        case .unspecified, .open: status = Int16(Nomad_Assets_V1_BubbleAlertStatus.open.rawValue)
+        case .closed: status = Int16(Nomad_Assets_V1_BubbleAlertStatus.closed.rawValue)
         default: throw NomadError.unknownEnum("status")
         }
         let pool = request.poolCode.isEmpty ? nil : try DataAssetRules.poolCode(request.poolCode)
         let alerts = try await database.read { tx in
             try await AlertStore.list(tx, status: status, poolCode: pool, page: page)
         }
-        return .with {
-            $0.alerts = alerts.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: alerts.count)
-        }
+        return .listing(\.alerts, alerts.map(\.message), page)
     }
 
     func closeAlert(request: Nomad_Assets_V1_CloseAlertRequest, context: ServerContext) async throws -> Nomad_Assets_V1_BubbleAlert {

@@ -146,10 +146,7 @@ extension AssetsService {
         let found = try await database.read { tx in
             try await ContributionStore.list(tx, contributor: contributor, status: status, page: page)
         }
-        return .with {
-            $0.contributions = found.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: found.count)
-        }
+        return .listing(\.contributions, found.map(\.message), page)
     }
 
     func getValuationRule(request: Nomad_Assets_V1_GetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {

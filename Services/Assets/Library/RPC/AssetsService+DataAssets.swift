@@ -61,10 +61,7 @@ extension AssetsService {
         let assets = try await database.read { tx in
             try await DataAssetStore.list(tx, poolCode: pool, owner: owner, page: page)
         }
-        return .with {
-            $0.assets = assets.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: assets.count)
-        }
+        return .listing(\.assets, assets.map(\.message), page)
     }
 
     func addAssetVersion(
@@ -139,10 +136,7 @@ extension AssetsService {
             return try await ValuationStore.list(
                 tx, assetID: id, limit: page.fetchLimit, offset: page.offset)
         }
-        return .with {
-            $0.valuations = valuations.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: valuations.count)
-        }
+        return .listing(\.valuations, valuations.map(\.message), page)
     }
 
     // MARK: shared by the registry areas

@@ -135,10 +135,7 @@ extension AssetsService {
         let page = try Page(request.page)
         let scene = try request.scene.isEmpty ? nil : Validate.text(request.scene, "scene", max: 32)
         let merchants = try await database.read { try await MerchantStore.list($0, scene: scene, page: page) }
-        return .with {
-            $0.merchants = merchants.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: merchants.count)
-        }
+        return .listing(\.merchants, merchants.map(\.message), page)
     }
 
     func redeemPoints(request: Nomad_Assets_V1_RedeemPointsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {

@@ -103,10 +103,7 @@ extension AssetsService {
         let grants = try await database.read { tx in
             try await PoolStore.listGrants(tx, enterprise: enterprise, status: status, page: page)
         }
-        return .with {
-            $0.grants = grants.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: grants.count)
-        }
+        return .listing(\.grants, grants.map(\.message), page)
     }
 
     /// The grant's own enterprise reads, while the grant is granted and
@@ -145,9 +142,6 @@ extension AssetsService {
             if principal.role == .enterprise, grant.enterpriseID != principal.accountID { throw NomadError.permissionDenied }
             return try await PoolStore.reads(tx, grant: id, page: page)
         }
-        return .with {
-            $0.reads = reads.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: reads.count)
-        }
+        return .listing(\.reads, reads.map(\.message), page)
     }
 }

@@ -16,10 +16,7 @@ extension AssetsService {
         let entries = try await database.read { tx in
             try await RegistryChainStore.list(tx, subject: subject, page: page)
         }
-        return .with {
-            $0.entries = entries.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: entries.count)
-        }
+        return .listing(\.entries, entries.map(\.message), page)
     }
 
     /// Walks the chain up to the head as it stood when the walk began, one

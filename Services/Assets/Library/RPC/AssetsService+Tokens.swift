@@ -57,10 +57,7 @@ extension AssetsService {
         _ = try caller
         let page = try Page(request.page)
         let investors = try await database.read { try await InvestorStore.list($0, page: page) }
-        return .with {
-            $0.investors = investors.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: investors.count)
-        }
+        return .listing(\.investors, investors.map(\.message), page)
     }
 
     /// The owner tokenizes its own asset, or an officer does so on its behalf;

@@ -65,10 +65,7 @@ extension AssetsService {
         let listings = try await database.read { tx in
             try await TradeStore.listings(tx, assetID: assetID, status: status, page: page)
         }
-        return .with {
-            $0.listings = listings.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: listings.count)
-        }
+        return .listing(\.listings, listings.map(\.message), page)
     }
 
     func tradeDataAsset(
@@ -163,10 +160,7 @@ extension AssetsService {
             _ = try await requireAsset(tx, id: id)
             return try await OwnershipStore.list(tx, assetID: id, page: page)
         }
-        return .with {
-            $0.changes = changes.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: changes.count)
-        }
+        return .listing(\.changes, changes.map(\.message), page)
     }
 
     /// 数据资产入表: each asset the enterprise holds, at its latest valuation

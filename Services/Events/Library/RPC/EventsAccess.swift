@@ -10,7 +10,6 @@ enum EventsAccess {
     static let staff: Set<Role> = [.officer, .admin]
 
     static let policy = AccessPolicy(
-        CalendarAccess.rules.merging(CompetitionsAccess.rules) { calendar, _ in calendar }
-            .merging([M.ListAuditEntries.descriptor: .roles(staff)]) { area, _ in area },
+        areas: [CalendarAccess.rules, CompetitionsAccess.rules, [M.ListAuditEntries.descriptor: .roles(staff)]],
         owners: EventsDecisionOwners.table)
 }

@@ -61,9 +61,6 @@ extension EventsService {
             }
             return try await AwardStore.list(tx, competitionID: id, page: page)
         }
-        return .with {
-            $0.awards = awards.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: awards.count)
-        }
+        return .listing(\.awards, awards.map(\.message), page)
     }
 }

@@ -39,10 +39,7 @@ extension EventsService {
         let competitions = try await database.read { tx in
             try await CompetitionStore.list(tx, phase: phase, page: page)
         }
-        return .with {
-            $0.competitions = competitions.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: competitions.count)
-        }
+        return .listing(\.competitions, competitions.map(\.message), page)
     }
 
     func advanceCompetitionPhase(
@@ -133,10 +130,7 @@ extension EventsService {
             let blind = !everything && competition.anonymised && competition.phase == .review ? Set(judged) : []
             return (rows, blind)
         }
-        return .with {
-            $0.submissions = submissions.prefix(page.limit).map { $0.message(hidden: blind.contains($0.trackID)) }
-            $0.page = page.response(fetched: submissions.count)
-        }
+        return .listing(\.submissions, submissions.map { $0.message(hidden: blind.contains($0.trackID)) }, page)
     }
 
     // MARK: shared steps

@@ -103,10 +103,7 @@ extension EventsService {
         let dockings = try await database.read { tx in
             try await DockingStore.list(tx, competitionID: competitionID, party: party, page: page)
         }
-        return .with {
-            $0.dockings = dockings.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: dockings.count)
-        }
+        return .listing(\.dockings, dockings.map(\.message), page)
     }
 
     // MARK: shared steps

@@ -144,10 +144,7 @@ extension EventsService {
             startsBefore: request.hasStartsBefore ? request.startsBefore.date : nil,
             language: language.isEmpty ? nil : language, status: status.rawValue, organizerID: organizer)
         let events = try await database.read { try await EventStore.list($0, filter, page: page) }
-        return .with {
-            $0.events = events.prefix(page.limit).map { reader == nil ? $0.message.publicView : $0.message }
-            $0.page = page.response(fetched: events.count)
-        }
+        return .listing(\.events, events.map { reader == nil ? $0.message.publicView : $0.message }, page)
     }
 
     /// The event, locked, if the caller may manage it: NOT_FOUND when there is

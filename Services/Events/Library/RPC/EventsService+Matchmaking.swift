@@ -47,10 +47,7 @@ extension EventsService {
             return try await MeetingStore.listSlots(
                 tx, eventID: eventID, ownerID: ownerID, openOnly: request.openOnly, page: page)
         }
-        return .with {
-            $0.slots = slots.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: slots.count)
-        }
+        return .listing(\.slots, slots.map(\.message), page)
     }
 
     func requestMeeting(

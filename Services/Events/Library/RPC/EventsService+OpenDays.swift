@@ -44,10 +44,7 @@ extension EventsService {
         let scenarios = try await database.read { tx in
             try await OpenDayStore.list(tx, enterprise: enterprise, page: page)
         }
-        return .with {
-            $0.scenarios = scenarios.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: scenarios.count)
-        }
+        return .listing(\.scenarios, scenarios.map(\.message), page)
     }
 
     func proposeScenarioSolution(
@@ -86,10 +83,7 @@ extension EventsService {
             return try await ScenarioProposalStore.list(
                 tx, scenarioID: scenarioID, member: member, page: page)
         }
-        return .with {
-            $0.proposals = proposals.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: proposals.count)
-        }
+        return .listing(\.proposals, proposals.map(\.message), page)
     }
 
     func shortlistScenarioProposal(

@@ -130,10 +130,7 @@ extension EventsService {
             guard EventRules.mayRunGate(event, reader) else { throw NomadError.permissionDenied }
             return try await RegistrationStore.list(tx, eventID: eventID, status: status, page: page)
         }
-        return .with {
-            $0.registrations = registrations.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: registrations.count)
-        }
+        return .listing(\.registrations, registrations.map(\.message), page)
     }
 
     func listMyRegistrations(
@@ -144,10 +141,7 @@ extension EventsService {
         let registrations = try await database.read {
             try await RegistrationStore.mine($0, attendeeID: attendee.accountID, page: page)
         }
-        return .with {
-            $0.registrations = registrations.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: registrations.count)
-        }
+        return .listing(\.registrations, registrations.map(\.message), page)
     }
 }
 

@@ -79,10 +79,7 @@ extension EventsService {
         let applications = try await database.read {
             try await RewardStore.list($0, organizerID: organizer, status: status, page: page)
         }
-        return .with {
-            $0.applications = applications.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: applications.count)
-        }
+        return .listing(\.applications, applications.map(\.message), page)
     }
 }
 

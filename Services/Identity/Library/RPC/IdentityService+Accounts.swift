@@ -94,10 +94,7 @@ extension IdentityService {
         let records = try await database.read { tx in
             try await AccountStore.listOfficers(tx, department: department, page: page)
         }
-        return .with {
-            $0.officers = records.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: records.count)
-        }
+        return .listing(\.officers, records.map(\.message), page)
     }
 
     func disableOfficer(request: Nomad_Identity_V1_DisableOfficerRequest, context: ServerContext) async throws -> Account {

@@ -13,10 +13,7 @@ extension IdentityService {
         let entries = try await database.read { tx in
             try await CatalogueStore.list(tx, department: department, page: page)
         }
-        return .with {
-            $0.entries = Array(entries.prefix(page.limit))
-            $0.page = page.response(fetched: entries.count)
-        }
+        return .listing(\.entries, entries, page)
     }
 
     func getCatalogueEntry(request: Nomad_Identity_V1_GetCatalogueEntryRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CatalogueEntry {
@@ -83,10 +80,7 @@ extension IdentityService {
         let records = try await database.read { tx in
             try await ApplicationStore.list(tx, filter: filter, page: page)
         }
-        return .with {
-            $0.applications = records.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: records.count)
-        }
+        return .listing(\.applications, records.map(\.message), page)
     }
 
     func decideApplication(request: Nomad_Identity_V1_DecideApplicationRequest, context: ServerContext) async throws -> ServiceApplication {

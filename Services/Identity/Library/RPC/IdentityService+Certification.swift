@@ -55,10 +55,7 @@ extension IdentityService {
             try await CertificationStore.list(tx, applicant: applicant, status: status, page: page)
         }
         let language = self.language
-        return .with {
-            $0.applications = records.prefix(page.limit).map { $0.message(language) }
-            $0.page = page.response(fetched: records.count)
-        }
+        return .listing(\.applications, records.map { $0.message(language) }, page)
     }
 
     func decideCertification(request: Nomad_Identity_V1_DecideCertificationRequest, context: ServerContext) async throws -> Certification {

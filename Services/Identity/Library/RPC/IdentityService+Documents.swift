@@ -107,10 +107,7 @@ extension IdentityService {
         let records = try await database.read { tx in
             try await DocumentStore.list(tx, owner: owner.accountID, page: page)
         }
-        return .with {
-            $0.documents = records.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: records.count)
-        }
+        return .listing(\.documents, records.map(\.message), page)
     }
 
     /// The documents a case cites, checked: each of `ids` must be `owner`'s,

@@ -91,15 +91,12 @@ extension IdentityService {
             applicant: applicant, status: request.status, expiringWithinDays: request.expiringWithinDays, today: today)
         else {
             // The filters contradict each other: nothing can match.
-            return .with { $0.page = page.response(fetched: 0) }
+            return .listing(\.permits, [], page)
         }
         let records = try await database.read { tx in
             try await PermitStore.list(tx, filter: filter, page: page)
         }
-        return .with {
-            $0.permits = records.prefix(page.limit).map { $0.message(today: today) }
-            $0.page = page.response(fetched: records.count)
-        }
+        return .listing(\.permits, records.map { $0.message(today: today) }, page)
     }
 
     func decidePermit(request: Nomad_Identity_V1_DecidePermitRequest, context: ServerContext) async throws -> Permit {

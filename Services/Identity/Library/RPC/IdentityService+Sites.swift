@@ -75,9 +75,6 @@ extension IdentityService {
         case .UNRECOGNIZED: throw NomadError.unknownEnum("area")
         }
         let sites = try await database.read { try await SiteStore.list($0, area: area, page: page) }
-        return .with {
-            $0.sites = Array(sites.prefix(page.limit))
-            $0.page = page.response(fetched: sites.count)
-        }
+        return .listing(\.sites, sites, page)
     }
 }

@@ -99,3 +99,60 @@ extension CardRecord {
         }
     }
 }
+
+extension ApplicationRecord {
+    var message: Nomad_Identity_V1_ServiceApplication {
+        .with {
+            $0.id = id.text
+            $0.serviceCode = serviceCode
+            $0.applicantID = applicantID.text
+            $0.department = department
+            $0.status = status
+            $0.form = form
+            $0.evidenceHashes = evidenceHashes
+            $0.submittedAt = .init(date: submittedAt)
+            $0.dueAt = .init(date: dueAt)
+            if let decidedAt { $0.decidedAt = .init(date: decidedAt) }
+            $0.decisionReason = decisionReason
+            $0.overdue = overdue
+            $0.rating = Int32(rating ?? 0)
+            $0.ratingComment = ratingComment
+            $0.documentIds = documentIDs.map(\.text)
+        }
+    }
+}
+
+extension DocumentRecord {
+    var message: Nomad_Identity_V1_Document {
+        .with {
+            $0.id = id.text
+            $0.ownerID = ownerID.text
+            $0.purpose = purpose
+            $0.filename = filename
+            $0.contentType = contentType
+            $0.sizeBytes = size
+            $0.sha256 = sha256
+            $0.uploadedAt = .init(date: uploadedAt)
+        }
+    }
+}
+
+extension PermitRecord {
+    func message(today: ZoneDay) -> Nomad_Identity_V1_Permit {
+        .with {
+            $0.id = id.text
+            $0.applicantID = applicantID.text
+            $0.months = Int32(months)
+            $0.activities = activities
+            $0.status = status(on: today)
+            $0.decisionReason = decisionReason
+            if let validFrom { $0.validFrom = validFrom.message }
+            if let validUntil { $0.validUntil = validUntil.message }
+            $0.createdAt = .init(date: createdAt)
+            $0.documentIds = documentIDs.map(\.text)
+            if let renews { $0.renewsPermitID = renews.text }
+            if let revokedAt { $0.revokedAt = .init(date: revokedAt) }
+            $0.revocationReason = revocationReason
+        }
+    }
+}

@@ -25,26 +25,6 @@ struct ApplicationRecord: Sendable {
     var documentIDs: [UUID] = []
 
     var isClosed: Bool { status == .approved || status == .rejected }
-
-    var message: Nomad_Identity_V1_ServiceApplication {
-        .with {
-            $0.id = id.text
-            $0.serviceCode = serviceCode
-            $0.applicantID = applicantID.text
-            $0.department = department
-            $0.status = status
-            $0.form = form
-            $0.evidenceHashes = evidenceHashes
-            $0.submittedAt = .init(date: submittedAt)
-            $0.dueAt = .init(date: dueAt)
-            if let decidedAt { $0.decidedAt = .init(date: decidedAt) }
-            $0.decisionReason = decisionReason
-            $0.overdue = overdue
-            $0.rating = Int32(rating ?? 0)
-            $0.ratingComment = ratingComment
-            $0.documentIds = documentIDs.map(\.text)
-        }
-    }
 }
 
 /// Which applications a list returns.

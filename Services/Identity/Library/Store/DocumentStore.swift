@@ -13,19 +13,6 @@ struct DocumentRecord: Sendable {
     var size: Int64
     var sha256: String
     var uploadedAt: Date
-
-    var message: Nomad_Identity_V1_Document {
-        .with {
-            $0.id = id.text
-            $0.ownerID = ownerID.text
-            $0.purpose = purpose
-            $0.filename = filename
-            $0.contentType = contentType
-            $0.sizeBytes = size
-            $0.sha256 = sha256
-            $0.uploadedAt = .init(date: uploadedAt)
-        }
-    }
 }
 
 /// Uploaded documents, bytes included (bytea), in identity's schema. The

@@ -36,24 +36,6 @@ struct PermitRecord: Sendable {
         if storedStatus == .approved, let validUntil, validUntil < today { return .expired }
         return storedStatus
     }
-
-    func message(today: ZoneDay) -> Nomad_Identity_V1_Permit {
-        .with {
-            $0.id = id.text
-            $0.applicantID = applicantID.text
-            $0.months = Int32(months)
-            $0.activities = activities
-            $0.status = status(on: today)
-            $0.decisionReason = decisionReason
-            if let validFrom { $0.validFrom = validFrom.message }
-            if let validUntil { $0.validUntil = validUntil.message }
-            $0.createdAt = .init(date: createdAt)
-            $0.documentIds = documentIDs.map(\.text)
-            if let renews { $0.renewsPermitID = renews.text }
-            if let revokedAt { $0.revokedAt = .init(date: revokedAt) }
-            $0.revocationReason = revocationReason
-        }
-    }
 }
 
 /// Which permits a list returns, in terms of stored columns. Built by

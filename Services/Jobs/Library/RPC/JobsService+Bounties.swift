@@ -62,10 +62,7 @@ extension JobsService {
             try await BountyStore.list(tx, status: status, page: page)
         }
         let now = Date()
-        return .with {
-            $0.bounties = bounties.prefix(page.limit).map { anonymous ? $0.publicMessage(now: now) : $0.message(now: now) }
-            $0.page = page.response(fetched: bounties.count)
-        }
+        return .listing(\.bounties, bounties.map { anonymous ? $0.publicMessage(now: now) : $0.message(now: now) }, page)
     }
 
     func submitBountyApplication(
@@ -253,10 +250,7 @@ extension JobsService {
             try await authorizeBountyOversight(tx, principal, bountyID: bountyID)
             return try await BountyApplicationStore.list(tx, bountyID: bountyID, status: status, page: page)
         }
-        return .with {
-            $0.applications = applications.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: applications.count)
-        }
+        return .listing(\.applications, applications.map(\.message), page)
     }
 
     func listMyBountyApplications(
@@ -268,10 +262,7 @@ extension JobsService {
         let applications = try await database.read { tx in
             try await BountyApplicationStore.list(tx, involving: principal.accountID, status: status, page: page)
         }
-        return .with {
-            $0.applications = applications.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: applications.count)
-        }
+        return .listing(\.applications, applications.map(\.message), page)
     }
 
     func listBountyAudit(request: Nomad_Jobs_V1_ListBountyAuditRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListBountyAuditResponse {
@@ -282,10 +273,7 @@ extension JobsService {
             try await authorizeBountyOversight(tx, principal, bountyID: bountyID)
             return try await BountyAuditStore.list(tx, bountyID: bountyID, page: page)
         }
-        return .with {
-            $0.entries = Array(entries.prefix(page.limit))
-            $0.page = page.response(fetched: entries.count)
-        }
+        return .listing(\.entries, entries, page)
     }
 
     // MARK: shared steps

@@ -40,10 +40,7 @@ extension JobsService {
             }
             return try await JobStore.list(tx, filter: filter, page: page)
         }
-        return .with {
-            $0.jobs = jobs.prefix(page.limit).map { anonymous ? $0.message.publicView : $0.message }
-            $0.page = page.response(fetched: jobs.count)
-        }
+        return .listing(\.jobs, jobs.map { anonymous ? $0.message.publicView : $0.message }, page)
     }
 
     func summarizeDemand(request: Nomad_Jobs_V1_SummarizeDemandRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_SummarizeDemandResponse {
@@ -53,10 +50,7 @@ extension JobsService {
         let rows = try await database.read { tx in
             try await JobStore.summarize(tx, filter: filter, page: page)
         }
-        return .with {
-            $0.skills = rows.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: rows.count)
-        }
+        return .listing(\.skills, rows.map(\.message), page)
     }
 
     /// The owning enterprise, or staff. Orders already made keep running;

@@ -280,10 +280,7 @@ extension JobsService {
                 page: page)
         }
         let now = Date()
-        return .with {
-            $0.orders = orders.prefix(page.limit).map { $0.message(now: now) }
-            $0.page = page.response(fetched: orders.count)
-        }
+        return .listing(\.orders, orders.map { $0.message(now: now) }, page)
     }
 
     // MARK: shared steps

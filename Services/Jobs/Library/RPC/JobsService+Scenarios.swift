@@ -46,10 +46,7 @@ extension JobsService {
         let scenarios = try await database.read { tx in
             try await ScenarioStore.list(tx, skillCode: skill, page: page)
         }
-        return .with {
-            $0.scenarios = Array(scenarios.prefix(page.limit))
-            $0.page = page.response(fetched: scenarios.count)
-        }
+        return .listing(\.scenarios, scenarios, page)
     }
 
     func completeScenario(request: Nomad_Jobs_V1_CompleteScenarioRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ScenarioCompletion {

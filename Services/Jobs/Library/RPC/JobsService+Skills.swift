@@ -15,10 +15,7 @@ extension JobsService {
             return try await SkillStore.list(
                 tx, parent: parent, query: query.isEmpty ? nil : query, page: page)
         }
-        return .with {
-            $0.skills = skills.prefix(page.limit).map(\.message)
-            $0.page = page.response(fetched: skills.count)
-        }
+        return .listing(\.skills, skills.map(\.message), page)
     }
 
     func getSkill(request: Nomad_Jobs_V1_GetSkillRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Skill {
