@@ -22,7 +22,10 @@ repo=$(pwd)
 source Deploy/podman/env.sh
 started=$SECONDS
 say() { echo "compose-smoke: $*"; }
-fail() { echo "compose-smoke: FAILED: $*" >&2; exit 1; }
+# The reason is said again after the containers' logs (cleanup), so it is the last
+# line of the output, which is all a CI summary may show.
+failure=""
+fail() { failure="$*"; echo "compose-smoke: FAILED: $*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ tools
 missing=()
@@ -93,8 +96,10 @@ cleanup() {
   if ((rc != 0)); then
     say "logs of $project's containers (last 15 lines each):"
     for c in $(podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'); do
-      echo "--- $c"; podman logs --tail 15 "$c" 2>&1 | sed 's/^/    /'
+      echo "--- $c ($(podman inspect --format '{{.State.Status}}, exit {{.State.ExitCode}}, started {{.State.StartedAt}}, finished {{.State.FinishedAt}}' "$c" 2>/dev/null))"
+      podman logs --tail 15 "$c" 2>&1 | sed 's/^/    /'
     done
+    [[ -z $failure ]] || echo "compose-smoke: FAILED: $failure (the containers' logs are above)" >&2
   fi
   "${compose[@]}" down --volumes --timeout 5 >/dev/null 2>&1 || true
   # Anything of this project's that compose left: by its label and names, never by image.

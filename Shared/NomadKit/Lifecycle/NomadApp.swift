@@ -33,6 +33,11 @@ public final class NomadApp: Sendable {
         self.logger = logger
         self.config = config
         self.definition = definition
+        guard definition.policy.duplicates.isEmpty else {
+            throw ConfigError.invalid(
+                "access policy of \(definition.name)",
+                "more than one rule for \(definition.policy.duplicates.map(\.fullyQualifiedMethod).joined(separator: ", "))")
+        }
 
         if config.migrationDatabaseURL == nil {
             logger.warning("no NOMAD_MIGRATION_DATABASE_URL: one role migrates and serves, so it owns its tables and only triggers guard the append-only ones")
@@ -116,11 +121,25 @@ public final class NomadApp: Sendable {
                 ready: { health.status(of: "") == .serving }, logger: logger))
         }
         if let poller { services.append(poller) }
-        var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
+        var groupConfig = ServiceGroupConfiguration(
+            services: services.map { Self.boundedByTheDrain($0, config: config, logger: logger) }, logger: logger)
         groupConfig.gracefulShutdownSignals = signals
         groupConfig.maximumGracefulShutdownDuration = .milliseconds(Int64(config.drainTimeoutSeconds * 1000))
         groupConfig.maximumCancellationDuration = .milliseconds(Int64(config.cancellationTimeoutSeconds * 1000))
         group = ServiceGroup(configuration: groupConfig)
+    }
+
+    /// Each service stops within the drain, and at once when the group cancels:
+    /// a task that cancellation cannot reach (a database connection attempt
+    /// waiting on a DNS answer while the database is away) would otherwise
+    /// overrun ServiceGroup's cancellation limit, which aborts the process
+    /// (exit 132, seen by the compose smoke test when a service stopped just
+    /// after a database failover). What is left ends with the process.
+    static func boundedByTheDrain(_ service: any Service, config: NomadConfig, logger: Logger) -> any Service {
+        if service is BoundedShutdownService { return service }
+        return BoundedShutdownService(
+            base: service, name: String(describing: type(of: service)),
+            limit: .milliseconds(Int64(config.drainTimeoutSeconds * 1000)), logger: logger)
     }
 
     /// Runs until SIGTERM/SIGINT or `shutdown()`.
