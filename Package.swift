@@ -46,9 +46,7 @@ func serviceTargets(_ name: String) -> [Target] {
 let package = Package(
     name: "NomadZone",
     platforms: [.macOS(.v15)],
-    products: (
-        services.map { .executable(name: "nomad-\($0.lowercased())", targets: ["\($0)Server"]) }
-    ) + [
+    products: (services.map { .executable(name: "nomad-\($0.lowercased())", targets: ["\($0)Server"]) }) + [
         .executable(name: "nomadctl", targets: ["Ctl"]),
         .executable(name: "nomad-portal", targets: ["PortalServer"]),
     ],

@@ -28,7 +28,10 @@ struct NomadCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nomadctl",
         abstract: "Run, check and measure the Nomad Zone suite locally.",
-        subcommands: [Up.self, Seed.self, Status.self, Health.self, Bench.self, BenchSuite.self, PortalBench.self, JobsBench.self, MatchBench.self, LedgerBench.self, AnalyticsBench.self, Load.self, EchoServer.self, Keygen.self])
+        subcommands: [
+            Up.self, Seed.self, Status.self, Health.self, Bench.self, BenchSuite.self, PortalBench.self, JobsBench.self, MatchBench.self,
+            LedgerBench.self, AnalyticsBench.self, Load.self, EchoServer.self, Keygen.self,
+        ])
 }
 
 /// Results and endpoints go to stdout (unbuffered, so they interleave with the

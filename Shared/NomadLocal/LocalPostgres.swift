@@ -136,7 +136,8 @@ public final class LocalPostgres: Sendable {
         // A reused base directory may still have a live server (say, from a crashed run with
         // stopWhenProcessExits off). Refuse rather than stop somebody else's server on failure.
         if fm.fileExists(atPath: layout.data + "/postmaster.pid"),
-           try tools.run(tools.pgCtl, ["status", "-D", layout.data], cwd: base).status == 0 {
+            try tools.run(tools.pgCtl, ["status", "-D", layout.data], cwd: base).status == 0
+        {
             throw LocalPostgresError(
                 "a server is already running on \(layout.data); stop it with: pg_ctl stop -D \(layout.data)")
         }
@@ -145,8 +146,9 @@ public final class LocalPostgres: Sendable {
         // wrote out; PostgreSQL syncs its files only after a crash, so make the
         // durable start begin from a data directory that is on disk.
         if options.durable,
-           let previous = try? String(contentsOfFile: layout.data + "/nomad.conf", encoding: .utf8),
-           previous.contains("fsync = off") {
+            let previous = try? String(contentsOfFile: layout.data + "/nomad.conf", encoding: .utf8),
+            previous.contains("fsync = off")
+        {
             let result = try tools.run(tools.initdb, ["--sync-only", "-D", layout.data], cwd: base)
             guard result.status == 0 else {
                 throw LocalPostgresError("initdb --sync-only failed (exit \(result.status)): \(result.combined)")
@@ -298,12 +300,16 @@ public final class LocalPostgres: Sendable {
         env["PGAPPNAME"] = "LocalPostgres"
         let result = try tools.run(
             tools.psql,
-            ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At",
-             "-h", host, "-p", String(port), "-U", user, "-d", database, "-f", script],
+            [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At",
+                "-h", host, "-p", String(port), "-U", user, "-d", database, "-f", script,
+            ],
             asPostgres: false, cwd: nil, environment: env
         )
         guard result.status == 0 else {
-            throw LocalPostgresError("psql failed (exit \(result.status)) on database \(database): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw LocalPostgresError(
+                "psql failed (exit \(result.status)) on database \(database): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         var out = result.stdout
         while out.hasSuffix("\n") { out.removeLast() }
@@ -316,9 +322,9 @@ public final class LocalPostgres: Sendable {
 
     private static func initdb(tools: Tools, layout: Layout, superuser: String) throws {
         #if os(Linux)
-        let locales = ["C.UTF-8", "C"]
+            let locales = ["C.UTF-8", "C"]
         #else
-        let locales = ["C"]
+            let locales = ["C"]
         #endif
         var failures: [String] = []
         for locale in locales {
@@ -343,17 +349,17 @@ public final class LocalPostgres: Sendable {
     private static func nomadConf(port: Int, socket: String, durable: Bool) -> String {
         let durability = durable ? "on" : "off"
         return """
-        port = \(port)
-        listen_addresses = '127.0.0.1'
-        unix_socket_directories = \(ServiceRoles.literal(socket))
-        max_connections = 1000
-        fsync = \(durability)
-        synchronous_commit = \(durability)
-        full_page_writes = \(durability)
-        log_line_prefix = '%m [%p] %q%u@%d '
-        log_error_verbosity = terse
+            port = \(port)
+            listen_addresses = '127.0.0.1'
+            unix_socket_directories = \(ServiceRoles.literal(socket))
+            max_connections = 1000
+            fsync = \(durability)
+            synchronous_commit = \(durability)
+            full_page_writes = \(durability)
+            log_line_prefix = '%m [%p] %q%u@%d '
+            log_error_verbosity = terse
 
-        """
+            """
     }
 
     /// `/bin/sh` loop in its own session with stdio on /dev/null (so it never holds the test
@@ -386,7 +392,8 @@ public final class LocalPostgres: Sendable {
         if let setsid = Tools.which("setsid") {
             launch = [setsid, "--fork", "/bin/sh"] + shArgs
         } else {
-            launch = ["/bin/sh", "-c", #"trap '' HUP INT; /bin/sh "$@" </dev/null >/dev/null 2>&1 &"#, "nomad-pg-launcher", "/bin/sh"] + shArgs
+            launch =
+                ["/bin/sh", "-c", #"trap '' HUP INT; /bin/sh "$@" </dev/null >/dev/null 2>&1 &"#, "nomad-pg-launcher", "/bin/sh"] + shArgs
         }
         let process = Process()
         let command = Tools.closingInheritedDescriptors(launch)
@@ -394,7 +401,8 @@ public final class LocalPostgres: Sendable {
         process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: "/")
         guard let devNullIn = FileHandle(forReadingAtPath: "/dev/null"),
-              let devNullOut = FileHandle(forWritingAtPath: "/dev/null") else {
+            let devNullOut = FileHandle(forWritingAtPath: "/dev/null")
+        else {
             throw LocalPostgresError("cannot open /dev/null")
         }
         defer { try? devNullIn.close(); try? devNullOut.close() }
@@ -416,12 +424,11 @@ public final class LocalPostgres: Sendable {
         try? FileManager.default.removeItem(atPath: sentinel)
         try? FileManager.default.removeItem(atPath: pidFile)
         guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
-              let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
-              String(decoding: cmdline, as: UTF8.self).contains("nomad-pg-watchdog")
+            let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
+            String(decoding: cmdline, as: UTF8.self).contains("nomad-pg-watchdog")
         else { return }
         kill(pid, SIGTERM)
     }
-
 
     private static func makeTempDirectory(prefix: String) throws -> String {
         let template = tempRoot() + "/" + prefix + "XXXXXX"
@@ -530,7 +537,8 @@ private struct Tools: Sendable {
             for dir in dirs where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
                 return dir + "/" + name
             }
-            return which(name) ?? fallbacks.lazy.map { $0 + "/" + name }
+            return which(name)
+                ?? fallbacks.lazy.map { $0 + "/" + name }
                 .first { FileManager.default.isExecutableFile(atPath: $0) }
         }
         guard let initdb = find("initdb"), let pgCtl = find("pg_ctl") else {
@@ -544,8 +552,11 @@ private struct Tools: Sendable {
         guard geteuid() == 0 else {
             return Tools(initdb: initdb, pgCtl: pgCtl, psql: psql, runuser: nil, postgresUID: 0, postgresGID: 0)
         }
-        guard let runuser = which("runuser") ?? ["/usr/sbin/runuser", "/sbin/runuser"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard
+            let runuser = which("runuser")
+                ?? ["/usr/sbin/runuser", "/sbin/runuser"]
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
             throw LocalPostgresError("running as root but runuser(1) is missing; PostgreSQL refuses to run as root")
         }
         guard let entry = getpwnam("postgres") else {
@@ -588,7 +599,8 @@ private struct Tools: Sendable {
     /// command. (bash rather than sh: dash only accepts single-digit descriptors.)
     static func closingInheritedDescriptors(_ command: [String]) -> [String] {
         let shell = FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh"
-        let script = #"for fd in /dev/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null; fi; done; exec "$@""#
+        let script =
+            #"for fd in /dev/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null; fi; done; exec "$@""#
         return [shell, "-c", script, "nomad-pg-exec"] + command
     }
 
@@ -613,8 +625,9 @@ private struct Tools: Sendable {
             try? FileManager.default.removeItem(atPath: errPath)
         }
         guard let out = FileHandle(forWritingAtPath: outPath),
-              let err = FileHandle(forWritingAtPath: errPath),
-              let input = FileHandle(forReadingAtPath: "/dev/null") else {
+            let err = FileHandle(forWritingAtPath: errPath),
+            let input = FileHandle(forReadingAtPath: "/dev/null")
+        else {
             throw LocalPostgresError("cannot open output files for \(executable)")
         }
         process.standardInput = input

@@ -18,10 +18,12 @@ extension TestApp {
     /// The audit rows whose subject is `subject`, oldest first.
     public func auditRows(subject: String) async throws -> [AuditRow] {
         try await withSchemaConnection { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 SELECT actor_id, actor_department, action, subject, reason, before::text, after::text
                 FROM audit_log WHERE subject = \(subject) ORDER BY sequence
-                """).collect().map { row in
+                """
+            ).collect().map { row in
                 let (actor, department, action, subject, reason, before, after) =
                     try row.decode((UUID, String, String, String, String, String?, String?).self)
                 return AuditRow(

@@ -19,7 +19,8 @@ extension TestApp {
             try await tx.query("BEGIN")
             let stored = try await Idempotency.once(
                 tx, method: method, requestID: requestID,
-                request: request, caller: principal, protection: TestKeys.data) { response }
+                request: request, caller: principal, protection: TestKeys.data
+            ) { response }
             try await tx.query("COMMIT")
             return stored
         }

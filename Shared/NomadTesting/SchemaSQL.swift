@@ -28,21 +28,25 @@ extension TestApp {
     /// How many outbox events of `type` are about `subject` (an id in subject_ids).
     public func outboxCount(type: String, subject: String) async throws -> Int {
         try await withSchemaConnection { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 SELECT count(*) FROM outbox
                 WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
-                """).collect().first!.decode(Int.self)
+                """
+            ).collect().first!.decode(Int.self)
         }
     }
 
     /// The payload of the latest outbox event of `type` about `subject`, as JSON text.
     public func outboxPayloadText(type: String, subject: String) async throws -> String? {
         try await withSchemaConnection { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 SELECT payload::text FROM outbox
                 WHERE type = \(type) AND EXISTS (SELECT 1 FROM jsonb_each_text(subject_ids) s WHERE s.value = \(subject))
                 ORDER BY occurred_at DESC LIMIT 1
-                """).collect().first?.decode(String.self)
+                """
+            ).collect().first?.decode(String.self)
         }
     }
 }

@@ -6,7 +6,7 @@ import NomadLocal
 import NomadProtos
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A service executable running as a real process for a test, on a free
@@ -73,8 +73,9 @@ private func withServiceProcessesUngated<Result: Sendable>(
     return try await withThrowingTaskGroup(of: Bool.self) { group in
         var running: [ServiceProcess] = []
         for (process, port) in started {
-            let client = GRPCClient(transport: try .http2NIOPosix(
-                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+            let client = GRPCClient(
+                transport: try .http2NIOPosix(
+                    target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask {
                 try await client.runConnections()
                 return false

@@ -9,7 +9,7 @@ import PostgresNIO
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One service of a suite a test runs as real processes: which executable,
@@ -125,8 +125,9 @@ public final class SuiteService: Sendable {
         let process = try ChildProcess.spawn(
             name: "\(service)-\(index)", executable: executable, arguments: [], environment: environment,
             stdoutPath: outputPrefix.map { "\($0)-\(index).out" }, stderrPath: outputPrefix.map { "\($0)-\(index).err" })
-        let client = GRPCClient(transport: try .http2NIOPosix(
-            target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+        let client = GRPCClient(
+            transport: try .http2NIOPosix(
+                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
         let connections = Task {
             do { try await client.runConnections() } catch {}
         }
@@ -144,10 +145,12 @@ public final class SuiteService: Sendable {
     /// Stops the process: SIGTERM drains (SIGKILL after a grace period),
     /// SIGKILL ends it at once with whatever it held uncommitted.
     public func stop(_ signal: Int32 = SIGTERM) async {
-        guard let running = state.withLock({ state -> Running? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let running = state.withLock({ state -> Running? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         if signal == SIGTERM {
             _ = await running.process.terminate(grace: .seconds(10))
         } else {

@@ -88,8 +88,9 @@ private func withTestAppUngated<Result: Sendable>(
         }
         do {
             let port = try await listeningPort(app, stopped: stopped, within: .seconds(120))
-            let client = GRPCClient(transport: try .http2NIOPosix(
-                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+            let client = GRPCClient(
+                transport: try .http2NIOPosix(
+                    target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask { try await client.runConnections() }
             let testApp = TestApp(
                 app: app, port: port, client: client, schema: config.databaseSchema, databaseURL: superuserURL)

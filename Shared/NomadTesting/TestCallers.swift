@@ -18,8 +18,11 @@ public struct TestCaller: Sendable {
 
     public static func make(_ role: Role, department: String? = nil, standing: NomadStanding? = nil) -> TestCaller {
         let id = UUID()
-        return TestCaller(id: id.text, token: TestKeys.token(for: Principal(
-            accountID: id, role: role, department: department, standing: standing)))
+        return TestCaller(
+            id: id.text,
+            token: TestKeys.token(
+                for: Principal(
+                    accountID: id, role: role, department: department, standing: standing)))
     }
 }
 
@@ -41,8 +44,11 @@ extension TestCallers {
     /// `permitUntil` (nil: no valid permit), as identity's token says.
     public func foreignNomad(permitUntil: ZoneDay?) -> TestCaller {
         let id = UUID()
-        return TestCaller(id: id.text, token: TestKeys.token(for: Principal(
-            accountID: id, role: .nomad, standing: .certified, foreign: true, workPermitUntil: permitUntil)))
+        return TestCaller(
+            id: id.text,
+            token: TestKeys.token(
+                for: Principal(
+                    accountID: id, role: .nomad, standing: .certified, foreign: true, workPermitUntil: permitUntil)))
     }
     public func enterprise() -> TestCaller { Self.caller(.enterprise) }
     public func officer(_ department: String = Self.officerDepartment) -> TestCaller {

@@ -37,8 +37,10 @@ actor TestGate {
         let now = ContinuousClock.now
         let held = holders.values.sorted { $0.since < $1.since }
             .map { "\($0.test) (\($0.places) since \(now - $0.since))" }.joined(separator: "; ")
-        FileHandle.standardError.write(Data(
-            "TestGate: \(waiter) has waited \(now - since); \(free) of \(width) free, \(waiting.count) waiting; held by: \(held.isEmpty ? "nobody" : held)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "TestGate: \(waiter) has waited \(now - since); \(free) of \(width) free, \(waiting.count) waiting; held by: \(held.isEmpty ? "nobody" : held)\n"
+                    .utf8))
     }
 
     init(width: Int) {

@@ -22,8 +22,12 @@ import Testing
                     _ = try await env.client.recordRecognition(.init(), metadata: env.officer(stranger).metadata)
                 }
             }
-            await expectRPCError(.invalidArgument) { _ = try await env.client.decideRevenueReport(.init(), metadata: env.officer("tax").metadata) }
-            await expectRPCError(.invalidArgument) { _ = try await env.client.recordRecognition(.init(), metadata: env.recognitionOfficer().metadata) }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.client.decideRevenueReport(.init(), metadata: env.officer("tax").metadata)
+            }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.client.recordRecognition(.init(), metadata: env.recognitionOfficer().metadata)
+            }
             let audited = try await env.app.auditCount()
             #expect(audited == 0)
         }

@@ -10,8 +10,11 @@ import Testing
 /// streamed in chunks.
 @Suite struct ExportTests {
     /// The whole streamed document and how many chunks carried it.
-    func export(_ env: AnalyticsEnv, _ request: Nomad_Analytics_V1_ExportCsvRequest, as caller: TestCaller)
-        async throws -> (text: String, chunks: Int) {
+    func export(
+        _ env: AnalyticsEnv, _ request: Nomad_Analytics_V1_ExportCsvRequest, as caller: TestCaller
+    )
+        async throws -> (text: String, chunks: Int)
+    {
         try await env.client.exportCsv(request, metadata: caller.metadata) { response in
             var data = Data()
             var chunks = 0
@@ -24,7 +27,9 @@ import Testing
     }
 
     func rows(_ text: String) -> [[String]] {
-        text.split(separator: "\r\n", omittingEmptySubsequences: true).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        text.split(separator: "\r\n", omittingEmptySubsequences: true).map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     @Test func eligibilityOfAYearStreamsEveryEnterpriseAsTheListHasIt() async throws {
@@ -42,8 +47,11 @@ import Testing
             let (text, chunks) = try await export(env, .with { $0.eligibilityYear = 2026 }, as: officer)
             let table = rows(text)
             #expect(table.first == Self.documentedColumns().dropFirst().first, "the header kpis.proto documents")
-            #expect(table.first == ["enterprise_id", "year", "nomads_introduced", "long_contracts", "flexible_engagements",
-                                    "nomads_trained", "tiers_met"])
+            #expect(
+                table.first == [
+                    "enterprise_id", "year", "nomads_introduced", "long_contracts", "flexible_engagements",
+                    "nomads_trained", "tiers_met",
+                ])
             #expect(table.count == 1 + 1201)
             // More than one message: an export is not capped by the message size limit.
             #expect(chunks > 1)
@@ -54,10 +62,13 @@ import Testing
             var listed: [Nomad_Analytics_V1_RewardEligibility] = []
             var token = ""
             repeat {
-                let page = try await env.client.listRewardEligibility(.with {
-                    $0.year = 2026
-                    $0.page = .with { $0.pageSize = 100; $0.pageToken = token }
-                }, metadata: officer.metadata)
+                let page = try await env.client.listRewardEligibility(
+                    .with {
+                        $0.year = 2026
+                        $0.page = .with {
+                            $0.pageSize = 100; $0.pageToken = token
+                        }
+                    }, metadata: officer.metadata)
                 listed += page.enterprises
                 token = page.page.nextPageToken
             } while !token.isEmpty
@@ -81,8 +92,12 @@ import Testing
             let request = Nomad_Analytics_V1_GetKpiSeriesRequest.with {
                 $0.code = "nomad_visits"
                 $0.period = .with {
-                    $0.from = .with { $0.year = 2026; $0.month = 1; $0.day = 1 }
-                    $0.to = .with { $0.year = 2026; $0.month = 4; $0.day = 30 }
+                    $0.from = .with {
+                        $0.year = 2026; $0.month = 1; $0.day = 1
+                    }
+                    $0.to = .with {
+                        $0.year = 2026; $0.month = 4; $0.day = 30
+                    }
                 }
                 $0.area = .core
             }
@@ -91,7 +106,8 @@ import Testing
             let table = rows(text)
             #expect(table.first == ["kpi", "area", "month", "value", "running_total", "target", "target_kind"])
             #expect(table.first == Self.documentedColumns().first, "the header kpis.proto documents")
-            #expect(table.dropFirst().map { [$0[2], $0[3], $0[4]] }
+            #expect(
+                table.dropFirst().map { [$0[2], $0[3], $0[4]] }
                     == series.points.map { [$0.month, "\($0.value)", "\($0.runningTotal)"] })
             #expect(table.dropFirst().map { $0[3] } == ["1", "2", "3", "0"])
             #expect(table.dropFirst().allSatisfy { $0[0] == "nomad_visits" && $0[1] == "core" && $0[6] == "annual" })

@@ -60,9 +60,12 @@ import Testing
             var seen: [String] = []
             var token = ""
             repeat {
-                let page = try await env.client.listIngestedEvents(.with {
-                    $0.page = .with { $0.pageSize = 2; $0.pageToken = token }
-                }, metadata: officer)
+                let page = try await env.client.listIngestedEvents(
+                    .with {
+                        $0.page = .with {
+                            $0.pageSize = 2; $0.pageToken = token
+                        }
+                    }, metadata: officer)
                 #expect(page.events.count <= 2)
                 seen += page.events.map(\.event.eventID)
                 token = page.page.nextPageToken
@@ -127,9 +130,10 @@ import Testing
             // signs claiming admin is refused, as a service token or an access token.
             let now = Int64(Date().timeIntervalSince1970)
             for type in [ServiceTokens.type, AccessTokens.type] {
-                let forged = try JWS.sign(AccessTokenClaims(
-                    iss: type == ServiceTokens.type ? ServiceTokens.issuer : "nomad-identity", aud: "nomad-zone",
-                    sub: UUID().text, iat: now, exp: now + 300, jti: UUID().text, role: "admin", dept: nil),
+                let forged = try JWS.sign(
+                    AccessTokenClaims(
+                        iss: type == ServiceTokens.type ? ServiceTokens.issuer : "nomad-identity", aud: "nomad-zone",
+                        sub: UUID().text, iat: now, exp: now + 300, jti: UUID().text, role: "admin", dept: nil),
                     type: type, with: AnalyticsEnv.serviceKey)
                 await expectRPCError(.unauthenticated) {
                     _ = try await env.client.listIngestedEvents(.with { _ in }, metadata: callMetadata(token: forged))

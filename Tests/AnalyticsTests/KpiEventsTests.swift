@@ -13,12 +13,15 @@ import Testing
         _ env: AnalyticsEnv, _ code: String, _ month: String, area: Nomad_Analytics_V1_Area = .unspecified,
         pageSize: Int32 = 100, token: String = ""
     ) async throws -> Nomad_Analytics_V1_ListKpiEventsResponse {
-        try await env.client.listKpiEvents(.with {
-            $0.code = code
-            $0.month = month
-            $0.area = area
-            $0.page = .with { $0.pageSize = pageSize; $0.pageToken = token }
-        }, metadata: env.officer().metadata)
+        try await env.client.listKpiEvents(
+            .with {
+                $0.code = code
+                $0.month = month
+                $0.area = area
+                $0.page = .with {
+                    $0.pageSize = pageSize; $0.pageToken = token
+                }
+            }, metadata: env.officer().metadata)
     }
 
     /// Every month's figure of every KPI (and area) is the drill-down's value,
@@ -105,7 +108,9 @@ import Testing
     /// bad requests are refused in the caller's language.
     @Test func strangersAndBadRequestsAreRefused() async throws {
         try await withAnalytics { env in
-            let bad = Nomad_Analytics_V1_ListKpiEventsRequest.with { $0.code = ""; $0.month = "nonsense" }
+            let bad = Nomad_Analytics_V1_ListKpiEventsRequest.with {
+                $0.code = ""; $0.month = "nonsense"
+            }
             for caller in [env.nomad(), env.enterprise()] {
                 await expectRPCError(.permissionDenied) { _ = try await env.client.listKpiEvents(bad, metadata: caller.metadata) }
             }
@@ -115,16 +120,23 @@ import Testing
             for month in ["2025-13", "2025-3", "25-03", "2025-03-01", "", "２０２５-03"] {
                 let zh = await expectRPCError(.invalidArgument) {
                     _ = try await env.client.listKpiEvents(
-                        .with { $0.code = "nomad_visits"; $0.month = month }, metadata: officer.metadata(language: "zh-CN"))
+                        .with {
+                            $0.code = "nomad_visits"; $0.month = month
+                        }, metadata: officer.metadata(language: "zh-CN"))
                 }
                 #expect(zh?.contains("月份") == true || zh?.contains("month") == true, "\(month): \(zh ?? "")")
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.listKpiEvents(.with { $0.code = "no_such_kpi"; $0.month = "2025-03" }, metadata: officer.metadata)
+                _ = try await env.client.listKpiEvents(
+                    .with {
+                        $0.code = "no_such_kpi"; $0.month = "2025-03"
+                    }, metadata: officer.metadata)
             }
             let area = await expectRPCError(.invalidArgument) {
                 _ = try await env.client.listKpiEvents(
-                    .with { $0.code = "settled_migrants"; $0.month = "2025-03"; $0.area = .core },
+                    .with {
+                        $0.code = "settled_migrants"; $0.month = "2025-03"; $0.area = .core
+                    },
                     metadata: officer.metadata(language: "zh-CN"))
             }
             #expect(area?.contains("不按区域统计") == true)

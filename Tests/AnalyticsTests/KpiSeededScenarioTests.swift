@@ -106,7 +106,9 @@ import Testing
             for batch in stride(from: 0, to: events.count, by: 200) {
                 try await env.ingest(Array(events[batch..<min(batch + 200, events.count)]))
             }
-            func check(_ code: String, area: Nomad_Analytics_V1_Area = .unspecified, expected: [String: Int64], before: Int64 = 0) async throws {
+            func check(
+                _ code: String, area: Nomad_Analytics_V1_Area = .unspecified, expected: [String: Int64], before: Int64 = 0
+            ) async throws {
                 let series = try await env.series(code, from.iso, to.iso, area: area)
                 var running = before
                 for (index, point) in series.points.enumerated() {
@@ -123,8 +125,9 @@ import Testing
             try await check("event_attendance", expected: expectedAttendance(nil))
             try await check("event_attendance", area: .core, expected: expectedAttendance("core"))
             try await check("event_attendance", area: .linked, expected: expectedAttendance("linked"))
-            try await check("settled_migrants", expected: perMonth(firstSettled),
-                            before: Int64(firstSettled.filter { $0 < from }.count))
+            try await check(
+                "settled_migrants", expected: perMonth(firstSettled),
+                before: Int64(firstSettled.filter { $0 < from }.count))
             try await check("jobs_filled", expected: perMonth(filledOn))
         }
     }

@@ -102,7 +102,7 @@ import Testing
             #expect(visits.progress.value == 3)
             #expect(visits.progress.kpi.target == 50_000)
             #expect(visits.progress.kpi.targetKind == .annual)
-            #expect(visits.progress.shareBasisPoints == 0)   // 3 × 10000 / 50000 rounds down
+            #expect(visits.progress.shareBasisPoints == 0)  // 3 × 10000 / 50000 rounds down
             #expect(visits.points.map(\.month) == (1...12).map { String(format: "2025-%02d", $0) })
             #expect(visits.byMonth["2025-01"]! == (1, 1))
             #expect(visits.byMonth["2025-03"]! == (1, 2))
@@ -125,9 +125,9 @@ import Testing
             #expect(try await env.series("event_attendance", "2026-01-01", "2026-12-31").progress.value == 0)
 
             let settled = try await env.series("settled_migrants", year.0, year.1)
-            #expect(settled.progress.value == 2)   // A1 before the period + A2 in February
+            #expect(settled.progress.value == 2)  // A1 before the period + A2 in February
             #expect(settled.progress.kpi.targetKind == .cumulative)
-            #expect(settled.progress.shareBasisPoints == 4)   // 2 × 10000 / 5000
+            #expect(settled.progress.shareBasisPoints == 4)  // 2 × 10000 / 5000
             #expect(settled.byMonth["2025-01"]! == (0, 1))
             #expect(settled.byMonth["2025-02"]! == (1, 2))
             #expect(settled.byMonth["2025-12"]! == (0, 2))
@@ -157,7 +157,7 @@ import Testing
             #expect(revenue.byMonth["2025-12"]!.0 == 1_000_000_000)
             #expect(revenue.progress.value == 3_200_000_000)
             #expect(revenue.progress.kpi.target == 200_000_000_000)
-            #expect(revenue.progress.shareBasisPoints == 160)   // 3.2e9 × 10000 / 2e11
+            #expect(revenue.progress.shareBasisPoints == 160)  // 3.2e9 × 10000 / 2e11
             let tax = try await env.series("tax_revenue", year.0, year.1)
             #expect(tax.progress.value == 100_000)
             #expect(try await env.series("digital_economy_revenue", "2024-01-01", "2024-12-31").progress.value == 1_200_000_000)
@@ -185,7 +185,9 @@ import Testing
             #expect(values["high_tech_enterprises"] == 2)
             #expect(values["jobs_filled"] == 1)
             let byArea = try await env.client.listKpis(
-                .with { $0.period = period(year.0, year.1); $0.area = .core }, metadata: env.officer().metadata)
+                .with {
+                    $0.period = period(year.0, year.1); $0.area = .core
+                }, metadata: env.officer().metadata)
             #expect(Set(byArea.kpis.map(\.kpi.code)) == ["nomad_visits", "event_attendance"])
             #expect(byArea.kpis.first { $0.kpi.code == "nomad_visits" }?.value == 2)
         }
@@ -244,7 +246,9 @@ import Testing
 
             // The drill-down names the settlement and the certification before it.
             let march = try await env.client.listKpiEvents(
-                .with { $0.code = "settled_from_nomads"; $0.month = "2025-03" }, metadata: env.officer().metadata)
+                .with {
+                    $0.code = "settled_from_nomads"; $0.month = "2025-03"
+                }, metadata: env.officer().metadata)
             #expect(march.value == 1)
             #expect(march.events.map(\.event.type).sorted() == ["identity.nomad.certified", "identity.nomad.settled"])
             #expect(march.events.allSatisfy { $0.event.subjectIds["account_id"] == converted })
@@ -284,8 +288,10 @@ import Testing
         }
         #expect(try KpiSettings.targets(" nomad_visits = 60000 ,tax_revenue=1") == ["nomad_visits": 60_000, "tax_revenue": 1])
         #expect(try KpiSettings.targets("") == [:])
-        for bad in ["nomad_visits", "no_such_kpi=5", "jobs_posted=10", "nomad_visits=0", "nomad_visits=1.5",
-                    "nomad_visits=1,nomad_visits=2", "nomad_visits=10000000000000000"] {
+        for bad in [
+            "nomad_visits", "no_such_kpi=5", "jobs_posted=10", "nomad_visits=0", "nomad_visits=1.5",
+            "nomad_visits=1,nomad_visits=2", "nomad_visits=10000000000000000",
+        ] {
             #expect(throws: ConfigError.self, "\(bad)") { try KpiSettings.targets(bad) }
         }
     }
@@ -318,14 +324,26 @@ import Testing
             }
             let zh = await expectRPCError(.invalidArgument) {
                 _ = try await env.client.getKpiSeries(
-                    .with { $0.code = "settled_migrants"; $0.area = .core }, metadata: officer.metadata(language: "zh-CN"))
+                    .with {
+                        $0.code = "settled_migrants"; $0.area = .core
+                    }, metadata: officer.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("不按区域统计") == true)
-            for bad in [period("2025-12-01", "2025-01-01"), period("2010-01-01", "2025-12-31"),
-                        .with { $0.from = day("2025-01-01") },
-                        .with { $0.from = day("2025-01-01"); $0.to = .with { $0.year = 2025; $0.month = 2; $0.day = 29 } }] {
+            for bad in [
+                period("2025-12-01", "2025-01-01"), period("2010-01-01", "2025-12-31"),
+                .with { $0.from = day("2025-01-01") },
+                .with {
+                    $0.from = day("2025-01-01");
+                    $0.to = .with {
+                        $0.year = 2025; $0.month = 2; $0.day = 29
+                    }
+                },
+            ] {
                 await expectRPCError(.invalidArgument) {
-                    _ = try await env.client.getKpiSeries(.with { $0.code = "nomad_visits"; $0.period = bad }, metadata: officer.metadata)
+                    _ = try await env.client.getKpiSeries(
+                        .with {
+                            $0.code = "nomad_visits"; $0.period = bad
+                        }, metadata: officer.metadata)
                 }
                 await expectRPCError(.invalidArgument) {
                     _ = try await env.client.listKpis(.with { $0.period = bad }, metadata: officer.metadata)

@@ -8,7 +8,7 @@ import PostgresNIO
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The issue's acceptance for the pipeline, with every service a real process
@@ -20,14 +20,18 @@ import Glibc
         try await Pipeline.run(Pipeline.members(analyticsRunning: false)) { suite in
             let written = try await PipelineMutations.thousand(suite)
             // Each mutation wrote exactly the events it should, and none left.
-            let types = ["identity": "identity.site.created", "jobs": "jobs.skill.created",
-                         "assets": "assets.voucher.issued", "events": "events.event.published"]
+            let types = [
+                "identity": "identity.site.created", "jobs": "jobs.skill.created",
+                "assets": "assets.voucher.issued", "events": "events.event.published",
+            ]
             for name in Pipeline.producers {
                 let counts = try await suite[name].withDatabase { tx in
-                    try await tx.query("""
+                    try await tx.query(
+                        """
                         SELECT count(*) FILTER (WHERE type = \(types[name]!)), count(*),
                                count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox
-                        """).collect().first!.decode((Int, Int, Int).self)
+                        """
+                    ).collect().first!.decode((Int, Int, Int).self)
                 }
                 #expect(counts.0 == written[name], "\(name): \(counts.0) \(types[name]!) events")
                 #expect(counts.1 == written[name], "\(name): \(counts.1) outbox rows in all")
@@ -63,7 +67,8 @@ import Glibc
             }
             try await analytics.withDatabase { blocker in
                 _ = try await blocker.query("BEGIN")
-                _ = try await blocker.query("""
+                _ = try await blocker.query(
+                    """
                     INSERT INTO ingested_events (id, source_service, type, schema_version, occurred_at, subject_ids, payload)
                     VALUES (\(held), 'blocker', 'tests.blocker', 1, now(), '{}', '{}')
                     """)
@@ -101,14 +106,17 @@ import Glibc
         let members = [SuiteMember("identity"), SuiteMember("analytics")]
         try await Pipeline.run(members) { suite in
             let identity = Nomad_Identity_V1_IdentityService.Client(wrapping: try suite["identity"].client)
-            let nomad = try await ScenarioIdentity.registerNomad(identity, username: "twice-\(UUID().uuidString.prefix(8).lowercased())", nationality: "DE")
+            let nomad = try await ScenarioIdentity.registerNomad(
+                identity, username: "twice-\(UUID().uuidString.prefix(8).lowercased())", nationality: "DE")
             try await ScenarioIdentity.certify(identity, nomad: nomad)
             try await Pipeline.expectExactlyOnce(suite, producers: ["identity"])
             let event = try await suite["identity"].withDatabase { tx in
-                try await tx.query("""
+                try await tx.query(
+                    """
                     SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at FROM outbox
                     WHERE type = 'identity.nomad.certified'
-                    """).collect().first!.decode((UUID, String, Int, String, String, Date).self)
+                    """
+                ).collect().first!.decode((UUID, String, Int, String, String, Date).self)
             }
             let analytics = Nomad_Analytics_V1_AnalyticsService.Client(wrapping: try suite["analytics"].client)
             let relay = TestCaller(id: UUID().text, token: try AnalyticsEnv.serviceTokens.issue(caller: UUID(), for: .ingestEvents).token)

@@ -38,7 +38,8 @@ import Testing
                 _ = try await env.client.getKpiSeries(.with { $0.code = "no_such_kpi" }, metadata: callMetadata())
             }
             await expectRPCError(.unauthenticated) {
-                _ = try await env.client.exportCsv(.with { $0.kpiSeries = .with { $0.code = "nomad_visits" } }, metadata: callMetadata()) { response in
+                _ = try await env.client.exportCsv(.with { $0.kpiSeries = .with { $0.code = "nomad_visits" } }, metadata: callMetadata()) {
+                    response in
                     for try await _ in response.messages {}
                 }
             }

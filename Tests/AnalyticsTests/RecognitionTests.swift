@@ -53,7 +53,11 @@ import Testing
             }
             await refused { $0.enterpriseID = "not-a-uuid" }
             await refused { $0.clearRecognizedOn() }
-            await refused { $0.recognizedOn = .with { $0.year = 2025; $0.month = 13; $0.day = 1 } }
+            await refused {
+                $0.recognizedOn = .with {
+                    $0.year = 2025; $0.month = 13; $0.day = 1
+                }
+            }
             await refused { $0.recognizedOn = day("2099-01-01") }
             await refused { $0.reference = "" }
             await refused { $0.evidenceHashes = [] }
@@ -69,9 +73,12 @@ import Testing
             var seen: [String] = []
             var token = ""
             repeat {
-                let page = try await env.client.listRecognitions(.with {
-                    $0.page = .with { $0.pageSize = 2; $0.pageToken = token }
-                }, metadata: env.admin().metadata)
+                let page = try await env.client.listRecognitions(
+                    .with {
+                        $0.page = .with {
+                            $0.pageSize = 2; $0.pageToken = token
+                        }
+                    }, metadata: env.admin().metadata)
                 #expect(page.recognitions.count <= 2)
                 seen += page.recognitions.map(\.enterpriseID)
                 token = page.page.nextPageToken

@@ -14,9 +14,11 @@ import Testing
     }
 
     @Test func addressAndKeyAreRead() throws {
-        let config = try NomadConfig.fromEnvironment(service: "jobs", Environment([
-            "NOMAD_ANALYTICS_ADDRESS": "analytics.internal:50055", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
-        ]))
+        let config = try NomadConfig.fromEnvironment(
+            service: "jobs",
+            Environment([
+                "NOMAD_ANALYTICS_ADDRESS": "analytics.internal:50055", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
+            ]))
         #expect(config.analyticsAddress == "analytics.internal:50055")
         #expect(config.serviceTokenKey?.keyID == "cfg-service")
         #expect(config.relay.maxBackoff == .seconds(30))
@@ -24,10 +26,12 @@ import Testing
     }
 
     @Test func backoffCapAndCAFileAreRead() throws {
-        let config = try NomadConfig.fromEnvironment(service: "jobs", Environment([
-            "NOMAD_ANALYTICS_ADDRESS": "analytics.internal:50055", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
-            "NOMAD_RELAY_MAX_BACKOFF_SECONDS": "2.5", "NOMAD_ANALYTICS_CA_FILE": "/etc/nomad/analytics-ca.pem",
-        ]))
+        let config = try NomadConfig.fromEnvironment(
+            service: "jobs",
+            Environment([
+                "NOMAD_ANALYTICS_ADDRESS": "analytics.internal:50055", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
+                "NOMAD_RELAY_MAX_BACKOFF_SECONDS": "2.5", "NOMAD_ANALYTICS_CA_FILE": "/etc/nomad/analytics-ca.pem",
+            ]))
         #expect(config.relay.maxBackoff == .milliseconds(2500))
         #expect(config.analyticsCAFile == "/etc/nomad/analytics-ca.pem")
         #expect(throws: ConfigError.self) {
@@ -45,9 +49,11 @@ import Testing
     }
 
     @Test func aBadAddressIsRefusedBeforeStart() throws {
-        let config = try NomadConfig.fromEnvironment(service: "jobs", Environment([
-            "NOMAD_ANALYTICS_ADDRESS": "no-port", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
-        ]))
+        let config = try NomadConfig.fromEnvironment(
+            service: "jobs",
+            Environment([
+                "NOMAD_ANALYTICS_ADDRESS": "no-port", "NOMAD_SERVICE_TOKEN_KEY": key.encoded,
+            ]))
         #expect(throws: ConfigError.self) {
             _ = try NomadApp(definition: ProducerService.definition, config: config, signals: [])
         }

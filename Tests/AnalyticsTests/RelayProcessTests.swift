@@ -8,7 +8,7 @@ import NomadTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The relay as it runs in production: inside the real nomad-jobs executable,
@@ -32,11 +32,14 @@ import Glibc
                 for i in 0..<count {
                     let client = Nomad_Jobs_V1_JobsService.Client(wrapping: replicas[i % 2].client)
                     group.addTask {
-                        _ = try await client.createSkill(.with {
-                            $0.requestID = UUID().text
-                            $0.code = "\(prefix)-\(i)"
-                            $0.name = .with { $0.zhCn = "技能\(i)"; $0.en = "skill \(i)" }
-                        }, metadata: callMetadata(token: admin))
+                        _ = try await client.createSkill(
+                            .with {
+                                $0.requestID = UUID().text
+                                $0.code = "\(prefix)-\(i)"
+                                $0.name = .with {
+                                    $0.zhCn = "技能\(i)"; $0.en = "skill \(i)"
+                                }
+                            }, metadata: callMetadata(token: admin))
                     }
                 }
                 try await group.waitForAll()

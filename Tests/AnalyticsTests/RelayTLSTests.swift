@@ -11,31 +11,39 @@ import Testing
 /// certificate. Without that certificate nothing is delivered.
 @Suite struct RelayTLSTests {
     func analytics(_ certs: TestCertificates, _ body: (AnalyticsEnv) async throws -> Void) async throws {
-        try await withTestApp(AnalyticsDefinition.make(), configure: {
-            $0.serviceTokenKey = AnalyticsEnv.serviceKey
-            $0.tlsCertificateFile = certs.serverCert
-            $0.tlsKeyFile = certs.serverKey
-            $0.tlsClientCAFile = certs.ca
-        }) { app in
+        try await withTestApp(
+            AnalyticsDefinition.make(),
+            configure: {
+                $0.serviceTokenKey = AnalyticsEnv.serviceKey
+                $0.tlsCertificateFile = certs.serverCert
+                $0.tlsKeyFile = certs.serverKey
+                $0.tlsClientCAFile = certs.ca
+            }
+        ) { app in
             try await body(AnalyticsEnv(app: app, client: AnalyticsClient(wrapping: app.client)))
         }
     }
 
-    func producer(_ analyticsPort: Int, _ certs: TestCertificates, clientCertificate: Bool,
-                  _ body: (ProducerEnv) async throws -> Void) async throws {
-        try await withTestApp(ProducerService.definition, configure: {
-            $0.analyticsAddress = "127.0.0.1:\(analyticsPort)"
-            $0.analyticsCAFile = certs.ca
-            if clientCertificate {
-                // The producer's own serving certificate doubles as its client one.
-                $0.tlsCertificateFile = certs.clientCert
-                $0.tlsKeyFile = certs.clientKey
+    func producer(
+        _ analyticsPort: Int, _ certs: TestCertificates, clientCertificate: Bool,
+        _ body: (ProducerEnv) async throws -> Void
+    ) async throws {
+        try await withTestApp(
+            ProducerService.definition,
+            configure: {
+                $0.analyticsAddress = "127.0.0.1:\(analyticsPort)"
+                $0.analyticsCAFile = certs.ca
+                if clientCertificate {
+                    // The producer's own serving certificate doubles as its client one.
+                    $0.tlsCertificateFile = certs.clientCert
+                    $0.tlsKeyFile = certs.clientKey
+                }
+                $0.serviceTokenKey = AnalyticsEnv.serviceKey
+                $0.relay.pollInterval = .milliseconds(50)
+                $0.relay.initialBackoff = .milliseconds(50)
+                $0.relay.maxBackoff = .milliseconds(500)
             }
-            $0.serviceTokenKey = AnalyticsEnv.serviceKey
-            $0.relay.pollInterval = .milliseconds(50)
-            $0.relay.initialBackoff = .milliseconds(50)
-            $0.relay.maxBackoff = .milliseconds(500)
-        }) { app in
+        ) { app in
             try await body(ProducerEnv(app: app, client: .init(wrapping: app.client)))
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GRPCCore
 import NomadKit
@@ -31,7 +31,9 @@ import Testing
                 let matched = try await analytics.storedCount("id = ANY('{\(ids.joined(separator: ","))}'::uuid[])")
                 #expect(matched.rows == 45)
                 let listed = try await analytics.client.listIngestedEvents(
-                    .with { $0.type = "producer.note.written"; $0.page.pageSize = 1 }, metadata: analytics.admin().metadata)
+                    .with {
+                        $0.type = "producer.note.written"; $0.page.pageSize = 1
+                    }, metadata: analytics.admin().metadata)
                 #expect(listed.events.first?.event.subjectIds["note_id"] != nil)
                 #expect(listed.events.first?.event.payloadJson.contains("note") == true)
                 // The relay counts what it delivered and reports the backlog.

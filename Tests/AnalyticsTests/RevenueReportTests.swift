@@ -11,7 +11,8 @@ import Testing
     @Test func anEnterpriseSubmitsAndAnOfficerConfirms() async throws {
         try await withAnalytics { env in
             let enterprise = env.enterprise()
-            let report = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000, taxYuan: 50_000)
+            let report = try await env.submitReport(
+                enterprise, from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000, taxYuan: 50_000)
             #expect(report.status == .submitted)
             #expect(report.reporterID == enterprise.id)
             #expect(report.individual == false)
@@ -97,48 +98,66 @@ import Testing
                 }
             }
             await refused { $0.clearPeriod() }
-            await refused { $0.period.from = day("2025-01-02") }          // not a month's first day
-            await refused { $0.period.to = day("2025-03-30") }            // not a month's last day
-            await refused { $0.period = period("2025-11-01", "2026-01-31") } // crosses a year
+            await refused { $0.period.from = day("2025-01-02") }  // not a month's first day
+            await refused { $0.period.to = day("2025-03-30") }  // not a month's last day
+            await refused { $0.period = period("2025-11-01", "2026-01-31") }  // crosses a year
             await refused { $0.period = period("2025-04-01", "2025-03-31") }
-            await refused { $0.period = period("2099-01-01", "2099-01-31") } // not over yet
-            await refused { $0.period.to = .with { $0.year = 2025; $0.month = 2; $0.day = 30 } }
-            await refused { $0.revenue = .with { $0.currencyCode = "USD"; $0.minorUnits = 100 } }
-            await refused { $0.revenue = .with { $0.currencyCode = "CNY"; $0.minorUnits = -1 } }
-            await refused { $0.revenue = cny(0); $0.tax = cny(0) }
+            await refused { $0.period = period("2099-01-01", "2099-01-31") }  // not over yet
+            await refused {
+                $0.period.to = .with {
+                    $0.year = 2025; $0.month = 2; $0.day = 30
+                }
+            }
+            await refused {
+                $0.revenue = .with {
+                    $0.currencyCode = "USD"; $0.minorUnits = 100
+                }
+            }
+            await refused {
+                $0.revenue = .with {
+                    $0.currencyCode = "CNY"; $0.minorUnits = -1
+                }
+            }
+            await refused {
+                $0.revenue = cny(0); $0.tax = cny(0)
+            }
             await refused { $0.evidenceHashes = [] }
             await refused { $0.evidenceHashes = ["abc"] }
             await refused { $0.evidenceHashes = (0..<11).map { evidenceHash("e\($0)") } }
             await refused { $0.requestID = "" }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.submitRevenueReport(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.period = period("2025-01-01", "2025-03-31")
-                    $0.evidenceHashes = [evidenceHash("x")]
-                }, metadata: enterprise.metadata(language: "zh-CN"))
+                _ = try await env.client.submitRevenueReport(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.period = period("2025-01-01", "2025-03-31")
+                        $0.evidenceHashes = [evidenceHash("x")]
+                    }, metadata: enterprise.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("不能都为零") == true)
             // Tax alone is a valid report.
-            let taxOnly = try await env.client.submitRevenueReport(.with {
-                $0.requestID = UUID().uuidString
-                $0.period = period("2025-01-01", "2025-03-31")
-                $0.tax = cny(5)
-                $0.evidenceHashes = [evidenceHash("x").uppercased()]
-            }, metadata: enterprise.metadata)
+            let taxOnly = try await env.client.submitRevenueReport(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.period = period("2025-01-01", "2025-03-31")
+                    $0.tax = cny(5)
+                    $0.evidenceHashes = [evidenceHash("x").uppercased()]
+                }, metadata: enterprise.metadata)
             #expect(taxOnly.revenue.minorUnits == 0)
             #expect(taxOnly.evidenceHashes == [evidenceHash("x")])
             #expect(try await env.count("revenue_reports") == 1)
 
             let officer = env.officer().metadata
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.decideRevenueReport(.with {
-                    $0.requestID = "r"; $0.reportID = "nope"; $0.confirm = true
-                }, metadata: officer)
+                _ = try await env.client.decideRevenueReport(
+                    .with {
+                        $0.requestID = "r"; $0.reportID = "nope"; $0.confirm = true
+                    }, metadata: officer)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.decideRevenueReport(.with {
-                    $0.requestID = "r"; $0.reportID = UUID().text; $0.confirm = true
-                }, metadata: officer)
+                _ = try await env.client.decideRevenueReport(
+                    .with {
+                        $0.requestID = "r"; $0.reportID = UUID().text; $0.confirm = true
+                    }, metadata: officer)
             }
             #expect(try await env.count("revenue_reports", "status = 1") == 1)
             #expect(try await env.storedCount().rows == 0)
@@ -190,9 +209,12 @@ import Testing
             var seen: [String] = []
             var token = ""
             repeat {
-                let page = try await env.client.listRevenueReports(.with {
-                    $0.page = .with { $0.pageSize = 2; $0.pageToken = token }
-                }, metadata: officer)
+                let page = try await env.client.listRevenueReports(
+                    .with {
+                        $0.page = .with {
+                            $0.pageSize = 2; $0.pageToken = token
+                        }
+                    }, metadata: officer)
                 seen += page.reports.map(\.reportID)
                 token = page.page.nextPageToken
             } while !token.isEmpty

@@ -11,7 +11,9 @@ import Testing
 @Suite struct RewardEligibilityTests {
     typealias F = RewardFixtures
 
-    private func count(_ e: Nomad_Analytics_V1_RewardEligibility, _ c: Nomad_Analytics_V1_RewardCriterion) -> Nomad_Analytics_V1_CriterionCount {
+    private func count(
+        _ e: Nomad_Analytics_V1_RewardEligibility, _ c: Nomad_Analytics_V1_RewardCriterion
+    ) -> Nomad_Analytics_V1_CriterionCount {
         e.counts.first { $0.criterion == c } ?? .init()
     }
 
@@ -32,7 +34,10 @@ import Testing
             try await env.ingest([n1Long, n2First, n1First, n3First, n4Second, n4First])
 
             let staff = env.officer().metadata
-            let a2025 = try await env.client.getRewardEligibility(.with { $0.enterpriseID = a.id; $0.year = 2025 }, metadata: staff)
+            let a2025 = try await env.client.getRewardEligibility(
+                .with {
+                    $0.enterpriseID = a.id; $0.year = 2025
+                }, metadata: staff)
             let introducedA2025 = count(a2025, .nomadsIntroduced)
             #expect(introducedA2025.count == 2)
             #expect(Set(introducedA2025.evidence.map(\.subjectID)) == [n1, n3])
@@ -41,12 +46,18 @@ import Testing
             #expect(count(a2025, .longContracts).count == 0)
             #expect(count(a2025, .flexibleEngagements).count == 0)
 
-            let a2026 = try await env.client.getRewardEligibility(.with { $0.enterpriseID = a.id; $0.year = 2026 }, metadata: staff)
+            let a2026 = try await env.client.getRewardEligibility(
+                .with {
+                    $0.enterpriseID = a.id; $0.year = 2026
+                }, metadata: staff)
             #expect(count(a2026, .nomadsIntroduced).evidence.map(\.subjectID) == [n4])
             #expect(count(a2026, .flexibleEngagements).count == 1)
             #expect(count(a2026, .flexibleEngagements).evidence.first?.eventIds == [n4First.eventID])
 
-            let b2025 = try await env.client.getRewardEligibility(.with { $0.enterpriseID = b.id; $0.year = 2025 }, metadata: staff)
+            let b2025 = try await env.client.getRewardEligibility(
+                .with {
+                    $0.enterpriseID = b.id; $0.year = 2025
+                }, metadata: staff)
             #expect(b2025.counts.allSatisfy { $0.count == 0 })
             #expect(b2025.counts.map(\.criterion) == [.nomadsIntroduced, .longContracts, .flexibleEngagements, .nomadsTrained])
 
@@ -100,7 +111,10 @@ import Testing
             #expect(a1Evidence?.eventIds == [a1Gate.eventID, a1Session.eventID, published.eventID])
             let earlier = try await env.client.getRewardEligibility(.with { $0.year = 2025 }, metadata: e.metadata)
             #expect(count(earlier, .nomadsTrained).evidence.map(\.subjectID) == [a6])
-            let others = try await env.client.getRewardEligibility(.with { $0.enterpriseID = other.id; $0.year = 2026 }, metadata: env.admin().metadata)
+            let others = try await env.client.getRewardEligibility(
+                .with {
+                    $0.enterpriseID = other.id; $0.year = 2026
+                }, metadata: env.admin().metadata)
             #expect(count(others, .nomadsTrained).evidence.map(\.subjectID) == [a5])
         }
     }
@@ -109,7 +123,8 @@ import Testing
         try await withAnalytics { env in
             let e = env.enterprise()
             let contracts = (0..<101).map { i in
-                F.contractSigned(nomad: UUID().text, enterprise: e.id, kind: 3, at: F.zone("2026-05-01T10:00").addingTimeInterval(Double(i)))
+                F.contractSigned(
+                    nomad: UUID().text, enterprise: e.id, kind: 3, at: F.zone("2026-05-01T10:00").addingTimeInterval(Double(i)))
             }
             try await env.ingest(contracts)
             let result = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)
@@ -151,10 +166,13 @@ import Testing
             var seen: [Nomad_Analytics_V1_RewardEligibility] = []
             var token = ""
             repeat {
-                let page = try await env.client.listRewardEligibility(.with {
-                    $0.year = 2026
-                    $0.page = .with { $0.pageSize = 2; $0.pageToken = token }
-                }, metadata: staff)
+                let page = try await env.client.listRewardEligibility(
+                    .with {
+                        $0.year = 2026
+                        $0.page = .with {
+                            $0.pageSize = 2; $0.pageToken = token
+                        }
+                    }, metadata: staff)
                 #expect(page.enterprises.count <= 2)
                 #expect(page.enterprises.allSatisfy { $0.counts.allSatisfy(\.evidence.isEmpty) })
                 seen += page.enterprises
@@ -169,9 +187,15 @@ import Testing
             #expect(byID[ids[3]]?.tiersMet.map(\.code) == ["intro_2"])
             #expect(byID[ids[4]]?.tiersMet.map(\.code) == ["flex_1"])
 
-            let eligible = try await env.client.listRewardEligibility(.with { $0.year = 2026; $0.onlyEligible = true }, metadata: staff)
+            let eligible = try await env.client.listRewardEligibility(
+                .with {
+                    $0.year = 2026; $0.onlyEligible = true
+                }, metadata: staff)
             #expect(eligible.enterprises.map(\.enterpriseID) == [ids[2], ids[3], ids[4]].sorted())
-            let single = try await env.client.getRewardEligibility(.with { $0.enterpriseID = ids[3]; $0.year = 2026 }, metadata: staff)
+            let single = try await env.client.getRewardEligibility(
+                .with {
+                    $0.enterpriseID = ids[3]; $0.year = 2026
+                }, metadata: staff)
             #expect(single.tiersMet.map(\.code) == ["intro_2"])
             #expect(single.tiersMet.first?.minimum == 2)
 
@@ -180,9 +204,11 @@ import Testing
                 try await EligibilityQueries.all(tx, year: 2026, tiers: tiers)
             }
             #expect(all.map(\.enterpriseID) == ids.sorted())
-            #expect(all.map { $0.counts[.nomadsIntroduced] } == ids.sorted().map { id in
-                Int64(byID[id].map { count($0, .nomadsIntroduced).count } ?? -1)
-            })
+            #expect(
+                all.map { $0.counts[.nomadsIntroduced] }
+                    == ids.sorted().map { id in
+                        Int64(byID[id].map { count($0, .nomadsIntroduced).count } ?? -1)
+                    })
             let empty = try await env.client.listRewardEligibility(.with { $0.year = 2030 }, metadata: staff)
             #expect(empty.enterprises.isEmpty && empty.page.nextPageToken.isEmpty)
         }
@@ -196,7 +222,9 @@ import Testing
             // Eight relays deliver the same batch at once while the enterprise reads.
             try await withThrowingTaskGroup(of: Int64?.self) { group in
                 for _ in 0..<8 {
-                    group.addTask { try await env.ingest(batch); return nil }
+                    group.addTask {
+                        try await env.ingest(batch); return nil
+                    }
                     group.addTask {
                         let seen = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)
                         return seen.counts.first { $0.criterion == .flexibleEngagements }?.count
@@ -215,7 +243,9 @@ import Testing
     @Test func onlyTheEnterpriseItselfAndStaffMayRead() async throws {
         try await withAnalytics { env in
             let e = env.enterprise()
-            let own = Nomad_Analytics_V1_GetRewardEligibilityRequest.with { $0.enterpriseID = e.id; $0.year = 2026 }
+            let own = Nomad_Analytics_V1_GetRewardEligibilityRequest.with {
+                $0.enterpriseID = e.id; $0.year = 2026
+            }
             _ = try await env.client.getRewardEligibility(own, metadata: e.metadata)
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.getRewardEligibility(own, metadata: env.enterprise().metadata)
@@ -265,11 +295,17 @@ import Testing
             }
             #expect(missing?.contains("year") == true)
             let badID = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.getRewardEligibility(.with { $0.enterpriseID = "nope"; $0.year = 2026 }, metadata: staff.metadata)
+                _ = try await env.client.getRewardEligibility(
+                    .with {
+                        $0.enterpriseID = "nope"; $0.year = 2026
+                    }, metadata: staff.metadata)
             }
             #expect(badID?.contains("enterprise_id") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.getRewardEligibility(.with { $0.enterpriseID = "nope"; $0.year = 2026 }, metadata: e.metadata)
+                _ = try await env.client.getRewardEligibility(
+                    .with {
+                        $0.enterpriseID = "nope"; $0.year = 2026
+                    }, metadata: e.metadata)
             }
             // Staff must say whose eligibility they want.
             let unnamed = await expectRPCError(.invalidArgument) {
@@ -277,10 +313,11 @@ import Testing
             }
             #expect(unnamed?.contains("缺少必填字段：enterprise_id") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.listRewardEligibility(.with {
-                    $0.year = 2026
-                    $0.page = .with { $0.pageToken = "forged" }
-                }, metadata: staff.metadata)
+                _ = try await env.client.listRewardEligibility(
+                    .with {
+                        $0.year = 2026
+                        $0.page = .with { $0.pageToken = "forged" }
+                    }, metadata: staff.metadata)
             }
         }
     }

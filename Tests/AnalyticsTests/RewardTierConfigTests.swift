@@ -6,7 +6,7 @@ import NomadTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// NOMAD_ANALYTICS_REWARD_TIERS as the executable reads it: defaults when
@@ -15,32 +15,35 @@ import Glibc
     @Test func unsetMeansTheDefaults() throws {
         #expect(try AnalyticsSettings.rewardTiers(Environment([:])) == .defaults)
         #expect(try AnalyticsSettings.rewardTiers(Environment(["NOMAD_ANALYTICS_REWARD_TIERS": "  "])) == .defaults)
-        #expect(RewardTiers.defaults.tiers.map(\.code) == ["introduced_10", "introduced_50", "long_contract_5", "flexible_20", "trained_30"])
+        #expect(
+            RewardTiers.defaults.tiers.map(\.code) == ["introduced_10", "introduced_50", "long_contract_5", "flexible_20", "trained_30"])
         // Every criterion has at least one default tier.
         #expect(Set(RewardTiers.defaults.tiers.map(\.criterion)) == Set(RewardCriterionKind.allCases))
     }
 
     @Test func aGivenValueIsParsedInOrder() throws {
-        let tiers = try AnalyticsSettings.rewardTiers(Environment([
-            "NOMAD_ANALYTICS_REWARD_TIERS": "trained_5:nomads_trained:5, long_1:long_contracts:1,intro_100:nomads_introduced:100",
-        ]))
-        #expect(tiers.tiers == [
-            RewardTier(code: "trained_5", criterion: .nomadsTrained, minimum: 5),
-            RewardTier(code: "long_1", criterion: .longContracts, minimum: 1),
-            RewardTier(code: "intro_100", criterion: .nomadsIntroduced, minimum: 100),
-        ])
+        let tiers = try AnalyticsSettings.rewardTiers(
+            Environment([
+                "NOMAD_ANALYTICS_REWARD_TIERS": "trained_5:nomads_trained:5, long_1:long_contracts:1,intro_100:nomads_introduced:100"
+            ]))
+        #expect(
+            tiers.tiers == [
+                RewardTier(code: "trained_5", criterion: .nomadsTrained, minimum: 5),
+                RewardTier(code: "long_1", criterion: .longContracts, minimum: 1),
+                RewardTier(code: "intro_100", criterion: .nomadsIntroduced, minimum: 100),
+            ])
         #expect(tiers.tiers[0].message.name.zhCn == "培训数字游民达到5人")
         #expect(tiers.tiers[1].message.name.en == "1 contracts of one year or more")
     }
 
     @Test(arguments: [
-        "introduced_20:nomads_introduced",          // no minimum
-        "introduced_20:nomads_imported:20",         // unknown criterion
-        "introduced_20:nomads_introduced:0",        // minimum below 1
-        "introduced_20:nomads_introduced:twenty",   // not a number
-        "Introduced:nomads_introduced:20",          // upper case code
-        "a:nomads_introduced:1,a:long_contracts:2", // duplicate code
-        "a:nomads_introduced:1,,b:long_contracts:2", // empty entry
+        "introduced_20:nomads_introduced",  // no minimum
+        "introduced_20:nomads_imported:20",  // unknown criterion
+        "introduced_20:nomads_introduced:0",  // minimum below 1
+        "introduced_20:nomads_introduced:twenty",  // not a number
+        "Introduced:nomads_introduced:20",  // upper case code
+        "a:nomads_introduced:1,a:long_contracts:2",  // duplicate code
+        "a:nomads_introduced:1,,b:long_contracts:2",  // empty entry
     ])
     func aBadValueIsRefusedNamingTheVariable(_ value: String) {
         do {

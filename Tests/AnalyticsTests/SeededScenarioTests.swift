@@ -84,10 +84,11 @@ import Testing
             let tiers = try await analytics.listRewardTiers(.init(), metadata: officer.metadata).tiers
             for (index, enterprise) in run.enterprises.enumerated() {
                 let wanted = expected.eligibility[index] ?? .init()
-                let answer = try await analytics.getRewardEligibility(.with {
-                    $0.enterpriseID = enterprise.id
-                    $0.year = year
-                }, metadata: officer.metadata)
+                let answer = try await analytics.getRewardEligibility(
+                    .with {
+                        $0.enterpriseID = enterprise.id
+                        $0.year = year
+                    }, metadata: officer.metadata)
                 func count(_ criterion: Nomad_Analytics_V1_RewardCriterion) -> Int64? {
                     answer.counts.first { $0.criterion == criterion }?.count
                 }
@@ -96,16 +97,19 @@ import Testing
                     flexible: Int(count(.flexibleEngagements) ?? -1), trained: Int(count(.nomadsTrained) ?? -1))
                 print("seeded scenario: eligibility of enterprise \(index) expected \(wanted), analytics \(got)")
                 let wantedTiers = tiers.filter { tier in
-                    let counted = switch tier.criterion {
-                    case .nomadsIntroduced: wanted.introduced
-                    case .longContracts: wanted.longContracts
-                    case .flexibleEngagements: wanted.flexible
-                    case .nomadsTrained: wanted.trained
-                    default: -1
-                    }
+                    let counted =
+                        switch tier.criterion {
+                        case .nomadsIntroduced: wanted.introduced
+                        case .longContracts: wanted.longContracts
+                        case .flexibleEngagements: wanted.flexible
+                        case .nomadsTrained: wanted.trained
+                        default: -1
+                        }
                     return Int64(counted) >= tier.minimum
                 }.map(\.code)
-                #expect(Set(answer.tiersMet.map(\.code)) == Set(wantedTiers), "enterprise \(index) tiers: \(answer.tiersMet.map(\.code)) vs \(wantedTiers)")
+                #expect(
+                    Set(answer.tiersMet.map(\.code)) == Set(wantedTiers),
+                    "enterprise \(index) tiers: \(answer.tiersMet.map(\.code)) vs \(wantedTiers)")
                 #expect(got == wanted, "enterprise \(index): analytics says \(got), the seed implies \(wanted)")
                 // The enterprise reads its own the same.
                 let own = try await analytics.getRewardEligibility(.with { $0.year = year }, metadata: enterprise.metadata)
@@ -120,7 +124,9 @@ import Testing
                 received += wanted.received
                 completed += wanted.completed
                 let row = performance.services.first { $0.serviceCode == entry.code }
-                #expect(row?.received == Int64(wanted.received), "\(entry.code) received: \(String(describing: row?.received)) vs \(wanted.received)")
+                #expect(
+                    row?.received == Int64(wanted.received),
+                    "\(entry.code) received: \(String(describing: row?.received)) vs \(wanted.received)")
                 #expect(row?.completed == Int64(wanted.completed), "\(entry.code) completed")
                 #expect(row?.department == entry.department)
                 #expect(row?.timeLimitDays == entry.processingDays)
@@ -131,7 +137,9 @@ import Testing
                 }
                 if wanted.ratings > 0 {
                     let mean = Double(wanted.starsTotal) / Double(wanted.ratings)
-                    #expect(abs((row?.averageRating ?? 0) - mean) < 0.01, "\(entry.code) rating \(String(describing: row?.averageRating)) vs \(mean)")
+                    #expect(
+                        abs((row?.averageRating ?? 0) - mean) < 0.01,
+                        "\(entry.code) rating \(String(describing: row?.averageRating)) vs \(mean)")
                 }
                 // Everything was decided at once, well within any time limit.
                 #expect(row?.overdueBasisPoints == 0)

@@ -17,7 +17,8 @@ struct BubbleTests {
             let dear = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 4_000)
             _ = try await env.buy(cheap, units: 3, by: buyer)
             _ = try await env.buy(dear, units: 1, by: buyer)
-            let index = try await env.client.getPriceIndex(.with { $0.poolCode = "entertainment_metaverse" }, metadata: env.nomad().metadata)
+            let index = try await env.client.getPriceIndex(
+                .with { $0.poolCode = "entertainment_metaverse" }, metadata: env.nomad().metadata)
             #expect(index.currencyCode == "CNY")
             let point = try #require(index.points.first)
             #expect(index.points.count == 1)
@@ -28,10 +29,11 @@ struct BubbleTests {
 
             let other = try await env.client.getPriceIndex(.with { $0.poolCode = "vehicle_road_cloud" }, metadata: buyer.metadata)
             #expect(other.points.isEmpty)
-            let past = try await env.client.getPriceIndex(.with {
-                $0.poolCode = "entertainment_metaverse"
-                $0.to = ZoneDay.today().adding(days: -1).message
-            }, metadata: buyer.metadata)
+            let past = try await env.client.getPriceIndex(
+                .with {
+                    $0.poolCode = "entertainment_metaverse"
+                    $0.to = ZoneDay.today().adding(days: -1).message
+                }, metadata: buyer.metadata)
             #expect(past.points.isEmpty)
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.getPriceIndex(.with { $0.poolCode = "nope" }, metadata: buyer.metadata)
@@ -105,11 +107,12 @@ struct BubbleTests {
             let trade = try await env.buy(far, units: 1, by: buyer)
             let alertID = try #require(trade.alertIds.first)
             func close(_ note: String, by caller: AssetsEnv.Caller) async throws -> Nomad_Assets_V1_BubbleAlert {
-                try await env.client.closeAlert(.with {
-                    $0.requestID = requestID()
-                    $0.alertID = alertID
-                    $0.note = note
-                }, metadata: caller.metadata)
+                try await env.client.closeAlert(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.alertID = alertID
+                        $0.note = note
+                    }, metadata: caller.metadata)
             }
             await expectRPCError(.permissionDenied) { _ = try await close("ok", by: env.admin()) }
             await expectRPCError(.permissionDenied) { _ = try await close("ok", by: buyer) }
@@ -117,10 +120,11 @@ struct BubbleTests {
                 _ = try await env.client.listAlerts(.init(), metadata: buyer.metadata)
             }
             let message = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.closeAlert(.with {
-                    $0.requestID = requestID()
-                    $0.alertID = alertID
-                }, metadata: officer.metadata(language: "zh-CN"))
+                _ = try await env.client.closeAlert(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.alertID = alertID
+                    }, metadata: officer.metadata(language: "zh-CN"))
             }
             #expect(message?.contains("note") == true)
 
@@ -130,11 +134,12 @@ struct BubbleTests {
             #expect(closed.note == "已核实为首发溢价，非泡沫")
             await expectRPCError(.failedPrecondition) { _ = try await close("again", by: officer) }
             await expectRPCError(.notFound) {
-                _ = try await env.client.closeAlert(.with {
-                    $0.requestID = requestID()
-                    $0.alertID = UUID().text
-                    $0.note = "x"
-                }, metadata: officer.metadata)
+                _ = try await env.client.closeAlert(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.alertID = UUID().text
+                        $0.note = "x"
+                    }, metadata: officer.metadata)
             }
             #expect(try await env.client.listAlerts(.init(), metadata: officer.metadata).alerts.isEmpty)
             let history = try await env.client.listAlerts(.with { $0.status = .closed }, metadata: officer.metadata)
@@ -145,9 +150,10 @@ struct BubbleTests {
     @Test("bubble settings come from the environment with defaults 30 % and 10 trades; bad values are refused")
     func settings() throws {
         #expect(try BubbleSettings.fromEnvironment(Environment([:])) == BubbleSettings(thresholdPercent: 30, window: 10))
-        let set = try BubbleSettings.fromEnvironment(Environment([
-            "NOMAD_ASSETS_BUBBLE_THRESHOLD_PCT": "15", "NOMAD_ASSETS_BUBBLE_WINDOW": "4",
-        ]))
+        let set = try BubbleSettings.fromEnvironment(
+            Environment([
+                "NOMAD_ASSETS_BUBBLE_THRESHOLD_PCT": "15", "NOMAD_ASSETS_BUBBLE_WINDOW": "4",
+            ]))
         #expect(set == BubbleSettings(thresholdPercent: 15, window: 4))
         #expect(throws: ConfigError.self) { try BubbleSettings.fromEnvironment(Environment(["NOMAD_ASSETS_BUBBLE_WINDOW": "0"])) }
         #expect(throws: ConfigError.self) { try BubbleSettings.fromEnvironment(Environment(["NOMAD_ASSETS_BUBBLE_THRESHOLD_PCT": "x"])) }

@@ -25,14 +25,17 @@ import Testing
             #expect(try await env.balance(of: nomad, .pow) == 41)
             #expect(try await env.app.outboxCount(type: "assets.contribution.credited", subject: nomad.id) == 1)
             let payload = try await env.app.outboxPayloadText(type: "assets.contribution.credited", subject: submitted.contributionID) ?? ""
-            for field in ["\"units\": 41", "\"record_count\": 50000", "\"bytes\": 20971520", "\"kind\": \"data\"",
-                          "\"pool_code\": \"vehicle_road_cloud\"", "\"contributor_id\": \"\(nomad.id)\""] {
+            for field in [
+                "\"units\": 41", "\"record_count\": 50000", "\"bytes\": 20971520", "\"kind\": \"data\"",
+                "\"pool_code\": \"vehicle_road_cloud\"", "\"contributor_id\": \"\(nomad.id)\"",
+            ] {
                 #expect(payload.contains(field), "\(field) in \(payload)")
             }
             await expectRPCError(.failedPrecondition) { _ = try await env.review(submitted, by: officer) }
 
             // Task: 8 hours of model training at 4000 milli × 90 / 100 = 28.
-            let task = try await env.review(try await env.submitTask(by: nomad, kind: .modelTraining, workUnits: 8, quality: 90), by: officer)
+            let task = try await env.review(
+                try await env.submitTask(by: nomad, kind: .modelTraining, workUnits: 8, quality: 90), by: officer)
             #expect(task.powUnits == 28)
             #expect(try await env.balance(of: nomad, .pow) == 69)
             #expect(try await env.cachedBalancesMatchEntries())
@@ -56,11 +59,12 @@ import Testing
             await expectRPCError(.invalidArgument) { _ = try await env.submitTask(by: nomad, workUnits: 0) }
             await expectRPCError(.notFound) { _ = try await env.submitData(by: nomad, pool: "moon_dust") }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.submitContribution(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.poolCode = "vehicle_road_cloud"
-                    $0.qualityScore = 50
-                }, metadata: nomad.metadata(language: "zh-CN"))
+                _ = try await env.client.submitContribution(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.poolCode = "vehicle_road_cloud"
+                        $0.qualityScore = 50
+                    }, metadata: nomad.metadata(language: "zh-CN"))
             }
             #expect(zh == "字段 kind 的取值未知或未指定")
             await expectRPCError(.permissionDenied) { _ = try await env.submitData(by: env.enterprise()) }
@@ -87,9 +91,12 @@ import Testing
             #expect(try await env.app.outboxCount(type: "assets.contribution.credited", subject: nomad.id) == 0)
 
             // Reading: own or staff only.
-            #expect(try await env.client.getContribution(.with { $0.contributionID = submitted.contributionID }, metadata: nomad.metadata) == rejected)
+            #expect(
+                try await env.client.getContribution(.with { $0.contributionID = submitted.contributionID }, metadata: nomad.metadata)
+                    == rejected)
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.getContribution(.with { $0.contributionID = submitted.contributionID }, metadata: env.nomad().metadata)
+                _ = try await env.client.getContribution(
+                    .with { $0.contributionID = submitted.contributionID }, metadata: env.nomad().metadata)
             }
             let mine = try await env.client.listContributions(.init(), metadata: nomad.metadata).contributions
             #expect(mine.map(\.contributionID) == [submitted.contributionID])
@@ -111,15 +118,17 @@ import Testing
             #expect(try await env.balance(of: nomad, .pow) == 18)
 
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.reverseContribution(.with {
-                    $0.requestID = UUID().uuidString; $0.contributionID = contribution.contributionID; $0.reason = "x"
-                }, metadata: env.admin().metadata)
+                _ = try await env.client.reverseContribution(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.contributionID = contribution.contributionID; $0.reason = "x"
+                    }, metadata: env.admin().metadata)
             }
-            let reversed = try await env.client.reverseContribution(.with {
-                $0.requestID = UUID().uuidString
-                $0.contributionID = contribution.contributionID
-                $0.reason = "evidence was forged"
-            }, metadata: officer.metadata)
+            let reversed = try await env.client.reverseContribution(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.contributionID = contribution.contributionID
+                    $0.reason = "evidence was forged"
+                }, metadata: officer.metadata)
             #expect(reversed.status == .reversed && reversed.reversedUnits == 18 && reversed.unrecoveredUnits == 12)
             #expect(try await env.balance(of: nomad, .pow) == 0)
             #expect(try await env.balance(of: nomad, .points) == 120)
@@ -128,12 +137,14 @@ import Testing
             let lines = try await env.client.listStatement(.with { $0.accountID = pow.accountID }, metadata: nomad.metadata).lines
             #expect(lines.map(\.transactionKind) == ["contribution.credited", "points.exchanged", "contribution.reversed"])
             #expect(lines.map(\.amount) == [30, -12, -18] && lines.map(\.runningBalance) == [30, 18, 0])
-            let payload = try await env.app.outboxPayloadText(type: "assets.contribution.rejected", subject: contribution.contributionID) ?? ""
+            let payload =
+                try await env.app.outboxPayloadText(type: "assets.contribution.rejected", subject: contribution.contributionID) ?? ""
             #expect(payload.contains("18"))
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.reverseContribution(.with {
-                    $0.requestID = UUID().uuidString; $0.contributionID = contribution.contributionID; $0.reason = "again"
-                }, metadata: officer.metadata)
+                _ = try await env.client.reverseContribution(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.contributionID = contribution.contributionID; $0.reason = "again"
+                    }, metadata: officer.metadata)
             }
             let trial = try await env.trialBalance()
             #expect(trial.balanced)
@@ -149,7 +160,9 @@ import Testing
             let old = try await env.review(try await env.submitTask(by: nomad, workUnits: 10), by: officer)
             var next = rule
             next.labellingMilliPerWorkUnit = 2500
-            let request = Nomad_Assets_V1_SetValuationRuleRequest.with { $0.requestID = UUID().uuidString; $0.rule = next }
+            let request = Nomad_Assets_V1_SetValuationRuleRequest.with {
+                $0.requestID = UUID().uuidString; $0.rule = next
+            }
             for caller in [nomad, env.admin(), env.enterprise()] {
                 await expectRPCError(.permissionDenied) { _ = try await env.client.setValuationRule(request, metadata: caller.metadata) }
             }
@@ -168,7 +181,10 @@ import Testing
             var bad = rule
             bad.recordsPerUnit = 0
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.setValuationRule(.with { $0.requestID = UUID().uuidString; $0.rule = bad }, metadata: officer.metadata)
+                _ = try await env.client.setValuationRule(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.rule = bad
+                    }, metadata: officer.metadata)
             }
         }
     }

@@ -46,7 +46,8 @@ struct DataAssetTests {
             #expect(asset.totalUnits == 1)
             _ = try await env.registerAsset(by: env.enterprise())
 
-            let byPool = try await env.client.listDataAssets(.with { $0.poolCode = "culture_tourism_consumption" }, metadata: company.metadata)
+            let byPool = try await env.client.listDataAssets(
+                .with { $0.poolCode = "culture_tourism_consumption" }, metadata: company.metadata)
             #expect(byPool.assets.map(\.assetID) == [asset.assetID])
             let all = try await env.client.listDataAssets(.with { $0.page.pageSize = 1 }, metadata: company.metadata)
             #expect(all.assets.count == 1)
@@ -121,12 +122,13 @@ struct DataAssetTests {
             let owner = env.enterprise()
             let asset = try await env.registerAsset(by: owner)
             func add(_ hash: String, by caller: AssetsEnv.Caller) async throws -> Nomad_Assets_V1_DataAssetVersion {
-                try await env.client.addAssetVersion(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.contentHash = hash
-                    $0.description_p = .with { $0.zhCn = "第四季度更新" }
-                }, metadata: caller.metadata)
+                try await env.client.addAssetVersion(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.contentHash = hash
+                        $0.description_p = .with { $0.zhCn = "第四季度更新" }
+                    }, metadata: caller.metadata)
             }
             let v2 = try await add(AssetsEnv.contentHash(), by: owner)
             let v3 = try await add(AssetsEnv.contentHash(), by: owner)
@@ -138,12 +140,13 @@ struct DataAssetTests {
             await expectRPCError(.alreadyExists) { _ = try await add(asset.contentHash, by: owner) }
             await expectRPCError(.alreadyExists) { _ = try await add(v2.contentHash, by: owner) }
             await expectRPCError(.notFound) {
-                _ = try await env.client.addAssetVersion(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = UUID().uuidString
-                    $0.contentHash = AssetsEnv.contentHash()
-                    $0.description_p = .with { $0.zhCn = "x" }
-                }, metadata: owner.metadata)
+                _ = try await env.client.addAssetVersion(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = UUID().uuidString
+                        $0.contentHash = AssetsEnv.contentHash()
+                        $0.description_p = .with { $0.zhCn = "x" }
+                    }, metadata: owner.metadata)
             }
 
             let listed = try await env.client.listAssetVersions(.with { $0.assetID = asset.assetID }, metadata: env.nomad().metadata)
@@ -175,24 +178,26 @@ struct DataAssetTests {
             await expectRPCError(.invalidArgument) { _ = try await env.value(asset, minor: 0, by: officer) }
             await expectRPCError(.invalidArgument) { _ = try await env.value(asset, minor: -10, by: officer) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.recordValuation(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.value = cny(100)
-                    $0.appraiser = "x"
-                    $0.valuationDate = ZoneDay.today().message
-                }, metadata: officer.metadata)
+                _ = try await env.client.recordValuation(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.value = cny(100)
+                        $0.appraiser = "x"
+                        $0.valuationDate = ZoneDay.today().message
+                    }, metadata: officer.metadata)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.recordValuation(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.version = 7
-                    $0.method = .cost
-                    $0.value = cny(100)
-                    $0.appraiser = "x"
-                    $0.valuationDate = ZoneDay.today().message
-                }, metadata: officer.metadata)
+                _ = try await env.client.recordValuation(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.version = 7
+                        $0.method = .cost
+                        $0.value = cny(100)
+                        $0.appraiser = "x"
+                        $0.valuationDate = ZoneDay.today().message
+                    }, metadata: officer.metadata)
             }
             #expect(try await env.count("SELECT count(*)::int FROM asset_valuations") == 2)
             #expect(try await env.app.outboxCount(type: "assets.asset.valued", subject: asset.assetID) == 2)

@@ -12,11 +12,12 @@ import Testing
         try await withAssets { env in
             let officer = env.officer()
             let alice = try await env.nomadWithPow(20, officer: officer)
-            _ = try await env.exchange(by: alice, pow: 10)          // 100 points, expire in 365 days
-            _ = try await env.client.setExchangeRate(.with {
-                $0.requestID = UUID().uuidString; $0.pointsPerPow = 10; $0.pointsValidDays = 30
-            }, metadata: env.tourismOfficer().metadata)
-            _ = try await env.exchange(by: alice, pow: 10)          // 100 points, expire in 30 days
+            _ = try await env.exchange(by: alice, pow: 10)  // 100 points, expire in 365 days
+            _ = try await env.client.setExchangeRate(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.pointsPerPow = 10; $0.pointsValidDays = 30
+                }, metadata: env.tourismOfficer().metadata)
+            _ = try await env.exchange(by: alice, pow: 10)  // 100 points, expire in 30 days
             _ = try await env.issueVoucher(to: alice, kind: .nomad, amount: 70, expires: ZoneDay.today().adding(days: 10))
 
             // Spending takes the 30-day lot first.
@@ -37,8 +38,9 @@ import Testing
             #expect(try await env.balance(of: alice, .points) == 100)
             #expect(try await env.balance(of: alice, .voucher) == 0)
             #expect(bobAfter.balance == 40)
-            #expect(try await env.client.getBalances(.with { $0.ownerID = bob.ownerID }, metadata: officer.metadata)
-                .accounts.first { $0.kind == .points }!.balance == 0)
+            #expect(
+                try await env.client.getBalances(.with { $0.ownerID = bob.ownerID }, metadata: officer.metadata)
+                    .accounts.first { $0.kind == .points }!.balance == 0)
             #expect(try await env.app.outboxCount(type: "assets.points.expired", subject: alice.id) == 2)
             let payload = try await env.app.outboxPayloadText(type: "assets.points.expired", subject: bob.ownerID) ?? ""
             #expect(payload.contains("\"unit\": \"POINTS\"") && payload.contains("\"amount\": 40"))

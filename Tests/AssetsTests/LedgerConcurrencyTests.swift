@@ -97,12 +97,14 @@ import Testing
                 #expect(actualPoints == points[index] && actualPoints >= 0)
                 #expect(actualPow == pow[index] && actualPow >= 0)
             }
-            let overdrawn = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_accounts WHERE balance < 0 AND NOT may_go_negative")
+            let overdrawn = try await env.ledgerSQLInt(
+                "SELECT count(*)::bigint FROM ledger_accounts WHERE balance < 0 AND NOT may_go_negative")
             #expect(overdrawn == 0)
             let trial = try await env.trialBalance()
             #expect(trial.balanced)
             #expect(try await env.cachedBalancesMatchEntries())
-            let posted = try await env.ledgerSQLInt("""
+            let posted = try await env.ledgerSQLInt(
+                """
                 SELECT count(*)::bigint FROM ledger_transactions WHERE kind IN ('points.transferred', 'points.exchanged')
                 """)
             #expect(posted == Int64(done + 5))

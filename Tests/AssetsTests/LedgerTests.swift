@@ -20,7 +20,8 @@ import Testing
             #expect(exchanged.transaction.postings.count == 4)
             #expect(exchanged.transaction.postings.reduce(0) { $0 + $1.amount } == 0)
             let exchangedPayload = try await env.app.outboxPayloadText(type: "assets.points.exchanged", subject: alice.id) ?? ""
-            #expect(exchangedPayload.contains("\"points\": 300") && exchangedPayload.contains("\"pow_units\": 30")
+            #expect(
+                exchangedPayload.contains("\"points\": 300") && exchangedPayload.contains("\"pow_units\": 30")
                     && exchangedPayload.contains("\"rate_version\": 1"))
 
             let bob = env.nomad()
@@ -34,12 +35,13 @@ import Testing
             #expect(cafe.scene == "coworking" && !cafe.pointsAccountID.isEmpty)
             let listed = try await env.client.listMerchants(.with { $0.scene = "coworking" }, metadata: bob.metadata).merchants
             #expect(listed.map(\.merchantID) == [cafe.merchantID])
-            _ = try await env.client.redeemPoints(.with {
-                $0.requestID = UUID().uuidString
-                $0.merchantID = cafe.merchantID
-                $0.points = 50
-                $0.memo = "a week's desk"
-            }, metadata: bob.metadata)
+            _ = try await env.client.redeemPoints(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.merchantID = cafe.merchantID
+                    $0.points = 50
+                    $0.memo = "a week's desk"
+                }, metadata: bob.metadata)
             let redeemed = try await env.app.outboxPayloadText(type: "assets.points.redeemed", subject: bob.id) ?? ""
             #expect(redeemed.contains("\"scene\": \"coworking\"") && redeemed.contains("\"points\": 50"))
             // Points may also go to a merchant by transfer.
@@ -52,19 +54,24 @@ import Testing
             #expect(bobAccount.spendable == 70 && bobAccount.nextExpiry == ZoneDay.today().adding(days: 365).message)
 
             let alicePoints = try await env.account(of: alice, .points).accountID
-            let statement = try await env.client.listStatement(.with {
-                $0.accountID = alicePoints
-                $0.page.pageSize = 2
-            }, metadata: alice.metadata)
+            let statement = try await env.client.listStatement(
+                .with {
+                    $0.accountID = alicePoints
+                    $0.page.pageSize = 2
+                }, metadata: alice.metadata)
             #expect(statement.lines.map(\.amount) == [300, -120])
             #expect(statement.lines.map(\.runningBalance) == [300, 180])
-            let rest = try await env.client.listStatement(.with {
-                $0.accountID = statement.account.accountID
-                $0.page = .with { $0.pageSize = 2; $0.pageToken = statement.page.nextPageToken }
-            }, metadata: alice.metadata)
+            let rest = try await env.client.listStatement(
+                .with {
+                    $0.accountID = statement.account.accountID
+                    $0.page = .with {
+                        $0.pageSize = 2; $0.pageToken = statement.page.nextPageToken
+                    }
+                }, metadata: alice.metadata)
             #expect(rest.lines.map(\.runningBalance) == [150] && rest.page.nextPageToken.isEmpty)
 
-            let merchantStatement = try await env.client.listStatement(.with { $0.accountID = cafe.pointsAccountID }, metadata: env.officer().metadata)
+            let merchantStatement = try await env.client.listStatement(
+                .with { $0.accountID = cafe.pointsAccountID }, metadata: env.officer().metadata)
             #expect(merchantStatement.account.balance == 80)
 
             let trial = try await env.trialBalance()
@@ -116,9 +123,10 @@ import Testing
             await expectRPCError(.notFound) { _ = try await env.transfer(from: alice, to: UUID().uuidString, points: 5) }
             await expectRPCError(.invalidArgument) { _ = try await env.transfer(from: alice, to: "not-an-id", points: 5) }
             let zh = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.transferPoints(.with {
-                    $0.requestID = UUID().uuidString; $0.toAccountID = bobPoints; $0.points = 101
-                }, metadata: alice.metadata(language: "zh-CN"))
+                _ = try await env.client.transferPoints(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.toAccountID = bobPoints; $0.points = 101
+                    }, metadata: alice.metadata(language: "zh-CN"))
             }
             #expect(zh == "余额不足（POINTS），未作任何变动")
             await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: alice, pow: 1) }
@@ -129,9 +137,10 @@ import Testing
             let bobPow = try await env.account(of: bob, .pow).accountID
             await expectRPCError(.failedPrecondition) { _ = try await env.transfer(from: alice, to: bobPow, points: 1) }
             await expectRPCError(.notFound) {
-                _ = try await env.client.redeemPoints(.with {
-                    $0.requestID = UUID().uuidString; $0.merchantID = UUID().uuidString; $0.points = 1
-                }, metadata: alice.metadata)
+                _ = try await env.client.redeemPoints(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.merchantID = UUID().uuidString; $0.points = 1
+                    }, metadata: alice.metadata)
             }
             await expectRPCError(.invalidArgument) { _ = try await env.registerMerchant(scene: "casino") }
             await expectRPCError(.permissionDenied) { _ = try await env.registerMerchant(by: alice) }
@@ -169,8 +178,11 @@ import Testing
                 await expectRPCError(.permissionDenied) { _ = try await env.client.setExchangeRate(request, metadata: caller.metadata) }
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.setExchangeRate(.with { $0.requestID = UUID().uuidString; $0.pointsValidDays = 30 },
-                                                         metadata: env.tourismOfficer().metadata)
+                _ = try await env.client.setExchangeRate(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.pointsValidDays = 30
+                    },
+                    metadata: env.tourismOfficer().metadata)
             }
             let rate = try await env.client.setExchangeRate(request, metadata: env.tourismOfficer().metadata)
             #expect(rate.version == 2 && rate.pointsPerPow == 12)
@@ -196,7 +208,8 @@ import Testing
                     let id = UUID()
                     try await tx.query(
                         "INSERT INTO ledger_transactions (id, kind) VALUES (\(id), 'forged')")
-                    try await tx.query("""
+                    try await tx.query(
+                        """
                         INSERT INTO ledger_entries (transaction_id, account_id, unit, amount, balance_after)
                         VALUES (\(id), '00000000-0000-0000-0001-000000000001', 'POW', 5, 0)
                         """)
@@ -240,12 +253,14 @@ extension LedgerTests {
             let nomad = try await env.nomadWithPow(5)
             let requestID = UUID().uuidString
             let zh = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.exchangePow(.with {
-                    $0.requestID = requestID; $0.powUnits = 6
-                }, metadata: nomad.metadata(language: "zh-CN"))
+                _ = try await env.client.exchangePow(
+                    .with {
+                        $0.requestID = requestID; $0.powUnits = 6
+                    }, metadata: nomad.metadata(language: "zh-CN"))
             }
             #expect(zh == "余额不足（POW），未作任何变动")
-            let pointsAccounts = try await env.ledgerSQLInt("""
+            let pointsAccounts = try await env.ledgerSQLInt(
+                """
                 SELECT count(*)::bigint FROM ledger_accounts WHERE owner_id = \(UUID(uuidString: nomad.id)!) AND kind = 'points'
                 """)
             #expect(pointsAccounts == 0)
@@ -263,11 +278,13 @@ extension LedgerTests {
             let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             var metadata = nomad.metadata
             metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
-            let exchanged = try await env.client.exchangePow(.with {
-                $0.requestID = UUID().uuidString; $0.powUnits = 10
-            }, metadata: metadata)
+            let exchanged = try await env.client.exchangePow(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.powUnits = 10
+                }, metadata: metadata)
             let stored = try await env.app.withSchemaConnection { tx in
-                let rows = try await tx.query("""
+                let rows = try await tx.query(
+                    """
                     SELECT traceparent FROM outbox WHERE type = 'assets.points.exchanged'
                       AND subject_ids->>'transaction_id' = \(exchanged.transaction.transactionID)
                     """)

@@ -77,11 +77,12 @@ import Testing
             #expect(byOfficer.grants.count == 1)
 
             // Revoked: refused, and the refusal logs nothing.
-            let revoked = try await env.client.revokePoolAccess(.with {
-                $0.requestID = UUID().uuidString
-                $0.grantID = grant.grantID
-                $0.reason = "purpose changed"
-            }, metadata: enterprise.metadata)
+            let revoked = try await env.client.revokePoolAccess(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.grantID = grant.grantID
+                    $0.reason = "purpose changed"
+                }, metadata: enterprise.metadata)
             #expect(revoked.status == .revoked && revoked.revokedBy == enterprise.id)
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.readPoolData(.with { $0.grantID = grant.grantID }, metadata: enterprise.metadata)
@@ -105,26 +106,30 @@ import Testing
 
             let grant = try await env.decide(try await env.requestAccess(by: enterprise, pool: "entertainment_metaverse"), by: officer)
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.revokePoolAccess(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.grantID = grant.grantID
-                }, metadata: env.enterprise().metadata)
+                _ = try await env.client.revokePoolAccess(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.grantID = grant.grantID
+                    }, metadata: env.enterprise().metadata)
             }
             // Time passes beyond the period (no RPC can move the clock).
             let id = UUID(uuidString: grant.grantID)!
             _ = try await env.app.withSchemaConnection { tx in
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE pool_grants SET period_start = current_date - 30, period_end = current_date - 2 WHERE id = \(id)
                     """)
             }
             let message = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.readPoolData(.with { $0.grantID = grant.grantID }, metadata: enterprise.metadata(language: "zh-CN"))
+                _ = try await env.client.readPoolData(
+                    .with { $0.grantID = grant.grantID }, metadata: enterprise.metadata(language: "zh-CN"))
             }
             #expect(message == "授权已过期")
-            let byOfficer = try await env.client.revokePoolAccess(.with {
-                $0.requestID = UUID().uuidString
-                $0.grantID = grant.grantID
-            }, metadata: officer.metadata)
+            let byOfficer = try await env.client.revokePoolAccess(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.grantID = grant.grantID
+                }, metadata: officer.metadata)
             #expect(byOfficer.status == .revoked)
         }
     }
@@ -138,12 +143,13 @@ import Testing
                 _ = try await env.requestAccess(by: enterprise, start: ZoneDay.today().adding(days: -40), days: 10)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.requestPoolAccess(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.poolCode = "vehicle_road_cloud"
-                    $0.periodStart = ZoneDay.today().message
-                    $0.periodEnd = ZoneDay.today().message
-                }, metadata: enterprise.metadata)
+                _ = try await env.client.requestPoolAccess(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.poolCode = "vehicle_road_cloud"
+                        $0.periodStart = ZoneDay.today().message
+                        $0.periodEnd = ZoneDay.today().message
+                    }, metadata: enterprise.metadata)
             }
             await expectRPCError(.permissionDenied) { _ = try await env.requestAccess(by: env.nomad()) }
             let grants = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM pool_grants")

@@ -15,12 +15,13 @@ struct RegistryChainTests {
         let seller = env.enterprise(), buyer = env.enterprise()
         let asset = try await env.registerAsset(by: seller, units: 10)
         _ = try await env.registerAsset(by: buyer, units: 10)
-        _ = try await env.client.addAssetVersion(.with {
-            $0.requestID = requestID()
-            $0.assetID = asset.assetID
-            $0.contentHash = AssetsEnv.contentHash()
-            $0.description_p = .with { $0.zhCn = "v2" }
-        }, metadata: seller.metadata)
+        _ = try await env.client.addAssetVersion(
+            .with {
+                $0.requestID = requestID()
+                $0.assetID = asset.assetID
+                $0.contentHash = AssetsEnv.contentHash()
+                $0.description_p = .with { $0.zhCn = "v2" }
+            }, metadata: seller.metadata)
         try await env.value(asset, minor: 10_000, by: env.officer())
         let listing = try await env.listForSale(asset, by: seller, units: 2, unitPrice: 1_000)
         _ = try await env.buy(listing, units: 2, by: buyer)
@@ -52,10 +53,11 @@ struct RegistryChainTests {
             #expect(mine.entries.count == 4)
             let paged = try await env.client.listRegistryEntries(.with { $0.page.pageSize = 2 }, metadata: officer.metadata)
             #expect(paged.entries.map(\.seq) == [1, 2])
-            let next = try await env.client.listRegistryEntries(.with {
-                $0.page.pageSize = 2
-                $0.page.pageToken = paged.page.nextPageToken
-            }, metadata: officer.metadata)
+            let next = try await env.client.listRegistryEntries(
+                .with {
+                    $0.page.pageSize = 2
+                    $0.page.pageToken = paged.page.nextPageToken
+                }, metadata: officer.metadata)
             #expect(next.entries.map(\.seq) == [3, 4])
 
             let verified = try await env.verify(by: env.admin())
@@ -75,10 +77,12 @@ struct RegistryChainTests {
         try await withRegistry { env in
             _ = try await history(env)
             _ = try await env.app.withSchemaConnection { tx in
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE registry_entries SET payload = replace(payload, '"units":"2"', '"units":"1"') WHERE seq = 5
                     """)
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE registry_entries SET payload = replace(payload, '"value_minor":"10000"', '"value_minor":"99999"')
                     WHERE seq = 4
                     """)
@@ -97,7 +101,8 @@ struct RegistryChainTests {
             _ = try await history(env)
             // A forger who recomputes entry 2's hash still breaks entry 3's prev_hash.
             _ = try await env.app.withSchemaConnection { tx in
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE registry_entries SET payload = payload || ' ',
                       hash = sha256(prev_hash || convert_to(payload || ' ', 'UTF8')) WHERE seq = 2
                     """)

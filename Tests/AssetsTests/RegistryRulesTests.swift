@@ -59,7 +59,8 @@ struct RegistryRulesTests {
         #expect(BubbleRules.findings(price: 1_301, valuationUnitValue: 1_000, previous: [], settings: settings).map(\.kind) == [.valuation])
         #expect(BubbleRules.findings(price: 600, valuationUnitValue: 1_000, previous: [], settings: settings).first?.deviationBP == -4_000)
         #expect(BubbleRules.findings(price: 5_000, valuationUnitValue: nil, previous: [1_000, 1_000], settings: settings).isEmpty)
-        let average = BubbleRules.findings(price: 5_000, valuationUnitValue: nil, previous: [1_000, 1_000, 1_000, 9_999], settings: settings)
+        let average = BubbleRules.findings(
+            price: 5_000, valuationUnitValue: nil, previous: [1_000, 1_000, 1_000, 9_999], settings: settings)
         #expect(average == [.init(kind: .movingAverage, referenceUnitPrice: 1_000, deviationBP: 40_000)])
     }
 

@@ -37,10 +37,11 @@ struct TokenTests {
             await expectRPCError(.permissionDenied) { _ = try await env.client.removeQflpInvestor(remove, metadata: env.admin().metadata) }
             _ = try await env.client.removeQflpInvestor(remove, metadata: officer.metadata)
             await expectRPCError(.notFound) {
-                _ = try await env.client.removeQflpInvestor(.with {
-                    $0.requestID = requestID()
-                    $0.accountID = investor.id
-                }, metadata: officer.metadata)
+                _ = try await env.client.removeQflpInvestor(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.accountID = investor.id
+                    }, metadata: officer.metadata)
             }
             #expect(try await env.client.listQflpInvestors(.init(), metadata: officer.metadata).investors.isEmpty)
         }
@@ -135,17 +136,19 @@ struct TokenTests {
             #expect(try await env.tokenHoldings(asset.assetID, by: officer)[investor.id]?.units == 305)
 
             // Removed from the whitelist: it can neither receive nor send, in either language.
-            _ = try await env.client.removeQflpInvestor(.with {
-                $0.requestID = requestID()
-                $0.accountID = investor.id
-            }, metadata: officer.metadata)
-            let chinese = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.transferTokens(.with {
+            _ = try await env.client.removeQflpInvestor(
+                .with {
                     $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.toID = investor.id
-                    $0.units = 1
-                }, metadata: owner.metadata(language: "zh-CN"))
+                    $0.accountID = investor.id
+                }, metadata: officer.metadata)
+            let chinese = await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.transferTokens(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.toID = investor.id
+                        $0.units = 1
+                    }, metadata: owner.metadata(language: "zh-CN"))
             }
             #expect(chinese?.contains("白名单") == true)
             await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: investor, to: owner.id, units: 1) }
@@ -187,21 +190,23 @@ struct TokenTests {
             let investor = env.enterprise()
             try await env.whitelist(investor.id, by: officer)
             func freeze(_ units: Int64, by caller: AssetsEnv.Caller = officer) async throws -> Nomad_Assets_V1_TokenHolding {
-                try await env.client.freezeTokenHolder(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.holderID = owner.id
-                    $0.units = units
-                    $0.reason = "监管问询"
-                }, metadata: caller.metadata)
+                try await env.client.freezeTokenHolder(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.holderID = owner.id
+                        $0.units = units
+                        $0.reason = "监管问询"
+                    }, metadata: caller.metadata)
             }
             func unfreeze(_ units: Int64, by caller: AssetsEnv.Caller = officer) async throws -> Nomad_Assets_V1_TokenHolding {
-                try await env.client.unfreezeTokenHolder(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.holderID = owner.id
-                    $0.units = units
-                }, metadata: caller.metadata)
+                try await env.client.unfreezeTokenHolder(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.holderID = owner.id
+                        $0.units = units
+                    }, metadata: caller.metadata)
             }
             #expect(try await freeze(600).frozenUnits == 600)
             await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 401) }
@@ -218,11 +223,12 @@ struct TokenTests {
             await expectRPCError(.permissionDenied) { _ = try await unfreeze(1, by: owner) }
             await expectRPCError(.invalidArgument) { _ = try await freeze(-1) }
             await expectRPCError(.notFound) {
-                _ = try await env.client.freezeTokenHolder(.with {
-                    $0.requestID = requestID()
-                    $0.assetID = asset.assetID
-                    $0.holderID = UUID().text
-                }, metadata: officer.metadata)
+                _ = try await env.client.freezeTokenHolder(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.holderID = UUID().text
+                    }, metadata: officer.metadata)
             }
         }
     }
@@ -234,20 +240,24 @@ struct TokenTests {
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let receiver = env.enterprise(), stranger = env.enterprise()
             try await env.whitelist(receiver.id, by: officer)
-            _ = try await env.client.freezeTokenHolder(.with {
-                $0.requestID = requestID()
-                $0.assetID = asset.assetID
-                $0.holderID = owner.id
-            }, metadata: officer.metadata)
-            func force(to: String, units: Int64, basis: String, by caller: AssetsEnv.Caller = officer) async throws -> Nomad_Assets_V1_TokenTransfer {
-                try await env.client.forceTransferTokens(.with {
+            _ = try await env.client.freezeTokenHolder(
+                .with {
                     $0.requestID = requestID()
                     $0.assetID = asset.assetID
-                    $0.fromID = owner.id
-                    $0.toID = to
-                    $0.units = units
-                    $0.legalBasis = basis
-                }, metadata: caller.metadata)
+                    $0.holderID = owner.id
+                }, metadata: officer.metadata)
+            func force(
+                to: String, units: Int64, basis: String, by caller: AssetsEnv.Caller = officer
+            ) async throws -> Nomad_Assets_V1_TokenTransfer {
+                try await env.client.forceTransferTokens(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.assetID = asset.assetID
+                        $0.fromID = owner.id
+                        $0.toID = to
+                        $0.units = units
+                        $0.legalBasis = basis
+                    }, metadata: caller.metadata)
             }
             await expectRPCError(.invalidArgument) { _ = try await force(to: receiver.id, units: 10, basis: "  ") }
             await expectRPCError(.failedPrecondition) { _ = try await force(to: stranger.id, units: 10, basis: "(2026)琼 97 民初 1 号") }
@@ -285,13 +295,14 @@ struct TokenTests {
             }
             let before = try await env.count("SELECT count(*)::int FROM registry_entries")
             // 150 transfers of 1 to 400 units between random pairs; some overdraw and are refused.
-            let outcomes = await concurrentOutcomes((0..<150).compactMap { index in
-                let from = holders[index % holders.count]
-                let to = holders[(index * 7 + 1) % holders.count]
-                guard from.id != to.id else { return nil }
-                let units = Int64(1 + (index * 37) % 400)
-                return { try await env.transfer(asset.assetID, from: from, to: to.id, units: units) }
-            })
+            let outcomes = await concurrentOutcomes(
+                (0..<150).compactMap { index in
+                    let from = holders[index % holders.count]
+                    let to = holders[(index * 7 + 1) % holders.count]
+                    guard from.id != to.id else { return nil }
+                    let units = Int64(1 + (index * 37) % 400)
+                    return { try await env.transfer(asset.assetID, from: from, to: to.id, units: units) }
+                })
             let succeeded = outcomes.filter { $0 == nil }.count
             #expect(succeeded > 0)
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })

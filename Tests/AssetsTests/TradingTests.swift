@@ -31,10 +31,11 @@ struct TradingTests {
             _ = try await env.buy(listing, units: 15, by: env.enterprise())
             let open = try await env.client.listAssetListings(.with { $0.assetID = asset.assetID }, metadata: buyer.metadata)
             #expect(open.listings.isEmpty)
-            let filled = try await env.client.listAssetListings(.with {
-                $0.assetID = asset.assetID
-                $0.status = .filled
-            }, metadata: buyer.metadata)
+            let filled = try await env.client.listAssetListings(
+                .with {
+                    $0.assetID = asset.assetID
+                    $0.status = .filled
+                }, metadata: buyer.metadata)
             #expect(filled.listings.map(\.remainingUnits) == [0])
 
             let history = try await env.client.listOwnershipHistory(.with { $0.assetID = asset.assetID }, metadata: officer.metadata)
@@ -56,29 +57,32 @@ struct TradingTests {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise()
             let asset = try await env.registerAsset(by: seller, units: 10)
-            _ = try await env.client.addAssetVersion(.with {
-                $0.requestID = requestID()
-                $0.assetID = asset.assetID
-                $0.contentHash = AssetsEnv.contentHash()
-                $0.description_p = .with { $0.zhCn = "v2" }
-            }, metadata: seller.metadata)
+            _ = try await env.client.addAssetVersion(
+                .with {
+                    $0.requestID = requestID()
+                    $0.assetID = asset.assetID
+                    $0.contentHash = AssetsEnv.contentHash()
+                    $0.description_p = .with { $0.zhCn = "v2" }
+                }, metadata: seller.metadata)
             let listing = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 500)
             let latest = try await env.buy(listing, units: 1, by: buyer)
             #expect(latest.version == 2)
-            let older = try await env.client.tradeDataAsset(.with {
-                $0.requestID = requestID()
-                $0.listingID = listing.listingID
-                $0.units = 1
-                $0.version = 1
-            }, metadata: buyer.metadata)
-            #expect(older.version == 1)
-            await expectRPCError(.notFound) {
-                _ = try await env.client.tradeDataAsset(.with {
+            let older = try await env.client.tradeDataAsset(
+                .with {
                     $0.requestID = requestID()
                     $0.listingID = listing.listingID
                     $0.units = 1
-                    $0.version = 9
+                    $0.version = 1
                 }, metadata: buyer.metadata)
+            #expect(older.version == 1)
+            await expectRPCError(.notFound) {
+                _ = try await env.client.tradeDataAsset(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.listingID = listing.listingID
+                        $0.units = 1
+                        $0.version = 9
+                    }, metadata: buyer.metadata)
             }
         }
     }
@@ -122,10 +126,11 @@ struct TradingTests {
             #expect(cancelled.status == .cancelled)
             await expectRPCError(.failedPrecondition) { _ = try await env.buy(listing, units: 1, by: buyer) }
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.cancelAssetListing(.with {
-                    $0.requestID = requestID()
-                    $0.listingID = listing.listingID
-                }, metadata: seller.metadata)
+                _ = try await env.client.cancelAssetListing(
+                    .with {
+                        $0.requestID = requestID()
+                        $0.listingID = listing.listingID
+                    }, metadata: seller.metadata)
             }
 
             #expect(try await env.count("SELECT count(*)::int FROM asset_trades") == 0)
@@ -201,9 +206,10 @@ struct TradingTests {
             let listing = try await env.listForSale(asset, by: seller, units: 50, unitPrice: 100)
             let buyers = (0..<12).map { _ in env.enterprise() }
             // 12 buyers x 5 attempts of 1 unit = 60 attempts on 50 units.
-            let outcomes = await concurrentOutcomes(buyers.flatMap { buyer in
-                (0..<5).map { _ -> @Sendable () async throws -> Void in { _ = try await env.buy(listing, units: 1, by: buyer) } }
-            })
+            let outcomes = await concurrentOutcomes(
+                buyers.flatMap { buyer in
+                    (0..<5).map { _ -> @Sendable () async throws -> Void in { _ = try await env.buy(listing, units: 1, by: buyer) } }
+                })
             #expect(outcomes.filter { $0 == nil }.count == 50)
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             #expect(try await env.count("SELECT sum(units)::int FROM asset_holdings") == 1_000)

@@ -28,8 +28,10 @@ import Testing
                 #expect(Self.writtenInSQL[type] != nil, "no producer emits \(type)")
                 continue
             }
-            #expect(reads.payload.isSubset(of: sample.payloadKeys), "\(type) payload lacks \(reads.payload.subtracting(sample.payloadKeys))")
-            #expect(reads.subjects.isSubset(of: sample.subjectKeys), "\(type) subjects lack \(reads.subjects.subtracting(sample.subjectKeys))")
+            #expect(
+                reads.payload.isSubset(of: sample.payloadKeys), "\(type) payload lacks \(reads.payload.subtracting(sample.payloadKeys))")
+            #expect(
+                reads.subjects.isSubset(of: sample.subjectKeys), "\(type) subjects lack \(reads.subjects.subtracting(sample.subjectKeys))")
         }
     }
 
@@ -57,7 +59,8 @@ import Testing
     static func lastStatement(writing type: String, in service: String) throws -> String {
         let text = try sources(under: "Services/\(service)/Library/Migrations")
         guard let at = text.range(of: "'\(type)'", options: .backwards) else { return "" }
-        let start = text.range(of: "CREATE", options: .backwards, range: text.startIndex..<at.lowerBound)?.lowerBound
+        let start =
+            text.range(of: "CREATE", options: .backwards, range: text.startIndex..<at.lowerBound)?.lowerBound
             ?? text.startIndex
         let end = text.range(of: "\nEND", range: at.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
         return String(text[start..<end])

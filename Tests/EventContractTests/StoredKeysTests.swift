@@ -157,8 +157,9 @@ import Testing
     /// and a rejected permit still writes no validity.
     @Test func identityWritesWhatItsDictionariesWrote() throws {
         let submitted = try #require(try IdentitySamples.all().first { $0.type == "identity.application.submitted" })
-        #expect(submitted.payloadJSON
-            == #"{"applicant_role":"nomad","department":"d","processing_days":"5","service_code":"s"}"#)
+        #expect(
+            submitted.payloadJSON
+                == #"{"applicant_role":"nomad","department":"d","processing_days":"5","service_code":"s"}"#)
         #expect(try IdentitySamples.rejectedPermit().payloadJSON == #"{"approved":"false","months":"6"}"#)
     }
 

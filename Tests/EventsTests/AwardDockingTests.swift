@@ -9,7 +9,9 @@ import Testing
 
 @Suite struct AwardDockingTests {
     /// A competition in the ranking phase with two scored track-0 entries.
-    func ranked(_ env: EventsEnv, organizer: EventsEnv.Caller, leads: [EventsEnv.Caller], mate: EventsEnv.Caller? = nil)
+    func ranked(
+        _ env: EventsEnv, organizer: EventsEnv.Caller, leads: [EventsEnv.Caller], mate: EventsEnv.Caller? = nil
+    )
         async throws -> (Nomad_Events_V1_Competition, [Nomad_Events_V1_CompetitionSubmission])
     {
         let judge = env.officer()
@@ -91,7 +93,8 @@ import Testing
             let docking = try await env.requestDocking(entries[0], by: mate, target: enterprise, kind: .enterprise, requestID: requestID)
             #expect(docking.status == .requested && docking.requesterID == mate.id && docking.targetID == enterprise.id)
             #expect(docking.competitionID == competition.competitionID)
-            #expect(try await env.requestDocking(entries[0], by: mate, target: enterprise, kind: .enterprise, requestID: requestID) == docking)
+            #expect(
+                try await env.requestDocking(entries[0], by: mate, target: enterprise, kind: .enterprise, requestID: requestID) == docking)
             await expectRPCError(.alreadyExists) {
                 _ = try await env.requestDocking(entries[0], by: lead, target: enterprise, kind: .enterprise)
             }

@@ -19,10 +19,11 @@ import Testing
     /// everything else needs a token.
     @Test func anonymousCallsAreUnauthenticatedExceptTheTicketKeysAndTheEventList() async throws {
         let open = Set(CalendarAccess.rules.filter { $0.value == .open }.map(\.key))
-        #expect(open == [
-            Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor,
-            Nomad_Events_V1_EventsService.Method.ListEvents.descriptor,
-        ])
+        #expect(
+            open == [
+                Nomad_Events_V1_EventsService.Method.GetTicketKeys.descriptor,
+                Nomad_Events_V1_EventsService.Method.ListEvents.descriptor,
+            ])
         try await withEvents { env in
             // ListEvents answers anonymously (PublicReadTests); asking it for drafts does not.
             await expectRPCError(.unauthenticated) { _ = try await env.client.listEvents(.with { $0.status = .draft }) }

@@ -78,8 +78,9 @@ import Testing
             let accepted = scores.filter { $0 == .done }.count
             #expect(scores.allSatisfy { $0 == .done || $0 == .refused(.failedPrecondition) }, "\(scores)")
             let submissionID = UUID(uuidString: entries[0].submissionID)!
-            #expect(try await env.competitionSQLCount(
-                "SELECT count(*) FROM competition_scores WHERE submission_id = \(submissionID)") == accepted)
+            #expect(
+                try await env.competitionSQLCount(
+                    "SELECT count(*) FROM competition_scores WHERE submission_id = \(submissionID)") == accepted)
             let ranked = try await env.ranking(competition, as: organizer).tracks[0].submissions[0]
             #expect(Int(ranked.judgeCount) == accepted)
         }
@@ -101,7 +102,8 @@ import Testing
             #expect((1...2).contains(done), "\(outcomes)")
             #expect(outcomes.allSatisfy { $0 == .done || $0 == .refused(.failedPrecondition) })
             let phase = try await env.client.getCompetition(
-                .with { $0.competitionID = competition.competitionID }, metadata: organizer.metadata).phase
+                .with { $0.competitionID = competition.competitionID }, metadata: organizer.metadata
+            ).phase
             #expect(phase.rawValue == 1 + done)
         }
     }
@@ -116,7 +118,9 @@ import Testing
             let nomads = (0..<15).map { _ in env.nomad() }
             let outcomes = await withTaskGroup(of: (String, Bool, Outcome).self) { group in
                 for nomad in nomads {
-                    group.addTask { (nomad.id, true, await Self.outcome { try await env.assignJudge(nomad, to: competition, by: organizer) }) }
+                    group.addTask {
+                        (nomad.id, true, await Self.outcome { try await env.assignJudge(nomad, to: competition, by: organizer) })
+                    }
                     group.addTask { (nomad.id, false, await Self.outcome { _ = try await env.submit(to: competition, by: nomad) }) }
                 }
                 return await group.reduce(into: [(String, Bool, Outcome)]()) { $0.append($1) }
@@ -126,7 +130,8 @@ import Testing
                 #expect(mine.filter { $0 == .done }.count == 1, "\(mine)")
                 #expect(mine.filter { $0 == .refused(.permissionDenied) }.count == 1, "\(mine)")
             }
-            let crossed = try await env.competitionSQLCount("""
+            let crossed = try await env.competitionSQLCount(
+                """
                 SELECT count(*) FROM competition_judges j JOIN competition_submissions s
                   ON s.track_id = j.track_id AND j.judge_id = ANY(s.member_ids)
                 """)

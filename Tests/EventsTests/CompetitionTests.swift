@@ -31,10 +31,11 @@ import Testing
             #expect(read == competition)
             let list = try await env.client.listCompetitions(.with { $0.page.pageSize = 1 }, metadata: env.nomad().metadata)
             #expect(list.competitions.map(\.competitionID) == [byEnterprise.competitionID] && !list.page.nextPageToken.isEmpty)
-            let next = try await env.client.listCompetitions(.with {
-                $0.page.pageSize = 1
-                $0.page.pageToken = list.page.nextPageToken
-            }, metadata: env.nomad().metadata)
+            let next = try await env.client.listCompetitions(
+                .with {
+                    $0.page.pageSize = 1
+                    $0.page.pageToken = list.page.nextPageToken
+                }, metadata: env.nomad().metadata)
             #expect(next.competitions.map(\.competitionID) == [competition.competitionID] && next.page.nextPageToken.isEmpty)
         }
     }
@@ -56,10 +57,11 @@ import Testing
                 #expect(message?.contains(field) == true, "\(field): \(message ?? "")")
             }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.createCompetition(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.competition = EventsEnv.competitionDraft(rubric: [("创新", 0, 10)])
-                }, metadata: officer.metadata(language: "zh-CN"))
+                _ = try await env.client.createCompetition(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.competition = EventsEnv.competitionDraft(rubric: [("创新", 0, 10)])
+                    }, metadata: officer.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("权重须为") == true)
             await expectRPCError(.permissionDenied) { _ = try await env.createCompetition(by: env.nomad()) }
@@ -89,11 +91,12 @@ import Testing
             // No going back, and nothing after closed.
             await expectRPCError(.failedPrecondition) { try await env.advance(competition, to: .review, by: organizer) }
             let message = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.advanceCompetitionPhase(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.competitionID = competition.competitionID
-                    $0.phase = .submission
-                }, metadata: organizer.metadata(language: "zh-CN"))
+                _ = try await env.client.advanceCompetitionPhase(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.competitionID = competition.competitionID
+                        $0.phase = .submission
+                    }, metadata: organizer.metadata(language: "zh-CN"))
             }
             #expect(message?.contains("依次推进") == true)
             let closed = try await env.client.getCompetition(
@@ -125,23 +128,25 @@ import Testing
             // Another track is another entry.
             _ = try await env.submit(to: competition, track: 1, by: lead)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.submitCompetitionEntry(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.competitionID = competition.competitionID
-                    $0.trackID = competition.tracks[0].trackID
-                    $0.projectTitle = "x"
-                    $0.description_p = "y"
-                    $0.evidenceHash = "not-a-digest"
-                }, metadata: env.nomad().metadata)
+                _ = try await env.client.submitCompetitionEntry(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.competitionID = competition.competitionID
+                        $0.trackID = competition.tracks[0].trackID
+                        $0.projectTitle = "x"
+                        $0.description_p = "y"
+                        $0.evidenceHash = "not-a-digest"
+                    }, metadata: env.nomad().metadata)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.submitCompetitionEntry(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.competitionID = competition.competitionID
-                    $0.trackID = UUID().uuidString
-                    $0.projectTitle = "x"
-                    $0.description_p = "y"
-                }, metadata: env.nomad().metadata)
+                _ = try await env.client.submitCompetitionEntry(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.competitionID = competition.competitionID
+                        $0.trackID = UUID().uuidString
+                        $0.projectTitle = "x"
+                        $0.description_p = "y"
+                    }, metadata: env.nomad().metadata)
             }
             await expectRPCError(.permissionDenied) { _ = try await env.submit(to: competition, by: env.enterprise()) }
             try await env.advance(competition, to: .review, by: organizer)
@@ -165,8 +170,9 @@ import Testing
             #expect(try await env.submissions(competition, as: mate).map(\.submissionID) == [entry.submissionID])
             #expect(try await env.submissions(competition, as: env.nomad()).isEmpty)
             #expect(try await env.submissions(competition, as: organizer).count == 2)
-            #expect(try await env.submissions(competition, as: env.officer(), track: competition.tracks[1].trackID)
-                .map(\.submissionID) == [otherEntry.submissionID])
+            #expect(
+                try await env.submissions(competition, as: env.officer(), track: competition.tracks[1].trackID)
+                    .map(\.submissionID) == [otherEntry.submissionID])
 
             // In an anonymised review the judge sees their track's work without its makers.
             try await env.advance(competition, to: .review, by: organizer)

@@ -21,7 +21,9 @@ import Testing
                 }
             }
             await expectRPCError(.invalidArgument) { _ = try await env.client.reviewEventReward(.init(), metadata: env.officer().metadata) }
-            await expectRPCError(.invalidArgument) { _ = try await env.client.grantCompetitionAward(.init(), metadata: env.officer().metadata) }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.client.grantCompetitionAward(.init(), metadata: env.officer().metadata)
+            }
             let audited = try await env.app.auditCount()
             #expect(audited == 0)
         }
@@ -32,22 +34,26 @@ import Testing
             let organizer = env.enterprise()
             let event = try await env.publishedEvent(by: organizer, EventsEnv.eventDraft(kind: .conference, capacity: 3))
             try await env.shiftEvent(event, by: -8 * 86400)
-            _ = try await env.client.finishEvent(.with {
-                $0.requestID = UUID().uuidString
-                $0.eventID = event.eventID
-            }, metadata: organizer.metadata)
-            let application = try await env.client.applyForEventReward(.with {
-                $0.requestID = UUID().uuidString
-                $0.eventID = event.eventID
-                $0.statement = "Forum with 12 countries"
-            }, metadata: organizer.metadata)
+            _ = try await env.client.finishEvent(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.eventID = event.eventID
+                }, metadata: organizer.metadata)
+            let application = try await env.client.applyForEventReward(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.eventID = event.eventID
+                    $0.statement = "Forum with 12 countries"
+                }, metadata: organizer.metadata)
             let review = Nomad_Events_V1_ReviewEventRewardRequest.with {
                 $0.requestID = UUID().uuidString
                 $0.applicationID = application.applicationID
                 $0.approve = true
                 $0.note = "meets the criteria"
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.client.reviewEventReward(review, metadata: env.officer("commerce").metadata) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.reviewEventReward(review, metadata: env.officer("commerce").metadata)
+            }
             let subject = "event_reward/\(application.applicationID)"
             #expect(try await env.app.auditRows(subject: subject).isEmpty)
             let officer = env.officer()

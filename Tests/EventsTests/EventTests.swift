@@ -51,18 +51,20 @@ import Testing
             let event = try await env.createEvent(by: owner)
             await expectRPCError(.permissionDenied) { _ = try await env.publish(event, by: other) }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.updateEvent(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.eventID = event.eventID
-                    $0.event = EventsEnv.eventDraft(capacity: 5)
-                }, metadata: other.metadata)
+                _ = try await env.client.updateEvent(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.eventID = event.eventID
+                        $0.event = EventsEnv.eventDraft(capacity: 5)
+                    }, metadata: other.metadata)
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.cancelEvent(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.eventID = event.eventID
-                    $0.reason = "mine now"
-                }, metadata: env.officer().metadata)
+                _ = try await env.client.cancelEvent(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.eventID = event.eventID
+                        $0.reason = "mine now"
+                    }, metadata: env.officer().metadata)
             }
             // Nomads do not organize events at all.
             await expectRPCError(.permissionDenied) { _ = try await env.createEvent(by: env.nomad()) }
@@ -87,22 +89,24 @@ import Testing
 
             var changed = EventsEnv.eventDraft(capacity: 1, online: true)
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.updateEvent(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.eventID = event.eventID
-                    $0.event = changed
-                }, metadata: owner.metadata)
+                _ = try await env.client.updateEvent(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.eventID = event.eventID
+                        $0.event = changed
+                    }, metadata: owner.metadata)
             }
             changed.capacity = 3
             changed.startTime = event.startTime
             changed.endTime = event.endTime
             changed.sessions = [event.sessions[0]]
             changed.sessions[0].title = "Opening keynote (revised)"
-            let updated = try await env.client.updateEvent(.with {
-                $0.requestID = UUID().uuidString
-                $0.eventID = event.eventID
-                $0.event = changed
-            }, metadata: owner.metadata)
+            let updated = try await env.client.updateEvent(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.eventID = event.eventID
+                    $0.event = changed
+                }, metadata: owner.metadata)
             #expect(updated.capacity == 3 && updated.venue.online.url == "https://live.example.cn/forum")
             #expect(updated.sessions.map(\.sessionID) == [event.sessions[0].sessionID])
             #expect(updated.sessions[0].title == "Opening keynote (revised)")
@@ -125,11 +129,12 @@ import Testing
             moved.endTime = .init(date: event.endTime.date.addingTimeInterval(14 * 86400))
             moved.registrationCloseTime = moved.startTime
             moved.sessions = []
-            _ = try await env.client.updateEvent(.with {
-                $0.requestID = UUID().uuidString
-                $0.eventID = event.eventID
-                $0.event = moved
-            }, metadata: owner.metadata)
+            _ = try await env.client.updateEvent(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.eventID = event.eventID
+                    $0.event = moved
+                }, metadata: owner.metadata)
             let after = try await env.ticket(registration, by: nomad)
             #expect(after.ticketID == before.ticketID && after.token != before.token)
             #expect(after.expireTime.date > moved.endTime.date && before.expireTime.date < moved.endTime.date)
@@ -172,10 +177,11 @@ import Testing
             }
             // Messages in the caller's language.
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.createEvent(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.event = EventsEnv.eventDraft(capacity: 0)
-                }, metadata: owner.metadata(language: "zh-CN"))
+                _ = try await env.client.createEvent(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.event = EventsEnv.eventDraft(capacity: 0)
+                    }, metadata: owner.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("必须大于 0") == true)
             let stored = try await env.calendarCount("SELECT count(*) FROM events")
@@ -194,23 +200,26 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.cancelEvent(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.eventID = event.eventID
-                }, metadata: owner.metadata)
+                _ = try await env.client.cancelEvent(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.eventID = event.eventID
+                    }, metadata: owner.metadata)
             }
             // Finishing waits for the end.
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.finishEvent(.with {
+                _ = try await env.client.finishEvent(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.eventID = event.eventID
+                    }, metadata: owner.metadata)
+            }
+            let cancelled = try await env.client.cancelEvent(
+                .with {
                     $0.requestID = UUID().uuidString
                     $0.eventID = event.eventID
+                    $0.reason = "Typhoon warning"
                 }, metadata: owner.metadata)
-            }
-            let cancelled = try await env.client.cancelEvent(.with {
-                $0.requestID = UUID().uuidString
-                $0.eventID = event.eventID
-                $0.reason = "Typhoon warning"
-            }, metadata: owner.metadata)
             #expect(cancelled.status == .cancelled && cancelled.cancelReason == "Typhoon warning")
             let payload = try await env.app.outboxPayloadText(type: "events.event.cancelled", subject: event.eventID)
             #expect(payload?.contains("Typhoon warning") == true)
@@ -218,10 +227,11 @@ import Testing
 
             let other = try await env.publishedEvent(by: owner)
             try await env.shiftEvent(other, by: -8 * 86400)
-            let finished = try await env.client.finishEvent(.with {
-                $0.requestID = UUID().uuidString
-                $0.eventID = other.eventID
-            }, metadata: owner.metadata)
+            let finished = try await env.client.finishEvent(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.eventID = other.eventID
+                }, metadata: owner.metadata)
             #expect(finished.status == .finished)
         }
     }
@@ -239,8 +249,11 @@ import Testing
             let draft = try await env.createEvent(by: owner, EventsEnv.eventDraft(kind: .forum))
             let nomad = env.nomad()
 
-            func list(_ configure: (inout Nomad_Events_V1_ListEventsRequest) -> Void, by caller: EventsEnv.Caller? = nil) async throws
-                -> Nomad_Events_V1_ListEventsResponse {
+            func list(
+                _ configure: (inout Nomad_Events_V1_ListEventsRequest) -> Void, by caller: EventsEnv.Caller? = nil
+            ) async throws
+                -> Nomad_Events_V1_ListEventsResponse
+            {
                 var request = Nomad_Events_V1_ListEventsRequest()
                 configure(&request)
                 return try await env.client.listEvents(request, metadata: (caller ?? nomad).metadata)
@@ -260,7 +273,9 @@ import Testing
 
             let first = try await list { $0.page.pageSize = 2 }
             #expect(first.events.count == 2 && !first.page.nextPageToken.isEmpty)
-            let second = try await list { $0.page.pageSize = 2; $0.page.pageToken = first.page.nextPageToken }
+            let second = try await list {
+                $0.page.pageSize = 2; $0.page.pageToken = first.page.nextPageToken
+            }
             #expect(second.events.map(\.eventID) == [matchmaking.eventID] && second.page.nextPageToken.isEmpty)
             await expectRPCError(.invalidArgument) { _ = try await list { $0.page.pageToken = "forged" } }
             await expectRPCError(.invalidArgument) { _ = try await list { $0.language = "not a tag!" } }

@@ -70,11 +70,16 @@ import Testing
                 await expectRPCError(.invalidArgument) { try await env.score(entry, by: judge, scores) }
             }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.scoreCompetitionSubmission(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.submissionID = entry.submissionID
-                    $0.scores = EventsEnv.rubricScores(99, 1).map { score in .with { $0.criterion = score.0; $0.score = score.1 } }
-                }, metadata: judge.metadata(language: "zh-CN"))
+                _ = try await env.client.scoreCompetitionSubmission(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.submissionID = entry.submissionID
+                        $0.scores = EventsEnv.rubricScores(99, 1).map { score in
+                            .with {
+                                $0.criterion = score.0; $0.score = score.1
+                            }
+                        }
+                    }, metadata: judge.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("0 到 10") == true)
             try await env.advance(competition, to: .ranking, by: organizer)
@@ -114,10 +119,10 @@ import Testing
             let (competition, entries) = try await env.competitionInReview(
                 organizer: organizer, submitters: nomads, judges: [judgeA, judgeB])
             // Means: entry0 = (8.5 + 6.5) / 2 = 7.5; entry1 = 9.0; entry2 = 7.5 (ties entry0, later); entry3 unscored.
-            try await env.score(entries[0], by: judgeA, EventsEnv.rubricScores(8, 10))   // 8.5
-            try await env.score(entries[0], by: judgeB, EventsEnv.rubricScores(6, 8))    // 6.5
-            try await env.score(entries[1], by: judgeA, EventsEnv.rubricScores(9, 9))    // 9.0
-            try await env.score(entries[2], by: judgeB, EventsEnv.rubricScores(7, 9))    // 7.5
+            try await env.score(entries[0], by: judgeA, EventsEnv.rubricScores(8, 10))  // 8.5
+            try await env.score(entries[0], by: judgeB, EventsEnv.rubricScores(6, 8))  // 6.5
+            try await env.score(entries[1], by: judgeA, EventsEnv.rubricScores(9, 9))  // 9.0
+            try await env.score(entries[2], by: judgeB, EventsEnv.rubricScores(7, 9))  // 7.5
 
             await expectRPCError(.failedPrecondition) { _ = try await env.ranking(competition, as: organizer) }
             try await env.advance(competition, to: .ranking, by: organizer)

@@ -10,8 +10,10 @@ extension EventsEnv {
     /// A published matchmaking event starting at 09:00 zone time a week from now, and confirmed participants.
     func matchmaking(participants count: Int, by organizer: Caller) async throws -> (Nomad_Events_V1_Event, [Caller]) {
         let start = ZoneDayBounds.range(ZoneDay.today().adding(days: 7)).start.addingTimeInterval(9 * 3600)
-        let event = try await publishedEvent(by: organizer, EventsEnv.eventDraft(
-            kind: .matchmaking, capacity: 50, start: start, hours: 8, sessions: []))
+        let event = try await publishedEvent(
+            by: organizer,
+            EventsEnv.eventDraft(
+                kind: .matchmaking, capacity: 50, start: start, hours: 8, sessions: []))
         var people: [Caller] = []
         for index in 0..<count {
             let person = index % 2 == 0 ? enterprise() : nomad()
@@ -25,35 +27,38 @@ extension EventsEnv {
         _ event: Nomad_Events_V1_Event, by owner: Caller, hour: Double, minutes: Double = 30, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_MeetingSlot {
         let start = event.startTime.date.addingTimeInterval(hour * 3600)
-        return try await client.publishMeetingSlot(.with {
-            $0.requestID = requestID
-            $0.slot = .with {
-                $0.eventID = event.eventID
-                $0.startTime = .init(date: start)
-                $0.endTime = .init(date: start.addingTimeInterval(minutes * 60))
-                $0.location = "Table 7"
-                $0.topic = "Cross-border data services"
-            }
-        }, metadata: owner.metadata)
+        return try await client.publishMeetingSlot(
+            .with {
+                $0.requestID = requestID
+                $0.slot = .with {
+                    $0.eventID = event.eventID
+                    $0.startTime = .init(date: start)
+                    $0.endTime = .init(date: start.addingTimeInterval(minutes * 60))
+                    $0.location = "Table 7"
+                    $0.topic = "Cross-border data services"
+                }
+            }, metadata: owner.metadata)
     }
 
     func requestMeeting(_ slot: Nomad_Events_V1_MeetingSlot, by requester: Caller) async throws -> Nomad_Events_V1_MeetingRequest {
-        try await client.requestMeeting(.with {
-            $0.requestID = UUID().uuidString
-            $0.slotID = slot.slotID
-            $0.message = "We build logistics software for Yangpu port."
-        }, metadata: requester.metadata)
+        try await client.requestMeeting(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.slotID = slot.slotID
+                $0.message = "We build logistics software for Yangpu port."
+            }, metadata: requester.metadata)
     }
 
     func respond(
         _ meeting: Nomad_Events_V1_MeetingRequest, accept: Bool, by owner: Caller, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_MeetingRequest {
-        try await client.respondToMeeting(.with {
-            $0.requestID = requestID
-            $0.meetingRequestID = meeting.meetingRequestID
-            $0.accept = accept
-            $0.note = accept ? "See you there" : "Fully booked"
-        }, metadata: owner.metadata)
+        try await client.respondToMeeting(
+            .with {
+                $0.requestID = requestID
+                $0.meetingRequestID = meeting.meetingRequestID
+                $0.accept = accept
+                $0.note = accept ? "See you there" : "Fully booked"
+            }, metadata: owner.metadata)
     }
 }
 
@@ -81,7 +86,8 @@ extension EventsEnv {
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listMeetingSlots(.with { $0.eventID = event.eventID }, metadata: env.nomad().metadata)
             }
-            #expect(try await env.client.listMeetingSlots(.with { $0.eventID = event.eventID }, metadata: organizer.metadata).slots.count == 1)
+            #expect(
+                try await env.client.listMeetingSlots(.with { $0.eventID = event.eventID }, metadata: organizer.metadata).slots.count == 1)
 
             await expectRPCError(.invalidArgument) { _ = try await env.requestMeeting(slot, by: owner) }
             let asked = try await env.requestMeeting(slot, by: guest)
@@ -97,10 +103,11 @@ extension EventsEnv {
             #expect(try await env.respond(asked, accept: true, by: owner, requestID: responseID) == accepted)
             // The slot is taken: the other request was declined with it, and no new one is taken.
             await expectRPCError(.failedPrecondition) { _ = try await env.respond(alsoAsked, accept: true, by: owner) }
-            let open = try await env.client.listMeetingSlots(.with {
-                $0.eventID = event.eventID
-                $0.openOnly = true
-            }, metadata: guest.metadata)
+            let open = try await env.client.listMeetingSlots(
+                .with {
+                    $0.eventID = event.eventID
+                    $0.openOnly = true
+                }, metadata: guest.metadata)
             #expect(open.slots.isEmpty)
             await expectRPCError(.failedPrecondition) { _ = try await env.requestMeeting(slot, by: people[2]) }
 
@@ -112,12 +119,14 @@ extension EventsEnv {
             let day = ZoneDay.today().adding(days: 7).message
             let guestDay = try await env.client.getMySchedule(.with { $0.day = day }, metadata: guest.metadata)
             #expect(guestDay.meetings.map(\.meetingRequestID) == [asked.meetingRequestID])
-            let ownerDay = try await env.client.getMySchedule(.with {
-                $0.day = day
-                $0.eventID = event.eventID
-            }, metadata: owner.metadata)
+            let ownerDay = try await env.client.getMySchedule(
+                .with {
+                    $0.day = day
+                    $0.eventID = event.eventID
+                }, metadata: owner.metadata)
             #expect(ownerDay.meetings.map(\.slotID) == [slot.slotID])
-            let otherDay = try await env.client.getMySchedule(.with { $0.day = ZoneDay.today().adding(days: 8).message }, metadata: guest.metadata)
+            let otherDay = try await env.client.getMySchedule(
+                .with { $0.day = ZoneDay.today().adding(days: 8).message }, metadata: guest.metadata)
             #expect(otherDay.meetings.isEmpty)
             await expectRPCError(.invalidArgument) { _ = try await env.client.getMySchedule(.init(), metadata: guest.metadata) }
         }
@@ -129,9 +138,10 @@ extension EventsEnv {
             let requester = people[0]
             var slots: [Nomad_Events_V1_MeetingSlot] = []
             for owner in people.dropFirst() { slots.append(try await env.slot(event, by: owner, hour: 1)) }
-            let codes = await concurrentOutcomes(slots.map { slot in
-                { _ = try await env.requestMeeting(slot, by: requester) }
-            })
+            let codes = await concurrentOutcomes(
+                slots.map { slot in
+                    { _ = try await env.requestMeeting(slot, by: requester) }
+                })
             #expect(codes.filter { $0 == nil }.count == 3)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .resourceExhausted })
             #expect(try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE status = 1") == 3)
@@ -146,9 +156,10 @@ extension EventsEnv {
             let slot = try await env.slot(event, by: owner, hour: 2)
             var requests: [Nomad_Events_V1_MeetingRequest] = []
             for guest in people.dropFirst() { requests.append(try await env.requestMeeting(slot, by: guest)) }
-            let codes = await concurrentOutcomes(requests.map { request in
-                { _ = try await env.respond(request, accept: true, by: owner) }
-            })
+            let codes = await concurrentOutcomes(
+                requests.map { request in
+                    { _ = try await env.respond(request, accept: true, by: owner) }
+                })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             let id = UUID(uuidString: slot.slotID)!
@@ -174,11 +185,12 @@ extension EventsEnv {
             let late = await expectRPCError(.failedPrecondition) { _ = try await env.respond(pending, accept: true, by: second) }
             #expect(late == "The requester already has an accepted meeting at that time")
             let lateInChinese = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.respondToMeeting(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.meetingRequestID = pending.meetingRequestID
-                    $0.accept = true
-                }, metadata: second.metadata(language: "zh-CN"))
+                _ = try await env.client.respondToMeeting(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.meetingRequestID = pending.meetingRequestID
+                        $0.accept = true
+                    }, metadata: second.metadata(language: "zh-CN"))
             }
             #expect(lateInChinese == "对方在该时段已有已确认的约见")
             let slotID = UUID(uuidString: halfPastTen.slotID)!
@@ -208,13 +220,15 @@ extension EventsEnv {
                 let slot = try await env.slot(event, by: owner, hour: 1 + Double(index) * 0.1, minutes: 60)
                 requests.append((try await env.requestMeeting(slot, by: nomad), owner))
             }
-            let codes = await concurrentOutcomes(requests.map { request, owner in
-                { _ = try await env.respond(request, accept: true, by: owner) }
-            })
+            let codes = await concurrentOutcomes(
+                requests.map { request, owner in
+                    { _ = try await env.respond(request, accept: true, by: owner) }
+                })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             let nomadID = UUID(uuidString: nomad.id)!
-            #expect(try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE requester_id = \(nomadID) AND status = 2") == 1)
+            #expect(
+                try await env.calendarCount("SELECT count(*) FROM meeting_requests WHERE requester_id = \(nomadID) AND status = 2") == 1)
         }
     }
 }

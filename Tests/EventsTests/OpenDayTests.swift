@@ -27,7 +27,8 @@ import Testing
             let payload = try #require(try await env.app.outboxPayloadText(type: "events.scenario.published", subject: scenario.scenarioID))
             #expect(payload.contains("\"event_id\": \"\(eventID)\"") && payload.contains("\"enterprise_id\": \"\(enterprise.id)\""))
 
-            let read = try await env.client.getOpenDayScenario(.with { $0.scenarioID = scenario.scenarioID }, metadata: env.nomad().metadata)
+            let read = try await env.client.getOpenDayScenario(
+                .with { $0.scenarioID = scenario.scenarioID }, metadata: env.nomad().metadata)
             #expect(read == scenario)
             let other = try await env.publishScenario(by: env.enterprise())
             let all = try await env.client.listOpenDayScenarios(.with { $0.page.pageSize = 10 }, metadata: env.nomad().metadata)
@@ -56,19 +57,21 @@ import Testing
                 #expect(message?.contains(field) == true, "\(field): \(message ?? "")")
             }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.publishOpenDayScenario(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.scenario = EventsEnv.scenarioDraft(budgetMinor: -5)
-                }, metadata: enterprise.metadata(language: "zh-CN"))
+                _ = try await env.client.publishOpenDayScenario(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.scenario = EventsEnv.scenarioDraft(budgetMinor: -5)
+                    }, metadata: enterprise.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("金额不能为负数") == true)
             await expectRPCError(.permissionDenied) { _ = try await env.publishScenario(by: env.nomad()) }
             await expectRPCError(.permissionDenied) { _ = try await env.publishScenario(by: env.officer()) }
             await expectRPCError(.unauthenticated) {
-                _ = try await env.client.publishOpenDayScenario(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.scenario = EventsEnv.scenarioDraft()
-                }, metadata: callMetadata())
+                _ = try await env.client.publishOpenDayScenario(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.scenario = EventsEnv.scenarioDraft()
+                    }, metadata: callMetadata())
             }
             let scenarios = try await env.competitionSQLCount("SELECT count(*) FROM open_day_scenarios")
             let events = try await env.competitionSQLCount("SELECT count(*) FROM outbox")
@@ -89,18 +92,20 @@ import Testing
             await expectRPCError(.alreadyExists) { _ = try await env.propose(scenario, by: alone) }
             await expectRPCError(.invalidArgument) { _ = try await env.propose(scenario, by: outsider, summary: " ") }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.proposeScenarioSolution(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.scenarioID = scenario.scenarioID
-                    $0.summary = "x"
-                }, metadata: env.enterprise().metadata)
+                _ = try await env.client.proposeScenarioSolution(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.scenarioID = scenario.scenarioID
+                        $0.summary = "x"
+                    }, metadata: env.enterprise().metadata)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.proposeScenarioSolution(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.scenarioID = UUID().uuidString
-                    $0.summary = "x"
-                }, metadata: outsider.metadata)
+                _ = try await env.client.proposeScenarioSolution(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.scenarioID = UUID().uuidString
+                        $0.summary = "x"
+                    }, metadata: outsider.metadata)
             }
 
             #expect(try await env.proposals(scenario, as: enterprise).map(\.proposalID) == [single.proposalID, team.proposalID])
@@ -129,17 +134,19 @@ import Testing
             let nomad = env.nomad()
             let proposal = try await env.propose(scenario, by: nomad)
             let shortlist = { (caller: EventsEnv.Caller, requestID: String) in
-                try await env.client.shortlistScenarioProposal(.with {
-                    $0.requestID = requestID
-                    $0.proposalID = proposal.proposalID
-                }, metadata: caller.metadata)
+                try await env.client.shortlistScenarioProposal(
+                    .with {
+                        $0.requestID = requestID
+                        $0.proposalID = proposal.proposalID
+                    }, metadata: caller.metadata)
             }
             let pair = { (caller: EventsEnv.Caller, requestID: String) in
-                try await env.client.recordScenarioPairing(.with {
-                    $0.requestID = requestID
-                    $0.proposalID = proposal.proposalID
-                    $0.note = "Pilot at gate 3 from March"
-                }, metadata: caller.metadata)
+                try await env.client.recordScenarioPairing(
+                    .with {
+                        $0.requestID = requestID
+                        $0.proposalID = proposal.proposalID
+                        $0.note = "Pilot at gate 3 from March"
+                    }, metadata: caller.metadata)
             }
             await expectRPCError(.permissionDenied) { _ = try await shortlist(env.enterprise(), UUID().uuidString) }
             await expectRPCError(.permissionDenied) { _ = try await shortlist(nomad, UUID().uuidString) }

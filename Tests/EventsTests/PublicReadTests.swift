@@ -39,8 +39,9 @@ import Testing
             #expect(signedIn[1].organizerID == officer.id && signedIn[1].venue.online.url == "https://live.example.cn/forum")
 
             // Filters work anonymously; drafts, other statuses and "mine" need a token.
-            #expect(try await env.client.listEvents(.with { $0.kind = .training }, metadata: callMetadata())
-                .events.map(\.eventID) == [training.eventID])
+            #expect(
+                try await env.client.listEvents(.with { $0.kind = .training }, metadata: callMetadata())
+                    .events.map(\.eventID) == [training.eventID])
             #expect(try await env.client.listEvents(.with { $0.status = .published }, metadata: callMetadata()).events.count == 2)
             for status in [Nomad_Events_V1_EventStatus.draft, .cancelled, .finished] {
                 await expectRPCError(.unauthenticated) {

@@ -50,17 +50,20 @@ import Testing
             // The order the database serialized them in: waitlist numbers and
             // positions agree, with no gaps.
             let id = UUID(uuidString: event.eventID)!
-            #expect(try await env.calendarCount("""
-                SELECT count(*) FROM (
-                  SELECT waitlist_seq, row_number() OVER (ORDER BY waitlist_seq) AS n FROM registrations
-                  WHERE event_id = \(id) AND status = 2) q
-                WHERE waitlist_seq = n
-                """) == 200)
-            let listed = try await env.client.listRegistrations(.with {
-                $0.eventID = event.eventID
-                $0.status = .waitlisted
-                $0.page.pageSize = 100
-            }, metadata: owner.metadata)
+            #expect(
+                try await env.calendarCount(
+                    """
+                    SELECT count(*) FROM (
+                      SELECT waitlist_seq, row_number() OVER (ORDER BY waitlist_seq) AS n FROM registrations
+                      WHERE event_id = \(id) AND status = 2) q
+                    WHERE waitlist_seq = n
+                    """) == 200)
+            let listed = try await env.client.listRegistrations(
+                .with {
+                    $0.eventID = event.eventID
+                    $0.status = .waitlisted
+                    $0.page.pageSize = 100
+                }, metadata: owner.metadata)
             #expect(listed.registrations.map(\.waitlistPosition) == Array(1...100))
 
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
@@ -90,17 +93,19 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            let confirmed = try await env.client.listRegistrations(.with {
-                $0.eventID = event.eventID
-                $0.status = .confirmed
-                $0.page.pageSize = 100
-            }, metadata: owner.metadata)
+            let confirmed = try await env.client.listRegistrations(
+                .with {
+                    $0.eventID = event.eventID
+                    $0.status = .confirmed
+                    $0.page.pageSize = 100
+                }, metadata: owner.metadata)
             #expect(Set(confirmed.registrations.map(\.registrationID)) == Set(waiting.prefix(20).map(\.registrationID)))
-            let still = try await env.client.listRegistrations(.with {
-                $0.eventID = event.eventID
-                $0.status = .waitlisted
-                $0.page.pageSize = 100
-            }, metadata: owner.metadata)
+            let still = try await env.client.listRegistrations(
+                .with {
+                    $0.eventID = event.eventID
+                    $0.status = .waitlisted
+                    $0.page.pageSize = 100
+                }, metadata: owner.metadata)
             #expect(still.registrations.map(\.registrationID) == waiting.suffix(10).map(\.registrationID))
             #expect(still.registrations.map(\.waitlistPosition) == Array(1...10))
         }

@@ -42,7 +42,8 @@ import Testing
         try await withEvents { env in
             let owner = env.enterprise()
             let start = Date().addingTimeInterval(3 * 86400)
-            let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(start: start, closes: start.addingTimeInterval(-86400)))
+            let event = try await env.publishedEvent(
+                by: owner, EventsEnv.eventDraft(start: start, closes: start.addingTimeInterval(-86400)))
             // Time passes beyond the close time.
             let id = UUID(uuidString: event.eventID)!
             try await env.calendarSQL("UPDATE events SET registration_closes_at = now() - interval '1 minute' WHERE id = \(id)")
@@ -113,10 +114,11 @@ import Testing
             let rb = try await env.register(b, for: event)
             let all = try await env.client.listRegistrations(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
             #expect(Set(all.registrations.map(\.registrationID)) == [ra.registrationID, rb.registrationID])
-            let waitlisted = try await env.client.listRegistrations(.with {
-                $0.eventID = event.eventID
-                $0.status = .waitlisted
-            }, metadata: env.officer().metadata)
+            let waitlisted = try await env.client.listRegistrations(
+                .with {
+                    $0.eventID = event.eventID
+                    $0.status = .waitlisted
+                }, metadata: env.officer().metadata)
             #expect(waitlisted.registrations.map(\.registrationID) == [rb.registrationID])
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listRegistrations(.with { $0.eventID = event.eventID }, metadata: env.enterprise().metadata)
@@ -156,8 +158,12 @@ extension RegistrationTests {
             }
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: seated.metadata)
             #expect(read.confirmedCount == 1 && read.waitlistedCount == 1)
-            #expect(try await registrationSQLInt(env, "SELECT count(*)::int FROM registrations WHERE event_id = \(UUID(uuidString: event.eventID)!)") == 2)
-            #expect(try await registrationSQLInt(env, "SELECT count(*)::int FROM tickets WHERE event_id = \(UUID(uuidString: event.eventID)!)") == 1)
+            #expect(
+                try await registrationSQLInt(
+                    env, "SELECT count(*)::int FROM registrations WHERE event_id = \(UUID(uuidString: event.eventID)!)") == 2)
+            #expect(
+                try await registrationSQLInt(env, "SELECT count(*)::int FROM tickets WHERE event_id = \(UUID(uuidString: event.eventID)!)")
+                    == 1)
             #expect(try await env.ticket(seat, by: seated) == ticket)
             #expect(try await env.app.outboxCount(type: "events.registration.confirmed", subject: event.eventID) == 1)
             #expect(try await env.app.outboxCount(type: "events.registration.waitlisted", subject: event.eventID) == 1)
@@ -183,10 +189,12 @@ extension RegistrationTests {
             let event = try await env.publishedEvent(by: env.enterprise())
             _ = try await env.register(env.nomad(), for: event)
             let end = try await env.app.withSchemaConnection { tx in
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE events SET ends_at = ends_at + interval '3 days' WHERE id = \(UUID(uuidString: event.eventID)!)
                     RETURNING ends_at
-                    """).collect().first!.decode(Date.self)
+                    """
+                ).collect().first!.decode(Date.self)
             }
             let nomad = env.nomad()
             let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad)
@@ -204,11 +212,13 @@ extension RegistrationTests {
             let trace = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             var metadata = env.nomad().metadata
             metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
-            let registered = try await env.client.registerForEvent(.with {
-                $0.requestID = UUID().uuidString; $0.eventID = event.eventID
-            }, metadata: metadata)
+            let registered = try await env.client.registerForEvent(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.eventID = event.eventID
+                }, metadata: metadata)
             let stored = try await env.app.withSchemaConnection { tx in
-                let rows = try await tx.query("""
+                let rows = try await tx.query(
+                    """
                     SELECT traceparent FROM outbox WHERE type = 'events.registration.confirmed'
                       AND subject_ids->>'registration_id' = \(registered.registrationID)
                     """)

@@ -10,31 +10,34 @@ import Testing
     func apply(
         _ env: EventsEnv, _ event: Nomad_Events_V1_Event, by caller: EventsEnv.Caller, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_EventRewardApplication {
-        try await env.client.applyForEventReward(.with {
-            $0.requestID = requestID
-            $0.eventID = event.eventID
-            $0.statement = "International forum with 12 countries"
-        }, metadata: caller.metadata)
+        try await env.client.applyForEventReward(
+            .with {
+                $0.requestID = requestID
+                $0.eventID = event.eventID
+                $0.statement = "International forum with 12 countries"
+            }, metadata: caller.metadata)
     }
 
     func review(
         _ env: EventsEnv, _ application: Nomad_Events_V1_EventRewardApplication, approve: Bool, note: String = "",
         by caller: EventsEnv.Caller
     ) async throws -> Nomad_Events_V1_EventRewardApplication {
-        try await env.client.reviewEventReward(.with {
-            $0.requestID = UUID().uuidString
-            $0.applicationID = application.applicationID
-            $0.approve = approve
-            $0.note = note
-        }, metadata: caller.metadata)
+        try await env.client.reviewEventReward(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.applicationID = application.applicationID
+                $0.approve = approve
+                $0.note = note
+            }, metadata: caller.metadata)
     }
 
     func finish(_ env: EventsEnv, _ event: Nomad_Events_V1_Event, by caller: EventsEnv.Caller) async throws {
         try await env.shiftEvent(event, by: -8 * 86400)
-        _ = try await env.client.finishEvent(.with {
-            $0.requestID = UUID().uuidString
-            $0.eventID = event.eventID
-        }, metadata: caller.metadata)
+        _ = try await env.client.finishEvent(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.eventID = event.eventID
+            }, metadata: caller.metadata)
     }
 
     @Test func theOrganizerAppliesOnceWithCountsTheServiceFillsAndOfficersReview() async throws {
@@ -60,7 +63,8 @@ import Testing
             #expect(application.organizerID == organizer.id)
             #expect(try await apply(env, event, by: organizer, requestID: requestID) == application)
             await expectRPCError(.alreadyExists) { _ = try await apply(env, event, by: organizer) }
-            let payload = try #require(try await env.app.outboxPayloadText(type: "events.reward.applied", subject: application.applicationID))
+            let payload = try #require(
+                try await env.app.outboxPayloadText(type: "events.reward.applied", subject: application.applicationID))
             #expect(payload.contains("\"registered\": 4") && payload.contains("\"checked_in\": 2"))
 
             // Review: officers only, a note to reject, once.
@@ -75,9 +79,12 @@ import Testing
             let mine = try await env.client.listEventRewardApplications(.init(), metadata: organizer.metadata)
             #expect(mine.applications.map(\.applicationID) == [application.applicationID])
             #expect(try await env.client.listEventRewardApplications(.init(), metadata: env.enterprise().metadata).applications.isEmpty)
-            let approvedList = try await env.client.listEventRewardApplications(.with { $0.status = .approved }, metadata: env.officer().metadata)
+            let approvedList = try await env.client.listEventRewardApplications(
+                .with { $0.status = .approved }, metadata: env.officer().metadata)
             #expect(approvedList.applications.map(\.applicationID) == [application.applicationID])
-            await expectRPCError(.permissionDenied) { _ = try await env.client.listEventRewardApplications(.init(), metadata: env.nomad().metadata) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.listEventRewardApplications(.init(), metadata: env.nomad().metadata)
+            }
         }
     }
 

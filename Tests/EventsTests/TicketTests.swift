@@ -20,14 +20,18 @@ import Testing
             // Offline: the public keys come without a token.
             let keys = try await env.client.getTicketKeys(.init(), metadata: callMetadata())
             #expect(keys.keys.count == 1 && keys.keys[0].algorithm == "EdDSA")
-            let ring = KeyRing(signingKey: nil, verificationKeys: try keys.keys.map {
-                try VerificationKey(keyID: $0.keyID, rawPublicKey: Base64URL.decode($0.publicKey)!)
-            })
+            let ring = KeyRing(
+                signingKey: nil,
+                verificationKeys: try keys.keys.map {
+                    try VerificationKey(keyID: $0.keyID, rawPublicKey: Base64URL.decode($0.publicKey)!)
+                })
             let claims: TicketClaims = try JWS.verify(ticket.token, type: "event-ticket", keys: ring)
             #expect(claims.evt == event.eventID && claims.reg == registration.registrationID && claims.sub == nomad.id)
             // Bound to the card by its keyed hash; the number is nowhere in the token.
             #expect(claims.tid == ticket.ticketID && claims.cdh == Base64URL.encode(RegistrationRules.cardHash("HN4600001", TestKeys.data)))
-            #expect(!ticket.token.contains("HN4600001") && !String(decoding: Base64URL.decode(ticket.token.split(separator: ".")[1])!, as: UTF8.self).contains("HN4600001"))
+            #expect(
+                !ticket.token.contains("HN4600001")
+                    && !String(decoding: Base64URL.decode(ticket.token.split(separator: ".")[1])!, as: UTF8.self).contains("HN4600001"))
             #expect(Double(claims.exp) > event.endTime.date.timeIntervalSince1970)
             // A token signed by anyone else does not verify.
             let forged = try JWS.sign(claims, type: "event-ticket", with: SigningKey.generate(keyID: keys.keys[0].keyID))
@@ -112,15 +116,18 @@ import Testing
             _ = try await env.checkIn(event, ticket: ticket, session: panel, by: gate)
             await expectRPCError(.notFound) { _ = try await env.checkIn(event, ticket: ticket, session: UUID().uuidString, by: gate) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.checkOut(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.eventID = event.eventID
-                    $0.credential.ticketToken = ticket
-                }, metadata: gate.metadata)
+                _ = try await env.client.checkOut(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.eventID = event.eventID
+                        $0.credential.ticketToken = ticket
+                    }, metadata: gate.metadata)
             }
 
             // Gate rights: not another enterprise, not an attendee.
-            await expectRPCError(.permissionDenied) { _ = try await env.checkIn(event, ticket: ticket, session: panel, by: env.enterprise()) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.checkIn(event, ticket: ticket, session: panel, by: env.enterprise())
+            }
             await expectRPCError(.permissionDenied) { _ = try await env.checkIn(event, ticket: ticket, by: nomad) }
             // Bad credentials.
             await expectRPCError(.invalidArgument) { _ = try await env.checkIn(event, ticket: "x.y.z", by: gate) }
@@ -174,14 +181,17 @@ import Testing
             #expect(payload.contains("\"with_card\": true") && payload.contains("\"area\": \"\"") && !payload.contains("HN4600001"))
             await expectRPCError(.alreadyExists) { _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: holder), by: owner) }
 
-            await expectRPCError(.failedPrecondition) { _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: stranger), by: owner) }
+            await expectRPCError(.failedPrecondition) {
+                _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: stranger), by: owner)
+            }
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: bound, card: "HN4600999"), by: owner)
             }
             _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: bound, card: "HN4600777"), by: owner)
             // A QR not signed by identity, or expired, is refused.
-            let forged = try CardQR.sign(CardQRClaims(card: "X1", sub: stranger.id, iat: 0, exp: Int64(Date().timeIntervalSince1970 + 60)),
-                                         with: SigningKey.generate(keyID: TestKeys.signing.keyID))
+            let forged = try CardQR.sign(
+                CardQRClaims(card: "X1", sub: stranger.id, iat: 0, exp: Int64(Date().timeIntervalSince1970 + 60)),
+                with: SigningKey.generate(keyID: TestKeys.signing.keyID))
             await expectRPCError(.invalidArgument) { _ = try await env.checkIn(event, cardQR: forged, by: owner) }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: holder, lifetime: -60), by: owner)
@@ -208,7 +218,9 @@ import Testing
             _ = try await env.checkIn(event, ticket: oldToken, by: owner)
             // A key nobody configured is not accepted.
             let stranger = try TicketSigner(key: SigningKey.generate(keyID: "test-ticket-9")).sign(claims)
-            await expectRPCError(.invalidArgument) { _ = try await env.checkIn(event, ticket: stranger, session: event.sessions[0].sessionID, by: owner) }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.checkIn(event, ticket: stranger, session: event.sessions[0].sessionID, by: owner)
+            }
         }
     }
 
@@ -219,9 +231,10 @@ import Testing
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
             let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad).token
-            let codes = await concurrentOutcomes((0..<20).map { _ in
-                { _ = try await env.checkIn(event, ticket: ticket, by: env.officer()) }
-            })
+            let codes = await concurrentOutcomes(
+                (0..<20).map { _ in
+                    { _ = try await env.checkIn(event, ticket: ticket, by: env.officer()) }
+                })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .alreadyExists })
             #expect(try await env.app.outboxCount(type: "events.checkin.recorded", subject: nomad.id) == 1)

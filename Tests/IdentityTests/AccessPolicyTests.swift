@@ -18,8 +18,11 @@ import Testing
     @Test func onlyTheseMethodsAreOpen() {
         let open = IdentityAccess.policy.rules.filter { $0.value == .open }.map(\.key.method).sorted()
         // ListSites joined the open methods for the portal's signed-out pages.
-        #expect(open == ["GetCatalogueEntry", "GetPublicKeys", "ListCatalogue", "ListSites", "Login", "Logout", "RefreshToken",
-                         "RegisterEnterprise", "RegisterNomad"])
+        #expect(
+            open == [
+                "GetCatalogueEntry", "GetPublicKeys", "ListCatalogue", "ListSites", "Login", "Logout", "RefreshToken",
+                "RegisterEnterprise", "RegisterNomad",
+            ])
     }
 
     @Test func anonymousCallsToClosedMethodsAreUnauthenticated() async throws {

@@ -16,7 +16,10 @@ import Testing
             #expect(account.nomad.documentNumberMasked.contains("*"))
             #expect(account.nomad.foreign == false)
 
-            let pair = try await env.client.login(.with { $0.username = "li.wei"; $0.password = "correct horse battery" })
+            let pair = try await env.client.login(
+                .with {
+                    $0.username = "li.wei"; $0.password = "correct horse battery"
+                })
             #expect(!pair.accessToken.isEmpty && !pair.refreshToken.isEmpty)
             let me = try await env.client.getAccount(.init(), metadata: callMetadata(token: pair.accessToken))
             #expect(me.id == account.id)
@@ -28,10 +31,16 @@ import Testing
         try await withIdentity { env in
             _ = try await env.registerNomad(username: "anna")
             let wrong = await expectRPCError(.unauthenticated) {
-                _ = try await env.client.login(.with { $0.username = "anna"; $0.password = "wrong password!" }, metadata: callMetadata())
+                _ = try await env.client.login(
+                    .with {
+                        $0.username = "anna"; $0.password = "wrong password!"
+                    }, metadata: callMetadata())
             }
             let unknown = await expectRPCError(.unauthenticated) {
-                _ = try await env.client.login(.with { $0.username = "nobody"; $0.password = "wrong password!" }, metadata: callMetadata())
+                _ = try await env.client.login(
+                    .with {
+                        $0.username = "nobody"; $0.password = "wrong password!"
+                    }, metadata: callMetadata())
             }
             #expect(wrong == unknown)
         }
@@ -40,9 +49,15 @@ import Testing
 
 /// UpdateAccount and ChangePassword: a person's own account, by themselves.
 @Suite struct AccountSelfServiceTests {
-    static func login(_ env: IdentityEnv, _ username: String, _ password: String = "correct horse battery") async throws
-        -> Nomad_Identity_V1_TokenPair {
-        try await env.client.login(.with { $0.username = username; $0.password = password })
+    static func login(
+        _ env: IdentityEnv, _ username: String, _ password: String = "correct horse battery"
+    ) async throws
+        -> Nomad_Identity_V1_TokenPair
+    {
+        try await env.client.login(
+            .with {
+                $0.username = username; $0.password = password
+            })
     }
 
     static func changePassword(
@@ -82,13 +97,15 @@ import Testing
             #expect(try Nomad_Identity_V1_Account(jsonString: audit.entries[0].afterJson) == updated)
 
             // Empty name and no replace_languages: nothing changes.
-            let same = try await env.client.updateAccount(.with { $0.requestID = UUID().uuidString }, metadata: callMetadata(token: nomad.token))
+            let same = try await env.client.updateAccount(
+                .with { $0.requestID = UUID().uuidString }, metadata: callMetadata(token: nomad.token))
             #expect(same.displayName == "Marta K." && same.nomad.languages == ["ru", "en"])
             // Clearing the languages is a replacement with none.
-            let cleared = try await env.client.updateAccount(.with {
-                $0.requestID = UUID().uuidString
-                $0.replaceLanguages = true
-            }, metadata: callMetadata(token: nomad.token))
+            let cleared = try await env.client.updateAccount(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.replaceLanguages = true
+                }, metadata: callMetadata(token: nomad.token))
             #expect(cleared.nomad.languages.isEmpty && cleared.displayName == "Marta K.")
 
             // Refusals: a name too long or with control characters, bad tags,
@@ -96,7 +113,9 @@ import Testing
             let refusals: [(inout Nomad_Identity_V1_UpdateAccountRequest) -> Void] = [
                 { $0.displayName = String(repeating: "x", count: 65) },
                 { $0.displayName = "a\u{7}b" },
-                { $0.languages = ["not a tag!"]; $0.replaceLanguages = true },
+                {
+                    $0.languages = ["not a tag!"]; $0.replaceLanguages = true
+                },
                 { $0.languages = ["en"] },
                 { $0.requestID = "" },
             ]
@@ -110,17 +129,19 @@ import Testing
 
             // An enterprise renames its display name, keeps its legal name, has no languages.
             let enterprise = try await env.enterprise()
-            let renamed = try await env.client.updateAccount(.with {
-                $0.requestID = UUID().uuidString
-                $0.displayName = "Danzhou Digital"
-            }, metadata: callMetadata(token: enterprise.token))
+            let renamed = try await env.client.updateAccount(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.displayName = "Danzhou Digital"
+                }, metadata: callMetadata(token: enterprise.token))
             #expect(renamed.displayName == "Danzhou Digital" && renamed.enterprise.name == enterprise.account.enterprise.name)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.updateAccount(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.languages = ["en"]
-                    $0.replaceLanguages = true
-                }, metadata: callMetadata(token: enterprise.token))
+                _ = try await env.client.updateAccount(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.languages = ["en"]
+                        $0.replaceLanguages = true
+                    }, metadata: callMetadata(token: enterprise.token))
             }
             await expectRPCError(.unauthenticated) { _ = try await env.client.updateAccount(.with { $0.requestID = "x" }) }
         }

@@ -12,12 +12,15 @@ import Testing
         try await env.certifiedNomad()
     }
 
-    func verify(_ env: IdentityEnv, _ payload: String, site: String = "", token: String? = nil) async throws -> Nomad_Identity_V1_VerifyCardResponse {
-        try await env.client.verifyCard(.with {
-            $0.requestID = UUID().uuidString
-            $0.qrPayload = payload
-            $0.siteID = site
-        }, metadata: callMetadata(token: token ?? env.officer("talent")))
+    func verify(
+        _ env: IdentityEnv, _ payload: String, site: String = "", token: String? = nil
+    ) async throws -> Nomad_Identity_V1_VerifyCardResponse {
+        try await env.client.verifyCard(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.qrPayload = payload
+                $0.siteID = site
+            }, metadata: callMetadata(token: token ?? env.officer("talent")))
     }
 
     @Test func forgedExpiredAndMalformedQRCodesAreRefusedWithAReason() async throws {
@@ -25,14 +28,19 @@ import Testing
             let (account, token) = try await certified(env)
             let card = try await env.client.getCard(.init(), metadata: callMetadata(token: token))
             let now = Int64(Date().timeIntervalSince1970)
-            let forged = try CardQR.sign(CardQRClaims(card: card.number, sub: account.id, iat: now, exp: now + 60),
-                                         with: SigningKey.generate(keyID: TestKeys.signing.keyID))
-            let expired = try CardQR.sign(CardQRClaims(card: card.number, sub: account.id, iat: now - 600, exp: now - 300),
-                                          with: TestKeys.signing)
-            let unknown = try CardQR.sign(CardQRClaims(card: CardNumber.make(serial: 99_999), sub: account.id, iat: now, exp: now + 60),
-                                          with: TestKeys.signing)
-            for (payload, refusal) in [(forged, Nomad_Identity_V1_CardRefusal.badSignature), (expired, .qrExpired),
-                                       ("garbage", .malformed), (unknown, .unknownCard)] {
+            let forged = try CardQR.sign(
+                CardQRClaims(card: card.number, sub: account.id, iat: now, exp: now + 60),
+                with: SigningKey.generate(keyID: TestKeys.signing.keyID))
+            let expired = try CardQR.sign(
+                CardQRClaims(card: card.number, sub: account.id, iat: now - 600, exp: now - 300),
+                with: TestKeys.signing)
+            let unknown = try CardQR.sign(
+                CardQRClaims(card: CardNumber.make(serial: 99_999), sub: account.id, iat: now, exp: now + 60),
+                with: TestKeys.signing)
+            for (payload, refusal) in [
+                (forged, Nomad_Identity_V1_CardRefusal.badSignature), (expired, .qrExpired),
+                ("garbage", .malformed), (unknown, .unknownCard),
+            ] {
                 let answer = try await verify(env, payload)
                 #expect(!answer.valid && answer.refusal == refusal && !answer.refusalMessage.isEmpty)
             }
@@ -52,37 +60,42 @@ import Testing
             let (_, token) = try await certified(env)
             let card = try await env.client.getCard(.init(), metadata: callMetadata(token: token))
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.setCardStatus(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.cardNumber = card.number
-                    $0.status = .suspended
-                    $0.reason = "x"
-                }, metadata: callMetadata(token: env.officer("housing")))
+                _ = try await env.client.setCardStatus(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.cardNumber = card.number
+                        $0.status = .suspended
+                        $0.reason = "x"
+                    }, metadata: callMetadata(token: env.officer("housing")))
             }
             var badNumber = card.number
             badNumber.removeLast()
             badNumber += card.number.hasSuffix("0") ? "1" : "0"
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.setCardStatus(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.cardNumber = badNumber
-                    $0.status = .suspended
-                    $0.reason = "x"
-                }, metadata: callMetadata(token: env.officer("talent")))
+                _ = try await env.client.setCardStatus(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.cardNumber = badNumber
+                        $0.status = .suspended
+                        $0.reason = "x"
+                    }, metadata: callMetadata(token: env.officer("talent")))
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.setCardStatus(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.cardNumber = card.number
-                    $0.status = .expired
-                    $0.reason = "x"
-                }, metadata: callMetadata(token: env.officer("talent")))
+                _ = try await env.client.setCardStatus(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.cardNumber = card.number
+                        $0.status = .expired
+                        $0.reason = "x"
+                    }, metadata: callMetadata(token: env.officer("talent")))
             }
 
             func site(_ build: (inout Nomad_Identity_V1_CreateSiteRequest) -> Void, token: String) async throws -> Nomad_Identity_V1_Site {
                 var request = Nomad_Identity_V1_CreateSiteRequest.with {
                     $0.requestID = UUID().uuidString
-                    $0.name = .with { $0.zhCn = "那大社区"; $0.en = "Nada Community" }
+                    $0.name = .with {
+                        $0.zhCn = "那大社区"; $0.en = "Nada Community"
+                    }
                     $0.area = .linked
                     $0.address = "儋州市那大镇"
                     $0.capacity = 40
@@ -109,18 +122,23 @@ import Testing
 /// The site visit VerifyCard records in one statement (`record_site_visit`).
 extension CardTests {
     /// A desk at a new site, the nomad's fresh QR and the desk's scan of it.
-    func desk(_ env: IdentityEnv) async throws -> (
+    func desk(
+        _ env: IdentityEnv
+    ) async throws -> (
         holder: String, qr: String, site: String, reader: TestCaller, scan: Nomad_Identity_V1_VerifyCardRequest
     ) {
         let (account, token) = try await certified(env)
         let qr = try await env.client.issueCardQr(.init(), metadata: callMetadata(token: token))
-        let site = try await env.client.createSite(.with {
-            $0.requestID = UUID().uuidString
-            $0.name = .with { $0.zhCn = "那大社区"; $0.en = "Nada Community" }
-            $0.area = .linked
-            $0.address = "儋州市那大镇"
-            $0.capacity = 40
-        }, metadata: callMetadata(token: env.officer("community")))
+        let site = try await env.client.createSite(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.name = .with {
+                    $0.zhCn = "那大社区"; $0.en = "Nada Community"
+                }
+                $0.area = .linked
+                $0.address = "儋州市那大镇"
+                $0.capacity = 40
+            }, metadata: callMetadata(token: env.officer("community")))
         let scan = Nomad_Identity_V1_VerifyCardRequest.with {
             $0.requestID = UUID().uuidString
             $0.qrPayload = qr.payload
@@ -150,9 +168,10 @@ extension CardTests {
             #expect(payload?["area"] == "linked" && payload?["day"] == ZoneDay.today().iso)
             // The same id for another request is refused; a new id is a new scan, not a new visit.
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.verifyCard(.with {
-                    $0.requestID = request.requestID; $0.qrPayload = qr; $0.siteID = UUID().uuidString
-                }, metadata: reader.metadata)
+                _ = try await env.client.verifyCard(
+                    .with {
+                        $0.requestID = request.requestID; $0.qrPayload = qr; $0.siteID = UUID().uuidString
+                    }, metadata: reader.metadata)
             }
             let later = try await verify(env, qr, site: site, token: reader.token)
             #expect(later.valid && !later.visitRecorded)

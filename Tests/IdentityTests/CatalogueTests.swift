@@ -44,7 +44,8 @@ import Testing
     static func makeDue(_ env: IdentityEnv, _ id: String, hoursAgo: Int32 = 1) async throws {
         let uuid = UUID(uuidString: id)!
         try await env.app.withSchemaConnection { tx in
-            _ = try await tx.query("""
+            _ = try await tx.query(
+                """
                 UPDATE applications SET due_at = now() - make_interval(hours => \(hoursAgo)) WHERE id = \(uuid)
                 """)
         }
@@ -59,7 +60,11 @@ import Testing
             repeat {
                 // No token: the catalogue is public.
                 let page = try await env.client.listCatalogue(
-                    .with { $0.page = .with { $0.pageSize = 7; $0.pageToken = token } }, metadata: callMetadata())
+                    .with {
+                        $0.page = .with {
+                            $0.pageSize = 7; $0.pageToken = token
+                        }
+                    }, metadata: callMetadata())
                 #expect(page.entries.count <= 7)
                 entries += page.entries
                 token = page.page.nextPageToken
@@ -94,7 +99,9 @@ import Testing
             #expect(permit.cost.minorUnits == 40_000)
             // A signed-in caller may read it too.
             let nomad = try await env.nomad()
-            #expect(try await env.client.getCatalogueEntry(.with { $0.code = "nomad-permit" }, metadata: callMetadata(token: nomad.token)) == permit)
+            #expect(
+                try await env.client.getCatalogueEntry(.with { $0.code = "nomad-permit" }, metadata: callMetadata(token: nomad.token))
+                    == permit)
             await expectRPCError(.notFound) {
                 _ = try await env.client.getCatalogueEntry(.with { $0.code = "no-such-service" }, metadata: callMetadata())
             }
@@ -132,7 +139,8 @@ import Testing
             let nomad = try await env.nomad(nationality: "CN")
             let entry = try await env.client.getCatalogueEntry(.with { $0.code = "talent-housing" }, metadata: callMetadata())
             let before = Date()
-            let application = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
+            let application = try await env.client.submitApplication(
+                Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
             #expect(application.status == .submitted)
             #expect(application.serviceCode == "talent-housing")
             #expect(application.applicantID == nomad.account.id)
@@ -152,11 +160,15 @@ import Testing
             #expect(try await env.client.getApplication(get, metadata: callMetadata(token: nomad.token)) == application)
             #expect(try await env.client.getApplication(get, metadata: callMetadata(token: env.officer(entry.department))) == application)
             let other = try await env.nomad()
-            await expectRPCError(.permissionDenied) { _ = try await env.client.getApplication(get, metadata: callMetadata(token: other.token)) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.getApplication(get, metadata: callMetadata(token: other.token))
+            }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.getApplication(get, metadata: callMetadata(token: env.officer("tax")))
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.client.getApplication(get, metadata: callMetadata(token: env.admin())) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.getApplication(get, metadata: callMetadata(token: env.admin()))
+            }
             await expectRPCError(.unauthenticated) { _ = try await env.client.getApplication(get, metadata: callMetadata()) }
             await expectRPCError(.notFound) {
                 _ = try await env.client.getApplication(
@@ -178,22 +190,26 @@ import Testing
             }
             // Enterprises only.
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.submitApplication(Self.submit("enterprise-nomad-reward"), metadata: callMetadata(token: nomad.token))
+                _ = try await env.client.submitApplication(
+                    Self.submit("enterprise-nomad-reward"), metadata: callMetadata(token: nomad.token))
             }
             let reward = try await env.client.submitApplication(
                 Self.submit("enterprise-nomad-reward"), metadata: callMetadata(token: enterprise.token))
             #expect(reward.department == "talent")
             // Both.
-            let byNomad = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata(token: nomad.token))
+            let byNomad = try await env.client.submitApplication(
+                Self.submit("data-innovation-voucher"), metadata: callMetadata(token: nomad.token))
             let byEnterprise = try await env.client.submitApplication(
                 Self.submit("data-innovation-voucher"), metadata: callMetadata(token: enterprise.token))
             #expect(byNomad.department == "data" && byEnterprise.department == "data")
             // Neither officers, admins nor anonymous callers submit.
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata(token: env.officer("data")))
+                _ = try await env.client.submitApplication(
+                    Self.submit("data-innovation-voucher"), metadata: callMetadata(token: env.officer("data")))
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata(token: env.admin()))
+                _ = try await env.client.submitApplication(
+                    Self.submit("data-innovation-voucher"), metadata: callMetadata(token: env.admin()))
             }
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata())
@@ -273,9 +289,11 @@ import Testing
             let ben = try await env.nomad()
             let company = try await env.enterprise()
             let a1 = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: anna.token))
-            let a2 = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata(token: anna.token))
+            let a2 = try await env.client.submitApplication(
+                Self.submit("data-innovation-voucher"), metadata: callMetadata(token: anna.token))
             let b1 = try await env.client.submitApplication(Self.submit("public-rental-housing"), metadata: callMetadata(token: ben.token))
-            let c1 = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata(token: company.token))
+            let c1 = try await env.client.submitApplication(
+                Self.submit("data-innovation-voucher"), metadata: callMetadata(token: company.token))
 
             func ids(_ token: String, _ request: Nomad_Identity_V1_ListApplicationsRequest = .init()) async throws -> [String] {
                 try await env.client.listApplications(request, metadata: callMetadata(token: token)).applications.map(\.id)
@@ -298,14 +316,20 @@ import Testing
             let paged = try await env.client.listApplications(.with { $0.page.pageSize = 1 }, metadata: callMetadata(token: housing))
             #expect(paged.applications.map(\.id) == [a1.id])
             let next = try await env.client.listApplications(
-                .with { $0.page = .with { $0.pageSize = 1; $0.pageToken = paged.page.nextPageToken } }, metadata: callMetadata(token: housing))
+                .with {
+                    $0.page = .with {
+                        $0.pageSize = 1; $0.pageToken = paged.page.nextPageToken
+                    }
+                }, metadata: callMetadata(token: housing))
             #expect(next.applications.map(\.id) == [b1.id])
             #expect(next.page.nextPageToken.isEmpty)
 
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.listApplications(.with { $0.status = .UNRECOGNIZED(99) }, metadata: callMetadata(token: housing))
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.client.listApplications(.init(), metadata: callMetadata(token: env.admin())) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.listApplications(.init(), metadata: callMetadata(token: env.admin()))
+            }
             await expectRPCError(.unauthenticated) { _ = try await env.client.listApplications(.init(), metadata: callMetadata()) }
         }
     }
@@ -315,9 +339,11 @@ import Testing
             let nomad = try await env.nomad()
             let housing = env.officer("housing")
             let late = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
-            let later = try await env.client.submitApplication(Self.submit("public-rental-housing"), metadata: callMetadata(token: nomad.token))
+            let later = try await env.client.submitApplication(
+                Self.submit("public-rental-housing"), metadata: callMetadata(token: nomad.token))
             let onTime = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
-            let decidedInTime = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
+            let decidedInTime = try await env.client.submitApplication(
+                Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
             _ = try await env.client.decideApplication(Self.decide(decidedInTime.id, approve: true), metadata: callMetadata(token: housing))
             try await Self.makeDue(env, late.id, hoursAgo: 48)
             try await Self.makeDue(env, later.id, hoursAgo: 2)
@@ -332,14 +358,16 @@ import Testing
             let inTime = try await env.client.getApplication(.with { $0.id = decidedInTime.id }, metadata: callMetadata(token: housing))
             #expect(!inTime.overdue)
             // Another department's overdue queue does not show them.
-            let dataQueue = try await env.client.listApplications(.with { $0.overdueOnly = true }, metadata: callMetadata(token: env.officer("data")))
+            let dataQueue = try await env.client.listApplications(
+                .with { $0.overdueOnly = true }, metadata: callMetadata(token: env.officer("data")))
             #expect(dataQueue.applications.isEmpty)
             // The applicant sees their own overdue ones.
             let mine = try await env.client.listApplications(.with { $0.overdueOnly = true }, metadata: callMetadata(token: nomad.token))
             #expect(mine.applications.map(\.id) == [late.id, later.id])
 
             // Deciding after the due date: closed, so no longer in the overdue queue, but still marked overdue.
-            let decided = try await env.client.decideApplication(Self.decide(late.id, approve: true), metadata: callMetadata(token: housing))
+            let decided = try await env.client.decideApplication(
+                Self.decide(late.id, approve: true), metadata: callMetadata(token: housing))
             #expect(decided.status == .approved && decided.overdue)
             #expect(decided.decidedAt.date > decided.dueAt.date)
             let event = try #require(try await env.outboxPayload(type: "identity.application.decided", subject: late.id))
@@ -356,31 +384,38 @@ import Testing
     @Test func onlyTheResponsibleDepartmentDecidesAndOnlyOnce() async throws {
         try await withIdentity { env in
             let nomad = try await env.nomad()
-            let application = try await env.client.submitApplication(Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
+            let application = try await env.client.submitApplication(
+                Self.submit("talent-housing"), metadata: callMetadata(token: nomad.token))
             let housing = env.officer("housing")
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.decideApplication(Self.decide(application.id, approve: true), metadata: callMetadata(token: env.officer("talent")))
+                _ = try await env.client.decideApplication(
+                    Self.decide(application.id, approve: true), metadata: callMetadata(token: env.officer("talent")))
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.decideApplication(Self.decide(application.id, approve: true), metadata: callMetadata(token: nomad.token))
+                _ = try await env.client.decideApplication(
+                    Self.decide(application.id, approve: true), metadata: callMetadata(token: nomad.token))
             }
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.decideApplication(Self.decide(application.id, approve: true), metadata: callMetadata())
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.decideApplication(Self.decide(application.id, approve: false), metadata: callMetadata(token: housing))
+                _ = try await env.client.decideApplication(
+                    Self.decide(application.id, approve: false), metadata: callMetadata(token: housing))
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.decideApplication(Self.decide(UUID().uuidString, approve: true), metadata: callMetadata(token: housing))
+                _ = try await env.client.decideApplication(
+                    Self.decide(UUID().uuidString, approve: true), metadata: callMetadata(token: housing))
             }
 
             let rejected = try await env.client.decideApplication(
-                Self.decide(application.id, approve: false, reason: "Tenancy agreement not registered"), metadata: callMetadata(token: housing))
+                Self.decide(application.id, approve: false, reason: "Tenancy agreement not registered"),
+                metadata: callMetadata(token: housing))
             #expect(rejected.status == .rejected)
             #expect(rejected.decisionReason == "Tenancy agreement not registered")
             #expect(rejected.hasDecidedAt && !rejected.overdue)
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.decideApplication(Self.decide(application.id, approve: true), metadata: callMetadata(token: housing))
+                _ = try await env.client.decideApplication(
+                    Self.decide(application.id, approve: true), metadata: callMetadata(token: housing))
             }
 
             let audit = try await env.client.listAuditEntries(
@@ -404,14 +439,16 @@ import Testing
     @Test func theApplicantRatesOnceAfterTheDecision() async throws {
         try await withIdentity { env in
             let nomad = try await env.nomad()
-            let application = try await env.client.submitApplication(Self.submit("community-check-in"), metadata: callMetadata(token: nomad.token))
+            let application = try await env.client.submitApplication(
+                Self.submit("community-check-in"), metadata: callMetadata(token: nomad.token))
             let metadata = callMetadata(token: nomad.token)
 
             // Not before it is decided.
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.rateApplication(Self.rate(application.id, stars: 5), metadata: metadata)
             }
-            _ = try await env.client.decideApplication(Self.decide(application.id, approve: true), metadata: callMetadata(token: env.officer("community")))
+            _ = try await env.client.decideApplication(
+                Self.decide(application.id, approve: true), metadata: callMetadata(token: env.officer("community")))
 
             for stars: Int32 in [0, 6, -1] {
                 await expectRPCError(.invalidArgument) {
@@ -427,7 +464,8 @@ import Testing
                 _ = try await env.client.rateApplication(Self.rate(application.id, stars: 1), metadata: callMetadata(token: other.token))
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.rateApplication(Self.rate(application.id, stars: 1), metadata: callMetadata(token: env.officer("community")))
+                _ = try await env.client.rateApplication(
+                    Self.rate(application.id, stars: 1), metadata: callMetadata(token: env.officer("community")))
             }
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.rateApplication(Self.rate(application.id, stars: 1), metadata: callMetadata())
@@ -445,7 +483,8 @@ import Testing
             #expect(event["stars"] == "4")
             // Once only.
             let again = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.rateApplication(Self.rate(application.id, stars: 1), metadata: callMetadata(token: nomad.token, language: "zh-CN"))
+                _ = try await env.client.rateApplication(
+                    Self.rate(application.id, stars: 1), metadata: callMetadata(token: nomad.token, language: "zh-CN"))
             }
             #expect(again?.contains("已评价") == true)
             let stored = try await env.client.getApplication(.with { $0.id = application.id }, metadata: metadata)
@@ -453,10 +492,12 @@ import Testing
 
             // A rejected application can be rated too.
             let enterprise = try await env.enterprise()
-            let voucher = try await env.client.submitApplication(Self.submit("data-innovation-voucher"), metadata: callMetadata(token: enterprise.token))
+            let voucher = try await env.client.submitApplication(
+                Self.submit("data-innovation-voucher"), metadata: callMetadata(token: enterprise.token))
             _ = try await env.client.decideApplication(
                 Self.decide(voucher.id, approve: false, reason: "Budget exhausted"), metadata: callMetadata(token: env.officer("data")))
-            let ratedRejected = try await env.client.rateApplication(Self.rate(voucher.id, stars: 2), metadata: callMetadata(token: enterprise.token))
+            let ratedRejected = try await env.client.rateApplication(
+                Self.rate(voucher.id, stars: 2), metadata: callMetadata(token: enterprise.token))
             #expect(ratedRejected.rating == 2 && ratedRejected.ratingComment.isEmpty)
         }
     }

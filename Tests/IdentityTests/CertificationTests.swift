@@ -7,12 +7,15 @@ import NomadTesting
 import Testing
 
 @Suite struct CertificationTests {
-    func apply(_ env: IdentityEnv, token: String, evidence: Nomad_Identity_V1_CertificationEvidence = IdentityEnv.goodEvidence(),
-               requestID: String = UUID().uuidString) async throws -> Nomad_Identity_V1_CertificationApplication {
-        try await env.client.applyCertification(.with {
-            $0.requestID = requestID
-            $0.evidence = evidence
-        }, metadata: callMetadata(token: token))
+    func apply(
+        _ env: IdentityEnv, token: String, evidence: Nomad_Identity_V1_CertificationEvidence = IdentityEnv.goodEvidence(),
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Identity_V1_CertificationApplication {
+        try await env.client.applyCertification(
+            .with {
+                $0.requestID = requestID
+                $0.evidence = evidence
+            }, metadata: callMetadata(token: token))
     }
 
     @Test func criteriaAreCheckedAndShownInTheCallersLanguage() async throws {
@@ -20,10 +23,11 @@ import Testing
             let (_, token) = try await env.nomad()
             var evidence = IdentityEnv.goodEvidence()
             evidence.intendedStayDays = 10
-            let application = try await env.client.applyCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.evidence = evidence
-            }, metadata: callMetadata(token: token, language: "zh-CN"))
+            let application = try await env.client.applyCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.evidence = evidence
+                }, metadata: callMetadata(token: token, language: "zh-CN"))
             #expect(application.status == .pending)
             #expect(application.criteriaMet == false)
             let stay = try #require(application.criteria.first { $0.code == "intended_stay" })
@@ -82,13 +86,15 @@ import Testing
         try await withIdentity { env in
             let (_, token) = try await env.nomad()
             let application = try await apply(env, token: token)
-            let decide: (String, Nomad_Identity_V1_CertificationDecision) async throws -> Nomad_Identity_V1_CertificationApplication = { who, decision in
-                try await env.client.decideCertification(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.id = application.id
-                    $0.decision = decision
-                    $0.reason = "ok"
-                }, metadata: callMetadata(token: who))
+            let decide: (String, Nomad_Identity_V1_CertificationDecision) async throws -> Nomad_Identity_V1_CertificationApplication = {
+                who, decision in
+                try await env.client.decideCertification(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.id = application.id
+                        $0.decision = decision
+                        $0.reason = "ok"
+                    }, metadata: callMetadata(token: who))
             }
             await expectRPCError(.permissionDenied) { _ = try await decide(env.officer("housing"), .approve) }
             await expectRPCError(.permissionDenied) { _ = try await decide(token, .approve) }
@@ -102,11 +108,12 @@ import Testing
             }
             await expectRPCError(.invalidArgument) { _ = try await decide(env.officer("talent"), .UNRECOGNIZED(42)) }
             await expectRPCError(.notFound) {
-                _ = try await env.client.decideCertification(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.id = UUID().uuidString
-                    $0.decision = .approve
-                }, metadata: callMetadata(token: env.officer("talent")))
+                _ = try await env.client.decideCertification(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.id = UUID().uuidString
+                        $0.decision = .approve
+                    }, metadata: callMetadata(token: env.officer("talent")))
             }
             let rejected = try await decide(env.officer("talent"), .reject)
             #expect(rejected.status == .rejected)
@@ -122,37 +129,41 @@ import Testing
             let (_, token) = try await env.nomad()
             let officer = env.officer("talent")
             let first = try await apply(env, token: token)
-            let waiting = try await env.client.decideCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = first.id
-                $0.decision = .requestDocuments
-                $0.reason = "Please add a client contract"
-                $0.documentsDeadline = .init(date: Date().addingTimeInterval(86400))
-            }, metadata: callMetadata(token: officer))
+            let waiting = try await env.client.decideCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.id = first.id
+                    $0.decision = .requestDocuments
+                    $0.reason = "Please add a client contract"
+                    $0.documentsDeadline = .init(date: Date().addingTimeInterval(86400))
+                }, metadata: callMetadata(token: officer))
             #expect(waiting.status == .awaitingDocuments)
-            let supplemented = try await env.client.supplementCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = first.id
-                $0.evidence = IdentityEnv.goodEvidence()
-            }, metadata: callMetadata(token: token))
-            #expect(supplemented.status == .pending)
-            #expect(supplemented.history.map(\.status) == [.pending, .awaitingDocuments, .pending])
-
-            // A deadline that passes unanswered: the application lapses.
-            _ = try await env.client.decideCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = first.id
-                $0.decision = .requestDocuments
-                $0.reason = "Still missing"
-                $0.documentsDeadline = .init(date: Date().addingTimeInterval(1.2))
-            }, metadata: callMetadata(token: officer))
-            try await Task.sleep(for: .milliseconds(1500))
-            await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.supplementCertification(.with {
+            let supplemented = try await env.client.supplementCertification(
+                .with {
                     $0.requestID = UUID().uuidString
                     $0.id = first.id
                     $0.evidence = IdentityEnv.goodEvidence()
                 }, metadata: callMetadata(token: token))
+            #expect(supplemented.status == .pending)
+            #expect(supplemented.history.map(\.status) == [.pending, .awaitingDocuments, .pending])
+
+            // A deadline that passes unanswered: the application lapses.
+            _ = try await env.client.decideCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.id = first.id
+                    $0.decision = .requestDocuments
+                    $0.reason = "Still missing"
+                    $0.documentsDeadline = .init(date: Date().addingTimeInterval(1.2))
+                }, metadata: callMetadata(token: officer))
+            try await Task.sleep(for: .milliseconds(1500))
+            await expectRPCError(.failedPrecondition) {
+                _ = try await env.client.supplementCertification(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.id = first.id
+                        $0.evidence = IdentityEnv.goodEvidence()
+                    }, metadata: callMetadata(token: token))
             }
             let lapsed = try await env.app.app.database.transaction { tx in
                 try await CertificationStore.lapseOverdue(tx)
@@ -171,33 +182,37 @@ import Testing
             let officer = env.officer("talent")
             let application = try await apply(env, token: token)
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.recognizeMigrant(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.accountID = account.id
-                    $0.reason = "household registered"
-                }, metadata: callMetadata(token: officer))
+                _ = try await env.client.recognizeMigrant(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.accountID = account.id
+                        $0.reason = "household registered"
+                    }, metadata: callMetadata(token: officer))
             }
-            let approved = try await env.client.decideCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = application.id
-                $0.decision = .approve
-            }, metadata: callMetadata(token: officer))
+            let approved = try await env.client.decideCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.id = application.id
+                    $0.decision = .approve
+                }, metadata: callMetadata(token: officer))
             #expect(approved.status == .approved)
             let card = try await env.client.getCard(.init(), metadata: callMetadata(token: token))
             #expect(CardNumber.isValid(card.number))
             #expect(card.status == .active)
             await expectRPCError(.failedPrecondition) { _ = try await apply(env, token: token) }
-            let migrant = try await env.client.recognizeMigrant(.with {
-                $0.requestID = UUID().uuidString
-                $0.accountID = account.id
-                $0.reason = "household registered"
-            }, metadata: callMetadata(token: officer))
+            let migrant = try await env.client.recognizeMigrant(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.accountID = account.id
+                    $0.reason = "household registered"
+                }, metadata: callMetadata(token: officer))
             #expect(migrant.nomad.status == .settledMigrant)
             // Other services read the standing from the next token identity issues.
-            let pair = try await env.client.login(.with {
-                $0.username = account.username
-                $0.password = "correct horse battery"
-            }, metadata: callMetadata())
+            let pair = try await env.client.login(
+                .with {
+                    $0.username = account.username
+                    $0.password = "correct horse battery"
+                }, metadata: callMetadata())
             #expect(try TestKeys.tokens.verify(pair.accessToken).standing == .settled)
             let audit = try await env.client.listAuditEntries(.init(), metadata: callMetadata(token: env.admin()))
             #expect(audit.entries.map(\.action) == ["certification.approve", "nomad.recognize_migrant"])

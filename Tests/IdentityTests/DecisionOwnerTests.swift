@@ -51,10 +51,11 @@ import Testing
     @Test func theOwnersDecisionIsAuditedAndTheRuntimeRoleCannotRewriteIt() async throws {
         try await withIdentity { env in
             let nomad = try await env.nomad()
-            let application = try await env.client.applyCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.evidence = IdentityEnv.goodEvidence()
-            }, metadata: callMetadata(token: nomad.token))
+            let application = try await env.client.applyCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.evidence = IdentityEnv.goodEvidence()
+                }, metadata: callMetadata(token: nomad.token))
             let refused = Nomad_Identity_V1_DecideCertificationRequest.with {
                 $0.requestID = UUID().uuidString
                 $0.id = application.id

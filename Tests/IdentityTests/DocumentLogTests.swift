@@ -24,15 +24,16 @@ import Testing
             environment: ["NOMAD_LOG_LEVEL": "trace", "NOMAD_PASSWORD_COST_LOG2": "10"], outputDirectory: directory
         ) { processes, _ in
             let client = IdentityClient(wrapping: processes[0].client)
-            let account = try await client.registerNomad(.with {
-                $0.requestID = UUID().uuidString
-                $0.username = "logs-\(UUID().uuidString.prefix(8).lowercased())"
-                $0.password = "correct horse battery"
-                $0.displayName = "Log Watcher"
-                $0.nationality = "DE"
-                $0.documentType = .passport
-                $0.documentNumber = passport
-            }, metadata: callMetadata())
+            let account = try await client.registerNomad(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.username = "logs-\(UUID().uuidString.prefix(8).lowercased())"
+                    $0.password = "correct horse battery"
+                    $0.displayName = "Log Watcher"
+                    $0.nationality = "DE"
+                    $0.documentType = .passport
+                    $0.documentNumber = passport
+                }, metadata: callMetadata())
             let token = TestKeys.token(for: Principal(accountID: UUID(uuidString: account.id)!, role: .nomad))
             let document = try await client.uploadDocument(pdf, token: token, filename: filename)
             await expectRPCError(.invalidArgument) {
@@ -40,10 +41,11 @@ import Testing
             }
             var evidence = IdentityEnv.goodEvidence()
             evidence.documentIds = [document.id]
-            _ = try await client.applyCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.evidence = evidence
-            }, metadata: callMetadata(token: token))
+            _ = try await client.applyCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.evidence = evidence
+                }, metadata: callMetadata(token: token))
             #expect(try await client.getDocument(document.id, token: token).bytes == pdf)
         }
 

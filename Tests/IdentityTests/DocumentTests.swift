@@ -55,13 +55,14 @@ extension IdentityClient {
     ) async throws -> Nomad_Identity_V1_Document {
         try await uploadDocument(metadata: callMetadata(token: token, language: language)) { writer in
             if header {
-                try await writer.write(.with {
-                    $0.header = .with {
-                        $0.requestID = requestID
-                        $0.purpose = purpose
-                        $0.filename = filename
-                    }
-                })
+                try await writer.write(
+                    .with {
+                        $0.header = .with {
+                            $0.requestID = requestID
+                            $0.purpose = purpose
+                            $0.filename = filename
+                        }
+                    })
             }
             var start = bytes.startIndex
             while start < bytes.endIndex {
@@ -143,7 +144,8 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             // Stored for real: the row holds the bytes and their digest.
             let stored = try await env.app.withSchemaConnection { tx in
                 try await tx.query(
-                    "SELECT bytes, sha256, size_bytes FROM documents WHERE id = \(UUID(uuidString: asPDF.id)!)").collect().first!.decode((Data, String, Int64).self)
+                    "SELECT bytes, sha256, size_bytes FROM documents WHERE id = \(UUID(uuidString: asPDF.id)!)"
+                ).collect().first!.decode((Data, String, Int64).self)
             }
             #expect(stored.0 == pdf && stored.1 == asPDF.sha256 && stored.2 == 200_000)
 
@@ -196,7 +198,9 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.uploadDocument(metadata: callMetadata(token: nomad.token)) { writer in
                     let header = Nomad_Identity_V1_UploadDocumentRequest.with {
-                        $0.header = .with { $0.requestID = UUID().uuidString; $0.purpose = .certification; $0.filename = "a.pdf" }
+                        $0.header = .with {
+                            $0.requestID = UUID().uuidString; $0.purpose = .certification; $0.filename = "a.pdf"
+                        }
                     }
                     try await writer.write(header)
                     try await writer.write(.with { $0.chunk = SampleFiles.pdf(size: 100) })
@@ -215,7 +219,9 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
                 _ = try await env.uploadDocument(SampleFiles.pdf(), token: nomad.token, filename: "../../etc/passwd")
             }
             await expectRPCError(.invalidArgument) { _ = try await env.uploadDocument(SampleFiles.pdf(), token: nomad.token, filename: "") }
-            await expectRPCError(.invalidArgument) { _ = try await env.uploadDocument(SampleFiles.pdf(), token: nomad.token, requestID: "") }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.uploadDocument(SampleFiles.pdf(), token: nomad.token, requestID: "")
+            }
             // Enterprises upload for service applications only.
             let enterprise = try await env.enterprise()
             await expectRPCError(.invalidArgument) {
@@ -270,10 +276,11 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             var declared = IdentityEnv.goodEvidence()
             declared.documentHashes = []
             declared.documentIds = [evidence.id.uppercased()]
-            let certification = try await env.client.applyCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.evidence = declared
-            }, metadata: callMetadata(token: nomad.token))
+            let certification = try await env.client.applyCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.evidence = declared
+                }, metadata: callMetadata(token: nomad.token))
             #expect(certification.evidence.documentIds == [evidence.id])
             #expect(certification.evidence.documentHashes == [evidence.sha256])
             #expect(certification.criteriaMet, "the uploaded document counts as evidence")
@@ -284,14 +291,18 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
 
             // Permit: for a certified nomad; the exit-entry officers read its
             // documents, talent does not.
-            _ = try await env.client.decideCertification(.with {
-                $0.requestID = UUID().uuidString; $0.id = certification.id; $0.decision = .approve
-            }, metadata: callMetadata(token: talent))
+            _ = try await env.client.decideCertification(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.id = certification.id; $0.decision = .approve
+                }, metadata: callMetadata(token: talent))
             var apply = PermitTests.apply()
             apply.documentIds = [passport.id]
             let permit = try await env.client.applyPermit(apply, metadata: callMetadata(token: nomad.token))
             #expect(permit.documentIds == [passport.id])
-            #expect(try await env.client.getPermit(.with { $0.id = permit.id }, metadata: callMetadata(token: exitEntry)).documentIds == [passport.id])
+            #expect(
+                try await env.client.getPermit(.with { $0.id = permit.id }, metadata: callMetadata(token: exitEntry)).documentIds == [
+                    passport.id
+                ])
             #expect(try await env.getDocument(passport.id, token: exitEntry).document == passport)
             await expectRPCError(.notFound) { _ = try await env.getDocument(passport.id, token: talent) }
 
@@ -332,14 +343,17 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             func apply(_ ids: [String]) async throws {
                 var evidence = IdentityEnv.goodEvidence()
                 evidence.documentIds = ids
-                _ = try await env.client.applyCertification(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.evidence = evidence
-                }, metadata: callMetadata(token: nomad.token))
+                _ = try await env.client.applyCertification(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.evidence = evidence
+                    }, metadata: callMetadata(token: nomad.token))
             }
             // Someone else's, another purpose's, one that does not exist, not an id, twice, too many.
-            for ids in [[theirs.id], [forPermit.id], [mine.id, UUID().uuidString], ["x"], [mine.id, mine.id],
-                        (0..<21).map { _ in UUID().uuidString }] {
+            for ids in [
+                [theirs.id], [forPermit.id], [mine.id, UUID().uuidString], ["x"], [mine.id, mine.id],
+                (0..<21).map { _ in UUID().uuidString },
+            ] {
                 await expectRPCError(.invalidArgument) { try await apply(ids) }
             }
             // Nothing was created: the nomad may still apply, and the other
@@ -349,7 +363,9 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
 
             var permit = PermitTests.apply()
             permit.documentIds = [mine.id]
-            await expectRPCError(.invalidArgument) { _ = try await env.client.applyPermit(permit, metadata: callMetadata(token: nomad.token)) }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.client.applyPermit(permit, metadata: callMetadata(token: nomad.token))
+            }
             var submit = CatalogueTests.submit("talent-housing")
             submit.documentIds = [forPermit.id]
             await expectRPCError(.invalidArgument) {
@@ -365,24 +381,27 @@ func withIdentity(documentMaxBytes: Int, _ body: (IdentityEnv) async throws -> V
             let first = try await env.uploadDocument(SampleFiles.pdf(), token: nomad.token)
             var evidence = IdentityEnv.goodEvidence()
             evidence.documentIds = [first.id]
-            let applied = try await env.client.applyCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.evidence = evidence
-            }, metadata: callMetadata(token: nomad.token))
-            _ = try await env.client.decideCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = applied.id
-                $0.decision = .requestDocuments
-                $0.reason = "Please add last month's bank statement"
-                $0.documentsDeadline = .init(date: Date().addingTimeInterval(7 * 86400))
-            }, metadata: callMetadata(token: talent))
+            let applied = try await env.client.applyCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.evidence = evidence
+                }, metadata: callMetadata(token: nomad.token))
+            _ = try await env.client.decideCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.id = applied.id
+                    $0.decision = .requestDocuments
+                    $0.reason = "Please add last month's bank statement"
+                    $0.documentsDeadline = .init(date: Date().addingTimeInterval(7 * 86400))
+                }, metadata: callMetadata(token: talent))
             let statement = try await env.uploadDocument(SampleFiles.png(), token: nomad.token, filename: "statement.png")
             evidence.documentIds = [statement.id]
-            let supplemented = try await env.client.supplementCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = applied.id
-                $0.evidence = evidence
-            }, metadata: callMetadata(token: nomad.token))
+            let supplemented = try await env.client.supplementCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.id = applied.id
+                    $0.evidence = evidence
+                }, metadata: callMetadata(token: nomad.token))
             #expect(supplemented.status == .pending)
             #expect(supplemented.evidence.documentIds == [statement.id])
             #expect(supplemented.evidence.documentHashes == IdentityEnv.goodEvidence().documentHashes + [statement.sha256])

@@ -232,7 +232,8 @@ private func outcome(_ code: String, _ input: CertificationEvidenceInput) throws
     // 714.29 USD × 7.0 = 5,000.03 CNY; 714.28 USD × 7.0 = 4,999.96 CNY.
     let met = try outcome("remote_income", input(income: 71_429, currency: "USD"))
     #expect(met.met)
-    #expect(met.en == "Monthly remote income 714.29 USD (5,000.03 CNY at the reference rate of 7.0 CNY/USD) meets the minimum of 5,000.00 CNY")
+    #expect(
+        met.en == "Monthly remote income 714.29 USD (5,000.03 CNY at the reference rate of 7.0 CNY/USD) meets the minimum of 5,000.00 CNY")
     #expect(met.zh == "月均远程收入 714.29 美元（按参考汇率 7.0 折合 5,000.03 元），达到 5,000.00 元的标准")
     #expect(try !outcome("remote_income", input(income: 71_428, currency: "USD")).met)
     #expect(try outcome("remote_income", input(income: 71_429, currency: "usd")).met)
@@ -316,9 +317,11 @@ func unknownCurrencyIsNotMet(currency: String) throws {
 // MARK: - Departments
 
 @Test func departmentsAreKnown() {
-    let codes = ["talent", "exit_entry", "human_resources", "housing", "commerce", "science_industry",
-                 "finance", "data", "culture_tourism", "development_reform", "community", "tax",
-                 "investment_promotion"]
+    let codes = [
+        "talent", "exit_entry", "human_resources", "housing", "commerce", "science_industry",
+        "finance", "data", "culture_tourism", "development_reform", "community", "tax",
+        "investment_promotion",
+    ]
     #expect(Set(Departments.all.keys) == Set(codes))
     #expect(codes.allSatisfy { Departments.isKnown($0) })
     #expect(Departments.isKnown(Departments.certification))

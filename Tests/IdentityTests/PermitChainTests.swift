@@ -24,11 +24,14 @@ import Testing
         }
     }
 
-    func approved(_ env: IdentityEnv, _ nomad: String, start: ZoneDay = .today(), months: Int32 = 6) async throws -> Nomad_Identity_V1_Permit {
+    func approved(
+        _ env: IdentityEnv, _ nomad: String, start: ZoneDay = .today(), months: Int32 = 6
+    ) async throws -> Nomad_Identity_V1_Permit {
         let permit = try await env.client.applyPermit(Self.apply(months: months, start: start), metadata: callMetadata(token: nomad))
-        return try await env.client.decidePermit(.with {
-            $0.requestID = UUID().uuidString; $0.id = permit.id; $0.approve = true
-        }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+        return try await env.client.decidePermit(
+            .with {
+                $0.requestID = UUID().uuidString; $0.id = permit.id; $0.approve = true
+            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
     }
 
     @Test func onlyACertifiedForeignNomadApplies() async throws {
@@ -64,9 +67,10 @@ import Testing
             // A rejected application blocks nothing.
             let other = try await env.certifiedNomad()
             let rejected = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: other.token))
-            _ = try await env.client.decidePermit(.with {
-                $0.requestID = UUID().uuidString; $0.id = rejected.id; $0.approve = false; $0.reason = "incomplete"
-            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+            _ = try await env.client.decidePermit(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.id = rejected.id; $0.approve = false; $0.reason = "incomplete"
+                }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
             #expect(try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: other.token)).status == .pending)
         }
     }
@@ -76,9 +80,10 @@ import Testing
     @Test func concurrentOverlappingApplicationsGrantOne() async throws {
         try await withIdentity { env in
             let nomad = try await env.certifiedNomad()
-            let outcomes = await concurrentOutcomes((0..<8).map { _ in
-                { _ = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: nomad.token)) }
-            })
+            let outcomes = await concurrentOutcomes(
+                (0..<8).map { _ in
+                    { _ = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: nomad.token)) }
+                })
             #expect(outcomes.filter { $0 == nil }.count == 1)
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             let mine = try await env.client.listPermits(.init(), metadata: callMetadata(token: nomad.token))
@@ -94,15 +99,17 @@ import Testing
             let first = try await approved(env, nomad.token)
             let legacy = UUID()
             try await env.app.withSchemaConnection { tx in
-                _ = try await tx.query("""
+                _ = try await tx.query(
+                    """
                     INSERT INTO permits (id, applicant_id, months, activities, status, start_date)
                     VALUES (\(legacy), \(UUID(uuidString: nomad.account.id)!), 6, '{1}', 1, \(ZoneDay.today().iso)::date)
                     """)
             }
             let message = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.decidePermit(.with {
-                    $0.requestID = UUID().uuidString; $0.id = legacy.text; $0.approve = true
-                }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+                _ = try await env.client.decidePermit(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.id = legacy.text; $0.approve = true
+                    }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
             }
             #expect(message?.contains(first.id) == true)
             let still = try await env.client.getPermit(.with { $0.id = legacy.text }, metadata: callMetadata(token: nomad.token))
@@ -123,7 +130,8 @@ import Testing
             }
             let stranger = try await env.certifiedNomad()
             await expectRPCError(.notFound) {
-                _ = try await env.client.applyPermit(Self.apply(start: nil, renews: current.id), metadata: callMetadata(token: stranger.token))
+                _ = try await env.client.applyPermit(
+                    Self.apply(start: nil, renews: current.id), metadata: callMetadata(token: stranger.token))
             }
             await expectRPCError(.notFound) {
                 _ = try await env.client.applyPermit(Self.apply(start: nil, renews: UUID().uuidString), metadata: metadata)
@@ -134,15 +142,20 @@ import Testing
 
             let renewal = try await env.client.applyPermit(Self.apply(months: 6, start: nil, renews: current.id), metadata: metadata)
             #expect(renewal.renewsPermitID == current.id && renewal.status == .pending)
-            let decided = try await env.client.decidePermit(.with {
-                $0.requestID = UUID().uuidString; $0.id = renewal.id; $0.approve = true
-            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+            let decided = try await env.client.decidePermit(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.id = renewal.id; $0.approve = true
+                }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
             #expect(decided.validFrom == dayAfter.message)
             #expect(try await env.outboxPayload(type: "identity.permit.applied", subject: renewal.id)?["renews_permit_id"] == current.id)
             // Renewing a pending application is not a renewal.
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.applyPermit(Self.apply(start: nil, renews: try await env.client.applyPermit(
-                    Self.apply(start: dayAfter.adding(months: 6)), metadata: metadata).id), metadata: metadata)
+                _ = try await env.client.applyPermit(
+                    Self.apply(
+                        start: nil,
+                        renews: try await env.client.applyPermit(
+                            Self.apply(start: dayAfter.adding(months: 6)), metadata: metadata
+                        ).id), metadata: metadata)
             }
         }
     }
@@ -157,17 +170,23 @@ import Testing
             // Permission first, for every other caller, even with an empty request.
             for token in [nomad.token, env.officer("talent"), env.admin()] {
                 for attempt in [revoke, Nomad_Identity_V1_RevokePermitRequest()] {
-                    await expectRPCError(.permissionDenied) { _ = try await env.client.revokePermit(attempt, metadata: callMetadata(token: token)) }
+                    await expectRPCError(.permissionDenied) {
+                        _ = try await env.client.revokePermit(attempt, metadata: callMetadata(token: token))
+                    }
                 }
             }
             let officer = callMetadata(token: env.officer(Self.exitEntry))
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.revokePermit(.with { $0.requestID = UUID().uuidString; $0.id = permit.id }, metadata: officer)
+                _ = try await env.client.revokePermit(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.id = permit.id
+                    }, metadata: officer)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.revokePermit(.with {
-                    $0.requestID = UUID().uuidString; $0.id = UUID().uuidString; $0.reason = "x"
-                }, metadata: officer)
+                _ = try await env.client.revokePermit(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.id = UUID().uuidString; $0.reason = "x"
+                    }, metadata: officer)
             }
             #expect(try await env.client.getPermit(.with { $0.id = permit.id }, metadata: officer).status == .approved)
 
@@ -175,9 +194,10 @@ import Testing
             #expect(revoked.status == .revoked && revoked.revocationReason == revoke.reason && revoked.hasRevokedAt)
             #expect(try await env.client.revokePermit(revoke, metadata: officer) == revoked)
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.revokePermit(.with {
-                    $0.requestID = UUID().uuidString; $0.id = permit.id; $0.reason = "again"
-                }, metadata: officer)
+                _ = try await env.client.revokePermit(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.id = permit.id; $0.reason = "again"
+                    }, metadata: officer)
             }
             let audit = try await env.client.listAuditEntries(
                 .with { $0.subject = "permit/\(permit.id)" }, metadata: callMetadata(token: env.admin()))
@@ -187,7 +207,8 @@ import Testing
             let listed = try await env.client.listPermits(.with { $0.status = .revoked }, metadata: officer)
             #expect(listed.permits.map(\.id) == [permit.id])
             // The holder sees it, and may apply again for those days.
-            #expect(try await env.client.getPermit(.with { $0.id = permit.id }, metadata: callMetadata(token: nomad.token)).status == .revoked)
+            #expect(
+                try await env.client.getPermit(.with { $0.id = permit.id }, metadata: callMetadata(token: nomad.token)).status == .revoked)
             #expect(try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: nomad.token)).status == .pending)
         }
     }
@@ -199,10 +220,16 @@ import Testing
         try await withIdentity { env in
             let nomad = try await env.certifiedNomad(nationality: "DE")
             let keys = try await env.client.getPublicKeys(.init())
-            let verifier = AccessTokens(issuer: "nomad-identity", audience: "nomad-zone", keys: KeyRing(
-                signingKey: nil, verificationKeys: try keys.keys.map { try VerificationKey(keyID: $0.keyID, rawPublicKey: $0.publicKey) }))
+            let verifier = AccessTokens(
+                issuer: "nomad-identity", audience: "nomad-zone",
+                keys: KeyRing(
+                    signingKey: nil,
+                    verificationKeys: try keys.keys.map { try VerificationKey(keyID: $0.keyID, rawPublicKey: $0.publicKey) }))
             func signedIn(_ username: String) async throws -> Principal {
-                let pair = try await env.client.login(.with { $0.username = username; $0.password = "correct horse battery" })
+                let pair = try await env.client.login(
+                    .with {
+                        $0.username = username; $0.password = "correct horse battery"
+                    })
                 return try verifier.verify(pair.accessToken)
             }
             var principal = try await signedIn(nomad.account.username)
@@ -212,21 +239,25 @@ import Testing
             principal = try await signedIn(nomad.account.username)
             #expect(principal.workPermitUntil == ZoneDay(current.validUntil))
 
-            let renewal = try await env.client.applyPermit(Self.apply(start: nil, renews: current.id), metadata: callMetadata(token: nomad.token))
-            let renewed = try await env.client.decidePermit(.with {
-                $0.requestID = UUID().uuidString; $0.id = renewal.id; $0.approve = true
-            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+            let renewal = try await env.client.applyPermit(
+                Self.apply(start: nil, renews: current.id), metadata: callMetadata(token: nomad.token))
+            let renewed = try await env.client.decidePermit(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.id = renewal.id; $0.approve = true
+                }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
             principal = try await signedIn(nomad.account.username)
             #expect(principal.workPermitUntil == ZoneDay(renewed.validUntil))
 
-            _ = try await env.client.revokePermit(.with {
-                $0.requestID = UUID().uuidString; $0.id = current.id; $0.reason = "revoked"
-            }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
+            _ = try await env.client.revokePermit(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.id = current.id; $0.reason = "revoked"
+                }, metadata: callMetadata(token: env.officer(Self.exitEntry)))
             // The renewal starts after the revoked permit's end: nothing covers today.
             principal = try await signedIn(nomad.account.username)
             #expect(principal.workPermitUntil == nil)
 
-            let chinese = try await env.registerNomad(nationality: "CN", documentType: .residentID, documentNumber: IdentityEnv.residentID())
+            let chinese = try await env.registerNomad(
+                nationality: "CN", documentType: .residentID, documentNumber: IdentityEnv.residentID())
             let domestic = try await signedIn(chinese.username)
             #expect(!domestic.foreign && domestic.workPermitUntil == nil)
         }

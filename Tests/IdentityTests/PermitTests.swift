@@ -116,7 +116,8 @@ private enum ZoneCalendar {
                 _ = try await env.client.decidePermit(Self.decide(permit.id, approve: false), metadata: callMetadata(token: officer))
             }
             let rejected = try await env.client.decidePermit(
-                Self.decide(permit.id, approve: false, reason: "Accommodation registration missing"), metadata: callMetadata(token: officer))
+                Self.decide(permit.id, approve: false, reason: "Accommodation registration missing"), metadata: callMetadata(token: officer)
+            )
             #expect(rejected.status == .rejected)
             #expect(rejected.decisionReason == "Accommodation registration missing")
             #expect(!rejected.hasValidFrom && !rejected.hasValidUntil)
@@ -211,8 +212,16 @@ private enum ZoneCalendar {
             await refused(Self.apply(activities: [.digitalContentCreation, .digitalContentCreation]))
             await refused(Self.apply(start: ZoneCalendar.today(plusDays: -1)))
             await refused(Self.apply(start: ZoneCalendar.adding(months: 12, days: 1, to: ZoneCalendar.today())))
-            await refused(Self.apply(start: .with { $0.year = 2031; $0.month = 2; $0.day = 30 }))
-            await refused(Self.apply(start: .with { $0.year = 2031; $0.month = 13; $0.day = 1 }))
+            await refused(
+                Self.apply(
+                    start: .with {
+                        $0.year = 2031; $0.month = 2; $0.day = 30
+                    }))
+            await refused(
+                Self.apply(
+                    start: .with {
+                        $0.year = 2031; $0.month = 13; $0.day = 1
+                    }))
             var noStart = Self.apply()
             noStart.clearStartDate()
             await refused(noStart)
@@ -221,8 +230,9 @@ private enum ZoneCalendar {
             // The edges are accepted: 6 and 12 months, today and exactly a year ahead, every activity.
             _ = try await env.client.applyPermit(Self.apply(months: 6, start: ZoneCalendar.today()), metadata: metadata)
             _ = try await env.client.applyPermit(
-                Self.apply(months: 12, activities: [.remoteSoftwareDevelopment, .digitalContentCreation, .crossBorderEcommerce],
-                           start: ZoneCalendar.adding(months: 12, days: 0, to: ZoneCalendar.today())),
+                Self.apply(
+                    months: 12, activities: [.remoteSoftwareDevelopment, .digitalContentCreation, .crossBorderEcommerce],
+                    start: ZoneCalendar.adding(months: 12, days: 0, to: ZoneCalendar.today())),
                 metadata: metadata)
             let mine = try await env.client.listPermits(.init(), metadata: metadata)
             #expect(mine.permits.map(\.months) == [6, 12])
@@ -293,7 +303,8 @@ private enum ZoneCalendar {
                 metadata: callMetadata(token: anna.token))
             let b1 = try await env.client.applyPermit(Self.apply(), metadata: callMetadata(token: ben.token))
             _ = try await env.client.decidePermit(Self.decide(a2.id, approve: true), metadata: callMetadata(token: officer))
-            _ = try await env.client.decidePermit(Self.decide(b1.id, approve: false, reason: "incomplete"), metadata: callMetadata(token: officer))
+            _ = try await env.client.decidePermit(
+                Self.decide(b1.id, approve: false, reason: "incomplete"), metadata: callMetadata(token: officer))
 
             let annas = try await env.client.listPermits(.init(), metadata: callMetadata(token: anna.token))
             #expect(annas.permits.map(\.id) == [a1.id, a2.id])
@@ -312,7 +323,11 @@ private enum ZoneCalendar {
             var token = ""
             repeat {
                 let page = try await env.client.listPermits(
-                    .with { $0.page = .with { $0.pageSize = 1; $0.pageToken = token } }, metadata: callMetadata(token: officer))
+                    .with {
+                        $0.page = .with {
+                            $0.pageSize = 1; $0.pageToken = token
+                        }
+                    }, metadata: callMetadata(token: officer))
                 #expect(page.permits.count <= 1)
                 seen += page.permits.map(\.id)
                 token = page.page.nextPageToken
@@ -345,14 +360,16 @@ private enum ZoneCalendar {
             let lastYear = ZoneCalendar.iso(ZoneCalendar.adding(months: -6, days: -1, to: ZoneCalendar.today()))
             let oldID = UUID(uuidString: old.id)!
             try await env.app.withSchemaConnection { tx in
-                _ = try await tx.query("""
+                _ = try await tx.query(
+                    """
                     UPDATE permits SET valid_from = \(lastYear)::date, valid_until = \(yesterday)::date WHERE id = \(oldID)
                     """)
             }
 
             let soonEnd = try await env.client.getPermit(.with { $0.id = soon.id }, metadata: metadata).validUntil
             let daysToSoonEnd = ZoneCalendar.calendar.dateComponents(
-                [.day], from: ZoneCalendar.date(ZoneCalendar.today()), to: ZoneCalendar.date(soonEnd)).day!
+                [.day], from: ZoneCalendar.date(ZoneCalendar.today()), to: ZoneCalendar.date(soonEnd)
+            ).day!
 
             func expiring(_ days: Int32) async throws -> [String] {
                 try await env.client.listPermits(.with { $0.expiringWithinDays = days }, metadata: metadata).permits.map(\.id)
@@ -363,10 +380,14 @@ private enum ZoneCalendar {
             #expect(try await expiring(400) == [soon.id])
             #expect(try await expiring(1000) == [soon.id, later.id])
             let withStatus = try await env.client.listPermits(
-                .with { $0.expiringWithinDays = 1000; $0.status = .approved }, metadata: metadata)
+                .with {
+                    $0.expiringWithinDays = 1000; $0.status = .approved
+                }, metadata: metadata)
             #expect(withStatus.permits.map(\.id) == [soon.id, later.id])
             let contradictory = try await env.client.listPermits(
-                .with { $0.expiringWithinDays = 1000; $0.status = .pending }, metadata: metadata)
+                .with {
+                    $0.expiringWithinDays = 1000; $0.status = .pending
+                }, metadata: metadata)
             #expect(contradictory.permits.isEmpty)
 
             // The permit that ended yesterday reads as EXPIRED, to its holder too.

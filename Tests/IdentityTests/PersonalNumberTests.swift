@@ -32,15 +32,17 @@ import Testing
     }
 
     func certify(_ env: IdentityEnv, _ token: String) async throws {
-        let application = try await env.client.applyCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.evidence = IdentityEnv.goodEvidence()
-        }, metadata: callMetadata(token: token))
-        _ = try await env.client.decideCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.id = application.id
-            $0.decision = .approve
-        }, metadata: callMetadata(token: env.officer("talent")))
+        let application = try await env.client.applyCertification(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.evidence = IdentityEnv.goodEvidence()
+            }, metadata: callMetadata(token: token))
+        _ = try await env.client.decideCertification(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.id = application.id
+                $0.decision = .approve
+            }, metadata: callMetadata(token: env.officer("talent")))
     }
 
     @Test func documentAndCardNumbersAreStoredOnlyAsHashesAndSealedCopies() async throws {
@@ -80,17 +82,19 @@ import Testing
 
             // Lookups by number go through the hash: the QR's card is found, the
             // officer's number finds the card.
-            _ = try await env.client.setCardStatus(.with {
-                $0.requestID = UUID().uuidString
-                $0.cardNumber = card.number
-                $0.status = .active
-                $0.reason = "found"
-            }, metadata: callMetadata(token: talent))
+            _ = try await env.client.setCardStatus(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.cardNumber = card.number
+                    $0.status = .active
+                    $0.reason = "found"
+                }, metadata: callMetadata(token: talent))
             let qr = try await env.client.issueCardQr(.init(), metadata: callMetadata(token: token))
-            let verified = try await env.client.verifyCard(.with {
-                $0.requestID = UUID().uuidString
-                $0.qrPayload = qr.payload
-            }, metadata: callMetadata(token: talent))
+            let verified = try await env.client.verifyCard(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.qrPayload = qr.payload
+                }, metadata: callMetadata(token: talent))
             #expect(verified.valid && verified.card.holderID == foreign.id)
         }
     }
@@ -122,11 +126,13 @@ import Testing
             try await env.app.withSchemaConnection { tx in
                 try await tx.query("ALTER TABLE accounts DROP CONSTRAINT accounts_no_plain_document")
                 try await tx.query("ALTER TABLE cards DROP CONSTRAINT cards_no_plain_number")
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE accounts SET document_number = \(passport), document_hash = NULL, document_sealed = NULL,
                       document_masked = NULL WHERE id = \(UUID(uuidString: account.id)!)
                     """)
-                try await tx.query("""
+                try await tx.query(
+                    """
                     UPDATE cards SET number = \(card.number), number_hash = NULL, number_sealed = NULL
                     WHERE holder_id = \(UUID(uuidString: account.id)!)
                     """)
@@ -194,10 +200,11 @@ import Testing
             }
             // A desk scanning the QR learns the card is valid, not its number.
             let qr = try await env.client.issueCardQr(.init(), metadata: callMetadata(token: token))
-            let verified = try await env.client.verifyCard(.with {
-                $0.requestID = UUID().uuidString
-                $0.qrPayload = qr.payload
-            }, metadata: callMetadata(token: env.officer("community")))
+            let verified = try await env.client.verifyCard(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.qrPayload = qr.payload
+                }, metadata: callMetadata(token: env.officer("community")))
             #expect(verified.valid && verified.card.number == Masking.cardNumber(own.number))
         }
     }

@@ -14,13 +14,16 @@ import Testing
         try await withIdentity { env in
             let officer = env.officer("community")
             for (name, area) in [("Xinying Bay Hub", Nomad_Identity_V1_Area.coreXinyingBay), ("Nada Co-working", .linked)] {
-                _ = try await env.client.createSite(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.name = .with { $0.zhCn = "社区 \(name)"; $0.en = name }
-                    $0.area = area
-                    $0.address = "儋州市"
-                    $0.capacity = 50
-                }, metadata: callMetadata(token: officer))
+                _ = try await env.client.createSite(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.name = .with {
+                            $0.zhCn = "社区 \(name)"; $0.en = name
+                        }
+                        $0.area = area
+                        $0.address = "儋州市"
+                        $0.capacity = 50
+                    }, metadata: callMetadata(token: officer))
             }
             let nomad = try await env.nomad()
             let signedIn = try await env.client.listSites(.init(), metadata: callMetadata(token: nomad.token))
@@ -43,14 +46,18 @@ import Testing
     /// from the same bucket, and signed-in callers from that same address
     /// are not limited at all.
     @Test func anonymousCallsAreRateLimitedPerAddressAndSignedInCallsAreNot() async throws {
-        try await withTestApp(IdentityDefinition.make(settings: IdentityEnv.settings), configure: {
-            $0.anonymousRate = .init(ratePerSecond: 0.1, burst: 10)
-        }) { app in
+        try await withTestApp(
+            IdentityDefinition.make(settings: IdentityEnv.settings),
+            configure: {
+                $0.anonymousRate = .init(ratePerSecond: 0.1, burst: 10)
+            }
+        ) { app in
             let client = IdentityClient(wrapping: app.client)
             let started = ContinuousClock.now
-            let outcomes = await concurrentOutcomes((0..<60).map { _ in
-                { @Sendable in _ = try await client.listSites(.init(), metadata: callMetadata()) }
-            })
+            let outcomes = await concurrentOutcomes(
+                (0..<60).map { _ in
+                    { @Sendable in _ = try await client.listSites(.init(), metadata: callMetadata()) }
+                })
             let elapsed = ContinuousClock.now - started
             let admitted = outcomes.filter { $0 == nil }.count
             let refills = Int(Double(elapsed.components.seconds) * 0.1) + 1
@@ -71,15 +78,16 @@ import Testing
 
             // Signed in, from the same address, at the same time: never limited.
             let token = TestKeys.token(for: Principal(accountID: UUID(), role: .nomad))
-            let signedIn = await concurrentOutcomes((0..<60).map { index in
-                { @Sendable in
-                    if index % 2 == 0 {
-                        _ = try await client.listSites(.init(), metadata: callMetadata(token: token))
-                    } else {
-                        _ = try await client.listCatalogue(.init(), metadata: callMetadata(token: token))
+            let signedIn = await concurrentOutcomes(
+                (0..<60).map { index in
+                    { @Sendable in
+                        if index % 2 == 0 {
+                            _ = try await client.listSites(.init(), metadata: callMetadata(token: token))
+                        } else {
+                            _ = try await client.listCatalogue(.init(), metadata: callMetadata(token: token))
+                        }
                     }
-                }
-            })
+                })
             #expect(signedIn.allSatisfy { $0 == nil }, "\(signedIn.compactMap { $0 })")
             // Health is outside the limit (Kubernetes probes are anonymous).
             let health = Grpc_Health_V1_Health.Client(wrapping: app.client)
@@ -94,9 +102,12 @@ import Testing
     /// has a bucket of its own; the forwarder's own anonymous calls, without
     /// the header, have another.
     @Test func aTrustedForwardersClientsEachHaveTheirOwnBucket() async throws {
-        try await withTestApp(IdentityDefinition.make(settings: IdentityEnv.settings), configure: {
-            $0.anonymousRate = .init(ratePerSecond: 0.1, burst: 3, trustedForwarders: ["127.0.0.1"])
-        }) { app in
+        try await withTestApp(
+            IdentityDefinition.make(settings: IdentityEnv.settings),
+            configure: {
+                $0.anonymousRate = .init(ratePerSecond: 0.1, burst: 3, trustedForwarders: ["127.0.0.1"])
+            }
+        ) { app in
             let client = IdentityClient(wrapping: app.client)
             func call(from address: String?) async -> RPCError.Code? {
                 var metadata = callMetadata()

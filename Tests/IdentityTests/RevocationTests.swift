@@ -14,34 +14,38 @@ import Testing
     /// An officer created by the admin and logged in for real.
     func loggedInOfficer(_ env: IdentityEnv, admin: String) async throws -> (account: Nomad_Identity_V1_Account, token: String) {
         let username = "officer-\(UUID().uuidString.prefix(8).lowercased())"
-        let account = try await env.client.createOfficer(.with {
-            $0.requestID = UUID().uuidString
-            $0.username = username
-            $0.password = "correct horse battery"
-            $0.displayName = "Talent Officer"
-            $0.department = "talent"
-        }, metadata: callMetadata(token: admin))
-        let pair = try await env.client.login(.with {
-            $0.username = username
-            $0.password = "correct horse battery"
-        }, metadata: callMetadata())
+        let account = try await env.client.createOfficer(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.username = username
+                $0.password = "correct horse battery"
+                $0.displayName = "Talent Officer"
+                $0.department = "talent"
+            }, metadata: callMetadata(token: admin))
+        let pair = try await env.client.login(
+            .with {
+                $0.username = username
+                $0.password = "correct horse battery"
+            }, metadata: callMetadata())
         return (account, pair.accessToken)
     }
 
     func disable(_ env: IdentityEnv, _ account: Nomad_Identity_V1_Account, admin: String) async throws {
-        _ = try await env.client.disableOfficer(.with {
-            $0.requestID = UUID().uuidString
-            $0.accountID = account.id
-            $0.reason = "left the department"
-        }, metadata: callMetadata(token: admin))
+        _ = try await env.client.disableOfficer(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.accountID = account.id
+                $0.reason = "left the department"
+            }, metadata: callMetadata(token: admin))
     }
 
     func application(_ env: IdentityEnv) async throws -> Nomad_Identity_V1_CertificationApplication {
         let nomad = try await env.nomad()
-        return try await env.client.applyCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.evidence = IdentityEnv.goodEvidence()
-        }, metadata: callMetadata(token: nomad.token))
+        return try await env.client.applyCertification(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.evidence = IdentityEnv.goodEvidence()
+            }, metadata: callMetadata(token: nomad.token))
     }
 
     @Test func aDisabledOfficersExistingTokenIsRefusedOnTheNextCall() async throws {
@@ -49,22 +53,24 @@ import Testing
             let admin = env.admin()
             let (officer, token) = try await loggedInOfficer(env, admin: admin)
             let first = try await application(env)
-            let decided = try await env.client.decideCertification(.with {
-                $0.requestID = UUID().uuidString
-                $0.id = first.id
-                $0.decision = .approve
-            }, metadata: callMetadata(token: token))
+            let decided = try await env.client.decideCertification(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.id = first.id
+                    $0.decision = .approve
+                }, metadata: callMetadata(token: token))
             #expect(decided.status == .approved)
 
             try await disable(env, officer, admin: admin)
 
             let second = try await application(env)
             let english = await expectRPCError(.unauthenticated) {
-                _ = try await env.client.decideCertification(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.id = second.id
-                    $0.decision = .approve
-                }, metadata: callMetadata(token: token))
+                _ = try await env.client.decideCertification(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.id = second.id
+                        $0.decision = .approve
+                    }, metadata: callMetadata(token: token))
             }
             #expect(english == "This account is disabled; its access token is no longer accepted")
             let chinese = await expectRPCError(.unauthenticated) {
@@ -78,16 +84,18 @@ import Testing
                 _ = try await env.client.getCertification(.with { $0.id = second.id }, metadata: callMetadata(token: token))
             }
             await expectRPCError(.unauthenticated) {
-                _ = try await env.client.verifyCard(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.qrPayload = "x"
-                }, metadata: callMetadata(token: token))
+                _ = try await env.client.verifyCard(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.qrPayload = "x"
+                    }, metadata: callMetadata(token: token))
             }
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.listAuditEntries(.init(), metadata: callMetadata(token: token))
             }
             // Nothing was decided with the refused token.
-            let still = try await env.client.getCertification(.with { $0.id = second.id }, metadata: callMetadata(token: env.officer("talent")))
+            let still = try await env.client.getCertification(
+                .with { $0.id = second.id }, metadata: callMetadata(token: env.officer("talent")))
             #expect(still.status == .pending)
             // A public method ignores the token rather than failing.
             _ = try await env.client.listCatalogue(.init(), metadata: callMetadata(token: token))
@@ -98,9 +106,12 @@ import Testing
     }
 
     @Test func theRevocationListNeedsItsOwnServiceGrant() async throws {
-        try await withTestApp(IdentityDefinition.make(settings: IdentityEnv.settings), configure: {
-            $0.serviceTokenKey = Self.serviceKey
-        }) { app in
+        try await withTestApp(
+            IdentityDefinition.make(settings: IdentityEnv.settings),
+            configure: {
+                $0.serviceTokenKey = Self.serviceKey
+            }
+        ) { app in
             let env = IdentityEnv(app: app, client: IdentityClient(wrapping: app.client))
             let admin = env.admin()
             let (officer, _) = try await loggedInOfficer(env, admin: admin)
@@ -119,10 +130,11 @@ import Testing
                 _ = try await env.client.getAccount(.with { $0.accountID = kept.id }, metadata: poller)
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.verifyCard(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.qrPayload = "x"
-                }, metadata: poller)
+                _ = try await env.client.verifyCard(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.qrPayload = "x"
+                    }, metadata: poller)
             }
             // The relays' token (analytics' audience) is no credential here.
             let relay = callMetadata(token: try tokens.issue(caller: UUID(), for: .ingestEvents).token)
@@ -154,9 +166,12 @@ func identityCallsAsAnyone(_ env: IdentityEnv) -> [@Sendable (Metadata) async th
         { _ = try await client.listRevokedAccounts(.init(), metadata: $0) },
         { _ = try await client.getAccount(.init(), metadata: $0) },
         { _ = try await client.listAuditEntries(.init(), metadata: $0) },
-        { _ = try await client.verifyCard(.with {
-            $0.requestID = UUID().uuidString
-            $0.qrPayload = "x"
-        }, metadata: $0) },
+        {
+            _ = try await client.verifyCard(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.qrPayload = "x"
+                }, metadata: $0)
+        },
     ]
 }

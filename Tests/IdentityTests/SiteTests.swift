@@ -11,14 +11,18 @@ import Testing
 /// no one-card, by username, into the same visits and event as a card scan.
 @Suite struct SiteTests {
     func site(_ env: IdentityEnv, international: Bool = false) async throws -> String {
-        try await env.client.createSite(.with {
-            $0.requestID = UUID().uuidString
-            $0.name = .with { $0.zhCn = "白马井社区"; $0.en = "Baimajing Community" }
-            $0.area = .coreXinyingBay
-            $0.address = "儋州市白马井镇"
-            $0.capacity = 30
-            $0.international = international
-        }, metadata: callMetadata(token: env.officer("community"))).id
+        try await env.client.createSite(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.name = .with {
+                    $0.zhCn = "白马井社区"; $0.en = "Baimajing Community"
+                }
+                $0.area = .coreXinyingBay
+                $0.address = "儋州市白马井镇"
+                $0.capacity = 30
+                $0.international = international
+            }, metadata: callMetadata(token: env.officer("community"))
+        ).id
     }
 
     @Test func anInternationalCommunityIsDesignatedWhenTheSiteIsCreated() async throws {
@@ -53,9 +57,10 @@ import Testing
             #expect(first.accountID == nomad.id && first.displayName == nomad.displayName && first.visitRecorded)
             // A retry is the same answer; a second scan the same day records nothing new.
             #expect(try await env.client.recordSiteVisit(request, metadata: desk) == first)
-            let again = try await env.client.recordSiteVisit(.with {
-                $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = nomad.username
-            }, metadata: desk)
+            let again = try await env.client.recordSiteVisit(
+                .with {
+                    $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = nomad.username
+                }, metadata: desk)
             #expect(!again.visitRecorded)
             #expect(try await visits(env, of: nomad.id) == 1)
             #expect(try await env.app.outboxCount(type: "identity.site.visited", subject: nomad.id) == 1)
@@ -85,21 +90,29 @@ import Testing
             let desk = callMetadata(token: env.officer("community"), language: "zh-CN")
             for username in ["nobody-\(UUID().uuidString.prefix(8))", enterprise.account.username] {
                 let message = await expectRPCError(.notFound) {
-                    _ = try await env.client.recordSiteVisit(.with {
-                        $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = username
-                    }, metadata: desk)
+                    _ = try await env.client.recordSiteVisit(
+                        .with {
+                            $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = username
+                        }, metadata: desk)
                 }
                 #expect(message?.contains("数字游民") == true)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.client.recordSiteVisit(.with {
-                    $0.requestID = UUID().uuidString; $0.siteID = UUID().uuidString; $0.username = nomad.account.username
-                }, metadata: desk)
+                _ = try await env.client.recordSiteVisit(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.siteID = UUID().uuidString; $0.username = nomad.account.username
+                    }, metadata: desk)
             }
             for bad in [
-                Nomad_Identity_V1_RecordSiteVisitRequest.with { $0.requestID = UUID().uuidString; $0.siteID = "x"; $0.username = nomad.account.username },
-                .with { $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = "" },
-                .with { $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = String(repeating: "n", count: 10_000) },
+                Nomad_Identity_V1_RecordSiteVisitRequest.with {
+                    $0.requestID = UUID().uuidString; $0.siteID = "x"; $0.username = nomad.account.username
+                },
+                .with {
+                    $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = ""
+                },
+                .with {
+                    $0.requestID = UUID().uuidString; $0.siteID = site; $0.username = String(repeating: "n", count: 10_000)
+                },
             ] {
                 await expectRPCError(.invalidArgument) { _ = try await env.client.recordSiteVisit(bad, metadata: desk) }
             }

@@ -8,7 +8,10 @@ import Testing
 
 @Suite struct TokenLifecycleTests {
     func login(_ env: IdentityEnv, _ username: String) async throws -> Nomad_Identity_V1_TokenPair {
-        try await env.client.login(.with { $0.username = username; $0.password = "correct horse battery" })
+        try await env.client.login(
+            .with {
+                $0.username = username; $0.password = "correct horse battery"
+            })
     }
 
     func refresh(_ env: IdentityEnv, _ token: String) async throws -> Nomad_Identity_V1_TokenPair {
@@ -51,9 +54,11 @@ import Testing
             let pair = try await login(env, "keys")
             let keys = try await env.client.getPublicKeys(.init())
             #expect(keys.keys.allSatisfy { $0.algorithm == "EdDSA" && $0.publicKey.count == 32 })
-            let ring = KeyRing(signingKey: nil, verificationKeys: try keys.keys.map {
-                try VerificationKey(keyID: $0.keyID, rawPublicKey: $0.publicKey)
-            })
+            let ring = KeyRing(
+                signingKey: nil,
+                verificationKeys: try keys.keys.map {
+                    try VerificationKey(keyID: $0.keyID, rawPublicKey: $0.publicKey)
+                })
             let principal = try AccessTokens(issuer: "nomad-identity", audience: "nomad-zone", keys: ring).verify(pair.accessToken)
             #expect(principal.role == .nomad && principal.accountID.uuidString.lowercased() == pair.account.id)
         }
@@ -61,15 +66,18 @@ import Testing
 }
 
 @Suite struct AccountAdminTests {
-    func createOfficer(_ env: IdentityEnv, token: String, username: String = "officer-\(UUID().uuidString.prefix(6).lowercased())",
-                       department: String = "talent") async throws -> Nomad_Identity_V1_Account {
-        try await env.client.createOfficer(.with {
-            $0.requestID = UUID().uuidString
-            $0.username = username
-            $0.password = "correct horse battery"
-            $0.displayName = "Officer"
-            $0.department = department
-        }, metadata: callMetadata(token: token))
+    func createOfficer(
+        _ env: IdentityEnv, token: String, username: String = "officer-\(UUID().uuidString.prefix(6).lowercased())",
+        department: String = "talent"
+    ) async throws -> Nomad_Identity_V1_Account {
+        try await env.client.createOfficer(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.username = username
+                $0.password = "correct horse battery"
+                $0.displayName = "Officer"
+                $0.department = department
+            }, metadata: callMetadata(token: token))
     }
 
     @Test func adminManagesOfficersAndOthersAreRefused() async throws {
@@ -79,31 +87,44 @@ import Testing
             await expectRPCError(.permissionDenied) { _ = try await createOfficer(env, token: env.officer("talent")) }
             await expectRPCError(.permissionDenied) { _ = try await createOfficer(env, token: try await env.nomad().token) }
             await expectRPCError(.unauthenticated) {
-                _ = try await env.client.createOfficer(.with { $0.requestID = "r"; $0.department = "talent" })
+                _ = try await env.client.createOfficer(
+                    .with {
+                        $0.requestID = "r"; $0.department = "talent"
+                    })
             }
             await expectRPCError(.invalidArgument) { _ = try await createOfficer(env, token: admin, department: "ministry-of-magic") }
 
-            let page1 = try await env.client.listOfficers(.with { $0.department = "talent"; $0.page = .with { $0.pageSize = 1 } },
-                                                          metadata: callMetadata(token: admin))
+            let page1 = try await env.client.listOfficers(
+                .with {
+                    $0.department = "talent"; $0.page = .with { $0.pageSize = 1 }
+                },
+                metadata: callMetadata(token: admin))
             #expect(page1.officers.count == 1 && !page1.page.nextPageToken.isEmpty)
-            let page2 = try await env.client.listOfficers(.with {
-                $0.department = "talent"
-                $0.page = .with { $0.pageSize = 1; $0.pageToken = page1.page.nextPageToken }
-            }, metadata: callMetadata(token: admin))
+            let page2 = try await env.client.listOfficers(
+                .with {
+                    $0.department = "talent"
+                    $0.page = .with {
+                        $0.pageSize = 1; $0.pageToken = page1.page.nextPageToken
+                    }
+                }, metadata: callMetadata(token: admin))
             #expect(page2.officers.count == 1 && page2.page.nextPageToken.isEmpty && page2.officers[0].id != page1.officers[0].id)
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listOfficers(.init(), metadata: callMetadata(token: env.officer("talent")))
             }
 
             let officer = page1.officers[0]
-            let disabled = try await env.client.disableOfficer(.with {
-                $0.requestID = UUID().uuidString
-                $0.accountID = officer.id
-                $0.reason = "left the bureau"
-            }, metadata: callMetadata(token: admin))
+            let disabled = try await env.client.disableOfficer(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.accountID = officer.id
+                    $0.reason = "left the bureau"
+                }, metadata: callMetadata(token: admin))
             #expect(disabled.officer.disabled)
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.login(.with { $0.username = officer.username; $0.password = "correct horse battery" })
+                _ = try await env.client.login(
+                    .with {
+                        $0.username = officer.username; $0.password = "correct horse battery"
+                    })
             }
         }
     }
@@ -130,23 +151,25 @@ import Testing
             await expectRPCError(.invalidArgument) { _ = try await env.registerNomad(documentType: .UNRECOGNIZED(7)) }
             await expectRPCError(.invalidArgument) { _ = try await env.registerNomad(documentType: .unspecified) }
             let message = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.registerEnterprise(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.username = "bad-code"
-                    $0.password = "correct horse battery"
-                    $0.name = "Bad Code Ltd"
-                    $0.creditCode = "91350100M000100Y44"
-                }, metadata: callMetadata(language: "zh-CN"))
+                _ = try await env.client.registerEnterprise(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.username = "bad-code"
+                        $0.password = "correct horse battery"
+                        $0.name = "Bad Code Ltd"
+                        $0.creditCode = "91350100M000100Y44"
+                    }, metadata: callMetadata(language: "zh-CN"))
             }
             #expect(message?.contains("统一社会信用代码") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.registerEnterprise(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.username = "long-name"
-                    $0.password = "correct horse battery"
-                    $0.name = String(repeating: "名", count: 101)
-                    $0.creditCode = IdentityEnv.creditCode()
-                })
+                _ = try await env.client.registerEnterprise(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.username = "long-name"
+                        $0.password = "correct horse battery"
+                        $0.name = String(repeating: "名", count: 101)
+                        $0.creditCode = IdentityEnv.creditCode()
+                    })
             }
             let (enterprise, _) = try await env.enterprise()
             #expect(enterprise.enterprise.creditCode.count == 18)

@@ -73,17 +73,22 @@ import Testing
         #expect(read.status == .inProgress)
         #expect(Set(read.winnerApplicationIds) == Set(winners) && read.winnerApplicationIds.count == places)
         let id = UUID(uuidString: bounty.bountyID)!
-        #expect(try await env.bountySQLCount(
-            "SELECT count(*) FROM bounty_applications WHERE bounty_id = \(id) AND status = 4") == places)
-        #expect(try await env.bountySQLCount(
-            "SELECT count(*) FROM bounty_applications WHERE bounty_id = \(id) AND status = 5") == applicants - places)
-        #expect(try await env.bountySQLCount("""
-            SELECT count(*) FROM jobs j JOIN bounties b ON b.job_id = j.id
-            WHERE b.id = \(id) AND j.seats_taken = \(places) AND j.status = 3
-            """) == 1)
+        #expect(
+            try await env.bountySQLCount(
+                "SELECT count(*) FROM bounty_applications WHERE bounty_id = \(id) AND status = 4") == places)
+        #expect(
+            try await env.bountySQLCount(
+                "SELECT count(*) FROM bounty_applications WHERE bounty_id = \(id) AND status = 5") == applicants - places)
+        #expect(
+            try await env.bountySQLCount(
+                """
+                SELECT count(*) FROM jobs j JOIN bounties b ON b.job_id = j.id
+                WHERE b.id = \(id) AND j.seats_taken = \(places) AND j.status = 3
+                """) == 1)
         #expect(try await env.app.outboxCount(type: "jobs.bounty.won", subject: bounty.bountyID) == places)
-        #expect(try await env.bountySQLCount(
-            "SELECT count(*) FROM bounty_audit WHERE bounty_id = \(id) AND action = 'application.won'") == places)
+        #expect(
+            try await env.bountySQLCount(
+                "SELECT count(*) FROM bounty_audit WHERE bounty_id = \(id) AND action = 'application.won'") == places)
     }
 
     @Test func twoHundredClaimsOnASingleWinnerBountyLeaveExactlyOneWinner() async throws {

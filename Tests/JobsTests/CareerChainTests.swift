@@ -9,9 +9,10 @@ import Testing
 @Suite("Career chain")
 struct CareerChainTests {
     func careerChain(_ env: JobsEnv, of nomad: JobsEnv.Caller, by caller: JobsEnv.Caller? = nil) async throws -> Nomad_Jobs_V1_CareerChain {
-        try await env.client.getCareerChain(.with {
-            if caller != nil { $0.nomadID = nomad.id }
-        }, metadata: (caller ?? nomad).metadata)
+        try await env.client.getCareerChain(
+            .with {
+                if caller != nil { $0.nomadID = nomad.id }
+            }, metadata: (caller ?? nomad).metadata)
     }
 
     @Test("scenario, then a year's contract, then completion: landed, in time order")
@@ -98,19 +99,24 @@ struct CareerChainTests {
         let chain = CareerChain(
             completions: [.init(scenarioID: scenario, skillCode: "design.ui", completedAt: t0.addingTimeInterval(50))],
             orders: [
-                .init(orderID: long, skillCode: "design.ui", cancelled: false, flexible: false, longTerm: true,
-                      signedAt: t0.addingTimeInterval(100), completedAt: nil),
-                .init(orderID: short, skillCode: "design.ui", cancelled: false, flexible: false, longTerm: false,
-                      signedAt: t0, completedAt: t0.addingTimeInterval(10)),
-                .init(orderID: cancelled, skillCode: "design.ui", cancelled: true, flexible: true, longTerm: false,
-                      signedAt: t0.addingTimeInterval(200), completedAt: nil),
-                .init(orderID: applied, skillCode: "design.ui", cancelled: false, flexible: true, longTerm: false,
-                      signedAt: nil, completedAt: nil),
+                .init(
+                    orderID: long, skillCode: "design.ui", cancelled: false, flexible: false, longTerm: true,
+                    signedAt: t0.addingTimeInterval(100), completedAt: nil),
+                .init(
+                    orderID: short, skillCode: "design.ui", cancelled: false, flexible: false, longTerm: false,
+                    signedAt: t0, completedAt: t0.addingTimeInterval(10)),
+                .init(
+                    orderID: cancelled, skillCode: "design.ui", cancelled: true, flexible: true, longTerm: false,
+                    signedAt: t0.addingTimeInterval(200), completedAt: nil),
+                .init(
+                    orderID: applied, skillCode: "design.ui", cancelled: false, flexible: true, longTerm: false,
+                    signedAt: nil, completedAt: nil),
             ])
         #expect(chain.steps.map(\.stage) == [.order, .orderCompleted, .scenario, .order, .landed, .order])
         #expect(chain.steps.map(\.referenceID) == [short, short, scenario, long, long, cancelled])
         #expect(chain.scenariosCompleted == 1 && chain.ordersTaken == 3 && chain.ordersCompleted == 1 && chain.landed)
-        #expect(OrderRules.wholeMonths(from: ZoneDay(year: 2025, month: 1, day: 31)!, through: ZoneDay(year: 2026, month: 1, day: 30)!) == 12)
+        #expect(
+            OrderRules.wholeMonths(from: ZoneDay(year: 2025, month: 1, day: 31)!, through: ZoneDay(year: 2026, month: 1, day: 30)!) == 12)
         #expect(OrderRules.wholeMonths(from: ZoneDay(year: 2025, month: 1, day: 1)!, through: ZoneDay(year: 2025, month: 1, day: 30)!) == 0)
         #expect(OrderRules.wholeMonths(from: ZoneDay(year: 2025, month: 3, day: 1)!, through: ZoneDay(year: 2025, month: 5, day: 31)!) == 3)
     }

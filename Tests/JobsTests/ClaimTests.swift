@@ -10,7 +10,9 @@ import Testing
 struct ClaimTests {
     /// Fires one claim per nomad at once; returns the successful orders and
     /// the codes of the refusals.
-    static func claimAtOnce(_ env: JobsEnv, job: Nomad_Jobs_V1_Job, nomads: Int) async throws -> (orders: [Nomad_Jobs_V1_Order], refusals: [RPCError.Code]) {
+    static func claimAtOnce(
+        _ env: JobsEnv, job: Nomad_Jobs_V1_Job, nomads: Int
+    ) async throws -> (orders: [Nomad_Jobs_V1_Order], refusals: [RPCError.Code]) {
         let callers = (0..<nomads).map { _ in env.nomad() }
         return try await withThrowingTaskGroup(of: Result<Nomad_Jobs_V1_Order, RPCError>.self) { group in
             for caller in callers {
@@ -85,9 +87,10 @@ struct ClaimTests {
             await expectRPCError(.failedPrecondition) { _ = try await env.claim(closed, by: nomad) }
             let unclaimable = try await env.insertJob(by: enterprise, claimable: false)
             let zh = await expectRPCError(.failedPrecondition) {
-                _ = try await env.client.claimJob(.with {
-                    $0.requestID = UUID().uuidString; $0.jobID = unclaimable.jobID
-                }, metadata: nomad.metadata(language: "zh-CN"))
+                _ = try await env.client.claimJob(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.jobID = unclaimable.jobID
+                    }, metadata: nomad.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("不接受直接接单") == true)
             let late = try await env.insertJob(by: enterprise, deadline: Date().addingTimeInterval(-60))
@@ -137,14 +140,16 @@ struct ClaimTests {
             let nomad = env.nomad()
             var metadata = nomad.metadata
             metadata.addString("00-\(trace)-00f067aa0ba902b7-01", forKey: "traceparent")
-            let traced = try await env.client.claimJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.jobID = job.jobID
-            }, metadata: metadata)
+            let traced = try await env.client.claimJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.jobID = job.jobID
+                }, metadata: metadata)
             let untraced = try await env.claim(job, by: env.nomad())
             let stored = try await env.app.withSchemaConnection { tx in
                 var found: [String: String?] = [:]
-                let rows = try await tx.query("""
+                let rows = try await tx.query(
+                    """
                     SELECT subject_ids->>'order_id', traceparent FROM outbox WHERE type = 'jobs.claim.accepted'
                     """)
                 for try await (order, traceparent) in rows.decode((String, String?).self) { found[order] = traceparent }
@@ -168,13 +173,15 @@ struct ClaimTests {
             let order = try await env.claim(job, by: nomad)
             let events = try await env.app.withSchemaConnection { tx in
                 var found: [[String]] = []
-                let rows = try await tx.query("""
+                let rows = try await tx.query(
+                    """
                     SELECT type, subject_ids->>'nomad_id', subject_ids->>'enterprise_id', payload->>'kind',
                            payload->>'start', payload->>'long_term', payload->>'seats_taken'
                     FROM outbox WHERE subject_ids->>'order_id' = \(order.orderID) ORDER BY type
                     """)
                 for try await (type, nomadID, enterpriseID, kind, start, longTerm, seatsTaken)
-                    in rows.decode((String, String, String, String?, String?, String?, String?).self) {
+                    in rows.decode((String, String, String, String?, String?, String?, String?).self)
+                {
                     found.append([type, nomadID, enterpriseID, kind ?? "", start ?? "", longTerm ?? "", seatsTaken ?? ""])
                 }
                 return found

@@ -13,13 +13,16 @@ extension JobsEnv {
         by caller: Caller, enterprise: String = "", skill: String = "", mode: Nomad_Jobs_V1_JobMode = .unspecified,
         status: Nomad_Jobs_V1_JobStatus = .unspecified, pageSize: Int32 = 100, token: String = ""
     ) async throws -> Nomad_Jobs_V1_ListJobsResponse {
-        try await client.listJobs(.with {
-            $0.enterpriseID = enterprise
-            $0.skillCode = skill
-            $0.mode = mode
-            $0.status = status
-            $0.page = .with { $0.pageSize = pageSize; $0.pageToken = token }
-        }, metadata: caller.metadata)
+        try await client.listJobs(
+            .with {
+                $0.enterpriseID = enterprise
+                $0.skillCode = skill
+                $0.mode = mode
+                $0.status = status
+                $0.page = .with {
+                    $0.pageSize = pageSize; $0.pageToken = token
+                }
+            }, metadata: caller.metadata)
     }
 }
 
@@ -68,10 +71,11 @@ extension JobsEnv {
             let enterprise = env.enterprise()
             func refuse(_ job: Nomad_Jobs_V1_Job, language: String = "en") async -> String? {
                 await expectRPCError(.invalidArgument) {
-                    _ = try await env.client.publishJob(.with {
-                        $0.requestID = UUID().uuidString
-                        $0.job = job
-                    }, metadata: enterprise.metadata(language: language))
+                    _ = try await env.client.publishJob(
+                        .with {
+                            $0.requestID = UUID().uuidString
+                            $0.job = job
+                        }, metadata: enterprise.metadata(language: language))
                 }
             }
             var job = JobsEnv.posting()
@@ -109,7 +113,9 @@ extension JobsEnv {
         try await withJobs { env in
             let nomad = env.nomad()
             await expectRPCError(.invalidArgument) { _ = try await env.client.getJob(.with { $0.jobID = "x" }, metadata: nomad.metadata) }
-            await expectRPCError(.notFound) { _ = try await env.client.getJob(.with { $0.jobID = UUID().uuidString }, metadata: nomad.metadata) }
+            await expectRPCError(.notFound) {
+                _ = try await env.client.getJob(.with { $0.jobID = UUID().uuidString }, metadata: nomad.metadata)
+            }
         }
     }
 
@@ -134,11 +140,12 @@ extension JobsEnv {
             let page2 = try await env.listJobs(by: nomad, pageSize: 3, token: page1.page.nextPageToken)
             #expect(page2.jobs.map(\.jobID) == [ios.jobID] && page2.page.nextPageToken.isEmpty)
 
-            _ = try await env.client.closeJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.jobID = ios.jobID
-                $0.reason = "hired elsewhere"
-            }, metadata: a.metadata)
+            _ = try await env.client.closeJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.jobID = ios.jobID
+                    $0.reason = "hired elsewhere"
+                }, metadata: a.metadata)
             #expect(try await env.listJobs(by: nomad).jobs.count == 3)
             #expect(try await env.listJobs(by: nomad, status: .closed).jobs.map(\.jobID) == [ios.jobID])
 
@@ -157,11 +164,12 @@ extension JobsEnv {
             _ = try await env.publishJob(
                 by: b, skills: [("data.labelling", 2, 5, true), ("design.ui", 3, 5, true)], mode: .flexible, seats: 5)
             let closed = try await env.publishJob(by: a, skills: [("games", 2, 5, true)], seats: 9)
-            _ = try await env.client.closeJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.jobID = closed.jobID
-                $0.reason = "cancelled"
-            }, metadata: a.metadata)
+            _ = try await env.client.closeJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.jobID = closed.jobID
+                    $0.reason = "cancelled"
+                }, metadata: a.metadata)
             _ = try await env.claim(ios, by: env.nomad())
 
             let summary = try await env.client.summarizeDemand(.init(), metadata: nomad.metadata(language: "zh-CN"))
@@ -173,7 +181,9 @@ extension JobsEnv {
             #expect(summary.skills[0].name.zhCn == "数据标注" && summary.skills[0].name.en == "Data labelling")
 
             let ofA = try await env.client.summarizeDemand(.with { $0.enterpriseID = a.id }, metadata: nomad.metadata)
-            #expect(ofA.skills.map(\.skillCode) == ["design.ui", "software.mobile.ios"] || ofA.skills.map(\.skillCode) == ["software.mobile.ios", "design.ui"])
+            #expect(
+                ofA.skills.map(\.skillCode) == ["design.ui", "software.mobile.ios"]
+                    || ofA.skills.map(\.skillCode) == ["software.mobile.ios", "design.ui"])
             #expect(ofA.skills.allSatisfy { $0.openSeats == 2 })
             let flexible = try await env.client.summarizeDemand(.with { $0.mode = .flexible }, metadata: nomad.metadata)
             #expect(flexible.skills.map(\.openSeats) == [5, 5])
@@ -206,12 +216,15 @@ extension JobsEnv {
         try await withJobs { env in
             let owner = env.enterprise(), other = env.enterprise()
             let job = try await env.publishJob(by: owner, seats: 2)
-            func close(_ id: String, by caller: JobsEnv.Caller, requestID: String = UUID().uuidString, reason: String = "filled offline") async throws -> Nomad_Jobs_V1_Job {
-                try await env.client.closeJob(.with {
-                    $0.requestID = requestID
-                    $0.jobID = id
-                    $0.reason = reason
-                }, metadata: caller.metadata)
+            func close(
+                _ id: String, by caller: JobsEnv.Caller, requestID: String = UUID().uuidString, reason: String = "filled offline"
+            ) async throws -> Nomad_Jobs_V1_Job {
+                try await env.client.closeJob(
+                    .with {
+                        $0.requestID = requestID
+                        $0.jobID = id
+                        $0.reason = reason
+                    }, metadata: caller.metadata)
             }
             await expectRPCError(.permissionDenied) { _ = try await close(job.jobID, by: other) }
             await expectRPCError(.invalidArgument) { _ = try await close(job.jobID, by: owner, reason: "") }
@@ -241,11 +254,12 @@ extension JobsEnv {
                 for _ in 0..<12 {
                     group.addTask {
                         do {
-                            _ = try await env.client.closeJob(.with {
-                                $0.requestID = UUID().uuidString
-                                $0.jobID = job.jobID
-                                $0.reason = "race"
-                            }, metadata: owner.metadata)
+                            _ = try await env.client.closeJob(
+                                .with {
+                                    $0.requestID = UUID().uuidString
+                                    $0.jobID = job.jobID
+                                    $0.reason = "race"
+                                }, metadata: owner.metadata)
                             return nil
                         } catch let error as RPCError {
                             return error.code

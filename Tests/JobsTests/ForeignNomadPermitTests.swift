@@ -27,9 +27,10 @@ import Testing
                     let message = await expectRPCError(.failedPrecondition) { _ = try await env.claim(job, by: caller) }
                     #expect(message?.contains("permit") == true)
                     let zh = await expectRPCError(.failedPrecondition) {
-                        _ = try await env.client.claimJob(.with {
-                            $0.requestID = UUID().uuidString; $0.jobID = job.jobID
-                        }, metadata: caller.metadata(language: "zh-CN"))
+                        _ = try await env.client.claimJob(
+                            .with {
+                                $0.requestID = UUID().uuidString; $0.jobID = job.jobID
+                            }, metadata: caller.metadata(language: "zh-CN"))
                     }
                     #expect(zh?.contains("许可") == true)
                     #expect(try await env.orderCount(job: job) == 0)

@@ -7,10 +7,14 @@ import NomadTesting
 import Testing
 
 extension JobsEnv {
-    func ingest(_ jobs: [Nomad_Jobs_V1_Job], by enterprise: Caller, language: String = "en") async throws -> Nomad_Jobs_V1_IngestJobsResponse {
-        try await client.ingestJobs(metadata: enterprise.metadata(language: language), requestProducer: { writer in
-            for job in jobs { try await writer.write(.with { $0.job = job }) }
-        })
+    func ingest(
+        _ jobs: [Nomad_Jobs_V1_Job], by enterprise: Caller, language: String = "en"
+    ) async throws -> Nomad_Jobs_V1_IngestJobsResponse {
+        try await client.ingestJobs(
+            metadata: enterprise.metadata(language: language),
+            requestProducer: { writer in
+                for job in jobs { try await writer.write(.with { $0.job = job }) }
+            })
     }
 }
 
@@ -20,14 +24,17 @@ extension JobsEnv {
         var negative = JobsEnv.posting(externalID: "ERP-4")
         negative.budget.minorUnits = -100
         return [
-            JobsEnv.posting(title: "Labelling street photos", skills: [("data.labelling.image", 1, 5, true)], seats: 30,
-                            deadline: deadline, externalID: "ERP-1"),
-            JobsEnv.posting(title: "Cross-border shop", skills: [("跨境电商", 2, 5, true)], mode: .flexible,
-                            deadline: deadline, externalID: "ERP-2"),
+            JobsEnv.posting(
+                title: "Labelling street photos", skills: [("data.labelling.image", 1, 5, true)], seats: 30,
+                deadline: deadline, externalID: "ERP-1"),
+            JobsEnv.posting(
+                title: "Cross-border shop", skills: [("跨境电商", 2, 5, true)], mode: .flexible,
+                deadline: deadline, externalID: "ERP-2"),
             negative,
             JobsEnv.posting(title: "Second copy of ERP-1", deadline: deadline, externalID: "ERP-1"),
-            JobsEnv.posting(title: "Backend", skills: [("software.backend", 3, 5, true)], mode: .longContract,
-                            claimable: false, deadline: deadline, externalID: "ERP-3"),
+            JobsEnv.posting(
+                title: "Backend", skills: [("software.backend", 3, 5, true)], mode: .longContract,
+                claimable: false, deadline: deadline, externalID: "ERP-3"),
             JobsEnv.posting(title: "No external id", deadline: deadline),
         ]
     }
@@ -81,7 +88,8 @@ extension JobsEnv {
             let enterprise = env.enterprise(), other = env.enterprise()
             let deadline = Date().addingTimeInterval(5 * 86400)
             let created = try await env.ingest([JobsEnv.posting(title: "v1", deadline: deadline, externalID: "X")], by: enterprise)
-            let updated = try await env.ingest([JobsEnv.posting(title: "v2", seats: 3, deadline: deadline, externalID: "X")], by: enterprise)
+            let updated = try await env.ingest(
+                [JobsEnv.posting(title: "v2", seats: 3, deadline: deadline, externalID: "X")], by: enterprise)
             #expect(updated.results[0].outcome == .updated && updated.updated == 1)
             #expect(updated.results[0].jobID == created.results[0].jobID)
             let job = try await env.client.getJob(.with { $0.jobID = created.results[0].jobID }, metadata: enterprise.metadata)
@@ -99,7 +107,9 @@ extension JobsEnv {
         try await withJobs { env in
             let enterprise = env.enterprise()
             let deadline = Date().addingTimeInterval(5 * 86400)
-            func posting(seats: Int32, mode: Nomad_Jobs_V1_JobMode = .remoteOrder, title: String = "t", id: String = "S") -> Nomad_Jobs_V1_Job {
+            func posting(
+                seats: Int32, mode: Nomad_Jobs_V1_JobMode = .remoteOrder, title: String = "t", id: String = "S"
+            ) -> Nomad_Jobs_V1_Job {
                 JobsEnv.posting(title: title, mode: mode, seats: seats, deadline: deadline, externalID: id)
             }
             let created = try await env.ingest([posting(seats: 3)], by: enterprise)
@@ -122,11 +132,12 @@ extension JobsEnv {
             let modeChange = try await env.ingest([posting(seats: 5, mode: .flexible)], by: enterprise)
             #expect(modeChange.results[0].errorCode == "FAILED_PRECONDITION")
 
-            _ = try await env.client.closeJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.jobID = job.jobID
-                $0.reason = "done"
-            }, metadata: enterprise.metadata)
+            _ = try await env.client.closeJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.jobID = job.jobID
+                    $0.reason = "done"
+                }, metadata: enterprise.metadata)
             let closed = try await env.ingest([posting(seats: 6, title: "revived")], by: enterprise)
             #expect(closed.results[0].errorCode == "FAILED_PRECONDITION")
             #expect(try await env.client.getJob(.with { $0.jobID = job.jobID }, metadata: enterprise.metadata).title == "t")

@@ -72,16 +72,18 @@ import Testing
                 var skills: [(String, Int16, Int16)] = [(Self.ios, Int16(2 + random.next() % 4), random.pick([0, 0, 3, 5]))]
                 if random.next() % 2 == 0 { skills.append((Self.ui, random.pick([2, 4]), 0)) }
                 if random.next() % 3 == 0 { skills.append((Self.backend, random.pick([1, 4, 5]), random.pick([0, 4]))) }
-                specs.append(MatchSeed.ProfileSpec(
-                    skills: skills, tools: ["Xcode", "FIGMA", "sketch", "vim"].filter { _ in random.next() % 3 != 0 },
-                    availability: random.pick([.fullTime, .fullTime, .partTime, .unspecified]),
-                    languages: random.pick([["zh-CN"], ["en", "FR"], ["zh-CN", "en", "fr-CA"], ["de"], []])))
+                specs.append(
+                    MatchSeed.ProfileSpec(
+                        skills: skills, tools: ["Xcode", "FIGMA", "sketch", "vim"].filter { _ in random.next() % 3 != 0 },
+                        availability: random.pick([.fullTime, .fullTime, .partTime, .unspecified]),
+                        languages: random.pick([["zh-CN"], ["en", "FR"], ["zh-CN", "en", "fr-CA"], ["de"], []])))
             }
             // More bound traps than any first read (at most 110): the best
             // skills and none of the job's tools, so reading must go on past them.
-            specs += Array(repeating: MatchSeed.ProfileSpec(
-                skills: [(Self.ios, 5, 5), (Self.ui, 4, 0), (Self.backend, 5, 4)], tools: ["vim"], availability: .fullTime,
-                languages: ["zh-CN", "en", "fr"]), count: 150)
+            specs += Array(
+                repeating: MatchSeed.ProfileSpec(
+                    skills: [(Self.ios, 5, 5), (Self.ui, 4, 0), (Self.backend, 5, 4)], tools: ["vim"], availability: .fullTime,
+                    languages: ["zh-CN", "en", "fr"]), count: 150)
             let crowd = try await seed.profiles(specs)
             try await Self.expectSameRanking(env, job: job, owner: owner, spec: spec, crowd: crowd)
         }
@@ -124,10 +126,11 @@ import Testing
                     skills.append((code, Int16(1 + random.next() % 5), random.next() % 3 == 0 ? Int16(random.next() % 6) : 0))
                 }
                 if skills.isEmpty { skills.append((Self.ios, 3, 0)) }
-                nomads.append(MatchSeed.ProfileSpec(
-                    skills: skills, tools: ["xcode", "FIGMA", "vim"].filter { _ in random.next() % 2 == 0 },
-                    availability: random.pick([.fullTime, .partTime, .occasional, .unavailable, .unspecified]),
-                    languages: random.pick([["zh-CN"], ["en"], ["fr", "EN-gb"], [], ["x-klingon"]])))
+                nomads.append(
+                    MatchSeed.ProfileSpec(
+                        skills: skills, tools: ["xcode", "FIGMA", "vim"].filter { _ in random.next() % 2 == 0 },
+                        availability: random.pick([.fullTime, .partTime, .occasional, .unavailable, .unspecified]),
+                        languages: random.pick([["zh-CN"], ["en"], ["fr", "EN-gb"], [], ["x-klingon"]])))
             }
             for (nomadID, nomad) in try await seed.profiles(nomads) {
                 var scored: [(id: String, result: MatchScoring.Result)] = []
@@ -142,7 +145,9 @@ import Testing
                 }
                 for limit in Self.limits {
                     let response = try await env.client.matchJobs(
-                        .with { $0.nomadID = nomadID; $0.limit = limit }, metadata: env.officer().metadata)
+                        .with {
+                            $0.nomadID = nomadID; $0.limit = limit
+                        }, metadata: env.officer().metadata)
                     Self.expect(response, equals: MatchScoring.ranked(scored, limit: Int(limit)), id: \.jobID, "limit \(limit)")
                     #expect(response.considered == Int32(scored.count))
                     #expect(response.excluded == Int32(excluded))
@@ -174,7 +179,10 @@ import Testing
         }
         #expect(scored.count > Int(limits.max()!) * 2 + 10, "the crowd must be larger than the first read")
         for limit in limits {
-            let response = try await env.client.matchNomads(.with { $0.jobID = job; $0.limit = limit }, metadata: owner.metadata)
+            let response = try await env.client.matchNomads(
+                .with {
+                    $0.jobID = job; $0.limit = limit
+                }, metadata: owner.metadata)
             expect(response, equals: MatchScoring.ranked(scored, limit: Int(limit)), id: \.nomadID, "limit \(limit)")
             #expect(response.considered == Int32(scored.count))
             #expect(response.excluded == Int32(excluded))
@@ -217,9 +225,10 @@ import Testing
                 skills.append((code, level, proven))
             }
             if skills.isEmpty { skills.append((ui, 3, 0)) }
-            specs.append(MatchSeed.ProfileSpec(
-                skills: skills, tools: tools.filter { _ in random.next() % 2 == 0 },
-                availability: random.pick(availabilities), languages: random.pick(languages)))
+            specs.append(
+                MatchSeed.ProfileSpec(
+                    skills: skills, tools: tools.filter { _ in random.next() % 2 == 0 },
+                    availability: random.pick(availabilities), languages: random.pick(languages)))
         }
         return specs
     }

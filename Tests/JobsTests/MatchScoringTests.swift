@@ -20,9 +20,10 @@ import Testing
     }
 
     @Test func aPerfectFitScoresOneHundredAndThePartsAddUp() {
-        let result = MatchScoring.score(Self.nomad([
-            "software.mobile.ios": Held(level: 5, verifiedLevel: 5), "design.ui": Held(level: 4, verifiedLevel: 4),
-        ]), for: Self.job)
+        let result = MatchScoring.score(
+            Self.nomad([
+                "software.mobile.ios": Held(level: 5, verifiedLevel: 5), "design.ui": Held(level: 4, verifiedLevel: 4),
+            ]), for: Self.job)
         #expect(result.score == 100)
         #expect(result.skillPoints == 70)
         #expect(result.toolsPoints == 10)
@@ -33,8 +34,10 @@ import Testing
 
     @Test func verifiedBeatsSelfDeclaredAndSurplusHelpsLessThanVerification() {
         func skillPoints(_ held: Held) -> Double {
-            MatchScoring.score(Self.nomad(["software.mobile.ios": held, "design.ui": Held(level: 2, verifiedLevel: 0)]),
-                               for: Self.job).skillPoints
+            MatchScoring.score(
+                Self.nomad(["software.mobile.ios": held, "design.ui": Held(level: 2, verifiedLevel: 0)]),
+                for: Self.job
+            ).skillPoints
         }
         let declared = skillPoints(Held(level: 3, verifiedLevel: 0))
         let verified = skillPoints(Held(level: 3, verifiedLevel: 3))
@@ -138,9 +141,10 @@ import Testing
                 languages: [["zh-CN"], ["EN"], ["fr", "en-GB"], []][Int(random.next() % 4)])
             let result = scorer.score(nomad, explain: false)
             let parts = result.contributions.map { MatchScoring.hundredths($0.points) }
-            #expect(MatchScoring.hundredths(result.score) == parts.reduce(0, +)
-                + MatchScoring.hundredths(result.toolsPoints) + MatchScoring.hundredths(result.availabilityPoints)
-                + MatchScoring.hundredths(result.languagePoints))
+            #expect(
+                MatchScoring.hundredths(result.score) == parts.reduce(0, +)
+                    + MatchScoring.hundredths(result.toolsPoints) + MatchScoring.hundredths(result.availabilityPoints)
+                    + MatchScoring.hundredths(result.languagePoints))
             for (position, contribution) in result.contributions.enumerated() {
                 let held = skills[contribution.requirement.skillCode]
                 guard let held else { continue }

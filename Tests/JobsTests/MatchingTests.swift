@@ -31,9 +31,9 @@ import Testing
             let declared = try await seed.profile(skills: [(Self.ios, 3, 0), (Self.ui, 2, 0)])
             let noOptional = try await seed.profile(skills: [(Self.ios, 3, 0)])
             let gap = try await seed.profile(skills: [(Self.ios, 2, 0), (Self.ui, 2, 0)])
-            _ = try await seed.profile(skills: [(Self.ios, 1, 0), (Self.ui, 5, 5)])   // two below: out
-            _ = try await seed.profile(skills: [(Self.ui, 5, 5)])                      // essential missing: not a candidate
-            _ = try await seed.profile(skills: [(Self.backend, 5, 5)])                 // shares no skill
+            _ = try await seed.profile(skills: [(Self.ios, 1, 0), (Self.ui, 5, 5)])  // two below: out
+            _ = try await seed.profile(skills: [(Self.ui, 5, 5)])  // essential missing: not a candidate
+            _ = try await seed.profile(skills: [(Self.backend, 5, 5)])  // shares no skill
 
             let response = try await env.client.matchNomads(.with { $0.jobID = job }, metadata: owner.metadata)
             #expect(response.matches.map(\.nomadID) == [verified, surplus, declared, noOptional, gap])
@@ -56,7 +56,10 @@ import Testing
             let missing = response.matches[3].contributions[1]
             #expect(missing.nomadLevel == 0 && missing.points == 0 && !missing.essential)
 
-            let limited = try await env.client.matchNomads(.with { $0.jobID = job; $0.limit = 2 }, metadata: owner.metadata)
+            let limited = try await env.client.matchNomads(
+                .with {
+                    $0.jobID = job; $0.limit = 2
+                }, metadata: owner.metadata)
             #expect(limited.matches.map(\.nomadID) == [verified, surplus])
             #expect(limited.considered == 5)
         }
@@ -74,7 +77,10 @@ import Testing
             let halfTools = try await seed.profile(skills: [(Self.ios, 3, 0)], tools: ["Xcode"])
             for _ in 0..<3 { _ = try await seed.profile(skills: [(Self.ios, 2, 0)], tools: []) }
 
-            let response = try await env.client.matchNomads(.with { $0.jobID = job; $0.limit = 1 }, metadata: owner.metadata)
+            let response = try await env.client.matchNomads(
+                .with {
+                    $0.jobID = job; $0.limit = 1
+                }, metadata: owner.metadata)
             #expect(response.matches.map(\.nomadID) == [withTools])
             #expect(response.matches[0].toolsPoints == 10)
             let all = try await env.client.matchNomads(.with { $0.jobID = job }, metadata: owner.metadata)
@@ -115,10 +121,12 @@ import Testing
 
             try await seed.sql { connection in
                 let id = UUID(uuidString: nomadID)!
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE profiles SET availability = 4, languages = '{zh-CN}' WHERE nomad_id = \(id)
                     """, logger: Logger(label: "matching-tests.sql"))
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO profile_skills (nomad_id, skill_code, level) VALUES (\(id), 'design.ui', 2)
                     """, logger: Logger(label: "matching-tests.sql"))
             }
@@ -140,7 +148,8 @@ import Testing
             let codes = (0..<12).map { "design.ui.bench\($0)" }
             try await seed.sql { connection in
                 for code in codes {
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(code), 'design.ui', \(code), \(code))
                         """, logger: Logger(label: "matching-tests.sql"))
                 }
@@ -154,7 +163,8 @@ import Testing
                         writers.addTask {
                             try await client.withConnection { connection in
                                 try await connection.query("BEGIN", logger: logger)
-                                try await connection.query("""
+                                try await connection.query(
+                                    """
                                     INSERT INTO profile_skills (nomad_id, skill_code, level) VALUES (\(id), \(code), 2)
                                     """, logger: logger)
                                 try await connection.query("COMMIT", logger: logger)
@@ -164,7 +174,8 @@ import Testing
                             let availability = Int16(1 + index % 4)
                             let languages = index % 2 == 0 ? ["zh-CN"] : ["en", "fr"]
                             _ = try await client.withConnection { connection in
-                                try await connection.query("""
+                                try await connection.query(
+                                    """
                                     UPDATE profiles SET availability = \(availability), languages = \(languages)
                                     WHERE nomad_id = \(id)
                                     """, logger: logger)
@@ -174,11 +185,13 @@ import Testing
                     try await writers.waitForAll()
                 }
                 let stale = try await client.withConnection { connection in
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         SELECT count(*) FROM profile_skills ps JOIN profiles p ON p.nomad_id = ps.nomad_id
                         WHERE ps.nomad_id = \(id)
                           AND (ps.availability <> p.availability OR ps.languages <> p.languages)
-                        """, logger: logger).collect().first!.decode(Int.self)
+                        """, logger: logger
+                    ).collect().first!.decode(Int.self)
                 }
                 let rows = try await client.withConnection { connection in
                     try await connection.query(
@@ -198,8 +211,11 @@ import Testing
             let seed = MatchSeed(env: env)
             let job = try await seed.job(by: owner, skills: Self.rankingSkills)
             let nomadID = try await seed.profile(skills: [(Self.ios, 3, 3)])
-            let nomad = JobsEnv.Caller(id: nomadID, token: TestKeys.token(for: Principal(
-                accountID: UUID(uuidString: nomadID)!, role: .nomad, standing: .certified)))
+            let nomad = JobsEnv.Caller(
+                id: nomadID,
+                token: TestKeys.token(
+                    for: Principal(
+                        accountID: UUID(uuidString: nomadID)!, role: .nomad, standing: .certified)))
 
             let zh = try await env.client.matchNomads(.with { $0.jobID = job }, metadata: owner.metadata(language: "zh-CN"))
             #expect(zh.matches[0].contributions[0].explanation.contains("必备技能 software.mobile.ios"))
@@ -222,15 +238,18 @@ import Testing
             let seed = MatchSeed(env: env)
             let enterprise = env.enterprise()
             let nomadID = try await seed.profile(skills: [(Self.ios, 3, 0), (Self.ui, 2, 0)])
-            let nomad = JobsEnv.Caller(id: nomadID, token: TestKeys.token(for: Principal(
-                accountID: UUID(uuidString: nomadID)!, role: .nomad, standing: .certified)))
+            let nomad = JobsEnv.Caller(
+                id: nomadID,
+                token: TestKeys.token(
+                    for: Principal(
+                        accountID: UUID(uuidString: nomadID)!, role: .nomad, standing: .certified)))
             let best = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true), (Self.ui, 2, 2, false)])
             let stretch = try await seed.job(by: enterprise, skills: [(Self.ios, 4, 5, true)])
-            _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true)], status: 3)        // closed
-            _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true)], status: 2)        // filled
-            _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true)], deadline: -86400) // past
+            _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true)], status: 3)  // closed
+            _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true)], status: 2)  // filled
+            _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true)], deadline: -86400)  // past
             _ = try await seed.job(by: enterprise, skills: [(Self.ios, 3, 5, true), (Self.backend, 2, 5, true)])
-            _ = try await seed.job(by: enterprise, skills: [(Self.backend, 1, 5, false)])              // no shared skill
+            _ = try await seed.job(by: enterprise, skills: [(Self.backend, 1, 5, false)])  // no shared skill
 
             let response = try await env.client.matchJobs(.init(), metadata: nomad.metadata)
             #expect(response.matches.map(\.jobID) == [best, stretch])
@@ -238,7 +257,10 @@ import Testing
             #expect(response.considered == 2)
             #expect(response.excluded == 1)
 
-            let byOfficer = try await env.client.matchJobs(.with { $0.nomadID = nomadID; $0.limit = 1 }, metadata: env.admin().metadata)
+            let byOfficer = try await env.client.matchJobs(
+                .with {
+                    $0.nomadID = nomadID; $0.limit = 1
+                }, metadata: env.admin().metadata)
             #expect(byOfficer.matches.map(\.jobID) == [best])
         }
     }
@@ -252,12 +274,14 @@ import Testing
             let nomadID = try await seed.profile(skills: [(Self.ios, 3, 0), (Self.ui, 4, 0)])
             let iosAdvanced = try await seed.scenario(Self.ios, level: 4, hours: 40)
             let swiftUI = try await seed.scenario("software.mobile.ios.swiftui", level: 5, hours: 20)
-            _ = try await seed.scenario(Self.ios, level: 2, hours: 10)               // below the requirement
-            _ = try await seed.scenario("software.mobile.iosx", level: 5, hours: 10) // a sibling, not beneath
+            _ = try await seed.scenario(Self.ios, level: 2, hours: 10)  // below the requirement
+            _ = try await seed.scenario("software.mobile.iosx", level: 5, hours: 10)  // a sibling, not beneath
             let backendCourse = try await seed.scenario(Self.backend, level: 3, hours: 60)
 
             let gap = try await env.client.getSkillGap(
-                .with { $0.nomadID = nomadID; $0.jobID = job }, metadata: owner.metadata(language: "zh-CN"))
+                .with {
+                    $0.nomadID = nomadID; $0.jobID = job
+                }, metadata: owner.metadata(language: "zh-CN"))
             #expect(gap.nomadID == nomadID && gap.jobID == job)
             #expect(!gap.qualified)
             #expect(gap.optional.isEmpty, "UI at 4 meets its minimum of 3")
@@ -274,7 +298,9 @@ import Testing
             // An optional gap alone leaves the nomad qualified.
             let nearly = try await seed.profile(skills: [(Self.ios, 4, 4), (Self.backend, 3, 0), (Self.ui, 1, 0)])
             let optionalOnly = try await env.client.getSkillGap(
-                .with { $0.nomadID = nearly; $0.jobID = job }, metadata: env.officer().metadata)
+                .with {
+                    $0.nomadID = nearly; $0.jobID = job
+                }, metadata: env.officer().metadata)
             #expect(optionalOnly.qualified)
             #expect(optionalOnly.essential.isEmpty)
             #expect(optionalOnly.optional.map(\.currentLevel) == [1])
@@ -294,8 +320,11 @@ import Testing
             let seed = MatchSeed(env: env)
             let job = try await seed.job(by: owner, skills: Self.rankingSkills)
             let nomadID = try await seed.profile(skills: [(Self.ios, 3, 0)])
-            let nomad = JobsEnv.Caller(id: nomadID, token: TestKeys.token(for: Principal(
-                accountID: UUID(uuidString: nomadID)!, role: .nomad, standing: .certified)))
+            let nomad = JobsEnv.Caller(
+                id: nomadID,
+                token: TestKeys.token(
+                    for: Principal(
+                        accountID: UUID(uuidString: nomadID)!, role: .nomad, standing: .certified)))
             let stranger = env.enterprise()
             let otherNomad = env.nomad()
 
@@ -309,10 +338,16 @@ import Testing
                 _ = try await env.client.matchJobs(.with { $0.nomadID = nomadID }, metadata: owner.metadata)
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.getSkillGap(.with { $0.nomadID = nomadID; $0.jobID = job }, metadata: otherNomad.metadata)
+                _ = try await env.client.getSkillGap(
+                    .with {
+                        $0.nomadID = nomadID; $0.jobID = job
+                    }, metadata: otherNomad.metadata)
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.getSkillGap(.with { $0.nomadID = nomadID; $0.jobID = job }, metadata: stranger.metadata)
+                _ = try await env.client.getSkillGap(
+                    .with {
+                        $0.nomadID = nomadID; $0.jobID = job
+                    }, metadata: stranger.metadata)
             }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.matchNomads(.with { $0.jobID = job }, metadata: nomad.metadata)
@@ -320,8 +355,14 @@ import Testing
             // The parties themselves and staff are let through.
             _ = try await env.client.matchNomads(.with { $0.jobID = job }, metadata: env.admin().metadata)
             _ = try await env.client.matchJobs(.with { $0.nomadID = nomadID }, metadata: env.officer().metadata)
-            _ = try await env.client.getSkillGap(.with { $0.nomadID = nomadID; $0.jobID = job }, metadata: nomad.metadata)
-            _ = try await env.client.getSkillGap(.with { $0.nomadID = nomadID; $0.jobID = job }, metadata: owner.metadata)
+            _ = try await env.client.getSkillGap(
+                .with {
+                    $0.nomadID = nomadID; $0.jobID = job
+                }, metadata: nomad.metadata)
+            _ = try await env.client.getSkillGap(
+                .with {
+                    $0.nomadID = nomadID; $0.jobID = job
+                }, metadata: owner.metadata)
         }
     }
 
@@ -334,14 +375,23 @@ import Testing
             let nomadID = try await seed.profile(skills: [(Self.ios, 3, 0)])
 
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.matchNomads(.with { $0.jobID = job; $0.limit = 51 }, metadata: owner.metadata(language: "zh-CN"))
+                _ = try await env.client.matchNomads(
+                    .with {
+                        $0.jobID = job; $0.limit = 51
+                    }, metadata: owner.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("limit") == true && zh?.contains("1 到 50") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.matchNomads(.with { $0.jobID = job; $0.limit = -1 }, metadata: owner.metadata)
+                _ = try await env.client.matchNomads(
+                    .with {
+                        $0.jobID = job; $0.limit = -1
+                    }, metadata: owner.metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.matchJobs(.with { $0.nomadID = nomadID; $0.limit = 51 }, metadata: env.officer().metadata)
+                _ = try await env.client.matchJobs(
+                    .with {
+                        $0.nomadID = nomadID; $0.limit = 51
+                    }, metadata: env.officer().metadata)
             }
             let badID = await expectRPCError(.invalidArgument) {
                 _ = try await env.client.matchNomads(.with { $0.jobID = "job-1" }, metadata: owner.metadata)
@@ -354,7 +404,10 @@ import Testing
                 _ = try await env.client.matchJobs(.init(), metadata: env.officer().metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.getSkillGap(.with { $0.nomadID = nomadID; $0.jobID = "" }, metadata: env.officer().metadata)
+                _ = try await env.client.getSkillGap(
+                    .with {
+                        $0.nomadID = nomadID; $0.jobID = ""
+                    }, metadata: env.officer().metadata)
             }
 
             await expectRPCError(.notFound) {
@@ -362,7 +415,9 @@ import Testing
             }
             await expectRPCError(.notFound) {
                 _ = try await env.client.getSkillGap(
-                    .with { $0.nomadID = nomadID; $0.jobID = UUID().uuidString }, metadata: env.officer().metadata)
+                    .with {
+                        $0.nomadID = nomadID; $0.jobID = UUID().uuidString
+                    }, metadata: env.officer().metadata)
             }
             await expectRPCError(.notFound) {
                 _ = try await env.client.matchJobs(.init(), metadata: env.nomad().metadata)
@@ -409,7 +464,8 @@ struct MatchSeed {
         for code in Self.names.keys.sorted(by: { $0.split(separator: ".").count < $1.split(separator: ".").count }) {
             let (zh, en) = Self.names[code]!
             let parent: String? = code.contains(".") ? String(code[..<code.lastIndex(of: ".")!]) : nil
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(code), \(parent), \(zh), \(en))
                 ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en
                 """, logger: logger)
@@ -426,13 +482,15 @@ struct MatchSeed {
         try await sql { connection in
             let logger = Logger(label: "matching-tests.sql")
             try await MatchSeed.ensureSkills(connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO profiles (nomad_id, availability, hours_per_week, languages)
                 VALUES (\(id), \(availabilityValue), 40, \(languages))
                 """, logger: logger)
             for (code, level, verified) in skills {
                 let verification: Int16 = verified > 0 ? 3 : 1
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO profile_skills (nomad_id, skill_code, level, tools, verified_level, verification)
                     VALUES (\(id), \(code), \(level), \(tools), \(verified), \(verification))
                     """, logger: logger)
@@ -452,14 +510,16 @@ struct MatchSeed {
         try await sql { connection in
             let logger = Logger(label: "matching-tests.sql")
             try await MatchSeed.ensureSkills(connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO jobs (id, enterprise_id, title, description, tools, budget_currency, budget_minor, mode,
                   seats, seats_taken, deadline, languages, status)
                 VALUES (\(id), \(enterpriseID), 'A job', 'Work', \(tools), 'CNY', 100000, 1,
                   2, \(status == 2 ? 2 : 0), \(due), \(languages), \(status))
                 """, logger: logger)
             for skill in skills {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
                     VALUES (\(id), \(skill.code), \(skill.minLevel), \(skill.weight), \(skill.essential))
                     """, logger: logger)
@@ -472,7 +532,8 @@ struct MatchSeed {
         let id = UUID()
         try await sql { connection in
             try await MatchSeed.ensureSkills(connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO scenarios (id, skill_code, level, title_zh, title_en, provider, hours)
                 VALUES (\(id), \(code), \(level), \("实训 \(code) L\(level)"), \("Course \(code) L\(level)"), 'Danzhou Park', \(hours))
                 """, logger: Logger(label: "matching-tests.sql"))

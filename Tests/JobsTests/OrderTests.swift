@@ -34,8 +34,12 @@ struct OrderTests {
             #expect(signed["whole_months"] as? Int == 3)
             #expect(signed["long_term"] as? Bool == false)
 
-            let planned = try await env.setMilestones(active, [JobsEnv.milestone("Design", days: 7, amount: 300_000),
-                                                               JobsEnv.milestone("Ship", days: 30, amount: 500_000)], by: enterprise)
+            let planned = try await env.setMilestones(
+                active,
+                [
+                    JobsEnv.milestone("Design", days: 7, amount: 300_000),
+                    JobsEnv.milestone("Ship", days: 30, amount: 500_000),
+                ], by: enterprise)
             #expect(planned.milestones.map(\.title) == ["Design", "Ship"])
             #expect(planned.milestones.allSatisfy { $0.status == .pending && !$0.overdue })
 
@@ -112,11 +116,12 @@ struct OrderTests {
 
             let job = try await env.insertJob(by: enterprise, claimable: false)
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.applyToJob(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.jobID = job.jobID
-                    $0.coverNote = String(repeating: "好", count: 2001)
-                }, metadata: nomad.metadata(language: "zh-CN"))
+                _ = try await env.client.applyToJob(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.jobID = job.jobID
+                        $0.coverNote = String(repeating: "好", count: 2001)
+                    }, metadata: nomad.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("cover_note") == true && zh?.contains("过长") == true)
             #expect(try await env.orderCount(job: job) == 0)
@@ -140,16 +145,20 @@ struct OrderTests {
             let job = try await env.insertJob(by: enterprise, claimable: false)
             let applied = try await env.apply(job, by: nomad)
             await expectRPCError(.permissionDenied) { _ = try await env.accept(applied, by: env.enterprise()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.client.acceptApplication(.with {
-                $0.requestID = UUID().uuidString; $0.orderID = applied.orderID; $0.contract = JobsEnv.contract()
-            }, metadata: nomad.metadata) }
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.client.acceptApplication(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.orderID = applied.orderID; $0.contract = JobsEnv.contract()
+                    }, metadata: nomad.metadata)
+            }
             await expectRPCError(.notFound) {
                 _ = try await env.accept(Nomad_Jobs_V1_Order.with { $0.orderID = UUID().uuidString }, by: enterprise)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.acceptApplication(.with {
-                    $0.requestID = UUID().uuidString; $0.orderID = applied.orderID
-                }, metadata: enterprise.metadata)
+                _ = try await env.client.acceptApplication(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.orderID = applied.orderID
+                    }, metadata: enterprise.metadata)
             }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.unspecified))
@@ -162,9 +171,10 @@ struct OrderTests {
                 $0.kind = .serviceOrder; $0.startDate = start.message; $0.endDate = start.adding(days: -1).message
             }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.acceptApplication(.with {
-                    $0.requestID = UUID().uuidString; $0.orderID = applied.orderID; $0.contract = backwards
-                }, metadata: enterprise.metadata(language: "zh-CN"))
+                _ = try await env.client.acceptApplication(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.orderID = applied.orderID; $0.contract = backwards
+                    }, metadata: enterprise.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("不能早于开始日期") == true)
             // Bad input changed nothing.
@@ -214,9 +224,10 @@ struct OrderTests {
             let job = try await env.insertJob(by: enterprise, claimable: false)
             let applied = try await env.apply(job, by: nomad)
             func reject(_ by: JobsEnv.Caller, reason: String) async throws -> Nomad_Jobs_V1_Order {
-                try await env.client.rejectApplication(.with {
-                    $0.requestID = UUID().uuidString; $0.orderID = applied.orderID; $0.reason = reason
-                }, metadata: by.metadata)
+                try await env.client.rejectApplication(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.orderID = applied.orderID; $0.reason = reason
+                    }, metadata: by.metadata)
             }
             await expectRPCError(.invalidArgument) { _ = try await reject(enterprise, reason: "  ") }
             await expectRPCError(.permissionDenied) { _ = try await reject(env.enterprise(), reason: "No") }
@@ -287,7 +298,9 @@ struct OrderTests {
             let delivered = try await env.deliver(order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID)
             #expect(delivered.milestones[1].status == .delivered)
             #expect(delivered.milestones[1].evidenceHash == JobsEnv.evidence)
-            #expect(try await env.deliver(order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID) == delivered)
+            #expect(
+                try await env.deliver(order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID)
+                    == delivered)
             await expectRPCError(.failedPrecondition) { _ = try await env.deliver(order, milestone: 1, by: nomad) }
             await expectRPCError(.permissionDenied) { _ = try await env.acceptDelivery(order, milestone: 1, by: env.enterprise()) }
             #expect(try await env.acceptDelivery(order, milestone: 1, by: enterprise).milestones[1].status == .accepted)
@@ -305,9 +318,10 @@ struct OrderTests {
             let order = try await env.acceptDelivery(active, by: enterprise)
             await expectRPCError(.invalidArgument) { _ = try await env.rate(order, stars: 0, by: enterprise) }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.rateOrder(.with {
-                    $0.requestID = UUID().uuidString; $0.orderID = order.orderID; $0.stars = 6
-                }, metadata: nomad.metadata(language: "zh-CN"))
+                _ = try await env.client.rateOrder(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.orderID = order.orderID; $0.stars = 6
+                    }, metadata: nomad.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("1 到 5") == true)
             await expectRPCError(.invalidArgument) {
@@ -368,7 +382,8 @@ struct OrderTests {
             _ = try await env.accept(first, by: enterprise)
 
             for caller in [nomad, enterprise, env.officer(), env.admin()] {
-                #expect(try await env.client.getOrder(.with { $0.orderID = first.orderID }, metadata: caller.metadata).orderID == first.orderID)
+                #expect(
+                    try await env.client.getOrder(.with { $0.orderID = first.orderID }, metadata: caller.metadata).orderID == first.orderID)
             }
             for caller in [otherNomad, otherEnterprise] {
                 await expectRPCError(.permissionDenied) {
@@ -379,7 +394,9 @@ struct OrderTests {
                 _ = try await env.client.getOrder(.with { $0.orderID = UUID().uuidString }, metadata: nomad.metadata)
             }
 
-            func list(_ caller: JobsEnv.Caller, _ configure: (inout Nomad_Jobs_V1_ListOrdersRequest) -> Void = { _ in }) async throws -> [String] {
+            func list(
+                _ caller: JobsEnv.Caller, _ configure: (inout Nomad_Jobs_V1_ListOrdersRequest) -> Void = { _ in }
+            ) async throws -> [String] {
                 var request = Nomad_Jobs_V1_ListOrdersRequest()
                 configure(&request)
                 return try await env.client.listOrders(request, metadata: caller.metadata).orders.map(\.orderID)

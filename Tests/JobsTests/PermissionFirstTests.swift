@@ -15,40 +15,45 @@ import Testing
             let enterprise = env.enterprise(), stranger = env.enterprise()
             let job = try await env.publishJob(by: enterprise, seats: 2)
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.closeJob(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.jobID = job.jobID
-                }, metadata: stranger.metadata)
+                _ = try await env.client.closeJob(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.jobID = job.jobID
+                    }, metadata: stranger.metadata)
             }
             let bounty = try await env.publishBounty(by: enterprise)
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.cancelBounty(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.bountyID = bounty.bountyID
-                    $0.reason = " "
-                }, metadata: stranger.metadata)
+                _ = try await env.client.cancelBounty(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.bountyID = bounty.bountyID
+                        $0.reason = " "
+                    }, metadata: stranger.metadata)
             }
             let order = try await env.claim(job, by: env.nomad())
             let otherNomad = env.nomad()
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.cancelOrder(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.orderID = order.orderID
-                }, metadata: otherNomad.metadata)
+                _ = try await env.client.cancelOrder(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.orderID = order.orderID
+                    }, metadata: otherNomad.metadata)
             }
             await expectRPCError(.permissionDenied) {
-                _ = try await env.client.rateOrder(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.orderID = order.orderID
-                    $0.stars = 0
-                }, metadata: otherNomad.metadata)
+                _ = try await env.client.rateOrder(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.orderID = order.orderID
+                        $0.stars = 0
+                    }, metadata: otherNomad.metadata)
             }
             // The publisher still hears what is missing, in their language.
             let reason = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.closeJob(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.jobID = job.jobID
-                }, metadata: enterprise.metadata(language: "zh-CN"))
+                _ = try await env.client.closeJob(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.jobID = job.jobID
+                    }, metadata: enterprise.metadata(language: "zh-CN"))
             }
             #expect(reason?.contains("reason") == true)
         }

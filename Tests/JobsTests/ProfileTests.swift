@@ -51,23 +51,29 @@ import Testing
         try await withJobs { env in
             let nomad = env.nomad()
             let before = try await env.setProfile(of: nomad, skills: [("design.ui", 4)])
-            let after = try await env.client.updateProfile(.with {
-                $0.requestID = UUID().uuidString
-                $0.profile = .with {
-                    $0.hoursPerWeek = 10
-                    $0.timeZone = "Europe/Lisbon"
-                    $0.skills = [.with { $0.skillCode = "games"; $0.level = 1 }]
-                }
-                $0.updateMask = ["hours_per_week", "time_zone"]
-            }, metadata: nomad.metadata)
+            let after = try await env.client.updateProfile(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.profile = .with {
+                        $0.hoursPerWeek = 10
+                        $0.timeZone = "Europe/Lisbon"
+                        $0.skills = [
+                            .with {
+                                $0.skillCode = "games"; $0.level = 1
+                            }
+                        ]
+                    }
+                    $0.updateMask = ["hours_per_week", "time_zone"]
+                }, metadata: nomad.metadata)
             #expect(after.hoursPerWeek == 10 && after.timeZone == "Europe/Lisbon")
             #expect(after.skills == before.skills)
             #expect(after.availability == before.availability && after.languages == before.languages && after.rate == before.rate)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.updateProfile(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.updateMask = ["nomad_id"]
-                }, metadata: nomad.metadata)
+                _ = try await env.client.updateProfile(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.updateMask = ["nomad_id"]
+                    }, metadata: nomad.metadata)
             }
         }
     }
@@ -81,17 +87,23 @@ import Testing
                 edit(&profile)
                 let sent = profile
                 return await expectRPCError(.invalidArgument) {
-                    _ = try await env.client.updateProfile(.with {
-                        $0.requestID = UUID().uuidString
-                        $0.profile = sent
-                    }, metadata: nomad.metadata(language: language))
+                    _ = try await env.client.updateProfile(
+                        .with {
+                            $0.requestID = UUID().uuidString
+                            $0.profile = sent
+                        }, metadata: nomad.metadata(language: language))
                 }
             }
             _ = await refuse { $0.skills[0].level = 0 }
             _ = await refuse { $0.skills[0].level = 6 }
             let unknown = await refuse(language: "zh-CN") { $0.skills[0].skillCode = "basket weaving" }
             #expect(unknown == "技能库中没有该技能：basket weaving")
-            _ = await refuse { $0.skills.append(.with { $0.skillCode = "Web 开发"; $0.level = 2 }) }
+            _ = await refuse {
+                $0.skills.append(
+                    .with {
+                        $0.skillCode = "Web 开发"; $0.level = 2
+                    })
+            }
             _ = await refuse { $0.skills[0].yearsExperience = -1 }
             _ = await refuse { $0.hoursPerWeek = 81 }
             _ = await refuse { $0.timeZone = "Mars/Olympus" }
@@ -110,7 +122,11 @@ import Testing
             let request = Nomad_Jobs_V1_UpdateProfileRequest.with {
                 $0.requestID = UUID().uuidString
                 $0.profile = .with {
-                    $0.skills = [.with { $0.skillCode = "data.labelling"; $0.level = 2 }]
+                    $0.skills = [
+                        .with {
+                            $0.skillCode = "data.labelling"; $0.level = 2
+                        }
+                    ]
                     $0.availability = .partTime
                 }
                 $0.updateMask = ["skills", "availability"]
@@ -142,13 +158,18 @@ import Testing
             #expect(ios(profile)?.verifiedLevel == 4 && ios(profile)?.verification == .order)
 
             // Output-only fields sent by the nomad are ignored.
-            profile = try await env.client.updateProfile(.with {
-                $0.requestID = UUID().uuidString
-                $0.profile = .with {
-                    $0.skills = [.with { $0.skillCode = "design.ui"; $0.level = 2; $0.verifiedLevel = 5; $0.verification = .training }]
-                }
-                $0.updateMask = ["skills"]
-            }, metadata: nomad.metadata)
+            profile = try await env.client.updateProfile(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.profile = .with {
+                        $0.skills = [
+                            .with {
+                                $0.skillCode = "design.ui"; $0.level = 2; $0.verifiedLevel = 5; $0.verification = .training
+                            }
+                        ]
+                    }
+                    $0.updateMask = ["skills"]
+                }, metadata: nomad.metadata)
             #expect(profile.skills.map(\.verifiedLevel) == [0] && ios(profile) == nil)
 
             profile = try await env.setProfile(of: nomad, skills: [("iOS 开发", 3)])
@@ -159,7 +180,9 @@ import Testing
     @Test func concurrentSavesOfOneNomadEachApplyWhole() async throws {
         try await withJobs { env in
             let nomad = env.nomad()
-            let codes = ["software.web", "design.ui", "data.cleaning", "ai.training", "games", "media.livestream", "photography", "commerce"]
+            let codes = [
+                "software.web", "design.ui", "data.cleaning", "ai.training", "games", "media.livestream", "photography", "commerce",
+            ]
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for code in codes {
                     group.addTask { _ = try await env.setProfile(of: nomad, skills: [(code, 3), ("software.backend", 2)]) }

@@ -14,11 +14,12 @@ import Testing
             let enterprise = env.enterprise(), officer = env.officer()
             let open = try await env.publishJob(by: enterprise, title: "Open job", externalID: "ERP-42")
             let closed = try await env.publishJob(by: enterprise, title: "Closed job")
-            _ = try await env.client.closeJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.jobID = closed.jobID
-                $0.reason = "hired elsewhere"
-            }, metadata: enterprise.metadata)
+            _ = try await env.client.closeJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.jobID = closed.jobID
+                    $0.reason = "hired elsewhere"
+                }, metadata: enterprise.metadata)
             let bounty = try await env.publishBounty(by: officer)
 
             let anonymous = try await env.client.listJobs(.init(), metadata: callMetadata()).jobs
@@ -34,7 +35,12 @@ import Testing
             let companion = try #require(anonymous.first { $0.mode == .openBounty })
             #expect(companion.enterpriseID.isEmpty && companion.title == bounty.title)
             // Filters work anonymously; other statuses need a signed-in caller.
-            #expect(try await env.client.listJobs(.with { $0.status = .open; $0.mode = .remoteOrder }, metadata: callMetadata())
+            #expect(
+                try await env.client.listJobs(
+                    .with {
+                        $0.status = .open; $0.mode = .remoteOrder
+                    }, metadata: callMetadata()
+                )
                 .jobs.map(\.jobID) == [open.jobID])
             for status in [Nomad_Jobs_V1_JobStatus.closed, .filled] {
                 let refusal = await expectRPCError(.unauthenticated) {
@@ -42,8 +48,9 @@ import Testing
                 }
                 #expect(refusal?.contains("sign in") == true)
             }
-            #expect(try await env.client.listJobs(.with { $0.status = .closed }, metadata: enterprise.metadata)
-                .jobs.map(\.jobID) == [closed.jobID])
+            #expect(
+                try await env.client.listJobs(.with { $0.status = .closed }, metadata: enterprise.metadata)
+                    .jobs.map(\.jobID) == [closed.jobID])
         }
     }
 

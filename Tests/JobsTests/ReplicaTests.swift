@@ -19,10 +19,11 @@ import Testing
         try await withServiceProcesses("nomad-jobs", service: "jobs", count: 2) { replicas, _ in
             let clients = replicas.map { JobsClient(wrapping: $0.client) }
             let enterprise = JobsEnv.caller(.enterprise)
-            let job = try await clients[0].publishJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.job = JobsEnv.posting(seats: seats, claimable: true)
-            }, metadata: enterprise.metadata)
+            let job = try await clients[0].publishJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.job = JobsEnv.posting(seats: seats, claimable: true)
+                }, metadata: enterprise.metadata)
 
             let outcomes = await withTaskGroup(of: Result<Nomad_Jobs_V1_Order, RPCError>.self) { group in
                 for index in 0..<Self.claims {
@@ -30,10 +31,12 @@ import Testing
                     group.addTask {
                         let nomad = JobsEnv.caller(.nomad, standing: .certified)
                         do {
-                            return .success(try await client.claimJob(.with {
-                                $0.requestID = UUID().uuidString
-                                $0.jobID = job.jobID
-                            }, metadata: nomad.metadata))
+                            return .success(
+                                try await client.claimJob(
+                                    .with {
+                                        $0.requestID = UUID().uuidString
+                                        $0.jobID = job.jobID
+                                    }, metadata: nomad.metadata))
                         } catch let error as RPCError {
                             return .failure(error)
                         } catch {
@@ -99,19 +102,24 @@ import Testing
                 defer { group.cancelAll() }
                 return try await client.withConnection { connection in
                     var rows: [Data] = []
-                    for try await response in try await connection.query("""
+                    for try await response in try await connection.query(
+                        """
                         SELECT response FROM idempotency_keys WHERE request_id = \(publish.requestID)
-                        """, logger: logger).decode(Data.self) { rows.append(response) }
-                    for try await result in try await connection.query("""
+                        """, logger: logger
+                    ).decode(Data.self) { rows.append(response) }
+                    for try await result in try await connection.query(
+                        """
                         SELECT result::text FROM idempotency_keys WHERE request_id = \(claim.requestID) AND response IS NULL
-                        """, logger: logger).decode(String.self) { rows.append(Data(result.utf8)) }
+                        """, logger: logger
+                    ).decode(String.self) { rows.append(Data(result.utf8)) }
                     return rows
                 }
             }
             #expect(stored.count == 2)
             #expect(stored.first.map { DataProtection.keyID(of: $0) == TestKeys.dataKey.id } == true)
             let claimResult = try JSONSerialization.jsonObject(with: stored.last ?? Data()) as? [String: Any]
-            #expect(Set(claimResult?.keys ?? [:].keys) == ["order_id", "enterprise_id", "contract_kind", "contract_start", "signed_at_micros"])
+            #expect(
+                Set(claimResult?.keys ?? [:].keys) == ["order_id", "enterprise_id", "contract_kind", "contract_start", "signed_at_micros"])
             #expect(claimResult?["order_id"] as? String == order.orderID)
         }
     }
@@ -121,10 +129,11 @@ import Testing
             let clients = replicas.map { JobsClient(wrapping: $0.client) }
             let publisher = JobsEnv.caller(.enterprise)
             let officer = JobsEnv.caller(.officer, department: "science_industry")
-            let bounty = try await clients[1].publishBounty(.with {
-                $0.requestID = UUID().uuidString
-                $0.bounty = JobsEnv.bountyDraft(places: 1)
-            }, metadata: publisher.metadata)
+            let bounty = try await clients[1].publishBounty(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.bounty = JobsEnv.bountyDraft(places: 1)
+                }, metadata: publisher.metadata)
 
             // 200 nomads apply and are qualified, spread over both replicas.
             let applicants = try await withThrowingTaskGroup(of: (JobsEnv.Caller, Nomad_Jobs_V1_BountyApplication).self) { group in
@@ -132,17 +141,19 @@ import Testing
                     let client = clients[index % clients.count]
                     group.addTask {
                         let nomad = JobsEnv.caller(.nomad, standing: .certified)
-                        let submitted = try await client.submitBountyApplication(.with {
-                            $0.requestID = UUID().uuidString
-                            $0.bountyID = bounty.bountyID
-                            $0.kind = .individual
-                            $0.proposal = "We label with a two-pass review."
-                        }, metadata: nomad.metadata)
-                        let qualified = try await client.reviewBountyApplication(.with {
-                            $0.requestID = UUID().uuidString
-                            $0.applicationID = submitted.applicationID
-                            $0.qualified = true
-                        }, metadata: officer.metadata)
+                        let submitted = try await client.submitBountyApplication(
+                            .with {
+                                $0.requestID = UUID().uuidString
+                                $0.bountyID = bounty.bountyID
+                                $0.kind = .individual
+                                $0.proposal = "We label with a two-pass review."
+                            }, metadata: nomad.metadata)
+                        let qualified = try await client.reviewBountyApplication(
+                            .with {
+                                $0.requestID = UUID().uuidString
+                                $0.applicationID = submitted.applicationID
+                                $0.qualified = true
+                            }, metadata: officer.metadata)
                         return (nomad, qualified)
                     }
                 }
@@ -151,15 +162,17 @@ import Testing
                 return all
             }
 
-            let codes = await concurrentOutcomes(applicants.enumerated().map { index, applicant in
-                let client = clients[index % clients.count]
-                return {
-                    _ = try await client.claimBounty(.with {
-                        $0.requestID = UUID().uuidString
-                        $0.applicationID = applicant.1.applicationID
-                    }, metadata: applicant.0.metadata)
-                }
-            })
+            let codes = await concurrentOutcomes(
+                applicants.enumerated().map { index, applicant in
+                    let client = clients[index % clients.count]
+                    return {
+                        _ = try await client.claimBounty(
+                            .with {
+                                $0.requestID = UUID().uuidString
+                                $0.applicationID = applicant.1.applicationID
+                            }, metadata: applicant.0.metadata)
+                    }
+                })
             #expect(codes.filter { $0 == nil }.count == 1)
             #expect(codes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
             for client in clients {

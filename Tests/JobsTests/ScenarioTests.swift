@@ -11,29 +11,39 @@ extension JobsEnv {
         .with {
             $0.skillCode = skill
             $0.level = level
-            $0.title = .with { $0.zhCn = "民宿预订 App 实训"; $0.en = "Homestay booking app lab" }
-            $0.description_p = .with { $0.zhCn = "在真实项目中交付"; $0.en = "Ship a real project" }
+            $0.title = .with {
+                $0.zhCn = "民宿预订 App 实训"; $0.en = "Homestay booking app lab"
+            }
+            $0.description_p = .with {
+                $0.zhCn = "在真实项目中交付"; $0.en = "Ship a real project"
+            }
             $0.provider = "Danzhou Digital Nomad Academy"
             $0.hours = hours
         }
     }
 
-    func createScenario(_ scenario: Nomad_Jobs_V1_Scenario = JobsEnv.scenario(), by caller: Caller? = nil,
-                        requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Scenario {
-        try await client.createScenario(.with {
-            $0.requestID = requestID
-            $0.scenario = scenario
-        }, metadata: (caller ?? officer()).metadata)
+    func createScenario(
+        _ scenario: Nomad_Jobs_V1_Scenario = JobsEnv.scenario(), by caller: Caller? = nil,
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Scenario {
+        try await client.createScenario(
+            .with {
+                $0.requestID = requestID
+                $0.scenario = scenario
+            }, metadata: (caller ?? officer()).metadata)
     }
 
-    func completeScenario(_ scenario: Nomad_Jobs_V1_Scenario, nomad: Caller, by officer: Caller? = nil,
-                          requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_ScenarioCompletion {
-        try await client.completeScenario(.with {
-            $0.requestID = requestID
-            $0.scenarioID = scenario.scenarioID
-            $0.nomadID = nomad.id
-            $0.evidenceHash = JobsEnv.evidence
-        }, metadata: (officer ?? self.officer()).metadata)
+    func completeScenario(
+        _ scenario: Nomad_Jobs_V1_Scenario, nomad: Caller, by officer: Caller? = nil,
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_ScenarioCompletion {
+        try await client.completeScenario(
+            .with {
+                $0.requestID = requestID
+                $0.scenarioID = scenario.scenarioID
+                $0.nomadID = nomad.id
+                $0.evidenceHash = JobsEnv.evidence
+            }, metadata: (officer ?? self.officer()).metadata)
     }
 }
 
@@ -69,9 +79,10 @@ struct ScenarioTests {
                 await expectRPCError(.invalidArgument) { _ = try await env.createScenario(scenario) }
             }
             let zh = await expectRPCError(.invalidArgument) {
-                _ = try await env.client.createScenario(.with {
-                    $0.requestID = UUID().uuidString; $0.scenario = JobsEnv.scenario(level: 9)
-                }, metadata: env.officer().metadata(language: "zh-CN"))
+                _ = try await env.client.createScenario(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.scenario = JobsEnv.scenario(level: 9)
+                    }, metadata: env.officer().metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("须在 1 到 5 之间") == true)
         }
@@ -86,9 +97,10 @@ struct ScenarioTests {
             let web = try await env.createScenario(JobsEnv.scenario(skill: "software.mobile_web"))
             let design = try await env.createScenario(JobsEnv.scenario(skill: "design.ui"))
             func list(_ skill: String, size: Int32 = 0, token: String = "") async throws -> Nomad_Jobs_V1_ListScenariosResponse {
-                try await env.client.listScenarios(.with {
-                    $0.skillCode = skill; $0.page.pageSize = size; $0.page.pageToken = token
-                }, metadata: env.nomad().metadata)
+                try await env.client.listScenarios(
+                    .with {
+                        $0.skillCode = skill; $0.page.pageSize = size; $0.page.pageToken = token
+                    }, metadata: env.nomad().metadata)
             }
             #expect(try await list("software.mobile").scenarios.map(\.scenarioID) == [mobile.scenarioID, ios.scenarioID])
             #expect(try await list("software").scenarios.map(\.scenarioID) == [mobile.scenarioID, ios.scenarioID, web.scenarioID])
@@ -138,15 +150,17 @@ struct ScenarioTests {
             await expectRPCError(.permissionDenied) { _ = try await env.completeScenario(scenario, nomad: env.nomad(), by: env.admin()) }
             await expectRPCError(.permissionDenied) { _ = try await env.completeScenario(scenario, nomad: nomad, by: nomad) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.completeScenario(.with {
-                    $0.requestID = UUID().uuidString; $0.scenarioID = scenario.scenarioID; $0.nomadID = env.nomad().id
-                    $0.evidenceHash = "not-a-hash"
-                }, metadata: env.officer().metadata)
+                _ = try await env.client.completeScenario(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.scenarioID = scenario.scenarioID; $0.nomadID = env.nomad().id
+                        $0.evidenceHash = "not-a-hash"
+                    }, metadata: env.officer().metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.completeScenario(.with {
-                    $0.requestID = UUID().uuidString; $0.scenarioID = scenario.scenarioID
-                }, metadata: env.officer().metadata)
+                _ = try await env.client.completeScenario(
+                    .with {
+                        $0.requestID = UUID().uuidString; $0.scenarioID = scenario.scenarioID
+                    }, metadata: env.officer().metadata)
             }
         }
     }

@@ -46,12 +46,14 @@ import Testing
             let terms = ["Swift", "iOS 开发", "swift-lang", "  SWIFT ", "安卓", "跨境电商", "software.web", "data labeling", "basket weaving"]
             let response = try await env.client.resolveSkills(.with { $0.terms = terms }, metadata: env.enterprise().metadata)
             #expect(response.terms.map(\.term) == terms)
-            #expect(response.terms.map(\.skillCode) == [
-                "software.languages.swift", "software.mobile.ios", "software.languages.swift", "software.languages.swift",
-                "software.mobile.android", "commerce.cross-border", "software.web", "data.labelling", "",
-            ])
+            #expect(
+                response.terms.map(\.skillCode) == [
+                    "software.languages.swift", "software.mobile.ios", "software.languages.swift", "software.languages.swift",
+                    "software.mobile.android", "commerce.cross-border", "software.web", "data.labelling", "",
+                ])
             await expectRPCError(.invalidArgument) {
-                _ = try await env.client.resolveSkills(.with { $0.terms = Array(repeating: "x", count: 51) }, metadata: env.nomad().metadata)
+                _ = try await env.client.resolveSkills(
+                    .with { $0.terms = Array(repeating: "x", count: 51) }, metadata: env.nomad().metadata)
             }
         }
     }
@@ -59,12 +61,17 @@ import Testing
     @Test func listShowsRootsChildrenAndSearchesPaged() async throws {
         try await withJobs { env in
             let nomad = env.nomad()
-            func list(parent: String = "", query: String = "", size: Int32 = 100, token: String = "") async throws -> Nomad_Jobs_V1_ListSkillsResponse {
-                try await env.client.listSkills(.with {
-                    $0.parentCode = parent
-                    $0.query = query
-                    $0.page = .with { $0.pageSize = size; $0.pageToken = token }
-                }, metadata: nomad.metadata)
+            func list(
+                parent: String = "", query: String = "", size: Int32 = 100, token: String = ""
+            ) async throws -> Nomad_Jobs_V1_ListSkillsResponse {
+                try await env.client.listSkills(
+                    .with {
+                        $0.parentCode = parent
+                        $0.query = query
+                        $0.page = .with {
+                            $0.pageSize = size; $0.pageToken = token
+                        }
+                    }, metadata: nomad.metadata)
             }
             let roots = try await list().skills.map(\.code)
             #expect(Set(["software", "data", "ai", "games", "media", "commerce", "photography", "design"]).isSubset(of: Set(roots)))
@@ -87,8 +94,12 @@ import Testing
 
             await expectRPCError(.notFound) { _ = try await list(parent: "software.quantum") }
             await expectRPCError(.invalidArgument) { _ = try await list(token: "forged") }
-            await expectRPCError(.notFound) { _ = try await env.client.getSkill(.with { $0.code = "software.quantum" }, metadata: nomad.metadata) }
-            await expectRPCError(.invalidArgument) { _ = try await env.client.getSkill(.with { $0.code = "Software" }, metadata: nomad.metadata) }
+            await expectRPCError(.notFound) {
+                _ = try await env.client.getSkill(.with { $0.code = "software.quantum" }, metadata: nomad.metadata)
+            }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.client.getSkill(.with { $0.code = "Software" }, metadata: nomad.metadata)
+            }
         }
     }
 
@@ -98,7 +109,9 @@ import Testing
             let request = Nomad_Jobs_V1_CreateSkillRequest.with {
                 $0.requestID = UUID().uuidString
                 $0.code = "software.languages.zig"
-                $0.name = .with { $0.zhCn = "Zig 语言"; $0.en = "Zig" }
+                $0.name = .with {
+                    $0.zhCn = "Zig 语言"; $0.en = "Zig"
+                }
                 $0.aliases = ["ziglang", "Zig Lang"]
             }
             let created = try await env.client.createSkill(request, metadata: officer.metadata)
@@ -121,13 +134,18 @@ import Testing
     @Test func badOrClashingSkillsAreRefusedAndLeaveNothingBehind() async throws {
         try await withJobs { env in
             let officer = env.officer()
-            func create(_ code: String, aliases: [String] = [], zh: String = "新技能", en: String = "New skill", language: String = "en") async throws {
-                _ = try await env.client.createSkill(.with {
-                    $0.requestID = UUID().uuidString
-                    $0.code = code
-                    $0.name = .with { $0.zhCn = zh; $0.en = en }
-                    $0.aliases = aliases
-                }, metadata: officer.metadata(language: language))
+            func create(
+                _ code: String, aliases: [String] = [], zh: String = "新技能", en: String = "New skill", language: String = "en"
+            ) async throws {
+                _ = try await env.client.createSkill(
+                    .with {
+                        $0.requestID = UUID().uuidString
+                        $0.code = code
+                        $0.name = .with {
+                            $0.zhCn = zh; $0.en = en
+                        }
+                        $0.aliases = aliases
+                    }, metadata: officer.metadata(language: language))
             }
             let zh = await expectRPCError(.invalidArgument) { try await create("Software.New", language: "zh-CN") }
             #expect(zh?.contains("小写点分编码") == true)
@@ -149,11 +167,12 @@ import Testing
         try await withJobs { env in
             let officer = env.officer()
             func add(_ code: String, _ aliases: [String], requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Skill {
-                try await env.client.addSkillAliases(.with {
-                    $0.requestID = requestID
-                    $0.code = code
-                    $0.aliases = aliases
-                }, metadata: officer.metadata)
+                try await env.client.addSkillAliases(
+                    .with {
+                        $0.requestID = requestID
+                        $0.code = code
+                        $0.aliases = aliases
+                    }, metadata: officer.metadata)
             }
             let requestID = UUID().uuidString
             let ios = try await add("software.mobile.ios", ["Apple 开发", "ios"], requestID: requestID)

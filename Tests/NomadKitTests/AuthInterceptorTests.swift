@@ -9,14 +9,22 @@ import Testing
 
 typealias EchoClient = Nomad_Bench_V1_EchoService.Client<HTTP2ClientTransport.Posix>
 
-func echo(_ client: EchoClient, _ text: String, token: String?, language: String = "en", requestID: String = UUID().uuidString,
-          options: CallOptions = .defaults) async throws -> String {
-    try await client.echo(.with { $0.text = text; $0.requestID = requestID }, metadata: callMetadata(token: token, language: language),
-                          options: options).text
+func echo(
+    _ client: EchoClient, _ text: String, token: String?, language: String = "en", requestID: String = UUID().uuidString,
+    options: CallOptions = .defaults
+) async throws -> String {
+    try await client.echo(
+        .with {
+            $0.text = text; $0.requestID = requestID
+        }, metadata: callMetadata(token: token, language: language),
+        options: options
+    ).text
 }
 
 @discardableResult
-func expectCode(_ code: RPCError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async -> RPCError? {
+func expectCode(
+    _ code: RPCError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+) async -> RPCError? {
     do {
         try await body()
         Issue.record("expected \(code), the call succeeded", sourceLocation: sourceLocation)
@@ -43,17 +51,23 @@ private func b64url(_ data: some DataProtocol) -> String {
             #expect(try await echo(client, "hello", token: TestKeys.token(for: nomad)) == "hello")
 
             let now = Int64(Date().timeIntervalSince1970)
-            let claims = #"{"aud":"nomad-zone","exp":\#(now + 600),"iat":\#(now),"iss":"nomad-identity","jti":"x","role":"nomad","sub":"\#(nomad.accountID.uuidString)"}"#
+            let claims =
+                #"{"aud":"nomad-zone","exp":\#(now + 600),"iat":\#(now),"iss":"nomad-identity","jti":"x","role":"nomad","sub":"\#(nomad.accountID.uuidString)"}"#
             let noneToken = b64url(Data(#"{"alg":"none","typ":"JWT","kid":"test-key-1"}"#.utf8)) + "." + b64url(Data(claims.utf8)) + "."
-            let hsToken = b64url(Data(#"{"alg":"HS256","typ":"JWT","kid":"test-key-1"}"#.utf8)) + "." + b64url(Data(claims.utf8)) + "."
+            let hsToken =
+                b64url(Data(#"{"alg":"HS256","typ":"JWT","kid":"test-key-1"}"#.utf8)) + "." + b64url(Data(claims.utf8)) + "."
                 + b64url(Data(HMAC<SHA256>.authenticationCode(for: Data(claims.utf8), using: SymmetricKey(size: .bits256))))
             let otherKey = SigningKey.generate(keyID: "test-key-1")
-            let wrongKey = try AccessTokens(issuer: "nomad-identity", audience: "nomad-zone",
-                                            keys: KeyRing(signingKey: otherKey, verificationKeys: []))
-                .issue(for: nomad, lifetime: 600).token
-            let unknownKid = try AccessTokens(issuer: "nomad-identity", audience: "nomad-zone",
-                                              keys: KeyRing(signingKey: .generate(keyID: "someone-else"), verificationKeys: []))
-                .issue(for: nomad, lifetime: 600).token
+            let wrongKey = try AccessTokens(
+                issuer: "nomad-identity", audience: "nomad-zone",
+                keys: KeyRing(signingKey: otherKey, verificationKeys: [])
+            )
+            .issue(for: nomad, lifetime: 600).token
+            let unknownKid = try AccessTokens(
+                issuer: "nomad-identity", audience: "nomad-zone",
+                keys: KeyRing(signingKey: .generate(keyID: "someone-else"), verificationKeys: [])
+            )
+            .issue(for: nomad, lifetime: 600).token
             let expired = TestKeys.token(for: nomad, lifetime: 60, now: Date().addingTimeInterval(-3600))
             let wrongAudience = try AccessTokens(issuer: "nomad-identity", audience: "another-suite", keys: TestKeys.ring)
                 .issue(for: nomad, lifetime: 600).token

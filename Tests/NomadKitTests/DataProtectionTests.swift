@@ -40,16 +40,20 @@ import Testing
     @Test func keysComeFromTheEnvironmentNewestFirst() throws {
         let k1 = DataKey.generate(id: "k1"), k2 = DataKey.generate(id: "k2")
         let hash = DataProtection.generateHashKey()
-        let protection = try #require(try DataProtection.fromEnvironment(Environment([
-            "NOMAD_DATA_KEYS": "\(k2.encoded), \(k1.encoded)", "NOMAD_DATA_HASH_KEY": hash,
-        ])))
+        let protection = try #require(
+            try DataProtection.fromEnvironment(
+                Environment([
+                    "NOMAD_DATA_KEYS": "\(k2.encoded), \(k1.encoded)", "NOMAD_DATA_HASH_KEY": hash,
+                ])))
         #expect(protection.keys.map(\.id) == ["k2", "k1"] && protection.currentKeyID == "k2")
         #expect(try DataProtection.fromEnvironment(Environment([:])) == nil)
         // Standard base64 (openssl rand -base64 32) is accepted as well.
         let standard = Data(repeating: 0xfb, count: 32).base64EncodedString()
-        #expect(try DataProtection.fromEnvironment(Environment([
-            "NOMAD_DATA_KEYS": "ops-1:\(standard)", "NOMAD_DATA_HASH_KEY": standard,
-        ]))?.currentKeyID == "ops-1")
+        #expect(
+            try DataProtection.fromEnvironment(
+                Environment([
+                    "NOMAD_DATA_KEYS": "ops-1:\(standard)", "NOMAD_DATA_HASH_KEY": standard,
+                ]))?.currentKeyID == "ops-1")
         for bad in [
             ["NOMAD_DATA_KEYS": k1.encoded],
             ["NOMAD_DATA_HASH_KEY": hash],

@@ -33,7 +33,9 @@ import Testing
 
     @Test func theAuditTableIsTheOneShapeIdentityStartedWith() {
         #expect(DecisionAudit.table == "audit_log")
-        for column in ["actor_id uuid", "actor_department text", "action text", "subject text", "reason text", "before jsonb", "after jsonb"] {
+        for column in [
+            "actor_id uuid", "actor_department text", "action text", "subject text", "reason text", "before jsonb", "after jsonb",
+        ] {
             #expect(DecisionAudit.createTable.contains(column), "\(column)")
         }
         #expect(DecisionAudit.createTable.contains("BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log"))

@@ -7,7 +7,8 @@ import Testing
 /// speed, a kept one keeps what it acknowledged, and neither writes the values
 /// of a refused row (personal numbers) into its log.
 @Suite struct LocalPostgresSettingsTests {
-    static let durability = "SELECT current_setting('fsync') || current_setting('synchronous_commit') || current_setting('full_page_writes')"
+    static let durability =
+        "SELECT current_setting('fsync') || current_setting('synchronous_commit') || current_setting('full_page_writes')"
 
     @Test func aThrowawayClusterRunsFastAndLogsTersely() throws {
         let cluster = try LocalPostgres.start()

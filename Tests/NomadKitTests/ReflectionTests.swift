@@ -55,10 +55,11 @@ import Testing
             #expect(answers.count == questions.count)
 
             let listed = answers[0].listServicesResponse.service.map(\.name)
-            #expect(Set(listed) == [
-                "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
-                "nomad.bench.v1.EchoService",
-            ])
+            #expect(
+                Set(listed) == [
+                    "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+                    "nomad.bench.v1.EchoService",
+                ])
 
             for (name, answer) in zip(services, answers.dropFirst()) {
                 let files = try answer.fileDescriptorResponse.fileDescriptorProto.map {

@@ -32,20 +32,38 @@ import Testing
         for seconds: Int64 in [-2_208_988_800, 0, 1_800_000_000, 7_258_118_399] {
             #expect(refusal(Nomad_Events_V1_ListEventsRequest.with { $0.startsAfter = .with { $0.seconds = seconds } }) == nil)
         }
-        let badNanos = Nomad_Events_V1_ListEventsRequest.with { $0.startsAfter = .with { $0.seconds = 0; $0.nanos = 1_000_000_000 } }
+        let badNanos = Nomad_Events_V1_ListEventsRequest.with {
+            $0.startsAfter = .with {
+                $0.seconds = 0; $0.nanos = 1_000_000_000
+            }
+        }
         #expect(refusal(badNanos)?.code == .invalidArgument)
-        let negativeNanos = Nomad_Events_V1_ListEventsRequest.with { $0.startsAfter = .with { $0.seconds = 0; $0.nanos = -1 } }
+        let negativeNanos = Nomad_Events_V1_ListEventsRequest.with {
+            $0.startsAfter = .with {
+                $0.seconds = 0; $0.nanos = -1
+            }
+        }
         #expect(refusal(negativeNanos)?.code == .invalidArgument)
     }
 
     @Test func durationsBeyondACenturyOrWithMixedSignsAreRefused() throws {
         #expect(throws: NomadError.self) { try ZoneTime.check(Google_Protobuf_Duration.with { $0.seconds = .max }, "d") }
-        #expect(throws: NomadError.self) { try ZoneTime.check(Google_Protobuf_Duration.with { $0.seconds = 1; $0.nanos = -1 }, "d") }
-        try ZoneTime.check(Google_Protobuf_Duration.with { $0.seconds = -86_400; $0.nanos = -5 }, "d")
+        #expect(throws: NomadError.self) {
+            try ZoneTime.check(
+                Google_Protobuf_Duration.with {
+                    $0.seconds = 1; $0.nanos = -1
+                }, "d")
+        }
+        try ZoneTime.check(
+            Google_Protobuf_Duration.with {
+                $0.seconds = -86_400; $0.nanos = -5
+            }, "d")
     }
 
     @Test func aNulCharacterAnywhereIsRefusedNamingTheField() throws {
-        let login = Nomad_Identity_V1_LoginRequest.with { $0.username = "admin\u{0}"; $0.password = "x" }
+        let login = Nomad_Identity_V1_LoginRequest.with {
+            $0.username = "admin\u{0}"; $0.password = "x"
+        }
         let error = try #require(refusal(login))
         #expect(error.code == .invalidArgument)
         #expect(error.message.en.contains("username"))

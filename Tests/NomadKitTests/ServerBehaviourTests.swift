@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
@@ -29,7 +29,9 @@ import Testing
             // The same id for a different request is refused.
             await expectCode(.failedPrecondition) { _ = try await echo(client, "other", token: token, requestID: id) }
             await expectCode(.invalidArgument) { _ = try await echo(client, "x", token: token, requestID: "") }
-            await expectCode(.invalidArgument) { _ = try await echo(client, "x", token: token, requestID: String(repeating: "r", count: 65)) }
+            await expectCode(.invalidArgument) {
+                _ = try await echo(client, "x", token: token, requestID: String(repeating: "r", count: 65))
+            }
         }
     }
 
@@ -79,10 +81,13 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        try await withTestApp(EchoTestService.definition, configure: {
-                            $0.databaseURL = baseURL
-                            $0.databaseSchema = schema
-                        }) { app in
+                        try await withTestApp(
+                            EchoTestService.definition,
+                            configure: {
+                                $0.databaseURL = baseURL
+                                $0.databaseSchema = schema
+                            }
+                        ) { app in
                             _ = try await echo(EchoClient(wrapping: app.client), "hi", token: self.token)
                         }
                     }
@@ -145,7 +150,9 @@ import Testing
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
             let text = String(decoding: data, as: UTF8.self)
             let lines = text.split(separator: "\n")
-            #expect(lines.contains { $0.hasPrefix("grpc_server_handled_total") && $0.contains(#"method="Echo""#) && $0.contains(#"code="ok""#) })
+            #expect(
+                lines.contains { $0.hasPrefix("grpc_server_handled_total") && $0.contains(#"method="Echo""#) && $0.contains(#"code="ok""#) }
+            )
             #expect(lines.contains { $0.hasPrefix("grpc_server_errors_total") && $0.contains(#"code="unauthenticated""#) })
             #expect(lines.contains { $0.hasPrefix("grpc_server_handling_seconds_bucket") && $0.contains(#"method="Echo""#) })
         }

@@ -25,9 +25,10 @@ import Testing
         let tokens = ServiceTokens(key: key)
         let now = Int64(Date().timeIntervalSince1970)
         func forged(aud: String, scope: String) throws -> String {
-            try JWS.sign(ServiceTokenClaims(
-                iss: ServiceTokens.issuer, aud: aud, sub: UUID().text, iat: now, exp: now + 60, jti: UUID().text,
-                role: "service", scope: scope), type: ServiceTokens.type, with: key)
+            try JWS.sign(
+                ServiceTokenClaims(
+                    iss: ServiceTokens.issuer, aud: aud, sub: UUID().text, iat: now, exp: now + 60, jti: UUID().text,
+                    role: "service", scope: scope), type: ServiceTokens.type, with: key)
         }
         #expect(throws: TokenError.wrongAudience) {
             try tokens.verify(try forged(aud: "nomad.identity.v1.IdentityService", scope: "analytics.ingest"), now: Date())
@@ -36,9 +37,10 @@ import Testing
             try tokens.verify(try forged(aud: "nomad.jobs.v1.JobsService", scope: "everything"), now: Date())
         }
         // The shape the relays signed before grants: no scope at all.
-        let old = try JWS.sign(AccessTokenClaims(
-            iss: ServiceTokens.issuer, aud: "nomad-zone", sub: UUID().text, iat: now, exp: now + 60, jti: UUID().text,
-            role: "service", dept: nil), type: ServiceTokens.type, with: key)
+        let old = try JWS.sign(
+            AccessTokenClaims(
+                iss: ServiceTokens.issuer, aud: "nomad-zone", sub: UUID().text, iat: now, exp: now + 60, jti: UUID().text,
+                role: "service", dept: nil), type: ServiceTokens.type, with: key)
         #expect(throws: TokenError.malformed) { try tokens.verify(old, now: Date()) }
     }
 

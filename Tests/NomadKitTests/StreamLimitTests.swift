@@ -19,14 +19,15 @@ import Testing
             // One call first: the server's SETTINGS, with its limit, arrive with it.
             let first = try await echo(client, "first", token: token)
             #expect(first == "first")
-            let outcomes = await concurrentOutcomes((0..<150).map { index in
-                { @Sendable in
-                    var options = CallOptions.defaults
-                    // The calls past the hundredth expire while the first hundred still sleep.
-                    if index >= 100 { options.timeout = .milliseconds(50) }
-                    _ = try await echo(client, "sleep:300", token: token, options: options)
-                }
-            })
+            let outcomes = await concurrentOutcomes(
+                (0..<150).map { index in
+                    { @Sendable in
+                        var options = CallOptions.defaults
+                        // The calls past the hundredth expire while the first hundred still sleep.
+                        if index >= 100 { options.timeout = .milliseconds(50) }
+                        _ = try await echo(client, "sleep:300", token: token, options: options)
+                    }
+                })
             #expect(outcomes.count == 150)
             #expect(outcomes.filter { $0 == .deadlineExceeded }.count == 50)
             #expect(outcomes.filter { $0 == nil }.count == 100)

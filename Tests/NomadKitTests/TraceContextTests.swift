@@ -21,11 +21,11 @@ import Tracing
     @Test(arguments: [
         "", "garbage", "00", "00-\(traceID)", "00-\(traceID)-00f067aa0ba902b7",
         "00-\(traceID)-00f067aa0ba902b7-0", "00-\(traceID)-00f067aa0ba902b7-01-extra",
-        "ff-\(traceID)-00f067aa0ba902b7-01",                       // forbidden version
-        "00-00000000000000000000000000000000-00f067aa0ba902b7-01", // all-zero trace id
-        "00-\(traceID)-0000000000000000-01",                       // all-zero span id
-        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", // upper case
-        "00-\(traceID.dropLast())g-00f067aa0ba902b7-01",           // not hex
+        "ff-\(traceID)-00f067aa0ba902b7-01",  // forbidden version
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",  // all-zero trace id
+        "00-\(traceID)-0000000000000000-01",  // all-zero span id
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",  // upper case
+        "00-\(traceID.dropLast())g-00f067aa0ba902b7-01",  // not hex
         "00_\(traceID)_00f067aa0ba902b7_01",
         "00-\(traceID)-00f067aa0ba902b7-01\u{0}",
         String(repeating: "0", count: 100_000),

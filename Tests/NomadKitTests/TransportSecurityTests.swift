@@ -11,16 +11,18 @@ import Testing
 /// by openssl: a CA, a server certificate for 127.0.0.1, a client certificate.
 @Suite struct TransportSecurityTests {
     func call(port: Int, security: HTTP2ClientTransport.Posix.TransportSecurity) async throws -> String {
-        let client = GRPCClient(transport: try .http2NIOPosix(
-            target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: security))
+        let client = GRPCClient(
+            transport: try .http2NIOPosix(
+                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: security))
         return try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
             defer { client.beginGracefulShutdown() }
             // Only a guard against a hang: the whole suite runs in parallel on two cores.
             var options = CallOptions.defaults
             options.timeout = .seconds(60)
-            return try await echo(EchoClient(wrapping: client), "over tls", token: TestKeys.token(for: Principal(accountID: UUID(), role: .nomad)),
-                                  options: options)
+            return try await echo(
+                EchoClient(wrapping: client), "over tls", token: TestKeys.token(for: Principal(accountID: UUID(), role: .nomad)),
+                options: options)
         }
     }
 
@@ -35,19 +37,25 @@ import Testing
             privateKey: .file(path: certs.clientKey, format: .pem)
         ) { $0.trustRoots = .certificates([.file(path: certs.ca, format: .pem)]) }
 
-        try await withTestApp(EchoTestService.definition, configure: {
-            $0.tlsCertificateFile = certs.serverCert
-            $0.tlsKeyFile = certs.serverKey
-        }) { app in
+        try await withTestApp(
+            EchoTestService.definition,
+            configure: {
+                $0.tlsCertificateFile = certs.serverCert
+                $0.tlsKeyFile = certs.serverKey
+            }
+        ) { app in
             let answer = try await call(port: app.port, security: trust)
             #expect(answer == "over tls")
             await #expect(throws: (any Error).self) { _ = try await call(port: app.port, security: .plaintext) }
         }
-        try await withTestApp(EchoTestService.definition, configure: {
-            $0.tlsCertificateFile = certs.serverCert
-            $0.tlsKeyFile = certs.serverKey
-            $0.tlsClientCAFile = certs.ca
-        }) { app in
+        try await withTestApp(
+            EchoTestService.definition,
+            configure: {
+                $0.tlsCertificateFile = certs.serverCert
+                $0.tlsKeyFile = certs.serverKey
+                $0.tlsClientCAFile = certs.ca
+            }
+        ) { app in
             let answer = try await call(port: app.port, security: clientCert)
             #expect(answer == "over tls")
             // Without a client certificate the handshake fails.

@@ -91,9 +91,10 @@ import Testing
     @Test func settingsComeFromTheEnvironment() throws {
         let defaults = try NomadConfig.anonymousRate(Environment([:]))
         #expect(defaults == .init(ratePerSecond: 50, burst: 100, trustedForwarders: []))
-        let set = try NomadConfig.anonymousRate(Environment([
-            "NOMAD_ANONYMOUS_RATE_PER_SECOND": "200", "NOMAD_TRUSTED_FORWARDERS": "10.0.0.5, ::1",
-        ]))
+        let set = try NomadConfig.anonymousRate(
+            Environment([
+                "NOMAD_ANONYMOUS_RATE_PER_SECOND": "200", "NOMAD_TRUSTED_FORWARDERS": "10.0.0.5, ::1",
+            ]))
         #expect(set == .init(ratePerSecond: 200, burst: 400, trustedForwarders: ["10.0.0.5", "::1"]))
         #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_TRUSTED_FORWARDERS": "portal"])) }
         #expect(throws: ConfigError.self) { try NomadConfig.anonymousRate(Environment(["NOMAD_TRUSTED_FORWARDERS": "10.0.0.0/40"])) }
@@ -217,9 +218,11 @@ final class LineSink: Sendable {
             let bytes = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
             let text = Base64URL.encode(bytes)
             #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
-            #expect(text == Data(bytes).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: ""))
+            #expect(
+                text
+                    == Data(bytes).base64EncodedString()
+                    .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                    .replacingOccurrences(of: "=", with: ""))
             #expect(Base64URL.decode(text) == bytes)
         }
         #expect(Base64URL.decode("ab+/") == nil)

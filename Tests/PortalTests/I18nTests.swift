@@ -80,16 +80,17 @@ import Testing
     }
 
     @Test func poFileParsing() throws {
-        let file = try POFile(parsing: """
-            # a comment
-            msgid ""
-            msgstr ""
-            "Language: en\\n"
+        let file = try POFile(
+            parsing: """
+                # a comment
+                msgid ""
+                msgstr ""
+                "Language: en\\n"
 
-            msgid "greeting"
-            msgstr "Say \\"hello\\"\\n"
-            "to {name}"
-            """)
+                msgid "greeting"
+                msgstr "Say \\"hello\\"\\n"
+                "to {name}"
+                """)
         #expect(file.messages == ["greeting": "Say \"hello\"\nto {name}"])
         #expect(throws: POFile.ParseError.self) { try POFile(parsing: "msgid \"a\"\nmsgstr \"1\"\nmsgid \"a\"\nmsgstr \"2\"") }
         #expect(throws: POFile.ParseError.self) { try POFile(parsing: "msgid \"a\"\nmsgid_plural \"as\"") }
@@ -111,7 +112,9 @@ import Testing
     }
 
     @Test func formattingFollowsTheLanguage() {
-        let money = Nomad_Common_V1_Money.with { $0.currencyCode = "CNY"; $0.minorUnits = 123_456_78 }
+        let money = Nomad_Common_V1_Money.with {
+            $0.currencyCode = "CNY"; $0.minorUnits = 123_456_78
+        }
         let english = Formatting(language: .en).money(money)
         let russian = Formatting(language: .ru).money(money)
         #expect(english.contains("123,456.78"), "\(english)")
@@ -131,9 +134,11 @@ import Testing
         #expect(ru.field == "username")
         #expect(ru.message.contains("Имя пользователя"), "\(ru.message)")
         #expect(!ru.message.contains("字段"))
-        let taken = ServiceErrorText(RPCErrorSample.make(.alreadyExists, "Username is taken"), operation: "register", catalogue: catalogues[.ar])
+        let taken = ServiceErrorText(
+            RPCErrorSample.make(.alreadyExists, "Username is taken"), operation: "register", catalogue: catalogues[.ar])
         #expect(taken.message == catalogues[.ar].text("error.register.ALREADY_EXISTS"))
-        let english = ServiceErrorText(RPCErrorSample.make(.invalidArgument, "Missing required field: evidence.skills"), operation: "x", catalogue: catalogues[.en])
+        let english = ServiceErrorText(
+            RPCErrorSample.make(.invalidArgument, "Missing required field: evidence.skills"), operation: "x", catalogue: catalogues[.en])
         #expect(english.field == "skills")
         #expect(english.message == "Missing required field: evidence.skills")
         let down = ServiceErrorText(RPCErrorSample.make(.unavailable, "connection refused"), operation: "x", catalogue: catalogues[.en])

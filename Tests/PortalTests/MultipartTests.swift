@@ -31,9 +31,13 @@ struct ChunkedBody: AsyncSequence, Sendable {
         func add(_ text: String) { body += Array(text.utf8) }
         add("preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntok\r\n")
         add("--XyZ\r\nContent-Disposition: form-data; name=\"skills\"\r\n\r\nSwift, 数据标注\r\n")
-        add("--XyZ\r\nContent-Disposition: form-data; name=\"documents\"; filename=\"contract.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+        add(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"documents\"; filename=\"contract.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
         body += pdf
-        add("\r\n--XyZ\r\nContent-Disposition: form-data; name=\"documents\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        add(
+            "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"documents\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
         add("\r\n--XyZ--\r\n")
         return body
     }

@@ -83,7 +83,9 @@ import Testing
     }
 
     @Test func barChartEscapesAndMirrors() {
-        let bars = [BarChart.Bar(label: "<b>visits</b>", share: 0.5, caption: "1 of 2"), BarChart.Bar(label: "tax", share: 2, caption: "x")]
+        let bars = [
+            BarChart.Bar(label: "<b>visits</b>", share: 0.5, caption: "1 of 2"), BarChart.Bar(label: "tax", share: 2, caption: "x"),
+        ]
         let ltr = BarChart(bars: bars, title: "Targets & <progress>", rightToLeft: false).svg()
         let rtl = BarChart(bars: bars, title: "t", rightToLeft: true).svg()
         #expect(ltr.contains("&lt;b&gt;visits"))

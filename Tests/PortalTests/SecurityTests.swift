@@ -213,8 +213,10 @@ import Testing
     /// services do not listen, so a call would show "unavailable", not 403).
     @Test func staffPagesAreForStaffOnly() async throws {
         let portal = try await TestPortal.make()
-        let paths = ["/staff/kpis/nomad_visits", "/staff/kpis/nomad_visits/csv?year=2026",
-                     "/staff/kpis/nomad_visits/events/2026-03"]
+        let paths = [
+            "/staff/kpis/nomad_visits", "/staff/kpis/nomad_visits/csv?year=2026",
+            "/staff/kpis/nomad_visits/events/2026-03",
+        ]
         try await TestPortal.application(portal).test(.router) { client in
             for path in paths {
                 try await client.execute(uri: path, method: .get) { response in
@@ -250,10 +252,11 @@ import Testing
         let byUsername = site + "/username"
         var sealed: [String: String] = [:]
         for role in ["nomad", "enterprise", "officer", "admin"] {
-            sealed[role] = try portal.sealer.seal(Session(
-                accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
-                refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
-                role: role, foreign: false), purpose: CookieName.session)
+            sealed[role] = try portal.sealer.seal(
+                Session(
+                    accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
+                    refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
+                    role: role, foreign: false), purpose: CookieName.session)
         }
         let sessions = sealed
         try await TestPortal.application(portal).test(.router) { client in
@@ -268,7 +271,8 @@ import Testing
                     body: method == .post ? ByteBuffer(string: form) : nil)
             }
             for path in ["/desk", site, gate, byUsername] {
-                for method in [HTTPRequest.Method.get, .post] where (path != "/desk" || method == .get) && (path != byUsername || method == .post) {
+                for method in [HTTPRequest.Method.get, .post]
+                where (path != "/desk" || method == .get) && (path != byUsername || method == .post) {
                     let response = try await visit(method, path, as: nil)
                     #expect(response.status == .seeOther, "\(method) \(path)")
                     #expect(response.headers[.location]?.hasPrefix("/signin?next=") == true, "\(method) \(path)")
@@ -292,8 +296,10 @@ import Testing
             for path in [site, byUsername] {
                 try await client.execute(
                     uri: path, method: .post,
-                    headers: [.contentType: "application/x-www-form-urlencoded",
-                              .cookie: "\(CookieName.csrf)=\(csrf); \(CookieName.session)=\(sessions["officer"] ?? "")"],
+                    headers: [
+                        .contentType: "application/x-www-form-urlencoded",
+                        .cookie: "\(CookieName.csrf)=\(csrf); \(CookieName.session)=\(sessions["officer"] ?? "")",
+                    ],
                     body: ByteBuffer(string: "scan=a.b.c&username=lin")
                 ) { response in
                     #expect(response.status == .forbidden, "\(path)")

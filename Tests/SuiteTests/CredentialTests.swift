@@ -6,7 +6,6 @@ import NomadProtos
 import NomadTesting
 import Testing
 
-
 /// Credentials that must stop working, checked against the five real
 /// processes as `nomadctl up` runs them (each polling identity's revocation
 /// list, all holding the same service-token key).
@@ -39,25 +38,29 @@ import Testing
             let identity = IdentityClient(wrapping: try suite["identity"].client)
             let admin = TestCaller.make(.admin)
             let username = "officer-\(UUID().uuidString.prefix(8).lowercased())"
-            let officer = try await identity.createOfficer(.with {
-                $0.requestID = UUID().uuidString
-                $0.username = username
-                $0.password = "correct horse battery"
-                $0.displayName = "Data Officer"
-                $0.department = "data"
-            }, metadata: admin.metadata)
-            let token = try await identity.login(.with {
-                $0.username = username
-                $0.password = "correct horse battery"
-            }).accessToken
+            let officer = try await identity.createOfficer(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.username = username
+                    $0.password = "correct horse battery"
+                    $0.displayName = "Data Officer"
+                    $0.department = "data"
+                }, metadata: admin.metadata)
+            let token = try await identity.login(
+                .with {
+                    $0.username = username
+                    $0.password = "correct horse battery"
+                }
+            ).accessToken
             let calls = try Self.officerCalls(suite)
             for (_, call) in calls { try await call(callMetadata(token: token)) }
 
-            _ = try await identity.disableOfficer(.with {
-                $0.requestID = UUID().uuidString
-                $0.accountID = officer.id
-                $0.reason = "left the department"
-            }, metadata: admin.metadata)
+            _ = try await identity.disableOfficer(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.accountID = officer.id
+                    $0.reason = "left the department"
+                }, metadata: admin.metadata)
 
             // Identity refuses at once, from its own table.
             await expectRPCError(.unauthenticated) {

@@ -37,19 +37,27 @@ import Testing
                     }
                     group.addTask {
                         await load.loop("jobs") { index in
-                            try await jobs.publishJob(.with {
-                                $0.requestID = UUID().text
-                                $0.job = .with {
-                                    $0.title = "Remote data cleaning \(index)"
-                                    $0.description_p = "Cleaning Danzhou's tourism records."
-                                    $0.requiredSkills = [.with { $0.skillCode = "software.mobile.ios"; $0.minLevel = 2; $0.weight = 3 }]
-                                    $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 200_000 }
-                                    $0.mode = .remoteOrder
-                                    $0.seats = 1
-                                    $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
-                                    $0.languages = ["zh-CN"]
-                                }
-                            }, metadata: enterprise.metadata, options: LightLoad.options).jobID
+                            try await jobs.publishJob(
+                                .with {
+                                    $0.requestID = UUID().text
+                                    $0.job = .with {
+                                        $0.title = "Remote data cleaning \(index)"
+                                        $0.description_p = "Cleaning Danzhou's tourism records."
+                                        $0.requiredSkills = [
+                                            .with {
+                                                $0.skillCode = "software.mobile.ios"; $0.minLevel = 2; $0.weight = 3
+                                            }
+                                        ]
+                                        $0.budget = .with {
+                                            $0.currencyCode = "CNY"; $0.minorUnits = 200_000
+                                        }
+                                        $0.mode = .remoteOrder
+                                        $0.seats = 1
+                                        $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
+                                        $0.languages = ["zh-CN"]
+                                    }
+                                }, metadata: enterprise.metadata, options: LightLoad.options
+                            ).jobID
                         }
                     }
                 }
@@ -79,8 +87,9 @@ import Testing
 
             // Writes go through again after the restart, then the load stops.
             let marks = load.counts()
-            #expect(try await eventually(cap: 1200) { load.acknowledged(beyond: marks, atLeast: 3) },
-                    "no writes acknowledged after the restart")
+            #expect(
+                try await eventually(cap: 1200) { load.acknowledged(beyond: marks, atLeast: 3) },
+                "no writes acknowledged after the restart")
             writers.cancel()
             await writers.value
 
@@ -93,7 +102,9 @@ import Testing
             for id in postings {
                 _ = try await jobs.getJob(.with { $0.jobID = id }, metadata: admin.metadata)
             }
-            print("DatabaseRestartTests: \(accounts.count) registrations and \(postings.count) jobs acknowledged, all found; \(load.failures()) calls failed while the database was away")
+            print(
+                "DatabaseRestartTests: \(accounts.count) registrations and \(postings.count) jobs acknowledged, all found; \(load.failures()) calls failed while the database was away"
+            )
         }
     }
 }

@@ -136,12 +136,14 @@ import Testing
 
     /// A column an UPDATE may name (identity columns refuse any UPDATE before privileges are checked).
     static func firstColumn(of table: String, on connection: PostgresConnection) async throws -> String {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT column_name::text FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = \(table)
               AND is_identity = 'NO' AND is_generated = 'NEVER'
             ORDER BY ordinal_position LIMIT 1
-            """, logger: logger).collect()
+            """, logger: logger
+        ).collect()
         return try #require(try rows.first?.decode(String.self))
     }
 }

@@ -74,13 +74,14 @@ import Testing
             "investment_promotion", "tax",
         ] {
             let username = "fuzz-\(department)-\(tag)"
-            _ = try await identity.createOfficer(.with {
-                $0.requestID = UUID().text
-                $0.username = username
-                $0.password = ScenarioIdentity.password
-                $0.displayName = "Officer \(department)"
-                $0.department = department
-            }, metadata: admin.metadata)
+            _ = try await identity.createOfficer(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.username = username
+                    $0.password = ScenarioIdentity.password
+                    $0.displayName = "Officer \(department)"
+                    $0.department = department
+                }, metadata: admin.metadata)
             let officer = try await ScenarioIdentity.login(identity, username: username, password: ScenarioIdentity.password)
             callers.append(Caller(name: "officer(\(department))", id: officer.id, metadata: officer.metadata))
         }
@@ -127,7 +128,8 @@ import Testing
             let processDied = !suite[service].isRunning
             #expect(
                 !processDied && code != .unknown && code != .internalError,
-                "\(method.service)/\(method.name) as \(caller.name): \(processDied ? "the \(service) process died; " : "")\(code.map { "\($0)" } ?? "OK") \(message)")
+                "\(method.service)/\(method.name) as \(caller.name): \(processDied ? "the \(service) process died; " : "")\(code.map { "\($0)" } ?? "OK") \(message)"
+            )
         }
     }
 }

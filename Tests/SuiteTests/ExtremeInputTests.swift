@@ -23,7 +23,10 @@ import Testing
 
             // PostgreSQL refuses NUL in text: once INTERNAL, now the caller's mistake.
             let nul = await expectRPCError(.invalidArgument) {
-                _ = try await identity.login(.with { $0.username = "admin\u{0}"; $0.password = "x" }, metadata: callMetadata(language: "zh-CN"))
+                _ = try await identity.login(
+                    .with {
+                        $0.username = "admin\u{0}"; $0.password = "x"
+                    }, metadata: callMetadata(language: "zh-CN"))
             }
             #expect(nul?.contains("username") == true && nul?.contains("NUL") == true)
             await expectRPCError(.invalidArgument) {
@@ -31,45 +34,57 @@ import Testing
             }
 
             let deadline = await expectRPCError(.invalidArgument) {
-                _ = try await jobs.publishJob(.with {
-                    $0.requestID = UUID().text
-                    $0.job = .with { $0.title = "Tide app"; $0.deadline = .with { $0.seconds = Self.far } }
-                }, metadata: enterprise.metadata)
+                _ = try await jobs.publishJob(
+                    .with {
+                        $0.requestID = UUID().text
+                        $0.job = .with {
+                            $0.title = "Tide app"; $0.deadline = .with { $0.seconds = Self.far }
+                        }
+                    }, metadata: enterprise.metadata)
             }
             #expect(deadline?.contains("job.deadline") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await jobs.publishBounty(.with {
-                    $0.requestID = UUID().text
-                    $0.bounty = .with { $0.title = "Tides"; $0.deadline = .with { $0.seconds = -Self.far } }
-                }, metadata: enterprise.metadata)
+                _ = try await jobs.publishBounty(
+                    .with {
+                        $0.requestID = UUID().text
+                        $0.bounty = .with {
+                            $0.title = "Tides"; $0.deadline = .with { $0.seconds = -Self.far }
+                        }
+                    }, metadata: enterprise.metadata)
             }
             // Any signed-in nomad may list events: the message is in their language.
             let listing = await expectRPCError(.invalidArgument) {
-                _ = try await events.listEvents(.with { $0.startsBefore = .with { $0.seconds = Self.far } }, metadata: nomad.metadata(language: "zh-CN"))
+                _ = try await events.listEvents(
+                    .with { $0.startsBefore = .with { $0.seconds = Self.far } }, metadata: nomad.metadata(language: "zh-CN"))
             }
             #expect(listing?.contains("时间须在") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await analytics.ingestEvents(.with {
-                    $0.events = [.with {
-                        $0.eventID = UUID().text
-                        $0.sourceService = "jobs"
-                        $0.type = "jobs.job.published"
-                        $0.schemaVersion = 1
-                        $0.occurredAt = .with { $0.seconds = Self.far }
-                        $0.payloadJson = "{}"
-                    }]
-                }, metadata: callMetadata(token: try WholeSuite.relayToken()))
+                _ = try await analytics.ingestEvents(
+                    .with {
+                        $0.events = [
+                            .with {
+                                $0.eventID = UUID().text
+                                $0.sourceService = "jobs"
+                                $0.type = "jobs.job.published"
+                                $0.schemaVersion = 1
+                                $0.occurredAt = .with { $0.seconds = Self.far }
+                                $0.payloadJson = "{}"
+                            }
+                        ]
+                    }, metadata: callMetadata(token: try WholeSuite.relayToken()))
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await analytics.getServicePerformance(.with {
-                    $0.page = .with { $0.pageToken = Base64URL.encode(Data("o:9223372036854775807".utf8)) }
-                }, metadata: TestCaller.make(.admin).metadata)
+                _ = try await analytics.getServicePerformance(
+                    .with {
+                        $0.page = .with { $0.pageToken = Base64URL.encode(Data("o:9223372036854775807".utf8)) }
+                    }, metadata: TestCaller.make(.admin).metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await assets.sweepExpired(.with {
-                    $0.requestID = UUID().text
-                    $0.asOf = .with { $0.seconds = Self.far }
-                }, metadata: TestCaller.make(.admin).metadata)
+                _ = try await assets.sweepExpired(
+                    .with {
+                        $0.requestID = UUID().text
+                        $0.asOf = .with { $0.seconds = Self.far }
+                    }, metadata: TestCaller.make(.admin).metadata)
             }
 
             for service in WholeSuite.services {

@@ -5,7 +5,7 @@ import NomadTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `nomadctl up` itself, as a person runs it: a real nomadctl process with

@@ -36,28 +36,37 @@ import Testing
                 // Analytics as the relay's target, jobs exporting to the sink.
                 try await WholeSuite.run([
                     SuiteMember("analytics"),
-                    SuiteMember("jobs", environment: [
-                        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(sink.port)",
-                        "OTEL_BSP_SCHEDULE_DELAY": "100",
-                    ]),
+                    SuiteMember(
+                        "jobs",
+                        environment: [
+                            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(sink.port)",
+                            "OTEL_BSP_SCHEDULE_DELAY": "100",
+                        ]),
                 ]) { suite in
                     var metadata = TestCaller.make(.enterprise).metadata
                     metadata.addString("00-\(trace)-\(parent)-01", forKey: "traceparent")
                     var options = CallOptions.defaults
                     options.timeout = .seconds(10)
-                    _ = try await JobsClient(wrapping: try suite["jobs"].client).publishJob(.with {
-                        $0.requestID = UUID().text
-                        $0.job = .with {
-                            $0.title = "Exported data cleaning"
-                            $0.description_p = "Cleaning Danzhou's tourism records."
-                            $0.requiredSkills = [.with { $0.skillCode = "software.mobile.ios"; $0.minLevel = 2; $0.weight = 3 }]
-                            $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 200_000 }
-                            $0.mode = .remoteOrder
-                            $0.seats = 1
-                            $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
-                            $0.languages = ["zh-CN"]
-                        }
-                    }, metadata: metadata, options: options)
+                    _ = try await JobsClient(wrapping: try suite["jobs"].client).publishJob(
+                        .with {
+                            $0.requestID = UUID().text
+                            $0.job = .with {
+                                $0.title = "Exported data cleaning"
+                                $0.description_p = "Cleaning Danzhou's tourism records."
+                                $0.requiredSkills = [
+                                    .with {
+                                        $0.skillCode = "software.mobile.ios"; $0.minLevel = 2; $0.weight = 3
+                                    }
+                                ]
+                                $0.budget = .with {
+                                    $0.currencyCode = "CNY"; $0.minorUnits = 200_000
+                                }
+                                $0.mode = .remoteOrder
+                                $0.seats = 1
+                                $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
+                                $0.languages = ["zh-CN"]
+                            }
+                        }, metadata: metadata, options: options)
                     // The server span, and the relay batch's span linking to its trace.
                     let exported = try await eventually(cap: 300, every: .milliseconds(100)) {
                         let spans = sink.spans(containing: trace)
@@ -66,13 +75,15 @@ import Testing
                     let ours = sink.spans(containing: trace)
                     print("TraceExportTests: exported spans of (or linked to) trace \(trace):\n" + ours.joined(separator: "\n"))
                     #expect(exported, "the server span and the relay's linked span of trace \(trace) reached the collector")
-                    #expect(ours.contains {
-                        $0.contains("\"trace_id\": \"\(trace)\"") && $0.contains("\"parent_span_id\": \"\(parent)\"")
-                            && $0.contains("nomad.jobs.v1.JobsService/PublishJob") && $0.contains("\"service\": \"nomad-jobs\"")
-                    })
-                    #expect(ours.contains {
-                        $0.contains("outbox.relay") && !$0.contains("\"trace_id\": \"\(trace)\"")
-                    }, "the batch is a trace of its own, linked to the request's (the line names the trace only as a link)")
+                    #expect(
+                        ours.contains {
+                            $0.contains("\"trace_id\": \"\(trace)\"") && $0.contains("\"parent_span_id\": \"\(parent)\"")
+                                && $0.contains("nomad.jobs.v1.JobsService/PublishJob") && $0.contains("\"service\": \"nomad-jobs\"")
+                        })
+                    #expect(
+                        ours.contains {
+                            $0.contains("outbox.relay") && !$0.contains("\"trace_id\": \"\(trace)\"")
+                        }, "the batch is a trace of its own, linked to the request's (the line names the trace only as a link)")
                 }
             }
         }

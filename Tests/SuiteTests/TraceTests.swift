@@ -7,7 +7,7 @@ import NomadTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One portal request and one direct gRPC call followed through every process
@@ -48,10 +48,13 @@ import Glibc
             // 1. A portal request that reaches all five services: /healthz asks
             // each one's grpc.health.v1 under the request's trace.
             let health = Self.newTraceID()
-            #expect(await PlainHTTP.status(port: portalPort, path: "/healthz", headers: ["traceparent": "00-\(health)-b7ad6b7169203331-01"]) == 200)
+            #expect(
+                await PlainHTTP.status(port: portalPort, path: "/healthz", headers: ["traceparent": "00-\(health)-b7ad6b7169203331-01"])
+                    == 200)
             // 2. A page reading a service's data (jobs: ListJobs), uncached.
             let page = Self.newTraceID()
-            #expect(await PlainHTTP.status(port: portalPort, path: "/jobs", headers: ["traceparent": "00-\(page)-b7ad6b7169203331-01"]) == 200)
+            #expect(
+                await PlainHTTP.status(port: portalPort, path: "/jobs", headers: ["traceparent": "00-\(page)-b7ad6b7169203331-01"]) == 200)
             // 3. A malformed traceparent: served, under a new trace.
             #expect(await PlainHTTP.status(port: portalPort, path: "/jobs", headers: ["traceparent": "00-not-a-trace-01"]) == 200)
 
@@ -64,19 +67,26 @@ import Glibc
             metadata.addString("nomad=test", forKey: "tracestate")
             var options = CallOptions.defaults
             options.timeout = .seconds(10)
-            _ = try await jobs.publishJob(.with {
-                $0.requestID = UUID().text
-                $0.job = .with {
-                    $0.title = "Traced data cleaning"
-                    $0.description_p = "Cleaning Danzhou's tourism records."
-                    $0.requiredSkills = [.with { $0.skillCode = "software.mobile.ios"; $0.minLevel = 2; $0.weight = 3 }]
-                    $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 200_000 }
-                    $0.mode = .remoteOrder
-                    $0.seats = 1
-                    $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
-                    $0.languages = ["zh-CN"]
-                }
-            }, metadata: metadata, options: options)
+            _ = try await jobs.publishJob(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.job = .with {
+                        $0.title = "Traced data cleaning"
+                        $0.description_p = "Cleaning Danzhou's tourism records."
+                        $0.requiredSkills = [
+                            .with {
+                                $0.skillCode = "software.mobile.ios"; $0.minLevel = 2; $0.weight = 3
+                            }
+                        ]
+                        $0.budget = .with {
+                            $0.currencyCode = "CNY"; $0.minorUnits = 200_000
+                        }
+                        $0.mode = .remoteOrder
+                        $0.seats = 1
+                        $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
+                        $0.languages = ["zh-CN"]
+                    }
+                }, metadata: metadata, options: options)
             // 5. A malformed traceparent on a direct call is ignored, never refused.
             var garbled = callMetadata()
             garbled.addString("zz-\(String(repeating: "f", count: 600))", forKey: "traceparent")
@@ -104,7 +114,8 @@ import Glibc
             let relayed = try await eventually(cap: 300, every: .milliseconds(100)) {
                 for batch in logs.objects("jobs-1.out") where batch["msg"] as? String == "outbox batch relayed" {
                     guard let origins = batch["origin_trace_ids"] as? [String], origins.contains(direct),
-                          let trace = batch["trace_id"] as? String else { continue }
+                        let trace = batch["trace_id"] as? String
+                    else { continue }
                     if logs.lines("analytics-1.out", trace: trace).contains(where: { $0.contains("IngestEvents") }) {
                         relayTrace = trace
                         return true
@@ -120,8 +131,10 @@ import Glibc
             _ = await portal.terminate(grace: .seconds(10))
 
             // For the record: the lines of each trace, process by process.
-            for (name, trace) in [("portal /healthz", health), ("portal /jobs", page), ("direct PublishJob", direct),
-                                  ("its relay batch", relayTrace ?? "-")] {
+            for (name, trace) in [
+                ("portal /healthz", health), ("portal /jobs", page), ("direct PublishJob", direct),
+                ("its relay batch", relayTrace ?? "-"),
+            ] {
                 print("== \(name): trace \(trace)")
                 for file in processes { for line in logs.lines(file, trace: trace) { print("\(file): \(line)") } }
             }

@@ -5,7 +5,7 @@ import NomadLocal
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Bench: AsyncParsableCommand {
@@ -70,7 +70,8 @@ struct Bench: AsyncParsableCommand {
     private func measure(h2load: H2Load, signals: SignalWatcher, resources: BenchResources) async throws {
         var warnings: [String] = []
         #if DEBUG
-        warnings.append("nomadctl is a debug build: the echo baseline is a debug build too; use .build/release/nomadctl for real figures")
+            warnings.append(
+                "nomadctl is a debug build: the echo baseline is a debug build too; use .build/release/nomadctl for real figures")
         #endif
 
         // The identity service: ours (--start) or one already running.
@@ -94,7 +95,9 @@ struct Bench: AsyncParsableCommand {
             identity = try HostPort(parsing: identityAddress)
             let status = try? await HealthProbe.check(identity)
             guard status == .serving else {
-                throw CtlError("no SERVING identity at \(identity) (\(status.map(HealthProbe.name) ?? "no answer")); start one with `nomadctl up`, or use `nomadctl bench --start`")
+                throw CtlError(
+                    "no SERVING identity at \(identity) (\(status.map(HealthProbe.name) ?? "no answer")); start one with `nomadctl up`, or use `nomadctl bench --start`"
+                )
             }
             identityPID = identityPid ?? ProcInfo.listeningPID(port: identity.port)
             metricsURL = identityMetricsUrl
@@ -123,16 +126,19 @@ struct Bench: AsyncParsableCommand {
         say("registering a nomad and logging in on \(identity) ...")
         let nomad = try await BenchClient.registerNomad(at: identity)
         try await BenchClient.checkGetAccount(at: identity, nomad: nomad)
-        let countsBefore: [String: Double]? = if let metricsURL {
-            await BenchClient.handledCounts(metricsURL: metricsURL, method: "GetAccount")
-        } else { nil }
+        let countsBefore: [String: Double]? =
+            if let metricsURL {
+                await BenchClient.handledCounts(metricsURL: metricsURL, method: "GetAccount")
+            } else { nil }
 
         let warmupRequests = max(connections, warmup ?? min(requests / 10, 20_000))
         let loaded = H2Load.Load(requests: requests, connections: connections, streams: streams)
         let single = H2Load.Load(requests: latencyRequests, connections: 1, streams: 1)
         let abandon: @Sendable () -> Bool = { signals.interrupted }
 
-        func pass(_ label: String, port: Int, path: String, body: [UInt8], headers: [String]) async throws -> (loaded: H2Load.Result, single: H2Load.Result?) {
+        func pass(
+            _ label: String, port: Int, path: String, body: [UInt8], headers: [String]
+        ) async throws -> (loaded: H2Load.Result, single: H2Load.Result?) {
             say("\(label): warm-up, \(warmupRequests) requests ...")
             _ = try await h2load.run(
                 port: port, path: path, body: body, headers: headers,
@@ -166,9 +172,10 @@ struct Bench: AsyncParsableCommand {
         sampling.cancel()
         await sampling.value
         try await BenchClient.checkGetAccount(at: identity, nomad: nomad)
-        let countsAfter: [String: Double]? = if let metricsURL {
-            await BenchClient.handledCounts(metricsURL: metricsURL, method: "GetAccount")
-        } else { nil }
+        let countsAfter: [String: Double]? =
+            if let metricsURL {
+                await BenchClient.handledCounts(metricsURL: metricsURL, method: "GetAccount")
+            } else { nil }
 
         // The chassis alone: the same process and token, both interceptors, no
         // table read; it splits identity's cost between chassis and database.
@@ -208,9 +215,12 @@ struct Bench: AsyncParsableCommand {
                 + right(String(result.requests - result.succeeded), 9)
         }
         var lines: [String] = [""]
-        lines.append("nomadctl bench: h2load, \(connections) connections x \(streams) streams, \(requests) requests per measured pass (after \(warmupRequests) warm-up), \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
+        lines.append(
+            "nomadctl bench: h2load, \(connections) connections x \(streams) streams, \(requests) requests per measured pass (after \(warmupRequests) warm-up), \(ProcessInfo.processInfo.activeProcessorCount) CPUs"
+        )
         lines.append("  identity  nomad.identity.v1.IdentityService/GetAccount on \(identity), a nomad's own profile, Bearer token")
-        lines.append("  chassis   nomad.identity.v1.IdentityService/GetPublicKeys on \(identity), same token, both interceptors, no table read")
+        lines.append(
+            "  chassis   nomad.identity.v1.IdentityService/GetPublicKeys on \(identity), same token, both interceptors, no table read")
         lines.append("  echo      nomad.bench.v1.EchoService/Echo on 127.0.0.1:\(echoPort), bare grpc-swift-2, no interceptors")
         lines.append("")
         lines.append("".padding(toLength: 34, withPad: " ", startingAt: 0) + "  requests       req/s   p50 ms    p99 ms   mean ms   failed")
@@ -223,15 +233,21 @@ struct Bench: AsyncParsableCommand {
             lines.append(row("echo (-c1 -m1)", echoSingle))
         }
         lines.append("")
-        let ratio = echoResult.loaded.requestsPerSecond > 0
+        let ratio =
+            echoResult.loaded.requestsPerSecond > 0
             ? identityResult.loaded.requestsPerSecond / echoResult.loaded.requestsPerSecond : 0
-        lines.append("  throughput identity/echo: " + String(format: "%.1f%%", ratio * 100) + " (target >= 50%: \(ratio >= 0.5 ? "met" : "NOT met"))")
-        let chassisRatio = echoResult.loaded.requestsPerSecond > 0
+        lines.append(
+            "  throughput identity/echo: " + String(format: "%.1f%%", ratio * 100) + " (target >= 50%: \(ratio >= 0.5 ? "met" : "NOT met"))"
+        )
+        let chassisRatio =
+            echoResult.loaded.requestsPerSecond > 0
             ? chassisResult.loaded.requestsPerSecond / echoResult.loaded.requestsPerSecond : 0
         lines.append("  throughput chassis-only (GetPublicKeys)/echo: " + String(format: "%.1f%%", chassisRatio * 100))
         if let idleRSS, let sampler {
             let peak = sampler.peak
-            lines.append("  identity memory (VmRSS): idle \(formatBytes(idleRSS)) before the run, peak \(formatBytes(max(peak, idleRSS))) during it (\(sampler.samples) samples, every 200 ms)")
+            lines.append(
+                "  identity memory (VmRSS): idle \(formatBytes(idleRSS)) before the run, peak \(formatBytes(max(peak, idleRSS))) during it (\(sampler.samples) samples, every 200 ms)"
+            )
         }
         if let countsBefore, let countsAfter {
             var ok = 0.0, errors = 0.0
@@ -240,14 +256,19 @@ struct Bench: AsyncParsableCommand {
                 let delta = (countsAfter[code] ?? 0) - (countsBefore[code] ?? 0)
                 if code == "ok" { ok += delta } else if delta > 0 { errors += delta; byCode.append("\(code) \(Int(delta))") }
             }
-            lines.append("  grpc-status of identity's GetAccount during the runs (its /metrics): \(Int(ok)) OK, \(Int(errors)) errors\(byCode.isEmpty ? "" : " (" + byCode.joined(separator: ", ") + ")")")
+            lines.append(
+                "  grpc-status of identity's GetAccount during the runs (its /metrics): \(Int(ok)) OK, \(Int(errors)) errors\(byCode.isEmpty ? "" : " (" + byCode.joined(separator: ", ") + ")")"
+            )
         } else {
-            lines.append("  grpc-status: checked OK with a real call before and after the runs (pass --identity-metrics-url to count every call)")
+            lines.append(
+                "  grpc-status: checked OK with a real call before and after the runs (pass --identity-metrics-url to count every call)")
         }
         for warning in warnings { lines.append("  WARNING: \(warning)") }
         var figures = Figures()
-        for (name, result) in [("getaccount", identityResult.loaded), ("getpublickeys", chassisResult.loaded),
-                               ("echo", echoResult.loaded)] {
+        for (name, result) in [
+            ("getaccount", identityResult.loaded), ("getpublickeys", chassisResult.loaded),
+            ("echo", echoResult.loaded),
+        ] {
             figures.add("\(name).calls_per_s", result.requestsPerSecond)
             figures.add("\(name).p50_ms", result.p50.map { $0 / 1000 })
             figures.add("\(name).p99_ms", result.p99.map { $0 / 1000 })

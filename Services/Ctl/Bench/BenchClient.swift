@@ -103,8 +103,8 @@ enum BenchClient {
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n")
         where line.hasPrefix("grpc_server_handled_total{") && line.contains("method=\"\(method)\"") {
             guard let codeRange = line.range(of: "code=\""),
-                  let end = line[codeRange.upperBound...].firstIndex(of: "\""),
-                  let value = line.split(separator: " ").last.flatMap({ Double($0) })
+                let end = line[codeRange.upperBound...].firstIndex(of: "\""),
+                let value = line.split(separator: " ").last.flatMap({ Double($0) })
             else { continue }
             counts[String(line[codeRange.upperBound..<end]), default: 0] += value
         }

@@ -65,14 +65,16 @@ struct BenchSuite: AsyncParsableCommand {
             Part(label: "match", arguments: ["bench-match", "--start", "--nomads", String(nomads), "--calls", String(matchCalls)] + bin),
         ]
         if !skipTransport {
-            parts.append(Part(
-                label: "identity, one event loop",
-                arguments: ["bench", "--start", "--requests", String(requests), "--latency-requests", "0"] + bin,
-                environment: ["NIO_SINGLETON_GROUP_LOOP_COUNT": "1"]))
-            parts.append(Part(
-                label: "identity, NIO global executor",
-                arguments: ["bench", "--start", "--requests", String(requests), "--latency-requests", "0"] + bin,
-                environment: ["NOMAD_NIO_GLOBAL_EXECUTOR": "1"]))
+            parts.append(
+                Part(
+                    label: "identity, one event loop",
+                    arguments: ["bench", "--start", "--requests", String(requests), "--latency-requests", "0"] + bin,
+                    environment: ["NIO_SINGLETON_GROUP_LOOP_COUNT": "1"]))
+            parts.append(
+                Part(
+                    label: "identity, NIO global executor",
+                    arguments: ["bench", "--start", "--requests", String(requests), "--latency-requests", "0"] + bin,
+                    environment: ["NOMAD_NIO_GLOBAL_EXECUTOR": "1"]))
         }
         let signals = SignalWatcher()
         let started = ContinuousClock.now
@@ -142,20 +144,27 @@ struct BenchSuite: AsyncParsableCommand {
             let name: String, part: String, prefix: String, baseline: String, baselineRate: Double?, ratioName: String
         }
         let rows = [
-            Row(name: "ClaimJob", part: "jobs", prefix: "claim", baseline: "pgbench claim_job",
+            Row(
+                name: "ClaimJob", part: "jobs", prefix: "claim", baseline: "pgbench claim_job",
                 baselineRate: value("jobs", "pgbench.claim.tps"), ratioName: "claim/pgbench"),
-            Row(name: "TransferPoints", part: "ledger", prefix: "transfer", baseline: "pgbench transfer SQL",
+            Row(
+                name: "TransferPoints", part: "ledger", prefix: "transfer", baseline: "pgbench transfer SQL",
                 baselineRate: value("ledger", "pgbench.transfer.tps"), ratioName: "transfer/pgbench"),
-            Row(name: "GetAccount", part: "identity", prefix: "getaccount", baseline: "grpc-swift echo",
+            Row(
+                name: "GetAccount", part: "identity", prefix: "getaccount", baseline: "grpc-swift echo",
                 baselineRate: value("identity", "echo.calls_per_s"), ratioName: "getaccount/echo"),
-            Row(name: "IngestEvents (events)", part: "analytics", prefix: "ingest", baseline: "pgbench INSERT",
+            Row(
+                name: "IngestEvents (events)", part: "analytics", prefix: "ingest", baseline: "pgbench INSERT",
                 baselineRate: value("analytics", "pgbench.ingest.events_per_s"), ratioName: "ingest/pgbench"),
-            Row(name: "ExchangePow", part: "ledger", prefix: "exchange", baseline: "pgbench exchange_pow",
+            Row(
+                name: "ExchangePow", part: "ledger", prefix: "exchange", baseline: "pgbench exchange_pow",
                 baselineRate: value("ledger", "pgbench.exchange.tps"), ratioName: "exchange/pgbench"),
-            Row(name: "GetAccount, 1 loop", part: "identity, one event loop", prefix: "getaccount",
+            Row(
+                name: "GetAccount, 1 loop", part: "identity, one event loop", prefix: "getaccount",
                 baseline: "echo, 1 loop", baselineRate: value("identity, one event loop", "echo.calls_per_s"),
                 ratioName: "getaccount-1loop/echo-1loop"),
-            Row(name: "GetAccount, NIO executor", part: "identity, NIO global executor", prefix: "getaccount",
+            Row(
+                name: "GetAccount, NIO executor", part: "identity, NIO global executor", prefix: "getaccount",
                 baseline: "echo, NIO executor",
                 baselineRate: value("identity, NIO global executor", "echo.calls_per_s"),
                 ratioName: "getaccount-nioexec/echo-nioexec"),
@@ -164,23 +173,27 @@ struct BenchSuite: AsyncParsableCommand {
         lines.append("  hot path                   calls/s   p50 ms   p99 ms   baseline                 calls/s   ratio %")
         var machine: [String] = []
         for row in rows where figures[row.part] != nil {
-            let rate = value(row.part, row.prefix == "ingest" ? "ingest.events_per_s" : "\(row.prefix).calls_per_s")
+            let rate =
+                value(row.part, row.prefix == "ingest" ? "ingest.events_per_s" : "\(row.prefix).calls_per_s")
                 ?? value(row.part, "\(row.prefix).calls_per_s.r1")
             let p50 = value(row.part, "\(row.prefix).p50_ms") ?? value(row.part, "\(row.prefix).p50_ms.r1")
             let p99 = value(row.part, "\(row.prefix).p99_ms") ?? value(row.part, "\(row.prefix).p99_ms.r1")
             let percent = ratio(rate, row.baselineRate)
-            lines.append("  " + row.name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + cell(number(rate), 10) + cell(number(p50, "%.2f"), 9) + cell(number(p99, "%.2f"), 9) + "   "
-                + row.baseline.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + cell(number(row.baselineRate), 10) + cell(number(percent, "%.1f"), 10))
+            lines.append(
+                "  " + row.name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + cell(number(rate), 10) + cell(number(p50, "%.2f"), 9) + cell(number(p99, "%.2f"), 9) + "   "
+                    + row.baseline.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + cell(number(row.baselineRate), 10) + cell(number(percent, "%.1f"), 10))
             if let percent { machine.append(String(format: "ratio %@ %.1f", row.ratioName as NSString, percent)) }
         }
         // Each transport variant against the default, for the echo and for GetAccount.
         for (part, name) in [("identity, one event loop", "1loop"), ("identity, NIO global executor", "nioexec")] {
             for figure in ["echo", "getaccount"] {
                 if let variant = value(part, "\(figure).calls_per_s"), let plain = value("identity", "\(figure).calls_per_s"), plain > 0 {
-                    machine.append(String(format: "ratio %@-%@/%@ %.1f", figure as NSString, name as NSString,
-                                          figure as NSString, variant / plain * 100))
+                    machine.append(
+                        String(
+                            format: "ratio %@-%@/%@ %.1f", figure as NSString, name as NSString,
+                            figure as NSString, variant / plain * 100))
                 }
             }
         }
@@ -188,8 +201,9 @@ struct BenchSuite: AsyncParsableCommand {
         lines.append("  match over 100k profiles   p50 ms   p99 ms")
         for name in ["matchnomads", "matchnomads_popular", "matchjobs"] {
             let p50 = value("match", "\(name).p50_ms"), p99 = value("match", "\(name).p99_ms")
-            lines.append("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + cell(number(p50, "%.2f"), 9) + cell(number(p99, "%.2f"), 9))
+            lines.append(
+                "  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + cell(number(p50, "%.2f"), 9) + cell(number(p99, "%.2f"), 9))
             if let p99 { machine.append(String(format: "p99 %@ %.1f", name as NSString, p99)) }
         }
         lines.append("")
@@ -197,9 +211,11 @@ struct BenchSuite: AsyncParsableCommand {
         for part in figures.keys.sorted() {
             let peaks = figures[part]!.filter { $0.key.hasPrefix("peak_rss_mib.") }.sorted { $0.key < $1.key }
             guard !peaks.isEmpty else { continue }
-            lines.append("  " + (part + ":").padding(toLength: 32, withPad: " ", startingAt: 0) + peaks.map {
-                "\($0.key.dropFirst("peak_rss_mib.".count)) " + String(format: "%.1f", $0.value)
-            }.joined(separator: ", "))
+            lines.append(
+                "  " + (part + ":").padding(toLength: 32, withPad: " ", startingAt: 0)
+                    + peaks.map {
+                        "\($0.key.dropFirst("peak_rss_mib.".count)) " + String(format: "%.1f", $0.value)
+                    }.joined(separator: ", "))
         }
         lines.append("")
         return (lines + machine).joined(separator: "\n")

@@ -8,8 +8,9 @@ struct H2Load: Sendable {
     let executable: String
 
     static func locate() throws -> H2Load {
-        guard let path = ["/usr/bin/h2load", "/usr/local/bin/h2load"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        guard
+            let path = ["/usr/bin/h2load", "/usr/local/bin/h2load"]
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
         else { throw CtlError("h2load not found: install it with `apt-get install nghttp2-client`") }
         return H2Load(executable: path)
     }
@@ -149,7 +150,8 @@ struct H2Load: Sendable {
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: "\t")
             guard fields.count >= 3, let status = Int(fields[1]), (200..<300).contains(status),
-                  let micros = Double(fields[2]) else { continue }
+                let micros = Double(fields[2])
+            else { continue }
             values.append(micros)
         }
         return values

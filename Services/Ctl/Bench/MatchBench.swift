@@ -76,7 +76,9 @@ struct MatchBench: AsyncParsableCommand {
         do {
             try await measure(suite: suite, signals: signals)
             if keep {
-                say("kept running: psql \(suite.databaseURL.replacingOccurrences(of: "/postgres", with: "/\(LocalSuite.databaseName)")); Ctrl-C stops")
+                say(
+                    "kept running: psql \(suite.databaseURL.replacingOccurrences(of: "/postgres", with: "/\(LocalSuite.databaseName)")); Ctrl-C stops"
+                )
                 while signals.received == nil { try? await Task.sleep(for: .milliseconds(200)) }
             }
         } catch {
@@ -93,7 +95,7 @@ struct MatchBench: AsyncParsableCommand {
         }
         var warnings: [String] = []
         #if DEBUG
-        warnings.append("nomadctl is a debug build; use .build/release/nomadctl")
+            warnings.append("nomadctl is a debug build; use .build/release/nomadctl")
         #endif
         if let path = executablePath(of: service.process.pid), path.contains("/debug/") {
             warnings.append("nomad-jobs runs a debug build (\(path)): build it with -c release for real figures")
@@ -104,16 +106,19 @@ struct MatchBench: AsyncParsableCommand {
         say("seeding \(nomads) profiles and \(jobs) jobs ...")
         let seedStart = ContinuousClock.now
         try postgres.psql(MatchSeedSQL.script(nomads: nomads, jobs: jobs), database: LocalSuite.databaseName)
-        try postgres.psql("VACUUM ANALYZE jobs.profiles, jobs.profile_skills, jobs.jobs, jobs.job_skills, jobs.skills",
-                          database: LocalSuite.databaseName)
+        try postgres.psql(
+            "VACUUM ANALYZE jobs.profiles, jobs.profile_skills, jobs.jobs, jobs.job_skills, jobs.skills",
+            database: LocalSuite.databaseName)
         // Until every page is all-visible, as autovacuum keeps a settled table:
         // a pass beside another snapshot (autovacuum's analyze of the fresh
         // rows) marks none, and then every index-only scan reads the heap too
         // (seen: MatchNomads three times slower).
         for attempt in 1...30 {
-            try postgres.psql("VACUUM jobs.profiles, jobs.profile_skills, jobs.jobs, jobs.job_skills",
-                              database: LocalSuite.databaseName)
-            let settled = try postgres.psql("""
+            try postgres.psql(
+                "VACUUM jobs.profiles, jobs.profile_skills, jobs.jobs, jobs.job_skills",
+                database: LocalSuite.databaseName)
+            let settled = try postgres.psql(
+                """
                 SELECT bool_and(relallvisible >= relpages) FROM pg_class
                 WHERE oid IN ('jobs.profiles'::regclass, 'jobs.profile_skills'::regclass, 'jobs.jobs'::regclass,
                               'jobs.job_skills'::regclass)
@@ -123,24 +128,30 @@ struct MatchBench: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(1))
         }
         let seedTime = ContinuousClock.now - seedStart
-        let sizes = try postgres.psql("""
+        let sizes = try postgres.psql(
+            """
             SELECT (SELECT count(*) FROM jobs.profiles) || ' ' || (SELECT count(*) FROM jobs.profile_skills) || ' '
               || (SELECT count(*) FROM jobs.jobs) || ' ' || (SELECT count(*) FROM jobs.jobs WHERE status = 1 AND deadline > now())
               || ' ' || (SELECT count(*) FROM jobs.job_skills)
               || ' ' || (SELECT count(*) FROM jobs.profile_skills WHERE skill_code = '\(MatchSeedSQL.popularSkill)')
-            """, database: LocalSuite.databaseName).split(separator: " ").map { Int($0) ?? 0 }
+            """, database: LocalSuite.databaseName
+        ).split(separator: " ").map { Int($0) ?? 0 }
         try signals.throwIfInterrupted()
 
         let total = warmup + calls
         let jobIDs = try postgres.psql(
             "SELECT id FROM jobs.jobs WHERE status = 1 AND deadline > now() ORDER BY random() LIMIT \(total)",
-            database: LocalSuite.databaseName).split(separator: "\n").map(String.init)
+            database: LocalSuite.databaseName
+        ).split(separator: "\n").map(String.init)
         let nomadIDs = try postgres.psql(
             "SELECT nomad_id FROM jobs.profiles ORDER BY random() LIMIT \(total)",
-            database: LocalSuite.databaseName).split(separator: "\n").map(String.init)
-        let popularJobIDs = try postgres.psql("""
+            database: LocalSuite.databaseName
+        ).split(separator: "\n").map(String.init)
+        let popularJobIDs = try postgres.psql(
+            """
             SELECT js.job_id FROM jobs.job_skills js WHERE js.skill_code = '\(MatchSeedSQL.popularSkill)' ORDER BY js.job_id
-            """, database: LocalSuite.databaseName).split(separator: "\n").map(String.init)
+            """, database: LocalSuite.databaseName
+        ).split(separator: "\n").map(String.init)
         guard !jobIDs.isEmpty, !nomadIDs.isEmpty, !popularJobIDs.isEmpty else {
             throw CtlError("the seed produced no open job, no profile or no job on the popular skill")
         }
@@ -150,7 +161,8 @@ struct MatchBench: AsyncParsableCommand {
             issuer: "nomad-identity", audience: "nomad-zone",
             keys: KeyRing(signingKey: suite.context.signingKey, verificationKeys: [suite.context.signingKey.verificationKey]))
         let officer = try tokens.issue(
-            for: Principal(accountID: UUID(), role: .officer, department: "talent"), lifetime: 3600).token
+            for: Principal(accountID: UUID(), role: .officer, department: "talent"), lifetime: 3600
+        ).token
         let metadata: Metadata = ["authorization": "Bearer \(officer)", "accept-language": "en"]
 
         var results: [Row] = []
@@ -159,37 +171,48 @@ struct MatchBench: AsyncParsableCommand {
             let health = Grpc_Health_V1_Health.Client(wrapping: client)
 
             say("MatchNomads: \(warmup) warm-up, \(calls) measured calls ...")
-            results.append(try await timed("MatchNomads top-\(limit)", figure: "matchnomads", signals: signals) { index in
-                let response = try await jobsClient.matchNomads(
-                    .with { $0.jobID = pick(jobIDs, index); $0.limit = limit }, metadata: metadata)
-                return (response.matches.count, Int(response.considered), Int(response.excluded))
-            })
+            results.append(
+                try await timed("MatchNomads top-\(limit)", figure: "matchnomads", signals: signals) { index in
+                    let response = try await jobsClient.matchNomads(
+                        .with {
+                            $0.jobID = pick(jobIDs, index); $0.limit = limit
+                        }, metadata: metadata)
+                    return (response.matches.count, Int(response.considered), Int(response.excluded))
+                })
             say("MatchNomads on the popular skill: \(warmup) warm-up, \(calls) measured calls ...")
-            results.append(try await timed(
-                "MatchNomads top-\(limit), popular skill", figure: "matchnomads_popular", signals: signals
-            ) { index in
-                let response = try await jobsClient.matchNomads(
-                    .with { $0.jobID = pick(popularJobIDs, index); $0.limit = limit }, metadata: metadata)
-                return (response.matches.count, Int(response.considered), Int(response.excluded))
-            })
+            results.append(
+                try await timed(
+                    "MatchNomads top-\(limit), popular skill", figure: "matchnomads_popular", signals: signals
+                ) { index in
+                    let response = try await jobsClient.matchNomads(
+                        .with {
+                            $0.jobID = pick(popularJobIDs, index); $0.limit = limit
+                        }, metadata: metadata)
+                    return (response.matches.count, Int(response.considered), Int(response.excluded))
+                })
             say("MatchJobs: \(warmup) warm-up, \(calls) measured calls ...")
-            results.append(try await timed("MatchJobs top-\(limit)", figure: "matchjobs", signals: signals) { index in
-                let response = try await jobsClient.matchJobs(
-                    .with { $0.nomadID = pick(nomadIDs, index); $0.limit = limit }, metadata: metadata)
-                return (response.matches.count, Int(response.considered), Int(response.excluded))
-            })
+            results.append(
+                try await timed("MatchJobs top-\(limit)", figure: "matchjobs", signals: signals) { index in
+                    let response = try await jobsClient.matchJobs(
+                        .with {
+                            $0.nomadID = pick(nomadIDs, index); $0.limit = limit
+                        }, metadata: metadata)
+                    return (response.matches.count, Int(response.considered), Int(response.excluded))
+                })
 
             say("GetJob: \(warmup) warm-up, \(calls) measured calls ...")
-            results.append(try await timed("baseline: GetJob (gRPC + PK read)", signals: signals) { index in
-                _ = try await jobsClient.getJob(.with { $0.jobID = pick(jobIDs, index) }, metadata: metadata)
-                return (1, 0, 0)
-            })
+            results.append(
+                try await timed("baseline: GetJob (gRPC + PK read)", signals: signals) { index in
+                    _ = try await jobsClient.getJob(.with { $0.jobID = pick(jobIDs, index) }, metadata: metadata)
+                    return (1, 0, 0)
+                })
 
             say("health check: \(warmup) warm-up, \(calls) measured calls ...")
-            results.append(try await timed("baseline: grpc.health Check", signals: signals) { _ in
-                _ = try await health.check(.init())
-                return (1, 0, 0)
-            })
+            results.append(
+                try await timed("baseline: grpc.health Check", signals: signals) { _ in
+                    _ = try await health.check(.init())
+                    return (1, 0, 0)
+                })
         }
 
         say("SQL primary-key read: \(warmup) warm-up, \(calls) measured reads ...")
@@ -212,7 +235,8 @@ struct MatchBench: AsyncParsableCommand {
 
     /// `warmup` unmeasured calls, then `calls` measured ones, one at a time.
     private func timed(
-        _ label: String, figure: String? = nil, signals: SignalWatcher, _ call: (Int) async throws -> (listed: Int, considered: Int, excluded: Int)
+        _ label: String, figure: String? = nil, signals: SignalWatcher,
+        _ call: (Int) async throws -> (listed: Int, considered: Int, excluded: Int)
     ) async throws -> Row {
         var latencies: [Duration] = []
         latencies.reserveCapacity(calls)
@@ -234,8 +258,9 @@ struct MatchBench: AsyncParsableCommand {
             }
             if index >= warmup { latencies.append(clock.now - start) }
         }
-        return Row(label: label, figure: figure, latencies: latencies, errors: errors, listed: Double(listed) / Double(calls),
-                   considered: Double(considered) / Double(calls), excluded: Double(excluded) / Double(calls))
+        return Row(
+            label: label, figure: figure, latencies: latencies, errors: errors, listed: Double(listed) / Double(calls),
+            considered: Double(considered) / Double(calls), excluded: Double(excluded) / Double(calls))
     }
 
     private func sqlBaseline(url: String, jobIDs: [String], signals: SignalWatcher) async throws -> Row {
@@ -272,12 +297,17 @@ struct MatchBench: AsyncParsableCommand {
         }
         var lines = [""]
         let size = { (index: Int) in index < sizes.count ? String(sizes[index]) : "?" }
-        lines.append("nomadctl bench-match: \(size(0)) profiles (\(size(1)) profile skills), \(size(2)) jobs (\(size(3)) open, \(size(4)) job skills), seeded in \(ms(seedTime)) ms")
+        lines.append(
+            "nomadctl bench-match: \(size(0)) profiles (\(size(1)) profile skills), \(size(2)) jobs (\(size(3)) open, \(size(4)) job skills), seeded in \(ms(seedTime)) ms"
+        )
         lines.append("  popular skill: \(size(5)) holders, the single essential skill of \(MatchSeedSQL.popularJobs) open jobs")
-        lines.append("  \(calls) sequential calls per row after \(warmup) warm-up, one HTTP/2 connection, officer token, \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
+        lines.append(
+            "  \(calls) sequential calls per row after \(warmup) warm-up, one HTTP/2 connection, officer token, \(ProcessInfo.processInfo.activeProcessorCount) CPUs"
+        )
         lines.append("")
-        lines.append("".padding(toLength: 38, withPad: " ", startingAt: 0)
-            + "  calls   p50 ms   p99 ms   max ms  mean ms  errors  listed  scored  excluded")
+        lines.append(
+            "".padding(toLength: 38, withPad: " ", startingAt: 0)
+                + "  calls   p50 ms   p99 ms   max ms  mean ms  errors  listed  scored  excluded")
         var targets: [(String, Duration)] = []
         var figures = Figures()
         for row in rows {
@@ -290,18 +320,21 @@ struct MatchBench: AsyncParsableCommand {
                 figures.add("\(name).p99_ms", Double(ms(p99)))
             }
             let isMatch = row.figure != nil
-            lines.append(row.label.padding(toLength: 38, withPad: " ", startingAt: 0)
-                + right(String(sorted.count), 7) + right(ms(percentile(sorted, 0.5)), 9) + right(ms(p99), 9)
-                + right(ms(sorted.last ?? .zero), 9) + right(ms(mean), 9) + right(String(row.errors), 8)
-                + (isMatch ? right(String(format: "%.1f", row.listed), 8) + right(String(format: "%.0f", row.considered), 8)
-                    + right(String(format: "%.0f", row.excluded), 10) : ""))
+            lines.append(
+                row.label.padding(toLength: 38, withPad: " ", startingAt: 0)
+                    + right(String(sorted.count), 7) + right(ms(percentile(sorted, 0.5)), 9) + right(ms(p99), 9)
+                    + right(ms(sorted.last ?? .zero), 9) + right(ms(mean), 9) + right(String(row.errors), 8)
+                    + (isMatch
+                        ? right(String(format: "%.1f", row.listed), 8) + right(String(format: "%.0f", row.considered), 8)
+                            + right(String(format: "%.0f", row.excluded), 10) : ""))
         }
         lines.append("")
         let target = Duration.milliseconds(20)
         for (name, p99) in targets {
             lines.append("  \(name) p99 \(ms(p99)) ms: target < 20 ms \(p99 < target ? "met" : "NOT met")")
         }
-        lines.append("  listed/scored/excluded: averages per call (matches returned, candidates scored, candidates the essential rule excluded)")
+        lines.append(
+            "  listed/scored/excluded: averages per call (matches returned, candidates scored, candidates the essential rule excluded)")
         for warning in warnings { lines.append("  WARNING: \(warning)") }
         figures.addPeaks(memory)
         lines += ["", figures.lines, ""]

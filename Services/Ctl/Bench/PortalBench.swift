@@ -126,22 +126,26 @@ struct PortalBench: AsyncParsableCommand {
         func ms(_ micros: Double?) -> String { micros.map { String(format: "%.2f", $0 / 1000) } ?? "-" }
         func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
         var lines = [""]
-        lines.append("nomadctl portal-bench: h2load, \(connections) connections, one request in flight on each, \(requests) requests per measured pass (after \(warmup) warm-up), \(ProcessInfo.processInfo.activeProcessorCount) CPUs")
+        lines.append(
+            "nomadctl portal-bench: h2load, \(connections) connections, one request in flight on each, \(requests) requests per measured pass (after \(warmup) warm-up), \(ProcessInfo.processInfo.activeProcessorCount) CPUs"
+        )
         lines.append("  pages over HTTP/1.1 to nomad-portal; each page's gRPC calls straight to the service, as the same nomad")
         #if DEBUG
-        lines.append("  WARNING: a debug build of nomadctl; run .build/release/nomadctl with release services for real figures")
+            lines.append("  WARNING: a debug build of nomadctl; run .build/release/nomadctl with release services for real figures")
         #endif
         lines.append("")
         lines.append("".padding(toLength: 40, withPad: " ", startingAt: 0) + "  requests     req/s   p50 ms    p99 ms  non-2xx")
         for (label, result) in rows {
-            lines.append(label.padding(toLength: 40, withPad: " ", startingAt: 0)
-                + right(String(result.requests), 10) + right(String(format: "%.0f", result.requestsPerSecond), 10)
-                + right(ms(result.p50), 9) + right(ms(result.p99), 10)
-                + right(String(result.requests - result.status2xx), 9))
+            lines.append(
+                label.padding(toLength: 40, withPad: " ", startingAt: 0)
+                    + right(String(result.requests), 10) + right(String(format: "%.0f", result.requestsPerSecond), 10)
+                    + right(ms(result.p50), 9) + right(ms(result.p99), 10)
+                    + right(String(result.requests - result.status2xx), 9))
         }
         lines.append("")
-        lines.append("  non-2xx: HTTP statuses. gRPC answers by grpc-status, from each service's /metrics over the warm-up and measured passes: "
-            + (refusals.isEmpty ? "all OK" : refusals.joined(separator: "; ")))
+        lines.append(
+            "  non-2xx: HTTP statuses. gRPC answers by grpc-status, from each service's /metrics over the warm-up and measured passes: "
+                + (refusals.isEmpty ? "all OK" : refusals.joined(separator: "; ")))
         // A page that makes its calls one after another could not beat the
         // sum of their costs; /home makes them concurrently, on 2 cores.
         var index = 0
@@ -151,8 +155,10 @@ struct PortalBench: AsyncParsableCommand {
             index += 1 + calls.count
             guard calls.count > 1 else { continue }
             let serial = 1 / calls.map { 1 / max($0.result.requestsPerSecond, 1) }.reduce(0, +)
-            lines.append("  \(page.label.dropFirst(4)): its \(calls.count) calls, each at its own measured rate, allow at most "
-                + String(format: "%.0f", serial) + " pages/s; the page reached " + String(format: "%.0f%%", page.result.requestsPerSecond / serial * 100))
+            lines.append(
+                "  \(page.label.dropFirst(4)): its \(calls.count) calls, each at its own measured rate, allow at most "
+                    + String(format: "%.0f", serial) + " pages/s; the page reached "
+                    + String(format: "%.0f%%", page.result.requestsPerSecond / serial * 100))
         }
         emit(lines.joined(separator: "\n"))
     }
@@ -164,28 +170,43 @@ struct PortalBench: AsyncParsableCommand {
         }
         let page20 = Nomad_Common_V1_PageRequest.with { $0.pageSize = 20 }
         return [
-            Page(path: "/catalogue", signedIn: false, calls: [
-                try call("identity", "nomad.identity.v1.IdentityService/ListCatalogue",
-                         Nomad_Identity_V1_ListCatalogueRequest.with { $0.page.pageSize = 100 }),
-            ]),
-            Page(path: "/kpis", signedIn: false, calls: [
-                try call("analytics", "nomad.analytics.v1.AnalyticsService/ListKpis", Nomad_Analytics_V1_ListKpisRequest()),
-            ]),
-            Page(path: "/home", signedIn: true, calls: [
-                try call("identity", "nomad.identity.v1.IdentityService/ListCertifications",
-                         Nomad_Identity_V1_ListCertificationsRequest.with { $0.page = page20 }),
-                try call("identity", "nomad.identity.v1.IdentityService/ListPermits",
-                         Nomad_Identity_V1_ListPermitsRequest.with { $0.page = page20 }),
-                try call("events", "nomad.events.v1.EventsService/ListMyRegistrations",
-                         Nomad_Events_V1_ListMyRegistrationsRequest.with { $0.page.pageSize = 50 }),
-                try call("jobs", "nomad.jobs.v1.JobsService/ListOrders",
-                         Nomad_Jobs_V1_ListOrdersRequest.with { $0.status = .active; $0.page.pageSize = 50 }),
-                try call("assets", "nomad.assets.v1.AssetsService/GetBalances", Nomad_Assets_V1_GetBalancesRequest()),
-                try call("identity", "nomad.identity.v1.IdentityService/ListApplications",
-                         Nomad_Identity_V1_ListApplicationsRequest.with { $0.page = page20 }),
-                try call("jobs", "nomad.jobs.v1.JobsService/ListMyBountyApplications",
-                         Nomad_Jobs_V1_ListMyBountyApplicationsRequest.with { $0.page = page20 }),
-            ]),
+            Page(
+                path: "/catalogue", signedIn: false,
+                calls: [
+                    try call(
+                        "identity", "nomad.identity.v1.IdentityService/ListCatalogue",
+                        Nomad_Identity_V1_ListCatalogueRequest.with { $0.page.pageSize = 100 })
+                ]),
+            Page(
+                path: "/kpis", signedIn: false,
+                calls: [
+                    try call("analytics", "nomad.analytics.v1.AnalyticsService/ListKpis", Nomad_Analytics_V1_ListKpisRequest())
+                ]),
+            Page(
+                path: "/home", signedIn: true,
+                calls: [
+                    try call(
+                        "identity", "nomad.identity.v1.IdentityService/ListCertifications",
+                        Nomad_Identity_V1_ListCertificationsRequest.with { $0.page = page20 }),
+                    try call(
+                        "identity", "nomad.identity.v1.IdentityService/ListPermits",
+                        Nomad_Identity_V1_ListPermitsRequest.with { $0.page = page20 }),
+                    try call(
+                        "events", "nomad.events.v1.EventsService/ListMyRegistrations",
+                        Nomad_Events_V1_ListMyRegistrationsRequest.with { $0.page.pageSize = 50 }),
+                    try call(
+                        "jobs", "nomad.jobs.v1.JobsService/ListOrders",
+                        Nomad_Jobs_V1_ListOrdersRequest.with {
+                            $0.status = .active; $0.page.pageSize = 50
+                        }),
+                    try call("assets", "nomad.assets.v1.AssetsService/GetBalances", Nomad_Assets_V1_GetBalancesRequest()),
+                    try call(
+                        "identity", "nomad.identity.v1.IdentityService/ListApplications",
+                        Nomad_Identity_V1_ListApplicationsRequest.with { $0.page = page20 }),
+                    try call(
+                        "jobs", "nomad.jobs.v1.JobsService/ListMyBountyApplications",
+                        Nomad_Jobs_V1_ListMyBountyApplicationsRequest.with { $0.page = page20 }),
+                ]),
         ]
     }
 }
@@ -199,7 +220,9 @@ enum PortalSignIn {
         }
         let body = [("_csrf", token), ("next", "/home"), ("username", username), ("password", password)]
             .map { "\($0)=\(urlEncode($1))" }.joined(separator: "&")
-        let signedIn = try exchange(port: port, """
+        let signedIn = try exchange(
+            port: port,
+            """
             POST /signin HTTP/1.0\r
             Host: 127.0.0.1\r
             Connection: close\r

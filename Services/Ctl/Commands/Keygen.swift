@@ -6,7 +6,9 @@ import NomadKit
 /// in the forms NOMAD_SIGNING_KEY and NOMAD_VERIFY_KEYS take.
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate an Ed25519 token signing key (NOMAD_SIGNING_KEY) and its verify key (NOMAD_VERIFY_KEYS), or with --data a data key (NOMAD_DATA_KEYS) and a hash key (NOMAD_DATA_HASH_KEY).")
+        abstract:
+            "Generate an Ed25519 token signing key (NOMAD_SIGNING_KEY) and its verify key (NOMAD_VERIFY_KEYS), or with --data a data key (NOMAD_DATA_KEYS) and a hash key (NOMAD_DATA_HASH_KEY)."
+    )
 
     @Flag(help: "Generate an AES-256 data key and an HMAC hash key for personal numbers instead.")
     var data = false

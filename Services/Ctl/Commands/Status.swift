@@ -32,9 +32,11 @@ struct Status: AsyncParsableCommand {
         for process in file.processes {
             if let web = process.web {
                 // The portal: ready when its /healthz answers 200 (every service it calls SERVING).
-                rows.append(Row(
-                    name: process.name, address: web, health: await LoopbackHTTP.get(web + "healthz") == nil ? "NOT_SERVING" : "SERVING",
-                    pid: process.pid, residentBytes: ProcInfo.residentBytes(of: process.pid), callsServed: nil))
+                rows.append(
+                    Row(
+                        name: process.name, address: web,
+                        health: await LoopbackHTTP.get(web + "healthz") == nil ? "NOT_SERVING" : "SERVING",
+                        pid: process.pid, residentBytes: ProcInfo.residentBytes(of: process.pid), callsServed: nil))
                 continue
             }
             let address = try HostPort(parsing: process.grpc)
@@ -44,9 +46,10 @@ struct Status: AsyncParsableCommand {
             } catch let error as RPCError {
                 health = "\(error.code)"
             }
-            rows.append(Row(
-                name: process.name, address: process.grpc, health: health, pid: process.pid,
-                residentBytes: ProcInfo.residentBytes(of: process.pid), callsServed: await Self.callsServed(process.metricsURL)))
+            rows.append(
+                Row(
+                    name: process.name, address: process.grpc, health: health, pid: process.pid,
+                    residentBytes: ProcInfo.residentBytes(of: process.pid), callsServed: await Self.callsServed(process.metricsURL)))
         }
         if json {
             let encoder = JSONEncoder()
@@ -62,9 +65,13 @@ struct Status: AsyncParsableCommand {
         func megabytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "-" }
         var lines = [["service", "address", "health", "pid", "resident", "calls"]]
         for row in rows {
-            lines.append([row.name, row.address, row.health, "\(row.pid)", megabytes(row.residentBytes), row.callsServed.map(String.init) ?? "-"])
+            lines.append([
+                row.name, row.address, row.health, "\(row.pid)", megabytes(row.residentBytes), row.callsServed.map(String.init) ?? "-",
+            ])
         }
-        lines.append(["total", "", "", "", megabytes(rows.compactMap(\.residentBytes).reduce(0, +)), "\(rows.compactMap(\.callsServed).reduce(0, +))"])
+        lines.append([
+            "total", "", "", "", megabytes(rows.compactMap(\.residentBytes).reduce(0, +)), "\(rows.compactMap(\.callsServed).reduce(0, +))",
+        ])
         let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max() ?? 0 }
         return lines.map { line in
             zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")

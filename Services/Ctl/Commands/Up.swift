@@ -39,7 +39,7 @@ struct SuiteFlags: ParsableArguments {
             for value in values {
                 let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let service = SuiteService.named(parts[0]),
-                      let port = Int(parts[1]), (0...65535).contains(port)
+                    let port = Int(parts[1]), (0...65535).contains(port)
                 else {
                     throw ValidationError(
                         "\(flag) expects NAME=PORT with NAME one of \(SuiteService.all.map(\.name).joined(separator: ", ")); got \(value)")
@@ -70,10 +70,16 @@ struct Up: AsyncParsableCommand {
 
     @OptionGroup var suite: SuiteFlags
 
-    @Flag(help: "Once every service is SERVING, enter a small demo zone through the public RPCs (officers, sites, nomads, enterprises, jobs, a bounty, data, a forum) and wait until analytics counts it.")
+    @Flag(
+        help:
+            "Once every service is SERVING, enter a small demo zone through the public RPCs (officers, sites, nomads, enterprises, jobs, a bounty, data, a forum) and wait until analytics counts it."
+    )
     var seed = false
 
-    @Flag(help: "Stop the whole suite when any service exits, instead of restarting it with back-off (1 s, 2 s, 4 s ... 30 s). For scripted runs where a crash must fail the run.")
+    @Flag(
+        help:
+            "Stop the whole suite when any service exits, instead of restarting it with back-off (1 s, 2 s, 4 s ... 30 s). For scripted runs where a crash must fail the run."
+    )
     var noRestart = false
 
     func run() async throws {
@@ -142,11 +148,14 @@ struct Up: AsyncParsableCommand {
                 continue
             }
             lines.append("  \(name) gRPC \(service.grpcAddress)   metrics \(service.metricsURL)   pid \(service.process.pid)")
-            lines.append("              database \(urls.runtime)"
-                + (urls.migration.map { "   migrates as \(ServiceRoles.user(of: $0) ?? $0)" } ?? ""))
+            lines.append(
+                "              database \(urls.runtime)"
+                    + (urls.migration.map { "   migrates as \(ServiceRoles.user(of: $0) ?? $0)" } ?? ""))
         }
-        lines.append("  admin       username \(suite.context.adminUsername)   password \(suite.context.adminPassword)"
-            + (suite.options.dataDirectory != nil || suite.options.databaseURL != nil ? "  (set when the admin was first created)" : ""))
+        lines.append(
+            "  admin       username \(suite.context.adminUsername)   password \(suite.context.adminPassword)"
+                + (suite.options.dataDirectory != nil || suite.options.databaseURL != nil ? "  (set when the admin was first created)" : "")
+        )
         lines.append("  verify key  NOMAD_VERIFY_KEYS=\(suite.context.signingKey.verificationKey.encoded)")
         if let identity = suite.running("identity") {
             lines.append("")

@@ -53,7 +53,9 @@ struct AnalyticsBench: AsyncParsableCommand {
         options.services = SuiteService.all.filter { $0.name == "analytics" }
         options.ports["analytics"] = Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
         #if DEBUG
-        say("warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-analytics, ... nomadctl)")
+            say(
+                "warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-analytics, ... nomadctl)"
+            )
         #endif
         let suite = try await LocalSuite.start(options, signals: signals, say: say)
         let memory = SuiteMemory(suite)
@@ -79,8 +81,9 @@ struct AnalyticsBench: AsyncParsableCommand {
             figures.add("pgbench.ingest.latency_ms", pgbench.latencyMs)
             figures.addPeaks(memory.figures)
             await suite.stop(say: say)
-            emit(report.lines(events: events, batch: batch, senders: senders, reads: reads, pgbench: pgbench)
-                + "\n\n" + figures.lines)
+            emit(
+                report.lines(events: events, batch: batch, senders: senders, reads: reads, pgbench: pgbench)
+                    + "\n\n" + figures.lines)
         } catch {
             await suite.stop(say: say)
             throw error
@@ -96,9 +99,10 @@ struct AnalyticsBench: AsyncParsableCommand {
 
         func lines(events: Int, batch: Int, senders: Int, reads: Int, pgbench: Pgbench.Result) -> String {
             func row(_ name: String, _ timed: Timed, _ unit: String, _ per: Int) -> String {
-                String(format: "  %@ %8.0f %@/s   p50 %7.2f ms   p99 %7.2f ms   errors: %@",
-                       name.padding(toLength: 26, withPad: " ", startingAt: 0) as NSString, timed.rate(per), unit as NSString,
-                       timed.p50, timed.p99, (timed.errors.isEmpty ? "none" : timed.errors) as NSString)
+                String(
+                    format: "  %@ %8.0f %@/s   p50 %7.2f ms   p99 %7.2f ms   errors: %@",
+                    name.padding(toLength: 26, withPad: " ", startingAt: 0) as NSString, timed.rate(per), unit as NSString,
+                    timed.p50, timed.p99, (timed.errors.isEmpty ? "none" : timed.errors) as NSString)
             }
             return [
                 "",
@@ -108,8 +112,9 @@ struct AnalyticsBench: AsyncParsableCommand {
                 row("IngestEvents (redelivered)", redelivery, "events", batch),
                 row("ListKpis (every KPI, year)", kpis, "calls ", 1),
                 row("GetKpiSeries nomad_visits", series, "calls ", 1),
-                String(format: "  pgbench, the ingest's INSERT (prepared, %d clients, %d batches of %d): %.0f events/s, %.2f ms a batch",
-                       senders, pgbench.transactions, batch, pgbench.tps * Double(batch), pgbench.latencyMs ?? 0),
+                String(
+                    format: "  pgbench, the ingest's INSERT (prepared, %d clients, %d batches of %d): %.0f events/s, %.2f ms a batch",
+                    senders, pgbench.transactions, batch, pgbench.tps * Double(batch), pgbench.latencyMs ?? 0),
                 "  nomad_visits over the year after the run: \(visits)",
             ].joined(separator: "\n")
         }
@@ -132,7 +137,8 @@ struct AnalyticsBench: AsyncParsableCommand {
         let relay = try ServiceTokens(key: context.serviceTokenKey)
             .issue(caller: UUID(), for: .ingestEvents, lifetime: 4 * 3600).token
         let officer = try LoadSeed.tokens(signingKey: context.signingKey).issue(
-            for: Principal(accountID: UUID(), role: .officer, department: "development_reform"), lifetime: 4 * 3600).token
+            for: Principal(accountID: UUID(), role: .officer, department: "development_reform"), lifetime: 4 * 3600
+        ).token
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let batches = AnalyticsBenchEvents(year: year, nomads: nomads).batches(count: events, size: batch)
         say("ingesting \(events) events in \(batches.count) batches from \(senders) senders ...")
@@ -145,18 +151,28 @@ struct AnalyticsBench: AsyncParsableCommand {
             _ = try await client.ingestEvents(.with { $0.events = again[index] }, metadata: bearer(relay))
         }
         let period = Nomad_Analytics_V1_Period.with {
-            $0.from = .with { $0.year = Int32(year); $0.month = 1; $0.day = 1 }
-            $0.to = .with { $0.year = Int32(year); $0.month = 12; $0.day = 31 }
+            $0.from = .with {
+                $0.year = Int32(year); $0.month = 1; $0.day = 1
+            }
+            $0.to = .with {
+                $0.year = Int32(year); $0.month = 12; $0.day = 31
+            }
         }
         say("reading: ListKpis and GetKpiSeries, \(reads) calls each ...")
         let kpis = await timed(reads, concurrency: 1) { _ in
             _ = try await client.listKpis(.with { $0.period = period }, metadata: bearer(officer))
         }
         let series = await timed(reads, concurrency: 1) { _ in
-            _ = try await client.getKpiSeries(.with { $0.code = "nomad_visits"; $0.period = period }, metadata: bearer(officer))
+            _ = try await client.getKpiSeries(
+                .with {
+                    $0.code = "nomad_visits"; $0.period = period
+                }, metadata: bearer(officer))
         }
         let visits = try await client.getKpiSeries(
-            .with { $0.code = "nomad_visits"; $0.period = period }, metadata: bearer(officer)).progress.value
+            .with {
+                $0.code = "nomad_visits"; $0.period = period
+            }, metadata: bearer(officer)
+        ).progress.value
         return Report(ingest: ingest, redelivery: redelivery, kpis: kpis, series: series, visits: visits)
     }
 

@@ -16,8 +16,10 @@ struct AnalyticsBenchEvents {
         let people = (0..<nomads).map { _ in random.uuid() }
         let sites = (0..<12).map { _ in random.uuid() }
         let forums = (0..<40).map { _ in random.uuid() }
-        let start = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "Asia/Shanghai"),
-                                   year: year, month: 1, day: 1, hour: 9).date!
+        let start = DateComponents(
+            calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "Asia/Shanghai"),
+            year: year, month: 1, day: 1, hour: 9
+        ).date!
         var all: [Nomad_Common_V1_DomainEvent] = []
         all.reserveCapacity(count)
         for _ in 0..<count {
@@ -87,8 +89,12 @@ struct SplitMix64: RandomNumberGenerator {
         var bytes = withUnsafeBytes(of: (a, b)) { Array($0) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-            .uuidString.lowercased()
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            )
+        )
+        .uuidString.lowercased()
     }
 }

@@ -58,12 +58,14 @@ struct JobsBench: AsyncParsableCommand {
                     func measure(_ mix: String, _ requests: Int) async throws -> LoadReport {
                         let operations = try LoadPlan.parseMix(mix)
                         // A warm-up of its own, so its calls stay out of the figures.
-                        _ = await LoadRunner(client: client, world: world).run(LoadPlan(
-                            requests: min(1_000, requests / 10), concurrency: concurrency, timeLimit: .seconds(60),
-                            mix: operations, killReplicaAfter: nil))
+                        _ = await LoadRunner(client: client, world: world).run(
+                            LoadPlan(
+                                requests: min(1_000, requests / 10), concurrency: concurrency, timeLimit: .seconds(60),
+                                mix: operations, killReplicaAfter: nil))
                         let runner = LoadRunner(client: client, world: world)
-                        let plan = LoadPlan(requests: requests, concurrency: concurrency, timeLimit: .seconds(600),
-                                            mix: operations, killReplicaAfter: nil)
+                        let plan = LoadPlan(
+                            requests: requests, concurrency: concurrency, timeLimit: .seconds(600),
+                            mix: operations, killReplicaAfter: nil)
                         say("\(count) replica(s): \(requests) calls of \(mix) ...")
                         return LoadReport(runner: runner, elapsed: await runner.run(plan), killed: nil)
                     }
@@ -96,8 +98,10 @@ struct JobsBench: AsyncParsableCommand {
         lines += rows
         if let pgbench {
             lines.append("")
-            lines.append(String(format: "  pgbench, the claim's SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
-                                concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0))
+            lines.append(
+                String(
+                    format: "  pgbench, the claim's SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
+                    concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0))
             figures.add("pgbench.claim.tps", pgbench.tps)
             figures.add("pgbench.claim.latency_ms", pgbench.latencyMs)
         }
@@ -111,10 +115,11 @@ struct JobsBench: AsyncParsableCommand {
         let errors = (claim.runner.stats.outcomes.merging(match.runner.stats.outcomes, uniquingKeysWith: +))
             .filter { !$0.key.hasSuffix(" OK") }
             .map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
-        return String(format: "  %8d %10.0f %14.2f %14.2f %11.0f %14.2f %14.2f   %@",
-                      replicas, claim.throughput(of: .claim), percentile(claimLatencies, 0.5) ?? 0,
-                      percentile(claimLatencies, 0.99) ?? 0, match.throughput(of: .match),
-                      percentile(matchLatencies, 0.5) ?? 0, percentile(matchLatencies, 0.99) ?? 0,
-                      (errors.isEmpty ? "none" : errors) as NSString)
+        return String(
+            format: "  %8d %10.0f %14.2f %14.2f %11.0f %14.2f %14.2f   %@",
+            replicas, claim.throughput(of: .claim), percentile(claimLatencies, 0.5) ?? 0,
+            percentile(claimLatencies, 0.99) ?? 0, match.throughput(of: .match),
+            percentile(matchLatencies, 0.5) ?? 0, percentile(matchLatencies, 0.99) ?? 0,
+            (errors.isEmpty ? "none" : errors) as NSString)
     }
 }

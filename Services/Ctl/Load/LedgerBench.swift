@@ -51,7 +51,9 @@ struct LedgerBench: AsyncParsableCommand {
         options.services = SuiteService.all.filter { $0.name == "assets" }
         options.ports["assets"] = Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
         #if DEBUG
-        say("warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-assets, ... nomadctl)")
+            say(
+                "warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-assets, ... nomadctl)"
+            )
         #endif
         let suite = try await LocalSuite.start(options, signals: signals, say: say)
         let memory = SuiteMemory(suite)
@@ -73,8 +75,9 @@ struct LedgerBench: AsyncParsableCommand {
                 databaseURL: suite.databaseURL, schema: "assets", clients: concurrency, transactions: transfers)
             var exchange: (rpc: (Double, String, Double, Double), pgbench: Pgbench.Result)?
             if exchanges > 0 {
-                let rpc = try await withGRPCClient(transport: try HTTP2ClientTransport.Posix(
-                    target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+                let rpc = try await withGRPCClient(
+                    transport: try HTTP2ClientTransport.Posix(
+                        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
                 ) { grpc in
                     let client = Nomad_Assets_V1_AssetsService.Client(wrapping: grpc)
                     say("warm-up: \(min(200, exchanges / 10)) exchanges ...")
@@ -83,8 +86,11 @@ struct LedgerBench: AsyncParsableCommand {
                     return await measure(exchanges) { try await exchangeOne(client, callers, &$0) }
                 }
                 say("pgbench: the exchange's SQL, \(concurrency) clients, \(exchanges) transactions ...")
-                exchange = (rpc, try Pgbench.exchanges(
-                    databaseURL: suite.databaseURL, schema: "assets", clients: concurrency, transactions: exchanges))
+                exchange = (
+                    rpc,
+                    try Pgbench.exchanges(
+                        databaseURL: suite.databaseURL, schema: "assets", clients: concurrency, transactions: exchanges)
+                )
             }
             memory.stop()
             var figures = Figures()
@@ -102,23 +108,28 @@ struct LedgerBench: AsyncParsableCommand {
                 figures.add("pgbench.exchange.tps", exchange.pgbench.tps)
                 figures.add("pgbench.exchange.latency_ms", exchange.pgbench.latencyMs)
                 exchangeLines = [
-                    String(format: "  ExchangePow RPC:     %.0f exchanges/s   p50 %.2f ms   p99 %.2f ms   errors: %@",
-                           rate, p50, p99, (failures.isEmpty ? "none" : failures) as NSString),
-                    String(format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
-                           concurrency, exchange.pgbench.transactions, exchange.pgbench.tps, exchange.pgbench.latencyMs ?? 0),
+                    String(
+                        format: "  ExchangePow RPC:     %.0f exchanges/s   p50 %.2f ms   p99 %.2f ms   errors: %@",
+                        rate, p50, p99, (failures.isEmpty ? "none" : failures) as NSString),
+                    String(
+                        format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
+                        concurrency, exchange.pgbench.transactions, exchange.pgbench.tps, exchange.pgbench.latencyMs ?? 0),
                 ]
             }
             figures.addPeaks(memory.figures)
             await suite.stop(say: say)
-            let lines: [String] = [
-                "",
-                "ledger bench: \(transfers) transfers of 1 point between \(accounts) points accounts, \(concurrency) concurrent callers",
-                "",
-                String(format: "  TransferPoints RPC:  %.0f transfers/s   p50 %.2f ms   p99 %.2f ms   errors: %@",
-                       rpc, p50, p99, (errors.isEmpty ? "none" : errors) as NSString),
-                String(format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
-                       concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0),
-            ] + exchangeLines + ["", figures.lines]
+            let lines: [String] =
+                [
+                    "",
+                    "ledger bench: \(transfers) transfers of 1 point between \(accounts) points accounts, \(concurrency) concurrent callers",
+                    "",
+                    String(
+                        format: "  TransferPoints RPC:  %.0f transfers/s   p50 %.2f ms   p99 %.2f ms   errors: %@",
+                        rpc, p50, p99, (errors.isEmpty ? "none" : errors) as NSString),
+                    String(
+                        format: "  pgbench, same SQL (prepared, %d clients, %d transactions): %.0f tps, %.2f ms average",
+                        concurrency, pgbench.transactions, pgbench.tps, pgbench.latencyMs ?? 0),
+                ] + exchangeLines + ["", figures.lines]
             emit(lines.joined(separator: "\n"))
         } catch {
             await suite.stop(say: say)
@@ -139,9 +150,11 @@ struct LedgerBench: AsyncParsableCommand {
         let tokens = LoadSeed.tokens(signingKey: signingKey)
         @Sendable func metadata(_ role: Role) throws -> Metadata {
             let token = try tokens.issue(
-                for: Principal(accountID: UUID(), role: role, department: role == .officer ? "data" : nil,
-                               standing: role == .nomad ? .certified : nil),
-                lifetime: 4 * 3600).token
+                for: Principal(
+                    accountID: UUID(), role: role, department: role == .officer ? "data" : nil,
+                    standing: role == .nomad ? .certified : nil),
+                lifetime: 4 * 3600
+            ).token
             return bearer(token)
         }
         let officer = try metadata(.officer)
@@ -149,23 +162,26 @@ struct LedgerBench: AsyncParsableCommand {
         return try await LoadSeed.concurrently(count: accounts, concurrency: 8) { _ in
             let nomad = try metadata(.nomad)
             let hash = (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: .min ... .max)) }.joined()
-            let task = try await client.submitContribution(.with {
-                $0.requestID = UUID().uuidString
-                $0.poolCode = "culture_tourism_consumption"
-                $0.kind = .labelling
-                $0.evidenceHash = hash
-                $0.workUnits = 100_000
-                $0.qualityScore = 100
-            }, metadata: nomad)
-            let accepted = try await client.reviewContribution(.with {
-                $0.requestID = UUID().uuidString
-                $0.contributionID = task.contributionID
-                $0.accept = true
-            }, metadata: officer)
-            _ = try await client.exchangePow(.with {
-                $0.requestID = UUID().uuidString
-                $0.powUnits = accepted.powUnits / 2
-            }, metadata: nomad)
+            let task = try await client.submitContribution(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.poolCode = "culture_tourism_consumption"
+                    $0.kind = .labelling
+                    $0.evidenceHash = hash
+                    $0.workUnits = 100_000
+                    $0.qualityScore = 100
+                }, metadata: nomad)
+            let accepted = try await client.reviewContribution(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.contributionID = task.contributionID
+                    $0.accept = true
+                }, metadata: officer)
+            _ = try await client.exchangePow(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.powUnits = accepted.powUnits / 2
+                }, metadata: nomad)
             let balances = try await client.getBalances(.init(), metadata: nomad)
             guard let points = balances.accounts.first(where: { $0.kind == .points }) else {
                 throw CtlError("seeded nomad has no points account")
@@ -182,11 +198,12 @@ struct LedgerBench: AsyncParsableCommand {
         let from = Int.random(in: 0..<callers.count, using: &generator)
         var to = Int.random(in: 0..<(callers.count - 1), using: &generator)
         if to >= from { to += 1 }
-        _ = try await client.transferPoints(.with {
-            $0.requestID = UUID().uuidString
-            $0.toAccountID = callers[to].pointsAccount
-            $0.points = 1
-        }, metadata: callers[from].metadata)
+        _ = try await client.transferPoints(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.toAccountID = callers[to].pointsAccount
+                $0.points = 1
+            }, metadata: callers[from].metadata)
     }
 
     /// One POW of a random caller exchanged for points.
@@ -194,10 +211,11 @@ struct LedgerBench: AsyncParsableCommand {
         _ client: Nomad_Assets_V1_AssetsService.Client<HTTP2ClientTransport.Posix>, _ callers: [Caller],
         _ generator: inout SystemRandomNumberGenerator
     ) async throws {
-        _ = try await client.exchangePow(.with {
-            $0.requestID = UUID().uuidString
-            $0.powUnits = 1
-        }, metadata: callers[Int.random(in: 0..<callers.count, using: &generator)].metadata)
+        _ = try await client.exchangePow(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.powUnits = 1
+            }, metadata: callers[Int.random(in: 0..<callers.count, using: &generator)].metadata)
     }
 
     /// Calls per second over `count` calls from `concurrency` workers, the

@@ -7,7 +7,7 @@ import NomadLocal
 import NomadProtos
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Load: AsyncParsableCommand {
@@ -129,7 +129,8 @@ struct LoadReport: Sendable {
         var lines = [
             "",
             "jobs load: \(replicas) replica(s), mix \(mix), \(concurrency) callers",
-            String(format: "  %d calls in %.1f s = %.0f calls/s; %d retries (same request_id)", calls, seconds, throughput(), stats.retries),
+            String(
+                format: "  %d calls in %.1f s = %.0f calls/s; %d retries (same request_id)", calls, seconds, throughput(), stats.retries),
         ]
         if let killed { lines.append("  \(killed) was killed with SIGKILL mid-run; its callers retried on the surviving replicas") }
         lines.append("")
@@ -137,9 +138,11 @@ struct LoadReport: Sendable {
         for operation in LoadOperation.allCases {
             let values = stats.latencies[operation] ?? []
             guard !values.isEmpty else { continue }
-            lines.append("  " + operation.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + String(
-                format: " %8d %10.0f %9.2f %9.2f %9.2f", values.count,
-                throughput(of: operation), percentile(values, 0.5)!, percentile(values, 0.99)!, percentile(values, 0.999)!))
+            lines.append(
+                "  " + operation.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %8d %10.0f %9.2f %9.2f %9.2f", values.count,
+                        throughput(of: operation), percentile(values, 0.5)!, percentile(values, 0.99)!, percentile(values, 0.999)!))
         }
         lines.append("")
         lines.append("  outcomes (FAILED_PRECONDITION / ALREADY_EXISTS on claims are full jobs and repeat claims):")
@@ -155,8 +158,9 @@ struct LoadReport: Sendable {
             lines.append("  memory (VmRSS, sampled every 200 ms): idle once SERVING, peak during seeding and the run")
         }
         for figure in memory {
-            lines.append("    " + figure.name.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + " idle \(figure.idle.map(formatBytes) ?? "-"), peak \(formatBytes(max(figure.sampler.peak, figure.idle ?? 0)))")
+            lines.append(
+                "    " + figure.name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + " idle \(figure.idle.map(formatBytes) ?? "-"), peak \(formatBytes(max(figure.sampler.peak, figure.idle ?? 0)))")
         }
         lines.append("")
         lines.append("  invariants (read from the database):")
@@ -185,7 +189,9 @@ struct JobsLoadSuite: Sendable {
             Ports(grpc: try Loopback.freePort(), metrics: try Loopback.freePort())
         }
         #if DEBUG
-        say("warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-jobs, ... nomadctl)")
+            say(
+                "warning: nomadctl is a debug build; measure with release builds (swift build -c release --product nomad-jobs, ... nomadctl)"
+            )
         #endif
         return JobsLoadSuite(suite: try await LocalSuite.start(options, signals: signals, say: say))
     }

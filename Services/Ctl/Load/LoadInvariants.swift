@@ -27,11 +27,13 @@ enum LoadInvariants {
                 return 0
             }
             let overflow = try await count("SELECT count(*)::int8 FROM jobs WHERE seats_taken > seats")
-            let miscounted = try await count("""
+            let miscounted = try await count(
+                """
                 SELECT count(*)::int8 FROM jobs j
                 WHERE j.seats_taken <> (SELECT count(*) FROM orders o WHERE o.job_id = j.id AND o.holds_seat)
                 """)
-            let doubleAssigned = try await count("""
+            let doubleAssigned = try await count(
+                """
                 SELECT count(*)::int8 FROM (
                   SELECT o.job_id FROM orders o JOIN jobs j ON j.id = o.job_id
                   WHERE j.seats = 1 AND o.holds_seat GROUP BY o.job_id HAVING count(*) > 1) AS twice
@@ -41,12 +43,15 @@ enum LoadInvariants {
             let totalOrders = try await count("SELECT count(*)::int8 FROM orders WHERE holds_seat")
             return [
                 Check(name: "no job holds more seats than it has", holds: overflow == 0, detail: "\(overflow) jobs over"),
-                Check(name: "every job's seat count equals the orders holding its seats", holds: miscounted == 0,
-                      detail: "\(miscounted) jobs differ"),
-                Check(name: "no single-seat job has two assignees", holds: doubleAssigned == 0,
-                      detail: "\(doubleAssigned) jobs with two"),
-                Check(name: "every acknowledged claim is in the database", holds: present == ids.count,
-                      detail: "\(present) of \(ids.count) acknowledged claims found; \(totalOrders) seat-holding orders in all"),
+                Check(
+                    name: "every job's seat count equals the orders holding its seats", holds: miscounted == 0,
+                    detail: "\(miscounted) jobs differ"),
+                Check(
+                    name: "no single-seat job has two assignees", holds: doubleAssigned == 0,
+                    detail: "\(doubleAssigned) jobs with two"),
+                Check(
+                    name: "every acknowledged claim is in the database", holds: present == ids.count,
+                    detail: "\(present) of \(ids.count) acknowledged claims found; \(totalOrders) seat-holding orders in all"),
             ]
         }
     }

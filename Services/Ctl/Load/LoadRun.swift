@@ -6,7 +6,7 @@ import NomadProtos
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The operations of the jobs load mix.
@@ -29,7 +29,9 @@ struct LoadPlan: Sendable {
         for part in text.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2, let operation = LoadOperation(rawValue: pair[0]), let weight = Int(pair[1]), weight >= 0 else {
-                throw CtlError("--mix expects NAME=WEIGHT,... with NAME one of \(LoadOperation.allCases.map(\.rawValue).joined(separator: ", ")); got \(part)")
+                throw CtlError(
+                    "--mix expects NAME=WEIGHT,... with NAME one of \(LoadOperation.allCases.map(\.rawValue).joined(separator: ", ")); got \(part)"
+                )
             }
             mix.append((operation, weight))
         }
@@ -157,23 +159,26 @@ struct LoadRunner: Sendable {
         case .list:
             let skill = world.skills.randomElement(using: &generator)!
             await call(operation) { options in
-                _ = try await client.listJobs(.with {
-                    $0.skillCode = skill
-                    $0.page = .with { $0.pageSize = 20 }
-                }, metadata: bearer(world.enterpriseToken), options: options)
+                _ = try await client.listJobs(
+                    .with {
+                        $0.skillCode = skill
+                        $0.page = .with { $0.pageSize = 20 }
+                    }, metadata: bearer(world.enterpriseToken), options: options)
             }
         case .match:
             await call(operation) { options in
-                _ = try await client.matchJobs(.with { $0.limit = 20 },
-                                               metadata: bearer(world.nomadTokens[nomadIndex]), options: options)
+                _ = try await client.matchJobs(
+                    .with { $0.limit = 20 },
+                    metadata: bearer(world.nomadTokens[nomadIndex]), options: options)
             }
         case .claim:
             let jobID = world.jobIDs.randomElement(using: &generator)!
             let order = await call(operation) { options in
-                try await client.claimJob(.with {
-                    $0.requestID = requestID
-                    $0.jobID = jobID
-                }, metadata: bearer(world.nomadTokens[nomadIndex]), options: options)
+                try await client.claimJob(
+                    .with {
+                        $0.requestID = requestID
+                        $0.jobID = jobID
+                    }, metadata: bearer(world.nomadTokens[nomadIndex]), options: options)
             }
             if let order { stats.acknowledge(AcknowledgedClaim(orderID: order.orderID, nomadIndex: nomadIndex)) }
         case .progress:
@@ -183,12 +188,13 @@ struct LoadRunner: Sendable {
                 return
             }
             await call(operation) { options in
-                _ = try await client.submitDelivery(.with {
-                    $0.requestID = requestID
-                    $0.orderID = claim.orderID
-                    $0.note = "load run delivery"
-                    $0.evidenceHash = String(repeating: "ab", count: 32)
-                }, metadata: bearer(world.nomadTokens[claim.nomadIndex]), options: options)
+                _ = try await client.submitDelivery(
+                    .with {
+                        $0.requestID = requestID
+                        $0.orderID = claim.orderID
+                        $0.note = "load run delivery"
+                        $0.evidenceHash = String(repeating: "ab", count: 32)
+                    }, metadata: bearer(world.nomadTokens[claim.nomadIndex]), options: options)
             }
         }
     }

@@ -15,8 +15,9 @@ enum LoadSeed {
     ]
 
     static func tokens(signingKey: SigningKey) -> AccessTokens {
-        AccessTokens(issuer: "nomad-identity", audience: "nomad-zone",
-                     keys: KeyRing(signingKey: signingKey, verificationKeys: []))
+        AccessTokens(
+            issuer: "nomad-identity", audience: "nomad-zone",
+            keys: KeyRing(signingKey: signingKey, verificationKeys: []))
     }
 
     static func world(
@@ -34,44 +35,53 @@ enum LoadSeed {
         let jobIDs = try await concurrently(count: jobs, concurrency: concurrency) { index in
             var generator = SystemRandomNumberGenerator()
             let required = skills.shuffled(using: &generator).prefix(Int.random(in: 1...3, using: &generator))
-            let job = try await client.publishJob(.with {
-                $0.requestID = UUID().uuidString
-                $0.job = .with {
-                    $0.title = "Load job \(index)"
-                    $0.description_p = "Seeded by nomadctl load."
-                    $0.requiredSkills = required.enumerated().map { position, code in
-                        .with { $0.skillCode = code; $0.minLevel = 2; $0.weight = 5; $0.essential = position == 0 }
+            let job = try await client.publishJob(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.job = .with {
+                        $0.title = "Load job \(index)"
+                        $0.description_p = "Seeded by nomadctl load."
+                        $0.requiredSkills = required.enumerated().map { position, code in
+                            .with {
+                                $0.skillCode = code; $0.minLevel = 2; $0.weight = 5; $0.essential = position == 0
+                            }
+                        }
+                        $0.tools = ["Xcode", "Python", "Figma"].shuffled(using: &generator).prefix(2).map { $0 }
+                        $0.budget = .with {
+                            $0.currencyCode = "CNY"; $0.minorUnits = 500_000
+                        }
+                        $0.mode = .remoteOrder
+                        $0.seats = Int32.random(in: seats, using: &generator)
+                        $0.claimable = true
+                        $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
+                        $0.languages = ["zh-CN"]
                     }
-                    $0.tools = ["Xcode", "Python", "Figma"].shuffled(using: &generator).prefix(2).map { $0 }
-                    $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 500_000 }
-                    $0.mode = .remoteOrder
-                    $0.seats = Int32.random(in: seats, using: &generator)
-                    $0.claimable = true
-                    $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
-                    $0.languages = ["zh-CN"]
-                }
-            }, metadata: bearer(enterprises[index % enterprises.count].token))
+                }, metadata: bearer(enterprises[index % enterprises.count].token))
             return job.jobID
         }
         _ = try await concurrently(count: nomads, concurrency: concurrency) { index in
             var generator = SystemRandomNumberGenerator()
             let held = skills.shuffled(using: &generator).prefix(Int.random(in: 2...5, using: &generator))
-            _ = try await client.updateProfile(.with {
-                $0.requestID = UUID().uuidString
-                $0.profile = .with {
-                    $0.skills = held.map { code in
-                        .with { $0.skillCode = code; $0.level = Int32.random(in: 1...5, using: &generator); $0.yearsExperience = 2 }
+            _ = try await client.updateProfile(
+                .with {
+                    $0.requestID = UUID().uuidString
+                    $0.profile = .with {
+                        $0.skills = held.map { code in
+                            .with {
+                                $0.skillCode = code; $0.level = Int32.random(in: 1...5, using: &generator); $0.yearsExperience = 2
+                            }
+                        }
+                        $0.availability = .fullTime
+                        $0.hoursPerWeek = 40
+                        $0.timeZone = "Asia/Shanghai"
+                        $0.languages = ["zh-CN", "en"]
                     }
-                    $0.availability = .fullTime
-                    $0.hoursPerWeek = 40
-                    $0.timeZone = "Asia/Shanghai"
-                    $0.languages = ["zh-CN", "en"]
-                }
-            }, metadata: bearer(nomadCallers[index].token))
+                }, metadata: bearer(nomadCallers[index].token))
             return index
         }
-        return LoadWorld(jobIDs: jobIDs, nomads: nomadCallers.map(\.id), nomadTokens: nomadCallers.map(\.token),
-                         enterpriseToken: enterprises[0].token, skills: skills)
+        return LoadWorld(
+            jobIDs: jobIDs, nomads: nomadCallers.map(\.id), nomadTokens: nomadCallers.map(\.token),
+            enterpriseToken: enterprises[0].token, skills: skills)
     }
 
     /// Runs `body` for 0..<count with at most `concurrency` at once, results in order.

@@ -6,9 +6,10 @@ import NomadLocal
 /// sends) against the same database: the ceiling a claim RPC is compared with.
 enum Pgbench {
     static func locate() throws -> String {
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/pgbench" }
+        let candidates =
+            (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/pgbench" }
             + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
-                .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pgbench" }
+            .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/pgbench" }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CtlError("pgbench not found: apt-get install postgresql-15 (or postgresql-client)")
         }
@@ -74,14 +75,18 @@ enum Pgbench {
             CREATE UNIQUE INDEX ON \(picks.table) (n);
             SELECT count(*) FROM \(picks.table);
             """
-        let count = Int(try runTool(psqlPath(next: binary), ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", setup, databaseURL])
-            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0
+        let count =
+            Int(
+                try runTool(psqlPath(next: binary), ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", setup, databaseURL])
+                    .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last ?? "") ?? 0
         guard count >= picks.minimum else { throw CtlError(picks.shortage) }
         let perClient = max(1, transactions / clients)
-        let output = try runTool(binary, [
-            "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-t", String(perClient),
-            "-D", "\(picks.countVariable)=\(count)", "-f", script.path, databaseURL,
-        ], environment: ["PGOPTIONS": "-c search_path=\(schema)"])
+        let output = try runTool(
+            binary,
+            [
+                "-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-t", String(perClient),
+                "-D", "\(picks.countVariable)=\(count)", "-f", script.path, databaseURL,
+            ], environment: ["PGOPTIONS": "-c search_path=\(schema)"])
         let tps = output.split(separator: "\n").first { $0.hasPrefix("tps = ") }
             .flatMap { Double($0.dropFirst(6).split(separator: " ").first ?? "") }
         let latency = output.split(separator: "\n").first { $0.hasPrefix("latency average = ") }

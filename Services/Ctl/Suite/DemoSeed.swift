@@ -59,10 +59,12 @@ struct DemoSeed {
                 try await withClient(suite, "assets") { assets in
                     try await withClient(suite, "events") { events in
                         try await withClient(suite, "analytics") { analytics in
-                            let seed = DemoSeed(identity: identity, jobs: jobs, assets: assets, events: events,
-                                                analytics: analytics, say: say)
-                            try await seed.run(adminUsername: suite.context.adminUsername,
-                                               adminPassword: suite.context.adminPassword)
+                            let seed = DemoSeed(
+                                identity: identity, jobs: jobs, assets: assets, events: events,
+                                analytics: analytics, say: say)
+                            try await seed.run(
+                                adminUsername: suite.context.adminUsername,
+                                adminPassword: suite.context.adminPassword)
                         }
                     }
                 }
@@ -87,9 +89,12 @@ struct DemoSeed {
     /// machine). Every seed call carries its request_id, so gRPC may send the same
     /// message again: a call that did happen returns its first answer.
     static let retryingWhenUnavailable = ServiceConfig(methodConfig: [
-        MethodConfig(names: [MethodConfig.Name(service: "")], executionPolicy: .retry(RetryPolicy(
-            maxAttempts: 5, initialBackoff: .seconds(1), maxBackoff: .seconds(8), backoffMultiplier: 2,
-            retryableStatusCodes: [.unavailable])))
+        MethodConfig(
+            names: [MethodConfig.Name(service: "")],
+            executionPolicy: .retry(
+                RetryPolicy(
+                    maxAttempts: 5, initialBackoff: .seconds(1), maxBackoff: .seconds(8), backoffMultiplier: 2,
+                    retryableStatusCodes: [.unavailable])))
     ])
 
     /// `nomadctl seed`: the same seed against a suite that runs elsewhere (the
@@ -108,8 +113,9 @@ struct DemoSeed {
                 try await with("assets") { (assets: Assets) in
                     try await with("events") { (events: Events) in
                         try await with("analytics") { (analytics: Analytics) in
-                            let seed = DemoSeed(identity: identity, jobs: jobs, assets: assets, events: events,
-                                                analytics: analytics, say: say)
+                            let seed = DemoSeed(
+                                identity: identity, jobs: jobs, assets: assets, events: events,
+                                analytics: analytics, say: say)
                             try await seed.run(adminUsername: adminUsername, adminPassword: adminPassword)
                         }
                     }
@@ -132,44 +138,49 @@ struct DemoSeed {
         let permitOfficer = try await officer("demo-permit-officer", "出入境专员", department: "exit_entry", admin: admin)
         let industry = try await officer("demo-industry-officer", "揭榜挂帅专员", department: "science_industry", admin: admin)
 
-        let core = try await site(zh: "新英湾数字游民社区", en: "Xinying Bay Nomad Community", area: .coreXinyingBay,
-                                  address: "儋州市新英湾区滨海大道 1 号", admin: admin)
-        _ = try await site(zh: "那大共享办公空间", en: "Nada Co-working Space", area: .linked,
-                           address: "儋州市那大镇中兴大街 88 号", admin: admin)
+        let core = try await site(
+            zh: "新英湾数字游民社区", en: "Xinying Bay Nomad Community", area: .coreXinyingBay,
+            address: "儋州市新英湾区滨海大道 1 号", admin: admin)
+        _ = try await site(
+            zh: "那大共享办公空间", en: "Nada Co-working Space", area: .linked,
+            address: "儋州市那大镇中兴大街 88 号", admin: admin)
 
         var firms: [Caller] = []
         for firm in Self.enterprises {
-            _ = try await identity.registerEnterprise(.with {
-                $0.requestID = UUID().text
-                $0.username = firm.username
-                $0.password = Self.password
-                $0.name = firm.name
-                $0.creditCode = firm.creditCode
-            }, metadata: anonymous)
+            _ = try await identity.registerEnterprise(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.username = firm.username
+                    $0.password = Self.password
+                    $0.name = firm.name
+                    $0.creditCode = firm.creditCode
+                }, metadata: anonymous)
             firms.append(try await login(firm.username))
         }
 
         var people: [Caller] = []
         for nomad in Self.nomads {
-            _ = try await identity.registerNomad(.with {
-                $0.requestID = UUID().text
-                $0.username = nomad.username
-                $0.password = Self.password
-                $0.displayName = nomad.name
-                $0.nationality = nomad.nationality
-                $0.documentType = nomad.nationality == "CN" ? .residentID : .passport
-                $0.documentNumber = nomad.document
-                $0.languages = nomad.nationality == "CN" ? ["zh-CN", "en"] : ["en"]
-            }, metadata: anonymous)
+            _ = try await identity.registerNomad(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.username = nomad.username
+                    $0.password = Self.password
+                    $0.displayName = nomad.name
+                    $0.nationality = nomad.nationality
+                    $0.documentType = nomad.nationality == "CN" ? .residentID : .passport
+                    $0.documentNumber = nomad.document
+                    $0.languages = nomad.nationality == "CN" ? ["zh-CN", "en"] : ["en"]
+                }, metadata: anonymous)
             people.append(try await login(nomad.username))
         }
         for person in people.prefix(Self.certified) { try await certify(person, officer: talent) }
         for person in people.prefix(Self.settled) {
-            _ = try await identity.recognizeMigrant(.with {
-                $0.requestID = UUID().text
-                $0.accountID = person.id
-                $0.reason = "在儋州落户 / settled in Danzhou"
-            }, metadata: talent.metadata)
+            _ = try await identity.recognizeMigrant(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.accountID = person.id
+                    $0.reason = "在儋州落户 / settled in Danzhou"
+                }, metadata: talent.metadata)
         }
         // The certified foreign nomads hold a year's work permit, as the
         // plan's foreign nomads would before taking work (jobs checks it).
@@ -181,11 +192,12 @@ struct DemoSeed {
 
         for person in people.prefix(Self.certified) {
             let qr = try await identity.issueCardQr(.init(), metadata: person.metadata)
-            _ = try await identity.verifyCard(.with {
-                $0.requestID = UUID().text
-                $0.qrPayload = qr.payload
-                $0.siteID = core
-            }, metadata: talent.metadata)
+            _ = try await identity.verifyCard(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.qrPayload = qr.payload
+                    $0.siteID = core
+                }, metadata: talent.metadata)
         }
 
         let jobIDs = try await seedWork(people: people, firms: firms, reviewer: industry)
@@ -193,11 +205,12 @@ struct DemoSeed {
         let forum = try await seedForum(people: people, officer: eventsOfficer, site: core)
         try await seedServiceApplication(people[0], officer: talent)
 
-        say("demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer, demo-industry-officer, "
-            + "demo-permit-officer; "
-            + "enterprises \(Self.enterprises.map(\.username).joined(separator: ", ")); "
-            + "nomads \(Self.nomads.map(\.username).joined(separator: ", ")) (first \(Self.certified) certified); "
-            + "password \(Self.password)")
+        say(
+            "demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer, demo-industry-officer, "
+                + "demo-permit-officer; "
+                + "enterprises \(Self.enterprises.map(\.username).joined(separator: ", ")); "
+                + "nomads \(Self.nomads.map(\.username).joined(separator: ", ")) (first \(Self.certified) certified); "
+                + "password \(Self.password)")
         say("demo data: \(jobIDs.count) jobs and a bounty, 2 data contributions, forum \(forum), 2 sites")
         try await awaitKpis(admin: admin)
     }
@@ -208,103 +221,136 @@ struct DemoSeed {
     private func seedWork(people: [Caller], firms: [Caller], reviewer: Caller) async throws -> [String] {
         let skills = ["software.mobile.ios", "software.web", "data.labelling", "design.ui", "media.livestream", "ai.training"]
         for (index, person) in people.enumerated() {
-            _ = try await jobs.updateProfile(.with {
-                $0.requestID = UUID().text
-                $0.profile = .with {
-                    $0.skills = [skills[index % skills.count], skills[(index + 1) % skills.count]].map { code in
-                        .with { $0.skillCode = code; $0.level = 4; $0.yearsExperience = 5 }
+            _ = try await jobs.updateProfile(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.profile = .with {
+                        $0.skills = [skills[index % skills.count], skills[(index + 1) % skills.count]].map { code in
+                            .with {
+                                $0.skillCode = code; $0.level = 4; $0.yearsExperience = 5
+                            }
+                        }
+                        $0.availability = .partTime
+                        $0.hoursPerWeek = 24
+                        $0.timeZone = "Asia/Shanghai"
+                        $0.languages = ["zh-CN", "en"]
                     }
-                    $0.availability = .partTime
-                    $0.hoursPerWeek = 24
-                    $0.timeZone = "Asia/Shanghai"
-                    $0.languages = ["zh-CN", "en"]
-                }
-            }, metadata: person.metadata)
+                }, metadata: person.metadata)
         }
         var jobIDs: [String] = []
-        for (index, title) in ["儋州文旅小程序 / Danzhou tourism mini-program", "海鲜电商数据标注 / Seafood e-commerce data labelling",
-                               "东坡文化直播 / Dongpo culture livestreams"].enumerated() {
-            let job = try await jobs.publishJob(.with {
-                $0.requestID = UUID().text
-                $0.job = .with {
-                    $0.title = title
-                    $0.description_p = "Demo job seeded by nomadctl up --seed."
-                    $0.requiredSkills = [.with { $0.skillCode = skills[[1, 2, 4][index]]; $0.minLevel = 2; $0.weight = 5; $0.essential = true }]
-                    $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 800_000 }
-                    $0.mode = .remoteOrder
-                    $0.seats = 2
-                    $0.claimable = true
-                    $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
-                    $0.languages = ["zh-CN"]
-                }
-            }, metadata: firms[index % firms.count].metadata)
+        for (index, title) in [
+            "儋州文旅小程序 / Danzhou tourism mini-program", "海鲜电商数据标注 / Seafood e-commerce data labelling",
+            "东坡文化直播 / Dongpo culture livestreams",
+        ].enumerated() {
+            let job = try await jobs.publishJob(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.job = .with {
+                        $0.title = title
+                        $0.description_p = "Demo job seeded by nomadctl up --seed."
+                        $0.requiredSkills = [
+                            .with {
+                                $0.skillCode = skills[[1, 2, 4][index]]; $0.minLevel = 2; $0.weight = 5; $0.essential = true
+                            }
+                        ]
+                        $0.budget = .with {
+                            $0.currencyCode = "CNY"; $0.minorUnits = 800_000
+                        }
+                        $0.mode = .remoteOrder
+                        $0.seats = 2
+                        $0.claimable = true
+                        $0.deadline = .init(date: Date().addingTimeInterval(30 * 86400))
+                        $0.languages = ["zh-CN"]
+                    }
+                }, metadata: firms[index % firms.count].metadata)
             jobIDs.append(job.jobID)
         }
-        _ = try await jobs.claimJob(.with {
-            $0.requestID = UUID().text
-            $0.jobID = jobIDs[1]
-        }, metadata: people[1].metadata)
+        _ = try await jobs.claimJob(
+            .with {
+                $0.requestID = UUID().text
+                $0.jobID = jobIDs[1]
+            }, metadata: people[1].metadata)
 
-        let bounty = try await jobs.publishBounty(.with {
-            $0.requestID = UUID().text
-            $0.bounty = .with {
-                $0.title = "新英湾潮汐 App / Xinying Bay tide app"
-                $0.description_p = "An iOS app showing Xinying Bay's tides for the fishing port."
-                $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = 3_000_000 }
-                $0.deadline = .init(date: Date().addingTimeInterval(14 * 86400))
-                $0.winnerPlaces = 1
-                $0.qualification = .with {
-                    $0.certifiedOnly = true
-                    $0.requiredSkills = [.with { $0.skillCode = "software.mobile.ios"; $0.minLevel = 3; $0.weight = 5; $0.essential = true }]
+        let bounty = try await jobs.publishBounty(
+            .with {
+                $0.requestID = UUID().text
+                $0.bounty = .with {
+                    $0.title = "新英湾潮汐 App / Xinying Bay tide app"
+                    $0.description_p = "An iOS app showing Xinying Bay's tides for the fishing port."
+                    $0.budget = .with {
+                        $0.currencyCode = "CNY"; $0.minorUnits = 3_000_000
+                    }
+                    $0.deadline = .init(date: Date().addingTimeInterval(14 * 86400))
+                    $0.winnerPlaces = 1
+                    $0.qualification = .with {
+                        $0.certifiedOnly = true
+                        $0.requiredSkills = [
+                            .with {
+                                $0.skillCode = "software.mobile.ios"; $0.minLevel = 3; $0.weight = 5; $0.essential = true
+                            }
+                        ]
+                    }
+                    $0.milestones = [
+                        .with {
+                            $0.title = "App Store release"; $0.due = .init(date: Date().addingTimeInterval(40 * 86400))
+                        }
+                    ]
                 }
-                $0.milestones = [.with { $0.title = "App Store release"; $0.due = .init(date: Date().addingTimeInterval(40 * 86400)) }]
-            }
-        }, metadata: firms[1].metadata)
-        let application = try await jobs.submitBountyApplication(.with {
-            $0.requestID = UUID().text
-            $0.bountyID = bounty.bountyID
-            $0.kind = .individual
-            $0.proposal = "SwiftUI app with tide tables from the port authority."
-        }, metadata: people[0].metadata)
-        _ = try await jobs.reviewBountyApplication(.with {
-            $0.requestID = UUID().text
-            $0.applicationID = application.applicationID
-            $0.qualified = true
-        }, metadata: reviewer.metadata)
-        _ = try await jobs.claimBounty(.with {
-            $0.requestID = UUID().text
-            $0.applicationID = application.applicationID
-        }, metadata: people[0].metadata)
-        _ = try await jobs.completeBounty(.with {
-            $0.requestID = UUID().text
-            $0.bountyID = bounty.bountyID
-            $0.reward = .with { $0.currencyCode = "CNY"; $0.minorUnits = 3_000_000 }
-        }, metadata: firms[1].metadata)
+            }, metadata: firms[1].metadata)
+        let application = try await jobs.submitBountyApplication(
+            .with {
+                $0.requestID = UUID().text
+                $0.bountyID = bounty.bountyID
+                $0.kind = .individual
+                $0.proposal = "SwiftUI app with tide tables from the port authority."
+            }, metadata: people[0].metadata)
+        _ = try await jobs.reviewBountyApplication(
+            .with {
+                $0.requestID = UUID().text
+                $0.applicationID = application.applicationID
+                $0.qualified = true
+            }, metadata: reviewer.metadata)
+        _ = try await jobs.claimBounty(
+            .with {
+                $0.requestID = UUID().text
+                $0.applicationID = application.applicationID
+            }, metadata: people[0].metadata)
+        _ = try await jobs.completeBounty(
+            .with {
+                $0.requestID = UUID().text
+                $0.bountyID = bounty.bountyID
+                $0.reward = .with {
+                    $0.currencyCode = "CNY"; $0.minorUnits = 3_000_000
+                }
+            }, metadata: firms[1].metadata)
         return jobIDs
     }
 
     /// Two accepted data contributions (POW credited); the first nomad exchanges theirs for points.
     private func seedData(people: [Caller], officer: Caller) async throws {
         for (index, person) in people.prefix(2).enumerated() {
-            let contribution = try await assets.submitContribution(.with {
-                $0.requestID = UUID().text
-                $0.poolCode = "culture_tourism_consumption"
-                $0.kind = .data
-                $0.recordCount = Int64(10_000 + 2_000 * index)
-                $0.bytes = Int64(40_000_000 + 8_000_000 * index)
-                $0.contentHash = Self.digest("demo contribution \(index) \(person.id)")
-                $0.qualityScore = 88
-            }, metadata: person.metadata)
-            let credited = try await assets.reviewContribution(.with {
-                $0.requestID = UUID().text
-                $0.contributionID = contribution.contributionID
-                $0.accept = true
-            }, metadata: officer.metadata)
-            if index == 0 {
-                _ = try await assets.exchangePow(.with {
+            let contribution = try await assets.submitContribution(
+                .with {
                     $0.requestID = UUID().text
-                    $0.powUnits = credited.powUnits
+                    $0.poolCode = "culture_tourism_consumption"
+                    $0.kind = .data
+                    $0.recordCount = Int64(10_000 + 2_000 * index)
+                    $0.bytes = Int64(40_000_000 + 8_000_000 * index)
+                    $0.contentHash = Self.digest("demo contribution \(index) \(person.id)")
+                    $0.qualityScore = 88
                 }, metadata: person.metadata)
+            let credited = try await assets.reviewContribution(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.contributionID = contribution.contributionID
+                    $0.accept = true
+                }, metadata: officer.metadata)
+            if index == 0 {
+                _ = try await assets.exchangePow(
+                    .with {
+                        $0.requestID = UUID().text
+                        $0.powUnits = credited.powUnits
+                    }, metadata: person.metadata)
             }
         }
     }
@@ -313,58 +359,67 @@ struct DemoSeed {
     /// with their one-card, the first ones are checked in at the gate.
     private func seedForum(people: [Caller], officer: Caller, site: String) async throws -> String {
         let start = Date().addingTimeInterval(7 * 86400)
-        let draft = try await events.createEvent(.with {
-            $0.requestID = UUID().text
-            $0.event = .with {
-                $0.kind = .forum
-                $0.title = ["zh-CN": "新英湾数字游民论坛", "en": "Xinying Bay Digital Nomad Forum"]
-                $0.description_p = ["zh-CN": "数字游民、企业与政府部门的交流对接会。", "en": "Nomads, enterprises and departments meet."]
-                $0.venue.site = .with { $0.siteID = site; $0.area = .core; $0.address = "儋州市新英湾区滨海大道 1 号" }
-                $0.startTime = .init(date: start)
-                $0.endTime = .init(date: start.addingTimeInterval(4 * 3600))
-                $0.capacity = 200
-            }
-        }, metadata: officer.metadata)
-        let forum = try await events.publishEvent(.with {
-            $0.requestID = UUID().text
-            $0.eventID = draft.eventID
-        }, metadata: officer.metadata)
+        let draft = try await events.createEvent(
+            .with {
+                $0.requestID = UUID().text
+                $0.event = .with {
+                    $0.kind = .forum
+                    $0.title = ["zh-CN": "新英湾数字游民论坛", "en": "Xinying Bay Digital Nomad Forum"]
+                    $0.description_p = ["zh-CN": "数字游民、企业与政府部门的交流对接会。", "en": "Nomads, enterprises and departments meet."]
+                    $0.venue.site = .with {
+                        $0.siteID = site; $0.area = .core; $0.address = "儋州市新英湾区滨海大道 1 号"
+                    }
+                    $0.startTime = .init(date: start)
+                    $0.endTime = .init(date: start.addingTimeInterval(4 * 3600))
+                    $0.capacity = 200
+                }
+            }, metadata: officer.metadata)
+        let forum = try await events.publishEvent(
+            .with {
+                $0.requestID = UUID().text
+                $0.eventID = draft.eventID
+            }, metadata: officer.metadata)
         for (index, person) in people.prefix(Self.certified).enumerated() {
             // Registration takes the holder's own card QR, not a typed number.
             let qr = try await identity.issueCardQr(.init(), metadata: person.metadata)
-            _ = try await events.registerForEvent(.with {
-                $0.requestID = UUID().text
-                $0.eventID = forum.eventID
-                $0.cardQr = qr.payload
-            }, metadata: person.metadata)
+            _ = try await events.registerForEvent(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.eventID = forum.eventID
+                    $0.cardQr = qr.payload
+                }, metadata: person.metadata)
             guard index < Self.checkedIn else { continue }
-            _ = try await events.checkIn(.with {
-                $0.requestID = UUID().text
-                $0.eventID = forum.eventID
-                $0.credential.cardQr = qr.payload
-            }, metadata: officer.metadata)
+            _ = try await events.checkIn(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.eventID = forum.eventID
+                    $0.credential.cardQr = qr.payload
+                }, metadata: officer.metadata)
         }
         return forum.eventID
     }
 
     /// A rent subsidy claim through the one-card catalogue, approved and rated.
     private func seedServiceApplication(_ nomad: Caller, officer: Caller) async throws {
-        let application = try await identity.submitApplication(.with {
-            $0.requestID = UUID().text
-            $0.serviceCode = "nomad-rent-subsidy"
-            $0.form = ["lease_months": "6", "monthly_rent_cny": "2500"]
-            $0.evidenceHashes = [Self.digest("demo lease \(nomad.id)")]
-        }, metadata: nomad.metadata)
-        _ = try await identity.decideApplication(.with {
-            $0.requestID = UUID().text
-            $0.id = application.id
-            $0.approve = true
-        }, metadata: officer.metadata)
-        _ = try await identity.rateApplication(.with {
-            $0.requestID = UUID().text
-            $0.id = application.id
-            $0.stars = 5
-        }, metadata: nomad.metadata)
+        let application = try await identity.submitApplication(
+            .with {
+                $0.requestID = UUID().text
+                $0.serviceCode = "nomad-rent-subsidy"
+                $0.form = ["lease_months": "6", "monthly_rent_cny": "2500"]
+                $0.evidenceHashes = [Self.digest("demo lease \(nomad.id)")]
+            }, metadata: nomad.metadata)
+        _ = try await identity.decideApplication(
+            .with {
+                $0.requestID = UUID().text
+                $0.id = application.id
+                $0.approve = true
+            }, metadata: officer.metadata)
+        _ = try await identity.rateApplication(
+            .with {
+                $0.requestID = UUID().text
+                $0.id = application.id
+                $0.stars = 5
+            }, metadata: nomad.metadata)
     }
 
     /// Waits until analytics counts what the seed did (the relays deliver
@@ -398,68 +453,80 @@ struct DemoSeed {
     private var anonymous: Metadata { ["accept-language": "en"] }
 
     private func login(_ username: String, password: String = DemoSeed.password) async throws -> Caller {
-        let pair = try await identity.login(.with {
-            $0.username = username
-            $0.password = password
-        }, metadata: anonymous)
+        let pair = try await identity.login(
+            .with {
+                $0.username = username
+                $0.password = password
+            }, metadata: anonymous)
         return Caller(id: pair.account.id, token: pair.accessToken)
     }
 
     private func officer(_ username: String, _ name: String, department: String, admin: Caller) async throws -> Caller {
-        _ = try await identity.createOfficer(.with {
-            $0.requestID = UUID().text
-            $0.username = username
-            $0.password = Self.password
-            $0.displayName = name
-            $0.department = department
-        }, metadata: admin.metadata)
+        _ = try await identity.createOfficer(
+            .with {
+                $0.requestID = UUID().text
+                $0.username = username
+                $0.password = Self.password
+                $0.displayName = name
+                $0.department = department
+            }, metadata: admin.metadata)
         return try await login(username)
     }
 
     private func site(
         zh: String, en: String, area: Nomad_Identity_V1_Area, address: String, admin: Caller
     ) async throws -> String {
-        try await identity.createSite(.with {
-            $0.requestID = UUID().text
-            $0.name = .with { $0.zhCn = zh; $0.en = en }
-            $0.area = area
-            $0.address = address
-            $0.capacity = 120
-        }, metadata: admin.metadata).id
+        try await identity.createSite(
+            .with {
+                $0.requestID = UUID().text
+                $0.name = .with {
+                    $0.zhCn = zh; $0.en = en
+                }
+                $0.area = area
+                $0.address = address
+                $0.capacity = 120
+            }, metadata: admin.metadata
+        ).id
     }
 
     /// A 12-month permit from today for remote software work, approved.
     private func grantPermit(_ nomad: Caller, officer: Caller) async throws {
-        let permit = try await identity.applyPermit(.with {
-            $0.requestID = UUID().text
-            $0.months = 12
-            $0.activities = [.remoteSoftwareDevelopment]
-            $0.startDate = ZoneDay.today().message
-        }, metadata: nomad.metadata)
-        _ = try await identity.decidePermit(.with {
-            $0.requestID = UUID().text
-            $0.id = permit.id
-            $0.approve = true
-        }, metadata: officer.metadata)
+        let permit = try await identity.applyPermit(
+            .with {
+                $0.requestID = UUID().text
+                $0.months = 12
+                $0.activities = [.remoteSoftwareDevelopment]
+                $0.startDate = ZoneDay.today().message
+            }, metadata: nomad.metadata)
+        _ = try await identity.decidePermit(
+            .with {
+                $0.requestID = UUID().text
+                $0.id = permit.id
+                $0.approve = true
+            }, metadata: officer.metadata)
     }
 
     /// Applies with evidence meeting every criterion; the talent officer approves.
     private func certify(_ nomad: Caller, officer: Caller) async throws {
-        let application = try await identity.applyCertification(.with {
-            $0.requestID = UUID().text
-            $0.evidence = .with {
-                $0.monthlyRemoteIncome = .with { $0.currencyCode = "CNY"; $0.minorUnits = 1_500_000 }
-                $0.remoteClients = ["Remote client Ltd."]
-                $0.intendedStayDays = 180
-                $0.skills = ["Swift", "数据分析"]
-                $0.documentHashes = [Self.digest("demo income statement \(nomad.id)")]
-            }
-        }, metadata: nomad.metadata)
-        _ = try await identity.decideCertification(.with {
-            $0.requestID = UUID().text
-            $0.id = application.id
-            $0.decision = .approve
-        }, metadata: officer.metadata)
+        let application = try await identity.applyCertification(
+            .with {
+                $0.requestID = UUID().text
+                $0.evidence = .with {
+                    $0.monthlyRemoteIncome = .with {
+                        $0.currencyCode = "CNY"; $0.minorUnits = 1_500_000
+                    }
+                    $0.remoteClients = ["Remote client Ltd."]
+                    $0.intendedStayDays = 180
+                    $0.skills = ["Swift", "数据分析"]
+                    $0.documentHashes = [Self.digest("demo income statement \(nomad.id)")]
+                }
+            }, metadata: nomad.metadata)
+        _ = try await identity.decideCertification(
+            .with {
+                $0.requestID = UUID().text
+                $0.id = application.id
+                $0.decision = .approve
+            }, metadata: officer.metadata)
     }
 }
 

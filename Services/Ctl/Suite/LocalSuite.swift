@@ -44,8 +44,9 @@ struct SuiteOptions: Sendable {
                 let shift = (replica - 1) * 10
                 return Instance(
                     service: service, replica: replica, replicas: count,
-                    ports: Ports(grpc: base.grpc == 0 ? 0 : base.grpc + shift,
-                                 metrics: base.metrics == 0 ? 0 : base.metrics + shift))
+                    ports: Ports(
+                        grpc: base.grpc == 0 ? 0 : base.grpc + shift,
+                        metrics: base.metrics == 0 ? 0 : base.metrics + shift))
             }
         }
     }
@@ -173,15 +174,18 @@ final class LocalSuite: Sendable {
             if let given = options.databaseURL {
                 // Somebody else's database: its roles are theirs to arrange, so
                 // one URL both migrates and serves.
-                urls = Dictionary(uniqueKeysWithValues: options.services.filter { $0.kind == .grpc }.map {
-                    ($0.name, DatabaseURLs(runtime: given, migration: nil))
-                })
+                urls = Dictionary(
+                    uniqueKeysWithValues: options.services.filter { $0.kind == .grpc }.map {
+                        ($0.name, DatabaseURLs(runtime: given, migration: nil))
+                    })
                 displayURL = given
             } else {
                 // Kept between runs, the cluster keeps what it acknowledged;
                 // thrown away after the run, it need not survive a power cut.
                 let durable = options.dataDirectory != nil
-                say("starting PostgreSQL\(options.dataDirectory.map { " in \($0)" } ?? "") (\(durable ? "durable" : "throwaway: fsync off") ...")
+                say(
+                    "starting PostgreSQL\(options.dataDirectory.map { " in \($0)" } ?? "") (\(durable ? "durable" : "throwaway: fsync off") ..."
+                )
                 let cluster = try LocalPostgres.start(
                     .init(baseDirectory: options.dataDirectory, stopWhenProcessExits: true, durable: durable))
                 postgres = cluster
@@ -190,11 +194,15 @@ final class LocalSuite: Sendable {
                 for service in options.services where service.kind == .grpc {
                     try cluster.bootstrap(service.roles, database: databaseName)
                 }
-                urls = Dictionary(uniqueKeysWithValues: options.services.filter { $0.kind == .grpc }.map {
-                    ($0.name, DatabaseURLs(
-                        runtime: cluster.url(database: databaseName, user: $0.roles.runtime),
-                        migration: cluster.url(database: databaseName, user: $0.roles.owner)))
-                })
+                urls = Dictionary(
+                    uniqueKeysWithValues: options.services.filter { $0.kind == .grpc }.map {
+                        (
+                            $0.name,
+                            DatabaseURLs(
+                                runtime: cluster.url(database: databaseName, user: $0.roles.runtime),
+                                migration: cluster.url(database: databaseName, user: $0.roles.owner))
+                        )
+                    })
                 displayURL = cluster.url(database: databaseName)
             }
             try signals.throwIfInterrupted()
@@ -205,16 +213,18 @@ final class LocalSuite: Sendable {
                     .appendingPathComponent(service.executable).standardizedFileURL.path
                 guard FileManager.default.isExecutableFile(atPath: executable) else {
                     throw CtlError(
-                        "no \(service.executable) in \(options.binDirectory): build it with `swift build --product \(service.executable)` (or pass --bin-dir)")
+                        "no \(service.executable) in \(options.binDirectory): build it with `swift build --product \(service.executable)` (or pass --bin-dir)"
+                    )
                 }
                 let databaseURLs = urls[service.name]
                 say("starting \(instance.name) (\(executable)) on 127.0.0.1:\(instance.ports.grpc) ...")
                 let variables = environment(for: instance, databaseURLs: databaseURLs, context: context)
                 let process = try ChildProcess.spawn(
                     name: instance.name, executable: executable, arguments: [], environment: variables)
-                started.append(Running(
-                    instance: instance, process: process, databaseURLs: databaseURLs, executable: executable,
-                    environment: variables))
+                started.append(
+                    Running(
+                        instance: instance, process: process, databaseURLs: databaseURLs, executable: executable,
+                        environment: variables))
             }
             for running in started {
                 let process = running.process
@@ -243,8 +253,9 @@ final class LocalSuite: Sendable {
         let environment = Environment(shell)
         do {
             if try DataProtection.fromEnvironment(environment) != nil,
-               let keys = try environment.secret("NOMAD_DATA_KEYS"),
-               let hashKey = try environment.secret("NOMAD_DATA_HASH_KEY") {
+                let keys = try environment.secret("NOMAD_DATA_KEYS"),
+                let hashKey = try environment.secret("NOMAD_DATA_HASH_KEY")
+            {
                 return (keys, hashKey)
             }
         } catch {
@@ -271,8 +282,10 @@ final class LocalSuite: Sendable {
     /// the shell, then the suite's, then the service's own.
     static func environment(for instance: Instance, databaseURLs: DatabaseURLs?, context: SuiteContext) -> [String: String] {
         let service = instance.service
-        let owned = ["NOMAD_DATABASE_", "NOMAD_MIGRATION_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
-                     "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT", "NOMAD_DATA_KEYS", "NOMAD_DATA_HASH_KEY"]
+        let owned = [
+            "NOMAD_DATABASE_", "NOMAD_MIGRATION_DATABASE_", "NOMAD_SIGNING_KEY", "NOMAD_VERIFY_KEYS", "NOMAD_BOOTSTRAP_ADMIN_",
+            "NOMAD_GRPC_PORT", "NOMAD_METRICS_PORT", "NOMAD_DATA_KEYS", "NOMAD_DATA_HASH_KEY",
+        ]
         var environment = ProcessInfo.processInfo.environment.filter { entry in
             !owned.contains { entry.key.hasPrefix($0) }
         }
@@ -396,7 +409,8 @@ struct SuiteSecrets: Codable {
                 throw CtlError("cannot read \(path): \(error); remove it to start afresh")
             }
             if secrets.ticketKeyEncoded == nil || secrets.serviceTokenKeyEncoded == nil || secrets.dataKeysEncoded == nil
-                || secrets.dataHashKey == nil {
+                || secrets.dataHashKey == nil
+            {
                 let stamp = timestamp()
                 if secrets.dataKeysEncoded == nil || secrets.dataHashKey == nil {
                     secrets.dataKeysEncoded = DataKey.generate(id: "data-\(stamp)").encoded
@@ -421,8 +435,9 @@ struct SuiteSecrets: Codable {
     private func save(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard FileManager.default.createFile(
-            atPath: path, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600])
         else { throw CtlError("cannot write \(path)") }
     }
 }

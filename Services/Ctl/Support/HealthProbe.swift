@@ -64,7 +64,8 @@ func withPlaintextClient<Result: Sendable>(
     _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
 ) async throws -> Result {
     let isIPv4 = address.host.allSatisfy { $0.isNumber || $0 == "." }
-    let target: any ResolvableTarget = isIPv4
+    let target: any ResolvableTarget =
+        isIPv4
         ? ResolvableTargets.IPv4.ipv4(address: address.host, port: address.port)
         : ResolvableTargets.DNS.dns(host: address.host, port: address.port)
     let transport = try HTTP2ClientTransport.Posix(

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// GET of a loopback HTTP page (the services' /metrics) over a plain socket.

@@ -2,7 +2,7 @@ import Foundation
 import NomadKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// "host:port" as given on the command line.
@@ -17,7 +17,7 @@ struct HostPort: Sendable, CustomStringConvertible {
 
     init(parsing text: String) throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65535).contains(port), colon != text.startIndex
+            (1...65535).contains(port), colon != text.startIndex
         else { throw CtlError("expected HOST:PORT, got \(text)") }
         host = String(text[..<colon])
         self.port = port

@@ -4,7 +4,7 @@ import NomadLocal
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Facts about a live process, read from /proc (Linux).
@@ -27,17 +27,21 @@ enum ProcInfo {
     /// The pid listening on TCP `port`, from `ss -ltnpH` (needs the right to
     /// see the other process: same user or root).
     static func listeningPID(port: Int) -> pid_t? {
-        guard let ss = ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        guard
+            let ss = ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss", "/sbin/ss"]
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { return nil }
         let output = NSTemporaryDirectory() + "nomadctl-ss-\(getpid()).txt"
         defer { try? FileManager.default.removeItem(atPath: output) }
-        guard let child = try? ChildProcess.spawn(
-            name: "ss", executable: ss, arguments: ["-ltnpH", "sport = :\(port)"],
-            environment: ProcessInfo.processInfo.environment, stdoutPath: output, stderrPath: "/dev/null")
+        guard
+            let child = try? ChildProcess.spawn(
+                name: "ss", executable: ss, arguments: ["-ltnpH", "sport = :\(port)"],
+                environment: ProcessInfo.processInfo.environment, stdoutPath: output, stderrPath: "/dev/null")
         else { return nil }
         while !child.hasExited { usleep(10_000) }
         guard let text = try? String(contentsOfFile: output, encoding: .utf8),
-              let range = text.range(of: "pid=") else { return nil }
+            let range = text.range(of: "pid=")
+        else { return nil }
         let digits = text[range.upperBound...].prefix(while: \.isNumber)
         return pid_t(digits)
     }

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Records SIGINT/SIGTERM instead of dying on them, so nomadctl can stop its

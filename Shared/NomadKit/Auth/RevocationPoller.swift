@@ -72,9 +72,12 @@ public struct RevocationPoller: Service {
                 failures += 1
                 // Once when it starts failing, then now and then, not every few seconds.
                 if failures == 1 || failures % 30 == 0 {
-                    logger.warning("revocation list unavailable; keeping the last one", metadata: [
-                        "failures": "\(failures)", "loaded": "\(list.isLoaded)", "revoked": "\(list.count)",
-                        "error": "\(error)"])
+                    logger.warning(
+                        "revocation list unavailable; keeping the last one",
+                        metadata: [
+                            "failures": "\(failures)", "loaded": "\(list.isLoaded)", "revoked": "\(list.count)",
+                            "error": "\(error)",
+                        ])
                 }
             }
             try? await Task.sleep(for: interval)
@@ -88,19 +91,21 @@ public struct RevocationPoller: Service {
         var options = CallOptions.defaults
         options.timeout = .seconds(5)
         var metadata = Metadata()
-        metadata.addString("Bearer \(try tokens.issue(caller: pollerID, for: .readRevocations, lifetime: 120).token)",
-                           forKey: "authorization")
+        metadata.addString(
+            "Bearer \(try tokens.issue(caller: pollerID, for: .readRevocations, lifetime: 120).token)",
+            forKey: "authorization")
         var entries: [UUID: Date] = [:]
         var pageToken = ""
         // Bounded, so a server that kept answering with a next page cannot hold the loop.
         for _ in 0..<10_000 {
             let token = pageToken
-            let response = try await identity.listRevokedAccounts(.with {
-                $0.page = .with {
-                    $0.pageSize = 100
-                    $0.pageToken = token
-                }
-            }, metadata: metadata, options: options)
+            let response = try await identity.listRevokedAccounts(
+                .with {
+                    $0.page = .with {
+                        $0.pageSize = 100
+                        $0.pageToken = token
+                    }
+                }, metadata: metadata, options: options)
             for account in response.accounts {
                 guard let id = UUID(uuidString: account.accountID) else { continue }
                 entries[id] = account.revokedAt.date

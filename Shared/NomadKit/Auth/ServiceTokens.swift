@@ -67,7 +67,7 @@ public struct ServiceTokens: Sendable {
     /// The JWS type named in a token's header, to pick the verifier.
     static func headerType(_ token: some StringProtocol) -> String? {
         guard let first = token.split(separator: ".", maxSplits: 1).first, let data = Base64URL.decode(first),
-              let header = try? JSONDecoder().decode(JWS.Header.self, from: data)
+            let header = try? JSONDecoder().decode(JWS.Header.self, from: data)
         else { return nil }
         return header.typ
     }

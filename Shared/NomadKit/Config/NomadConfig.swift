@@ -179,8 +179,10 @@ public struct NomadConfig: Sendable {
         if let protection = try DataProtection.fromEnvironment(env) {
             config.dataProtection = protection
         } else {
-            FileHandle.standardError.write(Data(
-                "nomad-\(service): warning: NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY are not set; personal numbers are sealed with ephemeral keys and cannot be read after a restart\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "nomad-\(service): warning: NOMAD_DATA_KEYS and NOMAD_DATA_HASH_KEY are not set; personal numbers are sealed with ephemeral keys and cannot be read after a restart\n"
+                        .utf8))
         }
         if config.analyticsAddress != nil, config.serviceTokenKey == nil {
             throw ConfigError.invalid("NOMAD_ANALYTICS_ADDRESS", "needs NOMAD_SERVICE_TOKEN_KEY to authenticate the relay")
@@ -211,9 +213,10 @@ public struct NomadConfig: Sendable {
         let rate = try env.seconds("NOMAD_ANONYMOUS_RATE_PER_SECOND", default: defaults.ratePerSecond)
         let burst = try env.seconds("NOMAD_ANONYMOUS_BURST", default: max(defaults.burst, rate * 2))
         guard rate == 0 || burst >= 1 else { throw ConfigError.invalid("NOMAD_ANONYMOUS_BURST", "at least 1") }
-        let forwarders = Set((env.optionalString("NOMAD_TRUSTED_FORWARDERS") ?? "").split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty })
+        let forwarders = Set(
+            (env.optionalString("NOMAD_TRUSTED_FORWARDERS") ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty })
         for entry in forwarders where AddressRange(entry) == nil {
             throw ConfigError.invalid("NOMAD_TRUSTED_FORWARDERS", "not an IP address or a network (CIDR): \(entry)")
         }

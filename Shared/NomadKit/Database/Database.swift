@@ -30,7 +30,7 @@ public struct Database: Sendable {
             throw ConfigError.invalid("NOMAD_DATABASE_SCHEMA", "a lower-case SQL identifier")
         }
         guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
-              let host = components.host, let user = components.user
+            let host = components.host, let user = components.user
         else { throw ConfigError.invalid("NOMAD_DATABASE_URL", "expected postgres://user@host:port/database") }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
@@ -187,8 +187,9 @@ final class LastAnswer: Sendable {
 
     func mark() {
         let elapsed = ContinuousClock.now - Self.origin
-        nanoseconds.store(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000,
-                          ordering: .relaxed)
+        nanoseconds.store(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000,
+            ordering: .relaxed)
     }
 
     func isWithin(_ window: Duration) -> Bool {

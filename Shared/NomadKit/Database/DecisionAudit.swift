@@ -44,7 +44,8 @@ public enum DecisionAudit {
         _ tx: Tx, actor: Principal, action: String, subject: String, reason: String = "",
         before: String?, after: String?
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO audit_log (actor_id, actor_department, action, subject, reason, before, after)
             VALUES (\(actor.accountID), \(actor.department ?? ""), \(action), \(subject), \(reason), \(before)::jsonb,
               \(after)::jsonb)
@@ -74,7 +75,8 @@ public enum DecisionAudit {
     public static func list(
         _ tx: Tx, department: String?, subject: String?, actor: UUID?, page: Page
     ) async throws -> [Nomad_Common_V1_AuditEntry] {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT sequence, at, actor_id, actor_department, action, subject, reason,
               coalesce(before::text, ''), coalesce(after::text, '')
             FROM audit_log
@@ -82,7 +84,8 @@ public enum DecisionAudit {
               AND (\(subject)::text IS NULL OR subject = \(subject))
               AND (\(actor)::uuid IS NULL OR actor_id = \(actor))
             ORDER BY sequence LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect().map { row in
+            """
+        ).collect().map { row in
             let (sequence, at, actorID, department, action, subject, reason, before, after) =
                 try row.decode((Int64, Date, UUID, String, String, String, String, String, String).self)
             return .with {

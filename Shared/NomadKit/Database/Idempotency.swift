@@ -28,16 +28,21 @@ public enum Idempotency {
     ) async throws -> Response {
         let hash = try requestHash(request, protection: protection)
         let callerKey = key(caller)
-        let inserted = try await tx.query("""
-            INSERT INTO idempotency_keys (caller, method, request_id, request_hash)
-            VALUES (\(callerKey), \(method), \(requestID), \(hash))
-            ON CONFLICT DO NOTHING RETURNING 1
-            """).collect().count == 1
+        let inserted =
+            try await tx.query(
+                """
+                INSERT INTO idempotency_keys (caller, method, request_id, request_hash)
+                VALUES (\(callerKey), \(method), \(requestID), \(hash))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """
+            ).collect().count == 1
         if !inserted {
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT request_hash, response FROM idempotency_keys
                 WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
-                """).collect()
+                """
+            ).collect()
             guard let row = rows.first else { throw NomadError.internalError }
             let (storedHash, stored) = try row.decode((Data, Data?).self)
             guard storedHash == hash else { throw NomadError.requestIDReused }
@@ -46,7 +51,8 @@ public enum Idempotency {
         }
         let response = try await perform()
         let bytes = try protection.seal(bytes: Data(try response.serializedBytes() as [UInt8]), purpose: purpose(method))
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE idempotency_keys SET response = \(bytes)
             WHERE caller = \(callerKey) AND method = \(method) AND request_id = \(requestID)
             """)
@@ -63,10 +69,12 @@ public enum Idempotency {
         caller: Principal?, protection: DataProtection, as type: Response.Type
     ) async throws -> Response? {
         let hash = try requestHash(request, protection: protection)
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT request_hash, response FROM idempotency_keys
             WHERE caller = \(key(caller)) AND method = \(method) AND request_id = \(requestID)
-            """).collect()
+            """
+        ).collect()
         guard let row = rows.first else { return nil }
         let (storedHash, stored) = try row.decode((Data, Data?).self)
         guard storedHash == hash else { throw NomadError.requestIDReused }
@@ -112,10 +120,12 @@ public enum Idempotency {
     }
 
     public static func purge(_ tx: Tx, olderThan cutoff: Date, limit: Int) async throws -> Int {
-        try await tx.query("""
+        try await tx.query(
+            """
             DELETE FROM idempotency_keys WHERE ctid IN (
               SELECT ctid FROM idempotency_keys WHERE created_at < \(cutoff) LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             RETURNING 1
-            """).collect().count
+            """
+        ).collect().count
     }
 }

@@ -61,14 +61,16 @@ public enum Migrator {
             do {
                 let lockKey = "nomad-migrate:\(schema)"
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
-                let exists = try await connection.query(
-                    "SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger
-                ).collect().count > 0
+                let exists =
+                    try await connection.query(
+                        "SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger
+                    ).collect().count > 0
                 if !exists {
                     try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \"\(schema)\""), logger: logger)
                 }
                 try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema)\""), logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                       component text NOT NULL,
                       version integer NOT NULL,
@@ -107,16 +109,20 @@ public enum Migrator {
             applied.insert(version)
         }
         for migration in migrations where !applied.contains(migration.version) {
-            logger.info("applying migration", metadata: [
-                "component": "\(component)", "version": "\(migration.version)", "name": "\(migration.name)",
-            ])
+            logger.info(
+                "applying migration",
+                metadata: [
+                    "component": "\(component)", "version": "\(migration.version)", "name": "\(migration.name)",
+                ])
             // postgres-nio sends every query as a prepared statement, which
             // holds one command; PL/pgSQL's EXECUTE runs a whole script.
             let body = "$nomad_migration_body$", block = "$nomad_migration_do$"
             precondition(!migration.sql.contains(body) && !migration.sql.contains(block))
-            try await connection.query(PostgresQuery(
-                unsafeSQL: "DO \(block) BEGIN EXECUTE \(body)\(migration.sql)\(body); END \(block)"), logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: "DO \(block) BEGIN EXECUTE \(body)\(migration.sql)\(body); END \(block)"), logger: logger)
+            try await connection.query(
+                """
                 INSERT INTO schema_migrations (component, version, name)
                 VALUES (\(component), \(migration.version), \(migration.name))
                 """, logger: logger)
@@ -127,7 +133,9 @@ public enum Migrator {
 /// Tables every service has: idempotency keys and the transactional outbox.
 enum ChassisMigrations {
     static let all = [
-        Migration(1, "idempotency_and_outbox", """
+        Migration(
+            1, "idempotency_and_outbox",
+            """
             CREATE TABLE idempotency_keys (
               caller text NOT NULL,
               method text NOT NULL,
@@ -155,7 +163,9 @@ enum ChassisMigrations {
         // relay's batch can link back to it (null for rows written outside a
         // span). SQL functions leave it to the default, which reads what the
         // calling statement set (`OneStatementMutation.sql`).
-        Migration(3, "outbox_traceparent", """
+        Migration(
+            3, "outbox_traceparent",
+            """
             ALTER TABLE outbox ADD COLUMN traceparent text
               DEFAULT nullif(current_setting('nomad.traceparent', true), '');
             """),

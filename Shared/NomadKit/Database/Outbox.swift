@@ -13,7 +13,8 @@ public enum Outbox {
         let subjects = String(decoding: try encode(event.subjects), as: UTF8.self)
         let payloadJSON = String(decoding: try encode(event.payload), as: UTF8.self)
         let traceparent = TraceCarrier.current()["traceparent"]
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO outbox (id, type, schema_version, subject_ids, payload, traceparent)
             VALUES (\(UUID()), \(type), \(schemaVersion), \(subjects)::jsonb, \(payloadJSON)::jsonb, \(traceparent))
             """)

@@ -17,8 +17,9 @@ enum RuntimeGrants {
             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA \(s) TO \(r)",
             // Which migrations ran is the owner's record.
             "REVOKE INSERT, UPDATE, DELETE ON \(s).schema_migrations FROM \(r)",
-        ] + appendOnlyTables.map { table in
-            "REVOKE UPDATE, DELETE ON \(s).\(ServiceRoles.identifier(table)) FROM \(r)"
-        }
+        ]
+            + appendOnlyTables.map { table in
+                "REVOKE UPDATE, DELETE ON \(s).\(ServiceRoles.identifier(table)) FROM \(r)"
+            }
     }
 }

@@ -103,8 +103,11 @@ public struct OutboxRelay: Service {
                 failures += 1
                 let delay = backoff(after: failures)
                 if failures == 1 || failures % 10 == 0 {
-                    logger.warning("outbox relay failed; retrying", metadata: [
-                        "failures": "\(failures)", "retry_in": "\(delay)", "error": "\(error)"])
+                    logger.warning(
+                        "outbox relay failed; retrying",
+                        metadata: [
+                            "failures": "\(failures)", "retry_in": "\(delay)", "error": "\(error)",
+                        ])
                 }
                 try? await Task.sleep(for: delay)
             }
@@ -126,18 +129,21 @@ public struct OutboxRelay: Service {
         metadata.addString("Bearer \(token)", forKey: "authorization")
         let requestMetadata = metadata
         let stored = try await database.transaction { tx -> Int in
-            let rows = try await tx.query("""
+            let rows = try await tx.query(
+                """
                 SELECT id, type, schema_version, subject_ids::text, payload::text, occurred_at, traceparent FROM outbox
                 WHERE delivered_at IS NULL ORDER BY occurred_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """)
             var events: [Nomad_Common_V1_DomainEvent] = []
             var origins: [String] = []
             for try await (id, type, version, subjects, payload, occurredAt, traceparent)
-                in rows.decode((UUID, String, Int, String, String, Date, String?).self) {
+                in rows.decode((UUID, String, Int, String, String, Date, String?).self)
+            {
                 if let traceparent, !origins.contains(traceparent) { origins.append(traceparent) }
-                events.append(.init(
-                    id: id, source: source, type: type, schemaVersion: version, occurredAt: occurredAt,
-                    subjectIDsJSON: subjects, payloadJSON: payload))
+                events.append(
+                    .init(
+                        id: id, source: source, type: type, schemaVersion: version, occurredAt: occurredAt,
+                        subjectIDsJSON: subjects, payloadJSON: payload))
             }
             if events.isEmpty { return 0 }
             // A batch is a trace of its own (it mixes events of many requests),
@@ -157,12 +163,15 @@ public struct OutboxRelay: Service {
                     "UPDATE outbox SET delivered_at = now() WHERE id = ANY(\(acked))")
                 // Under the batch's span: its trace_id is the one analytics logs for
                 // the call; origin_trace_ids lead back to the requests.
-                logger.debug("outbox batch relayed", metadata: [
-                    "events": "\(acked.count)",
-                    "origin_trace_ids": .array(origins.compactMap { origin in
-                        W3CHeaders.parse(traceparent: origin, tracestate: nil).map { .string($0.traceID.description) }
-                    }),
-                ])
+                logger.debug(
+                    "outbox batch relayed",
+                    metadata: [
+                        "events": "\(acked.count)",
+                        "origin_trace_ids": .array(
+                            origins.compactMap { origin in
+                                W3CHeaders.parse(traceparent: origin, tracestate: nil).map { .string($0.traceID.description) }
+                            }),
+                    ])
                 return acked.count
             }
         }

@@ -71,8 +71,11 @@ public struct BoundedShutdownService: Service {
             try await running.value
         case .overran:
             running.cancel()
-            logger.warning("shutdown overran its limit: cancelled and not waited for", metadata: [
-                "component": "\(name)", "limit": "\(limit)"])
+            logger.warning(
+                "shutdown overran its limit: cancelled and not waited for",
+                metadata: [
+                    "component": "\(name)", "limit": "\(limit)",
+                ])
         case nil:
             // The group is cancelling everything: cancel the base, do not wait for it.
             running.cancel()

@@ -40,7 +40,9 @@ public final class NomadApp: Sendable {
         }
 
         if config.migrationDatabaseURL == nil {
-            logger.warning("no NOMAD_MIGRATION_DATABASE_URL: one role migrates and serves, so it owns its tables and only triggers guard the append-only ones")
+            logger.warning(
+                "no NOMAD_MIGRATION_DATABASE_URL: one role migrates and serves, so it owns its tables and only triggers guard the append-only ones"
+            )
         }
         let health = HealthState(serviceNames: definition.grpcServiceNames)
         self.health = health
@@ -100,25 +102,28 @@ public final class NomadApp: Sendable {
         var services: [any Service] = (TraceSetup.takeExporterService(logger: logger).map { [$0] } ?? []) + [client]
         if config.metricsPort >= 0 {
             let port = metricsPort
-            services.append(MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger) { bound in
-                port.value.withLock { $0 = bound }
-            })
+            services.append(
+                MetricsEndpoint.make(host: config.metricsHost, port: config.metricsPort, logger: logger) { bound in
+                    port.value.withLock { $0 = bound }
+                })
         }
-        services.append(ServerRunner(
-            server: server, health: health, database: database, component: definition.name,
-            migrations: definition.migrations, appendOnlyTables: definition.appendOnlyTables,
-            migrationURL: config.migrationDatabaseURL, runtimeRole: ServiceRoles.user(of: config.databaseURL),
-            startup: { try await definition.startup(context) },
-            healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
-            backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours)]
-                + definition.makeBackgroundTasks(context),
-            logger: logger))
+        services.append(
+            ServerRunner(
+                server: server, health: health, database: database, component: definition.name,
+                migrations: definition.migrations, appendOnlyTables: definition.appendOnlyTables,
+                migrationURL: config.migrationDatabaseURL, runtimeRole: ServiceRoles.user(of: config.databaseURL),
+                startup: { try await definition.startup(context) },
+                healthInterval: .milliseconds(Int64(config.healthIntervalSeconds * 1000)),
+                backgroundTasks: [Idempotency.purgeTask(database, retention: config.idempotencyRetentionHours)]
+                    + definition.makeBackgroundTasks(context),
+                logger: logger))
         // Last, so a shutdown stops the relay first, while the pool still runs.
         if let address = config.analyticsAddress, let tokens = config.serviceTokens {
-            services.append(try OutboxRelay(
-                database: database, source: definition.name, address: address, tokens: tokens,
-                security: ServiceAddress.security(ca: config.analyticsCAFile, config), settings: config.relay,
-                ready: { health.status(of: "") == .serving }, logger: logger))
+            services.append(
+                try OutboxRelay(
+                    database: database, source: definition.name, address: address, tokens: tokens,
+                    security: ServiceAddress.security(ca: config.analyticsCAFile, config), settings: config.relay,
+                    ready: { health.status(of: "") == .serving }, logger: logger))
         }
         if let poller { services.append(poller) }
         var groupConfig = ServiceGroupConfiguration(

@@ -28,9 +28,10 @@ public struct LocalTracer: Tracer {
     public func extract<Carrier, Extract: Extractor>(
         _ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract
     ) where Extract.Carrier == Carrier {
-        guard let parent = W3CHeaders.parse(
-            traceparent: extractor.extract(key: "traceparent", from: carrier),
-            tracestate: extractor.extract(key: "tracestate", from: carrier))
+        guard
+            let parent = W3CHeaders.parse(
+                traceparent: extractor.extract(key: "traceparent", from: carrier),
+                tracestate: extractor.extract(key: "tracestate", from: carrier))
         else { return }
         context.localTraceContext = parent
     }

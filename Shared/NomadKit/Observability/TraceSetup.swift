@@ -84,16 +84,18 @@ public enum TraceSetup {
             // swift-otel's own diagnostics as our JSON lines, warnings and worse
             // (its console default would put plain text lines on stdout).
             configuration.diagnosticLogLevel = .warning
-            configuration.diagnosticLogger = .custom(Logger(label: "nomad.otel") { label in
-                JSONLogHandler(label: label, service: service, level: .warning, traceMetadata: Logger.MetadataProvider { [:] })
-            })
+            configuration.diagnosticLogger = .custom(
+                Logger(label: "nomad.otel") { label in
+                    JSONLogHandler(label: label, service: service, level: .warning, traceMetadata: Logger.MetadataProvider { [:] })
+                })
             // Only the gRPC exporter is built (package trait OTLPGRPC).
             configuration.traces.otlpExporter.protocol = .grpc
             let backend = try OTel.makeTracingBackend(configuration: configuration)
             return (backend.factory, backend.service)
         } catch {
-            FileHandle.standardError.write(Data(
-                "nomad-\(service): OTLP trace export not started (\(error)); trace ids are still logged and propagated\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "nomad-\(service): OTLP trace export not started (\(error)); trace ids are still logged and propagated\n".utf8))
             return nil
         }
     }

@@ -9,7 +9,8 @@ public enum W3CHeaders {
         guard let traceparent, traceparent.utf8.count <= 512 else { return nil }
         let parsed: TraceContext
         if let tracestate, !tracestate.isEmpty, tracestate.utf8.count <= 512,
-           let withState = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate) {
+            let withState = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate)
+        {
             parsed = withState
         } else if let plain = try? TraceContext(traceParentHeaderValue: traceparent) {
             parsed = plain

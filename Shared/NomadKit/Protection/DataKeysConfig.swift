@@ -15,7 +15,9 @@ extension DataProtection {
         let keys: [DataKey]
         do {
             // Commas, or one key a line in a _FILE.
-            keys = try listed.split(whereSeparator: { $0 == "," || $0.isNewline }).map { try DataKey(encoded: String($0).trimmingCharacters(in: .whitespaces)) }
+            keys = try listed.split(whereSeparator: { $0 == "," || $0.isNewline }).map {
+                try DataKey(encoded: String($0).trimmingCharacters(in: .whitespaces))
+            }
         } catch {
             throw ConfigError.invalid("NOMAD_DATA_KEYS", "\(error)")
         }

@@ -13,7 +13,9 @@ public struct DataKey: Sendable {
     /// Key ids go into every ciphertext's header: short, printable, no separators.
     public static func isValidID(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= 64
-            && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            }
     }
 
     public init(id: String, bytes: Data) throws(DataProtectionError) {
@@ -43,8 +45,9 @@ public struct DataKey: Sendable {
 
     /// Accepts standard base64 as well, since operators paste `openssl rand -base64 32`.
     static func unpadded(_ text: Substring) -> String {
-        String(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "=", with: "")
-            .map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+        String(
+            text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "=", with: "")
+                .map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
     }
 }
 

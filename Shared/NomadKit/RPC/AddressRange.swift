@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An IP address or a network in CIDR notation ("10.0.0.5", "10.89.0.0/24",
@@ -18,7 +18,9 @@ public struct AddressRange: Sendable, Hashable {
         let maxLength = bytes.count * 8
         var length = maxLength
         if parts.count == 2 {
-            guard let given = Int(parts[1]), (0...maxLength).contains(given), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            guard let given = Int(parts[1]), (0...maxLength).contains(given), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                return nil
+            }
             length = given
         }
         network = Self.masked(bytes, to: length)

@@ -94,9 +94,9 @@ public final class AnonymousRateLimiter: Sendable {
     public func key(remotePeer: String, metadata: Metadata) -> String {
         let peer = Self.address(ofPeer: remotePeer)
         guard forwarders.contains(where: { $0.contains(peer) }),
-              let header = metadata[stringValues: "x-forwarded-for"].first(where: { _ in true }),
-              let last = header.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-              Self.looksLikeAddress(last)
+            let header = metadata[stringValues: "x-forwarded-for"].first(where: { _ in true }),
+            let last = header.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+            Self.looksLikeAddress(last)
         else { return peer }
         return last
     }
@@ -118,8 +118,9 @@ public final class AnonymousRateLimiter: Sendable {
     /// characters addresses use, so a header cannot mint unbounded keys of
     /// arbitrary text.
     static func looksLikeAddress(_ text: String) -> Bool {
-        (2...45).contains(text.utf8.count) && text.unicodeScalars.allSatisfy {
-            ("0"..."9").contains($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0) || $0 == "." || $0 == ":"
-        }
+        (2...45).contains(text.utf8.count)
+            && text.unicodeScalars.allSatisfy {
+                ("0"..."9").contains($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0) || $0 == "." || $0 == ":"
+            }
     }
 }

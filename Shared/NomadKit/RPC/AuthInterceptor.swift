@@ -52,7 +52,8 @@ public struct AuthInterceptor: ServerInterceptor {
         // An anonymous call (an open method without a valid token) draws from
         // its address's bucket; a signed-in caller never does.
         if principal == nil, let limiter = anonymousLimiter, limiter.isEnabled,
-           !limiter.admit(limiter.key(remotePeer: context.remotePeer, metadata: request.metadata)) {
+            !limiter.admit(limiter.key(remotePeer: context.remotePeer, metadata: request.metadata))
+        {
             throw AnonymousRateLimiter.refusal
         }
         var callContext = RequestContext.current
@@ -89,11 +90,12 @@ public struct AuthInterceptor: ServerInterceptor {
             checked = cached
         } else {
             do {
-                checked = if let serviceTokens, ServiceTokens.headerType(token) == ServiceTokens.type {
-                    try serviceTokens.verify(token, now: now)
-                } else {
-                    try tokens.verifyToken(token, now: now)
-                }
+                checked =
+                    if let serviceTokens, ServiceTokens.headerType(token) == ServiceTokens.type {
+                        try serviceTokens.verify(token, now: now)
+                    } else {
+                        try tokens.verifyToken(token, now: now)
+                    }
                 verified.store(token, checked)
             } catch {
                 logger.info("token refused", metadata: ["reason": "\(error)"])
@@ -116,7 +118,8 @@ public struct AuthInterceptor: ServerInterceptor {
                 throw NomadError.permissionDenied
             }
         } else if let revocations,
-                  try await revocations.isRevoked(checked.principal.accountID, issuedAt: checked.issuedAt) {
+            try await revocations.isRevoked(checked.principal.accountID, issuedAt: checked.issuedAt)
+        {
             logger.info("token of a disabled account refused", metadata: ["account": "\(checked.principal.accountID)"])
             if rule == .open { return nil }
             throw NomadError.accountDisabled

@@ -68,22 +68,23 @@ public struct ObservabilityInterceptor: ServerInterceptor {
         // transport keeps a higher hard ceiling (see NomadApp).
         var request = request
         let limit = maxRequestBytes
-        request.messages = RPCAsyncSequence(wrapping: request.messages.map { message in
-            guard let proto = message as? any SwiftProtobuf.Message else { return message }
-            if let size = try? (proto.serializedBytes() as [UInt8]).count, size > limit {
-                throw NomadError(
-                    .resourceExhausted, zh: "请求消息过大（上限 \(limit) 字节）",
-                    en: "The request message is too large (limit \(limit) bytes)")
-            }
-            try RequestScreen.check(proto)
-            // Here, once for every RPC: a handler never sees a malformed
-            // request_id. Whether one is needed at all is the mutation's
-            // question (VerifyCard without a site records nothing).
-            if let idempotent = proto as? any IdempotentRequest, !idempotent.requestID.isEmpty {
-                try Idempotency.validate(requestID: idempotent.requestID)
-            }
-            return message
-        })
+        request.messages = RPCAsyncSequence(
+            wrapping: request.messages.map { message in
+                guard let proto = message as? any SwiftProtobuf.Message else { return message }
+                if let size = try? (proto.serializedBytes() as [UInt8]).count, size > limit {
+                    throw NomadError(
+                        .resourceExhausted, zh: "请求消息过大（上限 \(limit) 字节）",
+                        en: "The request message is too large (limit \(limit) bytes)")
+                }
+                try RequestScreen.check(proto)
+                // Here, once for every RPC: a handler never sees a malformed
+                // request_id. Whether one is needed at all is the mutation's
+                // question (VerifyCard without a site records nothing).
+                if let idempotent = proto as? any IdempotentRequest, !idempotent.requestID.isEmpty {
+                    try Idempotency.validate(requestID: idempotent.requestID)
+                }
+                return message
+            })
 
         var response: StreamingServerResponse<Output>
         do {
@@ -125,8 +126,9 @@ public struct ObservabilityInterceptor: ServerInterceptor {
 
     static func correlationID(from metadata: Metadata) -> String {
         if let given = metadata[stringValues: "x-correlation-id"].first(where: { _ in true }),
-           (1...64).contains(given.utf8.count),
-           given.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) {
+            (1...64).contains(given.utf8.count),
+            given.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F })
+        {
             return given
         }
         return UUID().uuidString.lowercased()
@@ -135,7 +137,7 @@ public struct ObservabilityInterceptor: ServerInterceptor {
     /// grpc-timeout: up to 8 digits and a unit (H, M, S, m, u, n).
     static func deadline(from metadata: Metadata, start: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         guard let value = metadata[stringValues: "grpc-timeout"].first(where: { _ in true }),
-              (2...9).contains(value.count), let amount = Int64(value.dropLast()), amount >= 0
+            (2...9).contains(value.count), let amount = Int64(value.dropLast()), amount >= 0
         else { return nil }
         let duration: Duration
         switch value.last {
@@ -231,10 +233,12 @@ final class CallMeters: Sendable {
         case .unavailable?: level = .warning
         default: level = .info
         }
-        logger.log(level: level, "rpc", metadata: [
-            "method": "\(method.fullyQualifiedMethod)",
-            "code": "\(codeName)",
-            "duration_ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
-        ])
+        logger.log(
+            level: level, "rpc",
+            metadata: [
+                "method": "\(method.fullyQualifiedMethod)",
+                "code": "\(codeName)",
+                "duration_ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+            ])
     }
 }

@@ -12,7 +12,7 @@ public struct ServiceAddress: Sendable, Equatable {
     /// `variable` names the setting in the error a bad value gets.
     public init(_ address: String, variable: String) throws {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port), colon != address.startIndex
+            (1...65535).contains(port), colon != address.startIndex
         else { throw ConfigError.invalid(variable, "expected host:port") }
         self.host = String(address[..<colon])
         self.port = port

@@ -22,7 +22,7 @@ public struct Page: Sendable {
         } else {
             // Bounded, so offset + limit cannot overflow whatever a forged token says.
             guard token.utf8.count <= 32, let data = Base64URL.decode(token), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("o:"), let value = Int(text.dropFirst(2)), (0...Self.maxOffset).contains(value)
+                text.hasPrefix("o:"), let value = Int(text.dropFirst(2)), (0...Self.maxOffset).contains(value)
             else { throw NomadError.invalid("page_token", zh: "无效的分页令牌", en: "not a token this service issued") }
             offset = value
         }

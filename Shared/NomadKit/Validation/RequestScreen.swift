@@ -27,7 +27,7 @@ public enum RequestScreen {
 /// (seconds to Date, to PostgreSQL's microseconds, to a calendar day) is exact.
 public enum ZoneTime {
     /// 1900-01-01T00:00:00Z up to, not including, 2200-01-01T00:00:00Z.
-    public static let accepted: Range<Int64> = -2_208_988_800 ..< 7_258_118_400
+    public static let accepted: Range<Int64> = -2_208_988_800..<7_258_118_400
     /// A century either way.
     public static let maxDurationSeconds: Int64 = 100 * 366 * 86_400
 
@@ -41,7 +41,7 @@ public enum ZoneTime {
     public static func check(_ duration: Google_Protobuf_Duration, _ field: String) throws {
         let sameSign = duration.seconds == 0 || duration.nanos == 0 || (duration.seconds > 0) == (duration.nanos > 0)
         guard (-maxDurationSeconds...maxDurationSeconds).contains(duration.seconds),
-              (-999_999_999...999_999_999).contains(duration.nanos), sameSign
+            (-999_999_999...999_999_999).contains(duration.nanos), sameSign
         else {
             throw NomadError.invalid(field, zh: "时长须在正负一百年之内", en: "must be a duration within a hundred years either way")
         }
@@ -155,7 +155,8 @@ final class ContractNames: Sendable {
             for nested in message.nestedType { index(nested, scope: name) }
         }
         if let data = Data(base64Encoded: NomadDescriptorSet.base64, options: .ignoreUnknownCharacters),
-           let set = try? Google_Protobuf_FileDescriptorSet(serializedBytes: data) {
+            let set = try? Google_Protobuf_FileDescriptorSet(serializedBytes: data)
+        {
             for file in set.file {
                 for message in file.messageType { index(message, scope: file.package) }
             }

@@ -42,7 +42,8 @@ public enum Validate {
     /// A three-letter upper-case ISO 4217 code such as CNY.
     public static func currencyCode(_ value: String, _ field: String) throws -> String {
         guard value.count == 3, value.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-            throw NomadError.invalid(field, zh: "须为三位大写 ISO 4217 货币代码（如 CNY）", en: "must be a three-letter upper-case ISO 4217 code such as CNY")
+            throw NomadError.invalid(
+                field, zh: "须为三位大写 ISO 4217 货币代码（如 CNY）", en: "must be a three-letter upper-case ISO 4217 code such as CNY")
         }
         return value
     }
@@ -52,8 +53,10 @@ public enum Validate {
     public static func localized(
         _ text: Nomad_Common_V1_LocalizedText, _ field: String, max: Int
     ) throws -> (zh: String, en: String) {
-        (try Validate.text(text.zhCn, "\(field).zh_cn", max: max),
-         try Validate.text(text.en, "\(field).en", max: max, required: false))
+        (
+            try Validate.text(text.zhCn, "\(field).zh_cn", max: max),
+            try Validate.text(text.en, "\(field).en", max: max, required: false)
+        )
     }
 
     public static func list(_ values: [String], _ field: String, maxCount: Int, maxLength: Int) throws -> [String] {

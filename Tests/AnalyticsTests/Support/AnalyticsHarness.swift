@@ -32,8 +32,11 @@ extension AnalyticsEnv {
     /// How many events with `id` analytics holds (0 or 1 by the primary key).
     func storedCount(_ condition: String = "true") async throws -> (rows: Int, distinct: Int) {
         try await app.withSchemaConnection { tx in
-            let row = try await tx.query(PostgresQuery(unsafeSQL:
-                "SELECT count(*), count(DISTINCT id) FROM ingested_events WHERE \(condition)")).collect().first!
+            let row = try await tx.query(
+                PostgresQuery(
+                    unsafeSQL:
+                        "SELECT count(*), count(DISTINCT id) FROM ingested_events WHERE \(condition)")
+            ).collect().first!
             let (rows, distinct) = try row.decode((Int, Int).self)
             return (rows, distinct)
         }
@@ -55,11 +58,14 @@ extension AnalyticsEnv {
 
 /// Starts analytics (on `port`, or a free one) and runs `body` with it.
 func withAnalytics(port: Int = 0, schema: String? = nil, _ body: (AnalyticsEnv) async throws -> Void) async throws {
-    try await withTestApp(AnalyticsDefinition.make(), configure: {
-        $0.serviceTokenKey = AnalyticsEnv.serviceKey
-        $0.grpcPort = port
-        if let schema { $0.databaseSchema = schema }
-    }) { app in
+    try await withTestApp(
+        AnalyticsDefinition.make(),
+        configure: {
+            $0.serviceTokenKey = AnalyticsEnv.serviceKey
+            $0.grpcPort = port
+            if let schema { $0.databaseSchema = schema }
+        }
+    ) { app in
         try await body(AnalyticsEnv(app: app, client: AnalyticsClient(wrapping: app.client)))
     }
 }

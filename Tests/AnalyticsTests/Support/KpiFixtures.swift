@@ -9,9 +9,12 @@ import Testing
 
 /// Starts analytics with explicit KPI settings (e.g. a lower super-individual threshold).
 func withAnalytics(kpiSettings: KpiSettings, _ body: (AnalyticsEnv) async throws -> Void) async throws {
-    try await withTestApp(AnalyticsDefinition.make(kpiSettings: kpiSettings), configure: {
-        $0.serviceTokenKey = AnalyticsEnv.serviceKey
-    }) { app in
+    try await withTestApp(
+        AnalyticsDefinition.make(kpiSettings: kpiSettings),
+        configure: {
+            $0.serviceTokenKey = AnalyticsEnv.serviceKey
+        }
+    ) { app in
         try await body(AnalyticsEnv(app: app, client: AnalyticsClient(wrapping: app.client)))
     }
 }
@@ -68,8 +71,9 @@ enum SuiteEvents {
     static func siteVisit(
         _ person: String, day: String, area: String, site: String = UUID().text, at: Date? = nil
     ) -> Nomad_Common_V1_DomainEvent {
-        event("identity", "identity.site.visited", at: at ?? zoneTime("\(day) 10:00"),
-              subjects: ["account_id": person, "site_id": site], payload: #"{"area":"\#(area)","day":"\#(day)"}"#)
+        event(
+            "identity", "identity.site.visited", at: at ?? zoneTime("\(day) 10:00"),
+            subjects: ["account_id": person, "site_id": site], payload: #"{"area":"\#(area)","day":"\#(day)"}"#)
     }
 
     /// Version 2 (events migration 16) when `role` is given, version 1's
@@ -80,16 +84,19 @@ enum SuiteEvents {
         var subjects = ["event_id": eventID, "attendee_id": attendee, "registration_id": UUID().text]
         if !session.isEmpty { subjects["session_id"] = session }
         let attendeeRole = role.map { #""attendee_role":"\#($0)","# } ?? ""
-        return event("events", "events.checkin.recorded", at: zoneTime("\(day) 09:00"), subjects: subjects, payload: """
-            {"area":"\(area)","attendee_id":"\(attendee)",\(attendeeRole)"event_id":"\(eventID)","event_kind":"forum",\
-            "session_id":"\(session)","visit_day":"\(day)","with_card":true}
-            """)
+        return event(
+            "events", "events.checkin.recorded", at: zoneTime("\(day) 09:00"), subjects: subjects,
+            payload: """
+                {"area":"\(area)","attendee_id":"\(attendee)",\(attendeeRole)"event_id":"\(eventID)","event_kind":"forum",\
+                "session_id":"\(session)","visit_day":"\(day)","with_card":true}
+                """)
     }
 
     /// identity.site.created, as IdentityService+Sites writes it.
     static func siteCreated(_ site: String, international: Bool, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("identity", "identity.site.created", at: at, subjects: ["site_id": site],
-              payload: #"{"area":"coreXinyingBay","capacity":"30","international":"\#(international)"}"#)
+        event(
+            "identity", "identity.site.created", at: at, subjects: ["site_id": site],
+            payload: #"{"area":"coreXinyingBay","capacity":"30","international":"\#(international)"}"#)
     }
 
     static func settled(_ account: String, at: Date) -> Nomad_Common_V1_DomainEvent {
@@ -97,14 +104,18 @@ enum SuiteEvents {
     }
 
     static func certified(_ account: String, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("identity", "identity.nomad.certified", at: at,
-              subjects: ["account_id": account, "certification_id": UUID().text, "card_number": "NZ0000000001"],
-              payload: #"{"criteria_met":"true"}"#)
+        event(
+            "identity", "identity.nomad.certified", at: at,
+            subjects: ["account_id": account, "certification_id": UUID().text, "card_number": "NZ0000000001"],
+            payload: #"{"criteria_met":"true"}"#)
     }
 
     static func postingPublished(_ job: String, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("jobs", "jobs.posting.published", at: at, subjects: ["job_id": job, "enterprise_id": UUID().text],
-              payload: #"{"budget_minor":100000,"claimable":true,"currency":"CNY","essential_codes":[],"mode":1,"seats":2,"skill_codes":["swift"]}"#)
+        event(
+            "jobs", "jobs.posting.published", at: at, subjects: ["job_id": job, "enterprise_id": UUID().text],
+            payload:
+                #"{"budget_minor":100000,"claimable":true,"currency":"CNY","essential_codes":[],"mode":1,"seats":2,"skill_codes":["swift"]}"#
+        )
     }
 
     static func orderIDs(_ order: String) -> [String: String] {
@@ -112,43 +123,50 @@ enum SuiteEvents {
     }
 
     static func contractSigned(_ order: String, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("jobs", "jobs.contract.signed", at: at, subjects: orderIDs(order), payload: """
-            {"end":"2026-04-30","kind":2,"long_term":true,"mode":1,"seats":2,"seats_taken":1,"start":"2025-05-01","whole_months":12}
-            """)
+        event(
+            "jobs", "jobs.contract.signed", at: at, subjects: orderIDs(order),
+            payload: """
+                {"end":"2026-04-30","kind":2,"long_term":true,"mode":1,"seats":2,"seats_taken":1,"start":"2025-05-01","whole_months":12}
+                """)
     }
 
     static func orderCancelled(_ order: String, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("jobs", "jobs.order.cancelled", at: at, subjects: orderIDs(order),
-              payload: #"{"by":"nomad","previous_status":2,"seat_released":true}"#)
+        event(
+            "jobs", "jobs.order.cancelled", at: at, subjects: orderIDs(order),
+            payload: #"{"by":"nomad","previous_status":2,"seat_released":true}"#)
     }
 
     static func bountyCompleted(_ bounty: String, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("jobs", "jobs.bounty.completed", at: at, subjects: ["bounty_id": bounty, "publisher_id": UUID().text],
-              payload: #"{"currency":"CNY","lead_ids":[],"reward_minor":500000,"winner_application_ids":[]}"#)
+        event(
+            "jobs", "jobs.bounty.completed", at: at, subjects: ["bounty_id": bounty, "publisher_id": UUID().text],
+            payload: #"{"currency":"CNY","lead_ids":[],"reward_minor":500000,"winner_application_ids":[]}"#)
     }
 
     static func contributionCredited(_ contribution: String, units: Int64, at: Date) -> Nomad_Common_V1_DomainEvent {
         let contributor = UUID().text
-        return event("assets", "assets.contribution.credited", at: at,
-              subjects: ["contribution_id": contribution, "contributor_id": contributor, "owner_id": contributor],
-              payload: """
+        return event(
+            "assets", "assets.contribution.credited", at: at,
+            subjects: ["contribution_id": contribution, "contributor_id": contributor, "owner_id": contributor],
+            payload: """
                 {"bytes":2048,"contribution_id":"\(contribution)","contributor_id":"\(contributor)","kind":"dataset",\
                 "pool_code":"tourism","record_count":10,"units":\(units)}
                 """)
     }
 
     static func contributionRejected(_ contribution: String, at: Date) -> Nomad_Common_V1_DomainEvent {
-        event("assets", "assets.contribution.rejected", at: at,
-              subjects: ["contribution_id": contribution, "contributor_id": UUID().text, "owner_id": UUID().text],
-              payload: #"{"contribution_id":"\#(contribution)","contributor_id":"x","reversed_units":50}"#)
+        event(
+            "assets", "assets.contribution.rejected", at: at,
+            subjects: ["contribution_id": contribution, "contributor_id": UUID().text, "owner_id": UUID().text],
+            payload: #"{"contribution_id":"\#(contribution)","contributor_id":"x","reversed_units":50}"#)
     }
 
     /// `points` as JSON text, number or string: analytics must read both.
     static func pointsRedeemed(points: String, at: Date) -> Nomad_Common_V1_DomainEvent {
         let owner = UUID().text, merchant = UUID().text
-        return event("assets", "assets.points.redeemed", at: at,
-              subjects: ["owner_id": owner, "merchant_id": merchant, "transaction_id": UUID().text],
-              payload: #"{"merchant_id":"\#(merchant)","owner_id":"\#(owner)","points":\#(points),"scene":"coffee"}"#)
+        return event(
+            "assets", "assets.points.redeemed", at: at,
+            subjects: ["owner_id": owner, "merchant_id": merchant, "transaction_id": UUID().text],
+            payload: #"{"merchant_id":"\#(merchant)","owner_id":"\#(owner)","points":\#(points),"scene":"coffee"}"#)
     }
 }
 
@@ -159,43 +177,53 @@ extension AnalyticsEnv {
         _ reporter: TestCaller, from: String, to: String, revenueYuan: Int64, taxYuan: Int64 = 0,
         individual: Bool = false, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
-        try await client.submitRevenueReport(.with {
-            $0.requestID = requestID
-            $0.individual = individual
-            $0.period = period(from, to)
-            $0.revenue = cny(revenueYuan)
-            $0.tax = cny(taxYuan)
-            $0.evidenceHashes = [evidenceHash("a"), evidenceHash("b")]
-        }, metadata: reporter.metadata)
+        try await client.submitRevenueReport(
+            .with {
+                $0.requestID = requestID
+                $0.individual = individual
+                $0.period = period(from, to)
+                $0.revenue = cny(revenueYuan)
+                $0.tax = cny(taxYuan)
+                $0.evidenceHashes = [evidenceHash("a"), evidenceHash("b")]
+            }, metadata: reporter.metadata)
     }
 
     @discardableResult
-    func decide(_ reportID: String, confirm: Bool, reason: String = "", by officer: TestCaller? = nil) async throws -> Nomad_Analytics_V1_RevenueReport {
-        try await client.decideRevenueReport(.with {
-            $0.requestID = UUID().uuidString
-            $0.reportID = reportID
-            $0.confirm = confirm
-            $0.reason = reason
-        }, metadata: (officer ?? self.officer()).metadata)
+    func decide(
+        _ reportID: String, confirm: Bool, reason: String = "", by officer: TestCaller? = nil
+    ) async throws -> Nomad_Analytics_V1_RevenueReport {
+        try await client.decideRevenueReport(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.reportID = reportID
+                $0.confirm = confirm
+                $0.reason = reason
+            }, metadata: (officer ?? self.officer()).metadata)
     }
 
     @discardableResult
-    func recognize(_ enterprise: String, on iso: String, requestID: String = UUID().uuidString, by officer: TestCaller? = nil) async throws -> Nomad_Analytics_V1_Recognition {
-        try await client.recordRecognition(.with {
-            $0.requestID = requestID
-            $0.enterpriseID = enterprise
-            $0.recognizedOn = day(iso)
-            $0.reference = "琼科高新 2025-001"
-            $0.evidenceHashes = [evidenceHash("c")]
-        }, metadata: (officer ?? recognitionOfficer()).metadata)
+    func recognize(
+        _ enterprise: String, on iso: String, requestID: String = UUID().uuidString, by officer: TestCaller? = nil
+    ) async throws -> Nomad_Analytics_V1_Recognition {
+        try await client.recordRecognition(
+            .with {
+                $0.requestID = requestID
+                $0.enterpriseID = enterprise
+                $0.recognizedOn = day(iso)
+                $0.reference = "琼科高新 2025-001"
+                $0.evidenceHashes = [evidenceHash("c")]
+            }, metadata: (officer ?? recognitionOfficer()).metadata)
     }
 
-    func series(_ code: String, _ from: String, _ to: String, area: Nomad_Analytics_V1_Area = .unspecified) async throws -> Nomad_Analytics_V1_KpiSeries {
-        try await client.getKpiSeries(.with {
-            $0.code = code
-            $0.period = period(from, to)
-            $0.area = area
-        }, metadata: officer().metadata)
+    func series(
+        _ code: String, _ from: String, _ to: String, area: Nomad_Analytics_V1_Area = .unspecified
+    ) async throws -> Nomad_Analytics_V1_KpiSeries {
+        try await client.getKpiSeries(
+            .with {
+                $0.code = code
+                $0.period = period(from, to)
+                $0.area = area
+            }, metadata: officer().metadata)
     }
 
     /// Rows of a table of the service's schema matching `condition`.

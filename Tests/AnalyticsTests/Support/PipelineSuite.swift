@@ -66,10 +66,12 @@ enum Pipeline {
     /// (a batch held in flight).
     static func ingestWaitingOnALock(_ analytics: SuiteService) async throws -> Bool {
         try await analytics.withDatabase { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 SELECT count(*) FROM pg_stat_activity
                 WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO ingested_events%' AND pid <> pg_backend_pid()
-                """).collect().first!.decode(Int.self) > 0
+                """
+            ).collect().first!.decode(Int.self) > 0
         }
     }
 

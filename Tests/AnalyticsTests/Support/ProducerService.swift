@@ -61,16 +61,19 @@ struct ProducerEnv {
     /// One mutation, hence one outbox event. Returns the note id.
     @discardableResult
     func write(_ text: String = "note") async throws -> String {
-        try await client.echo(.with {
-            $0.text = text
-            $0.requestID = UUID().text
-        }, metadata: callMetadata(token: token)).text
+        try await client.echo(
+            .with {
+                $0.text = text
+                $0.requestID = UUID().text
+            }, metadata: callMetadata(token: token)
+        ).text
     }
 
     func outbox() async throws -> (total: Int, undelivered: Int) {
         try await app.withSchemaConnection { tx in
             let row = try await tx.query(
-                "SELECT count(*), count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox").collect().first!
+                "SELECT count(*), count(*) FILTER (WHERE delivered_at IS NULL) FROM outbox"
+            ).collect().first!
             let (total, undelivered) = try row.decode((Int, Int).self)
             return (total, undelivered)
         }
@@ -82,15 +85,18 @@ struct ProducerEnv {
 func withProducer(
     analyticsPort: Int, schema: String? = nil, _ body: (ProducerEnv) async throws -> Void
 ) async throws {
-    try await withTestApp(ProducerService.definition, configure: {
-        $0.analyticsAddress = "127.0.0.1:\(analyticsPort)"
-        $0.serviceTokenKey = AnalyticsEnv.serviceKey
-        $0.relay.pollInterval = .milliseconds(50)
-        $0.relay.initialBackoff = .milliseconds(50)
-        $0.relay.maxBackoff = .milliseconds(500)
-        $0.relay.batchSize = 20
-        if let schema { $0.databaseSchema = schema }
-    }) { app in
+    try await withTestApp(
+        ProducerService.definition,
+        configure: {
+            $0.analyticsAddress = "127.0.0.1:\(analyticsPort)"
+            $0.serviceTokenKey = AnalyticsEnv.serviceKey
+            $0.relay.pollInterval = .milliseconds(50)
+            $0.relay.initialBackoff = .milliseconds(50)
+            $0.relay.maxBackoff = .milliseconds(500)
+            $0.relay.batchSize = 20
+            if let schema { $0.databaseSchema = schema }
+        }
+    ) { app in
         try await body(ProducerEnv(app: app, client: .init(wrapping: app.client)))
     }
 }

@@ -148,9 +148,10 @@ struct ScenarioPlan: Sendable {
             for event in events.indices where random.chance(40) {
                 registrations.append((event, random.chance(75)))
             }
-            nomads.append(Nomad(
-                nationality: nationalities[random.below(nationalities.count)], certified: certified, settled: settled,
-                siteVisits: visits, registrations: registrations))
+            nomads.append(
+                Nomad(
+                    nationality: nationalities[random.below(nationalities.count)], certified: certified, settled: settled,
+                    siteVisits: visits, registrations: registrations))
         }
         self.nomads = nomads
         var applications: [Application] = []
@@ -176,15 +177,17 @@ struct ScenarioPlan: Sendable {
         var reports: [Report] = []
         for enterprise in 0..<4 {
             let revenue = Int64(1 + random.below(50)) * 1_000_000_00  // whole millions of yuan, in fen
-            reports.append(Report(
-                reporter: enterprise, individual: false, revenueMinor: revenue, taxMinor: revenue / 16, confirmed: enterprise != 3))
+            reports.append(
+                Report(
+                    reporter: enterprise, individual: false, revenueMinor: revenue, taxMinor: revenue / 16, confirmed: enterprise != 3))
         }
         // Individuals: 25 and 21 million yuan confirmed (super individuals at the
         // default 20 million threshold), 5 million confirmed (not), 30 million refused.
         for (millions, confirmed) in [(25, true), (21, true), (5, true), (30, false)] {
             let revenue = Int64(millions) * 1_000_000_00
-            reports.append(Report(
-                reporter: reports.count, individual: true, revenueMinor: revenue, taxMinor: revenue / 20, confirmed: confirmed))
+            reports.append(
+                Report(
+                    reporter: reports.count, individual: true, revenueMinor: revenue, taxMinor: revenue / 20, confirmed: confirmed))
         }
         self.reports = reports
         var contributions: [Contribution] = []
@@ -202,8 +205,9 @@ struct ScenarioPlan: Sendable {
         self.contributions = contributions
         // The last one is still running when the figures are read.
         bounties = (0..<4).map { index in
-            Bounty(enterprise: random.below(enterprises), winner: random.below(nomadCount),
-                   completed: index < 3 && random.chance(70))
+            Bounty(
+                enterprise: random.below(enterprises), winner: random.below(nomadCount),
+                completed: index < 3 && random.chance(70))
         }
     }
 }
@@ -301,9 +305,10 @@ struct ScenarioExpectations: Sendable {
         }
         for (index, event) in plan.events.enumerated() where event.kind == .training {
             guard let organizer = event.enterprise else { continue }
-            let trained = Set(plan.nomads.indices.filter { nomad in
-                plan.nomads[nomad].registrations.contains { $0.event == index && $0.checkedIn }
-            })
+            let trained = Set(
+                plan.nomads.indices.filter { nomad in
+                    plan.nomads[nomad].registrations.contains { $0.event == index && $0.checkedIn }
+                })
             eligibility[organizer, default: Eligibility()].trained += trained.count
         }
         self.eligibility = eligibility

@@ -19,42 +19,45 @@ extension AssetsEnv {
         by nomad: Caller, pool: String = "vehicle_road_cloud", records: Int64 = 50_000, bytes: Int64 = 20 * 1_048_576,
         hash: String = AssetsEnv.randomHash(), quality: Int32 = 80, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_Contribution {
-        try await client.submitContribution(.with {
-            $0.requestID = requestID
-            $0.poolCode = pool
-            $0.kind = .data
-            $0.recordCount = records
-            $0.bytes = bytes
-            $0.contentHash = hash
-            $0.qualityScore = quality
-        }, metadata: nomad.metadata)
+        try await client.submitContribution(
+            .with {
+                $0.requestID = requestID
+                $0.poolCode = pool
+                $0.kind = .data
+                $0.recordCount = records
+                $0.bytes = bytes
+                $0.contentHash = hash
+                $0.qualityScore = quality
+            }, metadata: nomad.metadata)
     }
 
     func submitTask(
         by nomad: Caller, kind: Nomad_Assets_V1_ContributionKind = .labelling, pool: String = "culture_tourism_consumption",
         workUnits: Int64 = 10, hash: String = AssetsEnv.randomHash(), quality: Int32 = 100
     ) async throws -> Nomad_Assets_V1_Contribution {
-        try await client.submitContribution(.with {
-            $0.requestID = UUID().uuidString
-            $0.poolCode = pool
-            $0.kind = kind
-            $0.evidenceHash = hash
-            $0.workUnits = workUnits
-            $0.workUnitLabel = "hours"
-            $0.qualityScore = quality
-        }, metadata: nomad.metadata)
+        try await client.submitContribution(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.poolCode = pool
+                $0.kind = kind
+                $0.evidenceHash = hash
+                $0.workUnits = workUnits
+                $0.workUnitLabel = "hours"
+                $0.qualityScore = quality
+            }, metadata: nomad.metadata)
     }
 
     func review(
         _ contribution: Nomad_Assets_V1_Contribution, by officer: Caller, accept: Bool = true, note: String = "",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_Contribution {
-        try await client.reviewContribution(.with {
-            $0.requestID = requestID
-            $0.contributionID = contribution.contributionID
-            $0.accept = accept
-            $0.note = note
-        }, metadata: officer.metadata)
+        try await client.reviewContribution(
+            .with {
+                $0.requestID = requestID
+                $0.contributionID = contribution.contributionID
+                $0.accept = accept
+                $0.note = note
+            }, metadata: officer.metadata)
     }
 
     /// A nomad holding `pow` POW units, credited through an accepted labelling
@@ -76,10 +79,11 @@ extension AssetsEnv {
     }
 
     func exchange(by nomad: Caller, pow: Int64, requestID: String = UUID().uuidString) async throws -> Nomad_Assets_V1_ExchangePowResponse {
-        try await client.exchangePow(.with {
-            $0.requestID = requestID
-            $0.powUnits = pow
-        }, metadata: nomad.metadata)
+        try await client.exchangePow(
+            .with {
+                $0.requestID = requestID
+                $0.powUnits = pow
+            }, metadata: nomad.metadata)
     }
 
     func balances(of owner: Caller, asked by: Caller? = nil) async throws -> [Nomad_Assets_V1_LedgerAccount] {
@@ -99,19 +103,23 @@ extension AssetsEnv {
     func transfer(
         from nomad: Caller, to account: String, points: Int64, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_LedgerTransaction {
-        try await client.transferPoints(.with {
-            $0.requestID = requestID
-            $0.toAccountID = account
-            $0.points = points
-        }, metadata: nomad.metadata)
+        try await client.transferPoints(
+            .with {
+                $0.requestID = requestID
+                $0.toAccountID = account
+                $0.points = points
+            }, metadata: nomad.metadata)
     }
 
     func registerMerchant(scene: String = "dining", by officer: Caller? = nil) async throws -> Nomad_Assets_V1_Merchant {
-        try await client.registerMerchant(.with {
-            $0.requestID = UUID().uuidString
-            $0.name = .with { $0.zhCn = "儋州东坡书院咖啡"; $0.en = "Dongpo Academy Cafe" }
-            $0.scene = scene
-        }, metadata: (officer ?? tourismOfficer()).metadata)
+        try await client.registerMerchant(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.name = .with {
+                    $0.zhCn = "儋州东坡书院咖啡"; $0.en = "Dongpo Academy Cafe"
+                }
+                $0.scene = scene
+            }, metadata: (officer ?? tourismOfficer()).metadata)
     }
 
     func trialBalance() async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
@@ -122,42 +130,49 @@ extension AssetsEnv {
         by enterprise: Caller, pool: String = "vehicle_road_cloud", start: ZoneDay = .today(), days: Int = 30,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_PoolGrant {
-        try await client.requestPoolAccess(.with {
-            $0.requestID = requestID
-            $0.poolCode = pool
-            $0.purpose = "Traffic signal timing study for Danzhou's new district"
-            $0.periodStart = start.message
-            $0.periodEnd = start.adding(days: days).message
-        }, metadata: enterprise.metadata)
+        try await client.requestPoolAccess(
+            .with {
+                $0.requestID = requestID
+                $0.poolCode = pool
+                $0.purpose = "Traffic signal timing study for Danzhou's new district"
+                $0.periodStart = start.message
+                $0.periodEnd = start.adding(days: days).message
+            }, metadata: enterprise.metadata)
     }
 
-    func decide(_ grant: Nomad_Assets_V1_PoolGrant, by officer: Caller, grant approve: Bool = true, note: String = "")
-        async throws -> Nomad_Assets_V1_PoolGrant {
-        try await client.decidePoolAccess(.with {
-            $0.requestID = UUID().uuidString
-            $0.grantID = grant.grantID
-            $0.grant = approve
-            $0.note = note
-        }, metadata: officer.metadata)
+    func decide(
+        _ grant: Nomad_Assets_V1_PoolGrant, by officer: Caller, grant approve: Bool = true, note: String = ""
+    )
+        async throws -> Nomad_Assets_V1_PoolGrant
+    {
+        try await client.decidePoolAccess(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.grantID = grant.grantID
+                $0.grant = approve
+                $0.note = note
+            }, metadata: officer.metadata)
     }
 
     func issueVoucher(
         to holder: Caller, kind: Nomad_Assets_V1_LedgerOwnerKind, amount: Int64, expires: ZoneDay = ZoneDay.today().adding(days: 90)
     ) async throws -> Nomad_Assets_V1_LedgerTransaction {
-        try await client.issueVoucher(.with {
-            $0.requestID = UUID().uuidString
-            $0.holderID = holder.id
-            $0.holderKind = kind
-            $0.amount = amount
-            $0.expiresOn = expires.message
-        }, metadata: officer().metadata)
+        try await client.issueVoucher(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.holderID = holder.id
+                $0.holderKind = kind
+                $0.amount = amount
+                $0.expiresOn = expires.message
+            }, metadata: officer().metadata)
     }
 
     func sweep(asOf: Date? = nil, requestID: String = UUID().uuidString) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
-        try await client.sweepExpired(.with {
-            $0.requestID = requestID
-            if let asOf { $0.asOf = .init(date: asOf) }
-        }, metadata: officer().metadata)
+        try await client.sweepExpired(
+            .with {
+                $0.requestID = requestID
+                if let asOf { $0.asOf = .init(date: asOf) }
+            }, metadata: officer().metadata)
     }
 
     func ledgerSQLInt(_ query: PostgresQuery) async throws -> Int64 {
@@ -169,7 +184,8 @@ extension AssetsEnv {
     /// Every account's cached balance equals the sum of its entries, and
     /// lot-tracked accounts' balance equals their remaining lots.
     func cachedBalancesMatchEntries() async throws -> Bool {
-        let mismatches = try await ledgerSQLInt("""
+        let mismatches = try await ledgerSQLInt(
+            """
             SELECT count(*)::bigint FROM ledger_accounts a
             WHERE a.balance <> (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.account_id = a.id)
                OR (a.kind IN ('points', 'voucher')

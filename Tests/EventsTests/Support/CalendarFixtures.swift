@@ -24,7 +24,9 @@ extension EventsEnv {
             if online {
                 $0.venue.online = .with { $0.url = "https://live.example.cn/forum" }
             } else {
-                $0.venue.site = .with { $0.siteID = "site-xinying-01"; $0.area = .core; $0.address = "新英湾 1 号" }
+                $0.venue.site = .with {
+                    $0.siteID = "site-xinying-01"; $0.area = .core; $0.address = "新英湾 1 号"
+                }
             }
             $0.startTime = .init(date: start)
             $0.endTime = .init(date: start.addingTimeInterval(hours * 3600))
@@ -36,7 +38,11 @@ extension EventsEnv {
                     $0.room = session.1
                     $0.startTime = .init(date: start.addingTimeInterval(session.2 * 3600))
                     $0.endTime = .init(date: start.addingTimeInterval(session.3 * 3600))
-                    $0.speakers = [.with { $0.name = "李明"; $0.affiliation = "Yangpu Port Authority" }]
+                    $0.speakers = [
+                        .with {
+                            $0.name = "李明"; $0.affiliation = "Yangpu Port Authority"
+                        }
+                    ]
                 }
             }
         }
@@ -45,17 +51,19 @@ extension EventsEnv {
     func createEvent(
         by organizer: Caller, _ event: Nomad_Events_V1_Event = EventsEnv.eventDraft(), requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_Event {
-        try await client.createEvent(.with {
-            $0.requestID = requestID
-            $0.event = event
-        }, metadata: organizer.metadata)
+        try await client.createEvent(
+            .with {
+                $0.requestID = requestID
+                $0.event = event
+            }, metadata: organizer.metadata)
     }
 
     func publish(_ event: Nomad_Events_V1_Event, by organizer: Caller) async throws -> Nomad_Events_V1_Event {
-        try await client.publishEvent(.with {
-            $0.requestID = UUID().uuidString
-            $0.eventID = event.eventID
-        }, metadata: organizer.metadata)
+        try await client.publishEvent(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.eventID = event.eventID
+            }, metadata: organizer.metadata)
     }
 
     /// A published event organized by `organizer`.
@@ -71,25 +79,27 @@ extension EventsEnv {
         _ attendee: Caller, for event: Nomad_Events_V1_Event, card: String = "", cardQR: String? = nil,
         cardNumber: String = "", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_EventRegistration {
-        try await client.registerForEvent(.with {
-            $0.requestID = requestID
-            $0.eventID = event.eventID
-            $0.cardNumber = cardNumber
-            if let cardQR {
-                $0.cardQr = cardQR
-            } else if !card.isEmpty {
-                $0.cardQr = EventsEnv.cardQR(for: attendee, card: card)
-            }
-        }, metadata: attendee.metadata)
+        try await client.registerForEvent(
+            .with {
+                $0.requestID = requestID
+                $0.eventID = event.eventID
+                $0.cardNumber = cardNumber
+                if let cardQR {
+                    $0.cardQr = cardQR
+                } else if !card.isEmpty {
+                    $0.cardQr = EventsEnv.cardQR(for: attendee, card: card)
+                }
+            }, metadata: attendee.metadata)
     }
 
     func cancel(
         _ registration: Nomad_Events_V1_EventRegistration, by caller: Caller, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_EventRegistration {
-        try await client.cancelRegistration(.with {
-            $0.requestID = requestID
-            $0.registrationID = registration.registrationID
-        }, metadata: caller.metadata)
+        try await client.cancelRegistration(
+            .with {
+                $0.requestID = requestID
+                $0.registrationID = registration.registrationID
+            }, metadata: caller.metadata)
     }
 
     func ticket(_ registration: Nomad_Events_V1_EventRegistration, by caller: Caller) async throws -> Nomad_Events_V1_EventTicket {
@@ -100,43 +110,48 @@ extension EventsEnv {
         _ event: Nomad_Events_V1_Event, ticket: String? = nil, cardQR: String? = nil, session: String = "", by gate: Caller,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CheckInRecord {
-        try await client.checkIn(.with {
-            $0.requestID = requestID
-            $0.eventID = event.eventID
-            $0.sessionID = session
-            if let ticket { $0.credential.ticketToken = ticket }
-            if let cardQR { $0.credential.cardQr = cardQR }
-        }, metadata: gate.metadata)
+        try await client.checkIn(
+            .with {
+                $0.requestID = requestID
+                $0.eventID = event.eventID
+                $0.sessionID = session
+                if let ticket { $0.credential.ticketToken = ticket }
+                if let cardQR { $0.credential.cardQr = cardQR }
+            }, metadata: gate.metadata)
     }
 
     func checkOut(
         _ event: Nomad_Events_V1_Event, ticket: String, session: String, by gate: Caller
     ) async throws -> Nomad_Events_V1_CheckInRecord {
-        try await client.checkOut(.with {
-            $0.requestID = UUID().uuidString
-            $0.eventID = event.eventID
-            $0.sessionID = session
-            $0.credential.ticketToken = ticket
-        }, metadata: gate.metadata)
+        try await client.checkOut(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.eventID = event.eventID
+                $0.sessionID = session
+                $0.credential.ticketToken = ticket
+            }, metadata: gate.metadata)
     }
 
     /// A one-card QR as identity would sign it for `holder`.
     static func cardQR(for holder: Caller, card: String = "HN4600001", lifetime: TimeInterval = 300) -> String {
         let now = Date()
-        return try! CardQR.sign(CardQRClaims(
-            card: card, sub: holder.id, iat: Int64(now.timeIntervalSince1970),
-            exp: Int64(now.addingTimeInterval(lifetime).timeIntervalSince1970)), with: TestKeys.signing)
+        return try! CardQR.sign(
+            CardQRClaims(
+                card: card, sub: holder.id, iat: Int64(now.timeIntervalSince1970),
+                exp: Int64(now.addingTimeInterval(lifetime).timeIntervalSince1970)), with: TestKeys.signing)
     }
 
     /// Moves an event's times by `seconds` (negative: into the past), as time passing would.
     func shiftEvent(_ event: Nomad_Events_V1_Event, by seconds: Double) async throws {
         let id = UUID(uuidString: event.eventID)!
         let interval = "\(Int(seconds)) seconds"
-        try await calendarSQL("""
+        try await calendarSQL(
+            """
             UPDATE events SET starts_at = starts_at + \(interval)::interval, ends_at = ends_at + \(interval)::interval,
               registration_closes_at = registration_closes_at + \(interval)::interval WHERE id = \(id)
             """)
-        try await calendarSQL("""
+        try await calendarSQL(
+            """
             UPDATE event_sessions SET starts_at = starts_at + \(interval)::interval, ends_at = ends_at + \(interval)::interval
             WHERE event_id = \(id)
             """)

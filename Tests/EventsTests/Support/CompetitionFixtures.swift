@@ -19,11 +19,17 @@ extension EventsEnv {
     ) -> Nomad_Events_V1_OpenDayScenario {
         .with {
             $0.eventID = eventID
-            $0.title = .with { $0.zhCn = title; $0.en = "Port logistics scheduling" }
-            $0.description_p = .with { $0.zhCn = "洋浦港集装箱调度"; $0.en = "Container scheduling at Yangpu port" }
+            $0.title = .with {
+                $0.zhCn = title; $0.en = "Port logistics scheduling"
+            }
+            $0.description_p = .with {
+                $0.zhCn = "洋浦港集装箱调度"; $0.en = "Container scheduling at Yangpu port"
+            }
             $0.businessProblem = "Trucks wait two hours at the gate on peak days."
             $0.dataOffered = "Six months of anonymised gate logs."
-            $0.budget = .with { $0.currencyCode = currency; $0.minorUnits = budgetMinor }
+            $0.budget = .with {
+                $0.currencyCode = currency; $0.minorUnits = budgetMinor
+            }
             $0.deadline = .init(date: deadline)
         }
     }
@@ -32,31 +38,35 @@ extension EventsEnv {
         by enterprise: Caller, _ draft: Nomad_Events_V1_OpenDayScenario = EventsEnv.scenarioDraft(),
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_OpenDayScenario {
-        try await client.publishOpenDayScenario(.with {
-            $0.requestID = requestID
-            $0.scenario = draft
-        }, metadata: enterprise.metadata)
+        try await client.publishOpenDayScenario(
+            .with {
+                $0.requestID = requestID
+                $0.scenario = draft
+            }, metadata: enterprise.metadata)
     }
 
     func propose(
         _ scenario: Nomad_Events_V1_OpenDayScenario, by nomad: Caller, members: [Caller] = [],
         summary: String = "A queueing model with live gate slots.", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_ScenarioProposal {
-        try await client.proposeScenarioSolution(.with {
-            $0.requestID = requestID
-            $0.scenarioID = scenario.scenarioID
-            $0.memberIds = members.map(\.id)
-            $0.summary = summary
-            $0.links = ["https://example.org/slots"]
-            $0.evidenceHash = String(repeating: "ab", count: 32)
-        }, metadata: nomad.metadata)
+        try await client.proposeScenarioSolution(
+            .with {
+                $0.requestID = requestID
+                $0.scenarioID = scenario.scenarioID
+                $0.memberIds = members.map(\.id)
+                $0.summary = summary
+                $0.links = ["https://example.org/slots"]
+                $0.evidenceHash = String(repeating: "ab", count: 32)
+            }, metadata: nomad.metadata)
     }
 
     func proposals(_ scenario: Nomad_Events_V1_OpenDayScenario, as caller: Caller) async throws -> [Nomad_Events_V1_ScenarioProposal] {
-        try await client.listScenarioProposals(.with {
-            $0.scenarioID = scenario.scenarioID
-            $0.page.pageSize = 100
-        }, metadata: caller.metadata).proposals
+        try await client.listScenarioProposals(
+            .with {
+                $0.scenarioID = scenario.scenarioID
+                $0.page.pageSize = 100
+            }, metadata: caller.metadata
+        ).proposals
     }
 
     // MARK: competitions
@@ -66,11 +76,17 @@ extension EventsEnv {
         tracks: [String] = ["数字文旅 Digital tourism", "智慧农业 Smart farming"]
     ) -> Nomad_Events_V1_Competition {
         .with {
-            $0.title = .with { $0.zhCn = "儋州创客大赛"; $0.en = "Danzhou makers' cup" }
-            $0.description_p = .with { $0.zhCn = "面向数字游民的创新创业大赛"; $0.en = "An innovation contest for nomads" }
+            $0.title = .with {
+                $0.zhCn = "儋州创客大赛"; $0.en = "Danzhou makers' cup"
+            }
+            $0.description_p = .with {
+                $0.zhCn = "面向数字游民的创新创业大赛"; $0.en = "An innovation contest for nomads"
+            }
             $0.anonymised = anonymised
             $0.rubric = rubric.map { criterion in
-                .with { $0.name = criterion.0; $0.weight = criterion.1; $0.maxScore = criterion.2 }
+                .with {
+                    $0.name = criterion.0; $0.weight = criterion.1; $0.maxScore = criterion.2
+                }
             }
             $0.tracks = tracks.map { name in .with { $0.name = name } }
         }
@@ -80,10 +96,11 @@ extension EventsEnv {
         by organizer: Caller, _ draft: Nomad_Events_V1_Competition = EventsEnv.competitionDraft(),
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_Competition {
-        try await client.createCompetition(.with {
-            $0.requestID = requestID
-            $0.competition = draft
-        }, metadata: organizer.metadata)
+        try await client.createCompetition(
+            .with {
+                $0.requestID = requestID
+                $0.competition = draft
+            }, metadata: organizer.metadata)
     }
 
     @discardableResult
@@ -91,17 +108,21 @@ extension EventsEnv {
         _ competition: Nomad_Events_V1_Competition, to phase: Nomad_Events_V1_CompetitionPhase, by organizer: Caller,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_Competition {
-        try await client.advanceCompetitionPhase(.with {
-            $0.requestID = requestID
-            $0.competitionID = competition.competitionID
-            $0.phase = phase
-        }, metadata: organizer.metadata)
+        try await client.advanceCompetitionPhase(
+            .with {
+                $0.requestID = requestID
+                $0.competitionID = competition.competitionID
+                $0.phase = phase
+            }, metadata: organizer.metadata)
     }
 
     /// Moves the competition forward step by step until `phase`.
-    func advance(_ competition: Nomad_Events_V1_Competition, through phase: Nomad_Events_V1_CompetitionPhase, by organizer: Caller) async throws {
+    func advance(
+        _ competition: Nomad_Events_V1_Competition, through phase: Nomad_Events_V1_CompetitionPhase, by organizer: Caller
+    ) async throws {
         var current = try await client.getCompetition(
-            .with { $0.competitionID = competition.competitionID }, metadata: organizer.metadata).phase
+            .with { $0.competitionID = competition.competitionID }, metadata: organizer.metadata
+        ).phase
         while current.rawValue < phase.rawValue {
             current = try await advance(competition, to: .init(rawValue: current.rawValue + 1)!, by: organizer).phase
         }
@@ -111,16 +132,17 @@ extension EventsEnv {
         to competition: Nomad_Events_V1_Competition, track: Int = 0, by nomad: Caller, members: [Caller] = [],
         title: String = "Coastline guide bot", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CompetitionSubmission {
-        try await client.submitCompetitionEntry(.with {
-            $0.requestID = requestID
-            $0.competitionID = competition.competitionID
-            $0.trackID = competition.tracks[track].trackID
-            $0.memberIds = members.map(\.id)
-            $0.projectTitle = title
-            $0.description_p = "A bilingual guide for Danzhou's coast."
-            $0.links = ["https://example.org/guide"]
-            $0.evidenceHash = String(repeating: "cd", count: 32)
-        }, metadata: nomad.metadata)
+        try await client.submitCompetitionEntry(
+            .with {
+                $0.requestID = requestID
+                $0.competitionID = competition.competitionID
+                $0.trackID = competition.tracks[track].trackID
+                $0.memberIds = members.map(\.id)
+                $0.projectTitle = title
+                $0.description_p = "A bilingual guide for Danzhou's coast."
+                $0.links = ["https://example.org/guide"]
+                $0.evidenceHash = String(repeating: "cd", count: 32)
+            }, metadata: nomad.metadata)
     }
 
     @discardableResult
@@ -128,12 +150,13 @@ extension EventsEnv {
         _ judge: Caller, to competition: Nomad_Events_V1_Competition, track: Int = 0, by organizer: Caller,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_Competition {
-        try await client.assignCompetitionJudge(.with {
-            $0.requestID = requestID
-            $0.competitionID = competition.competitionID
-            $0.trackID = competition.tracks[track].trackID
-            $0.judgeID = judge.id
-        }, metadata: organizer.metadata)
+        try await client.assignCompetitionJudge(
+            .with {
+                $0.requestID = requestID
+                $0.competitionID = competition.competitionID
+                $0.trackID = competition.tracks[track].trackID
+                $0.judgeID = judge.id
+            }, metadata: organizer.metadata)
     }
 
     /// Scores by criterion name, in the draft rubric's order by default.
@@ -142,11 +165,16 @@ extension EventsEnv {
         _ submission: Nomad_Events_V1_CompetitionSubmission, by judge: Caller, _ scores: [(String, Int32)],
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CompetitionScore {
-        try await client.scoreCompetitionSubmission(.with {
-            $0.requestID = requestID
-            $0.submissionID = submission.submissionID
-            $0.scores = scores.map { score in .with { $0.criterion = score.0; $0.score = score.1 } }
-        }, metadata: judge.metadata)
+        try await client.scoreCompetitionSubmission(
+            .with {
+                $0.requestID = requestID
+                $0.submissionID = submission.submissionID
+                $0.scores = scores.map { score in
+                    .with {
+                        $0.criterion = score.0; $0.score = score.1
+                    }
+                }
+            }, metadata: judge.metadata)
     }
 
     /// Innovation and feasibility scores for the default rubric.
@@ -157,11 +185,13 @@ extension EventsEnv {
     func submissions(
         _ competition: Nomad_Events_V1_Competition, as caller: Caller, track: String = ""
     ) async throws -> [Nomad_Events_V1_CompetitionSubmission] {
-        try await client.listCompetitionSubmissions(.with {
-            $0.competitionID = competition.competitionID
-            $0.trackID = track
-            $0.page.pageSize = 100
-        }, metadata: caller.metadata).submissions
+        try await client.listCompetitionSubmissions(
+            .with {
+                $0.competitionID = competition.competitionID
+                $0.trackID = track
+                $0.page.pageSize = 100
+            }, metadata: caller.metadata
+        ).submissions
     }
 
     func ranking(_ competition: Nomad_Events_V1_Competition, as caller: Caller) async throws -> Nomad_Events_V1_CompetitionRanking {
@@ -172,19 +202,24 @@ extension EventsEnv {
         _ submission: Nomad_Events_V1_CompetitionSubmission, by organizer: Caller, name: (String, String) = ("一等奖", "First prize"),
         rank: Int32 = 1, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CompetitionAward {
-        try await client.grantCompetitionAward(.with {
-            $0.requestID = requestID
-            $0.submissionID = submission.submissionID
-            $0.name = .with { $0.zhCn = name.0; $0.en = name.1 }
-            $0.rank = rank
-        }, metadata: organizer.metadata)
+        try await client.grantCompetitionAward(
+            .with {
+                $0.requestID = requestID
+                $0.submissionID = submission.submissionID
+                $0.name = .with {
+                    $0.zhCn = name.0; $0.en = name.1
+                }
+                $0.rank = rank
+            }, metadata: organizer.metadata)
     }
 
     func awards(_ competition: Nomad_Events_V1_Competition, as caller: Caller) async throws -> [Nomad_Events_V1_CompetitionAward] {
-        try await client.listCompetitionAwards(.with {
-            $0.competitionID = competition.competitionID
-            $0.page.pageSize = 100
-        }, metadata: caller.metadata).awards
+        try await client.listCompetitionAwards(
+            .with {
+                $0.competitionID = competition.competitionID
+                $0.page.pageSize = 100
+            }, metadata: caller.metadata
+        ).awards
     }
 
     // MARK: docking
@@ -193,43 +228,48 @@ extension EventsEnv {
         _ submission: Nomad_Events_V1_CompetitionSubmission, by requester: Caller, target: Caller,
         kind: Nomad_Events_V1_DockingTargetKind, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_AwardDocking {
-        try await client.requestAwardDocking(.with {
-            $0.requestID = requestID
-            $0.submissionID = submission.submissionID
-            $0.targetID = target.id
-            $0.targetKind = kind
-            $0.message = "We would like to pilot the guide with you."
-        }, metadata: requester.metadata)
+        try await client.requestAwardDocking(
+            .with {
+                $0.requestID = requestID
+                $0.submissionID = submission.submissionID
+                $0.targetID = target.id
+                $0.targetKind = kind
+                $0.message = "We would like to pilot the guide with you."
+            }, metadata: requester.metadata)
     }
 
     func answerDocking(
         _ docking: Nomad_Events_V1_AwardDocking, by target: Caller, accept: Bool, note: String = "Let's talk",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_AwardDocking {
-        try await client.answerAwardDocking(.with {
-            $0.requestID = requestID
-            $0.dockingID = docking.dockingID
-            $0.accept = accept
-            $0.note = note
-        }, metadata: target.metadata)
+        try await client.answerAwardDocking(
+            .with {
+                $0.requestID = requestID
+                $0.dockingID = docking.dockingID
+                $0.accept = accept
+                $0.note = note
+            }, metadata: target.metadata)
     }
 
     func recordOutcome(
         _ docking: Nomad_Events_V1_AwardDocking, by caller: Caller, _ outcome: Nomad_Events_V1_DockingOutcome,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_AwardDocking {
-        try await client.recordDockingOutcome(.with {
-            $0.requestID = requestID
-            $0.dockingID = docking.dockingID
-            $0.outcome = outcome
-        }, metadata: caller.metadata)
+        try await client.recordDockingOutcome(
+            .with {
+                $0.requestID = requestID
+                $0.dockingID = docking.dockingID
+                $0.outcome = outcome
+            }, metadata: caller.metadata)
     }
 
     func dockings(as caller: Caller, competition: String = "") async throws -> [Nomad_Events_V1_AwardDocking] {
-        try await client.listAwardDockings(.with {
-            $0.competitionID = competition
-            $0.page.pageSize = 100
-        }, metadata: caller.metadata).dockings
+        try await client.listAwardDockings(
+            .with {
+                $0.competitionID = competition
+                $0.page.pageSize = 100
+            }, metadata: caller.metadata
+        ).dockings
     }
 
     /// A competition in review: one track-0 submission per nomad, `judges`

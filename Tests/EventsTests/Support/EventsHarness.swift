@@ -24,9 +24,11 @@ extension EventsEnv {
 func withEvents(
     maxOpenMeetingRequests: Int = 5, previousTicketKeys: [VerificationKey] = [], _ body: (EventsEnv) async throws -> Void
 ) async throws {
-    try await withTestApp(EventsDefinition.make(
-        ticketKey: EventsEnv.ticketKey, previousTicketKeys: previousTicketKeys,
-        maxOpenMeetingRequests: maxOpenMeetingRequests)) { app in
+    try await withTestApp(
+        EventsDefinition.make(
+            ticketKey: EventsEnv.ticketKey, previousTicketKeys: previousTicketKeys,
+            maxOpenMeetingRequests: maxOpenMeetingRequests)
+    ) { app in
         try await body(EventsEnv(app: app, client: EventsClient(wrapping: app.client)))
     }
 }

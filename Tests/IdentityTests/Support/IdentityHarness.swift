@@ -26,22 +26,24 @@ struct IdentityEnv {
         documentNumber: String? = nil,
         language: String = "en"
     ) async throws -> Nomad_Identity_V1_Account {
-        try await client.registerNomad(.with {
-            $0.requestID = UUID().uuidString
-            $0.username = username
-            $0.password = password
-            $0.displayName = "Test Nomad"
-            $0.nationality = nationality
-            $0.documentType = documentType
-            $0.documentNumber = documentNumber ?? "P\(Int.random(in: 10_000_000...99_999_999))"
-            $0.languages = ["en", "zh-CN"]
-        }, metadata: callMetadata(language: language))
+        try await client.registerNomad(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.username = username
+                $0.password = password
+                $0.displayName = "Test Nomad"
+                $0.nationality = nationality
+                $0.documentType = documentType
+                $0.documentNumber = documentNumber ?? "P\(Int.random(in: 10_000_000...99_999_999))"
+                $0.languages = ["en", "zh-CN"]
+            }, metadata: callMetadata(language: language))
     }
 
     /// A registered nomad and a token for them, minted as identity would.
     func nomad(nationality: String = "DE") async throws -> (account: Nomad_Identity_V1_Account, token: String) {
-        let account = try await registerNomad(nationality: nationality, documentType: nationality == "CN" ? .residentID : .passport,
-                                              documentNumber: nationality == "CN" ? Self.residentID() : nil)
+        let account = try await registerNomad(
+            nationality: nationality, documentType: nationality == "CN" ? .residentID : .passport,
+            documentNumber: nationality == "CN" ? Self.residentID() : nil)
         return (account, TestKeys.token(for: Principal(accountID: UUID(uuidString: account.id)!, role: .nomad)))
     }
 
@@ -49,15 +51,17 @@ struct IdentityEnv {
     /// talent officer's approval), and a token for them.
     func certifiedNomad(nationality: String = "DE") async throws -> (account: Nomad_Identity_V1_Account, token: String) {
         let nomad = try await nomad(nationality: nationality)
-        let application = try await client.applyCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.evidence = Self.goodEvidence()
-        }, metadata: callMetadata(token: nomad.token))
-        _ = try await client.decideCertification(.with {
-            $0.requestID = UUID().uuidString
-            $0.id = application.id
-            $0.decision = .approve
-        }, metadata: callMetadata(token: officer("talent")))
+        let application = try await client.applyCertification(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.evidence = Self.goodEvidence()
+            }, metadata: callMetadata(token: nomad.token))
+        _ = try await client.decideCertification(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.id = application.id
+                $0.decision = .approve
+            }, metadata: callMetadata(token: officer("talent")))
         return nomad
     }
 
@@ -70,13 +74,14 @@ struct IdentityEnv {
     }
 
     func enterprise() async throws -> (account: Nomad_Identity_V1_Account, token: String) {
-        let account = try await client.registerEnterprise(.with {
-            $0.requestID = UUID().uuidString
-            $0.username = "ent-\(UUID().uuidString.prefix(8).lowercased())"
-            $0.password = "correct horse battery"
-            $0.name = "儋州数字科技有限公司"
-            $0.creditCode = Self.creditCode()
-        }, metadata: callMetadata())
+        let account = try await client.registerEnterprise(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.username = "ent-\(UUID().uuidString.prefix(8).lowercased())"
+                $0.password = "correct horse battery"
+                $0.name = "儋州数字科技有限公司"
+                $0.creditCode = Self.creditCode()
+            }, metadata: callMetadata())
         return (account, TestKeys.token(for: Principal(accountID: UUID(uuidString: account.id)!, role: .enterprise)))
     }
 
@@ -96,7 +101,9 @@ struct IdentityEnv {
     /// Evidence that meets every published criterion.
     static func goodEvidence() -> Nomad_Identity_V1_CertificationEvidence {
         .with {
-            $0.monthlyRemoteIncome = .with { $0.currencyCode = "CNY"; $0.minorUnits = 1_200_000 }
+            $0.monthlyRemoteIncome = .with {
+                $0.currencyCode = "CNY"; $0.minorUnits = 1_200_000
+            }
             $0.remoteClients = ["Acme GmbH"]
             $0.intendedStayDays = 180
             $0.skills = ["iOS 开发", "Swift"]

@@ -15,12 +15,14 @@ extension JobsEnv {
         budgetMinor: Int64 = 800_000, deadline: Date = Date().addingTimeInterval(30 * 86400),
         tools: [String] = ["Xcode"], languages: [String] = ["zh-CN"], externalID: String = ""
     ) async throws -> Nomad_Jobs_V1_Job {
-        try await client.publishJob(.with {
-            $0.requestID = UUID().uuidString
-            $0.job = Self.posting(title: title, skills: skills, mode: mode, seats: seats, claimable: claimable,
-                                  budgetMinor: budgetMinor, deadline: deadline, tools: tools, languages: languages,
-                                  externalID: externalID)
-        }, metadata: enterprise.metadata)
+        try await client.publishJob(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.job = Self.posting(
+                    title: title, skills: skills, mode: mode, seats: seats, claimable: claimable,
+                    budgetMinor: budgetMinor, deadline: deadline, tools: tools, languages: languages,
+                    externalID: externalID)
+            }, metadata: enterprise.metadata)
     }
 
     static func posting(
@@ -34,10 +36,14 @@ extension JobsEnv {
             $0.title = title
             $0.description_p = "Build and ship the booking app."
             $0.requiredSkills = skills.map { skill in
-                .with { $0.skillCode = skill.0; $0.minLevel = skill.1; $0.weight = skill.2; $0.essential = skill.3 }
+                .with {
+                    $0.skillCode = skill.0; $0.minLevel = skill.1; $0.weight = skill.2; $0.essential = skill.3
+                }
             }
             $0.tools = tools
-            $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = budgetMinor }
+            $0.budget = .with {
+                $0.currencyCode = "CNY"; $0.minorUnits = budgetMinor
+            }
             $0.mode = mode
             $0.seats = seats
             $0.claimable = claimable
@@ -53,25 +59,31 @@ extension JobsEnv {
         of nomad: Caller, skills: [(String, Int32)], tools: [String] = ["Xcode"],
         availability: Nomad_Jobs_V1_Availability = .fullTime, languages: [String] = ["zh-CN", "en"]
     ) async throws -> Nomad_Jobs_V1_Profile {
-        try await client.updateProfile(.with {
-            $0.requestID = UUID().uuidString
-            $0.profile = .with {
-                $0.skills = skills.map { skill in
-                    .with { $0.skillCode = skill.0; $0.level = skill.1; $0.yearsExperience = 3; $0.tools = tools }
+        try await client.updateProfile(
+            .with {
+                $0.requestID = UUID().uuidString
+                $0.profile = .with {
+                    $0.skills = skills.map { skill in
+                        .with {
+                            $0.skillCode = skill.0; $0.level = skill.1; $0.yearsExperience = 3; $0.tools = tools
+                        }
+                    }
+                    $0.availability = availability
+                    $0.hoursPerWeek = 40
+                    $0.timeZone = "Asia/Shanghai"
+                    $0.languages = languages
+                    $0.rate = .with {
+                        $0.currencyCode = "CNY"; $0.minorUnits = 20_000
+                    }
                 }
-                $0.availability = availability
-                $0.hoursPerWeek = 40
-                $0.timeZone = "Asia/Shanghai"
-                $0.languages = languages
-                $0.rate = .with { $0.currencyCode = "CNY"; $0.minorUnits = 20_000 }
-            }
-        }, metadata: nomad.metadata)
+            }, metadata: nomad.metadata)
     }
 
     func claim(_ job: Nomad_Jobs_V1_Job, by nomad: Caller, requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.claimJob(.with {
-            $0.requestID = requestID
-            $0.jobID = job.jobID
-        }, metadata: nomad.metadata)
+        try await client.claimJob(
+            .with {
+                $0.requestID = requestID
+                $0.jobID = job.jobID
+            }, metadata: nomad.metadata)
     }
 }

@@ -20,9 +20,10 @@ extension MatchSeed {
         /// The nomad as the scorer sees it (tools are listed on every skill).
         var nomad: MatchScoring.Nomad {
             MatchScoring.Nomad(
-                skills: Dictionary(uniqueKeysWithValues: skills.map {
-                    ($0.0, MatchScoring.Held(level: Int($0.1), verifiedLevel: Int($0.2)))
-                }),
+                skills: Dictionary(
+                    uniqueKeysWithValues: skills.map {
+                        ($0.0, MatchScoring.Held(level: Int($0.1), verifiedLevel: Int($0.2)))
+                    }),
                 tools: tools, availability: MatchStore.availability(Int16(availability.rawValue)), languages: languages)
         }
     }
@@ -60,12 +61,14 @@ extension MatchSeed {
         try await sql { connection in
             let logger = Logger(label: "matching-tests.sql")
             try await MatchSeed.ensureSkills(connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO profiles (nomad_id, availability, hours_per_week, languages)
                 SELECT id, availability, 40, string_to_array(languages, ',')
                 FROM unnest(\(ids)::uuid[], \(availabilities)::int2[], \(languages)::text[]) AS p(id, availability, languages)
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO profile_skills (nomad_id, skill_code, level, tools, verified_level, verification)
                 SELECT id, code, level, string_to_array(tools, ','), proven, CASE WHEN proven > 0 THEN 3 ELSE 1 END
                 FROM unnest(\(skillNomads)::uuid[], \(codes)::text[], \(levels)::int2[], \(tools)::text[], \(proven)::int2[])
@@ -90,7 +93,8 @@ extension MatchSeed {
         try await sql { connection in
             let logger = Logger(label: "matching-tests.sql")
             try await MatchSeed.ensureSkills(connection)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO jobs (id, enterprise_id, title, description, tools, budget_currency, budget_minor, mode,
                   seats, seats_taken, deadline, languages, status)
                 SELECT id, \(owner), 'A job', 'Work', string_to_array(tools, ','), 'CNY', 100000, 1,
@@ -98,7 +102,8 @@ extension MatchSeed {
                 FROM unnest(\(ids)::uuid[], \(tools)::text[], \(languages)::text[], \(statuses)::int2[],
                             \(deadlines)::timestamptz[]) AS j(id, tools, languages, status, deadline)
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
                 SELECT * FROM unnest(\(skillJobs)::uuid[], \(codes)::text[], \(minimums)::int2[], \(weights)::int2[],
                                      \(essentials)::bool[])

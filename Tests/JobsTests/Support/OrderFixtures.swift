@@ -18,7 +18,8 @@ extension JobsEnv {
                 for depth in 1...parts.count {
                     let skill = parts.prefix(depth).joined(separator: ".")
                     let parent: String? = depth == 1 ? nil : parts.prefix(depth - 1).joined(separator: ".")
-                    try await tx.query("""
+                    try await tx.query(
+                        """
                         INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(skill), \(parent), \(skill), \(skill))
                         ON CONFLICT DO NOTHING
                         """)
@@ -40,14 +41,16 @@ extension JobsEnv {
         let enterpriseID = UUID(uuidString: enterprise.id)!
         let mode16 = Int16(mode.rawValue), status16 = Int16(status.rawValue)
         try await app.withSchemaConnection { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO jobs (id, enterprise_id, title, description, budget_currency, budget_minor, mode, seats,
                   deadline, claimable, status)
                 VALUES (\(id), \(enterpriseID), 'iOS app for a Danzhou homestay', 'Build and ship it.', 'CNY',
                   \(budgetMinor), \(mode16), \(seats), \(deadline), \(claimable), \(status16))
                 """)
             for skill in skills {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
                     VALUES (\(id), \(skill.0), \(skill.1), \(skill.2), \(skill.3))
                     """)
@@ -59,7 +62,9 @@ extension JobsEnv {
             $0.mode = mode
             $0.seats = Int32(seats)
             $0.claimable = claimable
-            $0.budget = .with { $0.currencyCode = "CNY"; $0.minorUnits = budgetMinor }
+            $0.budget = .with {
+                $0.currencyCode = "CNY"; $0.minorUnits = budgetMinor
+            }
         }
     }
 
@@ -82,9 +87,11 @@ extension JobsEnv {
     func verified(_ nomad: Caller, _ skill: String) async throws -> (level: Int16, source: Int16)? {
         let id = UUID(uuidString: nomad.id)!
         return try await app.withSchemaConnection { tx in
-            try await tx.query("""
+            try await tx.query(
+                """
                 SELECT verified_level, verification FROM profile_skills WHERE nomad_id = \(id) AND skill_code = \(skill)
-                """).collect().first?.decode((Int16, Int16).self)
+                """
+            ).collect().first?.decode((Int16, Int16).self)
         }
     }
 
@@ -95,13 +102,16 @@ extension JobsEnv {
         }
     }
 
-    func apply(_ job: Nomad_Jobs_V1_Job, by nomad: Caller, note: String = "I have shipped three booking apps.",
-               requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.applyToJob(.with {
-            $0.requestID = requestID
-            $0.jobID = job.jobID
-            $0.coverNote = note
-        }, metadata: nomad.metadata)
+    func apply(
+        _ job: Nomad_Jobs_V1_Job, by nomad: Caller, note: String = "I have shipped three booking apps.",
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.applyToJob(
+            .with {
+                $0.requestID = requestID
+                $0.jobID = job.jobID
+                $0.coverNote = note
+            }, metadata: nomad.metadata)
     }
 
     static func contract(
@@ -115,13 +125,16 @@ extension JobsEnv {
         }
     }
 
-    func accept(_ order: Nomad_Jobs_V1_Order, by enterprise: Caller, contract: Nomad_Jobs_V1_Contract = JobsEnv.contract(),
-                requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.acceptApplication(.with {
-            $0.requestID = requestID
-            $0.orderID = order.orderID
-            $0.contract = contract
-        }, metadata: enterprise.metadata)
+    func accept(
+        _ order: Nomad_Jobs_V1_Order, by enterprise: Caller, contract: Nomad_Jobs_V1_Contract = JobsEnv.contract(),
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.acceptApplication(
+            .with {
+                $0.requestID = requestID
+                $0.orderID = order.orderID
+                $0.contract = contract
+            }, metadata: enterprise.metadata)
     }
 
     /// A job of `enterprise` with `nomad`'s accepted application.
@@ -139,63 +152,82 @@ extension JobsEnv {
         .with {
             $0.title = title
             $0.due = .init(date: Date().addingTimeInterval(days * 86400))
-            $0.amount = .with { $0.currencyCode = currency; $0.minorUnits = amount }
+            $0.amount = .with {
+                $0.currencyCode = currency; $0.minorUnits = amount
+            }
         }
     }
 
-    func setMilestones(_ order: Nomad_Jobs_V1_Order, _ milestones: [Nomad_Jobs_V1_Milestone], by enterprise: Caller,
-                       requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.setMilestones(.with {
-            $0.requestID = requestID
-            $0.orderID = order.orderID
-            $0.milestones = milestones
-        }, metadata: enterprise.metadata)
+    func setMilestones(
+        _ order: Nomad_Jobs_V1_Order, _ milestones: [Nomad_Jobs_V1_Milestone], by enterprise: Caller,
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.setMilestones(
+            .with {
+                $0.requestID = requestID
+                $0.orderID = order.orderID
+                $0.milestones = milestones
+            }, metadata: enterprise.metadata)
     }
 
     static let evidence = String(repeating: "ab", count: 32)
 
-    func deliver(_ order: Nomad_Jobs_V1_Order, milestone: Int32 = 0, by nomad: Caller, hash: String = JobsEnv.evidence,
-                 requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.submitDelivery(.with {
-            $0.requestID = requestID
-            $0.orderID = order.orderID
-            $0.milestoneIndex = milestone
-            $0.note = "Build 1.0 uploaded to TestFlight."
-            $0.evidenceHash = hash
-        }, metadata: nomad.metadata)
+    func deliver(
+        _ order: Nomad_Jobs_V1_Order, milestone: Int32 = 0, by nomad: Caller, hash: String = JobsEnv.evidence,
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.submitDelivery(
+            .with {
+                $0.requestID = requestID
+                $0.orderID = order.orderID
+                $0.milestoneIndex = milestone
+                $0.note = "Build 1.0 uploaded to TestFlight."
+                $0.evidenceHash = hash
+            }, metadata: nomad.metadata)
     }
 
-    func acceptDelivery(_ order: Nomad_Jobs_V1_Order, milestone: Int32 = 0, by enterprise: Caller,
-                        requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.acceptDelivery(.with {
-            $0.requestID = requestID
-            $0.orderID = order.orderID
-            $0.milestoneIndex = milestone
-        }, metadata: enterprise.metadata)
+    func acceptDelivery(
+        _ order: Nomad_Jobs_V1_Order, milestone: Int32 = 0, by enterprise: Caller,
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.acceptDelivery(
+            .with {
+                $0.requestID = requestID
+                $0.orderID = order.orderID
+                $0.milestoneIndex = milestone
+            }, metadata: enterprise.metadata)
     }
 
-    func rate(_ order: Nomad_Jobs_V1_Order, stars: Int32, by caller: Caller, comment: String = "",
-              requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.rateOrder(.with {
-            $0.requestID = requestID
-            $0.orderID = order.orderID
-            $0.stars = stars
-            $0.comment = comment
-        }, metadata: caller.metadata)
+    func rate(
+        _ order: Nomad_Jobs_V1_Order, stars: Int32, by caller: Caller, comment: String = "",
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.rateOrder(
+            .with {
+                $0.requestID = requestID
+                $0.orderID = order.orderID
+                $0.stars = stars
+                $0.comment = comment
+            }, metadata: caller.metadata)
     }
 
-    func cancel(_ order: Nomad_Jobs_V1_Order, by caller: Caller, reason: String = "Plans changed",
-                requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
-        try await client.cancelOrder(.with {
-            $0.requestID = requestID
-            $0.orderID = order.orderID
-            $0.reason = reason
-        }, metadata: caller.metadata)
+    func cancel(
+        _ order: Nomad_Jobs_V1_Order, by caller: Caller, reason: String = "Plans changed",
+        requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Jobs_V1_Order {
+        try await client.cancelOrder(
+            .with {
+                $0.requestID = requestID
+                $0.orderID = order.orderID
+                $0.reason = reason
+            }, metadata: caller.metadata)
     }
 
     /// An order completed as a whole (no milestones).
-    func completedOrder(enterprise: Caller, nomad: Caller, mode: Nomad_Jobs_V1_JobMode = .remoteOrder,
-                        contract: Nomad_Jobs_V1_Contract = JobsEnv.contract()) async throws -> (job: Nomad_Jobs_V1_Job, order: Nomad_Jobs_V1_Order) {
+    func completedOrder(
+        enterprise: Caller, nomad: Caller, mode: Nomad_Jobs_V1_JobMode = .remoteOrder,
+        contract: Nomad_Jobs_V1_Contract = JobsEnv.contract()
+    ) async throws -> (job: Nomad_Jobs_V1_Job, order: Nomad_Jobs_V1_Order) {
         let (job, order) = try await activeOrder(enterprise: enterprise, nomad: nomad, mode: mode, contract: contract)
         _ = try await deliver(order, by: nomad)
         return (job, try await acceptDelivery(order, by: enterprise))

@@ -44,9 +44,10 @@ struct Contract: Sendable {
             guard file.package.hasPrefix("nomad."), file.package != "nomad.bench.v1" else { continue }
             for service in file.service {
                 for method in service.method {
-                    methods.append(Method(
-                        service: file.package + "." + service.name, name: method.name, inputType: method.inputType,
-                        clientStreaming: method.clientStreaming))
+                    methods.append(
+                        Method(
+                            service: file.package + "." + service.name, name: method.name, inputType: method.inputType,
+                            clientStreaming: method.clientStreaming))
                 }
             }
         }
@@ -110,7 +111,8 @@ struct WireFuzzer: Sendable {
         case .enum:
             key(0)
             let known = contract.enums[field.typeName] ?? [0]
-            let value = Int.random(in: 0..<4, using: &rng) == 0
+            let value =
+                Int.random(in: 0..<4, using: &rng) == 0
                 ? [-1, 999, Int32.max, Int32.min].randomElement(using: &rng)!
                 : known.randomElement(using: &rng)!
             varint(UInt64(bitPattern: Int64(value)), into: &out)
@@ -119,7 +121,8 @@ struct WireFuzzer: Sendable {
             out += withUnsafeBytes(of: UInt32(truncatingIfNeeded: integer(using: &rng)).littleEndian, Array.init)
         case .fixed64, .sfixed64, .double:
             key(1)
-            let bits = field.type == .double
+            let bits =
+                field.type == .double
                 ? [Double.nan, .infinity, -.infinity, 1e300, -0.0, 0.5].randomElement(using: &rng)!.bitPattern
                 : UInt64(bitPattern: integer(using: &rng))
             out += withUnsafeBytes(of: bits.littleEndian, Array.init)
@@ -186,7 +189,7 @@ struct WireFuzzer: Sendable {
             Array("nul\u{0}inside".utf8),
             [0],
             Array("\u{7}\u{1B}[31m\r\n".utf8),
-            [0xFF, 0xFE, 0xC3],                                  // not UTF-8
+            [0xFF, 0xFE, 0xC3],  // not UTF-8
             Array(String(repeating: "长", count: 70_000).utf8),  // far past every length limit
             Array(String(repeating: "x", count: 5_000).utf8),
             Array("'; DROP TABLE accounts; --".utf8),

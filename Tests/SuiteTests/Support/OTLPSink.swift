@@ -4,7 +4,7 @@ import NomadLocal
 import NomadTesting
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `scripts/otlp-sink.py` as a child process: an OTLP/gRPC collector that
@@ -33,10 +33,11 @@ struct OTLPSink: Sendable {
     /// import of grpc on a loaded machine takes a few), killed past that.
     static func python() async -> String? {
         guard let python = ["/usr/bin/env"].first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
-        guard let probe = try? ChildProcess.spawn(
-            name: "otlp-sink-probe", executable: python,
-            arguments: ["python3", "-c", "import grpc, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc"],
-            environment: ProcessInfo.processInfo.environment, stdoutPath: "/dev/null", stderrPath: "/dev/null")
+        guard
+            let probe = try? ChildProcess.spawn(
+                name: "otlp-sink-probe", executable: python,
+                arguments: ["python3", "-c", "import grpc, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc"],
+                environment: ProcessInfo.processInfo.environment, stdoutPath: "/dev/null", stderrPath: "/dev/null")
         else { return nil }
         if await probe.waitForExit(timeout: .seconds(30)) { return probe.exitCode == 0 ? python : nil }
         probe.signal(SIGKILL)
@@ -77,7 +78,8 @@ func withOTLPSink<Result: Sendable>(
         }
         if process.hasExited || !listening {
             let stderr = (try? String(contentsOfFile: "\(directory)/sink.err", encoding: .utf8)) ?? ""
-            throw OTLPSinkError.notStarted("\(process.exitDescription) after \(listening ? "start" : "30 s"); stderr: \(stderr.suffix(500))")
+            throw OTLPSinkError.notStarted(
+                "\(process.exitDescription) after \(listening ? "start" : "30 s"); stderr: \(stderr.suffix(500))")
         }
         let result = try await body(sink)
         await kill()

@@ -65,9 +65,12 @@ extension WholeSuite {
     /// The five services, identity creating the bootstrap admin at start.
     static var withBootstrapAdmin: [SuiteMember] {
         services.map { service in
-            SuiteMember(service, environment: service == "identity" ? [
-                "NOMAD_BOOTSTRAP_ADMIN_USERNAME": adminUsername, "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": adminPassword,
-            ] : [:])
+            SuiteMember(
+                service,
+                environment: service == "identity"
+                    ? [
+                        "NOMAD_BOOTSTRAP_ADMIN_USERNAME": adminUsername, "NOMAD_BOOTSTRAP_ADMIN_PASSWORD": adminPassword,
+                    ] : [:])
         }
     }
 

@@ -41,8 +41,9 @@ enum EligibilityRules {
     static func year(_ value: Int32) throws -> Int {
         if value == 0 { throw NomadError.required("year") }
         guard years.contains(Int(value)) else {
-            throw NomadError.invalid("year", zh: "须在 \(years.lowerBound) 到 \(years.upperBound) 之间",
-                                     en: "must be between \(years.lowerBound) and \(years.upperBound)")
+            throw NomadError.invalid(
+                "year", zh: "须在 \(years.lowerBound) 到 \(years.upperBound) 之间",
+                en: "must be between \(years.lowerBound) and \(years.upperBound)")
         }
         return Int(value)
     }

@@ -48,9 +48,9 @@ struct ReportPeriod: Sendable, Equatable {
     init(month text: String) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let year = Int(parts[0]), let month = Int(parts[1]),
-              let from = ZoneDay(year: year, month: month, day: 1)
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1]),
+            let from = ZoneDay(year: year, month: month, day: 1)
         else {
             throw NomadError.invalid("month", zh: "月份格式应为 YYYY-MM，例如 2026-03", en: "a month is YYYY-MM, e.g. 2026-03")
         }

@@ -90,7 +90,7 @@ public struct RewardTiers: Sendable, Equatable {
             }
             let code = parts[0]
             guard (1...64).contains(code.count),
-                  code.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+                code.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
             else { throw bad("tier code \"\(code)\" must be 1-64 characters of a-z, 0-9 and _") }
             guard seen.insert(code).inserted else { throw bad("tier code \"\(code)\" appears twice") }
             guard let criterion = RewardCriterionKind(configName: parts[1]) else {

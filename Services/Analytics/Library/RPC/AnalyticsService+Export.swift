@@ -24,10 +24,11 @@ extension AnalyticsService {
             try await send(csv.append(["kpi", "area", "month", "value", "running_total", "target", "target_kind"]))
             let area = ExportRules.areaName(series.area)
             for point in series.points {
-                try await send(csv.append([
-                    kpi.code, area, point.month, "\(point.value)", "\(point.runningTotal)", "\(kpi.target)",
-                    ExportRules.targetKindName(kpi.targetKind),
-                ]))
+                try await send(
+                    csv.append([
+                        kpi.code, area, point.month, "\(point.value)", "\(point.runningTotal)", "\(kpi.target)",
+                        ExportRules.targetKindName(kpi.targetKind),
+                    ]))
             }
         case .eligibilityYear(let year):
             let year = try EligibilityRules.year(year)
@@ -35,12 +36,14 @@ extension AnalyticsService {
             let rows = try await database.read { tx in
                 try await EligibilityQueries.all(tx, year: year, tiers: tiers)
             }
-            try await send(csv.append(
-                ["enterprise_id", "year"] + RewardCriterionKind.allCases.map(\.configName) + ["tiers_met"]))
+            try await send(
+                csv.append(
+                    ["enterprise_id", "year"] + RewardCriterionKind.allCases.map(\.configName) + ["tiers_met"]))
             for row in rows {
-                try await send(csv.append(
-                    [row.enterpriseID, "\(row.year)"] + RewardCriterionKind.allCases.map { "\(row.counts[$0])" }
-                        + [row.tiersMet.map(\.code).joined(separator: ";")]))
+                try await send(
+                    csv.append(
+                        [row.enterpriseID, "\(row.year)"] + RewardCriterionKind.allCases.map { "\(row.counts[$0])" }
+                            + [row.tiersMet.map(\.code).joined(separator: ";")]))
             }
         case nil:
             throw NomadError.required("report")

@@ -19,8 +19,10 @@ extension AnalyticsService {
         let progress = try await database.snapshot { tx in
             var result: [Nomad_Analytics_V1_KpiProgress] = []
             for kpi in kpis {
-                result.append(try await KpiQueries.series(
-                    tx, kpi: kpi, period: period, area: area, settings: settings).progress)
+                result.append(
+                    try await KpiQueries.series(
+                        tx, kpi: kpi, period: period, area: area, settings: settings
+                    ).progress)
             }
             return result
         }
@@ -30,7 +32,8 @@ extension AnalyticsService {
         }
     }
 
-    func getKpiSeries(request: Nomad_Analytics_V1_GetKpiSeriesRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_KpiSeries {
+    func getKpiSeries(request: Nomad_Analytics_V1_GetKpiSeriesRequest, context: ServerContext) async throws -> Nomad_Analytics_V1_KpiSeries
+    {
         try await kpiSeries(request)
     }
 

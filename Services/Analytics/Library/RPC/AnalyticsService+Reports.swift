@@ -17,7 +17,8 @@ extension AnalyticsService {
         return try await mutation(request) { tx in
             try await RevenueReportStore.lockReporter(tx, reporter.accountID)
             if try await RevenueReportStore.hasLiveOverlap(
-                tx, reporter: reporter.accountID, from: draft.from, to: draft.to) {
+                tx, reporter: reporter.accountID, from: draft.from, to: draft.to)
+            {
                 throw RevenueReportRules.overlapping
             }
             return try await RevenueReportStore.insert(tx, id: UUID(), reporter: reporter, draft: draft).message
@@ -44,11 +45,12 @@ extension AnalyticsService {
             ).message
             if request.confirm {
                 try await OwnEventStore.append(
-                    tx, AnalyticsEvents.RevenueConfirmed(
-                    subjects: .init(reporterID: report.reporterID.text, reportID: id.text),
-                    payload: .init(
-                        periodFrom: report.from, periodTo: report.to, individual: report.individual,
-                        revenueMinor: report.revenueMinor, taxMinor: report.taxMinor)))
+                    tx,
+                    AnalyticsEvents.RevenueConfirmed(
+                        subjects: .init(reporterID: report.reporterID.text, reportID: id.text),
+                        payload: .init(
+                            periodFrom: report.from, periodTo: report.to, individual: report.individual,
+                            revenueMinor: report.revenueMinor, taxMinor: report.taxMinor)))
             }
             try await audit(
                 tx, officer, request.confirm ? "revenue_report.confirm" : "revenue_report.reject",
@@ -86,9 +88,10 @@ extension AnalyticsService {
                 throw RecognitionRules.duplicate
             }
             try await OwnEventStore.append(
-                tx, AnalyticsEvents.EnterpriseRecognized(
-                subjects: .init(enterpriseID: draft.enterpriseID.text, recognitionID: id.text),
-                payload: .init(recognizedOn: draft.recognizedOn.iso)))
+                tx,
+                AnalyticsEvents.EnterpriseRecognized(
+                    subjects: .init(enterpriseID: draft.enterpriseID.text, recognitionID: id.text),
+                    payload: .init(recognizedOn: draft.recognizedOn.iso)))
             try await audit(tx, officer, "recognition.record", subject: "recognition/\(id.text)", before: nil, after: recorded)
             return recorded
         }

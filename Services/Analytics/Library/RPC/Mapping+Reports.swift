@@ -15,8 +15,12 @@ extension RevenueReportRecord {
                 if let day = ZoneDay(iso: from) { $0.from = day.message }
                 if let day = ZoneDay(iso: to) { $0.to = day.message }
             }
-            $0.revenue = .with { $0.currencyCode = "CNY"; $0.minorUnits = revenueMinor }
-            $0.tax = .with { $0.currencyCode = "CNY"; $0.minorUnits = taxMinor }
+            $0.revenue = .with {
+                $0.currencyCode = "CNY"; $0.minorUnits = revenueMinor
+            }
+            $0.tax = .with {
+                $0.currencyCode = "CNY"; $0.minorUnits = taxMinor
+            }
             $0.evidenceHashes = evidence
             $0.status = Nomad_Analytics_V1_ReportStatus(rawValue: Int(status)) ?? .unspecified
             $0.decidedBy = decidedBy?.text ?? ""

@@ -12,7 +12,8 @@ public enum EligibilityQueries {
     static func one(
         _ tx: Tx, enterpriseID: String, year: Int, evidenceLimit: Int
     ) async throws -> (counts: CriterionCounts, evidence: [EvidenceItem]) {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             WITH \(itemsOf: year, enterprise: enterpriseID),
             ranked AS (
               SELECT criterion, subject, event_ids,
@@ -41,7 +42,8 @@ public enum EligibilityQueries {
         limit: Int?, offset: Int
     ) async throws -> [EligibilityRow] {
         let criteria = tiers.tiers.map { $0.criterion.rawValue }, minimums = tiers.tiers.map(\.minimum)
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             WITH \(itemsOf: year, enterprise: nil),
             per AS (
               SELECT enterprise,
@@ -84,17 +86,20 @@ extension PostgresQuery.StringInterpolation {
     /// serves. `WITH \(itemsOf: year, enterprise: id), ...`; the year and the
     /// enterprise are bound where the text below breaks off.
     fileprivate mutating func appendInterpolation(itemsOf year: Int, enterprise: String?) {
-        appendLiteral("""
+        appendLiteral(
+            """
             bounds AS (
               SELECT make_timestamptz(
             """)
         appendInterpolation(year)
-        appendLiteral("""
+        appendLiteral(
+            """
             ::int, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS lo,
                      make_timestamptz(
             """)
         appendInterpolation(year)
-        appendLiteral("""
+        appendLiteral(
+            """
             ::int + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AS hi
             ),
             signed AS (
@@ -109,7 +114,8 @@ extension PostgresQuery.StringInterpolation {
         appendInterpolation(enterprise)
         appendLiteral("::text IS NULL OR e.subject_ids->>'enterprise_id' = ")
         appendInterpolation(enterprise)
-        appendLiteral("""
+        appendLiteral(
+            """
             ::text)
             ),
             training AS (
@@ -123,7 +129,8 @@ extension PostgresQuery.StringInterpolation {
         appendInterpolation(enterprise)
         appendLiteral("::text IS NULL OR coalesce(p.subject_ids->>'organizer_id', p.payload->>'organizer_id') = ")
         appendInterpolation(enterprise)
-        appendLiteral("""
+        appendLiteral(
+            """
             ::text)
                 AND NOT EXISTS (
                   SELECT 1 FROM ingested_events x

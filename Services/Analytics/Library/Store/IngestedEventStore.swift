@@ -53,7 +53,8 @@ enum IngestedEventStore {
     static func list(
         _ tx: Tx, source: String?, type: String?, page: Page
     ) async throws -> [IngestedEventRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns("e"))
             FROM ingested_events e
             WHERE (\(source)::text IS NULL OR e.source_service = \(source))

@@ -21,7 +21,8 @@ enum KpiEventQueries {
         _ tx: Tx, kpi: Kpi, month: ReportPeriod, area: String?, settings: KpiSettings,
         page: Page
     ) async throws -> Answer {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             WITH params AS (
               SELECT \(month.from.iso)::date AS from_day, \(month.to.iso)::date AS to_day,
                      \(area)::text AS area, \(settings.superIndividualRevenueMinor)::bigint AS threshold),

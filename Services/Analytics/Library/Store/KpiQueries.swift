@@ -17,7 +17,8 @@ enum KpiQueries {
         let cumulative = kpi.targetKind == .cumulative
         // `before` sums everything up to the day before the period, which a
         // CUMULATIVE KPI counts; the others skip it.
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             WITH params AS (
               SELECT \(period.from.iso)::date AS from_day, \(period.to.iso)::date AS to_day,
                      \(area)::text AS area, \(settings.superIndividualRevenueMinor)::bigint AS threshold),

@@ -25,13 +25,16 @@ enum RecognitionStore {
     static func insert(
         _ tx: Tx, id: UUID, draft: RecognitionRules.Draft, by officer: UUID
     ) async throws -> RecognitionRecord? {
-        try await records(tx.query("""
-            INSERT INTO recognitions (id, enterprise_id, recognized_on, reference, evidence_hashes, recorded_by)
-            VALUES (\(id), \(draft.enterpriseID), \(draft.recognizedOn.iso)::date, \(draft.reference),
-                    \(draft.evidence)::text[], \(officer))
-            ON CONFLICT (enterprise_id) DO NOTHING
-            RETURNING \(unescaped: columns)
-            """)).first
+        try await records(
+            tx.query(
+                """
+                INSERT INTO recognitions (id, enterprise_id, recognized_on, reference, evidence_hashes, recorded_by)
+                VALUES (\(id), \(draft.enterpriseID), \(draft.recognizedOn.iso)::date, \(draft.reference),
+                        \(draft.evidence)::text[], \(officer))
+                ON CONFLICT (enterprise_id) DO NOTHING
+                RETURNING \(unescaped: columns)
+                """)
+        ).first
     }
 
     static func find(_ tx: Tx, id: UUID) async throws -> RecognitionRecord? {
@@ -42,7 +45,8 @@ enum RecognitionStore {
 
     /// Most recently recorded first.
     static func list(_ tx: Tx, page: Page) async throws -> [RecognitionRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM recognitions
             ORDER BY recorded_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)
@@ -52,10 +56,12 @@ enum RecognitionStore {
     private static func records(_ rows: PostgresRowSequence) async throws -> [RecognitionRecord] {
         var result: [RecognitionRecord] = []
         for try await (id, enterprise, day, reference, evidence, recordedBy, recordedAt)
-            in rows.decode((UUID, UUID, String, String, [String], UUID, Date).self) {
-            result.append(RecognitionRecord(
-                id: id, enterpriseID: enterprise, recognizedOn: ZoneDay(iso: day), reference: reference,
-                evidenceHashes: evidence, recordedBy: recordedBy, recordedAt: recordedAt))
+            in rows.decode((UUID, UUID, String, String, [String], UUID, Date).self)
+        {
+            result.append(
+                RecognitionRecord(
+                    id: id, enterpriseID: enterprise, recognizedOn: ZoneDay(iso: day), reference: reference,
+                    evidenceHashes: evidence, recordedBy: recordedBy, recordedAt: recordedAt))
         }
         return result
     }

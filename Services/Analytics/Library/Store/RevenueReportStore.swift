@@ -37,25 +37,30 @@ enum RevenueReportStore {
     static func hasLiveOverlap(
         _ tx: Tx, reporter: UUID, from: ZoneDay, to: ZoneDay
     ) async throws -> Bool {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT 1 FROM revenue_reports
             WHERE reporter_id = \(reporter) AND status IN (\(literals: [Nomad_Analytics_V1_ReportStatus.submitted, .confirmed]))
               AND period_from <= \(to.iso)::date AND period_to >= \(from.iso)::date
             LIMIT 1
-            """).collect().count > 0
+            """
+        ).collect().count > 0
     }
 
     static func insert(
         _ tx: Tx, id: UUID, reporter: Principal, draft: RevenueReportRules.Draft
     ) async throws -> RevenueReportRecord {
-        try await records(tx.query("""
-            INSERT INTO revenue_reports (id, reporter_id, reporter_role, individual, period_from, period_to,
-                                         revenue_minor, tax_minor, evidence_hashes, status)
-            VALUES (\(id), \(reporter.accountID), \(reporter.role.rawValue), \(draft.individual),
-                    \(draft.from.iso)::date, \(draft.to.iso)::date, \(draft.revenueMinor), \(draft.taxMinor),
-                    \(draft.evidence)::text[], 1)
-            RETURNING \(unescaped: columns)
-            """)).returnedRow()
+        try await records(
+            tx.query(
+                """
+                INSERT INTO revenue_reports (id, reporter_id, reporter_role, individual, period_from, period_to,
+                                             revenue_minor, tax_minor, evidence_hashes, status)
+                VALUES (\(id), \(reporter.accountID), \(reporter.role.rawValue), \(draft.individual),
+                        \(draft.from.iso)::date, \(draft.to.iso)::date, \(draft.revenueMinor), \(draft.taxMinor),
+                        \(draft.evidence)::text[], 1)
+                RETURNING \(unescaped: columns)
+                """)
+        ).returnedRow()
     }
 
     static func find(
@@ -70,19 +75,23 @@ enum RevenueReportStore {
         _ tx: Tx, id: UUID, status: RevenueReportRules.Status, by officer: UUID,
         reason: String
     ) async throws -> RevenueReportRecord {
-        try await records(tx.query("""
-            UPDATE revenue_reports
-            SET status = \(status.rawValue), decided_by = \(officer), decision_reason = \(reason), decided_at = now()
-            WHERE id = \(id)
-            RETURNING \(unescaped: columns)
-            """)).returnedRow()
+        try await records(
+            tx.query(
+                """
+                UPDATE revenue_reports
+                SET status = \(status.rawValue), decided_by = \(officer), decision_reason = \(reason), decided_at = now()
+                WHERE id = \(id)
+                RETURNING \(unescaped: columns)
+                """)
+        ).returnedRow()
     }
 
     /// Newest first; nil filters match anything.
     static func list(
         _ tx: Tx, reporter: UUID?, status: Int16?, page: Page
     ) async throws -> [RevenueReportRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM revenue_reports
             WHERE (\(reporter)::uuid IS NULL OR reporter_id = \(reporter))
               AND (\(status)::smallint IS NULL OR status = \(status))
@@ -95,12 +104,13 @@ enum RevenueReportStore {
     private static func records(_ rows: PostgresRowSequence) async throws -> [RevenueReportRecord] {
         var result: [RevenueReportRecord] = []
         for try await row in rows {
-            let (id, reporter, individual, from, to, revenue, tax, evidence, status, decidedBy, reason, submittedAt, decidedAt)
-                = try row.decode((UUID, UUID, Bool, String, String, Int64, Int64, [String], Int16, UUID?, String, Date, Date?).self)
-            result.append(RevenueReportRecord(
-                id: id, reporterID: reporter, individual: individual, from: from, to: to, revenueMinor: revenue,
-                taxMinor: tax, evidence: evidence, status: status, decidedBy: decidedBy, reason: reason,
-                submittedAt: submittedAt, decidedAt: decidedAt))
+            let (id, reporter, individual, from, to, revenue, tax, evidence, status, decidedBy, reason, submittedAt, decidedAt) =
+                try row.decode((UUID, UUID, Bool, String, String, Int64, Int64, [String], Int16, UUID?, String, Date, Date?).self)
+            result.append(
+                RevenueReportRecord(
+                    id: id, reporterID: reporter, individual: individual, from: from, to: to, revenueMinor: revenue,
+                    taxMinor: tax, evidence: evidence, status: status, decidedBy: decidedBy, reason: reason,
+                    submittedAt: submittedAt, decidedAt: decidedAt))
         }
         return result
     }

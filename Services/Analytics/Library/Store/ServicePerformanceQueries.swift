@@ -13,7 +13,8 @@ enum ServicePerformanceQueries {
         _ tx: Tx, period: ReportPeriod, department: String?, serviceCode: String?,
         page: Page
     ) async throws -> (rows: [ServicePerformanceFigures], total: ServicePerformanceFigures) {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             WITH submitted AS (
               -- One row per application, should identity ever emit it twice.
               SELECT DISTINCT ON (e.subject_ids->>'application_id')
@@ -80,7 +81,8 @@ enum ServicePerformanceQueries {
         var entries: [ServicePerformanceFigures] = []
         var total: ServicePerformanceFigures?
         for try await (isTotal, dept, code, received, completed, median, p90, limit, overdue, average, ratings)
-            in rows.decode((Bool, String, String, Int64, Int64, Double?, Double?, Int32?, Int64, Double?, Int64).self) {
+            in rows.decode((Bool, String, String, Int64, Int64, Double?, Double?, Int32?, Int64, Double?, Int64).self)
+        {
             let figures = ServicePerformanceFigures(
                 serviceCode: isTotal ? "" : code, department: isTotal ? "" : dept, received: received, completed: completed,
                 medianDays: median, p90Days: p90, timeLimitDays: isTotal ? 0 : (limit ?? 0), overdue: overdue,
@@ -88,8 +90,12 @@ enum ServicePerformanceQueries {
             if isTotal { total = figures } else { entries.append(figures) }
         }
         // GROUPING SETS yields the () row even over no input rows.
-        return (entries, total ?? ServicePerformanceFigures(
-            serviceCode: "", department: "", received: 0, completed: 0, medianDays: nil, p90Days: nil,
-            timeLimitDays: 0, overdue: 0, averageRating: nil, ratings: 0))
+        return (
+            entries,
+            total
+                ?? ServicePerformanceFigures(
+                    serviceCode: "", department: "", received: 0, completed: 0, medianDays: nil, p90Days: nil,
+                    timeLimitDays: 0, overdue: 0, averageRating: nil, ratings: 0)
+        )
     }
 }

@@ -85,10 +85,12 @@ struct LedgerDraft: Sendable {
         _ kind: String, from: UUID, to: UUID, unit: LedgerUnit, amount: Int64, expiresOn: ZoneDay? = nil,
         memo: String = "", reference: UUID? = nil, by: UUID?
     ) -> LedgerDraft {
-        LedgerDraft(kind: kind, memo: memo, reference: reference, createdBy: by, postings: [
-            LedgerPosting(account: from, unit: unit, amount: -amount),
-            LedgerPosting(account: to, unit: unit, amount: amount, expiresOn: expiresOn),
-        ])
+        LedgerDraft(
+            kind: kind, memo: memo, reference: reference, createdBy: by,
+            postings: [
+                LedgerPosting(account: from, unit: unit, amount: -amount),
+                LedgerPosting(account: to, unit: unit, amount: amount, expiresOn: expiresOn),
+            ])
     }
 }
 

@@ -58,9 +58,11 @@ struct ValuationRule: Sendable, Equatable {
         guard (0...100).contains(minQuality) else {
             throw NomadError.invalid("min_quality", zh: "须在 0 到 100 之间", en: "must be 0 to 100")
         }
-        for (field, value) in [("labelling_milli_per_work_unit", labellingMilli),
-                               ("cleaning_milli_per_work_unit", cleaningMilli),
-                               ("model_training_milli_per_work_unit", modelTrainingMilli)] {
+        for (field, value) in [
+            ("labelling_milli_per_work_unit", labellingMilli),
+            ("cleaning_milli_per_work_unit", cleaningMilli),
+            ("model_training_milli_per_work_unit", modelTrainingMilli),
+        ] {
             guard (0...maxMilli).contains(value) else {
                 throw NomadError.invalid(field, zh: "须在 0 到 \(maxMilli) 之间", en: "must be 0 to \(maxMilli)")
             }

@@ -24,11 +24,12 @@ extension AssetsService {
             try await AlertStore.insert(
                 tx, id: id, trade: trade, finding: finding, thresholdBP: bubble.thresholdBP)
             try await Outbox.append(
-                tx, AssetsEvents.AlertRaised(
-                subjects: .init(alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text),
-                payload: .init(
-                    alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text, kind: finding.kind.name,
-                    deviationBP: finding.deviationBP)))
+                tx,
+                AssetsEvents.AlertRaised(
+                    subjects: .init(alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text),
+                    payload: .init(
+                        alertID: id.text, assetID: trade.assetID.text, tradeID: trade.id.text, kind: finding.kind.name,
+                        deviationBP: finding.deviationBP)))
             raised.append(id)
         }
         return raised

@@ -48,22 +48,27 @@ extension AssetsService {
                         tx, owner: contribution.contributorID, ownerKind: .nomad, kind: .pow, unit: .pow)
                     try await LedgerStore.post(
                         tx,
-                        .move("contribution.credited", from: ZoneAccounts.issuance(.pow), to: account, unit: .pow,
-                              amount: units, memo: "\(contribution.kind.name) → \(contribution.poolCode)",
-                              reference: id, by: officer.accountID),
+                        .move(
+                            "contribution.credited", from: ZoneAccounts.issuance(.pow), to: account, unit: .pow,
+                            amount: units, memo: "\(contribution.kind.name) → \(contribution.poolCode)",
+                            reference: id, by: officer.accountID),
                         lots: .spendable(today: .today()))
                 }
                 try await Outbox.append(
-                    tx, AssetsEvents.ContributionCredited(subjects: subjects,
-                    payload: .init(
-                        contributionID: id.text, contributorID: contribution.contributorID.text,
-                        poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
-                        recordCount: contribution.recordCount, bytes: contribution.bytes)))
+                    tx,
+                    AssetsEvents.ContributionCredited(
+                        subjects: subjects,
+                        payload: .init(
+                            contributionID: id.text, contributorID: contribution.contributorID.text,
+                            poolCode: contribution.poolCode, kind: contribution.kind.name, units: units,
+                            recordCount: contribution.recordCount, bytes: contribution.bytes)))
             } else {
                 reviewed = try await ContributionStore.reject(tx, id: id, by: officer.accountID, note: note)
                 try await Outbox.append(
-                    tx, AssetsEvents.ContributionRejected(subjects: subjects,
-                    payload: .init(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0)))
+                    tx,
+                    AssetsEvents.ContributionRejected(
+                        subjects: subjects,
+                        payload: .init(contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: 0)))
             }
             try await audit(
                 tx, officer, request.accept ? "contribution.accept" : "contribution.reject",
@@ -92,7 +97,8 @@ extension AssetsService {
             }
             var reversed: Int64 = 0
             if contribution.powUnits > 0,
-               let account = try await LedgerStore.find(tx, owner: contribution.contributorID, kind: .pow, unit: .pow) {
+                let account = try await LedgerStore.find(tx, owner: contribution.contributorID, kind: .pow, unit: .pow)
+            {
                 // Both accounts' row locks, in the posting's order, so the
                 // balance read here is the one the posting is checked against.
                 let balances = try await LedgerStore.lockBalances(
@@ -102,8 +108,9 @@ extension AssetsService {
                 if reversed > 0 {
                     try await LedgerStore.post(
                         tx,
-                        .move("contribution.reversed", from: account, to: ZoneAccounts.issuance(.pow), unit: .pow,
-                              amount: reversed, memo: reason, reference: id, by: officer.accountID),
+                        .move(
+                            "contribution.reversed", from: account, to: ZoneAccounts.issuance(.pow), unit: .pow,
+                            amount: reversed, memo: reason, reference: id, by: officer.accountID),
                         lots: .spendable(today: .today()))
                 }
             }
@@ -112,11 +119,13 @@ extension AssetsService {
                 note: reason
             ).message
             try await Outbox.append(
-                tx, AssetsEvents.ContributionRejected(
-                subjects: .init(contributionID: id.text, contributorID: contribution.contributorID.text,
-                             ownerID: contribution.contributorID.text),
-                payload: .init(
-                    contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed)))
+                tx,
+                AssetsEvents.ContributionRejected(
+                    subjects: .init(
+                        contributionID: id.text, contributorID: contribution.contributorID.text,
+                        ownerID: contribution.contributorID.text),
+                    payload: .init(
+                        contributionID: id.text, contributorID: contribution.contributorID.text, reversedUnits: reversed)))
             try await audit(
                 tx, officer, "contribution.reverse", subject: "contribution/\(id.text)", reason: reason,
                 before: contribution.message, after: reversedContribution)
@@ -124,7 +133,9 @@ extension AssetsService {
         }
     }
 
-    func getContribution(request: Nomad_Assets_V1_GetContributionRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Contribution {
+    func getContribution(
+        request: Nomad_Assets_V1_GetContributionRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_Contribution {
         let principal = try caller
         let id = try Validate.uuid(request.contributionID, "contribution_id")
         let contribution = try await database.read({ try await ContributionStore.find($0, id: id) }).orNotFound("contribution \(id.text)")
@@ -149,12 +160,16 @@ extension AssetsService {
         return .listing(\.contributions, found.map(\.message), page)
     }
 
-    func getValuationRule(request: Nomad_Assets_V1_GetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {
+    func getValuationRule(
+        request: Nomad_Assets_V1_GetValuationRuleRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ValuationRule {
         _ = try caller
         return try await database.read { try await RateStore.valuationRule($0, now: Date()) }.message
     }
 
-    func setValuationRule(request: Nomad_Assets_V1_SetValuationRuleRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ValuationRule {
+    func setValuationRule(
+        request: Nomad_Assets_V1_SetValuationRuleRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ValuationRule {
         let officer = try caller
         guard request.hasRule else { throw NomadError.required("rule") }
         let r = request.rule

@@ -25,17 +25,21 @@ extension AssetsService {
             try await DataAssetStore.insert(
                 tx, id: id, owner: owner, registeredBy: principal.accountID, draft)
             try await OwnershipStore.append(
-                tx, OwnershipChangeRecord(
+                tx,
+                OwnershipChangeRecord(
                     kind: "registered", assetID: id, fromID: nil, toID: owner, units: draft.totalUnits, version: 1))
             try await RegistryChainStore.append(
                 tx, kind: "asset.registered", subject: id,
-                fields: ["owner_id": owner.text, "pool_code": draft.poolCode, "version": "1",
-                         "content_hash": draft.contentHash, "total_units": "\(draft.totalUnits)",
-                         "registered_by": principal.accountID.text])
+                fields: [
+                    "owner_id": owner.text, "pool_code": draft.poolCode, "version": "1",
+                    "content_hash": draft.contentHash, "total_units": "\(draft.totalUnits)",
+                    "registered_by": principal.accountID.text,
+                ])
             try await Outbox.append(
-                tx, AssetsEvents.AssetRegistered(
-                subjects: .init(assetID: id.text, ownerID: owner.text),
-                payload: .init(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1)))
+                tx,
+                AssetsEvents.AssetRegistered(
+                    subjects: .init(assetID: id.text, ownerID: owner.text),
+                    payload: .init(assetID: id.text, ownerID: owner.text, poolCode: draft.poolCode, version: 1)))
             let registered = try await DataAssetStore.find(tx, id: id)!.message
             // An officer registering on an owner's behalf decides for them.
             if principal.role == .officer {
@@ -110,15 +114,18 @@ extension AssetsService {
                 tx, id: valuationID, assetID: id, version: version, valuation, recordedBy: principal.accountID)
             try await RegistryChainStore.append(
                 tx, kind: "asset.valued", subject: id,
-                fields: ["valuation_id": valuationID.text, "version": "\(version)", "method": valuation.method.name,
-                         "value_minor": "\(valuation.valueMinor)", "currency": valuation.currency,
-                         "appraiser": valuation.appraiser, "valuation_date": valuation.date.iso])
+                fields: [
+                    "valuation_id": valuationID.text, "version": "\(version)", "method": valuation.method.name,
+                    "value_minor": "\(valuation.valueMinor)", "currency": valuation.currency,
+                    "appraiser": valuation.appraiser, "valuation_date": valuation.date.iso,
+                ])
             try await Outbox.append(
-                tx, AssetsEvents.AssetValued(
-                subjects: .init(assetID: id.text, valuationID: valuationID.text),
-                payload: .init(
-                    assetID: id.text, version: version, method: valuation.method.name, valueMinor: valuation.valueMinor,
-                    currency: valuation.currency)))
+                tx,
+                AssetsEvents.AssetValued(
+                    subjects: .init(assetID: id.text, valuationID: valuationID.text),
+                    payload: .init(
+                        assetID: id.text, version: version, method: valuation.method.name, valueMinor: valuation.valueMinor,
+                        currency: valuation.currency)))
             let recorded = try await ValuationStore.find(tx, id: valuationID)!.message
             try await audit(tx, principal, "asset.value", subject: "asset/\(id.text)", before: asset.message, after: recorded)
             return recorded

@@ -11,7 +11,9 @@ extension AssetsService {
     /// Nomads and enterprises see their own accounts (a nomad's POW and
     /// points accounts are opened, empty, the first time they look, so they
     /// have an account id to give to whoever pays them); staff see anyone's.
-    func getBalances(request: Nomad_Assets_V1_GetBalancesRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetBalancesResponse {
+    func getBalances(
+        request: Nomad_Assets_V1_GetBalancesRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_GetBalancesResponse {
         let principal = try caller
         var owner = principal.accountID
         if !request.ownerID.isEmpty {
@@ -31,7 +33,9 @@ extension AssetsService {
         return .with { $0.accounts = accounts.map(\.message) }
     }
 
-    func listStatement(request: Nomad_Assets_V1_ListStatementRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListStatementResponse {
+    func listStatement(
+        request: Nomad_Assets_V1_ListStatementRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListStatementResponse {
         let principal = try caller
         let id = try Validate.uuid(request.accountID, "account_id")
         let page = try Page(request.page)
@@ -53,7 +57,9 @@ extension AssetsService {
 
     /// A nomad's points to another nomad's points account or to a merchant.
     /// The points keep their expiry days.
-    func transferPoints(request: Nomad_Assets_V1_TransferPointsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+    func transferPoints(
+        request: Nomad_Assets_V1_TransferPointsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_LedgerTransaction {
         let nomad = try caller
         let to = try Validate.uuid(request.toAccountID, "to_account_id")
         let points = try LedgerRules.amount(request.points, "points")
@@ -72,7 +78,9 @@ extension AssetsService {
     /// POW → points at the rate in effect: the POW returns to the zone's POW
     /// issuance account and the zone issues the points, in one statement
     /// (`exchange_pow`) that also opens the nomad's points account on first use.
-    func exchangePow(request: Nomad_Assets_V1_ExchangePowRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangePowResponse {
+    func exchangePow(
+        request: Nomad_Assets_V1_ExchangePowRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ExchangePowResponse {
         let nomad = try caller
         let pow = try LedgerRules.amount(request.powUnits, "pow_units")
         return try await database.mutationInOneStatement(
@@ -91,34 +99,42 @@ extension AssetsService {
             })
     }
 
-    func getExchangeRate(request: Nomad_Assets_V1_GetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
+    func getExchangeRate(
+        request: Nomad_Assets_V1_GetExchangeRateRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ExchangeRate {
         _ = try caller
         return try await database.read { try await RateStore.exchangeRate($0, now: Date()) }.message
     }
 
-    func setExchangeRate(request: Nomad_Assets_V1_SetExchangeRateRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ExchangeRate {
+    func setExchangeRate(
+        request: Nomad_Assets_V1_SetExchangeRateRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ExchangeRate {
         let officer = try caller
         try ExchangeRate.validate(pointsPerPow: request.pointsPerPow, validDays: request.pointsValidDays)
         return try await mutation(request) { tx in
             let now = try await tx.query("SELECT now()").collect().first!.decode(Date.self)
             let previous = try await RateStore.exchangeRate(tx, now: now).message
-            _ = try await RateStore.publish(tx, ExchangeRate(
-                version: 0, pointsPerPow: request.pointsPerPow, pointsValidDays: request.pointsValidDays,
-                effectiveFrom: now, setBy: officer.accountID))
+            _ = try await RateStore.publish(
+                tx,
+                ExchangeRate(
+                    version: 0, pointsPerPow: request.pointsPerPow, pointsValidDays: request.pointsValidDays,
+                    effectiveFrom: now, setBy: officer.accountID))
             let published = try await RateStore.exchangeRate(tx, now: now).message
             try await audit(tx, officer, "exchange_rate.set", subject: "exchange_rate", before: previous, after: published)
             return published
         }
     }
 
-    func registerMerchant(request: Nomad_Assets_V1_RegisterMerchantRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Merchant {
+    func registerMerchant(request: Nomad_Assets_V1_RegisterMerchantRequest, context: ServerContext) async throws -> Nomad_Assets_V1_Merchant
+    {
         let officer = try caller
         let nameZh = try Validate.text(request.name.zhCn, "name.zh_cn", max: 200)
         let nameEn = try Validate.text(request.name.en, "name.en", max: 200)
         let scene = try Validate.text(request.scene, "scene", max: 32)
         guard LedgerRules.scenes.contains(scene) else {
-            throw NomadError.invalid("scene", zh: "须为 \(LedgerRules.scenes.joined(separator: "、")) 之一",
-                                     en: "must be one of \(LedgerRules.scenes.joined(separator: ", "))")
+            throw NomadError.invalid(
+                "scene", zh: "须为 \(LedgerRules.scenes.joined(separator: "、")) 之一",
+                en: "must be one of \(LedgerRules.scenes.joined(separator: ", "))")
         }
         return try await mutation(request) { tx in
             let id = UUID()
@@ -130,7 +146,9 @@ extension AssetsService {
         }
     }
 
-    func listMerchants(request: Nomad_Assets_V1_ListMerchantsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListMerchantsResponse {
+    func listMerchants(
+        request: Nomad_Assets_V1_ListMerchantsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListMerchantsResponse {
         _ = try caller
         let page = try Page(request.page)
         let scene = try request.scene.isEmpty ? nil : Validate.text(request.scene, "scene", max: 32)
@@ -138,7 +156,9 @@ extension AssetsService {
         return .listing(\.merchants, merchants.map(\.message), page)
     }
 
-    func redeemPoints(request: Nomad_Assets_V1_RedeemPointsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+    func redeemPoints(
+        request: Nomad_Assets_V1_RedeemPointsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_LedgerTransaction {
         let nomad = try caller
         let merchantID = try Validate.uuid(request.merchantID, "merchant_id")
         let points = try LedgerRules.amount(request.points, "points")
@@ -154,22 +174,30 @@ extension AssetsService {
             response: { $0.posted(kind: "points.redeemed", points: points).message })
     }
 
-    func getTrialBalance(request: Nomad_Assets_V1_GetTrialBalanceRequest, context: ServerContext) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
+    func getTrialBalance(
+        request: Nomad_Assets_V1_GetTrialBalanceRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
         _ = try caller
         // One snapshot, so balances and entries are read at the same instant.
         let trial = try await database.snapshot { try await LedgerStore.trialBalance($0) }
         return .with {
             $0.units = trial.units.map { line in
-                .with { $0.unit = line.unit.proto; $0.total = line.balances; $0.entriesTotal = line.entries }
+                .with {
+                    $0.unit = line.unit.proto; $0.total = line.balances; $0.entriesTotal = line.entries
+                }
             }
             $0.lines = trial.lines.map { line in
-                .with { $0.unit = line.unit.proto; $0.kind = line.kind.proto; $0.total = line.total; $0.accounts = Int32(line.accounts) }
+                .with {
+                    $0.unit = line.unit.proto; $0.kind = line.kind.proto; $0.total = line.total; $0.accounts = Int32(line.accounts)
+                }
             }
             $0.balanced = trial.units.allSatisfy { $0.balances == 0 && $0.entries == 0 }
         }
     }
 
-    func sweepExpired(request: Nomad_Assets_V1_SweepExpiredRequest, context: ServerContext) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
+    func sweepExpired(
+        request: Nomad_Assets_V1_SweepExpiredRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
         _ = try caller
         let day = ZoneDay.today(now: request.hasAsOf ? request.asOf.date : Date())
         return try await mutation(request) { tx in

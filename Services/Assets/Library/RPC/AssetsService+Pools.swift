@@ -52,10 +52,12 @@ extension AssetsService {
             ).message
             if request.grant {
                 try await Outbox.append(
-                    tx, AssetsEvents.PoolAccessGranted(
-                    subjects: .init(grantID: id.text, enterpriseID: grant.enterpriseID.text, ownerID: grant.enterpriseID.text,
-                                 officerID: officer.accountID.text),
-                    payload: .init(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text)))
+                    tx,
+                    AssetsEvents.PoolAccessGranted(
+                        subjects: .init(
+                            grantID: id.text, enterpriseID: grant.enterpriseID.text, ownerID: grant.enterpriseID.text,
+                            officerID: officer.accountID.text),
+                        payload: .init(grantID: id.text, poolCode: grant.poolCode, enterpriseID: grant.enterpriseID.text)))
             }
             try await audit(
                 tx, officer, request.grant ? "pool.grant" : "pool.refuse", subject: "pool_grant/\(id.text)",
@@ -109,7 +111,9 @@ extension AssetsService {
     /// The grant's own enterprise reads, while the grant is granted and
     /// within its period; the read is logged in the same transaction, so no
     /// data leaves without a log row.
-    func readPoolData(request: Nomad_Assets_V1_ReadPoolDataRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ReadPoolDataResponse {
+    func readPoolData(
+        request: Nomad_Assets_V1_ReadPoolDataRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ReadPoolDataResponse {
         let enterprise = try caller
         let id = try Validate.uuid(request.grantID, "grant_id")
         let page = try Page(request.page)
@@ -133,7 +137,9 @@ extension AssetsService {
         }
     }
 
-    func listPoolReads(request: Nomad_Assets_V1_ListPoolReadsRequest, context: ServerContext) async throws -> Nomad_Assets_V1_ListPoolReadsResponse {
+    func listPoolReads(
+        request: Nomad_Assets_V1_ListPoolReadsRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_ListPoolReadsResponse {
         let principal = try caller
         let id = try Validate.uuid(request.grantID, "grant_id")
         let page = try Page(request.page)

@@ -38,8 +38,10 @@ extension AssetsService {
                     tx, after: after, through: head.seq, limit: RegistryChainStore.pageSize)
             }
             for entry in page {
-                if let found = verifier.check(RegistryChain.Link(
-                    seq: entry.seq, payload: entry.payload, prevHash: entry.prevHash, hash: entry.hash)) {
+                if let found = verifier.check(
+                    RegistryChain.Link(
+                        seq: entry.seq, payload: entry.payload, prevHash: entry.prevHash, hash: entry.hash))
+                {
                     broken = found
                     break walk
                 }

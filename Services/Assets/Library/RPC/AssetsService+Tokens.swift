@@ -86,17 +86,21 @@ extension AssetsService {
                 tx, assetID: id, units: units, caps: caps, holder: asset.ownerID, by: principal.accountID)
             try await DataAssetStore.markTokenized(tx, id: id)
             try await OwnershipStore.append(
-                tx, OwnershipChangeRecord(
+                tx,
+                OwnershipChangeRecord(
                     kind: "token_issued", assetID: id, fromID: nil, toID: asset.ownerID, units: units,
                     version: asset.latestVersion))
             try await RegistryChainStore.append(
                 tx, kind: "token.issued", subject: id,
-                fields: ["units": "\(units)", "holder_id": asset.ownerID.text, "max_holders": "\(caps.maxHolders)",
-                         "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text])
+                fields: [
+                    "units": "\(units)", "holder_id": asset.ownerID.text, "max_holders": "\(caps.maxHolders)",
+                    "max_holder_share_bp": "\(caps.maxHolderShareBP)", "by": principal.accountID.text,
+                ])
             try await Outbox.append(
-                tx, AssetsEvents.TokenIssued(
-                subjects: .init(assetID: id.text, holderID: asset.ownerID.text),
-                payload: .init(assetID: id.text, units: units, holderID: asset.ownerID.text)))
+                tx,
+                AssetsEvents.TokenIssued(
+                    subjects: .init(assetID: id.text, holderID: asset.ownerID.text),
+                    payload: .init(assetID: id.text, units: units, holderID: asset.ownerID.text)))
             let token = try await TokenStore.find(tx, assetID: id)!.message(holders: 1)
             if principal.role == .officer {
                 try await audit(tx, principal, "token.issue", subject: "asset/\(id.text)", before: asset.message, after: token)
@@ -123,8 +127,11 @@ extension AssetsService {
             let token = try await requireToken(tx, id)
             // Who holds what is for staff and the issuer; other holders see their own line.
             let seesAll = principal.role == .officer || principal.role == .admin || token.issuedTo == principal.accountID
-            return (token, try await TokenStore.holdings(
-                tx, assetID: id, holder: seesAll ? nil : principal.accountID))
+            return (
+                token,
+                try await TokenStore.holdings(
+                    tx, assetID: id, holder: seesAll ? nil : principal.accountID)
+            )
         }
         return .with {
             $0.totalUnits = token.totalUnits
@@ -132,7 +139,9 @@ extension AssetsService {
         }
     }
 
-    func transferTokens(request: Nomad_Assets_V1_TransferTokensRequest, context: ServerContext) async throws -> Nomad_Assets_V1_TokenTransfer {
+    func transferTokens(
+        request: Nomad_Assets_V1_TransferTokensRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_TokenTransfer {
         let sender = try caller
         let id = try Validate.uuid(request.assetID, "asset_id")
         let receiver = try Validate.uuid(request.toID, "to_id")
@@ -241,7 +250,8 @@ extension AssetsService {
         let token = try await requireToken(tx, assetID, lock: true)
         if !forced { try await requireQualified(tx, from, role: "sender") }
         try await requireQualified(tx, to, role: "receiver")
-        let sending = try await TokenStore.holding(tx, assetID: assetID, holder: from)
+        let sending =
+            try await TokenStore.holding(tx, assetID: assetID, holder: from)
             ?? TokenRules.Holding(units: 0, frozen: 0)
         let receiving = try await TokenStore.holding(tx, assetID: assetID, holder: to)
         let holders = try await TokenStore.holderCount(tx, assetID: assetID)
@@ -251,7 +261,8 @@ extension AssetsService {
         try await TokenStore.move(tx, assetID: assetID, from: from, to: to, units: units)
         let asset = try await requireAsset(tx, id: assetID)
         try await OwnershipStore.append(
-            tx, OwnershipChangeRecord(
+            tx,
+            OwnershipChangeRecord(
                 kind: forced ? "token_forced_transfer" : "token_transferred", assetID: assetID, fromID: from, toID: to,
                 units: units, version: asset.latestVersion, legalBasis: legalBasis))
         var fields = ["from_id": from.text, "to_id": to.text, "units": "\(units)", "by": by.text]
@@ -259,9 +270,10 @@ extension AssetsService {
         try await RegistryChainStore.append(
             tx, kind: forced ? "token.forced_transfer" : "token.transferred", subject: assetID, fields: fields)
         try await Outbox.append(
-            tx, AssetsEvents.TokenTransferred(
-            subjects: .init(assetID: assetID.text, fromID: from.text, toID: to.text),
-            payload: .init(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced)))
+            tx,
+            AssetsEvents.TokenTransferred(
+                subjects: .init(assetID: assetID.text, fromID: from.text, toID: to.text),
+                payload: .init(assetID: assetID.text, fromID: from.text, toID: to.text, units: units, forced: forced)))
         let fromAfter = try await TokenStore.holding(tx, assetID: assetID, holder: from)
         let toAfter = try await TokenStore.holding(tx, assetID: assetID, holder: to)
         return .with {
@@ -282,7 +294,7 @@ extension AssetsService {
     ) async throws -> Nomad_Assets_V1_TokenHolding {
         let token = try await requireToken(tx, assetID, lock: true)
         guard let holding = try await TokenStore.holding(tx, assetID: assetID, holder: holder),
-              holding.units > 0
+            holding.units > 0
         else { throw NomadError.notFound("token holding of \(holder.text)") }
         let frozen = try frozenAfter(holding)
         try await TokenStore.setFrozen(tx, assetID: assetID, holder: holder, frozen: frozen)

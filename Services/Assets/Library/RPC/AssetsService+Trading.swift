@@ -103,7 +103,8 @@ extension AssetsService {
             try await TradeStore.take(tx, listingID: listingID, units: units)
             try await TradeStore.insertTrade(tx, trade)
             try await OwnershipStore.append(
-                tx, OwnershipChangeRecord(
+                tx,
+                OwnershipChangeRecord(
                     kind: "traded", assetID: asset.id, fromID: listing.sellerID, toID: buyer.accountID, units: units,
                     tradeID: trade.id, currency: trade.currency, unitPriceMinor: trade.unitPriceMinor, version: version))
             // The chain head lock also orders trades for the moving average
@@ -111,18 +112,22 @@ extension AssetsService {
             // the entry's seq records that order on the trade.
             let seq = try await RegistryChainStore.append(
                 tx, kind: "asset.traded", subject: asset.id,
-                fields: ["trade_id": trade.id.text, "version": "\(version)", "buyer_id": buyer.accountID.text,
-                         "seller_id": listing.sellerID.text, "units": "\(units)",
-                         "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency])
+                fields: [
+                    "trade_id": trade.id.text, "version": "\(version)", "buyer_id": buyer.accountID.text,
+                    "seller_id": listing.sellerID.text, "units": "\(units)",
+                    "unit_price_minor": "\(trade.unitPriceMinor)", "currency": trade.currency,
+                ])
             try await TradeStore.setRegistrySeq(tx, tradeID: trade.id, seq: seq)
             try await Outbox.append(
-                tx, AssetsEvents.AssetTraded(
-                subjects: .init(assetID: asset.id.text, tradeID: trade.id.text, buyerID: buyer.accountID.text,
-                             sellerID: listing.sellerID.text),
-                payload: .init(
-                    assetID: asset.id.text, version: version, tradeID: trade.id.text, buyerID: buyer.accountID.text,
-                    sellerID: listing.sellerID.text, units: units, unitPriceMinor: trade.unitPriceMinor,
-                    currency: trade.currency)))
+                tx,
+                AssetsEvents.AssetTraded(
+                    subjects: .init(
+                        assetID: asset.id.text, tradeID: trade.id.text, buyerID: buyer.accountID.text,
+                        sellerID: listing.sellerID.text),
+                    payload: .init(
+                        assetID: asset.id.text, version: version, tradeID: trade.id.text, buyerID: buyer.accountID.text,
+                        sellerID: listing.sellerID.text, units: units, unitPriceMinor: trade.unitPriceMinor,
+                        currency: trade.currency)))
             let alerts = try await raiseBubbleAlerts(tx, trade: trade, asset: asset)
             return trade.message(alertIDs: alerts)
         }

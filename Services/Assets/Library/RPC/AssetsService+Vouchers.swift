@@ -8,7 +8,9 @@ import PostgresNIO
 /// by officers with an expiry day, spendable only on pool access or at a
 /// data_processing merchant; anything else is refused.
 extension AssetsService {
-    func issueVoucher(request: Nomad_Assets_V1_IssueVoucherRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+    func issueVoucher(
+        request: Nomad_Assets_V1_IssueVoucherRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_LedgerTransaction {
         let officer = try caller
         let holder = try Validate.uuid(request.holderID, "holder_id")
         let kind: LedgerOwnerKind
@@ -29,21 +31,26 @@ extension AssetsService {
             let account = try await LedgerStore.open(tx, owner: holder, ownerKind: kind, kind: .voucher, unit: .voucher)
             let posted = try await LedgerStore.post(
                 tx,
-                .move("voucher.issued", from: ZoneAccounts.issuance(.voucher), to: account, unit: .voucher, amount: amount,
-                      expiresOn: expires, by: officer.accountID),
+                .move(
+                    "voucher.issued", from: ZoneAccounts.issuance(.voucher), to: account, unit: .voucher, amount: amount,
+                    expiresOn: expires, by: officer.accountID),
                 lots: .spendable(today: .today()))
             try await Outbox.append(
-                tx, AssetsEvents.VoucherIssued(
-                subjects: .init(holderID: holder.text, ownerID: holder.text, officerID: officer.accountID.text,
-                             transactionID: posted.id.text),
-                payload: .init(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso)))
+                tx,
+                AssetsEvents.VoucherIssued(
+                    subjects: .init(
+                        holderID: holder.text, ownerID: holder.text, officerID: officer.accountID.text,
+                        transactionID: posted.id.text),
+                    payload: .init(holderID: holder.text, holderKind: kind.rawValue, amount: amount, expiresOn: expires.iso)))
             try await audit(
                 tx, officer, "voucher.issue", subject: "account/\(holder.text)", before: nil, after: posted.message)
             return posted.message
         }
     }
 
-    func spendVoucher(request: Nomad_Assets_V1_SpendVoucherRequest, context: ServerContext) async throws -> Nomad_Assets_V1_LedgerTransaction {
+    func spendVoucher(
+        request: Nomad_Assets_V1_SpendVoucherRequest, context: ServerContext
+    ) async throws -> Nomad_Assets_V1_LedgerTransaction {
         let holder = try caller
         let amount = try LedgerRules.amount(request.amount, "amount")
         guard request.purpose == .poolAccess || request.purpose == .dataProcessing else {
@@ -75,14 +82,17 @@ extension AssetsService {
             }
             let posted = try await LedgerStore.post(
                 tx,
-                .move("voucher.spent", from: from, to: target, unit: .voucher, amount: amount, memo: purpose,
-                      reference: reference, by: holder.accountID),
+                .move(
+                    "voucher.spent", from: from, to: target, unit: .voucher, amount: amount, memo: purpose,
+                    reference: reference, by: holder.accountID),
                 lots: .spendable(today: .today()))
             try await Outbox.append(
-                tx, AssetsEvents.VoucherSpent(
-                subjects: .init(holderID: holder.accountID.text, ownerID: holder.accountID.text, referenceID: reference.text,
-                             transactionID: posted.id.text),
-                payload: .init(holderID: holder.accountID.text, purpose: purpose, amount: amount)))
+                tx,
+                AssetsEvents.VoucherSpent(
+                    subjects: .init(
+                        holderID: holder.accountID.text, ownerID: holder.accountID.text, referenceID: reference.text,
+                        transactionID: posted.id.text),
+                    payload: .init(holderID: holder.accountID.text, purpose: purpose, amount: amount)))
             return posted.message
         }
     }

@@ -90,10 +90,16 @@ extension PoolRecord {
     var message: Nomad_Assets_V1_DataPool {
         .with {
             $0.code = code
-            $0.name = .with { $0.zhCn = nameZh; $0.en = nameEn }
-            $0.description_p = .with { $0.zhCn = descriptionZh; $0.en = descriptionEn }
+            $0.name = .with {
+                $0.zhCn = nameZh; $0.en = nameEn
+            }
+            $0.description_p = .with {
+                $0.zhCn = descriptionZh; $0.en = descriptionEn
+            }
             $0.ownerDepartment = ownerDepartment
-            $0.dataUsePolicy = .with { $0.zhCn = policyZh; $0.en = policyEn }
+            $0.dataUsePolicy = .with {
+                $0.zhCn = policyZh; $0.en = policyEn
+            }
             $0.voucherAccountID = voucherAccount.text
         }
     }
@@ -206,7 +212,9 @@ extension MerchantRecord {
     var message: Nomad_Assets_V1_Merchant {
         .with {
             $0.merchantID = id.text
-            $0.name = .with { $0.zhCn = nameZh; $0.en = nameEn }
+            $0.name = .with {
+                $0.zhCn = nameZh; $0.en = nameEn
+            }
             $0.scene = scene
             $0.pointsAccountID = pointsAccount.text
             $0.createdAt = .init(date: createdAt)

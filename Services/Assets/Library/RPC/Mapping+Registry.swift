@@ -5,11 +5,15 @@ import SwiftProtobuf
 
 /// Records to messages for the registry areas.
 func money(_ currency: String, _ minor: Int64) -> Nomad_Common_V1_Money {
-    .with { $0.currencyCode = currency; $0.minorUnits = minor }
+    .with {
+        $0.currencyCode = currency; $0.minorUnits = minor
+    }
 }
 
 func localized(_ zh: String, _ en: String) -> Nomad_Common_V1_LocalizedText {
-    .with { $0.zhCn = zh; $0.en = en }
+    .with {
+        $0.zhCn = zh; $0.en = en
+    }
 }
 
 extension DataAssetRecord {

@@ -31,7 +31,8 @@ enum AlertStore {
     static func insert(
         _ tx: Tx, id: UUID, trade: TradeRecord, finding: BubbleRules.Finding, thresholdBP: Int32
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO bubble_alerts (id, kind, asset_id, trade_id, pool_code, currency, unit_price_minor,
               reference_unit_price_minor, deviation_bp, threshold_bp)
             VALUES (\(id), \(finding.kind.rawValue), \(trade.assetID), \(trade.id), \(trade.poolCode), \(trade.currency),
@@ -40,7 +41,8 @@ enum AlertStore {
     }
 
     static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> AlertRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM bubble_alerts WHERE id = \(id)\(unescaped: lock.sql)
             """)
         for try await row in rows { return try record(row) }
@@ -50,7 +52,8 @@ enum AlertStore {
     static func list(
         _ tx: Tx, status: Int16, poolCode: String?, page: Page
     ) async throws -> [AlertRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM bubble_alerts
             WHERE status = \(status) AND (\(poolCode)::text IS NULL OR pool_code = \(poolCode))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -61,10 +64,12 @@ enum AlertStore {
     }
 
     static func close(_ tx: Tx, id: UUID, note: String, by: UUID) async throws -> AlertRecord {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE bubble_alerts SET status = \(literal: Nomad_Assets_V1_BubbleAlertStatus.closed), note = \(note), closed_by = \(by), closed_at = now() WHERE id = \(id)
             RETURNING \(unescaped: columns)
-            """).collect().map(record).returnedRow()
+            """
+        ).collect().map(record).returnedRow()
     }
 
     private static func record(_ row: PostgresRow) throws -> AlertRecord {

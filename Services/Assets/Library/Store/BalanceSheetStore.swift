@@ -17,7 +17,8 @@ struct BalanceSheetHolding: Sendable {
 
 enum BalanceSheetStore {
     static func holdings(_ tx: Tx, holder: UUID) async throws -> [BalanceSheetHolding] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT a.id, a.pool_code, a.title_zh, a.title_en, 'units', h.units, a.total_units
             FROM asset_holdings h JOIN data_assets a ON a.id = h.asset_id
             WHERE h.holder_id = \(holder) AND h.units > 0 AND NOT a.tokenized
@@ -31,8 +32,9 @@ enum BalanceSheetStore {
         for try await (id, pool, zh, en, kind, units, total) in rows.decode(
             (UUID, String, String, String, String, Int64, Int64).self
         ) {
-            lines.append(BalanceSheetHolding(
-                assetID: id, poolCode: pool, titleZh: zh, titleEn: en, kind: kind, units: units, totalUnits: total))
+            lines.append(
+                BalanceSheetHolding(
+                    assetID: id, poolCode: pool, titleZh: zh, titleEn: en, kind: kind, units: units, totalUnits: total))
         }
         return lines
     }

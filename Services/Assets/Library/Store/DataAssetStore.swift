@@ -41,7 +41,8 @@ enum DataAssetStore {
         _ draft: DataAssetRules.Registration
     ) async throws {
         try await refuseKnownContent(tx, hash: draft.contentHash)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO data_assets (id, owner_id, pool_code, title_zh, title_en, licence_terms, total_units, registered_by)
             VALUES (\(id), \(owner), \(draft.poolCode), \(draft.titleZh), \(draft.titleEn), \(draft.licenceTerms),
               \(draft.totalUnits), \(registeredBy))
@@ -49,7 +50,8 @@ enum DataAssetStore {
         try await insertVersion(
             tx, assetID: id, version: 1, hash: draft.contentHash, zh: draft.descriptionZh, en: draft.descriptionEn,
             by: registeredBy)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO asset_holdings (asset_id, holder_id, units) VALUES (\(id), \(owner), \(draft.totalUnits))
             """)
     }
@@ -70,7 +72,8 @@ enum DataAssetStore {
     /// between two registrations of the same content racing each other.
     private static func refuseKnownContent(_ tx: Tx, hash: String) async throws {
         let rows = try await tx.query(
-            "SELECT 1 FROM data_asset_versions WHERE content_hash = \(hash)").collect()
+            "SELECT 1 FROM data_asset_versions WHERE content_hash = \(hash)"
+        ).collect()
         if !rows.isEmpty { throw RegistryErrors.duplicateContent }
     }
 
@@ -78,7 +81,8 @@ enum DataAssetStore {
         _ tx: Tx, assetID: UUID, version: Int32, hash: String, zh: String, en: String, by: UUID
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO data_asset_versions (asset_id, version, content_hash, description_zh, description_en, created_by)
                 VALUES (\(assetID), \(version), \(hash), \(zh), \(en), \(by))
                 """)
@@ -88,7 +92,8 @@ enum DataAssetStore {
     }
 
     static func find(_ tx: Tx, id: UUID, lock: Bool = false) async throws -> DataAssetRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM data_assets a
             JOIN data_asset_versions v ON v.asset_id = a.id AND v.version = a.latest_version
             WHERE a.id = \(id) \(unescaped: lock ? "FOR UPDATE OF a" : "")
@@ -101,7 +106,8 @@ enum DataAssetStore {
     static func list(
         _ tx: Tx, poolCode: String?, owner: UUID?, page: Page
     ) async throws -> [DataAssetRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM data_assets a
             JOIN data_asset_versions v ON v.asset_id = a.id AND v.version = a.latest_version
             WHERE (\(poolCode)::text IS NULL OR a.pool_code = \(poolCode))
@@ -114,15 +120,17 @@ enum DataAssetStore {
     }
 
     static func versions(_ tx: Tx, assetID: UUID) async throws -> [DataAssetVersionRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT asset_id, version, content_hash, description_zh, description_en, created_by, created_at
             FROM data_asset_versions WHERE asset_id = \(assetID) ORDER BY version
             """)
         var versions: [DataAssetVersionRecord] = []
         for try await (asset, version, hash, zh, en, by, at) in rows.decode((UUID, Int32, String, String, String, UUID, Date).self) {
-            versions.append(DataAssetVersionRecord(
-                assetID: asset, version: version, contentHash: hash, descriptionZh: zh, descriptionEn: en, createdBy: by,
-                createdAt: at))
+            versions.append(
+                DataAssetVersionRecord(
+                    assetID: asset, version: version, contentHash: hash, descriptionZh: zh, descriptionEn: en, createdBy: by,
+                    createdAt: at))
         }
         return versions
     }

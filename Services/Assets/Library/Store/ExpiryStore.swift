@@ -21,11 +21,13 @@ enum ExpiryStore {
     /// Accounts holding expired lots, a batch at a time.
     static func candidates(_ tx: Tx, before day: ZoneDay, limit: Int) async throws -> [UUID] {
         var found: [UUID] = []
-        for try await id in try await tx.query("""
+        for try await id in try await tx.query(
+            """
             SELECT DISTINCT account_id FROM ledger_lots
             WHERE remaining > 0 AND expires_on < \(day.iso)::date
             LIMIT \(limit)
-            """).decode(UUID.self) {
+            """
+        ).decode(UUID.self) {
             found.append(id)
         }
         return found
@@ -34,21 +36,26 @@ enum ExpiryStore {
     /// Expires the account's lots dated before `day`, or returns nil when
     /// another transaction holds the account or nothing is left to expire.
     static func sweep(_ tx: Tx, account: UUID, before day: ZoneDay) async throws -> Expired? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT owner_id, owner_kind, unit FROM ledger_accounts WHERE id = \(account) FOR UPDATE SKIP LOCKED
-            """).collect()
+            """
+        ).collect()
         guard let row = rows.first else { return nil }
         let (owner, ownerKind, unitName) = try row.decode((UUID, String, String).self)
         let unit = LedgerUnit(rawValue: unitName)!
-        let (amount, lots) = try await tx.query("""
+        let (amount, lots) = try await tx.query(
+            """
             SELECT coalesce(sum(remaining), 0)::bigint, count(*)::int FROM ledger_lots
             WHERE account_id = \(account) AND remaining > 0 AND expires_on < \(day.iso)::date
-            """).collect().first!.decode((Int64, Int).self)
+            """
+        ).collect().first!.decode((Int64, Int).self)
         guard amount > 0 else { return nil }
         try await LedgerStore.post(
             tx,
-            .move("expiry", from: account, to: ZoneAccounts.expiry(unit), unit: unit, amount: amount,
-                  memo: "expired before \(day.iso)", by: nil),
+            .move(
+                "expiry", from: account, to: ZoneAccounts.expiry(unit), unit: unit, amount: amount,
+                memo: "expired before \(day.iso)", by: nil),
             lots: .expiredBefore(day))
         return Expired(ownerID: owner, ownerKind: LedgerOwnerKind(rawValue: ownerKind)!, unit: unit, amount: amount, lots: lots)
     }

@@ -26,9 +26,10 @@ enum ExpirySweep {
             summary.lots += expired.lots
             if expired.unit == .voucher { summary.vouchers += expired.amount } else { summary.points += expired.amount }
             try await Outbox.append(
-                tx, AssetsEvents.PointsExpired(
-                subjects: .init(ownerID: expired.ownerID.text, accountID: account.text),
-                payload: .init(ownerID: expired.ownerID.text, unit: expired.unit.rawValue, amount: expired.amount)))
+                tx,
+                AssetsEvents.PointsExpired(
+                    subjects: .init(ownerID: expired.ownerID.text, accountID: account.text),
+                    payload: .init(ownerID: expired.ownerID.text, unit: expired.unit.rawValue, amount: expired.amount)))
         }
         return summary
     }

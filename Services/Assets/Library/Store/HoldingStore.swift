@@ -15,12 +15,15 @@ enum HoldingStore {
     static func move(
         _ tx: Tx, assetID: UUID, from seller: UUID, to buyer: UUID, units: Int64
     ) async throws {
-        let taken = try await tx.query("""
+        let taken = try await tx.query(
+            """
             UPDATE asset_holdings SET units = units - \(units)
             WHERE asset_id = \(assetID) AND holder_id = \(seller) AND units >= \(units) RETURNING 1
-            """).collect()
+            """
+        ).collect()
         guard taken.count == 1 else { throw RegistryErrors.insufficientUnits(available: 0) }
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO asset_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(buyer), \(units))
             ON CONFLICT (asset_id, holder_id) DO UPDATE SET units = asset_holdings.units + EXCLUDED.units
             """)
@@ -28,7 +31,8 @@ enum HoldingStore {
 
     /// Holders with units, largest first.
     static func list(_ tx: Tx, assetID: UUID) async throws -> [(UUID, Int64)] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT holder_id, units FROM asset_holdings WHERE asset_id = \(assetID) AND units > 0
             ORDER BY units DESC, holder_id
             """)

@@ -19,13 +19,15 @@ enum InvestorStore {
         _ tx: Tx, accountID: UUID, name: String, jurisdiction: String, expiresOn: ZoneDay,
         by: UUID
     ) async throws -> InvestorRecord {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO qflp_investors (account_id, name, jurisdiction, expires_on, added_by)
             VALUES (\(accountID), \(name), \(jurisdiction), \(expiresOn.iso)::date, \(by))
             ON CONFLICT (account_id) DO UPDATE SET name = EXCLUDED.name, jurisdiction = EXCLUDED.jurisdiction,
               expires_on = EXCLUDED.expires_on, added_by = EXCLUDED.added_by, updated_at = now()
             RETURNING \(unescaped: columns)
-            """).collect().map(record).returnedRow()
+            """
+        ).collect().map(record).returnedRow()
     }
 
     static func remove(_ tx: Tx, accountID: UUID) async throws -> Bool {
@@ -36,7 +38,8 @@ enum InvestorStore {
 
     /// `lock` takes a share lock so the entry cannot be removed while a transfer to it commits.
     static func find(_ tx: Tx, accountID: UUID, lock: Bool = false) async throws -> InvestorRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM qflp_investors WHERE account_id = \(accountID)
             \(unescaped: lock ? "FOR SHARE" : "")
             """)
@@ -45,7 +48,8 @@ enum InvestorStore {
     }
 
     static func list(_ tx: Tx, page: Page) async throws -> [InvestorRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM qflp_investors ORDER BY name, account_id
             LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)

@@ -44,7 +44,8 @@ enum LedgerStore {
         unit: LedgerUnit
     ) async throws -> UUID {
         if let id = try await find(tx, owner: owner, kind: kind, unit: unit) { return id }
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO ledger_accounts (id, owner_id, owner_kind, kind, unit)
             VALUES (\(UUID()), \(owner), \(ownerKind.rawValue), \(kind.rawValue), \(unit.rawValue))
             ON CONFLICT (owner_id, kind, unit) DO NOTHING
@@ -58,9 +59,11 @@ enum LedgerStore {
     static func find(
         _ tx: Tx, owner: UUID, kind: LedgerAccountKind, unit: LedgerUnit
     ) async throws -> UUID? {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT id FROM ledger_accounts WHERE owner_id = \(owner) AND kind = \(kind.rawValue) AND unit = \(unit.rawValue)
-            """).collect().first?.decode(UUID.self)
+            """
+        ).collect().first?.decode(UUID.self)
     }
 
     /// One account with its spendable amount as of `today`.
@@ -75,7 +78,8 @@ enum LedgerStore {
     private static func accounts(
         _ tx: Tx, where column: String, is value: UUID, today: ZoneDay
     ) async throws -> [LedgerAccountRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT a.id, a.owner_id, a.owner_kind, a.kind, a.unit, a.balance,
               CASE WHEN a.kind IN ('points', 'voucher')
                 THEN (SELECT coalesce(sum(l.remaining), 0)::bigint FROM ledger_lots l
@@ -89,10 +93,11 @@ enum LedgerStore {
         for try await row in rows {
             let (id, owner, ownerKind, kind, unit, balance, spendable, next) =
                 try row.decode((UUID, UUID, String, String, String, Int64, Int64, String?).self)
-            found.append(LedgerAccountRecord(
-                id: id, ownerID: owner, ownerKind: LedgerOwnerKind(rawValue: ownerKind)!,
-                kind: LedgerAccountKind(rawValue: kind)!, unit: LedgerUnit(rawValue: unit)!, balance: balance,
-                spendable: spendable, nextExpiry: next.flatMap { ZoneDay(iso: $0) }))
+            found.append(
+                LedgerAccountRecord(
+                    id: id, ownerID: owner, ownerKind: LedgerOwnerKind(rawValue: ownerKind)!,
+                    kind: LedgerAccountKind(rawValue: kind)!, unit: LedgerUnit(rawValue: unit)!, balance: balance,
+                    spendable: spendable, nextExpiry: next.flatMap { ZoneDay(iso: $0) }))
         }
         return found
     }
@@ -117,10 +122,12 @@ enum LedgerStore {
         // Locks in id order; ORDER BY sits below the row locking, so rows are
         // locked in that order.
         var locked: [UUID: (kind: LedgerAccountKind, unit: LedgerUnit, balance: Int64, mayGoNegative: Bool)] = [:]
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT id, kind, unit, balance, may_go_negative FROM ledger_accounts
             WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
-            """) {
+            """)
+        {
             let (id, kind, unit, balance, negative) = try row.decode((UUID, String, String, Int64, Bool).self)
             locked[id] = (LedgerAccountKind(rawValue: kind)!, LedgerUnit(rawValue: unit)!, balance, negative)
         }
@@ -147,17 +154,22 @@ enum LedgerStore {
         }
 
         let transactionID = UUID()
-        let postedAt = try await tx.query("""
+        let postedAt = try await tx.query(
+            """
             INSERT INTO ledger_transactions (id, kind, memo, reference_id, created_by)
             VALUES (\(transactionID), \(draft.kind), \(draft.memo), \(draft.reference), \(draft.createdBy))
             RETURNING created_at
-            """).collect().first!.decode(Date.self)
+            """
+        ).collect().first!.decode(Date.self)
         for posting in draft.postings.sorted(by: { $0.account.uuidString < $1.account.uuidString }) {
-            let after = try await tx.query("""
+            let after = try await tx.query(
+                """
                 UPDATE ledger_accounts SET balance = balance + \(posting.amount) WHERE id = \(posting.account)
                 RETURNING balance
-                """).collect().first!.decode(Int64.self)
-            try await tx.query("""
+                """
+            ).collect().first!.decode(Int64.self)
+            try await tx.query(
+                """
                 INSERT INTO ledger_entries (transaction_id, account_id, unit, amount, balance_after)
                 VALUES (\(transactionID), \(posting.account), \(posting.unit.rawValue), \(posting.amount), \(after))
                 """)
@@ -176,7 +188,8 @@ enum LedgerStore {
                 guard slices.reduce(0, { $0 + $1.amount }) == posting.amount else { throw NomadError.internalError }
             }
             for slice in slices {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO ledger_lots AS l (account_id, expires_on, amount, remaining, transaction_id)
                     VALUES (\(posting.account), \(slice.expiresOn)::date, \(slice.amount), \(slice.amount), \(transactionID))
                     ON CONFLICT (account_id, expires_on)
@@ -195,13 +208,15 @@ enum LedgerStore {
         let rows: PostgresRowSequence
         switch selection {
         case .spendable(let today):
-            rows = try await tx.query("""
+            rows = try await tx.query(
+                """
                 SELECT id, expires_on::text, remaining FROM ledger_lots
                 WHERE account_id = \(account) AND remaining > 0 AND expires_on >= \(today.iso)::date
                 ORDER BY expires_on, id
                 """)
         case .expiredBefore(let day):
-            rows = try await tx.query("""
+            rows = try await tx.query(
+                """
                 SELECT id, expires_on::text, remaining FROM ledger_lots
                 WHERE account_id = \(account) AND remaining > 0 AND expires_on < \(day.iso)::date
                 ORDER BY expires_on, id
@@ -224,7 +239,8 @@ enum LedgerStore {
     /// A page of the account's entries, oldest first, with the running
     /// balance each entry left behind.
     static func statement(_ tx: Tx, account: UUID, page: Page) async throws -> [LedgerEntryRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT e.id, e.transaction_id, t.kind, e.amount, e.balance_after, t.memo, e.created_at
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
             WHERE e.account_id = \(account)
@@ -233,8 +249,9 @@ enum LedgerStore {
         var lines: [LedgerEntryRecord] = []
         for try await row in rows {
             let (id, txn, kind, amount, after, memo, at) = try row.decode((Int64, UUID, String, Int64, Int64, String, Date).self)
-            lines.append(LedgerEntryRecord(
-                id: id, transactionID: txn, transactionKind: kind, amount: amount, balanceAfter: after, memo: memo, postedAt: at))
+            lines.append(
+                LedgerEntryRecord(
+                    id: id, transactionID: txn, transactionKind: kind, amount: amount, balanceAfter: after, memo: memo, postedAt: at))
         }
         return lines
     }
@@ -247,10 +264,12 @@ enum LedgerStore {
 
     static func trialBalance(_ tx: Tx) async throws -> TrialBalance {
         var lines: [(unit: LedgerUnit, kind: LedgerAccountKind, total: Int64, accounts: Int)] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT unit, kind, coalesce(sum(balance), 0)::bigint, count(*)::int FROM ledger_accounts
             GROUP BY unit, kind ORDER BY unit, kind
-            """) {
+            """)
+        {
             let (unit, kind, total, count) = try row.decode((String, String, Int64, Int).self)
             lines.append((LedgerUnit(rawValue: unit)!, LedgerAccountKind(rawValue: kind)!, total, count))
         }

@@ -18,11 +18,14 @@ enum MerchantStore {
     static func insert(
         _ tx: Tx, id: UUID, nameZh: String, nameEn: String, scene: String, by: UUID
     ) async throws -> MerchantRecord {
-        guard let createdAt = try await tx.first("""
-            INSERT INTO merchants (id, name_zh, name_en, scene, created_by)
-            VALUES (\(id), \(nameZh), \(nameEn), \(scene), \(by))
-            RETURNING created_at
-            """, as: Date.self) else { throw NomadError.internalError }
+        guard
+            let createdAt = try await tx.first(
+                """
+                INSERT INTO merchants (id, name_zh, name_en, scene, created_by)
+                VALUES (\(id), \(nameZh), \(nameEn), \(scene), \(by))
+                RETURNING created_at
+                """, as: Date.self)
+        else { throw NomadError.internalError }
         let account = try await LedgerStore.open(tx, owner: id, ownerKind: .merchant, kind: .merchant, unit: .points)
         return MerchantRecord(
             id: id, nameZh: nameZh, nameEn: nameEn, scene: scene, pointsAccount: account,
@@ -39,10 +42,12 @@ enum MerchantStore {
     }
 
     static func list(_ tx: Tx, scene: String?, page: Page) async throws -> [MerchantRecord] {
-        try await records(try await tx.query("""
-            \(unescaped: select) WHERE (\(scene)::text IS NULL OR m.scene = \(scene))
-            ORDER BY m.created_at, m.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """))
+        try await records(
+            try await tx.query(
+                """
+                \(unescaped: select) WHERE (\(scene)::text IS NULL OR m.scene = \(scene))
+                ORDER BY m.created_at, m.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+                """))
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [MerchantRecord] {

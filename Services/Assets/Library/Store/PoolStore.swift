@@ -63,9 +63,10 @@ enum PoolStore {
         ) {
             let (code, id, nameZh, nameEn, descZh, descEn, department, policyZh, policyEn, account) =
                 try row.decode((String, UUID, String, String, String, String, String, String, String, UUID).self)
-            found.append(PoolRecord(
-                code: code, id: id, nameZh: nameZh, nameEn: nameEn, descriptionZh: descZh, descriptionEn: descEn,
-                ownerDepartment: department, policyZh: policyZh, policyEn: policyEn, voucherAccount: account))
+            found.append(
+                PoolRecord(
+                    code: code, id: id, nameZh: nameZh, nameEn: nameEn, descriptionZh: descZh, descriptionEn: descEn,
+                    ownerDepartment: department, policyZh: policyZh, policyEn: policyEn, voucherAccount: account))
         }
         return found
     }
@@ -83,46 +84,59 @@ enum PoolStore {
     static func insertGrant(
         _ tx: Tx, id: UUID, enterprise: UUID, draft: PoolAccessDraft
     ) async throws -> PoolGrantRecord {
-        try await grants(tx.query("""
-            INSERT INTO pool_grants (id, pool_code, enterprise_id, purpose, period_start, period_end)
-            VALUES (\(id), \(draft.poolCode), \(enterprise), \(draft.purpose), \(draft.start.iso)::date, \(draft.end.iso)::date)
-            RETURNING \(unescaped: grantColumns)
-            """)).returnedRow()
+        try await grants(
+            tx.query(
+                """
+                INSERT INTO pool_grants (id, pool_code, enterprise_id, purpose, period_start, period_end)
+                VALUES (\(id), \(draft.poolCode), \(enterprise), \(draft.purpose), \(draft.start.iso)::date, \(draft.end.iso)::date)
+                RETURNING \(unescaped: grantColumns)
+                """)
+        ).returnedRow()
     }
 
     static func grant(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> PoolGrantRecord? {
-        try await grants(try await tx.query(
-            "SELECT \(unescaped: grantColumns) FROM pool_grants WHERE id = \(id)\(unescaped: lock.sql)")).first
+        try await grants(
+            try await tx.query(
+                "SELECT \(unescaped: grantColumns) FROM pool_grants WHERE id = \(id)\(unescaped: lock.sql)")
+        ).first
     }
 
     static func listGrants(
         _ tx: Tx, enterprise: UUID?, status: Int16?, page: Page
     ) async throws -> [PoolGrantRecord] {
-        try await grants(try await tx.query("""
-            SELECT \(unescaped: grantColumns) FROM pool_grants
-            WHERE (\(enterprise)::uuid IS NULL OR enterprise_id = \(enterprise))
-              AND (\(status)::smallint IS NULL OR status = \(status))
-            ORDER BY created_at DESC, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """))
+        try await grants(
+            try await tx.query(
+                """
+                SELECT \(unescaped: grantColumns) FROM pool_grants
+                WHERE (\(enterprise)::uuid IS NULL OR enterprise_id = \(enterprise))
+                  AND (\(status)::smallint IS NULL OR status = \(status))
+                ORDER BY created_at DESC, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+                """))
     }
 
     static func decide(
         _ tx: Tx, id: UUID, status: PoolGrantStatus, by: UUID, note: String
     ) async throws -> PoolGrantRecord {
-        try await grants(tx.query("""
-            UPDATE pool_grants SET status = \(status.rawValue), decided_by = \(by), decision_note = \(note), updated_at = now()
-            WHERE id = \(id)
-            RETURNING \(unescaped: grantColumns)
-            """)).returnedRow()
+        try await grants(
+            tx.query(
+                """
+                UPDATE pool_grants SET status = \(status.rawValue), decided_by = \(by), decision_note = \(note), updated_at = now()
+                WHERE id = \(id)
+                RETURNING \(unescaped: grantColumns)
+                """)
+        ).returnedRow()
     }
 
     static func revoke(_ tx: Tx, id: UUID, by: UUID, reason: String) async throws -> PoolGrantRecord {
-        try await grants(tx.query("""
-            UPDATE pool_grants SET status = \(PoolGrantStatus.revoked.rawValue), revoked_by = \(by), revoke_reason = \(reason),
-              updated_at = now()
-            WHERE id = \(id)
-            RETURNING \(unescaped: grantColumns)
-            """)).returnedRow()
+        try await grants(
+            tx.query(
+                """
+                UPDATE pool_grants SET status = \(PoolGrantStatus.revoked.rawValue), revoked_by = \(by), revoke_reason = \(reason),
+                  updated_at = now()
+                WHERE id = \(id)
+                RETURNING \(unescaped: grantColumns)
+                """)
+        ).returnedRow()
     }
 
     static func addVoucherPayment(_ tx: Tx, id: UUID, amount: Int64) async throws {
@@ -135,10 +149,11 @@ enum PoolStore {
         for try await row in rows {
             let (id, pool, enterprise, purpose, start, end, status, decidedBy, note, revokedBy, paid, reads, created, updated) =
                 try row.decode((UUID, String, UUID, String, String, String, Int16, UUID?, String, UUID?, Int64, Int64, Date, Date).self)
-            found.append(PoolGrantRecord(
-                id: id, poolCode: pool, enterpriseID: enterprise, purpose: purpose, start: ZoneDay(iso: start)!,
-                end: ZoneDay(iso: end)!, status: PoolGrantStatus(rawValue: status)!, decidedBy: decidedBy, decisionNote: note,
-                revokedBy: revokedBy, vouchersPaid: paid, reads: reads, createdAt: created, updatedAt: updated))
+            found.append(
+                PoolGrantRecord(
+                    id: id, poolCode: pool, enterpriseID: enterprise, purpose: purpose, start: ZoneDay(iso: start)!,
+                    end: ZoneDay(iso: end)!, status: PoolGrantStatus(rawValue: status)!, decidedBy: decidedBy, decisionNote: note,
+                    revokedBy: revokedBy, vouchersPaid: paid, reads: reads, createdAt: created, updatedAt: updated))
         }
         return found
     }
@@ -146,15 +161,18 @@ enum PoolStore {
     /// A page of the pool's accepted contributions, oldest acceptance first.
     static func data(_ tx: Tx, pool: String, page: Page) async throws -> [PoolDataRecord] {
         var found: [PoolDataRecord] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT id, kind, record_count, bytes, coalesce(content_hash, evidence_hash), quality_score, accepted_at
             FROM contributions WHERE pool_code = \(pool) AND status = \(literal: ContributionStatus.accepted)
             ORDER BY accepted_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """) {
+            """)
+        {
             let (id, kind, records, bytes, hash, quality, at) = try row.decode((UUID, Int16, Int64, Int64, String, Int32, Date).self)
-            found.append(PoolDataRecord(
-                contributionID: id, kind: kind, recordCount: records, bytes: bytes, contentHash: hash, qualityScore: quality,
-                acceptedAt: at))
+            found.append(
+                PoolDataRecord(
+                    contributionID: id, kind: kind, recordCount: records, bytes: bytes, contentHash: hash, qualityScore: quality,
+                    acceptedAt: at))
         }
         return found
     }
@@ -162,7 +180,8 @@ enum PoolStore {
     static func logRead(
         _ tx: Tx, id: UUID, grant: PoolGrantRecord, returned: Int, offset: Int
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO pool_reads (id, grant_id, enterprise_id, records_returned, page_offset)
             VALUES (\(id), \(grant.id), \(grant.enterpriseID), \(Int32(returned)), \(Int32(offset)))
             """)
@@ -171,13 +190,16 @@ enum PoolStore {
 
     static func reads(_ tx: Tx, grant: UUID, page: Page) async throws -> [PoolReadRecord] {
         var found: [PoolReadRecord] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT id, grant_id, enterprise_id, records_returned, page_offset, read_at FROM pool_reads
             WHERE grant_id = \(grant) ORDER BY read_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """) {
+            """)
+        {
             let (id, grantID, enterprise, returned, offset, at) = try row.decode((UUID, UUID, UUID, Int32, Int32, Date).self)
-            found.append(PoolReadRecord(
-                id: id, grantID: grantID, enterpriseID: enterprise, recordsReturned: returned, pageOffset: offset, readAt: at))
+            found.append(
+                PoolReadRecord(
+                    id: id, grantID: grantID, enterpriseID: enterprise, recordsReturned: returned, pageOffset: offset, readAt: at))
         }
         return found
     }

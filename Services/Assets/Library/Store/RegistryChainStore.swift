@@ -37,7 +37,8 @@ enum RegistryChainStore {
         let payload = RegistryChain.canonicalPayload(all)
         let hash = RegistryChain.hash(prev: lastHash, payload: payload)
         let seq = lastSeq + 1
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO registry_entries (seq, kind, subject, payload, prev_hash, hash)
             VALUES (\(seq), \(kind), \(subject.text), \(payload), \(Data(lastHash)), \(Data(hash)))
             """)
@@ -56,7 +57,8 @@ enum RegistryChainStore {
         _ tx: Tx, after seq: Int64?, through last: Int64?, subject: String? = nil, limit: Int,
         offset: Int = 0
     ) async throws -> [RegistryEntryRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT seq, kind, subject, payload, prev_hash, hash, created_at FROM registry_entries
             WHERE (\(seq)::bigint IS NULL OR seq > \(seq)) AND (\(last)::bigint IS NULL OR seq <= \(last)) AND (\(subject)::text IS NULL OR subject = \(subject))
             ORDER BY seq LIMIT \(limit) OFFSET \(offset)
@@ -65,9 +67,10 @@ enum RegistryChainStore {
         for try await (seq, kind, subject, payload, prev, hash, at) in rows.decode(
             (Int64, String, String, String, Data, Data, Date).self
         ) {
-            entries.append(RegistryEntryRecord(
-                seq: seq, kind: kind, subject: subject, payload: payload, prevHash: Array(prev), hash: Array(hash),
-                createdAt: at))
+            entries.append(
+                RegistryEntryRecord(
+                    seq: seq, kind: kind, subject: subject, payload: payload, prevHash: Array(prev), hash: Array(hash),
+                    createdAt: at))
         }
         return entries
     }

@@ -20,17 +20,20 @@ enum TokenStore {
     static func insert(
         _ tx: Tx, assetID: UUID, units: Int64, caps: TokenRules.Caps, holder: UUID, by: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO asset_tokens (asset_id, total_units, max_holders, max_holder_share_bp, issued_to, issued_by)
             VALUES (\(assetID), \(units), \(caps.maxHolders), \(caps.maxHolderShareBP), \(holder), \(by))
             """)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO token_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(holder), \(units))
             """)
     }
 
     static func find(_ tx: Tx, assetID: UUID, lock: Bool = false) async throws -> TokenRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM asset_tokens WHERE asset_id = \(assetID) \(unescaped: lock ? "FOR UPDATE" : "")
             """)
         for try await row in rows {
@@ -47,7 +50,8 @@ enum TokenStore {
     }
 
     static func holding(_ tx: Tx, assetID: UUID, holder: UUID) async throws -> TokenRules.Holding? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT units, frozen_units FROM token_holdings WHERE asset_id = \(assetID) AND holder_id = \(holder)
             """)
         for try await (units, frozen) in rows.decode((Int64, Int64).self) {
@@ -68,11 +72,13 @@ enum TokenStore {
     static func move(
         _ tx: Tx, assetID: UUID, from: UUID, to: UUID, units: Int64
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE token_holdings SET units = units - \(units), frozen_units = least(frozen_units, units - \(units))
             WHERE asset_id = \(assetID) AND holder_id = \(from)
             """)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO token_holdings (asset_id, holder_id, units) VALUES (\(assetID), \(to), \(units))
             ON CONFLICT (asset_id, holder_id) DO UPDATE SET units = token_holdings.units + EXCLUDED.units
             """)
@@ -81,7 +87,8 @@ enum TokenStore {
     static func setFrozen(
         _ tx: Tx, assetID: UUID, holder: UUID, frozen: Int64
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE token_holdings SET frozen_units = \(frozen) WHERE asset_id = \(assetID) AND holder_id = \(holder)
             """)
     }
@@ -90,7 +97,8 @@ enum TokenStore {
     static func holdings(
         _ tx: Tx, assetID: UUID, holder: UUID? = nil
     ) async throws -> [(UUID, TokenRules.Holding)] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT holder_id, units, frozen_units FROM token_holdings
             WHERE asset_id = \(assetID) AND units > 0 AND (\(holder)::uuid IS NULL OR holder_id = \(holder))
             ORDER BY units DESC, holder_id

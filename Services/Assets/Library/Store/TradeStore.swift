@@ -41,16 +41,19 @@ enum TradeStore {
         _ tx: Tx, id: UUID, assetID: UUID, seller: UUID, units: Int64, currency: String,
         unitPriceMinor: Int64
     ) async throws -> ListingRecord {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO asset_listings (id, asset_id, seller_id, units, remaining_units, unit_price_currency, unit_price_minor)
             VALUES (\(id), \(assetID), \(seller), \(units), \(units), \(currency), \(unitPriceMinor))
             RETURNING \(unescaped: listingColumns)
-            """).collect().map(listing).returnedRow()
+            """
+        ).collect().map(listing).returnedRow()
     }
 
     /// Units the seller has already offered in open listings of the asset.
     static func listedUnits(_ tx: Tx, assetID: UUID, seller: UUID) async throws -> Int64 {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT coalesce(sum(remaining_units), 0)::bigint FROM asset_listings
             WHERE asset_id = \(assetID) AND seller_id = \(seller) AND status = \(literal: ListingRecord.Status.open)
             """)
@@ -66,7 +69,8 @@ enum TradeStore {
     }
 
     static func findListing(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> ListingRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: listingColumns) FROM asset_listings WHERE id = \(id)\(unescaped: lock.sql)
             """)
         for try await row in rows { return try listing(row) }
@@ -76,7 +80,8 @@ enum TradeStore {
     static func listings(
         _ tx: Tx, assetID: UUID?, status: Int16, page: Page
     ) async throws -> [ListingRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: listingColumns) FROM asset_listings
             WHERE status = \(status) AND (\(assetID)::uuid IS NULL OR asset_id = \(assetID))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -88,7 +93,8 @@ enum TradeStore {
 
     /// Takes `units` off the listing; it is filled when none remain.
     static func take(_ tx: Tx, listingID: UUID, units: Int64) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE asset_listings SET remaining_units = remaining_units - \(units),
               status = CASE WHEN remaining_units = \(units) THEN \(literal: ListingRecord.Status.filled) ELSE status END
             WHERE id = \(listingID)
@@ -102,7 +108,8 @@ enum TradeStore {
     }
 
     static func insertTrade(_ tx: Tx, _ trade: TradeRecord) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO asset_trades (id, asset_id, version, pool_code, listing_id, buyer_id, seller_id, units,
               unit_price_currency, unit_price_minor, trade_day)
             VALUES (\(trade.id), \(trade.assetID), \(trade.version), \(trade.poolCode), \(trade.listingID), \(trade.buyerID),
@@ -121,7 +128,8 @@ enum TradeStore {
     static func recentUnitPrices(
         _ tx: Tx, poolCode: String, currency: String, excluding: UUID, limit: Int
     ) async throws -> [Int64] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT unit_price_minor FROM asset_trades
             WHERE pool_code = \(poolCode) AND unit_price_currency = \(currency) AND id <> \(excluding)
             ORDER BY registry_seq DESC LIMIT \(limit)
@@ -142,7 +150,8 @@ enum TradeStore {
     static func priceIndex(
         _ tx: Tx, poolCode: String, currency: String, from: ZoneDay?, to: ZoneDay?
     ) async throws -> [IndexPoint] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT trade_day::text, count(*)::int, sum(units)::bigint,
               floor(sum(units::numeric * unit_price_minor) / sum(units))::bigint
             FROM asset_trades

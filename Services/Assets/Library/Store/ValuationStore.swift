@@ -24,7 +24,8 @@ enum ValuationStore {
         _ tx: Tx, id: UUID, assetID: UUID, version: Int32, _ valuation: DataAssetRules.Valuation,
         recordedBy: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO asset_valuations (id, asset_id, version, method, value_currency, value_minor, appraiser,
               valuation_date, recorded_by)
             VALUES (\(id), \(assetID), \(version), \(valuation.method.rawValue), \(valuation.currency),
@@ -43,7 +44,8 @@ enum ValuationStore {
     static func list(
         _ tx: Tx, assetID: UUID, limit: Int, offset: Int = 0
     ) async throws -> [ValuationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM asset_valuations WHERE asset_id = \(assetID)
             ORDER BY valuation_date DESC, created_at DESC, id DESC LIMIT \(limit) OFFSET \(offset)
             """)

@@ -56,12 +56,14 @@ enum CompetitionRules {
         for criterion in competition.rubric {
             let name = try Validate.text(criterion.name, "competition.rubric.name", max: maxTitle)
             guard (1...maxWeight).contains(Int(criterion.weight)) else {
-                throw NomadError.invalid("competition.rubric.weight", zh: "权重须为 1 到 \(maxWeight) 的正整数",
-                                         en: "a weight must be a positive integer up to \(maxWeight)")
+                throw NomadError.invalid(
+                    "competition.rubric.weight", zh: "权重须为 1 到 \(maxWeight) 的正整数",
+                    en: "a weight must be a positive integer up to \(maxWeight)")
             }
             guard (1...maxMaxScore).contains(Int(criterion.maxScore)) else {
-                throw NomadError.invalid("competition.rubric.max_score", zh: "满分须为 1 到 \(maxMaxScore) 的正整数",
-                                         en: "a maximum score must be a positive integer up to \(maxMaxScore)")
+                throw NomadError.invalid(
+                    "competition.rubric.max_score", zh: "满分须为 1 到 \(maxMaxScore) 的正整数",
+                    en: "a maximum score must be a positive integer up to \(maxMaxScore)")
             }
             guard !rubric.contains(where: { $0.name == name }) else {
                 throw NomadError.invalid("competition.rubric.name", zh: "评分项重复：\(name)", en: "duplicate criterion \(name)")
@@ -134,8 +136,9 @@ enum CompetitionRules {
                 throw NomadError.invalid("scores", zh: "缺少评分项：\(criterion.name)", en: "missing a score for \(criterion.name)")
             }
             guard (0...Int32(criterion.maxScore)).contains(score) else {
-                throw NomadError.invalid("scores.score", zh: "“\(criterion.name)”的分数须在 0 到 \(criterion.maxScore) 之间",
-                                         en: "the score for \(criterion.name) must be between 0 and \(criterion.maxScore)")
+                throw NomadError.invalid(
+                    "scores.score", zh: "“\(criterion.name)”的分数须在 0 到 \(criterion.maxScore) 之间",
+                    en: "the score for \(criterion.name) must be between 0 and \(criterion.maxScore)")
             }
             points.append(Int(score))
         }

@@ -55,8 +55,9 @@ enum DockingRules {
         default: throw NomadError.wrongState("对接结果已记录", "the outcome has already been recorded")
         }
         if outcome == .incubatedInPark, docking.targetKind != TargetKind.park.rawValue {
-            throw NomadError.invalid("outcome", zh: "仅产业园对接可记录为入园孵化",
-                                     en: "only a park docking can end incubated in the park")
+            throw NomadError.invalid(
+                "outcome", zh: "仅产业园对接可记录为入园孵化",
+                en: "only a park docking can end incubated in the park")
         }
     }
 }

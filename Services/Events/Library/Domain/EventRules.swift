@@ -150,8 +150,9 @@ enum EventRules {
             throw NomadError.invalid("sessions.speakers", zh: "最多 \(maxSpeakers) 位", en: "at most \(maxSpeakers)")
         }
         let speakers = try session.speakers.map {
-            SessionSpeaker(name: try Validate.text($0.name, "sessions.speakers.name", max: 100),
-                    affiliation: try Validate.text($0.affiliation, "sessions.speakers.affiliation", max: 200, required: false))
+            SessionSpeaker(
+                name: try Validate.text($0.name, "sessions.speakers.name", max: 100),
+                affiliation: try Validate.text($0.affiliation, "sessions.speakers.affiliation", max: 200, required: false))
         }
         return SessionDraft(id: id, title: title, room: room, startsAt: start, endsAt: end, speakers: speakers)
     }

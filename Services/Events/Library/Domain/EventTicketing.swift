@@ -66,9 +66,10 @@ struct TicketSigner: Sendable {
         id: UUID, eventID: UUID, registrationID: UUID, attendeeID: UUID, cardHash: Data?, eventEnd: Date, now: Date
     ) throws -> SignedTicket {
         let expires = Self.expiry(eventEnd: eventEnd)
-        let token = try sign(TicketClaims(
-            tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text, cdh: cardHash.map(Base64URL.encode),
-            iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
+        let token = try sign(
+            TicketClaims(
+                tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text, cdh: cardHash.map(Base64URL.encode),
+                iat: Int64(now.timeIntervalSince1970), exp: Int64(expires.timeIntervalSince1970)))
         return SignedTicket(id: id, token: token, expires: expires, eventEnd: eventEnd)
     }
 }

@@ -58,7 +58,7 @@ enum EventsEvents {
 
             enum CodingKeys: String, CodingKey {
                 case applicationID = "application_id", eventID = "event_id", organizerID = "organizer_id", registered,
-                     checkedIn = "checked_in"
+                    checkedIn = "checked_in"
             }
         }
     }

@@ -7,6 +7,6 @@
 /// migration drops the emptied `card_number` column. The NOT VALID check
 /// refuses new plaintext at once without scanning older rows.
 let migration0014SealedCards = """
-ALTER TABLE registrations ADD COLUMN card_hash bytea;
-ALTER TABLE registrations ADD CONSTRAINT registrations_no_plain_card CHECK (card_number IS NULL) NOT VALID;
-"""
+    ALTER TABLE registrations ADD COLUMN card_hash bytea;
+    ALTER TABLE registrations ADD CONSTRAINT registrations_no_plain_card CHECK (card_number IS NULL) NOT VALID;
+    """

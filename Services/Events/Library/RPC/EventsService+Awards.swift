@@ -27,13 +27,15 @@ extension EventsService {
                 tx, id: id, submission: submission, name: name, rank: Int(request.rank),
                 grantedBy: principal.accountID)
             try await Outbox.append(
-                tx, EventsEvents.AwardGranted(
-                subjects: .init(competitionID: competition.id.text, trackID: submission.trackID.text,
-                             submissionID: submission.id.text, awardID: id.text),
-                payload: .init(
-                    competitionID: competition.id.text, trackID: submission.trackID.text, submissionID: submission.id.text,
-                    award: .init(zhCN: name.zh, en: name.en), rank: Int(request.rank),
-                    memberIDs: submission.members.map(\.text))))
+                tx,
+                EventsEvents.AwardGranted(
+                    subjects: .init(
+                        competitionID: competition.id.text, trackID: submission.trackID.text,
+                        submissionID: submission.id.text, awardID: id.text),
+                    payload: .init(
+                        competitionID: competition.id.text, trackID: submission.trackID.text, submissionID: submission.id.text,
+                        award: .init(zhCN: name.zh, en: name.en), rank: Int(request.rank),
+                        memberIDs: submission.members.map(\.text))))
             let granted = try await AwardStore.find(tx, submissionID: submissionID)!.message
             // An enterprise organizer's prize is its own; an officer's is the zone's.
             if principal.role == .officer {
@@ -53,7 +55,8 @@ extension EventsService {
         let page = try Page(request.page)
         let awards = try await database.read { tx in
             let competition = try await findCompetition(tx, id: id)
-            let insider = principal.role == .officer || principal.role == .admin
+            let insider =
+                principal.role == .officer || principal.role == .admin
                 || competition.organizerID == principal.accountID
             if !insider {
                 try CompetitionRules.requirePhase(

@@ -72,7 +72,8 @@ extension EventsService {
             // Re-read the judges under the track lock: an assignment committed
             // meanwhile is seen, and none can commit until this one does.
             try await CompetitionStore.lockTrack(tx, id: trackID)
-            let judges = try await CompetitionStore.find(tx, id: competitionID)?.track(trackID)?.judges
+            let judges =
+                try await CompetitionStore.find(tx, id: competitionID)?.track(trackID)?.judges
                 ?? track.judges
             if let judge = draft.members.first(where: { judges.contains($0) }) {
                 throw CompetitionErrors.conflict(
@@ -82,12 +83,14 @@ extension EventsService {
             try await SubmissionStore.insert(
                 tx, id: id, competitionID: competitionID, trackID: trackID, draft: draft)
             try await Outbox.append(
-                tx, EventsEvents.SubmissionCreated(
-                subjects: .init(competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
-                             submitterID: submitter.accountID.text),
-                payload: .init(
-                    competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
-                    memberIDs: draft.members.map(\.text))))
+                tx,
+                EventsEvents.SubmissionCreated(
+                    subjects: .init(
+                        competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
+                        submitterID: submitter.accountID.text),
+                    payload: .init(
+                        competitionID: competitionID.text, trackID: trackID.text, submissionID: id.text,
+                        memberIDs: draft.members.map(\.text))))
             return try await SubmissionStore.find(tx, id: id)!.message()
         }
     }
@@ -108,7 +111,8 @@ extension EventsService {
             if let trackFilter, competition.track(trackFilter) == nil {
                 throw NomadError.notFound("track \(trackFilter.text)")
             }
-            let everything = principal.role == .officer || principal.role == .admin
+            let everything =
+                principal.role == .officer || principal.role == .admin
                 || competition.organizerID == principal.accountID
             let judged = competition.judgedTracks(principal.accountID)
             var tracks: [UUID]?

@@ -33,11 +33,13 @@ extension EventsService {
                 tx, id: id, submission: submission, requester: requester.accountID, target: target, kind: kind,
                 message: message)
             try await Outbox.append(
-                tx, EventsEvents.DockingRequested(
-                subjects: .init(dockingID: id.text, submissionID: submissionID.text, targetID: target.text,
-                             competitionID: competition.id.text),
-                payload: .init(
-                    dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name)))
+                tx,
+                EventsEvents.DockingRequested(
+                    subjects: .init(
+                        dockingID: id.text, submissionID: submissionID.text, targetID: target.text,
+                        competitionID: competition.id.text),
+                    payload: .init(
+                        dockingID: id.text, submissionID: submissionID.text, targetID: target.text, targetKind: kind.name)))
             return try await DockingStore.find(tx, id: id)!.message
         }
     }
@@ -53,15 +55,17 @@ extension EventsService {
         return try await mutation(request) { tx in
             let docking = try await lockedDocking(tx, id: id)
             guard docking.targetID == principal.accountID,
-                  DockingRules.TargetKind(rawValue: docking.targetKind)?.answeringRole == principal.role
+                DockingRules.TargetKind(rawValue: docking.targetKind)?.answeringRole == principal.role
             else { throw NomadError.permissionDenied }
             try DockingRules.answer(docking)
             try await DockingStore.answer(tx, id: id, accept: request.accept, note: note)
             try await Outbox.append(
-                tx, EventsEvents.DockingAnswered(
-                subjects: .init(dockingID: id.text, submissionID: docking.submissionID.text,
-                             targetID: docking.targetID.text),
-                payload: .init(dockingID: id.text, answer: request.accept ? "accepted" : "declined")))
+                tx,
+                EventsEvents.DockingAnswered(
+                    subjects: .init(
+                        dockingID: id.text, submissionID: docking.submissionID.text,
+                        targetID: docking.targetID.text),
+                    payload: .init(dockingID: id.text, answer: request.accept ? "accepted" : "declined")))
             return try await DockingStore.find(tx, id: id)!.message
         }
     }
@@ -75,19 +79,22 @@ extension EventsService {
         return try await mutation(request) { tx in
             let docking = try await lockedDocking(tx, id: id)
             let (submission, competition) = try await submissionAndCompetition(tx, id: docking.submissionID)
-            let party = docking.targetID == principal.accountID || submission.members.contains(principal.accountID)
+            let party =
+                docking.targetID == principal.accountID || submission.members.contains(principal.accountID)
                 || competition.organizerID == principal.accountID
             guard party else { throw NomadError.permissionDenied }
             try DockingRules.conclude(docking, outcome: outcome)
             try await DockingStore.conclude(tx, id: id, outcome: outcome, by: principal.accountID)
             let kind = DockingRules.TargetKind(rawValue: docking.targetKind) ?? .enterprise
             try await Outbox.append(
-                tx, EventsEvents.DockingOutcome(
-                subjects: .init(dockingID: id.text, submissionID: docking.submissionID.text,
-                             targetID: docking.targetID.text, competitionID: docking.competitionID.text),
-                payload: .init(
-                    dockingID: id.text, submissionID: docking.submissionID.text, targetID: docking.targetID.text,
-                    targetKind: kind.name, outcome: outcome.name)))
+                tx,
+                EventsEvents.DockingOutcome(
+                    subjects: .init(
+                        dockingID: id.text, submissionID: docking.submissionID.text,
+                        targetID: docking.targetID.text, competitionID: docking.competitionID.text),
+                    payload: .init(
+                        dockingID: id.text, submissionID: docking.submissionID.text, targetID: docking.targetID.text,
+                        targetKind: kind.name, outcome: outcome.name)))
             return try await DockingStore.find(tx, id: id)!.message
         }
     }

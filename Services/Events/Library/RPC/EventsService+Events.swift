@@ -59,11 +59,12 @@ extension EventsService {
             }
             try await EventStore.setStatus(tx, id: id, .published)
             try await Outbox.append(
-                tx, EventsEvents.EventPublished(
-                subjects: .init(eventID: id.text, organizerID: event.organizerID.text),
-                payload: .init(
-                    eventID: id.text, kind: EventRules.kindName(event.kind), organizerID: event.organizerID.text,
-                    area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt)))
+                tx,
+                EventsEvents.EventPublished(
+                    subjects: .init(eventID: id.text, organizerID: event.organizerID.text),
+                    payload: .init(
+                        eventID: id.text, kind: EventRules.kindName(event.kind), organizerID: event.organizerID.text,
+                        area: EventRules.areaName(event.siteArea), online: event.isOnline, startsAt: event.startsAt)))
             return try await EventStore.find(tx, id: id)!.message
         }
     }
@@ -79,9 +80,10 @@ extension EventsService {
             }
             try await EventStore.setStatus(tx, id: id, .cancelled, reason: reason)
             try await Outbox.append(
-                tx, EventsEvents.EventCancelled(
-                subjects: .init(eventID: id.text, organizerID: event.organizerID.text),
-                payload: .init(eventID: id.text, reason: reason)))
+                tx,
+                EventsEvents.EventCancelled(
+                    subjects: .init(eventID: id.text, organizerID: event.organizerID.text),
+                    payload: .init(eventID: id.text, reason: reason)))
             return try await EventStore.find(tx, id: id)!.message
         }
     }
@@ -106,7 +108,7 @@ extension EventsService {
         let reader = try caller
         let id = try Validate.uuid(request.eventID, "event_id")
         guard let event = try await database.read({ try await EventStore.find($0, id: id) }),
-              EventRules.mayRead(event, reader)
+            EventRules.mayRead(event, reader)
         else { throw CalendarErrors.eventNotFound }
         return event.message
     }
@@ -127,8 +129,9 @@ extension EventsService {
         if request.hasStartsAfter, request.hasStartsBefore, request.startsBefore.date <= request.startsAfter.date {
             throw NomadError.invalid("starts_before", zh: "必须晚于 starts_after", en: "must be after starts_after")
         }
-        guard let status = request.status == .unspecified
-            ? EventStatus.published : EventStatus(rawValue: Int16(clamping: request.status.rawValue))
+        guard
+            let status = request.status == .unspecified
+                ? EventStatus.published : EventStatus(rawValue: Int16(clamping: request.status.rawValue))
         else { throw NomadError.unknownEnum("status") }
         var organizer: UUID?
         if let reader {

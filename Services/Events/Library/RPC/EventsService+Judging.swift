@@ -68,7 +68,8 @@ extension EventsService {
         let id = try Validate.uuid(request.competitionID, "competition_id")
         let (competition, rows) = try await database.read { tx in
             let competition = try await findCompetition(tx, id: id)
-            let insider = principal.role == .officer || principal.role == .admin
+            let insider =
+                principal.role == .officer || principal.role == .admin
                 || competition.organizerID == principal.accountID || !competition.judgedTracks(principal.accountID).isEmpty
             try CompetitionRules.requirePhase(
                 competition.phase, insider ? [.ranking, .closed] : [.closed],

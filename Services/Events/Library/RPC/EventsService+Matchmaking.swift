@@ -19,7 +19,8 @@ extension EventsService {
             // The owner's registration lock orders their own slot offers.
             try await participant(tx, eventID: event.id, person: owner, lock: .update)
             if try await MeetingStore.overlaps(
-                tx, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt) {
+                tx, eventID: event.id, ownerID: owner.accountID, start: draft.startsAt, end: draft.endsAt)
+            {
                 throw NomadError.wrongState("与您已发布的时段重叠", "it overlaps a slot you already offer")
             }
             let slot = MeetingSlotRecord(
@@ -68,7 +69,8 @@ extension EventsService {
             guard slot.bookedRequestID == nil else { throw CalendarErrors.slotBooked }
             // Said now rather than at acceptance; acceptance checks again under the people's locks.
             if try await MeetingStore.hasAcceptedMeeting(
-                tx, person: requester.accountID, start: slot.startsAt, end: slot.endsAt) {
+                tx, person: requester.accountID, start: slot.startsAt, end: slot.endsAt)
+            {
                 throw CalendarErrors.youHaveAMeetingThen
             }
             let pending = try await MeetingStore.pendingCount(
@@ -101,10 +103,13 @@ extension EventsService {
             }
             if request.accept {
                 try await MeetingStore.lockPeople(tx, [meeting.requesterID, meeting.ownerID])
-                for (person, clash) in [(meeting.ownerID, CalendarErrors.youHaveAMeetingThen),
-                                        (meeting.requesterID, CalendarErrors.requesterHasAMeetingThen)] {
+                for (person, clash) in [
+                    (meeting.ownerID, CalendarErrors.youHaveAMeetingThen),
+                    (meeting.requesterID, CalendarErrors.requesterHasAMeetingThen),
+                ] {
                     if try await MeetingStore.hasAcceptedMeeting(
-                        tx, person: person, start: slot.startsAt, end: slot.endsAt) {
+                        tx, person: person, start: slot.startsAt, end: slot.endsAt)
+                    {
                         throw clash
                     }
                 }

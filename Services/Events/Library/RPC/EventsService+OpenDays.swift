@@ -19,10 +19,11 @@ extension EventsService {
             let id = UUID()
             try await OpenDayStore.insert(tx, id: id, enterprise: enterprise.accountID, draft: draft)
             try await Outbox.append(
-                tx, EventsEvents.ScenarioPublished(
-                subjects: .init(scenarioID: id.text, enterpriseID: enterprise.accountID.text),
-                payload: .init(
-                    scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? "")))
+                tx,
+                EventsEvents.ScenarioPublished(
+                    subjects: .init(scenarioID: id.text, enterpriseID: enterprise.accountID.text),
+                    payload: .init(
+                        scenarioID: id.text, enterpriseID: enterprise.accountID.text, eventID: draft.eventID?.text ?? "")))
             return try await OpenDayStore.find(tx, id: id)!.message
         }
     }
@@ -96,12 +97,14 @@ extension EventsService {
             try OpenDayRules.shortlist(proposal)
             try await ScenarioProposalStore.markShortlisted(tx, id: id)
             try await Outbox.append(
-                tx, EventsEvents.ProposalShortlisted(
-                subjects: .init(scenarioID: scenario.id.text, proposalID: id.text,
-                             enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
-                payload: .init(
-                    scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text)))
+                tx,
+                EventsEvents.ProposalShortlisted(
+                    subjects: .init(
+                        scenarioID: scenario.id.text, proposalID: id.text,
+                        enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
+                    payload: .init(
+                        scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
+                        proposerID: proposal.proposerID.text)))
             return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }
@@ -117,12 +120,14 @@ extension EventsService {
             try OpenDayRules.pair(proposal)
             try await ScenarioProposalStore.markPaired(tx, id: id, note: note)
             try await Outbox.append(
-                tx, EventsEvents.PairingRecorded(
-                subjects: .init(scenarioID: scenario.id.text, proposalID: id.text,
-                             enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
-                payload: .init(
-                    scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
-                    proposerID: proposal.proposerID.text)))
+                tx,
+                EventsEvents.PairingRecorded(
+                    subjects: .init(
+                        scenarioID: scenario.id.text, proposalID: id.text,
+                        enterpriseID: scenario.enterpriseID.text, proposerID: proposal.proposerID.text),
+                    payload: .init(
+                        scenarioID: scenario.id.text, proposalID: id.text, enterpriseID: scenario.enterpriseID.text,
+                        proposerID: proposal.proposerID.text)))
             return try await ScenarioProposalStore.find(tx, id: id)!.message
         }
     }

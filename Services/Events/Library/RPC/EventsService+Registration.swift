@@ -85,10 +85,11 @@ extension EventsService {
             try await EventStore.adjustSeats(
                 tx, id: event.id, confirmed: wasConfirmed ? -1 : 0, waitlisted: wasConfirmed ? 0 : -1)
             try await Outbox.append(
-                tx, EventsEvents.RegistrationCancelled(
-                subjects: .init(eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text),
-                payload: .init(
-                    eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text)))
+                tx,
+                EventsEvents.RegistrationCancelled(
+                    subjects: .init(eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text),
+                    payload: .init(
+                        eventID: event.id.text, registrationID: id.text, attendeeID: registration.attendeeID.text)))
             if wasConfirmed, RegistrationRules.promotes(event) {
                 _ = try await promoteFirst(tx, event: event)
             }
@@ -100,7 +101,7 @@ extension EventsService {
     /// under the event's row lock with a seat free. False when no one waits.
     func promoteFirst(_ tx: Tx, event: EventRecord) async throws -> Bool {
         guard let next = try await RegistrationStore.firstWaitlisted(tx, eventID: event.id),
-              let registration = try await RegistrationStore.find(tx, id: next)
+            let registration = try await RegistrationStore.find(tx, id: next)
         else { return false }
         try await RegistrationStore.setStatus(tx, id: next, .confirmed)
         try await EventStore.adjustSeats(tx, id: event.id, confirmed: 1, waitlisted: -1)
@@ -108,10 +109,11 @@ extension EventsService {
             tx, signer: calendar.tickets, event: event, registrationID: next, attendeeID: registration.attendeeID,
             cardHash: try await RegistrationStore.cardHash(tx, id: next))
         try await Outbox.append(
-            tx, EventsEvents.RegistrationPromoted(
-            subjects: .init(eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text),
-            payload: .init(
-                eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text)))
+            tx,
+            EventsEvents.RegistrationPromoted(
+                subjects: .init(eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text),
+                payload: .init(
+                    eventID: event.id.text, registrationID: next.text, attendeeID: registration.attendeeID.text)))
         return true
     }
 

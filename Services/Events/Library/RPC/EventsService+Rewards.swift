@@ -33,12 +33,14 @@ extension EventsService {
                 createdAt: Date(), reviewedAt: nil)
             try await RewardStore.insert(tx, application)
             try await Outbox.append(
-                tx, EventsEvents.RewardApplied(
-                subjects: .init(applicationID: application.id.text, eventID: eventID.text,
-                             organizerID: organizer.accountID.text),
-                payload: .init(
-                    applicationID: application.id.text, eventID: eventID.text, organizerID: organizer.accountID.text,
-                    registered: counts.registered, checkedIn: counts.checkedIn)))
+                tx,
+                EventsEvents.RewardApplied(
+                    subjects: .init(
+                        applicationID: application.id.text, eventID: eventID.text,
+                        organizerID: organizer.accountID.text),
+                    payload: .init(
+                        applicationID: application.id.text, eventID: eventID.text, organizerID: organizer.accountID.text,
+                        registered: counts.registered, checkedIn: counts.checkedIn)))
             return try await RewardStore.find(tx, id: application.id)!.message
         }
     }

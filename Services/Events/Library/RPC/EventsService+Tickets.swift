@@ -16,7 +16,7 @@ extension EventsService {
             let registration = try await RegistrationStore.find(tx, id: id).orNotFound("registration")
             guard registration.attendeeID == reader.accountID || reader.isAdmin else { throw NomadError.permissionDenied }
             guard registration.status == .confirmed,
-                  let ticket = try await TicketStore.find(tx, registrationID: id)
+                let ticket = try await TicketStore.find(tx, registrationID: id)
             else { throw CalendarErrors.notConfirmed }
             return ticket.message
         }
@@ -120,8 +120,9 @@ extension EventsService {
         let presented = try credential(request.credential, present: request.hasCredential)
         return try await mutation(request) { tx in
             let (_, registration) = try await admit(tx, eventID: eventID, sessionID: sessionID, presented, gate: gate)
-            guard try await CheckInStore.exists(
-                tx, registrationID: registration.id, sessionID: sessionID, direction: 1)
+            guard
+                try await CheckInStore.exists(
+                    tx, registrationID: registration.id, sessionID: sessionID, direction: 1)
             else { throw CalendarErrors.notCheckedIn }
             do {
                 return try await CheckInStore.record(
@@ -213,7 +214,8 @@ extension EventsService {
                 tx, eventID: eventID, attendeeID: attendee, lock: .share)
             // A ticket bound to a card admits that card only.
             if let registration, let bound = try await RegistrationStore.cardHash(tx, id: registration.id),
-               bound != RegistrationRules.cardHash(card.card, protection) {
+                bound != RegistrationRules.cardHash(card.card, protection)
+            {
                 throw CalendarErrors.cardNotRegistered
             }
         }

@@ -51,9 +51,13 @@ public enum EventsDefinition: ServerDefinition {
             policy: EventsAccess.policy,
             grpcServiceNames: [Nomad_Events_V1_EventsService.descriptor.fullyQualifiedService],
             makeServices: { context in
-                [EventsService(context: context, calendar: CalendarSettings(
-                    tickets: TicketSigner(key: ticketKey, previous: previousTicketKeys), cardKeys: context.config.keys,
-                    maxOpenMeetingRequests: max(1, maxOpenMeetingRequests)))]
+                [
+                    EventsService(
+                        context: context,
+                        calendar: CalendarSettings(
+                            tickets: TicketSigner(key: ticketKey, previous: previousTicketKeys), cardKeys: context.config.keys,
+                            maxOpenMeetingRequests: max(1, maxOpenMeetingRequests)))
+                ]
             },
             startup: { context in
                 // Before the first call: the gate compares hashes, so no row may

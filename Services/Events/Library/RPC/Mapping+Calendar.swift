@@ -47,7 +47,9 @@ extension EventRecord {
                     $0.startTime = .init(date: session.startsAt)
                     $0.endTime = .init(date: session.endsAt)
                     $0.speakers = session.speakers.map { speaker in
-                        .with { $0.name = speaker.name; $0.affiliation = speaker.affiliation }
+                        .with {
+                            $0.name = speaker.name; $0.affiliation = speaker.affiliation
+                        }
                     }
                 }
             }

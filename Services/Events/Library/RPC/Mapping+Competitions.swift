@@ -4,7 +4,9 @@ import NomadProtos
 import SwiftProtobuf
 
 private func localized(_ zh: String, _ en: String) -> Nomad_Common_V1_LocalizedText {
-    .with { $0.zhCn = zh; $0.en = en }
+    .with {
+        $0.zhCn = zh; $0.en = en
+    }
 }
 
 extension ScenarioRecord {
@@ -17,7 +19,9 @@ extension ScenarioRecord {
             $0.description_p = localized(descriptionZh, descriptionEn)
             $0.businessProblem = businessProblem
             $0.dataOffered = dataOffered
-            $0.budget = .with { $0.currencyCode = currency; $0.minorUnits = budgetMinor }
+            $0.budget = .with {
+                $0.currencyCode = currency; $0.minorUnits = budgetMinor
+            }
             $0.deadline = .init(date: deadline)
             $0.createTime = .init(date: createdAt)
         }
@@ -53,10 +57,14 @@ extension CompetitionRecord {
             competition.description_p = localized(descriptionZh, descriptionEn)
             competition.anonymised = anonymised
             competition.rubric = rubric.map { criterion in
-                .with { $0.name = criterion.name; $0.weight = Int32(criterion.weight); $0.maxScore = Int32(criterion.maxScore) }
+                .with {
+                    $0.name = criterion.name; $0.weight = Int32(criterion.weight); $0.maxScore = Int32(criterion.maxScore)
+                }
             }
             competition.tracks = tracks.map { track in
-                .with { $0.trackID = track.id.text; $0.name = track.name; $0.judgeIds = track.judges.map(\.text) }
+                .with {
+                    $0.trackID = track.id.text; $0.name = track.name; $0.judgeIds = track.judges.map(\.text)
+                }
             }
             competition.phase = .init(rawValue: Int(phase.rawValue)) ?? .unspecified
             competition.createTime = .init(date: createdAt)
@@ -90,7 +98,9 @@ extension ScoreRecord {
             $0.submissionID = submissionID.text
             $0.judgeID = judgeID.text
             $0.scores = zip(rubric, points).map { criterion, score in
-                .with { $0.criterion = criterion.name; $0.score = Int32(score) }
+                .with {
+                    $0.criterion = criterion.name; $0.score = Int32(score)
+                }
             }
             $0.weightedTotalMilli = weightedTotalMilli
             $0.scoreTime = .init(date: scoredAt)

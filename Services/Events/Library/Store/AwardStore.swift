@@ -27,7 +27,8 @@ enum AwardStore {
         grantedBy: UUID
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO competition_awards (id, competition_id, track_id, submission_id, name_zh, name_en, rank, granted_by)
                 VALUES (\(id), \(submission.competitionID), \(submission.trackID), \(submission.id), \(name.zh), \(name.en),
                   \(rank), \(grantedBy))
@@ -45,7 +46,8 @@ enum AwardStore {
 
     /// By track, then rank, then grant order.
     static func list(_ tx: Tx, competitionID: UUID, page: Page) async throws -> [AwardRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             \(unescaped: select) JOIN competition_tracks t ON t.id = a.track_id
             WHERE a.competition_id = \(competitionID)
             ORDER BY t.position, a.rank, a.granted_at, a.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)

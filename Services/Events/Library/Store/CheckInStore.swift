@@ -23,7 +23,8 @@ enum CheckInStore {
         _ tx: Tx, eventID: UUID, sessionID: UUID?, registrationID: UUID, attendeeID: UUID,
         direction: Int16, withCard: Bool
     ) async throws -> CheckInRow {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             INSERT INTO checkins (id, event_id, session_id, registration_id, attendee_id, direction, with_card)
             VALUES (\(UUID()), \(eventID), \(sessionID), \(registrationID), \(attendeeID), \(direction), \(withCard))
             ON CONFLICT DO NOTHING
@@ -40,10 +41,12 @@ enum CheckInStore {
     static func exists(
         _ tx: Tx, registrationID: UUID, sessionID: UUID?, direction: Int16
     ) async throws -> Bool {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT 1 FROM checkins WHERE registration_id = \(registrationID)
               AND session_id IS NOT DISTINCT FROM \(sessionID) AND direction = \(direction)
-            """).collect().count > 0
+            """
+        ).collect().count > 0
     }
 
     /// Event-gate check-ins, and per session (id → (in, out)).
@@ -52,10 +55,12 @@ enum CheckInStore {
     ) async throws -> (checkedIn: Int, sessions: [UUID: (Int, Int)]) {
         var checkedIn = 0
         var sessions: [UUID: (Int, Int)] = [:]
-        for try await (session, inCount, outCount) in try await tx.query("""
+        for try await (session, inCount, outCount) in try await tx.query(
+            """
             SELECT session_id, count(*) FILTER (WHERE direction = 1), count(*) FILTER (WHERE direction = 2)
             FROM checkins WHERE event_id = \(eventID) GROUP BY session_id
-            """).decode((UUID?, Int, Int).self) {
+            """
+        ).decode((UUID?, Int, Int).self) {
             if let session { sessions[session] = (inCount, outCount) } else { checkedIn = inCount }
         }
         return (checkedIn, sessions)

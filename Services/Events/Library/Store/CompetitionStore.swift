@@ -42,20 +42,23 @@ enum CompetitionStore {
     static func insert(
         _ tx: Tx, id: UUID, organizer: Principal, draft: CompetitionDraft
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO competitions (id, organizer_id, organizer_role, event_id, title_zh, title_en, description_zh,
               description_en, anonymised)
             VALUES (\(id), \(organizer.accountID), \(organizer.role.rawValue), \(draft.eventID), \(draft.title.zh),
               \(draft.title.en), \(draft.description.zh), \(draft.description.en), \(draft.anonymised))
             """)
         for (position, criterion) in draft.rubric.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO competition_criteria (competition_id, position, name, weight, max_score)
                 VALUES (\(id), \(position), \(criterion.name), \(criterion.weight), \(criterion.maxScore))
                 """)
         }
         for (position, name) in draft.tracks.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO competition_tracks (id, competition_id, position, name)
                 VALUES (\(UUID()), \(id), \(position), \(name))
                 """)
@@ -78,7 +81,8 @@ enum CompetitionStore {
     static func list(
         _ tx: Tx, phase: Int16?, page: Page
     ) async throws -> [CompetitionRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM competitions
             WHERE (\(phase)::smallint IS NULL OR phase = \(phase))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -93,7 +97,8 @@ enum CompetitionStore {
 
     /// Call under the competition's update lock.
     static func setPhase(_ tx: Tx, id: UUID, phase: CompetitionRules.Phase) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE competitions SET phase = \(phase.rawValue), updated_at = now() WHERE id = \(id)
             """)
     }
@@ -115,18 +120,22 @@ enum CompetitionStore {
     }
 
     private static func complete(_ tx: Tx, _ competition: inout CompetitionRecord) async throws {
-        for try await (name, weight, maxScore) in try await tx.query("""
+        for try await (name, weight, maxScore) in try await tx.query(
+            """
             SELECT name, weight, max_score FROM competition_criteria WHERE competition_id = \(competition.id) ORDER BY position
-            """).decode((String, Int, Int).self) {
+            """
+        ).decode((String, Int, Int).self) {
             competition.rubric.append(.init(name: name, weight: weight, maxScore: maxScore))
         }
-        for try await (id, name, judges) in try await tx.query("""
+        for try await (id, name, judges) in try await tx.query(
+            """
             SELECT t.id, t.name,
               coalesce(array_agg(j.judge_id ORDER BY j.assigned_at, j.judge_id) FILTER (WHERE j.judge_id IS NOT NULL), '{}')
             FROM competition_tracks t LEFT JOIN competition_judges j ON j.track_id = t.id
             WHERE t.competition_id = \(competition.id)
             GROUP BY t.id, t.name, t.position ORDER BY t.position
-            """).decode((UUID, String, [UUID]).self) {
+            """
+        ).decode((UUID, String, [UUID]).self) {
             competition.tracks.append(.init(id: id, name: name, judges: judges))
         }
     }

@@ -32,7 +32,8 @@ enum DockingStore {
         kind: DockingRules.TargetKind, message: String
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO award_dockings (id, competition_id, submission_id, requester_id, target_id, target_kind, message)
                 VALUES (\(id), \(submission.competitionID), \(submission.id), \(requester), \(target), \(kind.rawValue),
                   \(message))
@@ -51,7 +52,8 @@ enum DockingStore {
 
     static func answer(_ tx: Tx, id: UUID, accept: Bool, note: String) async throws {
         let status = accept ? DockingRules.Status.accepted : .declined
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE award_dockings SET status = \(status.rawValue), answer_note = \(note), answered_at = now() WHERE id = \(id)
             """)
     }
@@ -59,7 +61,8 @@ enum DockingStore {
     static func conclude(
         _ tx: Tx, id: UUID, outcome: DockingRules.Outcome, by recorder: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE award_dockings SET status = \(DockingRules.Status.concluded.rawValue), outcome = \(outcome.rawValue),
               outcome_by = \(recorder), outcome_at = now()
             WHERE id = \(id)
@@ -72,7 +75,8 @@ enum DockingStore {
         _ tx: Tx, competitionID: UUID?, party: UUID?, page: Page
     ) async throws -> [DockingRecord] {
         let partyArray = party.map { [$0] }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM award_dockings d
             JOIN competition_submissions s ON s.id = d.submission_id
             JOIN competitions c ON c.id = d.competition_id

@@ -55,7 +55,8 @@ enum EventStore {
     ) async throws {
         let (siteID, area, address, url) = venueColumns(draft.venue)
         let title = try json(draft.title), description = try json(draft.description)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO events (id, kind, title, description, site_id, site_area, site_address, online_url, starts_at,
               ends_at, registration_closes_at, capacity, organizer_id, organizer_role)
             VALUES (\(id), \(draft.kind), \(title)::jsonb, \(description)::jsonb,
@@ -69,7 +70,8 @@ enum EventStore {
     static func update(_ tx: Tx, id: UUID, draft: EventDraft) async throws {
         let (siteID, area, address, url) = venueColumns(draft.venue)
         let title = try json(draft.title), description = try json(draft.description)
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE events SET kind = \(draft.kind), title = \(title)::jsonb,
               description = \(description)::jsonb, site_id = \(siteID), site_area = \(area),
               site_address = \(address), online_url = \(url), starts_at = \(draft.startsAt), ends_at = \(draft.endsAt),
@@ -90,14 +92,17 @@ enum EventStore {
         for (position, session) in sessions.enumerated() {
             let speakers = try json(session.speakers)
             if let id = session.id {
-                let updated = try await tx.query("""
+                let updated = try await tx.query(
+                    """
                     UPDATE event_sessions SET position = \(position), title = \(session.title), room = \(session.room),
                       starts_at = \(session.startsAt), ends_at = \(session.endsAt), speakers = \(speakers)::jsonb
                     WHERE id = \(id) AND event_id = \(eventID) RETURNING 1
-                    """).collect().count
+                    """
+                ).collect().count
                 guard updated == 1 else { throw NomadError.notFound("session \(id.text)") }
             } else {
-                try await tx.query("""
+                try await tx.query(
+                    """
                     INSERT INTO event_sessions (id, event_id, position, title, room, starts_at, ends_at, speakers)
                     VALUES (\(UUID()), \(eventID), \(position), \(session.title), \(session.room), \(session.startsAt),
                       \(session.endsAt), \(speakers)::jsonb)
@@ -121,7 +126,8 @@ enum EventStore {
     static func setStatus(
         _ tx: Tx, id: UUID, _ status: EventStatus, reason: String = ""
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE events SET status = \(status.rawValue), cancel_reason = \(reason), updated_at = now() WHERE id = \(id)
             """)
     }
@@ -130,7 +136,8 @@ enum EventStore {
     static func adjustSeats(
         _ tx: Tx, id: UUID, confirmed: Int, waitlisted: Int
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE events SET confirmed = confirmed + \(confirmed), waitlisted = waitlisted + \(waitlisted),
               updated_at = now()
             WHERE id = \(id)
@@ -148,7 +155,8 @@ enum EventStore {
 
     /// By start time, soonest first.
     static func list(_ tx: Tx, _ filter: Filter, page: Page) async throws -> [EventRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM events
             WHERE status = \(filter.status)
               AND (\(filter.kind)::smallint IS NULL OR kind = \(filter.kind))
@@ -168,13 +176,16 @@ enum EventStore {
 
     static func sessions(_ tx: Tx, eventID: UUID) async throws -> [SessionRecord] {
         var sessions: [SessionRecord] = []
-        for try await (id, title, room, start, end, speakers) in try await tx.query("""
+        for try await (id, title, room, start, end, speakers) in try await tx.query(
+            """
             SELECT id, title, room, starts_at, ends_at, speakers::text FROM event_sessions
             WHERE event_id = \(eventID) ORDER BY position
-            """).decode((UUID, String, String, Date, Date, String).self) {
-            sessions.append(SessionRecord(
-                id: id, title: title, room: room, startsAt: start, endsAt: end,
-                speakers: try JSONDecoder().decode([SessionSpeaker].self, from: Data(speakers.utf8))))
+            """
+        ).decode((UUID, String, String, Date, Date, String).self) {
+            sessions.append(
+                SessionRecord(
+                    id: id, title: title, room: room, startsAt: start, endsAt: end,
+                    speakers: try JSONDecoder().decode([SessionSpeaker].self, from: Data(speakers.utf8))))
         }
         return sessions
     }

@@ -19,10 +19,12 @@ enum LegacyCardStore {
         while true {
             let done = try await database.transaction { tx -> Int in
                 var rows: [(UUID, String)] = []
-                for try await row in try await tx.query("""
+                for try await row in try await tx.query(
+                    """
                     SELECT id, card_number FROM registrations WHERE card_number IS NOT NULL
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
-                    """).decode((UUID, String).self) { rows.append(row) }
+                    """
+                ).decode((UUID, String).self) { rows.append(row) }
                 for (id, number) in rows {
                     let hash = RegistrationRules.cardHash(number, protection)
                     try await tx.query(
@@ -42,14 +44,17 @@ enum LegacyCardStore {
     ) async throws {
         // Read to the end before writing: one connection runs one statement at a time.
         var tickets: [(UUID, UUID, UUID, Date)] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT id, event_id, attendee_id, expires_at FROM tickets WHERE registration_id = \(registrationID)
-            """).decode((UUID, UUID, UUID, Date).self) { tickets.append(row) }
+            """
+        ).decode((UUID, UUID, UUID, Date).self) { tickets.append(row) }
         for (id, eventID, attendeeID, expires) in tickets {
-            let token = try signer.sign(TicketClaims(
-                tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text,
-                cdh: Base64URL.encode(cardHash), iat: Int64(Date().timeIntervalSince1970),
-                exp: Int64(expires.timeIntervalSince1970)))
+            let token = try signer.sign(
+                TicketClaims(
+                    tid: id.text, evt: eventID.text, reg: registrationID.text, sub: attendeeID.text,
+                    cdh: Base64URL.encode(cardHash), iat: Int64(Date().timeIntervalSince1970),
+                    exp: Int64(expires.timeIntervalSince1970)))
             try await tx.query("UPDATE tickets SET token = \(token) WHERE id = \(id)")
         }
     }

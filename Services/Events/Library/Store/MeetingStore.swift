@@ -40,7 +40,8 @@ enum MeetingStore {
     static let slotColumns = "id, event_id, owner_id, starts_at, ends_at, location, topic, booked_request_id"
 
     static func insertSlot(_ tx: Tx, _ slot: MeetingSlotRecord) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO meeting_slots (id, event_id, owner_id, starts_at, ends_at, location, topic)
             VALUES (\(slot.id), \(slot.eventID), \(slot.ownerID), \(slot.startsAt), \(slot.endsAt), \(slot.location),
               \(slot.topic))
@@ -51,10 +52,12 @@ enum MeetingStore {
     static func overlaps(
         _ tx: Tx, eventID: UUID, ownerID: UUID, start: Date, end: Date
     ) async throws -> Bool {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT 1 FROM meeting_slots WHERE event_id = \(eventID) AND owner_id = \(ownerID)
               AND starts_at < \(end) AND ends_at > \(start)
-            """).collect().count > 0
+            """
+        ).collect().count > 0
     }
 
     static func findSlot(
@@ -69,7 +72,8 @@ enum MeetingStore {
     static func listSlots(
         _ tx: Tx, eventID: UUID, ownerID: UUID?, openOnly: Bool, page: Page
     ) async throws -> [MeetingSlotRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: slotColumns) FROM meeting_slots
             WHERE event_id = \(eventID) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID))
               AND (NOT \(openOnly) OR booked_request_id IS NULL)
@@ -83,7 +87,8 @@ enum MeetingStore {
     static func pendingCount(
         _ tx: Tx, eventID: UUID, requesterID: UUID
     ) async throws -> Int {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT count(*) FROM meeting_requests WHERE event_id = \(eventID) AND requester_id = \(requesterID) AND status = \(literal: MeetingStatus.pending)
             """)
         for try await count in rows.decode(Int.self) { return count }
@@ -94,7 +99,8 @@ enum MeetingStore {
         _ tx: Tx, id: UUID, slot: MeetingSlotRecord, requesterID: UUID, message: String
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO meeting_requests (id, slot_id, event_id, requester_id, owner_id, message)
                 VALUES (\(id), \(slot.id), \(slot.eventID), \(requesterID), \(slot.ownerID), \(message))
                 """)
@@ -109,7 +115,8 @@ enum MeetingStore {
         """
 
     static func findRequest(_ tx: Tx, id: UUID) async throws -> MeetingRequestRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: requestColumns) FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
             WHERE q.id = \(id)
             """)
@@ -122,19 +129,22 @@ enum MeetingStore {
     static func accept(
         _ tx: Tx, requestID: UUID, slotID: UUID, note: String
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE meeting_requests SET status = \(literal: MeetingStatus.accepted), response_note = \(note), responded_at = now() WHERE id = \(requestID)
             """)
         try await tx.query(
             "UPDATE meeting_slots SET booked_request_id = \(requestID) WHERE id = \(slotID)")
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE meeting_requests SET status = \(literal: MeetingStatus.declined), response_note = 'slot booked', responded_at = now()
             WHERE slot_id = \(slotID) AND status = \(literal: MeetingStatus.pending)
             """)
     }
 
     static func decline(_ tx: Tx, requestID: UUID, note: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE meeting_requests SET status = \(literal: MeetingStatus.declined), response_note = \(note), responded_at = now() WHERE id = \(requestID)
             """)
     }
@@ -143,7 +153,8 @@ enum MeetingStore {
     static func schedule(
         _ tx: Tx, person: UUID, eventID: UUID?, start: Date, end: Date
     ) async throws -> [MeetingRequestRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: requestColumns) FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
             WHERE q.status = \(literal: MeetingStatus.accepted) AND (q.owner_id = \(person) OR q.requester_id = \(person))
               AND (\(eventID)::uuid IS NULL OR q.event_id = \(eventID))
@@ -160,7 +171,8 @@ enum MeetingStore {
     static func hasAcceptedMeeting(
         _ tx: Tx, person: UUID, start: Date, end: Date
     ) async throws -> Bool {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT 1 FROM meeting_requests q JOIN meeting_slots s ON s.id = q.slot_id
             WHERE q.status = \(literal: MeetingStatus.accepted) AND (q.owner_id = \(person) OR q.requester_id = \(person))
               AND s.starts_at < \(end) AND s.ends_at > \(start)

@@ -28,7 +28,8 @@ enum OpenDayStore {
     static func insert(
         _ tx: Tx, id: UUID, enterprise: UUID, draft: ScenarioDraft
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO open_day_scenarios (id, enterprise_id, event_id, title_zh, title_en, description_zh,
               description_en, business_problem, data_offered, budget_currency, budget_minor, deadline)
             VALUES (\(id), \(enterprise), \(draft.eventID), \(draft.title.zh), \(draft.title.en), \(draft.description.zh),
@@ -46,7 +47,8 @@ enum OpenDayStore {
 
     /// Newest first; `enterprise` nil lists every publisher's.
     static func list(_ tx: Tx, enterprise: UUID?, page: Page) async throws -> [ScenarioRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM open_day_scenarios
             WHERE (\(enterprise)::uuid IS NULL OR enterprise_id = \(enterprise))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)

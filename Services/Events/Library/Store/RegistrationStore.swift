@@ -48,7 +48,8 @@ enum RegistrationStore {
     static func live(
         _ tx: Tx, eventID: UUID, attendeeID: UUID, lock: RowLock = .none
     ) async throws -> RegistrationRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT id FROM registrations
             WHERE event_id = \(eventID) AND attendee_id = \(attendeeID) AND status IN (\(literals: [RegistrationStatus.confirmed, .waitlisted]))\(unescaped: lock.sql)
             """)
@@ -68,7 +69,8 @@ enum RegistrationStore {
 
     /// The waitlisted registration that arrived first, locked. Call under the event's row lock.
     static func firstWaitlisted(_ tx: Tx, eventID: UUID) async throws -> UUID? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT id FROM registrations WHERE event_id = \(eventID) AND status = \(literal: RegistrationStatus.waitlisted)
             ORDER BY waitlist_seq LIMIT 1 FOR UPDATE
             """)
@@ -79,7 +81,8 @@ enum RegistrationStore {
     static func setStatus(
         _ tx: Tx, id: UUID, _ status: RegistrationStatus
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE registrations SET status = \(status.rawValue), updated_at = now() WHERE id = \(id)
             """)
     }
@@ -88,7 +91,8 @@ enum RegistrationStore {
     static func list(
         _ tx: Tx, eventID: UUID, status: Int16?, page: Page
     ) async throws -> [RegistrationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM registrations r
             WHERE r.event_id = \(eventID) AND (\(status)::smallint IS NULL OR r.status = \(status))
             ORDER BY r.waitlist_seq NULLS FIRST, r.created_at, r.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -102,7 +106,8 @@ enum RegistrationStore {
     static func mine(
         _ tx: Tx, attendeeID: UUID, page: Page
     ) async throws -> [RegistrationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM registrations r WHERE r.attendee_id = \(attendeeID)
             ORDER BY r.created_at DESC, r.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)
@@ -113,7 +118,8 @@ enum RegistrationStore {
 
     /// Live registrations and how many of them passed the event's gate.
     static func counts(_ tx: Tx, eventID: UUID) async throws -> (registered: Int, checkedIn: Int) {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT count(*) FILTER (WHERE r.status IN (\(literals: [RegistrationStatus.confirmed, .waitlisted]))),
                    count(*) FILTER (WHERE r.status = \(literal: RegistrationStatus.confirmed) AND EXISTS (
                      SELECT 1 FROM checkins c WHERE c.registration_id = r.id AND c.session_id IS NULL))

@@ -30,7 +30,8 @@ enum RewardStore {
 
     static func insert(_ tx: Tx, _ application: RewardApplicationRecord) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO reward_applications (id, event_id, organizer_id, registered, checked_in, statement)
                 VALUES (\(application.id), \(application.eventID), \(application.organizerID), \(application.registered),
                   \(application.checkedIn), \(application.statement))
@@ -51,13 +52,15 @@ enum RewardStore {
 
     static func exists(_ tx: Tx, eventID: UUID) async throws -> Bool {
         try await tx.query(
-            "SELECT 1 FROM reward_applications WHERE event_id = \(eventID)").collect().count > 0
+            "SELECT 1 FROM reward_applications WHERE event_id = \(eventID)"
+        ).collect().count > 0
     }
 
     static func review(
         _ tx: Tx, id: UUID, status: RewardStatus, note: String, reviewer: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE reward_applications SET status = \(status.rawValue), review_note = \(note), reviewer_id = \(reviewer),
               reviewed_at = now()
             WHERE id = \(id)
@@ -68,7 +71,8 @@ enum RewardStore {
     static func list(
         _ tx: Tx, organizerID: UUID?, status: Int16?, page: Page
     ) async throws -> [RewardApplicationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM reward_applications
             WHERE (\(organizerID)::uuid IS NULL OR organizer_id = \(organizerID))
               AND (\(status)::smallint IS NULL OR status = \(status))

@@ -30,7 +30,8 @@ enum ScenarioProposalStore {
         _ tx: Tx, id: UUID, scenarioID: UUID, draft: ProposalDraft
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO scenario_proposals (id, scenario_id, proposer_id, member_ids, summary, links, evidence_hash)
                 VALUES (\(id), \(scenarioID), \(draft.members[0]), \(draft.members), \(draft.summary), \(draft.links),
                   \(draft.evidenceHash))
@@ -52,7 +53,8 @@ enum ScenarioProposalStore {
         _ tx: Tx, scenarioID: UUID, member: UUID?, page: Page
     ) async throws -> [ScenarioProposalRecord] {
         let memberArray = member.map { [$0] }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM scenario_proposals
             WHERE scenario_id = \(scenarioID) AND (\(memberArray)::uuid[] IS NULL OR member_ids @> \(memberArray)::uuid[])
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -63,14 +65,16 @@ enum ScenarioProposalStore {
     }
 
     static func markShortlisted(_ tx: Tx, id: UUID) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE scenario_proposals SET status = \(OpenDayRules.ProposalStatus.shortlisted.rawValue), shortlisted_at = now()
             WHERE id = \(id)
             """)
     }
 
     static func markPaired(_ tx: Tx, id: UUID, note: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE scenario_proposals SET status = \(OpenDayRules.ProposalStatus.paired.rawValue), paired_at = now(),
               pairing_note = \(note)
             WHERE id = \(id)

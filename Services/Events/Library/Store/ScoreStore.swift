@@ -27,7 +27,8 @@ enum ScoreStore {
     static func upsert(
         _ tx: Tx, submissionID: UUID, judge: UUID, points: [Int], weighted: Int, weights: Int
     ) async throws -> ScoreRecord {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             INSERT INTO competition_scores (submission_id, judge_id, points, weighted_total)
             VALUES (\(submissionID), \(judge), \(points)::integer[], \(weighted)::numeric / \(weights))
             ON CONFLICT (submission_id, judge_id) DO UPDATE
@@ -44,7 +45,8 @@ enum ScoreStore {
     /// mean of its judges' weighted totals, highest first; unscored ones last;
     /// ties go to the earlier submission.
     static func ranking(_ tx: Tx, competitionID: UUID) async throws -> [RankedRow] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT s.id, s.track_id, s.project_title, s.member_ids,
               coalesce(round(avg(sc.weighted_total) * 1000), 0)::bigint, count(sc.judge_id)::integer
             FROM competition_submissions s
@@ -56,8 +58,9 @@ enum ScoreStore {
             """)
         var ranked: [RankedRow] = []
         for try await (id, track, title, members, milli, judges) in rows.decode((UUID, UUID, String, [UUID], Int64, Int).self) {
-            ranked.append(RankedRow(
-                submissionID: id, trackID: track, projectTitle: title, members: members, scoreMilli: milli, judgeCount: judges))
+            ranked.append(
+                RankedRow(
+                    submissionID: id, trackID: track, projectTitle: title, members: members, scoreMilli: milli, judgeCount: judges))
         }
         return ranked
     }

@@ -27,7 +27,8 @@ enum SubmissionStore {
         _ tx: Tx, id: UUID, competitionID: UUID, trackID: UUID, draft: SubmissionDraft
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO competition_submissions (id, competition_id, track_id, submitter_id, member_ids, project_title,
                   description, links, evidence_hash)
                 VALUES (\(id), \(competitionID), \(trackID), \(draft.members[0]), \(draft.members), \(draft.projectTitle),
@@ -52,7 +53,8 @@ enum SubmissionStore {
         _ tx: Tx, competitionID: UUID, track: UUID?, tracks: [UUID]?, member: UUID?, page: Page
     ) async throws -> [SubmissionRecord] {
         let memberArray = member.map { [$0] }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM competition_submissions
             WHERE competition_id = \(competitionID)
               AND (\(track)::uuid IS NULL OR track_id = \(track))
@@ -67,7 +69,8 @@ enum SubmissionStore {
 
     /// Whether any of `accounts` is a member of a submission in the track.
     static func anyMember(_ tx: Tx, trackID: UUID, accounts: [UUID]) async throws -> Bool {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT EXISTS (SELECT 1 FROM competition_submissions WHERE track_id = \(trackID) AND member_ids && \(accounts)::uuid[])
             """)
         for try await found in rows.decode(Bool.self) { return found }

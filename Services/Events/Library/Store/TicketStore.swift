@@ -23,7 +23,8 @@ enum TicketStore {
         let ticket = try signer.ticket(
             id: UUID(), eventID: event.id, registrationID: registrationID, attendeeID: attendeeID, cardHash: cardHash,
             eventEnd: event.endsAt, now: now)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO tickets (id, registration_id, event_id, attendee_id, token, expires_at)
             VALUES (\(ticket.id), \(registrationID), \(event.id), \(attendeeID), \(ticket.token), \(ticket.expires))
             """)
@@ -37,11 +38,13 @@ enum TicketStore {
     ) async throws {
         let expires = TicketSigner.expiry(eventEnd: event.endsAt)
         var live: [(UUID, UUID, UUID, Data?)] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT t.id, t.registration_id, t.attendee_id, r.card_hash FROM tickets t
             JOIN registrations r ON r.id = t.registration_id
             WHERE t.event_id = \(event.id) AND r.status = \(literal: RegistrationStatus.confirmed) AND t.expires_at <> \(expires)
-            """).decode((UUID, UUID, UUID, Data?).self) {
+            """
+        ).decode((UUID, UUID, UUID, Data?).self) {
             live.append(row)
         }
         for (id, registrationID, attendeeID, card) in live {
@@ -54,12 +57,14 @@ enum TicketStore {
     }
 
     static func find(_ tx: Tx, registrationID: UUID) async throws -> TicketRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT id, registration_id, event_id, attendee_id, token, expires_at FROM tickets
             WHERE registration_id = \(registrationID)
             """)
         for try await (id, registration, event, attendee, token, expires) in rows.decode(
-            (UUID, UUID, UUID, UUID, String, Date).self) {
+            (UUID, UUID, UUID, UUID, String, Date).self)
+        {
             return TicketRecord(
                 id: id, registrationID: registration, eventID: event, attendeeID: attendee, token: token, expiresAt: expires)
         }

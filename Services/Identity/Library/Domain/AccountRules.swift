@@ -6,7 +6,7 @@ enum AccountRules {
     static func username(_ value: String) throws -> String {
         let username = value.trimmingCharacters(in: .whitespaces)
         guard (3...32).contains(username.count),
-              username.unicodeScalars.allSatisfy({ "abcdefghijklmnopqrstuvwxyz0123456789._-".unicodeScalars.contains($0) })
+            username.unicodeScalars.allSatisfy({ "abcdefghijklmnopqrstuvwxyz0123456789._-".unicodeScalars.contains($0) })
         else {
             if username.isEmpty { throw NomadError.required("username") }
             throw NomadError.invalid("username", zh: "须为 3 到 32 个小写字母、数字或 . _ -", en: "3 to 32 lower-case letters, digits, '.', '_' or '-'")
@@ -52,7 +52,7 @@ enum AccountRules {
         }
         return try values.map { tag in
             guard (2...35).contains(tag.count),
-                  tag.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" })
+                tag.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) && $0.isASCII || $0 == "-" })
             else { throw NomadError.invalid("languages", zh: "须为 BCP 47 语言标签，如 zh-CN", en: "BCP 47 tags such as zh-CN") }
             return tag
         }

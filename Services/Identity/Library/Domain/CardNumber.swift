@@ -22,8 +22,8 @@ enum CardNumber {
     static func isValid(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
         guard bytes.count == length,
-              bytes.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              s.hasPrefix(prefix)
+            bytes.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            s.hasPrefix(prefix)
         else { return false }
         return Int(bytes[length - 1] - UInt8(ascii: "0")) == luhnCheckDigit(for: Array(bytes[0..<(length - 1)]))
     }

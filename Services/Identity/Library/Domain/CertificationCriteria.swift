@@ -90,10 +90,11 @@ enum CertificationCriteria {
     /// the canonical lower-case form so that equal documents compare equal.
     static func validateDocumentHash(_ s: String) -> Bool {
         let bytes = s.utf8
-        return bytes.count == 64 && bytes.allSatisfy { byte in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-        }
+        return bytes.count == 64
+            && bytes.allSatisfy { byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            }
     }
 
     // MARK: - Individual criteria
@@ -108,8 +109,11 @@ enum CertificationCriteria {
             let accepted = PublishedCertificationRule.currencies.map(\.code)
             return CriterionOutcome(
                 code: remoteIncome, met: false,
-                zh: "月均远程收入 \(formatMinor(amountMinor)) \(shown) 无法与 \(minimumZh)的标准比较：币种“\(shown)”无法识别（可接受：\(accepted.joined(separator: "、"))）",
-                en: "Monthly remote income \(formatMinor(amountMinor)) \(shown) cannot be compared with the minimum of \(minimumEn): currency \"\(shown)\" is not recognised (accepted: \(accepted.joined(separator: ", ")))")
+                zh:
+                    "月均远程收入 \(formatMinor(amountMinor)) \(shown) 无法与 \(minimumZh)的标准比较：币种“\(shown)”无法识别（可接受：\(accepted.joined(separator: "、"))）",
+                en:
+                    "Monthly remote income \(formatMinor(amountMinor)) \(shown) cannot be compared with the minimum of \(minimumEn): currency \"\(shown)\" is not recognised (accepted: \(accepted.joined(separator: ", ")))"
+            )
         }
 
         let cny = toCNYMinor(amountMinor, rate: currency.cnyPerUnitTenThousandths)
@@ -133,7 +137,9 @@ enum CertificationCriteria {
         return CriterionOutcome(
             code: intendedStay, met: met,
             zh: "计划居留 \(days) 天，\(met ? "达到" : "未达到") \(minimum) 天的标准",
-            en: "Intended stay of \(days) \(days == 1 ? "day" : "days") \(met ? "meets" : "is below") the minimum of \(minimum) \(minimum == 1 ? "day" : "days")")
+            en:
+                "Intended stay of \(days) \(days == 1 ? "day" : "days") \(met ? "meets" : "is below") the minimum of \(minimum) \(minimum == 1 ? "day" : "days")"
+        )
     }
 
     private static func countOutcome(

@@ -22,7 +22,7 @@ enum CreditCode {
     static func validate(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
         guard bytes.count == length,
-              let expected = checkByte(for: bytes[0..<(length - 1)])
+            let expected = checkByte(for: bytes[0..<(length - 1)])
         else { return false }
         return bytes[length - 1] == expected
     }

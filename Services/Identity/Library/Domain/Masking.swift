@@ -26,6 +26,7 @@ enum Masking {
     static func cardNumber(_ s: String) -> String {
         let characters = Array(s)
         guard characters.count >= 12 else { return String(repeating: mask, count: characters.count) }
-        return String(characters[0..<4]) + String(repeating: mask, count: characters.count - 8) + String(characters[(characters.count - 4)...])
+        return String(characters[0..<4]) + String(repeating: mask, count: characters.count - 8)
+            + String(characters[(characters.count - 4)...])
     }
 }

@@ -18,9 +18,9 @@ struct PasswordHasher: Sendable {
     func verify(_ password: String, against stored: String) async -> Bool {
         let parts = stored.split(separator: "$")
         guard parts.count == 6, parts[0] == "scrypt", let cost = Int(parts[1]), (10...20).contains(cost),
-              parts[2] == "8", parts[3] == "1",
-              let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])),
-              let derived = try? await derive(password, salt: salt, costLog2: cost)
+            parts[2] == "8", parts[3] == "1",
+            let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])),
+            let derived = try? await derive(password, salt: salt, costLog2: cost)
         else { return false }
         // Constant time: compare every byte whatever the first difference.
         guard derived.count == expected.count else { return false }
@@ -38,12 +38,13 @@ struct PasswordHasher: Sendable {
     private func derive(_ password: String, salt: Data, costLog2: Int) async throws -> Data {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let key = try KDF.Scrypt.deriveKey(
-                        from: Data(password.utf8), salt: salt, outputByteCount: 32,
-                        rounds: 1 << costLog2, blockSize: 8, parallelism: 1)
-                    return key.withUnsafeBytes { Data($0) }
-                })
+                continuation.resume(
+                    with: Result {
+                        let key = try KDF.Scrypt.deriveKey(
+                            from: Data(password.utf8), salt: salt, outputByteCount: 32,
+                            rounds: 1 << costLog2, blockSize: 8, parallelism: 1)
+                        return key.withUnsafeBytes { Data($0) }
+                    })
             }
         }
     }

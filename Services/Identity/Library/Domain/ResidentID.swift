@@ -16,8 +16,8 @@ enum ResidentID {
     static func validate(_ s: String, today: Date = Date()) -> Bool {
         let bytes = Array(s.utf8)
         guard bytes.count == 18,
-              let expected = checkByte(for: bytes[0..<17]),
-              bytes[17] == expected
+            let expected = checkByte(for: bytes[0..<17]),
+            bytes[17] == expected
         else { return false }
         return birthDateIsPlausible(bytes[6..<14], today: today)
     }
@@ -43,7 +43,7 @@ enum ResidentID {
         guard let yyyymmdd = number(digits) else { return false }
         let year = yyyymmdd / 10_000, month = yyyymmdd / 100 % 100, day = yyyymmdd % 100
         guard year >= earliestBirthYear, (1...12).contains(month),
-              (1...daysIn(month: month, year: year)).contains(day)
+            (1...daysIn(month: month, year: year)).contains(day)
         else { return false }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -83,9 +83,10 @@ enum PassportNumber {
 
     static func validate(_ s: String) -> Bool {
         let bytes = s.utf8
-        return lengths.contains(bytes.count) && bytes.allSatisfy { byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
+        return lengths.contains(bytes.count)
+            && bytes.allSatisfy { byte in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            }
     }
 }

@@ -5,8 +5,8 @@ import NomadKit
 /// No overlap between one applicant's pending and approved permits is checked
 /// in the service under the applicant's account row lock (PermitRules.overlaps).
 let migration0009PermitChain = """
-ALTER TABLE permits
-  ADD COLUMN renews uuid REFERENCES permits (id),
-  ADD COLUMN revoked_at timestamptz,
-  ADD COLUMN revocation_reason text NOT NULL DEFAULT '';
-"""
+    ALTER TABLE permits
+      ADD COLUMN renews uuid REFERENCES permits (id),
+      ADD COLUMN revoked_at timestamptz,
+      ADD COLUMN revocation_reason text NOT NULL DEFAULT '';
+    """

@@ -37,7 +37,8 @@ extension IdentityService {
                 documentNumber: document, languages: languages, nomadStatus: Int16(Nomad_Identity_V1_NomadStatus.registered.rawValue))
             try await AccountStore.insert(tx, account, protection: protection)
             try await Outbox.append(
-                tx, IdentityEvents.NomadRegistered(
+                tx,
+                IdentityEvents.NomadRegistered(
                     subjects: .init(accountID: account.id.text),
                     payload: .init(nationality: nationality, foreign: nationality == "CN" ? "false" : "true")))
             return account.message
@@ -60,7 +61,8 @@ extension IdentityService {
                 createdAt: Date(), enterpriseName: name, creditCode: code)
             try await AccountStore.insert(tx, account, protection: protection)
             try await Outbox.append(
-                tx, IdentityEvents.EnterpriseRegistered(
+                tx,
+                IdentityEvents.EnterpriseRegistered(
                     subjects: .init(accountID: account.id.text), payload: .init(creditCode: code)))
             return account.message
         }
@@ -88,7 +90,9 @@ extension IdentityService {
         }
     }
 
-    func listOfficers(request: Nomad_Identity_V1_ListOfficersRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListOfficersResponse {
+    func listOfficers(
+        request: Nomad_Identity_V1_ListOfficersRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ListOfficersResponse {
         let page = try Page(request.page)
         let department = request.department.isEmpty ? nil : request.department
         let records = try await database.read { tx in
@@ -103,7 +107,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500)
         return try await mutation(request) { tx in
             guard var account = try await AccountStore.find(tx, id: id, forUpdate: true),
-                  account.role == .officer
+                account.role == .officer
             else { throw NomadError.notFound("officer \(request.accountID)") }
             let before = try account.message.jsonString()
             try await AccountStore.setDisabled(tx, id: id)
@@ -158,7 +162,7 @@ extension IdentityService {
         enum Outcome: Sendable { case rotated(Nomad_Identity_V1_TokenPair), reused }
         let outcome = try await database.transaction { tx -> Outcome in
             guard let token = try await RefreshTokenStore.findForUpdate(tx, secret: request.refreshToken),
-                  token.revokedAt == nil, token.expiresAt > Date()
+                token.revokedAt == nil, token.expiresAt > Date()
             else { throw IdentityErrors.badRefreshToken }
             if token.usedAt != nil {
                 // A rotated token came back: someone holds a copy. End the
@@ -188,7 +192,9 @@ extension IdentityService {
         return .init()
     }
 
-    func getPublicKeys(request: Nomad_Identity_V1_GetPublicKeysRequest, context: ServerContext) async throws -> Nomad_Identity_V1_GetPublicKeysResponse {
+    func getPublicKeys(
+        request: Nomad_Identity_V1_GetPublicKeysRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_GetPublicKeysResponse {
         .with {
             $0.keys = tokens.keys.verificationKeys.values.sorted { $0.keyID < $1.keyID }.map { key in
                 .with {
@@ -206,9 +212,11 @@ extension IdentityService {
         guard id == principal.accountID || principal.role == .admin || principal.role == .officer else {
             throw NomadError.permissionDenied
         }
-        guard let account = try await database.read({ tx in
-            try await AccountStore.find(tx, id: id)
-        }) else { throw NomadError.notFound("account \(id.text)") }
+        guard
+            let account = try await database.read({ tx in
+                try await AccountStore.find(tx, id: id)
+            })
+        else { throw NomadError.notFound("account \(id.text)") }
         return account.message
     }
 
@@ -260,26 +268,31 @@ extension IdentityService {
         guard request.keepRefreshToken.count <= 128 else { throw NomadError.tooLong("keep_refresh_token", max: 128) }
         let fingerprint = Nomad_Identity_V1_ChangePasswordRequest.with {
             $0.requestID = request.requestID
-            $0.keepRefreshToken = request.keepRefreshToken.isEmpty
+            $0.keepRefreshToken =
+                request.keepRefreshToken.isEmpty
                 ? "" : RefreshTokenStore.digest(request.keepRefreshToken).base64EncodedString()
         }
-        guard let account = try await database.read({ tx in
-            try await AccountStore.find(tx, id: principal.accountID)
-        }) else { throw NomadError.notFound("account \(principal.accountID.text)") }
+        guard
+            let account = try await database.read({ tx in
+                try await AccountStore.find(tx, id: principal.accountID)
+            })
+        else { throw NomadError.notFound("account \(principal.accountID.text)") }
         // A retry whose first call succeeded holds the old password no more:
         // answer it from the idempotency key before checking the password.
         if let earlier = try await database.read({ tx in
             try await Idempotency.earlierResponse(
                 tx, method: "ChangePassword", requestID: request.requestID, request: fingerprint, caller: principal,
                 protection: protection, as: Nomad_Identity_V1_ChangePasswordResponse.self)
-        }) { return earlier }
+        }) {
+            return earlier
+        }
         guard await hasher.verify(request.currentPassword, against: account.passwordHash) else {
             throw AccountRules.wrongCurrentPassword
         }
         let newHash = try await hasher.hash(request.newPassword)
         return try await mutation(fingerprint) { tx in
             guard let locked = try await AccountStore.find(tx, id: principal.accountID, forUpdate: true),
-                  locked.passwordHash == account.passwordHash
+                locked.passwordHash == account.passwordHash
             else {
                 throw NomadError(
                     .aborted, zh: "密码刚刚被另一个请求修改，请重试", en: "The password was changed by another request just now; please retry")
@@ -287,8 +300,9 @@ extension IdentityService {
             try await AccountStore.setPasswordHash(tx, id: principal.accountID, hash: newHash)
             var keepFamily: UUID?
             if !request.keepRefreshToken.isEmpty,
-               let kept = try await RefreshTokenStore.findForUpdate(tx, secret: request.keepRefreshToken),
-               kept.accountID == principal.accountID, kept.revokedAt == nil, kept.usedAt == nil, kept.expiresAt > Date() {
+                let kept = try await RefreshTokenStore.findForUpdate(tx, secret: request.keepRefreshToken),
+                kept.accountID == principal.accountID, kept.revokedAt == nil, kept.usedAt == nil, kept.expiresAt > Date()
+            {
                 keepFamily = kept.familyID
             }
             try await RefreshTokenStore.revokeAccount(
@@ -333,9 +347,11 @@ extension IdentityService {
         try await database.transaction { tx in
             try await tx.query("SELECT pg_advisory_xact_lock(hashtext('identity-bootstrap-admin'))")
             guard try await !AccountStore.anyAdminExists(tx) else { return }
-            try await AccountStore.insert(tx, AccountRecord(
-                id: UUID(), username: username, passwordHash: hash, displayName: "Administrator", role: .admin,
-                createdAt: Date()), protection: protection)
+            try await AccountStore.insert(
+                tx,
+                AccountRecord(
+                    id: UUID(), username: username, passwordHash: hash, displayName: "Administrator", role: .admin,
+                    createdAt: Date()), protection: protection)
             logger.info("bootstrap admin created", metadata: ["username": "\(username)"])
         }
     }

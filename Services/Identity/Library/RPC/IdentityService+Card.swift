@@ -10,9 +10,11 @@ extension IdentityService {
         let holder = request.holderID.isEmpty ? principal.accountID : try Validate.uuid(request.holderID, "holder_id")
         guard holder == principal.accountID || principal.role == .officer else { throw NomadError.permissionDenied }
         let protection = self.protection
-        guard let card = try await database.read({
-            try await CardStore.find($0, holder: holder, protection: protection)
-        }) else {
+        guard
+            let card = try await database.read({
+                try await CardStore.find($0, holder: holder, protection: protection)
+            })
+        else {
             throw IdentityErrors.noCard
         }
         return card.message(for: principal)
@@ -21,9 +23,11 @@ extension IdentityService {
     func issueCardQr(request: Nomad_Identity_V1_IssueCardQrRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CardQr {
         let holder = try caller
         let protection = self.protection
-        guard let card = try await database.read({
-            try await CardStore.find($0, holder: holder.accountID, protection: protection)
-        }) else {
+        guard
+            let card = try await database.read({
+                try await CardStore.find($0, holder: holder.accountID, protection: protection)
+            })
+        else {
             throw IdentityErrors.noCard
         }
         guard card.status() == .active else {
@@ -32,16 +36,19 @@ extension IdentityService {
         guard let key = tokens.keys.signingKey else { throw NomadError.internalError }
         let now = Date()
         let expiresAt = min(now.addingTimeInterval(settings.cardQRLifetime), card.expiresAt)
-        let payload = try CardQR.sign(CardQRClaims(
-            card: card.number, sub: holder.accountID.text,
-            iat: Int64(now.timeIntervalSince1970), exp: Int64(expiresAt.timeIntervalSince1970)), with: key)
+        let payload = try CardQR.sign(
+            CardQRClaims(
+                card: card.number, sub: holder.accountID.text,
+                iat: Int64(now.timeIntervalSince1970), exp: Int64(expiresAt.timeIntervalSince1970)), with: key)
         return .with {
             $0.payload = payload
             $0.expiresAt = .init(date: expiresAt)
         }
     }
 
-    func verifyCard(request: Nomad_Identity_V1_VerifyCardRequest, context: ServerContext) async throws -> Nomad_Identity_V1_VerifyCardResponse {
+    func verifyCard(
+        request: Nomad_Identity_V1_VerifyCardRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_VerifyCardResponse {
         let reader = try caller
         let payload = try Validate.text(request.qrPayload, "qr_payload", max: 4096)
         let protection = self.protection
@@ -70,7 +77,7 @@ extension IdentityService {
         }
         return try await database.read { tx in
             guard let card = try await CardStore.find(tx, number: claims.card, protection: protection),
-                  card.holderID.text == claims.sub
+                card.holderID.text == claims.sub
             else { return refuse(.unknownCard) }
             switch card.status() {
             case .active: break
@@ -133,8 +140,9 @@ extension IdentityService {
         return try await mutation(request) { tx in
             // The number is neither echoed in the refusal nor written to the audit
             // log: the log is kept for ever and read by other departments.
-            guard var card = try await CardStore.find(
-                tx, number: request.cardNumber, protection: protection)
+            guard
+                var card = try await CardStore.find(
+                    tx, number: request.cardNumber, protection: protection)
             else { throw NomadError.notFound("card") }
             let before = try card.maskedMessage.jsonString()
             try await CardStore.setStatus(tx, holder: card.holderID, status: request.status)
@@ -144,7 +152,8 @@ extension IdentityService {
                 subject: "card/\(card.holderID.text)", reason: reason, before: before,
                 after: try card.maskedMessage.jsonString())
             try await Outbox.append(
-                tx, IdentityEvents.CardStatusChanged(
+                tx,
+                IdentityEvents.CardStatusChanged(
                     subjects: .init(accountID: card.holderID.text),
                     payload: .init(status: "\(request.status)", reason: reason)))
             return card.message(for: officer)

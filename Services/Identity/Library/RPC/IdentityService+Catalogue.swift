@@ -7,7 +7,9 @@ import PostgresNIO
 extension IdentityService {
     typealias ServiceApplication = Nomad_Identity_V1_ServiceApplication
 
-    func listCatalogue(request: Nomad_Identity_V1_ListCatalogueRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListCatalogueResponse {
+    func listCatalogue(
+        request: Nomad_Identity_V1_ListCatalogueRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ListCatalogueResponse {
         let page = try Page(request.page)
         let department = try ApplicationRules.departmentFilter(request.department)
         let entries = try await database.read { tx in
@@ -16,7 +18,9 @@ extension IdentityService {
         return .listing(\.entries, entries, page)
     }
 
-    func getCatalogueEntry(request: Nomad_Identity_V1_GetCatalogueEntryRequest, context: ServerContext) async throws -> Nomad_Identity_V1_CatalogueEntry {
+    func getCatalogueEntry(
+        request: Nomad_Identity_V1_GetCatalogueEntryRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_CatalogueEntry {
         let code = try ApplicationRules.serviceCode(request.code, "code")
         let entry = try await database.read({ try await CatalogueStore.find($0, code: code) }).orNotFound("catalogue entry \(code)")
         return entry
@@ -42,7 +46,8 @@ extension IdentityService {
             try await DocumentCitationStore.cite(
                 tx, documents: documents.map(\.id), kind: .application, caseID: id, department: entry.department)
             try await Outbox.append(
-                tx, IdentityEvents.ApplicationSubmitted(
+                tx,
+                IdentityEvents.ApplicationSubmitted(
                     subjects: .init(accountID: applicant.accountID.text, applicationID: id.text),
                     payload: .init(
                         serviceCode: code, department: entry.department, applicantRole: applicant.role.rawValue,
@@ -61,7 +66,9 @@ extension IdentityService {
         return record.message
     }
 
-    func listApplications(request: Nomad_Identity_V1_ListApplicationsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListApplicationsResponse {
+    func listApplications(
+        request: Nomad_Identity_V1_ListApplicationsRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ListApplicationsResponse {
         let principal = try caller
         var applicant: UUID?, department: String?
         switch principal.role {
@@ -103,7 +110,8 @@ extension IdentityService {
                 tx, actor: officer, action: request.approve ? "application.approve" : "application.reject",
                 subject: "application/\(id.text)", reason: reason, before: before, after: try updated.message.jsonString())
             try await Outbox.append(
-                tx, IdentityEvents.ApplicationDecided(
+                tx,
+                IdentityEvents.ApplicationDecided(
                     subjects: .init(accountID: record.applicantID.text, applicationID: id.text),
                     payload: .init(
                         serviceCode: record.serviceCode, department: record.department,
@@ -131,7 +139,8 @@ extension IdentityService {
             try await ApplicationStore.rate(tx, id: id, stars: Int16(request.stars), comment: comment)
             let updated = try await ApplicationStore.find(tx, id: id)!
             try await Outbox.append(
-                tx, IdentityEvents.ApplicationRated(
+                tx,
+                IdentityEvents.ApplicationRated(
                     subjects: .init(accountID: applicant.accountID.text, applicationID: id.text),
                     payload: .init(
                         serviceCode: record.serviceCode, department: record.department, stars: "\(request.stars)",

@@ -26,7 +26,8 @@ extension IdentityService {
                 tx, documents: documents, kind: .certification, caseID: record.id,
                 department: Departments.certification)
             try await Outbox.append(
-                tx, IdentityEvents.CertificationApplied(
+                tx,
+                IdentityEvents.CertificationApplied(
                     subjects: .init(accountID: nomad.accountID.text, certificationID: record.id.text),
                     payload: .init(criteriaMet: record.criteriaMet ? "true" : "false")))
             return try await CertificationStore.find(tx, id: record.id)!.message(language)
@@ -41,7 +42,9 @@ extension IdentityService {
         return record.message(language)
     }
 
-    func listCertifications(request: Nomad_Identity_V1_ListCertificationsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListCertificationsResponse {
+    func listCertifications(
+        request: Nomad_Identity_V1_ListCertificationsRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ListCertificationsResponse {
         let principal = try caller
         let applicant: UUID?
         switch principal.role {
@@ -96,7 +99,8 @@ extension IdentityService {
                 // No card number: events leave the service (analytics keeps them),
                 // and the account id is all a consumer needs.
                 try await Outbox.append(
-                    tx, IdentityEvents.NomadCertified(
+                    tx,
+                    IdentityEvents.NomadCertified(
                         subjects: .init(accountID: record.applicantID.text, certificationID: record.id.text),
                         payload: .init(criteriaMet: record.criteriaMet ? "true" : "false")))
             case .reject:
@@ -117,7 +121,9 @@ extension IdentityService {
         }
     }
 
-    func supplementCertification(request: Nomad_Identity_V1_SupplementCertificationRequest, context: ServerContext) async throws -> Certification {
+    func supplementCertification(
+        request: Nomad_Identity_V1_SupplementCertificationRequest, context: ServerContext
+    ) async throws -> Certification {
         let nomad = try caller
         let id = try Validate.uuid(request.id, "id")
         let language = self.language
@@ -153,7 +159,7 @@ extension IdentityService {
         let reason = try Validate.text(request.reason, "reason", max: 500)
         return try await mutation(request) { tx in
             guard var account = try await AccountStore.find(tx, id: id, forUpdate: true),
-                  account.role == .nomad
+                account.role == .nomad
             else { throw NomadError.notFound("nomad \(id.text)") }
             switch Nomad_Identity_V1_NomadStatus(rawValue: Int(account.nomadStatus ?? 1)) {
             case .certified?: break

@@ -73,7 +73,7 @@ extension IdentityService {
             guard let record = try await DocumentStore.find(tx, id: id) else { return nil }
             if record.ownerID == reader.accountID { return record }
             guard reader.role == .officer, let department = reader.department,
-                  try await DocumentCitationStore.isCited(tx, document: id, department: department)
+                try await DocumentCitationStore.isCited(tx, document: id, department: department)
             else { return nil }
             return record
         }

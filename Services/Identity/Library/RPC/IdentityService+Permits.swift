@@ -20,7 +20,7 @@ extension IdentityService {
             // The account's row lock: one applicant's applications are judged
             // one after another, so two at once cannot both pass the overlap rule.
             guard let account = try await AccountStore.find(tx, id: nomad.accountID, forUpdate: true),
-                  account.role == .nomad
+                account.role == .nomad
             else { throw NomadError.notFound("account \(nomad.accountID.text)") }
             guard let nationality = account.nationality, nationality != "CN" else { throw IdentityErrors.notForeign }
             let documents = try await citableDocuments(
@@ -53,7 +53,8 @@ extension IdentityService {
                 tx, documents: documents.map(\.id), kind: .permit, caseID: record.id,
                 department: Departments.permits)
             try await Outbox.append(
-                tx, IdentityEvents.PermitApplied(
+                tx,
+                IdentityEvents.PermitApplied(
                     subjects: .init(accountID: nomad.accountID.text, permitID: record.id.text),
                     payload: .init(
                         nationality: nationality,
@@ -77,7 +78,9 @@ extension IdentityService {
         return record.message(today: .today())
     }
 
-    func listPermits(request: Nomad_Identity_V1_ListPermitsRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListPermitsResponse {
+    func listPermits(
+        request: Nomad_Identity_V1_ListPermitsRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_ListPermitsResponse {
         let principal = try caller
         let applicant: UUID?
         switch principal.role {
@@ -87,8 +90,9 @@ extension IdentityService {
         }
         let page = try Page(request.page)
         let today = ZoneDay.today()
-        guard let filter = try PermitRules.filter(
-            applicant: applicant, status: request.status, expiringWithinDays: request.expiringWithinDays, today: today)
+        guard
+            let filter = try PermitRules.filter(
+                applicant: applicant, status: request.status, expiringWithinDays: request.expiringWithinDays, today: today)
         else {
             // The filters contradict each other: nothing can match.
             return .listing(\.permits, [], page)
@@ -129,7 +133,8 @@ extension IdentityService {
                 tx, actor: officer, action: request.approve ? "permit.approve" : "permit.reject",
                 subject: "permit/\(id.text)", reason: reason, before: before, after: try updated.jsonString())
             try await Outbox.append(
-                tx, IdentityEvents.PermitDecided(
+                tx,
+                IdentityEvents.PermitDecided(
                     subjects: .init(accountID: record.applicantID.text, permitID: id.text),
                     payload: .init(
                         approved: request.approve ? "true" : "false", months: "\(record.months)",
@@ -155,7 +160,8 @@ extension IdentityService {
                 tx, actor: officer, action: "permit.revoke", subject: "permit/\(id.text)", reason: reason,
                 before: before, after: try revoked.jsonString())
             try await Outbox.append(
-                tx, IdentityEvents.PermitRevoked(
+                tx,
+                IdentityEvents.PermitRevoked(
                     subjects: .init(accountID: record.applicantID.text, permitID: id.text),
                     payload: .init(validUntil: record.validUntil?.iso ?? "", revokedOn: today.iso)))
             return revoked

@@ -26,7 +26,8 @@ extension IdentityService {
                 tx, actor: principal, action: "site.create", subject: "site/\(id.text)",
                 before: nil, after: try created.jsonString())
             try await Outbox.append(
-                tx, IdentityEvents.SiteCreated(
+                tx,
+                IdentityEvents.SiteCreated(
                     subjects: .init(siteID: id.text),
                     payload: .init(area: "\(site.area)", capacity: "\(site.capacity)", international: "\(site.international)")))
             return created
@@ -46,12 +47,13 @@ extension IdentityService {
         return try await mutation(request) { tx in
             let area = try await SiteStore.area(tx, id: siteID).orNotFound("site \(siteID.text)")
             guard let nomad = try await AccountStore.find(tx, username: username),
-                  nomad.role == .nomad, !nomad.disabled
+                nomad.role == .nomad, !nomad.disabled
             else { throw IdentityErrors.noSuchNomad }
             let day = try await SiteStore.recordVisit(tx, site: siteID, holder: nomad.id)
             if let day {
                 try await Outbox.append(
-                    tx, IdentityEvents.SiteVisited(
+                    tx,
+                    IdentityEvents.SiteVisited(
                         subjects: .init(accountID: nomad.id.text, siteID: siteID.text),
                         payload: .init(day: day, area: area == .coreXinyingBay ? "core" : "linked")))
             }
@@ -66,7 +68,8 @@ extension IdentityService {
     /// Open to anyone, signed in or not: a site is a public place (names,
     /// area, address, capacity, amenities), and nothing about its visitors
     /// is in the answer. Same answer for every caller.
-    func listSites(request: Nomad_Identity_V1_ListSitesRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListSitesResponse {
+    func listSites(request: Nomad_Identity_V1_ListSitesRequest, context: ServerContext) async throws -> Nomad_Identity_V1_ListSitesResponse
+    {
         let page = try Page(request.page)
         let area: Nomad_Identity_V1_Area?
         switch request.area {

@@ -27,12 +27,13 @@ struct AccountRecord: Sendable {
     var disabled = false
 
     var principal: Principal {
-        let standing: NomadStanding? = switch nomadStatus.flatMap({ Nomad_Identity_V1_NomadStatus(rawValue: Int($0)) }) {
-        case .settledMigrant: .settled
-        case .certified: .certified
-        case .some: .registered
-        case nil: nil
-        }
+        let standing: NomadStanding? =
+            switch nomadStatus.flatMap({ Nomad_Identity_V1_NomadStatus(rawValue: Int($0)) }) {
+            case .settledMigrant: .settled
+            case .certified: .certified
+            case .some: .registered
+            case nil: nil
+            }
         return Principal(accountID: id, role: role, department: department, standing: standing)
     }
 }
@@ -56,7 +57,8 @@ enum AccountStore {
         }
         let documentMasked = account.documentNumber.map(Masking.documentNumber) ?? account.documentMasked
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO accounts (id, username, password_hash, display_name, role, nationality, document_type,
                   document_hash, document_sealed, document_masked, languages, nomad_status, enterprise_name,
                   credit_code, department)
@@ -108,11 +110,13 @@ enum AccountStore {
     static func listOfficers(
         _ tx: Tx, department: String?, page: Page
     ) async throws -> [AccountRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM accounts
             WHERE role = 'officer' AND (\(department)::text IS NULL OR department = \(department))
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect()
+            """
+        ).collect()
         return try rows.map(record)
     }
 
@@ -142,7 +146,8 @@ enum AccountStore {
     static func listRevoked(
         _ tx: Tx, page: Page
     ) async throws -> [(id: UUID, at: Date)] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT id, disabled_at FROM accounts WHERE disabled
             ORDER BY disabled_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)
@@ -155,7 +160,8 @@ enum AccountStore {
     static func updateProfile(
         _ tx: Tx, id: UUID, displayName: String, languages: [String]
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE accounts SET display_name = \(displayName), languages = \(languages) WHERE id = \(id)
             """)
     }

@@ -56,7 +56,8 @@ enum ApplicationStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let formJSON = String(decoding: try encoder.encode(form), as: UTF8.self)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO applications (id, service_code, applicant_id, department, status, form, evidence_hashes, due_at)
             VALUES (\(id), \(serviceCode), \(applicant), \(department),
               \(Int16(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue)), \(formJSON)::jsonb, \(evidenceHashes),
@@ -78,27 +79,31 @@ enum ApplicationStore {
         let order = filter.overdueOnly ? "due_at, id" : "submitted_at, id"
         let status = filter.status.map { Int16($0.rawValue) }
         let submitted = String(Nomad_Identity_V1_ApplicationStatus.submitted.rawValue)  // stays a literal in the SQL
-        return try await tx.query("""
+        return try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM applications
             WHERE (\(filter.applicant)::uuid IS NULL OR applicant_id = \(filter.applicant))
               AND (\(filter.department)::text IS NULL OR department = \(filter.department))
               AND (\(status)::smallint IS NULL OR status = \(status))
               AND (NOT \(filter.overdueOnly)::boolean OR (status = \(unescaped: submitted) AND due_at < now()))
             ORDER BY \(unescaped: order) LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect().map(decode)
+            """
+        ).collect().map(decode)
     }
 
     static func decide(
         _ tx: Tx, id: UUID, status: Nomad_Identity_V1_ApplicationStatus, reason: String
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE applications SET status = \(Int16(status.rawValue)), decision_reason = \(reason), decided_at = now()
             WHERE id = \(id)
             """)
     }
 
     static func rate(_ tx: Tx, id: UUID, stars: Int16, comment: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE applications SET rating = \(stars), rating_comment = \(comment), rated_at = now()
             WHERE id = \(id)
             """)

@@ -34,7 +34,8 @@ enum CardStore {
         let serial = try await tx.query("SELECT nextval('card_serial')")
             .collect().first!.decode(Int64.self)
         let number = CardNumber.make(serial: serial)
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO cards (number_hash, number_sealed, holder_id, status, expires_at)
             VALUES (\(PersonalNumbers.cardHash(number, protection)),
               \(try protection.seal(number, purpose: PersonalNumbers.cardPurpose)), \(holder), \(Int16(Nomad_Identity_V1_CardStatus.active.rawValue)), now() + make_interval(secs => \(validity)))
@@ -70,7 +71,8 @@ enum CardStore {
     private static func decode(_ row: PostgresRow, _ protection: DataProtection) throws -> CardRecord {
         let (sealed, holder, name, status, issued, expires) = try row.decode((Data, UUID, String, Int16, Date, Date).self)
         let number = try protection.open(sealed, purpose: PersonalNumbers.cardPurpose)
-        return CardRecord(number: number, holderID: holder, holderDisplayName: name,
-                          storedStatus: .init(rawValue: Int(status)) ?? .unspecified, issuedAt: issued, expiresAt: expires)
+        return CardRecord(
+            number: number, holderID: holder, holderDisplayName: name,
+            storedStatus: .init(rawValue: Int(status)) ?? .unspecified, issuedAt: issued, expiresAt: expires)
     }
 }

@@ -20,11 +20,13 @@ enum CatalogueStore {
     static func list(
         _ tx: Tx, department: String?, page: Page
     ) async throws -> [Nomad_Identity_V1_CatalogueEntry] {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM catalogue_entries
             WHERE (\(department)::text IS NULL OR department = \(department))
             ORDER BY code LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect().map(decode)
+            """
+        ).collect().map(decode)
     }
 
     /// Criteria and evidence are stored as `[{"zh": ..., "en": ...}]`.
@@ -48,8 +50,10 @@ enum CatalogueStore {
         var entry = Nomad_Identity_V1_CatalogueEntry()
         entry.code = try r["code"].decode(String.self)
         entry.name = Text(zh: try r["name_zh"].decode(String.self), en: try r["name_en"].decode(String.self)).message
-        entry.description_p = Text(
-            zh: try r["description_zh"].decode(String.self), en: try r["description_en"].decode(String.self)).message
+        entry.description_p =
+            Text(
+                zh: try r["description_zh"].decode(String.self), en: try r["description_en"].decode(String.self)
+            ).message
         entry.department = try r["department"].decode(String.self)
         entry.audience = .init(rawValue: Int(try r["audience"].decode(Int16.self))) ?? .unspecified
         entry.eligibilityCriteria = eligibility.map(\.message)

@@ -27,7 +27,8 @@ enum CertificationStore {
         let evidence = try record.evidence.jsonString()
         let criteria = String(decoding: try JSONEncoder().encode(record.criteria), as: UTF8.self)
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO certifications (id, applicant_id, status, evidence, criteria, criteria_met)
                 VALUES (\(record.id), \(record.applicantID), \(Int16(record.status.rawValue)), \(evidence)::jsonb,
                   \(criteria)::jsonb, \(record.criteriaMet))
@@ -40,7 +41,8 @@ enum CertificationStore {
 
     static func find(_ tx: Tx, id: UUID, lock: RowLock = .none) async throws -> CertificationRecord? {
         let rows = try await tx.query(
-            "SELECT \(unescaped: columns) FROM certifications WHERE id = \(id)\(unescaped: lock.sql)").collect()
+            "SELECT \(unescaped: columns) FROM certifications WHERE id = \(id)\(unescaped: lock.sql)"
+        ).collect()
         guard let row = rows.first else { return nil }
         var record = try decode(row)
         record.history = try await history(tx, id: id)
@@ -52,24 +54,29 @@ enum CertificationStore {
         _ tx: Tx, applicant: UUID?, status: Nomad_Identity_V1_CertificationStatus?, page: Page
     ) async throws -> [CertificationRecord] {
         let status = status.map { Int16($0.rawValue) }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM certifications
             WHERE (\(applicant)::uuid IS NULL OR applicant_id = \(applicant)) AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect()
+            """
+        ).collect()
         return try rows.map(decode)
     }
 
     static func hasApproved(_ tx: Tx, applicant: UUID) async throws -> Bool {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT 1 FROM certifications WHERE applicant_id = \(applicant) AND status = \(literal: Nomad_Identity_V1_CertificationStatus.approved) LIMIT 1
-            """).collect().count > 0
+            """
+        ).collect().count > 0
     }
 
     static func update(_ tx: Tx, _ record: CertificationRecord, actor: UUID) async throws {
         let evidence = try record.evidence.jsonString()
         let criteria = String(decoding: try JSONEncoder().encode(record.criteria), as: UTF8.self)
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE certifications SET status = \(Int16(record.status.rawValue)), evidence = \(evidence)::jsonb,
               criteria = \(criteria)::jsonb, criteria_met = \(record.criteriaMet),
               decision_reason = \(record.decisionReason), documents_deadline = \(record.documentsDeadline),
@@ -82,7 +89,8 @@ enum CertificationStore {
     /// Applications whose documents deadline passed unanswered lapse. Safe
     /// with several replicas: each row is claimed with SKIP LOCKED.
     static func lapseOverdue(_ tx: Tx) async throws -> Int {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             WITH due AS (
               SELECT id FROM certifications
               WHERE status = \(literal: Nomad_Identity_V1_CertificationStatus.awaitingDocuments) AND documents_deadline < now()
@@ -91,7 +99,8 @@ enum CertificationStore {
             UPDATE certifications c SET status = \(literal: Nomad_Identity_V1_CertificationStatus.lapsed), updated_at = now()
             FROM due WHERE c.id = due.id
             RETURNING c.id
-            """).collect()
+            """
+        ).collect()
         for row in rows {
             let id = try row.decode(UUID.self)
             try await appendHistory(tx, id: id, status: .lapsed, actor: nil, reason: "documents deadline passed")
@@ -102,7 +111,8 @@ enum CertificationStore {
     private static func appendHistory(
         _ tx: Tx, id: UUID, status: Nomad_Identity_V1_CertificationStatus, actor: UUID?, reason: String
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO certification_history (certification_id, status, actor_id, reason)
             VALUES (\(id), \(Int16(status.rawValue)), \(actor), \(reason))
             """)
@@ -110,16 +120,19 @@ enum CertificationStore {
 
     private static func history(_ tx: Tx, id: UUID) async throws -> [Nomad_Identity_V1_StatusChange] {
         var changes: [Nomad_Identity_V1_StatusChange] = []
-        for try await (status, at, actor, reason) in try await tx.query("""
+        for try await (status, at, actor, reason) in try await tx.query(
+            """
             SELECT status, at, actor_id, reason FROM certification_history
             WHERE certification_id = \(id) ORDER BY id
-            """).decode((Int16, Date, UUID?, String).self) {
-            changes.append(.with {
-                $0.status = .init(rawValue: Int(status)) ?? .unspecified
-                $0.at = .init(date: at)
-                $0.actorID = actor?.uuidString.lowercased() ?? ""
-                $0.reason = reason
-            })
+            """
+        ).decode((Int16, Date, UUID?, String).self) {
+            changes.append(
+                .with {
+                    $0.status = .init(rawValue: Int(status)) ?? .unspecified
+                    $0.at = .init(date: at)
+                    $0.actorID = actor?.uuidString.lowercased() ?? ""
+                    $0.reason = reason
+                })
         }
         return changes
     }

@@ -18,7 +18,8 @@ enum DocumentCitationStore {
         _ tx: Tx, documents: [UUID], kind: CaseKind, caseID: UUID, department: String
     ) async throws {
         for (position, document) in documents.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO document_citations (case_kind, case_id, document_id, department, position)
                 VALUES (\(kind.rawValue), \(caseID), \(document), \(department), \(Int16(position)))
                 ON CONFLICT DO NOTHING
@@ -28,9 +29,11 @@ enum DocumentCitationStore {
 
     /// Whether a case decided by `department` cites the document.
     static func isCited(_ tx: Tx, document: UUID, department: String) async throws -> Bool {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT 1 FROM document_citations WHERE document_id = \(document) AND department = \(department) LIMIT 1
-            """).collect().count > 0
+            """
+        ).collect().count > 0
     }
 
     /// The SQL of a column listing a case's documents in the order cited, for

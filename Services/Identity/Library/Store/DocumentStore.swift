@@ -26,15 +26,18 @@ enum DocumentStore {
     /// transaction's time), as read back by `find`.
     static func insert(_ tx: Tx, _ record: DocumentRecord, bytes: Data) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO documents (id, owner_id, purpose, filename, content_type, size_bytes, sha256, bytes)
                 VALUES (\(record.id), \(record.ownerID), \(Int16(record.purpose.rawValue)), \(record.filename),
                   \(record.contentType), \(record.size), \(record.sha256), \(bytes))
                 """)
         } catch let error as PSQLError where error.code == .server {
-            tx.logger.error("document insert refused", metadata: [
-                "sqlstate": "\(error.sqlState ?? "-")", "constraint": "\(error.constraintName ?? "-")",
-            ])
+            tx.logger.error(
+                "document insert refused",
+                metadata: [
+                    "sqlstate": "\(error.sqlState ?? "-")", "constraint": "\(error.constraintName ?? "-")",
+                ])
             throw NomadError.internalError
         }
     }
@@ -46,10 +49,12 @@ enum DocumentStore {
 
     /// The owner's documents, newest first.
     static func list(_ tx: Tx, owner: UUID, page: Page) async throws -> [DocumentRecord] {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM documents WHERE owner_id = \(owner)
             ORDER BY uploaded_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect().map(decode)
+            """
+        ).collect().map(decode)
     }
 
     /// Those of `ids` that `owner` uploaded for `purpose`, in the order of `ids`.
@@ -57,10 +62,12 @@ enum DocumentStore {
         _ tx: Tx, ids: [UUID], owner: UUID, purpose: Nomad_Identity_V1_DocumentPurpose
     ) async throws -> [DocumentRecord] {
         if ids.isEmpty { return [] }
-        let found = try await tx.query("""
+        let found = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM documents
             WHERE id = ANY(\(ids)) AND owner_id = \(owner) AND purpose = \(Int16(purpose.rawValue))
-            """).collect().map(decode)
+            """
+        ).collect().map(decode)
         let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id, $0) })
         return ids.compactMap { byID[$0] }
     }
@@ -68,9 +75,11 @@ enum DocumentStore {
     /// Up to `length` bytes from `offset` (0-based). The column is stored
     /// uncompressed (STORAGE EXTERNAL), so PostgreSQL reads only the slice.
     static func slice(_ tx: Tx, id: UUID, offset: Int64, length: Int) async throws -> Data {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT substring(bytes FROM \(Int32(offset + 1)) FOR \(Int32(length))) FROM documents WHERE id = \(id)
-            """).collect()
+            """
+        ).collect()
         guard let row = rows.first else { return Data() }
         return try row.decode(Data.self)
     }

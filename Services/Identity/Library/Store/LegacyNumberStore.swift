@@ -34,22 +34,26 @@ enum LegacyNumberStore {
         while true {
             let done = try await database.transaction { tx -> Int in
                 var rows: [(UUID, Data)] = []
-                for try await row in try await tx.query("""
+                for try await row in try await tx.query(
+                    """
                     SELECT id, document_sealed FROM accounts
                     WHERE document_sealed IS NOT NULL AND substring(document_sealed FROM 1 FOR \(Int32(header.count))) <> \(header)
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
-                    """).decode((UUID, Data).self) { rows.append(row) }
+                    """
+                ).decode((UUID, Data).self) { rows.append(row) }
                 for (id, sealed) in rows {
                     let number = try protection.open(sealed, purpose: PersonalNumbers.documentPurpose)
                     let resealed = try protection.seal(number, purpose: PersonalNumbers.documentPurpose)
                     try await tx.query("UPDATE accounts SET document_sealed = \(resealed) WHERE id = \(id)")
                 }
                 var cards: [(UUID, Data)] = []
-                for try await row in try await tx.query("""
+                for try await row in try await tx.query(
+                    """
                     SELECT holder_id, number_sealed FROM cards
                     WHERE number_sealed IS NOT NULL AND substring(number_sealed FROM 1 FOR \(Int32(header.count))) <> \(header)
                     LIMIT \(batch) FOR UPDATE SKIP LOCKED
-                    """).decode((UUID, Data).self) { cards.append(row) }
+                    """
+                ).decode((UUID, Data).self) { cards.append(row) }
                 for (holder, sealed) in cards {
                     let number = try protection.open(sealed, purpose: PersonalNumbers.cardPurpose)
                     let resealed = try protection.seal(number, purpose: PersonalNumbers.cardPurpose)
@@ -70,12 +74,15 @@ enum LegacyNumberStore {
 
     private static func sealDocuments(_ tx: Tx, _ protection: DataProtection) async throws -> Int {
         var rows: [(UUID, Int16?, String)] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT id, document_type, document_number FROM accounts WHERE document_number IS NOT NULL
             LIMIT \(batch) FOR UPDATE SKIP LOCKED
-            """).decode((UUID, Int16?, String).self) { rows.append(row) }
+            """
+        ).decode((UUID, Int16?, String).self) { rows.append(row) }
         for (id, type, number) in rows {
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE accounts SET
                   document_hash = \(try PersonalNumbers.documentHash(number, type: type, protection)),
                   document_sealed = \(try protection.seal(number, purpose: PersonalNumbers.documentPurpose)),
@@ -89,11 +96,14 @@ enum LegacyNumberStore {
 
     private static func sealCards(_ tx: Tx, _ protection: DataProtection) async throws -> Int {
         var rows: [(UUID, String)] = []
-        for try await row in try await tx.query("""
+        for try await row in try await tx.query(
+            """
             SELECT holder_id, number FROM cards WHERE number IS NOT NULL LIMIT \(batch) FOR UPDATE SKIP LOCKED
-            """).decode((UUID, String).self) { rows.append(row) }
+            """
+        ).decode((UUID, String).self) { rows.append(row) }
         for (holder, number) in rows {
-            try await tx.query("""
+            try await tx.query(
+                """
                 UPDATE cards SET
                   number_hash = \(PersonalNumbers.cardHash(number, protection)),
                   number_sealed = \(try protection.seal(number, purpose: PersonalNumbers.cardPurpose)),

@@ -62,7 +62,8 @@ enum PermitStore {
 
     static func insert(_ tx: Tx, _ record: PermitRecord) async throws {
         let activities = record.activities.map { Int16($0.rawValue) }
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO permits (id, applicant_id, months, activities, status, start_date, renews)
             VALUES (\(record.id), \(record.applicantID), \(Int16(record.months)), \(activities),
               \(Int16(record.storedStatus.rawValue)), \(record.startDate.iso)::date, \(record.renews))
@@ -80,13 +81,15 @@ enum PermitStore {
         let order = filter.orderByValidUntil ? "valid_until, created_at, id" : "created_at, id"
         let status = filter.storedStatus.map { Int16($0.rawValue) }
         let from = filter.validUntilFrom?.iso, to = filter.validUntilTo?.iso
-        return try await tx.query("""
+        return try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM permits
             WHERE (\(filter.applicant)::uuid IS NULL OR applicant_id = \(filter.applicant))
               AND (\(status)::smallint IS NULL OR status = \(status))
               AND (\(from)::date IS NULL OR valid_until >= \(from)::date) AND (\(to)::date IS NULL OR valid_until <= \(to)::date)
             ORDER BY \(unescaped: order) LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect().map(decode)
+            """
+        ).collect().map(decode)
     }
 
     /// The applicant's pending and approved (not revoked, not rejected)
@@ -94,14 +97,17 @@ enum PermitStore {
     static func standing(_ tx: Tx, applicant: UUID) async throws -> [PermitRecord] {
         let pending = Int16(Nomad_Identity_V1_PermitStatus.pending.rawValue)
         let approved = Int16(Nomad_Identity_V1_PermitStatus.approved.rawValue)
-        return try await tx.query("""
+        return try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM permits WHERE applicant_id = \(applicant) AND status IN (\(pending), \(approved))
             ORDER BY created_at, id
-            """).collect().map(decode)
+            """
+        ).collect().map(decode)
     }
 
     static func revoke(_ tx: Tx, id: UUID, reason: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE permits SET status = \(Int16(Nomad_Identity_V1_PermitStatus.revoked.rawValue)), revoked_at = now(),
               revocation_reason = \(reason)
             WHERE id = \(id)
@@ -113,7 +119,8 @@ enum PermitStore {
         _ tx: Tx, id: UUID, status: Nomad_Identity_V1_PermitStatus, reason: String,
         validFrom: ZoneDay?, validUntil: ZoneDay?
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE permits SET status = \(Int16(status.rawValue)), decision_reason = \(reason),
               valid_from = \(validFrom?.iso)::date, valid_until = \(validUntil?.iso)::date, decided_at = now()
             WHERE id = \(id)

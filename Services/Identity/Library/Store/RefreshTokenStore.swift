@@ -28,7 +28,8 @@ enum RefreshTokenStore {
     static func insert(
         _ tx: Tx, secret: String, familyID: UUID, accountID: UUID, expiresAt: Date
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO refresh_tokens (id, family_id, account_id, token_hash, expires_at)
             VALUES (\(UUID()), \(familyID), \(accountID), \(digest(secret)), \(expiresAt))
             """)
@@ -36,10 +37,12 @@ enum RefreshTokenStore {
 
     /// Locks the row so two refreshes with the same token cannot both rotate it.
     static func findForUpdate(_ tx: Tx, secret: String) async throws -> RefreshTokenRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT id, family_id, account_id, expires_at, used_at, revoked_at
             FROM refresh_tokens WHERE token_hash = \(digest(secret)) FOR UPDATE
-            """).collect()
+            """
+        ).collect()
         guard let row = rows.first else { return nil }
         let (id, family, account, expires, used, revoked) = try row.decode((UUID, UUID, UUID, Date, Date?, Date?).self)
         return RefreshTokenRecord(id: id, familyID: family, accountID: account, expiresAt: expires, usedAt: used, revokedAt: revoked)
@@ -53,14 +56,16 @@ enum RefreshTokenStore {
     /// family's used tokens stay as they are, so a replayed one still revokes
     /// the family as theft.
     static func revokeAccount(_ tx: Tx, accountID: UUID, keepFamily: UUID?) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE refresh_tokens SET revoked_at = now()
             WHERE account_id = \(accountID) AND revoked_at IS NULL AND (\(keepFamily)::uuid IS NULL OR family_id <> \(keepFamily))
             """)
     }
 
     static func revokeFamily(_ tx: Tx, familyID: UUID) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = \(familyID) AND revoked_at IS NULL
             """)
     }

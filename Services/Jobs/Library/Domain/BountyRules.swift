@@ -80,8 +80,9 @@ enum BountyRules {
             throw NomadError.invalid("bounty.deadline", zh: "截止时间必须在未来", en: "must be in the future")
         }
         guard (1...maxWinnerPlaces).contains(Int(bounty.winnerPlaces)) else {
-            throw NomadError.invalid("bounty.winner_places", zh: "须在 1 到 \(maxWinnerPlaces) 之间",
-                                     en: "must be between 1 and \(maxWinnerPlaces)")
+            throw NomadError.invalid(
+                "bounty.winner_places", zh: "须在 1 到 \(maxWinnerPlaces) 之间",
+                en: "must be between 1 and \(maxWinnerPlaces)")
         }
         let qualification = bounty.qualification
         var kinds: [Int16] = []
@@ -92,29 +93,34 @@ enum BountyRules {
             if !kinds.contains(known.rawValue) { kinds.append(known.rawValue) }
         }
         guard qualification.requiredSkills.count <= maxSkills else {
-            throw NomadError.invalid("bounty.qualification.required_skills", zh: "最多 \(maxSkills) 项",
-                                     en: "at most \(maxSkills) items")
+            throw NomadError.invalid(
+                "bounty.qualification.required_skills", zh: "最多 \(maxSkills) 项",
+                en: "at most \(maxSkills) items")
         }
         var skills: [BountyDraft.Skill] = []
         for skill in qualification.requiredSkills {
             let code = try Validate.text(skill.skillCode, "bounty.qualification.required_skills.skill_code", max: 200)
             guard (1...5).contains(skill.minLevel) else {
-                throw NomadError.invalid("bounty.qualification.required_skills.min_level", zh: "须在 1 到 5 之间",
-                                         en: "must be between 1 and 5")
+                throw NomadError.invalid(
+                    "bounty.qualification.required_skills.min_level", zh: "须在 1 到 5 之间",
+                    en: "must be between 1 and 5")
             }
             guard (1...10).contains(skill.weight) else {
-                throw NomadError.invalid("bounty.qualification.required_skills.weight", zh: "须在 1 到 10 之间",
-                                         en: "must be between 1 and 10")
+                throw NomadError.invalid(
+                    "bounty.qualification.required_skills.weight", zh: "须在 1 到 10 之间",
+                    en: "must be between 1 and 10")
             }
             guard !skills.contains(where: { $0.code == code }) else {
-                throw NomadError.invalid("bounty.qualification.required_skills", zh: "技能重复：\(code)",
-                                         en: "duplicate skill \(code)")
+                throw NomadError.invalid(
+                    "bounty.qualification.required_skills", zh: "技能重复：\(code)",
+                    en: "duplicate skill \(code)")
             }
             skills.append(.init(code: code, minLevel: Int16(skill.minLevel), weight: Int16(skill.weight)))
         }
         guard (0...maxTeamSizeLimit).contains(Int(qualification.maxTeamSize)) else {
-            throw NomadError.invalid("bounty.qualification.max_team_size", zh: "须在 0（不限）到 \(maxTeamSizeLimit) 之间",
-                                     en: "must be between 0 (no limit) and \(maxTeamSizeLimit)")
+            throw NomadError.invalid(
+                "bounty.qualification.max_team_size", zh: "须在 0（不限）到 \(maxTeamSizeLimit) 之间",
+                en: "must be between 0 (no limit) and \(maxTeamSizeLimit)")
         }
         guard bounty.milestones.count <= maxMilestones else {
             throw NomadError.invalid("bounty.milestones", zh: "最多 \(maxMilestones) 个", en: "at most \(maxMilestones) items")
@@ -147,21 +153,24 @@ enum BountyRules {
         switch kind {
         case .individual:
             guard request.memberIds.isEmpty, request.teamName.isEmpty else {
-                throw NomadError.invalid("member_ids", zh: "个人申请不能有其他成员或团队名称",
-                                         en: "an individual applies without other members or a team name")
+                throw NomadError.invalid(
+                    "member_ids", zh: "个人申请不能有其他成员或团队名称",
+                    en: "an individual applies without other members or a team name")
             }
         case .team, .studio:
             teamName = try Validate.text(request.teamName, "team_name", max: maxTeamName)
             guard !request.memberIds.isEmpty else { throw NomadError.required("member_ids") }
             guard request.memberIds.count < maxTeamSizeLimit else {
-                throw NomadError.invalid("member_ids", zh: "最多 \(maxTeamSizeLimit - 1) 名其他成员",
-                                         en: "at most \(maxTeamSizeLimit - 1) other members")
+                throw NomadError.invalid(
+                    "member_ids", zh: "最多 \(maxTeamSizeLimit - 1) 名其他成员",
+                    en: "at most \(maxTeamSizeLimit - 1) other members")
             }
             for value in request.memberIds {
                 let member = try Validate.uuid(value, "member_ids")
                 guard member != lead else {
-                    throw NomadError.invalid("member_ids", zh: "不要把自己（负责人）列为成员",
-                                             en: "list the other members only, not yourself (the lead)")
+                    throw NomadError.invalid(
+                        "member_ids", zh: "不要把自己（负责人）列为成员",
+                        en: "list the other members only, not yourself (the lead)")
                 }
                 guard !members.contains(member) else {
                     throw NomadError.invalid("member_ids", zh: "成员重复：\(member.text)", en: "duplicate member \(member.text)")
@@ -169,8 +178,9 @@ enum BountyRules {
                 members.append(member)
             }
         }
-        return ApplicationDraft(kind: kind.rawValue, teamName: teamName, members: members, proposal: proposal,
-                                evidenceHash: evidence)
+        return ApplicationDraft(
+            kind: kind.rawValue, teamName: teamName, members: members, proposal: proposal,
+            evidenceHash: evidence)
     }
 
     /// Whether the bounty takes this application now. The qualification's
@@ -188,8 +198,9 @@ enum BountyRules {
         }
         let size = draft.members.count + 1
         if bounty.maxTeamSize > 0, size > bounty.maxTeamSize {
-            throw NomadError.wrongState("团队人数 \(size) 超过上限 \(bounty.maxTeamSize)",
-                                        "a team of \(size) exceeds the limit of \(bounty.maxTeamSize)")
+            throw NomadError.wrongState(
+                "团队人数 \(size) 超过上限 \(bounty.maxTeamSize)",
+                "a team of \(size) exceeds the limit of \(bounty.maxTeamSize)")
         }
         if bounty.certifiedOnly, standing != .certified, standing != .settled {
             throw NomadError.wrongState("该榜单仅接受已认证的数字游民", "this bounty is open to certified nomads only")
@@ -243,8 +254,9 @@ enum BountyRules {
         let text = try Validate.text(note, "note", max: maxNote, required: false)
         let milestone = bounty.milestones[Int(milestoneIndex)]
         guard Int16(percent) >= milestone.progressPercent else {
-            throw NomadError.invalid("progress_percent", zh: "不能低于上次报告的 \(milestone.progressPercent)%",
-                                     en: "must not be lower than the last report's \(milestone.progressPercent)%")
+            throw NomadError.invalid(
+                "progress_percent", zh: "不能低于上次报告的 \(milestone.progressPercent)%",
+                en: "must not be lower than the last report's \(milestone.progressPercent)%")
         }
         return (Int(milestoneIndex), Int16(percent), text)
     }
@@ -252,8 +264,9 @@ enum BountyRules {
     static func completion(_ reward: Nomad_Jobs_V1_CompleteBountyRequest, bounty: BountyRecord) throws -> Int64 {
         guard reward.hasReward else { throw NomadError.required("reward") }
         guard reward.reward.currencyCode == bounty.currency else {
-            throw NomadError.invalid("reward.currency_code", zh: "须与预算币种 \(bounty.currency) 相同",
-                                     en: "must be the budget's currency, \(bounty.currency)")
+            throw NomadError.invalid(
+                "reward.currency_code", zh: "须与预算币种 \(bounty.currency) 相同",
+                en: "must be the budget's currency, \(bounty.currency)")
         }
         guard reward.reward.minorUnits >= 0 else {
             throw NomadError.invalid("reward", zh: "金额不能为负数", en: "must not be negative")

@@ -74,7 +74,8 @@ extension JobPosting {
         if claimable, !(mode == .remoteOrder || mode == .flexible) {
             throw NomadError.invalid(
                 "claimable", zh: "只有远程接单和灵活用工岗位可直接接单；长期合同需通过申请确定合同日期",
-                en: "only remote orders and flexible jobs can be claimed directly; a long contract needs an application with contract dates")
+                en: "only remote orders and flexible jobs can be claimed directly; a long contract needs an application with contract dates"
+            )
         }
     }
 
@@ -139,7 +140,9 @@ extension JobPosting {
                 }
             }
             job.tools = tools
-            job.budget = .with { $0.currencyCode = currency; $0.minorUnits = budgetMinor }
+            job.budget = .with {
+                $0.currencyCode = currency; $0.minorUnits = budgetMinor
+            }
             job.mode = mode
             job.seats = seats
             job.deadline = .init(date: deadline)

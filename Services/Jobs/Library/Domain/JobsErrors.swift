@@ -10,7 +10,9 @@ enum JobsErrors {
         .failedPrecondition, zh: "该岗位的截止时间已过", en: "This job's deadline has passed")
     static let permitDoesNotCover = NomadError(
         .failedPrecondition, zh: "外籍数字游民的工作和居留许可须覆盖全部工作日期（许可获批或续期后请重新登录）",
-        en: "A foreign nomad's work and residence permit must cover every day of the work (after a permit is approved or renewed, sign in again)")
+        en:
+            "A foreign nomad's work and residence permit must cover every day of the work (after a permit is approved or renewed, sign in again)"
+    )
     static let alreadyOnJob = NomadError(
         .alreadyExists, zh: "您已申请或承接了该岗位", en: "You have already applied to or taken this job")
     /// The codes `claim_job` refuses with, as the seat takers' own refusals.

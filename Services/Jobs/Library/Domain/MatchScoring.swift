@@ -139,13 +139,14 @@ enum MatchScoring {
                 let held = nomad.skills[requirement.skillCode]
                 let (points, verified) = self.points(requirement, held: held)
                 skillPoints += points
-                contributions.append(Contribution(
-                    requirement: requirement, nomadLevel: held?.effective ?? 0, verified: verified, points: points,
-                    explanation: explain
-                        ? MatchScoring.explain(
-                            requirement, held: held, verified: verified, points: points,
-                            share: MatchScoring.rounded(share(requirement)))
-                        : LocalizedMessage(zh: "", en: "")))
+                contributions.append(
+                    Contribution(
+                        requirement: requirement, nomadLevel: held?.effective ?? 0, verified: verified, points: points,
+                        explanation: explain
+                            ? MatchScoring.explain(
+                                requirement, held: held, verified: verified, points: points,
+                                share: MatchScoring.rounded(share(requirement)))
+                            : LocalizedMessage(zh: "", en: "")))
             }
             skillPoints = MatchScoring.rounded(skillPoints)
 
@@ -156,7 +157,9 @@ enum MatchScoring {
             let availabilityPoints = MatchScoring.points(for: nomad.availability)
 
             var languagesMatched = 0
-            for language in Set(nomad.languages.map(MatchScoring.primarySubtag)) where jobLanguages.contains(language) { languagesMatched += 1 }
+            for language in Set(nomad.languages.map(MatchScoring.primarySubtag)) where jobLanguages.contains(language) {
+                languagesMatched += 1
+            }
             let languagePoints = self.languagePoints(matched: languagesMatched)
 
             let score = MatchScoring.rounded(skillPoints + toolsPoints + availabilityPoints + languagePoints)
@@ -261,20 +264,23 @@ enum MatchScoring {
         score: Double, met: Int, required: Int, verified: Int, tools: (Int, Int), availability: Availability,
         languages: (Int, Int)
     ) -> LocalizedMessage {
-        let (availabilityZh, availabilityEn): (String, String) = switch availability {
-        case .fullTime: ("全职", "full-time")
-        case .partTime: ("兼职", "part-time")
-        case .occasional: ("偶尔可接单", "occasionally available")
-        case .unstated: ("未说明可用时间", "availability not stated")
-        case .unavailable: ("暂不可接单", "currently unavailable")
-        }
+        let (availabilityZh, availabilityEn): (String, String) =
+            switch availability {
+            case .fullTime: ("全职", "full-time")
+            case .partTime: ("兼职", "part-time")
+            case .occasional: ("偶尔可接单", "occasionally available")
+            case .unstated: ("未说明可用时间", "availability not stated")
+            case .unavailable: ("暂不可接单", "currently unavailable")
+            }
         let toolsZh = tools.1 == 0 ? "岗位未要求工具" : "工具匹配 \(tools.0)/\(tools.1)"
         let toolsEn = tools.1 == 0 ? "no tools asked" : "\(tools.0) of \(tools.1) tools"
         let languagesZh = languages.1 == 0 ? "不限语言" : "语言匹配 \(languages.0)/\(languages.1)"
         let languagesEn = languages.1 == 0 ? "any language" : "\(languages.0) of \(languages.1) languages"
         return LocalizedMessage(
             zh: "匹配度 \(format(score)) 分：满足 \(met)/\(required) 项技能要求（\(verified) 项已验证），\(toolsZh)，\(availabilityZh)，\(languagesZh)",
-            en: "Score \(format(score)): meets \(met) of \(required) skill requirements (\(verified) verified), \(toolsEn), \(availabilityEn), \(languagesEn)")
+            en:
+                "Score \(format(score)): meets \(met) of \(required) skill requirements (\(verified) verified), \(toolsEn), \(availabilityEn), \(languagesEn)"
+        )
     }
 
     static func format(_ value: Double) -> String {

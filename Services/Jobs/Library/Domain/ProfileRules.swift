@@ -27,12 +27,13 @@ struct ProfileUpdate: Sendable {
         if mask.isEmpty {
             fields = Set(Field.allCases)
         } else {
-            fields = try Set(mask.map { name in
-                guard let field = Field(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw NomadError.invalid("update_mask", zh: "未知字段：\(name)", en: "unknown field: \(name)")
-                }
-                return field
-            })
+            fields = try Set(
+                mask.map { name in
+                    guard let field = Field(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                        throw NomadError.invalid("update_mask", zh: "未知字段：\(name)", en: "unknown field: \(name)")
+                    }
+                    return field
+                })
         }
         if fields.contains(.skills) { skills = try Self.skills(profile.skills) }
         if fields.contains(.availability) {
@@ -51,8 +52,9 @@ struct ProfileUpdate: Sendable {
         if fields.contains(.timeZone) {
             let zone = try Validate.text(profile.timeZone, "time_zone", max: 64, required: false)
             guard zone.isEmpty || TimeZone(identifier: zone) != nil else {
-                throw NomadError.invalid("time_zone", zh: "不是有效的 IANA 时区（如 Asia/Shanghai）",
-                                         en: "not an IANA time zone such as Asia/Shanghai")
+                throw NomadError.invalid(
+                    "time_zone", zh: "不是有效的 IANA 时区（如 Asia/Shanghai）",
+                    en: "not an IANA time zone such as Asia/Shanghai")
             }
             timeZone = zone
         }
@@ -78,8 +80,9 @@ struct ProfileUpdate: Sendable {
                 throw NomadError.invalid("skills.projects_done", zh: "应在 0 到 100000 之间", en: "must be between 0 and 100000")
             }
             let tools = try JobPosting.uniqueList(skill.tools, "skills.tools", maxCount: maxTools, maxLength: 50)
-            return .init(code: term, level: Int16(skill.level), yearsExperience: skill.yearsExperience,
-                         projectsDone: skill.projectsDone, tools: tools)
+            return .init(
+                code: term, level: Int16(skill.level), yearsExperience: skill.yearsExperience,
+                projectsDone: skill.projectsDone, tools: tools)
         }
     }
 

@@ -32,10 +32,12 @@ enum SkillTerms {
     static func code(_ value: String, _ field: String) throws -> String {
         let code = try Validate.text(value, field, max: maxCodeLength)
         let segments = code.split(separator: ".", omittingEmptySubsequences: false)
-        let valid = segments.count <= maxDepth && segments.allSatisfy { segment in
-            guard let first = segment.unicodeScalars.first, isLowerAlnum(first) else { return false }
-            return segment.unicodeScalars.allSatisfy { isLowerAlnum($0) || $0 == "-" || $0 == "_" }
-        }
+        let valid =
+            segments.count <= maxDepth
+            && segments.allSatisfy { segment in
+                guard let first = segment.unicodeScalars.first, isLowerAlnum(first) else { return false }
+                return segment.unicodeScalars.allSatisfy { isLowerAlnum($0) || $0 == "-" || $0 == "_" }
+            }
         guard valid else {
             throw NomadError.invalid(
                 field, zh: "应为小写点分编码（如 software.mobile.ios），最多 \(maxDepth) 级",

@@ -80,7 +80,9 @@ enum SkillSeed {
         e("games.testing", "游戏测试", "Game testing", ["game qa"]),
 
         e("media", "直播与新媒体", "Live streaming and new media", ["new media", "新媒体", "自媒体"]),
-        e("media.livestream", "直播带货", "Live-stream selling", ["live streaming", "直播", "livestream", "主播", "streamer", "live commerce", "直播电商"]),
+        e(
+            "media.livestream", "直播带货", "Live-stream selling",
+            ["live streaming", "直播", "livestream", "主播", "streamer", "live commerce", "直播电商"]),
         e("media.shortvideo", "短视频运营", "Short-video operations", ["短视频", "douyin", "抖音", "tiktok"]),
         e("media.video-editing", "视频剪辑", "Video editing", ["剪辑", "premiere", "final cut", "剪映"]),
         e("media.content", "内容创作", "Content creation", ["copywriting", "文案", "内容运营", "content writing"]),

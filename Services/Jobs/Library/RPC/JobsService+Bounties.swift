@@ -24,12 +24,13 @@ extension JobsService {
                 tx, bountyID: id, actor: publisher, action: "bounty.published",
                 detail: "winner_places=\(draft.winnerPlaces) budget=\(draft.budgetMinor) \(draft.currency)")
             try await Outbox.append(
-                tx, JobsEvents.BountyPublished(
-                subjects: .init(bountyID: id.text, jobID: jobID.text, publisherID: publisher.accountID.text),
-                payload: .init(
-                    publisherRole: publisher.role.rawValue, winnerPlaces: draft.winnerPlaces, currency: draft.currency,
-                    budgetMinor: draft.budgetMinor, requiredSkills: draft.skills.map(\.code),
-                    milestones: draft.milestones.count)))
+                tx,
+                JobsEvents.BountyPublished(
+                    subjects: .init(bountyID: id.text, jobID: jobID.text, publisherID: publisher.accountID.text),
+                    payload: .init(
+                        publisherRole: publisher.role.rawValue, winnerPlaces: draft.winnerPlaces, currency: draft.currency,
+                        budgetMinor: draft.budgetMinor, requiredSkills: draft.skills.map(\.code),
+                        milestones: draft.milestones.count)))
             let published = try await BountyStore.find(tx, id: id)!.message()
             if publisher.role == .officer {
                 try await audit(tx, publisher, "bounty.publish", subject: "bounty/\(id.text)", before: nil, after: published)
@@ -49,7 +50,8 @@ extension JobsService {
     /// when unspecified); an anonymous one only open bounties (unspecified
     /// means open), without winners, progress reports or an officer
     /// publisher's id, and asking for another status is UNAUTHENTICATED.
-    func listBounties(request: Nomad_Jobs_V1_ListBountiesRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListBountiesResponse {
+    func listBounties(request: Nomad_Jobs_V1_ListBountiesRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListBountiesResponse
+    {
         let anonymous = signedInCaller == nil
         let page = try Page(request.page)
         var status = try bountyStatusFilter(request.status.rawValue, known: 1...4, field: "status")
@@ -83,9 +85,10 @@ extension JobsService {
                 tx, bountyID: bountyID, actor: lead, action: "application.submitted", applicationID: id,
                 detail: "kind=\(draft.kind) members=\(draft.members.count + 1)")
             try await Outbox.append(
-                tx, JobsEvents.BountyApplied(
-                subjects: .init(bountyID: bountyID.text, applicationID: id.text, leadID: lead.accountID.text),
-                payload: .init(kind: Int(draft.kind), memberIDs: draft.members.map(\.text))))
+                tx,
+                JobsEvents.BountyApplied(
+                    subjects: .init(bountyID: bountyID.text, applicationID: id.text, leadID: lead.accountID.text),
+                    payload: .init(kind: Int(draft.kind), memberIDs: draft.members.map(\.text))))
             return try await BountyApplicationStore.find(tx, id: id)!.message
         }
     }
@@ -149,17 +152,21 @@ extension JobsService {
                     detail: "\(bounty.winnerPlaces) winner(s) signed")
             }
             try await Outbox.append(
-                tx, JobsEvents.BountyWon(
-                subjects: .init(bountyID: bounty.id.text, applicationID: id.text, leadID: lead.accountID.text,
-                             publisherID: bounty.publisherID.text),
-                payload: .init(
-                    memberIDs: ([application.leadID] + application.members).map(\.text), kind: Int(application.kind),
-                    place: place, winnerPlaces: bounty.winnerPlaces, filled: filled)))
+                tx,
+                JobsEvents.BountyWon(
+                    subjects: .init(
+                        bountyID: bounty.id.text, applicationID: id.text, leadID: lead.accountID.text,
+                        publisherID: bounty.publisherID.text),
+                    payload: .init(
+                        memberIDs: ([application.leadID] + application.members).map(\.text), kind: Int(application.kind),
+                        place: place, winnerPlaces: bounty.winnerPlaces, filled: filled)))
             return try await BountyApplicationStore.find(tx, id: id)!.message
         }
     }
 
-    func reportBountyProgress(request: Nomad_Jobs_V1_ReportBountyProgressRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_Bounty {
+    func reportBountyProgress(
+        request: Nomad_Jobs_V1_ReportBountyProgressRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_Bounty {
         let reporter = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         return try await mutation(request) { tx in
@@ -195,11 +202,12 @@ extension JobsService {
                 tx, bountyID: bountyID, actor: principal, action: "bounty.completed",
                 detail: "reward=\(reward) \(bounty.currency)")
             try await Outbox.append(
-                tx, JobsEvents.BountyCompleted(
-                subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
-                payload: .init(
-                    winnerApplicationIDs: winners.map(\.id.text), leadIDs: winners.map(\.leadID.text),
-                    currency: bounty.currency, rewardMinor: reward)))
+                tx,
+                JobsEvents.BountyCompleted(
+                    subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
+                    payload: .init(
+                        winnerApplicationIDs: winners.map(\.id.text), leadIDs: winners.map(\.leadID.text),
+                        currency: bounty.currency, rewardMinor: reward)))
             let completed = try await BountyStore.find(tx, id: bountyID)!.message()
             if principal.role == .officer {
                 try await audit(
@@ -226,9 +234,10 @@ extension JobsService {
             try await BountyAuditStore.append(
                 tx, bountyID: bountyID, actor: principal, action: "bounty.cancelled", detail: reason)
             try await Outbox.append(
-                tx, JobsEvents.BountyCancelled(
-                subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
-                payload: .init(reason: reason)))
+                tx,
+                JobsEvents.BountyCancelled(
+                    subjects: .init(bountyID: bountyID.text, publisherID: bounty.publisherID.text),
+                    payload: .init(reason: reason)))
             let cancelled = try await BountyStore.find(tx, id: bountyID)!.message()
             if principal.role == .officer {
                 try await audit(
@@ -265,7 +274,9 @@ extension JobsService {
         return .listing(\.applications, applications.map(\.message), page)
     }
 
-    func listBountyAudit(request: Nomad_Jobs_V1_ListBountyAuditRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListBountyAuditResponse {
+    func listBountyAudit(
+        request: Nomad_Jobs_V1_ListBountyAuditRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_ListBountyAuditResponse {
         let principal = try caller
         let bountyID = try Validate.uuid(request.bountyID, "bounty_id")
         let page = try Page(request.page)
@@ -285,7 +296,7 @@ extension JobsService {
     ) async throws -> (BountyRecord, BountyApplicationRecord) {
         let unlocked = try await BountyApplicationStore.find(tx, id: id).orNotFound("bounty application \(id.text)")
         guard let bounty = try await BountyStore.find(tx, id: unlocked.bountyID, lock: .update),
-              let application = try await BountyApplicationStore.find(tx, id: id, lock: .update)
+            let application = try await BountyApplicationStore.find(tx, id: id, lock: .update)
         else { throw NomadError.internalError }
         return (bounty, application)
     }

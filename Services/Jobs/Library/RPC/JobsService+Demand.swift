@@ -43,7 +43,9 @@ extension JobsService {
         return .listing(\.jobs, jobs.map { anonymous ? $0.message.publicView : $0.message }, page)
     }
 
-    func summarizeDemand(request: Nomad_Jobs_V1_SummarizeDemandRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_SummarizeDemandResponse {
+    func summarizeDemand(
+        request: Nomad_Jobs_V1_SummarizeDemandRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_SummarizeDemandResponse {
         let page = try Page(request.page)
         let filter = DemandFilter(
             enterpriseID: try DemandRules.enterprise(request.enterpriseID), mode: try DemandRules.mode(request.mode))
@@ -65,11 +67,12 @@ extension JobsService {
             guard job.status != JobRecord.closed else { throw NomadError.wrongState("岗位已关闭", "the job is already closed") }
             try await JobStore.close(tx, id: id, reason: reason)
             try await Outbox.append(
-                tx, JobsEvents.PostingClosed(
-                subjects: .init(jobID: id.text, enterpriseID: job.enterpriseID.text, actorID: principal.accountID.text),
-                payload: .init(
-                    mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
-                    byRole: principal.role.rawValue, reason: reason)))
+                tx,
+                JobsEvents.PostingClosed(
+                    subjects: .init(jobID: id.text, enterpriseID: job.enterpriseID.text, actorID: principal.accountID.text),
+                    payload: .init(
+                        mode: job.posting.mode.rawValue, seats: Int(job.posting.seats), seatsTaken: Int(job.seatsTaken),
+                        byRole: principal.role.rawValue, reason: reason)))
             let closed = try await JobStore.find(tx, id: id)!.message
             // Staff closing an enterprise's job decide for it; the enterprise closing its own does not.
             if principal.role != .enterprise {
@@ -89,9 +92,10 @@ extension JobsService {
         let record = JobRecord(id: UUID(), enterpriseID: enterpriseID, posting: posting, contentHash: posting.contentHash)
         try await JobStore.insert(tx, record)
         try await Outbox.append(
-            tx, JobsEvents.PostingPublished(
-            subjects: .init(jobID: record.id.text, enterpriseID: enterpriseID.text),
-            payload: .init(posting)))
+            tx,
+            JobsEvents.PostingPublished(
+                subjects: .init(jobID: record.id.text, enterpriseID: enterpriseID.text),
+                payload: .init(posting)))
         return try await JobStore.find(tx, id: record.id)!
     }
 }

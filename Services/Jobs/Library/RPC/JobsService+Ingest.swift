@@ -82,9 +82,10 @@ extension JobsService {
         try IngestRules.checkUpdate(of: current, to: posting)
         try await JobStore.update(tx, id: current.id, posting: posting, hash: hash)
         try await Outbox.append(
-            tx, JobsEvents.PostingUpdated(
-            subjects: .init(jobID: current.id.text, enterpriseID: enterpriseID.text),
-            payload: .init(posting)))
+            tx,
+            JobsEvents.PostingUpdated(
+                subjects: .init(jobID: current.id.text, enterpriseID: enterpriseID.text),
+                payload: .init(posting)))
         return (.updated, current.id)
     }
 

@@ -53,7 +53,8 @@ extension JobsService {
             }
             score(first.read)
             if first.read.count == Self.firstRead(limit), let last = first.read.last,
-               let threshold = ranking.threshold(afterLast: (last.bound, last.id.text)) {
+                let threshold = ranking.threshold(afterLast: (last.bound, last.id.text))
+            {
                 let rest = try await MatchStore.rankedNomads(
                     tx, job: row.job, tables: tables, after: (last.bound, last.id), atLeast: threshold,
                     limit: Int(Int32.max), counts: false)
@@ -122,16 +123,21 @@ extension JobsService {
                 tx, gaps: gaps.map { ($0.skillCode, $0.minLevel) }, perGap: Self.scenariosPerGap)
             let items = gaps.map { requirement in
                 let current = held[requirement.skillCode]?.effective ?? 0
-                return (requirement.essential, Nomad_Jobs_V1_GapItem.with {
-                    $0.skillCode = requirement.skillCode
-                    if let name = names[requirement.skillCode] {
-                        $0.name = .with { $0.zhCn = name.zh; $0.en = name.en }
+                return (
+                    requirement.essential,
+                    Nomad_Jobs_V1_GapItem.with {
+                        $0.skillCode = requirement.skillCode
+                        if let name = names[requirement.skillCode] {
+                            $0.name = .with {
+                                $0.zhCn = name.zh; $0.en = name.en
+                            }
+                        }
+                        $0.requiredLevel = Int32(requirement.minLevel)
+                        $0.currentLevel = Int32(current)
+                        $0.missing = current == 0
+                        $0.scenarios = scenarios[requirement.skillCode] ?? []
                     }
-                    $0.requiredLevel = Int32(requirement.minLevel)
-                    $0.currentLevel = Int32(current)
-                    $0.missing = current == 0
-                    $0.scenarios = scenarios[requirement.skillCode] ?? []
-                })
+                )
             }
             return .with {
                 $0.nomadID = nomadID.text

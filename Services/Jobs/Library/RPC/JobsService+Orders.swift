@@ -30,10 +30,12 @@ extension JobsService {
                 nomadForeign: principal.foreign, nomadPermitUntil: principal.workPermitUntil)
             try await OrderStore.insert(tx, order)
             try await Outbox.append(
-                tx, JobsEvents.ApplicationSubmitted(
-                subjects: .init(orderID: order.id.text, jobID: jobID.text, nomadID: principal.accountID.text,
-                             enterpriseID: job.enterpriseID.text),
-                payload: .init(mode: Int(job.mode))))
+                tx,
+                JobsEvents.ApplicationSubmitted(
+                    subjects: .init(
+                        orderID: order.id.text, jobID: jobID.text, nomadID: principal.accountID.text,
+                        enterpriseID: job.enterpriseID.text),
+                    payload: .init(mode: Int(job.mode))))
             return order.message(now: now)
         }
     }
@@ -65,12 +67,13 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, JobsEvents.ContractSigned(
-                subjects: ids(order),
-                payload: .init(
-                    kind: terms.kind.rawValue, start: terms.start.iso, end: terms.end?.iso ?? "",
-                    wholeMonths: terms.wholeMonths, longTerm: terms.longTerm, mode: Int(seat.mode),
-                    seatsTaken: seat.seatsTaken, seats: seat.seats)))
+                tx,
+                JobsEvents.ContractSigned(
+                    subjects: ids(order),
+                    payload: .init(
+                        kind: terms.kind.rawValue, start: terms.start.iso, end: terms.end?.iso ?? "",
+                        wholeMonths: terms.wholeMonths, longTerm: terms.longTerm, mode: Int(seat.mode),
+                        seatsTaken: seat.seatsTaken, seats: seat.seats)))
             return order.message(now: now)
         }
     }
@@ -89,8 +92,10 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, JobsEvents.ApplicationRejected(subjects: ids(order),
-                payload: .init(status: Int(order.status))))
+                tx,
+                JobsEvents.ApplicationRejected(
+                    subjects: ids(order),
+                    payload: .init(status: Int(order.status))))
             return order.message(now: now)
         }
     }
@@ -147,8 +152,10 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, JobsEvents.DeliverySubmitted(subjects: ids(order),
-                payload: .init(status: Int(order.status))))
+                tx,
+                JobsEvents.DeliverySubmitted(
+                    subjects: ids(order),
+                    payload: .init(status: Int(order.status))))
             return order.message(now: now)
         }
     }
@@ -202,8 +209,10 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, JobsEvents.OrderRated(subjects: ids(order),
-                payload: .init(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars))))
+                tx,
+                JobsEvents.OrderRated(
+                    subjects: ids(order),
+                    payload: .init(by: party == .nomad ? "nomad" : "enterprise", stars: Int(stars))))
             return order.message(now: now)
         }
     }
@@ -215,8 +224,9 @@ extension JobsService {
             var order = try await lockedOrder(tx, orderID)
             guard let party = OrderRules.party(of: principal, in: order) else { throw NomadError.permissionDenied }
             let reason = try Validate.text(request.reason, "reason", max: OrderRules.maxReason)
-            try OrderRules.require(order, in: [.applied, .active, .delivered],
-                                   "已完成、已拒绝或已取消的订单不能取消", "a completed, rejected or cancelled order cannot be cancelled")
+            try OrderRules.require(
+                order, in: [.applied, .active, .delivered],
+                "已完成、已拒绝或已取消的订单不能取消", "a completed, rejected or cancelled order cannot be cancelled")
             let heldSeat = order.holdsSeat
             if heldSeat { try await SeatStore.release(tx, jobID: order.jobID) }
             let previous = order.status
@@ -227,9 +237,12 @@ extension JobsService {
             order.updatedAt = now
             try await OrderStore.save(tx, order)
             try await Outbox.append(
-                tx, JobsEvents.OrderCancelled(subjects: ids(order),
-                payload: .init(by: party == .nomad ? "nomad" : "enterprise", previousStatus: Int(previous),
-                                        seatReleased: heldSeat)))
+                tx,
+                JobsEvents.OrderCancelled(
+                    subjects: ids(order),
+                    payload: .init(
+                        by: party == .nomad ? "nomad" : "enterprise", previousStatus: Int(previous),
+                        seatReleased: heldSeat)))
             return order.message(now: now)
         }
     }
@@ -304,11 +317,13 @@ extension JobsService {
         }
         let job = try await OrderStore.job(tx, id: order.jobID)
         try await Outbox.append(
-            tx, JobsEvents.OrderCompleted(subjects: ids(order),
-            payload: .init(
-                mode: Int(job?.mode ?? 0), contractKind: Int(order.contractKind ?? 0), skillCodes: skills.map(\.code),
-                budgetCurrency: job?.budgetCurrency ?? "", budgetMinor: job?.budgetMinor ?? 0,
-                milestones: order.milestones.count)))
+            tx,
+            JobsEvents.OrderCompleted(
+                subjects: ids(order),
+                payload: .init(
+                    mode: Int(job?.mode ?? 0), contractKind: Int(order.contractKind ?? 0), skillCodes: skills.map(\.code),
+                    budgetCurrency: job?.budgetCurrency ?? "", budgetMinor: job?.budgetMinor ?? 0,
+                    milestones: order.milestones.count)))
     }
 
     private func ids(_ order: OrderRecord) -> JobsEvents.OrderSubjects {

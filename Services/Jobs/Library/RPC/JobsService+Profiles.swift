@@ -36,10 +36,12 @@ extension JobsService {
             }
             let saved = try await ProfileStore.find(tx, nomadID: nomadID)!
             try await Outbox.append(
-                tx, JobsEvents.ProfileUpdated(subjects: .init(nomadID: nomadID.text),
-                payload: .init(
-                    skillCount: saved.skills.count, fields: update.fields.map(\.rawValue).sorted(), standing: standing,
-                    availability: Int(saved.availability))))
+                tx,
+                JobsEvents.ProfileUpdated(
+                    subjects: .init(nomadID: nomadID.text),
+                    payload: .init(
+                        skillCount: saved.skills.count, fields: update.fields.map(\.rawValue).sorted(), standing: standing,
+                        availability: Int(saved.availability))))
             return saved.message
         }
     }

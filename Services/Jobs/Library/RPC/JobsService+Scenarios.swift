@@ -32,15 +32,20 @@ extension JobsService {
             try await ScenarioStore.insert(tx, scenario, id: id)
             scenario.scenarioID = id.text
             try await Outbox.append(
-                tx, JobsEvents.ScenarioCreated(subjects: .init(scenarioID: id.text),
-                payload: .init(skillCode: scenario.skillCode, level: Int(scenario.level),
-                                         provider: scenario.provider, hours: Int(scenario.hours))))
+                tx,
+                JobsEvents.ScenarioCreated(
+                    subjects: .init(scenarioID: id.text),
+                    payload: .init(
+                        skillCode: scenario.skillCode, level: Int(scenario.level),
+                        provider: scenario.provider, hours: Int(scenario.hours))))
             try await audit(tx, principal, "scenario.create", subject: "scenario/\(id.text)", before: nil, after: scenario)
             return scenario
         }
     }
 
-    func listScenarios(request: Nomad_Jobs_V1_ListScenariosRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListScenariosResponse {
+    func listScenarios(
+        request: Nomad_Jobs_V1_ListScenariosRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_ListScenariosResponse {
         let page = try Page(request.page)
         let skill = request.skillCode.isEmpty ? nil : try Validate.text(request.skillCode, "skill_code", max: 200)
         let scenarios = try await database.read { tx in
@@ -49,15 +54,18 @@ extension JobsService {
         return .listing(\.scenarios, scenarios, page)
     }
 
-    func completeScenario(request: Nomad_Jobs_V1_CompleteScenarioRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ScenarioCompletion {
+    func completeScenario(
+        request: Nomad_Jobs_V1_CompleteScenarioRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_ScenarioCompletion {
         let principal = try caller
         let scenarioID = try Validate.uuid(request.scenarioID, "scenario_id")
         let nomadID = try Validate.uuid(request.nomadID, "nomad_id")
         let hash = try Validate.sha256Hex(request.evidenceHash, "evidence_hash", required: false)
         return try await mutation(request) { tx in
             let scenario = try await ScenarioStore.find(tx, id: scenarioID).orNotFound("scenario")
-            guard let completedAt = try await ScenarioStore.complete(
-                tx, scenarioID: scenarioID, nomadID: nomadID, evidenceHash: hash, recordedBy: principal.accountID)
+            guard
+                let completedAt = try await ScenarioStore.complete(
+                    tx, scenarioID: scenarioID, nomadID: nomadID, evidenceHash: hash, recordedBy: principal.accountID)
             else {
                 throw NomadError(.alreadyExists, zh: "该游民已完成此实训场景", en: "This nomad has already completed this scenario")
             }
@@ -65,11 +73,13 @@ extension JobsService {
                 tx, nomadID: nomadID, skillCode: scenario.skillCode, level: Int16(scenario.level),
                 source: .training, referenceID: scenarioID)
             try await Outbox.append(
-                tx, JobsEvents.TrainingCompleted(
-                subjects: .init(nomadID: nomadID.text, scenarioID: scenarioID.text, officerID: principal.accountID.text),
-                payload: .init(skillCode: scenario.skillCode, level: Int(scenario.level),
-                                           provider: scenario.provider, hours: Int(scenario.hours),
-                                           department: principal.department ?? "")))
+                tx,
+                JobsEvents.TrainingCompleted(
+                    subjects: .init(nomadID: nomadID.text, scenarioID: scenarioID.text, officerID: principal.accountID.text),
+                    payload: .init(
+                        skillCode: scenario.skillCode, level: Int(scenario.level),
+                        provider: scenario.provider, hours: Int(scenario.hours),
+                        department: principal.department ?? "")))
             let completion = Nomad_Jobs_V1_ScenarioCompletion.with {
                 $0.scenarioID = scenarioID.text
                 $0.nomadID = nomadID.text

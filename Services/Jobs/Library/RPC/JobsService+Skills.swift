@@ -24,7 +24,9 @@ extension JobsService {
         return skill.message
     }
 
-    func resolveSkills(request: Nomad_Jobs_V1_ResolveSkillsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ResolveSkillsResponse {
+    func resolveSkills(
+        request: Nomad_Jobs_V1_ResolveSkillsRequest, context: ServerContext
+    ) async throws -> Nomad_Jobs_V1_ResolveSkillsResponse {
         guard request.terms.count <= SkillTerms.maxResolveTerms else {
             throw NomadError.invalid("terms", zh: "最多 \(SkillTerms.maxResolveTerms) 项", en: "at most \(SkillTerms.maxResolveTerms) items")
         }
@@ -56,8 +58,10 @@ extension JobsService {
             try await SkillStore.insert(tx, code: code, parent: parent, nameZh: nameZh, nameEn: nameEn)
             try await SkillStore.addAliases(tx, code: code, aliases: aliases)
             try await Outbox.append(
-                tx, JobsEvents.SkillCreated(subjects: .init(skillCode: code, actorID: principal.accountID.text),
-                payload: .init(parentCode: parent, aliases: aliases.map(\.alias))))
+                tx,
+                JobsEvents.SkillCreated(
+                    subjects: .init(skillCode: code, actorID: principal.accountID.text),
+                    payload: .init(parentCode: parent, aliases: aliases.map(\.alias))))
             let created = try await SkillStore.find(tx, code: code)!.message
             try await audit(tx, principal, "skill.create", subject: "skill/\(code)", before: nil, after: created)
             return created
@@ -76,8 +80,10 @@ extension JobsService {
             let before = try await SkillStore.find(tx, code: code)?.message
             try await SkillStore.addAliases(tx, code: code, aliases: aliases)
             try await Outbox.append(
-                tx, JobsEvents.SkillAliasesAdded(subjects: .init(skillCode: code, actorID: principal.accountID.text),
-                payload: .init(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias))))
+                tx,
+                JobsEvents.SkillAliasesAdded(
+                    subjects: .init(skillCode: code, actorID: principal.accountID.text),
+                    payload: .init(parentCode: SkillTerms.parent(of: code), aliases: aliases.map(\.alias))))
             let updated = try await SkillStore.find(tx, code: code)!.message
             try await audit(tx, principal, "skill.add_aliases", subject: "skill/\(code)", before: before, after: updated)
             return updated

@@ -24,7 +24,9 @@ extension BountyRecord {
             bounty.publisherID = publisherID.text
             bounty.title = title
             bounty.description_p = description
-            bounty.budget = .with { $0.currencyCode = currency; $0.minorUnits = budgetMinor }
+            bounty.budget = .with {
+                $0.currencyCode = currency; $0.minorUnits = budgetMinor
+            }
             bounty.deadline = .init(date: deadline)
             bounty.qualification = .with { qualification in
                 qualification.applicantKinds = applicantKinds.map { Nomad_Jobs_V1_ApplicantKind(rawValue: Int($0)) ?? .unspecified }
@@ -53,7 +55,9 @@ extension BountyRecord {
             bounty.status = .init(rawValue: Int(status)) ?? .unspecified
             bounty.winnerApplicationIds = winnerApplicationIDs.map(\.text)
             if let rewardMinor, let rewardCurrency {
-                bounty.rewardPaid = .with { $0.currencyCode = rewardCurrency; $0.minorUnits = rewardMinor }
+                bounty.rewardPaid = .with {
+                    $0.currencyCode = rewardCurrency; $0.minorUnits = rewardMinor
+                }
             }
             bounty.createTime = .init(date: createdAt)
             bounty.updateTime = .init(date: updatedAt)

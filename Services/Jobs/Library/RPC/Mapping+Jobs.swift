@@ -19,7 +19,9 @@ extension JobRecord {
                 }
             }
             job.tools = posting.tools
-            job.budget = .with { $0.currencyCode = posting.currency; $0.minorUnits = posting.budgetMinor }
+            job.budget = .with {
+                $0.currencyCode = posting.currency; $0.minorUnits = posting.budgetMinor
+            }
             job.mode = posting.mode
             job.seats = posting.seats
             job.seatsTaken = seatsTaken
@@ -50,7 +52,9 @@ extension JobStore.SkillDemandRow {
     var message: Nomad_Jobs_V1_SkillDemand {
         .with {
             $0.skillCode = code
-            $0.name = .with { $0.zhCn = nameZh; $0.en = nameEn }
+            $0.name = .with {
+                $0.zhCn = nameZh; $0.en = nameEn
+            }
             $0.openJobs = openJobs
             $0.openSeats = openSeats
             $0.essentialIn = essentialIn

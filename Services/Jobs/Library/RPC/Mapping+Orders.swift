@@ -32,7 +32,9 @@ extension OrderRecord {
                 .with {
                     $0.title = milestone.title
                     $0.due = .init(date: milestone.due)
-                    $0.amount = .with { $0.currencyCode = milestone.currency; $0.minorUnits = milestone.amountMinor }
+                    $0.amount = .with {
+                        $0.currencyCode = milestone.currency; $0.minorUnits = milestone.amountMinor
+                    }
                     $0.status = .init(rawValue: Int(milestone.status)) ?? .unspecified
                     $0.deliveryNote = milestone.deliveryNote
                     $0.evidenceHash = milestone.evidenceHash

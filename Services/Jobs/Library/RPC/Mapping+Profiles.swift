@@ -21,7 +21,9 @@ extension ProfileRecord {
             profile.hoursPerWeek = hoursPerWeek
             profile.timeZone = timeZone
             profile.languages = languages
-            profile.rate = .with { $0.currencyCode = rateCurrency; $0.minorUnits = rateMinor }
+            profile.rate = .with {
+                $0.currencyCode = rateCurrency; $0.minorUnits = rateMinor
+            }
             profile.certification = ProfileRules.certification(standing)
             profile.updateTime = .init(date: updatedAt)
         }

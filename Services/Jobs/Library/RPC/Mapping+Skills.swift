@@ -5,7 +5,9 @@ extension SkillRecord {
         .with {
             $0.code = code
             $0.parentCode = parentCode ?? ""
-            $0.name = .with { $0.zhCn = nameZh; $0.en = nameEn }
+            $0.name = .with {
+                $0.zhCn = nameZh; $0.en = nameEn
+            }
             $0.aliases = aliases
             $0.path = SkillTerms.path(of: code)
         }

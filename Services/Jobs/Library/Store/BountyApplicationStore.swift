@@ -29,7 +29,8 @@ enum BountyApplicationStore {
         _ tx: Tx, id: UUID, bountyID: UUID, lead: UUID, draft: ApplicationDraft
     ) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO bounty_applications (id, bounty_id, lead_id, kind, team_name, proposal, evidence_hash)
                 VALUES (\(id), \(bountyID), \(lead), \(draft.kind), \(draft.teamName), \(draft.proposal), \(draft.evidenceHash))
                 """)
@@ -37,7 +38,8 @@ enum BountyApplicationStore {
             throw NomadError(.alreadyExists, zh: "您已为该榜单提交过申请", en: "You have already applied to this bounty")
         }
         for (position, member) in draft.members.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO bounty_application_members (application_id, position, member_id)
                 VALUES (\(id), \(position), \(member))
                 """)
@@ -58,7 +60,8 @@ enum BountyApplicationStore {
     static func list(
         _ tx: Tx, bountyID: UUID, status: Int16?, page: Page
     ) async throws -> [BountyApplicationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE bounty_id = \(bountyID) AND (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at, id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -70,7 +73,8 @@ enum BountyApplicationStore {
     static func list(
         _ tx: Tx, involving nomad: UUID, status: Int16?, page: Page
     ) async throws -> [BountyApplicationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE (lead_id = \(nomad)
                    OR id IN (SELECT application_id FROM bounty_application_members WHERE member_id = \(nomad)))
@@ -83,7 +87,8 @@ enum BountyApplicationStore {
     static func review(
         _ tx: Tx, id: UUID, status: Int16, reason: String, reviewer: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE bounty_applications SET status = \(status), review_reason = \(reason), reviewed_by = \(reviewer),
               reviewed_at = now(), updated_at = now()
             WHERE id = \(id)
@@ -94,7 +99,8 @@ enum BountyApplicationStore {
     /// per bounty refuses a second winner in the same place even if a caller
     /// skipped the bounty lock.
     static func markWon(_ tx: Tx, id: UUID, rank: Int) async throws -> Date {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             UPDATE bounty_applications SET status = \(BountyRules.ApplicationStatus.won.rawValue), winner_rank = \(rank),
               signed_at = now(), updated_at = now()
             WHERE id = \(id) RETURNING signed_at
@@ -105,7 +111,8 @@ enum BountyApplicationStore {
 
     /// Once every place is taken, the applications still waiting lose; returns their ids.
     static func markNotSelected(_ tx: Tx, bountyID: UUID) async throws -> [UUID] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             UPDATE bounty_applications SET status = \(BountyRules.ApplicationStatus.notSelected.rawValue), updated_at = now()
             WHERE bounty_id = \(bountyID)
               AND status IN (\(BountyRules.ApplicationStatus.submitted.rawValue), \(BountyRules.ApplicationStatus.qualified.rawValue))
@@ -118,7 +125,8 @@ enum BountyApplicationStore {
 
     /// The winning applications in signing order.
     static func winners(_ tx: Tx, bountyID: UUID) async throws -> [BountyApplicationRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM bounty_applications
             WHERE bounty_id = \(bountyID) AND winner_rank IS NOT NULL ORDER BY winner_rank
             """)
@@ -131,11 +139,13 @@ enum BountyApplicationStore {
     ) async throws -> [String: Int16] {
         guard !codes.isEmpty else { return [:] }
         var levels: [String: Int16] = [:]
-        for try await (code, level) in try await tx.query("""
+        for try await (code, level) in try await tx.query(
+            """
             SELECT skill_code, max(level) FROM profile_skills
             WHERE nomad_id = ANY(\(nomads)) AND skill_code = ANY(\(codes))
             GROUP BY skill_code
-            """).decode((String, Int16).self) {
+            """
+        ).decode((String, Int16).self) {
             levels[code] = level
         }
         return levels
@@ -157,10 +167,12 @@ enum BountyApplicationStore {
     private static func members(_ tx: Tx, of ids: [UUID]) async throws -> [UUID: [UUID]] {
         guard !ids.isEmpty else { return [:] }
         var result: [UUID: [UUID]] = [:]
-        for try await (application, member) in try await tx.query("""
+        for try await (application, member) in try await tx.query(
+            """
             SELECT application_id, member_id FROM bounty_application_members
             WHERE application_id = ANY(\(ids)) ORDER BY application_id, position
-            """).decode((UUID, UUID).self) {
+            """
+        ).decode((UUID, UUID).self) {
             result[application, default: []].append(member)
         }
         return result

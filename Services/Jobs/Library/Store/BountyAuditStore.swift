@@ -10,7 +10,8 @@ enum BountyAuditStore {
         _ tx: Tx, bountyID: UUID, actor: Principal, action: String,
         applicationID: UUID? = nil, detail: String = ""
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO bounty_audit (bounty_id, actor_id, actor_role, action, application_id, detail)
             VALUES (\(bountyID), \(actor.accountID), \(actor.role.rawValue), \(action), \(applicationID), \(detail))
             """)
@@ -22,7 +23,8 @@ enum BountyAuditStore {
         detail: String = ""
     ) async throws {
         guard !applicationIDs.isEmpty else { return }
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO bounty_audit (bounty_id, actor_id, actor_role, action, application_id, detail)
             SELECT \(bountyID), \(actor.accountID), \(actor.role.rawValue), \(action), a, \(detail)
             FROM unnest(\(applicationIDs)::uuid[]) WITH ORDINALITY AS t(a, n) ORDER BY n
@@ -31,10 +33,12 @@ enum BountyAuditStore {
 
     /// In the order the transitions happened.
     static func list(_ tx: Tx, bountyID: UUID, page: Page) async throws -> [Nomad_Jobs_V1_BountyAuditEntry] {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT at, actor_id, actor_role, action, application_id, detail FROM bounty_audit
             WHERE bounty_id = \(bountyID) ORDER BY sequence LIMIT \(page.fetchLimit) OFFSET \(page.offset)
-            """).collect().map { row in
+            """
+        ).collect().map { row in
             let (at, actor, role, action, application, detail) =
                 try row.decode((Date, UUID, String, String, UUID?, String).self)
             return .with {

@@ -51,19 +51,22 @@ enum BountyStore {
     static func insert(
         _ tx: Tx, id: UUID, jobID: UUID, publisher: Principal, draft: BountyDraft
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO jobs (id, enterprise_id, title, description, budget_currency, budget_minor, mode, seats,
               deadline, claimable)
             VALUES (\(jobID), \(publisher.accountID), \(draft.title), \(draft.description), \(draft.currency),
               \(draft.budgetMinor), \(Int16(4)), \(draft.winnerPlaces), \(draft.deadline), false)
             """)
         for skill in draft.skills {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
                 VALUES (\(jobID), \(skill.code), \(skill.minLevel), \(skill.weight), true)
                 """)
         }
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO bounties (id, publisher_id, publisher_role, job_id, title, description, budget_currency,
               budget_minor, deadline, applicant_kinds, certified_only, max_team_size, winner_places)
             VALUES (\(id), \(publisher.accountID), \(publisher.role.rawValue), \(jobID), \(draft.title),
@@ -71,13 +74,15 @@ enum BountyStore {
               \(draft.certifiedOnly), \(draft.maxTeamSize), \(draft.winnerPlaces))
             """)
         for (position, skill) in draft.skills.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO bounty_skills (bounty_id, position, skill_code, min_level, weight)
                 VALUES (\(id), \(position), \(skill.code), \(skill.minLevel), \(skill.weight))
                 """)
         }
         for (position, milestone) in draft.milestones.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO bounty_milestones (bounty_id, position, title, due)
                 VALUES (\(id), \(position), \(milestone.title), \(milestone.due))
                 """)
@@ -113,7 +118,8 @@ enum BountyStore {
 
     /// Newest first; `status` nil lists every status.
     static func list(_ tx: Tx, status: Int16?, page: Page) async throws -> [BountyRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM bounties
             WHERE (\(status)::smallint IS NULL OR status = \(status))
             ORDER BY created_at DESC, id DESC LIMIT \(page.fetchLimit) OFFSET \(page.offset)
@@ -130,7 +136,8 @@ enum BountyStore {
     /// IN_PROGRESS. The companion job's seats follow, and it closes once the
     /// work has started. Call under the bounty row lock.
     static func addWinner(_ tx: Tx, _ bounty: BountyRecord) async throws -> (winners: Int, filled: Bool) {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             UPDATE bounties SET winners = winners + 1,
               status = CASE WHEN winners + 1 = winner_places THEN \(BountyRules.Status.inProgress.rawValue) ELSE status END,
               updated_at = now()
@@ -140,7 +147,8 @@ enum BountyStore {
         var result: (Int, Bool)?
         for try await (winners, filled) in rows.decode((Int, Bool).self) { result = (winners, filled) }
         guard let result else { throw NomadError.wrongState("所有揭榜名额已被占满", "every winner place has been taken") }
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE jobs SET seats_taken = \(result.0),
               status = CASE WHEN \(result.1) THEN \(literal: Nomad_Jobs_V1_JobStatus.closed) ELSE status END,
               close_reason = CASE WHEN \(result.1) THEN 'bounty in progress' ELSE close_reason END,
@@ -153,7 +161,8 @@ enum BountyStore {
     static func recordProgress(
         _ tx: Tx, bountyID: UUID, position: Int, percent: Int16, note: String, by reporter: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE bounty_milestones SET progress_percent = \(percent), last_report = \(note),
               reported_by = \(reporter), reported_at = now()
             WHERE bounty_id = \(bountyID) AND position = \(position)
@@ -164,12 +173,14 @@ enum BountyStore {
     static func markCompleted(
         _ tx: Tx, _ bounty: BountyRecord, rewardMinor: Int64
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE bounties SET status = \(BountyRules.Status.completed.rawValue), reward_currency = budget_currency,
               reward_minor = \(rewardMinor), completed_at = now(), updated_at = now()
             WHERE id = \(bounty.id)
             """)
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE jobs SET status = \(literal: Nomad_Jobs_V1_JobStatus.closed), close_reason = coalesce(close_reason, 'bounty completed'), updated_at = now()
             WHERE id = \(bounty.jobID)
             """)
@@ -178,31 +189,39 @@ enum BountyStore {
     /// Cancels the bounty and takes its row off the demand list; winners keep
     /// their WON record (the audit says what became of the work).
     static func markCancelled(_ tx: Tx, _ bounty: BountyRecord, reason: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE bounties SET status = \(BountyRules.Status.cancelled.rawValue), updated_at = now() WHERE id = \(bounty.id)
             """)
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE jobs SET status = \(literal: Nomad_Jobs_V1_JobStatus.closed), close_reason = \("bounty cancelled: " + reason), updated_at = now()
             WHERE id = \(bounty.jobID)
             """)
     }
 
     private static func complete(_ tx: Tx, _ bounty: inout BountyRecord) async throws {
-        for try await (code, level, weight) in try await tx.query("""
+        for try await (code, level, weight) in try await tx.query(
+            """
             SELECT skill_code, min_level, weight FROM bounty_skills WHERE bounty_id = \(bounty.id) ORDER BY position
-            """).decode((String, Int16, Int16).self) {
+            """
+        ).decode((String, Int16, Int16).self) {
             bounty.skills.append(.init(code: code, minLevel: level, weight: weight))
         }
-        for try await (title, due, percent, report) in try await tx.query("""
+        for try await (title, due, percent, report) in try await tx.query(
+            """
             SELECT title, due, progress_percent, last_report FROM bounty_milestones
             WHERE bounty_id = \(bounty.id) ORDER BY position
-            """).decode((String, Date, Int16, String).self) {
+            """
+        ).decode((String, Date, Int16, String).self) {
             bounty.milestones.append(.init(title: title, due: due, progressPercent: percent, lastReport: report))
         }
-        for try await id in try await tx.query("""
+        for try await id in try await tx.query(
+            """
             SELECT id FROM bounty_applications
             WHERE bounty_id = \(bounty.id) AND winner_rank IS NOT NULL ORDER BY winner_rank
-            """).decode(UUID.self) {
+            """
+        ).decode(UUID.self) {
             bounty.winnerApplicationIDs.append(id)
         }
     }

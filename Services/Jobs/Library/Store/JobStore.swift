@@ -32,9 +32,11 @@ struct DemandFilter: Sendable {
 enum JobStore {
     /// The zone day of the job's deadline: the last day of a claim's work.
     static func deadlineDay(_ tx: Tx, id: UUID) async throws -> ZoneDay? {
-        try await tx.query("""
+        try await tx.query(
+            """
             SELECT to_char(deadline AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM jobs WHERE id = \(id)
-            """).collect().first.flatMap { ZoneDay(iso: try $0.decode(String.self)) }
+            """
+        ).collect().first.flatMap { ZoneDay(iso: try $0.decode(String.self)) }
     }
 
     private static let columns = """
@@ -45,14 +47,16 @@ enum JobStore {
     /// A new job. An external id the enterprise already used is ALREADY_EXISTS.
     static func insert(_ tx: Tx, _ job: JobRecord) async throws {
         let p = job.posting
-        let inserted = try await tx.query("""
+        let inserted = try await tx.query(
+            """
             INSERT INTO jobs (id, enterprise_id, external_id, title, description, tools, budget_currency, budget_minor,
               mode, seats, deadline, languages, claimable, content_hash)
             VALUES (\(job.id), \(job.enterpriseID), \(p.externalID), \(p.title), \(p.description), \(p.tools),
               \(p.currency), \(p.budgetMinor), \(Int16(p.mode.rawValue)), \(Int32(p.seats)), \(p.deadline), \(p.languages),
               \(p.claimable), \(job.contentHash))
             ON CONFLICT (enterprise_id, external_id) DO NOTHING RETURNING 1
-            """).collect().count
+            """
+        ).collect().count
         guard inserted == 1 else {
             throw NomadError(.alreadyExists, zh: "该外部编号已用于您的另一岗位", en: "You already have a job with this external_id")
         }
@@ -62,7 +66,8 @@ enum JobStore {
     /// Replaces an ingested job's posting. Seats taken stay; the status
     /// follows the new seat count (a job whose seats were raised reopens).
     static func update(_ tx: Tx, id: UUID, posting p: JobPosting, hash: Data) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE jobs SET title = \(p.title), description = \(p.description), tools = \(p.tools),
               budget_currency = \(p.currency), budget_minor = \(p.budgetMinor), mode = \(Int16(p.mode.rawValue)),
               seats = \(Int32(p.seats)), deadline = \(p.deadline), languages = \(p.languages), claimable = \(p.claimable),
@@ -76,7 +81,8 @@ enum JobStore {
     }
 
     private static func insertSkills(_ tx: Tx, jobID: UUID, skills: [JobPosting.Skill]) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO job_skills (job_id, skill_code, min_level, weight, essential)
             SELECT \(jobID), * FROM unnest(\(skills.map(\.code))::text[], \(skills.map(\.minLevel))::smallint[],
               \(skills.map(\.weight))::smallint[], \(skills.map(\.essential))::boolean[])
@@ -91,13 +97,16 @@ enum JobStore {
     static func findExternal(
         _ tx: Tx, enterpriseID: UUID, externalID: String
     ) async throws -> JobRecord? {
-        try await one(tx, """
+        try await one(
+            tx,
+            """
             SELECT \(unescaped: columns) FROM jobs WHERE enterprise_id = \(enterpriseID) AND external_id = \(externalID) FOR UPDATE
             """)
     }
 
     static func close(_ tx: Tx, id: UUID, reason: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE jobs SET status = \(literal: Nomad_Jobs_V1_JobStatus.closed), close_reason = \(reason), updated_at = now() WHERE id = \(id)
             """)
     }
@@ -105,7 +114,8 @@ enum JobStore {
     /// Up to `page.fetchLimit` jobs, newest first. A skill filter takes the
     /// skill and every skill beneath it (codes sharing its dotted prefix).
     static func list(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [JobRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM jobs j
             WHERE j.status = \(filter.status) AND (\(filter.status) <> \(literal: Nomad_Jobs_V1_JobStatus.open) OR j.deadline > now())
               AND (\(filter.enterpriseID)::uuid IS NULL OR j.enterprise_id = \(filter.enterpriseID))
@@ -132,7 +142,8 @@ enum JobStore {
     /// Open jobs, free seats and essential mentions per skill, over open jobs
     /// matching the filter; most free seats first.
     static func summarize(_ tx: Tx, filter: DemandFilter, page: Page) async throws -> [SkillDemandRow] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT js.skill_code, s.name_zh, s.name_en, count(*)::int4, sum(j.seats - j.seats_taken)::int4,
               count(*) FILTER (WHERE js.essential)::int4
             FROM job_skills js JOIN jobs j ON j.id = js.job_id JOIN skills s ON s.code = js.skill_code
@@ -157,7 +168,8 @@ enum JobStore {
 
     private static func skills(_ tx: Tx, jobIDs: [UUID]) async throws -> [UUID: [JobPosting.Skill]] {
         guard !jobIDs.isEmpty else { return [:] }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT job_id, skill_code, min_level, weight, essential FROM job_skills
             WHERE job_id = ANY(\(jobIDs)) ORDER BY job_id, essential DESC, weight DESC, skill_code
             """)

@@ -269,9 +269,15 @@ enum MatchStore {
             guard let id, let tools, let languages, let codes, let levels, let weights, let essentials else {
                 return (excluded, nil)
             }
-            return (excluded, (id, MatchScoring.Job(
-                requirements: MatchStore.requirements(codes, levels, weights, essentials), tools: tools,
-                languages: languages)))
+            return (
+                excluded,
+                (
+                    id,
+                    MatchScoring.Job(
+                        requirements: MatchStore.requirements(codes, levels, weights, essentials), tools: tools,
+                        languages: languages)
+                )
+            )
         }
     }
 
@@ -296,7 +302,8 @@ enum MatchStore {
         guard !gaps.isEmpty else { return [:] }
         let codes = gaps.map(\.code)
         let levels = gaps.map { Int16($0.level) }
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT g.code, s.id, s.skill_code, s.level, s.title_zh, s.title_en, s.description_zh, s.description_en,
               s.provider, s.hours
             FROM unnest(\(codes)::text[], \(levels)::int2[]) AS g(code, level)
@@ -311,16 +318,22 @@ enum MatchStore {
             """)
         var result: [String: [Nomad_Jobs_V1_Scenario]] = [:]
         for try await (gap, id, code, level, titleZh, titleEn, descriptionZh, descriptionEn, provider, hours)
-            in rows.decode((String, UUID, String, Int16, String, String, String, String, String, Int).self) {
-            result[gap, default: []].append(.with {
-                $0.scenarioID = id.text
-                $0.skillCode = code
-                $0.level = Int32(level)
-                $0.title = .with { $0.zhCn = titleZh; $0.en = titleEn }
-                $0.description_p = .with { $0.zhCn = descriptionZh; $0.en = descriptionEn }
-                $0.provider = provider
-                $0.hours = Int32(hours)
-            })
+            in rows.decode((String, UUID, String, Int16, String, String, String, String, String, Int).self)
+        {
+            result[gap, default: []].append(
+                .with {
+                    $0.scenarioID = id.text
+                    $0.skillCode = code
+                    $0.level = Int32(level)
+                    $0.title = .with {
+                        $0.zhCn = titleZh; $0.en = titleEn
+                    }
+                    $0.description_p = .with {
+                        $0.zhCn = descriptionZh; $0.en = descriptionEn
+                    }
+                    $0.provider = provider
+                    $0.hours = Int32(hours)
+                })
         }
         return result
     }

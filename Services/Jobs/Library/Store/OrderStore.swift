@@ -60,7 +60,8 @@ enum OrderStore {
     /// nomad on the same job is ALREADY_EXISTS.
     static func insert(_ tx: Tx, _ order: OrderRecord) async throws {
         do {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO orders (id, job_id, nomad_id, enterprise_id, status, holds_seat, cover_note, contract_kind,
                   contract_start, contract_end, contract_signed_at, nomad_foreign, nomad_permit_until)
                 VALUES (\(order.id), \(order.jobID), \(order.nomadID), \(order.enterpriseID), \(order.status),
@@ -84,15 +85,19 @@ enum OrderStore {
     }
 
     static func milestones(_ tx: Tx, orderID: UUID) async throws -> [OrderRecord.MilestoneRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT title, due, amount_currency, amount_minor, status, delivery_note, evidence_hash
             FROM order_milestones WHERE order_id = \(orderID) ORDER BY position
             """)
         var result: [OrderRecord.MilestoneRecord] = []
-        for try await (title, due, currency, amount, status, note, hash) in
-            rows.decode((String, Date, String, Int64, Int16, String, String).self) {
-            result.append(.init(title: title, due: due, currency: currency, amountMinor: amount, status: status,
-                                deliveryNote: note, evidenceHash: hash))
+        for try await (title, due, currency, amount, status, note, hash) in rows.decode(
+            (String, Date, String, Int64, Int16, String, String).self)
+        {
+            result.append(
+                .init(
+                    title: title, due: due, currency: currency, amountMinor: amount, status: status,
+                    deliveryNote: note, evidenceHash: hash))
         }
         return result
     }
@@ -101,8 +106,9 @@ enum OrderStore {
         let r = row.makeRandomAccess()
         func rating(_ stars: String, _ comment: String, _ at: String) throws -> OrderRecord.RatingRecord? {
             guard let value = try r[stars].decode(Int16?.self) else { return nil }
-            return .init(stars: value, comment: try r[comment].decode(String?.self) ?? "",
-                         at: try r[at].decode(Date?.self) ?? Date())
+            return .init(
+                stars: value, comment: try r[comment].decode(String?.self) ?? "",
+                at: try r[at].decode(Date?.self) ?? Date())
         }
         return OrderRecord(
             id: try r["id"].decode(UUID.self),
@@ -129,7 +135,8 @@ enum OrderStore {
 
     /// Writes back what the order's steps change (not its milestones).
     static func save(_ tx: Tx, _ order: OrderRecord) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE orders SET status = \(order.status), holds_seat = \(order.holdsSeat),
               contract_kind = \(order.contractKind), contract_start = \(order.contractStart?.iso)::date,
               contract_end = \(order.contractEnd?.iso)::date, contract_signed_at = \(order.contractSignedAt),
@@ -147,7 +154,8 @@ enum OrderStore {
     static func saveMilestones(_ tx: Tx, _ order: OrderRecord) async throws {
         try await tx.query("DELETE FROM order_milestones WHERE order_id = \(order.id)")
         for (position, milestone) in order.milestones.enumerated() {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO order_milestones (order_id, position, title, due, amount_currency, amount_minor, status,
                   delivery_note, evidence_hash)
                 VALUES (\(order.id), \(position), \(milestone.title), \(milestone.due), \(milestone.currency),
@@ -159,7 +167,8 @@ enum OrderStore {
     /// The delivery of an order without milestones: its note and evidence are
     /// kept on the order row (Migration0003Orders).
     static func recordWholeDelivery(_ tx: Tx, orderID: UUID, note: String, evidenceHash: String) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE orders SET delivery_note = \(note), evidence_hash = \(evidenceHash) WHERE id = \(orderID)
             """)
     }
@@ -170,7 +179,8 @@ enum OrderStore {
         _ tx: Tx, nomadID: UUID?, enterpriseID: UUID?, jobID: UUID?, status: Int16?,
         page: Page
     ) async throws -> [OrderRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM orders
             WHERE (\(nomadID)::uuid IS NULL OR nomad_id = \(nomadID))
               AND (\(enterpriseID)::uuid IS NULL OR enterprise_id = \(enterpriseID))
@@ -200,14 +210,17 @@ enum OrderStore {
     }
 
     static func job(_ tx: Tx, id: UUID) async throws -> JobTerms? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT enterprise_id, mode, status, seats, seats_taken, deadline > now(), budget_currency, budget_minor
             FROM jobs WHERE id = \(id)
             """)
-        for try await (enterprise, mode, status, seats, taken, before, currency, budget) in
-            rows.decode((UUID, Int16, Int16, Int, Int, Bool, String, Int64).self) {
-            return JobTerms(id: id, enterpriseID: enterprise, mode: mode, status: status, seats: seats, seatsTaken: taken,
-                            beforeDeadline: before, budgetCurrency: currency, budgetMinor: budget)
+        for try await (enterprise, mode, status, seats, taken, before, currency, budget) in rows.decode(
+            (UUID, Int16, Int16, Int, Int, Bool, String, Int64).self)
+        {
+            return JobTerms(
+                id: id, enterpriseID: enterprise, mode: mode, status: status, seats: seats, seatsTaken: taken,
+                beforeDeadline: before, budgetCurrency: currency, budgetMinor: budget)
         }
         return nil
     }
@@ -215,7 +228,8 @@ enum OrderStore {
     /// The job's required skills with their minimum levels, most important
     /// first (essential, then weight): the first is the job's main skill.
     static func jobSkills(_ tx: Tx, jobID: UUID) async throws -> [(code: String, minLevel: Int16)] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT skill_code, min_level FROM job_skills WHERE job_id = \(jobID)
             ORDER BY essential DESC, weight DESC, skill_code
             """)
@@ -227,7 +241,8 @@ enum OrderStore {
     /// The nomad's orders as the career chain reads them, each with its job's
     /// main skill.
     static func careerOrders(_ tx: Tx, nomadID: UUID) async throws -> [CareerChain.Order] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT o.id, o.status, o.contract_kind, to_char(o.contract_start, 'YYYY-MM-DD'),
               to_char(o.contract_end, 'YYYY-MM-DD'), o.contract_signed_at, o.completed_at,
               (SELECT s.skill_code FROM job_skills s WHERE s.job_id = o.job_id
@@ -235,14 +250,16 @@ enum OrderStore {
             FROM orders o WHERE o.nomad_id = \(nomadID) ORDER BY o.created_at, o.id
             """)
         var orders: [CareerChain.Order] = []
-        for try await (id, status, kind, start, end, signedAt, completedAt, skill) in
-            rows.decode((UUID, Int16, Int16?, String?, String?, Date?, Date?, String?).self) {
-            orders.append(CareerChain.Order(
-                orderID: id, skillCode: skill ?? "",
-                cancelled: status == Int16(Nomad_Jobs_V1_OrderStatus.cancelled.rawValue),
-                flexible: kind == Int16(Nomad_Jobs_V1_ContractKind.flexible.rawValue),
-                longTerm: OrderRecord.isLongTerm(start: start.flatMap { ZoneDay(iso: $0) }, end: end.flatMap { ZoneDay(iso: $0) }),
-                signedAt: signedAt, completedAt: completedAt))
+        for try await (id, status, kind, start, end, signedAt, completedAt, skill) in rows.decode(
+            (UUID, Int16, Int16?, String?, String?, Date?, Date?, String?).self)
+        {
+            orders.append(
+                CareerChain.Order(
+                    orderID: id, skillCode: skill ?? "",
+                    cancelled: status == Int16(Nomad_Jobs_V1_OrderStatus.cancelled.rawValue),
+                    flexible: kind == Int16(Nomad_Jobs_V1_ContractKind.flexible.rawValue),
+                    longTerm: OrderRecord.isLongTerm(start: start.flatMap { ZoneDay(iso: $0) }, end: end.flatMap { ZoneDay(iso: $0) }),
+                    signedAt: signedAt, completedAt: completedAt))
         }
         return orders
     }

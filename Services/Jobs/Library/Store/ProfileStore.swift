@@ -29,13 +29,15 @@ struct ProfileRecord: Sendable {
 
 enum ProfileStore {
     static func find(_ tx: Tx, nomadID: UUID) async throws -> ProfileRecord? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT availability, hours_per_week, time_zone, languages, rate_currency, rate_minor, standing, updated_at
             FROM profiles WHERE nomad_id = \(nomadID)
             """)
         var found: ProfileRecord?
-        for try await (availability, hours, zone, languages, currency, rate, standing, updated) in
-            rows.decode((Int16, Int32, String, [String], String, Int64, String, Date).self) {
+        for try await (availability, hours, zone, languages, currency, rate, standing, updated) in rows.decode(
+            (Int16, Int32, String, [String], String, Int64, String, Date).self)
+        {
             found = ProfileRecord(
                 nomadID: nomadID, availability: availability, hoursPerWeek: hours, timeZone: zone, languages: languages,
                 rateCurrency: currency, rateMinor: rate, standing: standing, updatedAt: updated)
@@ -54,7 +56,8 @@ enum ProfileStore {
     }
 
     static func save(_ tx: Tx, _ profile: ProfileRecord) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE profiles SET availability = \(profile.availability), hours_per_week = \(profile.hoursPerWeek),
               time_zone = \(profile.timeZone), languages = \(profile.languages), rate_currency = \(profile.rateCurrency),
               rate_minor = \(profile.rateMinor), standing = \(profile.standing), updated_at = now()
@@ -73,7 +76,8 @@ enum ProfileStore {
         for skill in skills {
             let proof = proven[skill.code]
             let tools = skill.tools
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO profile_skills (nomad_id, skill_code, level, years_experience, projects_done, tools,
                   verified_level, verification)
                 VALUES (\(nomadID), \(skill.code), \(skill.level), \(skill.yearsExperience), \(skill.projectsDone),
@@ -83,15 +87,19 @@ enum ProfileStore {
     }
 
     static func skills(_ tx: Tx, nomadID: UUID) async throws -> [ProfileRecord.SkillRecord] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT skill_code, level, years_experience, projects_done, tools, verified_level, verification
             FROM profile_skills WHERE nomad_id = \(nomadID) ORDER BY level DESC, skill_code
             """)
         var result: [ProfileRecord.SkillRecord] = []
-        for try await (code, level, years, projects, tools, verified, verification) in
-            rows.decode((String, Int16, Int32, Int32, [String], Int16, Int16).self) {
-            result.append(.init(code: code, level: level, yearsExperience: years, projectsDone: projects, tools: tools,
-                                verifiedLevel: verified, verification: verification))
+        for try await (code, level, years, projects, tools, verified, verification) in rows.decode(
+            (String, Int16, Int32, Int32, [String], Int16, Int16).self)
+        {
+            result.append(
+                .init(
+                    code: code, level: level, yearsExperience: years, projectsDone: projects, tools: tools,
+                    verifiedLevel: verified, verification: verification))
         }
         return result
     }

@@ -18,7 +18,8 @@ enum SeatStore {
     /// its deadline. The last seat marks the job FILLED. (A direct claim takes
     /// its seat in `claim_job`, jobs migration 6, under the same rule.)
     static func take(_ tx: Tx, jobID: UUID) async throws -> Taken? {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             UPDATE jobs SET seats_taken = seats_taken + 1,
               status = CASE WHEN seats_taken + 1 = seats THEN \(literal: Nomad_Jobs_V1_JobStatus.filled) ELSE status END, updated_at = now()
             WHERE id = \(jobID) AND status = \(literal: Nomad_Jobs_V1_JobStatus.open) AND seats_taken < seats AND deadline > now()
@@ -33,7 +34,8 @@ enum SeatStore {
     /// Gives a seat back (a cancelled order); a FILLED job reopens unless it
     /// was closed meanwhile.
     static func release(_ tx: Tx, jobID: UUID) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             UPDATE jobs SET seats_taken = seats_taken - 1,
               status = CASE WHEN status = \(literal: Nomad_Jobs_V1_JobStatus.filled) THEN \(literal: Nomad_Jobs_V1_JobStatus.open) ELSE status END, updated_at = now()
             WHERE id = \(jobID) AND seats_taken > 0

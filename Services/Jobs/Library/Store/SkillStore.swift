@@ -37,7 +37,8 @@ enum SkillStore {
         _ tx: Tx, parent: String?, query: String?, page: Page
     ) async throws -> [SkillRecord] {
         let term = query?.lowercased(), key = query.map(SkillTerms.key)
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT \(unescaped: columns) FROM skills s
             WHERE CASE WHEN \(term)::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM \(parent)::text
               ELSE (\(parent)::text IS NULL OR starts_with(s.code, \(parent)::text || '.'))
@@ -56,7 +57,8 @@ enum SkillStore {
         guard !terms.isEmpty else { return [:] }
         var codes = Set<String>()
         for try await code in try await tx.query(
-            "SELECT code FROM skills WHERE code = ANY(\(terms))").decode(String.self) {
+            "SELECT code FROM skills WHERE code = ANY(\(terms))"
+        ).decode(String.self) {
             codes.insert(code)
         }
         let keys = terms.map(SkillTerms.key)
@@ -81,10 +83,12 @@ enum SkillStore {
     static func insert(
         _ tx: Tx, code: String, parent: String?, nameZh: String, nameEn: String
     ) async throws {
-        let inserted = try await tx.query("""
+        let inserted = try await tx.query(
+            """
             INSERT INTO skills (code, parent_code, name_zh, name_en) VALUES (\(code), \(parent), \(nameZh), \(nameEn))
             ON CONFLICT (code) DO NOTHING RETURNING 1
-            """).collect().count
+            """
+        ).collect().count
         guard inserted == 1 else {
             throw NomadError(.alreadyExists, zh: "技能编码已存在：\(code)", en: "A skill with this code exists: \(code)")
         }
@@ -97,7 +101,8 @@ enum SkillStore {
         _ tx: Tx, code: String, aliases: [(alias: String, key: String)]
     ) async throws {
         for (alias, key) in aliases {
-            try await tx.query("""
+            try await tx.query(
+                """
                 INSERT INTO skill_aliases (alias_key, alias, skill_code) VALUES (\(key), \(alias), \(code))
                 ON CONFLICT (alias_key) DO NOTHING
                 """)

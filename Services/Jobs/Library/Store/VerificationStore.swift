@@ -22,14 +22,16 @@ enum VerificationStore {
         _ tx: Tx, nomadID: UUID, skillCode: String, level: Int16, source: Source,
         referenceID: UUID
     ) async throws {
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO skill_verifications (id, nomad_id, skill_code, level, source, reference_id)
             VALUES (\(UUID()), \(nomadID), \(skillCode), \(level), \(source.rawValue), \(referenceID))
             ON CONFLICT DO NOTHING
             """)
         try await tx.query(
             "INSERT INTO profiles (nomad_id) VALUES (\(nomadID)) ON CONFLICT DO NOTHING")
-        try await tx.query("""
+        try await tx.query(
+            """
             INSERT INTO profile_skills (nomad_id, skill_code, level, verified_level, verification)
             VALUES (\(nomadID), \(skillCode), \(level), \(level), \(source.rawValue))
             ON CONFLICT (nomad_id, skill_code) DO UPDATE SET
@@ -42,7 +44,8 @@ enum VerificationStore {
     /// The proven level and how, per skill, for re-attaching to a profile
     /// whose skills were replaced.
     static func proven(_ tx: Tx, nomadID: UUID) async throws -> [String: (level: Int16, source: Int16)] {
-        let rows = try await tx.query("""
+        let rows = try await tx.query(
+            """
             SELECT DISTINCT ON (skill_code) skill_code, level, source FROM skill_verifications
             WHERE nomad_id = \(nomadID) ORDER BY skill_code, level DESC, verified_at
             """)

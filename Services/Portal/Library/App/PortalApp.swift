@@ -49,7 +49,8 @@ public final class PortalApp: Sendable {
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "nomad-portal"),
             onServerRunning: { channel in
                 port.set(channel.localAddress?.port ?? config.httpPort)
-                runningLogger.info("portal listening", metadata: ["address": "\(config.httpHost):\(channel.localAddress?.port ?? config.httpPort)"])
+                runningLogger.info(
+                    "portal listening", metadata: ["address": "\(config.httpHost):\(channel.localAddress?.port ?? config.httpPort)"])
             },
             logger: logger)
 

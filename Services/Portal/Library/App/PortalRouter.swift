@@ -37,7 +37,8 @@ public enum PortalRouter {
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             headers[.cacheControl] = "no-store"
-            return Response(status: serving ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+            return Response(
+                status: serving ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
 
         registerPages(on: router.group(), portal: portal)
@@ -64,14 +65,18 @@ struct LogRequestsMiddleware: RouterMiddleware {
     typealias Context = PortalContext
     let logger: Logging.Logger
 
-    func handle(_ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response
+    ) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
-        logger.info("request", metadata: [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-            "ms": "\(Double(elapsed.nanosecondsClamped) / 1_000_000)",
-        ])
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "ms": "\(Double(elapsed.nanosecondsClamped) / 1_000_000)",
+            ])
         return response
     }
 }

@@ -16,7 +16,7 @@ public struct ServiceAddress: Sendable, Equatable, CustomStringConvertible {
         for part in text.split(separator: ",") {
             let item = part.trimmingCharacters(in: .whitespaces)
             guard let colon = item.lastIndex(of: ":"), colon != item.startIndex,
-                  let port = Int(item[item.index(after: colon)...]), (1...65535).contains(port)
+                let port = Int(item[item.index(after: colon)...]), (1...65535).contains(port)
             else { throw ConfigError.invalid(variable, "expected HOST:PORT[,HOST:PORT...], got \(text)") }
             endpoints.append(Endpoint(host: String(item[..<colon]), port: port))
         }

@@ -133,7 +133,6 @@ public enum MultipartFailure: Error, Equatable {
     case tooLarge
 }
 
-
 public enum Multipart {
     /// The boundary from a Content-Type such as
     /// `multipart/form-data; boundary=----x`; nil when it is not multipart.

@@ -35,8 +35,8 @@ public struct PageError: Error {
 public enum SafePath {
     public static func check(_ candidate: String?, fallback: String = "/") -> String {
         guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\"),
-              candidate.count <= 512,
-              !candidate.contains(where: { $0.isNewline || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true })
+            candidate.count <= 512,
+            !candidate.contains(where: { $0.isNewline || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true })
         else { return fallback }
         return candidate
     }

@@ -45,7 +45,7 @@ public struct PortalMiddleware: RouterMiddleware {
 
         if let sealed = request.cookies[CookieName.session]?.value {
             if let session = portal.sealer.open(Session.self, from: sealed, purpose: CookieName.session),
-               session.refreshExpires > Date()
+                session.refreshExpires > Date()
             {
                 if session.needsRefresh() {
                     switch await refresh(session, language: context.language) {
@@ -79,7 +79,9 @@ public struct PortalMiddleware: RouterMiddleware {
                     context.formMulti = FormBody.parseMulti(String(buffer: body))
                     context.form = context.formMulti.mapValues { $0.last ?? "" }
                 } catch {
-                    return finish(errorPage(PageError(.contentTooLarge, "error.page.too_large"), context: context, path: path), cookies: cookies, context: context)
+                    return finish(
+                        errorPage(PageError(.contentTooLarge, "error.page.too_large"), context: context, path: path), cookies: cookies,
+                        context: context)
                 }
                 guard portal.csrf.isValid(token: context.form[CSRF.fieldName], id: context.csrfID) else {
                     portal.logger.notice("post without a valid CSRF token refused", metadata: ["path": "\(path)"])
@@ -107,7 +109,9 @@ public struct PortalMiddleware: RouterMiddleware {
                 response = errorPage(Self.pageError(for: error), context: context, path: path)
             }
         } catch let error as HTTPError {
-            response = errorPage(PageError(error.status, error.status == .notFound ? "error.page.not_found" : "error.page.bad_request"), context: context, path: path)
+            response = errorPage(
+                PageError(error.status, error.status == .notFound ? "error.page.not_found" : "error.page.bad_request"), context: context,
+                path: path)
         } catch {
             portal.logger.error("page failed", metadata: ["path": "\(path)", "error": "\(String(reflecting: error))"])
             response = errorPage(PageError(.internalServerError, "error.page.internal"), context: context, path: path)

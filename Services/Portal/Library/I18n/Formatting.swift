@@ -21,13 +21,15 @@ public struct Formatting: Sendable {
     }
 
     public func dateTime(_ date: Date) -> String {
-        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone)
+        var style = Date.FormatStyle(
+            date: .abbreviated, time: .shortened, locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone)
         style.calendar = calendar
         return date.formatted(style)
     }
 
     public func date(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone))
+        date.formatted(
+            Date.FormatStyle(date: .long, time: .omitted, locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone))
     }
 
     public func timestamp(_ timestamp: Google_Protobuf_Timestamp) -> String {
@@ -44,9 +46,13 @@ public struct Formatting: Sendable {
     public func month(_ text: String) -> String {
         let parts = text.split(separator: "-")
         guard parts.count == 2, let year = Int32(parts[0]), let month = Int32(parts[1]),
-              let date = Self.date(of: .with { $0.year = year; $0.month = month; $0.day = 15 })
+            let date = Self.date(
+                of: .with {
+                    $0.year = year; $0.month = month; $0.day = 15
+                })
         else { return text }
-        return date.formatted(Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone).month(.wide).year())
+        return date.formatted(
+            Date.FormatStyle(locale: language.locale, calendar: calendar, timeZone: Self.zoneTimeZone).month(.wide).year())
     }
 
     /// A calendar date without a time (nomad.common.v1.Date).
@@ -77,7 +83,8 @@ public struct Formatting: Sendable {
     }
 
     public func percent(basisPoints: Int64) -> String {
-        (Double(basisPoints) / 10000).formatted(FloatingPointFormatStyle<Double>.Percent(locale: language.locale).precision(.fractionLength(0...1)))
+        (Double(basisPoints) / 10000).formatted(
+            FloatingPointFormatStyle<Double>.Percent(locale: language.locale).precision(.fractionLength(0...1)))
     }
 
     /// Money in integer minor units with its ISO 4217 code; the currency's own

@@ -63,17 +63,23 @@ enum AccountPages {
         if !missing.isEmpty { throw portal.backToForm(back, context: context, errors: missing) }
         let wait = portal.throttle.wait(username: username, address: context.remoteAddress)
         if wait > 0 {
-            throw PageRedirect(back, flash: Flash(
-                values: ["username": username],
-                notice: catalogue.text("signin.slow_down", ["seconds": Formatting(language: context.language).number(wait)]),
-                noticeIsError: true))
+            throw PageRedirect(
+                back,
+                flash: Flash(
+                    values: ["username": username],
+                    notice: catalogue.text("signin.slow_down", ["seconds": Formatting(language: context.language).number(wait)]),
+                    noticeIsError: true))
         }
         let pair: Nomad_Identity_V1_TokenPair
         do {
             let call = portal.backends.call(nil, context.language)
             pair = try await portal.backends.identity.login(
-                .with { $0.username = username; $0.password = password }, metadata: call.metadata, options: call.options)
-        } catch let error as RPCError where error.code == .unauthenticated || error.code == .invalidArgument || error.code == .permissionDenied {
+                .with {
+                    $0.username = username; $0.password = password
+                }, metadata: call.metadata, options: call.options)
+        } catch let error as RPCError
+            where error.code == .unauthenticated || error.code == .invalidArgument || error.code == .permissionDenied
+        {
             portal.throttle.recordFailure(username: username, address: context.remoteAddress)
             var flash = Flash(values: ["username": username])
             flash.errors["password"] = catalogue.text("signin.wrong")
@@ -126,7 +132,9 @@ enum AccountPages {
     ) async throws -> Response {
         let call = portal.backends.call(nil, context.language)
         let pair = try await portal.backends.identity.login(
-            .with { $0.username = username; $0.password = password }, metadata: call.metadata, options: call.options)
+            .with {
+                $0.username = username; $0.password = password
+            }, metadata: call.metadata, options: call.options)
         var response = PortalMiddleware.redirect("/home")
         response.setCookie(try portal.sessionCookie(session(from: pair)))
         if let flash = portal.flashCookie(Flash(notice: notice)) { response.setCookie(flash) }
@@ -140,7 +148,8 @@ enum AccountPages {
         let foreign = form["kind"] == "foreign"
         let back = "/register/nomad" + (foreign ? "?kind=foreign" : "")
         var errors: [String: String] = [:]
-        for field in ["username", "password", "display_name", "document_number"] where (form[field] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        for field in ["username", "password", "display_name", "document_number"]
+        where (form[field] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             errors[field] = "form.required"
         }
         if foreign, (form["nationality"] ?? "").isEmpty { errors["nationality"] = "form.required" }
@@ -168,14 +177,16 @@ enum AccountPages {
             keep["document_number"] = nil  // a document number goes back into no page
             throw portal.backToForm(back, context: context, error: error, operation: "register", keep: keep)
         }
-        return try await signInAfterRegistering(username: username, password: password, context: context, portal: portal, notice: "register.welcome")
+        return try await signInAfterRegistering(
+            username: username, password: password, context: context, portal: portal, notice: "register.welcome")
     }
 
     static func registerEnterprise(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
         let form = context.form
         let back = "/register/enterprise"
         var errors: [String: String] = [:]
-        for field in ["username", "password", "name", "credit_code"] where (form[field] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        for field in ["username", "password", "name", "credit_code"] where (form[field] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        {
             errors[field] = "form.required"
         }
         if form["password"] != form["password_repeat"] { errors["password_repeat"] = "password.mismatch" }
@@ -195,7 +206,8 @@ enum AccountPages {
         } catch let error as RPCError where error.code != .unavailable && error.code != .deadlineExceeded {
             throw portal.backToForm(back, context: context, error: error, operation: "register")
         }
-        return try await signInAfterRegistering(username: username, password: password, context: context, portal: portal, notice: "register.welcome")
+        return try await signInAfterRegistering(
+            username: username, password: password, context: context, portal: portal, notice: "register.welcome")
     }
 
     /// The form's request_id (chosen when the form was drawn, so a second
@@ -229,7 +241,10 @@ enum AccountPages {
                 "status": View.label("nomad_status", String(describing: nomad.status), catalogue),
             ]
             data["languageChoices"] = PortalLanguage.allCases.map { option in
-                ["tag": option.tag, "name": option.nativeName, "checked": nomad.languages.contains(option.tag), "id": "languages_\(option.tag)"]
+                [
+                    "tag": option.tag, "name": option.nativeName, "checked": nomad.languages.contains(option.tag),
+                    "id": "languages_\(option.tag)",
+                ]
             }
         case .enterprise(let enterprise)?:
             data["enterprise"] = ["name": enterprise.name, "creditCode": enterprise.creditCode]
@@ -286,9 +301,11 @@ enum AccountPages {
                     $0.keepRefreshToken = session.refreshToken
                 }, metadata: call.metadata, options: call.options)
         } catch let error as RPCError where error.code == .unauthenticated || error.code == .permissionDenied {
-            throw PageRedirect(back, flash: Flash(
-                errors: ["current_password": portal.catalogue(context).text("password.wrong_current")],
-                notice: "form.has_errors", noticeIsError: true))
+            throw PageRedirect(
+                back,
+                flash: Flash(
+                    errors: ["current_password": portal.catalogue(context).text("password.wrong_current")],
+                    notice: "form.has_errors", noticeIsError: true))
         } catch let error as RPCError where error.code != .unavailable {
             throw portal.backToForm(
                 back, context: context, error: error, operation: "password",

@@ -86,7 +86,8 @@ enum ApplicationPages {
                     $0.documentIds = Array(Set(kept + outcome.documentIDs)).sorted()
                 }, metadata: call.metadata, options: call.options)
             throw portal.done("/applications#app-\(application.id)", notice: "app.submitted")
-        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded {
+        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded
+        {
             throw portal.backToForm(back, context: context, error: error, operation: "application", keep: keep)
         }
     }

@@ -21,7 +21,7 @@ enum CatalogueForms {
             Field(name: "lease_months", type: "number", required: true),
             Field(name: "monthly_rent_cny", type: "number", required: true),
             Field(name: "contact_phone", type: "tel", required: false),
-        ],
+        ]
     ]
 
     static func spec(for code: String) -> [Field] { byCode[code] ?? general }

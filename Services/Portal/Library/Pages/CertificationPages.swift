@@ -16,7 +16,8 @@ enum CertificationPages {
     static let open: Set<Nomad_Identity_V1_CertificationStatus> = [.pending, .awaitingDocuments, .approved]
     static let currencies = ["CNY", "USD", "EUR", "GBP", "HKD", "RUB", "AED", "SAR"]
 
-    static func view(_ application: Nomad_Identity_V1_CertificationApplication, _ context: PortalContext, _ portal: Portal) -> [String: Any] {
+    static func view(_ application: Nomad_Identity_V1_CertificationApplication, _ context: PortalContext, _ portal: Portal) -> [String: Any]
+    {
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
         return [
@@ -75,7 +76,8 @@ enum CertificationPages {
         let id = context.parameters.get("id") ?? ""
         guard UUID(uuidString: id) != nil else { throw PageError.notFound }
         let call = portal.call(context)
-        let application = try await portal.backends.identity.getCertification(.with { $0.id = id }, metadata: call.metadata, options: call.options)
+        let application = try await portal.backends.identity.getCertification(
+            .with { $0.id = id }, metadata: call.metadata, options: call.options)
         var values: [String: String] = [
             "income": application.evidence.hasMonthlyRemoteIncome
                 ? String(format: "%.2f", Double(application.evidence.monthlyRemoteIncome.minorUnits) / 100) : "",
@@ -135,7 +137,9 @@ enum CertificationPages {
         let outcome = try await DocumentSupport.read(request, context: context, portal: portal, purpose: .certification)
         return try await submit(outcome, back: "/certification", context: context, portal: portal) { evidence, call in
             let application = try await portal.backends.identity.applyCertification(
-                .with { $0.requestID = AccountPages.requestID(outcome.plainFields); $0.evidence = evidence },
+                .with {
+                    $0.requestID = AccountPages.requestID(outcome.plainFields); $0.evidence = evidence
+                },
                 metadata: call.metadata, options: call.options)
             return "/certification/\(application.id)"
         }
@@ -148,7 +152,9 @@ enum CertificationPages {
         let outcome = try await DocumentSupport.read(request, context: context, portal: portal, purpose: .certification)
         return try await submit(outcome, back: "/certification/\(id)", context: context, portal: portal) { evidence, call in
             _ = try await portal.backends.identity.supplementCertification(
-                .with { $0.requestID = AccountPages.requestID(outcome.plainFields); $0.id = id; $0.evidence = evidence },
+                .with {
+                    $0.requestID = AccountPages.requestID(outcome.plainFields); $0.id = id; $0.evidence = evidence
+                },
                 metadata: call.metadata, options: call.options)
             return "/certification/\(id)"
         }
@@ -161,7 +167,9 @@ enum CertificationPages {
         let catalogue = portal.catalogue(context)
         let keep = Portal.keepable(outcome.plainFields)
         if let error = outcome.serviceError {
-            throw portal.backToForm(back, context: context, error: error, operation: "upload", fieldMap: ["chunk": "documents", "header": "documents"], keep: keep)
+            throw portal.backToForm(
+                back, context: context, error: error, operation: "upload", fieldMap: ["chunk": "documents", "header": "documents"],
+                keep: keep)
         }
         let (evidence, errors) = evidence(outcome)
         var flashErrors = errors.mapValues { catalogue.text($0) }
@@ -172,10 +180,14 @@ enum CertificationPages {
         do {
             let location = try await send(evidence, portal.call(context))
             throw portal.done(location, notice: "cert.submitted")
-        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded {
+        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded
+        {
             throw portal.backToForm(
                 back, context: context, error: error, operation: "certification",
-                fieldMap: ["monthly_remote_income": "income", "intended_stay_days": "stay_days", "remote_clients": "clients", "document_ids": "documents"],
+                fieldMap: [
+                    "monthly_remote_income": "income", "intended_stay_days": "stay_days", "remote_clients": "clients",
+                    "document_ids": "documents",
+                ],
                 keep: keep)
         }
     }

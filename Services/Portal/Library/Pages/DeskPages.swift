@@ -38,11 +38,13 @@ enum DeskPages {
         if Portal.gateDeskRoles.contains(session.role) {
             // Gates open from the day before an event starts; an organizer
             // sees their own events only, as CheckIn would allow no other.
-            let events = try await portal.backends.events.listEvents(.with {
-                $0.startsAfter = .init(date: Date().addingTimeInterval(-86400))
-                $0.organizedByMe = session.role == "enterprise"
-                $0.page.pageSize = 50
-            }, metadata: call.metadata, options: call.options).events
+            let events = try await portal.backends.events.listEvents(
+                .with {
+                    $0.startsAfter = .init(date: Date().addingTimeInterval(-86400))
+                    $0.organizedByMe = session.role == "enterprise"
+                    $0.page.pageSize = 50
+                }, metadata: call.metadata, options: call.options
+            ).events
             data["events"] = events.sorted { $0.startTime.seconds < $1.startTime.seconds }.map { event in
                 [
                     "id": event.eventID, "title": View.text(event.title, context.language),
@@ -57,7 +59,8 @@ enum DeskPages {
 
     static func siteList(_ portal: Portal, _ context: PortalContext) async throws -> [Nomad_Identity_V1_Site] {
         try await PublicPages.read("sites", portal, context) { call in
-            try await portal.backends.identity.listSites(.with { $0.page.pageSize = 100 }, metadata: call.metadata, options: call.options).sites
+            try await portal.backends.identity.listSites(.with { $0.page.pageSize = 100 }, metadata: call.metadata, options: call.options)
+                .sites
         }
     }
 
@@ -93,11 +96,12 @@ enum DeskPages {
         let call = portal.call(context)
         let answer: Nomad_Identity_V1_VerifyCardResponse
         do {
-            answer = try await portal.backends.identity.verifyCard(.with {
-                $0.requestID = AccountPages.requestID(context.form)
-                $0.qrPayload = payload
-                $0.siteID = id
-            }, metadata: call.metadata, options: call.options)
+            answer = try await portal.backends.identity.verifyCard(
+                .with {
+                    $0.requestID = AccountPages.requestID(context.form)
+                    $0.qrPayload = payload
+                    $0.siteID = id
+                }, metadata: call.metadata, options: call.options)
         } catch let error as RPCError where error.code == .invalidArgument {
             page.result = .refused(reason: ServiceErrorText(error, operation: "desk_verify", catalogue: catalogue).message)
             return page.render(portal, context, request)
@@ -126,11 +130,12 @@ enum DeskPages {
         }
         let call = portal.call(context)
         do {
-            let answer = try await portal.backends.identity.recordSiteVisit(.with {
-                $0.requestID = AccountPages.requestID(context.form)
-                $0.siteID = id
-                $0.username = username
-            }, metadata: call.metadata, options: call.options)
+            let answer = try await portal.backends.identity.recordSiteVisit(
+                .with {
+                    $0.requestID = AccountPages.requestID(context.form)
+                    $0.siteID = id
+                    $0.username = username
+                }, metadata: call.metadata, options: call.options)
             let recorded = catalogue.text(answer.visitRecorded ? "desk.visit_recorded" : "desk.visit_already", ["site": name["text"] ?? ""])
             page.admittedVerdictKey = "desk.verdict.registered"
             page.result = .admitted(holder: Holder(name: answer.displayName, number: ""), recorded: recorded, fresh: answer.visitRecorded)
@@ -168,15 +173,16 @@ enum DeskPages {
         }
         let record: Nomad_Events_V1_CheckInRecord
         do {
-            record = try await portal.backends.events.checkIn(.with {
-                $0.requestID = AccountPages.requestID(context.form)
-                $0.eventID = id
-                if DeskScan.declaredType(token) == "card-qr" {
-                    $0.credential.cardQr = token
-                } else {
-                    $0.credential.ticketToken = token
-                }
-            }, metadata: call.metadata, options: call.options)
+            record = try await portal.backends.events.checkIn(
+                .with {
+                    $0.requestID = AccountPages.requestID(context.form)
+                    $0.eventID = id
+                    if DeskScan.declaredType(token) == "card-qr" {
+                        $0.credential.cardQr = token
+                    } else {
+                        $0.credential.ticketToken = token
+                    }
+                }, metadata: call.metadata, options: call.options)
         } catch let error as RPCError where [.invalidArgument, .failedPrecondition, .alreadyExists, .notFound].contains(error.code) {
             page.result = .refused(reason: ServiceErrorText(error, operation: "desk_checkin", catalogue: catalogue).message)
             return page.render(portal, context, request)
@@ -195,7 +201,9 @@ enum DeskPages {
     static func attendee(_ id: String, session: Session, portal: Portal, context: PortalContext) async -> Holder? {
         guard session.role == "officer", !id.isEmpty else { return nil }
         let call = portal.call(context)
-        guard let card = try? await portal.backends.identity.getCard(.with { $0.holderID = id }, metadata: call.metadata, options: call.options)
+        guard
+            let card = try? await portal.backends.identity.getCard(
+                .with { $0.holderID = id }, metadata: call.metadata, options: call.options)
         else { return nil }
         return Holder(name: card.holderDisplayName, number: DeskMask.cardNumber(card.number))
     }
@@ -256,22 +264,24 @@ struct ScanPage {
         if let usernameAction { data["usernameAction"] = usernameAction }
         switch result {
         case .admitted(let holder, let recorded, let fresh)?:
-            data["result"] = [
-                "valid": true, "outcome": "valid",
-                "verdict": catalogue.text(admittedVerdictKey ?? (kind == "gate" ? "desk.verdict.admitted" : "desk.verdict.valid")),
-                "holder": holder.map { ["name": $0.name, "number": $0.number] } ?? [:],
-                "hasHolder": holder != nil,
-                "noHolder": holder == nil ? catalogue.text("desk.no_name") : "",
-                "recorded": recorded, "fresh": fresh,
-            ] as [String: Any]
+            data["result"] =
+                [
+                    "valid": true, "outcome": "valid",
+                    "verdict": catalogue.text(admittedVerdictKey ?? (kind == "gate" ? "desk.verdict.admitted" : "desk.verdict.valid")),
+                    "holder": holder.map { ["name": $0.name, "number": $0.number] } ?? [:],
+                    "hasHolder": holder != nil,
+                    "noHolder": holder == nil ? catalogue.text("desk.no_name") : "",
+                    "recorded": recorded, "fresh": fresh,
+                ] as [String: Any]
         case .refused(let reason, let holder)?:
-            data["result"] = [
-                "valid": false, "outcome": "refused",
-                "verdict": catalogue.text(kind == "gate" ? "desk.verdict.not_admitted" : "desk.verdict.refused"),
-                "reason": reason,
-                "holder": holder.map { ["name": $0.name, "number": $0.number] } ?? [:],
-                "hasHolder": holder != nil,
-            ] as [String: Any]
+            data["result"] =
+                [
+                    "valid": false, "outcome": "refused",
+                    "verdict": catalogue.text(kind == "gate" ? "desk.verdict.not_admitted" : "desk.verdict.refused"),
+                    "reason": reason,
+                    "holder": holder.map { ["name": $0.name, "number": $0.number] } ?? [:],
+                    "hasHolder": holder != nil,
+                ] as [String: Any]
         case nil:
             break
         }

@@ -42,7 +42,7 @@ enum DocumentSupport {
         let reader = MultipartReader(body: request.body, boundary: boundary, maxBodyBytes: maxBody)
         do {
             guard let first = try await reader.nextPart(), first.name == CSRF.fieldName,
-                  portal.csrf.isValid(token: try await reader.text(limit: 256), id: context.csrfID)
+                portal.csrf.isValid(token: try await reader.text(limit: 256), id: context.csrfID)
             else {
                 portal.logger.notice("multipart post without a valid CSRF token refused", metadata: ["path": "\(request.uri.path)"])
                 throw PageError.csrf
@@ -84,7 +84,8 @@ enum DocumentSupport {
             }
             return outcome
         } catch let failure as MultipartFailure {
-            throw failure == .tooLarge ? PageError(.contentTooLarge, "error.page.too_large") : PageError(.badRequest, "error.page.bad_request")
+            throw failure == .tooLarge
+                ? PageError(.contentTooLarge, "error.page.too_large") : PageError(.badRequest, "error.page.bad_request")
         }
     }
 
@@ -106,13 +107,14 @@ enum DocumentSupport {
             let document = try await portal.backends.identity.uploadDocument(
                 metadata: call.metadata, options: call.options,
                 requestProducer: { writer in
-                    try await writer.write(.with {
-                        $0.header = .with {
-                            $0.requestID = UUID().uuidString
-                            $0.purpose = purpose
-                            $0.filename = filename
-                        }
-                    })
+                    try await writer.write(
+                        .with {
+                            $0.header = .with {
+                                $0.requestID = UUID().uuidString
+                                $0.purpose = purpose
+                                $0.filename = filename
+                            }
+                        })
                     var pending = head
                     var total = head.count
                     while true {
@@ -156,8 +158,9 @@ enum DocumentSupport {
         _ portal: Portal, _ context: PortalContext, purpose: Nomad_Identity_V1_DocumentPurpose
     ) async -> [[String: Any]] {
         let call = portal.call(context)
-        guard let response = try? await portal.backends.identity.listDocuments(
-            .with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
+        guard
+            let response = try? await portal.backends.identity.listDocuments(
+                .with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
         else { return [] }
         let format = Formatting(language: context.language)
         return response.documents.filter { $0.purpose == purpose }.map { document in

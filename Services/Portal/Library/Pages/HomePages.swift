@@ -26,15 +26,23 @@ enum HomePages {
         }
         let call = portal.call(context)
         let backends = portal.backends
-        async let certifications = try? backends.identity.listCertifications(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
-        async let permits = session.foreign
+        async let certifications = try? backends.identity.listCertifications(
+            .with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
+        async let permits =
+            session.foreign
             ? try? backends.identity.listPermits(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
             : Nomad_Identity_V1_ListPermitsResponse()
-        async let registrations = try? backends.events.listMyRegistrations(.with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options)
-        async let orders = try? backends.jobs.listOrders(.with { $0.status = .active; $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options)
+        async let registrations = try? backends.events.listMyRegistrations(
+            .with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options)
+        async let orders = try? backends.jobs.listOrders(
+            .with {
+                $0.status = .active; $0.page.pageSize = 50
+            }, metadata: call.metadata, options: call.options)
         async let balances = try? backends.assets.getBalances(.init(), metadata: call.metadata, options: call.options)
-        async let applications = try? backends.identity.listApplications(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
-        async let bountyApplications = try? backends.jobs.listMyBountyApplications(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
+        async let applications = try? backends.identity.listApplications(
+            .with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
+        async let bountyApplications = try? backends.jobs.listMyBountyApplications(
+            .with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options)
 
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
@@ -46,75 +54,109 @@ enum HomePages {
         if let list = await certifications {
             for application in list.applications where application.status == .awaitingDocuments {
                 let deadline = application.documentsDeadline.date
-                items.append(Item(sortKey: deadline, view: [
-                    "kind": "documents",
-                    "text": catalogue.text("home.documents_requested", ["date": format.timestamp(application.documentsDeadline)]),
-                    "detail": application.decisionReason,
-                    "link": "/certification/\(application.id)", "action": catalogue.text("home.act_documents"),
-                    "urgent": deadline < now.addingTimeInterval(3 * 86400),
-                ]))
+                items.append(
+                    Item(
+                        sortKey: deadline,
+                        view: [
+                            "kind": "documents",
+                            "text": catalogue.text("home.documents_requested", ["date": format.timestamp(application.documentsDeadline)]),
+                            "detail": application.decisionReason,
+                            "link": "/certification/\(application.id)", "action": catalogue.text("home.act_documents"),
+                            "urgent": deadline < now.addingTimeInterval(3 * 86400),
+                        ]))
             }
-        } else { silent.append(catalogue.text("service.identity")) }
+        } else {
+            silent.append(catalogue.text("service.identity"))
+        }
 
         if let list = await permits {
             for permit in list.permits where permit.status == .approved && permit.hasValidUntil {
                 guard let until = Formatting.date(of: permit.validUntil), until < soon else { continue }
-                items.append(Item(sortKey: until, view: [
-                    "kind": "permit",
-                    "text": catalogue.text("home.permit_expiring", ["date": format.day(permit.validUntil)]),
-                    "link": "/permits#permit-\(permit.id)", "action": catalogue.text("home.act_permit"), "urgent": true,
-                ]))
+                items.append(
+                    Item(
+                        sortKey: until,
+                        view: [
+                            "kind": "permit",
+                            "text": catalogue.text("home.permit_expiring", ["date": format.day(permit.validUntil)]),
+                            "link": "/permits#permit-\(permit.id)", "action": catalogue.text("home.act_permit"), "urgent": true,
+                        ]))
             }
-        } else { silent.append(catalogue.text("service.identity")) }
+        } else {
+            silent.append(catalogue.text("service.identity"))
+        }
 
         if let list = await registrations {
-            for registration in list.registrations where registration.status == .confirmed
+            for registration in list.registrations
+            where registration.status == .confirmed
                 && registration.updateTime.seconds > registration.createTime.seconds
             {
-                items.append(Item(sortKey: registration.updateTime.date, view: [
-                    "kind": "seat",
-                    "text": catalogue.text("home.seat_confirmed", ["date": format.timestamp(registration.updateTime)]),
-                    "link": "/events", "action": catalogue.text("home.act_events"), "urgent": false,
-                ]))
+                items.append(
+                    Item(
+                        sortKey: registration.updateTime.date,
+                        view: [
+                            "kind": "seat",
+                            "text": catalogue.text("home.seat_confirmed", ["date": format.timestamp(registration.updateTime)]),
+                            "link": "/events", "action": catalogue.text("home.act_events"), "urgent": false,
+                        ]))
             }
-        } else { silent.append(catalogue.text("service.events")) }
+        } else {
+            silent.append(catalogue.text("service.events"))
+        }
 
         if let list = await orders {
             for order in list.orders {
                 let pending = order.milestones.filter { $0.status == .pending }
                 guard let next = pending.min(by: { $0.due.seconds < $1.due.seconds }) else { continue }
-                items.append(Item(sortKey: next.due.date, view: [
-                    "kind": "order",
-                    "text": catalogue.text("home.order_due", ["title": next.title, "date": format.timestamp(next.due)]),
-                    "link": "/orders#order-\(order.orderID)", "action": catalogue.text("home.act_order"), "urgent": next.overdue,
-                ]))
+                items.append(
+                    Item(
+                        sortKey: next.due.date,
+                        view: [
+                            "kind": "order",
+                            "text": catalogue.text("home.order_due", ["title": next.title, "date": format.timestamp(next.due)]),
+                            "link": "/orders#order-\(order.orderID)", "action": catalogue.text("home.act_order"), "urgent": next.overdue,
+                        ]))
             }
-        } else { silent.append(catalogue.text("service.jobs")) }
+        } else {
+            silent.append(catalogue.text("service.jobs"))
+        }
 
         if let response = await balances {
             for account in response.accounts where account.kind == .points && account.spendable > 0 && account.hasNextExpiry {
                 guard let expiry = Formatting.date(of: account.nextExpiry), expiry < soon else { continue }
-                items.append(Item(sortKey: expiry, view: [
-                    "kind": "points",
-                    "text": catalogue.text("home.points_expiring", ["points": format.number(account.spendable), "date": format.day(account.nextExpiry)]),
-                    "link": "/wallet", "action": catalogue.text("home.act_wallet"), "urgent": false,
-                ]))
+                items.append(
+                    Item(
+                        sortKey: expiry,
+                        view: [
+                            "kind": "points",
+                            "text": catalogue.text(
+                                "home.points_expiring",
+                                ["points": format.number(account.spendable), "date": format.day(account.nextExpiry)]),
+                            "link": "/wallet", "action": catalogue.text("home.act_wallet"), "urgent": false,
+                        ]))
             }
-        } else { silent.append(catalogue.text("service.assets")) }
+        } else {
+            silent.append(catalogue.text("service.assets"))
+        }
 
         if let list = await applications {
             for application in list.applications where application.status != .submitted && application.rating == 0 {
-                items.append(Item(sortKey: application.decidedAt.date, view: [
-                    "kind": "rate",
-                    "text": catalogue.text("home.rate_application", ["date": format.timestamp(application.decidedAt)]),
-                    "link": "/applications#app-\(application.id)", "action": catalogue.text("home.act_rate"), "urgent": false,
-                ]))
+                items.append(
+                    Item(
+                        sortKey: application.decidedAt.date,
+                        view: [
+                            "kind": "rate",
+                            "text": catalogue.text("home.rate_application", ["date": format.timestamp(application.decidedAt)]),
+                            "link": "/applications#app-\(application.id)", "action": catalogue.text("home.act_rate"), "urgent": false,
+                        ]))
             }
         }
 
         if let list = await bountyApplications {
-            items += await bountyDecisions(list.applications, since: now.addingTimeInterval(-Double(soonDays) * 86400), portal, call, catalogue, format)
-        } else { silent.append(catalogue.text("service.jobs")) }
+            items += await bountyDecisions(
+                list.applications, since: now.addingTimeInterval(-Double(soonDays) * 86400), portal, call, catalogue, format)
+        } else {
+            silent.append(catalogue.text("service.jobs"))
+        }
 
         let sorted = items.sorted { $0.sortKey < $1.sortKey }.map(\.view)
         let latest = await certifications?.applications.first
@@ -124,7 +166,8 @@ enum HomePages {
                 "items": sorted, "nothing": sorted.isEmpty,
                 "silent": Array(Set(silent)).sorted().joined(separator: catalogue.text("list.separator")),
                 "someSilent": !silent.isEmpty,
-                "certStatus": latest.map { View.label("cert_status", String(describing: $0.status), catalogue) } ?? catalogue.text("home.not_applied"),
+                "certStatus": latest.map { View.label("cert_status", String(describing: $0.status), catalogue) }
+                    ?? catalogue.text("home.not_applied"),
                 "foreign": session.foreign,
                 "requestID": UUID().uuidString,
             ])
@@ -174,7 +217,8 @@ enum HomePages {
                     $0.requestID = AccountPages.requestID(context.form)
                     $0.applicationID = id
                 }, metadata: call.metadata, options: call.options)
-        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded {
+        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded
+        {
             throw portal.backToForm("/home", context: context, error: error, operation: "claim")
         }
         throw portal.done("/home", notice: "home.bounty_claimed")

@@ -54,7 +54,8 @@ extension Portal {
         return PageRedirect(path, flash: flash)
     }
 
-    public func backToForm(_ path: String, context: PortalContext, errors: [String: String], keep: [String: String]? = nil) -> PageRedirect {
+    public func backToForm(_ path: String, context: PortalContext, errors: [String: String], keep: [String: String]? = nil) -> PageRedirect
+    {
         let catalogue = catalogue(context)
         var flash = Flash(values: Self.keepable(keep ?? context.form))
         for (field, key) in errors { flash.errors[field] = catalogue.text(key) }

@@ -22,10 +22,13 @@ enum PermitPages {
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
         guard session.foreign else {
-            return portal.renderer.page("permits", titleKey: "permit.title", context: context, path: request.uri.path, data: ["domestic": true])
+            return portal.renderer.page(
+                "permits", titleKey: "permit.title", context: context, path: request.uri.path, data: ["domestic": true])
         }
         let call = portal.call(context)
-        let permits = try await portal.backends.identity.listPermits(.with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options).permits
+        let permits = try await portal.backends.identity.listPermits(
+            .with { $0.page.pageSize = 20 }, metadata: call.metadata, options: call.options
+        ).permits
         let values = context.flash?.values ?? [:]
         let chosen = Set((values["activities"] ?? "").split(separator: ",").map(String.init))
         let views: [[String: Any]] = permits.map { permit in
@@ -49,7 +52,10 @@ enum PermitPages {
                 "permits": views, "none": views.isEmpty,
                 "monthsOptions": (6...12).map { ["value": $0, "selected": String($0) == (values["months"] ?? "6")] },
                 "activityOptions": activities.map { _, code in
-                    ["code": code, "id": "activity_\(code)", "label": catalogue.text("permit.activity.\(code)"), "checked": chosen.contains(code)]
+                    [
+                        "code": code, "id": "activity_\(code)", "label": catalogue.text("permit.activity.\(code)"),
+                        "checked": chosen.contains(code),
+                    ]
                 },
                 "today": String(format: "%04d-%02d-%02d", today.year ?? 2026, today.month ?? 1, today.day ?? 1),
                 "documents": await DocumentSupport.documentChoices(portal, context, purpose: .permit),
@@ -86,10 +92,13 @@ enum PermitPages {
                     $0.requestID = AccountPages.requestID(outcome.plainFields)
                     $0.months = months
                     $0.activities = chosen.compactMap { code in activities.first { $0.1 == code }?.0 }
-                    $0.startDate = .with { $0.year = dateParts[0]; $0.month = dateParts[1]; $0.day = dateParts[2] }
+                    $0.startDate = .with {
+                        $0.year = dateParts[0]; $0.month = dateParts[1]; $0.day = dateParts[2]
+                    }
                     $0.documentIds = Array(Set(kept + outcome.documentIDs)).sorted()
                 }, metadata: call.metadata, options: call.options)
-        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded {
+        } catch let error as RPCError where error.code != .unavailable && error.code != .unauthenticated && error.code != .deadlineExceeded
+        {
             throw portal.backToForm("/permits", context: context, error: error, operation: "permit", keep: keep)
         }
         throw portal.done("/permits", notice: "permit.submitted")

@@ -56,7 +56,9 @@ enum PublicPages {
             var token = ""
             for _ in 0..<10 {
                 let page = try await portal.backends.identity.listCatalogue(
-                    .with { $0.page.pageSize = 100; $0.page.pageToken = token }, metadata: call.metadata, options: call.options)
+                    .with {
+                        $0.page.pageSize = 100; $0.page.pageToken = token
+                    }, metadata: call.metadata, options: call.options)
                 entries += page.entries
                 token = page.page.nextPageToken
                 if token.isEmpty { break }
@@ -77,7 +79,8 @@ enum PublicPages {
             "criteria": entry.eligibilityCriteria.map { View.text($0, context.language) },
             "evidence": entry.requiredEvidence.map { View.text($0, context.language) },
             "cost": entry.cost.minorUnits == 0 ? catalogue.text("catalogue.free") : format.money(entry.cost),
-            "channels": entry.channels.map { View.label("channel", String(describing: $0), catalogue) }.joined(separator: catalogue.text("list.separator")),
+            "channels": entry.channels.map { View.label("channel", String(describing: $0), catalogue) }.joined(
+                separator: catalogue.text("list.separator")),
             "days": catalogue.text("catalogue.days", ["n": format.number(Int(entry.processingDays))]),
             "forNomads": entry.audience == .nomad || entry.audience == .both,
         ]
@@ -96,7 +99,8 @@ enum PublicPages {
             throw PageError.notFound
         }
         var data = entryView(entry, context, portal)
-        data["canApply"] = context.session?.isNomad == true && (entry.audience == .nomad || entry.audience == .both)
+        data["canApply"] =
+            context.session?.isNomad == true && (entry.audience == .nomad || entry.audience == .both)
             || context.session?.role == "enterprise" && (entry.audience == .enterprise || entry.audience == .both)
         data["signedOut"] = context.session == nil
         data["form"] = CatalogueForms.fields(for: entry.code, catalogue: portal.catalogue(context)).map { field in
@@ -136,9 +140,11 @@ enum PublicPages {
                 "end": format.timestamp(event.endTime),
                 "online": event.venue.online.url.isEmpty == false,
                 "address": event.venue.site.address,
-                "seats": catalogue.text("events.seats", [
-                    "taken": format.number(Int(event.confirmedCount)), "capacity": format.number(Int(event.capacity)),
-                ]),
+                "seats": catalogue.text(
+                    "events.seats",
+                    [
+                        "taken": format.number(Int(event.confirmedCount)), "capacity": format.number(Int(event.capacity)),
+                    ]),
             ]
         }
         return portal.renderer.page(
@@ -152,7 +158,9 @@ enum PublicPages {
         }
         async let bounties = read("bounties", portal, context) { call in
             try await portal.backends.jobs.listBounties(
-                .with { $0.status = .open; $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options
+                .with {
+                    $0.status = .open; $0.page.pageSize = 50
+                }, metadata: call.metadata, options: call.options
             ).bounties
         }
         let format = Formatting(language: context.language)
@@ -163,9 +171,11 @@ enum PublicPages {
                 "mode": View.label("job_mode", String(describing: job.mode), catalogue),
                 "budget": format.money(job.budget),
                 "deadline": job.hasDeadline ? format.timestamp(job.deadline) : "",
-                "seats": catalogue.text("jobs.seats", [
-                    "free": format.number(Int(max(0, job.seats - job.seatsTaken))), "total": format.number(Int(job.seats)),
-                ]),
+                "seats": catalogue.text(
+                    "jobs.seats",
+                    [
+                        "free": format.number(Int(max(0, job.seats - job.seatsTaken))), "total": format.number(Int(job.seats)),
+                    ]),
                 "tools": job.tools.joined(separator: ", "),
             ]
         }
@@ -185,7 +195,8 @@ enum PublicPages {
 
     static func sites(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
         let sites = try await read("sites", portal, context) { call in
-            try await portal.backends.identity.listSites(.with { $0.page.pageSize = 100 }, metadata: call.metadata, options: call.options).sites
+            try await portal.backends.identity.listSites(.with { $0.page.pageSize = 100 }, metadata: call.metadata, options: call.options)
+                .sites
         }
         let format = Formatting(language: context.language)
         let catalogue = portal.catalogue(context)
@@ -220,16 +231,19 @@ enum PublicPages {
             let target = hasTarget ? format.amount(kpi.target, kpi.unit) : catalogue.text("kpis.no_target")
             let share = hasTarget ? format.percent(basisPoints: progress.shareBasisPoints) : ""
             rows.append([
-                "name": name, "definition": View.catalogued("kpi.\(kpi.code).definition", else: kpi.definition, context.language, catalogue),
+                "name": name,
+                "definition": View.catalogued("kpi.\(kpi.code).definition", else: kpi.definition, context.language, catalogue),
                 "value": format.amount(progress.value, kpi.unit), "target": target, "share": share,
                 "kind": View.label("target_kind", String(describing: kpi.targetKind), catalogue),
                 "dashboard": staff ? "/staff/kpis/\(kpi.code)" : "", "code": kpi.code,
             ])
             if hasTarget {
-                bars.append(BarChart.Bar(
-                    label: name["text"] ?? kpi.code,
-                    share: Double(progress.shareBasisPoints) / 10000,
-                    caption: catalogue.text("kpis.caption", ["value": format.amount(progress.value, kpi.unit), "target": target, "share": share])))
+                bars.append(
+                    BarChart.Bar(
+                        label: name["text"] ?? kpi.code,
+                        share: Double(progress.shareBasisPoints) / 10000,
+                        caption: catalogue.text(
+                            "kpis.caption", ["value": format.amount(progress.value, kpi.unit), "target": target, "share": share])))
             }
         }
         let chart = BarChart(bars: bars, title: catalogue.text("kpis.chart_title"), rightToLeft: context.language.isRightToLeft)
@@ -239,6 +253,9 @@ enum PublicPages {
         }
         return portal.renderer.page(
             "kpis", titleKey: "kpis.title", context: context, path: request.uri.path,
-            data: ["kpis": rows, "chartSvg": bars.isEmpty ? "" : chart.svg(), "hasChart": !bars.isEmpty, "period": period, "empty": rows.isEmpty])
+            data: [
+                "kpis": rows, "chartSvg": bars.isEmpty ? "" : chart.svg(), "hasChart": !bars.isEmpty, "period": period,
+                "empty": rows.isEmpty,
+            ])
     }
 }

@@ -44,8 +44,12 @@ enum StaffKpiPages {
 
         var period: Nomad_Analytics_V1_Period {
             .with {
-                $0.from = .with { $0.year = Int32(year); $0.month = 1; $0.day = 1 }
-                $0.to = .with { $0.year = Int32(year); $0.month = 12; $0.day = 31 }
+                $0.from = .with {
+                    $0.year = Int32(year); $0.month = 1; $0.day = 1
+                }
+                $0.to = .with {
+                    $0.year = Int32(year); $0.month = 12; $0.day = 31
+                }
             }
         }
 
@@ -60,11 +64,12 @@ enum StaffKpiPages {
         _ = try portal.requireStaff(context, request)
         let query = Query(request, context)
         let call = portal.call(context)
-        let series = try await portal.backends.analytics.getKpiSeries(.with {
-            $0.code = query.code
-            $0.period = query.period
-            $0.area = query.area
-        }, metadata: call.metadata, options: call.options)
+        let series = try await portal.backends.analytics.getKpiSeries(
+            .with {
+                $0.code = query.code
+                $0.period = query.period
+                $0.area = query.area
+            }, metadata: call.metadata, options: call.options)
         let kpi = series.progress.kpi
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
@@ -79,10 +84,13 @@ enum StaffKpiPages {
             let running = format.amount(point.runningTotal, kpi.unit)
             // Against the target, the running total; without one, each month
             // against the year's largest.
-            let share = hasTarget ? Double(point.runningTotal) / Double(kpi.target)
+            let share =
+                hasTarget
+                ? Double(point.runningTotal) / Double(kpi.target)
                 : largest > 0 ? Double(point.value) / Double(largest) : 0
-            bars.append(BarChart.Bar(
-                label: month, share: share, caption: catalogue.text("staff_kpi.bar_caption", ["value": value, "total": running])))
+            bars.append(
+                BarChart.Bar(
+                    label: month, share: share, caption: catalogue.text("staff_kpi.bar_caption", ["value": value, "total": running])))
             months.append([
                 "month": month, "value": value, "total": running, "hasEvents": point.value != 0,
                 "events": query.path("/events/\(point.month)"),
@@ -92,10 +100,14 @@ enum StaffKpiPages {
             bars: bars, title: catalogue.text("staff_kpi.chart_title", ["year": String(query.year)]),
             rightToLeft: context.language.isRightToLeft, showsTarget: hasTarget)
         let name = View.catalogued("kpi.\(kpi.code).name", else: kpi.name, context.language, catalogue)
-        let areas: [[String: Any]] = kpi.byArea ? [("all", nil), ("core", "core"), ("linked", "linked")].map { label, area in
-            ["label": catalogue.text("staff_kpi.area.\(label)"), "path": query.path(area: .some(area)),
-             "current": area == query.areaName]
-        } : []
+        let areas: [[String: Any]] =
+            kpi.byArea
+            ? [("all", nil), ("core", "core"), ("linked", "linked")].map { label, area in
+                [
+                    "label": catalogue.text("staff_kpi.area.\(label)"), "path": query.path(area: .some(area)),
+                    "current": area == query.areaName,
+                ]
+            } : []
         return portal.renderer.page(
             "staff_kpi", titleKey: "staff_kpi.title", titleValues: ["name": name["text"] ?? kpi.code], context: context,
             path: request.uri.path,
@@ -118,12 +130,15 @@ enum StaffKpiPages {
         let month = context.parameters.get("month") ?? ""
         let token = request.uri.queryParameters.get("page").map { String($0) } ?? ""
         let call = portal.call(context)
-        let answer = try await portal.backends.analytics.listKpiEvents(.with {
-            $0.code = query.code
-            $0.month = month
-            $0.area = query.area
-            $0.page = .with { $0.pageSize = 50; $0.pageToken = token }
-        }, metadata: call.metadata, options: call.options)
+        let answer = try await portal.backends.analytics.listKpiEvents(
+            .with {
+                $0.code = query.code
+                $0.month = month
+                $0.area = query.area
+                $0.page = .with {
+                    $0.pageSize = 50; $0.pageToken = token
+                }
+            }, metadata: call.metadata, options: call.options)
         let kpi = answer.kpi
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
@@ -147,8 +162,11 @@ enum StaffKpiPages {
             context: context, path: request.uri.path,
             data: [
                 "name": name, "month": format.month(month),
-                "summary": catalogue.text("staff_kpi_events.summary", [
-                    "value": format.amount(answer.value, unit), "count": format.number(answer.eventCount)]),
+                "summary": catalogue.text(
+                    "staff_kpi_events.summary",
+                    [
+                        "value": format.amount(answer.value, unit), "count": format.number(answer.eventCount),
+                    ]),
                 "events": rows, "empty": rows.isEmpty, "next": next, "back": query.path(),
             ])
     }
@@ -171,7 +189,8 @@ enum StaffKpiPages {
             for try await chunk in response.messages { data.append(chunk.data) }
             return data
         }
-        let file = "kpi-\(query.code.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })-\(query.year)"
+        let file =
+            "kpi-\(query.code.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })-\(query.year)"
             + (query.areaName.map { "-\($0)" } ?? "") + ".csv"
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"

@@ -14,7 +14,9 @@ enum WalletPages {
     static func orders(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
         _ = try portal.requireNomad(context, request)
         let call = portal.call(context)
-        let orders = try await portal.backends.jobs.listOrders(.with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options).orders
+        let orders = try await portal.backends.jobs.listOrders(
+            .with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options
+        ).orders
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
         let views: [[String: Any]] = orders.map { order in

@@ -52,21 +52,26 @@ public struct BarChart: Sendable {
             let share = min(bar.share ?? 0, 1.5)
             let length = max(share / 1.5 * barArea, bar.share == nil ? 0 : 2)
             let reached = (bar.share ?? 0) >= 1
-            body += "<text x=\"\(fmt(x(10)))\" y=\"\(fmt(y + 12))\" text-anchor=\"\(anchor)\" class=\"chart-label\">\(HTML.escape(bar.label))</text>"
-            body += "<rect x=\"\(fmt(x(10 + labelWidth, barArea)))\" y=\"\(fmt(y + 18))\" width=\"\(fmt(barArea))\" height=\"\(fmt(barHeight))\" class=\"chart-track\"/>"
+            body +=
+                "<text x=\"\(fmt(x(10)))\" y=\"\(fmt(y + 12))\" text-anchor=\"\(anchor)\" class=\"chart-label\">\(HTML.escape(bar.label))</text>"
+            body +=
+                "<rect x=\"\(fmt(x(10 + labelWidth, barArea)))\" y=\"\(fmt(y + 18))\" width=\"\(fmt(barArea))\" height=\"\(fmt(barHeight))\" class=\"chart-track\"/>"
             if bar.share != nil {
-                body += "<rect x=\"\(fmt(x(10 + labelWidth, length)))\" y=\"\(fmt(y + 18))\" width=\"\(fmt(length))\" height=\"\(fmt(barHeight))\" class=\"\(reached ? "chart-bar chart-bar-reached" : "chart-bar")\"/>"
+                body +=
+                    "<rect x=\"\(fmt(x(10 + labelWidth, length)))\" y=\"\(fmt(y + 18))\" width=\"\(fmt(length))\" height=\"\(fmt(barHeight))\" class=\"\(reached ? "chart-bar chart-bar-reached" : "chart-bar")\"/>"
             }
-            body += "<text x=\"\(fmt(x(10)))\" y=\"\(fmt(y + rowHeight - 2))\" text-anchor=\"\(anchor)\" class=\"chart-caption\">\(HTML.escape(bar.caption))</text>"
+            body +=
+                "<text x=\"\(fmt(x(10)))\" y=\"\(fmt(y + rowHeight - 2))\" text-anchor=\"\(anchor)\" class=\"chart-caption\">\(HTML.escape(bar.caption))</text>"
         }
         if showsTarget {
-            body += "<line x1=\"\(fmt(x(targetX)))\" x2=\"\(fmt(x(targetX)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(height - 20))\" class=\"chart-target\"/>"
+            body +=
+                "<line x1=\"\(fmt(x(targetX)))\" x2=\"\(fmt(x(targetX)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(height - 20))\" class=\"chart-target\"/>"
         }
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="chart-title" direction="\(rightToLeft ? "rtl" : "ltr")" \
-        viewBox="0 0 \(fmt(width)) \(fmt(height))" preserveAspectRatio="xMinYMin meet">\
-        <title id="chart-title">\(HTML.escape(title))</title>\(body)</svg>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="chart-title" direction="\(rightToLeft ? "rtl" : "ltr")" \
+            viewBox="0 0 \(fmt(width)) \(fmt(height))" preserveAspectRatio="xMinYMin meet">\
+            <title id="chart-title">\(HTML.escape(title))</title>\(body)</svg>
+            """
     }
 
     private func fmt(_ value: Double) -> String {

@@ -47,11 +47,11 @@ public struct QRCode: Sendable {
         }
         let escaped = HTML.escape(label)
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" class="qr" role="img" aria-label="\(escaped)" \
-        viewBox="0 0 \(side) \(side)" width="\(side * pixelsPerModule)" height="\(side * pixelsPerModule)" \
-        shape-rendering="crispEdges"><title>\(escaped)</title><rect width="\(side)" height="\(side)" fill="#fff"/>\
-        <path fill="#000" d="\(path)"/></svg>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" class="qr" role="img" aria-label="\(escaped)" \
+            viewBox="0 0 \(side) \(side)" width="\(side * pixelsPerModule)" height="\(side * pixelsPerModule)" \
+            shape-rendering="crispEdges"><title>\(escaped)</title><rect width="\(side)" height="\(side)" fill="#fff"/>\
+            <path fill="#000" d="\(path)"/></svg>
+            """
     }
 }
 

@@ -94,11 +94,12 @@ public final class Renderer: Sendable {
             ["tag": option.tag, "name": option.nativeName, "selected": option == language]
         }
         if let session = context.session {
-            object["user"] = [
-                "displayName": session.displayName, "username": session.username,
-                "isNomad": session.isNomad, "foreign": session.foreign, "role": session.role,
-                "canDesk": Portal.siteDeskRoles.union(Portal.gateDeskRoles).contains(session.role),
-            ] as [String: Any]
+            object["user"] =
+                [
+                    "displayName": session.displayName, "username": session.username,
+                    "isNomad": session.isNomad, "foreign": session.foreign, "role": session.role,
+                    "canDesk": Portal.siteDeskRoles.union(Portal.gateDeskRoles).contains(session.role),
+                ] as [String: Any]
         }
         if let flash = context.flash {
             if let notice = flash.notice {

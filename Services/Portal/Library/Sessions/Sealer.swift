@@ -29,8 +29,8 @@ public struct Sealer: Sendable {
 
     public func open<Value: Decodable>(_ type: Value.Type, from text: String, purpose: String) -> Value? {
         guard text.count < 8192, let data = Base64URL.decode(text),
-              let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: key, authenticating: Data(purpose.utf8))
+            let box = try? AES.GCM.SealedBox(combined: data),
+            let plain = try? AES.GCM.open(box, using: key, authenticating: Data(purpose.utf8))
         else { return nil }
         return try? JSONDecoder().decode(type, from: plain)
     }
