@@ -119,10 +119,22 @@ let package = Package(
             path: "Shared/NomadLocal",
             swiftSettings: strict
         ),
+        // A person's way through identity as a client drives it: the demo seed
+        // and the suite tests share it.
+        .target(
+            name: "NomadScenario",
+            dependencies: [
+                "NomadKit", "NomadProtos",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Shared/NomadScenario",
+            swiftSettings: strict
+        ),
         .target(
             name: "NomadTesting",
             dependencies: [
-                "NomadKit", "NomadLocal", "NomadProtos",
+                "NomadKit", "NomadLocal", "NomadProtos", "NomadScenario",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -167,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "Ctl",
             dependencies: [
-                "NomadKit", "NomadLocal", "NomadProtos",
+                "NomadKit", "NomadLocal", "NomadProtos", "NomadScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

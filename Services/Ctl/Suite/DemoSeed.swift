@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
+import NomadScenario
 
 /// `nomadctl up --seed`: a small demo zone entered through the public RPCs,
 /// as its people would: the admin creates officers and sites, nomads and
@@ -147,40 +148,25 @@ struct DemoSeed {
 
         var firms: [Caller] = []
         for firm in Self.enterprises {
-            _ = try await identity.registerEnterprise(
-                .with {
-                    $0.requestID = UUID().text
-                    $0.username = firm.username
-                    $0.password = Self.password
-                    $0.name = firm.name
-                    $0.creditCode = firm.creditCode
-                }, metadata: anonymous)
+            _ = try await flows.registerEnterprise(
+                username: firm.username, password: Self.password, name: firm.name, creditCode: firm.creditCode,
+                metadata: anonymous)
             firms.append(try await login(firm.username))
         }
 
         var people: [Caller] = []
         for nomad in Self.nomads {
-            _ = try await identity.registerNomad(
-                .with {
-                    $0.requestID = UUID().text
-                    $0.username = nomad.username
-                    $0.password = Self.password
-                    $0.displayName = nomad.name
-                    $0.nationality = nomad.nationality
-                    $0.documentType = nomad.nationality == "CN" ? .residentID : .passport
-                    $0.documentNumber = nomad.document
-                    $0.languages = nomad.nationality == "CN" ? ["zh-CN", "en"] : ["en"]
-                }, metadata: anonymous)
+            _ = try await flows.registerNomad(
+                .init(
+                    username: nomad.username, password: Self.password, displayName: nomad.name,
+                    nationality: nomad.nationality, documentNumber: nomad.document,
+                    languages: nomad.nationality == "CN" ? ["zh-CN", "en"] : ["en"]),
+                metadata: anonymous)
             people.append(try await login(nomad.username))
         }
         for person in people.prefix(Self.certified) { try await certify(person, officer: talent) }
         for person in people.prefix(Self.settled) {
-            _ = try await identity.recognizeMigrant(
-                .with {
-                    $0.requestID = UUID().text
-                    $0.accountID = person.id
-                    $0.reason = "在儋州落户 / settled in Danzhou"
-                }, metadata: talent.metadata)
+            try await flows.settle(accountID: person.id, reason: "在儋州落户 / settled in Danzhou", officer: talent.metadata)
         }
         // The certified foreign nomads hold a year's work permit, as the
         // plan's foreign nomads would before taking work (jobs checks it).
@@ -191,13 +177,7 @@ struct DemoSeed {
         for index in people.indices { people[index] = try await login(Self.nomads[index].username) }
 
         for person in people.prefix(Self.certified) {
-            let qr = try await identity.issueCardQr(.init(), metadata: person.metadata)
-            _ = try await identity.verifyCard(
-                .with {
-                    $0.requestID = UUID().text
-                    $0.qrPayload = qr.payload
-                    $0.siteID = core
-                }, metadata: talent.metadata)
+            _ = try await flows.visit(site: core, nomad: person.metadata, desk: talent.metadata)
         }
 
         let jobIDs = try await seedWork(people: people, firms: firms, reviewer: industry)
@@ -452,81 +432,44 @@ struct DemoSeed {
 
     private var anonymous: Metadata { ["accept-language": "en"] }
 
+    private var flows: IdentityFlows { IdentityFlows(identity) }
+
     private func login(_ username: String, password: String = DemoSeed.password) async throws -> Caller {
-        let pair = try await identity.login(
-            .with {
-                $0.username = username
-                $0.password = password
-            }, metadata: anonymous)
+        let pair = try await flows.login(username: username, password: password, metadata: anonymous)
         return Caller(id: pair.account.id, token: pair.accessToken)
     }
 
     private func officer(_ username: String, _ name: String, department: String, admin: Caller) async throws -> Caller {
-        _ = try await identity.createOfficer(
-            .with {
-                $0.requestID = UUID().text
-                $0.username = username
-                $0.password = Self.password
-                $0.displayName = name
-                $0.department = department
-            }, metadata: admin.metadata)
+        try await flows.createOfficer(
+            username: username, password: Self.password, displayName: name, department: department, admin: admin.metadata)
         return try await login(username)
     }
 
     private func site(
         zh: String, en: String, area: Nomad_Identity_V1_Area, address: String, admin: Caller
     ) async throws -> String {
-        try await identity.createSite(
-            .with {
-                $0.requestID = UUID().text
-                $0.name = .with {
-                    $0.zhCn = zh; $0.en = en
-                }
-                $0.area = area
-                $0.address = address
-                $0.capacity = 120
-            }, metadata: admin.metadata
-        ).id
+        try await flows.createSite(zh: zh, en: en, area: area, address: address, capacity: 120, admin: admin.metadata)
     }
 
     /// A 12-month permit from today for remote software work, approved.
     private func grantPermit(_ nomad: Caller, officer: Caller) async throws {
-        let permit = try await identity.applyPermit(
-            .with {
-                $0.requestID = UUID().text
-                $0.months = 12
-                $0.activities = [.remoteSoftwareDevelopment]
-                $0.startDate = ZoneDay.today().message
-            }, metadata: nomad.metadata)
-        _ = try await identity.decidePermit(
-            .with {
-                $0.requestID = UUID().text
-                $0.id = permit.id
-                $0.approve = true
-            }, metadata: officer.metadata)
+        try await flows.grantPermit(
+            months: 12, activities: [.remoteSoftwareDevelopment], nomad: nomad.metadata, officer: officer.metadata)
     }
 
     /// Applies with evidence meeting every criterion; the talent officer approves.
     private func certify(_ nomad: Caller, officer: Caller) async throws {
-        let application = try await identity.applyCertification(
-            .with {
-                $0.requestID = UUID().text
-                $0.evidence = .with {
-                    $0.monthlyRemoteIncome = .with {
-                        $0.currencyCode = "CNY"; $0.minorUnits = 1_500_000
-                    }
-                    $0.remoteClients = ["Remote client Ltd."]
-                    $0.intendedStayDays = 180
-                    $0.skills = ["Swift", "数据分析"]
-                    $0.documentHashes = [Self.digest("demo income statement \(nomad.id)")]
+        try await flows.certify(
+            evidence: .with {
+                $0.monthlyRemoteIncome = .with {
+                    $0.currencyCode = "CNY"
+                    $0.minorUnits = 1_500_000
                 }
-            }, metadata: nomad.metadata)
-        _ = try await identity.decideCertification(
-            .with {
-                $0.requestID = UUID().text
-                $0.id = application.id
-                $0.decision = .approve
-            }, metadata: officer.metadata)
+                $0.remoteClients = ["Remote client Ltd."]
+                $0.intendedStayDays = 180
+                $0.skills = ["Swift", "数据分析"]
+                $0.documentHashes = [Self.digest("demo income statement \(nomad.id)")]
+            }, nomad: nomad.metadata, officer: officer.metadata)
     }
 }
 

@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
+import NomadScenario
 
 public typealias IdentityClient = Nomad_Identity_V1_IdentityService.Client<HTTP2ClientTransport.Posix>
 
@@ -33,17 +34,12 @@ public enum ScenarioIdentity {
         options: CallOptions = .defaults
     ) async throws -> ScenarioNomad {
         let chinese = nationality == "CN"
-        let account = try await identity.registerNomad(
-            .with {
-                $0.requestID = UUID().text
-                $0.username = username
-                $0.password = password
-                $0.displayName = "Nomad \(username)"
-                $0.nationality = nationality
-                $0.documentType = chinese ? .residentID : .passport
-                $0.documentNumber = chinese ? residentID(serial: serial) : "P\(Int.random(in: 10_000_000...99_999_999))"
-                $0.languages = ["en", "zh-CN"]
-            }, metadata: callMetadata(), options: options)
+        let account = try await IdentityFlows(identity).registerNomad(
+            .init(
+                username: username, password: password, displayName: "Nomad \(username)", nationality: nationality,
+                documentNumber: chinese ? residentID(serial: serial) : "P\(Int.random(in: 10_000_000...99_999_999))",
+                languages: ["en", "zh-CN"]),
+            metadata: callMetadata(), options: options)
         let id = UUID(uuidString: account.id)!
         return ScenarioNomad(
             id: account.id,
@@ -52,90 +48,50 @@ public enum ScenarioIdentity {
     }
 
     public static func registerEnterprise(_ identity: IdentityClient, username: String, serial: Int) async throws -> TestCaller {
-        let account = try await identity.registerEnterprise(
-            .with {
-                $0.requestID = UUID().text
-                $0.username = username
-                $0.password = password
-                $0.name = "儋州数字科技有限公司 \(serial)"
-                $0.creditCode = creditCode(serial: serial)
-            }, metadata: callMetadata())
+        let account = try await IdentityFlows(identity).registerEnterprise(
+            username: username, password: password, name: "儋州数字科技有限公司 \(serial)",
+            creditCode: creditCode(serial: serial), metadata: callMetadata())
         return TestCaller(
-            id: account.id,
-            token: TestKeys.token(
-                for: Principal(
-                    accountID: UUID(uuidString: account.id)!, role: .enterprise)))
+            id: account.id, token: TestKeys.token(for: Principal(accountID: UUID(uuidString: account.id)!, role: .enterprise)))
     }
 
     /// Logs in through identity's Login: the caller as identity itself issues it.
     public static func login(_ identity: IdentityClient, username: String, password: String) async throws -> TestCaller {
-        let pair = try await identity.login(
-            .with {
-                $0.username = username
-                $0.password = password
-            }, metadata: callMetadata())
+        let pair = try await IdentityFlows(identity).login(username: username, password: password, metadata: callMetadata())
         return TestCaller(id: pair.account.id, token: pair.accessToken)
     }
 
     /// Applies with evidence meeting every criterion; an officer approves:
     /// identity.certification.applied, then identity.nomad.certified.
     public static func certify(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
-        let application = try await identity.applyCertification(
-            .with {
-                $0.requestID = UUID().text
-                $0.evidence = .with {
-                    $0.monthlyRemoteIncome = .with {
-                        $0.currencyCode = "CNY"; $0.minorUnits = 1_200_000
-                    }
-                    $0.remoteClients = ["Acme GmbH"]
-                    $0.intendedStayDays = 180
-                    $0.skills = ["iOS 开发", "Swift"]
-                    $0.documentHashes = [String(repeating: "ab", count: 32)]
+        try await IdentityFlows(identity).certify(
+            evidence: .with {
+                $0.monthlyRemoteIncome = .with {
+                    $0.currencyCode = "CNY"
+                    $0.minorUnits = 1_200_000
                 }
-            }, metadata: nomad.caller.metadata)
-        _ = try await identity.decideCertification(
-            .with {
-                $0.requestID = UUID().text
-                $0.id = application.id
-                $0.decision = .approve
-            }, metadata: talentOfficer.metadata)
+                $0.remoteClients = ["Acme GmbH"]
+                $0.intendedStayDays = 180
+                $0.skills = ["iOS 开发", "Swift"]
+                $0.documentHashes = [String(repeating: "ab", count: 32)]
+            }, nomad: nomad.caller.metadata, officer: talentOfficer.metadata)
     }
 
     /// identity.nomad.settled (落户).
     public static func settle(_ identity: IdentityClient, nomad: ScenarioNomad) async throws {
-        _ = try await identity.recognizeMigrant(
-            .with {
-                $0.requestID = UUID().text
-                $0.accountID = nomad.id
-                $0.reason = "落户儋州"
-            }, metadata: talentOfficer.metadata)
+        try await IdentityFlows(identity).settle(accountID: nomad.id, reason: "落户儋州", officer: talentOfficer.metadata)
     }
 
     public static func createSite(_ identity: IdentityClient, index: Int, core: Bool) async throws -> String {
-        try await identity.createSite(
-            .with {
-                $0.requestID = UUID().text
-                $0.name = .with {
-                    $0.zhCn = "社区\(index)"; $0.en = "community \(index)"
-                }
-                $0.area = core ? .coreXinyingBay : .linked
-                $0.address = "儋州 \(index) 号"
-                $0.capacity = 200
-            }, metadata: admin.metadata
-        ).id
+        try await IdentityFlows(identity).createSite(
+            zh: "社区\(index)", en: "community \(index)", area: core ? .coreXinyingBay : .linked, address: "儋州 \(index) 号",
+            capacity: 200, admin: admin.metadata)
     }
 
     /// The nomad shows their one-card QR at a site's desk: a visit, recorded
     /// once per person per site per day. Returns whether identity recorded one.
     public static func visit(_ identity: IdentityClient, nomad: ScenarioNomad, site: String) async throws -> Bool {
-        let qr = try await identity.issueCardQr(.init(), metadata: nomad.caller.metadata)
-        let answer = try await identity.verifyCard(
-            .with {
-                $0.requestID = UUID().text
-                $0.qrPayload = qr.payload
-                $0.siteID = site
-            }, metadata: talentOfficer.metadata)
-        return answer.valid && answer.visitRecorded
+        try await IdentityFlows(identity).visit(site: site, nomad: nomad.caller.metadata, desk: talentOfficer.metadata)
     }
 
     /// A valid GB 11643 resident ID (check character ISO 7064 MOD 11-2).
