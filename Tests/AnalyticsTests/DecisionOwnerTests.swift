@@ -35,12 +35,14 @@ import Testing
 
     @Test func theTaxServiceConfirmsAReportOnTheRecord() async throws {
         try await withAnalytics { env in
-            let report = try await env.submitReport(env.enterprise(), from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000)
-            await expectRPCError(.permissionDenied) { _ = try await env.decide(report.reportID, confirm: true, by: env.officer("housing")) }
+            let report = try await env.submitRevenueReport(env.enterprise(), from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000)
+            await expectRPCError(.permissionDenied) {
+                _ = try await env.decideRevenueReport(report.reportID, confirm: true, by: env.officer("housing"))
+            }
             let subject = "revenue_report/\(report.reportID)"
             #expect(try await env.app.auditRows(subject: subject).isEmpty)
             let officer = env.officer("tax")
-            _ = try await env.decide(report.reportID, confirm: false, reason: "证明材料不符", by: officer)
+            _ = try await env.decideRevenueReport(report.reportID, confirm: false, reason: "证明材料不符", by: officer)
             let rows = try await env.app.auditRows(subject: subject)
             #expect(rows.count == 1)
             let row = try #require(rows.first)
@@ -52,7 +54,7 @@ import Testing
 
     @Test func aRecognitionIsRecordedByScienceAndIndustryAndTheRuntimeRoleCannotRewriteIt() async throws {
         try await withAnalytics { env in
-            let recognition = try await env.recognize(UUID().text, on: "2025-06-01", by: env.recognitionOfficer())
+            let recognition = try await env.recordRecognition(UUID().text, on: "2025-06-01", by: env.recognitionOfficer())
             let rows = try await env.app.auditRows(subject: "recognition/\(recognition.recognitionID)")
             #expect(rows.count == 1 && rows.first?.actorDepartment == "science_industry" && rows.first?.before == nil)
             #expect(try await env.app.runtimeSQLState("UPDATE audit_log SET reason = 'forged'") == "42501")

@@ -41,7 +41,7 @@ import Testing
             }
             let busy = UUID().text
             events += (0..<20).map { _ in RewardFixtures.contractSigned(nomad: UUID().text, enterprise: busy, kind: 3, at: at) }
-            try await env.ingest(events)
+            try await env.ingestEvents(events)
 
             let officer = env.officer()
             let (text, chunks) = try await export(env, .with { $0.eligibilityYear = 2026 }, as: officer)
@@ -88,7 +88,7 @@ import Testing
                         payload: ["day": String(format: "2026-%02d-15", month), "area": "core"])
                 }
             }
-            try await env.ingest(visits)
+            try await env.ingestEvents(visits)
             let request = Nomad_Analytics_V1_GetKpiSeriesRequest.with {
                 $0.code = "nomad_visits"
                 $0.period = .with {

@@ -31,7 +31,7 @@ import Testing
             _ = try await KpiTests.seed(env)
             for kpi in KpiCatalogue.all {
                 for area in kpi.byArea ? [.unspecified, .core, .linked] : [Nomad_Analytics_V1_Area.unspecified] {
-                    let series = try await env.series(kpi.code, "2025-01-01", "2025-12-31", area: area)
+                    let series = try await env.getKpiSeries(kpi.code, "2025-01-01", "2025-12-31", area: area)
                     for point in series.points {
                         let drill = try await Self.events(env, kpi.code, point.month, area: area)
                         #expect(drill.value == point.value, "\(kpi.code) \(area) \(point.month)")

@@ -100,16 +100,16 @@ import Testing
 
         try await withAnalytics { env in
             for batch in stride(from: 0, to: events.count, by: 200) {
-                try await env.ingest(Array(events[batch..<min(batch + 200, events.count)]))
+                try await env.ingestEvents(Array(events[batch..<min(batch + 200, events.count)]))
             }
             // A redelivery of everything changes nothing.
             for batch in stride(from: 0, to: events.count, by: 200) {
-                try await env.ingest(Array(events[batch..<min(batch + 200, events.count)]))
+                try await env.ingestEvents(Array(events[batch..<min(batch + 200, events.count)]))
             }
             func check(
                 _ code: String, area: Nomad_Analytics_V1_Area = .unspecified, expected: [String: Int64], before: Int64 = 0
             ) async throws {
-                let series = try await env.series(code, from.iso, to.iso, area: area)
+                let series = try await env.getKpiSeries(code, from.iso, to.iso, area: area)
                 var running = before
                 for (index, point) in series.points.enumerated() {
                     running += expected[months[index]] ?? 0

@@ -19,7 +19,7 @@ import Testing
         let p1 = UUID().text, p2 = UUID().text, p3 = UUID().text, p4 = UUID().text
         let e1 = UUID().text, e2 = UUID().text, e3 = UUID().text
         let visit = SuiteEvents.siteVisit(p1, day: "2025-03-10", area: "core")
-        try await env.ingest([
+        try await env.ingestEvents([
             // P1 at a core site, at a core event (and one of its sessions) and at a
             // linked site, all on 10 March: one visit for the zone, one per area.
             visit,
@@ -37,11 +37,11 @@ import Testing
             SuiteEvents.checkIn(event: e3, attendee: p4, day: "2025-05-05", area: ""),
         ])
         // Redelivered: counted once.
-        try await env.ingest([visit])
+        try await env.ingestEvents([visit])
 
         let a1 = UUID().text, a2 = UUID().text, a3 = UUID().text
         let o1 = UUID().text, o2 = UUID().text, c1 = UUID().text, c2 = UUID().text
-        try await env.ingest([
+        try await env.ingestEvents([
             // Settled: A1 in June 2024 (before the period), A2 at 01:00 on 1 February
             // zone time (still 31 January in UTC), again in May (same account), A3 at
             // 00:30 on 1 January 2026 zone time (31 December 2025 in UTC).
@@ -70,26 +70,26 @@ import Testing
         // a nomad with 15M + 6M yuan in 2025 (a super individual from September);
         // a nomad with 25M rejected; a nomad with 12M in 2024 and 10M in 2025.
         let enterprise = env.enterprise()
-        let q1 = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000, taxYuan: 1_000)
-        try await env.decide(q1.reportID, confirm: true)
+        let q1 = try await env.submitRevenueReport(enterprise, from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000, taxYuan: 1_000)
+        try await env.decideRevenueReport(q1.reportID, confirm: true)
         let superNomad = env.nomad()
         for (from, to, yuan) in [("2025-01-01", "2025-06-30", Int64(15_000_000)), ("2025-07-01", "2025-09-30", 6_000_000)] {
-            let report = try await env.submitReport(superNomad, from: from, to: to, revenueYuan: yuan)
-            try await env.decide(report.reportID, confirm: true)
+            let report = try await env.submitRevenueReport(superNomad, from: from, to: to, revenueYuan: yuan)
+            try await env.decideRevenueReport(report.reportID, confirm: true)
         }
-        let rejected = try await env.submitReport(env.nomad(), from: "2025-01-01", to: "2025-12-31", revenueYuan: 25_000_000)
-        try await env.decide(rejected.reportID, confirm: false, reason: "伪造")
+        let rejected = try await env.submitRevenueReport(env.nomad(), from: "2025-01-01", to: "2025-12-31", revenueYuan: 25_000_000)
+        try await env.decideRevenueReport(rejected.reportID, confirm: false, reason: "伪造")
         let twoYears = env.nomad()
         for (from, to, yuan) in [("2024-01-01", "2024-12-31", Int64(12_000_000)), ("2025-01-01", "2025-12-31", 10_000_000)] {
-            let report = try await env.submitReport(twoYears, from: from, to: to, revenueYuan: yuan)
-            try await env.decide(report.reportID, confirm: true)
+            let report = try await env.submitRevenueReport(twoYears, from: from, to: to, revenueYuan: yuan)
+            try await env.decideRevenueReport(report.reportID, confirm: true)
         }
         // Pending: not counted.
-        try await env.submitReport(env.enterprise(), from: "2025-01-01", to: "2025-03-31", revenueYuan: 999)
+        try await env.submitRevenueReport(env.enterprise(), from: "2025-01-01", to: "2025-03-31", revenueYuan: 999)
 
         // Recognitions: one in 2024, one in February 2025.
-        try await env.recognize(UUID().text, on: "2024-11-05")
-        try await env.recognize(UUID().text, on: "2025-02-14")
+        try await env.recordRecognition(UUID().text, on: "2024-11-05")
+        try await env.recordRecognition(UUID().text, on: "2025-02-14")
         return World(superNomad: superNomad.id)
     }
 
@@ -98,7 +98,7 @@ import Testing
             _ = try await Self.seed(env)
             let year = ("2025-01-01", "2025-12-31")
 
-            let visits = try await env.series("nomad_visits", year.0, year.1)
+            let visits = try await env.getKpiSeries("nomad_visits", year.0, year.1)
             #expect(visits.progress.value == 3)
             #expect(visits.progress.kpi.target == 50_000)
             #expect(visits.progress.kpi.targetKind == .annual)
@@ -108,49 +108,49 @@ import Testing
             #expect(visits.byMonth["2025-03"]! == (1, 2))
             #expect(visits.byMonth["2025-05"]! == (0, 2))
             #expect(visits.byMonth["2025-12"]! == (1, 3))
-            let core = try await env.series("nomad_visits", year.0, year.1, area: .core)
+            let core = try await env.getKpiSeries("nomad_visits", year.0, year.1, area: .core)
             #expect(core.progress.value == 2)
             #expect(core.area == .core)
-            let linked = try await env.series("nomad_visits", year.0, year.1, area: .linked)
+            let linked = try await env.getKpiSeries("nomad_visits", year.0, year.1, area: .linked)
             #expect(linked.progress.value == 2)
             #expect(linked.byMonth["2025-03"]!.0 == 1 && linked.byMonth["2025-12"]!.0 == 1)
-            let visits2026 = try await env.series("nomad_visits", "2026-01-01", "2026-01-31")
+            let visits2026 = try await env.getKpiSeries("nomad_visits", "2026-01-01", "2026-01-31")
             #expect(visits2026.progress.value == 1)
 
-            let attendance = try await env.series("event_attendance", year.0, year.1)
+            let attendance = try await env.getKpiSeries("event_attendance", year.0, year.1)
             #expect(attendance.progress.value == 3)
-            #expect(try await env.series("event_attendance", year.0, year.1, area: .core).progress.value == 1)
-            #expect(try await env.series("event_attendance", year.0, year.1, area: .linked).progress.value == 1)
+            #expect(try await env.getKpiSeries("event_attendance", year.0, year.1, area: .core).progress.value == 1)
+            #expect(try await env.getKpiSeries("event_attendance", year.0, year.1, area: .linked).progress.value == 1)
             // P3's first check-in at E2 was in 2025.
-            #expect(try await env.series("event_attendance", "2026-01-01", "2026-12-31").progress.value == 0)
+            #expect(try await env.getKpiSeries("event_attendance", "2026-01-01", "2026-12-31").progress.value == 0)
 
-            let settled = try await env.series("settled_migrants", year.0, year.1)
+            let settled = try await env.getKpiSeries("settled_migrants", year.0, year.1)
             #expect(settled.progress.value == 2)  // A1 before the period + A2 in February
             #expect(settled.progress.kpi.targetKind == .cumulative)
             #expect(settled.progress.shareBasisPoints == 4)  // 2 × 10000 / 5000
             #expect(settled.byMonth["2025-01"]! == (0, 1))
             #expect(settled.byMonth["2025-02"]! == (1, 2))
             #expect(settled.byMonth["2025-12"]! == (0, 2))
-            #expect(try await env.series("settled_migrants", "2026-01-01", "2026-01-31").progress.value == 3)
+            #expect(try await env.getKpiSeries("settled_migrants", "2026-01-01", "2026-01-31").progress.value == 3)
 
-            let certified = try await env.series("certified_nomads", year.0, year.1)
+            let certified = try await env.getKpiSeries("certified_nomads", year.0, year.1)
             #expect(certified.progress.value == 1)
             #expect(certified.byMonth["2025-03"]!.0 == 1)
             #expect(certified.progress.kpi.targetKind == .none)
             #expect(certified.progress.shareBasisPoints == 0)
 
-            #expect(try await env.series("jobs_posted", year.0, year.1).progress.value == 1)
-            let filled = try await env.series("jobs_filled", year.0, year.1)
+            #expect(try await env.getKpiSeries("jobs_posted", year.0, year.1).progress.value == 1)
+            let filled = try await env.getKpiSeries("jobs_filled", year.0, year.1)
             #expect(filled.progress.value == 1)
             #expect(filled.byMonth["2025-04"]!.0 == 1)
-            #expect(try await env.series("bounties_completed", year.0, year.1).progress.value == 1)
-            #expect(try await env.series("pow_credited", year.0, year.1).progress.value == 100)
-            let points = try await env.series("points_redeemed", year.0, year.1)
+            #expect(try await env.getKpiSeries("bounties_completed", year.0, year.1).progress.value == 1)
+            #expect(try await env.getKpiSeries("pow_credited", year.0, year.1).progress.value == 100)
+            let points = try await env.getKpiSeries("points_redeemed", year.0, year.1)
             #expect(points.progress.value == 50)
             #expect(points.byMonth["2025-08"]!.0 == 50)
 
             // Revenue in fen, in the month each period ends.
-            let revenue = try await env.series("digital_economy_revenue", year.0, year.1)
+            let revenue = try await env.getKpiSeries("digital_economy_revenue", year.0, year.1)
             #expect(revenue.byMonth["2025-03"]!.0 == 100_000_000)
             #expect(revenue.byMonth["2025-06"]!.0 == 1_500_000_000)
             #expect(revenue.byMonth["2025-09"]!.0 == 600_000_000)
@@ -158,17 +158,17 @@ import Testing
             #expect(revenue.progress.value == 3_200_000_000)
             #expect(revenue.progress.kpi.target == 200_000_000_000)
             #expect(revenue.progress.shareBasisPoints == 160)  // 3.2e9 × 10000 / 2e11
-            let tax = try await env.series("tax_revenue", year.0, year.1)
+            let tax = try await env.getKpiSeries("tax_revenue", year.0, year.1)
             #expect(tax.progress.value == 100_000)
-            #expect(try await env.series("digital_economy_revenue", "2024-01-01", "2024-12-31").progress.value == 1_200_000_000)
+            #expect(try await env.getKpiSeries("digital_economy_revenue", "2024-01-01", "2024-12-31").progress.value == 1_200_000_000)
 
-            let superIndividuals = try await env.series("super_individuals", year.0, year.1)
+            let superIndividuals = try await env.getKpiSeries("super_individuals", year.0, year.1)
             #expect(superIndividuals.progress.value == 1)
             #expect(superIndividuals.byMonth["2025-08"]! == (0, 0))
             #expect(superIndividuals.byMonth["2025-09"]! == (1, 1))
             #expect(superIndividuals.progress.shareBasisPoints == 1_000)
 
-            let highTech = try await env.series("high_tech_enterprises", year.0, year.1)
+            let highTech = try await env.getKpiSeries("high_tech_enterprises", year.0, year.1)
             #expect(highTech.progress.value == 2)
             #expect(highTech.byMonth["2025-01"]! == (0, 1))
             #expect(highTech.byMonth["2025-02"]! == (1, 2))
@@ -198,7 +198,7 @@ import Testing
             _ = try await Self.seed(env)
             // At 10M yuan: the two-year nomad in 2024 (12M) and again... once per
             // reporter ever; the 15M nomad from June 2025.
-            let series = try await env.series("super_individuals", "2025-01-01", "2025-12-31")
+            let series = try await env.getKpiSeries("super_individuals", "2025-01-01", "2025-12-31")
             #expect(series.byMonth["2025-01"]! == (0, 1))
             #expect(series.byMonth["2025-06"]! == (1, 2))
             #expect(series.progress.value == 2)
@@ -212,16 +212,16 @@ import Testing
         try await withAnalytics { env in
             let event = UUID().text
             let nomad = UUID().text, officer = UUID().text, staff = UUID().text, unsaid = UUID().text
-            try await env.ingest([
+            try await env.ingestEvents([
                 SuiteEvents.checkIn(event: event, attendee: nomad, day: "2025-04-02", area: "core", role: "nomad"),
                 SuiteEvents.checkIn(event: event, attendee: officer, day: "2025-04-02", area: "core", role: "officer"),
                 SuiteEvents.checkIn(event: event, attendee: staff, day: "2025-04-02", area: "core", role: "enterprise"),
                 SuiteEvents.checkIn(event: event, attendee: unsaid, day: "2025-04-02", area: "core"),
             ])
             let year = ("2025-01-01", "2025-12-31")
-            #expect(try await env.series("nomad_visits", year.0, year.1).progress.value == 2)
-            #expect(try await env.series("nomad_visits", year.0, year.1, area: .core).progress.value == 2)
-            #expect(try await env.series("event_attendance", year.0, year.1).progress.value == 4)
+            #expect(try await env.getKpiSeries("nomad_visits", year.0, year.1).progress.value == 2)
+            #expect(try await env.getKpiSeries("nomad_visits", year.0, year.1, area: .core).progress.value == 2)
+            #expect(try await env.getKpiSeries("event_attendance", year.0, year.1).progress.value == 4)
         }
     }
 
@@ -230,7 +230,7 @@ import Testing
     @Test func settledFromNomadsAreTheSettledWhoWereCertifiedFirst() async throws {
         try await withAnalytics { env in
             let converted = UUID().text, certifiedLater = UUID().text, never = UUID().text
-            try await env.ingest([
+            try await env.ingestEvents([
                 SuiteEvents.certified(converted, at: zoneTime("2025-01-10 10:00")),
                 SuiteEvents.settled(converted, at: zoneTime("2025-03-01 10:00")),
                 SuiteEvents.settled(converted, at: zoneTime("2025-06-01 10:00")),
@@ -239,10 +239,10 @@ import Testing
                 SuiteEvents.settled(never, at: zoneTime("2025-02-02 10:00")),
             ])
             let year = ("2025-01-01", "2025-12-31")
-            let series = try await env.series("settled_from_nomads", year.0, year.1)
+            let series = try await env.getKpiSeries("settled_from_nomads", year.0, year.1)
             #expect(series.progress.value == 1)
             #expect(series.byMonth["2025-03"]!.0 == 1 && series.byMonth["2025-06"]!.0 == 0)
-            #expect(try await env.series("settled_migrants", year.0, year.1).progress.value == 3)
+            #expect(try await env.getKpiSeries("settled_migrants", year.0, year.1).progress.value == 3)
 
             // The drill-down names the settlement and the certification before it.
             let march = try await env.client.listKpiEvents(
@@ -258,16 +258,16 @@ import Testing
     @Test func internationalSitesAreTheSitesDesignatedSo() async throws {
         try await withAnalytics { env in
             let designated = UUID().text
-            try await env.ingest([
+            try await env.ingestEvents([
                 SuiteEvents.siteCreated(designated, international: true, at: zoneTime("2025-05-02 10:00")),
                 SuiteEvents.siteCreated(UUID().text, international: false, at: zoneTime("2025-05-03 10:00")),
                 SuiteEvents.siteCreated(UUID().text, international: true, at: zoneTime("2024-11-03 10:00")),
             ])
             // A second event about the same site: once.
-            try await env.ingest([SuiteEvents.siteCreated(designated, international: true, at: zoneTime("2025-05-02 10:00"))])
-            let series = try await env.series("international_sites", "2025-01-01", "2025-12-31")
+            try await env.ingestEvents([SuiteEvents.siteCreated(designated, international: true, at: zoneTime("2025-05-02 10:00"))])
+            let series = try await env.getKpiSeries("international_sites", "2025-01-01", "2025-12-31")
             #expect(series.progress.value == 1 && series.byMonth["2025-05"]!.0 == 1)
-            #expect(try await env.series("international_sites", "2024-01-01", "2024-12-31").progress.value == 1)
+            #expect(try await env.getKpiSeries("international_sites", "2024-01-01", "2024-12-31").progress.value == 1)
         }
     }
 
@@ -276,7 +276,7 @@ import Testing
     @Test func theTargetsAreConfiguration() async throws {
         try await withAnalytics(kpiSettings: KpiSettings(targets: ["nomad_visits": 4])) { env in
             _ = try await Self.seed(env)
-            let visits = try await env.series("nomad_visits", "2025-01-01", "2025-12-31")
+            let visits = try await env.getKpiSeries("nomad_visits", "2025-01-01", "2025-12-31")
             #expect(visits.progress.value == 3)
             #expect(visits.progress.kpi.target == 4)
             #expect(visits.progress.shareBasisPoints == 7_500)
@@ -299,7 +299,7 @@ import Testing
     @Test func theDefaultPeriodIsTheZonesCurrentYear() async throws {
         try await withAnalytics { env in
             let today = ZoneDay.today()
-            try await env.ingest([SuiteEvents.siteVisit(UUID().text, day: today.iso, area: "core")])
+            try await env.ingestEvents([SuiteEvents.siteVisit(UUID().text, day: today.iso, area: "core")])
             let series = try await env.client.getKpiSeries(.with { $0.code = "nomad_visits" }, metadata: env.officer().metadata)
             #expect(series.period.from == ZoneDay(year: today.year, month: 1, day: 1)!.message)
             #expect(series.period.to == ZoneDay(year: today.year, month: 12, day: 31)!.message)

@@ -13,7 +13,7 @@ import Testing
         try await withAnalytics { env in
             let today = ZoneDay.today().iso
             let visitor = UUID().text, nomad = UUID().text
-            try await env.ingest([
+            try await env.ingestEvents([
                 SuiteEvents.siteVisit(visitor, day: today, area: "core"),
                 SuiteEvents.certified(nomad, at: Date()),
             ])

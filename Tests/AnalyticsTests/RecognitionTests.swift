@@ -12,12 +12,12 @@ import Testing
         try await withAnalytics { env in
             let enterprise = UUID().text
             let officer = env.recognitionOfficer()
-            let recognition = try await env.recognize(enterprise, on: "2025-02-14", by: officer)
+            let recognition = try await env.recordRecognition(enterprise, on: "2025-02-14", by: officer)
             #expect(recognition.enterpriseID == enterprise)
             #expect(recognition.recognizedOn == day("2025-02-14"))
             #expect(recognition.recordedBy == officer.id)
             #expect(recognition.evidenceHashes == [evidenceHash("c")])
-            let message = await expectRPCError(.alreadyExists) { try await env.recognize(enterprise, on: "2025-03-01") }
+            let message = await expectRPCError(.alreadyExists) { try await env.recordRecognition(enterprise, on: "2025-03-01") }
             #expect(message?.contains("already") == true)
 
             let events = try await env.client.listIngestedEvents(
@@ -34,8 +34,8 @@ import Testing
         try await withAnalytics { env in
             let officer = env.recognitionOfficer()
             let enterprise = UUID().text
-            let first = try await env.recognize(enterprise, on: "2025-01-10", requestID: "rec-1", by: officer)
-            let retry = try await env.recognize(enterprise, on: "2025-01-10", requestID: "rec-1", by: officer)
+            let first = try await env.recordRecognition(enterprise, on: "2025-01-10", requestID: "rec-1", by: officer)
+            let retry = try await env.recordRecognition(enterprise, on: "2025-01-10", requestID: "rec-1", by: officer)
             #expect(retry == first)
 
             func refused(_ change: (inout Nomad_Analytics_V1_RecordRecognitionRequest) -> Void) async {
@@ -69,7 +69,7 @@ import Testing
 
     @Test func staffListPageByPage() async throws {
         try await withAnalytics { env in
-            for index in 0..<5 { try await env.recognize(UUID().text, on: "2025-01-0\(index + 1)") }
+            for index in 0..<5 { try await env.recordRecognition(UUID().text, on: "2025-01-0\(index + 1)") }
             var seen: [String] = []
             var token = ""
             repeat {
@@ -93,17 +93,17 @@ import Testing
     @Test func onlyStaffRecordAndList() async throws {
         try await withAnalytics { env in
             for caller in [env.nomad(), env.enterprise(), env.service()] {
-                await expectRPCError(.permissionDenied) { try await env.recognize(UUID().text, on: "2025-01-01", by: caller) }
+                await expectRPCError(.permissionDenied) { try await env.recordRecognition(UUID().text, on: "2025-01-01", by: caller) }
                 await expectRPCError(.permissionDenied) {
                     _ = try await env.client.listRecognitions(.with { _ in }, metadata: caller.metadata)
                 }
             }
             // Only the science and industry bureau (or an admin) records them; other officers read the list.
             for caller in [env.officer(), env.officer("housing")] {
-                await expectRPCError(.permissionDenied) { try await env.recognize(UUID().text, on: "2025-01-01", by: caller) }
+                await expectRPCError(.permissionDenied) { try await env.recordRecognition(UUID().text, on: "2025-01-01", by: caller) }
                 _ = try await env.client.listRecognitions(.with { _ in }, metadata: caller.metadata)
             }
-            _ = try await env.recognize(UUID().text, on: "2025-01-01", by: env.admin())
+            _ = try await env.recordRecognition(UUID().text, on: "2025-01-01", by: env.admin())
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.recordRecognition(.with { $0.requestID = "x" }, metadata: callMetadata())
             }

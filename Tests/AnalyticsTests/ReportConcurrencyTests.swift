@@ -11,13 +11,13 @@ import Testing
     @Test func twoOfficersDecidingAtOnceExactlyOneWins() async throws {
         try await withAnalytics { env in
             for (from, to) in [("2025-01-01", "2025-01-31"), ("2025-02-01", "2025-02-28"), ("2025-03-01", "2025-03-31")] {
-                let report = try await env.submitReport(env.enterprise(), from: from, to: to, revenueYuan: 1)
+                let report = try await env.submitRevenueReport(env.enterprise(), from: from, to: to, revenueYuan: 1)
                 let outcomes = try await withThrowingTaskGroup(of: RPCError.Code?.self) { group in
                     for index in 0..<8 {
                         group.addTask {
                             do {
                                 // Half confirm, half reject: whichever is first decides.
-                                try await env.decide(report.reportID, confirm: index % 2 == 0, reason: "race \(index)")
+                                try await env.decideRevenueReport(report.reportID, confirm: index % 2 == 0, reason: "race \(index)")
                                 return nil
                             } catch let error as RPCError {
                                 return error.code
@@ -44,7 +44,7 @@ import Testing
                     group.addTask {
                         do {
                             // Every period contains September: all overlap pairwise.
-                            try await env.submitReport(
+                            try await env.submitRevenueReport(
                                 enterprise, from: String(format: "2025-%02d-01", month), to: "2025-09-30", revenueYuan: 1)
                             return nil
                         } catch let error as RPCError {
@@ -67,7 +67,7 @@ import Testing
                 for _ in 0..<8 {
                     group.addTask {
                         do {
-                            try await env.recognize(enterprise, on: "2025-02-14")
+                            try await env.recordRecognition(enterprise, on: "2025-02-14")
                             return nil
                         } catch let error as RPCError {
                             return error.code

@@ -11,7 +11,7 @@ import Testing
     @Test func anEnterpriseSubmitsAndAnOfficerConfirms() async throws {
         try await withAnalytics { env in
             let enterprise = env.enterprise()
-            let report = try await env.submitReport(
+            let report = try await env.submitRevenueReport(
                 enterprise, from: "2025-01-01", to: "2025-03-31", revenueYuan: 1_000_000, taxYuan: 50_000)
             #expect(report.status == .submitted)
             #expect(report.reporterID == enterprise.id)
@@ -22,7 +22,7 @@ import Testing
             #expect(report.period.to == day("2025-03-31"))
 
             let officer = env.officer()
-            let decided = try await env.decide(report.reportID, confirm: true, by: officer)
+            let decided = try await env.decideRevenueReport(report.reportID, confirm: true, by: officer)
             #expect(decided.status == .confirmed)
             #expect(decided.decidedBy == officer.id)
             #expect(decided.hasDecidedAt)
@@ -46,19 +46,19 @@ import Testing
     @Test func aNomadsReportIsAlwaysIndividualAndARejectionNeedsAReasonAndWritesNoEvent() async throws {
         try await withAnalytics { env in
             let nomad = env.nomad()
-            let report = try await env.submitReport(nomad, from: "2025-04-01", to: "2025-04-30", revenueYuan: 10, individual: false)
+            let report = try await env.submitRevenueReport(nomad, from: "2025-04-01", to: "2025-04-30", revenueYuan: 10, individual: false)
             #expect(report.individual)
             await expectRPCError(.invalidArgument) {
-                try await env.decide(report.reportID, confirm: false, reason: "  ")
+                try await env.decideRevenueReport(report.reportID, confirm: false, reason: "  ")
             }
-            let rejected = try await env.decide(report.reportID, confirm: false, reason: "证明材料不符")
+            let rejected = try await env.decideRevenueReport(report.reportID, confirm: false, reason: "证明材料不符")
             #expect(rejected.status == .rejected)
             #expect(rejected.decisionReason == "证明材料不符")
             #expect(try await env.storedCount("type = 'analytics.revenue.confirmed'").rows == 0)
             // Decided once is decided: neither confirm nor reject again.
-            await expectRPCError(.failedPrecondition) { try await env.decide(report.reportID, confirm: true) }
+            await expectRPCError(.failedPrecondition) { try await env.decideRevenueReport(report.reportID, confirm: true) }
             // A rejected report frees its period for a corrected one.
-            let again = try await env.submitReport(nomad, from: "2025-04-01", to: "2025-04-30", revenueYuan: 12)
+            let again = try await env.submitRevenueReport(nomad, from: "2025-04-01", to: "2025-04-30", revenueYuan: 12)
             #expect(again.status == .submitted)
         }
     }
@@ -66,18 +66,18 @@ import Testing
     @Test func oneLiveReportPerReporterAndOverlappingPeriod() async throws {
         try await withAnalytics { env in
             let enterprise = env.enterprise()
-            let first = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-06-30", revenueYuan: 100)
+            let first = try await env.submitRevenueReport(enterprise, from: "2025-01-01", to: "2025-06-30", revenueYuan: 100)
             await expectRPCError(.alreadyExists) {
-                try await env.submitReport(enterprise, from: "2025-06-01", to: "2025-06-30", revenueYuan: 100)
+                try await env.submitRevenueReport(enterprise, from: "2025-06-01", to: "2025-06-30", revenueYuan: 100)
             }
-            try await env.decide(first.reportID, confirm: true)
+            try await env.decideRevenueReport(first.reportID, confirm: true)
             let message = await expectRPCError(.alreadyExists) {
-                try await env.submitReport(enterprise, from: "2025-03-01", to: "2025-09-30", revenueYuan: 100)
+                try await env.submitRevenueReport(enterprise, from: "2025-03-01", to: "2025-09-30", revenueYuan: 100)
             }
             #expect(message?.contains("overlapping") == true)
             // Adjacent periods and other reporters are fine.
-            try await env.submitReport(enterprise, from: "2025-07-01", to: "2025-07-31", revenueYuan: 100)
-            try await env.submitReport(env.enterprise(), from: "2025-01-01", to: "2025-06-30", revenueYuan: 100)
+            try await env.submitRevenueReport(enterprise, from: "2025-07-01", to: "2025-07-31", revenueYuan: 100)
+            try await env.submitRevenueReport(env.enterprise(), from: "2025-01-01", to: "2025-06-30", revenueYuan: 100)
             #expect(try await env.count("revenue_reports") == 3)
         }
     }
@@ -167,8 +167,10 @@ import Testing
     @Test func aRetryWithTheSameRequestIDReturnsTheFirstResult() async throws {
         try await withAnalytics { env in
             let enterprise = env.enterprise()
-            let first = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-01-31", revenueYuan: 7, requestID: "submit-1")
-            let retry = try await env.submitReport(enterprise, from: "2025-01-01", to: "2025-01-31", revenueYuan: 7, requestID: "submit-1")
+            let first = try await env.submitRevenueReport(
+                enterprise, from: "2025-01-01", to: "2025-01-31", revenueYuan: 7, requestID: "submit-1")
+            let retry = try await env.submitRevenueReport(
+                enterprise, from: "2025-01-01", to: "2025-01-31", revenueYuan: 7, requestID: "submit-1")
             #expect(retry == first)
             #expect(try await env.count("revenue_reports") == 1)
 
@@ -186,10 +188,10 @@ import Testing
     @Test func reportersReadOnlyTheirOwnAndStaffReadAll() async throws {
         try await withAnalytics { env in
             let a = env.enterprise(), b = env.nomad()
-            let a1 = try await env.submitReport(a, from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
-            let a2 = try await env.submitReport(a, from: "2025-02-01", to: "2025-02-28", revenueYuan: 1)
-            let b1 = try await env.submitReport(b, from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
-            try await env.decide(a2.reportID, confirm: true)
+            let a1 = try await env.submitRevenueReport(a, from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
+            let a2 = try await env.submitRevenueReport(a, from: "2025-02-01", to: "2025-02-28", revenueYuan: 1)
+            let b1 = try await env.submitRevenueReport(b, from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
+            try await env.decideRevenueReport(a2.reportID, confirm: true)
 
             let own = try await env.client.listRevenueReports(.with { _ in }, metadata: a.metadata)
             #expect(own.reports.map(\.reportID) == [a2.reportID, a1.reportID])
@@ -224,7 +226,7 @@ import Testing
 
     @Test func refusals() async throws {
         try await withAnalytics { env in
-            let report = try await env.submitReport(env.enterprise(), from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
+            let report = try await env.submitRevenueReport(env.enterprise(), from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
             let decide = Nomad_Analytics_V1_DecideRevenueReportRequest.with {
                 $0.requestID = "x"; $0.reportID = report.reportID; $0.confirm = true
             }
@@ -240,7 +242,7 @@ import Testing
             // Staff decide, they do not report.
             for caller in [env.officer(), env.admin()] {
                 await expectRPCError(.permissionDenied) {
-                    try await env.submitReport(caller, from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
+                    try await env.submitRevenueReport(caller, from: "2025-01-01", to: "2025-01-31", revenueYuan: 1)
                 }
             }
             await expectRPCError(.unauthenticated) {

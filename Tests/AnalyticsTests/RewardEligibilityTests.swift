@@ -31,7 +31,7 @@ import Testing
             // n4: flexible with A, then flexible with B, both 2026.
             let n4First = F.contractSigned(nomad: n4, enterprise: a.id, kind: 3, at: F.zone("2026-03-01T10:00"))
             let n4Second = F.contractSigned(nomad: n4, enterprise: b.id, kind: 3, at: F.zone("2026-04-01T10:00"))
-            try await env.ingest([n1Long, n2First, n1First, n3First, n4Second, n4First])
+            try await env.ingestEvents([n1Long, n2First, n1First, n3First, n4Second, n4First])
 
             let staff = env.officer().metadata
             let a2025 = try await env.client.getRewardEligibility(
@@ -73,7 +73,7 @@ import Testing
             #expect(count(b2026, .flexibleEngagements).evidence.map(\.subjectID) == [n4Second.subjectIds["order_id"]!])
 
             // Redelivery changes nothing.
-            try await env.ingest([n1Long, n2First, n4Second])
+            try await env.ingestEvents([n1Long, n2First, n4Second])
             let again = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: b.metadata)
             #expect(again == b2026)
         }
@@ -102,7 +102,7 @@ import Testing
                 // 23:50 on 31 December in the zone: the year before.
                 F.checkIn(event: t1, attendee: a6, at: F.zone("2025-12-31T23:50")),
             ]
-            try await env.ingest(events)
+            try await env.ingestEvents(events)
             let mine = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)
             let trained = count(mine, .nomadsTrained)
             #expect(trained.count == 2)
@@ -126,7 +126,7 @@ import Testing
                 F.contractSigned(
                     nomad: UUID().text, enterprise: e.id, kind: 3, at: F.zone("2026-05-01T10:00").addingTimeInterval(Double(i)))
             }
-            try await env.ingest(contracts)
+            try await env.ingestEvents(contracts)
             let result = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)
             let flexible = count(result, .flexibleEngagements)
             #expect(flexible.count == 101)
@@ -154,7 +154,7 @@ import Testing
             }
             // ids[4]: a flexible engagement with a nomad introduced earlier.
             events.append(F.contractSigned(nomad: someone, enterprise: ids[4], kind: 3, at: at))
-            try await env.ingest(events)
+            try await env.ingestEvents(events)
 
             let staff = env.officer().metadata
             let listedTiers = try await env.client.listRewardTiers(.init(), metadata: staff)
@@ -223,7 +223,7 @@ import Testing
             try await withThrowingTaskGroup(of: Int64?.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await env.ingest(batch); return nil
+                        try await env.ingestEvents(batch); return nil
                     }
                     group.addTask {
                         let seen = try await env.client.getRewardEligibility(.with { $0.year = 2026 }, metadata: e.metadata)

@@ -51,7 +51,7 @@ import Testing
         application("D0", "S1", limit: 2, at: F.zone("2025-07-01T09:00"), decidedAfter: 3, late: true)
         application("D2", "S0", limit: 1, at: F.zone("2025-08-01T09:00"), decidedAfter: 0.5, stars: 5)
         application("D3", "S9", limit: 5, at: Date(), decidedAfter: nil)
-        try await env.ingest(events)
+        try await env.ingestEvents(events)
     }
 
     private let year2025 = Nomad_Analytics_V1_Period.with {

@@ -12,11 +12,11 @@ struct BubbleTests {
     func priceIndex() async throws {
         try await withRegistry(bubble: BubbleSettings(thresholdPercent: 1000, window: 100)) { env in
             let seller = env.enterprise(), buyer = env.enterprise()
-            let asset = try await env.registerAsset(by: seller, units: 100, pool: "entertainment_metaverse")
-            let cheap = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 1_000)
-            let dear = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 4_000)
-            _ = try await env.buy(cheap, units: 3, by: buyer)
-            _ = try await env.buy(dear, units: 1, by: buyer)
+            let asset = try await env.registerDataAsset(by: seller, units: 100, pool: "entertainment_metaverse")
+            let cheap = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 1_000)
+            let dear = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 4_000)
+            _ = try await env.tradeDataAsset(cheap, units: 3, by: buyer)
+            _ = try await env.tradeDataAsset(dear, units: 1, by: buyer)
             let index = try await env.client.getPriceIndex(
                 .with { $0.poolCode = "entertainment_metaverse" }, metadata: env.nomad().metadata)
             #expect(index.currencyCode == "CNY")
@@ -48,13 +48,13 @@ struct BubbleTests {
     func valuationAlert() async throws {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise(), officer = env.officer()
-            let asset = try await env.registerAsset(by: seller, units: 100)
-            try await env.value(asset, minor: 100_000, by: officer)  // 1,000 per unit
-            let near = try await env.listForSale(asset, by: seller, units: 5, unitPrice: 1_200)
-            let far = try await env.listForSale(asset, by: seller, units: 5, unitPrice: 1_500)
-            let calm = try await env.buy(near, units: 1, by: buyer)
+            let asset = try await env.registerDataAsset(by: seller, units: 100)
+            try await env.recordValuation(asset, minor: 100_000, by: officer)  // 1,000 per unit
+            let near = try await env.listAssetForSale(asset, by: seller, units: 5, unitPrice: 1_200)
+            let far = try await env.listAssetForSale(asset, by: seller, units: 5, unitPrice: 1_500)
+            let calm = try await env.tradeDataAsset(near, units: 1, by: buyer)
             #expect(calm.alertIds.isEmpty)
-            let hot = try await env.buy(far, units: 1, by: buyer)
+            let hot = try await env.tradeDataAsset(far, units: 1, by: buyer)
             #expect(hot.alertIds.count == 1)
 
             let open = try await env.client.listAlerts(.init(), metadata: officer.metadata)
@@ -76,17 +76,17 @@ struct BubbleTests {
     func movingAverageAlert() async throws {
         try await withRegistry(bubble: BubbleSettings(thresholdPercent: 30, window: 3)) { env in
             let seller = env.enterprise(), buyer = env.enterprise()
-            let asset = try await env.registerAsset(by: seller, units: 100)
-            let steady = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 1_000)
+            let asset = try await env.registerDataAsset(by: seller, units: 100)
+            let steady = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 1_000)
             for _ in 0..<3 {
-                let trade = try await env.buy(steady, units: 1, by: buyer)
+                let trade = try await env.tradeDataAsset(steady, units: 1, by: buyer)
                 #expect(trade.alertIds.isEmpty)
             }
-            let spike = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 700)
-            let dip = try await env.buy(spike, units: 1, by: buyer)
+            let spike = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 700)
+            let dip = try await env.tradeDataAsset(spike, units: 1, by: buyer)
             #expect(dip.alertIds.count == 0)  // -30 % is not beyond 30 %
-            let spiked = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 2_000)
-            let hot = try await env.buy(spiked, units: 1, by: buyer)
+            let spiked = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 2_000)
+            let hot = try await env.tradeDataAsset(spiked, units: 1, by: buyer)
             #expect(hot.alertIds.count == 1)
             let alerts = try await env.client.listAlerts(.with { $0.poolCode = "vehicle_road_cloud" }, metadata: env.admin().metadata)
             let alert = try #require(alerts.alerts.first)
@@ -101,10 +101,10 @@ struct BubbleTests {
     func closeAlert() async throws {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise(), officer = env.financeOfficer()
-            let asset = try await env.registerAsset(by: seller, units: 100)
-            try await env.value(asset, minor: 100_000, by: env.officer())
-            let far = try await env.listForSale(asset, by: seller, units: 5, unitPrice: 5_000)
-            let trade = try await env.buy(far, units: 1, by: buyer)
+            let asset = try await env.registerDataAsset(by: seller, units: 100)
+            try await env.recordValuation(asset, minor: 100_000, by: env.officer())
+            let far = try await env.listAssetForSale(asset, by: seller, units: 5, unitPrice: 5_000)
+            let trade = try await env.tradeDataAsset(far, units: 1, by: buyer)
             let alertID = try #require(trade.alertIds.first)
             func close(_ note: String, by caller: AssetsEnv.Caller) async throws -> Nomad_Assets_V1_BubbleAlert {
                 try await env.client.closeAlert(

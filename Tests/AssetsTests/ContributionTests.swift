@@ -18,10 +18,10 @@ import Testing
             #expect(try await env.balance(of: nomad, .pow) == 0)
 
             let requestID = UUID().uuidString
-            let accepted = try await env.review(submitted, by: officer, requestID: requestID)
+            let accepted = try await env.reviewContribution(submitted, by: officer, requestID: requestID)
             // (50000 / 1000 + 20 MiB / 10 MiB) × 80 / 100 = 52 × 0.8 = 41 (floored).
             #expect(accepted.status == .accepted && accepted.powUnits == 41 && accepted.valuationRuleVersion == 1)
-            #expect(try await env.review(submitted, by: officer, requestID: requestID) == accepted)
+            #expect(try await env.reviewContribution(submitted, by: officer, requestID: requestID) == accepted)
             #expect(try await env.balance(of: nomad, .pow) == 41)
             #expect(try await env.app.outboxCount(type: "assets.contribution.credited", subject: nomad.id) == 1)
             let payload = try await env.app.outboxPayloadText(type: "assets.contribution.credited", subject: submitted.contributionID) ?? ""
@@ -31,10 +31,10 @@ import Testing
             ] {
                 #expect(payload.contains(field), "\(field) in \(payload)")
             }
-            await expectRPCError(.failedPrecondition) { _ = try await env.review(submitted, by: officer) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.reviewContribution(submitted, by: officer) }
 
             // Task: 8 hours of model training at 4000 milli × 90 / 100 = 28.
-            let task = try await env.review(
+            let task = try await env.reviewContribution(
                 try await env.submitTask(by: nomad, kind: .modelTraining, workUnits: 8, quality: 90), by: officer)
             #expect(task.powUnits == 28)
             #expect(try await env.balance(of: nomad, .pow) == 69)
@@ -78,12 +78,12 @@ import Testing
             let nomad = env.nomad()
             let submitted = try await env.submitData(by: nomad)
             for caller in [nomad, env.admin(), env.enterprise()] {
-                await expectRPCError(.permissionDenied) { _ = try await env.review(submitted, by: caller) }
+                await expectRPCError(.permissionDenied) { _ = try await env.reviewContribution(submitted, by: caller) }
             }
-            await expectRPCError(.invalidArgument) { _ = try await env.review(submitted, by: env.officer(), accept: false) }
-            let rejected = try await env.review(submitted, by: env.officer(), accept: false, note: "synthetic rows")
+            await expectRPCError(.invalidArgument) { _ = try await env.reviewContribution(submitted, by: env.officer(), accept: false) }
+            let rejected = try await env.reviewContribution(submitted, by: env.officer(), accept: false, note: "synthetic rows")
             #expect(rejected.status == .rejected && rejected.powUnits == 0 && rejected.reviewNote == "synthetic rows")
-            await expectRPCError(.failedPrecondition) { _ = try await env.review(submitted, by: env.officer()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.reviewContribution(submitted, by: env.officer()) }
             #expect(try await env.balance(of: nomad, .pow) == 0)
             let entries = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
             #expect(entries == 0)
@@ -112,9 +112,9 @@ import Testing
         try await withAssets { env in
             let officer = env.officer()
             let nomad = env.nomad()
-            let contribution = try await env.review(try await env.submitTask(by: nomad, workUnits: 30), by: officer)
+            let contribution = try await env.reviewContribution(try await env.submitTask(by: nomad, workUnits: 30), by: officer)
             #expect(contribution.powUnits == 30)
-            _ = try await env.exchange(by: nomad, pow: 12)
+            _ = try await env.exchangePow(by: nomad, pow: 12)
             #expect(try await env.balance(of: nomad, .pow) == 18)
 
             await expectRPCError(.permissionDenied) {
@@ -146,7 +146,7 @@ import Testing
                         $0.requestID = UUID().uuidString; $0.contributionID = contribution.contributionID; $0.reason = "again"
                     }, metadata: officer.metadata)
             }
-            let trial = try await env.trialBalance()
+            let trial = try await env.getTrialBalance()
             #expect(trial.balanced)
         }
     }
@@ -157,7 +157,7 @@ import Testing
             #expect(rule.version == 1 && rule.recordsPerUnit == 1000 && rule.minQuality == 60)
             let nomad = env.nomad()
             let officer = env.officer()
-            let old = try await env.review(try await env.submitTask(by: nomad, workUnits: 10), by: officer)
+            let old = try await env.reviewContribution(try await env.submitTask(by: nomad, workUnits: 10), by: officer)
             var next = rule
             next.labellingMilliPerWorkUnit = 2500
             let request = Nomad_Assets_V1_SetValuationRuleRequest.with {
@@ -170,12 +170,12 @@ import Testing
             #expect(published.version == 2 && published.labellingMilliPerWorkUnit == 2500 && published.setBy == officer.id)
             #expect(try await env.client.setValuationRule(request, metadata: officer.metadata) == published)
             #expect(try await env.client.getValuationRule(.init(), metadata: nomad.metadata) == published)
-            let new = try await env.review(try await env.submitTask(by: nomad, workUnits: 10), by: officer)
+            let new = try await env.reviewContribution(try await env.submitTask(by: nomad, workUnits: 10), by: officer)
             #expect(new.powUnits == 25 && new.valuationRuleVersion == 2)
             let reread = try await env.client.getContribution(.with { $0.contributionID = old.contributionID }, metadata: nomad.metadata)
             #expect(reread.powUnits == 10 && reread.valuationRuleVersion == 1)
             // Below the minimum quality: accepted, but worth nothing.
-            let poor = try await env.review(try await env.submitData(by: nomad, quality: 59), by: officer)
+            let poor = try await env.reviewContribution(try await env.submitData(by: nomad, quality: 59), by: officer)
             #expect(poor.status == .accepted && poor.powUnits == 0)
 
             var bad = rule

@@ -12,7 +12,7 @@ struct DataAssetTests {
     func register() async throws {
         try await withRegistry { env in
             let owner = env.enterprise()
-            let asset = try await env.registerAsset(by: owner, units: 100)
+            let asset = try await env.registerDataAsset(by: owner, units: 100)
             #expect(asset.ownerID == owner.id)
             #expect(asset.latestVersion == 1)
             #expect(asset.totalUnits == 100)
@@ -44,7 +44,7 @@ struct DataAssetTests {
             let asset = try await env.client.registerDataAsset(request, metadata: officer.metadata)
             #expect(asset.ownerID == company.id)
             #expect(asset.totalUnits == 1)
-            _ = try await env.registerAsset(by: env.enterprise())
+            _ = try await env.registerDataAsset(by: env.enterprise())
 
             let byPool = try await env.client.listDataAssets(
                 .with { $0.poolCode = "culture_tourism_consumption" }, metadata: company.metadata)
@@ -120,7 +120,7 @@ struct DataAssetTests {
     func versions() async throws {
         try await withRegistry { env in
             let owner = env.enterprise()
-            let asset = try await env.registerAsset(by: owner)
+            let asset = try await env.registerDataAsset(by: owner)
             func add(_ hash: String, by caller: AssetsEnv.Caller) async throws -> Nomad_Assets_V1_DataAssetVersion {
                 try await env.client.addAssetVersion(
                     .with {
@@ -162,21 +162,21 @@ struct DataAssetTests {
         try await withRegistry { env in
             let owner = env.enterprise()
             let officer = env.officer()
-            let asset = try await env.registerAsset(by: owner)
-            let first = try await env.value(asset, minor: 1_000_000, by: officer, method: .income)
+            let asset = try await env.registerDataAsset(by: owner)
+            let first = try await env.recordValuation(asset, minor: 1_000_000, by: officer, method: .income)
             #expect(first.version == 1)
             #expect(first.method == .income)
             #expect(first.value == cny(1_000_000))
-            let second = try await env.value(asset, minor: 1_200_000, by: env.admin(), method: .market)
+            let second = try await env.recordValuation(asset, minor: 1_200_000, by: env.admin(), method: .market)
             #expect(second.recordedBy != officer.id)
 
             let listed = try await env.client.listValuations(.with { $0.assetID = asset.assetID }, metadata: owner.metadata)
             #expect(listed.valuations.count == 2)
 
-            await expectRPCError(.permissionDenied) { _ = try await env.value(asset, minor: 5, by: owner) }
-            await expectRPCError(.permissionDenied) { _ = try await env.value(asset, minor: 5, by: env.nomad()) }
-            await expectRPCError(.invalidArgument) { _ = try await env.value(asset, minor: 0, by: officer) }
-            await expectRPCError(.invalidArgument) { _ = try await env.value(asset, minor: -10, by: officer) }
+            await expectRPCError(.permissionDenied) { _ = try await env.recordValuation(asset, minor: 5, by: owner) }
+            await expectRPCError(.permissionDenied) { _ = try await env.recordValuation(asset, minor: 5, by: env.nomad()) }
+            await expectRPCError(.invalidArgument) { _ = try await env.recordValuation(asset, minor: 0, by: officer) }
+            await expectRPCError(.invalidArgument) { _ = try await env.recordValuation(asset, minor: -10, by: officer) }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.recordValuation(
                     .with {

@@ -55,11 +55,11 @@ import Testing
 
     @Test func aPoolGrantIsDecidedByTheDataBureauOnTheRecord() async throws {
         try await withAssets { env in
-            let grant = try await env.requestAccess(by: env.enterprise())
-            await expectRPCError(.permissionDenied) { _ = try await env.decide(grant, by: env.financeOfficer()) }
+            let grant = try await env.requestPoolAccess(by: env.enterprise())
+            await expectRPCError(.permissionDenied) { _ = try await env.decidePoolAccess(grant, by: env.financeOfficer()) }
             #expect(try await env.app.auditRows(subject: "pool_grant/\(grant.grantID)").isEmpty)
             let officer = env.officer()
-            let granted = try await env.decide(grant, by: officer, note: "study approved")
+            let granted = try await env.decidePoolAccess(grant, by: officer, note: "study approved")
             #expect(granted.status == .granted)
             let rows = try await env.app.auditRows(subject: "pool_grant/\(grant.grantID)")
             #expect(rows.count == 1)

@@ -12,28 +12,28 @@ import Testing
         try await withAssets { env in
             let officer = env.officer()
             let alice = try await env.nomadWithPow(20, officer: officer)
-            _ = try await env.exchange(by: alice, pow: 10)  // 100 points, expire in 365 days
+            _ = try await env.exchangePow(by: alice, pow: 10)  // 100 points, expire in 365 days
             _ = try await env.client.setExchangeRate(
                 .with {
                     $0.requestID = UUID().uuidString; $0.pointsPerPow = 10; $0.pointsValidDays = 30
                 }, metadata: env.tourismOfficer().metadata)
-            _ = try await env.exchange(by: alice, pow: 10)  // 100 points, expire in 30 days
+            _ = try await env.exchangePow(by: alice, pow: 10)  // 100 points, expire in 30 days
             _ = try await env.issueVoucher(to: alice, kind: .nomad, amount: 70, expires: ZoneDay.today().adding(days: 10))
 
             // Spending takes the 30-day lot first.
             let bob = try await env.account(of: env.nomad(), .points)
-            _ = try await env.transfer(from: alice, to: bob.accountID, points: 40)
+            _ = try await env.transferPoints(from: alice, to: bob.accountID, points: 40)
             #expect(bob.nextExpiry == Nomad_Common_V1_Date())
             let bobAfter = try await env.client.getBalances(.with { $0.ownerID = bob.ownerID }, metadata: officer.metadata)
                 .accounts.first { $0.kind == .points }!
             #expect(bobAfter.nextExpiry == ZoneDay.today().adding(days: 30).message)
 
             // Nothing has expired yet.
-            #expect(try await env.sweep().accountsSwept == 0)
+            #expect(try await env.sweepExpired().accountsSwept == 0)
 
             // 40 days on: Alice's 60 left of the 30-day lot, her vouchers and Bob's 40 expire.
             let later = Date().addingTimeInterval(40 * 86400)
-            let swept = try await env.sweep(asOf: later)
+            let swept = try await env.sweepExpired(asOf: later)
             #expect(swept.accountsSwept == 3 && swept.pointsExpired == 100 && swept.vouchersExpired == 70 && swept.lotsExpired == 3)
             #expect(try await env.balance(of: alice, .points) == 100)
             #expect(try await env.balance(of: alice, .voucher) == 0)
@@ -47,8 +47,8 @@ import Testing
 
             let statement = try await env.client.listStatement(.with { $0.accountID = bob.accountID }, metadata: officer.metadata)
             #expect(statement.lines.map(\.transactionKind) == ["points.transferred", "expiry"])
-            #expect(try await env.sweep(asOf: later).accountsSwept == 0)
-            let trial = try await env.trialBalance()
+            #expect(try await env.sweepExpired(asOf: later).accountsSwept == 0)
+            let trial = try await env.getTrialBalance()
             #expect(trial.balanced)
             #expect(trial.lines.first(where: { $0.kind == .expiry && $0.unit == .points })?.total == 100)
             #expect(try await env.cachedBalancesMatchEntries())
@@ -68,8 +68,8 @@ import Testing
             let points = try await env.account(of: alice, .points)
             #expect(points.balance == 50 && points.spendable == 0)
             let bob = try await env.account(of: env.nomad(), .points)
-            await expectRPCError(.failedPrecondition) { _ = try await env.transfer(from: alice, to: bob.accountID, points: 1) }
-            #expect(try await env.sweep().pointsExpired == 50)
+            await expectRPCError(.failedPrecondition) { _ = try await env.transferPoints(from: alice, to: bob.accountID, points: 1) }
+            #expect(try await env.sweepExpired().pointsExpired == 50)
         }
     }
 
@@ -83,7 +83,7 @@ import Testing
             }
             let later = Date().addingTimeInterval(2 * 86400)
             let results = try await withThrowingTaskGroup(of: Nomad_Assets_V1_SweepExpiredResponse.self) { group in
-                for _ in 0..<2 { group.addTask { try await env.sweep(asOf: later) } }
+                for _ in 0..<2 { group.addTask { try await env.sweepExpired(asOf: later) } }
                 var all: [Nomad_Assets_V1_SweepExpiredResponse] = []
                 for try await result in group { all.append(result) }
                 return all
@@ -93,7 +93,7 @@ import Testing
             let expiryTransactions = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'expiry'")
             #expect(expiryTransactions == 6)
             for holder in holders { #expect(try await env.balance(of: holder, .voucher) == 0) }
-            #expect(try await env.trialBalance().balanced)
+            #expect(try await env.getTrialBalance().balanced)
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.sweepExpired(.with { $0.requestID = UUID().uuidString }, metadata: env.nomad().metadata)
             }

@@ -29,7 +29,7 @@ import Testing
             var nomads: [AssetsEnv.Caller] = []
             for _ in 0..<5 {
                 let nomad = try await env.nomadWithPow(90, officer: officer)
-                _ = try await env.exchange(by: nomad, pow: 30)
+                _ = try await env.exchangePow(by: nomad, pow: 30)
                 nomads.append(nomad)
             }
             var accounts: [String] = []
@@ -53,9 +53,9 @@ import Testing
                         do {
                             switch operation {
                             case .transfer(let from, let to, let points):
-                                _ = try await env.transfer(from: callers[from], to: targets[to], points: points)
+                                _ = try await env.transferPoints(from: callers[from], to: targets[to], points: points)
                             case .exchange(let by, let pow):
-                                _ = try await env.exchange(by: callers[by], pow: pow)
+                                _ = try await env.exchangePow(by: callers[by], pow: pow)
                             }
                             return .done(operation)
                         } catch let error as RPCError {
@@ -91,7 +91,7 @@ import Testing
             #expect(done + refusals.count == 500)
             #expect(done > 0)
             for index in 0..<5 {
-                let balances = try await env.balances(of: nomads[index])
+                let balances = try await env.getBalances(of: nomads[index])
                 let actualPoints = balances.first { $0.kind == .points }!.balance
                 let actualPow = balances.first { $0.kind == .pow }!.balance
                 #expect(actualPoints == points[index] && actualPoints >= 0)
@@ -100,7 +100,7 @@ import Testing
             let overdrawn = try await env.ledgerSQLInt(
                 "SELECT count(*)::bigint FROM ledger_accounts WHERE balance < 0 AND NOT may_go_negative")
             #expect(overdrawn == 0)
-            let trial = try await env.trialBalance()
+            let trial = try await env.getTrialBalance()
             #expect(trial.balanced)
             #expect(try await env.cachedBalancesMatchEntries())
             let posted = try await env.ledgerSQLInt(

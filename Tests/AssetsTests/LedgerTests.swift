@@ -14,7 +14,7 @@ import Testing
             let rate = try await env.client.getExchangeRate(.init(), metadata: alice.metadata)
             #expect(rate.version == 1 && rate.pointsPerPow == 10 && rate.pointsValidDays == 365)
 
-            let exchanged = try await env.exchange(by: alice, pow: 30)
+            let exchanged = try await env.exchangePow(by: alice, pow: 30)
             #expect(exchanged.points == 300 && exchanged.rateVersion == 1)
             #expect(exchanged.pointsExpireOn == ZoneDay.today().adding(days: 365).message)
             #expect(exchanged.transaction.postings.count == 4)
@@ -27,7 +27,7 @@ import Testing
             let bob = env.nomad()
             let bobPoints = try await env.account(of: bob, .points)
             #expect(bobPoints.balance == 0 && bobPoints.unit == .points)
-            let sent = try await env.transfer(from: alice, to: bobPoints.accountID, points: 120)
+            let sent = try await env.transferPoints(from: alice, to: bobPoints.accountID, points: 120)
             #expect(sent.kind == "points.transferred")
             #expect(try await env.app.outboxCount(type: "assets.points.transferred", subject: bob.id) == 1)
 
@@ -45,7 +45,7 @@ import Testing
             let redeemed = try await env.app.outboxPayloadText(type: "assets.points.redeemed", subject: bob.id) ?? ""
             #expect(redeemed.contains("\"scene\": \"coworking\"") && redeemed.contains("\"points\": 50"))
             // Points may also go to a merchant by transfer.
-            _ = try await env.transfer(from: alice, to: cafe.pointsAccountID, points: 30)
+            _ = try await env.transferPoints(from: alice, to: cafe.pointsAccountID, points: 30)
 
             #expect(try await env.balance(of: alice, .points) == 150)
             #expect(try await env.balance(of: alice, .pow) == 10)
@@ -74,7 +74,7 @@ import Testing
                 .with { $0.accountID = cafe.pointsAccountID }, metadata: env.officer().metadata)
             #expect(merchantStatement.account.balance == 80)
 
-            let trial = try await env.trialBalance()
+            let trial = try await env.getTrialBalance()
             #expect(trial.balanced)
             #expect(trial.units.allSatisfy { $0.total == 0 && $0.entriesTotal == 0 })
             #expect(trial.lines.first(where: { $0.unit == .points && $0.kind == .zoneIssuance })?.total == -300)
@@ -94,8 +94,8 @@ import Testing
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listStatement(.with { $0.accountID = pow.accountID }, metadata: env.enterprise().metadata)
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.balances(of: alice, asked: mallory) }
-            #expect(try await env.balances(of: alice, asked: env.admin()).count == 2)
+            await expectRPCError(.permissionDenied) { _ = try await env.getBalances(of: alice, asked: mallory) }
+            #expect(try await env.getBalances(of: alice, asked: env.admin()).count == 2)
             let byOfficer = try await env.client.listStatement(.with { $0.accountID = pow.accountID }, metadata: env.officer().metadata)
             #expect(byOfficer.lines.count == 1)
             await expectRPCError(.notFound) {
@@ -117,11 +117,11 @@ import Testing
             let bobPoints = try await env.account(of: bob, .points).accountID
             let before = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
             for points: Int64 in [0, -5] {
-                await expectRPCError(.invalidArgument) { _ = try await env.transfer(from: alice, to: bobPoints, points: points) }
-                await expectRPCError(.invalidArgument) { _ = try await env.exchange(by: alice, pow: points) }
+                await expectRPCError(.invalidArgument) { _ = try await env.transferPoints(from: alice, to: bobPoints, points: points) }
+                await expectRPCError(.invalidArgument) { _ = try await env.exchangePow(by: alice, pow: points) }
             }
-            await expectRPCError(.notFound) { _ = try await env.transfer(from: alice, to: UUID().uuidString, points: 5) }
-            await expectRPCError(.invalidArgument) { _ = try await env.transfer(from: alice, to: "not-an-id", points: 5) }
+            await expectRPCError(.notFound) { _ = try await env.transferPoints(from: alice, to: UUID().uuidString, points: 5) }
+            await expectRPCError(.invalidArgument) { _ = try await env.transferPoints(from: alice, to: "not-an-id", points: 5) }
             let zh = await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.transferPoints(
                     .with {
@@ -129,13 +129,13 @@ import Testing
                     }, metadata: alice.metadata(language: "zh-CN"))
             }
             #expect(zh == "余额不足（POINTS），未作任何变动")
-            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: alice, pow: 1) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchangePow(by: alice, pow: 1) }
             let own = try await env.account(of: alice, .points).accountID
-            await expectRPCError(.failedPrecondition) { _ = try await env.transfer(from: bob, to: own, points: 1) }
-            await expectRPCError(.invalidArgument) { _ = try await env.transfer(from: alice, to: own, points: 1) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.transferPoints(from: bob, to: own, points: 1) }
+            await expectRPCError(.invalidArgument) { _ = try await env.transferPoints(from: alice, to: own, points: 1) }
             // Into a POW account: not a points account.
             let bobPow = try await env.account(of: bob, .pow).accountID
-            await expectRPCError(.failedPrecondition) { _ = try await env.transfer(from: alice, to: bobPow, points: 1) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.transferPoints(from: alice, to: bobPow, points: 1) }
             await expectRPCError(.notFound) {
                 _ = try await env.client.redeemPoints(
                     .with {
@@ -156,12 +156,12 @@ import Testing
             let alice = try await env.nomadWithPoints(100)
             let bob = try await env.account(of: env.nomad(), .points)
             let requestID = UUID().uuidString
-            let first = try await env.transfer(from: alice, to: bob.accountID, points: 40, requestID: requestID)
-            let again = try await env.transfer(from: alice, to: bob.accountID, points: 40, requestID: requestID)
+            let first = try await env.transferPoints(from: alice, to: bob.accountID, points: 40, requestID: requestID)
+            let again = try await env.transferPoints(from: alice, to: bob.accountID, points: 40, requestID: requestID)
             #expect(first == again)
             #expect(try await env.balance(of: alice, .points) == 60)
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.transfer(from: alice, to: bob.accountID, points: 41, requestID: requestID)
+                _ = try await env.transferPoints(from: alice, to: bob.accountID, points: 41, requestID: requestID)
             }
             let transfers = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_transactions WHERE kind = 'points.transferred'")
             #expect(transfers == 1)
@@ -186,7 +186,7 @@ import Testing
             }
             let rate = try await env.client.setExchangeRate(request, metadata: env.tourismOfficer().metadata)
             #expect(rate.version == 2 && rate.pointsPerPow == 12)
-            let exchanged = try await env.exchange(by: nomad, pow: 10)
+            let exchanged = try await env.exchangePow(by: nomad, pow: 10)
             #expect(exchanged.points == 120 && exchanged.rateVersion == 2)
             #expect(exchanged.pointsExpireOn == ZoneDay.today().adding(days: 30).message)
         }
@@ -221,7 +221,7 @@ import Testing
                 }
             }
             #expect(!unbalanced)
-            #expect(try await env.trialBalance().balanced)
+            #expect(try await env.getTrialBalance().balanced)
         }
     }
 }
@@ -232,15 +232,15 @@ extension LedgerTests {
         try await withAssets { env in
             let nomad = try await env.nomadWithPow(40)
             let requestID = UUID().uuidString
-            let first = try await env.exchange(by: nomad, pow: 30, requestID: requestID)
+            let first = try await env.exchangePow(by: nomad, pow: 30, requestID: requestID)
             let entries = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries")
-            let again = try await env.exchange(by: nomad, pow: 30, requestID: requestID)
+            let again = try await env.exchangePow(by: nomad, pow: 30, requestID: requestID)
             #expect(again == first)
             #expect(try await env.ledgerSQLInt("SELECT count(*)::bigint FROM ledger_entries") == entries)
             #expect(try await env.balance(of: nomad, .pow) == 10)
             #expect(try await env.balance(of: nomad, .points) == 300)
             #expect(try await env.app.outboxCount(type: "assets.points.exchanged", subject: nomad.id) == 1)
-            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: nomad, pow: 31, requestID: requestID) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchangePow(by: nomad, pow: 31, requestID: requestID) }
             #expect(try await env.cachedBalancesMatchEntries())
         }
     }
@@ -264,8 +264,8 @@ extension LedgerTests {
                 SELECT count(*)::bigint FROM ledger_accounts WHERE owner_id = \(UUID(uuidString: nomad.id)!) AND kind = 'points'
                 """)
             #expect(pointsAccounts == 0)
-            await expectRPCError(.failedPrecondition) { _ = try await env.exchange(by: nomad, pow: 6, requestID: requestID) }
-            await expectRPCError(.invalidArgument) { _ = try await env.exchange(by: nomad, pow: LedgerRules.maxAmount / 10 + 1) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.exchangePow(by: nomad, pow: 6, requestID: requestID) }
+            await expectRPCError(.invalidArgument) { _ = try await env.exchangePow(by: nomad, pow: LedgerRules.maxAmount / 10 + 1) }
             #expect(try await env.balance(of: nomad, .pow) == 5)
         }
     }

@@ -26,28 +26,28 @@ import Testing
             // Accepted data in the pool, and one pending item that must not show.
             let officer = env.officer()
             let nomad = env.nomad()
-            let accepted = try await env.review(try await env.submitData(by: nomad), by: officer)
+            let accepted = try await env.reviewContribution(try await env.submitData(by: nomad), by: officer)
             _ = try await env.submitData(by: nomad)
 
             let enterprise = env.enterprise()
             let requestID = UUID().uuidString
-            let grant = try await env.requestAccess(by: enterprise, requestID: requestID)
+            let grant = try await env.requestPoolAccess(by: enterprise, requestID: requestID)
             #expect(grant.status == .requested && grant.enterpriseID == enterprise.id)
-            #expect(try await env.requestAccess(by: enterprise, requestID: requestID) == grant)
+            #expect(try await env.requestPoolAccess(by: enterprise, requestID: requestID) == grant)
 
             // Only officers decide: not the enterprise, not an admin, not a nomad.
             for caller in [enterprise, env.admin(), env.nomad()] {
-                await expectRPCError(.permissionDenied) { _ = try await env.decide(grant, by: caller) }
+                await expectRPCError(.permissionDenied) { _ = try await env.decidePoolAccess(grant, by: caller) }
             }
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.readPoolData(.with { $0.grantID = grant.grantID }, metadata: enterprise.metadata)
             }
-            let granted = try await env.decide(grant, by: officer)
+            let granted = try await env.decidePoolAccess(grant, by: officer)
             #expect(granted.status == .granted && granted.decidedBy == officer.id)
             #expect(try await env.app.outboxCount(type: "assets.pool.access_granted", subject: grant.grantID) == 1)
             let payload = try await env.app.outboxPayloadText(type: "assets.pool.access_granted", subject: grant.grantID) ?? ""
             #expect(payload.contains("\"pool_code\": \"vehicle_road_cloud\""))
-            await expectRPCError(.failedPrecondition) { _ = try await env.decide(grant, by: officer) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.decidePoolAccess(grant, by: officer) }
 
             let read = try await env.client.readPoolData(.with { $0.grantID = grant.grantID }, metadata: enterprise.metadata)
             #expect(read.records.map(\.contributionID) == [accepted.contributionID])
@@ -95,16 +95,18 @@ import Testing
         try await withAssets { env in
             let officer = env.officer()
             let enterprise = env.enterprise()
-            let refused = try await env.decide(try await env.requestAccess(by: enterprise), by: officer, grant: false, note: "no DPIA")
+            let refused = try await env.decidePoolAccess(
+                try await env.requestPoolAccess(by: enterprise), by: officer, grant: false, note: "no DPIA")
             #expect(refused.status == .refused && refused.decisionNote == "no DPIA")
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.readPoolData(.with { $0.grantID = refused.grantID }, metadata: enterprise.metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.decide(try await env.requestAccess(by: enterprise), by: officer, grant: false, note: "")
+                _ = try await env.decidePoolAccess(try await env.requestPoolAccess(by: enterprise), by: officer, grant: false, note: "")
             }
 
-            let grant = try await env.decide(try await env.requestAccess(by: enterprise, pool: "entertainment_metaverse"), by: officer)
+            let grant = try await env.decidePoolAccess(
+                try await env.requestPoolAccess(by: enterprise, pool: "entertainment_metaverse"), by: officer)
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.revokePoolAccess(
                     .with {
@@ -137,10 +139,10 @@ import Testing
     @Test func badAccessRequestsAreRefusedAndChangeNothing() async throws {
         try await withAssets { env in
             let enterprise = env.enterprise()
-            await expectRPCError(.notFound) { _ = try await env.requestAccess(by: enterprise, pool: "moon_dust") }
-            await expectRPCError(.invalidArgument) { _ = try await env.requestAccess(by: enterprise, days: -1) }
+            await expectRPCError(.notFound) { _ = try await env.requestPoolAccess(by: enterprise, pool: "moon_dust") }
+            await expectRPCError(.invalidArgument) { _ = try await env.requestPoolAccess(by: enterprise, days: -1) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.requestAccess(by: enterprise, start: ZoneDay.today().adding(days: -40), days: 10)
+                _ = try await env.requestPoolAccess(by: enterprise, start: ZoneDay.today().adding(days: -40), days: 10)
             }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.requestPoolAccess(
@@ -151,7 +153,7 @@ import Testing
                         $0.periodEnd = ZoneDay.today().message
                     }, metadata: enterprise.metadata)
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.requestAccess(by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.requestPoolAccess(by: env.nomad()) }
             let grants = try await env.ledgerSQLInt("SELECT count(*)::bigint FROM pool_grants")
             #expect(grants == 0)
         }

@@ -13,8 +13,8 @@ struct RegistryChainTests {
     /// Registrations, a version, a valuation, a trade: five entries.
     func history(_ env: AssetsEnv) async throws -> Nomad_Assets_V1_DataAsset {
         let seller = env.enterprise(), buyer = env.enterprise()
-        let asset = try await env.registerAsset(by: seller, units: 10)
-        _ = try await env.registerAsset(by: buyer, units: 10)
+        let asset = try await env.registerDataAsset(by: seller, units: 10)
+        _ = try await env.registerDataAsset(by: buyer, units: 10)
         _ = try await env.client.addAssetVersion(
             .with {
                 $0.requestID = requestID()
@@ -22,9 +22,9 @@ struct RegistryChainTests {
                 $0.contentHash = AssetsEnv.contentHash()
                 $0.description_p = .with { $0.zhCn = "v2" }
             }, metadata: seller.metadata)
-        try await env.value(asset, minor: 10_000, by: env.officer())
-        let listing = try await env.listForSale(asset, by: seller, units: 2, unitPrice: 1_000)
-        _ = try await env.buy(listing, units: 2, by: buyer)
+        try await env.recordValuation(asset, minor: 10_000, by: env.officer())
+        let listing = try await env.listAssetForSale(asset, by: seller, units: 2, unitPrice: 1_000)
+        _ = try await env.tradeDataAsset(listing, units: 2, by: buyer)
         return asset
     }
 
@@ -32,7 +32,7 @@ struct RegistryChainTests {
     func linksAndVerify() async throws {
         try await withRegistry { env in
             let officer = env.officer()
-            let empty = try await env.verify(by: officer)
+            let empty = try await env.verifyRegistry(by: officer)
             #expect(empty.ok)
             #expect(empty.entriesChecked == 0)
 
@@ -60,12 +60,12 @@ struct RegistryChainTests {
                 }, metadata: officer.metadata)
             #expect(next.entries.map(\.seq) == [3, 4])
 
-            let verified = try await env.verify(by: env.admin())
+            let verified = try await env.verifyRegistry(by: env.admin())
             #expect(verified.ok)
             #expect(verified.entriesChecked == 5)
             #expect(verified.headHash == all.entries.last?.hash)
 
-            await expectRPCError(.permissionDenied) { _ = try await env.verify(by: env.enterprise()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.verifyRegistry(by: env.enterprise()) }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listRegistryEntries(.init(), metadata: env.nomad().metadata)
             }
@@ -87,7 +87,7 @@ struct RegistryChainTests {
                     WHERE seq = 4
                     """)
             }
-            let verified = try await env.verify(by: env.officer())
+            let verified = try await env.verifyRegistry(by: env.officer())
             #expect(!verified.ok)
             #expect(verified.brokenSeq == 4)
             #expect(verified.entriesChecked == 3)
@@ -107,7 +107,7 @@ struct RegistryChainTests {
                       hash = sha256(prev_hash || convert_to(payload || ' ', 'UTF8')) WHERE seq = 2
                     """)
             }
-            let rewritten = try await env.verify(by: env.officer())
+            let rewritten = try await env.verifyRegistry(by: env.officer())
             #expect(!rewritten.ok)
             #expect(rewritten.brokenSeq == 3)
             #expect(rewritten.reason.contains("prev_hash"))
@@ -115,7 +115,7 @@ struct RegistryChainTests {
             _ = try await env.app.withSchemaConnection { tx in
                 try await tx.query("DELETE FROM registry_entries WHERE seq = 1")
             }
-            let deleted = try await env.verify(by: env.officer())
+            let deleted = try await env.verifyRegistry(by: env.officer())
             #expect(deleted.brokenSeq == 1)
         }
     }
@@ -126,18 +126,18 @@ struct RegistryChainTests {
             let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 100_000)
             let investor = env.enterprise()
-            try await env.whitelist(investor.id, by: officer)
+            try await env.addQflpInvestor(investor.id, by: officer)
             // Entries written directly would not be real history; transfers are, and cheap.
             for _ in 0..<(RegistryChainStore.pageSize / 50) {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<50 {
-                        group.addTask { try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 1) }
+                        group.addTask { try await env.transferTokens(asset.assetID, from: owner, to: investor.id, units: 1) }
                     }
                     try await group.waitForAll()
                 }
             }
-            try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 1)
-            let verified = try await env.verify(by: officer)
+            try await env.transferTokens(asset.assetID, from: owner, to: investor.id, units: 1)
+            let verified = try await env.verifyRegistry(by: officer)
             #expect(verified.ok, "\(verified.reason)")
             #expect(verified.entriesChecked == Int64(RegistryChainStore.pageSize) + 3)
         }
@@ -149,14 +149,14 @@ struct RegistryChainTests {
             let officer = env.officer(), finance = env.financeOfficer()
             let (owner, token) = try await env.tokenizedAsset(officer: finance, units: 1_000)
             let investor = env.nomad()
-            try await env.whitelist(investor.id, by: finance)
+            try await env.addQflpInvestor(investor.id, by: finance)
             let sellers = (0..<3).map { _ in env.enterprise() }
             var listings: [Nomad_Assets_V1_AssetListing] = []
             var assets: [Nomad_Assets_V1_DataAsset] = []
             for seller in sellers {
-                let asset = try await env.registerAsset(by: seller, units: 100)
+                let asset = try await env.registerDataAsset(by: seller, units: 100)
                 assets.append(asset)
-                listings.append(try await env.listForSale(asset, by: seller, units: 100, unitPrice: 1_000))
+                listings.append(try await env.listAssetForSale(asset, by: seller, units: 100, unitPrice: 1_000))
             }
             let before = try await env.count("SELECT count(*)::int FROM registry_entries")
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -164,19 +164,19 @@ struct RegistryChainTests {
                     switch index % 3 {
                     case 0:
                         let listing = listings[index % listings.count]
-                        group.addTask { _ = try await env.buy(listing, units: 1, by: env.enterprise()) }
+                        group.addTask { _ = try await env.tradeDataAsset(listing, units: 1, by: env.enterprise()) }
                     case 1:
-                        group.addTask { try await env.transfer(token.assetID, from: owner, to: investor.id, units: 1) }
+                        group.addTask { try await env.transferTokens(token.assetID, from: owner, to: investor.id, units: 1) }
                     default:
                         let asset = assets[index % assets.count]
-                        group.addTask { try await env.value(asset, minor: 100_000, by: officer) }
+                        group.addTask { try await env.recordValuation(asset, minor: 100_000, by: officer) }
                     }
                 }
                 try await group.waitForAll()
             }
             #expect(try await env.count("SELECT count(*)::int FROM registry_entries") == before + 60)
             #expect(try await env.count("SELECT max(seq)::int FROM registry_entries") == before + 60)
-            let verified = try await env.verify(by: officer)
+            let verified = try await env.verifyRegistry(by: officer)
             #expect(verified.ok, "\(verified.reason)")
             #expect(verified.entriesChecked == Int64(before + 60))
         }

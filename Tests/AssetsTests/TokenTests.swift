@@ -14,21 +14,21 @@ struct TokenTests {
         try await withRegistry { env in
             let officer = env.financeOfficer()
             let investor = env.nomad()
-            let added = try await env.whitelist(investor.id, by: officer)
+            let added = try await env.addQflpInvestor(investor.id, by: officer)
             #expect(added.jurisdiction == "HK")
             #expect(added.addedBy == officer.id)
-            let updated = try await env.whitelist(investor.id, by: officer, expires: ZoneDay.today().adding(days: 10))
+            let updated = try await env.addQflpInvestor(investor.id, by: officer, expires: ZoneDay.today().adding(days: 10))
             #expect(updated.expiresOn == ZoneDay.today().adding(days: 10).message)
             let listed = try await env.client.listQflpInvestors(.init(), metadata: env.admin().metadata)
             #expect(listed.investors.map(\.accountID) == [investor.id])
 
-            await expectRPCError(.permissionDenied) { _ = try await env.whitelist(UUID().text, by: env.admin()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.whitelist(investor.id, by: env.enterprise()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.addQflpInvestor(UUID().text, by: env.admin()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.addQflpInvestor(investor.id, by: env.enterprise()) }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listQflpInvestors(.init(), metadata: env.enterprise().metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.whitelist(UUID().text, by: officer, expires: ZoneDay.today().adding(days: -1))
+                _ = try await env.addQflpInvestor(UUID().text, by: officer, expires: ZoneDay.today().adding(days: -1))
             }
             let remove = Nomad_Assets_V1_RemoveQflpInvestorRequest.with {
                 $0.requestID = requestID()
@@ -52,29 +52,29 @@ struct TokenTests {
         try await withRegistry { env in
             let officer = env.financeOfficer()
             let owner = env.enterprise()
-            let asset = try await env.registerAsset(by: owner)
-            await expectRPCError(.failedPrecondition) { _ = try await env.tokenize(asset, by: owner, units: 1000) }
-            try await env.whitelist(owner.id, by: officer)
-            await expectRPCError(.permissionDenied) { _ = try await env.tokenize(asset, by: env.enterprise(), units: 1000) }
-            await expectRPCError(.invalidArgument) { _ = try await env.tokenize(asset, by: owner, units: 0) }
-            await expectRPCError(.invalidArgument) { _ = try await env.tokenize(asset, by: owner, units: 10, maxShareBP: 20_000) }
+            let asset = try await env.registerDataAsset(by: owner)
+            await expectRPCError(.failedPrecondition) { _ = try await env.tokenizeAsset(asset, by: owner, units: 1000) }
+            try await env.addQflpInvestor(owner.id, by: officer)
+            await expectRPCError(.permissionDenied) { _ = try await env.tokenizeAsset(asset, by: env.enterprise(), units: 1000) }
+            await expectRPCError(.invalidArgument) { _ = try await env.tokenizeAsset(asset, by: owner, units: 0) }
+            await expectRPCError(.invalidArgument) { _ = try await env.tokenizeAsset(asset, by: owner, units: 10, maxShareBP: 20_000) }
 
-            let token = try await env.tokenize(asset, by: owner, units: 1000, maxHolders: 5, maxShareBP: 6_000)
+            let token = try await env.tokenizeAsset(asset, by: owner, units: 1000, maxHolders: 5, maxShareBP: 6_000)
             #expect(token.totalUnits == 1000)
             #expect(token.issuedTo == owner.id)
             #expect(token.holders == 1)
-            await expectRPCError(.alreadyExists) { _ = try await env.tokenize(asset, by: owner, units: 1000) }
+            await expectRPCError(.alreadyExists) { _ = try await env.tokenizeAsset(asset, by: owner, units: 1000) }
             let fetched = try await env.client.getAssetToken(.with { $0.assetID = asset.assetID }, metadata: env.nomad().metadata)
             #expect(fetched.maxHolderShareBp == 6_000)
             await expectRPCError(.notFound) {
                 _ = try await env.client.getAssetToken(.with { $0.assetID = UUID().text }, metadata: owner.metadata)
             }
-            await expectRPCError(.failedPrecondition) { _ = try await env.listForSale(asset, by: owner, units: 1, unitPrice: 5) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.listAssetForSale(asset, by: owner, units: 1, unitPrice: 5) }
             #expect(try await env.app.outboxCount(type: "assets.token.issued", subject: asset.assetID) == 1)
 
             // An officer may tokenize on the owner's behalf, with the same checks.
-            let other = try await env.registerAsset(by: owner)
-            let byOfficer = try await env.tokenize(other, by: officer, units: 10)
+            let other = try await env.registerDataAsset(by: owner)
+            let byOfficer = try await env.tokenizeAsset(other, by: officer, units: 10)
             #expect(byOfficer.issuedBy == officer.id)
             #expect(byOfficer.issuedTo == owner.id)
         }
@@ -86,38 +86,44 @@ struct TokenTests {
             let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let investor = env.nomad(), stranger = env.nomad(), lapsed = env.enterprise()
-            try await env.whitelist(investor.id, by: officer)
-            try await env.whitelist(lapsed.id, by: officer)
+            try await env.addQflpInvestor(investor.id, by: officer)
+            try await env.addQflpInvestor(lapsed.id, by: officer)
             // An expired qualification: written behind the service, as time would.
             _ = try await env.app.withSchemaConnection { tx in
                 try await tx.query(
                     "UPDATE qflp_investors SET expires_on = current_date - 2 WHERE account_id = \(UUID(uuidString: lapsed.id)!)")
             }
 
-            let sent = try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 300)
+            let sent = try await env.transferTokens(asset.assetID, from: owner, to: investor.id, units: 300)
             #expect(sent.fromHolding.units == 700)
             #expect(sent.toHolding.units == 300)
             #expect(sent.toHolding.shareBp == 3_000)
             #expect(!sent.forced)
 
             let notListed = await expectRPCError(.failedPrecondition) {
-                try await env.transfer(asset.assetID, from: owner, to: stranger.id, units: 1)
+                try await env.transferTokens(asset.assetID, from: owner, to: stranger.id, units: 1)
             }
             #expect(notListed?.contains("receiver") == true)
-            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: owner, to: lapsed.id, units: 1) }
-            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: stranger, to: owner.id, units: 1) }
-            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: investor, to: owner.id, units: 301) }
-            await expectRPCError(.invalidArgument) { try await env.transfer(asset.assetID, from: investor, to: owner.id, units: 0) }
-            await expectRPCError(.invalidArgument) { try await env.transfer(asset.assetID, from: investor, to: owner.id, units: -3) }
-            await expectRPCError(.invalidArgument) { try await env.transfer(asset.assetID, from: investor, to: investor.id, units: 1) }
-            await expectRPCError(.permissionDenied) { try await env.transfer(asset.assetID, from: officer, to: owner.id, units: 1) }
+            await expectRPCError(.failedPrecondition) { try await env.transferTokens(asset.assetID, from: owner, to: lapsed.id, units: 1) }
+            await expectRPCError(.failedPrecondition) {
+                try await env.transferTokens(asset.assetID, from: stranger, to: owner.id, units: 1)
+            }
+            await expectRPCError(.failedPrecondition) {
+                try await env.transferTokens(asset.assetID, from: investor, to: owner.id, units: 301)
+            }
+            await expectRPCError(.invalidArgument) { try await env.transferTokens(asset.assetID, from: investor, to: owner.id, units: 0) }
+            await expectRPCError(.invalidArgument) { try await env.transferTokens(asset.assetID, from: investor, to: owner.id, units: -3) }
+            await expectRPCError(.invalidArgument) {
+                try await env.transferTokens(asset.assetID, from: investor, to: investor.id, units: 1)
+            }
+            await expectRPCError(.permissionDenied) { try await env.transferTokens(asset.assetID, from: officer, to: owner.id, units: 1) }
 
-            let holdings = try await env.tokenHoldings(asset.assetID, by: officer)
+            let holdings = try await env.listTokenHoldings(asset.assetID, by: officer)
             #expect(holdings.mapValues(\.units) == [owner.id: 700, investor.id: 300])
             // Another holder sees only its own line; the issuer sees all.
-            #expect(try await env.tokenHoldings(asset.assetID, by: investor).keys.sorted() == [investor.id])
-            #expect(try await env.tokenHoldings(asset.assetID, by: owner).count == 2)
-            #expect(try await env.tokenHoldings(asset.assetID, by: stranger).isEmpty)
+            #expect(try await env.listTokenHoldings(asset.assetID, by: investor).keys.sorted() == [investor.id])
+            #expect(try await env.listTokenHoldings(asset.assetID, by: owner).count == 2)
+            #expect(try await env.listTokenHoldings(asset.assetID, by: stranger).isEmpty)
 
             let payload = try #require(try await env.app.outboxPayloadText(type: "assets.token.transferred", subject: investor.id))
             #expect(payload.contains("\"forced\": false"))
@@ -133,7 +139,7 @@ struct TokenTests {
             let first = try await env.client.transferTokens(retried, metadata: owner.metadata)
             let again = try await env.client.transferTokens(retried, metadata: owner.metadata)
             #expect(first == again)
-            #expect(try await env.tokenHoldings(asset.assetID, by: officer)[investor.id]?.units == 305)
+            #expect(try await env.listTokenHoldings(asset.assetID, by: officer)[investor.id]?.units == 305)
 
             // Removed from the whitelist: it can neither receive nor send, in either language.
             _ = try await env.client.removeQflpInvestor(
@@ -151,7 +157,9 @@ struct TokenTests {
                     }, metadata: owner.metadata(language: "zh-CN"))
             }
             #expect(chinese?.contains("白名单") == true)
-            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: investor, to: owner.id, units: 1) }
+            await expectRPCError(.failedPrecondition) {
+                try await env.transferTokens(asset.assetID, from: investor, to: owner.id, units: 1)
+            }
             #expect(try await env.count("SELECT sum(units)::int FROM token_holdings") == 1000)
         }
     }
@@ -162,20 +170,20 @@ struct TokenTests {
             let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000, maxHolders: 3, maxShareBP: 4_000)
             let a = env.nomad(), b = env.nomad(), c = env.nomad()
-            for investor in [a, b, c] { try await env.whitelist(investor.id, by: officer) }
-            try await env.transfer(asset.assetID, from: owner, to: a.id, units: 400)
+            for investor in [a, b, c] { try await env.addQflpInvestor(investor.id, by: officer) }
+            try await env.transferTokens(asset.assetID, from: owner, to: a.id, units: 400)
             let share = await expectRPCError(.failedPrecondition) {
-                try await env.transfer(asset.assetID, from: owner, to: a.id, units: 1)
+                try await env.transferTokens(asset.assetID, from: owner, to: a.id, units: 1)
             }
             #expect(share?.contains("4000") == true)
-            try await env.transfer(asset.assetID, from: owner, to: b.id, units: 100)
+            try await env.transferTokens(asset.assetID, from: owner, to: b.id, units: 100)
             let holders = await expectRPCError(.failedPrecondition) {
-                try await env.transfer(asset.assetID, from: owner, to: c.id, units: 1)
+                try await env.transferTokens(asset.assetID, from: owner, to: c.id, units: 1)
             }
             #expect(holders?.contains("3") == true)
             // A holder leaving makes room for another.
-            try await env.transfer(asset.assetID, from: b, to: c.id, units: 100)
-            try await env.transfer(asset.assetID, from: owner, to: c.id, units: 50)
+            try await env.transferTokens(asset.assetID, from: b, to: c.id, units: 100)
+            try await env.transferTokens(asset.assetID, from: owner, to: c.id, units: 50)
             let token = try await env.client.getAssetToken(.with { $0.assetID = asset.assetID }, metadata: officer.metadata)
             #expect(token.holders == 3)
             #expect(try await env.count("SELECT sum(units)::int FROM token_holdings") == 1000)
@@ -188,7 +196,7 @@ struct TokenTests {
             let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let investor = env.enterprise()
-            try await env.whitelist(investor.id, by: officer)
+            try await env.addQflpInvestor(investor.id, by: officer)
             func freeze(_ units: Int64, by caller: AssetsEnv.Caller = officer) async throws -> Nomad_Assets_V1_TokenHolding {
                 try await env.client.freezeTokenHolder(
                     .with {
@@ -209,10 +217,14 @@ struct TokenTests {
                     }, metadata: caller.metadata)
             }
             #expect(try await freeze(600).frozenUnits == 600)
-            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 401) }
-            try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 400)
+            await expectRPCError(.failedPrecondition) {
+                try await env.transferTokens(asset.assetID, from: owner, to: investor.id, units: 401)
+            }
+            try await env.transferTokens(asset.assetID, from: owner, to: investor.id, units: 400)
             #expect(try await freeze(0).frozenUnits == 600)
-            await expectRPCError(.failedPrecondition) { try await env.transfer(asset.assetID, from: owner, to: investor.id, units: 1) }
+            await expectRPCError(.failedPrecondition) {
+                try await env.transferTokens(asset.assetID, from: owner, to: investor.id, units: 1)
+            }
             #expect(try await unfreeze(100).frozenUnits == 500)
             await expectRPCError(.failedPrecondition) { _ = try await unfreeze(501) }
             await expectRPCError(.failedPrecondition) { _ = try await freeze(101) }
@@ -239,7 +251,7 @@ struct TokenTests {
             let officer = env.financeOfficer()
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 1000)
             let receiver = env.enterprise(), stranger = env.enterprise()
-            try await env.whitelist(receiver.id, by: officer)
+            try await env.addQflpInvestor(receiver.id, by: officer)
             _ = try await env.client.freezeTokenHolder(
                 .with {
                     $0.requestID = requestID()
@@ -290,8 +302,8 @@ struct TokenTests {
             let (owner, asset) = try await env.tokenizedAsset(officer: officer, units: 10_000)
             let holders = [owner] + (0..<5).map { _ in env.nomad() }
             for holder in holders.dropFirst() {
-                try await env.whitelist(holder.id, by: officer)
-                try await env.transfer(asset.assetID, from: owner, to: holder.id, units: 1_000)
+                try await env.addQflpInvestor(holder.id, by: officer)
+                try await env.transferTokens(asset.assetID, from: owner, to: holder.id, units: 1_000)
             }
             let before = try await env.count("SELECT count(*)::int FROM registry_entries")
             // 150 transfers of 1 to 400 units between random pairs; some overdraw and are refused.
@@ -301,7 +313,7 @@ struct TokenTests {
                     let to = holders[(index * 7 + 1) % holders.count]
                     guard from.id != to.id else { return nil }
                     let units = Int64(1 + (index * 37) % 400)
-                    return { try await env.transfer(asset.assetID, from: from, to: to.id, units: units) }
+                    return { try await env.transferTokens(asset.assetID, from: from, to: to.id, units: units) }
                 })
             let succeeded = outcomes.filter { $0 == nil }.count
             #expect(succeeded > 0)
@@ -310,7 +322,7 @@ struct TokenTests {
             #expect(try await env.count("SELECT count(*)::int FROM token_holdings WHERE units < 0 OR frozen_units > units") == 0)
             #expect(try await env.count("SELECT count(*)::int FROM registry_entries") == before + succeeded)
             #expect(try await env.count("SELECT count(*)::int FROM ownership_changes WHERE kind = 'token_transferred'") == 5 + succeeded)
-            let verified = try await env.verify(by: officer)
+            let verified = try await env.verifyRegistry(by: officer)
             #expect(verified.ok, "\(verified.reason)")
         }
     }

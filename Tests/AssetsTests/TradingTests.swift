@@ -12,12 +12,12 @@ struct TradingTests {
     func trade() async throws {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise(), officer = env.officer()
-            let asset = try await env.registerAsset(by: seller, units: 100)
-            let listing = try await env.listForSale(asset, by: seller, units: 40, unitPrice: 1_000)
+            let asset = try await env.registerDataAsset(by: seller, units: 100)
+            let listing = try await env.listAssetForSale(asset, by: seller, units: 40, unitPrice: 1_000)
             #expect(listing.status == .open)
             #expect(listing.remainingUnits == 40)
 
-            let trade = try await env.buy(listing, units: 25, by: buyer)
+            let trade = try await env.tradeDataAsset(listing, units: 25, by: buyer)
             #expect(trade.sellerID == seller.id)
             #expect(trade.buyerID == buyer.id)
             #expect(trade.version == 1)
@@ -28,7 +28,7 @@ struct TradingTests {
             #expect(units == [seller.id: 75, buyer.id: 25])
 
             // The rest of the listing, then it is filled and leaves the open list.
-            _ = try await env.buy(listing, units: 15, by: env.enterprise())
+            _ = try await env.tradeDataAsset(listing, units: 15, by: env.enterprise())
             let open = try await env.client.listAssetListings(.with { $0.assetID = asset.assetID }, metadata: buyer.metadata)
             #expect(open.listings.isEmpty)
             let filled = try await env.client.listAssetListings(
@@ -56,7 +56,7 @@ struct TradingTests {
     func tradeVersions() async throws {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise()
-            let asset = try await env.registerAsset(by: seller, units: 10)
+            let asset = try await env.registerDataAsset(by: seller, units: 10)
             _ = try await env.client.addAssetVersion(
                 .with {
                     $0.requestID = requestID()
@@ -64,8 +64,8 @@ struct TradingTests {
                     $0.contentHash = AssetsEnv.contentHash()
                     $0.description_p = .with { $0.zhCn = "v2" }
                 }, metadata: seller.metadata)
-            let listing = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 500)
-            let latest = try await env.buy(listing, units: 1, by: buyer)
+            let listing = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 500)
+            let latest = try await env.tradeDataAsset(listing, units: 1, by: buyer)
             #expect(latest.version == 2)
             let older = try await env.client.tradeDataAsset(
                 .with {
@@ -91,30 +91,30 @@ struct TradingTests {
     func refusals() async throws {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise()
-            let asset = try await env.registerAsset(by: seller, units: 10)
-            await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: 0, unitPrice: 100) }
-            await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: -1, unitPrice: 100) }
-            await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: 1, unitPrice: 0) }
-            await expectRPCError(.invalidArgument) { _ = try await env.listForSale(asset, by: seller, units: 1, unitPrice: -100) }
+            let asset = try await env.registerDataAsset(by: seller, units: 10)
+            await expectRPCError(.invalidArgument) { _ = try await env.listAssetForSale(asset, by: seller, units: 0, unitPrice: 100) }
+            await expectRPCError(.invalidArgument) { _ = try await env.listAssetForSale(asset, by: seller, units: -1, unitPrice: 100) }
+            await expectRPCError(.invalidArgument) { _ = try await env.listAssetForSale(asset, by: seller, units: 1, unitPrice: 0) }
+            await expectRPCError(.invalidArgument) { _ = try await env.listAssetForSale(asset, by: seller, units: 1, unitPrice: -100) }
             // 100,000 units at 10^15 each would overflow a trade's total.
-            let large = try await env.registerAsset(by: seller, units: 100_000)
+            let large = try await env.registerDataAsset(by: seller, units: 100_000)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.listForSale(large, by: seller, units: 100_000, unitPrice: 1_000_000_000_000_000)
+                _ = try await env.listAssetForSale(large, by: seller, units: 100_000, unitPrice: 1_000_000_000_000_000)
             }
             // A holder cannot list more than it holds, counting its open listings.
-            let listing = try await env.listForSale(asset, by: seller, units: 6, unitPrice: 100)
+            let listing = try await env.listAssetForSale(asset, by: seller, units: 6, unitPrice: 100)
             let oversold = await expectRPCError(.failedPrecondition) {
-                _ = try await env.listForSale(asset, by: seller, units: 5, unitPrice: 100)
+                _ = try await env.listAssetForSale(asset, by: seller, units: 5, unitPrice: 100)
             }
             #expect(oversold?.contains("4") == true)
-            await expectRPCError(.permissionDenied) { _ = try await env.listForSale(asset, by: buyer, units: 1, unitPrice: 100) }
-            await expectRPCError(.permissionDenied) { _ = try await env.listForSale(asset, by: env.nomad(), units: 1, unitPrice: 100) }
+            await expectRPCError(.permissionDenied) { _ = try await env.listAssetForSale(asset, by: buyer, units: 1, unitPrice: 100) }
+            await expectRPCError(.permissionDenied) { _ = try await env.listAssetForSale(asset, by: env.nomad(), units: 1, unitPrice: 100) }
 
-            await expectRPCError(.invalidArgument) { _ = try await env.buy(listing, units: 0, by: buyer) }
-            await expectRPCError(.failedPrecondition) { _ = try await env.buy(listing, units: 7, by: buyer) }
-            await expectRPCError(.failedPrecondition) { _ = try await env.buy(listing, units: 1, by: seller) }
-            await expectRPCError(.permissionDenied) { _ = try await env.buy(listing, units: 1, by: env.nomad()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.buy(listing, units: 1, by: env.officer()) }
+            await expectRPCError(.invalidArgument) { _ = try await env.tradeDataAsset(listing, units: 0, by: buyer) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.tradeDataAsset(listing, units: 7, by: buyer) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.tradeDataAsset(listing, units: 1, by: seller) }
+            await expectRPCError(.permissionDenied) { _ = try await env.tradeDataAsset(listing, units: 1, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.tradeDataAsset(listing, units: 1, by: env.officer()) }
 
             // Only the seller cancels; a cancelled listing sells nothing.
             let cancel = Nomad_Assets_V1_CancelAssetListingRequest.with {
@@ -124,7 +124,7 @@ struct TradingTests {
             await expectRPCError(.permissionDenied) { _ = try await env.client.cancelAssetListing(cancel, metadata: buyer.metadata) }
             let cancelled = try await env.client.cancelAssetListing(cancel, metadata: seller.metadata)
             #expect(cancelled.status == .cancelled)
-            await expectRPCError(.failedPrecondition) { _ = try await env.buy(listing, units: 1, by: buyer) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.tradeDataAsset(listing, units: 1, by: buyer) }
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.cancelAssetListing(
                     .with {
@@ -143,8 +143,8 @@ struct TradingTests {
     func retry() async throws {
         try await withRegistry { env in
             let seller = env.enterprise(), buyer = env.enterprise()
-            let asset = try await env.registerAsset(by: seller, units: 10)
-            let listing = try await env.listForSale(asset, by: seller, units: 10, unitPrice: 100)
+            let asset = try await env.registerDataAsset(by: seller, units: 10)
+            let listing = try await env.listAssetForSale(asset, by: seller, units: 10, unitPrice: 100)
             let request = Nomad_Assets_V1_TradeDataAssetRequest.with {
                 $0.requestID = requestID()
                 $0.listingID = listing.listingID
@@ -161,12 +161,12 @@ struct TradingTests {
     func balanceSheet() async throws {
         try await withRegistry(bubble: BubbleSettings(thresholdPercent: 1000, window: 100)) { env in
             let seller = env.enterprise(), buyer = env.enterprise(), officer = env.officer()
-            let asset = try await env.registerAsset(by: seller, units: 100)
-            let unvalued = try await env.registerAsset(by: buyer, units: 1)
-            try await env.value(asset, minor: 1_000_000, by: officer, method: .cost)
-            try await env.value(asset, minor: 2_000_000, by: officer, method: .market)
-            let listing = try await env.listForSale(asset, by: seller, units: 30, unitPrice: 20_000)
-            _ = try await env.buy(listing, units: 30, by: buyer)
+            let asset = try await env.registerDataAsset(by: seller, units: 100)
+            let unvalued = try await env.registerDataAsset(by: buyer, units: 1)
+            try await env.recordValuation(asset, minor: 1_000_000, by: officer, method: .cost)
+            try await env.recordValuation(asset, minor: 2_000_000, by: officer, method: .market)
+            let listing = try await env.listAssetForSale(asset, by: seller, units: 30, unitPrice: 20_000)
+            _ = try await env.tradeDataAsset(listing, units: 30, by: buyer)
 
             let sheet = try await env.client.getBalanceSheet(.init(), metadata: buyer.metadata)
             #expect(sheet.enterpriseID == buyer.id)
@@ -202,13 +202,15 @@ struct TradingTests {
     func concurrentTrades() async throws {
         try await withRegistry { env in
             let seller = env.enterprise()
-            let asset = try await env.registerAsset(by: seller, units: 1_000)
-            let listing = try await env.listForSale(asset, by: seller, units: 50, unitPrice: 100)
+            let asset = try await env.registerDataAsset(by: seller, units: 1_000)
+            let listing = try await env.listAssetForSale(asset, by: seller, units: 50, unitPrice: 100)
             let buyers = (0..<12).map { _ in env.enterprise() }
             // 12 buyers x 5 attempts of 1 unit = 60 attempts on 50 units.
             let outcomes = await concurrentOutcomes(
                 buyers.flatMap { buyer in
-                    (0..<5).map { _ -> @Sendable () async throws -> Void in { _ = try await env.buy(listing, units: 1, by: buyer) } }
+                    (0..<5).map { _ -> @Sendable () async throws -> Void in
+                        { _ = try await env.tradeDataAsset(listing, units: 1, by: buyer) }
+                    }
                 })
             #expect(outcomes.filter { $0 == nil }.count == 50)
             #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .failedPrecondition })
@@ -216,7 +218,7 @@ struct TradingTests {
             #expect(try await env.count("SELECT count(*)::int FROM asset_holdings WHERE units < 0") == 0)
             #expect(try await env.count("SELECT units::int FROM asset_holdings WHERE holder_id = '\(seller.id)'") == 950)
             #expect(try await env.count("SELECT remaining_units::int FROM asset_listings") == 0)
-            let verified = try await env.verify(by: env.officer())
+            let verified = try await env.verifyRegistry(by: env.officer())
             #expect(verified.ok)
             #expect(verified.entriesChecked == 51)
         }

@@ -20,7 +20,7 @@ import Testing
             let voucher = try await env.account(of: enterprise, .voucher)
             #expect(voucher.balance == 1000 && voucher.unit == .voucher)
 
-            let grant = try await env.requestAccess(by: enterprise)
+            let grant = try await env.requestPoolAccess(by: enterprise)
             let paid = try await env.client.spendVoucher(
                 .with {
                     $0.requestID = UUID().uuidString
@@ -88,7 +88,7 @@ import Testing
                     }, metadata: other.metadata)
             }
             #expect(try await env.balance(of: enterprise, .voucher) == 500)
-            #expect(try await env.trialBalance().balanced)
+            #expect(try await env.getTrialBalance().balanced)
         }
     }
 

@@ -17,14 +17,14 @@ struct CalendarLinkTests {
             let openDay = try await env.publishedEvent(by: officer, EventsEnv.eventDraft(kind: .openDay))
             let forum = try await env.publishedEvent(by: officer, EventsEnv.eventDraft(kind: .forum))
 
-            let linked = try await env.publishScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: openDay.eventID))
+            let linked = try await env.publishOpenDayScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: openDay.eventID))
             #expect(linked.eventID == openDay.eventID)
 
             await expectRPCError(.invalidArgument) {
-                _ = try await env.publishScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: forum.eventID))
+                _ = try await env.publishOpenDayScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: forum.eventID))
             }
             await expectRPCError(.notFound) {
-                _ = try await env.publishScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: UUID().uuidString))
+                _ = try await env.publishOpenDayScenario(by: enterprise, EventsEnv.scenarioDraft(eventID: UUID().uuidString))
             }
             let listed = try await env.client.listOpenDayScenarios(.with { $0.page.pageSize = 50 }, metadata: enterprise.metadata)
             #expect(listed.scenarios.map(\.scenarioID) == [linked.scenarioID])

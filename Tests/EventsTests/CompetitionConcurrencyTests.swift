@@ -37,15 +37,15 @@ import Testing
                 for (index, judge) in judges.enumerated() {
                     group.addTask {
                         await Self.outcome {
-                            try await env.score(entries[0], by: judge, EventsEnv.rubricScores(Int32(index % 11), 20))
+                            try await env.scoreCompetitionSubmission(entries[0], by: judge, EventsEnv.rubricScores(Int32(index % 11), 20))
                         }
                     }
                 }
                 return await group.reduce(into: [Outcome]()) { $0.append($1) }
             }
             #expect(outcomes.allSatisfy { $0 == .done }, "\(outcomes.filter { $0 != .done }.prefix(3))")
-            try await env.advance(competition, to: .ranking, by: organizer)
-            let ranked = try await env.ranking(competition, as: organizer).tracks[0].submissions[0]
+            try await env.advanceCompetitionPhase(competition, to: .ranking, by: organizer)
+            let ranked = try await env.getCompetitionRanking(competition, as: organizer).tracks[0].submissions[0]
             #expect(ranked.judgeCount == 30)
             // Each judge: (3 × (i mod 11) + 20) / 4; the mean over i in 0..<30.
             var totalMilli = 0
@@ -64,10 +64,17 @@ import Testing
             let (scores, phaseChange) = await withTaskGroup(of: (Bool, Outcome).self) { group in
                 for judge in judges {
                     group.addTask {
-                        (false, await Self.outcome { try await env.score(entries[0], by: judge, EventsEnv.rubricScores(5, 5)) })
+                        (
+                            false,
+                            await Self.outcome {
+                                try await env.scoreCompetitionSubmission(entries[0], by: judge, EventsEnv.rubricScores(5, 5))
+                            }
+                        )
                     }
                 }
-                group.addTask { (true, await Self.outcome { try await env.advance(competition, to: .ranking, by: organizer) }) }
+                group.addTask {
+                    (true, await Self.outcome { try await env.advanceCompetitionPhase(competition, to: .ranking, by: organizer) })
+                }
                 var scores: [Outcome] = [], phase: Outcome = .failed("missing")
                 for await (isPhase, outcome) in group {
                     if isPhase { phase = outcome } else { scores.append(outcome) }
@@ -81,7 +88,7 @@ import Testing
             #expect(
                 try await env.competitionSQLCount(
                     "SELECT count(*) FROM competition_scores WHERE submission_id = \(submissionID)") == accepted)
-            let ranked = try await env.ranking(competition, as: organizer).tracks[0].submissions[0]
+            let ranked = try await env.getCompetitionRanking(competition, as: organizer).tracks[0].submissions[0]
             #expect(Int(ranked.judgeCount) == accepted)
         }
     }
@@ -93,7 +100,7 @@ import Testing
             let outcomes = await withTaskGroup(of: Outcome.self) { group in
                 for index in 0..<24 {
                     let target: Nomad_Events_V1_CompetitionPhase = index.isMultiple(of: 2) ? .submission : .review
-                    group.addTask { await Self.outcome { try await env.advance(competition, to: target, by: organizer) } }
+                    group.addTask { await Self.outcome { try await env.advanceCompetitionPhase(competition, to: target, by: organizer) } }
                 }
                 return await group.reduce(into: [Outcome]()) { $0.append($1) }
             }
@@ -114,14 +121,16 @@ import Testing
         try await withEvents { env in
             let organizer = env.officer()
             let competition = try await env.createCompetition(by: organizer)
-            try await env.advance(competition, to: .submission, by: organizer)
+            try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer)
             let nomads = (0..<15).map { _ in env.nomad() }
             let outcomes = await withTaskGroup(of: (String, Bool, Outcome).self) { group in
                 for nomad in nomads {
                     group.addTask {
-                        (nomad.id, true, await Self.outcome { try await env.assignJudge(nomad, to: competition, by: organizer) })
+                        (nomad.id, true, await Self.outcome { try await env.assignCompetitionJudge(nomad, to: competition, by: organizer) })
                     }
-                    group.addTask { (nomad.id, false, await Self.outcome { _ = try await env.submit(to: competition, by: nomad) }) }
+                    group.addTask {
+                        (nomad.id, false, await Self.outcome { _ = try await env.submitCompetitionEntry(to: competition, by: nomad) })
+                    }
                 }
                 return await group.reduce(into: [(String, Bool, Outcome)]()) { $0.append($1) }
             }
@@ -143,10 +152,12 @@ import Testing
         try await withEvents { env in
             let organizer = env.enterprise(), lead = env.nomad()
             let competition = try await env.createCompetition(by: organizer)
-            try await env.advance(competition, to: .submission, by: organizer)
+            try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer)
             let outcomes = await withTaskGroup(of: Outcome.self) { group in
                 for index in 0..<20 {
-                    group.addTask { await Self.outcome { _ = try await env.submit(to: competition, by: lead, title: "Try \(index)") } }
+                    group.addTask {
+                        await Self.outcome { _ = try await env.submitCompetitionEntry(to: competition, by: lead, title: "Try \(index)") }
+                    }
                 }
                 return await group.reduce(into: [Outcome]()) { $0.append($1) }
             }

@@ -74,22 +74,26 @@ import Testing
         try await withEvents { env in
             let organizer = env.enterprise()
             let competition = try await env.createCompetition(by: organizer)
-            await expectRPCError(.permissionDenied) { try await env.advance(competition, to: .submission, by: env.enterprise()) }
-            await expectRPCError(.permissionDenied) { try await env.advance(competition, to: .submission, by: env.officer()) }
-            await expectRPCError(.permissionDenied) { try await env.advance(competition, to: .submission, by: env.nomad()) }
-            await expectRPCError(.failedPrecondition) { try await env.advance(competition, to: .review, by: organizer) }
-            await expectRPCError(.failedPrecondition) { try await env.advance(competition, to: .draft, by: organizer) }
-            await expectRPCError(.invalidArgument) { try await env.advance(competition, to: .unspecified, by: organizer) }
+            await expectRPCError(.permissionDenied) {
+                try await env.advanceCompetitionPhase(competition, to: .submission, by: env.enterprise())
+            }
+            await expectRPCError(.permissionDenied) {
+                try await env.advanceCompetitionPhase(competition, to: .submission, by: env.officer())
+            }
+            await expectRPCError(.permissionDenied) { try await env.advanceCompetitionPhase(competition, to: .submission, by: env.nomad()) }
+            await expectRPCError(.failedPrecondition) { try await env.advanceCompetitionPhase(competition, to: .review, by: organizer) }
+            await expectRPCError(.failedPrecondition) { try await env.advanceCompetitionPhase(competition, to: .draft, by: organizer) }
+            await expectRPCError(.invalidArgument) { try await env.advanceCompetitionPhase(competition, to: .unspecified, by: organizer) }
 
             let requestID = UUID().uuidString
-            let submission = try await env.advance(competition, to: .submission, by: organizer, requestID: requestID)
+            let submission = try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer, requestID: requestID)
             #expect(submission.phase == .submission)
-            #expect(try await env.advance(competition, to: .submission, by: organizer, requestID: requestID) == submission)
+            #expect(try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer, requestID: requestID) == submission)
             for phase in [Nomad_Events_V1_CompetitionPhase.review, .ranking, .closed] {
-                #expect(try await env.advance(competition, to: phase, by: organizer).phase == phase)
+                #expect(try await env.advanceCompetitionPhase(competition, to: phase, by: organizer).phase == phase)
             }
             // No going back, and nothing after closed.
-            await expectRPCError(.failedPrecondition) { try await env.advance(competition, to: .review, by: organizer) }
+            await expectRPCError(.failedPrecondition) { try await env.advanceCompetitionPhase(competition, to: .review, by: organizer) }
             let message = await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.advanceCompetitionPhase(
                     .with {
@@ -112,21 +116,21 @@ import Testing
             let organizer = env.officer()
             let competition = try await env.createCompetition(by: organizer)
             let lead = env.nomad(), mate = env.nomad()
-            await expectRPCError(.failedPrecondition) { _ = try await env.submit(to: competition, by: lead) }
-            try await env.advance(competition, to: .submission, by: organizer)
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitCompetitionEntry(to: competition, by: lead) }
+            try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer)
 
             let requestID = UUID().uuidString
-            let entry = try await env.submit(to: competition, by: lead, members: [mate], requestID: requestID)
+            let entry = try await env.submitCompetitionEntry(to: competition, by: lead, members: [mate], requestID: requestID)
             #expect(entry.submitterID == lead.id && entry.memberIds == [lead.id, mate.id])
             #expect(entry.trackID == competition.tracks[0].trackID && entry.links == ["https://example.org/guide"])
-            #expect(try await env.submit(to: competition, by: lead, members: [mate], requestID: requestID) == entry)
+            #expect(try await env.submitCompetitionEntry(to: competition, by: lead, members: [mate], requestID: requestID) == entry)
             #expect(try await env.app.outboxCount(type: "events.submission.created", subject: entry.submissionID) == 1)
             let payload = try #require(try await env.app.outboxPayloadText(type: "events.submission.created", subject: entry.submissionID))
             #expect(payload.contains("\"member_ids\": [\"\(lead.id)\", \"\(mate.id)\"]"), "\(payload)")
 
-            await expectRPCError(.alreadyExists) { _ = try await env.submit(to: competition, by: lead) }
+            await expectRPCError(.alreadyExists) { _ = try await env.submitCompetitionEntry(to: competition, by: lead) }
             // Another track is another entry.
-            _ = try await env.submit(to: competition, track: 1, by: lead)
+            _ = try await env.submitCompetitionEntry(to: competition, track: 1, by: lead)
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.submitCompetitionEntry(
                     .with {
@@ -148,9 +152,9 @@ import Testing
                         $0.description_p = "y"
                     }, metadata: env.nomad().metadata)
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.submit(to: competition, by: env.enterprise()) }
-            try await env.advance(competition, to: .review, by: organizer)
-            await expectRPCError(.failedPrecondition) { _ = try await env.submit(to: competition, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.submitCompetitionEntry(to: competition, by: env.enterprise()) }
+            try await env.advanceCompetitionPhase(competition, to: .review, by: organizer)
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitCompetitionEntry(to: competition, by: env.nomad()) }
             #expect(try await env.competitionSQLCount("SELECT count(*) FROM competition_submissions") == 2)
         }
     }
@@ -160,33 +164,33 @@ import Testing
             let organizer = env.enterprise()
             let judge = env.nomad(), lead = env.nomad(), mate = env.nomad(), other = env.nomad()
             var competition = try await env.createCompetition(by: organizer)
-            competition = try await env.assignJudge(judge, to: competition, by: organizer)
-            try await env.advance(competition, to: .submission, by: organizer)
-            let entry = try await env.submit(to: competition, by: lead, members: [mate])
-            let otherEntry = try await env.submit(to: competition, track: 1, by: other)
+            competition = try await env.assignCompetitionJudge(judge, to: competition, by: organizer)
+            try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer)
+            let entry = try await env.submitCompetitionEntry(to: competition, by: lead, members: [mate])
+            let otherEntry = try await env.submitCompetitionEntry(to: competition, track: 1, by: other)
 
             // Before review a judge sees nothing; members see their own; the organizer all.
-            await expectRPCError(.failedPrecondition) { _ = try await env.submissions(competition, as: judge) }
-            #expect(try await env.submissions(competition, as: mate).map(\.submissionID) == [entry.submissionID])
-            #expect(try await env.submissions(competition, as: env.nomad()).isEmpty)
-            #expect(try await env.submissions(competition, as: organizer).count == 2)
+            await expectRPCError(.failedPrecondition) { _ = try await env.listCompetitionSubmissions(competition, as: judge) }
+            #expect(try await env.listCompetitionSubmissions(competition, as: mate).map(\.submissionID) == [entry.submissionID])
+            #expect(try await env.listCompetitionSubmissions(competition, as: env.nomad()).isEmpty)
+            #expect(try await env.listCompetitionSubmissions(competition, as: organizer).count == 2)
             #expect(
-                try await env.submissions(competition, as: env.officer(), track: competition.tracks[1].trackID)
+                try await env.listCompetitionSubmissions(competition, as: env.officer(), track: competition.tracks[1].trackID)
                     .map(\.submissionID) == [otherEntry.submissionID])
 
             // In an anonymised review the judge sees their track's work without its makers.
-            try await env.advance(competition, to: .review, by: organizer)
-            let blind = try await env.submissions(competition, as: judge)
+            try await env.advanceCompetitionPhase(competition, to: .review, by: organizer)
+            let blind = try await env.listCompetitionSubmissions(competition, as: judge)
             #expect(blind.map(\.submissionID) == [entry.submissionID])
             #expect(blind[0].memberIds.isEmpty && blind[0].submitterID.isEmpty && blind[0].projectTitle == entry.projectTitle)
             await expectRPCError(.permissionDenied) {
-                _ = try await env.submissions(competition, as: judge, track: competition.tracks[1].trackID)
+                _ = try await env.listCompetitionSubmissions(competition, as: judge, track: competition.tracks[1].trackID)
             }
-            #expect(try await env.submissions(competition, as: organizer).allSatisfy { !$0.memberIds.isEmpty })
+            #expect(try await env.listCompetitionSubmissions(competition, as: organizer).allSatisfy { !$0.memberIds.isEmpty })
 
             // After the review the names are back.
-            try await env.advance(competition, to: .ranking, by: organizer)
-            #expect(try await env.submissions(competition, as: judge)[0].memberIds == [lead.id, mate.id])
+            try await env.advanceCompetitionPhase(competition, to: .ranking, by: organizer)
+            #expect(try await env.listCompetitionSubmissions(competition, as: judge)[0].memberIds == [lead.id, mate.id])
         }
     }
 
@@ -194,12 +198,12 @@ import Testing
         try await withEvents { env in
             let organizer = env.enterprise(), judge = env.nomad(), lead = env.nomad()
             var competition = try await env.createCompetition(by: organizer)
-            competition = try await env.assignJudge(judge, to: competition, by: organizer)
-            try await env.advance(competition, to: .submission, by: organizer)
-            let judged = try await env.submit(to: competition, by: lead)
-            let own = try await env.submit(to: competition, track: 1, by: judge)
-            try await env.advance(competition, to: .review, by: organizer)
-            let seen = try await env.submissions(competition, as: judge)
+            competition = try await env.assignCompetitionJudge(judge, to: competition, by: organizer)
+            try await env.advanceCompetitionPhase(competition, to: .submission, by: organizer)
+            let judged = try await env.submitCompetitionEntry(to: competition, by: lead)
+            let own = try await env.submitCompetitionEntry(to: competition, track: 1, by: judge)
+            try await env.advanceCompetitionPhase(competition, to: .review, by: organizer)
+            let seen = try await env.listCompetitionSubmissions(competition, as: judge)
             #expect(seen.map(\.submissionID) == [judged.submissionID, own.submissionID])
             #expect(seen[0].memberIds.isEmpty && seen[1].memberIds == [judge.id])
         }
@@ -210,7 +214,7 @@ import Testing
             let organizer = env.officer(), judge = env.enterprise(), lead = env.nomad()
             let (competition, _) = try await env.competitionInReview(
                 organizer: organizer, submitters: [lead], judges: [judge], anonymised: false)
-            let seen = try await env.submissions(competition, as: judge)
+            let seen = try await env.listCompetitionSubmissions(competition, as: judge)
             #expect(seen.map(\.memberIds) == [[lead.id]] && seen[0].submitterID == lead.id)
         }
     }

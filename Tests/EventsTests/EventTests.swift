@@ -32,7 +32,7 @@ import Testing
             let byOfficer = try await env.client.getEvent(.with { $0.eventID = created.eventID }, metadata: env.officer().metadata)
             #expect(byOfficer.eventID == created.eventID)
 
-            let published = try await env.publish(created, by: enterprise)
+            let published = try await env.publishEvent(created, by: enterprise)
             #expect(published.status == .published)
             let read = try await env.client.getEvent(.with { $0.eventID = created.eventID }, metadata: env.nomad().metadata)
             #expect(read == published)
@@ -41,7 +41,7 @@ import Testing
             #expect(payload.contains("\"kind\": \"forum\"") && payload.contains("\"area\": \"core\""))
             #expect(payload.contains("\"online\": false") && payload.contains("\"organizer_id\": \"\(enterprise.id)\""))
             #expect(payload.contains("\"starts_at\""))
-            await expectRPCError(.failedPrecondition) { _ = try await env.publish(created, by: enterprise) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.publishEvent(created, by: enterprise) }
         }
     }
 
@@ -49,7 +49,7 @@ import Testing
         try await withEvents { env in
             let owner = env.enterprise(), other = env.enterprise()
             let event = try await env.createEvent(by: owner)
-            await expectRPCError(.permissionDenied) { _ = try await env.publish(event, by: other) }
+            await expectRPCError(.permissionDenied) { _ = try await env.publishEvent(event, by: other) }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.updateEvent(
                     .with {
@@ -73,7 +73,7 @@ import Testing
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
             #expect(read.status == .draft && read.capacity == 100)
 
-            let byAdmin = try await env.publish(event, by: env.admin())
+            let byAdmin = try await env.publishEvent(event, by: env.admin())
             #expect(byAdmin.status == .published)
         }
     }
@@ -82,9 +82,9 @@ import Testing
         try await withEvents { env in
             let owner = env.officer("commerce")
             let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 2))
-            let a = try await env.register(env.nomad(), for: event)
-            let b = try await env.register(env.nomad(), for: event)
-            let waiting = try await env.register(env.nomad(), for: event)
+            let a = try await env.registerForEvent(env.nomad(), for: event)
+            let b = try await env.registerForEvent(env.nomad(), for: event)
+            let waiting = try await env.registerForEvent(env.nomad(), for: event)
             #expect(a.status == .confirmed && b.status == .confirmed && waiting.status == .waitlisted)
 
             var changed = EventsEnv.eventDraft(capacity: 1, online: true)
@@ -121,8 +121,8 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
-            let registration = try await env.register(nomad, for: event, card: "HN4600042")
-            let before = try await env.ticket(registration, by: nomad)
+            let registration = try await env.registerForEvent(nomad, for: event, card: "HN4600042")
+            let before = try await env.getTicket(registration, by: nomad)
             var moved = event
             moved.eventID = ""
             moved.startTime = .init(date: event.startTime.date.addingTimeInterval(14 * 86400))
@@ -135,7 +135,7 @@ import Testing
                     $0.eventID = event.eventID
                     $0.event = moved
                 }, metadata: owner.metadata)
-            let after = try await env.ticket(registration, by: nomad)
+            let after = try await env.getTicket(registration, by: nomad)
             #expect(after.ticketID == before.ticketID && after.token != before.token)
             #expect(after.expireTime.date > moved.endTime.date && before.expireTime.date < moved.endTime.date)
             let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(after.token)
@@ -223,7 +223,7 @@ import Testing
             #expect(cancelled.status == .cancelled && cancelled.cancelReason == "Typhoon warning")
             let payload = try await env.app.outboxPayloadText(type: "events.event.cancelled", subject: event.eventID)
             #expect(payload?.contains("Typhoon warning") == true)
-            await expectRPCError(.failedPrecondition) { _ = try await env.register(env.nomad(), for: event) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.registerForEvent(env.nomad(), for: event) }
 
             let other = try await env.publishedEvent(by: owner)
             try await env.shiftEvent(other, by: -8 * 86400)

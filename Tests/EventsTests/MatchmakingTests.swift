@@ -17,7 +17,7 @@ extension EventsEnv {
         var people: [Caller] = []
         for index in 0..<count {
             let person = index % 2 == 0 ? enterprise() : nomad()
-            _ = try await register(person, for: event)
+            _ = try await registerForEvent(person, for: event)
             people.append(person)
         }
         return (event, people)
@@ -78,7 +78,7 @@ extension EventsEnv {
             await expectRPCError(.permissionDenied) { _ = try await env.slot(event, by: env.nomad(), hour: 3) }
             let forum = try await env.publishedEvent(by: organizer)
             let forumGoer = env.nomad()
-            _ = try await env.register(forumGoer, for: forum)
+            _ = try await env.registerForEvent(forumGoer, for: forum)
             await expectRPCError(.failedPrecondition) { _ = try await env.slot(forum, by: forumGoer, hour: 1) }
 
             let listed = try await env.client.listMeetingSlots(.with { $0.eventID = event.eventID }, metadata: guest.metadata)

@@ -14,13 +14,13 @@ import Testing
             let eventID = try await env.publishedEvent(by: env.officer(), EventsEnv.eventDraft(kind: .openDay)).eventID
             let requestID = UUID().uuidString
             let draft = EventsEnv.scenarioDraft(eventID: eventID)
-            let scenario = try await env.publishScenario(by: enterprise, draft, requestID: requestID)
+            let scenario = try await env.publishOpenDayScenario(by: enterprise, draft, requestID: requestID)
             #expect(scenario.enterpriseID == enterprise.id)
             #expect(scenario.eventID == eventID)
             #expect(scenario.title.zhCn == "港口物流调度优化" && scenario.title.en == "Port logistics scheduling")
             #expect(scenario.budget.minorUnits == 20_000_000 && scenario.budget.currencyCode == "CNY")
 
-            let again = try await env.publishScenario(by: enterprise, draft, requestID: requestID)
+            let again = try await env.publishOpenDayScenario(by: enterprise, draft, requestID: requestID)
             #expect(again == scenario)
             #expect(try await env.competitionSQLCount("SELECT count(*) FROM open_day_scenarios") == 1)
             #expect(try await env.app.outboxCount(type: "events.scenario.published", subject: scenario.scenarioID) == 1)
@@ -30,7 +30,7 @@ import Testing
             let read = try await env.client.getOpenDayScenario(
                 .with { $0.scenarioID = scenario.scenarioID }, metadata: env.nomad().metadata)
             #expect(read == scenario)
-            let other = try await env.publishScenario(by: env.enterprise())
+            let other = try await env.publishOpenDayScenario(by: env.enterprise())
             let all = try await env.client.listOpenDayScenarios(.with { $0.page.pageSize = 10 }, metadata: env.nomad().metadata)
             #expect(all.scenarios.map(\.scenarioID) == [other.scenarioID, scenario.scenarioID])
             let mine = try await env.client.listOpenDayScenarios(
@@ -53,7 +53,7 @@ import Testing
                 ("event_id", EventsEnv.scenarioDraft(eventID: "not-an-id")),
             ]
             for (field, draft) in cases {
-                let message = await expectRPCError(.invalidArgument) { _ = try await env.publishScenario(by: enterprise, draft) }
+                let message = await expectRPCError(.invalidArgument) { _ = try await env.publishOpenDayScenario(by: enterprise, draft) }
                 #expect(message?.contains(field) == true, "\(field): \(message ?? "")")
             }
             let zh = await expectRPCError(.invalidArgument) {
@@ -64,8 +64,8 @@ import Testing
                     }, metadata: enterprise.metadata(language: "zh-CN"))
             }
             #expect(zh?.contains("金额不能为负数") == true)
-            await expectRPCError(.permissionDenied) { _ = try await env.publishScenario(by: env.nomad()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.publishScenario(by: env.officer()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.publishOpenDayScenario(by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.publishOpenDayScenario(by: env.officer()) }
             await expectRPCError(.unauthenticated) {
                 _ = try await env.client.publishOpenDayScenario(
                     .with {
@@ -82,15 +82,15 @@ import Testing
     @Test func nomadsProposeAndSeeOnlyTheirOwnWhileThePublisherSeesAll() async throws {
         try await withEvents { env in
             let enterprise = env.enterprise()
-            let scenario = try await env.publishScenario(by: enterprise)
+            let scenario = try await env.publishOpenDayScenario(by: enterprise)
             let alone = env.nomad(), lead = env.nomad(), mate = env.nomad(), outsider = env.nomad()
-            let single = try await env.propose(scenario, by: alone)
+            let single = try await env.proposeScenarioSolution(scenario, by: alone)
             #expect(single.memberIds == [alone.id] && single.proposerID == alone.id && single.status == .submitted)
-            let team = try await env.propose(scenario, by: lead, members: [mate, lead])
+            let team = try await env.proposeScenarioSolution(scenario, by: lead, members: [mate, lead])
             #expect(team.memberIds == [lead.id, mate.id])
 
-            await expectRPCError(.alreadyExists) { _ = try await env.propose(scenario, by: alone) }
-            await expectRPCError(.invalidArgument) { _ = try await env.propose(scenario, by: outsider, summary: " ") }
+            await expectRPCError(.alreadyExists) { _ = try await env.proposeScenarioSolution(scenario, by: alone) }
+            await expectRPCError(.invalidArgument) { _ = try await env.proposeScenarioSolution(scenario, by: outsider, summary: " ") }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.proposeScenarioSolution(
                     .with {
@@ -108,31 +108,32 @@ import Testing
                     }, metadata: outsider.metadata)
             }
 
-            #expect(try await env.proposals(scenario, as: enterprise).map(\.proposalID) == [single.proposalID, team.proposalID])
-            #expect(try await env.proposals(scenario, as: env.officer()).count == 2)
-            #expect(try await env.proposals(scenario, as: alone).map(\.proposalID) == [single.proposalID])
-            #expect(try await env.proposals(scenario, as: mate).map(\.proposalID) == [team.proposalID])
-            #expect(try await env.proposals(scenario, as: outsider).isEmpty)
-            await expectRPCError(.permissionDenied) { _ = try await env.proposals(scenario, as: env.enterprise()) }
+            #expect(
+                try await env.listScenarioProposals(scenario, as: enterprise).map(\.proposalID) == [single.proposalID, team.proposalID])
+            #expect(try await env.listScenarioProposals(scenario, as: env.officer()).count == 2)
+            #expect(try await env.listScenarioProposals(scenario, as: alone).map(\.proposalID) == [single.proposalID])
+            #expect(try await env.listScenarioProposals(scenario, as: mate).map(\.proposalID) == [team.proposalID])
+            #expect(try await env.listScenarioProposals(scenario, as: outsider).isEmpty)
+            await expectRPCError(.permissionDenied) { _ = try await env.listScenarioProposals(scenario, as: env.enterprise()) }
         }
     }
 
     @Test func proposalsPastTheDeadlineAreRefused() async throws {
         try await withEvents { env in
-            let scenario = try await env.publishScenario(by: env.enterprise())
+            let scenario = try await env.publishOpenDayScenario(by: env.enterprise())
             let id = UUID(uuidString: scenario.scenarioID)!
             try await env.competitionSQLExec(
                 "UPDATE open_day_scenarios SET deadline = now() - interval '1 minute' WHERE id = \(id)")
-            await expectRPCError(.failedPrecondition) { _ = try await env.propose(scenario, by: env.nomad()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.proposeScenarioSolution(scenario, by: env.nomad()) }
         }
     }
 
     @Test func onlyThePublisherShortlistsAndPairsInOrder() async throws {
         try await withEvents { env in
             let enterprise = env.enterprise()
-            let scenario = try await env.publishScenario(by: enterprise)
+            let scenario = try await env.publishOpenDayScenario(by: enterprise)
             let nomad = env.nomad()
-            let proposal = try await env.propose(scenario, by: nomad)
+            let proposal = try await env.proposeScenarioSolution(scenario, by: nomad)
             let shortlist = { (caller: EventsEnv.Caller, requestID: String) in
                 try await env.client.shortlistScenarioProposal(
                     .with {

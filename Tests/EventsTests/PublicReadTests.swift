@@ -18,7 +18,7 @@ import Testing
                 by: officer, EventsEnv.eventDraft(kind: .training, start: Date().addingTimeInterval(9 * 86400), online: true))
             let draft = try await env.createEvent(by: enterprise, EventsEnv.eventDraft(start: Date().addingTimeInterval(8 * 86400)))
             let attendee = env.nomad()
-            _ = try await env.register(attendee, for: forum)
+            _ = try await env.registerForEvent(attendee, for: forum)
 
             let anonymous = try await env.client.listEvents(.init(), metadata: callMetadata()).events
             #expect(anonymous.map(\.eventID) == [forum.eventID, training.eventID])

@@ -34,23 +34,23 @@ import Testing
             let nomad = env.nomad(), other = env.nomad()
             // Another nomad's QR: PERMISSION_DENIED, in both languages.
             let theirs = EventsEnv.cardQR(for: other, card: "4604000000000018")
-            await expectRPCError(.permissionDenied) { _ = try await env.register(nomad, for: event, cardQR: theirs) }
+            await expectRPCError(.permissionDenied) { _ = try await env.registerForEvent(nomad, for: event, cardQR: theirs) }
             // A typed number proves nothing about whose card it is.
-            await expectRPCError(.invalidArgument) { _ = try await env.register(nomad, for: event, cardNumber: "4604000000000018") }
+            await expectRPCError(.invalidArgument) { _ = try await env.registerForEvent(nomad, for: event, cardNumber: "4604000000000018") }
             // Expired (as for an expired card: identity never signs past the card's expiry) and forged QRs.
             await expectRPCError(.invalidArgument) {
-                _ = try await env.register(nomad, for: event, cardQR: EventsEnv.cardQR(for: nomad, lifetime: -60))
+                _ = try await env.registerForEvent(nomad, for: event, cardQR: EventsEnv.cardQR(for: nomad, lifetime: -60))
             }
             let forged = try CardQR.sign(
                 CardQRClaims(card: "4604000000000026", sub: nomad.id, iat: 0, exp: Int64(Date().timeIntervalSince1970 + 60)),
                 with: SigningKey.generate(keyID: TestKeys.signing.keyID))
-            await expectRPCError(.invalidArgument) { _ = try await env.register(nomad, for: event, cardQR: forged) }
-            await expectRPCError(.invalidArgument) { _ = try await env.register(nomad, for: event, cardQR: "garbage") }
+            await expectRPCError(.invalidArgument) { _ = try await env.registerForEvent(nomad, for: event, cardQR: forged) }
+            await expectRPCError(.invalidArgument) { _ = try await env.registerForEvent(nomad, for: event, cardQR: "garbage") }
             // Nothing was registered by the refusals; the nomad's own card succeeds.
-            let registration = try await env.register(nomad, for: event, card: "4604000000000026")
+            let registration = try await env.registerForEvent(nomad, for: event, card: "4604000000000026")
             #expect(registration.withCard && registration.status == .confirmed && registration.attendeeID == nomad.id)
             // Without a card is still fine.
-            #expect(!(try await env.register(other, for: event)).withCard)
+            #expect(!(try await env.registerForEvent(other, for: event)).withCard)
         }
     }
 
@@ -80,8 +80,8 @@ import Testing
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
             let number = "4604000000000042"
-            let registration = try await env.register(nomad, for: event, card: number)
-            let ticket = try await env.ticket(registration, by: nomad)
+            let registration = try await env.registerForEvent(nomad, for: event, card: number)
+            let ticket = try await env.getTicket(registration, by: nomad)
             for table in ["registrations", "tickets", "idempotency_keys", "outbox"] {
                 #expect(!Self.leaks(number, in: try await Self.dump(env, table)), "\(table)")
             }
@@ -101,10 +101,10 @@ import Testing
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
             let number = "4604000000000067"
-            let registration = try await env.register(nomad, for: event)
+            let registration = try await env.registerForEvent(nomad, for: event)
             let id = UUID(uuidString: registration.registrationID)!
             // As release 13 wrote it: the number in the row and in the ticket's claims.
-            let old = try await env.ticket(registration, by: nomad)
+            let old = try await env.getTicket(registration, by: nomad)
             var claims: TicketClaims = try JWS.verify(old.token, type: TicketSigner.type, keys: TicketSigner(key: EventsEnv.ticketKey).ring)
             let legacyToken = try JWS.sign(LegacyClaims(claims: claims, card: number), type: TicketSigner.type, with: EventsEnv.ticketKey)
             try await env.app.withSchemaConnection { tx in
@@ -119,7 +119,7 @@ import Testing
                 logger: TestApp.sqlLogger)
 
             #expect(!Self.leaks(number, in: try await Self.dump(env, "registrations")))
-            let resigned = try await env.ticket(registration, by: nomad)
+            let resigned = try await env.getTicket(registration, by: nomad)
             #expect(resigned.ticketID == old.ticketID && resigned.token != legacyToken)
             claims = try JWS.verify(resigned.token, type: TicketSigner.type, keys: TicketSigner(key: EventsEnv.ticketKey).ring)
             #expect(claims.cdh == Base64URL.encode(RegistrationRules.cardHash(number, TestKeys.data)))

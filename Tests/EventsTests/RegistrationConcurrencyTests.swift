@@ -23,7 +23,7 @@ import Testing
                     group.addTask {
                         let attendee = index % 3 == 0 ? env.enterprise() : env.nomad()
                         do {
-                            return .registered(try await env.register(attendee, for: event))
+                            return .registered(try await env.registerForEvent(attendee, for: event))
                         } catch {
                             return .failed("\(error)")
                         }
@@ -83,13 +83,13 @@ import Testing
             var holders: [(EventsEnv.Caller, Nomad_Events_V1_EventRegistration)] = []
             for _ in 0..<20 {
                 let person = env.nomad()
-                holders.append((person, try await env.register(person, for: event)))
+                holders.append((person, try await env.registerForEvent(person, for: event)))
             }
             var waiting: [Nomad_Events_V1_EventRegistration] = []
-            for _ in 0..<30 { waiting.append(try await env.register(env.nomad(), for: event)) }
+            for _ in 0..<30 { waiting.append(try await env.registerForEvent(env.nomad(), for: event)) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (person, registration) in holders {
-                    group.addTask { _ = try await env.cancel(registration, by: person) }
+                    group.addTask { _ = try await env.cancelRegistration(registration, by: person) }
                 }
                 try await group.waitForAll()
             }

@@ -13,19 +13,19 @@ import Testing
             let event = try await env.publishedEvent(by: env.enterprise(), EventsEnv.eventDraft(capacity: 2))
             let nomad = env.nomad(), enterprise = env.enterprise(), officer = env.officer(), late = env.nomad()
             let requestID = UUID().uuidString
-            let first = try await env.register(nomad, for: event, requestID: requestID)
+            let first = try await env.registerForEvent(nomad, for: event, requestID: requestID)
             #expect(first.status == .confirmed && first.waitlistPosition == 0 && first.attendeeRole == "nomad")
-            let retried = try await env.register(nomad, for: event, requestID: requestID)
+            let retried = try await env.registerForEvent(nomad, for: event, requestID: requestID)
             #expect(retried == first)
-            await expectRPCError(.alreadyExists) { _ = try await env.register(nomad, for: event) }
+            await expectRPCError(.alreadyExists) { _ = try await env.registerForEvent(nomad, for: event) }
 
-            let second = try await env.register(enterprise, for: event)
-            let third = try await env.register(officer, for: event)
-            let fourth = try await env.register(late, for: event)
+            let second = try await env.registerForEvent(enterprise, for: event)
+            let third = try await env.registerForEvent(officer, for: event)
+            let fourth = try await env.registerForEvent(late, for: event)
             #expect(second.status == .confirmed && second.attendeeRole == "enterprise")
             #expect(third.status == .waitlisted && third.waitlistPosition == 1)
             #expect(fourth.status == .waitlisted && fourth.waitlistPosition == 2)
-            await expectRPCError(.permissionDenied) { _ = try await env.register(env.admin(), for: event) }
+            await expectRPCError(.permissionDenied) { _ = try await env.registerForEvent(env.admin(), for: event) }
 
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: nomad.metadata)
             #expect(read.confirmedCount == 2 && read.waitlistedCount == 2)
@@ -47,15 +47,15 @@ import Testing
             // Time passes beyond the close time.
             let id = UUID(uuidString: event.eventID)!
             try await env.calendarSQL("UPDATE events SET registration_closes_at = now() - interval '1 minute' WHERE id = \(id)")
-            let message = await expectRPCError(.failedPrecondition) { _ = try await env.register(env.nomad(), for: event) }
+            let message = await expectRPCError(.failedPrecondition) { _ = try await env.registerForEvent(env.nomad(), for: event) }
             #expect(message?.contains("closed") == true)
             #expect(try await env.calendarCount("SELECT count(*) FROM registrations") == 0)
 
             let draft = try await env.createEvent(by: owner)
-            await expectRPCError(.notFound) { _ = try await env.register(env.nomad(), for: draft) }
+            await expectRPCError(.notFound) { _ = try await env.registerForEvent(env.nomad(), for: draft) }
             await expectRPCError(.invalidArgument) {
                 // A bare card number is refused whatever it holds (RegisterForEvent takes card_qr).
-                _ = try await env.register(env.nomad(), for: event, cardNumber: "no spaces allowed")
+                _ = try await env.registerForEvent(env.nomad(), for: event, cardNumber: "no spaces allowed")
             }
         }
     }
@@ -66,29 +66,29 @@ import Testing
             let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 2))
             let holders = [env.nomad(), env.nomad()]
             var seats: [Nomad_Events_V1_EventRegistration] = []
-            for holder in holders { seats.append(try await env.register(holder, for: event)) }
+            for holder in holders { seats.append(try await env.registerForEvent(holder, for: event)) }
             let waiting = [env.nomad(), env.nomad(), env.nomad()]
             var queue: [Nomad_Events_V1_EventRegistration] = []
-            for person in waiting { queue.append(try await env.register(person, for: event)) }
+            for person in waiting { queue.append(try await env.registerForEvent(person, for: event)) }
             #expect(queue.map(\.waitlistPosition) == [1, 2, 3])
 
             // A waitlisted one leaving closes the gap behind them.
-            _ = try await env.cancel(queue[1], by: waiting[1])
+            _ = try await env.cancelRegistration(queue[1], by: waiting[1])
             let mine = try await env.client.listMyRegistrations(.init(), metadata: waiting[2].metadata)
             #expect(mine.registrations.map(\.waitlistPosition) == [2])
 
             let requestID = UUID().uuidString
-            let cancelled = try await env.cancel(seats[0], by: holders[0], requestID: requestID)
+            let cancelled = try await env.cancelRegistration(seats[0], by: holders[0], requestID: requestID)
             #expect(cancelled.status == .cancelled)
-            #expect(try await env.cancel(seats[0], by: holders[0], requestID: requestID) == cancelled)
+            #expect(try await env.cancelRegistration(seats[0], by: holders[0], requestID: requestID) == cancelled)
             let promotedFirst = try await env.client.listMyRegistrations(.init(), metadata: waiting[0].metadata).registrations[0]
             #expect(promotedFirst.status == .confirmed && promotedFirst.waitlistPosition == 0)
-            #expect(try await env.ticket(promotedFirst, by: waiting[0]).registrationID == promotedFirst.registrationID)
+            #expect(try await env.getTicket(promotedFirst, by: waiting[0]).registrationID == promotedFirst.registrationID)
             let stillWaiting = try await env.client.listMyRegistrations(.init(), metadata: waiting[2].metadata).registrations[0]
             #expect(stillWaiting.status == .waitlisted && stillWaiting.waitlistPosition == 1)
 
             // The organizer cancels the other seat: the next in line moves up.
-            _ = try await env.cancel(seats[1], by: owner)
+            _ = try await env.cancelRegistration(seats[1], by: owner)
             let promotedSecond = try await env.client.listMyRegistrations(.init(), metadata: waiting[2].metadata).registrations[0]
             #expect(promotedSecond.status == .confirmed)
             #expect(try await env.app.outboxCount(type: "events.registration.promoted", subject: event.eventID) == 2)
@@ -96,11 +96,11 @@ import Testing
 
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
             #expect(read.confirmedCount == 2 && read.waitlistedCount == 0)
-            await expectRPCError(.failedPrecondition) { _ = try await env.cancel(seats[0], by: holders[0]) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.cancelRegistration(seats[0], by: holders[0]) }
             // Someone else's registration is not theirs to cancel.
-            await expectRPCError(.permissionDenied) { _ = try await env.cancel(promotedSecond, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.cancelRegistration(promotedSecond, by: env.nomad()) }
             // After cancelling, the same person may register again (at the back).
-            let again = try await env.register(holders[0], for: event)
+            let again = try await env.registerForEvent(holders[0], for: event)
             #expect(again.status == .waitlisted && again.waitlistPosition == 1)
         }
     }
@@ -110,8 +110,8 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 1))
             let a = env.nomad(), b = env.nomad()
-            let ra = try await env.register(a, for: event)
-            let rb = try await env.register(b, for: event)
+            let ra = try await env.registerForEvent(a, for: event)
+            let rb = try await env.registerForEvent(b, for: event)
             let all = try await env.client.listRegistrations(.with { $0.eventID = event.eventID }, metadata: owner.metadata)
             #expect(Set(all.registrations.map(\.registrationID)) == [ra.registrationID, rb.registrationID])
             let waitlisted = try await env.client.listRegistrations(
@@ -148,13 +148,13 @@ extension RegistrationTests {
             let seatID = UUID().uuidString, waitID = UUID().uuidString
             // One QR for every retry: a fresh one signed a second later is a different request.
             let qr = EventsEnv.cardQR(for: seated, card: "HN4600007")
-            let seat = try await env.register(seated, for: event, cardQR: qr, requestID: seatID)
-            let wait = try await env.register(waiting, for: event, requestID: waitID)
+            let seat = try await env.registerForEvent(seated, for: event, cardQR: qr, requestID: seatID)
+            let wait = try await env.registerForEvent(waiting, for: event, requestID: waitID)
             #expect(seat.status == .confirmed && seat.withCard && wait.status == .waitlisted && wait.waitlistPosition == 1)
-            let ticket = try await env.ticket(seat, by: seated)
+            let ticket = try await env.getTicket(seat, by: seated)
             for _ in 0..<3 {
-                #expect(try await env.register(seated, for: event, cardQR: qr, requestID: seatID) == seat)
-                #expect(try await env.register(waiting, for: event, requestID: waitID) == wait)
+                #expect(try await env.registerForEvent(seated, for: event, cardQR: qr, requestID: seatID) == seat)
+                #expect(try await env.registerForEvent(waiting, for: event, requestID: waitID) == wait)
             }
             let read = try await env.client.getEvent(.with { $0.eventID = event.eventID }, metadata: seated.metadata)
             #expect(read.confirmedCount == 1 && read.waitlistedCount == 1)
@@ -164,7 +164,7 @@ extension RegistrationTests {
             #expect(
                 try await registrationSQLInt(env, "SELECT count(*)::int FROM tickets WHERE event_id = \(UUID(uuidString: event.eventID)!)")
                     == 1)
-            #expect(try await env.ticket(seat, by: seated) == ticket)
+            #expect(try await env.getTicket(seat, by: seated) == ticket)
             #expect(try await env.app.outboxCount(type: "events.registration.confirmed", subject: event.eventID) == 1)
             #expect(try await env.app.outboxCount(type: "events.registration.waitlisted", subject: event.eventID) == 1)
             // The ticket was signed before the statement, for the event's end.
@@ -176,7 +176,7 @@ extension RegistrationTests {
             let draft = try await env.createEvent(by: env.enterprise())
             let refusedID = UUID().uuidString
             for _ in 0..<2 {
-                await expectRPCError(.notFound) { _ = try await env.register(seated, for: draft, requestID: refusedID) }
+                await expectRPCError(.notFound) { _ = try await env.registerForEvent(seated, for: draft, requestID: refusedID) }
             }
         }
     }
@@ -187,7 +187,7 @@ extension RegistrationTests {
     @Test func aTicketSignedForAStaleEndIsSignedAgainForTheEventsEnd() async throws {
         try await withEvents { env in
             let event = try await env.publishedEvent(by: env.enterprise())
-            _ = try await env.register(env.nomad(), for: event)
+            _ = try await env.registerForEvent(env.nomad(), for: event)
             let end = try await env.app.withSchemaConnection { tx in
                 try await tx.query(
                     """
@@ -197,7 +197,7 @@ extension RegistrationTests {
                 ).collect().first!.decode(Date.self)
             }
             let nomad = env.nomad()
-            let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad)
+            let ticket = try await env.getTicket(try await env.registerForEvent(nomad, for: event), by: nomad)
             let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(ticket.token)
             #expect(claims.exp == Int64(TicketSigner.expiry(eventEnd: end).timeIntervalSince1970))
             #expect(abs(ticket.expireTime.date.timeIntervalSince(TicketSigner.expiry(eventEnd: end))) < 0.001)

@@ -47,10 +47,10 @@ import Testing
             var registrations: [(EventsEnv.Caller, Nomad_Events_V1_EventRegistration)] = []
             for _ in 0..<4 {
                 let person = env.nomad()
-                registrations.append((person, try await env.register(person, for: event)))
+                registrations.append((person, try await env.registerForEvent(person, for: event)))
             }
             for (person, registration) in registrations.prefix(2) {
-                _ = try await env.checkIn(event, ticket: try await env.ticket(registration, by: person).token, by: organizer)
+                _ = try await env.checkIn(event, ticket: try await env.getTicket(registration, by: person).token, by: organizer)
             }
             // Not before the event has finished.
             await expectRPCError(.failedPrecondition) { _ = try await apply(env, event, by: organizer) }

@@ -11,9 +11,9 @@ import Testing
         try await withEvents { env in
             let event = try await env.publishedEvent(by: env.enterprise(), EventsEnv.eventDraft(capacity: 1))
             let nomad = env.nomad()
-            let registration = try await env.register(nomad, for: event, card: "HN4600001")
+            let registration = try await env.registerForEvent(nomad, for: event, card: "HN4600001")
             #expect(registration.withCard)
-            let ticket = try await env.ticket(registration, by: nomad)
+            let ticket = try await env.getTicket(registration, by: nomad)
             #expect(ticket.eventID == event.eventID && ticket.attendeeID == nomad.id)
             #expect(ticket.expireTime.date > event.endTime.date)
 
@@ -38,14 +38,14 @@ import Testing
             #expect(throws: TokenError.badSignature) { let _: TicketClaims = try JWS.verify(forged, type: "event-ticket", keys: ring) }
 
             // Only the attendee (or an admin) reads the ticket.
-            await expectRPCError(.permissionDenied) { _ = try await env.ticket(registration, by: env.nomad()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.ticket(registration, by: env.enterprise()) }
-            let byAdmin = try await env.ticket(registration, by: env.admin())
+            await expectRPCError(.permissionDenied) { _ = try await env.getTicket(registration, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.getTicket(registration, by: env.enterprise()) }
+            let byAdmin = try await env.getTicket(registration, by: env.admin())
             #expect(byAdmin == ticket)
             // A waitlisted registration has no ticket yet.
             let other = env.nomad()
-            let waiting = try await env.register(other, for: event)
-            await expectRPCError(.failedPrecondition) { _ = try await env.ticket(waiting, by: other) }
+            let waiting = try await env.registerForEvent(other, for: event)
+            await expectRPCError(.failedPrecondition) { _ = try await env.getTicket(waiting, by: other) }
             // No one-card number in any event payload.
             let payload = try await env.app.outboxPayloadText(type: "events.registration.confirmed", subject: registration.registrationID)
             #expect(payload != nil && payload?.contains("HN4600001") == false)
@@ -57,8 +57,8 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
-            let registration = try await env.register(nomad, for: event)
-            let ticket = try await env.ticket(registration, by: nomad)
+            let registration = try await env.registerForEvent(nomad, for: event)
+            let ticket = try await env.getTicket(registration, by: nomad)
 
             let fresh = try await env.client.verifyTicket(.with { $0.token = ticket.token }, metadata: owner.metadata)
             #expect(fresh.valid && fresh.registrationID == registration.registrationID && fresh.attendeeID == nomad.id)
@@ -79,9 +79,9 @@ import Testing
             #expect(!used.valid && used.checkedIn)
 
             let other = env.nomad()
-            let second = try await env.register(other, for: event)
-            let secondTicket = try await env.ticket(second, by: other)
-            _ = try await env.cancel(second, by: other)
+            let second = try await env.registerForEvent(other, for: event)
+            let secondTicket = try await env.getTicket(second, by: other)
+            _ = try await env.cancelRegistration(second, by: other)
             let cancelled = try await env.client.verifyTicket(.with { $0.token = secondTicket.token }, metadata: owner.metadata)
             #expect(!cancelled.valid && cancelled.registrationStatus == .cancelled)
         }
@@ -92,8 +92,8 @@ import Testing
             let owner = env.officer("commerce")
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
-            let registration = try await env.register(nomad, for: event)
-            let ticket = try await env.ticket(registration, by: nomad).token
+            let registration = try await env.registerForEvent(nomad, for: event)
+            let ticket = try await env.getTicket(registration, by: nomad).token
             let gate = env.officer("events")
 
             let requestID = UUID().uuidString
@@ -103,7 +103,7 @@ import Testing
             let twice = await expectRPCError(.alreadyExists) { _ = try await env.checkIn(event, ticket: ticket, by: gate) }
             #expect(twice?.contains("already") == true)
             // A checked-in seat cannot be handed back.
-            await expectRPCError(.failedPrecondition) { _ = try await env.cancel(registration, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.cancelRegistration(registration, by: nomad) }
 
             let keynote = event.sessions[0].sessionID, panel = event.sessions[1].sessionID
             await expectRPCError(.failedPrecondition) { _ = try await env.checkOut(event, ticket: ticket, session: keynote, by: gate) }
@@ -157,8 +157,8 @@ import Testing
             let event = try await env.publishedEvent(by: owner)
             let gate = env.officer("events")
             for (attendee, role) in [(env.nomad(), "nomad"), (env.enterprise(), "enterprise"), (env.officer("commerce"), "officer")] {
-                let registration = try await env.register(attendee, for: event)
-                let ticket = try await env.ticket(registration, by: attendee).token
+                let registration = try await env.registerForEvent(attendee, for: event)
+                let ticket = try await env.getTicket(registration, by: attendee).token
                 _ = try await env.checkIn(event, ticket: ticket, by: gate)
                 let payload = try #require(try await env.app.outboxPayloadText(type: "events.checkin.recorded", subject: attendee.id))
                 #expect(payload.contains("\"attendee_role\": \"\(role)\""))
@@ -172,8 +172,8 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(online: true))
             let holder = env.nomad(), stranger = env.nomad(), bound = env.nomad()
-            _ = try await env.register(holder, for: event)
-            _ = try await env.register(bound, for: event, card: "HN4600777")
+            _ = try await env.registerForEvent(holder, for: event)
+            _ = try await env.registerForEvent(bound, for: event, card: "HN4600777")
 
             let record = try await env.checkIn(event, cardQR: EventsEnv.cardQR(for: holder), by: owner)
             #expect(record.withCard && record.attendeeID == holder.id)
@@ -210,7 +210,7 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
-            let current = try await env.ticket(try await env.register(nomad, for: event), by: nomad)
+            let current = try await env.getTicket(try await env.registerForEvent(nomad, for: event), by: nomad)
             let claims = try TicketSigner(key: EventsEnv.ticketKey).verify(current.token)
             let oldToken = try TicketSigner(key: previous).sign(claims)
             let verdict = try await env.client.verifyTicket(.with { $0.token = oldToken }, metadata: owner.metadata)
@@ -230,7 +230,7 @@ import Testing
             let owner = env.enterprise()
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
-            let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad).token
+            let ticket = try await env.getTicket(try await env.registerForEvent(nomad, for: event), by: nomad).token
             let codes = await concurrentOutcomes(
                 (0..<20).map { _ in
                     { _ = try await env.checkIn(event, ticket: ticket, by: env.officer()) }
@@ -250,8 +250,8 @@ extension TicketTests {
             let owner = env.officer("commerce")
             let event = try await env.publishedEvent(by: owner, EventsEnv.eventDraft(capacity: 1))
             let nomad = env.nomad(), waiting = env.nomad()
-            let ticket = try await env.ticket(try await env.register(nomad, for: event, card: "HN4600011"), by: nomad).token
-            _ = try await env.register(waiting, for: event)
+            let ticket = try await env.getTicket(try await env.registerForEvent(nomad, for: event, card: "HN4600011"), by: nomad).token
+            _ = try await env.registerForEvent(waiting, for: event)
             let gate = env.officer("events")
             let requestID = UUID().uuidString
             let qr = EventsEnv.cardQR(for: nomad, card: "HN4600011")
@@ -281,7 +281,7 @@ extension TicketTests {
             let owner = env.officer("commerce")
             let event = try await env.publishedEvent(by: owner)
             let nomad = env.nomad()
-            let ticket = try await env.ticket(try await env.register(nomad, for: event), by: nomad).token
+            let ticket = try await env.getTicket(try await env.registerForEvent(nomad, for: event), by: nomad).token
             let gate = env.officer("events")
             let request = Nomad_Events_V1_CheckInRequest.with {
                 $0.requestID = UUID().uuidString

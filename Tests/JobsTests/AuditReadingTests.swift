@@ -8,9 +8,9 @@ import Testing
     @Test func aBountyReviewIsReadByItsDepartmentAndAnAdminOnly() async throws {
         try await withJobs { env in
             let bounty = try await env.publishBounty(by: env.enterprise())
-            let application = try await env.applyToBounty(bounty, by: env.nomad())
+            let application = try await env.submitBountyApplication(bounty, by: env.nomad())
             let officer = env.officer()
-            _ = try await env.reviewApplication(application, by: officer, qualified: false, reason: "no portfolio")
+            _ = try await env.reviewBountyApplication(application, by: officer, qualified: false, reason: "no portfolio")
             try await expectAuditReadable(
                 subject: "bounty_application/\(application.applicationID)", owner: officer,
                 department: "science_industry", stranger: env.officer("talent"), admin: env.admin(), nomad: env.nomad()

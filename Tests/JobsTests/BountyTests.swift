@@ -55,7 +55,7 @@ import Testing
             #expect(byEnterprise.publisherID == enterprise.id)
             let read = try await env.client.getBounty(.with { $0.bountyID = bounty.bountyID }, metadata: env.nomad().metadata)
             #expect(read == bounty)
-            #expect(try await env.bountyAudit(bounty, by: officer).map(\.action) == ["bounty.published"])
+            #expect(try await env.listBountyAudit(bounty, by: officer).map(\.action) == ["bounty.published"])
         }
     }
 
@@ -106,35 +106,39 @@ import Testing
             let lead = env.nomad(), member = env.nomad(), other = env.nomad()
 
             let requestID = UUID().uuidString
-            let team = try await env.applyToBounty(
+            let team = try await env.submitBountyApplication(
                 teamsOnly, by: lead, kind: .team, teamName: "椰林标注队", members: [member, other], requestID: requestID)
             #expect(team.status == .submitted && team.kind == .team && team.teamName == "椰林标注队")
             #expect(team.leadID == lead.id && team.memberIds == [lead.id, member.id, other.id])
-            let retried = try await env.applyToBounty(
+            let retried = try await env.submitBountyApplication(
                 teamsOnly, by: lead, kind: .team, teamName: "椰林标注队", members: [member, other], requestID: requestID)
             #expect(retried == team)
             await expectRPCError(.alreadyExists) {
-                _ = try await env.applyToBounty(teamsOnly, by: lead, kind: .team, teamName: "Again", members: [member])
+                _ = try await env.submitBountyApplication(teamsOnly, by: lead, kind: .team, teamName: "Again", members: [member])
             }
 
             let solo = env.nomad()
-            await expectRPCError(.failedPrecondition) { _ = try await env.applyToBounty(teamsOnly, by: solo, kind: .individual) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitBountyApplication(teamsOnly, by: solo, kind: .individual) }
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.applyToBounty(
+                _ = try await env.submitBountyApplication(
                     teamsOnly, by: solo, kind: .team, teamName: "Four",
                     members: [env.nomad(), env.nomad(), env.nomad()])
             }
             let unspecified = await expectRPCError(.invalidArgument) {
-                _ = try await env.applyToBounty(teamsOnly, by: solo, kind: .unspecified)
+                _ = try await env.submitBountyApplication(teamsOnly, by: solo, kind: .unspecified)
             }
             #expect(unspecified?.contains("kind") == true)
-            await expectRPCError(.invalidArgument) { _ = try await env.applyToBounty(teamsOnly, by: solo, kind: .team, members: [member]) }
-            await expectRPCError(.invalidArgument) { _ = try await env.applyToBounty(teamsOnly, by: solo, kind: .team, teamName: "No one") }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.applyToBounty(teamsOnly, by: solo, kind: .team, teamName: "Me", members: [solo])
+                _ = try await env.submitBountyApplication(teamsOnly, by: solo, kind: .team, members: [member])
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.applyToBounty(teamsOnly, by: solo, kind: .team, teamName: "Twice", members: [member, member])
+                _ = try await env.submitBountyApplication(teamsOnly, by: solo, kind: .team, teamName: "No one")
+            }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.submitBountyApplication(teamsOnly, by: solo, kind: .team, teamName: "Me", members: [solo])
+            }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.submitBountyApplication(teamsOnly, by: solo, kind: .team, teamName: "Twice", members: [member, member])
             }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.submitBountyApplication(
@@ -171,7 +175,7 @@ import Testing
 
             let individual = try await env.publishBounty(by: enterprise)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.applyToBounty(individual, by: solo, kind: .individual, members: [member])
+                _ = try await env.submitBountyApplication(individual, by: solo, kind: .individual, members: [member])
             }
             let hash = String(repeating: "ab", count: 32).uppercased()
             let withEvidence = try await env.client.submitBountyApplication(
@@ -196,12 +200,12 @@ import Testing
                     }, metadata: registered.metadata(language: "zh-CN"))
             }
             #expect(refusal?.contains("仅接受已认证") == true, "\(refusal ?? "")")
-            _ = try await env.applyToBounty(certifiedOnly, by: env.nomad(standing: .settled))
+            _ = try await env.submitBountyApplication(certifiedOnly, by: env.nomad(standing: .settled))
 
             // After the deadline the list takes no more applications.
             let id = UUID(uuidString: individual.bountyID)!
             try await env.bountySQLExec("UPDATE bounties SET deadline = now() - interval '1 minute' WHERE id = \(id)")
-            await expectRPCError(.failedPrecondition) { _ = try await env.applyToBounty(individual, by: env.nomad()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitBountyApplication(individual, by: env.nomad()) }
 
             #expect(try await env.bountySQLCount("SELECT count(*) FROM bounty_applications") == 3)
             #expect(try await env.app.outboxCount(type: "jobs.bounty.applied", subject: team.applicationID) == 1)
@@ -221,9 +225,9 @@ import Testing
 
             let weak = env.nomad()
             try await env.declareSkills(of: weak, [("software.mobile.ios", 4), ("design.ui", 1)])
-            let weakApplication = try await env.applyToBounty(bounty, by: weak)
+            let weakApplication = try await env.submitBountyApplication(bounty, by: weak)
             let missing = await expectRPCError(.failedPrecondition) {
-                _ = try await env.reviewApplication(weakApplication, by: officer)
+                _ = try await env.reviewBountyApplication(weakApplication, by: officer)
             }
             #expect(missing?.contains("design.ui") == true, "\(missing ?? "")")
 
@@ -231,18 +235,18 @@ import Testing
             let lead = env.nomad(), designer = env.nomad()
             try await env.declareSkills(of: lead, [("software.mobile.ios", 3)])
             try await env.declareSkills(of: designer, [("design.ui", 5)])
-            let team = try await env.applyToBounty(bounty, by: lead, kind: .team, teamName: "Reef", members: [designer])
+            let team = try await env.submitBountyApplication(bounty, by: lead, kind: .team, teamName: "Reef", members: [designer])
             let requestID = UUID().uuidString
-            let qualified = try await env.reviewApplication(team, by: officer, requestID: requestID)
+            let qualified = try await env.reviewBountyApplication(team, by: officer, requestID: requestID)
             #expect(qualified.status == .qualified)
-            #expect(try await env.reviewApplication(team, by: officer, requestID: requestID) == qualified)
-            await expectRPCError(.failedPrecondition) { _ = try await env.reviewApplication(team, by: officer) }
+            #expect(try await env.reviewBountyApplication(team, by: officer, requestID: requestID) == qualified)
+            await expectRPCError(.failedPrecondition) { _ = try await env.reviewBountyApplication(team, by: officer) }
 
             let noReason = await expectRPCError(.invalidArgument) {
-                _ = try await env.reviewApplication(weakApplication, by: officer, qualified: false)
+                _ = try await env.reviewBountyApplication(weakApplication, by: officer, qualified: false)
             }
             #expect(noReason?.contains("reason") == true)
-            let disqualified = try await env.reviewApplication(
+            let disqualified = try await env.reviewBountyApplication(
                 weakApplication, by: officer, qualified: false, reason: "UI design below level 2")
             #expect(disqualified.status == .disqualified && disqualified.reviewReason == "UI design below level 2")
 
@@ -254,7 +258,7 @@ import Testing
                         $0.qualified = true
                     }, metadata: officer.metadata)
             }
-            let actions = try await env.bountyAudit(bounty, by: officer).map(\.action)
+            let actions = try await env.listBountyAudit(bounty, by: officer).map(\.action)
             #expect(
                 actions == [
                     "bounty.published", "application.submitted", "application.submitted",
@@ -273,7 +277,7 @@ import Testing
             let (winner, winning) = try await env.qualifiedApplicant(bounty, officer: officer)
             let (runnerUp, second) = try await env.qualifiedApplicant(bounty, officer: officer)
             let early = env.nomad()
-            let unreviewed = try await env.applyToBounty(bounty, by: early)
+            let unreviewed = try await env.submitBountyApplication(bounty, by: early)
             let notYet = await expectRPCError(.failedPrecondition) { _ = try await env.claimBounty(unreviewed, by: early) }
             #expect(notYet?.contains("not qualified yet") == true, "\(notYet ?? "")")
             await expectRPCError(.permissionDenied) { _ = try await env.claimBounty(winning, by: runnerUp) }
@@ -301,7 +305,7 @@ import Testing
                 }, metadata: enterprise.metadata
             ).applications
             #expect(applications.map(\.status) == [.won, .notSelected, .notSelected])
-            await expectRPCError(.failedPrecondition) { _ = try await env.applyToBounty(bounty, by: env.nomad()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitBountyApplication(bounty, by: env.nomad()) }
 
             let id = UUID(uuidString: bounty.bountyID)!
             #expect(
@@ -321,8 +325,8 @@ import Testing
             let officer = env.officer()
             let bounty = try await env.publishBounty(by: env.enterprise())
             let nomad = env.nomad()
-            let application = try await env.applyToBounty(bounty, by: nomad)
-            _ = try await env.reviewApplication(application, by: officer, qualified: false, reason: "Off topic")
+            let application = try await env.submitBountyApplication(bounty, by: nomad)
+            _ = try await env.reviewBountyApplication(application, by: officer, qualified: false, reason: "Off topic")
             await expectRPCError(.failedPrecondition) { _ = try await env.claimBounty(application, by: nomad) }
             #expect(try await env.bountySQLCount("SELECT count(*) FROM bounties WHERE winners = 0 AND status = 1") == 1)
         }
@@ -339,24 +343,25 @@ import Testing
             let (loser, _) = try await env.qualifiedApplicant(bounty, officer: officer)
             _ = try await env.claimBounty(firstApplication, by: first)
             // One place of two taken: the work has not started yet.
-            await expectRPCError(.failedPrecondition) { _ = try await env.reportProgress(bounty, by: first, percent: 10) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.reportBountyProgress(bounty, by: first, percent: 10) }
             _ = try await env.claimBounty(secondApplication, by: second)
 
-            await expectRPCError(.permissionDenied) { _ = try await env.reportProgress(bounty, by: loser, percent: 10) }
-            await expectRPCError(.invalidArgument) { _ = try await env.reportProgress(bounty, by: first, milestone: 2, percent: 10) }
-            await expectRPCError(.invalidArgument) { _ = try await env.reportProgress(bounty, by: first, milestone: -1, percent: 10) }
-            await expectRPCError(.invalidArgument) { _ = try await env.reportProgress(bounty, by: first, percent: 101) }
+            await expectRPCError(.permissionDenied) { _ = try await env.reportBountyProgress(bounty, by: loser, percent: 10) }
+            await expectRPCError(.invalidArgument) { _ = try await env.reportBountyProgress(bounty, by: first, milestone: 2, percent: 10) }
+            await expectRPCError(.invalidArgument) { _ = try await env.reportBountyProgress(bounty, by: first, milestone: -1, percent: 10) }
+            await expectRPCError(.invalidArgument) { _ = try await env.reportBountyProgress(bounty, by: first, percent: 101) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.reportProgress(bounty, by: first, percent: 10, note: String(repeating: "x", count: 2001))
+                _ = try await env.reportBountyProgress(bounty, by: first, percent: 10, note: String(repeating: "x", count: 2001))
             }
 
             let requestID = UUID().uuidString
-            let reported = try await env.reportProgress(bounty, by: first, percent: 40, note: "Guide drafted", requestID: requestID)
+            let reported = try await env.reportBountyProgress(bounty, by: first, percent: 40, note: "Guide drafted", requestID: requestID)
             #expect(reported.milestones[0].progressPercent == 40 && reported.milestones[0].lastReport == "Guide drafted")
-            #expect(try await env.reportProgress(bounty, by: first, percent: 40, note: "Guide drafted", requestID: requestID) == reported)
-            let lower = await expectRPCError(.invalidArgument) { _ = try await env.reportProgress(bounty, by: second, percent: 30) }
+            #expect(
+                try await env.reportBountyProgress(bounty, by: first, percent: 40, note: "Guide drafted", requestID: requestID) == reported)
+            let lower = await expectRPCError(.invalidArgument) { _ = try await env.reportBountyProgress(bounty, by: second, percent: 30) }
             #expect(lower?.contains("40") == true)
-            let done = try await env.reportProgress(bounty, by: second, percent: 100, note: "Guide published")
+            let done = try await env.reportBountyProgress(bounty, by: second, percent: 100, note: "Guide published")
             #expect(done.milestones[0].progressPercent == 100)
 
             // Time passes: both milestones are due; only the unfinished one is overdue.
@@ -364,7 +369,7 @@ import Testing
             try await env.bountySQLExec("UPDATE bounty_milestones SET due = now() - interval '1 day' WHERE bounty_id = \(id)")
             let late = try await env.client.getBounty(.with { $0.bountyID = bounty.bountyID }, metadata: officer.metadata)
             #expect(late.milestones.map(\.overdue) == [false, true])
-            let audit = try await env.bountyAudit(bounty, by: officer).filter { $0.action == "bounty.progress_reported" }
+            let audit = try await env.listBountyAudit(bounty, by: officer).filter { $0.action == "bounty.progress_reported" }
             #expect(audit.map(\.applicationID) == [firstApplication.applicationID, secondApplication.applicationID])
         }
     }
@@ -455,11 +460,11 @@ import Testing
             #expect(cancelled.status == .cancelled)
             #expect(try await cancel(by: enterprise, requestID: requestID) == cancelled)
             await expectRPCError(.failedPrecondition) { _ = try await cancel(by: env.officer()) }
-            await expectRPCError(.failedPrecondition) { _ = try await env.applyToBounty(bounty, by: env.nomad()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitBountyApplication(bounty, by: env.nomad()) }
 
             let open = try await env.client.listJobs(.with { $0.mode = .openBounty }, metadata: enterprise.metadata)
             #expect(open.jobs.isEmpty)
-            #expect(try await env.bountyAudit(bounty, by: enterprise).map(\.action).last == "bounty.cancelled")
+            #expect(try await env.listBountyAudit(bounty, by: enterprise).map(\.action).last == "bounty.cancelled")
             #expect(try await env.app.outboxCount(type: "jobs.bounty.cancelled", subject: bounty.bountyID) == 1)
         }
     }
@@ -491,7 +496,7 @@ import Testing
 
             let bounty = published[0]
             let applicants = [env.nomad(), env.nomad(), env.nomad()]
-            for applicant in applicants { _ = try await env.applyToBounty(bounty, by: applicant) }
+            for applicant in applicants { _ = try await env.submitBountyApplication(bounty, by: applicant) }
             let page = try await env.client.listBountyApplications(
                 .with {
                     $0.bountyID = bounty.bountyID
@@ -505,7 +510,7 @@ import Testing
                         $0.status = .submitted
                     }, metadata: staff.metadata)
                 #expect(all.applications.count == 3)
-                #expect(try await env.bountyAudit(bounty, by: staff).count == 4)
+                #expect(try await env.listBountyAudit(bounty, by: staff).count == 4)
             }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.listBountyApplications(
@@ -528,17 +533,17 @@ import Testing
             let winner = env.nomad(), loser = env.nomad(), weak = env.nomad()
             try await env.declareSkills(of: winner, [("data.labelling", 3)])
             try await env.declareSkills(of: loser, [("data.labelling", 2)])
-            let winning = try await env.applyToBounty(bounty, by: winner)
-            let losing = try await env.applyToBounty(bounty, by: loser)
-            let weakApplication = try await env.applyToBounty(bounty, by: weak)
-            _ = try await env.reviewApplication(winning, by: officer)
-            _ = try await env.reviewApplication(losing, by: officer)
-            _ = try await env.reviewApplication(weakApplication, by: officer, qualified: false, reason: "No labelling record")
+            let winning = try await env.submitBountyApplication(bounty, by: winner)
+            let losing = try await env.submitBountyApplication(bounty, by: loser)
+            let weakApplication = try await env.submitBountyApplication(bounty, by: weak)
+            _ = try await env.reviewBountyApplication(winning, by: officer)
+            _ = try await env.reviewBountyApplication(losing, by: officer)
+            _ = try await env.reviewBountyApplication(weakApplication, by: officer, qualified: false, reason: "No labelling record")
             _ = try await env.claimBounty(winning, by: winner)
-            _ = try await env.reportProgress(bounty, by: winner, percent: 100)
+            _ = try await env.reportBountyProgress(bounty, by: winner, percent: 100)
             _ = try await env.completeBounty(bounty, by: enterprise, rewardMinor: 5_000_000)
 
-            let entries = try await env.bountyAudit(bounty, by: enterprise)
+            let entries = try await env.listBountyAudit(bounty, by: enterprise)
             #expect(
                 entries.map(\.action) == [
                     "bounty.published", "application.submitted", "application.submitted", "application.submitted",
@@ -573,10 +578,10 @@ import Testing
             let solo = try await env.publishBounty(by: enterprise)
             let teams = try await env.publishBounty(by: enterprise, JobsEnv.bountyDraft(kinds: [.team], maxTeamSize: 3))
             let lead = env.nomad(), member = env.nomad(), stranger = env.nomad()
-            let own = try await env.applyToBounty(solo, by: lead)
-            let team = try await env.applyToBounty(teams, by: lead, kind: .team, teamName: "Coconut", members: [member])
-            _ = try await env.applyToBounty(solo, by: stranger)
-            _ = try await env.reviewApplication(own, by: env.officer(), qualified: false, reason: "Off topic")
+            let own = try await env.submitBountyApplication(solo, by: lead)
+            let team = try await env.submitBountyApplication(teams, by: lead, kind: .team, teamName: "Coconut", members: [member])
+            _ = try await env.submitBountyApplication(solo, by: stranger)
+            _ = try await env.reviewBountyApplication(own, by: env.officer(), qualified: false, reason: "Off topic")
 
             let leads = try await env.client.listMyBountyApplications(.init(), metadata: lead.metadata).applications
             #expect(leads.map(\.applicationID) == [own.applicationID, team.applicationID], "the decided one first")

@@ -52,7 +52,7 @@ struct CareerChainTests {
 
             let flexible = env.nomad()
             let job = try await env.insertJob(by: enterprise, mode: .flexible, claimable: true)
-            _ = try await env.claim(job, by: flexible)
+            _ = try await env.claimJob(job, by: flexible)
             chain = try await careerChain(env, of: flexible)
             #expect(chain.steps.map(\.stage) == [.order, .landed])
             #expect(chain.landed && chain.ordersCompleted == 0)
@@ -61,14 +61,14 @@ struct CareerChainTests {
             let (_, order) = try await env.activeOrder(
                 enterprise: enterprise, nomad: cancelled, mode: .longContract, contract: JobsEnv.contract(.employment, months: 24))
             #expect(try await careerChain(env, of: cancelled).landed)
-            _ = try await env.cancel(order, by: cancelled)
+            _ = try await env.cancelOrder(order, by: cancelled)
             chain = try await careerChain(env, of: cancelled)
             #expect(chain.steps.map(\.stage) == [.order])
             #expect(chain.ordersTaken == 1 && !chain.landed)
 
             // An application not (yet) accepted is not a step.
             let applicant = env.nomad()
-            _ = try await env.apply(try await env.insertJob(by: enterprise, claimable: false), by: applicant)
+            _ = try await env.applyToJob(try await env.insertJob(by: enterprise, claimable: false), by: applicant)
             chain = try await careerChain(env, of: applicant)
             #expect(chain.steps.isEmpty && chain.ordersTaken == 0 && !chain.landed)
         }

@@ -17,7 +17,7 @@ struct ClaimTests {
         return try await withThrowingTaskGroup(of: Result<Nomad_Jobs_V1_Order, RPCError>.self) { group in
             for caller in callers {
                 group.addTask {
-                    do { return .success(try await env.claim(job, by: caller)) } catch let error as RPCError { return .failure(error) }
+                    do { return .success(try await env.claimJob(job, by: caller)) } catch let error as RPCError { return .failure(error) }
                 }
             }
             var orders: [Nomad_Jobs_V1_Order] = [], refusals: [RPCError.Code] = []
@@ -63,9 +63,9 @@ struct ClaimTests {
             let nomad = env.nomad()
             let job = try await env.insertJob(by: env.enterprise(), seats: 3, claimable: true)
             let requestID = UUID().uuidString
-            let first = try await env.claim(job, by: nomad, requestID: requestID)
+            let first = try await env.claimJob(job, by: nomad, requestID: requestID)
             let retries = try await withThrowingTaskGroup(of: Nomad_Jobs_V1_Order.self) { group in
-                for _ in 0..<10 { group.addTask { try await env.claim(job, by: nomad, requestID: requestID) } }
+                for _ in 0..<10 { group.addTask { try await env.claimJob(job, by: nomad, requestID: requestID) } }
                 var orders: [Nomad_Jobs_V1_Order] = []
                 for try await order in group { orders.append(order) }
                 return orders
@@ -74,7 +74,7 @@ struct ClaimTests {
             #expect(try await env.seats(of: job) == (1, 1))
             #expect(try await env.app.outboxCount(type: "jobs.claim.accepted", subject: first.orderID) == 1)
             // A new request by the same nomad is a second live order: refused.
-            await expectRPCError(.alreadyExists) { _ = try await env.claim(job, by: nomad) }
+            await expectRPCError(.alreadyExists) { _ = try await env.claimJob(job, by: nomad) }
             #expect(try await env.seats(of: job) == (1, 1))
         }
     }
@@ -84,7 +84,7 @@ struct ClaimTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad()
             let closed = try await env.insertJob(by: enterprise, status: .closed)
-            await expectRPCError(.failedPrecondition) { _ = try await env.claim(closed, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.claimJob(closed, by: nomad) }
             let unclaimable = try await env.insertJob(by: enterprise, claimable: false)
             let zh = await expectRPCError(.failedPrecondition) {
                 _ = try await env.client.claimJob(
@@ -94,12 +94,12 @@ struct ClaimTests {
             }
             #expect(zh?.contains("不接受直接接单") == true)
             let late = try await env.insertJob(by: enterprise, deadline: Date().addingTimeInterval(-60))
-            await expectRPCError(.failedPrecondition) { _ = try await env.claim(late, by: nomad) }
-            await expectRPCError(.notFound) { _ = try await env.claim(.with { $0.jobID = UUID().uuidString }, by: nomad) }
-            await expectRPCError(.invalidArgument) { _ = try await env.claim(.with { $0.jobID = "x" }, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.claimJob(late, by: nomad) }
+            await expectRPCError(.notFound) { _ = try await env.claimJob(.with { $0.jobID = UUID().uuidString }, by: nomad) }
+            await expectRPCError(.invalidArgument) { _ = try await env.claimJob(.with { $0.jobID = "x" }, by: nomad) }
             let full = try await env.insertJob(by: enterprise, seats: 1)
-            _ = try await env.claim(full, by: env.nomad())
-            await expectRPCError(.failedPrecondition) { _ = try await env.claim(full, by: nomad) }
+            _ = try await env.claimJob(full, by: env.nomad())
+            await expectRPCError(.failedPrecondition) { _ = try await env.claimJob(full, by: nomad) }
             for job in [closed, unclaimable, late] { #expect(try await env.orderCount(job: job) == 0) }
         }
     }
@@ -145,7 +145,7 @@ struct ClaimTests {
                     $0.requestID = UUID().uuidString
                     $0.jobID = job.jobID
                 }, metadata: metadata)
-            let untraced = try await env.claim(job, by: env.nomad())
+            let untraced = try await env.claimJob(job, by: env.nomad())
             let stored = try await env.app.withSchemaConnection { tx in
                 var found: [String: String?] = [:]
                 let rows = try await tx.query(
@@ -170,7 +170,7 @@ struct ClaimTests {
             let enterprise = env.enterprise()
             let job = try await env.insertJob(by: enterprise, mode: .flexible, seats: 2)
             let nomad = env.nomad()
-            let order = try await env.claim(job, by: nomad)
+            let order = try await env.claimJob(job, by: nomad)
             let events = try await env.app.withSchemaConnection { tx in
                 var found: [[String]] = []
                 let rows = try await tx.query(
@@ -199,12 +199,12 @@ struct ClaimTests {
         try await withJobs { env in
             let job = try await env.insertJob(by: env.enterprise(), mode: .flexible, seats: 1)
             let nomad = env.nomad()
-            let order = try await env.claim(job, by: nomad)
+            let order = try await env.claimJob(job, by: nomad)
             #expect(order.contract.kind == .flexible)
             #expect(try await env.seats(of: job) == (2, 1))
-            _ = try await env.cancel(order, by: nomad)
+            _ = try await env.cancelOrder(order, by: nomad)
             #expect(try await env.seats(of: job) == (1, 0))
-            #expect(try await env.claim(job, by: env.nomad()).status == .active)
+            #expect(try await env.claimJob(job, by: env.nomad()).status == .active)
             #expect(try await env.seats(of: job) == (2, 1))
         }
     }

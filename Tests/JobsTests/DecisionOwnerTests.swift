@@ -43,14 +43,14 @@ import Testing
     @Test func bountyQualificationIsReviewedByScienceAndIndustryOnTheRecord() async throws {
         try await withJobs { env in
             let bounty = try await env.publishBounty(by: env.enterprise())
-            let application = try await env.applyToBounty(bounty, by: env.nomad())
+            let application = try await env.submitBountyApplication(bounty, by: env.nomad())
             await expectRPCError(.permissionDenied) {
-                _ = try await env.reviewApplication(application, by: env.officer("human_resources"), qualified: false, reason: "x")
+                _ = try await env.reviewBountyApplication(application, by: env.officer("human_resources"), qualified: false, reason: "x")
             }
             let subject = "bounty_application/\(application.applicationID)"
             #expect(try await env.app.auditRows(subject: subject).isEmpty)
             let officer = env.officer()
-            let reviewed = try await env.reviewApplication(application, by: officer, qualified: false, reason: "no portfolio")
+            let reviewed = try await env.reviewBountyApplication(application, by: officer, qualified: false, reason: "no portfolio")
             #expect(reviewed.status == .disqualified)
             let rows = try await env.app.auditRows(subject: subject)
             #expect(rows.count == 1)

@@ -170,7 +170,7 @@ extension JobsEnv {
                     $0.jobID = closed.jobID
                     $0.reason = "cancelled"
                 }, metadata: a.metadata)
-            _ = try await env.claim(ios, by: env.nomad())
+            _ = try await env.claimJob(ios, by: env.nomad())
 
             let summary = try await env.client.summarizeDemand(.init(), metadata: nomad.metadata(language: "zh-CN"))
             let rows = summary.skills.map { ($0.skillCode, $0.openJobs, $0.openSeats, $0.essentialIn) }
@@ -208,7 +208,7 @@ extension JobsEnv {
             #expect(listed.jobs.map(\.jobID) == [live.jobID])
             let summary = try await env.client.summarizeDemand(.with { $0.enterpriseID = enterprise.id }, metadata: nomad.metadata)
             #expect(summary.skills.map(\.openSeats) == [2])
-            await expectRPCError(.failedPrecondition) { _ = try await env.claim(lapsed, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.claimJob(lapsed, by: nomad) }
         }
     }
 
@@ -237,7 +237,7 @@ extension JobsEnv {
             #expect(try await close(job.jobID, by: owner, requestID: requestID) == closed)
             await expectRPCError(.failedPrecondition) { _ = try await close(job.jobID, by: owner) }
             #expect(try await env.app.outboxCount(type: "jobs.posting.closed", subject: job.jobID) == 1)
-            await expectRPCError(.failedPrecondition) { _ = try await env.claim(job, by: env.nomad()) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.claimJob(job, by: env.nomad()) }
 
             let second = try await env.publishJob(by: owner)
             #expect(try await close(second.jobID, by: env.officer()).status == .closed)

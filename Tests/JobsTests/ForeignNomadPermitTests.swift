@@ -22,9 +22,9 @@ import Testing
             ] {
                 let job = try await env.publishJob(by: enterprise, deadline: deadline)
                 if allowed {
-                    #expect(try await env.claim(job, by: caller).status == .active)
+                    #expect(try await env.claimJob(job, by: caller).status == .active)
                 } else {
-                    let message = await expectRPCError(.failedPrecondition) { _ = try await env.claim(job, by: caller) }
+                    let message = await expectRPCError(.failedPrecondition) { _ = try await env.claimJob(job, by: caller) }
                     #expect(message?.contains("permit") == true)
                     let zh = await expectRPCError(.failedPrecondition) {
                         _ = try await env.client.claimJob(
@@ -48,17 +48,19 @@ import Testing
             let covered = env.foreignNomad(permitUntil: end)
 
             let job = try await env.publishJob(by: enterprise, mode: .remoteOrder, seats: 3, claimable: false)
-            let refused = try await env.apply(job, by: short)
-            await expectRPCError(.failedPrecondition) { _ = try await env.accept(refused, by: enterprise, contract: contract) }
+            let refused = try await env.applyToJob(job, by: short)
+            await expectRPCError(.failedPrecondition) { _ = try await env.acceptApplication(refused, by: enterprise, contract: contract) }
             #expect(try await env.client.getOrder(.with { $0.orderID = refused.orderID }, metadata: enterprise.metadata).status == .applied)
             // A service order is not employment: the rule is for employment and long contracts.
-            #expect(try await env.accept(refused, by: enterprise, contract: JobsEnv.contract(.serviceOrder, months: 1)).status == .active)
-            let applied = try await env.apply(job, by: covered)
-            #expect(try await env.accept(applied, by: enterprise, contract: contract).status == .active)
+            #expect(
+                try await env.acceptApplication(refused, by: enterprise, contract: JobsEnv.contract(.serviceOrder, months: 1)).status
+                    == .active)
+            let applied = try await env.applyToJob(job, by: covered)
+            #expect(try await env.acceptApplication(applied, by: enterprise, contract: contract).status == .active)
             // An open-ended employment is never within a permit.
-            let open = try await env.apply(job, by: env.foreignNomad(permitUntil: end.adding(months: 6)))
+            let open = try await env.applyToJob(job, by: env.foreignNomad(permitUntil: end.adding(months: 6)))
             await expectRPCError(.failedPrecondition) {
-                _ = try await env.accept(open, by: enterprise, contract: JobsEnv.contract(.employment, months: nil))
+                _ = try await env.acceptApplication(open, by: enterprise, contract: JobsEnv.contract(.employment, months: nil))
             }
         }
     }

@@ -114,8 +114,8 @@ extension JobsEnv {
             }
             let created = try await env.ingest([posting(seats: 3)], by: enterprise)
             let job = try await env.client.getJob(.with { $0.jobID = created.results[0].jobID }, metadata: enterprise.metadata)
-            _ = try await env.claim(job, by: env.nomad())
-            _ = try await env.claim(job, by: env.nomad())
+            _ = try await env.claimJob(job, by: env.nomad())
+            _ = try await env.claimJob(job, by: env.nomad())
 
             let refused = try await env.ingest([posting(seats: 1), posting(seats: 3, mode: .flexible, id: "S")], by: enterprise)
             #expect(refused.results.map(\.outcome) == [.rejected, .rejected])

@@ -14,7 +14,7 @@ struct OrderTests {
             let enterprise = env.enterprise(), nomad = env.nomad()
             let job = try await env.insertJob(
                 by: enterprise, skills: [("software.mobile.ios", 3, 5, true), ("design.ui", 2, 2, false)], claimable: false)
-            let applied = try await env.apply(job, by: nomad)
+            let applied = try await env.applyToJob(job, by: nomad)
             #expect(applied.status == .applied)
             #expect(applied.nomadID == nomad.id)
             #expect(applied.enterpriseID == enterprise.id)
@@ -22,7 +22,8 @@ struct OrderTests {
             #expect(try await env.app.outboxCount(type: "jobs.application.submitted", subject: applied.orderID) == 1)
 
             let start = ZoneDay.today().adding(days: 7)
-            let active = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.serviceOrder, start: start, months: 3))
+            let active = try await env.acceptApplication(
+                applied, by: enterprise, contract: JobsEnv.contract(.serviceOrder, start: start, months: 3))
             #expect(active.status == .active)
             #expect(active.contract.kind == .serviceOrder)
             #expect(ZoneDay(active.contract.startDate) == start)
@@ -43,14 +44,14 @@ struct OrderTests {
             #expect(planned.milestones.map(\.title) == ["Design", "Ship"])
             #expect(planned.milestones.allSatisfy { $0.status == .pending && !$0.overdue })
 
-            var order = try await env.deliver(planned, milestone: 0, by: nomad)
+            var order = try await env.submitDelivery(planned, milestone: 0, by: nomad)
             #expect(order.milestones[0].status == .delivered)
             #expect(order.milestones[0].evidenceHash == JobsEnv.evidence)
             #expect(order.status == .active)
             order = try await env.acceptDelivery(order, milestone: 0, by: enterprise)
             #expect(order.milestones[0].status == .accepted)
             #expect(order.status == .active)
-            order = try await env.deliver(order, milestone: 1, by: nomad)
+            order = try await env.submitDelivery(order, milestone: 1, by: nomad)
             #expect(order.status == .delivered)
             #expect(try await env.verified(nomad, "software.mobile.ios") == nil)
             order = try await env.acceptDelivery(order, milestone: 1, by: enterprise)
@@ -65,14 +66,14 @@ struct OrderTests {
             #expect(completed["skill_codes"] as? [String] == ["software.mobile.ios", "design.ui"])
             #expect(completed["budget_minor"] as? Int == 800_000)
 
-            order = try await env.rate(order, stars: 5, by: enterprise, comment: "Fast and careful")
+            order = try await env.rateOrder(order, stars: 5, by: enterprise, comment: "Fast and careful")
             #expect(order.ratingByEnterprise.stars == 5)
             #expect(order.ratingByEnterprise.comment == "Fast and careful")
             #expect(!order.hasRatingByNomad)
-            order = try await env.rate(order, stars: 4, by: nomad)
+            order = try await env.rateOrder(order, stars: 4, by: nomad)
             #expect(order.ratingByNomad.stars == 4)
-            await expectRPCError(.failedPrecondition) { _ = try await env.rate(order, stars: 3, by: enterprise) }
-            await expectRPCError(.failedPrecondition) { _ = try await env.rate(order, stars: 3, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.rateOrder(order, stars: 3, by: enterprise) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.rateOrder(order, stars: 3, by: nomad) }
             let read = try await env.client.getOrder(.with { $0.orderID = order.orderID }, metadata: nomad.metadata)
             #expect(read.ratingByEnterprise.stars == 5 && read.ratingByNomad.stars == 4)
         }
@@ -84,9 +85,9 @@ struct OrderTests {
             let enterprise = env.enterprise(), nomad = env.nomad()
             let (_, order) = try await env.activeOrder(enterprise: enterprise, nomad: nomad)
             await expectRPCError(.failedPrecondition) { _ = try await env.acceptDelivery(order, by: enterprise) }
-            let delivered = try await env.deliver(order, milestone: 7, by: nomad)
+            let delivered = try await env.submitDelivery(order, milestone: 7, by: nomad)
             #expect(delivered.status == .delivered)
-            await expectRPCError(.failedPrecondition) { _ = try await env.deliver(order, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitDelivery(order, by: nomad) }
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.setMilestones(order, [JobsEnv.milestone("Late plan")], by: enterprise)
             }
@@ -102,16 +103,16 @@ struct OrderTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad()
             let bounty = try await env.insertJob(by: enterprise, mode: .openBounty)
-            await expectRPCError(.failedPrecondition) { _ = try await env.apply(bounty, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.applyToJob(bounty, by: nomad) }
             let closed = try await env.insertJob(by: enterprise, status: .closed)
-            await expectRPCError(.failedPrecondition) { _ = try await env.apply(closed, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.applyToJob(closed, by: nomad) }
             let late = try await env.insertJob(by: enterprise, deadline: Date().addingTimeInterval(-60))
-            let lateMessage = await expectRPCError(.failedPrecondition) { _ = try await env.apply(late, by: nomad) }
+            let lateMessage = await expectRPCError(.failedPrecondition) { _ = try await env.applyToJob(late, by: nomad) }
             #expect(lateMessage?.contains("deadline") == true)
             let missing = Nomad_Jobs_V1_Job.with { $0.jobID = UUID().uuidString }
-            await expectRPCError(.notFound) { _ = try await env.apply(missing, by: nomad) }
+            await expectRPCError(.notFound) { _ = try await env.applyToJob(missing, by: nomad) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.apply(Nomad_Jobs_V1_Job.with { $0.jobID = "not-a-uuid" }, by: nomad)
+                _ = try await env.applyToJob(Nomad_Jobs_V1_Job.with { $0.jobID = "not-a-uuid" }, by: nomad)
             }
 
             let job = try await env.insertJob(by: enterprise, claimable: false)
@@ -127,14 +128,14 @@ struct OrderTests {
             #expect(try await env.orderCount(job: job) == 0)
 
             let requestID = UUID().uuidString
-            let first = try await env.apply(job, by: nomad, requestID: requestID)
-            let retry = try await env.apply(job, by: nomad, requestID: requestID)
+            let first = try await env.applyToJob(job, by: nomad, requestID: requestID)
+            let retry = try await env.applyToJob(job, by: nomad, requestID: requestID)
             #expect(first == retry)
             #expect(try await env.orderCount(job: job) == 1)
             #expect(try await env.app.outboxCount(type: "jobs.application.submitted", subject: first.orderID) == 1)
-            await expectRPCError(.alreadyExists) { _ = try await env.apply(job, by: nomad) }
+            await expectRPCError(.alreadyExists) { _ = try await env.applyToJob(job, by: nomad) }
             // Another nomad may still apply: applications hold no seat.
-            #expect(try await env.apply(job, by: env.nomad()).status == .applied)
+            #expect(try await env.applyToJob(job, by: env.nomad()).status == .applied)
         }
     }
 
@@ -143,8 +144,8 @@ struct OrderTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad()
             let job = try await env.insertJob(by: enterprise, claimable: false)
-            let applied = try await env.apply(job, by: nomad)
-            await expectRPCError(.permissionDenied) { _ = try await env.accept(applied, by: env.enterprise()) }
+            let applied = try await env.applyToJob(job, by: nomad)
+            await expectRPCError(.permissionDenied) { _ = try await env.acceptApplication(applied, by: env.enterprise()) }
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.acceptApplication(
                     .with {
@@ -152,7 +153,7 @@ struct OrderTests {
                     }, metadata: nomad.metadata)
             }
             await expectRPCError(.notFound) {
-                _ = try await env.accept(Nomad_Jobs_V1_Order.with { $0.orderID = UUID().uuidString }, by: enterprise)
+                _ = try await env.acceptApplication(Nomad_Jobs_V1_Order.with { $0.orderID = UUID().uuidString }, by: enterprise)
             }
             await expectRPCError(.invalidArgument) {
                 _ = try await env.client.acceptApplication(
@@ -161,10 +162,10 @@ struct OrderTests {
                     }, metadata: enterprise.metadata)
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.unspecified))
+                _ = try await env.acceptApplication(applied, by: enterprise, contract: JobsEnv.contract(.unspecified))
             }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.accept(applied, by: enterprise, contract: .with { $0.kind = .serviceOrder })
+                _ = try await env.acceptApplication(applied, by: enterprise, contract: .with { $0.kind = .serviceOrder })
             }
             let start = ZoneDay.today()
             let backwards = Nomad_Jobs_V1_Contract.with {
@@ -182,12 +183,12 @@ struct OrderTests {
             #expect(try await env.client.getOrder(.with { $0.orderID = applied.orderID }, metadata: nomad.metadata).status == .applied)
 
             let requestID = UUID().uuidString
-            let accepted = try await env.accept(applied, by: enterprise, requestID: requestID)
-            let retry = try await env.accept(applied, by: enterprise, requestID: requestID)
+            let accepted = try await env.acceptApplication(applied, by: enterprise, requestID: requestID)
+            let retry = try await env.acceptApplication(applied, by: enterprise, requestID: requestID)
             #expect(accepted == retry)
             #expect(try await env.seats(of: job).taken == 1)
             #expect(try await env.app.outboxCount(type: "jobs.contract.signed", subject: accepted.orderID) == 1)
-            await expectRPCError(.failedPrecondition) { _ = try await env.accept(applied, by: enterprise) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.acceptApplication(applied, by: enterprise) }
         }
     }
 
@@ -196,19 +197,22 @@ struct OrderTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad()
             let job = try await env.insertJob(by: enterprise, mode: .longContract, claimable: false)
-            let applied = try await env.apply(job, by: nomad)
+            let applied = try await env.applyToJob(job, by: nomad)
             let start = ZoneDay.today()
             await expectRPCError(.invalidArgument) {
-                _ = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: 11))
+                _ = try await env.acceptApplication(
+                    applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: 11))
             }
             let almost = Nomad_Jobs_V1_Contract.with {
                 $0.kind = .employment; $0.startDate = start.message; $0.endDate = start.adding(months: 12).adding(days: -2).message
             }
-            await expectRPCError(.invalidArgument) { _ = try await env.accept(applied, by: enterprise, contract: almost) }
+            await expectRPCError(.invalidArgument) { _ = try await env.acceptApplication(applied, by: enterprise, contract: almost) }
             await expectRPCError(.invalidArgument) {
-                _ = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: nil))
+                _ = try await env.acceptApplication(
+                    applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: nil))
             }
-            let signed = try await env.accept(applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: 12))
+            let signed = try await env.acceptApplication(
+                applied, by: enterprise, contract: JobsEnv.contract(.employment, start: start, months: 12))
             #expect(signed.contract.longTerm)
             let payload = try await env.outboxPayloadJSON(type: "jobs.contract.signed", subject: signed.orderID)
             #expect(payload["long_term"] as? Bool == true)
@@ -222,7 +226,7 @@ struct OrderTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad()
             let job = try await env.insertJob(by: enterprise, claimable: false)
-            let applied = try await env.apply(job, by: nomad)
+            let applied = try await env.applyToJob(job, by: nomad)
             func reject(_ by: JobsEnv.Caller, reason: String) async throws -> Nomad_Jobs_V1_Order {
                 try await env.client.rejectApplication(
                     .with {
@@ -235,10 +239,10 @@ struct OrderTests {
             #expect(rejected.status == .rejected)
             #expect(rejected.rejectReason == "We need Swift 6 experience")
             await expectRPCError(.failedPrecondition) { _ = try await reject(enterprise, reason: "Again") }
-            await expectRPCError(.failedPrecondition) { _ = try await env.accept(applied, by: enterprise) }
-            await expectRPCError(.failedPrecondition) { _ = try await env.cancel(applied, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.acceptApplication(applied, by: enterprise) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.cancelOrder(applied, by: nomad) }
             // A rejected application is no longer live: the nomad may apply again.
-            #expect(try await env.apply(job, by: nomad).status == .applied)
+            #expect(try await env.applyToJob(job, by: nomad).status == .applied)
         }
     }
 
@@ -267,13 +271,13 @@ struct OrderTests {
             let full = try await env.setMilestones(order, [JobsEnv.milestone("All", amount: 800_000)], by: enterprise)
             #expect(full.milestones.map(\.title) == ["All"])
             #expect(full.milestones[0].amount.minorUnits == 800_000)
-            _ = try await env.deliver(full, milestone: 0, by: nomad)
+            _ = try await env.submitDelivery(full, milestone: 0, by: nomad)
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.setMilestones(order, [JobsEnv.milestone("Again")], by: enterprise)
             }
 
             let job2 = try await env.insertJob(by: enterprise, claimable: false)
-            let applied = try await env.apply(job2, by: nomad)
+            let applied = try await env.applyToJob(job2, by: nomad)
             await expectRPCError(.failedPrecondition) {
                 _ = try await env.setMilestones(applied, [JobsEnv.milestone("Early")], by: enterprise)
             }
@@ -286,22 +290,25 @@ struct OrderTests {
             let enterprise = env.enterprise(), nomad = env.nomad()
             let (_, active) = try await env.activeOrder(enterprise: enterprise, nomad: nomad)
             let order = try await env.setMilestones(active, [JobsEnv.milestone("A"), JobsEnv.milestone("B")], by: enterprise)
-            await expectRPCError(.permissionDenied) { _ = try await env.deliver(order, by: env.nomad()) }
-            await expectRPCError(.invalidArgument) { _ = try await env.deliver(order, by: nomad, hash: "abc") }
-            await expectRPCError(.invalidArgument) { _ = try await env.deliver(order, by: nomad, hash: String(repeating: "g", count: 64)) }
-            await expectRPCError(.invalidArgument) { _ = try await env.deliver(order, by: nomad, hash: "") }
-            await expectRPCError(.invalidArgument) { _ = try await env.deliver(order, milestone: 2, by: nomad) }
-            await expectRPCError(.invalidArgument) { _ = try await env.deliver(order, milestone: -1, by: nomad) }
+            await expectRPCError(.permissionDenied) { _ = try await env.submitDelivery(order, by: env.nomad()) }
+            await expectRPCError(.invalidArgument) { _ = try await env.submitDelivery(order, by: nomad, hash: "abc") }
+            await expectRPCError(.invalidArgument) {
+                _ = try await env.submitDelivery(order, by: nomad, hash: String(repeating: "g", count: 64))
+            }
+            await expectRPCError(.invalidArgument) { _ = try await env.submitDelivery(order, by: nomad, hash: "") }
+            await expectRPCError(.invalidArgument) { _ = try await env.submitDelivery(order, milestone: 2, by: nomad) }
+            await expectRPCError(.invalidArgument) { _ = try await env.submitDelivery(order, milestone: -1, by: nomad) }
             await expectRPCError(.failedPrecondition) { _ = try await env.acceptDelivery(order, milestone: 1, by: enterprise) }
 
             let requestID = UUID().uuidString
-            let delivered = try await env.deliver(order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID)
+            let delivered = try await env.submitDelivery(
+                order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID)
             #expect(delivered.milestones[1].status == .delivered)
             #expect(delivered.milestones[1].evidenceHash == JobsEnv.evidence)
             #expect(
-                try await env.deliver(order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID)
+                try await env.submitDelivery(order, milestone: 1, by: nomad, hash: JobsEnv.evidence.uppercased(), requestID: requestID)
                     == delivered)
-            await expectRPCError(.failedPrecondition) { _ = try await env.deliver(order, milestone: 1, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitDelivery(order, milestone: 1, by: nomad) }
             await expectRPCError(.permissionDenied) { _ = try await env.acceptDelivery(order, milestone: 1, by: env.enterprise()) }
             #expect(try await env.acceptDelivery(order, milestone: 1, by: enterprise).milestones[1].status == .accepted)
             await expectRPCError(.failedPrecondition) { _ = try await env.acceptDelivery(order, milestone: 1, by: enterprise) }
@@ -313,10 +320,10 @@ struct OrderTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad()
             let (_, active) = try await env.activeOrder(enterprise: enterprise, nomad: nomad)
-            await expectRPCError(.failedPrecondition) { _ = try await env.rate(active, stars: 5, by: enterprise) }
-            _ = try await env.deliver(active, by: nomad)
+            await expectRPCError(.failedPrecondition) { _ = try await env.rateOrder(active, stars: 5, by: enterprise) }
+            _ = try await env.submitDelivery(active, by: nomad)
             let order = try await env.acceptDelivery(active, by: enterprise)
-            await expectRPCError(.invalidArgument) { _ = try await env.rate(order, stars: 0, by: enterprise) }
+            await expectRPCError(.invalidArgument) { _ = try await env.rateOrder(order, stars: 0, by: enterprise) }
             let zh = await expectRPCError(.invalidArgument) {
                 _ = try await env.client.rateOrder(
                     .with {
@@ -325,13 +332,13 @@ struct OrderTests {
             }
             #expect(zh?.contains("1 到 5") == true)
             await expectRPCError(.invalidArgument) {
-                _ = try await env.rate(order, stars: 4, by: nomad, comment: String(repeating: "x", count: 1001))
+                _ = try await env.rateOrder(order, stars: 4, by: nomad, comment: String(repeating: "x", count: 1001))
             }
-            await expectRPCError(.permissionDenied) { _ = try await env.rate(order, stars: 4, by: env.nomad()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.rate(order, stars: 4, by: env.enterprise()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.rateOrder(order, stars: 4, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.rateOrder(order, stars: 4, by: env.enterprise()) }
             let requestID = UUID().uuidString
-            let rated = try await env.rate(order, stars: 4, by: nomad, requestID: requestID)
-            #expect(try await env.rate(order, stars: 4, by: nomad, requestID: requestID) == rated)
+            let rated = try await env.rateOrder(order, stars: 4, by: nomad, requestID: requestID)
+            #expect(try await env.rateOrder(order, stars: 4, by: nomad, requestID: requestID) == rated)
             #expect(rated.ratingByNomad.stars == 4)
             #expect(!rated.hasRatingByEnterprise)
         }
@@ -343,29 +350,29 @@ struct OrderTests {
             let enterprise = env.enterprise(), nomad = env.nomad()
             let (job, order) = try await env.activeOrder(enterprise: enterprise, nomad: nomad)
             #expect(try await env.seats(of: job) == (2, 1))
-            await expectRPCError(.invalidArgument) { _ = try await env.cancel(order, by: nomad, reason: "") }
-            await expectRPCError(.permissionDenied) { _ = try await env.cancel(order, by: env.nomad()) }
-            await expectRPCError(.permissionDenied) { _ = try await env.cancel(order, by: env.enterprise()) }
+            await expectRPCError(.invalidArgument) { _ = try await env.cancelOrder(order, by: nomad, reason: "") }
+            await expectRPCError(.permissionDenied) { _ = try await env.cancelOrder(order, by: env.nomad()) }
+            await expectRPCError(.permissionDenied) { _ = try await env.cancelOrder(order, by: env.enterprise()) }
             let requestID = UUID().uuidString
-            let cancelled = try await env.cancel(order, by: enterprise, reason: "Budget withdrawn", requestID: requestID)
+            let cancelled = try await env.cancelOrder(order, by: enterprise, reason: "Budget withdrawn", requestID: requestID)
             #expect(cancelled.status == .cancelled)
             #expect(cancelled.cancelReason == "Budget withdrawn")
-            #expect(try await env.cancel(order, by: enterprise, reason: "Budget withdrawn", requestID: requestID) == cancelled)
+            #expect(try await env.cancelOrder(order, by: enterprise, reason: "Budget withdrawn", requestID: requestID) == cancelled)
             #expect(try await env.seats(of: job) == (1, 0))
             #expect(try await env.app.outboxCount(type: "jobs.order.cancelled", subject: order.orderID) == 1)
-            await expectRPCError(.failedPrecondition) { _ = try await env.cancel(order, by: nomad) }
-            await expectRPCError(.failedPrecondition) { _ = try await env.deliver(order, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.cancelOrder(order, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.submitDelivery(order, by: nomad) }
 
             // An application holds no seat: cancelling it leaves the count alone.
             let other = env.nomad()
-            let applied = try await env.apply(job, by: other)
-            _ = try await env.accept(try await env.apply(job, by: nomad), by: enterprise)
+            let applied = try await env.applyToJob(job, by: other)
+            _ = try await env.acceptApplication(try await env.applyToJob(job, by: nomad), by: enterprise)
             #expect(try await env.seats(of: job) == (2, 1))
-            #expect(try await env.cancel(applied, by: other).status == .cancelled)
+            #expect(try await env.cancelOrder(applied, by: other).status == .cancelled)
             #expect(try await env.seats(of: job) == (2, 1))
 
             let (_, completed) = try await env.completedOrder(enterprise: enterprise, nomad: nomad)
-            await expectRPCError(.failedPrecondition) { _ = try await env.cancel(completed, by: nomad) }
+            await expectRPCError(.failedPrecondition) { _ = try await env.cancelOrder(completed, by: nomad) }
         }
     }
 
@@ -374,12 +381,12 @@ struct OrderTests {
         try await withJobs { env in
             let enterprise = env.enterprise(), nomad = env.nomad(), otherNomad = env.nomad()
             let job = try await env.insertJob(by: enterprise, seats: 3, claimable: false)
-            let first = try await env.apply(job, by: nomad)
-            let second = try await env.apply(job, by: otherNomad)
+            let first = try await env.applyToJob(job, by: nomad)
+            let second = try await env.applyToJob(job, by: otherNomad)
             let otherEnterprise = env.enterprise()
             let foreignJob = try await env.insertJob(by: otherEnterprise, claimable: false)
-            let foreign = try await env.apply(foreignJob, by: nomad)
-            _ = try await env.accept(first, by: enterprise)
+            let foreign = try await env.applyToJob(foreignJob, by: nomad)
+            _ = try await env.acceptApplication(first, by: enterprise)
 
             for caller in [nomad, enterprise, env.officer(), env.admin()] {
                 #expect(
@@ -432,12 +439,12 @@ struct OrderTests {
             let enterprise = env.enterprise()
             let job = try await env.insertJob(by: enterprise, seats: 5, claimable: false)
             var applications: [Nomad_Jobs_V1_Order] = []
-            for _ in 0..<20 { applications.append(try await env.apply(job, by: env.nomad())) }
+            for _ in 0..<20 { applications.append(try await env.applyToJob(job, by: env.nomad())) }
             let outcomes = try await withThrowingTaskGroup(of: RPCError.Code?.self) { group in
                 for application in applications {
                     group.addTask {
                         do {
-                            _ = try await env.accept(application, by: enterprise)
+                            _ = try await env.acceptApplication(application, by: enterprise)
                             return nil
                         } catch let error as RPCError {
                             return error.code

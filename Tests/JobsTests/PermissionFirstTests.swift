@@ -30,7 +30,7 @@ import Testing
                         $0.reason = " "
                     }, metadata: stranger.metadata)
             }
-            let order = try await env.claim(job, by: env.nomad())
+            let order = try await env.claimJob(job, by: env.nomad())
             let otherNomad = env.nomad()
             await expectRPCError(.permissionDenied) {
                 _ = try await env.client.cancelOrder(

@@ -11,7 +11,7 @@ import Testing
     @Test func aNomadSavesTheirProfileAndTheRightPeopleReadIt() async throws {
         try await withJobs { env in
             let nomad = env.nomad(standing: .certified)
-            let saved = try await env.setProfile(of: nomad, skills: [("software.mobile.ios", 4), ("Swift", 3)])
+            let saved = try await env.updateProfile(of: nomad, skills: [("software.mobile.ios", 4), ("Swift", 3)])
             #expect(saved.nomadID == nomad.id)
             #expect(saved.skills.map(\.skillCode) == ["software.mobile.ios", "software.languages.swift"])
             #expect(saved.skills.allSatisfy { $0.verifiedLevel == 0 && $0.verification == .selfDeclared && $0.tools == ["Xcode"] })
@@ -34,14 +34,14 @@ import Testing
                 _ = try await env.client.getProfile(.with { $0.nomadID = UUID().uuidString }, metadata: env.enterprise().metadata)
             }
             await expectRPCError(.invalidArgument) { _ = try await env.client.getProfile(.init(), metadata: env.enterprise().metadata) }
-            await expectRPCError(.permissionDenied) { _ = try await env.setProfile(of: env.enterprise(), skills: [("design.ui", 2)]) }
+            await expectRPCError(.permissionDenied) { _ = try await env.updateProfile(of: env.enterprise(), skills: [("design.ui", 2)]) }
         }
     }
 
     @Test func standingComesFromTheTokenOnEverySave() async throws {
         try await withJobs { env in
-            let registered = try await env.setProfile(of: env.nomad(standing: .registered), skills: [])
-            let settled = try await env.setProfile(of: env.nomad(standing: .settled), skills: [])
+            let registered = try await env.updateProfile(of: env.nomad(standing: .registered), skills: [])
+            let settled = try await env.updateProfile(of: env.nomad(standing: .settled), skills: [])
             #expect(registered.certification == .none)
             #expect(settled.certification == .settled)
         }
@@ -50,7 +50,7 @@ import Testing
     @Test func theMaskReplacesOnlyTheNamedFields() async throws {
         try await withJobs { env in
             let nomad = env.nomad()
-            let before = try await env.setProfile(of: nomad, skills: [("design.ui", 4)])
+            let before = try await env.updateProfile(of: nomad, skills: [("design.ui", 4)])
             let after = try await env.client.updateProfile(
                 .with {
                     $0.requestID = UUID().uuidString
@@ -81,7 +81,7 @@ import Testing
     @Test func badProfilesAreRefusedAndChangeNothing() async throws {
         try await withJobs { env in
             let nomad = env.nomad()
-            let before = try await env.setProfile(of: nomad, skills: [("software.web", 3)])
+            let before = try await env.updateProfile(of: nomad, skills: [("software.web", 3)])
             func refuse(language: String = "en", _ edit: (inout Nomad_Jobs_V1_Profile) -> Void) async -> String? {
                 var profile = before
                 edit(&profile)
@@ -143,7 +143,7 @@ import Testing
     @Test func verifiedLevelsSurviveEditsOfTheSkillList() async throws {
         try await withJobs { env in
             let nomad = env.nomad()
-            _ = try await env.setProfile(of: nomad, skills: [("software.mobile.ios", 2)])
+            _ = try await env.updateProfile(of: nomad, skills: [("software.mobile.ios", 2)])
             let nomadID = try #require(UUID(uuidString: nomad.id))
             try await env.app.withSchemaConnection { tx in
                 try await VerificationStore.record(
@@ -153,7 +153,7 @@ import Testing
             func ios(_ profile: Nomad_Jobs_V1_Profile) -> Nomad_Jobs_V1_ProfileSkill? {
                 profile.skills.first { $0.skillCode == "software.mobile.ios" }
             }
-            var profile = try await env.setProfile(of: nomad, skills: [("software.mobile.ios", 5), ("design.ui", 2)])
+            var profile = try await env.updateProfile(of: nomad, skills: [("software.mobile.ios", 5), ("design.ui", 2)])
             #expect(ios(profile)?.level == 5)
             #expect(ios(profile)?.verifiedLevel == 4 && ios(profile)?.verification == .order)
 
@@ -172,7 +172,7 @@ import Testing
                 }, metadata: nomad.metadata)
             #expect(profile.skills.map(\.verifiedLevel) == [0] && ios(profile) == nil)
 
-            profile = try await env.setProfile(of: nomad, skills: [("iOS 开发", 3)])
+            profile = try await env.updateProfile(of: nomad, skills: [("iOS 开发", 3)])
             #expect(ios(profile)?.verifiedLevel == 4 && ios(profile)?.verification == .order)
         }
     }
@@ -185,7 +185,7 @@ import Testing
             ]
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for code in codes {
-                    group.addTask { _ = try await env.setProfile(of: nomad, skills: [(code, 3), ("software.backend", 2)]) }
+                    group.addTask { _ = try await env.updateProfile(of: nomad, skills: [(code, 3), ("software.backend", 2)]) }
                 }
                 try await group.waitForAll()
             }

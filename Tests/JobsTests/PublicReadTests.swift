@@ -60,10 +60,10 @@ import Testing
             let byEnterprise = try await env.publishBounty(by: enterprise, JobsEnv.bountyDraft(title: "Enterprise bounty"))
             let byOfficer = try await env.publishBounty(by: officer, JobsEnv.bountyDraft(title: "Bureau bounty"))
             let started = try await env.publishBounty(by: enterprise, JobsEnv.bountyDraft(title: "Started bounty"))
-            _ = try await env.applyToBounty(byEnterprise, by: env.nomad())
+            _ = try await env.submitBountyApplication(byEnterprise, by: env.nomad())
             let (winner, application) = try await env.qualifiedApplicant(started, officer: officer)
             _ = try await env.claimBounty(application, by: winner)
-            _ = try await env.reportProgress(started, by: winner, percent: 40, note: "Wang Fang labelled the first 40%")
+            _ = try await env.reportBountyProgress(started, by: winner, percent: 40, note: "Wang Fang labelled the first 40%")
 
             let anonymous = try await env.client.listBounties(.init(), metadata: callMetadata()).bounties
             #expect(Set(anonymous.map(\.bountyID)) == [byEnterprise.bountyID, byOfficer.bountyID])

@@ -48,7 +48,7 @@ extension AnalyticsEnv {
     func recognitionOfficer() -> TestCaller { officer("science_industry") }
 
     /// Through the real IngestEvents RPC, in batches as a relay sends them.
-    func ingest(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
+    func ingestEvents(_ events: [Nomad_Common_V1_DomainEvent]) async throws {
         for start in stride(from: 0, to: events.count, by: 200) {
             let batch = Array(events[start..<min(start + 200, events.count)])
             _ = try await client.ingestEvents(.with { $0.events = batch }, metadata: service().metadata)

@@ -173,7 +173,7 @@ enum SuiteEvents {
 extension AnalyticsEnv {
     /// Submits a report as `reporter` and returns it.
     @discardableResult
-    func submitReport(
+    func submitRevenueReport(
         _ reporter: TestCaller, from: String, to: String, revenueYuan: Int64, taxYuan: Int64 = 0,
         individual: Bool = false, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
@@ -189,7 +189,7 @@ extension AnalyticsEnv {
     }
 
     @discardableResult
-    func decide(
+    func decideRevenueReport(
         _ reportID: String, confirm: Bool, reason: String = "", by officer: TestCaller? = nil
     ) async throws -> Nomad_Analytics_V1_RevenueReport {
         try await client.decideRevenueReport(
@@ -202,7 +202,7 @@ extension AnalyticsEnv {
     }
 
     @discardableResult
-    func recognize(
+    func recordRecognition(
         _ enterprise: String, on iso: String, requestID: String = UUID().uuidString, by officer: TestCaller? = nil
     ) async throws -> Nomad_Analytics_V1_Recognition {
         try await client.recordRecognition(
@@ -215,7 +215,7 @@ extension AnalyticsEnv {
             }, metadata: (officer ?? recognitionOfficer()).metadata)
     }
 
-    func series(
+    func getKpiSeries(
         _ code: String, _ from: String, _ to: String, area: Nomad_Analytics_V1_Area = .unspecified
     ) async throws -> Nomad_Analytics_V1_KpiSeries {
         try await client.getKpiSeries(

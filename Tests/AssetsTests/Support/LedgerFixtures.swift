@@ -47,7 +47,7 @@ extension AssetsEnv {
             }, metadata: nomad.metadata)
     }
 
-    func review(
+    func reviewContribution(
         _ contribution: Nomad_Assets_V1_Contribution, by officer: Caller, accept: Bool = true, note: String = "",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_Contribution {
@@ -65,7 +65,7 @@ extension AssetsEnv {
     func nomadWithPow(_ pow: Int64, officer: Caller? = nil) async throws -> Caller {
         let nomad = self.nomad()
         let task = try await submitTask(by: nomad, workUnits: pow)
-        let accepted = try await review(task, by: officer ?? self.officer())
+        let accepted = try await reviewContribution(task, by: officer ?? self.officer())
         precondition(accepted.powUnits == pow)
         return nomad
     }
@@ -74,11 +74,13 @@ extension AssetsEnv {
     func nomadWithPoints(_ points: Int64) async throws -> Caller {
         precondition(points % 10 == 0)
         let nomad = try await nomadWithPow(points / 10)
-        _ = try await exchange(by: nomad, pow: points / 10)
+        _ = try await exchangePow(by: nomad, pow: points / 10)
         return nomad
     }
 
-    func exchange(by nomad: Caller, pow: Int64, requestID: String = UUID().uuidString) async throws -> Nomad_Assets_V1_ExchangePowResponse {
+    func exchangePow(
+        by nomad: Caller, pow: Int64, requestID: String = UUID().uuidString
+    ) async throws -> Nomad_Assets_V1_ExchangePowResponse {
         try await client.exchangePow(
             .with {
                 $0.requestID = requestID
@@ -86,21 +88,21 @@ extension AssetsEnv {
             }, metadata: nomad.metadata)
     }
 
-    func balances(of owner: Caller, asked by: Caller? = nil) async throws -> [Nomad_Assets_V1_LedgerAccount] {
+    func getBalances(of owner: Caller, asked by: Caller? = nil) async throws -> [Nomad_Assets_V1_LedgerAccount] {
         try await client.getBalances(.with { $0.ownerID = by == nil ? "" : owner.id }, metadata: (by ?? owner).metadata).accounts
     }
 
     func account(of owner: Caller, _ kind: Nomad_Assets_V1_LedgerAccountKind) async throws -> Nomad_Assets_V1_LedgerAccount {
-        let all = try await balances(of: owner)
+        let all = try await getBalances(of: owner)
         guard let account = all.first(where: { $0.kind == kind }) else { throw NomadError.notFound("\(kind) account") }
         return account
     }
 
     func balance(of owner: Caller, _ kind: Nomad_Assets_V1_LedgerAccountKind) async throws -> Int64 {
-        try await balances(of: owner, asked: officer()).first(where: { $0.kind == kind })?.balance ?? 0
+        try await getBalances(of: owner, asked: officer()).first(where: { $0.kind == kind })?.balance ?? 0
     }
 
-    func transfer(
+    func transferPoints(
         from nomad: Caller, to account: String, points: Int64, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_LedgerTransaction {
         try await client.transferPoints(
@@ -122,11 +124,11 @@ extension AssetsEnv {
             }, metadata: (officer ?? tourismOfficer()).metadata)
     }
 
-    func trialBalance() async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
+    func getTrialBalance() async throws -> Nomad_Assets_V1_GetTrialBalanceResponse {
         try await client.getTrialBalance(.init(), metadata: admin().metadata)
     }
 
-    func requestAccess(
+    func requestPoolAccess(
         by enterprise: Caller, pool: String = "vehicle_road_cloud", start: ZoneDay = .today(), days: Int = 30,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Assets_V1_PoolGrant {
@@ -140,7 +142,7 @@ extension AssetsEnv {
             }, metadata: enterprise.metadata)
     }
 
-    func decide(
+    func decidePoolAccess(
         _ grant: Nomad_Assets_V1_PoolGrant, by officer: Caller, grant approve: Bool = true, note: String = ""
     )
         async throws -> Nomad_Assets_V1_PoolGrant
@@ -167,7 +169,7 @@ extension AssetsEnv {
             }, metadata: officer().metadata)
     }
 
-    func sweep(asOf: Date? = nil, requestID: String = UUID().uuidString) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
+    func sweepExpired(asOf: Date? = nil, requestID: String = UUID().uuidString) async throws -> Nomad_Assets_V1_SweepExpiredResponse {
         try await client.sweepExpired(
             .with {
                 $0.requestID = requestID

@@ -50,13 +50,14 @@ extension AssetsEnv {
         }
     }
 
-    func registerAsset(by owner: Caller, units: Int64 = 100, pool: String = "vehicle_road_cloud") async throws -> Nomad_Assets_V1_DataAsset
-    {
+    func registerDataAsset(
+        by owner: Caller, units: Int64 = 100, pool: String = "vehicle_road_cloud"
+    ) async throws -> Nomad_Assets_V1_DataAsset {
         try await client.registerDataAsset(Self.registration(units: units, pool: pool), metadata: owner.metadata)
     }
 
     @discardableResult
-    func value(
+    func recordValuation(
         _ asset: Nomad_Assets_V1_DataAsset, minor: Int64, by officer: Caller, method: Nomad_Assets_V1_ValuationMethod = .cost
     ) async throws -> Nomad_Assets_V1_AssetValuation {
         try await client.recordValuation(
@@ -70,7 +71,7 @@ extension AssetsEnv {
             }, metadata: officer.metadata)
     }
 
-    func listForSale(
+    func listAssetForSale(
         _ asset: Nomad_Assets_V1_DataAsset, by seller: Caller, units: Int64, unitPrice: Int64
     ) async throws -> Nomad_Assets_V1_AssetListing {
         try await client.listAssetForSale(
@@ -82,7 +83,8 @@ extension AssetsEnv {
             }, metadata: seller.metadata)
     }
 
-    func buy(_ listing: Nomad_Assets_V1_AssetListing, units: Int64, by buyer: Caller) async throws -> Nomad_Assets_V1_AssetTrade {
+    func tradeDataAsset(_ listing: Nomad_Assets_V1_AssetListing, units: Int64, by buyer: Caller) async throws -> Nomad_Assets_V1_AssetTrade
+    {
         try await client.tradeDataAsset(
             .with {
                 $0.requestID = requestID()
@@ -92,7 +94,7 @@ extension AssetsEnv {
     }
 
     @discardableResult
-    func whitelist(
+    func addQflpInvestor(
         _ accountID: String, by officer: Caller, expires: ZoneDay = ZoneDay.today().adding(days: 365)
     ) async throws -> Nomad_Assets_V1_QflpInvestor {
         try await client.addQflpInvestor(
@@ -107,7 +109,7 @@ extension AssetsEnv {
             }, metadata: officer.metadata)
     }
 
-    func tokenize(
+    func tokenizeAsset(
         _ asset: Nomad_Assets_V1_DataAsset, by caller: Caller, units: Int64, maxHolders: Int32 = 0, maxShareBP: Int32 = 0
     ) async throws -> Nomad_Assets_V1_AssetToken {
         try await client.tokenizeAsset(
@@ -121,7 +123,9 @@ extension AssetsEnv {
     }
 
     @discardableResult
-    func transfer(_ assetID: String, from sender: Caller, to receiver: String, units: Int64) async throws -> Nomad_Assets_V1_TokenTransfer {
+    func transferTokens(
+        _ assetID: String, from sender: Caller, to receiver: String, units: Int64
+    ) async throws -> Nomad_Assets_V1_TokenTransfer {
         try await client.transferTokens(
             .with {
                 $0.requestID = requestID()
@@ -136,18 +140,18 @@ extension AssetsEnv {
         officer: Caller, units: Int64 = 1000, maxHolders: Int32 = 0, maxShareBP: Int32 = 0
     ) async throws -> (owner: Caller, asset: Nomad_Assets_V1_DataAsset) {
         let owner = enterprise()
-        let asset = try await registerAsset(by: owner)
-        try await whitelist(owner.id, by: officer)
-        _ = try await tokenize(asset, by: owner, units: units, maxHolders: maxHolders, maxShareBP: maxShareBP)
+        let asset = try await registerDataAsset(by: owner)
+        try await addQflpInvestor(owner.id, by: officer)
+        _ = try await tokenizeAsset(asset, by: owner, units: units, maxHolders: maxHolders, maxShareBP: maxShareBP)
         return (owner, asset)
     }
 
-    func tokenHoldings(_ assetID: String, by caller: Caller) async throws -> [String: Nomad_Assets_V1_TokenHolding] {
+    func listTokenHoldings(_ assetID: String, by caller: Caller) async throws -> [String: Nomad_Assets_V1_TokenHolding] {
         let answer = try await client.listTokenHoldings(.with { $0.assetID = assetID }, metadata: caller.metadata)
         return Dictionary(uniqueKeysWithValues: answer.holdings.map { ($0.holderID, $0) })
     }
 
-    func verify(by caller: Caller) async throws -> Nomad_Assets_V1_VerifyRegistryResponse {
+    func verifyRegistry(by caller: Caller) async throws -> Nomad_Assets_V1_VerifyRegistryResponse {
         try await client.verifyRegistry(.init(), metadata: caller.metadata)
     }
 

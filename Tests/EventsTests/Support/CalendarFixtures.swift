@@ -58,7 +58,7 @@ extension EventsEnv {
             }, metadata: organizer.metadata)
     }
 
-    func publish(_ event: Nomad_Events_V1_Event, by organizer: Caller) async throws -> Nomad_Events_V1_Event {
+    func publishEvent(_ event: Nomad_Events_V1_Event, by organizer: Caller) async throws -> Nomad_Events_V1_Event {
         try await client.publishEvent(
             .with {
                 $0.requestID = UUID().uuidString
@@ -70,12 +70,12 @@ extension EventsEnv {
     func publishedEvent(
         by organizer: Caller, _ event: Nomad_Events_V1_Event = EventsEnv.eventDraft()
     ) async throws -> Nomad_Events_V1_Event {
-        try await publish(try await createEvent(by: organizer, event), by: organizer)
+        try await publishEvent(try await createEvent(by: organizer, event), by: organizer)
     }
 
     /// With `card`, the attendee presents a fresh QR of that card as theirs
     /// (identity signs QRs only for a card's holder); `cardQR` sends any payload.
-    func register(
+    func registerForEvent(
         _ attendee: Caller, for event: Nomad_Events_V1_Event, card: String = "", cardQR: String? = nil,
         cardNumber: String = "", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_EventRegistration {
@@ -92,7 +92,7 @@ extension EventsEnv {
             }, metadata: attendee.metadata)
     }
 
-    func cancel(
+    func cancelRegistration(
         _ registration: Nomad_Events_V1_EventRegistration, by caller: Caller, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_EventRegistration {
         try await client.cancelRegistration(
@@ -102,7 +102,7 @@ extension EventsEnv {
             }, metadata: caller.metadata)
     }
 
-    func ticket(_ registration: Nomad_Events_V1_EventRegistration, by caller: Caller) async throws -> Nomad_Events_V1_EventTicket {
+    func getTicket(_ registration: Nomad_Events_V1_EventRegistration, by caller: Caller) async throws -> Nomad_Events_V1_EventTicket {
         try await client.getTicket(.with { $0.registrationID = registration.registrationID }, metadata: caller.metadata)
     }
 

@@ -34,7 +34,7 @@ extension EventsEnv {
         }
     }
 
-    func publishScenario(
+    func publishOpenDayScenario(
         by enterprise: Caller, _ draft: Nomad_Events_V1_OpenDayScenario = EventsEnv.scenarioDraft(),
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_OpenDayScenario {
@@ -45,7 +45,7 @@ extension EventsEnv {
             }, metadata: enterprise.metadata)
     }
 
-    func propose(
+    func proposeScenarioSolution(
         _ scenario: Nomad_Events_V1_OpenDayScenario, by nomad: Caller, members: [Caller] = [],
         summary: String = "A queueing model with live gate slots.", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_ScenarioProposal {
@@ -60,7 +60,9 @@ extension EventsEnv {
             }, metadata: nomad.metadata)
     }
 
-    func proposals(_ scenario: Nomad_Events_V1_OpenDayScenario, as caller: Caller) async throws -> [Nomad_Events_V1_ScenarioProposal] {
+    func listScenarioProposals(
+        _ scenario: Nomad_Events_V1_OpenDayScenario, as caller: Caller
+    ) async throws -> [Nomad_Events_V1_ScenarioProposal] {
         try await client.listScenarioProposals(
             .with {
                 $0.scenarioID = scenario.scenarioID
@@ -104,7 +106,7 @@ extension EventsEnv {
     }
 
     @discardableResult
-    func advance(
+    func advanceCompetitionPhase(
         _ competition: Nomad_Events_V1_Competition, to phase: Nomad_Events_V1_CompetitionPhase, by organizer: Caller,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_Competition {
@@ -117,18 +119,18 @@ extension EventsEnv {
     }
 
     /// Moves the competition forward step by step until `phase`.
-    func advance(
+    func advanceCompetitionPhase(
         _ competition: Nomad_Events_V1_Competition, through phase: Nomad_Events_V1_CompetitionPhase, by organizer: Caller
     ) async throws {
         var current = try await client.getCompetition(
             .with { $0.competitionID = competition.competitionID }, metadata: organizer.metadata
         ).phase
         while current.rawValue < phase.rawValue {
-            current = try await advance(competition, to: .init(rawValue: current.rawValue + 1)!, by: organizer).phase
+            current = try await advanceCompetitionPhase(competition, to: .init(rawValue: current.rawValue + 1)!, by: organizer).phase
         }
     }
 
-    func submit(
+    func submitCompetitionEntry(
         to competition: Nomad_Events_V1_Competition, track: Int = 0, by nomad: Caller, members: [Caller] = [],
         title: String = "Coastline guide bot", requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CompetitionSubmission {
@@ -146,7 +148,7 @@ extension EventsEnv {
     }
 
     @discardableResult
-    func assignJudge(
+    func assignCompetitionJudge(
         _ judge: Caller, to competition: Nomad_Events_V1_Competition, track: Int = 0, by organizer: Caller,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_Competition {
@@ -161,7 +163,7 @@ extension EventsEnv {
 
     /// Scores by criterion name, in the draft rubric's order by default.
     @discardableResult
-    func score(
+    func scoreCompetitionSubmission(
         _ submission: Nomad_Events_V1_CompetitionSubmission, by judge: Caller, _ scores: [(String, Int32)],
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CompetitionScore {
@@ -182,7 +184,7 @@ extension EventsEnv {
         [("创新性 Innovation", innovation), ("可行性 Feasibility", feasibility)]
     }
 
-    func submissions(
+    func listCompetitionSubmissions(
         _ competition: Nomad_Events_V1_Competition, as caller: Caller, track: String = ""
     ) async throws -> [Nomad_Events_V1_CompetitionSubmission] {
         try await client.listCompetitionSubmissions(
@@ -194,11 +196,13 @@ extension EventsEnv {
         ).submissions
     }
 
-    func ranking(_ competition: Nomad_Events_V1_Competition, as caller: Caller) async throws -> Nomad_Events_V1_CompetitionRanking {
+    func getCompetitionRanking(
+        _ competition: Nomad_Events_V1_Competition, as caller: Caller
+    ) async throws -> Nomad_Events_V1_CompetitionRanking {
         try await client.getCompetitionRanking(.with { $0.competitionID = competition.competitionID }, metadata: caller.metadata)
     }
 
-    func grantAward(
+    func grantCompetitionAward(
         _ submission: Nomad_Events_V1_CompetitionSubmission, by organizer: Caller, name: (String, String) = ("一等奖", "First prize"),
         rank: Int32 = 1, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_CompetitionAward {
@@ -213,7 +217,9 @@ extension EventsEnv {
             }, metadata: organizer.metadata)
     }
 
-    func awards(_ competition: Nomad_Events_V1_Competition, as caller: Caller) async throws -> [Nomad_Events_V1_CompetitionAward] {
+    func listCompetitionAwards(
+        _ competition: Nomad_Events_V1_Competition, as caller: Caller
+    ) async throws -> [Nomad_Events_V1_CompetitionAward] {
         try await client.listCompetitionAwards(
             .with {
                 $0.competitionID = competition.competitionID
@@ -224,7 +230,7 @@ extension EventsEnv {
 
     // MARK: docking
 
-    func requestDocking(
+    func requestAwardDocking(
         _ submission: Nomad_Events_V1_CompetitionSubmission, by requester: Caller, target: Caller,
         kind: Nomad_Events_V1_DockingTargetKind, requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_AwardDocking {
@@ -238,7 +244,7 @@ extension EventsEnv {
             }, metadata: requester.metadata)
     }
 
-    func answerDocking(
+    func answerAwardDocking(
         _ docking: Nomad_Events_V1_AwardDocking, by target: Caller, accept: Bool, note: String = "Let's talk",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_AwardDocking {
@@ -251,7 +257,7 @@ extension EventsEnv {
             }, metadata: target.metadata)
     }
 
-    func recordOutcome(
+    func recordDockingOutcome(
         _ docking: Nomad_Events_V1_AwardDocking, by caller: Caller, _ outcome: Nomad_Events_V1_DockingOutcome,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Events_V1_AwardDocking {
@@ -263,7 +269,7 @@ extension EventsEnv {
             }, metadata: caller.metadata)
     }
 
-    func dockings(as caller: Caller, competition: String = "") async throws -> [Nomad_Events_V1_AwardDocking] {
+    func listAwardDockings(as caller: Caller, competition: String = "") async throws -> [Nomad_Events_V1_AwardDocking] {
         try await client.listAwardDockings(
             .with {
                 $0.competitionID = competition
@@ -278,13 +284,13 @@ extension EventsEnv {
         organizer: Caller, submitters: [Caller], judges: [Caller], anonymised: Bool = true
     ) async throws -> (Nomad_Events_V1_Competition, [Nomad_Events_V1_CompetitionSubmission]) {
         var competition = try await createCompetition(by: organizer, EventsEnv.competitionDraft(anonymised: anonymised))
-        for judge in judges { competition = try await assignJudge(judge, to: competition, by: organizer) }
-        try await advance(competition, to: .submission, by: organizer)
+        for judge in judges { competition = try await assignCompetitionJudge(judge, to: competition, by: organizer) }
+        try await advanceCompetitionPhase(competition, to: .submission, by: organizer)
         var submissions: [Nomad_Events_V1_CompetitionSubmission] = []
         for (index, nomad) in submitters.enumerated() {
-            submissions.append(try await submit(to: competition, by: nomad, title: "Project \(index)"))
+            submissions.append(try await submitCompetitionEntry(to: competition, by: nomad, title: "Project \(index)"))
         }
-        try await advance(competition, to: .review, by: organizer)
+        try await advanceCompetitionPhase(competition, to: .review, by: organizer)
         return (competition, submissions)
     }
 

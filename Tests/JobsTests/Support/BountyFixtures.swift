@@ -90,7 +90,7 @@ extension JobsEnv {
             }, metadata: publisher.metadata)
     }
 
-    func applyToBounty(
+    func submitBountyApplication(
         _ bounty: Nomad_Jobs_V1_Bounty, by nomad: Caller, kind: Nomad_Jobs_V1_ApplicantKind = .individual,
         teamName: String = "", members: [Caller] = [], requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_BountyApplication {
@@ -105,7 +105,7 @@ extension JobsEnv {
             }, metadata: nomad.metadata)
     }
 
-    func reviewApplication(
+    func reviewBountyApplication(
         _ application: Nomad_Jobs_V1_BountyApplication, by officer: Caller, qualified: Bool = true, reason: String = "",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_BountyApplication {
@@ -128,7 +128,7 @@ extension JobsEnv {
             }, metadata: nomad.metadata)
     }
 
-    func reportProgress(
+    func reportBountyProgress(
         _ bounty: Nomad_Jobs_V1_Bounty, by nomad: Caller, milestone: Int32 = 0, percent: Int32, note: String = "on track",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_Bounty {
@@ -161,11 +161,11 @@ extension JobsEnv {
         _ bounty: Nomad_Jobs_V1_Bounty, officer: Caller
     ) async throws -> (Caller, Nomad_Jobs_V1_BountyApplication) {
         let nomad = self.nomad()
-        let application = try await applyToBounty(bounty, by: nomad)
-        return (nomad, try await reviewApplication(application, by: officer))
+        let application = try await submitBountyApplication(bounty, by: nomad)
+        return (nomad, try await reviewBountyApplication(application, by: officer))
     }
 
-    func bountyAudit(_ bounty: Nomad_Jobs_V1_Bounty, by caller: Caller) async throws -> [Nomad_Jobs_V1_BountyAuditEntry] {
+    func listBountyAudit(_ bounty: Nomad_Jobs_V1_Bounty, by caller: Caller) async throws -> [Nomad_Jobs_V1_BountyAuditEntry] {
         try await client.listBountyAudit(
             .with {
                 $0.bountyID = bounty.bountyID

@@ -55,7 +55,7 @@ extension JobsEnv {
 
     /// Replaces the nomad's profile; `skills` are (code, level).
     @discardableResult
-    func setProfile(
+    func updateProfile(
         of nomad: Caller, skills: [(String, Int32)], tools: [String] = ["Xcode"],
         availability: Nomad_Jobs_V1_Availability = .fullTime, languages: [String] = ["zh-CN", "en"]
     ) async throws -> Nomad_Jobs_V1_Profile {
@@ -79,7 +79,7 @@ extension JobsEnv {
             }, metadata: nomad.metadata)
     }
 
-    func claim(_ job: Nomad_Jobs_V1_Job, by nomad: Caller, requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
+    func claimJob(_ job: Nomad_Jobs_V1_Job, by nomad: Caller, requestID: String = UUID().uuidString) async throws -> Nomad_Jobs_V1_Order {
         try await client.claimJob(
             .with {
                 $0.requestID = requestID

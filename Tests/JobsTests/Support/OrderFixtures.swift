@@ -102,7 +102,7 @@ extension JobsEnv {
         }
     }
 
-    func apply(
+    func applyToJob(
         _ job: Nomad_Jobs_V1_Job, by nomad: Caller, note: String = "I have shipped three booking apps.",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_Order {
@@ -125,7 +125,7 @@ extension JobsEnv {
         }
     }
 
-    func accept(
+    func acceptApplication(
         _ order: Nomad_Jobs_V1_Order, by enterprise: Caller, contract: Nomad_Jobs_V1_Contract = JobsEnv.contract(),
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_Order {
@@ -144,8 +144,8 @@ extension JobsEnv {
         skills: [(String, Int16, Int16, Bool)] = [("software.mobile.ios", 3, 5, true)]
     ) async throws -> (job: Nomad_Jobs_V1_Job, order: Nomad_Jobs_V1_Order) {
         let job = try await insertJob(by: enterprise, skills: skills, mode: mode, claimable: false)
-        let applied = try await apply(job, by: nomad)
-        return (job, try await accept(applied, by: enterprise, contract: contract))
+        let applied = try await applyToJob(job, by: nomad)
+        return (job, try await acceptApplication(applied, by: enterprise, contract: contract))
     }
 
     static func milestone(_ title: String, days: Double = 7, amount: Int64 = 100_000, currency: String = "CNY") -> Nomad_Jobs_V1_Milestone {
@@ -172,7 +172,7 @@ extension JobsEnv {
 
     static let evidence = String(repeating: "ab", count: 32)
 
-    func deliver(
+    func submitDelivery(
         _ order: Nomad_Jobs_V1_Order, milestone: Int32 = 0, by nomad: Caller, hash: String = JobsEnv.evidence,
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_Order {
@@ -198,7 +198,7 @@ extension JobsEnv {
             }, metadata: enterprise.metadata)
     }
 
-    func rate(
+    func rateOrder(
         _ order: Nomad_Jobs_V1_Order, stars: Int32, by caller: Caller, comment: String = "",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_Order {
@@ -211,7 +211,7 @@ extension JobsEnv {
             }, metadata: caller.metadata)
     }
 
-    func cancel(
+    func cancelOrder(
         _ order: Nomad_Jobs_V1_Order, by caller: Caller, reason: String = "Plans changed",
         requestID: String = UUID().uuidString
     ) async throws -> Nomad_Jobs_V1_Order {
@@ -229,7 +229,7 @@ extension JobsEnv {
         contract: Nomad_Jobs_V1_Contract = JobsEnv.contract()
     ) async throws -> (job: Nomad_Jobs_V1_Job, order: Nomad_Jobs_V1_Order) {
         let (job, order) = try await activeOrder(enterprise: enterprise, nomad: nomad, mode: mode, contract: contract)
-        _ = try await deliver(order, by: nomad)
+        _ = try await submitDelivery(order, by: nomad)
         return (job, try await acceptDelivery(order, by: enterprise))
     }
 }
