@@ -1,7 +1,13 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// Our own code in Swift 6 mode, with the upcoming checks the models we follow
+/// turn on: `any` spelled out, and a member usable only where its module is imported.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
 
 /// The five services, each the same three targets: its library (Domain, Store,
 /// RPC, Migrations), its executable `nomad-<name>`, and its tests.
@@ -125,6 +131,7 @@ let package = Package(
             name: "NomadScenario",
             dependencies: [
                 "NomadKit", "NomadProtos",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],

@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// Identity's RPCs as a client walks a person through them: the one place the
 /// demo seed (`nomadctl up --seed`, `nomadctl seed`), the suite tests, the

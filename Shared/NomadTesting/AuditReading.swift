@@ -1,5 +1,6 @@
 import GRPCCore
 import NomadProtos
+import SwiftProtobuf
 import Testing
 
 /// What ListAuditEntries promises in every service, checked on one decision

@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadScenario
+import SwiftProtobuf
 
 public typealias IdentityClient = Nomad_Identity_V1_IdentityService.Client<HTTP2ClientTransport.Posix>
 

@@ -4,6 +4,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// ExportCsv: the same figures as the RPCs, as CSV a spreadsheet opens,

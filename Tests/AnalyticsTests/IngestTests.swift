@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// IngestEvents and ListIngestedEvents called directly, as a relay and an

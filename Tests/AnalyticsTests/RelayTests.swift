@@ -7,6 +7,8 @@ import NomadKit
 import NomadLocal
 import NomadProtos
 import NomadTesting
+import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 /// The outbox relay of a real service delivering to a real analytics over

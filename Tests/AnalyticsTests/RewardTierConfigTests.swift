@@ -2,6 +2,7 @@ import Foundation
 @testable import Analytics
 import NomadKit
 import NomadLocal
+import NomadProtos
 import NomadTesting
 import Testing
 

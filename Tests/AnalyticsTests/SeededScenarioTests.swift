@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// The seeded scenario: a fixed seed decides what 40 nomads, 6

@@ -5,6 +5,8 @@ import Logging
 import NomadKit
 import NomadProtos
 import NomadTesting
+import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 @Suite("RWA tokens and the QFLP whitelist")

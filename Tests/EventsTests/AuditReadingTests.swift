@@ -1,6 +1,7 @@
 import Foundation
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// ListAuditEntries over events' decision log (`expectAuditReadable`).

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// Open-day scenarios and competitions name their day on the calendar: the

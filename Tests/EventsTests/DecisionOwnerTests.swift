@@ -4,6 +4,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// Conference rewards and an officer's competition awards are the Yangpu

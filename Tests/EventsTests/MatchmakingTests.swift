@@ -4,6 +4,8 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 extension EventsEnv {

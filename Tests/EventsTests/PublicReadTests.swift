@@ -4,6 +4,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// ListEvents without a token, for the portal's signed-out pages: published

@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 /// RegisterForEvent binds a ticket to a card only when the caller shows their

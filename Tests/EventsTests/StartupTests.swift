@@ -1,6 +1,7 @@
 import GRPCCore
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 @Suite("events service startup")

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import GRPCCore
 @testable import Identity
 import NomadKit

@@ -5,6 +5,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 @Suite struct CatalogueTests {

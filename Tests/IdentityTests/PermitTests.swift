@@ -5,6 +5,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 /// The zone's calendar, worked out here independently of the service's ZoneDay.

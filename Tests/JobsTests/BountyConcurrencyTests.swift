@@ -5,6 +5,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 /// Many qualified applicants claim at once, as they would across replicas:

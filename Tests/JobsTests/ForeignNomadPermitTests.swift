@@ -4,6 +4,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// A foreign nomad works on a valid permit: a claim, an employment contract

@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 /// MatchNomads, MatchJobs and GetSkillGap over real gRPC. The data is written

@@ -5,6 +5,7 @@ import Logging
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 @Suite struct ProfileTests {

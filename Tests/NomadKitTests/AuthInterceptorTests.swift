@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 typealias EchoClient = Nomad_Bench_V1_EchoService.Client<HTTP2ClientTransport.Posix>

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import NomadKit
+import NomadProtos
 import NomadTesting
+import PostgresNIO
 import Testing
 
 @Suite struct DataProtectionTests {

@@ -7,6 +7,9 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadTesting
+import PostgresNIO
+import SwiftProtobuf
+import Synchronization
 import Testing
 
 @Suite struct ServerBehaviourTests {

@@ -4,6 +4,7 @@ import Logging
 @testable import NomadKit
 import Testing
 import Tracing
+import W3CTraceContext
 
 /// W3C trace context as the chassis reads, continues, passes on and logs it.
 @Suite struct TraceContextTests {

@@ -1,4 +1,5 @@
 import Foundation
+import NomadProtos
 import Testing
 @testable import Portal
 

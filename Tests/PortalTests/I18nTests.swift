@@ -1,5 +1,6 @@
 import Foundation
 import NomadProtos
+import SwiftProtobuf
 import Testing
 @testable import Portal
 

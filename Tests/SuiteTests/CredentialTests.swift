@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// Credentials that must stop working, checked against the five real

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import NomadKit
+import NomadLocal
 import NomadProtos
 import NomadTesting
 import PostgresNIO

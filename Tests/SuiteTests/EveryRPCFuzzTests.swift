@@ -4,6 +4,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PropertyBased
+import SwiftProtobuf
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// The single requests that used to abort a service process, each now a

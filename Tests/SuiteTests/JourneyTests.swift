@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// One nomad's way through the zone, across the five services as real

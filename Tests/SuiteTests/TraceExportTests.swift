@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 /// With an OTLP endpoint configured, the server span goes out over OTLP/gRPC

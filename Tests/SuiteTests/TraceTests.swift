@@ -4,6 +4,7 @@ import NomadKit
 import NomadLocal
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 import Testing
 
 #if canImport(Glibc)

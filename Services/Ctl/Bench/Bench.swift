@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NomadKit
 import NomadLocal
+import NomadProtos
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import NomadLocal
 
 /// The lines every bench ends with, one figure each (`figure NAME VALUE`),
 /// which `bench-suite` collects from the benches it runs.

@@ -7,6 +7,7 @@ import NomadKit
 import NomadLocal
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// `nomadctl bench-match`: matching latency at a realistic size, over real gRPC.
 struct MatchBench: AsyncParsableCommand {

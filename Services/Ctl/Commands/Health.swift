@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRPCCore
+import NomadProtos
 
 struct Health: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NomadKit
+import NomadLocal
 
 /// Flags shared by `up` and `bench --start`.
 struct SuiteFlags: ParsableArguments {

@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadLocal
 import NomadProtos
+import SwiftProtobuf
 
 /// `nomadctl bench-analytics`: how fast analytics takes the relays' batches
 /// and answers the KPI reports over what it holds, next to pgbench running

@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadLocal
 import NomadProtos
+import SwiftProtobuf
 
 /// `nomadctl bench-ledger`: ledger transfers and POW exchanges per second
 /// through the TransferPoints and ExchangePow RPCs, each next to pgbench

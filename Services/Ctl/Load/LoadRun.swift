@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 import Synchronization
 
 #if canImport(Glibc)

@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// Seeds a load run through the public RPCs: enterprises publish claimable
 /// jobs, nomads fill in skill profiles. Tokens are minted with the suite's

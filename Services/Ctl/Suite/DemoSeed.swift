@@ -5,6 +5,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadScenario
+import SwiftProtobuf
 
 /// `nomadctl up --seed`: a small demo zone entered through the public RPCs,
 /// as its people would: the admin creates officers and sites, nomads and

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NomadProtos
 import ServiceLifecycle
+import SwiftProtobuf
 import Tracing
 
 /// Keeps a RevocationList in step with identity's list of disabled accounts,

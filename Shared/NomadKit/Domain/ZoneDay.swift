@@ -1,5 +1,6 @@
 import Foundation
 import NomadProtos
+import SwiftProtobuf
 
 /// A calendar day in the zone (Asia/Shanghai): permits and contracts begin and
 /// end on whole local days, whatever time zone the server runs in.

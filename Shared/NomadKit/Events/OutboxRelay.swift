@@ -8,6 +8,7 @@ import PostgresNIO
 import ServiceLifecycle
 import SwiftProtobuf
 import Tracing
+import W3CTraceContext
 
 /// Delivers the service's outbox to analytics: at-least-once over the wire,
 /// exactly-once in analytics' tables (it stores by event id).

@@ -1,5 +1,6 @@
 import GRPCCore
 import NomadProtos
+import SwiftProtobuf
 import Synchronization
 
 /// What the service reports on grpc.health.v1: NOT_SERVING until migrations ran

@@ -1,5 +1,6 @@
 import Foundation
 import NomadProtos
+import SwiftProtobuf
 
 /// Offset pagination behind an opaque token (AIP-158). The token is checked,
 /// so a forged or stale one is refused rather than silently restarting.

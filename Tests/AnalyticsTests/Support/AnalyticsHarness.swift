@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 typealias AnalyticsClient = Nomad_Analytics_V1_AnalyticsService.Client<HTTP2ClientTransport.Posix>

@@ -5,6 +5,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 import Testing
 
 /// Starts analytics with explicit KPI settings (e.g. a lower super-individual threshold).

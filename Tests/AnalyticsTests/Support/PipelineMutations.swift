@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 
 /// Simple real mutations, one per producer, each writing exactly one outbox
 /// event (events' CreateEvent writes none, its PublishEvent one).

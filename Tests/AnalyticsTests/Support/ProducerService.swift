@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 
 /// A small service on the chassis that writes outbox rows the way every
 /// service does (one event per mutation, in the mutation's transaction), so

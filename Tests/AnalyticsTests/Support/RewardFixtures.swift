@@ -3,6 +3,7 @@ import Foundation
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 
 /// Hand-made events with the exact types, subject ids and payload fields
 /// identity, jobs and events emit, for the reward and performance tests.

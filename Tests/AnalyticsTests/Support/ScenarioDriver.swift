@@ -5,6 +5,7 @@ import NomadKit
 import NomadLocal
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 
 typealias EventsClient = Nomad_Events_V1_EventsService.Client<HTTP2ClientTransport.Posix>
 typealias JobsClient = Nomad_Jobs_V1_JobsService.Client<HTTP2ClientTransport.Posix>

@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 
 /// Steps the ledger tests share, through the public RPCs, plus direct SQL
 /// for what no RPC can observe (entry sums, lots, outbox rows).

@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 
 /// Steps the calendar tests share, through the public RPCs, plus direct SQL
 /// for what no RPC can arrange (time passing) or observe (outbox rows).

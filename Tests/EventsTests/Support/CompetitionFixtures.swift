@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 
 /// Steps the open-day, competition, judging, award and docking tests share,
 /// through the public RPCs, plus direct SQL for what no RPC shows (row counts).

@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 
 /// Steps the bounty tests share, through the public RPCs, plus direct SQL for
 /// what no RPC of this area can arrange (skills in the library, a lead's

@@ -4,6 +4,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import NomadTesting
+import SwiftProtobuf
 
 /// Steps many jobs tests share, through the public RPCs.
 extension JobsEnv {

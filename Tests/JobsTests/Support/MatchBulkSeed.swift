@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NomadKit
 import NomadProtos
+import NomadTesting
 import PostgresNIO
 
 /// Crowds of profiles and jobs for the equivalence tests, each written in

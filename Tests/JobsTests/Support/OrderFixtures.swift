@@ -6,6 +6,7 @@ import NomadKit
 import NomadProtos
 import NomadTesting
 import PostgresNIO
+import SwiftProtobuf
 
 /// Order-area steps: jobs are inserted with SQL so these tests do not depend on
 /// PublishJob, and SQL observes what no RPC shows (seats, outbox, proofs).

@@ -4,6 +4,7 @@ import Logging
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 import Synchronization
 
 /// A small service on the chassis, used to test the chassis itself over real

@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// One event as analytics accepts it: checked before anything is written, so
 /// a bad batch is refused whole and stores nothing.

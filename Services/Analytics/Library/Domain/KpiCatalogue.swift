@@ -1,5 +1,6 @@
 import Foundation
 import NomadProtos
+import SwiftProtobuf
 
 /// One KPI: what it means, its target, and how it is counted from
 /// `ingested_events`. KPIS.md explains each one for people.

@@ -1,4 +1,5 @@
 import Foundation
+import NomadProtos
 
 /// A KPI's sums by month as the query finds them; `before` is everything up
 /// to the day before the period (a CUMULATIVE KPI counts it, the others get 0).

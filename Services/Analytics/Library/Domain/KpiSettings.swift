@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 
 /// KPI thresholds and targets the programme may revise without a release.
 /// Read once at start and passed in by the definition.

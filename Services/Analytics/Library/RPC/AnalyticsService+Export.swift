@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// CSV exports for officers' spreadsheets and other departments' systems.
 /// The rows are computed exactly as the RPCs compute them (one code path),

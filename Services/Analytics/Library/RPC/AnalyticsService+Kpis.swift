@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// KPI progress and monthly series, computed from ingested_events at query
 /// time (KpiQueries). Public: the programme's figures against its published

@@ -1,6 +1,7 @@
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// One-card service performance, as public-service dashboards report it.
 extension AnalyticsService {

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 extension AnalyticsService {
     /// Stores the batch in one transaction and acknowledges every id only

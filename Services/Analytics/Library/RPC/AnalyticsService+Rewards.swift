@@ -1,6 +1,7 @@
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// Enterprise reward eligibility (第11条): counted from events at query time,
 /// so the answer is always as current as what analytics holds.

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import NomadKit
 
 enum ContributionKind: Int16, Sendable {

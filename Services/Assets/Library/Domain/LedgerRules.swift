@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import NomadKit
 
 /// The ledger's vocabulary and the rules every posting obeys, with no SQL

@@ -1,3 +1,4 @@
+import GRPCCore
 import NomadKit
 
 /// Refusals of the registry areas (data assets, trading, tokens, alerts), each

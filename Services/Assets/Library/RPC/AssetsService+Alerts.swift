@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Bubble monitoring (预防价值泡沫): the per-class price index, the alerts a
 /// trade raises, and officers closing them.

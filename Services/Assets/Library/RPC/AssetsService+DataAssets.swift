@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Data assets: registration, versions and valuations. Every change locks the
 /// asset's row, appends to the registry chain and writes its outbox event in

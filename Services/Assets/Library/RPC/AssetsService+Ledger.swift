@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// The points ledger: balances, statements, transfers, POW exchange,
 /// merchants and redemption, the trial balance and the expiry sweep. Every

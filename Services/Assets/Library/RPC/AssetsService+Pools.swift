@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Data resource pools and enterprises' access to them. A grant changes only
 /// under its row lock; every read through a grant is logged against it in

@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// The tamper-evident registry chain: listing entries and verifying the
 /// whole chain.

@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// RWA tokens for qualified investors (QFLP). Every change to a token's
 /// holdings holds the token row's lock (taken first), then share-locks the

@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Listings, trades, holdings, ownership history and the balance sheet
 /// (数据资产入表). A trade locks the asset's row, then the listing's, then

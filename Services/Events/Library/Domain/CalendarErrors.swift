@@ -1,3 +1,4 @@
+import GRPCCore
 import NomadKit
 
 /// Refusals the calendar areas (events, registration, tickets, matchmaking,

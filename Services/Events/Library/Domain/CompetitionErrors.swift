@@ -1,3 +1,4 @@
+import GRPCCore
 import NomadKit
 
 /// Refusals the open-day, competition and docking areas share, each in both languages.

@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// What an event is made of once its input has been checked: plain values the
 /// store writes. Kinds and statuses are the proto enums' numbers.

@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// A matchmaking slot as offered, once checked.
 struct SlotDraft: Sendable {

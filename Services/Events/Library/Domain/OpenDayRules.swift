@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// A scenario as published, after validation.
 struct ScenarioDraft: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import NomadKit
 
 enum RegistrationStatus: Int16, Sendable {

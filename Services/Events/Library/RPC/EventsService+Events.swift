@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Events: organizers create drafts, publish, edit, cancel and finish them;
 /// everyone signed in searches the published ones.

@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Judging: the organizer assigns judges per track; judges score in the
 /// review phase against the rubric; the ranking follows from the scores.

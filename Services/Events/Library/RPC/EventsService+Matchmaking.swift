@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// "Belt and Road" enterprise matchmaking (一带一路对接): confirmed
 /// participants of a matchmaking event offer slots, others ask for 1:1

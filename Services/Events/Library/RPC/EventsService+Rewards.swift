@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Organizers' reward applications for conferences (会议会展奖励). The
 /// registered and checked-in counts come from this service's own records at

@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Tickets, gates and attendance. A gate identifies the attendee by their
 /// signed ticket or by their one-card QR (signed by identity); either way the

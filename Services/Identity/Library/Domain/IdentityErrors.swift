@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import NomadKit
 
 /// Identity's refusals, each in both languages.

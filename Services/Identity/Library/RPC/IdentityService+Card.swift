@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 extension IdentityService {
     func getCard(request: Nomad_Identity_V1_GetCardRequest, context: ServerContext) async throws -> Nomad_Identity_V1_Card {

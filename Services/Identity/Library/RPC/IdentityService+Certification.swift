@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 extension IdentityService {
     typealias Certification = Nomad_Identity_V1_CertificationApplication

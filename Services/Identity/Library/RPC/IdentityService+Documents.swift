@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Documents: uploaded in chunks (client streaming), read back in chunks
 /// (server streaming), cited by certifications, permits and applications.

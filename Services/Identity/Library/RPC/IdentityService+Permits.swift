@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 extension IdentityService {
     typealias Permit = Nomad_Identity_V1_Permit

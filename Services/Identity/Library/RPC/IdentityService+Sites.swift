@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 extension IdentityService {
     func createSite(request: Nomad_Identity_V1_CreateSiteRequest, context: ServerContext) async throws -> Nomad_Identity_V1_Site {

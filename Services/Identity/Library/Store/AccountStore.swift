@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO

@@ -2,6 +2,7 @@ import Foundation
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// The catalogue of public services, read-only at run time: its rows come
 /// from migrations. Entries go out as they are stored, in both languages.

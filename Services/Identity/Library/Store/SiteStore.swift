@@ -2,6 +2,7 @@ import Foundation
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Community demonstration sites. The visits their desks record by card are
 /// written by `record_site_visit` (migration 7), in VerifyCard's one

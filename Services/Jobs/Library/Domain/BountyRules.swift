@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// A bounty as published, after validation. Amounts are minor units.
 struct BountyDraft: Sendable {

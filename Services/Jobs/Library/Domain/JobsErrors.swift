@@ -1,3 +1,4 @@
+import GRPCCore
 import NomadKit
 
 /// Refusals the jobs areas share, each in both languages.

@@ -1,5 +1,6 @@
 import Foundation
 import NomadKit
+import NomadProtos
 
 /// Every event jobs emits from Swift: its type, subject ids and payload.
 /// Subject and payload keys are the Swift names in snake_case (`Outbox.append`);

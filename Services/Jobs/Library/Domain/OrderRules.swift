@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// The rules of a remote order's life, apart from storage: which state allows
 /// which step, and what makes a contract, a milestone plan or a delivery

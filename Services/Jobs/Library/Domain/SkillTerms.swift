@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCore
 import NomadKit
 
 /// How free skill terms and codes are read. A term is keyed by its normalised

@@ -1,3 +1,4 @@
+import Foundation
 /// The starting skills library (数字游民技能库): the work the zone's nomads
 /// do, as dotted codes with names and aliases in both languages. Every name is
 /// an alias too, so a term resolves through one lookup. Alias keys are made by

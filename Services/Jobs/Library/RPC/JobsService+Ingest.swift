@@ -3,6 +3,7 @@ import GRPCCore
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 extension JobsService {
     /// Items past this many are not processed; the first of them says so.

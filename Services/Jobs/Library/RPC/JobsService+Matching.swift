@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// Matching (技能标签—岗位画像): reads only, so no request_id and no outbox
 /// event. Scores and their explanations come from `MatchScoring`.

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// Training scenarios (场景实训) and the career chain they start.
 extension JobsService {

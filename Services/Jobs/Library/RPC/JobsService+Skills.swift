@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 extension JobsService {
     func listSkills(request: Nomad_Jobs_V1_ListSkillsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_ListSkillsResponse {

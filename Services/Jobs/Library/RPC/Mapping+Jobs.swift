@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 extension JobRecord {
     var message: Nomad_Jobs_V1_Job {

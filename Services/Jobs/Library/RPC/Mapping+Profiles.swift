@@ -1,6 +1,7 @@
 import Foundation
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 extension ProfileRecord {
     var message: Nomad_Jobs_V1_Profile {

@@ -1,4 +1,5 @@
 import NomadProtos
+import SwiftProtobuf
 
 extension SkillRecord {
     var message: Nomad_Jobs_V1_Skill {

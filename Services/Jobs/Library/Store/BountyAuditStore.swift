@@ -2,6 +2,7 @@ import Foundation
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Every transition of a bounty and its applications, appended in the
 /// transaction that makes it; the table refuses UPDATE, DELETE and TRUNCATE.

@@ -2,6 +2,7 @@ import Foundation
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// The reads matching needs: a job's requirements, a nomad's profile, and the
 /// candidates on either side. Everything that can be decided by an index is

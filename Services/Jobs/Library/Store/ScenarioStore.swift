@@ -2,6 +2,7 @@ import Foundation
 import NomadKit
 import NomadProtos
 import PostgresNIO
+import SwiftProtobuf
 
 /// Training scenarios (场景实训) and the completions officers record.
 enum ScenarioStore {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NomadProtos
+import SwiftProtobuf
 
 /// Runs around every page: picks the language, opens the session (refreshing
 /// its access token through identity when it is about to expire), checks the

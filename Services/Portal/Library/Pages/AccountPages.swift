@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Signing in and out, registering (nomad, domestic or foreign; enterprise),
 /// one's own account and password, and the language selector.

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Applications to catalogue entries: apply with the entry's form and
 /// documents, follow them, rate each once decided.

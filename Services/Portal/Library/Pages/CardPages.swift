@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// The one-card: number, status, validity, and the QR a desk scans, drawn on
 /// the server as SVG from identity's signed payload. The page reloads itself

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Nomad certification: apply against the published criteria with evidence
 /// documents, follow the status, answer a request for more documents.

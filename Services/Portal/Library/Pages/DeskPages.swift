@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Desk mode, for a tablet and a USB QR scanner that types what it reads
 /// into the focused field and presses Enter: a community site's desk scans a

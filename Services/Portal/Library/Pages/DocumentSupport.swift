@@ -1,8 +1,10 @@
 import Foundation
 import GRPCCore
 import Hummingbird
+import Logging
 import NIOCore
 import NomadProtos
+import SwiftProtobuf
 import Synchronization
 
 /// Evidence uploads: a multipart form is read part by part; its first part

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// A nomad's home: what waits for them across the five services, each with
 /// a link to act. A service that does not answer leaves its items out and

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Foreign nomads' work and residence permits: apply with documents, follow,
 /// see validity and permitted activities.

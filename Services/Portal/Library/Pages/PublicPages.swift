@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Pages anyone may open: the landing page, the one-card service catalogue,
 /// upcoming events, open jobs and bounties, community sites and the KPIs.

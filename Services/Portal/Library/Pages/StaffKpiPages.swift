@@ -3,6 +3,7 @@ import GRPCCore
 import Hummingbird
 import NomadKit
 import NomadProtos
+import SwiftProtobuf
 
 /// The staff's KPI dashboard: one KPI's months of a year (and area) against
 /// its target, drawn on the server, its CSV, and a drill-down from a month's

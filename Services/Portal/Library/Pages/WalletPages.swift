@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import Hummingbird
 import NomadProtos
+import SwiftProtobuf
 
 /// Read-only pages the home page links to: a nomad's orders (with their
 /// milestones and due dates) and their ledger balances (with expiry).
