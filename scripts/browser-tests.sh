@@ -51,5 +51,5 @@ grep -q "Nomad Zone is running" "$log" || { cat "$log"; echo "nomadctl up did no
 export NOMAD_PORTAL_URL="http://127.0.0.1:$portal_port"
 export NOMAD_SCREENSHOT_DIR="${NOMAD_SCREENSHOT_DIR:-$(pwd)/browser-screenshots}"
 rm -rf "$NOMAD_SCREENSHOT_DIR"
-python3 Tests/Browser/journey.py "127.0.0.1:$base" "127.0.0.1:$((base + 1))" "127.0.0.1:$((base + 3))" "127.0.0.1:$((base + 4))" || { tail -50 "$log"; exit 1; }
+python3 Tests/Browser/journey.py "127.0.0.1:$base" "127.0.0.1:$((base + 1))" "127.0.0.1:$((base + 3))" "127.0.0.1:$((base + 4))" "127.0.0.1:$((base + 2))" || { tail -50 "$log"; exit 1; }
 echo "screenshots:"; ls "$NOMAD_SCREENSHOT_DIR"

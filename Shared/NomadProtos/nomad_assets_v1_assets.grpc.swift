@@ -1190,7 +1190,8 @@ extension Nomad_Assets_V1_AssetsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Nomads, from their own points account.
+        /// > Nomads: their points to another nomad (by the token identity's
+        /// > FindPointsRecipient gave them) or to a merchant's account.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Nomad_Assets_V1_TransferPointsRequest` messages.
@@ -2248,7 +2249,8 @@ extension Nomad_Assets_V1_AssetsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Nomads, from their own points account.
+        /// > Nomads: their points to another nomad (by the token identity's
+        /// > FindPointsRecipient gave them) or to a merchant's account.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
@@ -3304,7 +3306,8 @@ extension Nomad_Assets_V1_AssetsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Nomads, from their own points account.
+        /// > Nomads: their points to another nomad (by the token identity's
+        /// > FindPointsRecipient gave them) or to a merchant's account.
         ///
         /// - Parameters:
         ///   - request: A `Nomad_Assets_V1_TransferPointsRequest` message.
@@ -6494,7 +6497,8 @@ extension Nomad_Assets_V1_AssetsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Nomads, from their own points account.
+        /// > Nomads: their points to another nomad (by the token identity's
+        /// > FindPointsRecipient gave them) or to a merchant's account.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
@@ -8037,7 +8041,8 @@ extension Nomad_Assets_V1_AssetsService {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Nomads, from their own points account.
+        /// > Nomads: their points to another nomad (by the token identity's
+        /// > FindPointsRecipient gave them) or to a merchant's account.
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
@@ -9930,7 +9935,8 @@ extension Nomad_Assets_V1_AssetsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Nomads, from their own points account.
+    /// > Nomads: their points to another nomad (by the token identity's
+    /// > FindPointsRecipient gave them) or to a merchant's account.
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Nomad_Assets_V1_TransferPointsRequest` message.
@@ -11685,7 +11691,8 @@ extension Nomad_Assets_V1_AssetsService.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Nomads, from their own points account.
+    /// > Nomads: their points to another nomad (by the token identity's
+    /// > FindPointsRecipient gave them) or to a merchant's account.
     ///
     /// - Parameters:
     ///   - message: request message to send.

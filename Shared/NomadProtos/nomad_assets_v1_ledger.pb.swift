@@ -1364,12 +1364,17 @@ public nonisolated struct Nomad_Assets_V1_TransferPointsRequest: Sendable {
 
   public var requestID: String = String()
 
-  /// A nomad's points account or a merchant's account (unit POINTS).
+  /// One of to_account_id and to_recipient_token. A nomad's points account or
+  /// a merchant's account (unit POINTS).
   public var toAccountID: String = String()
 
   public var points: Int64 = 0
 
   public var memo: String = String()
+
+  /// A person: the token identity's FindPointsRecipient gave this caller.
+  /// Their points account is opened on first use.
+  public var toRecipientToken: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -3578,7 +3583,7 @@ nonisolated extension Nomad_Assets_V1_LedgerPosting: SwiftProtobuf.Message, Swif
 
 nonisolated extension Nomad_Assets_V1_TransferPointsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TransferPointsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}to_account_id\0\u{1}points\0\u{1}memo\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{3}to_account_id\0\u{1}points\0\u{1}memo\0\u{3}to_recipient_token\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3590,6 +3595,7 @@ nonisolated extension Nomad_Assets_V1_TransferPointsRequest: SwiftProtobuf.Messa
       case 2: try { try decoder.decodeSingularStringField(value: &self.toAccountID) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.points) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.memo) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.toRecipientToken) }()
       default: break
       }
     }
@@ -3608,6 +3614,9 @@ nonisolated extension Nomad_Assets_V1_TransferPointsRequest: SwiftProtobuf.Messa
     if !self.memo.isEmpty {
       try visitor.visitSingularStringField(value: self.memo, fieldNumber: 4)
     }
+    if !self.toRecipientToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.toRecipientToken, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3616,6 +3625,7 @@ nonisolated extension Nomad_Assets_V1_TransferPointsRequest: SwiftProtobuf.Messa
     if lhs.toAccountID != rhs.toAccountID {return false}
     if lhs.points != rhs.points {return false}
     if lhs.memo != rhs.memo {return false}
+    if lhs.toRecipientToken != rhs.toRecipientToken {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -381,6 +381,19 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "FindPointsRecipient" metadata.
+        public enum FindPointsRecipient: Sendable {
+            /// Request type for "FindPointsRecipient".
+            public typealias Input = Nomad_Identity_V1_FindPointsRecipientRequest
+            /// Response type for "FindPointsRecipient".
+            public typealias Output = Nomad_Identity_V1_PointsRecipient
+            /// Descriptor for "FindPointsRecipient".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "nomad.identity.v1.IdentityService"),
+                method: "FindPointsRecipient",
+                type: .unary
+            )
+        }
         /// Namespace for "CreateSite" metadata.
         public enum CreateSite: Sendable {
             /// Request type for "CreateSite".
@@ -605,6 +618,7 @@ public enum Nomad_Identity_V1_IdentityService: Sendable {
             VerifyCard.descriptor,
             RecordSiteVisit.descriptor,
             SetCardStatus.descriptor,
+            FindPointsRecipient.descriptor,
             CreateSite.descriptor,
             ListSites.descriptor,
             ApplyPermit.descriptor,
@@ -1147,6 +1161,28 @@ extension Nomad_Identity_V1_IdentityService {
             request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_SetCardStatusRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Card>
+
+        /// Handle the "FindPointsRecipient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad about to send points to another person: the active card holder
+        /// > that a card number or a username names, their name masked, and a token
+        /// > naming that holder which assets' TransferPoints accepts from this caller
+        /// > alone, for ten minutes. Points go to people by their card, never by a
+        /// > ledger account id they would have to find out.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Nomad_Identity_V1_FindPointsRecipientRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Nomad_Identity_V1_PointsRecipient` messages.
+        func findPointsRecipient(
+            request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_PointsRecipient>
 
         /// Handle the "CreateSite" method.
         ///
@@ -1939,6 +1975,28 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Card>
 
+        /// Handle the "FindPointsRecipient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad about to send points to another person: the active card holder
+        /// > that a card number or a username names, their name masked, and a token
+        /// > naming that holder which assets' TransferPoints accepts from this caller
+        /// > alone, for ten minutes. Points go to people by their card, never by a
+        /// > ledger account id they would have to find out.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_FindPointsRecipientRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Nomad_Identity_V1_PointsRecipient` message.
+        func findPointsRecipient(
+            request: GRPCCore.ServerRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_PointsRecipient>
+
         /// Handle the "CreateSite" method.
         ///
         /// > Source IDL Documentation:
@@ -2729,6 +2787,28 @@ extension Nomad_Identity_V1_IdentityService {
             context: GRPCCore.ServerContext
         ) async throws -> Nomad_Identity_V1_Card
 
+        /// Handle the "FindPointsRecipient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad about to send points to another person: the active card holder
+        /// > that a card number or a username names, their name masked, and a token
+        /// > naming that holder which assets' TransferPoints accepts from this caller
+        /// > alone, for ten minutes. Points go to people by their card, never by a
+        /// > ledger account id they would have to find out.
+        ///
+        /// - Parameters:
+        ///   - request: A `Nomad_Identity_V1_FindPointsRecipientRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Nomad_Identity_V1_PointsRecipient` to respond with.
+        func findPointsRecipient(
+            request: Nomad_Identity_V1_FindPointsRecipientRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Nomad_Identity_V1_PointsRecipient
+
         /// Handle the "CreateSite" method.
         ///
         /// > Source IDL Documentation:
@@ -3313,6 +3393,17 @@ extension Nomad_Identity_V1_IdentityService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Nomad_Identity_V1_IdentityService.Method.FindPointsRecipient.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_FindPointsRecipientRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_PointsRecipient>(),
+            handler: { request, context in
+                try await self.findPointsRecipient(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Nomad_Identity_V1_IdentityService.Method.CreateSite.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_CreateSiteRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_Site>(),
@@ -3774,6 +3865,17 @@ extension Nomad_Identity_V1_IdentityService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_Card> {
         let response = try await self.setCardStatus(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func findPointsRecipient(
+        request: GRPCCore.StreamingServerRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Nomad_Identity_V1_PointsRecipient> {
+        let response = try await self.findPointsRecipient(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -4297,6 +4399,19 @@ extension Nomad_Identity_V1_IdentityService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_Card> {
         return GRPCCore.ServerResponse<Nomad_Identity_V1_Card>(
             message: try await self.setCardStatus(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func findPointsRecipient(
+        request: GRPCCore.ServerRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Nomad_Identity_V1_PointsRecipient> {
+        return GRPCCore.ServerResponse<Nomad_Identity_V1_PointsRecipient>(
+            message: try await self.findPointsRecipient(
                 request: request.message,
                 context: context
             ),
@@ -5144,6 +5259,33 @@ extension Nomad_Identity_V1_IdentityService {
             deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_Card>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_Card>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "FindPointsRecipient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad about to send points to another person: the active card holder
+        /// > that a card number or a username names, their name masked, and a token
+        /// > naming that holder which assets' TransferPoints accepts from this caller
+        /// > alone, for ten minutes. Points go to people by their card, never by a
+        /// > ledger account id they would have to find out.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_FindPointsRecipientRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_FindPointsRecipientRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_PointsRecipient` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func findPointsRecipient<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_FindPointsRecipientRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_PointsRecipient>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_PointsRecipient>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "CreateSite" method.
@@ -6443,6 +6585,44 @@ extension Nomad_Identity_V1_IdentityService {
             try await self.client.unary(
                 request: request,
                 descriptor: Nomad_Identity_V1_IdentityService.Method.SetCardStatus.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "FindPointsRecipient" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A nomad about to send points to another person: the active card holder
+        /// > that a card number or a username names, their name masked, and a token
+        /// > naming that holder which assets' TransferPoints accepts from this caller
+        /// > alone, for ten minutes. Points go to people by their card, never by a
+        /// > ledger account id they would have to find out.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Nomad_Identity_V1_FindPointsRecipientRequest` message.
+        ///   - serializer: A serializer for `Nomad_Identity_V1_FindPointsRecipientRequest` messages.
+        ///   - deserializer: A deserializer for `Nomad_Identity_V1_PointsRecipient` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func findPointsRecipient<Result>(
+            request: GRPCCore.ClientRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+            serializer: some GRPCCore.MessageSerializer<Nomad_Identity_V1_FindPointsRecipientRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Nomad_Identity_V1_PointsRecipient>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_PointsRecipient>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Nomad_Identity_V1_IdentityService.Method.FindPointsRecipient.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -7767,6 +7947,39 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_SetCardStatusRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_Card>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FindPointsRecipient" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A nomad about to send points to another person: the active card holder
+    /// > that a card number or a username names, their name masked, and a token
+    /// > naming that holder which assets' TransferPoints accepts from this caller
+    /// > alone, for ten minutes. Points go to people by their card, never by a
+    /// > ledger account id they would have to find out.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Nomad_Identity_V1_FindPointsRecipientRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func findPointsRecipient<Result>(
+        request: GRPCCore.ClientRequest<Nomad_Identity_V1_FindPointsRecipientRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_PointsRecipient>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.findPointsRecipient(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Nomad_Identity_V1_FindPointsRecipientRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Nomad_Identity_V1_PointsRecipient>(),
             options: options,
             onResponse: handleResponse
         )
@@ -9121,6 +9334,43 @@ extension Nomad_Identity_V1_IdentityService.ClientProtocol {
             metadata: metadata
         )
         return try await self.setCardStatus(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "FindPointsRecipient" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A nomad about to send points to another person: the active card holder
+    /// > that a card number or a username names, their name masked, and a token
+    /// > naming that holder which assets' TransferPoints accepts from this caller
+    /// > alone, for ten minutes. Points go to people by their card, never by a
+    /// > ledger account id they would have to find out.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func findPointsRecipient<Result>(
+        _ message: Nomad_Identity_V1_FindPointsRecipientRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Nomad_Identity_V1_PointsRecipient>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Nomad_Identity_V1_FindPointsRecipientRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.findPointsRecipient(
             request: request,
             options: options,
             onResponse: handleResponse

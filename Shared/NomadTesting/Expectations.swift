@@ -19,6 +19,16 @@ public func expectRPCError(
     }
 }
 
+/// As `expectRPCError`, and the message (in the language the call asked
+/// for) must say `words`.
+public func expectRPCError(
+    _ code: RPCError.Code, containing words: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async {
+    let message = await expectRPCError(code, sourceLocation: sourceLocation, body)
+    #expect(message?.contains(words) == true, "\(message ?? "no message") does not say \(words)", sourceLocation: sourceLocation)
+}
+
 /// Runs every call at once and returns their outcomes in completion order:
 /// nil for a success, else the gRPC status code (UNKNOWN for anything else).
 public func concurrentOutcomes(_ calls: [@Sendable () async throws -> Void]) async -> [RPCError.Code?] {

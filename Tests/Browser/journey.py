@@ -6,7 +6,9 @@ language and once with JavaScript off:
   document -> the nomad sees it on the home page and uploads it -> the officer
   approves -> the card page shows a QR that verifies offline with identity's
   published key -> a bounty application the officer qualified waits on the
-  home page, and the nomad claims it there. Then an officer signs in and
+  home page, and the nomad claims it there -> in the wallet, POW credited
+  for accepted work is exchanged for points, points are spent at a merchant
+  and sent to another nomad by card number (wallet.py). Then an officer signs in and
   follows a KPI to its months, this month's events and its CSV; and an
   officer on desk duty scans the nomad's card at a community site (valid,
   the visit recorded; suspended, refused with the reason) and a ticket at
@@ -15,7 +17,7 @@ language and once with JavaScript off:
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
 
-    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS EVENTS_ADDRESS ANALYTICS_ADDRESS
+    python3 Tests/Browser/journey.py IDENTITY_ADDRESS JOBS_ADDRESS EVENTS_ADDRESS ANALYTICS_ADDRESS ASSETS_ADDRESS
 """
 import json
 import os
@@ -33,7 +35,8 @@ from selenium.webdriver.common.by import By
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
 from desk import desk_journey  # noqa: E402
-from officer import Analytics, Events, Identity, Jobs, verify_card_qr  # noqa: E402
+from officer import Analytics, Assets, Events, Identity, Jobs, verify_card_qr  # noqa: E402
+from wallet import wallet_journey  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
 # Bounty qualification is the science and industry bureau's decision.
@@ -178,7 +181,7 @@ def staff_dashboard(browser):
     browser.click("signout-submit")
 
 
-def journey(language, javascript, identity, jobs, events, analytics):
+def journey(language, javascript, identity, jobs, events, analytics, assets):
     label = f"{language}{'' if javascript else '-nojs'}"
     browser = Browser(language=language, javascript=javascript, label=label)
     workdir = tempfile.mkdtemp()
@@ -228,6 +231,7 @@ def journey(language, javascript, identity, jobs, events, analytics):
         claims = verify_card_qr(card_qr, identity.public_keys())
         assert claims["sub"] == nomad_id, claims
         bounty_claimed_from_home(browser, identity, jobs, username, identity.login(*INDUSTRY_OFFICER))
+        wallet_journey(browser, identity, assets, identity.login(username, PASSWORD))
 
         csrf_refused(browser)
         # The staff's dashboard is not for nomads.
@@ -253,11 +257,12 @@ def main():
     jobs = Jobs(sys.argv[2])
     events = Events(sys.argv[3])
     analytics = Analytics(sys.argv[4])
+    assets = Assets(sys.argv[5])
     summary = {}
     for language, javascript in [(language, True) for language in LANGUAGES] + [("en", False)]:
         label = f"{language}{'' if javascript else '-nojs'}"
         print(f"--- journey {label}", flush=True)
-        violations = journey(language, javascript, identity, jobs, events, analytics)
+        violations = journey(language, javascript, identity, jobs, events, analytics, assets)
         summary[label] = violations
         moderate = sorted({rule for page in violations.values() for rule, impact, _ in page})
         print(f"    {len(violations)} pages checked by axe; no serious or critical violation;"

@@ -139,6 +139,7 @@ struct DemoSeed {
         let assetsOfficer = try await officer("demo-assets-officer", "数据资产专员", department: "data", admin: admin)
         let permitOfficer = try await officer("demo-permit-officer", "出入境专员", department: "exit_entry", admin: admin)
         let industry = try await officer("demo-industry-officer", "揭榜挂帅专员", department: "science_industry", admin: admin)
+        let tourism = try await officer("demo-tourism-officer", "文旅消费专员", department: "culture_tourism", admin: admin)
 
         let core = try await site(
             zh: "新英湾数字游民社区", en: "Xinying Bay Nomad Community", area: .coreXinyingBay,
@@ -183,12 +184,13 @@ struct DemoSeed {
 
         let jobIDs = try await seedWork(people: people, firms: firms, reviewer: industry)
         try await seedData(people: people, officer: assetsOfficer)
+        try await seedMerchants(officer: tourism)
         let forum = try await seedForum(people: people, officer: eventsOfficer, site: core)
         try await seedServiceApplication(people[0], officer: talent)
 
         say(
             "demo data: officers demo-talent-officer, demo-events-officer, demo-assets-officer, demo-industry-officer, "
-                + "demo-permit-officer; "
+                + "demo-permit-officer, demo-tourism-officer; "
                 + "enterprises \(Self.enterprises.map(\.username).joined(separator: ", ")); "
                 + "nomads \(Self.nomads.map(\.username).joined(separator: ", ")) (first \(Self.certified) certified); "
                 + "password \(Self.password)")
@@ -333,6 +335,22 @@ struct DemoSeed {
                         $0.powUnits = credited.powUnits
                     }, metadata: person.metadata)
             }
+        }
+    }
+
+    /// Two merchants that take points (the plan's consumption scenes), where
+    /// nomads spend what they exchanged.
+    private func seedMerchants(officer: Caller) async throws {
+        for (zh, en, scene) in [("东坡书院旁咖啡馆", "Dongpo Academy Café", "dining"), ("新英湾共享办公", "Xinying Bay Coworking", "coworking")] {
+            _ = try await assets.registerMerchant(
+                .with {
+                    $0.requestID = UUID().text
+                    $0.name = .with {
+                        $0.zhCn = zh
+                        $0.en = en
+                    }
+                    $0.scene = scene
+                }, metadata: officer.metadata)
         }
     }
 

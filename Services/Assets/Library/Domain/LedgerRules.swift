@@ -108,6 +108,34 @@ enum LedgerRules {
 
     static let maxMemo = 200
 
+    /// Where a transfer goes: an account named by its id, or a person named
+    /// by the token identity's FindPointsRecipient gave the sender.
+    enum TransferTarget: Equatable {
+        case account(UUID)
+        case person(UUID)
+    }
+
+    static func transferTarget(accountID: String, recipientToken: String, keys: KeyRing, sender: UUID) throws -> TransferTarget {
+        switch (accountID.isEmpty, recipientToken.isEmpty) {
+        case (true, true): throw NomadError.required("to_account_id")
+        case (false, false):
+            throw NomadError.invalid(
+                "to_recipient_token", zh: "收款账户和收款人只能指定其一", en: "give to_account_id or to_recipient_token, not both")
+        case (false, true): return .account(try Validate.uuid(accountID, "to_account_id"))
+        case (true, false):
+            do {
+                return .person(try PointsRecipient.verify(recipientToken, keys: keys, sender: sender))
+            } catch .expired {
+                throw NomadError.invalid(
+                    "to_recipient_token", zh: "收款人确认已超过 10 分钟，请重新查找收款人",
+                    en: "the recipient was looked up more than 10 minutes ago; look them up again")
+            } catch {
+                throw NomadError.invalid(
+                    "to_recipient_token", zh: "收款人凭证无效，请重新查找收款人", en: "not a recipient token of yours; look the recipient up again")
+            }
+        }
+    }
+
     /// The scenes a merchant may serve (消费场景); data_processing merchants
     /// are the only ones vouchers may pay.
     static let scenes = ["dining", "lodging", "coworking", "tourism", "transport", "retail", "data_processing"]

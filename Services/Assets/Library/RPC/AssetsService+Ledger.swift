@@ -56,15 +56,28 @@ extension AssetsService {
         }
     }
 
-    /// A nomad's points to another nomad's points account or to a merchant.
-    /// The points keep their expiry days.
+    /// A nomad's points to another nomad (named by identity's recipient token,
+    /// their points account opened on first use) or to an account: another
+    /// nomad's points or a merchant's. The points keep their expiry days.
     func transferPoints(
         request: Nomad_Assets_V1_TransferPointsRequest, context: ServerContext
     ) async throws -> Nomad_Assets_V1_LedgerTransaction {
         let nomad = try caller
-        let to = try Validate.uuid(request.toAccountID, "to_account_id")
         let points = try LedgerRules.amount(request.points, "points")
         let memo = try Validate.text(request.memo, "memo", max: LedgerRules.maxMemo, required: false)
+        let to: UUID
+        switch try LedgerRules.transferTarget(
+            accountID: request.toAccountID, recipientToken: request.toRecipientToken, keys: identityKeys, sender: nomad.accountID)
+        {
+        case .account(let id):
+            to = id
+        case .person(let recipient):
+            // Opened in a transaction of its own: a refused transfer leaves
+            // the recipient an empty account, as their first GetBalances would.
+            to = try await database.transaction { tx in
+                try await LedgerStore.open(tx, owner: recipient, ownerKind: .nomad, kind: .points, unit: .points)
+            }
+        }
         return try await database.mutationInOneStatement(
             request,
             refusal: { LedgerErrors.transferRefusal($0, to: to) },

@@ -14,11 +14,14 @@ struct AssetsService: Nomad_Assets_V1_AssetsService.SimpleServiceProtocol, Servi
     let logger: Logger
     /// Bubble monitoring's threshold and window, read once at start.
     let bubble: BubbleSettings
+    /// Identity's public keys: they verify the recipient tokens of TransferPoints.
+    let identityKeys: KeyRing
 
     init(context: ServiceContext, bubble: BubbleSettings = .defaults) {
         database = context.database
         logger = context.logger
         self.bubble = bubble
+        identityKeys = context.config.keys
     }
 }
 

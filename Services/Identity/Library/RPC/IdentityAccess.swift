@@ -49,6 +49,7 @@ enum IdentityAccess {
             M.VerifyCard.descriptor: .roles([.officer]),
             M.RecordSiteVisit.descriptor: .roles([.officer]),
             M.SetCardStatus.descriptor: .roles([.officer]),
+            M.FindPointsRecipient.descriptor: .roles([.nomad]),
 
             M.CreateSite.descriptor: .roles([.officer, .admin]),
             // Public: the portal's signed-out pages list the community sites.

@@ -162,17 +162,32 @@ extension IdentityService {
     }
 }
 
-/// Why a card is refused, as a desk clerk reads it.
-enum CardRefusals {
-    static func message(_ refusal: Nomad_Identity_V1_CardRefusal) -> LocalizedMessage {
-        switch refusal {
-        case .malformed: return .init(zh: "二维码无法识别", en: "The QR code cannot be read")
-        case .badSignature: return .init(zh: "二维码签名无效，可能是伪造的", en: "The QR code's signature is invalid; it may be forged")
-        case .qrExpired: return .init(zh: "二维码已过期，请刷新后重新出示", en: "The QR code has expired; refresh it and show it again")
-        case .unknownCard: return .init(zh: "查无此卡", en: "No such card")
-        case .cardSuspended: return .init(zh: "该卡已被暂停使用", en: "This card is suspended")
-        case .cardExpired: return .init(zh: "该卡已过有效期", en: "This card has expired")
-        default: return .init(zh: "卡片无效", en: "The card is not valid")
+extension IdentityService {
+    func findPointsRecipient(
+        request: Nomad_Identity_V1_FindPointsRecipientRequest, context: ServerContext
+    ) async throws -> Nomad_Identity_V1_PointsRecipient {
+        let sender = try caller
+        let lookup = try PointsRecipientRules.lookup(cardNumber: request.cardNumber, username: request.username)
+        let protection = self.protection
+        let card = try await database.read { tx -> CardRecord? in
+            switch lookup {
+            case .card(let number):
+                return try await CardStore.find(tx, number: number, protection: protection)
+            case .username(let username):
+                guard let account = try await AccountStore.find(tx, username: username) else { return nil }
+                return try await CardStore.find(tx, holder: account.id, protection: protection)
+            }
+        }
+        guard let card else { throw PointsRecipientRules.unknown }
+        guard card.holderID != sender.accountID else { throw PointsRecipientRules.yourself }
+        guard card.status() == .active else { throw PointsRecipientRules.cardNotActive }
+        guard let key = tokens.keys.signingKey else { throw NomadError.internalError }
+        let (token, expires) = try PointsRecipient.sign(recipient: card.holderID, sender: sender.accountID, with: key)
+        return .with {
+            $0.displayName = PointsRecipientRules.maskedName(card.holderDisplayName)
+            $0.cardNumberMasked = Masking.cardNumber(card.number)
+            $0.token = token
+            $0.expiresAt = .init(date: expires)
         }
     }
 }
