@@ -210,6 +210,7 @@ enum WalletPages {
         guard let points = amount(context.form["points"]), !token.isEmpty, token.utf8.count <= 4096 else {
             throw portal.backToForm("/wallet#send", context: context, errors: ["recipient": "wallet.send_again"], keep: [:])
         }
+        // Isolated, so a right-to-left sentence does not reorder "林*" around it.
         let name = String((context.form["name"] ?? "").prefix(100))
         do {
             let call = portal.call(context)
@@ -228,7 +229,8 @@ enum WalletPages {
         }
         let format = Formatting(language: context.language)
         throw portal.done(
-            "/wallet", notice: portal.catalogue(context).text("wallet.sent", ["points": format.number(points), "name": name]))
+            "/wallet",
+            notice: portal.catalogue(context).text("wallet.sent", ["points": format.number(points), "name": "\u{2068}\(name)\u{2069}"]))
     }
 
     static func oneLine(_ text: String?) -> String {
