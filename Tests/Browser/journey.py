@@ -2,9 +2,10 @@
 language and once with JavaScript off:
 
   register (after a refused try that keeps what was typed) -> apply for
-  certification with a PDF -> an officer, over gRPC, asks for one more
-  document -> the nomad sees it on the home page and uploads it -> the officer
-  approves -> the card page shows a QR that verifies offline with identity's
+  certification with a PDF -> the talent officer, on the workbench in a
+  browser of their own, opens it with its PDF and asks for one more document
+  (an officer of the data bureau does not see it) -> the nomad sees it on
+  the home page and uploads it -> the officer approves on the workbench -> the card page shows a QR that verifies offline with identity's
   published key -> a bounty application the officer qualified waits on the
   home page, and the nomad claims it there -> in the wallet, POW credited
   for accepted work is exchanged for points, points are spent at a merchant
@@ -37,6 +38,7 @@ from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: 
 from desk import desk_journey  # noqa: E402
 from officer import Analytics, Assets, Events, Identity, Jobs, verify_card_qr  # noqa: E402
 from wallet import wallet_journey  # noqa: E402
+import workbench  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
 # Bounty qualification is the science and industry bureau's decision.
@@ -184,6 +186,8 @@ def staff_dashboard(browser):
 def journey(language, javascript, identity, jobs, events, analytics, assets):
     label = f"{language}{'' if javascript else '-nojs'}"
     browser = Browser(language=language, javascript=javascript, label=label)
+    # The officers' own browser, beside the nomad's (workbench.py).
+    officer_browser = Browser(language=language, javascript=javascript, label=f"{label}-officer")
     workdir = tempfile.mkdtemp()
     try:
         public_pages(browser)
@@ -209,7 +213,8 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         nomad_id = identity.call("GetAccount", {}, token=identity.login(username, PASSWORD)).id
         application = identity.certification_of(officer, nomad_id)
         assert len(application.evidence.document_ids) == 1, application.evidence
-        identity.request_documents(officer, application.id, "Please add a bank statement for the last 3 months.")
+        workbench.ask_for_documents(officer_browser, application.id, "Please add a bank statement for the last 3 months.")
+        workbench.other_department_does_not_see(officer_browser, application.id)
 
         browser.open("/home")
         waiting = browser.driver.find_element(By.ID, "waiting-list")
@@ -222,7 +227,7 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         browser.check("certification-supplemented")
         supplemented = identity.certification_of(officer, nomad_id)
         assert len(supplemented.evidence.document_ids) >= 1 and supplemented.status == 1, supplemented
-        identity.approve(officer, application.id)
+        workbench.approve(officer_browser, application.id)
 
         browser.open("/card")
         browser.check("card")
@@ -231,7 +236,7 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         claims = verify_card_qr(card_qr, identity.public_keys())
         assert claims["sub"] == nomad_id, claims
         bounty_claimed_from_home(browser, identity, jobs, username, identity.login(*INDUSTRY_OFFICER))
-        wallet_journey(browser, identity, assets, identity.login(username, PASSWORD))
+        wallet_journey(browser, officer_browser, identity, assets, identity.login(username, PASSWORD))
 
         csrf_refused(browser)
         # The staff's dashboard is not for nomads.
@@ -246,9 +251,10 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         staff_dashboard(browser)
         desk_journey(browser, identity, events, analytics, sign_in, identity.login(username, PASSWORD), nomad_id,
                      card_qr, card_read_at)
-        return browser.violations
+        return {**browser.violations, **{f"officer:{page}": found for page, found in officer_browser.violations.items()}}
     finally:
         browser.close()
+        officer_browser.close()
 
 
 def main():
@@ -259,8 +265,12 @@ def main():
     analytics = Analytics(sys.argv[4])
     assets = Assets(sys.argv[5])
     summary = {}
+    # NOMAD_BROWSER_RUNS=en,ar narrows the runs while working on a page; CI runs them all.
+    chosen = [run for run in os.environ.get("NOMAD_BROWSER_RUNS", "").split(",") if run]
     for language, javascript in [(language, True) for language in LANGUAGES] + [("en", False)]:
         label = f"{language}{'' if javascript else '-nojs'}"
+        if chosen and label not in chosen:
+            continue
         print(f"--- journey {label}", flush=True)
         violations = journey(language, javascript, identity, jobs, events, analytics, assets)
         summary[label] = violations

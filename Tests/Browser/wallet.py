@@ -1,12 +1,13 @@
-"""The nomad's wallet in the browser: POW (credited over gRPC for a labelling
-task the data bureau accepts, as its own system would) exchanged for points,
+"""The nomad's wallet in the browser: POW (credited for a labelling task,
+sent over gRPC, that the data bureau's officer accepts on the workbench in
+the officer's browser) exchanged for points,
 points spent at a seeded merchant (a refusal first: more than they hold),
 and points sent to another nomad by the number printed on their card: looked
 up, shown with the name masked, confirmed, sent. Sending to one's own card
 is refused next to the field. The balances are read back over gRPC."""
 from selenium.webdriver.common.by import By
 
-ASSETS_OFFICER = ("demo-assets-officer", "nomad-zone-demo")
+from workbench import accept_contribution
 # A certified demo nomad (DemoSeed): the friend who receives the points.
 FRIEND = ("demo-lin", "nomad-zone-demo")
 FRIEND_MASKED = "林*"
@@ -18,8 +19,9 @@ def grouped(number):
     return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
 
 
-def wallet_journey(browser, identity, assets, nomad):
-    assets.credit_pow(nomad, identity.login(*ASSETS_OFFICER), 12)
+def wallet_journey(browser, officer_browser, identity, assets, nomad):
+    task = assets.submit_task(nomad, 12)
+    accept_contribution(officer_browser, task.contribution_id)
     rate = assets.call("GetExchangeRate", {}, token=nomad).points_per_pow
     browser.open("/wallet")
     assert browser.page() == "wallet", browser.page()

@@ -56,6 +56,8 @@ public enum PortalRouter {
         WalletPages.register(on: group, portal: portal)
         StaffKpiPages.register(on: group, portal: portal)
         DeskPages.register(on: group, portal: portal)
+        StaffQueuePages.register(on: group, portal: portal)
+        StaffCertificationPages.register(on: group, portal: portal)
     }
 }
 

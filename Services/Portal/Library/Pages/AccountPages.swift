@@ -106,13 +106,18 @@ enum AccountPages {
         default: role = "service"
         }
         var foreign = false
-        if case .nomad(let profile)? = account.profile { foreign = profile.foreign }
+        var department: String?
+        switch account.profile {
+        case .nomad(let profile)?: foreign = profile.foreign
+        case .officer(let profile)?: department = profile.department
+        default: break
+        }
         return Session(
             accessToken: pair.accessToken, accessExpires: pair.accessTokenExpiresAt.date,
             refreshToken: pair.refreshToken, refreshExpires: pair.refreshTokenExpiresAt.date,
             accountID: account.id, username: account.username,
             displayName: account.displayName.isEmpty ? account.username : account.displayName,
-            role: role, foreign: foreign)
+            role: role, foreign: foreign, department: department)
     }
 
     static func signOut(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {

@@ -29,6 +29,21 @@ extension Portal {
         return session
     }
 
+    /// Officers, with their department: the workbench is theirs alone (an
+    /// admin decides nothing a department owns).
+    public func requireOfficer(_ context: PortalContext, _ request: Request) async throws -> (Session, department: String) {
+        let session = try requireSession(context, request)
+        guard session.role == "officer" else { throw PageError(.forbidden, "error.page.officers_only") }
+        if let department = session.department, !department.isEmpty { return (session, department) }
+        // A session from before the portal kept the department.
+        let call = call(context)
+        let account = try await backends.identity.getAccount(.init(), metadata: call.metadata, options: call.options)
+        guard case .officer(let profile)? = account.profile, !profile.department.isEmpty else {
+            throw PageError(.forbidden, "error.page.officers_only")
+        }
+        return (session, profile.department)
+    }
+
     public func call(_ context: PortalContext) -> Call {
         backends.call(context.session, context.language, visitor: context.remoteAddress)
     }

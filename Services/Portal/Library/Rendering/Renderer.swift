@@ -97,7 +97,7 @@ public final class Renderer: Sendable {
             object["user"] =
                 [
                     "displayName": session.displayName, "username": session.username,
-                    "isNomad": session.isNomad, "foreign": session.foreign, "role": session.role,
+                    "isNomad": session.isNomad, "foreign": session.foreign, "role": session.role, "isOfficer": session.role == "officer",
                     "canDesk": Portal.siteDeskRoles.union(Portal.gateDeskRoles).contains(session.role),
                 ] as [String: Any]
         }

@@ -15,10 +15,13 @@ public struct Session: Codable, Sendable, Equatable {
     public var role: String
     /// Nomads: whether their nationality is not CN (permits are theirs).
     public var foreign: Bool
+    /// Officers: their department, which decides what their workbench shows.
+    /// Optional, so a cookie sealed before it existed still opens.
+    public var department: String?
 
     public init(
         accessToken: String, accessExpires: Date, refreshToken: String, refreshExpires: Date,
-        accountID: String, username: String, displayName: String, role: String, foreign: Bool
+        accountID: String, username: String, displayName: String, role: String, foreign: Bool, department: String? = nil
     ) {
         self.accessToken = accessToken
         self.accessExpires = accessExpires
@@ -29,6 +32,7 @@ public struct Session: Codable, Sendable, Equatable {
         self.displayName = displayName
         self.role = role
         self.foreign = foreign
+        self.department = department
     }
 
     public var isNomad: Bool { role == "nomad" }

@@ -1,0 +1,95 @@
+"""The officers' workbench in the browser, in a second Chromium beside the
+nomad's: the talent officer finds the nomad's certification on the queue,
+opens it (criteria, the uploaded PDF opened from the page), asks for one
+more document with a reason, and later approves; an officer of the data
+bureau does not see it (absent from the queue, 403 on its page) and accepts
+the nomad's data contribution on the queue instead."""
+import urllib.error
+import urllib.request
+
+from selenium.webdriver.common.by import By
+
+from harness import PORTAL
+
+TALENT = ("demo-talent-officer", "nomad-zone-demo")
+DATA = ("demo-assets-officer", "nomad-zone-demo")
+
+
+def sign_in_as(browser, who):
+    browser.driver.delete_all_cookies()
+    browser.open("/signin")
+    browser.fill({"username": who[0], "password": who[1]})
+    browser.click("signin-submit")
+
+
+def fetch(browser, path):
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.driver.get_cookies())
+    request = urllib.request.Request(PORTAL + path, headers={"Cookie": cookies})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, response.headers.get("Content-Type"), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type"), b""
+
+
+def open_certification(browser, application_id, shot):
+    browser.open("/staff/queue")
+    assert browser.page() == "staff-queue", browser.page()
+    browser.field(f"certification-{application_id}")
+    browser.check(f"{shot}-queue")
+    assert browser.click(f"open-{application_id}") == "staff-certification", browser.page()
+    browser.check(shot)
+
+
+def decide_certification(browser, decision, reason=""):
+    browser.driver.find_element(By.ID, f"decision_{decision}").click()
+    if reason:
+        browser.fill({"reason": reason})
+    assert browser.click("decide-submit") == "staff-certification", browser.page()
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
+
+
+def ask_for_documents(browser, application_id, reason):
+    sign_in_as(browser, TALENT)
+    open_certification(browser, application_id, "officer-certification")
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "#cert-criteria li"), "no criteria shown"
+    links = browser.driver.find_elements(By.CSS_SELECTOR, "a.document-link")
+    assert len(links) == 1, len(links)
+    status, content_type, body = fetch(browser, links[0].get_attribute("href").removeprefix(PORTAL))
+    assert status == 200 and content_type == "application/pdf" and body.startswith(b"%PDF"), (status, content_type, body[:8])
+    # A reason is required to ask for documents: refused next to the field first.
+    browser.driver.find_element(By.ID, "decision_request_documents").click()
+    browser.click("decide-submit")
+    assert browser.error("reason"), "no error next to the reason"
+    browser.check("officer-certification-refused")
+    decide_certification(browser, "request_documents", reason)
+    browser.check("officer-certification-asked")
+
+
+def approve(browser, application_id):
+    sign_in_as(browser, TALENT)
+    open_certification(browser, application_id, "officer-certification-again")
+    decide_certification(browser, "approve")
+    browser.check("officer-certification-approved")
+
+
+def other_department_does_not_see(browser, application_id):
+    sign_in_as(browser, DATA)
+    browser.open("/staff/queue")
+    assert not browser.driver.find_elements(By.ID, f"certification-{application_id}"), "another department sees the certification"
+    browser.open(f"/staff/certifications/{application_id}")
+    assert browser.page() == "error", browser.page()
+    assert fetch(browser, f"/staff/certifications/{application_id}")[0] == 403
+    browser.check("officer-other-department")
+
+
+def accept_contribution(browser, contribution_id):
+    sign_in_as(browser, DATA)
+    browser.open("/staff/queue")
+    browser.field(f"contribution-{contribution_id}")
+    browser.check("officer-data-queue")
+    browser.driver.find_element(By.ID, f"decision_{contribution_id}_accept").click()
+    assert browser.click(f"decide-{contribution_id}") == "staff-queue", browser.page()
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
+    assert not browser.driver.find_elements(By.ID, f"contribution-{contribution_id}"), "the accepted contribution still waits"
+    browser.check("officer-data-accepted")
