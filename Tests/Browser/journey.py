@@ -6,7 +6,8 @@ language and once with JavaScript off:
   browser of their own, opens it with its PDF and asks for one more document
   (an officer of the data bureau does not see it) -> the nomad sees it on
   the home page and uploads it -> the officer approves on the workbench -> the card page shows a QR that verifies offline with identity's
-  published key -> a bounty application the officer qualified waits on the
+  published key -> the exit-entry officer approves the permit the nomad
+  applied for, on the workbench -> a bounty application the officer qualified waits on the
   home page, and the nomad claims it there -> in the wallet, POW credited
   for accepted work is exchanged for points, points are spent at a merchant
   and sent to another nomad by card number (wallet.py). Then an officer signs in and
@@ -235,6 +236,7 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         card_read_at = time.time()
         claims = verify_card_qr(card_qr, identity.public_keys())
         assert claims["sub"] == nomad_id, claims
+        workbench.approve_permit(officer_browser, identity, identity.login(username, PASSWORD))
         bounty_claimed_from_home(browser, identity, jobs, username, identity.login(*INDUSTRY_OFFICER))
         wallet_journey(browser, officer_browser, identity, assets, identity.login(username, PASSWORD))
 

@@ -3,9 +3,12 @@ nomad's: the talent officer finds the nomad's certification on the queue,
 opens it (criteria, the uploaded PDF opened from the page), asks for one
 more document with a reason, and later approves; an officer of the data
 bureau does not see it (absent from the queue, 403 on its page) and accepts
-the nomad's data contribution on the queue instead."""
+the nomad's data contribution on the queue instead; the exit-entry officer
+approves the nomad's work permit (applied for over gRPC) on the queue."""
+import datetime
 import urllib.error
 import urllib.request
+import uuid
 
 from selenium.webdriver.common.by import By
 
@@ -13,6 +16,7 @@ from harness import PORTAL
 
 TALENT = ("demo-talent-officer", "nomad-zone-demo")
 DATA = ("demo-assets-officer", "nomad-zone-demo")
+PERMITS = ("demo-permit-officer", "nomad-zone-demo")
 
 
 def sign_in_as(browser, who):
@@ -93,3 +97,20 @@ def accept_contribution(browser, contribution_id):
     assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
     assert not browser.driver.find_elements(By.ID, f"contribution-{contribution_id}"), "the accepted contribution still waits"
     browser.check("officer-data-accepted")
+
+
+def approve_permit(browser, identity, nomad):
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    permit = identity.call("ApplyPermit", {
+        "request_id": str(uuid.uuid4()), "months": 12, "activities": [1],
+        "start_date": {"year": today.year, "month": today.month, "day": today.day}}, token=nomad)
+    sign_in_as(browser, PERMITS)
+    browser.open("/staff/queue")
+    browser.field(f"permit-{permit.id}")
+    browser.check("officer-permit-queue")
+    browser.driver.find_element(By.ID, f"decision_{permit.id}_approve").click()
+    assert browser.click(f"decide-{permit.id}") == "staff-queue", browser.page()
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
+    assert not browser.driver.find_elements(By.ID, f"permit-{permit.id}"), "the approved permit still waits"
+    browser.check("officer-permit-approved")
+    assert identity.call("GetPermit", {"id": permit.id}, token=nomad).status == 2  # APPROVED

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NomadProtos
 @testable import Portal
 import Testing
 
@@ -12,8 +13,33 @@ import Testing
 @Suite struct WorkbenchPageTests {
     @Test func eachKindIsOfferedOnlyToTheDepartmentThatDecidesIt() {
         #expect(StaffQueue.kinds(of: "talent") == [.certification, .application])
-        #expect(StaffQueue.kinds(of: "data") == [.application, .contribution])
+        #expect(StaffQueue.kinds(of: "data") == [.application, .contribution, .poolAccess])
+        #expect(StaffQueue.kinds(of: "investment_promotion") == [.application, .eventReward])
+        #expect(StaffQueue.kinds(of: "exit_entry") == [.application, .permit])
         #expect(StaffQueue.kinds(of: "housing") == [.application])
+    }
+
+    /// Every kind and decision the workbench can show has its words (the
+    /// catalogues all hold the same keys: I18nTests).
+    @Test func everyKindAndDecisionHasALabel() async throws {
+        let catalogue = try await TestPortal.renderer().catalogues[.en]
+        for kind in StaffQueue.Kind.allCases { #expect(catalogue.has("queue.kind.\(kind.rawValue)"), "\(kind)") }
+        for decision in ["approve", "accept", "grant", "reject", "request_documents"] {
+            #expect(catalogue.has("queue.decision.\(decision)"), "\(decision)")
+        }
+        for kind in Nomad_Assets_V1_ContributionKind.allCases {
+            #expect(catalogue.has("contribution_kind.\(String(describing: kind))"), "\(kind)")
+        }
+    }
+
+    /// Templates read the catalogue as a tree ("queue.kind.permit" is
+    /// `{{t.queue.kind.permit}}`), so a key that is also the start of another
+    /// ("queue.decision" beside "queue.decision.approve") would show as a
+    /// dictionary, not its text: no key may be both.
+    @Test func noCatalogueKeyIsAlsoABranch() async throws {
+        let keys = Set(try await TestPortal.renderer().catalogues[.en].messages.keys)
+        let both = keys.filter { key in keys.contains { $0.hasPrefix(key + ".") } }
+        #expect(both.isEmpty, "\(both.sorted())")
     }
 
     @Test func overdueFirstThenTheOldest() {
@@ -44,7 +70,9 @@ import Testing
             "housing": try sealed("officer", department: "housing"), "talent": try sealed("officer", department: "talent"),
         ]
         let certification = "/staff/certifications/\(UUID().uuidString)"
-        let contribution = "/staff/contributions/\(UUID().uuidString)/review"
+        let contribution = "/staff/decide/contribution/\(UUID().uuidString)"
+        let permit = "/staff/decide/permit/\(UUID().uuidString)"
+        let reward = "/staff/decide/event_reward/\(UUID().uuidString)"
         try await TestPortal.application(portal).test(.router) { client in
             let (csrf, token) = try await TestPortal.csrf(client)
             func visit(_ method: HTTPRequest.Method, _ path: String, as who: String?, form: String = "") async throws -> TestResponse {
@@ -61,7 +89,8 @@ import Testing
                 for (method, path) in [
                     (HTTPRequest.Method.get, "/staff/queue"), (.get, certification), (.post, certification + "/decide"),
                     (.post, contribution),
-                    (.post, "/staff/applications/\(UUID().uuidString)/decide"), (.get, "/staff/documents/\(UUID().uuidString)"),
+                    (.post, "/staff/decide/application/\(UUID().uuidString)"), (.get, "/staff/documents/\(UUID().uuidString)"),
+                    (.post, permit),
                 ] {
                     let response = try await visit(method, path, as: who, form: "decision=approve")
                     #expect(response.status == .forbidden, "\(who) \(method) \(path)")
@@ -69,7 +98,10 @@ import Testing
                 }
             }
             // An officer of another department: not the certifications, not the contributions.
-            for (method, path) in [(HTTPRequest.Method.get, certification), (.post, certification + "/decide"), (.post, contribution)] {
+            for (method, path) in [
+                (HTTPRequest.Method.get, certification), (.post, certification + "/decide"), (.post, contribution), (.post, permit),
+                (.post, reward),
+            ] {
                 let response = try await visit(method, path, as: "housing", form: "decision=approve")
                 #expect(response.status == .forbidden, "\(method) \(path)")
                 #expect(TestPortal.body(response).contains("由其他部门审批"), "\(path)")
@@ -83,8 +115,20 @@ import Testing
                 #expect(response.status == .seeOther && response.headers[.location] == certification, "\(form)")
                 #expect(TestPortal.setCookies(response)[CookieName.flash] != nil, "\(field)")
             }
-            let malformed = try await visit(.get, "/staff/certifications/not-an-id", as: "talent")
-            #expect(malformed.status == .notFound)
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/staff/certifications/not-an-id"), (.post, "/staff/decide/application/not-an-id"),
+                (.post, "/staff/decide/no_such_kind/\(UUID().uuidString)"), (.post, "/staff/decide/certification/\(UUID().uuidString)"),
+            ] {
+                #expect(try await visit(method, path, as: "talent", form: "decision=approve").status == .notFound, "\(path)")
+            }
+            // In place: a decision and, to refuse, a reason, told before any call.
+            for form in ["decision=", "decision=maybe", "decision=reject"] {
+                let path = "/staff/decide/application/\(UUID().uuidString)"
+                let response = try await visit(.post, path, as: "housing", form: form)
+                #expect(
+                    response.status == .seeOther && response.headers[.location]?.hasPrefix("/staff/queue#application-") == true, "\(form)")
+                #expect(TestPortal.setCookies(response)[CookieName.flash] != nil, "\(form)")
+            }
         }
     }
 }

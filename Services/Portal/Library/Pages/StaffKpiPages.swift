@@ -105,7 +105,7 @@ enum StaffKpiPages {
             kpi.byArea
             ? [("all", nil), ("core", "core"), ("linked", "linked")].map { label, area in
                 [
-                    "label": catalogue.text("staff_kpi.area.\(label)"), "path": query.path(area: .some(area)),
+                    "label": catalogue.text("staff_kpi.area_\(label)"), "path": query.path(area: .some(area)),
                     "current": area == query.areaName,
                 ]
             } : []

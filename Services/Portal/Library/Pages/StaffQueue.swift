@@ -6,16 +6,25 @@ import Foundation
 /// officer's department owns, so nobody is shown a decision they cannot take.
 enum StaffQueue {
     enum Kind: String, CaseIterable {
-        /// 游民认定: identity's certifying department.
+        /// 游民认定: identity's certifying department, on a page of its own.
         case certification
         /// 一卡通办 applications: routed to the department each catalogue entry
         /// names, so every department may have some (identity scopes the list).
         case application
-        /// Data contributions to accept or reject: the data bureau.
+        /// Foreign nomads' work and residence permits.
+        case permit
+        /// Data contributions to accept or reject.
         case contribution
+        /// Enterprises' requests to use a data pool, with a purpose and period.
+        case poolAccess = "pool_access"
+        /// Organisers' applications for the conference reward.
+        case eventReward = "event_reward"
     }
 
-    static let owners: [Kind: String] = [.certification: "talent", .contribution: "data"]
+    static let owners: [Kind: String] = [
+        .certification: "talent", .permit: "exit_entry", .contribution: "data", .poolAccess: "data",
+        .eventReward: "investment_promotion",
+    ]
 
     static func kinds(of department: String) -> [Kind] {
         Kind.allCases.filter { owners[$0] == nil || owners[$0] == department }
@@ -30,6 +39,7 @@ enum StaffQueue {
         var submitted: Date
         var due: Date?
         var overdue: Bool
+        /// Where it is decided when not in place.
         var link: String
     }
 
