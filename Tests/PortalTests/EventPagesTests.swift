@@ -102,12 +102,15 @@ import Testing
                 "event", titleKey: "event.page_title", titleValues: ["title": "Tide <b>"], context: context, path: "/events/e1",
                 data: [
                     "id": "e1", "title": ["text": "Tide <b>", "lang": "en"], "description": ["text": "d", "lang": "en"],
-                    "kind": "k", "start": "s", "end": "e", "place": "p", "seats": "1/1", "closes": "c", "yours": waitlisted,
+                    "kind": "k", "start": "s", "end": "e", "place": ["address": "Hall <2>", "area": "Core"], "seats": "1/1",
+                    "closes": "c", "yours": waitlisted,
                 ])
             #expect(event.contains("dir=\"\(language.direction)\""))
             #expect(event.contains("Tide &lt;b&gt;") && !event.contains("Tide <b>"), "\(language): the title is text")
             #expect(event.contains(catalogue.text("my_events.position", ["n": format.number(3)])), "\(language)")
             #expect(!event.contains("register-submit"), "\(language): registered already, no button")
+            // An address in its own script reads right inside an Arabic sentence.
+            #expect(event.contains("<bdi>Hall &lt;2&gt;</bdi>" + catalogue.text("list.separator") + "Core"), "\(language)")
             let open = portal.renderer.html(
                 "event", titleKey: "event.page_title", titleValues: ["title": "t"], context: context, path: "/events/e1",
                 data: ["id": "e1", "canRegister": true, "full": true, "requestID": "q1"])

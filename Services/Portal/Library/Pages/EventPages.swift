@@ -112,16 +112,17 @@ enum EventPages {
         ]
     }
 
-    /// "Online", or the site's address and area.
-    static func place(_ venue: Nomad_Events_V1_EventVenue, _ catalogue: Catalogue) -> String {
+    /// "Online", or the site's area after its address (the address in its own
+    /// script, isolated by the templates so it reads right in Arabic pages too).
+    static func place(_ venue: Nomad_Events_V1_EventVenue, _ catalogue: Catalogue) -> [String: String] {
         switch venue.place {
         case .online?:
-            return catalogue.text("events.online")
+            return ["address": "", "area": catalogue.text("events.online")]
         case .site(let site)?:
             let area = site.area == .core ? catalogue.text("area.coreXinyingBay") : catalogue.text("area.linked")
-            return site.address.isEmpty ? area : site.address + catalogue.text("list.separator") + area
+            return ["address": site.address, "area": area]
         case nil:
-            return ""
+            return ["address": "", "area": ""]
         }
     }
 
@@ -241,7 +242,7 @@ enum EventPages {
             view["eventID"] = registration.eventID
             view["title"] = title
             view["when"] = event.map { "\(format.timestamp($0.startTime)) – \(format.timestamp($0.endTime))" } ?? ""
-            view["place"] = event.map { place($0.venue, catalogue) } ?? ""
+            view["place"] = event.map { place($0.venue, catalogue) } ?? [:]
             view["registered"] = format.timestamp(registration.createTime)
             view["canCancel"] = registration.status != .cancelled && !registration.checkedIn && !ended(registration)
             view["requestID"] = UUID().uuidString
