@@ -10,7 +10,9 @@ language and once with JavaScript off:
   follows a KPI to its months, this month's events and its CSV; and an
   officer on desk duty scans the nomad's card at a community site (valid,
   the visit recorded; suspended, refused with the reason) and a ticket at
-  an event's gate (desk.py).
+  an event's gate (desk.py). Last, the nomad registers for a full event,
+  is waitlisted, and finds the place confirmed with its ticket once the
+  seat holder cancels (events.py).
 
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
@@ -33,6 +35,7 @@ from selenium.webdriver.common.by import By
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
 from desk import desk_journey  # noqa: E402
+from events import events_journey  # noqa: E402
 from officer import Analytics, Events, Identity, Jobs, verify_card_qr  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
@@ -242,6 +245,7 @@ def journey(language, javascript, identity, jobs, events, analytics):
         staff_dashboard(browser)
         desk_journey(browser, identity, events, analytics, sign_in, identity.login(username, PASSWORD), nomad_id,
                      card_qr, card_read_at)
+        events_journey(browser, identity, events, sign_in, username, PASSWORD)
         return browser.violations
     finally:
         browser.close()
