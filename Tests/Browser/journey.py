@@ -14,7 +14,9 @@ language and once with JavaScript off:
   follows a KPI to its months, this month's events and its CSV; and an
   officer on desk duty scans the nomad's card at a community site (valid,
   the visit recorded; suspended, refused with the reason) and a ticket at
-  an event's gate (desk.py).
+  an event's gate (desk.py). Last, the nomad registers for a full event,
+  is waitlisted, and finds the place confirmed with its ticket once the
+  seat holder cancels (events.py).
 
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
@@ -37,6 +39,7 @@ from selenium.webdriver.common.by import By
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import LANGUAGES, PORTAL, SHOTS, Browser, wait_for_portal  # noqa: E402
 from desk import desk_journey  # noqa: E402
+from events import events_journey  # noqa: E402
 from officer import Analytics, Assets, Events, Identity, Jobs, verify_card_qr  # noqa: E402
 from wallet import wallet_journey  # noqa: E402
 import workbench  # noqa: E402
@@ -253,6 +256,7 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         staff_dashboard(browser)
         desk_journey(browser, identity, events, analytics, sign_in, identity.login(username, PASSWORD), nomad_id,
                      card_qr, card_read_at)
+        events_journey(browser, identity, events, sign_in, username, PASSWORD)
         return {**browser.violations, **{f"officer:{page}": found for page, found in officer_browser.violations.items()}}
     finally:
         browser.close()

@@ -76,6 +76,8 @@ import Testing
         check("milestone_status", Nomad_Jobs_V1_MilestoneStatus.self)
         check("job_mode", Nomad_Jobs_V1_JobMode.self)
         check("event_kind", Nomad_Events_V1_EventKind.self)
+        check("event_status", Nomad_Events_V1_EventStatus.self)
+        check("reg_status", Nomad_Events_V1_RegistrationStatus.self)
         check("ledger_kind", Nomad_Assets_V1_LedgerAccountKind.self)
         check("target_kind", Nomad_Analytics_V1_TargetKind.self)
     }

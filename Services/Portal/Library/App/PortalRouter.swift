@@ -53,6 +53,7 @@ public enum PortalRouter {
         CardPages.register(on: group, portal: portal)
         PermitPages.register(on: group, portal: portal)
         ApplicationPages.register(on: group, portal: portal)
+        EventPages.register(on: group, portal: portal)
         WalletPages.register(on: group, portal: portal)
         StaffKpiPages.register(on: group, portal: portal)
         DeskPages.register(on: group, portal: portal)

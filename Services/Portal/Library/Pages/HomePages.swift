@@ -97,7 +97,8 @@ enum HomePages {
                         view: [
                             "kind": "seat",
                             "text": catalogue.text("home.seat_confirmed", ["date": format.timestamp(registration.updateTime)]),
-                            "link": "/events", "action": catalogue.text("home.act_events"), "urgent": false,
+                            "link": "/my/events#reg-\(registration.registrationID)", "action": catalogue.text("home.act_events"),
+                            "urgent": false,
                         ]))
             }
         } else {

@@ -121,8 +121,9 @@ enum PublicPages {
             path: request.uri.path, data: data)
     }
 
-    static func events(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
-        let events = try await read("events", portal, context) { call in
+    /// The upcoming published events, read anonymously and shared through the cache.
+    static func upcomingEvents(_ portal: Portal, _ context: PortalContext) async throws -> [Nomad_Events_V1_Event] {
+        try await read("events", portal, context) { call in
             try await portal.backends.events.listEvents(
                 .with {
                     $0.startsAfter = .init(date: Date())
@@ -130,27 +131,38 @@ enum PublicPages {
                 }, metadata: call.metadata, options: call.options
             ).events
         }
+    }
+
+    /// The longest search kept; a longer one is cut, not refused.
+    static let maxQuery = 100
+
+    /// Upcoming events, each linking to its own page, searchable by title in
+    /// the page's language (ListEvents has no text query: the portal filters
+    /// the listed events, ignoring case, accents and width).
+    static func events(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
+        let events = try await upcomingEvents(portal, context)
+        let query = String(
+            (request.uri.queryParameters.get("q") ?? "").split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+                .prefix(maxQuery))
         let format = Formatting(language: context.language)
         let catalogue = portal.catalogue(context)
-        let views: [[String: Any]] = events.sorted { $0.startTime.seconds < $1.startTime.seconds }.map { event in
-            [
-                "title": View.text(event.title, context.language),
-                "description": View.text(event.description_p, context.language),
-                "kind": View.label("event_kind", String(describing: event.kind), catalogue),
-                "start": format.timestamp(event.startTime),
-                "end": format.timestamp(event.endTime),
-                "online": event.venue.online.url.isEmpty == false,
-                "address": event.venue.site.address,
-                "seats": catalogue.text(
-                    "events.seats",
-                    [
-                        "taken": format.number(Int(event.confirmedCount)), "capacity": format.number(Int(event.capacity)),
-                    ]),
-            ]
+        let shown = events.filter { event in
+            query.isEmpty
+                || (View.text(event.title, context.language)["text"] ?? "").range(
+                    of: query, options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive]) != nil
+        }
+        let views: [[String: Any]] = shown.sorted { $0.startTime.seconds < $1.startTime.seconds }.map { event in
+            var view = EventPages.eventView(event, context, portal)
+            view["description"] = View.text(event.description_p, context.language)
+            return view
         }
         return portal.renderer.page(
             "events", titleKey: "events.title", context: context, path: request.uri.path,
-            data: ["events": views, "empty": views.isEmpty])
+            data: [
+                "events": views, "empty": events.isEmpty, "query": query, "searched": !query.isEmpty,
+                "noMatch": !events.isEmpty && views.isEmpty,
+                "searchSummary": catalogue.text("events.search_results", ["query": query, "count": format.number(views.count)]),
+            ])
     }
 
     static func jobs(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
