@@ -21,7 +21,7 @@ def grouped(number):
 
 def wallet_journey(browser, officer_browser, identity, assets, nomad):
     task = assets.submit_task(nomad, 12)
-    accept_contribution(officer_browser, task.contribution_id)
+    accept_contribution(officer_browser, task.contribution_id, identity, assets)
     rate = assets.call("GetExchangeRate", {}, token=nomad).points_per_pow
     browser.open("/wallet")
     assert browser.page() == "wallet", browser.page()

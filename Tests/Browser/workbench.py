@@ -3,7 +3,8 @@ nomad's: the talent officer finds the nomad's certification on the queue,
 opens it (criteria, the uploaded PDF opened from the page), asks for one
 more document with a reason, and later approves; an officer of the data
 bureau does not see it (absent from the queue, 403 on its page) and accepts
-the nomad's data contribution on the queue instead; the exit-entry officer
+the nomad's data contribution and an enterprise's request to use a data
+pool (sent over gRPC) on the queue instead; the exit-entry officer
 approves the nomad's work permit (applied for over gRPC) on the queue."""
 import datetime
 import urllib.error
@@ -17,6 +18,7 @@ from harness import PORTAL
 TALENT = ("demo-talent-officer", "nomad-zone-demo")
 DATA = ("demo-assets-officer", "nomad-zone-demo")
 PERMITS = ("demo-permit-officer", "nomad-zone-demo")
+ENTERPRISE = ("demo-tide-tech", "nomad-zone-demo")
 
 
 def sign_in_as(browser, who):
@@ -87,16 +89,36 @@ def other_department_does_not_see(browser, application_id):
     browser.check("officer-other-department")
 
 
-def accept_contribution(browser, contribution_id):
+def decide_in_place(browser, kind, item_id, decision, shot):
+    browser.field(f"{kind}-{item_id}")
+    browser.driver.find_element(By.ID, f"decision_{item_id}_{decision}").click()
+    assert browser.click(f"decide-{item_id}") == "staff-queue", browser.page()
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
+    assert not browser.driver.find_elements(By.ID, f"{kind}-{item_id}"), f"the decided {kind} still waits"
+    browser.check(shot)
+
+
+def accept_contribution(browser, contribution_id, identity, assets):
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    end = today + datetime.timedelta(days=30)
+    grant = assets.call("RequestPoolAccess", {
+        "request_id": str(uuid.uuid4()), "pool_code": "vehicle_road_cloud",
+        "purpose": "Signal timing study for Danzhou's new district",
+        "period_start": {"year": today.year, "month": today.month, "day": today.day},
+        "period_end": {"year": end.year, "month": end.month, "day": end.day}}, token=identity.login(*ENTERPRISE))
     sign_in_as(browser, DATA)
     browser.open("/staff/queue")
     browser.field(f"contribution-{contribution_id}")
     browser.check("officer-data-queue")
-    browser.driver.find_element(By.ID, f"decision_{contribution_id}_accept").click()
-    assert browser.click(f"decide-{contribution_id}") == "staff-queue", browser.page()
-    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
-    assert not browser.driver.find_elements(By.ID, f"contribution-{contribution_id}"), "the accepted contribution still waits"
-    browser.check("officer-data-accepted")
+    decide_in_place(browser, "contribution", contribution_id, "accept", "officer-data-accepted")
+    # Refusing needs a reason, told next to the field; then granted.
+    browser.driver.find_element(By.ID, f"decision_{grant.grant_id}_reject").click()
+    browser.click(f"decide-{grant.grant_id}")
+    assert browser.error(f"reason_{grant.grant_id}"), "no error next to the reason"
+    browser.check("officer-pool-refusal-needs-reason")
+    decide_in_place(browser, "pool_access", grant.grant_id, "grant", "officer-pool-granted")
+    granted = assets.call("ListPoolGrants", {"status": 2}, token=identity.login(*ENTERPRISE)).grants
+    assert grant.grant_id in [g.grant_id for g in granted], "the grant was not recorded"
 
 
 def approve_permit(browser, identity, nomad):
@@ -108,9 +130,5 @@ def approve_permit(browser, identity, nomad):
     browser.open("/staff/queue")
     browser.field(f"permit-{permit.id}")
     browser.check("officer-permit-queue")
-    browser.driver.find_element(By.ID, f"decision_{permit.id}_approve").click()
-    assert browser.click(f"decide-{permit.id}") == "staff-queue", browser.page()
-    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".notice-error"), browser.text()
-    assert not browser.driver.find_elements(By.ID, f"permit-{permit.id}"), "the approved permit still waits"
-    browser.check("officer-permit-approved")
+    decide_in_place(browser, "permit", permit.id, "approve", "officer-permit-approved")
     assert identity.call("GetPermit", {"id": permit.id}, token=nomad).status == 2  # APPROVED

@@ -102,7 +102,7 @@ enum BountyApplicationStore {
     static func markWon(_ tx: Tx, id: UUID, rank: Int) async throws -> Date {
         let rows = try await tx.query(
             """
-            UPDATE bounty_applications SET status = \(BountyRules.ApplicationStatus.won.rawValue), winner_rank = \(rank),
+            UPDATE bounty_applications SET status = \(literal: BountyRules.ApplicationStatus.won), winner_rank = \(rank),
               signed_at = now(), updated_at = now()
             WHERE id = \(id) RETURNING signed_at
             """)
@@ -114,9 +114,9 @@ enum BountyApplicationStore {
     static func markNotSelected(_ tx: Tx, bountyID: UUID) async throws -> [UUID] {
         let rows = try await tx.query(
             """
-            UPDATE bounty_applications SET status = \(BountyRules.ApplicationStatus.notSelected.rawValue), updated_at = now()
+            UPDATE bounty_applications SET status = \(literal: BountyRules.ApplicationStatus.notSelected), updated_at = now()
             WHERE bounty_id = \(bountyID)
-              AND status IN (\(BountyRules.ApplicationStatus.submitted.rawValue), \(BountyRules.ApplicationStatus.qualified.rawValue))
+              AND status IN (\(literal: BountyRules.ApplicationStatus.submitted), \(literal: BountyRules.ApplicationStatus.qualified))
             RETURNING id
             """)
         var ids: [UUID] = []

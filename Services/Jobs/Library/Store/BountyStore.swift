@@ -139,9 +139,9 @@ enum BountyStore {
         let rows = try await tx.query(
             """
             UPDATE bounties SET winners = winners + 1,
-              status = CASE WHEN winners + 1 = winner_places THEN \(BountyRules.Status.inProgress.rawValue) ELSE status END,
+              status = CASE WHEN winners + 1 = winner_places THEN \(literal: BountyRules.Status.inProgress) ELSE status END,
               updated_at = now()
-            WHERE id = \(bounty.id) AND status = \(BountyRules.Status.open.rawValue) AND winners < winner_places
+            WHERE id = \(bounty.id) AND status = \(literal: BountyRules.Status.open) AND winners < winner_places
             RETURNING winners, winners = winner_places
             """)
         var result: (Int, Bool)?
@@ -175,7 +175,7 @@ enum BountyStore {
     ) async throws {
         try await tx.query(
             """
-            UPDATE bounties SET status = \(BountyRules.Status.completed.rawValue), reward_currency = budget_currency,
+            UPDATE bounties SET status = \(literal: BountyRules.Status.completed), reward_currency = budget_currency,
               reward_minor = \(rewardMinor), completed_at = now(), updated_at = now()
             WHERE id = \(bounty.id)
             """)
@@ -191,7 +191,7 @@ enum BountyStore {
     static func markCancelled(_ tx: Tx, _ bounty: BountyRecord, reason: String) async throws {
         try await tx.query(
             """
-            UPDATE bounties SET status = \(BountyRules.Status.cancelled.rawValue), updated_at = now() WHERE id = \(bounty.id)
+            UPDATE bounties SET status = \(literal: BountyRules.Status.cancelled), updated_at = now() WHERE id = \(bounty.id)
             """)
         try await tx.query(
             """

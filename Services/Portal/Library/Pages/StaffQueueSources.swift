@@ -92,6 +92,7 @@ enum StaffQueueSources {
                     documents: permit.documentIds, choices: ["approve", "reject"])
             }
         case .contribution:
+            let pools = await poolNames(page)
             let listed = try await portal.backends.assets.listContributions(
                 .with {
                     $0.status = .pending
@@ -121,6 +122,7 @@ enum StaffQueueSources {
                     facts: facts, choices: ["accept", "reject"])
             }
         case .poolAccess:
+            let pools = await poolNames(page)
             let listed = try await portal.backends.assets.listPoolGrants(
                 .with {
                     $0.status = .requested
@@ -130,7 +132,8 @@ enum StaffQueueSources {
             return listed.map { grant in
                 Entry(
                     item: .init(
-                        kind: kind, id: grant.grantID, applicantID: grant.enterpriseID, title: ["text": grant.poolCode, "lang": "en"],
+                        kind: kind, id: grant.grantID, applicantID: grant.enterpriseID,
+                        title: pools[grant.poolCode] ?? ["text": grant.poolCode, "lang": "en"],
                         submitted: grant.createdAt.date, due: nil, overdue: false, link: ""),
                     facts: [
                         ["label": catalogue.text("queue.purpose"), "value": grant.purpose],
@@ -160,6 +163,15 @@ enum StaffQueueSources {
                     ], choices: ["approve", "reject"])
             }
         }
+    }
+
+    /// The pools' names in the page's language, by code; a code stands in
+    /// when assets does not answer.
+    static func poolNames(_ page: Reader) async -> [String: [String: String]] {
+        let pools =
+            (try? await page.portal.backends.assets.listPools(.init(), metadata: page.call.metadata, options: page.call.options).pools)
+            ?? []
+        return Dictionary(pools.map { ($0.code, View.text($0.name, page.context.language)) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The decision on one item: `grant` is the first of the kind's choices.
