@@ -49,6 +49,9 @@ done
 grep -q "Nomad Zone is running" "$log" || { cat "$log"; echo "nomadctl up did not come up" >&2; exit 1; }
 
 export NOMAD_PORTAL_URL="http://127.0.0.1:$portal_port"
+# The suite's admin, as nomadctl up printed it (admin.py signs in with it).
+NOMAD_ADMIN_PASSWORD=$(sed -n 's/^ *admin  *username admin  *password \([^ ]*\).*$/\1/p' "$log" | head -1)
+export NOMAD_ADMIN_PASSWORD
 export NOMAD_SCREENSHOT_DIR="${NOMAD_SCREENSHOT_DIR:-$(pwd)/browser-screenshots}"
 rm -rf "$NOMAD_SCREENSHOT_DIR"
 python3 Tests/Browser/journey.py "127.0.0.1:$base" "127.0.0.1:$((base + 1))" "127.0.0.1:$((base + 3))" "127.0.0.1:$((base + 4))" "127.0.0.1:$((base + 2))" || { tail -50 "$log"; exit 1; }

@@ -14,9 +14,10 @@ language and once with JavaScript off:
   follows a KPI to its months, this month's events and its CSV; and an
   officer on desk duty scans the nomad's card at a community site (valid,
   the visit recorded; suspended, refused with the reason) and a ticket at
-  an event's gate (desk.py). Last, the nomad registers for a full event,
+  an event's gate (desk.py). Then the nomad registers for a full event,
   is waitlisted, and finds the place confirmed with its ticket once the
-  seat holder cancels (events.py).
+  seat holder cancels (events.py); last, the administrator creates and
+  disables an officer account and adds a community site (admin.py).
 
 Every page visited is screenshotted, checked by axe-core (no serious or
 critical violation), and checked for lang/dir, one h1 and no untranslated key.
@@ -43,6 +44,7 @@ from events import events_journey  # noqa: E402
 from officer import Analytics, Assets, Events, Identity, Jobs, verify_card_qr  # noqa: E402
 from wallet import wallet_journey  # noqa: E402
 import workbench  # noqa: E402
+from admin import admin_journey  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
 # Bounty qualification is the science and industry bureau's decision.
@@ -257,6 +259,7 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
         desk_journey(browser, identity, events, analytics, sign_in, identity.login(username, PASSWORD), nomad_id,
                      card_qr, card_read_at)
         events_journey(browser, identity, events, sign_in, username, PASSWORD)
+        admin_journey(officer_browser, identity)
         return {**browser.violations, **{f"officer:{page}": found for page, found in officer_browser.violations.items()}}
     finally:
         browser.close()
