@@ -1,7 +1,8 @@
 """The officers' workbench in the browser, in a second Chromium beside the
 nomad's: the talent officer finds the nomad's certification on the queue,
 opens it (criteria, the uploaded PDF opened from the page), asks for one
-more document with a reason, and later approves; an officer of the data
+more document with a reason, and later approves, both decisions then on the
+department's audit trail under the case; an officer of the data
 bureau does not see it (absent from the queue, 403 on its page) and accepts
 the nomad's data contribution and an enterprise's request to use a data
 pool (sent over gRPC) on the queue instead; the exit-entry officer
@@ -77,6 +78,12 @@ def approve(browser, application_id):
     open_certification(browser, application_id, "officer-certification-again")
     decide_certification(browser, "approve")
     browser.check("officer-certification-approved")
+    # Both decisions are on the department's audit trail, under the case.
+    browser.open(f"/staff/audit?service=identity&subject=certification/{application_id}")
+    assert browser.page() == "staff-audit", browser.page()
+    actions = [e.get_attribute("data-action") for e in browser.driver.find_elements(By.CSS_SELECTOR, "#audit-entries li")]
+    assert actions == ["certification.request_documents", "certification.approve"], actions
+    browser.check("officer-audit")
 
 
 def other_department_does_not_see(browser, application_id):

@@ -121,6 +121,7 @@ import Testing
             ] {
                 #expect(try await visit(method, path, as: "talent", form: "decision=approve").status == .notFound, "\(path)")
             }
+            #expect(try await visit(.get, "/staff/audit?service=nowhere", as: "talent").status == .notFound)
             // In place: a decision and, to refuse, a reason, told before any call.
             for form in ["decision=", "decision=maybe", "decision=reject"] {
                 let path = "/staff/decide/application/\(UUID().uuidString)"

@@ -59,6 +59,7 @@ public enum PortalRouter {
         DeskPages.register(on: group, portal: portal)
         StaffQueuePages.register(on: group, portal: portal)
         StaffCertificationPages.register(on: group, portal: portal)
+        StaffAuditPages.register(on: group, portal: portal)
         AdminPages.register(on: group, portal: portal)
     }
 }
