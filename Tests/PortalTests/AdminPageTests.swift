@@ -11,33 +11,21 @@ import Testing
 @Suite struct AdminPageTests {
     @Test func adminPagesAreForAdminsAndCheckTheirFormsFirst() async throws {
         let portal = try await TestPortal.make()
-        var sealed: [String: String] = [:]
+        var sessions: [String: String] = [:]
         for role in ["nomad", "enterprise", "officer", "admin"] {
-            sealed[role] = try portal.sealer.seal(
-                Session(
-                    accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
-                    refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
-                    role: role, foreign: false, department: role == "officer" ? "talent" : nil), purpose: CookieName.session)
+            sessions[role] = try TestPortal.session(portal, role: role, department: role == "officer" ? "talent" : nil)
         }
-        let sessions = sealed
-        try await TestPortal.application(portal).test(.router) { client in
-            let (csrf, token) = try await TestPortal.csrf(client)
-            func visit(_ method: HTTPRequest.Method, _ path: String, as role: String?, form: String = "") async throws -> TestResponse {
-                var cookie = "\(CookieName.csrf)=\(csrf)"
-                if let role { cookie += "; \(CookieName.session)=\(sessions[role] ?? "")" }
-                return try await client.executeRequest(
-                    uri: path, method: method, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
-                    body: method == .post ? ByteBuffer(string: form + "&_csrf=" + FormBody.encode(token)) : nil)
-            }
+        try await TestPortal.application(portal).test(.router) { [sessions] client in
+            let browser = try await TestPortal.Visitor(client, sessions: sessions)
             let disable = "/admin/officers/\(UUID().uuidString)/disable"
             let pages: [(HTTPRequest.Method, String)] = [
                 (.get, "/admin/officers"), (.post, "/admin/officers"), (.post, disable), (.get, "/admin/sites"), (.post, "/admin/sites"),
             ]
             for (method, path) in pages {
-                let signedOut = try await visit(method, path, as: nil)
+                let signedOut = try await browser.visit(method, path, as: nil)
                 #expect(signedOut.status == .seeOther && signedOut.headers[.location]?.hasPrefix("/signin") == true, "\(path)")
                 for role in ["nomad", "enterprise", "officer"] {
-                    let response = try await visit(method, path, as: role, form: "username=x&password=y&reason_x=z")
+                    let response = try await browser.visit(method, path, as: role, form: "username=x&password=y&reason_x=z")
                     #expect(response.status == .forbidden, "\(role) \(method) \(path)")
                     #expect(TestPortal.body(response).contains("仅供管理员"), "\(role) \(path)")
                 }
@@ -52,11 +40,12 @@ import Testing
                 ),
             ]
             for (path, form, back) in refused {
-                let response = try await visit(.post, path, as: "admin", form: form)
+                let response = try await browser.visit(.post, path, as: "admin", form: form)
                 #expect(response.status == .seeOther && response.headers[.location] == back, "\(path) \(form.prefix(40))")
                 #expect(TestPortal.setCookies(response)[CookieName.flash] != nil, "\(path)")
             }
-            #expect(try await visit(.post, "/admin/officers/not-an-id/disable", as: "admin", form: "reason_x=y").status == .notFound)
+            #expect(
+                try await browser.visit(.post, "/admin/officers/not-an-id/disable", as: "admin", form: "reason_x=y").status == .notFound)
         }
     }
 }

@@ -12,14 +12,6 @@ import Testing
 /// listens behind this portal, so a call would show "unavailable", not 403
 /// or 404), and their templates render in every language.
 @Suite struct EventPagesTests {
-    static func sealed(_ portal: Portal, role: String) throws -> String {
-        try portal.sealer.seal(
-            Session(
-                accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
-                refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
-                role: role, foreign: false), purpose: CookieName.session)
-    }
-
     /// Signed out: to sign-in, GET and POST alike. Enterprises, officers and
     /// admins: a crafted post to the nomads' register or cancel is refused
     /// with the 403 page, as is the nomads' page itself. Malformed ids: 404,
@@ -27,7 +19,7 @@ import Testing
     @Test func refusalsComeBeforeAnyServiceIsAsked() async throws {
         let portal = try await TestPortal.make()
         var sessions: [String: String] = [:]
-        for role in ["nomad", "enterprise", "officer", "admin"] { sessions[role] = try Self.sealed(portal, role: role) }
+        for role in ["nomad", "enterprise", "officer", "admin"] { sessions[role] = try TestPortal.session(portal, role: role) }
         let roles = sessions
         let event = UUID().uuidString.lowercased()
         let registration = UUID().uuidString.lowercased()

@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 @testable import Portal
 
 /// A portal wired to service addresses nothing listens on: enough for the
@@ -58,6 +60,39 @@ enum TestPortal {
             guard let range = page.range(of: "name=\"_csrf\" value=\"") else { return (id, "") }
             let token = String(page[range.upperBound...].prefix { $0 != "\"" })
             return (id, token)
+        }
+    }
+
+    /// The sealed session cookie value of a signed-in `role`, as sign-in would set it.
+    static func session(_ portal: Portal, role: String, department: String? = nil) throws -> String {
+        try portal.sealer.seal(
+            Session(
+                accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
+                refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
+                role: role, foreign: false, department: department), purpose: CookieName.session)
+    }
+
+    /// A browser with the CSRF cookie and its form token, visiting as one of
+    /// `sessions` (by name) or signed out.
+    struct Visitor {
+        let client: any TestClientProtocol
+        let csrf: String
+        let token: String
+        let sessions: [String: String]
+
+        init(_ client: any TestClientProtocol, sessions: [String: String]) async throws {
+            self.client = client
+            (csrf, token) = try await TestPortal.csrf(client)
+            self.sessions = sessions
+        }
+
+        /// A GET, or a form POST carrying the token after `form`.
+        func visit(_ method: HTTPRequest.Method, _ path: String, as who: String?, form: String = "") async throws -> TestResponse {
+            var cookie = "\(CookieName.csrf)=\(csrf)"
+            if let who { cookie += "; \(CookieName.session)=\(sessions[who] ?? "")" }
+            return try await client.executeRequest(
+                uri: path, method: method, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                body: method == .post ? ByteBuffer(string: form + "&_csrf=" + FormBody.encode(token)) : nil)
         }
     }
 }

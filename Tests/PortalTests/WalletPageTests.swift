@@ -20,33 +20,18 @@ import Testing
 
     @Test func walletFormsAreForNomadsAndRefuseBadAmountsBeforeAnyCall() async throws {
         let portal = try await TestPortal.make()
-        var sealed: [String: String] = [:]
-        for role in ["nomad", "enterprise", "officer", "admin"] {
-            sealed[role] = try portal.sealer.seal(
-                Session(
-                    accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
-                    refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
-                    role: role, foreign: false), purpose: CookieName.session)
-        }
-        let sessions = sealed
+        var sessions: [String: String] = [:]
+        for role in ["nomad", "enterprise", "officer", "admin"] { sessions[role] = try TestPortal.session(portal, role: role) }
         let posts = ["/wallet/exchange", "/wallet/redeem", "/wallet/send", "/wallet/send/confirm"]
-        try await TestPortal.application(portal).test(.router) { client in
-            let (csrf, token) = try await TestPortal.csrf(client)
-            func visit(_ method: HTTPRequest.Method, _ path: String, as role: String?, form: String = "") async throws -> TestResponse {
-                var cookie = "\(CookieName.csrf)=\(csrf)"
-                if let role { cookie += "; \(CookieName.session)=\(sessions[role] ?? "")" }
-                return try await client.executeRequest(
-                    uri: path, method: method,
-                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
-                    body: method == .post ? ByteBuffer(string: form + "&_csrf=" + FormBody.encode(token)) : nil)
-            }
+        try await TestPortal.application(portal).test(.router) { [sessions] client in
+            let browser = try await TestPortal.Visitor(client, sessions: sessions)
             // Signed out: to sign-in; the other roles: refused, a crafted post too.
-            let signedOut = try await visit(.get, "/wallet", as: nil)
+            let signedOut = try await browser.visit(.get, "/wallet", as: nil)
             #expect(signedOut.status == .seeOther && signedOut.headers[.location] == "/signin?next=%2Fwallet")
             for role in ["enterprise", "officer", "admin"] {
-                #expect(try await visit(.get, "/wallet", as: role).status == .forbidden, "\(role)")
+                #expect(try await browser.visit(.get, "/wallet", as: role).status == .forbidden, "\(role)")
                 for path in posts {
-                    let response = try await visit(.post, path, as: role, form: "pow_units=5&points=5&token=x&recipient=lin")
+                    let response = try await browser.visit(.post, path, as: role, form: "pow_units=5&points=5&token=x&recipient=lin")
                     #expect(response.status == .forbidden, "\(role) \(path)")
                     #expect(TestPortal.body(response).contains("仅供数字游民"), "\(role) \(path)")
                 }
@@ -63,7 +48,7 @@ import Testing
                 ("/wallet/send/confirm", "points=5&token=" + String(repeating: "x", count: 10_000), "/wallet#send"),
             ]
             for (path, form, back) in refused {
-                let response = try await visit(.post, path, as: "nomad", form: form)
+                let response = try await browser.visit(.post, path, as: "nomad", form: form)
                 #expect(response.status == .seeOther, "\(path) \(form.prefix(60))")
                 #expect(response.headers[.location] == back, "\(path) \(form.prefix(60))")
                 #expect(TestPortal.setCookies(response)[CookieName.flash] != nil, "\(path)")

@@ -58,31 +58,19 @@ import Testing
 
     @Test func workbenchPagesRefuseOthersBeforeAnyCall() async throws {
         let portal = try await TestPortal.make()
-        func sealed(_ role: String, department: String? = nil) throws -> String {
-            try portal.sealer.seal(
-                Session(
-                    accessToken: "t", accessExpires: Date().addingTimeInterval(3600), refreshToken: "r",
-                    refreshExpires: Date().addingTimeInterval(7200), accountID: "a", username: "lin", displayName: "Lin",
-                    role: role, foreign: false, department: department), purpose: CookieName.session)
-        }
         let sessions = [
-            "nomad": try sealed("nomad"), "enterprise": try sealed("enterprise"), "admin": try sealed("admin"),
-            "housing": try sealed("officer", department: "housing"), "talent": try sealed("officer", department: "talent"),
+            "nomad": try TestPortal.session(portal, role: "nomad"), "enterprise": try TestPortal.session(portal, role: "enterprise"),
+            "admin": try TestPortal.session(portal, role: "admin"),
+            "housing": try TestPortal.session(portal, role: "officer", department: "housing"),
+            "talent": try TestPortal.session(portal, role: "officer", department: "talent"),
         ]
         let certification = "/staff/certifications/\(UUID().uuidString)"
         let contribution = "/staff/decide/contribution/\(UUID().uuidString)"
         let permit = "/staff/decide/permit/\(UUID().uuidString)"
         let reward = "/staff/decide/event_reward/\(UUID().uuidString)"
         try await TestPortal.application(portal).test(.router) { client in
-            let (csrf, token) = try await TestPortal.csrf(client)
-            func visit(_ method: HTTPRequest.Method, _ path: String, as who: String?, form: String = "") async throws -> TestResponse {
-                var cookie = "\(CookieName.csrf)=\(csrf)"
-                if let who { cookie += "; \(CookieName.session)=\(sessions[who] ?? "")" }
-                return try await client.executeRequest(
-                    uri: path, method: method, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
-                    body: method == .post ? ByteBuffer(string: form + "&_csrf=" + FormBody.encode(token)) : nil)
-            }
-            let signedOut = try await visit(.get, "/staff/queue", as: nil)
+            let browser = try await TestPortal.Visitor(client, sessions: sessions)
+            let signedOut = try await browser.visit(.get, "/staff/queue", as: nil)
             #expect(signedOut.status == .seeOther && signedOut.headers[.location]?.hasPrefix("/signin?next=") == true)
             // Not officers: the workbench and every decision are refused.
             for who in ["nomad", "enterprise", "admin"] {
@@ -92,7 +80,7 @@ import Testing
                     (.post, "/staff/decide/application/\(UUID().uuidString)"), (.get, "/staff/documents/\(UUID().uuidString)"),
                     (.post, permit),
                 ] {
-                    let response = try await visit(method, path, as: who, form: "decision=approve")
+                    let response = try await browser.visit(method, path, as: who, form: "decision=approve")
                     #expect(response.status == .forbidden, "\(who) \(method) \(path)")
                     #expect(TestPortal.body(response).contains("仅供工作人员"), "\(who) \(path)")
                 }
@@ -102,7 +90,7 @@ import Testing
                 (HTTPRequest.Method.get, certification), (.post, certification + "/decide"), (.post, contribution), (.post, permit),
                 (.post, reward),
             ] {
-                let response = try await visit(method, path, as: "housing", form: "decision=approve")
+                let response = try await browser.visit(method, path, as: "housing", form: "decision=approve")
                 #expect(response.status == .forbidden, "\(method) \(path)")
                 #expect(TestPortal.body(response).contains("由其他部门审批"), "\(path)")
             }
@@ -111,7 +99,7 @@ import Testing
                 ("decision=", "decision"), ("decision=reject&reason=", "reason"),
                 ("decision=request_documents&reason=x&deadline=2001-01-01", "deadline"),
             ] {
-                let response = try await visit(.post, certification + "/decide", as: "talent", form: form)
+                let response = try await browser.visit(.post, certification + "/decide", as: "talent", form: form)
                 #expect(response.status == .seeOther && response.headers[.location] == certification, "\(form)")
                 #expect(TestPortal.setCookies(response)[CookieName.flash] != nil, "\(field)")
             }
@@ -119,13 +107,13 @@ import Testing
                 (HTTPRequest.Method.get, "/staff/certifications/not-an-id"), (.post, "/staff/decide/application/not-an-id"),
                 (.post, "/staff/decide/no_such_kind/\(UUID().uuidString)"), (.post, "/staff/decide/certification/\(UUID().uuidString)"),
             ] {
-                #expect(try await visit(method, path, as: "talent", form: "decision=approve").status == .notFound, "\(path)")
+                #expect(try await browser.visit(method, path, as: "talent", form: "decision=approve").status == .notFound, "\(path)")
             }
-            #expect(try await visit(.get, "/staff/audit?service=nowhere", as: "talent").status == .notFound)
+            #expect(try await browser.visit(.get, "/staff/audit?service=nowhere", as: "talent").status == .notFound)
             // In place: a decision and, to refuse, a reason, told before any call.
             for form in ["decision=", "decision=maybe", "decision=reject"] {
                 let path = "/staff/decide/application/\(UUID().uuidString)"
-                let response = try await visit(.post, path, as: "housing", form: form)
+                let response = try await browser.visit(.post, path, as: "housing", form: form)
                 #expect(
                     response.status == .seeOther && response.headers[.location]?.hasPrefix("/staff/queue#application-") == true, "\(form)")
                 #expect(TestPortal.setCookies(response)[CookieName.flash] != nil, "\(form)")

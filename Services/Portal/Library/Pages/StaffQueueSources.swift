@@ -184,20 +184,10 @@ enum StaffQueueSources {
             throw PageError.notFound
         case .application:
             _ = try await portal.backends.identity.decideApplication(
-                .with {
-                    $0.requestID = requestID
-                    $0.id = id
-                    $0.approve = grant
-                    $0.reason = reason
-                }, metadata: metadata, options: options)
+                approval(requestID: requestID, id: id, approve: grant, reason: reason), metadata: metadata, options: options)
         case .permit:
             _ = try await portal.backends.identity.decidePermit(
-                .with {
-                    $0.requestID = requestID
-                    $0.id = id
-                    $0.approve = grant
-                    $0.reason = reason
-                }, metadata: metadata, options: options)
+                approval(requestID: requestID, id: id, approve: grant, reason: reason), metadata: metadata, options: options)
         case .contribution:
             _ = try await portal.backends.assets.reviewContribution(
                 .with {
@@ -224,4 +214,25 @@ enum StaffQueueSources {
                 }, metadata: metadata, options: options)
         }
     }
+
+    /// Identity's approve-or-refuse requests, which share their fields.
+    static func approval<Request: IdentityApproval>(requestID: String, id: String, approve: Bool, reason: String) -> Request {
+        var request = Request()
+        request.requestID = requestID
+        request.id = id
+        request.approve = approve
+        request.reason = reason
+        return request
+    }
 }
+
+/// A decision request naming one record by `id`, approving it or refusing with a reason.
+protocol IdentityApproval: SwiftProtobuf.Message {
+    var requestID: String { get set }
+    var id: String { get set }
+    var approve: Bool { get set }
+    var reason: String { get set }
+}
+
+extension Nomad_Identity_V1_DecideApplicationRequest: IdentityApproval {}
+extension Nomad_Identity_V1_DecidePermitRequest: IdentityApproval {}
