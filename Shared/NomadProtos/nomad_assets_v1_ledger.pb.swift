@@ -1273,6 +1273,9 @@ public nonisolated struct Nomad_Assets_V1_ListStatementRequest: Sendable {
   /// Clears the value of `page`. Subsequent reads from it will return its default value.
   public mutating func clearPage() {self._page = nil}
 
+  /// The latest lines first (a wallet's view); oldest first when false.
+  public var newestFirst: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1294,7 +1297,7 @@ public nonisolated struct Nomad_Assets_V1_ListStatementResponse: Sendable {
   /// Clears the value of `account`. Subsequent reads from it will return its default value.
   public mutating func clearAccount() {self._account = nil}
 
-  /// Oldest first.
+  /// Oldest first, or newest first when asked.
   public var lines: [Nomad_Assets_V1_LedgerStatementLine] = []
 
   public var page: Nomad_Common_V1_PageResponse {
@@ -3411,7 +3414,7 @@ nonisolated extension Nomad_Assets_V1_LedgerStatementLine: SwiftProtobuf.Message
 
 nonisolated extension Nomad_Assets_V1_ListStatementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListStatementRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}account_id\0\u{1}page\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}account_id\0\u{1}page\0\u{3}newest_first\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3421,6 +3424,7 @@ nonisolated extension Nomad_Assets_V1_ListStatementRequest: SwiftProtobuf.Messag
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.accountID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.newestFirst) }()
       default: break
       }
     }
@@ -3437,12 +3441,16 @@ nonisolated extension Nomad_Assets_V1_ListStatementRequest: SwiftProtobuf.Messag
     try { if let v = self._page {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    if self.newestFirst != false {
+      try visitor.visitSingularBoolField(value: self.newestFirst, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Nomad_Assets_V1_ListStatementRequest, rhs: Nomad_Assets_V1_ListStatementRequest) -> Bool {
     if lhs.accountID != rhs.accountID {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.newestFirst != rhs.newestFirst {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -47,7 +47,7 @@ extension AssetsService {
             guard account.ownerID == principal.accountID || principal.role == .officer || principal.role == .admin else {
                 throw NomadError.permissionDenied
             }
-            return (account, try await LedgerStore.statement(tx, account: id, page: page))
+            return (account, try await LedgerStore.statement(tx, account: id, page: page, newestFirst: request.newestFirst))
         }
         return .with {
             $0.account = account.message

@@ -238,13 +238,18 @@ enum LedgerStore {
 
     /// A page of the account's entries, oldest first, with the running
     /// balance each entry left behind.
-    static func statement(_ tx: Tx, account: UUID, page: Page) async throws -> [LedgerEntryRecord] {
+    static func statement(
+        _ tx: Tx, account: UUID, page: Page, newestFirst: Bool = false
+    ) async throws
+        -> [LedgerEntryRecord]
+    {
+        let order = newestFirst ? "DESC" : "ASC"
         let rows = try await tx.query(
             """
             SELECT e.id, e.transaction_id, t.kind, e.amount, e.balance_after, t.memo, e.created_at
             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
             WHERE e.account_id = \(account)
-            ORDER BY e.id LIMIT \(page.fetchLimit) OFFSET \(page.offset)
+            ORDER BY e.id \(unescaped: order) LIMIT \(page.fetchLimit) OFFSET \(page.offset)
             """)
         var lines: [LedgerEntryRecord] = []
         for try await row in rows {

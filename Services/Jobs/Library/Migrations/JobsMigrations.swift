@@ -12,4 +12,5 @@ let jobsMigrations = [
     Migration(8, "match ranking", migration0008MatchRanking),
     Migration(9, "orders carry the nomad's permit", migration0009OrderPermits),
     Migration(10, "decision audit", migration0010DecisionAudit),
+    Migration(11, "ranking by combination", migration0011RankingByCombination),
 ]

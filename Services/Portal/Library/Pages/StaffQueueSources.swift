@@ -116,7 +116,7 @@ enum StaffQueueSources {
                         kind: kind, id: contribution.contributionID, applicantID: contribution.contributorID,
                         title: [
                             "text": View.label("contribution_kind", String(describing: contribution.kind), catalogue) + " · "
-                                + contribution.poolCode,
+                                + (pools[contribution.poolCode]?["text"] ?? contribution.poolCode),
                             "lang": language.tag,
                         ], submitted: contribution.createdAt.date, due: nil, overdue: false, link: ""),
                     facts: facts, choices: ["accept", "reject"])

@@ -86,24 +86,29 @@ enum WalletPages {
             let statement = try await portal.backends.assets.listStatement(
                 .with {
                     $0.accountID = points.accountID
-                    $0.page.pageSize = 100
+                    $0.page.pageSize = 20
+                    $0.newestFirst = true
                 }, metadata: call.metadata, options: call.options)
-            // Newest first: the page is oldest first.
-            data["lines"] = statement.lines.suffix(20).reversed().map { line in
-                [
+            data["lines"] = statement.lines.map { line -> [String: Any] in
+                let kindKey = "ledger_tx.\(line.transactionKind)"
+                return [
                     "posted": format.timestamp(line.postedAt),
-                    "kind": catalogue.has("ledger_tx.\(line.transactionKind)")
-                        ? catalogue.text("ledger_tx.\(line.transactionKind)") : line.transactionKind,
+                    "kind": catalogue.has(kindKey) ? catalogue.text(kindKey) : line.transactionKind,
                     "amount": (line.amount > 0 ? "+" : "") + format.number(line.amount),
                     "credit": line.amount > 0,
                     "balance": format.number(line.runningBalance),
-                    "memo": line.memo,
-                ] as [String: Any]
+                    // Only what a person wrote: a system entry's memo is the
+                    // ledger's own English note, which the kind already says.
+                    "memo": Self.personalMemoKinds.contains(line.transactionKind) ? line.memo : "",
+                ]
             }
             data["hasLines"] = !statement.lines.isEmpty
         }
         return portal.renderer.page("wallet", titleKey: "wallet.title", context: context, path: request.uri.path, data: data)
     }
+
+    /// The ledger kinds whose memo a nomad typed (a transfer, a payment).
+    static let personalMemoKinds: Set<String> = ["points.transferred", "points.redeemed"]
 
     /// A whole number of units from 1 up, as typed (spaces and group
     /// separators forgiven); nil for anything else.
