@@ -713,6 +713,10 @@ public nonisolated struct Nomad_Jobs_V1_ListSkillsRequest: Sendable {
   /// Clears the value of `page`. Subsequent reads from it will return its default value.
   public mutating func clearPage() {self._page = nil}
 
+  /// Without a query: every skill beneath parent_code at any depth (the
+  /// whole library when parent_code is empty), not only its children.
+  public var descendants: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2881,7 +2885,7 @@ nonisolated extension Nomad_Jobs_V1_Skill: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Nomad_Jobs_V1_ListSkillsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListSkillsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parent_code\0\u{1}query\0\u{1}page\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parent_code\0\u{1}query\0\u{1}page\0\u{1}descendants\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2892,6 +2896,7 @@ nonisolated extension Nomad_Jobs_V1_ListSkillsRequest: SwiftProtobuf.Message, Sw
       case 1: try { try decoder.decodeSingularStringField(value: &self.parentCode) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.query) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.descendants) }()
       default: break
       }
     }
@@ -2911,6 +2916,9 @@ nonisolated extension Nomad_Jobs_V1_ListSkillsRequest: SwiftProtobuf.Message, Sw
     try { if let v = self._page {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if self.descendants != false {
+      try visitor.visitSingularBoolField(value: self.descendants, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2918,6 +2926,7 @@ nonisolated extension Nomad_Jobs_V1_ListSkillsRequest: SwiftProtobuf.Message, Sw
     if lhs.parentCode != rhs.parentCode {return false}
     if lhs.query != rhs.query {return false}
     if lhs._page != rhs._page {return false}
+    if lhs.descendants != rhs.descendants {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -45,6 +45,7 @@ from officer import Analytics, Assets, Events, Identity, Jobs, verify_card_qr  #
 from wallet import wallet_journey  # noqa: E402
 import workbench  # noqa: E402
 from admin import admin_journey  # noqa: E402
+from enterprise import enterprise_journey  # noqa: E402
 
 OFFICER = ("demo-talent-officer", "nomad-zone-demo")
 # Bounty qualification is the science and industry bureau's decision.
@@ -260,6 +261,7 @@ def journey(language, javascript, identity, jobs, events, analytics, assets):
                      card_qr, card_read_at)
         events_journey(browser, identity, events, sign_in, username, PASSWORD)
         admin_journey(officer_browser, identity)
+        enterprise_journey(officer_browser, identity, jobs)
         return {**browser.violations, **{f"officer:{page}": found for page, found in officer_browser.violations.items()}}
     finally:
         browser.close()

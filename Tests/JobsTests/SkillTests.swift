@@ -95,6 +95,33 @@ import Testing
 
             await expectRPCError(.notFound) { _ = try await list(parent: "software.quantum") }
             await expectRPCError(.invalidArgument) { _ = try await list(token: "forged") }
+        }
+    }
+
+    /// A picker lists the whole library in one call (or everything beneath
+    /// one skill), in code order, so parents come before their children.
+    @Test func listWithDescendantsGivesEveryDepth() async throws {
+        try await withJobs { env in
+            let nomad = env.nomad()
+            func all(parent: String = "", query: String = "") async throws -> [String] {
+                try await env.client.listSkills(
+                    .with {
+                        $0.parentCode = parent
+                        $0.query = query
+                        $0.descendants = true
+                        $0.page.pageSize = 100
+                    }, metadata: env.enterprise().metadata
+                ).skills.map(\.code)
+            }
+            let library = try await all()
+            #expect(Set(["software", "software.mobile", "software.mobile.ios", "design", "design.ui"]).isSubset(of: Set(library)))
+            #expect(library == library.sorted())
+            let software = try await all(parent: "software")
+            #expect(software.contains("software.mobile.ios") && software.contains("software.web"))
+            #expect(!software.contains("software") && software.allSatisfy { $0.hasPrefix("software.") })
+            // A query still searches, beneath the parent at any depth.
+            #expect(try await all(query: "安卓") == ["software.mobile.android"])
+            await expectRPCError(.notFound) { _ = try await all(parent: "software.quantum") }
             await expectRPCError(.notFound) {
                 _ = try await env.client.getSkill(.with { $0.code = "software.quantum" }, metadata: nomad.metadata)
             }

@@ -14,7 +14,7 @@ extension JobsService {
                 throw NomadError.notFound("skill \(parent)")
             }
             return try await SkillStore.list(
-                tx, parent: parent, query: query.isEmpty ? nil : query, page: page)
+                tx, parent: parent, query: query.isEmpty ? nil : query, descendants: request.descendants, page: page)
         }
         return .listing(\.skills, skills.map(\.message), page)
     }

@@ -35,13 +35,15 @@ enum SkillStore {
     /// Children of `parent` (roots when nil), or, with `query`, skills whose
     /// name or alias contains it in either language, within `parent`'s subtree.
     static func list(
-        _ tx: Tx, parent: String?, query: String?, page: Page
+        _ tx: Tx, parent: String?, query: String?, descendants: Bool = false, page: Page
     ) async throws -> [SkillRecord] {
         let term = query?.lowercased(), key = query.map(SkillTerms.key)
         let rows = try await tx.query(
             """
             SELECT \(unescaped: columns) FROM skills s
-            WHERE CASE WHEN \(term)::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM \(parent)::text
+            WHERE CASE WHEN \(term)::text IS NULL AND \(descendants) THEN
+                \(parent)::text IS NULL OR starts_with(s.code, \(parent)::text || '.')
+              WHEN \(term)::text IS NULL THEN s.parent_code IS NOT DISTINCT FROM \(parent)::text
               ELSE (\(parent)::text IS NULL OR starts_with(s.code, \(parent)::text || '.'))
                 AND (strpos(lower(s.name_zh), \(term)) > 0 OR strpos(lower(s.name_en), \(term)) > 0
                   OR EXISTS (SELECT 1 FROM skill_aliases a WHERE a.skill_code = s.code

@@ -61,6 +61,7 @@ public enum PortalRouter {
         StaffCertificationPages.register(on: group, portal: portal)
         StaffAuditPages.register(on: group, portal: portal)
         AdminPages.register(on: group, portal: portal)
+        EnterpriseJobPages.register(on: group, portal: portal)
     }
 }
 

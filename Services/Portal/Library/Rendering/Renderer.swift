@@ -98,6 +98,7 @@ public final class Renderer: Sendable {
                 [
                     "displayName": session.displayName, "username": session.username,
                     "isNomad": session.isNomad, "foreign": session.foreign, "role": session.role, "isOfficer": session.role == "officer",
+                    "isEnterprise": session.role == "enterprise",
                     "isAdmin": session.role == "admin",
                     "canDesk": Portal.siteDeskRoles.union(Portal.gateDeskRoles).contains(session.role),
                 ] as [String: Any]
