@@ -70,6 +70,23 @@ import Testing
                     }
                 }, metadata: alice.metadata)
             #expect(rest.lines.map(\.runningBalance) == [150] && rest.page.nextPageToken.isEmpty)
+            // A wallet reads the latest first, paged the same way.
+            let latest = try await env.client.listStatement(
+                .with {
+                    $0.accountID = alicePoints
+                    $0.newestFirst = true
+                    $0.page.pageSize = 2
+                }, metadata: alice.metadata)
+            #expect(latest.lines.map(\.amount) == [-30, -120] && latest.lines.map(\.runningBalance) == [150, 180])
+            let earliest = try await env.client.listStatement(
+                .with {
+                    $0.accountID = alicePoints
+                    $0.newestFirst = true
+                    $0.page = .with {
+                        $0.pageSize = 2; $0.pageToken = latest.page.nextPageToken
+                    }
+                }, metadata: alice.metadata)
+            #expect(earliest.lines.map(\.amount) == [300] && earliest.page.nextPageToken.isEmpty)
 
             let merchantStatement = try await env.client.listStatement(
                 .with { $0.accountID = cafe.pointsAccountID }, metadata: env.officer().metadata)
