@@ -2,8 +2,11 @@
 enterprise): publishes a job after a refused try (no title, told next to the
 field, what was chosen kept), sees the nomads who match it in the same order
 as MatchNomads gives them over gRPC, each part of the score explained, opens
-one nomad's skill gap, and closes the job with a reason after a refused try
-without one; the job is then closed in the jobs service."""
+one nomad's skill gap. A seeded nomad holding the skill then finds the job
+on their work page, opens their own gap for it and applies with a note,
+after which the enterprise's order list holds the application; the
+enterprise closes the job with a reason after a refused try without one,
+and it is then closed in the jobs service."""
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -11,6 +14,9 @@ from selenium.webdriver.common.by import By
 from workbench import sign_in_as
 
 STUDIO = ("demo-bay-studio", "nomad-zone-demo")
+# DemoSeed gives demo-chen data.labelling and design.ui at level 4.
+CHEN = ("demo-chen", "nomad-zone-demo")
+APPLIED = 1  # ORDER_STATUS_APPLIED
 CLOSED = 3  # JOB_STATUS_CLOSED
 
 
@@ -47,9 +53,12 @@ def enterprise_journey(browser, identity, jobs):
     browser.check("enterprise-job")
 
     first.find_element(By.CSS_SELECTOR, "a.gap-link").click()
-    assert browser.page() == "enterprise-gap", browser.page()
-    browser.check("enterprise-gap")
+    assert browser.page() == "skill-gap", browser.page()
+    browser.check("skill-gap")
 
+    nomad_applies(browser, identity, jobs, job_id, title, studio)
+
+    sign_in_as(browser, STUDIO)
     browser.open(f"/enterprise/jobs/{job_id}")
     assert browser.click("close-job") == "enterprise-job"
     assert browser.error("reason"), "no error next to the reason"
@@ -58,4 +67,26 @@ def enterprise_journey(browser, identity, jobs):
     browser.field(f"job-{job_id}")
     browser.check("enterprise-job-closed")
     assert jobs.call("GetJob", {"job_id": job_id}, token=studio).status == CLOSED
+    browser.click("signout-submit")
+
+
+def nomad_applies(browser, identity, jobs, job_id, title, studio):
+    sign_in_as(browser, CHEN)
+    browser.open("/work")
+    assert browser.page() == "work", browser.page()
+    item = browser.field(f"job-{job_id}")
+    assert item.find_elements(By.CSS_SELECTOR, "ul li"), "each skill's part is explained"
+    browser.check("work")
+    item.find_element(By.CSS_SELECTOR, "a.gap-link").click()
+    assert browser.page() == "skill-gap", browser.page()
+    browser.check("work-gap")
+    browser.open("/work")
+    browser.fill({f"note_{job_id}": "I drew the tide-table screens for the harbour office."})
+    assert browser.click(f"apply-{job_id}") == "orders", browser.page()
+    assert title in browser.text(), "the order names its job"
+    browser.check("work-applied")
+    chen = identity.call("GetAccount", {}, token=identity.login(*CHEN)).id
+    orders = jobs.call("ListOrders", {"job_id": job_id, "page": {"page_size": 100}}, token=studio).orders
+    applied = [o for o in orders if o.job_id == job_id and o.nomad_id == chen]
+    assert applied and applied[0].status == APPLIED, applied
     browser.click("signout-submit")

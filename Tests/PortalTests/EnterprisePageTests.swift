@@ -90,4 +90,35 @@ import Testing
             }
         }
     }
+
+    /// A nomad's work page and its posts are for nomads; a note too long is
+    /// refused next to its field before any call.
+    @Test func workPagesAreForNomadsAndRefuseALongNoteBeforeAnyCall() async throws {
+        let portal = try await TestPortal.make()
+        var sessions: [String: String] = [:]
+        for role in ["nomad", "enterprise", "officer", "admin"] { sessions[role] = try TestPortal.session(portal, role: role) }
+        let job = UUID().uuidString.lowercased()
+        try await TestPortal.application(portal).test(.router) { [sessions] client in
+            let browser = try await TestPortal.Visitor(client, sessions: sessions)
+            let signedOut = try await browser.visit(.get, "/work", as: nil)
+            #expect(signedOut.status == .seeOther && signedOut.headers[.location] == "/signin?next=%2Fwork")
+            for role in ["enterprise", "officer", "admin"] {
+                for path in ["/work", "/work/jobs/\(job)/gap"] {
+                    #expect(try await browser.visit(.get, path, as: role).status == .forbidden, "\(role) \(path)")
+                }
+                for path in ["/work/jobs/\(job)/claim", "/work/jobs/\(job)/apply"] {
+                    #expect(try await browser.visit(.post, path, as: role, form: "note=x").status == .forbidden, "\(role) \(path)")
+                }
+            }
+            #expect(try await browser.visit(.post, "/work/jobs/nope/claim", as: "nomad").status == .notFound)
+            #expect(try await browser.visit(.get, "/work/jobs/nope/gap", as: "nomad").status == .notFound)
+            let long = String(repeating: "x", count: NomadWorkPages.maxNote + 1)
+            let response = try await browser.visit(.post, "/work/jobs/\(job)/apply", as: "nomad", form: "note_\(job)=\(long)")
+            #expect(response.status == .seeOther && response.headers[.location] == "/work#job-\(job)")
+            let cookie = try #require(TestPortal.setCookies(response)[CookieName.flash])
+            let sealed = String(cookie.dropFirst(CookieName.flash.count + 1).prefix { $0 != ";" })
+            let flash = try #require(portal.sealer.open(Flash.self, from: sealed, purpose: CookieName.flash))
+            #expect(flash.errors["note_\(job)"] != nil, "\(flash.errors)")
+        }
+    }
 }

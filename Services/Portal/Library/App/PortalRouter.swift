@@ -62,6 +62,7 @@ public enum PortalRouter {
         StaffAuditPages.register(on: group, portal: portal)
         AdminPages.register(on: group, portal: portal)
         EnterpriseJobPages.register(on: group, portal: portal)
+        NomadWorkPages.register(on: group, portal: portal)
     }
 }
 

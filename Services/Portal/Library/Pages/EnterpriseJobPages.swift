@@ -358,24 +358,32 @@ enum EnterpriseJobPages {
                 $0.jobID = id
                 $0.nomadID = nomad.uuidString.lowercased()
             }, metadata: call.metadata, options: call.options)
+        var data = gapView(gap, context.language)
+        data["back"] = "/enterprise/jobs/\(id)"
+        return portal.renderer.page(
+            "skill-gap", titleKey: "ent_jobs.gap_title", titleValues: ["reference": String(gap.nomadID.prefix(8))],
+            context: context, path: request.uri.path, data: data)
+    }
+
+    /// What a gap page shows: whether the essential skills are met, then the
+    /// essential and the other skills missing or below level, each with the
+    /// trainings that prove it (the nomad's and the enterprise's view alike).
+    static func gapView(_ gap: Nomad_Jobs_V1_SkillGap, _ language: PortalLanguage) -> [String: Any] {
         func items(_ list: [Nomad_Jobs_V1_GapItem]) -> [[String: Any]] {
             list.map { item in
                 [
-                    "name": View.text(item.name, context.language), "required": item.requiredLevel,
+                    "name": View.text(item.name, language), "required": item.requiredLevel,
                     "current": item.currentLevel, "missing": item.missing,
-                    "scenarios": item.scenarios.map { ["title": View.text($0.title, context.language)] },
+                    "scenarios": item.scenarios.map { ["title": View.text($0.title, language)] },
                     "hasScenarios": !item.scenarios.isEmpty,
                 ] as [String: Any]
             }
         }
-        return portal.renderer.page(
-            "enterprise-gap", titleKey: "ent_jobs.gap_title", titleValues: ["reference": String(gap.nomadID.prefix(8))],
-            context: context, path: request.uri.path,
-            data: [
-                "jobID": id, "qualified": gap.qualified,
-                "essential": items(gap.essential), "optional": items(gap.optional),
-                "hasEssential": !gap.essential.isEmpty, "hasOptional": !gap.optional.isEmpty,
-                "noGap": gap.essential.isEmpty && gap.optional.isEmpty,
-            ])
+        return [
+            "qualified": gap.qualified,
+            "essential": items(gap.essential), "optional": items(gap.optional),
+            "hasEssential": !gap.essential.isEmpty, "hasOptional": !gap.optional.isEmpty,
+            "noGap": gap.essential.isEmpty && gap.optional.isEmpty,
+        ]
     }
 }

@@ -25,11 +25,24 @@ enum WalletPages {
         let orders = try await portal.backends.jobs.listOrders(
             .with { $0.page.pageSize = 50 }, metadata: call.metadata, options: call.options
         ).orders
+        // Each order's job by name: its title is what the nomad recognises.
+        let titles = await withTaskGroup(of: (String, String)?.self) { group in
+            for jobID in Set(orders.map(\.jobID)) {
+                group.addTask {
+                    let job = try? await portal.backends.jobs.getJob(
+                        .with { $0.jobID = jobID }, metadata: call.metadata, options: call.options)
+                    return job.map { (jobID, $0.title) }
+                }
+            }
+            var titles: [String: String] = [:]
+            for await pair in group { if let (id, title) = pair { titles[id] = title } }
+            return titles
+        }
         let catalogue = portal.catalogue(context)
         let format = Formatting(language: context.language)
         let views: [[String: Any]] = orders.map { order in
             [
-                "id": order.orderID,
+                "id": order.orderID, "job": titles[order.jobID] ?? "",
                 "status": View.label("order_status", String(describing: order.status), catalogue),
                 "created": format.timestamp(order.createTime),
                 "milestones": order.milestones.map { milestone in
