@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Hummingbird
+import NomadKit
 import NomadProtos
 import SwiftProtobuf
 
@@ -187,24 +188,17 @@ enum EnterpriseJobPages {
     /// Thirty days from today in the zone, as a date field holds it: the
     /// form's starting value, so a date need only be typed to change it.
     static func defaultDeadline(now: Date = Date()) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let day = calendar.dateComponents([.year, .month, .day], from: now.addingTimeInterval(30 * 86_400))
-        return String(format: "%04d-%02d-%02d", day.year ?? 2000, day.month ?? 1, day.day ?? 1)
+        ZoneDay.today(now: now).adding(days: 30).iso
     }
 
-    /// The last second of a `yyyy-mm-dd` day in the zone's time (UTC+8), or
-    /// nil when the text is not such a day.
+    /// The last second of a `yyyy-mm-dd` day in the zone's time, or nil when
+    /// the text is not such a day.
     static func endOfDay(_ text: String?) -> Date? {
-        let parts = (text ?? "").split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (2000...9999).contains(parts[0]) else {
-            return nil
-        }
+        guard let day = ZoneDay(iso: text ?? "") else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 23, minute: 59, second: 59)
-        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == parts[2] else { return nil }
-        return date
+        calendar.timeZone = ZoneDay.zone
+        return calendar.date(
+            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 23, minute: 59, second: 59))
     }
 
     // MARK: one job and its matches
@@ -223,7 +217,7 @@ enum EnterpriseJobPages {
         data["tools"] = job.tools.joined(separator: ", ")
         data["languages"] = job.languages.joined(separator: ", ")
         data["claimable"] = job.claimable
-        let names = try await skillNames(job.requiredSkills.map(\.skillCode), portal, call, context.language)
+        let names = Self.names(of: try await skillLibrary(portal, call), context.language)
         data["skills"] = job.requiredSkills.map { skill in
             [
                 "name": names[skill.skillCode] ?? skill.skillCode, "level": skill.minLevel, "weight": skill.weight,
@@ -295,8 +289,7 @@ enum EnterpriseJobPages {
     /// The picker's groups: one per top-level area, holding the area itself
     /// and every skill beneath it (a third-level one after its parent's name).
     static func skillGroups(_ skills: [Nomad_Jobs_V1_Skill], language: PortalLanguage, chosen: String?) -> [[String: Any]] {
-        let names = Dictionary(
-            skills.map { ($0.code, View.text($0.name, language)["text"] ?? $0.code) }, uniquingKeysWith: { first, _ in first })
+        let names = Self.names(of: skills, language)
         var groups: [[String: Any]] = []
         for root in skills where root.parentCode.isEmpty {
             let members = skills.filter { $0.code == root.code || $0.code.hasPrefix(root.code + ".") }
@@ -313,15 +306,8 @@ enum EnterpriseJobPages {
     }
 
     /// Skill names in the page's language, by code.
-    static func skillNames(
-        _ codes: [String], _ portal: Portal, _ call: Call, _ language: PortalLanguage
-    ) async throws -> [String: String] {
-        guard !codes.isEmpty else { return [:] }
-        let skills = try await skillLibrary(portal, call)
-        let wanted = Set(codes)
-        return Dictionary(
-            skills.filter { wanted.contains($0.code) }.map { ($0.code, View.text($0.name, language)["text"] ?? $0.code) },
-            uniquingKeysWith: { first, _ in first })
+    static func names(of skills: [Nomad_Jobs_V1_Skill], _ language: PortalLanguage) -> [String: String] {
+        Dictionary(skills.map { ($0.code, View.text($0.name, language)["text"] ?? $0.code) }, uniquingKeysWith: { first, _ in first })
     }
 
     static func close(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
@@ -349,14 +335,12 @@ enum EnterpriseJobPages {
     static func gap(_ request: Request, _ context: PortalContext, _ portal: Portal) async throws -> Response {
         _ = try requireEnterprise(context, request, portal)
         let id = try EventPages.id(context)
-        guard let raw = context.parameters.get("nomad"), raw.count == 36, let nomad = UUID(uuidString: raw) else {
-            throw PageError.notFound
-        }
+        let nomad = try EventPages.id(context, parameter: "nomad")
         let call = portal.call(context)
         let gap = try await portal.backends.jobs.getSkillGap(
             .with {
                 $0.jobID = id
-                $0.nomadID = nomad.uuidString.lowercased()
+                $0.nomadID = nomad
             }, metadata: call.metadata, options: call.options)
         var data = gapView(gap, context.language)
         data["back"] = "/enterprise/jobs/\(id)"

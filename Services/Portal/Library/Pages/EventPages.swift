@@ -23,8 +23,8 @@ enum EventPages {
     }
 
     /// The path's id as the services write ids (lowercase UUID), or 404.
-    static func id(_ context: PortalContext) throws -> String {
-        guard let raw = context.parameters.get("id"), raw.count == 36, let id = UUID(uuidString: raw) else {
+    static func id(_ context: PortalContext, parameter: String = "id") throws -> String {
+        guard let raw = context.parameters.get(parameter), raw.count == 36, let id = UUID(uuidString: raw) else {
             throw PageError.notFound
         }
         return id.uuidString.lowercased()

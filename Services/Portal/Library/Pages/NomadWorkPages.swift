@@ -40,9 +40,7 @@ enum NomadWorkPages {
             return portal.renderer.page(
                 "work", titleKey: "work.title", context: context, path: request.uri.path, data: ["noProfile": true])
         }
-        let library = try await EnterpriseJobPages.skillLibrary(portal, call)
-        let names = Dictionary(
-            library.map { ($0.code, View.text($0.name, context.language)["text"] ?? $0.code) }, uniquingKeysWith: { first, _ in first })
+        let names = EnterpriseJobPages.names(of: try await EnterpriseJobPages.skillLibrary(portal, call), context.language)
         let matches = try await portal.backends.jobs.matchJobs(
             .with { $0.limit = shown }, metadata: call.metadata, options: call.options
         ).matches
