@@ -74,9 +74,8 @@ extension JobsService {
     }
 
     /// How many candidates MatchNomads reads first. A larger first read
-    /// saves the occasional second one but costs every call its candidates'
-    /// details rows (about 40 µs each): 4 × limit + 70 made the popular-skill
-    /// bench slower, not faster.
+    /// saves the occasional second one, but 4 × limit + 70 made every call
+    /// of the popular-skill bench slower, not faster (README, Matching).
     static func firstRead(_ limit: Int) -> Int { limit * 2 + 10 }
 
     func matchJobs(request: Nomad_Jobs_V1_MatchJobsRequest, context: ServerContext) async throws -> Nomad_Jobs_V1_MatchResponse {
